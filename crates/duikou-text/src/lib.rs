@@ -1,0 +1,1 @@
+//! Chinese numerals and fact extraction (issue 6).

@@ -1,1 +1,238 @@
-fn main() {}
+//! `duikou`: the one binary — the web server and JSON API, and CLI verbs for everything a script needs.
+
+mod config;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use config::Config;
+use duikou_domain::access::Actor;
+use duikou_store::accounts::NewUser;
+use duikou_store::Store;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "duikou", version, about = "对口支援工作平台 / counterpart-assistance platform")]
+struct Cli {
+    /// 配置文件（默认 ./duikou.toml，可选）/ config file
+    #[arg(long, global = true)]
+    config: Option<String>,
+    /// 数据库：SQLite 文件路径或 postgres:// URL（覆盖 DUIKOU_DATABASE_URL）/ database path or URL
+    #[arg(long, global = true)]
+    database: Option<String>,
+    /// 日志级别 / log level (e.g. info, debug)
+    #[arg(long, global = true)]
+    log: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 启动网页与 JSON 接口服务 / run the web server and JSON API
+    Serve {
+        /// 监听地址 / listen address
+        #[arg(long)]
+        addr: Option<String>,
+        /// 数据库为空时先载入示例数据 / load the demo record first if the database is empty
+        #[arg(long)]
+        demo: bool,
+    },
+    /// 创建或升级数据库结构 / create or upgrade the database schema
+    Migrate,
+    /// 向空数据库载入示例数据（来自九篇工作总结）/ load the seed-derived demo record into an empty database
+    Demo,
+    /// 用户与令牌管理 / users and API tokens
+    User {
+        #[command(subcommand)]
+        action: UserCommand,
+    },
+    /// 联机备份 SQLite 数据库 / consistent online backup of the SQLite database
+    Backup {
+        /// 备份文件 / backup file to write
+        file: String,
+    },
+    /// 从备份恢复 SQLite 数据库（服务须已停止）/ restore the SQLite database from a backup (server stopped)
+    Restore {
+        /// 备份文件 / backup file to read
+        file: String,
+        /// 覆盖已有数据库 / overwrite an existing database
+        #[arg(long)]
+        force: bool,
+    },
+    /// 审计日志 / audit log
+    Audit {
+        #[command(subcommand)]
+        action: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// 新建用户 / add a user
+    Add {
+        /// 用户名 / username
+        username: String,
+        /// 角色 / role: admin, coordinator, supporter_editor, receiver_editor, viewer
+        #[arg(long, default_value = "admin")]
+        role: String,
+        /// 密码（或用环境变量 DUIKOU_PASSWORD）/ password (or DUIKOU_PASSWORD)
+        #[arg(long, env = "DUIKOU_PASSWORD", hide_env_values = true)]
+        password: String,
+        /// 显示名称 / display name
+        #[arg(long)]
+        name: Option<String>,
+        /// 所属单位编号，可多次给出 / org id the role is scoped to (repeatable)
+        #[arg(long = "org")]
+        orgs: Vec<i64>,
+    },
+    /// 列出用户 / list users
+    List,
+    /// 重设密码 / set a password
+    Passwd {
+        /// 用户名 / username
+        username: String,
+        /// 新密码 / new password
+        #[arg(long, env = "DUIKOU_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
+    /// 为用户签发 API 令牌 / issue an API token
+    Token {
+        /// 用户名 / username
+        username: String,
+        /// 令牌名称 / token name
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// 校验哈希链 / verify the hash chain
+    Verify,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mut cfg = match Config::load(cli.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("错误：{e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(db) = &cli.database {
+        cfg.database_url = db.clone();
+    }
+    if let Some(l) = &cli.log {
+        cfg.log = l.clone();
+    }
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_new(&cfg.log).unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("错误：无法启动运行时：{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli.command, cfg)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("错误：{e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open(cfg: &Config) -> anyhow::Result<Store> {
+    Store::open(&cfg.database_url).await.with_context(|| format!("无法打开数据库 {}", config::redact(&cfg.database_url)))
+}
+
+async fn run(command: Command, cfg: Config) -> anyhow::Result<()> {
+    match command {
+        Command::Serve { addr, demo } => {
+            let store = open(&cfg).await?;
+            if demo && store.is_empty().await? {
+                let n = duikou_demo::load(&store).await.context("载入示例数据失败")?;
+                eprintln!("已载入示例数据：{n} 条记录。示例账户见 README.md（密码均为 {}）", duikou_demo::DEMO_PASSWORD);
+            }
+            let addr = addr.unwrap_or(cfg.addr.clone());
+            let listener = tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("无法监听 {addr}"))?;
+            let local = listener.local_addr()?;
+            println!("duikou 已启动：http://{local}/  （数据库：{}）", config::redact(&cfg.database_url));
+            let state = duikou_web::AppState { store, session_hours: cfg.session_hours };
+            axum::serve(listener, duikou_web::app(state))
+                .with_graceful_shutdown(async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
+                .await?;
+        }
+        Command::Migrate => {
+            open(&cfg).await?;
+            println!("数据库结构已是最新：{}", config::redact(&cfg.database_url));
+        }
+        Command::Demo => {
+            let store = open(&cfg).await?;
+            if !store.is_empty().await? {
+                anyhow::bail!("数据库中已有计划记录，示例数据只载入空数据库");
+            }
+            let n = duikou_demo::load(&store).await.context("载入示例数据失败")?;
+            println!("已载入示例数据：{n} 条记录。示例账户密码均为 {}", duikou_demo::DEMO_PASSWORD);
+        }
+        Command::User { action } => user(action, &open(&cfg).await?).await?,
+        Command::Backup { file } => {
+            let store = open(&cfg).await?;
+            match store.backup_to(&file).await? {
+                duikou_store::backup::Backup::Written(bytes) => println!("已备份到 {file}（{bytes} 字节）"),
+                duikou_store::backup::Backup::UsePgDump(advice) => println!("{advice}"),
+            }
+        }
+        Command::Restore { file, force } => {
+            duikou_store::backup::restore_sqlite(&file, &cfg.database_url, force).await?;
+            println!("已从 {file} 恢复到 {}", cfg.database_url);
+        }
+        Command::Audit { action: AuditCommand::Verify } => {
+            let store = open(&cfg).await?;
+            let v = store.audit_verify().await?;
+            if v.ok() {
+                println!("审计日志完整：{} 条事件，哈希链无误", v.events);
+            } else {
+                anyhow::bail!(
+                    "审计日志被篡改：共 {} 条事件，第一处断裂在序号 {:?}，日志头{}",
+                    v.events,
+                    v.first_broken,
+                    if v.head_ok { "一致" } else { "不一致" }
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn user(action: UserCommand, store: &Store) -> anyhow::Result<()> {
+    let system = Actor::system();
+    match action {
+        UserCommand::Add { username, role, password, name, orgs } => {
+            let u = store
+                .create_user(&system, &NewUser { username, display_name: name, password, role, org_ids: orgs })
+                .await?;
+            println!("已创建用户 {}（编号 {}，角色 {}）", u.username, u.id, u.role);
+        }
+        UserCommand::List => {
+            for u in store.list_users(&system).await? {
+                println!("{}\t{}\t{}\t{}\t单位 {:?}", u.id, u.username, u.display_name, u.role, u.org_ids);
+            }
+        }
+        UserCommand::Passwd { username, password } => {
+            store.set_password(&system, &username, &password).await?;
+            println!("已重设 {username} 的密码，其登录会话已失效");
+        }
+        UserCommand::Token { username, name } => {
+            let id = store.user_id(&username).await?.ok_or_else(|| anyhow::anyhow!("找不到用户“{username}”"))?;
+            println!("{}", store.create_token(id, &name).await?);
+        }
+    }
+    Ok(())
+}

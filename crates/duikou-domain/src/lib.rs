@@ -1,1 +1,18 @@
-//! duikou-domain
+//! duikou's domain: the record's types, periods, money, validation, obligations' stored shape and access rules.
+//! Pure code with no I/O: storage, HTTP, reports and the CLI are layers around it.
+
+pub mod access;
+pub mod audit;
+mod error;
+mod money;
+pub mod obligation;
+mod period;
+mod qty;
+pub mod schema;
+pub mod validate;
+
+pub use error::{Check, FieldError, ValidationErrors};
+pub use money::{Money, MoneyParseError};
+pub use obligation::{ObligationRule, RatingScale};
+pub use period::{Calendar, CalendarKind, Period, PeriodParseError, WindowKind};
+pub use qty::{Qty, QtyParseError};

@@ -1,1 +1,59 @@
-//! duikou-store
+//! duikou's storage: one boundary over SQLite (embedded, the default) and PostgreSQL, with migrations per backend.
+//! Every write is a transaction that also appends its audit event.
+
+pub mod accounts;
+pub mod audit;
+pub mod backup;
+pub mod db;
+pub mod documents;
+mod error;
+pub mod records;
+pub mod regions;
+pub mod views;
+
+pub use db::{Backend, Db};
+pub use error::{Result, StoreError};
+pub use records::{ListQuery, Page};
+
+/// The storage of one duikou deployment.
+#[derive(Debug, Clone)]
+pub struct Store {
+    db: Db,
+}
+
+/// Now, as RFC 3339 UTC with microseconds.
+pub fn now_rfc3339() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+impl Store {
+    /// Connects to `url` (a SQLite path or a `postgres://` URL), migrates, and loads the region tree on first start.
+    pub async fn open(url: &str) -> Result<Store> {
+        let db = Db::connect(url).await?;
+        db.migrate().await?;
+        let store = Store { db };
+        store.load_regions_if_empty().await?;
+        Ok(store)
+    }
+
+    /// The connection pool.
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// Which backend this store runs on.
+    pub fn backend(&self) -> Backend {
+        self.db.backend()
+    }
+
+    /// Whether the record holds no programs yet (the demo loads only into such a database).
+    pub async fn is_empty(&self) -> Result<bool> {
+        let n = self
+            .db
+            .fetch_opt("SELECT COUNT(*) FROM programs", &[], &[db::Kind::Int])
+            .await?
+            .and_then(|r| r[0].int())
+            .unwrap_or(0);
+        Ok(n == 0)
+    }
+}

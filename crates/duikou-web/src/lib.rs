@@ -1,1 +1,63 @@
-//! duikou-web
+//! duikou's HTTP layer: the JSON API under `/api/v1`, its OpenAPI document, `/healthz`, and the overview page.
+
+pub mod auth;
+pub mod error;
+pub mod extract;
+pub mod openapi;
+pub mod pages;
+pub mod routes;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use duikou_store::Store;
+use routes::{admin, auth as auth_routes, documents, records};
+
+/// What every handler shares: the store and settings. Nothing else lives in the process, so servers can be many.
+#[derive(Clone)]
+pub struct AppState {
+    /// The storage.
+    pub store: Store,
+    /// How long a browser session lasts.
+    pub session_hours: i64,
+}
+
+impl AppState {
+    /// State with default settings.
+    pub fn new(store: Store) -> Self {
+        AppState { store, session_hours: 12 }
+    }
+}
+
+/// The whole application.
+pub fn app(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/api/v1/openapi.json", get(|| async { Json(openapi::document()) }))
+        .route("/api/v1/auth/login", post(auth_routes::login))
+        .route("/api/v1/auth/logout", post(auth_routes::logout))
+        .route("/api/v1/auth/token", post(auth_routes::token))
+        .route("/api/v1/auth/me", get(auth_routes::me))
+        .route("/api/v1/users", get(admin::list_users).post(admin::create_user))
+        .route("/api/v1/audit", get(admin::recent_audit))
+        .route("/api/v1/audit/verify", get(admin::verify_audit))
+        .route("/api/v1/overview", get(admin::overview))
+        .route("/api/v1/region_lookup", get(admin::region_lookup))
+        .route("/api/v1/{entity}", get(records::list).post(records::create))
+        .route(
+            "/api/v1/{entity}/{id}",
+            get(records::read).patch(records::update).put(records::update).delete(records::remove),
+        )
+        .route("/api/v1/{entity}/{id}/{view}", get(records::view).post(records::act))
+        .layer(DefaultBodyLimit::max(2 * 1024 * 1024));
+    let uploads = Router::new()
+        .route("/api/v1/documents/{id}/content", get(documents::download_route).put(documents::upload))
+        .layer(DefaultBodyLimit::max(duikou_store::documents::MAX_DOCUMENT_BYTES + 1024));
+    Router::new()
+        .route("/", get(pages::index))
+        .route("/healthz", get(admin::healthz))
+        .merge(uploads)
+        .merge(api)
+        .fallback(|| async { error::ApiError::no_route() })
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}

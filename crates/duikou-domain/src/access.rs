@@ -1,0 +1,241 @@
+//! Roles and what each may do, decided without I/O from the actor's org scope and the record's sides.
+
+use crate::schema::Owner;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// A user's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Everything, including users and unlocking.
+    Admin,
+    /// A coordinating authority (指挥部/教育局): programs, pairings, obligations, and any fact of its programs.
+    Coordinator,
+    /// An editor of a supporting org: its own side of its own pairings.
+    SupporterEditor,
+    /// An editor of a receiving org: needs, appraisals, indicators, and confirming what was recorded about it.
+    ReceiverEditor,
+    /// Reads only.
+    Viewer,
+}
+
+impl Role {
+    /// Every role, in order of power.
+    pub const ALL: [Role; 5] =
+        [Role::Admin, Role::Coordinator, Role::SupporterEditor, Role::ReceiverEditor, Role::Viewer];
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Coordinator => "coordinator",
+            Role::SupporterEditor => "supporter_editor",
+            Role::ReceiverEditor => "receiver_editor",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    /// The Chinese name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Admin => "系统管理员",
+            Role::Coordinator => "协调管理（指挥部/教育局）",
+            Role::SupporterEditor => "支援方填报员",
+            Role::ReceiverEditor => "受援方填报员",
+            Role::Viewer => "只读用户",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// Who is acting, with the orgs their role is scoped to (each org counts with everything below it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// The user's id (0 for the system itself, e.g. loading demo data).
+    pub user_id: i64,
+    /// The user's name.
+    pub username: String,
+    /// The role.
+    pub role: Role,
+    /// The orgs in scope, already expanded to their descendants.
+    pub scope: BTreeSet<i64>,
+}
+
+impl Actor {
+    /// The system itself: an admin with id 0, used by migrations and the demo loader.
+    pub fn system() -> Actor {
+        Actor { user_id: 0, username: "system".into(), role: Role::Admin, scope: BTreeSet::new() }
+    }
+
+    fn in_scope(&self, org: Option<i64>) -> bool {
+        org.is_some_and(|o| self.scope.contains(&o))
+    }
+
+    /// A coordinator with no org scope coordinates every program; otherwise only those of authorities in scope.
+    fn coordinates(&self, authority: Option<i64>) -> bool {
+        self.role == Role::Coordinator && (self.scope.is_empty() || self.in_scope(authority))
+    }
+}
+
+/// The sides of the pairing a record belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sides {
+    /// The supporting org.
+    pub supporter: i64,
+    /// The receiving org.
+    pub receiver: i64,
+    /// The program's authority org.
+    pub authority: i64,
+}
+
+/// What a write touches, as far as permission goes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Target {
+    /// The pairing the record belongs to, when it belongs to one.
+    pub sides: Option<Sides>,
+    /// The authority of the program concerned (programs themselves, obligations on a program).
+    pub authority: Option<i64>,
+    /// Orgs the record names (people's home org, an indicator value's org).
+    pub orgs: Vec<i64>,
+}
+
+/// Why an action was refused, in Chinese.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Denied(pub String);
+
+fn deny(msg: impl Into<String>) -> Result<(), Denied> {
+    Err(Denied(msg.into()))
+}
+
+/// May `actor` create, change or delete a record of an entity owned by `owner`, touching `target`?
+pub fn may_write(actor: &Actor, owner: Owner, entity_label: &str, target: &Target) -> Result<(), Denied> {
+    let authority = target.sides.map(|s| s.authority).or(target.authority);
+    match actor.role {
+        Role::Admin => Ok(()),
+        Role::Viewer => deny("只读用户不能修改记录"),
+        Role::Coordinator => match owner {
+            Owner::Reference | Owner::Shared => Ok(()),
+            _ if actor.coordinates(authority) => Ok(()),
+            _ => deny(format!("该{entity_label}不属于您所协调的计划")),
+        },
+        Role::SupporterEditor | Role::ReceiverEditor => {
+            let supporter = actor.role == Role::SupporterEditor;
+            match owner {
+                Owner::Reference => deny(format!("{}只能由管理员或协调管理人员维护", entity_label)),
+                Owner::Program => deny(format!("{}由主管部门（协调管理人员）维护", entity_label)),
+                Owner::Supporter | Owner::Receiver => {
+                    let wants_supporter = owner == Owner::Supporter;
+                    if supporter != wants_supporter {
+                        let side = if wants_supporter { "支援方" } else { "受援方" };
+                        return deny(format!("{entity_label}由{side}填报"));
+                    }
+                    let Some(s) = target.sides else {
+                        return deny(format!("{entity_label}必须属于一个结对"));
+                    };
+                    let org = if supporter { s.supporter } else { s.receiver };
+                    if actor.in_scope(Some(org)) {
+                        Ok(())
+                    } else {
+                        deny(format!("您只能填报本单位所在结对的{entity_label}"))
+                    }
+                }
+                Owner::Shared => {
+                    if let Some(s) = target.sides {
+                        if !actor.in_scope(Some(s.supporter)) && !actor.in_scope(Some(s.receiver)) {
+                            return deny(format!("您只能维护本单位所在结对的{entity_label}"));
+                        }
+                    }
+                    if target.orgs.iter().all(|o| actor.in_scope(Some(*o))) {
+                        Ok(())
+                    } else {
+                        deny(format!("该{entity_label}涉及的单位不在您的权限范围内"))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// May `actor` confirm or dispute a fact recorded about the pairing with `sides`?
+pub fn may_confirm(actor: &Actor, sides: Sides) -> Result<(), Denied> {
+    match actor.role {
+        Role::Admin => Ok(()),
+        Role::ReceiverEditor if actor.in_scope(Some(sides.receiver)) => Ok(()),
+        Role::ReceiverEditor => deny("您只能确认本单位作为受援方的结对中的记录"),
+        _ => deny("只有受援方填报员可以确认或提出异议"),
+    }
+}
+
+/// May `actor` read the audit log?
+pub fn may_read_audit(actor: &Actor) -> Result<(), Denied> {
+    match actor.role {
+        Role::Admin | Role::Coordinator => Ok(()),
+        _ => deny("只有管理员和协调管理人员可以查看审计日志"),
+    }
+}
+
+/// May `actor` manage user accounts?
+pub fn may_manage_users(actor: &Actor) -> Result<(), Denied> {
+    match actor.role {
+        Role::Admin => Ok(()),
+        _ => deny("只有系统管理员可以管理用户"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(role: Role, orgs: &[i64]) -> Actor {
+        Actor { user_id: 1, username: "u".into(), role, scope: orgs.iter().copied().collect() }
+    }
+    const SIDES: Sides = Sides { supporter: 10, receiver: 20, authority: 30 };
+
+    fn t() -> Target {
+        Target { sides: Some(SIDES), ..Target::default() }
+    }
+
+    #[test]
+    fn the_role_matrix() {
+        use Owner::*;
+        let cases: &[(Role, &[i64], Owner, bool)] = &[
+            (Role::Admin, &[], Supporter, true),
+            (Role::Viewer, &[10, 20, 30], Supporter, false),
+            (Role::Coordinator, &[30], Program, true),
+            (Role::Coordinator, &[31], Program, false),
+            (Role::Coordinator, &[], Program, true),
+            (Role::Coordinator, &[31], Supporter, false),
+            (Role::Coordinator, &[30], Receiver, true),
+            (Role::SupporterEditor, &[10], Supporter, true),
+            (Role::SupporterEditor, &[11], Supporter, false),
+            (Role::SupporterEditor, &[10], Receiver, false),
+            (Role::SupporterEditor, &[10], Program, false),
+            (Role::SupporterEditor, &[10], Reference, false),
+            (Role::ReceiverEditor, &[20], Receiver, true),
+            (Role::ReceiverEditor, &[20], Supporter, false),
+            (Role::ReceiverEditor, &[21], Receiver, false),
+            (Role::ReceiverEditor, &[20], Shared, true),
+            (Role::SupporterEditor, &[99], Shared, false),
+        ];
+        for (role, orgs, owner, ok) in cases {
+            let got = may_write(&actor(*role, orgs), *owner, "记录", &t());
+            assert_eq!(got.is_ok(), *ok, "{role:?} {orgs:?} {owner:?}: {got:?}");
+        }
+    }
+
+    #[test]
+    fn only_the_receiver_confirms() {
+        assert!(may_confirm(&actor(Role::ReceiverEditor, &[20]), SIDES).is_ok());
+        assert!(may_confirm(&actor(Role::ReceiverEditor, &[21]), SIDES).is_err());
+        assert!(may_confirm(&actor(Role::SupporterEditor, &[10, 20]), SIDES).is_err());
+        assert!(may_confirm(&actor(Role::Coordinator, &[]), SIDES).is_err());
+        assert!(may_confirm(&actor(Role::Admin, &[]), SIDES).is_ok());
+        assert!(may_read_audit(&actor(Role::Viewer, &[])).is_err());
+        assert!(may_manage_users(&actor(Role::Coordinator, &[])).is_err());
+    }
+}

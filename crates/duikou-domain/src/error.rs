@@ -1,0 +1,176 @@
+//! Validation errors: a field, a stable code and a Chinese message, gathered so a caller sees every problem at once.
+
+use serde::Serialize;
+
+/// One problem with one field of an input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    /// The offending field, as named in the API (e.g. `receiver_org_id`).
+    pub field: String,
+    /// A stable machine-readable code (e.g. `required`, `too_long`, `same_org`).
+    pub code: &'static str,
+    /// A precise message in Chinese naming the field.
+    pub message: String,
+}
+
+/// All problems found in one input; empty means valid.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct ValidationErrors(pub Vec<FieldError>);
+
+impl ValidationErrors {
+    /// An empty set of errors.
+    pub fn new() -> Self {
+        Self(Vec::new())
+    }
+
+    /// A set holding exactly one error.
+    pub fn single(field: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
+        let mut e = Self::new();
+        e.add(field, code, message);
+        e
+    }
+
+    /// Records one more problem.
+    pub fn add(&mut self, field: impl Into<String>, code: &'static str, message: impl Into<String>) {
+        self.0.push(FieldError {
+            field: field.into(),
+            code,
+            message: message.into(),
+        });
+    }
+
+    /// True when nothing was wrong.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok(())` when empty, else `Err(self)`.
+    pub fn into_result(self) -> Result<(), ValidationErrors> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(self)
+        }
+    }
+
+    /// Adds every error of `other`, prefixing field names with `prefix.` when given.
+    pub fn extend_prefixed(&mut self, prefix: &str, other: ValidationErrors) {
+        for mut e in other.0 {
+            if !prefix.is_empty() {
+                e.field = format!("{prefix}.{}", e.field);
+            }
+            self.0.push(e);
+        }
+    }
+
+    /// The first error, if any.
+    pub fn first(&self) -> Option<&FieldError> {
+        self.0.first()
+    }
+}
+
+impl std::fmt::Display for ValidationErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<&str> = self.0.iter().map(|e| e.message.as_str()).collect();
+        f.write_str(&parts.join("；"))
+    }
+}
+
+impl std::error::Error for ValidationErrors {}
+
+/// Checks shared by many records, each adding a Chinese message that names the field.
+pub struct Check<'a> {
+    errors: &'a mut ValidationErrors,
+}
+
+impl<'a> Check<'a> {
+    /// Starts checking into `errors`.
+    pub fn new(errors: &'a mut ValidationErrors) -> Self {
+        Self { errors }
+    }
+
+    /// A required text: not blank, at most `max` characters.
+    pub fn text(&mut self, field: &str, label: &str, value: &str, max: usize) {
+        if value.trim().is_empty() {
+            self.errors.add(field, "required", format!("{label}（{field}）不能为空"));
+        } else {
+            self.max_len(field, label, value, max);
+        }
+    }
+
+    /// An optional text of at most `max` characters.
+    pub fn opt_text(&mut self, field: &str, label: &str, value: Option<&str>, max: usize) {
+        if let Some(v) = value {
+            self.max_len(field, label, v, max);
+        }
+    }
+
+    fn max_len(&mut self, field: &str, label: &str, value: &str, max: usize) {
+        let n = value.chars().count();
+        if n > max {
+            self.errors.add(
+                field,
+                "too_long",
+                format!("{label}（{field}）过长：{n} 个字符，最多 {max} 个"),
+            );
+        }
+    }
+
+    /// `end` must not come before `start` when both are given.
+    pub fn date_order(
+        &mut self,
+        end_field: &str,
+        start: Option<chrono::NaiveDate>,
+        end: Option<chrono::NaiveDate>,
+    ) {
+        if let (Some(s), Some(e)) = (start, end) {
+            if e < s {
+                self.errors.add(
+                    end_field,
+                    "end_before_start",
+                    format!("结束日期（{end_field}）{e} 早于开始日期 {s}"),
+                );
+            }
+        }
+    }
+
+    /// A quantity that may not be negative.
+    pub fn non_negative(&mut self, field: &str, label: &str, value: Option<i64>) {
+        if let Some(v) = value {
+            if v < 0 {
+                self.errors.add(
+                    field,
+                    "negative",
+                    format!("{label}（{field}）不能为负数：{v}"),
+                );
+            }
+        }
+    }
+
+    /// Money that may not be negative.
+    pub fn money_non_negative(&mut self, field: &str, label: &str, value: Option<crate::Money>) {
+        if let Some(v) = value {
+            if v.fen() < 0 {
+                self.errors.add(
+                    field,
+                    "negative",
+                    format!("{label}（{field}）不能为负数：{v} 元"),
+                );
+            }
+        }
+    }
+
+    /// A quantity with decimals that may not be negative.
+    pub fn qty_non_negative(&mut self, field: &str, label: &str, value: Option<crate::Qty>) {
+        if let Some(v) = value {
+            if v.is_negative() {
+                self.errors.add(
+                    field,
+                    "negative",
+                    format!("{label}（{field}）不能为负数：{v}"),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,355 @@
+//! Obligations as structured data: who is counted, in which window, what aggregate, against which (tiered) target.
+//! The engine that evaluates them is separate; this module fixes the stored shape and checks it.
+
+use crate::{Qty, ValidationErrors};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One quantified duty: for each subject in each window, an aggregate of records compared with a target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObligationRule {
+    /// Who the duty is counted for.
+    pub subject: Subject,
+    /// The windows it is counted in.
+    pub window: Window,
+    /// What is counted.
+    pub measure: Measure,
+    /// How the actual compares with the target.
+    pub comparison: Comparison,
+    /// The target, fixed or tiered.
+    pub target: Target,
+    /// Upper bound for `between`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_max: Option<Qty>,
+}
+
+/// Who an obligation is counted for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Subject {
+    /// The pairing as a whole.
+    Pairing,
+    /// Each dispatched person of a role (and direction).
+    EachDispatch {
+        /// The role counted (`teacher`, `manager` …).
+        role: String,
+        /// `to_receiver` (default) or `to_supporter`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        direction: Option<String>,
+    },
+    /// Each stint of a dispatched person of a role.
+    EachStint {
+        /// The role counted.
+        role: String,
+    },
+}
+
+/// The windows an obligation is counted in, on the program's calendar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Window {
+    /// Each semester.
+    Semester,
+    /// Each school year.
+    SchoolYear,
+    /// Each calendar year.
+    Year,
+    /// The pairing's whole term.
+    Term,
+    /// A custom inclusive range.
+    Range {
+        /// First day.
+        from: NaiveDate,
+        /// Last day.
+        to: NaiveDate,
+    },
+}
+
+/// Records of one kind, filtered by field values (`role: [teacher]`, `project.category: [housing, …]`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordSet {
+    /// The entity counted: `dispatches`, `stints`, `activities`, `transactions`, `projects`, `outputs`, `appraisals`, `project_funding`.
+    pub entity: String,
+    /// Field → accepted values; a dotted name reads the parent record (`project.category`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub filter: BTreeMap<String, Vec<String>>,
+}
+
+/// The aggregate an obligation compares.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Measure {
+    /// How many records.
+    Count {
+        /// The records.
+        records: RecordSet,
+    },
+    /// How many distinct values of a field (e.g. distinct persons).
+    DistinctCount {
+        /// The records.
+        records: RecordSet,
+        /// The field whose distinct values are counted.
+        field: String,
+    },
+    /// The sum of a quantity or of money.
+    Sum {
+        /// The records.
+        records: RecordSet,
+        /// The summed field (`hours`, `person_times`, `amount` …).
+        field: String,
+    },
+    /// Days present, adding up stints within the window.
+    CumulativeDays {
+        /// The stints.
+        records: RecordSet,
+    },
+    /// The shortest stint, in days.
+    MinStintDays {
+        /// The stints.
+        records: RecordSet,
+    },
+    /// The share (percent) of a sum where `numerator_filter` also holds.
+    Ratio {
+        /// The records of the denominator.
+        records: RecordSet,
+        /// The summed field.
+        field: String,
+        /// The extra filter of the numerator.
+        numerator_filter: BTreeMap<String, Vec<String>>,
+    },
+}
+
+/// How the actual compares with the target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Comparison {
+    /// 不少于.
+    AtLeast,
+    /// 不超过.
+    AtMost,
+    /// 介于 target 与 target_max 之间.
+    Between,
+}
+
+/// The target of an obligation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Target {
+    /// The same for every subject.
+    Fixed {
+        /// The target value.
+        value: Qty,
+    },
+    /// Chosen by an attribute of an org, in ascending tiers.
+    Tiered {
+        /// `receiver` or `supporter`: whose attribute.
+        of: String,
+        /// The attribute (e.g. `teacher_count`).
+        attribute: String,
+        /// Tiers in ascending order; the first whose `below` exceeds the attribute applies, the last has no bound.
+        tiers: Vec<Tier>,
+    },
+}
+
+/// One tier of a tiered target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tier {
+    /// Applies when the attribute is below this (absent on the last tier).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub below: Option<Qty>,
+    /// The target in this tier.
+    pub target: Qty,
+}
+
+const RECORD_ENTITIES: &[&str] = &[
+    "dispatches", "stints", "activities", "transactions", "projects", "outputs", "appraisals", "project_funding", "needs",
+];
+
+impl ObligationRule {
+    /// Parses and checks a stored rule, naming the offending part in Chinese.
+    pub fn from_json(v: &serde_json::Value) -> Result<ObligationRule, String> {
+        let rule: ObligationRule =
+            serde_json::from_value(v.clone()).map_err(|e| format!("规则结构不正确：{e}"))?;
+        rule.check()?;
+        Ok(rule)
+    }
+
+    fn check(&self) -> Result<(), String> {
+        let sets: Vec<&RecordSet> = match &self.measure {
+            Measure::Count { records }
+            | Measure::CumulativeDays { records }
+            | Measure::MinStintDays { records } => vec![records],
+            Measure::DistinctCount { records, field } | Measure::Sum { records, field } => {
+                if field.trim().is_empty() {
+                    return Err("规则的统计字段（measure.field）不能为空".into());
+                }
+                vec![records]
+            }
+            Measure::Ratio { records, field, numerator_filter } => {
+                if field.trim().is_empty() || numerator_filter.is_empty() {
+                    return Err("比例规则需要统计字段（measure.field）和分子条件（measure.numerator_filter）".into());
+                }
+                vec![records]
+            }
+        };
+        for s in sets {
+            if !RECORD_ENTITIES.contains(&s.entity.as_str()) {
+                return Err(format!("规则统计的记录类型“{}”不受支持", s.entity));
+            }
+        }
+        if let Window::Range { from, to } = &self.window {
+            if to < from {
+                return Err(format!("规则期间（window）结束日期 {to} 早于开始日期 {from}"));
+            }
+        }
+        match (&self.comparison, &self.target_max) {
+            (Comparison::Between, None) => return Err("“介于”规则需要上限（target_max）".into()),
+            (Comparison::Between, Some(m)) => {
+                if let Target::Fixed { value } = &self.target {
+                    if m < value {
+                        return Err("规则上限（target_max）小于下限（target）".into());
+                    }
+                }
+            }
+            _ => {}
+        }
+        if let Target::Tiered { of, attribute, tiers } = &self.target {
+            if of != "receiver" && of != "supporter" {
+                return Err("分档目标的对象（target.of）应为 receiver 或 supporter".into());
+            }
+            if attribute.trim().is_empty() || tiers.is_empty() {
+                return Err("分档目标需要属性（target.attribute）和至少一档（target.tiers）".into());
+            }
+            let mut last: Option<Qty> = None;
+            for (i, t) in tiers.iter().enumerate() {
+                match (t.below, i + 1 == tiers.len()) {
+                    (None, false) => return Err(format!("第 {} 档缺少上界（below），只有最后一档可以不设", i + 1)),
+                    (Some(b), _) => {
+                        if last.is_some_and(|l| b <= l) {
+                            return Err("分档上界（below）应逐档递增".into());
+                        }
+                        last = Some(b);
+                    }
+                    (None, true) => {}
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A program's rating scale: levels in descending order of their minimum score.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RatingScale {
+    /// The levels, best first.
+    pub levels: Vec<RatingLevel>,
+}
+
+/// One level of a rating scale.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RatingLevel {
+    /// The label (优秀).
+    pub label: String,
+    /// The lowest score that reaches it.
+    pub min_score: Qty,
+}
+
+impl Default for RatingScale {
+    /// 优秀 ≥ 90, 良好 ≥ 80, 合格 ≥ 60, else 不合格.
+    fn default() -> Self {
+        let l = |label: &str, min: i64| RatingLevel { label: label.into(), min_score: Qty::from_int(min) };
+        RatingScale { levels: vec![l("优秀", 90), l("良好", 80), l("合格", 60), l("不合格", 0)] }
+    }
+}
+
+impl RatingScale {
+    /// Parses and checks a stored scale.
+    pub fn from_json(v: &serde_json::Value) -> Result<RatingScale, String> {
+        let s: RatingScale = serde_json::from_value(v.clone()).map_err(|e| format!("评定等次结构不正确：{e}"))?;
+        if s.levels.is_empty() {
+            return Err("评定等次至少需要一级".into());
+        }
+        if s.levels.windows(2).any(|w| w[1].min_score >= w[0].min_score) {
+            return Err("评定等次应按最低分从高到低排列".into());
+        }
+        Ok(s)
+    }
+}
+
+/// Checks an obligation rule field, adding a message on `field` when wrong.
+pub fn check_rule_json(field: &str, v: &serde_json::Value, errors: &mut ValidationErrors) {
+    if let Err(m) = ObligationRule::from_json(v) {
+        errors.add(field, "invalid_rule", format!("{m}（{field}）"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_seed_rules_are_expressible() {
+        // 第8篇: each school year at least 2 teachers.
+        let teachers = json!({
+            "subject": {"type": "pairing"},
+            "window": {"type": "school_year"},
+            "measure": {"type": "distinct_count", "field": "person_id",
+                        "records": {"entity": "dispatches", "filter": {"role": ["teacher"]}}},
+            "comparison": "at_least",
+            "target": {"type": "fixed", "value": 2}
+        });
+        assert!(ObligationRule::from_json(&teachers).is_ok());
+        // each semester a teacher's stints add up to >= 30 days.
+        let days = json!({
+            "subject": {"type": "each_dispatch", "role": "teacher"},
+            "window": {"type": "semester"},
+            "measure": {"type": "cumulative_days", "records": {"entity": "stints"}},
+            "comparison": "at_least",
+            "target": {"type": "fixed", "value": 30}
+        });
+        assert!(ObligationRule::from_json(&days).is_ok());
+        // backbone teachers over the term by tiers of the receiver's teacher count.
+        let tiers = json!({
+            "subject": {"type": "pairing"},
+            "window": {"type": "term"},
+            "measure": {"type": "sum", "field": "person_times",
+                        "records": {"entity": "activities", "filter": {"kind": ["training"]}}},
+            "comparison": "at_least",
+            "target": {"type": "tiered", "of": "receiver", "attribute": "teacher_count",
+                       "tiers": [{"below": 20, "target": 1}, {"below": 51, "target": 2}, {"target": 3}]}
+        });
+        assert!(ObligationRule::from_json(&tiers).is_ok());
+        // 第5篇: >= 80% of government aid money to livelihood projects.
+        let ratio = json!({
+            "subject": {"type": "pairing"},
+            "window": {"type": "term"},
+            "measure": {"type": "ratio", "field": "amount",
+                        "records": {"entity": "transactions", "filter": {"kind": ["disbursement"], "source": ["supporter"]}},
+                        "numerator_filter": {"project.category": ["housing", "education", "health", "culture", "employment"]}},
+            "comparison": "at_least",
+            "target": {"type": "fixed", "value": 80}
+        });
+        assert!(ObligationRule::from_json(&ratio).is_ok());
+    }
+
+    #[test]
+    fn broken_rules_are_refused_in_chinese() {
+        let bad = json!({"subject": {"type": "pairing"}, "window": {"type": "year"},
+            "measure": {"type": "count", "records": {"entity": "bogus"}},
+            "comparison": "at_least", "target": {"type": "fixed", "value": 1}});
+        assert!(ObligationRule::from_json(&bad).unwrap_err().contains("bogus"));
+        let between = json!({"subject": {"type": "pairing"}, "window": {"type": "year"},
+            "measure": {"type": "count", "records": {"entity": "activities"}},
+            "comparison": "between", "target": {"type": "fixed", "value": 1}});
+        assert!(ObligationRule::from_json(&between).unwrap_err().contains("target_max"));
+        assert!(RatingScale::from_json(&json!({"levels": [{"label": "a", "min_score": 1}, {"label": "b", "min_score": 5}]})).is_err());
+        assert!(RatingScale::from_json(&serde_json::to_value(RatingScale::default()).unwrap()).is_ok());
+    }
+}

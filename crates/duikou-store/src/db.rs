@@ -1,0 +1,318 @@
+//! The two backends behind one small boundary: SQL with `$n` placeholders, typed arguments and typed columns.
+//! Everything above this file is written once and runs on SQLite and PostgreSQL alike.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::types::Json;
+use sqlx::{Postgres, Row, Sqlite};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// A value bound to a statement; the variant (not the value) fixes its SQL type, so NULLs are typed too.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arg {
+    /// BIGINT.
+    Int(Option<i64>),
+    /// TEXT.
+    Text(Option<String>),
+    /// DATE (TEXT on SQLite).
+    Date(Option<NaiveDate>),
+    /// BOOLEAN.
+    Bool(Option<bool>),
+    /// JSON (JSONB on PostgreSQL, TEXT on SQLite).
+    Json(Option<serde_json::Value>),
+    /// TIMESTAMPTZ (TEXT on SQLite).
+    Ts(Option<DateTime<Utc>>),
+    /// BYTEA / BLOB.
+    Bytes(Option<Vec<u8>>),
+}
+
+/// The type to read a column as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// BIGINT.
+    Int,
+    /// TEXT.
+    Text,
+    /// DATE.
+    Date,
+    /// BOOLEAN.
+    Bool,
+    /// JSON.
+    Json,
+    /// TIMESTAMPTZ.
+    Ts,
+    /// BYTEA / BLOB.
+    Bytes,
+}
+
+/// A column read back; same variants as [`Arg`].
+pub type Val = Arg;
+
+impl Arg {
+    /// The integer, if this is a non-null integer.
+    pub fn int(&self) -> Option<i64> {
+        match self {
+            Arg::Int(v) => *v,
+            _ => None,
+        }
+    }
+    /// The text, if this is a non-null text.
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Arg::Text(v) => v.as_deref(),
+            _ => None,
+        }
+    }
+    /// The date, if any.
+    pub fn date(&self) -> Option<NaiveDate> {
+        match self {
+            Arg::Date(v) => *v,
+            _ => None,
+        }
+    }
+    /// The timestamp, if any.
+    pub fn ts(&self) -> Option<DateTime<Utc>> {
+        match self {
+            Arg::Ts(v) => *v,
+            _ => None,
+        }
+    }
+    /// The boolean, if any.
+    pub fn bool(&self) -> Option<bool> {
+        match self {
+            Arg::Bool(v) => *v,
+            _ => None,
+        }
+    }
+    /// The JSON value, if any.
+    pub fn json(&self) -> Option<&serde_json::Value> {
+        match self {
+            Arg::Json(v) => v.as_ref(),
+            _ => None,
+        }
+    }
+    /// Takes the bytes, if any.
+    pub fn into_bytes(self) -> Option<Vec<u8>> {
+        match self {
+            Arg::Bytes(v) => v,
+            _ => None,
+        }
+    }
+}
+
+/// Which SQL dialect a connection speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite file.
+    Sqlite,
+    /// PostgreSQL server.
+    Postgres,
+}
+
+/// A pool of connections to one of the two backends.
+#[derive(Debug, Clone)]
+pub enum Db {
+    /// SQLite.
+    Sqlite(SqlitePool),
+    /// PostgreSQL.
+    Postgres(PgPool),
+}
+
+/// An open transaction on one of the two backends.
+pub enum Tx {
+    /// SQLite.
+    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    /// PostgreSQL.
+    Postgres(sqlx::Transaction<'static, Postgres>),
+}
+
+/// Runs the same statement-building expression on whichever backend `$e` holds.
+macro_rules! on_backend {
+    ($e:expr, $c:ident => $body:expr) => {
+        match $e {
+            Db::Sqlite($c) => $body,
+            Db::Postgres($c) => $body,
+        }
+    };
+}
+
+macro_rules! bind_all {
+    ($q:expr, $args:expr) => {{
+        let mut q = $q;
+        for a in $args {
+            q = match a.clone() {
+                Arg::Int(v) => q.bind(v),
+                Arg::Text(v) => q.bind(v),
+                Arg::Date(v) => q.bind(v),
+                Arg::Bool(v) => q.bind(v),
+                Arg::Json(v) => q.bind(v.map(Json)),
+                Arg::Ts(v) => q.bind(v),
+                Arg::Bytes(v) => q.bind(v),
+            };
+        }
+        q
+    }};
+}
+
+fn decode<R>(row: &R, kinds: &[Kind]) -> Result<Vec<Val>, sqlx::Error>
+where
+    R: Row,
+    usize: sqlx::ColumnIndex<R>,
+    for<'r> Option<i64>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Option<NaiveDate>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Option<bool>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Option<Json<serde_json::Value>>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Option<DateTime<Utc>>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Option<Vec<u8>>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    kinds
+        .iter()
+        .enumerate()
+        .map(|(i, k)| {
+            Ok(match k {
+                Kind::Int => Val::Int(row.try_get(i)?),
+                Kind::Text => Val::Text(row.try_get(i)?),
+                Kind::Date => Val::Date(row.try_get(i)?),
+                Kind::Bool => Val::Bool(row.try_get(i)?),
+                Kind::Json => Val::Json(row.try_get::<Option<Json<serde_json::Value>>, _>(i)?.map(|j| j.0)),
+                Kind::Ts => Val::Ts(row.try_get(i)?),
+                Kind::Bytes => Val::Bytes(row.try_get(i)?),
+            })
+        })
+        .collect()
+}
+
+impl Db {
+    /// Connects to `url`: `postgres://…` for PostgreSQL, else a SQLite file path (or `sqlite:` URL), created if missing.
+    pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let opts = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(opts)
+                .await?;
+            Ok(Db::Postgres(pool))
+        } else {
+            let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+            let opts = SqliteConnectOptions::new()
+                .filename(path)
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(30));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(opts)
+                .await?;
+            Ok(Db::Sqlite(pool))
+        }
+    }
+
+    /// Which dialect.
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies this backend's migrations.
+    pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
+        match self {
+            Db::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await,
+            Db::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await,
+        }
+    }
+
+    /// Starts a transaction.
+    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        Ok(match self {
+            Db::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    /// Runs a read and decodes each row as `kinds`.
+    pub async fn fetch(&self, sql: &str, args: &[Arg], kinds: &[Kind]) -> Result<Vec<Vec<Val>>, sqlx::Error> {
+        on_backend!(self, p => {
+            let rows = bind_all!(sqlx::query(sql), args).fetch_all(p).await?;
+            rows.iter().map(|r| decode(r, kinds)).collect()
+        })
+    }
+
+    /// Runs a statement, returning the rows it touched.
+    pub async fn execute(&self, sql: &str, args: &[Arg]) -> Result<u64, sqlx::Error> {
+        on_backend!(self, p => Ok(bind_all!(sqlx::query(sql), args).execute(p).await?.rows_affected()))
+    }
+
+    /// Closes the pool.
+    pub async fn close(&self) {
+        on_backend!(self, p => p.close().await)
+    }
+}
+
+impl Tx {
+    /// Which dialect.
+    pub fn backend(&self) -> Backend {
+        match self {
+            Tx::Sqlite(_) => Backend::Sqlite,
+            Tx::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Runs a read inside the transaction.
+    pub async fn fetch(&mut self, sql: &str, args: &[Arg], kinds: &[Kind]) -> Result<Vec<Vec<Val>>, sqlx::Error> {
+        match self {
+            Tx::Sqlite(t) => {
+                let rows = bind_all!(sqlx::query(sql), args).fetch_all(&mut **t).await?;
+                rows.iter().map(|r| decode(r, kinds)).collect()
+            }
+            Tx::Postgres(t) => {
+                let rows = bind_all!(sqlx::query(sql), args).fetch_all(&mut **t).await?;
+                rows.iter().map(|r| decode(r, kinds)).collect()
+            }
+        }
+    }
+
+    /// Runs a statement inside the transaction.
+    pub async fn execute(&mut self, sql: &str, args: &[Arg]) -> Result<u64, sqlx::Error> {
+        match self {
+            Tx::Sqlite(t) => Ok(bind_all!(sqlx::query(sql), args).execute(&mut **t).await?.rows_affected()),
+            Tx::Postgres(t) => Ok(bind_all!(sqlx::query(sql), args).execute(&mut **t).await?.rows_affected()),
+        }
+    }
+
+    /// Commits.
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await,
+            Tx::Postgres(t) => t.commit().await,
+        }
+    }
+
+    /// Rolls back.
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Sqlite(t) => t.rollback().await,
+            Tx::Postgres(t) => t.rollback().await,
+        }
+    }
+
+    /// One row or none.
+    pub async fn fetch_opt(&mut self, sql: &str, args: &[Arg], kinds: &[Kind]) -> Result<Option<Vec<Val>>, sqlx::Error> {
+        Ok(self.fetch(sql, args, kinds).await?.into_iter().next())
+    }
+}
+
+impl Db {
+    /// One row or none.
+    pub async fn fetch_opt(&self, sql: &str, args: &[Arg], kinds: &[Kind]) -> Result<Option<Vec<Val>>, sqlx::Error> {
+        Ok(self.fetch(sql, args, kinds).await?.into_iter().next())
+    }
+}

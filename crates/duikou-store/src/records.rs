@@ -1,0 +1,706 @@
+//! Create, read, update, delete, list, confirm: one code path for every entity, driven by its description.
+
+use crate::audit::WriteTx;
+use crate::db::{Arg, Backend, Kind, Tx, Val};
+use crate::{Result, Store, StoreError};
+use chrono::{DateTime, Utc};
+use duikou_domain::access::{self, Actor, Role, Sides, Target};
+use duikou_domain::schema::{self, EntityDef, Field, FieldKind, Owner, CONFIRMATION_FIELDS};
+use duikou_domain::validate::{caller_fields, parse_date, validate_record};
+use duikou_domain::{Money, Qty, ValidationErrors};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// The columns of an entity's table, in order: system columns, then fields, then confirmation fields.
+pub fn columns(def: &EntityDef) -> Vec<&'static Field> {
+    let confirm: &'static [Field] = if def.confirmable { CONFIRMATION_FIELDS } else { &[] };
+    def.fields.iter().chain(confirm.iter()).collect()
+}
+
+const SYSTEM_COLS: &str = "id, version, created_at, updated_at";
+
+fn kind_of(f: &Field) -> Kind {
+    match f.kind {
+        FieldKind::Int | FieldKind::Money | FieldKind::Qty => Kind::Int,
+        FieldKind::Date => Kind::Date,
+        FieldKind::Bool => Kind::Bool,
+        FieldKind::Json(_) => Kind::Json,
+        FieldKind::Text | FieldKind::LongText | FieldKind::Enum(_) | FieldKind::Period => Kind::Text,
+    }
+}
+
+fn select_sql(def: &EntityDef) -> (String, Vec<Kind>) {
+    let cols = columns(def);
+    let names: Vec<&str> = cols.iter().map(|f| f.name).collect();
+    let mut kinds = vec![Kind::Int, Kind::Int, Kind::Ts, Kind::Ts];
+    kinds.extend(cols.iter().map(|f| kind_of(f)));
+    (format!("SELECT {SYSTEM_COLS}, {} FROM {}", names.join(", "), def.name), kinds)
+}
+
+/// A normalised JSON value of a field as a typed argument.
+pub fn to_arg(f: &Field, v: &Value) -> Arg {
+    let null = v.is_null();
+    match f.kind {
+        FieldKind::Int => Arg::Int(v.as_i64()),
+        FieldKind::Money => Arg::Int(if null {
+            None
+        } else {
+            serde_json::from_value::<Money>(v.clone()).ok().map(Money::fen)
+        }),
+        FieldKind::Qty => Arg::Int(if null { None } else { serde_json::from_value::<Qty>(v.clone()).ok().map(Qty::raw) }),
+        FieldKind::Date => Arg::Date(v.as_str().and_then(parse_date)),
+        FieldKind::Bool => Arg::Bool(v.as_bool()),
+        FieldKind::Json(_) => Arg::Json((!null).then(|| v.clone())),
+        FieldKind::Text | FieldKind::LongText | FieldKind::Enum(_) | FieldKind::Period => {
+            Arg::Text(v.as_str().map(str::to_string))
+        }
+    }
+}
+
+fn from_val(f: &Field, v: &Val) -> Value {
+    match (f.kind, v) {
+        (FieldKind::Money, Val::Int(Some(i))) => Value::from(Money::from_fen(*i).to_string()),
+        (FieldKind::Qty, Val::Int(Some(i))) => serde_json::to_value(Qty::from_raw(*i)).unwrap_or(Value::Null),
+        (_, Val::Int(Some(i))) => Value::from(*i),
+        (_, Val::Text(Some(s))) => Value::from(s.clone()),
+        (_, Val::Date(Some(d))) => Value::from(d.format("%Y-%m-%d").to_string()),
+        (_, Val::Bool(Some(b))) => Value::from(*b),
+        (_, Val::Json(Some(j))) => j.clone(),
+        _ => Value::Null,
+    }
+}
+
+fn ts_json(t: Option<DateTime<Utc>>) -> Value {
+    t.map(|t| Value::from(t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))).unwrap_or(Value::Null)
+}
+
+/// Turns a row read with [`select_sql`] into the record's JSON.
+fn row_json(def: &EntityDef, row: &[Val]) -> Value {
+    let mut m = Map::new();
+    m.insert("id".into(), Value::from(row[0].int().unwrap_or(0)));
+    m.insert("version".into(), Value::from(row[1].int().unwrap_or(1)));
+    m.insert("created_at".into(), ts_json(row[2].ts()));
+    m.insert("updated_at".into(), ts_json(row[3].ts()));
+    for (f, v) in columns(def).iter().zip(&row[4..]) {
+        m.insert(f.name.to_string(), from_val(f, v));
+    }
+    Value::Object(m)
+}
+
+/// A page of records.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Page {
+    /// The records of this page.
+    pub items: Vec<Value>,
+    /// How many records match in all.
+    pub total: i64,
+    /// The page number, from 1.
+    pub page: i64,
+    /// Records per page.
+    pub per_page: i64,
+}
+
+/// Parameters of a list: equality filters by field, date ranges, search text, sort, page.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    /// `field` → value (as text, converted by the field's kind); `field_from` / `field_to` for dates.
+    pub filters: BTreeMap<String, String>,
+    /// Text searched in the entity's search fields.
+    pub q: Option<String>,
+    /// `field` ascending or `-field` descending.
+    pub sort: Option<String>,
+    /// From 1.
+    pub page: Option<i64>,
+    /// At most 500.
+    pub per_page: Option<i64>,
+}
+
+/// Looks up an entity's description by name.
+pub fn def(name: &str) -> Result<&'static EntityDef> {
+    schema::entity(name).ok_or_else(|| StoreError::UnknownEntity(name.to_string()))
+}
+
+fn text_arg(f: &Field, raw: &str) -> std::result::Result<Arg, String> {
+    let bad = || format!("{}（{}）筛选值无效：“{raw}”", f.label, f.name);
+    Ok(match f.kind {
+        FieldKind::Int => Arg::Int(Some(raw.parse().map_err(|_| bad())?)),
+        FieldKind::Money => Arg::Int(Some(raw.parse::<Money>().map_err(|_| bad())?.fen())),
+        FieldKind::Qty => Arg::Int(Some(raw.parse::<Qty>().map_err(|_| bad())?.raw())),
+        FieldKind::Date => Arg::Date(Some(parse_date(raw).ok_or_else(bad)?)),
+        FieldKind::Bool => Arg::Bool(Some(match raw {
+            "true" | "1" => true,
+            "false" | "0" => false,
+            _ => return Err(bad()),
+        })),
+        FieldKind::Json(_) => return Err(format!("{}（{}）不能用作筛选条件", f.label, f.name)),
+        _ => Arg::Text(Some(raw.to_string())),
+    })
+}
+
+/// `IS NOT DISTINCT FROM` in each dialect: equality where NULL equals NULL.
+fn same(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "IS",
+        Backend::Postgres => "IS NOT DISTINCT FROM",
+    }
+}
+
+impl Store {
+    /// One record by id.
+    pub async fn get(&self, entity: &str, id: i64) -> Result<Value> {
+        let def = def(entity)?;
+        let (sql, kinds) = select_sql(def);
+        let row = self
+            .db()
+            .fetch_opt(&format!("{sql} WHERE id = $1"), &[Arg::Int(Some(id))], &kinds)
+            .await?
+            .ok_or(StoreError::NotFound { label: def.label, id })?;
+        Ok(row_json(def, &row))
+    }
+
+    async fn get_in(tx: &mut Tx, def: &'static EntityDef, id: i64) -> Result<Value> {
+        let (sql, kinds) = select_sql(def);
+        let row = tx
+            .fetch_opt(&format!("{sql} WHERE id = $1"), &[Arg::Int(Some(id))], &kinds)
+            .await?
+            .ok_or(StoreError::NotFound { label: def.label, id })?;
+        Ok(row_json(def, &row))
+    }
+
+    /// A filtered, sorted page of records.
+    pub async fn list(&self, entity: &str, query: &ListQuery) -> Result<Page> {
+        let def = def(entity)?;
+        let mut errors = ValidationErrors::new();
+        let mut wheres: Vec<String> = Vec::new();
+        let mut args: Vec<Arg> = Vec::new();
+        for (k, raw) in &query.filters {
+            let (name, op) = if let Some(n) = k.strip_suffix("_from") {
+                (n, ">=")
+            } else if let Some(n) = k.strip_suffix("_to") {
+                (n, "<=")
+            } else {
+                (k.as_str(), "=")
+            };
+            let field = columns(def).into_iter().find(|f| f.name == name).or_else(|| {
+                // a field whose own name ends in _from/_to
+                columns(def).into_iter().find(|f| f.name == k.as_str())
+            });
+            let Some(field) = field else {
+                errors.add(k.clone(), "unknown_filter", format!("{}没有可筛选的字段“{k}”", def.label));
+                continue;
+            };
+            let op = if field.name == k.as_str() { "=" } else { op };
+            match text_arg(field, raw) {
+                Ok(a) => {
+                    args.push(a);
+                    wheres.push(format!("{} {op} ${}", field.name, args.len()));
+                }
+                Err(m) => errors.add(k.clone(), "filter", m),
+            }
+        }
+        if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            if def.search.is_empty() {
+                errors.add("q", "no_search", format!("{}不支持全文搜索", def.label));
+            } else {
+                let escaped = q.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                args.push(Arg::Text(Some(format!("%{escaped}%"))));
+                let n = args.len();
+                let ors: Vec<String> =
+                    def.search.iter().map(|c| format!("LOWER({c}) LIKE ${n} ESCAPE '\\'")).collect();
+                wheres.push(format!("({})", ors.join(" OR ")));
+            }
+        }
+        let sort = query.sort.as_deref().unwrap_or(def.default_sort);
+        let (sort_field, desc) = match sort.strip_prefix('-') {
+            Some(s) => (s, true),
+            None => (sort, false),
+        };
+        let sortable = ["id", "created_at", "updated_at"].contains(&sort_field)
+            || columns(def).iter().any(|f| f.name == sort_field && !matches!(f.kind, FieldKind::Json(_)));
+        if !sortable {
+            errors.add("sort", "unknown_sort", format!("{}不能按“{sort_field}”排序", def.label));
+        }
+        let page = query.page.unwrap_or(1);
+        let per_page = query.per_page.unwrap_or(50);
+        if page < 1 {
+            errors.add("page", "range", "页码（page）应从 1 开始");
+        }
+        if !(1..=500).contains(&per_page) {
+            errors.add("per_page", "range", "每页条数（per_page）应在 1 到 500 之间");
+        }
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
+        let where_sql = if wheres.is_empty() { String::new() } else { format!(" WHERE {}", wheres.join(" AND ")) };
+        let total = self
+            .db()
+            .fetch_opt(&format!("SELECT COUNT(*) FROM {}{where_sql}", def.name), &args, &[Kind::Int])
+            .await?
+            .and_then(|r| r[0].int())
+            .unwrap_or(0);
+        let (sql, kinds) = select_sql(def);
+        let dir = if desc { "DESC" } else { "ASC" };
+        let mut page_args = args.clone();
+        page_args.push(Arg::Int(Some(per_page)));
+        page_args.push(Arg::Int(Some((page - 1) * per_page)));
+        let n = page_args.len();
+        let rows = self
+            .db()
+            .fetch(
+                &format!("{sql}{where_sql} ORDER BY {sort_field} {dir}, id {dir} LIMIT ${} OFFSET ${n}", n - 1),
+                &page_args,
+                &kinds,
+            )
+            .await?;
+        Ok(Page { items: rows.iter().map(|r| row_json(def, r)).collect(), total, page, per_page })
+    }
+
+    /// Creates a record after validating it and checking the actor may; writes its audit event in the same transaction.
+    pub async fn create(&self, actor: &Actor, entity: &str, input: &Value) -> Result<Value> {
+        let mut w = WriteTx::begin(self, actor).await?;
+        let out = Self::create_in(&mut w, entity, input).await?;
+        w.commit().await?;
+        Ok(out)
+    }
+
+    /// [`Store::create`] inside an open write transaction (imports, demo data).
+    pub async fn create_in(w: &mut WriteTx, entity: &str, input: &Value) -> Result<Value> {
+        let def = def(entity)?;
+        let fields = caller_fields(def, input)?;
+        let mut rec = validate_record(def, &fields)?;
+        Self::derive_pairing(&mut w.tx, def, &mut rec).await?;
+        Self::check_refs(&mut w.tx, def, &rec).await?;
+        Self::authorize(&mut w.tx, &w.actor, def, &rec).await?;
+        Self::check_natural_key(&mut w.tx, def, &rec, None).await?;
+        let cols = columns(def);
+        let now = Utc::now();
+        let mut names = vec!["version", "created_at", "updated_at"];
+        let mut args = vec![Arg::Int(Some(1)), Arg::Ts(Some(now)), Arg::Ts(Some(now))];
+        for f in &cols {
+            if let Some(v) = rec.get(f.name) {
+                names.push(f.name);
+                args.push(to_arg(f, v));
+            }
+        }
+        let placeholders: Vec<String> = (1..=args.len()).map(|i| format!("${i}")).collect();
+        let id = w
+            .tx
+            .fetch_opt(
+                &format!(
+                    "INSERT INTO {} ({}) VALUES ({}) RETURNING id",
+                    def.name,
+                    names.join(", "),
+                    placeholders.join(", ")
+                ),
+                &args,
+                &[Kind::Int],
+            )
+            .await?
+            .and_then(|r| r[0].int())
+            .ok_or_else(|| StoreError::Other("插入后未返回编号".into()))?;
+        let after = Self::get_in(&mut w.tx, def, id).await?;
+        w.record("create", def.name, id, Value::Null, after.clone()).await?;
+        Ok(after)
+    }
+
+    /// Changes the fields given in `patch` (others keep their values); `version`, when given, must match.
+    pub async fn update(&self, actor: &Actor, entity: &str, id: i64, patch: &Value) -> Result<Value> {
+        let mut w = WriteTx::begin(self, actor).await?;
+        let out = Self::update_in(&mut w, entity, id, patch).await?;
+        w.commit().await?;
+        Ok(out)
+    }
+
+    /// [`Store::update`] inside an open write transaction.
+    pub async fn update_in(w: &mut WriteTx, entity: &str, id: i64, patch: &Value) -> Result<Value> {
+        let def = def(entity)?;
+        let before = Self::get_in(&mut w.tx, def, id).await?;
+        let changes = caller_fields(def, patch)?;
+        if let Some(v) = patch.get("version").filter(|v| !v.is_null()) {
+            if v.as_i64() != before["version"].as_i64() {
+                return Err(StoreError::conflict(
+                    "stale",
+                    format!(
+                        "该{}已被他人修改（当前版本 {}，您提交的版本 {v}），请刷新后重试",
+                        def.label, before["version"]
+                    ),
+                    Some("version"),
+                ));
+            }
+        }
+        let mut merged = Map::new();
+        for f in def.fields.iter().filter(|f| !f.server) {
+            let v = changes.get(f.name).cloned().unwrap_or_else(|| before[f.name].clone());
+            merged.insert(f.name.to_string(), v);
+        }
+        let mut rec = validate_record(def, &merged)?;
+        Self::derive_pairing(&mut w.tx, def, &mut rec).await?;
+        Self::check_refs(&mut w.tx, def, &rec).await?;
+        // The actor must be allowed both where the record was and where it goes.
+        let mut old = Map::new();
+        for f in def.fields {
+            old.insert(f.name.to_string(), before[f.name].clone());
+        }
+        Self::authorize(&mut w.tx, &w.actor, def, &old).await?;
+        Self::authorize(&mut w.tx, &w.actor, def, &rec).await?;
+        Self::check_natural_key(&mut w.tx, def, &rec, Some(id)).await?;
+        let changed = def.fields.iter().any(|f| rec.get(f.name).is_some_and(|v| *v != before[f.name]));
+        if !changed {
+            return Ok(before);
+        }
+        let mut sets = vec!["version = version + 1".to_string(), "updated_at = $1".to_string()];
+        let mut args = vec![Arg::Ts(Some(Utc::now()))];
+        for f in def.fields {
+            if let Some(v) = rec.get(f.name) {
+                args.push(to_arg(f, v));
+                sets.push(format!("{} = ${}", f.name, args.len()));
+            }
+        }
+        if def.confirmable {
+            // A changed fact must be confirmed again by the other side.
+            sets.push("confirmation = 'pending', confirmed_by = NULL, confirmed_at = NULL, dispute_reason = NULL".into());
+        }
+        args.push(Arg::Int(Some(id)));
+        w.tx
+            .execute(&format!("UPDATE {} SET {} WHERE id = ${}", def.name, sets.join(", "), args.len()), &args)
+            .await?;
+        let after = Self::get_in(&mut w.tx, def, id).await?;
+        w.record("update", def.name, id, before, after.clone()).await?;
+        Ok(after)
+    }
+
+    /// Deletes a record nothing else refers to.
+    pub async fn delete(&self, actor: &Actor, entity: &str, id: i64) -> Result<()> {
+        let mut w = WriteTx::begin(self, actor).await?;
+        let def = def(entity)?;
+        let before = Self::get_in(&mut w.tx, def, id).await?;
+        let rec = before.as_object().cloned().unwrap_or_default();
+        Self::authorize(&mut w.tx, &w.actor, def, &rec).await?;
+        let mut users = Vec::new();
+        for other in schema::ENTITIES {
+            for f in other.fields.iter().filter(|f| f.refs == Some((def.name, "id"))) {
+                let n = w
+                    .tx
+                    .fetch_opt(
+                        &format!("SELECT COUNT(*) FROM {} WHERE {} = $1", other.name, f.name),
+                        &[Arg::Int(Some(id))],
+                        &[Kind::Int],
+                    )
+                    .await?
+                    .and_then(|r| r[0].int())
+                    .unwrap_or(0);
+                if n > 0 {
+                    users.push(format!("{} {n} 条（{}）", other.label, f.name));
+                }
+            }
+        }
+        let links = w
+            .tx
+            .fetch_opt(
+                "SELECT COUNT(*) FROM document_links WHERE entity = $1 AND entity_id = $2",
+                &[Arg::Text(Some(def.name.into())), Arg::Int(Some(id))],
+                &[Kind::Int],
+            )
+            .await?
+            .and_then(|r| r[0].int())
+            .unwrap_or(0);
+        if links > 0 {
+            users.push(format!("文档关联 {links} 条"));
+        }
+        if def.name == "orgs" {
+            let n = w
+                .tx
+                .fetch_opt("SELECT COUNT(*) FROM user_orgs WHERE org_id = $1", &[Arg::Int(Some(id))], &[Kind::Int])
+                .await?
+                .and_then(|r| r[0].int())
+                .unwrap_or(0);
+            if n > 0 {
+                users.push(format!("用户权限 {n} 条"));
+            }
+        }
+        if !users.is_empty() {
+            return Err(StoreError::conflict(
+                "in_use",
+                format!("该{}仍被引用，不能删除：{}", def.label, users.join("、")),
+                None,
+            ));
+        }
+        w.tx.execute(&format!("DELETE FROM {} WHERE id = $1", def.name), &[Arg::Int(Some(id))]).await?;
+        w.record("delete", def.name, id, before, Value::Null).await?;
+        w.commit().await
+    }
+
+    /// The receiving side confirms (`confirmed`) or disputes (`disputed`, with a reason) a fact.
+    pub async fn set_confirmation(
+        &self,
+        actor: &Actor,
+        entity: &str,
+        id: i64,
+        confirmed: bool,
+        reason: Option<&str>,
+    ) -> Result<Value> {
+        let def = def(entity)?;
+        if !def.confirmable {
+            return Err(StoreError::invalid(
+                "entity",
+                "not_confirmable",
+                format!("{}不需要确认", def.label),
+            ));
+        }
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        if !confirmed && reason.is_none() {
+            return Err(StoreError::invalid("reason", "required", "提出异议时必须填写理由（reason）"));
+        }
+        if reason.is_some_and(|r| r.chars().count() > 1000) {
+            return Err(StoreError::invalid("reason", "too_long", "异议理由（reason）过长，最多 1000 个字符"));
+        }
+        let mut w = WriteTx::begin(self, actor).await?;
+        let before = Self::get_in(&mut w.tx, def, id).await?;
+        let pairing = before["pairing_id"].as_i64().unwrap_or(0);
+        let sides = Self::sides(&mut w.tx, pairing).await?;
+        access::may_confirm(&w.actor, sides)?;
+        let (state, action) = if confirmed { ("confirmed", "confirm") } else { ("disputed", "dispute") };
+        w.tx
+            .execute(
+                &format!(
+                    "UPDATE {} SET confirmation = $1, confirmed_by = $2, confirmed_at = $3, dispute_reason = $4, \
+                     version = version + 1, updated_at = $5 WHERE id = $6",
+                    def.name
+                ),
+                &[
+                    Arg::Text(Some(state.into())),
+                    Arg::Int((w.actor.user_id > 0).then_some(w.actor.user_id)),
+                    Arg::Text(Some(crate::now_rfc3339())),
+                    Arg::Text(reason.map(str::to_string)),
+                    Arg::Ts(Some(Utc::now())),
+                    Arg::Int(Some(id)),
+                ],
+            )
+            .await?;
+        let after = Self::get_in(&mut w.tx, def, id).await?;
+        w.record(action, def.name, id, before, after.clone()).await?;
+        w.commit().await?;
+        Ok(after)
+    }
+
+    /// Fills `pairing_id` of a child from its parent (a stint from its dispatch, a transaction from its project).
+    async fn derive_pairing(tx: &mut Tx, def: &EntityDef, rec: &mut Map<String, Value>) -> Result<()> {
+        let Some((parent_field, parent_entity)) = def.pairing_via else {
+            return Ok(());
+        };
+        let parent_id = rec.get(parent_field).and_then(Value::as_i64).unwrap_or(0);
+        let row = tx
+            .fetch_opt(
+                &format!("SELECT pairing_id FROM {parent_entity} WHERE id = $1"),
+                &[Arg::Int(Some(parent_id))],
+                &[Kind::Int],
+            )
+            .await?;
+        match row.and_then(|r| r[0].int()) {
+            Some(p) => {
+                rec.insert("pairing_id".into(), Value::from(p));
+                Ok(())
+            }
+            None => {
+                let f = def.field(parent_field).map(|f| f.label).unwrap_or("");
+                let target = schema::entity(parent_entity).map(|e| e.label).unwrap_or("");
+                Err(StoreError::invalid(
+                    parent_field,
+                    "unknown_reference",
+                    format!("{f}（{parent_field}）：找不到编号为 {parent_id} 的{target}"),
+                ))
+            }
+        }
+    }
+
+    /// Every reference must exist; references to pairing-bound records must stay in the record's own pairing.
+    async fn check_refs(tx: &mut Tx, def: &EntityDef, rec: &Map<String, Value>) -> Result<()> {
+        let mut errors = ValidationErrors::new();
+        let own_pairing = rec.get("pairing_id").and_then(Value::as_i64);
+        for f in def.fields.iter().filter(|f| f.refs.is_some()) {
+            let Some((target, key)) = f.refs else { continue };
+            let v = rec.get(f.name).cloned().unwrap_or(Value::Null);
+            if v.is_null() {
+                continue;
+            }
+            let target_def = schema::entity(target);
+            let target_label = target_def.map(|d| d.label).unwrap_or("用户");
+            let has_pairing = target_def.is_some_and(|d| d.has_pairing()) && target != "pairings";
+            let exists = tx
+                .fetch_opt(&format!("SELECT COUNT(*) FROM {target} WHERE {key} = $1"), &[to_arg(f, &v)], &[Kind::Int])
+                .await?
+                .and_then(|r| r[0].int())
+                .unwrap_or(0)
+                > 0;
+            let row = if !exists {
+                None
+            } else if has_pairing {
+                tx.fetch_opt(&format!("SELECT pairing_id FROM {target} WHERE {key} = $1"), &[to_arg(f, &v)], &[Kind::Int])
+                    .await?
+            } else {
+                Some(vec![Val::Int(None)])
+            };
+            match row {
+                None => {
+                    let shown = v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string());
+                    let what = if key == "code" { "代码为" } else { "编号为" };
+                    errors.add(
+                        f.name,
+                        "unknown_reference",
+                        format!("{}（{}）：找不到{what} {shown} 的{target_label}", f.label, f.name),
+                    );
+                }
+                Some(r) if has_pairing && f.name != "pairing_id" && Some(f.name) != def.pairing_via.map(|p| p.0) => {
+                    if let (Some(mine), Some(theirs)) = (own_pairing, r[0].int()) {
+                        if mine != theirs {
+                            errors.add(
+                                f.name,
+                                "other_pairing",
+                                format!("{}（{}）属于另一个结对（编号 {theirs}），不能关联到本结对（编号 {mine}）", f.label, f.name),
+                            );
+                        }
+                    }
+                }
+                Some(_) => {}
+            }
+        }
+        if def.name == "document_links" {
+            let entity = rec.get("entity").and_then(Value::as_str).unwrap_or("");
+            let id = rec.get("entity_id").and_then(Value::as_i64).unwrap_or(0);
+            if let Some(target) = schema::entity(entity) {
+                let found = tx
+                    .fetch_opt(&format!("SELECT id FROM {} WHERE id = $1", target.name), &[Arg::Int(Some(id))], &[Kind::Int])
+                    .await?;
+                if found.is_none() {
+                    errors.add(
+                        "entity_id",
+                        "unknown_reference",
+                        format!("关联对象编号（entity_id）：找不到编号为 {id} 的{}", target.label),
+                    );
+                }
+            }
+        }
+        errors.into_result().map_err(Into::into)
+    }
+
+    /// The sides of a pairing and its program's authority.
+    pub(crate) async fn sides(tx: &mut Tx, pairing: i64) -> Result<Sides> {
+        let row = tx
+            .fetch_opt(
+                "SELECT p.supporter_org_id, p.receiver_org_id, g.authority_org_id FROM pairings p \
+                 JOIN programs g ON g.id = p.program_id WHERE p.id = $1",
+                &[Arg::Int(Some(pairing))],
+                &[Kind::Int, Kind::Int, Kind::Int],
+            )
+            .await?
+            .ok_or(StoreError::NotFound { label: "结对", id: pairing })?;
+        Ok(Sides {
+            supporter: row[0].int().unwrap_or(0),
+            receiver: row[1].int().unwrap_or(0),
+            authority: row[2].int().unwrap_or(0),
+        })
+    }
+
+    async fn authorize(tx: &mut Tx, actor: &Actor, def: &EntityDef, rec: &Map<String, Value>) -> Result<()> {
+        if actor.role == Role::Admin {
+            return Ok(());
+        }
+        let id = |k: &str| rec.get(k).and_then(Value::as_i64);
+        let mut target = Target::default();
+        let pairing = match def.name {
+            "pairings" => None,
+            _ => id("pairing_id"),
+        };
+        if let Some(p) = pairing {
+            target.sides = Some(Self::sides(tx, p).await?);
+        }
+        match def.name {
+            "programs" => target.authority = id("authority_org_id"),
+            "pairings" => {
+                target.authority = Self::program_authority(tx, id("program_id").unwrap_or(0)).await?;
+            }
+            "obligations" => {
+                if let Some(p) = id("program_id") {
+                    target.authority = Self::program_authority(tx, p).await?;
+                }
+                if let Some(a) = id("agreement_id") {
+                    let row = tx
+                        .fetch_opt("SELECT pairing_id FROM agreements WHERE id = $1", &[Arg::Int(Some(a))], &[Kind::Int])
+                        .await?;
+                    if let Some(p) = row.and_then(|r| r[0].int()) {
+                        target.sides = Some(Self::sides(tx, p).await?);
+                    }
+                }
+            }
+            "people" => target.orgs.extend(id("home_org_id")),
+            "indicator_values" => {
+                target.orgs.extend(id("org_id"));
+                if let Some(code) = rec.get("region_code").and_then(Value::as_str) {
+                    if matches!(actor.role, Role::SupporterEditor | Role::ReceiverEditor) {
+                        let region_of_scope = actor.scope.iter().copied().collect::<Vec<_>>();
+                        let mut ok = false;
+                        for org in region_of_scope {
+                            let r = tx
+                                .fetch_opt("SELECT region_code FROM orgs WHERE id = $1", &[Arg::Int(Some(org))], &[Kind::Text])
+                                .await?;
+                            if r.as_ref().and_then(|r| r[0].text()) == Some(code) {
+                                ok = true;
+                                break;
+                            }
+                        }
+                        if !ok {
+                            return Err(StoreError::Forbidden(format!("区划 {code} 不是您所在单位的区划")));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        let owner = def.owner;
+        if owner == Owner::Program && def.name == "obligations" && target.sides.is_none() && target.authority.is_none() {
+            // tasks assigned by an authority to a unit: any coordinator
+            target.authority = None;
+        }
+        access::may_write(actor, owner, def.label, &target)?;
+        Ok(())
+    }
+
+    async fn program_authority(tx: &mut Tx, program: i64) -> Result<Option<i64>> {
+        Ok(tx
+            .fetch_opt("SELECT authority_org_id FROM programs WHERE id = $1", &[Arg::Int(Some(program))], &[Kind::Int])
+            .await?
+            .and_then(|r| r[0].int()))
+    }
+
+    async fn check_natural_key(tx: &mut Tx, def: &EntityDef, rec: &Map<String, Value>, own_id: Option<i64>) -> Result<()> {
+        if def.natural_key.is_empty() {
+            return Ok(());
+        }
+        let op = same(tx.backend());
+        let mut args = Vec::new();
+        let mut conds = Vec::new();
+        for k in def.natural_key {
+            let f = def.field(k).ok_or_else(|| StoreError::Other(format!("unknown key {k}")))?;
+            args.push(to_arg(f, rec.get(*k).unwrap_or(&Value::Null)));
+            conds.push(format!("{k} {op} ${}", args.len()));
+        }
+        args.push(Arg::Int(Some(own_id.unwrap_or(0))));
+        conds.push(format!("id <> ${}", args.len()));
+        let found = tx
+            .fetch_opt(&format!("SELECT id FROM {} WHERE {}", def.name, conds.join(" AND ")), &args, &[Kind::Int])
+            .await?;
+        if let Some(r) = found {
+            let shown: Vec<String> = def
+                .natural_key
+                .iter()
+                .map(|k| format!("{}={}", k, rec.get(*k).map(|v| v.to_string()).unwrap_or_default()))
+                .collect();
+            return Err(StoreError::conflict(
+                "duplicate",
+                format!("已存在相同的{}（编号 {}）：{}", def.label, r[0].int().unwrap_or(0), shown.join("，")),
+                Some(def.natural_key[0]),
+            ));
+        }
+        Ok(())
+    }
+}

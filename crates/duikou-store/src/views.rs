@@ -1,0 +1,307 @@
+//! Read models a screen needs: a pairing with everything under it and its totals.
+
+use crate::{ListQuery, Result, Store};
+use duikou_domain::{schema, Money, Qty};
+use serde_json::{json, Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+impl Store {
+    /// Every record of `entity` where `field` = `value`, in the entity's default order.
+    pub async fn list_all(&self, entity: &str, field: &str, value: i64) -> Result<Vec<Value>> {
+        let mut out = Vec::new();
+        let mut page = 1;
+        loop {
+            let mut q = ListQuery { page: Some(page), per_page: Some(500), ..ListQuery::default() };
+            q.filters.insert(field.into(), value.to_string());
+            let p = self.list(entity, &q).await?;
+            let n = p.items.len();
+            out.extend(p.items);
+            if n < 500 {
+                return Ok(out);
+            }
+            page += 1;
+        }
+    }
+
+    /// A pairing with its program, both orgs, agreements, obligations, needs, projects (with funding, outputs,
+    /// transactions), dispatches (with person, stints, appraisals), activities, child pairings and totals.
+    pub async fn pairing_detail(&self, id: i64) -> Result<Value> {
+        let pairing = self.get("pairings", id).await?;
+        let program = self.get("programs", pairing["program_id"].as_i64().unwrap_or(0)).await?;
+        let supporter = self.get("orgs", pairing["supporter_org_id"].as_i64().unwrap_or(0)).await?;
+        let receiver = self.get("orgs", pairing["receiver_org_id"].as_i64().unwrap_or(0)).await?;
+        let agreements = self.list_all("agreements", "pairing_id", id).await?;
+        let mut obligations = self.list_all("obligations", "program_id", program["id"].as_i64().unwrap_or(0)).await?;
+        for a in &agreements {
+            obligations.extend(self.list_all("obligations", "agreement_id", a["id"].as_i64().unwrap_or(0)).await?);
+        }
+        let needs = self.list_all("needs", "pairing_id", id).await?;
+        let funding = self.list_all("project_funding", "pairing_id", id).await?;
+        let outputs = self.list_all("outputs", "pairing_id", id).await?;
+        let transactions = self.list_all("transactions", "pairing_id", id).await?;
+        let stints = self.list_all("stints", "pairing_id", id).await?;
+        let appraisals = self.list_all("appraisals", "pairing_id", id).await?;
+        let activities = self.list_all("activities", "pairing_id", id).await?;
+        let children = self.list_all("pairings", "parent_id", id).await?;
+        let mut dispatches = self.list_all("dispatches", "pairing_id", id).await?;
+        let mut people = Vec::new();
+        for d in &mut dispatches {
+            let person = self.get("people", d["person_id"].as_i64().unwrap_or(0)).await?;
+            people.push(person.clone());
+            let did = d["id"].clone();
+            d["person"] = person;
+            d["stints"] = Value::from(stints.iter().filter(|s| s["dispatch_id"] == did).cloned().collect::<Vec<_>>());
+            d["appraisals"] = Value::from(appraisals.iter().filter(|s| s["dispatch_id"] == did).cloned().collect::<Vec<_>>());
+        }
+        let mut projects = self.list_all("projects", "pairing_id", id).await?;
+        let totals = pairing_totals(&Bundle {
+            agreements: &agreements,
+            needs: &needs,
+            projects: &projects,
+            funding: &funding,
+            transactions: &transactions,
+            outputs: &outputs,
+            dispatches: &dispatches,
+            people: &people,
+            activities: &activities,
+            only_confirmed: false,
+        });
+        let confirmed = pairing_totals(&Bundle {
+            agreements: &agreements,
+            needs: &needs,
+            projects: &projects,
+            funding: &funding,
+            transactions: &transactions,
+            outputs: &outputs,
+            dispatches: &dispatches,
+            people: &people,
+            activities: &activities,
+            only_confirmed: true,
+        });
+        for p in &mut projects {
+            let pid = p["id"].clone();
+            let of = |v: &Vec<Value>| Value::from(v.iter().filter(|x| x["project_id"] == pid).cloned().collect::<Vec<_>>());
+            p["funding"] = of(&funding);
+            p["outputs"] = of(&outputs);
+            p["transactions"] = of(&transactions);
+        }
+        Ok(json!({
+            "pairing": pairing,
+            "program": program,
+            "supporter": supporter,
+            "receiver": receiver,
+            "agreements": agreements,
+            "obligations": obligations,
+            "needs": needs,
+            "projects": projects,
+            "dispatches": dispatches,
+            "activities": activities,
+            "children": children,
+            "totals": totals,
+            "totals_confirmed": confirmed,
+        }))
+    }
+}
+
+/// The records of one pairing, as read for totals.
+pub struct Bundle<'a> {
+    /// Agreements.
+    pub agreements: &'a [Value],
+    /// Needs.
+    pub needs: &'a [Value],
+    /// Projects.
+    pub projects: &'a [Value],
+    /// Funding shares.
+    pub funding: &'a [Value],
+    /// Transactions.
+    pub transactions: &'a [Value],
+    /// Outputs.
+    pub outputs: &'a [Value],
+    /// Dispatches.
+    pub dispatches: &'a [Value],
+    /// The dispatched people.
+    pub people: &'a [Value],
+    /// Activities.
+    pub activities: &'a [Value],
+    /// Count only facts the other side confirmed.
+    pub only_confirmed: bool,
+}
+
+fn money(v: &Value) -> Money {
+    serde_json::from_value(v.clone()).unwrap_or_default()
+}
+
+fn qty(v: &Value) -> Qty {
+    serde_json::from_value(v.clone()).unwrap_or_default()
+}
+
+fn percent(num: i64, den: i64) -> Value {
+    if den == 0 {
+        Value::Null
+    } else {
+        // whole percent, rounded half up, as reports print it (开工率109%)
+        Value::from((num * 200 + den) / (den * 2))
+    }
+}
+
+/// 开工率 is started over planned, 竣工率 completed over started (as 第9篇 reports them).
+/// Totals a pairing's screen and summary show: people by role and batch, teaching, trainings, money by source, projects and outputs.
+pub fn pairing_totals(b: &Bundle) -> Value {
+    let counts = |v: &Value| !b.only_confirmed || v["confirmation"] == "confirmed" || v.get("confirmation").is_none();
+    let key = |v: &Value, k: &str| v[k].as_str().unwrap_or("").to_string();
+
+    // people
+    let dispatches: Vec<&Value> = b.dispatches.iter().filter(|d| counts(d)).collect();
+    let mut by_role: BTreeMap<String, BTreeSet<i64>> = BTreeMap::new();
+    let mut batches: BTreeMap<String, BTreeSet<i64>> = BTreeMap::new();
+    let mut persons = BTreeSet::new();
+    for d in &dispatches {
+        let pid = d["person_id"].as_i64().unwrap_or(0);
+        persons.insert(pid);
+        by_role.entry(key(d, "role")).or_default().insert(pid);
+        if let Some(batch) = d["batch"].as_i64() {
+            batches.entry(key(d, "role")).or_default().insert(batch);
+        }
+    }
+    let people: Vec<&Value> = b.people.iter().filter(|p| persons.contains(&p["id"].as_i64().unwrap_or(-1))).collect();
+    let mut seen = BTreeSet::new();
+    let people: Vec<&Value> = people.into_iter().filter(|p| seen.insert(p["id"].as_i64())).collect();
+    let postgraduates =
+        people.iter().filter(|p| matches!(p["education"].as_str(), Some("doctorate" | "master"))).count();
+    let senior = people.iter().filter(|p| p["title_level"] == "senior").count();
+    let birth_years: Vec<i64> = people.iter().filter_map(|p| p["birth_year"].as_i64()).collect();
+
+    // activities
+    let mut act_by_kind: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
+    let mut sums: BTreeMap<&str, i64> = BTreeMap::new();
+    let mut act_amount = Money::ZERO;
+    for a in b.activities.iter().filter(|a| counts(a)) {
+        let e = act_by_kind.entry(key(a, "kind")).or_default();
+        let n = e.get("count").and_then(Value::as_i64).unwrap_or(0);
+        e.insert("count".into(), Value::from(n + 1));
+        for q in ["person_times", "sessions", "courses", "hours", "items"] {
+            let v = a[q].as_i64().unwrap_or(0);
+            *sums.entry(q).or_default() += v;
+            let cur = e.get(q).and_then(Value::as_i64).unwrap_or(0);
+            e.insert(q.into(), Value::from(cur + v));
+        }
+        act_amount = act_amount.checked_add(money(&a["amount"])).unwrap_or(act_amount);
+    }
+
+    // projects
+    let projects: Vec<&Value> = b.projects.iter().filter(|p| counts(p)).collect();
+    let started = projects.iter().filter(|p| !p["started_on"].is_null()).count() as i64;
+    let completed = projects.iter().filter(|p| !p["completed_on"].is_null()).count() as i64;
+    let mut by_category: BTreeMap<String, i64> = BTreeMap::new();
+    let mut livelihood = 0;
+    for p in &projects {
+        *by_category.entry(key(p, "category")).or_default() += 1;
+        if schema::is_livelihood(p["category"].as_str().unwrap_or("")) {
+            livelihood += 1;
+        }
+    }
+    let mut funding_by_source: BTreeMap<String, Money> = BTreeMap::new();
+    for f in b.funding.iter().filter(|f| counts(f)) {
+        let e = funding_by_source.entry(key(f, "source")).or_default();
+        *e = e.checked_add(money(&f["amount"])).unwrap_or(*e);
+    }
+    let mut tx: BTreeMap<String, BTreeMap<String, Money>> = BTreeMap::new();
+    for t in b.transactions.iter().filter(|t| counts(t)) {
+        let e = tx.entry(key(t, "kind")).or_default().entry(key(t, "source")).or_default();
+        *e = e.checked_add(money(&t["amount"])).unwrap_or(*e);
+    }
+    let mut outputs: BTreeMap<(String, String), [Qty; 3]> = BTreeMap::new();
+    for o in b.outputs.iter().filter(|o| counts(o)) {
+        let e = outputs.entry((key(o, "name"), key(o, "unit"))).or_default();
+        for (i, k) in ["planned", "started", "completed"].iter().enumerate() {
+            e[i] = Qty::from_raw(e[i].raw() + qty(&o[k]).raw());
+        }
+    }
+    let outputs_json: Vec<Value> = outputs
+        .iter()
+        .map(|((name, unit), [p, s, c])| {
+            json!({
+                "name": name, "unit": unit, "planned": p, "started": s, "completed": c,
+                "start_rate": percent(s.raw(), p.raw()), "completion_rate": percent(c.raw(), s.raw()),
+            })
+        })
+        .collect();
+    let total_investment: Money = projects.iter().map(|p| money(&p["total_investment"])).sum();
+    let leveraged: Money = projects.iter().map(|p| money(&p["leveraged_investment"])).sum();
+    let mut needs_by_status: BTreeMap<String, i64> = BTreeMap::new();
+    for n in b.needs {
+        *needs_by_status.entry(key(n, "status")).or_default() += 1;
+    }
+    let mut agreements_by_kind: BTreeMap<String, i64> = BTreeMap::new();
+    for a in b.agreements {
+        let tier = a["tier"].as_str().map(|t| format!("{}:{t}", key(a, "kind"))).unwrap_or_else(|| key(a, "kind"));
+        *agreements_by_kind.entry(tier).or_default() += 1;
+    }
+    let money_map = |m: &BTreeMap<String, Money>| -> Value {
+        Value::Object(m.iter().map(|(k, v)| (k.clone(), Value::from(v.to_string()))).collect())
+    };
+    json!({
+        "only_confirmed": b.only_confirmed,
+        "people": {
+            "persons": persons.len(),
+            "dispatches": dispatches.len(),
+            "by_role": by_role.iter().map(|(k, v)| (k.clone(), Value::from(v.len()))).collect::<Map<_, _>>(),
+            "batches_by_role": batches.iter().map(|(k, v)| (k.clone(), Value::from(v.len()))).collect::<Map<_, _>>(),
+            "postgraduates": postgraduates,
+            "senior_titles": senior,
+            "average_birth_year": if birth_years.is_empty() { Value::Null } else { Value::from(birth_years.iter().sum::<i64>() / birth_years.len() as i64) },
+        },
+        "activities": {
+            "count": b.activities.iter().filter(|a| counts(a)).count(),
+            "by_kind": act_by_kind,
+            "person_times": sums.get("person_times").copied().unwrap_or(0),
+            "sessions": sums.get("sessions").copied().unwrap_or(0),
+            "courses": sums.get("courses").copied().unwrap_or(0),
+            "hours": sums.get("hours").copied().unwrap_or(0),
+            "items": sums.get("items").copied().unwrap_or(0),
+            "amount": act_amount.to_string(),
+        },
+        "projects": {
+            "count": projects.len(),
+            "livelihood": livelihood,
+            "by_category": by_category,
+            "started": started,
+            "completed": completed,
+            "start_rate": percent(started, projects.len() as i64),
+            "completion_rate": percent(completed, started),
+            "total_investment": total_investment.to_string(),
+            "leveraged_investment": leveraged.to_string(),
+            "funding_by_source": money_map(&funding_by_source),
+            "transactions": tx.iter().map(|(k, m)| (k.clone(), money_map(m))).collect::<Map<_, _>>(),
+            "outputs": outputs_json,
+        },
+        "needs_by_status": needs_by_status,
+        "agreements_by_kind": agreements_by_kind,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_are_whole_percents() {
+        let outputs = vec![json!({"project_id": 1, "name": "安居富民房", "unit": "户", "planned": 8640, "started": 9426, "completed": 5780, "confirmation": "confirmed"})];
+        let t = pairing_totals(&Bundle {
+            agreements: &[],
+            needs: &[],
+            projects: &[],
+            funding: &[],
+            transactions: &[],
+            outputs: &outputs,
+            dispatches: &[],
+            people: &[],
+            activities: &[],
+            only_confirmed: true,
+        });
+        let o = &t["projects"]["outputs"][0];
+        assert_eq!(o["start_rate"], 109);
+        // 竣工率 is completed over started, as the seeds count it (5780 / 9426 → 61%)
+        assert_eq!(o["completion_rate"], 61);
+    }
+}

@@ -1,0 +1,52 @@
+//! Request parsing that answers bad input in Chinese: bodies that are not UTF-8 or not JSON, ids that are not numbers,
+//! query strings that cannot be decoded.
+
+use crate::error::ApiError;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use serde_json::Value;
+
+/// A JSON body, checked for UTF-8 and syntax with a precise message.
+pub struct JsonBody(pub Value);
+
+impl<S: Send + Sync> FromRequest<S> for JsonBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            ApiError::new(axum::http::StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", format!("请求体无法读取或过大：{e}"))
+        })?;
+        parse_json(&bytes).map(JsonBody)
+    }
+}
+
+/// Parses a JSON document, telling broken UTF-8 apart from broken JSON.
+pub fn parse_json(bytes: &[u8]) -> Result<Value, ApiError> {
+    if let Err(e) = std::str::from_utf8(bytes) {
+        return Err(ApiError::bad_request(
+            "bad_encoding",
+            "",
+            format!("请求体不是有效的 UTF-8 编码（第 {} 字节处）", e.valid_up_to() + 1),
+        ));
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::bad_request("bad_json", "", "请求体为空，应为 JSON 对象"));
+    }
+    serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::bad_request("bad_json", "", format!("请求体不是有效的 JSON（第 {} 行第 {} 列）：{e}", e.line(), e.column()))
+    })
+}
+
+/// Parses a path id.
+pub fn parse_id(raw: &str) -> Result<i64, ApiError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|i| *i > 0)
+        .ok_or_else(|| ApiError::bad_request("bad_id", "id", format!("编号（id）应为正整数，收到“{raw}”")))
+}
+
+/// Decodes a raw query string into pairs.
+pub fn query_pairs(raw: Option<&str>) -> Result<Vec<(String, String)>, ApiError> {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(raw.unwrap_or(""))
+        .map_err(|e| ApiError::bad_request("bad_query", "", format!("查询参数无法解析：{e}")))
+}

@@ -1,0 +1,192 @@
+//! The OpenAPI 3 document, generated from the same entity descriptions the API serves, so the two cannot drift.
+
+use duikou_domain::schema::{EntityDef, Field, FieldKind, CONFIRMATION_FIELDS, ENTITIES};
+use serde_json::{json, Map, Value};
+
+fn field_schema(f: &Field) -> Value {
+    let mut s = match f.kind {
+        FieldKind::Int => json!({"type": "integer", "format": "int64"}),
+        FieldKind::Text | FieldKind::LongText => json!({"type": "string", "maxLength": f.max_len}),
+        FieldKind::Date => json!({"type": "string", "format": "date"}),
+        FieldKind::Money => json!({"type": "string", "description": "金额（元，两位小数；输入可带 万/亿）", "example": "37000000.00"}),
+        FieldKind::Qty => json!({"type": "number"}),
+        FieldKind::Bool => json!({"type": "boolean"}),
+        FieldKind::Json(_) => json!({"type": "object"}),
+        FieldKind::Enum(options) => {
+            let values: Vec<&str> = options.iter().map(|(v, _)| *v).collect();
+            let labels: Vec<String> = options.iter().map(|(v, l)| format!("{v}={l}")).collect();
+            json!({"type": "string", "enum": values, "description": labels.join("，")})
+        }
+        FieldKind::Period => json!({"type": "string", "example": "2014-2015S1", "description": "期间：2014、2014H1、2014Q3、2014-06、2014-2015、2014-2015S1、起..止、十二五、term"}),
+    };
+    if let Some(o) = s.as_object_mut() {
+        let prefix = o.get("description").and_then(Value::as_str).map(|d| format!("{}。{d}", f.label));
+        o.insert("description".into(), Value::from(prefix.unwrap_or_else(|| f.label.to_string())));
+        if let Some((entity, key)) = f.refs {
+            o.insert("x-references".into(), Value::from(format!("{entity}.{key}")));
+        }
+        if f.server {
+            o.insert("readOnly".into(), Value::from(true));
+        }
+    }
+    s
+}
+
+fn entity_schemas(e: &EntityDef) -> (Value, Value) {
+    let mut props = Map::new();
+    props.insert("id".into(), json!({"type": "integer", "readOnly": true}));
+    props.insert("version".into(), json!({"type": "integer", "readOnly": true, "description": "版本号：修改时回传以检测并发修改"}));
+    props.insert("created_at".into(), json!({"type": "string", "format": "date-time", "readOnly": true}));
+    props.insert("updated_at".into(), json!({"type": "string", "format": "date-time", "readOnly": true}));
+    let confirm: &[Field] = if e.confirmable { CONFIRMATION_FIELDS } else { &[] };
+    let mut input = Map::new();
+    let mut required = Vec::new();
+    for f in e.fields.iter().chain(confirm) {
+        props.insert(f.name.into(), field_schema(f));
+        if !f.server {
+            input.insert(f.name.into(), field_schema(f));
+            if f.required {
+                required.push(f.name);
+            }
+        }
+    }
+    (
+        json!({"type": "object", "description": e.label, "properties": props}),
+        json!({"type": "object", "description": format!("{}（新建/修改）", e.label), "properties": input, "required": required, "additionalProperties": false}),
+    )
+}
+
+fn name(e: &EntityDef) -> String {
+    e.name.split('_').map(|w| {
+        let mut c = w.chars();
+        c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+    }).collect()
+}
+
+fn op(summary: &str, tag: &str, params: Vec<Value>, body: Option<Value>, ok: (&str, Value)) -> Value {
+    let mut o = json!({
+        "summary": summary,
+        "tags": [tag],
+        "parameters": params,
+        "responses": {
+            ok.0: {"description": "成功", "content": {"application/json": {"schema": ok.1}}},
+            "4XX": {"description": "输入有误、未登录、无权限、不存在或冲突", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+        }
+    });
+    if let Some(b) = body {
+        o["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": b}}});
+    }
+    o
+}
+
+fn id_param() -> Value {
+    json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}})
+}
+
+/// The whole document.
+pub fn document() -> Value {
+    let mut schemas = Map::new();
+    let mut paths = Map::new();
+    schemas.insert(
+        "Error".into(),
+        json!({"type": "object", "properties": {"error": {"type": "object", "properties": {
+            "code": {"type": "string"}, "message": {"type": "string"}, "field": {"type": "string", "nullable": true},
+            "details": {"type": "array", "nullable": true, "items": {"type": "object", "properties": {
+                "field": {"type": "string"}, "code": {"type": "string"}, "message": {"type": "string"}}}}}}}}),
+    );
+    for e in ENTITIES {
+        let n = name(e);
+        let (full, input) = entity_schemas(e);
+        schemas.insert(n.clone(), full);
+        schemas.insert(format!("{n}Input"), input);
+        let r = json!({"$ref": format!("#/components/schemas/{n}")});
+        let ri = json!({"$ref": format!("#/components/schemas/{n}Input")});
+        let mut list_params = vec![
+            json!({"name": "q", "in": "query", "schema": {"type": "string"}, "description": format!("全文搜索：{}", e.search.join("、"))}),
+            json!({"name": "sort", "in": "query", "schema": {"type": "string"}, "description": "排序字段，前加 - 为倒序"}),
+            json!({"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}}),
+            json!({"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}}),
+        ];
+        for f in e.fields.iter().filter(|f| !matches!(f.kind, FieldKind::Json(_))) {
+            list_params.push(json!({"name": f.name, "in": "query", "schema": field_schema(f), "description": format!("按{}筛选", f.label)}));
+            if f.kind == FieldKind::Date {
+                for suffix in ["from", "to"] {
+                    list_params.push(json!({"name": format!("{}_{suffix}", f.name), "in": "query", "schema": {"type": "string", "format": "date"}}));
+                }
+            }
+        }
+        let page = json!({"type": "object", "properties": {"items": {"type": "array", "items": r}, "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"}}});
+        paths.insert(
+            format!("/api/v1/{}", e.name),
+            json!({
+                "get": op(&format!("列出{}", e.label), e.label, list_params, None, ("200", page)),
+                "post": op(&format!("新建{}", e.label), e.label, vec![], Some(ri.clone()), ("201", r.clone())),
+            }),
+        );
+        paths.insert(
+            format!("/api/v1/{}/{{id}}", e.name),
+            json!({
+                "get": op(&format!("读取{}", e.label), e.label, vec![id_param()], None, ("200", r.clone())),
+                "patch": op(&format!("修改{}（只需给出要改的字段；回传 version 以检测并发修改）", e.label), e.label, vec![id_param()], Some(json!({"type": "object"})), ("200", r.clone())),
+                "delete": op(&format!("删除{}（仍被引用时拒绝）", e.label), e.label, vec![id_param()], None, ("204", json!({}))),
+            }),
+        );
+        paths.insert(
+            format!("/api/v1/{}/{{id}}/audit", e.name),
+            json!({"get": op(&format!("{}的修改历史", e.label), e.label, vec![id_param()], None, ("200", json!({"type": "object"})))}),
+        );
+        if e.confirmable {
+            paths.insert(
+                format!("/api/v1/{}/{{id}}/confirm", e.name),
+                json!({"post": op(&format!("受援方确认{}", e.label), e.label, vec![id_param()], None, ("200", r.clone()))}),
+            );
+            paths.insert(
+                format!("/api/v1/{}/{{id}}/dispute", e.name),
+                json!({"post": op(&format!("受援方对{}提出异议", e.label), e.label, vec![id_param()],
+                    Some(json!({"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}})), ("200", r.clone()))}),
+            );
+        }
+    }
+    let obj = json!({"type": "object"});
+    paths.insert("/api/v1/pairings/{id}/detail".into(), json!({"get": op("结对详情：协议、目标任务、需求、项目、援派、活动及合计", "结对", vec![id_param()], None, ("200", obj.clone()))}));
+    paths.insert("/api/v1/documents/{id}/content".into(), json!({
+        "get": op("下载文档文件", "文档", vec![id_param()], None, ("200", json!({"type": "string", "format": "binary"}))),
+        "put": {"summary": "上传文档文件（请求体即文件，Content-Type 为其类型）", "tags": ["文档"], "parameters": [id_param()],
+                "requestBody": {"required": true, "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+                "responses": {"200": {"description": "成功"}, "4XX": {"description": "出错"}}},
+    }));
+    let creds = json!({"type": "object", "required": ["username", "password"], "properties": {"username": {"type": "string"}, "password": {"type": "string"}, "name": {"type": "string"}}});
+    paths.insert("/api/v1/auth/login".into(), json!({"post": op("登录（设置会话 Cookie，返回 CSRF 令牌）", "账户", vec![], Some(creds.clone()), ("200", obj.clone()))}));
+    paths.insert("/api/v1/auth/logout".into(), json!({"post": op("退出登录", "账户", vec![], None, ("204", json!({})))}));
+    paths.insert("/api/v1/auth/token".into(), json!({"post": op("以用户名和密码换取 API 令牌", "账户", vec![], Some(creds), ("201", obj.clone()))}));
+    paths.insert("/api/v1/auth/me".into(), json!({"get": op("当前用户、角色与单位范围", "账户", vec![], None, ("200", obj.clone()))}));
+    paths.insert("/api/v1/users".into(), json!({
+        "get": op("用户列表（管理员）", "账户", vec![], None, ("200", obj.clone())),
+        "post": op("新建用户（管理员）", "账户", vec![], Some(json!({"type": "object", "required": ["username", "password", "role"], "properties": {
+            "username": {"type": "string"}, "display_name": {"type": "string"}, "password": {"type": "string", "minLength": 8},
+            "role": {"type": "string", "enum": ["admin", "coordinator", "supporter_editor", "receiver_editor", "viewer"]},
+            "org_ids": {"type": "array", "items": {"type": "integer"}}}})), ("201", obj.clone())),
+    }));
+    paths.insert("/api/v1/audit".into(), json!({"get": op("最新审计事件", "审计", vec![json!({"name": "limit", "in": "query", "schema": {"type": "integer"}})], None, ("200", obj.clone()))}));
+    paths.insert("/api/v1/audit/verify".into(), json!({"get": op("校验审计日志哈希链", "审计", vec![], None, ("200", obj.clone()))}));
+    paths.insert("/api/v1/overview".into(), json!({"get": op("记录概况与公开计划", "概况", vec![], None, ("200", obj.clone()))}));
+    paths.insert("/api/v1/region_lookup".into(), json!({"get": op("按名称、曾用名或代码查找行政区划", "行政区划",
+        vec![json!({"name": "q", "in": "query", "required": true, "schema": {"type": "string"}})], None, ("200", obj.clone()))}));
+    paths.insert("/api/v1/openapi.json".into(), json!({"get": op("本文档", "概况", vec![], None, ("200", obj.clone()))}));
+    paths.insert("/healthz".into(), json!({"get": op("健康检查", "概况", vec![], None, ("200", obj))}));
+    json!({
+        "openapi": "3.0.3",
+        "info": {"title": "duikou 对口支援工作平台 API", "version": env!("CARGO_PKG_VERSION"),
+                 "description": "结对、协议与目标任务、援建项目与资金、援派人员、活动、指标与文档的完整记录。错误以 JSON 返回：稳定的 code、中文 message 与出错字段 field。"},
+        "servers": [{"url": "/"}],
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "description": "POST /api/v1/auth/token 换取的令牌"},
+                "cookie": {"type": "apiKey", "in": "cookie", "name": "duikou_session", "description": "浏览器会话；非 GET 请求须带 X-CSRF-Token 头"},
+            }
+        },
+        "security": [{"bearer": []}, {"cookie": []}],
+        "paths": paths,
+    })
+}

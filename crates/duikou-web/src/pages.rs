@@ -1,0 +1,116 @@
+//! The plain Chinese overview at `/`: what duikou holds and the published programs with their pairings.
+//! (The full web UI is another issue; this page is server-rendered HTML with no script.)
+
+use crate::error::ApiResult;
+use crate::AppState;
+use axum::extract::State;
+use axum::response::Html;
+use duikou_domain::schema::{self, ENTITIES};
+use duikou_store::ListQuery;
+use serde_json::{json, Value};
+
+/// Escapes text for HTML so nothing a user typed is ever executed.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Counts of every entity and the published programs with their pairings.
+pub async fn overview_data(state: &AppState) -> ApiResult<Value> {
+    let mut counts = serde_json::Map::new();
+    for e in ENTITIES {
+        let p = state.store.list(e.name, &ListQuery { per_page: Some(1), ..Default::default() }).await?;
+        counts.insert(e.name.into(), json!({ "label": e.label, "count": p.total }));
+    }
+    let mut programs = Vec::new();
+    let published = ListQuery { filters: [("published".to_string(), "true".to_string())].into(), per_page: Some(500), ..Default::default() };
+    for prog in state.store.list("programs", &published).await?.items {
+        let pid = prog["id"].as_i64().unwrap_or(0);
+        let mut pairings = Vec::new();
+        for p in state.store.list_all("pairings", "program_id", pid).await? {
+            let s = state.store.get("orgs", p["supporter_org_id"].as_i64().unwrap_or(0)).await?;
+            let r = state.store.get("orgs", p["receiver_org_id"].as_i64().unwrap_or(0)).await?;
+            pairings.push(json!({ "pairing": p, "supporter": s["name"], "receiver": r["name"] }));
+        }
+        programs.push(json!({ "program": prog, "pairings": pairings }));
+    }
+    Ok(json!({ "counts": counts, "programs": programs }))
+}
+
+/// `GET /`.
+pub async fn index(State(state): State<AppState>) -> ApiResult<Html<String>> {
+    let data = overview_data(&state).await?;
+    let mut html = String::from(
+        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>对口 duikou · 对口支援工作平台</title>\
+         <style>body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;line-height:1.6}\
+         table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}th,td{border:1px solid #999;padding:.3rem .5rem;text-align:left}\
+         th{background:#eef}h1{margin-bottom:0}.muted{color:#555}</style></head><body>\
+         <h1>对口 duikou</h1><p class=\"muted\">对口支援、对口帮扶、东西部协作的工作记录：结对、协议与目标任务、援派人员、援建项目与资金、活动，以及双方确认。</p>",
+    );
+    html.push_str("<h2>记录概况</h2><table><tr><th>记录</th><th>条数</th></tr>");
+    if let Some(counts) = data["counts"].as_object() {
+        for e in ENTITIES {
+            if let Some(c) = counts.get(e.name) {
+                html.push_str(&format!("<tr><td>{}</td><td>{}</td></tr>", esc(e.label), c["count"]));
+            }
+        }
+    }
+    html.push_str("</table><h2>公开的计划与结对</h2>");
+    let programs = data["programs"].as_array().cloned().unwrap_or_default();
+    if programs.is_empty() {
+        html.push_str("<p>暂无公开的计划。可用 <code>duikou demo</code> 载入示例数据。</p>");
+    }
+    for p in programs {
+        let prog = &p["program"];
+        let period = match (prog["start_date"].as_str(), prog["end_date"].as_str()) {
+            (Some(a), Some(b)) => format!("{a} 至 {b}"),
+            (Some(a), None) => format!("{a} 起"),
+            _ => String::new(),
+        };
+        html.push_str(&format!(
+            "<h3>{}</h3><p class=\"muted\">{}</p><table><tr><th>编号</th><th>支援方</th><th>受援方</th><th>层级</th><th>期限</th></tr>",
+            esc(prog["name"].as_str().unwrap_or("")),
+            esc(&period)
+        ));
+        for pr in p["pairings"].as_array().cloned().unwrap_or_default() {
+            let pairing = &pr["pairing"];
+            let level = schema::entity("pairings")
+                .and_then(|d| d.field("level"))
+                .map(|f| match f.kind {
+                    schema::FieldKind::Enum(o) => schema::enum_label(o, pairing["level"].as_str().unwrap_or("")),
+                    _ => "",
+                })
+                .unwrap_or("");
+            let term = format!(
+                "{} — {}",
+                pairing["start_date"].as_str().unwrap_or(""),
+                pairing["end_date"].as_str().unwrap_or("")
+            );
+            html.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                pairing["id"],
+                esc(pr["supporter"].as_str().unwrap_or("")),
+                esc(pr["receiver"].as_str().unwrap_or("")),
+                esc(level),
+                esc(&term)
+            ));
+        }
+        html.push_str("</table>");
+    }
+    html.push_str(
+        "<h2>接口</h2><p>JSON 接口位于 <code>/api/v1</code>，说明文档：<a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a>。\
+         先 <code>POST /api/v1/auth/token</code> 换取令牌，再以 <code>Authorization: Bearer …</code> 访问。</p></body></html>",
+    );
+    Ok(Html(html))
+}

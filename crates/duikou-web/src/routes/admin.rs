@@ -1,0 +1,98 @@
+//! Admin and operations endpoints: users, the audit log, health, overview, region lookup.
+
+use crate::auth::CurrentActor;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{query_pairs, JsonBody};
+use crate::AppState;
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use duikou_domain::access;
+use duikou_store::accounts::NewUser;
+use serde_json::{json, Value};
+
+/// `GET /api/v1/users`.
+pub async fn list_users(State(state): State<AppState>, CurrentActor(actor): CurrentActor) -> ApiResult<Json<Value>> {
+    Ok(Json(json!({ "items": state.store.list_users(&actor).await? })))
+}
+
+/// `POST /api/v1/users`.
+pub async fn create_user(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    access::may_manage_users(&actor).map_err(|d| ApiError::forbidden(d.0))?;
+    let new: NewUser = serde_json::from_value(body)
+        .map_err(|e| ApiError::bad_request("validation", "", format!("用户信息不完整或字段有误：{e}")))?;
+    let user = state.store.create_user(&actor, &new).await?;
+    Ok((StatusCode::CREATED, Json(user)).into_response())
+}
+
+/// `GET /api/v1/audit?limit=N`: the newest events.
+pub async fn recent_audit(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<Value>> {
+    access::may_read_audit(&actor).map_err(|d| ApiError::forbidden(d.0))?;
+    let mut limit = 100;
+    for (k, v) in query_pairs(raw.as_deref())? {
+        if k == "limit" {
+            limit = v
+                .parse::<i64>()
+                .ok()
+                .filter(|l| (1..=1000).contains(l))
+                .ok_or_else(|| ApiError::bad_request("range", "limit", "条数（limit）应为 1–1000 的整数"))?;
+        }
+    }
+    Ok(Json(json!({ "items": state.store.audit_recent(limit).await? })))
+}
+
+/// `GET /api/v1/audit/verify`: recomputes the hash chain.
+pub async fn verify_audit(State(state): State<AppState>, CurrentActor(actor): CurrentActor) -> ApiResult<Json<Value>> {
+    access::may_read_audit(&actor).map_err(|d| ApiError::forbidden(d.0))?;
+    let v = state.store.audit_verify().await?;
+    Ok(Json(json!({ "ok": v.ok(), "events": v.events, "first_broken": v.first_broken, "head_ok": v.head_ok })))
+}
+
+/// `GET /healthz`: the database answers.
+pub async fn healthz(State(state): State<AppState>) -> Response {
+    match state.store.is_empty().await {
+        Ok(_) => (StatusCode::OK, Json(json!({ "status": "ok", "backend": format!("{:?}", state.store.backend()).to_lowercase() }))).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "unavailable" }))).into_response()
+        }
+    }
+}
+
+/// `GET /api/v1/region_lookup?q=吐鲁番地区`: a name, historical name or code → the current region.
+pub async fn region_lookup(
+    State(state): State<AppState>,
+    CurrentActor(_actor): CurrentActor,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<Value>> {
+    let q = query_pairs(raw.as_deref())?
+        .into_iter()
+        .find(|(k, _)| k == "q")
+        .map(|(_, v)| v)
+        .ok_or_else(|| ApiError::bad_request("required", "q", "请提供要查找的区划名称或代码（q）"))?;
+    let code = state.store.resolve_region(&q).await?;
+    match code {
+        Some(code) => {
+            let page = state
+                .store
+                .list("regions", &duikou_store::ListQuery { filters: [("code".to_string(), code)].into(), ..Default::default() })
+                .await?;
+            Ok(Json(page.items.into_iter().next().unwrap_or(Value::Null)))
+        }
+        None => Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("找不到名称或代码为“{q}”的行政区划"))),
+    }
+}
+
+/// `GET /api/v1/overview`: how many records of each kind, and the programs.
+pub async fn overview(State(state): State<AppState>, CurrentActor(_actor): CurrentActor) -> ApiResult<Json<Value>> {
+    Ok(Json(crate::pages::overview_data(&state).await?))
+}

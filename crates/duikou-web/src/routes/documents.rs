@@ -1,0 +1,62 @@
+//! Document files: uploaded into the database (so every app server sees them), their text kept for search.
+
+use crate::auth::CurrentActor;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::parse_id;
+use crate::AppState;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::Value;
+
+/// `PUT /api/v1/documents/{id}/content`: the file itself as the body, its type in `Content-Type`.
+pub async fn upload(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
+    let id = parse_id(&id)?;
+    if body.is_empty() {
+        return Err(ApiError::bad_request("empty", "content", "上传的文件为空"));
+    }
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/octet-stream")
+        .to_string();
+    Ok(Json(state.store.put_document_content(&actor, id, &content_type, &body).await?))
+}
+
+/// `GET /api/v1/documents/{id}/content`.
+pub async fn download_route(
+    State(state): State<AppState>,
+    CurrentActor(_actor): CurrentActor,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    download(&state, parse_id(&id)?).await
+}
+
+/// The file of a document.
+pub async fn download(state: &AppState, id: i64) -> ApiResult<Response> {
+    let (meta, bytes) = state.store.document_content(id).await?;
+    let ct = meta["content_type"].as_str().unwrap_or("application/octet-stream").to_string();
+    let name = meta["file_name"].as_str().unwrap_or("document").to_string();
+    let disposition = format!("attachment; filename*=UTF-8''{}", percent_encode(&name));
+    Ok(([(header::CONTENT_TYPE, ct), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
+}
+
+fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,6 @@
+//! The HTTP routes, one file per concern.
+
+pub mod admin;
+pub mod auth;
+pub mod documents;
+pub mod records;

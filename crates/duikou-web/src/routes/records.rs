@@ -1,0 +1,127 @@
+//! The generic JSON API of every entity: list, create, read, update, delete, history, confirm/dispute.
+
+use crate::auth::CurrentActor;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{parse_id, query_pairs, JsonBody};
+use crate::AppState;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use duikou_domain::access;
+use duikou_store::ListQuery;
+use serde_json::{json, Value};
+
+fn page_param(k: &str, v: &str) -> ApiResult<i64> {
+    v.parse().map_err(|_| ApiError::bad_request("bad_query", k, format!("参数 {k} 应为整数，收到“{v}”")))
+}
+
+/// `GET /api/v1/{entity}`.
+pub async fn list(
+    State(state): State<AppState>,
+    CurrentActor(_actor): CurrentActor,
+    Path(entity): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<duikou_store::Page>> {
+    let mut q = ListQuery::default();
+    for (k, v) in query_pairs(raw.as_deref())? {
+        match k.as_str() {
+            "q" => q.q = Some(v),
+            "sort" => q.sort = Some(v),
+            "page" => q.page = Some(page_param(&k, &v)?),
+            "per_page" => q.per_page = Some(page_param(&k, &v)?),
+            _ => {
+                q.filters.insert(k, v);
+            }
+        }
+    }
+    Ok(Json(state.store.list(&entity, &q).await?))
+}
+
+/// `POST /api/v1/{entity}`.
+pub async fn create(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path(entity): Path<String>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    let rec = state.store.create(&actor, &entity, &body).await?;
+    Ok((StatusCode::CREATED, Json(rec)).into_response())
+}
+
+/// `GET /api/v1/{entity}/{id}`.
+pub async fn read(
+    State(state): State<AppState>,
+    CurrentActor(_actor): CurrentActor,
+    Path((entity, id)): Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(state.store.get(&entity, parse_id(&id)?).await?))
+}
+
+/// `PATCH /api/v1/{entity}/{id}` (also `PUT`): changes the given fields; send `version` to detect a stale edit.
+pub async fn update(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path((entity, id)): Path<(String, String)>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(state.store.update(&actor, &entity, parse_id(&id)?, &body).await?))
+}
+
+/// `DELETE /api/v1/{entity}/{id}`.
+pub async fn remove(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path((entity, id)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    state.store.delete(&actor, &entity, parse_id(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /api/v1/{entity}/{id}/{view}`: `audit` (the record's history), `detail` (a pairing with everything under it),
+/// (a document's file is served by its own route).
+pub async fn view(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path((entity, id, view)): Path<(String, String, String)>,
+) -> ApiResult<Response> {
+    let id = parse_id(&id)?;
+    match (entity.as_str(), view.as_str()) {
+        (_, "audit") => {
+            access::may_read_audit(&actor).map_err(|d| ApiError::forbidden(d.0))?;
+            duikou_store::records::def(&entity)?;
+            let events = state.store.audit_for(&entity, id).await?;
+            Ok(Json(json!({ "items": events })).into_response())
+        }
+        ("pairings", "detail") => Ok(Json(state.store.pairing_detail(id).await?).into_response()),
+        _ => Err(ApiError::no_route()),
+    }
+}
+
+/// `POST /api/v1/{entity}/{id}/{action}`: `confirm`, or `dispute` with `{"reason": "…"}`.
+pub async fn act(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path((entity, id, action)): Path<(String, String, String)>,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<Value>> {
+    let id = parse_id(&id)?;
+    let reason = if body.iter().all(u8::is_ascii_whitespace) {
+        None
+    } else {
+        let v = crate::extract::parse_json(&body)?;
+        match v.get("reason") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(other) => {
+                return Err(ApiError::bad_request("type", "reason", format!("异议理由（reason）应为文本，收到 {other}")))
+            }
+        }
+    };
+    let confirmed = match action.as_str() {
+        "confirm" => true,
+        "dispute" => false,
+        _ => return Err(ApiError::no_route()),
+    };
+    Ok(Json(state.store.set_confirmation(&actor, &entity, id, confirmed, reason.as_deref()).await?))
+}

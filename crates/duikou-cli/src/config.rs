@@ -77,7 +77,12 @@ struct ConfigDefaults {
 
 impl From<Config> for ConfigDefaults {
     fn from(c: Config) -> Self {
-        ConfigDefaults { database_url: c.database_url, addr: c.addr, log: c.log, session_hours: c.session_hours }
+        ConfigDefaults {
+            database_url: c.database_url,
+            addr: c.addr,
+            log: c.log,
+            session_hours: c.session_hours,
+        }
     }
 }
 
@@ -87,9 +92,15 @@ mod tests {
 
     #[test]
     fn secrets_are_redacted() {
-        assert_eq!(redact("postgres://duikou:s3cret@db:5432/duikou"), "postgres://duikou:***@db:5432/duikou");
+        assert_eq!(
+            redact("postgres://duikou:s3cret@db:5432/duikou"),
+            "postgres://duikou:***@db:5432/duikou"
+        );
         assert_eq!(redact("duikou.db"), "duikou.db");
-        let c = Config { database_url: "postgres://a:b@h/d".into(), ..Config::default() };
+        let c = Config {
+            database_url: "postgres://a:b@h/d".into(),
+            ..Config::default()
+        };
         assert!(!format!("{c:?}").contains(":b@"));
     }
 }

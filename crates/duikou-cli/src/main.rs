@@ -11,7 +11,11 @@ use duikou_store::Store;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "duikou", version, about = "对口支援工作平台 / counterpart-assistance platform")]
+#[command(
+    name = "duikou",
+    version,
+    about = "对口支援工作平台 / counterpart-assistance platform"
+)]
 struct Cli {
     /// 配置文件（默认 ./duikou.toml，可选）/ config file
     #[arg(long, global = true)]
@@ -147,7 +151,9 @@ fn main() -> ExitCode {
 }
 
 async fn open(cfg: &Config) -> anyhow::Result<Store> {
-    Store::open(&cfg.database_url).await.with_context(|| format!("无法打开数据库 {}", config::redact(&cfg.database_url)))
+    Store::open(&cfg.database_url)
+        .await
+        .with_context(|| format!("无法打开数据库 {}", config::redact(&cfg.database_url)))
 }
 
 async fn run(command: Command, cfg: Config) -> anyhow::Result<()> {
@@ -156,13 +162,24 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<()> {
             let store = open(&cfg).await?;
             if demo && store.is_empty().await? {
                 let n = duikou_demo::load(&store).await.context("载入示例数据失败")?;
-                eprintln!("已载入示例数据：{n} 条记录。示例账户见 README.md（密码均为 {}）", duikou_demo::DEMO_PASSWORD);
+                eprintln!(
+                    "已载入示例数据：{n} 条记录。示例账户见 README.md（密码均为 {}）",
+                    duikou_demo::DEMO_PASSWORD
+                );
             }
             let addr = addr.unwrap_or(cfg.addr.clone());
-            let listener = tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("无法监听 {addr}"))?;
+            let listener = tokio::net::TcpListener::bind(&addr)
+                .await
+                .with_context(|| format!("无法监听 {addr}"))?;
             let local = listener.local_addr()?;
-            println!("duikou 已启动：http://{local}/  （数据库：{}）", config::redact(&cfg.database_url));
-            let state = duikou_web::AppState { store, session_hours: cfg.session_hours };
+            println!(
+                "duikou 已启动：http://{local}/  （数据库：{}）",
+                config::redact(&cfg.database_url)
+            );
+            let state = duikou_web::AppState {
+                store,
+                session_hours: cfg.session_hours,
+            };
             axum::serve(listener, duikou_web::app(state))
                 .with_graceful_shutdown(async {
                     let _ = tokio::signal::ctrl_c().await;
@@ -179,7 +196,10 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<()> {
                 anyhow::bail!("数据库中已有计划记录，示例数据只载入空数据库");
             }
             let n = duikou_demo::load(&store).await.context("载入示例数据失败")?;
-            println!("已载入示例数据：{n} 条记录。示例账户密码均为 {}", duikou_demo::DEMO_PASSWORD);
+            println!(
+                "已载入示例数据：{n} 条记录。示例账户密码均为 {}",
+                duikou_demo::DEMO_PASSWORD
+            );
         }
         Command::User { action } => user(action, &open(&cfg).await?).await?,
         Command::Backup { file } => {
@@ -193,7 +213,9 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<()> {
             duikou_store::backup::restore_sqlite(&file, &cfg.database_url, force).await?;
             println!("已从 {file} 恢复到 {}", cfg.database_url);
         }
-        Command::Audit { action: AuditCommand::Verify } => {
+        Command::Audit {
+            action: AuditCommand::Verify,
+        } => {
             let store = open(&cfg).await?;
             let v = store.audit_verify().await?;
             if v.ok() {
@@ -214,15 +236,33 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<()> {
 async fn user(action: UserCommand, store: &Store) -> anyhow::Result<()> {
     let system = Actor::system();
     match action {
-        UserCommand::Add { username, role, password, name, orgs } => {
+        UserCommand::Add {
+            username,
+            role,
+            password,
+            name,
+            orgs,
+        } => {
             let u = store
-                .create_user(&system, &NewUser { username, display_name: name, password, role, org_ids: orgs })
+                .create_user(
+                    &system,
+                    &NewUser {
+                        username,
+                        display_name: name,
+                        password,
+                        role,
+                        org_ids: orgs,
+                    },
+                )
                 .await?;
             println!("已创建用户 {}（编号 {}，角色 {}）", u.username, u.id, u.role);
         }
         UserCommand::List => {
             for u in store.list_users(&system).await? {
-                println!("{}\t{}\t{}\t{}\t单位 {:?}", u.id, u.username, u.display_name, u.role, u.org_ids);
+                println!(
+                    "{}\t{}\t{}\t{}\t单位 {:?}",
+                    u.id, u.username, u.display_name, u.role, u.org_ids
+                );
             }
         }
         UserCommand::Passwd { username, password } => {
@@ -230,7 +270,10 @@ async fn user(action: UserCommand, store: &Store) -> anyhow::Result<()> {
             println!("已重设 {username} 的密码，其登录会话已失效");
         }
         UserCommand::Token { username, name } => {
-            let id = store.user_id(&username).await?.ok_or_else(|| anyhow::anyhow!("找不到用户“{username}”"))?;
+            let id = store
+                .user_id(&username)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("找不到用户“{username}”"))?;
             println!("{}", store.create_token(id, &name).await?);
         }
     }

@@ -22,8 +22,13 @@ pub enum Role {
 
 impl Role {
     /// Every role, in order of power.
-    pub const ALL: [Role; 5] =
-        [Role::Admin, Role::Coordinator, Role::SupporterEditor, Role::ReceiverEditor, Role::Viewer];
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::Coordinator,
+        Role::SupporterEditor,
+        Role::ReceiverEditor,
+        Role::Viewer,
+    ];
 
     /// The stored name.
     pub fn as_str(self) -> &'static str {
@@ -69,7 +74,12 @@ pub struct Actor {
 impl Actor {
     /// The system itself: an admin with id 0, used by migrations and the demo loader.
     pub fn system() -> Actor {
-        Actor { user_id: 0, username: "system".into(), role: Role::Admin, scope: BTreeSet::new() }
+        Actor {
+            user_id: 0,
+            username: "system".into(),
+            role: Role::Admin,
+            scope: BTreeSet::new(),
+        }
     }
 
     fn in_scope(&self, org: Option<i64>) -> bool {
@@ -192,12 +202,24 @@ mod tests {
     use super::*;
 
     fn actor(role: Role, orgs: &[i64]) -> Actor {
-        Actor { user_id: 1, username: "u".into(), role, scope: orgs.iter().copied().collect() }
+        Actor {
+            user_id: 1,
+            username: "u".into(),
+            role,
+            scope: orgs.iter().copied().collect(),
+        }
     }
-    const SIDES: Sides = Sides { supporter: 10, receiver: 20, authority: 30 };
+    const SIDES: Sides = Sides {
+        supporter: 10,
+        receiver: 20,
+        authority: 30,
+    };
 
     fn t() -> Target {
-        Target { sides: Some(SIDES), ..Target::default() }
+        Target {
+            sides: Some(SIDES),
+            ..Target::default()
+        }
     }
 
     #[test]

@@ -93,7 +93,8 @@ impl<'a> Check<'a> {
     /// A required text: not blank, at most `max` characters.
     pub fn text(&mut self, field: &str, label: &str, value: &str, max: usize) {
         if value.trim().is_empty() {
-            self.errors.add(field, "required", format!("{label}（{field}）不能为空"));
+            self.errors
+                .add(field, "required", format!("{label}（{field}）不能为空"));
         } else {
             self.max_len(field, label, value, max);
         }
@@ -118,12 +119,7 @@ impl<'a> Check<'a> {
     }
 
     /// `end` must not come before `start` when both are given.
-    pub fn date_order(
-        &mut self,
-        end_field: &str,
-        start: Option<chrono::NaiveDate>,
-        end: Option<chrono::NaiveDate>,
-    ) {
+    pub fn date_order(&mut self, end_field: &str, start: Option<chrono::NaiveDate>, end: Option<chrono::NaiveDate>) {
         if let (Some(s), Some(e)) = (start, end) {
             if e < s {
                 self.errors.add(
@@ -139,11 +135,8 @@ impl<'a> Check<'a> {
     pub fn non_negative(&mut self, field: &str, label: &str, value: Option<i64>) {
         if let Some(v) = value {
             if v < 0 {
-                self.errors.add(
-                    field,
-                    "negative",
-                    format!("{label}（{field}）不能为负数：{v}"),
-                );
+                self.errors
+                    .add(field, "negative", format!("{label}（{field}）不能为负数：{v}"));
             }
         }
     }
@@ -152,11 +145,8 @@ impl<'a> Check<'a> {
     pub fn money_non_negative(&mut self, field: &str, label: &str, value: Option<crate::Money>) {
         if let Some(v) = value {
             if v.fen() < 0 {
-                self.errors.add(
-                    field,
-                    "negative",
-                    format!("{label}（{field}）不能为负数：{v} 元"),
-                );
+                self.errors
+                    .add(field, "negative", format!("{label}（{field}）不能为负数：{v} 元"));
             }
         }
     }
@@ -165,11 +155,8 @@ impl<'a> Check<'a> {
     pub fn qty_non_negative(&mut self, field: &str, label: &str, value: Option<crate::Qty>) {
         if let Some(v) = value {
             if v.is_negative() {
-                self.errors.add(
-                    field,
-                    "negative",
-                    format!("{label}（{field}）不能为负数：{v}"),
-                );
+                self.errors
+                    .add(field, "negative", format!("{label}（{field}）不能为负数：{v}"));
             }
         }
     }

@@ -92,7 +92,11 @@ fn scaled_string(value: i64, divisor: i64, decimals: u32) -> String {
         frac %= place;
     }
     let digits = digits.trim_end_matches('0');
-    let sign = if neg && (whole > 0 || !digits.is_empty()) { "-" } else { "" };
+    let sign = if neg && (whole > 0 || !digits.is_empty()) {
+        "-"
+    } else {
+        ""
+    };
     if digits.is_empty() {
         format!("{sign}{whole}")
     } else {
@@ -144,8 +148,16 @@ impl FromStr for Money {
         {
             return Err(err());
         }
-        let int: i128 = if int_part.is_empty() { 0 } else { int_part.parse().map_err(|_| err())? };
-        let frac: i128 = if frac_part.is_empty() { 0 } else { frac_part.parse().map_err(|_| err())? };
+        let int: i128 = if int_part.is_empty() {
+            0
+        } else {
+            int_part.parse().map_err(|_| err())?
+        };
+        let frac: i128 = if frac_part.is_empty() {
+            0
+        } else {
+            frac_part.parse().map_err(|_| err())?
+        };
         let frac_div = 10i128.pow(frac_part.len() as u32);
         let frac_fen_num = frac * scale_fen;
         if frac_fen_num % frac_div != 0 {

@@ -166,30 +166,41 @@ pub struct Tier {
 }
 
 const RECORD_ENTITIES: &[&str] = &[
-    "dispatches", "stints", "activities", "transactions", "projects", "outputs", "appraisals", "project_funding", "needs",
+    "dispatches",
+    "stints",
+    "activities",
+    "transactions",
+    "projects",
+    "outputs",
+    "appraisals",
+    "project_funding",
+    "needs",
 ];
 
 impl ObligationRule {
     /// Parses and checks a stored rule, naming the offending part in Chinese.
     pub fn from_json(v: &serde_json::Value) -> Result<ObligationRule, String> {
-        let rule: ObligationRule =
-            serde_json::from_value(v.clone()).map_err(|e| format!("规则结构不正确：{e}"))?;
+        let rule: ObligationRule = serde_json::from_value(v.clone()).map_err(|e| format!("规则结构不正确：{e}"))?;
         rule.check()?;
         Ok(rule)
     }
 
     fn check(&self) -> Result<(), String> {
         let sets: Vec<&RecordSet> = match &self.measure {
-            Measure::Count { records }
-            | Measure::CumulativeDays { records }
-            | Measure::MinStintDays { records } => vec![records],
+            Measure::Count { records } | Measure::CumulativeDays { records } | Measure::MinStintDays { records } => {
+                vec![records]
+            }
             Measure::DistinctCount { records, field } | Measure::Sum { records, field } => {
                 if field.trim().is_empty() {
                     return Err("规则的统计字段（measure.field）不能为空".into());
                 }
                 vec![records]
             }
-            Measure::Ratio { records, field, numerator_filter } => {
+            Measure::Ratio {
+                records,
+                field,
+                numerator_filter,
+            } => {
                 if field.trim().is_empty() || numerator_filter.is_empty() {
                     return Err("比例规则需要统计字段（measure.field）和分子条件（measure.numerator_filter）".into());
                 }
@@ -263,8 +274,13 @@ pub struct RatingLevel {
 impl Default for RatingScale {
     /// 优秀 ≥ 90, 良好 ≥ 80, 合格 ≥ 60, else 不合格.
     fn default() -> Self {
-        let l = |label: &str, min: i64| RatingLevel { label: label.into(), min_score: Qty::from_int(min) };
-        RatingScale { levels: vec![l("优秀", 90), l("良好", 80), l("合格", 60), l("不合格", 0)] }
+        let l = |label: &str, min: i64| RatingLevel {
+            label: label.into(),
+            min_score: Qty::from_int(min),
+        };
+        RatingScale {
+            levels: vec![l("优秀", 90), l("良好", 80), l("合格", 60), l("不合格", 0)],
+        }
     }
 }
 
@@ -349,7 +365,10 @@ mod tests {
             "measure": {"type": "count", "records": {"entity": "activities"}},
             "comparison": "between", "target": {"type": "fixed", "value": 1}});
         assert!(ObligationRule::from_json(&between).unwrap_err().contains("target_max"));
-        assert!(RatingScale::from_json(&json!({"levels": [{"label": "a", "min_score": 1}, {"label": "b", "min_score": 5}]})).is_err());
+        assert!(RatingScale::from_json(
+            &json!({"levels": [{"label": "a", "min_score": 1}, {"label": "b", "min_score": 5}]})
+        )
+        .is_err());
         assert!(RatingScale::from_json(&serde_json::to_value(RatingScale::default()).unwrap()).is_ok());
     }
 }

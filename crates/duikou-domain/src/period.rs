@@ -105,8 +105,8 @@ impl fmt::Display for PeriodParseError {
 impl std::error::Error for PeriodParseError {}
 
 const PLAN_NUMERALS: [&str; 20] = [
-    "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五",
-    "十六", "十七", "十八", "十九", "二十",
+    "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五", "十六", "十七",
+    "十八", "十九", "二十",
 ];
 
 fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
@@ -208,11 +208,7 @@ impl fmt::Display for Period {
 
 impl Period {
     /// First and last day (inclusive) on `calendar`; `term` needs the pairing's term.
-    pub fn bounds(
-        &self,
-        calendar: &Calendar,
-        term: Option<(NaiveDate, NaiveDate)>,
-    ) -> Option<(NaiveDate, NaiveDate)> {
+    pub fn bounds(&self, calendar: &Calendar, term: Option<(NaiveDate, NaiveDate)>) -> Option<(NaiveDate, NaiveDate)> {
         let (sm, sd) = calendar.school_year_start;
         let (s2m, s2d) = calendar.semester2_start;
         match *self {
@@ -311,13 +307,31 @@ mod tests {
     #[test]
     fn every_written_form_round_trips() {
         for s in [
-            "2014", "2014H1", "2014H2", "2014Q3", "2014-06", "2014-2015", "2014-2015S1", "2014-2015S2",
-            "2013-10-01..2016-08-31", "十二五", "term",
+            "2014",
+            "2014H1",
+            "2014H2",
+            "2014Q3",
+            "2014-06",
+            "2014-2015",
+            "2014-2015S1",
+            "2014-2015S2",
+            "2013-10-01..2016-08-31",
+            "十二五",
+            "term",
         ] {
             let p: Period = s.parse().unwrap();
             assert_eq!(p.to_string(), s, "{s}");
         }
-        for bad in ["2014-2016", "2014Q5", "2014-13", "14", "2016-08-31..2013-10-01", "二五", "", "2014-2015S3"] {
+        for bad in [
+            "2014-2016",
+            "2014Q5",
+            "2014-13",
+            "14",
+            "2016-08-31..2013-10-01",
+            "二五",
+            "",
+            "2014-2015S3",
+        ] {
             assert!(bad.parse::<Period>().is_err(), "{bad}");
         }
     }
@@ -343,7 +357,14 @@ mod tests {
         let names: Vec<String> = w.iter().map(|p| p.to_string()).collect();
         assert_eq!(
             names,
-            ["2013-2014S1", "2013-2014S2", "2014-2015S1", "2014-2015S2", "2015-2016S1", "2015-2016S2"]
+            [
+                "2013-2014S1",
+                "2013-2014S2",
+                "2014-2015S1",
+                "2014-2015S2",
+                "2015-2016S1",
+                "2015-2016S2"
+            ]
         );
         assert_eq!(w[0].label_zh(), "2013-2014学年第一学期");
     }

@@ -66,7 +66,16 @@ const fn f(name: &'static str, label: &'static str, kind: FieldKind) -> Field {
         FieldKind::LongText => 20_000,
         _ => 0,
     };
-    Field { name, label, kind, required: false, max_len, refs: None, server: false, default: None }
+    Field {
+        name,
+        label,
+        kind,
+        required: false,
+        max_len,
+        refs: None,
+        server: false,
+        default: None,
+    }
 }
 const fn req(mut x: Field) -> Field {
     x.required = true;
@@ -454,12 +463,24 @@ pub static ENTITIES: &[EntityDef] = &[
                     ("other", "其他"),
                 ]),
             ),
-            f("priority", "优先级", FieldKind::Enum(&[("high", "高"), ("medium", "中"), ("low", "低")])),
-            dflt(f(
-                "status",
-                "状态",
-                FieldKind::Enum(&[("open", "待落实"), ("in_progress", "落实中"), ("met", "已满足"), ("dropped", "已撤销")]),
-            ), "open"),
+            f(
+                "priority",
+                "优先级",
+                FieldKind::Enum(&[("high", "高"), ("medium", "中"), ("low", "低")]),
+            ),
+            dflt(
+                f(
+                    "status",
+                    "状态",
+                    FieldKind::Enum(&[
+                        ("open", "待落实"),
+                        ("in_progress", "落实中"),
+                        ("met", "已满足"),
+                        ("dropped", "已撤销"),
+                    ]),
+                ),
+                "open",
+            ),
             f("raised_on", "提出日期", FieldKind::Date),
             f("met_on", "满足日期", FieldKind::Date),
             f("description", "说明", FieldKind::LongText),
@@ -535,7 +556,11 @@ pub static ENTITIES: &[EntityDef] = &[
             req(f(
                 "kind",
                 "类型",
-                FieldKind::Enum(&[("commitment", "计划投资/承诺"), ("disbursement", "拨付/到位"), ("expenditure", "支出")]),
+                FieldKind::Enum(&[
+                    ("commitment", "计划投资/承诺"),
+                    ("disbursement", "拨付/到位"),
+                    ("expenditure", "支出"),
+                ]),
             )),
             req(f("source", "资金来源", FieldKind::Enum(FUNDING_SOURCES))),
             req(f("amount", "金额", FieldKind::Money)),
@@ -594,7 +619,12 @@ pub static ENTITIES: &[EntityDef] = &[
             f(
                 "title_level",
                 "职称级别",
-                FieldKind::Enum(&[("senior", "高级"), ("intermediate", "中级"), ("junior", "初级"), ("none", "无")]),
+                FieldKind::Enum(&[
+                    ("senior", "高级"),
+                    ("intermediate", "中级"),
+                    ("junior", "初级"),
+                    ("none", "无"),
+                ]),
             ),
             id_ref("home_org_id", "派出单位", "orgs"),
             f("note", "备注", FieldKind::LongText),
@@ -619,7 +649,10 @@ pub static ENTITIES: &[EntityDef] = &[
                 f(
                     "direction",
                     "派遣方向",
-                    FieldKind::Enum(&[("to_receiver", "支援方派往受援方"), ("to_supporter", "受援方派往支援方")]),
+                    FieldKind::Enum(&[
+                        ("to_receiver", "支援方派往受援方"),
+                        ("to_supporter", "受援方派往支援方"),
+                    ]),
                 ),
                 "to_receiver",
             ),
@@ -723,7 +756,12 @@ pub static ENTITIES: &[EntityDef] = &[
             f(
                 "aggregation",
                 "汇总方式",
-                FieldKind::Enum(&[("sum", "求和"), ("average", "平均"), ("last", "期末值"), ("rate", "比率")]),
+                FieldKind::Enum(&[
+                    ("sum", "求和"),
+                    ("average", "平均"),
+                    ("last", "期末值"),
+                    ("rate", "比率"),
+                ]),
             ),
             f("description", "说明", FieldKind::LongText),
         ],

@@ -19,7 +19,11 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 /// Checks that `input` is a JSON object with no unknown fields, returning its caller-settable fields.
 pub fn caller_fields(def: &EntityDef, input: &Value) -> Result<Map<String, Value>, ValidationErrors> {
     let Value::Object(obj) = input else {
-        return Err(ValidationErrors::single("", "not_object", format!("请求体应为{}的 JSON 对象", def.label)));
+        return Err(ValidationErrors::single(
+            "",
+            "not_object",
+            format!("请求体应为{}的 JSON 对象", def.label),
+        ));
     };
     let mut errors = ValidationErrors::new();
     let mut out = Map::new();
@@ -77,7 +81,11 @@ pub fn validate_record(def: &EntityDef, record: &Map<String, Value>) -> Result<M
                 }
                 Some(s) if s.chars().count() > fld.max_len => Err((
                     "too_long",
-                    format!("{label}（{name}）过长：{} 个字符，最多 {} 个", s.chars().count(), fld.max_len),
+                    format!(
+                        "{label}（{name}）过长：{} 个字符，最多 {} 个",
+                        s.chars().count(),
+                        fld.max_len
+                    ),
                 )),
                 Some(s) if fld.refs == Some(("regions", "code")) && !is_region_code(s) => Err((
                     "invalid_region_code",
@@ -111,7 +119,10 @@ pub fn validate_record(def: &EntityDef, record: &Map<String, Value>) -> Result<M
                 Some(s) if options.iter().any(|(o, _)| *o == s) => Ok(Value::from(s)),
                 _ => {
                     let allowed: Vec<String> = options.iter().map(|(o, l)| format!("{o}（{l}）")).collect();
-                    Err(("enum", format!("{label}（{name}）的值 {v} 无效，可选：{}", allowed.join("、"))))
+                    Err((
+                        "enum",
+                        format!("{label}（{name}）的值 {v} 无效，可选：{}", allowed.join("、")),
+                    ))
                 }
             },
             FieldKind::Period => match v.as_str().map(str::parse::<Period>) {
@@ -119,7 +130,9 @@ pub fn validate_record(def: &EntityDef, record: &Map<String, Value>) -> Result<M
                 Some(Err(e)) => Err(("period", format!("{label}（{name}）：{e}"))),
                 None => Err(("period", format!("{label}（{name}）应为期间文本，收到 {v}"))),
             },
-            FieldKind::Json(shape) => check_json(shape, &v).map(|_| v.clone()).map_err(|m| ("json", format!("{label}（{name}）：{m}"))),
+            FieldKind::Json(shape) => check_json(shape, &v)
+                .map(|_| v.clone())
+                .map_err(|m| ("json", format!("{label}（{name}）：{m}"))),
         };
         match normalised {
             Ok(n) => {
@@ -191,7 +204,11 @@ fn check_rules(def: &EntityDef, rec: &Map<String, Value>, errors: &mut Validatio
                 let exactly = matches!(rule, Rule::ExactlyOne(_));
                 if n > 1 || (exactly && n == 0) {
                     let names: Vec<String> = fields.iter().map(|k| format!("{}（{k}）", label(k))).collect();
-                    let what = if exactly { "必须且只能填写一项" } else { "最多填写一项" };
+                    let what = if exactly {
+                        "必须且只能填写一项"
+                    } else {
+                        "最多填写一项"
+                    };
                     errors.add(fields[0], "exactly_one", format!("{}{what}", names.join("、")));
                 }
             }
@@ -249,10 +266,17 @@ mod tests {
         )
         .unwrap();
         assert_eq!(ok["amount"], json!("37000000.00"));
-        let iv = check("indicator_values", json!({"indicator_id": 1, "region_code": "652900", "period": "2014-2015S1", "value": 54.63}))
-            .unwrap();
+        let iv = check(
+            "indicator_values",
+            json!({"indicator_id": 1, "region_code": "652900", "period": "2014-2015S1", "value": 54.63}),
+        )
+        .unwrap();
         assert_eq!(iv["period"], json!("2014-2015S1"));
-        assert!(check("indicator_values", json!({"indicator_id": 1, "period": "2014", "value": 1})).is_err());
+        assert!(check(
+            "indicator_values",
+            json!({"indicator_id": 1, "period": "2014", "value": 1})
+        )
+        .is_err());
         let long = "长".repeat(201);
         let e = check("orgs", json!({"name": long, "kind": "school"})).unwrap_err();
         assert_eq!(e.0[0].code, "too_long");

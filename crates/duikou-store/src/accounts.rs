@@ -81,14 +81,21 @@ fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2vNYNL1q9PPdJ6LsIT6uBQ3Jr3Ho8QfV3lIK2rsWbGA";
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2vNYNL1q9PPdJ6LsIT6uBQ3Jr3Ho8QfV3lIK2rsWbGA";
 
 fn check_new_user(u: &NewUser) -> std::result::Result<Role, ValidationErrors> {
     let mut e = ValidationErrors::new();
     let name_ok = (3..=50).contains(&u.username.chars().count())
-        && u.username.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
+        && u.username
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
     if !name_ok {
-        e.add("username", "invalid", "用户名（username）应为 3–50 个字母、数字或 _ . -");
+        e.add(
+            "username",
+            "invalid",
+            "用户名（username）应为 3–50 个字母、数字或 _ . -",
+        );
     }
     if u.password.chars().count() < 8 {
         e.add("password", "too_short", "密码（password）至少 8 个字符");
@@ -104,7 +111,10 @@ fn check_new_user(u: &NewUser) -> std::result::Result<Role, ValidationErrors> {
         e.add(
             "role",
             "enum",
-            format!("角色（role）“{}”无效，可选：admin、coordinator、supporter_editor、receiver_editor、viewer", u.role),
+            format!(
+                "角色（role）“{}”无效，可选：admin、coordinator、supporter_editor、receiver_editor、viewer",
+                u.role
+            ),
         );
     }
     if matches!(role, Some(Role::SupporterEditor | Role::ReceiverEditor)) && u.org_ids.is_empty() {
@@ -116,29 +126,52 @@ fn check_new_user(u: &NewUser) -> std::result::Result<Role, ValidationErrors> {
 impl Store {
     /// Creates a user; the actor must be an admin (the CLI acts as the system).
     pub async fn create_user(&self, actor: &Actor, new: &NewUser) -> Result<User> {
-        access::may_manage_users(actor)?;
+        let mut w = WriteTx::begin(self, actor).await?;
+        let user = Self::create_user_in(&mut w, new).await?;
+        w.commit().await?;
+        Ok(user)
+    }
+
+    /// [`Store::create_user`] inside an open write transaction (the demo loader).
+    pub async fn create_user_in(w: &mut WriteTx, new: &NewUser) -> Result<User> {
+        access::may_manage_users(&w.actor)?;
         check_new_user(new)?;
         let hash = hash_password(&new.password)?;
-        let mut w = WriteTx::begin(self, actor).await?;
-        let taken = w
-            .tx
-            .fetch_opt("SELECT id FROM users WHERE username = $1", &[Arg::Text(Some(new.username.clone()))], &[Kind::Int])
+        let taken =
+            w.tx.fetch_opt(
+                "SELECT id FROM users WHERE username = $1",
+                &[Arg::Text(Some(new.username.clone()))],
+                &[Kind::Int],
+            )
             .await?;
         if taken.is_some() {
-            return Err(StoreError::conflict("duplicate", format!("用户名“{}”已被使用", new.username), Some("username")));
+            return Err(StoreError::conflict(
+                "duplicate",
+                format!("用户名“{}”已被使用", new.username),
+                Some("username"),
+            ));
         }
         let mut missing = ValidationErrors::new();
         for org in &new.org_ids {
-            let found = w.tx.fetch_opt("SELECT id FROM orgs WHERE id = $1", &[Arg::Int(Some(*org))], &[Kind::Int]).await?;
+            let found =
+                w.tx.fetch_opt(
+                    "SELECT id FROM orgs WHERE id = $1",
+                    &[Arg::Int(Some(*org))],
+                    &[Kind::Int],
+                )
+                .await?;
             if found.is_none() {
-                missing.add("org_ids", "unknown_reference", format!("所属单位（org_ids）：找不到编号为 {org} 的单位"));
+                missing.add(
+                    "org_ids",
+                    "unknown_reference",
+                    format!("所属单位（org_ids）：找不到编号为 {org} 的单位"),
+                );
             }
         }
         missing.into_result()?;
         let display = new.display_name.clone().unwrap_or_else(|| new.username.clone());
-        let id = w
-            .tx
-            .fetch_opt(
+        let id =
+            w.tx.fetch_opt(
                 "INSERT INTO users (username, display_name, password_hash, role, active, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
                 &[
@@ -155,14 +188,21 @@ impl Store {
             .and_then(|r| r[0].int())
             .unwrap_or(0);
         for org in &new.org_ids {
-            w.tx
-                .execute("INSERT INTO user_orgs (user_id, org_id) VALUES ($1, $2)", &[Arg::Int(Some(id)), Arg::Int(Some(*org))])
-                .await?;
+            w.tx.execute(
+                "INSERT INTO user_orgs (user_id, org_id) VALUES ($1, $2)",
+                &[Arg::Int(Some(id)), Arg::Int(Some(*org))],
+            )
+            .await?;
         }
         let user = Self::user_in(&mut w.tx, id).await?;
-        w.record("create", "users", id, serde_json::Value::Null, serde_json::to_value(&user).unwrap_or_default())
-            .await?;
-        w.commit().await?;
+        w.record(
+            "create",
+            "users",
+            id,
+            serde_json::Value::Null,
+            serde_json::to_value(&user).unwrap_or_default(),
+        )
+        .await?;
         Ok(user)
     }
 
@@ -176,7 +216,11 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound { label: "用户", id })?;
         let orgs = tx
-            .fetch("SELECT org_id FROM user_orgs WHERE user_id = $1 ORDER BY org_id", &[Arg::Int(Some(id))], &[Kind::Int])
+            .fetch(
+                "SELECT org_id FROM user_orgs WHERE user_id = $1 ORDER BY org_id",
+                &[Arg::Int(Some(id))],
+                &[Kind::Int],
+            )
             .await?;
         Ok(User {
             id,
@@ -191,7 +235,10 @@ impl Store {
     /// Every user, for admins.
     pub async fn list_users(&self, actor: &Actor) -> Result<Vec<User>> {
         access::may_manage_users(actor)?;
-        let ids = self.db().fetch("SELECT id FROM users ORDER BY id", &[], &[Kind::Int]).await?;
+        let ids = self
+            .db()
+            .fetch("SELECT id FROM users ORDER BY id", &[], &[Kind::Int])
+            .await?;
         let mut tx = self.db().begin().await?;
         let mut out = Vec::new();
         for r in ids {
@@ -203,29 +250,55 @@ impl Store {
 
     /// How many users exist (to tell a fresh install).
     pub async fn user_count(&self) -> Result<i64> {
-        Ok(self.db().fetch_opt("SELECT COUNT(*) FROM users", &[], &[Kind::Int]).await?.and_then(|r| r[0].int()).unwrap_or(0))
+        Ok(self
+            .db()
+            .fetch_opt("SELECT COUNT(*) FROM users", &[], &[Kind::Int])
+            .await?
+            .and_then(|r| r[0].int())
+            .unwrap_or(0))
     }
 
     /// Sets a user's password (admins, or the CLI).
     pub async fn set_password(&self, actor: &Actor, username: &str, password: &str) -> Result<()> {
         access::may_manage_users(actor)?;
         if password.chars().count() < 8 {
-            return Err(StoreError::invalid("password", "too_short", "密码（password）至少 8 个字符"));
+            return Err(StoreError::invalid(
+                "password",
+                "too_short",
+                "密码（password）至少 8 个字符",
+            ));
         }
         let hash = hash_password(password)?;
         let mut w = WriteTx::begin(self, actor).await?;
-        let row = w
-            .tx
-            .fetch_opt("SELECT id FROM users WHERE username = $1", &[Arg::Text(Some(username.into()))], &[Kind::Int])
+        let row =
+            w.tx.fetch_opt(
+                "SELECT id FROM users WHERE username = $1",
+                &[Arg::Text(Some(username.into()))],
+                &[Kind::Int],
+            )
             .await?;
         let Some(id) = row.and_then(|r| r[0].int()) else {
-            return Err(StoreError::invalid("username", "unknown", format!("找不到用户“{username}”")));
+            return Err(StoreError::invalid(
+                "username",
+                "unknown",
+                format!("找不到用户“{username}”"),
+            ));
         };
-        w.tx
-            .execute("UPDATE users SET password_hash = $1 WHERE id = $2", &[Arg::Text(Some(hash)), Arg::Int(Some(id))])
+        w.tx.execute(
+            "UPDATE users SET password_hash = $1 WHERE id = $2",
+            &[Arg::Text(Some(hash)), Arg::Int(Some(id))],
+        )
+        .await?;
+        w.tx.execute("DELETE FROM sessions WHERE user_id = $1", &[Arg::Int(Some(id))])
             .await?;
-        w.tx.execute("DELETE FROM sessions WHERE user_id = $1", &[Arg::Int(Some(id))]).await?;
-        w.record("set_password", "users", id, serde_json::Value::Null, serde_json::Value::Null).await?;
+        w.record(
+            "set_password",
+            "users",
+            id,
+            serde_json::Value::Null,
+            serde_json::Value::Null,
+        )
+        .await?;
         w.commit().await
     }
 
@@ -264,7 +337,9 @@ impl Store {
         if row[2].bool() != Some(true) {
             return Ok(None);
         }
-        let Some(role) = row[1].text().and_then(Role::parse) else { return Ok(None) };
+        let Some(role) = row[1].text().and_then(Role::parse) else {
+            return Ok(None);
+        };
         let scope = self
             .db()
             .fetch(
@@ -284,7 +359,10 @@ impl Store {
 
     /// Opens a browser session lasting `hours`.
     pub async fn create_session(&self, user_id: i64, hours: i64) -> Result<NewSession> {
-        let s = NewSession { id: random_hex(32), csrf: random_hex(16) };
+        let s = NewSession {
+            id: random_hex(32),
+            csrf: random_hex(16),
+        };
         let now = Utc::now();
         self.db()
             .execute(
@@ -322,7 +400,12 @@ impl Store {
 
     /// Ends a session.
     pub async fn end_session(&self, session_id: &str) -> Result<()> {
-        self.db().execute("DELETE FROM sessions WHERE id = $1", &[Arg::Text(Some(sha256_hex(session_id)))]).await?;
+        self.db()
+            .execute(
+                "DELETE FROM sessions WHERE id = $1",
+                &[Arg::Text(Some(sha256_hex(session_id)))],
+            )
+            .await?;
         Ok(())
     }
 
@@ -330,13 +413,22 @@ impl Store {
     pub async fn create_token(&self, user_id: i64, name: &str) -> Result<String> {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 {
-            return Err(StoreError::invalid("name", "invalid", "令牌名称（name）应为 1–100 个字符"));
+            return Err(StoreError::invalid(
+                "name",
+                "invalid",
+                "令牌名称（name）应为 1–100 个字符",
+            ));
         }
         let token = format!("dk_{}", random_hex(24));
         self.db()
             .execute(
                 "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4)",
-                &[Arg::Int(Some(user_id)), Arg::Text(Some(name.into())), Arg::Text(Some(sha256_hex(&token))), Arg::Ts(Some(Utc::now()))],
+                &[
+                    Arg::Int(Some(user_id)),
+                    Arg::Text(Some(name.into())),
+                    Arg::Text(Some(sha256_hex(&token))),
+                    Arg::Ts(Some(Utc::now())),
+                ],
             )
             .await?;
         Ok(token)
@@ -346,7 +438,11 @@ impl Store {
     pub async fn token_actor(&self, token: &str) -> Result<Option<Actor>> {
         let row = self
             .db()
-            .fetch_opt("SELECT user_id FROM api_tokens WHERE token_hash = $1", &[Arg::Text(Some(sha256_hex(token)))], &[Kind::Int])
+            .fetch_opt(
+                "SELECT user_id FROM api_tokens WHERE token_hash = $1",
+                &[Arg::Text(Some(sha256_hex(token)))],
+                &[Kind::Int],
+            )
             .await?;
         match row.and_then(|r| r[0].int()) {
             Some(uid) => self.actor(uid).await,
@@ -358,7 +454,11 @@ impl Store {
     pub async fn user_id(&self, username: &str) -> Result<Option<i64>> {
         Ok(self
             .db()
-            .fetch_opt("SELECT id FROM users WHERE username = $1", &[Arg::Text(Some(username.into()))], &[Kind::Int])
+            .fetch_opt(
+                "SELECT id FROM users WHERE username = $1",
+                &[Arg::Text(Some(username.into()))],
+                &[Kind::Int],
+            )
             .await?
             .and_then(|r| r[0].int()))
     }

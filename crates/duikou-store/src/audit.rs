@@ -39,7 +39,14 @@ impl WriteTx {
     }
 
     /// Appends one audit event for a change made in this transaction.
-    pub async fn record(&mut self, action: &str, entity: &str, entity_id: i64, before: Value, after: Value) -> Result<()> {
+    pub async fn record(
+        &mut self,
+        action: &str,
+        entity: &str,
+        entity_id: i64,
+        before: Value,
+        after: Value,
+    ) -> Result<()> {
         let content = AuditContent {
             seq: self.next_seq,
             at: self.at.clone(),
@@ -79,7 +86,10 @@ impl WriteTx {
         self.tx
             .execute(
                 "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1",
-                &[Arg::Int(Some(self.next_seq - 1)), Arg::Text(Some(self.prev_hash.clone()))],
+                &[
+                    Arg::Int(Some(self.next_seq - 1)),
+                    Arg::Text(Some(self.prev_hash.clone())),
+                ],
             )
             .await?;
         self.tx.commit().await?;
@@ -113,8 +123,18 @@ pub struct AuditEvent {
 }
 
 const EVENT_COLS: &str = "seq, at, user_id, action, entity, entity_id, before_json, after_json, prev_hash, hash";
-const EVENT_KINDS: [Kind; 10] =
-    [Kind::Int, Kind::Text, Kind::Int, Kind::Text, Kind::Text, Kind::Int, Kind::Json, Kind::Json, Kind::Text, Kind::Text];
+const EVENT_KINDS: [Kind; 10] = [
+    Kind::Int,
+    Kind::Text,
+    Kind::Int,
+    Kind::Text,
+    Kind::Text,
+    Kind::Int,
+    Kind::Json,
+    Kind::Json,
+    Kind::Text,
+    Kind::Text,
+];
 
 fn event(r: Vec<crate::db::Val>) -> AuditEvent {
     AuditEvent {
@@ -218,9 +238,17 @@ impl Store {
         }
         let head = self
             .db()
-            .fetch_opt("SELECT seq, hash FROM audit_head WHERE id = 1", &[], &[Kind::Int, Kind::Text])
+            .fetch_opt(
+                "SELECT seq, hash FROM audit_head WHERE id = 1",
+                &[],
+                &[Kind::Int, Kind::Text],
+            )
             .await?;
         let head_ok = head.is_some_and(|h| h[0].int() == Some(last_seq) && h[1].text() == Some(prev.as_str()));
-        Ok(AuditVerification { events: count, first_broken, head_ok })
+        Ok(AuditVerification {
+            events: count,
+            first_broken,
+            head_ok,
+        })
     }
 }

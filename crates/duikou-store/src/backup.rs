@@ -44,9 +44,14 @@ pub async fn restore_sqlite(backup: &str, database: &str, force: bool) -> Result
     if !bytes.starts_with(b"SQLite format 3\0") {
         return Err(StoreError::Other(format!("{backup} 不是 SQLite 数据库文件")));
     }
-    let target = database.strip_prefix("sqlite://").or_else(|| database.strip_prefix("sqlite:")).unwrap_or(database);
+    let target = database
+        .strip_prefix("sqlite://")
+        .or_else(|| database.strip_prefix("sqlite:"))
+        .unwrap_or(database);
     if Path::new(target).exists() && !force {
-        return Err(StoreError::Other(format!("数据库 {target} 已存在；确认覆盖请加 --force（并先停止服务）")));
+        return Err(StoreError::Other(format!(
+            "数据库 {target} 已存在；确认覆盖请加 --force（并先停止服务）"
+        )));
     }
     // check the backup opens and its audit chain holds before replacing anything
     let probe = Store::open(backup).await?;

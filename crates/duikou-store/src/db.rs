@@ -197,7 +197,10 @@ impl Db {
                 .await?;
             Ok(Db::Postgres(pool))
         } else {
-            let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+            let path = url
+                .strip_prefix("sqlite://")
+                .or_else(|| url.strip_prefix("sqlite:"))
+                .unwrap_or(url);
             let opts = SqliteConnectOptions::new()
                 .filename(path)
                 .create_if_missing(true)
@@ -283,8 +286,14 @@ impl Tx {
     /// Runs a statement inside the transaction.
     pub async fn execute(&mut self, sql: &str, args: &[Arg]) -> Result<u64, sqlx::Error> {
         match self {
-            Tx::Sqlite(t) => Ok(bind_all!(sqlx::query(sql), args).execute(&mut **t).await?.rows_affected()),
-            Tx::Postgres(t) => Ok(bind_all!(sqlx::query(sql), args).execute(&mut **t).await?.rows_affected()),
+            Tx::Sqlite(t) => Ok(bind_all!(sqlx::query(sql), args)
+                .execute(&mut **t)
+                .await?
+                .rows_affected()),
+            Tx::Postgres(t) => Ok(bind_all!(sqlx::query(sql), args)
+                .execute(&mut **t)
+                .await?
+                .rows_affected()),
         }
     }
 
@@ -305,7 +314,12 @@ impl Tx {
     }
 
     /// One row or none.
-    pub async fn fetch_opt(&mut self, sql: &str, args: &[Arg], kinds: &[Kind]) -> Result<Option<Vec<Val>>, sqlx::Error> {
+    pub async fn fetch_opt(
+        &mut self,
+        sql: &str,
+        args: &[Arg],
+        kinds: &[Kind],
+    ) -> Result<Option<Vec<Val>>, sqlx::Error> {
         Ok(self.fetch(sql, args, kinds).await?.into_iter().next())
     }
 }

@@ -15,12 +15,21 @@ pub const MAX_DOCUMENT_BYTES: usize = 50 * 1024 * 1024;
 /// The searchable text of a file: UTF-8 text as is; other formats are read by later layers.
 fn text_of(bytes: &[u8]) -> Option<String> {
     let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    std::str::from_utf8(b).ok().filter(|s| !s.contains('\0')).map(str::to_string)
+    std::str::from_utf8(b)
+        .ok()
+        .filter(|s| !s.contains('\0'))
+        .map(str::to_string)
 }
 
 impl Store {
     /// Stores (or replaces) the file of a document and its extracted text.
-    pub async fn put_document_content(&self, actor: &Actor, id: i64, content_type: &str, bytes: &[u8]) -> Result<Value> {
+    pub async fn put_document_content(
+        &self,
+        actor: &Actor,
+        id: i64,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> Result<Value> {
         if bytes.len() > MAX_DOCUMENT_BYTES {
             return Err(StoreError::invalid("content", "too_large", "文件过大：最大 50 MB"));
         }
@@ -36,13 +45,16 @@ impl Store {
         }
         let sha = hex::encode(Sha256::digest(bytes));
         let text = text_of(bytes);
-        w.tx.execute("DELETE FROM document_contents WHERE document_id = $1", &[Arg::Int(Some(id))]).await?;
-        w.tx
-            .execute(
-                "INSERT INTO document_contents (document_id, bytes) VALUES ($1, $2)",
-                &[Arg::Int(Some(id)), Arg::Bytes(Some(bytes.to_vec()))],
-            )
-            .await?;
+        w.tx.execute(
+            "DELETE FROM document_contents WHERE document_id = $1",
+            &[Arg::Int(Some(id))],
+        )
+        .await?;
+        w.tx.execute(
+            "INSERT INTO document_contents (document_id, bytes) VALUES ($1, $2)",
+            &[Arg::Int(Some(id)), Arg::Bytes(Some(bytes.to_vec()))],
+        )
+        .await?;
         w.tx
             .execute(
                 "UPDATE documents SET content_type = $1, size = $2, sha256 = $3, text = $4, version = version + 1, updated_at = $5 WHERE id = $6",
@@ -56,9 +68,8 @@ impl Store {
                 ],
             )
             .await?;
-        let rows = w
-            .tx
-            .fetch(
+        let rows =
+            w.tx.fetch(
                 "SELECT content_type, size, sha256 FROM documents WHERE id = $1",
                 &[Arg::Int(Some(id))],
                 &[Kind::Text, Kind::Int, Kind::Text],
@@ -87,9 +98,16 @@ impl Store {
         let meta = self.get("documents", id).await?;
         let row = self
             .db()
-            .fetch_opt("SELECT bytes FROM document_contents WHERE document_id = $1", &[Arg::Int(Some(id))], &[Kind::Bytes])
+            .fetch_opt(
+                "SELECT bytes FROM document_contents WHERE document_id = $1",
+                &[Arg::Int(Some(id))],
+                &[Kind::Bytes],
+            )
             .await?
             .ok_or_else(|| StoreError::conflict("no_content", "该文档尚未上传文件", None))?;
-        Ok((meta, row.into_iter().next().and_then(|v| v.into_bytes()).unwrap_or_default()))
+        Ok((
+            meta,
+            row.into_iter().next().and_then(|v| v.into_bytes()).unwrap_or_default(),
+        ))
     }
 }

@@ -51,7 +51,11 @@ impl StoreError {
 
     /// A conflict.
     pub fn conflict(code: &'static str, message: impl Into<String>, field: Option<&str>) -> Self {
-        StoreError::Conflict { code, message: message.into(), field: field.map(str::to_string) }
+        StoreError::Conflict {
+            code,
+            message: message.into(),
+            field: field.map(str::to_string),
+        }
     }
 }
 

@@ -9,6 +9,7 @@ pub mod documents;
 mod error;
 pub mod records;
 pub mod regions;
+pub mod testing;
 pub mod views;
 
 pub use db::{Backend, Db};

@@ -34,7 +34,10 @@ fn select_sql(def: &EntityDef) -> (String, Vec<Kind>) {
     let names: Vec<&str> = cols.iter().map(|f| f.name).collect();
     let mut kinds = vec![Kind::Int, Kind::Int, Kind::Ts, Kind::Ts];
     kinds.extend(cols.iter().map(|f| kind_of(f)));
-    (format!("SELECT {SYSTEM_COLS}, {} FROM {}", names.join(", "), def.name), kinds)
+    (
+        format!("SELECT {SYSTEM_COLS}, {} FROM {}", names.join(", "), def.name),
+        kinds,
+    )
 }
 
 /// A normalised JSON value of a field as a typed argument.
@@ -47,7 +50,11 @@ pub fn to_arg(f: &Field, v: &Value) -> Arg {
         } else {
             serde_json::from_value::<Money>(v.clone()).ok().map(Money::fen)
         }),
-        FieldKind::Qty => Arg::Int(if null { None } else { serde_json::from_value::<Qty>(v.clone()).ok().map(Qty::raw) }),
+        FieldKind::Qty => Arg::Int(if null {
+            None
+        } else {
+            serde_json::from_value::<Qty>(v.clone()).ok().map(Qty::raw)
+        }),
         FieldKind::Date => Arg::Date(v.as_str().and_then(parse_date)),
         FieldKind::Bool => Arg::Bool(v.as_bool()),
         FieldKind::Json(_) => Arg::Json((!null).then(|| v.clone())),
@@ -71,7 +78,8 @@ fn from_val(f: &Field, v: &Val) -> Value {
 }
 
 fn ts_json(t: Option<DateTime<Utc>>) -> Value {
-    t.map(|t| Value::from(t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))).unwrap_or(Value::Null)
+    t.map(|t| Value::from(t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)))
+        .unwrap_or(Value::Null)
 }
 
 /// Turns a row read with [`select_sql`] into the record's JSON.
@@ -186,7 +194,11 @@ impl Store {
                 columns(def).into_iter().find(|f| f.name == k.as_str())
             });
             let Some(field) = field else {
-                errors.add(k.clone(), "unknown_filter", format!("{}没有可筛选的字段“{k}”", def.label));
+                errors.add(
+                    k.clone(),
+                    "unknown_filter",
+                    format!("{}没有可筛选的字段“{k}”", def.label),
+                );
                 continue;
             };
             let op = if field.name == k.as_str() { "=" } else { op };
@@ -202,11 +214,18 @@ impl Store {
             if def.search.is_empty() {
                 errors.add("q", "no_search", format!("{}不支持全文搜索", def.label));
             } else {
-                let escaped = q.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                let escaped = q
+                    .to_lowercase()
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_");
                 args.push(Arg::Text(Some(format!("%{escaped}%"))));
                 let n = args.len();
-                let ors: Vec<String> =
-                    def.search.iter().map(|c| format!("LOWER({c}) LIKE ${n} ESCAPE '\\'")).collect();
+                let ors: Vec<String> = def
+                    .search
+                    .iter()
+                    .map(|c| format!("LOWER({c}) LIKE ${n} ESCAPE '\\'"))
+                    .collect();
                 wheres.push(format!("({})", ors.join(" OR ")));
             }
         }
@@ -216,7 +235,9 @@ impl Store {
             None => (sort, false),
         };
         let sortable = ["id", "created_at", "updated_at"].contains(&sort_field)
-            || columns(def).iter().any(|f| f.name == sort_field && !matches!(f.kind, FieldKind::Json(_)));
+            || columns(def)
+                .iter()
+                .any(|f| f.name == sort_field && !matches!(f.kind, FieldKind::Json(_)));
         if !sortable {
             errors.add("sort", "unknown_sort", format!("{}不能按“{sort_field}”排序", def.label));
         }
@@ -231,10 +252,18 @@ impl Store {
         if !errors.is_empty() {
             return Err(errors.into());
         }
-        let where_sql = if wheres.is_empty() { String::new() } else { format!(" WHERE {}", wheres.join(" AND ")) };
+        let where_sql = if wheres.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", wheres.join(" AND "))
+        };
         let total = self
             .db()
-            .fetch_opt(&format!("SELECT COUNT(*) FROM {}{where_sql}", def.name), &args, &[Kind::Int])
+            .fetch_opt(
+                &format!("SELECT COUNT(*) FROM {}{where_sql}", def.name),
+                &args,
+                &[Kind::Int],
+            )
             .await?
             .and_then(|r| r[0].int())
             .unwrap_or(0);
@@ -247,12 +276,20 @@ impl Store {
         let rows = self
             .db()
             .fetch(
-                &format!("{sql}{where_sql} ORDER BY {sort_field} {dir}, id {dir} LIMIT ${} OFFSET ${n}", n - 1),
+                &format!(
+                    "{sql}{where_sql} ORDER BY {sort_field} {dir}, id {dir} LIMIT ${} OFFSET ${n}",
+                    n - 1
+                ),
                 &page_args,
                 &kinds,
             )
             .await?;
-        Ok(Page { items: rows.iter().map(|r| row_json(def, r)).collect(), total, page, per_page })
+        Ok(Page {
+            items: rows.iter().map(|r| row_json(def, r)).collect(),
+            total,
+            page,
+            per_page,
+        })
     }
 
     /// Creates a record after validating it and checking the actor may; writes its audit event in the same transaction.
@@ -283,9 +320,8 @@ impl Store {
             }
         }
         let placeholders: Vec<String> = (1..=args.len()).map(|i| format!("${i}")).collect();
-        let id = w
-            .tx
-            .fetch_opt(
+        let id =
+            w.tx.fetch_opt(
                 &format!(
                     "INSERT INTO {} ({}) VALUES ({}) RETURNING id",
                     def.name,
@@ -344,7 +380,10 @@ impl Store {
         Self::authorize(&mut w.tx, &w.actor, def, &old).await?;
         Self::authorize(&mut w.tx, &w.actor, def, &rec).await?;
         Self::check_natural_key(&mut w.tx, def, &rec, Some(id)).await?;
-        let changed = def.fields.iter().any(|f| rec.get(f.name).is_some_and(|v| *v != before[f.name]));
+        let changed = def
+            .fields
+            .iter()
+            .any(|f| rec.get(f.name).is_some_and(|v| *v != before[f.name]));
         if !changed {
             return Ok(before);
         }
@@ -358,12 +397,16 @@ impl Store {
         }
         if def.confirmable {
             // A changed fact must be confirmed again by the other side.
-            sets.push("confirmation = 'pending', confirmed_by = NULL, confirmed_at = NULL, dispute_reason = NULL".into());
+            sets.push(
+                "confirmation = 'pending', confirmed_by = NULL, confirmed_at = NULL, dispute_reason = NULL".into(),
+            );
         }
         args.push(Arg::Int(Some(id)));
-        w.tx
-            .execute(&format!("UPDATE {} SET {} WHERE id = ${}", def.name, sets.join(", "), args.len()), &args)
-            .await?;
+        w.tx.execute(
+            &format!("UPDATE {} SET {} WHERE id = ${}", def.name, sets.join(", "), args.len()),
+            &args,
+        )
+        .await?;
         let after = Self::get_in(&mut w.tx, def, id).await?;
         w.record("update", def.name, id, before, after.clone()).await?;
         Ok(after)
@@ -379,9 +422,8 @@ impl Store {
         let mut users = Vec::new();
         for other in schema::ENTITIES {
             for f in other.fields.iter().filter(|f| f.refs == Some((def.name, "id"))) {
-                let n = w
-                    .tx
-                    .fetch_opt(
+                let n =
+                    w.tx.fetch_opt(
                         &format!("SELECT COUNT(*) FROM {} WHERE {} = $1", other.name, f.name),
                         &[Arg::Int(Some(id))],
                         &[Kind::Int],
@@ -394,9 +436,8 @@ impl Store {
                 }
             }
         }
-        let links = w
-            .tx
-            .fetch_opt(
+        let links =
+            w.tx.fetch_opt(
                 "SELECT COUNT(*) FROM document_links WHERE entity = $1 AND entity_id = $2",
                 &[Arg::Text(Some(def.name.into())), Arg::Int(Some(id))],
                 &[Kind::Int],
@@ -408,9 +449,12 @@ impl Store {
             users.push(format!("文档关联 {links} 条"));
         }
         if def.name == "orgs" {
-            let n = w
-                .tx
-                .fetch_opt("SELECT COUNT(*) FROM user_orgs WHERE org_id = $1", &[Arg::Int(Some(id))], &[Kind::Int])
+            let n =
+                w.tx.fetch_opt(
+                    "SELECT COUNT(*) FROM user_orgs WHERE org_id = $1",
+                    &[Arg::Int(Some(id))],
+                    &[Kind::Int],
+                )
                 .await?
                 .and_then(|r| r[0].int())
                 .unwrap_or(0);
@@ -425,7 +469,11 @@ impl Store {
                 None,
             ));
         }
-        w.tx.execute(&format!("DELETE FROM {} WHERE id = $1", def.name), &[Arg::Int(Some(id))]).await?;
+        w.tx.execute(
+            &format!("DELETE FROM {} WHERE id = $1", def.name),
+            &[Arg::Int(Some(id))],
+        )
+        .await?;
         w.record("delete", def.name, id, before, Value::Null).await?;
         w.commit().await
     }
@@ -449,34 +497,45 @@ impl Store {
         }
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
         if !confirmed && reason.is_none() {
-            return Err(StoreError::invalid("reason", "required", "提出异议时必须填写理由（reason）"));
+            return Err(StoreError::invalid(
+                "reason",
+                "required",
+                "提出异议时必须填写理由（reason）",
+            ));
         }
         if reason.is_some_and(|r| r.chars().count() > 1000) {
-            return Err(StoreError::invalid("reason", "too_long", "异议理由（reason）过长，最多 1000 个字符"));
+            return Err(StoreError::invalid(
+                "reason",
+                "too_long",
+                "异议理由（reason）过长，最多 1000 个字符",
+            ));
         }
         let mut w = WriteTx::begin(self, actor).await?;
         let before = Self::get_in(&mut w.tx, def, id).await?;
         let pairing = before["pairing_id"].as_i64().unwrap_or(0);
         let sides = Self::sides(&mut w.tx, pairing).await?;
         access::may_confirm(&w.actor, sides)?;
-        let (state, action) = if confirmed { ("confirmed", "confirm") } else { ("disputed", "dispute") };
-        w.tx
-            .execute(
-                &format!(
-                    "UPDATE {} SET confirmation = $1, confirmed_by = $2, confirmed_at = $3, dispute_reason = $4, \
+        let (state, action) = if confirmed {
+            ("confirmed", "confirm")
+        } else {
+            ("disputed", "dispute")
+        };
+        w.tx.execute(
+            &format!(
+                "UPDATE {} SET confirmation = $1, confirmed_by = $2, confirmed_at = $3, dispute_reason = $4, \
                      version = version + 1, updated_at = $5 WHERE id = $6",
-                    def.name
-                ),
-                &[
-                    Arg::Text(Some(state.into())),
-                    Arg::Int((w.actor.user_id > 0).then_some(w.actor.user_id)),
-                    Arg::Text(Some(crate::now_rfc3339())),
-                    Arg::Text(reason.map(str::to_string)),
-                    Arg::Ts(Some(Utc::now())),
-                    Arg::Int(Some(id)),
-                ],
-            )
-            .await?;
+                def.name
+            ),
+            &[
+                Arg::Text(Some(state.into())),
+                Arg::Int((w.actor.user_id > 0).then_some(w.actor.user_id)),
+                Arg::Text(Some(crate::now_rfc3339())),
+                Arg::Text(reason.map(str::to_string)),
+                Arg::Ts(Some(Utc::now())),
+                Arg::Int(Some(id)),
+            ],
+        )
+        .await?;
         let after = Self::get_in(&mut w.tx, def, id).await?;
         w.record(action, def.name, id, before, after.clone()).await?;
         w.commit().await?;
@@ -527,7 +586,11 @@ impl Store {
             let target_label = target_def.map(|d| d.label).unwrap_or("用户");
             let has_pairing = target_def.is_some_and(|d| d.has_pairing()) && target != "pairings";
             let exists = tx
-                .fetch_opt(&format!("SELECT COUNT(*) FROM {target} WHERE {key} = $1"), &[to_arg(f, &v)], &[Kind::Int])
+                .fetch_opt(
+                    &format!("SELECT COUNT(*) FROM {target} WHERE {key} = $1"),
+                    &[to_arg(f, &v)],
+                    &[Kind::Int],
+                )
                 .await?
                 .and_then(|r| r[0].int())
                 .unwrap_or(0)
@@ -535,8 +598,12 @@ impl Store {
             let row = if !exists {
                 None
             } else if has_pairing {
-                tx.fetch_opt(&format!("SELECT pairing_id FROM {target} WHERE {key} = $1"), &[to_arg(f, &v)], &[Kind::Int])
-                    .await?
+                tx.fetch_opt(
+                    &format!("SELECT pairing_id FROM {target} WHERE {key} = $1"),
+                    &[to_arg(f, &v)],
+                    &[Kind::Int],
+                )
+                .await?
             } else {
                 Some(vec![Val::Int(None)])
             };
@@ -556,7 +623,10 @@ impl Store {
                             errors.add(
                                 f.name,
                                 "other_pairing",
-                                format!("{}（{}）属于另一个结对（编号 {theirs}），不能关联到本结对（编号 {mine}）", f.label, f.name),
+                                format!(
+                                    "{}（{}）属于另一个结对（编号 {theirs}），不能关联到本结对（编号 {mine}）",
+                                    f.label, f.name
+                                ),
                             );
                         }
                     }
@@ -569,7 +639,11 @@ impl Store {
             let id = rec.get("entity_id").and_then(Value::as_i64).unwrap_or(0);
             if let Some(target) = schema::entity(entity) {
                 let found = tx
-                    .fetch_opt(&format!("SELECT id FROM {} WHERE id = $1", target.name), &[Arg::Int(Some(id))], &[Kind::Int])
+                    .fetch_opt(
+                        &format!("SELECT id FROM {} WHERE id = $1", target.name),
+                        &[Arg::Int(Some(id))],
+                        &[Kind::Int],
+                    )
                     .await?;
                 if found.is_none() {
                     errors.add(
@@ -593,7 +667,10 @@ impl Store {
                 &[Kind::Int, Kind::Int, Kind::Int],
             )
             .await?
-            .ok_or(StoreError::NotFound { label: "结对", id: pairing })?;
+            .ok_or(StoreError::NotFound {
+                label: "结对",
+                id: pairing,
+            })?;
         Ok(Sides {
             supporter: row[0].int().unwrap_or(0),
             receiver: row[1].int().unwrap_or(0),
@@ -625,7 +702,11 @@ impl Store {
                 }
                 if let Some(a) = id("agreement_id") {
                     let row = tx
-                        .fetch_opt("SELECT pairing_id FROM agreements WHERE id = $1", &[Arg::Int(Some(a))], &[Kind::Int])
+                        .fetch_opt(
+                            "SELECT pairing_id FROM agreements WHERE id = $1",
+                            &[Arg::Int(Some(a))],
+                            &[Kind::Int],
+                        )
                         .await?;
                     if let Some(p) = row.and_then(|r| r[0].int()) {
                         target.sides = Some(Self::sides(tx, p).await?);
@@ -641,7 +722,11 @@ impl Store {
                         let mut ok = false;
                         for org in region_of_scope {
                             let r = tx
-                                .fetch_opt("SELECT region_code FROM orgs WHERE id = $1", &[Arg::Int(Some(org))], &[Kind::Text])
+                                .fetch_opt(
+                                    "SELECT region_code FROM orgs WHERE id = $1",
+                                    &[Arg::Int(Some(org))],
+                                    &[Kind::Text],
+                                )
                                 .await?;
                             if r.as_ref().and_then(|r| r[0].text()) == Some(code) {
                                 ok = true;
@@ -657,7 +742,8 @@ impl Store {
             _ => {}
         }
         let owner = def.owner;
-        if owner == Owner::Program && def.name == "obligations" && target.sides.is_none() && target.authority.is_none() {
+        if owner == Owner::Program && def.name == "obligations" && target.sides.is_none() && target.authority.is_none()
+        {
             // tasks assigned by an authority to a unit: any coordinator
             target.authority = None;
         }
@@ -667,12 +753,21 @@ impl Store {
 
     async fn program_authority(tx: &mut Tx, program: i64) -> Result<Option<i64>> {
         Ok(tx
-            .fetch_opt("SELECT authority_org_id FROM programs WHERE id = $1", &[Arg::Int(Some(program))], &[Kind::Int])
+            .fetch_opt(
+                "SELECT authority_org_id FROM programs WHERE id = $1",
+                &[Arg::Int(Some(program))],
+                &[Kind::Int],
+            )
             .await?
             .and_then(|r| r[0].int()))
     }
 
-    async fn check_natural_key(tx: &mut Tx, def: &EntityDef, rec: &Map<String, Value>, own_id: Option<i64>) -> Result<()> {
+    async fn check_natural_key(
+        tx: &mut Tx,
+        def: &EntityDef,
+        rec: &Map<String, Value>,
+        own_id: Option<i64>,
+    ) -> Result<()> {
         if def.natural_key.is_empty() {
             return Ok(());
         }
@@ -680,14 +775,20 @@ impl Store {
         let mut args = Vec::new();
         let mut conds = Vec::new();
         for k in def.natural_key {
-            let f = def.field(k).ok_or_else(|| StoreError::Other(format!("unknown key {k}")))?;
+            let f = def
+                .field(k)
+                .ok_or_else(|| StoreError::Other(format!("unknown key {k}")))?;
             args.push(to_arg(f, rec.get(*k).unwrap_or(&Value::Null)));
             conds.push(format!("{k} {op} ${}", args.len()));
         }
         args.push(Arg::Int(Some(own_id.unwrap_or(0))));
         conds.push(format!("id <> ${}", args.len()));
         let found = tx
-            .fetch_opt(&format!("SELECT id FROM {} WHERE {}", def.name, conds.join(" AND ")), &args, &[Kind::Int])
+            .fetch_opt(
+                &format!("SELECT id FROM {} WHERE {}", def.name, conds.join(" AND ")),
+                &args,
+                &[Kind::Int],
+            )
             .await?;
         if let Some(r) = found {
             let shown: Vec<String> = def
@@ -697,7 +798,12 @@ impl Store {
                 .collect();
             return Err(StoreError::conflict(
                 "duplicate",
-                format!("已存在相同的{}（编号 {}）：{}", def.label, r[0].int().unwrap_or(0), shown.join("，")),
+                format!(
+                    "已存在相同的{}（编号 {}）：{}",
+                    def.label,
+                    r[0].int().unwrap_or(0),
+                    shown.join("，")
+                ),
                 Some(def.natural_key[0]),
             ));
         }

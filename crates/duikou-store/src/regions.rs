@@ -26,7 +26,10 @@ pub struct RegionRow {
 }
 
 fn rows(tsv: &str) -> impl Iterator<Item = Vec<&str>> {
-    tsv.lines().skip(1).filter(|l| !l.trim().is_empty()).map(|l| l.split('\t').collect())
+    tsv.lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.split('\t').collect())
 }
 
 /// The shipped regions, standard and extras, parents before children.
@@ -120,12 +123,16 @@ impl Store {
                 .map_err(|e| StoreError::Other(format!("行政区划数据载入失败：{e}")))?;
         }
         for (alias, old, code, note) in &aliases {
-            w.tx
-                .execute(
-                    "INSERT INTO region_aliases (alias, old_code, code, note) VALUES ($1, $2, $3, $4)",
-                    &[Arg::Text(Some(alias.clone())), Arg::Text(old.clone()), Arg::Text(Some(code.clone())), Arg::Text(Some(note.clone()))],
-                )
-                .await?;
+            w.tx.execute(
+                "INSERT INTO region_aliases (alias, old_code, code, note) VALUES ($1, $2, $3, $4)",
+                &[
+                    Arg::Text(Some(alias.clone())),
+                    Arg::Text(old.clone()),
+                    Arg::Text(Some(code.clone())),
+                    Arg::Text(Some(note.clone())),
+                ],
+            )
+            .await?;
         }
         w.record(
             "load",

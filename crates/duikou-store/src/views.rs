@@ -11,7 +11,11 @@ impl Store {
         let mut out = Vec::new();
         let mut page = 1;
         loop {
-            let mut q = ListQuery { page: Some(page), per_page: Some(500), ..ListQuery::default() };
+            let mut q = ListQuery {
+                page: Some(page),
+                per_page: Some(500),
+                ..ListQuery::default()
+            };
             q.filters.insert(field.into(), value.to_string());
             let p = self.list(entity, &q).await?;
             let n = p.items.len();
@@ -27,13 +31,24 @@ impl Store {
     /// transactions), dispatches (with person, stints, appraisals), activities, child pairings and totals.
     pub async fn pairing_detail(&self, id: i64) -> Result<Value> {
         let pairing = self.get("pairings", id).await?;
-        let program = self.get("programs", pairing["program_id"].as_i64().unwrap_or(0)).await?;
-        let supporter = self.get("orgs", pairing["supporter_org_id"].as_i64().unwrap_or(0)).await?;
-        let receiver = self.get("orgs", pairing["receiver_org_id"].as_i64().unwrap_or(0)).await?;
+        let program = self
+            .get("programs", pairing["program_id"].as_i64().unwrap_or(0))
+            .await?;
+        let supporter = self
+            .get("orgs", pairing["supporter_org_id"].as_i64().unwrap_or(0))
+            .await?;
+        let receiver = self
+            .get("orgs", pairing["receiver_org_id"].as_i64().unwrap_or(0))
+            .await?;
         let agreements = self.list_all("agreements", "pairing_id", id).await?;
-        let mut obligations = self.list_all("obligations", "program_id", program["id"].as_i64().unwrap_or(0)).await?;
+        let mut obligations = self
+            .list_all("obligations", "program_id", program["id"].as_i64().unwrap_or(0))
+            .await?;
         for a in &agreements {
-            obligations.extend(self.list_all("obligations", "agreement_id", a["id"].as_i64().unwrap_or(0)).await?);
+            obligations.extend(
+                self.list_all("obligations", "agreement_id", a["id"].as_i64().unwrap_or(0))
+                    .await?,
+            );
         }
         let needs = self.list_all("needs", "pairing_id", id).await?;
         let funding = self.list_all("project_funding", "pairing_id", id).await?;
@@ -50,8 +65,20 @@ impl Store {
             people.push(person.clone());
             let did = d["id"].clone();
             d["person"] = person;
-            d["stints"] = Value::from(stints.iter().filter(|s| s["dispatch_id"] == did).cloned().collect::<Vec<_>>());
-            d["appraisals"] = Value::from(appraisals.iter().filter(|s| s["dispatch_id"] == did).cloned().collect::<Vec<_>>());
+            d["stints"] = Value::from(
+                stints
+                    .iter()
+                    .filter(|s| s["dispatch_id"] == did)
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            );
+            d["appraisals"] = Value::from(
+                appraisals
+                    .iter()
+                    .filter(|s| s["dispatch_id"] == did)
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            );
         }
         let mut projects = self.list_all("projects", "pairing_id", id).await?;
         let totals = pairing_totals(&Bundle {
@@ -80,7 +107,8 @@ impl Store {
         });
         for p in &mut projects {
             let pid = p["id"].clone();
-            let of = |v: &Vec<Value>| Value::from(v.iter().filter(|x| x["project_id"] == pid).cloned().collect::<Vec<_>>());
+            let of =
+                |v: &Vec<Value>| Value::from(v.iter().filter(|x| x["project_id"] == pid).cloned().collect::<Vec<_>>());
             p["funding"] = of(&funding);
             p["outputs"] = of(&outputs);
             p["transactions"] = of(&transactions);
@@ -163,11 +191,17 @@ pub fn pairing_totals(b: &Bundle) -> Value {
             batches.entry(key(d, "role")).or_default().insert(batch);
         }
     }
-    let people: Vec<&Value> = b.people.iter().filter(|p| persons.contains(&p["id"].as_i64().unwrap_or(-1))).collect();
+    let people: Vec<&Value> = b
+        .people
+        .iter()
+        .filter(|p| persons.contains(&p["id"].as_i64().unwrap_or(-1)))
+        .collect();
     let mut seen = BTreeSet::new();
     let people: Vec<&Value> = people.into_iter().filter(|p| seen.insert(p["id"].as_i64())).collect();
-    let postgraduates =
-        people.iter().filter(|p| matches!(p["education"].as_str(), Some("doctorate" | "master"))).count();
+    let postgraduates = people
+        .iter()
+        .filter(|p| matches!(p["education"].as_str(), Some("doctorate" | "master")))
+        .count();
     let senior = people.iter().filter(|p| p["title_level"] == "senior").count();
     let birth_years: Vec<i64> = people.iter().filter_map(|p| p["birth_year"].as_i64()).collect();
 
@@ -207,7 +241,11 @@ pub fn pairing_totals(b: &Bundle) -> Value {
     }
     let mut tx: BTreeMap<String, BTreeMap<String, Money>> = BTreeMap::new();
     for t in b.transactions.iter().filter(|t| counts(t)) {
-        let e = tx.entry(key(t, "kind")).or_default().entry(key(t, "source")).or_default();
+        let e = tx
+            .entry(key(t, "kind"))
+            .or_default()
+            .entry(key(t, "source"))
+            .or_default();
         *e = e.checked_add(money(&t["amount"])).unwrap_or(*e);
     }
     let mut outputs: BTreeMap<(String, String), [Qty; 3]> = BTreeMap::new();
@@ -234,7 +272,10 @@ pub fn pairing_totals(b: &Bundle) -> Value {
     }
     let mut agreements_by_kind: BTreeMap<String, i64> = BTreeMap::new();
     for a in b.agreements {
-        let tier = a["tier"].as_str().map(|t| format!("{}:{t}", key(a, "kind"))).unwrap_or_else(|| key(a, "kind"));
+        let tier = a["tier"]
+            .as_str()
+            .map(|t| format!("{}:{t}", key(a, "kind")))
+            .unwrap_or_else(|| key(a, "kind"));
         *agreements_by_kind.entry(tier).or_default() += 1;
     }
     let money_map = |m: &BTreeMap<String, Money>| -> Value {
@@ -286,7 +327,9 @@ mod tests {
 
     #[test]
     fn rates_are_whole_percents() {
-        let outputs = vec![json!({"project_id": 1, "name": "安居富民房", "unit": "户", "planned": 8640, "started": 9426, "completed": 5780, "confirmation": "confirmed"})];
+        let outputs = vec![
+            json!({"project_id": 1, "name": "安居富民房", "unit": "户", "planned": 8640, "started": 9426, "completed": 5780, "confirmation": "confirmed"}),
+        ];
         let t = pairing_totals(&Bundle {
             agreements: &[],
             needs: &[],

@@ -18,12 +18,17 @@ pub struct CurrentActor(pub Actor);
 
 /// The session cookie's value, if sent.
 pub fn session_cookie(parts: &Parts) -> Option<String> {
-    parts.headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|c| {
-        c.split(';').find_map(|kv| {
-            let (k, v) = kv.trim().split_once('=')?;
-            (k == SESSION_COOKIE).then(|| v.to_string())
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| {
+            c.split(';').find_map(|kv| {
+                let (k, v) = kv.trim().split_once('=')?;
+                (k == SESSION_COOKIE).then(|| v.to_string())
+            })
         })
-    })
 }
 
 impl FromRequestParts<AppState> for CurrentActor {
@@ -38,12 +43,22 @@ impl FromRequestParts<AppState> for CurrentActor {
                 .ok_or_else(ApiError::unauthorized)?;
             return match state.store.token_actor(token.trim()).await? {
                 Some(a) => Ok(CurrentActor(a)),
-                None => Err(ApiError::new(axum::http::StatusCode::UNAUTHORIZED, "bad_token", "API 令牌无效或用户已停用")),
+                None => Err(ApiError::new(
+                    axum::http::StatusCode::UNAUTHORIZED,
+                    "bad_token",
+                    "API 令牌无效或用户已停用",
+                )),
             };
         }
-        let Some(sid) = session_cookie(parts) else { return Err(ApiError::unauthorized()) };
+        let Some(sid) = session_cookie(parts) else {
+            return Err(ApiError::unauthorized());
+        };
         let Some((actor, csrf)) = state.store.session(&sid).await? else {
-            return Err(ApiError::new(axum::http::StatusCode::UNAUTHORIZED, "session_expired", "登录已过期，请重新登录"));
+            return Err(ApiError::new(
+                axum::http::StatusCode::UNAUTHORIZED,
+                "session_expired",
+                "登录已过期，请重新登录",
+            ));
         };
         let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
         if !safe {

@@ -26,17 +26,30 @@ pub struct ApiError {
 impl ApiError {
     /// An error with a status, code and message.
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError { status, code, message: message.into(), field: None, details: None }
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            field: None,
+            details: None,
+        }
     }
 
     /// 400 with a field.
     pub fn bad_request(code: &'static str, field: &str, message: impl Into<String>) -> Self {
-        ApiError { field: Some(field.into()), ..Self::new(StatusCode::BAD_REQUEST, code, message) }
+        ApiError {
+            field: Some(field.into()),
+            ..Self::new(StatusCode::BAD_REQUEST, code, message)
+        }
     }
 
     /// 401.
     pub fn unauthorized() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", "请先登录（或在 Authorization 头中提供 API 令牌）")
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "请先登录（或在 Authorization 头中提供 API 令牌）",
+        )
     }
 
     /// 403.
@@ -67,12 +80,17 @@ impl From<StoreError> for ApiError {
                 Self::new(StatusCode::NOT_FOUND, "not_found", e.to_string())
             }
             StoreError::Forbidden(m) => Self::forbidden(m),
-            StoreError::Conflict { code, message, field } => {
-                ApiError { field, ..Self::new(StatusCode::CONFLICT, code, message) }
-            }
+            StoreError::Conflict { code, message, field } => ApiError {
+                field,
+                ..Self::new(StatusCode::CONFLICT, code, message)
+            },
             other => {
                 tracing::error!(error = %other, "internal error");
-                Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请稍后重试或联系管理员")
+                Self::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "服务器内部错误，请稍后重试或联系管理员",
+                )
             }
         }
     }

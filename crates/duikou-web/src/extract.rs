@@ -14,7 +14,11 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let bytes = Bytes::from_request(req, state).await.map_err(|e| {
-            ApiError::new(axum::http::StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", format!("请求体无法读取或过大：{e}"))
+            ApiError::new(
+                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                format!("请求体无法读取或过大：{e}"),
+            )
         })?;
         parse_json(&bytes).map(JsonBody)
     }
@@ -33,7 +37,11 @@ pub fn parse_json(bytes: &[u8]) -> Result<Value, ApiError> {
         return Err(ApiError::bad_request("bad_json", "", "请求体为空，应为 JSON 对象"));
     }
     serde_json::from_slice(bytes).map_err(|e| {
-        ApiError::bad_request("bad_json", "", format!("请求体不是有效的 JSON（第 {} 行第 {} 列）：{e}", e.line(), e.column()))
+        ApiError::bad_request(
+            "bad_json",
+            "",
+            format!("请求体不是有效的 JSON（第 {} 行第 {} 列）：{e}", e.line(), e.column()),
+        )
     })
 }
 

@@ -25,7 +25,10 @@ pub struct AppState {
 impl AppState {
     /// State with default settings.
     pub fn new(store: Store) -> Self {
-        AppState { store, session_hours: 12 }
+        AppState {
+            store,
+            session_hours: 12,
+        }
     }
 }
 
@@ -45,13 +48,21 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/{entity}", get(records::list).post(records::create))
         .route(
             "/api/v1/{entity}/{id}",
-            get(records::read).patch(records::update).put(records::update).delete(records::remove),
+            get(records::read)
+                .patch(records::update)
+                .put(records::update)
+                .delete(records::remove),
         )
         .route("/api/v1/{entity}/{id}/{view}", get(records::view).post(records::act))
         .layer(DefaultBodyLimit::max(2 * 1024 * 1024));
     let uploads = Router::new()
-        .route("/api/v1/documents/{id}/content", get(documents::download_route).put(documents::upload))
-        .layer(DefaultBodyLimit::max(duikou_store::documents::MAX_DOCUMENT_BYTES + 1024));
+        .route(
+            "/api/v1/documents/{id}/content",
+            get(documents::download_route).put(documents::upload),
+        )
+        .layer(DefaultBodyLimit::max(
+            duikou_store::documents::MAX_DOCUMENT_BYTES + 1024,
+        ));
     Router::new()
         .route("/", get(pages::index))
         .route("/healthz", get(admin::healthz))

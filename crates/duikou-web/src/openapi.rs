@@ -8,7 +8,9 @@ fn field_schema(f: &Field) -> Value {
         FieldKind::Int => json!({"type": "integer", "format": "int64"}),
         FieldKind::Text | FieldKind::LongText => json!({"type": "string", "maxLength": f.max_len}),
         FieldKind::Date => json!({"type": "string", "format": "date"}),
-        FieldKind::Money => json!({"type": "string", "description": "金额（元，两位小数；输入可带 万/亿）", "example": "37000000.00"}),
+        FieldKind::Money => {
+            json!({"type": "string", "description": "金额（元，两位小数；输入可带 万/亿）", "example": "37000000.00"})
+        }
         FieldKind::Qty => json!({"type": "number"}),
         FieldKind::Bool => json!({"type": "boolean"}),
         FieldKind::Json(_) => json!({"type": "object"}),
@@ -17,11 +19,19 @@ fn field_schema(f: &Field) -> Value {
             let labels: Vec<String> = options.iter().map(|(v, l)| format!("{v}={l}")).collect();
             json!({"type": "string", "enum": values, "description": labels.join("，")})
         }
-        FieldKind::Period => json!({"type": "string", "example": "2014-2015S1", "description": "期间：2014、2014H1、2014Q3、2014-06、2014-2015、2014-2015S1、起..止、十二五、term"}),
+        FieldKind::Period => {
+            json!({"type": "string", "example": "2014-2015S1", "description": "期间：2014、2014H1、2014Q3、2014-06、2014-2015、2014-2015S1、起..止、十二五、term"})
+        }
     };
     if let Some(o) = s.as_object_mut() {
-        let prefix = o.get("description").and_then(Value::as_str).map(|d| format!("{}。{d}", f.label));
-        o.insert("description".into(), Value::from(prefix.unwrap_or_else(|| f.label.to_string())));
+        let prefix = o
+            .get("description")
+            .and_then(Value::as_str)
+            .map(|d| format!("{}。{d}", f.label));
+        o.insert(
+            "description".into(),
+            Value::from(prefix.unwrap_or_else(|| f.label.to_string())),
+        );
         if let Some((entity, key)) = f.refs {
             o.insert("x-references".into(), Value::from(format!("{entity}.{key}")));
         }
@@ -35,9 +45,18 @@ fn field_schema(f: &Field) -> Value {
 fn entity_schemas(e: &EntityDef) -> (Value, Value) {
     let mut props = Map::new();
     props.insert("id".into(), json!({"type": "integer", "readOnly": true}));
-    props.insert("version".into(), json!({"type": "integer", "readOnly": true, "description": "版本号：修改时回传以检测并发修改"}));
-    props.insert("created_at".into(), json!({"type": "string", "format": "date-time", "readOnly": true}));
-    props.insert("updated_at".into(), json!({"type": "string", "format": "date-time", "readOnly": true}));
+    props.insert(
+        "version".into(),
+        json!({"type": "integer", "readOnly": true, "description": "版本号：修改时回传以检测并发修改"}),
+    );
+    props.insert(
+        "created_at".into(),
+        json!({"type": "string", "format": "date-time", "readOnly": true}),
+    );
+    props.insert(
+        "updated_at".into(),
+        json!({"type": "string", "format": "date-time", "readOnly": true}),
+    );
     let confirm: &[Field] = if e.confirmable { CONFIRMATION_FIELDS } else { &[] };
     let mut input = Map::new();
     let mut required = Vec::new();
@@ -57,10 +76,15 @@ fn entity_schemas(e: &EntityDef) -> (Value, Value) {
 }
 
 fn name(e: &EntityDef) -> String {
-    e.name.split('_').map(|w| {
-        let mut c = w.chars();
-        c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
-    }).collect()
+    e.name
+        .split('_')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
 }
 
 fn op(summary: &str, tag: &str, params: Vec<Value>, body: Option<Value>, ok: (&str, Value)) -> Value {
@@ -157,9 +181,18 @@ pub fn document() -> Value {
     }));
     let creds = json!({"type": "object", "required": ["username", "password"], "properties": {"username": {"type": "string"}, "password": {"type": "string"}, "name": {"type": "string"}}});
     paths.insert("/api/v1/auth/login".into(), json!({"post": op("登录（设置会话 Cookie，返回 CSRF 令牌）", "账户", vec![], Some(creds.clone()), ("200", obj.clone()))}));
-    paths.insert("/api/v1/auth/logout".into(), json!({"post": op("退出登录", "账户", vec![], None, ("204", json!({})))}));
-    paths.insert("/api/v1/auth/token".into(), json!({"post": op("以用户名和密码换取 API 令牌", "账户", vec![], Some(creds), ("201", obj.clone()))}));
-    paths.insert("/api/v1/auth/me".into(), json!({"get": op("当前用户、角色与单位范围", "账户", vec![], None, ("200", obj.clone()))}));
+    paths.insert(
+        "/api/v1/auth/logout".into(),
+        json!({"post": op("退出登录", "账户", vec![], None, ("204", json!({})))}),
+    );
+    paths.insert(
+        "/api/v1/auth/token".into(),
+        json!({"post": op("以用户名和密码换取 API 令牌", "账户", vec![], Some(creds), ("201", obj.clone()))}),
+    );
+    paths.insert(
+        "/api/v1/auth/me".into(),
+        json!({"get": op("当前用户、角色与单位范围", "账户", vec![], None, ("200", obj.clone()))}),
+    );
     paths.insert("/api/v1/users".into(), json!({
         "get": op("用户列表（管理员）", "账户", vec![], None, ("200", obj.clone())),
         "post": op("新建用户（管理员）", "账户", vec![], Some(json!({"type": "object", "required": ["username", "password", "role"], "properties": {
@@ -168,12 +201,24 @@ pub fn document() -> Value {
             "org_ids": {"type": "array", "items": {"type": "integer"}}}})), ("201", obj.clone())),
     }));
     paths.insert("/api/v1/audit".into(), json!({"get": op("最新审计事件", "审计", vec![json!({"name": "limit", "in": "query", "schema": {"type": "integer"}})], None, ("200", obj.clone()))}));
-    paths.insert("/api/v1/audit/verify".into(), json!({"get": op("校验审计日志哈希链", "审计", vec![], None, ("200", obj.clone()))}));
-    paths.insert("/api/v1/overview".into(), json!({"get": op("记录概况与公开计划", "概况", vec![], None, ("200", obj.clone()))}));
+    paths.insert(
+        "/api/v1/audit/verify".into(),
+        json!({"get": op("校验审计日志哈希链", "审计", vec![], None, ("200", obj.clone()))}),
+    );
+    paths.insert(
+        "/api/v1/overview".into(),
+        json!({"get": op("记录概况与公开计划", "概况", vec![], None, ("200", obj.clone()))}),
+    );
     paths.insert("/api/v1/region_lookup".into(), json!({"get": op("按名称、曾用名或代码查找行政区划", "行政区划",
         vec![json!({"name": "q", "in": "query", "required": true, "schema": {"type": "string"}})], None, ("200", obj.clone()))}));
-    paths.insert("/api/v1/openapi.json".into(), json!({"get": op("本文档", "概况", vec![], None, ("200", obj.clone()))}));
-    paths.insert("/healthz".into(), json!({"get": op("健康检查", "概况", vec![], None, ("200", obj))}));
+    paths.insert(
+        "/api/v1/openapi.json".into(),
+        json!({"get": op("本文档", "概况", vec![], None, ("200", obj.clone()))}),
+    );
+    paths.insert(
+        "/healthz".into(),
+        json!({"get": op("健康检查", "概况", vec![], None, ("200", obj))}),
+    );
     json!({
         "openapi": "3.0.3",
         "info": {"title": "duikou 对口支援工作平台 API", "version": env!("CARGO_PKG_VERSION"),

@@ -29,17 +29,36 @@ pub fn esc(s: &str) -> String {
 pub async fn overview_data(state: &AppState) -> ApiResult<Value> {
     let mut counts = serde_json::Map::new();
     for e in ENTITIES {
-        let p = state.store.list(e.name, &ListQuery { per_page: Some(1), ..Default::default() }).await?;
+        let p = state
+            .store
+            .list(
+                e.name,
+                &ListQuery {
+                    per_page: Some(1),
+                    ..Default::default()
+                },
+            )
+            .await?;
         counts.insert(e.name.into(), json!({ "label": e.label, "count": p.total }));
     }
     let mut programs = Vec::new();
-    let published = ListQuery { filters: [("published".to_string(), "true".to_string())].into(), per_page: Some(500), ..Default::default() };
+    let published = ListQuery {
+        filters: [("published".to_string(), "true".to_string())].into(),
+        per_page: Some(500),
+        ..Default::default()
+    };
     for prog in state.store.list("programs", &published).await?.items {
         let pid = prog["id"].as_i64().unwrap_or(0);
         let mut pairings = Vec::new();
         for p in state.store.list_all("pairings", "program_id", pid).await? {
-            let s = state.store.get("orgs", p["supporter_org_id"].as_i64().unwrap_or(0)).await?;
-            let r = state.store.get("orgs", p["receiver_org_id"].as_i64().unwrap_or(0)).await?;
+            let s = state
+                .store
+                .get("orgs", p["supporter_org_id"].as_i64().unwrap_or(0))
+                .await?;
+            let r = state
+                .store
+                .get("orgs", p["receiver_org_id"].as_i64().unwrap_or(0))
+                .await?;
             pairings.push(json!({ "pairing": p, "supporter": s["name"], "receiver": r["name"] }));
         }
         programs.push(json!({ "program": prog, "pairings": pairings }));

@@ -54,16 +54,26 @@ pub async fn recent_audit(
 pub async fn verify_audit(State(state): State<AppState>, CurrentActor(actor): CurrentActor) -> ApiResult<Json<Value>> {
     access::may_read_audit(&actor).map_err(|d| ApiError::forbidden(d.0))?;
     let v = state.store.audit_verify().await?;
-    Ok(Json(json!({ "ok": v.ok(), "events": v.events, "first_broken": v.first_broken, "head_ok": v.head_ok })))
+    Ok(Json(
+        json!({ "ok": v.ok(), "events": v.events, "first_broken": v.first_broken, "head_ok": v.head_ok }),
+    ))
 }
 
 /// `GET /healthz`: the database answers.
 pub async fn healthz(State(state): State<AppState>) -> Response {
     match state.store.is_empty().await {
-        Ok(_) => (StatusCode::OK, Json(json!({ "status": "ok", "backend": format!("{:?}", state.store.backend()).to_lowercase() }))).into_response(),
+        Ok(_) => (
+            StatusCode::OK,
+            Json(json!({ "status": "ok", "backend": format!("{:?}", state.store.backend()).to_lowercase() })),
+        )
+            .into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "unavailable" }))).into_response()
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({ "status": "unavailable" })),
+            )
+                .into_response()
         }
     }
 }
@@ -84,11 +94,21 @@ pub async fn region_lookup(
         Some(code) => {
             let page = state
                 .store
-                .list("regions", &duikou_store::ListQuery { filters: [("code".to_string(), code)].into(), ..Default::default() })
+                .list(
+                    "regions",
+                    &duikou_store::ListQuery {
+                        filters: [("code".to_string(), code)].into(),
+                        ..Default::default()
+                    },
+                )
                 .await?;
             Ok(Json(page.items.into_iter().next().unwrap_or(Value::Null)))
         }
-        None => Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("找不到名称或代码为“{q}”的行政区划"))),
+        None => Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("找不到名称或代码为“{q}”的行政区划"),
+        )),
     }
 }
 

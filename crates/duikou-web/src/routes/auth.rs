@@ -27,7 +27,11 @@ fn bad_login() -> ApiError {
 /// `POST /api/v1/auth/login`: opens a browser session (cookie) and returns the CSRF token.
 pub async fn login(State(state): State<AppState>, JsonBody(body): JsonBody) -> ApiResult<Response> {
     let (username, password) = credentials(&body)?;
-    let actor = state.store.authenticate(&username, &password).await?.ok_or_else(bad_login)?;
+    let actor = state
+        .store
+        .authenticate(&username, &password)
+        .await?
+        .ok_or_else(bad_login)?;
     let session = state.store.create_session(actor.user_id, state.session_hours).await?;
     let cookie = format!(
         "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
@@ -51,9 +55,17 @@ pub async fn logout(State(state): State<AppState>, parts: Parts) -> ApiResult<Re
 pub async fn token(State(state): State<AppState>, JsonBody(body): JsonBody) -> ApiResult<Response> {
     let (username, password) = credentials(&body)?;
     let name = body.get("name").and_then(Value::as_str).unwrap_or("api").to_string();
-    let actor = state.store.authenticate(&username, &password).await?.ok_or_else(bad_login)?;
+    let actor = state
+        .store
+        .authenticate(&username, &password)
+        .await?
+        .ok_or_else(bad_login)?;
     let token = state.store.create_token(actor.user_id, &name).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "token": token, "username": actor.username }))).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "token": token, "username": actor.username })),
+    )
+        .into_response())
 }
 
 /// `GET /api/v1/auth/me`: the caller's name, role and org scope.

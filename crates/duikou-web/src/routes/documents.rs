@@ -28,7 +28,12 @@ pub async fn upload(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("application/octet-stream")
         .to_string();
-    Ok(Json(state.store.put_document_content(&actor, id, &content_type, &body).await?))
+    Ok(Json(
+        state
+            .store
+            .put_document_content(&actor, id, &content_type, &body)
+            .await?,
+    ))
 }
 
 /// `GET /api/v1/documents/{id}/content`.
@@ -43,10 +48,17 @@ pub async fn download_route(
 /// The file of a document.
 pub async fn download(state: &AppState, id: i64) -> ApiResult<Response> {
     let (meta, bytes) = state.store.document_content(id).await?;
-    let ct = meta["content_type"].as_str().unwrap_or("application/octet-stream").to_string();
+    let ct = meta["content_type"]
+        .as_str()
+        .unwrap_or("application/octet-stream")
+        .to_string();
     let name = meta["file_name"].as_str().unwrap_or("document").to_string();
     let disposition = format!("attachment; filename*=UTF-8''{}", percent_encode(&name));
-    Ok(([(header::CONTENT_TYPE, ct), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
+    Ok((
+        [(header::CONTENT_TYPE, ct), (header::CONTENT_DISPOSITION, disposition)],
+        bytes,
+    )
+        .into_response())
 }
 
 fn percent_encode(s: &str) -> String {

@@ -13,7 +13,8 @@ use duikou_store::ListQuery;
 use serde_json::{json, Value};
 
 fn page_param(k: &str, v: &str) -> ApiResult<i64> {
-    v.parse().map_err(|_| ApiError::bad_request("bad_query", k, format!("参数 {k} 应为整数，收到“{v}”")))
+    v.parse()
+        .map_err(|_| ApiError::bad_request("bad_query", k, format!("参数 {k} 应为整数，收到“{v}”")))
 }
 
 /// `GET /api/v1/{entity}`.
@@ -114,7 +115,11 @@ pub async fn act(
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(s.clone()),
             Some(other) => {
-                return Err(ApiError::bad_request("type", "reason", format!("异议理由（reason）应为文本，收到 {other}")))
+                return Err(ApiError::bad_request(
+                    "type",
+                    "reason",
+                    format!("异议理由（reason）应为文本，收到 {other}"),
+                ))
             }
         }
     };
@@ -123,5 +128,10 @@ pub async fn act(
         "dispute" => false,
         _ => return Err(ApiError::no_route()),
     };
-    Ok(Json(state.store.set_confirmation(&actor, &entity, id, confirmed, reason.as_deref()).await?))
+    Ok(Json(
+        state
+            .store
+            .set_confirmation(&actor, &entity, id, confirmed, reason.as_deref())
+            .await?,
+    ))
 }

@@ -1,0 +1,485 @@
+//! The storage conformance story: the same behaviour, asserted on SQLite and on PostgreSQL
+//! (PostgreSQL when DUIKOU_TEST_POSTGRES_URL is set; CI always sets it).
+
+use duikou_domain::access::{Actor, Role};
+use duikou_store::accounts::NewUser;
+use duikou_store::testing::TestStore;
+use duikou_store::{ListQuery, Store, StoreError};
+use serde_json::{json, Value};
+
+struct Fixture {
+    authority: i64,
+    supporter: i64,
+    receiver: i64,
+    other: i64,
+    program: i64,
+    pairing: i64,
+    other_pairing: i64,
+}
+
+async fn create(store: &Store, entity: &str, v: Value) -> Value {
+    store
+        .create(&Actor::system(), entity, &v)
+        .await
+        .unwrap_or_else(|e| panic!("create {entity} {v}: {e:?}"))
+}
+
+fn id(v: &Value) -> i64 {
+    v["id"].as_i64().expect("id")
+}
+
+async fn fixture(store: &Store) -> Fixture {
+    let authority = id(&create(
+        store,
+        "orgs",
+        json!({"name": "某县教育局", "kind": "government", "region_code": "650402"}),
+    )
+    .await);
+    let supporter = id(&create(store, "orgs", json!({"name": "城关第一小学", "kind": "school"})).await);
+    let receiver = id(&create(
+        store,
+        "orgs",
+        json!({"name": "乡镇中心小学", "kind": "school", "attributes": {"teacher_count": 35}, "region_code": "650402"}),
+    )
+    .await);
+    let other = id(&create(store, "orgs", json!({"name": "另一所小学", "kind": "school"})).await);
+    let program = id(&create(
+        store,
+        "programs",
+        json!({"name": "校对校对口帮扶", "authority_org_id": authority, "start_date": "2013-10-01", "end_date": "2016-08-31",
+               "calendar": {"kind": "school_year"}, "published": true}),
+    )
+    .await);
+    let pairing = id(&create(
+        store,
+        "pairings",
+        json!({"program_id": program, "supporter_org_id": supporter, "receiver_org_id": receiver, "level": "school_school",
+               "start_date": "2013-10-01", "end_date": "2016-08-31"}),
+    )
+    .await);
+    let other_pairing = id(&create(
+        store,
+        "pairings",
+        json!({"program_id": program, "supporter_org_id": other, "receiver_org_id": receiver, "level": "school_school"}),
+    )
+    .await);
+    Fixture {
+        authority,
+        supporter,
+        receiver,
+        other,
+        program,
+        pairing,
+        other_pairing,
+    }
+}
+
+async fn user(store: &Store, name: &str, role: Role, orgs: Vec<i64>) -> Actor {
+    store
+        .create_user(
+            &Actor::system(),
+            &NewUser {
+                username: name.into(),
+                display_name: None,
+                password: "password-123".into(),
+                role: role.as_str().into(),
+                org_ids: orgs,
+            },
+        )
+        .await
+        .unwrap();
+    store.authenticate(name, "password-123").await.unwrap().expect("login")
+}
+
+async fn count(store: &Store, entity: &str) -> i64 {
+    store
+        .list(
+            entity,
+            &ListQuery {
+                per_page: Some(1),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .total
+}
+
+fn field_of(e: &StoreError) -> (String, String) {
+    match e {
+        StoreError::Invalid(v) => (v.0[0].field.clone(), v.0[0].code.to_string()),
+        StoreError::Conflict { code, field, .. } => (field.clone().unwrap_or_default(), code.to_string()),
+        other => (String::new(), format!("{other:?}")),
+    }
+}
+
+async fn for_each_backend<F, Fut>(f: F)
+where
+    F: Fn(Store, &'static str) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for t in TestStore::all().await.expect("test stores") {
+        eprintln!("-- backend {}", t.backend);
+        f(t.store.clone(), t.backend).await;
+        t.finish().await.expect("cleanup");
+    }
+}
+
+#[tokio::test]
+async fn regions_load_on_first_start_with_aliases() {
+    for_each_backend(|store, backend| async move {
+        assert!(count(&store, "regions").await > 3000, "{backend}: region tree loaded");
+        assert_eq!(
+            store.resolve_region("吐鲁番地区").await.unwrap().as_deref(),
+            Some("650400"),
+            "{backend}"
+        );
+        assert_eq!(
+            store.resolve_region("新疆生产建设兵团第一师").await.unwrap().as_deref(),
+            Some("660100"),
+            "{backend}"
+        );
+        assert_eq!(
+            store.resolve_region("崇义县").await.unwrap().as_deref(),
+            Some("360725"),
+            "{backend}"
+        );
+        let turpan = store
+            .list(
+                "regions",
+                &ListQuery {
+                    filters: [("code".to_string(), "650400".to_string())].into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(turpan.items[0]["parent_code"], "650000", "{backend}");
+        // loading again is a no-op
+        assert_eq!(store.load_regions_if_empty().await.unwrap(), 0);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_with_the_field_and_nothing_is_written() {
+    for_each_backend(|store, backend| async move {
+        let f = fixture(&store).await;
+        let sys = Actor::system();
+        let before = count(&store, "pairings").await;
+        let cases: Vec<(&str, Value, &str, &str)> = vec![
+            ("pairings", json!({"program_id": f.program, "supporter_org_id": f.receiver, "receiver_org_id": f.receiver, "level": "school_school"}), "receiver_org_id", "same_value"),
+            ("pairings", json!({"program_id": f.program, "supporter_org_id": f.supporter, "receiver_org_id": f.other, "level": "school_school", "start_date": "2016-01-01", "end_date": "2015-01-01"}), "end_date", "end_before_start"),
+            ("pairings", json!({"program_id": 9999, "supporter_org_id": f.supporter, "receiver_org_id": f.other, "level": "school_school"}), "program_id", "unknown_reference"),
+            ("pairings", json!({"program_id": "一", "supporter_org_id": f.supporter, "receiver_org_id": f.other, "level": "school_school"}), "program_id", "type"),
+            ("pairings", json!({"program_id": f.program, "supporter_org_id": f.supporter, "receiver_org_id": f.receiver, "level": "school_school"}), "program_id", "duplicate"),
+            ("orgs", json!({"name": "某单位", "kind": "school", "region_code": "999999"}), "region_code", "unknown_reference"),
+            ("orgs", json!({"name": "某单位", "kind": "school", "region_code": "吐鲁番"}), "region_code", "invalid_region_code"),
+            ("orgs", json!({"name": "长".repeat(201), "kind": "school"}), "name", "too_long"),
+            ("orgs", json!({"name": "城关第一小学", "kind": "school"}), "name", "duplicate"),
+            ("orgs", json!({"name": "x", "kind": "bank"}), "kind", "enum"),
+            ("orgs", json!({"name": "x\u{0}y", "kind": "school"}), "name", "control_char"),
+            ("orgs", json!({"kind": "school", "colour": "red"}), "colour", "unknown_field"),
+            ("projects", json!({"pairing_id": f.pairing, "name": "教学楼", "category": "education", "total_investment": "-1"}), "total_investment", "negative"),
+            ("projects", json!({"pairing_id": f.pairing, "name": "教学楼", "category": "education", "total_investment": "1.234"}), "total_investment", "money"),
+            ("activities", json!({"pairing_id": f.pairing, "kind": "training", "title": "全员培训", "start_date": "2014年6月"}), "start_date", "date"),
+            ("activities", json!({"pairing_id": f.pairing, "kind": "training", "title": "全员培训", "start_date": "2014-06-01", "hours": -3}), "hours", "negative"),
+            ("indicator_values", json!({"indicator_id": 1, "period": "2014-2016", "value": 1, "region_code": "650400"}), "period", "period"),
+        ];
+        for (entity, input, field, code) in cases {
+            let err = store.create(&sys, entity, &input).await.expect_err(&format!("{backend}: {entity} {input} must fail"));
+            let (got_field, got_code) = field_of(&err);
+            assert_eq!((got_field.as_str(), got_code.as_str()), (field, code), "{backend}: {entity} {input}: {err}");
+            assert!(err.to_string().chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{backend}: message in Chinese: {err}");
+        }
+        assert_eq!(count(&store, "pairings").await, before, "{backend}: nothing written");
+        // an activity may not point at another pairing's project
+        let proj = id(&create(&store, "projects", json!({"pairing_id": f.other_pairing, "name": "操场", "category": "education"})).await);
+        let err = store
+            .create(&sys, "activities", &json!({"pairing_id": f.pairing, "kind": "donation", "title": "捐赠", "start_date": "2014-06-01", "project_id": proj}))
+            .await
+            .unwrap_err();
+        assert_eq!(field_of(&err), ("project_id".into(), "other_pairing".into()), "{backend}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn crud_list_search_sort_and_stale_edits() {
+    for_each_backend(|store, backend| async move {
+        let f = fixture(&store).await;
+        let sys = Actor::system();
+        for (i, title) in ["支教教师座谈", "吐鲁番考察", "全员培训", "校风建设交流"].iter().enumerate() {
+            create(&store, "activities", json!({"pairing_id": f.pairing, "kind": "training", "title": title,
+                "start_date": format!("2014-0{}-01", i + 3), "person_times": 10 * (i + 1), "amount": "2.5万"})).await;
+        }
+        let q = |pairs: &[(&str, &str)]| ListQuery {
+            filters: pairs.iter().filter(|(k, _)| !["q", "sort"].contains(k)).map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            q: pairs.iter().find(|(k, _)| *k == "q").map(|(_, v)| v.to_string()),
+            sort: pairs.iter().find(|(k, _)| *k == "sort").map(|(_, v)| v.to_string()),
+            ..Default::default()
+        };
+        let hits = store.list("activities", &q(&[("q", "吐鲁番")])).await.unwrap();
+        assert_eq!(hits.total, 1, "{backend}: Chinese search");
+        assert_eq!(hits.items[0]["amount"], "25000.00");
+        let hits = store.list("activities", &q(&[("q", "支教")])).await.unwrap();
+        assert_eq!(hits.total, 1, "{backend}");
+        let ranged = store.list("activities", &q(&[("start_date_from", "2014-04-01"), ("start_date_to", "2014-05-31")])).await.unwrap();
+        assert_eq!(ranged.total, 2, "{backend}: date range");
+        let sorted = store.list("activities", &q(&[("sort", "-person_times"), ("pairing_id", &f.pairing.to_string())])).await.unwrap();
+        assert_eq!(sorted.items[0]["person_times"], 40, "{backend}: sort desc");
+        let page = store.list("activities", &ListQuery { per_page: Some(3), page: Some(2), ..Default::default() }).await.unwrap();
+        assert_eq!((page.items.len(), page.total), (1, 4), "{backend}: pagination");
+        assert!(store.list("activities", &q(&[("colour", "red")])).await.is_err());
+        assert!(store.list("activities", &q(&[("sort", "colour")])).await.is_err());
+        assert!(store.list("activities", &q(&[("person_times", "many")])).await.is_err());
+        // LIKE wildcards are literal
+        assert_eq!(store.list("activities", &q(&[("q", "%")])).await.unwrap().total, 0, "{backend}");
+
+        let a = create(&store, "agreements", json!({"pairing_id": f.pairing, "kind": "responsibility_letter", "title": "帮扶责任书", "signed_on": "2013-10-08"})).await;
+        let updated = store.update(&sys, "agreements", id(&a), &json!({"note": "三年目标", "version": 1})).await.unwrap();
+        assert_eq!(updated["version"], 2);
+        assert_eq!(updated["title"], "帮扶责任书", "{backend}: untouched fields keep their values");
+        let stale = store.update(&sys, "agreements", id(&a), &json!({"note": "覆盖", "version": 1})).await.unwrap_err();
+        assert_eq!(field_of(&stale), ("version".into(), "stale".into()), "{backend}");
+        assert!(matches!(store.get("agreements", 9999).await, Err(StoreError::NotFound { .. })));
+
+        // deleting something still referred to is refused; a leaf deletes
+        let err = store.delete(&sys, "pairings", f.pairing).await.unwrap_err();
+        assert_eq!(field_of(&err).1, "in_use", "{backend}");
+        store.delete(&sys, "agreements", id(&a)).await.unwrap();
+        assert!(store.get("agreements", id(&a)).await.is_err());
+        let history = store.audit_for("agreements", id(&a)).await.unwrap();
+        let actions: Vec<&str> = history.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(actions, ["create", "update", "delete"], "{backend}");
+        assert_eq!(history[1].before["note"], Value::Null);
+        assert_eq!(history[1].after["note"], "三年目标");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn children_take_their_pairing_and_detail_totals_add_up() {
+    for_each_backend(|store, backend| async move {
+        let f = fixture(&store).await;
+        let person = create(&store, "people", json!({"name": "教师甲", "education": "master", "title_level": "senior"})).await;
+        let d = create(&store, "dispatches", json!({"pairing_id": f.pairing, "person_id": id(&person), "role": "teacher", "batch": 1})).await;
+        let s = create(&store, "stints", json!({"dispatch_id": id(&d), "start_date": "2014-03-03", "end_date": "2014-03-14"})).await;
+        assert_eq!(s["pairing_id"], f.pairing, "{backend}: stint inherits the pairing");
+        let p = create(&store, "projects", json!({"pairing_id": f.pairing, "name": "安居富民工程", "category": "housing", "started_on": "2011-04-01", "total_investment": "12.84亿"})).await;
+        create(&store, "project_funding", json!({"project_id": id(&p), "source": "supporter", "amount": "3700万"})).await;
+        create(&store, "outputs", json!({"project_id": id(&p), "name": "安居富民房", "unit": "户", "planned": 8640, "started": 9426, "completed": 5780})).await;
+        create(&store, "activities", json!({"pairing_id": f.pairing, "kind": "teaching", "title": "授课", "start_date": "2014-03-03", "courses": 40, "hours": 1500})).await;
+        let detail = store.pairing_detail(f.pairing).await.unwrap();
+        let t = &detail["totals"];
+        assert_eq!(t["people"]["by_role"]["teacher"], 1, "{backend}");
+        assert_eq!(t["people"]["postgraduates"], 1);
+        assert_eq!(t["activities"]["hours"], 1500);
+        assert_eq!(t["projects"]["funding_by_source"]["supporter"], "37000000.00");
+        assert_eq!(t["projects"]["total_investment"], "1284000000.00");
+        assert_eq!(t["projects"]["outputs"][0]["start_rate"], 109);
+        assert_eq!(detail["dispatches"][0]["stints"].as_array().map(Vec::len), Some(1));
+        assert_eq!(detail["totals_confirmed"]["activities"]["hours"], 0, "{backend}: nothing confirmed yet");
+        assert_eq!(detail["receiver"]["attributes"]["teacher_count"], 35);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn roles_are_scoped_to_their_orgs_and_only_the_receiver_confirms() {
+    for_each_backend(|store, backend| async move {
+        let f = fixture(&store).await;
+        let sup = user(&store, "sup", Role::SupporterEditor, vec![f.supporter]).await;
+        let rec = user(&store, "rec", Role::ReceiverEditor, vec![f.receiver]).await;
+        let coord = user(&store, "coord", Role::Coordinator, vec![f.authority]).await;
+        let stranger = user(&store, "stranger", Role::Coordinator, vec![f.other]).await;
+        let viewer = user(&store, "viewer", Role::Viewer, vec![]).await;
+        let act = json!({"pairing_id": f.pairing, "kind": "teaching", "title": "示范课", "start_date": "2014-03-05", "hours": 2});
+        let a = store.create(&sup, "activities", &act).await.unwrap_or_else(|e| panic!("{backend}: {e}"));
+        assert_eq!(a["confirmation"], "pending");
+        let other = json!({"pairing_id": f.other_pairing, "kind": "teaching", "title": "示范课", "start_date": "2014-03-05"});
+        assert!(matches!(store.create(&sup, "activities", &other).await, Err(StoreError::Forbidden(_))), "{backend}: not its pairing");
+        assert!(matches!(store.create(&rec, "activities", &act).await, Err(StoreError::Forbidden(_))), "{backend}: receiver does not record supporter facts");
+        assert!(matches!(store.create(&viewer, "activities", &act).await, Err(StoreError::Forbidden(_))));
+        assert!(matches!(store.create(&sup, "orgs", &json!({"name": "新单位", "kind": "school"})).await, Err(StoreError::Forbidden(_))));
+        assert!(store.create(&coord, "activities", &act).await.is_ok(), "{backend}: the program's coordinator may");
+        assert!(matches!(store.create(&stranger, "activities", &act).await, Err(StoreError::Forbidden(_))));
+        assert!(matches!(
+            store.create(&sup, "pairings", &json!({"program_id": f.program, "supporter_org_id": f.supporter, "receiver_org_id": f.other, "level": "school_school"})).await,
+            Err(StoreError::Forbidden(_))
+        ));
+        // needs belong to the receiver
+        assert!(store.create(&rec, "needs", &json!({"pairing_id": f.pairing, "title": "英语教师"})).await.is_ok());
+        assert!(matches!(store.create(&sup, "needs", &json!({"pairing_id": f.pairing, "title": "音乐教师"})).await, Err(StoreError::Forbidden(_))));
+        // the supporter cannot move its record into a pairing it is not part of
+        assert!(matches!(
+            store.update(&sup, "activities", id(&a), &json!({"pairing_id": f.other_pairing})).await,
+            Err(StoreError::Forbidden(_))
+        ));
+        // confirmation
+        assert!(matches!(store.set_confirmation(&sup, "activities", id(&a), true, None).await, Err(StoreError::Forbidden(_))));
+        assert!(store.set_confirmation(&rec, "activities", id(&a), false, None).await.is_err(), "a dispute needs a reason");
+        let disputed = store.set_confirmation(&rec, "activities", id(&a), false, Some("课时有误")).await.unwrap();
+        assert_eq!((disputed["confirmation"].as_str(), disputed["dispute_reason"].as_str()), (Some("disputed"), Some("课时有误")));
+        let fixed = store.update(&sup, "activities", id(&a), &json!({"hours": 4})).await.unwrap();
+        assert_eq!(fixed["confirmation"], "pending", "{backend}: a changed fact needs confirming again");
+        let ok = store.set_confirmation(&rec, "activities", id(&a), true, None).await.unwrap();
+        assert_eq!(ok["confirmation"], "confirmed");
+        assert_eq!(ok["confirmed_by"], rec.user_id);
+        let detail = store.pairing_detail(f.pairing).await.unwrap();
+        assert_eq!(detail["totals_confirmed"]["activities"]["hours"], 4, "{backend}");
+        // users are admin business
+        assert!(store.list_users(&coord).await.is_err());
+        assert!(store.create_user(&sup, &NewUser { username: "x".repeat(5), display_name: None, password: "password-123".into(), role: "admin".into(), org_ids: vec![] }).await.is_err());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn accounts_sessions_and_tokens_live_in_the_database() {
+    for_each_backend(|store, backend| async move {
+        let sys = Actor::system();
+        let bad = NewUser {
+            username: "a".into(),
+            display_name: None,
+            password: "short".into(),
+            role: "boss".into(),
+            org_ids: vec![],
+        };
+        match store.create_user(&sys, &bad).await {
+            Err(StoreError::Invalid(e)) => assert_eq!(e.0.len(), 3, "{backend}: {e}"),
+            other => panic!("{other:?}"),
+        }
+        let admin = user(&store, "admin", Role::Admin, vec![]).await;
+        assert!(store.authenticate("admin", "wrong-password").await.unwrap().is_none());
+        assert!(store.authenticate("nobody", "password-123").await.unwrap().is_none());
+        let s = store.create_session(admin.user_id, 1).await.unwrap();
+        let (who, csrf) = store.session(&s.id).await.unwrap().expect("session");
+        assert_eq!((who.username.as_str(), csrf), ("admin", s.csrf.clone()));
+        // a second store on the same database (another app server) sees the session
+        store.end_session(&s.id).await.unwrap();
+        assert!(store.session(&s.id).await.unwrap().is_none(), "{backend}");
+        let token = store.create_token(admin.user_id, "script").await.unwrap();
+        assert_eq!(
+            store.token_actor(&token).await.unwrap().map(|a| a.role),
+            Some(Role::Admin)
+        );
+        assert!(store.token_actor("dk_forged").await.unwrap().is_none());
+        store.set_password(&sys, "admin", "another-password").await.unwrap();
+        assert!(store.authenticate("admin", "another-password").await.unwrap().is_some());
+        let dup = store
+            .create_user(
+                &sys,
+                &NewUser {
+                    username: "admin".into(),
+                    display_name: None,
+                    password: "password-123".into(),
+                    role: "viewer".into(),
+                    org_ids: vec![],
+                },
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(field_of(&dup).1, "duplicate");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_audit_chain_detects_tampering() {
+    for_each_backend(|store, backend| async move {
+        let f = fixture(&store).await;
+        let v = store.audit_verify().await.unwrap();
+        assert!(v.ok() && v.events >= 7, "{backend}: {v:?}");
+        store
+            .db()
+            .execute("UPDATE audit_events SET action = 'forged' WHERE seq = 3", &[])
+            .await
+            .unwrap();
+        let v = store.audit_verify().await.unwrap();
+        assert_eq!(v.first_broken, Some(3), "{backend}");
+        let _ = f.program;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn documents_keep_their_file_and_text() {
+    for_each_backend(|store, backend| async move {
+        let f = fixture(&store).await;
+        let sys = Actor::system();
+        let doc = create(
+            &store,
+            "documents",
+            json!({"kind": "minutes", "title": "领导小组例会纪要", "pairing_id": f.pairing, "file_name": "纪要.txt"}),
+        )
+        .await;
+        let text = "会议决定：每学期互派管理人员不少于1名。";
+        store
+            .put_document_content(&sys, id(&doc), "text/plain; charset=utf-8", text.as_bytes())
+            .await
+            .unwrap();
+        let (meta, bytes) = store.document_content(id(&doc)).await.unwrap();
+        assert_eq!(bytes, text.as_bytes(), "{backend}");
+        assert_eq!(meta["size"], text.len());
+        let hits = store
+            .list(
+                "documents",
+                &ListQuery {
+                    q: Some("互派管理人员".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(hits.total, 1, "{backend}: the text is searchable");
+        create(
+            &store,
+            "document_links",
+            json!({"document_id": id(&doc), "entity": "pairings", "entity_id": f.pairing}),
+        )
+        .await;
+        let err = store
+            .create(
+                &sys,
+                "document_links",
+                &json!({"document_id": id(&doc), "entity": "projects", "entity_id": 999}),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(field_of(&err), ("entity_id".into(), "unknown_reference".into()));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn sqlite_backup_is_a_consistent_copy() {
+    let t = TestStore::sqlite().await.unwrap();
+    fixture(&t.store).await;
+    let path = std::env::temp_dir().join(format!("duikou_backup_{}.db", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    match t.store.backup_to(&path.to_string_lossy()).await.unwrap() {
+        duikou_store::backup::Backup::Written(n) => assert!(n > 0),
+        duikou_store::backup::Backup::UsePgDump(_) => panic!("sqlite"),
+    }
+    let copy = Store::open(&path.to_string_lossy()).await.unwrap();
+    assert_eq!(count(&copy, "pairings").await, 2);
+    assert!(copy.audit_verify().await.unwrap().ok());
+    copy.db().close().await;
+    let target = std::env::temp_dir().join(format!("duikou_restored_{}.db", std::process::id()));
+    let _ = std::fs::remove_file(&target);
+    duikou_store::backup::restore_sqlite(&path.to_string_lossy(), &target.to_string_lossy(), false)
+        .await
+        .unwrap();
+    assert!(
+        duikou_store::backup::restore_sqlite(&path.to_string_lossy(), &target.to_string_lossy(), false)
+            .await
+            .is_err(),
+        "no silent overwrite"
+    );
+    let restored = Store::open(&target.to_string_lossy()).await.unwrap();
+    assert_eq!(count(&restored, "pairings").await, 2);
+    let _ = std::fs::remove_file(&path);
+    let _ = std::fs::remove_file(&target);
+    t.finish().await.unwrap();
+}

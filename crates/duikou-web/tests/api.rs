@@ -1,0 +1,308 @@
+//! The JSON API through the router in-process, on SQLite and on PostgreSQL: auth, CSRF, bad input answered in
+//! Chinese with the field, and the OpenAPI document matching the routes.
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use axum::Router;
+use duikou_domain::access::Actor;
+use duikou_store::accounts::NewUser;
+use duikou_store::testing::TestStore;
+use duikou_store::Store;
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+struct Client {
+    app: Router,
+    auth: Vec<(String, String)>,
+}
+
+impl Client {
+    async fn send(
+        &self,
+        method: Method,
+        uri: &str,
+        body: Option<Vec<u8>>,
+    ) -> (StatusCode, Value, axum::http::HeaderMap) {
+        let mut req = Request::builder().method(method).uri(uri);
+        for (k, v) in &self.auth {
+            req = req.header(k.as_str(), v.as_str());
+        }
+        let req = req
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(body.map(Body::from).unwrap_or_else(Body::empty))
+            .unwrap();
+        let resp = self.app.clone().oneshot(req).await.unwrap();
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+        let v =
+            serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
+        (status, v, headers)
+    }
+    async fn get(&self, uri: &str) -> (StatusCode, Value) {
+        let (s, v, _) = self.send(Method::GET, uri, None).await;
+        (s, v)
+    }
+    async fn post(&self, uri: &str, body: Value) -> (StatusCode, Value) {
+        let (s, v, _) = self.send(Method::POST, uri, Some(body.to_string().into_bytes())).await;
+        (s, v)
+    }
+}
+
+async fn setup(store: &Store) -> (Client, String) {
+    for (name, role) in [("admin", "admin"), ("guest", "viewer")] {
+        store
+            .create_user(
+                &Actor::system(),
+                &NewUser {
+                    username: name.into(),
+                    display_name: None,
+                    password: "password-123".into(),
+                    role: role.into(),
+                    org_ids: vec![],
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let app = duikou_web::app(duikou_web::AppState::new(store.clone()));
+    let anon = Client {
+        app: app.clone(),
+        auth: vec![],
+    };
+    let (s, v) = anon
+        .post(
+            "/api/v1/auth/token",
+            json!({"username": "admin", "password": "password-123"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let token = v["token"].as_str().unwrap().to_string();
+    (
+        Client {
+            app,
+            auth: vec![("authorization".into(), format!("Bearer {token}"))],
+        },
+        token,
+    )
+}
+
+async fn for_each_backend<F, Fut>(f: F)
+where
+    F: Fn(Store, &'static str) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for t in TestStore::all().await.expect("test stores") {
+        f(t.store.clone(), t.backend).await;
+        t.finish().await.expect("cleanup");
+    }
+}
+
+#[tokio::test]
+async fn bad_requests_get_a_code_a_chinese_message_and_the_field() {
+    for_each_backend(|store, backend| async move {
+        let (c, _) = setup(&store).await;
+        let (s, org) = c.post("/api/v1/orgs", json!({"name": "吐鲁番市教育局", "kind": "government", "region_code": "650400"})).await;
+        assert_eq!(s, StatusCode::CREATED, "{backend}: {org}");
+        let org_id = org["id"].as_i64().unwrap();
+        let org_uri = format!("/api/v1/orgs/{org_id}");
+        let confirm_uri = format!("/api/v1/orgs/{org_id}/confirm");
+        let cases: Vec<(Method, &str, Vec<u8>, StatusCode, &str, &str)> = vec![
+            (Method::POST, "/api/v1/orgs", b"{\"name\": \"\xff\"}".to_vec(), StatusCode::BAD_REQUEST, "bad_encoding", ""),
+            (Method::POST, "/api/v1/orgs", b"{\"name\": ".to_vec(), StatusCode::BAD_REQUEST, "bad_json", ""),
+            (Method::POST, "/api/v1/orgs", b"".to_vec(), StatusCode::BAD_REQUEST, "bad_json", ""),
+            (Method::POST, "/api/v1/orgs", b"[1,2]".to_vec(), StatusCode::UNPROCESSABLE_ENTITY, "validation", ""),
+            (Method::POST, "/api/v1/orgs", br#"{"name": 5, "kind": "school"}"#.to_vec(), StatusCode::UNPROCESSABLE_ENTITY, "validation", "name"),
+            (Method::POST, "/api/v1/orgs", br#"{"name": "x", "kind": "school", "region_code": "123456"}"#.to_vec(), StatusCode::UNPROCESSABLE_ENTITY, "validation", "region_code"),
+            (Method::POST, "/api/v1/orgs", r#"{"name": "吐鲁番市教育局", "kind": "government"}"#.as_bytes().to_vec(), StatusCode::CONFLICT, "duplicate", "name"),
+            (Method::POST, "/api/v1/pairings", format!(r#"{{"program_id": 1, "supporter_org_id": {org_id}, "receiver_org_id": {org_id}, "level": "city_county"}}"#).into_bytes(), StatusCode::UNPROCESSABLE_ENTITY, "validation", "receiver_org_id"),
+            (Method::GET, "/api/v1/orgs/abc", vec![], StatusCode::BAD_REQUEST, "bad_id", "id"),
+            (Method::GET, "/api/v1/orgs/424242", vec![], StatusCode::NOT_FOUND, "not_found", ""),
+            (Method::GET, "/api/v1/widgets", vec![], StatusCode::NOT_FOUND, "not_found", ""),
+            (Method::GET, "/api/v1/orgs?per_page=9999", vec![], StatusCode::UNPROCESSABLE_ENTITY, "validation", "per_page"),
+            (Method::GET, "/api/v1/orgs?page=x", vec![], StatusCode::BAD_REQUEST, "bad_query", "page"),
+            (Method::PATCH, &org_uri, br#"{"version": 7, "note": "x"}"#.to_vec(), StatusCode::CONFLICT, "stale", "version"),
+            (Method::POST, &confirm_uri, vec![], StatusCode::UNPROCESSABLE_ENTITY, "validation", "entity"),
+            (Method::GET, "/nowhere", vec![], StatusCode::NOT_FOUND, "no_route", ""),
+        ];
+        for (method, uri, body, status, code, field) in cases {
+            let (s, v, _) = c.send(method.clone(), uri, Some(body.clone())).await;
+            assert_eq!(s, status, "{backend}: {method} {uri} {}: {v}", String::from_utf8_lossy(&body));
+            assert_eq!(v["error"]["code"], code, "{backend}: {uri}: {v}");
+            if !field.is_empty() {
+                assert_eq!(v["error"]["field"], field, "{backend}: {uri}: {v}");
+            }
+            let msg = v["error"]["message"].as_str().unwrap_or("");
+            assert!(msg.chars().any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch)), "{backend}: Chinese message: {v}");
+        }
+        let (_, list) = c.get("/api/v1/orgs").await;
+        assert_eq!(list["total"], 1, "{backend}: nothing partial was written");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn authentication_roles_and_csrf() {
+    for_each_backend(|store, backend| async move {
+        let (admin, _) = setup(&store).await;
+        let anon = Client {
+            app: admin.app.clone(),
+            auth: vec![],
+        };
+        assert_eq!(anon.get("/api/v1/orgs").await.0, StatusCode::UNAUTHORIZED, "{backend}");
+        let bad = Client {
+            app: admin.app.clone(),
+            auth: vec![("authorization".into(), "Bearer dk_nope".into())],
+        };
+        assert_eq!(bad.get("/api/v1/orgs").await.0, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            anon.post(
+                "/api/v1/auth/login",
+                json!({"username": "admin", "password": "nope-nope"})
+            )
+            .await
+            .0,
+            StatusCode::UNAUTHORIZED
+        );
+        // cookie login: reads work, writes need the CSRF token
+        let (s, body, headers) = anon
+            .send(
+                Method::POST,
+                "/api/v1/auth/login",
+                Some(
+                    json!({"username": "guest", "password": "password-123"})
+                        .to_string()
+                        .into_bytes(),
+                ),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{body}");
+        let cookie = headers
+            .get(header::SET_COOKIE)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        assert!(cookie.starts_with("duikou_session="));
+        let csrf = body["csrf_token"].as_str().unwrap().to_string();
+        let mut guest = Client {
+            app: admin.app.clone(),
+            auth: vec![("cookie".into(), cookie.clone())],
+        };
+        let (s, me) = guest.get("/api/v1/auth/me").await;
+        assert_eq!((s, me["role"].as_str()), (StatusCode::OK, Some("viewer")));
+        let org = json!({"name": "某单位", "kind": "school"});
+        let (s, v) = guest.post("/api/v1/orgs", org.clone()).await;
+        assert_eq!(
+            (s, v["error"]["code"].as_str()),
+            (StatusCode::FORBIDDEN, Some("forbidden")),
+            "no CSRF token"
+        );
+        guest.auth.push(("x-csrf-token".into(), csrf));
+        let (s, v) = guest.post("/api/v1/orgs", org.clone()).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{backend}: a viewer reads only: {v}");
+        assert_eq!(guest.get("/api/v1/users").await.0, StatusCode::FORBIDDEN);
+        assert_eq!(guest.get("/api/v1/audit").await.0, StatusCode::FORBIDDEN);
+        let (s, _, _) = guest.send(Method::POST, "/api/v1/auth/logout", None).await;
+        assert_eq!(s, StatusCode::NO_CONTENT);
+        assert_eq!(
+            guest.get("/api/v1/orgs").await.0,
+            StatusCode::UNAUTHORIZED,
+            "{backend}: session ended"
+        );
+        // admin manages users through the API
+        let (s, v) = admin
+            .post(
+                "/api/v1/users",
+                json!({"username": "bad", "password": "x", "role": "king"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        let (s, v) = admin
+            .post(
+                "/api/v1/users",
+                json!({"username": "viewer2", "password": "password-123", "role": "viewer"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        let (s, v) = admin.get("/api/v1/audit/verify").await;
+        assert_eq!((s, v["ok"].as_bool()), (StatusCode::OK, Some(true)), "{v}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn every_documented_operation_is_served_and_every_entity_documented() {
+    let t = TestStore::sqlite().await.unwrap();
+    let (c, _) = setup(&t.store).await;
+    let (s, doc) = c.get("/api/v1/openapi.json").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(doc["openapi"], "3.0.3");
+    for e in duikou_domain::schema::ENTITIES {
+        let name: String = e.name.split('_').map(|w| w[..1].to_uppercase() + &w[1..]).collect();
+        let schema = &doc["components"]["schemas"][&name]["properties"];
+        for f in e.fields {
+            assert!(schema.get(f.name).is_some(), "{}.{} documented", e.name, f.name);
+        }
+    }
+    let paths = doc["paths"].as_object().unwrap();
+    let mut checked = 0;
+    for (path, ops) in paths {
+        for (method, _) in ops.as_object().unwrap() {
+            let uri = path.replace("{id}", "1");
+            let m: Method = method.to_uppercase().parse().unwrap();
+            let body = if matches!(m, Method::POST | Method::PATCH | Method::PUT) {
+                Some(b"{}".to_vec())
+            } else {
+                None
+            };
+            let (s, v, _) = c.send(m.clone(), &uri, body).await;
+            assert_ne!(
+                v["error"]["code"], "no_route",
+                "{method} {path} is documented but not served"
+            );
+            assert_ne!(s, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "{checked}");
+    let (s, health) = c.get("/healthz").await;
+    assert_eq!((s, health["status"].as_str()), (StatusCode::OK, Some("ok")));
+    t.finish().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_overview_page_escapes_what_users_typed() {
+    let t = TestStore::sqlite().await.unwrap();
+    let (c, _) = setup(&t.store).await;
+    let (s, org) = c
+        .post(
+            "/api/v1/orgs",
+            json!({"name": "<script>alert(1)</script>教育局", "kind": "government"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (s, other) = c
+        .post("/api/v1/orgs", json!({"name": "乡镇中学", "kind": "school"}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (s, prog) = c
+        .post(
+            "/api/v1/programs",
+            json!({"name": "计划", "authority_org_id": org["id"], "published": true}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{prog}");
+    let (s, _) = c.post("/api/v1/pairings", json!({"program_id": prog["id"], "supporter_org_id": org["id"], "receiver_org_id": other["id"], "level": "other"})).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (s, page) = c.get("/").await;
+    assert_eq!(s, StatusCode::OK);
+    let html = page.as_str().unwrap();
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;教育局"), "{html}");
+    assert!(!html.contains("<script>"));
+    t.finish().await.unwrap();
+}

@@ -116,7 +116,23 @@ enum AuditCommand {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            let prefix = match e.kind() {
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => "",
+                ErrorKind::InvalidUtf8 => "错误：参数含有无效的 UTF-8 编码。\n",
+                ErrorKind::InvalidValue | ErrorKind::ValueValidation => "错误：参数值无效。\n",
+                ErrorKind::UnknownArgument | ErrorKind::InvalidSubcommand => "错误：未知的参数或子命令。\n",
+                ErrorKind::MissingRequiredArgument | ErrorKind::MissingSubcommand => "错误：缺少必需的参数。\n",
+                _ => "错误：命令行参数有误。\n",
+            };
+            eprint!("{prefix}");
+            let _ = e.print();
+            return ExitCode::from(if prefix.is_empty() { 0 } else { 2 });
+        }
+    };
     let mut cfg = match Config::load(cli.config.as_deref()) {
         Ok(c) => c,
         Err(e) => {

@@ -11,7 +11,7 @@ mod qty;
 pub mod schema;
 pub mod validate;
 
-pub use error::{Check, FieldError, ValidationErrors};
+pub use error::{FieldError, ValidationErrors};
 pub use money::{Money, MoneyParseError};
 pub use obligation::{ObligationRule, RatingScale};
 pub use period::{Calendar, CalendarKind, Period, PeriodParseError, WindowKind};

@@ -1,7 +1,7 @@
 //! Obligations as structured data: who is counted, in which window, what aggregate, against which (tiered) target.
 //! The engine that evaluates them is separate; this module fixes the stored shape and checks it.
 
-use crate::{Qty, ValidationErrors};
+use crate::Qty;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -295,13 +295,6 @@ impl RatingScale {
             return Err("评定等次应按最低分从高到低排列".into());
         }
         Ok(s)
-    }
-}
-
-/// Checks an obligation rule field, adding a message on `field` when wrong.
-pub fn check_rule_json(field: &str, v: &serde_json::Value, errors: &mut ValidationErrors) {
-    if let Err(m) = ObligationRule::from_json(v) {
-        errors.add(field, "invalid_rule", format!("{m}（{field}）"));
     }
 }
 

@@ -54,7 +54,7 @@ impl Calendar {
         }
     }
 
-    /// Checks month/day pairs are real dates (in a leap year) and semester 2 falls after the school-year start.
+    /// Checks the month/day pairs are real dates (29 February allowed).
     pub fn validate(&self) -> Result<(), String> {
         for (m, d) in [self.school_year_start, self.semester2_start] {
             if NaiveDate::from_ymd_opt(2000, m, d).is_none() {

@@ -99,6 +99,9 @@ where
     }
 }
 
+/// method, uri, body, expected status, error code, error field.
+type Case<'a> = (Method, &'a str, Vec<u8>, StatusCode, &'a str, &'a str);
+
 #[tokio::test]
 async fn bad_requests_get_a_code_a_chinese_message_and_the_field() {
     for_each_backend(|store, backend| async move {
@@ -108,7 +111,7 @@ async fn bad_requests_get_a_code_a_chinese_message_and_the_field() {
         let org_id = org["id"].as_i64().unwrap();
         let org_uri = format!("/api/v1/orgs/{org_id}");
         let confirm_uri = format!("/api/v1/orgs/{org_id}/confirm");
-        let cases: Vec<(Method, &str, Vec<u8>, StatusCode, &str, &str)> = vec![
+        let cases: Vec<Case> = vec![
             (Method::POST, "/api/v1/orgs", b"{\"name\": \"\xff\"}".to_vec(), StatusCode::BAD_REQUEST, "bad_encoding", ""),
             (Method::POST, "/api/v1/orgs", b"{\"name\": ".to_vec(), StatusCode::BAD_REQUEST, "bad_json", ""),
             (Method::POST, "/api/v1/orgs", b"".to_vec(), StatusCode::BAD_REQUEST, "bad_json", ""),

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod engine;
 mod error;
 mod money;
 pub mod obligation;

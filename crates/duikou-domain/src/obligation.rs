@@ -23,6 +23,12 @@ pub struct ObligationRule {
     /// Upper bound for `between`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_max: Option<Qty>,
+    /// What is counted, in the words of a report ("派出支教教师").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// The unit of the actual and the target ("名", "天", "%").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
 }
 
 /// Who an obligation is counted for.

@@ -1,0 +1,764 @@
+//! The obligation engine: for each obligation, subject and window, the actual against the target, met / unmet / open,
+//! an early warning, the records counted and the rule in Chinese. Pure and deterministic: records in, results out.
+
+use crate::obligation::{Comparison, Measure, ObligationRule, RecordSet, Subject, Target, Window};
+use crate::{Calendar, Money, Period, Qty, RatingScale, WindowKind};
+use chrono::NaiveDate;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// What the engine needs to know about the pairing being evaluated.
+#[derive(Debug, Clone)]
+pub struct PairingContext {
+    /// The pairing's id.
+    pub pairing_id: i64,
+    /// The pairing's whole term (falls back to the program's period).
+    pub term: (NaiveDate, NaiveDate),
+    /// The program's calendar.
+    pub calendar: Calendar,
+    /// Count only facts the other side confirmed (the program's setting).
+    pub only_confirmed: bool,
+    /// The supporting org's attributes (e.g. `teacher_count`).
+    pub supporter_attributes: Value,
+    /// The receiving org's attributes.
+    pub receiver_attributes: Value,
+}
+
+/// An obligation as stored.
+#[derive(Debug, Clone)]
+pub struct ObligationInput {
+    /// Its id.
+    pub id: i64,
+    /// Its title ("每学年互派教师不少于2名").
+    pub title: String,
+    /// Its weight in the assessment.
+    pub weight: Qty,
+    /// Its rule.
+    pub rule: ObligationRule,
+}
+
+/// The records of one pairing, by entity name (`dispatches`, `stints`, `activities`, `people`, `projects` …).
+pub type Records = HashMap<String, Vec<Value>>;
+
+/// How a result stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// The target is reached.
+    Met,
+    /// The window is over and the target was missed.
+    Unmet,
+    /// The window is not over yet.
+    Open,
+}
+
+impl Status {
+    /// 达标 / 未达标 / 进行中.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Met => "达标",
+            Status::Unmet => "未达标",
+            Status::Open => "进行中",
+        }
+    }
+}
+
+/// One obligation evaluated for one subject in one window.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ObligationResult {
+    /// The obligation.
+    pub obligation_id: i64,
+    /// The obligation's title.
+    pub title: String,
+    /// The pairing.
+    pub pairing_id: i64,
+    /// The subject: `pairing`, or the dispatch / stint id counted for.
+    pub subject: SubjectRef,
+    /// The window in the one written form.
+    pub window: String,
+    /// First day of the window.
+    pub window_start: NaiveDate,
+    /// Last day of the window.
+    pub window_end: NaiveDate,
+    /// What was achieved.
+    pub actual: Qty,
+    /// The target (after tiers).
+    pub target: Option<Qty>,
+    /// The upper bound for `between`.
+    pub target_max: Option<Qty>,
+    /// Met, unmet or open.
+    pub status: Status,
+    /// The window is mostly gone and the actual lags the pro-rata target.
+    pub warning: bool,
+    /// The records counted, as `(entity, id)`.
+    pub counted: Vec<(String, i64)>,
+    /// The result in Chinese ("2014-2015学年 派出支教教师 1 名，要求不少于 2 名").
+    pub text: String,
+}
+
+/// Who a result is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum SubjectRef {
+    /// The pairing as a whole.
+    Pairing,
+    /// One dispatched person.
+    Dispatch {
+        /// The dispatch.
+        dispatch_id: i64,
+        /// The person.
+        person_id: i64,
+        /// The person's name.
+        name: String,
+    },
+    /// One stint.
+    Stint {
+        /// The stint.
+        stint_id: i64,
+        /// The dispatch.
+        dispatch_id: i64,
+        /// The person's name.
+        name: String,
+    },
+}
+
+/// Settings of one evaluation.
+#[derive(Debug, Clone, Copy)]
+pub struct EvalOptions {
+    /// The day results are judged on: windows ending after it are open.
+    pub as_of: NaiveDate,
+    /// Only windows overlapping this range.
+    pub range: Option<(NaiveDate, NaiveDate)>,
+    /// Warn once this share of an open window has passed and the actual lags pro rata (0.5 = half).
+    pub warn_share: f64,
+}
+
+fn date(v: &Value) -> Option<NaiveDate> {
+    v.as_str().and_then(crate::validate::parse_date)
+}
+
+fn id(v: &Value) -> Option<i64> {
+    v.as_i64()
+}
+
+/// The dates a record stands for, to place it in windows.
+fn span(entity: &str, rec: &Value, idx: &Index) -> Option<(NaiveDate, NaiveDate)> {
+    let pair = |a: &str, b: &str| {
+        let s = date(&rec[a])?;
+        Some((s, date(&rec[b]).unwrap_or(s)))
+    };
+    match entity {
+        "activities" => pair("start_date", "end_date"),
+        "transactions" => pair("date", "date"),
+        "stints" => pair("start_date", "end_date"),
+        "dispatches" => pair("start_date", "end_date").or_else(|| idx.stint_span(id(&rec["id"])?)),
+        "projects" => date(&rec["approved_on"]).or_else(|| date(&rec["started_on"])).map(|d| (d, d)),
+        "outputs" => date(&rec["as_of"])
+            .map(|d| (d, d))
+            .or_else(|| span("projects", idx.get("projects", id(&rec["project_id"])?)?, idx)),
+        "project_funding" => span("projects", idx.get("projects", id(&rec["project_id"])?)?, idx),
+        "appraisals" => {
+            let y = rec["year"].as_i64()? as i32;
+            Some((NaiveDate::from_ymd_opt(y, 1, 1)?, NaiveDate::from_ymd_opt(y, 12, 31)?))
+        }
+        "needs" => pair("raised_on", "met_on"),
+        _ => None,
+    }
+}
+
+struct Index<'a> {
+    by_id: HashMap<(&'a str, i64), &'a Value>,
+    stints_of: HashMap<i64, Vec<&'a Value>>,
+}
+
+impl<'a> Index<'a> {
+    fn new(records: &'a Records) -> Self {
+        let mut by_id = HashMap::new();
+        let mut stints_of: HashMap<i64, Vec<&Value>> = HashMap::new();
+        for (entity, recs) in records {
+            for r in recs {
+                if let Some(i) = id(&r["id"]) {
+                    by_id.insert((entity.as_str(), i), r);
+                }
+                if entity == "stints" {
+                    if let Some(d) = id(&r["dispatch_id"]) {
+                        stints_of.entry(d).or_default().push(r);
+                    }
+                }
+            }
+        }
+        Index { by_id, stints_of }
+    }
+
+    fn get(&self, entity: &str, i: i64) -> Option<&'a Value> {
+        self.by_id.get(&(entity, i)).copied()
+    }
+
+    fn stint_span(&self, dispatch: i64) -> Option<(NaiveDate, NaiveDate)> {
+        let stints = self.stints_of.get(&dispatch)?;
+        let starts = stints.iter().filter_map(|s| date(&s["start_date"]));
+        let ends = stints.iter().filter_map(|s| date(&s["end_date"]));
+        Some((starts.min()?, ends.max()?))
+    }
+
+    /// A field, following one dotted step to a parent (`project.category`, `dispatch.role`, `person.education`).
+    fn field(&self, rec: &Value, path: &str) -> Value {
+        match path.split_once('.') {
+            None => rec[path].clone(),
+            Some((parent, field)) => {
+                let entity = match parent {
+                    "project" => "projects",
+                    "dispatch" => "dispatches",
+                    "person" => "people",
+                    "need" => "needs",
+                    _ => return Value::Null,
+                };
+                id(&rec[format!("{parent}_id").as_str()])
+                    .and_then(|i| self.by_id.get(&(entity, i)))
+                    .map(|p| p[field].clone())
+                    .unwrap_or(Value::Null)
+            }
+        }
+    }
+}
+
+fn as_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+fn matches(idx: &Index, rec: &Value, filter: &BTreeMap<String, Vec<String>>) -> bool {
+    filter.iter().all(|(k, accepted)| {
+        let v = as_text(&idx.field(rec, k));
+        accepted.iter().any(|a| *a == v)
+    })
+}
+
+fn numeric(v: &Value) -> Qty {
+    match v {
+        Value::Number(n) => n.to_string().parse().unwrap_or_default(),
+        Value::String(s) => s
+            .parse::<Money>()
+            .map(|m| Qty::from_raw(m.fen().saturating_mul(100)))
+            .or_else(|_| s.parse::<Qty>())
+            .unwrap_or_default(),
+        _ => Qty::default(),
+    }
+}
+
+fn overlaps(a: (NaiveDate, NaiveDate), b: (NaiveDate, NaiveDate)) -> bool {
+    a.0 <= b.1 && b.0 <= a.1
+}
+
+fn days(a: NaiveDate, b: NaiveDate) -> i64 {
+    (b - a).num_days() + 1
+}
+
+/// A subject and the records it may count.
+struct SubjectScope<'a> {
+    subject: SubjectRef,
+    dispatch: Option<&'a Value>,
+    stint: Option<&'a Value>,
+    active: (NaiveDate, NaiveDate),
+}
+
+fn subjects<'a>(rule: &ObligationRule, ctx: &PairingContext, records: &'a Records, idx: &Index<'a>) -> Vec<SubjectScope<'a>> {
+    let dispatches: &'a [Value] = records.get("dispatches").map(Vec::as_slice).unwrap_or(&[]);
+    let name_of = |d: &Value| {
+        id(&d["person_id"])
+            .and_then(|p| idx.get("people", p))
+            .and_then(|p| p["name"].as_str())
+            .unwrap_or("")
+            .to_string()
+    };
+    match &rule.subject {
+        Subject::Pairing => vec![SubjectScope { subject: SubjectRef::Pairing, dispatch: None, stint: None, active: ctx.term }],
+        Subject::EachDispatch { role, direction } => dispatches
+            .iter()
+            .filter(|d| d["role"] == role.as_str())
+            .filter(|d| direction.as_deref().is_none_or(|dir| d["direction"] == dir))
+            .filter(|d| counts(ctx, d))
+            .filter_map(|d| {
+                let active = span("dispatches", d, idx)?;
+                Some(SubjectScope {
+                    subject: SubjectRef::Dispatch {
+                        dispatch_id: id(&d["id"])?,
+                        person_id: id(&d["person_id"]).unwrap_or(0),
+                        name: name_of(d),
+                    },
+                    dispatch: Some(d),
+                    stint: None,
+                    active,
+                })
+            })
+            .collect(),
+        Subject::EachStint { role } => {
+            let mut out = Vec::new();
+            for d in dispatches.iter().filter(|d| d["role"] == role.as_str() && counts(ctx, d)) {
+                for s in idx.stints_of.get(&id(&d["id"]).unwrap_or(0)).into_iter().flatten() {
+                    if let (Some(sid), Some(active)) = (id(&s["id"]), span("stints", s, idx)) {
+                        out.push(SubjectScope {
+                            subject: SubjectRef::Stint { stint_id: sid, dispatch_id: id(&d["id"]).unwrap_or(0), name: name_of(d) },
+                            dispatch: Some(d),
+                            stint: Some(s),
+                            active,
+                        });
+                    }
+                }
+            }
+            out
+        }
+    }
+}
+
+fn counts(ctx: &PairingContext, rec: &Value) -> bool {
+    !ctx.only_confirmed || rec.get("confirmation").is_none_or(|c| c == "confirmed")
+}
+
+fn windows(rule: &ObligationRule, ctx: &PairingContext, active: (NaiveDate, NaiveDate)) -> Vec<(String, String, (NaiveDate, NaiveDate))> {
+    let within = (active.0.max(ctx.term.0), active.1.min(ctx.term.1));
+    if within.0 > within.1 {
+        return Vec::new();
+    }
+    let kind = match rule.window {
+        Window::Semester => WindowKind::Semester,
+        Window::SchoolYear => WindowKind::SchoolYear,
+        Window::Year => WindowKind::Year,
+        Window::Term => {
+            let p = Period::Range(ctx.term.0, ctx.term.1);
+            return vec![(p.to_string(), format!("帮扶期内（{}）", p.label_zh()), ctx.term)];
+        }
+        Window::Range { from, to } => {
+            let p = Period::Range(from, to);
+            return vec![(p.to_string(), p.label_zh(), (from, to))];
+        }
+    };
+    Period::windows(kind, within.0, within.1, &ctx.calendar)
+        .into_iter()
+        .filter_map(|p| Some((p.to_string(), p.label_zh(), p.bounds(&ctx.calendar, None)?)))
+        .collect()
+}
+
+fn target_for(rule: &ObligationRule, ctx: &PairingContext) -> Option<Qty> {
+    match &rule.target {
+        Target::Fixed { value } => Some(*value),
+        Target::Tiered { of, attribute, tiers } => {
+            let attrs = if of == "supporter" { &ctx.supporter_attributes } else { &ctx.receiver_attributes };
+            let v = attrs.get(attribute).filter(|v| !v.is_null()).map(numeric)?;
+            tiers.iter().find(|t| t.below.is_none_or(|b| v < b)).map(|t| t.target)
+        }
+    }
+}
+
+fn fmt_qty(q: Qty) -> String {
+    q.to_string()
+}
+
+/// Evaluates every obligation for one pairing.
+pub fn evaluate(ctx: &PairingContext, obligations: &[ObligationInput], records: &Records, opts: &EvalOptions) -> Vec<ObligationResult> {
+    let idx = Index::new(records);
+    let mut out = Vec::new();
+    for ob in obligations {
+        let rule = &ob.rule;
+        let target = target_for(rule, ctx);
+        for scope in subjects(rule, ctx, records, &idx) {
+            for (window, window_label, bounds) in windows(rule, ctx, scope.active) {
+                if opts.range.is_some_and(|r| !overlaps(r, bounds)) {
+                    continue;
+                }
+                let Some((actual, counted)) = measure(&rule.measure, ctx, records, &idx, &scope, bounds) else {
+                    continue;
+                };
+                let over = bounds.1 < opts.as_of;
+                let status = match (target, rule.comparison) {
+                    (None, _) => Status::Open,
+                    (Some(t), Comparison::AtLeast) if actual >= t => Status::Met,
+                    (Some(_), _) if !over => Status::Open,
+                    (Some(t), Comparison::AtLeast) => if actual >= t { Status::Met } else { Status::Unmet },
+                    (Some(t), Comparison::AtMost) => if actual <= t { Status::Met } else { Status::Unmet },
+                    (Some(t), Comparison::Between) => {
+                        if actual >= t && rule.target_max.is_none_or(|m| actual <= m) { Status::Met } else { Status::Unmet }
+                    }
+                };
+                let warning = status == Status::Open
+                    && rule.comparison == Comparison::AtLeast
+                    && target.is_some_and(|t| {
+                        let total = days(bounds.0, bounds.1) as f64;
+                        let elapsed = days(bounds.0, opts.as_of.min(bounds.1)).max(0) as f64;
+                        let share = elapsed / total;
+                        share >= opts.warn_share && actual.as_f64() < t.as_f64() * share
+                    });
+                let text = describe(ob, &scope.subject, &window_label, actual, target, ctx);
+                out.push(ObligationResult {
+                    obligation_id: ob.id,
+                    title: ob.title.clone(),
+                    pairing_id: ctx.pairing_id,
+                    subject: scope.subject.clone(),
+                    window,
+                    window_start: bounds.0,
+                    window_end: bounds.1,
+                    actual,
+                    target,
+                    target_max: rule.target_max,
+                    status,
+                    warning,
+                    counted,
+                    text,
+                });
+            }
+        }
+    }
+    out
+}
+
+fn describe(ob: &ObligationInput, subject: &SubjectRef, window: &str, actual: Qty, target: Option<Qty>, ctx: &PairingContext) -> String {
+    let rule = &ob.rule;
+    let label = rule.label.clone().unwrap_or_else(|| ob.title.clone());
+    let unit = rule.unit.clone().unwrap_or_default();
+    let who = match subject {
+        SubjectRef::Pairing => String::new(),
+        SubjectRef::Dispatch { name, .. } => format!("{name}："),
+        SubjectRef::Stint { name, .. } => format!("{name}（一次支教）："),
+    };
+    let demand = match (target, rule.comparison) {
+        (None, _) => match &rule.target {
+            Target::Tiered { of, attribute, .. } => {
+                let side = if of == "supporter" { "支援方" } else { "受援方" };
+                let _ = ctx;
+                format!("无法确定要求：{side}未填写属性 {attribute}")
+            }
+            Target::Fixed { .. } => "无法确定要求".to_string(),
+        },
+        (Some(t), Comparison::AtLeast) => format!("要求不少于 {} {unit}", fmt_qty(t)),
+        (Some(t), Comparison::AtMost) => format!("要求不超过 {} {unit}", fmt_qty(t)),
+        (Some(t), Comparison::Between) => format!(
+            "要求介于 {} 与 {} {unit}之间",
+            fmt_qty(t),
+            rule.target_max.map(fmt_qty).unwrap_or_default()
+        ),
+    };
+    format!("{who}{window} {label} {} {unit}，{demand}", fmt_qty(actual)).replace("  ", " ").trim().to_string()
+}
+
+fn in_subject(entity: &str, rec: &Value, scope: &SubjectScope) -> bool {
+    match (scope.dispatch, scope.stint) {
+        (_, Some(s)) => entity == "stints" && rec["id"] == s["id"],
+        (Some(d), None) => match entity {
+            "dispatches" => rec["id"] == d["id"],
+            _ => rec["dispatch_id"] == d["id"] || rec["person_id"] == d["person_id"] && entity != "stints",
+        },
+        (None, None) => true,
+    }
+}
+
+fn selected<'a>(
+    set: &RecordSet,
+    ctx: &PairingContext,
+    records: &'a Records,
+    idx: &Index,
+    scope: &SubjectScope,
+    bounds: (NaiveDate, NaiveDate),
+    whole_term: bool,
+) -> Vec<&'a Value> {
+    records
+        .get(&set.entity)
+        .into_iter()
+        .flatten()
+        .filter(|r| counts(ctx, r))
+        .filter(|r| in_subject(&set.entity, r, scope))
+        .filter(|r| matches(idx, r, &set.filter))
+        .filter(|r| match span(&set.entity, r, idx) {
+            Some(s) => overlaps(s, bounds),
+            None => whole_term,
+        })
+        .collect()
+}
+
+fn measure(
+    m: &Measure,
+    ctx: &PairingContext,
+    records: &Records,
+    idx: &Index,
+    scope: &SubjectScope,
+    bounds: (NaiveDate, NaiveDate),
+) -> Option<(Qty, Vec<(String, i64)>)> {
+    let whole_term = bounds == ctx.term;
+    let ids = |entity: &str, v: &[&Value]| v.iter().filter_map(|r| Some((entity.to_string(), id(&r["id"])?))).collect::<Vec<_>>();
+    match m {
+        Measure::Count { records: set } => {
+            let v = selected(set, ctx, records, idx, scope, bounds, whole_term);
+            Some((Qty::from_int(v.len() as i64), ids(&set.entity, &v)))
+        }
+        Measure::DistinctCount { records: set, field } => {
+            let v = selected(set, ctx, records, idx, scope, bounds, whole_term);
+            let distinct: BTreeSet<String> = v.iter().map(|r| as_text(&idx.field(r, field))).filter(|s| !s.is_empty()).collect();
+            Some((Qty::from_int(distinct.len() as i64), ids(&set.entity, &v)))
+        }
+        Measure::Sum { records: set, field } => {
+            let v = selected(set, ctx, records, idx, scope, bounds, whole_term);
+            let total = v.iter().map(|r| numeric(&idx.field(r, field)).raw()).sum::<i64>();
+            Some((Qty::from_raw(total), ids(&set.entity, &v)))
+        }
+        Measure::CumulativeDays { records: set } => {
+            let v = selected(set, ctx, records, idx, scope, bounds, whole_term);
+            let total: i64 = v
+                .iter()
+                .filter_map(|s| {
+                    let (a, b) = span("stints", s, idx)?;
+                    let (a, b) = (a.max(bounds.0), b.min(bounds.1));
+                    (a <= b).then(|| days(a, b))
+                })
+                .sum();
+            Some((Qty::from_int(total), ids(&set.entity, &v)))
+        }
+        Measure::MinStintDays { records: set } => {
+            let v = selected(set, ctx, records, idx, scope, bounds, whole_term);
+            let min = v.iter().filter_map(|s| span("stints", s, idx).map(|(a, b)| days(a, b))).min()?;
+            Some((Qty::from_int(min), ids(&set.entity, &v)))
+        }
+        Measure::Ratio { records: set, field, numerator_filter } => {
+            let v = selected(set, ctx, records, idx, scope, bounds, whole_term);
+            let den: i128 = v.iter().map(|r| numeric(&idx.field(r, field)).raw() as i128).sum();
+            if den == 0 {
+                return None;
+            }
+            let num: i128 =
+                v.iter().filter(|r| matches(idx, r, numerator_filter)).map(|r| numeric(&idx.field(r, field)).raw() as i128).sum();
+            // percent with four decimals, rounded half up
+            let pct_raw = (num * 100 * 10_000 * 2 + den) / (den * 2);
+            Some((Qty::from_raw(pct_raw as i64), ids(&set.entity, &v)))
+        }
+    }
+}
+
+/// A weighted score (0–100) and rating over the closed results: each obligation counts by its weight, by the share
+/// of its closed windows that were met.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Score {
+    /// 0–100, one decimal.
+    pub score: Option<f64>,
+    /// The rating label on the program's scale.
+    pub rating: Option<String>,
+    /// Results met / unmet / open.
+    pub met: usize,
+    /// Unmet.
+    pub unmet: usize,
+    /// Open.
+    pub open: usize,
+    /// Open with a warning.
+    pub warnings: usize,
+}
+
+/// Scores results with the obligations' weights on `scale`.
+pub fn score(results: &[ObligationResult], weights: &HashMap<i64, Qty>, scale: &RatingScale) -> Score {
+    let mut per: BTreeMap<i64, (usize, usize)> = BTreeMap::new();
+    let (mut met, mut unmet, mut open, mut warnings) = (0, 0, 0, 0);
+    for r in results {
+        match r.status {
+            Status::Met => met += 1,
+            Status::Unmet => unmet += 1,
+            Status::Open => open += 1,
+        }
+        if r.warning {
+            warnings += 1;
+        }
+        if r.status != Status::Open {
+            let e = per.entry(r.obligation_id).or_default();
+            e.1 += 1;
+            if r.status == Status::Met {
+                e.0 += 1;
+            }
+        }
+    }
+    let (mut num, mut den) = (0.0, 0.0);
+    for (ob, (m, n)) in &per {
+        let w = weights.get(ob).map(|w| w.as_f64()).unwrap_or(1.0);
+        num += w * (*m as f64) / (*n as f64);
+        den += w;
+    }
+    let score = (den > 0.0).then(|| (num / den * 1000.0).round() / 10.0);
+    let rating = score.and_then(|s| {
+        scale.levels.iter().find(|l| s >= l.min_score.as_f64()).map(|l| l.label.clone())
+    });
+    Score { score, rating, met, unmet, open, warnings }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn d(s: &str) -> NaiveDate {
+        crate::validate::parse_date(s).unwrap()
+    }
+
+    fn ctx() -> PairingContext {
+        PairingContext {
+            pairing_id: 1,
+            term: (d("2013-10-01"), d("2016-08-31")),
+            calendar: Calendar::school(),
+            only_confirmed: true,
+            supporter_attributes: json!({}),
+            receiver_attributes: json!({"teacher_count": 35}),
+        }
+    }
+
+    fn ob(id: i64, rule: Value) -> ObligationInput {
+        ObligationInput { id, title: format!("规则{id}"), weight: Qty::from_int(1), rule: serde_json::from_value(rule).unwrap() }
+    }
+
+    /// The 第8篇 school pairing: two teachers in 2013-2014, one in 2014-2015, one in 2015-2016 (still running).
+    fn records() -> Records {
+        let mut r = Records::new();
+        r.insert("people".into(), (1..=4).map(|i| json!({"id": i, "name": format!("教师{i}")})).collect());
+        let disp = |id: i64, person: i64, start: &str, end: &str, conf: &str| {
+            json!({"id": id, "pairing_id": 1, "person_id": person, "role": "teacher", "direction": "to_receiver",
+                   "start_date": start, "end_date": end, "confirmation": conf})
+        };
+        r.insert(
+            "dispatches".into(),
+            vec![
+                disp(1, 1, "2013-10-08", "2014-06-30", "confirmed"),
+                disp(2, 2, "2013-11-01", "2014-06-30", "confirmed"),
+                disp(3, 3, "2014-09-01", "2015-06-30", "confirmed"),
+                disp(4, 4, "2015-09-01", "2016-06-30", "confirmed"),
+                disp(5, 2, "2014-09-01", "2015-06-30", "pending"),
+            ],
+        );
+        let stint = |id: i64, dispatch: i64, a: &str, b: &str| {
+            json!({"id": id, "dispatch_id": dispatch, "pairing_id": 1, "start_date": a, "end_date": b, "confirmation": "confirmed"})
+        };
+        r.insert(
+            "stints".into(),
+            vec![
+                stint(1, 1, "2013-10-08", "2013-11-08"), // 32 days
+                stint(2, 2, "2013-11-01", "2013-11-15"), // 15 days
+                stint(3, 2, "2013-12-01", "2013-12-05"), // 5 days: too short
+                stint(4, 3, "2014-09-01", "2014-10-15"),
+                stint(5, 4, "2015-09-01", "2015-09-20"),
+            ],
+        );
+        r.insert(
+            "activities".into(),
+            vec![
+                json!({"id": 1, "pairing_id": 1, "kind": "training", "title": "全员培训", "start_date": "2014-03-01", "person_times": 30, "confirmation": "confirmed"}),
+                json!({"id": 2, "pairing_id": 1, "kind": "training", "title": "骨干教师培训", "start_date": "2015-03-01", "person_times": 1, "confirmation": "confirmed"}),
+            ],
+        );
+        r
+    }
+
+    fn opts(as_of: &str) -> EvalOptions {
+        EvalOptions { as_of: d(as_of), range: None, warn_share: 0.5 }
+    }
+
+    #[test]
+    fn teachers_each_school_year() {
+        let rule = ob(1, json!({
+            "subject": {"type": "pairing"}, "window": {"type": "school_year"},
+            "measure": {"type": "distinct_count", "field": "person_id", "records": {"entity": "dispatches", "filter": {"role": ["teacher"]}}},
+            "comparison": "at_least", "target": {"type": "fixed", "value": 2}, "label": "派出支教教师", "unit": "名"}));
+        let res = evaluate(&ctx(), &[rule.clone()], &records(), &opts("2016-05-01"));
+        let by_window: Vec<(&str, Status, String)> =
+            res.iter().map(|r| (r.window.as_str(), r.status, r.actual.to_string())).collect();
+        assert_eq!(
+            by_window,
+            [
+                ("2013-2014", Status::Met, "2".to_string()),
+                ("2014-2015", Status::Unmet, "1".to_string()),
+                ("2015-2016", Status::Open, "1".to_string()),
+            ]
+        );
+        assert_eq!(res[1].text, "2014-2015学年 派出支教教师 1 名，要求不少于 2 名");
+        assert_eq!(res[1].counted, [("dispatches".to_string(), 3)], "the pending dispatch does not count");
+        assert!(res[2].warning, "two thirds of 2015-2016 are gone with 1 of 2 teachers");
+        let early = evaluate(&ctx(), &[rule], &records(), &opts("2015-10-01"));
+        assert!(!early[2].warning, "too early to warn");
+    }
+
+    #[test]
+    fn each_teacher_each_semester_and_each_stint() {
+        let days = ob(2, json!({
+            "subject": {"type": "each_dispatch", "role": "teacher"}, "window": {"type": "semester"},
+            "measure": {"type": "cumulative_days", "records": {"entity": "stints"}},
+            "comparison": "at_least", "target": {"type": "fixed", "value": 30}, "label": "累计支教", "unit": "天"}));
+        let res = evaluate(&ctx(), &[days], &records(), &opts("2016-03-01"));
+        let first: Vec<(String, Status)> = res
+            .iter()
+            .filter(|r| r.window == "2013-2014S1")
+            .map(|r| (r.actual.to_string(), r.status))
+            .collect();
+        assert_eq!(first, [("32".to_string(), Status::Met), ("20".to_string(), Status::Unmet)]);
+        let stint = ob(3, json!({
+            "subject": {"type": "each_stint", "role": "teacher"}, "window": {"type": "term"},
+            "measure": {"type": "min_stint_days", "records": {"entity": "stints"}},
+            "comparison": "at_least", "target": {"type": "fixed", "value": 7}, "label": "连续支教", "unit": "天"}));
+        let res = evaluate(&ctx(), &[stint], &records(), &opts("2016-09-15"));
+        let short: Vec<i64> = res
+            .iter()
+            .filter(|r| r.status == Status::Unmet)
+            .filter_map(|r| match r.subject { SubjectRef::Stint { stint_id, .. } => Some(stint_id), _ => None })
+            .collect();
+        assert_eq!(short, [3]);
+        assert!(res[2].text.starts_with("教师2（一次支教）："), "{}", res[2].text);
+    }
+
+    #[test]
+    fn tiered_targets_ratios_and_scores() {
+        let backbone = ob(4, json!({
+            "subject": {"type": "pairing"}, "window": {"type": "term"},
+            "measure": {"type": "sum", "field": "person_times", "records": {"entity": "activities", "filter": {"title": ["骨干教师培训"]}}},
+            "comparison": "at_least",
+            "target": {"type": "tiered", "of": "receiver", "attribute": "teacher_count",
+                       "tiers": [{"below": 20, "target": 1}, {"below": 51, "target": 2}, {"target": 3}]}}));
+        let res = evaluate(&ctx(), &[backbone.clone()], &records(), &opts("2016-09-15"));
+        assert_eq!((res[0].target, res[0].status), (Some(Qty::from_int(2)), Status::Unmet), "35 teachers → 2 backbone");
+        let mut small = ctx();
+        small.receiver_attributes = json!({"teacher_count": 12});
+        let res = evaluate(&small, &[backbone.clone()], &records(), &opts("2016-09-15"));
+        assert_eq!((res[0].target, res[0].status), (Some(Qty::from_int(1)), Status::Met));
+        let mut unknown = ctx();
+        unknown.receiver_attributes = json!({});
+        let res = evaluate(&unknown, &[backbone], &records(), &opts("2016-09-15"));
+        assert_eq!(res[0].status, Status::Open);
+        assert!(res[0].text.contains("teacher_count"), "{}", res[0].text);
+
+        let mut money = Records::new();
+        money.insert("projects".into(), vec![
+            json!({"id": 1, "category": "housing", "approved_on": "2011-03-01"}),
+            json!({"id": 2, "category": "industry", "approved_on": "2011-03-01"}),
+        ]);
+        money.insert("transactions".into(), vec![
+            json!({"id": 1, "project_id": 1, "kind": "disbursement", "source": "supporter", "amount": "8000000.00", "date": "2011-05-01"}),
+            json!({"id": 2, "project_id": 2, "kind": "disbursement", "source": "supporter", "amount": "3000000.00", "date": "2011-06-01"}),
+            json!({"id": 3, "project_id": 2, "kind": "disbursement", "source": "local", "amount": "9000000.00", "date": "2011-06-01"}),
+        ]);
+        let ratio = ob(5, json!({
+            "subject": {"type": "pairing"}, "window": {"type": "year"},
+            "measure": {"type": "ratio", "field": "amount",
+                        "records": {"entity": "transactions", "filter": {"kind": ["disbursement"], "source": ["supporter"]}},
+                        "numerator_filter": {"project.category": ["housing", "education", "health", "culture", "employment"]}},
+            "comparison": "at_least", "target": {"type": "fixed", "value": 80}, "label": "民生项目资金占比", "unit": "%"}));
+        let mut c = ctx();
+        c.term = (d("2011-01-01"), d("2012-12-31"));
+        c.only_confirmed = false;
+        let res = evaluate(&c, &[ratio], &money, &opts("2013-01-01"));
+        assert_eq!(res.len(), 1, "2012 has no money: no ratio");
+        assert_eq!(res[0].actual.to_string(), "72.7273");
+        assert_eq!(res[0].status, Status::Unmet);
+
+        let results = [
+            ObligationResult { status: Status::Met, ..res[0].clone() },
+            ObligationResult { status: Status::Unmet, obligation_id: 6, ..res[0].clone() },
+            ObligationResult { status: Status::Open, obligation_id: 6, warning: true, ..res[0].clone() },
+        ];
+        let weights: HashMap<i64, Qty> = [(5, Qty::from_int(3)), (6, Qty::from_int(1))].into();
+        let s = score(&results, &weights, &RatingScale::default());
+        assert_eq!((s.score, s.rating.as_deref()), (Some(75.0), Some("合格")));
+        assert_eq!((s.met, s.unmet, s.open, s.warnings), (1, 1, 1, 1));
+    }
+}

@@ -1,5 +1,6 @@
 //! `duikou`: the one binary — the web server and JSON API, and CLI verbs for everything a script needs.
 
+mod assess;
 mod config;
 
 use anyhow::Context;
@@ -63,6 +64,24 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// 评估目标任务完成情况 / evaluate obligations: met, unmet, open, warnings, score
+    Assess {
+        /// 计划编号 / program id
+        #[arg(long, required_unless_present = "pairing")]
+        program: Option<i64>,
+        /// 只评估一个结对 / one pairing only
+        #[arg(long)]
+        pairing: Option<i64>,
+        /// 期间，如 2014-2015、2014-2015S1、2014、term / period
+        #[arg(long)]
+        period: Option<String>,
+        /// 评估日期（默认今天）/ judge as of this date (YYYY-MM-DD)
+        #[arg(long)]
+        as_of: Option<String>,
+        /// 输出格式 / output format
+        #[arg(long, value_enum, default_value = "table")]
+        format: assess::Format,
+    },
     /// 审计日志 / audit log
     Audit {
         #[command(subcommand)]
@@ -121,7 +140,9 @@ fn main() -> ExitCode {
         Err(e) => {
             use clap::error::ErrorKind;
             let prefix = match e.kind() {
-                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => "",
+                ErrorKind::DisplayHelp
+                | ErrorKind::DisplayVersion
+                | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => "",
                 ErrorKind::InvalidUtf8 => "错误：参数含有无效的 UTF-8 编码。\n",
                 ErrorKind::InvalidValue | ErrorKind::ValueValidation => "错误：参数值无效。\n",
                 ErrorKind::UnknownArgument | ErrorKind::InvalidSubcommand => "错误：未知的参数或子命令。\n",
@@ -228,6 +249,30 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<()> {
         Command::Restore { file, force } => {
             duikou_store::backup::restore_sqlite(&file, &cfg.database_url, force).await?;
             println!("已从 {file} 恢复到 {}", cfg.database_url);
+        }
+        Command::Assess {
+            program,
+            pairing,
+            period,
+            as_of,
+            format,
+        } => {
+            let period = period
+                .map(|p| p.parse::<duikou_domain::Period>())
+                .transpose()
+                .map_err(|e| anyhow::anyhow!("--period：{e}"))?;
+            let as_of = match as_of {
+                Some(d) => duikou_domain::validate::parse_date(&d)
+                    .ok_or_else(|| anyhow::anyhow!("--as-of 应为 YYYY-MM-DD，收到“{d}”"))?,
+                None => chrono::Utc::now().date_naive(),
+            };
+            let store = open(&cfg).await?;
+            let items = match (pairing, program) {
+                (Some(p), _) => vec![store.assess_pairing(p, period.as_ref(), as_of).await?],
+                (None, Some(p)) => store.assess_program(p, period.as_ref(), as_of).await?,
+                (None, None) => anyhow::bail!("请给出 --program 或 --pairing"),
+            };
+            print!("{}", assess::render(&items, format)?);
         }
         Command::Audit {
             action: AuditCommand::Verify,

@@ -14,7 +14,11 @@ fn duikou(dir: &Path, args: &[&str]) -> Output {
 }
 
 fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 fn scratch(name: &str) -> PathBuf {
@@ -33,7 +37,10 @@ fn help_lists_every_verb_in_chinese_and_english() {
     for verb in ["serve", "migrate", "demo", "user", "backup", "restore", "audit"] {
         assert!(t.contains(verb), "{verb} in {t}");
     }
-    assert!(t.contains("启动网页与 JSON 接口服务") && t.contains("run the web server"), "{t}");
+    assert!(
+        t.contains("启动网页与 JSON 接口服务") && t.contains("run the web server"),
+        "{t}"
+    );
     let o = duikou(&d, &["frobnicate"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("错误"), "{}", text(&o));
@@ -51,8 +58,24 @@ fn users_audit_and_backup_from_the_command_line() {
     let bad = duikou(&d, &["user", "add", "x", "--password", "short", "--role", "king"]);
     assert_eq!(bad.status.code(), Some(1));
     let t = text(&bad);
-    assert!(t.contains("username") && t.contains("password") && t.contains("role"), "every problem at once: {t}");
-    let scoped = duikou(&d, &["user", "add", "editor", "--password", "password-123", "--role", "supporter_editor", "--org", "99"]);
+    assert!(
+        t.contains("username") && t.contains("password") && t.contains("role"),
+        "every problem at once: {t}"
+    );
+    let scoped = duikou(
+        &d,
+        &[
+            "user",
+            "add",
+            "editor",
+            "--password",
+            "password-123",
+            "--role",
+            "supporter_editor",
+            "--org",
+            "99",
+        ],
+    );
     assert!(text(&scoped).contains("找不到编号为 99 的单位"), "{}", text(&scoped));
     let list = duikou(&d, &["user", "list"]);
     assert!(text(&list).contains("admin"));

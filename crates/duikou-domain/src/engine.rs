@@ -153,7 +153,9 @@ fn span(entity: &str, rec: &Value, idx: &Index) -> Option<(NaiveDate, NaiveDate)
         "transactions" => pair("date", "date"),
         "stints" => pair("start_date", "end_date"),
         "dispatches" => pair("start_date", "end_date").or_else(|| idx.stint_span(id(&rec["id"])?)),
-        "projects" => date(&rec["approved_on"]).or_else(|| date(&rec["started_on"])).map(|d| (d, d)),
+        "projects" => date(&rec["approved_on"])
+            .or_else(|| date(&rec["started_on"]))
+            .map(|d| (d, d)),
         "outputs" => date(&rec["as_of"])
             .map(|d| (d, d))
             .or_else(|| span("projects", idx.get("projects", id(&rec["project_id"])?)?, idx)),
@@ -266,7 +268,12 @@ struct SubjectScope<'a> {
     active: (NaiveDate, NaiveDate),
 }
 
-fn subjects<'a>(rule: &ObligationRule, ctx: &PairingContext, records: &'a Records, idx: &Index<'a>) -> Vec<SubjectScope<'a>> {
+fn subjects<'a>(
+    rule: &ObligationRule,
+    ctx: &PairingContext,
+    records: &'a Records,
+    idx: &Index<'a>,
+) -> Vec<SubjectScope<'a>> {
     let dispatches: &'a [Value] = records.get("dispatches").map(Vec::as_slice).unwrap_or(&[]);
     let name_of = |d: &Value| {
         id(&d["person_id"])
@@ -276,7 +283,12 @@ fn subjects<'a>(rule: &ObligationRule, ctx: &PairingContext, records: &'a Record
             .to_string()
     };
     match &rule.subject {
-        Subject::Pairing => vec![SubjectScope { subject: SubjectRef::Pairing, dispatch: None, stint: None, active: ctx.term }],
+        Subject::Pairing => vec![SubjectScope {
+            subject: SubjectRef::Pairing,
+            dispatch: None,
+            stint: None,
+            active: ctx.term,
+        }],
         Subject::EachDispatch { role, direction } => dispatches
             .iter()
             .filter(|d| d["role"] == role.as_str())
@@ -298,11 +310,18 @@ fn subjects<'a>(rule: &ObligationRule, ctx: &PairingContext, records: &'a Record
             .collect(),
         Subject::EachStint { role } => {
             let mut out = Vec::new();
-            for d in dispatches.iter().filter(|d| d["role"] == role.as_str() && counts(ctx, d)) {
+            for d in dispatches
+                .iter()
+                .filter(|d| d["role"] == role.as_str() && counts(ctx, d))
+            {
                 for s in idx.stints_of.get(&id(&d["id"]).unwrap_or(0)).into_iter().flatten() {
                     if let (Some(sid), Some(active)) = (id(&s["id"]), span("stints", s, idx)) {
                         out.push(SubjectScope {
-                            subject: SubjectRef::Stint { stint_id: sid, dispatch_id: id(&d["id"]).unwrap_or(0), name: name_of(d) },
+                            subject: SubjectRef::Stint {
+                                stint_id: sid,
+                                dispatch_id: id(&d["id"]).unwrap_or(0),
+                                name: name_of(d),
+                            },
                             dispatch: Some(d),
                             stint: Some(s),
                             active,
@@ -319,7 +338,11 @@ fn counts(ctx: &PairingContext, rec: &Value) -> bool {
     !ctx.only_confirmed || rec.get("confirmation").is_none_or(|c| c == "confirmed")
 }
 
-fn windows(rule: &ObligationRule, ctx: &PairingContext, active: (NaiveDate, NaiveDate)) -> Vec<(String, String, (NaiveDate, NaiveDate))> {
+fn windows(
+    rule: &ObligationRule,
+    ctx: &PairingContext,
+    active: (NaiveDate, NaiveDate),
+) -> Vec<(String, String, (NaiveDate, NaiveDate))> {
     let within = (active.0.max(ctx.term.0), active.1.min(ctx.term.1));
     if within.0 > within.1 {
         return Vec::new();
@@ -347,7 +370,11 @@ fn target_for(rule: &ObligationRule, ctx: &PairingContext) -> Option<Qty> {
     match &rule.target {
         Target::Fixed { value } => Some(*value),
         Target::Tiered { of, attribute, tiers } => {
-            let attrs = if of == "supporter" { &ctx.supporter_attributes } else { &ctx.receiver_attributes };
+            let attrs = if of == "supporter" {
+                &ctx.supporter_attributes
+            } else {
+                &ctx.receiver_attributes
+            };
             let v = attrs.get(attribute).filter(|v| !v.is_null()).map(numeric)?;
             tiers.iter().find(|t| t.below.is_none_or(|b| v < b)).map(|t| t.target)
         }
@@ -359,7 +386,12 @@ fn fmt_qty(q: Qty) -> String {
 }
 
 /// Evaluates every obligation for one pairing.
-pub fn evaluate(ctx: &PairingContext, obligations: &[ObligationInput], records: &Records, opts: &EvalOptions) -> Vec<ObligationResult> {
+pub fn evaluate(
+    ctx: &PairingContext,
+    obligations: &[ObligationInput],
+    records: &Records,
+    opts: &EvalOptions,
+) -> Vec<ObligationResult> {
     let idx = Index::new(records);
     let mut out = Vec::new();
     for ob in obligations {
@@ -378,10 +410,26 @@ pub fn evaluate(ctx: &PairingContext, obligations: &[ObligationInput], records: 
                     (None, _) => Status::Open,
                     (Some(t), Comparison::AtLeast) if actual >= t => Status::Met,
                     (Some(_), _) if !over => Status::Open,
-                    (Some(t), Comparison::AtLeast) => if actual >= t { Status::Met } else { Status::Unmet },
-                    (Some(t), Comparison::AtMost) => if actual <= t { Status::Met } else { Status::Unmet },
+                    (Some(t), Comparison::AtLeast) => {
+                        if actual >= t {
+                            Status::Met
+                        } else {
+                            Status::Unmet
+                        }
+                    }
+                    (Some(t), Comparison::AtMost) => {
+                        if actual <= t {
+                            Status::Met
+                        } else {
+                            Status::Unmet
+                        }
+                    }
                     (Some(t), Comparison::Between) => {
-                        if actual >= t && rule.target_max.is_none_or(|m| actual <= m) { Status::Met } else { Status::Unmet }
+                        if actual >= t && rule.target_max.is_none_or(|m| actual <= m) {
+                            Status::Met
+                        } else {
+                            Status::Unmet
+                        }
                     }
                 };
                 let warning = status == Status::Open
@@ -415,7 +463,14 @@ pub fn evaluate(ctx: &PairingContext, obligations: &[ObligationInput], records: 
     out
 }
 
-fn describe(ob: &ObligationInput, subject: &SubjectRef, window: &str, actual: Qty, target: Option<Qty>, ctx: &PairingContext) -> String {
+fn describe(
+    ob: &ObligationInput,
+    subject: &SubjectRef,
+    window: &str,
+    actual: Qty,
+    target: Option<Qty>,
+    ctx: &PairingContext,
+) -> String {
     let rule = &ob.rule;
     let label = rule.label.clone().unwrap_or_else(|| ob.title.clone());
     let unit = rule.unit.clone().unwrap_or_default();
@@ -441,7 +496,10 @@ fn describe(ob: &ObligationInput, subject: &SubjectRef, window: &str, actual: Qt
             rule.target_max.map(fmt_qty).unwrap_or_default()
         ),
     };
-    format!("{who}{window} {label} {} {unit}，{demand}", fmt_qty(actual)).replace("  ", " ").trim().to_string()
+    format!("{who}{window} {label} {} {unit}，{demand}", fmt_qty(actual))
+        .replace("  ", " ")
+        .trim()
+        .to_string()
 }
 
 fn in_subject(entity: &str, rec: &Value, scope: &SubjectScope) -> bool {
@@ -487,7 +545,11 @@ fn measure(
     bounds: (NaiveDate, NaiveDate),
 ) -> Option<(Qty, Vec<(String, i64)>)> {
     let whole_term = bounds == ctx.term;
-    let ids = |entity: &str, v: &[&Value]| v.iter().filter_map(|r| Some((entity.to_string(), id(&r["id"])?))).collect::<Vec<_>>();
+    let ids = |entity: &str, v: &[&Value]| {
+        v.iter()
+            .filter_map(|r| Some((entity.to_string(), id(&r["id"])?)))
+            .collect::<Vec<_>>()
+    };
     match m {
         Measure::Count { records: set } => {
             let v = selected(set, ctx, records, idx, scope, bounds, whole_term);
@@ -495,7 +557,11 @@ fn measure(
         }
         Measure::DistinctCount { records: set, field } => {
             let v = selected(set, ctx, records, idx, scope, bounds, whole_term);
-            let distinct: BTreeSet<String> = v.iter().map(|r| as_text(&idx.field(r, field))).filter(|s| !s.is_empty()).collect();
+            let distinct: BTreeSet<String> = v
+                .iter()
+                .map(|r| as_text(&idx.field(r, field)))
+                .filter(|s| !s.is_empty())
+                .collect();
             Some((Qty::from_int(distinct.len() as i64), ids(&set.entity, &v)))
         }
         Measure::Sum { records: set, field } => {
@@ -517,17 +583,27 @@ fn measure(
         }
         Measure::MinStintDays { records: set } => {
             let v = selected(set, ctx, records, idx, scope, bounds, whole_term);
-            let min = v.iter().filter_map(|s| span("stints", s, idx).map(|(a, b)| days(a, b))).min()?;
+            let min = v
+                .iter()
+                .filter_map(|s| span("stints", s, idx).map(|(a, b)| days(a, b)))
+                .min()?;
             Some((Qty::from_int(min), ids(&set.entity, &v)))
         }
-        Measure::Ratio { records: set, field, numerator_filter } => {
+        Measure::Ratio {
+            records: set,
+            field,
+            numerator_filter,
+        } => {
             let v = selected(set, ctx, records, idx, scope, bounds, whole_term);
             let den: i128 = v.iter().map(|r| numeric(&idx.field(r, field)).raw() as i128).sum();
             if den == 0 {
                 return None;
             }
-            let num: i128 =
-                v.iter().filter(|r| matches(idx, r, numerator_filter)).map(|r| numeric(&idx.field(r, field)).raw() as i128).sum();
+            let num: i128 = v
+                .iter()
+                .filter(|r| matches(idx, r, numerator_filter))
+                .map(|r| numeric(&idx.field(r, field)).raw() as i128)
+                .sum();
             // percent with four decimals, rounded half up
             let pct_raw = (num * 100 * 10_000 * 2 + den) / (den * 2);
             Some((Qty::from_raw(pct_raw as i64), ids(&set.entity, &v)))
@@ -582,9 +658,20 @@ pub fn score(results: &[ObligationResult], weights: &HashMap<i64, Qty>, scale: &
     }
     let score = (den > 0.0).then(|| (num / den * 1000.0).round() / 10.0);
     let rating = score.and_then(|s| {
-        scale.levels.iter().find(|l| s >= l.min_score.as_f64()).map(|l| l.label.clone())
+        scale
+            .levels
+            .iter()
+            .find(|l| s >= l.min_score.as_f64())
+            .map(|l| l.label.clone())
     });
-    Score { score, rating, met, unmet, open, warnings }
+    Score {
+        score,
+        rating,
+        met,
+        unmet,
+        open,
+        warnings,
+    }
 }
 
 #[cfg(test)]
@@ -608,13 +695,21 @@ mod tests {
     }
 
     fn ob(id: i64, rule: Value) -> ObligationInput {
-        ObligationInput { id, title: format!("规则{id}"), weight: Qty::from_int(1), rule: serde_json::from_value(rule).unwrap() }
+        ObligationInput {
+            id,
+            title: format!("规则{id}"),
+            weight: Qty::from_int(1),
+            rule: serde_json::from_value(rule).unwrap(),
+        }
     }
 
     /// The 第8篇 school pairing: two teachers in 2013-2014, one in 2014-2015, one in 2015-2016 (still running).
     fn records() -> Records {
         let mut r = Records::new();
-        r.insert("people".into(), (1..=4).map(|i| json!({"id": i, "name": format!("教师{i}")})).collect());
+        r.insert(
+            "people".into(),
+            (1..=4).map(|i| json!({"id": i, "name": format!("教师{i}")})).collect(),
+        );
         let disp = |id: i64, person: i64, start: &str, end: &str, conf: &str| {
             json!({"id": id, "pairing_id": 1, "person_id": person, "role": "teacher", "direction": "to_receiver",
                    "start_date": start, "end_date": end, "confirmation": conf})
@@ -629,9 +724,7 @@ mod tests {
                 disp(5, 2, "2014-09-01", "2015-06-30", "pending"),
             ],
         );
-        let stint = |id: i64, dispatch: i64, a: &str, b: &str| {
-            json!({"id": id, "dispatch_id": dispatch, "pairing_id": 1, "start_date": a, "end_date": b, "confirmation": "confirmed"})
-        };
+        let stint = |id: i64, dispatch: i64, a: &str, b: &str| json!({"id": id, "dispatch_id": dispatch, "pairing_id": 1, "start_date": a, "end_date": b, "confirmation": "confirmed"});
         r.insert(
             "stints".into(),
             vec![
@@ -653,18 +746,27 @@ mod tests {
     }
 
     fn opts(as_of: &str) -> EvalOptions {
-        EvalOptions { as_of: d(as_of), range: None, warn_share: 0.5 }
+        EvalOptions {
+            as_of: d(as_of),
+            range: None,
+            warn_share: 0.5,
+        }
     }
 
     #[test]
     fn teachers_each_school_year() {
-        let rule = ob(1, json!({
+        let rule = ob(
+            1,
+            json!({
             "subject": {"type": "pairing"}, "window": {"type": "school_year"},
             "measure": {"type": "distinct_count", "field": "person_id", "records": {"entity": "dispatches", "filter": {"role": ["teacher"]}}},
-            "comparison": "at_least", "target": {"type": "fixed", "value": 2}, "label": "派出支教教师", "unit": "名"}));
+            "comparison": "at_least", "target": {"type": "fixed", "value": 2}, "label": "派出支教教师", "unit": "名"}),
+        );
         let res = evaluate(&ctx(), &[rule.clone()], &records(), &opts("2016-05-01"));
-        let by_window: Vec<(&str, Status, String)> =
-            res.iter().map(|r| (r.window.as_str(), r.status, r.actual.to_string())).collect();
+        let by_window: Vec<(&str, Status, String)> = res
+            .iter()
+            .map(|r| (r.window.as_str(), r.status, r.actual.to_string()))
+            .collect();
         assert_eq!(
             by_window,
             [
@@ -674,7 +776,11 @@ mod tests {
             ]
         );
         assert_eq!(res[1].text, "2014-2015学年 派出支教教师 1 名，要求不少于 2 名");
-        assert_eq!(res[1].counted, [("dispatches".to_string(), 3)], "the pending dispatch does not count");
+        assert_eq!(
+            res[1].counted,
+            [("dispatches".to_string(), 3)],
+            "the pending dispatch does not count"
+        );
         assert!(res[2].warning, "two thirds of 2015-2016 are gone with 1 of 2 teachers");
         let early = evaluate(&ctx(), &[rule], &records(), &opts("2015-10-01"));
         assert!(!early[2].warning, "too early to warn");
@@ -682,26 +788,38 @@ mod tests {
 
     #[test]
     fn each_teacher_each_semester_and_each_stint() {
-        let days = ob(2, json!({
+        let days = ob(
+            2,
+            json!({
             "subject": {"type": "each_dispatch", "role": "teacher"}, "window": {"type": "semester"},
             "measure": {"type": "cumulative_days", "records": {"entity": "stints"}},
-            "comparison": "at_least", "target": {"type": "fixed", "value": 30}, "label": "累计支教", "unit": "天"}));
+            "comparison": "at_least", "target": {"type": "fixed", "value": 30}, "label": "累计支教", "unit": "天"}),
+        );
         let res = evaluate(&ctx(), &[days], &records(), &opts("2016-03-01"));
         let first: Vec<(String, Status)> = res
             .iter()
             .filter(|r| r.window == "2013-2014S1")
             .map(|r| (r.actual.to_string(), r.status))
             .collect();
-        assert_eq!(first, [("32".to_string(), Status::Met), ("20".to_string(), Status::Unmet)]);
-        let stint = ob(3, json!({
+        assert_eq!(
+            first,
+            [("32".to_string(), Status::Met), ("20".to_string(), Status::Unmet)]
+        );
+        let stint = ob(
+            3,
+            json!({
             "subject": {"type": "each_stint", "role": "teacher"}, "window": {"type": "term"},
             "measure": {"type": "min_stint_days", "records": {"entity": "stints"}},
-            "comparison": "at_least", "target": {"type": "fixed", "value": 7}, "label": "连续支教", "unit": "天"}));
+            "comparison": "at_least", "target": {"type": "fixed", "value": 7}, "label": "连续支教", "unit": "天"}),
+        );
         let res = evaluate(&ctx(), &[stint], &records(), &opts("2016-09-15"));
         let short: Vec<i64> = res
             .iter()
             .filter(|r| r.status == Status::Unmet)
-            .filter_map(|r| match r.subject { SubjectRef::Stint { stint_id, .. } => Some(stint_id), _ => None })
+            .filter_map(|r| match r.subject {
+                SubjectRef::Stint { stint_id, .. } => Some(stint_id),
+                _ => None,
+            })
             .collect();
         assert_eq!(short, [3]);
         assert!(res[2].text.starts_with("教师2（一次支教）："), "{}", res[2].text);
@@ -709,14 +827,21 @@ mod tests {
 
     #[test]
     fn tiered_targets_ratios_and_scores() {
-        let backbone = ob(4, json!({
+        let backbone = ob(
+            4,
+            json!({
             "subject": {"type": "pairing"}, "window": {"type": "term"},
             "measure": {"type": "sum", "field": "person_times", "records": {"entity": "activities", "filter": {"title": ["骨干教师培训"]}}},
             "comparison": "at_least",
             "target": {"type": "tiered", "of": "receiver", "attribute": "teacher_count",
-                       "tiers": [{"below": 20, "target": 1}, {"below": 51, "target": 2}, {"target": 3}]}}));
+                       "tiers": [{"below": 20, "target": 1}, {"below": 51, "target": 2}, {"target": 3}]}}),
+        );
         let res = evaluate(&ctx(), &[backbone.clone()], &records(), &opts("2016-09-15"));
-        assert_eq!((res[0].target, res[0].status), (Some(Qty::from_int(2)), Status::Unmet), "35 teachers → 2 backbone");
+        assert_eq!(
+            (res[0].target, res[0].status),
+            (Some(Qty::from_int(2)), Status::Unmet),
+            "35 teachers → 2 backbone"
+        );
         let mut small = ctx();
         small.receiver_attributes = json!({"teacher_count": 12});
         let res = evaluate(&small, &[backbone.clone()], &records(), &opts("2016-09-15"));
@@ -728,21 +853,27 @@ mod tests {
         assert!(res[0].text.contains("teacher_count"), "{}", res[0].text);
 
         let mut money = Records::new();
-        money.insert("projects".into(), vec![
-            json!({"id": 1, "category": "housing", "approved_on": "2011-03-01"}),
-            json!({"id": 2, "category": "industry", "approved_on": "2011-03-01"}),
-        ]);
+        money.insert(
+            "projects".into(),
+            vec![
+                json!({"id": 1, "category": "housing", "approved_on": "2011-03-01"}),
+                json!({"id": 2, "category": "industry", "approved_on": "2011-03-01"}),
+            ],
+        );
         money.insert("transactions".into(), vec![
             json!({"id": 1, "project_id": 1, "kind": "disbursement", "source": "supporter", "amount": "8000000.00", "date": "2011-05-01"}),
             json!({"id": 2, "project_id": 2, "kind": "disbursement", "source": "supporter", "amount": "3000000.00", "date": "2011-06-01"}),
             json!({"id": 3, "project_id": 2, "kind": "disbursement", "source": "local", "amount": "9000000.00", "date": "2011-06-01"}),
         ]);
-        let ratio = ob(5, json!({
+        let ratio = ob(
+            5,
+            json!({
             "subject": {"type": "pairing"}, "window": {"type": "year"},
             "measure": {"type": "ratio", "field": "amount",
                         "records": {"entity": "transactions", "filter": {"kind": ["disbursement"], "source": ["supporter"]}},
                         "numerator_filter": {"project.category": ["housing", "education", "health", "culture", "employment"]}},
-            "comparison": "at_least", "target": {"type": "fixed", "value": 80}, "label": "民生项目资金占比", "unit": "%"}));
+            "comparison": "at_least", "target": {"type": "fixed", "value": 80}, "label": "民生项目资金占比", "unit": "%"}),
+        );
         let mut c = ctx();
         c.term = (d("2011-01-01"), d("2012-12-31"));
         c.only_confirmed = false;
@@ -752,9 +883,21 @@ mod tests {
         assert_eq!(res[0].status, Status::Unmet);
 
         let results = [
-            ObligationResult { status: Status::Met, ..res[0].clone() },
-            ObligationResult { status: Status::Unmet, obligation_id: 6, ..res[0].clone() },
-            ObligationResult { status: Status::Open, obligation_id: 6, warning: true, ..res[0].clone() },
+            ObligationResult {
+                status: Status::Met,
+                ..res[0].clone()
+            },
+            ObligationResult {
+                status: Status::Unmet,
+                obligation_id: 6,
+                ..res[0].clone()
+            },
+            ObligationResult {
+                status: Status::Open,
+                obligation_id: 6,
+                warning: true,
+                ..res[0].clone()
+            },
         ];
         let weights: HashMap<i64, Qty> = [(5, Qty::from_int(3)), (6, Qty::from_int(1))].into();
         let s = score(&results, &weights, &RatingScale::default());

@@ -2,6 +2,7 @@
 //! Every write is a transaction that also appends its audit event.
 
 pub mod accounts;
+pub mod assess;
 pub mod audit;
 pub mod backup;
 pub mod db;

@@ -483,3 +483,50 @@ async fn sqlite_backup_is_a_consistent_copy() {
     let _ = std::fs::remove_file(&target);
     t.finish().await.unwrap();
 }
+
+#[tokio::test]
+async fn obligations_are_evaluated_from_the_stored_record() {
+    for_each_backend(|store, backend| async move {
+        let f = fixture(&store).await;
+        let sys = Actor::system();
+        create(
+            &store,
+            "obligations",
+            json!({"program_id": f.program, "title": "每学年派出支教教师不少于2名", "weight": 2,
+                   "rule": {"subject": {"type": "pairing"}, "window": {"type": "school_year"},
+                            "measure": {"type": "distinct_count", "field": "person_id", "records": {"entity": "dispatches", "filter": {"role": ["teacher"]}}},
+                            "comparison": "at_least", "target": {"type": "fixed", "value": 2}, "label": "派出支教教师", "unit": "名"}}),
+        )
+        .await;
+        let bad_rule = store
+            .create(&sys, "obligations", &json!({"program_id": f.program, "title": "坏规则", "rule": {"subject": {"type": "nobody"}}}))
+            .await
+            .unwrap_err();
+        assert_eq!(field_of(&bad_rule).0, "rule", "{backend}");
+        for (i, (start, end)) in [("2013-10-08", "2014-06-30"), ("2013-11-01", "2014-06-30"), ("2014-09-01", "2015-06-30")].iter().enumerate() {
+            let p = create(&store, "people", json!({"name": format!("教师{i}")})).await;
+            let d = create(&store, "dispatches", json!({"pairing_id": f.pairing, "person_id": id(&p), "role": "teacher", "start_date": start, "end_date": end})).await;
+            store.set_confirmation(&sys, "dispatches", id(&d), true, None).await.unwrap();
+        }
+        let as_of = duikou_domain::validate::parse_date("2016-05-01").unwrap();
+        let a = store.assess_pairing(f.pairing, None, as_of).await.unwrap();
+        let statuses: Vec<(String, String)> = a
+            .results
+            .iter()
+            .map(|r| (r.window.clone(), serde_json::to_value(r.status).unwrap().as_str().unwrap().to_string()))
+            .collect();
+        assert_eq!(
+            statuses,
+            [("2013-2014".into(), "met".into()), ("2014-2015".into(), "unmet".into()), ("2015-2016".into(), "open".into())],
+            "{backend}"
+        );
+        assert_eq!(a.results[1].text, "2014-2015学年 派出支教教师 1 名，要求不少于 2 名");
+        assert_eq!((a.score.score, a.score.rating.as_deref()), (Some(50.0), Some("不合格")), "{backend}");
+        let one_year: duikou_domain::Period = "2014-2015".parse().unwrap();
+        let only = store.assess_pairing(f.pairing, Some(&one_year), as_of).await.unwrap();
+        assert_eq!(only.results.len(), 1, "{backend}: the period limits the windows");
+        let program = store.assess_program(f.program, None, as_of).await.unwrap();
+        assert_eq!(program.len(), 2, "{backend}: every pairing of the program");
+    })
+    .await;
+}

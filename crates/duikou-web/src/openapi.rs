@@ -173,6 +173,18 @@ pub fn document() -> Value {
     }
     let obj = json!({"type": "object"});
     paths.insert("/api/v1/pairings/{id}/detail".into(), json!({"get": op("结对详情：协议、目标任务、需求、项目、援派、活动及合计", "结对", vec![id_param()], None, ("200", obj.clone()))}));
+    let assess_params = || {
+        vec![
+            id_param(),
+            json!({"name": "period", "in": "query", "schema": {"type": "string"}, "description": "只看与该期间重叠的考核期，如 2014-2015"}),
+            json!({"name": "as_of", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "评估日期（默认今天）：此后结束的考核期为进行中"}),
+        ]
+    };
+    paths.insert("/api/v1/pairings/{id}/obligations".into(), json!({"get": op("结对的目标任务逐期评估：实际、要求、达标/未达标/进行中、预警、计入的记录、中文说明，及加权得分与等次", "考核", assess_params(), None, ("200", obj.clone()))}));
+    paths.insert(
+        "/api/v1/programs/{id}/obligations".into(),
+        json!({"get": op("计划下所有结对的目标任务评估", "考核", assess_params(), None, ("200", obj.clone()))}),
+    );
     paths.insert("/api/v1/documents/{id}/content".into(), json!({
         "get": op("下载文档文件", "文档", vec![id_param()], None, ("200", json!({"type": "string", "format": "binary"}))),
         "put": {"summary": "上传文档文件（请求体即文件，Content-Type 为其类型）", "tags": ["文档"], "parameters": [id_param()],

@@ -79,12 +79,42 @@ pub async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// `period` and `as_of` of an obligations view.
+fn assess_params(raw: Option<&str>) -> ApiResult<(Option<duikou_domain::Period>, chrono::NaiveDate)> {
+    let mut period = None;
+    let mut as_of = chrono::Utc::now().date_naive();
+    for (k, v) in query_pairs(raw)? {
+        match k.as_str() {
+            "period" => {
+                period = Some(v.parse().map_err(|e: duikou_domain::PeriodParseError| {
+                    ApiError::bad_request("period", "period", e.to_string())
+                })?)
+            }
+            "as_of" => {
+                as_of = duikou_domain::validate::parse_date(&v).ok_or_else(|| {
+                    ApiError::bad_request("date", "as_of", format!("评估日期（as_of）应为 YYYY-MM-DD，收到“{v}”"))
+                })?
+            }
+            _ => {
+                return Err(ApiError::bad_request(
+                    "unknown_param",
+                    &k,
+                    format!("未知参数“{k}”（可用 period、as_of）"),
+                ))
+            }
+        }
+    }
+    Ok((period, as_of))
+}
+
 /// `GET /api/v1/{entity}/{id}/{view}`: `audit` (the record's history), `detail` (a pairing with everything under it),
-/// (a document's file is served by its own route).
+/// `obligations` (a pairing's or a program's obligations evaluated, `?period=&as_of=`).
+/// A document's file is served by its own route.
 pub async fn view(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
     Path((entity, id, view)): Path<(String, String, String)>,
+    RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
     let id = parse_id(&id)?;
     match (entity.as_str(), view.as_str()) {
@@ -95,6 +125,14 @@ pub async fn view(
             Ok(Json(json!({ "items": events })).into_response())
         }
         ("pairings", "detail") => Ok(Json(state.store.pairing_detail(id).await?).into_response()),
+        ("pairings", "obligations") => {
+            let (period, as_of) = assess_params(raw.as_deref())?;
+            Ok(Json(state.store.assess_pairing(id, period.as_ref(), as_of).await?).into_response())
+        }
+        ("programs", "obligations") => {
+            let (period, as_of) = assess_params(raw.as_deref())?;
+            Ok(Json(json!({ "items": state.store.assess_program(id, period.as_ref(), as_of).await? })).into_response())
+        }
         _ => Err(ApiError::no_route()),
     }
 }

@@ -236,7 +236,7 @@ fn as_text(v: &Value) -> String {
 fn matches(idx: &Index, rec: &Value, filter: &BTreeMap<String, Vec<String>>) -> bool {
     filter.iter().all(|(k, accepted)| {
         let v = as_text(&idx.field(rec, k));
-        accepted.iter().any(|a| *a == v)
+        accepted.contains(&v)
     })
 }
 
@@ -762,7 +762,7 @@ mod tests {
             "measure": {"type": "distinct_count", "field": "person_id", "records": {"entity": "dispatches", "filter": {"role": ["teacher"]}}},
             "comparison": "at_least", "target": {"type": "fixed", "value": 2}, "label": "派出支教教师", "unit": "名"}),
         );
-        let res = evaluate(&ctx(), &[rule.clone()], &records(), &opts("2016-05-01"));
+        let res = evaluate(&ctx(), std::slice::from_ref(&rule), &records(), &opts("2016-05-01"));
         let by_window: Vec<(&str, Status, String)> = res
             .iter()
             .map(|r| (r.window.as_str(), r.status, r.actual.to_string()))
@@ -836,7 +836,7 @@ mod tests {
             "target": {"type": "tiered", "of": "receiver", "attribute": "teacher_count",
                        "tiers": [{"below": 20, "target": 1}, {"below": 51, "target": 2}, {"target": 3}]}}),
         );
-        let res = evaluate(&ctx(), &[backbone.clone()], &records(), &opts("2016-09-15"));
+        let res = evaluate(&ctx(), std::slice::from_ref(&backbone), &records(), &opts("2016-09-15"));
         assert_eq!(
             (res[0].target, res[0].status),
             (Some(Qty::from_int(2)), Status::Unmet),
@@ -844,7 +844,7 @@ mod tests {
         );
         let mut small = ctx();
         small.receiver_attributes = json!({"teacher_count": 12});
-        let res = evaluate(&small, &[backbone.clone()], &records(), &opts("2016-09-15"));
+        let res = evaluate(&small, std::slice::from_ref(&backbone), &records(), &opts("2016-09-15"));
         assert_eq!((res[0].target, res[0].status), (Some(Qty::from_int(1)), Status::Met));
         let mut unknown = ctx();
         unknown.receiver_attributes = json!({});

@@ -125,11 +125,15 @@ fn deny(msg: impl Into<String>) -> Result<(), Denied> {
 /// May `actor` create, change or delete a record of an entity owned by `owner`, touching `target`?
 pub fn may_write(actor: &Actor, owner: Owner, entity_label: &str, target: &Target) -> Result<(), Denied> {
     let authority = target.sides.map(|s| s.authority).or(target.authority);
+    if owner == Owner::System && actor.role != Role::Admin {
+        return deny(format!("{entity_label}由系统生成，只有管理员可以删除（解锁）"));
+    }
     match actor.role {
         Role::Admin => Ok(()),
         Role::Viewer => deny("只读用户不能修改记录"),
         Role::Coordinator => match owner {
             Owner::Reference | Owner::Shared => Ok(()),
+            Owner::System => deny(format!("{entity_label}由系统生成")),
             _ if actor.coordinates(authority) => Ok(()),
             _ => deny(format!("该{entity_label}不属于您所协调的计划")),
         },
@@ -138,6 +142,7 @@ pub fn may_write(actor: &Actor, owner: Owner, entity_label: &str, target: &Targe
             match owner {
                 Owner::Reference => deny(format!("{}只能由管理员或协调管理人员维护", entity_label)),
                 Owner::Program => deny(format!("{}由主管部门（协调管理人员）维护", entity_label)),
+                Owner::System => deny(format!("{entity_label}由系统生成")),
                 Owner::Supporter | Owner::Receiver => {
                     let wants_supporter = owner == Owner::Supporter;
                     if supporter != wants_supporter {
@@ -243,6 +248,8 @@ mod tests {
             (Role::ReceiverEditor, &[21], Receiver, false),
             (Role::ReceiverEditor, &[20], Shared, true),
             (Role::SupporterEditor, &[99], Shared, false),
+            (Role::Admin, &[], System, true),
+            (Role::Coordinator, &[], System, false),
         ];
         for (role, orgs, owner, ok) in cases {
             let got = may_write(&actor(*role, orgs), *owner, "记录", &t());

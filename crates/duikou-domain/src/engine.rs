@@ -169,6 +169,22 @@ fn span(entity: &str, rec: &Value, idx: &Index) -> Option<(NaiveDate, NaiveDate)
     }
 }
 
+/// The dates a record stands for, from its own fields only (used to keep signed periods locked).
+pub fn record_dates(entity: &str, rec: &Value) -> Option<(NaiveDate, NaiveDate)> {
+    match entity {
+        "dispatches" | "activities" | "transactions" | "stints" | "projects" | "appraisals" | "needs" => span(
+            entity,
+            rec,
+            &Index {
+                by_id: HashMap::new(),
+                stints_of: HashMap::new(),
+            },
+        ),
+        "outputs" => date(&rec["as_of"]).map(|d| (d, d)),
+        _ => None,
+    }
+}
+
 struct Index<'a> {
     by_id: HashMap<(&'a str, i64), &'a Value>,
     stints_of: HashMap<i64, Vec<&'a Value>>,

@@ -118,6 +118,8 @@ pub enum Owner {
     Receiver,
     /// Records any editor may keep (people, documents, indicator values), scoped by their own fields.
     Shared,
+    /// Records the server writes through its own actions (assessments, period locks); only admins may delete them.
+    System,
 }
 
 /// A cross-field rule checked on every write.
@@ -816,6 +818,52 @@ pub static ENTITIES: &[EntityDef] = &[
         owner: Owner::Shared,
         confirmable: false,
         natural_key: &["document_id", "entity", "entity_id"],
+        search: &[],
+        pairing_via: None,
+        rules: &[],
+        default_sort: "id",
+    },
+    EntityDef {
+        name: "assessments",
+        label: "考核评估",
+        fields: &[
+            server(id_ref("program_id", "计划", "programs")),
+            server(id_ref("pairing_id", "结对（空为整个计划）", "pairings")),
+            server(f("period", "考核期间", FieldKind::Period)),
+            server(f("as_of", "评估日期", FieldKind::Date)),
+            server(f(
+                "status",
+                "状态",
+                FieldKind::Enum(&[("draft", "草稿"), ("signed", "已签署")]),
+            )),
+            server(f("score", "得分", FieldKind::Qty)),
+            server(max(f("rating", "等次", FieldKind::Text), 20)),
+            server(f("results", "评估结果", FieldKind::Json(JsonShape::Object))),
+            server(f("comments", "评审意见", FieldKind::LongText)),
+            server(id_ref("reviewer_id", "评审人", "users")),
+            server(id_ref("signed_by", "签署人", "users")),
+            server(f("signed_at", "签署时间", FieldKind::Text)),
+        ],
+        owner: Owner::System,
+        confirmable: false,
+        natural_key: &[],
+        search: &["comments", "rating"],
+        pairing_via: None,
+        rules: &[],
+        default_sort: "id",
+    },
+    EntityDef {
+        name: "period_locks",
+        label: "期间锁定",
+        fields: &[
+            server(id_ref("pairing_id", "结对", "pairings")),
+            server(f("start_date", "开始日期", FieldKind::Date)),
+            server(f("end_date", "结束日期", FieldKind::Date)),
+            server(id_ref("assessment_id", "考核评估", "assessments")),
+        ],
+        owner: Owner::System,
+        confirmable: false,
+        natural_key: &[],
         search: &[],
         pairing_via: None,
         rules: &[],

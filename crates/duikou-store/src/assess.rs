@@ -166,3 +166,264 @@ impl Store {
         Ok(out)
     }
 }
+
+/// What it takes to open an assessment.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewAssessment {
+    /// The program.
+    pub program_id: i64,
+    /// One pairing, or the whole program when absent.
+    #[serde(default)]
+    pub pairing_id: Option<i64>,
+    /// The period assessed (`2014-2015`, `2014-2015S1`, `term` …).
+    pub period: String,
+    /// Judge as of this day (default today).
+    #[serde(default)]
+    pub as_of: Option<String>,
+    /// The reviewer's comments.
+    #[serde(default)]
+    pub comments: Option<String>,
+}
+
+impl Store {
+    async fn may_assess(&self, actor: &duikou_domain::access::Actor, program_id: i64) -> Result<()> {
+        let program = self.get("programs", program_id).await?;
+        let target = duikou_domain::access::Target {
+            authority: program["authority_org_id"].as_i64(),
+            ..Default::default()
+        };
+        duikou_domain::access::may_write(actor, duikou_domain::schema::Owner::Program, "考核评估", &target)?;
+        Ok(())
+    }
+
+    async fn compute(
+        &self,
+        program_id: i64,
+        pairing_id: Option<i64>,
+        period: &Period,
+        as_of: NaiveDate,
+    ) -> Result<(Value, Option<Qty>, Option<String>)> {
+        let items = match pairing_id {
+            Some(p) => {
+                let pairing = self.get("pairings", p).await?;
+                if pairing["program_id"].as_i64() != Some(program_id) {
+                    return Err(StoreError::invalid(
+                        "pairing_id",
+                        "other_program",
+                        format!("结对 {p} 不属于计划 {program_id}"),
+                    ));
+                }
+                vec![self.assess_pairing(p, Some(period), as_of).await?]
+            }
+            None => self.assess_program(program_id, Some(period), as_of).await?,
+        };
+        let scores: Vec<f64> = items.iter().filter_map(|a| a.score.score).collect();
+        let score =
+            (!scores.is_empty()).then(|| (scores.iter().sum::<f64>() / scores.len() as f64 * 10.0).round() / 10.0);
+        let program = self.get("programs", program_id).await?;
+        let scale = RatingScale::from_json(&program["rating_scale"]).unwrap_or_default();
+        let rating = score.and_then(|s| {
+            scale
+                .levels
+                .iter()
+                .find(|l| s >= l.min_score.as_f64())
+                .map(|l| l.label.clone())
+        });
+        let score_qty = score.and_then(|s| format!("{s:.1}").parse::<Qty>().ok());
+        Ok((serde_json::json!({ "items": items }), score_qty, rating))
+    }
+
+    /// Opens a draft assessment of a pairing (or a whole program) for a period, with the results as they stand.
+    pub async fn create_assessment(&self, actor: &duikou_domain::access::Actor, new: &NewAssessment) -> Result<Value> {
+        let period: Period = new.period.parse().map_err(|e: duikou_domain::PeriodParseError| {
+            StoreError::invalid("period", "period", format!("考核期间（period）：{e}"))
+        })?;
+        let as_of = match &new.as_of {
+            Some(d) => duikou_domain::validate::parse_date(d).ok_or_else(|| {
+                StoreError::invalid("as_of", "date", format!("评估日期（as_of）应为 YYYY-MM-DD，收到“{d}”"))
+            })?,
+            None => chrono::Utc::now().date_naive(),
+        };
+        if new.comments.as_deref().is_some_and(|c| c.chars().count() > 20_000) {
+            return Err(StoreError::invalid(
+                "comments",
+                "too_long",
+                "评审意见（comments）最多 20000 个字符",
+            ));
+        }
+        self.may_assess(actor, new.program_id).await?;
+        let (results, score, rating) = self.compute(new.program_id, new.pairing_id, &period, as_of).await?;
+        let mut w = crate::audit::WriteTx::begin(self, actor).await?;
+        let now = chrono::Utc::now();
+        use crate::db::{Arg, Kind};
+        let id = w
+            .tx
+            .fetch_opt(
+                "INSERT INTO assessments (version, created_at, updated_at, program_id, pairing_id, period, as_of, status, score, rating, results, comments, reviewer_id) \
+                 VALUES (1, $1, $1, $2, $3, $4, $5, 'draft', $6, $7, $8, $9, $10) RETURNING id",
+                &[
+                    Arg::Ts(Some(now)),
+                    Arg::Int(Some(new.program_id)),
+                    Arg::Int(new.pairing_id),
+                    Arg::Text(Some(period.to_string())),
+                    Arg::Date(Some(as_of)),
+                    Arg::Int(score.map(Qty::raw)),
+                    Arg::Text(rating),
+                    Arg::Json(Some(results)),
+                    Arg::Text(new.comments.clone()),
+                    Arg::Int((actor.user_id > 0).then_some(actor.user_id)),
+                ],
+                &[Kind::Int],
+            )
+            .await?
+            .and_then(|r| r[0].int())
+            .unwrap_or(0);
+        let after = Self::get_in(&mut w.tx, crate::records::def("assessments")?, id).await?;
+        w.record("create", "assessments", id, Value::Null, summary(&after))
+            .await?;
+        w.commit().await?;
+        self.get("assessments", id).await
+    }
+
+    /// Changes a draft: recomputes its results (`recompute`), sets its comments, or signs it (`sign`), which freezes the
+    /// results and locks the period's records of every pairing assessed.
+    pub async fn assessment_action(
+        &self,
+        actor: &duikou_domain::access::Actor,
+        id: i64,
+        action: &str,
+        comments: Option<&str>,
+    ) -> Result<Value> {
+        use crate::db::{Arg, Kind};
+        let before = self.get("assessments", id).await?;
+        let program_id = before["program_id"].as_i64().unwrap_or(0);
+        self.may_assess(actor, program_id).await?;
+        if before["status"] == "signed" {
+            return Err(StoreError::conflict(
+                "signed",
+                "该考核评估已签署，结果不再改变",
+                Some("status"),
+            ));
+        }
+        let period: Period = before["period"]
+            .as_str()
+            .unwrap_or("term")
+            .parse()
+            .unwrap_or(Period::Term);
+        let as_of = before["as_of"]
+            .as_str()
+            .and_then(duikou_domain::validate::parse_date)
+            .unwrap_or_else(|| chrono::Utc::now().date_naive());
+        let now = chrono::Utc::now();
+        let mut w;
+        match action {
+            "recompute" => {
+                let (results, score, rating) = self
+                    .compute(program_id, before["pairing_id"].as_i64(), &period, as_of)
+                    .await?;
+                w = crate::audit::WriteTx::begin(self, actor).await?;
+                w.tx.execute(
+                    "UPDATE assessments SET results = $1, score = $2, rating = $3, version = version + 1, updated_at = $4 WHERE id = $5",
+                    &[Arg::Json(Some(results)), Arg::Int(score.map(Qty::raw)), Arg::Text(rating), Arg::Ts(Some(now)), Arg::Int(Some(id))],
+                )
+                .await?;
+            }
+            "comment" => {
+                let c = comments.unwrap_or("");
+                if c.chars().count() > 20_000 {
+                    return Err(StoreError::invalid(
+                        "comments",
+                        "too_long",
+                        "评审意见（comments）最多 20000 个字符",
+                    ));
+                }
+                w = crate::audit::WriteTx::begin(self, actor).await?;
+                w.tx.execute(
+                    "UPDATE assessments SET comments = $1, version = version + 1, updated_at = $2 WHERE id = $3",
+                    &[Arg::Text(Some(c.to_string())), Arg::Ts(Some(now)), Arg::Int(Some(id))],
+                )
+                .await?;
+            }
+            "sign" => {
+                w = crate::audit::WriteTx::begin(self, actor).await?;
+                let program = self.get("programs", program_id).await?;
+                let calendar: Calendar = serde_json::from_value(program["calendar"].clone()).unwrap_or_default();
+                let pairings: Vec<i64> = before["results"]["items"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|a| a["pairing_id"].as_i64())
+                    .collect();
+                for p in pairings {
+                    let pairing = self.get("pairings", p).await?;
+                    let term = match (parse_date(&pairing["start_date"]), parse_date(&pairing["end_date"])) {
+                        (Some(a), Some(b)) => Some((a, b)),
+                        _ => match (parse_date(&program["start_date"]), parse_date(&program["end_date"])) {
+                            (Some(a), Some(b)) => Some((a, b)),
+                            _ => None,
+                        },
+                    };
+                    let Some((from, to)) = period.bounds(&calendar, term) else {
+                        continue;
+                    };
+                    let lock = w
+                        .tx
+                        .fetch_opt(
+                            "INSERT INTO period_locks (version, created_at, updated_at, pairing_id, start_date, end_date, assessment_id) \
+                             VALUES (1, $1, $1, $2, $3, $4, $5) RETURNING id",
+                            &[Arg::Ts(Some(now)), Arg::Int(Some(p)), Arg::Date(Some(from)), Arg::Date(Some(to)), Arg::Int(Some(id))],
+                            &[Kind::Int],
+                        )
+                        .await?
+                        .and_then(|r| r[0].int())
+                        .unwrap_or(0);
+                    let lock_json = serde_json::json!({"pairing_id": p, "start_date": from.to_string(), "end_date": to.to_string(), "assessment_id": id});
+                    w.record("create", "period_locks", lock, Value::Null, lock_json).await?;
+                }
+                w.tx.execute(
+                    "UPDATE assessments SET status = 'signed', signed_by = $1, signed_at = $2, version = version + 1, updated_at = $3 WHERE id = $4",
+                    &[
+                        Arg::Int((actor.user_id > 0).then_some(actor.user_id)),
+                        Arg::Text(Some(crate::now_rfc3339())),
+                        Arg::Ts(Some(now)),
+                        Arg::Int(Some(id)),
+                    ],
+                )
+                .await?;
+            }
+            other => {
+                return Err(StoreError::invalid(
+                    "action",
+                    "unknown",
+                    format!("考核评估没有“{other}”操作（可用 recompute、comment、sign）"),
+                ))
+            }
+        }
+        let after_rows =
+            w.tx.fetch_opt(
+                "SELECT status, version FROM assessments WHERE id = $1",
+                &[Arg::Int(Some(id))],
+                &[Kind::Text, Kind::Int],
+            )
+            .await?;
+        let mut after = summary(&before);
+        if let Some(r) = after_rows {
+            after["status"] = r[0].text().into();
+            after["version"] = r[1].int().into();
+        }
+        after["action"] = Value::from(action);
+        w.record(action, "assessments", id, summary(&before), after).await?;
+        w.commit().await?;
+        self.get("assessments", id).await
+    }
+}
+
+/// An assessment without its bulky results, for the audit log.
+fn summary(a: &Value) -> Value {
+    let mut v = a.clone();
+    if let Some(o) = v.as_object_mut() {
+        o.remove("results");
+    }
+    v
+}

@@ -166,7 +166,7 @@ impl Store {
         Ok(row_json(def, &row))
     }
 
-    async fn get_in(tx: &mut Tx, def: &'static EntityDef, id: i64) -> Result<Value> {
+    pub(crate) async fn get_in(tx: &mut Tx, def: &'static EntityDef, id: i64) -> Result<Value> {
         let (sql, kinds) = select_sql(def);
         let row = tx
             .fetch_opt(&format!("{sql} WHERE id = $1"), &[Arg::Int(Some(id))], &kinds)
@@ -307,7 +307,11 @@ impl Store {
         let mut rec = validate_record(def, &fields)?;
         Self::derive_pairing(&mut w.tx, def, &mut rec).await?;
         Self::check_refs(&mut w.tx, def, &rec).await?;
+        if def.owner == Owner::System {
+            return Err(StoreError::Forbidden(format!("{}由系统生成，不能直接新建", def.label)));
+        }
         Self::authorize(&mut w.tx, &w.actor, def, &rec).await?;
+        Self::check_unlocked(&mut w.tx, def, &rec).await?;
         Self::check_natural_key(&mut w.tx, def, &rec, None).await?;
         let cols = columns(def);
         let now = Utc::now();
@@ -377,8 +381,13 @@ impl Store {
         for f in def.fields {
             old.insert(f.name.to_string(), before[f.name].clone());
         }
+        if def.owner == Owner::System {
+            return Err(StoreError::Forbidden(format!("{}由系统生成，不能直接修改", def.label)));
+        }
         Self::authorize(&mut w.tx, &w.actor, def, &old).await?;
         Self::authorize(&mut w.tx, &w.actor, def, &rec).await?;
+        Self::check_unlocked(&mut w.tx, def, &old).await?;
+        Self::check_unlocked(&mut w.tx, def, &rec).await?;
         Self::check_natural_key(&mut w.tx, def, &rec, Some(id)).await?;
         let changed = def
             .fields
@@ -419,6 +428,7 @@ impl Store {
         let before = Self::get_in(&mut w.tx, def, id).await?;
         let rec = before.as_object().cloned().unwrap_or_default();
         Self::authorize(&mut w.tx, &w.actor, def, &rec).await?;
+        Self::check_unlocked(&mut w.tx, def, &rec).await?;
         let mut users = Vec::new();
         for other in schema::ENTITIES {
             for f in other.fields.iter().filter(|f| f.refs == Some((def.name, "id"))) {
@@ -515,6 +525,7 @@ impl Store {
         let pairing = before["pairing_id"].as_i64().unwrap_or(0);
         let sides = Self::sides(&mut w.tx, pairing).await?;
         access::may_confirm(&w.actor, sides)?;
+        Self::check_unlocked(&mut w.tx, def, before.as_object().unwrap_or(&Map::new())).await?;
         let (state, action) = if confirmed {
             ("confirmed", "confirm")
         } else {
@@ -748,6 +759,39 @@ impl Store {
             target.authority = None;
         }
         access::may_write(actor, owner, def.label, &target)?;
+        Ok(())
+    }
+
+    /// Refuses a change to a record dated inside a period that a signed assessment locked for its pairing.
+    async fn check_unlocked(tx: &mut Tx, def: &EntityDef, rec: &Map<String, Value>) -> Result<()> {
+        if def.owner == Owner::System {
+            return Ok(());
+        }
+        let Some(pairing) = rec.get("pairing_id").and_then(Value::as_i64) else {
+            return Ok(());
+        };
+        let Some((from, to)) = duikou_domain::engine::record_dates(def.name, &Value::Object(rec.clone())) else {
+            return Ok(());
+        };
+        let lock = tx
+            .fetch_opt(
+                "SELECT id, start_date, end_date FROM period_locks WHERE pairing_id = $1 AND start_date <= $2 AND end_date >= $3",
+                &[Arg::Int(Some(pairing)), Arg::Date(Some(to)), Arg::Date(Some(from))],
+                &[Kind::Int, Kind::Date, Kind::Date],
+            )
+            .await?;
+        if let Some(l) = lock {
+            return Err(StoreError::conflict(
+                "locked",
+                format!(
+                    "{} 至 {} 的记录已随考核签署而锁定（锁定编号 {}），如需修改请联系管理员解锁",
+                    l[1].date().map(|d| d.to_string()).unwrap_or_default(),
+                    l[2].date().map(|d| d.to_string()).unwrap_or_default(),
+                    l[0].int().unwrap_or(0)
+                ),
+                None,
+            ));
+        }
         Ok(())
     }
 

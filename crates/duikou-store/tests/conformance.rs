@@ -530,3 +530,70 @@ async fn obligations_are_evaluated_from_the_stored_record() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_signed_assessment_is_frozen_and_locks_its_period() {
+    for_each_backend(|store, backend| async move {
+        let f = fixture(&store).await;
+        let sys = Actor::system();
+        create(
+            &store,
+            "obligations",
+            json!({"program_id": f.program, "title": "每年全员培训不少于1次",
+                   "rule": {"subject": {"type": "pairing"}, "window": {"type": "school_year"},
+                            "measure": {"type": "count", "records": {"entity": "activities", "filter": {"kind": ["training"]}}},
+                            "comparison": "at_least", "target": {"type": "fixed", "value": 1}, "label": "全员培训", "unit": "次"}}),
+        )
+        .await;
+        let t = create(&store, "activities", json!({"pairing_id": f.pairing, "kind": "training", "title": "全员培训", "start_date": "2014-10-10", "person_times": 35})).await;
+        store.set_confirmation(&sys, "activities", id(&t), true, None).await.unwrap();
+        let coord = user(&store, "coord", Role::Coordinator, vec![f.authority]).await;
+        let sup = user(&store, "sup", Role::SupporterEditor, vec![f.supporter]).await;
+        let new = duikou_store::assess::NewAssessment {
+            program_id: f.program,
+            pairing_id: Some(f.pairing),
+            period: "2014-2015".into(),
+            as_of: Some("2015-09-15".into()),
+            comments: None,
+        };
+        assert!(matches!(store.create_assessment(&sup, &new).await, Err(StoreError::Forbidden(_))), "{backend}");
+        let bad = duikou_store::assess::NewAssessment { period: "2014-2016".into(), ..new.clone() };
+        assert_eq!(field_of(&store.create_assessment(&coord, &bad).await.unwrap_err()).0, "period");
+        let a = store.create_assessment(&coord, &new).await.unwrap_or_else(|e| panic!("{backend}: {e}"));
+        assert_eq!((a["status"].as_str(), a["score"].as_i64(), a["rating"].as_str()), (Some("draft"), Some(100), Some("优秀")), "{backend}: {a}");
+        let aid = id(&a);
+        store.assessment_action(&coord, aid, "comment", Some("按期完成全员培训")).await.unwrap();
+        // an unconfirmed change before sign-off shows on recompute
+        store.set_confirmation(&sys, "activities", id(&t), false, Some("人次不符")).await.unwrap();
+        let re = store.assessment_action(&coord, aid, "recompute", None).await.unwrap();
+        assert_eq!(re["rating"], "不合格", "{backend}: {re}");
+        store.set_confirmation(&sys, "activities", id(&t), true, None).await.unwrap();
+        store.assessment_action(&coord, aid, "recompute", None).await.unwrap();
+        let signed = store.assessment_action(&coord, aid, "sign", None).await.unwrap();
+        assert_eq!((signed["status"].as_str(), signed["comments"].as_str()), (Some("signed"), Some("按期完成全员培训")));
+        assert!(store.assessment_action(&coord, aid, "recompute", None).await.is_err(), "{backend}: signed is frozen");
+        // the period's records are locked, others are not
+        let in_period = json!({"pairing_id": f.pairing, "kind": "training", "title": "补录培训", "start_date": "2015-03-01"});
+        let err = store.create(&sys, "activities", &in_period).await.unwrap_err();
+        assert_eq!(field_of(&err).1, "locked", "{backend}: {err}");
+        assert!(store.update(&sup, "activities", id(&t), &json!({"person_times": 40})).await.is_err());
+        assert!(store.set_confirmation(&sys, "activities", id(&t), false, Some("x")).await.is_err());
+        let later = json!({"pairing_id": f.pairing, "kind": "training", "title": "新学年培训", "start_date": "2015-10-01"});
+        assert!(store.create(&sys, "activities", &later).await.is_ok(), "{backend}: outside the lock");
+        let frozen = store.get("assessments", aid).await.unwrap();
+        assert_eq!(frozen["results"], signed["results"]);
+        // only an admin unlocks, and that is audited
+        let locks = store.list("period_locks", &ListQuery::default()).await.unwrap();
+        assert_eq!(locks.total, 1);
+        let lock_id = id(&locks.items[0]);
+        assert_eq!((locks.items[0]["start_date"].as_str(), locks.items[0]["end_date"].as_str()), (Some("2014-09-01"), Some("2015-08-31")));
+        assert!(matches!(store.delete(&coord, "period_locks", lock_id).await, Err(StoreError::Forbidden(_))));
+        assert!(store.create(&sys, "period_locks", &json!({})).await.is_err(), "locks come from sign-off only");
+        store.delete(&sys, "period_locks", lock_id).await.unwrap();
+        assert!(store.create(&sys, "activities", &in_period).await.is_ok(), "{backend}: unlocked");
+        let trail: Vec<String> = store.audit_for("period_locks", lock_id).await.unwrap().into_iter().map(|e| e.action).collect();
+        assert_eq!(trail, ["create", "delete"]);
+        assert!(store.audit_verify().await.unwrap().ok());
+    })
+    .await;
+}

@@ -140,21 +140,32 @@ pub fn document() -> Value {
             }
         }
         let page = json!({"type": "object", "properties": {"items": {"type": "array", "items": r}, "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"}}});
-        paths.insert(
-            format!("/api/v1/{}", e.name),
-            json!({
-                "get": op(&format!("列出{}", e.label), e.label, list_params, None, ("200", page)),
-                "post": op(&format!("新建{}", e.label), e.label, vec![], Some(ri.clone()), ("201", r.clone())),
-            }),
-        );
-        paths.insert(
-            format!("/api/v1/{}/{{id}}", e.name),
-            json!({
-                "get": op(&format!("读取{}", e.label), e.label, vec![id_param()], None, ("200", r.clone())),
-                "patch": op(&format!("修改{}（只需给出要改的字段；回传 version 以检测并发修改）", e.label), e.label, vec![id_param()], Some(json!({"type": "object"})), ("200", r.clone())),
-                "delete": op(&format!("删除{}（仍被引用时拒绝）", e.label), e.label, vec![id_param()], None, ("204", json!({}))),
-            }),
-        );
+        let system = e.owner == duikou_domain::schema::Owner::System;
+        let mut collection = json!({"get": op(&format!("列出{}", e.label), e.label, list_params, None, ("200", page))});
+        let mut item = json!({
+            "get": op(&format!("读取{}", e.label), e.label, vec![id_param()], None, ("200", r.clone())),
+            "delete": op(&format!("删除{}（仍被引用时拒绝）", e.label), e.label, vec![id_param()], None, ("204", json!({}))),
+        });
+        if system {
+            item["delete"]["summary"] = Value::from(format!("删除{}（仅管理员；删除期间锁定即解锁）", e.label));
+        } else {
+            collection["post"] = op(
+                &format!("新建{}", e.label),
+                e.label,
+                vec![],
+                Some(ri.clone()),
+                ("201", r.clone()),
+            );
+            item["patch"] = op(
+                &format!("修改{}（只需给出要改的字段；回传 version 以检测并发修改）", e.label),
+                e.label,
+                vec![id_param()],
+                Some(json!({"type": "object"})),
+                ("200", r.clone()),
+            );
+        }
+        paths.insert(format!("/api/v1/{}", e.name), collection);
+        paths.insert(format!("/api/v1/{}/{{id}}", e.name), item);
         paths.insert(
             format!("/api/v1/{}/{{id}}/audit", e.name),
             json!({"get": op(&format!("{}的修改历史", e.label), e.label, vec![id_param()], None, ("200", json!({"type": "object"})))}),
@@ -185,6 +196,26 @@ pub fn document() -> Value {
         "/api/v1/programs/{id}/obligations".into(),
         json!({"get": op("计划下所有结对的目标任务评估", "考核", assess_params(), None, ("200", obj.clone()))}),
     );
+    let assessment = json!({"type": "object", "required": ["program_id", "period"], "properties": {
+        "program_id": {"type": "integer"}, "pairing_id": {"type": "integer", "description": "空为整个计划"},
+        "period": {"type": "string", "example": "2014-2015"}, "as_of": {"type": "string", "format": "date"}, "comments": {"type": "string"}}});
+    if let Some(p) = paths.get_mut("/api/v1/assessments") {
+        p["post"] = op(
+            "开始一次考核评估（草稿，含当前结果、得分与等次）",
+            "考核",
+            vec![],
+            Some(assessment),
+            ("201", json!({"$ref": "#/components/schemas/Assessments"})),
+        );
+    }
+    for action in ["recompute", "comment", "sign"] {
+        let summary = match action {
+            "recompute" => "按最新记录重新计算草稿",
+            "comment" => "填写评审意见（请求体 {\"comments\": \"…\"}）",
+            _ => "签署：冻结结果，并锁定该期间各结对的记录",
+        };
+        paths.insert(format!("/api/v1/assessments/{{id}}/{action}"), json!({"post": op(summary, "考核", vec![id_param()], None, ("200", json!({"$ref": "#/components/schemas/Assessments"})))}));
+    }
     paths.insert("/api/v1/documents/{id}/content".into(), json!({
         "get": op("下载文档文件", "文档", vec![id_param()], None, ("200", json!({"type": "string", "format": "binary"}))),
         "put": {"summary": "上传文档文件（请求体即文件，Content-Type 为其类型）", "tags": ["文档"], "parameters": [id_param()],

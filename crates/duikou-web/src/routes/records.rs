@@ -145,22 +145,31 @@ pub async fn act(
     body: axum::body::Bytes,
 ) -> ApiResult<Json<Value>> {
     let id = parse_id(&id)?;
-    let reason = if body.iter().all(u8::is_ascii_whitespace) {
-        None
-    } else {
+    let text_param = |key: &str, label: &str| -> ApiResult<Option<String>> {
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(None);
+        }
         let v = crate::extract::parse_json(&body)?;
-        match v.get("reason") {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(other) => {
-                return Err(ApiError::bad_request(
-                    "type",
-                    "reason",
-                    format!("异议理由（reason）应为文本，收到 {other}"),
-                ))
-            }
+        match v.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(other) => Err(ApiError::bad_request(
+                "type",
+                key,
+                format!("{label}（{key}）应为文本，收到 {other}"),
+            )),
         }
     };
+    if entity == "assessments" {
+        let comments = text_param("comments", "评审意见")?;
+        return Ok(Json(
+            state
+                .store
+                .assessment_action(&actor, id, &action, comments.as_deref())
+                .await?,
+        ));
+    }
+    let reason = text_param("reason", "异议理由")?;
     let confirmed = match action.as_str() {
         "confirm" => true,
         "dispute" => false,
@@ -172,4 +181,25 @@ pub async fn act(
             .set_confirmation(&actor, &entity, id, confirmed, reason.as_deref())
             .await?,
     ))
+}
+
+/// `GET /api/v1/assessments`.
+pub async fn list_assessments(
+    state: State<AppState>,
+    actor: CurrentActor,
+    raw: RawQuery,
+) -> ApiResult<Json<duikou_store::Page>> {
+    list(state, actor, Path("assessments".to_string()), raw).await
+}
+
+/// `POST /api/v1/assessments`: opens a draft assessment with the results as they stand.
+pub async fn create_assessment(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    let new: duikou_store::assess::NewAssessment = serde_json::from_value(body)
+        .map_err(|e| ApiError::bad_request("validation", "", format!("考核评估的字段有误：{e}")))?;
+    let a = state.store.create_assessment(&actor, &new).await?;
+    Ok((StatusCode::CREATED, Json(a)).into_response())
 }

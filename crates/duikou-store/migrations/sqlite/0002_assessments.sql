@@ -1,0 +1,33 @@
+-- Assessments (frozen at sign-off) and the period locks a signed assessment places on its pairings' records.
+CREATE TABLE assessments (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    version BIGINT NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    program_id INTEGER NOT NULL REFERENCES programs(id),
+    pairing_id INTEGER REFERENCES pairings(id),
+    period TEXT NOT NULL,
+    as_of TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'draft',
+    score INTEGER,
+    rating TEXT,
+    results TEXT,
+    comments TEXT,
+    reviewer_id INTEGER REFERENCES users(id),
+    signed_by INTEGER REFERENCES users(id),
+    signed_at TEXT
+);
+CREATE INDEX assessments_program_id_idx ON assessments (program_id);
+CREATE INDEX assessments_pairing_id_idx ON assessments (pairing_id);
+
+CREATE TABLE period_locks (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    version BIGINT NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    pairing_id INTEGER NOT NULL REFERENCES pairings(id),
+    start_date TEXT NOT NULL,
+    end_date TEXT NOT NULL,
+    assessment_id INTEGER REFERENCES assessments(id)
+);
+CREATE INDEX period_locks_pairing_id_idx ON period_locks (pairing_id);

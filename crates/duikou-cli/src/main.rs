@@ -2,6 +2,7 @@
 
 mod assess;
 mod config;
+mod obligations;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -81,6 +82,11 @@ enum Command {
         /// 输出格式 / output format
         #[arg(long, value_enum, default_value = "table")]
         format: assess::Format,
+    },
+    /// 目标任务（YAML）与内置模板 / obligations as YAML, built-in templates
+    Obligation {
+        #[command(subcommand)]
+        action: obligations::ObligationCommand,
     },
     /// 审计日志 / audit log
     Audit {
@@ -250,6 +256,7 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<()> {
             duikou_store::backup::restore_sqlite(&file, &cfg.database_url, force).await?;
             println!("已从 {file} 恢复到 {}", cfg.database_url);
         }
+        Command::Obligation { action } => obligations::run(action, &open(&cfg).await?).await?,
         Command::Assess {
             program,
             pairing,

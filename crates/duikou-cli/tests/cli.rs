@@ -106,3 +106,172 @@ fn a_bad_database_url_fails_clearly() {
     assert!(text(&o).contains("无法打开数据库"), "{}", text(&o));
     let _ = std::fs::remove_dir_all(&d);
 }
+
+#[test]
+fn templates_yaml_obligations_and_assess() {
+    let d = scratch("assess");
+    let db = d.join("duikou.db");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (program, pairing) = rt.block_on(async {
+        use duikou_domain::access::Actor;
+        use serde_json::json;
+        let store = duikou_store::Store::open(&db.to_string_lossy()).await.unwrap();
+        let sys = Actor::system();
+        let id = |v: serde_json::Value| v["id"].as_i64().unwrap();
+        let bureau = id(store.create(&sys, "orgs", &json!({"name": "县教育局", "kind": "government"})).await.unwrap());
+        let a = id(store.create(&sys, "orgs", &json!({"name": "城关小学", "kind": "school"})).await.unwrap());
+        let b = id(store.create(&sys, "orgs", &json!({"name": "乡镇小学", "kind": "school", "attributes": {"teacher_count": 18}})).await.unwrap());
+        let program = id(store
+            .create(&sys, "programs", &json!({"name": "校对校帮扶", "authority_org_id": bureau, "calendar": {"kind": "school_year"},
+                "start_date": "2013-10-01", "end_date": "2016-08-31", "only_confirmed": false}))
+            .await
+            .unwrap());
+        let pairing = id(store
+            .create(&sys, "pairings", &json!({"program_id": program, "supporter_org_id": a, "receiver_org_id": b, "level": "school_school"}))
+            .await
+            .unwrap());
+        store
+            .create(&sys, "activities", &json!({"pairing_id": pairing, "kind": "training", "audience": "all_staff", "title": "全员培训", "start_date": "2014-10-11"}))
+            .await
+            .unwrap();
+        store.db().close().await;
+        (program, pairing)
+    });
+    let t = duikou(&d, &["obligation", "templates"]);
+    assert!(
+        text(&t).contains("school_pairing") && text(&t).contains("livelihood_share"),
+        "{}",
+        text(&t)
+    );
+    let p = program.to_string();
+    let applied = duikou(
+        &d,
+        &["obligation", "apply", "--program", &p, "--template", "school_pairing"],
+    );
+    assert!(text(&applied).contains("已添加 12 项"), "{}", text(&applied));
+    let again = duikou(
+        &d,
+        &["obligation", "apply", "--program", &p, "--template", "school_pairing"],
+    );
+    assert!(
+        text(&again).contains("已添加 0 项"),
+        "applying twice adds nothing: {}",
+        text(&again)
+    );
+    let bad = duikou(&d, &["obligation", "apply", "--program", &p, "--template", "nope"]);
+    assert!(
+        !bad.status.success() && text(&bad).contains("没有模板"),
+        "{}",
+        text(&bad)
+    );
+    let list = duikou(&d, &["obligation", "list", "--program", &p]);
+    let first_id = String::from_utf8_lossy(&list.stdout)
+        .split('\t')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    let yaml = duikou(&d, &["obligation", "show", &first_id]);
+    let yaml_text = String::from_utf8_lossy(&yaml.stdout).to_string();
+    assert!(
+        yaml_text.contains("rule:") && yaml_text.contains("distinct_count"),
+        "{yaml_text}"
+    );
+    // round trip: the YAML shown, edited, is accepted back
+    let edited = yaml_text
+        .replace(
+            "每学期支援学校派出管理人员到受援学校挂职不少于1名",
+            "每学期派出管理人员（副本）",
+        )
+        .replace("\nid: ", "\nold_id: ");
+    let edited: String = edited
+        .lines()
+        .filter(|l| !l.starts_with("id:") && !l.starts_with("old_id:"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(d.join("rule.yaml"), edited).unwrap();
+    let added = duikou(&d, &["obligation", "add", "rule.yaml"]);
+    assert!(added.status.success(), "{}", text(&added));
+    std::fs::write(
+        d.join("bad.yaml"),
+        "title: 坏规则\nprogram_id: 1\nrule:\n  subject: {type: nobody}\n",
+    )
+    .unwrap();
+    let bad = duikou(&d, &["obligation", "add", "bad.yaml"]);
+    assert!(!bad.status.success() && text(&bad).contains("rule"), "{}", text(&bad));
+    std::fs::write(d.join("broken.yaml"), "title: [unclosed\n").unwrap();
+    assert!(text(&duikou(&d, &["obligation", "add", "broken.yaml"])).contains("不是有效的 YAML"));
+
+    let json = duikou(
+        &d,
+        &[
+            "assess",
+            "--pairing",
+            &pairing.to_string(),
+            "--period",
+            "2014-2015",
+            "--as-of",
+            "2015-09-15",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(json.status.success(), "{}", text(&json));
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let results = v[0]["results"].as_array().unwrap();
+    assert!(results
+        .iter()
+        .all(|r| ["met", "unmet", "open"].contains(&r["status"].as_str().unwrap()) && r["warning"].is_boolean()));
+    let training = results
+        .iter()
+        .find(|r| r["title"] == "每学年对受援学校教师全员培训一次以上")
+        .unwrap();
+    assert_eq!(training["status"], "met");
+    let teachers = results
+        .iter()
+        .find(|r| r["title"] == "每学年支援学校派出教师到受援学校任教不少于2名")
+        .unwrap();
+    assert_eq!(
+        (teachers["status"].as_str(), teachers["text"].as_str()),
+        (Some("unmet"), Some("2014-2015学年 派出支教教师 0 名，要求不少于 2 名"))
+    );
+    let csv = duikou(
+        &d,
+        &[
+            "assess",
+            "--program",
+            &program.to_string(),
+            "--period",
+            "2014-2015",
+            "--as-of",
+            "2015-09-15",
+            "--format",
+            "csv",
+        ],
+    );
+    let csv = String::from_utf8_lossy(&csv.stdout).to_string();
+    assert!(
+        csv.starts_with("pairing_id,") && csv.contains(",met,") && csv.contains(",unmet,"),
+        "{csv}"
+    );
+    let table = duikou(
+        &d,
+        &[
+            "assess",
+            "--program",
+            &program.to_string(),
+            "--period",
+            "2014-2015",
+            "--as-of",
+            "2015-09-15",
+        ],
+    );
+    assert!(
+        text(&table).contains("[未达标]") && text(&table).contains("等次"),
+        "{}",
+        text(&table)
+    );
+    let bad_period = duikou(&d, &["assess", "--program", &p, "--period", "2014-2016"]);
+    assert!(!bad_period.status.success() && text(&bad_period).contains("期间格式不正确"));
+    let _ = std::fs::remove_dir_all(&d);
+}

@@ -10,6 +10,7 @@ pub mod obligation;
 mod period;
 mod qty;
 pub mod schema;
+pub mod templates;
 pub mod validate;
 
 pub use error::{FieldError, ValidationErrors};

@@ -133,6 +133,8 @@ pub enum Rule {
     ExactlyOne(&'static [&'static str]),
     /// At most one of these fields may be set.
     AtMostOne(&'static [&'static str]),
+    /// A quantity may not exceed this whole number.
+    NotAbove(&'static str, i64),
 }
 
 /// One entity of the record.
@@ -236,6 +238,19 @@ pub const DISPATCH_ROLES: &[(&str, &str)] = &[
     ("technician", "技术人员"),
 ];
 
+/// Whom an activity is for (全员培训, 骨干教师培养 …).
+pub const AUDIENCES: &[(&str, &str)] = &[
+    ("all_staff", "全体教职工"),
+    ("backbone", "骨干教师"),
+    ("teachers", "教师"),
+    ("managers", "管理人员"),
+    ("cadres", "干部"),
+    ("students", "学生"),
+    ("professionals", "专业技术人员"),
+    ("public", "群众"),
+    ("other", "其他"),
+];
+
 /// Kinds of activity.
 pub const ACTIVITY_KINDS: &[(&str, &str)] = &[
     ("visit", "互访"),
@@ -319,6 +334,7 @@ pub static ENTITIES: &[EntityDef] = &[
             f("calendar", "校历/年历", FieldKind::Json(JsonShape::Calendar)),
             f("rating_scale", "评定等次", FieldKind::Json(JsonShape::RatingScale)),
             dflt(f("only_confirmed", "仅计已确认事实", FieldKind::Bool), "true"),
+            f("warn_share", "预警时点（考核期已过比例，默认 0.5）", FieldKind::Qty),
             dflt(f("published", "公开", FieldKind::Bool), "false"),
             f("description", "说明", FieldKind::LongText),
         ],
@@ -327,7 +343,10 @@ pub static ENTITIES: &[EntityDef] = &[
         natural_key: &["name"],
         search: &["name", "description"],
         pairing_via: None,
-        rules: &[Rule::DateOrder("start_date", "end_date")],
+        rules: &[
+            Rule::DateOrder("start_date", "end_date"),
+            Rule::NotAbove("warn_share", 1),
+        ],
         default_sort: "id",
     },
     EntityDef {
@@ -725,6 +744,7 @@ pub static ENTITIES: &[EntityDef] = &[
             req(id_ref("pairing_id", "结对", "pairings")),
             req(f("kind", "活动类型", FieldKind::Enum(ACTIVITY_KINDS))),
             req(f("title", "标题", FieldKind::Text)),
+            f("audience", "对象", FieldKind::Enum(AUDIENCES)),
             req(f("start_date", "开始日期", FieldKind::Date)),
             f("end_date", "结束日期", FieldKind::Date),
             region_ref("region_code", "地点"),

@@ -199,6 +199,15 @@ fn check_rules(def: &EntityDef, rec: &Map<String, Value>, errors: &mut Validatio
                     );
                 }
             }
+            Rule::NotAbove(field, limit) => {
+                let v = rec
+                    .get(field)
+                    .cloned()
+                    .and_then(|v| serde_json::from_value::<Qty>(v).ok());
+                if v.is_some_and(|q| q > Qty::from_int(limit)) {
+                    errors.add(field, "range", format!("{}（{field}）不能大于 {limit}", label(field)));
+                }
+            }
             Rule::ExactlyOne(fields) | Rule::AtMostOne(fields) => {
                 let n = fields.iter().filter(|k| set(k)).count();
                 let exactly = matches!(rule, Rule::ExactlyOne(_));

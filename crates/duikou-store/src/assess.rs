@@ -134,7 +134,9 @@ impl Store {
         let opts = EvalOptions {
             as_of,
             range,
-            warn_share: 0.5,
+            warn_share: serde_json::from_value::<Qty>(program["warn_share"].clone())
+                .map(Qty::as_f64)
+                .unwrap_or(0.5),
         };
         let results = engine::evaluate(&ctx, &obligations, &records, &opts);
         let scale = RatingScale::from_json(&program["rating_scale"]).unwrap_or_default();
@@ -426,4 +428,71 @@ fn summary(a: &Value) -> Value {
         o.remove("results");
     }
     v
+}
+
+/// One assigned task of a template: which unit, which year.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Assignment {
+    /// The template item's key.
+    pub key: String,
+    /// The unit responsible.
+    pub org_id: i64,
+    /// The year.
+    pub year: i64,
+}
+
+impl Store {
+    /// Creates a template's obligations on a program (assigned tasks only where an assignment names the unit and year).
+    /// Obligations whose title the program already has are skipped, so applying twice changes nothing.
+    pub async fn apply_template(
+        &self,
+        actor: &duikou_domain::access::Actor,
+        program_id: i64,
+        code: &str,
+        assignments: &[Assignment],
+    ) -> Result<Vec<Value>> {
+        let template = duikou_domain::templates::template(code).ok_or_else(|| {
+            let codes: Vec<&str> = duikou_domain::templates::templates().iter().map(|t| t.code).collect();
+            StoreError::invalid(
+                "template",
+                "unknown",
+                format!("没有模板“{code}”，可用：{}", codes.join("、")),
+            )
+        })?;
+        self.get("programs", program_id).await?;
+        for a in assignments {
+            if !template.items.iter().any(|i| i.assigned && i.key == a.key) {
+                return Err(StoreError::invalid(
+                    "assignments",
+                    "unknown",
+                    format!("模板“{code}”没有可分配的任务“{}”", a.key),
+                ));
+            }
+        }
+        let existing: Vec<String> = self
+            .list_all("obligations", "program_id", program_id)
+            .await?
+            .iter()
+            .filter_map(|o| o["title"].as_str().map(str::to_string))
+            .collect();
+        let mut w = crate::audit::WriteTx::begin(self, actor).await?;
+        let mut created = Vec::new();
+        for item in &template.items {
+            let rule = serde_json::to_value(&item.rule).map_err(|e| StoreError::Other(e.to_string()))?;
+            if item.assigned {
+                for a in assignments.iter().filter(|a| a.key == item.key) {
+                    let input = serde_json::json!({"assigned_org_id": a.org_id, "year": a.year, "title": item.title,
+                                                   "weight": item.weight, "rule": rule, "note": item.source});
+                    created.push(Self::create_in(&mut w, "obligations", &input).await?);
+                }
+            } else if !existing.iter().any(|t| t == item.title) {
+                let input = serde_json::json!({"program_id": program_id, "title": item.title, "weight": item.weight,
+                                               "rule": rule, "note": item.source});
+                created.push(Self::create_in(&mut w, "obligations", &input).await?);
+            }
+        }
+        w.commit().await?;
+        Ok(created)
+    }
 }

@@ -216,6 +216,11 @@ pub fn document() -> Value {
         };
         paths.insert(format!("/api/v1/assessments/{{id}}/{action}"), json!({"post": op(summary, "考核", vec![id_param()], None, ("200", json!({"$ref": "#/components/schemas/Assessments"})))}));
     }
+    paths.insert("/api/v1/obligation_templates".into(), json!({"get": op("内置目标任务模板（第8篇校对校帮扶、第5篇民生资金80%、第3篇年度任务）", "考核", vec![], None, ("200", obj.clone()))}));
+    paths.insert("/api/v1/programs/{id}/apply_template".into(), json!({"post": op("把模板的目标任务加到计划上（已有同名任务则跳过）", "考核", vec![id_param()],
+        Some(json!({"type": "object", "required": ["template"], "properties": {"template": {"type": "string"},
+            "assignments": {"type": "array", "items": {"type": "object", "properties": {"key": {"type": "string"}, "org_id": {"type": "integer"}, "year": {"type": "integer"}}}}}})),
+        ("200", obj.clone()))}));
     paths.insert("/api/v1/documents/{id}/content".into(), json!({
         "get": op("下载文档文件", "文档", vec![id_param()], None, ("200", json!({"type": "string", "format": "binary"}))),
         "put": {"summary": "上传文档文件（请求体即文件，Content-Type 为其类型）", "tags": ["文档"], "parameters": [id_param()],

@@ -90,6 +90,7 @@ CREATE TABLE programs (
     calendar JSONB,
     rating_scale JSONB,
     only_confirmed BOOLEAN,
+    warn_share BIGINT,
     published BOOLEAN,
     description TEXT
 );
@@ -366,6 +367,7 @@ CREATE TABLE activities (
     pairing_id BIGINT NOT NULL REFERENCES pairings(id),
     kind TEXT NOT NULL,
     title TEXT NOT NULL,
+    audience TEXT,
     start_date DATE NOT NULL,
     end_date DATE,
     region_code TEXT REFERENCES regions(code),

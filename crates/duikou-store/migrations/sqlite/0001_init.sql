@@ -90,6 +90,7 @@ CREATE TABLE programs (
     calendar TEXT,
     rating_scale TEXT,
     only_confirmed BOOLEAN,
+    warn_share INTEGER,
     published BOOLEAN,
     description TEXT
 );
@@ -366,6 +367,7 @@ CREATE TABLE activities (
     pairing_id INTEGER NOT NULL REFERENCES pairings(id),
     kind TEXT NOT NULL,
     title TEXT NOT NULL,
+    audience TEXT,
     start_date TEXT NOT NULL,
     end_date TEXT,
     region_code TEXT REFERENCES regions(code),

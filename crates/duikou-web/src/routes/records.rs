@@ -160,6 +160,24 @@ pub async fn act(
             )),
         }
     };
+    if entity == "programs" && action == "apply_template" {
+        let v = if body.iter().all(u8::is_ascii_whitespace) {
+            json!({})
+        } else {
+            crate::extract::parse_json(&body)?
+        };
+        let code = v["template"]
+            .as_str()
+            .ok_or_else(|| ApiError::bad_request("required", "template", "请给出模板代码（template）"))?;
+        let assignments: Vec<duikou_store::assess::Assignment> = match v.get("assignments") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(a) => serde_json::from_value(a.clone()).map_err(|e| {
+                ApiError::bad_request("type", "assignments", format!("任务分配（assignments）格式有误：{e}"))
+            })?,
+        };
+        let created = state.store.apply_template(&actor, id, code, &assignments).await?;
+        return Ok(Json(json!({ "created": created })));
+    }
     if entity == "assessments" {
         let comments = text_param("comments", "评审意见")?;
         return Ok(Json(
@@ -202,4 +220,9 @@ pub async fn create_assessment(
         .map_err(|e| ApiError::bad_request("validation", "", format!("考核评估的字段有误：{e}")))?;
     let a = state.store.create_assessment(&actor, &new).await?;
     Ok((StatusCode::CREATED, Json(a)).into_response())
+}
+
+/// `GET /api/v1/obligation_templates`: the built-in templates and their rules.
+pub async fn templates(CurrentActor(_actor): CurrentActor) -> Json<Value> {
+    Json(json!({ "items": duikou_domain::templates::templates() }))
 }

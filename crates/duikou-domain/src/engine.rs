@@ -1,7 +1,7 @@
 //! The obligation engine: for each obligation, subject and window, the actual against the target, met / unmet / open,
 //! an early warning, the records counted and the rule in Chinese. Pure and deterministic: records in, results out.
 
-use crate::obligation::{Comparison, Measure, ObligationRule, RecordSet, Subject, Target, Window};
+use crate::obligation::{Comparison, Measure, ObligationRule, RecordSet, Subject, Target, Window, ZeroDenominator};
 use crate::{Calendar, Money, Period, Qty, RatingScale, WindowKind};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -418,11 +418,11 @@ pub fn evaluate(
                 if opts.range.is_some_and(|r| !overlaps(r, bounds)) {
                     continue;
                 }
-                let Some((actual, counted)) = measure(&rule.measure, ctx, records, &idx, &scope, bounds) else {
+                let Some((actual, counted, forced)) = measure(&rule.measure, ctx, records, &idx, &scope, bounds) else {
                     continue;
                 };
                 let over = bounds.1 < opts.as_of;
-                let status = match (target, rule.comparison) {
+                let status = forced.unwrap_or(match (target, rule.comparison) {
                     (None, _) => Status::Open,
                     (Some(t), Comparison::AtLeast) if actual >= t => Status::Met,
                     (Some(_), _) if !over => Status::Open,
@@ -447,7 +447,7 @@ pub fn evaluate(
                             Status::Unmet
                         }
                     }
-                };
+                });
                 let warning = status == Status::Open
                     && rule.comparison == Comparison::AtLeast
                     && target.is_some_and(|t| {
@@ -559,7 +559,7 @@ fn measure(
     idx: &Index,
     scope: &SubjectScope,
     bounds: (NaiveDate, NaiveDate),
-) -> Option<(Qty, Vec<(String, i64)>)> {
+) -> Option<(Qty, Vec<(String, i64)>, Option<Status>)> {
     let whole_term = bounds == ctx.term;
     let ids = |entity: &str, v: &[&Value]| {
         v.iter()
@@ -569,7 +569,7 @@ fn measure(
     match m {
         Measure::Count { records: set } => {
             let v = selected(set, ctx, records, idx, scope, bounds, whole_term);
-            Some((Qty::from_int(v.len() as i64), ids(&set.entity, &v)))
+            Some((Qty::from_int(v.len() as i64), ids(&set.entity, &v), None))
         }
         Measure::DistinctCount { records: set, field } => {
             let v = selected(set, ctx, records, idx, scope, bounds, whole_term);
@@ -578,12 +578,12 @@ fn measure(
                 .map(|r| as_text(&idx.field(r, field)))
                 .filter(|s| !s.is_empty())
                 .collect();
-            Some((Qty::from_int(distinct.len() as i64), ids(&set.entity, &v)))
+            Some((Qty::from_int(distinct.len() as i64), ids(&set.entity, &v), None))
         }
         Measure::Sum { records: set, field } => {
             let v = selected(set, ctx, records, idx, scope, bounds, whole_term);
             let total = v.iter().map(|r| numeric(&idx.field(r, field)).raw()).sum::<i64>();
-            Some((Qty::from_raw(total), ids(&set.entity, &v)))
+            Some((Qty::from_raw(total), ids(&set.entity, &v), None))
         }
         Measure::CumulativeDays { records: set } => {
             let v = selected(set, ctx, records, idx, scope, bounds, whole_term);
@@ -595,7 +595,7 @@ fn measure(
                     (a <= b).then(|| days(a, b))
                 })
                 .sum();
-            Some((Qty::from_int(total), ids(&set.entity, &v)))
+            Some((Qty::from_int(total), ids(&set.entity, &v), None))
         }
         Measure::MinStintDays { records: set } => {
             let v = selected(set, ctx, records, idx, scope, bounds, whole_term);
@@ -603,17 +603,22 @@ fn measure(
                 .iter()
                 .filter_map(|s| span("stints", s, idx).map(|(a, b)| days(a, b)))
                 .min()?;
-            Some((Qty::from_int(min), ids(&set.entity, &v)))
+            Some((Qty::from_int(min), ids(&set.entity, &v), None))
         }
         Measure::Ratio {
             records: set,
             field,
             numerator_filter,
+            zero_denominator,
         } => {
             let v = selected(set, ctx, records, idx, scope, bounds, whole_term);
             let den: i128 = v.iter().map(|r| numeric(&idx.field(r, field)).raw() as i128).sum();
             if den == 0 {
-                return None;
+                return match zero_denominator {
+                    Some(ZeroDenominator::Met) => Some((Qty::default(), ids(&set.entity, &v), Some(Status::Met))),
+                    Some(ZeroDenominator::Unmet) => Some((Qty::default(), ids(&set.entity, &v), Some(Status::Unmet))),
+                    _ => None,
+                };
             }
             let num: i128 = v
                 .iter()
@@ -622,7 +627,7 @@ fn measure(
                 .sum();
             // percent with four decimals, rounded half up
             let pct_raw = (num * 100 * 10_000 * 2 + den) / (den * 2);
-            Some((Qty::from_raw(pct_raw as i64), ids(&set.entity, &v)))
+            Some((Qty::from_raw(pct_raw as i64), ids(&set.entity, &v), None))
         }
     }
 }
@@ -887,7 +892,7 @@ mod tests {
             "subject": {"type": "pairing"}, "window": {"type": "year"},
             "measure": {"type": "ratio", "field": "amount",
                         "records": {"entity": "transactions", "filter": {"kind": ["disbursement"], "source": ["supporter"]}},
-                        "numerator_filter": {"project.category": ["housing", "education", "health", "culture", "employment"]}},
+                        "numerator_filter": {"project.category": ["housing", "education", "health", "culture", "employment"]}, "zero_denominator": "skip"},
             "comparison": "at_least", "target": {"type": "fixed", "value": 80}, "label": "民生项目资金占比", "unit": "%"}),
         );
         let mut c = ctx();

@@ -125,7 +125,22 @@ pub enum Measure {
         field: String,
         /// The extra filter of the numerator.
         numerator_filter: BTreeMap<String, Vec<String>>,
+        /// What a window with nothing to divide by counts as (required).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        zero_denominator: Option<ZeroDenominator>,
     },
+}
+
+/// How a ratio with a zero denominator is judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ZeroDenominator {
+    /// No result for that window.
+    Skip,
+    /// Counts as met.
+    Met,
+    /// Counts as unmet.
+    Unmet,
 }
 
 /// How the actual compares with the target.
@@ -183,7 +198,53 @@ const RECORD_ENTITIES: &[&str] = &[
     "needs",
 ];
 
+/// Checks that `path` names a field of `entity` (or, dotted, of its parent), numeric when asked.
+fn check_field(entity: &str, path: &str, numeric: bool) -> Result<(), String> {
+    use crate::schema::{entity as def, FieldKind};
+    let (owner, name) = match path.split_once('.') {
+        None => (entity.to_string(), path),
+        Some((parent, f)) => {
+            let parent_entity = match parent {
+                "project" => "projects",
+                "dispatch" => "dispatches",
+                "person" => "people",
+                "need" => "needs",
+                _ => return Err(format!("“{path}”：不能引用“{parent}”")),
+            };
+            let link = format!("{parent}_id");
+            if def(entity).and_then(|d| d.field(&link)).is_none() {
+                return Err(format!("“{path}”：{entity} 没有 {link}"));
+            }
+            (parent_entity.to_string(), f)
+        }
+    };
+    let d = def(&owner).ok_or_else(|| format!("未知记录类型 {owner}"))?;
+    if name == "id" {
+        return Ok(());
+    }
+    let confirm = crate::schema::CONFIRMATION_FIELDS
+        .iter()
+        .find(|c| c.name == name && d.confirmable);
+    let f = d
+        .field(name)
+        .or(confirm)
+        .ok_or_else(|| format!("{}没有字段“{name}”", d.label))?;
+    if numeric && !matches!(f.kind, FieldKind::Int | FieldKind::Money | FieldKind::Qty) {
+        return Err(format!("字段“{name}”不是数量或金额，不能求和"));
+    }
+    Ok(())
+}
+
 impl ObligationRule {
+    /// Checks the rule's window exists on the program's calendar (no semesters in a calendar-year program).
+    pub fn check_calendar(&self, calendar: &crate::Calendar) -> Result<(), String> {
+        let school = matches!(self.window, Window::Semester | Window::SchoolYear);
+        if school && calendar.kind == crate::CalendarKind::CalendarYear {
+            return Err("该计划按自然年计（calendar.kind 为 calendar_year），没有学年和学期；规则期间（window）应为 year、term 或 range".into());
+        }
+        Ok(())
+    }
+
     /// Parses and checks a stored rule, naming the offending part in Chinese.
     pub fn from_json(v: &serde_json::Value) -> Result<ObligationRule, String> {
         let rule: ObligationRule = serde_json::from_value(v.clone()).map_err(|e| format!("规则结构不正确：{e}"))?;
@@ -192,30 +253,53 @@ impl ObligationRule {
     }
 
     fn check(&self) -> Result<(), String> {
-        let sets: Vec<&RecordSet> = match &self.measure {
-            Measure::Count { records } | Measure::CumulativeDays { records } | Measure::MinStintDays { records } => {
-                vec![records]
-            }
-            Measure::DistinctCount { records, field } | Measure::Sum { records, field } => {
-                if field.trim().is_empty() {
-                    return Err("规则的统计字段（measure.field）不能为空".into());
-                }
-                vec![records]
-            }
+        let (set, field, numeric, stints) = match &self.measure {
+            Measure::Count { records } => (records, None, false, false),
+            Measure::CumulativeDays { records } | Measure::MinStintDays { records } => (records, None, false, true),
+            Measure::DistinctCount { records, field } => (records, Some(field), false, false),
+            Measure::Sum { records, field } => (records, Some(field), true, false),
             Measure::Ratio {
                 records,
                 field,
                 numerator_filter,
+                zero_denominator,
             } => {
-                if field.trim().is_empty() || numerator_filter.is_empty() {
-                    return Err("比例规则需要统计字段（measure.field）和分子条件（measure.numerator_filter）".into());
+                if numerator_filter.is_empty() {
+                    return Err("比例规则需要分子条件（measure.numerator_filter）".into());
                 }
-                vec![records]
+                if zero_denominator.is_none() {
+                    return Err(
+                        "比例规则须说明分母为零时如何处理（measure.zero_denominator：skip、met 或 unmet）".into(),
+                    );
+                }
+                for k in numerator_filter.keys() {
+                    check_field(&records.entity, k, false)
+                        .map_err(|e| format!("分子条件（measure.numerator_filter）：{e}"))?;
+                }
+                (records, Some(field), true, false)
             }
         };
-        for s in sets {
-            if !RECORD_ENTITIES.contains(&s.entity.as_str()) {
-                return Err(format!("规则统计的记录类型“{}”不受支持", s.entity));
+        if !RECORD_ENTITIES.contains(&set.entity.as_str()) {
+            return Err(format!(
+                "规则统计的记录类型（measure.records.entity）“{}”不受支持",
+                set.entity
+            ));
+        }
+        if stints && set.entity != "stints" {
+            return Err("按天数统计的规则只能统计支教时段（measure.records.entity 应为 stints）".into());
+        }
+        for k in set.filter.keys() {
+            check_field(&set.entity, k, false).map_err(|e| format!("筛选条件（measure.records.filter）：{e}"))?;
+        }
+        if let Some(f) = field {
+            if f.trim().is_empty() {
+                return Err("规则的统计字段（measure.field）不能为空".into());
+            }
+            check_field(&set.entity, f, numeric).map_err(|e| format!("统计字段（measure.field）：{e}"))?;
+        }
+        if let Subject::EachDispatch { role, .. } | Subject::EachStint { role } = &self.subject {
+            if !crate::schema::DISPATCH_ROLES.iter().any(|(r, _)| r == role) {
+                return Err(format!("对象（subject.role）“{role}”不是援派类别"));
             }
         }
         if let Window::Range { from, to } = &self.window {
@@ -347,11 +431,58 @@ mod tests {
             "window": {"type": "term"},
             "measure": {"type": "ratio", "field": "amount",
                         "records": {"entity": "transactions", "filter": {"kind": ["disbursement"], "source": ["supporter"]}},
-                        "numerator_filter": {"project.category": ["housing", "education", "health", "culture", "employment"]}},
+                        "numerator_filter": {"project.category": ["housing", "education", "health", "culture", "employment"]}, "zero_denominator": "skip"},
             "comparison": "at_least",
             "target": {"type": "fixed", "value": 80}
         });
         assert!(ObligationRule::from_json(&ratio).is_ok());
+    }
+
+    fn rule_with(measure: serde_json::Value) -> Result<ObligationRule, String> {
+        ObligationRule::from_json(
+            &json!({"subject": {"type": "pairing"}, "window": {"type": "year"}, "measure": measure,
+            "comparison": "at_least", "target": {"type": "fixed", "value": 1}}),
+        )
+    }
+
+    #[test]
+    fn rules_that_cannot_be_evaluated_are_refused_naming_the_part() {
+        let e = rule_with(json!({"type": "sum", "field": "colour", "records": {"entity": "activities"}})).unwrap_err();
+        assert!(e.contains("measure.field") && e.contains("colour"), "{e}");
+        let e = rule_with(json!({"type": "sum", "field": "title", "records": {"entity": "activities"}})).unwrap_err();
+        assert!(e.contains("不能求和"), "{e}");
+        let e = rule_with(json!({"type": "count", "records": {"entity": "activities", "filter": {"flavour": ["x"]}}}))
+            .unwrap_err();
+        assert!(e.contains("measure.records.filter") && e.contains("flavour"), "{e}");
+        let e =
+            rule_with(json!({"type": "count", "records": {"entity": "stints", "filter": {"project.category": ["x"]}}}))
+                .unwrap_err();
+        assert!(e.contains("project_id"), "{e}");
+        assert!(rule_with(
+            json!({"type": "count", "records": {"entity": "stints", "filter": {"dispatch.role": ["teacher"]}}})
+        )
+        .is_ok());
+        let e = rule_with(json!({"type": "cumulative_days", "records": {"entity": "activities"}})).unwrap_err();
+        assert!(e.contains("stints"), "{e}");
+        let e = rule_with(
+            json!({"type": "ratio", "field": "amount", "records": {"entity": "transactions"},
+            "numerator_filter": {"source": ["supporter"]}}),
+        )
+        .unwrap_err();
+        assert!(e.contains("zero_denominator"), "{e}");
+        let e = ObligationRule::from_json(
+            &json!({"subject": {"type": "each_dispatch", "role": "pilot"}, "window": {"type": "year"},
+            "measure": {"type": "count", "records": {"entity": "stints"}}, "comparison": "at_least",
+            "target": {"type": "fixed", "value": 1}}),
+        )
+        .unwrap_err();
+        assert!(e.contains("subject.role"), "{e}");
+        let e = ObligationRule::from_json(&json!({"subject": {"type": "pairing"}, "window": {"type": "term"},
+            "measure": {"type": "count", "records": {"entity": "activities"}}, "comparison": "at_least",
+            "target": {"type": "tiered", "of": "receiver", "attribute": "teacher_count",
+                       "tiers": [{"below": 50, "target": 2}, {"below": 20, "target": 1}, {"target": 3}]}}))
+        .unwrap_err();
+        assert!(e.contains("递增"), "overlapping tiers: {e}");
     }
 
     #[test]

@@ -158,7 +158,7 @@ fn livelihood_share() -> Template {
                 "subject": {"type": "pairing"}, "window": {"type": "year"},
                 "measure": {"type": "ratio", "field": "amount",
                             "records": {"entity": "transactions", "filter": {"kind": ["disbursement"], "source": ["supporter"]}},
-                            "numerator_filter": {"project.category": ["housing", "education", "health", "culture", "employment"]}},
+                            "numerator_filter": {"project.category": ["housing", "education", "health", "culture", "employment"]}, "zero_denominator": "skip"},
                 "comparison": "at_least", "target": {"type": "fixed", "value": 80}, "label": "民生项目资金占比", "unit": "%"
             })),
         )],

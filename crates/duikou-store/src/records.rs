@@ -307,6 +307,7 @@ impl Store {
         let mut rec = validate_record(def, &fields)?;
         Self::derive_pairing(&mut w.tx, def, &mut rec).await?;
         Self::check_refs(&mut w.tx, def, &rec).await?;
+        Self::check_calendar(&mut w.tx, def, &rec).await?;
         if def.owner == Owner::System {
             return Err(StoreError::Forbidden(format!("{}由系统生成，不能直接新建", def.label)));
         }
@@ -376,6 +377,7 @@ impl Store {
         let mut rec = validate_record(def, &merged)?;
         Self::derive_pairing(&mut w.tx, def, &mut rec).await?;
         Self::check_refs(&mut w.tx, def, &rec).await?;
+        Self::check_calendar(&mut w.tx, def, &rec).await?;
         // The actor must be allowed both where the record was and where it goes.
         let mut old = Map::new();
         for f in def.fields {
@@ -759,6 +761,45 @@ impl Store {
             target.authority = None;
         }
         access::may_write(actor, owner, def.label, &target)?;
+        Ok(())
+    }
+
+    /// An obligation's window must exist on its program's calendar.
+    async fn check_calendar(tx: &mut Tx, def: &EntityDef, rec: &Map<String, Value>) -> Result<()> {
+        if def.name != "obligations" {
+            return Ok(());
+        }
+        let program = match (
+            rec.get("program_id").and_then(Value::as_i64),
+            rec.get("agreement_id").and_then(Value::as_i64),
+        ) {
+            (Some(p), _) => Some(p),
+            (None, Some(a)) => tx
+                .fetch_opt(
+                    "SELECT p.program_id FROM agreements a JOIN pairings p ON p.id = a.pairing_id WHERE a.id = $1",
+                    &[Arg::Int(Some(a))],
+                    &[Kind::Int],
+                )
+                .await?
+                .and_then(|r| r[0].int()),
+            _ => None,
+        };
+        let Some(program) = program else { return Ok(()) };
+        let calendar = tx
+            .fetch_opt(
+                "SELECT calendar FROM programs WHERE id = $1",
+                &[Arg::Int(Some(program))],
+                &[Kind::Json],
+            )
+            .await?
+            .and_then(|r| r[0].json().cloned())
+            .and_then(|c| serde_json::from_value::<duikou_domain::Calendar>(c).ok())
+            .unwrap_or_default();
+        let rule = rec.get("rule").cloned().unwrap_or(Value::Null);
+        if let Ok(rule) = duikou_domain::ObligationRule::from_json(&rule) {
+            rule.check_calendar(&calendar)
+                .map_err(|m| StoreError::invalid("rule", "calendar", format!("规则（rule）：{m}")))?;
+        }
         Ok(())
     }
 

@@ -597,3 +597,29 @@ async fn a_signed_assessment_is_frozen_and_locks_its_period() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_window_the_program_calendar_lacks_is_refused() {
+    for_each_backend(|store, backend| async move {
+        let f = fixture(&store).await;
+        let sys = Actor::system();
+        let yearly = create(&store, "programs", json!({"name": "自然年计划", "authority_org_id": f.authority})).await;
+        let semester_rule = json!({"subject": {"type": "pairing"}, "window": {"type": "semester"},
+            "measure": {"type": "count", "records": {"entity": "activities"}}, "comparison": "at_least", "target": {"type": "fixed", "value": 1}});
+        let err = store
+            .create(&sys, "obligations", &json!({"program_id": id(&yearly), "title": "每学期活动", "rule": semester_rule}))
+            .await
+            .unwrap_err();
+        assert_eq!(field_of(&err), ("rule".into(), "calendar".into()), "{backend}: {err}");
+        assert!(store.create(&sys, "obligations", &json!({"program_id": f.program, "title": "每学期活动", "rule": semester_rule})).await.is_ok());
+        let applied = store.apply_template(&sys, f.program, "school_pairing", &[]).await.unwrap();
+        assert_eq!(applied.len(), 12, "{backend}");
+        assert!(store.apply_template(&sys, f.program, "school_pairing", &[]).await.unwrap().is_empty());
+        let assigned = store
+            .apply_template(&sys, f.program, "yearly_tasks", &[duikou_store::assess::Assignment { key: "equipment_sets".into(), org_id: f.supporter, year: 2014 }])
+            .await
+            .unwrap();
+        assert_eq!((assigned.len(), assigned[0]["assigned_org_id"].as_i64(), assigned[0]["year"].as_i64()), (1, Some(f.supporter), Some(2014)));
+    })
+    .await;
+}

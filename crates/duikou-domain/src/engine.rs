@@ -552,6 +552,9 @@ fn selected<'a>(
         .collect()
 }
 
+/// What a measure found: the actual, the records counted, and a status it decides by itself (a zero denominator).
+type Measured = (Qty, Vec<(String, i64)>, Option<Status>);
+
 fn measure(
     m: &Measure,
     ctx: &PairingContext,
@@ -559,7 +562,7 @@ fn measure(
     idx: &Index,
     scope: &SubjectScope,
     bounds: (NaiveDate, NaiveDate),
-) -> Option<(Qty, Vec<(String, i64)>, Option<Status>)> {
+) -> Option<Measured> {
     let whole_term = bounds == ctx.term;
     let ids = |entity: &str, v: &[&Value]| {
         v.iter()

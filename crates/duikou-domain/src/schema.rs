@@ -844,6 +844,34 @@ pub static ENTITIES: &[EntityDef] = &[
         default_sort: "id",
     },
     EntityDef {
+        name: "supervisions",
+        label: "督办",
+        fields: &[
+            req(id_ref("pairing_id", "结对", "pairings")),
+            req(id_ref("obligation_id", "目标任务", "obligations")),
+            req(f("period", "考核期", FieldKind::Period)),
+            req(max(f("note", "督办意见", FieldKind::Text), 2000)),
+            f("due_on", "整改期限", FieldKind::Date),
+            dflt(
+                f(
+                    "status",
+                    "状态",
+                    FieldKind::Enum(&[("open", "督办中"), ("resolved", "已办结")]),
+                ),
+                "open",
+            ),
+            f("resolution", "办结说明", FieldKind::LongText),
+            f("resolved_on", "办结日期", FieldKind::Date),
+        ],
+        owner: Owner::Program,
+        confirmable: false,
+        natural_key: &["pairing_id", "obligation_id", "period"],
+        search: &["note", "resolution"],
+        pairing_via: None,
+        rules: &[],
+        default_sort: "due_on",
+    },
+    EntityDef {
         name: "assessments",
         label: "考核评估",
         fields: &[

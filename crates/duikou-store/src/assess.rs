@@ -496,3 +496,65 @@ impl Store {
         Ok(created)
     }
 }
+
+/// One line of a program's supervision (督办) list: a missed or lagging obligation, or a 督办 mark still open.
+#[derive(Debug, Clone, Serialize)]
+pub struct SupervisionItem {
+    /// The pairing.
+    pub pairing_id: i64,
+    /// Supporting org.
+    pub supporter: String,
+    /// Receiving org.
+    pub receiver: String,
+    /// The result as evaluated now.
+    pub result: ObligationResult,
+    /// Days past the window's end (negative: days still left in an open window).
+    pub lateness_days: i64,
+    /// The 督办 mark, if the coordinator made one.
+    pub supervision: Option<Value>,
+}
+
+impl Store {
+    /// Unmet obligations and early warnings across a program, with the coordinator's 督办 marks; open marks stay on the
+    /// list until resolved. Sorted by lateness, latest first (`ascending` for the other way).
+    pub async fn supervision_list(
+        &self,
+        program_id: i64,
+        period: Option<&Period>,
+        as_of: NaiveDate,
+        ascending: bool,
+    ) -> Result<Vec<SupervisionItem>> {
+        let mut items = Vec::new();
+        for a in self.assess_program(program_id, period, as_of).await? {
+            let marks = self.list_all("supervisions", "pairing_id", a.pairing_id).await?;
+            for r in a.results {
+                let mark = marks
+                    .iter()
+                    .find(|m| {
+                        m["obligation_id"].as_i64() == Some(r.obligation_id)
+                            && m["period"].as_str() == Some(r.window.as_str())
+                    })
+                    .cloned();
+                let problem = r.status == engine::Status::Unmet || r.warning;
+                let open_mark = mark.as_ref().is_some_and(|m| m["status"] == "open");
+                if problem || open_mark {
+                    items.push(SupervisionItem {
+                        pairing_id: a.pairing_id,
+                        supporter: a.supporter.clone(),
+                        receiver: a.receiver.clone(),
+                        lateness_days: (as_of - r.window_end).num_days(),
+                        result: r,
+                        supervision: mark,
+                    });
+                }
+            }
+        }
+        items.sort_by(|x, y| {
+            let o = x.lateness_days.cmp(&y.lateness_days);
+            let o = if ascending { o } else { o.reverse() };
+            o.then(x.pairing_id.cmp(&y.pairing_id))
+                .then(x.result.obligation_id.cmp(&y.result.obligation_id))
+        });
+        Ok(items)
+    }
+}

@@ -623,3 +623,37 @@ async fn a_window_the_program_calendar_lacks_is_refused() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn supervision_lists_what_is_late_until_it_is_resolved() {
+    for_each_backend(|store, backend| async move {
+        let f = fixture(&store).await;
+        let sys = Actor::system();
+        store.apply_template(&sys, f.program, "school_pairing", &[]).await.unwrap();
+        let as_of = duikou_domain::validate::parse_date("2015-05-01").unwrap();
+        let period: duikou_domain::Period = "2013-2014".parse().unwrap();
+        let list = store.supervision_list(f.program, Some(&period), as_of, false).await.unwrap();
+        assert!(!list.is_empty(), "{backend}: nothing was done in 2013-2014");
+        assert!(list.windows(2).all(|w| w[0].lateness_days >= w[1].lateness_days), "latest first");
+        let first = &list[0];
+        assert!(first.lateness_days > 0 && first.supervision.is_none());
+        let coord = user(&store, "coord", Role::Coordinator, vec![f.authority]).await;
+        let sup = user(&store, "sup", Role::SupporterEditor, vec![f.supporter]).await;
+        let mark = json!({"pairing_id": first.pairing_id, "obligation_id": first.result.obligation_id, "period": first.result.window,
+                          "note": "请于下学期补足", "due_on": "2015-06-30"});
+        assert!(matches!(store.create(&sup, "supervisions", &mark).await, Err(StoreError::Forbidden(_))), "{backend}");
+        let m = store.create(&coord, "supervisions", &mark).await.unwrap_or_else(|e| panic!("{backend}: {e}"));
+        assert_eq!(m["status"], "open");
+        let list = store.supervision_list(f.program, Some(&period), as_of, true).await.unwrap();
+        assert!(list.windows(2).all(|w| w[0].lateness_days <= w[1].lateness_days), "ascending on request");
+        let marked = list.iter().find(|i| i.supervision.is_some()).expect("the mark shows");
+        assert_eq!(marked.supervision.as_ref().unwrap()["note"], "请于下学期补足");
+        store
+            .update(&coord, "supervisions", id(&m), &json!({"status": "resolved", "resolution": "已补派", "resolved_on": "2015-06-20"}))
+            .await
+            .unwrap();
+        let dup = store.create(&coord, "supervisions", &mark).await.unwrap_err();
+        assert_eq!(field_of(&dup).1, "duplicate", "{backend}");
+    })
+    .await;
+}

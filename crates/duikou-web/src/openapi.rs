@@ -216,6 +216,10 @@ pub fn document() -> Value {
         };
         paths.insert(format!("/api/v1/assessments/{{id}}/{action}"), json!({"post": op(summary, "考核", vec![id_param()], None, ("200", json!({"$ref": "#/components/schemas/Assessments"})))}));
     }
+    let mut supervision_params = assess_params();
+    supervision_params
+        .push(json!({"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["-lateness", "lateness"]}}));
+    paths.insert("/api/v1/programs/{id}/supervision".into(), json!({"get": op("督办清单：计划内未达标与预警的目标任务，按逾期天数排序，附督办标记（督办中的一直显示到办结）", "考核", supervision_params, None, ("200", obj.clone()))}));
     paths.insert("/api/v1/obligation_templates".into(), json!({"get": op("内置目标任务模板（第8篇校对校帮扶、第5篇民生资金80%、第3篇年度任务）", "考核", vec![], None, ("200", obj.clone()))}));
     paths.insert("/api/v1/programs/{id}/apply_template".into(), json!({"post": op("把模板的目标任务加到计划上（已有同名任务则跳过）", "考核", vec![id_param()],
         Some(json!({"type": "object", "required": ["template"], "properties": {"template": {"type": "string"},

@@ -1,4 +1,5 @@
--- Assessments (frozen at sign-off) and the period locks a signed assessment places on its pairings' records.
+-- Supervision (督办) marks, assessments (frozen at sign-off) and the period locks a signed assessment places on its
+-- pairings' records.
 CREATE TABLE assessments (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     version BIGINT NOT NULL DEFAULT 1,
@@ -31,3 +32,19 @@ CREATE TABLE period_locks (
     assessment_id INTEGER REFERENCES assessments(id)
 );
 CREATE INDEX period_locks_pairing_id_idx ON period_locks (pairing_id);
+
+CREATE TABLE supervisions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    version BIGINT NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    pairing_id INTEGER NOT NULL REFERENCES pairings(id),
+    obligation_id INTEGER NOT NULL REFERENCES obligations(id),
+    period TEXT NOT NULL,
+    note TEXT NOT NULL,
+    due_on TEXT,
+    status TEXT,
+    resolution TEXT,
+    resolved_on TEXT
+);
+CREATE UNIQUE INDEX supervisions_nk ON supervisions (pairing_id, obligation_id, period);

@@ -80,10 +80,10 @@ pub async fn remove(
 }
 
 /// `period` and `as_of` of an obligations view.
-fn assess_params(raw: Option<&str>) -> ApiResult<(Option<duikou_domain::Period>, chrono::NaiveDate)> {
+fn assess_params(pairs: Vec<(String, String)>) -> ApiResult<(Option<duikou_domain::Period>, chrono::NaiveDate)> {
     let mut period = None;
     let mut as_of = chrono::Utc::now().date_naive();
-    for (k, v) in query_pairs(raw)? {
+    for (k, v) in pairs {
         match k.as_str() {
             "period" => {
                 period = Some(v.parse().map_err(|e: duikou_domain::PeriodParseError| {
@@ -126,11 +126,34 @@ pub async fn view(
         }
         ("pairings", "detail") => Ok(Json(state.store.pairing_detail(id).await?).into_response()),
         ("pairings", "obligations") => {
-            let (period, as_of) = assess_params(raw.as_deref())?;
+            let (period, as_of) = assess_params(query_pairs(raw.as_deref())?)?;
             Ok(Json(state.store.assess_pairing(id, period.as_ref(), as_of).await?).into_response())
         }
+        ("programs", "supervision") => {
+            let mut ascending = false;
+            let mut rest = Vec::new();
+            for (k, v) in query_pairs(raw.as_deref())? {
+                match (k.as_str(), v.as_str()) {
+                    ("sort", "lateness") => ascending = true,
+                    ("sort", "-lateness") => ascending = false,
+                    ("sort", other) => {
+                        return Err(ApiError::bad_request(
+                            "sort",
+                            "sort",
+                            format!("排序（sort）只能是 lateness 或 -lateness，收到“{other}”"),
+                        ))
+                    }
+                    _ => rest.push((k, v)),
+                }
+            }
+            let (period, as_of) = assess_params(rest)?;
+            Ok(
+                Json(json!({ "items": state.store.supervision_list(id, period.as_ref(), as_of, ascending).await? }))
+                    .into_response(),
+            )
+        }
         ("programs", "obligations") => {
-            let (period, as_of) = assess_params(raw.as_deref())?;
+            let (period, as_of) = assess_params(query_pairs(raw.as_deref())?)?;
             Ok(Json(json!({ "items": state.store.assess_program(id, period.as_ref(), as_of).await? })).into_response())
         }
         _ => Err(ApiError::no_route()),

@@ -844,6 +844,31 @@ pub static ENTITIES: &[EntityDef] = &[
         default_sort: "id",
     },
     EntityDef {
+        name: "notes",
+        label: "工作记述",
+        fields: &[
+            req(id_ref("pairing_id", "结对", "pairings")),
+            req(f(
+                "kind",
+                "类别",
+                FieldKind::Enum(&[
+                    ("problem", "存在问题"),
+                    ("plan", "下一步计划/建议"),
+                    ("highlight", "做法与经验"),
+                ]),
+            )),
+            f("period", "期间", FieldKind::Period),
+            req(f("text", "内容", FieldKind::LongText)),
+        ],
+        owner: Owner::Shared,
+        confirmable: false,
+        natural_key: &[],
+        search: &["text"],
+        pairing_via: None,
+        rules: &[],
+        default_sort: "id",
+    },
+    EntityDef {
         name: "supervisions",
         label: "督办",
         fields: &[

@@ -657,3 +657,23 @@ async fn supervision_lists_what_is_late_until_it_is_resolved() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn every_described_field_has_its_column_on_both_backends() {
+    for_each_backend(|store, backend| async move {
+        for e in duikou_domain::schema::ENTITIES {
+            // a list selects every described column, so a missing or misnamed column fails here
+            let page = store
+                .list(
+                    e.name,
+                    &ListQuery {
+                        per_page: Some(1),
+                        ..Default::default()
+                    },
+                )
+                .await;
+            assert!(page.is_ok(), "{backend}: {}: {:?}", e.name, page.err());
+        }
+    })
+    .await;
+}

@@ -48,3 +48,16 @@ CREATE TABLE supervisions (
     resolved_on TEXT
 );
 CREATE UNIQUE INDEX supervisions_nk ON supervisions (pairing_id, obligation_id, period);
+
+-- What users write down for the summary: problems, plans, practices (三、存在问题 / 四、下一步建议).
+CREATE TABLE notes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    version BIGINT NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    pairing_id INTEGER NOT NULL REFERENCES pairings(id),
+    kind TEXT NOT NULL,
+    period TEXT,
+    text TEXT NOT NULL
+);
+CREATE INDEX notes_pairing_id_idx ON notes (pairing_id);

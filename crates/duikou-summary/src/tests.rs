@@ -1,0 +1,224 @@
+//! The summary of a pairing like 南京农业大学 → 新疆农业大学 and 湖南 → 吐鲁番, built from records.
+
+use super::*;
+use serde_json::json;
+
+fn d(s: &str) -> NaiveDate {
+    duikou_domain::validate::parse_date(s).unwrap()
+}
+
+fn text(doc: &Document) -> String {
+    let mut out = String::new();
+    for s in &doc.sections {
+        out.push_str(&s.heading);
+        out.push('\n');
+        for b in &s.blocks {
+            match b {
+                Block::Paragraph { spans } => {
+                    for sp in spans {
+                        out.push_str(&sp.text);
+                    }
+                }
+                Block::Subheading { text } => out.push_str(text),
+                Block::List { items } => out.push_str(&items.join("\n")),
+                _ => {}
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn bundle() -> PairingBundle {
+    let mut records: HashMap<String, Vec<Value>> = HashMap::new();
+    let mut people = Vec::new();
+    let mut dispatches = Vec::new();
+    for i in 0..16 {
+        people.push(
+            json!({"id": i + 1, "name": format!("教师{i}"), "education": if i < 3 { "doctorate" } else { "bachelor" },
+                           "title_level": if i < 5 { "senior" } else { "intermediate" }, "birth_year": 1970 + i}),
+        );
+        dispatches.push(
+            json!({"id": i + 1, "person_id": i + 1, "role": if i < 14 { "teacher" } else { "manager" },
+            "batch": i % 5 + 1, "direction": "to_receiver", "start_date": "2004-09-01", "end_date": "2005-07-01",
+            "post": if i == 14 { Value::from("副校长") } else { Value::Null }, "confirmation": "confirmed"}),
+        );
+    }
+    records.insert("people".into(), people);
+    records.insert("dispatches".into(), dispatches);
+    records.insert(
+        "activities".into(),
+        vec![
+            json!({"id": 1, "kind": "teaching", "title": "授课", "start_date": "2004-10-01", "courses": 40, "hours": 1523}),
+            json!({"id": 2, "kind": "lecture", "title": "学术报告", "start_date": "2005-03-01", "sessions": 43}),
+            json!({"id": 3, "kind": "visit", "title": "互访", "start_date": "2005-04-01", "person_times": 52}),
+            json!({"id": 4, "kind": "donation", "title": "计算机4台", "start_date": "2005-05-01", "items": 4, "amount": "20000.00"}),
+            json!({"id": 5, "kind": "training", "title": "骨干培训", "start_date": "2005-05-01", "person_times": 355}),
+            json!({"id": 6, "kind": "teaching", "title": "早年授课", "start_date": "2001-05-01", "hours": 99}),
+        ],
+    );
+    records.insert(
+        "agreements".into(),
+        vec![
+            json!({"id": 1, "kind": "agreement", "tier": "institution", "title": "校级协议一", "signed_on": "2004-06-01"}),
+            json!({"id": 2, "kind": "agreement", "tier": "institution", "title": "校级协议二", "signed_on": "2004-07-01"}),
+            json!({"id": 3, "kind": "memorandum", "title": "备忘录", "signed_on": "2005-06-02"}),
+        ],
+    );
+    records.insert(
+        "projects".into(),
+        vec![
+            json!({"id": 1, "name": "安居富民工程", "category": "housing", "approved_on": "2004-03-01", "started_on": "2004-04-01", "total_investment": "26000万"}),
+            json!({"id": 2, "name": "实验中学", "category": "education", "approved_on": "2004-03-01", "started_on": "2004-05-01", "completed_on": "2005-06-01", "total_investment": "260000000.00", "leveraged_investment": "42.77亿"}),
+            json!({"id": 3, "name": "中心医院新区", "category": "health", "approved_on": "2005-01-01"}),
+        ],
+    );
+    records.insert(
+        "project_funding".into(),
+        vec![
+            json!({"id": 1, "project_id": 2, "source": "supporter", "amount": "37000000.00"}),
+            json!({"id": 2, "project_id": 2, "source": "local", "amount": "223000000.00"}),
+        ],
+    );
+    records.insert(
+        "outputs".into(),
+        vec![json!({"id": 1, "project_id": 1, "name": "安居富民房", "unit": "户", "planned": 8640, "started": 9426, "completed": 5780})],
+    );
+    records.insert(
+        "transactions".into(),
+        vec![
+            json!({"id": 1, "project_id": 2, "kind": "disbursement", "source": "supporter", "amount": "20000000.00", "date": "2004-06-01"}),
+            json!({"id": 2, "project_id": 2, "kind": "disbursement", "source": "supporter", "amount": "17000000.00", "date": "2005-03-01", "confirmation": "disputed"}),
+        ],
+    );
+    records.insert(
+        "needs".into(),
+        vec![
+            json!({"id": 1, "title": "棉花分子育种实验室", "status": "in_progress", "raised_on": "2004-09-01"}),
+            json!({"id": 2, "title": "研究生管理软件", "status": "met", "raised_on": "2004-10-01", "met_on": "2005-03-01"}),
+        ],
+    );
+    records.insert(
+        "notes".into(),
+        vec![
+            json!({"id": 1, "kind": "problem", "text": "援教教师生活保障需进一步加强。"}),
+            json!({"id": 2, "kind": "plan", "text": "召开工作委员会第一次全体会议。"}),
+        ],
+    );
+    PairingBundle {
+        pairing: json!({"id": 7, "start_date": "2002-01-01"}),
+        program: json!({"name": "对口支援西部地区高等学校计划"}),
+        supporter: json!({"name": "南京农业大学"}),
+        receiver: json!({"name": "新疆农业大学"}),
+        records,
+        results: vec![],
+        indicators: vec![json!({"period": "2004", "value": 1200, "indicator": {"name": "专任教师", "unit": "人"}})],
+    }
+}
+
+fn input() -> SummaryInput {
+    SummaryInput {
+        scope_title: "南京农业大学对口支援新疆农业大学".into(),
+        period_label: "2004-2005学年".into(),
+        period: (d("2004-01-01"), d("2005-08-31")),
+        pairings: vec![bundle()],
+        written_on: d("2026-11-28"),
+    }
+}
+
+#[test]
+fn writes_the_four_sections_in_the_genres_words() {
+    let (doc, figures) = build(&input());
+    let t = text(&doc);
+    assert_eq!(doc.title, "南京农业大学对口支援新疆农业大学2004-2005学年工作总结");
+    let headings: Vec<&str> = doc.sections.iter().map(|s| s.heading.as_str()).collect();
+    assert_eq!(
+        headings,
+        ["一、基本情况", "二、工作开展情况", "三、存在问题", "四、下一步建议"]
+    );
+    for expected in [
+        "先后分5批选派16名援派人员，其中支教教师14名、管理人员2名；其中硕博研究生3人，高级职称5人",
+        "期内双方签订校级（省级）协议2份、备忘录1份",
+        "帮助开出新课和急需课程40门次；直接授课1500余课时；举办学术讲座、专题报告40余场",
+        "培训各类人员350余人次",
+        "双方互访50余人次",
+        "累计安排援建项目3个，其中民生项目3个；已开工2个，开工率67%；已竣工1个，竣工率50%",
+        "项目总投资5.2亿元，累计投入援助资金3700万元，地方配套2.23亿元，带动投资42.77亿元",
+        "安居富民房计划建设8640户，已开工9426户，开工率达109%，竣工5780户，竣工率61%",
+        "受援方提出需求2项，已满足1项，正在落实1项",
+        "援派人员在受援地担任副校长1名",
+        "受援方需求“棉花分子育种实验室”尚未满足",
+        "援教教师生活保障需进一步加强",
+        "召开工作委员会第一次全体会议",
+        "受援方对支援方填报的1条记录提出异议",
+    ] {
+        assert!(t.contains(expected), "missing «{expected}» in:\n{t}");
+    }
+    assert!(!t.contains("1622"), "the 2001 teaching is outside the period");
+    // every figure is traced
+    let hours = figures.iter().find(|f| f.key == "activities.hours").unwrap();
+    assert_eq!(hours.records, [("activities".to_string(), 1)]);
+    let teachers = figures.iter().find(|f| f.key == "people.teacher").unwrap();
+    assert_eq!(teachers.records.len(), 14);
+    let spans: Vec<&Span> = doc
+        .sections
+        .iter()
+        .flat_map(|s| &s.blocks)
+        .filter_map(|b| match b {
+            Block::Paragraph { spans } => Some(spans),
+            _ => None,
+        })
+        .flatten()
+        .filter(|s| s.figure.is_some())
+        .collect();
+    assert!(spans
+        .iter()
+        .all(|s| figures.iter().any(|f| Some(&f.key) == s.figure.as_ref())));
+    assert_eq!(doc.appendix[0].rows.len(), figures.len());
+    let charts = doc
+        .sections
+        .iter()
+        .flat_map(|s| &s.blocks)
+        .filter(|b| matches!(b, Block::Chart(_)))
+        .count();
+    assert!(charts >= 3, "{charts}");
+}
+
+#[test]
+fn unmet_obligations_become_problems_and_plans() {
+    let mut i = input();
+    let result = ObligationResult {
+        obligation_id: 1,
+        title: "每学年派出支教教师不少于2名".into(),
+        pairing_id: 7,
+        subject: duikou_domain::engine::SubjectRef::Pairing,
+        window: "2004-2005".into(),
+        window_start: d("2004-09-01"),
+        window_end: d("2005-08-31"),
+        actual: Qty::from_int(1),
+        target: Some(Qty::from_int(2)),
+        target_max: None,
+        status: Status::Unmet,
+        warning: false,
+        counted: vec![],
+        text: "2004-2005学年 派出支教教师 1 名，要求不少于 2 名".into(),
+    };
+    i.pairings[0].results = vec![result];
+    let (doc, _) = build(&i);
+    let t = text(&doc);
+    assert!(
+        t.contains("未完成目标任务：2004-2005学年 派出支教教师 1 名，要求不少于 2 名。"),
+        "{t}"
+    );
+    assert!(t.contains("抓紧落实“每学年派出支教教师不少于2名”"), "{t}");
+}
+
+#[test]
+fn an_empty_period_still_reads_well() {
+    let mut i = input();
+    i.period = (d("2003-01-01"), d("2003-12-31"));
+    i.period_label = "2003年".into();
+    let (doc, _) = build(&i);
+    let t = text(&doc);
+    assert!(t.contains("本期尚无记录的工作"), "{t}");
+}

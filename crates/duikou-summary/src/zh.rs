@@ -1,0 +1,126 @@
+//! Numbers as Chinese reports print them: counts exact ("14名"), large tallies rounded down with 余 ("1500余课时"),
+//! money in 万元/亿元, rates as whole percents, and 一、二、三 for headings.
+
+use duikou_domain::Money;
+
+const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+
+/// A small number in Chinese numerals, for headings and ordinals (1 → 一, 12 → 十二, 20 → 二十).
+pub fn numeral(n: u32) -> String {
+    match n {
+        0..=9 => DIGITS[n as usize].to_string(),
+        10 => "十".into(),
+        11..=19 => format!("十{}", DIGITS[(n % 10) as usize]),
+        20..=99 => {
+            let tail = if n.is_multiple_of(10) {
+                String::new()
+            } else {
+                DIGITS[(n % 10) as usize].to_string()
+            };
+            format!("{}十{tail}", DIGITS[(n / 10) as usize])
+        }
+        _ => n.to_string(),
+    }
+}
+
+/// A level-1 heading prefix: 一、
+pub fn heading(n: u32) -> String {
+    format!("{}、", numeral(n))
+}
+
+/// A level-2 heading prefix: （一）
+pub fn subheading(n: u32) -> String {
+    format!("（{}）", numeral(n))
+}
+
+/// A tally as the genre rounds it: below 20 exact; two-digit numbers to the ten, larger ones to two significant
+/// digits, rounded down, with 余 when something was cut off (53 → "50余", 40 → "40", 1523 → "1500余"); from 10 000 in
+/// 万 (10768 → "1万余", 15000 → "1.5万").
+pub fn tally(n: i64) -> String {
+    if n < 20 {
+        return n.to_string();
+    }
+    let digits = n.to_string().len() as u32;
+    let step = 10i64.pow(digits.saturating_sub(2).max(1));
+    let kept = n / step * step;
+    let more = if kept < n { "余" } else { "" };
+    if kept >= 10_000 {
+        let wan = kept / 10_000;
+        let rest = kept % 10_000 / 1_000;
+        if rest == 0 {
+            format!("{wan}万{more}")
+        } else {
+            format!("{wan}.{rest}万{more}")
+        }
+    } else {
+        format!("{kept}{more}")
+    }
+}
+
+/// Money as a report prints it: 亿元 from 1亿 and 万元 from 1万 with up to two decimals, else 元 ("4.09亿元", "3700万元").
+pub fn money(m: Money) -> String {
+    let fen = m.fen();
+    let (div, unit) = if fen.abs() >= 10_000_000_000 {
+        (10_000_000_000i128, "亿元")
+    } else if fen.abs() >= 1_000_000 {
+        (1_000_000, "万元")
+    } else {
+        (100, "元")
+    };
+    let hundredths = (fen as i128 * 100 * 2 + div * fen.signum() as i128) / (div * 2);
+    let whole = hundredths / 100;
+    let frac = (hundredths % 100).abs();
+    let text = if frac == 0 {
+        whole.to_string()
+    } else if frac % 10 == 0 {
+        format!("{whole}.{}", frac / 10)
+    } else {
+        format!("{whole}.{frac:02}")
+    };
+    format!("{text}{unit}")
+}
+
+/// A whole percent, rounded half up ("109%"); `None` when nothing to divide by.
+pub fn percent(num: i64, den: i64) -> Option<String> {
+    (den > 0).then(|| format!("{}%", (num * 200 + den) / (den * 2)))
+}
+
+/// Names joined as a Chinese list: 甲、乙和丙.
+pub fn join(names: &[String]) -> String {
+    match names.len() {
+        0 => String::new(),
+        1 => names[0].clone(),
+        n => format!("{}和{}", names[..n - 1].join("、"), names[n - 1]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn genre_numbers() {
+        assert_eq!(numeral(4), "四");
+        assert_eq!(numeral(12), "十二");
+        assert_eq!(numeral(20), "二十");
+        assert_eq!(numeral(35), "三十五");
+        assert_eq!(heading(2), "二、");
+        assert_eq!(subheading(3), "（三）");
+        assert_eq!(tally(14), "14");
+        assert_eq!(tally(40), "40");
+        assert_eq!(tally(53), "50余");
+        assert_eq!(tally(1523), "1500余");
+        assert_eq!(tally(1500), "1500");
+        assert_eq!(tally(10768), "1万余");
+        assert_eq!(tally(15000), "1.5万");
+        assert_eq!(money(Money::from_yuan(408_570_000)), "4.09亿元");
+        assert_eq!(money(Money::from_wan(3700)), "3700万元");
+        assert_eq!(money(Money::from_yuan(45_641_000)), "4564.1万元");
+        assert_eq!(money(Money::from_yuan(80_000)), "8万元");
+        assert_eq!(money(Money::from_yuan(5_000)), "5000元");
+        assert_eq!(percent(9426, 8640).as_deref(), Some("109%"));
+        assert_eq!(percent(5780, 9426).as_deref(), Some("61%"));
+        assert_eq!(percent(1, 0), None);
+        assert_eq!(join(&["甲".into(), "乙".into(), "丙".into()]), "甲、乙和丙");
+    }
+}

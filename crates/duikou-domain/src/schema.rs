@@ -163,6 +163,23 @@ pub struct EntityDef {
 }
 
 impl EntityDef {
+    /// The fields that identify a row on import: the natural key, or for records without one the fields a
+    /// spreadsheet row is recognised by (so re-importing a file does not duplicate it).
+    pub fn import_key(&self) -> &'static [&'static str] {
+        if !self.natural_key.is_empty() {
+            return self.natural_key;
+        }
+        match self.name {
+            "activities" => &["pairing_id", "kind", "title", "start_date"],
+            "transactions" => &["project_id", "kind", "source", "date", "amount"],
+            "dispatches" => &["pairing_id", "person_id", "role", "start_date"],
+            "people" => &["name", "home_org_id", "birth_year"],
+            _ => &[],
+        }
+    }
+}
+
+impl EntityDef {
     /// The field named `name`.
     pub fn field(&self, name: &str) -> Option<&'static Field> {
         self.fields.iter().find(|x| x.name == name)

@@ -7,9 +7,11 @@ pub mod audit;
 pub mod backup;
 pub mod db;
 pub mod documents;
+pub mod import;
 mod error;
 pub mod records;
 pub mod regions;
+pub mod summary;
 pub mod testing;
 pub mod views;
 

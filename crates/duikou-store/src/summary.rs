@@ -1,0 +1,188 @@
+//! Gathering what a 工作总结 covers: the pairings of a scope, their records, obligation results and the receivers'
+//! indicators, handed to the pure writer in duikou-summary.
+
+use crate::{ListQuery, Result, Store, StoreError};
+use chrono::NaiveDate;
+use duikou_domain::{Calendar, Period};
+use duikou_summary::{PairingBundle, SummaryInput};
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// What a summary is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// One pairing.
+    Pairing(i64),
+    /// Every pairing of a program.
+    Program(i64),
+    /// Every pairing an org (or an org below it) supports or receives.
+    Org(i64),
+    /// Every pairing whose receiver sits in a region (or below it).
+    Region(String),
+}
+
+impl std::str::FromStr for Scope {
+    type Err = StoreError;
+
+    fn from_str(s: &str) -> Result<Scope> {
+        let bad = || {
+            StoreError::invalid(
+                "scope",
+                "scope",
+                format!("范围（scope）应为 pairing:编号、program:编号、org:编号 或 region:区划代码，收到“{s}”"),
+            )
+        };
+        let (kind, value) = s.split_once(':').ok_or_else(bad)?;
+        let num = || value.parse::<i64>().ok().filter(|v| *v > 0).ok_or_else(bad);
+        match kind {
+            "pairing" => Ok(Scope::Pairing(num()?)),
+            "program" => Ok(Scope::Program(num()?)),
+            "org" => Ok(Scope::Org(num()?)),
+            "region" if value.len() == 6 && value.bytes().all(|b| b.is_ascii_digit()) => Ok(Scope::Region(value.into())),
+            _ => Err(bad()),
+        }
+    }
+}
+
+/// The entities a summary reads for each pairing.
+const SUMMARY_ENTITIES: &[&str] = &[
+    "agreements", "projects", "project_funding", "transactions", "outputs", "dispatches", "stints", "appraisals",
+    "activities", "needs", "notes",
+];
+
+impl Store {
+    async fn scope_pairings(&self, scope: &Scope) -> Result<(String, Vec<Value>)> {
+        match scope {
+            Scope::Pairing(id) => {
+                let p = self.get("pairings", *id).await?;
+                let s = self.get("orgs", p["supporter_org_id"].as_i64().unwrap_or(0)).await?;
+                let r = self.get("orgs", p["receiver_org_id"].as_i64().unwrap_or(0)).await?;
+                let title = format!("{}对口支援{}", s["name"].as_str().unwrap_or(""), r["name"].as_str().unwrap_or(""));
+                Ok((title, vec![p]))
+            }
+            Scope::Program(id) => {
+                let prog = self.get("programs", *id).await?;
+                Ok((format!("“{}”", prog["name"].as_str().unwrap_or("")), self.list_all("pairings", "program_id", *id).await?))
+            }
+            Scope::Org(id) => {
+                let org = self.get("orgs", *id).await?;
+                let below = self.org_and_below(*id).await?;
+                let mut out = Vec::new();
+                for field in ["supporter_org_id", "receiver_org_id"] {
+                    for o in &below {
+                        for p in self.list_all("pairings", field, *o).await? {
+                            if !out.iter().any(|x: &Value| x["id"] == p["id"]) {
+                                out.push(p);
+                            }
+                        }
+                    }
+                }
+                Ok((format!("{}对口支援", org["name"].as_str().unwrap_or("")), out))
+            }
+            Scope::Region(code) => {
+                let regions = self.region_and_below(code).await?;
+                let name = self
+                    .list("regions", &ListQuery { filters: [("code".to_string(), code.clone())].into(), ..Default::default() })
+                    .await?
+                    .items
+                    .first()
+                    .and_then(|r| r["name"].as_str().map(str::to_string))
+                    .ok_or_else(|| StoreError::invalid("scope", "unknown_reference", format!("找不到代码为 {code} 的行政区划")))?;
+                let mut out = Vec::new();
+                for r in &regions {
+                    let q = ListQuery { filters: [("region_code".to_string(), r.clone())].into(), per_page: Some(500), ..Default::default() };
+                    for org in self.list("orgs", &q).await?.items {
+                        out.extend(self.list_all("pairings", "receiver_org_id", org["id"].as_i64().unwrap_or(0)).await?);
+                    }
+                }
+                Ok((format!("对口支援{name}"), out))
+            }
+        }
+    }
+
+    async fn org_and_below(&self, id: i64) -> Result<Vec<i64>> {
+        let rows = self
+            .db()
+            .fetch(
+                "WITH RECURSIVE s(id) AS (SELECT CAST($1 AS BIGINT) UNION SELECT o.id FROM orgs o JOIN s ON o.parent_id = s.id) SELECT id FROM s",
+                &[crate::db::Arg::Int(Some(id))],
+                &[crate::db::Kind::Int],
+            )
+            .await?;
+        Ok(rows.iter().filter_map(|r| r[0].int()).collect())
+    }
+
+    async fn region_and_below(&self, code: &str) -> Result<Vec<String>> {
+        let rows = self
+            .db()
+            .fetch(
+                "WITH RECURSIVE s(code) AS (SELECT CAST($1 AS TEXT) UNION SELECT r.code FROM regions r JOIN s ON r.parent_code = s.code) SELECT code FROM s",
+                &[crate::db::Arg::Text(Some(code.into()))],
+                &[crate::db::Kind::Text],
+            )
+            .await?;
+        Ok(rows.iter().filter_map(|r| r[0].text().map(str::to_string)).collect())
+    }
+
+    /// Everything the summary writer needs for a scope and period, judged as of `as_of`.
+    pub async fn summary_input(&self, scope: &Scope, period: &Period, as_of: NaiveDate) -> Result<SummaryInput> {
+        let (scope_title, pairings) = self.scope_pairings(scope).await?;
+        if pairings.is_empty() {
+            return Err(StoreError::invalid("scope", "empty", "该范围内没有结对关系"));
+        }
+        let first_program = self.get("programs", pairings[0]["program_id"].as_i64().unwrap_or(0)).await?;
+        let calendar: Calendar = serde_json::from_value(first_program["calendar"].clone()).unwrap_or_default();
+        let term = match (
+            first_program["start_date"].as_str().and_then(duikou_domain::validate::parse_date),
+            first_program["end_date"].as_str().and_then(duikou_domain::validate::parse_date),
+        ) {
+            (Some(a), Some(b)) => Some((a, b)),
+            (Some(a), None) => Some((a, as_of.max(a))),
+            _ => None,
+        };
+        let bounds = period.bounds(&calendar, term).ok_or_else(|| {
+            StoreError::invalid("period", "period", "“term”需要计划有开始日期；请给出具体期间，如 2014-2015")
+        })?;
+        let mut indicator_defs: HashMap<i64, Value> = HashMap::new();
+        let mut bundles = Vec::new();
+        for pairing in pairings {
+            let pid = pairing["id"].as_i64().unwrap_or(0);
+            let program = self.get("programs", pairing["program_id"].as_i64().unwrap_or(0)).await?;
+            let supporter = self.get("orgs", pairing["supporter_org_id"].as_i64().unwrap_or(0)).await?;
+            let receiver = self.get("orgs", pairing["receiver_org_id"].as_i64().unwrap_or(0)).await?;
+            let mut records = HashMap::new();
+            for e in SUMMARY_ENTITIES {
+                records.insert(e.to_string(), self.list_all(e, "pairing_id", pid).await?);
+            }
+            let mut people = Vec::new();
+            for d in records.get("dispatches").into_iter().flatten() {
+                let person = d["person_id"].as_i64().unwrap_or(0);
+                if !people.iter().any(|p: &Value| p["id"].as_i64() == Some(person)) {
+                    people.push(self.get("people", person).await?);
+                }
+            }
+            records.insert("people".into(), people);
+            let mut indicators = self.list_all("indicator_values", "org_id", receiver["id"].as_i64().unwrap_or(0)).await?;
+            if let Some(code) = receiver["region_code"].as_str() {
+                let q = ListQuery { filters: [("region_code".to_string(), code.to_string())].into(), per_page: Some(500), ..Default::default() };
+                indicators.extend(self.list("indicator_values", &q).await?.items);
+            }
+            for v in &mut indicators {
+                let iid = v["indicator_id"].as_i64().unwrap_or(0);
+                if !indicator_defs.contains_key(&iid) {
+                    indicator_defs.insert(iid, self.get("indicators", iid).await?);
+                }
+                v["indicator"] = indicator_defs[&iid].clone();
+            }
+            let results = self.assess_pairing(pid, Some(period), as_of).await?.results;
+            bundles.push(PairingBundle { pairing, program, supporter, receiver, records, results, indicators });
+        }
+        Ok(SummaryInput {
+            scope_title,
+            period_label: period.label_zh(),
+            period: bounds,
+            pairings: bundles,
+            written_on: as_of,
+        })
+    }
+}

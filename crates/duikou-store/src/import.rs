@@ -15,12 +15,26 @@ use serde_json::{Map, Value};
 use std::collections::HashMap;
 
 /// The entities a spreadsheet may be imported into.
-pub const IMPORTABLE: &[&str] =
-    &["orgs", "pairings", "projects", "transactions", "dispatches", "activities", "indicator_values", "people"];
+pub const IMPORTABLE: &[&str] = &[
+    "orgs",
+    "pairings",
+    "projects",
+    "transactions",
+    "dispatches",
+    "activities",
+    "indicator_values",
+    "people",
+];
 
 /// Extra columns of a dispatch sheet that describe the person (created when not yet in the record).
-const PERSON_COLUMNS: &[(&str, &str)] =
-    &[("姓名", "name"), ("性别", "gender"), ("出生年份", "birth_year"), ("学历", "education"), ("职称", "title"), ("职称级别", "title_level")];
+const PERSON_COLUMNS: &[(&str, &str)] = &[
+    ("姓名", "name"),
+    ("性别", "gender"),
+    ("出生年份", "birth_year"),
+    ("学历", "education"),
+    ("职称", "title"),
+    ("职称级别", "title_level"),
+];
 
 /// A cell as read from a file.
 #[derive(Debug, Clone, PartialEq)]
@@ -162,14 +176,21 @@ fn shown(c: &CellValue) -> String {
 fn field_for<'a>(d: &'a EntityDef, header: &str) -> Option<&'a Field> {
     let h = normalise(header).replace(['(', ')'], "").replace(['（', '）'], "");
     d.fields.iter().filter(|f| !f.server).find(|f| {
-        h == f.label || h == f.name || h == format!("{}{}", f.label, f.name) || normalise(f.label).replace(['（', '）'], "") == h
+        h == f.label
+            || h == f.name
+            || h == format!("{}{}", f.label, f.name)
+            || normalise(f.label).replace(['（', '）'], "") == h
     })
 }
 
 /// The sheet headers of an entity's import template, in order, with the extra person columns of dispatches.
 pub fn template_headers(entity: &str) -> Result<Vec<(String, &'static Field)>> {
     let d = def(entity)?;
-    Ok(d.fields.iter().filter(|f| !f.server).map(|f| (f.label.to_string(), f)).collect())
+    Ok(d.fields
+        .iter()
+        .filter(|f| !f.server)
+        .map(|f| (f.label.to_string(), f))
+        .collect())
 }
 
 /// Extra person columns for the dispatch template.
@@ -185,7 +206,9 @@ struct Resolver<'a> {
 impl Resolver<'_> {
     /// A reference written as an id or a name.
     async fn resolve(&mut self, f: &Field, text: &str) -> std::result::Result<Value, String> {
-        let Some((target, key)) = f.refs else { return Ok(Value::from(text)) };
+        let Some((target, key)) = f.refs else {
+            return Ok(Value::from(text));
+        };
         let cache_key = (target.to_string(), text.to_string());
         if let Some(hit) = self.cache.get(&cache_key) {
             return hit.clone();
@@ -206,7 +229,11 @@ impl Resolver<'_> {
         if let Ok(id) = text.parse::<i64>() {
             return Ok(Value::from(id));
         }
-        let by = |field: &str| ListQuery { filters: [(field.to_string(), text.to_string())].into(), per_page: Some(3), ..Default::default() };
+        let by = |field: &str| ListQuery {
+            filters: [(field.to_string(), text.to_string())].into(),
+            per_page: Some(3),
+            ..Default::default()
+        };
         let candidates: Vec<&str> = match target {
             "orgs" => vec!["name", "short_name"],
             "programs" => vec!["name"],
@@ -227,7 +254,10 @@ impl Resolver<'_> {
         if target == "pairings" {
             let arrow = text.replace("->", "→").replace('—', "→");
             if let Some((s, r)) = arrow.split_once('→') {
-                let org = |n: &str| ListQuery { filters: [("name".to_string(), n.trim().to_string())].into(), ..Default::default() };
+                let org = |n: &str| ListQuery {
+                    filters: [("name".to_string(), n.trim().to_string())].into(),
+                    ..Default::default()
+                };
                 let so = self.store.list("orgs", &org(s)).await.map_err(|e| e.to_string())?.items;
                 let ro = self.store.list("orgs", &org(r)).await.map_err(|e| e.to_string())?.items;
                 if let (Some(so), Some(ro)) = (so.first(), ro.first()) {
@@ -258,7 +288,9 @@ fn cell_json(f: &Field, c: &CellValue) -> std::result::Result<Value, String> {
     let c = match c {
         CellValue::Formula { cached: Some(v), .. } => v.as_ref(),
         CellValue::Formula { formula, cached: None } => {
-            return Err(format!("单元格是公式（={formula}）且没有计算结果，请复制后“粘贴为数值”"))
+            return Err(format!(
+                "单元格是公式（={formula}）且没有计算结果，请复制后“粘贴为数值”"
+            ))
         }
         other => other,
     };
@@ -298,7 +330,11 @@ fn cell_json(f: &Field, c: &CellValue) -> std::result::Result<Value, String> {
             CellValue::Date(d) => Value::from(d.to_string()),
             _ => match parse_loose_date(&text) {
                 Some(d) => Value::from(d.to_string()),
-                None => return Err(format!("应为日期（如 2014-06-01、2014年6月1日、2014.6.1），收到“{text}”")),
+                None => {
+                    return Err(format!(
+                        "应为日期（如 2014-06-01、2014年6月1日、2014.6.1），收到“{text}”"
+                    ))
+                }
             },
         },
         FieldKind::Bool => match text.as_str() {
@@ -319,7 +355,13 @@ fn cell_json(f: &Field, c: &CellValue) -> std::result::Result<Value, String> {
 
 impl Store {
     /// Imports a sheet into `entity` as `actor`: all rows or none. With `dry_run`, only checks and counts.
-    pub async fn import(&self, actor: &Actor, entity: &str, table: &ImportTable, dry_run: bool) -> Result<ImportReport> {
+    pub async fn import(
+        &self,
+        actor: &Actor,
+        entity: &str,
+        table: &ImportTable,
+        dry_run: bool,
+    ) -> Result<ImportReport> {
         if !IMPORTABLE.contains(&entity) {
             return Err(StoreError::invalid(
                 "entity",
@@ -328,7 +370,12 @@ impl Store {
             ));
         }
         let d = def(entity)?;
-        let mut report = ImportReport { entity: entity.into(), rows: table.rows.len(), dry_run, ..Default::default() };
+        let mut report = ImportReport {
+            entity: entity.into(),
+            rows: table.rows.len(),
+            dry_run,
+            ..Default::default()
+        };
         let mut problems = Vec::new();
         // headers
         let mut columns: Vec<Option<&'static Field>> = Vec::new();
@@ -362,7 +409,11 @@ impl Store {
             }
         }
         for (r1, r2, c1, c2) in &table.merged {
-            let cols = if c1 == c2 { column_letter(*c1) } else { format!("{}–{}", column_letter(*c1), column_letter(*c2)) };
+            let cols = if c1 == c2 {
+                column_letter(*c1)
+            } else {
+                format!("{}–{}", column_letter(*c1), column_letter(*c2))
+            };
             problems.push(ImportProblem {
                 row: *r1,
                 column: cols.clone(),
@@ -375,7 +426,10 @@ impl Store {
             return Ok(report);
         }
         // rows → candidate records
-        let mut resolver = Resolver { store: self, cache: HashMap::new() };
+        let mut resolver = Resolver {
+            store: self,
+            cache: HashMap::new(),
+        };
         let mut candidates: Vec<(u32, Map<String, Value>, Option<Map<String, Value>>)> = Vec::new();
         let mut seen: HashMap<String, u32> = HashMap::new();
         for (row, cells) in &table.rows {
@@ -393,7 +447,12 @@ impl Store {
                             }
                             Err(m) => {
                                 row_ok = false;
-                                problems.push(ImportProblem { row: *row, column: header, value: shown(cell), message: m });
+                                problems.push(ImportProblem {
+                                    row: *row,
+                                    column: header,
+                                    value: shown(cell),
+                                    message: m,
+                                });
                             }
                         }
                     }
@@ -402,7 +461,9 @@ impl Store {
                 let Some(Some(f)) = columns.get(i) else { continue };
                 let v = match cell_json(f, cell) {
                     Ok(Value::String(s)) if f.refs.is_some() => resolver.resolve(f, &s).await,
-                    Ok(Value::Number(n)) if f.refs == Some(("regions", "code")) => resolver.resolve(f, &n.to_string()).await,
+                    Ok(Value::Number(n)) if f.refs == Some(("regions", "code")) => {
+                        resolver.resolve(f, &n.to_string()).await
+                    }
                     other => other,
                 };
                 match v {
@@ -411,7 +472,12 @@ impl Store {
                     }
                     Err(m) => {
                         row_ok = false;
-                        problems.push(ImportProblem { row: *row, column: header, value: shown(cell), message: m });
+                        problems.push(ImportProblem {
+                            row: *row,
+                            column: header,
+                            value: shown(cell),
+                            message: m,
+                        });
                     }
                 }
             }
@@ -420,10 +486,18 @@ impl Store {
             }
             let person = if entity == "dispatches" && rec.get("person_id").is_none_or(Value::is_null) {
                 if person.get("name").is_none_or(Value::is_null) {
-                    problems.push(ImportProblem { row: *row, column: "姓名".into(), value: String::new(), message: "缺少人员（填写“人员”编号或“姓名”）".into() });
+                    problems.push(ImportProblem {
+                        row: *row,
+                        column: "姓名".into(),
+                        value: String::new(),
+                        message: "缺少人员（填写“人员”编号或“姓名”）".into(),
+                    });
                     continue;
                 }
-                person.insert("home_org_id".into(), rec.get("home_org_id").cloned().unwrap_or(Value::Null));
+                person.insert(
+                    "home_org_id".into(),
+                    rec.get("home_org_id").cloned().unwrap_or(Value::Null),
+                );
                 Some(person)
             } else {
                 None
@@ -433,23 +507,43 @@ impl Store {
                     Ok(norm) => rec = norm,
                     Err(errs) => {
                         for e in errs.0 {
-                            let col = d.field(&e.field).map(|f| f.label.to_string()).unwrap_or(e.field.clone());
-                            let value = rec.get(&e.field).map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())).unwrap_or_default();
-                            problems.push(ImportProblem { row: *row, column: col, value, message: e.message });
+                            let col = d
+                                .field(&e.field)
+                                .map(|f| f.label.to_string())
+                                .unwrap_or(e.field.clone());
+                            let value = rec
+                                .get(&e.field)
+                                .map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))
+                                .unwrap_or_default();
+                            problems.push(ImportProblem {
+                                row: *row,
+                                column: col,
+                                value,
+                                message: e.message,
+                            });
                         }
                         continue;
                     }
                 }
                 let key = d.import_key();
                 if !key.is_empty() {
-                    let k: Vec<String> = key.iter().map(|f| rec.get(*f).map(|v| v.to_string()).unwrap_or_default()).collect();
+                    let k: Vec<String> = key
+                        .iter()
+                        .map(|f| rec.get(*f).map(|v| v.to_string()).unwrap_or_default())
+                        .collect();
                     let k = k.join("|");
                     if let Some(first) = seen.get(&k) {
                         problems.push(ImportProblem {
                             row: *row,
                             column: d.field(key[0]).map(|f| f.label.to_string()).unwrap_or_default(),
                             value: String::new(),
-                            message: format!("与第{first}行重复（{}相同）", key.iter().filter_map(|f| d.field(f).map(|f| f.label)).collect::<Vec<_>>().join("、")),
+                            message: format!(
+                                "与第{first}行重复（{}相同）",
+                                key.iter()
+                                    .filter_map(|f| d.field(f).map(|f| f.label))
+                                    .collect::<Vec<_>>()
+                                    .join("、")
+                            ),
                         });
                         continue;
                     }
@@ -474,12 +568,20 @@ impl Store {
                 Err(e) => {
                     let (column, message) = match &e {
                         StoreError::Invalid(v) => (
-                            v.first().and_then(|f| d.field(&f.field)).map(|f| f.label.to_string()).unwrap_or_default(),
+                            v.first()
+                                .and_then(|f| d.field(&f.field))
+                                .map(|f| f.label.to_string())
+                                .unwrap_or_default(),
                             v.to_string(),
                         ),
                         other => (String::new(), other.to_string()),
                     };
-                    report.problems.push(ImportProblem { row, column, value: String::new(), message });
+                    report.problems.push(ImportProblem {
+                        row,
+                        column,
+                        value: String::new(),
+                        message,
+                    });
                 }
             }
         }
@@ -492,13 +594,25 @@ impl Store {
             }
             return Ok(report);
         }
-        w.record("import", entity, 0, Value::Null, serde_json::json!({"rows": report.rows, "created": report.created, "updated": report.updated}))
-            .await?;
+        w.record(
+            "import",
+            entity,
+            0,
+            Value::Null,
+            serde_json::json!({"rows": report.rows, "created": report.created, "updated": report.updated}),
+        )
+        .await?;
         w.commit().await?;
         Ok(report)
     }
 
-    async fn import_row(&self, w: &mut WriteTx, d: &'static EntityDef, rec: &mut Map<String, Value>, person: Option<Map<String, Value>>) -> Result<Outcome> {
+    async fn import_row(
+        &self,
+        w: &mut WriteTx,
+        d: &'static EntityDef,
+        rec: &mut Map<String, Value>,
+        person: Option<Map<String, Value>>,
+    ) -> Result<Outcome> {
         if let Some(p) = person {
             let id = match self.find_by_key(w, def("people")?, &p).await? {
                 Some(existing) => existing["id"].clone(),
@@ -508,11 +622,19 @@ impl Store {
         }
         match self.find_by_key(w, d, rec).await? {
             Some(existing) => {
-                let same = rec.iter().all(|(k, v)| existing.get(k) == Some(v) || (v.is_null() && existing[k].is_null()));
+                let same = rec
+                    .iter()
+                    .all(|(k, v)| existing.get(k) == Some(v) || (v.is_null() && existing[k].is_null()));
                 if same {
                     Ok(Outcome::Unchanged)
                 } else {
-                    Self::update_in(w, d.name, existing["id"].as_i64().unwrap_or(0), &Value::Object(rec.clone())).await?;
+                    Self::update_in(
+                        w,
+                        d.name,
+                        existing["id"].as_i64().unwrap_or(0),
+                        &Value::Object(rec.clone()),
+                    )
+                    .await?;
                     Ok(Outcome::Updated)
                 }
             }
@@ -524,7 +646,12 @@ impl Store {
     }
 
     /// The record with the same import key, read inside the write transaction.
-    async fn find_by_key(&self, w: &mut WriteTx, d: &'static EntityDef, rec: &Map<String, Value>) -> Result<Option<Value>> {
+    async fn find_by_key(
+        &self,
+        w: &mut WriteTx,
+        d: &'static EntityDef,
+        rec: &Map<String, Value>,
+    ) -> Result<Option<Value>> {
         let key = d.import_key();
         if key.is_empty() {
             return Ok(None);
@@ -538,16 +665,21 @@ impl Store {
         for k in key {
             let Some(f) = d.field(k) else { continue };
             let v = match (f.kind, rec.get(*k)) {
-                (FieldKind::Money, Some(v)) => serde_json::from_value::<Money>(v.clone()).map(|m| Value::from(m.to_string())).unwrap_or(Value::Null),
+                (FieldKind::Money, Some(v)) => serde_json::from_value::<Money>(v.clone())
+                    .map(|m| Value::from(m.to_string()))
+                    .unwrap_or(Value::Null),
                 (_, Some(v)) => v.clone(),
                 (_, None) => Value::Null,
             };
             args.push(to_arg(f, &v));
             conds.push(format!("{k} {op} ${}", args.len()));
         }
-        let row = w
-            .tx
-            .fetch_opt(&format!("SELECT id FROM {} WHERE {} LIMIT 1", d.name, conds.join(" AND ")), &args, &[crate::db::Kind::Int])
+        let row =
+            w.tx.fetch_opt(
+                &format!("SELECT id FROM {} WHERE {} LIMIT 1", d.name, conds.join(" AND ")),
+                &args,
+                &[crate::db::Kind::Int],
+            )
             .await?;
         match row.and_then(|r| r[0].int()) {
             Some(id) => Ok(Some(Self::get_in(&mut w.tx, d, id).await?)),
@@ -579,17 +711,44 @@ mod tests {
         assert_eq!(normalise(" ３７００万 "), "3700万");
         assert_eq!(column_letter(0), "A");
         assert_eq!(column_letter(27), "AB");
-        let money = duikou_domain::schema::entity("projects").unwrap().field("total_investment").unwrap();
-        assert_eq!(cell_json(money, &CellValue::Text("4.08亿元".into())), Ok(Value::from("408000000.00")));
-        assert_eq!(cell_json(money, &CellValue::Number(12345.5)), Ok(Value::from("12345.50")));
+        let money = duikou_domain::schema::entity("projects")
+            .unwrap()
+            .field("total_investment")
+            .unwrap();
+        assert_eq!(
+            cell_json(money, &CellValue::Text("4.08亿元".into())),
+            Ok(Value::from("408000000.00"))
+        );
+        assert_eq!(
+            cell_json(money, &CellValue::Number(12345.5)),
+            Ok(Value::from("12345.50"))
+        );
         assert!(cell_json(money, &CellValue::Text("很多".into())).is_err());
-        let hours = duikou_domain::schema::entity("activities").unwrap().field("hours").unwrap();
-        assert_eq!(cell_json(hours, &CellValue::Text("１５００课时".into())), Ok(Value::from(1500)));
-        let kind = duikou_domain::schema::entity("activities").unwrap().field("kind").unwrap();
-        assert_eq!(cell_json(kind, &CellValue::Text("培训".into())), Ok(Value::from("training")));
-        let f = CellValue::Formula { formula: "SUM(A1:A3)".into(), cached: None };
+        let hours = duikou_domain::schema::entity("activities")
+            .unwrap()
+            .field("hours")
+            .unwrap();
+        assert_eq!(
+            cell_json(hours, &CellValue::Text("１５００课时".into())),
+            Ok(Value::from(1500))
+        );
+        let kind = duikou_domain::schema::entity("activities")
+            .unwrap()
+            .field("kind")
+            .unwrap();
+        assert_eq!(
+            cell_json(kind, &CellValue::Text("培训".into())),
+            Ok(Value::from("training"))
+        );
+        let f = CellValue::Formula {
+            formula: "SUM(A1:A3)".into(),
+            cached: None,
+        };
         assert!(cell_json(hours, &f).unwrap_err().contains("粘贴为数值"));
-        let f = CellValue::Formula { formula: "SUM(A1:A3)".into(), cached: Some(Box::new(CellValue::Number(12.0))) };
+        let f = CellValue::Formula {
+            formula: "SUM(A1:A3)".into(),
+            cached: Some(Box::new(CellValue::Number(12.0))),
+        };
         assert_eq!(cell_json(hours, &f), Ok(Value::from(12)));
     }
 }

@@ -38,7 +38,9 @@ impl std::str::FromStr for Scope {
             "pairing" => Ok(Scope::Pairing(num()?)),
             "program" => Ok(Scope::Program(num()?)),
             "org" => Ok(Scope::Org(num()?)),
-            "region" if value.len() == 6 && value.bytes().all(|b| b.is_ascii_digit()) => Ok(Scope::Region(value.into())),
+            "region" if value.len() == 6 && value.bytes().all(|b| b.is_ascii_digit()) => {
+                Ok(Scope::Region(value.into()))
+            }
             _ => Err(bad()),
         }
     }
@@ -46,8 +48,17 @@ impl std::str::FromStr for Scope {
 
 /// The entities a summary reads for each pairing.
 const SUMMARY_ENTITIES: &[&str] = &[
-    "agreements", "projects", "project_funding", "transactions", "outputs", "dispatches", "stints", "appraisals",
-    "activities", "needs", "notes",
+    "agreements",
+    "projects",
+    "project_funding",
+    "transactions",
+    "outputs",
+    "dispatches",
+    "stints",
+    "appraisals",
+    "activities",
+    "needs",
+    "notes",
 ];
 
 impl Store {
@@ -57,12 +68,19 @@ impl Store {
                 let p = self.get("pairings", *id).await?;
                 let s = self.get("orgs", p["supporter_org_id"].as_i64().unwrap_or(0)).await?;
                 let r = self.get("orgs", p["receiver_org_id"].as_i64().unwrap_or(0)).await?;
-                let title = format!("{}对口支援{}", s["name"].as_str().unwrap_or(""), r["name"].as_str().unwrap_or(""));
+                let title = format!(
+                    "{}对口支援{}",
+                    s["name"].as_str().unwrap_or(""),
+                    r["name"].as_str().unwrap_or("")
+                );
                 Ok((title, vec![p]))
             }
             Scope::Program(id) => {
                 let prog = self.get("programs", *id).await?;
-                Ok((format!("“{}”", prog["name"].as_str().unwrap_or("")), self.list_all("pairings", "program_id", *id).await?))
+                Ok((
+                    format!("“{}”", prog["name"].as_str().unwrap_or("")),
+                    self.list_all("pairings", "program_id", *id).await?,
+                ))
             }
             Scope::Org(id) => {
                 let org = self.get("orgs", *id).await?;
@@ -82,17 +100,32 @@ impl Store {
             Scope::Region(code) => {
                 let regions = self.region_and_below(code).await?;
                 let name = self
-                    .list("regions", &ListQuery { filters: [("code".to_string(), code.clone())].into(), ..Default::default() })
+                    .list(
+                        "regions",
+                        &ListQuery {
+                            filters: [("code".to_string(), code.clone())].into(),
+                            ..Default::default()
+                        },
+                    )
                     .await?
                     .items
                     .first()
                     .and_then(|r| r["name"].as_str().map(str::to_string))
-                    .ok_or_else(|| StoreError::invalid("scope", "unknown_reference", format!("找不到代码为 {code} 的行政区划")))?;
+                    .ok_or_else(|| {
+                        StoreError::invalid("scope", "unknown_reference", format!("找不到代码为 {code} 的行政区划"))
+                    })?;
                 let mut out = Vec::new();
                 for r in &regions {
-                    let q = ListQuery { filters: [("region_code".to_string(), r.clone())].into(), per_page: Some(500), ..Default::default() };
+                    let q = ListQuery {
+                        filters: [("region_code".to_string(), r.clone())].into(),
+                        per_page: Some(500),
+                        ..Default::default()
+                    };
                     for org in self.list("orgs", &q).await?.items {
-                        out.extend(self.list_all("pairings", "receiver_org_id", org["id"].as_i64().unwrap_or(0)).await?);
+                        out.extend(
+                            self.list_all("pairings", "receiver_org_id", org["id"].as_i64().unwrap_or(0))
+                                .await?,
+                        );
                     }
                 }
                 Ok((format!("对口支援{name}"), out))
@@ -130,26 +163,42 @@ impl Store {
         if pairings.is_empty() {
             return Err(StoreError::invalid("scope", "empty", "该范围内没有结对关系"));
         }
-        let first_program = self.get("programs", pairings[0]["program_id"].as_i64().unwrap_or(0)).await?;
+        let first_program = self
+            .get("programs", pairings[0]["program_id"].as_i64().unwrap_or(0))
+            .await?;
         let calendar: Calendar = serde_json::from_value(first_program["calendar"].clone()).unwrap_or_default();
         let term = match (
-            first_program["start_date"].as_str().and_then(duikou_domain::validate::parse_date),
-            first_program["end_date"].as_str().and_then(duikou_domain::validate::parse_date),
+            first_program["start_date"]
+                .as_str()
+                .and_then(duikou_domain::validate::parse_date),
+            first_program["end_date"]
+                .as_str()
+                .and_then(duikou_domain::validate::parse_date),
         ) {
             (Some(a), Some(b)) => Some((a, b)),
             (Some(a), None) => Some((a, as_of.max(a))),
             _ => None,
         };
         let bounds = period.bounds(&calendar, term).ok_or_else(|| {
-            StoreError::invalid("period", "period", "“term”需要计划有开始日期；请给出具体期间，如 2014-2015")
+            StoreError::invalid(
+                "period",
+                "period",
+                "“term”需要计划有开始日期；请给出具体期间，如 2014-2015",
+            )
         })?;
         let mut indicator_defs: HashMap<i64, Value> = HashMap::new();
         let mut bundles = Vec::new();
         for pairing in pairings {
             let pid = pairing["id"].as_i64().unwrap_or(0);
-            let program = self.get("programs", pairing["program_id"].as_i64().unwrap_or(0)).await?;
-            let supporter = self.get("orgs", pairing["supporter_org_id"].as_i64().unwrap_or(0)).await?;
-            let receiver = self.get("orgs", pairing["receiver_org_id"].as_i64().unwrap_or(0)).await?;
+            let program = self
+                .get("programs", pairing["program_id"].as_i64().unwrap_or(0))
+                .await?;
+            let supporter = self
+                .get("orgs", pairing["supporter_org_id"].as_i64().unwrap_or(0))
+                .await?;
+            let receiver = self
+                .get("orgs", pairing["receiver_org_id"].as_i64().unwrap_or(0))
+                .await?;
             let mut records = HashMap::new();
             for e in SUMMARY_ENTITIES {
                 records.insert(e.to_string(), self.list_all(e, "pairing_id", pid).await?);
@@ -162,9 +211,15 @@ impl Store {
                 }
             }
             records.insert("people".into(), people);
-            let mut indicators = self.list_all("indicator_values", "org_id", receiver["id"].as_i64().unwrap_or(0)).await?;
+            let mut indicators = self
+                .list_all("indicator_values", "org_id", receiver["id"].as_i64().unwrap_or(0))
+                .await?;
             if let Some(code) = receiver["region_code"].as_str() {
-                let q = ListQuery { filters: [("region_code".to_string(), code.to_string())].into(), per_page: Some(500), ..Default::default() };
+                let q = ListQuery {
+                    filters: [("region_code".to_string(), code.to_string())].into(),
+                    per_page: Some(500),
+                    ..Default::default()
+                };
                 indicators.extend(self.list("indicator_values", &q).await?.items);
             }
             for v in &mut indicators {
@@ -175,7 +230,15 @@ impl Store {
                 v["indicator"] = indicator_defs[&iid].clone();
             }
             let results = self.assess_pairing(pid, Some(period), as_of).await?.results;
-            bundles.push(PairingBundle { pairing, program, supporter, receiver, records, results, indicators });
+            bundles.push(PairingBundle {
+                pairing,
+                program,
+                supporter,
+                receiver,
+                records,
+                results,
+                indicators,
+            });
         }
         Ok(SummaryInput {
             scope_title,

@@ -680,7 +680,19 @@ async fn every_described_field_has_its_column_on_both_backends() {
 
 fn text_row(row: u32, cells: &[&str]) -> (u32, Vec<duikou_store::import::CellValue>) {
     use duikou_store::import::CellValue;
-    (row, cells.iter().map(|c| if c.is_empty() { CellValue::Empty } else { CellValue::Text(c.to_string()) }).collect())
+    (
+        row,
+        cells
+            .iter()
+            .map(|c| {
+                if c.is_empty() {
+                    CellValue::Empty
+                } else {
+                    CellValue::Text(c.to_string())
+                }
+            })
+            .collect(),
+    )
 }
 
 #[tokio::test]
@@ -694,36 +706,89 @@ async fn imports_are_all_or_nothing_report_every_bad_cell_and_never_duplicate() 
             rows: vec![
                 text_row(2, &["吐鲁番市第一中学", "中小学/幼儿园", "吐鲁番地区"]),
                 text_row(3, &["鄯善县中学", "school", "650421"]),
-                (4, vec![CellValue::Text("托克逊县中学".into()), CellValue::Text("school".into()), CellValue::Number(650422.0)]),
+                (
+                    4,
+                    vec![
+                        CellValue::Text("托克逊县中学".into()),
+                        CellValue::Text("school".into()),
+                        CellValue::Number(650422.0),
+                    ],
+                ),
             ],
             merged: vec![],
         };
         let dry = store.import(&sys, "orgs", &orgs, true).await.unwrap();
-        assert_eq!((dry.created, dry.problems.len()), (3, 0), "{backend}: {:?}", dry.problems);
+        assert_eq!(
+            (dry.created, dry.problems.len()),
+            (3, 0),
+            "{backend}: {:?}",
+            dry.problems
+        );
         assert_eq!(count(&store, "orgs").await, 4, "{backend}: a dry run writes nothing");
         let done = store.import(&sys, "orgs", &orgs, false).await.unwrap();
         assert_eq!(done.created, 3, "{backend}");
         let again = store.import(&sys, "orgs", &orgs, false).await.unwrap();
-        assert_eq!((again.created, again.unchanged), (0, 3), "{backend}: re-importing does not duplicate");
-        let turpan = store.list("orgs", &ListQuery { q: Some("吐鲁番市第一中学".into()), ..Default::default() }).await.unwrap();
-        assert_eq!(turpan.items[0]["region_code"], "650400", "{backend}: 吐鲁番地区 is today's 吐鲁番市");
+        assert_eq!(
+            (again.created, again.unchanged),
+            (0, 3),
+            "{backend}: re-importing does not duplicate"
+        );
+        let turpan = store
+            .list(
+                "orgs",
+                &ListQuery {
+                    q: Some("吐鲁番市第一中学".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            turpan.items[0]["region_code"], "650400",
+            "{backend}: 吐鲁番地区 is today's 吐鲁番市"
+        );
 
         let bad = ImportTable {
-            headers: vec!["结对".into(), "活动类型".into(), "标题".into(), "开始日期".into(), "课时".into(), "金额".into(), "颜色".into()],
+            headers: vec![
+                "结对".into(),
+                "活动类型".into(),
+                "标题".into(),
+                "开始日期".into(),
+                "课时".into(),
+                "金额".into(),
+                "颜色".into(),
+            ],
             rows: vec![],
             merged: vec![],
         };
         let r = store.import(&sys, "activities", &bad, false).await.unwrap();
-        assert!(r.problems.iter().any(|p| p.row == 1 && p.message.contains("颜色")), "{backend}: {:?}", r.problems);
+        assert!(
+            r.problems.iter().any(|p| p.row == 1 && p.message.contains("颜色")),
+            "{backend}: {:?}",
+            r.problems
+        );
 
         let pairing_name = "城关第一小学→乡镇中心小学";
         let acts = ImportTable {
-            headers: vec!["结对".into(), "活动类型".into(), "标题".into(), "开始日期".into(), "课时".into(), "金额".into()],
+            headers: vec![
+                "结对".into(),
+                "活动类型".into(),
+                "标题".into(),
+                "开始日期".into(),
+                "课时".into(),
+                "金额".into(),
+            ],
             rows: vec![
-                text_row(2, &[pairing_name, "授课", "示范课", "2014年6月1日", "１２课时", "3700万"]),
+                text_row(
+                    2,
+                    &[pairing_name, "授课", "示范课", "2014年6月1日", "１２课时", "3700万"],
+                ),
                 text_row(3, &[pairing_name, "培训", "全员培训", "2014.6.1", "", "4.08亿元"]),
                 text_row(5, &[pairing_name, "联欢", "联欢会", "2014-06-01", "", ""]),
-                text_row(6, &["不存在的学校→乡镇中心小学", "培训", "另一次培训", "去年", "x", "很多"]),
+                text_row(
+                    6,
+                    &["不存在的学校→乡镇中心小学", "培训", "另一次培训", "去年", "x", "很多"],
+                ),
                 text_row(7, &[pairing_name, "授课", "示范课", "2014-06-01", "3", ""]),
             ],
             merged: vec![(8, 9, 2, 2)],
@@ -731,25 +796,87 @@ async fn imports_are_all_or_nothing_report_every_bad_cell_and_never_duplicate() 
         let before = count(&store, "activities").await;
         let r = store.import(&sys, "activities", &acts, false).await.unwrap();
         let where_: Vec<(u32, &str)> = r.problems.iter().map(|p| (p.row, p.column.as_str())).collect();
-        for expected in [(5, "活动类型"), (6, "结对"), (6, "开始日期"), (6, "课时"), (6, "金额"), (7, "结对"), (8, "C")] {
-            assert!(where_.contains(&expected), "{backend}: {expected:?} not in {:?}", r.problems);
+        for expected in [
+            (5, "活动类型"),
+            (6, "结对"),
+            (6, "开始日期"),
+            (6, "课时"),
+            (6, "金额"),
+            (7, "结对"),
+            (8, "C"),
+        ] {
+            assert!(
+                where_.contains(&expected),
+                "{backend}: {expected:?} not in {:?}",
+                r.problems
+            );
         }
-        assert!(r.problems.iter().any(|p| p.message.contains("与第2行重复")), "{backend}: duplicates inside the file");
+        assert!(
+            r.problems.iter().any(|p| p.message.contains("与第2行重复")),
+            "{backend}: duplicates inside the file"
+        );
         assert_eq!(count(&store, "activities").await, before, "{backend}: nothing written");
         // the good rows alone go in, and the figures are right
-        let good = ImportTable { rows: acts.rows[..2].to_vec(), merged: vec![], ..acts.clone() };
+        let good = ImportTable {
+            rows: acts.rows[..2].to_vec(),
+            merged: vec![],
+            ..acts.clone()
+        };
         let r = store.import(&sys, "activities", &good, false).await.unwrap();
         assert_eq!((r.created, r.problems.len()), (2, 0), "{backend}: {:?}", r.problems);
-        let lesson = store.list("activities", &ListQuery { q: Some("示范课".into()), ..Default::default() }).await.unwrap();
-        assert_eq!((lesson.items[0]["hours"].as_i64(), lesson.items[0]["amount"].as_str()), (Some(12), Some("37000000.00")));
-        assert_eq!(store.import(&sys, "activities", &good, false).await.unwrap().unchanged, 2, "{backend}");
+        let lesson = store
+            .list(
+                "activities",
+                &ListQuery {
+                    q: Some("示范课".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (lesson.items[0]["hours"].as_i64(), lesson.items[0]["amount"].as_str()),
+            (Some(12), Some("37000000.00"))
+        );
+        assert_eq!(
+            store.import(&sys, "activities", &good, false).await.unwrap().unchanged,
+            2,
+            "{backend}"
+        );
 
         // dispatches create their people once
         let d = ImportTable {
-            headers: vec!["结对".into(), "姓名".into(), "学历".into(), "援派类别".into(), "批次".into(), "开始日期".into()],
+            headers: vec![
+                "结对".into(),
+                "姓名".into(),
+                "学历".into(),
+                "援派类别".into(),
+                "批次".into(),
+                "开始日期".into(),
+            ],
             rows: vec![
-                text_row(2, &[&f.pairing.to_string(), "王老师", "硕士研究生", "支教教师", "1", "2014-09-01"]),
-                text_row(3, &[&f.pairing.to_string(), "李老师", "大学本科", "teacher", "1", "2014-09-01"]),
+                text_row(
+                    2,
+                    &[
+                        &f.pairing.to_string(),
+                        "王老师",
+                        "硕士研究生",
+                        "支教教师",
+                        "1",
+                        "2014-09-01",
+                    ],
+                ),
+                text_row(
+                    3,
+                    &[
+                        &f.pairing.to_string(),
+                        "李老师",
+                        "大学本科",
+                        "teacher",
+                        "1",
+                        "2014-09-01",
+                    ],
+                ),
             ],
             merged: vec![],
         };
@@ -759,7 +886,11 @@ async fn imports_are_all_or_nothing_report_every_bad_cell_and_never_duplicate() 
         assert_eq!(count(&store, "people").await, people_before + 2);
         let r = store.import(&sys, "dispatches", &d, false).await.unwrap();
         assert_eq!(r.unchanged, 2, "{backend}: {:?}", r);
-        assert_eq!(count(&store, "people").await, people_before + 2, "{backend}: no new people on re-import");
+        assert_eq!(
+            count(&store, "people").await,
+            people_before + 2,
+            "{backend}: no new people on re-import"
+        );
         assert!(store.audit_verify().await.unwrap().ok());
     })
     .await;

@@ -2,6 +2,7 @@
 
 mod assess;
 mod config;
+mod files;
 mod obligations;
 
 use anyhow::Context;
@@ -82,6 +83,56 @@ enum Command {
         /// 输出格式 / output format
         #[arg(long, value_enum, default_value = "table")]
         format: assess::Format,
+    },
+    /// 生成工作总结 / write the work summary of a scope and period
+    Report {
+        /// 范围：pairing:编号、program:编号、org:编号、region:区划代码 / scope
+        #[arg(long)]
+        scope: String,
+        /// 期间，如 2014、2014-2015、2014-2015S1 / period
+        #[arg(long)]
+        period: String,
+        /// 格式 / format
+        #[arg(long, value_enum, default_value = "docx")]
+        format: files::ReportFormat,
+        /// 输出文件 / output file
+        #[arg(short, long)]
+        output: Option<String>,
+        /// 列出每个数字的依据记录 / list the records behind every figure
+        #[arg(long)]
+        explain: bool,
+        /// 评估日期（默认今天）/ judge obligations as of this date
+        #[arg(long)]
+        as_of: Option<String>,
+    },
+    /// 导出为 Excel / export a list to .xlsx
+    Export {
+        /// 记录类型，如 activities / entity
+        entity: String,
+        /// 输出文件 / output file
+        #[arg(short, long)]
+        output: String,
+        /// 筛选 字段=值，可多次 / filter field=value (repeatable)
+        #[arg(long = "filter")]
+        filters: Vec<String>,
+    },
+    /// 下载导入模板 / write an import template (.xlsx)
+    Template {
+        /// 记录类型 / entity
+        entity: String,
+        /// 输出文件 / output file
+        #[arg(short, long)]
+        output: String,
+    },
+    /// 从 Excel/CSV 导入（全部成功或全部不写）/ import .xlsx or .csv, all or nothing
+    Import {
+        /// 记录类型：orgs、pairings、projects、transactions、dispatches、activities、indicator_values、people
+        entity: String,
+        /// 文件 / file
+        file: String,
+        /// 只检查不写入 / check only
+        #[arg(long)]
+        dry_run: bool,
     },
     /// 目标任务（YAML）与内置模板 / obligations as YAML, built-in templates
     Obligation {
@@ -255,6 +306,33 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<()> {
         Command::Restore { file, force } => {
             duikou_store::backup::restore_sqlite(&file, &cfg.database_url, force).await?;
             println!("已从 {file} 恢复到 {}", cfg.database_url);
+        }
+        Command::Report {
+            scope,
+            period,
+            format,
+            output,
+            explain,
+            as_of,
+        } => {
+            let as_of = match as_of {
+                Some(d) => duikou_domain::validate::parse_date(&d)
+                    .ok_or_else(|| anyhow::anyhow!("--as-of 应为 YYYY-MM-DD，收到“{d}”"))?,
+                None => chrono::Utc::now().date_naive(),
+            };
+            let store = open(&cfg).await?;
+            files::report(&store, &scope, &period, as_of, format, output.as_deref(), explain).await?;
+        }
+        Command::Export {
+            entity,
+            output,
+            filters,
+        } => files::export(&open(&cfg).await?, &entity, &filters, &output).await?,
+        Command::Template { entity, output } => files::template(&entity, &output)?,
+        Command::Import { entity, file, dry_run } => {
+            if !files::import(&open(&cfg).await?, &entity, &file, dry_run).await? {
+                anyhow::bail!("导入未完成：请按上面的提示修改文件后重试");
+            }
         }
         Command::Obligation { action } => obligations::run(action, &open(&cfg).await?).await?,
         Command::Assess {

@@ -275,3 +275,123 @@ fn templates_yaml_obligations_and_assess() {
     assert!(!bad_period.status.success() && text(&bad_period).contains("期间格式不正确"));
     let _ = std::fs::remove_dir_all(&d);
 }
+
+#[test]
+fn reports_exports_templates_and_imports() {
+    let d = scratch("files");
+    let db = d.join("duikou.db");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let pairing = rt.block_on(async {
+        use duikou_domain::access::Actor;
+        use serde_json::json;
+        let store = duikou_store::Store::open(&db.to_string_lossy()).await.unwrap();
+        let sys = Actor::system();
+        let id = |v: serde_json::Value| v["id"].as_i64().unwrap();
+        let hn = id(store.create(&sys, "orgs", &json!({"name": "湖南省", "kind": "government", "region_code": "430000"})).await.unwrap());
+        let tlf = id(store.create(&sys, "orgs", &json!({"name": "吐鲁番市", "kind": "government", "region_code": "650400"})).await.unwrap());
+        let program = id(store.create(&sys, "programs", &json!({"name": "对口援疆", "authority_org_id": hn, "start_date": "2010-01-01", "only_confirmed": false})).await.unwrap());
+        let pairing = id(store
+            .create(&sys, "pairings", &json!({"program_id": program, "supporter_org_id": hn, "receiver_org_id": tlf, "level": "province_prefecture", "start_date": "2011-01-01"}))
+            .await
+            .unwrap());
+        let p = id(store
+            .create(&sys, "projects", &json!({"pairing_id": pairing, "name": "安居富民工程", "category": "housing", "approved_on": "2011-03-01", "started_on": "2011-04-01"}))
+            .await
+            .unwrap());
+        store
+            .create(&sys, "outputs", &json!({"project_id": p, "name": "安居富民房", "unit": "户", "planned": 8640, "started": 9426, "completed": 5780}))
+            .await
+            .unwrap();
+        store.db().close().await;
+        pairing
+    });
+    let scope = format!("pairing:{pairing}");
+    let md = duikou(
+        &d,
+        &[
+            "report",
+            "--scope",
+            &scope,
+            "--period",
+            "2012",
+            "--format",
+            "md",
+            "--as-of",
+            "2013-01-01",
+        ],
+    );
+    let text_md = String::from_utf8_lossy(&md.stdout).to_string();
+    assert!(md.status.success(), "{}", text(&md));
+    assert!(text_md.contains("湖南省对口支援吐鲁番市2012年工作总结"), "{text_md}");
+    assert!(
+        text_md.contains("安居富民房计划建设8640户，已开工9426户，开工率达109%，竣工5780户，竣工率61%"),
+        "{text_md}"
+    );
+    let docx = duikou(
+        &d,
+        &[
+            "report",
+            "--scope",
+            &scope,
+            "--period",
+            "2012",
+            "-o",
+            "summary.docx",
+            "--explain",
+        ],
+    );
+    assert!(docx.status.success(), "{}", text(&docx));
+    assert!(
+        String::from_utf8_lossy(&docx.stdout).contains("outputs.安居富民房.start_rate"),
+        "--explain lists figures"
+    );
+    let bytes = std::fs::read(d.join("summary.docx")).unwrap();
+    assert!(bytes.starts_with(b"PK"), "a .docx is a zip");
+    let bad_scope = duikou(
+        &d,
+        &["report", "--scope", "county:1", "--period", "2012", "--format", "md"],
+    );
+    assert!(!bad_scope.status.success() && text(&bad_scope).contains("范围（scope）"));
+
+    assert!(duikou(&d, &["export", "projects", "-o", "projects.xlsx"])
+        .status
+        .success());
+    let t = duikou(&d, &["template", "activities", "-o", "activities.xlsx"]);
+    assert!(t.status.success(), "{}", text(&t));
+    assert!(std::fs::read(d.join("activities.xlsx")).unwrap().starts_with(b"PK"));
+
+    std::fs::write(
+        d.join("acts.csv"),
+        "结对,活动类型,标题,开始日期,人次,金额\n湖南省→吐鲁番市,培训,骨干教师培训,2011年7月1日,３５５,\n湖南省→吐鲁番市,联欢,晚会,2011.13.1,很多,\n",
+    )
+    .unwrap();
+    let bad = duikou(&d, &["import", "activities", "acts.csv"]);
+    let out = text(&bad);
+    assert!(!bad.status.success(), "{out}");
+    assert!(
+        out.contains("第3行 活动类型")
+            && out.contains("第3行 开始日期")
+            && out.contains("第3行 人次")
+            && out.contains("未写入任何数据"),
+        "{out}"
+    );
+    std::fs::write(
+        d.join("acts.csv"),
+        "结对,活动类型,标题,开始日期,人次\n湖南省→吐鲁番市,培训,骨干教师培训,2011年7月1日,３５５\n",
+    )
+    .unwrap();
+    let dry = duikou(&d, &["import", "activities", "acts.csv", "--dry-run"]);
+    assert!(text(&dry).contains("试导入（未写入）：1 行，新建 1"), "{}", text(&dry));
+    let ok = duikou(&d, &["import", "activities", "acts.csv"]);
+    assert!(text(&ok).contains("已导入：1 行，新建 1"), "{}", text(&ok));
+    let again = duikou(&d, &["import", "activities", "acts.csv"]);
+    assert!(text(&again).contains("未变 1"), "{}", text(&again));
+    std::fs::write(d.join("junk.xlsx"), b"this is not a spreadsheet").unwrap();
+    let junk = duikou(&d, &["import", "activities", "junk.xlsx"]);
+    assert!(
+        !junk.status.success() && text(&junk).contains("junk.xlsx"),
+        "{}",
+        text(&junk)
+    );
+    let _ = std::fs::remove_dir_all(&d);
+}

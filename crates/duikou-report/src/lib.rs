@@ -1,6 +1,35 @@
 //! Reports rendered from plain view models: a document (工作总结, 简报) of sections, paragraphs, tables and charts;
-//! spreadsheets of typed columns. The models are built elsewhere (from the record); this crate only renders.
+//! spreadsheets of typed columns. The models are built elsewhere (from the record); this crate only renders, and reads
+//! tables back from .xlsx/.csv files for imports.
+//!
+//! | output | function |
+//! |---|---|
+//! | Word (.docx) | [`docx`] |
+//! | Markdown / standalone HTML page / HTML fragment | [`markdown`], [`html`], [`html_fragment`] |
+//! | one chart as SVG / PNG | [`svg`], [`png`] |
+//! | spreadsheet (.xlsx) | [`xlsx`] |
+//! | a table read back from .xlsx or .csv | [`read_table`], [`read_table_with`] |
 
 pub mod model;
 
+mod chart;
+mod docx;
+mod error;
+mod format;
+mod html;
+mod markdown;
+mod png;
+mod read;
+mod xlsx;
+mod xml;
+
+pub use chart::svg;
+pub use docx::docx;
+pub use error::RenderError;
+pub use format::{format_cell, money_wan};
+pub use html::{html, html_fragment};
+pub use markdown::markdown;
 pub use model::*;
+pub use png::png;
+pub use read::{read_table, read_table_with, MergedRange, RawCell, RawRow, RawTable, ReadError, ReadOptions};
+pub use xlsx::xlsx;

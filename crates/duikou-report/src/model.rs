@@ -62,12 +62,18 @@ pub struct Span {
 impl Span {
     /// Plain text.
     pub fn text(t: impl Into<String>) -> Span {
-        Span { text: t.into(), figure: None }
+        Span {
+            text: t.into(),
+            figure: None,
+        }
     }
 
     /// A figure traced to `key`.
     pub fn figure(t: impl Into<String>, key: impl Into<String>) -> Span {
-        Span { text: t.into(), figure: Some(key.into()) }
+        Span {
+            text: t.into(),
+            figure: Some(key.into()),
+        }
     }
 }
 

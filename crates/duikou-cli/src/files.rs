@@ -1,0 +1,230 @@
+//! `duikou report`, `export`, `template` and `import`: documents and spreadsheets to and from files.
+
+use anyhow::Context;
+use duikou_domain::access::Actor;
+use duikou_store::import::{person_columns, ImportTable, IMPORTABLE};
+use duikou_store::summary::Scope;
+use duikou_store::{ListQuery, Store};
+
+/// Output formats of `report`.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// Word 文档
+    Docx,
+    /// Markdown
+    Md,
+    /// 网页 HTML
+    Html,
+}
+
+/// Writes the 工作总结 of a scope and period.
+pub async fn report(
+    store: &Store,
+    scope: &str,
+    period: &str,
+    as_of: chrono::NaiveDate,
+    format: ReportFormat,
+    out: Option<&str>,
+    explain: bool,
+) -> anyhow::Result<()> {
+    let scope: Scope = scope.parse()?;
+    let period: duikou_domain::Period = period.parse().map_err(|e| anyhow::anyhow!("--period：{e}"))?;
+    let input = store.summary_input(&scope, &period, as_of).await?;
+    let (doc, figures) = duikou_summary::build(&input);
+    let bytes = match format {
+        ReportFormat::Docx => duikou_report::docx(&doc).map_err(|e| anyhow::anyhow!("{e}"))?,
+        ReportFormat::Md => duikou_report::markdown(&doc).into_bytes(),
+        ReportFormat::Html => duikou_report::html(&doc).into_bytes(),
+    };
+    match out {
+        Some(path) => {
+            std::fs::write(path, &bytes).with_context(|| format!("无法写入 {path}"))?;
+            eprintln!("已生成 {path}（{} 字节）：{}", bytes.len(), doc.title);
+        }
+        None if matches!(format, ReportFormat::Docx) => anyhow::bail!("docx 须用 -o 指定输出文件"),
+        None => print!("{}", String::from_utf8_lossy(&bytes)),
+    }
+    if explain {
+        for f in figures {
+            let ids: Vec<String> = f.records.iter().map(|(e, i)| format!("{e}#{i}")).collect();
+            println!("{}\t{}\t{}\t{}", f.key, f.label, f.value, ids.join(","));
+        }
+    }
+    Ok(())
+}
+
+fn check_entity(entity: &str) -> anyhow::Result<&'static duikou_domain::schema::EntityDef> {
+    duikou_domain::schema::entity(entity).ok_or_else(|| {
+        let names: Vec<&str> = duikou_domain::schema::ENTITIES.iter().map(|e| e.name).collect();
+        anyhow::anyhow!("没有“{entity}”这种记录，可用：{}", names.join("、"))
+    })
+}
+
+/// Writes every record of an entity to .xlsx.
+pub async fn export(store: &Store, entity: &str, filters: &[String], out: &str) -> anyhow::Result<()> {
+    let def = check_entity(entity)?;
+    let mut records = Vec::new();
+    let mut page = 1;
+    loop {
+        let mut q = ListQuery {
+            page: Some(page),
+            per_page: Some(500),
+            ..Default::default()
+        };
+        for f in filters {
+            let (k, v) = f
+                .split_once('=')
+                .ok_or_else(|| anyhow::anyhow!("--filter 应为 字段=值，收到“{f}”"))?;
+            q.filters.insert(k.to_string(), v.to_string());
+        }
+        let p = store.list(entity, &q).await?;
+        let n = p.items.len();
+        records.extend(p.items);
+        if n < 500 {
+            break;
+        }
+        page += 1;
+    }
+    let table = duikou_summary::tables::entity_table(def, &records);
+    let book = duikou_report::Workbook {
+        sheets: vec![duikou_report::Sheet {
+            name: def.label.to_string(),
+            table,
+            validation_rows: 0,
+        }],
+    };
+    let bytes = duikou_report::xlsx(&book).map_err(|e| anyhow::anyhow!("{e}"))?;
+    std::fs::write(out, &bytes).with_context(|| format!("无法写入 {out}"))?;
+    eprintln!("已导出{} {} 条到 {out}", def.label, records.len());
+    Ok(())
+}
+
+/// The import template of an entity.
+pub fn template_workbook(entity: &str) -> anyhow::Result<duikou_report::Workbook> {
+    if !IMPORTABLE.contains(&entity) {
+        anyhow::bail!("不支持导入“{entity}”，可导入：{}", IMPORTABLE.join("、"));
+    }
+    let def = check_entity(entity)?;
+    use duikou_report::Cell::{Date, Int, Money, Text};
+    let d = |s: &str| {
+        duikou_domain::validate::parse_date(s)
+            .map(Date)
+            .unwrap_or(duikou_report::Cell::Empty)
+    };
+    let example: Vec<(&str, duikou_report::Cell)> = match entity {
+        "orgs" => vec![
+            ("名称", Text("吐鲁番市实验中学".into())),
+            ("单位类型", Text("中小学/幼儿园".into())),
+            ("所在区划", Text("吐鲁番市".into())),
+        ],
+        "pairings" => vec![
+            ("所属计划", Text("对口援疆".into())),
+            ("支援方", Text("湖南省".into())),
+            ("受援方", Text("吐鲁番市".into())),
+            ("结对层级", Text("省—地州".into())),
+            ("开始日期", d("2011-01-01")),
+        ],
+        "projects" => vec![
+            ("结对", Text("湖南省→吐鲁番市".into())),
+            ("项目名称", Text("吐鲁番实验中学".into())),
+            ("项目类别", Text("民生·教育".into())),
+            ("总投资", Money(26_000_000_000)),
+            ("开工日期", d("2012-05-02")),
+        ],
+        "transactions" => vec![
+            ("项目", Text("吐鲁番实验中学".into())),
+            ("类型", Text("拨付/到位".into())),
+            ("资金来源", Text("援助资金".into())),
+            ("金额", Money(3_700_000_000)),
+            ("日期", d("2012-05-02")),
+        ],
+        "dispatches" => vec![
+            ("结对", Text("湖南省→吐鲁番市".into())),
+            ("姓名", Text("张三".into())),
+            ("援派类别", Text("援派干部".into())),
+            ("批次", Int(6)),
+            ("挂职岗位", Text("副县长".into())),
+            ("开始日期", d("2011-03-01")),
+        ],
+        "activities" => vec![
+            ("结对", Text("湖南省→吐鲁番市".into())),
+            ("活动类型", Text("培训".into())),
+            ("标题", Text("骨干教师培训".into())),
+            ("开始日期", d("2011-07-01")),
+            ("人次", Int(355)),
+        ],
+        "indicator_values" => vec![
+            ("指标", Text("gdp".into())),
+            ("区划", Text("吐鲁番市".into())),
+            ("期间", Text("2012".into())),
+            ("数值", duikou_report::Cell::Number(260.5)),
+        ],
+        _ => vec![],
+    };
+    let extra: Vec<(&str, duikou_report::ColumnKind)> = if entity == "dispatches" {
+        person_columns()
+            .iter()
+            .map(|(h, _)| (*h, duikou_report::ColumnKind::Text))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(duikou_report::Workbook {
+        sheets: vec![duikou_summary::tables::template_sheet(def, &example, &extra)],
+    })
+}
+
+/// Writes an import template.
+pub fn template(entity: &str, out: &str) -> anyhow::Result<()> {
+    let bytes = duikou_report::xlsx(&template_workbook(entity)?).map_err(|e| anyhow::anyhow!("{e}"))?;
+    std::fs::write(out, bytes).with_context(|| format!("无法写入 {out}"))?;
+    eprintln!("已生成导入模板 {out}");
+    Ok(())
+}
+
+/// Imports a file; returns false when it had problems (nothing written then).
+pub async fn import(store: &Store, entity: &str, file: &str, dry_run: bool) -> anyhow::Result<bool> {
+    let bytes = std::fs::read(file).with_context(|| format!("无法读取 {file}"))?;
+    let expected: Vec<String> = duikou_store::import::template_headers(entity)
+        .map(|h| h.into_iter().map(|(l, _)| l).collect())
+        .unwrap_or_default();
+    let options = duikou_report::ReadOptions {
+        sheet: None,
+        expected_headers: expected,
+    };
+    let raw = duikou_report::read_table_with(&bytes, file, &options).map_err(|e| anyhow::anyhow!("{file}：{e}"))?;
+    let table = ImportTable::from_raw(raw);
+    let bar = (table.rows.len() > 2000).then(|| {
+        let b = indicatif::ProgressBar::new_spinner();
+        b.set_message(format!("正在导入 {} 行…", table.rows.len()));
+        b.enable_steady_tick(std::time::Duration::from_millis(200));
+        b
+    });
+    let report = store.import(&Actor::system(), entity, &table, dry_run).await?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    if report.problems.is_empty() {
+        let verb = if dry_run {
+            "试导入（未写入）"
+        } else {
+            "已导入"
+        };
+        println!(
+            "{verb}：{} 行，新建 {}，更新 {}，未变 {}",
+            report.rows, report.created, report.updated, report.unchanged
+        );
+        Ok(true)
+    } else {
+        println!("导入失败，未写入任何数据。共 {} 处问题：", report.problems.len());
+        for p in &report.problems {
+            let value = if p.value.is_empty() {
+                String::new()
+            } else {
+                format!("（“{}”）", p.value)
+            };
+            println!("  第{}行 {}{}：{}", p.row, p.column, value, p.message);
+        }
+        Ok(false)
+    }
+}

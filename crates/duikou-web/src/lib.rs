@@ -11,7 +11,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use duikou_store::Store;
-use routes::{admin, auth as auth_routes, documents, records};
+use routes::{admin, auth as auth_routes, documents, files, records};
 
 /// What every handler shares: the store and settings. Nothing else lives in the process, so servers can be many.
 #[derive(Clone)]
@@ -46,6 +46,9 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/overview", get(admin::overview))
         .route("/api/v1/region_lookup", get(admin::region_lookup))
         .route("/api/v1/obligation_templates", get(records::templates))
+        .route("/api/v1/report", get(files::report))
+        .route("/api/v1/templates/{entity}", get(files::template))
+        .route("/api/v1/exports/{entity}", get(files::export))
         .route(
             "/api/v1/assessments",
             get(records::list_assessments).post(records::create_assessment),
@@ -65,6 +68,7 @@ pub fn app(state: AppState) -> Router {
             "/api/v1/documents/{id}/content",
             get(documents::download_route).put(documents::upload),
         )
+        .route("/api/v1/imports/{entity}", post(files::import))
         .layer(DefaultBodyLimit::max(
             duikou_store::documents::MAX_DOCUMENT_BYTES + 1024,
         ));

@@ -220,6 +220,20 @@ pub fn document() -> Value {
     supervision_params
         .push(json!({"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["-lateness", "lateness"]}}));
     paths.insert("/api/v1/programs/{id}/supervision".into(), json!({"get": op("督办清单：计划内未达标与预警的目标任务，按逾期天数排序，附督办标记（督办中的一直显示到办结）", "考核", supervision_params, None, ("200", obj.clone()))}));
+    let scope_params = vec![
+        json!({"name": "scope", "in": "query", "required": true, "schema": {"type": "string"}, "description": "pairing:编号、program:编号、org:编号 或 region:区划代码"}),
+        json!({"name": "period", "in": "query", "required": true, "schema": {"type": "string"}, "description": "期间，如 2014、2014-2015"}),
+        json!({"name": "format", "in": "query", "schema": {"type": "string", "enum": ["docx", "md", "html", "json"]}}),
+        json!({"name": "as_of", "in": "query", "schema": {"type": "string", "format": "date"}}),
+    ];
+    paths.insert("/api/v1/report".into(), json!({"get": op("工作总结（docx/Markdown/HTML，或 JSON：文档结构与每个数字的依据记录）", "报告", scope_params, None, ("200", json!({"type": "string", "format": "binary"})))}));
+    let entity_param = json!({"name": "entity", "in": "path", "required": true, "schema": {"type": "string"}});
+    paths.insert("/api/v1/templates/{entity}".into(), json!({"get": op("导入模板（.xlsx：中文表头、示例行、下拉选项）", "导入导出", vec![entity_param.clone()], None, ("200", json!({"type": "string", "format": "binary"})))}));
+    paths.insert("/api/v1/exports/{entity}".into(), json!({"get": op("导出列表为 .xlsx（查询参数同列表筛选）", "导入导出", vec![entity_param.clone()], None, ("200", json!({"type": "string", "format": "binary"})))}));
+    paths.insert("/api/v1/imports/{entity}".into(), json!({"post": {"summary": "导入 .xlsx/.csv（请求体即文件）：全部成功才写入，否则列出每一处问题；dry_run=true 只检查", "tags": ["导入导出"],
+        "parameters": [entity_param, {"name": "file_name", "in": "query", "schema": {"type": "string"}}, {"name": "dry_run", "in": "query", "schema": {"type": "boolean"}}],
+        "requestBody": {"required": true, "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+        "responses": {"200": {"description": "导入报告"}, "4XX": {"description": "出错"}}}}));
     paths.insert("/api/v1/obligation_templates".into(), json!({"get": op("内置目标任务模板（第8篇校对校帮扶、第5篇民生资金80%、第3篇年度任务）", "考核", vec![], None, ("200", obj.clone()))}));
     paths.insert("/api/v1/programs/{id}/apply_template".into(), json!({"post": op("把模板的目标任务加到计划上（已有同名任务则跳过）", "考核", vec![id_param()],
         Some(json!({"type": "object", "required": ["template"], "properties": {"template": {"type": "string"},

@@ -309,3 +309,43 @@ async fn the_overview_page_escapes_what_users_typed() {
     assert!(!html.contains("<script>"));
     t.finish().await.unwrap();
 }
+
+#[tokio::test]
+async fn reports_templates_imports_and_exports_over_http() {
+    for_each_backend(|store, backend| async move {
+        let (c, _) = setup(&store).await;
+        let (_, a) = c.post("/api/v1/orgs", json!({"name": "湖南省", "kind": "government"})).await;
+        let (_, b) = c.post("/api/v1/orgs", json!({"name": "吐鲁番市", "kind": "government", "region_code": "650400"})).await;
+        let (_, p) = c.post("/api/v1/programs", json!({"name": "对口援疆", "authority_org_id": a["id"], "start_date": "2010-01-01"})).await;
+        let (s, pr) = c
+            .post("/api/v1/pairings", json!({"program_id": p["id"], "supporter_org_id": a["id"], "receiver_org_id": b["id"], "level": "province_prefecture"}))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{pr}");
+        let csv = "结对,活动类型,标题,开始日期,人次\n湖南省→吐鲁番市,培训,骨干教师培训,2011年7月1日,355\n湖南省→吐鲁番市,游园,x,2011-07-01,1\n";
+        let (s, report, _) = c.send(Method::POST, "/api/v1/imports/activities?file_name=a.csv&dry_run=true", Some(csv.as_bytes().to_vec())).await;
+        assert_eq!(s, StatusCode::OK, "{backend}: {report}");
+        assert_eq!(report["problems"][0]["row"], 3, "{report}");
+        assert_eq!(report["problems"][0]["column"], "活动类型");
+        let good = "结对,活动类型,标题,开始日期,人次\n湖南省→吐鲁番市,培训,骨干教师培训,2011年7月1日,355\n";
+        let (s, report, _) = c.send(Method::POST, "/api/v1/imports/activities?file_name=a.csv", Some(good.as_bytes().to_vec())).await;
+        assert_eq!((s, report["created"].as_i64()), (StatusCode::OK, Some(1)), "{report}");
+        let (s, v, _) = c.send(Method::POST, "/api/v1/imports/activities?file_name=a.xlsx", Some(b"junk".to_vec())).await;
+        assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("bad_file")), "{v}");
+        let uri = format!("/api/v1/report?scope=pairing:{}&period=2011&format=json", pr["id"]);
+        let (s, doc) = c.get(&uri).await;
+        assert_eq!(s, StatusCode::OK, "{doc}");
+        assert_eq!(doc["document"]["title"], "湖南省对口支援吐鲁番市2011年工作总结");
+        let (s, _, headers) = c.send(Method::GET, &uri.replace("json", "docx"), None).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(headers[header::CONTENT_TYPE].to_str().unwrap().contains("wordprocessingml"));
+        let (s, v) = c.get("/api/v1/report?scope=pairing:1&period=2011&format=pdf").await;
+        assert_eq!((s, v["error"]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("format")));
+        let (s, _, headers) = c.send(Method::GET, "/api/v1/templates/activities", None).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(headers[header::CONTENT_DISPOSITION].to_str().unwrap().contains("filename*=UTF-8''"));
+        let (s, _, headers) = c.send(Method::GET, "/api/v1/exports/activities?kind=training", None).await;
+        assert_eq!(s, StatusCode::OK, "{backend}");
+        assert!(headers[header::CONTENT_TYPE].to_str().unwrap().contains("spreadsheetml"));
+    })
+    .await;
+}

@@ -3,4 +3,5 @@
 pub mod admin;
 pub mod auth;
 pub mod documents;
+pub mod files;
 pub mod records;

@@ -1,0 +1,239 @@
+//! Documents and spreadsheets over HTTP: the 工作总结 as .docx/Markdown/HTML, lists as .xlsx, import templates and
+//! imports (with a dry run that lists every bad cell).
+
+use crate::auth::CurrentActor;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::query_pairs;
+use crate::AppState;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use duikou_store::import::{template_headers, ImportTable, IMPORTABLE};
+use duikou_store::summary::Scope;
+use serde_json::json;
+
+const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+fn attachment(name: &str, content_type: &str, bytes: Vec<u8>) -> Response {
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename*=UTF-8''{encoded}"),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// `GET /api/v1/report?scope=pairing:1&period=2014-2015&format=docx|md|html|json&as_of=`.
+pub async fn report(
+    State(state): State<AppState>,
+    CurrentActor(_a): CurrentActor,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
+    let (mut scope, mut period, mut format, mut as_of) =
+        (None, None, "docx".to_string(), chrono::Utc::now().date_naive());
+    for (k, v) in query_pairs(raw.as_deref())? {
+        match k.as_str() {
+            "scope" => scope = Some(v.parse::<Scope>()?),
+            "period" => {
+                period = Some(
+                    v.parse::<duikou_domain::Period>()
+                        .map_err(|e| ApiError::bad_request("period", "period", e.to_string()))?,
+                )
+            }
+            "format" => format = v,
+            "as_of" => {
+                as_of = duikou_domain::validate::parse_date(&v).ok_or_else(|| {
+                    ApiError::bad_request("date", "as_of", format!("评估日期（as_of）应为 YYYY-MM-DD，收到“{v}”"))
+                })?
+            }
+            _ => {
+                return Err(ApiError::bad_request(
+                    "unknown_param",
+                    &k,
+                    format!("未知参数“{k}”（可用 scope、period、format、as_of）"),
+                ))
+            }
+        }
+    }
+    let scope = scope.ok_or_else(|| ApiError::bad_request("required", "scope", "请给出范围（scope），如 pairing:1"))?;
+    let period =
+        period.ok_or_else(|| ApiError::bad_request("required", "period", "请给出期间（period），如 2014-2015"))?;
+    let input = state.store.summary_input(&scope, &period, as_of).await?;
+    let (doc, figures) = duikou_summary::build(&input);
+    let name = doc.title.clone();
+    Ok(match format.as_str() {
+        "docx" => attachment(
+            &format!("{name}.docx"),
+            DOCX,
+            duikou_report::docx(&doc).map_err(render_error)?,
+        ),
+        "md" => attachment(
+            &format!("{name}.md"),
+            "text/markdown; charset=utf-8",
+            duikou_report::markdown(&doc).into_bytes(),
+        ),
+        "html" => (
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            duikou_report::html(&doc),
+        )
+            .into_response(),
+        "json" => Json(json!({ "document": doc, "figures": figures })).into_response(),
+        other => {
+            return Err(ApiError::bad_request(
+                "format",
+                "format",
+                format!("格式（format）应为 docx、md、html 或 json，收到“{other}”"),
+            ))
+        }
+    })
+}
+
+fn render_error(e: duikou_report::RenderError) -> ApiError {
+    tracing::error!(error = %e, "render failed");
+    ApiError::new(
+        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+        "render",
+        format!("生成文件失败：{e}"),
+    )
+}
+
+/// `GET /api/v1/templates/{entity}`: the import template as .xlsx.
+pub async fn template(CurrentActor(_a): CurrentActor, Path(entity): Path<String>) -> ApiResult<Response> {
+    let book = crate::routes::files::template_book(&entity)?;
+    let def = duikou_domain::schema::entity(&entity)
+        .map(|d| d.label)
+        .unwrap_or("导入");
+    Ok(attachment(
+        &format!("{def}导入模板.xlsx"),
+        XLSX,
+        duikou_report::xlsx(&book).map_err(render_error)?,
+    ))
+}
+
+fn template_book(entity: &str) -> ApiResult<duikou_report::Workbook> {
+    if !IMPORTABLE.contains(&entity) {
+        return Err(ApiError::bad_request(
+            "not_importable",
+            "entity",
+            format!("不支持导入“{entity}”，可导入：{}", IMPORTABLE.join("、")),
+        ));
+    }
+    let def = duikou_domain::schema::entity(entity).ok_or_else(ApiError::no_route)?;
+    let extra: Vec<(&str, duikou_report::ColumnKind)> = if entity == "dispatches" {
+        duikou_store::import::person_columns()
+            .iter()
+            .map(|(h, _)| (*h, duikou_report::ColumnKind::Text))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(duikou_report::Workbook {
+        sheets: vec![duikou_summary::tables::template_sheet(def, &[], &extra)],
+    })
+}
+
+/// `POST /api/v1/imports/{entity}?file_name=x.xlsx&dry_run=true`: the file as the body.
+pub async fn import(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path(entity): Path<String>,
+    RawQuery(raw): RawQuery,
+    body: Bytes,
+) -> ApiResult<Json<duikou_store::import::ImportReport>> {
+    let mut file_name = "upload.xlsx".to_string();
+    let mut dry_run = false;
+    for (k, v) in query_pairs(raw.as_deref())? {
+        match k.as_str() {
+            "file_name" => file_name = v,
+            "dry_run" => dry_run = matches!(v.as_str(), "true" | "1" | "yes"),
+            _ => {
+                return Err(ApiError::bad_request(
+                    "unknown_param",
+                    &k,
+                    format!("未知参数“{k}”（可用 file_name、dry_run）"),
+                ))
+            }
+        }
+    }
+    if body.is_empty() {
+        return Err(ApiError::bad_request("empty", "file", "上传的文件为空"));
+    }
+    let expected = template_headers(&entity)
+        .map(|h| h.into_iter().map(|(l, _)| l).collect())
+        .unwrap_or_default();
+    let options = duikou_report::ReadOptions {
+        sheet: None,
+        expected_headers: expected,
+    };
+    let raw_table = duikou_report::read_table_with(&body, &file_name, &options)
+        .map_err(|e| ApiError::bad_request("bad_file", "file", format!("{file_name}：{e}")))?;
+    let report = state
+        .store
+        .import(&actor, &entity, &ImportTable::from_raw(raw_table), dry_run)
+        .await?;
+    Ok(Json(report))
+}
+
+/// `GET /api/v1/exports/{entity}?field=value…`: the (filtered) list as .xlsx.
+pub async fn export(
+    State(state): State<AppState>,
+    CurrentActor(_a): CurrentActor,
+    Path(entity): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
+    let def = duikou_store::records::def(&entity)?;
+    let mut q = duikou_store::ListQuery {
+        per_page: Some(500),
+        ..Default::default()
+    };
+    for (k, v) in query_pairs(raw.as_deref())? {
+        if k == "q" {
+            q.q = Some(v);
+        } else {
+            q.filters.insert(k, v);
+        }
+    }
+    let mut records = Vec::new();
+    let mut page = 1;
+    loop {
+        q.page = Some(page);
+        let p = state.store.list(&entity, &q).await?;
+        let n = p.items.len();
+        records.extend(p.items);
+        if n < 500 {
+            break;
+        }
+        page += 1;
+    }
+    let table = duikou_summary::tables::entity_table(def, &records);
+    let book = duikou_report::Workbook {
+        sheets: vec![duikou_report::Sheet {
+            name: def.label.to_string(),
+            table,
+            validation_rows: 0,
+        }],
+    };
+    Ok(attachment(
+        &format!("{}.xlsx", def.label),
+        XLSX,
+        duikou_report::xlsx(&book).map_err(render_error)?,
+    ))
+}

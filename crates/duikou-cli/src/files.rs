@@ -17,20 +17,42 @@ pub enum ReportFormat {
     Html,
 }
 
-/// Writes the 工作总结 of a scope and period.
-pub async fn report(
-    store: &Store,
-    scope: &str,
-    period: &str,
-    as_of: chrono::NaiveDate,
-    format: ReportFormat,
-    out: Option<&str>,
-    explain: bool,
-) -> anyhow::Result<()> {
+/// What `report` was asked for.
+pub struct ReportArgs<'a> {
+    /// pairing:1, program:2 …
+    pub scope: &'a str,
+    /// The period in its written form.
+    pub period: &'a str,
+    /// Judge obligations as of this day.
+    pub as_of: chrono::NaiveDate,
+    /// Output format.
+    pub format: ReportFormat,
+    /// Output file, or standard output.
+    pub out: Option<&'a str>,
+    /// List the records behind every figure.
+    pub explain: bool,
+    /// Write a briefing with this issue number instead of a summary.
+    pub briefing: Option<u32>,
+}
+
+/// Writes the 工作总结 (or 简报) of a scope and period.
+pub async fn report(store: &Store, args: ReportArgs<'_>) -> anyhow::Result<()> {
+    let ReportArgs {
+        scope,
+        period,
+        as_of,
+        format,
+        out,
+        explain,
+        briefing,
+    } = args;
     let scope: Scope = scope.parse()?;
     let period: duikou_domain::Period = period.parse().map_err(|e| anyhow::anyhow!("--period：{e}"))?;
     let input = store.summary_input(&scope, &period, as_of).await?;
-    let (doc, figures) = duikou_summary::build(&input);
+    let (doc, figures) = match briefing {
+        Some(issue) => duikou_summary::briefing::briefing(&input, issue),
+        None => duikou_summary::build(&input),
+    };
     let bytes = match format {
         ReportFormat::Docx => duikou_report::docx(&doc).map_err(|e| anyhow::anyhow!("{e}"))?,
         ReportFormat::Md => duikou_report::markdown(&doc).into_bytes(),

@@ -101,6 +101,9 @@ enum Command {
         /// 列出每个数字的依据记录 / list the records behind every figure
         #[arg(long)]
         explain: bool,
+        /// 改为生成简报，给出期号 / write a briefing (简报) with this issue number instead
+        #[arg(long)]
+        briefing: Option<u32>,
         /// 评估日期（默认今天）/ judge obligations as of this date
         #[arg(long)]
         as_of: Option<String>,
@@ -314,6 +317,7 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<()> {
             output,
             explain,
             as_of,
+            briefing,
         } => {
             let as_of = match as_of {
                 Some(d) => duikou_domain::validate::parse_date(&d)
@@ -321,7 +325,17 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<()> {
                 None => chrono::Utc::now().date_naive(),
             };
             let store = open(&cfg).await?;
-            files::report(&store, &scope, &period, as_of, format, output.as_deref(), explain).await?;
+            let out = output.as_deref();
+            let args = files::ReportArgs {
+                scope: &scope,
+                period: &period,
+                as_of,
+                format,
+                out,
+                explain,
+                briefing,
+            };
+            files::report(&store, args).await?;
         }
         Command::Export {
             entity,

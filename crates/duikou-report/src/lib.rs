@@ -31,5 +31,7 @@ pub use html::{html, html_fragment};
 pub use markdown::markdown;
 pub use model::*;
 pub use png::png;
-pub use read::{read_table, read_table_with, MergedRange, RawCell, RawRow, RawTable, ReadError, ReadOptions};
+pub use read::{
+    column_name, read_table, read_table_with, MergedRange, RawCell, RawRow, RawTable, ReadError, ReadOptions,
+};
 pub use xlsx::xlsx;

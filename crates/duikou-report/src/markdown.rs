@@ -14,7 +14,7 @@ pub fn markdown(doc: &Document) -> String {
         let _ = writeln!(out, "# {}\n", inline(&doc.title));
     }
     if let Some(sub) = doc.subtitle.as_deref().filter(|s| !s.trim().is_empty()) {
-        let _ = writeln!(out, "{}\n", inline(sub));
+        let _ = writeln!(out, "{}\n", line_start(sub));
     }
     let mut charts = 0;
     for section in &doc.sections {
@@ -30,7 +30,7 @@ pub fn markdown(doc: &Document) -> String {
                 }
                 Block::List { items } => {
                     for (i, item) in items.iter().enumerate() {
-                        let _ = writeln!(out, "{}. {}", i + 1, inline(item));
+                        let _ = writeln!(out, "{}. {}", i + 1, line_start(item));
                     }
                     out.push('\n');
                 }
@@ -68,25 +68,29 @@ fn inline(text: &str) -> String {
             c => out.push(c),
         }
     }
-    // A line that starts like a list item or block quote would become one.
-    let starts_block = out.starts_with(['-', '+', '=']) || {
-        let digits = out.chars().take_while(char::is_ascii_digit).count();
-        digits > 0 && out[digits..].starts_with(['.', ')'])
-    };
-    if starts_block {
-        let digits = out.chars().take_while(char::is_ascii_digit).count();
-        if digits > 0 {
-            out.insert(digits, '\\');
-        } else {
-            out.insert(0, '\\');
-        }
+    out
+}
+
+/// Escapes text that starts a line: besides [`inline`], a leading "- ", "+ ", "1. " or "1) " would make a list,
+/// a line of "=" or "-" a heading underline, and leading spaces an indented code block.
+fn line_start(text: &str) -> String {
+    let mut out = inline(text.trim_start_matches([' ', '\t']));
+    let digits = out.chars().take_while(char::is_ascii_digit).count();
+    let rest = &out[digits..];
+    let marker_then_space = |s: &str| s.len() == 1 || s[1..].starts_with([' ', '\t']);
+    if digits > 0 && rest.starts_with(['.', ')']) && marker_then_space(rest) {
+        out.insert(digits, '\\');
+    } else if digits == 0 && out.starts_with(['-', '+']) && marker_then_space(&out)
+        || !out.is_empty() && (out.chars().all(|c| c == '=') || out.chars().all(|c| c == '-'))
+    {
+        out.insert(0, '\\');
     }
     out
 }
 
 /// A paragraph; its own line breaks are kept as hard breaks.
 fn paragraph(text: &str) -> String {
-    text.lines().map(inline).collect::<Vec<_>>().join("  \n")
+    text.lines().map(line_start).collect::<Vec<_>>().join("  \n")
 }
 
 fn write_table(out: &mut String, table: &Table) {
@@ -172,7 +176,7 @@ fn write_chart(out: &mut String, chart: &Chart, n: usize) {
 
 #[cfg(test)]
 mod tests {
-    use super::inline;
+    use super::{inline, line_start};
 
     #[test]
     fn escapes_markup() {
@@ -181,7 +185,10 @@ mod tests {
             "&lt;script&gt;alert(1)&lt;/script&gt;"
         );
         assert_eq!(inline("**粗体** | 竖线"), "\\*\\*粗体\\*\\* \\| 竖线");
-        assert_eq!(inline("1. 不是列表"), "1\\. 不是列表");
-        assert_eq!(inline("- 不是列表"), "\\- 不是列表");
+        assert_eq!(line_start("1. 不是列表"), "1\\. 不是列表");
+        assert_eq!(line_start("- 不是列表"), "\\- 不是列表");
+        assert_eq!(line_start("54.63%"), "54.63%");
+        assert_eq!(line_start("-5"), "-5");
+        assert_eq!(line_start("---"), "\\---");
     }
 }

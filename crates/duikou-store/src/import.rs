@@ -430,7 +430,7 @@ impl Store {
             store: self,
             cache: HashMap::new(),
         };
-        let mut candidates: Vec<(u32, Map<String, Value>, Option<Map<String, Value>>)> = Vec::new();
+        let mut candidates: Vec<Candidate> = Vec::new();
         let mut seen: HashMap<String, u32> = HashMap::new();
         for (row, cells) in &table.rows {
             let mut rec = Map::new();
@@ -688,10 +688,63 @@ impl Store {
     }
 }
 
+/// A row ready to write: its spreadsheet row, the record, and the person to create first (dispatch sheets).
+type Candidate = (u32, Map<String, Value>, Option<Map<String, Value>>);
+
 enum Outcome {
     Created,
     Updated,
     Unchanged,
+}
+
+impl ImportTable {
+    /// The table a file reader found, as the importer takes it.
+    pub fn from_raw(raw: duikou_report::RawTable) -> ImportTable {
+        fn cell(c: duikou_report::RawCell) -> CellValue {
+            use duikou_report::RawCell as R;
+            match c {
+                R::Empty => CellValue::Empty,
+                R::Text(t) => CellValue::Text(t),
+                R::Number(n) => CellValue::Number(n),
+                R::Bool(b) => CellValue::Bool(b),
+                R::Date(d) => CellValue::Date(d),
+                R::DateTime(dt) => CellValue::Date(dt.date()),
+                R::Error(e) => CellValue::Error(e),
+                R::Formula { formula, cached } => {
+                    let cached = match *cached {
+                        R::Empty => None,
+                        other => Some(Box::new(cell(other))),
+                    };
+                    CellValue::Formula { formula, cached }
+                }
+            }
+        }
+        let first = raw.first_column;
+        let rows: Vec<(u32, Vec<CellValue>)> = raw
+            .rows
+            .into_iter()
+            .map(|r| (r.row, r.cells.into_iter().map(cell).collect()))
+            .collect();
+        let data_rows: Vec<u32> = rows.iter().map(|r| r.0).collect();
+        let merged = raw
+            .merged
+            .iter()
+            .filter(|m| data_rows.iter().any(|r| m.covers_row(*r)))
+            .map(|m| {
+                (
+                    m.first_row,
+                    m.last_row,
+                    m.first_column.saturating_sub(first) as usize,
+                    m.last_column.saturating_sub(first) as usize,
+                )
+            })
+            .collect();
+        ImportTable {
+            headers: raw.headers,
+            rows,
+            merged,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -750,55 +803,5 @@ mod tests {
             cached: Some(Box::new(CellValue::Number(12.0))),
         };
         assert_eq!(cell_json(hours, &f), Ok(Value::from(12)));
-    }
-}
-
-impl ImportTable {
-    /// The table a file reader found, as the importer takes it.
-    pub fn from_raw(raw: duikou_report::RawTable) -> ImportTable {
-        fn cell(c: duikou_report::RawCell) -> CellValue {
-            use duikou_report::RawCell as R;
-            match c {
-                R::Empty => CellValue::Empty,
-                R::Text(t) => CellValue::Text(t),
-                R::Number(n) => CellValue::Number(n),
-                R::Bool(b) => CellValue::Bool(b),
-                R::Date(d) => CellValue::Date(d),
-                R::DateTime(dt) => CellValue::Date(dt.date()),
-                R::Error(e) => CellValue::Error(e),
-                R::Formula { formula, cached } => {
-                    let cached = match *cached {
-                        R::Empty => None,
-                        other => Some(Box::new(cell(other))),
-                    };
-                    CellValue::Formula { formula, cached }
-                }
-            }
-        }
-        let first = raw.first_column;
-        let rows: Vec<(u32, Vec<CellValue>)> = raw
-            .rows
-            .into_iter()
-            .map(|r| (r.row, r.cells.into_iter().map(cell).collect()))
-            .collect();
-        let data_rows: Vec<u32> = rows.iter().map(|r| r.0).collect();
-        let merged = raw
-            .merged
-            .iter()
-            .filter(|m| data_rows.iter().any(|r| m.covers_row(*r)))
-            .map(|m| {
-                (
-                    m.first_row,
-                    m.last_row,
-                    m.first_column.saturating_sub(first) as usize,
-                    m.last_column.saturating_sub(first) as usize,
-                )
-            })
-            .collect();
-        ImportTable {
-            headers: raw.headers,
-            rows,
-            merged,
-        }
     }
 }

@@ -224,10 +224,15 @@ impl Store {
             }
             for v in &mut indicators {
                 let iid = v["indicator_id"].as_i64().unwrap_or(0);
-                if !indicator_defs.contains_key(&iid) {
-                    indicator_defs.insert(iid, self.get("indicators", iid).await?);
-                }
-                v["indicator"] = indicator_defs[&iid].clone();
+                let definition = match indicator_defs.get(&iid) {
+                    Some(d) => d.clone(),
+                    None => {
+                        let d = self.get("indicators", iid).await?;
+                        indicator_defs.insert(iid, d.clone());
+                        d
+                    }
+                };
+                v["indicator"] = definition;
             }
             let results = self.assess_pairing(pid, Some(period), as_of).await?.results;
             bundles.push(PairingBundle {

@@ -1,6 +1,7 @@
 //! The 工作总结 written from the record. Figures are computed from the records given, never typed; each figure in the
 //! text carries a key into the explanation listing the records behind it.
 
+pub mod briefing;
 pub mod tables;
 pub mod zh;
 

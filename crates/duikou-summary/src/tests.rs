@@ -222,3 +222,23 @@ fn an_empty_period_still_reads_well() {
     let t = text(&doc);
     assert!(t.contains("本期尚无记录的工作"), "{t}");
 }
+
+#[test]
+fn a_quarterly_briefing_lists_what_happened_and_the_figures() {
+    let mut i = input();
+    i.period = (d("2005-04-01"), d("2005-06-30"));
+    i.period_label = "2005年第二季度".into();
+    let (doc, figures) = crate::briefing::briefing(&i, 3);
+    let t = text(&doc);
+    assert_eq!(doc.title, "南京农业大学对口支援新疆农业大学工作简报");
+    assert!(doc
+        .subtitle
+        .as_deref()
+        .unwrap_or("")
+        .starts_with("第3期（2005年第二季度）"));
+    assert!(t.contains("4月1日　【互访】互访，50余人次"), "{t}");
+    assert!(t.contains("6月1日　【项目】实验中学竣工"), "{t}");
+    assert!(!t.contains("授课，"), "March teaching is outside the quarter: {t}");
+    let acts = figures.iter().find(|f| f.key == "briefing.activities").unwrap();
+    assert_eq!(acts.value, "3次");
+}

@@ -22,10 +22,7 @@ pub struct Decimal {
 
 impl Decimal {
     /// Zero.
-    pub const ZERO: Decimal = Decimal {
-        mantissa: 0,
-        scale: 0,
-    };
+    pub const ZERO: Decimal = Decimal { mantissa: 0, scale: 0 };
 
     /// `mantissa × 10^-scale`, or `None` if the scale is beyond 38.
     pub fn new(mantissa: i128, scale: u32) -> Option<Decimal> {
@@ -129,10 +126,7 @@ impl Ord for Decimal {
         match align(*self, *other) {
             Some((a, b, _)) => a.cmp(&b),
             // Only reachable for wildly different scales; f64 is good enough to order them.
-            None => self
-                .to_f64()
-                .partial_cmp(&other.to_f64())
-                .unwrap_or(Ordering::Equal),
+            None => self.to_f64().partial_cmp(&other.to_f64()).unwrap_or(Ordering::Equal),
         }
     }
 }

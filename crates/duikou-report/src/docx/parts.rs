@@ -20,8 +20,9 @@ pub(crate) const FONT_TITLE: &str = "方正小标宋简体";
 pub(crate) const FONT_H1: &str = "黑体";
 /// Level-2 headings (（一）…) and the subtitle.
 pub(crate) const FONT_H2: &str = "楷体_GB2312";
-/// Page numbers and Latin text in tables.
+/// Page numbers (四号宋体).
 const FONT_SONG: &str = "宋体";
+const SONG_FONTS: &str = r#"<w:rFonts w:ascii="宋体" w:hAnsi="宋体" w:eastAsia="宋体" w:cs="宋体"/>"#;
 const FONT_LATIN: &str = "Times New Roman";
 
 /// Text width of the page in twips: A4 (11906) less 28 mm and 26 mm margins.
@@ -161,7 +162,8 @@ fn fonts(east_asia: &str) -> String {
     format!(r#"<w:rFonts w:ascii="{FONT_LATIN}" w:hAnsi="{FONT_LATIN}" w:eastAsia="{east_asia}" w:cs="{FONT_LATIN}"/>"#)
 }
 
-/// Styles. Heading 1/2 use Word's built-in names ("heading 1") and outline levels, so the navigation pane, the
+/// Styles. (Element order inside `w:pPr`/`w:rPr` follows the schema's sequence: Word reports a file with
+/// misordered properties as damaged.) Heading 1/2 use Word's built-in names ("heading 1") and outline levels, so the navigation pane, the
 /// table of contents and WPS's 导航窗格 all see them.
 pub(crate) fn styles() -> String {
     // Sizes are half-points: 二号 22 pt = 44, 三号 16 pt = 32, 四号 14 pt = 28, 小四 12 pt = 24.
@@ -173,26 +175,24 @@ pub(crate) fn styles() -> String {
     let body_fonts = fonts(FONT_BODY);
     format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<w:styles xmlns:w="{NS_W}"><w:docDefaults><w:rPrDefault><w:rPr>{body_fonts}<w:kern w:val="2"/><w:sz w:val="32"/><w:szCs w:val="32"/><w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:widowControl w:val="0"/><w:jc w:val="both"/>{fixed_line}</w:pPr></w:pPrDefault></w:docDefaults>
+<w:styles xmlns:w="{NS_W}"><w:docDefaults><w:rPrDefault><w:rPr>{body_fonts}<w:kern w:val="2"/><w:sz w:val="32"/><w:szCs w:val="32"/><w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:widowControl w:val="0"/>{fixed_line}<w:jc w:val="both"/></w:pPr></w:pPrDefault></w:docDefaults>
 <w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style>
 <w:style w:type="paragraph" w:styleId="BodyText"><w:name w:val="Body Text"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr>{indent}</w:pPr></w:style>
-<w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/><w:next w:val="Subtitle"/><w:qFormat/><w:pPr><w:jc w:val="center"/><w:spacing w:before="0" w:after="240" w:line="360" w:lineRule="auto"/><w:outlineLvl w:val="9"/></w:pPr><w:rPr>{title_fonts}<w:sz w:val="44"/><w:szCs w:val="44"/></w:rPr></w:style>
-<w:style w:type="paragraph" w:styleId="Subtitle"><w:name w:val="Subtitle"/><w:basedOn w:val="Normal"/><w:next w:val="BodyText"/><w:qFormat/><w:pPr><w:jc w:val="center"/><w:spacing w:before="0" w:after="240" w:line="560" w:lineRule="exact"/></w:pPr><w:rPr>{h2_fonts}</w:rPr></w:style>
+<w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/><w:next w:val="Subtitle"/><w:qFormat/><w:pPr><w:spacing w:before="0" w:after="240" w:line="360" w:lineRule="auto"/><w:jc w:val="center"/><w:outlineLvl w:val="9"/></w:pPr><w:rPr>{title_fonts}<w:sz w:val="44"/><w:szCs w:val="44"/></w:rPr></w:style>
+<w:style w:type="paragraph" w:styleId="Subtitle"><w:name w:val="Subtitle"/><w:basedOn w:val="Normal"/><w:next w:val="BodyText"/><w:qFormat/><w:pPr><w:spacing w:before="0" w:after="240" w:line="560" w:lineRule="exact"/><w:jc w:val="center"/></w:pPr><w:rPr>{h2_fonts}</w:rPr></w:style>
 <w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/><w:basedOn w:val="Normal"/><w:next w:val="BodyText"/><w:uiPriority w:val="9"/><w:qFormat/><w:pPr><w:keepNext/>{indent}<w:outlineLvl w:val="0"/></w:pPr><w:rPr>{h1_fonts}<w:b w:val="0"/><w:sz w:val="32"/></w:rPr></w:style>
 <w:style w:type="paragraph" w:styleId="Heading2"><w:name w:val="heading 2"/><w:basedOn w:val="Normal"/><w:next w:val="BodyText"/><w:uiPriority w:val="9"/><w:qFormat/><w:pPr><w:keepNext/>{indent}<w:outlineLvl w:val="1"/></w:pPr><w:rPr>{h2_fonts}<w:b w:val="0"/><w:sz w:val="32"/></w:rPr></w:style>
-<w:style w:type="paragraph" w:styleId="Caption"><w:name w:val="caption"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:jc w:val="center"/><w:spacing w:before="120" w:after="120" w:line="240" w:lineRule="auto"/></w:pPr><w:rPr>{h1_fonts}<w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr></w:style>
-<w:style w:type="paragraph" w:customStyle="1" w:styleId="Figure"><w:name w:val="Figure"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:keepNext/><w:jc w:val="center"/>{single}</w:pPr></w:style>
-<w:style w:type="paragraph" w:customStyle="1" w:styleId="TableText"><w:name w:val="Table Text"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:jc w:val="center"/><w:spacing w:before="40" w:after="40" w:line="240" w:lineRule="auto"/></w:pPr><w:rPr><w:sz w:val="24"/><w:szCs w:val="24"/></w:rPr></w:style>
-<w:style w:type="paragraph" w:styleId="Footer"><w:name w:val="footer"/><w:basedOn w:val="Normal"/><w:pPr><w:jc w:val="center"/>{single}</w:pPr><w:rPr>{song}<w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr></w:style>
+<w:style w:type="paragraph" w:styleId="Caption"><w:name w:val="caption"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:spacing w:before="120" w:after="120" w:line="240" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:rPr>{h1_fonts}<w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr></w:style>
+<w:style w:type="paragraph" w:customStyle="1" w:styleId="Figure"><w:name w:val="Figure"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:keepNext/>{single}<w:jc w:val="center"/></w:pPr></w:style>
+<w:style w:type="paragraph" w:customStyle="1" w:styleId="TableText"><w:name w:val="Table Text"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:spacing w:before="40" w:after="40" w:line="240" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:rPr><w:sz w:val="24"/><w:szCs w:val="24"/></w:rPr></w:style>
+<w:style w:type="paragraph" w:styleId="Footer"><w:name w:val="footer"/><w:basedOn w:val="Normal"/><w:pPr>{single}<w:jc w:val="center"/></w:pPr><w:rPr>{song}<w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr></w:style>
 <w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>
 <w:style w:type="table" w:styleId="TableGrid"><w:name w:val="Table Grid"/><w:basedOn w:val="TableNormal"/><w:tblPr><w:tblBorders>{borders}</w:tblBorders></w:tblPr></w:style>
 </w:styles>"#,
         title_fonts = fonts(FONT_TITLE),
         h1_fonts = fonts(FONT_H1),
         h2_fonts = fonts(FONT_H2),
-        song = format!(
-            r#"<w:rFonts w:ascii="{FONT_SONG}" w:hAnsi="{FONT_SONG}" w:eastAsia="{FONT_SONG}" w:cs="{FONT_SONG}"/>"#
-        ),
+        song = SONG_FONTS,
         borders = table_borders(),
     )
 }

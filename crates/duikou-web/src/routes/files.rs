@@ -49,6 +49,7 @@ pub async fn report(
 ) -> ApiResult<Response> {
     let (mut scope, mut period, mut format, mut as_of) =
         (None, None, "docx".to_string(), chrono::Utc::now().date_naive());
+    let mut briefing: Option<u32> = None;
     for (k, v) in query_pairs(raw.as_deref())? {
         match k.as_str() {
             "scope" => scope = Some(v.parse::<Scope>()?),
@@ -59,6 +60,11 @@ pub async fn report(
                 )
             }
             "format" => format = v,
+            "briefing" => {
+                let bad =
+                    || ApiError::bad_request("type", "briefing", format!("简报期号（briefing）应为正整数，收到“{v}”"));
+                briefing = Some(v.parse().map_err(|_| bad())?)
+            }
             "as_of" => {
                 as_of = duikou_domain::validate::parse_date(&v).ok_or_else(|| {
                     ApiError::bad_request("date", "as_of", format!("评估日期（as_of）应为 YYYY-MM-DD，收到“{v}”"))
@@ -68,7 +74,7 @@ pub async fn report(
                 return Err(ApiError::bad_request(
                     "unknown_param",
                     &k,
-                    format!("未知参数“{k}”（可用 scope、period、format、as_of）"),
+                    format!("未知参数“{k}”（可用 scope、period、format、as_of、briefing）"),
                 ))
             }
         }
@@ -77,7 +83,10 @@ pub async fn report(
     let period =
         period.ok_or_else(|| ApiError::bad_request("required", "period", "请给出期间（period），如 2014-2015"))?;
     let input = state.store.summary_input(&scope, &period, as_of).await?;
-    let (doc, figures) = duikou_summary::build(&input);
+    let (doc, figures) = match briefing {
+        Some(issue) => duikou_summary::briefing::briefing(&input, issue),
+        None => duikou_summary::build(&input),
+    };
     let name = doc.title.clone();
     Ok(match format.as_str() {
         "docx" => attachment(

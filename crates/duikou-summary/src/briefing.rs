@@ -1,0 +1,199 @@
+//! The 简报: a one-page digest of a month or quarter — what happened, the key figures, and the warnings.
+
+use crate::{zh, Figure, SummaryInput};
+use duikou_domain::engine::Status;
+use duikou_domain::schema;
+use duikou_report::{Block, Cell, Column, ColumnKind, Document, Section, Span, Table};
+use serde_json::Value;
+
+fn label(entity: &str, field: &str, value: &str) -> String {
+    schema::entity(entity)
+        .and_then(|d| d.field(field))
+        .and_then(|f| match f.kind {
+            schema::FieldKind::Enum(o) => o.iter().find(|(v, _)| *v == value).map(|(_, l)| l.to_string()),
+            _ => None,
+        })
+        .unwrap_or_else(|| value.to_string())
+}
+
+/// Writes the briefing of `input` (usually a month or a quarter); `issue` numbers it (第N期).
+pub fn briefing(input: &SummaryInput, issue: u32) -> (Document, Vec<Figure>) {
+    let (from, to) = input.period;
+    let in_period = |d: Option<&str>| {
+        d.and_then(duikou_domain::validate::parse_date)
+            .is_some_and(|d| d >= from && d <= to)
+    };
+    let mut events: Vec<(String, String)> = Vec::new();
+    let mut figures = Vec::new();
+    let mut counted = |key: &str, label_text: &str, value: String, records: Vec<(String, i64)>| {
+        figures.push(Figure {
+            key: key.into(),
+            label: label_text.into(),
+            value: value.clone(),
+            records,
+        });
+        value
+    };
+    let all = |entity: &str| -> Vec<&Value> {
+        input
+            .pairings
+            .iter()
+            .flat_map(|p| p.records.get(entity).into_iter().flatten())
+            .collect()
+    };
+    let acts: Vec<&Value> = all("activities")
+        .into_iter()
+        .filter(|a| in_period(a["start_date"].as_str()))
+        .collect();
+    for a in &acts {
+        let kind = label("activities", "kind", a["kind"].as_str().unwrap_or(""));
+        let mut line = format!("【{kind}】{}", a["title"].as_str().unwrap_or(""));
+        if let Some(n) = a["person_times"].as_i64().filter(|n| *n > 0) {
+            line.push_str(&format!("，{}人次", zh::tally(n)));
+        }
+        events.push((a["start_date"].as_str().unwrap_or("").to_string(), line));
+    }
+    let dispatches: Vec<&Value> = all("dispatches")
+        .into_iter()
+        .filter(|d| in_period(d["start_date"].as_str()))
+        .collect();
+    for d in &dispatches {
+        let role = label("dispatches", "role", d["role"].as_str().unwrap_or(""));
+        let post = d["post"].as_str().map(|p| format!("，任{p}")).unwrap_or_default();
+        events.push((
+            d["start_date"].as_str().unwrap_or("").to_string(),
+            format!("【援派】{role}1名到岗{post}"),
+        ));
+    }
+    let projects: Vec<&Value> = all("projects").into_iter().collect();
+    for p in &projects {
+        for (field, what) in [
+            ("started_on", "开工"),
+            ("completed_on", "竣工"),
+            ("handed_over_on", "移交"),
+        ] {
+            if in_period(p[field].as_str()) {
+                events.push((
+                    p[field].as_str().unwrap_or("").to_string(),
+                    format!("【项目】{}{what}", p["name"].as_str().unwrap_or("")),
+                ));
+            }
+        }
+    }
+    events.sort();
+    let ids = |entity: &str, v: &[&Value]| {
+        v.iter()
+            .map(|r| (entity.to_string(), r["id"].as_i64().unwrap_or(0)))
+            .collect::<Vec<_>>()
+    };
+    let pt: i64 = acts.iter().map(|a| a["person_times"].as_i64().unwrap_or(0)).sum();
+    let hours: i64 = acts.iter().map(|a| a["hours"].as_i64().unwrap_or(0)).sum();
+    let rows = vec![
+        vec![
+            Cell::Text("开展活动".into()),
+            Cell::Text(counted(
+                "briefing.activities",
+                "开展活动",
+                format!("{}次", acts.len()),
+                ids("activities", &acts),
+            )),
+        ],
+        vec![
+            Cell::Text("参加人次".into()),
+            Cell::Text(counted(
+                "briefing.person_times",
+                "参加人次",
+                format!("{}人次", zh::tally(pt)),
+                ids("activities", &acts),
+            )),
+        ],
+        vec![
+            Cell::Text("授课课时".into()),
+            Cell::Text(counted(
+                "briefing.hours",
+                "授课课时",
+                format!("{}课时", zh::tally(hours)),
+                ids("activities", &acts),
+            )),
+        ],
+        vec![
+            Cell::Text("新到岗援派人员".into()),
+            Cell::Text(counted(
+                "briefing.dispatches",
+                "新到岗援派人员",
+                format!("{}名", dispatches.len()),
+                ids("dispatches", &dispatches),
+            )),
+        ],
+    ];
+    let mut warnings = Vec::new();
+    for p in &input.pairings {
+        for r in &p.results {
+            if r.warning {
+                warnings.push(format!("预警：{}", r.text));
+            } else if r.status == Status::Unmet && r.window_end >= from && r.window_end <= to {
+                warnings.push(format!("未达标：{}", r.text));
+            }
+        }
+    }
+    let sections = vec![
+        Section {
+            heading: format!("{}本期动态", zh::heading(1)),
+            blocks: if events.is_empty() {
+                vec![Block::Paragraph {
+                    spans: vec![Span::text("本期没有记录的活动。")],
+                }]
+            } else {
+                vec![Block::List {
+                    items: events
+                        .iter()
+                        .map(|(d, t)| {
+                            let day = duikou_domain::validate::parse_date(d)
+                                .map(|d| d.format("%-m月%-d日").to_string())
+                                .unwrap_or_default();
+                            format!("{day}　{t}")
+                        })
+                        .collect(),
+                }]
+            },
+        },
+        Section {
+            heading: format!("{}主要数据", zh::heading(2)),
+            blocks: vec![Block::Table(Table {
+                title: "本期主要数据".into(),
+                columns: vec![
+                    Column {
+                        header: "项目".into(),
+                        kind: ColumnKind::Text,
+                    },
+                    Column {
+                        header: "数值".into(),
+                        kind: ColumnKind::Text,
+                    },
+                ],
+                rows,
+            })],
+        },
+        Section {
+            heading: format!("{}预警与提醒", zh::heading(3)),
+            blocks: vec![if warnings.is_empty() {
+                Block::Paragraph {
+                    spans: vec![Span::text("本期各项目标任务进度正常。")],
+                }
+            } else {
+                Block::List { items: warnings }
+            }],
+        },
+    ];
+    let doc = Document {
+        title: format!("{}工作简报", input.scope_title),
+        subtitle: Some(format!(
+            "第{issue}期（{}）　{}",
+            input.period_label,
+            input.written_on.format("%Y年%-m月%-d日")
+        )),
+        sections,
+        appendix: Vec::new(),
+    };
+    (doc, figures)
+}

@@ -84,6 +84,14 @@ enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: assess::Format,
     },
+    /// 从旧工作总结中抽取数字事实 / extract every quantified fact from a report (.txt, .docx)
+    Extract {
+        /// 文件（UTF-8/GBK 文本或 .docx）/ file
+        file: String,
+        /// 输出格式 / output format
+        #[arg(long, value_enum, default_value = "jsonl")]
+        format: ExtractFormat,
+    },
     /// 生成工作总结 / write the work summary of a scope and period
     Report {
         /// 范围：pairing:编号、program:编号、org:编号、region:区划代码 / scope
@@ -147,6 +155,15 @@ enum Command {
         #[command(subcommand)]
         action: AuditCommand,
     },
+}
+
+/// Output of `extract`.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum ExtractFormat {
+    /// JSON Lines, one fact per line
+    Jsonl,
+    /// 对齐的表格 / an aligned table
+    Table,
 }
 
 #[derive(Subcommand)]
@@ -346,6 +363,15 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<()> {
         Command::Import { entity, file, dry_run } => {
             if !files::import(&open(&cfg).await?, &entity, &file, dry_run).await? {
                 anyhow::bail!("导入未完成：请按上面的提示修改文件后重试");
+            }
+        }
+        Command::Extract { file, format } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("无法读取 {file}"))?;
+            let text = duikou_text::decode(&bytes).map_err(|e| anyhow::anyhow!("{file}：{e}"))?;
+            let facts = duikou_text::extract(&text);
+            match format {
+                ExtractFormat::Jsonl => print!("{}", duikou_text::to_jsonl(&facts)),
+                ExtractFormat::Table => print!("{}", duikou_text::to_table(&facts)),
             }
         }
         Command::Obligation { action } => obligations::run(action, &open(&cfg).await?).await?,

@@ -395,3 +395,33 @@ fn reports_exports_templates_and_imports() {
     );
     let _ = std::fs::remove_dir_all(&d);
 }
+
+#[test]
+fn extract_prints_one_fact_per_line() {
+    let d = scratch("extract");
+    std::fs::write(
+        d.join("summary.txt"),
+        "2004年以来，先后分5批派出14名优秀教师，直接授课1500余课时，投入援助资金4.0857亿元。",
+    )
+    .unwrap();
+    let o = duikou(&d, &["extract", "summary.txt"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let quotes: Vec<&str> = lines.iter().filter_map(|l| l["quote"].as_str()).collect();
+    assert!(
+        quotes.contains(&"14名") && quotes.contains(&"1500余课时") && quotes.contains(&"4.0857亿元"),
+        "{quotes:?}"
+    );
+    assert!(!quotes.iter().any(|q| q.contains("2004")), "years are not quantities");
+    let money = lines.iter().find(|l| l["quote"] == "4.0857亿元").unwrap();
+    assert_eq!(money["value"], 408570000);
+    let table = duikou(&d, &["extract", "summary.txt", "--format", "table"]);
+    assert!(String::from_utf8_lossy(&table.stdout).contains("1500余课时"));
+    std::fs::write(d.join("binary.bin"), [0u8, 159, 146, 150, 0, 0, 1, 2]).unwrap();
+    let bad = duikou(&d, &["extract", "binary.bin"]);
+    assert!(!bad.status.success() && text(&bad).contains("二进制"), "{}", text(&bad));
+    let _ = std::fs::remove_dir_all(&d);
+}

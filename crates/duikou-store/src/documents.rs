@@ -12,13 +12,9 @@ use sha2::{Digest, Sha256};
 /// The largest file kept (50 MiB).
 pub const MAX_DOCUMENT_BYTES: usize = 50 * 1024 * 1024;
 
-/// The searchable text of a file: UTF-8 text as is; other formats are read by later layers.
+/// The searchable text of a file: UTF-8 or GBK text, or the paragraphs of a .docx; none for other files.
 fn text_of(bytes: &[u8]) -> Option<String> {
-    let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    std::str::from_utf8(b)
-        .ok()
-        .filter(|s| !s.contains('\0'))
-        .map(str::to_string)
+    duikou_text::decode(bytes).ok().filter(|t| !t.is_empty())
 }
 
 impl Store {

@@ -8,6 +8,7 @@ pub mod backup;
 pub mod db;
 pub mod documents;
 mod error;
+pub mod extraction;
 pub mod import;
 pub mod records;
 pub mod regions;

@@ -895,3 +895,49 @@ async fn imports_are_all_or_nothing_report_every_bad_cell_and_never_duplicate() 
     })
     .await;
 }
+
+#[tokio::test]
+async fn old_summaries_become_draft_records_only_when_a_person_accepts_them() {
+    for_each_backend(|store, backend| async move {
+        let f = fixture(&store).await;
+        let sys = Actor::system();
+        let sup = user(&store, "sup", Role::SupporterEditor, vec![f.supporter]).await;
+        let rec = user(&store, "rec", Role::ReceiverEditor, vec![f.receiver]).await;
+        let doc = create(&store, "documents", json!({"kind": "summary", "title": "2014-2015学年工作总结", "pairing_id": f.pairing})).await;
+        let text = "本学年先后派出3名支教教师，直接授课320课时，举办专题讲座12场，培训教师150人次，捐赠电脑20台，投入帮扶资金8.5万元，优秀率达95.5%。";
+        store.put_document_content(&sys, id(&doc), "text/plain", text.as_bytes()).await.unwrap();
+        let before = count(&store, "activities").await;
+        let items = store.propose_from_document(&sup, id(&doc), f.pairing, "2014-2015").await.unwrap();
+        assert_eq!(count(&store, "activities").await, before, "{backend}: nothing enters the record unreviewed");
+        let targets: Vec<(&str, &str)> = items.iter().map(|i| (i["quote"].as_str().unwrap(), i["target"].as_str().unwrap_or(""))).collect();
+        for expected in [("3名", "dispatches_count"), ("320课时", "activities"), ("12场", "activities"), ("150人次", "activities"),
+                         ("20台", "activities"), ("8.5万元", "projects"), ("95.5%", "indicator_values")] {
+            assert!(targets.contains(&expected), "{backend}: {expected:?} in {targets:?}");
+        }
+        let find = |q: &str| items.iter().find(|i| i["quote"] == q).unwrap().clone();
+        let hours = store.decide_extraction(&sup, id(&find("320课时")), true, None).await.unwrap();
+        assert_eq!(hours["status"], "accepted");
+        let act = store.get("activities", hours["record_id"].as_i64().unwrap()).await.unwrap();
+        assert_eq!((act["hours"].as_i64(), act["start_date"].as_str(), act["confirmation"].as_str()), (Some(320), Some("2014-09-01"), Some("pending")));
+        assert!(store.decide_extraction(&sup, id(&find("320课时")), true, None).await.is_err(), "decided once");
+        // edited before accepting
+        let edited = json!({"kind": "training", "title": "全员培训", "audience": "all_staff", "start_date": "2014-10-10", "person_times": 150});
+        let t = store.decide_extraction(&sup, id(&find("150人次")), true, Some(("activities", &edited))).await.unwrap();
+        assert_eq!(store.get("activities", t["record_id"].as_i64().unwrap()).await.unwrap()["audience"], "all_staff");
+        let teachers = store.decide_extraction(&sup, id(&find("3名")), true, None).await.unwrap();
+        assert!(teachers["record_id"].as_i64().is_some());
+        let dispatched = store.list_all("dispatches", "pairing_id", f.pairing).await.unwrap();
+        assert_eq!(dispatched.iter().filter(|d| d["role"] == "teacher").count(), 3, "{backend}");
+        // the receiver may not record the supporter's facts, even from a document
+        assert!(matches!(store.decide_extraction(&rec, id(&find("12场")), true, None).await, Err(StoreError::Forbidden(_))), "{backend}");
+        let dropped = store.decide_extraction(&rec, id(&find("12场")), false, None).await.unwrap();
+        assert_eq!(dropped["status"], "dropped");
+        // a new indicator is reference data: the receiver cannot create it, an admin or coordinator can
+        assert!(matches!(store.decide_extraction(&rec, id(&find("95.5%")), true, None).await, Err(StoreError::Forbidden(_))));
+        let pct = store.decide_extraction(&sys, id(&find("95.5%")), true, None).await.unwrap();
+        let value = store.get("indicator_values", pct["record_id"].as_i64().unwrap()).await.unwrap();
+        assert_eq!((value["value"].as_f64(), value["org_id"].as_i64()), (Some(95.5), Some(f.receiver)), "{backend}");
+        assert!(store.audit_verify().await.unwrap().ok());
+    })
+    .await;
+}

@@ -234,6 +234,14 @@ pub fn document() -> Value {
         "parameters": [entity_param, {"name": "file_name", "in": "query", "schema": {"type": "string"}}, {"name": "dry_run", "in": "query", "schema": {"type": "boolean"}}],
         "requestBody": {"required": true, "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
         "responses": {"200": {"description": "导入报告"}, "4XX": {"description": "出错"}}}}));
+    paths.insert("/api/v1/documents/{id}/extract".into(), json!({"post": op("从已上传的工作总结中抽取数字事实，作为某结对某期间的建议记录（待审核）", "文档", vec![id_param()],
+        Some(json!({"type": "object", "required": ["pairing_id", "period"], "properties": {"pairing_id": {"type": "integer"}, "period": {"type": "string"}}})), ("200", obj.clone()))}));
+    paths.insert("/api/v1/extractions/{id}/accept".into(), json!({"post": op("采纳一条建议（可改：给出 target 与 draft）：按常规校验与权限生成记录", "文档", vec![id_param()],
+        Some(json!({"type": "object", "properties": {"target": {"type": "string"}, "draft": {"type": "object"}}})), ("200", obj.clone()))}));
+    paths.insert(
+        "/api/v1/extractions/{id}/drop".into(),
+        json!({"post": op("舍弃一条建议", "文档", vec![id_param()], None, ("200", obj.clone()))}),
+    );
     paths.insert("/api/v1/obligation_templates".into(), json!({"get": op("内置目标任务模板（第8篇校对校帮扶、第5篇民生资金80%、第3篇年度任务）", "考核", vec![], None, ("200", obj.clone()))}));
     paths.insert("/api/v1/programs/{id}/apply_template".into(), json!({"post": op("把模板的目标任务加到计划上（已有同名任务则跳过）", "考核", vec![id_param()],
         Some(json!({"type": "object", "required": ["template"], "properties": {"template": {"type": "string"},

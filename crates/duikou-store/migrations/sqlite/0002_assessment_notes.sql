@@ -61,3 +61,26 @@ CREATE TABLE notes (
     text TEXT NOT NULL
 );
 CREATE INDEX notes_pairing_id_idx ON notes (pairing_id);
+
+-- Quantified facts read from an uploaded summary, proposed as draft records for a person to accept, edit or drop.
+CREATE TABLE extractions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    version BIGINT NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    document_id INTEGER NOT NULL REFERENCES documents(id),
+    pairing_id INTEGER NOT NULL REFERENCES pairings(id),
+    period TEXT,
+    quote TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    value TEXT,
+    unit TEXT,
+    measure TEXT,
+    kind TEXT,
+    target TEXT,
+    draft TEXT,
+    status TEXT NOT NULL DEFAULT 'pending',
+    record_id INTEGER,
+    decided_by INTEGER REFERENCES users(id)
+);
+CREATE INDEX extractions_document_id_idx ON extractions (document_id);

@@ -201,6 +201,42 @@ pub async fn act(
         let created = state.store.apply_template(&actor, id, code, &assignments).await?;
         return Ok(Json(json!({ "created": created })));
     }
+    if entity == "documents" && action == "extract" {
+        let v = crate::extract::parse_json(&body)?;
+        let pairing = v["pairing_id"]
+            .as_i64()
+            .ok_or_else(|| ApiError::bad_request("required", "pairing_id", "请给出结对编号（pairing_id）"))?;
+        let period = v["period"]
+            .as_str()
+            .ok_or_else(|| ApiError::bad_request("required", "period", "请给出期间（period），如 2014-2015"))?;
+        let items = state.store.propose_from_document(&actor, id, pairing, period).await?;
+        return Ok(Json(json!({ "items": items })));
+    }
+    if entity == "extractions" && (action == "accept" || action == "drop") {
+        let v = if body.iter().all(u8::is_ascii_whitespace) {
+            json!({})
+        } else {
+            crate::extract::parse_json(&body)?
+        };
+        let edited = match (v.get("target").and_then(Value::as_str), v.get("draft")) {
+            (Some(t), Some(d)) => Some((t.to_string(), d.clone())),
+            (None, None) => None,
+            _ => {
+                return Err(ApiError::bad_request(
+                    "required",
+                    "target",
+                    "修改建议时须同时给出 target 和 draft",
+                ))
+            }
+        };
+        let edited_ref = edited.as_ref().map(|(t, d)| (t.as_str(), d));
+        return Ok(Json(
+            state
+                .store
+                .decide_extraction(&actor, id, action == "accept", edited_ref)
+                .await?,
+        ));
+    }
     if entity == "assessments" {
         let comments = text_param("comments", "评审意见")?;
         return Ok(Json(

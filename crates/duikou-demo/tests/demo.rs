@@ -1,0 +1,303 @@
+//! The demo record loads whole into a fresh database and its figures read back as the seed summaries state them — on
+//! SQLite always, and on PostgreSQL too when `DUIKOU_TEST_POSTGRES_URL` is set.
+
+use duikou_store::{Db, ListQuery, Store};
+use serde_json::Value;
+
+/// Every entity the demo writes, for the counts printed with `--nocapture`.
+const ENTITIES: &[&str] = &[
+    "orgs",
+    "programs",
+    "pairings",
+    "documents",
+    "agreements",
+    "obligations",
+    "needs",
+    "projects",
+    "project_funding",
+    "transactions",
+    "outputs",
+    "people",
+    "dispatches",
+    "stints",
+    "appraisals",
+    "activities",
+    "indicators",
+    "indicator_values",
+    "notes",
+];
+
+async fn one(store: &Store, entity: &str, filters: &[(&str, &str)]) -> Value {
+    let mut q = ListQuery {
+        per_page: Some(2),
+        ..ListQuery::default()
+    };
+    for (k, v) in filters {
+        q.filters.insert(k.to_string(), v.to_string());
+    }
+    let page = store.list(entity, &q).await.unwrap();
+    assert_eq!(page.total, 1, "{entity} {filters:?}: expected exactly one");
+    page.items[0].clone()
+}
+
+async fn org(store: &Store, name: &str) -> i64 {
+    one(store, "orgs", &[("name", name)]).await["id"].as_i64().unwrap()
+}
+
+async fn pairing(store: &Store, program: &str, supporter: &str, receiver: &str) -> i64 {
+    let program = one(store, "programs", &[("name", program)]).await["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let s = org(store, supporter).await.to_string();
+    let r = org(store, receiver).await.to_string();
+    one(
+        store,
+        "pairings",
+        &[
+            ("program_id", &program),
+            ("supporter_org_id", &s),
+            ("receiver_org_id", &r),
+        ],
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap()
+}
+
+async fn total(store: &Store, entity: &str) -> i64 {
+    store
+        .list(
+            entity,
+            &ListQuery {
+                per_page: Some(1),
+                ..ListQuery::default()
+            },
+        )
+        .await
+        .unwrap()
+        .total
+}
+
+/// Loads the demo and checks its figures through the public store API.
+async fn check(store: &Store, backend: &str) {
+    assert!(store.is_empty().await.unwrap());
+    let written = duikou_demo::load(store).await.unwrap();
+    assert!(!store.is_empty().await.unwrap());
+    let mut counted = 0;
+    for e in ENTITIES {
+        let n = total(store, e).await;
+        println!("{backend}: {e} {n}");
+        counted += n;
+    }
+    let users = store.user_count().await.unwrap();
+    println!("{backend}: users {users}; load returned {written}");
+    assert_eq!(users, duikou_demo::DEMO_ACCOUNTS.len() as i64);
+    assert_eq!(
+        written as i64,
+        counted + users,
+        "load counts every record and user it wrote"
+    );
+
+    // 第1篇: 南农 → 新疆农大 under the western-universities plan
+    let nau = pairing(store, "对口支援西部地区高等学校计划", "南京农业大学", "新疆农业大学").await;
+    let t = &store.pairing_detail(nau).await.unwrap()["totals"];
+    assert_eq!(t["people"]["by_role"]["teacher"], 14, "{t}");
+    assert_eq!(t["people"]["by_role"]["manager"], 2);
+    assert_eq!(t["people"]["batches_by_role"]["teacher"], 5);
+    assert_eq!(t["activities"]["hours"], 1500);
+    assert_eq!(t["activities"]["courses"], 40);
+    assert_eq!(t["activities"]["by_kind"]["lecture"]["sessions"], 43);
+    assert_eq!(t["activities"]["by_kind"]["visit"]["person_times"], 50);
+    assert_eq!(t["activities"]["by_kind"]["enrollment"]["person_times"], 13);
+    assert_eq!(t["agreements_by_kind"]["agreement:institution"], 3);
+    assert_eq!(t["agreements_by_kind"]["agreement:department"], 3);
+    // the same pairing counted on confirmed facts only gives the same figures: the receiving side confirmed them all
+    let c = &store.pairing_detail(nau).await.unwrap()["totals_confirmed"];
+    assert_eq!(c["activities"]["hours"], 1500);
+    // 援疆学科建设计划: five supporting universities, 5 校级协议 and 3 备忘录 among them
+    let discipline = one(store, "programs", &[("name", "援疆学科建设计划")]).await["id"]
+        .as_i64()
+        .unwrap();
+    let pairings = store.list_all("pairings", "program_id", discipline).await.unwrap();
+    assert_eq!(pairings.len(), 5);
+    let (mut institution, mut memoranda, mut items) = (0, 0, 0);
+    for p in &pairings {
+        let t = &store.pairing_detail(p["id"].as_i64().unwrap()).await.unwrap()["totals"];
+        institution += t["agreements_by_kind"]["agreement:institution"].as_i64().unwrap_or(0);
+        memoranda += t["agreements_by_kind"]["memorandum:institution"].as_i64().unwrap_or(0);
+        items += t["activities"]["by_kind"]["donation"]["items"].as_i64().unwrap_or(0);
+    }
+    assert_eq!((institution, memoranda), (5, 3));
+    assert_eq!(items, 4 + 15 + 1, "computers, TV/DVD sets, soil sampler");
+
+    // 第9篇: 湖南 → 吐鲁番
+    let hunan = pairing(store, "对口援疆", "湖南省", "吐鲁番市").await;
+    let detail = store.pairing_detail(hunan).await.unwrap();
+    let t = &detail["totals"];
+    let housing = t["projects"]["outputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == "安居富民房")
+        .unwrap();
+    assert_eq!(
+        (&housing["planned"], &housing["started"], &housing["completed"]),
+        (&Value::from(8640), &Value::from(9426), &Value::from(5780))
+    );
+    assert_eq!(housing["start_rate"], 109);
+    assert_eq!(housing["completion_rate"], 61);
+    assert_eq!(t["people"]["by_role"]["cadre"], 110);
+    assert_eq!(t["people"]["postgraduates"], 22);
+    assert_eq!(t["people"]["senior_titles"], 31);
+    assert_eq!(t["people"]["average_birth_year"], 1973, "average age 38 in 2011");
+    let school = detail["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "吐鲁番实验中学")
+        .unwrap();
+    assert_eq!(school["total_investment"], "260000000.00");
+    assert_eq!(school["started_on"], "2012-05-01");
+    let funding = school["funding"].as_array().unwrap();
+    let by = |s: &str| funding.iter().find(|f| f["source"] == s).unwrap()["amount"].clone();
+    assert_eq!(by("supporter"), "37000000.00");
+    assert_eq!(by("local"), "223000000.00");
+    assert_eq!(
+        t["projects"]["transactions"]["commitment"]["supporter"], "454211000.00",
+        "4564.1万 + 4.0857亿"
+    );
+
+    // 第4篇: 浙江 → 阿克苏, with three city → county child pairings and 200 bilingual teachers in 6 batches
+    let zj = pairing(store, "对口援疆", "浙江省", "阿克苏地区").await;
+    let detail = store.pairing_detail(zj).await.unwrap();
+    assert_eq!(detail["children"].as_array().unwrap().len(), 3);
+    let t = &detail["totals"];
+    assert_eq!(t["people"]["by_role"]["teacher"], 200);
+    assert_eq!(t["people"]["batches_by_role"]["teacher"], 6);
+    assert_eq!(t["projects"]["leveraged_investment"], "4277000000.00");
+    assert!(
+        detail["totals_confirmed"]["people"]["by_role"]["teacher"]
+            .as_i64()
+            .unwrap()
+            < 200,
+        "the last batches await confirmation"
+    );
+
+    // 第7篇: nine cadres of the 第七批 in 霍城县's posts
+    let js = pairing(store, "对口援疆", "江苏省", "霍城县").await;
+    let t = &store.pairing_detail(js).await.unwrap()["totals"];
+    assert_eq!(t["people"]["by_role"]["cadre"], 9);
+    assert_eq!(t["activities"]["by_kind"]["training"]["person_times"], 10768);
+
+    // 第5篇's 80% rule sits on the program; 第3篇's tasks are assigned to units for 2014
+    let xj = one(store, "programs", &[("name", "对口援疆")]).await["id"]
+        .as_i64()
+        .unwrap();
+    let rules = store.list_all("obligations", "program_id", xj).await.unwrap();
+    assert_eq!(rules.len(), 1);
+    assert_eq!(rules[0]["rule"]["measure"]["type"], "ratio");
+    let mass = org(store, "国家体育总局群众体育司").await;
+    let tasks = store.list_all("obligations", "assigned_org_id", mass).await.unwrap();
+    assert!(tasks.iter().all(|o| o["year"] == 2014) && tasks.len() == 2);
+
+    // 第8篇: the school program carries every rule of the plan; one pairing keeps them all, the other misses some
+    let school_program = one(store, "programs", &[("name", "校对校“对口帮扶”（2013—2016）")]).await;
+    let sp = school_program["id"].as_i64().unwrap();
+    assert_eq!(school_program["calendar"]["kind"], "school_year");
+    let rules = store.list_all("obligations", "program_id", sp).await.unwrap();
+    assert_eq!(rules.len(), 12);
+    let as_of = chrono::NaiveDate::from_ymd_opt(2016, 9, 30).unwrap();
+    let good = pairing(store, "校对校“对口帮扶”（2013—2016）", "城关实验中学", "石桥乡初级中学").await;
+    let a = store.assess_pairing(good, None, as_of).await.unwrap();
+    let unmet: Vec<&str> = a
+        .results
+        .iter()
+        .filter(|r| r.status != duikou_domain::engine::Status::Met)
+        .map(|r| r.text.as_str())
+        .collect();
+    assert!(unmet.is_empty(), "the compliant pairing: {unmet:#?}");
+    let lagging = pairing(store, "校对校“对口帮扶”（2013—2016）", "城关第一小学", "石桥乡中心小学").await;
+    let a = store.assess_pairing(lagging, None, as_of).await.unwrap();
+    let missed = |title: &str, window: &str| {
+        a.results.iter().any(|r| {
+            r.title.contains(title) && r.window.starts_with(window) && r.status == duikou_domain::engine::Status::Unmet
+        })
+    };
+    assert!(
+        missed("派出教师到受援学校任教", "2014-2015"),
+        "only one teacher in 2014-2015"
+    );
+    assert!(missed("每次连续支教", ""), "a five-day stint");
+    assert!(missed("挂职管理人员每学期累计", "2015-2016S1"), "25 days");
+    assert!(missed("受援学校派出管理人员", "2014-2015S2"));
+    assert!(
+        missed("支教教师每学期累计", "2013-2014S2"),
+        "the disputed stint does not count"
+    );
+    assert!(missed("骨干教师", ""), "1 of 2 backbone teachers");
+    assert!(missed("教研活动", "2015-2016S2"), "recorded but not confirmed");
+    let met = a
+        .results
+        .iter()
+        .filter(|r| r.status == duikou_domain::engine::Status::Met)
+        .count();
+    assert!(met > a.results.len() / 2, "most rules are still kept");
+    let stints = store.list_all("stints", "pairing_id", lagging).await.unwrap();
+    assert_eq!(stints.iter().filter(|s| s["confirmation"] == "disputed").count(), 1);
+
+    // the whole load is one audited, chained transaction, and it refuses to run twice
+    assert!(store.audit_verify().await.unwrap().ok());
+    assert!(duikou_demo::load(store).await.is_err());
+    assert!(store
+        .authenticate("xinnong", duikou_demo::DEMO_PASSWORD)
+        .await
+        .unwrap()
+        .is_some());
+}
+
+#[tokio::test]
+async fn the_demo_loads_whole_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    let store = Store::open(&path.to_string_lossy()).await.unwrap();
+    check(&store, "sqlite").await;
+    store.db().close().await;
+}
+
+/// The same server URL naming another database (keeps any `?query`).
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let host_start = base.find("://").map_or(0, |i| i + 3);
+    let head = match base[host_start..].find('/') {
+        Some(i) => &base[..host_start + i],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{head}/{name}?{q}"),
+        None => format!("{head}/{name}"),
+    }
+}
+
+#[tokio::test]
+async fn the_demo_loads_whole_on_postgres() {
+    let Ok(base) = std::env::var("DUIKOU_TEST_POSTGRES_URL") else {
+        eprintln!("note: DUIKOU_TEST_POSTGRES_URL not set — the demo is checked on SQLite only");
+        return;
+    };
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let name = format!("duikou_demo_{}_{nanos}", std::process::id());
+    let admin = Db::connect(&base).await.unwrap();
+    admin.execute(&format!("CREATE DATABASE {name}"), &[]).await.unwrap();
+    let store = Store::open(&with_database(&base, &name)).await.unwrap();
+    check(&store, "postgres").await;
+    store.db().close().await;
+    admin
+        .execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"), &[])
+        .await
+        .unwrap();
+    admin.close().await;
+}

@@ -429,13 +429,17 @@ fn work(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
             format!("{}名", persons.len()),
             ids("dispatches", &dispatches),
         ));
-        spans.push(Span::text("援派人员"));
+        let single_role = by_role.len() == 1;
+        spans.push(Span::text(match by_role.keys().next() {
+            Some(r) if single_role => label("dispatches", "role", r),
+            _ => "援派人员".to_string(),
+        }));
         // roles in the order of the schema (cadres, teachers, doctors, experts, managers …)
         let roles: Vec<(String, usize)> = schema::DISPATCH_ROLES
             .iter()
             .filter_map(|(r, _)| by_role.get(*r).map(|s| (r.to_string(), s.len())))
             .collect();
-        if !roles.is_empty() {
+        if !roles.is_empty() && !single_role {
             spans.push(Span::text("，其中"));
             for (i, (r, n)) in roles.iter().enumerate() {
                 if i > 0 {
@@ -874,23 +878,26 @@ fn work(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
                 ));
                 spans.push(Span::text("，"));
             }
-            spans.push(Span::text("已开工"));
-            spans.push(figs.span(
-                &format!("{key}.started"),
-                &format!("{name}开工"),
-                format!("{}{unit}", show(s)),
-                ids("outputs", v),
-            ));
-            if let Some(r) = zh::percent(s, p) {
-                spans.push(Span::text("，开工率达"));
+            if s > 0 || p > 0 {
+                spans.push(Span::text("已开工"));
                 spans.push(figs.span(
-                    &format!("{key}.start_rate"),
-                    &format!("{name}开工率"),
-                    r,
+                    &format!("{key}.started"),
+                    &format!("{name}开工"),
+                    format!("{}{unit}", show(s)),
                     ids("outputs", v),
                 ));
+                if let Some(r) = zh::percent(s, p) {
+                    spans.push(Span::text("，开工率达"));
+                    spans.push(figs.span(
+                        &format!("{key}.start_rate"),
+                        &format!("{name}开工率"),
+                        r,
+                        ids("outputs", v),
+                    ));
+                }
+                spans.push(Span::text("，"));
             }
-            spans.push(Span::text("，竣工"));
+            spans.push(Span::text("竣工"));
             spans.push(figs.span(
                 &format!("{key}.completed"),
                 &format!("{name}竣工"),

@@ -425,3 +425,19 @@ fn extract_prints_one_fact_per_line() {
     assert!(!bad.status.success() && text(&bad).contains("二进制"), "{}", text(&bad));
     let _ = std::fs::remove_dir_all(&d);
 }
+
+#[test]
+fn broken_utf8_in_arguments_is_refused_in_chinese() {
+    use std::os::unix::ffi::OsStrExt;
+    let d = scratch("utf8");
+    let bad = std::ffi::OsStr::from_bytes(b"\xff\xfe");
+    let o = Command::new(env!("CARGO_BIN_EXE_duikou"))
+        .arg("extract")
+        .arg(bad)
+        .current_dir(&d)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("UTF-8"), "{}", text(&o));
+    let _ = std::fs::remove_dir_all(&d);
+}

@@ -336,7 +336,12 @@ fn subjects<'a>(
                             subject: SubjectRef::Stint {
                                 stint_id: sid,
                                 dispatch_id: id(&d["id"]).unwrap_or(0),
-                                name: name_of(d),
+                                name: format!(
+                                    "{}（{}至{}）",
+                                    name_of(d),
+                                    active.0.format("%Y年%-m月%-d日"),
+                                    active.1.format("%Y年%-m月%-d日")
+                                ),
                             },
                             dispatch: Some(d),
                             stint: Some(s),
@@ -493,7 +498,7 @@ fn describe(
     let who = match subject {
         SubjectRef::Pairing => String::new(),
         SubjectRef::Dispatch { name, .. } => format!("{name}："),
-        SubjectRef::Stint { name, .. } => format!("{name}（一次支教）："),
+        SubjectRef::Stint { name, .. } => format!("{name}："),
     };
     let demand = match (target, rule.comparison) {
         (None, _) => match &rule.target {
@@ -846,7 +851,11 @@ mod tests {
             })
             .collect();
         assert_eq!(short, [3]);
-        assert!(res[2].text.starts_with("教师2（一次支教）："), "{}", res[2].text);
+        assert!(
+            res[2].text.starts_with("教师2（2013年12月1日至2013年12月5日）："),
+            "{}",
+            res[2].text
+        );
     }
 
     #[test]

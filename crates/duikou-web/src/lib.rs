@@ -6,6 +6,7 @@ pub mod extract;
 pub mod openapi;
 pub mod pages;
 pub mod routes;
+pub mod ui;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
@@ -73,7 +74,14 @@ pub fn app(state: AppState) -> Router {
             duikou_store::documents::MAX_DOCUMENT_BYTES + 1024,
         ));
     Router::new()
-        .route("/", get(pages::index))
+        .route("/", get(ui::home))
+        .route("/login", get(ui::login_form).post(ui::login))
+        .route("/logout", post(ui::logout))
+        .route("/lang/{code}", get(ui::set_lang))
+        .route("/records/{entity}", get(ui::list))
+        .route("/pairings/{id}", get(ui::pairing))
+        .route("/inbox", get(ui::inbox))
+        .route("/inbox/{entity}/{id}/{action}", post(ui::decide))
         .route("/healthz", get(admin::healthz))
         .merge(uploads)
         .merge(api)

@@ -1,0 +1,648 @@
+//! The server-rendered, Chinese-first web pages: login, a dashboard of programs and obligation status, lists with
+//! Chinese search, a pairing page with its obligations, and the receiver's confirmation inbox. Forms carry a CSRF
+//! token; every page and action is checked by the same store permissions as the API.
+
+mod labels;
+
+use crate::auth::{session_cookie, SESSION_COOKIE};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Form, Path, RawQuery, State};
+use axum::http::{header, request::Parts, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use duikou_domain::access::{Actor, Role};
+use duikou_domain::schema::{self, FieldKind};
+use duikou_store::ListQuery;
+pub use labels::{Labels, EN, ZH};
+use serde::Deserialize;
+use serde_json::Value;
+
+const LANG_COOKIE: &str = "duikou_lang";
+const LOGIN_CSRF_COOKIE: &str = "duikou_login_csrf";
+
+/// What every page knows: the language, the user, the CSRF token for its forms.
+pub struct Ui {
+    /// `zh-CN` or `en`.
+    pub lang_tag: &'static str,
+    /// The other language's code, for the switch.
+    pub other_lang: &'static str,
+    /// The words.
+    pub l: &'static Labels,
+    /// "name（role）", when logged in.
+    pub who: Option<String>,
+    /// The token forms echo.
+    pub csrf: String,
+}
+
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| {
+            c.split(';').find_map(|kv| {
+                let (k, v) = kv.trim().split_once('=')?;
+                (k == name).then(|| v.to_string())
+            })
+        })
+}
+
+fn lang(headers: &HeaderMap) -> (&'static str, &'static str, &'static Labels) {
+    match cookie(headers, LANG_COOKIE).as_deref() {
+        Some("en") => ("en", "zh", &EN),
+        _ => ("zh-CN", "en", &ZH),
+    }
+}
+
+fn ui(headers: &HeaderMap, who: Option<&Actor>, csrf: String) -> Ui {
+    let (lang_tag, other_lang, l) = lang(headers);
+    Ui {
+        lang_tag,
+        other_lang,
+        l,
+        who: who.map(|a| format!("{}（{}）", a.username, a.role.label())),
+        csrf,
+    }
+}
+
+fn render(t: impl Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "页面生成失败").into_response()
+        }
+    }
+}
+
+/// The logged-in user of a page, or a redirect to the login page.
+async fn page_user(state: &AppState, parts: &Parts) -> Result<(Actor, String), Response> {
+    let next = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "/".into());
+    let login = Redirect::to(&format!("/login?next={}", urlencode(&next))).into_response();
+    let Some(sid) = session_cookie(parts) else {
+        return Err(login);
+    };
+    match state.store.session(&sid).await {
+        Ok(Some(s)) => Ok(s),
+        _ => Err(login),
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_./".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+fn random_token() -> String {
+    use rand::RngCore;
+    let mut b = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    ui: Ui,
+    title: String,
+    error: Option<String>,
+    username: String,
+    next: String,
+}
+
+/// `GET /login`.
+pub async fn login_form(headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
+    let next = serde_urlencoded::from_str::<Vec<(String, String)>>(raw.as_deref().unwrap_or(""))
+        .ok()
+        .and_then(|v| v.into_iter().find(|(k, _)| k == "next").map(|(_, v)| v))
+        .filter(|n| n.starts_with('/') && !n.starts_with("//"))
+        .unwrap_or_else(|| "/".into());
+    let token = random_token();
+    let page = LoginPage {
+        ui: ui(&headers, None, token.clone()),
+        title: lang(&headers).2.login.into(),
+        error: None,
+        username: String::new(),
+        next,
+    };
+    let mut resp = render(page);
+    if let Ok(v) = format!("{LOGIN_CSRF_COOKIE}={token}; Path=/login; HttpOnly; SameSite=Strict").parse() {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+/// The login form.
+#[derive(Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+    csrf: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// `POST /login`: a wrong password keeps what was typed and says why.
+pub async fn login(State(state): State<AppState>, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
+    let (_, _, l) = lang(&headers);
+    if cookie(&headers, LOGIN_CSRF_COOKIE).as_deref() != Some(f.csrf.as_str()) {
+        return (StatusCode::FORBIDDEN, "表单已过期，请刷新登录页后重试").into_response();
+    }
+    let next = if f.next.starts_with('/') && !f.next.starts_with("//") {
+        f.next.clone()
+    } else {
+        "/".into()
+    };
+    match state.store.authenticate(&f.username, &f.password).await {
+        Ok(Some(actor)) => match state.store.create_session(actor.user_id, state.session_hours).await {
+            Ok(s) => {
+                let mut resp = Redirect::to(&next).into_response();
+                let cookie = format!(
+                    "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
+                    s.id,
+                    state.session_hours * 3600
+                );
+                if let Ok(v) = cookie.parse() {
+                    resp.headers_mut().append(header::SET_COOKIE, v);
+                }
+                resp
+            }
+            Err(e) => crate::error::ApiError::from(e).into_response(),
+        },
+        _ => {
+            let page = LoginPage {
+                ui: ui(&headers, None, f.csrf.clone()),
+                title: l.login.into(),
+                error: Some(l.bad_login.into()),
+                username: f.username,
+                next,
+            };
+            let mut resp = render(page);
+            *resp.status_mut() = StatusCode::UNAUTHORIZED;
+            resp
+        }
+    }
+}
+
+/// A form with only the CSRF token (and maybe a reason).
+#[derive(Deserialize)]
+pub struct ActionForm {
+    csrf: String,
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+/// `POST /logout`.
+pub async fn logout(State(state): State<AppState>, parts: Parts, Form(f): Form<ActionForm>) -> Response {
+    if let Ok((_, csrf)) = page_user(&state, &parts).await {
+        if csrf != f.csrf {
+            return (StatusCode::FORBIDDEN, "缺少或错误的 CSRF 令牌").into_response();
+        }
+        if let Some(sid) = session_cookie(&parts) {
+            let _ = state.store.end_session(&sid).await;
+        }
+    }
+    let mut resp = Redirect::to("/login").into_response();
+    if let Ok(v) = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0").parse() {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+/// `GET /lang/{zh|en}`.
+pub async fn set_lang(Path(code): Path<String>, headers: HeaderMap) -> Response {
+    let code = if code == "en" { "en" } else { "zh" };
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| {
+            r.find("://")
+                .and_then(|i| r[i + 3..].find('/').map(|j| r[i + 3 + j..].to_string()))
+        })
+        .unwrap_or_else(|| "/".into());
+    let mut resp = Redirect::to(&back).into_response();
+    if let Ok(v) = format!("{LANG_COOKIE}={code}; Path=/; Max-Age=31536000; SameSite=Lax").parse() {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+struct ProgramRow {
+    name: String,
+    pairings: usize,
+    met: usize,
+    unmet: usize,
+    open: usize,
+    warnings: usize,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct Dashboard {
+    ui: Ui,
+    title: String,
+    cards: Vec<(String, String)>,
+    programs: Vec<ProgramRow>,
+    chart: String,
+}
+
+/// `GET /`: the dashboard when logged in, the public overview otherwise.
+pub async fn home(State(state): State<AppState>, parts: Parts) -> Response {
+    let Ok((actor, csrf)) = page_user(&state, &parts).await else {
+        return match crate::pages::index(State(state)).await {
+            Ok(h) => h.into_response(),
+            Err(e) => e.into_response(),
+        };
+    };
+    let (_, _, l) = lang(&parts.headers);
+    let mut cards = Vec::new();
+    for e in ["pairings", "projects", "dispatches", "activities"] {
+        if let (Ok(p), Some(d)) = (
+            state
+                .store
+                .list(
+                    e,
+                    &ListQuery {
+                        per_page: Some(1),
+                        ..Default::default()
+                    },
+                )
+                .await,
+            schema::entity(e),
+        ) {
+            cards.push((d.label.to_string(), p.total.to_string()));
+        }
+    }
+    let today = chrono::Utc::now().date_naive();
+    let mut programs = Vec::new();
+    let all = state
+        .store
+        .list(
+            "programs",
+            &ListQuery {
+                per_page: Some(100),
+                ..Default::default()
+            },
+        )
+        .await;
+    for p in all.map(|p| p.items).unwrap_or_default() {
+        let id = p["id"].as_i64().unwrap_or(0);
+        let assessed = state.store.assess_program(id, None, today).await.unwrap_or_default();
+        let (mut met, mut unmet, mut open, mut warnings) = (0, 0, 0, 0);
+        for a in &assessed {
+            met += a.score.met;
+            unmet += a.score.unmet;
+            open += a.score.open;
+            warnings += a.score.warnings;
+        }
+        programs.push(ProgramRow {
+            name: p["name"].as_str().unwrap_or("").into(),
+            pairings: assessed.len(),
+            met,
+            unmet,
+            open,
+            warnings,
+        });
+    }
+    let chart = duikou_report::svg(&duikou_report::Chart {
+        title: l.obligations.into(),
+        kind: duikou_report::ChartKind::StackedBar,
+        categories: programs.iter().map(|p| p.name.chars().take(12).collect()).collect(),
+        series: vec![
+            duikou_report::Series {
+                name: l.met.into(),
+                values: programs.iter().map(|p| p.met as f64).collect(),
+            },
+            duikou_report::Series {
+                name: l.unmet.into(),
+                values: programs.iter().map(|p| p.unmet as f64).collect(),
+            },
+            duikou_report::Series {
+                name: l.open.into(),
+                values: programs.iter().map(|p| p.open as f64).collect(),
+            },
+        ],
+        unit: "项".into(),
+    });
+    render(Dashboard {
+        ui: ui(&parts.headers, Some(&actor), csrf),
+        title: l.dashboard.into(),
+        cards,
+        programs,
+        chart,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "list.html")]
+struct ListPage {
+    ui: Ui,
+    title: String,
+    label: String,
+    entity: String,
+    q: String,
+    total: i64,
+    page: i64,
+    pages: i64,
+    headers: Vec<String>,
+    rows: Vec<Vec<String>>,
+    link_base: String,
+}
+
+fn shown(kind: FieldKind, v: &Value) -> String {
+    match (kind, v) {
+        (_, Value::Null) => String::new(),
+        (FieldKind::Enum(options), Value::String(s)) => options
+            .iter()
+            .find(|(o, _)| o == s)
+            .map(|(_, l)| l.to_string())
+            .unwrap_or_else(|| s.clone()),
+        (FieldKind::Money, Value::String(s)) => s
+            .parse::<duikou_domain::Money>()
+            .map(|m| m.display_zh())
+            .unwrap_or_else(|_| s.clone()),
+        (_, Value::String(s)) => s.clone(),
+        (_, other) => other.to_string(),
+    }
+}
+
+/// `GET /records/{entity}?q=&page=`: any list, searchable in Chinese, with an Excel download.
+pub async fn list(State(state): State<AppState>, parts: Parts, Path(entity): Path<String>) -> Response {
+    let (actor, csrf) = match page_user(&state, &parts).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let Some(def) = schema::entity(&entity) else {
+        return (StatusCode::NOT_FOUND, "没有这种记录").into_response();
+    };
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(parts.uri.query().unwrap_or("")).unwrap_or_default();
+    let q = pairs
+        .iter()
+        .find(|(k, _)| k == "q")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    let page = pairs
+        .iter()
+        .find(|(k, _)| k == "page")
+        .and_then(|(_, v)| v.parse().ok())
+        .filter(|p: &i64| *p >= 1)
+        .unwrap_or(1);
+    let query = ListQuery {
+        q: (!q.is_empty() && !def.search.is_empty()).then(|| q.clone()),
+        page: Some(page),
+        per_page: Some(50),
+        ..Default::default()
+    };
+    let result = match state.store.list(&entity, &query).await {
+        Ok(r) => r,
+        Err(e) => return crate::error::ApiError::from(e).into_response(),
+    };
+    let fields: Vec<&schema::Field> = def
+        .fields
+        .iter()
+        .filter(|f| !matches!(f.kind, FieldKind::Json(_) | FieldKind::LongText))
+        .take(8)
+        .collect();
+    let mut headers = vec!["编号".to_string()];
+    headers.extend(fields.iter().map(|f| f.label.to_string()));
+    let rows = result
+        .items
+        .iter()
+        .map(|r| {
+            let mut row = vec![r["id"].to_string()];
+            row.extend(fields.iter().map(|f| shown(f.kind, &r[f.name])));
+            row
+        })
+        .collect();
+    let link_base = if entity == "pairings" {
+        "/pairings/".to_string()
+    } else {
+        format!("/api/v1/{entity}/")
+    };
+    render(ListPage {
+        ui: ui(&parts.headers, Some(&actor), csrf),
+        title: def.label.into(),
+        label: def.label.into(),
+        entity,
+        q,
+        total: result.total,
+        page,
+        pages: ((result.total + 49) / 50).max(1),
+        headers,
+        rows,
+        link_base,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "pairing.html")]
+struct PairingPage {
+    ui: Ui,
+    title: String,
+    id: i64,
+    heading: String,
+    program: String,
+    term: String,
+    period: String,
+    cards: Vec<(String, String)>,
+    score: String,
+    results: Vec<(&'static str, &'static str, bool, String)>,
+}
+
+/// `GET /pairings/{id}`: who, what was done, and how the obligations stand.
+pub async fn pairing(State(state): State<AppState>, parts: Parts, Path(id): Path<i64>) -> Response {
+    let (actor, csrf) = match page_user(&state, &parts).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let detail = match state.store.pairing_detail(id).await {
+        Ok(d) => d,
+        Err(e) => return crate::error::ApiError::from(e).into_response(),
+    };
+    let today = chrono::Utc::now().date_naive();
+    let assessed = state.store.assess_pairing(id, None, today).await;
+    let t = &detail["totals"];
+    let cards = vec![
+        ("援派人员".to_string(), format!("{} 名", t["people"]["persons"])),
+        ("授课".to_string(), format!("{} 课时", t["activities"]["hours"])),
+        ("培训".to_string(), format!("{} 人次", t["activities"]["person_times"])),
+        ("援建项目".to_string(), format!("{} 个", t["projects"]["count"])),
+    ];
+    let (score, results) = match assessed {
+        Ok(a) => (
+            match (a.score.score, a.score.rating) {
+                (Some(s), Some(r)) => format!("得分 {s:.1}，等次 {r}"),
+                _ => "暂无可评分的结果".into(),
+            },
+            a.results
+                .iter()
+                .map(|r| {
+                    let (class, label) = match r.status {
+                        duikou_domain::engine::Status::Met => ("met", "达标"),
+                        duikou_domain::engine::Status::Unmet => ("unmet", "未达标"),
+                        duikou_domain::engine::Status::Open => ("open", "进行中"),
+                    };
+                    (class, label, r.warning, r.text.clone())
+                })
+                .collect(),
+        ),
+        Err(e) => (e.to_string(), Vec::new()),
+    };
+    let p = &detail["pairing"];
+    render(PairingPage {
+        ui: ui(&parts.headers, Some(&actor), csrf),
+        title: format!("结对 {id}"),
+        id,
+        heading: format!(
+            "{} → {}",
+            detail["supporter"]["name"].as_str().unwrap_or(""),
+            detail["receiver"]["name"].as_str().unwrap_or("")
+        ),
+        program: detail["program"]["name"].as_str().unwrap_or("").into(),
+        term: format!(
+            "{} — {}",
+            p["start_date"].as_str().unwrap_or(""),
+            p["end_date"].as_str().unwrap_or("")
+        ),
+        period: chrono::Datelike::year(&today).to_string(),
+        cards,
+        score,
+        results,
+    })
+}
+
+struct InboxItem {
+    entity: String,
+    id: i64,
+    label: String,
+    summary: String,
+}
+
+#[derive(Template)]
+#[template(path = "inbox.html")]
+struct InboxPage {
+    ui: Ui,
+    title: String,
+    message: Option<String>,
+    items: Vec<InboxItem>,
+}
+
+/// `GET /inbox`: facts recorded about the user's receiving orgs that wait for confirmation.
+pub async fn inbox(State(state): State<AppState>, parts: Parts) -> Response {
+    let (actor, csrf) = match page_user(&state, &parts).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let mut pairings = Vec::new();
+    if actor.role == Role::Admin {
+        if let Ok(p) = state
+            .store
+            .list(
+                "pairings",
+                &ListQuery {
+                    per_page: Some(500),
+                    ..Default::default()
+                },
+            )
+            .await
+        {
+            pairings = p.items;
+        }
+    } else if actor.role == Role::ReceiverEditor {
+        for org in &actor.scope {
+            pairings.extend(
+                state
+                    .store
+                    .list_all("pairings", "receiver_org_id", *org)
+                    .await
+                    .unwrap_or_default(),
+            );
+        }
+    }
+    let mut items = Vec::new();
+    for p in &pairings {
+        let pid = p["id"].as_i64().unwrap_or(0);
+        for e in schema::ENTITIES.iter().filter(|e| e.confirmable) {
+            let q = ListQuery {
+                filters: [
+                    ("pairing_id".to_string(), pid.to_string()),
+                    ("confirmation".to_string(), "pending".to_string()),
+                ]
+                .into(),
+                per_page: Some(100),
+                ..Default::default()
+            };
+            for r in state.store.list(e.name, &q).await.map(|p| p.items).unwrap_or_default() {
+                let summary = [
+                    "title",
+                    "name",
+                    "role",
+                    "kind",
+                    "start_date",
+                    "date",
+                    "amount",
+                    "hours",
+                    "person_times",
+                ]
+                .iter()
+                .filter_map(|k| e.field(k).map(|f| shown(f.kind, &r[*k])))
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join("，");
+                items.push(InboxItem {
+                    entity: e.name.into(),
+                    id: r["id"].as_i64().unwrap_or(0),
+                    label: e.label.into(),
+                    summary,
+                });
+            }
+        }
+    }
+    let message = parts
+        .uri
+        .query()
+        .filter(|q| q.contains("done=1"))
+        .map(|_| lang(&parts.headers).2.done.to_string());
+    render(InboxPage {
+        ui: ui(&parts.headers, Some(&actor), csrf),
+        title: lang(&parts.headers).2.inbox.into(),
+        message,
+        items,
+    })
+}
+
+/// `POST /inbox/{entity}/{id}/{confirm|dispute}`.
+pub async fn decide(
+    State(state): State<AppState>,
+    parts: Parts,
+    Path((entity, id, action)): Path<(String, i64, String)>,
+    Form(f): Form<ActionForm>,
+) -> Response {
+    let (actor, csrf) = match page_user(&state, &parts).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    if csrf != f.csrf {
+        return (StatusCode::FORBIDDEN, "缺少或错误的 CSRF 令牌").into_response();
+    }
+    let confirmed = action == "confirm";
+    match state
+        .store
+        .set_confirmation(&actor, &entity, id, confirmed, f.reason.as_deref())
+        .await
+    {
+        Ok(_) => Redirect::to("/inbox?done=1").into_response(),
+        Err(e) => crate::error::ApiError::from(e).into_response(),
+    }
+}

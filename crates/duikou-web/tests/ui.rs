@@ -1,0 +1,210 @@
+//! The web pages in-process: login with CSRF, redirects, the dashboard's who-am-I, Chinese search, the pairing page,
+//! and the receiver confirming a fact from the inbox — on SQLite and PostgreSQL.
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use duikou_domain::access::Actor;
+use duikou_store::accounts::NewUser;
+use duikou_store::testing::TestStore;
+use http_body_util::BodyExt;
+use serde_json::json;
+use tower::ServiceExt;
+
+async fn send(
+    app: &axum::Router,
+    method: &str,
+    uri: &str,
+    cookie: &str,
+    form: Option<String>,
+) -> (StatusCode, String, Vec<String>, String) {
+    let mut req = Request::builder().method(method).uri(uri);
+    if !cookie.is_empty() {
+        req = req.header(header::COOKIE, cookie);
+    }
+    let body = match form {
+        Some(f) => {
+            req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+            Body::from(f)
+        }
+        None => Body::empty(),
+    };
+    let resp = app.clone().oneshot(req.body(body).unwrap()).await.unwrap();
+    let status = resp.status();
+    let cookies = resp
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string())
+        .collect();
+    let location = resp
+        .headers()
+        .get(header::LOCATION)
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let text = String::from_utf8_lossy(&resp.into_body().collect().await.unwrap().to_bytes()).to_string();
+    (status, text, cookies, location)
+}
+
+fn csrf_of(html: &str) -> String {
+    let i = html.find("name=\"csrf\" value=\"").unwrap() + 19;
+    html[i..i + 32].to_string()
+}
+
+async fn login(app: &axum::Router, user: &str) -> (String, String) {
+    let (_, page, cookies, _) = send(app, "GET", "/login?next=/inbox", "", None).await;
+    let token = csrf_of(&page);
+    let login_cookie = cookies.join("; ");
+    let (s, _, cookies, location) = send(
+        app,
+        "POST",
+        "/login",
+        &login_cookie,
+        Some(format!(
+            "username={user}&password=password-123&csrf={token}&next=%2Finbox"
+        )),
+    )
+    .await;
+    assert_eq!((s, location.as_str()), (StatusCode::SEE_OTHER, "/inbox"));
+    let session = cookies.into_iter().find(|c| c.starts_with("duikou_session=")).unwrap();
+    let (_, inbox, _, _) = send(app, "GET", "/inbox", &session, None).await;
+    (session, csrf_of(&inbox))
+}
+
+#[tokio::test]
+async fn pages_for_each_role_with_csrf_and_confirmation() {
+    for t in TestStore::all().await.unwrap() {
+        let store = t.store.clone();
+        let sys = Actor::system();
+        let id = |v: serde_json::Value| v["id"].as_i64().unwrap();
+        let a = id(store
+            .create(&sys, "orgs", &json!({"name": "城关第一小学", "kind": "school"}))
+            .await
+            .unwrap());
+        let b = id(store
+            .create(&sys, "orgs", &json!({"name": "石桥乡中心小学", "kind": "school"}))
+            .await
+            .unwrap());
+        let p = id(store.create(&sys, "programs", &json!({"name": "校对校帮扶", "authority_org_id": a, "start_date": "2013-10-01", "end_date": "2016-08-31", "calendar": {"kind": "school_year"}})).await.unwrap());
+        let pairing = id(store.create(&sys, "pairings", &json!({"program_id": p, "supporter_org_id": a, "receiver_org_id": b, "level": "school_school", "start_date": "2013-10-01", "end_date": "2016-08-31"})).await.unwrap());
+        store.apply_template(&sys, p, "school_pairing", &[]).await.unwrap();
+        let act = id(store
+            .create(&sys, "activities", &json!({"pairing_id": pairing, "kind": "training", "audience": "all_staff", "title": "全员培训<script>x</script>", "start_date": "2014-10-10", "person_times": 35}))
+            .await
+            .unwrap());
+        for (name, role, org) in [("rec", "receiver_editor", b), ("sup", "supporter_editor", a)] {
+            store
+                .create_user(
+                    &sys,
+                    &NewUser {
+                        username: name.into(),
+                        display_name: None,
+                        password: "password-123".into(),
+                        role: role.into(),
+                        org_ids: vec![org],
+                    },
+                )
+                .await
+                .unwrap();
+        }
+        let app = duikou_web::app(duikou_web::AppState::new(store.clone()));
+        let backend = t.backend;
+
+        // not logged in: pages redirect to the login page, the home page is the public overview
+        let (s, _, _, location) = send(&app, "GET", "/inbox", "", None).await;
+        assert_eq!(
+            (s, location.as_str()),
+            (StatusCode::SEE_OTHER, "/login?next=/inbox"),
+            "{backend}"
+        );
+        // a wrong password keeps the username and says why
+        let (_, page, cookies, _) = send(&app, "GET", "/login", "", None).await;
+        let token = csrf_of(&page);
+        let (s, page, _, _) = send(
+            &app,
+            "POST",
+            "/login",
+            &cookies.join("; "),
+            Some(format!("username=rec&password=nope&csrf={token}")),
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
+        assert!(
+            page.contains("用户名或密码错误") && page.contains("value=\"rec\""),
+            "{page}"
+        );
+        let (s, _, _, _) = send(
+            &app,
+            "POST",
+            "/login",
+            "",
+            Some("username=rec&password=password-123&csrf=forged".into()),
+        )
+        .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "login needs its CSRF cookie");
+
+        let (session, csrf) = login(&app, "rec").await;
+        let (_, home, _, _) = send(&app, "GET", "/", &session, None).await;
+        assert!(
+            home.contains("rec（受援方填报员）") && home.contains("校对校帮扶"),
+            "{backend}: {home}"
+        );
+        let (_, list, _, _) = send(&app, "GET", "/records/activities?q=%E5%85%A8%E5%91%98", &session, None).await;
+        assert!(
+            list.contains("共 1") && list.contains("全员培训&#60;script&#62;") && !list.contains("<script>x"),
+            "{list}"
+        );
+        let (_, page, _, _) = send(&app, "GET", &format!("/pairings/{pairing}"), &session, None).await;
+        assert!(
+            page.contains("城关第一小学 → 石桥乡中心小学") && page.contains("全员培训"),
+            "{page}"
+        );
+        let (_, inbox, _, _) = send(&app, "GET", "/inbox", &session, None).await;
+        assert!(
+            inbox.contains(&format!("/inbox/activities/{act}/confirm")),
+            "{backend}: {inbox}"
+        );
+        let (s, _, _, _) = send(
+            &app,
+            "POST",
+            &format!("/inbox/activities/{act}/confirm"),
+            &session,
+            Some("csrf=wrong".into()),
+        )
+        .await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (s, _, _, location) = send(
+            &app,
+            "POST",
+            &format!("/inbox/activities/{act}/confirm"),
+            &session,
+            Some(format!("csrf={csrf}")),
+        )
+        .await;
+        assert_eq!((s, location.as_str()), (StatusCode::SEE_OTHER, "/inbox?done=1"));
+        assert_eq!(
+            store.get("activities", act).await.unwrap()["confirmation"],
+            "confirmed",
+            "{backend}"
+        );
+        // the supporter cannot confirm its own facts, even by posting the form
+        let (sup_session, sup_csrf) = login(&app, "sup").await;
+        let (s, _, _, _) = send(
+            &app,
+            "POST",
+            &format!("/inbox/activities/{act}/dispute"),
+            &sup_session,
+            Some(format!("csrf={sup_csrf}&reason=x")),
+        )
+        .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{backend}");
+        // English on request
+        let (_, _, cookies, _) = send(&app, "GET", "/lang/en", &session, None).await;
+        let (_, home, _, _) = send(&app, "GET", "/", &format!("{session}; {}", cookies.join("; ")), None).await;
+        assert!(home.contains("Dashboard") && home.contains("lang=\"en\""), "{home}");
+        let (s, _, _, _) = send(&app, "POST", "/logout", &session, Some(format!("csrf={csrf}"))).await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let (s, _, _, _) = send(&app, "GET", "/inbox", &session, None).await;
+        assert_eq!(s, StatusCode::SEE_OTHER, "{backend}: logged out");
+        t.finish().await.unwrap();
+    }
+}

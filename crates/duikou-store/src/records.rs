@@ -895,3 +895,38 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// Creates a record once per form token: submitting the same form again returns the record the first submit made.
+    pub async fn create_once(&self, actor: &Actor, entity: &str, input: &Value, token: &str) -> Result<Value> {
+        let def = def(entity)?;
+        if token.is_empty() || token.len() > 100 {
+            return self.create(actor, entity, input).await;
+        }
+        let mut w = WriteTx::begin(self, actor).await?;
+        let seen =
+            w.tx.fetch_opt(
+                "SELECT record_id FROM form_submissions WHERE token = $1 AND entity = $2",
+                &[Arg::Text(Some(token.into())), Arg::Text(Some(entity.into()))],
+                &[Kind::Int],
+            )
+            .await?
+            .and_then(|r| r[0].int());
+        if let Some(id) = seen {
+            w.tx.rollback().await?;
+            return self.get(def.name, id).await;
+        }
+        let created = Self::create_in(&mut w, entity, input).await?;
+        w.tx.execute(
+            "INSERT INTO form_submissions (token, entity, record_id) VALUES ($1, $2, $3)",
+            &[
+                Arg::Text(Some(token.into())),
+                Arg::Text(Some(entity.into())),
+                Arg::Int(created["id"].as_i64()),
+            ],
+        )
+        .await?;
+        w.commit().await?;
+        Ok(created)
+    }
+}

@@ -79,6 +79,14 @@ pub fn app(state: AppState) -> Router {
         .route("/logout", post(ui::logout))
         .route("/lang/{code}", get(ui::set_lang))
         .route("/records/{entity}", get(ui::list))
+        .route(
+            "/records/{entity}/new",
+            get(ui::forms::show_new).post(ui::forms::submit_new),
+        )
+        .route(
+            "/records/{entity}/{id}/edit",
+            get(ui::forms::show_edit).post(ui::forms::submit_edit),
+        )
         .route("/pairings/{id}", get(ui::pairing))
         .route("/inbox", get(ui::inbox))
         .route("/inbox/{entity}/{id}/{action}", post(ui::decide))

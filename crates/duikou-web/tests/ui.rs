@@ -208,3 +208,75 @@ async fn pages_for_each_role_with_csrf_and_confirmation() {
         t.finish().await.unwrap();
     }
 }
+
+#[tokio::test]
+async fn forms_keep_input_show_errors_make_one_record_and_catch_stale_edits() {
+    for t in TestStore::all().await.unwrap() {
+        let store = t.store.clone();
+        let backend = t.backend;
+        store
+            .create_user(
+                &Actor::system(),
+                &NewUser {
+                    username: "boss".into(),
+                    display_name: None,
+                    password: "password-123".into(),
+                    role: "admin".into(),
+                    org_ids: vec![],
+                },
+            )
+            .await
+            .unwrap();
+        let app = duikou_web::app(duikou_web::AppState::new(store.clone()));
+        let (session, csrf) = login(&app, "boss").await;
+        let (s, form, _, _) = send(&app, "GET", "/records/orgs/new", &session, None).await;
+        assert_eq!(s, StatusCode::OK);
+        let i = form.find("name=\"_token\" value=\"").unwrap() + 21;
+        let token = &form[i..i + 32];
+        // bad input: messages next to the fields, what was typed kept (and escaped)
+        let bad =
+            format!("_csrf={csrf}&_token={token}&version=&name=%3Cb%3E%E5%8D%95%E4%BD%8D&kind=bank&region_code=123");
+        let (s, page, _, _) = send(&app, "POST", "/records/orgs/new", &session, Some(bad)).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{backend}");
+        assert!(
+            page.contains("id=\"e_kind\"") && page.contains("id=\"e_region_code\""),
+            "{page}"
+        );
+        assert!(
+            page.contains("value=\"&#60;b&#62;单位\""),
+            "the typed name is kept, as text: {page}"
+        );
+        assert_eq!(store.list("orgs", &Default::default()).await.unwrap().total, 0);
+        // a good submit, then the same form again: one record
+        let good =
+            format!("_csrf={csrf}&_token={token}&version=&name=%E5%9F%8E%E5%85%B3%E5%B0%8F%E5%AD%A6&kind=school");
+        let (s, _, _, location) = send(&app, "POST", "/records/orgs/new", &session, Some(good.clone())).await;
+        assert_eq!(s, StatusCode::SEE_OTHER, "{backend}");
+        let (s, _, _, again) = send(&app, "POST", "/records/orgs/new", &session, Some(good)).await;
+        assert_eq!(
+            (s, again),
+            (StatusCode::SEE_OTHER, location),
+            "{backend}: the double submit lands on the same record"
+        );
+        assert_eq!(
+            store.list("orgs", &Default::default()).await.unwrap().total,
+            1,
+            "{backend}"
+        );
+        // someone else edits in between: the stale edit is shown, not saved
+        let org = store.list("orgs", &Default::default()).await.unwrap().items[0].clone();
+        let id = org["id"].as_i64().unwrap();
+        let (_, edit, _, _) = send(&app, "GET", &format!("/records/orgs/{id}/edit"), &session, None).await;
+        assert!(edit.contains("name=\"version\" value=\"1\""), "{edit}");
+        store
+            .update(&Actor::system(), "orgs", id, &json!({"note": "别人先改了"}))
+            .await
+            .unwrap();
+        let post = format!("_csrf={csrf}&_token=x&version=1&name=%E5%9F%8E%E5%85%B3%E5%B0%8F%E5%AD%A6&kind=school&note=%E6%88%91%E7%9A%84");
+        let (s, page, _, _) = send(&app, "POST", &format!("/records/orgs/{id}/edit"), &session, Some(post)).await;
+        assert_eq!(s, StatusCode::CONFLICT, "{backend}");
+        assert!(page.contains("已被他人修改") && page.contains("我的"), "{page}");
+        assert_eq!(store.get("orgs", id).await.unwrap()["note"], "别人先改了");
+        t.finish().await.unwrap();
+    }
+}

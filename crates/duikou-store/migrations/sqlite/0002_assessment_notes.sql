@@ -84,3 +84,10 @@ CREATE TABLE extractions (
     decided_by INTEGER REFERENCES users(id)
 );
 CREATE INDEX extractions_document_id_idx ON extractions (document_id);
+
+-- Tokens of submitted web forms, so a double submit creates one record.
+CREATE TABLE form_submissions (
+    token TEXT PRIMARY KEY,
+    entity TEXT NOT NULL,
+    record_id BIGINT NOT NULL
+);

@@ -2,6 +2,7 @@
 //! Chinese search, a pairing page with its obligations, and the receiver's confirmation inbox. Forms carry a CSRF
 //! token; every page and action is checked by the same store permissions as the API.
 
+pub mod forms;
 mod labels;
 
 use crate::auth::{session_cookie, SESSION_COOKIE};

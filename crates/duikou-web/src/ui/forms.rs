@@ -1,0 +1,287 @@
+//! Create and edit forms for every record, built from its description: messages next to the fields, what the user
+//! typed kept, a double submit making one record, and a stale edit shown instead of overwriting someone else's change.
+
+use super::{page_user, render, ui, Ui};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Form, Path, State};
+use axum::http::{request::Parts, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use duikou_domain::schema::{self, EntityDef, FieldKind};
+use duikou_store::StoreError;
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+/// One field of a form.
+pub struct FormField {
+    name: &'static str,
+    label: &'static str,
+    input: &'static str,
+    value: String,
+    options: Vec<(String, String, bool)>,
+    error: Option<String>,
+    required: bool,
+}
+
+#[derive(Template)]
+#[template(path = "form.html")]
+struct FormPage {
+    ui: Ui,
+    title: String,
+    heading: String,
+    action: String,
+    message: Option<String>,
+    form_token: String,
+    version: String,
+    submit: String,
+    fields: Vec<FormField>,
+}
+
+fn text_of(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Bool(b) => {
+            if *b {
+                "true".into()
+            } else {
+                "false".into()
+            }
+        }
+        other => other.to_string(),
+    }
+}
+
+fn fields(def: &EntityDef, values: &HashMap<String, String>, errors: &HashMap<String, String>) -> Vec<FormField> {
+    def.fields
+        .iter()
+        .filter(|f| !f.server)
+        .map(|f| {
+            let value = values.get(f.name).cloned().unwrap_or_default();
+            let (input, options) = match f.kind {
+                FieldKind::Enum(opts) => (
+                    "select",
+                    opts.iter()
+                        .map(|(v, l)| (v.to_string(), l.to_string(), *v == value))
+                        .collect(),
+                ),
+                FieldKind::Bool => (
+                    "select",
+                    vec![
+                        ("true".into(), "是".into(), value == "true"),
+                        ("false".into(), "否".into(), value == "false"),
+                    ],
+                ),
+                FieldKind::Date => ("date", Vec::new()),
+                FieldKind::LongText | FieldKind::Json(_) => ("textarea", Vec::new()),
+                FieldKind::Int if f.refs.is_none() => ("number", Vec::new()),
+                _ => ("text", Vec::new()),
+            };
+            FormField {
+                name: f.name,
+                label: f.label,
+                input,
+                value,
+                options,
+                error: errors.get(f.name).cloned(),
+                required: f.required,
+            }
+        })
+        .collect()
+}
+
+/// The JSON a form's text fields stand for; what cannot be read is passed on as text so validation names it.
+fn to_input(def: &EntityDef, form: &HashMap<String, String>) -> Value {
+    let mut m = Map::new();
+    for f in def.fields.iter().filter(|f| !f.server) {
+        let raw = form.get(f.name).map(|s| s.trim().to_string()).unwrap_or_default();
+        let v = if raw.is_empty() {
+            Value::Null
+        } else {
+            match f.kind {
+                FieldKind::Int => raw.parse::<i64>().map(Value::from).unwrap_or(Value::from(raw)),
+                FieldKind::Bool => Value::from(raw == "true"),
+                FieldKind::Json(_) => serde_json::from_str(&raw).unwrap_or(Value::from(raw)),
+                _ => Value::from(raw),
+            }
+        };
+        m.insert(f.name.to_string(), v);
+    }
+    if let Some(v) = form.get("version").and_then(|v| v.parse::<i64>().ok()) {
+        m.insert("version".into(), Value::from(v));
+    }
+    Value::Object(m)
+}
+
+fn token() -> String {
+    super::random_token()
+}
+
+/// `GET /records/{entity}/new`.
+pub async fn show_new(state: State<AppState>, parts: Parts, Path(entity): Path<String>) -> Response {
+    show(state, parts, vec![entity]).await
+}
+
+/// `GET /records/{entity}/{id}/edit`.
+pub async fn show_edit(state: State<AppState>, parts: Parts, Path((entity, id)): Path<(String, String)>) -> Response {
+    show(state, parts, vec![entity, id]).await
+}
+
+/// `POST /records/{entity}/new`.
+pub async fn submit_new(
+    state: State<AppState>,
+    parts: Parts,
+    Path(entity): Path<String>,
+    form: Form<Vec<(String, String)>>,
+) -> Response {
+    submit(state, parts, vec![entity], form).await
+}
+
+/// `POST /records/{entity}/{id}/edit`.
+pub async fn submit_edit(
+    state: State<AppState>,
+    parts: Parts,
+    Path((entity, id)): Path<(String, String)>,
+    form: Form<Vec<(String, String)>>,
+) -> Response {
+    submit(state, parts, vec![entity, id], form).await
+}
+
+async fn show(State(state): State<AppState>, parts: Parts, path: Vec<String>) -> Response {
+    let (actor, csrf) = match page_user(&state, &parts).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let Some(def) = path.first().and_then(|e| schema::entity(e)) else {
+        return (StatusCode::NOT_FOUND, "没有这种记录").into_response();
+    };
+    let id = path.get(1).and_then(|i| i.parse::<i64>().ok());
+    let mut values = HashMap::new();
+    let mut version = String::new();
+    if let Some(id) = id {
+        match state.store.get(def.name, id).await {
+            Ok(r) => {
+                for f in def.fields {
+                    values.insert(f.name.to_string(), text_of(&r[f.name]));
+                }
+                version = r["version"].to_string();
+            }
+            Err(e) => return crate::error::ApiError::from(e).into_response(),
+        }
+    }
+    let (heading, action, submit) = match id {
+        Some(i) => (
+            format!("修改{} #{i}", def.label),
+            format!("/records/{}/{i}/edit", def.name),
+            "保存".to_string(),
+        ),
+        None => (
+            format!("新建{}", def.label),
+            format!("/records/{}/new", def.name),
+            "新建".to_string(),
+        ),
+    };
+    render(FormPage {
+        ui: ui(&parts.headers, Some(&actor), csrf),
+        title: heading.clone(),
+        heading,
+        action,
+        message: None,
+        form_token: token(),
+        version,
+        submit,
+        fields: fields(def, &values, &HashMap::new()),
+    })
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    parts: Parts,
+    path: Vec<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let (actor, csrf) = match page_user(&state, &parts).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let form: HashMap<String, String> = form.into_iter().collect();
+    if form.get("_csrf") != Some(&csrf) {
+        return (StatusCode::FORBIDDEN, "缺少或错误的 CSRF 令牌，请刷新页面后重试").into_response();
+    }
+    let Some(def) = path.first().and_then(|e| schema::entity(e)) else {
+        return (StatusCode::NOT_FOUND, "没有这种记录").into_response();
+    };
+    let id = path.get(1).and_then(|i| i.parse::<i64>().ok());
+    let input = to_input(def, &form);
+    let result = match id {
+        Some(id) => state.store.update(&actor, def.name, id, &input).await,
+        None => {
+            state
+                .store
+                .create_once(
+                    &actor,
+                    def.name,
+                    &input,
+                    form.get("_token").map(String::as_str).unwrap_or(""),
+                )
+                .await
+        }
+    };
+    match result {
+        Ok(rec) => Redirect::to(&format!("/records/{}?done={}", def.name, rec["id"])).into_response(),
+        Err(e) => {
+            let mut errors = HashMap::new();
+            let message = match &e {
+                StoreError::Invalid(v) => {
+                    for fe in &v.0 {
+                        errors.entry(fe.field.clone()).or_insert_with(|| fe.message.clone());
+                    }
+                    Some("请按提示修改后重新提交".to_string())
+                }
+                StoreError::Conflict {
+                    code: "stale", message, ..
+                } => Some(message.clone()),
+                StoreError::Conflict {
+                    field: Some(f),
+                    message,
+                    ..
+                } => {
+                    errors.insert(f.clone(), message.clone());
+                    Some(message.clone())
+                }
+                StoreError::Forbidden(m) => Some(m.clone()),
+                other => Some(other.to_string()),
+            };
+            let status = match &e {
+                StoreError::Forbidden(_) => StatusCode::FORBIDDEN,
+                StoreError::Conflict { .. } => StatusCode::CONFLICT,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            let (heading, action, submit) = match id {
+                Some(i) => (
+                    format!("修改{} #{i}", def.label),
+                    format!("/records/{}/{i}/edit", def.name),
+                    "保存".to_string(),
+                ),
+                None => (
+                    format!("新建{}", def.label),
+                    format!("/records/{}/new", def.name),
+                    "新建".to_string(),
+                ),
+            };
+            let mut resp = render(FormPage {
+                ui: ui(&parts.headers, Some(&actor), csrf),
+                title: heading.clone(),
+                heading,
+                action,
+                message,
+                form_token: form.get("_token").cloned().unwrap_or_else(token),
+                version: form.get("version").cloned().unwrap_or_default(),
+                submit,
+                fields: fields(def, &form, &errors),
+            });
+            *resp.status_mut() = status;
+            resp
+        }
+    }
+}

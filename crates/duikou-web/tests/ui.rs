@@ -280,3 +280,85 @@ async fn forms_keep_input_show_errors_make_one_record_and_catch_stale_edits() {
         t.finish().await.unwrap();
     }
 }
+
+fn multipart(csrf: &str, name: &str, content: &str) -> (String, String) {
+    let b = "XBOUNDARYX";
+    let body = format!(
+        "--{b}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n{content}\r\n--{b}--\r\n"
+    );
+    (format!("multipart/form-data; boundary={b}"), body)
+}
+
+#[tokio::test]
+async fn the_import_wizard_checks_first_then_writes_on_confirm() {
+    let t = TestStore::sqlite().await.unwrap();
+    let store = t.store.clone();
+    store
+        .create_user(
+            &Actor::system(),
+            &NewUser {
+                username: "boss".into(),
+                display_name: None,
+                password: "password-123".into(),
+                role: "admin".into(),
+                org_ids: vec![],
+            },
+        )
+        .await
+        .unwrap();
+    let app = duikou_web::app(duikou_web::AppState::new(store.clone()));
+    let (session, csrf) = login(&app, "boss").await;
+    let post = |ct: String, body: String| {
+        let app = app.clone();
+        let session = session.clone();
+        async move {
+            let req = Request::builder()
+                .method("POST")
+                .uri("/import/orgs")
+                .header(header::COOKIE, session)
+                .header(header::CONTENT_TYPE, ct)
+                .body(Body::from(body))
+                .unwrap();
+            let resp = app.oneshot(req).await.unwrap();
+            String::from_utf8_lossy(&resp.into_body().collect().await.unwrap().to_bytes()).to_string()
+        }
+    };
+    let (ct, body) = multipart(
+        &csrf,
+        "orgs.csv",
+        "名称,单位类型,所在区划\n吐鲁番市实验中学,学校,吐鲁番\n",
+    );
+    let page = post(ct, body).await;
+    assert!(
+        page.contains("未写入任何数据") && page.contains("单位类型") && page.contains("学校"),
+        "{page}"
+    );
+    let (ct, body) = multipart(
+        &csrf,
+        "orgs.csv",
+        "名称,单位类型,所在区划\n吐鲁番市实验中学,中小学/幼儿园,吐鲁番\n",
+    );
+    let page = post(ct, body).await;
+    assert!(page.contains("将新建 1"), "{page}");
+    assert_eq!(
+        store.list("orgs", &Default::default()).await.unwrap().total,
+        0,
+        "a dry run writes nothing"
+    );
+    let i = page.find("name=\"document_id\" value=\"").unwrap() + 26;
+    let doc: String = page[i..].chars().take_while(|c| c.is_ascii_digit()).collect();
+    let (_, done, _, _) = send(
+        &app,
+        "POST",
+        "/import/orgs/confirm",
+        &session,
+        Some(format!("csrf={csrf}&document_id={doc}")),
+    )
+    .await;
+    assert!(done.contains("已导入：1 行，新建 1"), "{done}");
+    assert_eq!(
+        store.list("orgs", &Default::default()).await.unwrap().items[0]["region_code"],
+        "650400"
+    );
+    t.finish().await.unwrap();
+}

@@ -3,6 +3,7 @@
 //! token; every page and action is checked by the same store permissions as the API.
 
 pub mod forms;
+pub mod import;
 mod labels;
 
 use crate::auth::{session_cookie, SESSION_COOKIE};

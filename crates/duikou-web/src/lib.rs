@@ -79,6 +79,7 @@ pub fn app(state: AppState) -> Router {
         .route("/logout", post(ui::logout))
         .route("/lang/{code}", get(ui::set_lang))
         .route("/records/{entity}", get(ui::list))
+        .route("/records/{entity}/{id}", get(ui::record))
         .route("/import/{entity}", get(ui::import::form).post(ui::import::upload))
         .route("/import/{entity}/confirm", post(ui::import::confirm))
         .route(

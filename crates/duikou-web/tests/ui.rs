@@ -362,3 +362,51 @@ async fn the_import_wizard_checks_first_then_writes_on_confirm() {
     );
     t.finish().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_record_page_shows_its_history_and_viewers_get_no_write_links() {
+    let t = TestStore::sqlite().await.unwrap();
+    let store = t.store.clone();
+    let sys = Actor::system();
+    for (name, role) in [("boss", "admin"), ("guest", "viewer")] {
+        store
+            .create_user(
+                &sys,
+                &NewUser {
+                    username: name.into(),
+                    display_name: None,
+                    password: "password-123".into(),
+                    role: role.into(),
+                    org_ids: vec![],
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let org = store
+        .create(&sys, "orgs", &json!({"name": "城关小学", "kind": "school"}))
+        .await
+        .unwrap();
+    let id = org["id"].as_i64().unwrap();
+    store
+        .update(&sys, "orgs", id, &json!({"note": "第二次修改"}))
+        .await
+        .unwrap();
+    let app = duikou_web::app(duikou_web::AppState::new(store.clone()));
+    let (session, _) = login(&app, "boss").await;
+    let (s, page, _, _) = send(&app, "GET", &format!("/records/orgs/{id}"), &session, None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        page.contains("新建") && page.contains("修改") && page.contains("备注：第二次修改"),
+        "{page}"
+    );
+    let (guest, _) = login(&app, "guest").await;
+    let (_, list, _, _) = send(&app, "GET", "/records/orgs", &guest, None).await;
+    assert!(
+        !list.contains("/records/orgs/new") && !list.contains("/edit"),
+        "viewers are not offered writes: {list}"
+    );
+    let (_, page, _, _) = send(&app, "GET", &format!("/records/orgs/{id}"), &guest, None).await;
+    assert!(!page.contains("备注：第二次修改"), "viewers do not read the audit log");
+    t.finish().await.unwrap();
+}

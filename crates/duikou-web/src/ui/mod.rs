@@ -34,6 +34,8 @@ pub struct Ui {
     pub who: Option<String>,
     /// The token forms echo.
     pub csrf: String,
+    /// Whether to offer write actions (they are still checked by the server).
+    pub can_write: bool,
 }
 
 fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -64,6 +66,7 @@ fn ui(headers: &HeaderMap, who: Option<&Actor>, csrf: String) -> Ui {
         l,
         who: who.map(|a| format!("{}（{}）", a.username, a.role.label())),
         csrf,
+        can_write: who.is_some_and(|a| a.role != Role::Viewer),
     }
 }
 
@@ -430,7 +433,7 @@ pub async fn list(State(state): State<AppState>, parts: Parts, Path(entity): Pat
     let link_base = if entity == "pairings" {
         "/pairings/".to_string()
     } else {
-        format!("/api/v1/{entity}/")
+        format!("/records/{entity}/")
     };
     render(ListPage {
         ui: ui(&parts.headers, Some(&actor), csrf),
@@ -647,4 +650,96 @@ pub async fn decide(
         Ok(_) => Redirect::to("/inbox?done=1").into_response(),
         Err(e) => crate::error::ApiError::from(e).into_response(),
     }
+}
+
+#[derive(Template)]
+#[template(path = "record.html")]
+struct RecordPage {
+    ui: Ui,
+    title: String,
+    heading: String,
+    entity: String,
+    id: i64,
+    fields: Vec<(String, String)>,
+    history: Vec<(String, String, String, String)>,
+}
+
+fn action_label(a: &str) -> &str {
+    match a {
+        "create" => "新建",
+        "update" => "修改",
+        "delete" => "删除",
+        "confirm" => "确认",
+        "dispute" => "提出异议",
+        other => other,
+    }
+}
+
+/// `GET /records/{entity}/{id}`: the record, its confirmation state and its history.
+pub async fn record(State(state): State<AppState>, parts: Parts, Path((entity, id)): Path<(String, i64)>) -> Response {
+    let (actor, csrf) = match page_user(&state, &parts).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    if entity == "pairings" {
+        return Redirect::to(&format!("/pairings/{id}")).into_response();
+    }
+    let Some(def) = schema::entity(&entity) else {
+        return (StatusCode::NOT_FOUND, "没有这种记录").into_response();
+    };
+    let rec = match state.store.get(&entity, id).await {
+        Ok(r) => r,
+        Err(e) => return crate::error::ApiError::from(e).into_response(),
+    };
+    let confirm: &[schema::Field] = if def.confirmable {
+        schema::CONFIRMATION_FIELDS
+    } else {
+        &[]
+    };
+    let fields = def
+        .fields
+        .iter()
+        .chain(confirm)
+        .map(|f| (f.label.to_string(), shown(f.kind, &rec[f.name])))
+        .collect();
+    let history = if duikou_domain::access::may_read_audit(&actor).is_ok() {
+        state
+            .store
+            .audit_for(&entity, id)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| {
+                let changed: Vec<String> = e
+                    .after
+                    .as_object()
+                    .map(|after| {
+                        after
+                            .iter()
+                            .filter(|(k, v)| e.before.get(k.as_str()) != Some(*v))
+                            .filter_map(|(k, v)| def.field(k).map(|f| format!("{}：{}", f.label, shown(f.kind, v))))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let at: String = e.at.chars().take(19).collect::<String>().replace('T', " ");
+                (
+                    at,
+                    format!("用户 {}", e.user_id),
+                    action_label(&e.action).to_string(),
+                    changed.join("；"),
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    render(RecordPage {
+        ui: ui(&parts.headers, Some(&actor), csrf),
+        title: format!("{} #{id}", def.label),
+        heading: format!("{} #{id}", def.label),
+        entity,
+        id,
+        fields,
+        history,
+    })
 }

@@ -997,6 +997,18 @@ pub fn entity(name: &str) -> Option<&'static EntityDef> {
     ENTITIES.iter().find(|e| e.name == name)
 }
 
+/// The Chinese label of a value of an entity's enum field (`dispatches`, `role`, `teacher` → 支教教师); the value
+/// itself for other fields or unknown values.
+pub fn value_label(entity_name: &str, field: &str, value: &str) -> String {
+    entity(entity_name)
+        .and_then(|d| d.field(field))
+        .and_then(|f| match f.kind {
+            FieldKind::Enum(options) => options.iter().find(|(v, _)| *v == value).map(|(_, l)| l.to_string()),
+            _ => None,
+        })
+        .unwrap_or_else(|| value.to_string())
+}
+
 /// The Chinese label of an enum value, or the value itself when unknown.
 pub fn enum_label(options: &'static [(&'static str, &'static str)], value: &str) -> &'static str {
     options.iter().find(|(v, _)| *v == value).map(|(_, l)| *l).unwrap_or("")

@@ -7,13 +7,7 @@ use duikou_report::{Block, Cell, Column, ColumnKind, Document, Section, Span, Ta
 use serde_json::Value;
 
 fn label(entity: &str, field: &str, value: &str) -> String {
-    schema::entity(entity)
-        .and_then(|d| d.field(field))
-        .and_then(|f| match f.kind {
-            schema::FieldKind::Enum(o) => o.iter().find(|(v, _)| *v == value).map(|(_, l)| l.to_string()),
-            _ => None,
-        })
-        .unwrap_or_else(|| value.to_string())
+    schema::value_label(entity, field, value)
 }
 
 /// Writes the briefing of `input` (usually a month or a quarter); `issue` numbers it (第N期).

@@ -7,7 +7,7 @@ pub mod zh;
 
 use chrono::NaiveDate;
 use duikou_domain::engine::{ObligationResult, Status};
-use duikou_domain::schema::{self, FieldKind};
+use duikou_domain::schema;
 use duikou_domain::{Money, Qty};
 use duikou_report::{Block, Cell, Chart, ChartKind, Column, ColumnKind, Document, Section, Series, Span, Table};
 use serde::Serialize;
@@ -97,13 +97,7 @@ fn qty(v: &Value) -> Qty {
 }
 
 fn label(entity: &str, field: &str, value: &str) -> String {
-    schema::entity(entity)
-        .and_then(|d| d.field(field))
-        .and_then(|f| match f.kind {
-            FieldKind::Enum(options) => options.iter().find(|(v, _)| *v == value).map(|(_, l)| l.to_string()),
-            _ => None,
-        })
-        .unwrap_or_else(|| value.to_string())
+    schema::value_label(entity, field, value)
 }
 
 /// Records of one entity across the pairings, kept when they fall in the period.

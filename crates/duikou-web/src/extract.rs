@@ -58,3 +58,18 @@ pub fn query_pairs(raw: Option<&str>) -> Result<Vec<(String, String)>, ApiError>
     serde_urlencoded::from_str::<Vec<(String, String)>>(raw.unwrap_or(""))
         .map_err(|e| ApiError::bad_request("bad_query", "", format!("查询参数无法解析：{e}")))
 }
+
+/// A `Content-Disposition` value for a download with a Chinese file name (RFC 5987).
+pub fn attachment_disposition(name: &str) -> String {
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    format!("attachment; filename*=UTF-8''{encoded}")
+}

@@ -53,22 +53,10 @@ pub async fn download(state: &AppState, id: i64) -> ApiResult<Response> {
         .unwrap_or("application/octet-stream")
         .to_string();
     let name = meta["file_name"].as_str().unwrap_or("document").to_string();
-    let disposition = format!("attachment; filename*=UTF-8''{}", percent_encode(&name));
+    let disposition = crate::extract::attachment_disposition(&name);
     Ok((
         [(header::CONTENT_TYPE, ct), (header::CONTENT_DISPOSITION, disposition)],
         bytes,
     )
         .into_response())
-}
-
-fn percent_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }

@@ -186,6 +186,35 @@ async fn pages_for_each_role_with_csrf_and_confirmation() {
             "confirmed",
             "{backend}"
         );
+        // bulk: two more pending facts confirmed at once
+        let more: Vec<i64> = {
+            let mut v = Vec::new();
+            for title in ["教研活动一", "教研活动二"] {
+                let r = store
+                    .create(&sys, "activities", &json!({"pairing_id": pairing, "kind": "teaching_research", "title": title, "start_date": "2014-11-01"}))
+                    .await
+                    .unwrap();
+                v.push(id(r));
+            }
+            v
+        };
+        let form = format!(
+            "csrf={csrf}&item=activities%3A{}&item=activities%3A{}",
+            more[0], more[1]
+        );
+        let (s, _, _, location) = send(&app, "POST", "/inbox/confirm_all", &session, Some(form)).await;
+        assert_eq!(
+            (s, location.as_str()),
+            (StatusCode::SEE_OTHER, "/inbox?done=1"),
+            "{backend}"
+        );
+        for m in &more {
+            assert_eq!(
+                store.get("activities", *m).await.unwrap()["confirmation"],
+                "confirmed",
+                "{backend}"
+            );
+        }
         // the supporter cannot confirm its own facts, even by posting the form
         let (sup_session, sup_csrf) = login(&app, "sup").await;
         let (s, _, _, _) = send(

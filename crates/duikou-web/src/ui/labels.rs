@@ -40,6 +40,7 @@ pub struct Labels {
     pub reason: &'static str,
     pub inbox_empty: &'static str,
     pub done: &'static str,
+    pub confirm_all: &'static str,
 }
 
 /// 中文.
@@ -82,6 +83,7 @@ pub static ZH: Labels = Labels {
     reason: "理由",
     inbox_empty: "没有待确认的记录。",
     done: "已处理",
+    confirm_all: "全部确认",
 };
 
 /// English.
@@ -124,4 +126,5 @@ pub static EN: Labels = Labels {
     reason: "Reason",
     inbox_empty: "Nothing waits for confirmation.",
     done: "Done",
+    confirm_all: "Confirm all",
 };

@@ -743,3 +743,30 @@ pub async fn record(State(state): State<AppState>, parts: Parts, Path((entity, i
         history,
     })
 }
+
+/// `POST /inbox/confirm_all`: confirms every listed fact the user may confirm; stops at the first refusal.
+pub async fn confirm_all(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let (actor, csrf) = match page_user(&state, &parts).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    if !form.iter().any(|(k, v)| k == "csrf" && *v == csrf) {
+        return (StatusCode::FORBIDDEN, "缺少或错误的 CSRF 令牌").into_response();
+    }
+    for (_, item) in form.iter().filter(|(k, _)| k == "item") {
+        let Some((entity, id)) = item
+            .split_once(':')
+            .and_then(|(e, i)| i.parse::<i64>().ok().map(|i| (e, i)))
+        else {
+            continue;
+        };
+        if let Err(e) = state.store.set_confirmation(&actor, entity, id, true, None).await {
+            return crate::error::ApiError::from(e).into_response();
+        }
+    }
+    Redirect::to("/inbox?done=1").into_response()
+}

@@ -91,6 +91,7 @@ pub fn app(state: AppState) -> Router {
             get(ui::forms::show_edit).post(ui::forms::submit_edit),
         )
         .route("/pairings/{id}", get(ui::pairing))
+        .route("/mine", get(ui::mine))
         .route("/inbox", get(ui::inbox))
         .route("/inbox/confirm_all", post(ui::confirm_all))
         .route("/inbox/{entity}/{id}/{action}", post(ui::decide))

@@ -226,6 +226,11 @@ async fn pages_for_each_role_with_csrf_and_confirmation() {
         )
         .await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{backend}");
+        let (s, mine, _, _) = send(&app, "GET", "/mine", &session, None).await;
+        assert!(
+            s == StatusCode::OK && mine.contains("城关第一小学 → 石桥乡中心小学") && mine.contains("得分"),
+            "{backend}: {mine}"
+        );
         // English on request
         let (_, _, cookies, _) = send(&app, "GET", "/lang/en", &session, None).await;
         let (_, home, _, _) = send(&app, "GET", "/", &format!("{session}; {}", cookies.join("; ")), None).await;

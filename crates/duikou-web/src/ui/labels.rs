@@ -41,6 +41,9 @@ pub struct Labels {
     pub inbox_empty: &'static str,
     pub done: &'static str,
     pub confirm_all: &'static str,
+    pub mine: &'static str,
+    pub mine_empty: &'static str,
+    pub progress: &'static str,
 }
 
 /// 中文.
@@ -84,6 +87,9 @@ pub static ZH: Labels = Labels {
     inbox_empty: "没有待确认的记录。",
     done: "已处理",
     confirm_all: "全部确认",
+    mine: "我的结对",
+    mine_empty: "您的单位没有结对关系。",
+    progress: "进度",
 };
 
 /// English.
@@ -127,4 +133,7 @@ pub static EN: Labels = Labels {
     inbox_empty: "Nothing waits for confirmation.",
     done: "Done",
     confirm_all: "Confirm all",
+    mine: "My pairings",
+    mine_empty: "Your orgs have no pairings.",
+    progress: "Progress",
 };

@@ -770,3 +770,77 @@ pub async fn confirm_all(
     }
     Redirect::to("/inbox?done=1").into_response()
 }
+
+struct MinePairing {
+    id: i64,
+    heading: String,
+    score: String,
+    due: Vec<(&'static str, &'static str, bool, String, i64)>,
+}
+
+#[derive(Template)]
+#[template(path = "mine.html")]
+struct MinePage {
+    ui: Ui,
+    title: String,
+    pairings: Vec<MinePairing>,
+}
+
+/// `GET /mine`: the pairings of the user's orgs, with what is still owed in the windows now running and how far along.
+pub async fn mine(State(state): State<AppState>, parts: Parts) -> Response {
+    let (actor, csrf) = match page_user(&state, &parts).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let mut ids: Vec<i64> = Vec::new();
+    for org in &actor.scope {
+        for field in ["supporter_org_id", "receiver_org_id"] {
+            for p in state.store.list_all("pairings", field, *org).await.unwrap_or_default() {
+                if let Some(id) = p["id"].as_i64().filter(|i| !ids.contains(i)) {
+                    ids.push(id);
+                }
+            }
+        }
+    }
+    let today = chrono::Utc::now().date_naive();
+    let mut pairings = Vec::new();
+    for id in ids {
+        let Ok(a) = state.store.assess_pairing(id, None, today).await else {
+            continue;
+        };
+        let mut due: Vec<_> = a
+            .results
+            .iter()
+            .filter(|r| r.status == duikou_domain::engine::Status::Open || r.warning)
+            .map(|r| {
+                let pct = match r.target {
+                    Some(t) if t.as_f64() > 0.0 => {
+                        ((r.actual.as_f64() / t.as_f64()) * 100.0).clamp(0.0, 100.0).round() as i64
+                    }
+                    _ => 0,
+                };
+                ("open", "进行中", r.warning, r.text.clone(), pct)
+            })
+            .collect();
+        due.sort_by_key(|d| d.4);
+        let score = match (a.score.score, a.score.rating.as_deref()) {
+            (Some(s), Some(r)) => format!(
+                "得分 {s:.1}，{r}；达标 {}，未达标 {}，进行中 {}",
+                a.score.met, a.score.unmet, a.score.open
+            ),
+            _ => format!("进行中 {}", a.score.open),
+        };
+        pairings.push(MinePairing {
+            id,
+            heading: format!("{} → {}", a.supporter, a.receiver),
+            score,
+            due,
+        });
+    }
+    let l = lang(&parts.headers).2;
+    render(MinePage {
+        ui: ui(&parts.headers, Some(&actor), csrf),
+        title: l.mine.into(),
+        pairings,
+    })
+}

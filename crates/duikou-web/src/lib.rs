@@ -92,6 +92,7 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/pairings/{id}", get(ui::pairing))
         .route("/mine", get(ui::mine))
+        .route("/programs/{id}/supervision", get(ui::supervision).post(ui::supervise))
         .route("/inbox", get(ui::inbox))
         .route("/inbox/confirm_all", post(ui::confirm_all))
         .route("/inbox/{entity}/{id}/{action}", post(ui::decide))

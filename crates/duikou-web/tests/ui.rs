@@ -231,6 +231,36 @@ async fn pages_for_each_role_with_csrf_and_confirmation() {
             s == StatusCode::OK && mine.contains("城关第一小学 → 石桥乡中心小学") && mine.contains("得分"),
             "{backend}: {mine}"
         );
+        // a coordinator marks a late obligation 督办 from the program's list
+        store
+            .create_user(
+                &sys,
+                &NewUser {
+                    username: "coord".into(),
+                    display_name: None,
+                    password: "password-123".into(),
+                    role: "coordinator".into(),
+                    org_ids: vec![a],
+                },
+            )
+            .await
+            .unwrap();
+        let (coord, coord_csrf) = login(&app, "coord").await;
+        let (_, list, _, _) = send(&app, "GET", &format!("/programs/{p}/supervision"), &coord, None).await;
+        assert!(list.contains("督办清单") && list.contains("class=\"unmet\""), "{list}");
+        let marker = "name=\"obligation_id\" value=\"";
+        let i = list.find(marker).unwrap() + marker.len();
+        let ob: String = list[i..].chars().take_while(|c| c.is_ascii_digit()).collect();
+        let marker = "name=\"period\" value=\"";
+        let j = list.find(marker).unwrap() + marker.len();
+        let period: String = list[j..].chars().take_while(|c| *c != '"').collect();
+        let form = format!("csrf={coord_csrf}&pairing_id={pairing}&obligation_id={ob}&period={period}&note=%E8%AF%B7%E8%A1%A5%E8%B6%B3&due_on=2016-06-30");
+        let (s, page, _, _) = send(&app, "POST", &format!("/programs/{p}/supervision"), &coord, Some(form)).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(
+            page.contains("已督办") && page.contains("督办中：请补足"),
+            "{backend}: {page}"
+        );
         // English on request
         let (_, _, cookies, _) = send(&app, "GET", "/lang/en", &session, None).await;
         let (_, home, _, _) = send(&app, "GET", "/", &format!("{session}; {}", cookies.join("; ")), None).await;

@@ -244,6 +244,7 @@ pub async fn set_lang(Path(code): Path<String>, headers: HeaderMap) -> Response 
 }
 
 struct ProgramRow {
+    id: i64,
     name: String,
     pairings: usize,
     met: usize,
@@ -312,6 +313,7 @@ pub async fn home(State(state): State<AppState>, parts: Parts) -> Response {
             warnings += a.score.warnings;
         }
         programs.push(ProgramRow {
+            id,
             name: p["name"].as_str().unwrap_or("").into(),
             pairings: assessed.len(),
             met,
@@ -843,4 +845,125 @@ pub async fn mine(State(state): State<AppState>, parts: Parts) -> Response {
         title: l.mine.into(),
         pairings,
     })
+}
+
+struct SupervisionRow {
+    lateness: i64,
+    pairing_id: i64,
+    pairing: String,
+    class: &'static str,
+    text: String,
+    obligation_id: i64,
+    window: String,
+    supervision: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "supervision.html")]
+struct SupervisionPage {
+    ui: Ui,
+    title: String,
+    program: String,
+    program_id: i64,
+    message: Option<String>,
+    items: Vec<SupervisionRow>,
+}
+
+async fn supervision_page(
+    state: &AppState,
+    parts: &Parts,
+    actor: &Actor,
+    csrf: String,
+    id: i64,
+    message: Option<String>,
+) -> Response {
+    let program = match state.store.get("programs", id).await {
+        Ok(p) => p,
+        Err(e) => return crate::error::ApiError::from(e).into_response(),
+    };
+    let today = chrono::Utc::now().date_naive();
+    let items = match state.store.supervision_list(id, None, today, false).await {
+        Ok(v) => v,
+        Err(e) => return crate::error::ApiError::from(e).into_response(),
+    };
+    let rows = items
+        .into_iter()
+        .map(|i| SupervisionRow {
+            lateness: i.lateness_days,
+            pairing_id: i.pairing_id,
+            pairing: format!("{} → {}", i.supporter, i.receiver),
+            class: if i.result.status == duikou_domain::engine::Status::Unmet {
+                "unmet"
+            } else {
+                "open"
+            },
+            text: i.result.text.clone(),
+            obligation_id: i.result.obligation_id,
+            window: i.result.window.clone(),
+            supervision: i.supervision.map(|s| {
+                let state = if s["status"] == "resolved" {
+                    "已办结"
+                } else {
+                    "督办中"
+                };
+                format!(
+                    "{state}：{}（期限 {}）",
+                    s["note"].as_str().unwrap_or(""),
+                    s["due_on"].as_str().unwrap_or("—")
+                )
+            }),
+        })
+        .collect();
+    render(SupervisionPage {
+        ui: ui(&parts.headers, Some(actor), csrf),
+        title: "督办清单".into(),
+        program: program["name"].as_str().unwrap_or("").into(),
+        program_id: id,
+        message,
+        items: rows,
+    })
+}
+
+/// `GET /programs/{id}/supervision`: what is late or lagging across a program, latest first, with 督办 marks.
+pub async fn supervision(State(state): State<AppState>, parts: Parts, Path(id): Path<i64>) -> Response {
+    let (actor, csrf) = match page_user(&state, &parts).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    supervision_page(&state, &parts, &actor, csrf, id, None).await
+}
+
+/// `POST /programs/{id}/supervision`: marks an item 督办 with a note and a due date.
+pub async fn supervise(
+    State(state): State<AppState>,
+    parts: Parts,
+    Path(id): Path<i64>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let (actor, csrf) = match page_user(&state, &parts).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let get = |k: &str| {
+        form.iter()
+            .find(|(f, _)| f == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    if get("csrf") != csrf {
+        return (StatusCode::FORBIDDEN, "缺少或错误的 CSRF 令牌").into_response();
+    }
+    let due = get("due_on");
+    let input = serde_json::json!({
+        "pairing_id": get("pairing_id").parse::<i64>().ok(),
+        "obligation_id": get("obligation_id").parse::<i64>().ok(),
+        "period": get("period"),
+        "note": get("note"),
+        "due_on": if due.is_empty() { Value::Null } else { Value::from(due) },
+    });
+    let message = match state.store.create(&actor, "supervisions", &input).await {
+        Ok(_) => "已督办".to_string(),
+        Err(e) => e.to_string(),
+    };
+    supervision_page(&state, &parts, &actor, csrf, id, Some(message)).await
 }

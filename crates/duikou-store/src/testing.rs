@@ -12,6 +12,8 @@ pub struct TestStore {
     pub backend: &'static str,
     /// The store.
     pub store: Store,
+    /// Its SQLite path or PostgreSQL URL, to open a second store on the same data (another app server).
+    pub url: String,
     cleanup: Cleanup,
 }
 
@@ -45,10 +47,12 @@ impl TestStore {
     /// A fresh SQLite store in a new file under the system temp dir.
     pub async fn sqlite() -> Result<TestStore> {
         let path = std::env::temp_dir().join(format!("{}.db", unique("duikou_test")));
-        let store = Store::open(&path.to_string_lossy()).await?;
+        let url = path.to_string_lossy().to_string();
+        let store = Store::open(&url).await?;
         Ok(TestStore {
             backend: "sqlite",
             store,
+            url,
             cleanup: Cleanup::File(path),
         })
     }
@@ -62,10 +66,12 @@ impl TestStore {
         let admin = Db::connect(&admin_url).await?;
         admin.execute(&format!("CREATE DATABASE {name}"), &[]).await?;
         admin.close().await;
-        let store = Store::open(&with_database(&admin_url, &name)).await?;
+        let url = with_database(&admin_url, &name);
+        let store = Store::open(&url).await?;
         Ok(Some(TestStore {
             backend: "postgres",
             store,
+            url,
             cleanup: Cleanup::Database { admin_url, name },
         }))
     }

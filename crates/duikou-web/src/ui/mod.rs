@@ -342,6 +342,10 @@ pub async fn home(State(state): State<AppState>, parts: Parts) -> Response {
         ],
         unit: "项".into(),
     });
+    let mut chart = chart;
+    for extra in dashboard_charts(&state).await {
+        chart.push_str(&duikou_report::svg(&extra));
+    }
     render(Dashboard {
         ui: ui(&parts.headers, Some(&actor), csrf),
         title: l.dashboard.into(),
@@ -966,4 +970,102 @@ pub async fn supervise(
         Err(e) => e.to_string(),
     };
     supervision_page(&state, &parts, &actor, csrf, id, Some(message)).await
+}
+
+/// Every record of an entity (the dashboard's figures until write-time aggregates replace this scan).
+async fn all_records(state: &AppState, entity: &str) -> Vec<Value> {
+    let mut out = Vec::new();
+    for page in 1.. {
+        let q = ListQuery {
+            page: Some(page),
+            per_page: Some(500),
+            ..Default::default()
+        };
+        let Ok(p) = state.store.list(entity, &q).await else {
+            break;
+        };
+        let n = p.items.len();
+        out.extend(p.items);
+        if n < 500 {
+            break;
+        }
+    }
+    out
+}
+
+/// Money by year and source, people in post by role, activities by kind.
+async fn dashboard_charts(state: &AppState) -> Vec<duikou_report::Chart> {
+    use std::collections::BTreeMap;
+    let mut money: BTreeMap<String, BTreeMap<String, f64>> = BTreeMap::new();
+    for t in all_records(state, "transactions").await {
+        let year = t["date"].as_str().unwrap_or("").get(..4).unwrap_or("").to_string();
+        let source = schema::value_label("transactions", "source", t["source"].as_str().unwrap_or(""));
+        let kind = schema::value_label("transactions", "kind", t["kind"].as_str().unwrap_or(""));
+        let amount = t["amount"]
+            .as_str()
+            .and_then(|a| a.parse::<duikou_domain::Money>().ok())
+            .map(|m| m.fen() as f64 / 1e6)
+            .unwrap_or(0.0);
+        *money
+            .entry(format!("{source}（{kind}）"))
+            .or_default()
+            .entry(year)
+            .or_default() += amount;
+    }
+    let years: std::collections::BTreeSet<String> = money.values().flat_map(|m| m.keys().cloned()).collect();
+    let mut roles: BTreeMap<String, f64> = BTreeMap::new();
+    for d in all_records(state, "dispatches").await {
+        *roles
+            .entry(schema::value_label(
+                "dispatches",
+                "role",
+                d["role"].as_str().unwrap_or(""),
+            ))
+            .or_default() += 1.0;
+    }
+    let mut kinds: BTreeMap<String, f64> = BTreeMap::new();
+    for a in all_records(state, "activities").await {
+        *kinds
+            .entry(schema::value_label(
+                "activities",
+                "kind",
+                a["kind"].as_str().unwrap_or(""),
+            ))
+            .or_default() += 1.0;
+    }
+    vec![
+        duikou_report::Chart {
+            title: "资金按年度和来源".into(),
+            kind: duikou_report::ChartKind::StackedBar,
+            categories: years.iter().map(|y| format!("{y}年")).collect(),
+            series: money
+                .iter()
+                .map(|(name, m)| duikou_report::Series {
+                    name: name.clone(),
+                    values: years.iter().map(|y| *m.get(y).unwrap_or(&0.0)).collect(),
+                })
+                .collect(),
+            unit: "万元".into(),
+        },
+        duikou_report::Chart {
+            title: "援派人员按类别".into(),
+            kind: duikou_report::ChartKind::Bar,
+            categories: roles.keys().cloned().collect(),
+            series: vec![duikou_report::Series {
+                name: "人数".into(),
+                values: roles.values().copied().collect(),
+            }],
+            unit: "人".into(),
+        },
+        duikou_report::Chart {
+            title: "活动按类型".into(),
+            kind: duikou_report::ChartKind::Bar,
+            categories: kinds.keys().cloned().collect(),
+            series: vec![duikou_report::Series {
+                name: "次数".into(),
+                values: kinds.values().copied().collect(),
+            }],
+            unit: "次".into(),
+        },
+    ]
 }

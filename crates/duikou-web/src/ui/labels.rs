@@ -44,6 +44,8 @@ pub struct Labels {
     pub mine: &'static str,
     pub mine_empty: &'static str,
     pub progress: &'static str,
+    pub needs: &'static str,
+    pub indicators: &'static str,
 }
 
 /// 中文.
@@ -90,6 +92,8 @@ pub static ZH: Labels = Labels {
     mine: "我的结对",
     mine_empty: "您的单位没有结对关系。",
     progress: "进度",
+    needs: "需求",
+    indicators: "指标",
 };
 
 /// English.
@@ -136,4 +140,6 @@ pub static EN: Labels = Labels {
     mine: "My pairings",
     mine_empty: "Your orgs have no pairings.",
     progress: "Progress",
+    needs: "Needs",
+    indicators: "Indicators",
 };

@@ -63,13 +63,15 @@ impl Store {
         let calendar: Calendar = serde_json::from_value(program["calendar"].clone()).unwrap_or_default();
         let start = parse_date(&pairing["start_date"]).or_else(|| parse_date(&program["start_date"]));
         let end = parse_date(&pairing["end_date"]).or_else(|| parse_date(&program["end_date"]));
-        let (Some(start), Some(end)) = (start, end.or(Some(as_of.max(start.unwrap_or(as_of))))) else {
+        let Some(start) = start else {
             return Err(StoreError::invalid(
                 "start_date",
                 "required",
                 "结对及其计划都没有开始日期（start_date），无法划分考核期",
             ));
         };
+        // an open-ended pairing runs until the day it is judged
+        let end = end.unwrap_or(as_of.max(start));
         let ctx = PairingContext {
             pairing_id,
             term: (start, end),

@@ -223,7 +223,9 @@ impl Resolver<'_> {
         if key == "code" {
             return match self.store.resolve_region(text).await {
                 Ok(Some(code)) => Ok(Value::from(code)),
-                _ => Err(format!("找不到行政区划“{text}”（可填代码、名称或曾用名）")),
+                _ => Err(format!(
+                    "找不到行政区划“{text}”，或有多个同名区划（请填 6 位代码，或名称、曾用名）"
+                )),
             };
         }
         if let Ok(id) = text.parse::<i64>() {

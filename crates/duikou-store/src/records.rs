@@ -755,11 +755,6 @@ impl Store {
             _ => {}
         }
         let owner = def.owner;
-        if owner == Owner::Program && def.name == "obligations" && target.sides.is_none() && target.authority.is_none()
-        {
-            // tasks assigned by an authority to a unit: any coordinator
-            target.authority = None;
-        }
         access::may_write(actor, owner, def.label, &target)?;
         Ok(())
     }

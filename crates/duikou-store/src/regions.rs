@@ -146,19 +146,23 @@ impl Store {
         Ok(regions.len())
     }
 
-    /// Resolves a name or historical name (吐鲁番地区, 农一师) or a code to a current region code.
+    /// Resolves a name or historical name (吐鲁番地区, 农一师) or a code to a current region code; `None` when unknown
+    /// or when the name is shared by several regions (then only the code says which).
     pub async fn resolve_region(&self, text: &str) -> Result<Option<String>> {
         let t = text.trim();
         let direct = self
             .db()
-            .fetch_opt(
-                "SELECT code FROM regions WHERE code = $1 OR name = $1 ORDER BY level DESC LIMIT 1",
+            .fetch(
+                "SELECT code FROM regions WHERE code = $1 OR name = $1 LIMIT 2",
                 &[Arg::Text(Some(t.into()))],
                 &[Kind::Text],
             )
             .await?;
-        if let Some(r) = direct {
-            return Ok(r[0].text().map(str::to_string));
+        match direct.len() {
+            1 => return Ok(direct[0][0].text().map(str::to_string)),
+            // 29 names (朝阳区 …) are shared by regions in different places: a name alone does not say which
+            2.. => return Ok(None),
+            _ => {}
         }
         let alias = self
             .db()

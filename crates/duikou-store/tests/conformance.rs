@@ -144,6 +144,12 @@ async fn regions_load_on_first_start_with_aliases() {
             Some("360725"),
             "{backend}"
         );
+        assert_eq!(
+            store.resolve_region("朝阳区").await.unwrap(),
+            None,
+            "{backend}: 朝阳区 is in 北京 and in 长春"
+        );
+        assert_eq!(store.resolve_region("110105").await.unwrap().as_deref(), Some("110105"));
         let turpan = store
             .list(
                 "regions",

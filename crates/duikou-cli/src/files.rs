@@ -85,28 +85,14 @@ fn check_entity(entity: &str) -> anyhow::Result<&'static duikou_domain::schema::
 /// Writes every record of an entity to .xlsx.
 pub async fn export(store: &Store, entity: &str, filters: &[String], out: &str) -> anyhow::Result<()> {
     let def = check_entity(entity)?;
-    let mut records = Vec::new();
-    let mut page = 1;
-    loop {
-        let mut q = ListQuery {
-            page: Some(page),
-            per_page: Some(500),
-            ..Default::default()
-        };
-        for f in filters {
-            let (k, v) = f
-                .split_once('=')
-                .ok_or_else(|| anyhow::anyhow!("--filter 应为 字段=值，收到“{f}”"))?;
-            q.filters.insert(k.to_string(), v.to_string());
-        }
-        let p = store.list(entity, &q).await?;
-        let n = p.items.len();
-        records.extend(p.items);
-        if n < 500 {
-            break;
-        }
-        page += 1;
+    let mut q = ListQuery::default();
+    for f in filters {
+        let (k, v) = f
+            .split_once('=')
+            .ok_or_else(|| anyhow::anyhow!("--filter 应为 字段=值，收到“{f}”"))?;
+        q.filters.insert(k.to_string(), v.to_string());
     }
+    let records = store.list_every(entity, &q).await?;
     let table = duikou_summary::tables::entity_table(def, &records);
     let book = duikou_report::Workbook {
         sheets: vec![duikou_report::Sheet {

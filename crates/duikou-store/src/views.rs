@@ -6,25 +6,30 @@ use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
 impl Store {
-    /// Every record of `entity` where `field` = `value`, in the entity's default order.
-    pub async fn list_all(&self, entity: &str, field: &str, value: i64) -> Result<Vec<Value>> {
+    /// Every record a query matches (its page and page size are ignored), in its order.
+    pub async fn list_every(&self, entity: &str, query: &ListQuery) -> Result<Vec<Value>> {
         let mut out = Vec::new();
-        let mut page = 1;
-        loop {
-            let mut q = ListQuery {
-                page: Some(page),
-                per_page: Some(500),
-                ..ListQuery::default()
-            };
-            q.filters.insert(field.into(), value.to_string());
+        let mut q = ListQuery {
+            per_page: Some(500),
+            ..query.clone()
+        };
+        for page in 1.. {
+            q.page = Some(page);
             let p = self.list(entity, &q).await?;
             let n = p.items.len();
             out.extend(p.items);
             if n < 500 {
-                return Ok(out);
+                break;
             }
-            page += 1;
         }
+        Ok(out)
+    }
+
+    /// Every record of `entity` where `field` = `value`, in the entity's default order.
+    pub async fn list_all(&self, entity: &str, field: &str, value: i64) -> Result<Vec<Value>> {
+        let mut q = ListQuery::default();
+        q.filters.insert(field.into(), value.to_string());
+        self.list_every(entity, &q).await
     }
 
     /// A pairing with its program, both orgs, agreements, obligations, needs, projects (with funding, outputs,

@@ -16,19 +16,23 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 /// The authenticated caller; extracting it answers 401 when nobody is logged in.
 pub struct CurrentActor(pub Actor);
 
-/// The session cookie's value, if sent.
-pub fn session_cookie(parts: &Parts) -> Option<String> {
-    parts
-        .headers
+/// A cookie's value, if sent.
+pub fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .find_map(|c| {
             c.split(';').find_map(|kv| {
                 let (k, v) = kv.trim().split_once('=')?;
-                (k == SESSION_COOKIE).then(|| v.to_string())
+                (k == name).then(|| v.to_string())
             })
         })
+}
+
+/// The session cookie's value, if sent.
+pub fn session_cookie(parts: &Parts) -> Option<String> {
+    cookie(&parts.headers, SESSION_COOKIE)
 }
 
 impl FromRequestParts<AppState> for CurrentActor {

@@ -199,10 +199,7 @@ pub async fn export(
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
     let def = duikou_store::records::def(&entity)?;
-    let mut q = duikou_store::ListQuery {
-        per_page: Some(500),
-        ..Default::default()
-    };
+    let mut q = duikou_store::ListQuery::default();
     for (k, v) in query_pairs(raw.as_deref())? {
         if k == "q" {
             q.q = Some(v);
@@ -210,18 +207,7 @@ pub async fn export(
             q.filters.insert(k, v);
         }
     }
-    let mut records = Vec::new();
-    let mut page = 1;
-    loop {
-        q.page = Some(page);
-        let p = state.store.list(&entity, &q).await?;
-        let n = p.items.len();
-        records.extend(p.items);
-        if n < 500 {
-            break;
-        }
-        page += 1;
-    }
+    let records = state.store.list_every(&entity, &q).await?;
     let table = duikou_summary::tables::entity_table(def, &records);
     let book = duikou_report::Workbook {
         sheets: vec![duikou_report::Sheet {

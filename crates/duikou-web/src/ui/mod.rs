@@ -6,7 +6,7 @@ pub mod forms;
 pub mod import;
 mod labels;
 
-use crate::auth::{session_cookie, SESSION_COOKIE};
+use crate::auth::{cookie, session_cookie, SESSION_COOKIE};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Form, Path, RawQuery, State};
@@ -36,19 +36,6 @@ pub struct Ui {
     pub csrf: String,
     /// Whether to offer write actions (they are still checked by the server).
     pub can_write: bool,
-}
-
-fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|c| {
-            c.split(';').find_map(|kv| {
-                let (k, v) = kv.trim().split_once('=')?;
-                (k == name).then(|| v.to_string())
-            })
-        })
 }
 
 fn lang(headers: &HeaderMap) -> (&'static str, &'static str, &'static Labels) {
@@ -974,23 +961,11 @@ pub async fn supervise(
 
 /// Every record of an entity (the dashboard's figures until write-time aggregates replace this scan).
 async fn all_records(state: &AppState, entity: &str) -> Vec<Value> {
-    let mut out = Vec::new();
-    for page in 1.. {
-        let q = ListQuery {
-            page: Some(page),
-            per_page: Some(500),
-            ..Default::default()
-        };
-        let Ok(p) = state.store.list(entity, &q).await else {
-            break;
-        };
-        let n = p.items.len();
-        out.extend(p.items);
-        if n < 500 {
-            break;
-        }
-    }
-    out
+    state
+        .store
+        .list_every(entity, &ListQuery::default())
+        .await
+        .unwrap_or_default()
 }
 
 /// Money by year and source, people in post by role, activities by kind.

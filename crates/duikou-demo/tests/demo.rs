@@ -246,6 +246,8 @@ async fn check(store: &Store, backend: &str) {
     let stints = store.list_all("stints", "pairing_id", lagging).await.unwrap();
     assert_eq!(stints.iter().filter(|s| s["confirmation"] == "disputed").count(), 1);
 
+    assessment_reads_enough(store).await;
+
     // the whole load is one audited, chained transaction, and it refuses to run twice
     assert!(store.audit_verify().await.unwrap().ok());
     assert!(duikou_demo::load(store).await.is_err());
@@ -254,6 +256,95 @@ async fn check(store: &Store, backend: &str) {
         .await
         .unwrap()
         .is_some());
+}
+
+/// The assessment reads, for a whole program at once, only the columns and rows its rules need; it must come to exactly
+/// what the engine says when given every record of each pairing whole.
+async fn assessment_reads_enough(store: &Store) {
+    use duikou_domain::engine::{self, EvalOptions, ObligationInput, PairingContext, Records};
+    use duikou_domain::{Calendar, ObligationRule, Qty};
+    let date = |v: &Value| v.as_str().and_then(duikou_domain::validate::parse_date);
+    let mut compared = 0;
+    for as_of in [(2013, 11, 30), (2014, 12, 31), (2016, 9, 30), (2025, 1, 1)] {
+        let as_of = chrono::NaiveDate::from_ymd_opt(as_of.0, as_of.1, as_of.2).unwrap();
+        for program in store.list_every("programs", &ListQuery::default()).await.unwrap() {
+            let program_id = program["id"].as_i64().unwrap();
+            let Ok(bulk) = store.assess_program(program_id, None, as_of).await else {
+                continue;
+            };
+            let pairings = store.list_all("pairings", "program_id", program_id).await.unwrap();
+            assert_eq!(bulk.len(), pairings.len());
+            for (pairing, got) in pairings.iter().zip(&bulk) {
+                let pid = pairing["id"].as_i64().unwrap();
+                assert_eq!(got.pairing_id, pid);
+                let supporter = store.get("orgs", pairing["supporter_org_id"].as_i64().unwrap()).await.unwrap();
+                let receiver = store.get("orgs", pairing["receiver_org_id"].as_i64().unwrap()).await.unwrap();
+                let start = date(&pairing["start_date"]).or_else(|| date(&program["start_date"])).unwrap();
+                let end = date(&pairing["end_date"])
+                    .or_else(|| date(&program["end_date"]))
+                    .unwrap_or(as_of.max(start));
+                let ctx = PairingContext {
+                    pairing_id: pid,
+                    term: (start, end),
+                    calendar: serde_json::from_value::<Calendar>(program["calendar"].clone()).unwrap_or_default(),
+                    only_confirmed: program["only_confirmed"].as_bool().unwrap_or(true),
+                    supporter_attributes: supporter["attributes"].clone(),
+                    receiver_attributes: receiver["attributes"].clone(),
+                };
+                let mut stored = store.list_all("obligations", "program_id", program_id).await.unwrap();
+                for a in store.list_all("agreements", "pairing_id", pid).await.unwrap() {
+                    stored.extend(store.list_all("obligations", "agreement_id", a["id"].as_i64().unwrap()).await.unwrap());
+                }
+                for o in store.list_all("obligations", "assigned_org_id", supporter["id"].as_i64().unwrap()).await.unwrap() {
+                    if !stored.iter().any(|s| s["id"] == o["id"]) {
+                        stored.push(o);
+                    }
+                }
+                let obligations: Vec<ObligationInput> = stored
+                    .iter()
+                    .map(|o| {
+                        let mut rule = ObligationRule::from_json(&o["rule"]).unwrap();
+                        if let Some(y) = o["year"].as_i64() {
+                            rule.window = duikou_domain::obligation::Window::Range {
+                                from: chrono::NaiveDate::from_ymd_opt(y as i32, 1, 1).unwrap(),
+                                to: chrono::NaiveDate::from_ymd_opt(y as i32, 12, 31).unwrap(),
+                            };
+                        }
+                        ObligationInput {
+                            id: o["id"].as_i64().unwrap(),
+                            title: o["title"].as_str().unwrap().to_string(),
+                            weight: serde_json::from_value(o["weight"].clone()).unwrap_or(Qty::from_int(1)),
+                            rule,
+                        }
+                    })
+                    .collect();
+                let mut records: Records = Records::new();
+                for entity in [
+                    "dispatches", "stints", "activities", "transactions", "projects", "outputs", "appraisals",
+                    "project_funding", "needs",
+                ] {
+                    records.insert(entity.into(), store.list_all(entity, "pairing_id", pid).await.unwrap());
+                }
+                let mut people = Vec::new();
+                for d in &records["dispatches"] {
+                    people.push(store.get("people", d["person_id"].as_i64().unwrap()).await.unwrap());
+                }
+                records.insert("people".into(), people);
+                let warn_share = serde_json::from_value::<Qty>(program["warn_share"].clone())
+                    .map(Qty::as_f64)
+                    .unwrap_or(0.5);
+                let opts = EvalOptions {
+                    as_of,
+                    range: None,
+                    warn_share,
+                };
+                let want = engine::evaluate(&ctx, &obligations, &records, &opts);
+                assert_eq!(got.results, want, "pairing {pid} as of {as_of}");
+                compared += want.len();
+            }
+        }
+    }
+    assert!(compared > 100, "only {compared} results compared");
 }
 
 #[tokio::test]

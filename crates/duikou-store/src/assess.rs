@@ -4,10 +4,12 @@ use crate::{Result, Store, StoreError};
 use chrono::NaiveDate;
 use duikou_domain::engine::{self, EvalOptions, ObligationInput, ObligationResult, PairingContext, Records, Score};
 use duikou_domain::obligation::Window;
+use crate::db::{Arg, Kind};
+use duikou_domain::schema::{EntityDef, Field, FieldKind};
 use duikou_domain::{Calendar, ObligationRule, Period, Qty, RatingScale};
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The entities the engine may count.
 const COUNTED: &[&str] = &[
@@ -51,124 +53,530 @@ impl Store {
         as_of: NaiveDate,
     ) -> Result<PairingAssessment> {
         let pairing = self.get("pairings", pairing_id).await?;
-        let program = self
-            .get("programs", pairing["program_id"].as_i64().unwrap_or(0))
-            .await?;
-        let supporter = self
-            .get("orgs", pairing["supporter_org_id"].as_i64().unwrap_or(0))
-            .await?;
-        let receiver = self
-            .get("orgs", pairing["receiver_org_id"].as_i64().unwrap_or(0))
-            .await?;
-        let calendar: Calendar = serde_json::from_value(program["calendar"].clone()).unwrap_or_default();
-        let start = parse_date(&pairing["start_date"]).or_else(|| parse_date(&program["start_date"]));
-        let end = parse_date(&pairing["end_date"]).or_else(|| parse_date(&program["end_date"]));
-        let Some(start) = start else {
-            return Err(StoreError::invalid(
-                "start_date",
-                "required",
-                "结对及其计划都没有开始日期（start_date），无法划分考核期",
-            ));
-        };
-        // an open-ended pairing runs until the day it is judged
-        let end = end.unwrap_or(as_of.max(start));
-        let ctx = PairingContext {
-            pairing_id,
-            term: (start, end),
-            calendar,
-            only_confirmed: program["only_confirmed"].as_bool().unwrap_or(true),
-            supporter_attributes: supporter["attributes"].clone(),
-            receiver_attributes: receiver["attributes"].clone(),
-        };
-        let mut stored = self
-            .list_all("obligations", "program_id", program["id"].as_i64().unwrap_or(0))
-            .await?;
-        for a in self.list_all("agreements", "pairing_id", pairing_id).await? {
-            stored.extend(
-                self.list_all("obligations", "agreement_id", a["id"].as_i64().unwrap_or(0))
-                    .await?,
-            );
-        }
-        stored.extend(
-            self.list_all("obligations", "assigned_org_id", supporter["id"].as_i64().unwrap_or(0))
-                .await?,
-        );
-        let mut obligations = Vec::new();
-        let mut weights = HashMap::new();
-        for o in stored {
-            let Ok(mut rule) = ObligationRule::from_json(&o["rule"]) else {
-                continue;
-            };
-            if let Some(y) = o["year"].as_i64() {
-                // a task assigned for one year is counted in that year only
-                if let (Some(from), Some(to)) = (
-                    NaiveDate::from_ymd_opt(y as i32, 1, 1),
-                    NaiveDate::from_ymd_opt(y as i32, 12, 31),
-                ) {
-                    rule.window = Window::Range { from, to };
-                }
-            }
-            let id = o["id"].as_i64().unwrap_or(0);
-            let weight: Qty = serde_json::from_value(o["weight"].clone()).unwrap_or(Qty::from_int(1));
-            weights.insert(id, weight);
-            obligations.push(ObligationInput {
-                id,
-                title: o["title"].as_str().unwrap_or("").to_string(),
-                weight,
-                rule,
-            });
-        }
-        let mut records: Records = HashMap::new();
-        for entity in COUNTED {
-            records.insert(
-                entity.to_string(),
-                self.list_all(entity, "pairing_id", pairing_id).await?,
-            );
-        }
-        let mut people = Vec::new();
-        for d in records.get("dispatches").into_iter().flatten() {
-            if let Some(p) = d["person_id"].as_i64() {
-                people.push(self.get("people", p).await?);
-            }
-        }
-        records.insert("people".into(), people);
-        let range = period.and_then(|p| p.bounds(&ctx.calendar, Some(ctx.term)));
-        let opts = EvalOptions {
-            as_of,
-            range,
-            warn_share: serde_json::from_value::<Qty>(program["warn_share"].clone())
-                .map(Qty::as_f64)
-                .unwrap_or(0.5),
-        };
-        let results = engine::evaluate(&ctx, &obligations, &records, &opts);
-        let scale = RatingScale::from_json(&program["rating_scale"]).unwrap_or_default();
-        let score = engine::score(&results, &weights, &scale);
-        Ok(PairingAssessment {
-            pairing_id,
-            supporter: supporter["name"].as_str().unwrap_or("").into(),
-            receiver: receiver["name"].as_str().unwrap_or("").into(),
-            results,
-            score,
-        })
+        let program_id = pairing["program_id"].as_i64().unwrap_or(0);
+        let inputs = self.load_inputs(program_id, Some(pairing_id)).await?;
+        let (jobs, scale, warn_share, _) = inputs.jobs(as_of)?;
+        run_jobs(jobs, period.cloned(), as_of, warn_share, scale)
+            .await?
+            .pop()
+            .ok_or(StoreError::NotFound {
+                label: "结对",
+                id: pairing_id,
+            })
     }
 
-    /// Evaluates every pairing of a program.
+    /// Evaluates every pairing of a program, reading the records of all of them in one query per entity and running
+    /// the engine on every core.
     pub async fn assess_program(
         &self,
         program_id: i64,
         period: Option<&Period>,
         as_of: NaiveDate,
     ) -> Result<Vec<PairingAssessment>> {
-        self.get("programs", program_id).await?;
-        let mut out = Vec::new();
-        for p in self.list_all("pairings", "program_id", program_id).await? {
-            out.push(
-                self.assess_pairing(p["id"].as_i64().unwrap_or(0), period, as_of)
-                    .await?,
-            );
-        }
-        Ok(out)
+        let inputs = self.load_inputs(program_id, None).await?;
+        let (jobs, scale, warn_share, _) = inputs.jobs(as_of)?;
+        run_jobs(jobs, period.cloned(), as_of, warn_share, scale).await
     }
+}
+
+/// The columns the engine reads of each entity (its spans, links and subjects), besides those a rule names.
+const BASE_COLUMNS: &[(&str, &[&str])] = &[
+    ("dispatches", &["person_id", "role", "direction", "start_date", "end_date"]),
+    ("stints", &["dispatch_id", "start_date", "end_date"]),
+    ("activities", &["kind", "start_date", "end_date", "dispatch_id", "project_id", "need_id"]),
+    ("transactions", &["project_id", "kind", "source", "amount", "date"]),
+    ("projects", &["category", "approved_on", "started_on"]),
+    ("outputs", &["project_id", "as_of"]),
+    ("project_funding", &["project_id", "source", "amount"]),
+    ("appraisals", &["dispatch_id", "year"]),
+    ("needs", &["raised_on", "met_on"]),
+    ("people", &["name"]),
+];
+
+/// The entity a dotted field's parent names (`project.category` → `projects`).
+fn parent_entity(parent: &str) -> Option<&'static str> {
+    Some(match parent {
+        "project" => "projects",
+        "dispatch" => "dispatches",
+        "person" => "people",
+        "need" => "needs",
+        _ => return None,
+    })
+}
+
+/// What the engine will read, worked out from the rules: entities, their columns, and the filters that may be applied
+/// in SQL because every use of the entity applies them.
+#[derive(Default)]
+struct Plan {
+    columns: BTreeMap<&'static str, BTreeSet<String>>,
+    /// Entity → for each use as counted records, its filter (`None` where the entity is also read whole).
+    uses: BTreeMap<&'static str, Vec<Option<BTreeMap<String, Vec<String>>>>>,
+}
+
+impl Plan {
+    fn need(&mut self, entity: &str, whole: bool) -> Option<&'static str> {
+        let e = COUNTED.iter().chain(&["people"]).find(|c| **c == entity).copied()?;
+        let cols = self.columns.entry(e).or_default();
+        if let Some((_, base)) = BASE_COLUMNS.iter().find(|(n, _)| *n == e) {
+            cols.extend(base.iter().map(|c| c.to_string()));
+        }
+        if whole {
+            self.uses.entry(e).or_default().push(None);
+        }
+        Some(e)
+    }
+
+    fn field(&mut self, entity: &'static str, path: &str) {
+        match path.split_once('.') {
+            None => {
+                self.columns.entry(entity).or_default().insert(path.to_string());
+            }
+            Some((parent, field)) => {
+                self.columns
+                    .entry(entity)
+                    .or_default()
+                    .insert(format!("{parent}_id"));
+                if let Some(p) = parent_entity(parent).and_then(|p| self.need(p, true)) {
+                    self.columns.entry(p).or_default().insert(field.to_string());
+                    if p == "dispatches" {
+                        self.need("stints", true);
+                    }
+                }
+            }
+        }
+    }
+
+    fn rule(&mut self, rule: &ObligationRule) {
+        use duikou_domain::obligation::{Measure, Subject};
+        if !matches!(rule.subject, Subject::Pairing) {
+            self.need("dispatches", true);
+            self.need("stints", true);
+            self.need("people", true);
+        }
+        let (set, fields, numerator): (_, Vec<&String>, _) = match &rule.measure {
+            Measure::Count { records } => (records, vec![], None),
+            Measure::DistinctCount { records, field } | Measure::Sum { records, field } => (records, vec![field], None),
+            Measure::CumulativeDays { records } | Measure::MinStintDays { records } => (records, vec![], None),
+            Measure::Ratio {
+                records,
+                field,
+                numerator_filter,
+                ..
+            } => (records, vec![field], Some(numerator_filter)),
+        };
+        let Some(entity) = self.need(&set.entity, false) else {
+            return;
+        };
+        self.uses.entry(entity).or_default().push(Some(set.filter.clone()));
+        for f in fields.into_iter().chain(set.filter.keys()).chain(numerator.into_iter().flat_map(|n| n.keys())) {
+            self.field(entity, f);
+        }
+        if entity == "dispatches" {
+            // a dispatch without dates spans its stints
+            self.need("stints", true);
+            self.need("people", true);
+        }
+    }
+
+    /// The `AND …` conditions every use of `entity` shares, and their arguments.
+    fn pushdown(&self, entity: &str, only_confirmed: bool, def: &EntityDef, next: usize) -> (String, Vec<Arg>) {
+        let uses = self.uses.get(entity).map(Vec::as_slice).unwrap_or(&[]);
+        if uses.is_empty() || uses.iter().any(Option::is_none) {
+            return (String::new(), Vec::new());
+        }
+        let mut sql = String::new();
+        let mut args = Vec::new();
+        if only_confirmed && def.confirmable {
+            sql.push_str(&format!(" AND confirmation = ${}", next + args.len()));
+            args.push(Arg::Text(Some("confirmed".into())));
+        }
+        let first = uses[0].as_ref().map(|f| f.keys().cloned().collect::<Vec<_>>()).unwrap_or_default();
+        for key in first {
+            let Some(field) = def.field(&key) else { continue };
+            if !matches!(field.kind, FieldKind::Text | FieldKind::Enum(_)) {
+                continue;
+            }
+            let mut values = BTreeSet::new();
+            if !uses
+                .iter()
+                .all(|u| u.as_ref().and_then(|f| f.get(&key)).is_some_and(|v| {
+                    values.extend(v.iter().cloned());
+                    true
+                }))
+            {
+                continue;
+            }
+            let marks: Vec<String> = values
+                .iter()
+                .enumerate()
+                .map(|(i, _)| format!("${}", next + args.len() + i))
+                .collect();
+            sql.push_str(&format!(" AND {key} IN ({})", marks.join(", ")));
+            args.extend(values.into_iter().map(|v| Arg::Text(Some(v))));
+        }
+        (sql, args)
+    }
+}
+
+/// An obligation as read, with where it applies.
+struct Stored {
+    value: Value,
+    program_id: Option<i64>,
+    agreement_id: Option<i64>,
+    assigned_org_id: Option<i64>,
+}
+
+/// Everything the evaluation of one program (or one of its pairings) needs, read in a handful of queries.
+struct Inputs {
+    program: Value,
+    pairings: Vec<Value>,
+    orgs: HashMap<i64, Value>,
+    obligations: Vec<Stored>,
+    agreement_pairing: HashMap<i64, i64>,
+    records: HashMap<i64, Records>,
+}
+
+impl Store {
+    /// Reads `SELECT id, <cols> FROM <entity> WHERE <cond>` as records holding only those fields.
+    async fn select_json(&self, entity: &str, cols: &BTreeSet<String>, cond: &str, args: &[Arg]) -> Result<Vec<Value>> {
+        let def = crate::records::def(entity)?;
+        let fields: Vec<&Field> = cols
+            .iter()
+            .filter(|c| c.as_str() != "id")
+            .filter_map(|c| def.field(c).or_else(|| crate::records::columns(def).into_iter().find(|f| f.name == c)))
+            .collect();
+        let mut kinds = vec![Kind::Int];
+        kinds.extend(fields.iter().map(|f| crate::records::kind_of(f)));
+        let names: Vec<&str> = std::iter::once("id").chain(fields.iter().map(|f| f.name)).collect();
+        let sql = format!("SELECT {} FROM {entity} WHERE {cond} ORDER BY id", names.join(", "));
+        let rows = self.db().fetch(&sql, args, &kinds).await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                let mut m = serde_json::Map::with_capacity(names.len());
+                m.insert("id".into(), Value::from(row[0].int().unwrap_or(0)));
+                for (f, v) in fields.iter().zip(&row[1..]) {
+                    m.insert(f.name.to_string(), crate::records::from_val(f, v));
+                }
+                Value::Object(m)
+            })
+            .collect())
+    }
+
+    async fn load_inputs(&self, program_id: i64, pairing_id: Option<i64>) -> Result<Inputs> {
+        let program = self.get("programs", program_id).await?;
+        // the pairings evaluated, as a condition on a `pairing_id` column
+        let (of_pairings, pargs) = match pairing_id {
+            Some(p) => ("pairing_id = $1".to_string(), vec![Arg::Int(Some(p))]),
+            None => (
+                "pairing_id IN (SELECT id FROM pairings WHERE program_id = $1)".to_string(),
+                vec![Arg::Int(Some(program_id))],
+            ),
+        };
+        let set = |cols: &[&str]| cols.iter().map(|c| c.to_string()).collect::<BTreeSet<String>>();
+        let pairing_cond = match pairing_id {
+            Some(_) => "id = $1 AND program_id = $2",
+            None => "program_id = $1",
+        };
+        let mut pairing_args = pargs.clone();
+        if pairing_id.is_some() {
+            pairing_args.push(Arg::Int(Some(program_id)));
+        }
+        let pairings = self
+            .select_json(
+                "pairings",
+                &set(&["supporter_org_id", "receiver_org_id", "start_date", "end_date"]),
+                pairing_cond,
+                &pairing_args,
+            )
+            .await?;
+        let org_ids: BTreeSet<i64> = pairings
+            .iter()
+            .flat_map(|p| [p["supporter_org_id"].as_i64(), p["receiver_org_id"].as_i64()])
+            .flatten()
+            .collect();
+        let mut orgs = HashMap::new();
+        for chunk in org_ids.iter().copied().collect::<Vec<_>>().chunks(500) {
+            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let args: Vec<Arg> = chunk.iter().map(|i| Arg::Int(Some(*i))).collect();
+            for o in self
+                .select_json(
+                    "orgs",
+                    &set(&["name", "attributes"]),
+                    &format!("id IN ({})", marks.join(", ")),
+                    &args,
+                )
+                .await?
+            {
+                orgs.insert(o["id"].as_i64().unwrap_or(0), o);
+            }
+        }
+        let agreements = self
+            .select_json("agreements", &set(&["pairing_id"]), &of_pairings, &pargs)
+            .await?;
+        let agreement_pairing: HashMap<i64, i64> = agreements
+            .iter()
+            .filter_map(|a| Some((a["id"].as_i64()?, a["pairing_id"].as_i64()?)))
+            .collect();
+        let supporters = match pairing_id {
+            Some(_) => "SELECT supporter_org_id FROM pairings WHERE id = $1".to_string(),
+            None => "SELECT supporter_org_id FROM pairings WHERE program_id = $1".to_string(),
+        };
+        let agreement_ids = format!("SELECT id FROM agreements WHERE {of_pairings}");
+        let obligation_cond = format!(
+            "program_id = ${n} OR agreement_id IN ({agreement_ids}) OR assigned_org_id IN ({supporters})",
+            n = pargs.len() + 1
+        );
+        let mut oargs = pargs.clone();
+        oargs.push(Arg::Int(Some(program_id)));
+        let obligations: Vec<Stored> = self
+            .select_json(
+                "obligations",
+                &set(&["program_id", "agreement_id", "assigned_org_id", "year", "title", "weight", "rule"]),
+                &obligation_cond,
+                &oargs,
+            )
+            .await?
+            .into_iter()
+            .map(|o| Stored {
+                program_id: o["program_id"].as_i64(),
+                agreement_id: o["agreement_id"].as_i64(),
+                assigned_org_id: o["assigned_org_id"].as_i64(),
+                value: o,
+            })
+            .collect();
+        // what the rules read
+        let mut plan = Plan::default();
+        for o in &obligations {
+            if let Ok(rule) = ObligationRule::from_json(&o.value["rule"]) {
+                plan.rule(&rule);
+            }
+        }
+        let only_confirmed = program["only_confirmed"].as_bool().unwrap_or(true);
+        let mut records: HashMap<i64, Records> = HashMap::new();
+        for p in &pairings {
+            let entry = records.entry(p["id"].as_i64().unwrap_or(0)).or_default();
+            for e in COUNTED.iter().chain(&["people"]) {
+                entry.insert(e.to_string(), Vec::new());
+            }
+        }
+        let mut person_pairings: HashMap<i64, BTreeSet<i64>> = HashMap::new();
+        for (entity, cols) in &plan.columns {
+            if *entity == "people" {
+                continue;
+            }
+            let def = crate::records::def(entity)?;
+            let mut cols = cols.clone();
+            cols.insert("pairing_id".into());
+            if def.confirmable {
+                cols.insert("confirmation".into());
+            }
+            let (extra, extra_args) = plan.pushdown(entity, only_confirmed, def, pargs.len() + 1);
+            let mut args = pargs.clone();
+            args.extend(extra_args);
+            let rows = self
+                .select_json(entity, &cols, &format!("{of_pairings}{extra}"), &args)
+                .await?;
+            for r in rows {
+                let Some(p) = r["pairing_id"].as_i64() else { continue };
+                if *entity == "dispatches" {
+                    if let Some(person) = r["person_id"].as_i64() {
+                        person_pairings.entry(person).or_default().insert(p);
+                    }
+                }
+                if let Some(recs) = records.get_mut(&p).and_then(|m| m.get_mut(*entity)) {
+                    recs.push(r);
+                }
+            }
+        }
+        if let Some(cols) = plan.columns.get("people") {
+            let cond = format!("id IN (SELECT person_id FROM dispatches WHERE {of_pairings})");
+            for person in self.select_json("people", cols, &cond, &pargs).await? {
+                let id = person["id"].as_i64().unwrap_or(0);
+                for p in person_pairings.get(&id).into_iter().flatten() {
+                    if let Some(recs) = records.get_mut(p).and_then(|m| m.get_mut("people")) {
+                        recs.push(person.clone());
+                    }
+                }
+            }
+        }
+        Ok(Inputs {
+            program,
+            pairings,
+            orgs,
+            obligations,
+            agreement_pairing,
+            records,
+        })
+    }
+}
+
+/// One pairing's evaluation, ready to run without the database.
+struct Job {
+    ctx: PairingContext,
+    obligations: Vec<ObligationInput>,
+    weights: HashMap<i64, Qty>,
+    records: Records,
+    supporter: String,
+    receiver: String,
+}
+
+fn obligation_input(o: &Value) -> Option<(ObligationInput, Qty)> {
+    let mut rule = ObligationRule::from_json(&o["rule"]).ok()?;
+    if let Some(y) = o["year"].as_i64() {
+        // a task assigned for one year is counted in that year only
+        if let (Some(from), Some(to)) = (
+            NaiveDate::from_ymd_opt(y as i32, 1, 1),
+            NaiveDate::from_ymd_opt(y as i32, 12, 31),
+        ) {
+            rule.window = Window::Range { from, to };
+        }
+    }
+    let weight: Qty = serde_json::from_value(o["weight"].clone()).unwrap_or(Qty::from_int(1));
+    Some((
+        ObligationInput {
+            id: o["id"].as_i64().unwrap_or(0),
+            title: o["title"].as_str().unwrap_or("").to_string(),
+            weight,
+            rule,
+        },
+        weight,
+    ))
+}
+
+impl Inputs {
+    /// Splits the inputs into one job per pairing, in pairing order.
+    fn jobs(mut self, as_of: NaiveDate) -> Result<(Vec<Job>, RatingScale, f64, Calendar)> {
+        let program = &self.program;
+        let calendar: Calendar = serde_json::from_value(program["calendar"].clone()).unwrap_or_default();
+        let scale = RatingScale::from_json(&program["rating_scale"]).unwrap_or_default();
+        let warn_share = serde_json::from_value::<Qty>(program["warn_share"].clone())
+            .map(Qty::as_f64)
+            .unwrap_or(0.5);
+        let only_confirmed = program["only_confirmed"].as_bool().unwrap_or(true);
+        let program_id = program["id"].as_i64();
+        let mut jobs = Vec::with_capacity(self.pairings.len());
+        for pairing in &self.pairings {
+            let pairing_id = pairing["id"].as_i64().unwrap_or(0);
+            let start = parse_date(&pairing["start_date"]).or_else(|| parse_date(&program["start_date"]));
+            let end = parse_date(&pairing["end_date"]).or_else(|| parse_date(&program["end_date"]));
+            let Some(start) = start else {
+                return Err(StoreError::invalid(
+                    "start_date",
+                    "required",
+                    format!("结对 {pairing_id} 及其计划都没有开始日期（start_date），无法划分考核期"),
+                ));
+            };
+            // an open-ended pairing runs until the day it is judged
+            let end = end.unwrap_or(as_of.max(start));
+            let supporter_id = pairing["supporter_org_id"].as_i64();
+            let org = |id: Option<i64>| id.and_then(|i| self.orgs.get(&i)).cloned().unwrap_or(Value::Null);
+            let (supporter, receiver) = (org(supporter_id), org(pairing["receiver_org_id"].as_i64()));
+            // the program's duties, then its agreements', then the tasks assigned to its supporting org
+            let mut mine: Vec<(u8, i64, i64, &Value)> = self
+                .obligations
+                .iter()
+                .filter_map(|o| {
+                    let id = o.value["id"].as_i64().unwrap_or(0);
+                    if o.program_id.is_some() && o.program_id == program_id {
+                        Some((0, 0, id, &o.value))
+                    } else if let Some(a) = o.agreement_id.filter(|a| self.agreement_pairing.get(a) == Some(&pairing_id))
+                    {
+                        Some((1, a, id, &o.value))
+                    } else if o.assigned_org_id.is_some() && o.assigned_org_id == supporter_id {
+                        Some((2, 0, id, &o.value))
+                    } else {
+                        None
+                    }
+                })
+                .collect();
+            mine.sort_by_key(|(group, agreement, id, _)| (*group, *agreement, *id));
+            let mut obligations = Vec::new();
+            let mut weights = HashMap::new();
+            for (_, _, _, o) in mine {
+                if let Some((input, weight)) = obligation_input(o) {
+                    weights.insert(input.id, weight);
+                    obligations.push(input);
+                }
+            }
+            jobs.push(Job {
+                ctx: PairingContext {
+                    pairing_id,
+                    term: (start, end),
+                    calendar: calendar.clone(),
+                    only_confirmed,
+                    supporter_attributes: supporter["attributes"].clone(),
+                    receiver_attributes: receiver["attributes"].clone(),
+                },
+                obligations,
+                weights,
+                records: self.records.remove(&pairing_id).unwrap_or_default(),
+                supporter: supporter["name"].as_str().unwrap_or("").into(),
+                receiver: receiver["name"].as_str().unwrap_or("").into(),
+            });
+        }
+        Ok((jobs, scale, warn_share, calendar))
+    }
+}
+
+/// Runs the engine over every job, on every core.
+async fn run_jobs(
+    jobs: Vec<Job>,
+    period: Option<Period>,
+    as_of: NaiveDate,
+    warn_share: f64,
+    scale: RatingScale,
+) -> Result<Vec<PairingAssessment>> {
+    tokio::task::spawn_blocking(move || run_jobs_now(jobs, period.as_ref(), as_of, warn_share, &scale))
+        .await
+        .map_err(|e| StoreError::Other(format!("考核计算中断：{e}")))
+}
+
+fn run_jobs_now(
+    jobs: Vec<Job>,
+    period: Option<&Period>,
+    as_of: NaiveDate,
+    warn_share: f64,
+    scale: &RatingScale,
+) -> Vec<PairingAssessment> {
+    let run = |job: Job| {
+        let range = period.and_then(|p| p.bounds(&job.ctx.calendar, Some(job.ctx.term)));
+        let opts = EvalOptions {
+            as_of,
+            range,
+            warn_share,
+        };
+        let results = engine::evaluate(&job.ctx, &job.obligations, &job.records, &opts);
+        let score = engine::score(&results, &job.weights, scale);
+        PairingAssessment {
+            pairing_id: job.ctx.pairing_id,
+            supporter: job.supporter,
+            receiver: job.receiver,
+            results,
+            score,
+        }
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len().max(1));
+    if threads <= 1 {
+        return jobs.into_iter().map(run).collect();
+    }
+    // deal the pairings out round-robin (their sizes vary), then put the results back in order
+    let mut hands: Vec<Vec<(usize, Job)>> = (0..threads).map(|_| Vec::new()).collect();
+    for (i, job) in jobs.into_iter().enumerate() {
+        hands[i % threads].push((i, job));
+    }
+    let mut done: Vec<(usize, PairingAssessment)> = std::thread::scope(|s| {
+        let handles: Vec<_> = hands
+            .into_iter()
+            .map(|hand| s.spawn(|| hand.into_iter().map(|(i, job)| (i, run(job))).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, a)| a).collect()
 }
 
 /// What it takes to open an assessment.

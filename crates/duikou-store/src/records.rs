@@ -19,7 +19,7 @@ pub fn columns(def: &EntityDef) -> Vec<&'static Field> {
 
 const SYSTEM_COLS: &str = "id, version, created_at, updated_at";
 
-fn kind_of(f: &Field) -> Kind {
+pub(crate) fn kind_of(f: &Field) -> Kind {
     match f.kind {
         FieldKind::Int | FieldKind::Money | FieldKind::Qty => Kind::Int,
         FieldKind::Date => Kind::Date,
@@ -64,7 +64,7 @@ pub fn to_arg(f: &Field, v: &Value) -> Arg {
     }
 }
 
-fn from_val(f: &Field, v: &Val) -> Value {
+pub(crate) fn from_val(f: &Field, v: &Val) -> Value {
     match (f.kind, v) {
         (FieldKind::Money, Val::Int(Some(i))) => Value::from(Money::from_fen(*i).to_string()),
         (FieldKind::Qty, Val::Int(Some(i))) => serde_json::to_value(Qty::from_raw(*i)).unwrap_or(Value::Null),

@@ -277,9 +277,17 @@ async fn assessment_reads_enough(store: &Store) {
             for (pairing, got) in pairings.iter().zip(&bulk) {
                 let pid = pairing["id"].as_i64().unwrap();
                 assert_eq!(got.pairing_id, pid);
-                let supporter = store.get("orgs", pairing["supporter_org_id"].as_i64().unwrap()).await.unwrap();
-                let receiver = store.get("orgs", pairing["receiver_org_id"].as_i64().unwrap()).await.unwrap();
-                let start = date(&pairing["start_date"]).or_else(|| date(&program["start_date"])).unwrap();
+                let supporter = store
+                    .get("orgs", pairing["supporter_org_id"].as_i64().unwrap())
+                    .await
+                    .unwrap();
+                let receiver = store
+                    .get("orgs", pairing["receiver_org_id"].as_i64().unwrap())
+                    .await
+                    .unwrap();
+                let start = date(&pairing["start_date"])
+                    .or_else(|| date(&program["start_date"]))
+                    .unwrap();
                 let end = date(&pairing["end_date"])
                     .or_else(|| date(&program["end_date"]))
                     .unwrap_or(as_of.max(start));
@@ -293,9 +301,18 @@ async fn assessment_reads_enough(store: &Store) {
                 };
                 let mut stored = store.list_all("obligations", "program_id", program_id).await.unwrap();
                 for a in store.list_all("agreements", "pairing_id", pid).await.unwrap() {
-                    stored.extend(store.list_all("obligations", "agreement_id", a["id"].as_i64().unwrap()).await.unwrap());
+                    stored.extend(
+                        store
+                            .list_all("obligations", "agreement_id", a["id"].as_i64().unwrap())
+                            .await
+                            .unwrap(),
+                    );
                 }
-                for o in store.list_all("obligations", "assigned_org_id", supporter["id"].as_i64().unwrap()).await.unwrap() {
+                for o in store
+                    .list_all("obligations", "assigned_org_id", supporter["id"].as_i64().unwrap())
+                    .await
+                    .unwrap()
+                {
                     if !stored.iter().any(|s| s["id"] == o["id"]) {
                         stored.push(o);
                     }
@@ -320,8 +337,15 @@ async fn assessment_reads_enough(store: &Store) {
                     .collect();
                 let mut records: Records = Records::new();
                 for entity in [
-                    "dispatches", "stints", "activities", "transactions", "projects", "outputs", "appraisals",
-                    "project_funding", "needs",
+                    "dispatches",
+                    "stints",
+                    "activities",
+                    "transactions",
+                    "projects",
+                    "outputs",
+                    "appraisals",
+                    "project_funding",
+                    "needs",
                 ] {
                     records.insert(entity.into(), store.list_all(entity, "pairing_id", pid).await.unwrap());
                 }

@@ -1,10 +1,10 @@
 //! Evaluating a pairing's obligations: load its program, orgs, obligations and records, run the pure engine.
 
+use crate::db::{Arg, Kind};
 use crate::{Result, Store, StoreError};
 use chrono::NaiveDate;
 use duikou_domain::engine::{self, EvalOptions, ObligationInput, ObligationResult, PairingContext, Records, Score};
 use duikou_domain::obligation::Window;
-use crate::db::{Arg, Kind};
 use duikou_domain::schema::{EntityDef, Field, FieldKind};
 use duikou_domain::{Calendar, ObligationRule, Period, Qty, RatingScale};
 use serde::Serialize;
@@ -81,9 +81,15 @@ impl Store {
 
 /// The columns the engine reads of each entity (its spans, links and subjects), besides those a rule names.
 const BASE_COLUMNS: &[(&str, &[&str])] = &[
-    ("dispatches", &["person_id", "role", "direction", "start_date", "end_date"]),
+    (
+        "dispatches",
+        &["person_id", "role", "direction", "start_date", "end_date"],
+    ),
     ("stints", &["dispatch_id", "start_date", "end_date"]),
-    ("activities", &["kind", "start_date", "end_date", "dispatch_id", "project_id", "need_id"]),
+    (
+        "activities",
+        &["kind", "start_date", "end_date", "dispatch_id", "project_id", "need_id"],
+    ),
     ("transactions", &["project_id", "kind", "source", "amount", "date"]),
     ("projects", &["category", "approved_on", "started_on"]),
     ("outputs", &["project_id", "as_of"]),
@@ -132,10 +138,7 @@ impl Plan {
                 self.columns.entry(entity).or_default().insert(path.to_string());
             }
             Some((parent, field)) => {
-                self.columns
-                    .entry(entity)
-                    .or_default()
-                    .insert(format!("{parent}_id"));
+                self.columns.entry(entity).or_default().insert(format!("{parent}_id"));
                 if let Some(p) = parent_entity(parent).and_then(|p| self.need(p, true)) {
                     self.columns.entry(p).or_default().insert(field.to_string());
                     if p == "dispatches" {
@@ -168,7 +171,11 @@ impl Plan {
             return;
         };
         self.uses.entry(entity).or_default().push(Some(set.filter.clone()));
-        for f in fields.into_iter().chain(set.filter.keys()).chain(numerator.into_iter().flat_map(|n| n.keys())) {
+        for f in fields
+            .into_iter()
+            .chain(set.filter.keys())
+            .chain(numerator.into_iter().flat_map(|n| n.keys()))
+        {
             self.field(entity, f);
         }
         if entity == "dispatches" {
@@ -190,20 +197,22 @@ impl Plan {
             sql.push_str(&format!(" AND confirmation = ${}", next + args.len()));
             args.push(Arg::Text(Some("confirmed".into())));
         }
-        let first = uses[0].as_ref().map(|f| f.keys().cloned().collect::<Vec<_>>()).unwrap_or_default();
+        let first = uses[0]
+            .as_ref()
+            .map(|f| f.keys().cloned().collect::<Vec<_>>())
+            .unwrap_or_default();
         for key in first {
             let Some(field) = def.field(&key) else { continue };
             if !matches!(field.kind, FieldKind::Text | FieldKind::Enum(_)) {
                 continue;
             }
             let mut values = BTreeSet::new();
-            if !uses
-                .iter()
-                .all(|u| u.as_ref().and_then(|f| f.get(&key)).is_some_and(|v| {
+            if !uses.iter().all(|u| {
+                u.as_ref().and_then(|f| f.get(&key)).is_some_and(|v| {
                     values.extend(v.iter().cloned());
                     true
-                }))
-            {
+                })
+            }) {
                 continue;
             }
             let marks: Vec<String> = values
@@ -243,7 +252,10 @@ impl Store {
         let fields: Vec<&Field> = cols
             .iter()
             .filter(|c| c.as_str() != "id")
-            .filter_map(|c| def.field(c).or_else(|| crate::records::columns(def).into_iter().find(|f| f.name == c)))
+            .filter_map(|c| {
+                def.field(c)
+                    .or_else(|| crate::records::columns(def).into_iter().find(|f| f.name == c))
+            })
             .collect();
         let mut kinds = vec![Kind::Int];
         kinds.extend(fields.iter().map(|f| crate::records::kind_of(f)));
@@ -332,7 +344,15 @@ impl Store {
         let obligations: Vec<Stored> = self
             .select_json(
                 "obligations",
-                &set(&["program_id", "agreement_id", "assigned_org_id", "year", "title", "weight", "rule"]),
+                &set(&[
+                    "program_id",
+                    "agreement_id",
+                    "assigned_org_id",
+                    "year",
+                    "title",
+                    "weight",
+                    "rule",
+                ]),
                 &obligation_cond,
                 &oargs,
             )
@@ -480,7 +500,9 @@ impl Inputs {
                     let id = o.value["id"].as_i64().unwrap_or(0);
                     if o.program_id.is_some() && o.program_id == program_id {
                         Some((0, 0, id, &o.value))
-                    } else if let Some(a) = o.agreement_id.filter(|a| self.agreement_pairing.get(a) == Some(&pairing_id))
+                    } else if let Some(a) = o
+                        .agreement_id
+                        .filter(|a| self.agreement_pairing.get(a) == Some(&pairing_id))
                     {
                         Some((1, a, id, &o.value))
                     } else if o.assigned_org_id.is_some() && o.assigned_org_id == supporter_id {
@@ -556,7 +578,9 @@ fn run_jobs_now(
             score,
         }
     };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len().max(1));
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs.len().max(1));
     if threads <= 1 {
         return jobs.into_iter().map(run).collect();
     }

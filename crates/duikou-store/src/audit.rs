@@ -81,6 +81,57 @@ impl WriteTx {
         Ok(())
     }
 
+    /// Appends one `action` event for each `(id, after)` of `entity`, chained as [`WriteTx::record`] chains them, written
+    /// with multi-row statements (bulk imports).
+    pub async fn record_many(&mut self, action: &str, entity: &str, created: Vec<(i64, Value)>) -> Result<()> {
+        let mut rows = Vec::with_capacity(created.len());
+        for (entity_id, after) in created {
+            let content = AuditContent {
+                seq: self.next_seq,
+                at: self.at.clone(),
+                user_id: self.actor.user_id,
+                action: action.to_string(),
+                entity: entity.to_string(),
+                entity_id,
+                before: Value::Null,
+                after,
+            };
+            let hash = chain_hash(&self.prev_hash, &content);
+            rows.push(vec![
+                Arg::Int(Some(content.seq)),
+                Arg::Text(Some(content.at)),
+                Arg::Int(Some(content.user_id)),
+                Arg::Text(Some(content.action)),
+                Arg::Text(Some(content.entity)),
+                Arg::Int(Some(entity_id)),
+                Arg::Json(None),
+                Arg::Json((!content.after.is_null()).then_some(content.after)),
+                Arg::Text(Some(std::mem::replace(&mut self.prev_hash, hash.clone()))),
+                Arg::Text(Some(hash)),
+            ]);
+            self.next_seq += 1;
+        }
+        self.tx
+            .insert_rows(
+                "audit_events",
+                &[
+                    "seq",
+                    "at",
+                    "user_id",
+                    "action",
+                    "entity",
+                    "entity_id",
+                    "before_json",
+                    "after_json",
+                    "prev_hash",
+                    "hash",
+                ],
+                &rows,
+            )
+            .await?;
+        Ok(())
+    }
+
     /// Moves the audit head to the last event and commits.
     pub async fn commit(mut self) -> Result<()> {
         self.tx

@@ -299,6 +299,58 @@ impl Tx {
         }
     }
 
+    /// Inserts many rows with multi-row `INSERT … VALUES (…), (…)` statements, as many rows to a statement as the
+    /// backend's limit on bound values allows. SQLite gets anonymous `?` marks: numbered ones make it slow to bind
+    /// thousands of values.
+    pub async fn insert_rows(&mut self, table: &str, columns: &[&str], rows: &[Vec<Arg>]) -> Result<u64, sqlx::Error> {
+        if rows.is_empty() || columns.is_empty() {
+            return Ok(0);
+        }
+        let backend = self.backend();
+        let limit = match backend {
+            Backend::Sqlite => 32_000,
+            Backend::Postgres => 65_000,
+        };
+        let per_statement = (limit / columns.len()).clamp(1, 2_000);
+        let head = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+        let mut written = 0;
+        for chunk in rows.chunks(per_statement) {
+            let mut sql = String::with_capacity(head.len() + chunk.len() * columns.len() * 6);
+            sql.push_str(&head);
+            let mut n = 0;
+            for (r, row) in chunk.iter().enumerate() {
+                debug_assert_eq!(row.len(), columns.len());
+                sql.push_str(if r == 0 { "(" } else { ", (" });
+                for c in 0..columns.len() {
+                    if c > 0 {
+                        sql.push_str(", ");
+                    }
+                    match backend {
+                        Backend::Sqlite => sql.push('?'),
+                        Backend::Postgres => {
+                            n += 1;
+                            sql.push('$');
+                            sql.push_str(&n.to_string());
+                        }
+                    }
+                }
+                sql.push(')');
+            }
+            let args: Vec<&Arg> = chunk.iter().flatten().collect();
+            written += match self {
+                Tx::Sqlite(t) => bind_all!(sqlx::query(&sql), args)
+                    .execute(&mut **t)
+                    .await?
+                    .rows_affected(),
+                Tx::Postgres(t) => bind_all!(sqlx::query(&sql), args)
+                    .execute(&mut **t)
+                    .await?
+                    .rows_affected(),
+            };
+        }
+        Ok(written)
+    }
+
     /// Commits.
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         match self {

@@ -3,6 +3,7 @@
 //! every bad cell reported at once with its row and column, and nothing written unless every row is good.
 
 use crate::audit::WriteTx;
+use crate::db::Arg;
 use crate::records::{def, to_arg};
 use crate::{ListQuery, Result, Store, StoreError};
 use chrono::NaiveDate;
@@ -561,30 +562,32 @@ impl Store {
         }
         // write, all or nothing
         let mut w = WriteTx::begin(self, actor).await?;
+        let candidates = if crate::bulk::bulk_capable(d) && candidates.iter().all(|c| c.2.is_none()) {
+            // rows not seen before are checked and written together; the rest one by one below
+            let existing = Self::existing_keys(&mut w, d, &candidates).await?;
+            let (known, new): (Vec<Candidate>, Vec<Candidate>) = candidates
+                .into_iter()
+                .partition(|(_, rec, _)| existing.contains(&key_of(d, rec)));
+            let (rows, recs): (Vec<u32>, Vec<Map<String, Value>>) = new.into_iter().map(|(r, rec, _)| (r, rec)).unzip();
+            match Self::create_many_in(&mut w, d, recs).await? {
+                Ok(ids) => report.created += ids.len(),
+                Err(refusals) => {
+                    for (i, e) in refusals {
+                        report.problems.push(problem_of(d, rows[i], &e));
+                    }
+                }
+            }
+            known
+        } else {
+            candidates
+        };
         for (row, mut rec, person) in candidates {
             let outcome = self.import_row(&mut w, d, &mut rec, person).await;
             match outcome {
                 Ok(Outcome::Created) => report.created += 1,
                 Ok(Outcome::Updated) => report.updated += 1,
                 Ok(Outcome::Unchanged) => report.unchanged += 1,
-                Err(e) => {
-                    let (column, message) = match &e {
-                        StoreError::Invalid(v) => (
-                            v.first()
-                                .and_then(|f| d.field(&f.field))
-                                .map(|f| f.label.to_string())
-                                .unwrap_or_default(),
-                            v.to_string(),
-                        ),
-                        other => (String::new(), other.to_string()),
-                    };
-                    report.problems.push(ImportProblem {
-                        row,
-                        column,
-                        value: String::new(),
-                        message,
-                    });
-                }
+                Err(e) => report.problems.push(problem_of(d, row, &e)),
             }
         }
         if !report.problems.is_empty() || dry_run {
@@ -687,6 +690,82 @@ impl Store {
             Some(id) => Ok(Some(Self::get_in(&mut w.tx, d, id).await?)),
             None => Ok(None),
         }
+    }
+}
+
+/// A refused write as a problem of its spreadsheet row.
+fn problem_of(d: &EntityDef, row: u32, e: &StoreError) -> ImportProblem {
+    let (column, message) = match e {
+        StoreError::Invalid(v) => (
+            v.first()
+                .and_then(|f| d.field(&f.field))
+                .map(|f| f.label.to_string())
+                .unwrap_or_default(),
+            v.to_string(),
+        ),
+        other => (String::new(), other.to_string()),
+    };
+    ImportProblem {
+        row,
+        column,
+        value: String::new(),
+        message,
+    }
+}
+
+/// A record's import key as the typed values stored, so a row of the sheet and a row of the table compare equal.
+fn key_of(d: &EntityDef, rec: &Map<String, Value>) -> String {
+    let args: Vec<Arg> = d
+        .import_key()
+        .iter()
+        .filter_map(|k| d.field(k))
+        .map(|f| to_arg(f, rec.get(f.name).unwrap_or(&Value::Null)))
+        .collect();
+    format!("{args:?}")
+}
+
+impl Store {
+    /// The import keys already stored among the records the candidates could clash with: those under the same
+    /// pairing (or parent) as one of them.
+    async fn existing_keys(
+        w: &mut WriteTx,
+        d: &'static EntityDef,
+        candidates: &[Candidate],
+    ) -> Result<std::collections::HashSet<String>> {
+        let key = d.import_key();
+        let fields: Vec<&Field> = key.iter().filter_map(|k| d.field(k)).collect();
+        let mut out = std::collections::HashSet::new();
+        let Some(anchor) = fields
+            .iter()
+            .find(|f| f.refs.is_some() && matches!(f.kind, FieldKind::Int))
+        else {
+            return Ok(out);
+        };
+        let anchors: std::collections::BTreeSet<i64> = candidates
+            .iter()
+            .filter_map(|(_, rec, _)| rec.get(anchor.name).and_then(Value::as_i64))
+            .collect();
+        let kinds: Vec<crate::db::Kind> = fields.iter().map(|f| crate::records::kind_of(f)).collect();
+        let names: Vec<&str> = fields.iter().map(|f| f.name).collect();
+        let anchors: Vec<i64> = anchors.into_iter().collect();
+        for chunk in anchors.chunks(500) {
+            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let rows =
+                w.tx.fetch(
+                    &format!(
+                        "SELECT {} FROM {} WHERE {} IN ({})",
+                        names.join(", "),
+                        d.name,
+                        anchor.name,
+                        marks.join(", ")
+                    ),
+                    &chunk.iter().map(|i| Arg::Int(Some(*i))).collect::<Vec<_>>(),
+                    &kinds,
+                )
+                .await?;
+            out.extend(rows.iter().map(|r| format!("{r:?}")));
+        }
+        Ok(out)
     }
 }
 

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod assess;
 pub mod audit;
 pub mod backup;
+pub mod bulk;
 pub mod db;
 pub mod documents;
 mod error;

@@ -947,3 +947,114 @@ async fn old_summaries_become_draft_records_only_when_a_person_accepts_them() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn bulk_imports_check_what_single_writes_check_and_audit_every_record() {
+    use duikou_store::import::ImportTable;
+    for_each_backend(|store, backend| async move {
+        let f = fixture(&store).await;
+        let headers = vec![
+            "结对".into(),
+            "活动类型".into(),
+            "标题".into(),
+            "开始日期".into(),
+            "人次".into(),
+            "金额".into(),
+        ];
+        let pairing_name = "城关第一小学→乡镇中心小学";
+        let sheet = |rows: &[[&str; 6]]| ImportTable {
+            headers: headers.clone(),
+            rows: rows
+                .iter()
+                .enumerate()
+                .map(|(i, r)| text_row(i as u32 + 2, r))
+                .collect(),
+            merged: vec![],
+        };
+        // an editor of another school may not write into this pairing: every row is refused, nothing written
+        let outsider = user(&store, "outsider", Role::SupporterEditor, vec![f.other]).await;
+        let rows = [
+            [pairing_name, "培训", "全员培训（一）", "2014-03-01", "40", ""],
+            [pairing_name, "培训", "全员培训（二）", "2014-10-01", "38", "1.5万"],
+            [pairing_name, "交流", "校风建设交流", "2015-04-20", "", ""],
+        ];
+        let before = count(&store, "activities").await;
+        let r = store
+            .import(&outsider, "activities", &sheet(&rows), false)
+            .await
+            .unwrap();
+        assert_eq!(r.created, 0, "{backend}");
+        assert_eq!(
+            r.problems.iter().map(|p| p.row).collect::<Vec<_>>(),
+            vec![2, 3, 4],
+            "{backend}: {:?}",
+            r.problems
+        );
+        assert_eq!(count(&store, "activities").await, before, "{backend}");
+        // a locked period refuses the rows dated inside it, and only those are named
+        store
+            .db()
+            .execute(
+                "INSERT INTO period_locks (version, created_at, updated_at, pairing_id, start_date, end_date) \
+                 VALUES (1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', $1, '2014-09-01', '2015-01-31')",
+                &[duikou_store::db::Arg::Int(Some(f.pairing))],
+            )
+            .await
+            .unwrap();
+        let sys = Actor::system();
+        let r = store.import(&sys, "activities", &sheet(&rows), false).await.unwrap();
+        assert_eq!(r.created, 0, "{backend}");
+        assert_eq!(r.problems.len(), 1, "{backend}: {:?}", r.problems);
+        assert_eq!(r.problems[0].row, 3, "{backend}");
+        assert!(
+            r.problems[0].message.contains("锁定"),
+            "{backend}: {}",
+            r.problems[0].message
+        );
+        store.db().execute("DELETE FROM period_locks", &[]).await.unwrap();
+        // accepted: every record written once, each with its own audit event that reads as the record does
+        let r = store.import(&sys, "activities", &sheet(&rows), false).await.unwrap();
+        assert_eq!((r.created, r.problems.len()), (3, 0), "{backend}: {:?}", r.problems);
+        let mut titles = Vec::new();
+        for a in store.list_all("activities", "pairing_id", f.pairing).await.unwrap() {
+            let id = a["id"].as_i64().unwrap();
+            let events = store.audit_for("activities", id).await.unwrap();
+            assert_eq!(events.len(), 1, "{backend}");
+            assert_eq!(
+                events[0].after, a,
+                "{backend}: the audit event holds the record as stored"
+            );
+            assert_eq!(a["confirmation"], "pending", "{backend}");
+            titles.push(a["title"].as_str().unwrap().to_string());
+        }
+        assert!(titles.contains(&"全员培训（二）".to_string()), "{backend}");
+        assert!(store.audit_verify().await.unwrap().ok(), "{backend}");
+        // the next record made one at a time gets a fresh id after the bulk ones
+        let next = store
+            .create(
+                &sys,
+                "activities",
+                &json!({"pairing_id": f.pairing, "kind": "training", "title": "再培训", "start_date": "2016-01-05"}),
+            )
+            .await
+            .unwrap();
+        let max = store
+            .list_all("activities", "pairing_id", f.pairing)
+            .await
+            .unwrap()
+            .iter()
+            .filter_map(|a| a["id"].as_i64())
+            .max()
+            .unwrap();
+        assert_eq!(next["id"].as_i64(), Some(max), "{backend}");
+        assert_eq!(
+            store
+                .import(&sys, "activities", &sheet(&rows), false)
+                .await
+                .unwrap()
+                .unchanged,
+            3
+        );
+    })
+    .await;
+}

@@ -110,13 +110,16 @@ fn parent_entity(parent: &str) -> Option<&'static str> {
     })
 }
 
+/// Field → accepted values, as a rule filters records.
+type Filter = BTreeMap<String, Vec<String>>;
+
 /// What the engine will read, worked out from the rules: entities, their columns, and the filters that may be applied
 /// in SQL because every use of the entity applies them.
 #[derive(Default)]
 struct Plan {
     columns: BTreeMap<&'static str, BTreeSet<String>>,
     /// Entity → for each use as counted records, its filter (`None` where the entity is also read whole).
-    uses: BTreeMap<&'static str, Vec<Option<BTreeMap<String, Vec<String>>>>>,
+    uses: BTreeMap<&'static str, Vec<Option<Filter>>>,
 }
 
 impl Plan {
@@ -213,6 +216,10 @@ impl Plan {
                     true
                 })
             }) {
+                continue;
+            }
+            if values.contains("") {
+                // the engine reads a missing value as empty text; SQL would not match it with IN
                 continue;
             }
             let marks: Vec<String> = values
@@ -525,7 +532,7 @@ impl Inputs {
                 ctx: PairingContext {
                     pairing_id,
                     term: (start, end),
-                    calendar: calendar.clone(),
+                    calendar,
                     only_confirmed,
                     supporter_attributes: supporter["attributes"].clone(),
                     receiver_attributes: receiver["attributes"].clone(),

@@ -125,6 +125,16 @@ async fn reserve_ids(tx: &mut Tx, table: &str, n: usize) -> Result<i64> {
     }
 }
 
+/// The fields of a record that date it (all but text and JSON), without copying the rest.
+fn date_fields(rec: &Map<String, Value>) -> Value {
+    Value::Object(
+        rec.iter()
+            .filter(|(_, v)| !v.is_object() && !v.is_array())
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    )
+}
+
 impl Store {
     /// Creates every record in `records` (each already normalised by `validate_record`) inside `w`, or none: on any
     /// refusal, the refusals by index into `records`, every one of them. Returns the created ids in order.
@@ -278,6 +288,7 @@ impl Store {
         .filter_map(|r| Some((r[0].int()?, r[1].int()?, r[2].date()?, r[3].date()?)))
         .collect();
         let mut verdicts: HashMap<i64, std::result::Result<(), String>> = HashMap::new();
+        let dated = !locks.is_empty();
         for (i, rec) in records.iter().enumerate() {
             let Some(p) = rec.get("pairing_id").and_then(Value::as_i64) else {
                 continue;
@@ -295,7 +306,9 @@ impl Store {
                     continue;
                 }
             }
-            let dates = duikou_domain::engine::record_dates(def.name, &Value::Object(rec.clone()));
+            let dates = dated
+                .then(|| duikou_domain::engine::record_dates(def.name, &date_fields(rec)))
+                .flatten();
             if let Some((from, to)) = dates {
                 if let Some((_, lock, start, end)) = locks
                     .iter()
@@ -320,10 +333,8 @@ impl Store {
             return Ok(Err(denied));
         }
         // write: ids drawn up front, so the audit events can name them without reading anything back
-        let cols: Vec<_> = columns(def)
-            .into_iter()
-            .filter(|f| !f.server || f.name == "confirmation")
-            .collect();
+        let all = columns(def);
+        let cols: Vec<_> = all.iter().filter(|f| !f.server || f.name == "confirmation").collect();
         let mut names = vec!["id", "version", "created_at", "updated_at"];
         names.extend(cols.iter().map(|f| f.name));
         let first = reserve_ids(&mut w.tx, def.name, records.len()).await?;
@@ -344,7 +355,7 @@ impl Store {
             after.insert("version".into(), Value::from(1));
             after.insert("created_at".into(), stamp.clone());
             after.insert("updated_at".into(), stamp.clone());
-            for f in columns(def) {
+            for f in &all {
                 if f.server && f.name != "confirmation" {
                     after.insert(f.name.into(), Value::Null);
                     continue;

@@ -567,7 +567,7 @@ impl Store {
             let existing = Self::existing_keys(&mut w, d, &candidates).await?;
             let (known, new): (Vec<Candidate>, Vec<Candidate>) = candidates
                 .into_iter()
-                .partition(|(_, rec, _)| existing.contains(&key_of(d, rec)));
+                .partition(|(_, rec, _)| !existing.is_empty() && existing.contains(&key_of(d, rec)));
             let (rows, recs): (Vec<u32>, Vec<Map<String, Value>>) = new.into_iter().map(|(r, rec, _)| (r, rec)).unzip();
             match Self::create_many_in(&mut w, d, recs).await? {
                 Ok(ids) => report.created += ids.len(),

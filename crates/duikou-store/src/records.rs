@@ -70,7 +70,7 @@ pub(crate) fn from_val(f: &Field, v: &Val) -> Value {
         (FieldKind::Qty, Val::Int(Some(i))) => serde_json::to_value(Qty::from_raw(*i)).unwrap_or(Value::Null),
         (_, Val::Int(Some(i))) => Value::from(*i),
         (_, Val::Text(Some(s))) => Value::from(s.clone()),
-        (_, Val::Date(Some(d))) => Value::from(d.format("%Y-%m-%d").to_string()),
+        (_, Val::Date(Some(d))) => Value::from(d.to_string()),
         (_, Val::Bool(Some(b))) => Value::from(*b),
         (_, Val::Json(Some(j))) => j.clone(),
         _ => Value::Null,

@@ -1,0 +1,205 @@
+//! `duikou-bench`: the performance figures of BENCHMARKS.md, each beside a reference measured in the same run.
+//!
+//! - `import`: a CSV of activity rows through duikou's import (read, check, write) against raw prepared single-row
+//!   INSERTs of the same rows in one transaction, each into a fresh SQLite file.
+//! - `assess`: every pairing of every program of a database (e.g. one `duikou demo --scale 1` wrote) assessed.
+//! - `summary`: a whole-program work summary (.docx) for one year.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use duikou_domain::access::Actor;
+use duikou_store::{ListQuery, Store};
+use serde_json::json;
+use std::time::Instant;
+
+mod import;
+
+#[derive(Parser)]
+#[command(name = "duikou-bench", about = "duikou 性能基准 / duikou benchmarks")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// CSV 导入与原始逐行 INSERT 对比 / import of an activity CSV vs raw prepared inserts
+    Import {
+        /// 行数 / rows
+        #[arg(long, default_value_t = 1_000_000)]
+        rows: usize,
+        /// 存放临时数据库的目录 / directory for the scratch databases
+        #[arg(long)]
+        dir: Option<String>,
+    },
+    /// 考核某库中全部计划的全部结对 / assess every pairing of every program
+    Assess {
+        /// 数据库 / database URL or SQLite path
+        #[arg(long)]
+        db: String,
+        /// 评估日期 / judged as of
+        #[arg(long, default_value = "2025-06-30")]
+        as_of: String,
+        /// 重复次数 / repetitions
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
+    /// 生成全计划年度工作总结 / whole-program annual summary
+    Summary {
+        /// 数据库 / database URL or SQLite path
+        #[arg(long)]
+        db: String,
+        /// 计划编号（缺省：结对最多的计划）/ program id (default: the one with most pairings)
+        #[arg(long)]
+        program: Option<i64>,
+        /// 期间 / period
+        #[arg(long, default_value = "2024")]
+        period: String,
+        /// 重复次数 / repetitions
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
+}
+
+/// Seconds since `t`, three decimals.
+fn secs(t: Instant) -> f64 {
+    (t.elapsed().as_secs_f64() * 1000.0).round() / 1000.0
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+async fn programs_by_size(store: &Store) -> anyhow::Result<Vec<(i64, String, usize)>> {
+    let mut out = Vec::new();
+    for p in store.list_every("programs", &ListQuery::default()).await? {
+        let id = p["id"].as_i64().unwrap_or(0);
+        let mut q = ListQuery {
+            per_page: Some(1),
+            ..Default::default()
+        };
+        q.filters.insert("program_id".into(), id.to_string());
+        let n = store.list("pairings", &q).await?.total as usize;
+        out.push((id, p["name"].as_str().unwrap_or("").to_string(), n));
+    }
+    out.sort_by_key(|p| std::cmp::Reverse(p.2));
+    Ok(out)
+}
+
+async fn assess(db: &str, as_of: &str, runs: usize) -> anyhow::Result<()> {
+    let as_of = duikou_domain::validate::parse_date(as_of).context("--as-of 应为 YYYY-MM-DD")?;
+    let store = Store::open(db).await?;
+    let programs = programs_by_size(&store).await?;
+    println!("| program | pairings | results | seconds (median of {runs}) |");
+    println!("|---|---:|---:|---:|");
+    let mut total = Vec::new();
+    for run in 0..runs {
+        let t = Instant::now();
+        for (id, name, pairings) in &programs {
+            let p = Instant::now();
+            let assessed = store.assess_program(*id, None, as_of).await?;
+            let results: usize = assessed.iter().map(|a| a.results.len()).sum();
+            if run == runs - 1 {
+                println!("| {name} | {pairings} | {results} | {:.3} |", secs(p));
+            }
+        }
+        total.push(secs(t));
+    }
+    let pairings: usize = programs.iter().map(|p| p.2).sum();
+    println!(
+        "\nall {} programs, {pairings} pairings: median {:.3} s over {runs} runs (each run: {:?})",
+        programs.len(),
+        median(total.clone()),
+        total
+    );
+    Ok(())
+}
+
+async fn summary(db: &str, program: Option<i64>, period: &str, runs: usize) -> anyhow::Result<()> {
+    let store = Store::open(db).await?;
+    let program = match program {
+        Some(p) => p,
+        None => programs_by_size(&store).await?.first().context("数据库中没有计划")?.0,
+    };
+    let period: duikou_domain::Period = period.parse().map_err(|e| anyhow::anyhow!("--period：{e}"))?;
+    let scope: duikou_store::summary::Scope = format!("program:{program}").parse()?;
+    let as_of = chrono::Utc::now().date_naive();
+    let mut times = Vec::new();
+    let mut size = 0;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let input = store.summary_input(&scope, &period, as_of).await?;
+        let read = secs(t);
+        let (doc, figures) = duikou_summary::build(&input);
+        let bytes = duikou_report::docx(&doc).map_err(|e| anyhow::anyhow!("{e}"))?;
+        size = bytes.len();
+        let all = secs(t);
+        println!(
+            "read {read:.3} s, written {all:.3} s: {} figures, {size} bytes",
+            figures.len()
+        );
+        times.push(all);
+    }
+    println!(
+        "\nprogram {program}, period {period}: median {:.3} s over {runs} runs ({size} bytes of .docx)",
+        median(times)
+    );
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    match Cli::parse().command {
+        Command::Import { rows, dir } => import::run(rows, dir.as_deref()).await,
+        Command::Assess { db, as_of, runs } => assess(&db, &as_of, runs).await,
+        Command::Summary {
+            db,
+            program,
+            period,
+            runs,
+        } => summary(&db, program, &period, runs).await,
+    }
+}
+
+/// The system actor, for writes the benchmarks make.
+fn system() -> Actor {
+    Actor::system()
+}
+
+/// A small fixture of orgs, one program and `n` pairings; returns the pairings' names (as a sheet writes them) and ids.
+async fn fixture(store: &Store, n: usize) -> anyhow::Result<Vec<(String, i64)>> {
+    let sys = system();
+    let authority = store
+        .create(&sys, "orgs", &json!({"name": "某省教育厅", "kind": "government"}))
+        .await?;
+    let program = store
+        .create(
+            &sys,
+            "programs",
+            &json!({"name": "基准计划", "authority_org_id": authority["id"], "start_date": "2015-01-01",
+                    "end_date": "2024-12-31", "calendar": {"kind": "school_year"}}),
+        )
+        .await?;
+    let mut out = Vec::new();
+    for i in 0..n {
+        let s = format!("支援学校{i:02}");
+        let r = format!("受援学校{i:02}");
+        let supporter = store
+            .create(&sys, "orgs", &json!({"name": s, "kind": "school"}))
+            .await?;
+        let receiver = store
+            .create(&sys, "orgs", &json!({"name": r, "kind": "school"}))
+            .await?;
+        let pairing = store
+            .create(
+                &sys,
+                "pairings",
+                &json!({"program_id": program["id"], "supporter_org_id": supporter["id"],
+                        "receiver_org_id": receiver["id"], "level": "school_school"}),
+            )
+            .await?;
+        out.push((format!("{s}→{r}"), pairing["id"].as_i64().unwrap_or(0)));
+    }
+    Ok(out)
+}

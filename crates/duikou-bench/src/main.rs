@@ -13,6 +13,7 @@ use serde_json::json;
 use std::time::Instant;
 
 mod import;
+mod load;
 
 #[derive(Parser)]
 #[command(name = "duikou-bench", about = "duikou 性能基准 / duikou benchmarks")]
@@ -43,6 +44,21 @@ enum Command {
         /// 重复次数 / repetitions
         #[arg(long, default_value_t = 3)]
         runs: usize,
+    },
+    /// 页面与接口在并发连接下的耗时 / page and API times under concurrent connections
+    Load {
+        /// 数据库 / database URL or SQLite path
+        #[arg(long)]
+        db: String,
+        /// 路径（可多次）/ paths to measure
+        #[arg(long = "path", default_values_t = [String::from("/"), String::from("/api/v1/overview"), String::from("/records/activities"), String::from("/api/v1/activities?per_page=50")])]
+        paths: Vec<String>,
+        /// 并发连接数 / concurrent connections
+        #[arg(long, default_value_t = 64)]
+        connections: usize,
+        /// 每个路径的秒数 / seconds per path
+        #[arg(long, default_value_t = 10.0)]
+        seconds: f64,
     },
     /// 生成全计划年度工作总结 / whole-program annual summary
     Summary {
@@ -153,6 +169,12 @@ async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Import { rows, dir } => import::run(rows, dir.as_deref()).await,
         Command::Assess { db, as_of, runs } => assess(&db, &as_of, runs).await,
+        Command::Load {
+            db,
+            paths,
+            connections,
+            seconds,
+        } => load::run(&db, &paths, connections, seconds).await,
         Command::Summary {
             db,
             program,

@@ -49,14 +49,21 @@ const ACTIVITIES: Spec = Spec {
 const SPECS: [&Spec; 4] = [&MONEY, &PROJECTS, &PEOPLE, &ACTIVITIES];
 
 /// The entities whose records feed an aggregate (or decide where a pairing's rows count).
-pub const FEEDS: &[&str] = &["transactions", "projects", "dispatches", "activities", "pairings", "orgs"];
+pub const FEEDS: &[&str] = &[
+    "transactions",
+    "projects",
+    "dispatches",
+    "activities",
+    "pairings",
+    "orgs",
+];
 
 fn sum(col: &str) -> String {
     format!("CAST(COALESCE(SUM({col}), 0) AS BIGINT)")
 }
 
 fn confirmed(col: &str) -> String {
-    format!("CASE WHEN {col} = 'confirmed' THEN 1 ELSE 0 END")
+    format!("CAST(CASE WHEN {col} = 'confirmed' THEN 1 ELSE 0 END AS BIGINT)")
 }
 
 /// `(pairing column, dimension expressions, value expressions, FROM clause)` of a spec's base query.
@@ -93,7 +100,7 @@ fn base(spec: &Spec, backend: Backend) -> (&'static str, Vec<String>, Vec<String
         ),
         "agg_people" => (
             "d.pairing_id",
-            vec!["d.role".into(), "COALESCE(d.batch, 0)".into(), confirmed("d.confirmation")],
+            vec!["d.role".into(), "CAST(COALESCE(d.batch, 0) AS BIGINT)".into(), confirmed("d.confirmation")],
             vec!["CAST(COUNT(*) AS BIGINT)".into()],
             "dispatches d",
         ),
@@ -361,7 +368,11 @@ async fn apply(tx: &mut Tx, spec: &Spec, kind: &str, key: &str, dims: &[Dim], va
         .into_iter()
         .chain(spec.dims.iter().map(|d| d.0))
         .collect();
-    let sets: Vec<String> = spec.vals.iter().map(|v| format!("{v} = {t}.{v} + excluded.{v}")).collect();
+    let sets: Vec<String> = spec
+        .vals
+        .iter()
+        .map(|v| format!("{v} = {t}.{v} + excluded.{v}"))
+        .collect();
     let n = tx
         .fetch_opt(
             &format!(
@@ -383,7 +394,11 @@ async fn apply(tx: &mut Tx, spec: &Spec, kind: &str, key: &str, dims: &[Dim], va
         )));
     }
     if n == 0 {
-        let conds: Vec<String> = pk.iter().enumerate().map(|(i, c)| format!("{c} = ${}", i + 1)).collect();
+        let conds: Vec<String> = pk
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c} = ${}", i + 1))
+            .collect();
         let pk_args = args[..pk.len()].to_vec();
         tx.execute(&format!("DELETE FROM {t} WHERE {}", conds.join(" AND ")), &pk_args)
             .await?;
@@ -467,7 +482,13 @@ async fn read_scopes(db: &crate::Db) -> Result<Vec<(i64, i64, Option<String>)>> 
         )
         .await?
         .into_iter()
-        .map(|r| (r[0].int().unwrap_or(0), r[1].int().unwrap_or(0), r[2].text().map(str::to_string)))
+        .map(|r| {
+            (
+                r[0].int().unwrap_or(0),
+                r[1].int().unwrap_or(0),
+                r[2].text().map(str::to_string),
+            )
+        })
         .collect())
 }
 
@@ -479,7 +500,11 @@ pub async fn stored(store: &Store) -> Result<AggSnapshot> {
         k.extend(kinds(spec));
         for r in store
             .db()
-            .fetch(&format!("SELECT scope_kind, scope_key, {} FROM {}", cols(spec), spec.table), &[], &k)
+            .fetch(
+                &format!("SELECT scope_kind, scope_key, {} FROM {}", cols(spec), spec.table),
+                &[],
+                &k,
+            )
             .await?
         {
             let nd = spec.dims.len();
@@ -843,15 +868,13 @@ impl Store {
         let money: Vec<MoneyRow> = money_map.into_values().collect();
         let mut ys: BTreeMap<(i64, String), MoneyYearSource> = BTreeMap::new();
         for m in &money {
-            let e = ys
-                .entry((m.year, m.source.clone()))
-                .or_insert_with(|| MoneyYearSource {
-                    year: m.year,
-                    source: m.source.clone(),
-                    amount_fen: 0,
-                    confirmed_fen: 0,
-                    n: 0,
-                });
+            let e = ys.entry((m.year, m.source.clone())).or_insert_with(|| MoneyYearSource {
+                year: m.year,
+                source: m.source.clone(),
+                amount_fen: 0,
+                confirmed_fen: 0,
+                n: 0,
+            });
             e.amount_fen += m.amount_fen;
             e.confirmed_fen += m.confirmed_fen;
             e.n += m.n;

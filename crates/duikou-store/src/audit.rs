@@ -116,9 +116,9 @@ impl WriteTx {
                 self.dirty.insert(id);
                 None
             }
-            "projects" if !before.is_null() && !after.is_null() => Some(
-                "SELECT DISTINCT pairing_id FROM transactions WHERE project_id = $1 AND pairing_id IS NOT NULL",
-            ),
+            "projects" if !before.is_null() && !after.is_null() => {
+                Some("SELECT DISTINCT pairing_id FROM transactions WHERE project_id = $1 AND pairing_id IS NOT NULL")
+            }
             "orgs" if !before.is_null() && before.get("region_code") != after.get("region_code") => {
                 Some("SELECT id FROM pairings WHERE receiver_org_id = $1")
             }

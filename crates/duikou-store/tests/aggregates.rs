@@ -71,7 +71,14 @@ async fn world(store: &Store) -> World {
         ("某单位", None),
         ("另一单位", Some("654202")),
     ] {
-        receivers.push(create(store, "orgs", json!({"name": name, "kind": "government", "region_code": region})).await);
+        receivers.push(
+            create(
+                store,
+                "orgs",
+                json!({"name": name, "kind": "government", "region_code": region}),
+            )
+            .await,
+        );
     }
     let mut programs = Vec::new();
     for name in ["对口援疆", "对口援藏"] {
@@ -119,7 +126,12 @@ async fn ids(store: &Store, entity: &str) -> Vec<i64> {
 }
 
 fn date(rng: &mut Rng) -> String {
-    format!("{}-{:02}-{:02}", 2013 + rng.below(4), 1 + rng.below(12), 1 + rng.below(28))
+    format!(
+        "{}-{:02}-{:02}",
+        2013 + rng.below(4),
+        1 + rng.below(12),
+        1 + rng.below(28)
+    )
 }
 
 fn money(rng: &mut Rng) -> String {
@@ -333,7 +345,16 @@ async fn random_write(store: &Store, w: &World, rng: &mut Rng, step: usize) -> b
         }
     }
     .await;
-    result.is_ok()
+    match result {
+        Ok(()) => true,
+        Err(e @ (duikou_store::StoreError::Database(_) | duikou_store::StoreError::Other(_))) => {
+            panic!("step {step} (op {op}): {e:?}")
+        }
+        Err(e) => {
+            eprintln!("refused (op {op}): {e}");
+            false
+        }
+    }
 }
 
 #[tokio::test]
@@ -352,6 +373,7 @@ async fn write_time_aggregates_match_a_recomputation_after_random_writes() {
                 assert_consistent(store, t.backend, &format!("after step {step}")).await;
             }
         }
+        eprintln!("{}: {ok} of 420 writes succeeded", t.backend);
         assert!(ok >= 300, "{}: only {ok} writes succeeded", t.backend);
         assert_consistent(store, t.backend, "at the end").await;
         let snap = stored(store).await.unwrap();
@@ -369,13 +391,23 @@ async fn write_time_aggregates_match_a_recomputation_after_random_writes() {
         aggregates::rebuild_all(&mut tx).await.unwrap();
         tx.commit().await.unwrap();
         let after = stored(store).await.unwrap();
-        assert!(before == after, "{}: rebuild differs:\n{}", t.backend, before.diff(&after));
+        assert!(
+            before == after,
+            "{}: rebuild differs:\n{}",
+            t.backend,
+            before.diff(&after)
+        );
 
         // the dashboard reads these rows: national money equals the sum over transactions
         let d = store.dashboard(&Scope::All).await.unwrap();
         let mut total = 0i64;
         for tr in store.list_every("transactions", &Default::default()).await.unwrap() {
-            total += tr["amount"].as_str().unwrap().parse::<duikou_domain::Money>().unwrap().fen();
+            total += tr["amount"]
+                .as_str()
+                .unwrap()
+                .parse::<duikou_domain::Money>()
+                .unwrap()
+                .fen();
         }
         assert_eq!(d.money_total_fen, total, "{}", t.backend);
         assert_eq!(
@@ -445,7 +477,13 @@ async fn a_failed_write_leaves_the_aggregates_as_they_were() {
 
         // an import whose second row fails is written not at all
         let table = ImportTable {
-            headers: vec!["结对".into(), "活动类型".into(), "标题".into(), "开始日期".into(), "人次".into()],
+            headers: vec![
+                "结对".into(),
+                "活动类型".into(),
+                "标题".into(),
+                "开始日期".into(),
+                "人次".into(),
+            ],
             rows: vec![
                 (
                     2,
@@ -482,7 +520,12 @@ async fn a_failed_write_leaves_the_aggregates_as_they_were() {
             .unwrap();
         assert_consistent(store, t.backend, "after a good write").await;
         let d = store.dashboard(&Scope::Pairing(w.pairings[0])).await.unwrap();
-        assert_eq!((d.projects.started, d.money_total_fen), (1, 30_000_000), "{}", t.backend);
+        assert_eq!(
+            (d.projects.started, d.money_total_fen),
+            (1, 30_000_000),
+            "{}",
+            t.backend
+        );
         t.finish().await.unwrap();
     }
 }

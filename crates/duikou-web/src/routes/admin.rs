@@ -132,8 +132,8 @@ pub async fn dashboard(
             }
         }
     }
-    let scope =
-        duikou_store::aggregates::Scope::parse(&scope).map_err(|m| ApiError::bad_request("invalid_scope", "scope", m))?;
+    let scope = duikou_store::aggregates::Scope::parse(&scope)
+        .map_err(|m| ApiError::bad_request("invalid_scope", "scope", m))?;
     Ok(Json(state.store.dashboard(&scope).await?))
 }
 

@@ -363,7 +363,7 @@ async fn write_time_aggregates_match_a_recomputation_after_random_writes() {
         let store = &t.store;
         let w = world(store).await;
         assert_consistent(store, t.backend, "after the fixture").await;
-        let mut rng = Rng(0x5eed_d01c_0u64 + 7);
+        let mut rng = Rng(0x0005_eedd_01c7);
         let mut ok = 0;
         for step in 1..=420 {
             if random_write(store, &w, &mut rng, step).await {

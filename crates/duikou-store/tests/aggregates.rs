@@ -529,3 +529,40 @@ async fn a_failed_write_leaves_the_aggregates_as_they_were() {
         t.finish().await.unwrap();
     }
 }
+
+#[tokio::test]
+async fn opening_a_database_without_aggregates_builds_them() {
+    for t in TestStore::all().await.unwrap() {
+        let store = &t.store;
+        let w = world(store).await;
+        let p = create(
+            store,
+            "projects",
+            json!({"pairing_id": w.pairings[1], "name": "学校", "category": "education", "started_on": "2014-03-01"}),
+        )
+        .await;
+        create(
+            store,
+            "transactions",
+            json!({"project_id": p, "kind": "commitment", "source": "supporter", "amount": "12.5万", "date": "2014-05-01"}),
+        )
+        .await;
+        let built = stored(store).await.unwrap();
+        // a database migrated from before the aggregates: base records, empty aggregate tables
+        for table in [
+            "agg_money",
+            "agg_projects",
+            "agg_people",
+            "agg_activities",
+            "agg_pairing_scope",
+        ] {
+            store.db().execute(&format!("DELETE FROM {table}"), &[]).await.unwrap();
+        }
+        assert!(stored(store).await.unwrap().rows.is_empty(), "{}", t.backend);
+        let reopened = Store::open(&t.url).await.unwrap();
+        let rebuilt = stored(&reopened).await.unwrap();
+        assert!(built == rebuilt, "{}:\n{}", t.backend, built.diff(&rebuilt));
+        reopened.db().close().await;
+        t.finish().await.unwrap();
+    }
+}

@@ -590,20 +590,37 @@ pub async fn recompute_from_base(store: &Store) -> Result<AggSnapshot> {
 }
 
 /// Fills the aggregates of a database that has records but no aggregates yet (one migrated from before them).
+/// Runs under the audit-head lock like every write, so two servers starting at once rebuild one after the other.
 pub(crate) async fn rebuild_if_missing(store: &Store) -> Result<()> {
-    let count = |sql: &'static str| async move {
-        store
-            .db()
-            .fetch_opt(sql, &[], &[Kind::Int])
-            .await
-            .map(|r| r.and_then(|r| r[0].int()).unwrap_or(0))
-    };
-    let pairings = count("SELECT COUNT(*) FROM pairings").await?;
-    let scoped = count("SELECT COUNT(*) FROM agg_pairing_scope").await?;
-    if pairings != scoped {
-        let mut tx = store.db().begin().await?;
-        rebuild_all(&mut tx).await?;
-        tx.commit().await?;
+    async fn missing(tx: &mut Tx) -> Result<bool> {
+        let mut n = [0i64; 2];
+        for (i, sql) in [
+            "SELECT COUNT(*) FROM pairings",
+            "SELECT COUNT(*) FROM agg_pairing_scope",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            n[i] = tx
+                .fetch_opt(sql, &[], &[Kind::Int])
+                .await?
+                .and_then(|r| r[0].int())
+                .unwrap_or(0);
+        }
+        Ok(n[0] != n[1])
+    }
+    let mut probe = store.db().begin().await?;
+    let needed = missing(&mut probe).await?;
+    probe.rollback().await?;
+    if !needed {
+        return Ok(());
+    }
+    let mut w = crate::audit::WriteTx::begin(store, &duikou_domain::access::Actor::system()).await?;
+    if missing(&mut w.tx).await? {
+        w.rebuild_aggregates();
+        w.commit().await?;
+    } else {
+        w.tx.rollback().await?;
     }
     Ok(())
 }

@@ -17,7 +17,12 @@ pub struct Measured {
     pub failures: usize,
 }
 
-async fn connection(addr: SocketAddr, path: String, cookie: String, until: Instant) -> anyhow::Result<(Vec<Duration>, usize)> {
+async fn connection(
+    addr: SocketAddr,
+    path: String,
+    cookie: String,
+    until: Instant,
+) -> anyhow::Result<(Vec<Duration>, usize)> {
     let stream = tokio::net::TcpStream::connect(addr).await?;
     stream.set_nodelay(true)?;
     let (mut sender, conn) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
@@ -42,7 +47,13 @@ async fn connection(addr: SocketAddr, path: String, cookie: String, until: Insta
 }
 
 /// Drives `path` with `connections` connections for `seconds`.
-pub async fn drive(addr: SocketAddr, path: &str, cookie: &str, connections: usize, seconds: f64) -> anyhow::Result<Measured> {
+pub async fn drive(
+    addr: SocketAddr,
+    path: &str,
+    cookie: &str,
+    connections: usize,
+    seconds: f64,
+) -> anyhow::Result<Measured> {
     let start = Instant::now();
     let until = start + Duration::from_secs_f64(seconds);
     let tasks: Vec<_> = (0..connections)
@@ -57,7 +68,10 @@ pub async fn drive(addr: SocketAddr, path: &str, cookie: &str, connections: usiz
     }
     let elapsed = start.elapsed().as_secs_f64();
     all.sort();
-    let at = |q: f64| all.get(((all.len() as f64 * q) as usize).min(all.len().saturating_sub(1))).copied();
+    let at = |q: f64| {
+        all.get(((all.len() as f64 * q) as usize).min(all.len().saturating_sub(1)))
+            .copied()
+    };
     let ms = |d: Option<Duration>| d.map_or(f64::NAN, |d| d.as_secs_f64() * 1000.0);
     Ok(Measured {
         requests: all.len(),

@@ -5,6 +5,7 @@ use crate::{Result, Store, StoreError};
 use duikou_domain::access::Actor;
 use duikou_domain::audit::{chain_hash, AuditContent, GENESIS_HASH};
 use serde_json::Value;
+use std::collections::BTreeSet;
 
 /// A write transaction that holds the audit head: every writer queues on that one row, so the chain never forks.
 pub struct WriteTx {
@@ -15,6 +16,9 @@ pub struct WriteTx {
     next_seq: i64,
     prev_hash: String,
     at: String,
+    /// Pairings whose aggregates this transaction's writes changed, refreshed before commit.
+    dirty: BTreeSet<i64>,
+    rebuild: bool,
 }
 
 impl WriteTx {
@@ -35,6 +39,8 @@ impl WriteTx {
             next_seq: row[0].int().unwrap_or(0) + 1,
             prev_hash: row[1].text().unwrap_or(GENESIS_HASH).to_string(),
             at: crate::now_rfc3339(),
+            dirty: BTreeSet::new(),
+            rebuild: false,
         })
     }
 
@@ -69,8 +75,8 @@ impl WriteTx {
                     Arg::Text(Some(content.action.clone())),
                     Arg::Text(Some(content.entity.clone())),
                     Arg::Int(Some(entity_id)),
-                    Arg::Json((!content.before.is_null()).then_some(content.before)),
-                    Arg::Json((!content.after.is_null()).then_some(content.after)),
+                    Arg::Json((!content.before.is_null()).then(|| content.before.clone())),
+                    Arg::Json((!content.after.is_null()).then(|| content.after.clone())),
                     Arg::Text(Some(self.prev_hash.clone())),
                     Arg::Text(Some(hash.clone())),
                 ],
@@ -78,6 +84,8 @@ impl WriteTx {
             .await?;
         self.prev_hash = hash;
         self.next_seq += 1;
+        self.mark_from(entity, entity_id, &content.before, &content.after)
+            .await?;
         Ok(())
     }
 
@@ -85,7 +93,11 @@ impl WriteTx {
     /// with multi-row statements (bulk imports).
     pub async fn record_many(&mut self, action: &str, entity: &str, created: Vec<(i64, Value)>) -> Result<()> {
         let mut rows = Vec::with_capacity(created.len());
+        let feeds = crate::aggregates::FEEDS.contains(&entity);
         for (entity_id, after) in created {
+            if feeds {
+                self.dirty.extend(after.get("pairing_id").and_then(Value::as_i64));
+            }
             let content = AuditContent {
                 seq: self.next_seq,
                 at: self.at.clone(),
@@ -132,8 +144,56 @@ impl WriteTx {
         Ok(())
     }
 
-    /// Moves the audit head to the last event and commits.
+    /// Marks a pairing's aggregates for refresh at commit (for writes that bypass [`WriteTx::record`]).
+    pub fn mark_dirty(&mut self, pairing: i64) {
+        self.dirty.insert(pairing);
+    }
+
+    /// Makes [`WriteTx::commit`] rebuild every aggregate from the base tables instead of refreshing the touched
+    /// pairings (bulk loads).
+    pub fn rebuild_aggregates(&mut self) {
+        self.rebuild = true;
+    }
+
+    /// The pairings whose aggregates a recorded change touches: the record's pairing before and after, a pairing
+    /// itself, the pairings of a project's transactions, the pairings an org receives in when its region changes.
+    async fn mark_from(&mut self, entity: &str, id: i64, before: &Value, after: &Value) -> Result<()> {
+        if !crate::aggregates::FEEDS.contains(&entity) {
+            return Ok(());
+        }
+        for v in [before, after] {
+            if let Some(p) = v.get("pairing_id").and_then(Value::as_i64) {
+                self.dirty.insert(p);
+            }
+        }
+        let query = match entity {
+            "pairings" => {
+                self.dirty.insert(id);
+                None
+            }
+            "projects" if !before.is_null() && !after.is_null() => {
+                Some("SELECT DISTINCT pairing_id FROM transactions WHERE project_id = $1 AND pairing_id IS NOT NULL")
+            }
+            "orgs" if !before.is_null() && before.get("region_code") != after.get("region_code") => {
+                Some("SELECT id FROM pairings WHERE receiver_org_id = $1")
+            }
+            _ => None,
+        };
+        if let Some(sql) = query {
+            for r in self.tx.fetch(sql, &[Arg::Int(Some(id))], &[Kind::Int]).await? {
+                self.dirty.extend(r[0].int());
+            }
+        }
+        Ok(())
+    }
+
+    /// Brings the aggregates of the touched pairings up to date, moves the audit head to the last event and commits.
     pub async fn commit(mut self) -> Result<()> {
+        if self.rebuild {
+            crate::aggregates::rebuild_all(&mut self.tx).await?;
+        } else if !self.dirty.is_empty() {
+            crate::aggregates::refresh(&mut self.tx, &self.dirty).await?;
+        }
         self.tx
             .execute(
                 "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1",

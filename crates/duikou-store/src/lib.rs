@@ -2,6 +2,7 @@
 //! Every write is a transaction that also appends its audit event.
 
 pub mod accounts;
+pub mod aggregates;
 pub mod assess;
 pub mod audit;
 pub mod backup;
@@ -39,6 +40,7 @@ impl Store {
         db.migrate().await?;
         let store = Store { db };
         store.load_regions_if_empty().await?;
+        aggregates::rebuild_if_missing(&store).await?;
         Ok(store)
     }
 

@@ -1028,6 +1028,14 @@ async fn bulk_imports_check_what_single_writes_check_and_audit_every_record() {
             titles.push(a["title"].as_str().unwrap().to_string());
         }
         assert!(titles.contains(&"全员培训（二）".to_string()), "{backend}");
+        let (kept, recomputed) = (
+            duikou_store::aggregates::stored(&store).await.unwrap(),
+            duikou_store::aggregates::recompute_from_base(&store).await.unwrap(),
+        );
+        assert!(
+            kept == recomputed,
+            "{backend}: the dashboard aggregates follow a bulk import"
+        );
         assert!(store.audit_verify().await.unwrap().ok(), "{backend}");
         // the next record made one at a time gets a fresh id after the bulk ones
         let next = store

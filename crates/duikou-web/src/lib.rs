@@ -45,6 +45,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/audit", get(admin::recent_audit))
         .route("/api/v1/audit/verify", get(admin::verify_audit))
         .route("/api/v1/overview", get(admin::overview))
+        .route("/api/v1/dashboard", get(admin::dashboard))
         .route("/api/v1/region_lookup", get(admin::region_lookup))
         .route("/api/v1/obligation_templates", get(records::templates))
         .route("/api/v1/report", get(files::report))

@@ -283,6 +283,18 @@ pub fn document() -> Value {
         "/api/v1/overview".into(),
         json!({"get": op("记录概况与公开计划", "概况", vec![], None, ("200", obj.clone()))}),
     );
+    paths.insert(
+        "/api/v1/dashboard".into(),
+        json!({"get": op(
+            "工作台数据：资金按年度与来源、项目按状态与类别（开工率、竣工率）、援派人员按类别与批次、活动按类型与月份（取自写入时维护的汇总表）",
+            "概况",
+            vec![json!({"name": "scope", "in": "query", "required": false,
+                        "description": "范围：all（全部，默认）、program:<计划编号>、pairing:<结对编号>、region:<受援方区划代码，含地州、省级>",
+                        "schema": {"type": "string", "pattern": "^(all|program:[0-9]+|pairing:[0-9]+|region:[0-9]{1,12})$"}})],
+            None,
+            ("200", obj.clone())
+        )}),
+    );
     paths.insert("/api/v1/region_lookup".into(), json!({"get": op("按名称、曾用名或代码查找行政区划", "行政区划",
         vec![json!({"name": "q", "in": "query", "required": true, "schema": {"type": "string"}})], None, ("200", obj.clone()))}));
     paths.insert(

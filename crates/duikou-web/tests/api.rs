@@ -329,6 +329,17 @@ async fn reports_templates_imports_and_exports_over_http() {
         let good = "结对,活动类型,标题,开始日期,人次\n湖南省→吐鲁番市,培训,骨干教师培训,2011年7月1日,355\n";
         let (s, report, _) = c.send(Method::POST, "/api/v1/imports/activities?file_name=a.csv", Some(good.as_bytes().to_vec())).await;
         assert_eq!((s, report["created"].as_i64()), (StatusCode::OK, Some(1)), "{report}");
+        // the imported activity is in the dashboards of its pairing, program, region (up to the province) and all
+        for scope in [format!("pairing:{}", pr["id"]), format!("program:{}", p["id"]), "region:650000".into(), "all".into()] {
+            let (s, d) = c.get(&format!("/api/v1/dashboard?scope={scope}")).await;
+            assert_eq!(s, StatusCode::OK, "{backend} {scope}: {d}");
+            assert_eq!((d["pairings"].as_i64(), d["activities_total"].as_i64()), (Some(1), Some(1)), "{backend} {scope}: {d}");
+            assert_eq!(d["activities_by_kind"][0]["person_times"], 355, "{backend} {scope}: {d}");
+        }
+        let (s, d) = c.get("/api/v1/dashboard?scope=region:540000").await;
+        assert_eq!((s, d["activities_total"].as_i64()), (StatusCode::OK, Some(0)), "{d}");
+        let (s, v) = c.get("/api/v1/dashboard?scope=county:1").await;
+        assert_eq!((s, v["error"]["field"].as_str()), (StatusCode::BAD_REQUEST, Some("scope")), "{v}");
         let (s, v, _) = c.send(Method::POST, "/api/v1/imports/activities?file_name=a.xlsx", Some(b"junk".to_vec())).await;
         assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("bad_file")), "{v}");
         let uri = format!("/api/v1/report?scope=pairing:{}&period=2011&format=json", pr["id"]);

@@ -112,6 +112,31 @@ pub async fn region_lookup(
     }
 }
 
+/// `GET /api/v1/dashboard?scope=all|program:<id>|pairing:<id>|region:<code>`: the dashboard figures of a scope,
+/// read from the write-time aggregates. Readable by every signed-in user, like the overview.
+pub async fn dashboard(
+    State(state): State<AppState>,
+    CurrentActor(_actor): CurrentActor,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<duikou_store::aggregates::Dashboard>> {
+    let mut scope = "all".to_string();
+    for (k, v) in query_pairs(raw.as_deref())? {
+        match k.as_str() {
+            "scope" => scope = v,
+            other => {
+                return Err(ApiError::bad_request(
+                    "unknown_parameter",
+                    other,
+                    format!("不支持的查询参数“{other}”，可用：scope"),
+                ))
+            }
+        }
+    }
+    let scope = duikou_store::aggregates::Scope::parse(&scope)
+        .map_err(|m| ApiError::bad_request("invalid_scope", "scope", m))?;
+    Ok(Json(state.store.dashboard(&scope).await?))
+}
+
 /// `GET /api/v1/overview`: how many records of each kind, and the programs.
 pub async fn overview(State(state): State<AppState>, CurrentActor(_actor): CurrentActor) -> ApiResult<Json<Value>> {
     Ok(Json(crate::pages::overview_data(&state).await?))

@@ -260,21 +260,22 @@ pub async fn home(State(state): State<AppState>, parts: Parts) -> Response {
     };
     let (_, _, l) = lang(&parts.headers);
     let mut cards = Vec::new();
-    for e in ["pairings", "projects", "dispatches", "activities"] {
-        if let (Ok(p), Some(d)) = (
-            state
-                .store
-                .list(
-                    e,
-                    &ListQuery {
-                        per_page: Some(1),
-                        ..Default::default()
-                    },
-                )
-                .await,
-            schema::entity(e),
-        ) {
-            cards.push((d.label.to_string(), p.total.to_string()));
+    let dash = state
+        .store
+        .dashboard(&duikou_store::aggregates::Scope::All)
+        .await
+        .map_err(|e| tracing::error!(error = %e, "dashboard aggregates"))
+        .ok();
+    if let Some(d) = &dash {
+        for (e, n) in [
+            ("pairings", d.pairings),
+            ("projects", d.projects.n),
+            ("dispatches", d.people_total),
+            ("activities", d.activities_total),
+        ] {
+            if let Some(def) = schema::entity(e) {
+                cards.push((def.label.to_string(), n.to_string()));
+            }
         }
     }
     let today = chrono::Utc::now().date_naive();
@@ -330,7 +331,7 @@ pub async fn home(State(state): State<AppState>, parts: Parts) -> Response {
         unit: "项".into(),
     });
     let mut chart = chart;
-    for extra in dashboard_charts(&state).await {
+    for extra in dashboard_charts(dash.as_ref()) {
         chart.push_str(&duikou_report::svg(&extra));
     }
     render(Dashboard {
@@ -959,55 +960,34 @@ pub async fn supervise(
     supervision_page(&state, &parts, &actor, csrf, id, Some(message)).await
 }
 
-/// Every record of an entity (the dashboard's figures until write-time aggregates replace this scan).
-async fn all_records(state: &AppState, entity: &str) -> Vec<Value> {
-    state
-        .store
-        .list_every(entity, &ListQuery::default())
-        .await
-        .unwrap_or_default()
-}
-
-/// Money by year and source, people in post by role, activities by kind.
-async fn dashboard_charts(state: &AppState) -> Vec<duikou_report::Chart> {
+/// Money by year and source, people in post by role, activities by kind — read from the write-time aggregates.
+fn dashboard_charts(dash: Option<&duikou_store::aggregates::Dashboard>) -> Vec<duikou_report::Chart> {
     use std::collections::BTreeMap;
     let mut money: BTreeMap<String, BTreeMap<String, f64>> = BTreeMap::new();
-    for t in all_records(state, "transactions").await {
-        let year = t["date"].as_str().unwrap_or("").get(..4).unwrap_or("").to_string();
-        let source = schema::value_label("transactions", "source", t["source"].as_str().unwrap_or(""));
-        let kind = schema::value_label("transactions", "kind", t["kind"].as_str().unwrap_or(""));
-        let amount = t["amount"]
-            .as_str()
-            .and_then(|a| a.parse::<duikou_domain::Money>().ok())
-            .map(|m| m.fen() as f64 / 1e6)
-            .unwrap_or(0.0);
-        *money
-            .entry(format!("{source}（{kind}）"))
-            .or_default()
-            .entry(year)
-            .or_default() += amount;
+    let mut roles: BTreeMap<String, f64> = BTreeMap::new();
+    let mut kinds: BTreeMap<String, f64> = BTreeMap::new();
+    if let Some(d) = dash {
+        for m in &d.money {
+            let source = schema::value_label("transactions", "source", &m.source);
+            let kind = schema::value_label("transactions", "kind", &m.kind);
+            *money
+                .entry(format!("{source}（{kind}）"))
+                .or_default()
+                .entry(m.year.to_string())
+                .or_default() += m.amount_fen as f64 / 1e6;
+        }
+        for p in &d.people_by_role {
+            *roles
+                .entry(schema::value_label("dispatches", "role", &p.role))
+                .or_default() += p.n as f64;
+        }
+        for a in &d.activities_by_kind {
+            *kinds
+                .entry(schema::value_label("activities", "kind", &a.kind))
+                .or_default() += a.n as f64;
+        }
     }
     let years: std::collections::BTreeSet<String> = money.values().flat_map(|m| m.keys().cloned()).collect();
-    let mut roles: BTreeMap<String, f64> = BTreeMap::new();
-    for d in all_records(state, "dispatches").await {
-        *roles
-            .entry(schema::value_label(
-                "dispatches",
-                "role",
-                d["role"].as_str().unwrap_or(""),
-            ))
-            .or_default() += 1.0;
-    }
-    let mut kinds: BTreeMap<String, f64> = BTreeMap::new();
-    for a in all_records(state, "activities").await {
-        *kinds
-            .entry(schema::value_label(
-                "activities",
-                "kind",
-                a["kind"].as_str().unwrap_or(""),
-            ))
-            .or_default() += 1.0;
-    }
     vec![
         duikou_report::Chart {
             title: "资金按年度和来源".into(),

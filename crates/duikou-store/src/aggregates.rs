@@ -1,0 +1,995 @@
+//! Dashboard aggregates kept current at write time, in the same transaction as the base records.
+//!
+//! Every aggregate table is keyed by a scope (`pairing` with the pairing id, `program` with the program id,
+//! `region` with the receiver's county, prefecture and province codes, `all` with '') and its dimensions.
+//! A write marks the pairings it touches dirty on its [`WriteTx`](crate::audit::WriteTx); before commit,
+//! [`refresh`] recomputes each dirty pairing's rows from its base records with one GROUP BY per aggregate and
+//! applies the difference (new − old) to the scopes the pairing belonged to before and belongs to now.
+//! Dashboards read only these tables ([`Store::dashboard`]).
+
+use crate::db::{Arg, Backend, Kind, Tx, Val};
+use crate::{Result, Store, StoreError};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One aggregate table: its dimensions and its additive values (`n` first), and how a pairing's rows are
+/// computed from the base tables.
+struct Spec {
+    table: &'static str,
+    dims: &'static [(&'static str, Kind)],
+    vals: &'static [&'static str],
+}
+
+const MONEY: Spec = Spec {
+    table: "agg_money",
+    dims: &[
+        ("year", Kind::Int),
+        ("source", Kind::Text),
+        ("category", Kind::Text),
+        ("tx_kind", Kind::Text),
+        ("confirmed", Kind::Int),
+    ],
+    vals: &["n", "amount"],
+};
+const PROJECTS: Spec = Spec {
+    table: "agg_projects",
+    dims: &[("category", Kind::Text), ("status", Kind::Text)],
+    vals: &["n", "investment"],
+};
+const PEOPLE: Spec = Spec {
+    table: "agg_people",
+    dims: &[("role", Kind::Text), ("batch", Kind::Int), ("confirmed", Kind::Int)],
+    vals: &["n"],
+};
+const ACTIVITIES: Spec = Spec {
+    table: "agg_activities",
+    dims: &[("kind", Kind::Text), ("month", Kind::Text), ("confirmed", Kind::Int)],
+    vals: &["n", "person_times", "sessions", "courses", "hours", "items", "amount"],
+};
+const SPECS: [&Spec; 4] = [&MONEY, &PROJECTS, &PEOPLE, &ACTIVITIES];
+
+/// The entities whose records feed an aggregate (or decide where a pairing's rows count).
+pub const FEEDS: &[&str] = &[
+    "transactions",
+    "projects",
+    "dispatches",
+    "activities",
+    "pairings",
+    "orgs",
+];
+
+fn sum(col: &str) -> String {
+    format!("CAST(COALESCE(SUM({col}), 0) AS BIGINT)")
+}
+
+fn confirmed(col: &str) -> String {
+    format!("CAST(CASE WHEN {col} = 'confirmed' THEN 1 ELSE 0 END AS BIGINT)")
+}
+
+/// `(pairing column, dimension expressions, value expressions, FROM clause)` of a spec's base query.
+fn base(spec: &Spec, backend: Backend) -> (&'static str, Vec<String>, Vec<String>, &'static str) {
+    let year = |c: &str| match backend {
+        Backend::Sqlite => format!("CAST(substr({c}, 1, 4) AS INTEGER)"),
+        Backend::Postgres => format!("CAST(EXTRACT(YEAR FROM {c}) AS BIGINT)"),
+    };
+    let month = |c: &str| match backend {
+        Backend::Sqlite => format!("substr({c}, 1, 7)"),
+        Backend::Postgres => format!("to_char({c}, 'YYYY-MM')"),
+    };
+    match spec.table {
+        "agg_money" => (
+            "t.pairing_id",
+            vec![
+                year("t.date"),
+                "t.source".into(),
+                "p.category".into(),
+                "t.kind".into(),
+                confirmed("t.confirmation"),
+            ],
+            vec!["CAST(COUNT(*) AS BIGINT)".into(), sum("t.amount")],
+            "transactions t JOIN projects p ON p.id = t.project_id",
+        ),
+        "agg_projects" => (
+            "p.pairing_id",
+            vec![
+                "p.category".into(),
+                "CASE WHEN p.completed_on IS NOT NULL THEN 'completed' WHEN p.started_on IS NOT NULL THEN 'started' ELSE 'planned' END".into(),
+            ],
+            vec!["CAST(COUNT(*) AS BIGINT)".into(), sum("p.total_investment")],
+            "projects p",
+        ),
+        "agg_people" => (
+            "d.pairing_id",
+            vec!["d.role".into(), "CAST(COALESCE(d.batch, 0) AS BIGINT)".into(), confirmed("d.confirmation")],
+            vec!["CAST(COUNT(*) AS BIGINT)".into()],
+            "dispatches d",
+        ),
+        _ => (
+            "a.pairing_id",
+            vec!["a.kind".into(), month("a.start_date"), confirmed("a.confirmation")],
+            vec![
+                "CAST(COUNT(*) AS BIGINT)".into(),
+                sum("a.person_times"),
+                sum("a.sessions"),
+                sum("a.courses"),
+                sum("a.hours"),
+                sum("a.items"),
+                sum("a.amount"),
+            ],
+            "activities a",
+        ),
+    }
+}
+
+/// A dimension value.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(untagged)]
+pub enum Dim {
+    /// An integer dimension (year, batch, confirmed).
+    Int(i64),
+    /// A text dimension.
+    Text(String),
+}
+
+impl Dim {
+    fn from_val(v: &Val) -> Dim {
+        match v {
+            Val::Int(i) => Dim::Int(i.unwrap_or(0)),
+            Val::Text(t) => Dim::Text(t.clone().unwrap_or_default()),
+            other => Dim::Text(format!("{other:?}")),
+        }
+    }
+    fn arg(&self) -> Arg {
+        match self {
+            Dim::Int(i) => Arg::Int(Some(*i)),
+            Dim::Text(t) => Arg::Text(Some(t.clone())),
+        }
+    }
+    fn int(&self) -> i64 {
+        match self {
+            Dim::Int(i) => *i,
+            Dim::Text(_) => 0,
+        }
+    }
+    fn text(&self) -> &str {
+        match self {
+            Dim::Text(t) => t,
+            Dim::Int(_) => "",
+        }
+    }
+}
+
+/// One aggregate row, as stored or as recomputed.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct AggRow {
+    /// The aggregate table.
+    pub table: String,
+    /// `pairing`, `program`, `region` or `all`.
+    pub scope_kind: String,
+    /// The pairing id, program id, region code or ''.
+    pub scope_key: String,
+    /// The dimension values, in the table's column order.
+    pub dims: Vec<Dim>,
+    /// The additive values, `n` first.
+    pub vals: Vec<i64>,
+}
+
+/// Every aggregate row (and every pairing's scope), sorted: two snapshots are equal when the aggregates agree.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct AggSnapshot {
+    /// The rows of every aggregate table.
+    pub rows: Vec<AggRow>,
+    /// `(pairing, program, receiver region)` of every pairing.
+    pub scopes: Vec<(i64, i64, Option<String>)>,
+}
+
+impl AggSnapshot {
+    /// The rows only one side has (or has with other values), for test messages.
+    pub fn diff(&self, other: &AggSnapshot) -> String {
+        let a: BTreeSet<&AggRow> = self.rows.iter().collect();
+        let b: BTreeSet<&AggRow> = other.rows.iter().collect();
+        let mut out = String::new();
+        for r in a.difference(&b).take(20) {
+            out.push_str(&format!("- {r:?}\n"));
+        }
+        for r in b.difference(&a).take(20) {
+            out.push_str(&format!("+ {r:?}\n"));
+        }
+        if self.scopes != other.scopes {
+            out.push_str(&format!("scopes: {:?} vs {:?}\n", self.scopes, other.scopes));
+        }
+        out
+    }
+}
+
+/// The region scopes of a receiver region code: the code, its prefecture and its province (distinct).
+pub fn region_keys(code: &str) -> Vec<String> {
+    let mut keys = vec![code.to_string()];
+    if code.len() == 6 && code.is_ascii() {
+        for k in [format!("{}00", &code[..4]), format!("{}0000", &code[..2])] {
+            if !keys.contains(&k) {
+                keys.push(k);
+            }
+        }
+    }
+    keys
+}
+
+/// Every scope a pairing's rows count in.
+fn scopes_of(pairing: i64, scope: Option<&(i64, Option<String>)>) -> Vec<(&'static str, String)> {
+    let mut out = vec![("pairing", pairing.to_string())];
+    if let Some((program, region)) = scope {
+        out.push(("program", program.to_string()));
+        if let Some(code) = region {
+            out.extend(region_keys(code).into_iter().map(|k| ("region", k)));
+        }
+        out.push(("all", String::new()));
+    }
+    out
+}
+
+type Rows = BTreeMap<Vec<Dim>, Vec<i64>>;
+
+fn decode_rows(spec: &Spec, rows: Vec<Vec<Val>>) -> Rows {
+    let nd = spec.dims.len();
+    rows.into_iter()
+        .map(|r| {
+            let dims = r[..nd].iter().map(Dim::from_val).collect();
+            let vals = r[nd..].iter().map(|v| v.int().unwrap_or(0)).collect();
+            (dims, vals)
+        })
+        .collect()
+}
+
+fn kinds(spec: &Spec) -> Vec<Kind> {
+    spec.dims
+        .iter()
+        .map(|d| d.1)
+        .chain(spec.vals.iter().map(|_| Kind::Int))
+        .collect()
+}
+
+fn cols(spec: &Spec) -> String {
+    spec.dims
+        .iter()
+        .map(|d| d.0)
+        .chain(spec.vals.iter().copied())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+async fn current_scope(tx: &mut Tx, pairing: i64) -> Result<Option<(i64, Option<String>)>> {
+    Ok(tx
+        .fetch_opt(
+            "SELECT p.program_id, o.region_code FROM pairings p JOIN orgs o ON o.id = p.receiver_org_id WHERE p.id = $1",
+            &[Arg::Int(Some(pairing))],
+            &[Kind::Int, Kind::Text],
+        )
+        .await?
+        .map(|r| (r[0].int().unwrap_or(0), r[1].text().map(str::to_string))))
+}
+
+/// Recomputes the aggregates of the given pairings from their base records and applies the differences to every
+/// scope they count in. Called by [`WriteTx::commit`](crate::audit::WriteTx::commit) for the pairings its writes touched.
+pub async fn refresh(tx: &mut Tx, pairings: &BTreeSet<i64>) -> Result<()> {
+    let backend = tx.backend();
+    for &pairing in pairings {
+        let key = pairing.to_string();
+        let old_scope = tx
+            .fetch_opt(
+                "SELECT program_id, region_code FROM agg_pairing_scope WHERE pairing_id = $1",
+                &[Arg::Int(Some(pairing))],
+                &[Kind::Int, Kind::Text],
+            )
+            .await?
+            .map(|r| (r[0].int().unwrap_or(0), r[1].text().map(str::to_string)));
+        let new_scope = current_scope(tx, pairing).await?;
+        let old_scopes = scopes_of(pairing, old_scope.as_ref());
+        let new_scopes = scopes_of(pairing, new_scope.as_ref());
+        for spec in SPECS {
+            let old = decode_rows(
+                spec,
+                tx.fetch(
+                    &format!(
+                        "SELECT {} FROM {} WHERE scope_kind = 'pairing' AND scope_key = $1",
+                        cols(spec),
+                        spec.table
+                    ),
+                    &[Arg::Text(Some(key.clone()))],
+                    &kinds(spec),
+                )
+                .await?,
+            );
+            let (pcol, dims, vals, from) = base(spec, backend);
+            let group: Vec<String> = (1..=dims.len()).map(|i| i.to_string()).collect();
+            let new = decode_rows(
+                spec,
+                tx.fetch(
+                    &format!(
+                        "SELECT {}, {} FROM {from} WHERE {pcol} = $1 GROUP BY {}",
+                        dims.join(", "),
+                        vals.join(", "),
+                        group.join(", ")
+                    ),
+                    &[Arg::Int(Some(pairing))],
+                    &kinds(spec),
+                )
+                .await?,
+            );
+            if old == new && old_scope == new_scope {
+                continue;
+            }
+            let mut delta: BTreeMap<(&'static str, String, Vec<Dim>), Vec<i64>> = BTreeMap::new();
+            for (sign, scopes, rows) in [(-1, &old_scopes, &old), (1, &new_scopes, &new)] {
+                for (kind, skey) in scopes {
+                    for (d, v) in rows {
+                        let e = delta
+                            .entry((kind, skey.clone(), d.clone()))
+                            .or_insert_with(|| vec![0; v.len()]);
+                        for (a, b) in e.iter_mut().zip(v) {
+                            *a += sign * b;
+                        }
+                    }
+                }
+            }
+            for ((kind, skey, d), v) in delta {
+                if v.iter().all(|x| *x == 0) {
+                    continue;
+                }
+                apply(tx, spec, kind, &skey, &d, &v).await?;
+            }
+        }
+        if old_scope != new_scope {
+            tx.execute(
+                "DELETE FROM agg_pairing_scope WHERE pairing_id = $1",
+                &[Arg::Int(Some(pairing))],
+            )
+            .await?;
+            if let Some((program, region)) = new_scope {
+                tx.execute(
+                    "INSERT INTO agg_pairing_scope (pairing_id, program_id, region_code) VALUES ($1, $2, $3)",
+                    &[Arg::Int(Some(pairing)), Arg::Int(Some(program)), Arg::Text(region)],
+                )
+                .await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Adds `vals` to one aggregate row (creating it), and removes the row when its count reaches zero.
+async fn apply(tx: &mut Tx, spec: &Spec, kind: &str, key: &str, dims: &[Dim], vals: &[i64]) -> Result<()> {
+    let t = spec.table;
+    let mut args = vec![Arg::Text(Some(kind.into())), Arg::Text(Some(key.into()))];
+    args.extend(dims.iter().map(Dim::arg));
+    args.extend(vals.iter().map(|v| Arg::Int(Some(*v))));
+    let placeholders: Vec<String> = (1..=args.len()).map(|i| format!("${i}")).collect();
+    let pk: Vec<&str> = ["scope_kind", "scope_key"]
+        .into_iter()
+        .chain(spec.dims.iter().map(|d| d.0))
+        .collect();
+    let sets: Vec<String> = spec
+        .vals
+        .iter()
+        .map(|v| format!("{v} = {t}.{v} + excluded.{v}"))
+        .collect();
+    let n = tx
+        .fetch_opt(
+            &format!(
+                "INSERT INTO {t} (scope_kind, scope_key, {}) VALUES ({}) ON CONFLICT ({}) DO UPDATE SET {} RETURNING n",
+                cols(spec),
+                placeholders.join(", "),
+                pk.join(", "),
+                sets.join(", ")
+            ),
+            &args,
+            &[Kind::Int],
+        )
+        .await?
+        .and_then(|r| r[0].int())
+        .unwrap_or(0);
+    if n < 0 {
+        return Err(StoreError::Other(format!(
+            "汇总表 {t} 出现负计数（{kind}:{key} {dims:?}），请运行汇总重建"
+        )));
+    }
+    if n == 0 {
+        let conds: Vec<String> = pk
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c} = ${}", i + 1))
+            .collect();
+        let pk_args = args[..pk.len()].to_vec();
+        tx.execute(&format!("DELETE FROM {t} WHERE {}", conds.join(" AND ")), &pk_args)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The `(pairing_id, key)` pairs of the scopes above the pairing, as SQL over `agg_pairing_scope`.
+fn scope_map_sql(kind: &str) -> &'static str {
+    match kind {
+        "program" => "SELECT pairing_id, CAST(program_id AS TEXT) AS k FROM agg_pairing_scope",
+        "all" => "SELECT pairing_id, '' AS k FROM agg_pairing_scope",
+        _ => {
+            "SELECT pairing_id, region_code AS k FROM agg_pairing_scope WHERE region_code IS NOT NULL \
+             UNION SELECT pairing_id, substr(region_code, 1, 4) || '00' AS k FROM agg_pairing_scope WHERE length(region_code) = 6 \
+             UNION SELECT pairing_id, substr(region_code, 1, 2) || '0000' AS k FROM agg_pairing_scope WHERE length(region_code) = 6"
+        }
+    }
+}
+
+/// Deletes every aggregate row and recomputes all scopes from the base tables with INSERT … SELECT … GROUP BY
+/// (bulk loads call it before commit; [`Store::open`] calls it for a database whose aggregates are missing).
+pub async fn rebuild_all(tx: &mut Tx) -> Result<()> {
+    let backend = tx.backend();
+    tx.execute("DELETE FROM agg_pairing_scope", &[]).await?;
+    tx.execute(
+        "INSERT INTO agg_pairing_scope (pairing_id, program_id, region_code) \
+         SELECT p.id, p.program_id, o.region_code FROM pairings p JOIN orgs o ON o.id = p.receiver_org_id",
+        &[],
+    )
+    .await?;
+    for spec in SPECS {
+        let t = spec.table;
+        tx.execute(&format!("DELETE FROM {t}"), &[]).await?;
+        let (pcol, dims, vals, from) = base(spec, backend);
+        let group: Vec<String> = (1..=dims.len() + 1).map(|i| (i + 1).to_string()).collect();
+        tx.execute(
+            &format!(
+                "INSERT INTO {t} (scope_kind, scope_key, {}) SELECT 'pairing', CAST({pcol} AS TEXT), {}, {} \
+                 FROM {from} WHERE {pcol} IS NOT NULL GROUP BY {}",
+                cols(spec),
+                dims.join(", "),
+                vals.join(", "),
+                group.join(", ")
+            ),
+            &[],
+        )
+        .await?;
+        let dcols: Vec<String> = spec.dims.iter().map(|d| format!("a.{}", d.0)).collect();
+        let sums: Vec<String> = spec
+            .vals
+            .iter()
+            .map(|v| format!("CAST(SUM(a.{v}) AS BIGINT)"))
+            .collect();
+        for kind in ["program", "region", "all"] {
+            tx.execute(
+                &format!(
+                    "INSERT INTO {t} (scope_kind, scope_key, {}) SELECT '{kind}', m.k, {}, {} FROM {t} a \
+                     JOIN ({}) m ON CAST(m.pairing_id AS TEXT) = a.scope_key WHERE a.scope_kind = 'pairing' \
+                     GROUP BY m.k, {}",
+                    cols(spec),
+                    dcols.join(", "),
+                    sums.join(", "),
+                    scope_map_sql(kind),
+                    dcols.join(", ")
+                ),
+                &[],
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+async fn read_scopes(db: &crate::Db) -> Result<Vec<(i64, i64, Option<String>)>> {
+    Ok(db
+        .fetch(
+            "SELECT pairing_id, program_id, region_code FROM agg_pairing_scope ORDER BY pairing_id",
+            &[],
+            &[Kind::Int, Kind::Int, Kind::Text],
+        )
+        .await?
+        .into_iter()
+        .map(|r| {
+            (
+                r[0].int().unwrap_or(0),
+                r[1].int().unwrap_or(0),
+                r[2].text().map(str::to_string),
+            )
+        })
+        .collect())
+}
+
+/// Every aggregate row as stored.
+pub async fn stored(store: &Store) -> Result<AggSnapshot> {
+    let mut rows = Vec::new();
+    for spec in SPECS {
+        let mut k = vec![Kind::Text, Kind::Text];
+        k.extend(kinds(spec));
+        for r in store
+            .db()
+            .fetch(
+                &format!("SELECT scope_kind, scope_key, {} FROM {}", cols(spec), spec.table),
+                &[],
+                &k,
+            )
+            .await?
+        {
+            let nd = spec.dims.len();
+            rows.push(AggRow {
+                table: spec.table.into(),
+                scope_kind: r[0].text().unwrap_or("").into(),
+                scope_key: r[1].text().unwrap_or("").into(),
+                dims: r[2..2 + nd].iter().map(Dim::from_val).collect(),
+                vals: r[2 + nd..].iter().map(|v| v.int().unwrap_or(0)).collect(),
+            });
+        }
+    }
+    rows.sort();
+    Ok(AggSnapshot {
+        rows,
+        scopes: read_scopes(store.db()).await?,
+    })
+}
+
+/// Every aggregate row computed afresh from the base tables (and the pairings' current scopes), without writing.
+pub async fn recompute_from_base(store: &Store) -> Result<AggSnapshot> {
+    let backend = store.backend();
+    let scopes: Vec<(i64, i64, Option<String>)> = store
+        .db()
+        .fetch(
+            "SELECT p.id, p.program_id, o.region_code FROM pairings p JOIN orgs o ON o.id = p.receiver_org_id ORDER BY p.id",
+            &[],
+            &[Kind::Int, Kind::Int, Kind::Text],
+        )
+        .await?
+        .into_iter()
+        .map(|r| (r[0].int().unwrap_or(0), r[1].int().unwrap_or(0), r[2].text().map(str::to_string)))
+        .collect();
+    let by_pairing: BTreeMap<i64, (i64, Option<String>)> =
+        scopes.iter().map(|(p, g, r)| (*p, (*g, r.clone()))).collect();
+    let mut acc: BTreeMap<(&'static str, &'static str, String, Vec<Dim>), Vec<i64>> = BTreeMap::new();
+    for spec in SPECS {
+        let (pcol, dims, vals, from) = base(spec, backend);
+        let group: Vec<String> = (1..=dims.len() + 1).map(|i| i.to_string()).collect();
+        let mut k = vec![Kind::Int];
+        k.extend(kinds(spec));
+        let rows = store
+            .db()
+            .fetch(
+                &format!(
+                    "SELECT {pcol}, {}, {} FROM {from} WHERE {pcol} IS NOT NULL GROUP BY {}",
+                    dims.join(", "),
+                    vals.join(", "),
+                    group.join(", ")
+                ),
+                &[],
+                &k,
+            )
+            .await?;
+        let nd = spec.dims.len();
+        for r in rows {
+            let pairing = r[0].int().unwrap_or(0);
+            let d: Vec<Dim> = r[1..1 + nd].iter().map(Dim::from_val).collect();
+            let v: Vec<i64> = r[1 + nd..].iter().map(|v| v.int().unwrap_or(0)).collect();
+            for (kind, key) in scopes_of(pairing, by_pairing.get(&pairing)) {
+                let e = acc
+                    .entry((spec.table, kind, key, d.clone()))
+                    .or_insert_with(|| vec![0; v.len()]);
+                for (a, b) in e.iter_mut().zip(&v) {
+                    *a += b;
+                }
+            }
+        }
+    }
+    let mut rows: Vec<AggRow> = acc
+        .into_iter()
+        .filter(|(_, v)| v[0] != 0)
+        .map(|((table, kind, key, dims), vals)| AggRow {
+            table: table.into(),
+            scope_kind: kind.into(),
+            scope_key: key,
+            dims,
+            vals,
+        })
+        .collect();
+    rows.sort();
+    Ok(AggSnapshot { rows, scopes })
+}
+
+/// Fills the aggregates of a database that has records but no aggregates yet (one migrated from before them).
+/// Runs under the audit-head lock like every write, so two servers starting at once rebuild one after the other.
+pub(crate) async fn rebuild_if_missing(store: &Store) -> Result<()> {
+    async fn missing(tx: &mut Tx) -> Result<bool> {
+        let mut n = [0i64; 2];
+        for (i, sql) in [
+            "SELECT COUNT(*) FROM pairings",
+            "SELECT COUNT(*) FROM agg_pairing_scope",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            n[i] = tx
+                .fetch_opt(sql, &[], &[Kind::Int])
+                .await?
+                .and_then(|r| r[0].int())
+                .unwrap_or(0);
+        }
+        Ok(n[0] != n[1])
+    }
+    let mut probe = store.db().begin().await?;
+    let needed = missing(&mut probe).await?;
+    probe.rollback().await?;
+    if !needed {
+        return Ok(());
+    }
+    let mut w = crate::audit::WriteTx::begin(store, &duikou_domain::access::Actor::system()).await?;
+    if missing(&mut w.tx).await? {
+        w.rebuild_aggregates();
+        w.commit().await?;
+    } else {
+        w.tx.rollback().await?;
+    }
+    Ok(())
+}
+
+/// What a dashboard covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Everything.
+    All,
+    /// One program.
+    Program(i64),
+    /// One pairing.
+    Pairing(i64),
+    /// Pairings whose receiver lies in a region (county, prefecture or province code).
+    Region(String),
+}
+
+impl Scope {
+    /// Parses `all`, `program:<id>`, `pairing:<id>` or `region:<code>`.
+    pub fn parse(s: &str) -> std::result::Result<Scope, String> {
+        let s = s.trim();
+        if s.is_empty() || s == "all" {
+            return Ok(Scope::All);
+        }
+        let bad = || format!("范围（scope）无效：“{s}”，应为 all、program:<编号>、pairing:<编号> 或 region:<区划代码>");
+        let (kind, key) = s.split_once(':').ok_or_else(bad)?;
+        match kind {
+            "program" => key.parse().map(Scope::Program).map_err(|_| bad()),
+            "pairing" => key.parse().map(Scope::Pairing).map_err(|_| bad()),
+            "region" if !key.is_empty() && key.len() <= 12 && key.chars().all(|c| c.is_ascii_digit()) => {
+                Ok(Scope::Region(key.into()))
+            }
+            _ => Err(bad()),
+        }
+    }
+
+    /// `(scope_kind, scope_key)`.
+    pub fn key(&self) -> (&'static str, String) {
+        match self {
+            Scope::All => ("all", String::new()),
+            Scope::Program(p) => ("program", p.to_string()),
+            Scope::Pairing(p) => ("pairing", p.to_string()),
+            Scope::Region(r) => ("region", r.clone()),
+        }
+    }
+}
+
+impl std::fmt::Display for Scope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.key() {
+            ("all", _) => write!(f, "all"),
+            (k, v) => write!(f, "{k}:{v}"),
+        }
+    }
+}
+
+/// Money of one year, source, project category and transaction kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MoneyRow {
+    /// Year of the transaction date.
+    pub year: i64,
+    /// Source of funds (`transactions.source`).
+    pub source: String,
+    /// The project's category.
+    pub category: String,
+    /// Transaction kind (`transactions.kind`).
+    pub kind: String,
+    /// Amount in fen, all confirmation states.
+    pub amount_fen: i64,
+    /// Of which confirmed by the receiving side.
+    pub confirmed_fen: i64,
+    /// Number of transactions.
+    pub n: i64,
+}
+
+/// Money of one year and source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MoneyYearSource {
+    /// Year.
+    pub year: i64,
+    /// Source of funds.
+    pub source: String,
+    /// Amount in fen.
+    pub amount_fen: i64,
+    /// Of which confirmed.
+    pub confirmed_fen: i64,
+    /// Number of transactions.
+    pub n: i64,
+}
+
+/// Projects of one category.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct ProjectCounts {
+    /// Category (`''` for the total).
+    pub category: String,
+    /// Projects in all.
+    pub n: i64,
+    /// Not started.
+    pub planned: i64,
+    /// Started, not completed.
+    pub started: i64,
+    /// Completed.
+    pub completed: i64,
+    /// Total investment in fen.
+    pub investment_fen: i64,
+    /// (started + completed) / n, 0 when there are none.
+    pub start_rate: f64,
+    /// completed / n.
+    pub completion_rate: f64,
+}
+
+impl ProjectCounts {
+    fn add(&mut self, status: &str, n: i64, investment: i64) {
+        self.n += n;
+        self.investment_fen += investment;
+        match status {
+            "completed" => self.completed += n,
+            "started" => self.started += n,
+            _ => self.planned += n,
+        }
+    }
+    fn rates(&mut self) {
+        if self.n > 0 {
+            self.start_rate = (self.started + self.completed) as f64 / self.n as f64;
+            self.completion_rate = self.completed as f64 / self.n as f64;
+        }
+    }
+}
+
+/// Dispatched people of one role and batch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PeopleRow {
+    /// Role (`dispatches.role`).
+    pub role: String,
+    /// Batch (0 when not given).
+    pub batch: i64,
+    /// Dispatches.
+    pub n: i64,
+    /// Of which confirmed.
+    pub confirmed: i64,
+}
+
+/// Activities of one kind (and month, in `by_month`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct ActivityRow {
+    /// Kind (`activities.kind`).
+    pub kind: String,
+    /// `YYYY-MM` of the start date (`''` in the totals by kind).
+    pub month: String,
+    /// Activities.
+    pub n: i64,
+    /// Of which confirmed.
+    pub confirmed: i64,
+    /// Person-times.
+    pub person_times: i64,
+    /// Sessions.
+    pub sessions: i64,
+    /// Courses.
+    pub courses: i64,
+    /// Hours (raw quantity units, as stored).
+    pub hours: i64,
+    /// Items.
+    pub items: i64,
+    /// Amount in fen.
+    pub amount_fen: i64,
+}
+
+/// The figures of one dashboard, read only from the aggregate tables.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Dashboard {
+    /// `all`, `program:<id>`, `pairing:<id>` or `region:<code>`.
+    pub scope: String,
+    /// Pairings in scope.
+    pub pairings: i64,
+    /// Money by year, source, category and kind.
+    pub money: Vec<MoneyRow>,
+    /// Money by year and source.
+    pub money_by_year_source: Vec<MoneyYearSource>,
+    /// Money in all, in fen.
+    pub money_total_fen: i64,
+    /// Projects in all, with start and completion rates.
+    pub projects: ProjectCounts,
+    /// Projects by category.
+    pub projects_by_category: Vec<ProjectCounts>,
+    /// People by role and batch.
+    pub people: Vec<PeopleRow>,
+    /// People by role (batches summed).
+    pub people_by_role: Vec<PeopleRow>,
+    /// Dispatches in all.
+    pub people_total: i64,
+    /// Activities by kind.
+    pub activities_by_kind: Vec<ActivityRow>,
+    /// Activities by kind and month.
+    pub activities_by_month: Vec<ActivityRow>,
+    /// Activities in all.
+    pub activities_total: i64,
+}
+
+impl Store {
+    async fn agg_rows(&self, spec: &Spec, scope: &Scope) -> Result<Rows> {
+        let (kind, key) = scope.key();
+        let rows = self
+            .db()
+            .fetch(
+                &format!(
+                    "SELECT {} FROM {} WHERE scope_kind = $1 AND scope_key = $2",
+                    cols(spec),
+                    spec.table
+                ),
+                &[Arg::Text(Some(kind.into())), Arg::Text(Some(key))],
+                &kinds(spec),
+            )
+            .await?;
+        Ok(decode_rows(spec, rows))
+    }
+
+    /// The dashboard of a scope, from the aggregate tables only.
+    pub async fn dashboard(&self, scope: &Scope) -> Result<Dashboard> {
+        let pairings = match scope {
+            Scope::All => ("SELECT COUNT(*) FROM agg_pairing_scope", vec![]),
+            Scope::Program(p) => (
+                "SELECT COUNT(*) FROM agg_pairing_scope WHERE program_id = $1",
+                vec![Arg::Int(Some(*p))],
+            ),
+            Scope::Pairing(p) => (
+                "SELECT COUNT(*) FROM agg_pairing_scope WHERE pairing_id = $1",
+                vec![Arg::Int(Some(*p))],
+            ),
+            Scope::Region(r) => (
+                "SELECT COUNT(*) FROM agg_pairing_scope WHERE region_code = $1 OR (length(region_code) = 6 AND \
+                 (substr(region_code, 1, 4) || '00' = $1 OR substr(region_code, 1, 2) || '0000' = $1))",
+                vec![Arg::Text(Some(r.clone()))],
+            ),
+        };
+        let pairings = self
+            .db()
+            .fetch_opt(pairings.0, &pairings.1, &[Kind::Int])
+            .await?
+            .and_then(|r| r[0].int())
+            .unwrap_or(0);
+
+        let mut money_map: BTreeMap<(i64, String, String, String), MoneyRow> = BTreeMap::new();
+        for (d, v) in self.agg_rows(&MONEY, scope).await? {
+            let (year, source, category, kind) = (d[0].int(), d[1].text(), d[2].text(), d[3].text());
+            let e = money_map
+                .entry((year, source.into(), category.into(), kind.into()))
+                .or_insert_with(|| MoneyRow {
+                    year,
+                    source: source.into(),
+                    category: category.into(),
+                    kind: kind.into(),
+                    amount_fen: 0,
+                    confirmed_fen: 0,
+                    n: 0,
+                });
+            e.n += v[0];
+            e.amount_fen += v[1];
+            if d[4].int() == 1 {
+                e.confirmed_fen += v[1];
+            }
+        }
+        let money: Vec<MoneyRow> = money_map.into_values().collect();
+        let mut ys: BTreeMap<(i64, String), MoneyYearSource> = BTreeMap::new();
+        for m in &money {
+            let e = ys.entry((m.year, m.source.clone())).or_insert_with(|| MoneyYearSource {
+                year: m.year,
+                source: m.source.clone(),
+                amount_fen: 0,
+                confirmed_fen: 0,
+                n: 0,
+            });
+            e.amount_fen += m.amount_fen;
+            e.confirmed_fen += m.confirmed_fen;
+            e.n += m.n;
+        }
+        let money_total_fen = money.iter().map(|m| m.amount_fen).sum();
+
+        let mut projects = ProjectCounts::default();
+        let mut by_cat: BTreeMap<String, ProjectCounts> = BTreeMap::new();
+        for (d, v) in self.agg_rows(&PROJECTS, scope).await? {
+            projects.add(d[1].text(), v[0], v[1]);
+            by_cat
+                .entry(d[0].text().into())
+                .or_insert_with(|| ProjectCounts {
+                    category: d[0].text().into(),
+                    ..Default::default()
+                })
+                .add(d[1].text(), v[0], v[1]);
+        }
+        projects.rates();
+        let projects_by_category: Vec<ProjectCounts> = by_cat
+            .into_values()
+            .map(|mut c| {
+                c.rates();
+                c
+            })
+            .collect();
+
+        let mut people_map: BTreeMap<(String, i64), PeopleRow> = BTreeMap::new();
+        let mut role_map: BTreeMap<String, PeopleRow> = BTreeMap::new();
+        for (d, v) in self.agg_rows(&PEOPLE, scope).await? {
+            let (role, batch, conf) = (d[0].text(), d[1].int(), d[2].int() == 1);
+            let add = |e: &mut PeopleRow| {
+                e.n += v[0];
+                if conf {
+                    e.confirmed += v[0];
+                }
+            };
+            add(people_map.entry((role.into(), batch)).or_insert_with(|| PeopleRow {
+                role: role.into(),
+                batch,
+                n: 0,
+                confirmed: 0,
+            }));
+            add(role_map.entry(role.into()).or_insert_with(|| PeopleRow {
+                role: role.into(),
+                batch: 0,
+                n: 0,
+                confirmed: 0,
+            }));
+        }
+        let people: Vec<PeopleRow> = people_map.into_values().collect();
+        let people_total = people.iter().map(|p| p.n).sum();
+
+        let mut month_map: BTreeMap<(String, String), ActivityRow> = BTreeMap::new();
+        let mut kind_map: BTreeMap<String, ActivityRow> = BTreeMap::new();
+        for (d, v) in self.agg_rows(&ACTIVITIES, scope).await? {
+            let (kind, month, conf) = (d[0].text(), d[1].text(), d[2].int() == 1);
+            for e in [
+                month_map
+                    .entry((kind.into(), month.into()))
+                    .or_insert_with(|| ActivityRow {
+                        kind: kind.into(),
+                        month: month.into(),
+                        ..Default::default()
+                    }),
+                kind_map.entry(kind.into()).or_insert_with(|| ActivityRow {
+                    kind: kind.into(),
+                    ..Default::default()
+                }),
+            ] {
+                e.n += v[0];
+                if conf {
+                    e.confirmed += v[0];
+                }
+                e.person_times += v[1];
+                e.sessions += v[2];
+                e.courses += v[3];
+                e.hours += v[4];
+                e.items += v[5];
+                e.amount_fen += v[6];
+            }
+        }
+        let activities_by_kind: Vec<ActivityRow> = kind_map.into_values().collect();
+        let activities_total = activities_by_kind.iter().map(|a| a.n).sum();
+        Ok(Dashboard {
+            scope: scope.to_string(),
+            pairings,
+            money,
+            money_by_year_source: ys.into_values().collect(),
+            money_total_fen,
+            projects,
+            projects_by_category,
+            people,
+            people_by_role: role_map.into_values().collect(),
+            people_total,
+            activities_by_kind,
+            activities_by_month: month_map.into_values().collect(),
+            activities_total,
+        })
+    }
+}

@@ -2,7 +2,7 @@
 //! written through a [`Sink`] in dependency order inside one write transaction. Ids are assigned here, after the
 //! largest id already in each table, so children point at parents without reading anything back.
 
-use crate::data::{self, SCHOOL_MONTHS, GOV_MONTHS};
+use crate::data::{self, GOV_MONTHS, SCHOOL_MONTHS};
 use crate::sink::Sink;
 use crate::{Counts, Options, Progress, SynthError, Targets, FIRST_YEAR, LAST_YEAR};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
@@ -20,56 +20,213 @@ use std::collections::{BTreeMap, BTreeSet};
 // columns written per table (version keeps its default of 1)
 
 const ORG_COLS: &[&str] = &[
-    "id", "created_at", "updated_at", "name", "short_name", "kind", "region_code", "parent_id", "attributes", "note",
+    "id",
+    "created_at",
+    "updated_at",
+    "name",
+    "short_name",
+    "kind",
+    "region_code",
+    "parent_id",
+    "attributes",
+    "note",
 ];
 const PROGRAM_COLS: &[&str] = &[
-    "id", "created_at", "updated_at", "name", "authority_org_id", "start_date", "end_date", "calendar", "rating_scale",
-    "only_confirmed", "warn_share", "published", "description",
+    "id",
+    "created_at",
+    "updated_at",
+    "name",
+    "authority_org_id",
+    "start_date",
+    "end_date",
+    "calendar",
+    "rating_scale",
+    "only_confirmed",
+    "warn_share",
+    "published",
+    "description",
 ];
 const PAIRING_COLS: &[&str] = &[
-    "id", "created_at", "updated_at", "program_id", "supporter_org_id", "receiver_org_id", "level", "start_date",
-    "end_date", "parent_id", "note",
+    "id",
+    "created_at",
+    "updated_at",
+    "program_id",
+    "supporter_org_id",
+    "receiver_org_id",
+    "level",
+    "start_date",
+    "end_date",
+    "parent_id",
+    "note",
 ];
 const OBLIGATION_COLS: &[&str] = &[
-    "id", "created_at", "updated_at", "program_id", "assigned_org_id", "year", "title", "weight", "rule", "note",
+    "id",
+    "created_at",
+    "updated_at",
+    "program_id",
+    "assigned_org_id",
+    "year",
+    "title",
+    "weight",
+    "rule",
+    "note",
 ];
-const INDICATOR_COLS: &[&str] = &["id", "created_at", "updated_at", "code", "name", "unit", "aggregation", "description"];
-const VALUE_COLS: &[&str] = &["id", "created_at", "updated_at", "indicator_id", "region_code", "period", "value", "source"];
+const INDICATOR_COLS: &[&str] = &[
+    "id",
+    "created_at",
+    "updated_at",
+    "code",
+    "name",
+    "unit",
+    "aggregation",
+    "description",
+];
+const VALUE_COLS: &[&str] = &[
+    "id",
+    "created_at",
+    "updated_at",
+    "indicator_id",
+    "region_code",
+    "period",
+    "value",
+    "source",
+];
 const PROJECT_COLS: &[&str] = &[
-    "id", "created_at", "updated_at", "pairing_id", "name", "category", "region_code", "delivery_mode", "plan_batch",
-    "approved_on", "started_on", "completed_on", "total_investment", "confirmation", "confirmed_at", "dispute_reason",
+    "id",
+    "created_at",
+    "updated_at",
+    "pairing_id",
+    "name",
+    "category",
+    "region_code",
+    "delivery_mode",
+    "plan_batch",
+    "approved_on",
+    "started_on",
+    "completed_on",
+    "total_investment",
+    "confirmation",
+    "confirmed_at",
+    "dispute_reason",
 ];
 const FUNDING_COLS: &[&str] = &[
-    "id", "created_at", "updated_at", "project_id", "pairing_id", "source", "amount", "confirmation", "confirmed_at",
+    "id",
+    "created_at",
+    "updated_at",
+    "project_id",
+    "pairing_id",
+    "source",
+    "amount",
+    "confirmation",
+    "confirmed_at",
     "dispute_reason",
 ];
 const TX_COLS: &[&str] = &[
-    "id", "created_at", "updated_at", "project_id", "pairing_id", "kind", "source", "amount", "date", "confirmation",
-    "confirmed_at", "dispute_reason",
+    "id",
+    "created_at",
+    "updated_at",
+    "project_id",
+    "pairing_id",
+    "kind",
+    "source",
+    "amount",
+    "date",
+    "confirmation",
+    "confirmed_at",
+    "dispute_reason",
 ];
 const PEOPLE_COLS: &[&str] = &[
-    "id", "created_at", "updated_at", "name", "gender", "birth_year", "ethnicity", "education", "title", "title_level",
+    "id",
+    "created_at",
+    "updated_at",
+    "name",
+    "gender",
+    "birth_year",
+    "ethnicity",
+    "education",
+    "title",
+    "title_level",
     "home_org_id",
 ];
 const DISPATCH_COLS: &[&str] = &[
-    "id", "created_at", "updated_at", "pairing_id", "person_id", "role", "batch", "direction", "home_org_id",
-    "host_org_id", "post", "start_date", "end_date", "confirmation", "confirmed_at", "dispute_reason",
+    "id",
+    "created_at",
+    "updated_at",
+    "pairing_id",
+    "person_id",
+    "role",
+    "batch",
+    "direction",
+    "home_org_id",
+    "host_org_id",
+    "post",
+    "start_date",
+    "end_date",
+    "confirmation",
+    "confirmed_at",
+    "dispute_reason",
 ];
 const STINT_COLS: &[&str] = &[
-    "id", "created_at", "updated_at", "dispatch_id", "pairing_id", "start_date", "end_date", "confirmation",
-    "confirmed_at", "dispute_reason",
+    "id",
+    "created_at",
+    "updated_at",
+    "dispatch_id",
+    "pairing_id",
+    "start_date",
+    "end_date",
+    "confirmation",
+    "confirmed_at",
+    "dispute_reason",
 ];
-const APPRAISAL_COLS: &[&str] = &["id", "created_at", "updated_at", "dispatch_id", "pairing_id", "year", "grade", "comment"];
+const APPRAISAL_COLS: &[&str] = &[
+    "id",
+    "created_at",
+    "updated_at",
+    "dispatch_id",
+    "pairing_id",
+    "year",
+    "grade",
+    "comment",
+];
 pub(crate) const ACTIVITY_COLS: &[&str] = &[
-    "id", "created_at", "updated_at", "pairing_id", "kind", "title", "audience", "start_date", "end_date",
-    "region_code", "person_times", "sessions", "courses", "hours", "items", "amount", "dispatch_id", "confirmation",
-    "confirmed_at", "dispute_reason",
+    "id",
+    "created_at",
+    "updated_at",
+    "pairing_id",
+    "kind",
+    "title",
+    "audience",
+    "start_date",
+    "end_date",
+    "region_code",
+    "person_times",
+    "sessions",
+    "courses",
+    "hours",
+    "items",
+    "amount",
+    "dispatch_id",
+    "confirmation",
+    "confirmed_at",
+    "dispute_reason",
 ];
 
 /// Tables written, for the id bases and PostgreSQL's sequences.
 const TABLES: &[&str] = &[
-    "orgs", "programs", "pairings", "obligations", "indicators", "indicator_values", "projects", "project_funding",
-    "transactions", "people", "dispatches", "stints", "appraisals", "activities",
+    "orgs",
+    "programs",
+    "pairings",
+    "obligations",
+    "indicators",
+    "indicator_values",
+    "projects",
+    "project_funding",
+    "transactions",
+    "people",
+    "dispatches",
+    "stints",
+    "appraisals",
+    "activities",
 ];
 
 /// The regional indicators: code, name, unit, aggregation.
@@ -188,7 +345,12 @@ fn confirmation(rng: &mut ChaCha8Rng, d: NaiveDate) -> [Arg; 3] {
         let at = stamp(d, rng.gen_range(5..40)).to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
         let reason = *pick(
             rng,
-            &["金额与拨付凭证不符", "日期有误，请核对", "人数与签到表不符", "该项目不属于本结对"],
+            &[
+                "金额与拨付凭证不符",
+                "日期有误，请核对",
+                "人数与签到表不符",
+                "该项目不属于本结对",
+            ],
         );
         [text("disputed"), text(at), text(reason)]
     } else {
@@ -366,11 +528,7 @@ async fn scalar(tx: &mut Tx, sql: &str) -> Result<i64, SynthError> {
 /// Refuses with [`SynthError::NotEmpty`] when the database already holds pairings, programs or orgs, unless
 /// `opts.force`; then the synthetic record is written alongside (ids after the largest ones present, org and program
 /// names tagged so they do not clash).
-pub async fn generate(
-    store: &Store,
-    opts: &Options,
-    progress: &mut dyn FnMut(Progress),
-) -> Result<Counts, SynthError> {
+pub async fn generate(store: &Store, opts: &Options, progress: &mut dyn FnMut(Progress)) -> Result<Counts, SynthError> {
     if !(opts.scale.is_finite() && opts.scale > 0.0) {
         return Err(SynthError::BadScale(opts.scale));
     }
@@ -392,7 +550,10 @@ pub async fn generate(
     };
     let mut base = BTreeMap::new();
     for t in TABLES {
-        base.insert(*t, scalar(&mut out.w.tx, &format!("SELECT COALESCE(MAX(id), 0) FROM {t}")).await?);
+        base.insert(
+            *t,
+            scalar(&mut out.w.tx, &format!("SELECT COALESCE(MAX(id), 0) FROM {t}")).await?,
+        );
     }
     let tag = if orgs > 0 || programs > 0 {
         format!("·合成{}", base["orgs"] + 1)
@@ -479,7 +640,12 @@ async fn structure(
             ))
         })
         .collect();
-    let name_of = |code: &str| regions.get(code).map(|r| r.name.clone()).unwrap_or_else(|| code.to_string());
+    let name_of = |code: &str| {
+        regions
+            .get(code)
+            .map(|r| r.name.clone())
+            .unwrap_or_else(|| code.to_string())
+    };
 
     // receiving counties per group, spread evenly over each group's sorted county list
     let r_total = targets.receivers as usize;
@@ -571,8 +737,19 @@ async fn structure(
     for (i, (program, pref)) in prefectures.iter().enumerate() {
         let s = i % supporter_orgs.len();
         let pname = name_of(pref);
-        let suffix = if pname.ends_with("地区") { "行政公署" } else { "人民政府" };
-        let receiver = orgs.add(format!("{pname}{suffix}"), Some(pname.clone()), "government", Some(pref), None, None);
+        let suffix = if pname.ends_with("地区") {
+            "行政公署"
+        } else {
+            "人民政府"
+        };
+        let receiver = orgs.add(
+            format!("{pname}{suffix}"),
+            Some(pname.clone()),
+            "government",
+            Some(pref),
+            None,
+            None,
+        );
         next_pairing += 1;
         pairs.push(Pair {
             id: next_pairing,
@@ -682,7 +859,11 @@ async fn structure(
         next_pairing += 1;
         if i < n_school {
             let primary = rng.gen_bool(0.5);
-            let (kind_s, kind_r) = if primary { ("实验小学", "小学") } else { ("中学", "中学") };
+            let (kind_s, kind_r) = if primary {
+                ("实验小学", "小学")
+            } else {
+                ("中学", "中学")
+            };
             let sup_no = next_no(&format!("{}{kind_s}", side.city_name));
             let rec_no = next_no(&format!("{}{kind_r}", side.name));
             let sup = orgs.add(
@@ -769,7 +950,11 @@ async fn structure(
         let found = out
             .w
             .tx
-            .fetch_opt("SELECT id FROM indicators WHERE code = $1", &[text(*code)], &[Kind::Int])
+            .fetch_opt(
+                "SELECT id FROM indicators WHERE code = $1",
+                &[text(*code)],
+                &[Kind::Int],
+            )
             .await?
             .and_then(|r| r[0].int());
         let id = match found {
@@ -821,8 +1006,10 @@ async fn structure(
             date(ymd(FIRST_YEAR, 1, 1)),
             date(last_day()),
             Arg::Json(Some(calendar)),
-            Arg::Json(Some(json!({"levels": [{"label": "优秀", "min_score": 90}, {"label": "良好", "min_score": 80},
-                                             {"label": "合格", "min_score": 60}, {"label": "不合格", "min_score": 0}]}))),
+            Arg::Json(Some(
+                json!({"levels": [{"label": "优秀", "min_score": 90}, {"label": "良好", "min_score": 80},
+                                             {"label": "合格", "min_score": 60}, {"label": "不合格", "min_score": 0}]}),
+            )),
             Arg::Bool(Some(true)),
             int(duikou_domain::Qty::from_int(1).raw() / 2),
             Arg::Bool(Some(true)),
@@ -846,7 +1033,11 @@ async fn structure(
             date(p.start),
             date(p.end),
             opt_int(p.parent),
-            if p.behind { text("合成数据：进度滞后的结对") } else { text("合成数据") },
+            if p.behind {
+                text("合成数据：进度滞后的结对")
+            } else {
+                text("合成数据")
+            },
         ];
         out.put(&mut sink, row).await?;
     }
@@ -1005,7 +1196,16 @@ async fn indicator_values(
                 let (c, u) = ts_pair(ymd(year + 1, 3, 1), rng.gen_range(0..60));
                 // two decimals, as the statistics bulletins give them
                 let raw = ((v * 100.0).round() as i64) * (duikou_domain::Qty::from_int(1).raw() / 100);
-                let row = [int(id), c, u, int(ind_id), text(code.clone()), text(year.to_string()), int(raw), text(SOURCE)];
+                let row = [
+                    int(id),
+                    c,
+                    u,
+                    int(ind_id),
+                    text(code.clone()),
+                    text(year.to_string()),
+                    int(raw),
+                    text(SOURCE),
+                ];
                 out.put(&mut sink, row).await?;
             }
             gdp *= 1.0 + rng.gen_range(0.03..0.10);
@@ -1115,7 +1315,10 @@ async fn projects(
                 text(format!("{}年{}{stem}（{j}）", approved.year(), p.place)),
                 text(category),
                 text(p.region.clone()),
-                text(*pick(&mut rng, &["turnkey", "turnkey", "turnkey", "cheque", "cheque", "other"])),
+                text(*pick(
+                    &mut rng,
+                    &["turnkey", "turnkey", "turnkey", "cheque", "cheque", "other"],
+                )),
                 text(format!("{}年度计划", approved.year())),
                 date(approved),
                 date(started),
@@ -1151,7 +1354,18 @@ async fn projects(
         id += 1;
         let [conf, at, reason] = confirmation(&mut rng, approved);
         let (c, u) = ts_pair(approved, 2);
-        let row = [int(id), c, u, int(project), int(pairing), text(source), int(amount), conf, at, reason];
+        let row = [
+            int(id),
+            c,
+            u,
+            int(project),
+            int(pairing),
+            text(source),
+            int(amount),
+            conf,
+            at,
+            reason,
+        ];
         out.put(&mut sink, row).await?;
     }
     counts.project_funding = out.flush(&mut sink).await?;
@@ -1183,7 +1397,11 @@ async fn transactions(
             } else {
                 let local = p.local_fen > 0 && rng.gen_bool(0.15);
                 let pool = if local { p.local_fen } else { p.supporter_fen };
-                let kind = if rng.gen_bool(0.55) { "disbursement" } else { "expenditure" };
+                let kind = if rng.gen_bool(0.55) {
+                    "disbursement"
+                } else {
+                    "expenditure"
+                };
                 let share = pool as f64 / (rest * 0.5) * rng.gen_range(0.6..1.4);
                 let amount = ((share as i64) / 100 * 100).max(100);
                 let d = p.started + Duration::days(rng.gen_range(0..=span));
@@ -1270,7 +1488,13 @@ async fn dispatches(
                 Level::Hospital => pick_w(&mut rng, &[("doctor", 85), ("manager", 10), ("technician", 5)]),
                 Level::CityCounty => pick_w(
                     &mut rng,
-                    &[("cadre", 35), ("teacher", 25), ("doctor", 20), ("technician", 10), ("expert", 10)],
+                    &[
+                        ("cadre", 35),
+                        ("teacher", 25),
+                        ("doctor", 20),
+                        ("technician", 10),
+                        ("expert", 10),
+                    ],
                 ),
                 Level::ProvincePrefecture => pick_w(&mut rng, &[("cadre", 60), ("expert", 20), ("technician", 20)]),
             };
@@ -1294,7 +1518,11 @@ async fn dispatches(
                     (start, days)
                 }
                 "doctor" => {
-                    let m = if rng.gen_bool(0.6) { *pick(&mut rng, &[3, 9]) } else { rng.gen_range(1..=12) };
+                    let m = if rng.gen_bool(0.6) {
+                        *pick(&mut rng, &[3, 9])
+                    } else {
+                        rng.gen_range(1..=12)
+                    };
                     (
                         ymd(y, m, rng.gen_range(1..=28)),
                         *pick(&mut rng, &[180, 365]) + rng.gen_range(-10..10),
@@ -1308,7 +1536,10 @@ async fn dispatches(
                     };
                     (start, *pick(&mut rng, &[540, 1095, 1095]))
                 }
-                _ => (rhythm_date(&mut rng, &gov_months, ymd(y, 1, 1), ymd(y, 12, 31)), rng.gen_range(30..180)),
+                _ => (
+                    rhythm_date(&mut rng, &gov_months, ymd(y, 1, 1), ymd(y, 12, 31)),
+                    rng.gen_range(30..180),
+                ),
             };
             let _ = &school_months;
             let mut start = start;
@@ -1338,7 +1569,11 @@ async fn dispatches(
                 "expert" => format!("{}专家顾问", p.place),
                 _ => "技术指导".to_string(),
             };
-            let (home, host) = if to_supporter { (p.receiver, p.supporter) } else { (p.supporter, p.receiver) };
+            let (home, host) = if to_supporter {
+                (p.receiver, p.supporter)
+            } else {
+                (p.supporter, p.receiver)
+            };
             ids[k].push(id);
             list.push(DispatchInfo {
                 id,
@@ -1371,12 +1606,36 @@ async fn dispatches(
         let name = format!("{}{}", pick(&mut rng, data::SURNAMES), pick(&mut rng, given));
         let (title, level): (Option<&str>, &str) = match d.role {
             "teacher" | "manager" => {
-                let t = *pick(&mut rng, &["中学高级教师", "中学一级教师", "小学高级教师", "一级教师", "二级教师"]);
-                (Some(t), if t.contains("高级") { "senior" } else if t.contains("一级") { "intermediate" } else { "junior" })
+                let t = *pick(
+                    &mut rng,
+                    &["中学高级教师", "中学一级教师", "小学高级教师", "一级教师", "二级教师"],
+                );
+                (
+                    Some(t),
+                    if t.contains("高级") {
+                        "senior"
+                    } else if t.contains("一级") {
+                        "intermediate"
+                    } else {
+                        "junior"
+                    },
+                )
             }
             "doctor" => {
-                let t = *pick(&mut rng, &["主任医师", "副主任医师", "主治医师", "主治医师", "住院医师"]);
-                (Some(t), if t.contains("主任") { "senior" } else if t == "主治医师" { "intermediate" } else { "junior" })
+                let t = *pick(
+                    &mut rng,
+                    &["主任医师", "副主任医师", "主治医师", "主治医师", "住院医师"],
+                );
+                (
+                    Some(t),
+                    if t.contains("主任") {
+                        "senior"
+                    } else if t == "主治医师" {
+                        "intermediate"
+                    } else {
+                        "junior"
+                    },
+                )
             }
             "expert" => (Some(*pick(&mut rng, &["教授", "研究员", "高级工程师"])), "senior"),
             "technician" => {
@@ -1388,7 +1647,10 @@ async fn dispatches(
             }
             _ => (None, "none"),
         };
-        let education = pick_w(&mut rng, &[("bachelor", 55), ("master", 30), ("doctorate", 5), ("college", 10)]);
+        let education = pick_w(
+            &mut rng,
+            &[("bachelor", 55), ("master", 30), ("doctorate", 5), ("college", 10)],
+        );
         let (c, u) = ts_pair(d.start, -rng.gen_range(5..30));
         let row = [
             int(d.person),
@@ -1439,7 +1701,9 @@ async fn dispatches(
     for d in &list {
         let pairing = pairs[d.pairing_index].id;
         let len = (d.end - d.start).num_days().max(7);
-        let k = pick_w(&mut rng, &[("1", 50), ("2", 30), ("3", 20)]).parse::<i64>().unwrap_or(1);
+        let k = pick_w(&mut rng, &[("1", 50), ("2", 30), ("3", 20)])
+            .parse::<i64>()
+            .unwrap_or(1);
         let k = k.min((len / 10).max(1));
         for i in 0..k {
             let s = d.start + Duration::days(len * i / k);
@@ -1454,7 +1718,18 @@ async fn dispatches(
             id += 1;
             let [conf, at, reason] = confirmation(&mut rng, s);
             let (c, u) = ts_pair(s, rng.gen_range(0..10));
-            let row = [int(id), c, u, int(d.id), int(pairing), date(s), date(e), conf, at, reason];
+            let row = [
+                int(id),
+                c,
+                u,
+                int(d.id),
+                int(pairing),
+                date(s),
+                date(e),
+                conf,
+                at,
+                reason,
+            ];
             out.put(&mut sink, row).await?;
         }
     }
@@ -1478,7 +1753,12 @@ async fn dispatches(
             id += 1;
             let grade = pick_w(
                 &mut rng,
-                &[("excellent", 25), ("competent", 70), ("basically_competent", 4), ("incompetent", 1)],
+                &[
+                    ("excellent", 25),
+                    ("competent", 70),
+                    ("basically_competent", 4),
+                    ("incompetent", 1),
+                ],
             );
             let comment = match grade {
                 "excellent" => Some("工作扎实，成效突出"),
@@ -1550,7 +1830,11 @@ impl ActivityMaker {
 
     pub(crate) fn row(&self, rng: &mut ChaCha8Rng, p: &Pair, dispatches: &[i64], id: i64) -> [Arg; 20] {
         let schoolish = matches!(p.level, Level::School | Level::Hospital);
-        let kinds = if p.level == Level::School { SCHOOL_KINDS } else { GOV_KINDS };
+        let kinds = if p.level == Level::School {
+            SCHOOL_KINDS
+        } else {
+            GOV_KINDS
+        };
         let kind = loop {
             let k = pick_w(rng, kinds);
             // behind pairings hold few trainings, exchanges and teaching-research sessions
@@ -1594,7 +1878,11 @@ impl ActivityMaker {
                     pick_w(rng, &[("cadres", 40), ("professionals", 40), ("managers", 20)])
                 };
                 audience = Some(a);
-                person_times = Some(if a == "backbone" { rng.gen_range(1..6) } else { rng.gen_range(20..300) });
+                person_times = Some(if a == "backbone" {
+                    rng.gen_range(1..6)
+                } else {
+                    rng.gen_range(20..300)
+                });
                 sessions = Some(rng.gen_range(1..6));
                 hours = Some(rng.gen_range(4..41));
                 days = rng.gen_range(0..5);
@@ -1620,7 +1908,10 @@ impl ActivityMaker {
             "donation" => {
                 items = Some(rng.gen_range(1..50));
                 amount = Some(rng.gen_range(100..5_000) * 100 * 100);
-                format!("捐赠{}", pick(rng, &["图书", "健身路径器材", "教学设备", "医疗设备", "冬衣"]))
+                format!(
+                    "捐赠{}",
+                    pick(rng, &["图书", "健身路径器材", "教学设备", "医疗设备", "冬衣"])
+                )
             }
             "camp" => {
                 audience = Some("students");

@@ -166,7 +166,11 @@ pub async fn existing_records(store: &Store) -> Result<(i64, i64, i64), SynthErr
     for (i, t) in ["pairings", "programs", "orgs"].iter().enumerate() {
         out[i] = store
             .db()
-            .fetch_opt(&format!("SELECT COUNT(*) FROM {t}"), &[], &[duikou_store::db::Kind::Int])
+            .fetch_opt(
+                &format!("SELECT COUNT(*) FROM {t}"),
+                &[],
+                &[duikou_store::db::Kind::Int],
+            )
             .await
             .map_err(StoreError::from)?
             .and_then(|r| r[0].int())

@@ -142,8 +142,14 @@ macro_rules! bind_owned {
 /// Runs one statement with these arguments (taken by value: no copies of the texts).
 pub(crate) async fn execute(tx: &mut Tx, sql: &str, args: Vec<Arg>) -> Result<u64, sqlx::Error> {
     Ok(match tx {
-        Tx::Sqlite(t) => bind_owned!(sqlx::query(sql), args).execute(&mut **t).await?.rows_affected(),
-        Tx::Postgres(t) => bind_owned!(sqlx::query(sql), args).execute(&mut **t).await?.rows_affected(),
+        Tx::Sqlite(t) => bind_owned!(sqlx::query(sql), args)
+            .execute(&mut **t)
+            .await?
+            .rows_affected(),
+        Tx::Postgres(t) => bind_owned!(sqlx::query(sql), args)
+            .execute(&mut **t)
+            .await?
+            .rows_affected(),
     })
 }
 

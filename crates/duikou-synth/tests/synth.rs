@@ -35,12 +35,24 @@ async fn checksum(store: &Store) -> String {
     let mut h = Sha256::new();
     for (table, cols) in [
         ("orgs", "id, name, kind, region_code, parent_id"),
-        ("pairings", "id, program_id, supporter_org_id, receiver_org_id, level, start_date, end_date, parent_id"),
-        ("projects", "id, pairing_id, name, category, approved_on, completed_on, total_investment, confirmation"),
-        ("transactions", "id, project_id, kind, source, amount, date, confirmation, confirmed_at"),
+        (
+            "pairings",
+            "id, program_id, supporter_org_id, receiver_org_id, level, start_date, end_date, parent_id",
+        ),
+        (
+            "projects",
+            "id, pairing_id, name, category, approved_on, completed_on, total_investment, confirmation",
+        ),
+        (
+            "transactions",
+            "id, project_id, kind, source, amount, date, confirmation, confirmed_at",
+        ),
         ("dispatches", "id, pairing_id, person_id, role, start_date, end_date"),
         ("stints", "id, dispatch_id, start_date, end_date"),
-        ("activities", "id, pairing_id, kind, title, audience, start_date, person_times, hours, confirmation, created_at"),
+        (
+            "activities",
+            "id, pairing_id, kind, title, audience, start_date, person_times, hours, confirmation, created_at",
+        ),
         ("indicator_values", "id, indicator_id, region_code, period, value"),
     ] {
         let n = cols.split(", ").count();
@@ -85,7 +97,10 @@ async fn sizes_match_the_targets_and_records_read_back() {
         assert_eq!(counts.activities, t.activities, "{b}");
         assert_eq!(counts.indicator_values, t.indicator_values, "{b}");
         assert_eq!(counts.programs, 4, "{b}");
-        assert!(counts.stints >= t.dispatches && counts.stints <= 3 * t.dispatches, "{b}");
+        assert!(
+            counts.stints >= t.dispatches && counts.stints <= 3 * t.dispatches,
+            "{b}"
+        );
         assert!(counts.appraisals >= t.dispatches, "{b}");
         assert!(counts.project_funding >= t.projects, "{b}");
         assert!(counts.obligations > 0, "{b}");
@@ -98,14 +113,32 @@ async fn sizes_match_the_targets_and_records_read_back() {
         }
         // the rows pass the store's normal read path
         for entity in [
-            "orgs", "programs", "pairings", "obligations", "projects", "project_funding", "transactions", "people",
-            "dispatches", "stints", "appraisals", "activities", "indicator_values",
+            "orgs",
+            "programs",
+            "pairings",
+            "obligations",
+            "projects",
+            "project_funding",
+            "transactions",
+            "people",
+            "dispatches",
+            "stints",
+            "appraisals",
+            "activities",
+            "indicator_values",
         ] {
-            for sql in [format!("SELECT MIN(id) FROM {entity}"), format!("SELECT MAX(id) FROM {entity}")] {
+            for sql in [
+                format!("SELECT MIN(id) FROM {entity}"),
+                format!("SELECT MAX(id) FROM {entity}"),
+            ] {
                 let id = ts.store.db().fetch_opt(&sql, &[], &[Kind::Int]).await.unwrap().unwrap()[0]
                     .int()
                     .unwrap();
-                let rec = ts.store.get(entity, id).await.unwrap_or_else(|e| panic!("{b}: {entity} {id}: {e}"));
+                let rec = ts
+                    .store
+                    .get(entity, id)
+                    .await
+                    .unwrap_or_else(|e| panic!("{b}: {entity} {id}: {e}"));
                 assert_eq!(rec["id"], id, "{b}: {entity}");
             }
         }
@@ -115,7 +148,11 @@ async fn sizes_match_the_targets_and_records_read_back() {
         let actor = duikou_domain::access::Actor::system();
         let org = ts
             .store
-            .create(&actor, "orgs", &serde_json::json!({"name": "测试单位", "kind": "other"}))
+            .create(
+                &actor,
+                "orgs",
+                &serde_json::json!({"name": "测试单位", "kind": "other"}),
+            )
             .await
             .unwrap();
         assert_eq!(org["id"].as_i64().unwrap(), counts.orgs as i64 + 1, "{b}");
@@ -145,7 +182,10 @@ async fn same_seed_same_rows() {
         let (a, c) = if backend == "sqlite" {
             (TestStore::sqlite().await.unwrap(), TestStore::sqlite().await.unwrap())
         } else {
-            match (TestStore::postgres().await.unwrap(), TestStore::postgres().await.unwrap()) {
+            match (
+                TestStore::postgres().await.unwrap(),
+                TestStore::postgres().await.unwrap(),
+            ) {
                 (Some(a), Some(c)) => (a, c),
                 _ => continue,
             }
@@ -175,7 +215,11 @@ async fn refuses_a_database_with_records_unless_forced() {
         assert!(err.to_string().contains("--force"), "{b}: {err}");
         assert_eq!(count(&ts.store, "pairings").await, pairings, "{b}");
         let counts = run(&ts.store, &opts(1, true)).await.unwrap();
-        assert_eq!(count(&ts.store, "pairings").await, pairings + counts.pairings as i64, "{b}");
+        assert_eq!(
+            count(&ts.store, "pairings").await,
+            pairings + counts.pairings as i64,
+            "{b}"
+        );
         // and once more on top of that
         let again = run(&ts.store, &opts(1, true)).await.unwrap();
         assert_eq!(again.pairings, counts.pairings, "{b}");

@@ -2014,7 +2014,8 @@ pub async fn bench_activities(store: &Store, n: u64, bulk: bool, seed: u64) -> R
     let mut tx = store.db().begin().await?;
     let pairing = tx
         .fetch_opt(
-            "SELECT id, region_code FROM pairings JOIN orgs ON orgs.id = pairings.receiver_org_id ORDER BY pairings.id LIMIT 1",
+            "SELECT pairings.id, orgs.region_code FROM pairings JOIN orgs ON orgs.id = pairings.receiver_org_id \
+             ORDER BY pairings.id LIMIT 1",
             &[],
             &[Kind::Int, Kind::Text],
         )

@@ -46,8 +46,19 @@ enum Command {
     },
     /// 创建或升级数据库结构 / create or upgrade the database schema
     Migrate,
-    /// 向空数据库载入示例数据（来自九篇工作总结）/ load the seed-derived demo record into an empty database
-    Demo,
+    /// 向空数据库载入示例数据（来自九篇工作总结）；加 --scale 则生成大规模合成数据 / load the demo record, or with
+    /// --scale a synthetic record at scale (1.0 ≈ 2 000 pairings, 5 000 000 activities)
+    Demo {
+        /// 合成数据规模（1.0 约为 2000 个结对、500 万条活动）；不给则载入九篇示例 / synthetic scale
+        #[arg(long)]
+        scale: Option<f64>,
+        /// 随机种子：同一种子与规模生成相同的数据 / random seed (same seed and scale → same rows)
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// 数据库已有记录时仍写入合成数据 / write the synthetic record even if the database holds records
+        #[arg(long)]
+        force: bool,
+    },
     /// 用户与令牌管理 / users and API tokens
     User {
         #[command(subcommand)]
@@ -304,7 +315,12 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<()> {
             open(&cfg).await?;
             println!("数据库结构已是最新：{}", config::redact(&cfg.database_url));
         }
-        Command::Demo => {
+        Command::Demo {
+            scale: Some(scale),
+            seed,
+            force,
+        } => synth(&open(&cfg).await?, scale, seed, force).await?,
+        Command::Demo { scale: None, .. } => {
             let store = open(&cfg).await?;
             if !store.is_empty().await? {
                 anyhow::bail!("数据库中已有计划记录，示例数据只载入空数据库");
@@ -463,5 +479,45 @@ async fn user(action: UserCommand, store: &Store) -> anyhow::Result<()> {
             println!("{}", store.create_token(id, &name).await?);
         }
     }
+    Ok(())
+}
+
+/// `duikou demo --scale`: the synthetic record, with a progress bar per stage.
+async fn synth(store: &Store, scale: f64, seed: u64, force: bool) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg:8} [{bar:40}] {pos}/{len} 行 {per_sec} 剩余 {eta}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    let mut stage = "";
+    let opts = duikou_synth::Options { scale, seed, force };
+    let result = duikou_synth::generate(store, &opts, &mut |p| {
+        if p.stage != stage {
+            stage = p.stage;
+            bar.reset();
+            bar.set_message(p.stage);
+        }
+        bar.set_length(p.total.max(p.done));
+        bar.set_position(p.done);
+    })
+    .await;
+    bar.finish_and_clear();
+    let counts = match result {
+        Ok(c) => c,
+        Err(e @ duikou_synth::SynthError::NotEmpty(_)) => anyhow::bail!("{e}"),
+        Err(e) => return Err(anyhow::Error::new(e).context("生成合成数据失败，数据库未作任何改动")),
+    };
+    let secs = started.elapsed().as_secs_f64();
+    println!("已写入合成数据（规模 {scale}，种子 {seed}）：");
+    for (table, n) in counts.rows() {
+        println!("  {table:<18} {n:>12}");
+    }
+    println!(
+        "共 {} 行，用时 {secs:.1} 秒（{:.0} 行/秒）",
+        counts.total(),
+        counts.total() as f64 / secs.max(1e-9)
+    );
     Ok(())
 }

@@ -578,7 +578,8 @@ pub async fn generate(store: &Store, opts: &Options, progress: &mut dyn FnMut(Pr
             json!({"seed": opts.seed, "scale": opts.scale, "counts": counts, "total": counts.total()}),
         )
         .await?;
-    // aggregates: rebuilt from the base tables here before commit
+    // the dashboard aggregates are rebuilt from the base tables inside this transaction, at commit
+    out.w.rebuild_aggregates();
     if out.backend == Backend::Postgres {
         for t in TABLES {
             out.w

@@ -456,8 +456,10 @@ pub async fn rebuild_all(tx: &mut Tx) -> Result<()> {
         for kind in ["program", "region", "all"] {
             tx.execute(
                 &format!(
-                    "INSERT INTO {t} (scope_kind, scope_key, {}) SELECT '{kind}', m.k, {}, {} FROM {t} a \
-                     JOIN ({}) m ON CAST(m.pairing_id AS TEXT) = a.scope_key WHERE a.scope_kind = 'pairing' \
+                    // the map drives the join (CROSS JOIN fixes that order on SQLite) and each pairing's rows are found
+                    // through the primary key, which starts with (scope_kind, scope_key)
+                    "INSERT INTO {t} (scope_kind, scope_key, {}) SELECT '{kind}', m.k, {}, {} FROM ({}) m \
+                     CROSS JOIN {t} a WHERE a.scope_kind = 'pairing' AND a.scope_key = CAST(m.pairing_id AS TEXT) \
                      GROUP BY m.k, {}",
                     cols(spec),
                     dcols.join(", "),

@@ -1,6 +1,6 @@
 //! Evaluating a pairing's obligations: load its program, orgs, obligations and records, run the pure engine.
 
-use crate::db::{Arg, Kind};
+use crate::db::{Arg, Kind, Val};
 use crate::{Result, Store, StoreError};
 use chrono::NaiveDate;
 use duikou_domain::engine::{self, EvalOptions, ObligationInput, ObligationResult, PairingContext, Records, Score};
@@ -189,17 +189,15 @@ impl Plan {
     }
 
     /// The `AND …` conditions every use of `entity` shares, and their arguments.
-    fn pushdown(&self, entity: &str, only_confirmed: bool, def: &EntityDef, next: usize) -> (String, Vec<Arg>) {
+    fn pushdown(&self, entity: &str, def: &EntityDef, next: usize) -> (String, Vec<Arg>) {
         let uses = self.uses.get(entity).map(Vec::as_slice).unwrap_or(&[]);
         if uses.is_empty() || uses.iter().any(Option::is_none) {
             return (String::new(), Vec::new());
         }
         let mut sql = String::new();
         let mut args = Vec::new();
-        if only_confirmed && def.confirmable {
-            sql.push_str(&format!(" AND confirmation = ${}", next + args.len()));
-            args.push(Arg::Text(Some("confirmed".into())));
-        }
+        // (confirmation is left to the engine: a condition on it would lead the planner to its index, a scan of most
+        // of the table, instead of the pairing's)
         let first = uses[0]
             .as_ref()
             .map(|f| f.keys().cloned().collect::<Vec<_>>())
@@ -264,9 +262,19 @@ impl Store {
                     .or_else(|| crate::records::columns(def).into_iter().find(|f| f.name == c))
             })
             .collect();
+        // dates are read as the text they are written as: the engine reads them from text anyway
+        let kind = |f: &Field| match crate::records::kind_of(f) {
+            Kind::Date => Kind::Text,
+            k => k,
+        };
         let mut kinds = vec![Kind::Int];
-        kinds.extend(fields.iter().map(|f| crate::records::kind_of(f)));
-        let names: Vec<&str> = std::iter::once("id").chain(fields.iter().map(|f| f.name)).collect();
+        kinds.extend(fields.iter().map(|f| kind(f)));
+        let names: Vec<String> = std::iter::once("id".to_string())
+            .chain(fields.iter().map(|f| match crate::records::kind_of(f) {
+                Kind::Date => format!("CAST({} AS TEXT)", f.name),
+                _ => f.name.to_string(),
+            }))
+            .collect();
         let sql = format!("SELECT {} FROM {entity} WHERE {cond} ORDER BY id", names.join(", "));
         let rows = self.db().fetch(&sql, args, &kinds).await?;
         Ok(rows
@@ -275,7 +283,11 @@ impl Store {
                 let mut m = serde_json::Map::with_capacity(names.len());
                 m.insert("id".into(), Value::from(row[0].int().unwrap_or(0)));
                 for (f, v) in fields.iter().zip(&row[1..]) {
-                    m.insert(f.name.to_string(), crate::records::from_val(f, v));
+                    let v = match v {
+                        Val::Text(Some(t)) if crate::records::kind_of(f) == Kind::Date => Value::from(t.as_str()),
+                        v => crate::records::from_val(f, v),
+                    };
+                    m.insert(f.name.to_string(), v);
                 }
                 Value::Object(m)
             })
@@ -379,7 +391,6 @@ impl Store {
                 plan.rule(&rule);
             }
         }
-        let only_confirmed = program["only_confirmed"].as_bool().unwrap_or(true);
         let mut records: HashMap<i64, Records> = HashMap::new();
         for p in &pairings {
             let entry = records.entry(p["id"].as_i64().unwrap_or(0)).or_default();
@@ -398,7 +409,7 @@ impl Store {
             if def.confirmable {
                 cols.insert("confirmation".into());
             }
-            let (extra, extra_args) = plan.pushdown(entity, only_confirmed, def, pargs.len() + 1);
+            let (extra, extra_args) = plan.pushdown(entity, def, pargs.len() + 1);
             let mut args = pargs.clone();
             args.extend(extra_args);
             let rows = self

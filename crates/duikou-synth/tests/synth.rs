@@ -144,6 +144,12 @@ async fn sizes_match_the_targets_and_records_read_back() {
         }
         let v = ts.store.audit_verify().await.unwrap();
         assert!(v.ok(), "{b}: {v:?}");
+        // the dashboard aggregates were rebuilt in the load's own transaction
+        let kept = duikou_store::aggregates::stored(&ts.store).await.unwrap();
+        let base = duikou_store::aggregates::recompute_from_base(&ts.store).await.unwrap();
+        assert!(kept == base, "{b}: {}", kept.diff(&base));
+        let national = ts.store.dashboard(&duikou_store::aggregates::Scope::All).await.unwrap();
+        assert_eq!(national.pairings as u64, counts.pairings as u64, "{b}");
         // ids continue after the synthetic ones (the sequences moved on PostgreSQL)
         let actor = duikou_domain::access::Actor::system();
         let org = ts

@@ -53,6 +53,14 @@ impl WriteTx {
         before: Value,
         after: Value,
     ) -> Result<()> {
+        self.mark_from(entity, entity_id, &before, &after).await?;
+        let row = self.chain(action, entity, entity_id, before, after);
+        self.tx.insert_rows("audit_events", &EVENT_COLUMNS, &[row]).await?;
+        Ok(())
+    }
+
+    /// The next event of the chain as a row of `audit_events`; moves the chain on.
+    fn chain(&mut self, action: &str, entity: &str, entity_id: i64, before: Value, after: Value) -> Vec<Arg> {
         let content = AuditContent {
             seq: self.next_seq,
             at: self.at.clone(),
@@ -64,29 +72,19 @@ impl WriteTx {
             after,
         };
         let hash = chain_hash(&self.prev_hash, &content);
-        self.tx
-            .execute(
-                "INSERT INTO audit_events (seq, at, user_id, action, entity, entity_id, before_json, after_json, prev_hash, hash) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                &[
-                    Arg::Int(Some(content.seq)),
-                    Arg::Text(Some(content.at.clone())),
-                    Arg::Int(Some(content.user_id)),
-                    Arg::Text(Some(content.action.clone())),
-                    Arg::Text(Some(content.entity.clone())),
-                    Arg::Int(Some(entity_id)),
-                    Arg::Json((!content.before.is_null()).then(|| content.before.clone())),
-                    Arg::Json((!content.after.is_null()).then(|| content.after.clone())),
-                    Arg::Text(Some(self.prev_hash.clone())),
-                    Arg::Text(Some(hash.clone())),
-                ],
-            )
-            .await?;
-        self.prev_hash = hash;
         self.next_seq += 1;
-        self.mark_from(entity, entity_id, &content.before, &content.after)
-            .await?;
-        Ok(())
+        vec![
+            Arg::Int(Some(content.seq)),
+            Arg::Text(Some(content.at)),
+            Arg::Int(Some(content.user_id)),
+            Arg::Text(Some(content.action)),
+            Arg::Text(Some(content.entity)),
+            Arg::Int(Some(entity_id)),
+            Arg::Json((!content.before.is_null()).then_some(content.before)),
+            Arg::Json((!content.after.is_null()).then_some(content.after)),
+            Arg::Text(Some(std::mem::replace(&mut self.prev_hash, hash.clone()))),
+            Arg::Text(Some(hash)),
+        ]
     }
 
     /// Appends one `action` event for each `(id, after)` of `entity`, chained as [`WriteTx::record`] chains them, written
@@ -98,49 +96,9 @@ impl WriteTx {
             if feeds {
                 self.dirty.extend(after.get("pairing_id").and_then(Value::as_i64));
             }
-            let content = AuditContent {
-                seq: self.next_seq,
-                at: self.at.clone(),
-                user_id: self.actor.user_id,
-                action: action.to_string(),
-                entity: entity.to_string(),
-                entity_id,
-                before: Value::Null,
-                after,
-            };
-            let hash = chain_hash(&self.prev_hash, &content);
-            rows.push(vec![
-                Arg::Int(Some(content.seq)),
-                Arg::Text(Some(content.at)),
-                Arg::Int(Some(content.user_id)),
-                Arg::Text(Some(content.action)),
-                Arg::Text(Some(content.entity)),
-                Arg::Int(Some(entity_id)),
-                Arg::Json(None),
-                Arg::Json((!content.after.is_null()).then_some(content.after)),
-                Arg::Text(Some(std::mem::replace(&mut self.prev_hash, hash.clone()))),
-                Arg::Text(Some(hash)),
-            ]);
-            self.next_seq += 1;
+            rows.push(self.chain(action, entity, entity_id, Value::Null, after));
         }
-        self.tx
-            .insert_rows(
-                "audit_events",
-                &[
-                    "seq",
-                    "at",
-                    "user_id",
-                    "action",
-                    "entity",
-                    "entity_id",
-                    "before_json",
-                    "after_json",
-                    "prev_hash",
-                    "hash",
-                ],
-                &rows,
-            )
-            .await?;
+        self.tx.insert_rows("audit_events", &EVENT_COLUMNS, &rows).await?;
         Ok(())
     }
 
@@ -233,6 +191,19 @@ pub struct AuditEvent {
     pub hash: String,
 }
 
+/// The columns of an audit event, in the order [`WriteTx`] writes them.
+const EVENT_COLUMNS: [&str; 10] = [
+    "seq",
+    "at",
+    "user_id",
+    "action",
+    "entity",
+    "entity_id",
+    "before_json",
+    "after_json",
+    "prev_hash",
+    "hash",
+];
 const EVENT_COLS: &str = "seq, at, user_id, action, entity, entity_id, before_json, after_json, prev_hash, hash";
 const EVENT_KINDS: [Kind; 10] = [
     Kind::Int,

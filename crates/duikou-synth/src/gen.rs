@@ -300,6 +300,23 @@ fn sub_rng(seed: u64, part: u64, index: u64) -> ChaCha8Rng {
     ChaCha8Rng::seed_from_u64(mixed)
 }
 /// Splits `total` over `weights` exactly (cumulative rounding: the parts add up to `total`).
+/// Each pairing's share of a total: a weight by level (province→prefecture, city→county, school, hospital) times its
+/// years, times `behind` for the pairings that lag.
+fn weights(pairs: &[Pair], by_level: [f64; 4], behind: f64) -> Vec<f64> {
+    pairs
+        .iter()
+        .map(|p| {
+            let level = match p.level {
+                Level::ProvincePrefecture => by_level[0],
+                Level::CityCounty => by_level[1],
+                Level::School => by_level[2],
+                Level::Hospital => by_level[3],
+            };
+            level * p.years() * if p.behind { behind } else { 1.0 }
+        })
+        .collect()
+}
+
 fn split(total: u64, weights: &[f64]) -> Vec<u64> {
     let sum: f64 = weights.iter().sum();
     if weights.is_empty() || sum <= 0.0 {
@@ -1245,18 +1262,7 @@ async fn projects(
     base: &BTreeMap<&str, i64>,
     counts: &mut Counts,
 ) -> Result<Vec<ProjectInfo>, SynthError> {
-    let weights: Vec<f64> = pairs
-        .iter()
-        .map(|p| {
-            let level = match p.level {
-                Level::ProvincePrefecture => 4.0,
-                Level::CityCounty => 3.0,
-                Level::Hospital => 0.6,
-                Level::School => 0.4,
-            };
-            level * p.years()
-        })
-        .collect();
+    let weights = weights(pairs, [4.0, 3.0, 0.4, 0.6], 1.0);
     let per_pair = split(targets.projects, &weights);
     let funding_estimate = targets.projects * 2;
     out.stage("项目", targets.projects + funding_estimate);
@@ -1464,18 +1470,7 @@ async fn dispatches(
     base: &BTreeMap<&str, i64>,
     counts: &mut Counts,
 ) -> Result<DispatchIds, SynthError> {
-    let weights: Vec<f64> = pairs
-        .iter()
-        .map(|p| {
-            let level = match p.level {
-                Level::ProvincePrefecture => 2.0,
-                Level::CityCounty => 3.0,
-                Level::School => 1.2,
-                Level::Hospital => 1.0,
-            };
-            level * p.years() * if p.behind { 0.3 } else { 1.0 }
-        })
-        .collect();
+    let weights = weights(pairs, [2.0, 3.0, 1.2, 1.0], 0.3);
     let per_pair = split(targets.dispatches, &weights);
     let school_months = WeightedIndex::new(SCHOOL_MONTHS).map_err(|e| StoreError::Other(e.to_string()))?;
     let gov_months = WeightedIndex::new(GOV_MONTHS).map_err(|e| StoreError::Other(e.to_string()))?;
@@ -1980,18 +1975,7 @@ async fn activities(
     base: &BTreeMap<&str, i64>,
     counts: &mut Counts,
 ) -> Result<(), SynthError> {
-    let weights: Vec<f64> = pairs
-        .iter()
-        .map(|p| {
-            let level = match p.level {
-                Level::ProvincePrefecture => 1.0,
-                Level::CityCounty => 2.0,
-                Level::School => 1.3,
-                Level::Hospital => 0.8,
-            };
-            level * p.years() * if p.behind { 0.5 } else { 1.0 }
-        })
-        .collect();
+    let weights = weights(pairs, [1.0, 2.0, 1.3, 0.8], 0.5);
     let per_pair = split(targets.activities, &weights);
     out.stage("活动", targets.activities);
     let maker = ActivityMaker::new();

@@ -1,7 +1,7 @@
 //! The obligation engine: for each obligation, subject and window, the actual against the target, met / unmet / open,
 //! an early warning, the records counted and the rule in Chinese. Pure and deterministic: records in, results out.
 
-use crate::obligation::{Comparison, Measure, ObligationRule, RecordSet, Subject, Target, Window, ZeroDenominator};
+use crate::obligation::{Comparison, Measure, ObligationRule, Subject, Target, Window, ZeroDenominator};
 use crate::{Calendar, Money, Period, Qty, RatingScale, WindowKind};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -195,9 +195,13 @@ impl<'a> Index<'a> {
         let mut by_id = HashMap::new();
         let mut stints_of: HashMap<i64, Vec<&Value>> = HashMap::new();
         for (entity, recs) in records {
+            // only what a field, a span or a name is looked up in
+            let parent = matches!(entity.as_str(), "projects" | "dispatches" | "people" | "needs");
             for r in recs {
-                if let Some(i) = id(&r["id"]) {
-                    by_id.insert((entity.as_str(), i), r);
+                if parent {
+                    if let Some(i) = id(&r["id"]) {
+                        by_id.insert((entity.as_str(), i), r);
+                    }
                 }
                 if entity == "stints" {
                     if let Some(d) = id(&r["dispatch_id"]) {
@@ -414,16 +418,38 @@ pub fn evaluate(
     opts: &EvalOptions,
 ) -> Vec<ObligationResult> {
     let idx = Index::new(records);
+    let mut rows: HashMap<&str, Vec<Row>> = HashMap::new();
     let mut out = Vec::new();
     for ob in obligations {
         let rule = &ob.rule;
         let target = target_for(rule, ctx);
+        let set = rule.measure.records();
+        let all = rows
+            .entry(set.entity.as_str())
+            .or_insert_with(|| prepare(&set.entity, ctx, records, &idx));
+        // the rule's filter is applied once, not once per window
+        let candidates: Vec<&Row> = all.iter().filter(|r| matches(&idx, r.rec, &set.filter)).collect();
         for scope in subjects(rule, ctx, records, &idx) {
+            let mine: Vec<&Row> = candidates
+                .iter()
+                .copied()
+                .filter(|r| in_subject(&set.entity, r.rec, &scope))
+                .collect();
             for (window, window_label, bounds) in windows(rule, ctx, scope.active) {
                 if opts.range.is_some_and(|r| !overlaps(r, bounds)) {
                     continue;
                 }
-                let Some((actual, counted, forced)) = measure(&rule.measure, ctx, records, &idx, &scope, bounds) else {
+                let whole_term = bounds == ctx.term;
+                let selected: Vec<&Value> = mine
+                    .iter()
+                    .filter(|r| match r.span {
+                        Some(s) => overlaps(s, bounds),
+                        None => whole_term,
+                    })
+                    .map(|r| r.rec)
+                    .collect();
+                let Some((actual, counted, forced)) = measure(&rule.measure, &set.entity, &selected, &idx, bounds)
+                else {
                     continue;
                 };
                 let over = bounds.1 < opts.as_of;
@@ -534,25 +560,21 @@ fn in_subject(entity: &str, rec: &Value, scope: &SubjectScope) -> bool {
     }
 }
 
-fn selected<'a>(
-    set: &RecordSet,
-    ctx: &PairingContext,
-    records: &'a Records,
-    idx: &Index,
-    scope: &SubjectScope,
-    bounds: (NaiveDate, NaiveDate),
-    whole_term: bool,
-) -> Vec<&'a Value> {
+/// A record that counts (confirmed where only confirmed facts count), with the days it stands for worked out once.
+struct Row<'a> {
+    rec: &'a Value,
+    span: Option<(NaiveDate, NaiveDate)>,
+}
+
+fn prepare<'a>(entity: &str, ctx: &PairingContext, records: &'a Records, idx: &Index) -> Vec<Row<'a>> {
     records
-        .get(&set.entity)
+        .get(entity)
         .into_iter()
         .flatten()
         .filter(|r| counts(ctx, r))
-        .filter(|r| in_subject(&set.entity, r, scope))
-        .filter(|r| matches(idx, r, &set.filter))
-        .filter(|r| match span(&set.entity, r, idx) {
-            Some(s) => overlaps(s, bounds),
-            None => whole_term,
+        .map(|rec| Row {
+            rec,
+            span: span(entity, rec, idx),
         })
         .collect()
 }
@@ -560,41 +582,27 @@ fn selected<'a>(
 /// What a measure found: the actual, the records counted, and a status it decides by itself (a zero denominator).
 type Measured = (Qty, Vec<(String, i64)>, Option<Status>);
 
-fn measure(
-    m: &Measure,
-    ctx: &PairingContext,
-    records: &Records,
-    idx: &Index,
-    scope: &SubjectScope,
-    bounds: (NaiveDate, NaiveDate),
-) -> Option<Measured> {
-    let whole_term = bounds == ctx.term;
-    let ids = |entity: &str, v: &[&Value]| {
+fn measure(m: &Measure, entity: &str, v: &[&Value], idx: &Index, bounds: (NaiveDate, NaiveDate)) -> Option<Measured> {
+    let ids = |v: &[&Value]| {
         v.iter()
             .filter_map(|r| Some((entity.to_string(), id(&r["id"])?)))
             .collect::<Vec<_>>()
     };
     match m {
-        Measure::Count { records: set } => {
-            let v = selected(set, ctx, records, idx, scope, bounds, whole_term);
-            Some((Qty::from_int(v.len() as i64), ids(&set.entity, &v), None))
-        }
-        Measure::DistinctCount { records: set, field } => {
-            let v = selected(set, ctx, records, idx, scope, bounds, whole_term);
+        Measure::Count { .. } => Some((Qty::from_int(v.len() as i64), ids(v), None)),
+        Measure::DistinctCount { field, .. } => {
             let distinct: BTreeSet<String> = v
                 .iter()
                 .map(|r| as_text(&idx.field(r, field)))
                 .filter(|s| !s.is_empty())
                 .collect();
-            Some((Qty::from_int(distinct.len() as i64), ids(&set.entity, &v), None))
+            Some((Qty::from_int(distinct.len() as i64), ids(v), None))
         }
-        Measure::Sum { records: set, field } => {
-            let v = selected(set, ctx, records, idx, scope, bounds, whole_term);
+        Measure::Sum { field, .. } => {
             let total = v.iter().map(|r| numeric(&idx.field(r, field)).raw()).sum::<i64>();
-            Some((Qty::from_raw(total), ids(&set.entity, &v), None))
+            Some((Qty::from_raw(total), ids(v), None))
         }
-        Measure::CumulativeDays { records: set } => {
-            let v = selected(set, ctx, records, idx, scope, bounds, whole_term);
+        Measure::CumulativeDays { .. } => {
             let total: i64 = v
                 .iter()
                 .filter_map(|s| {
@@ -603,28 +611,26 @@ fn measure(
                     (a <= b).then(|| days(a, b))
                 })
                 .sum();
-            Some((Qty::from_int(total), ids(&set.entity, &v), None))
+            Some((Qty::from_int(total), ids(v), None))
         }
-        Measure::MinStintDays { records: set } => {
-            let v = selected(set, ctx, records, idx, scope, bounds, whole_term);
+        Measure::MinStintDays { .. } => {
             let min = v
                 .iter()
                 .filter_map(|s| span("stints", s, idx).map(|(a, b)| days(a, b)))
                 .min()?;
-            Some((Qty::from_int(min), ids(&set.entity, &v), None))
+            Some((Qty::from_int(min), ids(v), None))
         }
         Measure::Ratio {
-            records: set,
             field,
             numerator_filter,
             zero_denominator,
+            ..
         } => {
-            let v = selected(set, ctx, records, idx, scope, bounds, whole_term);
             let den: i128 = v.iter().map(|r| numeric(&idx.field(r, field)).raw() as i128).sum();
             if den == 0 {
                 return match zero_denominator {
-                    Some(ZeroDenominator::Met) => Some((Qty::default(), ids(&set.entity, &v), Some(Status::Met))),
-                    Some(ZeroDenominator::Unmet) => Some((Qty::default(), ids(&set.entity, &v), Some(Status::Unmet))),
+                    Some(ZeroDenominator::Met) => Some((Qty::default(), ids(v), Some(Status::Met))),
+                    Some(ZeroDenominator::Unmet) => Some((Qty::default(), ids(v), Some(Status::Unmet))),
                     _ => None,
                 };
             }
@@ -635,7 +641,7 @@ fn measure(
                 .sum();
             // percent with four decimals, rounded half up
             let pct_raw = (num * 100 * 10_000 * 2 + den) / (den * 2);
-            Some((Qty::from_raw(pct_raw as i64), ids(&set.entity, &v), None))
+            Some((Qty::from_raw(pct_raw as i64), ids(v), None))
         }
     }
 }

@@ -235,6 +235,20 @@ fn check_field(entity: &str, path: &str, numeric: bool) -> Result<(), String> {
     Ok(())
 }
 
+impl Measure {
+    /// The records the measure aggregates over.
+    pub fn records(&self) -> &RecordSet {
+        match self {
+            Measure::Count { records }
+            | Measure::DistinctCount { records, .. }
+            | Measure::Sum { records, .. }
+            | Measure::CumulativeDays { records }
+            | Measure::MinStintDays { records }
+            | Measure::Ratio { records, .. } => records,
+        }
+    }
+}
+
 impl ObligationRule {
     /// Checks the rule's window exists on the program's calendar (no semesters in a calendar-year program).
     pub fn check_calendar(&self, calendar: &crate::Calendar) -> Result<(), String> {

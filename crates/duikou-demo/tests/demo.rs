@@ -1,6 +1,7 @@
 //! The demo record loads whole into a fresh database and its figures read back as the seed summaries state them — on
 //! SQLite always, and on PostgreSQL too when `DUIKOU_TEST_POSTGRES_URL` is set.
 
+use duikou_domain::access::Actor;
 use duikou_store::{Db, ListQuery, Store};
 use serde_json::Value;
 
@@ -256,6 +257,9 @@ async fn check(store: &Store, backend: &str) {
         .await
         .unwrap()
         .is_some());
+
+    // last: it disputes records
+    status_follows_the_log(store).await;
 }
 
 /// The assessment reads, for a whole program at once, only the columns and rows its rules need; it must come to exactly
@@ -369,6 +373,90 @@ async fn assessment_reads_enough(store: &Store) {
         }
     }
     assert!(compared > 100, "only {compared} results compared");
+}
+
+/// Results met / unmet / open / warned of a fresh evaluation of a program.
+async fn fresh_counts(store: &Store, program_id: i64, as_of: chrono::NaiveDate) -> [i64; 5] {
+    let all = store.assess_program(program_id, None, as_of).await.unwrap();
+    let mut c = [all.len() as i64, 0, 0, 0, 0];
+    for a in &all {
+        c[1] += a.score.met as i64;
+        c[2] += a.score.unmet as i64;
+        c[3] += a.score.open as i64;
+        c[4] += a.score.warnings as i64;
+    }
+    c
+}
+
+async fn kept_counts(store: &Store, program_id: i64, as_of: chrono::NaiveDate) -> [i64; 5] {
+    let s = store.status_counts(program_id, as_of).await.unwrap();
+    [s.pairings, s.met, s.unmet, s.open, s.warnings]
+}
+
+/// The obligation status kept for dashboards equals a fresh evaluation: at first, on another day, and after writes
+/// that move it (followed from the audit log, pairing by pairing).
+async fn status_follows_the_log(store: &Store) {
+    use duikou_domain::engine::Status;
+    let as_of = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+    let programs = store.list_every("programs", &ListQuery::default()).await.unwrap();
+    for p in &programs {
+        let id = p["id"].as_i64().unwrap();
+        assert_eq!(
+            kept_counts(store, id, as_of).await,
+            fresh_counts(store, id, as_of).await
+        );
+        let day = chrono::NaiveDate::from_ymd_opt(2014, 12, 31).unwrap();
+        assert_eq!(kept_counts(store, id, day).await, fresh_counts(store, id, day).await);
+        // the problems kept are exactly the unmet and warned results
+        let problems = store.status_problems(id, None, as_of).await.unwrap();
+        let want: Vec<(i64, i64, String)> = store
+            .assess_program(id, None, as_of)
+            .await
+            .unwrap()
+            .iter()
+            .flat_map(|a| a.results.iter())
+            .filter(|r| r.status == Status::Unmet || r.warning)
+            .map(|r| (r.pairing_id, r.obligation_id, r.text.clone()))
+            .collect();
+        let got: Vec<(i64, i64, String)> = problems
+            .iter()
+            .map(|p| (p.pairing_id, p.obligation_id, p.text.clone()))
+            .collect();
+        assert_eq!(got, want);
+    }
+    // dispute every record a closed, met result counted: the kept status must follow
+    let mut moved = false;
+    'programs: for p in &programs {
+        let id = p["id"].as_i64().unwrap();
+        let before = kept_counts(store, id, as_of).await;
+        for a in store.assess_program(id, None, as_of).await.unwrap() {
+            for r in &a.results {
+                let confirmable = r
+                    .counted
+                    .iter()
+                    .all(|(e, _)| duikou_domain::schema::entity(e).is_some_and(|d| d.confirmable));
+                if r.status != Status::Met || r.counted.is_empty() || !confirmable {
+                    continue;
+                }
+                for (entity, rid) in &r.counted {
+                    store
+                        .set_confirmation(&Actor::system(), entity, *rid, false, Some("测试：并无此事"))
+                        .await
+                        .unwrap();
+                }
+                let after = kept_counts(store, id, as_of).await;
+                assert_eq!(
+                    after,
+                    fresh_counts(store, id, as_of).await,
+                    "program {id} after disputes"
+                );
+                assert_ne!(after, before, "disputing what a met result counted moves the status");
+                moved = true;
+                break 'programs;
+            }
+        }
+    }
+    assert!(moved, "no met result with confirmable records to dispute");
 }
 
 #[tokio::test]

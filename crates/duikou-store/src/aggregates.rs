@@ -819,6 +819,8 @@ pub struct Dashboard {
     pub activities_by_month: Vec<ActivityRow>,
     /// Activities in all.
     pub activities_total: i64,
+    /// Obligation results as of today (`program_id` 0 where the scope spans programs).
+    pub obligations: crate::status::StatusCounts,
 }
 
 impl Store {
@@ -992,6 +994,7 @@ impl Store {
             activities_by_kind,
             activities_by_month: month_map.into_values().collect(),
             activities_total,
+            obligations: self.status_in(scope, chrono::Utc::now().date_naive()).await?,
         })
     }
 }

@@ -54,7 +54,7 @@ impl Store {
     ) -> Result<PairingAssessment> {
         let pairing = self.get("pairings", pairing_id).await?;
         let program_id = pairing["program_id"].as_i64().unwrap_or(0);
-        let inputs = self.load_inputs(program_id, Some(pairing_id)).await?;
+        let inputs = self.load_inputs(program_id, Some(&[pairing_id])).await?;
         let (jobs, scale, warn_share, _) = inputs.jobs(as_of)?;
         run_jobs(jobs, period.cloned(), as_of, warn_share, scale)
             .await?
@@ -63,6 +63,22 @@ impl Store {
                 label: "结对",
                 id: pairing_id,
             })
+    }
+
+    /// Evaluates some pairings of a program (`pairings`, ids of the program's pairings; others are left out).
+    pub async fn assess_pairings(
+        &self,
+        program_id: i64,
+        pairings: &[i64],
+        as_of: NaiveDate,
+    ) -> Result<Vec<PairingAssessment>> {
+        let mut out = Vec::new();
+        for chunk in pairings.chunks(500) {
+            let inputs = self.load_inputs(program_id, Some(chunk)).await?;
+            let (jobs, scale, warn_share, _) = inputs.jobs(as_of)?;
+            out.extend(run_jobs(jobs, None, as_of, warn_share, scale).await?);
+        }
+        Ok(out)
     }
 
     /// Evaluates every pairing of a program, reading the records of all of them in one query per entity and running
@@ -294,30 +310,38 @@ impl Store {
             .collect())
     }
 
-    async fn load_inputs(&self, program_id: i64, pairing_id: Option<i64>) -> Result<Inputs> {
+    /// Reads what evaluating `program_id` needs: for every pairing of it, or only for `only` (pairing ids).
+    async fn load_inputs(&self, program_id: i64, only: Option<&[i64]>) -> Result<Inputs> {
         let program = self.get("programs", program_id).await?;
-        // the pairings evaluated, as a condition on a `pairing_id` column
-        let (of_pairings, pargs) = match pairing_id {
-            Some(p) => ("pairing_id = $1".to_string(), vec![Arg::Int(Some(p))]),
+        // the pairings evaluated, as a condition on a `pairing_id` column (`$1`…`$k`)
+        let (of_pairings, pargs, pairing_cond, supporters) = match only {
+            Some(ids) => {
+                let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+                let list = marks.join(", ");
+                (
+                    format!("pairing_id IN ({list})"),
+                    ids.iter().map(|i| Arg::Int(Some(*i))).collect::<Vec<_>>(),
+                    format!("id IN ({list}) AND program_id = ${}", ids.len() + 1),
+                    format!("SELECT supporter_org_id FROM pairings WHERE id IN ({list})"),
+                )
+            }
             None => (
                 "pairing_id IN (SELECT id FROM pairings WHERE program_id = $1)".to_string(),
                 vec![Arg::Int(Some(program_id))],
+                "program_id = $1".to_string(),
+                "SELECT supporter_org_id FROM pairings WHERE program_id = $1".to_string(),
             ),
         };
         let set = |cols: &[&str]| cols.iter().map(|c| c.to_string()).collect::<BTreeSet<String>>();
-        let pairing_cond = match pairing_id {
-            Some(_) => "id = $1 AND program_id = $2",
-            None => "program_id = $1",
-        };
         let mut pairing_args = pargs.clone();
-        if pairing_id.is_some() {
+        if only.is_some() {
             pairing_args.push(Arg::Int(Some(program_id)));
         }
         let pairings = self
             .select_json(
                 "pairings",
                 &set(&["supporter_org_id", "receiver_org_id", "start_date", "end_date"]),
-                pairing_cond,
+                &pairing_cond,
                 &pairing_args,
             )
             .await?;
@@ -349,10 +373,6 @@ impl Store {
             .iter()
             .filter_map(|a| Some((a["id"].as_i64()?, a["pairing_id"].as_i64()?)))
             .collect();
-        let supporters = match pairing_id {
-            Some(_) => "SELECT supporter_org_id FROM pairings WHERE id = $1".to_string(),
-            None => "SELECT supporter_org_id FROM pairings WHERE program_id = $1".to_string(),
-        };
         let agreement_ids = format!("SELECT id FROM agreements WHERE {of_pairings}");
         let obligation_cond = format!(
             "program_id = ${n} OR agreement_id IN ({agreement_ids}) OR assigned_org_id IN ({supporters})",

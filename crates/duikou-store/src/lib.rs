@@ -14,6 +14,7 @@ pub mod extraction;
 pub mod import;
 pub mod records;
 pub mod regions;
+pub mod status;
 pub mod summary;
 pub mod testing;
 pub mod views;
@@ -26,6 +27,8 @@ pub use records::{ListQuery, Page};
 #[derive(Debug, Clone)]
 pub struct Store {
     db: Db,
+    /// One refresh of the kept obligation status at a time in this process (the others then find it done).
+    status_refresh: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 /// Now, as RFC 3339 UTC with microseconds.
@@ -38,7 +41,10 @@ impl Store {
     pub async fn open(url: &str) -> Result<Store> {
         let db = Db::connect(url).await?;
         db.migrate().await?;
-        let store = Store { db };
+        let store = Store {
+            db,
+            status_refresh: Default::default(),
+        };
         store.load_regions_if_empty().await?;
         aggregates::rebuild_if_missing(&store).await?;
         Ok(store)

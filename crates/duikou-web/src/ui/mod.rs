@@ -292,22 +292,21 @@ pub async fn home(State(state): State<AppState>, parts: Parts) -> Response {
         .await;
     for p in all.map(|p| p.items).unwrap_or_default() {
         let id = p["id"].as_i64().unwrap_or(0);
-        let assessed = state.store.assess_program(id, None, today).await.unwrap_or_default();
-        let (mut met, mut unmet, mut open, mut warnings) = (0, 0, 0, 0);
-        for a in &assessed {
-            met += a.score.met;
-            unmet += a.score.unmet;
-            open += a.score.open;
-            warnings += a.score.warnings;
-        }
+        // kept up to date from the audit log: a view re-evaluates only what changed since the last one
+        let status = state
+            .store
+            .status_counts(id, today)
+            .await
+            .map_err(|e| tracing::error!(error = %e, program = id, "obligation status"))
+            .unwrap_or_default();
         programs.push(ProgramRow {
             id,
             name: p["name"].as_str().unwrap_or("").into(),
-            pairings: assessed.len(),
-            met,
-            unmet,
-            open,
-            warnings,
+            pairings: status.pairings as usize,
+            met: status.met as usize,
+            unmet: status.unmet as usize,
+            open: status.open as usize,
+            warnings: status.warnings as usize,
         });
     }
     let chart = duikou_report::svg(&duikou_report::Chart {

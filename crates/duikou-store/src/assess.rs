@@ -24,6 +24,9 @@ const COUNTED: &[&str] = &[
     "needs",
 ];
 
+/// Pairings read and evaluated together by [`Store::assess_program`].
+const PAIRINGS_AT_ONCE: usize = 200;
+
 /// One pairing's results and score.
 #[derive(Debug, Clone, Serialize)]
 pub struct PairingAssessment {
@@ -73,7 +76,7 @@ impl Store {
         as_of: NaiveDate,
     ) -> Result<Vec<PairingAssessment>> {
         let mut out = Vec::new();
-        for chunk in pairings.chunks(500) {
+        for chunk in pairings.chunks(PAIRINGS_AT_ONCE) {
             let inputs = self.load_inputs(program_id, Some(chunk)).await?;
             let (jobs, scale, warn_share, _) = inputs.jobs(as_of)?;
             out.extend(run_jobs(jobs, None, as_of, warn_share, scale).await?);
@@ -89,9 +92,31 @@ impl Store {
         period: Option<&Period>,
         as_of: NaiveDate,
     ) -> Result<Vec<PairingAssessment>> {
-        let inputs = self.load_inputs(program_id, None).await?;
-        let (jobs, scale, warn_share, _) = inputs.jobs(as_of)?;
-        run_jobs(jobs, period.cloned(), as_of, warn_share, scale).await
+        let pairings: Vec<i64> = self
+            .db()
+            .fetch(
+                "SELECT id FROM pairings WHERE program_id = $1 ORDER BY id",
+                &[Arg::Int(Some(program_id))],
+                &[Kind::Int],
+            )
+            .await?
+            .into_iter()
+            .filter_map(|r| r[0].int())
+            .collect();
+        if pairings.is_empty() {
+            // still checks the program exists and its pairings' dates
+            let inputs = self.load_inputs(program_id, None).await?;
+            let (jobs, scale, warn_share, _) = inputs.jobs(as_of)?;
+            return run_jobs(jobs, period.cloned(), as_of, warn_share, scale).await;
+        }
+        // a few hundred pairings at a time: memory stays bounded whatever the program's size
+        let mut out = Vec::with_capacity(pairings.len());
+        for chunk in pairings.chunks(PAIRINGS_AT_ONCE) {
+            let inputs = self.load_inputs(program_id, Some(chunk)).await?;
+            let (jobs, scale, warn_share, _) = inputs.jobs(as_of)?;
+            out.extend(run_jobs(jobs, period.cloned(), as_of, warn_share, scale).await?);
+        }
+        Ok(out)
     }
 }
 
@@ -204,47 +229,41 @@ impl Plan {
         }
     }
 
-    /// The `AND …` conditions every use of `entity` shares, and their arguments.
+    /// An `AND (…)` condition that keeps every record some use of `entity` may count — each use's filter on plain
+    /// text fields, OR-ed — and its arguments; empty where some use reads the entity whole or filters on nothing SQL
+    /// can check.
     fn pushdown(&self, entity: &str, def: &EntityDef, next: usize) -> (String, Vec<Arg>) {
         let uses = self.uses.get(entity).map(Vec::as_slice).unwrap_or(&[]);
         if uses.is_empty() || uses.iter().any(Option::is_none) {
             return (String::new(), Vec::new());
         }
-        let mut sql = String::new();
-        let mut args = Vec::new();
         // (confirmation is left to the engine: a condition on it would lead the planner to its index, a scan of most
         // of the table, instead of the pairing's)
-        let first = uses[0]
-            .as_ref()
-            .map(|f| f.keys().cloned().collect::<Vec<_>>())
-            .unwrap_or_default();
-        for key in first {
-            let Some(field) = def.field(&key) else { continue };
-            if !matches!(field.kind, FieldKind::Text | FieldKind::Enum(_)) {
-                continue;
-            }
-            let mut values = BTreeSet::new();
-            if !uses.iter().all(|u| {
-                u.as_ref().and_then(|f| f.get(&key)).is_some_and(|v| {
-                    values.extend(v.iter().cloned());
-                    true
-                })
-            }) {
-                continue;
-            }
-            if values.contains("") {
+        let mut alternatives = Vec::new();
+        let mut args = Vec::new();
+        for filter in uses.iter().flatten() {
+            let mut all = Vec::new();
+            for (key, values) in filter {
+                let Some(field) = def.field(key) else { continue };
                 // the engine reads a missing value as empty text; SQL would not match it with IN
-                continue;
+                if !matches!(field.kind, FieldKind::Text | FieldKind::Enum(_)) || values.iter().any(String::is_empty) {
+                    continue;
+                }
+                let marks: Vec<String> = values
+                    .iter()
+                    .map(|v| {
+                        args.push(Arg::Text(Some(v.clone())));
+                        format!("${}", next + args.len() - 1)
+                    })
+                    .collect();
+                all.push(format!("{key} IN ({})", marks.join(", ")));
             }
-            let marks: Vec<String> = values
-                .iter()
-                .enumerate()
-                .map(|(i, _)| format!("${}", next + args.len() + i))
-                .collect();
-            sql.push_str(&format!(" AND {key} IN ({})", marks.join(", ")));
-            args.extend(values.into_iter().map(|v| Arg::Text(Some(v))));
+            if all.is_empty() {
+                return (String::new(), Vec::new());
+            }
+            alternatives.push(format!("({})", all.join(" AND ")));
         }
-        (sql, args)
+        (format!(" AND ({})", alternatives.join(" OR ")), args)
     }
 }
 
@@ -308,6 +327,64 @@ impl Store {
                 Value::Object(m)
             })
             .collect())
+    }
+
+    /// Reads the same records as [`Store::select_json`], in id order, but lets the database pack them into one JSON
+    /// array: many rows then cross from the database as one value instead of one message each.
+    async fn select_packed(&self, entity: &str, cols: &BTreeSet<String>, cond: &str, args: &[Arg]) -> Result<Vec<Value>> {
+        let def = crate::records::def(entity)?;
+        let fields: Vec<&Field> = cols
+            .iter()
+            .filter(|c| c.as_str() != "id")
+            .filter_map(|c| {
+                def.field(c)
+                    .or_else(|| crate::records::columns(def).into_iter().find(|f| f.name == c))
+            })
+            .collect();
+        if fields.iter().any(|f| crate::records::kind_of(f) == Kind::Json) {
+            return self.select_json(entity, cols, cond, args).await;
+        }
+        let names: Vec<String> = std::iter::once("id".to_string())
+            .chain(fields.iter().map(|f| match crate::records::kind_of(f) {
+                Kind::Date => format!("CAST({} AS TEXT)", f.name),
+                _ => f.name.to_string(),
+            }))
+            .collect();
+        let sql = match self.backend() {
+            crate::Backend::Sqlite => format!(
+                "SELECT json_group_array(json_array({})) FROM {entity} WHERE {cond}",
+                names.join(", ")
+            ),
+            crate::Backend::Postgres => format!(
+                "SELECT CAST(COALESCE(json_agg(json_build_array({})), '[]') AS TEXT) FROM {entity} WHERE {cond}",
+                names.join(", ")
+            ),
+        };
+        let packed = self.db().fetch_opt(&sql, args, &[Kind::Text]).await?;
+        let text = packed.as_ref().and_then(|r| r[0].text()).unwrap_or("[]");
+        let rows: Vec<Vec<Value>> = serde_json::from_str(text)
+            .map_err(|e| StoreError::Other(format!("读取{}时解析打包结果失败：{e}", def.label)))?;
+        drop(packed);
+        let mut out: Vec<Value> = rows
+            .into_iter()
+            .map(|row| {
+                let mut m = serde_json::Map::with_capacity(names.len());
+                let mut row = row.into_iter();
+                m.insert("id".into(), Value::from(row.next().and_then(|v| v.as_i64()).unwrap_or(0)));
+                for (f, v) in fields.iter().zip(row) {
+                    let v = match (crate::records::kind_of(f), v) {
+                        (_, Value::Null) => Value::Null,
+                        (Kind::Int, Value::Number(n)) => crate::records::from_val(f, &Val::Int(n.as_i64())),
+                        (Kind::Bool, Value::Number(n)) => Value::Bool(n.as_i64().is_some_and(|i| i != 0)),
+                        (_, v) => v,
+                    };
+                    m.insert(f.name.to_string(), v);
+                }
+                Value::Object(m)
+            })
+            .collect();
+        out.sort_by_key(|r| r["id"].as_i64());
+        Ok(out)
     }
 
     /// Reads what evaluating `program_id` needs: for every pairing of it, or only for `only` (pairing ids).
@@ -433,7 +510,7 @@ impl Store {
             let mut args = pargs.clone();
             args.extend(extra_args);
             let rows = self
-                .select_json(entity, &cols, &format!("{of_pairings}{extra}"), &args)
+                .select_packed(entity, &cols, &format!("{of_pairings}{extra}"), &args)
                 .await?;
             for r in rows {
                 let Some(p) = r["pairing_id"].as_i64() else { continue };

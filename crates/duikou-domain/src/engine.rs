@@ -92,7 +92,7 @@ pub struct ObligationResult {
     /// The window is mostly gone and the actual lags the pro-rata target.
     pub warning: bool,
     /// The records counted, as `(entity, id)`.
-    pub counted: Vec<(String, i64)>,
+    pub counted: Vec<(&'static str, i64)>,
     /// The result in Chinese ("2014-2015学年 派出支教教师 1 名，要求不少于 2 名").
     pub text: String,
 }
@@ -424,6 +424,8 @@ pub fn evaluate(
         let rule = &ob.rule;
         let target = target_for(rule, ctx);
         let set = rule.measure.records();
+        // the entity's name as the schema spells it (rules are checked against the schema when saved)
+        let entity_name = crate::schema::entity(&set.entity).map_or("", |d| d.name);
         let all = rows
             .entry(set.entity.as_str())
             .or_insert_with(|| prepare(&set.entity, ctx, records, &idx));
@@ -448,7 +450,7 @@ pub fn evaluate(
                     })
                     .map(|r| r.rec)
                     .collect();
-                let Some((actual, counted, forced)) = measure(&rule.measure, &set.entity, &selected, &idx, bounds)
+                let Some((actual, counted, forced)) = measure(&rule.measure, entity_name, &selected, &idx, bounds)
                 else {
                     continue;
                 };
@@ -580,12 +582,18 @@ fn prepare<'a>(entity: &str, ctx: &PairingContext, records: &'a Records, idx: &I
 }
 
 /// What a measure found: the actual, the records counted, and a status it decides by itself (a zero denominator).
-type Measured = (Qty, Vec<(String, i64)>, Option<Status>);
+type Measured = (Qty, Vec<(&'static str, i64)>, Option<Status>);
 
-fn measure(m: &Measure, entity: &str, v: &[&Value], idx: &Index, bounds: (NaiveDate, NaiveDate)) -> Option<Measured> {
+fn measure(
+    m: &Measure,
+    entity: &'static str,
+    v: &[&Value],
+    idx: &Index,
+    bounds: (NaiveDate, NaiveDate),
+) -> Option<Measured> {
     let ids = |v: &[&Value]| {
         v.iter()
-            .filter_map(|r| Some((entity.to_string(), id(&r["id"])?)))
+            .filter_map(|r| Some((entity, id(&r["id"])?)))
             .collect::<Vec<_>>()
     };
     match m {
@@ -813,7 +821,7 @@ mod tests {
         assert_eq!(res[1].text, "2014-2015学年 派出支教教师 1 名，要求不少于 2 名");
         assert_eq!(
             res[1].counted,
-            [("dispatches".to_string(), 3)],
+            [("dispatches", 3)],
             "the pending dispatch does not count"
         );
         assert!(res[2].warning, "two thirds of 2015-2016 are gone with 1 of 2 teachers");

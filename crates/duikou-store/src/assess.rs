@@ -127,10 +127,8 @@ const BASE_COLUMNS: &[(&str, &[&str])] = &[
         &["person_id", "role", "direction", "start_date", "end_date"],
     ),
     ("stints", &["dispatch_id", "start_date", "end_date"]),
-    (
-        "activities",
-        &["kind", "start_date", "end_date", "dispatch_id", "project_id", "need_id"],
-    ),
+    // (and `dispatch_id`, `person_id` where a rule counts them per person: see `Plan::rule`)
+    ("activities", &["start_date", "end_date"]),
     ("transactions", &["project_id", "kind", "source", "amount", "date"]),
     ("projects", &["category", "approved_on", "started_on"]),
     ("outputs", &["project_id", "as_of"]),
@@ -215,6 +213,16 @@ impl Plan {
             return;
         };
         self.uses.entry(entity).or_default().push(Some(set.filter.clone()));
+        if !matches!(rule.subject, Subject::Pairing) {
+            // a record counts for a person through its dispatch or the person
+            if let Ok(def) = crate::records::def(entity) {
+                for link in ["dispatch_id", "person_id"] {
+                    if def.field(link).is_some() {
+                        self.columns.entry(entity).or_default().insert(link.to_string());
+                    }
+                }
+            }
+        }
         for f in fields
             .into_iter()
             .chain(set.filter.keys())
@@ -241,7 +249,8 @@ impl Plan {
         // of the table, instead of the pairing's)
         let mut alternatives = Vec::new();
         let mut args = Vec::new();
-        for filter in uses.iter().flatten() {
+        let distinct: BTreeSet<&Filter> = uses.iter().flatten().collect();
+        for filter in distinct {
             let mut all = Vec::new();
             for (key, values) in filter {
                 let Some(field) = def.field(key) else { continue };
@@ -331,7 +340,13 @@ impl Store {
 
     /// Reads the same records as [`Store::select_json`], in id order, but lets the database pack them into one JSON
     /// array: many rows then cross from the database as one value instead of one message each.
-    async fn select_packed(&self, entity: &str, cols: &BTreeSet<String>, cond: &str, args: &[Arg]) -> Result<Vec<Value>> {
+    async fn select_packed(
+        &self,
+        entity: &str,
+        cols: &BTreeSet<String>,
+        cond: &str,
+        args: &[Arg],
+    ) -> Result<Vec<Value>> {
         let def = crate::records::def(entity)?;
         let fields: Vec<&Field> = cols
             .iter()
@@ -370,7 +385,10 @@ impl Store {
             .map(|row| {
                 let mut m = serde_json::Map::with_capacity(names.len());
                 let mut row = row.into_iter();
-                m.insert("id".into(), Value::from(row.next().and_then(|v| v.as_i64()).unwrap_or(0)));
+                m.insert(
+                    "id".into(),
+                    Value::from(row.next().and_then(|v| v.as_i64()).unwrap_or(0)),
+                );
                 for (f, v) in fields.iter().zip(row) {
                     let v = match (crate::records::kind_of(f), v) {
                         (_, Value::Null) => Value::Null,

@@ -75,11 +75,22 @@ impl Store {
         pairings: &[i64],
         as_of: NaiveDate,
     ) -> Result<Vec<PairingAssessment>> {
+        self.assess_pairings_in(program_id, pairings, None, as_of).await
+    }
+
+    /// Evaluates some pairings of a program in the windows overlapping `period` (all windows where `None`).
+    pub async fn assess_pairings_in(
+        &self,
+        program_id: i64,
+        pairings: &[i64],
+        period: Option<&Period>,
+        as_of: NaiveDate,
+    ) -> Result<Vec<PairingAssessment>> {
         let mut out = Vec::new();
         for chunk in pairings.chunks(PAIRINGS_AT_ONCE) {
             let inputs = self.load_inputs(program_id, Some(chunk)).await?;
             let (jobs, scale, warn_share, _) = inputs.jobs(as_of)?;
-            out.extend(run_jobs(jobs, None, as_of, warn_share, scale).await?);
+            out.extend(run_jobs(jobs, period.cloned(), as_of, warn_share, scale).await?);
         }
         Ok(out)
     }

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use duikou_domain::{Calendar, Period};
 use duikou_summary::{PairingBundle, SummaryInput};
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// What a summary is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -186,34 +186,90 @@ impl Store {
                 "“term”需要计划有开始日期；请给出具体期间，如 2014-2015",
             )
         })?;
+        // every entity read once for all the scope's pairings, then dealt out by pairing
+        let ids: Vec<i64> = pairings.iter().filter_map(|p| p["id"].as_i64()).collect();
+        let by_id = |rows: Vec<Value>| -> HashMap<i64, Value> {
+            rows.into_iter().map(|r| (r["id"].as_i64().unwrap_or(0), r)).collect()
+        };
+        let linked = |field: &str| -> Vec<i64> {
+            let set: BTreeSet<i64> = pairings.iter().filter_map(|p| p[field].as_i64()).collect();
+            set.into_iter().collect()
+        };
+        let programs = by_id(self.all_where_in("programs", "id", &linked("program_id")).await?);
+        let mut org_ids = linked("supporter_org_id");
+        org_ids.extend(linked("receiver_org_id"));
+        let orgs = by_id(self.all_where_in("orgs", "id", &org_ids).await?);
+        let mut records: HashMap<i64, HashMap<String, Vec<Value>>> = HashMap::new();
+        for e in SUMMARY_ENTITIES {
+            for r in self.all_where_in(e, "pairing_id", &ids).await? {
+                let p = r["pairing_id"].as_i64().unwrap_or(0);
+                records.entry(p).or_default().entry(e.to_string()).or_default().push(r);
+            }
+        }
+        let person_ids: BTreeSet<i64> = records
+            .values()
+            .flat_map(|m| m.get("dispatches").into_iter().flatten())
+            .filter_map(|d| d["person_id"].as_i64())
+            .collect();
+        let people = by_id(
+            self.all_where_in("people", "id", &person_ids.into_iter().collect::<Vec<_>>())
+                .await?,
+        );
+        // the receivers' indicator values, by org and by region, with their definitions
+        let receivers = linked("receiver_org_id");
+        let mut values_of_org: HashMap<i64, Vec<Value>> = HashMap::new();
+        for v in self.all_where_in("indicator_values", "org_id", &receivers).await? {
+            values_of_org
+                .entry(v["org_id"].as_i64().unwrap_or(0))
+                .or_default()
+                .push(v);
+        }
         let mut indicator_defs: HashMap<i64, Value> = HashMap::new();
+        // obligation results: those kept for today where the summary is written today, else evaluated
+        let mut results: HashMap<i64, Vec<duikou_domain::engine::ObligationResult>> = HashMap::new();
+        let mut of_program: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+        for p in &pairings {
+            of_program
+                .entry(p["program_id"].as_i64().unwrap_or(0))
+                .or_default()
+                .push(p["id"].as_i64().unwrap_or(0));
+        }
+        for (program, list) in &of_program {
+            for a in self.assess_pairings_in(*program, list, Some(period), as_of).await? {
+                results.insert(a.pairing_id, a.results);
+            }
+        }
         let mut bundles = Vec::new();
         for pairing in pairings {
             let pid = pairing["id"].as_i64().unwrap_or(0);
-            let program = self
-                .get("programs", pairing["program_id"].as_i64().unwrap_or(0))
-                .await?;
-            let supporter = self
-                .get("orgs", pairing["supporter_org_id"].as_i64().unwrap_or(0))
-                .await?;
-            let receiver = self
-                .get("orgs", pairing["receiver_org_id"].as_i64().unwrap_or(0))
-                .await?;
-            let mut records = HashMap::new();
+            let program = programs
+                .get(&pairing["program_id"].as_i64().unwrap_or(0))
+                .cloned()
+                .unwrap_or(Value::Null);
+            let org = |field: &str| {
+                let id = pairing[field].as_i64().unwrap_or(0);
+                orgs.get(&id).cloned().ok_or(StoreError::NotFound { label: "单位", id })
+            };
+            let (supporter, receiver) = (org("supporter_org_id")?, org("receiver_org_id")?);
+            let mut mine = records.remove(&pid).unwrap_or_default();
             for e in SUMMARY_ENTITIES {
-                records.insert(e.to_string(), self.list_all(e, "pairing_id", pid).await?);
+                mine.entry(e.to_string()).or_default();
             }
-            let mut people = Vec::new();
-            for d in records.get("dispatches").into_iter().flatten() {
+            let mut people_of = Vec::new();
+            for d in mine.get("dispatches").into_iter().flatten() {
                 let person = d["person_id"].as_i64().unwrap_or(0);
-                if !people.iter().any(|p: &Value| p["id"].as_i64() == Some(person)) {
-                    people.push(self.get("people", person).await?);
+                if !people_of.iter().any(|p: &Value| p["id"].as_i64() == Some(person)) {
+                    people_of.push(people.get(&person).cloned().ok_or(StoreError::NotFound {
+                        label: "人员",
+                        id: person,
+                    })?);
                 }
             }
-            records.insert("people".into(), people);
-            let mut indicators = self
-                .list_all("indicator_values", "org_id", receiver["id"].as_i64().unwrap_or(0))
-                .await?;
+            mine.insert("people".into(), people_of);
+            let mut indicators = values_of_org
+                .get(&receiver["id"].as_i64().unwrap_or(0))
+                .cloned()
+                .unwrap_or_default();
             if let Some(code) = receiver["region_code"].as_str() {
                 let q = ListQuery {
                     filters: [("region_code".to_string(), code.to_string())].into(),
@@ -234,14 +290,13 @@ impl Store {
                 };
                 v["indicator"] = definition;
             }
-            let results = self.assess_pairing(pid, Some(period), as_of).await?.results;
             bundles.push(PairingBundle {
+                results: results.remove(&pid).unwrap_or_default(),
                 pairing,
                 program,
                 supporter,
                 receiver,
-                records,
-                results,
+                records: mine,
                 indicators,
             });
         }

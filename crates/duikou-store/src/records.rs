@@ -166,8 +166,21 @@ impl Store {
         Ok(row_json(def, &row))
     }
 
-    /// Every record whose `field` is one of `values`, whole, in id order (read 500 values at a time).
+    /// Every record whose `field` is one of `values`, whole, read 500 values at a time, each lot in the entity's
+    /// default order (so the records of one value come in the order a list of them gives).
     pub async fn all_where_in(&self, entity: &str, field: &str, values: &[i64]) -> Result<Vec<Value>> {
+        self.all_where_in_and(entity, field, values, "", &[]).await
+    }
+
+    /// As [`Store::all_where_in`], with a further condition `AND (<and>)` whose arguments `and_args` are `$1`…`$k`.
+    pub async fn all_where_in_and(
+        &self,
+        entity: &str,
+        field: &str,
+        values: &[i64],
+        and: &str,
+        and_args: &[Arg],
+    ) -> Result<Vec<Value>> {
         let def = def(entity)?;
         if field != "id" && def.field(field).is_none() {
             return Err(StoreError::invalid(
@@ -178,20 +191,30 @@ impl Store {
         }
         let (sql, kinds) = select_sql(def);
         let mut out = Vec::new();
+        let first = and_args.len() + 1;
+        let and = if and.is_empty() {
+            String::new()
+        } else {
+            format!(" AND ({and})")
+        };
         for chunk in values.chunks(500) {
-            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-            let args: Vec<Arg> = chunk.iter().map(|v| Arg::Int(Some(*v))).collect();
+            let marks: Vec<String> = (first..first + chunk.len()).map(|i| format!("${i}")).collect();
+            let mut args: Vec<Arg> = and_args.to_vec();
+            args.extend(chunk.iter().map(|v| Arg::Int(Some(*v))));
             let rows = self
                 .db()
                 .fetch(
-                    &format!("{sql} WHERE {field} IN ({}) ORDER BY id", marks.join(", ")),
+                    &format!(
+                        "{sql} WHERE {field} IN ({}){and} ORDER BY {}, id",
+                        marks.join(", "),
+                        def.default_sort
+                    ),
                     &args,
                     &kinds,
                 )
                 .await?;
             out.extend(rows.iter().map(|r| row_json(def, r)));
         }
-        out.sort_by_key(|r| r["id"].as_i64());
         Ok(out)
     }
 

@@ -1,6 +1,7 @@
 //! Gathering what a 工作总结 covers: the pairings of a scope, their records, obligation results and the receivers'
 //! indicators, handed to the pure writer in duikou-summary.
 
+use crate::db::Arg;
 use crate::{ListQuery, Result, Store, StoreError};
 use chrono::NaiveDate;
 use duikou_domain::{Calendar, Period};
@@ -200,8 +201,19 @@ impl Store {
         org_ids.extend(linked("receiver_org_id"));
         let orgs = by_id(self.all_where_in("orgs", "id", &org_ids).await?);
         let mut records: HashMap<i64, HashMap<String, Vec<Value>>> = HashMap::new();
+        let within = [Arg::Date(Some(bounds.0)), Arg::Date(Some(bounds.1))];
         for e in SUMMARY_ENTITIES {
-            for r in self.all_where_in(e, "pairing_id", &ids).await? {
+            // the many dated records are read for the period only, as the writer keeps them (undated ones always)
+            let (and, args): (&str, &[Arg]) = match *e {
+                "activities" | "stints" => (
+                    "start_date IS NULL OR (start_date <= $2 AND COALESCE(end_date, start_date) >= $1)",
+                    &within,
+                ),
+                "transactions" => ("date IS NULL OR (date >= $1 AND date <= $2)", &within),
+                "outputs" => ("as_of IS NULL OR (as_of >= $1 AND as_of <= $2)", &within),
+                _ => ("", &[]),
+            };
+            for r in self.all_where_in_and(e, "pairing_id", &ids, and, args).await? {
                 let p = r["pairing_id"].as_i64().unwrap_or(0);
                 records.entry(p).or_default().entry(e.to_string()).or_default().push(r);
             }

@@ -17,7 +17,7 @@ pub const COUNT_CAP: i64 = 10_000;
 /// Page numbers reach this many records into a list; beyond it a caller pages with the `after` cursor.
 pub const MAX_OFFSET: i64 = 10_000;
 /// A search (`q`) examines at most this many records (in the list's order, from its cursor) per request.
-pub const SEARCH_WINDOW: i64 = 20_000;
+pub const SEARCH_WINDOW: i64 = 5_000;
 
 /// A page of records.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -249,12 +249,19 @@ impl Store {
                 let mut b = Binds::default();
                 let w = plan.where_sql(&mut b, run, false);
                 let lim = b.push(Arg::Int(Some(budget)));
-                let src = format!("(SELECT * FROM {}{w}{} LIMIT {lim}) w", def.name, plan.order());
+                let order = plan.order();
+                let src = format!("(SELECT * FROM {}{w}{order} LIMIT {lim}) w", def.name);
+                // the count reads only the searched columns
+                let narrow = format!(
+                    "(SELECT {} FROM {}{w}{order} LIMIT {lim}) w",
+                    def.search.join(", "),
+                    def.name
+                );
                 let like = plan.like_sql(&mut b).unwrap_or_else(|| "1 = 1".into());
                 let counted = self
                     .db()
                     .fetch_opt(
-                        &format!("SELECT COUNT(*), COALESCE(SUM(CASE WHEN {like} THEN 1 ELSE 0 END), 0) FROM {src}"),
+                        &format!("SELECT COUNT(*), COALESCE(SUM(CASE WHEN {like} THEN 1 ELSE 0 END), 0) FROM {narrow}"),
                         &b.0,
                         &[Kind::Int, Kind::Int],
                     )

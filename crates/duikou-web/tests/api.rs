@@ -372,16 +372,27 @@ async fn lists_page_by_cursor_and_keep_their_shape() {
         let (c, _) = setup(&store).await;
         let mut ids = Vec::new();
         for i in 0..5 {
-            let (s, org) = c.post("/api/v1/orgs", json!({"name": format!("单位{i}"), "kind": "school"})).await;
+            let (s, org) = c
+                .post("/api/v1/orgs", json!({"name": format!("单位{i}"), "kind": "school"}))
+                .await;
             assert_eq!(s, StatusCode::CREATED, "{backend}: {org}");
             ids.push(org["id"].as_i64().unwrap());
         }
         let (s, first) = c.get("/api/v1/orgs?per_page=2&sort=-id").await;
         assert_eq!(s, StatusCode::OK, "{backend}: {first}");
-        assert_eq!((first["total"].as_i64(), first["total_exact"].as_bool()), (Some(5), Some(true)), "{first}");
+        assert_eq!(
+            (first["total"].as_i64(), first["total_exact"].as_bool()),
+            (Some(5), Some(true)),
+            "{first}"
+        );
         assert_eq!((first["page"].as_i64(), first["per_page"].as_i64()), (Some(1), Some(2)));
         assert!(first["prev_before"].is_null(), "{first}");
-        let mut seen: Vec<i64> = first["items"].as_array().unwrap().iter().map(|v| v["id"].as_i64().unwrap()).collect();
+        let mut seen: Vec<i64> = first["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["id"].as_i64().unwrap())
+            .collect();
         let mut next = first["next_after"].as_i64();
         while let Some(after) = next {
             let (s, p) = c.get(&format!("/api/v1/orgs?per_page=2&sort=-id&after={after}")).await;

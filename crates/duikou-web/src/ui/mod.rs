@@ -356,6 +356,7 @@ struct ListPage {
     pages: String,
     prev_href: Option<String>,
     next_href: Option<String>,
+    note: Option<String>,
     headers: Vec<String>,
     rows: Vec<Vec<String>>,
     link_base: String,
@@ -444,6 +445,19 @@ pub async fn list(State(state): State<AppState>, parts: Parts, Path(entity): Pat
         })
     };
     let next_href = result.next_after.map(|a| href(format!("after={a}&page={}", page + 1)));
+    let note = (!result.total_exact).then(|| {
+        if query.q.is_some() {
+            format!(
+                "全文搜索每次检索 {} 条记录，条数只计已检索的部分；点“下一页”继续检索。",
+                duikou_store::list::SEARCH_WINDOW
+            )
+        } else {
+            format!(
+                "符合条件的记录超过 {} 条，只计到此为止。",
+                duikou_store::list::COUNT_CAP
+            )
+        }
+    });
     let (total, pages) = if result.total_exact {
         (result.total.to_string(), ((result.total + 49) / 50).max(1).to_string())
     } else {
@@ -485,6 +499,7 @@ pub async fn list(State(state): State<AppState>, parts: Parts, Path(entity): Pat
         pages,
         prev_href,
         next_href,
+        note,
         headers,
         rows,
         link_base,

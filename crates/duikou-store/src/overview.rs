@@ -55,7 +55,7 @@ impl Store {
                 .db()
                 .fetch_opt(
                     "SELECT COUNT(*) FROM pairings WHERE program_id = $1",
-                    &[id.clone()],
+                    std::slice::from_ref(&id),
                     &[Kind::Int],
                 )
                 .await?

@@ -293,7 +293,7 @@ pub fn document() -> Value {
     );
     paths.insert(
         "/api/v1/overview".into(),
-        json!({"get": op("记录概况（各类记录条数）与公开计划；每个计划列出前 50 个结对，pairings_total 为其结对总数", "概况", vec![], None, ("200", obj.clone()))}),
+        json!({"get": op("记录概况（各类记录条数）与公开计划；每个计划列出前 20 个结对，pairings_total 为其结对总数", "概况", vec![], None, ("200", obj.clone()))}),
     );
     paths.insert(
         "/api/v1/dashboard".into(),

@@ -25,7 +25,7 @@ pub fn esc(s: &str) -> String {
 }
 
 /// How many pairings of each published program the overview lists (the rest are a filtered list away).
-pub const OVERVIEW_PAIRINGS: i64 = 50;
+pub const OVERVIEW_PAIRINGS: i64 = 20;
 
 /// Counts of every entity (kept at write time) and the published programs with their first pairings.
 pub async fn overview_data(state: &AppState) -> ApiResult<Value> {

@@ -12,6 +12,8 @@ pub mod documents;
 mod error;
 pub mod extraction;
 pub mod import;
+pub mod list;
+pub mod overview;
 pub mod records;
 pub mod regions;
 pub mod status;
@@ -21,7 +23,7 @@ pub mod views;
 
 pub use db::{Backend, Db};
 pub use error::{Result, StoreError};
-pub use records::{ListQuery, Page};
+pub use list::{ListQuery, Page};
 
 /// The storage of one duikou deployment.
 #[derive(Debug, Clone)]

@@ -9,7 +9,6 @@ use duikou_domain::schema::{self, EntityDef, Field, FieldKind, Owner, CONFIRMATI
 use duikou_domain::validate::{caller_fields, parse_date, validate_record};
 use duikou_domain::{Money, Qty, ValidationErrors};
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
 
 /// The columns of an entity's table, in order: system columns, then fields, then confirmation fields.
 pub fn columns(def: &EntityDef) -> Vec<&'static Field> {
@@ -29,15 +28,18 @@ pub(crate) fn kind_of(f: &Field) -> Kind {
     }
 }
 
-fn select_sql(def: &EntityDef) -> (String, Vec<Kind>) {
+/// The column list of an entity's rows (system columns first) and the kinds to read them as.
+pub(crate) fn select_cols(def: &EntityDef) -> (String, Vec<Kind>) {
     let cols = columns(def);
     let names: Vec<&str> = cols.iter().map(|f| f.name).collect();
     let mut kinds = vec![Kind::Int, Kind::Int, Kind::Ts, Kind::Ts];
     kinds.extend(cols.iter().map(|f| kind_of(f)));
-    (
-        format!("SELECT {SYSTEM_COLS}, {} FROM {}", names.join(", "), def.name),
-        kinds,
-    )
+    (format!("{SYSTEM_COLS}, {}", names.join(", ")), kinds)
+}
+
+fn select_sql(def: &EntityDef) -> (String, Vec<Kind>) {
+    let (cols, kinds) = select_cols(def);
+    (format!("SELECT {cols} FROM {}", def.name), kinds)
 }
 
 /// A normalised JSON value of a field as a typed argument.
@@ -83,7 +85,7 @@ fn ts_json(t: Option<DateTime<Utc>>) -> Value {
 }
 
 /// Turns a row read with [`select_sql`] into the record's JSON.
-fn row_json(def: &EntityDef, row: &[Val]) -> Value {
+pub(crate) fn row_json(def: &EntityDef, row: &[Val]) -> Value {
     let mut m = Map::new();
     m.insert("id".into(), Value::from(row[0].int().unwrap_or(0)));
     m.insert("version".into(), Value::from(row[1].int().unwrap_or(1)));
@@ -95,54 +97,9 @@ fn row_json(def: &EntityDef, row: &[Val]) -> Value {
     Value::Object(m)
 }
 
-/// A page of records.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Page {
-    /// The records of this page.
-    pub items: Vec<Value>,
-    /// How many records match in all.
-    pub total: i64,
-    /// The page number, from 1.
-    pub page: i64,
-    /// Records per page.
-    pub per_page: i64,
-}
-
-/// Parameters of a list: equality filters by field, date ranges, search text, sort, page.
-#[derive(Debug, Clone, Default)]
-pub struct ListQuery {
-    /// `field` → value (as text, converted by the field's kind); `field_from` / `field_to` for dates.
-    pub filters: BTreeMap<String, String>,
-    /// Text searched in the entity's search fields.
-    pub q: Option<String>,
-    /// `field` ascending or `-field` descending.
-    pub sort: Option<String>,
-    /// From 1.
-    pub page: Option<i64>,
-    /// At most 500.
-    pub per_page: Option<i64>,
-}
-
 /// Looks up an entity's description by name.
 pub fn def(name: &str) -> Result<&'static EntityDef> {
     schema::entity(name).ok_or_else(|| StoreError::UnknownEntity(name.to_string()))
-}
-
-fn text_arg(f: &Field, raw: &str) -> std::result::Result<Arg, String> {
-    let bad = || format!("{}（{}）筛选值无效：“{raw}”", f.label, f.name);
-    Ok(match f.kind {
-        FieldKind::Int => Arg::Int(Some(raw.parse().map_err(|_| bad())?)),
-        FieldKind::Money => Arg::Int(Some(raw.parse::<Money>().map_err(|_| bad())?.fen())),
-        FieldKind::Qty => Arg::Int(Some(raw.parse::<Qty>().map_err(|_| bad())?.raw())),
-        FieldKind::Date => Arg::Date(Some(parse_date(raw).ok_or_else(bad)?)),
-        FieldKind::Bool => Arg::Bool(Some(match raw {
-            "true" | "1" => true,
-            "false" | "0" => false,
-            _ => return Err(bad()),
-        })),
-        FieldKind::Json(_) => return Err(format!("{}（{}）不能用作筛选条件", f.label, f.name)),
-        _ => Arg::Text(Some(raw.to_string())),
-    })
 }
 
 /// `IS NOT DISTINCT FROM` in each dialect: equality where NULL equals NULL.
@@ -225,123 +182,6 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound { label: def.label, id })?;
         Ok(row_json(def, &row))
-    }
-
-    /// A filtered, sorted page of records.
-    pub async fn list(&self, entity: &str, query: &ListQuery) -> Result<Page> {
-        let def = def(entity)?;
-        let mut errors = ValidationErrors::new();
-        let mut wheres: Vec<String> = Vec::new();
-        let mut args: Vec<Arg> = Vec::new();
-        for (k, raw) in &query.filters {
-            let (name, op) = if let Some(n) = k.strip_suffix("_from") {
-                (n, ">=")
-            } else if let Some(n) = k.strip_suffix("_to") {
-                (n, "<=")
-            } else {
-                (k.as_str(), "=")
-            };
-            let field = columns(def).into_iter().find(|f| f.name == name).or_else(|| {
-                // a field whose own name ends in _from/_to
-                columns(def).into_iter().find(|f| f.name == k.as_str())
-            });
-            let Some(field) = field else {
-                errors.add(
-                    k.clone(),
-                    "unknown_filter",
-                    format!("{}没有可筛选的字段“{k}”", def.label),
-                );
-                continue;
-            };
-            let op = if field.name == k.as_str() { "=" } else { op };
-            match text_arg(field, raw) {
-                Ok(a) => {
-                    args.push(a);
-                    wheres.push(format!("{} {op} ${}", field.name, args.len()));
-                }
-                Err(m) => errors.add(k.clone(), "filter", m),
-            }
-        }
-        if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-            if def.search.is_empty() {
-                errors.add("q", "no_search", format!("{}不支持全文搜索", def.label));
-            } else {
-                let escaped = q
-                    .to_lowercase()
-                    .replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_");
-                args.push(Arg::Text(Some(format!("%{escaped}%"))));
-                let n = args.len();
-                let ors: Vec<String> = def
-                    .search
-                    .iter()
-                    .map(|c| format!("LOWER({c}) LIKE ${n} ESCAPE '\\'"))
-                    .collect();
-                wheres.push(format!("({})", ors.join(" OR ")));
-            }
-        }
-        let sort = query.sort.as_deref().unwrap_or(def.default_sort);
-        let (sort_field, desc) = match sort.strip_prefix('-') {
-            Some(s) => (s, true),
-            None => (sort, false),
-        };
-        let sortable = ["id", "created_at", "updated_at"].contains(&sort_field)
-            || columns(def)
-                .iter()
-                .any(|f| f.name == sort_field && !matches!(f.kind, FieldKind::Json(_)));
-        if !sortable {
-            errors.add("sort", "unknown_sort", format!("{}不能按“{sort_field}”排序", def.label));
-        }
-        let page = query.page.unwrap_or(1);
-        let per_page = query.per_page.unwrap_or(50);
-        if page < 1 {
-            errors.add("page", "range", "页码（page）应从 1 开始");
-        }
-        if !(1..=500).contains(&per_page) {
-            errors.add("per_page", "range", "每页条数（per_page）应在 1 到 500 之间");
-        }
-        if !errors.is_empty() {
-            return Err(errors.into());
-        }
-        let where_sql = if wheres.is_empty() {
-            String::new()
-        } else {
-            format!(" WHERE {}", wheres.join(" AND "))
-        };
-        let total = self
-            .db()
-            .fetch_opt(
-                &format!("SELECT COUNT(*) FROM {}{where_sql}", def.name),
-                &args,
-                &[Kind::Int],
-            )
-            .await?
-            .and_then(|r| r[0].int())
-            .unwrap_or(0);
-        let (sql, kinds) = select_sql(def);
-        let dir = if desc { "DESC" } else { "ASC" };
-        let mut page_args = args.clone();
-        page_args.push(Arg::Int(Some(per_page)));
-        page_args.push(Arg::Int(Some((page - 1) * per_page)));
-        let n = page_args.len();
-        let rows = self
-            .db()
-            .fetch(
-                &format!(
-                    "{sql}{where_sql} ORDER BY {sort_field} {dir}, id {dir} LIMIT ${} OFFSET ${n}",
-                    n - 1
-                ),
-                &page_args,
-                &kinds,
-            )
-            .await?;
-        Ok(Page {
-            items: rows.iter().map(|r| row_json(def, r)).collect(),
-            total,
-            page,
-            per_page,
-        })
     }
 
     /// Creates a record after validating it and checking the actor may; writes its audit event in the same transaction.

@@ -6,20 +6,22 @@ use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
 impl Store {
-    /// Every record a query matches (its page and page size are ignored), in its order.
+    /// Every record a query matches (its page and page size are ignored), in its order, read by cursor.
     pub async fn list_every(&self, entity: &str, query: &ListQuery) -> Result<Vec<Value>> {
         let mut out = Vec::new();
         let mut q = ListQuery {
             per_page: Some(500),
+            page: None,
+            after: None,
+            before: None,
             ..query.clone()
         };
-        for page in 1.. {
-            q.page = Some(page);
+        loop {
             let p = self.list(entity, &q).await?;
-            let n = p.items.len();
             out.extend(p.items);
-            if n < 500 {
-                break;
+            match p.next_after {
+                Some(after) => q.after = Some(after),
+                None => break,
             }
         }
         Ok(out)

@@ -128,8 +128,13 @@ pub fn document() -> Value {
         let mut list_params = vec![
             json!({"name": "q", "in": "query", "schema": {"type": "string"}, "description": format!("全文搜索：{}", e.search.join("、"))}),
             json!({"name": "sort", "in": "query", "schema": {"type": "string"}, "description": "排序字段，前加 - 为倒序"}),
-            json!({"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}}),
+            json!({"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1},
+                   "description": "页码；只用于前 10 000 条，更远处用 after 游标"}),
             json!({"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}}),
+            json!({"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 1},
+                   "description": "游标翻页：列出排在该编号记录之后的记录（取上一页返回的 next_after）；不能与 page、before 同用"}),
+            json!({"name": "before", "in": "query", "schema": {"type": "integer", "minimum": 1},
+                   "description": "游标翻页：列出排在该编号记录之前的记录（取返回的 prev_before）"}),
         ];
         for f in e.fields.iter().filter(|f| !matches!(f.kind, FieldKind::Json(_))) {
             list_params.push(json!({"name": f.name, "in": "query", "schema": field_schema(f), "description": format!("按{}筛选", f.label)}));
@@ -139,7 +144,14 @@ pub fn document() -> Value {
                 }
             }
         }
-        let page = json!({"type": "object", "properties": {"items": {"type": "array", "items": r}, "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"}}});
+        let page = json!({"type": "object", "properties": {
+            "items": {"type": "array", "items": r},
+            "total": {"type": "integer", "description": "符合条件的记录数；total_exact 为 false 时是下限（筛选结果计到 10 000 为止，全文搜索只计已检索的范围）"},
+            "total_exact": {"type": "boolean"},
+            "page": {"type": "integer"},
+            "per_page": {"type": "integer"},
+            "next_after": {"type": "integer", "nullable": true, "description": "下一页的 after 参数；没有下一页时为 null"},
+            "prev_before": {"type": "integer", "nullable": true, "description": "上一页的 before 参数；没有上一页时为 null"}}});
         let system = e.owner == duikou_domain::schema::Owner::System;
         let mut collection = json!({"get": op(&format!("列出{}", e.label), e.label, list_params, None, ("200", page))});
         let mut item = json!({
@@ -281,7 +293,7 @@ pub fn document() -> Value {
     );
     paths.insert(
         "/api/v1/overview".into(),
-        json!({"get": op("记录概况与公开计划", "概况", vec![], None, ("200", obj.clone()))}),
+        json!({"get": op("记录概况（各类记录条数）与公开计划；每个计划列出前 20 个结对，pairings_total 为其结对总数", "概况", vec![], None, ("200", obj.clone()))}),
     );
     paths.insert(
         "/api/v1/dashboard".into(),

@@ -6,7 +6,6 @@ use crate::AppState;
 use axum::extract::State;
 use axum::response::Html;
 use duikou_domain::schema::{self, ENTITIES};
-use duikou_store::ListQuery;
 use serde_json::{json, Value};
 
 /// Escapes text for HTML so nothing a user typed is ever executed.
@@ -25,44 +24,18 @@ pub fn esc(s: &str) -> String {
     out
 }
 
-/// Counts of every entity and the published programs with their pairings.
+/// How many pairings of each published program the overview lists (the rest are a filtered list away).
+pub const OVERVIEW_PAIRINGS: i64 = 20;
+
+/// Counts of every entity (kept at write time) and the published programs with their first pairings.
 pub async fn overview_data(state: &AppState) -> ApiResult<Value> {
+    let kept = state.store.row_counts().await?;
     let mut counts = serde_json::Map::new();
     for e in ENTITIES {
-        let p = state
-            .store
-            .list(
-                e.name,
-                &ListQuery {
-                    per_page: Some(1),
-                    ..Default::default()
-                },
-            )
-            .await?;
-        counts.insert(e.name.into(), json!({ "label": e.label, "count": p.total }));
+        let count = kept.get(e.name).copied().unwrap_or(0);
+        counts.insert(e.name.into(), json!({ "label": e.label, "count": count }));
     }
-    let mut programs = Vec::new();
-    let published = ListQuery {
-        filters: [("published".to_string(), "true".to_string())].into(),
-        per_page: Some(500),
-        ..Default::default()
-    };
-    for prog in state.store.list("programs", &published).await?.items {
-        let pid = prog["id"].as_i64().unwrap_or(0);
-        let mut pairings = Vec::new();
-        for p in state.store.list_all("pairings", "program_id", pid).await? {
-            let s = state
-                .store
-                .get("orgs", p["supporter_org_id"].as_i64().unwrap_or(0))
-                .await?;
-            let r = state
-                .store
-                .get("orgs", p["receiver_org_id"].as_i64().unwrap_or(0))
-                .await?;
-            pairings.push(json!({ "pairing": p, "supporter": s["name"], "receiver": r["name"] }));
-        }
-        programs.push(json!({ "program": prog, "pairings": pairings }));
-    }
+    let programs = state.store.published_programs(OVERVIEW_PAIRINGS).await?;
     Ok(json!({ "counts": counts, "programs": programs }))
 }
 
@@ -126,6 +99,14 @@ pub async fn index(State(state): State<AppState>) -> ApiResult<Html<String>> {
             ));
         }
         html.push_str("</table>");
+        let total = p["pairings_total"].as_i64().unwrap_or(0);
+        let shown = p["pairings"].as_array().map_or(0, Vec::len);
+        if total > shown as i64 {
+            html.push_str(&format!(
+                "<p class=\"muted\">共 {total} 个结对，此处列出前 {shown} 个；登录后可在<a href=\"/records/pairings?program_id={}\">结对列表</a>中查看全部。</p>",
+                prog["id"]
+            ));
+        }
     }
     html.push_str(
         "<h2>接口</h2><p>JSON 接口位于 <code>/api/v1</code>，说明文档：<a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a>。\

@@ -125,6 +125,11 @@ async fn bad_requests_get_a_code_a_chinese_message_and_the_field() {
             (Method::GET, "/api/v1/widgets", vec![], StatusCode::NOT_FOUND, "not_found", ""),
             (Method::GET, "/api/v1/orgs?per_page=9999", vec![], StatusCode::UNPROCESSABLE_ENTITY, "validation", "per_page"),
             (Method::GET, "/api/v1/orgs?page=x", vec![], StatusCode::BAD_REQUEST, "bad_query", "page"),
+            (Method::GET, "/api/v1/orgs?after=x", vec![], StatusCode::BAD_REQUEST, "bad_query", "after"),
+            (Method::GET, "/api/v1/orgs?page=999", vec![], StatusCode::UNPROCESSABLE_ENTITY, "validation", "page"),
+            (Method::GET, "/api/v1/activities?after=424242", vec![], StatusCode::UNPROCESSABLE_ENTITY, "validation", "after"),
+            (Method::GET, "/api/v1/orgs?after=1&before=2", vec![], StatusCode::UNPROCESSABLE_ENTITY, "validation", "after"),
+            (Method::GET, "/api/v1/orgs?sort=colour", vec![], StatusCode::UNPROCESSABLE_ENTITY, "validation", "sort"),
             (Method::PATCH, &org_uri, br#"{"version": 7, "note": "x"}"#.to_vec(), StatusCode::CONFLICT, "stale", "version"),
             (Method::POST, &confirm_uri, vec![], StatusCode::UNPROCESSABLE_ENTITY, "validation", "entity"),
             (Method::GET, "/nowhere", vec![], StatusCode::NOT_FOUND, "no_route", ""),
@@ -357,6 +362,48 @@ async fn reports_templates_imports_and_exports_over_http() {
         let (s, _, headers) = c.send(Method::GET, "/api/v1/exports/activities?kind=training", None).await;
         assert_eq!(s, StatusCode::OK, "{backend}");
         assert!(headers[header::CONTENT_TYPE].to_str().unwrap().contains("spreadsheetml"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn lists_page_by_cursor_and_keep_their_shape() {
+    for_each_backend(|store, backend| async move {
+        let (c, _) = setup(&store).await;
+        let mut ids = Vec::new();
+        for i in 0..5 {
+            let (s, org) = c
+                .post("/api/v1/orgs", json!({"name": format!("单位{i}"), "kind": "school"}))
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{backend}: {org}");
+            ids.push(org["id"].as_i64().unwrap());
+        }
+        let (s, first) = c.get("/api/v1/orgs?per_page=2&sort=-id").await;
+        assert_eq!(s, StatusCode::OK, "{backend}: {first}");
+        assert_eq!(
+            (first["total"].as_i64(), first["total_exact"].as_bool()),
+            (Some(5), Some(true)),
+            "{first}"
+        );
+        assert_eq!((first["page"].as_i64(), first["per_page"].as_i64()), (Some(1), Some(2)));
+        assert!(first["prev_before"].is_null(), "{first}");
+        let mut seen: Vec<i64> = first["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["id"].as_i64().unwrap())
+            .collect();
+        let mut next = first["next_after"].as_i64();
+        while let Some(after) = next {
+            let (s, p) = c.get(&format!("/api/v1/orgs?per_page=2&sort=-id&after={after}")).await;
+            assert_eq!(s, StatusCode::OK, "{backend}: {p}");
+            seen.extend(p["items"].as_array().unwrap().iter().map(|v| v["id"].as_i64().unwrap()));
+            next = p["next_after"].as_i64();
+        }
+        ids.reverse();
+        assert_eq!(seen, ids, "{backend}: every org once, newest first");
+        let (_, o) = c.get("/api/v1/overview").await;
+        assert_eq!(o["counts"]["orgs"]["count"], 5, "{backend}: {o}");
     })
     .await;
 }

@@ -153,6 +153,21 @@ async fn pages_for_each_role_with_csrf_and_confirmation() {
             list.contains("共 1") && list.contains("全员培训&#60;script&#62;") && !list.contains("<script>x"),
             "{list}"
         );
+        // a filtered list pages by cursor and keeps its filter in the links; a bad cursor is answered in Chinese
+        let (_, list, _, _) = send(&app, "GET", "/records/regions?level=county&sort=code", &session, None).await;
+        let next = list
+            .split("href=\"")
+            .filter_map(|h| h.split('"').next())
+            .find(|h| h.contains("after="))
+            .unwrap_or_else(|| panic!("{backend}: a next link in {list}"))
+            .replace("&#38;", "&")
+            .replace("&amp;", "&");
+        assert!(next.contains("level=county") && next.contains("page=2"), "{next}");
+        let (s, second, _, _) = send(&app, "GET", &format!("/records/regions{next}"), &session, None).await;
+        assert_eq!(s, StatusCode::OK, "{backend}");
+        assert!(second.contains("2 / ") && second.contains("rel=\"prev\""), "{second}");
+        let (s, bad, _, _) = send(&app, "GET", "/records/regions?after=99999999", &session, None).await;
+        assert!(s.is_client_error() && bad.contains("不存在"), "{backend}: {s} {bad}");
         let (_, page, _, _) = send(&app, "GET", &format!("/pairings/{pairing}"), &session, None).await;
         assert!(
             page.contains("城关第一小学 → 石桥乡中心小学") && page.contains("全员培训"),

@@ -31,6 +31,8 @@ pub async fn list(
             "sort" => q.sort = Some(v),
             "page" => q.page = Some(page_param(&k, &v)?),
             "per_page" => q.per_page = Some(page_param(&k, &v)?),
+            "after" => q.after = Some(page_param(&k, &v)?),
+            "before" => q.before = Some(page_param(&k, &v)?),
             _ => {
                 q.filters.insert(k, v);
             }

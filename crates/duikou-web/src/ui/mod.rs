@@ -350,9 +350,12 @@ struct ListPage {
     label: String,
     entity: String,
     q: String,
-    total: i64,
+    total: String,
     page: i64,
-    pages: i64,
+    pages: String,
+    prev_href: Option<String>,
+    next_href: Option<String>,
+    note: Option<String>,
     headers: Vec<String>,
     rows: Vec<Vec<String>>,
     link_base: String,
@@ -385,26 +388,82 @@ pub async fn list(State(state): State<AppState>, parts: Parts, Path(entity): Pat
         return (StatusCode::NOT_FOUND, "没有这种记录").into_response();
     };
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(parts.uri.query().unwrap_or("")).unwrap_or_default();
-    let q = pairs
-        .iter()
-        .find(|(k, _)| k == "q")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
-    let page = pairs
-        .iter()
-        .find(|(k, _)| k == "page")
-        .and_then(|(_, v)| v.parse().ok())
+    let get = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let q = get("q").unwrap_or_default();
+    let cursor = |name: &str| get(name).and_then(|v| v.parse::<i64>().ok()).filter(|v| *v >= 1);
+    let (after, before) = (cursor("after"), cursor("before"));
+    // `page` pages by number near the start; with a cursor it only numbers the page shown.
+    let page = get("page")
+        .and_then(|v| v.parse().ok())
         .filter(|p: &i64| *p >= 1)
         .unwrap_or(1);
+    // Field filters (`?program_id=3`, `?start_date_from=…`) and `sort` pass through to the list and its links.
+    let is_field = |k: &str| {
+        let base = k.strip_suffix("_from").or_else(|| k.strip_suffix("_to")).unwrap_or(k);
+        def.fields.iter().any(|f| f.name == k || f.name == base)
+    };
+    let kept: Vec<(String, String)> = pairs
+        .iter()
+        .filter(|(k, v)| (k == "q" || k == "sort" || is_field(k)) && !v.is_empty())
+        .cloned()
+        .collect();
     let query = ListQuery {
         q: (!q.is_empty() && !def.search.is_empty()).then(|| q.clone()),
-        page: Some(page),
+        filters: kept.iter().filter(|(k, _)| k != "q" && k != "sort").cloned().collect(),
+        sort: get("sort").filter(|s| !s.is_empty()),
+        page: (after.is_none() && before.is_none()).then_some(page),
         per_page: Some(50),
-        ..Default::default()
+        after: after.filter(|_| before.is_none()),
+        before,
     };
     let result = match state.store.list(&entity, &query).await {
         Ok(r) => r,
         Err(e) => return crate::error::ApiError::from(e).into_response(),
+    };
+    let base = serde_urlencoded::to_string(&kept).unwrap_or_default();
+    let href = |extra: String| match (base.is_empty(), extra.is_empty()) {
+        (true, _) => format!("?{extra}"),
+        (false, true) => format!("?{base}"),
+        (false, false) => format!("?{base}&{extra}"),
+    };
+    let prev_href = if after.is_none() && before.is_none() {
+        (page > 1).then(|| {
+            href(if page == 2 {
+                String::new()
+            } else {
+                format!("page={}", page - 1)
+            })
+        })
+    } else {
+        result.prev_before.map(|b| {
+            href(if page <= 2 {
+                String::new()
+            } else {
+                format!("before={b}&page={}", page - 1)
+            })
+        })
+    };
+    let next_href = result.next_after.map(|a| href(format!("after={a}&page={}", page + 1)));
+    let note = (!result.total_exact).then(|| {
+        if query.q.is_some() {
+            format!(
+                "全文搜索每次检索 {} 条记录，条数只计已检索的部分；点“下一页”继续检索。",
+                duikou_store::list::SEARCH_WINDOW
+            )
+        } else {
+            format!(
+                "符合条件的记录超过 {} 条，只计到此为止。",
+                duikou_store::list::COUNT_CAP
+            )
+        }
+    });
+    let (total, pages) = if result.total_exact {
+        (result.total.to_string(), ((result.total + 49) / 50).max(1).to_string())
+    } else {
+        (
+            format!("{}+", result.total),
+            format!("{}+", ((result.total + 49) / 50).max(1)),
+        )
     };
     let fields: Vec<&schema::Field> = def
         .fields
@@ -434,9 +493,12 @@ pub async fn list(State(state): State<AppState>, parts: Parts, Path(entity): Pat
         label: def.label.into(),
         entity,
         q,
-        total: result.total,
+        total,
         page,
-        pages: ((result.total + 49) / 50).max(1),
+        pages,
+        prev_href,
+        next_href,
+        note,
         headers,
         rows,
         link_base,

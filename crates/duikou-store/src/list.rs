@@ -1,0 +1,511 @@
+//! Lists of any entity: equality and date filters, Chinese search, sort, and pages — by page number near the start,
+//! by cursor (`after` / `before` a record id) anywhere. No request reads more rows than a bound: totals come from
+//! the trigger-kept `row_counts` table or a count that stops at [`COUNT_CAP`], pages from an index range after the
+//! cursor, and a search examines at most [`SEARCH_WINDOW`] rows from where it starts.
+
+use crate::db::{Arg, Backend, Kind, Val};
+use crate::records::{columns, def, kind_of, row_json, select_cols};
+use crate::{Result, Store, StoreError};
+use duikou_domain::schema::{EntityDef, Field, FieldKind};
+use duikou_domain::validate::parse_date;
+use duikou_domain::{Money, Qty, ValidationErrors};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// A filtered list counts its matches up to this many; beyond it reports "at least this many" (`total_exact` false).
+pub const COUNT_CAP: i64 = 10_000;
+/// Page numbers reach this many records into a list; beyond it a caller pages with the `after` cursor.
+pub const MAX_OFFSET: i64 = 10_000;
+/// A search (`q`) examines at most this many records (in the list's order, from its cursor) per request.
+pub const SEARCH_WINDOW: i64 = 5_000;
+
+/// A page of records.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Page {
+    /// The records of this page.
+    pub items: Vec<Value>,
+    /// How many records match in all — exact when `total_exact`, otherwise a lower bound.
+    pub total: i64,
+    /// Whether `total` is exact. A filtered list stops counting at [`COUNT_CAP`]; a search counts the matches
+    /// among the records it examined.
+    pub total_exact: bool,
+    /// The page number, from 1 (1 when paging by cursor).
+    pub page: i64,
+    /// Records per page.
+    pub per_page: i64,
+    /// Pass as `after` for the next page; `None` at the end.
+    pub next_after: Option<i64>,
+    /// Pass as `before` for the previous page; `None` at the start.
+    pub prev_before: Option<i64>,
+}
+
+/// Parameters of a list: equality filters by field, date ranges, search text, sort, page or cursor.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    /// `field` → value (as text, converted by the field's kind); `field_from` / `field_to` for dates.
+    pub filters: BTreeMap<String, String>,
+    /// Text searched in the entity's search fields.
+    pub q: Option<String>,
+    /// `field` ascending or `-field` descending.
+    pub sort: Option<String>,
+    /// From 1; `(page - 1) × per_page` at most [`MAX_OFFSET`].
+    pub page: Option<i64>,
+    /// At most 500.
+    pub per_page: Option<i64>,
+    /// The records after this one in the list's order (a `next_after` of an earlier page).
+    pub after: Option<i64>,
+    /// The records before this one in the list's order (a `prev_before` of an earlier page).
+    pub before: Option<i64>,
+}
+
+fn text_arg(f: &Field, raw: &str) -> std::result::Result<Arg, String> {
+    let bad = || format!("{}（{}）筛选值无效：“{raw}”", f.label, f.name);
+    Ok(match f.kind {
+        FieldKind::Int => Arg::Int(Some(raw.parse().map_err(|_| bad())?)),
+        FieldKind::Money => Arg::Int(Some(raw.parse::<Money>().map_err(|_| bad())?.fen())),
+        FieldKind::Qty => Arg::Int(Some(raw.parse::<Qty>().map_err(|_| bad())?.raw())),
+        FieldKind::Date => Arg::Date(Some(parse_date(raw).ok_or_else(bad)?)),
+        FieldKind::Bool => Arg::Bool(Some(match raw {
+            "true" | "1" => true,
+            "false" | "0" => false,
+            _ => return Err(bad()),
+        })),
+        FieldKind::Json(_) => return Err(format!("{}（{}）不能用作筛选条件", f.label, f.name)),
+        _ => Arg::Text(Some(raw.to_string())),
+    })
+}
+
+/// Arguments of one statement, numbered as they are added.
+#[derive(Default)]
+struct Binds(Vec<Arg>);
+
+impl Binds {
+    fn push(&mut self, a: Arg) -> String {
+        self.0.push(a);
+        format!("${}", self.0.len())
+    }
+}
+
+/// Where a run of the list's order starts, relative to the cursor. NULLs sort first on SQLite and last on
+/// PostgreSQL (ascending; descending is the exact reverse on both), so a cursor on a nullable column splits the
+/// rest of the list into the non-NULL run and the NULL run, each one index range.
+#[derive(Clone)]
+enum Run {
+    All,
+    IdPast(i64),
+    RowPast(Val, i64),
+    NullIdPast(i64),
+    NotNull,
+    Null,
+}
+
+/// A validated list query.
+struct Plan {
+    def: &'static EntityDef,
+    filters: Vec<(&'static str, &'static str, Arg)>,
+    like: Option<String>,
+    sort: &'static str,
+    sort_kind: Kind,
+    /// Descending in the order rows are read (flipped for `before`).
+    desc: bool,
+    backend: Backend,
+}
+
+impl Plan {
+    fn dir(&self) -> &'static str {
+        if self.desc {
+            "DESC"
+        } else {
+            "ASC"
+        }
+    }
+
+    fn order(&self) -> String {
+        let d = self.dir();
+        if self.sort == "id" {
+            format!(" ORDER BY id {d}")
+        } else {
+            format!(" ORDER BY {} {d}, id {d}", self.sort)
+        }
+    }
+
+    /// ` WHERE …` of the filters, the run and (when asked) the search.
+    fn where_sql(&self, b: &mut Binds, run: &Run, search: bool) -> String {
+        let mut conds: Vec<String> = self
+            .filters
+            .iter()
+            .map(|(col, op, a)| format!("{col} {op} {}", b.push(a.clone())))
+            .collect();
+        let op = if self.desc { "<" } else { ">" };
+        let s = self.sort;
+        match run {
+            Run::All => {}
+            Run::IdPast(id) => conds.push(format!("id {op} {}", b.push(Arg::Int(Some(*id))))),
+            Run::RowPast(v, id) => {
+                let (pv, pid) = (b.push(v.clone()), b.push(Arg::Int(Some(*id))));
+                conds.push(format!("({s}, id) {op} ({pv}, {pid})"));
+            }
+            Run::NullIdPast(id) => conds.push(format!("{s} IS NULL AND id {op} {}", b.push(Arg::Int(Some(*id))))),
+            Run::NotNull => conds.push(format!("{s} IS NOT NULL")),
+            Run::Null => conds.push(format!("{s} IS NULL")),
+        }
+        if search {
+            conds.extend(self.like_sql(b));
+        }
+        if conds.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", conds.join(" AND "))
+        }
+    }
+
+    /// The search condition, if the query searches.
+    fn like_sql(&self, b: &mut Binds) -> Option<String> {
+        let pattern = self.like.as_ref()?;
+        let p = b.push(Arg::Text(Some(pattern.clone())));
+        let ors: Vec<String> = self
+            .def
+            .search
+            .iter()
+            .map(|c| format!("LOWER({c}) LIKE {p} ESCAPE '\\'"))
+            .collect();
+        Some(format!("({})", ors.join(" OR ")))
+    }
+
+    /// The runs after the cursor whose sort value is `cursor`, in reading order.
+    fn runs(&self, cursor: Option<(Option<Val>, i64)>) -> Vec<Run> {
+        let Some((value, id)) = cursor else {
+            return vec![Run::All];
+        };
+        if self.sort == "id" {
+            return vec![Run::IdPast(id)];
+        }
+        let nulls_first = (self.backend == Backend::Sqlite) != self.desc;
+        match value {
+            None if nulls_first => vec![Run::NullIdPast(id), Run::NotNull],
+            None => vec![Run::NullIdPast(id)],
+            Some(v) if nulls_first => vec![Run::RowPast(v, id)],
+            Some(v) => vec![Run::RowPast(v, id), Run::Null],
+        }
+    }
+}
+
+/// The value as a non-null argument, `None` for NULL.
+fn non_null(v: Val) -> Option<Val> {
+    let null = matches!(
+        &v,
+        Arg::Int(None)
+            | Arg::Text(None)
+            | Arg::Date(None)
+            | Arg::Bool(None)
+            | Arg::Json(None)
+            | Arg::Ts(None)
+            | Arg::Bytes(None)
+    );
+    (!null).then_some(v)
+}
+
+impl Store {
+    /// A filtered, sorted page of records.
+    pub async fn list(&self, entity: &str, query: &ListQuery) -> Result<Page> {
+        let def = def(entity)?;
+        let (plan, page, per_page) = self.plan(def, query)?;
+        let cursor_id = query.after.or(query.before);
+        let cursor = match cursor_id {
+            None => None,
+            Some(id) if plan.sort == "id" => Some((None, id)),
+            Some(id) => Some((self.cursor_value(&plan, query, id).await?, id)),
+        };
+        let runs = plan.runs(cursor);
+        let offset = (page - 1) * per_page;
+        let want = per_page + 1;
+        let (sel, kinds) = select_cols(def);
+        let mut rows: Vec<Vec<Val>> = Vec::new();
+        // Searches read a bounded window: (matches, examined, the last examined id when the window filled).
+        let mut window: Option<(i64, i64, Option<i64>)> = None;
+        if plan.like.is_none() {
+            for run in &runs {
+                let mut b = Binds::default();
+                let w = plan.where_sql(&mut b, run, false);
+                let limit = b.push(Arg::Int(Some(want - rows.len() as i64)));
+                let off = b.push(Arg::Int(Some(offset)));
+                let sql = format!(
+                    "SELECT {sel} FROM {}{w}{} LIMIT {limit} OFFSET {off}",
+                    def.name,
+                    plan.order()
+                );
+                rows.extend(self.db().fetch(&sql, &b.0, &kinds).await?);
+                if rows.len() as i64 >= want {
+                    break;
+                }
+            }
+        } else {
+            let (mut hits, mut examined, mut last) = (0, 0, None);
+            for run in &runs {
+                let budget = SEARCH_WINDOW - examined;
+                if budget <= 0 {
+                    break;
+                }
+                let mut b = Binds::default();
+                let w = plan.where_sql(&mut b, run, false);
+                let lim = b.push(Arg::Int(Some(budget)));
+                let order = plan.order();
+                let src = format!("(SELECT * FROM {}{w}{order} LIMIT {lim}) w", def.name);
+                // the count reads only the searched columns
+                let narrow = format!(
+                    "(SELECT {} FROM {}{w}{order} LIMIT {lim}) w",
+                    def.search.join(", "),
+                    def.name
+                );
+                let like = plan.like_sql(&mut b).unwrap_or_else(|| "1 = 1".into());
+                let counted = self
+                    .db()
+                    .fetch_opt(
+                        &format!("SELECT COUNT(*), COALESCE(SUM(CASE WHEN {like} THEN 1 ELSE 0 END), 0) FROM {narrow}"),
+                        &b.0,
+                        &[Kind::Int, Kind::Int],
+                    )
+                    .await?;
+                let (seen, found) = counted
+                    .map(|r| (r[0].int().unwrap_or(0), r[1].int().unwrap_or(0)))
+                    .unwrap_or((0, 0));
+                if (rows.len() as i64) < want && found > 0 {
+                    let limit = b.push(Arg::Int(Some(want - rows.len() as i64)));
+                    let off = b.push(Arg::Int(Some(offset)));
+                    let sql = format!(
+                        "SELECT {sel} FROM {src} WHERE {like}{} LIMIT {limit} OFFSET {off}",
+                        plan.order()
+                    );
+                    rows.extend(self.db().fetch(&sql, &b.0, &kinds).await?);
+                }
+                hits += found;
+                examined += seen;
+                if examined >= SEARCH_WINDOW {
+                    let mut b = Binds::default();
+                    let w = plan.where_sql(&mut b, run, false);
+                    let off = b.push(Arg::Int(Some(seen - 1)));
+                    let sql = format!("SELECT id FROM {}{w}{} LIMIT 1 OFFSET {off}", def.name, plan.order());
+                    last = self
+                        .db()
+                        .fetch_opt(&sql, &b.0, &[Kind::Int])
+                        .await?
+                        .and_then(|r| r[0].int());
+                }
+            }
+            window = Some((hits, examined, last));
+        }
+        let more = rows.len() as i64 > per_page;
+        rows.truncate(per_page as usize);
+        let mut items: Vec<Value> = rows.iter().map(|r| row_json(def, r)).collect();
+        let id_at = |items: &[Value], i: usize| items.get(i).and_then(|v| v["id"].as_i64());
+        // `further` is the id to continue reading from in the reading direction, when there is more to read.
+        let further = if more {
+            items.last().and_then(|v| v["id"].as_i64())
+        } else {
+            window.and_then(|w| w.2)
+        };
+        let (next_after, prev_before) = if query.before.is_some() {
+            items.reverse();
+            (id_at(&items, items.len().wrapping_sub(1)), further)
+        } else {
+            let back = (query.after.is_some() || offset > 0)
+                .then(|| id_at(&items, 0))
+                .flatten();
+            (further, back)
+        };
+        let (total, total_exact) = match window {
+            Some((hits, _, last)) => (hits, last.is_none() && cursor_id.is_none()),
+            None => self.total(&plan).await?,
+        };
+        Ok(Page {
+            items,
+            total,
+            total_exact,
+            page,
+            per_page,
+            next_after,
+            prev_before,
+        })
+    }
+
+    /// The number of rows of each entity table, kept by triggers (migration 0005).
+    pub async fn row_counts(&self) -> Result<BTreeMap<String, i64>> {
+        let rows = self
+            .db()
+            .fetch("SELECT entity, n FROM row_counts", &[], &[Kind::Text, Kind::Int])
+            .await?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| Some((r[0].text()?.to_string(), r[1].int()?)))
+            .collect())
+    }
+
+    /// How many records match: the kept row count when unfiltered, else a count that stops past [`COUNT_CAP`].
+    async fn total(&self, plan: &Plan) -> Result<(i64, bool)> {
+        if plan.filters.is_empty() {
+            let kept = self
+                .db()
+                .fetch_opt(
+                    "SELECT n FROM row_counts WHERE entity = $1",
+                    &[Arg::Text(Some(plan.def.name.into()))],
+                    &[Kind::Int],
+                )
+                .await?
+                .and_then(|r| r[0].int());
+            if let Some(n) = kept {
+                return Ok((n, true));
+            }
+        }
+        let mut b = Binds::default();
+        let w = plan.where_sql(&mut b, &Run::All, false);
+        let cap = b.push(Arg::Int(Some(COUNT_CAP + 1)));
+        let n = self
+            .db()
+            .fetch_opt(
+                &format!(
+                    "SELECT COUNT(*) FROM (SELECT 1 FROM {}{w} LIMIT {cap}) c",
+                    plan.def.name
+                ),
+                &b.0,
+                &[Kind::Int],
+            )
+            .await?
+            .and_then(|r| r[0].int())
+            .unwrap_or(0);
+        Ok((n.min(COUNT_CAP), n <= COUNT_CAP))
+    }
+
+    /// The sort value of the cursor's record.
+    async fn cursor_value(&self, plan: &Plan, query: &ListQuery, id: i64) -> Result<Option<Val>> {
+        let name = if query.after.is_some() { "after" } else { "before" };
+        let row = self
+            .db()
+            .fetch_opt(
+                &format!("SELECT {} FROM {} WHERE id = $1", plan.sort, plan.def.name),
+                &[Arg::Int(Some(id))],
+                &[plan.sort_kind],
+            )
+            .await?;
+        match row.and_then(|r| r.into_iter().next()) {
+            Some(v) => Ok(non_null(v)),
+            None => Err(StoreError::invalid(
+                name,
+                "unknown_cursor",
+                format!(
+                    "翻页游标 {name}={id} 所指的{}不存在（可能已被删除），请从第一页重新开始",
+                    plan.def.label
+                ),
+            )),
+        }
+    }
+
+    /// Checks every parameter, reporting all that are wrong at once.
+    fn plan(&self, def: &'static EntityDef, query: &ListQuery) -> Result<(Plan, i64, i64)> {
+        let mut errors = ValidationErrors::new();
+        let mut filters = Vec::new();
+        for (k, raw) in &query.filters {
+            let (name, op) = if let Some(n) = k.strip_suffix("_from") {
+                (n, ">=")
+            } else if let Some(n) = k.strip_suffix("_to") {
+                (n, "<=")
+            } else {
+                (k.as_str(), "=")
+            };
+            let field = columns(def).into_iter().find(|f| f.name == name).or_else(|| {
+                // a field whose own name ends in _from/_to
+                columns(def).into_iter().find(|f| f.name == k.as_str())
+            });
+            let Some(field) = field else {
+                errors.add(
+                    k.clone(),
+                    "unknown_filter",
+                    format!("{}没有可筛选的字段“{k}”", def.label),
+                );
+                continue;
+            };
+            let op = if field.name == k.as_str() { "=" } else { op };
+            match text_arg(field, raw) {
+                Ok(a) => filters.push((field.name, op, a)),
+                Err(m) => errors.add(k.clone(), "filter", m),
+            }
+        }
+        let mut like = None;
+        if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            if def.search.is_empty() {
+                errors.add("q", "no_search", format!("{}不支持全文搜索", def.label));
+            } else {
+                let escaped = q
+                    .to_lowercase()
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_");
+                like = Some(format!("%{escaped}%"));
+            }
+        }
+        let sort = query.sort.as_deref().unwrap_or(def.default_sort);
+        let (sort_field, desc) = match sort.strip_prefix('-') {
+            Some(s) => (s, true),
+            None => (sort, false),
+        };
+        let system = [("id", Kind::Int), ("created_at", Kind::Ts), ("updated_at", Kind::Ts)];
+        let sorted = system
+            .iter()
+            .find(|(n, _)| *n == sort_field)
+            .map(|(n, k)| (*n, *k))
+            .or_else(|| {
+                columns(def)
+                    .into_iter()
+                    .find(|f| f.name == sort_field && !matches!(f.kind, FieldKind::Json(_)))
+                    .map(|f| (f.name, kind_of(f)))
+            });
+        if sorted.is_none() {
+            errors.add("sort", "unknown_sort", format!("{}不能按“{sort_field}”排序", def.label));
+        }
+        let page = query.page.unwrap_or(1);
+        let per_page = query.per_page.unwrap_or(50);
+        if page < 1 {
+            errors.add("page", "range", "页码（page）应从 1 开始");
+        }
+        if !(1..=500).contains(&per_page) {
+            errors.add("per_page", "range", "每页条数（per_page）应在 1 到 500 之间");
+        }
+        if page > 1 && (1..=500).contains(&per_page) && (page - 1) * per_page > MAX_OFFSET {
+            errors.add(
+                "page",
+                "range",
+                format!(
+                    "页码（page）最多翻到第 {MAX_OFFSET} 条记录（每页 {per_page} 条时为第 {} 页）；更远处请用上一页返回的 next_after 作为 after 参数继续翻页",
+                    MAX_OFFSET / per_page + 1
+                ),
+            );
+        }
+        if query.after.is_some() && query.before.is_some() {
+            errors.add("after", "cursor", "after 与 before 只能使用其中一个");
+        }
+        if (query.after.is_some() || query.before.is_some()) && page > 1 {
+            errors.add("page", "cursor", "按游标（after / before）翻页时不能再指定页码（page）");
+        }
+        for (name, v) in [("after", query.after), ("before", query.before)] {
+            if v.is_some_and(|v| v < 1) {
+                errors.add(name, "cursor", format!("翻页游标 {name} 应为记录编号（正整数）"));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
+        let (sort, sort_kind) = sorted.unwrap_or(("id", Kind::Int));
+        Ok((
+            Plan {
+                def,
+                filters,
+                like,
+                sort,
+                sort_kind,
+                desc: desc != query.before.is_some(),
+                backend: self.backend(),
+            },
+            page,
+            per_page,
+        ))
+    }
+}

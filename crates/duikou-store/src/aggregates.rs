@@ -994,7 +994,15 @@ impl Store {
             activities_by_kind,
             activities_by_month: month_map.into_values().collect(),
             activities_total,
-            obligations: self.status_in(scope, chrono::Utc::now().date_naive()).await?,
+            obligations: match self.status_in(scope, chrono::Utc::now().date_naive()).await {
+                Ok(c) => c,
+                // a program or pairing that cannot be assessed yet still has its money, projects and people shown
+                Err(e @ crate::StoreError::Invalid(_)) => {
+                    tracing::warn!(scope = %scope, error = %e, "obligation status unavailable");
+                    crate::status::StatusCounts::default()
+                }
+                Err(e) => return Err(e),
+            },
         })
     }
 }

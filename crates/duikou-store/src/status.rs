@@ -163,7 +163,14 @@ impl Store {
             }
         };
         for p in &programs {
-            self.refresh_status(*p, as_of).await?;
+            match (self.refresh_status(*p, as_of).await, scope) {
+                (Ok(()), _) => {}
+                // one program that cannot be assessed (no start date yet) leaves the others' counts standing
+                (Err(e @ crate::StoreError::Invalid(_)), Scope::All | Scope::Region(_)) => {
+                    tracing::warn!(program = p, error = %e, "obligation status not refreshed");
+                }
+                (Err(e), _) => return Err(e),
+            }
         }
         let row = self
             .db()

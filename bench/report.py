@@ -24,7 +24,8 @@ def main(paths):
     runs = [json.load(open(p)) for p in paths]
     by = {}
     for r in runs:
-        n = re.search(r"N=(\S+)", r["label"]).group(1)
+        m = re.search(r"N=(\S+)", r["label"])
+        n = m.group(1) if m else r["label"]
         r["n"] = n
         by[(r["backend"], n)] = r
 
@@ -52,7 +53,7 @@ def main(paths):
                 f"{yes(s['api_p50_ms'] <= 50) if r['n'] == '1' else ''} | "
                 f"{'' if ratio is None else f'×{ratio:.2f}'} | {'' if ratio is None else yes(ratio <= 1.5)} | "
                 f"{ms(d)} | {'' if d is None else yes(s['api_p50_ms'] < d)} | {ms(s['group_by_p50_ms'])} | "
-                f"{100 * rel:.0f} % | {yes(rel >= 0.5)} | {ms(s['api_p99_ms_n'])} | {yes(s['api_p99_ms_n'] <= 20)} |"
+                f"{100 * rel:.1f} % | {yes(rel >= 0.5)} | {ms(s['api_p99_ms_n'])} | {yes(s['api_p99_ms_n'] <= 20)} |"
             )
     print()
     for r in runs:

@@ -13,8 +13,9 @@
 #   PG [postgres://postgres@127.0.0.1:5432]: server where databases nat<N> are made (createdb, trust auth)
 #   SQLITE_<N> [/work/nat<N>.db]: SQLite file of scale N; those of the scales in COPY_SQLITE [""] (files that
 #     are not ours) are copied first, because the benchmark writes a user and an API token
+#   VENV [$DATA/venv]: Python venv with duckdb (made when missing)
 #   SECONDS_PER [5]  CONNECTIONS [64]  REF_RUNS [3]  DUCKDB_RUNS [10]
-#   CARGO_TARGET_DIR [target]
+#   CARGO_TARGET_DIR [target]; BIN_DIR: take duikou and duikou-bench from there instead of building
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -30,12 +31,15 @@ TARGET=${CARGO_TARGET_DIR:-target}
 mkdir -p "$DATA"
 log() { echo "[bench $(date -u +%H:%M:%S)] $*" >&2; }
 
-log "building release"
-cargo build --release -p duikou-cli -p duikou-bench >&2
-DUIKOU=$TARGET/release/duikou
-BENCH=$TARGET/release/duikou-bench
+if [ -n "${BIN_DIR:-}" ]; then
+    DUIKOU=$BIN_DIR/duikou BENCH=$BIN_DIR/duikou-bench
+else
+    log "building release"
+    cargo build --release -p duikou-cli -p duikou-bench >&2
+    DUIKOU=$TARGET/release/duikou BENCH=$TARGET/release/duikou-bench
+fi
 
-VENV=$DATA/venv
+VENV=${VENV:-$DATA/venv}
 if ! "$VENV/bin/python" -c 'import duckdb' 2>/dev/null; then
     log "installing duckdb into $VENV"
     python3 -m venv "$VENV"

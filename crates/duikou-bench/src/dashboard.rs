@@ -367,6 +367,16 @@ fn rss_mib(pid: u32) -> Option<(f64, f64)> {
     Some((field("VmHWM:")?, field("VmRSS:")?))
 }
 
+/// CPU time (user + system) a process has used, in milliseconds.
+fn cpu_ms(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // fields after the command name, which is in parentheses: state is field 3, utime 14, stime 15
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks * 10.0) // USER_HZ is 100 on Linux
+}
+
 async fn serve_in_process(router: axum::Router) -> anyhow::Result<SocketAddr> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
@@ -460,6 +470,7 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
     // 1. the figures, three ways, must agree
     let mut api_figs = BTreeMap::new();
     let mut sql_figs = BTreeMap::new();
+    let mut body_bytes = BTreeMap::new();
     for s in &scopes {
         let path = format!("/api/v1/dashboard?scope={s}");
         let (status, body) = get(app, &path, &headers).await?;
@@ -467,6 +478,7 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
             bail!("{path}: HTTP {status}: {}", String::from_utf8_lossy(&body));
         }
         let f = from_api(&serde_json::from_slice(&body)?)?;
+        body_bytes.insert(s.clone(), body.len());
         let t = Instant::now();
         let g = group_by(&store, s).await?;
         eprintln!(
@@ -542,10 +554,16 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
     let reference = drive(bare, "/bare", &[], o.connections, o.seconds).await?;
     let mut api1: BTreeMap<String, Measured> = BTreeMap::new();
     let mut api_n: BTreeMap<String, Measured> = BTreeMap::new();
+    let mut cpu_per_request = BTreeMap::new();
     for s in &scopes {
         let path = format!("/api/v1/dashboard?scope={s}");
         api1.insert(s.clone(), drive(app, &path, &headers, 1, o.seconds).await?);
-        api_n.insert(s.clone(), drive(app, &path, &headers, o.connections, o.seconds).await?);
+        let before = pid.and_then(cpu_ms);
+        let m = drive(app, &path, &headers, o.connections, o.seconds).await?;
+        if let (Some(a), Some(b)) = (before, pid.and_then(cpu_ms)) {
+            cpu_per_request.insert(s.clone(), (b - a) / m.requests.max(1) as f64);
+        }
+        api_n.insert(s.clone(), m);
     }
     let rss = pid.and_then(rss_mib);
     drop(child);
@@ -569,19 +587,21 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
         }
     );
     println!(
-        "| scope | pairings | rows | API p50 ms | API p99 ms | GROUP BY p50 / max ms | DuckDB p50 / p99 ms | \
-         API req/s @{c} | vs bare | p99 ms @{c} | failed |",
+        "| scope | pairings | rows | bytes | API p50 ms | API p99 ms | GROUP BY p50 / max ms | DuckDB p50 / p99 ms | \
+         API req/s @{c} | vs bare | p99 ms @{c} | serve CPU ms/req | failed |",
         c = o.connections
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     let mut results = Vec::new();
     for s in &scopes {
         let (a1, an, g) = (&api1[s], &api_n[s], sql_times[s]);
         let d = duck.get(s).copied();
+        let cpu = cpu_per_request.get(s).copied();
         println!(
-            "| `{s}` | {} | {} | {} | {} | {} / {} | {} | {:.0} | {:.0} % | {} | {} |",
+            "| `{s}` | {} | {} | {} | {} | {} | {} / {} | {} | {:.0} | {:.1} % | {} | {} | {} |",
             api_figs[s].pairings,
             api_figs[s].rows(),
+            body_bytes[s],
             fmt_ms(a1.p50_ms),
             fmt_ms(a1.p99_ms),
             fmt_ms(g.0),
@@ -590,10 +610,12 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
             an.per_second,
             100.0 * an.per_second / reference.per_second,
             fmt_ms(an.p99_ms),
+            cpu.map_or("–".into(), |c| format!("{c:.1}")),
             a1.failures + an.failures,
         );
         results.push(json!({
-            "scope": s, "pairings": api_figs[s].pairings, "rows": api_figs[s].rows(),
+            "scope": s, "pairings": api_figs[s].pairings, "rows": api_figs[s].rows(), "bytes": body_bytes[s],
+            "serve_cpu_ms_per_request": cpu,
             "api_p50_ms": a1.p50_ms, "api_p99_ms": a1.p99_ms, "api_requests_1": a1.requests,
             "group_by_p50_ms": g.0, "group_by_max_ms": g.1,
             "duckdb_p50_ms": d.map(|d| d.0), "duckdb_p99_ms": d.map(|d| d.1),
@@ -602,7 +624,7 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
         }));
     }
     println!(
-        "| bare axum handler (reference) | | | | | | | {:.0} | 100 % | {} | {} |",
+        "| bare axum handler (reference) | | | | | | | | {:.0} | 100 % | {} | | {} |",
         reference.per_second,
         fmt_ms(reference.p99_ms),
         reference.failures

@@ -155,11 +155,11 @@ fn from_duckdb(v: &Value) -> anyhow::Result<Figures> {
     ))
 }
 
+/// One named query with the kinds of its columns.
+type Query = (&'static str, String, Vec<Kind>);
+
 /// The plain GROUP BY queries over the base tables for one scope: `(name, SQL, kinds)`, and their arguments.
-fn group_by_queries(
-    backend: Backend,
-    scope: &str,
-) -> anyhow::Result<(Vec<(&'static str, String, Vec<Kind>)>, Vec<Arg>)> {
+fn group_by_queries(backend: Backend, scope: &str) -> anyhow::Result<(Vec<Query>, Vec<Arg>)> {
     let (cond, args) = match scope.split_once(':') {
         None if scope == "all" => ("1 = 1".to_string(), vec![]),
         Some(("program", k)) => ("pr.program_id = $1".into(), vec![Arg::Int(Some(k.parse()?))]),

@@ -20,7 +20,7 @@ pub struct Measured {
 async fn connection(
     addr: SocketAddr,
     path: String,
-    cookie: String,
+    headers: Vec<(String, String)>,
     until: Instant,
 ) -> anyhow::Result<(Vec<Duration>, usize)> {
     let stream = tokio::net::TcpStream::connect(addr).await?;
@@ -30,10 +30,11 @@ async fn connection(
     let mut times = Vec::new();
     let mut failures = 0;
     while Instant::now() < until {
-        let req = hyper::Request::get(path.as_str())
-            .header("host", addr.to_string())
-            .header("cookie", cookie.as_str())
-            .body(Empty::<Bytes>::new())?;
+        let mut req = hyper::Request::get(path.as_str()).header("host", addr.to_string());
+        for (k, v) in &headers {
+            req = req.header(k.as_str(), v.as_str());
+        }
+        let req = req.body(Empty::<Bytes>::new())?;
         let t = Instant::now();
         let resp = sender.send_request(req).await?;
         let ok = resp.status().is_success();
@@ -46,18 +47,18 @@ async fn connection(
     Ok((times, failures))
 }
 
-/// Drives `path` with `connections` connections for `seconds`.
+/// Drives `path` with `connections` connections for `seconds`, each request carrying `headers`.
 pub async fn drive(
     addr: SocketAddr,
     path: &str,
-    cookie: &str,
+    headers: &[(String, String)],
     connections: usize,
     seconds: f64,
 ) -> anyhow::Result<Measured> {
     let start = Instant::now();
     let until = start + Duration::from_secs_f64(seconds);
     let tasks: Vec<_> = (0..connections)
-        .map(|_| tokio::spawn(connection(addr, path.to_string(), cookie.to_string(), until)))
+        .map(|_| tokio::spawn(connection(addr, path.to_string(), headers.to_vec(), until)))
         .collect();
     let mut all = Vec::new();
     let mut failures = 0;
@@ -108,7 +109,7 @@ pub async fn run(db: &str, paths: &[String], connections: usize, seconds: f64) -
         .await?;
     let user = store.user_id(&username).await?.context("用户未建成")?;
     let session = store.create_session(user, 2).await?;
-    let cookie = format!("{}={}", "duikou_session", session.id);
+    let cookie = vec![("cookie".to_string(), format!("{}={}", "duikou_session", session.id))];
     let app = serve(duikou_web::app(duikou_web::AppState::new(store.clone()))).await?;
     let bare = serve(axum::Router::new().route(
         "/bare",
@@ -124,7 +125,7 @@ pub async fn run(db: &str, paths: &[String], connections: usize, seconds: f64) -
     );
     println!("| path | requests | req/s | p50 ms | p99 ms | failed |");
     println!("|---|---:|---:|---:|---:|---:|");
-    let reference = drive(bare, "/bare", "", connections, seconds).await?;
+    let reference = drive(bare, "/bare", &[], connections, seconds).await?;
     let row = |p: &str, m: &Measured| {
         println!(
             "| `{p}` | {} | {:.0} | {:.2} | {:.2} | {} |",

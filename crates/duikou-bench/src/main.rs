@@ -4,6 +4,8 @@
 //!   INSERTs of the same rows in one transaction, each into a fresh SQLite file.
 //! - `assess`: every pairing of every program of a database (e.g. one `duikou demo --scale 1` wrote) assessed.
 //! - `summary`: a whole-program work summary (.docx) for one year.
+//! - `dashboard`: `GET /api/v1/dashboard?scope=…` against a plain SQL GROUP BY over the base tables and DuckDB over
+//!   a Parquet export of the same rows, figures checked equal (`bench/run.sh` runs it on every database).
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -12,6 +14,7 @@ use duikou_store::{ListQuery, Store};
 use serde_json::json;
 use std::time::Instant;
 
+mod dashboard;
 mod import;
 mod load;
 
@@ -59,6 +62,45 @@ enum Command {
         /// 每个路径的秒数 / seconds per path
         #[arg(long, default_value_t = 10.0)]
         seconds: f64,
+    },
+    /// 全国看板接口与 GROUP BY、DuckDB 参照对比 / dashboard API vs plain GROUP BY and DuckDB
+    Dashboard {
+        /// 数据库 / database URL or SQLite path
+        #[arg(long)]
+        db: String,
+        /// 表格标题 / label of the table
+        #[arg(long, default_value = "dashboard")]
+        label: String,
+        /// 范围（可多次；缺省：all、最大计划、最大结对、最大省份）/ scopes (default: all, largest program, pairing, province)
+        #[arg(long = "scope")]
+        scopes: Vec<String>,
+        /// 以子进程运行此 duikou 可执行文件的 serve 并测其内存 / run `BIN serve` as a child process (and read its RSS)
+        #[arg(long)]
+        serve: Option<String>,
+        /// 并发连接数 / concurrent connections
+        #[arg(long, default_value_t = 64)]
+        connections: usize,
+        /// 每个范围、每种并发的秒数 / seconds per scope and concurrency
+        #[arg(long, default_value_t = 5.0)]
+        seconds: f64,
+        /// GROUP BY 参照的次数 / runs of the GROUP BY reference
+        #[arg(long, default_value_t = 3)]
+        ref_runs: usize,
+        /// DuckDB 参照所读的 Parquet 目录 / Parquet directory for the DuckDB reference
+        #[arg(long)]
+        duckdb_dir: Option<String>,
+        /// 装有 duckdb 的 Python / Python with duckdb installed
+        #[arg(long, default_value = "python3")]
+        python: String,
+        /// DuckDB 参照脚本 / the DuckDB reference script
+        #[arg(long, default_value = "bench/duckdb_dashboard.py")]
+        script: String,
+        /// DuckDB 参照的次数 / runs of the DuckDB reference
+        #[arg(long, default_value_t = 10)]
+        duckdb_runs: usize,
+        /// 结果另存为 JSON / also write the results as JSON
+        #[arg(long)]
+        json_out: Option<String>,
     },
     /// 生成全计划年度工作总结 / whole-program annual summary
     Summary {
@@ -175,6 +217,36 @@ async fn main() -> anyhow::Result<()> {
             connections,
             seconds,
         } => load::run(&db, &paths, connections, seconds).await,
+        Command::Dashboard {
+            db,
+            label,
+            scopes,
+            serve,
+            connections,
+            seconds,
+            ref_runs,
+            duckdb_dir,
+            python,
+            script,
+            duckdb_runs,
+            json_out,
+        } => {
+            dashboard::run(dashboard::Options {
+                db,
+                label,
+                scopes,
+                serve,
+                connections,
+                seconds,
+                ref_runs,
+                duckdb_dir,
+                python,
+                script,
+                duckdb_runs,
+                json_out,
+            })
+            .await
+        }
         Command::Summary {
             db,
             program,

@@ -10,7 +10,7 @@
 use crate::db::{Arg, Backend, Kind, Tx, Val};
 use crate::{Result, Store, StoreError};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// One aggregate table: its dimensions and its additive values (`n` first), and how a pairing's rows are
 /// computed from the base tables.
@@ -823,7 +823,71 @@ pub struct Dashboard {
     pub obligations: crate::status::StatusCounts,
 }
 
+/// Dashboards kept as served JSON: valid while the audit head (every write moves it) and the day stay the same, so
+/// several servers against one database never serve each other a stale one.
+#[derive(Debug, Default)]
+pub struct DashboardCache {
+    entries: HashMap<String, CachedDashboard>,
+    uses: u64,
+}
+
+#[derive(Debug)]
+struct CachedDashboard {
+    head: i64,
+    day: chrono::NaiveDate,
+    json: std::sync::Arc<String>,
+    used: u64,
+}
+
+/// Dashboards kept at most (a pairing's is a few kilobytes, the national one a few hundred).
+const DASHBOARDS_KEPT: usize = 64;
+
 impl Store {
+    /// The dashboard of a scope as JSON text, made once per write and day and then served as kept.
+    pub async fn dashboard_json(&self, scope: &Scope) -> Result<std::sync::Arc<String>> {
+        let head = self
+            .db()
+            .fetch_opt("SELECT seq FROM audit_head WHERE id = 1", &[], &[Kind::Int])
+            .await?
+            .and_then(|r| r[0].int())
+            .unwrap_or(0);
+        let day = chrono::Utc::now().date_naive();
+        let key = scope.to_string();
+        {
+            let mut cache = self.dashboards.lock().unwrap_or_else(|e| e.into_inner());
+            cache.uses += 1;
+            let uses = cache.uses;
+            if let Some(e) = cache.entries.get_mut(&key) {
+                if e.head == head && e.day == day {
+                    e.used = uses;
+                    return Ok(e.json.clone());
+                }
+            }
+        }
+        // made from the aggregates as they stand at `head` or later: a write after `head` misses the key next time
+        let json = std::sync::Arc::new(
+            serde_json::to_string(&self.dashboard(scope).await?).map_err(|e| StoreError::Other(e.to_string()))?,
+        );
+        let mut cache = self.dashboards.lock().unwrap_or_else(|e| e.into_inner());
+        cache.uses += 1;
+        let used = cache.uses;
+        if cache.entries.len() >= DASHBOARDS_KEPT && !cache.entries.contains_key(&key) {
+            if let Some(oldest) = cache.entries.iter().min_by_key(|(_, e)| e.used).map(|(k, _)| k.clone()) {
+                cache.entries.remove(&oldest);
+            }
+        }
+        cache.entries.insert(
+            key,
+            CachedDashboard {
+                head,
+                day,
+                json: json.clone(),
+                used,
+            },
+        );
+        Ok(json)
+    }
+
     async fn agg_rows(&self, spec: &Spec, scope: &Scope) -> Result<Rows> {
         let (kind, key) = scope.key();
         let rows = self

@@ -31,6 +31,8 @@ pub struct Store {
     db: Db,
     /// One refresh of the kept obligation status at a time in this process (the others then find it done).
     status_refresh: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// Dashboards as served, by scope, with the audit head and day they were made at (see [`Store::dashboard_json`]).
+    dashboards: std::sync::Arc<std::sync::Mutex<aggregates::DashboardCache>>,
 }
 
 /// Now, as RFC 3339 UTC with microseconds.
@@ -46,6 +48,7 @@ impl Store {
         let store = Store {
             db,
             status_refresh: Default::default(),
+            dashboards: Default::default(),
         };
         store.load_regions_if_empty().await?;
         aggregates::rebuild_if_missing(&store).await?;

@@ -566,3 +566,45 @@ async fn opening_a_database_without_aggregates_builds_them() {
         t.finish().await.unwrap();
     }
 }
+
+/// The dashboard served as kept JSON is made again after every write: it always equals the one made afresh.
+#[tokio::test]
+async fn the_kept_dashboard_follows_every_write() {
+    for t in TestStore::all().await.unwrap() {
+        let store = &t.store;
+        let w = world(store).await;
+        let fresh = |scope: Scope| async move { serde_json::to_value(store.dashboard(&scope).await.unwrap()).unwrap() };
+        let kept = |scope: Scope| async move {
+            serde_json::from_str::<Value>(&store.dashboard_json(&scope).await.unwrap()).unwrap()
+        };
+        let all = kept(Scope::All).await;
+        assert_eq!(all, fresh(Scope::All).await, "{}", t.backend);
+        // served again as kept: the very same text
+        assert!(std::sync::Arc::ptr_eq(
+            &store.dashboard_json(&Scope::All).await.unwrap(),
+            &store.dashboard_json(&Scope::All).await.unwrap()
+        ));
+        let p = create(
+            store,
+            "projects",
+            json!({"pairing_id": w.pairings[0], "name": "医院", "category": "health", "started_on": "2014-03-01"}),
+        )
+        .await;
+        create(
+            store,
+            "transactions",
+            json!({"project_id": p, "kind": "disbursement", "source": "supporter", "amount": "7万", "date": "2014-05-01"}),
+        )
+        .await;
+        let after = kept(Scope::All).await;
+        assert_ne!(after, all, "{}: a write shows at once", t.backend);
+        assert_eq!(after, fresh(Scope::All).await, "{}", t.backend);
+        assert_eq!(
+            kept(Scope::Pairing(w.pairings[0])).await,
+            fresh(Scope::Pairing(w.pairings[0])).await,
+            "{}",
+            t.backend
+        );
+        t.finish().await.unwrap();
+    }
+}

@@ -118,7 +118,7 @@ pub async fn dashboard(
     State(state): State<AppState>,
     CurrentActor(_actor): CurrentActor,
     RawQuery(raw): RawQuery,
-) -> ApiResult<Json<duikou_store::aggregates::Dashboard>> {
+) -> ApiResult<axum::response::Response> {
     let mut scope = "all".to_string();
     for (k, v) in query_pairs(raw.as_deref())? {
         match k.as_str() {
@@ -134,7 +134,12 @@ pub async fn dashboard(
     }
     let scope = duikou_store::aggregates::Scope::parse(&scope)
         .map_err(|m| ApiError::bad_request("invalid_scope", "scope", m))?;
-    Ok(Json(state.store.dashboard(&scope).await?))
+    let json = state.store.dashboard_json(&scope).await?;
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        json.as_str().to_owned(),
+    )
+        .into_response())
 }
 
 /// `GET /api/v1/overview`: how many records of each kind, and the programs.

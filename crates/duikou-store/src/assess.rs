@@ -120,10 +120,21 @@ impl Store {
             let (jobs, scale, warn_share, _) = inputs.jobs(as_of)?;
             return run_jobs(jobs, period.cloned(), as_of, warn_share, scale).await;
         }
-        // a few hundred pairings at a time: memory stays bounded whatever the program's size
+        // a few hundred pairings at a time, so memory stays bounded whatever the program's size; the next lot is read
+        // while this one is evaluated
+        let chunks: Vec<Vec<i64>> = pairings.chunks(PAIRINGS_AT_ONCE).map(<[i64]>::to_vec).collect();
+        let read = |chunk: Vec<i64>| {
+            let store = self.clone();
+            tokio::spawn(async move { store.load_inputs(program_id, Some(&chunk)).await })
+        };
         let mut out = Vec::with_capacity(pairings.len());
-        for chunk in pairings.chunks(PAIRINGS_AT_ONCE) {
-            let inputs = self.load_inputs(program_id, Some(chunk)).await?;
+        let mut chunks = chunks.into_iter();
+        let mut next = chunks.next().map(read);
+        while let Some(reading) = next.take() {
+            let inputs = reading
+                .await
+                .map_err(|e| StoreError::Other(format!("考核读取中断：{e}")))??;
+            next = chunks.next().map(read);
             let (jobs, scale, warn_share, _) = inputs.jobs(as_of)?;
             out.extend(run_jobs(jobs, period.cloned(), as_of, warn_share, scale).await?);
         }

@@ -25,7 +25,7 @@ const COUNTED: &[&str] = &[
 ];
 
 /// Pairings read and evaluated together by [`Store::assess_program`].
-const PAIRINGS_AT_ONCE: usize = 200;
+const PAIRINGS_AT_ONCE: usize = 100;
 
 /// One pairing's results and score.
 #[derive(Debug, Clone, Serialize)]

@@ -243,30 +243,42 @@ impl Store {
             Freshness::Since => self.stale_since(program_id, from, head).await?,
         };
         let full = matches!(stale, Stale::All);
-        let assessed = match stale {
-            Stale::All => self.assess_program(program_id, None, as_of).await?,
-            Stale::Pairings(p) if p.is_empty() => Vec::new(),
-            Stale::Pairings(p) => {
-                let ids: Vec<i64> = p.into_iter().collect();
-                self.assess_pairings(program_id, &ids, as_of).await?
-            }
+        let ids: Vec<i64> = match stale {
+            Stale::All => self
+                .db()
+                .fetch(
+                    "SELECT id FROM pairings WHERE program_id = $1 ORDER BY id",
+                    &[Arg::Int(Some(program_id))],
+                    &[Kind::Int],
+                )
+                .await?
+                .into_iter()
+                .filter_map(|r| r[0].int())
+                .collect(),
+            Stale::Pairings(p) => p.into_iter().collect(),
         };
+        // evaluated a lot at a time and kept only as counts and problems, so memory stays small
+        let mut rows = Vec::with_capacity(ids.len());
+        for lot in ids.chunks(40) {
+            for a in self.assess_pairings(program_id, lot, as_of).await? {
+                let problems: Vec<Problem> = a.results.iter().filter_map(problem).collect();
+                rows.push(vec![
+                    Arg::Int(Some(a.pairing_id)),
+                    Arg::Int(Some(program_id)),
+                    Arg::Int(Some(a.score.met as i64)),
+                    Arg::Int(Some(a.score.unmet as i64)),
+                    Arg::Int(Some(a.score.open as i64)),
+                    Arg::Int(Some(a.score.warnings as i64)),
+                    Arg::Text(a.score.score.map(|s| format!("{s:.1}"))),
+                    Arg::Text(a.score.rating.clone()),
+                    Arg::Json(Some(serde_json::to_value(&problems).unwrap_or(Value::Null))),
+                    Arg::Int(Some(head)),
+                    Arg::Text(Some(as_of.to_string())),
+                ]);
+            }
+        }
         let mut tx = self.db().begin().await?;
-        for a in &assessed {
-            let problems: Vec<Problem> = a.results.iter().filter_map(problem).collect();
-            let args = vec![
-                Arg::Int(Some(a.pairing_id)),
-                Arg::Int(Some(program_id)),
-                Arg::Int(Some(a.score.met as i64)),
-                Arg::Int(Some(a.score.unmet as i64)),
-                Arg::Int(Some(a.score.open as i64)),
-                Arg::Int(Some(a.score.warnings as i64)),
-                Arg::Text(a.score.score.map(|s| format!("{s:.1}"))),
-                Arg::Text(a.score.rating.clone()),
-                Arg::Json(Some(serde_json::to_value(&problems).unwrap_or(Value::Null))),
-                Arg::Int(Some(head)),
-                Arg::Text(Some(as_of.to_string())),
-            ];
+        for args in &rows {
             // a refresh that read an older head never overwrites a newer one's row
             tx.execute(
                 "INSERT INTO assessment_status (pairing_id, program_id, met, unmet, open_results, warnings, score, \
@@ -276,7 +288,7 @@ impl Store {
                  score = excluded.score, rating = excluded.rating, problems = excluded.problems, seq = excluded.seq, \
                  as_of = excluded.as_of \
                  WHERE assessment_status.seq <= excluded.seq OR assessment_status.as_of <> excluded.as_of",
-                &args,
+                args,
             )
             .await?;
         }

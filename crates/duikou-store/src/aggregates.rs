@@ -835,6 +835,7 @@ pub struct DashboardCache {
 struct CachedDashboard {
     head: i64,
     day: chrono::NaiveDate,
+    dashboard: std::sync::Arc<Dashboard>,
     json: std::sync::Arc<String>,
     used: u64,
 }
@@ -845,6 +846,11 @@ const DASHBOARDS_KEPT: usize = 64;
 impl Store {
     /// The dashboard of a scope as JSON text, made once per write and day and then served as kept.
     pub async fn dashboard_json(&self, scope: &Scope) -> Result<std::sync::Arc<String>> {
+        Ok(self.dashboard_kept(scope).await?.1)
+    }
+
+    /// The dashboard of a scope and its JSON text, made once per write and day and then kept.
+    pub async fn dashboard_kept(&self, scope: &Scope) -> Result<(std::sync::Arc<Dashboard>, std::sync::Arc<String>)> {
         let head = self
             .db()
             .fetch_opt("SELECT seq FROM audit_head WHERE id = 1", &[], &[Kind::Int])
@@ -860,14 +866,14 @@ impl Store {
             if let Some(e) = cache.entries.get_mut(&key) {
                 if e.head == head && e.day == day {
                     e.used = uses;
-                    return Ok(e.json.clone());
+                    return Ok((e.dashboard.clone(), e.json.clone()));
                 }
             }
         }
         // made from the aggregates as they stand at `head` or later: a write after `head` misses the key next time
-        let json = std::sync::Arc::new(
-            serde_json::to_string(&self.dashboard(scope).await?).map_err(|e| StoreError::Other(e.to_string()))?,
-        );
+        let dashboard = std::sync::Arc::new(self.dashboard(scope).await?);
+        let json =
+            std::sync::Arc::new(serde_json::to_string(&*dashboard).map_err(|e| StoreError::Other(e.to_string()))?);
         let mut cache = self.dashboards.lock().unwrap_or_else(|e| e.into_inner());
         cache.uses += 1;
         let used = cache.uses;
@@ -881,11 +887,12 @@ impl Store {
             CachedDashboard {
                 head,
                 day,
+                dashboard: dashboard.clone(),
                 json: json.clone(),
                 used,
             },
         );
-        Ok(json)
+        Ok((dashboard, json))
     }
 
     async fn agg_rows(&self, spec: &Spec, scope: &Scope) -> Result<Rows> {

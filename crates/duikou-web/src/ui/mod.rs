@@ -262,8 +262,9 @@ pub async fn home(State(state): State<AppState>, parts: Parts) -> Response {
     let mut cards = Vec::new();
     let dash = state
         .store
-        .dashboard(&duikou_store::aggregates::Scope::All)
+        .dashboard_kept(&duikou_store::aggregates::Scope::All)
         .await
+        .map(|(d, _)| d)
         .map_err(|e| tracing::error!(error = %e, "dashboard aggregates"))
         .ok();
     if let Some(d) = &dash {
@@ -330,7 +331,7 @@ pub async fn home(State(state): State<AppState>, parts: Parts) -> Response {
         unit: "项".into(),
     });
     let mut chart = chart;
-    for extra in dashboard_charts(dash.as_ref()) {
+    for extra in dashboard_charts(dash.as_deref()) {
         chart.push_str(&duikou_report::svg(&extra));
     }
     render(Dashboard {

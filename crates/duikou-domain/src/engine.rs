@@ -224,6 +224,24 @@ impl<'a> Index<'a> {
         Some((starts.min()?, ends.max()?))
     }
 
+    /// A field by reference, following one dotted step to a parent as [`Index::field`] does; `None` where missing.
+    fn field_ref<'r>(&'r self, rec: &'r Value, path: &str) -> Option<&'r Value> {
+        match path.split_once('.') {
+            None => rec.get(path),
+            Some((parent, field)) => {
+                let entity = match parent {
+                    "project" => "projects",
+                    "dispatch" => "dispatches",
+                    "person" => "people",
+                    "need" => "needs",
+                    _ => return None,
+                };
+                let id = rec.get(format!("{parent}_id").as_str()).and_then(Value::as_i64)?;
+                self.by_id.get(&(entity, id)).and_then(|p| p.get(field))
+            }
+        }
+    }
+
     /// A field, following one dotted step to a parent (`project.category`, `dispatch.role`, `person.education`).
     fn field(&self, rec: &Value, path: &str) -> Value {
         match path.split_once('.') {
@@ -254,9 +272,11 @@ fn as_text(v: &Value) -> String {
 }
 
 fn matches(idx: &Index, rec: &Value, filter: &BTreeMap<String, Vec<String>>) -> bool {
-    filter.iter().all(|(k, accepted)| {
-        let v = as_text(&idx.field(rec, k));
-        accepted.contains(&v)
+    filter.iter().all(|(k, accepted)| match idx.field_ref(rec, k) {
+        // (compared as text without copying it: this runs for every record of every rule)
+        Some(Value::String(v)) => accepted.iter().any(|a| a == v),
+        None | Some(Value::Null) => accepted.iter().any(String::is_empty),
+        Some(other) => accepted.contains(&as_text(other)),
     })
 }
 

@@ -13,6 +13,17 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     if s.len() != 10 {
         return None;
     }
+    // the written form `YYYY-MM-DD` read directly (dates are read for every record the engine counts)
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| {
+        r.map(|i| b[i])
+            .try_fold(0u32, |n, c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+    };
+    if b[4] == b'-' && b[7] == b'-' {
+        if let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) {
+            return NaiveDate::from_ymd_opt(y as i32, m, d);
+        }
+    }
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 

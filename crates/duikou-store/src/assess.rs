@@ -399,10 +399,12 @@ impl Store {
         };
         let packed = self.db().fetch_opt(&sql, args, &[Kind::Text]).await?;
         let text = packed.as_ref().and_then(|r| r[0].text()).unwrap_or("[]");
-        let rows: Vec<Vec<Value>> = serde_json::from_str(text)
+        let mut rows: Vec<Vec<Value>> = serde_json::from_str(text)
             .map_err(|e| StoreError::Other(format!("读取{}时解析打包结果失败：{e}", def.label)))?;
         drop(packed);
-        let mut out: Vec<Value> = rows
+        // in id order, as the engine counts them (sorted on the bare id, before the records are built)
+        rows.sort_unstable_by_key(|r| r.first().and_then(Value::as_i64));
+        let out: Vec<Value> = rows
             .into_iter()
             .map(|row| {
                 let mut m = serde_json::Map::with_capacity(names.len());
@@ -423,7 +425,6 @@ impl Store {
                 Value::Object(m)
             })
             .collect();
-        out.sort_by_key(|r| r["id"].as_i64());
         Ok(out)
     }
 

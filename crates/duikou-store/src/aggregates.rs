@@ -851,12 +851,7 @@ impl Store {
 
     /// The dashboard of a scope and its JSON text, made once per write and day and then kept.
     pub async fn dashboard_kept(&self, scope: &Scope) -> Result<(std::sync::Arc<Dashboard>, std::sync::Arc<String>)> {
-        let head = self
-            .db()
-            .fetch_opt("SELECT seq FROM audit_head WHERE id = 1", &[], &[Kind::Int])
-            .await?
-            .and_then(|r| r[0].int())
-            .unwrap_or(0);
+        let head = self.audit_head_seq().await?;
         let day = chrono::Utc::now().date_naive();
         let key = scope.to_string();
         {

@@ -11,8 +11,8 @@ use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// The entities the engine may count.
-const COUNTED: &[&str] = &[
+/// The entities the engine may count (each record carries the pairing it counts for).
+pub(crate) const COUNTED: &[&str] = &[
     "dispatches",
     "stints",
     "activities",
@@ -68,6 +68,21 @@ impl Store {
             })
     }
 
+    /// The ids of a program's pairings, in order.
+    pub(crate) async fn program_pairing_ids(&self, program_id: i64) -> Result<Vec<i64>> {
+        Ok(self
+            .db()
+            .fetch(
+                "SELECT id FROM pairings WHERE program_id = $1 ORDER BY id",
+                &[Arg::Int(Some(program_id))],
+                &[Kind::Int],
+            )
+            .await?
+            .into_iter()
+            .filter_map(|r| r[0].int())
+            .collect())
+    }
+
     /// Evaluates some pairings of a program (`pairings`, ids of the program's pairings; others are left out).
     pub async fn assess_pairings(
         &self,
@@ -103,17 +118,7 @@ impl Store {
         period: Option<&Period>,
         as_of: NaiveDate,
     ) -> Result<Vec<PairingAssessment>> {
-        let pairings: Vec<i64> = self
-            .db()
-            .fetch(
-                "SELECT id FROM pairings WHERE program_id = $1 ORDER BY id",
-                &[Arg::Int(Some(program_id))],
-                &[Kind::Int],
-            )
-            .await?
-            .into_iter()
-            .filter_map(|r| r[0].int())
-            .collect();
+        let pairings = self.program_pairing_ids(program_id).await?;
         if pairings.is_empty() {
             // still checks the program exists and its pairings' dates
             let inputs = self.load_inputs(program_id, None).await?;

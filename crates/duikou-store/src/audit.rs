@@ -252,6 +252,17 @@ impl AuditVerification {
 }
 
 impl Store {
+    /// The sequence number of the last audit event: every write moves it, so what was made at one head is current
+    /// while the head stays.
+    pub async fn audit_head_seq(&self) -> Result<i64> {
+        Ok(self
+            .db()
+            .fetch_opt("SELECT seq FROM audit_head WHERE id = 1", &[], &[Kind::Int])
+            .await?
+            .and_then(|r| r[0].int())
+            .unwrap_or(0))
+    }
+
     /// The events about one record, oldest first.
     pub async fn audit_for(&self, entity: &str, entity_id: i64) -> Result<Vec<AuditEvent>> {
         let rows = self

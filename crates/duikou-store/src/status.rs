@@ -36,19 +36,6 @@ const INERT: &[&str] = &[
     "sessions",
 ];
 
-/// Entities whose records carry the pairing they count for.
-const PER_PAIRING: &[&str] = &[
-    "dispatches",
-    "stints",
-    "activities",
-    "transactions",
-    "projects",
-    "outputs",
-    "appraisals",
-    "project_funding",
-    "needs",
-];
-
 /// A program's obligation results, counted.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct StatusCounts {
@@ -244,17 +231,7 @@ impl Store {
         };
         let full = matches!(stale, Stale::All);
         let ids: Vec<i64> = match stale {
-            Stale::All => self
-                .db()
-                .fetch(
-                    "SELECT id FROM pairings WHERE program_id = $1 ORDER BY id",
-                    &[Arg::Int(Some(program_id))],
-                    &[Kind::Int],
-                )
-                .await?
-                .into_iter()
-                .filter_map(|r| r[0].int())
-                .collect(),
+            Stale::All => self.program_pairing_ids(program_id).await?,
             Stale::Pairings(p) => p.into_iter().collect(),
         };
         // evaluated a lot at a time and kept only as counts and problems, so memory stays small
@@ -319,12 +296,7 @@ impl Store {
     /// followed.
     async fn stale(&self, program_id: i64, as_of: NaiveDate) -> Result<(Freshness, i64, i64)> {
         // the head is read before the records: a write after it is followed again next time, never lost
-        let head = self
-            .db()
-            .fetch_opt("SELECT seq FROM audit_head WHERE id = 1", &[], &[Kind::Int])
-            .await?
-            .and_then(|r| r[0].int())
-            .unwrap_or(0);
+        let head = self.audit_head_seq().await?;
         let mark = self
             .db()
             .fetch_opt(
@@ -364,7 +336,7 @@ impl Store {
             if INERT.contains(&entity) {
                 continue;
             }
-            if !PER_PAIRING.contains(&entity) {
+            if !crate::assess::COUNTED.contains(&entity) {
                 return Ok(Stale::All);
             }
             let pairings: Vec<i64> = [e[1].json(), e[2].json()]

@@ -260,6 +260,8 @@ async fn check(store: &Store, backend: &str) {
 
     // last: it disputes records
     status_follows_the_log(store).await;
+    summary_from_kept_status(store).await;
+    packed_reads_equal_whole_reads(store).await;
 }
 
 /// The assessment reads, for a whole program at once, only the columns and rows its rules need; it must come to exactly
@@ -391,6 +393,84 @@ async fn fresh_counts(store: &Store, program_id: i64, as_of: chrono::NaiveDate) 
 async fn kept_counts(store: &Store, program_id: i64, as_of: chrono::NaiveDate) -> [i64; 5] {
     let s = store.status_counts(program_id, as_of).await.unwrap();
     [s.pairings, s.met, s.unmet, s.open, s.warnings]
+}
+
+/// The packed read the summary uses gives the same records, values and order as the whole-record read, for every
+/// entity with data (money, quantities, dates, flags, JSON, NULLs), with conditions and in lots.
+async fn packed_reads_equal_whole_reads(store: &Store) {
+    use duikou_store::db::Arg;
+    let pairings: Vec<i64> = store
+        .list_every("pairings", &ListQuery::default())
+        .await
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_i64().unwrap())
+        .collect();
+    let args: Vec<Arg> = pairings.iter().map(|i| Arg::Int(Some(*i))).collect();
+    let mut compared = 0;
+    for entity in ENTITIES {
+        let def = duikou_domain::schema::entity(entity).unwrap();
+        if def.field("pairing_id").is_none() {
+            continue;
+        }
+        let fields: Vec<&str> = duikou_store::records::columns(def).iter().map(|f| f.name).collect();
+        let since = [Arg::Int(Some(0))];
+        let whole = store
+            .all_where_in_and(entity, "pairing_id", &pairings, "id > $1", &since)
+            .await
+            .unwrap();
+        let packed = store
+            .fields_where_in_and(entity, &fields, "pairing_id", &args, "id > $1", &since)
+            .await
+            .unwrap();
+        let strip = |mut v: Value| {
+            for k in ["version", "created_at", "updated_at"] {
+                v.as_object_mut().unwrap().remove(k);
+            }
+            v
+        };
+        let whole: Vec<Value> = whole.into_iter().map(strip).collect();
+        assert_eq!(packed, whole, "{entity}");
+        compared += whole.len();
+        // only the fields asked for
+        let some = store
+            .fields_where_in_and(entity, &["pairing_id"], "pairing_id", &args[..1], "", &[])
+            .await
+            .unwrap();
+        assert!(some.iter().all(|r| r.as_object().unwrap().len() == 2), "{entity}");
+    }
+    assert!(compared > 500, "compared {compared} records");
+}
+
+/// A summary that takes its unmet and warned results from the kept status reads exactly as one that evaluates them,
+/// for every program and several kinds of period.
+async fn summary_from_kept_status(store: &Store) {
+    use duikou_store::summary::{Judged, Scope};
+    let as_of = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+    let mut problems = 0;
+    for p in store.list_every("programs", &ListQuery::default()).await.unwrap() {
+        let scope = Scope::Program(p["id"].as_i64().unwrap());
+        for period in ["2014", "2014-2015", "2015-2016S2", "2024", "term"] {
+            let period: duikou_domain::Period = period.parse().unwrap();
+            let (scope, period) = (&scope, &period);
+            let write = |judged| async move {
+                let input = store.summary_input_from(scope, period, as_of, judged).await;
+                input.map(|i| duikou_report::markdown(&duikou_summary::build(&i).0))
+            };
+            let (kept, evaluated) = (write(Judged::Kept).await, write(Judged::Evaluated).await);
+            match (kept, evaluated) {
+                (Ok(kept), Ok(evaluated)) => {
+                    if evaluated.contains("未完成目标任务") || evaluated.contains("进度滞后") {
+                        problems += 1;
+                    }
+                    assert_eq!(kept, evaluated, "{scope:?} {period}");
+                }
+                (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
+                (a, b) => panic!("{scope:?} {period}: kept {:?}, evaluated {:?}", a.is_ok(), b.is_ok()),
+            }
+        }
+    }
+    assert!(problems > 0, "some summary must list unmet or warned results");
 }
 
 /// The obligation status kept for dashboards equals a fresh evaluation: at first, on another day, and after writes

@@ -60,6 +60,9 @@ pub struct Problem {
     pub pairing_id: i64,
     /// The obligation.
     pub obligation_id: i64,
+    /// The obligation's title (absent in rows kept before it was).
+    #[serde(default)]
+    pub title: String,
     /// `unmet`, or `open` with a warning.
     pub status: String,
     /// The window in its written form.
@@ -72,6 +75,28 @@ pub struct Problem {
     pub text: String,
 }
 
+impl Problem {
+    /// The result as the engine gave it, without the figures and records it kept no copy of.
+    pub fn into_result(self) -> ObligationResult {
+        ObligationResult {
+            obligation_id: self.obligation_id,
+            title: self.title,
+            pairing_id: self.pairing_id,
+            subject: duikou_domain::engine::SubjectRef::Pairing,
+            window: self.window,
+            window_start: self.window_start,
+            window_end: self.window_end,
+            actual: Default::default(),
+            target: None,
+            target_max: None,
+            status: if self.status == "unmet" { Status::Unmet } else { Status::Open },
+            warning: self.status == "open",
+            counted: Vec::new(),
+            text: self.text,
+        }
+    }
+}
+
 fn problem(r: &ObligationResult) -> Option<Problem> {
     let status = match r.status {
         Status::Unmet => "unmet",
@@ -81,6 +106,7 @@ fn problem(r: &ObligationResult) -> Option<Problem> {
     Some(Problem {
         pairing_id: r.pairing_id,
         obligation_id: r.obligation_id,
+        title: r.title.clone(),
         status: status.into(),
         window: r.window.clone(),
         window_start: r.window_start,

@@ -47,6 +47,45 @@ impl std::str::FromStr for Scope {
     }
 }
 
+/// Where a summary's obligation results come from. Both give the same unmet and warned results, which are all the
+/// writer uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Judged {
+    /// Kept status for many pairings judged as of today, else evaluated.
+    Either,
+    /// The kept status (brought up to date for `as_of` first).
+    Kept,
+    /// The engine, over the records.
+    Evaluated,
+}
+
+/// Above this many pairings of one program, a summary written as of today takes the obligation results from the kept
+/// status (`status.rs`) instead of evaluating them.
+const KEPT_FROM: usize = 40;
+
+/// A pairing's term as the engine takes it: its own dates, else its program's.
+fn term_of(pairing: &Value, program: &Value, as_of: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+    let day = |v: &Value, f: &str| v[f].as_str().and_then(duikou_domain::validate::parse_date);
+    let start = day(pairing, "start_date").or_else(|| day(program, "start_date"))?;
+    // an open-ended pairing runs until the day it is judged
+    let end = day(pairing, "end_date")
+        .or_else(|| day(program, "end_date"))
+        .unwrap_or(as_of.max(start));
+    Some((start, end))
+}
+
+/// The fields of an entity the writer may read: all but the long free-text ones (notes' own text aside).
+fn summary_fields(entity: &str) -> Vec<&'static str> {
+    let Some(def) = duikou_domain::schema::entity(entity) else {
+        return Vec::new();
+    };
+    crate::records::columns(def)
+        .into_iter()
+        .filter(|f| f.kind != duikou_domain::schema::FieldKind::LongText || f.name == "text")
+        .map(|f| f.name)
+        .collect()
+}
+
 /// The entities a summary reads for each pairing.
 const SUMMARY_ENTITIES: &[&str] = &[
     "agreements",
@@ -160,6 +199,17 @@ impl Store {
 
     /// Everything the summary writer needs for a scope and period, judged as of `as_of`.
     pub async fn summary_input(&self, scope: &Scope, period: &Period, as_of: NaiveDate) -> Result<SummaryInput> {
+        self.summary_input_from(scope, period, as_of, Judged::Either).await
+    }
+
+    /// As [`Store::summary_input`], with the obligation results taken from where `judged` says.
+    pub async fn summary_input_from(
+        &self,
+        scope: &Scope,
+        period: &Period,
+        as_of: NaiveDate,
+        judged: Judged,
+    ) -> Result<SummaryInput> {
         let (scope_title, pairings) = self.scope_pairings(scope).await?;
         if pairings.is_empty() {
             return Err(StoreError::invalid("scope", "empty", "该范围内没有结对关系"));
@@ -189,6 +239,7 @@ impl Store {
         })?;
         // every entity read once for all the scope's pairings, then dealt out by pairing
         let ids: Vec<i64> = pairings.iter().filter_map(|p| p["id"].as_i64()).collect();
+        let id_args: Vec<Arg> = ids.iter().map(|i| Arg::Int(Some(*i))).collect();
         let by_id = |rows: Vec<Value>| -> HashMap<i64, Value> {
             rows.into_iter().map(|r| (r["id"].as_i64().unwrap_or(0), r)).collect()
         };
@@ -213,7 +264,10 @@ impl Store {
                 "outputs" => ("as_of IS NULL OR (as_of >= $1 AND as_of <= $2)", &within),
                 _ => ("", &[]),
             };
-            for r in self.all_where_in_and(e, "pairing_id", &ids, and, args).await? {
+            for r in self
+                .fields_where_in_and(e, &summary_fields(e), "pairing_id", &id_args, and, args)
+                .await?
+            {
                 let p = r["pairing_id"].as_i64().unwrap_or(0);
                 records.entry(p).or_default().entry(e.to_string()).or_default().push(r);
             }
@@ -223,8 +277,9 @@ impl Store {
             .flat_map(|m| m.get("dispatches").into_iter().flatten())
             .filter_map(|d| d["person_id"].as_i64())
             .collect();
+        let person_args: Vec<Arg> = person_ids.into_iter().map(|i| Arg::Int(Some(i))).collect();
         let people = by_id(
-            self.all_where_in("people", "id", &person_ids.into_iter().collect::<Vec<_>>())
+            self.fields_where_in_and("people", &summary_fields("people"), "id", &person_args, "", &[])
                 .await?,
         );
         // the receivers' indicator values, by org and by region, with their definitions
@@ -236,6 +291,18 @@ impl Store {
                 .or_default()
                 .push(v);
         }
+        let codes: BTreeSet<String> = orgs
+            .values()
+            .filter(|o| receivers.contains(&o["id"].as_i64().unwrap_or(0)))
+            .filter_map(|o| o["region_code"].as_str().map(str::to_string))
+            .collect();
+        let code_args: Vec<Arg> = codes.into_iter().map(|c| Arg::Text(Some(c))).collect();
+        let mut values_of_region: HashMap<String, Vec<Value>> = HashMap::new();
+        for v in self.all_where_in_args("indicator_values", "region_code", &code_args, "", &[]).await? {
+            if let Some(code) = v["region_code"].as_str() {
+                values_of_region.entry(code.to_string()).or_default().push(v);
+            }
+        }
         let mut indicator_defs: HashMap<i64, Value> = HashMap::new();
         // obligation results: those kept for today where the summary is written today, else evaluated
         let mut results: HashMap<i64, Vec<duikou_domain::engine::ObligationResult>> = HashMap::new();
@@ -246,9 +313,32 @@ impl Store {
                 .or_default()
                 .push(p["id"].as_i64().unwrap_or(0));
         }
+        let today = chrono::Utc::now().date_naive();
         for (program, list) in &of_program {
-            for a in self.assess_pairings_in(*program, list, Some(period), as_of).await? {
-                results.insert(a.pairing_id, a.results);
+            let kept = match judged {
+                Judged::Either => as_of == today && list.len() > KEPT_FROM,
+                Judged::Kept => true,
+                Judged::Evaluated => false,
+            };
+            if kept {
+                // many pairings judged as of today: the kept status has their unmet and warned results already
+                let prog = programs.get(program).cloned().unwrap_or(Value::Null);
+                let calendar: Calendar = serde_json::from_value(prog["calendar"].clone()).unwrap_or_default();
+                let terms: HashMap<i64, Option<(NaiveDate, NaiveDate)>> = pairings
+                    .iter()
+                    .filter(|p| p["program_id"].as_i64() == Some(*program))
+                    .map(|p| (p["id"].as_i64().unwrap_or(0), term_of(p, &prog, as_of)))
+                    .collect();
+                for problem in self.status_problems(*program, Some(list), as_of).await? {
+                    let range = period.bounds(&calendar, terms.get(&problem.pairing_id).copied().flatten());
+                    if range.is_some_and(|(a, b)| problem.window_start <= b && problem.window_end >= a) {
+                        results.entry(problem.pairing_id).or_default().push(problem.into_result());
+                    }
+                }
+            } else {
+                for a in self.assess_pairings_in(*program, list, Some(period), as_of).await? {
+                    results.insert(a.pairing_id, a.results);
+                }
             }
         }
         let mut bundles = Vec::new();
@@ -283,12 +373,7 @@ impl Store {
                 .cloned()
                 .unwrap_or_default();
             if let Some(code) = receiver["region_code"].as_str() {
-                let q = ListQuery {
-                    filters: [("region_code".to_string(), code.to_string())].into(),
-                    per_page: Some(500),
-                    ..Default::default()
-                };
-                indicators.extend(self.list("indicator_values", &q).await?.items);
+                indicators.extend(values_of_region.get(code).into_iter().flatten().cloned());
             }
             for v in &mut indicators {
                 let iid = v["indicator_id"].as_i64().unwrap_or(0);

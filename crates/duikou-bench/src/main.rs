@@ -190,11 +190,14 @@ async fn summary(db: &str, program: Option<i64>, period: &str, runs: usize) -> a
         let input = store.summary_input(&scope, &period, as_of).await?;
         let read = secs(t);
         let (doc, figures) = duikou_summary::build(&input);
+        let built = secs(t);
         let bytes = duikou_report::docx(&doc).map_err(|e| anyhow::anyhow!("{e}"))?;
         size = bytes.len();
         let all = secs(t);
         println!(
-            "read {read:.3} s, written {all:.3} s: {} figures, {size} bytes",
+            "read {read:.3} s, text and tables {:.3} s, .docx {:.3} s, in all {all:.3} s: {} figures, {size} bytes",
+            built - read,
+            all - built,
             figures.len()
         );
         times.push(all);

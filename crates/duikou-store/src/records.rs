@@ -208,10 +208,7 @@ impl Store {
                 format!("{}没有字段 {field}", def.label),
             ));
         }
-        let cols: Vec<&'static Field> = columns(def)
-            .into_iter()
-            .filter(|f| fields.contains(&f.name))
-            .collect();
+        let cols: Vec<&'static Field> = columns(def).into_iter().filter(|f| fields.contains(&f.name)).collect();
         let backend = self.backend();
         let exprs: Vec<String> = std::iter::once("id".to_string())
             .chain(cols.iter().map(|f| match (kind_of(f), backend) {
@@ -257,7 +254,10 @@ impl Store {
             out.extend(rows.into_iter().map(|row| {
                 let mut m = Map::with_capacity(cols.len() + 1);
                 let mut row = row.into_iter();
-                m.insert("id".into(), Value::from(row.next().and_then(|v| v.as_i64()).unwrap_or(0)));
+                m.insert(
+                    "id".into(),
+                    Value::from(row.next().and_then(|v| v.as_i64()).unwrap_or(0)),
+                );
                 for (f, v) in cols.iter().zip(row) {
                     let v = match (kind_of(f), v) {
                         (_, Value::Null) => Value::Null,

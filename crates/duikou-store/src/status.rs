@@ -89,7 +89,11 @@ impl Problem {
             actual: Default::default(),
             target: None,
             target_max: None,
-            status: if self.status == "unmet" { Status::Unmet } else { Status::Open },
+            status: if self.status == "unmet" {
+                Status::Unmet
+            } else {
+                Status::Open
+            },
             warning: self.status == "open",
             counted: Vec::new(),
             text: self.text,

@@ -8,6 +8,7 @@ use duikou_domain::{Calendar, Period};
 use duikou_summary::{PairingBundle, SummaryInput};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// What a summary is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,17 +75,20 @@ fn term_of(pairing: &Value, program: &Value, as_of: NaiveDate) -> Option<(NaiveD
     Some((start, end))
 }
 
-/// The fields of an entity the writer may read: all but the long free-text ones (notes' own text aside).
+/// The fields of an entity the writer reads (`duikou_summary::FIELDS`); the rest are not read at all.
 fn summary_fields(entity: &str) -> Vec<&'static str> {
     let Some(def) = duikou_domain::schema::entity(entity) else {
         return Vec::new();
     };
     crate::records::columns(def)
         .into_iter()
-        .filter(|f| f.kind != duikou_domain::schema::FieldKind::LongText || f.name == "text")
+        .filter(|f| duikou_summary::FIELDS.contains(&f.name))
         .map(|f| f.name)
         .collect()
 }
+
+/// Pairings per read of a summary's records (and per task).
+const LOT: usize = 250;
 
 /// The entities a summary reads for each pairing.
 const SUMMARY_ENTITIES: &[&str] = &[
@@ -95,7 +99,6 @@ const SUMMARY_ENTITIES: &[&str] = &[
     "outputs",
     "dispatches",
     "stints",
-    "appraisals",
     "activities",
     "needs",
     "notes",
@@ -197,6 +200,39 @@ impl Store {
         Ok(rows.iter().filter_map(|r| r[0].text().map(str::to_string)).collect())
     }
 
+    /// One lot of a summary entity's records: the fields the writer reads, the dated ones for the period only (as
+    /// the writer keeps them; undated ones always), the undated and the dated read apart so each read follows an
+    /// index.
+    async fn summary_rows(&self, entity: &str, pairings: &[Arg], within: &[Arg]) -> Result<Vec<Value>> {
+        let fields = summary_fields(entity);
+        let dated = match entity {
+            "activities" | "stints" => Some((
+                "start_date",
+                "start_date <= $2 AND COALESCE(end_date, start_date) >= $1",
+            )),
+            "transactions" => Some(("date", "date >= $1 AND date <= $2")),
+            "outputs" => Some(("as_of", "as_of >= $1 AND as_of <= $2")),
+            _ => None,
+        };
+        let Some((column, cond)) = dated else {
+            return self
+                .fields_where_in_and(entity, &fields, "pairing_id", pairings, "", &[])
+                .await;
+        };
+        let undated = self
+            .fields_where_in_and(entity, &fields, "pairing_id", pairings, &format!("{column} IS NULL"), &[])
+            .await?;
+        let dated = self
+            .fields_where_in_and(entity, &fields, "pairing_id", pairings, cond, within)
+            .await?;
+        // each pairing's records in the order one read sorted on the date gives: NULL first on SQLite, last on
+        // PostgreSQL
+        Ok(match self.backend() {
+            crate::Backend::Sqlite => undated.into_iter().chain(dated).collect(),
+            crate::Backend::Postgres => dated.into_iter().chain(undated).collect(),
+        })
+    }
+
     /// Everything the summary writer needs for a scope and period, judged as of `as_of`.
     pub async fn summary_input(&self, scope: &Scope, period: &Period, as_of: NaiveDate) -> Result<SummaryInput> {
         self.summary_input_from(scope, period, as_of, Judged::Either).await
@@ -210,6 +246,7 @@ impl Store {
         as_of: NaiveDate,
         judged: Judged,
     ) -> Result<SummaryInput> {
+        let t_all = std::time::Instant::now();
         let (scope_title, pairings) = self.scope_pairings(scope).await?;
         if pairings.is_empty() {
             return Err(StoreError::invalid("scope", "empty", "该范围内没有结对关系"));
@@ -251,59 +288,15 @@ impl Store {
         let mut org_ids = linked("supporter_org_id");
         org_ids.extend(linked("receiver_org_id"));
         let orgs = by_id(self.all_where_in("orgs", "id", &org_ids).await?);
-        let mut records: HashMap<i64, HashMap<String, Vec<Value>>> = HashMap::new();
+        // every entity read in lots of pairings at once, each lot its own task, while the obligations are judged
         let within = [Arg::Date(Some(bounds.0)), Arg::Date(Some(bounds.1))];
+        let mut reads = Vec::new();
         for e in SUMMARY_ENTITIES {
-            // the many dated records are read for the period only, as the writer keeps them (undated ones always)
-            let (and, args): (&str, &[Arg]) = match *e {
-                "activities" | "stints" => (
-                    "start_date IS NULL OR (start_date <= $2 AND COALESCE(end_date, start_date) >= $1)",
-                    &within,
-                ),
-                "transactions" => ("date IS NULL OR (date >= $1 AND date <= $2)", &within),
-                "outputs" => ("as_of IS NULL OR (as_of >= $1 AND as_of <= $2)", &within),
-                _ => ("", &[]),
-            };
-            for r in self
-                .fields_where_in_and(e, &summary_fields(e), "pairing_id", &id_args, and, args)
-                .await?
-            {
-                let p = r["pairing_id"].as_i64().unwrap_or(0);
-                records.entry(p).or_default().entry(e.to_string()).or_default().push(r);
+            for lot in id_args.chunks(LOT) {
+                let (store, lot, within) = (self.clone(), lot.to_vec(), within.clone());
+                reads.push((*e, tokio::spawn(async move { store.summary_rows(e, &lot, &within).await })));
             }
         }
-        let person_ids: BTreeSet<i64> = records
-            .values()
-            .flat_map(|m| m.get("dispatches").into_iter().flatten())
-            .filter_map(|d| d["person_id"].as_i64())
-            .collect();
-        let person_args: Vec<Arg> = person_ids.into_iter().map(|i| Arg::Int(Some(i))).collect();
-        let people = by_id(
-            self.fields_where_in_and("people", &summary_fields("people"), "id", &person_args, "", &[])
-                .await?,
-        );
-        // the receivers' indicator values, by org and by region, with their definitions
-        let receivers = linked("receiver_org_id");
-        let mut values_of_org: HashMap<i64, Vec<Value>> = HashMap::new();
-        for v in self.all_where_in("indicator_values", "org_id", &receivers).await? {
-            values_of_org
-                .entry(v["org_id"].as_i64().unwrap_or(0))
-                .or_default()
-                .push(v);
-        }
-        let codes: BTreeSet<String> = orgs
-            .values()
-            .filter(|o| receivers.contains(&o["id"].as_i64().unwrap_or(0)))
-            .filter_map(|o| o["region_code"].as_str().map(str::to_string))
-            .collect();
-        let code_args: Vec<Arg> = codes.into_iter().map(|c| Arg::Text(Some(c))).collect();
-        let mut values_of_region: HashMap<String, Vec<Value>> = HashMap::new();
-        for v in self.all_where_in_args("indicator_values", "region_code", &code_args, "", &[]).await? {
-            if let Some(code) = v["region_code"].as_str() {
-                values_of_region.entry(code.to_string()).or_default().push(v);
-            }
-        }
-        let mut indicator_defs: HashMap<i64, Value> = HashMap::new();
         // obligation results: those kept for today where the summary is written today, else evaluated
         let mut results: HashMap<i64, Vec<duikou_domain::engine::ObligationResult>> = HashMap::new();
         let mut of_program: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
@@ -332,7 +325,10 @@ impl Store {
                 for problem in self.status_problems(*program, Some(list), as_of).await? {
                     let range = period.bounds(&calendar, terms.get(&problem.pairing_id).copied().flatten());
                     if range.is_some_and(|(a, b)| problem.window_start <= b && problem.window_end >= a) {
-                        results.entry(problem.pairing_id).or_default().push(problem.into_result());
+                        results
+                            .entry(problem.pairing_id)
+                            .or_default()
+                            .push(problem.into_result());
                     }
                 }
             } else {
@@ -341,13 +337,64 @@ impl Store {
                 }
             }
         }
-        let mut bundles = Vec::new();
+        let mut records: HashMap<i64, HashMap<String, Vec<Value>>> = HashMap::new();
+        for (e, read) in reads {
+            let rows = read
+                .await
+                .map_err(|err| StoreError::Other(format!("读取总结所需记录中断：{err}")))??;
+            for r in rows {
+                let p = r["pairing_id"].as_i64().unwrap_or(0);
+                records.entry(p).or_default().entry(e.to_string()).or_default().push(r);
+            }
+        }
+        let person_ids: BTreeSet<i64> = records
+            .values()
+            .flat_map(|m| m.get("dispatches").into_iter().flatten())
+            .filter_map(|d| d["person_id"].as_i64())
+            .collect();
+        eprintln!("T records done {:?}", t_all.elapsed());
+        let person_args: Vec<Arg> = person_ids.into_iter().map(|i| Arg::Int(Some(i))).collect();
+        let people = by_id(
+            self.fields_where_in_and("people", &summary_fields("people"), "id", &person_args, "", &[])
+                .await?,
+        );
+        // the receivers' indicator values, by org and by region, with their definitions
+        let receivers = linked("receiver_org_id");
+        let mut values_of_org: HashMap<i64, Vec<Value>> = HashMap::new();
+        for v in self.all_where_in("indicator_values", "org_id", &receivers).await? {
+            values_of_org
+                .entry(v["org_id"].as_i64().unwrap_or(0))
+                .or_default()
+                .push(v);
+        }
+        let codes: BTreeSet<String> = orgs
+            .values()
+            .filter(|o| receivers.contains(&o["id"].as_i64().unwrap_or(0)))
+            .filter_map(|o| o["region_code"].as_str().map(str::to_string))
+            .collect();
+        let code_args: Vec<Arg> = codes.into_iter().map(|c| Arg::Text(Some(c))).collect();
+        let mut values_of_region: HashMap<String, Vec<Value>> = HashMap::new();
+        for v in self
+            .all_where_in_args("indicator_values", "region_code", &code_args, "", &[])
+            .await?
+        {
+            if let Some(code) = v["region_code"].as_str() {
+                values_of_region.entry(code.to_string()).or_default().push(v);
+            }
+        }
+        let mut indicator_defs: HashMap<i64, Value> = HashMap::new();
+        eprintln!("T results done {:?}", t_all.elapsed());
+        // what several pairings share is made once and shared
+        let programs: HashMap<i64, Arc<Value>> = programs.into_iter().map(|(k, v)| (k, Arc::new(v))).collect();
+        let orgs: HashMap<i64, Arc<Value>> = orgs.into_iter().map(|(k, v)| (k, Arc::new(v))).collect();
+        let mut indicators_of: HashMap<i64, Arc<Vec<Value>>> = HashMap::new();
+        let mut bundles = Vec::with_capacity(pairings.len());
         for pairing in pairings {
             let pid = pairing["id"].as_i64().unwrap_or(0);
             let program = programs
                 .get(&pairing["program_id"].as_i64().unwrap_or(0))
                 .cloned()
-                .unwrap_or(Value::Null);
+                .unwrap_or_default();
             let org = |field: &str| {
                 let id = pairing[field].as_i64().unwrap_or(0);
                 orgs.get(&id).cloned().ok_or(StoreError::NotFound { label: "单位", id })
@@ -358,9 +405,10 @@ impl Store {
                 mine.entry(e.to_string()).or_default();
             }
             let mut people_of = Vec::new();
+            let mut seen = BTreeSet::new();
             for d in mine.get("dispatches").into_iter().flatten() {
                 let person = d["person_id"].as_i64().unwrap_or(0);
-                if !people_of.iter().any(|p: &Value| p["id"].as_i64() == Some(person)) {
+                if seen.insert(person) {
                     people_of.push(people.get(&person).cloned().ok_or(StoreError::NotFound {
                         label: "人员",
                         id: person,
@@ -368,25 +416,31 @@ impl Store {
                 }
             }
             mine.insert("people".into(), people_of);
-            let mut indicators = values_of_org
-                .get(&receiver["id"].as_i64().unwrap_or(0))
-                .cloned()
-                .unwrap_or_default();
-            if let Some(code) = receiver["region_code"].as_str() {
-                indicators.extend(values_of_region.get(code).into_iter().flatten().cloned());
-            }
-            for v in &mut indicators {
-                let iid = v["indicator_id"].as_i64().unwrap_or(0);
-                let definition = match indicator_defs.get(&iid) {
-                    Some(d) => d.clone(),
-                    None => {
-                        let d = self.get("indicators", iid).await?;
-                        indicator_defs.insert(iid, d.clone());
-                        d
+            let receiver_id = receiver["id"].as_i64().unwrap_or(0);
+            let indicators = match indicators_of.get(&receiver_id) {
+                Some(list) => list.clone(),
+                None => {
+                    let mut list = values_of_org.get(&receiver_id).cloned().unwrap_or_default();
+                    if let Some(code) = receiver["region_code"].as_str() {
+                        list.extend(values_of_region.get(code).into_iter().flatten().cloned());
                     }
-                };
-                v["indicator"] = definition;
-            }
+                    for v in &mut list {
+                        let iid = v["indicator_id"].as_i64().unwrap_or(0);
+                        let definition = match indicator_defs.get(&iid) {
+                            Some(d) => d.clone(),
+                            None => {
+                                let d = self.get("indicators", iid).await?;
+                                indicator_defs.insert(iid, d.clone());
+                                d
+                            }
+                        };
+                        v["indicator"] = definition;
+                    }
+                    let list = Arc::new(list);
+                    indicators_of.insert(receiver_id, list.clone());
+                    list
+                }
+            };
             bundles.push(PairingBundle {
                 results: results.remove(&pid).unwrap_or_default(),
                 pairing,

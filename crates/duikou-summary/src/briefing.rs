@@ -19,7 +19,7 @@ pub fn briefing(input: &SummaryInput, issue: u32) -> (Document, Vec<Figure>) {
     };
     let mut events: Vec<(String, String)> = Vec::new();
     let mut figures = Vec::new();
-    let mut counted = |key: &str, label_text: &str, value: String, records: Vec<(String, i64)>| {
+    let mut counted = |key: &str, label_text: &str, value: String, records: Vec<(&'static str, i64)>| {
         figures.push(Figure {
             key: key.into(),
             label: label_text.into(),
@@ -75,9 +75,9 @@ pub fn briefing(input: &SummaryInput, issue: u32) -> (Document, Vec<Figure>) {
         }
     }
     events.sort();
-    let ids = |entity: &str, v: &[&Value]| {
+    let ids = |entity: &'static str, v: &[&Value]| {
         v.iter()
-            .map(|r| (entity.to_string(), r["id"].as_i64().unwrap_or(0)))
+            .map(|r| (entity, r["id"].as_i64().unwrap_or(0)))
             .collect::<Vec<_>>()
     };
     let pt: i64 = acts.iter().map(|a| a["person_times"].as_i64().unwrap_or(0)).sum();

@@ -107,12 +107,14 @@ fn bundle() -> PairingBundle {
     );
     PairingBundle {
         pairing: json!({"id": 7, "start_date": "2002-01-01"}),
-        program: json!({"name": "对口支援西部地区高等学校计划"}),
-        supporter: json!({"name": "南京农业大学"}),
-        receiver: json!({"name": "新疆农业大学"}),
+        program: Arc::new(json!({"name": "对口支援西部地区高等学校计划"})),
+        supporter: Arc::new(json!({"name": "南京农业大学"})),
+        receiver: Arc::new(json!({"name": "新疆农业大学"})),
         records,
         results: vec![],
-        indicators: vec![json!({"period": "2004", "value": 1200, "indicator": {"name": "专任教师", "unit": "人"}})],
+        indicators: Arc::new(vec![
+            json!({"period": "2004", "value": 1200, "indicator": {"name": "专任教师", "unit": "人"}}),
+        ]),
     }
 }
 
@@ -157,7 +159,7 @@ fn writes_the_four_sections_in_the_genres_words() {
     assert!(!t.contains("1622"), "the 2001 teaching is outside the period");
     // every figure is traced
     let hours = figures.iter().find(|f| f.key == "activities.hours").unwrap();
-    assert_eq!(hours.records, [("activities".to_string(), 1)]);
+    assert_eq!(hours.records, [("activities", 1)]);
     let teachers = figures.iter().find(|f| f.key == "people.teacher").unwrap();
     assert_eq!(teachers.records.len(), 14);
     let spans: Vec<&Span> = doc
@@ -241,4 +243,40 @@ fn a_quarterly_briefing_lists_what_happened_and_the_figures() {
     assert!(!t.contains("授课，"), "March teaching is outside the quarter: {t}");
     let acts = figures.iter().find(|f| f.key == "briefing.activities").unwrap();
     assert_eq!(acts.value, "3次");
+}
+
+/// Every field name the writer's source spells out (as `rec["field"]`, or handed to a helper that reads it) of an
+/// entity a store projects for it is in [`FIELDS`]; so is every date field the engine keeps records by.
+#[test]
+fn fields_cover_what_the_writer_reads() {
+    let engine = include_str!("../../duikou-domain/src/engine.rs");
+    let span = &engine[engine.find("fn span(").unwrap()..engine.find("pub fn record_dates").unwrap()];
+    let sources = [include_str!("lib.rs"), include_str!("briefing.rs"), span];
+    let mut names = BTreeSet::new();
+    for def in schema::ENTITIES {
+        for f in def.fields.iter().chain(schema::CONFIRMATION_FIELDS) {
+            names.insert(f.name);
+        }
+    }
+    let mut missing = BTreeSet::new();
+    let mut seen = 0;
+    for src in sources {
+        for (i, _) in src.match_indices('"') {
+            let rest = &src[i + 1..];
+            let Some(end) = rest.find('"') else { continue };
+            let word = &rest[..end];
+            if names.contains(word) {
+                seen += 1;
+                if !FIELDS.contains(&word) {
+                    missing.insert(word.to_string());
+                }
+            }
+        }
+    }
+    assert!(seen > 50, "the scan found the writer's fields ({seen})");
+    // words that name a field of some entity but are used by the writer as entity names or values only
+    for not_a_read in ["activities", "agreements", "people", "projects", "needs", "notes", "outputs", "code"] {
+        missing.remove(not_a_read);
+    }
+    assert!(missing.is_empty(), "fields the writer reads but FIELDS lacks: {missing:?}");
 }

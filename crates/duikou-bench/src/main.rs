@@ -12,6 +12,9 @@ use clap::{Parser, Subcommand};
 use duikou_domain::access::Actor;
 use duikou_store::{ListQuery, Store};
 use serde_json::json;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::time::Instant;
 
 mod dashboard;

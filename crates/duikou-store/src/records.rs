@@ -208,6 +208,27 @@ impl Store {
                 format!("{}没有字段 {field}", def.label),
             ));
         }
+        let first = and_args.len() + 1;
+        let and = if and.is_empty() {
+            String::new()
+        } else {
+            format!(" AND ({and})")
+        };
+        let mut out = Vec::new();
+        for chunk in values.chunks(500) {
+            let marks: Vec<String> = (first..first + chunk.len()).map(|i| format!("${i}")).collect();
+            let mut args: Vec<Arg> = and_args.to_vec();
+            args.extend(chunk.iter().cloned());
+            let cond = format!("{field} IN ({}){and}", marks.join(", "));
+            out.extend(self.fields_where(entity, fields, &cond, &args).await?);
+        }
+        Ok(out)
+    }
+
+    /// `id` and the named fields (those the entity has) of every record meeting `cond`, whose arguments are `args`,
+    /// in the entity's default order, packed by the database into one JSON value.
+    pub async fn fields_where(&self, entity: &str, fields: &[&str], cond: &str, args: &[Arg]) -> Result<Vec<Value>> {
+        let def = def(entity)?;
         let cols: Vec<&'static Field> = columns(def).into_iter().filter(|f| fields.contains(&f.name)).collect();
         let backend = self.backend();
         let exprs: Vec<String> = std::iter::once("id".to_string())
@@ -225,34 +246,21 @@ impl Store {
                 exprs.join(", ")
             ),
         };
-        let first = and_args.len() + 1;
-        let and = if and.is_empty() {
-            String::new()
-        } else {
-            format!(" AND ({and})")
-        };
-        let mut out = Vec::new();
-        for chunk in values.chunks(500) {
-            let marks: Vec<String> = (first..first + chunk.len()).map(|i| format!("${i}")).collect();
-            let mut args: Vec<Arg> = and_args.to_vec();
-            args.extend(chunk.iter().cloned());
-            let packed = self
-                .db()
-                .fetch_opt(
-                    &format!(
-                        "SELECT {pack} FROM {} WHERE {field} IN ({}){and}",
-                        def.name,
-                        marks.join(", ")
-                    ),
-                    &args,
-                    &[Kind::Text],
-                )
-                .await?;
-            let text = packed.as_ref().and_then(|r| r[0].text()).unwrap_or("[]");
-            let rows: Vec<Vec<Value>> = serde_json::from_str(text)
-                .map_err(|e| StoreError::Other(format!("读取{}时解析打包结果失败：{e}", def.label)))?;
-            out.extend(rows.into_iter().map(|row| {
-                let mut m = Map::with_capacity(cols.len() + 1);
+        let packed = self
+            .db()
+            .fetch_opt(
+                &format!("SELECT {pack} FROM {} WHERE {cond}", def.name),
+                args,
+                &[Kind::Text],
+            )
+            .await?;
+        let text = packed.as_ref().and_then(|r| r[0].text()).unwrap_or("[]");
+        let rows: Vec<Vec<Value>> = serde_json::from_str(text)
+            .map_err(|e| StoreError::Other(format!("读取{}时解析打包结果失败：{e}", def.label)))?;
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                let mut m = Map::new();
                 let mut row = row.into_iter();
                 m.insert(
                     "id".into(),
@@ -268,9 +276,8 @@ impl Store {
                     m.insert(f.name.to_string(), v);
                 }
                 Value::Object(m)
-            }));
-        }
-        Ok(out)
+            })
+            .collect())
     }
 
     pub(crate) async fn get_in(tx: &mut Tx, def: &'static EntityDef, id: i64) -> Result<Value> {

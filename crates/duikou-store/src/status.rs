@@ -223,14 +223,29 @@ impl Store {
         pairings: Option<&[i64]>,
         as_of: NaiveDate,
     ) -> Result<Vec<Problem>> {
+        self.status_problems_within(program_id, pairings, None, as_of).await
+    }
+
+    /// As [`Store::status_problems`], of the windows overlapping `within` (first and last day) only: the database
+    /// picks them out of the kept lists, so only those are read.
+    pub async fn status_problems_within(
+        &self,
+        program_id: i64,
+        pairings: Option<&[i64]>,
+        within: Option<(NaiveDate, NaiveDate)>,
+        as_of: NaiveDate,
+    ) -> Result<Vec<Problem>> {
         self.refresh_status(program_id, as_of).await?;
+        let (from, to) = within.map_or((String::new(), "9999-12-31".to_string()), |(a, b)| {
+            (a.to_string(), b.to_string())
+        });
         let rows = self
             .db()
             .fetch(
-                "SELECT pairing_id, problems FROM assessment_status WHERE program_id = $1 AND (unmet > 0 OR warnings > 0) \
-                 ORDER BY pairing_id",
-                &[Arg::Int(Some(program_id))],
-                &[Kind::Int, Kind::Json],
+                "SELECT pairing_id, problem FROM assessment_problems \
+                 WHERE program_id = $1 AND window_end >= $2 AND window_start <= $3 ORDER BY pairing_id, n",
+                &[Arg::Int(Some(program_id)), Arg::Text(Some(from)), Arg::Text(Some(to))],
+                &[Kind::Int, Kind::Text],
             )
             .await?;
         let wanted: Option<BTreeSet<i64>> = pairings.map(|p| p.iter().copied().collect());
@@ -240,8 +255,8 @@ impl Store {
             if wanted.as_ref().is_some_and(|w| !w.contains(&p)) {
                 continue;
             }
-            if let Some(v) = row[1].json() {
-                out.extend(serde_json::from_value::<Vec<Problem>>(v.clone()).unwrap_or_default());
+            if let Some(problem) = row[1].text().and_then(|t| serde_json::from_str::<Problem>(t).ok()) {
+                out.push(problem);
             }
         }
         Ok(out)
@@ -266,9 +281,10 @@ impl Store {
         };
         // evaluated a lot at a time and kept only as counts and problems, so memory stays small
         let mut rows = Vec::with_capacity(ids.len());
+        let mut problems_of: Vec<Vec<Problem>> = Vec::with_capacity(ids.len());
         for lot in ids.chunks(40) {
             for a in self.assess_pairings(program_id, lot, as_of).await? {
-                let problems: Vec<Problem> = a.results.iter().filter_map(problem).collect();
+                problems_of.push(a.results.iter().filter_map(problem).collect());
                 rows.push(vec![
                     Arg::Int(Some(a.pairing_id)),
                     Arg::Int(Some(program_id)),
@@ -278,16 +294,17 @@ impl Store {
                     Arg::Int(Some(a.score.warnings as i64)),
                     Arg::Text(a.score.score.map(|s| format!("{s:.1}"))),
                     Arg::Text(a.score.rating.clone()),
-                    Arg::Json(Some(serde_json::to_value(&problems).unwrap_or(Value::Null))),
+                    // kept one by one in assessment_problems (migration 0006)
+                    Arg::Json(Some(Value::Array(Vec::new()))),
                     Arg::Int(Some(head)),
                     Arg::Text(Some(as_of.to_string())),
                 ]);
             }
         }
         let mut tx = self.db().begin().await?;
-        for args in &rows {
+        for (args, problems) in rows.iter().zip(&problems_of) {
             // a refresh that read an older head never overwrites a newer one's row
-            tx.execute(
+            let written = tx.execute(
                 "INSERT INTO assessment_status (pairing_id, program_id, met, unmet, open_results, warnings, score, \
                  rating, problems, seq, as_of) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
                  ON CONFLICT (pairing_id) DO UPDATE SET program_id = excluded.program_id, met = excluded.met, \
@@ -298,12 +315,48 @@ impl Store {
                 args,
             )
             .await?;
+            if written == 0 {
+                continue;
+            }
+            // and its problems with it
+            let pairing = args[0].clone();
+            tx.execute(
+                "DELETE FROM assessment_problems WHERE pairing_id = $1",
+                std::slice::from_ref(&pairing),
+            )
+            .await?;
+            let lines: Vec<Vec<Arg>> = problems
+                .iter()
+                .enumerate()
+                .map(|(n, p)| {
+                    vec![
+                        pairing.clone(),
+                        Arg::Int(Some(n as i64)),
+                        Arg::Int(Some(program_id)),
+                        Arg::Text(Some(p.window_start.to_string())),
+                        Arg::Text(Some(p.window_end.to_string())),
+                        Arg::Text(Some(serde_json::to_string(p).unwrap_or_default())),
+                    ]
+                })
+                .collect();
+            tx.insert_rows(
+                "assessment_problems",
+                &["pairing_id", "n", "program_id", "window_start", "window_end", "problem"],
+                &lines,
+            )
+            .await?;
         }
         if full {
             // pairings no longer in the program
             tx.execute(
                 "DELETE FROM assessment_status WHERE program_id = $1 AND seq < $2",
                 &[Arg::Int(Some(program_id)), Arg::Int(Some(head))],
+            )
+            .await?;
+            tx.execute(
+                "DELETE FROM assessment_problems WHERE program_id = $1 AND pairing_id NOT IN \
+                 (SELECT pairing_id FROM assessment_status WHERE program_id = $1)",
+                &[Arg::Int(Some(program_id))],
             )
             .await?;
         }

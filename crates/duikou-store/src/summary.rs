@@ -220,7 +220,14 @@ impl Store {
                 .await;
         };
         let undated = self
-            .fields_where_in_and(entity, &fields, "pairing_id", pairings, &format!("{column} IS NULL"), &[])
+            .fields_where_in_and(
+                entity,
+                &fields,
+                "pairing_id",
+                pairings,
+                &format!("{column} IS NULL"),
+                &[],
+            )
             .await?;
         let dated = self
             .fields_where_in_and(entity, &fields, "pairing_id", pairings, cond, within)
@@ -246,7 +253,6 @@ impl Store {
         as_of: NaiveDate,
         judged: Judged,
     ) -> Result<SummaryInput> {
-        let t_all = std::time::Instant::now();
         let (scope_title, pairings) = self.scope_pairings(scope).await?;
         if pairings.is_empty() {
             return Err(StoreError::invalid("scope", "empty", "该范围内没有结对关系"));
@@ -294,8 +300,26 @@ impl Store {
         for e in SUMMARY_ENTITIES {
             for lot in id_args.chunks(LOT) {
                 let (store, lot, within) = (self.clone(), lot.to_vec(), within.clone());
-                reads.push((*e, tokio::spawn(async move { store.summary_rows(e, &lot, &within).await })));
+                reads.push((
+                    *e,
+                    tokio::spawn(async move { store.summary_rows(e, &lot, &within).await }),
+                ));
             }
+        }
+        // the people of those pairings' dispatches (every dispatch is read, so these are all the writer meets)
+        let mut people_reads = Vec::new();
+        for lot in id_args.chunks(LOT) {
+            let (store, lot) = (self.clone(), lot.to_vec());
+            people_reads.push(tokio::spawn(async move {
+                let marks: Vec<String> = (1..=lot.len()).map(|i| format!("${i}")).collect();
+                let cond = format!(
+                    "id IN (SELECT person_id FROM dispatches WHERE pairing_id IN ({}))",
+                    marks.join(", ")
+                );
+                store
+                    .fields_where("people", &summary_fields("people"), &cond, &lot)
+                    .await
+            }));
         }
         // obligation results: those kept for today where the summary is written today, else evaluated
         let mut results: HashMap<i64, Vec<duikou_domain::engine::ObligationResult>> = HashMap::new();
@@ -317,12 +341,19 @@ impl Store {
                 // many pairings judged as of today: the kept status has their unmet and warned results already
                 let prog = programs.get(program).cloned().unwrap_or(Value::Null);
                 let calendar: Calendar = serde_json::from_value(prog["calendar"].clone()).unwrap_or_default();
+                // every period but the term has the same days for each pairing of a program
+                let within = match period {
+                    Period::Term => None,
+                    _ => Some(period.bounds(&calendar, None).ok_or_else(|| {
+                        StoreError::invalid("period", "period", format!("无法确定期间“{period}”的起止日期"))
+                    })?),
+                };
                 let terms: HashMap<i64, Option<(NaiveDate, NaiveDate)>> = pairings
                     .iter()
                     .filter(|p| p["program_id"].as_i64() == Some(*program))
                     .map(|p| (p["id"].as_i64().unwrap_or(0), term_of(p, &prog, as_of)))
                     .collect();
-                for problem in self.status_problems(*program, Some(list), as_of).await? {
+                for problem in self.status_problems_within(*program, Some(list), within, as_of).await? {
                     let range = period.bounds(&calendar, terms.get(&problem.pairing_id).copied().flatten());
                     if range.is_some_and(|(a, b)| problem.window_start <= b && problem.window_end >= a) {
                         results
@@ -347,17 +378,13 @@ impl Store {
                 records.entry(p).or_default().entry(e.to_string()).or_default().push(r);
             }
         }
-        let person_ids: BTreeSet<i64> = records
-            .values()
-            .flat_map(|m| m.get("dispatches").into_iter().flatten())
-            .filter_map(|d| d["person_id"].as_i64())
-            .collect();
-        eprintln!("T records done {:?}", t_all.elapsed());
-        let person_args: Vec<Arg> = person_ids.into_iter().map(|i| Arg::Int(Some(i))).collect();
-        let people = by_id(
-            self.fields_where_in_and("people", &summary_fields("people"), "id", &person_args, "", &[])
-                .await?,
-        );
+        let mut people: HashMap<i64, Value> = HashMap::new();
+        for read in people_reads {
+            let rows = read
+                .await
+                .map_err(|err| StoreError::Other(format!("读取总结所需记录中断：{err}")))??;
+            people.extend(rows.into_iter().map(|r| (r["id"].as_i64().unwrap_or(0), r)));
+        }
         // the receivers' indicator values, by org and by region, with their definitions
         let receivers = linked("receiver_org_id");
         let mut values_of_org: HashMap<i64, Vec<Value>> = HashMap::new();
@@ -383,11 +410,10 @@ impl Store {
             }
         }
         let mut indicator_defs: HashMap<i64, Value> = HashMap::new();
-        eprintln!("T results done {:?}", t_all.elapsed());
         // what several pairings share is made once and shared
         let programs: HashMap<i64, Arc<Value>> = programs.into_iter().map(|(k, v)| (k, Arc::new(v))).collect();
         let orgs: HashMap<i64, Arc<Value>> = orgs.into_iter().map(|(k, v)| (k, Arc::new(v))).collect();
-        let mut indicators_of: HashMap<i64, Arc<Vec<Value>>> = HashMap::new();
+        let mut indicators_of: HashMap<(i64, String), Arc<Vec<Value>>> = HashMap::new();
         let mut bundles = Vec::with_capacity(pairings.len());
         for pairing in pairings {
             let pid = pairing["id"].as_i64().unwrap_or(0);
@@ -417,13 +443,17 @@ impl Store {
             }
             mine.insert("people".into(), people_of);
             let receiver_id = receiver["id"].as_i64().unwrap_or(0);
-            let indicators = match indicators_of.get(&receiver_id) {
+            let code = receiver["region_code"].as_str().unwrap_or("").to_string();
+            // a receiver with values of its own has its own list; the others share their region's
+            let key = match values_of_org.contains_key(&receiver_id) {
+                true => (receiver_id, String::new()),
+                false => (0, code.clone()),
+            };
+            let indicators = match indicators_of.get(&key) {
                 Some(list) => list.clone(),
                 None => {
                     let mut list = values_of_org.get(&receiver_id).cloned().unwrap_or_default();
-                    if let Some(code) = receiver["region_code"].as_str() {
-                        list.extend(values_of_region.get(code).into_iter().flatten().cloned());
-                    }
+                    list.extend(values_of_region.get(&code).into_iter().flatten().cloned());
                     for v in &mut list {
                         let iid = v["indicator_id"].as_i64().unwrap_or(0);
                         let definition = match indicator_defs.get(&iid) {
@@ -437,7 +467,7 @@ impl Store {
                         v["indicator"] = definition;
                     }
                     let list = Arc::new(list);
-                    indicators_of.insert(receiver_id, list.clone());
+                    indicators_of.insert(key, list.clone());
                     list
                 }
             };

@@ -167,9 +167,15 @@ impl<'a> Pool<'a> {
     }
 
     fn in_period(&self, entity: &str) -> Vec<&'a Value> {
+        self.in_period_if(entity, |_| true)
+    }
+
+    /// As [`Pool::in_period`], of the records `keep` keeps (checked first: it is cheaper than the dates).
+    fn in_period_if(&self, entity: &str, keep: impl Fn(&Value) -> bool) -> Vec<&'a Value> {
         let (from, to) = self.input.period;
         self.all(entity)
             .into_iter()
+            .filter(|r| keep(r))
             .filter(|r| {
                 let span = match entity {
                     "agreements" => date(&r["signed_on"]).map(|d| (d, d)),
@@ -186,6 +192,32 @@ impl<'a> Pool<'a> {
                 span.is_none_or(|(a, b)| a <= to && b >= from)
             })
             .collect()
+    }
+}
+
+/// What the summary counts of one activity, read from the record once.
+struct Act<'a> {
+    rec: &'a Value,
+    id: i64,
+    kind: Option<&'a str>,
+    courses: i64,
+    hours: i64,
+    sessions: i64,
+    person_times: i64,
+}
+
+impl<'a> Act<'a> {
+    fn of(a: &'a Value) -> Act<'a> {
+        let n = |f: &str| a[f].as_i64().unwrap_or(0);
+        Act {
+            rec: a,
+            id: id(a),
+            kind: a["kind"].as_str(),
+            courses: n("courses"),
+            hours: n("hours"),
+            sessions: n("sessions"),
+            person_times: n("person_times"),
+        }
     }
 }
 
@@ -302,11 +334,7 @@ fn basics(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
         })
         .collect();
     let n = input.pairings.len() as i64;
-    let pairing_ids: Vec<(&'static str, i64)> = input
-        .pairings
-        .iter()
-        .map(|p| ("pairings", id(&p.pairing)))
-        .collect();
+    let pairing_ids: Vec<(&'static str, i64)> = input.pairings.iter().map(|p| ("pairings", id(&p.pairing))).collect();
     blocks.push(para(vec![
         Span::text(format!("{}，根据{}的部署，", input.period_label, zh::join(&programs))),
         Span::text("本总结涉及结对关系"),
@@ -350,7 +378,12 @@ fn basics(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
     }
     // the receivers' baseline indicators: the latest value per indicator up to the period's end
     let mut latest: BTreeMap<String, &Value> = BTreeMap::new();
+    // pairings of one receiver share its values: each (receiver, values) once
+    let mut seen = BTreeSet::new();
     for p in &input.pairings {
+        if !seen.insert((p.receiver["name"].as_str().unwrap_or(""), Arc::as_ptr(&p.indicators))) {
+            continue;
+        }
         for v in p.indicators.iter() {
             let key = format!(
                 "{}|{}",
@@ -614,46 +647,42 @@ fn work(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
     }
 
     // teaching, training, exchanges
-    let acts = pool.in_period("activities");
-    let non_donation: Vec<&Value> = acts.iter().copied().filter(|a| a["kind"] != "donation").collect();
+    // the many activities read once into their figures, then counted over and over
+    let acts: Vec<Act> = pool.in_period("activities").into_iter().map(Act::of).collect();
+    let non_donation: Vec<&Act> = acts.iter().filter(|a| a.kind != Some("donation")).collect();
     if !non_donation.is_empty() {
         next_sub(&mut blocks, "教学、培训与交流");
-        let sum = |v: &[&Value], f: &str| v.iter().map(|a| a[f].as_i64().unwrap_or(0)).sum::<i64>();
-        let with = |f: &str| {
-            non_donation
-                .iter()
-                .copied()
-                .filter(|a| a[f].as_i64().unwrap_or(0) > 0)
-                .collect::<Vec<&Value>>()
-        };
+        let sum = |v: &[&Act], f: fn(&Act) -> i64| v.iter().map(|a| f(a)).sum::<i64>();
+        let with = |f: fn(&Act) -> i64| non_donation.iter().copied().filter(|a| f(a) > 0).collect::<Vec<&Act>>();
+        let ids = |v: &[&Act]| v.iter().map(|a| ("activities", a.id)).collect::<Vec<_>>();
         let mut parts: Vec<Vec<Span>> = Vec::new();
-        let courses = with("courses");
+        let courses = with(|a| a.courses);
         if !courses.is_empty() {
             parts.push(vec![
                 Span::text("帮助开出新课和急需课程"),
                 figs.span(
                     "activities.courses",
                     "开设课程",
-                    format!("{}门次", zh::tally(sum(&courses, "courses"))),
-                    ids("activities", &courses),
+                    format!("{}门次", zh::tally(sum(&courses, |a| a.courses))),
+                    ids(&courses),
                 ),
             ]);
         }
-        let hours = with("hours");
+        let hours = with(|a| a.hours);
         if !hours.is_empty() {
             parts.push(vec![
                 Span::text("直接授课"),
                 figs.span(
                     "activities.hours",
                     "授课课时",
-                    format!("{}课时", zh::tally(sum(&hours, "hours"))),
-                    ids("activities", &hours),
+                    format!("{}课时", zh::tally(sum(&hours, |a| a.hours))),
+                    ids(&hours),
                 ),
             ]);
         }
-        let lectures: Vec<&Value> = with("sessions")
+        let lectures: Vec<&Act> = with(|a| a.sessions)
             .into_iter()
-            .filter(|a| a["kind"] == "lecture")
+            .filter(|a| a.kind == Some("lecture"))
             .collect();
         if !lectures.is_empty() {
             parts.push(vec![
@@ -661,25 +690,25 @@ fn work(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
                 figs.span(
                     "activities.lectures",
                     "讲座报告",
-                    format!("{}场", zh::tally(sum(&lectures, "sessions"))),
-                    ids("activities", &lectures),
+                    format!("{}场", zh::tally(sum(&lectures, |a| a.sessions))),
+                    ids(&lectures),
                 ),
             ]);
         }
-        let trainings: Vec<&Value> = non_donation
+        let trainings: Vec<&Act> = non_donation
             .iter()
             .copied()
-            .filter(|a| a["kind"] == "training")
+            .filter(|a| a.kind == Some("training"))
             .collect();
         if !trainings.is_empty() {
-            let pt = sum(&trainings, "person_times");
+            let pt = sum(&trainings, |a| a.person_times);
             let mut s = vec![
                 Span::text("开展培训"),
                 figs.span(
                     "activities.trainings",
                     "培训期数",
                     format!("{}期", trainings.len()),
-                    ids("activities", &trainings),
+                    ids(&trainings),
                 ),
             ];
             if pt > 0 {
@@ -688,14 +717,18 @@ fn work(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
                     "activities.training_person_times",
                     "培训人次",
                     format!("{}人次", zh::tally(pt)),
-                    ids("activities", &trainings),
+                    ids(&trainings),
                 ));
             }
             parts.push(s);
         }
-        let visits: Vec<&Value> = non_donation.iter().copied().filter(|a| a["kind"] == "visit").collect();
+        let visits: Vec<&Act> = non_donation
+            .iter()
+            .copied()
+            .filter(|a| a.kind == Some("visit"))
+            .collect();
         if !visits.is_empty() {
-            let pt = sum(&visits, "person_times");
+            let pt = sum(&visits, |a| a.person_times);
             let text = if pt > 0 {
                 format!("{}人次", zh::tally(pt))
             } else {
@@ -703,13 +736,13 @@ fn work(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
             };
             parts.push(vec![
                 Span::text("双方互访"),
-                figs.span("activities.visits", "互访", text, ids("activities", &visits)),
+                figs.span("activities.visits", "互访", text, ids(&visits)),
             ]);
         }
-        let research: Vec<&Value> = non_donation
+        let research: Vec<&Act> = non_donation
             .iter()
             .copied()
-            .filter(|a| a["kind"] == "research")
+            .filter(|a| a.kind == Some("research"))
             .collect();
         if !research.is_empty() {
             parts.push(vec![
@@ -718,7 +751,7 @@ fn work(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
                     "activities.research",
                     "科研合作",
                     format!("{}项", research.len()),
-                    ids("activities", &research),
+                    ids(&research),
                 ),
             ]);
         }
@@ -735,7 +768,7 @@ fn work(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
         }
         let mut by_kind: BTreeMap<String, usize> = BTreeMap::new();
         for a in &acts {
-            *by_kind.entry(a["kind"].as_str().unwrap_or("").to_string()).or_default() += 1;
+            *by_kind.entry(a.kind.unwrap_or("").to_string()).or_default() += 1;
         }
         blocks.push(Block::Chart(Chart {
             title: "活动按类型".into(),
@@ -1062,7 +1095,11 @@ fn work(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
     }
 
     // donations
-    let donations: Vec<&Value> = acts.iter().copied().filter(|a| a["kind"] == "donation").collect();
+    let donations: Vec<&Value> = acts
+        .iter()
+        .filter(|a| a.kind == Some("donation"))
+        .map(|a| a.rec)
+        .collect();
     if !donations.is_empty() {
         next_sub(&mut blocks, "捐赠与物资支持");
         let items: Vec<String> = donations
@@ -1155,8 +1192,7 @@ fn problems(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block>
         "project_funding",
     ]
     .iter()
-    .flat_map(|e| pool.in_period(e))
-    .filter(|r| r["confirmation"] == "disputed")
+    .flat_map(|e| pool.in_period_if(e, |r| r["confirmation"] == "disputed"))
     .collect();
     let mut blocks = Vec::new();
     if !disputed.is_empty() {

@@ -275,8 +275,20 @@ fn fields_cover_what_the_writer_reads() {
     }
     assert!(seen > 50, "the scan found the writer's fields ({seen})");
     // words that name a field of some entity but are used by the writer as entity names or values only
-    for not_a_read in ["activities", "agreements", "people", "projects", "needs", "notes", "outputs", "code"] {
+    for not_a_read in [
+        "activities",
+        "agreements",
+        "people",
+        "projects",
+        "needs",
+        "notes",
+        "outputs",
+        "code",
+    ] {
         missing.remove(not_a_read);
     }
-    assert!(missing.is_empty(), "fields the writer reads but FIELDS lacks: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "fields the writer reads but FIELDS lacks: {missing:?}"
+    );
 }

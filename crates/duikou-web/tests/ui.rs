@@ -489,3 +489,100 @@ async fn a_record_page_shows_its_history_and_viewers_get_no_write_links() {
     assert!(!page.contains("备注：第二次修改"), "viewers do not read the audit log");
     t.finish().await.unwrap();
 }
+
+async fn user(store: &duikou_store::Store, name: &str, role: &str, orgs: Vec<i64>) {
+    store
+        .create_user(
+            &Actor::system(),
+            &NewUser {
+                username: name.into(),
+                display_name: None,
+                password: "password-123".into(),
+                role: role.into(),
+                org_ids: orgs,
+            },
+        )
+        .await
+        .unwrap();
+}
+
+/// The figure of a card on a dashboard ("活动" → its count).
+fn card(page: &str, label: &str) -> String {
+    let marker = format!("<span class=\"muted\">{label}</span><b>");
+    let i = page.find(&marker).unwrap_or_else(|| panic!("a card {label} in {page}")) + marker.len();
+    page[i..].chars().take_while(|c| *c != '<').collect()
+}
+
+#[tokio::test]
+async fn the_dashboard_is_drawn_once_per_write_and_follows_writes_made_on_another_server() {
+    for t in TestStore::all().await.unwrap() {
+        let store = t.store.clone();
+        let backend = t.backend;
+        let sys = Actor::system();
+        let id = |v: serde_json::Value| v["id"].as_i64().unwrap();
+        let a = id(store
+            .create(&sys, "orgs", &json!({"name": "城关第一小学", "kind": "school"}))
+            .await
+            .unwrap());
+        let b = id(store
+            .create(&sys, "orgs", &json!({"name": "石桥乡中心小学", "kind": "school"}))
+            .await
+            .unwrap());
+        let p = id(store.create(&sys, "programs", &json!({"name": "校对校帮扶", "authority_org_id": a, "start_date": "2013-10-01", "end_date": "2016-08-31", "calendar": {"kind": "school_year"}})).await.unwrap());
+        let pairing = id(store.create(&sys, "pairings", &json!({"program_id": p, "supporter_org_id": a, "receiver_org_id": b, "level": "school_school", "start_date": "2013-10-01", "end_date": "2016-08-31"})).await.unwrap());
+        store.apply_template(&sys, p, "school_pairing", &[]).await.unwrap();
+        user(&store, "boss", "admin", vec![]).await;
+        let state = duikou_web::AppState::new(store.clone());
+        let app = duikou_web::app(state.clone());
+        let (session, _) = login(&app, "boss").await;
+
+        let (s, first, _, _) = send(&app, "GET", "/", &session, None).await;
+        assert_eq!(s, StatusCode::OK, "{backend}");
+        assert_eq!(card(&first, "活动"), "0", "{backend}");
+        let unmet = |page: &str| {
+            let i = page.find("class=\"num unmet\">").unwrap() + 18;
+            page[i..].chars().take_while(|c| c.is_ascii_digit()).collect::<String>()
+        };
+        let unmet_before = unmet(&first);
+        let drawn = state.views.drawn();
+        assert!(drawn >= 1, "{backend}");
+        // a repeat view of an unchanged record draws nothing and shows the same
+        let (_, again, _, _) = send(&app, "GET", "/", &session, None).await;
+        assert_eq!(state.views.drawn(), drawn, "{backend}: nothing drawn again");
+        assert_eq!(again, first, "{backend}");
+        // each language is drawn once
+        let en = format!("{session}; duikou_lang=en");
+        let (_, english, _, _) = send(&app, "GET", "/", &en, None).await;
+        assert!(
+            english.contains("Met") && english.contains(">Unmet<"),
+            "{backend}: {english}"
+        );
+        send(&app, "GET", "/", &en, None).await;
+        assert_eq!(state.views.drawn(), drawn + 1, "{backend}");
+
+        // another server writes to the same database: this one's next view shows it
+        let other = duikou_store::Store::open(&t.url).await.unwrap();
+        for (i, day) in ["2014-10-10", "2015-10-10"].into_iter().enumerate() {
+            let act = other
+                .create(&sys, "activities", &json!({"pairing_id": pairing, "kind": "training", "audience": "all_staff", "title": format!("全员培训{i}"), "start_date": day, "person_times": 40}))
+                .await
+                .unwrap();
+            // assessment counts what the receiver confirmed
+            other
+                .set_confirmation(&sys, "activities", id(act), true, None)
+                .await
+                .unwrap();
+        }
+        let (_, after, _, _) = send(&app, "GET", "/", &session, None).await;
+        assert_eq!(card(&after, "活动"), "2", "{backend}: the new activities are counted");
+        assert!(after.contains("培训"), "{backend}: the activity chart names the kind");
+        assert_ne!(
+            unmet(&after),
+            unmet_before,
+            "{backend}: the yearly training obligations are met now"
+        );
+        assert_eq!(state.views.drawn(), drawn + 2, "{backend}: drawn once more");
+        other.db().close().await;
+        t.finish().await.unwrap();
+    }
+}

@@ -46,6 +46,8 @@ pub struct Labels {
     pub progress: &'static str,
     pub needs: &'static str,
     pub indicators: &'static str,
+    pub supervision: &'static str,
+    pub figures: &'static str,
 }
 
 /// 中文.
@@ -94,6 +96,8 @@ pub static ZH: Labels = Labels {
     progress: "进度",
     needs: "需求",
     indicators: "指标",
+    supervision: "督办清单",
+    figures: "概况",
 };
 
 /// English.
@@ -142,4 +146,6 @@ pub static EN: Labels = Labels {
     progress: "Progress",
     needs: "Needs",
     indicators: "Indicators",
+    supervision: "Supervision list",
+    figures: "Figures",
 };

@@ -4,6 +4,7 @@
 
 pub mod forms;
 pub mod import;
+pub mod kept;
 mod labels;
 
 use crate::auth::{cookie, session_cookie, SESSION_COOKIE};
@@ -240,14 +241,19 @@ struct ProgramRow {
     warnings: usize,
 }
 
+/// What the dashboard shows that depends only on the record and the language: drawn once per write and day.
+pub(crate) struct HomeView {
+    cards: Vec<(String, String)>,
+    programs: Vec<ProgramRow>,
+    chart: String,
+}
+
 #[derive(Template)]
 #[template(path = "dashboard.html")]
 struct Dashboard {
     ui: Ui,
     title: String,
-    cards: Vec<(String, String)>,
-    programs: Vec<ProgramRow>,
-    chart: String,
+    view: std::sync::Arc<HomeView>,
 }
 
 /// `GET /`: the dashboard when logged in, the public overview otherwise.
@@ -258,16 +264,31 @@ pub async fn home(State(state): State<AppState>, parts: Parts) -> Response {
             Err(e) => e.into_response(),
         };
     };
-    let (_, _, l) = lang(&parts.headers);
+    let (lang_tag, _, l) = lang(&parts.headers);
+    let view = match state.store.dashboard_kept(&duikou_store::aggregates::Scope::All).await {
+        Ok((dash, _)) => {
+            state
+                .views
+                .home
+                .get_or_draw(&dash, lang_tag, || home_view(&state, Some(dash.as_ref()), l))
+                .await
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "dashboard aggregates");
+            std::sync::Arc::new(home_view(&state, None, l).await)
+        }
+    };
+    render(Dashboard {
+        ui: ui(&parts.headers, Some(&actor), csrf),
+        title: l.dashboard.into(),
+        view,
+    })
+}
+
+/// The figures, program rows and charts of the dashboard: one status read per program, then the drawing.
+async fn home_view(state: &AppState, dash: Option<&duikou_store::aggregates::Dashboard>, l: &Labels) -> HomeView {
     let mut cards = Vec::new();
-    let dash = state
-        .store
-        .dashboard_kept(&duikou_store::aggregates::Scope::All)
-        .await
-        .map(|(d, _)| d)
-        .map_err(|e| tracing::error!(error = %e, "dashboard aggregates"))
-        .ok();
-    if let Some(d) = &dash {
+    if let Some(d) = dash {
         for (e, n) in [
             ("pairings", d.pairings),
             ("projects", d.projects.n),
@@ -310,7 +331,7 @@ pub async fn home(State(state): State<AppState>, parts: Parts) -> Response {
             warnings: status.warnings as usize,
         });
     }
-    let chart = duikou_report::svg(&duikou_report::Chart {
+    let mut chart = duikou_report::svg(&duikou_report::Chart {
         title: l.obligations.into(),
         kind: duikou_report::ChartKind::StackedBar,
         categories: programs.iter().map(|p| p.name.chars().take(12).collect()).collect(),
@@ -330,17 +351,10 @@ pub async fn home(State(state): State<AppState>, parts: Parts) -> Response {
         ],
         unit: "项".into(),
     });
-    let mut chart = chart;
-    for extra in dashboard_charts(dash.as_deref()) {
+    for extra in dashboard_charts(dash) {
         chart.push_str(&duikou_report::svg(&extra));
     }
-    render(Dashboard {
-        ui: ui(&parts.headers, Some(&actor), csrf),
-        title: l.dashboard.into(),
-        cards,
-        programs,
-        chart,
-    })
+    HomeView { cards, programs, chart }
 }
 
 #[derive(Template)]

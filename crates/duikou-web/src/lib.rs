@@ -98,6 +98,8 @@ pub fn app(state: AppState) -> Router {
         .route("/pairings/{id}", get(ui::pairing))
         .route("/mine", get(ui::mine))
         .route("/programs/{id}/supervision", get(ui::supervision).post(ui::supervise))
+        .route("/receiver/people", get(ui::receiver::people))
+        .route("/receiver/indicators", get(ui::receiver::indicators))
         .route("/inbox", get(ui::inbox))
         .route("/inbox/confirm_all", post(ui::confirm_all))
         .route("/inbox/{entity}/{id}/{action}", post(ui::decide))

@@ -586,3 +586,165 @@ async fn the_dashboard_is_drawn_once_per_write_and_follows_writes_made_on_anothe
         t.finish().await.unwrap();
     }
 }
+
+#[tokio::test]
+async fn receivers_appraise_the_people_sent_to_them_and_keep_their_local_indicators() {
+    for t in TestStore::all().await.unwrap() {
+        let store = t.store.clone();
+        let backend = t.backend;
+        let sys = Actor::system();
+        let id = |v: serde_json::Value| v["id"].as_i64().unwrap();
+        let org = |name: &str, region: Option<&str>| {
+            let store = store.clone();
+            let input = json!({"name": name, "kind": "school", "region_code": region});
+            async move { id(store.create(&Actor::system(), "orgs", &input).await.unwrap()) }
+        };
+        let sup = org("城关第一小学", None).await;
+        let rec = org("石桥乡中心小学", Some("650402")).await;
+        let other = org("河西小学", Some("650421")).await;
+        let p = id(store.create(&sys, "programs", &json!({"name": "校对校帮扶", "authority_org_id": sup, "start_date": "2013-10-01", "end_date": "2016-08-31"})).await.unwrap());
+        let mut dispatch = Vec::new();
+        for (receiver, name) in [(rec, "张<b>老师</b>"), (other, "李医生")] {
+            let pairing = id(store.create(&sys, "pairings", &json!({"program_id": p, "supporter_org_id": sup, "receiver_org_id": receiver, "level": "school_school", "start_date": "2013-10-01", "end_date": "2016-08-31"})).await.unwrap());
+            let person = id(store.create(&sys, "people", &json!({"name": name})).await.unwrap());
+            dispatch.push(id(store
+                .create(&sys, "dispatches", &json!({"pairing_id": pairing, "person_id": person, "role": "teacher", "batch": 7, "post": "副校长", "start_date": "2014-09-01", "end_date": "2015-07-10"}))
+                .await
+                .unwrap()));
+        }
+        // a teacher the receiver seconded to the supporter is not the receiver's to appraise
+        let seconded = id(store.create(&sys, "people", &json!({"name": "王挂职"})).await.unwrap());
+        let pairing1 = store.get("dispatches", dispatch[0]).await.unwrap()["pairing_id"].clone();
+        store
+            .create(&sys, "dispatches", &json!({"pairing_id": pairing1, "person_id": seconded, "role": "manager", "direction": "to_supporter", "start_date": "2014-09-01"}))
+            .await
+            .unwrap();
+        store
+            .create(
+                &sys,
+                "appraisals",
+                &json!({"dispatch_id": dispatch[0], "year": 2014, "grade": "excellent"}),
+            )
+            .await
+            .unwrap();
+        let gdp = id(store
+            .create(
+                &sys,
+                "indicators",
+                &json!({"code": "gdp", "name": "地区生产总值", "unit": "亿元"}),
+            )
+            .await
+            .unwrap());
+        let teachers = id(store
+            .create(
+                &sys,
+                "indicators",
+                &json!({"code": "teachers", "name": "专任教师数", "unit": "人"}),
+            )
+            .await
+            .unwrap());
+        for (field, value, v) in [
+            ("org_id", json!(rec), "48"),
+            ("org_id", json!(other), "31"),
+            ("region_code", json!("650402"), "112.5"),
+        ] {
+            let indicator = if field == "org_id" { teachers } else { gdp };
+            store
+                .create(&sys, "indicator_values", &json!({"indicator_id": indicator, field: value, "period": "2014", "value": v, "source": "统计公报"}))
+                .await
+                .unwrap();
+        }
+        user(&store, "rec", "receiver_editor", vec![rec]).await;
+        user(&store, "sup", "supporter_editor", vec![sup]).await;
+        let app = duikou_web::app(duikou_web::AppState::new(store.clone()));
+        let (session, csrf) = login(&app, "rec").await;
+
+        let (s, page, _, _) = send(&app, "GET", "/receiver/people", &session, None).await;
+        assert_eq!(s, StatusCode::OK, "{backend}: {page}");
+        assert!(
+            page.contains("href=\"/receiver/people\"") && page.contains("援派人员评价"),
+            "{page}"
+        );
+        assert!(
+            page.contains("张&#60;b&#62;老师&#60;/b&#62;") && !page.contains("<b>老师"),
+            "{backend}: the name, as text: {page}"
+        );
+        assert!(
+            !page.contains("李医生"),
+            "{backend}: another receiver's people are not listed"
+        );
+        assert!(
+            !page.contains("王挂职"),
+            "{backend}: people seconded the other way are not listed"
+        );
+        assert!(
+            page.contains("2014：优秀")
+                && page.contains("支教教师")
+                && page.contains("第7批")
+                && page.contains("副校长"),
+            "{backend}: {page}"
+        );
+        let new = format!(
+            "/records/appraisals/new?dispatch_id={}&amp;year=2015&amp;next=/receiver/people",
+            dispatch[0]
+        );
+        assert!(page.contains(&new), "{backend}: 2015 waits for its appraisal: {page}");
+
+        // the link opens the generic form with the dispatch and year filled in; saving comes back to the list
+        let (s, form, _, _) = send(&app, "GET", &new.replace("&amp;", "&"), &session, None).await;
+        assert_eq!(s, StatusCode::OK, "{backend}");
+        assert!(
+            form.contains(&format!(
+                "id=\"f_dispatch_id\" name=\"dispatch_id\" type=\"text\" value=\"{}\"",
+                dispatch[0]
+            )) && form.contains("value=\"2015\"")
+                && form.contains("name=\"_next\" value=\"/receiver/people\""),
+            "{backend}: {form}"
+        );
+        let i = form.find("name=\"_token\" value=\"").unwrap() + 21;
+        let token = &form[i..i + 32];
+        let post = format!(
+            "_csrf={csrf}&_token={token}&version=&_next=%2Freceiver%2Fpeople&dispatch_id={}&year=2015&grade=competent&comment=%E8%AE%A4%E7%9C%9F",
+            dispatch[0]
+        );
+        let (s, _, _, location) = send(&app, "POST", "/records/appraisals/new", &session, Some(post)).await;
+        assert_eq!(
+            (s, location.as_str()),
+            (StatusCode::SEE_OTHER, "/receiver/people"),
+            "{backend}"
+        );
+        let (_, page, _, _) = send(&app, "GET", "/receiver/people", &session, None).await;
+        assert!(
+            page.contains("2015：称职") && !page.contains("year=2015"),
+            "{backend}: {page}"
+        );
+
+        let (s, page, _, _) = send(&app, "GET", "/receiver/indicators", &session, None).await;
+        assert_eq!(s, StatusCode::OK, "{backend}: {page}");
+        assert!(
+            page.contains("专任教师数") && page.contains("48 人") && page.contains("112.5 亿元"),
+            "{backend}: its org's and its region's values: {page}"
+        );
+        assert!(!page.contains("31 人"), "{backend}: not another org's: {page}");
+        assert!(
+            page.contains(&format!(
+                "/records/indicator_values/new?org_id={rec}&amp;next=/receiver/indicators"
+            )) && page.contains("/records/indicator_values/new?region_code=650402"),
+            "{backend}: {page}"
+        );
+
+        // a supporter is neither offered these pages nor let in
+        let (sup_session, _) = login(&app, "sup").await;
+        let (_, home, _, _) = send(&app, "GET", "/", &sup_session, None).await;
+        assert!(!home.contains("/receiver/people"), "{backend}: not offered");
+        for path in ["/receiver/people", "/receiver/indicators"] {
+            let (s, page, _, _) = send(&app, "GET", path, &sup_session, None).await;
+            assert_eq!(s, StatusCode::FORBIDDEN, "{backend}: {path}");
+            assert!(
+                page.contains("受援方填报员") && !page.contains("张"),
+                "{backend}: {page}"
+            );
+        }
+        t.finish().await.unwrap();
+    }
+}

@@ -6,6 +6,7 @@ pub mod forms;
 pub mod import;
 pub mod kept;
 mod labels;
+pub mod receiver;
 
 use crate::auth::{cookie, session_cookie, SESSION_COOKIE};
 use crate::AppState;
@@ -37,6 +38,8 @@ pub struct Ui {
     pub csrf: String,
     /// Whether to offer write actions (they are still checked by the server).
     pub can_write: bool,
+    /// Whether to offer the receiver's pages (appraisals of the people sent, local indicators).
+    pub receiver: bool,
 }
 
 fn lang(headers: &HeaderMap) -> (&'static str, &'static str, &'static Labels) {
@@ -55,6 +58,7 @@ fn ui(headers: &HeaderMap, who: Option<&Actor>, csrf: String) -> Ui {
         who: who.map(|a| format!("{}（{}）", a.username, a.role.label())),
         csrf,
         can_write: who.is_some_and(|a| a.role != Role::Viewer),
+        receiver: who.is_some_and(|a| a.role == Role::ReceiverEditor),
     }
 }
 
@@ -66,6 +70,26 @@ fn render(t: impl Template) -> Response {
             (StatusCode::INTERNAL_SERVER_ERROR, "页面生成失败").into_response()
         }
     }
+}
+
+#[derive(Template)]
+#[template(path = "refused.html")]
+struct RefusedPage {
+    ui: Ui,
+    title: String,
+    message: String,
+}
+
+/// A page the user may not see: 403 and why, as a page with the navigation (not the API's JSON).
+fn refused(parts: &Parts, actor: &Actor, csrf: String, message: String) -> Response {
+    let l = lang(&parts.headers).2;
+    let mut resp = render(RefusedPage {
+        ui: ui(&parts.headers, Some(actor), csrf),
+        title: l.refused.into(),
+        message,
+    });
+    *resp.status_mut() = StatusCode::FORBIDDEN;
+    resp
 }
 
 /// The logged-in user of a page, or a redirect to the login page.

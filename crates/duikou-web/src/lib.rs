@@ -97,6 +97,7 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/pairings/{id}", get(ui::pairing))
         .route("/mine", get(ui::mine))
+        .route("/programs/{id}", get(ui::program::show))
         .route("/programs/{id}/supervision", get(ui::supervision).post(ui::supervise))
         .route("/receiver/people", get(ui::receiver::people))
         .route("/receiver/indicators", get(ui::receiver::indicators))

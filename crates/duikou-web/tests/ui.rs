@@ -748,3 +748,136 @@ async fn receivers_appraise_the_people_sent_to_them_and_keep_their_local_indicat
         t.finish().await.unwrap();
     }
 }
+
+#[tokio::test]
+async fn a_program_page_drills_down_from_its_figures_to_its_pairings() {
+    for t in TestStore::all().await.unwrap() {
+        let store = t.store.clone();
+        let backend = t.backend;
+        let sys = Actor::system();
+        let id = |v: serde_json::Value| v["id"].as_i64().unwrap();
+        let authority = id(store
+            .create(&sys, "orgs", &json!({"name": "援疆前方指挥部", "kind": "government"}))
+            .await
+            .unwrap());
+        let sup = id(store
+            .create(&sys, "orgs", &json!({"name": "湖南省", "kind": "government"}))
+            .await
+            .unwrap());
+        let p = id(store.create(&sys, "programs", &json!({"name": "对口援疆", "authority_org_id": authority, "start_date": "2011-01-01", "end_date": "2020-12-31"})).await.unwrap());
+        let mut pairings = Vec::new();
+        for i in 0..53 {
+            let rec = id(store
+                .create(
+                    &sys,
+                    "orgs",
+                    &json!({"name": format!("受援县{i:02}"), "kind": "government"}),
+                )
+                .await
+                .unwrap());
+            pairings.push(id(store.create(&sys, "pairings", &json!({"program_id": p, "supporter_org_id": sup, "receiver_org_id": rec, "level": "unit_county", "start_date": "2011-01-01", "end_date": "2020-12-31"})).await.unwrap()));
+        }
+        let project = id(store
+            .create(&sys, "projects", &json!({"pairing_id": pairings[0], "name": "吐鲁番市第一中学教学楼", "category": "education", "started_on": "2014-03-01", "total_investment": "3000000"}))
+            .await
+            .unwrap());
+        for (kind, source, amount) in [
+            ("commitment", "supporter", "300000"),
+            ("disbursement", "supporter", "200000"),
+            ("commitment", "local", "50000"),
+        ] {
+            store
+                .create(&sys, "transactions", &json!({"project_id": project, "kind": kind, "source": source, "amount": amount, "date": "2014-05-01"}))
+                .await
+                .unwrap();
+        }
+        let person = id(store.create(&sys, "people", &json!({"name": "刘干部"})).await.unwrap());
+        store
+            .create(&sys, "dispatches", &json!({"pairing_id": pairings[0], "person_id": person, "role": "cadre", "batch": 8, "start_date": "2014-02-01"}))
+            .await
+            .unwrap();
+        user(&store, "coord", "coordinator", vec![authority]).await;
+        user(&store, "guest", "viewer", vec![]).await;
+        user(&store, "sup", "supporter_editor", vec![sup]).await;
+        let state = duikou_web::AppState::new(store.clone());
+        let app = duikou_web::app(state.clone());
+        let (coord, _) = login(&app, "coord").await;
+
+        let (_, home, _, _) = send(&app, "GET", "/", &coord, None).await;
+        assert!(
+            home.contains(&format!("<a href=\"/programs/{p}\">对口援疆</a>")),
+            "{backend}: {home}"
+        );
+        let path = format!("/programs/{p}");
+        let (s, page, _, _) = send(&app, "GET", &path, &coord, None).await;
+        assert_eq!(s, StatusCode::OK, "{backend}: {page}");
+        for want in [
+            "资金按年度和来源",
+            "<td>2014</td><td>援助资金</td><td class=\"num\">30万元</td><td class=\"num\">20万元</td>",
+            "<td>地方配套</td><td class=\"num\">5万元</td>",
+            "开工率",
+            "100.0%",
+            "援派干部",
+            "第8批 1",
+            "目标任务完成情况",
+            "<svg",
+            "1 / 2",
+        ] {
+            assert!(page.contains(want), "{backend}: {want} in {page}");
+        }
+        let links = page.matches("<tr><td><a href=\"/pairings/").count();
+        assert_eq!(links, 50, "{backend}: 50 pairings to a page");
+        assert!(
+            page.contains(&format!("href=\"/pairings/{}\"", pairings[0])),
+            "{backend}"
+        );
+        let next = page
+            .split("href=\"")
+            .filter_map(|h| h.split('"').next())
+            .find(|h| h.contains("after="))
+            .unwrap_or_else(|| panic!("{backend}: a next link in {page}"))
+            .replace("&amp;", "&")
+            .replace("&#38;", "&");
+        let (s, second, _, _) = send(&app, "GET", &format!("{path}{next}"), &coord, None).await;
+        assert_eq!(s, StatusCode::OK, "{backend}");
+        assert_eq!(second.matches("<tr><td><a href=\"/pairings/").count(), 3, "{backend}");
+        assert!(
+            second.contains(&format!("href=\"/pairings/{}\"", pairings[52]))
+                && second.contains("2 / 2")
+                && second.contains("rel=\"prev\""),
+            "{backend}: {second}"
+        );
+        assert!(second.contains("受援县52") && !second.contains("受援县00"), "{backend}");
+
+        // drawn once; a write changes the figures
+        let drawn = state.views.drawn();
+        send(&app, "GET", &path, &coord, None).await;
+        assert_eq!(state.views.drawn(), drawn, "{backend}: a repeat view draws nothing");
+        store
+            .create(&sys, "transactions", &json!({"project_id": project, "kind": "disbursement", "source": "supporter", "amount": "100000", "date": "2014-06-01"}))
+            .await
+            .unwrap();
+        let (_, page, _, _) = send(&app, "GET", &path, &coord, None).await;
+        assert!(
+            page.contains("<td>2014</td><td>援助资金</td><td class=\"num\">30万元</td><td class=\"num\">30万元</td>"),
+            "{backend}: {page}"
+        );
+
+        // viewers read it; an editor is refused; an unknown program is not found
+        let (guest, _) = login(&app, "guest").await;
+        let (s, _, _, _) = send(&app, "GET", &path, &guest, None).await;
+        assert_eq!(s, StatusCode::OK, "{backend}");
+        let (sup_session, _) = login(&app, "sup").await;
+        let (_, home, _, _) = send(&app, "GET", "/", &sup_session, None).await;
+        assert!(
+            !home.contains(&format!("href=\"/programs/{p}\"")),
+            "{backend}: not offered"
+        );
+        let (s, page, _, _) = send(&app, "GET", &path, &sup_session, None).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{backend}");
+        assert!(!page.contains("30万元"), "{backend}");
+        let (s, _, _, _) = send(&app, "GET", "/programs/999999", &coord, None).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{backend}");
+        t.finish().await.unwrap();
+    }
+}

@@ -110,12 +110,13 @@ impl<V> Kept<V> {
 #[derive(Default)]
 pub struct Views {
     pub(crate) home: Kept<super::HomeView>,
+    pub(crate) program: Kept<super::program::ProgramView>,
 }
 
 impl Views {
     /// How many views were drawn since start, over all pages.
     pub fn drawn(&self) -> u64 {
-        self.home.drawn()
+        self.home.drawn() + self.program.drawn()
     }
 }
 

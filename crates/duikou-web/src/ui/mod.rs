@@ -6,6 +6,7 @@ pub mod forms;
 pub mod import;
 pub mod kept;
 mod labels;
+pub mod program;
 pub mod receiver;
 
 use crate::auth::{cookie, session_cookie, SESSION_COOKIE};
@@ -40,6 +41,8 @@ pub struct Ui {
     pub can_write: bool,
     /// Whether to offer the receiver's pages (appraisals of the people sent, local indicators).
     pub receiver: bool,
+    /// Whether to offer the program pages (coordinators, admins and viewers).
+    pub overseer: bool,
 }
 
 fn lang(headers: &HeaderMap) -> (&'static str, &'static str, &'static Labels) {
@@ -59,6 +62,7 @@ fn ui(headers: &HeaderMap, who: Option<&Actor>, csrf: String) -> Ui {
         csrf,
         can_write: who.is_some_and(|a| a.role != Role::Viewer),
         receiver: who.is_some_and(|a| a.role == Role::ReceiverEditor),
+        overseer: who.is_some_and(|a| program::may_oversee(a).is_ok()),
     }
 }
 

@@ -3,7 +3,8 @@
 
 use crate::db::Arg;
 use crate::{ListQuery, Result, Store};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
+use duikou_domain::appraisal::years_to_appraise;
 use duikou_domain::validate::parse_date;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -19,7 +20,7 @@ pub struct SentPerson {
     pub supporter: String,
     /// The appraisals given, by year.
     pub appraisals: Vec<Value>,
-    /// Years of the stay, up to today's, with no appraisal yet.
+    /// Years of the stay that want an appraisal and have none yet (see [`years_to_appraise`]).
     pub due_years: Vec<i32>,
 }
 
@@ -65,23 +66,6 @@ pub struct OwnOrg {
     pub region: Option<(String, String)>,
 }
 
-/// The years of a stay from `start` to `end` (or to today when still running, never beyond today) that have no
-/// appraisal in `appraised`. A stay with no start date has none to appraise yet.
-pub fn years_to_appraise(
-    start: Option<NaiveDate>,
-    end: Option<NaiveDate>,
-    today: NaiveDate,
-    appraised: &BTreeSet<i64>,
-) -> Vec<i32> {
-    let Some(start) = start.filter(|s| *s <= today) else {
-        return Vec::new();
-    };
-    let last = end.map_or(today.year(), |e| e.min(today).year());
-    (start.year()..=last)
-        .filter(|y| !appraised.contains(&i64::from(*y)))
-        .collect()
-}
-
 fn date_of(v: &Value) -> Option<NaiveDate> {
     v.as_str().and_then(parse_date)
 }
@@ -106,7 +90,7 @@ impl Store {
     }
 
     /// The people sent to the pairings where one of `orgs` receives (not those the receiver seconded to the supporter),
-    /// by pairing, batch and dispatch; `limit` of them from `offset`, each with its appraisals and unappraised years.
+    /// by pairing, batch and dispatch; `limit` of them from `offset`, each with its appraisals and the years still owed.
     pub async fn people_received(
         &self,
         orgs: &BTreeSet<i64>,
@@ -260,38 +244,5 @@ impl Store {
             (a.indicator.as_str(), period(b)).cmp(&(b.indicator.as_str(), period(a)))
         });
         Ok(LocalIndicators { values: out, orgs: own })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn d(s: &str) -> Option<NaiveDate> {
-        parse_date(s)
-    }
-
-    #[test]
-    fn the_years_of_a_stay_still_to_appraise() {
-        let today = d("2015-03-01").unwrap();
-        let none = BTreeSet::new();
-        assert_eq!(
-            years_to_appraise(d("2013-09-01"), d("2014-07-15"), today, &none),
-            vec![2013, 2014]
-        );
-        assert_eq!(
-            years_to_appraise(d("2013-09-01"), d("2016-07-15"), today, &[2013].into()),
-            vec![2014, 2015],
-            "a stay still running counts up to this year"
-        );
-        assert_eq!(
-            years_to_appraise(d("2013-09-01"), None, today, &none),
-            vec![2013, 2014, 2015]
-        );
-        assert!(
-            years_to_appraise(d("2016-09-01"), None, today, &none).is_empty(),
-            "not begun"
-        );
-        assert!(years_to_appraise(None, d("2014-01-01"), today, &none).is_empty());
     }
 }

@@ -180,7 +180,8 @@ pub static ZH: Labels = Labels {
     term: "期限",
     pages: "分页",
     receiver_people: "援派人员评价",
-    receiver_people_hint: "派到本单位结对的人员及其年度考核；每人每年一条考核。",
+    receiver_people_hint:
+        "派到本单位结对的人员及其年度考核：在本单位工作满半年的年度各考核一次，不足半年的短期援派结束后考核一次。",
     no_people: "本单位的结对还没有援派人员。",
     person: "姓名",
     batch: "批次",
@@ -281,7 +282,7 @@ pub static EN: Labels = Labels {
     pages: "Pages",
     receiver_people: "Appraisals of the people sent",
     receiver_people_hint:
-        "The people sent to your pairings and their yearly appraisals; one appraisal per person and year.",
+        "The people sent to your pairings and their appraisals: one for each year they spent at least half of with you, one after a shorter stay ends.",
     no_people: "No one has been sent to your pairings yet.",
     person: "Name",
     batch: "Batch",

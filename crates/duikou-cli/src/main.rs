@@ -302,8 +302,8 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<()> {
                 config::redact(&cfg.database_url)
             );
             let state = duikou_web::AppState {
-                store,
                 session_hours: cfg.session_hours,
+                ..duikou_web::AppState::new(store)
             };
             axum::serve(listener, duikou_web::app(state))
                 .with_graceful_shutdown(async {

@@ -186,6 +186,23 @@ pub fn may_confirm(actor: &Actor, sides: Sides) -> Result<(), Denied> {
     }
 }
 
+/// May `actor` read a program's overview (its money, projects, people, obligation status and every pairing)? The
+/// overseers may: coordinators, admins and viewers; an editor sees its own pairings instead.
+pub fn may_oversee(actor: &Actor) -> Result<(), Denied> {
+    match actor.role {
+        Role::Admin | Role::Coordinator | Role::Viewer => Ok(()),
+        _ => deny("计划总览只向协调管理人员、系统管理员和只读用户开放；本单位的结对请见“我的结对”"),
+    }
+}
+
+/// The orgs whose receiving side `actor` works for (each with the orgs below it): a receiver editor's own.
+pub fn receiving_orgs(actor: &Actor) -> Result<&BTreeSet<i64>, Denied> {
+    match actor.role {
+        Role::ReceiverEditor => Ok(&actor.scope),
+        _ => Err(Denied("此页面只向受援方填报员开放".into())),
+    }
+}
+
 /// May `actor` read the audit log?
 pub fn may_read_audit(actor: &Actor) -> Result<(), Denied> {
     match actor.role {
@@ -225,6 +242,25 @@ mod tests {
             sides: Some(SIDES),
             ..Target::default()
         }
+    }
+
+    #[test]
+    fn overseers_read_programs_and_receivers_their_own_pages() {
+        for (role, oversee, receive) in [
+            (Role::Admin, true, false),
+            (Role::Coordinator, true, false),
+            (Role::Viewer, true, false),
+            (Role::SupporterEditor, false, false),
+            (Role::ReceiverEditor, false, true),
+        ] {
+            let a = actor(role, &[20]);
+            assert_eq!(may_oversee(&a).is_ok(), oversee, "{role:?}");
+            assert_eq!(receiving_orgs(&a).is_ok(), receive, "{role:?}");
+        }
+        assert_eq!(
+            receiving_orgs(&actor(Role::ReceiverEditor, &[20, 21])).unwrap().len(),
+            2
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! Pure code with no I/O: storage, HTTP, reports and the CLI are layers around it.
 
 pub mod access;
+pub mod appraisal;
 pub mod audit;
 pub mod engine;
 mod error;

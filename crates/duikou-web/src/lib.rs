@@ -14,13 +14,16 @@ use axum::{Json, Router};
 use duikou_store::Store;
 use routes::{admin, auth as auth_routes, documents, files, records};
 
-/// What every handler shares: the store and settings. Nothing else lives in the process, so servers can be many.
+/// What every handler shares: the store, settings and kept views. Nothing else lives in the process but caches checked
+/// against the database on every read, so servers can be many.
 #[derive(Clone)]
 pub struct AppState {
     /// The storage.
     pub store: Store,
     /// How long a browser session lasts.
     pub session_hours: i64,
+    /// Pages drawn from kept dashboards, kept while their dashboard is (a cache checked on every view).
+    pub views: std::sync::Arc<ui::kept::Views>,
 }
 
 impl AppState {
@@ -29,6 +32,7 @@ impl AppState {
         AppState {
             store,
             session_hours: 12,
+            views: Default::default(),
         }
     }
 }
@@ -93,7 +97,10 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/pairings/{id}", get(ui::pairing))
         .route("/mine", get(ui::mine))
+        .route("/programs/{id}", get(ui::program::show))
         .route("/programs/{id}/supervision", get(ui::supervision).post(ui::supervise))
+        .route("/receiver/people", get(ui::receiver::people))
+        .route("/receiver/indicators", get(ui::receiver::indicators))
         .route("/inbox", get(ui::inbox))
         .route("/inbox/confirm_all", post(ui::confirm_all))
         .route("/inbox/{entity}/{id}/{action}", post(ui::decide))

@@ -1,6 +1,7 @@
-//! End to end in a real headless Chromium (Debian's chromium + chromium-driver): log in as each demo role, confirm a
-//! fact as the receiver and see the dashboard figure change, download a table and a summary, and save screenshots of
-//! the main pages to `artifacts/screenshots/`. Skips, saying why, where chromedriver is not installed.
+//! End to end in a real headless Chromium (Debian's chromium + chromium-driver): log in as each demo role, drill down
+//! from the dashboard to a program and a pairing, open the receiver's pages, confirm a fact as the receiver and see
+//! the dashboard figure change, download a table and a summary, and save screenshots of the main pages to
+//! `artifacts/screenshots/`. Skips, saying why, where chromedriver is not installed.
 
 use duikou_store::testing::TestStore;
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -147,6 +148,31 @@ async fn the_demo_in_a_real_browser() {
                 .await
                 .unwrap();
             shot(&c, "04-search").await;
+            // drill down: dashboard → program → pairing
+            c.goto(&base).await.unwrap();
+            c.find(Locator::Css(
+                "main td a[href^='/programs/']:not([href$='/supervision'])",
+            ))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+            c.wait().for_element(Locator::Id("h-pairings")).await.unwrap();
+            let program = c.source().await.unwrap();
+            assert!(
+                program.contains("资金按年度和来源") && program.contains("开工率"),
+                "{program}"
+            );
+            shot(&c, "07-program").await;
+            c.find(Locator::Css("main tbody a[href^='/pairings/']"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            c.wait().for_element(Locator::Css("main h1")).await.unwrap();
+            assert!(c.current_url().await.unwrap().path().starts_with("/pairings/"));
         }
         logout(&c).await;
     }
@@ -187,6 +213,19 @@ async fn the_demo_in_a_real_browser() {
         .as_i64()
         .unwrap();
     login(&c, &base, "xiangzhen").await;
+    // the receiver's own pages, reached from the navigation
+    c.find(Locator::Css("nav a[href='/receiver/people']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Css("main h1")).await.unwrap();
+    assert!(c.source().await.unwrap().contains("援派人员评价"));
+    shot(&c, "08-receiver-people").await;
+    c.goto(&format!("{base}/receiver/indicators")).await.unwrap();
+    assert!(c.source().await.unwrap().contains("本地指标"));
+    shot(&c, "09-receiver-indicators").await;
     c.goto(&format!("{base}/inbox")).await.unwrap();
     shot(&c, "05-inbox").await;
     let form = format!("form[action='/inbox/activities/{}/confirm'] button", act["id"]);

@@ -489,3 +489,395 @@ async fn a_record_page_shows_its_history_and_viewers_get_no_write_links() {
     assert!(!page.contains("备注：第二次修改"), "viewers do not read the audit log");
     t.finish().await.unwrap();
 }
+
+async fn user(store: &duikou_store::Store, name: &str, role: &str, orgs: Vec<i64>) {
+    store
+        .create_user(
+            &Actor::system(),
+            &NewUser {
+                username: name.into(),
+                display_name: None,
+                password: "password-123".into(),
+                role: role.into(),
+                org_ids: orgs,
+            },
+        )
+        .await
+        .unwrap();
+}
+
+/// The figure of a card on a dashboard ("活动" → its count).
+fn card(page: &str, label: &str) -> String {
+    let marker = format!("<span class=\"muted\">{label}</span><b>");
+    let i = page.find(&marker).unwrap_or_else(|| panic!("a card {label} in {page}")) + marker.len();
+    page[i..].chars().take_while(|c| *c != '<').collect()
+}
+
+#[tokio::test]
+async fn the_dashboard_is_drawn_once_per_write_and_follows_writes_made_on_another_server() {
+    for t in TestStore::all().await.unwrap() {
+        let store = t.store.clone();
+        let backend = t.backend;
+        let sys = Actor::system();
+        let id = |v: serde_json::Value| v["id"].as_i64().unwrap();
+        let a = id(store
+            .create(&sys, "orgs", &json!({"name": "城关第一小学", "kind": "school"}))
+            .await
+            .unwrap());
+        let b = id(store
+            .create(&sys, "orgs", &json!({"name": "石桥乡中心小学", "kind": "school"}))
+            .await
+            .unwrap());
+        let p = id(store.create(&sys, "programs", &json!({"name": "校对校帮扶", "authority_org_id": a, "start_date": "2013-10-01", "end_date": "2016-08-31", "calendar": {"kind": "school_year"}})).await.unwrap());
+        let pairing = id(store.create(&sys, "pairings", &json!({"program_id": p, "supporter_org_id": a, "receiver_org_id": b, "level": "school_school", "start_date": "2013-10-01", "end_date": "2016-08-31"})).await.unwrap());
+        store.apply_template(&sys, p, "school_pairing", &[]).await.unwrap();
+        user(&store, "boss", "admin", vec![]).await;
+        let state = duikou_web::AppState::new(store.clone());
+        let app = duikou_web::app(state.clone());
+        let (session, _) = login(&app, "boss").await;
+
+        let (s, first, _, _) = send(&app, "GET", "/", &session, None).await;
+        assert_eq!(s, StatusCode::OK, "{backend}");
+        assert_eq!(card(&first, "活动"), "0", "{backend}");
+        let unmet = |page: &str| {
+            let i = page.find("class=\"num unmet\">").unwrap() + 18;
+            page[i..].chars().take_while(|c| c.is_ascii_digit()).collect::<String>()
+        };
+        let unmet_before = unmet(&first);
+        let drawn = state.views.drawn();
+        assert!(drawn >= 1, "{backend}");
+        // a repeat view of an unchanged record draws nothing and shows the same
+        let (_, again, _, _) = send(&app, "GET", "/", &session, None).await;
+        assert_eq!(state.views.drawn(), drawn, "{backend}: nothing drawn again");
+        assert_eq!(again, first, "{backend}");
+        // each language is drawn once
+        let en = format!("{session}; duikou_lang=en");
+        let (_, english, _, _) = send(&app, "GET", "/", &en, None).await;
+        assert!(
+            english.contains("Met") && english.contains(">Unmet<"),
+            "{backend}: {english}"
+        );
+        send(&app, "GET", "/", &en, None).await;
+        assert_eq!(state.views.drawn(), drawn + 1, "{backend}");
+
+        // another server writes to the same database: this one's next view shows it
+        let other = duikou_store::Store::open(&t.url).await.unwrap();
+        for (i, day) in ["2014-10-10", "2015-10-10"].into_iter().enumerate() {
+            let act = other
+                .create(&sys, "activities", &json!({"pairing_id": pairing, "kind": "training", "audience": "all_staff", "title": format!("全员培训{i}"), "start_date": day, "person_times": 40}))
+                .await
+                .unwrap();
+            // assessment counts what the receiver confirmed
+            other
+                .set_confirmation(&sys, "activities", id(act), true, None)
+                .await
+                .unwrap();
+        }
+        let (_, after, _, _) = send(&app, "GET", "/", &session, None).await;
+        assert_eq!(card(&after, "活动"), "2", "{backend}: the new activities are counted");
+        assert!(after.contains("培训"), "{backend}: the activity chart names the kind");
+        assert_ne!(
+            unmet(&after),
+            unmet_before,
+            "{backend}: the yearly training obligations are met now"
+        );
+        assert_eq!(state.views.drawn(), drawn + 2, "{backend}: drawn once more");
+        other.db().close().await;
+        t.finish().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn receivers_appraise_the_people_sent_to_them_and_keep_their_local_indicators() {
+    for t in TestStore::all().await.unwrap() {
+        let store = t.store.clone();
+        let backend = t.backend;
+        let sys = Actor::system();
+        let id = |v: serde_json::Value| v["id"].as_i64().unwrap();
+        let org = |name: &str, region: Option<&str>| {
+            let store = store.clone();
+            let input = json!({"name": name, "kind": "school", "region_code": region});
+            async move { id(store.create(&Actor::system(), "orgs", &input).await.unwrap()) }
+        };
+        let sup = org("城关第一小学", None).await;
+        let rec = org("石桥乡中心小学", Some("650402")).await;
+        let other = org("河西小学", Some("650421")).await;
+        let p = id(store.create(&sys, "programs", &json!({"name": "校对校帮扶", "authority_org_id": sup, "start_date": "2013-10-01", "end_date": "2016-08-31"})).await.unwrap());
+        let mut dispatch = Vec::new();
+        for (receiver, name) in [(rec, "张<b>老师</b>"), (other, "李医生")] {
+            let pairing = id(store.create(&sys, "pairings", &json!({"program_id": p, "supporter_org_id": sup, "receiver_org_id": receiver, "level": "school_school", "start_date": "2013-10-01", "end_date": "2016-08-31"})).await.unwrap());
+            let person = id(store.create(&sys, "people", &json!({"name": name})).await.unwrap());
+            dispatch.push(id(store
+                .create(&sys, "dispatches", &json!({"pairing_id": pairing, "person_id": person, "role": "teacher", "batch": 7, "post": "副校长", "start_date": "2014-09-01", "end_date": "2015-07-10"}))
+                .await
+                .unwrap()));
+        }
+        // a teacher the receiver seconded to the supporter is not the receiver's to appraise
+        let seconded = id(store.create(&sys, "people", &json!({"name": "王挂职"})).await.unwrap());
+        let pairing1 = store.get("dispatches", dispatch[0]).await.unwrap()["pairing_id"].clone();
+        store
+            .create(&sys, "dispatches", &json!({"pairing_id": pairing1, "person_id": seconded, "role": "manager", "direction": "to_supporter", "start_date": "2014-09-01"}))
+            .await
+            .unwrap();
+        store
+            .create(
+                &sys,
+                "appraisals",
+                &json!({"dispatch_id": dispatch[0], "year": 2014, "grade": "excellent"}),
+            )
+            .await
+            .unwrap();
+        let gdp = id(store
+            .create(
+                &sys,
+                "indicators",
+                &json!({"code": "gdp", "name": "地区生产总值", "unit": "亿元"}),
+            )
+            .await
+            .unwrap());
+        let teachers = id(store
+            .create(
+                &sys,
+                "indicators",
+                &json!({"code": "teachers", "name": "专任教师数", "unit": "人"}),
+            )
+            .await
+            .unwrap());
+        for (field, value, v) in [
+            ("org_id", json!(rec), "48"),
+            ("org_id", json!(other), "31"),
+            ("region_code", json!("650402"), "112.5"),
+        ] {
+            let indicator = if field == "org_id" { teachers } else { gdp };
+            store
+                .create(&sys, "indicator_values", &json!({"indicator_id": indicator, field: value, "period": "2014", "value": v, "source": "统计公报"}))
+                .await
+                .unwrap();
+        }
+        user(&store, "rec", "receiver_editor", vec![rec]).await;
+        user(&store, "sup", "supporter_editor", vec![sup]).await;
+        let app = duikou_web::app(duikou_web::AppState::new(store.clone()));
+        let (session, csrf) = login(&app, "rec").await;
+
+        let (s, page, _, _) = send(&app, "GET", "/receiver/people", &session, None).await;
+        assert_eq!(s, StatusCode::OK, "{backend}: {page}");
+        assert!(
+            page.contains("href=\"/receiver/people\"") && page.contains("援派人员评价"),
+            "{page}"
+        );
+        assert!(
+            page.contains("张&#60;b&#62;老师&#60;/b&#62;") && !page.contains("<b>老师"),
+            "{backend}: the name, as text: {page}"
+        );
+        assert!(
+            !page.contains("李医生"),
+            "{backend}: another receiver's people are not listed"
+        );
+        assert!(
+            !page.contains("王挂职"),
+            "{backend}: people seconded the other way are not listed"
+        );
+        assert!(
+            page.contains("2014：优秀")
+                && page.contains("支教教师")
+                && page.contains("第7批")
+                && page.contains("副校长"),
+            "{backend}: {page}"
+        );
+        let new = format!(
+            "/records/appraisals/new?dispatch_id={}&amp;year=2015&amp;next=/receiver/people",
+            dispatch[0]
+        );
+        assert!(page.contains(&new), "{backend}: 2015 waits for its appraisal: {page}");
+
+        // the link opens the generic form with the dispatch and year filled in; saving comes back to the list
+        let (s, form, _, _) = send(&app, "GET", &new.replace("&amp;", "&"), &session, None).await;
+        assert_eq!(s, StatusCode::OK, "{backend}");
+        assert!(
+            form.contains(&format!(
+                "id=\"f_dispatch_id\" name=\"dispatch_id\" type=\"text\" value=\"{}\"",
+                dispatch[0]
+            )) && form.contains("value=\"2015\"")
+                && form.contains("name=\"_next\" value=\"/receiver/people\""),
+            "{backend}: {form}"
+        );
+        let i = form.find("name=\"_token\" value=\"").unwrap() + 21;
+        let token = &form[i..i + 32];
+        let post = format!(
+            "_csrf={csrf}&_token={token}&version=&_next=%2Freceiver%2Fpeople&dispatch_id={}&year=2015&grade=competent&comment=%E8%AE%A4%E7%9C%9F",
+            dispatch[0]
+        );
+        let (s, _, _, location) = send(&app, "POST", "/records/appraisals/new", &session, Some(post)).await;
+        assert_eq!(
+            (s, location.as_str()),
+            (StatusCode::SEE_OTHER, "/receiver/people"),
+            "{backend}"
+        );
+        let (_, page, _, _) = send(&app, "GET", "/receiver/people", &session, None).await;
+        assert!(
+            page.contains("2015：称职") && !page.contains("year=2015"),
+            "{backend}: {page}"
+        );
+
+        let (s, page, _, _) = send(&app, "GET", "/receiver/indicators", &session, None).await;
+        assert_eq!(s, StatusCode::OK, "{backend}: {page}");
+        assert!(
+            page.contains("专任教师数") && page.contains("48 人") && page.contains("112.5 亿元"),
+            "{backend}: its org's and its region's values: {page}"
+        );
+        assert!(!page.contains("31 人"), "{backend}: not another org's: {page}");
+        assert!(
+            page.contains(&format!(
+                "/records/indicator_values/new?org_id={rec}&amp;next=/receiver/indicators"
+            )) && page.contains("/records/indicator_values/new?region_code=650402"),
+            "{backend}: {page}"
+        );
+
+        // a supporter is neither offered these pages nor let in
+        let (sup_session, _) = login(&app, "sup").await;
+        let (_, home, _, _) = send(&app, "GET", "/", &sup_session, None).await;
+        assert!(!home.contains("/receiver/people"), "{backend}: not offered");
+        for path in ["/receiver/people", "/receiver/indicators"] {
+            let (s, page, _, _) = send(&app, "GET", path, &sup_session, None).await;
+            assert_eq!(s, StatusCode::FORBIDDEN, "{backend}: {path}");
+            assert!(
+                page.contains("受援方填报员") && !page.contains("张"),
+                "{backend}: {page}"
+            );
+        }
+        t.finish().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_program_page_drills_down_from_its_figures_to_its_pairings() {
+    for t in TestStore::all().await.unwrap() {
+        let store = t.store.clone();
+        let backend = t.backend;
+        let sys = Actor::system();
+        let id = |v: serde_json::Value| v["id"].as_i64().unwrap();
+        let authority = id(store
+            .create(&sys, "orgs", &json!({"name": "援疆前方指挥部", "kind": "government"}))
+            .await
+            .unwrap());
+        let sup = id(store
+            .create(&sys, "orgs", &json!({"name": "湖南省", "kind": "government"}))
+            .await
+            .unwrap());
+        let p = id(store.create(&sys, "programs", &json!({"name": "对口援疆", "authority_org_id": authority, "start_date": "2011-01-01", "end_date": "2020-12-31"})).await.unwrap());
+        let mut pairings = Vec::new();
+        for i in 0..53 {
+            let rec = id(store
+                .create(
+                    &sys,
+                    "orgs",
+                    &json!({"name": format!("受援县{i:02}"), "kind": "government"}),
+                )
+                .await
+                .unwrap());
+            pairings.push(id(store.create(&sys, "pairings", &json!({"program_id": p, "supporter_org_id": sup, "receiver_org_id": rec, "level": "unit_county", "start_date": "2011-01-01", "end_date": "2020-12-31"})).await.unwrap()));
+        }
+        let project = id(store
+            .create(&sys, "projects", &json!({"pairing_id": pairings[0], "name": "吐鲁番市第一中学教学楼", "category": "education", "started_on": "2014-03-01", "total_investment": "3000000"}))
+            .await
+            .unwrap());
+        for (kind, source, amount) in [
+            ("commitment", "supporter", "300000"),
+            ("disbursement", "supporter", "200000"),
+            ("commitment", "local", "50000"),
+        ] {
+            store
+                .create(&sys, "transactions", &json!({"project_id": project, "kind": kind, "source": source, "amount": amount, "date": "2014-05-01"}))
+                .await
+                .unwrap();
+        }
+        let person = id(store.create(&sys, "people", &json!({"name": "刘干部"})).await.unwrap());
+        store
+            .create(&sys, "dispatches", &json!({"pairing_id": pairings[0], "person_id": person, "role": "cadre", "batch": 8, "start_date": "2014-02-01"}))
+            .await
+            .unwrap();
+        user(&store, "coord", "coordinator", vec![authority]).await;
+        user(&store, "guest", "viewer", vec![]).await;
+        user(&store, "sup", "supporter_editor", vec![sup]).await;
+        let state = duikou_web::AppState::new(store.clone());
+        let app = duikou_web::app(state.clone());
+        let (coord, _) = login(&app, "coord").await;
+
+        let (_, home, _, _) = send(&app, "GET", "/", &coord, None).await;
+        assert!(
+            home.contains(&format!("<a href=\"/programs/{p}\">对口援疆</a>")),
+            "{backend}: {home}"
+        );
+        let path = format!("/programs/{p}");
+        let (s, page, _, _) = send(&app, "GET", &path, &coord, None).await;
+        assert_eq!(s, StatusCode::OK, "{backend}: {page}");
+        for want in [
+            "资金按年度和来源",
+            "<td>2014</td><td>援助资金</td><td class=\"num\">30万元</td><td class=\"num\">20万元</td>",
+            "<td>地方配套</td><td class=\"num\">5万元</td>",
+            "开工率",
+            "100.0%",
+            "援派干部",
+            "第8批 1",
+            "目标任务完成情况",
+            "<svg",
+            "1 / 2",
+        ] {
+            assert!(page.contains(want), "{backend}: {want} in {page}");
+        }
+        let links = page.matches("<tr><td><a href=\"/pairings/").count();
+        assert_eq!(links, 50, "{backend}: 50 pairings to a page");
+        assert!(
+            page.contains(&format!("href=\"/pairings/{}\"", pairings[0])),
+            "{backend}"
+        );
+        let next = page
+            .split("href=\"")
+            .filter_map(|h| h.split('"').next())
+            .find(|h| h.contains("after="))
+            .unwrap_or_else(|| panic!("{backend}: a next link in {page}"))
+            .replace("&amp;", "&")
+            .replace("&#38;", "&");
+        let (s, second, _, _) = send(&app, "GET", &format!("{path}{next}"), &coord, None).await;
+        assert_eq!(s, StatusCode::OK, "{backend}");
+        assert_eq!(second.matches("<tr><td><a href=\"/pairings/").count(), 3, "{backend}");
+        assert!(
+            second.contains(&format!("href=\"/pairings/{}\"", pairings[52]))
+                && second.contains("2 / 2")
+                && second.contains("rel=\"prev\""),
+            "{backend}: {second}"
+        );
+        assert!(second.contains("受援县52") && !second.contains("受援县00"), "{backend}");
+
+        // drawn once; a write changes the figures
+        let drawn = state.views.drawn();
+        send(&app, "GET", &path, &coord, None).await;
+        assert_eq!(state.views.drawn(), drawn, "{backend}: a repeat view draws nothing");
+        store
+            .create(&sys, "transactions", &json!({"project_id": project, "kind": "disbursement", "source": "supporter", "amount": "100000", "date": "2014-06-01"}))
+            .await
+            .unwrap();
+        let (_, page, _, _) = send(&app, "GET", &path, &coord, None).await;
+        assert!(
+            page.contains("<td>2014</td><td>援助资金</td><td class=\"num\">30万元</td><td class=\"num\">30万元</td>"),
+            "{backend}: {page}"
+        );
+
+        // viewers read it; an editor is refused; an unknown program is not found
+        let (guest, _) = login(&app, "guest").await;
+        let (s, _, _, _) = send(&app, "GET", &path, &guest, None).await;
+        assert_eq!(s, StatusCode::OK, "{backend}");
+        let (sup_session, _) = login(&app, "sup").await;
+        let (_, home, _, _) = send(&app, "GET", "/", &sup_session, None).await;
+        assert!(
+            !home.contains(&format!("href=\"/programs/{p}\"")),
+            "{backend}: not offered"
+        );
+        let (s, page, _, _) = send(&app, "GET", &path, &sup_session, None).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{backend}");
+        assert!(!page.contains("30万元"), "{backend}");
+        let (s, _, _, _) = send(&app, "GET", "/programs/999999", &coord, None).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{backend}");
+        t.finish().await.unwrap();
+    }
+}

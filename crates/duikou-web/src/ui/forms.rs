@@ -34,7 +34,16 @@ struct FormPage {
     form_token: String,
     version: String,
     submit: String,
+    /// Where to go after saving (a page of this site), when the form was opened from one.
+    next: String,
     fields: Vec<FormField>,
+}
+
+/// `next` when it is a path on this site (never another host), else empty.
+fn local_path(next: Option<&str>) -> String {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .unwrap_or("")
+        .to_string()
 }
 
 fn text_of(v: &Value) -> String {
@@ -158,6 +167,16 @@ async fn show(State(state): State<AppState>, parts: Parts, path: Vec<String>) ->
     let id = path.get(1).and_then(|i| i.parse::<i64>().ok());
     let mut values = HashMap::new();
     let mut version = String::new();
+    // `?dispatch_id=7&year=2014&next=/receiver/people`: a new record prefilled, and where to go once saved
+    let query: Vec<(String, String)> = serde_urlencoded::from_str(parts.uri.query().unwrap_or("")).unwrap_or_default();
+    let next = local_path(query.iter().find(|(k, _)| k == "next").map(|(_, v)| v.as_str()));
+    if id.is_none() {
+        for (k, v) in query {
+            if def.fields.iter().any(|f| f.name == k && !f.server) {
+                values.insert(k, v);
+            }
+        }
+    }
     if let Some(id) = id {
         match state.store.get(def.name, id).await {
             Ok(r) => {
@@ -190,6 +209,7 @@ async fn show(State(state): State<AppState>, parts: Parts, path: Vec<String>) ->
         form_token: token(),
         version,
         submit,
+        next,
         fields: fields(def, &values, &HashMap::new()),
     })
 }
@@ -227,7 +247,9 @@ async fn submit(
                 .await
         }
     };
+    let next = local_path(form.get("_next").map(String::as_str));
     match result {
+        Ok(_) if !next.is_empty() => Redirect::to(&next).into_response(),
         Ok(rec) => Redirect::to(&format!("/records/{}?done={}", def.name, rec["id"])).into_response(),
         Err(e) => {
             let mut errors = HashMap::new();
@@ -278,6 +300,7 @@ async fn submit(
                 form_token: form.get("_token").cloned().unwrap_or_else(token),
                 version: form.get("version").cloned().unwrap_or_default(),
                 submit,
+                next,
                 fields: fields(def, &form, &errors),
             });
             *resp.status_mut() = status;

@@ -4,7 +4,10 @@
 
 pub mod forms;
 pub mod import;
+pub mod kept;
 mod labels;
+pub mod program;
+pub mod receiver;
 
 use crate::auth::{cookie, session_cookie, SESSION_COOKIE};
 use crate::AppState;
@@ -36,6 +39,10 @@ pub struct Ui {
     pub csrf: String,
     /// Whether to offer write actions (they are still checked by the server).
     pub can_write: bool,
+    /// Whether to offer the receiver's pages (appraisals of the people sent, local indicators).
+    pub receiver: bool,
+    /// Whether to offer the program pages (coordinators, admins and viewers).
+    pub overseer: bool,
 }
 
 fn lang(headers: &HeaderMap) -> (&'static str, &'static str, &'static Labels) {
@@ -54,6 +61,8 @@ fn ui(headers: &HeaderMap, who: Option<&Actor>, csrf: String) -> Ui {
         who: who.map(|a| format!("{}（{}）", a.username, a.role.label())),
         csrf,
         can_write: who.is_some_and(|a| a.role != Role::Viewer),
+        receiver: who.is_some_and(|a| a.role == Role::ReceiverEditor),
+        overseer: who.is_some_and(|a| program::may_oversee(a).is_ok()),
     }
 }
 
@@ -65,6 +74,26 @@ fn render(t: impl Template) -> Response {
             (StatusCode::INTERNAL_SERVER_ERROR, "页面生成失败").into_response()
         }
     }
+}
+
+#[derive(Template)]
+#[template(path = "refused.html")]
+struct RefusedPage {
+    ui: Ui,
+    title: String,
+    message: String,
+}
+
+/// A page the user may not see: 403 and why, as a page with the navigation (not the API's JSON).
+fn refused(parts: &Parts, actor: &Actor, csrf: String, message: String) -> Response {
+    let l = lang(&parts.headers).2;
+    let mut resp = render(RefusedPage {
+        ui: ui(&parts.headers, Some(actor), csrf),
+        title: l.refused.into(),
+        message,
+    });
+    *resp.status_mut() = StatusCode::FORBIDDEN;
+    resp
 }
 
 /// The logged-in user of a page, or a redirect to the login page.
@@ -240,14 +269,19 @@ struct ProgramRow {
     warnings: usize,
 }
 
+/// What the dashboard shows that depends only on the record and the language: drawn once per write and day.
+pub(crate) struct HomeView {
+    cards: Vec<(String, String)>,
+    programs: Vec<ProgramRow>,
+    chart: String,
+}
+
 #[derive(Template)]
 #[template(path = "dashboard.html")]
 struct Dashboard {
     ui: Ui,
     title: String,
-    cards: Vec<(String, String)>,
-    programs: Vec<ProgramRow>,
-    chart: String,
+    view: std::sync::Arc<HomeView>,
 }
 
 /// `GET /`: the dashboard when logged in, the public overview otherwise.
@@ -258,16 +292,31 @@ pub async fn home(State(state): State<AppState>, parts: Parts) -> Response {
             Err(e) => e.into_response(),
         };
     };
-    let (_, _, l) = lang(&parts.headers);
+    let (lang_tag, _, l) = lang(&parts.headers);
+    let view = match state.store.dashboard_kept(&duikou_store::aggregates::Scope::All).await {
+        Ok((dash, _)) => {
+            state
+                .views
+                .home
+                .get_or_draw(&dash, lang_tag, || home_view(&state, Some(dash.as_ref()), l))
+                .await
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "dashboard aggregates");
+            std::sync::Arc::new(home_view(&state, None, l).await)
+        }
+    };
+    render(Dashboard {
+        ui: ui(&parts.headers, Some(&actor), csrf),
+        title: l.dashboard.into(),
+        view,
+    })
+}
+
+/// The figures, program rows and charts of the dashboard: one status read per program, then the drawing.
+async fn home_view(state: &AppState, dash: Option<&duikou_store::aggregates::Dashboard>, l: &Labels) -> HomeView {
     let mut cards = Vec::new();
-    let dash = state
-        .store
-        .dashboard_kept(&duikou_store::aggregates::Scope::All)
-        .await
-        .map(|(d, _)| d)
-        .map_err(|e| tracing::error!(error = %e, "dashboard aggregates"))
-        .ok();
-    if let Some(d) = &dash {
+    if let Some(d) = dash {
         for (e, n) in [
             ("pairings", d.pairings),
             ("projects", d.projects.n),
@@ -310,7 +359,7 @@ pub async fn home(State(state): State<AppState>, parts: Parts) -> Response {
             warnings: status.warnings as usize,
         });
     }
-    let chart = duikou_report::svg(&duikou_report::Chart {
+    let mut chart = duikou_report::svg(&duikou_report::Chart {
         title: l.obligations.into(),
         kind: duikou_report::ChartKind::StackedBar,
         categories: programs.iter().map(|p| p.name.chars().take(12).collect()).collect(),
@@ -330,17 +379,10 @@ pub async fn home(State(state): State<AppState>, parts: Parts) -> Response {
         ],
         unit: "项".into(),
     });
-    let mut chart = chart;
-    for extra in dashboard_charts(dash.as_deref()) {
+    for extra in dashboard_charts(dash) {
         chart.push_str(&duikou_report::svg(&extra));
     }
-    render(Dashboard {
-        ui: ui(&parts.headers, Some(&actor), csrf),
-        title: l.dashboard.into(),
-        cards,
-        programs,
-        chart,
-    })
+    HomeView { cards, programs, chart }
 }
 
 #[derive(Template)]

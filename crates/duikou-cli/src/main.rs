@@ -13,6 +13,11 @@ use duikou_store::accounts::NewUser;
 use duikou_store::Store;
 use std::process::ExitCode;
 
+/// mimalloc: the summary and the assessment build and drop many small JSON maps, which it serves faster than the
+/// system allocator (see BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "duikou",

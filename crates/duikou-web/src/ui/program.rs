@@ -223,7 +223,7 @@ pub async fn show(State(state): State<AppState>, parts: Parts, Path(id): Path<i6
     let query = ListQuery {
         filters: [("program_id".to_string(), id.to_string())].into(),
         sort: Some("id".into()),
-        page: (after.is_none() && before.is_none()).then_some(1),
+        // by cursor even on the first page: the count comes from the kept dashboard, not from counting rows
         per_page: Some(PAIRINGS_PER_PAGE),
         after,
         before,
@@ -274,7 +274,7 @@ pub async fn show(State(state): State<AppState>, parts: Parts, Path(id): Path<i6
         })
     };
     let next_href = list.next_after.map(|a| format!("?after={a}&page={}", page + 1));
-    let pages = ((list.total + PAIRINGS_PER_PAGE - 1) / PAIRINGS_PER_PAGE)
+    let pages = ((dash.pairings + PAIRINGS_PER_PAGE - 1) / PAIRINGS_PER_PAGE)
         .max(1)
         .to_string();
     let name = program["name"].as_str().unwrap_or("").to_string();

@@ -306,6 +306,8 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<()> {
                 "duikou 已启动：http://{local}/  （数据库：{}）",
                 config::redact(&cfg.database_url)
             );
+            // the day's obligation status made ahead of the first reader (it is checked against the log anyway)
+            tokio::spawn(store.clone().refresh_every_day());
             let state = duikou_web::AppState {
                 session_hours: cfg.session_hours,
                 ..duikou_web::AppState::new(store)

@@ -262,6 +262,36 @@ impl Store {
         Ok(out)
     }
 
+    /// Keeps every program's status fresh for the day, so the first reader of a day does not wait for it: once now,
+    /// then a minute after each midnight (UTC, the day the status is judged by). Runs until the process ends; a
+    /// program that cannot be assessed is logged and left for its readers.
+    pub async fn refresh_every_day(self) {
+        loop {
+            let today = chrono::Utc::now().date_naive();
+            let programs = self
+                .db()
+                .fetch("SELECT id FROM programs ORDER BY id", &[], &[Kind::Int])
+                .await
+                .map(|rows| rows.iter().filter_map(|r| r[0].int()).collect::<Vec<i64>>());
+            match programs {
+                Ok(programs) => {
+                    for p in programs {
+                        if let Err(e) = self.refresh_status(p, today).await {
+                            tracing::warn!(program = p, error = %e, "obligation status not refreshed");
+                        }
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "obligation status not refreshed"),
+            }
+            let next = (today + chrono::Duration::days(1))
+                .and_hms_opt(0, 1, 0)
+                .map(|t| t.and_utc() - chrono::Utc::now())
+                .and_then(|d| d.to_std().ok())
+                .unwrap_or(std::time::Duration::from_secs(3600));
+            tokio::time::sleep(next).await;
+        }
+    }
+
     /// Brings a program's kept status up to date with the audit log and `as_of`.
     pub async fn refresh_status(&self, program_id: i64, as_of: NaiveDate) -> Result<()> {
         if self.stale(program_id, as_of).await?.0 == Freshness::Fresh {

@@ -87,8 +87,11 @@ fn summary_fields(entity: &str) -> Vec<&'static str> {
         .collect()
 }
 
-/// Pairings per read of a summary's records (and per task).
+/// At most this many pairings per read of a summary's records (and per task) …
 const LOT: usize = 250;
+
+/// … and at least this many reads of each entity where there are pairings enough, so both cores work on the largest.
+const LOTS: usize = 4;
 
 /// The entities a summary reads for each pairing.
 const SUMMARY_ENTITIES: &[&str] = &[
@@ -296,9 +299,10 @@ impl Store {
         let orgs = by_id(self.all_where_in("orgs", "id", &org_ids).await?);
         // every entity read in lots of pairings at once, each lot its own task, while the obligations are judged
         let within = [Arg::Date(Some(bounds.0)), Arg::Date(Some(bounds.1))];
+        let lot_size = id_args.len().div_ceil(LOTS).clamp(1, LOT);
         let mut reads = Vec::new();
         for e in SUMMARY_ENTITIES {
-            for lot in id_args.chunks(LOT) {
+            for lot in id_args.chunks(lot_size) {
                 let (store, lot, within) = (self.clone(), lot.to_vec(), within.clone());
                 reads.push((
                     *e,
@@ -308,7 +312,7 @@ impl Store {
         }
         // the people of those pairings' dispatches (every dispatch is read, so these are all the writer meets)
         let mut people_reads = Vec::new();
-        for lot in id_args.chunks(LOT) {
+        for lot in id_args.chunks(lot_size) {
             let (store, lot) = (self.clone(), lot.to_vec());
             people_reads.push(tokio::spawn(async move {
                 let marks: Vec<String> = (1..=lot.len()).map(|i| format!("${i}")).collect();

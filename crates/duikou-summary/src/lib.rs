@@ -856,6 +856,13 @@ fn work(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
             .filter(|f| project_ids.contains(&f["project_id"].as_i64().unwrap_or(0)))
             .collect();
         let supporter_money: Vec<&Value> = funding.iter().copied().filter(|f| f["source"] == "supporter").collect();
+        // each project's supporter money, for its row in the table
+        let mut support_of: HashMap<i64, Vec<Money>> = HashMap::new();
+        for f in &supporter_money {
+            if let Some(p) = f["project_id"].as_i64() {
+                support_of.entry(p).or_default().push(money(&f["amount"]));
+            }
+        }
         let total_support: Money = supporter_money.iter().map(|f| money(&f["amount"])).sum();
         let total_investment: Money = projects.iter().map(|p| money(&p["total_investment"])).sum();
         let leveraged: Vec<&Value> = projects
@@ -1026,11 +1033,11 @@ fn work(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
             rows: projects
                 .iter()
                 .map(|p| {
-                    let support: Money = funding
-                        .iter()
-                        .filter(|f| f["project_id"] == p["id"] && f["source"] == "supporter")
-                        .map(|f| money(&f["amount"]))
-                        .sum();
+                    let support: Money = p["id"]
+                        .as_i64()
+                        .and_then(|i| support_of.get(&i))
+                        .map(|v| v.iter().copied().sum())
+                        .unwrap_or_default();
                     vec![
                         Cell::Text(p["name"].as_str().unwrap_or("").into()),
                         Cell::Text(label("projects", "category", p["category"].as_str().unwrap_or(""))),

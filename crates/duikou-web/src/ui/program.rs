@@ -242,7 +242,13 @@ pub async fn show(State(state): State<AppState>, parts: Parts, Path(id): Path<i6
             .collect();
         s.into_iter().collect()
     };
-    let orgs: BTreeMap<i64, String> = match state.store.all_where_in("orgs", "id", &org_ids).await {
+    // only the names, packed into one answer by the database
+    let org_args: Vec<duikou_store::db::Arg> = org_ids.iter().map(|i| duikou_store::db::Arg::Int(Some(*i))).collect();
+    let orgs: BTreeMap<i64, String> = match state
+        .store
+        .fields_where_in_and("orgs", &["name"], "id", &org_args, "", &[])
+        .await
+    {
         Ok(v) => v
             .into_iter()
             .filter_map(|o| Some((o["id"].as_i64()?, o["name"].as_str().unwrap_or("").to_string())))

@@ -386,51 +386,13 @@ impl Store {
         if fields.iter().any(|f| crate::records::kind_of(f) == Kind::Json) {
             return self.select_json(entity, cols, cond, args).await;
         }
-        let names: Vec<String> = std::iter::once("id".to_string())
-            .chain(fields.iter().map(|f| match crate::records::kind_of(f) {
-                Kind::Date => format!("CAST({} AS TEXT)", f.name),
-                _ => f.name.to_string(),
-            }))
-            .collect();
-        let sql = match self.backend() {
-            crate::Backend::Sqlite => format!(
-                "SELECT json_group_array(json_array({})) FROM {entity} WHERE {cond}",
-                names.join(", ")
-            ),
-            crate::Backend::Postgres => format!(
-                "SELECT CAST(COALESCE(json_agg(json_build_array({})), '[]') AS TEXT) FROM {entity} WHERE {cond}",
-                names.join(", ")
-            ),
-        };
-        let packed = self.db().fetch_opt(&sql, args, &[Kind::Text]).await?;
-        let text = packed.as_ref().and_then(|r| r[0].text()).unwrap_or("[]");
-        let mut rows: Vec<Vec<Value>> = serde_json::from_str(text)
-            .map_err(|e| StoreError::Other(format!("读取{}时解析打包结果失败：{e}", def.label)))?;
-        drop(packed);
+        let mut rows = self.packed_rows(def, &fields, cond, args, None).await?;
         // in id order, as the engine counts them (sorted on the bare id, before the records are built)
         rows.sort_unstable_by_key(|r| r.first().and_then(Value::as_i64));
-        let out: Vec<Value> = rows
+        Ok(rows
             .into_iter()
-            .map(|row| {
-                let mut m = serde_json::Map::with_capacity(names.len());
-                let mut row = row.into_iter();
-                m.insert(
-                    "id".into(),
-                    Value::from(row.next().and_then(|v| v.as_i64()).unwrap_or(0)),
-                );
-                for (f, v) in fields.iter().zip(row) {
-                    let v = match (crate::records::kind_of(f), v) {
-                        (_, Value::Null) => Value::Null,
-                        (Kind::Int, Value::Number(n)) => crate::records::from_val(f, &Val::Int(n.as_i64())),
-                        (Kind::Bool, Value::Number(n)) => Value::Bool(n.as_i64().is_some_and(|i| i != 0)),
-                        (_, v) => v,
-                    };
-                    m.insert(f.name.to_string(), v);
-                }
-                Value::Object(m)
-            })
-            .collect();
-        Ok(out)
+            .map(|row| crate::records::packed_record(&fields, row))
+            .collect())
     }
 
     /// Reads what evaluating `program_id` needs: for every pairing of it, or only for `only` (pairing ids).

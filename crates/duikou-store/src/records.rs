@@ -110,6 +110,59 @@ fn same(backend: Backend) -> &'static str {
     }
 }
 
+/// `field IN (…)` over `values` 500 at a time, each with `AND (<and>)` whose arguments `and_args` are `$1`…`$k`:
+/// the condition and arguments of each lot.
+fn in_lots(
+    def: &EntityDef,
+    field: &str,
+    values: &[Arg],
+    and: &str,
+    and_args: &[Arg],
+) -> Result<Vec<(String, Vec<Arg>)>> {
+    if field != "id" && def.field(field).is_none() {
+        return Err(StoreError::invalid(
+            field,
+            "unknown_field",
+            format!("{}没有字段 {field}", def.label),
+        ));
+    }
+    let first = and_args.len() + 1;
+    let and = if and.is_empty() {
+        String::new()
+    } else {
+        format!(" AND ({and})")
+    };
+    Ok(values
+        .chunks(500)
+        .map(|chunk| {
+            let marks: Vec<String> = (first..first + chunk.len()).map(|i| format!("${i}")).collect();
+            let mut args: Vec<Arg> = and_args.to_vec();
+            args.extend(chunk.iter().cloned());
+            (format!("{field} IN ({}){and}", marks.join(", ")), args)
+        })
+        .collect())
+}
+
+/// One row of [`Store::packed_rows`] (`id`, then `cols`) as a record.
+pub(crate) fn packed_record(cols: &[&Field], row: Vec<Value>) -> Value {
+    let mut m = Map::with_capacity(cols.len() + 1);
+    let mut row = row.into_iter();
+    m.insert(
+        "id".into(),
+        Value::from(row.next().and_then(|v| v.as_i64()).unwrap_or(0)),
+    );
+    for (f, v) in cols.iter().zip(row) {
+        let v = match (kind_of(f), v) {
+            (_, Value::Null) => Value::Null,
+            (Kind::Int, Value::Number(n)) => from_val(f, &Val::Int(n.as_i64())),
+            (Kind::Bool, Value::Number(n)) => Value::Bool(n.as_i64().is_some_and(|i| i != 0)),
+            (_, v) => v,
+        };
+        m.insert(f.name.to_string(), v);
+    }
+    Value::Object(m)
+}
+
 impl Store {
     /// One record by id.
     pub async fn get(&self, entity: &str, id: i64) -> Result<Value> {
@@ -152,33 +205,13 @@ impl Store {
         and_args: &[Arg],
     ) -> Result<Vec<Value>> {
         let def = def(entity)?;
-        if field != "id" && def.field(field).is_none() {
-            return Err(StoreError::invalid(
-                field,
-                "unknown_field",
-                format!("{}没有字段 {field}", def.label),
-            ));
-        }
         let (sql, kinds) = select_sql(def);
         let mut out = Vec::new();
-        let first = and_args.len() + 1;
-        let and = if and.is_empty() {
-            String::new()
-        } else {
-            format!(" AND ({and})")
-        };
-        for chunk in values.chunks(500) {
-            let marks: Vec<String> = (first..first + chunk.len()).map(|i| format!("${i}")).collect();
-            let mut args: Vec<Arg> = and_args.to_vec();
-            args.extend(chunk.iter().cloned());
+        for (cond, args) in in_lots(def, field, values, and, and_args)? {
             let rows = self
                 .db()
                 .fetch(
-                    &format!(
-                        "{sql} WHERE {field} IN ({}){and} ORDER BY {}, id",
-                        marks.join(", "),
-                        def.default_sort
-                    ),
+                    &format!("{sql} WHERE {cond} ORDER BY {}, id", def.default_sort),
                     &args,
                     &kinds,
                 )
@@ -200,26 +233,8 @@ impl Store {
         and: &str,
         and_args: &[Arg],
     ) -> Result<Vec<Value>> {
-        let def = def(entity)?;
-        if field != "id" && def.field(field).is_none() {
-            return Err(StoreError::invalid(
-                field,
-                "unknown_field",
-                format!("{}没有字段 {field}", def.label),
-            ));
-        }
-        let first = and_args.len() + 1;
-        let and = if and.is_empty() {
-            String::new()
-        } else {
-            format!(" AND ({and})")
-        };
         let mut out = Vec::new();
-        for chunk in values.chunks(500) {
-            let marks: Vec<String> = (first..first + chunk.len()).map(|i| format!("${i}")).collect();
-            let mut args: Vec<Arg> = and_args.to_vec();
-            args.extend(chunk.iter().cloned());
-            let cond = format!("{field} IN ({}){and}", marks.join(", "));
+        for (cond, args) in in_lots(def(entity)?, field, values, and, and_args)? {
             out.extend(self.fields_where(entity, fields, &cond, &args).await?);
         }
         Ok(out)
@@ -230,6 +245,21 @@ impl Store {
     pub async fn fields_where(&self, entity: &str, fields: &[&str], cond: &str, args: &[Arg]) -> Result<Vec<Value>> {
         let def = def(entity)?;
         let cols: Vec<&'static Field> = columns(def).into_iter().filter(|f| fields.contains(&f.name)).collect();
+        let order = format!("{}, id", def.default_sort);
+        let rows = self.packed_rows(def, &cols, cond, args, Some(&order)).await?;
+        Ok(rows.into_iter().map(|row| packed_record(&cols, row)).collect())
+    }
+
+    /// `id` and `cols` of every record of `def` meeting `cond`, packed by the database into one JSON array of
+    /// arrays (in `order` where given) and unpacked here.
+    pub(crate) async fn packed_rows(
+        &self,
+        def: &EntityDef,
+        cols: &[&Field],
+        cond: &str,
+        args: &[Arg],
+        order: Option<&str>,
+    ) -> Result<Vec<Vec<Value>>> {
         let backend = self.backend();
         let exprs: Vec<String> = std::iter::once("id".to_string())
             .chain(cols.iter().map(|f| match (kind_of(f), backend) {
@@ -238,11 +268,11 @@ impl Store {
                 _ => f.name.to_string(),
             }))
             .collect();
-        let order = format!("{}, id", def.default_sort);
+        let order = order.map(|o| format!(" ORDER BY {o}")).unwrap_or_default();
         let pack = match backend {
-            Backend::Sqlite => format!("json_group_array(json_array({}) ORDER BY {order})", exprs.join(", ")),
+            Backend::Sqlite => format!("json_group_array(json_array({}){order})", exprs.join(", ")),
             Backend::Postgres => format!(
-                "CAST(COALESCE(json_agg(json_build_array({}) ORDER BY {order}), '[]') AS TEXT)",
+                "CAST(COALESCE(json_agg(json_build_array({}){order}), '[]') AS TEXT)",
                 exprs.join(", ")
             ),
         };
@@ -255,29 +285,7 @@ impl Store {
             )
             .await?;
         let text = packed.as_ref().and_then(|r| r[0].text()).unwrap_or("[]");
-        let rows: Vec<Vec<Value>> = serde_json::from_str(text)
-            .map_err(|e| StoreError::Other(format!("读取{}时解析打包结果失败：{e}", def.label)))?;
-        Ok(rows
-            .into_iter()
-            .map(|row| {
-                let mut m = Map::new();
-                let mut row = row.into_iter();
-                m.insert(
-                    "id".into(),
-                    Value::from(row.next().and_then(|v| v.as_i64()).unwrap_or(0)),
-                );
-                for (f, v) in cols.iter().zip(row) {
-                    let v = match (kind_of(f), v) {
-                        (_, Value::Null) => Value::Null,
-                        (Kind::Int, Value::Number(n)) => from_val(f, &Val::Int(n.as_i64())),
-                        (Kind::Bool, Value::Number(n)) => Value::Bool(n.as_i64().is_some_and(|i| i != 0)),
-                        (_, v) => v,
-                    };
-                    m.insert(f.name.to_string(), v);
-                }
-                Value::Object(m)
-            })
-            .collect())
+        serde_json::from_str(text).map_err(|e| StoreError::Other(format!("读取{}时解析打包结果失败：{e}", def.label)))
     }
 
     pub(crate) async fn get_in(tx: &mut Tx, def: &'static EntityDef, id: i64) -> Result<Value> {

@@ -291,16 +291,17 @@ async fn projects(d: &mut Demo, pairing: i64) -> Result<()> {
             "在吐鲁番选址；金额第9篇未写明",
         ),
     ];
+    // the enterprise's money is the project's own funding (one line, source 企业), not investment it brought in
+    // besides: recording it also as `leveraged_investment` would print the same 905亿元 twice in the summary
     for (name, region, amount, description) in enterprise {
-        let leveraged = (!amount.is_empty()).then_some(amount);
         let project = d
             .add(
                 "projects",
                 json!({"pairing_id": pairing, "name": name, "category": "industry", "region_code": d.region(region),
-                       "leveraged_investment": leveraged, "description": format!("湖南企业投资（产业援疆）：{description}")}),
+                       "description": format!("湖南企业投资（产业援疆）：{description}")}),
             )
             .await?;
-        if let Some(amount) = leveraged {
+        if !amount.is_empty() {
             d.add(
                 "project_funding",
                 json!({"project_id": project, "source": "enterprise", "amount": amount, "note": "企业计划投资"}),

@@ -268,6 +268,7 @@ async fn check(store: &Store, backend: &str) {
 /// what the engine says when given every record of each pairing whole.
 async fn assessment_reads_enough(store: &Store) {
     use duikou_domain::engine::{self, EvalOptions, ObligationInput, PairingContext, Records};
+    use duikou_domain::record::recs;
     use duikou_domain::{Calendar, ObligationRule, Qty};
     let date = |v: &Value| v.as_str().and_then(duikou_domain::validate::parse_date);
     let mut compared = 0;
@@ -353,13 +354,16 @@ async fn assessment_reads_enough(store: &Store) {
                     "project_funding",
                     "needs",
                 ] {
-                    records.insert(entity.into(), store.list_all(entity, "pairing_id", pid).await.unwrap());
+                    records.insert(
+                        entity.into(),
+                        recs(store.list_all(entity, "pairing_id", pid).await.unwrap()),
+                    );
                 }
                 let mut people = Vec::new();
                 for d in &records["dispatches"] {
                     people.push(store.get("people", d["person_id"].as_i64().unwrap()).await.unwrap());
                 }
-                records.insert("people".into(), people);
+                records.insert("people".into(), recs(people));
                 let warn_share = serde_json::from_value::<Qty>(program["warn_share"].clone())
                     .map(Qty::as_f64)
                     .unwrap_or(0.5);

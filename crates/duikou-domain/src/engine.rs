@@ -2,6 +2,7 @@
 //! an early warning, the records counted and the rule in Chinese. Pure and deterministic: records in, results out.
 
 use crate::obligation::{Comparison, Measure, ObligationRule, Subject, Target, Window, ZeroDenominator};
+use crate::record::{Fields, Rec};
 use crate::{Calendar, Money, Period, Qty, RatingScale, WindowKind};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -39,7 +40,7 @@ pub struct ObligationInput {
 }
 
 /// The records of one pairing, by entity name (`dispatches`, `stints`, `activities`, `people`, `projects` …).
-pub type Records = HashMap<String, Vec<Value>>;
+pub type Records = HashMap<String, Vec<Rec>>;
 
 /// How a result stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -143,25 +144,25 @@ fn id(v: &Value) -> Option<i64> {
 }
 
 /// The dates a record stands for, to place it in windows.
-fn span(entity: &str, rec: &Value, idx: &Index) -> Option<(NaiveDate, NaiveDate)> {
+fn span<R: Fields + ?Sized>(entity: &str, rec: &R, idx: &Index) -> Option<(NaiveDate, NaiveDate)> {
+    let f = |name: &str| rec.field(name).and_then(date);
     let pair = |a: &str, b: &str| {
-        let s = date(&rec[a])?;
-        Some((s, date(&rec[b]).unwrap_or(s)))
+        let s = f(a)?;
+        Some((s, f(b).unwrap_or(s)))
     };
+    let parent = |name: &str| rec.field(name).and_then(id);
     match entity {
         "activities" => pair("start_date", "end_date"),
         "transactions" => pair("date", "date"),
         "stints" => pair("start_date", "end_date"),
-        "dispatches" => pair("start_date", "end_date").or_else(|| idx.stint_span(id(&rec["id"])?)),
-        "projects" => date(&rec["approved_on"])
-            .or_else(|| date(&rec["started_on"]))
-            .map(|d| (d, d)),
-        "outputs" => date(&rec["as_of"])
+        "dispatches" => pair("start_date", "end_date").or_else(|| idx.stint_span(parent("id")?)),
+        "projects" => f("approved_on").or_else(|| f("started_on")).map(|d| (d, d)),
+        "outputs" => f("as_of")
             .map(|d| (d, d))
-            .or_else(|| span("projects", idx.get("projects", id(&rec["project_id"])?)?, idx)),
-        "project_funding" => span("projects", idx.get("projects", id(&rec["project_id"])?)?, idx),
+            .or_else(|| span("projects", idx.get("projects", parent("project_id")?)?, idx)),
+        "project_funding" => span("projects", idx.get("projects", parent("project_id")?)?, idx),
         "appraisals" => {
-            let y = rec["year"].as_i64()? as i32;
+            let y = rec.field("year")?.as_i64()? as i32;
             Some((NaiveDate::from_ymd_opt(y, 1, 1)?, NaiveDate::from_ymd_opt(y, 12, 31)?))
         }
         "needs" => pair("raised_on", "met_on"),
@@ -170,7 +171,7 @@ fn span(entity: &str, rec: &Value, idx: &Index) -> Option<(NaiveDate, NaiveDate)
 }
 
 /// The dates a record stands for, from its own fields only (used to keep signed periods locked).
-pub fn record_dates(entity: &str, rec: &Value) -> Option<(NaiveDate, NaiveDate)> {
+pub fn record_dates<R: Fields + ?Sized>(entity: &str, rec: &R) -> Option<(NaiveDate, NaiveDate)> {
     match entity {
         "dispatches" | "activities" | "transactions" | "stints" | "projects" | "appraisals" | "needs" => span(
             entity,
@@ -180,20 +181,20 @@ pub fn record_dates(entity: &str, rec: &Value) -> Option<(NaiveDate, NaiveDate)>
                 stints_of: HashMap::new(),
             },
         ),
-        "outputs" => date(&rec["as_of"]).map(|d| (d, d)),
+        "outputs" => rec.field("as_of").and_then(date).map(|d| (d, d)),
         _ => None,
     }
 }
 
 struct Index<'a> {
-    by_id: HashMap<(&'a str, i64), &'a Value>,
-    stints_of: HashMap<i64, Vec<&'a Value>>,
+    by_id: HashMap<(&'a str, i64), &'a Rec>,
+    stints_of: HashMap<i64, Vec<&'a Rec>>,
 }
 
 impl<'a> Index<'a> {
     fn new(records: &'a Records) -> Self {
         let mut by_id = HashMap::new();
-        let mut stints_of: HashMap<i64, Vec<&Value>> = HashMap::new();
+        let mut stints_of: HashMap<i64, Vec<&Rec>> = HashMap::new();
         for (entity, recs) in records {
             // only what a field, a span or a name is looked up in
             let parent = matches!(entity.as_str(), "projects" | "dispatches" | "people" | "needs");
@@ -213,7 +214,7 @@ impl<'a> Index<'a> {
         Index { by_id, stints_of }
     }
 
-    fn get(&self, entity: &str, i: i64) -> Option<&'a Value> {
+    fn get(&self, entity: &str, i: i64) -> Option<&'a Rec> {
         self.by_id.get(&(entity, i)).copied()
     }
 
@@ -225,7 +226,7 @@ impl<'a> Index<'a> {
     }
 
     /// A field by reference, following one dotted step to a parent as [`Index::field`] does; `None` where missing.
-    fn field_ref<'r>(&'r self, rec: &'r Value, path: &str) -> Option<&'r Value> {
+    fn field_ref<'r>(&'r self, rec: &'r Rec, path: &str) -> Option<&'r Value> {
         match path.split_once('.') {
             None => rec.get(path),
             Some((parent, field)) => {
@@ -243,7 +244,7 @@ impl<'a> Index<'a> {
     }
 
     /// A field, following one dotted step to a parent (`project.category`, `dispatch.role`, `person.education`).
-    fn field(&self, rec: &Value, path: &str) -> Value {
+    fn field(&self, rec: &Rec, path: &str) -> Value {
         match path.split_once('.') {
             None => rec[path].clone(),
             Some((parent, field)) => {
@@ -271,7 +272,7 @@ fn as_text(v: &Value) -> String {
     }
 }
 
-fn matches(idx: &Index, rec: &Value, filter: &BTreeMap<String, Vec<String>>) -> bool {
+fn matches(idx: &Index, rec: &Rec, filter: &BTreeMap<String, Vec<String>>) -> bool {
     filter.iter().all(|(k, accepted)| match idx.field_ref(rec, k) {
         // (compared as text without copying it: this runs for every record of every rule)
         Some(Value::String(v)) => accepted.iter().any(|a| a == v),
@@ -303,8 +304,8 @@ fn days(a: NaiveDate, b: NaiveDate) -> i64 {
 /// A subject and the records it may count.
 struct SubjectScope<'a> {
     subject: SubjectRef,
-    dispatch: Option<&'a Value>,
-    stint: Option<&'a Value>,
+    dispatch: Option<&'a Rec>,
+    stint: Option<&'a Rec>,
     active: (NaiveDate, NaiveDate),
 }
 
@@ -314,8 +315,8 @@ fn subjects<'a>(
     records: &'a Records,
     idx: &Index<'a>,
 ) -> Vec<SubjectScope<'a>> {
-    let dispatches: &'a [Value] = records.get("dispatches").map(Vec::as_slice).unwrap_or(&[]);
-    let name_of = |d: &Value| {
+    let dispatches: &'a [Rec] = records.get("dispatches").map(Vec::as_slice).unwrap_or(&[]);
+    let name_of = |d: &Rec| {
         id(&d["person_id"])
             .and_then(|p| idx.get("people", p))
             .and_then(|p| p["name"].as_str())
@@ -379,7 +380,7 @@ fn subjects<'a>(
     }
 }
 
-fn counts(ctx: &PairingContext, rec: &Value) -> bool {
+fn counts(ctx: &PairingContext, rec: &Rec) -> bool {
     !ctx.only_confirmed || rec.get("confirmation").is_none_or(|c| c == "confirmed")
 }
 
@@ -462,7 +463,7 @@ pub fn evaluate(
                     continue;
                 }
                 let whole_term = bounds == ctx.term;
-                let selected: Vec<&Value> = mine
+                let selected: Vec<&Rec> = mine
                     .iter()
                     .filter(|r| match r.span {
                         Some(s) => overlaps(s, bounds),
@@ -571,7 +572,7 @@ fn describe(
         .to_string()
 }
 
-fn in_subject(entity: &str, rec: &Value, scope: &SubjectScope) -> bool {
+fn in_subject(entity: &str, rec: &Rec, scope: &SubjectScope) -> bool {
     match (scope.dispatch, scope.stint) {
         (_, Some(s)) => entity == "stints" && rec["id"] == s["id"],
         (Some(d), None) => match entity {
@@ -584,7 +585,7 @@ fn in_subject(entity: &str, rec: &Value, scope: &SubjectScope) -> bool {
 
 /// A record that counts (confirmed where only confirmed facts count), with the days it stands for worked out once.
 struct Row<'a> {
-    rec: &'a Value,
+    rec: &'a Rec,
     span: Option<(NaiveDate, NaiveDate)>,
 }
 
@@ -607,11 +608,11 @@ type Measured = (Qty, Vec<(&'static str, i64)>, Option<Status>);
 fn measure(
     m: &Measure,
     entity: &'static str,
-    v: &[&Value],
+    v: &[&Rec],
     idx: &Index,
     bounds: (NaiveDate, NaiveDate),
 ) -> Option<Measured> {
-    let ids = |v: &[&Value]| {
+    let ids = |v: &[&Rec]| {
         v.iter()
             .filter_map(|r| Some((entity, id(&r["id"])?)))
             .collect::<Vec<_>>()
@@ -740,6 +741,7 @@ pub fn score(results: &[ObligationResult], weights: &HashMap<i64, Qty>, scale: &
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::recs;
     use serde_json::json;
 
     fn d(s: &str) -> NaiveDate {
@@ -771,7 +773,7 @@ mod tests {
         let mut r = Records::new();
         r.insert(
             "people".into(),
-            (1..=4).map(|i| json!({"id": i, "name": format!("教师{i}")})).collect(),
+            recs((1..=4).map(|i| json!({"id": i, "name": format!("教师{i}")})).collect()),
         );
         let disp = |id: i64, person: i64, start: &str, end: &str, conf: &str| {
             json!({"id": id, "pairing_id": 1, "person_id": person, "role": "teacher", "direction": "to_receiver",
@@ -779,31 +781,31 @@ mod tests {
         };
         r.insert(
             "dispatches".into(),
-            vec![
+            recs(vec![
                 disp(1, 1, "2013-10-08", "2014-06-30", "confirmed"),
                 disp(2, 2, "2013-11-01", "2014-06-30", "confirmed"),
                 disp(3, 3, "2014-09-01", "2015-06-30", "confirmed"),
                 disp(4, 4, "2015-09-01", "2016-06-30", "confirmed"),
                 disp(5, 2, "2014-09-01", "2015-06-30", "pending"),
-            ],
+            ]),
         );
         let stint = |id: i64, dispatch: i64, a: &str, b: &str| json!({"id": id, "dispatch_id": dispatch, "pairing_id": 1, "start_date": a, "end_date": b, "confirmation": "confirmed"});
         r.insert(
             "stints".into(),
-            vec![
+            recs(vec![
                 stint(1, 1, "2013-10-08", "2013-11-08"), // 32 days
                 stint(2, 2, "2013-11-01", "2013-11-15"), // 15 days
                 stint(3, 2, "2013-12-01", "2013-12-05"), // 5 days: too short
                 stint(4, 3, "2014-09-01", "2014-10-15"),
                 stint(5, 4, "2015-09-01", "2015-09-20"),
-            ],
+            ]),
         );
         r.insert(
             "activities".into(),
-            vec![
+            recs(vec![
                 json!({"id": 1, "pairing_id": 1, "kind": "training", "title": "全员培训", "start_date": "2014-03-01", "person_times": 30, "confirmation": "confirmed"}),
                 json!({"id": 2, "pairing_id": 1, "kind": "training", "title": "骨干教师培训", "start_date": "2015-03-01", "person_times": 1, "confirmation": "confirmed"}),
-            ],
+            ]),
         );
         r
     }
@@ -922,16 +924,16 @@ mod tests {
         let mut money = Records::new();
         money.insert(
             "projects".into(),
-            vec![
+            recs(vec![
                 json!({"id": 1, "category": "housing", "approved_on": "2011-03-01"}),
                 json!({"id": 2, "category": "industry", "approved_on": "2011-03-01"}),
-            ],
+            ]),
         );
-        money.insert("transactions".into(), vec![
+        money.insert("transactions".into(), recs(vec![
             json!({"id": 1, "project_id": 1, "kind": "disbursement", "source": "supporter", "amount": "8000000.00", "date": "2011-05-01"}),
             json!({"id": 2, "project_id": 2, "kind": "disbursement", "source": "supporter", "amount": "3000000.00", "date": "2011-06-01"}),
             json!({"id": 3, "project_id": 2, "kind": "disbursement", "source": "local", "amount": "9000000.00", "date": "2011-06-01"}),
-        ]);
+        ]));
         let ratio = ob(
             5,
             json!({

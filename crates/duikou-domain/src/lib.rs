@@ -10,6 +10,7 @@ mod money;
 pub mod obligation;
 mod period;
 mod qty;
+pub mod record;
 pub mod schema;
 pub mod templates;
 pub mod validate;

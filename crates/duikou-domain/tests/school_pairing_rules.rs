@@ -4,10 +4,11 @@ use chrono::NaiveDate;
 use duikou_domain::engine::{
     evaluate, EvalOptions, ObligationInput, ObligationResult, PairingContext, Records, Status, SubjectRef,
 };
+use duikou_domain::record::{recs, Rec};
 use duikou_domain::templates::template;
 use duikou_domain::{Calendar, Qty};
 use proptest::prelude::*;
-use serde_json::{json, Value};
+use serde_json::json;
 
 fn d(s: &str) -> NaiveDate {
     duikou_domain::validate::parse_date(s).unwrap()
@@ -48,14 +49,20 @@ fn person(records: &mut Records, id: i64, role: &str, direction: &str, stints: &
     records
         .entry("people".into())
         .or_default()
-        .push(json!({"id": id, "name": format!("人员{id}")}));
+        .push(json!({"id": id, "name": format!("人员{id}")}).into());
     let start = stints.first().map(|s| s.0).unwrap_or("2014-09-01");
     let end = stints.last().map(|s| s.1).unwrap_or("2015-06-30");
-    records.entry("dispatches".into()).or_default().push(json!({
-        "id": id, "person_id": id, "role": role, "direction": direction, "start_date": start, "end_date": end}));
+    records.entry("dispatches".into()).or_default().push(
+        json!({
+        "id": id, "person_id": id, "role": role, "direction": direction, "start_date": start, "end_date": end})
+        .into(),
+    );
     for (i, (a, b)) in stints.iter().enumerate() {
-        records.entry("stints".into()).or_default().push(json!({
-            "id": id * 100 + i as i64, "dispatch_id": id, "start_date": a, "end_date": b}));
+        records.entry("stints".into()).or_default().push(
+            json!({
+            "id": id * 100 + i as i64, "dispatch_id": id, "start_date": a, "end_date": b})
+            .into(),
+        );
     }
 }
 
@@ -139,7 +146,7 @@ fn backbone_teachers_by_the_receivers_teacher_count() {
     let mut r = Records::new();
     r.insert(
         "activities".into(),
-        vec![json!({"id": 1, "kind": "training", "audience": "backbone", "title": "骨干教师培养", "start_date": "2015-04-01", "person_times": 2})],
+        recs(vec![json!({"id": 1, "kind": "training", "audience": "backbone", "title": "骨干教师培养", "start_date": "2015-04-01", "person_times": 2})]),
     );
     for (teachers, target, status) in [
         (19, 1, Status::Met),
@@ -185,12 +192,12 @@ fn trainings_exchanges_and_teaching_research() {
     let mut r = Records::new();
     r.insert(
         "activities".into(),
-        vec![
+        recs(vec![
             json!({"id": 1, "kind": "training", "audience": "all_staff", "title": "全员培训", "start_date": "2014-11-01"}),
             json!({"id": 2, "kind": "training", "audience": "backbone", "title": "骨干培训", "start_date": "2015-11-01"}),
             json!({"id": 3, "kind": "exchange", "title": "校风建设交流", "start_date": "2013-12-01"}),
             json!({"id": 4, "kind": "teaching_research", "title": "集体备课", "start_date": "2014-03-01"}),
-        ],
+        ]),
     );
     let training = run("all_staff_training", &r, None);
     let s: Vec<(String, Status)> = training.iter().map(|x| (x.window.clone(), x.status)).collect();
@@ -210,12 +217,12 @@ fn trainings_exchanges_and_teaching_research() {
     assert_eq!(research.len(), 6, "six semesters in the term");
 }
 
-fn dispatch_records(n: usize) -> Vec<Value> {
+fn dispatch_records(n: usize) -> Vec<Rec> {
     (0..n)
         .map(|i| {
             let year = 2013 + (i % 3) as i32;
             json!({"id": i as i64 + 1, "person_id": (i % 5) as i64 + 1, "role": if i % 2 == 0 { "teacher" } else { "manager" },
-                   "direction": "to_receiver", "start_date": format!("{year}-10-0{}", 1 + i % 9), "end_date": format!("{}-03-01", year + 1)})
+                   "direction": "to_receiver", "start_date": format!("{year}-10-0{}", 1 + i % 9), "end_date": format!("{}-03-01", year + 1)}).into()
         })
         .collect()
 }
@@ -252,7 +259,7 @@ proptest! {
         records.insert("dispatches".into(), dispatch_records(n));
         let before = run("teachers_out", &records, None);
         records.get_mut("dispatches").unwrap().push(json!({"id": 999, "person_id": person, "role": "teacher",
-            "direction": "to_receiver", "start_date": format!("{extra_year}-09-15"), "end_date": format!("{}-01-10", extra_year + 1)}));
+            "direction": "to_receiver", "start_date": format!("{extra_year}-09-15"), "end_date": format!("{}-01-10", extra_year + 1)}).into());
         let after = run("teachers_out", &records, None);
         for b in before.iter().filter(|r| r.status == Status::Met) {
             let a = after.iter().find(|a| a.window == b.window).unwrap();

@@ -5,6 +5,7 @@ use crate::{Result, Store, StoreError};
 use chrono::NaiveDate;
 use duikou_domain::engine::{self, EvalOptions, ObligationInput, ObligationResult, PairingContext, Records, Score};
 use duikou_domain::obligation::Window;
+use duikou_domain::record::{recs, Rec};
 use duikou_domain::schema::{EntityDef, Field, FieldKind};
 use duikou_domain::{Calendar, ObligationRule, Period, Qty, RatingScale};
 use serde::Serialize;
@@ -367,13 +368,7 @@ impl Store {
 
     /// Reads the same records as [`Store::select_json`], in id order, but lets the database pack them into one JSON
     /// array: many rows then cross from the database as one value instead of one message each.
-    async fn select_packed(
-        &self,
-        entity: &str,
-        cols: &BTreeSet<String>,
-        cond: &str,
-        args: &[Arg],
-    ) -> Result<Vec<Value>> {
+    async fn select_packed(&self, entity: &str, cols: &BTreeSet<String>, cond: &str, args: &[Arg]) -> Result<Vec<Rec>> {
         let def = crate::records::def(entity)?;
         let fields: Vec<&Field> = cols
             .iter()
@@ -384,14 +379,15 @@ impl Store {
             })
             .collect();
         if fields.iter().any(|f| crate::records::kind_of(f) == Kind::Json) {
-            return self.select_json(entity, cols, cond, args).await;
+            return Ok(recs(self.select_json(entity, cols, cond, args).await?));
         }
         let mut rows = self.packed_rows(def, &fields, cond, args, None).await?;
         // in id order, as the engine counts them (sorted on the bare id, before the records are built)
         rows.sort_unstable_by_key(|r| r.first().and_then(Value::as_i64));
+        let names = crate::records::packed_names(&fields);
         Ok(rows
             .into_iter()
-            .map(|row| crate::records::packed_record(&fields, row))
+            .map(|row| crate::records::packed_rec(&names, &fields, row))
             .collect())
     }
 
@@ -534,8 +530,8 @@ impl Store {
         }
         if let Some(cols) = plan.columns.get("people") {
             let cond = format!("id IN (SELECT person_id FROM dispatches WHERE {of_pairings})");
-            for person in self.select_json("people", cols, &cond, &pargs).await? {
-                let id = person["id"].as_i64().unwrap_or(0);
+            for person in recs(self.select_json("people", cols, &cond, &pargs).await?) {
+                let id = person.id();
                 for p in person_pairings.get(&id).into_iter().flatten() {
                     if let Some(recs) = records.get_mut(p).and_then(|m| m.get_mut("people")) {
                         recs.push(person.clone());

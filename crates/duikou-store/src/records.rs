@@ -5,6 +5,7 @@ use crate::db::{Arg, Backend, Kind, Tx, Val};
 use crate::{Result, Store, StoreError};
 use chrono::{DateTime, Utc};
 use duikou_domain::access::{self, Actor, Role, Sides, Target};
+use duikou_domain::record::{names, Names, Rec};
 use duikou_domain::schema::{self, EntityDef, Field, FieldKind, Owner, CONFIRMATION_FIELDS};
 use duikou_domain::validate::{caller_fields, parse_date, validate_record};
 use duikou_domain::{Money, Qty, ValidationErrors};
@@ -141,6 +142,24 @@ fn in_lots(
             (format!("{field} IN ({}){and}", marks.join(", ")), args)
         })
         .collect())
+}
+
+/// The names of [`packed_rec`]'s records: `id`, then `cols`.
+pub(crate) fn packed_names(cols: &[&Field]) -> Names {
+    names(std::iter::once("id").chain(cols.iter().map(|f| f.name)))
+}
+
+/// One row of [`Store::packed_rows`] (`id`, then `cols`) as a [`Rec`] named by [`packed_names`]`(cols)`: the same
+/// values [`packed_record`] gives, without a map per record.
+pub(crate) fn packed_rec(names: &Names, cols: &[&Field], mut row: Vec<Value>) -> Rec {
+    for (f, v) in cols.iter().zip(row.iter_mut().skip(1)) {
+        match (kind_of(f), &*v) {
+            (Kind::Int, Value::Number(n)) => *v = from_val(f, &Val::Int(n.as_i64())),
+            (Kind::Bool, Value::Number(n)) => *v = Value::Bool(n.as_i64().is_some_and(|i| i != 0)),
+            _ => {}
+        }
+    }
+    Rec::new(names.clone(), row)
 }
 
 /// One row of [`Store::packed_rows`] (`id`, then `cols`) as a record.

@@ -150,7 +150,7 @@ pub(crate) fn packed_names(cols: &[&Field]) -> Names {
 }
 
 /// One row of [`Store::packed_rows`] (`id`, then `cols`) as a [`Rec`] named by [`packed_names`]`(cols)`: the same
-/// values [`packed_record`] gives, without a map per record.
+/// values a JSON object of them would hold, without a map per record.
 pub(crate) fn packed_rec(names: &Names, cols: &[&Field], mut row: Vec<Value>) -> Rec {
     for (f, v) in cols.iter().zip(row.iter_mut().skip(1)) {
         match (kind_of(f), &*v) {
@@ -160,26 +160,6 @@ pub(crate) fn packed_rec(names: &Names, cols: &[&Field], mut row: Vec<Value>) ->
         }
     }
     Rec::new(names.clone(), row)
-}
-
-/// One row of [`Store::packed_rows`] (`id`, then `cols`) as a record.
-pub(crate) fn packed_record(cols: &[&Field], row: Vec<Value>) -> Value {
-    let mut m = Map::with_capacity(cols.len() + 1);
-    let mut row = row.into_iter();
-    m.insert(
-        "id".into(),
-        Value::from(row.next().and_then(|v| v.as_i64()).unwrap_or(0)),
-    );
-    for (f, v) in cols.iter().zip(row) {
-        let v = match (kind_of(f), v) {
-            (_, Value::Null) => Value::Null,
-            (Kind::Int, Value::Number(n)) => from_val(f, &Val::Int(n.as_i64())),
-            (Kind::Bool, Value::Number(n)) => Value::Bool(n.as_i64().is_some_and(|i| i != 0)),
-            (_, v) => v,
-        };
-        m.insert(f.name.to_string(), v);
-    }
-    Value::Object(m)
 }
 
 impl Store {
@@ -251,7 +231,7 @@ impl Store {
         values: &[Arg],
         and: &str,
         and_args: &[Arg],
-    ) -> Result<Vec<Value>> {
+    ) -> Result<Vec<Rec>> {
         let mut out = Vec::new();
         for (cond, args) in in_lots(def(entity)?, field, values, and, and_args)? {
             out.extend(self.fields_where(entity, fields, &cond, &args).await?);
@@ -261,12 +241,13 @@ impl Store {
 
     /// `id` and the named fields (those the entity has) of every record meeting `cond`, whose arguments are `args`,
     /// in the entity's default order, packed by the database into one JSON value.
-    pub async fn fields_where(&self, entity: &str, fields: &[&str], cond: &str, args: &[Arg]) -> Result<Vec<Value>> {
+    pub async fn fields_where(&self, entity: &str, fields: &[&str], cond: &str, args: &[Arg]) -> Result<Vec<Rec>> {
         let def = def(entity)?;
         let cols: Vec<&'static Field> = columns(def).into_iter().filter(|f| fields.contains(&f.name)).collect();
         let order = format!("{}, id", def.default_sort);
         let rows = self.packed_rows(def, &cols, cond, args, Some(&order)).await?;
-        Ok(rows.into_iter().map(|row| packed_record(&cols, row)).collect())
+        let names = packed_names(&cols);
+        Ok(rows.into_iter().map(|row| packed_rec(&names, &cols, row)).collect())
     }
 
     /// `id` and `cols` of every record of `def` meeting `cond`, packed by the database into one JSON array of

@@ -4,6 +4,7 @@
 use crate::db::Arg;
 use crate::{ListQuery, Result, Store, StoreError};
 use chrono::NaiveDate;
+use duikou_domain::record::Rec;
 use duikou_domain::{Calendar, Period};
 use duikou_summary::{PairingBundle, SummaryInput};
 use serde_json::Value;
@@ -206,7 +207,7 @@ impl Store {
     /// One lot of a summary entity's records: the fields the writer reads, the dated ones for the period only (as
     /// the writer keeps them; undated ones always), the undated and the dated read apart so each read follows an
     /// index.
-    async fn summary_rows(&self, entity: &str, pairings: &[Arg], within: &[Arg]) -> Result<Vec<Value>> {
+    async fn summary_rows(&self, entity: &str, pairings: &[Arg], within: &[Arg]) -> Result<Vec<Rec>> {
         let fields = summary_fields(entity);
         let dated = match entity {
             "activities" | "stints" => Some((
@@ -372,7 +373,7 @@ impl Store {
                 }
             }
         }
-        let mut records: HashMap<i64, HashMap<String, Vec<Value>>> = HashMap::new();
+        let mut records: HashMap<i64, HashMap<String, Vec<Rec>>> = HashMap::new();
         for (e, read) in reads {
             let rows = read
                 .await
@@ -382,12 +383,12 @@ impl Store {
                 records.entry(p).or_default().entry(e.to_string()).or_default().push(r);
             }
         }
-        let mut people: HashMap<i64, Value> = HashMap::new();
+        let mut people: HashMap<i64, Rec> = HashMap::new();
         for read in people_reads {
             let rows = read
                 .await
                 .map_err(|err| StoreError::Other(format!("读取总结所需记录中断：{err}")))??;
-            people.extend(rows.into_iter().map(|r| (r["id"].as_i64().unwrap_or(0), r)));
+            people.extend(rows.into_iter().map(|r| (r.id(), r)));
         }
         // the receivers' indicator values, by org and by region, with their definitions
         let receivers = linked("receiver_org_id");

@@ -2,9 +2,9 @@
 
 use crate::{zh, Figure, SummaryInput};
 use duikou_domain::engine::Status;
+use duikou_domain::record::Rec;
 use duikou_domain::schema;
 use duikou_report::{Block, Cell, Column, ColumnKind, Document, Section, Span, Table};
-use serde_json::Value;
 
 fn label(entity: &str, field: &str, value: &str) -> String {
     schema::value_label(entity, field, value)
@@ -28,14 +28,14 @@ pub fn briefing(input: &SummaryInput, issue: u32) -> (Document, Vec<Figure>) {
         });
         value
     };
-    let all = |entity: &str| -> Vec<&Value> {
+    let all = |entity: &str| -> Vec<&Rec> {
         input
             .pairings
             .iter()
             .flat_map(|p| p.records.get(entity).into_iter().flatten())
             .collect()
     };
-    let acts: Vec<&Value> = all("activities")
+    let acts: Vec<&Rec> = all("activities")
         .into_iter()
         .filter(|a| in_period(a["start_date"].as_str()))
         .collect();
@@ -47,7 +47,7 @@ pub fn briefing(input: &SummaryInput, issue: u32) -> (Document, Vec<Figure>) {
         }
         events.push((a["start_date"].as_str().unwrap_or("").to_string(), line));
     }
-    let dispatches: Vec<&Value> = all("dispatches")
+    let dispatches: Vec<&Rec> = all("dispatches")
         .into_iter()
         .filter(|d| in_period(d["start_date"].as_str()))
         .collect();
@@ -59,7 +59,7 @@ pub fn briefing(input: &SummaryInput, issue: u32) -> (Document, Vec<Figure>) {
             format!("【援派】{role}1名到岗{post}"),
         ));
     }
-    let projects: Vec<&Value> = all("projects").into_iter().collect();
+    let projects: Vec<&Rec> = all("projects").into_iter().collect();
     for p in &projects {
         for (field, what) in [
             ("started_on", "开工"),
@@ -75,7 +75,7 @@ pub fn briefing(input: &SummaryInput, issue: u32) -> (Document, Vec<Figure>) {
         }
     }
     events.sort();
-    let ids = |entity: &'static str, v: &[&Value]| {
+    let ids = |entity: &'static str, v: &[&Rec]| {
         v.iter()
             .map(|r| (entity, r["id"].as_i64().unwrap_or(0)))
             .collect::<Vec<_>>()

@@ -7,6 +7,7 @@ pub mod zh;
 
 use chrono::NaiveDate;
 use duikou_domain::engine::{ObligationResult, Status};
+use duikou_domain::record::{Fields, Rec};
 use duikou_domain::schema;
 use duikou_domain::{Money, Qty};
 use duikou_report::{Block, Cell, Chart, ChartKind, Column, ColumnKind, Document, Section, Series, Span, Table};
@@ -78,7 +79,7 @@ pub struct PairingBundle {
     pub receiver: Arc<Value>,
     /// Its records by entity (agreements, projects, project_funding, transactions, outputs, dispatches, stints, people,
     /// activities, needs, notes, appraisals).
-    pub records: HashMap<String, Vec<Value>>,
+    pub records: HashMap<String, Vec<Rec>>,
     /// Its obligations evaluated for the period.
     pub results: Vec<ObligationResult>,
     /// Indicator values of the receiver's region or org, with `indicator` (the definition) merged in (shared by the
@@ -136,8 +137,8 @@ fn date(v: &Value) -> Option<NaiveDate> {
     v.as_str().and_then(duikou_domain::validate::parse_date)
 }
 
-fn id(v: &Value) -> i64 {
-    v["id"].as_i64().unwrap_or(0)
+fn id(r: &impl Fields) -> i64 {
+    r.field("id").and_then(Value::as_i64).unwrap_or(0)
 }
 
 fn money(v: &Value) -> Money {
@@ -158,7 +159,7 @@ struct Pool<'a> {
 }
 
 impl<'a> Pool<'a> {
-    fn all(&self, entity: &str) -> Vec<&'a Value> {
+    fn all(&self, entity: &str) -> Vec<&'a Rec> {
         self.input
             .pairings
             .iter()
@@ -166,12 +167,12 @@ impl<'a> Pool<'a> {
             .collect()
     }
 
-    fn in_period(&self, entity: &str) -> Vec<&'a Value> {
+    fn in_period(&self, entity: &str) -> Vec<&'a Rec> {
         self.in_period_if(entity, |_| true)
     }
 
     /// As [`Pool::in_period`], of the records `keep` keeps (checked first: it is cheaper than the dates).
-    fn in_period_if(&self, entity: &str, keep: impl Fn(&Value) -> bool) -> Vec<&'a Value> {
+    fn in_period_if(&self, entity: &str, keep: impl Fn(&Rec) -> bool) -> Vec<&'a Rec> {
         let (from, to) = self.input.period;
         self.all(entity)
             .into_iter()
@@ -197,7 +198,7 @@ impl<'a> Pool<'a> {
 
 /// What the summary counts of one activity, read from the record once.
 struct Act<'a> {
-    rec: &'a Value,
+    rec: &'a Rec,
     id: i64,
     kind: Option<&'a str>,
     courses: i64,
@@ -207,7 +208,7 @@ struct Act<'a> {
 }
 
 impl<'a> Act<'a> {
-    fn of(a: &'a Value) -> Act<'a> {
+    fn of(a: &'a Rec) -> Act<'a> {
         let n = |f: &str| a[f].as_i64().unwrap_or(0);
         Act {
             rec: a,
@@ -221,7 +222,7 @@ impl<'a> Act<'a> {
     }
 }
 
-fn ids(entity: &'static str, v: &[&Value]) -> Vec<(&'static str, i64)> {
+fn ids(entity: &'static str, v: &[&Rec]) -> Vec<(&'static str, i64)> {
     v.iter().map(|r| (entity, id(r))).collect()
 }
 
@@ -345,7 +346,7 @@ fn basics(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
     if !agreements.is_empty() {
         // grouped by tier (校级 before 院级) and kind, in the schema's order
         let kinds = ["agreement", "memorandum", "responsibility_letter", "plan"];
-        let mut by: BTreeMap<(usize, usize), (String, Vec<&Value>)> = BTreeMap::new();
+        let mut by: BTreeMap<(usize, usize), (String, Vec<&Rec>)> = BTreeMap::new();
         for a in &agreements {
             let (tier_rank, tier) = match a["tier"].as_str() {
                 Some("institution") => (0, "校级（省级）"),
@@ -360,7 +361,7 @@ fn basics(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
             e.1.push(a);
         }
         let mut spans = vec![Span::text("期内双方签订")];
-        let parts: Vec<(String, Vec<&Value>)> = by.into_values().collect();
+        let parts: Vec<(String, Vec<&Rec>)> = by.into_values().collect();
         for (i, (k, v)) in parts.iter().enumerate() {
             if i > 0 {
                 spans.push(Span::text("、"));
@@ -468,16 +469,16 @@ fn work(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
     };
 
     // people
-    let dispatches: Vec<&Value> = pool
+    let dispatches: Vec<&Rec> = pool
         .in_period("dispatches")
         .into_iter()
         .filter(|d| d["direction"] != "to_supporter")
         .collect();
     if !dispatches.is_empty() {
         next_sub(&mut blocks, "选派干部人才");
-        let people: HashMap<i64, &Value> = pool.all("people").into_iter().map(|p| (id(p), p)).collect();
+        let people: HashMap<i64, &Rec> = pool.all("people").into_iter().map(|p| (id(p), p)).collect();
         let mut by_role: BTreeMap<String, BTreeSet<i64>> = BTreeMap::new();
-        let mut role_records: BTreeMap<String, Vec<&Value>> = BTreeMap::new();
+        let mut role_records: BTreeMap<String, Vec<&Rec>> = BTreeMap::new();
         let mut batches = BTreeSet::new();
         for d in &dispatches {
             let role = d["role"].as_str().unwrap_or("").to_string();
@@ -534,13 +535,13 @@ fn work(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
                 ));
             }
         }
-        let chosen: Vec<&&Value> = persons.iter().filter_map(|p| people.get(p)).collect();
-        let pg: Vec<&Value> = chosen
+        let chosen: Vec<&&Rec> = persons.iter().filter_map(|p| people.get(p)).collect();
+        let pg: Vec<&Rec> = chosen
             .iter()
             .filter(|p| matches!(p["education"].as_str(), Some("doctorate" | "master")))
             .map(|p| **p)
             .collect();
-        let senior: Vec<&Value> = chosen
+        let senior: Vec<&Rec> = chosen
             .iter()
             .filter(|p| p["title_level"] == "senior")
             .map(|p| **p)
@@ -566,7 +567,7 @@ fn work(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
             let ref_year = chrono::Datelike::year(&input.period.0) as i64;
             let age = ref_year - years.iter().sum::<i64>() / years.len() as i64;
             spans.push(Span::text("，平均年龄"));
-            let with_age: Vec<&Value> = chosen
+            let with_age: Vec<&Rec> = chosen
                 .iter()
                 .filter(|p| p["birth_year"].is_i64())
                 .map(|p| **p)
@@ -787,17 +788,17 @@ fn work(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
     if !projects.is_empty() {
         next_sub(&mut blocks, "援建项目与资金");
         let project_ids: BTreeSet<i64> = projects.iter().map(|p| id(p)).collect();
-        let started: Vec<&Value> = projects
+        let started: Vec<&Rec> = projects
             .iter()
             .copied()
             .filter(|p| !p["started_on"].is_null())
             .collect();
-        let completed: Vec<&Value> = projects
+        let completed: Vec<&Rec> = projects
             .iter()
             .copied()
             .filter(|p| !p["completed_on"].is_null())
             .collect();
-        let livelihood: Vec<&Value> = projects
+        let livelihood: Vec<&Rec> = projects
             .iter()
             .copied()
             .filter(|p| schema::is_livelihood(p["category"].as_str().unwrap_or("")))
@@ -850,12 +851,12 @@ fn work(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
         spans.push(Span::text("。"));
         blocks.push(para(spans));
 
-        let funding: Vec<&Value> = pool
+        let funding: Vec<&Rec> = pool
             .all("project_funding")
             .into_iter()
             .filter(|f| project_ids.contains(&f["project_id"].as_i64().unwrap_or(0)))
             .collect();
-        let supporter_money: Vec<&Value> = funding.iter().copied().filter(|f| f["source"] == "supporter").collect();
+        let supporter_money: Vec<&Rec> = funding.iter().copied().filter(|f| f["source"] == "supporter").collect();
         // each project's supporter money, for its row in the table
         let mut support_of: HashMap<i64, Vec<Money>> = HashMap::new();
         for f in &supporter_money {
@@ -865,7 +866,7 @@ fn work(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
         }
         let total_support: Money = supporter_money.iter().map(|f| money(&f["amount"])).sum();
         let total_investment: Money = projects.iter().map(|p| money(&p["total_investment"])).sum();
-        let leveraged: Vec<&Value> = projects
+        let leveraged: Vec<&Rec> = projects
             .iter()
             .copied()
             .filter(|p| money(&p["leveraged_investment"]).fen() > 0)
@@ -893,9 +894,9 @@ fn work(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
                 ),
             ]);
         }
-        let other: Vec<&Value> = funding.iter().copied().filter(|f| f["source"] != "supporter").collect();
+        let other: Vec<&Rec> = funding.iter().copied().filter(|f| f["source"] != "supporter").collect();
         if !other.is_empty() {
-            let mut by: BTreeMap<String, (Money, Vec<&Value>)> = BTreeMap::new();
+            let mut by: BTreeMap<String, (Money, Vec<&Rec>)> = BTreeMap::new();
             for f in &other {
                 let e = by.entry(f["source"].as_str().unwrap_or("").to_string()).or_default();
                 e.0 = e.0.checked_add(money(&f["amount"])).unwrap_or(e.0);
@@ -933,12 +934,12 @@ fn work(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
             blocks.push(para(spans));
         }
         // outputs: planned / started / completed
-        let outputs: Vec<&Value> = pool
+        let outputs: Vec<&Rec> = pool
             .all("outputs")
             .into_iter()
             .filter(|o| project_ids.contains(&o["project_id"].as_i64().unwrap_or(0)))
             .collect();
-        let mut by_output: BTreeMap<(String, String), Vec<&Value>> = BTreeMap::new();
+        let mut by_output: BTreeMap<(String, String), Vec<&Rec>> = BTreeMap::new();
         for o in &outputs {
             by_output
                 .entry((
@@ -1102,7 +1103,7 @@ fn work(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
     }
 
     // donations
-    let donations: Vec<&Value> = acts
+    let donations: Vec<&Rec> = acts
         .iter()
         .filter(|a| a.kind == Some("donation"))
         .map(|a| a.rec)
@@ -1133,8 +1134,8 @@ fn work(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
     let needs = pool.in_period("needs");
     if !needs.is_empty() {
         next_sub(&mut blocks, "落实受援方需求");
-        let met: Vec<&Value> = needs.iter().copied().filter(|n| n["status"] == "met").collect();
-        let going: Vec<&Value> = needs.iter().copied().filter(|n| n["status"] == "in_progress").collect();
+        let met: Vec<&Rec> = needs.iter().copied().filter(|n| n["status"] == "met").collect();
+        let going: Vec<&Rec> = needs.iter().copied().filter(|n| n["status"] == "in_progress").collect();
         blocks.push(para(vec![
             Span::text("受援方提出需求"),
             figs.span(
@@ -1189,7 +1190,7 @@ fn problems(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block>
             }
         }
     }
-    let disputed: Vec<&Value> = [
+    let disputed: Vec<&Rec> = [
         "projects",
         "transactions",
         "dispatches",

@@ -787,7 +787,7 @@ fn work(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
     let projects = pool.in_period("projects");
     if !projects.is_empty() {
         next_sub(&mut blocks, "援建项目与资金");
-        let project_ids: BTreeSet<i64> = projects.iter().map(|p| id(p)).collect();
+        let project_ids: BTreeSet<i64> = projects.iter().map(id).collect();
         let started: Vec<&Rec> = projects
             .iter()
             .copied()

@@ -20,7 +20,7 @@ impl Default for Config {
         Config {
             database_url: "duikou.db".into(),
             addr: "127.0.0.1:8080".into(),
-            log: "info".into(),
+            log: "info,sqlx::query=error".into(),
             session_hours: 12,
         }
     }

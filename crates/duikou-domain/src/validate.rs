@@ -155,9 +155,10 @@ pub fn validate_record(def: &EntityDef, record: &Map<String, Value>) -> Result<M
             }
         }
     }
-    if errors.is_empty() {
-        check_rules(def, &out, &mut errors);
-    }
+    // the rules between fields, where each of their fields is good by itself: every problem is told at once, and
+    // none follows from a field already refused
+    let refused: Vec<String> = errors.0.iter().map(|e| e.field.clone()).collect();
+    check_rules(def, &out, &refused, &mut errors);
     errors.into_result().map(|_| out)
 }
 
@@ -183,10 +184,18 @@ fn check_json(shape: JsonShape, v: &Value) -> Result<(), String> {
     }
 }
 
-fn check_rules(def: &EntityDef, rec: &Map<String, Value>, errors: &mut ValidationErrors) {
+fn check_rules(def: &EntityDef, rec: &Map<String, Value>, refused: &[String], errors: &mut ValidationErrors) {
     let set = |k: &str| rec.get(k).is_some_and(|v| !v.is_null());
     let label = |k: &str| def.field(k).map(|f| f.label).unwrap_or("");
     for rule in def.rules {
+        let fields: &[&str] = match rule {
+            Rule::DateOrder(a, b) | Rule::Different(a, b) => &[a, b],
+            Rule::NotAbove(f, _) => std::slice::from_ref(f),
+            Rule::ExactlyOne(fs) | Rule::AtMostOne(fs) => fs,
+        };
+        if fields.iter().any(|f| refused.iter().any(|r| r == f)) {
+            continue;
+        }
         match *rule {
             Rule::DateOrder(a, b) => {
                 let da = rec.get(a).and_then(Value::as_str).and_then(parse_date);
@@ -246,6 +255,27 @@ mod tests {
         let def = entity(name).unwrap();
         let fields = caller_fields(def, &v)?;
         validate_record(def, &fields)
+    }
+
+    #[test]
+    fn a_bad_field_and_a_rule_between_good_ones_are_both_told() {
+        let e = check(
+            "activities",
+            json!({"pairing_id": 1, "kind": "training", "title": "联欢", "start_date": "2014-07-02",
+                   "end_date": "2014-07-01", "person_times": -5}),
+        )
+        .unwrap_err();
+        let fields: Vec<&str> = e.0.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, ["person_times", "end_date"], "{e:?}");
+        // a rule over a refused field is not checked: its complaint would follow from the first
+        let e = check(
+            "activities",
+            json!({"pairing_id": 1, "kind": "training", "title": "联欢", "start_date": "2014-07-02",
+                   "end_date": "昨天"}),
+        )
+        .unwrap_err();
+        assert_eq!(e.0.len(), 1, "{e:?}");
+        assert_eq!(e.0[0].field, "end_date");
     }
 
     #[test]

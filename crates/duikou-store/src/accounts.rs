@@ -123,6 +123,24 @@ fn check_new_user(u: &NewUser) -> std::result::Result<Role, ValidationErrors> {
     e.into_result().map(|_| role.unwrap_or(Role::Viewer))
 }
 
+/// The columns [`Store::actor_sql`] answers first: user id, username, role, active, joined scope.
+const ACTOR_KINDS: [Kind; 5] = [Kind::Int, Kind::Text, Kind::Text, Kind::Bool, Kind::Text];
+
+/// The actor of a row led by [`ACTOR_KINDS`]: none when the user is gone, inactive or has no known role.
+fn actor_of(row: &[crate::db::Val]) -> Option<Actor> {
+    let user_id = row[0].int()?;
+    if row[3].bool() != Some(true) {
+        return None;
+    }
+    let role = row[2].text().and_then(Role::parse)?;
+    Some(Actor {
+        user_id,
+        username: row[1].text().unwrap_or("").into(),
+        role,
+        scope: crate::db::split_ints(row[4].text()).collect::<BTreeSet<i64>>(),
+    })
+}
+
 impl Store {
     /// Creates a user; the actor must be an admin (the CLI acts as the system).
     pub async fn create_user(&self, actor: &Actor, new: &NewUser) -> Result<User> {
@@ -325,36 +343,27 @@ impl Store {
 
     /// The actor for a user id: role and org scope expanded to every org below.
     pub async fn actor(&self, user_id: i64) -> Result<Option<Actor>> {
+        let sql = self.actor_sql("SELECT id AS user_id FROM users WHERE id = $1", "");
         let row = self
             .db()
-            .fetch_opt(
-                "SELECT username, role, active FROM users WHERE id = $1",
-                &[Arg::Int(Some(user_id))],
-                &[Kind::Text, Kind::Text, Kind::Bool],
-            )
+            .fetch_opt(&sql, &[Arg::Int(Some(user_id))], &ACTOR_KINDS)
             .await?;
-        let Some(row) = row else { return Ok(None) };
-        if row[2].bool() != Some(true) {
-            return Ok(None);
-        }
-        let Some(role) = row[1].text().and_then(Role::parse) else {
-            return Ok(None);
-        };
-        let scope = self
-            .db()
-            .fetch(
-                "WITH RECURSIVE s(id) AS (SELECT org_id FROM user_orgs WHERE user_id = $1 \
-                 UNION SELECT o.id FROM orgs o JOIN s ON o.parent_id = s.id) SELECT id FROM s",
-                &[Arg::Int(Some(user_id))],
-                &[Kind::Int],
-            )
-            .await?;
-        Ok(Some(Actor {
-            user_id,
-            username: row[0].text().unwrap_or("").into(),
-            role,
-            scope: scope.iter().filter_map(|r| r[0].int()).collect::<BTreeSet<i64>>(),
-        }))
+        Ok(row.and_then(|r| actor_of(&r)))
+    }
+
+    /// One statement answering the actor of the user `credential` names (a query of at most one row with a
+    /// `user_id` column; `extra` may add further columns of it as `cred.…`): user id, username, role, active, the org scope expanded to every org below (joined by
+    /// [`crate::db::Backend::join_ints`]), then `extra`. No row when the credential matches none; the user's
+    /// columns are NULL when the user is gone. One round trip instead of three (credential, user, scope).
+    fn actor_sql(&self, credential: &str, extra: &str) -> String {
+        let scope = self.backend().join_ints("id");
+        format!(
+            "WITH RECURSIVE cred AS ({credential}), \
+             s(id) AS (SELECT org_id FROM user_orgs WHERE user_id = (SELECT user_id FROM cred) \
+             UNION SELECT o.id FROM orgs o JOIN s ON o.parent_id = s.id) \
+             SELECT u.id, u.username, u.role, u.active, (SELECT {scope} FROM s){extra} \
+             FROM cred LEFT JOIN users u ON u.id = cred.user_id"
+        )
     }
 
     /// Opens a browser session lasting `hours`.
@@ -379,23 +388,26 @@ impl Store {
         Ok(s)
     }
 
-    /// The actor and CSRF token of a live session.
+    /// The actor and CSRF token of a live session (an expired one is deleted), in one round trip.
     pub async fn session(&self, session_id: &str) -> Result<Option<(Actor, String)>> {
+        let sql = self.actor_sql(
+            "SELECT user_id, csrf_token, expires_at FROM sessions WHERE id = $1",
+            ", cred.csrf_token, cred.expires_at",
+        );
+        let mut kinds = ACTOR_KINDS.to_vec();
+        kinds.extend([Kind::Text, Kind::Ts]);
         let row = self
             .db()
-            .fetch_opt(
-                "SELECT user_id, csrf_token, expires_at FROM sessions WHERE id = $1",
-                &[Arg::Text(Some(sha256_hex(session_id)))],
-                &[Kind::Int, Kind::Text, Kind::Ts],
-            )
+            .fetch_opt(&sql, &[Arg::Text(Some(sha256_hex(session_id)))], &kinds)
             .await?;
         let Some(row) = row else { return Ok(None) };
-        if row[2].ts().is_none_or(|t| t < Utc::now()) {
+        let n = ACTOR_KINDS.len();
+        if row[n + 1].ts().is_none_or(|t| t < Utc::now()) {
             self.end_session(session_id).await?;
             return Ok(None);
         }
-        let csrf = row[1].text().unwrap_or("").to_string();
-        Ok(self.actor(row[0].int().unwrap_or(0)).await?.map(|a| (a, csrf)))
+        let csrf = row[n].text().unwrap_or("").to_string();
+        Ok(actor_of(&row).map(|a| (a, csrf)))
     }
 
     /// Ends a session.
@@ -434,20 +446,14 @@ impl Store {
         Ok(token)
     }
 
-    /// The actor behind an API token.
+    /// The actor behind an API token, in one round trip.
     pub async fn token_actor(&self, token: &str) -> Result<Option<Actor>> {
+        let sql = self.actor_sql("SELECT user_id FROM api_tokens WHERE token_hash = $1", "");
         let row = self
             .db()
-            .fetch_opt(
-                "SELECT user_id FROM api_tokens WHERE token_hash = $1",
-                &[Arg::Text(Some(sha256_hex(token)))],
-                &[Kind::Int],
-            )
+            .fetch_opt(&sql, &[Arg::Text(Some(sha256_hex(token)))], &ACTOR_KINDS)
             .await?;
-        match row.and_then(|r| r[0].int()) {
-            Some(uid) => self.actor(uid).await,
-            None => Ok(None),
-        }
+        Ok(row.and_then(|r| actor_of(&r)))
     }
 
     /// The user id of a username.

@@ -854,16 +854,22 @@ impl Store {
         let head = self.audit_head_seq().await?;
         let day = chrono::Utc::now().date_naive();
         let key = scope.to_string();
-        {
+        let kept = || {
             let mut cache = self.dashboards.lock().unwrap_or_else(|e| e.into_inner());
             cache.uses += 1;
             let uses = cache.uses;
-            if let Some(e) = cache.entries.get_mut(&key) {
-                if e.head == head && e.day == day {
-                    e.used = uses;
-                    return Ok((e.dashboard.clone(), e.json.clone()));
-                }
-            }
+            let e = cache.entries.get_mut(&key).filter(|e| e.head == head && e.day == day)?;
+            e.used = uses;
+            Some((e.dashboard.clone(), e.json.clone()))
+        };
+        if let Some(found) = kept() {
+            return Ok(found);
+        }
+        // one dashboard made at a time in this process: readers who missed together wait for the first one's,
+        // instead of all making the same one at once (64 connections after a write each took ~1 s)
+        let _making = self.dashboard_making.lock().await;
+        if let Some(found) = kept() {
+            return Ok(found);
         }
         // made from the aggregates as they stand at `head` or later: a write after `head` misses the key next time
         let dashboard = std::sync::Arc::new(self.dashboard(scope).await?);

@@ -384,3 +384,22 @@ impl Db {
         Ok(self.fetch(sql, args, kinds).await?.into_iter().next())
     }
 }
+
+impl Backend {
+    /// An aggregate joining the integer `expr` of every row into one comma-separated TEXT (NULL over no rows):
+    /// `group_concat` on SQLite, `string_agg` on PostgreSQL. Lets one statement answer a row and a set beside it.
+    pub fn join_ints(self, expr: &str) -> String {
+        match self {
+            Backend::Sqlite => format!("group_concat({expr}, ',')"),
+            Backend::Postgres => format!("string_agg(CAST({expr} AS TEXT), ',')"),
+        }
+    }
+}
+
+/// The integers of a [`Backend::join_ints`] answer (none for NULL or empty text).
+pub fn split_ints(joined: Option<&str>) -> impl Iterator<Item = i64> + '_ {
+    joined
+        .unwrap_or("")
+        .split(',')
+        .filter_map(|s| s.trim().parse::<i64>().ok())
+}

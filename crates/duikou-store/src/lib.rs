@@ -34,6 +34,8 @@ pub struct Store {
     status_refresh: std::sync::Arc<tokio::sync::Mutex<()>>,
     /// Dashboards as served, by scope, with the audit head and day they were made at (see [`Store::dashboard_json`]).
     dashboards: std::sync::Arc<std::sync::Mutex<aggregates::DashboardCache>>,
+    /// One dashboard made at a time in this process (the others then find it kept).
+    dashboard_making: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 /// Now, as RFC 3339 UTC with microseconds.
@@ -50,6 +52,7 @@ impl Store {
             db,
             status_refresh: Default::default(),
             dashboards: Default::default(),
+            dashboard_making: Default::default(),
         };
         store.load_regions_if_empty().await?;
         aggregates::rebuild_if_missing(&store).await?;

@@ -223,18 +223,35 @@ impl Store {
         let mut rows: Vec<Vec<Val>> = Vec::new();
         // Searches read a bounded window: (matches, examined, the last examined id when the window filled).
         let mut window: Option<(i64, i64, Option<i64>)> = None;
+        // An unfiltered list's kept row count rides along with its first rows: one round trip, not two.
+        let mut kept_total: Option<i64> = None;
         if plan.like.is_none() {
-            for run in &runs {
+            for (i, run) in runs.iter().enumerate() {
                 let mut b = Binds::default();
                 let w = plan.where_sql(&mut b, run, false);
                 let limit = b.push(Arg::Int(Some(want - rows.len() as i64)));
                 let off = b.push(Arg::Int(Some(offset)));
+                let with_total = i == 0 && plan.filters.is_empty();
+                let mut kinds = kinds.clone();
+                let extra = if with_total {
+                    kinds.push(Kind::Int);
+                    let e = b.push(Arg::Text(Some(def.name.into())));
+                    format!(", (SELECT n FROM row_counts WHERE entity = {e})")
+                } else {
+                    String::new()
+                };
                 let sql = format!(
-                    "SELECT {sel} FROM {}{w}{} LIMIT {limit} OFFSET {off}",
+                    "SELECT {sel}{extra} FROM {}{w}{} LIMIT {limit} OFFSET {off}",
                     def.name,
                     plan.order()
                 );
-                rows.extend(self.db().fetch(&sql, &b.0, &kinds).await?);
+                let mut got = self.db().fetch(&sql, &b.0, &kinds).await?;
+                if with_total {
+                    for r in &mut got {
+                        kept_total = r.pop().and_then(|v| v.int());
+                    }
+                }
+                rows.extend(got);
                 if rows.len() as i64 >= want {
                     break;
                 }
@@ -315,7 +332,10 @@ impl Store {
         };
         let (total, total_exact) = match window {
             Some((hits, _, last)) => (hits, last.is_none() && cursor_id.is_none()),
-            None => self.total(&plan).await?,
+            None => match kept_total {
+                Some(n) => (n, true),
+                None => self.total(&plan).await?,
+            },
         };
         Ok(Page {
             items,

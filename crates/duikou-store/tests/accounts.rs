@@ -77,7 +77,11 @@ async fn every_credential_answers_the_same_actor_with_its_scope_expanded() {
         let elsewhere = create(&store, "orgs", json!({"name": "另一所小学", "kind": "school"})).await;
 
         let coord = user(&store, "coord", Role::Coordinator, vec![county, elsewhere]).await;
-        let by_password = store.authenticate("coord", "password-123").await.unwrap().expect("login");
+        let by_password = store
+            .authenticate("coord", "password-123")
+            .await
+            .unwrap()
+            .expect("login");
         assert_eq!(by_password.user_id, coord, "{backend}");
         assert_eq!(by_password.role, Role::Coordinator, "{backend}");
         assert_eq!(
@@ -101,7 +105,10 @@ async fn every_credential_answers_the_same_actor_with_its_scope_expanded() {
 
         // a user without orgs has an empty scope; the whole tree from its top
         let admin = user(&store, "admin", Role::Admin, vec![]).await;
-        assert!(store.actor(admin).await.unwrap().expect("admin").scope.is_empty(), "{backend}");
+        assert!(
+            store.actor(admin).await.unwrap().expect("admin").scope.is_empty(),
+            "{backend}"
+        );
         let wide = user(&store, "wide", Role::Viewer, vec![top]).await;
         assert_eq!(
             store.actor(wide).await.unwrap().expect("wide").scope,
@@ -128,7 +135,11 @@ async fn expired_sessions_inactive_users_and_logouts_are_refused() {
         let old = store.create_session(editor, -1).await.unwrap();
         assert_eq!(sessions_of(&store, editor).await, 1, "{backend}");
         assert!(store.session(&old.id).await.unwrap().is_none(), "{backend}: expired");
-        assert_eq!(sessions_of(&store, editor).await, 0, "{backend}: the expired session is deleted");
+        assert_eq!(
+            sessions_of(&store, editor).await,
+            0,
+            "{backend}: the expired session is deleted"
+        );
 
         // inactive: refused by session, token, password and id, the session kept; active again, accepted again
         let s = store.create_session(editor, 1).await.unwrap();
@@ -148,14 +159,31 @@ async fn expired_sessions_inactive_users_and_logouts_are_refused() {
             }
         };
         set_active(false).await;
-        assert!(store.session(&s.id).await.unwrap().is_none(), "{backend}: inactive, by session");
-        assert!(store.token_actor(&token).await.unwrap().is_none(), "{backend}: inactive, by token");
-        assert!(store.authenticate("editor", "password-123").await.unwrap().is_none(), "{backend}");
+        assert!(
+            store.session(&s.id).await.unwrap().is_none(),
+            "{backend}: inactive, by session"
+        );
+        assert!(
+            store.token_actor(&token).await.unwrap().is_none(),
+            "{backend}: inactive, by token"
+        );
+        assert!(
+            store.authenticate("editor", "password-123").await.unwrap().is_none(),
+            "{backend}"
+        );
         assert!(store.actor(editor).await.unwrap().is_none(), "{backend}");
-        assert_eq!(sessions_of(&store, editor).await, 1, "{backend}: an inactive user's session is kept");
+        assert_eq!(
+            sessions_of(&store, editor).await,
+            1,
+            "{backend}: an inactive user's session is kept"
+        );
         set_active(true).await;
         let (back, _) = store.session(&s.id).await.unwrap().expect("active again");
-        assert_eq!((back.role, back.scope), (Role::SupporterEditor, BTreeSet::from([org])), "{backend}");
+        assert_eq!(
+            (back.role, back.scope),
+            (Role::SupporterEditor, BTreeSet::from([org])),
+            "{backend}"
+        );
 
         // a role no longer known is refused like an inactive user
         store
@@ -167,7 +195,10 @@ async fn expired_sessions_inactive_users_and_logouts_are_refused() {
             .await
             .unwrap();
         assert!(store.session(&s.id).await.unwrap().is_none(), "{backend}: unknown role");
-        assert!(store.token_actor(&token).await.unwrap().is_none(), "{backend}: unknown role");
+        assert!(
+            store.token_actor(&token).await.unwrap().is_none(),
+            "{backend}: unknown role"
+        );
         store
             .db()
             .execute(
@@ -181,11 +212,20 @@ async fn expired_sessions_inactive_users_and_logouts_are_refused() {
         let other = Store::open(&t.url).await.unwrap();
         assert!(other.session(&s.id).await.unwrap().is_some(), "{backend}");
         other.end_session(&s.id).await.unwrap();
-        assert!(store.session(&s.id).await.unwrap().is_none(), "{backend}: logged out elsewhere");
+        assert!(
+            store.session(&s.id).await.unwrap().is_none(),
+            "{backend}: logged out elsewhere"
+        );
         // a new password ends every session of the user
         let s2 = store.create_session(editor, 1).await.unwrap();
-        store.set_password(&Actor::system(), "editor", "another-password").await.unwrap();
-        assert!(store.session(&s2.id).await.unwrap().is_none(), "{backend}: password changed");
+        store
+            .set_password(&Actor::system(), "editor", "another-password")
+            .await
+            .unwrap();
+        assert!(
+            store.session(&s2.id).await.unwrap().is_none(),
+            "{backend}: password changed"
+        );
         other.db().close().await;
         t.finish().await.expect("cleanup");
     }

@@ -73,7 +73,7 @@ async fn fresh(dir: &std::path::Path, name: &str) -> anyhow::Result<(Store, Vec<
 }
 
 async fn raw_inserts(store: &Store, rows: &[Row], names: &[(String, i64)]) -> anyhow::Result<f64> {
-    let duikou_store::Db::Sqlite(pool) = store.db() else {
+    let duikou_store::Db::Sqlite(pool, _) = store.db() else {
         anyhow::bail!("raw inserts are measured on SQLite");
     };
     let now = chrono::Utc::now();

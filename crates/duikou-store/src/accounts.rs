@@ -346,7 +346,7 @@ impl Store {
         let sql = self.actor_sql("SELECT id AS user_id FROM users WHERE id = $1", "");
         let row = self
             .db()
-            .fetch_opt(&sql, &[Arg::Int(Some(user_id))], &ACTOR_KINDS)
+            .look_up_opt(&sql, &[Arg::Int(Some(user_id))], &ACTOR_KINDS)
             .await?;
         Ok(row.and_then(|r| actor_of(&r)))
     }
@@ -398,7 +398,7 @@ impl Store {
         kinds.extend([Kind::Text, Kind::Ts]);
         let row = self
             .db()
-            .fetch_opt(&sql, &[Arg::Text(Some(sha256_hex(session_id)))], &kinds)
+            .look_up_opt(&sql, &[Arg::Text(Some(sha256_hex(session_id)))], &kinds)
             .await?;
         let Some(row) = row else { return Ok(None) };
         let n = ACTOR_KINDS.len();
@@ -451,7 +451,7 @@ impl Store {
         let sql = self.actor_sql("SELECT user_id FROM api_tokens WHERE token_hash = $1", "");
         let row = self
             .db()
-            .fetch_opt(&sql, &[Arg::Text(Some(sha256_hex(token)))], &ACTOR_KINDS)
+            .look_up_opt(&sql, &[Arg::Text(Some(sha256_hex(token)))], &ACTOR_KINDS)
             .await?;
         Ok(row.and_then(|r| actor_of(&r)))
     }

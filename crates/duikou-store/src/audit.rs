@@ -257,7 +257,7 @@ impl Store {
     pub async fn audit_head_seq(&self) -> Result<i64> {
         Ok(self
             .db()
-            .fetch_opt("SELECT seq FROM audit_head WHERE id = 1", &[], &[Kind::Int])
+            .look_up_opt("SELECT seq FROM audit_head WHERE id = 1", &[], &[Kind::Int])
             .await?
             .and_then(|r| r[0].int())
             .unwrap_or(0))

@@ -22,7 +22,7 @@ impl Store {
                  恢复：pg_restore --clean --dbname=\"$DUIKOU_DATABASE_URL\" duikou.dump"
                     .into(),
             )),
-            Db::Sqlite(_) => {
+            Db::Sqlite(..) => {
                 if Path::new(file).exists() {
                     return Err(StoreError::Other(format!("备份文件 {file} 已存在，请换一个文件名")));
                 }

@@ -1,6 +1,7 @@
 //! The two backends behind one small boundary: SQL with `$n` placeholders, typed arguments and typed columns.
 //! Everything above this file is written once and runs on SQLite and PostgreSQL alike.
 
+use crate::quick::Readers;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
@@ -114,8 +115,8 @@ pub enum Backend {
 /// A pool of connections to one of the two backends.
 #[derive(Debug, Clone)]
 pub enum Db {
-    /// SQLite.
-    Sqlite(SqlitePool),
+    /// SQLite: the pool, and read-only connections for short reads on the calling thread ([`Db::look_up`]).
+    Sqlite(SqlitePool, Readers),
     /// PostgreSQL.
     Postgres(PgPool),
 }
@@ -132,7 +133,7 @@ pub enum Tx {
 macro_rules! on_backend {
     ($e:expr, $c:ident => $body:expr) => {
         match $e {
-            Db::Sqlite($c) => $body,
+            Db::Sqlite($c, _) => $body,
             Db::Postgres($c) => $body,
         }
     };
@@ -210,19 +211,21 @@ impl Db {
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(30));
+            // an embedded connection cannot have gone away: no ping before each statement
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
                 .acquire_timeout(Duration::from_secs(30))
+                .test_before_acquire(false)
                 .connect_with(opts)
                 .await?;
-            Ok(Db::Sqlite(pool))
+            Ok(Db::Sqlite(pool, Readers::new(path)))
         }
     }
 
     /// Which dialect.
     pub fn backend(&self) -> Backend {
         match self {
-            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Sqlite(..) => Backend::Sqlite,
             Db::Postgres(_) => Backend::Postgres,
         }
     }
@@ -230,7 +233,7 @@ impl Db {
     /// Applies this backend's migrations.
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
         match self {
-            Db::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await,
+            Db::Sqlite(p, _) => sqlx::migrate!("./migrations/sqlite").run(p).await,
             Db::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await,
         }
     }
@@ -238,7 +241,7 @@ impl Db {
     /// Starts a transaction.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
         Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Db::Sqlite(p, _) => Tx::Sqlite(p.begin().await?),
             Db::Postgres(p) => Tx::Postgres(p.begin().await?),
         })
     }
@@ -382,6 +385,21 @@ impl Db {
     /// One row or none.
     pub async fn fetch_opt(&self, sql: &str, args: &[Arg], kinds: &[Kind]) -> Result<Option<Vec<Val>>, sqlx::Error> {
         Ok(self.fetch(sql, args, kinds).await?.into_iter().next())
+    }
+
+    /// A short read an index answers in a few rows (who is signed in, one record by id): the same answer as
+    /// [`Db::fetch`], read on SQLite on the calling thread without a hand-off to sqlx's worker (see [`crate::quick`]).
+    /// Never for scans: the calling thread is the async runtime's.
+    pub async fn look_up(&self, sql: &str, args: &[Arg], kinds: &[Kind]) -> Result<Vec<Vec<Val>>, sqlx::Error> {
+        match self {
+            Db::Sqlite(_, readers) if readers.on() => readers.fetch(sql, args, kinds),
+            _ => self.fetch(sql, args, kinds).await,
+        }
+    }
+
+    /// One row or none, by [`Db::look_up`].
+    pub async fn look_up_opt(&self, sql: &str, args: &[Arg], kinds: &[Kind]) -> Result<Option<Vec<Val>>, sqlx::Error> {
+        Ok(self.look_up(sql, args, kinds).await?.into_iter().next())
     }
 }
 

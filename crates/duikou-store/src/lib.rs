@@ -14,6 +14,7 @@ pub mod extraction;
 pub mod import;
 pub mod list;
 pub mod overview;
+pub mod quick;
 pub mod receiving;
 pub mod records;
 pub mod regions;

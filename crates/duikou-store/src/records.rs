@@ -169,7 +169,7 @@ impl Store {
         let (sql, kinds) = select_sql(def);
         let row = self
             .db()
-            .fetch_opt(&format!("{sql} WHERE id = $1"), &[Arg::Int(Some(id))], &kinds)
+            .look_up_opt(&format!("{sql} WHERE id = $1"), &[Arg::Int(Some(id))], &kinds)
             .await?
             .ok_or(StoreError::NotFound { label: def.label, id })?;
         Ok(row_json(def, &row))

@@ -1,0 +1,258 @@
+//! Short reads on SQLite without a thread hand-off.
+//!
+//! sqlx runs each SQLite connection on a worker thread of its own and moves every statement and row across a
+//! channel: a one-row lookup costs a few context switches, which under many connections is most of a small
+//! request's time. The lookups a request makes before its real work (who is signed in, the audit head, one record by
+//! id) are answered by an index in microseconds, so they are read here on the calling thread, from a small set of
+//! read-only connections to the same file. Only reads answered by an index in a few rows belong here
+//! ([`crate::Db::look_up`]); scans stay on the pool, where they do not hold up the async runtime.
+
+use crate::db::{Arg, Kind, Val};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone, Utc};
+use rusqlite::types::{Type, ValueRef};
+use rusqlite::{Connection, OpenFlags};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Idle connections kept at most; more may be open at once (one per thread reading), the rest are closed after use.
+const IDLE_KEPT: usize = 8;
+
+/// Statements kept prepared per connection.
+const STATEMENTS_KEPT: usize = 64;
+
+/// Read-only connections to one SQLite file, used on the calling thread.
+#[derive(Clone)]
+pub struct Readers {
+    inner: Option<Arc<Inner>>,
+}
+
+struct Inner {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+}
+
+impl std::fmt::Debug for Readers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.inner {
+            Some(i) => write!(f, "Readers({})", i.path.display()),
+            None => write!(f, "Readers(off)"),
+        }
+    }
+}
+
+impl Readers {
+    /// Readers of the SQLite file at `path`; none (every read goes to the pool) for an in-memory database, whose
+    /// contents another connection would not see.
+    pub fn new(path: &str) -> Readers {
+        let in_memory = path.is_empty() || path.contains(":memory:") || path.contains("mode=memory");
+        Readers {
+            inner: (!in_memory).then(|| {
+                Arc::new(Inner {
+                    path: PathBuf::from(path),
+                    idle: Mutex::new(Vec::new()),
+                })
+            }),
+        }
+    }
+
+    /// Whether reads go through these connections.
+    pub fn on(&self) -> bool {
+        self.inner.is_some()
+    }
+
+    /// Runs a read and decodes each row as `kinds`, with `$n` in `sql` bound to `args[n - 1]` (as sqlx binds it).
+    pub fn fetch(&self, sql: &str, args: &[Arg], kinds: &[Kind]) -> Result<Vec<Vec<Val>>, sqlx::Error> {
+        let Some(inner) = &self.inner else {
+            return Err(sqlx::Error::PoolClosed);
+        };
+        let taken = inner.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let conn = match taken {
+            Some(c) => c,
+            None => open(&inner.path).map_err(driver)?,
+        };
+        let out = read(&conn, sql, args, kinds).map_err(driver);
+        let mut idle = inner.idle.lock().unwrap_or_else(|e| e.into_inner());
+        if idle.len() < IDLE_KEPT {
+            idle.push(conn);
+        }
+        out
+    }
+}
+
+fn driver(e: rusqlite::Error) -> sqlx::Error {
+    sqlx::Error::AnyDriverError(Box::new(e))
+}
+
+fn open(path: &std::path::Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.pragma_update(None, "query_only", true)?;
+    conn.set_prepared_statement_cache_capacity(STATEMENTS_KEPT);
+    Ok(conn)
+}
+
+fn read(conn: &Connection, sql: &str, args: &[Arg], kinds: &[Kind]) -> rusqlite::Result<Vec<Vec<Val>>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    for i in 1..=stmt.parameter_count() {
+        // `$n` (or `?n`) names the argument; a bare `?` takes the next one
+        let n = match stmt.parameter_name(i) {
+            Some(name) => name[1..]
+                .parse::<usize>()
+                .map_err(|_| rusqlite::Error::InvalidParameterName(name.to_string()))?,
+            None => i,
+        };
+        match args.get(n.wrapping_sub(1)) {
+            Some(a) => bind(&mut stmt, i, a)?,
+            None => stmt.raw_bind_parameter(i, rusqlite::types::Null)?,
+        }
+    }
+    let mut rows = stmt.raw_query();
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        let mut vals = Vec::with_capacity(kinds.len());
+        for (i, k) in kinds.iter().enumerate() {
+            vals.push(decode(row.get_ref(i)?, *k).map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(i, row.get_ref_unwrap(i).data_type(), e.into())
+            })?);
+        }
+        out.push(vals);
+    }
+    Ok(out)
+}
+
+/// Binds an argument the way sqlx writes it to SQLite, so text comparisons with stored values agree.
+fn bind(stmt: &mut rusqlite::Statement<'_>, i: usize, a: &Arg) -> rusqlite::Result<()> {
+    match a {
+        Arg::Int(v) => stmt.raw_bind_parameter(i, v),
+        Arg::Text(v) => stmt.raw_bind_parameter(i, v.as_deref()),
+        Arg::Date(v) => stmt.raw_bind_parameter(i, v.map(|d| d.format("%F").to_string())),
+        Arg::Bool(v) => stmt.raw_bind_parameter(i, v.map(i64::from)),
+        Arg::Json(v) => stmt.raw_bind_parameter(i, v.as_ref().map(|j| j.to_string())),
+        Arg::Ts(v) => stmt.raw_bind_parameter(i, v.map(|t| t.to_rfc3339_opts(SecondsFormat::AutoSi, false))),
+        Arg::Bytes(v) => stmt.raw_bind_parameter(i, v.as_deref()),
+    }
+}
+
+type Problem = String;
+
+fn text<'a>(v: &ValueRef<'a>) -> Result<&'a str, Problem> {
+    match *v {
+        ValueRef::Text(t) | ValueRef::Blob(t) => std::str::from_utf8(t).map_err(|e| e.to_string()),
+        _ => Err(format!("expected text, found {}", v.data_type())),
+    }
+}
+
+/// A column as sqlx decodes it for the same kind.
+fn decode(v: ValueRef<'_>, kind: Kind) -> Result<Val, Problem> {
+    if v.data_type() == Type::Null {
+        return Ok(match kind {
+            Kind::Int => Val::Int(None),
+            Kind::Text => Val::Text(None),
+            Kind::Date => Val::Date(None),
+            Kind::Bool => Val::Bool(None),
+            Kind::Json => Val::Json(None),
+            Kind::Ts => Val::Ts(None),
+            Kind::Bytes => Val::Bytes(None),
+        });
+    }
+    Ok(match kind {
+        Kind::Int => Val::Int(Some(match v {
+            ValueRef::Integer(i) => i,
+            ValueRef::Real(f) => f as i64,
+            _ => text(&v)?
+                .trim()
+                .parse()
+                .map_err(|_| "expected an integer".to_string())?,
+        })),
+        Kind::Text => Val::Text(Some(match v {
+            ValueRef::Integer(i) => i.to_string(),
+            ValueRef::Real(f) => f.to_string(),
+            _ => text(&v)?.to_string(),
+        })),
+        Kind::Date => Val::Date(Some(
+            NaiveDate::parse_from_str(text(&v)?, "%F").map_err(|e| e.to_string())?,
+        )),
+        Kind::Bool => Val::Bool(Some(match v {
+            ValueRef::Integer(i) => i != 0,
+            ValueRef::Real(f) => f != 0.0,
+            _ => return Err(format!("expected a boolean, found {}", v.data_type())),
+        })),
+        Kind::Json => Val::Json(Some(match v {
+            ValueRef::Integer(i) => serde_json::Value::from(i),
+            ValueRef::Real(f) => serde_json::Value::from(f),
+            _ => serde_json::from_str(text(&v)?).map_err(|e| e.to_string())?,
+        })),
+        Kind::Ts => Val::Ts(Some(match v {
+            ValueRef::Integer(i) => Utc.timestamp_opt(i, 0).single().ok_or("timestamp out of range")?,
+            _ => timestamp(text(&v)?).ok_or_else(|| format!("invalid datetime: {}", text(&v).unwrap_or("")))?,
+        })),
+        Kind::Bytes => Val::Bytes(Some(match v {
+            ValueRef::Blob(b) | ValueRef::Text(b) => b.to_vec(),
+            _ => return Err(format!("expected bytes, found {}", v.data_type())),
+        })),
+    })
+}
+
+/// A timestamp in any of the forms sqlx reads from SQLite: RFC 3339, or SQLite's own `YYYY-MM-DD HH:MM[:SS[.f]]`
+/// with or without an offset (none meaning UTC).
+fn timestamp(s: &str) -> Option<DateTime<Utc>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t.with_timezone(&Utc));
+    }
+    const FORMATS: [&str; 12] = [
+        "%F %T%.f",
+        "%F %R",
+        "%F %RZ",
+        "%F %R%:z",
+        "%F %T%.fZ",
+        "%F %T%.f%:z",
+        "%FT%R",
+        "%FT%RZ",
+        "%FT%R%:z",
+        "%FT%T%.f",
+        "%FT%T%.fZ",
+        "%FT%T%.f%:z",
+    ];
+    FORMATS.iter().find_map(|f| {
+        DateTime::parse_from_str(s, f)
+            .map(|t| t.with_timezone(&Utc))
+            .ok()
+            .or_else(|| {
+                NaiveDateTime::parse_from_str(s, f)
+                    .ok()
+                    .map(|n| Utc.from_utc_datetime(&n))
+            })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_in_every_form_sqlite_writes() {
+        let want = Utc.with_ymd_and_hms(2026, 11, 28, 21, 5, 7).unwrap();
+        for s in [
+            "2026-11-28T21:05:07+00:00",
+            "2026-11-28T21:05:07Z",
+            "2026-11-28 21:05:07",
+            "2026-11-29T05:05:07+08:00",
+            "2026-11-28 21:05:07.000",
+        ] {
+            assert_eq!(timestamp(s), Some(want), "{s}");
+        }
+        assert_eq!(timestamp("2026-11-28 21:05"), Some(want - chrono::Duration::seconds(7)));
+        assert_eq!(timestamp("28.11.2026"), None);
+    }
+
+    #[test]
+    fn in_memory_databases_are_not_read_beside_the_pool() {
+        assert!(!Readers::new(":memory:").on());
+        assert!(!Readers::new("file:x?mode=memory").on());
+        assert!(Readers::new("/tmp/duikou.db").on());
+    }
+}

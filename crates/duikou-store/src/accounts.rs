@@ -126,6 +126,31 @@ fn check_new_user(u: &NewUser) -> std::result::Result<Role, ValidationErrors> {
 /// The columns [`Store::actor_sql`] answers first: user id, username, role, active, joined scope.
 const ACTOR_KINDS: [Kind; 5] = [Kind::Int, Kind::Text, Kind::Text, Kind::Bool, Kind::Text];
 
+/// What names a user in [`Store::actor_sql`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Credential {
+    /// The user's id.
+    UserId,
+    /// A browser session's id hash; adds its CSRF token and expiry.
+    Session,
+    /// An API token's hash.
+    Token,
+}
+
+impl Credential {
+    /// A query of at most one row with a `user_id` column, and further columns of it (as `cred.…`) to answer.
+    fn query(self) -> (&'static str, &'static str) {
+        match self {
+            Credential::UserId => ("SELECT id AS user_id FROM users WHERE id = $1", ""),
+            Credential::Session => (
+                "SELECT user_id, csrf_token, expires_at FROM sessions WHERE id = $1",
+                ", cred.csrf_token, cred.expires_at",
+            ),
+            Credential::Token => ("SELECT user_id FROM api_tokens WHERE token_hash = $1", ""),
+        }
+    }
+}
+
 /// The actor of a row led by [`ACTOR_KINDS`]: none when the user is gone, inactive or has no known role.
 fn actor_of(row: &[crate::db::Val]) -> Option<Actor> {
     let user_id = row[0].int()?;
@@ -343,27 +368,43 @@ impl Store {
 
     /// The actor for a user id: role and org scope expanded to every org below.
     pub async fn actor(&self, user_id: i64) -> Result<Option<Actor>> {
-        let sql = self.actor_sql("SELECT id AS user_id FROM users WHERE id = $1", "");
+        let sql = self.actor_sql(Credential::UserId);
         let row = self
             .db()
-            .look_up_opt(&sql, &[Arg::Int(Some(user_id))], &ACTOR_KINDS)
+            .look_up_opt(sql, &[Arg::Int(Some(user_id))], &ACTOR_KINDS)
             .await?;
         Ok(row.and_then(|r| actor_of(&r)))
     }
 
-    /// One statement answering the actor of the user `credential` names (a query of at most one row with a
-    /// `user_id` column; `extra` may add further columns of it as `cred.…`): user id, username, role, active, the org scope expanded to every org below (joined by
-    /// [`crate::db::Backend::join_ints`]), then `extra`. No row when the credential matches none; the user's
-    /// columns are NULL when the user is gone. One round trip instead of three (credential, user, scope).
-    fn actor_sql(&self, credential: &str, extra: &str) -> String {
-        let scope = self.backend().join_ints("id");
-        format!(
-            "WITH RECURSIVE cred AS ({credential}), \
-             s(id) AS (SELECT org_id FROM user_orgs WHERE user_id = (SELECT user_id FROM cred) \
-             UNION SELECT o.id FROM orgs o JOIN s ON o.parent_id = s.id) \
-             SELECT u.id, u.username, u.role, u.active, (SELECT {scope} FROM s){extra} \
-             FROM cred LEFT JOIN users u ON u.id = cred.user_id"
-        )
+    /// One statement answering the actor of the user a [`Credential`] names: user id, username, role, active, the
+    /// org scope expanded to every org below (joined by [`crate::db::Backend::join_ints`]), then the credential's
+    /// own further columns. No row when the credential matches none; the user's columns are NULL when the user is
+    /// gone. One round trip instead of three (credential, user, scope); the text is made once per backend.
+    fn actor_sql(&self, credential: Credential) -> &'static str {
+        static MADE: std::sync::OnceLock<Vec<(crate::Backend, Credential, String)>> = std::sync::OnceLock::new();
+        let made = MADE.get_or_init(|| {
+            let mut v = Vec::new();
+            for backend in [crate::Backend::Sqlite, crate::Backend::Postgres] {
+                for c in [Credential::UserId, Credential::Session, Credential::Token] {
+                    let (query, extra) = c.query();
+                    let scope = backend.join_ints("id");
+                    let sql = format!(
+                        "WITH RECURSIVE cred AS ({query}), \
+                         s(id) AS (SELECT org_id FROM user_orgs WHERE user_id = (SELECT user_id FROM cred) \
+                         UNION SELECT o.id FROM orgs o JOIN s ON o.parent_id = s.id) \
+                         SELECT u.id, u.username, u.role, u.active, (SELECT {scope} FROM s){extra} \
+                         FROM cred LEFT JOIN users u ON u.id = cred.user_id"
+                    );
+                    v.push((backend, c, sql));
+                }
+            }
+            v
+        });
+        let backend = self.backend();
+        made.iter()
+            .find(|(b, c, _)| *b == backend && *c == credential)
+            .map(|(_, _, sql)| sql.as_str())
+            .unwrap_or_default()
     }
 
     /// Opens a browser session lasting `hours`.
@@ -390,15 +431,12 @@ impl Store {
 
     /// The actor and CSRF token of a live session (an expired one is deleted), in one round trip.
     pub async fn session(&self, session_id: &str) -> Result<Option<(Actor, String)>> {
-        let sql = self.actor_sql(
-            "SELECT user_id, csrf_token, expires_at FROM sessions WHERE id = $1",
-            ", cred.csrf_token, cred.expires_at",
-        );
+        let sql = self.actor_sql(Credential::Session);
         let mut kinds = ACTOR_KINDS.to_vec();
         kinds.extend([Kind::Text, Kind::Ts]);
         let row = self
             .db()
-            .look_up_opt(&sql, &[Arg::Text(Some(sha256_hex(session_id)))], &kinds)
+            .look_up_opt(sql, &[Arg::Text(Some(sha256_hex(session_id)))], &kinds)
             .await?;
         let Some(row) = row else { return Ok(None) };
         let n = ACTOR_KINDS.len();
@@ -448,10 +486,10 @@ impl Store {
 
     /// The actor behind an API token, in one round trip.
     pub async fn token_actor(&self, token: &str) -> Result<Option<Actor>> {
-        let sql = self.actor_sql("SELECT user_id FROM api_tokens WHERE token_hash = $1", "");
+        let sql = self.actor_sql(Credential::Token);
         let row = self
             .db()
-            .look_up_opt(&sql, &[Arg::Text(Some(sha256_hex(token)))], &ACTOR_KINDS)
+            .look_up_opt(sql, &[Arg::Text(Some(sha256_hex(token)))], &ACTOR_KINDS)
             .await?;
         Ok(row.and_then(|r| actor_of(&r)))
     }

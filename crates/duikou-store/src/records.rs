@@ -43,6 +43,22 @@ fn select_sql(def: &EntityDef) -> (String, Vec<Kind>) {
     (format!("SELECT {cols} FROM {}", def.name), kinds)
 }
 
+/// The statement reading one record of an entity by id (`$1`) and its column kinds, made once per entity.
+fn by_id_sql(def: &'static EntityDef) -> &'static (String, Vec<Kind>) {
+    static MADE: std::sync::OnceLock<std::collections::HashMap<&'static str, (String, Vec<Kind>)>> =
+        std::sync::OnceLock::new();
+    let made = MADE.get_or_init(|| {
+        schema::ENTITIES
+            .iter()
+            .map(|d| {
+                let (sql, kinds) = select_sql(d);
+                (d.name, (format!("{sql} WHERE id = $1"), kinds))
+            })
+            .collect()
+    });
+    &made[def.name]
+}
+
 /// A normalised JSON value of a field as a typed argument.
 pub fn to_arg(f: &Field, v: &Value) -> Arg {
     let null = v.is_null();
@@ -166,10 +182,10 @@ impl Store {
     /// One record by id.
     pub async fn get(&self, entity: &str, id: i64) -> Result<Value> {
         let def = def(entity)?;
-        let (sql, kinds) = select_sql(def);
+        let (sql, kinds) = by_id_sql(def);
         let row = self
             .db()
-            .look_up_opt(&format!("{sql} WHERE id = $1"), &[Arg::Int(Some(id))], &kinds)
+            .look_up_opt(sql, &[Arg::Int(Some(id))], kinds)
             .await?
             .ok_or(StoreError::NotFound { label: def.label, id })?;
         Ok(row_json(def, &row))

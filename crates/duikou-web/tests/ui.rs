@@ -881,3 +881,120 @@ async fn a_program_page_drills_down_from_its_figures_to_its_pairings() {
         t.finish().await.unwrap();
     }
 }
+
+/// Where the navigation can send each role: a link is offered exactly when its page serves the role.
+const NAV_LINKS: [&str; 10] = [
+    "/",
+    "/mine",
+    "/inbox",
+    "/records/programs",
+    "/records/pairings",
+    "/records/activities",
+    "/records/needs",
+    "/records/indicator_values",
+    "/receiver/people",
+    "/receiver/indicators",
+];
+
+#[tokio::test]
+async fn each_role_is_offered_the_pages_it_may_use_and_refused_the_others() {
+    for t in TestStore::all().await.unwrap() {
+        let store = t.store.clone();
+        let backend = t.backend;
+        let sys = Actor::system();
+        let id = |v: serde_json::Value| v["id"].as_i64().unwrap();
+        let a = id(store
+            .create(&sys, "orgs", &json!({"name": "城关第一小学", "kind": "school"}))
+            .await
+            .unwrap());
+        let b = id(store
+            .create(&sys, "orgs", &json!({"name": "石桥乡中心小学", "kind": "school"}))
+            .await
+            .unwrap());
+        let p = id(store
+            .create(
+                &sys,
+                "programs",
+                &json!({"name": "校对校帮扶", "authority_org_id": a, "start_date": "2013-10-01"}),
+            )
+            .await
+            .unwrap());
+        store
+            .create(
+                &sys,
+                "pairings",
+                &json!({"program_id": p, "supporter_org_id": a, "receiver_org_id": b, "level": "school_school"}),
+            )
+            .await
+            .unwrap();
+        user(&store, "boss", "admin", vec![]).await;
+        user(&store, "coord", "coordinator", vec![]).await;
+        user(&store, "sup", "supporter_editor", vec![a]).await;
+        user(&store, "rec", "receiver_editor", vec![b]).await;
+        user(&store, "guest", "viewer", vec![]).await;
+        let app = duikou_web::app(duikou_web::AppState::new(store.clone()));
+        let lists = [
+            "/",
+            "/records/programs",
+            "/records/pairings",
+            "/records/activities",
+            "/records/needs",
+            "/records/indicator_values",
+        ];
+        let receiver = ["/receiver/people", "/receiver/indicators"];
+        for (name, offered) in [
+            ("boss", [&lists[..], &["/mine", "/inbox"]].concat()),
+            ("coord", lists.to_vec()),
+            ("sup", [&lists[..], &["/mine"]].concat()),
+            ("rec", [&lists[..], &["/mine", "/inbox"], &receiver].concat()),
+            ("guest", lists.to_vec()),
+        ] {
+            let (session, csrf) = login(&app, name).await;
+            let (s, home, _, _) = send(&app, "GET", "/", &session, None).await;
+            assert_eq!(s, StatusCode::OK, "{backend} {name}");
+            let nav = &home[home.find("<nav").unwrap()..home.find("</nav>").unwrap()];
+            for link in NAV_LINKS {
+                let shown = nav.contains(&format!("href=\"{link}\""));
+                assert_eq!(
+                    shown,
+                    offered.contains(&link),
+                    "{backend} {name}: the link {link} in {nav}"
+                );
+                // what is not offered is refused by the server too, with a page that keeps the navigation
+                let (s, page, _, _) = send(&app, "GET", link, &session, None).await;
+                if shown {
+                    assert_eq!(s, StatusCode::OK, "{backend} {name}: {link}: {page}");
+                } else {
+                    assert_eq!(s, StatusCode::FORBIDDEN, "{backend} {name}: {link}: {page}");
+                    assert!(page.contains("<nav") && page.contains(name), "{backend} {name}: {page}");
+                }
+            }
+            // the program pages and their 督办 lists: linked from the dashboard and the programs list for overseers only
+            let oversees = ["boss", "coord", "guest"].contains(&name);
+            let supervision = format!("/programs/{p}/supervision");
+            assert_eq!(
+                home.contains(&format!("href=\"{supervision}\"")),
+                oversees,
+                "{backend} {name}"
+            );
+            for page in [format!("/programs/{p}"), supervision.clone()] {
+                let (s, body, _, _) = send(&app, "GET", &page, &session, None).await;
+                let expected = if oversees {
+                    StatusCode::OK
+                } else {
+                    StatusCode::FORBIDDEN
+                };
+                assert_eq!(s, expected, "{backend} {name}: {page}: {body}");
+            }
+            if !oversees {
+                let form = Some(format!("csrf={csrf}&note=x"));
+                let (s, _, _, _) = send(&app, "POST", &supervision, &session, form).await;
+                assert_eq!(s, StatusCode::FORBIDDEN, "{backend} {name}: marking 督办");
+            }
+            let (_, programs, _, _) = send(&app, "GET", "/records/programs", &session, None).await;
+            let linked = programs.contains(&format!("href=\"/programs/{p}\""));
+            assert_eq!(linked, oversees, "{backend} {name}: {programs}");
+        }
+        t.finish().await.unwrap();
+    }
+}

@@ -4,9 +4,8 @@
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
-use duikou_domain::access::Actor;
-use duikou_store::accounts::NewUser;
-use duikou_store::testing::TestStore;
+use duikou_domain::access::Role;
+use duikou_store::testing::{user, TestStore};
 use duikou_store::Store;
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
@@ -51,20 +50,8 @@ impl Client {
 }
 
 async fn setup(store: &Store) -> (Client, String) {
-    for (name, role) in [("admin", "admin"), ("guest", "viewer")] {
-        store
-            .create_user(
-                &Actor::system(),
-                &NewUser {
-                    username: name.into(),
-                    display_name: None,
-                    password: "password-123".into(),
-                    role: role.into(),
-                    org_ids: vec![],
-                },
-            )
-            .await
-            .unwrap();
+    for (name, role) in [("admin", Role::Admin), ("guest", Role::Viewer)] {
+        user(store, name, role, vec![]).await;
     }
     let app = duikou_web::app(duikou_web::AppState::new(store.clone()));
     let anon = Client {

@@ -186,6 +186,23 @@ pub fn may_confirm(actor: &Actor, sides: Sides) -> Result<(), Denied> {
     }
 }
 
+/// May `actor` use the confirmation inbox at all? The roles [`may_confirm`] lets through for some pairing.
+pub fn may_use_inbox(actor: &Actor) -> Result<(), Denied> {
+    match actor.role {
+        Role::Admin | Role::ReceiverEditor => Ok(()),
+        _ => deny("待确认事项只向受援方填报员和系统管理员开放"),
+    }
+}
+
+/// May `actor` see "my pairings", those of its own orgs with what they still owe? The editors, who each work for one
+/// side of their pairings, and admins; overseers follow pairings through the programs instead.
+pub fn may_list_own_pairings(actor: &Actor) -> Result<(), Denied> {
+    match actor.role {
+        Role::Admin | Role::SupporterEditor | Role::ReceiverEditor => Ok(()),
+        _ => deny("“我的结对”只向支援方和受援方填报员开放；各计划的结对请见总览和计划页面"),
+    }
+}
+
 /// May `actor` read a program's overview (its money, projects, people, obligation status and every pairing)? The
 /// overseers may: coordinators, admins and viewers; an editor sees its own pairings instead.
 pub fn may_oversee(actor: &Actor) -> Result<(), Denied> {
@@ -246,16 +263,20 @@ mod tests {
 
     #[test]
     fn overseers_read_programs_and_receivers_their_own_pages() {
-        for (role, oversee, receive) in [
-            (Role::Admin, true, false),
-            (Role::Coordinator, true, false),
-            (Role::Viewer, true, false),
-            (Role::SupporterEditor, false, false),
-            (Role::ReceiverEditor, false, true),
+        for (role, oversee, receive, inbox, own) in [
+            (Role::Admin, true, false, true, true),
+            (Role::Coordinator, true, false, false, false),
+            (Role::Viewer, true, false, false, false),
+            (Role::SupporterEditor, false, false, false, true),
+            (Role::ReceiverEditor, false, true, true, true),
         ] {
             let a = actor(role, &[20]);
             assert_eq!(may_oversee(&a).is_ok(), oversee, "{role:?}");
             assert_eq!(receiving_orgs(&a).is_ok(), receive, "{role:?}");
+            assert_eq!(may_use_inbox(&a).is_ok(), inbox, "{role:?}");
+            assert_eq!(may_list_own_pairings(&a).is_ok(), own, "{role:?}");
+            // the inbox is for exactly the roles that may confirm something
+            assert_eq!(may_confirm(&a, SIDES).is_ok(), inbox, "{role:?}");
         }
         assert_eq!(
             receiving_orgs(&actor(Role::ReceiverEditor, &[20, 21])).unwrap().len(),

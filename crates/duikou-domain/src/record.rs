@@ -108,12 +108,6 @@ impl From<Value> for Rec {
     }
 }
 
-impl From<&Value> for Rec {
-    fn from(v: &Value) -> Rec {
-        Rec::from(v.clone())
-    }
-}
-
 impl Serialize for Rec {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(self.values.len()))?;

@@ -1,7 +1,11 @@
 //! Fresh, isolated stores for tests: a new SQLite file always, and a new PostgreSQL database when
-//! `DUIKOU_TEST_POSTGRES_URL` is set (CI sets it), so one suite runs on both backends.
+//! `DUIKOU_TEST_POSTGRES_URL` is set (CI sets it), so one suite runs on both backends — and the few helpers every
+//! suite uses to put records and users in them.
 
+use crate::accounts::NewUser;
 use crate::{Db, Result, Store};
+use duikou_domain::access::{Actor, Role};
+use serde_json::Value;
 
 /// The environment variable holding a PostgreSQL URL for tests (a server where we may create databases).
 pub const POSTGRES_ENV: &str = "DUIKOU_TEST_POSTGRES_URL";
@@ -105,6 +109,44 @@ impl TestStore {
         }
         Ok(())
     }
+}
+
+/// The password of every user [`user`] makes.
+pub const PASSWORD: &str = "password-123";
+
+/// Creates a record as the system and answers it as stored; a refusal fails the test, naming the input and why.
+pub async fn create(store: &Store, entity: &str, v: Value) -> Value {
+    store
+        .create(&Actor::system(), entity, &v)
+        .await
+        .unwrap_or_else(|e| panic!("create {entity} {v}: {e:?}"))
+}
+
+/// Creates a record as [`create`] does and answers its id.
+pub async fn create_id(store: &Store, entity: &str, v: Value) -> i64 {
+    create(store, entity, v).await["id"].as_i64().expect("id")
+}
+
+/// Creates a user with [`PASSWORD`], its role and orgs, and answers the actor it logs in as (its scope expanded).
+pub async fn user(store: &Store, name: &str, role: Role, orgs: Vec<i64>) -> Actor {
+    let made = store
+        .create_user(
+            &Actor::system(),
+            &NewUser {
+                username: name.into(),
+                display_name: None,
+                password: PASSWORD.into(),
+                role: role.as_str().into(),
+                org_ids: orgs,
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("create user {name}: {e:?}"));
+    store
+        .actor(made.id)
+        .await
+        .unwrap_or_else(|e| panic!("actor of {name}: {e:?}"))
+        .expect("the user just made")
 }
 
 #[cfg(test)]

@@ -3,37 +3,22 @@
 //! no longer known) is refused by every credential, and a logout on one server is refused on another at once.
 
 use duikou_domain::access::{Actor, Role};
-use duikou_store::accounts::NewUser;
 use duikou_store::db::{Arg, Kind};
-use duikou_store::testing::TestStore;
+use duikou_store::testing::{self, TestStore};
 use duikou_store::Store;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::collections::BTreeSet;
 
-async fn create(store: &Store, entity: &str, v: Value) -> i64 {
+/// Sets one column of a user's row behind the store's back, as an operator (or another tool) might.
+async fn set_user(store: &Store, user_id: i64, column: &str, value: Arg) {
     store
-        .create(&Actor::system(), entity, &v)
-        .await
-        .unwrap_or_else(|e| panic!("create {entity} {v}: {e:?}"))["id"]
-        .as_i64()
-        .expect("id")
-}
-
-async fn user(store: &Store, name: &str, role: Role, orgs: Vec<i64>) -> i64 {
-    store
-        .create_user(
-            &Actor::system(),
-            &NewUser {
-                username: name.into(),
-                display_name: None,
-                password: "password-123".into(),
-                role: role.as_str().into(),
-                org_ids: orgs,
-            },
+        .db()
+        .execute(
+            &format!("UPDATE users SET {column} = $1 WHERE id = $2"),
+            &[value, Arg::Int(Some(user_id))],
         )
         .await
-        .unwrap()
-        .id
+        .unwrap();
 }
 
 async fn sessions_of(store: &Store, user_id: i64) -> i64 {
@@ -55,28 +40,30 @@ async fn every_credential_answers_the_same_actor_with_its_scope_expanded() {
     for t in TestStore::all().await.expect("test stores") {
         let (store, backend) = (t.store.clone(), t.backend);
         // 教育厅 > 某县教育局 > 城关第一小学, 教育厅 > 另一县; a school elsewhere
-        let top = create(&store, "orgs", json!({"name": "教育厅", "kind": "government"})).await;
-        let county = create(
+        let top = testing::create_id(&store, "orgs", json!({"name": "教育厅", "kind": "government"})).await;
+        let county = testing::create_id(
             &store,
             "orgs",
             json!({"name": "某县教育局", "kind": "government", "parent_id": top}),
         )
         .await;
-        let school = create(
+        let school = testing::create_id(
             &store,
             "orgs",
             json!({"name": "城关第一小学", "kind": "school", "parent_id": county}),
         )
         .await;
-        let other_county = create(
+        let other_county = testing::create_id(
             &store,
             "orgs",
             json!({"name": "另一县教育局", "kind": "government", "parent_id": top}),
         )
         .await;
-        let elsewhere = create(&store, "orgs", json!({"name": "另一所小学", "kind": "school"})).await;
+        let elsewhere = testing::create_id(&store, "orgs", json!({"name": "另一所小学", "kind": "school"})).await;
 
-        let coord = user(&store, "coord", Role::Coordinator, vec![county, elsewhere]).await;
+        let coord = testing::user(&store, "coord", Role::Coordinator, vec![county, elsewhere])
+            .await
+            .user_id;
         let by_password = store
             .authenticate("coord", "password-123")
             .await
@@ -104,12 +91,12 @@ async fn every_credential_answers_the_same_actor_with_its_scope_expanded() {
         }
 
         // a user without orgs has an empty scope; the whole tree from its top
-        let admin = user(&store, "admin", Role::Admin, vec![]).await;
+        let admin = testing::user(&store, "admin", Role::Admin, vec![]).await.user_id;
         assert!(
             store.actor(admin).await.unwrap().expect("admin").scope.is_empty(),
             "{backend}"
         );
-        let wide = user(&store, "wide", Role::Viewer, vec![top]).await;
+        let wide = testing::user(&store, "wide", Role::Viewer, vec![top]).await.user_id;
         assert_eq!(
             store.actor(wide).await.unwrap().expect("wide").scope,
             BTreeSet::from([top, county, school, other_county]),
@@ -128,8 +115,10 @@ async fn every_credential_answers_the_same_actor_with_its_scope_expanded() {
 async fn expired_sessions_inactive_users_and_logouts_are_refused() {
     for t in TestStore::all().await.expect("test stores") {
         let (store, backend) = (t.store.clone(), t.backend);
-        let org = create(&store, "orgs", json!({"name": "城关第一小学", "kind": "school"})).await;
-        let editor = user(&store, "editor", Role::SupporterEditor, vec![org]).await;
+        let org = testing::create_id(&store, "orgs", json!({"name": "城关第一小学", "kind": "school"})).await;
+        let editor = testing::user(&store, "editor", Role::SupporterEditor, vec![org])
+            .await
+            .user_id;
 
         // expired: refused, and the row is gone
         let old = store.create_session(editor, -1).await.unwrap();
@@ -145,20 +134,7 @@ async fn expired_sessions_inactive_users_and_logouts_are_refused() {
         let s = store.create_session(editor, 1).await.unwrap();
         let token = store.create_token(editor, "script").await.unwrap();
         assert!(store.session(&s.id).await.unwrap().is_some(), "{backend}");
-        let set_active = |on: bool| {
-            let store = store.clone();
-            async move {
-                store
-                    .db()
-                    .execute(
-                        "UPDATE users SET active = $1 WHERE id = $2",
-                        &[Arg::Bool(Some(on)), Arg::Int(Some(editor))],
-                    )
-                    .await
-                    .unwrap();
-            }
-        };
-        set_active(false).await;
+        set_user(&store, editor, "active", Arg::Bool(Some(false))).await;
         assert!(
             store.session(&s.id).await.unwrap().is_none(),
             "{backend}: inactive, by session"
@@ -177,7 +153,7 @@ async fn expired_sessions_inactive_users_and_logouts_are_refused() {
             1,
             "{backend}: an inactive user's session is kept"
         );
-        set_active(true).await;
+        set_user(&store, editor, "active", Arg::Bool(Some(true))).await;
         let (back, _) = store.session(&s.id).await.unwrap().expect("active again");
         assert_eq!(
             (back.role, back.scope),
@@ -186,27 +162,13 @@ async fn expired_sessions_inactive_users_and_logouts_are_refused() {
         );
 
         // a role no longer known is refused like an inactive user
-        store
-            .db()
-            .execute(
-                "UPDATE users SET role = $1 WHERE id = $2",
-                &[Arg::Text(Some("boss".into())), Arg::Int(Some(editor))],
-            )
-            .await
-            .unwrap();
+        set_user(&store, editor, "role", Arg::Text(Some("boss".into()))).await;
         assert!(store.session(&s.id).await.unwrap().is_none(), "{backend}: unknown role");
         assert!(
             store.token_actor(&token).await.unwrap().is_none(),
             "{backend}: unknown role"
         );
-        store
-            .db()
-            .execute(
-                "UPDATE users SET role = $1 WHERE id = $2",
-                &[Arg::Text(Some("supporter_editor".into())), Arg::Int(Some(editor))],
-            )
-            .await
-            .unwrap();
+        set_user(&store, editor, "role", Arg::Text(Some("supporter_editor".into()))).await;
 
         // logout on another server (a second store on the same database) is refused here at once
         let other = Store::open(&t.url).await.unwrap();

@@ -5,7 +5,7 @@ use duikou_domain::access::Actor;
 use duikou_store::aggregates::{self, recompute_from_base, stored, Scope};
 use duikou_store::audit::WriteTx;
 use duikou_store::import::{CellValue, ImportTable};
-use duikou_store::testing::TestStore;
+use duikou_store::testing::{create_id, TestStore};
 use duikou_store::Store;
 use serde_json::{json, Value};
 
@@ -38,15 +38,6 @@ const ACT_KINDS: &[&str] = &["visit", "training", "teaching", "donation", "excha
 const ACT_LABELS: &[&str] = &["互访", "培训", "授课", "捐赠", "交流"];
 const REGIONS: &[&str] = &["650402", "654201", "654202", "540102", "650400"];
 
-async fn create(store: &Store, entity: &str, v: Value) -> i64 {
-    store
-        .create(&Actor::system(), entity, &v)
-        .await
-        .unwrap_or_else(|e| panic!("create {entity} {v}: {e:?}"))["id"]
-        .as_i64()
-        .unwrap()
-}
-
 struct World {
     programs: Vec<i64>,
     pairings: Vec<i64>,
@@ -60,9 +51,9 @@ struct World {
 }
 
 async fn world(store: &Store) -> World {
-    let authority = create(store, "orgs", json!({"name": "援疆前方指挥部", "kind": "command"})).await;
-    let s1 = create(store, "orgs", json!({"name": "甲省", "kind": "government"})).await;
-    let s2 = create(store, "orgs", json!({"name": "乙市", "kind": "government"})).await;
+    let authority = create_id(store, "orgs", json!({"name": "援疆前方指挥部", "kind": "command"})).await;
+    let s1 = create_id(store, "orgs", json!({"name": "甲省", "kind": "government"})).await;
+    let s2 = create_id(store, "orgs", json!({"name": "乙市", "kind": "government"})).await;
     let mut receivers = Vec::new();
     for (name, region) in [
         ("高昌区", Some("650402")),
@@ -72,7 +63,7 @@ async fn world(store: &Store) -> World {
         ("另一单位", Some("654202")),
     ] {
         receivers.push(
-            create(
+            create_id(
                 store,
                 "orgs",
                 json!({"name": name, "kind": "government", "region_code": region}),
@@ -82,7 +73,7 @@ async fn world(store: &Store) -> World {
     }
     let mut programs = Vec::new();
     for name in ["对口援疆", "对口援藏"] {
-        programs.push(create(store, "programs", json!({"name": name, "authority_org_id": authority})).await);
+        programs.push(create_id(store, "programs", json!({"name": name, "authority_org_id": authority})).await);
     }
     let plan = [
         (0, s1, 0, "甲省→高昌区"),
@@ -93,7 +84,7 @@ async fn world(store: &Store) -> World {
     let mut pairings = Vec::new();
     let mut pairing_names = Vec::new();
     for (g, s, r, name) in plan {
-        let id = create(
+        let id = create_id(
             store,
             "pairings",
             json!({"program_id": programs[g], "supporter_org_id": s, "receiver_org_id": receivers[r], "level": "province_prefecture"}),
@@ -104,7 +95,7 @@ async fn world(store: &Store) -> World {
     }
     let mut people = Vec::new();
     for i in 0..6 {
-        people.push(create(store, "people", json!({"name": format!("援派人员{i}")})).await);
+        people.push(create_id(store, "people", json!({"name": format!("援派人员{i}")})).await);
     }
     World {
         programs,
@@ -438,13 +429,13 @@ async fn a_failed_write_leaves_the_aggregates_as_they_were() {
         let store = &t.store;
         let w = world(store).await;
         let sys = Actor::system();
-        let p = create(
+        let p = create_id(
             store,
             "projects",
             json!({"pairing_id": w.pairings[0], "name": "安居工程", "category": "housing", "total_investment": "100万"}),
         )
         .await;
-        create(
+        create_id(
             store,
             "transactions",
             json!({"project_id": p, "kind": "disbursement", "source": "supporter", "amount": "30万", "date": "2014-05-01"}),
@@ -535,13 +526,13 @@ async fn opening_a_database_without_aggregates_builds_them() {
     for t in TestStore::all().await.unwrap() {
         let store = &t.store;
         let w = world(store).await;
-        let p = create(
+        let p = create_id(
             store,
             "projects",
             json!({"pairing_id": w.pairings[1], "name": "学校", "category": "education", "started_on": "2014-03-01"}),
         )
         .await;
-        create(
+        create_id(
             store,
             "transactions",
             json!({"project_id": p, "kind": "commitment", "source": "supporter", "amount": "12.5万", "date": "2014-05-01"}),
@@ -584,13 +575,13 @@ async fn the_kept_dashboard_follows_every_write() {
             &store.dashboard_json(&Scope::All).await.unwrap(),
             &store.dashboard_json(&Scope::All).await.unwrap()
         ));
-        let p = create(
+        let p = create_id(
             store,
             "projects",
             json!({"pairing_id": w.pairings[0], "name": "医院", "category": "health", "started_on": "2014-03-01"}),
         )
         .await;
-        create(
+        create_id(
             store,
             "transactions",
             json!({"project_id": p, "kind": "disbursement", "source": "supporter", "amount": "7万", "date": "2014-05-01"}),

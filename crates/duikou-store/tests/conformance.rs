@@ -3,7 +3,7 @@
 
 use duikou_domain::access::{Actor, Role};
 use duikou_store::accounts::NewUser;
-use duikou_store::testing::TestStore;
+use duikou_store::testing::{create, user, TestStore};
 use duikou_store::{ListQuery, Store, StoreError};
 use serde_json::{json, Value};
 
@@ -15,13 +15,6 @@ struct Fixture {
     program: i64,
     pairing: i64,
     other_pairing: i64,
-}
-
-async fn create(store: &Store, entity: &str, v: Value) -> Value {
-    store
-        .create(&Actor::system(), entity, &v)
-        .await
-        .unwrap_or_else(|e| panic!("create {entity} {v}: {e:?}"))
 }
 
 fn id(v: &Value) -> i64 {
@@ -72,23 +65,6 @@ async fn fixture(store: &Store) -> Fixture {
         pairing,
         other_pairing,
     }
-}
-
-async fn user(store: &Store, name: &str, role: Role, orgs: Vec<i64>) -> Actor {
-    store
-        .create_user(
-            &Actor::system(),
-            &NewUser {
-                username: name.into(),
-                display_name: None,
-                password: "password-123".into(),
-                role: role.as_str().into(),
-                org_ids: orgs,
-            },
-        )
-        .await
-        .unwrap();
-    store.authenticate(name, "password-123").await.unwrap().expect("login")
 }
 
 async fn count(store: &Store, entity: &str) -> i64 {

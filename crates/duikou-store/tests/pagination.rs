@@ -3,18 +3,9 @@
 //! a bad cursor, page or sort is refused with the field named.
 
 use duikou_domain::access::Actor;
-use duikou_store::testing::TestStore;
+use duikou_store::testing::{create_id, TestStore};
 use duikou_store::{ListQuery, Store, StoreError};
 use serde_json::{json, Value};
-
-async fn create(store: &Store, entity: &str, v: Value) -> i64 {
-    store
-        .create(&Actor::system(), entity, &v)
-        .await
-        .unwrap_or_else(|e| panic!("create {entity} {v}: {e:?}"))["id"]
-        .as_i64()
-        .expect("id")
-}
 
 async fn for_each_backend<F, Fut>(f: F)
 where
@@ -30,11 +21,11 @@ where
 
 /// Two pairings with 23 and 7 activities; dates repeat and `person_times` is often empty.
 async fn record(store: &Store) -> (i64, i64) {
-    let authority = create(store, "orgs", json!({"name": "某县教育局", "kind": "government"})).await;
-    let a = create(store, "orgs", json!({"name": "城关第一小学", "kind": "school"})).await;
-    let b = create(store, "orgs", json!({"name": "乡镇中心小学", "kind": "school"})).await;
-    let c = create(store, "orgs", json!({"name": "另一所小学", "kind": "school"})).await;
-    let program = create(
+    let authority = create_id(store, "orgs", json!({"name": "某县教育局", "kind": "government"})).await;
+    let a = create_id(store, "orgs", json!({"name": "城关第一小学", "kind": "school"})).await;
+    let b = create_id(store, "orgs", json!({"name": "乡镇中心小学", "kind": "school"})).await;
+    let c = create_id(store, "orgs", json!({"name": "另一所小学", "kind": "school"})).await;
+    let program = create_id(
         store,
         "programs",
         json!({"name": "校对校对口帮扶", "authority_org_id": authority, "published": true,
@@ -44,7 +35,7 @@ async fn record(store: &Store) -> (i64, i64) {
     let mut pairings = Vec::new();
     for receiver in [b, c] {
         pairings.push(
-            create(
+            create_id(
                 store,
                 "pairings",
                 json!({"program_id": program, "supporter_org_id": a, "receiver_org_id": receiver, "level": "school_school",
@@ -61,7 +52,7 @@ async fn record(store: &Store) -> (i64, i64) {
         } else {
             format!("考察交流 {i}")
         };
-        create(
+        create_id(
             store,
             "activities",
             json!({"pairing_id": pairing, "kind": "training", "title": title,

@@ -24,6 +24,8 @@ pub struct AppState {
     pub session_hours: i64,
     /// Pages drawn from kept dashboards, kept while their dashboard is (a cache checked on every view).
     pub views: std::sync::Arc<ui::kept::Views>,
+    /// The public overview, kept while the audit head stays (checked on every read).
+    pub overview: std::sync::Arc<pages::OverviewKept>,
 }
 
 impl AppState {
@@ -33,6 +35,7 @@ impl AppState {
             store,
             session_hours: 12,
             views: Default::default(),
+            overview: Default::default(),
         }
     }
 }

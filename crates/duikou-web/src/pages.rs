@@ -3,10 +3,13 @@
 
 use crate::error::ApiResult;
 use crate::AppState;
+use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::Html;
 use duikou_domain::schema::{self, ENTITIES};
 use serde_json::{json, Value};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 /// Escapes text for HTML so nothing a user typed is ever executed.
 pub fn esc(s: &str) -> String {
@@ -39,9 +42,68 @@ pub async fn overview_data(state: &AppState) -> ApiResult<Value> {
     Ok(json!({ "counts": counts, "programs": programs }))
 }
 
-/// `GET /`.
-pub async fn index(State(state): State<AppState>) -> ApiResult<Html<String>> {
-    let data = overview_data(&state).await?;
+/// The public overview as made at one audit head: its data, the JSON text the API serves and the page `/` serves.
+pub struct Overview {
+    /// What [`overview_data`] made.
+    pub data: Value,
+    /// `data` as the JSON text the API serves.
+    pub json: Bytes,
+    /// The anonymous page drawn from `data`.
+    pub html: Bytes,
+}
+
+/// The overview kept while the audit head (every write moves it) stays where it was when it was made, so several
+/// servers against one database never serve each other a stale one: each reads the head on every request.
+#[derive(Default)]
+pub struct OverviewKept {
+    kept: std::sync::Mutex<Option<(i64, Arc<Overview>)>>,
+    /// One overview made at a time: readers who missed together wait for the first one's.
+    making: tokio::sync::Mutex<()>,
+    made: AtomicU64,
+}
+
+impl OverviewKept {
+    /// The overview as of now: the kept one when no write happened since it was made, else a new one.
+    pub async fn get(&self, state: &AppState) -> ApiResult<Arc<Overview>> {
+        let head = state.store.audit_head_seq().await?;
+        // one made at `head` or a later head already holds every write up to `head`
+        let kept = || {
+            let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+            kept.as_ref().filter(|(h, _)| *h >= head).map(|(_, o)| o.clone())
+        };
+        if let Some(o) = kept() {
+            return Ok(o);
+        }
+        let _making = self.making.lock().await;
+        if let Some(o) = kept() {
+            return Ok(o);
+        }
+        // read after `head`: it holds every write up to `head` (maybe later ones too, which only makes it fresher)
+        let data = overview_data(state).await?;
+        let json = Bytes::from(data.to_string());
+        let html = Bytes::from(overview_page(&data));
+        let made = Arc::new(Overview { data, json, html });
+        self.made.fetch_add(1, Ordering::Relaxed);
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.as_ref().is_none_or(|(h, _)| *h <= head) {
+            *kept = Some((head, made.clone()));
+        }
+        Ok(made)
+    }
+
+    /// How many overviews were made since start (a read with no write since the last adds none).
+    pub fn made(&self) -> u64 {
+        self.made.load(Ordering::Relaxed)
+    }
+}
+
+/// `GET /` for anonymous users: the kept overview page.
+pub async fn index(State(state): State<AppState>) -> ApiResult<Html<Bytes>> {
+    Ok(Html(state.overview.get(&state).await?.html.clone()))
+}
+
+/// The plain overview page of `data`.
+fn overview_page(data: &Value) -> String {
     let mut html = String::from(
         "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>对口 duikou · 对口支援工作平台</title>\
@@ -112,5 +174,5 @@ pub async fn index(State(state): State<AppState>) -> ApiResult<Html<String>> {
         "<h2>接口</h2><p>JSON 接口位于 <code>/api/v1</code>，说明文档：<a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a>。\
          先 <code>POST /api/v1/auth/token</code> 换取令牌，再以 <code>Authorization: Bearer …</code> 访问。</p></body></html>",
     );
-    Ok(Html(html))
+    html
 }

@@ -4,9 +4,8 @@
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
-use duikou_domain::access::Actor;
-use duikou_store::accounts::NewUser;
-use duikou_store::testing::TestStore;
+use duikou_domain::access::Role;
+use duikou_store::testing::{user, TestStore};
 use duikou_store::Store;
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
@@ -51,20 +50,8 @@ impl Client {
 }
 
 async fn setup(store: &Store) -> (Client, String) {
-    for (name, role) in [("admin", "admin"), ("guest", "viewer")] {
-        store
-            .create_user(
-                &Actor::system(),
-                &NewUser {
-                    username: name.into(),
-                    display_name: None,
-                    password: "password-123".into(),
-                    role: role.into(),
-                    org_ids: vec![],
-                },
-            )
-            .await
-            .unwrap();
+    for (name, role) in [("admin", Role::Admin), ("guest", Role::Viewer)] {
+        user(store, name, role, vec![]).await;
     }
     let app = duikou_web::app(duikou_web::AppState::new(store.clone()));
     let anon = Client {
@@ -406,4 +393,79 @@ async fn lists_page_by_cursor_and_keep_their_shape() {
         assert_eq!(o["counts"]["orgs"]["count"], 5, "{backend}: {o}");
     })
     .await;
+}
+
+#[tokio::test]
+async fn the_kept_overview_follows_every_write_on_every_server() {
+    for t in TestStore::all().await.expect("test stores") {
+        let backend = t.backend;
+        let (a, token) = setup(&t.store).await;
+        // a second server on the same database: it must see server A's writes, though its overview is kept
+        let b_state = duikou_web::AppState::new(Store::open(&t.url).await.unwrap());
+        let b = Client {
+            app: duikou_web::app(b_state.clone()),
+            auth: vec![("authorization".into(), format!("Bearer {token}"))],
+        };
+        let anon_b = Client {
+            app: b.app.clone(),
+            auth: vec![],
+        };
+        let (s, before, headers) = b.send(Method::GET, "/api/v1/overview", None).await;
+        assert_eq!(s, StatusCode::OK, "{backend}: {before}");
+        assert_eq!(headers[header::CONTENT_TYPE], "application/json");
+        assert_eq!(before["programs"], json!([]), "{backend}");
+        assert_eq!(before["counts"]["pairings"]["count"], 0, "{backend}");
+        let (_, page) = anon_b.get("/").await;
+        assert!(!page.as_str().unwrap().contains("援疆计划"), "{backend}");
+        let made = b_state.overview.made();
+        assert_eq!(b.get("/api/v1/overview").await.1, before, "{backend}");
+        anon_b.get("/").await;
+        assert_eq!(b_state.overview.made(), made, "{backend}: no write, nothing made again");
+
+        let (_, org) = a
+            .post("/api/v1/orgs", json!({"name": "自治区教育厅", "kind": "government"}))
+            .await;
+        let (_, school) = a
+            .post("/api/v1/orgs", json!({"name": "乡镇中学", "kind": "school"}))
+            .await;
+        let (s, prog) = a
+            .post(
+                "/api/v1/programs",
+                json!({"name": "援疆计划", "authority_org_id": org["id"], "published": true}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{backend}: {prog}");
+        let pairing = json!({"program_id": prog["id"], "supporter_org_id": org["id"], "receiver_org_id": school["id"], "level": "other"});
+        let (s, v) = a.post("/api/v1/pairings", pairing.clone()).await;
+        assert_eq!(s, StatusCode::CREATED, "{backend}: {v}");
+
+        let (_, after) = b.get("/api/v1/overview").await;
+        assert_eq!(
+            after["programs"][0]["program"]["name"], "援疆计划",
+            "{backend}: {after}"
+        );
+        assert_eq!(after["programs"][0]["pairings_total"], 1, "{backend}");
+        assert_eq!(after["counts"]["pairings"]["count"], 1, "{backend}");
+        let (_, page) = anon_b.get("/").await;
+        assert!(
+            page.as_str().unwrap().contains("援疆计划"),
+            "{backend}: the page follows too"
+        );
+
+        // one more write: a second pairing appears on the next read of either server
+        let (_, school2) = a
+            .post("/api/v1/orgs", json!({"name": "县第二中学", "kind": "school"}))
+            .await;
+        let mut pairing = pairing;
+        pairing["receiver_org_id"] = school2["id"].clone();
+        let (s, v) = a.post("/api/v1/pairings", pairing).await;
+        assert_eq!(s, StatusCode::CREATED, "{backend}: {v}");
+        for c in [&a, &b] {
+            let (_, now) = c.get("/api/v1/overview").await;
+            assert_eq!(now["programs"][0]["pairings_total"], 2, "{backend}: {now}");
+            assert_eq!(now["programs"][0]["pairings"].as_array().map(Vec::len), Some(2));
+        }
+        b_state.store.db().close().await;
+        t.finish().await.expect("cleanup");
+    }
 }

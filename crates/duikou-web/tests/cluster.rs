@@ -1,8 +1,7 @@
 //! Several app servers on one PostgreSQL behave as one app: a login on one server is valid on the other, and a write
 //! through one is read through the other. Two real servers on two loopback ports, each with its own connection pool.
 
-use duikou_domain::access::Actor;
-use duikou_store::accounts::NewUser;
+use duikou_domain::access::Role;
 use duikou_store::testing::TestStore;
 use duikou_store::Store;
 use http_body_util::{BodyExt, Full};
@@ -54,19 +53,7 @@ async fn two_servers_on_one_postgresql_are_one_app() {
         eprintln!("skipped: {} not set (CI sets it)", duikou_store::testing::POSTGRES_ENV);
         return;
     };
-    t.store
-        .create_user(
-            &Actor::system(),
-            &NewUser {
-                username: "admin".into(),
-                display_name: None,
-                password: "password-123".into(),
-                role: "admin".into(),
-                org_ids: vec![],
-            },
-        )
-        .await
-        .unwrap();
+    duikou_store::testing::user(&t.store, "admin", Role::Admin, vec![]).await;
     let second = Store::open(&t.url).await.unwrap();
     let a = serve(t.store.clone()).await;
     let b = serve(second.clone()).await;

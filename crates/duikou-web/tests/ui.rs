@@ -3,9 +3,8 @@
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use duikou_domain::access::Actor;
-use duikou_store::accounts::NewUser;
-use duikou_store::testing::TestStore;
+use duikou_domain::access::{Actor, Role};
+use duikou_store::testing::{create, create_id, user, TestStore};
 use http_body_util::BodyExt;
 use serde_json::json;
 use tower::ServiceExt;
@@ -75,36 +74,14 @@ async fn pages_for_each_role_with_csrf_and_confirmation() {
     for t in TestStore::all().await.unwrap() {
         let store = t.store.clone();
         let sys = Actor::system();
-        let id = |v: serde_json::Value| v["id"].as_i64().unwrap();
-        let a = id(store
-            .create(&sys, "orgs", &json!({"name": "城关第一小学", "kind": "school"}))
-            .await
-            .unwrap());
-        let b = id(store
-            .create(&sys, "orgs", &json!({"name": "石桥乡中心小学", "kind": "school"}))
-            .await
-            .unwrap());
-        let p = id(store.create(&sys, "programs", &json!({"name": "校对校帮扶", "authority_org_id": a, "start_date": "2013-10-01", "end_date": "2016-08-31", "calendar": {"kind": "school_year"}})).await.unwrap());
-        let pairing = id(store.create(&sys, "pairings", &json!({"program_id": p, "supporter_org_id": a, "receiver_org_id": b, "level": "school_school", "start_date": "2013-10-01", "end_date": "2016-08-31"})).await.unwrap());
+        let a = create_id(&store, "orgs", json!({"name": "城关第一小学", "kind": "school"})).await;
+        let b = create_id(&store, "orgs", json!({"name": "石桥乡中心小学", "kind": "school"})).await;
+        let p = create_id(&store, "programs", json!({"name": "校对校帮扶", "authority_org_id": a, "start_date": "2013-10-01", "end_date": "2016-08-31", "calendar": {"kind": "school_year"}})).await;
+        let pairing = create_id(&store, "pairings", json!({"program_id": p, "supporter_org_id": a, "receiver_org_id": b, "level": "school_school", "start_date": "2013-10-01", "end_date": "2016-08-31"})).await;
         store.apply_template(&sys, p, "school_pairing", &[]).await.unwrap();
-        let act = id(store
-            .create(&sys, "activities", &json!({"pairing_id": pairing, "kind": "training", "audience": "all_staff", "title": "全员培训<script>x</script>", "start_date": "2014-10-10", "person_times": 35}))
-            .await
-            .unwrap());
-        for (name, role, org) in [("rec", "receiver_editor", b), ("sup", "supporter_editor", a)] {
-            store
-                .create_user(
-                    &sys,
-                    &NewUser {
-                        username: name.into(),
-                        display_name: None,
-                        password: "password-123".into(),
-                        role: role.into(),
-                        org_ids: vec![org],
-                    },
-                )
-                .await
-                .unwrap();
+        let act = create_id(&store, "activities", json!({"pairing_id": pairing, "kind": "training", "audience": "all_staff", "title": "全员培训<script>x</script>", "start_date": "2014-10-10", "person_times": 35})).await;
+        for (name, role, org) in [("rec", Role::ReceiverEditor, b), ("sup", Role::SupporterEditor, a)] {
+            user(&store, name, role, vec![org]).await;
         }
         let app = duikou_web::app(duikou_web::AppState::new(store.clone()));
         let backend = t.backend;
@@ -205,11 +182,7 @@ async fn pages_for_each_role_with_csrf_and_confirmation() {
         let more: Vec<i64> = {
             let mut v = Vec::new();
             for title in ["教研活动一", "教研活动二"] {
-                let r = store
-                    .create(&sys, "activities", &json!({"pairing_id": pairing, "kind": "teaching_research", "title": title, "start_date": "2014-11-01"}))
-                    .await
-                    .unwrap();
-                v.push(id(r));
+                v.push(create_id(&store, "activities", json!({"pairing_id": pairing, "kind": "teaching_research", "title": title, "start_date": "2014-11-01"})).await);
             }
             v
         };
@@ -247,19 +220,7 @@ async fn pages_for_each_role_with_csrf_and_confirmation() {
             "{backend}: {mine}"
         );
         // a coordinator marks a late obligation 督办 from the program's list
-        store
-            .create_user(
-                &sys,
-                &NewUser {
-                    username: "coord".into(),
-                    display_name: None,
-                    password: "password-123".into(),
-                    role: "coordinator".into(),
-                    org_ids: vec![a],
-                },
-            )
-            .await
-            .unwrap();
+        user(&store, "coord", Role::Coordinator, vec![a]).await;
         let (coord, coord_csrf) = login(&app, "coord").await;
         let (_, list, _, _) = send(&app, "GET", &format!("/programs/{p}/supervision"), &coord, None).await;
         assert!(list.contains("督办清单") && list.contains("class=\"unmet\""), "{list}");
@@ -293,19 +254,7 @@ async fn forms_keep_input_show_errors_make_one_record_and_catch_stale_edits() {
     for t in TestStore::all().await.unwrap() {
         let store = t.store.clone();
         let backend = t.backend;
-        store
-            .create_user(
-                &Actor::system(),
-                &NewUser {
-                    username: "boss".into(),
-                    display_name: None,
-                    password: "password-123".into(),
-                    role: "admin".into(),
-                    org_ids: vec![],
-                },
-            )
-            .await
-            .unwrap();
+        user(&store, "boss", Role::Admin, vec![]).await;
         let app = duikou_web::app(duikou_web::AppState::new(store.clone()));
         let (session, csrf) = login(&app, "boss").await;
         let (s, form, _, _) = send(&app, "GET", "/records/orgs/new", &session, None).await;
@@ -372,19 +321,7 @@ fn multipart(csrf: &str, name: &str, content: &str) -> (String, String) {
 async fn the_import_wizard_checks_first_then_writes_on_confirm() {
     let t = TestStore::sqlite().await.unwrap();
     let store = t.store.clone();
-    store
-        .create_user(
-            &Actor::system(),
-            &NewUser {
-                username: "boss".into(),
-                display_name: None,
-                password: "password-123".into(),
-                role: "admin".into(),
-                org_ids: vec![],
-            },
-        )
-        .await
-        .unwrap();
+    user(&store, "boss", Role::Admin, vec![]).await;
     let app = duikou_web::app(duikou_web::AppState::new(store.clone()));
     let (session, csrf) = login(&app, "boss").await;
     let post = |ct: String, body: String| {
@@ -447,25 +384,10 @@ async fn a_record_page_shows_its_history_and_viewers_get_no_write_links() {
     let t = TestStore::sqlite().await.unwrap();
     let store = t.store.clone();
     let sys = Actor::system();
-    for (name, role) in [("boss", "admin"), ("guest", "viewer")] {
-        store
-            .create_user(
-                &sys,
-                &NewUser {
-                    username: name.into(),
-                    display_name: None,
-                    password: "password-123".into(),
-                    role: role.into(),
-                    org_ids: vec![],
-                },
-            )
-            .await
-            .unwrap();
+    for (name, role) in [("boss", Role::Admin), ("guest", Role::Viewer)] {
+        user(&store, name, role, vec![]).await;
     }
-    let org = store
-        .create(&sys, "orgs", &json!({"name": "城关小学", "kind": "school"}))
-        .await
-        .unwrap();
+    let org = create(&store, "orgs", json!({"name": "城关小学", "kind": "school"})).await;
     let id = org["id"].as_i64().unwrap();
     store
         .update(&sys, "orgs", id, &json!({"note": "第二次修改"}))
@@ -490,22 +412,6 @@ async fn a_record_page_shows_its_history_and_viewers_get_no_write_links() {
     t.finish().await.unwrap();
 }
 
-async fn user(store: &duikou_store::Store, name: &str, role: &str, orgs: Vec<i64>) {
-    store
-        .create_user(
-            &Actor::system(),
-            &NewUser {
-                username: name.into(),
-                display_name: None,
-                password: "password-123".into(),
-                role: role.into(),
-                org_ids: orgs,
-            },
-        )
-        .await
-        .unwrap();
-}
-
 /// The figure of a card on a dashboard ("活动" → its count).
 fn card(page: &str, label: &str) -> String {
     let marker = format!("<span class=\"muted\">{label}</span><b>");
@@ -519,19 +425,12 @@ async fn the_dashboard_is_drawn_once_per_write_and_follows_writes_made_on_anothe
         let store = t.store.clone();
         let backend = t.backend;
         let sys = Actor::system();
-        let id = |v: serde_json::Value| v["id"].as_i64().unwrap();
-        let a = id(store
-            .create(&sys, "orgs", &json!({"name": "城关第一小学", "kind": "school"}))
-            .await
-            .unwrap());
-        let b = id(store
-            .create(&sys, "orgs", &json!({"name": "石桥乡中心小学", "kind": "school"}))
-            .await
-            .unwrap());
-        let p = id(store.create(&sys, "programs", &json!({"name": "校对校帮扶", "authority_org_id": a, "start_date": "2013-10-01", "end_date": "2016-08-31", "calendar": {"kind": "school_year"}})).await.unwrap());
-        let pairing = id(store.create(&sys, "pairings", &json!({"program_id": p, "supporter_org_id": a, "receiver_org_id": b, "level": "school_school", "start_date": "2013-10-01", "end_date": "2016-08-31"})).await.unwrap());
+        let a = create_id(&store, "orgs", json!({"name": "城关第一小学", "kind": "school"})).await;
+        let b = create_id(&store, "orgs", json!({"name": "石桥乡中心小学", "kind": "school"})).await;
+        let p = create_id(&store, "programs", json!({"name": "校对校帮扶", "authority_org_id": a, "start_date": "2013-10-01", "end_date": "2016-08-31", "calendar": {"kind": "school_year"}})).await;
+        let pairing = create_id(&store, "pairings", json!({"program_id": p, "supporter_org_id": a, "receiver_org_id": b, "level": "school_school", "start_date": "2013-10-01", "end_date": "2016-08-31"})).await;
         store.apply_template(&sys, p, "school_pairing", &[]).await.unwrap();
-        user(&store, "boss", "admin", vec![]).await;
+        user(&store, "boss", Role::Admin, vec![]).await;
         let state = duikou_web::AppState::new(store.clone());
         let app = duikou_web::app(state.clone());
         let (session, _) = login(&app, "boss").await;
@@ -563,13 +462,10 @@ async fn the_dashboard_is_drawn_once_per_write_and_follows_writes_made_on_anothe
         // another server writes to the same database: this one's next view shows it
         let other = duikou_store::Store::open(&t.url).await.unwrap();
         for (i, day) in ["2014-10-10", "2015-10-10"].into_iter().enumerate() {
-            let act = other
-                .create(&sys, "activities", &json!({"pairing_id": pairing, "kind": "training", "audience": "all_staff", "title": format!("全员培训{i}"), "start_date": day, "person_times": 40}))
-                .await
-                .unwrap();
+            let act = create_id(&other, "activities", json!({"pairing_id": pairing, "kind": "training", "audience": "all_staff", "title": format!("全员培训{i}"), "start_date": day, "person_times": 40})).await;
             // assessment counts what the receiver confirmed
             other
-                .set_confirmation(&sys, "activities", id(act), true, None)
+                .set_confirmation(&sys, "activities", act, true, None)
                 .await
                 .unwrap();
         }
@@ -592,70 +488,58 @@ async fn receivers_appraise_the_people_sent_to_them_and_keep_their_local_indicat
     for t in TestStore::all().await.unwrap() {
         let store = t.store.clone();
         let backend = t.backend;
-        let sys = Actor::system();
-        let id = |v: serde_json::Value| v["id"].as_i64().unwrap();
         let org = |name: &str, region: Option<&str>| {
             let store = store.clone();
             let input = json!({"name": name, "kind": "school", "region_code": region});
-            async move { id(store.create(&Actor::system(), "orgs", &input).await.unwrap()) }
+            async move { create_id(&store, "orgs", input).await }
         };
         let sup = org("城关第一小学", None).await;
         let rec = org("石桥乡中心小学", Some("650402")).await;
         let other = org("河西小学", Some("650421")).await;
-        let p = id(store.create(&sys, "programs", &json!({"name": "校对校帮扶", "authority_org_id": sup, "start_date": "2013-10-01", "end_date": "2016-08-31"})).await.unwrap());
+        let p = create_id(&store, "programs", json!({"name": "校对校帮扶", "authority_org_id": sup, "start_date": "2013-10-01", "end_date": "2016-08-31"})).await;
         let mut dispatch = Vec::new();
         for (receiver, name) in [(rec, "张<b>老师</b>"), (other, "李医生")] {
-            let pairing = id(store.create(&sys, "pairings", &json!({"program_id": p, "supporter_org_id": sup, "receiver_org_id": receiver, "level": "school_school", "start_date": "2013-10-01", "end_date": "2016-08-31"})).await.unwrap());
-            let person = id(store.create(&sys, "people", &json!({"name": name})).await.unwrap());
-            dispatch.push(id(store
-                .create(&sys, "dispatches", &json!({"pairing_id": pairing, "person_id": person, "role": "teacher", "batch": 7, "post": "副校长", "start_date": "2014-09-01", "end_date": "2015-07-10"}))
-                .await
-                .unwrap()));
+            let pairing = create_id(&store, "pairings", json!({"program_id": p, "supporter_org_id": sup, "receiver_org_id": receiver, "level": "school_school", "start_date": "2013-10-01", "end_date": "2016-08-31"})).await;
+            let person = create_id(&store, "people", json!({"name": name})).await;
+            dispatch.push(create_id(&store, "dispatches", json!({"pairing_id": pairing, "person_id": person, "role": "teacher", "batch": 7, "post": "副校长", "start_date": "2014-09-01", "end_date": "2015-07-10"})).await);
         }
         // a teacher the receiver seconded to the supporter is not the receiver's to appraise
-        let seconded = id(store.create(&sys, "people", &json!({"name": "王挂职"})).await.unwrap());
+        let seconded = create_id(&store, "people", json!({"name": "王挂职"})).await;
         let pairing1 = store.get("dispatches", dispatch[0]).await.unwrap()["pairing_id"].clone();
-        store
-            .create(&sys, "dispatches", &json!({"pairing_id": pairing1, "person_id": seconded, "role": "manager", "direction": "to_supporter", "start_date": "2014-09-01"}))
-            .await
-            .unwrap();
-        store
-            .create(
-                &sys,
-                "appraisals",
-                &json!({"dispatch_id": dispatch[0], "year": 2014, "grade": "excellent"}),
-            )
-            .await
-            .unwrap();
-        let gdp = id(store
-            .create(
-                &sys,
-                "indicators",
-                &json!({"code": "gdp", "name": "地区生产总值", "unit": "亿元"}),
-            )
-            .await
-            .unwrap());
-        let teachers = id(store
-            .create(
-                &sys,
-                "indicators",
-                &json!({"code": "teachers", "name": "专任教师数", "unit": "人"}),
-            )
-            .await
-            .unwrap());
+        create(&store, "dispatches", json!({"pairing_id": pairing1, "person_id": seconded, "role": "manager", "direction": "to_supporter", "start_date": "2014-09-01"})).await;
+        create(
+            &store,
+            "appraisals",
+            json!({"dispatch_id": dispatch[0], "year": 2014, "grade": "excellent"}),
+        )
+        .await;
+        let gdp = create_id(
+            &store,
+            "indicators",
+            json!({"code": "gdp", "name": "地区生产总值", "unit": "亿元"}),
+        )
+        .await;
+        let teachers = create_id(
+            &store,
+            "indicators",
+            json!({"code": "teachers", "name": "专任教师数", "unit": "人"}),
+        )
+        .await;
         for (field, value, v) in [
             ("org_id", json!(rec), "48"),
             ("org_id", json!(other), "31"),
             ("region_code", json!("650402"), "112.5"),
         ] {
             let indicator = if field == "org_id" { teachers } else { gdp };
-            store
-                .create(&sys, "indicator_values", &json!({"indicator_id": indicator, field: value, "period": "2014", "value": v, "source": "统计公报"}))
-                .await
-                .unwrap();
+            create(
+                &store,
+                "indicator_values",
+                json!({"indicator_id": indicator, field: value, "period": "2014", "value": v, "source": "统计公报"}),
+            )
+            .await;
         }
-        user(&store, "rec", "receiver_editor", vec![rec]).await;
-        user(&store, "sup", "supporter_editor", vec![sup]).await;
+        user(&store, "rec", Role::ReceiverEditor, vec![rec]).await;
+        user(&store, "sup", Role::SupporterEditor, vec![sup]).await;
         let app = duikou_web::app(duikou_web::AppState::new(store.clone()));
         let (session, csrf) = login(&app, "rec").await;
 
@@ -754,51 +638,37 @@ async fn a_program_page_drills_down_from_its_figures_to_its_pairings() {
     for t in TestStore::all().await.unwrap() {
         let store = t.store.clone();
         let backend = t.backend;
-        let sys = Actor::system();
-        let id = |v: serde_json::Value| v["id"].as_i64().unwrap();
-        let authority = id(store
-            .create(&sys, "orgs", &json!({"name": "援疆前方指挥部", "kind": "government"}))
-            .await
-            .unwrap());
-        let sup = id(store
-            .create(&sys, "orgs", &json!({"name": "湖南省", "kind": "government"}))
-            .await
-            .unwrap());
-        let p = id(store.create(&sys, "programs", &json!({"name": "对口援疆", "authority_org_id": authority, "start_date": "2011-01-01", "end_date": "2020-12-31"})).await.unwrap());
+        let authority = create_id(&store, "orgs", json!({"name": "援疆前方指挥部", "kind": "government"})).await;
+        let sup = create_id(&store, "orgs", json!({"name": "湖南省", "kind": "government"})).await;
+        let p = create_id(&store, "programs", json!({"name": "对口援疆", "authority_org_id": authority, "start_date": "2011-01-01", "end_date": "2020-12-31"})).await;
         let mut pairings = Vec::new();
         for i in 0..53 {
-            let rec = id(store
-                .create(
-                    &sys,
-                    "orgs",
-                    &json!({"name": format!("受援县{i:02}"), "kind": "government"}),
-                )
-                .await
-                .unwrap());
-            pairings.push(id(store.create(&sys, "pairings", &json!({"program_id": p, "supporter_org_id": sup, "receiver_org_id": rec, "level": "unit_county", "start_date": "2011-01-01", "end_date": "2020-12-31"})).await.unwrap()));
+            let rec = create_id(
+                &store,
+                "orgs",
+                json!({"name": format!("受援县{i:02}"), "kind": "government"}),
+            )
+            .await;
+            pairings.push(create_id(&store, "pairings", json!({"program_id": p, "supporter_org_id": sup, "receiver_org_id": rec, "level": "unit_county", "start_date": "2011-01-01", "end_date": "2020-12-31"})).await);
         }
-        let project = id(store
-            .create(&sys, "projects", &json!({"pairing_id": pairings[0], "name": "吐鲁番市第一中学教学楼", "category": "education", "started_on": "2014-03-01", "total_investment": "3000000"}))
-            .await
-            .unwrap());
+        let project = create_id(&store, "projects", json!({"pairing_id": pairings[0], "name": "吐鲁番市第一中学教学楼", "category": "education", "started_on": "2014-03-01", "total_investment": "3000000"})).await;
         for (kind, source, amount) in [
             ("commitment", "supporter", "300000"),
             ("disbursement", "supporter", "200000"),
             ("commitment", "local", "50000"),
         ] {
-            store
-                .create(&sys, "transactions", &json!({"project_id": project, "kind": kind, "source": source, "amount": amount, "date": "2014-05-01"}))
-                .await
-                .unwrap();
+            create(
+                &store,
+                "transactions",
+                json!({"project_id": project, "kind": kind, "source": source, "amount": amount, "date": "2014-05-01"}),
+            )
+            .await;
         }
-        let person = id(store.create(&sys, "people", &json!({"name": "刘干部"})).await.unwrap());
-        store
-            .create(&sys, "dispatches", &json!({"pairing_id": pairings[0], "person_id": person, "role": "cadre", "batch": 8, "start_date": "2014-02-01"}))
-            .await
-            .unwrap();
-        user(&store, "coord", "coordinator", vec![authority]).await;
-        user(&store, "guest", "viewer", vec![]).await;
-        user(&store, "sup", "supporter_editor", vec![sup]).await;
+        let person = create_id(&store, "people", json!({"name": "刘干部"})).await;
+        create(&store, "dispatches", json!({"pairing_id": pairings[0], "person_id": person, "role": "cadre", "batch": 8, "start_date": "2014-02-01"})).await;
+        user(&store, "coord", Role::Coordinator, vec![authority]).await;
+        user(&store, "guest", Role::Viewer, vec![]).await;
+        user(&store, "sup", Role::SupporterEditor, vec![sup]).await;
         let state = duikou_web::AppState::new(store.clone());
         let app = duikou_web::app(state.clone());
         let (coord, _) = login(&app, "coord").await;
@@ -853,10 +723,7 @@ async fn a_program_page_drills_down_from_its_figures_to_its_pairings() {
         let drawn = state.views.drawn();
         send(&app, "GET", &path, &coord, None).await;
         assert_eq!(state.views.drawn(), drawn, "{backend}: a repeat view draws nothing");
-        store
-            .create(&sys, "transactions", &json!({"project_id": project, "kind": "disbursement", "source": "supporter", "amount": "100000", "date": "2014-06-01"}))
-            .await
-            .unwrap();
+        create(&store, "transactions", json!({"project_id": project, "kind": "disbursement", "source": "supporter", "amount": "100000", "date": "2014-06-01"})).await;
         let (_, page, _, _) = send(&app, "GET", &path, &coord, None).await;
         assert!(
             page.contains("<td>2014</td><td>援助资金</td><td class=\"num\">30万元</td><td class=\"num\">30万元</td>"),
@@ -878,6 +745,111 @@ async fn a_program_page_drills_down_from_its_figures_to_its_pairings() {
         assert!(!page.contains("30万元"), "{backend}");
         let (s, _, _, _) = send(&app, "GET", "/programs/999999", &coord, None).await;
         assert_eq!(s, StatusCode::NOT_FOUND, "{backend}");
+        t.finish().await.unwrap();
+    }
+}
+
+/// Where the navigation can send each role: a link is offered exactly when its page serves the role.
+const NAV_LINKS: [&str; 10] = [
+    "/",
+    "/mine",
+    "/inbox",
+    "/records/programs",
+    "/records/pairings",
+    "/records/activities",
+    "/records/needs",
+    "/records/indicator_values",
+    "/receiver/people",
+    "/receiver/indicators",
+];
+
+#[tokio::test]
+async fn each_role_is_offered_the_pages_it_may_use_and_refused_the_others() {
+    for t in TestStore::all().await.unwrap() {
+        let store = t.store.clone();
+        let backend = t.backend;
+        let a = create_id(&store, "orgs", json!({"name": "城关第一小学", "kind": "school"})).await;
+        let b = create_id(&store, "orgs", json!({"name": "石桥乡中心小学", "kind": "school"})).await;
+        let p = create_id(
+            &store,
+            "programs",
+            json!({"name": "校对校帮扶", "authority_org_id": a, "start_date": "2013-10-01"}),
+        )
+        .await;
+        create(
+            &store,
+            "pairings",
+            json!({"program_id": p, "supporter_org_id": a, "receiver_org_id": b, "level": "school_school"}),
+        )
+        .await;
+        user(&store, "boss", Role::Admin, vec![]).await;
+        user(&store, "coord", Role::Coordinator, vec![]).await;
+        user(&store, "sup", Role::SupporterEditor, vec![a]).await;
+        user(&store, "rec", Role::ReceiverEditor, vec![b]).await;
+        user(&store, "guest", Role::Viewer, vec![]).await;
+        let app = duikou_web::app(duikou_web::AppState::new(store.clone()));
+        let lists = [
+            "/",
+            "/records/programs",
+            "/records/pairings",
+            "/records/activities",
+            "/records/needs",
+            "/records/indicator_values",
+        ];
+        let receiver = ["/receiver/people", "/receiver/indicators"];
+        for (name, offered) in [
+            ("boss", [&lists[..], &["/mine", "/inbox"]].concat()),
+            ("coord", lists.to_vec()),
+            ("sup", [&lists[..], &["/mine"]].concat()),
+            ("rec", [&lists[..], &["/mine", "/inbox"], &receiver].concat()),
+            ("guest", lists.to_vec()),
+        ] {
+            let (session, csrf) = login(&app, name).await;
+            let (s, home, _, _) = send(&app, "GET", "/", &session, None).await;
+            assert_eq!(s, StatusCode::OK, "{backend} {name}");
+            let nav = &home[home.find("<nav").unwrap()..home.find("</nav>").unwrap()];
+            for link in NAV_LINKS {
+                let shown = nav.contains(&format!("href=\"{link}\""));
+                assert_eq!(
+                    shown,
+                    offered.contains(&link),
+                    "{backend} {name}: the link {link} in {nav}"
+                );
+                // what is not offered is refused by the server too, with a page that keeps the navigation
+                let (s, page, _, _) = send(&app, "GET", link, &session, None).await;
+                if shown {
+                    assert_eq!(s, StatusCode::OK, "{backend} {name}: {link}: {page}");
+                } else {
+                    assert_eq!(s, StatusCode::FORBIDDEN, "{backend} {name}: {link}: {page}");
+                    assert!(page.contains("<nav") && page.contains(name), "{backend} {name}: {page}");
+                }
+            }
+            // the program pages and their 督办 lists: linked from the dashboard and the programs list for overseers only
+            let oversees = ["boss", "coord", "guest"].contains(&name);
+            let supervision = format!("/programs/{p}/supervision");
+            assert_eq!(
+                home.contains(&format!("href=\"{supervision}\"")),
+                oversees,
+                "{backend} {name}"
+            );
+            for page in [format!("/programs/{p}"), supervision.clone()] {
+                let (s, body, _, _) = send(&app, "GET", &page, &session, None).await;
+                let expected = if oversees {
+                    StatusCode::OK
+                } else {
+                    StatusCode::FORBIDDEN
+                };
+                assert_eq!(s, expected, "{backend} {name}: {page}: {body}");
+            }
+            if !oversees {
+                let form = Some(format!("csrf={csrf}&note=x"));
+                let (s, _, _, _) = send(&app, "POST", &supervision, &session, form).await;
+                assert_eq!(s, StatusCode::FORBIDDEN, "{backend} {name}: marking 督办");
+            }
+            let (_, programs, _, _) = send(&app, "GET", "/records/programs", &session, None).await;
+            let linked = programs.contains(&format!("href=\"/programs/{p}\""));
+            assert_eq!(linked, oversees, "{backend} {name}: {programs}");
+        }
         t.finish().await.unwrap();
     }
 }

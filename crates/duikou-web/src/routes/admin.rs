@@ -142,7 +142,13 @@ pub async fn dashboard(
         .into_response())
 }
 
-/// `GET /api/v1/overview`: how many records of each kind, and the programs.
-pub async fn overview(State(state): State<AppState>, CurrentActor(_actor): CurrentActor) -> ApiResult<Json<Value>> {
-    Ok(Json(crate::pages::overview_data(&state).await?))
+/// `GET /api/v1/overview`: how many records of each kind, and the programs — the kept JSON text, as made once per
+/// write.
+pub async fn overview(State(state): State<AppState>, CurrentActor(_actor): CurrentActor) -> ApiResult<Response> {
+    let kept = state.overview.get(&state).await?;
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        kept.json.clone(),
+    )
+        .into_response())
 }

@@ -15,7 +15,7 @@ use askama::Template;
 use axum::extract::{Form, Path, RawQuery, State};
 use axum::http::{header, request::Parts, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use duikou_domain::access::{Actor, Role};
+use duikou_domain::access::{self, Actor, Role};
 use duikou_domain::schema::{self, FieldKind};
 use duikou_store::ListQuery;
 pub use labels::{Labels, EN, ZH};
@@ -41,8 +41,12 @@ pub struct Ui {
     pub can_write: bool,
     /// Whether to offer the receiver's pages (appraisals of the people sent, local indicators).
     pub receiver: bool,
-    /// Whether to offer the program pages (coordinators, admins and viewers).
+    /// Whether to offer the program pages and their 督办 lists (coordinators, admins and viewers).
     pub overseer: bool,
+    /// Whether to offer "my pairings" (editors and admins).
+    pub mine: bool,
+    /// Whether to offer the confirmation inbox (receiver editors and admins).
+    pub inbox: bool,
 }
 
 fn lang(headers: &HeaderMap) -> (&'static str, &'static str, &'static Labels) {
@@ -61,8 +65,11 @@ fn ui(headers: &HeaderMap, who: Option<&Actor>, csrf: String) -> Ui {
         who: who.map(|a| format!("{}（{}）", a.username, a.role.label())),
         csrf,
         can_write: who.is_some_and(|a| a.role != Role::Viewer),
-        receiver: who.is_some_and(|a| a.role == Role::ReceiverEditor),
+        // each link is offered exactly when the page's own check would serve it
+        receiver: who.is_some_and(|a| access::receiving_orgs(a).is_ok()),
         overseer: who.is_some_and(|a| program::may_oversee(a).is_ok()),
+        mine: who.is_some_and(|a| access::may_list_own_pairings(a).is_ok()),
+        inbox: who.is_some_and(|a| access::may_use_inbox(a).is_ok()),
     }
 }
 
@@ -527,6 +534,8 @@ pub async fn list(State(state): State<AppState>, parts: Parts, Path(entity): Pat
         .collect();
     let link_base = if entity == "pairings" {
         "/pairings/".to_string()
+    } else if entity == "programs" && program::may_oversee(&actor).is_ok() {
+        "/programs/".to_string()
     } else {
         format!("/records/{entity}/")
     };
@@ -647,6 +656,9 @@ pub async fn inbox(State(state): State<AppState>, parts: Parts) -> Response {
         Ok(u) => u,
         Err(r) => return r,
     };
+    if let Err(denied) = access::may_use_inbox(&actor) {
+        return refused(&parts, &actor, csrf, denied.0);
+    }
     let mut pairings = Vec::new();
     if actor.role == Role::Admin {
         if let Ok(p) = state
@@ -890,6 +902,9 @@ pub async fn mine(State(state): State<AppState>, parts: Parts) -> Response {
         Ok(u) => u,
         Err(r) => return r,
     };
+    if let Err(denied) = access::may_list_own_pairings(&actor) {
+        return refused(&parts, &actor, csrf, denied.0);
+    }
     let mut ids: Vec<i64> = Vec::new();
     for org in &actor.scope {
         for field in ["supporter_org_id", "receiver_org_id"] {
@@ -1026,6 +1041,9 @@ pub async fn supervision(State(state): State<AppState>, parts: Parts, Path(id): 
         Ok(u) => u,
         Err(r) => return r,
     };
+    if let Err(denied) = program::may_oversee(&actor) {
+        return refused(&parts, &actor, csrf, denied.0);
+    }
     supervision_page(&state, &parts, &actor, csrf, id, None).await
 }
 
@@ -1040,6 +1058,9 @@ pub async fn supervise(
         Ok(u) => u,
         Err(r) => return r,
     };
+    if let Err(denied) = program::may_oversee(&actor) {
+        return refused(&parts, &actor, csrf, denied.0);
+    }
     let get = |k: &str| {
         form.iter()
             .find(|(f, _)| f == k)

@@ -173,9 +173,8 @@ fn decode(v: ValueRef<'_>, kind: Kind) -> Result<Val, Problem> {
             ValueRef::Real(f) => f.to_string(),
             _ => text(&v)?.to_string(),
         })),
-        Kind::Date => Val::Date(Some(
-            NaiveDate::parse_from_str(text(&v)?, "%F").map_err(|e| e.to_string())?,
-        )),
+        // ISO 8601 `YYYY-MM-DD`, as sqlx writes it (`%F`), parsed without a format string
+        Kind::Date => Val::Date(Some(text(&v)?.parse::<NaiveDate>().map_err(|e| e.to_string())?)),
         Kind::Bool => Val::Bool(Some(match v {
             ValueRef::Integer(i) => i != 0,
             ValueRef::Real(f) => f != 0.0,

@@ -1,6 +1,8 @@
 //! End to end in a real headless Chromium (Debian's chromium + chromium-driver): log in as each demo role, drill down
-//! from the dashboard to a program and a pairing, open the receiver's pages, confirm a fact as the receiver and see
-//! the dashboard figure change, download a table and a summary, and save screenshots of the main pages to
+//! from the dashboard to a program and a pairing; as the supporting school record a teacher's dispatch with two stints
+//! and download the dispatches table (.xlsx); as the receiving school open its pages, confirm a fact and the dispatch
+//! with its stints; as the coordinator see the obligation turn met and the dashboard figures move, and download the
+//! pairing's work summary (.docx); a form with a mistake; screenshots of the main pages saved to
 //! `artifacts/screenshots/`. Skips, saying why, where chromedriver is not installed.
 
 use duikou_store::testing::TestStore;
@@ -8,6 +10,12 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
+
+/// The 第8篇 school program of the demo, its pairing 14's teachers rule for 2014-2015 before and after the test
+/// records a second teacher.
+const SCHOOL_PROGRAM: &str = "校对校";
+const TEACHERS_BEFORE: &str = "2014-2015学年 派出支教教师 1 名";
+const TEACHERS_AFTER: &str = "2014-2015学年 派出支教教师 2 名";
 
 struct Driver(Child);
 
@@ -106,6 +114,98 @@ async fn logout(c: &Client) {
     c.wait().for_element(Locator::Id("username")).await.unwrap();
 }
 
+/// Types into a form field (`f_<name>`), replacing what was there.
+async fn fill(c: &Client, field: &str, value: &str) {
+    let el = c.find(Locator::Id(&format!("f_{field}"))).await.unwrap();
+    el.clear().await.unwrap();
+    el.send_keys(value).await.unwrap();
+}
+
+/// Sets a date field: typing into `<input type=date>` depends on the browser's locale, so the value is set as the
+/// date picker would set it.
+async fn set_date(c: &Client, field: &str, ymd: &str) {
+    c.execute(
+        "document.getElementById(arguments[0]).value = arguments[1];",
+        vec![serde_json::json!(format!("f_{field}")), serde_json::json!(ymd)],
+    )
+    .await
+    .unwrap();
+}
+
+/// Picks an option of a `<select>` field by its value.
+async fn choose(c: &Client, field: &str, value: &str) {
+    c.find(Locator::Css(&format!("#f_{field} option[value='{value}']")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Submits the page's form and waits until the browser has left the form (a saved record): the address it lands on.
+async fn submit_new(c: &Client) -> String {
+    c.find(Locator::Css("main form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    for _ in 0..100 {
+        let url = c.current_url().await.unwrap();
+        if !url.path().ends_with("/new") {
+            return url.to_string();
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let page = c.source().await.unwrap();
+    panic!("the form was not saved: {page}");
+}
+
+/// The id of the record a form created, from the list it lands on (`done=<id>`).
+fn done_id(url: &str) -> i64 {
+    url.split(['?', '&'])
+        .find_map(|p| p.strip_prefix("done="))
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("no done=<id> in {url}"))
+}
+
+/// Fetches `href` from inside the page (with the browser's session), as a download would: status, content type,
+/// length and the first two bytes.
+async fn download(c: &Client, href: &str) -> (i64, String, i64, [i64; 2]) {
+    let v = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             fetch(arguments[0]).then(async r => {
+               const b = new Uint8Array(await r.arrayBuffer());
+               done([r.status, r.headers.get('content-type') || '', b.length, b[0] || 0, b[1] || 0]);
+             }).catch(e => done([0, String(e), 0, 0, 0]));",
+            vec![serde_json::json!(href)],
+        )
+        .await
+        .unwrap();
+    let n = |i: usize| v[i].as_i64().unwrap_or(0);
+    (n(0), v[1].as_str().unwrap_or("").to_string(), n(2), [n(3), n(4)])
+}
+
+/// The met and unmet obligation counts of a program's row on the dashboard.
+async fn program_counts(c: &Client, name: &str) -> (i64, i64) {
+    let number = |t: String| -> i64 {
+        t.chars()
+            .filter(char::is_ascii_digit)
+            .collect::<String>()
+            .parse()
+            .unwrap()
+    };
+    for row in c.find_all(Locator::Css("main tbody tr")).await.unwrap() {
+        if row.text().await.unwrap().contains(name) {
+            let met = row.find(Locator::Css("td.met")).await.unwrap().text().await.unwrap();
+            let unmet = row.find(Locator::Css("td.unmet")).await.unwrap().text().await.unwrap();
+            return (number(met), number(unmet));
+        }
+    }
+    panic!("no program row with {name} on the dashboard");
+}
+
 #[tokio::test]
 async fn the_demo_in_a_real_browser() {
     let Some((_driver, c)) = browser().await else {
@@ -121,7 +221,8 @@ async fn the_demo_in_a_real_browser() {
         let _ = axum::serve(listener, app).await;
     });
 
-    // the public overview, then each demo role sees who it is
+    // the public overview, then each demo role sees who it is (the coordinator notes the school program's figures)
+    let mut school_before = (0, 0);
     c.goto(&base).await.unwrap();
     assert!(c.source().await.unwrap().contains("湖南省"));
     shot(&c, "01-overview").await;
@@ -141,8 +242,11 @@ async fn the_demo_in_a_real_browser() {
         assert!(who.contains(user) && who.contains(role), "{who}");
         if user == "zhihuibu" {
             shot(&c, "02-dashboard").await;
+            school_before = program_counts(&c, SCHOOL_PROGRAM).await;
             c.goto(&format!("{base}/pairings/14")).await.unwrap();
-            assert!(c.source().await.unwrap().contains("未达标"));
+            let page = c.source().await.unwrap();
+            assert!(page.contains("未达标"));
+            assert!(page.contains(TEACHERS_BEFORE), "{page}");
             shot(&c, "03-pairing").await;
             c.goto(&format!("{base}/records/activities?q=%E5%9F%B9%E8%AE%AD"))
                 .await
@@ -176,6 +280,65 @@ async fn the_demo_in_a_real_browser() {
         }
         logout(&c).await;
     }
+
+    // the supporting school records a teacher sent for the 2014-2015 school year, in two stints, and downloads the table
+    login(&c, &base, "chengguan").await;
+    c.goto(&format!("{base}/records/people/new")).await.unwrap();
+    fill(&c, "name", "城关一小支教教师E2E").await;
+    let person = done_id(&submit_new(&c).await);
+    c.goto(&format!("{base}/records/dispatches/new")).await.unwrap();
+    fill(&c, "pairing_id", "14").await;
+    fill(&c, "person_id", &person.to_string()).await;
+    choose(&c, "role", "teacher").await;
+    choose(&c, "direction", "to_receiver").await;
+    set_date(&c, "start_date", "2014-09-01").await;
+    set_date(&c, "end_date", "2015-07-10").await;
+    shot(&c, "10-dispatch-form").await;
+    let dispatch = done_id(&submit_new(&c).await);
+    for (from, to) in [("2014-09-01", "2015-01-16"), ("2015-03-02", "2015-07-10")] {
+        c.goto(&format!("{base}/records/stints/new")).await.unwrap();
+        fill(&c, "dispatch_id", &dispatch.to_string()).await;
+        set_date(&c, "start_date", from).await;
+        set_date(&c, "end_date", to).await;
+        submit_new(&c).await;
+    }
+    let stints: Vec<i64> = t
+        .store
+        .list(
+            "stints",
+            &duikou_store::ListQuery {
+                filters: [("dispatch_id".to_string(), dispatch.to_string())].into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .filter_map(|s| s["id"].as_i64())
+        .collect();
+    assert_eq!(stints.len(), 2, "two stints recorded in the browser");
+    c.goto(&format!("{base}/records/dispatches/{dispatch}")).await.unwrap();
+    let page = c.source().await.unwrap();
+    assert!(page.contains("城关一小支教教师E2E"), "{page}");
+    shot(&c, "11-dispatch").await;
+    c.goto(&format!("{base}/records/dispatches")).await.unwrap();
+    let href = c
+        .find(Locator::Css("main a[href^='/api/v1/exports/dispatches']"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    let (status, kind, len, magic) = download(&c, &href).await;
+    assert_eq!(status, 200, "{kind}");
+    assert!(kind.contains("spreadsheetml"), "{kind}");
+    assert!(
+        len > 1000 && magic == [0x50, 0x4b],
+        "an .xlsx is a zip: {len} bytes, {magic:?}"
+    );
+    logout(&c).await;
 
     // a pending fact, confirmed by the receiver in the browser, changes the confirmed totals
     let pending = t
@@ -227,6 +390,12 @@ async fn the_demo_in_a_real_browser() {
     assert!(c.source().await.unwrap().contains("本地指标"));
     shot(&c, "09-receiver-indicators").await;
     c.goto(&format!("{base}/inbox")).await.unwrap();
+    let inbox = c.source().await.unwrap();
+    assert!(
+        inbox.contains("城关一小支教教师E2E，支教教师，2014-09-01 至 2015-07-10")
+            && inbox.contains("城关一小支教教师E2E，2015-03-02 至 2015-07-10"),
+        "the receiver sees who was sent and when: {inbox}"
+    );
     shot(&c, "05-inbox").await;
     let form = format!("form[action='/inbox/activities/{}/confirm'] button", act["id"]);
     c.find(Locator::Css(&form)).await.unwrap().click().await.unwrap();
@@ -239,6 +408,17 @@ async fn the_demo_in_a_real_browser() {
         t.store.get("activities", act["id"].as_i64().unwrap()).await.unwrap()["confirmation"],
         "confirmed"
     );
+    for (entity, id) in [("dispatches", dispatch), ("stints", stints[0]), ("stints", stints[1])] {
+        c.goto(&format!("{base}/inbox")).await.unwrap();
+        let form = format!("form[action='/inbox/{entity}/{id}/confirm'] button");
+        c.find(Locator::Css(&form)).await.unwrap().click().await.unwrap();
+        c.wait().for_element(Locator::Css("[role=status]")).await.unwrap();
+        assert_eq!(
+            t.store.get(entity, id).await.unwrap()["confirmation"],
+            "confirmed",
+            "{entity} {id}"
+        );
+    }
 
     // a form with a mistake keeps what was typed and says what is wrong, next to the field
     c.goto(&format!("{base}/records/needs/new")).await.unwrap();
@@ -264,6 +444,39 @@ async fn the_demo_in_a_real_browser() {
         .unwrap();
     assert_eq!(kept.as_deref(), Some("音乐教师"));
     shot(&c, "06-form-error").await;
+    logout(&c).await;
+
+    // the coordinator sees the obligation met on the pairing page and the program's figures move on the dashboard,
+    // then downloads the pairing's work summary
+    login(&c, &base, "zhihuibu").await;
+    let (met, unmet) = program_counts(&c, SCHOOL_PROGRAM).await;
+    assert!(
+        met > school_before.0 && unmet < school_before.1,
+        "met {} → {met}, unmet {} → {unmet}",
+        school_before.0,
+        school_before.1
+    );
+    shot(&c, "12-dashboard-after").await;
+    c.goto(&format!("{base}/pairings/14")).await.unwrap();
+    let page = c.source().await.unwrap();
+    assert!(page.contains(TEACHERS_AFTER), "{page}");
+    assert!(!page.contains(TEACHERS_BEFORE));
+    shot(&c, "13-pairing-after").await;
+    let href = c
+        .find(Locator::Css("main a[href*='format=docx']"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    let (status, kind, len, magic) = download(&c, &href).await;
+    assert_eq!(status, 200, "{kind}");
+    assert!(kind.contains("wordprocessingml"), "{kind}");
+    assert!(
+        len > 5000 && magic == [0x50, 0x4b],
+        "a .docx is a zip: {len} bytes, {magic:?}"
+    );
     logout(&c).await;
     c.close().await.unwrap();
     t.finish().await.unwrap();

@@ -411,6 +411,25 @@ struct ListPage {
     link_base: String,
 }
 
+/// What a person calls the record an id field points at: its name or title, a pairing by its two sides.
+async fn reference_name(state: &AppState, entity: &str, id: i64) -> Option<String> {
+    let rec = state.store.get(entity, id).await.ok()?;
+    if entity == "pairings" {
+        let side = |field: &str| rec[field].as_i64();
+        let supporter = state.store.get("orgs", side("supporter_org_id")?).await.ok()?;
+        let receiver = state.store.get("orgs", side("receiver_org_id")?).await.ok()?;
+        return Some(format!(
+            "{} → {}",
+            supporter["name"].as_str().unwrap_or(""),
+            receiver["name"].as_str().unwrap_or("")
+        ));
+    }
+    ["name", "title", "username"]
+        .iter()
+        .find_map(|k| rec[*k].as_str().filter(|s| !s.is_empty()))
+        .map(str::to_string)
+}
+
 fn shown(kind: FieldKind, v: &Value) -> String {
     match (kind, v) {
         (_, Value::Null) => String::new(),
@@ -699,7 +718,22 @@ pub async fn inbox(State(state): State<AppState>, parts: Parts) -> Response {
                 ..Default::default()
             };
             for r in state.store.list(e.name, &q).await.map(|p| p.items).unwrap_or_default() {
-                let summary = [
+                // who it is about (a dispatch's person; a stint's or an appraisal's through its dispatch), then what
+                let person = match (r["person_id"].as_i64(), r["dispatch_id"].as_i64()) {
+                    (Some(p), _) => Some(p),
+                    (None, Some(d)) => state
+                        .store
+                        .get("dispatches", d)
+                        .await
+                        .ok()
+                        .and_then(|d| d["person_id"].as_i64()),
+                    _ => None,
+                };
+                let mut summary: Vec<String> = Vec::new();
+                if let Some(p) = person {
+                    summary.extend(reference_name(&state, "people", p).await);
+                }
+                for k in [
                     "title",
                     "name",
                     "role",
@@ -709,12 +743,19 @@ pub async fn inbox(State(state): State<AppState>, parts: Parts) -> Response {
                     "amount",
                     "hours",
                     "person_times",
-                ]
-                .iter()
-                .filter_map(|k| e.field(k).map(|f| shown(f.kind, &r[*k])))
-                .filter(|s| !s.is_empty())
-                .collect::<Vec<_>>()
-                .join("，");
+                ] {
+                    let Some(f) = e.field(k) else { continue };
+                    let mut shown_value = shown(f.kind, &r[k]);
+                    if k == "start_date" && !shown_value.is_empty() {
+                        if let Some(end) = r["end_date"].as_str() {
+                            shown_value = format!("{shown_value} 至 {end}");
+                        }
+                    }
+                    if !shown_value.is_empty() {
+                        summary.push(shown_value);
+                    }
+                }
+                let summary = summary.join("，");
                 items.push(InboxItem {
                     entity: e.name.into(),
                     id: r["id"].as_i64().unwrap_or(0),
@@ -806,12 +847,16 @@ pub async fn record(State(state): State<AppState>, parts: Parts, Path((entity, i
     } else {
         &[]
     };
-    let fields = def
-        .fields
-        .iter()
-        .chain(confirm)
-        .map(|f| (f.label.to_string(), shown(f.kind, &rec[f.name])))
-        .collect();
+    let mut fields = Vec::new();
+    for f in def.fields.iter().chain(confirm) {
+        let mut value = shown(f.kind, &rec[f.name]);
+        if let (Some((target, "id")), Some(ref_id)) = (f.refs, rec[f.name].as_i64()) {
+            if let Some(name) = reference_name(&state, target, ref_id).await {
+                value = format!("{name}（#{ref_id}）");
+            }
+        }
+        fields.push((f.label.to_string(), value));
+    }
     let history = if duikou_domain::access::may_read_audit(&actor).is_ok() {
         state
             .store

@@ -287,7 +287,7 @@ async fn the_demo_in_a_real_browser() {
     fill(&c, "name", "城关一小支教教师E2E").await;
     let person = done_id(&submit_new(&c).await);
     c.goto(&format!("{base}/records/dispatches/new")).await.unwrap();
-    fill(&c, "pairing_id", "14").await;
+    choose(&c, "pairing_id", "14").await;
     fill(&c, "person_id", &person.to_string()).await;
     choose(&c, "role", "teacher").await;
     choose(&c, "direction", "to_receiver").await;

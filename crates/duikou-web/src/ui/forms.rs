@@ -61,13 +61,69 @@ fn text_of(v: &Value) -> String {
     }
 }
 
-fn fields(def: &EntityDef, values: &HashMap<String, String>, errors: &HashMap<String, String>) -> Vec<FormField> {
+/// Records a field may point at, offered as a list instead of an id to type: by field name, (id, what a person calls it).
+type Choices = HashMap<&'static str, Vec<(String, String)>>;
+
+/// Pairings offered at most in a list; beyond that (a coordinator of the whole country) the id is typed.
+const PAIRINGS_LISTED: usize = 200;
+
+/// The pairings an editor records for — those its orgs support, or receive for a receiver editor — as choices for
+/// every field pointing at a pairing. Others (and more than [`PAIRINGS_LISTED`]) type the id.
+async fn choices(state: &AppState, actor: &duikou_domain::access::Actor, def: &EntityDef) -> Choices {
+    use duikou_domain::access::Role;
+    let mut out = Choices::new();
+    let side = match actor.role {
+        Role::SupporterEditor => "supporter_org_id",
+        Role::ReceiverEditor => "receiver_org_id",
+        _ => return out,
+    };
+    let Some(field) = def
+        .fields
+        .iter()
+        .find(|f| !f.server && f.refs == Some(("pairings", "id")))
+    else {
+        return out;
+    };
+    let mut pairings = Vec::new();
+    for org in &actor.scope {
+        pairings.extend(state.store.list_all("pairings", side, *org).await.unwrap_or_default());
+        if pairings.len() > PAIRINGS_LISTED {
+            return out;
+        }
+    }
+    let mut listed = Vec::new();
+    for p in pairings {
+        let Some(id) = p["id"].as_i64() else { continue };
+        let name = super::reference_name(state, "pairings", id).await.unwrap_or_default();
+        listed.push((id.to_string(), format!("{name}（#{id}）")));
+    }
+    listed.sort_by_key(|(id, _)| id.parse::<i64>().unwrap_or(0));
+    listed.dedup();
+    out.insert(field.name, listed);
+    out
+}
+
+fn fields(
+    def: &EntityDef,
+    values: &HashMap<String, String>,
+    errors: &HashMap<String, String>,
+    choices: &Choices,
+) -> Vec<FormField> {
     def.fields
         .iter()
         .filter(|f| !f.server)
         .map(|f| {
             let value = values.get(f.name).cloned().unwrap_or_default();
+            let listed = choices.get(f.name).filter(|c| !c.is_empty());
             let (input, options) = match f.kind {
+                _ if listed.is_some() => (
+                    "select",
+                    listed
+                        .into_iter()
+                        .flatten()
+                        .map(|(v, l)| (v.clone(), l.clone(), *v == value))
+                        .collect(),
+                ),
                 FieldKind::Enum(opts) => (
                     "select",
                     opts.iter()
@@ -210,7 +266,7 @@ async fn show(State(state): State<AppState>, parts: Parts, path: Vec<String>) ->
         version,
         submit,
         next,
-        fields: fields(def, &values, &HashMap::new()),
+        fields: fields(def, &values, &HashMap::new(), &choices(&state, &actor, def).await),
     })
 }
 
@@ -301,7 +357,7 @@ async fn submit(
                 version: form.get("version").cloned().unwrap_or_default(),
                 submit,
                 next,
-                fields: fields(def, &form, &errors),
+                fields: fields(def, &form, &errors, &choices(&state, &actor, def).await),
             });
             *resp.status_mut() = status;
             resp

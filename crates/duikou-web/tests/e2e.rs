@@ -227,6 +227,7 @@ async fn the_demo_in_a_real_browser() {
     assert!(c.source().await.unwrap().contains("湖南省"));
     shot(&c, "01-overview").await;
     for (user, role) in [
+        ("admin", "系统管理员"),
         ("zhihuibu", "协调管理"),
         ("nanjing", "支援方填报员"),
         ("guest", "只读用户"),

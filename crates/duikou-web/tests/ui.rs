@@ -216,7 +216,10 @@ async fn pages_for_each_role_with_csrf_and_confirmation() {
         assert_eq!(s, StatusCode::FORBIDDEN, "{backend}");
         let (s, mine, _, _) = send(&app, "GET", "/mine", &session, None).await;
         assert!(
-            s == StatusCode::OK && mine.contains("城关第一小学 → 石桥乡中心小学") && mine.contains("得分"),
+            s == StatusCode::OK
+                && mine.contains("城关第一小学 → 石桥乡中心小学")
+                && mine.contains("得分")
+                && mine.contains("&format=docx\">下载工作总结"),
             "{backend}: {mine}"
         );
         // a coordinator marks a late obligation 督办 from the program's list

@@ -939,6 +939,8 @@ struct MinePage {
     ui: Ui,
     title: String,
     pairings: Vec<MinePairing>,
+    /// The year whose work summary each pairing offers to download.
+    period: String,
 }
 
 /// `GET /mine`: the pairings of the user's orgs, with what is still owed in the windows now running and how far along.
@@ -1000,6 +1002,7 @@ pub async fn mine(State(state): State<AppState>, parts: Parts) -> Response {
         ui: ui(&parts.headers, Some(&actor), csrf),
         title: l.mine.into(),
         pairings,
+        period: chrono::Datelike::year(&chrono::Utc::now().date_naive()).to_string(),
     })
 }
 

@@ -286,10 +286,18 @@ async fn the_demo_in_a_real_browser() {
     login(&c, &base, "chengguan").await;
     c.goto(&format!("{base}/records/people/new")).await.unwrap();
     fill(&c, "name", "城关一小支教教师E2E").await;
+    c.find(Locator::XPath(
+        "//select[@id='f_home_org_id']/option[contains(., '城关第一小学')]",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
     let person = done_id(&submit_new(&c).await);
     c.goto(&format!("{base}/records/dispatches/new")).await.unwrap();
     choose(&c, "pairing_id", "14").await;
-    fill(&c, "person_id", &person.to_string()).await;
+    choose(&c, "person_id", &person.to_string()).await;
     choose(&c, "role", "teacher").await;
     choose(&c, "direction", "to_receiver").await;
     set_date(&c, "start_date", "2014-09-01").await;

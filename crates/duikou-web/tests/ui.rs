@@ -856,3 +856,70 @@ async fn each_role_is_offered_the_pages_it_may_use_and_refused_the_others() {
         t.finish().await.unwrap();
     }
 }
+
+#[tokio::test]
+async fn editors_pick_their_pairings_people_and_orgs_from_lists() {
+    for t in TestStore::all().await.unwrap() {
+        let store = t.store.clone();
+        let backend = t.backend;
+        let org = |name: &'static str| json!({"name": name, "kind": "school"});
+        let a = create_id(&store, "orgs", org("城关第一小学")).await;
+        let b = create_id(&store, "orgs", org("石桥乡中心小学")).await;
+        let c = create_id(&store, "orgs", org("别县第三小学")).await;
+        let p = create_id(
+            &store,
+            "programs",
+            json!({"name": "校对校帮扶", "authority_org_id": a, "start_date": "2013-10-01"}),
+        )
+        .await;
+        let pairing =
+            |s: i64| json!({"program_id": p, "supporter_org_id": s, "receiver_org_id": b, "level": "school_school"});
+        let mine = create_id(&store, "pairings", pairing(a)).await;
+        let other = create_id(&store, "pairings", pairing(c)).await;
+        let ours = create_id(&store, "people", json!({"name": "本校教师甲", "home_org_id": a})).await;
+        let theirs = create_id(&store, "people", json!({"name": "别校教师乙", "home_org_id": c})).await;
+        user(&store, "sup", Role::SupporterEditor, vec![a]).await;
+        user(&store, "coord", Role::Coordinator, vec![]).await;
+        let app = duikou_web::app(duikou_web::AppState::new(store.clone()));
+
+        let (session, _) = login(&app, "sup").await;
+        let (s, form, _, _) = send(&app, "GET", "/records/dispatches/new", &session, None).await;
+        assert_eq!(s, StatusCode::OK, "{backend}");
+        let option = |id: i64, label: &str| format!("<option value=\"{id}\">{label}（#{id}）</option>");
+        for (want, what) in [
+            (option(mine, "城关第一小学 → 石桥乡中心小学"), "its pairing"),
+            (option(ours, "本校教师甲"), "a person of its org"),
+            (option(b, "石桥乡中心小学"), "the receiving org of its pairing"),
+        ] {
+            assert!(form.contains(&want), "{backend}: {what} offered: {form}");
+        }
+        for (unwanted, what) in [
+            (
+                option(other, "别县第三小学 → 石桥乡中心小学"),
+                "another supporter's pairing",
+            ),
+            (option(theirs, "别校教师乙"), "another org's person"),
+            (option(c, "别县第三小学"), "an org of no pairing of its own"),
+        ] {
+            assert!(!form.contains(&unwanted), "{backend}: {what} not offered: {form}");
+        }
+        // a record pointing outside the lists keeps its value when edited
+        let d = create_id(
+            &store,
+            "dispatches",
+            json!({"pairing_id": mine, "person_id": theirs, "role": "teacher"}),
+        )
+        .await;
+        let (_, edit, _, _) = send(&app, "GET", &format!("/records/dispatches/{d}/edit"), &session, None).await;
+        assert!(
+            edit.contains(&format!("<option value=\"{theirs}\" selected>#{theirs}</option>")),
+            "{backend}: {edit}"
+        );
+
+        // a coordinator of every program types the id
+        let (session, _) = login(&app, "coord").await;
+        let (_, form, _, _) = send(&app, "GET", "/records/dispatches/new", &session, None).await;
+        assert!(form.contains("<input id=\"f_pairing_id\""), "{backend}: {form}");
+        t.finish().await.unwrap();
+    }
+}

@@ -64,11 +64,12 @@ fn text_of(v: &Value) -> String {
 /// Records a field may point at, offered as a list instead of an id to type: by field name, (id, what a person calls it).
 type Choices = HashMap<&'static str, Vec<(String, String)>>;
 
-/// Pairings offered at most in a list; beyond that (a coordinator of the whole country) the id is typed.
-const PAIRINGS_LISTED: usize = 200;
+/// Records offered at most in one list; beyond that (a coordinator of the whole country) the id is typed.
+const LISTED: usize = 200;
 
-/// The pairings an editor records for — those its orgs support, or receive for a receiver editor — as choices for
-/// every field pointing at a pairing. Others (and more than [`PAIRINGS_LISTED`]) type the id.
+/// What an editor records about, offered as lists for the fields pointing at them: its pairings (those its orgs
+/// support, or receive for a receiver editor), the orgs on both sides of them, and the people whose home org is one of
+/// those. Other roles, and lists longer than [`LISTED`], type the id.
 async fn choices(state: &AppState, actor: &duikou_domain::access::Actor, def: &EntityDef) -> Choices {
     use duikou_domain::access::Role;
     let mut out = Choices::new();
@@ -77,29 +78,80 @@ async fn choices(state: &AppState, actor: &duikou_domain::access::Actor, def: &E
         Role::ReceiverEditor => "receiver_org_id",
         _ => return out,
     };
-    let Some(field) = def
-        .fields
-        .iter()
-        .find(|f| !f.server && f.refs == Some(("pairings", "id")))
-    else {
-        return out;
+    let refs = |target: &'static str| -> Vec<&'static str> {
+        def.fields
+            .iter()
+            .filter(|f| !f.server && f.refs.is_some_and(|(e, key)| e == target && key == "id"))
+            .map(|f| f.name)
+            .collect()
     };
     let mut pairings = Vec::new();
     for org in &actor.scope {
         pairings.extend(state.store.list_all("pairings", side, *org).await.unwrap_or_default());
-        if pairings.len() > PAIRINGS_LISTED {
+        if pairings.len() > LISTED {
             return out;
         }
     }
+    let mut orgs: std::collections::BTreeSet<i64> = actor.scope.iter().copied().collect();
     let mut listed = Vec::new();
-    for p in pairings {
+    for p in &pairings {
         let Some(id) = p["id"].as_i64() else { continue };
+        orgs.extend(
+            [p["supporter_org_id"].as_i64(), p["receiver_org_id"].as_i64()]
+                .into_iter()
+                .flatten(),
+        );
         let name = super::reference_name(state, "pairings", id).await.unwrap_or_default();
-        listed.push((id.to_string(), format!("{name}（#{id}）")));
+        listed.push((id, format!("{name}（#{id}）")));
     }
-    listed.sort_by_key(|(id, _)| id.parse::<i64>().unwrap_or(0));
-    listed.dedup();
-    out.insert(field.name, listed);
+    let mut put = |field: &'static str, mut list: Vec<(i64, String)>| {
+        list.sort();
+        list.dedup();
+        out.insert(
+            field,
+            list.into_iter().map(|(id, label)| (id.to_string(), label)).collect(),
+        );
+    };
+    for field in refs("pairings") {
+        put(field, listed.clone());
+    }
+    if orgs.len() > LISTED {
+        return out;
+    }
+    let org_fields = refs("orgs");
+    if !org_fields.is_empty() {
+        let mut list = Vec::new();
+        for id in &orgs {
+            let name = super::reference_name(state, "orgs", *id).await.unwrap_or_default();
+            list.push((*id, format!("{name}（#{id}）")));
+        }
+        for field in org_fields {
+            put(field, list.clone());
+        }
+    }
+    let people_fields = refs("people");
+    if !people_fields.is_empty() {
+        let mut list = Vec::new();
+        for org in &orgs {
+            for p in state
+                .store
+                .list_all("people", "home_org_id", *org)
+                .await
+                .unwrap_or_default()
+            {
+                let (Some(id), Some(name)) = (p["id"].as_i64(), p["name"].as_str()) else {
+                    continue;
+                };
+                list.push((id, format!("{name}（#{id}）")));
+            }
+            if list.len() > LISTED {
+                return out;
+            }
+        }
+        for field in people_fields {
+            put(field, list.clone());
+        }
+    }
     out
 }
 
@@ -116,14 +168,18 @@ fn fields(
             let value = values.get(f.name).cloned().unwrap_or_default();
             let listed = choices.get(f.name).filter(|c| !c.is_empty());
             let (input, options) = match f.kind {
-                _ if listed.is_some() => (
-                    "select",
-                    listed
+                _ if listed.is_some() => {
+                    let mut options: Vec<(String, String, bool)> = listed
                         .into_iter()
                         .flatten()
                         .map(|(v, l)| (v.clone(), l.clone(), *v == value))
-                        .collect(),
-                ),
+                        .collect();
+                    // a value the list does not hold (a record pointing elsewhere) stays chosen, not lost
+                    if !value.is_empty() && !options.iter().any(|o| o.2) {
+                        options.push((value.clone(), format!("#{value}"), true));
+                    }
+                    ("select", options)
+                }
                 FieldKind::Enum(opts) => (
                     "select",
                     opts.iter()

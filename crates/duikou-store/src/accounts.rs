@@ -123,8 +123,12 @@ fn check_new_user(u: &NewUser) -> std::result::Result<Role, ValidationErrors> {
     e.into_result().map(|_| role.unwrap_or(Role::Viewer))
 }
 
-/// The columns [`Store::actor_sql`] answers first: user id, username, role, active, joined scope.
-const ACTOR_KINDS: [Kind; 5] = [Kind::Int, Kind::Text, Kind::Text, Kind::Bool, Kind::Text];
+/// The columns [`Store::actor_sql`] answers first: user id, username, role, active, joined scope, and the audit head
+/// as the credential was read (every write moves it; what is kept by head is current while it stays).
+const ACTOR_KINDS: [Kind; 6] = [Kind::Int, Kind::Text, Kind::Text, Kind::Bool, Kind::Text, Kind::Int];
+
+/// Where the audit head sits in an [`ACTOR_KINDS`] row.
+const HEAD: usize = 5;
 
 /// What names a user in [`Store::actor_sql`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -392,7 +396,8 @@ impl Store {
                         "WITH RECURSIVE cred AS ({query}), \
                          s(id) AS (SELECT org_id FROM user_orgs WHERE user_id = (SELECT user_id FROM cred) \
                          UNION SELECT o.id FROM orgs o JOIN s ON o.parent_id = s.id) \
-                         SELECT u.id, u.username, u.role, u.active, (SELECT {scope} FROM s){extra} \
+                         SELECT u.id, u.username, u.role, u.active, (SELECT {scope} FROM s), \
+                         (SELECT seq FROM audit_head WHERE id = 1){extra} \
                          FROM cred LEFT JOIN users u ON u.id = cred.user_id"
                     );
                     v.push((backend, c, sql));
@@ -431,6 +436,11 @@ impl Store {
 
     /// The actor and CSRF token of a live session (an expired one is deleted), in one round trip.
     pub async fn session(&self, session_id: &str) -> Result<Option<(Actor, String)>> {
+        Ok(self.session_seen(session_id).await?.map(|(a, csrf, _)| (a, csrf)))
+    }
+
+    /// As [`Store::session`], with the audit head read in the same statement (see [`Store::record_json`]).
+    pub async fn session_seen(&self, session_id: &str) -> Result<Option<(Actor, String, i64)>> {
         let sql = self.actor_sql(Credential::Session);
         let mut kinds = ACTOR_KINDS.to_vec();
         kinds.extend([Kind::Text, Kind::Ts]);
@@ -445,7 +455,8 @@ impl Store {
             return Ok(None);
         }
         let csrf = row[n].text().unwrap_or("").to_string();
-        Ok(actor_of(&row).map(|a| (a, csrf)))
+        let head = row[HEAD].int().unwrap_or(0);
+        Ok(actor_of(&row).map(|a| (a, csrf, head)))
     }
 
     /// Ends a session.
@@ -486,12 +497,17 @@ impl Store {
 
     /// The actor behind an API token, in one round trip.
     pub async fn token_actor(&self, token: &str) -> Result<Option<Actor>> {
+        Ok(self.token_seen(token).await?.map(|(a, _)| a))
+    }
+
+    /// As [`Store::token_actor`], with the audit head read in the same statement (see [`Store::record_json`]).
+    pub async fn token_seen(&self, token: &str) -> Result<Option<(Actor, i64)>> {
         let sql = self.actor_sql(Credential::Token);
         let row = self
             .db()
             .look_up_opt(sql, &[Arg::Text(Some(sha256_hex(token)))], &ACTOR_KINDS)
             .await?;
-        Ok(row.and_then(|r| actor_of(&r)))
+        Ok(row.and_then(|r| Some((actor_of(&r)?, r[HEAD].int().unwrap_or(0)))))
     }
 
     /// The user id of a username.

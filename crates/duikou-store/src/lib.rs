@@ -37,6 +37,8 @@ pub struct Store {
     dashboards: std::sync::Arc<std::sync::Mutex<aggregates::DashboardCache>>,
     /// One dashboard made at a time in this process (the others then find it kept).
     dashboard_making: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// Records as served JSON, valid at one audit head (see [`Store::record_json`]).
+    records_kept: std::sync::Arc<std::sync::Mutex<records::KeptRecords>>,
 }
 
 /// Now, as RFC 3339 UTC with microseconds.
@@ -54,6 +56,7 @@ impl Store {
             status_refresh: Default::default(),
             dashboards: Default::default(),
             dashboard_making: Default::default(),
+            records_kept: Default::default(),
         };
         store.load_regions_if_empty().await?;
         aggregates::rebuild_if_missing(&store).await?;

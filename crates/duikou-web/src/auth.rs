@@ -16,6 +16,11 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 /// The authenticated caller; extracting it answers 401 when nobody is logged in.
 pub struct CurrentActor(pub Actor);
 
+/// The audit head as the caller's credential was read (in the same statement), left in the request's extensions by
+/// [`CurrentActor`] for handlers that serve what is kept by head.
+#[derive(Debug, Clone, Copy)]
+pub struct SeenHead(pub i64);
+
 /// A cookie's value, if sent.
 pub fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
     headers
@@ -45,8 +50,11 @@ impl FromRequestParts<AppState> for CurrentActor {
                 .ok()
                 .and_then(|v| v.strip_prefix("Bearer "))
                 .ok_or_else(ApiError::unauthorized)?;
-            return match state.store.token_actor(token.trim()).await? {
-                Some(a) => Ok(CurrentActor(a)),
+            return match state.store.token_seen(token.trim()).await? {
+                Some((a, head)) => {
+                    parts.extensions.insert(SeenHead(head));
+                    Ok(CurrentActor(a))
+                }
                 None => Err(ApiError::new(
                     axum::http::StatusCode::UNAUTHORIZED,
                     "bad_token",
@@ -57,7 +65,7 @@ impl FromRequestParts<AppState> for CurrentActor {
         let Some(sid) = session_cookie(parts) else {
             return Err(ApiError::unauthorized());
         };
-        let Some((actor, csrf)) = state.store.session(&sid).await? else {
+        let Some((actor, csrf, head)) = state.store.session_seen(&sid).await? else {
             return Err(ApiError::new(
                 axum::http::StatusCode::UNAUTHORIZED,
                 "session_expired",
@@ -71,6 +79,7 @@ impl FromRequestParts<AppState> for CurrentActor {
                 return Err(ApiError::forbidden("缺少或错误的 CSRF 令牌（X-CSRF-Token）"));
             }
         }
+        parts.extensions.insert(SeenHead(head));
         Ok(CurrentActor(actor))
     }
 }

@@ -1,12 +1,13 @@
 //! The generic JSON API of every entity: list, create, read, update, delete, history, confirm/dispute.
 
-use crate::auth::CurrentActor;
+use crate::auth::{CurrentActor, SeenHead};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{parse_id, query_pairs, JsonBody};
 use crate::AppState;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use axum::Json;
 use duikou_domain::access;
 use duikou_store::ListQuery;
@@ -56,9 +57,12 @@ pub async fn create(
 pub async fn read(
     State(state): State<AppState>,
     CurrentActor(_actor): CurrentActor,
+    Extension(SeenHead(head)): Extension<SeenHead>,
     Path((entity, id)): Path<(String, String)>,
-) -> ApiResult<Json<Value>> {
-    Ok(Json(state.store.get(&entity, parse_id(&id)?).await?))
+) -> ApiResult<Response> {
+    // kept as served while no write has happened since (the head was read with the sign-in)
+    let json = state.store.record_json(&entity, parse_id(&id)?, head).await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], String::clone(&json)).into_response())
 }
 
 /// `PATCH /api/v1/{entity}/{id}` (also `PUT`): changes the given fields; send `version` to detect a stale edit.

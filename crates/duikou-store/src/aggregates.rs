@@ -849,9 +849,24 @@ impl Store {
         Ok(self.dashboard_kept(scope).await?.1)
     }
 
+    /// As [`Store::dashboard_json`], for a caller who read the audit head `head` just before (with its sign-in,
+    /// [`Store::session_seen`]), saving a statement.
+    pub async fn dashboard_json_at(&self, scope: &Scope, head: i64) -> Result<std::sync::Arc<String>> {
+        Ok(self.dashboard_kept_at(scope, head).await?.1)
+    }
+
     /// The dashboard of a scope and its JSON text, made once per write and day and then kept.
     pub async fn dashboard_kept(&self, scope: &Scope) -> Result<(std::sync::Arc<Dashboard>, std::sync::Arc<String>)> {
         let head = self.audit_head_seq().await?;
+        self.dashboard_kept_at(scope, head).await
+    }
+
+    /// As [`Store::dashboard_kept`], at the audit head `head` the caller read just before.
+    async fn dashboard_kept_at(
+        &self,
+        scope: &Scope,
+        head: i64,
+    ) -> Result<(std::sync::Arc<Dashboard>, std::sync::Arc<String>)> {
         let day = chrono::Utc::now().date_naive();
         let key = scope.to_string();
         let kept = || {

@@ -344,9 +344,9 @@ impl Store {
     }
 
     pub(crate) async fn get_in(tx: &mut Tx, def: &'static EntityDef, id: i64) -> Result<Value> {
-        let (sql, kinds) = select_sql(def);
+        let (sql, kinds) = by_id_sql(def);
         let row = tx
-            .fetch_opt(&format!("{sql} WHERE id = $1"), &[Arg::Int(Some(id))], &kinds)
+            .fetch_opt(sql, &[Arg::Int(Some(id))], kinds)
             .await?
             .ok_or(StoreError::NotFound { label: def.label, id })?;
         Ok(row_json(def, &row))

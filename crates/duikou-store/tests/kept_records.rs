@@ -13,6 +13,13 @@ async fn head_of(store: &Store, session: &str) -> i64 {
     head
 }
 
+/// What a reader signing in now is served for the org: the head it read and the record.
+async fn served(store: &Store, session: &str, org: i64) -> (i64, Value) {
+    let head = head_of(store, session).await;
+    let json = store.record_json("orgs", org, head).await.unwrap();
+    (head, serde_json::from_str(&json).unwrap())
+}
+
 #[tokio::test]
 async fn a_kept_record_is_served_until_the_next_write_anywhere() {
     for t in TestStore::all().await.unwrap() {
@@ -44,9 +51,8 @@ async fn a_kept_record_is_served_until_the_next_write_anywhere() {
             .update(&Actor::system(), "orgs", org, &json!({"note": "本服务器改的"}))
             .await
             .unwrap();
-        let head2 = head_of(&store, &session).await;
+        let (head2, edited) = served(&store, &session, org).await;
         assert!(head2 > head, "{backend}: every write moves the head");
-        let edited: Value = serde_json::from_str(&store.record_json("orgs", org, head2).await.unwrap()).unwrap();
         assert_eq!(edited["note"], "本服务器改的", "{backend}");
 
         // an edit by another server on the same database: this one serves it as soon as its reader signs in again
@@ -55,9 +61,8 @@ async fn a_kept_record_is_served_until_the_next_write_anywhere() {
             .update(&Actor::system(), "orgs", org, &json!({"note": "另一台服务器改的"}))
             .await
             .unwrap();
-        let head3 = head_of(&store, &session).await;
+        let (head3, edited) = served(&store, &session, org).await;
         assert!(head3 > head2, "{backend}");
-        let edited: Value = serde_json::from_str(&store.record_json("orgs", org, head3).await.unwrap()).unwrap();
         assert_eq!(edited["note"], "另一台服务器改的", "{backend}");
 
         // a reader still holding an older head is answered from the database, not from what was kept later

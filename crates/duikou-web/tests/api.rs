@@ -465,6 +465,24 @@ async fn the_kept_overview_follows_every_write_on_every_server() {
             assert_eq!(now["programs"][0]["pairings_total"], 2, "{backend}: {now}");
             assert_eq!(now["programs"][0]["pairings"].as_array().map(Vec::len), Some(2));
         }
+
+        // the dashboard and a record read by id are kept by the head read with the sign-in: they follow too
+        let (_, dash) = b.get("/api/v1/dashboard?scope=all").await;
+        assert_eq!(dash["pairings"], 2, "{backend}: {dash}");
+        let record = format!("/api/v1/orgs/{}", school2["id"]);
+        let (_, kept) = b.get(&record).await;
+        assert_eq!(b.get(&record).await.1, kept, "{backend}");
+        let patch = json!({"note": "另一台服务器改的", "version": kept["version"]});
+        let (s, v, _) = a
+            .send(Method::PATCH, &record, Some(patch.to_string().into_bytes()))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{backend}: {v}");
+        let (_, now) = b.get(&record).await;
+        assert_eq!(now["note"], "另一台服务器改的", "{backend}: {now}");
+        let (s, v) = a.post("/api/v1/pairings", json!({"program_id": prog["id"], "supporter_org_id": org["id"], "receiver_org_id": school2["id"], "level": "school_school"})).await;
+        assert_eq!(s, StatusCode::CREATED, "{backend}: {v}");
+        let (_, dash) = b.get("/api/v1/dashboard?scope=all").await;
+        assert_eq!(dash["pairings"], 3, "{backend}: {dash}");
         b_state.store.db().close().await;
         t.finish().await.expect("cleanup");
     }

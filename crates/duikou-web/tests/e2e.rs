@@ -169,9 +169,18 @@ fn done_id(url: &str) -> i64 {
         .unwrap_or_else(|| panic!("no done=<id> in {url}"))
 }
 
-/// Fetches `href` from inside the page (with the browser's session), as a download would: status, content type,
-/// length and the first two bytes.
-async fn download(c: &Client, href: &str) -> (i64, String, i64, [i64; 2]) {
+/// Follows the page's download link `css` from inside the page (with the browser's session), as a click would
+/// download it, and checks the answer: status 200, a content type naming `kind`, a zip (.xlsx and .docx are) of more
+/// than `min_len` bytes.
+async fn download(c: &Client, css: &str, kind: &str, min_len: i64) {
+    let href = c
+        .find(Locator::Css(css))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
     let v = c
         .execute_async(
             "const done = arguments[arguments.length - 1];
@@ -184,7 +193,15 @@ async fn download(c: &Client, href: &str) -> (i64, String, i64, [i64; 2]) {
         .await
         .unwrap();
     let n = |i: usize| v[i].as_i64().unwrap_or(0);
-    (n(0), v[1].as_str().unwrap_or("").to_string(), n(2), [n(3), n(4)])
+    let got = v[1].as_str().unwrap_or("");
+    assert_eq!(n(0), 200, "{href}: {got}");
+    assert!(got.contains(kind), "{href}: {got}");
+    assert!(
+        n(2) > min_len && [n(3), n(4)] == [0x50, 0x4b],
+        "{href}: a zip of {} bytes starting {:?}",
+        n(2),
+        [n(3), n(4)]
+    );
 }
 
 /// The met and unmet obligation counts of a program's row on the dashboard.
@@ -332,21 +349,7 @@ async fn the_demo_in_a_real_browser() {
     assert!(page.contains("城关一小支教教师E2E"), "{page}");
     shot(&c, "11-dispatch").await;
     c.goto(&format!("{base}/records/dispatches")).await.unwrap();
-    let href = c
-        .find(Locator::Css("main a[href^='/api/v1/exports/dispatches']"))
-        .await
-        .unwrap()
-        .attr("href")
-        .await
-        .unwrap()
-        .unwrap();
-    let (status, kind, len, magic) = download(&c, &href).await;
-    assert_eq!(status, 200, "{kind}");
-    assert!(kind.contains("spreadsheetml"), "{kind}");
-    assert!(
-        len > 1000 && magic == [0x50, 0x4b],
-        "an .xlsx is a zip: {len} bytes, {magic:?}"
-    );
+    download(&c, "main a[href^='/api/v1/exports/dispatches']", "spreadsheetml", 1000).await;
     logout(&c).await;
 
     // a pending fact, confirmed by the receiver in the browser, changes the confirmed totals
@@ -471,21 +474,7 @@ async fn the_demo_in_a_real_browser() {
     assert!(page.contains(TEACHERS_AFTER), "{page}");
     assert!(!page.contains(TEACHERS_BEFORE));
     shot(&c, "13-pairing-after").await;
-    let href = c
-        .find(Locator::Css("main a[href*='format=docx']"))
-        .await
-        .unwrap()
-        .attr("href")
-        .await
-        .unwrap()
-        .unwrap();
-    let (status, kind, len, magic) = download(&c, &href).await;
-    assert_eq!(status, 200, "{kind}");
-    assert!(kind.contains("wordprocessingml"), "{kind}");
-    assert!(
-        len > 5000 && magic == [0x50, 0x4b],
-        "a .docx is a zip: {len} bytes, {magic:?}"
-    );
+    download(&c, "main a[href*='format=docx']", "wordprocessingml", 5000).await;
     logout(&c).await;
     c.close().await.unwrap();
     t.finish().await.unwrap();

@@ -117,6 +117,7 @@ pub async fn region_lookup(
 pub async fn dashboard(
     State(state): State<AppState>,
     CurrentActor(_actor): CurrentActor,
+    axum::Extension(crate::auth::SeenHead(head)): axum::Extension<crate::auth::SeenHead>,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<axum::response::Response> {
     let mut scope = "all".to_string();
@@ -134,7 +135,7 @@ pub async fn dashboard(
     }
     let scope = duikou_store::aggregates::Scope::parse(&scope)
         .map_err(|m| ApiError::bad_request("invalid_scope", "scope", m))?;
-    let json = state.store.dashboard_json(&scope).await?;
+    let json = state.store.dashboard_json_at(&scope, head).await?;
     Ok((
         [(axum::http::header::CONTENT_TYPE, "application/json")],
         json.as_str().to_owned(),

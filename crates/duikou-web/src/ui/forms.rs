@@ -101,7 +101,7 @@ async fn choices(state: &AppState, actor: &duikou_domain::access::Actor, def: &E
                 .into_iter()
                 .flatten(),
         );
-        let name = super::reference_name(state, "pairings", id).await.unwrap_or_default();
+        let name = super::pairing_name(state, p).await.unwrap_or_default();
         listed.push((id, format!("{name}（#{id}）")));
     }
     let mut put = |field: &'static str, mut list: Vec<(i64, String)>| {

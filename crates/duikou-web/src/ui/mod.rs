@@ -415,19 +415,24 @@ struct ListPage {
 async fn reference_name(state: &AppState, entity: &str, id: i64) -> Option<String> {
     let rec = state.store.get(entity, id).await.ok()?;
     if entity == "pairings" {
-        let side = |field: &str| rec[field].as_i64();
-        let supporter = state.store.get("orgs", side("supporter_org_id")?).await.ok()?;
-        let receiver = state.store.get("orgs", side("receiver_org_id")?).await.ok()?;
-        return Some(format!(
-            "{} → {}",
-            supporter["name"].as_str().unwrap_or(""),
-            receiver["name"].as_str().unwrap_or("")
-        ));
+        return pairing_name(state, &rec).await;
     }
     ["name", "title", "username"]
         .iter()
         .find_map(|k| rec[*k].as_str().filter(|s| !s.is_empty()))
         .map(str::to_string)
+}
+
+/// A pairing record by its two sides: «支援方 → 受援方».
+async fn pairing_name(state: &AppState, pairing: &Value) -> Option<String> {
+    let side = |field: &str| pairing[field].as_i64();
+    let supporter = state.store.get("orgs", side("supporter_org_id")?).await.ok()?;
+    let receiver = state.store.get("orgs", side("receiver_org_id")?).await.ok()?;
+    Some(format!(
+        "{} → {}",
+        supporter["name"].as_str().unwrap_or(""),
+        receiver["name"].as_str().unwrap_or("")
+    ))
 }
 
 fn shown(kind: FieldKind, v: &Value) -> String {

@@ -308,8 +308,17 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<()> {
             );
             // the day's obligation status made ahead of the first reader (it is checked against the log anyway)
             tokio::spawn(store.clone().refresh_every_day());
+            let demo_accounts: Vec<(&'static str, &'static str)> = if demo {
+                duikou_demo::DEMO_ACCOUNTS
+                    .iter()
+                    .map(|(u, _, who)| (*u, *who))
+                    .collect()
+            } else {
+                Vec::new()
+            };
             let state = duikou_web::AppState {
                 session_hours: cfg.session_hours,
+                demo_accounts: demo_accounts.into(),
                 ..duikou_web::AppState::new(store)
             };
             axum::serve(listener, duikou_web::app(state))

@@ -26,6 +26,9 @@ pub struct AppState {
     pub views: std::sync::Arc<ui::kept::Views>,
     /// The public overview, kept while the audit head stays (checked on every read).
     pub overview: std::sync::Arc<pages::OverviewKept>,
+    /// The demo accounts (username, who it is), when the server was started with the demo record: the login page
+    /// names them so a newcomer knows whom to log in as. Empty on a real deployment.
+    pub demo_accounts: std::sync::Arc<[(&'static str, &'static str)]>,
 }
 
 impl AppState {
@@ -36,6 +39,7 @@ impl AppState {
             session_hours: 12,
             views: Default::default(),
             overview: Default::default(),
+            demo_accounts: std::sync::Arc::new([]),
         }
     }
 }

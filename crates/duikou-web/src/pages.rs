@@ -109,8 +109,9 @@ fn overview_page(data: &Value) -> String {
          <title>对口 duikou · 对口支援工作平台</title>\
          <style>body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;line-height:1.6}\
          table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}th,td{border:1px solid #999;padding:.3rem .5rem;text-align:left}\
-         th{background:#eef}h1{margin-bottom:0}.muted{color:#555}</style></head><body>\
-         <h1>对口 duikou</h1><p class=\"muted\">对口支援、对口帮扶、东西部协作的工作记录：结对、协议与目标任务、援派人员、援建项目与资金、活动，以及双方确认。</p>",
+         th{background:#eef}h1{margin-bottom:0}.muted{color:#555}\
+         .login{float:right;margin-top:.6rem;padding:.3rem 1rem;background:#1d4ed8;color:#fff;border-radius:4px;text-decoration:none}</style></head><body>\
+         <a class=\"login\" href=\"/login\">登录</a><h1>对口 duikou</h1><p class=\"muted\">对口支援、对口帮扶、东西部协作的工作记录：结对、协议与目标任务、援派人员、援建项目与资金、活动，以及双方确认。</p>",
     );
     html.push_str("<h2>记录概况</h2><table><tr><th>记录</th><th>条数</th></tr>");
     if let Some(counts) = data["counts"].as_object() {

@@ -923,3 +923,51 @@ async fn editors_pick_their_pairings_people_and_orgs_from_lists() {
         t.finish().await.unwrap();
     }
 }
+
+#[tokio::test]
+async fn a_newcomer_finds_the_login_link_and_on_a_demo_the_accounts_to_try() {
+    for t in TestStore::all().await.unwrap() {
+        let backend = t.backend;
+        let plain = duikou_web::app(duikou_web::AppState::new(t.store.clone()));
+        let (s, home, _, _) = send(&plain, "GET", "/", "", None).await;
+        assert_eq!(s, StatusCode::OK, "{backend}");
+        assert!(home.contains("href=\"/login\">登录</a>"), "{backend}: {home}");
+        // a real deployment names no accounts and no password
+        let (s, page, _, _) = send(&plain, "GET", "/login", "", None).await;
+        assert_eq!(s, StatusCode::OK, "{backend}");
+        assert!(
+            !page.contains("duikou-demo") && !page.contains("<code>admin</code>"),
+            "{page}"
+        );
+
+        let demo = duikou_web::app(duikou_web::AppState {
+            demo_accounts: vec![("admin", "系统管理员：用户、解锁和全部数据"), ("guest", "只读用户")].into(),
+            ..duikou_web::AppState::new(t.store.clone())
+        });
+        let (s, page, _, _) = send(&demo, "GET", "/login", "", None).await;
+        assert_eq!(s, StatusCode::OK, "{backend}");
+        assert!(
+            page.contains("已载入示例数据") && page.contains("duikou-demo"),
+            "{page}"
+        );
+        assert!(
+            page.contains("<code>admin</code>") && page.contains("<code>guest</code>") && page.contains("只读用户")
+        );
+        // the hint stays after a wrong password
+        let (_, page, cookies, _) = send(&demo, "GET", "/login", "", None).await;
+        let token = csrf_of(&page);
+        let (s, page, _, _) = send(
+            &demo,
+            "POST",
+            "/login",
+            &cookies.join("; "),
+            Some(format!("username=admin&password=nope&csrf={token}")),
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "{backend}");
+        assert!(
+            page.contains("已载入示例数据") && page.contains("<code>admin</code>"),
+            "{page}"
+        );
+    }
+}

@@ -147,10 +147,12 @@ struct LoginPage {
     error: Option<String>,
     username: String,
     next: String,
+    /// The demo accounts (username, who it is) when the demo record is loaded.
+    demo_accounts: std::sync::Arc<[(&'static str, &'static str)]>,
 }
 
 /// `GET /login`.
-pub async fn login_form(headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
+pub async fn login_form(State(state): State<AppState>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
     let next = serde_urlencoded::from_str::<Vec<(String, String)>>(raw.as_deref().unwrap_or(""))
         .ok()
         .and_then(|v| v.into_iter().find(|(k, _)| k == "next").map(|(_, v)| v))
@@ -163,6 +165,7 @@ pub async fn login_form(headers: HeaderMap, RawQuery(raw): RawQuery) -> Response
         error: None,
         username: String::new(),
         next,
+        demo_accounts: state.demo_accounts.clone(),
     };
     let mut resp = render(page);
     if let Ok(v) = format!("{LOGIN_CSRF_COOKIE}={token}; Path=/login; HttpOnly; SameSite=Strict").parse() {
@@ -215,6 +218,7 @@ pub async fn login(State(state): State<AppState>, headers: HeaderMap, Form(f): F
                 error: Some(l.bad_login.into()),
                 username: f.username,
                 next,
+                demo_accounts: state.demo_accounts.clone(),
             };
             let mut resp = render(page);
             *resp.status_mut() = StatusCode::UNAUTHORIZED;

@@ -391,7 +391,7 @@ async fn apply(tx: &mut Tx, spec: &Spec, kind: &str, key: &str, dims: &[Dim], va
     // it into a REAL and stores it: the row is then told apart by its type, and the write refused before commit, so
     // an aggregate column never holds anything but an integer.
     let integral = match tx.backend() {
-        crate::db::Backend::Postgres => "1".to_string(),
+        crate::db::Backend::Postgres => "CAST(1 AS BIGINT)".to_string(),
         crate::db::Backend::Sqlite => {
             let each: Vec<String> = spec.vals.iter().map(|v| format!("typeof({v}) = 'integer'")).collect();
             format!("CASE WHEN {} THEN 1 ELSE 0 END", each.join(" AND "))

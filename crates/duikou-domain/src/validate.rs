@@ -127,6 +127,14 @@ pub fn validate_record(def: &EntityDef, record: &Map<String, Value>) -> Result<M
                     ),
                 )),
                 (Some(i), _) => Ok(Value::from(i)),
+                // a whole number past i64 is a count beyond its ceiling, not a malformed one
+                (None, IntLimit::Count) if v.as_u64().is_some() => Err((
+                    "too_large",
+                    format!(
+                        "{label}（{name}）超出上限：最多 {}，收到 {v}",
+                        crate::money::group_digits(&MAX_COUNT.to_string())
+                    ),
+                )),
                 (None, _) => Err(("type", format!("{label}（{name}）应为整数，收到 {v}"))),
             },
             FieldKind::Text | FieldKind::LongText => match v.as_str() {
@@ -160,6 +168,10 @@ pub fn validate_record(def: &EntityDef, record: &Map<String, Value>) -> Result<M
                     format!("{label}（{name}）超出上限：最多 {}（收到 {m} 元）", Money::max_zh()),
                 )),
                 Ok(m) => Ok(Value::from(m.to_string())),
+                Err(_) if plainly_above(&v, Money::MAX.fen() / 100) => Err((
+                    "too_large",
+                    format!("{label}（{name}）超出上限：最多 {}（收到 {v}）", Money::max_zh()),
+                )),
                 Err(_) => Err((
                     "money",
                     format!("{label}（{name}）应为金额（元，最多两位小数，可带 万/亿），收到 {v}"),
@@ -172,6 +184,10 @@ pub fn validate_record(def: &EntityDef, record: &Map<String, Value>) -> Result<M
                     format!("{label}（{name}）超出上限：最多 {}（收到 {q}）", Qty::max_zh()),
                 )),
                 Ok(q) => Ok(serde_json::to_value(q).unwrap_or(Value::Null)),
+                Err(_) if plainly_above(&v, Qty::MAX.raw() / Qty::from_int(1).raw()) => Err((
+                    "too_large",
+                    format!("{label}（{name}）超出上限：最多 {}（收到 {v}）", Qty::max_zh()),
+                )),
                 Err(_) => Err(("number", format!("{label}（{name}）应为数字（最多四位小数），收到 {v}"))),
             },
             FieldKind::Bool => match v.as_bool() {
@@ -212,6 +228,17 @@ pub fn validate_record(def: &EntityDef, record: &Map<String, Value>) -> Result<M
     let refused: Vec<String> = errors.0.iter().map(|e| e.field.clone()).collect();
     check_rules(def, &out, &refused, &mut errors);
     errors.into_result().map(|_| out)
+}
+
+/// Whether a value that did not parse is a plain number above `max` (too many digits to hold at all, `1e30`): then
+/// the caller is told it is beyond the ceiling rather than malformed.
+fn plainly_above(v: &Value, max: i64) -> bool {
+    let f = match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().replace([',', '，'], "").parse::<f64>().ok(),
+        _ => None,
+    };
+    f.is_some_and(|f| f.is_finite() && f > max as f64)
 }
 
 fn is_region_code(s: &str) -> bool {
@@ -419,6 +446,16 @@ mod tests {
         assert_eq!(ok["amount"], json!("1000000000000.00"));
         assert!(act(json!({"amount": "1000000000000.01"})).is_err());
         assert!(act(json!({"sessions": MAX_COUNT + 1})).is_err());
+        // numbers too long to hold at all are beyond the ceiling too, not malformed
+        for (field, value) in [
+            ("amount", json!("99999999999999999999.99")),
+            ("amount", json!(1e30)),
+            ("person_times", json!(u64::MAX)),
+        ] {
+            let e = act(json!({ field: value })).unwrap_err();
+            assert_eq!((e.0[0].field.as_str(), e.0[0].code), (field, "too_large"), "{e:?}");
+        }
+        assert_eq!(act(json!({"amount": "12.345"})).unwrap_err().0[0].code, "money");
         // a quantity and a year
         let iv = |value: Value| {
             check(

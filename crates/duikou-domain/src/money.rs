@@ -107,12 +107,18 @@ impl Money {
 
 /// ASCII digits in groups of three separated by spaces (`1000000` → `1 000 000`), as Chinese forms write limits.
 pub(crate) fn group_digits(digits: &str) -> String {
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(' ');
-        }
-        out.push(c);
+    if !digits.is_ascii() {
+        return digits.to_string();
+    }
+    let first = match digits.len() % 3 {
+        0 => 3.min(digits.len()),
+        r => r,
+    };
+    let (head, rest) = digits.split_at(first.min(digits.len()));
+    let mut out = head.to_string();
+    for chunk in rest.as_bytes().chunks(3) {
+        out.push(' ');
+        out.push_str(std::str::from_utf8(chunk).unwrap_or_default());
     }
     out
 }

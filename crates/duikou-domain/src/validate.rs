@@ -14,6 +14,11 @@ pub const SYSTEM_FIELDS: &[&str] = &["id", "version", "created_at", "updated_at"
 /// [`Money::MAX`] and [`Qty::MAX`].
 pub const MAX_COUNT: i64 = 1_000_000_000;
 
+/// [`MAX_COUNT`] as a Chinese message writes it: `1 000 000 000`.
+pub fn max_count_zh() -> String {
+    crate::money::group_digits(&MAX_COUNT.to_string())
+}
+
 /// The years a year field may hold (年度、出生年份), the same span periods accept.
 pub const YEARS: std::ops::RangeInclusive<i64> = 1900..=2200;
 
@@ -121,19 +126,13 @@ pub fn validate_record(def: &EntityDef, record: &Map<String, Value>) -> Result<M
                 (Some(0), IntLimit::Id) => Err(("invalid_id", format!("{label}（{name}）不是有效的编号：0"))),
                 (Some(i), IntLimit::Count) if i > MAX_COUNT => Err((
                     "too_large",
-                    format!(
-                        "{label}（{name}）超出上限：最多 {}，收到 {i}",
-                        crate::money::group_digits(&MAX_COUNT.to_string())
-                    ),
+                    format!("{label}（{name}）超出上限：最多 {}，收到 {i}", max_count_zh()),
                 )),
                 (Some(i), _) => Ok(Value::from(i)),
                 // a whole number past i64 is a count beyond its ceiling, not a malformed one
                 (None, IntLimit::Count) if v.as_u64().is_some() => Err((
                     "too_large",
-                    format!(
-                        "{label}（{name}）超出上限：最多 {}，收到 {v}",
-                        crate::money::group_digits(&MAX_COUNT.to_string())
-                    ),
+                    format!("{label}（{name}）超出上限：最多 {}，收到 {v}", max_count_zh()),
                 )),
                 (None, _) => Err(("type", format!("{label}（{name}）应为整数，收到 {v}"))),
             },

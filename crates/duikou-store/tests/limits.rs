@@ -8,6 +8,7 @@ use duikou_domain::access::{Actor, Role};
 use duikou_domain::validate::MAX_COUNT;
 use duikou_domain::{Money, Qty};
 use duikou_store::aggregates::{recompute_from_base, stored, Scope};
+use duikou_store::import::{CellValue, ImportTable};
 use duikou_store::list::ListQuery;
 use duikou_store::testing::{create_id, user, TestStore};
 use duikou_store::{Store, StoreError};
@@ -45,7 +46,12 @@ async fn world(store: &Store) -> World {
     .enumerate()
     {
         let s = create_id(store, "orgs", json!({"name": supporter, "kind": "government"})).await;
-        let r = create_id(store, "orgs", json!({"name": receiver, "kind": "government", "region_code": region})).await;
+        let r = create_id(
+            store,
+            "orgs",
+            json!({"name": receiver, "kind": "government", "region_code": region}),
+        )
+        .await;
         let p = create_id(
             store,
             "pairings",
@@ -53,7 +59,14 @@ async fn world(store: &Store) -> World {
         )
         .await;
         pairings.push(p);
-        projects.push(create_id(store, "projects", json!({"pairing_id": p, "name": format!("项目{i}"), "category": "education"})).await);
+        projects.push(
+            create_id(
+                store,
+                "projects",
+                json!({"pairing_id": p, "name": format!("项目{i}"), "category": "education"}),
+            )
+            .await,
+        );
         editors.push(user(store, &format!("editor{i}"), Role::SupporterEditor, vec![s]).await);
     }
     World {
@@ -180,7 +193,11 @@ async fn read_everything(store: &Store, w: &World, backend: &str, after: &str) {
 async fn assert_consistent(store: &Store, backend: &str, when: &str) {
     let s = stored(store).await.unwrap();
     let r = recompute_from_base(store).await.unwrap();
-    assert!(s == r, "{backend}: aggregates differ from base records {when}:\n{}", s.diff(&r));
+    assert!(
+        s == r,
+        "{backend}: aggregates differ from base records {when}:\n{}",
+        s.diff(&r)
+    );
 }
 
 #[tokio::test]
@@ -235,7 +252,11 @@ async fn records_near_the_limits_never_fail_anyone_elses_write_or_read() {
                     .unwrap_or_else(|e| panic!("{backend}: delete {entity} {id}: {e:?}"));
             }
             let after = stored(store).await.unwrap();
-            assert!(before == after, "{backend}: case {case} not undone:\n{}", before.diff(&after));
+            assert!(
+                before == after,
+                "{backend}: case {case} not undone:\n{}",
+                before.diff(&after)
+            );
             read_everything(store, &w, backend, "the deletes").await;
         }
         t.finish().await.unwrap();
@@ -254,13 +275,18 @@ async fn the_probes_are_refused_and_nothing_is_written() {
             ("sessions", json!(MAX_COUNT + 1)),
             ("amount", json!("1000000000000.01")),
         ] {
-            let mut v = json!({"pairing_id": w.pairings[0], "kind": "training", "title": "培训", "start_date": "2015-01-10"});
+            let mut v =
+                json!({"pairing_id": w.pairings[0], "kind": "training", "title": "培训", "start_date": "2015-01-10"});
             v[field] = value.clone();
             let e = store.create(&w.editors[0], "activities", &v).await.unwrap_err();
             let StoreError::Invalid(e) = e else {
                 panic!("{backend}: {field}={value}: {e:?}")
             };
-            assert_eq!((e.0[0].field.as_str(), e.0[0].code), (field, "too_large"), "{backend}: {e}");
+            assert_eq!(
+                (e.0[0].field.as_str(), e.0[0].code),
+                (field, "too_large"),
+                "{backend}: {e}"
+            );
         }
         assert_eq!(stored(store).await.unwrap(), before, "{backend}: nothing written");
         t.finish().await.unwrap();
@@ -296,7 +322,11 @@ async fn a_total_that_would_overflow_is_the_writers_409_and_nothing_is_written()
             "{backend}: {e:?}"
         );
         assert!(e.to_string().contains("超出可记录的范围"), "{backend}: {e}");
-        assert_eq!(stored(store).await.unwrap(), before, "{backend}: no aggregate partly written");
+        assert_eq!(
+            stored(store).await.unwrap(),
+            before,
+            "{backend}: no aggregate partly written"
+        );
         assert_eq!(
             store.list("activities", &ListQuery::default()).await.unwrap().total,
             n_before,
@@ -323,6 +353,71 @@ async fn a_nul_in_a_list_filter_is_the_callers_error_on_both_backends() {
             Err(StoreError::Invalid(e)) => assert_eq!(e.0[0].code, "control_char", "{backend}: {e}"),
             Err(e) => panic!("{backend}: a NUL is not the database's failure: {e:?}"),
         }
+        t.finish().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn an_import_row_beyond_a_ceiling_is_named_and_nothing_is_written() {
+    for t in TestStore::all().await.unwrap() {
+        let (store, backend) = (&t.store, t.backend);
+        let w = world(store).await;
+        let before = stored(store).await.unwrap();
+        let row = |n: u32, person_times: CellValue, amount: CellValue| {
+            (
+                n,
+                vec![
+                    CellValue::Text("甲省→高昌区".into()),
+                    CellValue::Text("培训".into()),
+                    CellValue::Text(format!("导入活动{n}")),
+                    CellValue::Text("2015-03-01".into()),
+                    person_times,
+                    amount,
+                ],
+            )
+        };
+        let table = ImportTable {
+            headers: ["结对", "活动类型", "标题", "开始日期", "人次", "金额"]
+                .map(String::from)
+                .to_vec(),
+            rows: vec![
+                row(2, CellValue::Number(30.0), CellValue::Text("1万亿".into())),
+                row(
+                    3,
+                    CellValue::Number(30.0),
+                    CellValue::Text("92233720368547758.07".into()),
+                ),
+                row(
+                    4,
+                    CellValue::Text("9223372036854775807".into()),
+                    CellValue::Text("100".into()),
+                ),
+                row(5, CellValue::Number(9.3e18), CellValue::Number(9.3e16)),
+            ],
+            merged: vec![],
+        };
+        let report = store.import(&w.editors[0], "activities", &table, false).await.unwrap();
+        let told: Vec<(u32, &str)> = report.problems.iter().map(|p| (p.row, p.column.as_str())).collect();
+        assert_eq!(
+            told,
+            [(3, "金额"), (4, "人次"), (5, "人次"), (5, "金额")],
+            "{backend}: {:?}",
+            report.problems
+        );
+        for p in &report.problems {
+            assert!(
+                p.message.contains("超出上限"),
+                "{backend}: row {}: {}",
+                p.row,
+                p.message
+            );
+        }
+        assert_eq!(report.created, 0, "{backend}");
+        assert_eq!(
+            stored(store).await.unwrap(),
+            before,
+            "{backend}: nothing written, not even row 2"
+        );
         t.finish().await.unwrap();
     }
 }

@@ -491,12 +491,28 @@ async fn the_kept_overview_follows_every_write_on_every_server() {
 /// One program with two pairings of two supporters, answering (pairing A, pairing B).
 async fn two_pairings(c: &Client) -> (i64, i64) {
     let mut orgs = Vec::new();
-    for (name, region) in [("援疆指挥部", None), ("甲省", None), ("乙市", None), ("高昌区", Some("650402")), ("托克逊县", Some("650422"))] {
-        let (s, v) = c.post("/api/v1/orgs", json!({"name": name, "kind": "government", "region_code": region})).await;
+    for (name, region) in [
+        ("援疆指挥部", None),
+        ("甲省", None),
+        ("乙市", None),
+        ("高昌区", Some("650402")),
+        ("托克逊县", Some("650422")),
+    ] {
+        let (s, v) = c
+            .post(
+                "/api/v1/orgs",
+                json!({"name": name, "kind": "government", "region_code": region}),
+            )
+            .await;
         assert_eq!(s, StatusCode::CREATED, "{v}");
         orgs.push(v["id"].as_i64().unwrap());
     }
-    let (s, p) = c.post("/api/v1/programs", json!({"name": "对口援疆", "authority_org_id": orgs[0]})).await;
+    let (s, p) = c
+        .post(
+            "/api/v1/programs",
+            json!({"name": "对口援疆", "authority_org_id": orgs[0]}),
+        )
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{p}");
     let mut pairings = Vec::new();
     for (sup, rec) in [(orgs[1], orgs[3]), (orgs[2], orgs[4])] {
@@ -575,25 +591,42 @@ async fn the_overflow_probes_are_refused_and_a_max_record_breaks_no_one_elses_wr
 async fn a_referenced_region_is_kept_and_the_answer_names_what_refers_to_it() {
     for_each_backend(|store, backend| async move {
         let (c, _) = setup(&store).await;
-        let (s, org) = c.post("/api/v1/orgs", json!({"name": "托克逊县教育局", "kind": "government", "region_code": "650422"})).await;
+        let (s, org) = c
+            .post(
+                "/api/v1/orgs",
+                json!({"name": "托克逊县教育局", "kind": "government", "region_code": "650422"}),
+            )
+            .await;
         assert_eq!(s, StatusCode::CREATED, "{backend}: {org}");
         let (_, list) = c.get("/api/v1/regions?code=650422").await;
-        let region = list["items"][0]["id"].as_i64().unwrap_or_else(|| panic!("{backend}: {list}"));
+        let region = list["items"][0]["id"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("{backend}: {list}"));
         let (s, v, _) = c.send(Method::DELETE, &format!("/api/v1/regions/{region}"), None).await;
         assert_eq!(s, StatusCode::CONFLICT, "{backend}: {v}");
         assert_eq!(v["error"]["code"], "in_use", "{backend}: {v}");
         let msg = v["error"]["message"].as_str().unwrap();
-        assert!(msg.starts_with("该行政区划仍被引用，不能删除：") && msg.contains("单位 1 条（region_code）"), "{backend}: {msg}");
+        assert!(
+            msg.starts_with("该行政区划仍被引用，不能删除：") && msg.contains("单位 1 条（region_code）"),
+            "{backend}: {msg}"
+        );
         let (s, _) = c.get(&format!("/api/v1/regions/{region}")).await;
         assert_eq!(s, StatusCode::OK, "{backend}: the region is still there");
         // a prefecture is referred to by its counties
         let (_, list) = c.get("/api/v1/regions?code=650400").await;
         let prefecture = list["items"][0]["id"].as_i64().unwrap();
-        let (s, v, _) = c.send(Method::DELETE, &format!("/api/v1/regions/{prefecture}"), None).await;
+        let (s, v, _) = c
+            .send(Method::DELETE, &format!("/api/v1/regions/{prefecture}"), None)
+            .await;
         assert_eq!(s, StatusCode::CONFLICT, "{backend}: {v}");
-        assert!(v["error"]["message"].as_str().unwrap().contains("（parent_code）"), "{backend}: {v}");
+        assert!(
+            v["error"]["message"].as_str().unwrap().contains("（parent_code）"),
+            "{backend}: {v}"
+        );
         // once nothing refers to it, it goes
-        let (s, _, _) = c.send(Method::DELETE, &format!("/api/v1/orgs/{}", org["id"]), None).await;
+        let (s, _, _) = c
+            .send(Method::DELETE, &format!("/api/v1/orgs/{}", org["id"]), None)
+            .await;
         assert_eq!(s, StatusCode::NO_CONTENT, "{backend}");
         let (s, v, _) = c.send(Method::DELETE, &format!("/api/v1/regions/{region}"), None).await;
         assert_eq!(s, StatusCode::NO_CONTENT, "{backend}: {v}");
@@ -617,7 +650,10 @@ async fn a_nul_or_a_broken_period_in_a_query_is_a_clear_400() {
             let (s, v) = c.get(&uri).await;
             assert_eq!(s, StatusCode::BAD_REQUEST, "{backend}: {uri}: {v}");
             assert_eq!(v["error"]["code"], "control_char", "{backend}: {uri}: {v}");
-            assert!(v["error"]["message"].as_str().unwrap().contains("空字符"), "{backend}: {v}");
+            assert!(
+                v["error"]["message"].as_str().unwrap().contains("空字符"),
+                "{backend}: {v}"
+            );
         }
         // the tester's probe: a multibyte period is refused, not a panic
         for uri in [
@@ -649,10 +685,16 @@ async fn a_panic_is_one_logged_500_and_the_next_request_is_served() {
     let (s, v) = c.get("/api/v1/boom").await;
     assert_eq!(s, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(v["error"]["code"], "internal", "{v}");
-    assert!(!v.to_string().contains("boom"), "the panic's message is logged, not answered: {v}");
+    assert!(
+        !v.to_string().contains("boom"),
+        "the panic's message is logged, not answered: {v}"
+    );
     let (s, _, h) = c.send(Method::GET, "/boom", None).await;
     assert_eq!(s, StatusCode::INTERNAL_SERVER_ERROR);
-    assert!(h[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"), "{h:?}");
+    assert!(
+        h[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"),
+        "{h:?}"
+    );
     let (s, v) = c.get("/ok").await;
     assert_eq!((s, v), (StatusCode::OK, Value::String("ok".into())));
 }

@@ -421,3 +421,58 @@ async fn an_import_row_beyond_a_ceiling_is_named_and_nothing_is_written() {
         t.finish().await.unwrap();
     }
 }
+
+proptest! {
+    /// The store's parsers of user text — dashboard scopes, dates as spreadsheets write them — answer every text.
+    #[test]
+    fn no_scope_or_sheet_date_text_makes_a_parser_panic(s in "\\PC{0,24}", t in "[0-9:年月日./\\-中a-z]{0,14}") {
+        for x in [&s, &t] {
+            let _ = Scope::parse(x);
+            let _ = duikou_store::import::parse_loose_date(x);
+        }
+    }
+}
+
+#[tokio::test]
+async fn any_filter_sort_or_search_text_is_answered_or_refused_never_a_database_failure() {
+    for t in TestStore::all().await.unwrap() {
+        let (store, backend) = (&t.store, t.backend);
+        // a few records to list, sort and search
+        world(store).await;
+        let mut runner = TestRunner::new(Config {
+            rng_algorithm: proptest::test_runner::RngAlgorithm::ChaCha,
+            ..Config::default()
+        });
+        let text = "\\PC{0,12}|[0-9中\\-.]{0,10}|\u{0}";
+        let fields = proptest::sample::select(vec![
+            "name",
+            "amount",
+            "person_times",
+            "start_date",
+            "start_date_from",
+            "kind",
+            "pairing_id",
+            "confirmation",
+            "hours",
+            "bogus",
+        ]);
+        let query = (fields, text, text, proptest::option::of(text), 0i64..3);
+        for _ in 0..48 {
+            let (field, value, sort, q, page) = query.new_tree(&mut runner).unwrap().current();
+            let mut lq = ListQuery {
+                sort: Some(sort.clone()),
+                q,
+                page: (page > 0).then_some(page),
+                ..Default::default()
+            };
+            lq.filters.insert(field.to_string(), value.clone());
+            for entity in ["activities", "orgs"] {
+                match store.list(entity, &lq).await {
+                    Ok(_) | Err(StoreError::Invalid(_)) => {}
+                    Err(e) => panic!("{backend}: {entity} {field}={value:?} sort={sort:?}: {e:?}"),
+                }
+            }
+        }
+        t.finish().await.unwrap();
+    }
+}

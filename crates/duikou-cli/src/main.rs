@@ -306,6 +306,7 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<()> {
                 "duikou 已启动：http://{local}/  （数据库：{}）",
                 config::redact(&cfg.database_url)
             );
+            duikou_web::log_panics_briefly();
             // the day's obligation status made ahead of the first reader (it is checked against the log anyway)
             tokio::spawn(store.clone().refresh_every_day());
             let demo_accounts: Vec<(&'static str, &'static str)> = if demo {

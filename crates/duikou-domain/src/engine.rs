@@ -293,6 +293,13 @@ fn numeric(v: &Value) -> Qty {
     }
 }
 
+/// A total as a quantity, held at the ends of i64 instead of wrapping. Stored values are within [`Qty::MAX`]
+/// (money within [`Money::MAX`]), so only tens of thousands of record-sized values reach the end; a held total still
+/// compares correctly with any target, which is itself a quantity.
+fn saturated(total: i128) -> Qty {
+    Qty::from_raw(i64::try_from(total).unwrap_or(if total < 0 { i64::MIN } else { i64::MAX }))
+}
+
 fn overlaps(a: (NaiveDate, NaiveDate), b: (NaiveDate, NaiveDate)) -> bool {
     a.0 <= b.1 && b.0 <= a.1
 }
@@ -628,19 +635,23 @@ fn measure(
             Some((Qty::from_int(distinct.len() as i64), ids(v), None))
         }
         Measure::Sum { field, .. } => {
-            let total = v.iter().map(|r| numeric(&idx.field(r, field)).raw()).sum::<i64>();
-            Some((Qty::from_raw(total), ids(v), None))
+            let total: i128 = v.iter().map(|r| i128::from(numeric(&idx.field(r, field)).raw())).sum();
+            Some((saturated(total), ids(v), None))
         }
         Measure::CumulativeDays { .. } => {
-            let total: i64 = v
+            let total: i128 = v
                 .iter()
                 .filter_map(|s| {
                     let (a, b) = span("stints", s, idx)?;
                     let (a, b) = (a.max(bounds.0), b.min(bounds.1));
-                    (a <= b).then(|| days(a, b))
+                    (a <= b).then(|| i128::from(days(a, b)))
                 })
                 .sum();
-            Some((Qty::from_int(total), ids(v), None))
+            Some((
+                saturated(total.saturating_mul(i128::from(Qty::from_int(1).raw()))),
+                ids(v),
+                None,
+            ))
         }
         Measure::MinStintDays { .. } => {
             let min = v
@@ -668,9 +679,9 @@ fn measure(
                 .filter(|r| matches(idx, r, numerator_filter))
                 .map(|r| numeric(&idx.field(r, field)).raw() as i128)
                 .sum();
-            // percent with four decimals, rounded half up
+            // percent with four decimals, rounded half up (in i128: sums of i64 values times 2·10⁶ stay far inside it)
             let pct_raw = (num * 100 * 10_000 * 2 + den) / (den * 2);
-            Some((Qty::from_raw(pct_raw as i64), ids(v), None))
+            Some((saturated(pct_raw), ids(v), None))
         }
     }
 }

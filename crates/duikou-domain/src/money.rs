@@ -44,9 +44,42 @@ impl Money {
         self.0
     }
 
+    /// The largest amount one record may hold: 1 万亿元 (10¹⁴ fen), above any single sum a counterpart-assistance
+    /// program moves (a whole province's yearly assistance is a few hundred 亿元). The ceiling is what keeps totals
+    /// exact: i64 fen holds 92 233 such amounts side by side, so the national totals of realistic records never
+    /// come near overflowing, and one careless or hostile record cannot spoil anyone else's.
+    pub const MAX: Money = Money(100_000_000_000_000);
+
+    /// True when the amount lies within ±[`Money::MAX`], the range a record may hold.
+    pub const fn within_limit(self) -> bool {
+        self.0.unsigned_abs() <= Money::MAX.0.unsigned_abs()
+    }
+
+    /// The ceiling as a Chinese message writes it: `1 000 000 000 000.00 元`.
+    pub fn max_zh() -> String {
+        format!("{} 元", Money::MAX.grouped())
+    }
+
+    /// Yuan with two decimals and the whole part in groups of three (`1 000 000 000 000.00`), for messages.
+    pub fn grouped(self) -> String {
+        let plain = self.to_string();
+        let (sign, rest) = match plain.strip_prefix('-') {
+            Some(r) => ("-", r),
+            None => ("", plain.as_str()),
+        };
+        let (whole, frac) = rest.split_once('.').unwrap_or((rest, "00"));
+        format!("{sign}{}.{frac}", group_digits(whole))
+    }
+
     /// Sum that reports overflow instead of wrapping.
     pub fn checked_add(self, other: Money) -> Option<Money> {
         self.0.checked_add(other.0).map(Money)
+    }
+
+    /// Sum that stops at the largest (or smallest) amount i64 fen holds instead of wrapping. With every record
+    /// within [`Money::MAX`] this takes over 92 000 record-sized amounts to reach.
+    pub const fn saturating_add(self, other: Money) -> Money {
+        Money(self.0.saturating_add(other.0))
     }
 
     /// The amount in 万元 as a display string with up to four decimals, trailing zeros trimmed ("3700", "4564.1").
@@ -70,6 +103,24 @@ impl Money {
             format!("{}元", scaled_string(self.0, 100, 2))
         }
     }
+}
+
+/// ASCII digits in groups of three separated by spaces (`1000000` → `1 000 000`), as Chinese forms write limits.
+pub(crate) fn group_digits(digits: &str) -> String {
+    if !digits.is_ascii() {
+        return digits.to_string();
+    }
+    let first = match digits.len() % 3 {
+        0 => 3.min(digits.len()),
+        r => r,
+    };
+    let (head, rest) = digits.split_at(first.min(digits.len()));
+    let mut out = head.to_string();
+    for chunk in rest.as_bytes().chunks(3) {
+        out.push(' ');
+        out.push_str(std::str::from_utf8(chunk).unwrap_or_default());
+    }
+    out
 }
 
 /// `value / divisor` written with at most `decimals` decimals (rounded half away from zero), trailing zeros trimmed.
@@ -116,13 +167,15 @@ impl fmt::Display for Money {
 impl FromStr for Money {
     type Err = MoneyParseError;
 
-    /// Accepts yuan with up to two decimals, optionally followed by 元, 万/万元 or 亿/亿元
+    /// Accepts yuan with up to two decimals, optionally followed by 元, 万/万元, 亿/亿元 or 万亿/万亿元
     /// (then the number may carry more decimals as long as the result is whole fen): `3700万`, `4.0857亿元`, `1234.56`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let err = || MoneyParseError(s.to_string());
         let t = s.trim().replace([',', '，', ' '], "");
         let t = t.strip_suffix('元').unwrap_or(&t);
-        let (num, scale_fen): (&str, i128) = if let Some(n) = t.strip_suffix('亿') {
+        let (num, scale_fen): (&str, i128) = if let Some(n) = t.strip_suffix("万亿") {
+            (n, 100_000_000_000_000)
+        } else if let Some(n) = t.strip_suffix('亿') {
             (n, 10_000_000_000)
         } else if let Some(n) = t.strip_suffix('万') {
             (n, 1_000_000)
@@ -192,8 +245,10 @@ impl<'de> Deserialize<'de> for Money {
 }
 
 impl std::iter::Sum for Money {
+    /// Saturating (see [`Money::saturating_add`]): a total never wraps round to a small or negative amount, and
+    /// never panics.
     fn sum<I: Iterator<Item = Money>>(iter: I) -> Self {
-        Money(iter.map(|m| m.0).sum())
+        iter.fold(Money::ZERO, Money::saturating_add)
     }
 }
 
@@ -221,6 +276,24 @@ mod tests {
         assert_eq!(Money::from_yuan(45_641_000).display_zh(), "4564.1万元");
         assert_eq!(Money::from_fen(-150).to_string(), "-1.50");
         assert_eq!(Money::from_yuan(80_000).display_zh(), "8万元");
+    }
+
+    #[test]
+    fn the_ceiling_is_one_wan_yi_yuan() {
+        assert_eq!(Money::MAX, Money::from_yuan(1_000_000_000_000));
+        assert_eq!("1万亿元".parse::<Money>(), Ok(Money::MAX));
+        assert_eq!("0.5万亿".parse::<Money>(), Ok(Money::from_yuan(500_000_000_000)));
+        assert_eq!(Money::max_zh(), "1 000 000 000 000.00 元");
+        assert!(Money::MAX.within_limit());
+        assert!(!Money::from_fen(Money::MAX.fen() + 1).within_limit());
+        let probe: Money = "92233720368547758.07".parse().unwrap();
+        assert_eq!(probe.fen(), i64::MAX);
+        assert!(!probe.within_limit());
+        assert_eq!(Money::from_fen(-123_456_789).grouped(), "-1 234 567.89");
+        assert_eq!(Money::from_fen(5).grouped(), "0.05");
+        // totals saturate instead of wrapping
+        let total: Money = [probe, Money::from_fen(1)].into_iter().sum();
+        assert_eq!(total.fen(), i64::MAX);
     }
 
     #[test]

@@ -148,6 +148,11 @@ impl FromStr for Period {
             }
             return Err(err());
         }
+        // every form left is ASCII: checking it first makes the byte positions below character boundaries, so a
+        // multibyte text (`12中456789`) is refused instead of slicing a character in two
+        if !t.is_ascii() {
+            return Err(err());
+        }
         let digits = |x: &str, n: usize| x.len() == n && x.bytes().all(|b| b.is_ascii_digit());
         if digits(t, 4) {
             let y: i32 = t.parse().map_err(|_| err())?;
@@ -333,6 +338,40 @@ mod tests {
             "2014-2015S3",
         ] {
             assert!(bad.parse::<Period>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn multibyte_text_is_refused_not_a_panic() {
+        for bad in [
+            "12中456789",
+            "2014中",
+            "2014-中1",
+            "2014-2015中",
+            "中14-2015S1",
+            "2014Q中",
+            "十二五五",
+            "é014H1",
+        ] {
+            assert!(bad.parse::<Period>().is_err(), "{bad}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Any text at all (ASCII, CJK, combining marks, emoji, control characters) parses or is refused.
+        #[test]
+        fn no_text_makes_the_parser_panic(s in "\\PC{0,24}", t in "[0-9中期S五Q\\-.H十]{0,14}") {
+            let _ = s.parse::<Period>();
+            let _ = t.parse::<Period>();
+            let _ = format!("{s}..{t}").parse::<Period>();
+        }
+
+        /// Whatever parses writes back to the same period.
+        #[test]
+        fn what_parses_round_trips(t in "[0-9]{4}(-[0-9]{2,4})?(S[12]|H[12]|Q[1-4])?") {
+            if let Ok(p) = t.parse::<Period>() {
+                proptest::prop_assert_eq!(p.to_string().parse::<Period>(), Ok(p));
+            }
         }
     }
 

@@ -11,14 +11,36 @@ pub struct Qty(i64);
 const SCALE: i64 = 10_000;
 
 impl Qty {
+    /// The largest quantity one record may hold: 100 亿 (10¹⁰, stored as 10¹⁴ ten-thousandths). Far above any
+    /// planned output or indicator value (indicators are kept in 万元/亿元, %, 人 …), and small enough that a value
+    /// with its four decimals has at most 15 significant digits, so its JSON number is exact, and that i64 holds
+    /// 92 233 such values side by side, so no realistic total overflows.
+    pub const MAX: Qty = Qty(10_000_000_000 * SCALE);
+
+    /// True when the value lies within ±[`Qty::MAX`], the range a record may hold.
+    pub const fn within_limit(self) -> bool {
+        self.0.unsigned_abs() <= Qty::MAX.0.unsigned_abs()
+    }
+
+    /// The ceiling as a Chinese message writes it: `10 000 000 000`.
+    pub fn max_zh() -> String {
+        crate::money::group_digits(&Qty::MAX.to_string())
+    }
+
+    /// Sum that stops at the largest (or smallest) value i64 holds instead of wrapping.
+    pub const fn saturating_add(self, other: Qty) -> Qty {
+        Qty(self.0.saturating_add(other.0))
+    }
+
     /// From the stored integer of ten-thousandths.
     pub const fn from_raw(raw: i64) -> Self {
         Qty(raw)
     }
 
     /// From a whole number.
+    /// From a whole number (saturating at the ends of the stored range rather than wrapping).
     pub const fn from_int(v: i64) -> Self {
-        Qty(v * SCALE)
+        Qty(v.saturating_mul(SCALE))
     }
 
     /// The stored integer of ten-thousandths.
@@ -137,5 +159,19 @@ mod tests {
         }
         assert!("1.00001".parse::<Qty>().is_err());
         assert!("x".parse::<Qty>().is_err());
+    }
+
+    #[test]
+    fn the_ceiling_is_ten_billion() {
+        assert_eq!(Qty::MAX, Qty::from_int(10_000_000_000));
+        assert_eq!(Qty::max_zh(), "10 000 000 000");
+        assert!(Qty::MAX.within_limit());
+        assert!(!"10000000000.0001".parse::<Qty>().unwrap().within_limit());
+        // the largest value a record may hold, with all four decimals, survives JSON exactly
+        let q: Qty = "9999999999.9999".parse().unwrap();
+        assert!(q.within_limit());
+        let back: Qty = serde_json::from_str(&serde_json::to_string(&q).unwrap()).unwrap();
+        assert_eq!(back, q);
+        assert_eq!(Qty::from_int(i64::MAX).raw(), i64::MAX);
     }
 }

@@ -8,6 +8,42 @@ use serde_json::{Map, Value};
 /// Fields the server keeps on every record; a caller may send them back (they are ignored, `version` is read for stale checks).
 pub const SYSTEM_FIELDS: &[&str] = &["id", "version", "created_at", "updated_at"];
 
+/// The largest whole number a count may hold (人次、场次、门次、课时、台套件、批次 …): 10 亿. Above any count one
+/// record stands for, and small enough that i64 holds nine billion of them side by side, so no total of realistic
+/// records overflows and one record cannot spoil anyone else's totals. Money and quantities have theirs on
+/// [`Money::MAX`] and [`Qty::MAX`].
+pub const MAX_COUNT: i64 = 1_000_000_000;
+
+/// [`MAX_COUNT`] as a Chinese message writes it: `1 000 000 000`.
+pub fn max_count_zh() -> String {
+    crate::money::group_digits(&MAX_COUNT.to_string())
+}
+
+/// The years a year field may hold (年度、出生年份), the same span periods accept.
+pub const YEARS: std::ops::RangeInclusive<i64> = 1900..=2200;
+
+/// What range a whole-number field's values must lie in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntLimit {
+    /// The id of a record (a reference): any positive number.
+    Id,
+    /// A calendar year within [`YEARS`].
+    Year,
+    /// A count from 0 to [`MAX_COUNT`].
+    Count,
+}
+
+/// The range of a whole-number field: references (and `entity_id`, which names a record of any kind) are ids,
+/// `year`/`birth_year` are years, every other whole number is a count.
+pub fn int_limit(fld: &crate::schema::Field) -> IntLimit {
+    match fld.name {
+        _ if fld.refs.is_some() => IntLimit::Id,
+        "entity_id" => IntLimit::Id,
+        "year" | "birth_year" => IntLimit::Year,
+        _ => IntLimit::Count,
+    }
+}
+
 /// Parses a `YYYY-MM-DD` date.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     if s.len() != 10 {
@@ -77,13 +113,28 @@ pub fn validate_record(def: &EntityDef, record: &Map<String, Value>) -> Result<M
             continue;
         }
         let normalised = match fld.kind {
-            FieldKind::Int => match v.as_i64() {
-                Some(i) if i < 0 => Err(("negative", format!("{label}（{name}）不能为负数：{i}"))),
-                Some(i) if fld.refs.is_some() && i == 0 => {
-                    Err(("invalid_id", format!("{label}（{name}）不是有效的编号：0")))
-                }
-                Some(i) => Ok(Value::from(i)),
-                None => Err(("type", format!("{label}（{name}）应为整数，收到 {v}"))),
+            FieldKind::Int => match (v.as_i64(), int_limit(fld)) {
+                (Some(i), IntLimit::Year) if !YEARS.contains(&i) => Err((
+                    "out_of_range",
+                    format!(
+                        "{label}（{name}）应在 {} 至 {} 年之间，收到 {i}",
+                        YEARS.start(),
+                        YEARS.end()
+                    ),
+                )),
+                (Some(i), _) if i < 0 => Err(("negative", format!("{label}（{name}）不能为负数：{i}"))),
+                (Some(0), IntLimit::Id) => Err(("invalid_id", format!("{label}（{name}）不是有效的编号：0"))),
+                (Some(i), IntLimit::Count) if i > MAX_COUNT => Err((
+                    "too_large",
+                    format!("{label}（{name}）超出上限：最多 {}，收到 {i}", max_count_zh()),
+                )),
+                (Some(i), _) => Ok(Value::from(i)),
+                // a whole number past i64 is a count beyond its ceiling, not a malformed one
+                (None, IntLimit::Count) if v.as_u64().is_some() => Err((
+                    "too_large",
+                    format!("{label}（{name}）超出上限：最多 {}，收到 {v}", max_count_zh()),
+                )),
+                (None, _) => Err(("type", format!("{label}（{name}）应为整数，收到 {v}"))),
             },
             FieldKind::Text | FieldKind::LongText => match v.as_str() {
                 Some(s) if s.contains('\0') => Err(("control_char", format!("{label}（{name}）含有不允许的空字符"))),
@@ -111,7 +162,15 @@ pub fn validate_record(def: &EntityDef, record: &Map<String, Value>) -> Result<M
             },
             FieldKind::Money => match serde_json::from_value::<Money>(v.clone()) {
                 Ok(m) if m.fen() < 0 => Err(("negative", format!("{label}（{name}）不能为负数：{m} 元"))),
+                Ok(m) if !m.within_limit() => Err((
+                    "too_large",
+                    format!("{label}（{name}）超出上限：最多 {}（收到 {m} 元）", Money::max_zh()),
+                )),
                 Ok(m) => Ok(Value::from(m.to_string())),
+                Err(_) if plainly_above(&v, Money::MAX.fen() / 100) => Err((
+                    "too_large",
+                    format!("{label}（{name}）超出上限：最多 {}（收到 {v}）", Money::max_zh()),
+                )),
                 Err(_) => Err((
                     "money",
                     format!("{label}（{name}）应为金额（元，最多两位小数，可带 万/亿），收到 {v}"),
@@ -119,7 +178,15 @@ pub fn validate_record(def: &EntityDef, record: &Map<String, Value>) -> Result<M
             },
             FieldKind::Qty => match serde_json::from_value::<Qty>(v.clone()) {
                 Ok(q) if q.is_negative() => Err(("negative", format!("{label}（{name}）不能为负数：{q}"))),
+                Ok(q) if !q.within_limit() => Err((
+                    "too_large",
+                    format!("{label}（{name}）超出上限：最多 {}（收到 {q}）", Qty::max_zh()),
+                )),
                 Ok(q) => Ok(serde_json::to_value(q).unwrap_or(Value::Null)),
+                Err(_) if plainly_above(&v, Qty::MAX.raw() / Qty::from_int(1).raw()) => Err((
+                    "too_large",
+                    format!("{label}（{name}）超出上限：最多 {}（收到 {v}）", Qty::max_zh()),
+                )),
                 Err(_) => Err(("number", format!("{label}（{name}）应为数字（最多四位小数），收到 {v}"))),
             },
             FieldKind::Bool => match v.as_bool() {
@@ -160,6 +227,17 @@ pub fn validate_record(def: &EntityDef, record: &Map<String, Value>) -> Result<M
     let refused: Vec<String> = errors.0.iter().map(|e| e.field.clone()).collect();
     check_rules(def, &out, &refused, &mut errors);
     errors.into_result().map(|_| out)
+}
+
+/// Whether a value that did not parse is a plain number above `max` (too many digits to hold at all, `1e30`): then
+/// the caller is told it is beyond the ceiling rather than malformed.
+fn plainly_above(v: &Value, max: i64) -> bool {
+    let f = match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().replace([',', '，'], "").parse::<f64>().ok(),
+        _ => None,
+    };
+    f.is_some_and(|f| f.is_finite() && f > max as f64)
 }
 
 fn is_region_code(s: &str) -> bool {
@@ -332,6 +410,111 @@ mod tests {
         assert_eq!(e.0[0].code, "too_long");
         let e = check("orgs", json!({"name": "x", "kind": "school", "region_code": "99"})).unwrap_err();
         assert_eq!(e.0[0].code, "invalid_region_code");
+    }
+
+    #[test]
+    fn numbers_beyond_their_ceilings_are_refused_naming_the_field() {
+        let act = |extra: Value| {
+            let mut v = json!({"pairing_id": 1, "kind": "training", "title": "培训", "start_date": "2014-07-02"});
+            for (k, x) in extra.as_object().unwrap() {
+                v[k] = x.clone();
+            }
+            check("activities", v)
+        };
+        // the tester's probes: the largest amount i64 fen holds, and 2^63-1 person-times
+        let e = act(json!({"amount": "92233720368547758.07", "person_times": i64::MAX})).unwrap_err();
+        let by_field: Vec<(&str, &str)> = e.0.iter().map(|x| (x.field.as_str(), x.code)).collect();
+        assert_eq!(
+            by_field,
+            [("person_times", "too_large"), ("amount", "too_large")],
+            "{e:?}"
+        );
+        assert_eq!(
+            e.0[1].message,
+            "金额（amount）超出上限：最多 1 000 000 000 000.00 元（收到 92233720368547758.07 元）"
+        );
+        assert!(
+            e.0[0]
+                .message
+                .starts_with("人次（person_times）超出上限：最多 1 000 000 000"),
+            "{e:?}"
+        );
+        // the ceilings themselves are accepted, one more is not
+        let ok = act(json!({"amount": "1万亿", "person_times": MAX_COUNT, "hours": MAX_COUNT}))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(ok["amount"], json!("1000000000000.00"));
+        assert!(act(json!({"amount": "1000000000000.01"})).is_err());
+        assert!(act(json!({"sessions": MAX_COUNT + 1})).is_err());
+        // numbers too long to hold at all are beyond the ceiling too, not malformed
+        for (field, value) in [
+            ("amount", json!("99999999999999999999.99")),
+            ("amount", json!(1e30)),
+            ("person_times", json!(u64::MAX)),
+        ] {
+            let e = act(json!({ field: value })).unwrap_err();
+            assert_eq!((e.0[0].field.as_str(), e.0[0].code), (field, "too_large"), "{e:?}");
+        }
+        assert_eq!(act(json!({"amount": "12.345"})).unwrap_err().0[0].code, "money");
+        // a quantity and a year
+        let iv = |value: Value| {
+            check(
+                "indicator_values",
+                json!({"indicator_id": 1, "region_code": "652900", "period": "2014", "value": value}),
+            )
+        };
+        assert!(iv(json!("9999999999.9999")).is_ok());
+        let e = iv(json!("10000000000.0001")).unwrap_err();
+        assert_eq!(e.0[0].code, "too_large");
+        assert!(e.0[0].message.contains("最多 10 000 000 000"), "{e:?}");
+        let e = check("people", json!({"name": "张三", "birth_year": 99999})).unwrap_err();
+        assert_eq!((e.0[0].field.as_str(), e.0[0].code), ("birth_year", "out_of_range"));
+        // an id may be any positive number: it is looked up, never added
+        assert!(check(
+            "transactions",
+            json!({"project_id": i64::MAX, "kind": "commitment", "source": "supporter",
+            "amount": "1", "date": "2012-05-01"})
+        )
+        .is_ok());
+    }
+
+    proptest::proptest! {
+        /// The parsers of user text answer every input, multibyte and control characters included, with a value
+        /// or an error, and never panic; a whole record of arbitrary texts is validated the same way.
+        #[test]
+        fn no_text_makes_a_parser_panic(
+            s in "\\PC{0,30}",
+            n in "[-+0-9.,，元万亿中e ]{0,30}",
+            name in proptest::sample::select(crate::schema::ENTITIES.iter().map(|d| d.name).collect::<Vec<_>>()),
+        ) {
+            for t in [&s, &n] {
+                let _ = t.parse::<Money>();
+                let _ = t.parse::<Qty>();
+                let _ = t.parse::<Period>();
+                let _ = parse_date(t);
+                let _ = serde_json::from_value::<Money>(Value::from(t.as_str()));
+                let _ = serde_json::from_value::<Qty>(Value::from(t.as_str()));
+            }
+            let def = entity(name).unwrap();
+            let every: Map<String, Value> = def
+                .fields
+                .iter()
+                .filter(|f| !f.server)
+                .enumerate()
+                .map(|(i, f)| (f.name.to_string(), Value::from(if i % 2 == 0 { s.as_str() } else { n.as_str() })))
+                .collect();
+            let _ = validate_record(def, &every);
+        }
+
+        /// Whatever number is written, a money or quantity field holds it only within its ceiling.
+        #[test]
+        fn what_validates_lies_within_the_ceilings(whole in 0u64..=u64::MAX, frac in 0u32..100) {
+            let text = format!("{whole}.{frac:02}");
+            let tx = check("transactions", json!({"project_id": 1, "kind": "commitment", "source": "supporter",
+                "amount": text, "date": "2012-05-01"}));
+            let fen = u128::from(whole) * 100 + u128::from(frac);
+            let within = fen <= Money::MAX.fen().unsigned_abs().into();
+            proptest::prop_assert_eq!(tx.is_ok(), within, "{}: {:?}", text, tx);
+        }
     }
 
     #[test]

@@ -12,6 +12,17 @@ use crate::{Result, Store, StoreError};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+/// Adds one stored aggregate value into a dashboard figure. Every stored value is an exact integer (writes that
+/// would overflow one are refused), but a figure sums several rows: it is held at the end of i64 rather than
+/// wrapping or failing the read, which with every record within the domain's ceilings takes tens of thousands of
+/// ceiling-sized records in one scope, and is logged when it happens.
+fn add(total: &mut i64, v: i64) {
+    *total = total.checked_add(v).unwrap_or_else(|| {
+        tracing::warn!(total = *total, adding = v, "dashboard figure held at the end of i64");
+        total.saturating_add(v)
+    });
+}
+
 /// One aggregate table: its dimensions and its additive values (`n` first), and how a pairing's rows are
 /// computed from the base tables.
 struct Spec {
@@ -327,7 +338,10 @@ pub async fn refresh(tx: &mut Tx, pairings: &BTreeSet<i64>) -> Result<()> {
                             .entry((kind, skey.clone(), d.clone()))
                             .or_insert_with(|| vec![0; v.len()]);
                         for (a, b) in e.iter_mut().zip(v) {
-                            *a += sign * b;
+                            *a = b
+                                .checked_mul(sign)
+                                .and_then(|b| a.checked_add(b))
+                                .ok_or_else(StoreError::total_overflow)?;
                         }
                     }
                 }
@@ -373,21 +387,34 @@ async fn apply(tx: &mut Tx, spec: &Spec, kind: &str, key: &str, dims: &[Dim], va
         .iter()
         .map(|v| format!("{v} = {t}.{v} + excluded.{v}"))
         .collect();
-    let n = tx
+    // A sum past i64 fails the statement on PostgreSQL (22003, a 4xx through `From<sqlx::Error>`), but SQLite turns
+    // it into a REAL and stores it: the row is then told apart by its type, and the write refused before commit, so
+    // an aggregate column never holds anything but an integer.
+    let integral = match tx.backend() {
+        crate::db::Backend::Postgres => "CAST(1 AS BIGINT)".to_string(),
+        crate::db::Backend::Sqlite => {
+            let each: Vec<String> = spec.vals.iter().map(|v| format!("typeof({v}) = 'integer'")).collect();
+            format!("CASE WHEN {} THEN 1 ELSE 0 END", each.join(" AND "))
+        }
+    };
+    let row = tx
         .fetch_opt(
             &format!(
-                "INSERT INTO {t} (scope_kind, scope_key, {}) VALUES ({}) ON CONFLICT ({}) DO UPDATE SET {} RETURNING n",
+                "INSERT INTO {t} (scope_kind, scope_key, {}) VALUES ({}) ON CONFLICT ({}) DO UPDATE SET {} \
+                 RETURNING n, {integral}",
                 cols(spec),
                 placeholders.join(", "),
                 pk.join(", "),
                 sets.join(", ")
             ),
             &args,
-            &[Kind::Int],
+            &[Kind::Int, Kind::Int],
         )
-        .await?
-        .and_then(|r| r[0].int())
-        .unwrap_or(0);
+        .await?;
+    if row.as_ref().and_then(|r| r[1].int()) == Some(0) {
+        return Err(StoreError::total_overflow());
+    }
+    let n = row.and_then(|r| r[0].int()).unwrap_or(0);
     if n < 0 {
         return Err(StoreError::Other(format!(
             "汇总表 {t} 出现负计数（{kind}:{key} {dims:?}），请运行汇总重建"
@@ -571,7 +598,7 @@ pub async fn recompute_from_base(store: &Store) -> Result<AggSnapshot> {
                     .entry((spec.table, kind, key, d.clone()))
                     .or_insert_with(|| vec![0; v.len()]);
                 for (a, b) in e.iter_mut().zip(&v) {
-                    *a += b;
+                    *a = a.saturating_add(*b);
                 }
             }
         }
@@ -736,12 +763,12 @@ pub struct ProjectCounts {
 
 impl ProjectCounts {
     fn add(&mut self, status: &str, n: i64, investment: i64) {
-        self.n += n;
-        self.investment_fen += investment;
+        add(&mut self.n, n);
+        add(&mut self.investment_fen, investment);
         match status {
-            "completed" => self.completed += n,
-            "started" => self.started += n,
-            _ => self.planned += n,
+            "completed" => add(&mut self.completed, n),
+            "started" => add(&mut self.started, n),
+            _ => add(&mut self.planned, n),
         }
     }
     fn rates(&mut self) {
@@ -967,10 +994,10 @@ impl Store {
                     confirmed_fen: 0,
                     n: 0,
                 });
-            e.n += v[0];
-            e.amount_fen += v[1];
+            add(&mut e.n, v[0]);
+            add(&mut e.amount_fen, v[1]);
             if d[4].int() == 1 {
-                e.confirmed_fen += v[1];
+                add(&mut e.confirmed_fen, v[1]);
             }
         }
         let money: Vec<MoneyRow> = money_map.into_values().collect();
@@ -983,11 +1010,11 @@ impl Store {
                 confirmed_fen: 0,
                 n: 0,
             });
-            e.amount_fen += m.amount_fen;
-            e.confirmed_fen += m.confirmed_fen;
-            e.n += m.n;
+            add(&mut e.amount_fen, m.amount_fen);
+            add(&mut e.confirmed_fen, m.confirmed_fen);
+            add(&mut e.n, m.n);
         }
-        let money_total_fen = money.iter().map(|m| m.amount_fen).sum();
+        let money_total_fen = money.iter().fold(0, |t: i64, m| t.saturating_add(m.amount_fen));
 
         let mut projects = ProjectCounts::default();
         let mut by_cat: BTreeMap<String, ProjectCounts> = BTreeMap::new();
@@ -1015,9 +1042,9 @@ impl Store {
         for (d, v) in self.agg_rows(&PEOPLE, scope).await? {
             let (role, batch, conf) = (d[0].text(), d[1].int(), d[2].int() == 1);
             let add = |e: &mut PeopleRow| {
-                e.n += v[0];
+                add(&mut e.n, v[0]);
                 if conf {
-                    e.confirmed += v[0];
+                    add(&mut e.confirmed, v[0]);
                 }
             };
             add(people_map.entry((role.into(), batch)).or_insert_with(|| PeopleRow {
@@ -1034,7 +1061,7 @@ impl Store {
             }));
         }
         let people: Vec<PeopleRow> = people_map.into_values().collect();
-        let people_total = people.iter().map(|p| p.n).sum();
+        let people_total = people.iter().fold(0, |t: i64, p| t.saturating_add(p.n));
 
         let mut month_map: BTreeMap<(String, String), ActivityRow> = BTreeMap::new();
         let mut kind_map: BTreeMap<String, ActivityRow> = BTreeMap::new();
@@ -1053,20 +1080,20 @@ impl Store {
                     ..Default::default()
                 }),
             ] {
-                e.n += v[0];
+                add(&mut e.n, v[0]);
                 if conf {
-                    e.confirmed += v[0];
+                    add(&mut e.confirmed, v[0]);
                 }
-                e.person_times += v[1];
-                e.sessions += v[2];
-                e.courses += v[3];
-                e.hours += v[4];
-                e.items += v[5];
-                e.amount_fen += v[6];
+                add(&mut e.person_times, v[1]);
+                add(&mut e.sessions, v[2]);
+                add(&mut e.courses, v[3]);
+                add(&mut e.hours, v[4]);
+                add(&mut e.items, v[5]);
+                add(&mut e.amount_fen, v[6]);
             }
         }
         let activities_by_kind: Vec<ActivityRow> = kind_map.into_values().collect();
-        let activities_total = activities_by_kind.iter().map(|a| a.n).sum();
+        let activities_total = activities_by_kind.iter().fold(0, |t: i64, a| t.saturating_add(a.n));
         Ok(Dashboard {
             scope: scope.to_string(),
             pairings,

@@ -25,7 +25,7 @@ pub enum StoreError {
     /// The write clashes with the record as it stands (duplicate, in use, stale).
     #[error("{message}")]
     Conflict {
-        /// Stable code: `duplicate`, `in_use`, `stale`, `locked`, `not_empty`.
+        /// Stable code: `duplicate`, `in_use`, `stale`, `locked`, `not_empty`, `overflow`.
         code: &'static str,
         /// Chinese message.
         message: String,
@@ -34,7 +34,7 @@ pub enum StoreError {
     },
     /// The database failed.
     #[error("数据库错误：{0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     /// Migrations failed.
     #[error("数据库迁移失败：{0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
@@ -56,6 +56,51 @@ impl StoreError {
             message: message.into(),
             field: field.map(str::to_string),
         }
+    }
+}
+
+impl From<sqlx::Error> for StoreError {
+    /// A database error the caller's input caused becomes the caller's error (nothing was written: the statement
+    /// failed inside its transaction, which is then dropped): a reference the write would break, a total that would
+    /// leave the range a database integer holds, a text PostgreSQL cannot store. Anything else stays the database's.
+    fn from(e: sqlx::Error) -> Self {
+        let Some(db) = e.as_database_error() else {
+            return StoreError::Database(e);
+        };
+        let code = db.code().unwrap_or_default();
+        let message = db.message();
+        if db.is_foreign_key_violation() {
+            return StoreError::conflict(
+                "in_use",
+                "该操作会破坏记录之间的引用关系（仍被其他记录引用，或所引用的记录不存在），未做任何修改",
+                None,
+            );
+        }
+        // PostgreSQL: numeric_value_out_of_range; SQLite: `SUM` over integers past i64
+        if code == "22003" || message.contains("integer overflow") {
+            return StoreError::total_overflow();
+        }
+        // PostgreSQL refuses a NUL character in text (character_not_in_repertoire / untranslatable_character)
+        if code == "22021" || code == "22P05" {
+            return StoreError::invalid(
+                "",
+                "control_char",
+                "文本中含有不允许的空字符（NUL）或无法保存的字符，未做任何修改",
+            );
+        }
+        StoreError::Database(e)
+    }
+}
+
+impl StoreError {
+    /// A write refused because a kept total would leave the range a database integer holds (it cannot with values
+    /// within the domain's ceilings, short of tens of thousands of ceiling-sized records).
+    pub fn total_overflow() -> Self {
+        StoreError::conflict(
+            "overflow",
+            "本次写入会使汇总合计超出可记录的范围（单条记录金额最多 1 万亿元），未做任何修改；请核对金额和数量",
+            None,
+        )
     }
 }
 

@@ -153,6 +153,14 @@ pub fn parse_loose_date(s: &str) -> Option<NaiveDate> {
     .filter(|d| (1900..=2200).contains(&chrono::Datelike::year(d)))
 }
 
+/// Whether a cell that did not parse is a plain number above `max` (too many digits to hold at all): then the row is
+/// told the value is beyond the ceiling, as a form would be, rather than malformed.
+fn above(text: &str, max: f64) -> bool {
+    text.replace([',', '，'], "")
+        .parse::<f64>()
+        .is_ok_and(|f| f.is_finite() && f > max)
+}
+
 fn number_text(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
         format!("{}", n as i64)
@@ -312,6 +320,12 @@ fn cell_json(f: &Field, c: &CellValue) -> std::result::Result<Value, String> {
             let digits = text.trim_end_matches(|ch: char| !ch.is_ascii_digit());
             match digits.parse::<i64>() {
                 Ok(i) => Value::from(i),
+                Err(_) if above(&text, duikou_domain::validate::MAX_COUNT as f64) => {
+                    return Err(format!(
+                        "超出上限：最多 {}，收到“{text}”",
+                        duikou_domain::validate::max_count_zh()
+                    ))
+                }
                 Err(_) => return Err(format!("应为整数，收到“{text}”")),
             }
         }
@@ -322,6 +336,9 @@ fn cell_json(f: &Field, c: &CellValue) -> std::result::Result<Value, String> {
             };
             match m {
                 Ok(m) => Value::from(m.to_string()),
+                Err(_) if above(&text, (Money::MAX.fen() / 100) as f64) => {
+                    return Err(format!("超出上限：最多 {}，收到“{text}”", Money::max_zh()))
+                }
                 Err(_) => return Err(format!("应为金额（如 3700万、4.08亿元、12345.67），收到“{text}”")),
             }
         }

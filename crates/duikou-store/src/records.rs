@@ -493,11 +493,24 @@ impl Store {
         Self::check_unlocked(&mut w.tx, def, &rec).await?;
         let mut users = Vec::new();
         for other in schema::ENTITIES {
-            for f in other.fields.iter().filter(|f| f.refs == Some((def.name, "id"))) {
+            // a reference names its target by id, or by another key (a region by its code)
+            for f in other
+                .fields
+                .iter()
+                .filter(|f| f.refs.is_some_and(|(e, _)| e == def.name))
+            {
+                let key = match f.refs.map(|r| r.1) {
+                    Some("id") | None => Arg::Int(Some(id)),
+                    Some(col) => match rec.get(col) {
+                        Some(Value::String(v)) => Arg::Text(Some(v.clone())),
+                        Some(Value::Number(v)) => Arg::Int(v.as_i64()),
+                        _ => continue,
+                    },
+                };
                 let n =
                     w.tx.fetch_opt(
                         &format!("SELECT COUNT(*) FROM {} WHERE {} = $1", other.name, f.name),
-                        &[Arg::Int(Some(id))],
+                        &[key],
                         &[Kind::Int],
                     )
                     .await?
@@ -519,6 +532,20 @@ impl Store {
             .unwrap_or(0);
         if links > 0 {
             users.push(format!("文档关联 {links} 条"));
+        }
+        if def.name == "regions" {
+            let n =
+                w.tx.fetch_opt(
+                    "SELECT COUNT(*) FROM region_aliases WHERE code = $1",
+                    &[Arg::Text(rec.get("code").and_then(Value::as_str).map(str::to_string))],
+                    &[Kind::Int],
+                )
+                .await?
+                .and_then(|r| r[0].int())
+                .unwrap_or(0);
+            if n > 0 {
+                users.push(format!("区划别名 {n} 条"));
+            }
         }
         if def.name == "orgs" {
             let n =

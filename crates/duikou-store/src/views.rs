@@ -222,11 +222,13 @@ pub fn pairing_totals(b: &Bundle) -> Value {
         e.insert("count".into(), Value::from(n + 1));
         for q in ["person_times", "sessions", "courses", "hours", "items"] {
             let v = a[q].as_i64().unwrap_or(0);
-            *sums.entry(q).or_default() += v;
+            // counts are at most 10 亿 each (the domain's ceiling): held at the end of i64, never wrapped
+            let s = sums.entry(q).or_default();
+            *s = s.saturating_add(v);
             let cur = e.get(q).and_then(Value::as_i64).unwrap_or(0);
-            e.insert(q.into(), Value::from(cur + v));
+            e.insert(q.into(), Value::from(cur.saturating_add(v)));
         }
-        act_amount = act_amount.checked_add(money(&a["amount"])).unwrap_or(act_amount);
+        act_amount = act_amount.saturating_add(money(&a["amount"]));
     }
 
     // projects
@@ -244,7 +246,7 @@ pub fn pairing_totals(b: &Bundle) -> Value {
     let mut funding_by_source: BTreeMap<String, Money> = BTreeMap::new();
     for f in b.funding.iter().filter(|f| counts(f)) {
         let e = funding_by_source.entry(key(f, "source")).or_default();
-        *e = e.checked_add(money(&f["amount"])).unwrap_or(*e);
+        *e = e.saturating_add(money(&f["amount"]));
     }
     let mut tx: BTreeMap<String, BTreeMap<String, Money>> = BTreeMap::new();
     for t in b.transactions.iter().filter(|t| counts(t)) {
@@ -253,13 +255,13 @@ pub fn pairing_totals(b: &Bundle) -> Value {
             .or_default()
             .entry(key(t, "source"))
             .or_default();
-        *e = e.checked_add(money(&t["amount"])).unwrap_or(*e);
+        *e = e.saturating_add(money(&t["amount"]));
     }
     let mut outputs: BTreeMap<(String, String), [Qty; 3]> = BTreeMap::new();
     for o in b.outputs.iter().filter(|o| counts(o)) {
         let e = outputs.entry((key(o, "name"), key(o, "unit"))).or_default();
         for (i, k) in ["planned", "started", "completed"].iter().enumerate() {
-            e[i] = Qty::from_raw(e[i].raw() + qty(&o[k]).raw());
+            e[i] = e[i].saturating_add(qty(&o[k]));
         }
     }
     let outputs_json: Vec<Value> = outputs

@@ -80,8 +80,13 @@ pub fn briefing(input: &SummaryInput, issue: u32) -> (Document, Vec<Figure>) {
             .map(|r| (entity, r["id"].as_i64().unwrap_or(0)))
             .collect::<Vec<_>>()
     };
-    let pt: i64 = acts.iter().map(|a| a["person_times"].as_i64().unwrap_or(0)).sum();
-    let hours: i64 = acts.iter().map(|a| a["hours"].as_i64().unwrap_or(0)).sum();
+    // counts are at most 10 亿 each (the domain's ceiling): held at the end of i64, never wrapped
+    let total = |k: &str| {
+        acts.iter()
+            .fold(0i64, |t, a| t.saturating_add(a[k].as_i64().unwrap_or(0)))
+    };
+    let pt = total("person_times");
+    let hours = total("hours");
     let rows = vec![
         vec![
             Cell::Text("开展活动".into()),

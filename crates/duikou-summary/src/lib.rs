@@ -899,7 +899,7 @@ fn work(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
             let mut by: BTreeMap<String, (Money, Vec<&Rec>)> = BTreeMap::new();
             for f in &other {
                 let e = by.entry(f["source"].as_str().unwrap_or("").to_string()).or_default();
-                e.0 = e.0.checked_add(money(&f["amount"])).unwrap_or(e.0);
+                e.0 = e.0.saturating_add(money(&f["amount"]));
                 e.1.push(f);
             }
             for (src, (m, v)) in by {
@@ -1060,11 +1060,12 @@ fn work(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
         let mut grid: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
         for t in txs.iter().filter(|t| t["kind"] == kind) {
             let year = t["date"].as_str().unwrap_or("").get(..4).unwrap_or("").to_string();
-            *grid
+            let cell = grid
                 .entry(t["source"].as_str().unwrap_or("").to_string())
                 .or_default()
                 .entry(year)
-                .or_default() += money(&t["amount"]).fen();
+                .or_default();
+            *cell = cell.saturating_add(money(&t["amount"]).fen());
         }
         if !grid.is_empty() {
             let years: BTreeSet<String> = grid.values().flat_map(|m| m.keys().cloned()).collect();

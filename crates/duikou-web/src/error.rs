@@ -112,3 +112,47 @@ impl IntoResponse for ApiError {
 
 /// Results of handlers.
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// Marks a response made from a caught panic, so pages can be answered in HTML.
+#[derive(Debug, Clone, Copy)]
+struct Panicked;
+
+/// The message a panic carried (a `&str` or a `String`), for the log.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".to_string())
+}
+
+/// The answer to a handler's panic: logged once, and a plain 500 in the API's error shape (no detail leaks).
+pub fn panic_response(payload: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!(panic = %panic_message(&*payload), "a request panicked; answered 500");
+    let mut r = ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        "服务器内部错误，请稍后重试或联系管理员",
+    )
+    .into_response();
+    r.extensions_mut().insert(Panicked);
+    r
+}
+
+/// Outside the panic catcher: a page (anything but `/api/`) that panicked is answered with a short HTML page instead
+/// of the API's JSON.
+pub async fn panic_page_for_browsers(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let page = !req.uri().path().starts_with("/api/");
+    let resp = next.run(req).await;
+    if page && resp.extensions().get::<Panicked>().is_some() {
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            axum::response::Html(
+                "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>服务器内部错误</title>\
+                 <h1>服务器内部错误</h1><p>请稍后重试或联系管理员。<a href=\"/\">返回首页</a></p></html>",
+            ),
+        )
+            .into_response();
+    }
+    resp
+}

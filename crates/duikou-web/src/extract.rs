@@ -54,9 +54,21 @@ pub fn parse_id(raw: &str) -> Result<i64, ApiError> {
 }
 
 /// Decodes a raw query string into pairs.
+///
+/// A NUL character (`%00`) is refused here with the parameter's name: no field may hold one, and PostgreSQL cannot
+/// store or compare one.
 pub fn query_pairs(raw: Option<&str>) -> Result<Vec<(String, String)>, ApiError> {
-    serde_urlencoded::from_str::<Vec<(String, String)>>(raw.unwrap_or(""))
-        .map_err(|e| ApiError::bad_request("bad_query", "", format!("查询参数无法解析：{e}")))
+    let pairs = serde_urlencoded::from_str::<Vec<(String, String)>>(raw.unwrap_or(""))
+        .map_err(|e| ApiError::bad_request("bad_query", "", format!("查询参数无法解析：{e}")))?;
+    if let Some((k, _)) = pairs.iter().find(|(k, v)| k.contains('\0') || v.contains('\0')) {
+        let name = k.replace('\0', "\\0");
+        return Err(ApiError::bad_request(
+            "control_char",
+            &name,
+            format!("查询参数“{name}”含有不允许的空字符（%00）"),
+        ));
+    }
+    Ok(pairs)
 }
 
 /// A `Content-Disposition` value for a download with a Chinese file name (RFC 5987).

@@ -85,7 +85,7 @@ pub fn app(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(
             duikou_store::documents::MAX_DOCUMENT_BYTES + 1024,
         ));
-    Router::new()
+    let app = Router::new()
         .route("/", get(ui::home))
         .route("/login", get(ui::login_form).post(ui::login))
         .route("/logout", post(ui::logout))
@@ -114,7 +114,30 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(admin::healthz))
         .merge(uploads)
         .merge(api)
-        .fallback(|| async { error::ApiError::no_route() })
+        .fallback(|| async { error::ApiError::no_route() });
+    catch_panics(app)
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Wraps routes so that a panic, should one ever happen, is one logged 500 for that request — JSON under `/api/`,
+/// a short HTML page elsewhere — and every other request is served on.
+pub fn catch_panics<S: Clone + Send + Sync + 'static>(routes: Router<S>) -> Router<S> {
+    routes
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(error::panic_response))
+        .layer(axum::middleware::from_fn(error::panic_page_for_browsers))
+}
+
+/// Replaces the process's panic hook with one that logs a single line (where, and the message) through `tracing`,
+/// without a backtrace: a server answers a panic with a 500 ([`app`] catches it) and goes on, and a request that
+/// makes one again and again must not fill the log with backtraces. Called by `duikou serve`, not by tests, whose
+/// failing assertions are panics that must still be printed.
+pub fn log_panics_briefly() {
+    std::panic::set_hook(Box::new(|info| {
+        let location = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        tracing::error!(%location, message = %error::panic_message(info.payload()), "panic");
+    }));
 }

@@ -487,3 +487,214 @@ async fn the_kept_overview_follows_every_write_on_every_server() {
         t.finish().await.expect("cleanup");
     }
 }
+
+/// One program with two pairings of two supporters, answering (pairing A, pairing B).
+async fn two_pairings(c: &Client) -> (i64, i64) {
+    let mut orgs = Vec::new();
+    for (name, region) in [
+        ("援疆指挥部", None),
+        ("甲省", None),
+        ("乙市", None),
+        ("高昌区", Some("650402")),
+        ("托克逊县", Some("650422")),
+    ] {
+        let (s, v) = c
+            .post(
+                "/api/v1/orgs",
+                json!({"name": name, "kind": "government", "region_code": region}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        orgs.push(v["id"].as_i64().unwrap());
+    }
+    let (s, p) = c
+        .post(
+            "/api/v1/programs",
+            json!({"name": "对口援疆", "authority_org_id": orgs[0]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{p}");
+    let mut pairings = Vec::new();
+    for (sup, rec) in [(orgs[1], orgs[3]), (orgs[2], orgs[4])] {
+        let (s, v) = c
+            .post("/api/v1/pairings", json!({"program_id": p["id"], "supporter_org_id": sup, "receiver_org_id": rec, "level": "province_prefecture"}))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        pairings.push(v["id"].as_i64().unwrap());
+    }
+    (pairings[0], pairings[1])
+}
+
+#[tokio::test]
+async fn the_overflow_probes_are_refused_and_a_max_record_breaks_no_one_elses_write() {
+    for_each_backend(|store, backend| async move {
+        let (c, _) = setup(&store).await;
+        let (a, b) = two_pairings(&c).await;
+        let act = |pairing: i64, extra: Value| {
+            let mut v = json!({"pairing_id": pairing, "kind": "training", "title": "培训", "start_date": "2014-07-02"});
+            for (k, x) in extra.as_object().unwrap() {
+                v[k] = x.clone();
+            }
+            v
+        };
+        // the tester's probes: refused with 422, the field named, nothing written
+        for (extra, field) in [
+            (json!({"amount": "92233720368547758.07"}), "amount"),
+            (json!({"person_times": i64::MAX}), "person_times"),
+            (json!({"hours": i64::MAX}), "hours"),
+        ] {
+            let (s, v) = c.post("/api/v1/activities", act(a, extra.clone())).await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{backend}: {extra}: {v}");
+            assert_eq!(v["error"]["field"], field, "{backend}: {v}");
+            assert!(v["error"]["message"].as_str().unwrap().contains("超出上限"), "{backend}: {v}");
+        }
+        let (s, v) = c
+            .post("/api/v1/activities", act(a, json!({"amount": "92233720368547758.07"})))
+            .await;
+        assert_eq!(
+            v["error"]["message"], "金额（amount）超出上限：最多 1 000 000 000 000.00 元（收到 92233720368547758.07 元）",
+            "{backend}: {s}"
+        );
+        let (_, dash0) = c.get("/api/v1/dashboard").await;
+        // a record at every ceiling, then others' writes of the same kind and month still go through, and every read
+        // answers with integers
+        let (s, max) = c
+            .post("/api/v1/activities", act(a, json!({"amount": "1万亿", "person_times": 1_000_000_000, "sessions": 1_000_000_000, "hours": 1_000_000_000, "items": 1_000_000_000})))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{backend}: {max}");
+        for i in 0..3 {
+            let (s, v) = c.post("/api/v1/activities", act(b, json!({"amount": "1500.50", "person_times": 30 + i}))).await;
+            assert_eq!(s, StatusCode::CREATED, "{backend}: another's write after the max record: {v}");
+        }
+        for uri in ["/api/v1/dashboard", &format!("/api/v1/dashboard?scope=pairing:{b}"), "/api/v1/dashboard?scope=region:650000"] {
+            let (s, v) = c.get(uri).await;
+            assert_eq!(s, StatusCode::OK, "{backend}: {uri}: {v}");
+        }
+        let (_, dash) = c.get("/api/v1/dashboard").await;
+        assert_eq!(dash["money_total_fen"], json!(dash0["money_total_fen"].as_i64().unwrap()), "{backend}: activities are not transactions");
+        let kinds = dash["activities_by_kind"].as_array().unwrap();
+        assert_eq!(kinds[0]["amount_fen"], json!(100_000_000_000_000i64 + 3 * 150_050), "{backend}: {dash}");
+        assert_eq!(kinds[0]["person_times"], json!(1_000_000_000i64 + 93), "{backend}");
+        // deleting the max record restores the totals exactly
+        let (s, _, _) = c.send(Method::DELETE, &format!("/api/v1/activities/{}", max["id"]), None).await;
+        assert_eq!(s, StatusCode::NO_CONTENT, "{backend}");
+        let (_, dash) = c.get("/api/v1/dashboard").await;
+        let kinds = dash["activities_by_kind"].as_array().unwrap();
+        assert_eq!(kinds[0]["amount_fen"], json!(3 * 150_050), "{backend}: {dash}");
+        assert_eq!(kinds[0]["person_times"], json!(93), "{backend}");
+        assert_eq!(kinds[0]["n"], json!(3), "{backend}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_referenced_region_is_kept_and_the_answer_names_what_refers_to_it() {
+    for_each_backend(|store, backend| async move {
+        let (c, _) = setup(&store).await;
+        let (s, org) = c
+            .post(
+                "/api/v1/orgs",
+                json!({"name": "托克逊县教育局", "kind": "government", "region_code": "650422"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{backend}: {org}");
+        let (_, list) = c.get("/api/v1/regions?code=650422").await;
+        let region = list["items"][0]["id"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("{backend}: {list}"));
+        let (s, v, _) = c.send(Method::DELETE, &format!("/api/v1/regions/{region}"), None).await;
+        assert_eq!(s, StatusCode::CONFLICT, "{backend}: {v}");
+        assert_eq!(v["error"]["code"], "in_use", "{backend}: {v}");
+        let msg = v["error"]["message"].as_str().unwrap();
+        assert!(
+            msg.starts_with("该行政区划仍被引用，不能删除：") && msg.contains("单位 1 条（region_code）"),
+            "{backend}: {msg}"
+        );
+        let (s, _) = c.get(&format!("/api/v1/regions/{region}")).await;
+        assert_eq!(s, StatusCode::OK, "{backend}: the region is still there");
+        // a prefecture is referred to by its counties
+        let (_, list) = c.get("/api/v1/regions?code=650400").await;
+        let prefecture = list["items"][0]["id"].as_i64().unwrap();
+        let (s, v, _) = c
+            .send(Method::DELETE, &format!("/api/v1/regions/{prefecture}"), None)
+            .await;
+        assert_eq!(s, StatusCode::CONFLICT, "{backend}: {v}");
+        assert!(
+            v["error"]["message"].as_str().unwrap().contains("（parent_code）"),
+            "{backend}: {v}"
+        );
+        // once nothing refers to it, it goes
+        let (s, _, _) = c
+            .send(Method::DELETE, &format!("/api/v1/orgs/{}", org["id"]), None)
+            .await;
+        assert_eq!(s, StatusCode::NO_CONTENT, "{backend}");
+        let (s, v, _) = c.send(Method::DELETE, &format!("/api/v1/regions/{region}"), None).await;
+        assert_eq!(s, StatusCode::NO_CONTENT, "{backend}: {v}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_nul_or_a_broken_period_in_a_query_is_a_clear_400() {
+    for_each_backend(|store, backend| async move {
+        let (c, _) = setup(&store).await;
+        let (a, _) = two_pairings(&c).await;
+        for uri in [
+            "/api/v1/orgs?name=a%00b".to_string(),
+            "/api/v1/orgs?q=%00".to_string(),
+            "/api/v1/orgs?sort=name%00".to_string(),
+            "/api/v1/regions?code=650422%00".to_string(),
+            "/api/v1/dashboard?scope=region:65%00".to_string(),
+            format!("/api/v1/pairings/{a}/obligations?period=2014%00"),
+        ] {
+            let (s, v) = c.get(&uri).await;
+            assert_eq!(s, StatusCode::BAD_REQUEST, "{backend}: {uri}: {v}");
+            assert_eq!(v["error"]["code"], "control_char", "{backend}: {uri}: {v}");
+            assert!(
+                v["error"]["message"].as_str().unwrap().contains("空字符"),
+                "{backend}: {v}"
+            );
+        }
+        // the tester's probe: a multibyte period is refused, not a panic
+        for uri in [
+            format!("/api/v1/pairings/{a}/obligations?period=12%E4%B8%AD456789"),
+            format!("/api/v1/report?scope=pairing:{a}&period=12%E4%B8%AD456789&format=json"),
+        ] {
+            let (s, v) = c.get(&uri).await;
+            assert_eq!(s, StatusCode::BAD_REQUEST, "{backend}: {uri}: {v}");
+            assert_eq!(v["error"]["field"], "period", "{backend}: {v}");
+        }
+    })
+    .await;
+}
+
+async fn boom() -> &'static str {
+    panic!("boom")
+}
+
+#[tokio::test]
+async fn a_panic_is_one_logged_500_and_the_next_request_is_served() {
+    use axum::routing::get;
+    let app = duikou_web::catch_panics::<()>(
+        Router::new()
+            .route("/api/v1/boom", get(boom))
+            .route("/boom", get(boom))
+            .route("/ok", get(|| async { "ok" })),
+    );
+    let c = Client { app, auth: vec![] };
+    let (s, v) = c.get("/api/v1/boom").await;
+    assert_eq!(s, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(v["error"]["code"], "internal", "{v}");
+    assert!(
+        !v.to_string().contains("boom"),
+        "the panic's message is logged, not answered: {v}"
+    );
+    let (s, _, h) = c.send(Method::GET, "/boom", None).await;
+    assert_eq!(s, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(
+        h[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"),
+        "{h:?}"
+    );
+    let (s, v) = c.get("/ok").await;
+    assert_eq!((s, v), (StatusCode::OK, Value::String("ok".into())));
+}

@@ -565,11 +565,15 @@ async fn user(action: UserCommand, store: &Store) -> anyhow::Result<()> {
             );
         }
         UserCommand::Deactivate { username } => {
-            let u = store.set_active(&system, user_id(store, &username).await?, false).await?;
+            let u = store
+                .set_active(&system, user_id(store, &username).await?, false)
+                .await?;
             println!("已停用用户 {}：不能再登录，其会话与 API 令牌已失效", u.username);
         }
         UserCommand::Activate { username } => {
-            let u = store.set_active(&system, user_id(store, &username).await?, true).await?;
+            let u = store
+                .set_active(&system, user_id(store, &username).await?, true)
+                .await?;
             println!("已重新启用用户 {}", u.username);
         }
     }

@@ -446,7 +446,9 @@ fn broken_utf8_in_arguments_is_refused_in_chinese() {
 fn http(addr: &str, method: &str, path: &str, bearer: Option<&str>, body: &str) -> String {
     use std::io::{Read, Write};
     let mut s = std::net::TcpStream::connect(addr).expect("connect to serve");
-    let auth = bearer.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
+    let auth = bearer
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
     write!(
         s,
         "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
@@ -481,11 +483,7 @@ fn the_db_file_alone_is_the_database_and_a_running_server_is_never_restored_over
         .spawn()
         .expect("start serve");
     let mut first = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(server.stdout.take().unwrap()),
-        &mut first,
-    )
-    .unwrap();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(server.stdout.take().unwrap()), &mut first).unwrap();
     let addr = first
         .split("http://")
         .nth(1)
@@ -540,7 +538,11 @@ fn the_db_file_alone_is_the_database_and_a_running_server_is_never_restored_over
 
     // deactivated from the command line: listed as such, and back
     let off = duikou(&d, &["user", "deactivate", "xinnong"]);
-    assert!(off.status.success() && text(&off).contains("已停用用户 xinnong"), "{}", text(&off));
+    assert!(
+        off.status.success() && text(&off).contains("已停用用户 xinnong"),
+        "{}",
+        text(&off)
+    );
     assert!(text(&duikou(&d, &["user", "list"])).contains("已停用"));
     let on = duikou(&d, &["user", "activate", "xinnong"]);
     assert!(on.status.success(), "{}", text(&on));

@@ -41,7 +41,7 @@ pub fn check(username: &str, password: &str, field: &str) -> Result<(), Validati
         e.add(field, "contains_username", format!("{label}不能是用户名或包含用户名"));
     } else if is_common(password) {
         e.add(field, "common", format!("{label}过于常见，容易被猜中，请换一个"));
-    } else if n >= MIN_CHARS && password.chars().all(|c| Some(c) == password.chars().next()) {
+    } else if n >= MIN_CHARS && password.chars().all(|c| password.starts_with(c)) {
         e.add(field, "repeated", format!("{label}不能由同一个字符重复组成"));
     }
     e.into_result()
@@ -87,8 +87,14 @@ mod tests {
 
     #[test]
     fn the_list_holds_a_few_hundred_lowercase_entries() {
-        let entries: Vec<&str> = COMMON.lines().filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
+        let entries: Vec<&str> = COMMON
+            .lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect();
         assert!(entries.len() >= 300, "{}", entries.len());
-        assert!(entries.iter().all(|l| *l == l.to_lowercase()), "entries are compared lowercased");
+        assert!(
+            entries.iter().all(|l| *l == l.to_lowercase()),
+            "entries are compared lowercased"
+        );
     }
 }

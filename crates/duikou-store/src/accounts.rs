@@ -527,11 +527,7 @@ impl Store {
                         "SELECT at_ms FROM login_failures WHERE {column} = $1 AND at_ms > $2 AND id <> $3 \
                          ORDER BY at_ms DESC LIMIT {limit}"
                     ),
-                    &[
-                        Arg::Text(Some(value.into())),
-                        Arg::Int(Some(since)),
-                        Arg::Int(Some(id)),
-                    ],
+                    &[Arg::Text(Some(value.into())), Arg::Int(Some(since)), Arg::Int(Some(id))],
                     &[Kind::Int],
                 )
                 .await?;
@@ -558,10 +554,7 @@ impl Store {
             None => {
                 // failures older than the window count for nobody: keep the table to the window
                 self.db()
-                    .execute(
-                        "DELETE FROM login_failures WHERE at_ms < $1",
-                        &[Arg::Int(Some(since))],
-                    )
+                    .execute("DELETE FROM login_failures WHERE at_ms < $1", &[Arg::Int(Some(since))])
                     .await?;
                 Ok(Login::Bad)
             }

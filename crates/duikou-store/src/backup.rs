@@ -106,8 +106,11 @@ pub async fn restore_sqlite(backup: &str, database: &str, force: bool) -> Result
     }
     // nobody may have the database open while it is replaced: a server reading the old file under the new one
     // answers "database disk image is malformed". Held until the copy is done, so no server starts meanwhile.
-    let lock = open_lock(target).map_err(|e| StoreError::Other(format!("无法创建锁文件 {}：{e}", lock_path(target))))?;
-    if !FileExt::try_lock_exclusive(&lock).map_err(|e| StoreError::Other(format!("无法锁定 {}：{e}", lock_path(target))))? {
+    let lock =
+        open_lock(target).map_err(|e| StoreError::Other(format!("无法创建锁文件 {}：{e}", lock_path(target))))?;
+    if !FileExt::try_lock_exclusive(&lock)
+        .map_err(|e| StoreError::Other(format!("无法锁定 {}：{e}", lock_path(target))))?
+    {
         return Err(StoreError::Other(format!(
             "数据库 {target} 正在使用中（duikou serve 或其他 duikou 命令打开着它），请先停止服务再恢复"
         )));

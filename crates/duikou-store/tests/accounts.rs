@@ -7,9 +7,9 @@
 use duikou_domain::access::{Actor, Role};
 use duikou_store::accounts::{Login, NewUser};
 use duikou_store::db::{Arg, Kind};
-use duikou_store::StoreError;
 use duikou_store::testing::{self, TestStore};
 use duikou_store::Store;
+use duikou_store::StoreError;
 use serde_json::json;
 use std::collections::BTreeSet;
 
@@ -259,7 +259,10 @@ async fn logins_are_throttled_per_account_and_per_address_on_every_server() {
         let guesser = Some("203.0.113.9");
         for i in 0..20 {
             assert_eq!(
-                store.login(&format!("ghost{i}"), "wrong-password", guesser).await.unwrap(),
+                store
+                    .login(&format!("ghost{i}"), "wrong-password", guesser)
+                    .await
+                    .unwrap(),
                 Login::Bad,
                 "{backend}"
             );
@@ -273,7 +276,10 @@ async fn logins_are_throttled_per_account_and_per_address_on_every_server() {
         );
         assert!(
             matches!(
-                store.login("other", testing::PASSWORD, Some("192.0.2.200")).await.unwrap(),
+                store
+                    .login("other", testing::PASSWORD, Some("192.0.2.200"))
+                    .await
+                    .unwrap(),
                 Login::Ok(_)
             ),
             "{backend}: the account itself is not locked for others"
@@ -303,7 +309,11 @@ async fn passwords_follow_the_policy_on_creation_and_change() {
             };
             match store.create_user(&sys, &new).await {
                 Err(StoreError::Invalid(e)) => {
-                    assert_eq!((e.0[0].field.as_str(), e.0[0].code), ("password", code), "{backend}: {e}");
+                    assert_eq!(
+                        (e.0[0].field.as_str(), e.0[0].code),
+                        ("password", code),
+                        "{backend}: {e}"
+                    );
                     assert!(e.0[0].message.starts_with("密码（password）"), "{backend}: {e}");
                 }
                 other => panic!("{backend}: {password} {other:?}"),
@@ -374,7 +384,10 @@ async fn tokens_expire_are_listed_revoked_and_end_with_the_password_or_the_user(
             "{backend}"
         );
         let text = serde_json::to_string(&listed).unwrap();
-        assert!(!text.contains(&week.token[3..]) && !text.contains(&default[3..]), "{backend}: {text}");
+        assert!(
+            !text.contains(&week.token[3..]) && !text.contains(&default[3..]),
+            "{backend}: {text}"
+        );
         let left = listed[0].expires_at.unwrap() - chrono::Utc::now();
         assert!((89..=90).contains(&left.num_days()), "{backend}: {left}");
         assert!(store.list_tokens(admin.user_id).await.unwrap().is_empty());
@@ -391,16 +404,25 @@ async fn tokens_expire_are_listed_revoked_and_end_with_the_password_or_the_user(
             )
             .await
             .unwrap();
-        assert!(store.token_actor(&week.token).await.unwrap().is_none(), "{backend}: expired");
+        assert!(
+            store.token_actor(&week.token).await.unwrap().is_none(),
+            "{backend}: expired"
+        );
         assert!(store.list_tokens(clerk).await.unwrap()[1].expired, "{backend}");
         assert!(store.token_actor(&default).await.unwrap().is_some(), "{backend}");
 
         // revoked by its owner only
         let default_id = listed[0].id;
-        assert!(!store.revoke_token(admin.user_id, default_id).await.unwrap(), "{backend}");
+        assert!(
+            !store.revoke_token(admin.user_id, default_id).await.unwrap(),
+            "{backend}"
+        );
         assert!(store.token_actor(&default).await.unwrap().is_some(), "{backend}");
         assert!(store.revoke_token(clerk, default_id).await.unwrap(), "{backend}");
-        assert!(store.token_actor(&default).await.unwrap().is_none(), "{backend}: revoked");
+        assert!(
+            store.token_actor(&default).await.unwrap().is_none(),
+            "{backend}: revoked"
+        );
         let logout = store.create_token(clerk, "logout").await.unwrap();
         store.revoke_token_secret(&logout).await.unwrap();
         assert!(store.token_actor(&logout).await.unwrap().is_none(), "{backend}");
@@ -408,7 +430,10 @@ async fn tokens_expire_are_listed_revoked_and_end_with_the_password_or_the_user(
         // a new password ends the tokens too
         let t1 = store.create_token(clerk, "before").await.unwrap();
         store.set_password(&sys, "clerk", "another-password").await.unwrap();
-        assert!(store.token_actor(&t1).await.unwrap().is_none(), "{backend}: password changed");
+        assert!(
+            store.token_actor(&t1).await.unwrap().is_none(),
+            "{backend}: password changed"
+        );
 
         // deactivated: no login, no session, no token, and activating again revives none of them
         let s = store.create_session(clerk, 1).await.unwrap();
@@ -424,7 +449,10 @@ async fn tokens_expire_are_listed_revoked_and_end_with_the_password_or_the_user(
         assert!(store.token_actor(&t2).await.unwrap().is_none(), "{backend}");
         assert!(store.set_active(&admin, clerk, true).await.unwrap().active);
         assert!(store.session(&s.id).await.unwrap().is_none(), "{backend}: not revived");
-        assert!(store.token_actor(&t2).await.unwrap().is_none(), "{backend}: not revived");
+        assert!(
+            store.token_actor(&t2).await.unwrap().is_none(),
+            "{backend}: not revived"
+        );
         assert!(matches!(
             store.login("clerk", "another-password", None).await.unwrap(),
             Login::Ok(_)
@@ -441,7 +469,10 @@ async fn tokens_expire_are_listed_revoked_and_end_with_the_password_or_the_user(
         ));
         let events = store.audit_recent(10).await.unwrap();
         let text = serde_json::to_string(&events).unwrap();
-        assert!(text.contains("deactivate") && text.contains("activate"), "{backend}: audited");
+        assert!(
+            text.contains("deactivate") && text.contains("activate"),
+            "{backend}: audited"
+        );
         t.finish().await.expect("cleanup");
     }
 }

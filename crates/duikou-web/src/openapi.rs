@@ -301,7 +301,10 @@ pub fn document() -> Value {
             ("204", json!({})))}),
     );
     for (action, summary) in [
-        ("deactivate", "停用用户（管理员；不删除，其会话与 API 令牌随即失效，不能再登录）"),
+        (
+            "deactivate",
+            "停用用户（管理员；不删除，其会话与 API 令牌随即失效，不能再登录）",
+        ),
         ("activate", "重新启用用户（管理员）"),
     ] {
         paths.insert(

@@ -43,7 +43,13 @@ async fn send(
     (status, headers, text)
 }
 
-async fn post_json(app: &Router, uri: &str, from: &str, auth: Option<&str>, body: Value) -> (StatusCode, HeaderMap, Value) {
+async fn post_json(
+    app: &Router,
+    uri: &str,
+    from: &str,
+    auth: Option<&str>,
+    body: Value,
+) -> (StatusCode, HeaderMap, Value) {
     let bearer = auth.map(|t| format!("Bearer {t}"));
     let headers: Vec<(&str, &str)> = bearer.iter().map(|b| ("authorization", b.as_str())).collect();
     let (s, h, text) = send(
@@ -94,7 +100,13 @@ async fn login_page(app: &Router, query: &str) -> (String, String, String) {
 }
 
 /// Posts the login form from `from`.
-async fn form_login(app: &Router, from: &str, username: &str, password: &str, next: &str) -> (StatusCode, HeaderMap, String) {
+async fn form_login(
+    app: &Router,
+    from: &str,
+    username: &str,
+    password: &str,
+    next: &str,
+) -> (StatusCode, HeaderMap, String) {
     let (token, cookie, _) = login_page(app, "").await;
     let form = serde_urlencoded::to_string([
         ("username", username),
@@ -146,7 +158,11 @@ async fn api_and_form_logins_are_throttled_with_a_chinese_message() {
         // five wrong passwords, through the API and the form alike, are told as wrong passwords
         for i in 0..3 {
             let (s, _, v) = post_json(&app, "/api/v1/auth/login", "192.0.2.1", None, wrong.clone()).await;
-            assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("bad_credentials")), "{backend} {i}");
+            assert_eq!(
+                (s, v["error"]["code"].as_str()),
+                (StatusCode::UNAUTHORIZED, Some("bad_credentials")),
+                "{backend} {i}"
+            );
         }
         let (s, _, v) = post_json(&app, "/api/v1/auth/token", "192.0.2.1", None, wrong.clone()).await;
         assert_eq!(s, StatusCode::UNAUTHORIZED, "{backend}: {v}");
@@ -165,8 +181,15 @@ async fn api_and_form_logins_are_throttled_with_a_chinese_message() {
         }
         let (s, h, page) = form_login(&app, "198.51.100.2", "clerk", PASSWORD, "/").await;
         assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "{backend}");
-        assert!(cookies(&h).iter().all(|c| !c.starts_with("duikou_session=")), "{backend}: no session");
-        assert!(page.contains("登录失败次数过多，请于 15 分钟后再试") || page.contains("登录失败次数过多，请于 14 分钟后再试"), "{backend}: {page}");
+        assert!(
+            cookies(&h).iter().all(|c| !c.starts_with("duikou_session=")),
+            "{backend}: no session"
+        );
+        assert!(
+            page.contains("登录失败次数过多，请于 15 分钟后再试")
+                || page.contains("登录失败次数过多，请于 14 分钟后再试"),
+            "{backend}: {page}"
+        );
         assert!(page.contains("value=\"clerk\""), "{backend}: the name typed is kept");
 
         // one address trying many names is stopped after 20 failures, for every account; others are not
@@ -204,7 +227,11 @@ async fn tokens_expire_are_listed_and_revoked_and_users_are_deactivated_through_
         assert_eq!(s, StatusCode::CREATED, "{backend}: {made}");
         let secret = made["token"].as_str().unwrap().to_string();
         let expires: chrono::DateTime<chrono::Utc> = made["expires_at"].as_str().unwrap().parse().unwrap();
-        assert_eq!((expires - chrono::Utc::now()).num_days(), 29, "{backend}: 30 days less a moment");
+        assert_eq!(
+            (expires - chrono::Utc::now()).num_days(),
+            29,
+            "{backend}: 30 days less a moment"
+        );
         let (s, _, v) = post_json(
             &app,
             "/api/v1/auth/token",
@@ -213,59 +240,159 @@ async fn tokens_expire_are_listed_and_revoked_and_users_are_deactivated_through_
             json!({"username": "clerk", "password": PASSWORD, "expires_in_days": 0}),
         )
         .await;
-        assert_eq!((s, v["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("expires_in_days")), "{v}");
+        assert_eq!(
+            (s, v["error"]["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("expires_in_days")),
+            "{v}"
+        );
         let (s, listed) = get_json(&app, "/api/v1/auth/tokens", &secret).await;
         assert_eq!(s, StatusCode::OK, "{backend}: {listed}");
         let items = listed["items"].as_array().unwrap();
         assert_eq!(items.len(), 1, "{backend}: only the caller's own: {listed}");
         assert_eq!(items[0]["name"], "报表脚本");
-        assert!(!listed.to_string().contains(&secret[3..]) && items[0].get("token").is_none(), "{listed}");
+        assert!(
+            !listed.to_string().contains(&secret[3..]) && items[0].get("token").is_none(),
+            "{listed}"
+        );
         let id = items[0]["id"].as_i64().unwrap();
 
         // revoked by its owner only; a logout with a token revokes it
         let bearer = format!("Bearer {admin}");
-        let (s, _, _) = send(&app, Method::DELETE, &format!("/api/v1/auth/tokens/{id}"), "127.0.0.1", &[("authorization", &bearer)], None).await;
+        let (s, _, _) = send(
+            &app,
+            Method::DELETE,
+            &format!("/api/v1/auth/tokens/{id}"),
+            "127.0.0.1",
+            &[("authorization", &bearer)],
+            None,
+        )
+        .await;
         assert_eq!(s, StatusCode::NOT_FOUND, "{backend}: not the admin's token");
         assert_eq!(get_json(&app, "/api/v1/auth/me", &secret).await.0, StatusCode::OK);
         let bearer = format!("Bearer {secret}");
-        let (s, _, _) = send(&app, Method::DELETE, &format!("/api/v1/auth/tokens/{id}"), "127.0.0.1", &[("authorization", &bearer)], None).await;
+        let (s, _, _) = send(
+            &app,
+            Method::DELETE,
+            &format!("/api/v1/auth/tokens/{id}"),
+            "127.0.0.1",
+            &[("authorization", &bearer)],
+            None,
+        )
+        .await;
         assert_eq!(s, StatusCode::NO_CONTENT, "{backend}");
         let (s, v) = get_json(&app, "/api/v1/auth/me", &secret).await;
-        assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("bad_token")), "{backend}: revoked");
+        assert_eq!(
+            (s, v["error"]["code"].as_str()),
+            (StatusCode::UNAUTHORIZED, Some("bad_token")),
+            "{backend}: revoked"
+        );
         let second = token_of(&app, "clerk", PASSWORD).await;
         let (s, _, _) = post_json(&app, "/api/v1/auth/logout", "127.0.0.1", Some(&second), json!({})).await;
         assert_eq!(s, StatusCode::NO_CONTENT);
-        assert_eq!(get_json(&app, "/api/v1/auth/me", &second).await.0, StatusCode::UNAUTHORIZED, "{backend}: logged out");
+        assert_eq!(
+            get_json(&app, "/api/v1/auth/me", &second).await.0,
+            StatusCode::UNAUTHORIZED,
+            "{backend}: logged out"
+        );
 
         // one's own password: a weak new one is refused naming the field; a good one ends every token
         let third = token_of(&app, "clerk", PASSWORD).await;
-        let (s, _, v) = post_json(&app, "/api/v1/auth/password", "127.0.0.1", Some(&third),
-            json!({"current_password": PASSWORD, "new_password": "clerk12345678"})).await;
-        assert_eq!((s, v["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("new_password")), "{backend}: {v}");
-        assert!(v["error"]["message"].as_str().unwrap().contains("密码（new_password）不能是用户名或包含用户名"), "{v}");
-        let (s, _, v) = post_json(&app, "/api/v1/auth/password", "127.0.0.1", Some(&third),
-            json!({"current_password": PASSWORD, "new_password": "援疆十年再出发"})).await;
+        let (s, _, v) = post_json(
+            &app,
+            "/api/v1/auth/password",
+            "127.0.0.1",
+            Some(&third),
+            json!({"current_password": PASSWORD, "new_password": "clerk12345678"}),
+        )
+        .await;
+        assert_eq!(
+            (s, v["error"]["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("new_password")),
+            "{backend}: {v}"
+        );
+        assert!(
+            v["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("密码（new_password）不能是用户名或包含用户名"),
+            "{v}"
+        );
+        let (s, _, v) = post_json(
+            &app,
+            "/api/v1/auth/password",
+            "127.0.0.1",
+            Some(&third),
+            json!({"current_password": PASSWORD, "new_password": "援疆十年再出发"}),
+        )
+        .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{backend}: seven characters: {v}");
-        let (s, _, v) = post_json(&app, "/api/v1/auth/password", "127.0.0.1", Some(&third),
-            json!({"current_password": PASSWORD, "new_password": "援疆十年再出发，不忘初心"})).await;
+        let (s, _, v) = post_json(
+            &app,
+            "/api/v1/auth/password",
+            "127.0.0.1",
+            Some(&third),
+            json!({"current_password": PASSWORD, "new_password": "援疆十年再出发，不忘初心"}),
+        )
+        .await;
         assert_eq!(s, StatusCode::NO_CONTENT, "{backend}: {v}");
-        assert_eq!(get_json(&app, "/api/v1/auth/me", &third).await.0, StatusCode::UNAUTHORIZED, "{backend}");
+        assert_eq!(
+            get_json(&app, "/api/v1/auth/me", &third).await.0,
+            StatusCode::UNAUTHORIZED,
+            "{backend}"
+        );
         let fourth = token_of(&app, "clerk", "援疆十年再出发，不忘初心").await;
 
         // deactivated by an admin: its token stops, it cannot log in; activated again, it can (its old token cannot)
-        let (s, _, v) = post_json(&app, &format!("/api/v1/users/{clerk_id}/deactivate"), "127.0.0.1", Some(&fourth), json!({})).await;
+        let (s, _, v) = post_json(
+            &app,
+            &format!("/api/v1/users/{clerk_id}/deactivate"),
+            "127.0.0.1",
+            Some(&fourth),
+            json!({}),
+        )
+        .await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{backend}: only admins: {v}");
-        let (s, _, v) = post_json(&app, &format!("/api/v1/users/{clerk_id}/deactivate"), "127.0.0.1", Some(&admin), json!({})).await;
-        assert_eq!((s, v["active"].as_bool()), (StatusCode::OK, Some(false)), "{backend}: {v}");
-        assert_eq!(get_json(&app, "/api/v1/auth/me", &fourth).await.0, StatusCode::UNAUTHORIZED, "{backend}");
+        let (s, _, v) = post_json(
+            &app,
+            &format!("/api/v1/users/{clerk_id}/deactivate"),
+            "127.0.0.1",
+            Some(&admin),
+            json!({}),
+        )
+        .await;
+        assert_eq!(
+            (s, v["active"].as_bool()),
+            (StatusCode::OK, Some(false)),
+            "{backend}: {v}"
+        );
+        assert_eq!(
+            get_json(&app, "/api/v1/auth/me", &fourth).await.0,
+            StatusCode::UNAUTHORIZED,
+            "{backend}"
+        );
         let clerk_login = json!({"username": "clerk", "password": "援疆十年再出发，不忘初心"});
         let (s, _, _) = post_json(&app, "/api/v1/auth/login", "127.0.0.1", None, clerk_login.clone()).await;
         assert_eq!(s, StatusCode::UNAUTHORIZED, "{backend}: deactivated");
-        let (s, _, v) = post_json(&app, &format!("/api/v1/users/{clerk_id}/activate"), "127.0.0.1", Some(&admin), json!({})).await;
-        assert_eq!((s, v["active"].as_bool()), (StatusCode::OK, Some(true)), "{backend}: {v}");
+        let (s, _, v) = post_json(
+            &app,
+            &format!("/api/v1/users/{clerk_id}/activate"),
+            "127.0.0.1",
+            Some(&admin),
+            json!({}),
+        )
+        .await;
+        assert_eq!(
+            (s, v["active"].as_bool()),
+            (StatusCode::OK, Some(true)),
+            "{backend}: {v}"
+        );
         let (s, _, _) = post_json(&app, "/api/v1/auth/login", "127.0.0.1", None, clerk_login).await;
         assert_eq!(s, StatusCode::OK, "{backend}: active again");
-        assert_eq!(get_json(&app, "/api/v1/auth/me", &fourth).await.0, StatusCode::UNAUTHORIZED, "{backend}");
+        assert_eq!(
+            get_json(&app, "/api/v1/auth/me", &fourth).await.0,
+            StatusCode::UNAUTHORIZED,
+            "{backend}"
+        );
     })
     .await;
 }
@@ -275,17 +402,30 @@ async fn redirects_after_login_stay_on_this_site() {
     let t = TestStore::sqlite().await.unwrap();
     user(&t.store, "clerk", Role::Viewer, vec![]).await;
     let app = duikou_web::app(duikou_web::AppState::new(t.store.clone()));
-    for probe in ["/\\evil.example", "//evil.example", "https://evil.example", "/\t/evil.example", "javascript:alert(1)", "evil.example"] {
+    for probe in [
+        "/\\evil.example",
+        "//evil.example",
+        "https://evil.example",
+        "/\t/evil.example",
+        "javascript:alert(1)",
+        "evil.example",
+    ] {
         // the form does not carry it on, and a posted one is not followed
         let query = serde_urlencoded::to_string([("next", probe)]).unwrap();
         let (_, _, page) = login_page(&app, &format!("?{query}")).await;
-        assert!(page.contains("name=\"next\" value=\"&#47;\"") || page.contains("name=\"next\" value=\"/\""), "{probe:?}: {page}");
+        assert!(
+            page.contains("name=\"next\" value=\"&#47;\"") || page.contains("name=\"next\" value=\"/\""),
+            "{probe:?}: {page}"
+        );
         let (s, h, _) = form_login(&app, "127.0.0.1", "clerk", PASSWORD, probe).await;
         assert_eq!(s, StatusCode::SEE_OTHER, "{probe:?}");
         assert_eq!(h[header::LOCATION], "/", "{probe:?}");
     }
     let (s, h, _) = form_login(&app, "127.0.0.1", "clerk", PASSWORD, "/records/orgs?q=%E5%AD%A6").await;
-    assert_eq!((s, h[header::LOCATION].to_str().unwrap()), (StatusCode::SEE_OTHER, "/records/orgs?q=%E5%AD%A6"));
+    assert_eq!(
+        (s, h[header::LOCATION].to_str().unwrap()),
+        (StatusCode::SEE_OTHER, "/records/orgs?q=%E5%AD%A6")
+    );
     t.finish().await.unwrap();
 }
 
@@ -296,15 +436,32 @@ async fn every_answer_carries_the_security_headers_and_secure_cookies_when_asked
     let plain = duikou_web::app(duikou_web::AppState::new(t.store.clone()));
     let token = token_of(&plain, "clerk", PASSWORD).await;
     let bearer = format!("Bearer {token}");
-    for (uri, auth) in [("/", false), ("/login", false), ("/api/v1/orgs", true), ("/api/v1/orgs/999", true), ("/no/such/page", false), ("/healthz", false)] {
-        let headers: Vec<(&str, &str)> = if auth { vec![("authorization", bearer.as_str())] } else { vec![] };
+    for (uri, auth) in [
+        ("/", false),
+        ("/login", false),
+        ("/api/v1/orgs", true),
+        ("/api/v1/orgs/999", true),
+        ("/no/such/page", false),
+        ("/healthz", false),
+    ] {
+        let headers: Vec<(&str, &str)> = if auth {
+            vec![("authorization", bearer.as_str())]
+        } else {
+            vec![]
+        };
         let (s, h, _) = send(&plain, Method::GET, uri, "127.0.0.1", &headers, None).await;
         let csp = h[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
-        assert!(csp.contains("script-src 'none'") && csp.contains("frame-ancestors 'none'"), "{uri} {s}: {csp}");
+        assert!(
+            csp.contains("script-src 'none'") && csp.contains("frame-ancestors 'none'"),
+            "{uri} {s}: {csp}"
+        );
         assert_eq!(h[header::X_FRAME_OPTIONS], "DENY", "{uri}");
         assert_eq!(h[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "{uri}");
         assert!(h.contains_key(header::REFERRER_POLICY), "{uri}");
-        assert!(!h.contains_key(header::STRICT_TRANSPORT_SECURITY), "{uri}: plain HTTP by default");
+        assert!(
+            !h.contains_key(header::STRICT_TRANSPORT_SECURITY),
+            "{uri}: plain HTTP by default"
+        );
     }
     // the pages need no script: none is in any template, so `script-src 'none'` breaks nothing
     for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/templates")).unwrap() {
@@ -312,7 +469,10 @@ async fn every_answer_carries_the_security_headers_and_secure_cookies_when_asked
         assert!(!text.contains("<script") && !text.contains(" onclick=") && !text.contains("javascript:"));
     }
     let (_, h, _) = form_login(&plain, "127.0.0.1", "clerk", PASSWORD, "/").await;
-    let session = cookies(&h).into_iter().find(|c| c.starts_with("duikou_session=")).unwrap();
+    let session = cookies(&h)
+        .into_iter()
+        .find(|c| c.starts_with("duikou_session="))
+        .unwrap();
     assert!(session.contains("HttpOnly") && !session.contains("Secure"), "{session}");
 
     let secure = duikou_web::app(duikou_web::AppState {
@@ -320,10 +480,26 @@ async fn every_answer_carries_the_security_headers_and_secure_cookies_when_asked
         ..duikou_web::AppState::new(t.store.clone())
     });
     let (_, h, _) = form_login(&secure, "127.0.0.1", "clerk", PASSWORD, "/").await;
-    let session = cookies(&h).into_iter().find(|c| c.starts_with("duikou_session=")).unwrap();
-    assert!(session.contains("; Secure") && session.contains("HttpOnly"), "{session}");
-    assert!(h[header::STRICT_TRANSPORT_SECURITY].to_str().unwrap().starts_with("max-age="));
-    let (_, h, _) = post_json(&secure, "/api/v1/auth/login", "127.0.0.1", None, json!({"username": "clerk", "password": PASSWORD})).await;
+    let session = cookies(&h)
+        .into_iter()
+        .find(|c| c.starts_with("duikou_session="))
+        .unwrap();
+    assert!(
+        session.contains("; Secure") && session.contains("HttpOnly"),
+        "{session}"
+    );
+    assert!(h[header::STRICT_TRANSPORT_SECURITY]
+        .to_str()
+        .unwrap()
+        .starts_with("max-age="));
+    let (_, h, _) = post_json(
+        &secure,
+        "/api/v1/auth/login",
+        "127.0.0.1",
+        None,
+        json!({"username": "clerk", "password": PASSWORD}),
+    )
+    .await;
     assert!(cookies(&h)[0].contains("; Secure"), "{:?}", cookies(&h));
     let (_, h, _) = post_json(&secure, "/api/v1/auth/logout", "127.0.0.1", None, json!({})).await;
     assert!(cookies(&h)[0].contains("Max-Age=0") && cookies(&h)[0].contains("; Secure"));

@@ -22,7 +22,10 @@ fn required(body: &Value, k: &str, label: &str) -> ApiResult<String> {
 }
 
 fn credentials(body: &Value) -> ApiResult<(String, String)> {
-    Ok((required(body, "username", "用户名")?, required(body, "password", "密码")?))
+    Ok((
+        required(body, "username", "用户名")?,
+        required(body, "password", "密码")?,
+    ))
 }
 
 fn bad_login() -> ApiError {

@@ -10,7 +10,6 @@ pub mod program;
 pub mod receiver;
 
 use crate::auth::{cookie, session_cookie, session_set_cookie, ClientAddress};
-use duikou_store::accounts::Login;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Form, Path, RawQuery, State};
@@ -18,6 +17,7 @@ use axum::http::{header, request::Parts, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use duikou_domain::access::{self, Actor, Role};
 use duikou_domain::schema::{self, FieldKind};
+use duikou_store::accounts::Login;
 use duikou_store::ListQuery;
 pub use labels::{Labels, EN, ZH};
 use serde::Deserialize;
@@ -173,7 +173,8 @@ pub async fn login_form(State(state): State<AppState>, headers: HeaderMap, RawQu
         "{LOGIN_CSRF_COOKIE}={token}; Path=/login; HttpOnly; SameSite=Strict{}",
         if state.secure_cookies { "; Secure" } else { "" }
     )
-    .parse() {
+    .parse()
+    {
         resp.headers_mut().append(header::SET_COOKIE, v);
     }
     resp
@@ -200,7 +201,11 @@ pub async fn login(
     if cookie(&headers, LOGIN_CSRF_COOKIE).as_deref() != Some(f.csrf.as_str()) {
         return (StatusCode::FORBIDDEN, "表单已过期，请刷新登录页后重试").into_response();
     }
-    let next = if is_local_path(&f.next) { f.next.clone() } else { "/".into() };
+    let next = if is_local_path(&f.next) {
+        f.next.clone()
+    } else {
+        "/".into()
+    };
     let (error, status) = match state.store.login(&f.username, &f.password, address.0.as_deref()).await {
         Ok(Login::Ok(actor)) => match state.store.create_session(actor.user_id, state.session_hours).await {
             Ok(s) => {

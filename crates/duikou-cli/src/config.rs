@@ -13,6 +13,9 @@ pub struct Config {
     pub log: String,
     /// How long a browser session lasts, in hours.
     pub session_hours: i64,
+    /// Served over HTTPS (behind a TLS proxy): the session cookie is marked `Secure` and `Strict-Transport-Security`
+    /// is sent (`secure_cookies = true`, or `DUIKOU_SECURE_COOKIES=true`). Off for the local demo over plain HTTP.
+    pub secure_cookies: bool,
 }
 
 impl Default for Config {
@@ -22,6 +25,7 @@ impl Default for Config {
             addr: "127.0.0.1:8080".into(),
             log: "info,sqlx::query=error".into(),
             session_hours: 12,
+            secure_cookies: false,
         }
     }
 }
@@ -34,6 +38,7 @@ impl std::fmt::Debug for Config {
             .field("addr", &self.addr)
             .field("log", &self.log)
             .field("session_hours", &self.session_hours)
+            .field("secure_cookies", &self.secure_cookies)
             .finish()
     }
 }
@@ -73,6 +78,7 @@ struct ConfigDefaults {
     addr: String,
     log: String,
     session_hours: i64,
+    secure_cookies: bool,
 }
 
 impl From<Config> for ConfigDefaults {
@@ -82,6 +88,7 @@ impl From<Config> for ConfigDefaults {
             addr: c.addr,
             log: c.log,
             session_hours: c.session_hours,
+            secure_cookies: c.secure_cookies,
         }
     }
 }

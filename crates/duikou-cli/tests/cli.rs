@@ -441,3 +441,116 @@ fn broken_utf8_in_arguments_is_refused_in_chinese() {
     assert!(text(&o).contains("UTF-8"), "{}", text(&o));
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// One HTTP/1.1 request to a running `duikou serve`, answered as text (status line, headers, body).
+fn http(addr: &str, method: &str, path: &str, bearer: Option<&str>, body: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).expect("connect to serve");
+    let auth = bearer
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+         Connection: close\r\n{auth}\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn the_db_file_alone_is_the_database_and_a_running_server_is_never_restored_over() {
+    let d = scratch("wal");
+    let demo = duikou(&d, &["demo"]);
+    assert!(demo.status.success(), "{}", text(&demo));
+    // after `demo`, the .db file alone holds everything: a copy of it without the -wal has the demo users
+    let copy = scratch("wal_copy");
+    std::fs::copy(d.join("duikou.db"), copy.join("duikou.db")).unwrap();
+    let listed = duikou(&copy, &["user", "list"]);
+    assert!(text(&listed).contains("xinnong"), "{}", text(&listed));
+    let b = duikou(&d, &["backup", "before.db"]);
+    assert!(b.status.success(), "{}", text(&b));
+
+    let mut server = Command::new(env!("CARGO_BIN_EXE_duikou"))
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .current_dir(&d)
+        .env_remove("DUIKOU_DATABASE_URL")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start serve");
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(server.stdout.take().unwrap()), &mut first).unwrap();
+    let addr = first
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap_or_else(|| panic!("address in {first}"))
+        .to_string();
+
+    // restore refuses, even with --force, while the server has the database open
+    let r = duikou(&d, &["restore", "--force", "before.db"]);
+    assert!(!r.status.success(), "{}", text(&r));
+    assert!(text(&r).contains("正在使用中"), "{}", text(&r));
+
+    // a write through the server, then SIGTERM: it stops cleanly with the write in the .db file
+    let answer = http(
+        &addr,
+        "POST",
+        "/api/v1/auth/token",
+        None,
+        r#"{"username": "admin", "password": "duikou-demo"}"#,
+    );
+    let token = answer
+        .split("\"token\":\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap_or_else(|| panic!("{answer}"))
+        .to_string();
+    let made = http(
+        &addr,
+        "POST",
+        "/api/v1/users",
+        Some(&token),
+        r#"{"username": "newcomer", "password": "援疆工作二〇二五年度", "role": "viewer"}"#,
+    );
+    assert!(made.starts_with("HTTP/1.1 201"), "{made}");
+    let term = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    let status = server.wait().unwrap();
+    assert!(status.success(), "serve ends cleanly on SIGTERM: {status:?}");
+    let copy2 = scratch("wal_copy2");
+    std::fs::copy(d.join("duikou.db"), copy2.join("duikou.db")).unwrap();
+    let listed = duikou(&copy2, &["user", "list"]);
+    assert!(text(&listed).contains("newcomer"), "{}", text(&listed));
+
+    // stopped, the restore goes through
+    let r = duikou(&d, &["restore", "--force", "before.db"]);
+    assert!(r.status.success(), "{}", text(&r));
+    let listed = duikou(&d, &["user", "list"]);
+    assert!(!text(&listed).contains("newcomer"), "{}", text(&listed));
+
+    // deactivated from the command line: listed as such, and back
+    let off = duikou(&d, &["user", "deactivate", "xinnong"]);
+    assert!(
+        off.status.success() && text(&off).contains("已停用用户 xinnong"),
+        "{}",
+        text(&off)
+    );
+    assert!(text(&duikou(&d, &["user", "list"])).contains("已停用"));
+    let on = duikou(&d, &["user", "activate", "xinnong"]);
+    assert!(on.status.success(), "{}", text(&on));
+    // a weak password is refused from the command line too, naming the field
+    let weak = duikou(&d, &["user", "add", "zhangsan", "--password", "1234567890"]);
+    assert!(!weak.status.success());
+    assert!(text(&weak).contains("密码（password）过于常见"), "{}", text(&weak));
+    for dir in [&d, &copy, &copy2] {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

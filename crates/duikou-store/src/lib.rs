@@ -39,6 +39,9 @@ pub struct Store {
     dashboard_making: std::sync::Arc<tokio::sync::Mutex<()>>,
     /// Records as served JSON, valid at one audit head (see [`Store::record_json`]).
     records_kept: std::sync::Arc<std::sync::Mutex<records::KeptRecords>>,
+    /// SQLite: the shared hold on the database's lock file while this store is open, so `restore` refuses to
+    /// replace a database in use (see [`backup::InUse`]).
+    _in_use: Option<std::sync::Arc<backup::InUse>>,
 }
 
 /// Now, as RFC 3339 UTC with microseconds.
@@ -49,6 +52,15 @@ pub fn now_rfc3339() -> String {
 impl Store {
     /// Connects to `url` (a SQLite path or a `postgres://` URL), migrates, and loads the region tree on first start.
     pub async fn open(url: &str) -> Result<Store> {
+        Self::open_held(url, true).await
+    }
+
+    /// [`Store::open`], holding the SQLite database as in use when `hold` (a restore only probes a backup).
+    pub(crate) async fn open_held(url: &str, hold: bool) -> Result<Store> {
+        let in_use = match db::sqlite_path(url) {
+            Some(path) if hold => backup::InUse::hold(path)?.map(std::sync::Arc::new),
+            _ => None,
+        };
         let db = Db::connect(url).await?;
         db.migrate().await?;
         let store = Store {
@@ -57,6 +69,7 @@ impl Store {
             dashboards: Default::default(),
             dashboard_making: Default::default(),
             records_kept: Default::default(),
+            _in_use: in_use,
         };
         store.load_regions_if_empty().await?;
         aggregates::rebuild_if_missing(&store).await?;

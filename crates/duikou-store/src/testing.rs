@@ -95,7 +95,7 @@ impl TestStore {
         self.store.db().close().await;
         match self.cleanup {
             Cleanup::File(p) => {
-                for suffix in ["", "-wal", "-shm"] {
+                for suffix in ["", "-wal", "-shm", ".lock"] {
                     let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));
                 }
             }

@@ -266,15 +266,52 @@ pub fn document() -> Value {
                 "responses": {"200": {"description": "成功"}, "4XX": {"description": "出错"}}},
     }));
     let creds = json!({"type": "object", "required": ["username", "password"], "properties": {"username": {"type": "string"}, "password": {"type": "string"}, "name": {"type": "string"}}});
-    paths.insert("/api/v1/auth/login".into(), json!({"post": op("登录（设置会话 Cookie，返回 CSRF 令牌）", "账户", vec![], Some(creds.clone()), ("200", obj.clone()))}));
+    paths.insert("/api/v1/auth/login".into(), json!({"post": op("登录（设置会话 Cookie，返回 CSRF 令牌；同一账户 15 分钟内失败 5 次或同一地址失败 20 次后返回 429）", "账户", vec![], Some(creds), ("200", obj.clone()))}));
     paths.insert(
         "/api/v1/auth/logout".into(),
-        json!({"post": op("退出登录", "账户", vec![], None, ("204", json!({})))}),
+        json!({"post": op("退出登录：结束会话；带 API 令牌调用时同时吊销该令牌", "账户", vec![], None, ("204", json!({})))}),
     );
+    let token_creds = json!({"type": "object", "required": ["username", "password"], "properties": {
+        "username": {"type": "string"}, "password": {"type": "string"}, "name": {"type": "string", "description": "令牌名称，默认 api"},
+        "expires_in_days": {"type": "integer", "minimum": 1, "maximum": 366, "default": 90, "description": "有效天数"}}});
+    let new_token = json!({"type": "object", "properties": {"id": {"type": "integer"}, "token": {"type": "string", "description": "令牌本身，只显示这一次"},
+        "username": {"type": "string"}, "expires_at": {"type": "string", "format": "date-time"}}});
     paths.insert(
         "/api/v1/auth/token".into(),
-        json!({"post": op("以用户名和密码换取 API 令牌", "账户", vec![], Some(creds), ("201", obj.clone()))}),
+        json!({"post": op("以用户名和密码换取 API 令牌（默认 90 天后失效；连续失败过多时返回 429）", "账户", vec![], Some(token_creds), ("201", new_token))}),
     );
+    let token_info = json!({"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
+        "created_at": {"type": "string", "format": "date-time"}, "expires_at": {"type": "string", "format": "date-time"},
+        "last_used_at": {"type": "string", "format": "date-time", "nullable": true}, "expired": {"type": "boolean"}}});
+    paths.insert(
+        "/api/v1/auth/tokens".into(),
+        json!({"get": op("我的 API 令牌（不含令牌本身）", "账户", vec![], None,
+            ("200", json!({"type": "object", "properties": {"items": {"type": "array", "items": token_info}}})))}),
+    );
+    paths.insert(
+        "/api/v1/auth/tokens/{id}".into(),
+        json!({"delete": op("吊销我的一个 API 令牌", "账户", vec![id_param()], None, ("204", json!({})))}),
+    );
+    paths.insert(
+        "/api/v1/auth/password".into(),
+        json!({"post": op("修改自己的密码（须给出当前密码；成功后本人全部会话与 API 令牌失效，须重新登录）", "账户", vec![],
+            Some(json!({"type": "object", "required": ["current_password", "new_password"], "properties": {
+                "current_password": {"type": "string"},
+                "new_password": {"type": "string", "minLength": 10, "description": "至少 10 个字符，不能包含用户名，不能是常见密码"}}})),
+            ("204", json!({})))}),
+    );
+    for (action, summary) in [
+        (
+            "deactivate",
+            "停用用户（管理员；不删除，其会话与 API 令牌随即失效，不能再登录）",
+        ),
+        ("activate", "重新启用用户（管理员）"),
+    ] {
+        paths.insert(
+            format!("/api/v1/users/{{id}}/{action}"),
+            json!({"post": op(summary, "账户", vec![id_param()], None, ("200", obj.clone()))}),
+        );
+    }
     paths.insert(
         "/api/v1/auth/me".into(),
         json!({"get": op("当前用户、角色与单位范围", "账户", vec![], None, ("200", obj.clone()))}),
@@ -282,7 +319,7 @@ pub fn document() -> Value {
     paths.insert("/api/v1/users".into(), json!({
         "get": op("用户列表（管理员）", "账户", vec![], None, ("200", obj.clone())),
         "post": op("新建用户（管理员）", "账户", vec![], Some(json!({"type": "object", "required": ["username", "password", "role"], "properties": {
-            "username": {"type": "string"}, "display_name": {"type": "string"}, "password": {"type": "string", "minLength": 8},
+            "username": {"type": "string"}, "display_name": {"type": "string"}, "password": {"type": "string", "minLength": 10, "description": "至少 10 个字符，不能包含用户名，不能是常见密码"},
             "role": {"type": "string", "enum": ["admin", "coordinator", "supporter_editor", "receiver_editor", "viewer"]},
             "org_ids": {"type": "array", "items": {"type": "integer"}}}})), ("201", obj.clone())),
     }));

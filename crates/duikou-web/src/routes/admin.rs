@@ -4,7 +4,7 @@ use crate::auth::CurrentActor;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{query_pairs, JsonBody};
 use crate::AppState;
-use axum::extract::{RawQuery, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -28,6 +28,25 @@ pub async fn create_user(
         .map_err(|e| ApiError::bad_request("validation", "", format!("用户信息不完整或字段有误：{e}")))?;
     let user = state.store.create_user(&actor, &new).await?;
     Ok((StatusCode::CREATED, Json(user)).into_response())
+}
+
+/// `POST /api/v1/users/{id}/deactivate` and `/activate`: users are deactivated, never deleted; a deactivated
+/// user cannot log in and its sessions and tokens end.
+pub async fn set_user_active(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path((id, action)): Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
+    access::may_manage_users(&actor).map_err(|d| ApiError::forbidden(d.0))?;
+    let id = id
+        .parse::<i64>()
+        .map_err(|_| ApiError::bad_request("bad_id", "id", format!("用户编号（id）应为整数，收到“{id}”")))?;
+    let active = match action.as_str() {
+        "activate" => true,
+        "deactivate" => false,
+        _ => return Err(ApiError::no_route()),
+    };
+    Ok(Json(json!(state.store.set_active(&actor, id, active).await?)))
 }
 
 /// `GET /api/v1/audit?limit=N`: the newest events.

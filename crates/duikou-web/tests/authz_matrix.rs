@@ -568,6 +568,44 @@ async fn matrix(store: Store, backend: &'static str) {
                         t.check(at(action), expected(may(Kind::Confirm, who, s), StatusCode::OK), got);
                     }
                 }
+                // the actions a record of some entities has besides the generic verbs
+                match e {
+                    // obligations from a template, written for the program by its coordinators
+                    "programs" => {
+                        let id = w.record(e, variant, who, s).await;
+                        let got = c
+                            .json(
+                                Method::POST,
+                                &format!("/api/v1/programs/{id}/apply_template"),
+                                &json!({"template": "livelihood_share"}),
+                            )
+                            .await;
+                        t.check(
+                            at("apply template"),
+                            expected(may(Kind::Program, who, s), StatusCode::OK),
+                            got,
+                        );
+                    }
+                    // a figure read from a document, reviewed by whoever keeps the pairing's shared records
+                    "extractions" => {
+                        let id = w.record(e, variant, who, s).await;
+                        let got = c
+                            .json(Method::POST, &format!("/api/v1/extractions/{id}/drop"), &Value::Null)
+                            .await;
+                        let allowed = may(Kind::PairingShared, who, s);
+                        t.check(at("drop"), expected(allowed, StatusCode::OK), got);
+                        // accepting also writes the record the figure proposes: a supporting side's activity
+                        let id = w.record(e, variant, who, s).await;
+                        let draft = json!({"target": "activities",
+                                           "draft": {"kind": "training", "title": "据文档培训", "start_date": "2015-05-01"}});
+                        let got = c
+                            .json(Method::POST, &format!("/api/v1/extractions/{id}/accept"), &draft)
+                            .await;
+                        let allowed = allowed && may(Kind::Supporter, who, s);
+                        t.check(at("accept"), expected(allowed, StatusCode::OK), got);
+                    }
+                    _ => {}
+                }
                 // a document's file
                 if e == "documents" {
                     let id = w.record(e, variant, who, s).await;

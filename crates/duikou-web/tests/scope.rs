@@ -504,3 +504,42 @@ async fn a_person_without_a_home_org_is_kept_by_coordinators_only() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_editor_still_stages_an_import_file_though_documents_of_no_pairing_are_not_its_own() {
+    for_each_backend(|store, backend| async move {
+        let f = fixture(&store).await;
+        let editor = store
+            .authenticate("editor", PASSWORD)
+            .await
+            .unwrap()
+            .expect("the editor");
+        let staged = store
+            .stage_import_file(&editor, "活动.csv", "标题\n培训\n".as_bytes())
+            .await
+            .unwrap_or_else(|e| panic!("{backend}: {e:?}"));
+        let (meta, bytes) = store.document_content(staged).await.unwrap();
+        assert_eq!(bytes, "标题\n培训\n".as_bytes(), "{backend}");
+        assert!(
+            meta["pairing_id"].is_null() && meta["program_id"].is_null(),
+            "{backend}: {meta}"
+        );
+        // staged, it is no more the editor's to change than any document of no pairing
+        let client = Client::as_user(&f.app, "stager").await;
+        let (s, v) = client
+            .json(Method::DELETE, &format!("/api/v1/documents/{staged}"), Value::Null)
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{backend}: {v}");
+        user(&store, "reader", Role::Viewer, vec![]).await;
+        let reader = store
+            .authenticate("reader", PASSWORD)
+            .await
+            .unwrap()
+            .expect("the viewer");
+        assert!(
+            store.stage_import_file(&reader, "x.csv", b"a").await.is_err(),
+            "{backend}"
+        );
+    })
+    .await;
+}

@@ -509,8 +509,10 @@ async fn a_person_without_a_home_org_is_kept_by_coordinators_only() {
 async fn an_editor_still_stages_an_import_file_though_documents_of_no_pairing_are_not_its_own() {
     for_each_backend(|store, backend| async move {
         let f = fixture(&store).await;
+        let client = Client::as_user(&f.app, "editor").await;
+        let (_, me) = client.json(Method::GET, "/api/v1/auth/me", Value::Null).await;
         let editor = store
-            .authenticate("editor", PASSWORD)
+            .actor(me["user_id"].as_i64().expect("the editor's id"))
             .await
             .unwrap()
             .expect("the editor");
@@ -525,17 +527,11 @@ async fn an_editor_still_stages_an_import_file_though_documents_of_no_pairing_ar
             "{backend}: {meta}"
         );
         // staged, it is no more the editor's to change than any document of no pairing
-        let client = Client::as_user(&f.app, "stager").await;
         let (s, v) = client
             .json(Method::DELETE, &format!("/api/v1/documents/{staged}"), Value::Null)
             .await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{backend}: {v}");
-        user(&store, "reader", Role::Viewer, vec![]).await;
-        let reader = store
-            .authenticate("reader", PASSWORD)
-            .await
-            .unwrap()
-            .expect("the viewer");
+        let reader = user(&store, "reader", Role::Viewer, vec![]).await;
         assert!(
             store.stage_import_file(&reader, "x.csv", b"a").await.is_err(),
             "{backend}"

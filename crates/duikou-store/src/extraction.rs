@@ -239,9 +239,17 @@ impl Store {
                     let role = draft.get("role").and_then(Value::as_str).unwrap_or("teacher");
                     let label = draft.get("label").and_then(Value::as_str).unwrap_or("援派人员");
                     let doc = before["document_id"].as_i64().unwrap_or(0);
+                    // sent by the supporting side (the dispatch's default direction), so that is their home org:
+                    // people are kept by the editors of their home org
+                    let home = Self::sides(&mut w.tx, pairing).await?.supporter;
                     let mut first = 0;
                     for i in 1..=n {
-                        let person = Self::create_in(&mut w, "people", &json!({"name": format!("{label}{i}（据文档{doc}）"), "note": before["quote"]})).await?;
+                        let person = Self::create_in(
+                            &mut w,
+                            "people",
+                            &json!({"name": format!("{label}{i}（据文档{doc}）"), "home_org_id": home, "note": before["quote"]}),
+                        )
+                        .await?;
                         let d = Self::create_in(
                             &mut w,
                             "dispatches",

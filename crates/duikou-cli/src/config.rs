@@ -13,6 +13,13 @@ pub struct Config {
     pub log: String,
     /// How long a browser session lasts, in hours.
     pub session_hours: i64,
+    /// The audit key itself (`DUIKOU_AUDIT_KEY`); better kept in a file, see `audit_key_file`.
+    #[serde(default)]
+    pub audit_key: Option<String>,
+    /// A file holding the audit key (`DUIKOU_AUDIT_KEY_FILE`), made there at first start; without either, a SQLite
+    /// database keeps its key in `<database>.audit-key` and PostgreSQL refuses to start.
+    #[serde(default)]
+    pub audit_key_file: Option<String>,
 }
 
 impl Default for Config {
@@ -22,6 +29,8 @@ impl Default for Config {
             addr: "127.0.0.1:8080".into(),
             log: "info,sqlx::query=error".into(),
             session_hours: 12,
+            audit_key: None,
+            audit_key_file: None,
         }
     }
 }
@@ -34,6 +43,8 @@ impl std::fmt::Debug for Config {
             .field("addr", &self.addr)
             .field("log", &self.log)
             .field("session_hours", &self.session_hours)
+            .field("audit_key", &self.audit_key.as_ref().map(|_| "***"))
+            .field("audit_key_file", &self.audit_key_file)
             .finish()
     }
 }
@@ -51,6 +62,24 @@ pub fn redact(url: &str) -> String {
 }
 
 impl Config {
+    /// Where the audit key comes from, as configured.
+    pub fn keys(&self) -> anyhow::Result<duikou_store::KeyConfig> {
+        let key = match self.audit_key.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
+            Some(k) => Some(
+                duikou_store::AuditKey::from_secret(k).map_err(|e| anyhow::anyhow!("审计密钥（audit_key）：{e}"))?,
+            ),
+            None => None,
+        };
+        Ok(duikou_store::KeyConfig {
+            key,
+            file: self
+                .audit_key_file
+                .as_deref()
+                .filter(|f| !f.is_empty())
+                .map(std::path::PathBuf::from),
+        })
+    }
+
     /// Reads the layers; `file` defaults to `duikou.toml` in the working directory (optional).
     pub fn load(file: Option<&str>) -> anyhow::Result<Config> {
         use figment::providers::{Env, Format, Serialized, Toml};

@@ -450,13 +450,23 @@ async fn sqlite_backup_is_a_consistent_copy() {
     copy.db().close().await;
     let target = std::env::temp_dir().join(format!("duikou_restored_{}.db", std::process::id()));
     let _ = std::fs::remove_file(&target);
-    duikou_store::backup::restore_sqlite(&path.to_string_lossy(), &target.to_string_lossy(), false)
-        .await
-        .unwrap();
+    duikou_store::backup::restore_sqlite(
+        &path.to_string_lossy(),
+        &target.to_string_lossy(),
+        false,
+        &Default::default(),
+    )
+    .await
+    .unwrap();
     assert!(
-        duikou_store::backup::restore_sqlite(&path.to_string_lossy(), &target.to_string_lossy(), false)
-            .await
-            .is_err(),
+        duikou_store::backup::restore_sqlite(
+            &path.to_string_lossy(),
+            &target.to_string_lossy(),
+            false,
+            &Default::default()
+        )
+        .await
+        .is_err(),
         "no silent overwrite"
     );
     let restored = Store::open(&target.to_string_lossy()).await.unwrap();

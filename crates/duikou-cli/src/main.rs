@@ -472,7 +472,7 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<()> {
             let rate = (v.rows as f64 + v.events as f64) / secs.max(0.001);
             if v.ok() {
                 println!(
-                    "审计日志完整：{} 条事件，哈希链与签名无误；数据表 {} 行均与审计日志一致{}（用时 {secs:.1} 秒，每秒 {rate:.0} 条）",
+                    "审计日志完整：{} 条事件，哈希链无误，签名有效；数据表 {} 行均与审计日志一致{}（用时 {secs:.1} 秒，每秒 {rate:.0} 条）",
                     v.events,
                     v.rows,
                     if expect.is_some() { "；含已导出的日志头" } else { "" }

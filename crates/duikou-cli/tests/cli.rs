@@ -99,6 +99,75 @@ fn users_audit_and_backup_from_the_command_line() {
 }
 
 #[test]
+fn audit_head_is_exported_and_verify_expect_finds_a_truncated_log() {
+    let d = scratch("audithead");
+    let ok = duikou(&d, &["user", "add", "admin", "--password", "password-123"]);
+    assert!(ok.status.success(), "{}", text(&ok));
+    let key = d.join("duikou.db.audit-key");
+    assert!(
+        key.exists(),
+        "the key is made beside the SQLite database at first start"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&key).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    let head = duikou(&d, &["audit", "head"]);
+    assert!(head.status.success(), "{}", text(&head));
+    let first = String::from_utf8_lossy(&head.stdout).trim().to_string();
+    let parts: Vec<&str> = first.split(':').collect();
+    assert!(
+        parts.len() == 3 && parts[1].len() == 64 && parts[2].len() == 64,
+        "seq:hash:mac, got {first}"
+    );
+    assert!(text(&head).contains("保存在数据库之外"), "{}", text(&head));
+    std::fs::write(d.join("head.txt"), format!("{first}\n")).unwrap();
+    let ok = duikou(&d, &["user", "add", "second", "--password", "password-123"]);
+    assert!(ok.status.success(), "{}", text(&ok));
+    // an older head, from a file or as text, is still in the chain
+    for expect in ["head.txt", first.as_str()] {
+        let v = duikou(&d, &["audit", "verify", "--expect", expect]);
+        assert!(
+            v.status.success() && text(&v).contains("含已导出的日志头"),
+            "{}",
+            text(&v)
+        );
+    }
+    let later = String::from_utf8_lossy(&duikou(&d, &["audit", "head"]).stdout)
+        .trim()
+        .to_string();
+    // cut the log back to the first head, rewinding the head with its own MAC: the log alone looks whole
+    let seq: i64 = parts[0].parse().unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let store = duikou_store::Store::open(&d.join("duikou.db").to_string_lossy()).await.unwrap();
+        let arg = [duikou_store::db::Arg::Int(Some(seq))];
+        store.db().execute("DELETE FROM audit_events WHERE seq > $1", &arg).await.unwrap();
+        store
+            .db()
+            .execute(
+                "UPDATE audit_head SET seq = e.seq, hash = e.hash, mac = e.mac FROM (SELECT seq, hash, mac FROM audit_events WHERE seq = $1) e WHERE id = 1",
+                &arg,
+            )
+            .await
+            .unwrap();
+        store.db().close().await;
+    });
+    let v = duikou(&d, &["audit", "verify", "--expect", &later]);
+    assert_eq!(v.status.code(), Some(1), "{}", text(&v));
+    assert!(
+        text(&v).contains("审计日志比已导出的日志头短：可能被截断") && text(&v).contains("审计校验未通过"),
+        "{}",
+        text(&v)
+    );
+    let bad = duikou(&d, &["audit", "verify", "--expect", "12:abc"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(text(&bad).contains("没有找到审计日志头"), "{}", text(&bad));
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
 fn a_bad_database_url_fails_clearly() {
     let d = scratch("baddb");
     let o = duikou(&d, &["--database", "postgres://nobody@127.0.0.1:1/none", "migrate"]);

@@ -16,6 +16,13 @@ pub struct Config {
     /// Served over HTTPS (behind a TLS proxy): the session cookie is marked `Secure` and `Strict-Transport-Security`
     /// is sent (`secure_cookies = true`, or `DUIKOU_SECURE_COOKIES=true`). Off for the local demo over plain HTTP.
     pub secure_cookies: bool,
+    /// The audit key itself (`DUIKOU_AUDIT_KEY`); better kept in a file, see `audit_key_file`.
+    #[serde(default)]
+    pub audit_key: Option<String>,
+    /// A file holding the audit key (`DUIKOU_AUDIT_KEY_FILE`), made there at first start; without either, a SQLite
+    /// database keeps its key in `<database>.audit-key` and PostgreSQL refuses to start.
+    #[serde(default)]
+    pub audit_key_file: Option<String>,
 }
 
 impl Default for Config {
@@ -26,6 +33,8 @@ impl Default for Config {
             log: "info,sqlx::query=error".into(),
             session_hours: 12,
             secure_cookies: false,
+            audit_key: None,
+            audit_key_file: None,
         }
     }
 }
@@ -39,6 +48,8 @@ impl std::fmt::Debug for Config {
             .field("log", &self.log)
             .field("session_hours", &self.session_hours)
             .field("secure_cookies", &self.secure_cookies)
+            .field("audit_key", &self.audit_key.as_ref().map(|_| "***"))
+            .field("audit_key_file", &self.audit_key_file)
             .finish()
     }
 }
@@ -56,6 +67,24 @@ pub fn redact(url: &str) -> String {
 }
 
 impl Config {
+    /// Where the audit key comes from, as configured.
+    pub fn keys(&self) -> anyhow::Result<duikou_store::KeyConfig> {
+        let key = match self.audit_key.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
+            Some(k) => Some(
+                duikou_store::AuditKey::from_secret(k).map_err(|e| anyhow::anyhow!("审计密钥（audit_key）：{e}"))?,
+            ),
+            None => None,
+        };
+        Ok(duikou_store::KeyConfig {
+            key,
+            file: self
+                .audit_key_file
+                .as_deref()
+                .filter(|f| !f.is_empty())
+                .map(std::path::PathBuf::from),
+        })
+    }
+
     /// Reads the layers; `file` defaults to `duikou.toml` in the working directory (optional).
     pub fn load(file: Option<&str>) -> anyhow::Result<Config> {
         use figment::providers::{Env, Format, Serialized, Toml};

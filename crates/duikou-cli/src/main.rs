@@ -236,8 +236,16 @@ enum UserCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// 校验哈希链 / verify the hash chain
-    Verify,
+    /// 校验哈希链、签名，并逐行核对数据表 / verify the chain, its MACs and every data table against it
+    Verify {
+        /// 先前用 audit head 导出的日志头（字符串或文件路径），检查日志仍含该日志头 / a head exported by
+        /// `audit head` (the text or a file holding it): the chain must still hold it at its position
+        #[arg(long)]
+        expect: Option<String>,
+    },
+    /// 输出当前日志头（序号:哈希:签名），请保存在数据库之外 / print the head (seq:hash:mac) to keep outside
+    /// the database
+    Head,
 }
 
 fn main() -> ExitCode {
@@ -294,7 +302,7 @@ fn main() -> ExitCode {
 }
 
 async fn open(cfg: &Config) -> anyhow::Result<Store> {
-    Store::open(&cfg.database_url)
+    Store::open_with(&cfg.database_url, &cfg.keys()?)
         .await
         .with_context(|| format!("无法打开数据库 {}", config::redact(&cfg.database_url)))
 }
@@ -416,7 +424,7 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<()> {
             }
         }
         Command::Restore { file, force } => {
-            duikou_store::backup::restore_sqlite(&file, &cfg.database_url, force).await?;
+            duikou_store::backup::restore_sqlite(&file, &cfg.database_url, force, &cfg.keys()?).await?;
             println!("已从 {file} 恢复到 {}", cfg.database_url);
         }
         Command::Report {
@@ -495,18 +503,55 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<()> {
             print!("{}", assess::render(&items, format)?);
         }
         Command::Audit {
-            action: AuditCommand::Verify,
+            action: AuditCommand::Head,
         } => {
             let store = open(&cfg).await?;
-            let v = store.audit_verify().await?;
+            let head = store.audit_head().await?;
+            println!("{head}");
+            eprintln!(
+                "审计日志头：第 {} 条事件。请把上面一行保存在数据库之外（纸面、另一台机器），日后用 \
+                 duikou audit verify --expect 核对日志未被截断或重写",
+                head.seq
+            );
+        }
+        Command::Audit {
+            action: AuditCommand::Verify { expect },
+        } => {
+            let expect = match expect {
+                Some(x) => {
+                    let text = if std::path::Path::new(&x).is_file() {
+                        std::fs::read_to_string(&x).with_context(|| format!("无法读取日志头文件 {x}"))?
+                    } else {
+                        x
+                    };
+                    Some(duikou_domain::audit::HeadMark::find(&text).map_err(|e| anyhow::anyhow!("--expect：{e}"))?)
+                }
+                None => None,
+            };
+            let store = open(&cfg).await?;
+            let started = std::time::Instant::now();
+            let v = store.audit_verify_against(expect.as_ref()).await?;
+            let secs = started.elapsed().as_secs_f64();
+            let rate = (v.rows as f64 + v.events as f64) / secs.max(0.001);
             if v.ok() {
-                println!("审计日志完整：{} 条事件，哈希链无误", v.events);
-            } else {
-                anyhow::bail!(
-                    "审计日志被篡改：共 {} 条事件，第一处断裂在序号 {:?}，日志头{}",
+                println!(
+                    "审计日志完整：{} 条事件，哈希链无误，签名有效；数据表 {} 行均与审计日志一致{}（用时 {secs:.1} 秒，每秒 {rate:.0} 条）",
                     v.events,
-                    v.first_broken,
-                    if v.head_ok { "一致" } else { "不一致" }
+                    v.rows,
+                    if expect.is_some() { "；含已导出的日志头" } else { "" }
+                );
+            } else {
+                for p in &v.problems {
+                    println!("{p}");
+                }
+                if v.problem_count > v.problems.len() as i64 {
+                    println!("……另有 {} 处不符未逐条列出", v.problem_count - v.problems.len() as i64);
+                }
+                anyhow::bail!(
+                    "审计校验未通过：发现 {} 处不符（已检查 {} 条事件、{} 行数据）",
+                    v.problem_count,
+                    v.events,
+                    v.rows
                 );
             }
         }

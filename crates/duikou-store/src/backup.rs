@@ -3,6 +3,7 @@
 //! operating system lets go when the process ends, however it ends). PostgreSQL deployments use `pg_dump`, which
 //! this prints advice for.
 
+use crate::audit_key::{sqlite_key_path, write_key_file, AuditKey, KeyConfig};
 use crate::db::{Arg, Db};
 use crate::{Result, Store, StoreError};
 use fs4::fs_std::FileExt;
@@ -78,6 +79,13 @@ impl Store {
                     return Err(StoreError::Other(format!("备份文件 {file} 已存在，请换一个文件名")));
                 }
                 self.db().execute("VACUUM INTO $1", &[Arg::Text(Some(file.to_string()))]).await?;
+                // a backup's audit log verifies only with its key: keep a copy beside it (store the two apart)
+                let key_file = crate::audit_key::sqlite_key_path(file);
+                if !key_file.exists() {
+                    crate::audit_key::write_key_file(&key_file, self.audit_key()).map_err(|e| {
+                        StoreError::Other(format!("无法写入审计密钥文件 {}：{e}", key_file.display()))
+                    })?;
+                }
                 let bytes = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
                 Ok(Backup::Written(bytes))
             }
@@ -86,8 +94,10 @@ impl Store {
 }
 
 /// Restores a SQLite backup over `database` (a path); refuses PostgreSQL URLs, non-SQLite files and, without `force`,
-/// an existing database. The server must be stopped.
-pub async fn restore_sqlite(backup: &str, database: &str, force: bool) -> Result<()> {
+/// an existing database. The server must be stopped. The backup's audit log is checked with the configured key, else
+/// the key file beside the backup, else the one beside `database`; a restored database without a key file beside it
+/// gets that key.
+pub async fn restore_sqlite(backup: &str, database: &str, force: bool, keys: &KeyConfig) -> Result<()> {
     if database.starts_with("postgres://") || database.starts_with("postgresql://") {
         return Err(StoreError::Other("PostgreSQL 数据库请用 pg_restore 恢复".into()));
     }
@@ -116,7 +126,20 @@ pub async fn restore_sqlite(backup: &str, database: &str, force: bool) -> Result
         )));
     }
     // check the backup opens and its audit chain holds before replacing anything
-    let probe = Store::open_held(backup, false).await?;
+    let key = match (&keys.key, &keys.file) {
+        (Some(k), _) => k.clone(),
+        (None, Some(f)) => AuditKey::read_or_create(f, false)?,
+        (None, None) => {
+            let beside_backup = sqlite_key_path(backup);
+            let from = if beside_backup.exists() {
+                beside_backup
+            } else {
+                sqlite_key_path(database)
+            };
+            AuditKey::read_or_create(&from, false)?
+        }
+    };
+    let probe = Store::open_held(backup, &KeyConfig::given(key.clone()), false).await?;
     let verified = probe.audit_verify().await?;
     probe.db().checkpoint().await?;
     probe.db().close().await;
@@ -129,6 +152,11 @@ pub async fn restore_sqlite(backup: &str, database: &str, force: bool) -> Result
         let _ = std::fs::remove_file(format!("{backup}{suffix}"));
     }
     std::fs::copy(backup, target).map_err(|e| StoreError::Other(format!("无法写入 {target}：{e}")))?;
+    let key_file = sqlite_key_path(target);
+    if keys.key.is_none() && keys.file.is_none() && !key_file.exists() {
+        write_key_file(&key_file, &key)
+            .map_err(|e| StoreError::Other(format!("无法写入审计密钥文件 {}：{e}", key_file.display())))?;
+    }
     drop(lock);
     Ok(())
 }

@@ -175,7 +175,7 @@ async fn expired_sessions_inactive_users_and_logouts_are_refused() {
         set_user(&store, editor, "role", Arg::Text(Some("supporter_editor".into()))).await;
 
         // logout on another server (a second store on the same database) is refused here at once
-        let other = Store::open(&t.url).await.unwrap();
+        let other = t.open_again().await.unwrap();
         assert!(other.session(&s.id).await.unwrap().is_some(), "{backend}");
         other.end_session(&s.id).await.unwrap();
         assert!(

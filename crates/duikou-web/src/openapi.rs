@@ -326,7 +326,7 @@ pub fn document() -> Value {
     paths.insert("/api/v1/audit".into(), json!({"get": op("最新审计事件", "审计", vec![json!({"name": "limit", "in": "query", "schema": {"type": "integer"}})], None, ("200", obj.clone()))}));
     paths.insert(
         "/api/v1/audit/verify".into(),
-        json!({"get": op("校验审计日志哈希链", "审计", vec![], None, ("200", obj.clone()))}),
+        json!({"get": op("校验审计日志：哈希链、签名，并逐行核对数据表（problems 列出不符之处）", "审计", vec![], None, ("200", obj.clone()))}),
     );
     paths.insert(
         "/api/v1/overview".into(),

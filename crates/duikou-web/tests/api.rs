@@ -414,7 +414,7 @@ async fn the_kept_overview_follows_every_write_on_every_server() {
         let backend = t.backend;
         let (a, token) = setup(&t.store).await;
         // a second server on the same database: it must see server A's writes, though its overview is kept
-        let b_state = duikou_web::AppState::new(Store::open(&t.url).await.unwrap());
+        let b_state = duikou_web::AppState::new(t.open_again().await.unwrap());
         let b = Client {
             app: duikou_web::app(b_state.clone()),
             auth: vec![("authorization".into(), format!("Bearer {token}"))],

@@ -69,12 +69,13 @@ pub async fn recent_audit(
     Ok(Json(json!({ "items": state.store.audit_recent(limit).await? })))
 }
 
-/// `GET /api/v1/audit/verify`: recomputes the hash chain.
+/// `GET /api/v1/audit/verify`: checks the hash chain, its MACs and every data table against it, naming what disagrees.
 pub async fn verify_audit(State(state): State<AppState>, CurrentActor(actor): CurrentActor) -> ApiResult<Json<Value>> {
     access::may_read_audit(&actor).map_err(|d| ApiError::forbidden(d.0))?;
     let v = state.store.audit_verify().await?;
     Ok(Json(
-        json!({ "ok": v.ok(), "events": v.events, "first_broken": v.first_broken, "head_ok": v.head_ok }),
+        json!({ "ok": v.ok(), "events": v.events, "rows": v.rows, "first_broken": v.first_broken, "head_ok": v.head_ok,
+                "problems": v.problems, "problem_count": v.problem_count }),
     ))
 }
 

@@ -50,6 +50,15 @@ fn field_schema(f: &Field) -> Value {
     s
 }
 
+/// A field as a caller may send it: money also as a plain number of yuan (the answer always gives a string).
+fn input_schema(f: &Field) -> Value {
+    let s = field_schema(f);
+    if f.kind != FieldKind::Money {
+        return s;
+    }
+    json!({"anyOf": [s, {"type": "number", "description": "金额（元）"}], "nullable": !f.required})
+}
+
 fn entity_schemas(e: &EntityDef) -> (Value, Value, Value) {
     let mut props = Map::new();
     props.insert("id".into(), json!({"type": "integer", "readOnly": true}));
@@ -71,7 +80,7 @@ fn entity_schemas(e: &EntityDef) -> (Value, Value, Value) {
     for f in e.fields.iter().chain(confirm) {
         props.insert(f.name.into(), field_schema(f));
         if !f.server {
-            input.insert(f.name.into(), field_schema(f));
+            input.insert(f.name.into(), input_schema(f));
             if f.required {
                 required.push(f.name);
             }
@@ -80,7 +89,7 @@ fn entity_schemas(e: &EntityDef) -> (Value, Value, Value) {
     let mut patch = input.clone();
     patch.insert(
         "version".into(),
-        json!({"type": "integer", "description": "读取时的版本号：与当前不符时拒绝（409），以免覆盖他人的修改"}),
+        json!({"type": "integer", "nullable": true, "description": "读取时的版本号：与当前不符时拒绝（409），以免覆盖他人的修改；不给或 null 则不检查"}),
     );
     (
         json!({"type": "object", "description": e.label, "properties": props}),
@@ -406,8 +415,8 @@ pub fn document() -> Value {
             "工作台数据：资金按年度与来源、项目按状态与类别（开工率、竣工率）、援派人员按类别与批次、活动按类型与月份（取自写入时维护的汇总表）；义务考核结果按达标、未达标、进行中与预警计数（按今日，依审计日志增量更新）",
             "概况",
             vec![json!({"name": "scope", "in": "query", "required": false,
-                        "description": "范围：all（全部，默认）、program:<计划编号>、pairing:<结对编号>、region:<受援方区划代码，含地州、省级>",
-                        "schema": {"type": "string", "pattern": "^(all|program:[0-9]+|pairing:[0-9]+|region:[0-9]{1,12})$"}})],
+                        "description": "范围：all 或空（全部，默认）、program:<计划编号>、pairing:<结对编号>、region:<受援方区划代码，含地州、省级>",
+                        "schema": {"type": "string", "pattern": "^(|all|program:[0-9]+|pairing:[0-9]+|region:[0-9]{1,12})$"}})],
             None,
             ("200", obj.clone())
         )}),

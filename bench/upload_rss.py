@@ -116,13 +116,15 @@ def main():
                 t.join()
             row += [f"{peak / 1024:.0f} MB", f"{time.monotonic() - started:.1f} s"]
         row.append(f"{rss_kb(proc.pid, 'VmHWM') / 1024:.0f} MB")
+        statuses = []
         for k, (s, v) in sorted(results.items()):
-            if s != 200:
-                sys.exit(f"{k}: {s} {v[:300]!r}")
-            if k.startswith("csv"):
+            statuses.append(f"{k} {s}")
+            if k.startswith("csv") and s == 200:
                 report = json.loads(v)
                 assert report["rows"] == rows and not report["problems"], (report["rows"], report["problems"][:3])
-        print("| binary | CSV rows | idle RSS | peak RSS, 3 dry runs | time | peak RSS, 3 uploads | time | VmHWM |")
+        # a dry run waits for SQLite's write lock behind the others; past the busy timeout it is answered 500
+        row.append(", ".join(statuses))
+        print("| binary | CSV rows | idle RSS | peak RSS, 3 dry runs | time | peak RSS, 3 uploads | time | VmHWM | answers |")
         print("| " + " | ".join(row) + " |")
     finally:
         proc.terminate()

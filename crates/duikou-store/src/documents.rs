@@ -18,14 +18,16 @@ fn text_of(bytes: &[u8]) -> Option<String> {
 }
 
 impl Store {
-    /// Stores (or replaces) the file of a document and its extracted text.
+    /// Stores (or replaces) the file of a document and its extracted text. Given a `Vec`, the file is handed to the
+    /// database as it is, not copied once more.
     pub async fn put_document_content(
         &self,
         actor: &Actor,
         id: i64,
         content_type: &str,
-        bytes: &[u8],
+        bytes: impl Into<Vec<u8>>,
     ) -> Result<Value> {
+        let bytes: Vec<u8> = bytes.into();
         if bytes.len() > MAX_DOCUMENT_BYTES {
             return Err(StoreError::invalid("content", "too_large", "文件过大：最大 50 MB"));
         }
@@ -39,8 +41,9 @@ impl Store {
             }
             access::may_write(actor, Owner::Shared, def.label, &target)?;
         }
-        let sha = hex::encode(Sha256::digest(bytes));
-        let text = text_of(bytes);
+        let sha = hex::encode(Sha256::digest(&bytes));
+        let text = text_of(&bytes);
+        let size = bytes.len() as i64;
         w.tx.execute(
             "DELETE FROM document_contents WHERE document_id = $1",
             &[Arg::Int(Some(id))],
@@ -48,7 +51,7 @@ impl Store {
         .await?;
         w.tx.execute(
             "INSERT INTO document_contents (document_id, bytes) VALUES ($1, $2)",
-            &[Arg::Int(Some(id)), Arg::Bytes(Some(bytes.to_vec()))],
+            &[Arg::Int(Some(id)), Arg::Bytes(Some(bytes))],
         )
         .await?;
         w.tx
@@ -56,7 +59,7 @@ impl Store {
                 "UPDATE documents SET content_type = $1, size = $2, sha256 = $3, text = $4, version = version + 1, updated_at = $5 WHERE id = $6",
                 &[
                     Arg::Text(Some(content_type.chars().take(200).collect())),
-                    Arg::Int(Some(bytes.len() as i64)),
+                    Arg::Int(Some(size)),
                     Arg::Text(Some(sha)),
                     Arg::Text(text),
                     Arg::Ts(Some(Utc::now())),

@@ -141,7 +141,7 @@ pub async fn upload(
             };
             if let Err(e) = state
                 .store
-                .put_document_content(&actor, doc, "application/octet-stream", &bytes)
+                .put_document_content(&actor, doc, "application/octet-stream", bytes)
                 .await
             {
                 return page(ui_now, &entity, Some(e.to_string()), None, None);

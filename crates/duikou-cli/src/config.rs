@@ -13,6 +13,16 @@ pub struct Config {
     pub log: String,
     /// How long a browser session lasts, in hours.
     pub session_hours: i64,
+    /// Served over HTTPS (behind a TLS proxy): the session cookie is marked `Secure` and `Strict-Transport-Security`
+    /// is sent (`secure_cookies = true`, or `DUIKOU_SECURE_COOKIES=true`). Off for the local demo over plain HTTP.
+    pub secure_cookies: bool,
+    /// The audit key itself (`DUIKOU_AUDIT_KEY`); better kept in a file, see `audit_key_file`.
+    #[serde(default)]
+    pub audit_key: Option<String>,
+    /// A file holding the audit key (`DUIKOU_AUDIT_KEY_FILE`), made there at first start; without either, a SQLite
+    /// database keeps its key in `<database>.audit-key` and PostgreSQL refuses to start.
+    #[serde(default)]
+    pub audit_key_file: Option<String>,
 }
 
 impl Default for Config {
@@ -22,6 +32,9 @@ impl Default for Config {
             addr: "127.0.0.1:8080".into(),
             log: "info,sqlx::query=error".into(),
             session_hours: 12,
+            secure_cookies: false,
+            audit_key: None,
+            audit_key_file: None,
         }
     }
 }
@@ -34,6 +47,9 @@ impl std::fmt::Debug for Config {
             .field("addr", &self.addr)
             .field("log", &self.log)
             .field("session_hours", &self.session_hours)
+            .field("secure_cookies", &self.secure_cookies)
+            .field("audit_key", &self.audit_key.as_ref().map(|_| "***"))
+            .field("audit_key_file", &self.audit_key_file)
             .finish()
     }
 }
@@ -51,6 +67,24 @@ pub fn redact(url: &str) -> String {
 }
 
 impl Config {
+    /// Where the audit key comes from, as configured.
+    pub fn keys(&self) -> anyhow::Result<duikou_store::KeyConfig> {
+        let key = match self.audit_key.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
+            Some(k) => Some(
+                duikou_store::AuditKey::from_secret(k).map_err(|e| anyhow::anyhow!("审计密钥（audit_key）：{e}"))?,
+            ),
+            None => None,
+        };
+        Ok(duikou_store::KeyConfig {
+            key,
+            file: self
+                .audit_key_file
+                .as_deref()
+                .filter(|f| !f.is_empty())
+                .map(std::path::PathBuf::from),
+        })
+    }
+
     /// Reads the layers; `file` defaults to `duikou.toml` in the working directory (optional).
     pub fn load(file: Option<&str>) -> anyhow::Result<Config> {
         use figment::providers::{Env, Format, Serialized, Toml};
@@ -73,6 +107,7 @@ struct ConfigDefaults {
     addr: String,
     log: String,
     session_hours: i64,
+    secure_cookies: bool,
 }
 
 impl From<Config> for ConfigDefaults {
@@ -82,6 +117,7 @@ impl From<Config> for ConfigDefaults {
             addr: c.addr,
             log: c.log,
             session_hours: c.session_hours,
+            secure_cookies: c.secure_cookies,
         }
     }
 }

@@ -218,13 +218,34 @@ enum UserCommand {
         /// 令牌名称 / token name
         #[arg(long, default_value = "cli")]
         name: String,
+        /// 有效天数（1–366）/ days the token lasts
+        #[arg(long, default_value_t = duikou_store::accounts::TOKEN_DAYS)]
+        days: i64,
+    },
+    /// 停用用户（不删除；其会话与令牌随即失效）/ deactivate a user (kept; its sessions and tokens end)
+    Deactivate {
+        /// 用户名 / username
+        username: String,
+    },
+    /// 重新启用用户 / activate a user again
+    Activate {
+        /// 用户名 / username
+        username: String,
     },
 }
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// 校验哈希链 / verify the hash chain
-    Verify,
+    /// 校验哈希链、签名，并逐行核对数据表 / verify the chain, its MACs and every data table against it
+    Verify {
+        /// 先前用 audit head 导出的日志头（字符串或文件路径），检查日志仍含该日志头 / a head exported by
+        /// `audit head` (the text or a file holding it): the chain must still hold it at its position
+        #[arg(long)]
+        expect: Option<String>,
+    },
+    /// 输出当前日志头（序号:哈希:签名），请保存在数据库之外 / print the head (seq:hash:mac) to keep outside
+    /// the database
+    Head,
 }
 
 fn main() -> ExitCode {
@@ -281,9 +302,43 @@ fn main() -> ExitCode {
 }
 
 async fn open(cfg: &Config) -> anyhow::Result<Store> {
-    Store::open(&cfg.database_url)
+    Store::open_with(&cfg.database_url, &cfg.keys()?)
         .await
         .with_context(|| format!("无法打开数据库 {}", config::redact(&cfg.database_url)))
+}
+
+/// Ends `serve` on Ctrl-C (SIGINT) or, on Unix, SIGTERM (what `systemctl stop` and `docker stop` send).
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// Closes a store on a clean exit: on SQLite the write-ahead log is first folded into the database file, so the
+/// `.db` file alone holds everything (a copy of it is the database).
+async fn close(store: &Store) {
+    match store.db().checkpoint().await {
+        Ok(true) => {}
+        Ok(false) => tracing::warn!("the write-ahead log could not be folded in completely (a reader was busy)"),
+        Err(e) => tracing::warn!(error = %e, "checkpoint failed"),
+    }
+    store.db().close().await;
 }
 
 async fn run(command: Command, cfg: Config) -> anyhow::Result<()> {
@@ -319,36 +374,48 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<()> {
             };
             let state = duikou_web::AppState {
                 session_hours: cfg.session_hours,
+                secure_cookies: cfg.secure_cookies,
                 demo_accounts: demo_accounts.into(),
-                ..duikou_web::AppState::new(store)
+                ..duikou_web::AppState::new(store.clone())
             };
-            axum::serve(listener, duikou_web::app(state))
-                .with_graceful_shutdown(async {
-                    let _ = tokio::signal::ctrl_c().await;
-                })
-                .await?;
+            // the client's address is the key of the per-address login throttle
+            let app = duikou_web::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+            axum::serve(listener, app).with_graceful_shutdown(stop_signal()).await?;
+            eprintln!("正在停止：把预写日志并入数据库文件……");
+            close(&store).await;
         }
         Command::Migrate => {
-            open(&cfg).await?;
+            close(&open(&cfg).await?).await;
             println!("数据库结构已是最新：{}", config::redact(&cfg.database_url));
         }
         Command::Demo {
             scale: Some(scale),
             seed,
             force,
-        } => synth(&open(&cfg).await?, scale, seed, force).await?,
+        } => {
+            let store = open(&cfg).await?;
+            let result = synth(&store, scale, seed, force).await;
+            close(&store).await;
+            result?
+        }
         Command::Demo { scale: None, .. } => {
             let store = open(&cfg).await?;
             if !store.is_empty().await? {
                 anyhow::bail!("数据库中已有计划记录，示例数据只载入空数据库");
             }
             let n = duikou_demo::load(&store).await.context("载入示例数据失败")?;
+            close(&store).await;
             println!(
                 "已载入示例数据：{n} 条记录。示例账户密码均为 {}",
                 duikou_demo::DEMO_PASSWORD
             );
         }
-        Command::User { action } => user(action, &open(&cfg).await?).await?,
+        Command::User { action } => {
+            let store = open(&cfg).await?;
+            let result = user(action, &store).await;
+            close(&store).await;
+            result?
+        }
         Command::Backup { file } => {
             let store = open(&cfg).await?;
             match store.backup_to(&file).await? {
@@ -357,7 +424,7 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<()> {
             }
         }
         Command::Restore { file, force } => {
-            duikou_store::backup::restore_sqlite(&file, &cfg.database_url, force).await?;
+            duikou_store::backup::restore_sqlite(&file, &cfg.database_url, force, &cfg.keys()?).await?;
             println!("已从 {file} 恢复到 {}", cfg.database_url);
         }
         Command::Report {
@@ -394,7 +461,10 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<()> {
         } => files::export(&open(&cfg).await?, &entity, &filters, &output).await?,
         Command::Template { entity, output } => files::template(&entity, &output)?,
         Command::Import { entity, file, dry_run } => {
-            if !files::import(&open(&cfg).await?, &entity, &file, dry_run).await? {
+            let store = open(&cfg).await?;
+            let done = files::import(&store, &entity, &file, dry_run).await;
+            close(&store).await;
+            if !done? {
                 anyhow::bail!("导入未完成：请按上面的提示修改文件后重试");
             }
         }
@@ -433,18 +503,55 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<()> {
             print!("{}", assess::render(&items, format)?);
         }
         Command::Audit {
-            action: AuditCommand::Verify,
+            action: AuditCommand::Head,
         } => {
             let store = open(&cfg).await?;
-            let v = store.audit_verify().await?;
+            let head = store.audit_head().await?;
+            println!("{head}");
+            eprintln!(
+                "审计日志头：第 {} 条事件。请把上面一行保存在数据库之外（纸面、另一台机器），日后用 \
+                 duikou audit verify --expect 核对日志未被截断或重写",
+                head.seq
+            );
+        }
+        Command::Audit {
+            action: AuditCommand::Verify { expect },
+        } => {
+            let expect = match expect {
+                Some(x) => {
+                    let text = if std::path::Path::new(&x).is_file() {
+                        std::fs::read_to_string(&x).with_context(|| format!("无法读取日志头文件 {x}"))?
+                    } else {
+                        x
+                    };
+                    Some(duikou_domain::audit::HeadMark::find(&text).map_err(|e| anyhow::anyhow!("--expect：{e}"))?)
+                }
+                None => None,
+            };
+            let store = open(&cfg).await?;
+            let started = std::time::Instant::now();
+            let v = store.audit_verify_against(expect.as_ref()).await?;
+            let secs = started.elapsed().as_secs_f64();
+            let rate = (v.rows as f64 + v.events as f64) / secs.max(0.001);
             if v.ok() {
-                println!("审计日志完整：{} 条事件，哈希链无误", v.events);
-            } else {
-                anyhow::bail!(
-                    "审计日志被篡改：共 {} 条事件，第一处断裂在序号 {:?}，日志头{}",
+                println!(
+                    "审计日志完整：{} 条事件，哈希链无误，签名有效；数据表 {} 行均与审计日志一致{}（用时 {secs:.1} 秒，每秒 {rate:.0} 条）",
                     v.events,
-                    v.first_broken,
-                    if v.head_ok { "一致" } else { "不一致" }
+                    v.rows,
+                    if expect.is_some() { "；含已导出的日志头" } else { "" }
+                );
+            } else {
+                for p in &v.problems {
+                    println!("{p}");
+                }
+                if v.problem_count > v.problems.len() as i64 {
+                    println!("……另有 {} 处不符未逐条列出", v.problem_count - v.problems.len() as i64);
+                }
+                anyhow::bail!(
+                    "审计校验未通过：发现 {} 处不符（已检查 {} 条事件、{} 行数据）",
+                    v.problem_count,
+                    v.events,
+                    v.rows
                 );
             }
         }
@@ -479,24 +586,51 @@ async fn user(action: UserCommand, store: &Store) -> anyhow::Result<()> {
         UserCommand::List => {
             for u in store.list_users(&system).await? {
                 println!(
-                    "{}\t{}\t{}\t{}\t单位 {:?}",
-                    u.id, u.username, u.display_name, u.role, u.org_ids
+                    "{}\t{}\t{}\t{}\t单位 {:?}{}",
+                    u.id,
+                    u.username,
+                    u.display_name,
+                    u.role,
+                    u.org_ids,
+                    if u.active { "" } else { "\t已停用" }
                 );
             }
         }
         UserCommand::Passwd { username, password } => {
             store.set_password(&system, &username, &password).await?;
-            println!("已重设 {username} 的密码，其登录会话已失效");
+            println!("已重设 {username} 的密码，其登录会话与 API 令牌已失效");
         }
-        UserCommand::Token { username, name } => {
-            let id = store
-                .user_id(&username)
-                .await?
-                .ok_or_else(|| anyhow::anyhow!("找不到用户“{username}”"))?;
-            println!("{}", store.create_token(id, &name).await?);
+        UserCommand::Token { username, name, days } => {
+            let id = user_id(store, &username).await?;
+            let t = store.create_token_for(id, &name, days).await?;
+            println!("{}", t.token);
+            eprintln!(
+                "令牌编号 {}，有效期至 {}",
+                t.id,
+                t.expires_at.format("%Y-%m-%d %H:%M UTC")
+            );
+        }
+        UserCommand::Deactivate { username } => {
+            let u = store
+                .set_active(&system, user_id(store, &username).await?, false)
+                .await?;
+            println!("已停用用户 {}：不能再登录，其会话与 API 令牌已失效", u.username);
+        }
+        UserCommand::Activate { username } => {
+            let u = store
+                .set_active(&system, user_id(store, &username).await?, true)
+                .await?;
+            println!("已重新启用用户 {}", u.username);
         }
     }
     Ok(())
+}
+
+async fn user_id(store: &Store, username: &str) -> anyhow::Result<i64> {
+    store
+        .user_id(username)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("找不到用户“{username}”"))
 }
 
 /// `duikou demo --scale`: the synthetic record, with a progress bar per stage.

@@ -99,6 +99,75 @@ fn users_audit_and_backup_from_the_command_line() {
 }
 
 #[test]
+fn audit_head_is_exported_and_verify_expect_finds_a_truncated_log() {
+    let d = scratch("audithead");
+    let ok = duikou(&d, &["user", "add", "admin", "--password", "password-123"]);
+    assert!(ok.status.success(), "{}", text(&ok));
+    let key = d.join("duikou.db.audit-key");
+    assert!(
+        key.exists(),
+        "the key is made beside the SQLite database at first start"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&key).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    let head = duikou(&d, &["audit", "head"]);
+    assert!(head.status.success(), "{}", text(&head));
+    let first = String::from_utf8_lossy(&head.stdout).trim().to_string();
+    let parts: Vec<&str> = first.split(':').collect();
+    assert!(
+        parts.len() == 3 && parts[1].len() == 64 && parts[2].len() == 64,
+        "seq:hash:mac, got {first}"
+    );
+    assert!(text(&head).contains("保存在数据库之外"), "{}", text(&head));
+    std::fs::write(d.join("head.txt"), format!("{first}\n")).unwrap();
+    let ok = duikou(&d, &["user", "add", "second", "--password", "password-123"]);
+    assert!(ok.status.success(), "{}", text(&ok));
+    // an older head, from a file or as text, is still in the chain
+    for expect in ["head.txt", first.as_str()] {
+        let v = duikou(&d, &["audit", "verify", "--expect", expect]);
+        assert!(
+            v.status.success() && text(&v).contains("含已导出的日志头"),
+            "{}",
+            text(&v)
+        );
+    }
+    let later = String::from_utf8_lossy(&duikou(&d, &["audit", "head"]).stdout)
+        .trim()
+        .to_string();
+    // cut the log back to the first head, rewinding the head with its own MAC: the log alone looks whole
+    let seq: i64 = parts[0].parse().unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let store = duikou_store::Store::open(&d.join("duikou.db").to_string_lossy()).await.unwrap();
+        let arg = [duikou_store::db::Arg::Int(Some(seq))];
+        store.db().execute("DELETE FROM audit_events WHERE seq > $1", &arg).await.unwrap();
+        store
+            .db()
+            .execute(
+                "UPDATE audit_head SET seq = e.seq, hash = e.hash, mac = e.mac FROM (SELECT seq, hash, mac FROM audit_events WHERE seq = $1) e WHERE id = 1",
+                &arg,
+            )
+            .await
+            .unwrap();
+        store.db().close().await;
+    });
+    let v = duikou(&d, &["audit", "verify", "--expect", &later]);
+    assert_eq!(v.status.code(), Some(1), "{}", text(&v));
+    assert!(
+        text(&v).contains("审计日志比已导出的日志头短：可能被截断") && text(&v).contains("审计校验未通过"),
+        "{}",
+        text(&v)
+    );
+    let bad = duikou(&d, &["audit", "verify", "--expect", "12:abc"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(text(&bad).contains("没有找到审计日志头"), "{}", text(&bad));
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
 fn a_bad_database_url_fails_clearly() {
     let d = scratch("baddb");
     let o = duikou(&d, &["--database", "postgres://nobody@127.0.0.1:1/none", "migrate"]);
@@ -440,4 +509,120 @@ fn broken_utf8_in_arguments_is_refused_in_chinese() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("UTF-8"), "{}", text(&o));
     let _ = std::fs::remove_dir_all(&d);
+}
+
+/// One HTTP/1.1 request to a running `duikou serve`, answered as text (status line, headers, body).
+fn http(addr: &str, method: &str, path: &str, bearer: Option<&str>, body: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).expect("connect to serve");
+    let auth = bearer
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+         Connection: close\r\n{auth}\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn the_db_file_alone_is_the_database_and_a_running_server_is_never_restored_over() {
+    let d = scratch("wal");
+    let demo = duikou(&d, &["demo"]);
+    assert!(demo.status.success(), "{}", text(&demo));
+    // after `demo`, the .db file alone holds everything: a copy of it without the -wal has the demo users (the audit
+    // key goes along: it is kept outside the database on purpose)
+    let copy = scratch("wal_copy");
+    std::fs::copy(d.join("duikou.db"), copy.join("duikou.db")).unwrap();
+    std::fs::copy(d.join("duikou.db.audit-key"), copy.join("duikou.db.audit-key")).unwrap();
+    let listed = duikou(&copy, &["user", "list"]);
+    assert!(text(&listed).contains("xinnong"), "{}", text(&listed));
+    let b = duikou(&d, &["backup", "before.db"]);
+    assert!(b.status.success(), "{}", text(&b));
+
+    let mut server = Command::new(env!("CARGO_BIN_EXE_duikou"))
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .current_dir(&d)
+        .env_remove("DUIKOU_DATABASE_URL")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start serve");
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(server.stdout.take().unwrap()), &mut first).unwrap();
+    let addr = first
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap_or_else(|| panic!("address in {first}"))
+        .to_string();
+
+    // restore refuses, even with --force, while the server has the database open
+    let r = duikou(&d, &["restore", "--force", "before.db"]);
+    assert!(!r.status.success(), "{}", text(&r));
+    assert!(text(&r).contains("正在使用中"), "{}", text(&r));
+
+    // a write through the server, then SIGTERM: it stops cleanly with the write in the .db file
+    let answer = http(
+        &addr,
+        "POST",
+        "/api/v1/auth/token",
+        None,
+        r#"{"username": "admin", "password": "duikou-demo"}"#,
+    );
+    let token = answer
+        .split("\"token\":\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap_or_else(|| panic!("{answer}"))
+        .to_string();
+    let made = http(
+        &addr,
+        "POST",
+        "/api/v1/users",
+        Some(&token),
+        r#"{"username": "newcomer", "password": "援疆工作二〇二五年度", "role": "viewer"}"#,
+    );
+    assert!(made.starts_with("HTTP/1.1 201"), "{made}");
+    let term = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    let status = server.wait().unwrap();
+    assert!(status.success(), "serve ends cleanly on SIGTERM: {status:?}");
+    let copy2 = scratch("wal_copy2");
+    std::fs::copy(d.join("duikou.db"), copy2.join("duikou.db")).unwrap();
+    std::fs::copy(d.join("duikou.db.audit-key"), copy2.join("duikou.db.audit-key")).unwrap();
+    let listed = duikou(&copy2, &["user", "list"]);
+    assert!(text(&listed).contains("newcomer"), "{}", text(&listed));
+
+    // stopped, the restore goes through
+    let r = duikou(&d, &["restore", "--force", "before.db"]);
+    assert!(r.status.success(), "{}", text(&r));
+    let listed = duikou(&d, &["user", "list"]);
+    assert!(!text(&listed).contains("newcomer"), "{}", text(&listed));
+
+    // deactivated from the command line: listed as such, and back
+    let off = duikou(&d, &["user", "deactivate", "xinnong"]);
+    assert!(
+        off.status.success() && text(&off).contains("已停用用户 xinnong"),
+        "{}",
+        text(&off)
+    );
+    assert!(text(&duikou(&d, &["user", "list"])).contains("已停用"));
+    let on = duikou(&d, &["user", "activate", "xinnong"]);
+    assert!(on.status.success(), "{}", text(&on));
+    // a weak password is refused from the command line too, naming the field
+    let weak = duikou(&d, &["user", "add", "zhangsan", "--password", "1234567890"]);
+    assert!(!weak.status.success());
+    assert!(text(&weak).contains("密码（password）过于常见"), "{}", text(&weak));
+    for dir in [&d, &copy, &copy2] {
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }

@@ -580,7 +580,12 @@ async fn the_demo_loads_whole_on_postgres() {
     let name = format!("duikou_demo_{}_{nanos}", std::process::id());
     let admin = Db::connect(&base).await.unwrap();
     admin.execute(&format!("CREATE DATABASE {name}"), &[]).await.unwrap();
-    let store = Store::open(&with_database(&base, &name)).await.unwrap();
+    let store = Store::open_with(
+        &with_database(&base, &name),
+        &duikou_store::KeyConfig::given(duikou_store::AuditKey::generate()),
+    )
+    .await
+    .unwrap();
     check(&store, "postgres").await;
     store.db().close().await;
     admin

@@ -108,10 +108,24 @@ pub struct Sides {
 pub struct Target {
     /// The pairing the record belongs to, when it belongs to one.
     pub sides: Option<Sides>,
-    /// The authority of the program concerned (programs themselves, obligations on a program).
+    /// The authority of the program concerned (programs themselves, obligations on a program, a program's documents).
     pub authority: Option<i64>,
     /// Orgs the record names (people's home org, an indicator value's org).
     pub orgs: Vec<i64>,
+    /// For a link between records (a document and what it documents): each end, all of which the actor must be
+    /// allowed to write, so nobody attaches what is not theirs or attaches to what is not theirs.
+    pub ends: Vec<End>,
+}
+
+/// One end of a link: a record's owner, its entity's Chinese name, and what writing it touches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct End {
+    /// Who writes records of the end's entity.
+    pub owner: Owner,
+    /// The end's entity, in Chinese ("文档", "活动").
+    pub label: &'static str,
+    /// What writing the end's record touches.
+    pub target: Target,
 }
 
 /// Why an action was refused, in Chinese.
@@ -122,18 +136,38 @@ fn deny(msg: impl Into<String>) -> Result<(), Denied> {
     Err(Denied(msg.into()))
 }
 
-/// May `actor` create, change or delete a record of an entity owned by `owner`, touching `target`?
+/// May `actor` create, change or delete a record of an entity owned by `owner`, touching `target`? For a change,
+/// ask twice: with the record as it is and as it would be, so nobody moves a record into or out of their scope.
 pub fn may_write(actor: &Actor, owner: Owner, entity_label: &str, target: &Target) -> Result<(), Denied> {
     let authority = target.sides.map(|s| s.authority).or(target.authority);
     if owner == Owner::System && actor.role != Role::Admin {
         return deny(format!("{entity_label}由系统生成，只有管理员可以删除（解锁）"));
     }
     match actor.role {
-        Role::Admin => Ok(()),
-        Role::Viewer => deny("只读用户不能修改记录"),
+        Role::Admin => return Ok(()),
+        Role::Viewer => return deny("只读用户不能修改记录"),
+        _ => {}
+    }
+    if owner == Owner::Link {
+        if target.ends.is_empty() {
+            return deny(format!("{entity_label}必须指明所关联的两端"));
+        }
+        // both ends must be the actor's to write: a link changes what each end shows
+        for end in &target.ends {
+            may_write(actor, end.owner, end.label, &end.target)
+                .map_err(|d| Denied(format!("不能建立或删除{entity_label}：{}", d.0)))?;
+        }
+        return Ok(());
+    }
+    match actor.role {
         Role::Coordinator => match owner {
-            Owner::Reference | Owner::Shared => Ok(()),
+            Owner::Reference | Owner::Person => Ok(()),
             Owner::System => deny(format!("{entity_label}由系统生成")),
+            // a shared record of a pairing belongs to that pairing's program; one without is reference-like
+            Owner::Shared if target.sides.is_none() => Ok(()),
+            Owner::Document if authority.is_none() && !actor.scope.is_empty() => deny(format!(
+                "该{entity_label}不属于任何计划，只能由系统管理员或不限单位范围的协调管理人员维护"
+            )),
             _ if actor.coordinates(authority) => Ok(()),
             _ => deny(format!("该{entity_label}不属于您所协调的计划")),
         },
@@ -143,6 +177,7 @@ pub fn may_write(actor: &Actor, owner: Owner, entity_label: &str, target: &Targe
                 Owner::Reference => deny(format!("{}只能由管理员或协调管理人员维护", entity_label)),
                 Owner::Program => deny(format!("{}由主管部门（协调管理人员）维护", entity_label)),
                 Owner::System => deny(format!("{entity_label}由系统生成")),
+                Owner::Link => deny(format!("{entity_label}必须指明所关联的两端")),
                 Owner::Supporter | Owner::Receiver => {
                     let wants_supporter = owner == Owner::Supporter;
                     if supporter != wants_supporter {
@@ -159,6 +194,20 @@ pub fn may_write(actor: &Actor, owner: Owner, entity_label: &str, target: &Targe
                         deny(format!("您只能填报本单位所在结对的{entity_label}"))
                     }
                 }
+                Owner::Document => match target.sides {
+                    None => deny(format!(
+                        "没有所属结对的{entity_label}（如计划文件）只能由主管部门（协调管理人员）或系统管理员维护"
+                    )),
+                    Some(s) if actor.in_scope(Some(s.supporter)) || actor.in_scope(Some(s.receiver)) => Ok(()),
+                    Some(_) => deny(format!("您只能维护本单位所在结对的{entity_label}")),
+                },
+                Owner::Person => match target.orgs.first() {
+                    None => deny(format!(
+                        "没有派出单位（home_org_id）的{entity_label}只能由协调管理人员或系统管理员维护"
+                    )),
+                    Some(o) if actor.in_scope(Some(*o)) => Ok(()),
+                    Some(_) => deny(format!("该{entity_label}的派出单位（home_org_id）不在您的权限范围内")),
+                },
                 Owner::Shared => {
                     if let Some(s) = target.sides {
                         if !actor.in_scope(Some(s.supporter)) && !actor.in_scope(Some(s.receiver)) {
@@ -173,6 +222,28 @@ pub fn may_write(actor: &Actor, owner: Owner, entity_label: &str, target: &Targe
                 }
             }
         }
+        Role::Admin | Role::Viewer => Ok(()),
+    }
+}
+
+/// May `actor` put org `org` (none when creating it) under `parent` (none for the top of a tree)? Asked when an org
+/// is created under a parent or its parent changes. Each org counts with everything below it in a user's scope, so
+/// a coordinator limited to some orgs may only move its own orgs, and only under its own: else it could take
+/// another authority's org (and its programs' pairings) into its scope by re-parenting it.
+pub fn may_place_org(actor: &Actor, org: Option<i64>, parent: Option<i64>) -> Result<(), Denied> {
+    match actor.role {
+        Role::Admin => Ok(()),
+        Role::Coordinator if actor.scope.is_empty() => Ok(()),
+        Role::Coordinator => {
+            if org.is_some_and(|o| !actor.in_scope(Some(o))) {
+                return deny("该单位不在您的权限范围内，不能调整其上级单位（parent_id）");
+            }
+            if parent.is_some_and(|p| !actor.in_scope(Some(p))) {
+                return deny("上级单位（parent_id）不在您的权限范围内：只能放在本单位或其下级单位之下");
+            }
+            Ok(())
+        }
+        _ => deny("单位只能由管理员或协调管理人员维护"),
     }
 }
 
@@ -312,6 +383,93 @@ mod tests {
             let got = may_write(&actor(*role, orgs), *owner, "记录", &t());
             assert_eq!(got.is_ok(), *ok, "{role:?} {orgs:?} {owner:?}: {got:?}");
         }
+    }
+
+    #[test]
+    fn documents_people_and_links_have_owners() {
+        let program_doc = Target {
+            authority: Some(30),
+            ..Target::default()
+        };
+        let loose_doc = Target::default();
+        let person = |org: Option<i64>| Target {
+            orgs: org.into_iter().collect(),
+            ..Target::default()
+        };
+        let cases: &[(Role, &[i64], Owner, Target, bool)] = &[
+            (Role::SupporterEditor, &[10], Owner::Document, t(), true),
+            (Role::ReceiverEditor, &[20], Owner::Document, t(), true),
+            (Role::SupporterEditor, &[11], Owner::Document, t(), false),
+            (
+                Role::SupporterEditor,
+                &[10, 30],
+                Owner::Document,
+                program_doc.clone(),
+                false,
+            ),
+            (Role::Coordinator, &[30], Owner::Document, program_doc.clone(), true),
+            (Role::Coordinator, &[31], Owner::Document, program_doc.clone(), false),
+            (Role::Coordinator, &[31], Owner::Document, t(), false),
+            (Role::Coordinator, &[30], Owner::Document, loose_doc.clone(), false),
+            (Role::Coordinator, &[], Owner::Document, loose_doc.clone(), true),
+            (Role::ReceiverEditor, &[20], Owner::Document, loose_doc, false),
+            (Role::SupporterEditor, &[10], Owner::Person, person(Some(10)), true),
+            (Role::SupporterEditor, &[10], Owner::Person, person(Some(11)), false),
+            (Role::SupporterEditor, &[10], Owner::Person, person(None), false),
+            (Role::Coordinator, &[31], Owner::Person, person(None), true),
+            (Role::Viewer, &[10], Owner::Person, person(Some(10)), false),
+            (Role::Coordinator, &[30], Owner::Shared, t(), true),
+            (Role::Coordinator, &[31], Owner::Shared, t(), false),
+            (Role::Coordinator, &[31], Owner::Shared, person(Some(5)), true),
+        ];
+        for (role, orgs, owner, target, ok) in cases {
+            let got = may_write(&actor(*role, orgs), *owner, "记录", target);
+            assert_eq!(got.is_ok(), *ok, "{role:?} {orgs:?} {owner:?} {target:?}: {got:?}");
+        }
+    }
+
+    #[test]
+    fn a_link_needs_both_ends() {
+        let end = |owner, target: Target| End {
+            owner,
+            label: "端",
+            target,
+        };
+        let other = Target {
+            sides: Some(Sides {
+                supporter: 11,
+                receiver: 21,
+                authority: 31,
+            }),
+            ..Target::default()
+        };
+        let link = |a: Target, b: Target| Target {
+            ends: vec![end(Owner::Document, a), end(Owner::Supporter, b)],
+            ..Target::default()
+        };
+        let editor = actor(Role::SupporterEditor, &[10]);
+        assert!(may_write(&editor, Owner::Link, "文档关联", &link(t(), t())).is_ok());
+        let refused = may_write(&editor, Owner::Link, "文档关联", &link(t(), other.clone()));
+        assert!(refused.as_ref().is_err_and(|d| d.0.contains("文档关联")), "{refused:?}");
+        assert!(may_write(&editor, Owner::Link, "文档关联", &link(other, t())).is_err());
+        assert!(may_write(&editor, Owner::Link, "文档关联", &Target::default()).is_err());
+        assert!(may_write(&actor(Role::Viewer, &[10]), Owner::Link, "文档关联", &link(t(), t())).is_err());
+    }
+
+    #[test]
+    fn only_an_org_s_coordinator_moves_it_and_only_under_its_own() {
+        let scoped = actor(Role::Coordinator, &[30, 31]);
+        assert!(may_place_org(&scoped, Some(31), Some(30)).is_ok());
+        assert!(may_place_org(&scoped, Some(31), None).is_ok());
+        assert!(may_place_org(&scoped, None, Some(30)).is_ok());
+        // another's org taken in: the re-parent escape
+        assert!(may_place_org(&scoped, Some(99), Some(30)).is_err());
+        // its own given away
+        assert!(may_place_org(&scoped, Some(31), Some(99)).is_err());
+        assert!(may_place_org(&scoped, None, Some(99)).is_err());
+        assert!(may_place_org(&actor(Role::Coordinator, &[]), Some(99), Some(98)).is_ok());
+        assert!(may_place_org(&actor(Role::Admin, &[]), Some(99), Some(98)).is_ok());
+        assert!(may_place_org(&actor(Role::SupporterEditor, &[30, 99]), Some(99), Some(30)).is_err());
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod engine;
 mod error;
 mod money;
 pub mod obligation;
+pub mod password;
 mod period;
 mod qty;
 pub mod record;

@@ -116,8 +116,16 @@ pub enum Owner {
     Supporter,
     /// Facts the receiving side records about its pairing.
     Receiver,
-    /// Records any editor may keep (people, documents, indicator values), scoped by their own fields.
+    /// Records either side's editors may keep (work notes, indicator values), scoped by their pairing and the orgs
+    /// they name; a pairing's record also by its program's coordinators.
     Shared,
+    /// Documents: through their pairing (either side's editors, the program's coordinators); a document without a
+    /// pairing (a program's) only by the program's coordinators.
+    Document,
+    /// People: editors of their home org, and coordinators; someone without a home org only by coordinators.
+    Person,
+    /// Links between records (a document and what it documents): whoever may write both ends.
+    Link,
     /// Records the server writes through its own actions (assessments, period locks); only admins may delete them.
     System,
 }
@@ -417,7 +425,7 @@ pub static ENTITIES: &[EntityDef] = &[
             server(max(f("text", "文本内容", FieldKind::LongText), 10_000_000)),
             f("note", "备注", FieldKind::LongText),
         ],
-        owner: Owner::Shared,
+        owner: Owner::Document,
         confirmable: false,
         natural_key: &[],
         search: &["title", "file_name", "text", "note"],
@@ -667,7 +675,7 @@ pub static ENTITIES: &[EntityDef] = &[
             id_ref("home_org_id", "派出单位", "orgs"),
             f("note", "备注", FieldKind::LongText),
         ],
-        owner: Owner::Shared,
+        owner: Owner::Person,
         confirmable: false,
         natural_key: &[],
         search: &["name", "title", "note"],
@@ -852,7 +860,7 @@ pub static ENTITIES: &[EntityDef] = &[
             )),
             req(f("entity_id", "关联对象编号", FieldKind::Int)),
         ],
-        owner: Owner::Shared,
+        owner: Owner::Link,
         confirmable: false,
         natural_key: &["document_id", "entity", "entity_id"],
         search: &[],

@@ -8,7 +8,7 @@ use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, Pass
 use argon2::Argon2;
 use chrono::{Duration, Utc};
 use duikou_domain::access::{self, Actor, Role};
-use duikou_domain::ValidationErrors;
+use duikou_domain::{password, ValidationErrors};
 use rand::RngCore;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -40,13 +40,82 @@ pub struct NewUser {
     /// Name shown in the UI.
     #[serde(default)]
     pub display_name: Option<String>,
-    /// At least 8 characters.
+    /// As [`duikou_domain::password::check`] asks: at least 10 characters, not the username, not a well-known one.
     pub password: String,
     /// `admin`, `coordinator`, `supporter_editor`, `receiver_editor` or `viewer`.
     pub role: String,
     /// The orgs the role is scoped to.
     #[serde(default)]
     pub org_ids: Vec<i64>,
+}
+
+/// How many failed logins are let through before an account or a client address is made to wait.
+#[derive(Debug, Clone, Copy)]
+pub struct Throttle {
+    /// Failures of one account within the window.
+    pub per_account: i64,
+    /// Failures from one client address within the window (many accounts guessed from one place).
+    pub per_address: i64,
+    /// The sliding window, in minutes: a failure older than this no longer counts.
+    pub window_minutes: i64,
+}
+
+/// The throttle every login goes through: 5 failures of an account, or 20 from an address, in 15 minutes.
+pub const THROTTLE: Throttle = Throttle {
+    per_account: 5,
+    per_address: 20,
+    window_minutes: 15,
+};
+
+/// What a login attempt came to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Login {
+    /// The right password of an active user.
+    Ok(Actor),
+    /// A wrong username or password, or an inactive user (told apart to nobody).
+    Bad,
+    /// Refused unseen: too many failures lately; the next attempt is let through in this many minutes.
+    Throttled {
+        /// Minutes to wait, at least 1.
+        minutes: i64,
+    },
+}
+
+fn throttled(minutes: i64) -> StoreError {
+    StoreError::Throttled { minutes }
+}
+
+/// How long an API token lasts unless told otherwise, in days.
+pub const TOKEN_DAYS: i64 = 90;
+/// The longest an API token may last, in days.
+pub const MAX_TOKEN_DAYS: i64 = 366;
+
+/// A token just issued: the secret is shown this once.
+#[derive(Debug, Clone, Serialize)]
+pub struct NewToken {
+    /// Its id, to revoke it by.
+    pub id: i64,
+    /// The secret (`dk_…`).
+    pub token: String,
+    /// When it stops working.
+    pub expires_at: chrono::DateTime<Utc>,
+}
+
+/// A token as listed to its owner: never the secret.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TokenInfo {
+    /// Id.
+    pub id: i64,
+    /// The name given when issued.
+    pub name: String,
+    /// When issued.
+    pub created_at: Option<chrono::DateTime<Utc>>,
+    /// When it stops working.
+    pub expires_at: Option<chrono::DateTime<Utc>>,
+    /// When last used, if recorded.
+    pub last_used_at: Option<chrono::DateTime<Utc>>,
+    /// Whether it has stopped working.
+    pub expired: bool,
 }
 
 /// A new browser session: the cookie value and the token forms must echo.
@@ -97,11 +166,8 @@ fn check_new_user(u: &NewUser) -> std::result::Result<Role, ValidationErrors> {
             "用户名（username）应为 3–50 个字母、数字或 _ . -",
         );
     }
-    if u.password.chars().count() < 8 {
-        e.add("password", "too_short", "密码（password）至少 8 个字符");
-    }
-    if u.password.chars().count() > 200 {
-        e.add("password", "too_long", "密码（password）最多 200 个字符");
+    if let Err(p) = password::check(&u.username, &u.password, "password") {
+        e.extend_prefixed("", p);
     }
     if u.display_name.as_deref().is_some_and(|d| d.chars().count() > 100) {
         e.add("display_name", "too_long", "显示名称（display_name）最多 100 个字符");
@@ -150,7 +216,10 @@ impl Credential {
                 "SELECT user_id, csrf_token, expires_at FROM sessions WHERE id = $1",
                 ", cred.csrf_token, cred.expires_at",
             ),
-            Credential::Token => ("SELECT user_id FROM api_tokens WHERE token_hash = $1", ""),
+            Credential::Token => (
+                "SELECT user_id, expires_at FROM api_tokens WHERE token_hash = $1",
+                ", cred.expires_at",
+            ),
         }
     }
 }
@@ -305,16 +374,11 @@ impl Store {
             .unwrap_or(0))
     }
 
-    /// Sets a user's password (admins, or the CLI).
+    /// Sets a user's password (admins, or the CLI), as the policy allows; ends every session and API token of the
+    /// user, so whoever knew the old password keeps nothing of it.
     pub async fn set_password(&self, actor: &Actor, username: &str, password: &str) -> Result<()> {
         access::may_manage_users(actor)?;
-        if password.chars().count() < 8 {
-            return Err(StoreError::invalid(
-                "password",
-                "too_short",
-                "密码（password）至少 8 个字符",
-            ));
-        }
+        password::check(username, password, "password")?;
         let hash = hash_password(password)?;
         let mut w = WriteTx::begin(self, actor).await?;
         let row =
@@ -331,13 +395,51 @@ impl Store {
                 format!("找不到用户“{username}”"),
             ));
         };
+        Self::replace_password_in(&mut w, id, hash).await?;
+        w.commit().await
+    }
+
+    /// A user changes its own password, giving the current one (checked as a login is, so it cannot be guessed
+    /// this way either). Every session and token of the user ends, the caller's too.
+    pub async fn change_own_password(
+        &self,
+        actor: &Actor,
+        current: &str,
+        new: &str,
+        address: Option<&str>,
+    ) -> Result<()> {
+        match self.login(&actor.username, current, address).await? {
+            Login::Ok(a) if a.user_id == actor.user_id => {}
+            Login::Throttled { minutes } => return Err(throttled(minutes)),
+            _ => {
+                return Err(StoreError::invalid(
+                    "current_password",
+                    "wrong",
+                    "当前密码（current_password）不正确",
+                ))
+            }
+        }
+        password::check(&actor.username, new, "new_password")?;
+        if new == current {
+            return Err(StoreError::invalid(
+                "new_password",
+                "unchanged",
+                "新密码（new_password）不能与当前密码相同",
+            ));
+        }
+        let hash = hash_password(new)?;
+        let mut w = WriteTx::begin(self, actor).await?;
+        Self::replace_password_in(&mut w, actor.user_id, hash).await?;
+        w.commit().await
+    }
+
+    async fn replace_password_in(w: &mut WriteTx, id: i64, hash: String) -> Result<()> {
         w.tx.execute(
             "UPDATE users SET password_hash = $1 WHERE id = $2",
             &[Arg::Text(Some(hash)), Arg::Int(Some(id))],
         )
         .await?;
-        w.tx.execute("DELETE FROM sessions WHERE user_id = $1", &[Arg::Int(Some(id))])
-            .await?;
+        Self::end_credentials_in(w, id).await?;
         w.record(
             "set_password",
             "users",
@@ -345,8 +447,125 @@ impl Store {
             serde_json::Value::Null,
             serde_json::Value::Null,
         )
+        .await
+    }
+
+    /// Deletes every session and API token of a user.
+    async fn end_credentials_in(w: &mut WriteTx, id: i64) -> Result<()> {
+        w.tx.execute("DELETE FROM sessions WHERE user_id = $1", &[Arg::Int(Some(id))])
+            .await?;
+        w.tx.execute("DELETE FROM api_tokens WHERE user_id = $1", &[Arg::Int(Some(id))])
+            .await?;
+        Ok(())
+    }
+
+    /// Deactivates (`active = false`) or activates a user: users are never deleted, their records keep naming them.
+    /// A deactivated user cannot log in and its sessions and tokens are deleted (activating again revives none).
+    /// An admin cannot deactivate itself, so there is always one to undo it.
+    pub async fn set_active(&self, actor: &Actor, user_id: i64, active: bool) -> Result<User> {
+        access::may_manage_users(actor)?;
+        if !active && user_id == actor.user_id {
+            return Err(StoreError::invalid("id", "self", "不能停用自己的账户"));
+        }
+        let mut w = WriteTx::begin(self, actor).await?;
+        let before = Self::user_in(&mut w.tx, user_id).await?;
+        w.tx.execute(
+            "UPDATE users SET active = $1 WHERE id = $2",
+            &[Arg::Bool(Some(active)), Arg::Int(Some(user_id))],
+        )
         .await?;
-        w.commit().await
+        if !active {
+            Self::end_credentials_in(&mut w, user_id).await?;
+        }
+        let after = Self::user_in(&mut w.tx, user_id).await?;
+        w.record(
+            if active { "activate" } else { "deactivate" },
+            "users",
+            user_id,
+            serde_json::to_value(&before).unwrap_or_default(),
+            serde_json::to_value(&after).unwrap_or_default(),
+        )
+        .await?;
+        w.commit().await?;
+        Ok(after)
+    }
+
+    /// A login attempt, throttled per account and per client address (see [`THROTTLE`]): refused without looking
+    /// at the password while too many attempts failed lately, else checked; a success clears the account's failures.
+    ///
+    /// The attempt is written down before the password is checked, so a burst of parallel guesses counts at once
+    /// (the check takes argon2's time); it is taken back when refused unseen or when the password was right.
+    pub async fn login(&self, username: &str, password: &str, address: Option<&str>) -> Result<Login> {
+        let now = Utc::now().timestamp_millis();
+        let window = THROTTLE.window_minutes * 60_000;
+        let since = now - window;
+        let id = self
+            .db()
+            .fetch_opt(
+                "INSERT INTO login_failures (username, address, at_ms) VALUES ($1, $2, $3) RETURNING id",
+                &[
+                    Arg::Text(Some(username.into())),
+                    Arg::Text(address.map(str::to_string)),
+                    Arg::Int(Some(now)),
+                ],
+                &[Kind::Int],
+            )
+            .await?
+            .and_then(|r| r[0].int())
+            .unwrap_or(0);
+        // the earliest time the account (or the address) is let try again, if its recent failures reach the limit
+        let mut until: Option<i64> = None;
+        let mut checks = vec![("username", username, THROTTLE.per_account)];
+        if let Some(a) = address {
+            checks.push(("address", a, THROTTLE.per_address));
+        }
+        for (column, value, limit) in checks {
+            let rows = self
+                .db()
+                .fetch(
+                    &format!(
+                        "SELECT at_ms FROM login_failures WHERE {column} = $1 AND at_ms > $2 AND id <> $3 \
+                         ORDER BY at_ms DESC LIMIT {limit}"
+                    ),
+                    &[Arg::Text(Some(value.into())), Arg::Int(Some(since)), Arg::Int(Some(id))],
+                    &[Kind::Int],
+                )
+                .await?;
+            if rows.len() as i64 >= limit {
+                let free_at = rows.last().and_then(|r| r[0].int()).unwrap_or(now) + window;
+                until = Some(until.map_or(free_at, |u| u.max(free_at)));
+            }
+        }
+        if let Some(until) = until {
+            self.forget_attempt(id).await?;
+            let minutes = ((until - now).max(1) + 59_999) / 60_000;
+            return Ok(Login::Throttled { minutes });
+        }
+        match self.authenticate(username, password).await? {
+            Some(actor) => {
+                self.db()
+                    .execute(
+                        "DELETE FROM login_failures WHERE username = $1 OR at_ms < $2",
+                        &[Arg::Text(Some(username.into())), Arg::Int(Some(since))],
+                    )
+                    .await?;
+                Ok(Login::Ok(actor))
+            }
+            None => {
+                // failures older than the window count for nobody: keep the table to the window
+                self.db()
+                    .execute("DELETE FROM login_failures WHERE at_ms < $1", &[Arg::Int(Some(since))])
+                    .await?;
+                Ok(Login::Bad)
+            }
+        }
+    }
+
+    async fn forget_attempt(&self, id: i64) -> Result<()> {
+        self.db()
+            .execute("DELETE FROM login_failures WHERE id = $1", &[Arg::Int(Some(id))])
+            .await?;
+        Ok(())
     }
 
     /// Checks a username and password; `None` when either is wrong or the user is inactive.
@@ -470,8 +689,14 @@ impl Store {
         Ok(())
     }
 
-    /// Issues an API token for a user; the plain token is returned once and only its hash is kept.
+    /// Issues an API token for a user lasting [`TOKEN_DAYS`]; the plain token is returned once and only its hash is
+    /// kept.
     pub async fn create_token(&self, user_id: i64, name: &str) -> Result<String> {
+        Ok(self.create_token_for(user_id, name, TOKEN_DAYS).await?.token)
+    }
+
+    /// Issues an API token for a user lasting `days` (1–[`MAX_TOKEN_DAYS`]).
+    pub async fn create_token_for(&self, user_id: i64, name: &str, days: i64) -> Result<NewToken> {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 {
             return Err(StoreError::invalid(
@@ -480,34 +705,104 @@ impl Store {
                 "令牌名称（name）应为 1–100 个字符",
             ));
         }
+        if !(1..=MAX_TOKEN_DAYS).contains(&days) {
+            return Err(StoreError::invalid(
+                "expires_in_days",
+                "range",
+                format!("有效天数（expires_in_days）应为 1–{MAX_TOKEN_DAYS} 的整数"),
+            ));
+        }
         let token = format!("dk_{}", random_hex(24));
-        self.db()
-            .execute(
-                "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4)",
+        let now = Utc::now();
+        let expires_at = now + Duration::days(days);
+        let id = self
+            .db()
+            .fetch_opt(
+                "INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at) \
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
                 &[
                     Arg::Int(Some(user_id)),
                     Arg::Text(Some(name.into())),
                     Arg::Text(Some(sha256_hex(&token))),
-                    Arg::Ts(Some(Utc::now())),
+                    Arg::Ts(Some(now)),
+                    Arg::Ts(Some(expires_at)),
                 ],
+                &[Kind::Int],
             )
-            .await?;
-        Ok(token)
+            .await?
+            .and_then(|r| r[0].int())
+            .unwrap_or(0);
+        Ok(NewToken { id, token, expires_at })
     }
 
-    /// The actor behind an API token, in one round trip.
+    /// A user's own API tokens, newest first, without their secrets.
+    pub async fn list_tokens(&self, user_id: i64) -> Result<Vec<TokenInfo>> {
+        let rows = self
+            .db()
+            .fetch(
+                "SELECT id, name, created_at, expires_at, last_used_at FROM api_tokens WHERE user_id = $1 \
+                 ORDER BY id DESC",
+                &[Arg::Int(Some(user_id))],
+                &[Kind::Int, Kind::Text, Kind::Ts, Kind::Ts, Kind::Ts],
+            )
+            .await?;
+        let now = Utc::now();
+        Ok(rows
+            .into_iter()
+            .map(|r| TokenInfo {
+                id: r[0].int().unwrap_or(0),
+                name: r[1].text().unwrap_or("").into(),
+                created_at: r[2].ts(),
+                expires_at: r[3].ts(),
+                last_used_at: r[4].ts(),
+                expired: r[3].ts().is_none_or(|t| t <= now),
+            })
+            .collect())
+    }
+
+    /// Revokes (deletes) one of a user's own tokens; false when the user has no token of that id.
+    pub async fn revoke_token(&self, user_id: i64, token_id: i64) -> Result<bool> {
+        let n = self
+            .db()
+            .execute(
+                "DELETE FROM api_tokens WHERE id = $1 AND user_id = $2",
+                &[Arg::Int(Some(token_id)), Arg::Int(Some(user_id))],
+            )
+            .await?;
+        Ok(n > 0)
+    }
+
+    /// Revokes the token whose secret this is (a logout with it).
+    pub async fn revoke_token_secret(&self, token: &str) -> Result<()> {
+        self.db()
+            .execute(
+                "DELETE FROM api_tokens WHERE token_hash = $1",
+                &[Arg::Text(Some(sha256_hex(token)))],
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// The actor behind a live API token, in one round trip.
     pub async fn token_actor(&self, token: &str) -> Result<Option<Actor>> {
         Ok(self.token_seen(token).await?.map(|(a, _)| a))
     }
 
-    /// As [`Store::token_actor`], with the audit head read in the same statement (see [`Store::record_json`]).
+    /// As [`Store::token_actor`], with the audit head read in the same statement (see [`Store::record_json`]). An
+    /// expired token names nobody.
     pub async fn token_seen(&self, token: &str) -> Result<Option<(Actor, i64)>> {
         let sql = self.actor_sql(Credential::Token);
+        let mut kinds = ACTOR_KINDS.to_vec();
+        kinds.push(Kind::Ts);
         let row = self
             .db()
-            .look_up_opt(sql, &[Arg::Text(Some(sha256_hex(token)))], &ACTOR_KINDS)
+            .look_up_opt(sql, &[Arg::Text(Some(sha256_hex(token)))], &kinds)
             .await?;
-        Ok(row.and_then(|r| Some((actor_of(&r)?, r[HEAD].int().unwrap_or(0)))))
+        let Some(row) = row else { return Ok(None) };
+        if row[ACTOR_KINDS.len()].ts().is_none_or(|t| t <= Utc::now()) {
+            return Ok(None);
+        }
+        Ok(actor_of(&row).map(|a| (a, row[HEAD].int().unwrap_or(0))))
     }
 
     /// The user id of a username.

@@ -200,10 +200,7 @@ impl Db {
                 .await?;
             Ok(Db::Postgres(pool))
         } else {
-            let path = url
-                .strip_prefix("sqlite://")
-                .or_else(|| url.strip_prefix("sqlite:"))
-                .unwrap_or(url);
+            let path = sqlite_path(url).unwrap_or(url);
             let opts = SqliteConnectOptions::new()
                 .filename(path)
                 .create_if_missing(true)
@@ -263,6 +260,33 @@ impl Db {
     pub async fn close(&self) {
         on_backend!(self, p => p.close().await)
     }
+
+    /// On SQLite, copies everything in the write-ahead log into the database file and empties the log
+    /// (`PRAGMA wal_checkpoint(TRUNCATE)`), so the `.db` file alone is the whole database — for a copy made with
+    /// plain file tools after `demo`, `migrate` or a stopped server. True when it completed (a reader in the middle
+    /// of a read can hold it back); PostgreSQL has nothing to do.
+    pub async fn checkpoint(&self) -> Result<bool, sqlx::Error> {
+        match self {
+            Db::Sqlite(p, _) => {
+                let row = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(p).await?;
+                let busy: i64 = row.try_get(0)?;
+                Ok(busy == 0)
+            }
+            Db::Postgres(_) => Ok(true),
+        }
+    }
+}
+
+/// The file path of a SQLite database URL (a path, `sqlite:path` or `sqlite://path`); `None` for PostgreSQL.
+pub fn sqlite_path(url: &str) -> Option<&str> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return None;
+    }
+    Some(
+        url.strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url),
+    )
 }
 
 impl Tx {

@@ -4,9 +4,8 @@ use crate::audit::WriteTx;
 use crate::db::{Arg, Kind};
 use crate::{Result, Store, StoreError};
 use chrono::Utc;
-use duikou_domain::access::{self, Actor, Role, Target};
-use duikou_domain::schema::Owner;
-use serde_json::Value;
+use duikou_domain::access::{Actor, Role};
+use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 /// The largest file kept (50 MiB).
@@ -17,9 +16,68 @@ fn text_of(bytes: &[u8]) -> Option<String> {
     duikou_text::decode(bytes).ok().filter(|t| !t.is_empty())
 }
 
+/// Types a browser would run rather than show or save (pages, scripts, XML that may carry either, plug-ins).
+fn is_active(essence: &str) -> bool {
+    let (kind, sub) = essence.split_once('/').unwrap_or((essence, ""));
+    let plain_text = matches!(
+        sub,
+        "plain" | "csv" | "tab-separated-values" | "markdown" | "x-markdown" | "rtf"
+    );
+    (kind == "text" && !plain_text)
+        || kind == "multipart"
+        || kind == "message"
+        || sub == "xml"
+        || sub.ends_with("+xml")
+        || sub.contains("javascript")
+        || sub.contains("ecmascript")
+        || sub.contains("html")
+        || matches!(
+            sub,
+            "x-shockwave-flash" | "futuresplash" | "java-archive" | "x-java-jnlp-file"
+        )
+}
+
+/// The type a document's file is kept and served with: the declared type without its parameters (a text type keeps
+/// its charset), lower-cased; `application/octet-stream` when none is given or it cannot be read. A type a browser
+/// would run (a page, a script, SVG) is refused, so a document can never be made into a page of this site.
+pub fn safe_content_type(declared: &str) -> Result<String> {
+    let declared = declared.trim();
+    if declared.is_empty() {
+        return Ok(OCTET_STREAM.into());
+    }
+    let Ok(parsed) = declared.parse::<mime::Mime>() else {
+        return Ok(OCTET_STREAM.into());
+    };
+    let essence = parsed.essence_str().to_ascii_lowercase();
+    if is_active(&essence) {
+        return Err(StoreError::invalid(
+            "content_type",
+            "unsafe_type",
+            format!(
+                "文件类型（Content-Type）“{essence}”会被浏览器当作网页或脚本执行，不能作为文档上传；\
+                 请上传 PDF、Word、Excel、图片或纯文本文件"
+            ),
+        ));
+    }
+    match parsed.get_param(mime::CHARSET) {
+        Some(charset)
+            if parsed.type_() == mime::TEXT
+                && charset
+                    .as_str()
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.:".contains(c)) =>
+        {
+            Ok(format!("{essence}; charset={}", charset.as_str()))
+        }
+        _ => Ok(essence),
+    }
+}
+
+/// The type of a file whose kind is unknown: browsers save it rather than show it.
+pub const OCTET_STREAM: &str = "application/octet-stream";
+
 impl Store {
-    /// Stores (or replaces) the file of a document and its extracted text. Given a `Vec`, the file is handed to the
-    /// database as it is, not copied once more.
+    /// Stores (or replaces) the file of a document and its extracted text.
     pub async fn put_document_content(
         &self,
         actor: &Actor,
@@ -27,20 +85,71 @@ impl Store {
         content_type: &str,
         bytes: impl Into<Vec<u8>>,
     ) -> Result<Value> {
+        // given a Vec, the file is handed to the database as it is, not copied once more
         let bytes: Vec<u8> = bytes.into();
         if bytes.len() > MAX_DOCUMENT_BYTES {
             return Err(StoreError::invalid("content", "too_large", "文件过大：最大 50 MB"));
         }
+        let content_type = safe_content_type(content_type)?;
         let mut w = WriteTx::begin(self, actor).await?;
         let def = crate::records::def("documents")?;
-        let before = self.get("documents", id).await?;
-        if actor.role != Role::Admin {
-            let mut target = Target::default();
-            if let Some(p) = before["pairing_id"].as_i64() {
-                target.sides = Some(Self::sides(&mut w.tx, p).await?);
-            }
-            access::may_write(actor, Owner::Shared, def.label, &target)?;
+        let before = Self::get_in(&mut w.tx, def, id).await?;
+        // the file is the document: whoever may change the document may replace its file, nobody else
+        Self::authorize(
+            &mut w.tx,
+            actor,
+            def,
+            before.as_object().unwrap_or(&serde_json::Map::new()),
+        )
+        .await?;
+        Self::put_content_in(&mut w, id, content_type, bytes, before).await?;
+        w.commit().await?;
+        self.get("documents", id).await
+    }
+
+    /// Keeps a file `actor` is about to import (the import wizard's check step) as a new document of no pairing, so
+    /// the confirm step imports exactly the file that was checked; answers its id. Anyone who may import may stage a
+    /// file: it is a new record of their own, not a change to anyone's document, and like every document of no
+    /// pairing only coordinators and admins may change it afterwards.
+    pub async fn stage_import_file(&self, actor: &Actor, name: &str, bytes: impl Into<Vec<u8>>) -> Result<i64> {
+        let bytes: Vec<u8> = bytes.into();
+        if actor.role == Role::Viewer {
+            return Err(StoreError::Forbidden("只读用户不能导入数据".into()));
         }
+        if bytes.len() > MAX_DOCUMENT_BYTES {
+            return Err(StoreError::invalid("content", "too_large", "文件过大：最大 50 MB"));
+        }
+        let mut w = WriteTx::begin(self, actor).await?;
+        // made with an admin's right to a document of no pairing, still recorded in the audit as the actor's
+        let acting = std::mem::replace(
+            &mut w.actor,
+            Actor {
+                role: Role::Admin,
+                ..actor.clone()
+            },
+        );
+        let made = Self::create_in(
+            &mut w,
+            "documents",
+            &json!({"kind": "other", "title": format!("导入文件：{name}"), "file_name": name}),
+        )
+        .await;
+        w.actor = acting;
+        let made = made?;
+        let id = made["id"].as_i64().unwrap_or(0);
+        Self::put_content_in(&mut w, id, OCTET_STREAM.into(), bytes, made).await?;
+        w.commit().await?;
+        Ok(id)
+    }
+
+    /// Replaces document `id`'s file inside `w`, whose metadata `before` was read there, and records the upload.
+    async fn put_content_in(
+        w: &mut WriteTx,
+        id: i64,
+        content_type: String,
+        bytes: Vec<u8>,
+        before: Value,
+    ) -> Result<()> {
         let sha = hex::encode(Sha256::digest(&bytes));
         let text = text_of(&bytes);
         let size = bytes.len() as i64;
@@ -58,7 +167,7 @@ impl Store {
             .execute(
                 "UPDATE documents SET content_type = $1, size = $2, sha256 = $3, text = $4, version = version + 1, updated_at = $5 WHERE id = $6",
                 &[
-                    Arg::Text(Some(content_type.chars().take(200).collect())),
+                    Arg::Text(Some(content_type)),
                     Arg::Int(Some(size)),
                     Arg::Text(Some(sha)),
                     Arg::Text(text),
@@ -87,9 +196,7 @@ impl Store {
             }
             v
         };
-        w.record("upload", "documents", id, strip(before), strip(after)).await?;
-        w.commit().await?;
-        self.get("documents", id).await
+        w.record("upload", "documents", id, strip(before), strip(after)).await
     }
 
     /// A document's metadata and file.

@@ -32,6 +32,12 @@ pub enum StoreError {
         /// The offending field, if one.
         field: Option<String>,
     },
+    /// Too many failed logins lately for the account or the client address: try again in this many minutes.
+    #[error("登录失败次数过多，请于 {minutes} 分钟后再试")]
+    Throttled {
+        /// Minutes until the next attempt is let through.
+        minutes: i64,
+    },
     /// The database failed.
     #[error("数据库错误：{0}")]
     Database(sqlx::Error),

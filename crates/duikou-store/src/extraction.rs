@@ -140,11 +140,29 @@ impl Store {
         let facts = duikou_text::extract(text);
         let receiver = pairing_rec["receiver_org_id"].as_i64().unwrap_or(0);
         let mut w = WriteTx::begin(self, actor).await?;
+        // the pending proposals replaced, each deleted with its own event so the log accounts for every row
+        let replaced =
+            w.tx.fetch(
+                "SELECT id FROM extractions WHERE document_id = $1 AND pairing_id = $2 AND status = 'pending' ORDER BY id",
+                &[Arg::Int(Some(document)), Arg::Int(Some(pairing))],
+                &[Kind::Int],
+            )
+            .await?;
         w.tx.execute(
             "DELETE FROM extractions WHERE document_id = $1 AND pairing_id = $2 AND status = 'pending'",
             &[Arg::Int(Some(document)), Arg::Int(Some(pairing))],
         )
         .await?;
+        for r in replaced {
+            w.record(
+                "delete",
+                "extractions",
+                r[0].int().unwrap_or(0),
+                Value::Null,
+                Value::Null,
+            )
+            .await?;
+        }
         let now = Utc::now();
         let mut ids = Vec::new();
         for f in &facts {
@@ -178,6 +196,12 @@ impl Store {
                 .unwrap_or(0);
             ids.push(id);
         }
+        w.record_many(
+            "create",
+            "extractions",
+            ids.iter().map(|id| (*id, Value::Null)).collect(),
+        )
+        .await?;
         w.record(
             "extract",
             "documents",
@@ -239,9 +263,17 @@ impl Store {
                     let role = draft.get("role").and_then(Value::as_str).unwrap_or("teacher");
                     let label = draft.get("label").and_then(Value::as_str).unwrap_or("援派人员");
                     let doc = before["document_id"].as_i64().unwrap_or(0);
+                    // sent by the supporting side (the dispatch's default direction), so that is their home org:
+                    // people are kept by the editors of their home org
+                    let home = Self::sides(&mut w.tx, pairing).await?.supporter;
                     let mut first = 0;
                     for i in 1..=n {
-                        let person = Self::create_in(&mut w, "people", &json!({"name": format!("{label}{i}（据文档{doc}）"), "note": before["quote"]})).await?;
+                        let person = Self::create_in(
+                            &mut w,
+                            "people",
+                            &json!({"name": format!("{label}{i}（据文档{doc}）"), "home_org_id": home, "note": before["quote"]}),
+                        )
+                        .await?;
                         let d = Self::create_in(
                             &mut w,
                             "dispatches",

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod aggregates;
 pub mod assess;
 pub mod audit;
+pub mod audit_key;
 pub mod backup;
 pub mod bulk;
 pub mod db;
@@ -23,6 +24,7 @@ pub mod summary;
 pub mod testing;
 pub mod views;
 
+pub use audit_key::{AuditKey, KeyConfig};
 pub use db::{Backend, Db};
 pub use error::{Result, StoreError};
 pub use list::{ListQuery, Page};
@@ -39,6 +41,11 @@ pub struct Store {
     dashboard_making: std::sync::Arc<tokio::sync::Mutex<()>>,
     /// Records as served JSON, valid at one audit head (see [`Store::record_json`]).
     records_kept: std::sync::Arc<std::sync::Mutex<records::KeptRecords>>,
+    /// SQLite: the shared hold on the database's lock file while this store is open, so `restore` refuses to
+    /// replace a database in use (see [`backup::InUse`]).
+    _in_use: Option<std::sync::Arc<backup::InUse>>,
+    /// The secret the audit log's MACs are made with (never stored in the database).
+    audit_key: std::sync::Arc<AuditKey>,
 }
 
 /// Now, as RFC 3339 UTC with microseconds.
@@ -47,20 +54,52 @@ pub fn now_rfc3339() -> String {
 }
 
 impl Store {
-    /// Connects to `url` (a SQLite path or a `postgres://` URL), migrates, and loads the region tree on first start.
+    /// Connects to `url` (a SQLite path or a `postgres://` URL), migrates, and loads the region tree on first start,
+    /// with the audit key from the environment ([`KeyConfig::from_env`]) or, for SQLite, beside the database file.
     pub async fn open(url: &str) -> Result<Store> {
+        Store::open_with(url, &KeyConfig::from_env()?).await
+    }
+
+    /// [`Store::open`] with the audit key from `keys`: refuses a PostgreSQL database without one, and a database
+    /// whose log is already signed when its key file is missing.
+    pub async fn open_with(url: &str, keys: &KeyConfig) -> Result<Store> {
+        Self::open_held(url, keys, true).await
+    }
+
+    /// [`Store::open_with`], holding the SQLite database as in use when `hold` (a restore only probes a backup).
+    pub(crate) async fn open_held(url: &str, keys: &KeyConfig, hold: bool) -> Result<Store> {
+        let in_use = match db::sqlite_path(url) {
+            Some(path) if hold => backup::InUse::hold(path)?.map(std::sync::Arc::new),
+            _ => None,
+        };
         let db = Db::connect(url).await?;
         db.migrate().await?;
+        let signed = audit::head_is_signed(&db).await?;
+        let key = match keys.resolve(url, db.backend() == Backend::Postgres, signed) {
+            Ok(k) => k,
+            Err(e) => {
+                db.close().await;
+                return Err(e);
+            }
+        };
         let store = Store {
             db,
             status_refresh: Default::default(),
             dashboards: Default::default(),
             dashboard_making: Default::default(),
             records_kept: Default::default(),
+            _in_use: in_use,
+            audit_key: std::sync::Arc::new(key),
         };
         store.load_regions_if_empty().await?;
+        audit::seal_unsealed_rows(&store).await?;
         aggregates::rebuild_if_missing(&store).await?;
         Ok(store)
+    }
+
+    /// The audit key this store signs the log with (to open another store on the same data, e.g. a backup).
+    pub fn audit_key(&self) -> &AuditKey {
+        &self.audit_key
     }
 
     /// The connection pool.

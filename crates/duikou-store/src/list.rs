@@ -74,7 +74,12 @@ fn text_arg(f: &Field, raw: &str) -> std::result::Result<Arg, String> {
         // an option that does not exist would only ever find nothing: say which ones do
         FieldKind::Enum(options) if !options.iter().any(|(v, _)| *v == raw) => {
             let known: Vec<String> = options.iter().map(|(v, l)| format!("{v}（{l}）")).collect();
-            return Err(format!("{}（{}）筛选值无效：“{raw}”，可选：{}", f.label, f.name, known.join("、")));
+            return Err(format!(
+                "{}（{}）筛选值无效：“{raw}”，可选：{}",
+                f.label,
+                f.name,
+                known.join("、")
+            ));
         }
         _ => Arg::Text(Some(raw.to_string())),
     })

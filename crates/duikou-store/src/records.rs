@@ -372,6 +372,11 @@ impl Store {
             return Err(StoreError::Forbidden(format!("{}由系统生成，不能直接新建", def.label)));
         }
         Self::authorize(&mut w.tx, &w.actor, def, &rec).await?;
+        if def.name == "orgs" {
+            if let Some(parent) = rec.get("parent_id").and_then(Value::as_i64) {
+                access::may_place_org(&w.actor, None, Some(parent))?;
+            }
+        }
         Self::check_unlocked(&mut w.tx, def, &rec).await?;
         Self::check_natural_key(&mut w.tx, def, &rec, None).await?;
         let cols = columns(def);
@@ -438,6 +443,11 @@ impl Store {
         Self::derive_pairing(&mut w.tx, def, &mut rec).await?;
         Self::check_refs(&mut w.tx, def, &rec).await?;
         Self::check_calendar(&mut w.tx, def, &rec).await?;
+        let new_parent = rec.get("parent_id").and_then(Value::as_i64);
+        let org_moves = def.name == "orgs" && new_parent != before["parent_id"].as_i64();
+        if org_moves {
+            Self::check_org_tree(&mut w.tx, id, new_parent).await?;
+        }
         // The actor must be allowed both where the record was and where it goes.
         let mut old = Map::new();
         for f in def.fields {
@@ -448,6 +458,9 @@ impl Store {
         }
         Self::authorize(&mut w.tx, &w.actor, def, &old).await?;
         Self::authorize(&mut w.tx, &w.actor, def, &rec).await?;
+        if org_moves {
+            access::may_place_org(&w.actor, Some(id), new_parent)?;
+        }
         Self::check_unlocked(&mut w.tx, def, &old).await?;
         Self::check_unlocked(&mut w.tx, def, &rec).await?;
         Self::check_natural_key(&mut w.tx, def, &rec, Some(id)).await?;
@@ -734,6 +747,30 @@ impl Store {
                 Some(_) => {}
             }
         }
+        if def.name == "documents" {
+            // a pairing's document is of that pairing's program, so nobody files one under another's program
+            let program = rec.get("program_id").and_then(Value::as_i64);
+            if let (Some(program), Some(pairing)) = (program, own_pairing) {
+                let theirs = tx
+                    .fetch_opt(
+                        "SELECT program_id FROM pairings WHERE id = $1",
+                        &[Arg::Int(Some(pairing))],
+                        &[Kind::Int],
+                    )
+                    .await?
+                    .and_then(|r| r[0].int());
+                if let Some(theirs) = theirs.filter(|t| *t != program) {
+                    errors.add(
+                        "program_id",
+                        "other_program",
+                        format!(
+                            "相关计划（program_id）：相关结对（编号 {pairing}）属于计划（编号 {theirs}），\
+                             与所填计划（编号 {program}）不一致"
+                        ),
+                    );
+                }
+            }
+        }
         if def.name == "document_links" {
             let entity = rec.get("entity").and_then(Value::as_str).unwrap_or("");
             let id = rec.get("entity_id").and_then(Value::as_i64).unwrap_or(0);
@@ -757,6 +794,36 @@ impl Store {
         errors.into_result().map_err(Into::into)
     }
 
+    /// An org's tree stays a tree: its new parent may be neither itself nor any org below it.
+    async fn check_org_tree(tx: &mut Tx, id: i64, parent: Option<i64>) -> Result<()> {
+        let Some(parent) = parent else { return Ok(()) };
+        let why = if parent == id {
+            format!("编号 {parent} 就是本单位")
+        } else {
+            // UNION (not UNION ALL) ends even on a cycle stored before this check existed
+            let below = tx
+                .fetch_opt(
+                    "WITH RECURSIVE below(id) AS (SELECT id FROM orgs WHERE parent_id = $1 \
+                     UNION SELECT o.id FROM orgs o JOIN below b ON o.parent_id = b.id) \
+                     SELECT COUNT(*) FROM below WHERE id = $2",
+                    &[Arg::Int(Some(id)), Arg::Int(Some(parent))],
+                    &[Kind::Int],
+                )
+                .await?
+                .and_then(|r| r[0].int())
+                .unwrap_or(0);
+            if below == 0 {
+                return Ok(());
+            }
+            format!("编号 {parent} 的单位在本单位之下")
+        };
+        Err(StoreError::invalid(
+            "parent_id",
+            "org_cycle",
+            format!("上级单位（parent_id）不能是本单位或其下级单位：{why}"),
+        ))
+    }
+
     /// The sides of a pairing and its program's authority.
     pub(crate) async fn sides(tx: &mut Tx, pairing: i64) -> Result<Sides> {
         let row = tx
@@ -778,10 +845,64 @@ impl Store {
         })
     }
 
-    async fn authorize(tx: &mut Tx, actor: &Actor, def: &EntityDef, rec: &Map<String, Value>) -> Result<()> {
+    /// Refuses a write of `rec` (a record of `def` as it is or as it would be) that `actor` may not make.
+    pub(crate) async fn authorize(tx: &mut Tx, actor: &Actor, def: &EntityDef, rec: &Map<String, Value>) -> Result<()> {
         if actor.role == Role::Admin {
             return Ok(());
         }
+        let mut target = Self::target_of(tx, def, rec).await?;
+        if def.owner == Owner::Link {
+            // both ends, each read as it stands and judged by its own owner
+            let document = schema::entity("documents").ok_or_else(|| StoreError::UnknownEntity("documents".into()))?;
+            let entity = rec.get("entity").and_then(Value::as_str).unwrap_or("");
+            let linked = schema::entity(entity).ok_or_else(|| {
+                StoreError::invalid(
+                    "entity",
+                    "enum",
+                    format!("关联对象类型（entity）：未知的类型“{entity}”"),
+                )
+            })?;
+            for (end, key) in [(document, "document_id"), (linked, "entity_id")] {
+                let id = rec.get(key).and_then(Value::as_i64).unwrap_or(0);
+                let row = Self::get_in(tx, end, id).await?;
+                let row = row.as_object().cloned().unwrap_or_default();
+                target.ends.push(access::End {
+                    owner: end.owner,
+                    label: end.label,
+                    target: Self::target_of(tx, end, &row).await?,
+                });
+            }
+        }
+        if def.name == "indicator_values" {
+            if let Some(code) = rec.get("region_code").and_then(Value::as_str) {
+                if matches!(actor.role, Role::SupporterEditor | Role::ReceiverEditor) {
+                    let mut ok = false;
+                    for org in actor.scope.iter().copied() {
+                        let r = tx
+                            .fetch_opt(
+                                "SELECT region_code FROM orgs WHERE id = $1",
+                                &[Arg::Int(Some(org))],
+                                &[Kind::Text],
+                            )
+                            .await?;
+                        if r.as_ref().and_then(|r| r[0].text()) == Some(code) {
+                            ok = true;
+                            break;
+                        }
+                    }
+                    if !ok {
+                        return Err(StoreError::Forbidden(format!("区划 {code} 不是您所在单位的区划")));
+                    }
+                }
+            }
+        }
+        access::may_write(actor, def.owner, def.label, &target)?;
+        Ok(())
+    }
+
+    /// What writing `rec` of `def` touches: the sides of its pairing, the authority of its program, the orgs it
+    /// names. A link's ends are added by [`Store::authorize`].
+    async fn target_of(tx: &mut Tx, def: &EntityDef, rec: &Map<String, Value>) -> Result<Target> {
         let id = |k: &str| rec.get(k).and_then(Value::as_i64);
         let mut target = Target::default();
         let pairing = match def.name {
@@ -795,6 +916,12 @@ impl Store {
             "programs" => target.authority = id("authority_org_id"),
             "pairings" => {
                 target.authority = Self::program_authority(tx, id("program_id").unwrap_or(0)).await?;
+            }
+            // a document of a program but of no pairing is the program's
+            "documents" if pairing.is_none() => {
+                if let Some(p) = id("program_id") {
+                    target.authority = Self::program_authority(tx, p).await?;
+                }
             }
             "obligations" => {
                 if let Some(p) = id("program_id") {
@@ -814,36 +941,10 @@ impl Store {
                 }
             }
             "people" => target.orgs.extend(id("home_org_id")),
-            "indicator_values" => {
-                target.orgs.extend(id("org_id"));
-                if let Some(code) = rec.get("region_code").and_then(Value::as_str) {
-                    if matches!(actor.role, Role::SupporterEditor | Role::ReceiverEditor) {
-                        let region_of_scope = actor.scope.iter().copied().collect::<Vec<_>>();
-                        let mut ok = false;
-                        for org in region_of_scope {
-                            let r = tx
-                                .fetch_opt(
-                                    "SELECT region_code FROM orgs WHERE id = $1",
-                                    &[Arg::Int(Some(org))],
-                                    &[Kind::Text],
-                                )
-                                .await?;
-                            if r.as_ref().and_then(|r| r[0].text()) == Some(code) {
-                                ok = true;
-                                break;
-                            }
-                        }
-                        if !ok {
-                            return Err(StoreError::Forbidden(format!("区划 {code} 不是您所在单位的区划")));
-                        }
-                    }
-                }
-            }
+            "indicator_values" => target.orgs.extend(id("org_id")),
             _ => {}
         }
-        let owner = def.owner;
-        access::may_write(actor, owner, def.label, &target)?;
-        Ok(())
+        Ok(target)
     }
 
     /// An obligation's window must exist on its program's calendar.

@@ -134,6 +134,10 @@ impl Store {
             )
             .await?;
         }
+        // one event per region, each committing to its row: reference data is evidence like any other table
+        if let Some(def) = duikou_domain::schema::entity("regions") {
+            w.seal_rows("create", def, 0).await?;
+        }
         w.record(
             "load",
             "regions",

@@ -3,7 +3,7 @@
 //! suite uses to put records and users in them.
 
 use crate::accounts::NewUser;
-use crate::{Db, Result, Store};
+use crate::{AuditKey, Db, KeyConfig, Result, Store};
 use duikou_domain::access::{Actor, Role};
 use serde_json::Value;
 
@@ -16,7 +16,8 @@ pub struct TestStore {
     pub backend: &'static str,
     /// The store.
     pub store: Store,
-    /// Its SQLite path or PostgreSQL URL, to open a second store on the same data (another app server).
+    /// Its SQLite path or PostgreSQL URL, to open a second store on the same data (another app server): see
+    /// [`TestStore::open_again`], which brings the audit key.
     pub url: String,
     cleanup: Cleanup,
 }
@@ -71,7 +72,8 @@ impl TestStore {
         admin.execute(&format!("CREATE DATABASE {name}"), &[]).await?;
         admin.close().await;
         let url = with_database(&admin_url, &name);
-        let store = Store::open(&url).await?;
+        // PostgreSQL keeps no key of its own: each test database gets a fresh one, as a deployment configures one
+        let store = Store::open_with(&url, &KeyConfig::given(AuditKey::generate())).await?;
         Ok(Some(TestStore {
             backend: "postgres",
             store,
@@ -90,12 +92,17 @@ impl TestStore {
         Ok(v)
     }
 
+    /// Another store on the same data with the same audit key (another app server, or a restart).
+    pub async fn open_again(&self) -> Result<Store> {
+        Store::open_with(&self.url, &KeyConfig::given(self.store.audit_key().clone())).await
+    }
+
     /// Closes the store and removes its file or database.
     pub async fn finish(self) -> Result<()> {
         self.store.db().close().await;
         match self.cleanup {
             Cleanup::File(p) => {
-                for suffix in ["", "-wal", "-shm"] {
+                for suffix in ["", "-wal", "-shm", ".lock", ".audit-key"] {
                     let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));
                 }
             }

@@ -550,7 +550,7 @@ async fn opening_a_database_without_aggregates_builds_them() {
             store.db().execute(&format!("DELETE FROM {table}"), &[]).await.unwrap();
         }
         assert!(stored(store).await.unwrap().rows.is_empty(), "{}", t.backend);
-        let reopened = Store::open(&t.url).await.unwrap();
+        let reopened = t.open_again().await.unwrap();
         let rebuilt = stored(&reopened).await.unwrap();
         assert!(built == rebuilt, "{}:\n{}", t.backend, built.diff(&rebuilt));
         reopened.db().close().await;

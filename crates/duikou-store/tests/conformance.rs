@@ -450,19 +450,52 @@ async fn sqlite_backup_is_a_consistent_copy() {
     copy.db().close().await;
     let target = std::env::temp_dir().join(format!("duikou_restored_{}.db", std::process::id()));
     let _ = std::fs::remove_file(&target);
-    duikou_store::backup::restore_sqlite(&path.to_string_lossy(), &target.to_string_lossy(), false)
-        .await
-        .unwrap();
+    duikou_store::backup::restore_sqlite(
+        &path.to_string_lossy(),
+        &target.to_string_lossy(),
+        false,
+        &Default::default(),
+    )
+    .await
+    .unwrap();
     assert!(
-        duikou_store::backup::restore_sqlite(&path.to_string_lossy(), &target.to_string_lossy(), false)
-            .await
-            .is_err(),
+        duikou_store::backup::restore_sqlite(
+            &path.to_string_lossy(),
+            &target.to_string_lossy(),
+            false,
+            &Default::default()
+        )
+        .await
+        .is_err(),
         "no silent overwrite"
     );
     let restored = Store::open(&target.to_string_lossy()).await.unwrap();
     assert_eq!(count(&restored, "pairings").await, 2);
+    // a database some process has open is not replaced, not even with force; once closed, it is
+    let (backup, target_s) = (path.to_string_lossy().to_string(), target.to_string_lossy().to_string());
+    match duikou_store::backup::restore_sqlite(&backup, &target_s, true, &Default::default()).await {
+        Err(e) => assert!(e.to_string().contains("正在使用中"), "{e}"),
+        Ok(()) => panic!("restored over an open database"),
+    }
+    assert_eq!(count(&restored, "pairings").await, 2, "the open database is untouched");
+    restored.db().close().await;
+    drop(restored);
+    duikou_store::backup::restore_sqlite(&backup, &target_s, true, &Default::default())
+        .await
+        .expect("restore once nobody has it open");
+    // and while a restore holds it, no store opens it
+    let lock = std::fs::File::open(duikou_store::backup::lock_path(&target_s)).unwrap();
+    assert!(fs4::fs_std::FileExt::try_lock_exclusive(&lock).unwrap());
+    match Store::open(&target_s).await {
+        Err(e) => assert!(e.to_string().contains("正在恢复"), "{e}"),
+        Ok(_) => panic!("opened a database being restored"),
+    }
+    drop(lock);
     let _ = std::fs::remove_file(&path);
     let _ = std::fs::remove_file(&target);
+    for f in [&backup, &target_s] {
+        let _ = std::fs::remove_file(duikou_store::backup::lock_path(f));
+    }
     t.finish().await.unwrap();
 }
 

@@ -56,7 +56,7 @@ async fn a_kept_record_is_served_until_the_next_write_anywhere() {
         assert_eq!(edited["note"], "本服务器改的", "{backend}");
 
         // an edit by another server on the same database: this one serves it as soon as its reader signs in again
-        let other = Store::open(&t.url).await.unwrap();
+        let other = t.open_again().await.unwrap();
         other
             .update(&Actor::system(), "orgs", org, &json!({"note": "另一台服务器改的"}))
             .await

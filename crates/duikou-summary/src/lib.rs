@@ -788,10 +788,11 @@ fn work(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
     if !projects.is_empty() {
         next_sub(&mut blocks, "援建项目与资金");
         let project_ids: BTreeSet<i64> = projects.iter().map(id).collect();
+        // a completed project was started, whether or not its start date was recorded
         let started: Vec<&Rec> = projects
             .iter()
             .copied()
-            .filter(|p| !p["started_on"].is_null())
+            .filter(|p| !p["started_on"].is_null() || !p["completed_on"].is_null())
             .collect();
         let completed: Vec<&Rec> = projects
             .iter()
@@ -1086,9 +1087,13 @@ fn work(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
                 unit: "万元".into(),
             }));
         }
+        // each project in exactly one slice, by its own dates: a project completed counts as 竣工 even when its start
+        // date was never recorded (the demo's 温州→拜城 kindergarten), so the slices are not differences of counts
+        let done = |p: &&Rec| !p["completed_on"].is_null();
+        let begun = |p: &&Rec| !p["started_on"].is_null();
         let status_counts = [
-            ("立项", projects.len() - started.len()),
-            ("在建", started.len() - completed.len()),
+            ("立项", projects.iter().filter(|p| !done(p) && !begun(p)).count()),
+            ("在建", projects.iter().filter(|p| !done(p) && begun(p)).count()),
             ("竣工", completed.len()),
         ];
         blocks.push(Block::Chart(Chart {

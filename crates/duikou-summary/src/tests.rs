@@ -295,3 +295,35 @@ fn fields_cover_what_the_writer_reads() {
         "fields the writer reads but FIELDS lacks: {missing:?}"
     );
 }
+
+#[test]
+fn a_project_completed_without_a_recorded_start_is_counted_once_as_completed() {
+    let mut inp = input();
+    let b = &mut inp.pairings[0];
+    let projects = vec![
+        json!({"id": 1, "name": "幼儿园", "category": "education", "approved_on": "2004-03-01", "completed_on": "2005-06-01"}),
+        json!({"id": 2, "name": "实验中学", "category": "education", "approved_on": "2004-03-01", "started_on": "2004-05-01"}),
+        json!({"id": 3, "name": "中心医院新区", "category": "health", "approved_on": "2005-01-01"}),
+    ];
+    b.records
+        .insert("projects".into(), duikou_domain::record::recs(projects));
+    b.records.remove("project_funding");
+    b.records.remove("transactions");
+    b.records.remove("outputs");
+    // before: 在建 = started − completed underflowed (a panic in debug, a huge figure in release)
+    let (doc, _) = build(&inp);
+    let pie = doc
+        .sections
+        .iter()
+        .flat_map(|s| &s.blocks)
+        .find_map(|b| match b {
+            Block::Chart(c) if c.title == "项目进展" => Some(c.clone()),
+            _ => None,
+        })
+        .expect("the progress chart");
+    assert_eq!(pie.categories, ["立项", "在建", "竣工"]);
+    assert_eq!(pie.series[0].values, [1.0, 1.0, 1.0]);
+    // and the prose counts it among the started: 2 of 3 started, 1 of those 2 completed
+    let t = text(&doc);
+    assert!(t.contains("已开工2个，开工率67%；已竣工1个，竣工率50%"), "{t}");
+}

@@ -1,5 +1,5 @@
 //! Who is calling: an API token (`Authorization: Bearer dk_…`) or a browser session cookie, with a CSRF token
-//! required on every unsafe request that rides on the cookie.
+//! required on every unsafe request that rides on the cookie; the session cookie as set; the client's address.
 
 use crate::error::ApiError;
 use crate::AppState;
@@ -20,6 +20,41 @@ pub struct CurrentActor(pub Actor);
 /// [`CurrentActor`] for handlers that serve what is kept by head.
 #[derive(Debug, Clone, Copy)]
 pub struct SeenHead(pub i64);
+
+/// The `Set-Cookie` value of the session cookie: `value` for `max_age` seconds (0 ends it), `Secure` when the
+/// deployment is served over HTTPS ([`AppState::secure_cookies`]).
+pub fn session_set_cookie(state: &AppState, value: &str, max_age: i64) -> String {
+    let secure = if state.secure_cookies { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
+}
+
+/// The address of the client as the connection shows it (no port): the key of the per-address login throttle.
+/// Absent when the server was not started with connection info (tests calling the router directly).
+#[derive(Debug, Clone, Default)]
+pub struct ClientAddress(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddress(
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip().to_string()),
+        ))
+    }
+}
+
+/// The bearer token of a request, if it carries one.
+pub fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
 
 /// A cookie's value, if sent.
 pub fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
@@ -58,7 +93,7 @@ impl FromRequestParts<AppState> for CurrentActor {
                 None => Err(ApiError::new(
                     axum::http::StatusCode::UNAUTHORIZED,
                     "bad_token",
-                    "API 令牌无效或用户已停用",
+                    "API 令牌无效、已过期或已吊销，或用户已停用",
                 )),
             };
         }

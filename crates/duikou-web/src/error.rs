@@ -80,6 +80,7 @@ impl From<StoreError> for ApiError {
                 Self::new(StatusCode::NOT_FOUND, "not_found", e.to_string())
             }
             StoreError::Forbidden(m) => Self::forbidden(m),
+            StoreError::Throttled { .. } => Self::new(StatusCode::TOO_MANY_REQUESTS, "throttled", e.to_string()),
             StoreError::Conflict { code, message, field } => ApiError {
                 field,
                 ..Self::new(StatusCode::CONFLICT, code, message)

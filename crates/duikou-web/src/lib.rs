@@ -10,7 +10,7 @@ pub mod routes;
 pub mod ui;
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use duikou_store::Store;
 use routes::{admin, auth as auth_routes, documents, files, records};
@@ -23,6 +23,8 @@ pub struct AppState {
     pub store: Store,
     /// How long a browser session lasts.
     pub session_hours: i64,
+    /// Served over HTTPS: the session cookie is marked `Secure` and `Strict-Transport-Security` is sent.
+    pub secure_cookies: bool,
     /// Pages drawn from kept dashboards, kept while their dashboard is (a cache checked on every view).
     pub views: std::sync::Arc<ui::kept::Views>,
     /// The public overview, kept while the audit head stays (checked on every read).
@@ -38,6 +40,7 @@ impl AppState {
         AppState {
             store,
             session_hours: 12,
+            secure_cookies: false,
             views: Default::default(),
             overview: Default::default(),
             demo_accounts: std::sync::Arc::new([]),
@@ -53,6 +56,10 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/auth/logout", post(auth_routes::logout))
         .route("/api/v1/auth/token", post(auth_routes::token))
         .route("/api/v1/auth/me", get(auth_routes::me))
+        .route("/api/v1/auth/password", post(auth_routes::change_password))
+        .route("/api/v1/auth/tokens", get(auth_routes::list_tokens))
+        .route("/api/v1/auth/tokens/{id}", delete(auth_routes::revoke_token))
+        .route("/api/v1/users/{id}/{action}", post(admin::set_user_active))
         .route("/api/v1/users", get(admin::list_users).post(admin::create_user))
         .route("/api/v1/audit", get(admin::recent_audit))
         .route("/api/v1/audit/verify", get(admin::verify_audit))
@@ -86,7 +93,7 @@ pub fn app(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(
             duikou_store::documents::MAX_DOCUMENT_BYTES + 1024,
         ));
-    let app = Router::new()
+    let router = Router::new()
         .route("/", get(ui::home))
         .route("/login", get(ui::login_form).post(ui::login))
         .route("/logout", post(ui::logout))
@@ -117,9 +124,48 @@ pub fn app(state: AppState) -> Router {
         .merge(api)
         .fallback(|| async { error::ApiError::no_route() })
         .layer(axum::middleware::from_fn(methods::only_documented));
-    catch_panics(app)
-        .layer(tower_http::trace::TraceLayer::new_for_http())
-        .with_state(state)
+    // a panic's 500 carries the security headers too
+    let router = catch_panics(router).layer(tower_http::trace::TraceLayer::new_for_http());
+    security_headers(router, state.secure_cookies).with_state(state)
+}
+
+/// The Content-Security-Policy of every answer. The pages run no script at all, so none is allowed; styles are the
+/// pages' own `<style>` block and the HTML report's (hence `'unsafe-inline'` for styles only: a style cannot run
+/// code); charts are inline SVG; forms post only here; no page may be framed.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'none'; style-src 'self' 'unsafe-inline'; \
+     img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
+     base-uri 'none'";
+
+/// Security headers on every answer, HTML and API alike (a handler's own value wins); with `secure` (HTTPS),
+/// `Strict-Transport-Security` too.
+fn security_headers<S: Clone + Send + Sync + 'static>(router: Router<S>, secure: bool) -> Router<S> {
+    use axum::http::{header, HeaderValue};
+    use tower_http::set_header::SetResponseHeaderLayer;
+    let router = router
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ));
+    if secure {
+        router.layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        ))
+    } else {
+        router
+    }
 }
 
 /// Wraps routes so that a panic, should one ever happen, is one logged 500 for that request — JSON under `/api/`,

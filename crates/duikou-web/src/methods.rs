@@ -45,14 +45,11 @@ pub fn documented_methods(path: &str) -> Option<&'static [String]> {
         .iter()
         .filter(|d| {
             d.segments.len() == segments.len()
-                && d.segments
-                    .iter()
-                    .zip(&segments)
-                    .all(|(t, s)| match t {
-                        Some(t) => t == s,
-                        // a parameter is never empty (`/api/v1/orgs//audit` is no record's history)
-                        None => !s.is_empty(),
-                    })
+                && d.segments.iter().zip(&segments).all(|(t, s)| match t {
+                    Some(t) => t == s,
+                    // a parameter is never empty (`/api/v1/orgs//audit` is no record's history)
+                    None => !s.is_empty(),
+                })
         })
         .max_by_key(|d| d.segments.iter().filter(|s| s.is_some()).count())
         .map(|d| d.methods.as_slice())

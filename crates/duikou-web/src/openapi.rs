@@ -313,7 +313,8 @@ pub fn document() -> Value {
             "comment" => "填写评审意见（请求体 {\"comments\": \"…\"}）",
             _ => "签署：冻结结果，并锁定该期间各结对的记录",
         };
-        let body = (action == "comment").then(|| json!({"type": "object", "properties": {"comments": {"type": "string", "nullable": true}}}));
+        let body = (action == "comment")
+            .then(|| json!({"type": "object", "properties": {"comments": {"type": "string", "nullable": true}}}));
         paths.insert(format!("/api/v1/assessments/{{id}}/{action}"), json!({"post": op(summary, "考核", vec![id_param()], body, ("200", json!({"$ref": "#/components/schemas/Assessments"})))}));
     }
     let mut supervision_params = assess_params();
@@ -340,7 +341,8 @@ pub fn document() -> Value {
         "schema": {"type": "string", "enum": entity_names}});
     paths.insert("/api/v1/templates/{entity}".into(), json!({"get": raw_op("导入模板（.xlsx：中文表头、示例行、下拉选项）", "导入导出", vec![importable.clone()], None, "200", file_response("导入模板", &[XLSX]))}));
     let mut export_params = vec![any_entity];
-    export_params.push(json!({"name": "q", "in": "query", "schema": {"type": "string"}, "description": "全文搜索（同列表）"}));
+    export_params
+        .push(json!({"name": "q", "in": "query", "schema": {"type": "string"}, "description": "全文搜索（同列表）"}));
     paths.insert("/api/v1/exports/{entity}".into(), json!({"get": raw_op("导出列表为 .xlsx（其余查询参数同列表筛选：字段名=值）", "导入导出", export_params, None, "200", file_response("列表文件", &[XLSX]))}));
     let problem = json!({"type": "object", "required": ["row", "column", "value", "message"], "properties": {
         "row": {"type": "integer", "description": "表格行号（1 为表头）"}, "column": {"type": "string", "description": "列标题"},
@@ -350,10 +352,18 @@ pub fn document() -> Value {
         "created": {"type": "integer"}, "updated": {"type": "integer"}, "unchanged": {"type": "integer"},
         "problems": {"type": "array", "items": problem, "description": "每一处问题；不为空时什么也没写入"},
         "dry_run": {"type": "boolean"}}}));
-    let mut import = raw_op("导入 .xlsx/.csv（请求体即文件，最大 50 MB）：全部成功才写入，否则列出每一处问题；dry_run=true 只检查", "导入导出",
-        vec![importable, json!({"name": "file_name", "in": "query", "schema": {"type": "string"}, "description": "文件名（据扩展名判断格式，默认 upload.xlsx）"}),
-             json!({"name": "dry_run", "in": "query", "schema": {"type": "boolean"}})],
-        None, "200", json!({"description": "导入报告", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ImportReport"}}}}));
+    let mut import = raw_op(
+        "导入 .xlsx/.csv（请求体即文件，最大 50 MB）：全部成功才写入，否则列出每一处问题；dry_run=true 只检查",
+        "导入导出",
+        vec![
+            importable,
+            json!({"name": "file_name", "in": "query", "schema": {"type": "string"}, "description": "文件名（据扩展名判断格式，默认 upload.xlsx）"}),
+            json!({"name": "dry_run", "in": "query", "schema": {"type": "boolean"}}),
+        ],
+        None,
+        "200",
+        json!({"description": "导入报告", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ImportReport"}}}}),
+    );
     import["requestBody"] = json!({"required": true, "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}});
     paths.insert("/api/v1/imports/{entity}".into(), json!({"post": import}));
     paths.insert("/api/v1/documents/{id}/extract".into(), json!({"post": op("从已上传的工作总结中抽取数字事实，作为某结对某期间的建议记录（待审核）", "文档", vec![id_param()],
@@ -369,26 +379,68 @@ pub fn document() -> Value {
         Some(json!({"type": "object", "required": ["template"], "properties": {"template": {"type": "string"},
             "assignments": {"type": "array", "items": {"type": "object", "properties": {"key": {"type": "string"}, "org_id": {"type": "integer"}, "year": {"type": "integer"}}}}}})),
         ("200", obj.clone()))}));
-    let mut upload = op("上传文档文件（请求体即文件，最大 50 MB；Content-Type 为其类型）", "文档", vec![id_param()], None,
-        ("200", json!({"$ref": "#/components/schemas/Documents"})));
-    upload["requestBody"] = json!({"required": true, "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}}});
+    let mut upload = op(
+        "上传文档文件（请求体即文件，最大 50 MB；Content-Type 为其类型）",
+        "文档",
+        vec![id_param()],
+        None,
+        ("200", json!({"$ref": "#/components/schemas/Documents"})),
+    );
+    upload["requestBody"] =
+        json!({"required": true, "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}}});
     paths.insert("/api/v1/documents/{id}/content".into(), json!({
         "get": raw_op("下载文档文件（以上传时的类型）", "文档", vec![id_param()], None, "200", file_response("文档文件", &["*/*"])),
         "put": upload,
     }));
     let creds = json!({"type": "object", "required": ["username", "password"], "properties": {"username": {"type": "string"}, "password": {"type": "string"}, "name": {"type": "string"}}});
-    paths.insert("/api/v1/auth/login".into(), json!({"post": public(op("登录（设置会话 Cookie，返回 CSRF 令牌）", "账户", vec![], Some(creds.clone()),
+    paths.insert("/api/v1/auth/login".into(), json!({"post": public(op("登录（设置会话 Cookie，返回 CSRF 令牌；同一账户 15 分钟内失败 5 次或同一地址失败 20 次后返回 429）", "账户", vec![], Some(creds),
         ("200", json!({"type": "object", "required": ["username", "role", "csrf_token"], "properties": {
             "username": {"type": "string"}, "role": {"type": "string"}, "csrf_token": {"type": "string"}}}))))}));
     paths.insert(
         "/api/v1/auth/logout".into(),
-        json!({"post": public(op("退出登录（结束 Cookie 所指的会话；未登录也成功）", "账户", vec![], None, ("204", json!({}))))}),
+        json!({"post": public(op("退出登录：结束会话；带 API 令牌调用时同时吊销该令牌（未登录也成功）", "账户", vec![], None, ("204", json!({}))))}),
     );
+    let token_creds = json!({"type": "object", "required": ["username", "password"], "properties": {
+        "username": {"type": "string"}, "password": {"type": "string"}, "name": {"type": "string", "description": "令牌名称，默认 api"},
+        "expires_in_days": {"type": "integer", "minimum": 1, "maximum": 366, "default": 90, "description": "有效天数"}}});
+    let new_token = json!({"type": "object", "properties": {"id": {"type": "integer"}, "token": {"type": "string", "description": "令牌本身，只显示这一次"},
+        "username": {"type": "string"}, "expires_at": {"type": "string", "format": "date-time"}}});
     paths.insert(
         "/api/v1/auth/token".into(),
-        json!({"post": public(op("以用户名和密码换取 API 令牌", "账户", vec![], Some(creds), ("201", json!({"type": "object", "required": ["token", "username"], "properties": {
-            "token": {"type": "string"}, "username": {"type": "string"}}}))))}),
+        json!({"post": public(op("以用户名和密码换取 API 令牌（默认 90 天后失效；连续失败过多时返回 429）", "账户", vec![], Some(token_creds), ("201", new_token)))}),
     );
+    let token_info = json!({"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
+        "created_at": {"type": "string", "format": "date-time"}, "expires_at": {"type": "string", "format": "date-time"},
+        "last_used_at": {"type": "string", "format": "date-time", "nullable": true}, "expired": {"type": "boolean"}}});
+    paths.insert(
+        "/api/v1/auth/tokens".into(),
+        json!({"get": op("我的 API 令牌（不含令牌本身）", "账户", vec![], None,
+            ("200", json!({"type": "object", "properties": {"items": {"type": "array", "items": token_info}}})))}),
+    );
+    paths.insert(
+        "/api/v1/auth/tokens/{id}".into(),
+        json!({"delete": op("吊销我的一个 API 令牌", "账户", vec![id_param()], None, ("204", json!({})))}),
+    );
+    paths.insert(
+        "/api/v1/auth/password".into(),
+        json!({"post": op("修改自己的密码（须给出当前密码；成功后本人全部会话与 API 令牌失效，须重新登录）", "账户", vec![],
+            Some(json!({"type": "object", "required": ["current_password", "new_password"], "properties": {
+                "current_password": {"type": "string"},
+                "new_password": {"type": "string", "minLength": 10, "description": "至少 10 个字符，不能包含用户名，不能是常见密码"}}})),
+            ("204", json!({})))}),
+    );
+    for (action, summary) in [
+        (
+            "deactivate",
+            "停用用户（管理员；不删除，其会话与 API 令牌随即失效，不能再登录）",
+        ),
+        ("activate", "重新启用用户（管理员）"),
+    ] {
+        paths.insert(
+            format!("/api/v1/users/{{id}}/{action}"),
+            json!({"post": op(summary, "账户", vec![id_param()], None, ("200", obj.clone()))}),
+        );
+    }
     paths.insert(
         "/api/v1/auth/me".into(),
         json!({"get": op("当前用户、角色与单位范围", "账户", vec![], None, ("200", obj.clone()))}),
@@ -396,14 +448,14 @@ pub fn document() -> Value {
     paths.insert("/api/v1/users".into(), json!({
         "get": op("用户列表（管理员）", "账户", vec![], None, ("200", obj.clone())),
         "post": op("新建用户（管理员）", "账户", vec![], Some(json!({"type": "object", "required": ["username", "password", "role"], "properties": {
-            "username": {"type": "string"}, "display_name": {"type": "string"}, "password": {"type": "string", "minLength": 8},
+            "username": {"type": "string"}, "display_name": {"type": "string"}, "password": {"type": "string", "minLength": 10, "description": "至少 10 个字符，不能包含用户名，不能是常见密码"},
             "role": {"type": "string", "enum": ["admin", "coordinator", "supporter_editor", "receiver_editor", "viewer"]},
             "org_ids": {"type": "array", "items": {"type": "integer"}}}})), ("201", obj.clone())),
     }));
     paths.insert("/api/v1/audit".into(), json!({"get": op("最新审计事件", "审计", vec![json!({"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}, "description": "条数，默认 100"})], None, ("200", obj.clone()))}));
     paths.insert(
         "/api/v1/audit/verify".into(),
-        json!({"get": op("校验审计日志哈希链", "审计", vec![], None, ("200", obj.clone()))}),
+        json!({"get": op("校验审计日志：哈希链、签名，并逐行核对数据表（problems 列出不符之处）", "审计", vec![], None, ("200", obj.clone()))}),
     );
     paths.insert(
         "/api/v1/overview".into(),
@@ -428,8 +480,15 @@ pub fn document() -> Value {
         json!({"get": public(op("本文档", "概况", vec![], None, ("200", obj.clone())))}),
     );
     let health = json!({"type": "object", "required": ["status"], "properties": {"status": {"type": "string", "enum": ["ok", "unavailable"]}, "backend": {"type": "string"}}});
-    let mut healthz = public(op("健康检查：数据库可用时 200，否则 503", "概况", vec![], None, ("200", health.clone())));
-    healthz["responses"]["503"] = json!({"description": "数据库不可用", "content": {"application/json": {"schema": health}}});
+    let mut healthz = public(op(
+        "健康检查：数据库可用时 200，否则 503",
+        "概况",
+        vec![],
+        None,
+        ("200", health.clone()),
+    ));
+    healthz["responses"]["503"] =
+        json!({"description": "数据库不可用", "content": {"application/json": {"schema": health}}});
     paths.insert("/healthz".into(), json!({"get": healthz}));
     json!({
         "openapi": "3.0.3",

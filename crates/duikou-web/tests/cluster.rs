@@ -54,7 +54,7 @@ async fn two_servers_on_one_postgresql_are_one_app() {
         return;
     };
     duikou_store::testing::user(&t.store, "admin", Role::Admin, vec![]).await;
-    let second = Store::open(&t.url).await.unwrap();
+    let second = t.open_again().await.unwrap();
     let a = serve(t.store.clone()).await;
     let b = serve(second.clone()).await;
     assert_ne!(a, b);

@@ -463,7 +463,7 @@ async fn the_dashboard_is_drawn_once_per_write_and_follows_writes_made_on_anothe
         assert_eq!(state.views.drawn(), drawn + 1, "{backend}");
 
         // another server writes to the same database: this one's next view shows it
-        let other = duikou_store::Store::open(&t.url).await.unwrap();
+        let other = t.open_again().await.unwrap();
         for (i, day) in ["2014-10-10", "2015-10-10"].into_iter().enumerate() {
             let act = create_id(&other, "activities", json!({"pairing_id": pairing, "kind": "training", "audience": "all_staff", "title": format!("全员培训{i}"), "start_date": day, "person_times": 40})).await;
             // assessment counts what the receiver confirmed

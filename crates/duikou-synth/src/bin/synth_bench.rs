@@ -117,7 +117,11 @@ async fn run(a: Args) -> Result<Vec<Row>, Box<dyn std::error::Error>> {
         admin.execute(&format!("DROP DATABASE IF EXISTS {name}"), &[]).await?;
         admin.execute(&format!("CREATE DATABASE {name}"), &[]).await?;
         let result = async {
-            let store = Store::open(&with_database(url, &name)).await?;
+            let store = Store::open_with(
+                &with_database(url, &name),
+                &duikou_store::KeyConfig::given(duikou_store::AuditKey::generate()),
+            )
+            .await?;
             let r = measure("PostgreSQL", &store, &a).await;
             store.db().close().await;
             r

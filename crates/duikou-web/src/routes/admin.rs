@@ -4,7 +4,7 @@ use crate::auth::CurrentActor;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{query_pairs, JsonBody};
 use crate::AppState;
-use axum::extract::{RawQuery, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -30,6 +30,25 @@ pub async fn create_user(
     Ok((StatusCode::CREATED, Json(user)).into_response())
 }
 
+/// `POST /api/v1/users/{id}/deactivate` and `/activate`: users are deactivated, never deleted; a deactivated
+/// user cannot log in and its sessions and tokens end.
+pub async fn set_user_active(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path((id, action)): Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
+    access::may_manage_users(&actor).map_err(|d| ApiError::forbidden(d.0))?;
+    let id = id
+        .parse::<i64>()
+        .map_err(|_| ApiError::bad_request("bad_id", "id", format!("用户编号（id）应为整数，收到“{id}”")))?;
+    let active = match action.as_str() {
+        "activate" => true,
+        "deactivate" => false,
+        _ => return Err(ApiError::no_route()),
+    };
+    Ok(Json(json!(state.store.set_active(&actor, id, active).await?)))
+}
+
 /// `GET /api/v1/audit?limit=N`: the newest events.
 pub async fn recent_audit(
     State(state): State<AppState>,
@@ -50,12 +69,13 @@ pub async fn recent_audit(
     Ok(Json(json!({ "items": state.store.audit_recent(limit).await? })))
 }
 
-/// `GET /api/v1/audit/verify`: recomputes the hash chain.
+/// `GET /api/v1/audit/verify`: checks the hash chain, its MACs and every data table against it, naming what disagrees.
 pub async fn verify_audit(State(state): State<AppState>, CurrentActor(actor): CurrentActor) -> ApiResult<Json<Value>> {
     access::may_read_audit(&actor).map_err(|d| ApiError::forbidden(d.0))?;
     let v = state.store.audit_verify().await?;
     Ok(Json(
-        json!({ "ok": v.ok(), "events": v.events, "first_broken": v.first_broken, "head_ok": v.head_ok }),
+        json!({ "ok": v.ok(), "events": v.events, "rows": v.rows, "first_broken": v.first_broken, "head_ok": v.head_ok,
+                "problems": v.problems, "problem_count": v.problem_count }),
     ))
 }
 

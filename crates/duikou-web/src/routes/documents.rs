@@ -19,13 +19,8 @@ pub async fn upload(
     body: axum::body::Body,
 ) -> ApiResult<Json<Value>> {
     let id = parse_id(&id)?;
-    let body = crate::extract::read_upload(
-        &headers,
-        body,
-        duikou_store::documents::MAX_DOCUMENT_BYTES,
-        "content",
-    )
-    .await?;
+    let body =
+        crate::extract::read_upload(&headers, body, duikou_store::documents::MAX_DOCUMENT_BYTES, "content").await?;
     if body.is_empty() {
         return Err(ApiError::bad_request("empty", "content", "上传的文件为空"));
     }
@@ -51,17 +46,21 @@ pub async fn download_route(
     download(&state, parse_id(&id)?).await
 }
 
-/// The file of a document.
+/// The file of a document, always as an attachment with a type a browser will not run: a type stored before uploads
+/// were checked, or one that would be run, is served as `application/octet-stream`.
 pub async fn download(state: &AppState, id: i64) -> ApiResult<Response> {
     let (meta, bytes) = state.store.document_content(id).await?;
-    let ct = meta["content_type"]
-        .as_str()
-        .unwrap_or("application/octet-stream")
-        .to_string();
+    let stored = meta["content_type"].as_str().unwrap_or_default();
+    let ct = duikou_store::documents::safe_content_type(stored)
+        .unwrap_or_else(|_| duikou_store::documents::OCTET_STREAM.to_string());
     let name = meta["file_name"].as_str().unwrap_or("document").to_string();
     let disposition = crate::extract::attachment_disposition(&name);
     Ok((
-        [(header::CONTENT_TYPE, ct), (header::CONTENT_DISPOSITION, disposition)],
+        [
+            (header::CONTENT_TYPE, ct),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+        ],
         bytes,
     )
         .into_response())

@@ -9,7 +9,6 @@ use axum::http::{request::Parts, StatusCode};
 use axum::response::{IntoResponse, Response};
 use duikou_store::import::{template_headers, ImportReport, ImportTable, IMPORTABLE};
 use serde::Deserialize;
-use serde_json::json;
 
 #[derive(Template)]
 #[template(path = "import.html")]
@@ -127,25 +126,10 @@ pub async fn upload(
         Err(m) => page(ui_now, &entity, Some(m), None, None),
         Ok(r) if !r.problems.is_empty() => page(ui_now, &entity, None, Some(&r), None),
         Ok(r) => {
-            let doc = state
-                .store
-                .create(
-                    &actor,
-                    "documents",
-                    &json!({"kind": "other", "title": format!("导入文件：{name}"), "file_name": name}),
-                )
-                .await;
-            let doc = match doc {
-                Ok(d) => d["id"].as_i64().unwrap_or(0),
+            let doc = match state.store.stage_import_file(&actor, &name, bytes).await {
+                Ok(d) => d,
                 Err(e) => return page(ui_now, &entity, Some(e.to_string()), None, None),
             };
-            if let Err(e) = state
-                .store
-                .put_document_content(&actor, doc, "application/octet-stream", bytes)
-                .await
-            {
-                return page(ui_now, &entity, Some(e.to_string()), None, None);
-            }
             let msg = format!(
                 "文件检查通过：{} 行，将新建 {}、更新 {}、不变 {}。确认后写入。",
                 r.rows, r.created, r.updated, r.unchanged

@@ -9,7 +9,7 @@ mod labels;
 pub mod program;
 pub mod receiver;
 
-use crate::auth::{cookie, session_cookie, SESSION_COOKIE};
+use crate::auth::{cookie, session_cookie, session_set_cookie, ClientAddress};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Form, Path, RawQuery, State};
@@ -17,6 +17,7 @@ use axum::http::{header, request::Parts, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use duikou_domain::access::{self, Actor, Role};
 use duikou_domain::schema::{self, FieldKind};
+use duikou_store::accounts::Login;
 use duikou_store::ListQuery;
 pub use labels::{Labels, EN, ZH};
 use serde::Deserialize;
@@ -156,7 +157,7 @@ pub async fn login_form(State(state): State<AppState>, headers: HeaderMap, RawQu
     let next = serde_urlencoded::from_str::<Vec<(String, String)>>(raw.as_deref().unwrap_or(""))
         .ok()
         .and_then(|v| v.into_iter().find(|(k, _)| k == "next").map(|(_, v)| v))
-        .filter(|n| n.starts_with('/') && !n.starts_with("//"))
+        .filter(|n| is_local_path(n))
         .unwrap_or_else(|| "/".into());
     let token = random_token();
     let page = LoginPage {
@@ -168,7 +169,12 @@ pub async fn login_form(State(state): State<AppState>, headers: HeaderMap, RawQu
         demo_accounts: state.demo_accounts.clone(),
     };
     let mut resp = render(page);
-    if let Ok(v) = format!("{LOGIN_CSRF_COOKIE}={token}; Path=/login; HttpOnly; SameSite=Strict").parse() {
+    if let Ok(v) = format!(
+        "{LOGIN_CSRF_COOKIE}={token}; Path=/login; HttpOnly; SameSite=Strict{}",
+        if state.secure_cookies { "; Secure" } else { "" }
+    )
+    .parse()
+    {
         resp.headers_mut().append(header::SET_COOKIE, v);
     }
     resp
@@ -185,46 +191,61 @@ pub struct LoginForm {
 }
 
 /// `POST /login`: a wrong password keeps what was typed and says why.
-pub async fn login(State(state): State<AppState>, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
+pub async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    address: ClientAddress,
+    Form(f): Form<LoginForm>,
+) -> Response {
     let (_, _, l) = lang(&headers);
     if cookie(&headers, LOGIN_CSRF_COOKIE).as_deref() != Some(f.csrf.as_str()) {
         return (StatusCode::FORBIDDEN, "表单已过期，请刷新登录页后重试").into_response();
     }
-    let next = if f.next.starts_with('/') && !f.next.starts_with("//") {
+    let next = if is_local_path(&f.next) {
         f.next.clone()
     } else {
         "/".into()
     };
-    match state.store.authenticate(&f.username, &f.password).await {
-        Ok(Some(actor)) => match state.store.create_session(actor.user_id, state.session_hours).await {
+    let (error, status) = match state.store.login(&f.username, &f.password, address.0.as_deref()).await {
+        Ok(Login::Ok(actor)) => match state.store.create_session(actor.user_id, state.session_hours).await {
             Ok(s) => {
                 let mut resp = Redirect::to(&next).into_response();
-                let cookie = format!(
-                    "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
-                    s.id,
-                    state.session_hours * 3600
-                );
+                let cookie = session_set_cookie(&state, &s.id, state.session_hours * 3600);
                 if let Ok(v) = cookie.parse() {
                     resp.headers_mut().append(header::SET_COOKIE, v);
                 }
-                resp
+                return resp;
             }
-            Err(e) => crate::error::ApiError::from(e).into_response(),
+            Err(e) => return crate::error::ApiError::from(e).into_response(),
         },
-        _ => {
-            let page = LoginPage {
-                ui: ui(&headers, None, f.csrf.clone()),
-                title: l.login.into(),
-                error: Some(l.bad_login.into()),
-                username: f.username,
-                next,
-                demo_accounts: state.demo_accounts.clone(),
-            };
-            let mut resp = render(page);
-            *resp.status_mut() = StatusCode::UNAUTHORIZED;
-            resp
-        }
-    }
+        Ok(Login::Bad) => (l.bad_login.to_string(), StatusCode::UNAUTHORIZED),
+        Ok(Login::Throttled { minutes }) => (
+            l.too_many_logins.replace("{n}", &minutes.to_string()),
+            StatusCode::TOO_MANY_REQUESTS,
+        ),
+        Err(e) => return crate::error::ApiError::from(e).into_response(),
+    };
+    let page = LoginPage {
+        ui: ui(&headers, None, f.csrf.clone()),
+        title: l.login.into(),
+        error: Some(error),
+        username: f.username,
+        next,
+        demo_accounts: state.demo_accounts.clone(),
+    };
+    let mut resp = render(page);
+    *resp.status_mut() = status;
+    resp
+}
+
+/// Whether `next` is a path on this site to go back to after login: `/` and one more character that is not `/` or
+/// `\` (browsers read `//host` and `/\host` as another host), no scheme, and nothing a browser strips or rewrites
+/// (control characters, spaces, backslashes anywhere).
+fn is_local_path(next: &str) -> bool {
+    let mut chars = next.chars();
+    chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/' | '\\'))
+        && !next.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\')
 }
 
 /// A form with only the CSRF token (and maybe a reason).
@@ -246,7 +267,7 @@ pub async fn logout(State(state): State<AppState>, parts: Parts, Form(f): Form<A
         }
     }
     let mut resp = Redirect::to("/login").into_response();
-    if let Ok(v) = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0").parse() {
+    if let Ok(v) = session_set_cookie(&state, "", 0).parse() {
         resp.headers_mut().append(header::SET_COOKIE, v);
     }
     resp

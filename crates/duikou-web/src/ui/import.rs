@@ -126,7 +126,7 @@ pub async fn upload(
         Err(m) => page(ui_now, &entity, Some(m), None, None),
         Ok(r) if !r.problems.is_empty() => page(ui_now, &entity, None, Some(&r), None),
         Ok(r) => {
-            let doc = match state.store.stage_import_file(&actor, &name, &bytes).await {
+            let doc = match state.store.stage_import_file(&actor, &name, bytes).await {
                 Ok(d) => d,
                 Err(e) => return page(ui_now, &entity, Some(e.to_string()), None, None),
             };

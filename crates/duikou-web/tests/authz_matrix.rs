@@ -50,9 +50,10 @@ enum Scope {
 /// Kinds of owner, as the rules state them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
-    /// Reference data (regions, orgs, indicator definitions).
+    /// Reference data of no org's scope (regions, indicator definitions).
     Reference,
-    /// Where an org sits in the tree (creating an org under a parent, re-parenting one).
+    /// Orgs, in the scope of whoever's orgs they sit under (creating an org under a parent, changing, re-parenting,
+    /// deleting one).
     Tree,
     /// A program and what hangs off it.
     Program,
@@ -62,7 +63,7 @@ enum Kind {
     Receiver,
     /// Records of a pairing either side keeps (work notes).
     PairingShared,
-    /// Records naming an org (indicator values of an org).
+    /// Records naming an org (indicator values of an org) or a region (of an org in scope, or below it).
     OrgShared,
     /// Documents of a pairing.
     Document,
@@ -86,16 +87,16 @@ const NONE: (bool, bool) = (false, false);
 /// another's). A link between a document and a record may be written by whoever may write both ends.
 const RULES: &[(Kind, [(bool, bool); 6])] = &[
     //                    admin coord(scoped) coord(all) supporter receiver viewer
-    (Kind::Reference, [BOTH, BOTH, BOTH, NONE, NONE, NONE]),
+    (Kind::Reference, [BOTH, NONE, BOTH, NONE, NONE, NONE]),
     (Kind::Tree, [BOTH, OWN, BOTH, NONE, NONE, NONE]),
     (Kind::Program, [BOTH, OWN, BOTH, NONE, NONE, NONE]),
     (Kind::Supporter, [BOTH, OWN, BOTH, OWN, NONE, NONE]),
     (Kind::Receiver, [BOTH, OWN, BOTH, NONE, OWN, NONE]),
     (Kind::PairingShared, [BOTH, OWN, BOTH, OWN, OWN, NONE]),
-    (Kind::OrgShared, [BOTH, BOTH, BOTH, OWN, OWN, NONE]),
+    (Kind::OrgShared, [BOTH, OWN, BOTH, OWN, OWN, NONE]),
     (Kind::Document, [BOTH, OWN, BOTH, OWN, OWN, NONE]),
-    (Kind::Person, [BOTH, BOTH, BOTH, OWN, OWN, NONE]),
-    (Kind::PersonNoHome, [BOTH, BOTH, BOTH, NONE, NONE, NONE]),
+    (Kind::Person, [BOTH, OWN, BOTH, OWN, OWN, NONE]),
+    (Kind::PersonNoHome, [BOTH, NONE, BOTH, NONE, NONE, NONE]),
     (Kind::SystemWrite, [NONE, NONE, NONE, NONE, NONE, NONE]),
     (Kind::SystemDelete, [BOTH, NONE, NONE, NONE, NONE, NONE]),
     (Kind::Confirm, [BOTH, NONE, NONE, NONE, OWN, NONE]),
@@ -119,6 +120,7 @@ fn kind_of(def: &EntityDef, variant: Option<&str>) -> Kind {
         (Owner::Document, Some("program")) => Kind::Program,
         (Owner::Person, Some("no_home")) => Kind::PersonNoHome,
         (Owner::Reference, _) => Kind::Reference,
+        (Owner::Org, _) => Kind::Tree,
         (Owner::Program, _) => Kind::Program,
         (Owner::Supporter, _) => Kind::Supporter,
         (Owner::Receiver, _) => Kind::Receiver,

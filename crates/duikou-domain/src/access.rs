@@ -470,7 +470,10 @@ mod tests {
         // an org: its own, or a new one under its own
         assert!(may_write(&scoped, Owner::Org, "单位", &org(Some(31))).is_ok());
         let other = may_write(&scoped, Owner::Org, "单位", &org(Some(99)));
-        assert!(other.as_ref().is_err_and(|d| d.0.contains("不在您的权限范围内")), "{other:?}");
+        assert!(
+            other.as_ref().is_err_and(|d| d.0.contains("不在您的权限范围内")),
+            "{other:?}"
+        );
         let top = may_write(&scoped, Owner::Org, "单位", &org(None));
         assert!(top.as_ref().is_err_and(|d| d.0.contains("parent_id")), "{top:?}");
         assert!(may_write(&unscoped, Owner::Org, "单位", &org(Some(99))).is_ok());

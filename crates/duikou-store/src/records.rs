@@ -929,7 +929,8 @@ impl Store {
                         &[Kind::Int],
                     )
                     .await?;
-                orgs.iter().any(|r| r[0].int().is_some_and(|o| actor.scope.contains(&o)))
+                orgs.iter()
+                    .any(|r| r[0].int().is_some_and(|o| actor.scope.contains(&o)))
             }
             _ => true,
         };

@@ -408,7 +408,9 @@ impl World {
                     Some("region") => {
                         json!({"indicator_id": indicator, "region_code": self.county[i], "period": "2015", "value": "1"})
                     }
-                    _ => json!({"indicator_id": indicator, "org_id": self.org_of(who, s), "period": "2015", "value": "1"}),
+                    _ => {
+                        json!({"indicator_id": indicator, "org_id": self.org_of(who, s), "period": "2015", "value": "1"})
+                    }
                 }
             }
             ("document_links", _) => {
@@ -768,7 +770,11 @@ async fn every_write_endpoint_answers_as_the_role_rules_say() {
 async fn count(store: &Store, entity: &str) -> i64 {
     store
         .db()
-        .fetch_opt(&format!("SELECT COUNT(*) FROM {entity}"), &[], &[duikou_store::db::Kind::Int])
+        .fetch_opt(
+            &format!("SELECT COUNT(*) FROM {entity}"),
+            &[],
+            &[duikou_store::db::Kind::Int],
+        )
         .await
         .expect("a count")
         .and_then(|r| r[0].int())
@@ -808,7 +814,11 @@ async fn imports(w: &mut World, clients: &[(Who, Client)], t: &mut Tally, backen
         let kind = kind_of(def, None);
         for (who, c) in clients {
             let who = *who;
-            for sheet in [[Scope::Own, Scope::Own], [Scope::Other, Scope::Other], [Scope::Own, Scope::Other]] {
+            for sheet in [
+                [Scope::Own, Scope::Own],
+                [Scope::Other, Scope::Other],
+                [Scope::Own, Scope::Other],
+            ] {
                 let what = format!("{backend} import {e} {who:?} {sheet:?}");
                 let mut rows = Vec::new();
                 for s in sheet {
@@ -841,7 +851,11 @@ async fn imports(w: &mut World, clients: &[(Who, Client)], t: &mut Tally, backen
                 if status != StatusCode::OK {
                     let _ = writeln!(t.wrong, "{what}: expected 200 with a report, got {status}: {report}");
                 } else if want_refused.is_empty() && (!refused_rows.is_empty() || written != rows.len() as i64) {
-                    let _ = writeln!(t.wrong, "{what}: expected all {} rows written, {written} were: {report}", rows.len());
+                    let _ = writeln!(
+                        t.wrong,
+                        "{what}: expected all {} rows written, {written} were: {report}",
+                        rows.len()
+                    );
                 } else if !want_refused.is_empty() && (written != 0 || refused_rows != want_refused) {
                     let _ = writeln!(
                         t.wrong,
@@ -875,7 +889,9 @@ async fn users(clients: &[(Who, Client)], t: &mut Tally, backend: &str) {
             .await;
         let id = made["id"].as_i64().unwrap_or_else(|| panic!("a user: {made}"));
         for action in ["deactivate", "activate"] {
-            let got = c.json(Method::POST, &format!("/api/v1/users/{id}/{action}"), &Value::Null).await;
+            let got = c
+                .json(Method::POST, &format!("/api/v1/users/{id}/{action}"), &Value::Null)
+                .await;
             t.check(at(action), expected(allowed, StatusCode::OK), got);
         }
     }

@@ -628,32 +628,55 @@ async fn a_scoped_coordinator_keeps_only_the_orgs_people_and_figures_of_its_scop
         )
         .await;
         let theirs = f.authority[1];
-        let indicator = create_id(&store, "indicators", json!({"code": "T1", "name": "入学率", "unit": "%"})).await;
+        let indicator = create_id(
+            &store,
+            "indicators",
+            json!({"code": "T1", "name": "入学率", "unit": "%"}),
+        )
+        .await;
         // another authority's org: no edit of its plain fields, no delete
         let (s, v) = coord
-            .json(Method::PATCH, &format!("/api/v1/orgs/{theirs}"), json!({"short_name": "苏指"}))
+            .json(
+                Method::PATCH,
+                &format!("/api/v1/orgs/{theirs}"),
+                json!({"short_name": "苏指"}),
+            )
             .await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{backend}: {v}");
         assert!(says(&v, "不在您的权限范围内"), "{backend}: {v}");
         let spare = create_id(&store, "orgs", json!({"name": "江苏空单位", "kind": "school"})).await;
-        let (s, v) = coord.json(Method::DELETE, &format!("/api/v1/orgs/{spare}"), Value::Null).await;
+        let (s, v) = coord
+            .json(Method::DELETE, &format!("/api/v1/orgs/{spare}"), Value::Null)
+            .await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{backend}: {v}");
         // a top-level org is nobody's scope
         let (s, v) = coord
-            .json(Method::POST, "/api/v1/orgs", json!({"name": "新顶层单位", "kind": "school"}))
+            .json(
+                Method::POST,
+                "/api/v1/orgs",
+                json!({"name": "新顶层单位", "kind": "school"}),
+            )
             .await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{backend}: {v}");
         assert!(says(&v, "上级单位 parent_id"), "{backend}: {v}");
         // regions and indicators likewise
         let (s, v) = coord
-            .json(Method::POST, "/api/v1/regions", json!({"code": "990001", "name": "测试县", "level": "county"}))
+            .json(
+                Method::POST,
+                "/api/v1/regions",
+                json!({"code": "990001", "name": "测试县", "level": "county"}),
+            )
             .await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{backend}: {v}");
         assert!(says(&v, "不限单位范围的协调管理人员"), "{backend}: {v}");
         // people and indicator values of another's org
         let person = create_id(&store, "people", json!({"name": "张三", "home_org_id": theirs})).await;
         let (s, v) = coord
-            .json(Method::PATCH, &format!("/api/v1/people/{person}"), json!({"name": "李四"}))
+            .json(
+                Method::PATCH,
+                &format!("/api/v1/people/{person}"),
+                json!({"name": "李四"}),
+            )
             .await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{backend}: {v}");
         assert!(says(&v, "派出单位（home_org_id）"), "{backend}: {v}");
@@ -667,7 +690,11 @@ async fn a_scoped_coordinator_keeps_only_the_orgs_people_and_figures_of_its_scop
         assert_eq!(s, StatusCode::FORBIDDEN, "{backend}: {v}");
         // its own: all fine, and another's org may still be named (a pairing's receiver)
         let (s, v) = coord
-            .json(Method::PATCH, &format!("/api/v1/orgs/{own}"), json!({"short_name": "教育组"}))
+            .json(
+                Method::PATCH,
+                &format!("/api/v1/orgs/{own}"),
+                json!({"short_name": "教育组"}),
+            )
             .await;
         assert_eq!(s, StatusCode::OK, "{backend}: {v}");
         let (s, v) = coord
@@ -687,7 +714,11 @@ async fn a_scoped_coordinator_keeps_only_the_orgs_people_and_figures_of_its_scop
             )
             .await;
         assert_eq!(s, StatusCode::CREATED, "{backend}: {v}");
-        assert_eq!(store.get("orgs", theirs).await.unwrap()["short_name"], Value::Null, "{backend}");
+        assert_eq!(
+            store.get("orgs", theirs).await.unwrap()["short_name"],
+            Value::Null,
+            "{backend}"
+        );
     })
     .await;
 }

@@ -138,8 +138,33 @@ impl Store {
         let made = made?;
         let id = made["id"].as_i64().unwrap_or(0);
         Self::put_content_in(&mut w, id, OCTET_STREAM.into(), bytes, made).await?;
+        w.tx.execute(
+            "INSERT INTO staged_imports (document_id, user_id) VALUES ($1, $2)",
+            &[Arg::Int(Some(id)), Arg::Int(Some(actor.user_id))],
+        )
+        .await?;
         w.commit().await?;
         Ok(id)
+    }
+
+    /// The file `actor` staged as document `id` for an import (metadata and bytes), to confirm it: only the user who
+    /// staged a file may import it, so nobody imports another's upload, nor any other document, by its number.
+    pub async fn staged_import_file(&self, actor: &Actor, id: i64) -> Result<(Value, Vec<u8>)> {
+        let staged_by = self
+            .db()
+            .fetch_opt(
+                "SELECT user_id FROM staged_imports WHERE document_id = $1",
+                &[Arg::Int(Some(id))],
+                &[Kind::Int],
+            )
+            .await?
+            .and_then(|r| r[0].int());
+        if staged_by != Some(actor.user_id) {
+            return Err(StoreError::Forbidden(format!(
+                "导入文件（document_id {id}）不是您本人上传并检查过的文件，不能确认导入；请重新上传"
+            )));
+        }
+        self.document_content(id).await
     }
 
     /// Replaces document `id`'s file inside `w`, whose metadata `before` was read there, and records the upload.

@@ -571,7 +571,13 @@ async fn matrix(store: Store, backend: &'static str) {
                     body
                 };
                 let got = c.json(Method::POST, &uri, &body).await;
-                t.check(at("create"), expected(allowed, StatusCode::CREATED), got);
+                // what the system makes is not offered for writing at all: the API does not list the method (405)
+                let want = if system && e != "assessments" {
+                    StatusCode::METHOD_NOT_ALLOWED
+                } else {
+                    expected(allowed, StatusCode::CREATED)
+                };
+                t.check(at("create"), want, got);
                 // read: every signed-in user reads every record
                 let id = w.record(e, variant, who, s).await;
                 let got = c.json(Method::GET, &format!("/api/v1/{e}/{id}"), &Value::Null).await;
@@ -583,7 +589,12 @@ async fn matrix(store: Store, backend: &'static str) {
                     w.body(e, variant, who, s).await
                 };
                 let got = c.json(Method::PATCH, &format!("/api/v1/{e}/{id}"), &patch).await;
-                t.check(at("update"), expected(may(kind, who, s), StatusCode::OK), got);
+                let want = if system {
+                    StatusCode::METHOD_NOT_ALLOWED
+                } else {
+                    expected(may(kind, who, s), StatusCode::OK)
+                };
+                t.check(at("update"), want, got);
                 // move into the own scope: allowed only to who may write it both where it was and where it goes
                 if s == Scope::Other && !system {
                     let id = w.record(e, variant, who, Scope::Other).await;

@@ -462,15 +462,17 @@ async fn summary(store: &Store, scope: Scope) -> Result<String, String> {
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let written = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        duikou_report::markdown(&duikou_summary::build(&input).0)
+        duikou_summary::build(&input).map(|(doc, _)| duikou_report::markdown(&doc))
     }));
     std::panic::set_hook(hook);
-    written.map_err(|p| {
-        p.downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| p.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "panic".into())
-    })
+    written
+        .map_err(|p| {
+            p.downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| p.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "panic".into())
+        })?
+        .map_err(|e| e.to_string())
 }
 
 fn parse_lines(text: &str, what: &str) -> Vec<Value> {

@@ -82,7 +82,7 @@ fn bundle() -> PairingBundle {
     );
     records.insert(
         "outputs".into(),
-        vec![json!({"id": 1, "project_id": 1, "name": "安居富民房", "unit": "户", "planned": 8640, "started": 9426, "completed": 5780})],
+        vec![json!({"id": 1, "project_id": 1, "name": "安居富民房", "unit": "户", "planned": 8640, "started": 9426, "completed": 5780, "as_of": "2005-06-30"})],
     );
     records.insert(
         "transactions".into(),
@@ -128,18 +128,26 @@ fn input() -> SummaryInput {
         period: (d("2004-01-01"), d("2005-08-31")),
         pairings: vec![bundle()],
         written_on: d("2026-11-28"),
+        pending: Pending::Separate,
+        whole_term: false,
     }
 }
 
 #[test]
 fn writes_the_four_sections_in_the_genres_words() {
-    let (doc, figures) = build(&input());
+    let (doc, figures) = build(&input()).unwrap();
     let t = text(&doc);
     assert_eq!(doc.title, "南京农业大学对口支援新疆农业大学2004-2005学年工作总结");
     let headings: Vec<&str> = doc.sections.iter().map(|s| s.heading.as_str()).collect();
     assert_eq!(
         headings,
-        ["一、基本情况", "二、工作开展情况", "三、存在问题", "四、下一步建议"]
+        [
+            "一、基本情况",
+            "二、工作开展情况",
+            "三、存在问题",
+            "四、下一步建议",
+            "附：统计口径"
+        ]
     );
     for expected in [
         "先后分5批选派16名援派人员，其中支教教师14名、管理人员2名；其中硕博研究生3人，高级职称5人",
@@ -147,8 +155,10 @@ fn writes_the_four_sections_in_the_genres_words() {
         "帮助开出新课和急需课程40门次；直接授课1500余课时；举办学术讲座、专题报告40余场",
         "培训各类人员350余人次",
         "双方互访50余人次",
-        "累计安排援建项目3个，其中民生项目3个；已开工2个，开工率67%；已竣工1个，竣工率50%",
-        "项目总投资5.2亿元，累计投入援助资金3700万元，地方配套2.23亿元，带动投资42.77亿元",
+        "本期新安排援建项目3个，其中民生项目3个；续建项目0个；本期竣工1个；上述项目中已开工2个，开工率67%，竣工率50%",
+        "新安排项目总投资5.2亿元，援助资金3700万元，地方配套2.23亿元，带动投资42.77亿元",
+        // the disputed 1700万 is not counted
+        "本期资金往来：拨付到位2000万元。",
         "安居富民房计划建设8640户，已开工9426户，开工率达109%，竣工5780户，竣工率61%",
         "受援方提出需求2项，已满足1项，正在落实1项",
         "援派人员在受援地担任副校长1名",
@@ -156,6 +166,7 @@ fn writes_the_four_sections_in_the_genres_words() {
         "援教教师生活保障需进一步加强",
         "召开工作委员会第一次全体会议",
         "受援方对支援方填报的1条记录提出异议",
+        "受援方对项目“实验中学”的拨付/到位（2005-03-01）（资金往来 #2，1700万元）提出异议，未计入本总结的任何数字；未写明异议理由。",
     ] {
         assert!(t.contains(expected), "missing «{expected}» in:\n{t}");
     }
@@ -209,7 +220,7 @@ fn unmet_obligations_become_problems_and_plans() {
         text: "2004-2005学年 派出支教教师 1 名，要求不少于 2 名".into(),
     };
     i.pairings[0].results = vec![result];
-    let (doc, _) = build(&i);
+    let (doc, _) = build(&i).unwrap();
     let t = text(&doc);
     assert!(
         t.contains("未完成目标任务：2004-2005学年 派出支教教师 1 名，要求不少于 2 名。"),
@@ -223,7 +234,7 @@ fn an_empty_period_still_reads_well() {
     let mut i = input();
     i.period = (d("2003-01-01"), d("2003-12-31"));
     i.period_label = "2003年".into();
-    let (doc, _) = build(&i);
+    let (doc, _) = build(&i).unwrap();
     let t = text(&doc);
     assert!(t.contains("本期尚无记录的工作"), "{t}");
 }
@@ -311,7 +322,7 @@ fn a_project_completed_without_a_recorded_start_is_counted_once_as_completed() {
     b.records.remove("transactions");
     b.records.remove("outputs");
     // before: 在建 = started − completed underflowed (a panic in debug, a huge figure in release)
-    let (doc, _) = build(&inp);
+    let (doc, _) = build(&inp).unwrap();
     let pie = doc
         .sections
         .iter()
@@ -325,5 +336,8 @@ fn a_project_completed_without_a_recorded_start_is_counted_once_as_completed() {
     assert_eq!(pie.series[0].values, [1.0, 1.0, 1.0]);
     // and the prose counts it among the started: 2 of 3 started, 1 of those 2 completed
     let t = text(&doc);
-    assert!(t.contains("已开工2个，开工率67%；已竣工1个，竣工率50%"), "{t}");
+    assert!(
+        t.contains("本期竣工1个；上述项目中已开工2个，开工率67%，竣工率50%"),
+        "{t}"
+    );
 }

@@ -569,7 +569,10 @@ mod additive {
         year.map(|(y, d)| Value::from(day(y, d))).unwrap_or(Value::Null)
     }
 
-    fn world(rows: Vec<(u8, Option<(i32, u32)>, Option<(i32, u32)>, u32, u8)>) -> Vec<(&'static str, Vec<Value>)> {
+    /// A random record: its kind, two days (year, day of year), an amount and a confirmation standing.
+    type Row = (u8, Option<(i32, u32)>, Option<(i32, u32)>, u32, u8);
+
+    fn world(rows: Vec<Row>) -> Vec<(&'static str, Vec<Value>)> {
         let (mut projects, mut funding, mut txs, mut people, mut dispatches, mut acts, mut needs, mut agreements) =
             (vec![], vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
         let standing = |s: u8| ["confirmed", "confirmed", "pending", "disputed"][s as usize % 4];

@@ -128,6 +128,9 @@ pub struct End {
     pub target: Target,
 }
 
+/// The end of a refusal of what belongs to no org's scope.
+const NO_SCOPE_ONLY: &str = "只能由系统管理员或不限单位范围的协调管理人员维护";
+
 /// Why an action was refused, in Chinese.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Denied(pub String);
@@ -160,12 +163,33 @@ pub fn may_write(actor: &Actor, owner: Owner, entity_label: &str, target: &Targe
         return Ok(());
     }
     match actor.role {
+        // what belongs to no org's scope (regions, indicators, top-level orgs, people of no home org, documents of no
+        // program) is kept by admins and the coordinators with no org scope, who coordinate everything
+        Role::Coordinator if actor.scope.is_empty() => Ok(()),
         Role::Coordinator => match owner {
-            Owner::Reference | Owner::Person => Ok(()),
-            Owner::System => deny(format!("{entity_label}由系统生成")),
-            // a shared record of a pairing belongs to that pairing's program; one without is reference-like
-            Owner::Shared if target.sides.is_none() => Ok(()),
-            Owner::Document if authority.is_none() && !actor.scope.is_empty() => deny(format!(
+            Owner::Reference => deny(format!("{entity_label}{NO_SCOPE_ONLY}")),
+            Owner::Org => match target.orgs.as_slice() {
+                [] => deny(format!(
+                    "新建的单位须放在您的单位之下（上级单位 parent_id）：顶层单位{NO_SCOPE_ONLY}"
+                )),
+                orgs if orgs.iter().all(|o| actor.in_scope(Some(*o))) => Ok(()),
+                _ => deny("该单位（或新单位的上级单位 parent_id）不在您的权限范围内：您只能维护本单位及其下级单位"),
+            },
+            Owner::Person => match target.orgs.first() {
+                None => deny(format!("没有派出单位（home_org_id）的{entity_label}{NO_SCOPE_ONLY}")),
+                Some(o) if actor.in_scope(Some(*o)) => Ok(()),
+                Some(_) => deny(format!("该{entity_label}的派出单位（home_org_id）不在您的权限范围内")),
+            },
+            // a shared record of no pairing (an indicator value) is of the org it names; its region, if it names
+            // one, is checked by the store, which knows the region tree
+            Owner::Shared if target.sides.is_none() => {
+                if target.orgs.iter().all(|o| actor.in_scope(Some(*o))) {
+                    Ok(())
+                } else {
+                    deny(format!("该{entity_label}涉及的单位不在您的权限范围内"))
+                }
+            }
+            Owner::Document if authority.is_none() => deny(format!(
                 "该{entity_label}不属于任何计划，只能由系统管理员或不限单位范围的协调管理人员维护"
             )),
             _ if actor.coordinates(authority) => Ok(()),
@@ -174,7 +198,7 @@ pub fn may_write(actor: &Actor, owner: Owner, entity_label: &str, target: &Targe
         Role::SupporterEditor | Role::ReceiverEditor => {
             let supporter = actor.role == Role::SupporterEditor;
             match owner {
-                Owner::Reference => deny(format!("{}只能由管理员或协调管理人员维护", entity_label)),
+                Owner::Reference | Owner::Org => deny(format!("{}只能由管理员或协调管理人员维护", entity_label)),
                 Owner::Program => deny(format!("{}由主管部门（协调管理人员）维护", entity_label)),
                 Owner::System => deny(format!("{entity_label}由系统生成")),
                 Owner::Link => deny(format!("{entity_label}必须指明所关联的两端")),
@@ -202,9 +226,7 @@ pub fn may_write(actor: &Actor, owner: Owner, entity_label: &str, target: &Targe
                     Some(_) => deny(format!("您只能维护本单位所在结对的{entity_label}")),
                 },
                 Owner::Person => match target.orgs.first() {
-                    None => deny(format!(
-                        "没有派出单位（home_org_id）的{entity_label}只能由协调管理人员或系统管理员维护"
-                    )),
+                    None => deny(format!("没有派出单位（home_org_id）的{entity_label}{NO_SCOPE_ONLY}")),
                     Some(o) if actor.in_scope(Some(*o)) => Ok(()),
                     Some(_) => deny(format!("该{entity_label}的派出单位（home_org_id）不在您的权限范围内")),
                 },
@@ -416,16 +438,49 @@ mod tests {
             (Role::SupporterEditor, &[10], Owner::Person, person(Some(10)), true),
             (Role::SupporterEditor, &[10], Owner::Person, person(Some(11)), false),
             (Role::SupporterEditor, &[10], Owner::Person, person(None), false),
-            (Role::Coordinator, &[31], Owner::Person, person(None), true),
+            (Role::Coordinator, &[31], Owner::Person, person(None), false),
+            (Role::Coordinator, &[], Owner::Person, person(None), true),
+            (Role::Coordinator, &[10], Owner::Person, person(Some(10)), true),
+            (Role::Coordinator, &[31], Owner::Person, person(Some(10)), false),
             (Role::Viewer, &[10], Owner::Person, person(Some(10)), false),
             (Role::Coordinator, &[30], Owner::Shared, t(), true),
             (Role::Coordinator, &[31], Owner::Shared, t(), false),
-            (Role::Coordinator, &[31], Owner::Shared, person(Some(5)), true),
+            (Role::Coordinator, &[31], Owner::Shared, person(Some(5)), false),
+            (Role::Coordinator, &[5], Owner::Shared, person(Some(5)), true),
+            (Role::Coordinator, &[], Owner::Shared, person(Some(5)), true),
         ];
         for (role, orgs, owner, target, ok) in cases {
             let got = may_write(&actor(*role, orgs), *owner, "记录", target);
             assert_eq!(got.is_ok(), *ok, "{role:?} {orgs:?} {owner:?} {target:?}: {got:?}");
         }
+    }
+
+    #[test]
+    fn a_scoped_coordinator_keeps_only_the_reference_data_of_its_scope() {
+        let org = |o: Option<i64>| Target {
+            orgs: o.into_iter().collect(),
+            ..Target::default()
+        };
+        let scoped = actor(Role::Coordinator, &[30, 31]);
+        let unscoped = actor(Role::Coordinator, &[]);
+        // regions and indicators belong to nobody's scope
+        assert!(may_write(&scoped, Owner::Reference, "行政区划", &Target::default()).is_err());
+        assert!(may_write(&unscoped, Owner::Reference, "行政区划", &Target::default()).is_ok());
+        assert!(may_write(&actor(Role::Admin, &[]), Owner::Reference, "指标", &Target::default()).is_ok());
+        // an org: its own, or a new one under its own
+        assert!(may_write(&scoped, Owner::Org, "单位", &org(Some(31))).is_ok());
+        let other = may_write(&scoped, Owner::Org, "单位", &org(Some(99)));
+        assert!(
+            other.as_ref().is_err_and(|d| d.0.contains("不在您的权限范围内")),
+            "{other:?}"
+        );
+        let top = may_write(&scoped, Owner::Org, "单位", &org(None));
+        assert!(top.as_ref().is_err_and(|d| d.0.contains("parent_id")), "{top:?}");
+        assert!(may_write(&unscoped, Owner::Org, "单位", &org(Some(99))).is_ok());
+        assert!(may_write(&unscoped, Owner::Org, "单位", &org(None)).is_ok());
+        assert!(may_write(&actor(Role::SupporterEditor, &[31]), Owner::Org, "单位", &org(Some(31))).is_err());
+        assert!(may_write(&scoped, Owner::System, "考核评估", &org(Some(31))).is_err());
+        assert!(may_write(&unscoped, Owner::System, "考核评估", &org(Some(31))).is_err());
     }
 
     #[test]

@@ -108,8 +108,11 @@ const fn max(mut x: Field, n: usize) -> Field {
 /// Which side of a pairing records an entity, which decides who may write it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Owner {
-    /// Reference data (regions, orgs, indicator definitions): admins and coordinators.
+    /// Reference data (regions, indicator definitions): admins and coordinators with no org scope.
     Reference,
+    /// Orgs: reference data, but each sits in the tree that scopes users; admins and unscoped coordinators keep every
+    /// org, a scoped coordinator the orgs in its scope (its own and those below them).
+    Org,
     /// Programs and what hangs off them (pairings, agreements, obligations): the program's coordinators.
     Program,
     /// Facts the supporting side records about its pairing.
@@ -122,7 +125,8 @@ pub enum Owner {
     /// Documents: through their pairing (either side's editors, the program's coordinators); a document without a
     /// pairing (a program's) only by the program's coordinators.
     Document,
-    /// People: editors of their home org, and coordinators; someone without a home org only by coordinators.
+    /// People: editors and scoped coordinators of their home org, unscoped coordinators and admins; someone without a
+    /// home org only by unscoped coordinators and admins.
     Person,
     /// Links between records (a document and what it documents): whoever may write both ends.
     Link,
@@ -340,7 +344,7 @@ pub static ENTITIES: &[EntityDef] = &[
             f("attributes", "属性", FieldKind::Json(JsonShape::Object)),
             f("note", "备注", FieldKind::LongText),
         ],
-        owner: Owner::Reference,
+        owner: Owner::Org,
         confirmable: false,
         natural_key: &["name"],
         search: &["name", "short_name", "note"],

@@ -83,8 +83,10 @@ impl Store {
         actor: &Actor,
         id: i64,
         content_type: &str,
-        bytes: &[u8],
+        bytes: impl Into<Vec<u8>>,
     ) -> Result<Value> {
+        // given a Vec, the file is handed to the database as it is, not copied once more
+        let bytes: Vec<u8> = bytes.into();
         if bytes.len() > MAX_DOCUMENT_BYTES {
             return Err(StoreError::invalid("content", "too_large", "文件过大：最大 50 MB"));
         }
@@ -109,7 +111,8 @@ impl Store {
     /// the confirm step imports exactly the file that was checked; answers its id. Anyone who may import may stage a
     /// file: it is a new record of their own, not a change to anyone's document, and like every document of no
     /// pairing only coordinators and admins may change it afterwards.
-    pub async fn stage_import_file(&self, actor: &Actor, name: &str, bytes: &[u8]) -> Result<i64> {
+    pub async fn stage_import_file(&self, actor: &Actor, name: &str, bytes: impl Into<Vec<u8>>) -> Result<i64> {
+        let bytes: Vec<u8> = bytes.into();
         if actor.role == Role::Viewer {
             return Err(StoreError::Forbidden("只读用户不能导入数据".into()));
         }
@@ -135,14 +138,46 @@ impl Store {
         let made = made?;
         let id = made["id"].as_i64().unwrap_or(0);
         Self::put_content_in(&mut w, id, OCTET_STREAM.into(), bytes, made).await?;
+        w.tx.execute(
+            "INSERT INTO staged_imports (document_id, user_id) VALUES ($1, $2)",
+            &[Arg::Int(Some(id)), Arg::Int(Some(actor.user_id))],
+        )
+        .await?;
         w.commit().await?;
         Ok(id)
     }
 
+    /// The file `actor` staged as document `id` for an import (metadata and bytes), to confirm it: only the user who
+    /// staged a file may import it, so nobody imports another's upload, nor any other document, by its number.
+    pub async fn staged_import_file(&self, actor: &Actor, id: i64) -> Result<(Value, Vec<u8>)> {
+        let staged_by = self
+            .db()
+            .fetch_opt(
+                "SELECT user_id FROM staged_imports WHERE document_id = $1",
+                &[Arg::Int(Some(id))],
+                &[Kind::Int],
+            )
+            .await?
+            .and_then(|r| r[0].int());
+        if staged_by != Some(actor.user_id) {
+            return Err(StoreError::Forbidden(format!(
+                "导入文件（document_id {id}）不是您本人上传并检查过的文件，不能确认导入；请重新上传"
+            )));
+        }
+        self.document_content(id).await
+    }
+
     /// Replaces document `id`'s file inside `w`, whose metadata `before` was read there, and records the upload.
-    async fn put_content_in(w: &mut WriteTx, id: i64, content_type: String, bytes: &[u8], before: Value) -> Result<()> {
-        let sha = hex::encode(Sha256::digest(bytes));
-        let text = text_of(bytes);
+    async fn put_content_in(
+        w: &mut WriteTx,
+        id: i64,
+        content_type: String,
+        bytes: Vec<u8>,
+        before: Value,
+    ) -> Result<()> {
+        let sha = hex::encode(Sha256::digest(&bytes));
+        let text = text_of(&bytes);
+        let size = bytes.len() as i64;
         w.tx.execute(
             "DELETE FROM document_contents WHERE document_id = $1",
             &[Arg::Int(Some(id))],
@@ -150,7 +185,7 @@ impl Store {
         .await?;
         w.tx.execute(
             "INSERT INTO document_contents (document_id, bytes) VALUES ($1, $2)",
-            &[Arg::Int(Some(id)), Arg::Bytes(Some(bytes.to_vec()))],
+            &[Arg::Int(Some(id)), Arg::Bytes(Some(bytes))],
         )
         .await?;
         w.tx
@@ -158,7 +193,7 @@ impl Store {
                 "UPDATE documents SET content_type = $1, size = $2, sha256 = $3, text = $4, version = version + 1, updated_at = $5 WHERE id = $6",
                 &[
                     Arg::Text(Some(content_type)),
-                    Arg::Int(Some(bytes.len() as i64)),
+                    Arg::Int(Some(size)),
                     Arg::Text(Some(sha)),
                     Arg::Text(text),
                     Arg::Ts(Some(Utc::now())),

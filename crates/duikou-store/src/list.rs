@@ -71,6 +71,16 @@ fn text_arg(f: &Field, raw: &str) -> std::result::Result<Arg, String> {
             _ => return Err(bad()),
         })),
         FieldKind::Json(_) => return Err(format!("{}（{}）不能用作筛选条件", f.label, f.name)),
+        // an option that does not exist would only ever find nothing: say which ones do
+        FieldKind::Enum(options) if !options.iter().any(|(v, _)| *v == raw) => {
+            let known: Vec<String> = options.iter().map(|(v, l)| format!("{v}（{l}）")).collect();
+            return Err(format!(
+                "{}（{}）筛选值无效：“{raw}”，可选：{}",
+                f.label,
+                f.name,
+                known.join("、")
+            ));
+        }
         _ => Arg::Text(Some(raw.to_string())),
     })
 }
@@ -489,7 +499,7 @@ impl Store {
         if !(1..=500).contains(&per_page) {
             errors.add("per_page", "range", "每页条数（per_page）应在 1 到 500 之间");
         }
-        if page > 1 && (1..=500).contains(&per_page) && (page - 1) * per_page > MAX_OFFSET {
+        if page > 1 && (1..=500).contains(&per_page) && (page - 1).saturating_mul(per_page) > MAX_OFFSET {
             errors.add(
                 "page",
                 "range",

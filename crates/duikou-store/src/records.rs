@@ -444,14 +444,20 @@ impl Store {
         Self::check_refs(&mut w.tx, def, &rec).await?;
         Self::check_calendar(&mut w.tx, def, &rec).await?;
         let new_parent = rec.get("parent_id").and_then(Value::as_i64);
-        let org_moves = def.name == "orgs" && new_parent != before["parent_id"].as_i64();
-        if org_moves {
-            Self::check_org_tree(&mut w.tx, id, new_parent).await?;
+        let moves = new_parent != before["parent_id"].as_i64();
+        let org_moves = def.name == "orgs" && moves;
+        if moves && matches!(def.name, "orgs" | "pairings") {
+            Self::check_tree(&mut w.tx, def.name, id, new_parent).await?;
         }
         // The actor must be allowed both where the record was and where it goes.
         let mut old = Map::new();
         for f in def.fields {
             old.insert(f.name.to_string(), before[f.name].clone());
+        }
+        if def.name == "orgs" {
+            // an org is judged by itself (see `target_of`), as it is and as it would be
+            old.insert("id".into(), Value::from(id));
+            rec.insert("id".into(), Value::from(id));
         }
         if def.owner == Owner::System {
             return Err(StoreError::Forbidden(format!("{}由系统生成，不能直接修改", def.label)));
@@ -794,18 +800,25 @@ impl Store {
         errors.into_result().map_err(Into::into)
     }
 
-    /// An org's tree stays a tree: its new parent may be neither itself nor any org below it.
-    async fn check_org_tree(tx: &mut Tx, id: i64, parent: Option<i64>) -> Result<()> {
+    /// An org's tree (or a pairing's, `table`) stays a tree: its new parent may be neither itself nor any record
+    /// below it.
+    async fn check_tree(tx: &mut Tx, table: &str, id: i64, parent: Option<i64>) -> Result<()> {
         let Some(parent) = parent else { return Ok(()) };
+        let (what, code) = match table {
+            "pairings" => ("结对", "pairing_cycle"),
+            _ => ("单位", "org_cycle"),
+        };
         let why = if parent == id {
-            format!("编号 {parent} 就是本单位")
+            format!("编号 {parent} 就是本{what}")
         } else {
             // UNION (not UNION ALL) ends even on a cycle stored before this check existed
             let below = tx
                 .fetch_opt(
-                    "WITH RECURSIVE below(id) AS (SELECT id FROM orgs WHERE parent_id = $1 \
-                     UNION SELECT o.id FROM orgs o JOIN below b ON o.parent_id = b.id) \
-                     SELECT COUNT(*) FROM below WHERE id = $2",
+                    &format!(
+                        "WITH RECURSIVE below(id) AS (SELECT id FROM {table} WHERE parent_id = $1 \
+                         UNION SELECT o.id FROM {table} o JOIN below b ON o.parent_id = b.id) \
+                         SELECT COUNT(*) FROM below WHERE id = $2"
+                    ),
                     &[Arg::Int(Some(id)), Arg::Int(Some(parent))],
                     &[Kind::Int],
                 )
@@ -815,12 +828,12 @@ impl Store {
             if below == 0 {
                 return Ok(());
             }
-            format!("编号 {parent} 的单位在本单位之下")
+            format!("编号 {parent} 的{what}在本{what}之下")
         };
         Err(StoreError::invalid(
             "parent_id",
-            "org_cycle",
-            format!("上级单位（parent_id）不能是本单位或其下级单位：{why}"),
+            code,
+            format!("上级{what}（parent_id）不能是本{what}或其下级{what}：{why}"),
         ))
     }
 
@@ -875,29 +888,61 @@ impl Store {
         }
         if def.name == "indicator_values" {
             if let Some(code) = rec.get("region_code").and_then(Value::as_str) {
-                if matches!(actor.role, Role::SupporterEditor | Role::ReceiverEditor) {
-                    let mut ok = false;
-                    for org in actor.scope.iter().copied() {
-                        let r = tx
-                            .fetch_opt(
-                                "SELECT region_code FROM orgs WHERE id = $1",
-                                &[Arg::Int(Some(org))],
-                                &[Kind::Text],
-                            )
-                            .await?;
-                        if r.as_ref().and_then(|r| r[0].text()) == Some(code) {
-                            ok = true;
-                            break;
-                        }
-                    }
-                    if !ok {
-                        return Err(StoreError::Forbidden(format!("区划 {code} 不是您所在单位的区划")));
-                    }
-                }
+                Self::check_region_scope(tx, actor, code).await?;
             }
         }
         access::may_write(actor, def.owner, def.label, &target)?;
         Ok(())
+    }
+
+    /// May `actor` write an indicator value of region `code`? An editor: a region of one of its orgs. A scoped
+    /// coordinator: a region of one of its orgs or any region below one. Admins and unscoped coordinators: any.
+    async fn check_region_scope(tx: &mut Tx, actor: &Actor, code: &str) -> Result<()> {
+        let ok = match actor.role {
+            Role::SupporterEditor | Role::ReceiverEditor => {
+                let mut ok = false;
+                for org in actor.scope.iter().copied() {
+                    let r = tx
+                        .fetch_opt(
+                            "SELECT region_code FROM orgs WHERE id = $1",
+                            &[Arg::Int(Some(org))],
+                            &[Kind::Text],
+                        )
+                        .await?;
+                    if r.as_ref().and_then(|r| r[0].text()) == Some(code) {
+                        ok = true;
+                        break;
+                    }
+                }
+                ok
+            }
+            Role::Coordinator if !actor.scope.is_empty() => {
+                // the region and those above it; one of them must be the region of an org in scope (UNION ends
+                // even on a cycle of regions)
+                let orgs = tx
+                    .fetch(
+                        "WITH RECURSIVE up(code) AS (SELECT CAST($1 AS TEXT) \
+                         UNION SELECT r.parent_code FROM regions r JOIN up u ON r.code = u.code \
+                         WHERE r.parent_code IS NOT NULL) \
+                         SELECT o.id FROM orgs o JOIN up u ON o.region_code = u.code",
+                        &[Arg::Text(Some(code.to_string()))],
+                        &[Kind::Int],
+                    )
+                    .await?;
+                orgs.iter()
+                    .any(|r| r[0].int().is_some_and(|o| actor.scope.contains(&o)))
+            }
+            _ => true,
+        };
+        if ok {
+            Ok(())
+        } else if actor.role == Role::Coordinator {
+            Err(StoreError::Forbidden(format!(
+                "区划（region_code）{code} 不是您的单位所在区划或其下级区划"
+            )))
+        } else {
+            Err(StoreError::Forbidden(format!("区划 {code} 不是您所在单位的区划")))
+        }
     }
 
     /// What writing `rec` of `def` touches: the sides of its pairing, the authority of its program, the orgs it
@@ -940,6 +985,8 @@ impl Store {
                     }
                 }
             }
+            // an org is in a scope by itself; a new one (no id yet) by the parent it is placed under
+            "orgs" => target.orgs.extend(id("id").or_else(|| id("parent_id"))),
             "people" => target.orgs.extend(id("home_org_id")),
             "indicator_values" => target.orgs.extend(id("org_id")),
             _ => {}

@@ -224,7 +224,7 @@ async fn logins_are_throttled_per_account_and_per_address_on_every_server() {
             );
         }
         // the sixth attempt is refused unseen, even with the right password, from anywhere, on any server
-        let other_server = Store::open(&t.url).await.unwrap();
+        let other_server = t.open_again().await.unwrap();
         for (s, addr) in [(&store, a), (&store, Some("198.51.100.7")), (&other_server, None)] {
             match s.login("clerk", testing::PASSWORD, addr).await.unwrap() {
                 Login::Throttled { minutes } => {

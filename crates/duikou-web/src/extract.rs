@@ -85,3 +85,42 @@ pub fn attachment_disposition(name: &str) -> String {
         .collect();
     format!("attachment; filename*=UTF-8''{encoded}")
 }
+
+/// Reads an uploaded file from the request body chunk by chunk into one buffer, sized once from `Content-Length`, and
+/// stops at `limit` bytes with a 413 naming the limit: a large upload is neither buffered twice nor read to its end
+/// when it is already too large.
+pub async fn read_upload(
+    headers: &axum::http::HeaderMap,
+    body: axum::body::Body,
+    limit: usize,
+    field: &str,
+) -> Result<Vec<u8>, ApiError> {
+    use http_body_util::BodyExt;
+    let too_large = || ApiError {
+        field: Some(field.to_string()),
+        ..ApiError::new(
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("文件过大：最大 {} MB", limit / (1024 * 1024)),
+        )
+    };
+    let declared = headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(too_large());
+    }
+    let mut buf = Vec::with_capacity(declared.unwrap_or(0));
+    let mut body = body;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| ApiError::bad_request("body", field, format!("上传的文件未能读完：{e}")))?;
+        if let Ok(data) = frame.into_data() {
+            if buf.len() + data.len() > limit {
+                return Err(too_large());
+            }
+            buf.extend_from_slice(&data);
+        }
+    }
+    Ok(buf)
+}

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod error;
 pub mod extract;
+pub mod methods;
 pub mod openapi;
 pub mod pages;
 pub mod routes;
@@ -121,7 +122,8 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(admin::healthz))
         .merge(uploads)
         .merge(api)
-        .fallback(|| async { error::ApiError::no_route() });
+        .fallback(|| async { error::ApiError::no_route() })
+        .layer(axum::middleware::from_fn(methods::only_documented));
     // a panic's 500 carries the security headers too
     let router = catch_panics(router).layer(tower_http::trace::TraceLayer::new_for_http());
     security_headers(router, state.secure_cookies).with_state(state)

@@ -1,7 +1,11 @@
 //! The OpenAPI 3 document, generated from the same entity descriptions the API serves, so the two cannot drift.
 
 use duikou_domain::schema::{EntityDef, Field, FieldKind, CONFIRMATION_FIELDS, ENTITIES};
+use duikou_store::import::IMPORTABLE;
 use serde_json::{json, Map, Value};
+
+const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 fn field_schema(f: &Field) -> Value {
     let mut s = match f.kind {
@@ -38,11 +42,24 @@ fn field_schema(f: &Field) -> Value {
         if f.server {
             o.insert("readOnly".into(), Value::from(true));
         }
+        // a field a caller may leave out is stored and answered as null (and may be cleared with null)
+        if f.server || !f.required {
+            o.insert("nullable".into(), Value::from(true));
+        }
     }
     s
 }
 
-fn entity_schemas(e: &EntityDef) -> (Value, Value) {
+/// A field as a caller may send it: money also as a plain number of yuan (the answer always gives a string).
+fn input_schema(f: &Field) -> Value {
+    let s = field_schema(f);
+    if f.kind != FieldKind::Money {
+        return s;
+    }
+    json!({"anyOf": [s, {"type": "number", "description": "金额（元）"}], "nullable": !f.required})
+}
+
+fn entity_schemas(e: &EntityDef) -> (Value, Value, Value) {
     let mut props = Map::new();
     props.insert("id".into(), json!({"type": "integer", "readOnly": true}));
     props.insert(
@@ -63,15 +80,21 @@ fn entity_schemas(e: &EntityDef) -> (Value, Value) {
     for f in e.fields.iter().chain(confirm) {
         props.insert(f.name.into(), field_schema(f));
         if !f.server {
-            input.insert(f.name.into(), field_schema(f));
+            input.insert(f.name.into(), input_schema(f));
             if f.required {
                 required.push(f.name);
             }
         }
     }
+    let mut patch = input.clone();
+    patch.insert(
+        "version".into(),
+        json!({"type": "integer", "nullable": true, "description": "读取时的版本号：与当前不符时拒绝（409），以免覆盖他人的修改；不给或 null 则不检查"}),
+    );
     (
         json!({"type": "object", "description": e.label, "properties": props}),
-        json!({"type": "object", "description": format!("{}（新建/修改）", e.label), "properties": input, "required": required, "additionalProperties": false}),
+        json!({"type": "object", "description": format!("{}（新建）", e.label), "properties": input, "required": required, "additionalProperties": false}),
+        json!({"type": "object", "description": format!("{}（修改：只给出要改的字段）", e.label), "properties": patch, "additionalProperties": false}),
     )
 }
 
@@ -87,15 +110,29 @@ fn name(e: &EntityDef) -> String {
         .collect()
 }
 
+/// The error answer every operation may give: 4XX with the JSON error body.
+fn error_response() -> Value {
+    json!({"description": "输入有误、未登录、无权限、不存在或冲突：稳定的 code、中文 message 与出错字段 field",
+           "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
+}
+
+/// One operation answering `ok.0` with a JSON body of schema `ok.1` (no body for 204), or an error.
 fn op(summary: &str, tag: &str, params: Vec<Value>, body: Option<Value>, ok: (&str, Value)) -> Value {
+    let success = if ok.0 == "204" {
+        json!({"description": "成功（无内容）"})
+    } else {
+        json!({"description": "成功", "content": {"application/json": {"schema": ok.1}}})
+    };
+    raw_op(summary, tag, params, body, ok.0, success)
+}
+
+/// One operation with its success answer given whole (for files and other non-JSON answers).
+fn raw_op(summary: &str, tag: &str, params: Vec<Value>, body: Option<Value>, status: &str, success: Value) -> Value {
     let mut o = json!({
         "summary": summary,
         "tags": [tag],
         "parameters": params,
-        "responses": {
-            ok.0: {"description": "成功", "content": {"application/json": {"schema": ok.1}}},
-            "4XX": {"description": "输入有误、未登录、无权限、不存在或冲突", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-        }
+        "responses": {status: success, "4XX": error_response()}
     });
     if let Some(b) = body {
         o["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": b}}});
@@ -103,8 +140,35 @@ fn op(summary: &str, tag: &str, params: Vec<Value>, body: Option<Value>, ok: (&s
     o
 }
 
+/// A file answer of the given media types.
+fn file_response(description: &str, types: &[&str]) -> Value {
+    let content: Map<String, Value> = types
+        .iter()
+        .map(|t| (t.to_string(), json!({"schema": {"type": "string", "format": "binary"}})))
+        .collect();
+    json!({"description": description, "content": content})
+}
+
+/// An operation anyone may call, signed in or not.
+fn public(mut o: Value) -> Value {
+    o["security"] = json!([]);
+    o
+}
+
 fn id_param() -> Value {
-    json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}})
+    json!({"name": "id", "in": "path", "required": true, "description": "记录编号（正整数）",
+           "schema": {"type": "integer", "format": "int64", "minimum": 1}})
+}
+
+/// The schema of a list filter on a field: as the field, without a length limit (a longer text only finds nothing).
+fn filter_schema(f: &Field) -> Value {
+    let mut s = field_schema(f);
+    if let Some(o) = s.as_object_mut() {
+        for k in ["maxLength", "readOnly", "nullable"] {
+            o.remove(k);
+        }
+    }
+    s
 }
 
 /// The whole document.
@@ -120,14 +184,27 @@ pub fn document() -> Value {
     );
     for e in ENTITIES {
         let n = name(e);
-        let (full, input) = entity_schemas(e);
+        let (full, input, patch) = entity_schemas(e);
         schemas.insert(n.clone(), full);
         schemas.insert(format!("{n}Input"), input);
+        schemas.insert(format!("{n}Patch"), patch);
         let r = json!({"$ref": format!("#/components/schemas/{n}")});
         let ri = json!({"$ref": format!("#/components/schemas/{n}Input")});
+        let rp = json!({"$ref": format!("#/components/schemas/{n}Patch")});
+        let confirm: &[Field] = if e.confirmable { CONFIRMATION_FIELDS } else { &[] };
+        let sortable: Vec<String> = ["id", "created_at", "updated_at"]
+            .into_iter()
+            .chain(
+                e.fields
+                    .iter()
+                    .chain(confirm)
+                    .filter(|f| !matches!(f.kind, FieldKind::Json(_)))
+                    .map(|f| f.name),
+            )
+            .flat_map(|n| [n.to_string(), format!("-{n}")])
+            .collect();
         let mut list_params = vec![
-            json!({"name": "q", "in": "query", "schema": {"type": "string"}, "description": format!("全文搜索：{}", e.search.join("、"))}),
-            json!({"name": "sort", "in": "query", "schema": {"type": "string"}, "description": "排序字段，前加 - 为倒序"}),
+            json!({"name": "sort", "in": "query", "schema": {"type": "string", "enum": sortable}, "description": "排序字段，前加 - 为倒序"}),
             json!({"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1},
                    "description": "页码；只用于前 10 000 条，更远处用 after 游标"}),
             json!({"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}}),
@@ -136,8 +213,11 @@ pub fn document() -> Value {
             json!({"name": "before", "in": "query", "schema": {"type": "integer", "minimum": 1},
                    "description": "游标翻页：列出排在该编号记录之前的记录（取返回的 prev_before）"}),
         ];
+        if !e.search.is_empty() {
+            list_params.push(json!({"name": "q", "in": "query", "schema": {"type": "string"}, "description": format!("全文搜索：{}", e.search.join("、"))}));
+        }
         for f in e.fields.iter().filter(|f| !matches!(f.kind, FieldKind::Json(_))) {
-            list_params.push(json!({"name": f.name, "in": "query", "schema": field_schema(f), "description": format!("按{}筛选", f.label)}));
+            list_params.push(json!({"name": f.name, "in": "query", "schema": filter_schema(f), "description": format!("按{}筛选", f.label)}));
             if f.kind == FieldKind::Date {
                 for suffix in ["from", "to"] {
                     list_params.push(json!({"name": format!("{}_{suffix}", f.name), "in": "query", "schema": {"type": "string", "format": "date"}}));
@@ -172,7 +252,14 @@ pub fn document() -> Value {
                 &format!("修改{}（只需给出要改的字段；回传 version 以检测并发修改）", e.label),
                 e.label,
                 vec![id_param()],
-                Some(json!({"type": "object"})),
+                Some(rp.clone()),
+                ("200", r.clone()),
+            );
+            item["put"] = op(
+                &format!("修改{}（同 PATCH）", e.label),
+                e.label,
+                vec![id_param()],
+                Some(rp),
                 ("200", r.clone()),
             );
         }
@@ -226,7 +313,9 @@ pub fn document() -> Value {
             "comment" => "填写评审意见（请求体 {\"comments\": \"…\"}）",
             _ => "签署：冻结结果，并锁定该期间各结对的记录",
         };
-        paths.insert(format!("/api/v1/assessments/{{id}}/{action}"), json!({"post": op(summary, "考核", vec![id_param()], None, ("200", json!({"$ref": "#/components/schemas/Assessments"})))}));
+        let body = (action == "comment")
+            .then(|| json!({"type": "object", "properties": {"comments": {"type": "string", "nullable": true}}}));
+        paths.insert(format!("/api/v1/assessments/{{id}}/{action}"), json!({"post": op(summary, "考核", vec![id_param()], body, ("200", json!({"$ref": "#/components/schemas/Assessments"})))}));
     }
     let mut supervision_params = assess_params();
     supervision_params
@@ -238,14 +327,45 @@ pub fn document() -> Value {
         json!({"name": "format", "in": "query", "schema": {"type": "string", "enum": ["docx", "md", "html", "json"]}}),
         json!({"name": "as_of", "in": "query", "schema": {"type": "string", "format": "date"}}),
     ];
-    paths.insert("/api/v1/report".into(), json!({"get": op("工作总结（docx/Markdown/HTML，或 JSON：文档结构与每个数字的依据记录）", "报告", scope_params, None, ("200", json!({"type": "string", "format": "binary"})))}));
-    let entity_param = json!({"name": "entity", "in": "path", "required": true, "schema": {"type": "string"}});
-    paths.insert("/api/v1/templates/{entity}".into(), json!({"get": op("导入模板（.xlsx：中文表头、示例行、下拉选项）", "导入导出", vec![entity_param.clone()], None, ("200", json!({"type": "string", "format": "binary"})))}));
-    paths.insert("/api/v1/exports/{entity}".into(), json!({"get": op("导出列表为 .xlsx（查询参数同列表筛选）", "导入导出", vec![entity_param.clone()], None, ("200", json!({"type": "string", "format": "binary"})))}));
-    paths.insert("/api/v1/imports/{entity}".into(), json!({"post": {"summary": "导入 .xlsx/.csv（请求体即文件）：全部成功才写入，否则列出每一处问题；dry_run=true 只检查", "tags": ["导入导出"],
-        "parameters": [entity_param, {"name": "file_name", "in": "query", "schema": {"type": "string"}}, {"name": "dry_run", "in": "query", "schema": {"type": "boolean"}}],
-        "requestBody": {"required": true, "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
-        "responses": {"200": {"description": "导入报告"}, "4XX": {"description": "出错"}}}}));
+    let mut report = file_response(
+        "工作总结文件（format=json 时为文档结构与每个数字的依据记录）",
+        &[DOCX, "text/markdown", "text/html"],
+    );
+    report["content"]["application/json"] = json!({"schema": {"type": "object", "required": ["document", "figures"],
+        "properties": {"document": {"type": "object"}, "figures": {"type": "array", "items": {"type": "object"}}}}});
+    paths.insert("/api/v1/report".into(), json!({"get": raw_op("工作总结（docx/Markdown/HTML，或 JSON：文档结构与每个数字的依据记录）", "报告", scope_params, None, "200", report)}));
+    let importable = json!({"name": "entity", "in": "path", "required": true, "description": "可导入的记录类型",
+        "schema": {"type": "string", "enum": IMPORTABLE}});
+    let entity_names: Vec<&str> = ENTITIES.iter().map(|e| e.name).collect();
+    let any_entity = json!({"name": "entity", "in": "path", "required": true, "description": "记录类型",
+        "schema": {"type": "string", "enum": entity_names}});
+    paths.insert("/api/v1/templates/{entity}".into(), json!({"get": raw_op("导入模板（.xlsx：中文表头、示例行、下拉选项）", "导入导出", vec![importable.clone()], None, "200", file_response("导入模板", &[XLSX]))}));
+    let mut export_params = vec![any_entity];
+    export_params
+        .push(json!({"name": "q", "in": "query", "schema": {"type": "string"}, "description": "全文搜索（同列表）"}));
+    paths.insert("/api/v1/exports/{entity}".into(), json!({"get": raw_op("导出列表为 .xlsx（其余查询参数同列表筛选：字段名=值）", "导入导出", export_params, None, "200", file_response("列表文件", &[XLSX]))}));
+    let problem = json!({"type": "object", "required": ["row", "column", "value", "message"], "properties": {
+        "row": {"type": "integer", "description": "表格行号（1 为表头）"}, "column": {"type": "string", "description": "列标题"},
+        "value": {"type": "string", "description": "原值"}, "message": {"type": "string", "description": "问题（中文）"}}});
+    schemas.insert("ImportReport".into(), json!({"type": "object", "required": ["entity", "rows", "created", "updated", "unchanged", "problems", "dry_run"], "properties": {
+        "entity": {"type": "string"}, "rows": {"type": "integer", "description": "读到的数据行数"},
+        "created": {"type": "integer"}, "updated": {"type": "integer"}, "unchanged": {"type": "integer"},
+        "problems": {"type": "array", "items": problem, "description": "每一处问题；不为空时什么也没写入"},
+        "dry_run": {"type": "boolean"}}}));
+    let mut import = raw_op(
+        "导入 .xlsx/.csv（请求体即文件，最大 50 MB）：全部成功才写入，否则列出每一处问题；dry_run=true 只检查",
+        "导入导出",
+        vec![
+            importable,
+            json!({"name": "file_name", "in": "query", "schema": {"type": "string"}, "description": "文件名（据扩展名判断格式，默认 upload.xlsx）"}),
+            json!({"name": "dry_run", "in": "query", "schema": {"type": "boolean"}}),
+        ],
+        None,
+        "200",
+        json!({"description": "导入报告", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ImportReport"}}}}),
+    );
+    import["requestBody"] = json!({"required": true, "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}});
+    paths.insert("/api/v1/imports/{entity}".into(), json!({"post": import}));
     paths.insert("/api/v1/documents/{id}/extract".into(), json!({"post": op("从已上传的工作总结中抽取数字事实，作为某结对某期间的建议记录（待审核）", "文档", vec![id_param()],
         Some(json!({"type": "object", "required": ["pairing_id", "period"], "properties": {"pairing_id": {"type": "integer"}, "period": {"type": "string"}}})), ("200", obj.clone()))}));
     paths.insert("/api/v1/extractions/{id}/accept".into(), json!({"post": op("采纳一条建议（可改：给出 target 与 draft）：按常规校验与权限生成记录", "文档", vec![id_param()],
@@ -259,17 +379,26 @@ pub fn document() -> Value {
         Some(json!({"type": "object", "required": ["template"], "properties": {"template": {"type": "string"},
             "assignments": {"type": "array", "items": {"type": "object", "properties": {"key": {"type": "string"}, "org_id": {"type": "integer"}, "year": {"type": "integer"}}}}}})),
         ("200", obj.clone()))}));
+    let mut upload = op(
+        "上传文档文件（请求体即文件，最大 50 MB；Content-Type 为其类型）",
+        "文档",
+        vec![id_param()],
+        None,
+        ("200", json!({"$ref": "#/components/schemas/Documents"})),
+    );
+    upload["requestBody"] =
+        json!({"required": true, "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}}});
     paths.insert("/api/v1/documents/{id}/content".into(), json!({
-        "get": op("下载文档文件", "文档", vec![id_param()], None, ("200", json!({"type": "string", "format": "binary"}))),
-        "put": {"summary": "上传文档文件（请求体即文件，Content-Type 为其类型）", "tags": ["文档"], "parameters": [id_param()],
-                "requestBody": {"required": true, "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
-                "responses": {"200": {"description": "成功"}, "4XX": {"description": "出错"}}},
+        "get": raw_op("下载文档文件（以上传时的类型）", "文档", vec![id_param()], None, "200", file_response("文档文件", &["*/*"])),
+        "put": upload,
     }));
     let creds = json!({"type": "object", "required": ["username", "password"], "properties": {"username": {"type": "string"}, "password": {"type": "string"}, "name": {"type": "string"}}});
-    paths.insert("/api/v1/auth/login".into(), json!({"post": op("登录（设置会话 Cookie，返回 CSRF 令牌；同一账户 15 分钟内失败 5 次或同一地址失败 20 次后返回 429）", "账户", vec![], Some(creds), ("200", obj.clone()))}));
+    paths.insert("/api/v1/auth/login".into(), json!({"post": public(op("登录（设置会话 Cookie，返回 CSRF 令牌；同一账户 15 分钟内失败 5 次或同一地址失败 20 次后返回 429）", "账户", vec![], Some(creds),
+        ("200", json!({"type": "object", "required": ["username", "role", "csrf_token"], "properties": {
+            "username": {"type": "string"}, "role": {"type": "string"}, "csrf_token": {"type": "string"}}}))))}));
     paths.insert(
         "/api/v1/auth/logout".into(),
-        json!({"post": op("退出登录：结束会话；带 API 令牌调用时同时吊销该令牌", "账户", vec![], None, ("204", json!({})))}),
+        json!({"post": public(op("退出登录：结束会话；带 API 令牌调用时同时吊销该令牌（未登录也成功）", "账户", vec![], None, ("204", json!({}))))}),
     );
     let token_creds = json!({"type": "object", "required": ["username", "password"], "properties": {
         "username": {"type": "string"}, "password": {"type": "string"}, "name": {"type": "string", "description": "令牌名称，默认 api"},
@@ -278,7 +407,7 @@ pub fn document() -> Value {
         "username": {"type": "string"}, "expires_at": {"type": "string", "format": "date-time"}}});
     paths.insert(
         "/api/v1/auth/token".into(),
-        json!({"post": op("以用户名和密码换取 API 令牌（默认 90 天后失效；连续失败过多时返回 429）", "账户", vec![], Some(token_creds), ("201", new_token))}),
+        json!({"post": public(op("以用户名和密码换取 API 令牌（默认 90 天后失效；连续失败过多时返回 429）", "账户", vec![], Some(token_creds), ("201", new_token)))}),
     );
     let token_info = json!({"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
         "created_at": {"type": "string", "format": "date-time"}, "expires_at": {"type": "string", "format": "date-time"},
@@ -323,7 +452,7 @@ pub fn document() -> Value {
             "role": {"type": "string", "enum": ["admin", "coordinator", "supporter_editor", "receiver_editor", "viewer"]},
             "org_ids": {"type": "array", "items": {"type": "integer"}}}})), ("201", obj.clone())),
     }));
-    paths.insert("/api/v1/audit".into(), json!({"get": op("最新审计事件", "审计", vec![json!({"name": "limit", "in": "query", "schema": {"type": "integer"}})], None, ("200", obj.clone()))}));
+    paths.insert("/api/v1/audit".into(), json!({"get": op("最新审计事件", "审计", vec![json!({"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}, "description": "条数，默认 100"})], None, ("200", obj.clone()))}));
     paths.insert(
         "/api/v1/audit/verify".into(),
         json!({"get": op("校验审计日志：哈希链、签名，并逐行核对数据表（problems 列出不符之处）", "审计", vec![], None, ("200", obj.clone()))}),
@@ -338,8 +467,8 @@ pub fn document() -> Value {
             "工作台数据：资金按年度与来源、项目按状态与类别（开工率、竣工率）、援派人员按类别与批次、活动按类型与月份（取自写入时维护的汇总表）；义务考核结果按达标、未达标、进行中与预警计数（按今日，依审计日志增量更新）",
             "概况",
             vec![json!({"name": "scope", "in": "query", "required": false,
-                        "description": "范围：all（全部，默认）、program:<计划编号>、pairing:<结对编号>、region:<受援方区划代码，含地州、省级>",
-                        "schema": {"type": "string", "pattern": "^(all|program:[0-9]+|pairing:[0-9]+|region:[0-9]{1,12})$"}})],
+                        "description": "范围：all 或空（全部，默认）、program:<计划编号>、pairing:<结对编号>、region:<受援方区划代码，含地州、省级>",
+                        "schema": {"type": "string", "pattern": "^(|all|program:[0-9]+|pairing:[0-9]+|region:[0-9]{1,12})$"}})],
             None,
             ("200", obj.clone())
         )}),
@@ -348,12 +477,19 @@ pub fn document() -> Value {
         vec![json!({"name": "q", "in": "query", "required": true, "schema": {"type": "string"}})], None, ("200", obj.clone()))}));
     paths.insert(
         "/api/v1/openapi.json".into(),
-        json!({"get": op("本文档", "概况", vec![], None, ("200", obj.clone()))}),
+        json!({"get": public(op("本文档", "概况", vec![], None, ("200", obj.clone())))}),
     );
-    paths.insert(
-        "/healthz".into(),
-        json!({"get": op("健康检查", "概况", vec![], None, ("200", obj))}),
-    );
+    let health = json!({"type": "object", "required": ["status"], "properties": {"status": {"type": "string", "enum": ["ok", "unavailable"]}, "backend": {"type": "string"}}});
+    let mut healthz = public(op(
+        "健康检查：数据库可用时 200，否则 503",
+        "概况",
+        vec![],
+        None,
+        ("200", health.clone()),
+    ));
+    healthz["responses"]["503"] =
+        json!({"description": "数据库不可用", "content": {"application/json": {"schema": health}}});
+    paths.insert("/healthz".into(), json!({"get": healthz}));
     json!({
         "openapi": "3.0.3",
         "info": {"title": "duikou 对口支援工作平台 API", "version": env!("CARGO_PKG_VERSION"),

@@ -50,9 +50,10 @@ enum Scope {
 /// Kinds of owner, as the rules state them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
-    /// Reference data (regions, orgs, indicator definitions).
+    /// Reference data of no org's scope (regions, indicator definitions).
     Reference,
-    /// Where an org sits in the tree (creating an org under a parent, re-parenting one).
+    /// Orgs, in the scope of whoever's orgs they sit under (creating an org under a parent, changing, re-parenting,
+    /// deleting one).
     Tree,
     /// A program and what hangs off it.
     Program,
@@ -62,7 +63,7 @@ enum Kind {
     Receiver,
     /// Records of a pairing either side keeps (work notes).
     PairingShared,
-    /// Records naming an org (indicator values of an org).
+    /// Records naming an org (indicator values of an org) or a region (of an org in scope, or below it).
     OrgShared,
     /// Documents of a pairing.
     Document,
@@ -86,16 +87,16 @@ const NONE: (bool, bool) = (false, false);
 /// another's). A link between a document and a record may be written by whoever may write both ends.
 const RULES: &[(Kind, [(bool, bool); 6])] = &[
     //                    admin coord(scoped) coord(all) supporter receiver viewer
-    (Kind::Reference, [BOTH, BOTH, BOTH, NONE, NONE, NONE]),
+    (Kind::Reference, [BOTH, NONE, BOTH, NONE, NONE, NONE]),
     (Kind::Tree, [BOTH, OWN, BOTH, NONE, NONE, NONE]),
     (Kind::Program, [BOTH, OWN, BOTH, NONE, NONE, NONE]),
     (Kind::Supporter, [BOTH, OWN, BOTH, OWN, NONE, NONE]),
     (Kind::Receiver, [BOTH, OWN, BOTH, NONE, OWN, NONE]),
     (Kind::PairingShared, [BOTH, OWN, BOTH, OWN, OWN, NONE]),
-    (Kind::OrgShared, [BOTH, BOTH, BOTH, OWN, OWN, NONE]),
+    (Kind::OrgShared, [BOTH, OWN, BOTH, OWN, OWN, NONE]),
     (Kind::Document, [BOTH, OWN, BOTH, OWN, OWN, NONE]),
-    (Kind::Person, [BOTH, BOTH, BOTH, OWN, OWN, NONE]),
-    (Kind::PersonNoHome, [BOTH, BOTH, BOTH, NONE, NONE, NONE]),
+    (Kind::Person, [BOTH, OWN, BOTH, OWN, OWN, NONE]),
+    (Kind::PersonNoHome, [BOTH, NONE, BOTH, NONE, NONE, NONE]),
     (Kind::SystemWrite, [NONE, NONE, NONE, NONE, NONE, NONE]),
     (Kind::SystemDelete, [BOTH, NONE, NONE, NONE, NONE, NONE]),
     (Kind::Confirm, [BOTH, NONE, NONE, NONE, OWN, NONE]),
@@ -119,6 +120,7 @@ fn kind_of(def: &EntityDef, variant: Option<&str>) -> Kind {
         (Owner::Document, Some("program")) => Kind::Program,
         (Owner::Person, Some("no_home")) => Kind::PersonNoHome,
         (Owner::Reference, _) => Kind::Reference,
+        (Owner::Org, _) => Kind::Tree,
         (Owner::Program, _) => Kind::Program,
         (Owner::Supporter, _) => Kind::Supporter,
         (Owner::Receiver, _) => Kind::Receiver,
@@ -194,6 +196,8 @@ struct World {
     pairing: [i64; 2],
     document: [i64; 2],
     project: [i64; 2],
+    /// A county below the authority's prefecture, where each pairing's schools are.
+    county: [String; 2],
     n: i64,
 }
 
@@ -216,13 +220,28 @@ impl World {
             pairing: [0; 2],
             document: [0; 2],
             project: [0; 2],
+            county: [String::new(), String::new()],
             n: 0,
         };
         for (i, side) in ["本方", "他方"].into_iter().enumerate() {
+            let prefecture = format!("97{}100", i + 1);
+            w.county[i] = format!("97{}101", i + 1);
+            create_id(
+                store,
+                "regions",
+                json!({"code": prefecture, "name": format!("{side}地区"), "level": "prefecture"}),
+            )
+            .await;
+            create_id(
+                store,
+                "regions",
+                json!({"code": w.county[i], "name": format!("{side}县"), "level": "county", "parent_code": prefecture}),
+            )
+            .await;
             w.authority[i] = create_id(
                 store,
                 "orgs",
-                json!({"name": format!("{side}指挥部"), "kind": "command"}),
+                json!({"name": format!("{side}指挥部"), "kind": "command", "region_code": prefecture}),
             )
             .await;
             w.below[i] = create_id(
@@ -234,13 +253,13 @@ impl World {
             w.supporter[i] = create_id(
                 store,
                 "orgs",
-                json!({"name": format!("{side}支援学校"), "kind": "school"}),
+                json!({"name": format!("{side}支援学校"), "kind": "school", "region_code": w.county[i]}),
             )
             .await;
             w.receiver[i] = create_id(
                 store,
                 "orgs",
-                json!({"name": format!("{side}受援学校"), "kind": "school"}),
+                json!({"name": format!("{side}受援学校"), "kind": "school", "region_code": w.county[i]}),
             )
             .await;
             w.program[i] = create_id(
@@ -262,6 +281,16 @@ impl World {
                 json!({"kind": "summary", "title": format!("{side}总结"), "pairing_id": w.pairing[i]}),
             )
             .await;
+            // a text to read figures from
+            store
+                .put_document_content(
+                    &duikou_domain::access::Actor::system(),
+                    w.document[i],
+                    "text/plain; charset=utf-8",
+                    "本学期开展教师培训 3 次。".as_bytes(),
+                )
+                .await
+                .expect("a document's text");
             w.project[i] = create_id(
                 store,
                 "projects",
@@ -346,8 +375,9 @@ impl World {
                     .await;
                 json!({"project_id": project, "source": "supporter", "amount": "100.00"})
             }
+            // each its own amount, so no two are the same transaction
             ("transactions", _) => json!({"project_id": self.project[i], "kind": "commitment", "source": "supporter",
-                                          "amount": "100.00", "date": "2015-03-01"}),
+                                          "amount": format!("{n}.00"), "date": "2015-03-01"}),
             ("outputs", _) => json!({"project_id": self.project[i], "name": format!("产出{n}"), "unit": "所"}),
             ("people", Some("no_home")) => json!({"name": format!("无单位人员{n}")}),
             ("people", _) => json!({"name": format!("人员{n}"), "home_org_id": self.org_of(who, s)}),
@@ -373,7 +403,15 @@ impl World {
                         json!({"code": format!("V{n}"), "name": format!("值指标{n}"), "unit": "人"}),
                     )
                     .await;
-                json!({"indicator_id": indicator, "org_id": self.org_of(who, s), "period": "2015", "value": "1"})
+                match variant {
+                    // a region's: the county of the pairing's schools, below the authority's prefecture
+                    Some("region") => {
+                        json!({"indicator_id": indicator, "region_code": self.county[i], "period": "2015", "value": "1"})
+                    }
+                    _ => {
+                        json!({"indicator_id": indicator, "org_id": self.org_of(who, s), "period": "2015", "value": "1"})
+                    }
+                }
             }
             ("document_links", _) => {
                 let activity = self.activity(s).await;
@@ -502,8 +540,10 @@ async fn matrix(store: Store, backend: &'static str) {
     let mut cases: Vec<(&'static EntityDef, Option<&str>)> = schema::ENTITIES.iter().map(|d| (d, None)).collect();
     let documents = schema::entity("documents").expect("documents");
     let people = schema::entity("people").expect("people");
+    let values = schema::entity("indicator_values").expect("indicator_values");
     cases.push((documents, Some("program")));
     cases.push((people, Some("no_home")));
+    cases.push((values, Some("region")));
     let mut t = Tally::default();
     for (def, variant) in cases {
         if def.owner == Owner::Link {
@@ -586,8 +626,36 @@ async fn matrix(store: Store, backend: &'static str) {
                             got,
                         );
                     }
+                    // an assessment's draft, changed and signed by the program's coordinators (a draft of no results
+                    // locks nothing when signed, so the matrix's later writes stay open)
+                    "assessments" => {
+                        for (action, body) in [
+                            ("recompute", Value::Null),
+                            ("comment", json!({"comments": "请补充佐证材料"})),
+                            ("sign", Value::Null),
+                        ] {
+                            let id = w.record(e, variant, who, s).await;
+                            let got = c
+                                .json(Method::POST, &format!("/api/v1/assessments/{id}/{action}"), &body)
+                                .await;
+                            t.check(at(action), expected(may(Kind::Program, who, s), StatusCode::OK), got);
+                        }
+                    }
                     // a figure read from a document, reviewed by whoever keeps the pairing's shared records
                     "extractions" => {
+                        let doc = w.document[ix(s)];
+                        let got = c
+                            .json(
+                                Method::POST,
+                                &format!("/api/v1/documents/{doc}/extract"),
+                                &json!({"pairing_id": w.pairing[ix(s)], "period": "2015"}),
+                            )
+                            .await;
+                        t.check(
+                            at("extract"),
+                            expected(may(Kind::PairingShared, who, s), StatusCode::OK),
+                            got,
+                        );
                         let id = w.record(e, variant, who, s).await;
                         let got = c
                             .json(Method::POST, &format!("/api/v1/extractions/{id}/drop"), &Value::Null)
@@ -674,6 +742,8 @@ async fn matrix(store: Store, backend: &'static str) {
             }
         }
     }
+    imports(&mut w, &clients, &mut t, backend).await;
+    users(&clients, &mut t, backend).await;
     eprintln!("{backend}: {} requests asked", t.asked);
     assert!(
         t.wrong.is_empty(),
@@ -693,5 +763,136 @@ async fn every_write_endpoint_answers_as_the_role_rules_say() {
     for t in TestStore::all().await.expect("test stores") {
         matrix(t.store.clone(), t.backend).await;
         t.finish().await.expect("cleanup");
+    }
+}
+
+/// The rows of `entity` stored.
+async fn count(store: &Store, entity: &str) -> i64 {
+    store
+        .db()
+        .fetch_opt(
+            &format!("SELECT COUNT(*) FROM {entity}"),
+            &[],
+            &[duikou_store::db::Kind::Int],
+        )
+        .await
+        .expect("a count")
+        .and_then(|r| r[0].int())
+        .expect("a number")
+}
+
+/// Records as a CSV sheet headed by their field names.
+fn csv_of(rows: &[Value]) -> Vec<u8> {
+    let mut headers: Vec<String> = Vec::new();
+    for r in rows {
+        for k in r.as_object().expect("a record").keys() {
+            if !headers.contains(k) {
+                headers.push(k.clone());
+            }
+        }
+    }
+    let cell = |v: &Value| match v {
+        Value::Null => String::new(),
+        Value::String(s) => format!("\"{}\"", s.replace('"', "\"\"")),
+        other => other.to_string(),
+    };
+    let mut out = headers.join(",");
+    for r in rows {
+        out.push('\n');
+        let cells: Vec<String> = headers.iter().map(|h| cell(&r[h.as_str()])).collect();
+        out.push_str(&cells.join(","));
+    }
+    out.push('\n');
+    out.into_bytes()
+}
+
+/// Imports (`POST /api/v1/imports/{entity}`): a sheet of rows in the own scope, in another's, and both mixed. Allowed
+/// only when every row is; a refused sheet names every refused row and writes nothing.
+async fn imports(w: &mut World, clients: &[(Who, Client)], t: &mut Tally, backend: &str) {
+    for e in duikou_store::import::IMPORTABLE {
+        let def = schema::entity(e).expect("an importable entity");
+        let kind = kind_of(def, None);
+        for (who, c) in clients {
+            let who = *who;
+            for sheet in [
+                [Scope::Own, Scope::Own],
+                [Scope::Other, Scope::Other],
+                [Scope::Own, Scope::Other],
+            ] {
+                let what = format!("{backend} import {e} {who:?} {sheet:?}");
+                let mut rows = Vec::new();
+                for s in sheet {
+                    rows.push(w.body(e, None, who, s).await);
+                }
+                let before = count(&w.store, e).await;
+                let (status, report) = c
+                    .send(
+                        Method::POST,
+                        &format!("/api/v1/imports/{e}?file_name=sheet.csv"),
+                        "text/csv",
+                        csv_of(&rows),
+                    )
+                    .await;
+                t.asked += 1;
+                let written = count(&w.store, e).await - before;
+                let refused_rows: Vec<u64> = report["problems"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|p| p["row"].as_u64())
+                    .collect();
+                // sheet row 1 is the header
+                let want_refused: Vec<u64> = sheet
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| !may(kind, who, **s))
+                    .map(|(i, _)| i as u64 + 2)
+                    .collect();
+                if status != StatusCode::OK {
+                    let _ = writeln!(t.wrong, "{what}: expected 200 with a report, got {status}: {report}");
+                } else if want_refused.is_empty() && (!refused_rows.is_empty() || written != rows.len() as i64) {
+                    let _ = writeln!(
+                        t.wrong,
+                        "{what}: expected all {} rows written, {written} were: {report}",
+                        rows.len()
+                    );
+                } else if !want_refused.is_empty() && (written != 0 || refused_rows != want_refused) {
+                    let _ = writeln!(
+                        t.wrong,
+                        "{what}: expected rows {want_refused:?} refused and nothing written; rows {refused_rows:?} \
+                         refused, {written} written: {report}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// User management (`/api/v1/users…`): admins only.
+async fn users(clients: &[(Who, Client)], t: &mut Tally, backend: &str) {
+    let admin = &clients.iter().find(|(w, _)| *w == Who::Admin).expect("an admin").1;
+    for (i, (who, c)) in clients.iter().enumerate() {
+        let at = |verb: &str| format!("{backend} users {who:?} {verb}");
+        let allowed = *who == Who::Admin;
+        let got = c.json(Method::GET, "/api/v1/users", &Value::Null).await;
+        t.check(at("list"), expected(allowed, StatusCode::OK), got);
+        let new = json!({"username": format!("m_new_{i}"), "password": "Matrix-pass-2024", "role": "viewer"});
+        let got = c.json(Method::POST, "/api/v1/users", &new).await;
+        t.check(at("create"), expected(allowed, StatusCode::CREATED), got);
+        // someone else's account, made by the admin
+        let (_, made) = admin
+            .json(
+                Method::POST,
+                "/api/v1/users",
+                &json!({"username": format!("m_other_{i}"), "password": "Matrix-pass-2024", "role": "viewer"}),
+            )
+            .await;
+        let id = made["id"].as_i64().unwrap_or_else(|| panic!("a user: {made}"));
+        for action in ["deactivate", "activate"] {
+            let got = c
+                .json(Method::POST, &format!("/api/v1/users/{id}/{action}"), &Value::Null)
+                .await;
+            t.check(at(action), expected(allowed, StatusCode::OK), got);
+        }
     }
 }

@@ -204,7 +204,9 @@ async fn a_scoped_coordinator_cannot_reparent_another_authority_s_org_into_its_s
                 json!({"short_name": "江苏前指"}),
             )
             .await;
-        assert_eq!(s, StatusCode::OK, "{backend}: {v}");
+        // nor its plain fields: another authority's org is not its own (issue #21, part 2 follow-up)
+        assert_eq!(s, StatusCode::FORBIDDEN, "{backend}: {v}");
+        assert!(says(&v, "不在您的权限范围内"), "{backend}: {v}");
     })
     .await;
 }
@@ -456,7 +458,7 @@ async fn a_document_s_file_is_never_replaced_by_a_page_and_downloads_are_attachm
 }
 
 #[tokio::test]
-async fn a_person_without_a_home_org_is_kept_by_coordinators_only() {
+async fn a_person_without_a_home_org_is_kept_by_admins_and_unscoped_coordinators_only() {
     for_each_backend(|store, backend| async move {
         let f = fixture(&store).await;
         let editor = Client::as_user(&f.app, "editor").await;
@@ -499,7 +501,13 @@ async fn a_person_without_a_home_org_is_kept_by_coordinators_only() {
             )
             .await;
         assert_eq!(s, StatusCode::CREATED, "{backend}: {v}");
+        // someone of no home org is in no coordinator's scope: only unscoped coordinators and admins keep them
         let (s, v) = coord.json(Method::PATCH, &uri, json!({"title": "高级教师"})).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{backend}: {v}");
+        assert!(says(&v, "不限单位范围的协调管理人员"), "{backend}: {v}");
+        user(&store, "coord_all", Role::Coordinator, vec![]).await;
+        let coord_all = Client::as_user(&f.app, "coord_all").await;
+        let (s, v) = coord_all.json(Method::PATCH, &uri, json!({"title": "高级教师"})).await;
         assert_eq!(s, StatusCode::OK, "{backend}: {v}");
     })
     .await;
@@ -534,6 +542,181 @@ async fn an_editor_still_stages_an_import_file_though_documents_of_no_pairing_ar
         let reader = user(&store, "reader", Role::Viewer, vec![]).await;
         assert!(
             store.stage_import_file(&reader, "x.csv", b"a").await.is_err(),
+            "{backend}"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_pairing_is_neither_its_own_parent_nor_under_its_own_child() {
+    for_each_backend(|store, backend| async move {
+        let f = fixture(&store).await;
+        let coord = Client::as_user(&f.app, "coord").await;
+        let top = f.pairing[0];
+        let mut below = Vec::new();
+        let mut parent = top;
+        for name in ["市级", "县级"] {
+            let supporter = create_id(&store, "orgs", json!({"name": format!("{name}支援单位"), "kind": "school"})).await;
+            let receiver = create_id(&store, "orgs", json!({"name": format!("{name}受援单位"), "kind": "school"})).await;
+            let (s, v) = coord
+                .json(
+                    Method::POST,
+                    "/api/v1/pairings",
+                    json!({"program_id": f.program[0], "supporter_org_id": supporter, "receiver_org_id": receiver,
+                           "level": "school_school", "parent_id": parent}),
+                )
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{backend}: {v}");
+            parent = v["id"].as_i64().expect("an id");
+            below.push((parent, supporter, receiver));
+        }
+        let (mid, low) = (below[0].0, below[1].0);
+        for (parent, why) in [(top, "就是本结对"), (mid, "在本结对之下"), (low, "在本结对之下")] {
+            let (s, v) = coord
+                .json(Method::PATCH, &format!("/api/v1/pairings/{top}"), json!({"parent_id": parent}))
+                .await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{backend}: {v}");
+            assert_eq!(v["error"]["field"], "parent_id", "{backend}: {v}");
+            assert!(says(&v, "上级结对（parent_id）不能是本结对或其下级结对"), "{backend}: {v}");
+            assert!(says(&v, why), "{backend}: {v}");
+        }
+        assert!(store.get("pairings", top).await.unwrap()["parent_id"].is_null(), "{backend}");
+        // by import: the middle pairing's row names its child as its parent; nothing is written
+        let (_, supporter, receiver) = below[0];
+        let csv = format!(
+            "program_id,supporter_org_id,receiver_org_id,level,parent_id\n{},{supporter},{receiver},school_school,{low}\n",
+            f.program[0]
+        );
+        let (s, v, _) = coord
+            .send(
+                Method::POST,
+                "/api/v1/imports/pairings?file_name=pairings.csv",
+                "text/csv",
+                csv.into_bytes(),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{backend}: {v}");
+        let problems = v["problems"].as_array().cloned().unwrap_or_default();
+        assert_eq!(problems.len(), 1, "{backend}: {v}");
+        assert_eq!(problems[0]["row"], 2, "{backend}: {v}");
+        assert!(
+            problems[0]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("上级结对（parent_id）不能是本结对或其下级结对")),
+            "{backend}: {v}"
+        );
+        assert_eq!(store.get("pairings", mid).await.unwrap()["parent_id"], top, "{backend}");
+        // the right way round is fine
+        let (s, v) = coord
+            .json(Method::PATCH, &format!("/api/v1/pairings/{low}"), json!({"parent_id": top}))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{backend}: {v}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_scoped_coordinator_keeps_only_the_orgs_people_and_figures_of_its_scope() {
+    for_each_backend(|store, backend| async move {
+        let f = fixture(&store).await;
+        let coord = Client::as_user(&f.app, "coord").await;
+        let own = create_id(
+            &store,
+            "orgs",
+            json!({"name": "浙江指挥部教育组", "kind": "agency", "parent_id": f.authority[0]}),
+        )
+        .await;
+        let theirs = f.authority[1];
+        let indicator = create_id(
+            &store,
+            "indicators",
+            json!({"code": "T1", "name": "入学率", "unit": "%"}),
+        )
+        .await;
+        // another authority's org: no edit of its plain fields, no delete
+        let (s, v) = coord
+            .json(
+                Method::PATCH,
+                &format!("/api/v1/orgs/{theirs}"),
+                json!({"short_name": "苏指"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{backend}: {v}");
+        assert!(says(&v, "不在您的权限范围内"), "{backend}: {v}");
+        let spare = create_id(&store, "orgs", json!({"name": "江苏空单位", "kind": "school"})).await;
+        let (s, v) = coord
+            .json(Method::DELETE, &format!("/api/v1/orgs/{spare}"), Value::Null)
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{backend}: {v}");
+        // a top-level org is nobody's scope
+        let (s, v) = coord
+            .json(
+                Method::POST,
+                "/api/v1/orgs",
+                json!({"name": "新顶层单位", "kind": "school"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{backend}: {v}");
+        assert!(says(&v, "上级单位 parent_id"), "{backend}: {v}");
+        // regions and indicators likewise
+        let (s, v) = coord
+            .json(
+                Method::POST,
+                "/api/v1/regions",
+                json!({"code": "990001", "name": "测试县", "level": "county"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{backend}: {v}");
+        assert!(says(&v, "不限单位范围的协调管理人员"), "{backend}: {v}");
+        // people and indicator values of another's org
+        let person = create_id(&store, "people", json!({"name": "张三", "home_org_id": theirs})).await;
+        let (s, v) = coord
+            .json(
+                Method::PATCH,
+                &format!("/api/v1/people/{person}"),
+                json!({"name": "李四"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{backend}: {v}");
+        assert!(says(&v, "派出单位（home_org_id）"), "{backend}: {v}");
+        let (s, v) = coord
+            .json(
+                Method::POST,
+                "/api/v1/indicator_values",
+                json!({"indicator_id": indicator, "org_id": theirs, "period": "2015", "value": "1"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{backend}: {v}");
+        // its own: all fine, and another's org may still be named (a pairing's receiver)
+        let (s, v) = coord
+            .json(
+                Method::PATCH,
+                &format!("/api/v1/orgs/{own}"),
+                json!({"short_name": "教育组"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{backend}: {v}");
+        let (s, v) = coord
+            .json(
+                Method::POST,
+                "/api/v1/indicator_values",
+                json!({"indicator_id": indicator, "org_id": own, "period": "2015", "value": "1"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{backend}: {v}");
+        let (s, v) = coord
+            .json(
+                Method::POST,
+                "/api/v1/pairings",
+                json!({"program_id": f.program[0], "supporter_org_id": own, "receiver_org_id": theirs,
+                       "level": "school_school"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{backend}: {v}");
+        assert_eq!(
+            store.get("orgs", theirs).await.unwrap()["short_name"],
+            Value::Null,
             "{backend}"
         );
     })

@@ -322,64 +322,94 @@ fn multipart(csrf: &str, name: &str, content: &str) -> (String, String) {
 
 #[tokio::test]
 async fn the_import_wizard_checks_first_then_writes_on_confirm() {
-    let t = TestStore::sqlite().await.unwrap();
-    let store = t.store.clone();
-    user(&store, "boss", Role::Admin, vec![]).await;
-    let app = duikou_web::app(duikou_web::AppState::new(store.clone()));
-    let (session, csrf) = login(&app, "boss").await;
-    let post = |ct: String, body: String| {
-        let app = app.clone();
-        let session = session.clone();
-        async move {
-            let req = Request::builder()
-                .method("POST")
-                .uri("/import/orgs")
-                .header(header::COOKIE, session)
-                .header(header::CONTENT_TYPE, ct)
-                .body(Body::from(body))
-                .unwrap();
-            let resp = app.oneshot(req).await.unwrap();
-            String::from_utf8_lossy(&resp.into_body().collect().await.unwrap().to_bytes()).to_string()
-        }
-    };
-    let (ct, body) = multipart(
-        &csrf,
-        "orgs.csv",
-        "名称,单位类型,所在区划\n吐鲁番市实验中学,学校,吐鲁番\n",
-    );
-    let page = post(ct, body).await;
-    assert!(
-        page.contains("未写入任何数据") && page.contains("单位类型") && page.contains("学校"),
-        "{page}"
-    );
-    let (ct, body) = multipart(
-        &csrf,
-        "orgs.csv",
-        "名称,单位类型,所在区划\n吐鲁番市实验中学,中小学/幼儿园,吐鲁番\n",
-    );
-    let page = post(ct, body).await;
-    assert!(page.contains("将新建 1"), "{page}");
-    assert_eq!(
-        store.list("orgs", &Default::default()).await.unwrap().total,
-        0,
-        "a dry run writes nothing"
-    );
-    let i = page.find("name=\"document_id\" value=\"").unwrap() + 26;
-    let doc: String = page[i..].chars().take_while(|c| c.is_ascii_digit()).collect();
-    let (_, done, _, _) = send(
-        &app,
-        "POST",
-        "/import/orgs/confirm",
-        &session,
-        Some(format!("csrf={csrf}&document_id={doc}")),
-    )
-    .await;
-    assert!(done.contains("已导入：1 行，新建 1"), "{done}");
-    assert_eq!(
-        store.list("orgs", &Default::default()).await.unwrap().items[0]["region_code"],
-        "650400"
-    );
-    t.finish().await.unwrap();
+    for t in TestStore::all().await.unwrap() {
+        let store = t.store.clone();
+        user(&store, "boss", Role::Admin, vec![]).await;
+        user(&store, "other_boss", Role::Admin, vec![]).await;
+        let app = duikou_web::app(duikou_web::AppState::new(store.clone()));
+        let (session, csrf) = login(&app, "boss").await;
+        let post = |ct: String, body: String| {
+            let app = app.clone();
+            let session = session.clone();
+            async move {
+                let req = Request::builder()
+                    .method("POST")
+                    .uri("/import/orgs")
+                    .header(header::COOKIE, session)
+                    .header(header::CONTENT_TYPE, ct)
+                    .body(Body::from(body))
+                    .unwrap();
+                let resp = app.oneshot(req).await.unwrap();
+                String::from_utf8_lossy(&resp.into_body().collect().await.unwrap().to_bytes()).to_string()
+            }
+        };
+        let (ct, body) = multipart(
+            &csrf,
+            "orgs.csv",
+            "名称,单位类型,所在区划\n吐鲁番市实验中学,学校,吐鲁番\n",
+        );
+        let page = post(ct, body).await;
+        assert!(
+            page.contains("未写入任何数据") && page.contains("单位类型") && page.contains("学校"),
+            "{page}"
+        );
+        let (ct, body) = multipart(
+            &csrf,
+            "orgs.csv",
+            "名称,单位类型,所在区划\n吐鲁番市实验中学,中小学/幼儿园,吐鲁番\n",
+        );
+        let page = post(ct, body).await;
+        assert!(page.contains("将新建 1"), "{page}");
+        assert_eq!(
+            store.list("orgs", &Default::default()).await.unwrap().total,
+            0,
+            "a dry run writes nothing"
+        );
+        let i = page.find("name=\"document_id\" value=\"").unwrap() + 26;
+        let doc: String = page[i..].chars().take_while(|c| c.is_ascii_digit()).collect();
+        // only the user who staged the file confirms it: not another (even an admin), nor anyone any other document
+        let (other_session, other_csrf) = login(&app, "other_boss").await;
+        let (s, refused, _, _) = send(
+            &app,
+            "POST",
+            "/import/orgs/confirm",
+            &other_session,
+            Some(format!("csrf={other_csrf}&document_id={doc}")),
+        )
+        .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{refused}");
+        assert!(refused.contains("不是您本人上传并检查过的文件"), "{refused}");
+        let plain = create_id(&store, "documents", json!({"kind": "other", "title": "普通文档"})).await;
+        let (s, refused, _, _) = send(
+            &app,
+            "POST",
+            "/import/orgs/confirm",
+            &session,
+            Some(format!("csrf={csrf}&document_id={plain}")),
+        )
+        .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{refused}");
+        assert_eq!(
+            store.list("orgs", &Default::default()).await.unwrap().total,
+            0,
+            "{}: a refused confirmation writes nothing",
+            t.backend
+        );
+        let (_, done, _, _) = send(
+            &app,
+            "POST",
+            "/import/orgs/confirm",
+            &session,
+            Some(format!("csrf={csrf}&document_id={doc}")),
+        )
+        .await;
+        assert!(done.contains("已导入：1 行，新建 1"), "{done}");
+        assert_eq!(
+            store.list("orgs", &Default::default()).await.unwrap().items[0]["region_code"],
+            "650400"
+        );
+        t.finish().await.unwrap();
+    }
 }
 
 #[tokio::test]

@@ -8,6 +8,7 @@
 use super::table::Grid;
 use super::{RawCell, ReadError};
 use encoding_rs::{Encoding, GB18030, UTF_16BE, UTF_16LE};
+use std::borrow::Cow;
 
 pub(crate) fn read(bytes: &[u8]) -> Result<Grid, ReadError> {
     let text = decode(bytes)?;
@@ -15,8 +16,11 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Grid, ReadError> {
         return Err(ReadError::Binary);
     }
     let delimiter = sniff_delimiter(&text);
+    let records = parse(&text, delimiter)?;
+    // the decoded copy (if any) goes before the grid is built: only one form of the file is held at a time
+    drop(text);
     let mut grid = Grid::new(None);
-    for (r, record) in parse(&text, delimiter)?.into_iter().enumerate() {
+    for (r, record) in records.into_iter().enumerate() {
         let r = u32::try_from(r).map_err(|_| ReadError::Csv {
             line: u32::MAX,
             message: "行数过多".to_string(),
@@ -34,15 +38,16 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Grid, ReadError> {
 }
 
 /// Text from bytes: a BOM decides; else UTF-8 if it is valid UTF-8; else GB18030 (a superset of GBK and GB2312).
-fn decode(bytes: &[u8]) -> Result<String, ReadError> {
+/// UTF-8 is borrowed, not copied: an upload of tens of megabytes is not held twice.
+fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, ReadError> {
     let decode_with = |enc: &'static Encoding, body: &[u8]| {
         enc.decode_without_bom_handling_and_without_replacement(body)
-            .map(|t| t.into_owned())
+            .map(|t| Cow::Owned(t.into_owned()))
             .ok_or(ReadError::Encoding)
     };
     if let Some(body) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return std::str::from_utf8(body)
-            .map(str::to_string)
+            .map(Cow::Borrowed)
             .map_err(|_| ReadError::Encoding);
     }
     if let Some(body) = bytes.strip_prefix(b"\xFF\xFE") {
@@ -52,7 +57,7 @@ fn decode(bytes: &[u8]) -> Result<String, ReadError> {
         return decode_with(UTF_16BE, body);
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
-        return Ok(text.to_string());
+        return Ok(Cow::Borrowed(text));
     }
     decode_with(GB18030, bytes)
 }

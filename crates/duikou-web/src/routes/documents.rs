@@ -4,7 +4,6 @@ use crate::auth::CurrentActor;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::parse_id;
 use crate::AppState;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
@@ -17,9 +16,11 @@ pub async fn upload(
     CurrentActor(actor): CurrentActor,
     Path(id): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    body: axum::body::Body,
 ) -> ApiResult<Json<Value>> {
     let id = parse_id(&id)?;
+    let body =
+        crate::extract::read_upload(&headers, body, duikou_store::documents::MAX_DOCUMENT_BYTES, "content").await?;
     if body.is_empty() {
         return Err(ApiError::bad_request("empty", "content", "上传的文件为空"));
     }
@@ -31,7 +32,7 @@ pub async fn upload(
     Ok(Json(
         state
             .store
-            .put_document_content(&actor, id, &content_type, &body)
+            .put_document_content(&actor, id, &content_type, body)
             .await?,
     ))
 }

@@ -5,7 +5,6 @@ use crate::auth::CurrentActor;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::query_pairs;
 use crate::AppState;
-use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -172,7 +171,8 @@ pub async fn import(
     CurrentActor(actor): CurrentActor,
     Path(entity): Path<String>,
     RawQuery(raw): RawQuery,
-    body: Bytes,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Body,
 ) -> ApiResult<Json<duikou_store::import::ImportReport>> {
     let mut file_name = "upload.xlsx".to_string();
     let mut dry_run = false;
@@ -189,6 +189,7 @@ pub async fn import(
             }
         }
     }
+    let body = crate::extract::read_upload(&headers, body, duikou_store::documents::MAX_DOCUMENT_BYTES, "file").await?;
     if body.is_empty() {
         return Err(ApiError::bad_request("empty", "file", "上传的文件为空"));
     }
@@ -201,10 +202,10 @@ pub async fn import(
     };
     let raw_table = duikou_report::read_table_with(&body, &file_name, &options)
         .map_err(|e| ApiError::bad_request("bad_file", "file", format!("{file_name}：{e}")))?;
-    let report = state
-        .store
-        .import(&actor, &entity, &ImportTable::from_raw(raw_table), dry_run)
-        .await?;
+    // the file is read: its bytes go before the rows are checked, and the read table before the check's records
+    drop(body);
+    let table = ImportTable::from_raw(raw_table);
+    let report = state.store.import(&actor, &entity, &table, dry_run).await?;
     Ok(Json(report))
 }
 

@@ -126,7 +126,7 @@ pub async fn upload(
         Err(m) => page(ui_now, &entity, Some(m), None, None),
         Ok(r) if !r.problems.is_empty() => page(ui_now, &entity, None, Some(&r), None),
         Ok(r) => {
-            let doc = match state.store.stage_import_file(&actor, &name, &bytes).await {
+            let doc = match state.store.stage_import_file(&actor, &name, bytes).await {
                 Ok(d) => d,
                 Err(e) => return page(ui_now, &entity, Some(e.to_string()), None, None),
             };
@@ -161,9 +161,15 @@ pub async fn confirm(
         return (StatusCode::FORBIDDEN, "缺少或错误的 CSRF 令牌").into_response();
     }
     let ui_now = ui(&parts.headers, Some(&actor), csrf);
-    let (meta, bytes) = match state.store.document_content(f.document_id).await {
+    // only the file this user staged (checked in the step before)
+    let (meta, bytes) = match state.store.staged_import_file(&actor, f.document_id).await {
         Ok(x) => x,
-        Err(e) => return page(ui_now, &entity, Some(e.to_string()), None, None),
+        Err(e) => {
+            let message = e.to_string();
+            let mut refused = page(ui_now, &entity, Some(message), None, None);
+            *refused.status_mut() = crate::error::ApiError::from(e).status;
+            return refused;
+        }
     };
     let name = meta["file_name"].as_str().unwrap_or("upload.xlsx").to_string();
     match dry_run(&state, &actor, &entity, &bytes, &name, true).await {

@@ -192,7 +192,7 @@ async fn summary(db: &str, program: Option<i64>, period: &str, runs: usize) -> a
         let t = Instant::now();
         let input = store.summary_input(&scope, &period, as_of).await?;
         let read = secs(t);
-        let (doc, figures) = duikou_summary::build(&input);
+        let (doc, figures) = duikou_summary::build(&input)?;
         let built = secs(t);
         let bytes = duikou_report::docx(&doc).map_err(|e| anyhow::anyhow!("{e}"))?;
         size = bytes.len();

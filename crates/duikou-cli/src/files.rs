@@ -33,6 +33,8 @@ pub struct ReportArgs<'a> {
     pub explain: bool,
     /// Write a briefing with this issue number instead of a summary.
     pub briefing: Option<u32>,
+    /// How facts awaiting confirmation enter it.
+    pub pending: duikou_summary::Pending,
 }
 
 /// Writes the 工作总结 (or 简报) of a scope and period.
@@ -45,13 +47,15 @@ pub async fn report(store: &Store, args: ReportArgs<'_>) -> anyhow::Result<()> {
         out,
         explain,
         briefing,
+        pending,
     } = args;
     let scope: Scope = scope.parse()?;
     let period: duikou_domain::Period = period.parse().map_err(|e| anyhow::anyhow!("--period：{e}"))?;
-    let input = store.summary_input(&scope, &period, as_of).await?;
+    let mut input = store.summary_input(&scope, &period, as_of).await?;
+    input.pending = pending;
     let (doc, figures) = match briefing {
         Some(issue) => duikou_summary::briefing::briefing(&input, issue),
-        None => duikou_summary::build(&input),
+        None => duikou_summary::build(&input)?,
     };
     let bytes = match format {
         ReportFormat::Docx => duikou_report::docx(&doc).map_err(|e| anyhow::anyhow!("{e}"))?,

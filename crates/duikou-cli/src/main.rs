@@ -131,6 +131,9 @@ enum Command {
         /// 评估日期（默认今天）/ judge obligations as of this date
         #[arg(long)]
         as_of: Option<String>,
+        /// 待受援方确认的记录：include 计入、separate 不计入合计并单列（默认）、omit 不写 / facts awaiting confirmation
+        #[arg(long, default_value = "separate", value_parser = |s: &str| s.parse::<duikou_summary::Pending>())]
+        pending: duikou_summary::Pending,
     },
     /// 导出为 Excel / export a list to .xlsx
     Export {
@@ -435,6 +438,7 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<()> {
             explain,
             as_of,
             briefing,
+            pending,
         } => {
             let as_of = match as_of {
                 Some(d) => duikou_domain::validate::parse_date(&d)
@@ -451,6 +455,7 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<()> {
                 out,
                 explain,
                 briefing,
+                pending,
             };
             files::report(&store, args).await?;
         }

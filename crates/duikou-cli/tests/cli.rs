@@ -368,7 +368,7 @@ fn reports_exports_templates_and_imports() {
             .await
             .unwrap());
         store
-            .create(&sys, "outputs", &json!({"project_id": p, "name": "安居富民房", "unit": "户", "planned": 8640, "started": 9426, "completed": 5780}))
+            .create(&sys, "outputs", &json!({"project_id": p, "name": "安居富民房", "unit": "户", "planned": 8640, "started": 9426, "completed": 5780, "as_of": "2012-12-31"}))
             .await
             .unwrap();
         store.db().close().await;
@@ -387,6 +387,9 @@ fn reports_exports_templates_and_imports() {
             "md",
             "--as-of",
             "2013-01-01",
+            // the project was imported here and nobody confirmed it: counted only when asked to include the pending
+            "--pending",
+            "include",
         ],
     );
     let text_md = String::from_utf8_lossy(&md.stdout).to_string();
@@ -407,6 +410,8 @@ fn reports_exports_templates_and_imports() {
             "-o",
             "summary.docx",
             "--explain",
+            "--pending",
+            "include",
         ],
     );
     assert!(docx.status.success(), "{}", text(&docx));

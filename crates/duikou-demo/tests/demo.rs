@@ -460,7 +460,11 @@ async fn summary_from_kept_status(store: &Store) {
             let (scope, period) = (&scope, &period);
             let write = |judged| async move {
                 let input = store.summary_input_from(scope, period, as_of, judged).await;
-                input.map(|i| duikou_report::markdown(&duikou_summary::build(&i).0))
+                input.map(|i| {
+                    duikou_summary::build(&i)
+                        .map(|(doc, _)| duikou_report::markdown(&doc))
+                        .unwrap_or_else(|e| e.to_string())
+                })
             };
             let (kept, evaluated) = (write(Judged::Kept).await, write(Judged::Evaluated).await);
             match (kept, evaluated) {

@@ -492,6 +492,10 @@ impl Store {
             period: bounds,
             pairings: bundles,
             written_on: as_of,
+            // the caller chooses (`pending=`); separate unless told
+            pending: duikou_summary::Pending::default(),
+            // over the whole term a record without a date still belongs: every record of a pairing is of its term
+            whole_term: matches!(period, Period::Term),
         })
     }
 }

@@ -32,6 +32,7 @@ pub const FIELDS: &[&str] = &[
     "date",
     "direction",
     "dispatch_id",
+    "dispute_reason",
     "education",
     "end_date",
     "handed_over_on",
@@ -44,6 +45,7 @@ pub const FIELDS: &[&str] = &[
     "period",
     "person_id",
     "person_times",
+    "plan_batch",
     "planned",
     "post",
     "project_id",
@@ -100,6 +102,10 @@ pub struct SummaryInput {
     pub pairings: Vec<PairingBundle>,
     /// The day it is written.
     pub written_on: NaiveDate,
+    /// How facts awaiting confirmation enter it.
+    pub pending: Pending,
+    /// Whether the period is the whole term: then records without a date (or across a year's edge) belong to it too.
+    pub whole_term: bool,
 }
 
 /// A figure in the text and the records behind it.
@@ -115,21 +121,68 @@ pub struct Figure {
     pub records: Vec<(&'static str, i64)>,
 }
 
-/// Collects figures while the text is written.
+/// A document in which one measure would be printed with two values: the writer refuses to produce it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inconsistent {
+    /// The measure's key.
+    pub key: String,
+    /// What it is.
+    pub label: String,
+    /// The value first written, and the other.
+    pub values: (String, String),
+}
+
+impl std::fmt::Display for Inconsistent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "工作总结中“{}”（{}）出现两个不同的数值：{} 与 {}；为免前后矛盾，未生成文件",
+            self.label, self.key, self.values.0, self.values.1
+        )
+    }
+}
+
+impl std::error::Error for Inconsistent {}
+
+/// Collects figures while the text, the tables and the charts are written: each measure (key) once, with one value.
 #[derive(Default)]
 struct Figures {
     list: Vec<Figure>,
+    /// Measures that were given a second, different value.
+    clashes: Vec<Inconsistent>,
 }
 
 impl Figures {
+    /// A figure of the prose.
     fn span(&mut self, key: &str, label: &str, value: String, records: Vec<(&'static str, i64)>) -> Span {
-        self.list.push(Figure {
-            key: key.into(),
-            label: label.into(),
-            value: value.clone(),
-            records,
-        });
+        self.note(key, label, value.clone(), records);
         Span::figure(value, key)
+    }
+
+    /// A figure a table or chart shows (or the prose states again): the same measure must have the same value.
+    fn note(&mut self, key: &str, label: &str, value: String, records: Vec<(&'static str, i64)>) {
+        match self.list.iter().find(|f| f.key == key) {
+            Some(f) if f.value == value => {}
+            Some(f) => self.clashes.push(Inconsistent {
+                key: key.into(),
+                label: label.into(),
+                values: (f.value.clone(), value),
+            }),
+            None => self.list.push(Figure {
+                key: key.into(),
+                label: label.into(),
+                value,
+                records,
+            }),
+        }
+    }
+
+    /// The figures, or the first measure given two values.
+    fn check(self) -> Result<Vec<Figure>, Inconsistent> {
+        match self.clashes.into_iter().next() {
+            Some(c) => Err(c),
+            None => Ok(self.list),
+        }
     }
 }
 
@@ -153,12 +206,89 @@ fn label(entity: &str, field: &str, value: &str) -> String {
     schema::value_label(entity, field, value)
 }
 
-/// Records of one entity across the pairings, kept when they fall in the period.
+/// How facts still awaiting the receiving side's confirmation enter a summary (`pending=` on the API, `--pending` on
+/// the command line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Pending {
+    /// Counted with the confirmed facts, as if confirmed.
+    Include,
+    /// Left out of every total and stated apart ("另有待受援方确认的…"): a leader signs only what both sides agree on.
+    #[default]
+    Separate,
+    /// Left out entirely.
+    Omit,
+}
+
+impl std::str::FromStr for Pending {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Pending, String> {
+        match s {
+            "include" => Ok(Pending::Include),
+            "separate" => Ok(Pending::Separate),
+            "omit" => Ok(Pending::Omit),
+            _ => Err(format!(
+                "待确认事项的处理方式（pending）应为 include（计入）、separate（单列，默认）或 omit（不写），收到“{s}”"
+            )),
+        }
+    }
+}
+
+/// Where a fact stands with the receiving side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Standing {
+    /// Confirmed, or of a kind that is not confirmed at all (agreements, needs, notes).
+    Confirmed,
+    /// Awaiting confirmation.
+    Pending,
+    /// Disputed: never counted.
+    Disputed,
+}
+
+fn standing(r: &Rec) -> Standing {
+    match r["confirmation"].as_str() {
+        Some("pending") => Standing::Pending,
+        Some("disputed") => Standing::Disputed,
+        _ => Standing::Confirmed,
+    }
+}
+
+/// Where a record falls against the period, by its own date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// Counted in the period.
+    In,
+    /// Of another period.
+    Out,
+    /// No date: it cannot be placed in a dated period, so it is shown apart.
+    Undated,
+    /// Its dates run across the period's edge (an activity of 2010–2014 in a 2012 summary): shown apart.
+    Straddles,
+}
+
+/// The day a project was planned (立项, else its start): when it is 新安排, and when its money was committed.
+fn planned_on(p: &Rec) -> Option<NaiveDate> {
+    date(&p["approved_on"]).or_else(|| date(&p["started_on"]))
+}
+
+/// Records of one entity across the pairings, kept by their standing and their place in the period.
 struct Pool<'a> {
     input: &'a SummaryInput,
+    /// Every project by id: project funding is placed by its project's plan date.
+    projects: HashMap<i64, &'a Rec>,
 }
 
 impl<'a> Pool<'a> {
+    fn new(input: &'a SummaryInput) -> Pool<'a> {
+        let projects = input
+            .pairings
+            .iter()
+            .flat_map(|p| p.records.get("projects").into_iter().flatten())
+            .map(|r| (id(r), r))
+            .collect();
+        Pool { input, projects }
+    }
+
     fn all(&self, entity: &str) -> Vec<&'a Rec> {
         self.input
             .pairings
@@ -167,31 +297,110 @@ impl<'a> Pool<'a> {
             .collect()
     }
 
-    fn in_period(&self, entity: &str) -> Vec<&'a Rec> {
-        self.in_period_if(entity, |_| true)
+    fn within(&self, d: NaiveDate) -> bool {
+        d >= self.input.period.0 && d <= self.input.period.1
     }
 
-    /// As [`Pool::in_period`], of the records `keep` keeps (checked first: it is cheaper than the dates).
-    fn in_period_if(&self, entity: &str, keep: impl Fn(&Rec) -> bool) -> Vec<&'a Rec> {
-        let (from, to) = self.input.period;
+    /// Whether a project is 新安排 in the period: planned in it (or, over the whole term, planned on no known day).
+    fn is_new(&self, p: &Rec) -> bool {
+        match planned_on(p) {
+            Some(d) => self.within(d),
+            None => self.input.whole_term,
+        }
+    }
+
+    /// Whether a project is 竣工 in the period.
+    fn is_done(&self, p: &Rec) -> bool {
+        date(&p["completed_on"]).is_some_and(|d| self.within(d))
+    }
+
+    /// Whether a project is 续建 in the period: planned before it and not completed before it.
+    fn is_carried(&self, p: &Rec) -> bool {
+        let from = self.input.period.0;
+        planned_on(p).is_some_and(|d| d < from) && date(&p["completed_on"]).is_none_or(|d| d >= from)
+    }
+
+    fn place(&self, entity: &str, r: &Rec) -> Place {
+        let point = |d: Option<NaiveDate>| match d {
+            None => Place::Undated,
+            Some(d) if self.within(d) => Place::In,
+            Some(_) => Place::Out,
+        };
+        let place = match entity {
+            "agreements" => point(date(&r["signed_on"])),
+            "transactions" => point(date(&r["date"])),
+            "outputs" => point(date(&r["as_of"])),
+            "needs" => point(date(&r["raised_on"])),
+            // 选派 is told in the year the cadre went
+            "dispatches" => point(date(&r["start_date"])),
+            "projects" => {
+                if planned_on(r).is_none() && r["completed_on"].is_null() {
+                    Place::Undated
+                } else if self.is_new(r) || self.is_done(r) || self.is_carried(r) {
+                    Place::In
+                } else {
+                    Place::Out
+                }
+            }
+            // the money of a project's plan is committed when the project is planned
+            "project_funding" => match self.projects.get(&r["project_id"].as_i64().unwrap_or(0)) {
+                Some(p) => point(planned_on(p)),
+                None => Place::Undated,
+            },
+            "activities" | "stints" => match date(&r["start_date"]) {
+                None => Place::Undated,
+                Some(a) => {
+                    let b = date(&r["end_date"]).unwrap_or(a);
+                    let (from, to) = self.input.period;
+                    if a >= from && b <= to {
+                        Place::In
+                    } else if b < from || a > to {
+                        Place::Out
+                    } else {
+                        Place::Straddles
+                    }
+                }
+            },
+            // notes and people carry no date of their own
+            _ => Place::In,
+        };
+        // over the whole term every record of the pairings belongs, dated or not
+        match place {
+            Place::Undated | Place::Straddles if self.input.whole_term => Place::In,
+            p => p,
+        }
+    }
+
+    /// Whether a fact enters the totals: confirmed, or pending when asked to include it.
+    fn counts(&self, r: &Rec) -> bool {
+        match standing(r) {
+            Standing::Confirmed => true,
+            Standing::Pending => self.input.pending == Pending::Include,
+            Standing::Disputed => false,
+        }
+    }
+
+    /// The counted records of an entity that fall in the period.
+    fn in_period(&self, entity: &str) -> Vec<&'a Rec> {
         self.all(entity)
             .into_iter()
-            .filter(|r| keep(r))
-            .filter(|r| {
-                let span = match entity {
-                    "agreements" => date(&r["signed_on"]).map(|d| (d, d)),
-                    "projects" => {
-                        let start = date(&r["approved_on"]).or_else(|| date(&r["started_on"]));
-                        let end = date(&r["handed_over_on"]).or_else(|| date(&r["completed_on"]));
-                        start.map(|s| (s, end.unwrap_or(to.max(s))))
-                    }
-                    "needs" => date(&r["raised_on"]).map(|d| (d, date(&r["met_on"]).unwrap_or(to.max(d)))),
-                    "notes" => return true,
-                    _ => duikou_domain::engine::record_dates(entity, r),
-                };
-                // undated records belong to every period
-                span.is_none_or(|(a, b)| a <= to && b >= from)
-            })
+            .filter(|r| self.counts(r) && self.place(entity, r) == Place::In)
+            .collect()
+    }
+
+    /// The records of an entity in the period that stand as `s` (the pending and the disputed, to be named apart).
+    fn standing_in_period(&self, entity: &str, s: Standing) -> Vec<&'a Rec> {
+        self.all(entity)
+            .into_iter()
+            .filter(|r| standing(r) == s && self.place(entity, r) == Place::In)
+            .collect()
+    }
+
+    /// The counted records of an entity that the period cannot hold, at `place`.
+    fn apart(&self, entity: &str, place: Place) -> Vec<&'a Rec> {
+        self.all(entity)
+            .into_iter()
+            .filter(|r| self.counts(r) && self.place(entity, r) == place)
             .collect()
     }
 }
@@ -230,10 +439,21 @@ fn para(spans: Vec<Span>) -> Block {
     Block::Paragraph { spans }
 }
 
-/// Writes the summary: 一、基本情况 · 二、工作开展情况 · 三、存在问题 · 四、下一步建议, an appendix of every figure,
-/// and the figures' explanation.
-pub fn build(input: &SummaryInput) -> (Document, Vec<Figure>) {
-    let pool = Pool { input };
+/// The definitions of the measures, printed after the body (附：统计口径) so a reader takes each figure one way.
+pub const DEFINITIONS: &[&str] = &[
+    "项目总投资：援建项目各渠道资金之和（援助资金、中央资金、地方配套、社会资金、企业投资等），按项目立项（无立项日期的按开工日期）所在期间计入，即“新安排”时计入一次。",
+    "援助资金：支援方投入项目的资金（资金构成中来源为“援助资金”的部分），与项目总投资同期计入；中央资金、地方配套、企业投资、带动投资分别列示，不计入援助资金。",
+    "计划与到位：资金往来中“计划投资/承诺”按承诺日期计入计划，“拨付/到位”按拨付日期计入到位，各计一次；到位率 = 到位 ÷ 计划。项目竣工不再重复计入其资金。",
+    "项目个数：新安排指本期立项（无立项日期的按开工日期）；续建指本期以前立项、本期初尚未竣工；竣工指本期内竣工。开工率 = 已开工 ÷ 项目数，竣工率 = 已竣工 ÷ 已开工。",
+    "时间归属：每条记录按其自身日期计入期间；未注明日期或起止跨越本期边界的记录不计入本期数字，单独说明（全期总结除外）。",
+    "确认状态：已确认的记录作为事实陈述；待受援方确认的记录默认不计入合计、单独列示；受援方有异议的记录一律不计入，在“存在问题”中逐条列明。",
+];
+
+/// Writes the summary: 一、基本情况 · 二、工作开展情况 · 三、存在问题 · 四、下一步建议, the definitions of the measures,
+/// an appendix of every figure, and the figures' explanation. Refused ([`Inconsistent`]) if one measure would appear
+/// with two values.
+pub fn build(input: &SummaryInput) -> Result<(Document, Vec<Figure>), Inconsistent> {
+    let pool = Pool::new(input);
     let mut figs = Figures::default();
     let sections = vec![
         Section {
@@ -252,7 +472,12 @@ pub fn build(input: &SummaryInput) -> (Document, Vec<Figure>) {
             heading: format!("{}下一步建议", zh::heading(4)),
             blocks: plans(input, &pool),
         },
+        Section {
+            heading: "附：统计口径".into(),
+            blocks: DEFINITIONS.iter().map(|d| para(vec![Span::text(*d)])).collect(),
+        },
     ];
+    let figures = figs.check()?;
     let appendix = vec![Table {
         title: "附表 数字来源".into(),
         columns: vec![
@@ -269,8 +494,7 @@ pub fn build(input: &SummaryInput) -> (Document, Vec<Figure>) {
                 kind: ColumnKind::Text,
             },
         ],
-        rows: figs
-            .list
+        rows: figures
             .iter()
             .map(|f| {
                 let mut by_entity: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
@@ -307,7 +531,7 @@ pub fn build(input: &SummaryInput) -> (Document, Vec<Figure>) {
         sections,
         appendix,
     };
-    (doc, figs.list)
+    Ok((doc, figures))
 }
 
 fn basics(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
@@ -381,11 +605,18 @@ fn basics(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
     let mut latest: BTreeMap<String, &Value> = BTreeMap::new();
     // pairings of one receiver share its values: each (receiver, values) once
     let mut seen = BTreeSet::new();
+    let mut aid_indicators = BTreeSet::new();
     for p in &input.pairings {
         if !seen.insert((p.receiver["name"].as_str().unwrap_or(""), Arc::as_ptr(&p.indicators))) {
             continue;
         }
         for v in p.indicators.iter() {
+            // the aid told as an indicator (投入援助资金, 援建项目数) is a measure the record itself counts: the document
+            // states it once, from the records (二、), not a second time with a statistic's value
+            if v["indicator"]["code"].as_str().is_some_and(|c| c.starts_with("aid_")) {
+                aid_indicators.insert(v["indicator"]["name"].as_str().unwrap_or("").to_string());
+                continue;
+            }
             let key = format!(
                 "{}|{}",
                 p.receiver["name"].as_str().unwrap_or(""),
@@ -449,6 +680,13 @@ fn basics(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
             rows,
         }));
     }
+    if !aid_indicators.is_empty() {
+        let names: Vec<String> = aid_indicators.iter().map(|n| format!("“{n}”")).collect();
+        blocks.push(para(vec![Span::text(format!(
+            "受援方统计中的{}等援助指标与本总结依据的逐项记录口径不同，本文援助项目和资金数字一律依据记录汇总，上述指标不再列示。",
+            names.join("、")
+        ))]));
+    }
     blocks
 }
 
@@ -458,24 +696,18 @@ fn fmt_date(s: &str) -> String {
         .unwrap_or_else(|| s.to_string())
 }
 
-fn work(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
-    let mut blocks = Vec::new();
-    let mut sub = 0;
-    let mut next_sub = |blocks: &mut Vec<Block>, text: &str| {
-        sub += 1;
-        blocks.push(Block::Subheading {
-            text: format!("{}{text}", zh::subheading(sub)),
-        });
-    };
-
-    // people
+/// （一）选派干部人才: the cadres and teachers sent in the period (by the day they went).
+fn people(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
     let dispatches: Vec<&Rec> = pool
         .in_period("dispatches")
         .into_iter()
         .filter(|d| d["direction"] != "to_supporter")
         .collect();
-    if !dispatches.is_empty() {
-        next_sub(&mut blocks, "选派干部人才");
+    let mut blocks = Vec::new();
+    if dispatches.is_empty() {
+        return blocks;
+    }
+    {
         let people: HashMap<i64, &Rec> = pool.all("people").into_iter().map(|p| (id(p), p)).collect();
         let mut by_role: BTreeMap<String, BTreeSet<i64>> = BTreeMap::new();
         let mut role_records: BTreeMap<String, Vec<&Rec>> = BTreeMap::new();
@@ -635,6 +867,15 @@ fn work(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
                 })
                 .collect(),
         }));
+        // the chart shows the prose's figures: each role's count is the same measure
+        for (r, n) in &roles {
+            figs.note(
+                &format!("people.{r}"),
+                &label("dispatches", "role", r),
+                format!("{n}名"),
+                ids("dispatches", &role_records[r]),
+            );
+        }
         blocks.push(Block::Chart(Chart {
             title: "援派人员按类别".into(),
             kind: ChartKind::Bar,
@@ -646,13 +887,20 @@ fn work(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
             unit: "人".into(),
         }));
     }
+    blocks
+}
 
-    // teaching, training, exchanges
+/// （二）教学、培训与交流: the activities held within the period; also hands back the activities read, donations among
+/// them.
+fn activities<'a>(input: &SummaryInput, pool: &Pool<'a>, figs: &mut Figures) -> (Vec<Block>, Vec<Act<'a>>) {
     // the many activities read once into their figures, then counted over and over
     let acts: Vec<Act> = pool.in_period("activities").into_iter().map(Act::of).collect();
     let non_donation: Vec<&Act> = acts.iter().filter(|a| a.kind != Some("donation")).collect();
-    if !non_donation.is_empty() {
-        next_sub(&mut blocks, "教学、培训与交流");
+    let mut blocks = Vec::new();
+    if non_donation.is_empty() {
+        return (blocks, acts);
+    }
+    {
         let sum = |v: &[&Act], f: fn(&Act) -> i64| v.iter().map(|a| f(a)).sum::<i64>();
         let with = |f: fn(&Act) -> i64| non_donation.iter().copied().filter(|a| f(a) > 0).collect::<Vec<&Act>>();
         let ids = |v: &[&Act]| v.iter().map(|a| ("activities", a.id)).collect::<Vec<_>>();
@@ -782,35 +1030,76 @@ fn work(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
             unit: "次".into(),
         }));
     }
+    (blocks, acts)
+}
 
-    // projects and money
+/// Whether a project record stands for a yearly plan or batch of many projects (a 项目组: its 计划批次 gives a count,
+/// "2013年度（300项）"). Until groups are their own records (issue #16), a sum over such a record and others may count
+/// the same projects twice.
+fn is_group(p: &Rec) -> bool {
+    p["plan_batch"]
+        .as_str()
+        .is_some_and(|b| b.contains("项）") || b.contains("项)"))
+}
+
+/// Whether a sum over these projects' records would add a group to its possible members: then it is left out.
+fn mixes_groups(projects: &[&Rec]) -> bool {
+    let groups = projects.iter().filter(|p| is_group(p)).count();
+    groups > 0 && projects.len() > 1
+}
+
+/// （三）援建项目与资金: projects told as the genre tells them per period — 新安排, 续建, 竣工 — and money counted
+/// when it moved: a project's plan money when it is planned, transactions by their own dates.
+fn projects(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
+    let mut blocks = Vec::new();
     let projects = pool.in_period("projects");
-    if !projects.is_empty() {
-        next_sub(&mut blocks, "援建项目与资金");
-        let project_ids: BTreeSet<i64> = projects.iter().map(id).collect();
-        // a completed project was started, whether or not its start date was recorded
-        let started: Vec<&Rec> = projects
+    let txs = pool.in_period("transactions");
+    if projects.is_empty() && txs.is_empty() {
+        return blocks;
+    }
+    let whole = input.whole_term;
+    let new: Vec<&Rec> = projects.iter().copied().filter(|p| pool.is_new(p)).collect();
+    let carried: Vec<&Rec> = projects
+        .iter()
+        .copied()
+        .filter(|p| !pool.is_new(p) && pool.is_carried(p))
+        .collect();
+    // as of the period's end: a project of the period completed by then was completed in it (it was planned before
+    // it was completed), and a completed project was started, whether or not its start date was recorded
+    let to = input.period.1;
+    let done_by = |p: &&Rec| date(&p["completed_on"]).is_some_and(|d| d <= to);
+    let begun_by = |p: &&Rec| date(&p["started_on"]).is_some_and(|d| d <= to) || done_by(p);
+    let completed: Vec<&Rec> = projects.iter().copied().filter(done_by).collect();
+    let started: Vec<&Rec> = projects.iter().copied().filter(begun_by).collect();
+    let groups: Vec<&Rec> = projects.iter().copied().filter(|p| is_group(p)).collect();
+    let counted_together = mixes_groups(&projects);
+    if !projects.is_empty() && counted_together {
+        let names: Vec<String> = groups
             .iter()
-            .copied()
-            .filter(|p| !p["started_on"].is_null() || !p["completed_on"].is_null())
+            .filter_map(|p| p["name"].as_str().map(|n| format!("“{n}”")))
             .collect();
-        let completed: Vec<&Rec> = projects
-            .iter()
-            .copied()
-            .filter(|p| !p["completed_on"].is_null())
-            .collect();
-        let livelihood: Vec<&Rec> = projects
+        blocks.push(para(vec![Span::text(format!(
+            "记录中{}为年度计划或项目批次（项目组），与其他项目记录可能重叠，现有记录尚不能区分，\
+             为免重复计算，本总结不汇总项目个数和项目总投资，分项情况见表3。",
+            names.join("、")
+        ))]));
+    } else if !projects.is_empty() {
+        let livelihood: Vec<&Rec> = new
             .iter()
             .copied()
             .filter(|p| schema::is_livelihood(p["category"].as_str().unwrap_or("")))
             .collect();
         let mut spans = vec![
-            Span::text("累计安排援建项目"),
+            Span::text(if whole {
+                "累计安排援建项目"
+            } else {
+                "本期新安排援建项目"
+            }),
             figs.span(
-                "projects.count",
-                "援建项目",
-                format!("{}个", projects.len()),
-                ids("projects", &projects),
+                "projects.new",
+                if whole { "援建项目" } else { "新安排项目" },
+                format!("{}个", new.len()),
+                ids("projects", &new),
             ),
         ];
         if !livelihood.is_empty() {
@@ -822,7 +1111,27 @@ fn work(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
                 ids("projects", &livelihood),
             ));
         }
-        spans.push(Span::text("；已开工"));
+        if !whole {
+            spans.push(Span::text("；续建项目"));
+            spans.push(figs.span(
+                "projects.carried",
+                "续建项目",
+                format!("{}个", carried.len()),
+                ids("projects", &carried),
+            ));
+        }
+        spans.push(Span::text(if whole { "；已竣工" } else { "；本期竣工" }));
+        spans.push(figs.span(
+            "projects.completed",
+            "竣工项目",
+            format!("{}个", completed.len()),
+            ids("projects", &completed),
+        ));
+        spans.push(Span::text(if whole {
+            "；累计已开工"
+        } else {
+            "；上述项目中已开工"
+        }));
         spans.push(figs.span(
             "projects.started",
             "已开工项目",
@@ -833,13 +1142,6 @@ fn work(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
             spans.push(Span::text("，开工率"));
             spans.push(figs.span("projects.start_rate", "项目开工率", rate, ids("projects", &projects)));
         }
-        spans.push(Span::text("；已竣工"));
-        spans.push(figs.span(
-            "projects.completed",
-            "已竣工项目",
-            format!("{}个", completed.len()),
-            ids("projects", &completed),
-        ));
         if let Some(rate) = zh::percent(completed.len() as i64, started.len() as i64) {
             spans.push(Span::text("，竣工率"));
             spans.push(figs.span(
@@ -851,251 +1153,229 @@ fn work(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
         }
         spans.push(Span::text("。"));
         blocks.push(para(spans));
+    }
 
-        let funding: Vec<&Rec> = pool
-            .all("project_funding")
-            .into_iter()
-            .filter(|f| project_ids.contains(&f["project_id"].as_i64().unwrap_or(0)))
-            .collect();
-        let supporter_money: Vec<&Rec> = funding.iter().copied().filter(|f| f["source"] == "supporter").collect();
-        // each project's supporter money, for its row in the table
-        let mut support_of: HashMap<i64, Vec<Money>> = HashMap::new();
-        for f in &supporter_money {
-            if let Some(p) = f["project_id"].as_i64() {
-                support_of.entry(p).or_default().push(money(&f["amount"]));
-            }
+    // the money of the projects planned in the period, once
+    let new_ids: BTreeSet<i64> = new.iter().map(id).collect();
+    let funding: Vec<&Rec> = pool
+        .in_period("project_funding")
+        .into_iter()
+        .filter(|f| new_ids.contains(&f["project_id"].as_i64().unwrap_or(0)))
+        .collect();
+    let project_of = |f: &&Rec| pool.projects.get(&f["project_id"].as_i64().unwrap_or(0)).copied();
+    // a sum is left out when it would add a group to other projects' money
+    let safe = |v: &[&Rec]| {
+        let behind: BTreeMap<i64, &Rec> = v.iter().filter_map(project_of).map(|p| (id(p), p)).collect();
+        !mixes_groups(&behind.into_values().collect::<Vec<_>>())
+    };
+    let mut parts: Vec<Vec<Span>> = Vec::new();
+    let with_investment: Vec<&Rec> = new
+        .iter()
+        .copied()
+        .filter(|p| money(&p["total_investment"]).fen() > 0)
+        .collect();
+    if !with_investment.is_empty() && !mixes_groups(&with_investment) {
+        let total: Money = with_investment.iter().map(|p| money(&p["total_investment"])).sum();
+        parts.push(vec![
+            Span::text(if whole {
+                "项目总投资"
+            } else {
+                "新安排项目总投资"
+            }),
+            figs.span(
+                "money.total_investment",
+                "项目总投资",
+                zh::money(total),
+                ids("projects", &with_investment),
+            ),
+        ]);
+    }
+    let mut by_source: BTreeMap<String, Vec<&Rec>> = BTreeMap::new();
+    for f in &funding {
+        by_source
+            .entry(f["source"].as_str().unwrap_or("").to_string())
+            .or_default()
+            .push(f);
+    }
+    // 援助资金 first, then the other sources in the schema's order
+    let order = |s: &str| schema::FUNDING_SOURCES.iter().position(|(k, _)| *k == s);
+    let mut sources: Vec<(&String, &Vec<&Rec>)> = by_source.iter().collect();
+    sources.sort_by_key(|(s, _)| order(s));
+    for (src, v) in sources {
+        if !safe(v) {
+            continue;
         }
-        let total_support: Money = supporter_money.iter().map(|f| money(&f["amount"])).sum();
-        let total_investment: Money = projects.iter().map(|p| money(&p["total_investment"])).sum();
-        let leveraged: Vec<&Rec> = projects
-            .iter()
-            .copied()
-            .filter(|p| money(&p["leveraged_investment"]).fen() > 0)
-            .collect();
-        let mut parts: Vec<Vec<Span>> = Vec::new();
-        if total_investment.fen() > 0 {
-            parts.push(vec![
-                Span::text("项目总投资"),
-                figs.span(
-                    "money.total_investment",
-                    "项目总投资",
-                    zh::money(total_investment),
-                    ids("projects", &projects),
-                ),
-            ]);
-        }
-        if total_support.fen() > 0 {
-            parts.push(vec![
-                Span::text("累计投入援助资金"),
-                figs.span(
-                    "money.supporter",
-                    "援助资金",
-                    zh::money(total_support),
-                    ids("project_funding", &supporter_money),
-                ),
-            ]);
-        }
-        let other: Vec<&Rec> = funding.iter().copied().filter(|f| f["source"] != "supporter").collect();
-        if !other.is_empty() {
-            let mut by: BTreeMap<String, (Money, Vec<&Rec>)> = BTreeMap::new();
-            for f in &other {
-                let e = by.entry(f["source"].as_str().unwrap_or("").to_string()).or_default();
-                e.0 = e.0.saturating_add(money(&f["amount"]));
-                e.1.push(f);
-            }
-            for (src, (m, v)) in by {
-                let name = label("project_funding", "source", &src);
-                parts.push(vec![
-                    Span::text(name.clone()),
-                    figs.span(&format!("money.{src}"), &name, zh::money(m), ids("project_funding", &v)),
-                ]);
-            }
-        }
-        if !leveraged.is_empty() {
-            let lev: Money = leveraged.iter().map(|p| money(&p["leveraged_investment"])).sum();
-            parts.push(vec![
-                Span::text("带动投资"),
-                figs.span(
-                    "money.leveraged",
-                    "带动投资",
-                    zh::money(lev),
-                    ids("projects", &leveraged),
-                ),
-            ]);
-        }
-        if !parts.is_empty() {
-            let mut spans = Vec::new();
-            for (i, p) in parts.into_iter().enumerate() {
-                if i > 0 {
-                    spans.push(Span::text("，"));
-                }
-                spans.extend(p);
-            }
-            spans.push(Span::text("。"));
-            blocks.push(para(spans));
-        }
-        // outputs: planned / started / completed
-        let outputs: Vec<&Rec> = pool
-            .all("outputs")
-            .into_iter()
-            .filter(|o| project_ids.contains(&o["project_id"].as_i64().unwrap_or(0)))
-            .collect();
-        let mut by_output: BTreeMap<(String, String), Vec<&Rec>> = BTreeMap::new();
-        for o in &outputs {
-            by_output
-                .entry((
-                    o["name"].as_str().unwrap_or("").to_string(),
-                    o["unit"].as_str().unwrap_or("").to_string(),
-                ))
-                .or_default()
-                .push(o);
-        }
-        for ((name, unit), v) in &by_output {
-            let total = |f: &str| v.iter().map(|o| qty(&o[f]).raw()).sum::<i64>();
-            let (p, s, c) = (total("planned"), total("started"), total("completed"));
-            let show = |raw: i64| Qty::from_raw(raw).to_string();
-            let mut spans = vec![Span::text(name.clone())];
-            let key = format!("outputs.{name}");
-            if p > 0 {
-                spans.push(Span::text("计划建设"));
-                spans.push(figs.span(
-                    &format!("{key}.planned"),
-                    &format!("{name}计划"),
-                    format!("{}{unit}", show(p)),
-                    ids("outputs", v),
-                ));
+        let m: Money = v.iter().map(|f| money(&f["amount"])).sum();
+        let name = label("project_funding", "source", src);
+        let (key, lead) = if src == "supporter" {
+            (
+                "money.supporter".to_string(),
+                if whole {
+                    "累计投入援助资金".to_string()
+                } else {
+                    "援助资金".to_string()
+                },
+            )
+        } else {
+            (format!("money.{src}"), name.clone())
+        };
+        parts.push(vec![
+            Span::text(lead),
+            figs.span(&key, &name, zh::money(m), ids("project_funding", v)),
+        ]);
+    }
+    let leveraged: Vec<&Rec> = new
+        .iter()
+        .copied()
+        .filter(|p| money(&p["leveraged_investment"]).fen() > 0)
+        .collect();
+    if !leveraged.is_empty() && !mixes_groups(&leveraged) {
+        let lev: Money = leveraged.iter().map(|p| money(&p["leveraged_investment"])).sum();
+        parts.push(vec![
+            Span::text("带动投资"),
+            figs.span(
+                "money.leveraged",
+                "带动投资",
+                zh::money(lev),
+                ids("projects", &leveraged),
+            ),
+        ]);
+    }
+    if !parts.is_empty() {
+        let mut spans = Vec::new();
+        for (i, p) in parts.into_iter().enumerate() {
+            if i > 0 {
                 spans.push(Span::text("，"));
             }
-            if s > 0 || p > 0 {
-                spans.push(Span::text("已开工"));
-                spans.push(figs.span(
-                    &format!("{key}.started"),
-                    &format!("{name}开工"),
-                    format!("{}{unit}", show(s)),
-                    ids("outputs", v),
-                ));
-                if let Some(r) = zh::percent(s, p) {
-                    spans.push(Span::text("，开工率达"));
-                    spans.push(figs.span(
-                        &format!("{key}.start_rate"),
-                        &format!("{name}开工率"),
-                        r,
-                        ids("outputs", v),
-                    ));
-                }
-                spans.push(Span::text("，"));
-            }
-            spans.push(Span::text("竣工"));
+            spans.extend(p);
+        }
+        spans.push(Span::text("。"));
+        blocks.push(para(spans));
+    }
+
+    // money as it moved: commitments (计划) and disbursements (到位), each by its own date
+    let of_kind = |k: &str| txs.iter().copied().filter(|t| t["kind"] == k).collect::<Vec<&Rec>>();
+    let (committed, disbursed) = (of_kind("commitment"), of_kind("disbursement"));
+    let sum = |v: &[&Rec]| v.iter().map(|t| money(&t["amount"])).sum::<Money>();
+    if !committed.is_empty() || !disbursed.is_empty() {
+        let mut spans = vec![Span::text(if whole {
+            "资金往来："
+        } else {
+            "本期资金往来："
+        })];
+        if !committed.is_empty() {
+            spans.push(Span::text("计划投资"));
             spans.push(figs.span(
-                &format!("{key}.completed"),
-                &format!("{name}竣工"),
-                format!("{}{unit}", show(c)),
-                ids("outputs", v),
+                "money.committed",
+                "计划投资",
+                zh::money(sum(&committed)),
+                ids("transactions", &committed),
             ));
-            if let Some(r) = zh::percent(c, s) {
-                spans.push(Span::text("，竣工率"));
-                spans.push(figs.span(
-                    &format!("{key}.completion_rate"),
-                    &format!("{name}竣工率"),
-                    r,
-                    ids("outputs", v),
-                ));
-            }
-            spans.push(Span::text("。"));
-            blocks.push(para(spans));
         }
-        blocks.push(Block::Table(Table {
-            title: "表3 援建项目".into(),
-            columns: vec![
-                Column {
-                    header: "项目".into(),
-                    kind: ColumnKind::Text,
-                },
-                Column {
-                    header: "类别".into(),
-                    kind: ColumnKind::Text,
-                },
-                Column {
-                    header: "总投资".into(),
-                    kind: ColumnKind::Money,
-                },
-                Column {
-                    header: "援助资金".into(),
-                    kind: ColumnKind::Money,
-                },
-                Column {
-                    header: "开工".into(),
-                    kind: ColumnKind::Text,
-                },
-                Column {
-                    header: "竣工".into(),
-                    kind: ColumnKind::Text,
-                },
-            ],
-            rows: projects
+        if !disbursed.is_empty() {
+            if !committed.is_empty() {
+                spans.push(Span::text("，"));
+            }
+            spans.push(Span::text("拨付到位"));
+            spans.push(figs.span(
+                "money.disbursed",
+                "到位资金",
+                zh::money(sum(&disbursed)),
+                ids("transactions", &disbursed),
+            ));
+        }
+        if let (false, false) = (committed.is_empty(), disbursed.is_empty()) {
+            if let Some(r) = zh::percent(sum(&disbursed).fen(), sum(&committed).fen()) {
+                spans.push(Span::text("，到位率"));
+                let both: Vec<&Rec> = committed.iter().chain(&disbursed).copied().collect();
+                spans.push(figs.span("money.disbursed_rate", "到位率", r, ids("transactions", &both)));
+            }
+        }
+        spans.push(Span::text("。"));
+        blocks.push(para(spans));
+    }
+
+    // outputs: planned / started / completed, as of a day in the period
+    let outputs = pool.in_period("outputs");
+    let mut by_output: BTreeMap<(String, String), Vec<&Rec>> = BTreeMap::new();
+    for o in &outputs {
+        by_output
+            .entry((
+                o["name"].as_str().unwrap_or("").to_string(),
+                o["unit"].as_str().unwrap_or("").to_string(),
+            ))
+            .or_default()
+            .push(o);
+    }
+    for ((name, unit), v) in &by_output {
+        blocks.push(output_para(name, unit, v, figs));
+    }
+    if !projects.is_empty() {
+        blocks.push(project_table(pool, &projects, &funding, counted_together));
+    }
+    // money by year and source, from disbursements (else commitments): the same transactions as the prose
+    let (kind, chosen) = if disbursed.is_empty() {
+        ("commitment", &committed)
+    } else {
+        ("disbursement", &disbursed)
+    };
+    let mut grid: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
+    for t in chosen {
+        let year = t["date"].as_str().unwrap_or("").get(..4).unwrap_or("").to_string();
+        let cell = grid
+            .entry(t["source"].as_str().unwrap_or("").to_string())
+            .or_default()
+            .entry(year)
+            .or_default();
+        *cell = cell.saturating_add(money(&t["amount"]).fen());
+    }
+    if !grid.is_empty() {
+        let shown: i64 = grid
+            .values()
+            .flat_map(|m| m.values())
+            .fold(0i64, |a, b| a.saturating_add(*b));
+        let (key, name) = match kind {
+            "disbursement" => ("money.disbursed", "到位资金"),
+            _ => ("money.committed", "计划投资"),
+        };
+        figs.note(
+            key,
+            name,
+            zh::money(Money::from_fen(shown)),
+            ids("transactions", chosen),
+        );
+        let years: BTreeSet<String> = grid.values().flat_map(|m| m.keys().cloned()).collect();
+        blocks.push(Block::Chart(Chart {
+            title: format!("资金按年度和来源（{}）", label("transactions", "kind", kind)),
+            kind: ChartKind::StackedBar,
+            categories: years.iter().map(|y| format!("{y}年")).collect(),
+            series: grid
                 .iter()
-                .map(|p| {
-                    let support: Money = p["id"]
-                        .as_i64()
-                        .and_then(|i| support_of.get(&i))
-                        .map(|v| v.iter().copied().sum())
-                        .unwrap_or_default();
-                    vec![
-                        Cell::Text(p["name"].as_str().unwrap_or("").into()),
-                        Cell::Text(label("projects", "category", p["category"].as_str().unwrap_or(""))),
-                        Cell::Money(money(&p["total_investment"]).fen()),
-                        Cell::Money(support.fen()),
-                        date(&p["started_on"]).map(Cell::Date).unwrap_or(Cell::Empty),
-                        date(&p["completed_on"]).map(Cell::Date).unwrap_or(Cell::Empty),
-                    ]
+                .map(|(src, m)| Series {
+                    name: label("transactions", "source", src),
+                    values: years
+                        .iter()
+                        .map(|y| *m.get(y).unwrap_or(&0) as f64 / 1_000_000.0)
+                        .collect(),
                 })
                 .collect(),
+            unit: "万元".into(),
         }));
-        // money by year and source, from disbursements (else commitments)
-        let txs = pool.in_period("transactions");
-        let kind = if txs.iter().any(|t| t["kind"] == "disbursement") {
-            "disbursement"
-        } else {
-            "commitment"
-        };
-        let mut grid: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
-        for t in txs.iter().filter(|t| t["kind"] == kind) {
-            let year = t["date"].as_str().unwrap_or("").get(..4).unwrap_or("").to_string();
-            let cell = grid
-                .entry(t["source"].as_str().unwrap_or("").to_string())
-                .or_default()
-                .entry(year)
-                .or_default();
-            *cell = cell.saturating_add(money(&t["amount"]).fen());
-        }
-        if !grid.is_empty() {
-            let years: BTreeSet<String> = grid.values().flat_map(|m| m.keys().cloned()).collect();
-            blocks.push(Block::Chart(Chart {
-                title: format!("资金按年度和来源（{}）", label("transactions", "kind", kind)),
-                kind: ChartKind::StackedBar,
-                categories: years.iter().map(|y| format!("{y}年")).collect(),
-                series: grid
-                    .iter()
-                    .map(|(src, m)| Series {
-                        name: label("transactions", "source", src),
-                        values: years
-                            .iter()
-                            .map(|y| *m.get(y).unwrap_or(&0) as f64 / 1_000_000.0)
-                            .collect(),
-                    })
-                    .collect(),
-                unit: "万元".into(),
-            }));
-        }
-        // each project in exactly one slice, by its own dates: a project completed counts as 竣工 even when its start
-        // date was never recorded (the demo's 温州→拜城 kindergarten), so the slices are not differences of counts
-        let done = |p: &&Rec| !p["completed_on"].is_null();
-        let begun = |p: &&Rec| !p["started_on"].is_null();
+    }
+    if !projects.is_empty() && !counted_together {
+        // each project in exactly one slice, as of the period's end: a project completed counts as 竣工 even when its
+        // start date was never recorded (the demo's 温州→拜城 kindergarten); the slices are the prose's figures
         let status_counts = [
-            ("立项", projects.iter().filter(|p| !done(p) && !begun(p)).count()),
-            ("在建", projects.iter().filter(|p| !done(p) && begun(p)).count()),
+            ("立项", projects.iter().filter(|p| !begun_by(p)).count()),
+            ("在建", projects.iter().filter(|p| begun_by(p) && !done_by(p)).count()),
             ("竣工", completed.len()),
         ];
+        figs.note(
+            "projects.completed",
+            "竣工项目",
+            format!("{}个", status_counts[2].1),
+            ids("projects", &completed),
+        );
         blocks.push(Block::Chart(Chart {
             title: "项目进展".into(),
             kind: ChartKind::Pie,
@@ -1107,81 +1387,410 @@ fn work(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
             unit: "个".into(),
         }));
     }
+    blocks
+}
 
-    // donations
+/// One output's planned / started / completed sentence.
+fn output_para(name: &str, unit: &str, v: &[&Rec], figs: &mut Figures) -> Block {
+    let total = |f: &str| {
+        v.iter()
+            .map(|o| qty(&o[f]).raw())
+            .fold(0i64, |a, b| a.saturating_add(b))
+    };
+    let (p, s, c) = (total("planned"), total("started"), total("completed"));
+    let show = |raw: i64| Qty::from_raw(raw).to_string();
+    let mut spans = vec![Span::text(name.to_string())];
+    let key = format!("outputs.{name}");
+    if p > 0 {
+        spans.push(Span::text("计划建设"));
+        spans.push(figs.span(
+            &format!("{key}.planned"),
+            &format!("{name}计划"),
+            format!("{}{unit}", show(p)),
+            ids("outputs", v),
+        ));
+        spans.push(Span::text("，"));
+    }
+    if s > 0 || p > 0 {
+        spans.push(Span::text("已开工"));
+        spans.push(figs.span(
+            &format!("{key}.started"),
+            &format!("{name}开工"),
+            format!("{}{unit}", show(s)),
+            ids("outputs", v),
+        ));
+        if let Some(r) = zh::percent(s, p) {
+            spans.push(Span::text("，开工率达"));
+            spans.push(figs.span(
+                &format!("{key}.start_rate"),
+                &format!("{name}开工率"),
+                r,
+                ids("outputs", v),
+            ));
+        }
+        spans.push(Span::text("，"));
+    }
+    spans.push(Span::text("竣工"));
+    spans.push(figs.span(
+        &format!("{key}.completed"),
+        &format!("{name}竣工"),
+        format!("{}{unit}", show(c)),
+        ids("outputs", v),
+    ));
+    if let Some(r) = zh::percent(c, s) {
+        spans.push(Span::text("，竣工率"));
+        spans.push(figs.span(
+            &format!("{key}.completion_rate"),
+            &format!("{name}竣工率"),
+            r,
+            ids("outputs", v),
+        ));
+    }
+    spans.push(Span::text("。"));
+    para(spans)
+}
+
+/// 表3: the projects of the period, with the money of those planned in it (a 续建 or 竣工 project's money was counted
+/// when it was planned, so its cells stay empty here).
+fn project_table(pool: &Pool, projects: &[&Rec], funding: &[&Rec], groups: bool) -> Block {
+    let mut support_of: HashMap<i64, Money> = HashMap::new();
+    for f in funding.iter().filter(|f| f["source"] == "supporter") {
+        if let Some(p) = f["project_id"].as_i64() {
+            let e = support_of.entry(p).or_default();
+            *e = e.saturating_add(money(&f["amount"]));
+        }
+    }
+    let column = |header: &str, kind: ColumnKind| Column {
+        header: header.into(),
+        kind,
+    };
+    Block::Table(Table {
+        title: if groups {
+            "表3 援建项目（含项目组，金额不可相加）".into()
+        } else {
+            "表3 援建项目".into()
+        },
+        columns: vec![
+            column("项目", ColumnKind::Text),
+            column("类别", ColumnKind::Text),
+            column("本期", ColumnKind::Text),
+            column("总投资", ColumnKind::Money),
+            column("援助资金", ColumnKind::Money),
+            column("开工", ColumnKind::Text),
+            column("竣工", ColumnKind::Text),
+        ],
+        rows: projects
+            .iter()
+            .map(|p| {
+                let new = pool.is_new(p);
+                let mut stage = Vec::new();
+                if new {
+                    stage.push("新安排");
+                } else if pool.is_carried(p) {
+                    stage.push("续建");
+                }
+                if pool.is_done(p) {
+                    stage.push("竣工");
+                }
+                let cash = |m: Money| if new { Cell::Money(m.fen()) } else { Cell::Empty };
+                vec![
+                    Cell::Text(p["name"].as_str().unwrap_or("").into()),
+                    Cell::Text(label("projects", "category", p["category"].as_str().unwrap_or(""))),
+                    Cell::Text(stage.join("、")),
+                    cash(money(&p["total_investment"])),
+                    cash(support_of.get(&id(p)).copied().unwrap_or_default()),
+                    date(&p["started_on"]).map(Cell::Date).unwrap_or(Cell::Empty),
+                    date(&p["completed_on"]).map(Cell::Date).unwrap_or(Cell::Empty),
+                ]
+            })
+            .collect(),
+    })
+}
+
+/// 捐赠与物资支持: the donations among the period's activities.
+fn donations(acts: &[Act], figs: &mut Figures) -> Vec<Block> {
     let donations: Vec<&Rec> = acts
         .iter()
         .filter(|a| a.kind == Some("donation"))
         .map(|a| a.rec)
         .collect();
-    if !donations.is_empty() {
-        next_sub(&mut blocks, "捐赠与物资支持");
-        let items: Vec<String> = donations
-            .iter()
-            .filter_map(|d| d["title"].as_str())
-            .map(str::to_string)
-            .collect();
-        let amount: Money = donations.iter().map(|d| money(&d["amount"])).sum();
-        let mut spans = vec![Span::text(format!("支援方向受援方捐赠{}", items.join("、")))];
-        if amount.fen() > 0 {
-            spans.push(Span::text("，折合"));
-            spans.push(figs.span(
-                "donations.amount",
-                "捐赠金额",
-                zh::money(amount),
-                ids("activities", &donations),
-            ));
-        }
-        spans.push(Span::text("，改善了受援方的办学和工作条件。"));
-        blocks.push(para(spans));
+    if donations.is_empty() {
+        return Vec::new();
     }
+    let items: Vec<String> = donations
+        .iter()
+        .filter_map(|d| d["title"].as_str())
+        .map(str::to_string)
+        .collect();
+    let amount: Money = donations.iter().map(|d| money(&d["amount"])).sum();
+    let mut spans = vec![Span::text(format!("支援方向受援方捐赠{}", items.join("、")))];
+    if amount.fen() > 0 {
+        spans.push(Span::text("，折合"));
+        spans.push(figs.span(
+            "donations.amount",
+            "捐赠金额",
+            zh::money(amount),
+            ids("activities", &donations),
+        ));
+    }
+    spans.push(Span::text("，改善了受援方的办学和工作条件。"));
+    vec![para(spans)]
+}
 
-    // needs
+/// 落实受援方需求: the needs raised in the period.
+fn needs(pool: &Pool, figs: &mut Figures) -> Vec<Block> {
     let needs = pool.in_period("needs");
-    if !needs.is_empty() {
-        next_sub(&mut blocks, "落实受援方需求");
-        let met: Vec<&Rec> = needs.iter().copied().filter(|n| n["status"] == "met").collect();
-        let going: Vec<&Rec> = needs.iter().copied().filter(|n| n["status"] == "in_progress").collect();
-        blocks.push(para(vec![
-            Span::text("受援方提出需求"),
-            figs.span(
-                "needs.count",
-                "受援方需求",
-                format!("{}项", needs.len()),
-                ids("needs", &needs),
-            ),
-            Span::text("，已满足"),
-            figs.span(
-                "needs.met",
-                "已满足需求",
-                format!("{}项", met.len()),
-                ids("needs", &met),
-            ),
-            Span::text("，正在落实"),
-            figs.span(
-                "needs.in_progress",
-                "落实中需求",
-                format!("{}项", going.len()),
-                ids("needs", &going),
-            ),
-            Span::text("。"),
-        ]));
+    if needs.is_empty() {
+        return Vec::new();
     }
+    let met: Vec<&Rec> = needs.iter().copied().filter(|n| n["status"] == "met").collect();
+    let going: Vec<&Rec> = needs.iter().copied().filter(|n| n["status"] == "in_progress").collect();
+    vec![para(vec![
+        Span::text("受援方提出需求"),
+        figs.span(
+            "needs.count",
+            "受援方需求",
+            format!("{}项", needs.len()),
+            ids("needs", &needs),
+        ),
+        Span::text("，已满足"),
+        figs.span(
+            "needs.met",
+            "已满足需求",
+            format!("{}项", met.len()),
+            ids("needs", &met),
+        ),
+        Span::text("，正在落实"),
+        figs.span(
+            "needs.in_progress",
+            "落实中需求",
+            format!("{}项", going.len()),
+            ids("needs", &going),
+        ),
+        Span::text("。"),
+    ])]
+}
 
-    // practices users wrote down
-    let highlights: Vec<String> = pool
+/// 主要做法与经验: the practices users wrote down.
+fn highlights(pool: &Pool) -> Vec<Block> {
+    let items: Vec<String> = pool
         .in_period("notes")
         .into_iter()
         .filter(|n| n["kind"] == "highlight")
         .filter_map(|n| n["text"].as_str().map(str::to_string))
         .collect();
-    if !highlights.is_empty() {
-        next_sub(&mut blocks, "主要做法与经验");
-        blocks.push(Block::List { items: highlights });
+    if items.is_empty() {
+        Vec::new()
+    } else {
+        vec![Block::List { items }]
+    }
+}
+
+/// The kinds of fact the receiving side confirms, as the summary names them.
+const CONFIRMED_KINDS: &[&str] = &[
+    "dispatches",
+    "activities",
+    "projects",
+    "project_funding",
+    "transactions",
+    "outputs",
+    "stints",
+];
+
+/// The money a fact states, if any.
+fn amount_of(entity: &str, r: &Rec) -> Money {
+    match entity {
+        "projects" => money(&r["total_investment"]),
+        "project_funding" | "transactions" | "activities" => money(&r["amount"]),
+        _ => Money::default(),
+    }
+}
+
+/// What a fact is, in words, and how much it states ("援建项目“某中学”", "总投资2600万元").
+fn describe(pool: &Pool, entity: &str, r: &Rec) -> (String, Option<String>) {
+    let project = || {
+        pool.projects
+            .get(&r["project_id"].as_i64().unwrap_or(0))
+            .and_then(|p| p["name"].as_str())
+            .map(|n| format!("“{n}”"))
+            .unwrap_or_default()
+    };
+    let name = r["name"].as_str().or_else(|| r["title"].as_str()).unwrap_or("");
+    let what = match entity {
+        "project_funding" => format!(
+            "项目{}的{}",
+            project(),
+            label("project_funding", "source", r["source"].as_str().unwrap_or(""))
+        ),
+        "transactions" => format!(
+            "项目{}的{}（{}）",
+            project(),
+            label("transactions", "kind", r["kind"].as_str().unwrap_or("")),
+            r["date"].as_str().unwrap_or("")
+        ),
+        "dispatches" => {
+            let person = pool
+                .all("people")
+                .into_iter()
+                .find(|p| p["id"] == r["person_id"])
+                .and_then(|p| p["name"].as_str())
+                .unwrap_or("");
+            format!(
+                "{}{person}的援派",
+                label("dispatches", "role", r["role"].as_str().unwrap_or(""))
+            )
+        }
+        _ => format!("{}“{name}”", schema::entity(entity).map(|d| d.label).unwrap_or(entity)),
+    };
+    let m = amount_of(entity, r);
+    let how_much = if m.fen() > 0 {
+        Some(zh::money(m))
+    } else if let Some(n) = r["person_times"].as_i64().filter(|n| *n > 0) {
+        Some(format!("{n}人次"))
+    } else if let Some(n) = r["hours"].as_i64().filter(|n| *n > 0) {
+        Some(format!("{n}课时"))
+    } else if entity == "outputs" {
+        Some(format!(
+            "竣工{}{}",
+            qty(&r["completed"]),
+            r["unit"].as_str().unwrap_or("")
+        ))
+    } else {
+        None
+    };
+    (what, how_much)
+}
+
+/// "另有待受援方确认的…": the pending facts of the period, left out of the totals above and stated apart.
+fn pending(pool: &Pool, figs: &mut Figures) -> Vec<Block> {
+    let mut parts: Vec<Vec<Span>> = Vec::new();
+    let mut all: Vec<(&'static str, i64)> = Vec::new();
+    let mut total = Money::default();
+    for entity in CONFIRMED_KINDS {
+        let v = pool.standing_in_period(entity, Standing::Pending);
+        if v.is_empty() {
+            continue;
+        }
+        let entity: &'static str = entity;
+        let refs = ids(entity, &v);
+        all.extend(refs.iter().copied());
+        for r in &v {
+            total = total.saturating_add(amount_of(entity, r));
+        }
+        let (what, value) = match entity {
+            "dispatches" => {
+                let persons: BTreeSet<i64> = v.iter().filter_map(|d| d["person_id"].as_i64()).collect();
+                ("援派人员".to_string(), format!("{}名", persons.len()))
+            }
+            _ => (
+                schema::entity(entity).map(|d| d.label).unwrap_or(entity).to_string(),
+                format!("{}项", v.len()),
+            ),
+        };
+        parts.push(vec![
+            Span::text(what.clone()),
+            figs.span(&format!("pending.{entity}"), &format!("待确认{what}"), value, refs),
+        ]);
+    }
+    if parts.is_empty() {
+        return Vec::new();
+    }
+    let mut spans = vec![Span::text("另有待受援方确认的")];
+    for (i, p) in parts.into_iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::text("、"));
+        }
+        spans.extend(p);
+    }
+    if total.fen() > 0 {
+        spans.push(Span::text("，涉及金额合计"));
+        spans.push(figs.span("pending.amount", "待确认金额", zh::money(total), all));
+    }
+    spans.push(Span::text("，经受援方确认前未计入以上数字。"));
+    vec![para(spans)]
+}
+
+/// "另有 N 条记录未注明日期，未计入本期": the counted records a dated period cannot hold, never added silently.
+fn apart(pool: &Pool, figs: &mut Figures) -> Vec<Block> {
+    const DATED: &[&str] = &[
+        "agreements",
+        "dispatches",
+        "activities",
+        "projects",
+        "transactions",
+        "outputs",
+        "needs",
+    ];
+    let mut blocks = Vec::new();
+    for (place, key, label, tail) in [
+        (
+            Place::Undated,
+            "apart.undated",
+            "未注明日期的记录",
+            "未注明日期，未计入本期",
+        ),
+        (
+            Place::Straddles,
+            "apart.straddles",
+            "起止跨越本期的记录",
+            "的起止日期跨越本期起止，无法确定本期所占部分，未计入本期",
+        ),
+    ] {
+        let mut refs: Vec<(&'static str, i64)> = Vec::new();
+        let mut kinds: Vec<String> = Vec::new();
+        for entity in DATED {
+            let v = pool.apart(entity, place);
+            if !v.is_empty() {
+                kinds.push(format!(
+                    "{}{}条",
+                    schema::entity(entity).map(|d| d.label).unwrap_or(entity),
+                    v.len()
+                ));
+                refs.extend(ids(entity, &v));
+            }
+        }
+        if refs.is_empty() {
+            continue;
+        }
+        let n = refs.len();
+        blocks.push(para(vec![
+            Span::text("另有"),
+            figs.span(key, label, format!("{n}条"), refs),
+            Span::text(format!("记录（{}）{tail}。", kinds.join("、"))),
+        ]));
+    }
+    blocks
+}
+
+/// 二、工作开展情况: one numbered sub-section per kind of work that has records in the period, then what the period
+/// leaves out (facts awaiting confirmation, records it cannot hold).
+fn work(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
+    let mut subs: Vec<(&str, Vec<Block>)> = vec![("选派干部人才", people(input, pool, figs))];
+    let (taught, acts) = activities(input, pool, figs);
+    subs.push(("教学、培训与交流", taught));
+    subs.push(("援建项目与资金", projects(input, pool, figs)));
+    subs.push(("捐赠与物资支持", donations(&acts, figs)));
+    subs.push(("落实受援方需求", needs(pool, figs)));
+    subs.push(("主要做法与经验", highlights(pool)));
+    let mut blocks = Vec::new();
+    let mut n = 0;
+    for (title, content) in subs {
+        if content.is_empty() {
+            continue;
+        }
+        n += 1;
+        blocks.push(Block::Subheading {
+            text: format!("{}{title}", zh::subheading(n)),
+        });
+        blocks.extend(content);
     }
     if blocks.is_empty() {
         blocks.push(para(vec![Span::text("本期尚无记录的工作。")]));
     }
+    if input.pending == Pending::Separate {
+        blocks.extend(pending(pool, figs));
+    }
+    blocks.extend(apart(pool, figs));
     blocks
 }
 
@@ -1196,31 +1805,39 @@ fn problems(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block>
             }
         }
     }
-    let disputed: Vec<&Rec> = [
-        "projects",
-        "transactions",
-        "dispatches",
-        "stints",
-        "activities",
-        "outputs",
-        "project_funding",
-    ]
-    .iter()
-    .flat_map(|e| pool.in_period_if(e, |r| r["confirmation"] == "disputed"))
-    .collect();
+    // each disputed fact named: what, how much, which record, and the receiving side's reason
     let mut blocks = Vec::new();
-    if !disputed.is_empty() {
-        let refs: Vec<(&'static str, i64)> = disputed.iter().map(|r| ("records", id(r))).collect();
+    let mut disputed_items = Vec::new();
+    let mut refs: Vec<(&'static str, i64)> = Vec::new();
+    for entity in CONFIRMED_KINDS {
+        for r in pool.standing_in_period(entity, Standing::Disputed) {
+            let (what, how_much) = describe(pool, entity, r);
+            let how_much = how_much.map(|m| format!("，{m}")).unwrap_or_default();
+            let table = schema::entity(entity).map(|d| d.label).unwrap_or(entity);
+            let reason = r["dispute_reason"]
+                .as_str()
+                .filter(|t| !t.trim().is_empty())
+                .map(|t| format!("异议理由：{t}"))
+                .unwrap_or_else(|| "未写明异议理由".into());
+            disputed_items.push(format!(
+                "受援方对{what}（{table} #{}{how_much}）提出异议，未计入本总结的任何数字；{reason}。",
+                id(r)
+            ));
+            refs.push((entity, id(r)));
+        }
+    }
+    if !disputed_items.is_empty() {
         blocks.push(para(vec![
             Span::text("受援方对支援方填报的"),
             figs.span(
                 "confirmations.disputed",
                 "有异议的记录",
-                format!("{}条", disputed.len()),
+                format!("{}条", disputed_items.len()),
                 refs,
             ),
-            Span::text("记录提出异议，尚待双方核实。"),
+            Span::text("记录提出异议，尚待双方核实："),
         ]));
+        blocks.push(Block::List { items: disputed_items });
     }
     let open_needs: Vec<String> = pool
         .in_period("needs")

@@ -82,7 +82,7 @@ fn bundle() -> PairingBundle {
     );
     records.insert(
         "outputs".into(),
-        vec![json!({"id": 1, "project_id": 1, "name": "安居富民房", "unit": "户", "planned": 8640, "started": 9426, "completed": 5780})],
+        vec![json!({"id": 1, "project_id": 1, "name": "安居富民房", "unit": "户", "planned": 8640, "started": 9426, "completed": 5780, "as_of": "2005-06-30"})],
     );
     records.insert(
         "transactions".into(),
@@ -128,18 +128,26 @@ fn input() -> SummaryInput {
         period: (d("2004-01-01"), d("2005-08-31")),
         pairings: vec![bundle()],
         written_on: d("2026-11-28"),
+        pending: Pending::Separate,
+        whole_term: false,
     }
 }
 
 #[test]
 fn writes_the_four_sections_in_the_genres_words() {
-    let (doc, figures) = build(&input());
+    let (doc, figures) = build(&input()).unwrap();
     let t = text(&doc);
     assert_eq!(doc.title, "南京农业大学对口支援新疆农业大学2004-2005学年工作总结");
     let headings: Vec<&str> = doc.sections.iter().map(|s| s.heading.as_str()).collect();
     assert_eq!(
         headings,
-        ["一、基本情况", "二、工作开展情况", "三、存在问题", "四、下一步建议"]
+        [
+            "一、基本情况",
+            "二、工作开展情况",
+            "三、存在问题",
+            "四、下一步建议",
+            "附：统计口径"
+        ]
     );
     for expected in [
         "先后分5批选派16名援派人员，其中支教教师14名、管理人员2名；其中硕博研究生3人，高级职称5人",
@@ -147,8 +155,10 @@ fn writes_the_four_sections_in_the_genres_words() {
         "帮助开出新课和急需课程40门次；直接授课1500余课时；举办学术讲座、专题报告40余场",
         "培训各类人员350余人次",
         "双方互访50余人次",
-        "累计安排援建项目3个，其中民生项目3个；已开工2个，开工率67%；已竣工1个，竣工率50%",
-        "项目总投资5.2亿元，累计投入援助资金3700万元，地方配套2.23亿元，带动投资42.77亿元",
+        "本期新安排援建项目3个，其中民生项目3个；续建项目0个；本期竣工1个；上述项目中已开工2个，开工率67%，竣工率50%",
+        "新安排项目总投资5.2亿元，援助资金3700万元，地方配套2.23亿元，带动投资42.77亿元",
+        // the disputed 1700万 is not counted
+        "本期资金往来：拨付到位2000万元。",
         "安居富民房计划建设8640户，已开工9426户，开工率达109%，竣工5780户，竣工率61%",
         "受援方提出需求2项，已满足1项，正在落实1项",
         "援派人员在受援地担任副校长1名",
@@ -156,6 +166,7 @@ fn writes_the_four_sections_in_the_genres_words() {
         "援教教师生活保障需进一步加强",
         "召开工作委员会第一次全体会议",
         "受援方对支援方填报的1条记录提出异议",
+        "受援方对项目“实验中学”的拨付/到位（2005-03-01）（资金往来 #2，1700万元）提出异议，未计入本总结的任何数字；未写明异议理由。",
     ] {
         assert!(t.contains(expected), "missing «{expected}» in:\n{t}");
     }
@@ -209,7 +220,7 @@ fn unmet_obligations_become_problems_and_plans() {
         text: "2004-2005学年 派出支教教师 1 名，要求不少于 2 名".into(),
     };
     i.pairings[0].results = vec![result];
-    let (doc, _) = build(&i);
+    let (doc, _) = build(&i).unwrap();
     let t = text(&doc);
     assert!(
         t.contains("未完成目标任务：2004-2005学年 派出支教教师 1 名，要求不少于 2 名。"),
@@ -223,7 +234,7 @@ fn an_empty_period_still_reads_well() {
     let mut i = input();
     i.period = (d("2003-01-01"), d("2003-12-31"));
     i.period_label = "2003年".into();
-    let (doc, _) = build(&i);
+    let (doc, _) = build(&i).unwrap();
     let t = text(&doc);
     assert!(t.contains("本期尚无记录的工作"), "{t}");
 }
@@ -311,7 +322,7 @@ fn a_project_completed_without_a_recorded_start_is_counted_once_as_completed() {
     b.records.remove("transactions");
     b.records.remove("outputs");
     // before: 在建 = started − completed underflowed (a panic in debug, a huge figure in release)
-    let (doc, _) = build(&inp);
+    let (doc, _) = build(&inp).unwrap();
     let pie = doc
         .sections
         .iter()
@@ -325,5 +336,340 @@ fn a_project_completed_without_a_recorded_start_is_counted_once_as_completed() {
     assert_eq!(pie.series[0].values, [1.0, 1.0, 1.0]);
     // and the prose counts it among the started: 2 of 3 started, 1 of those 2 completed
     let t = text(&doc);
-    assert!(t.contains("已开工2个，开工率67%；已竣工1个，竣工率50%"), "{t}");
+    assert!(
+        t.contains("本期竣工1个；上述项目中已开工2个，开工率67%，竣工率50%"),
+        "{t}"
+    );
+}
+
+/// One pairing holding exactly `records`, for the period `from..=to`.
+fn only(records: Vec<(&str, Vec<Value>)>, from: &str, to: &str) -> SummaryInput {
+    let mut i = input();
+    i.period = (d(from), d(to));
+    i.period_label = format!("{from}至{to}");
+    let b = &mut i.pairings[0];
+    b.indicators = Arc::new(vec![]);
+    b.records = records
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), duikou_domain::record::recs(v)))
+        .collect();
+    i
+}
+
+fn figure<'a>(figures: &'a [Figure], key: &str) -> Option<&'a Figure> {
+    figures.iter().find(|f| f.key == key)
+}
+
+#[test]
+fn an_undated_record_never_counts_in_a_dated_period_and_is_shown_apart() {
+    let people = vec![json!({"id": 1, "name": "甲"}), json!({"id": 2, "name": "乙"})];
+    let dispatches = vec![
+        json!({"id": 1, "person_id": 1, "role": "cadre", "start_date": "2011-03-01", "confirmation": "confirmed"}),
+        // the demo's 湖南 cadres: no date, so in no year's summary
+        json!({"id": 2, "person_id": 2, "role": "cadre", "confirmation": "confirmed"}),
+    ];
+    let i = only(
+        vec![("people", people.clone()), ("dispatches", dispatches.clone())],
+        "2011-01-01",
+        "2011-12-31",
+    );
+    let (doc, figures) = build(&i).unwrap();
+    let t = text(&doc);
+    assert_eq!(figure(&figures, "people.total").unwrap().records, [("dispatches", 1)]);
+    assert!(t.contains("另有1条记录（援派1条）未注明日期，未计入本期。"), "{t}");
+    // a year with nothing dated writes nothing about the undated cadre but that it is apart
+    let i = only(
+        vec![("people", people), ("dispatches", dispatches)],
+        "2026-01-01",
+        "2026-12-31",
+    );
+    let (doc, figures) = build(&i).unwrap();
+    assert!(figure(&figures, "people.total").is_none(), "{}", text(&doc));
+    assert!(text(&doc).contains("未注明日期，未计入本期"));
+}
+
+#[test]
+fn a_project_completed_later_does_not_bring_its_money_again() {
+    let records = || {
+        vec![
+            (
+                "projects",
+                vec![
+                    json!({"id": 1, "name": "中学", "category": "education", "approved_on": "2011-03-01",
+                            "started_on": "2011-04-01", "completed_on": "2012-06-01", "total_investment": "1000万",
+                            "confirmation": "confirmed"}),
+                ],
+            ),
+            (
+                "project_funding",
+                vec![
+                    json!({"id": 1, "project_id": 1, "source": "supporter", "amount": "800万", "confirmation": "confirmed"}),
+                ],
+            ),
+            (
+                "transactions",
+                vec![
+                    json!({"id": 1, "project_id": 1, "kind": "commitment", "source": "supporter", "amount": "800万", "date": "2011-03-01", "confirmation": "confirmed"}),
+                    json!({"id": 2, "project_id": 1, "kind": "disbursement", "source": "supporter", "amount": "800万", "date": "2011-09-01", "confirmation": "confirmed"}),
+                ],
+            ),
+        ]
+    };
+    let (doc, f2011) = build(&only(records(), "2011-01-01", "2011-12-31")).unwrap();
+    let t = text(&doc);
+    assert!(t.contains("本期新安排援建项目1个"), "{t}");
+    assert!(t.contains("新安排项目总投资1000万元，援助资金800万元"), "{t}");
+    assert!(t.contains("计划投资800万元，拨付到位800万元，到位率100%"), "{t}");
+    assert_eq!(figure(&f2011, "projects.completed").unwrap().value, "0个");
+    let (doc, f2012) = build(&only(records(), "2012-01-01", "2012-12-31")).unwrap();
+    let t = text(&doc);
+    assert!(t.contains("本期新安排援建项目0个；续建项目1个；本期竣工1个"), "{t}");
+    for key in [
+        "money.supporter",
+        "money.total_investment",
+        "money.committed",
+        "money.disbursed",
+    ] {
+        assert!(figure(&f2012, key).is_none(), "2012 restates {key}: {t}");
+    }
+}
+
+fn confirmations() -> Vec<(&'static str, Vec<Value>)> {
+    vec![
+        (
+            "people",
+            vec![
+                json!({"id": 1, "name": "甲"}),
+                json!({"id": 2, "name": "乙"}),
+                json!({"id": 3, "name": "丙"}),
+            ],
+        ),
+        (
+            "dispatches",
+            vec![
+                json!({"id": 1, "person_id": 1, "role": "teacher", "start_date": "2011-03-01", "confirmation": "confirmed"}),
+                json!({"id": 2, "person_id": 2, "role": "teacher", "start_date": "2011-03-01", "confirmation": "pending"}),
+                json!({"id": 3, "person_id": 3, "role": "teacher", "start_date": "2011-03-01", "confirmation": "disputed",
+                       "dispute_reason": "该教师未到岗"}),
+            ],
+        ),
+        (
+            "activities",
+            vec![
+                json!({"id": 1, "kind": "training", "title": "骨干培训", "start_date": "2011-05-01", "person_times": 300, "confirmation": "disputed", "dispute_reason": "实际培训120人次"}),
+            ],
+        ),
+    ]
+}
+
+#[test]
+fn pending_facts_are_apart_by_default_and_disputed_ones_never_counted_but_named() {
+    let mut i = only(confirmations(), "2011-01-01", "2011-12-31");
+    let (doc, figures) = build(&i).unwrap();
+    let t = text(&doc);
+    assert_eq!(figure(&figures, "people.total").unwrap().value, "1名", "{t}");
+    assert!(
+        t.contains("另有待受援方确认的援派人员1名，经受援方确认前未计入以上数字。"),
+        "{t}"
+    );
+    assert!(
+        figure(&figures, "activities.trainings").is_none(),
+        "a disputed training is not counted: {t}"
+    );
+    assert!(
+        !t.contains("活动按类型")
+            && doc.sections[1]
+                .blocks
+                .iter()
+                .all(|b| !matches!(b, Block::Chart(c) if c.title == "活动按类型"))
+    );
+    assert!(
+        t.contains("受援方对支教教师丙的援派（援派 #3）提出异议，未计入本总结的任何数字；异议理由：该教师未到岗。"),
+        "{t}"
+    );
+    assert!(
+        t.contains(
+            "受援方对活动“骨干培训”（活动 #1，300人次）提出异议，未计入本总结的任何数字；异议理由：实际培训120人次。"
+        ),
+        "{t}"
+    );
+    i.pending = Pending::Include;
+    let (doc, figures) = build(&i).unwrap();
+    assert_eq!(figure(&figures, "people.total").unwrap().value, "2名");
+    assert!(!text(&doc).contains("另有待受援方确认"));
+    i.pending = Pending::Omit;
+    let (doc, figures) = build(&i).unwrap();
+    assert_eq!(figure(&figures, "people.total").unwrap().value, "1名");
+    assert!(!text(&doc).contains("另有待受援方确认"));
+    assert_eq!("separate".parse::<Pending>(), Ok(Pending::Separate));
+    assert!("all".parse::<Pending>().unwrap_err().contains("include"));
+}
+
+#[test]
+fn a_measure_written_with_two_values_is_refused() {
+    let mut figs = Figures::default();
+    figs.span("money.supporter", "援助资金", "48.08亿元".into(), vec![]);
+    figs.note("money.supporter", "援助资金", "48.08亿元".into(), vec![]);
+    assert_eq!(figs.list.len(), 1, "the same value twice is one figure");
+    // planted: a table showing the same measure with another value
+    figs.note("money.supporter", "援助资金", "50.56亿元".into(), vec![]);
+    let err = figs.check().unwrap_err();
+    assert_eq!(err.values, ("48.08亿元".to_string(), "50.56亿元".to_string()));
+    assert!(err.to_string().contains("“援助资金”"), "{err}");
+    // and a real document's charts are checked against its prose: the role chart's counts are the prose's
+    let (_, figures) = build(&input()).unwrap();
+    assert_eq!(figure(&figures, "people.teacher").unwrap().value, "14名");
+}
+
+#[test]
+fn a_yearly_plan_is_not_added_to_the_projects_it_may_hold() {
+    let projects = vec![
+        json!({"id": 1, "name": "2013年度援疆项目", "category": "other", "plan_batch": "2013年度（300项）", "total_investment": "42.33亿", "confirmation": "confirmed"}),
+        json!({"id": 2, "name": "安居工程（2010—2014年累计）", "category": "housing", "total_investment": "19.5亿", "confirmation": "confirmed"}),
+    ];
+    let mut i = only(vec![("projects", projects)], "2010-01-01", "2014-12-31");
+    i.whole_term = true;
+    let (doc, figures) = build(&i).unwrap();
+    let t = text(&doc);
+    assert!(figure(&figures, "money.total_investment").is_none(), "{t}");
+    assert!(figure(&figures, "projects.new").is_none(), "{t}");
+    assert!(t.contains("“2013年度援疆项目”为年度计划或项目批次（项目组）"), "{t}");
+}
+
+mod additive {
+    //! For every money and count measure that flows (things that happened: not 续建, not rates), the annual summaries
+    //! of consecutive years count, between them, exactly the records the summary of those years together counts, each
+    //! once — but for an activity running across the years' edge, which no single year can hold: the years set it
+    //! apart and say so (`apart.straddles`), and only the years together count it.
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The measures that add up over periods.
+    const FLOWS: &[&str] = &[
+        "projects.new",
+        "projects.completed",
+        "money.total_investment",
+        "money.supporter",
+        "money.local",
+        "money.committed",
+        "money.disbursed",
+        "people.total",
+        "activities.hours",
+        "activities.trainings",
+        "donations.amount",
+        "needs.count",
+        "agreements.校级（省级）协议",
+    ];
+
+    fn day(year: i32, doy: u32) -> String {
+        NaiveDate::from_yo_opt(year, doy.clamp(1, 365)).unwrap().to_string()
+    }
+
+    fn dated(year: Option<(i32, u32)>) -> Value {
+        year.map(|(y, d)| Value::from(day(y, d))).unwrap_or(Value::Null)
+    }
+
+    /// A random record: its kind, two days (year, day of year), an amount and a confirmation standing.
+    type Row = (u8, Option<(i32, u32)>, Option<(i32, u32)>, u32, u8);
+
+    fn world(rows: Vec<Row>) -> Vec<(&'static str, Vec<Value>)> {
+        let (mut projects, mut funding, mut txs, mut people, mut dispatches, mut acts, mut needs, mut agreements) =
+            (vec![], vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+        let standing = |s: u8| ["confirmed", "confirmed", "pending", "disputed"][s as usize % 4];
+        for (n, (kind, a, b, amount, s)) in rows.into_iter().enumerate() {
+            let id = n as i64 + 1;
+            let c = standing(s);
+            match kind % 6 {
+                0 => {
+                    // a project planned on `a`, completed on `b` if after, with its plan money
+                    let done = match (a, b) {
+                        (Some(x), Some(y)) if y > x => dated(Some(y)),
+                        _ => Value::Null,
+                    };
+                    projects.push(json!({"id": id, "name": format!("项目{id}"), "category": "education", "approved_on": dated(a),
+                        "completed_on": done, "total_investment": format!("{amount}万"), "confirmation": c}));
+                    funding.push(json!({"id": id, "project_id": id, "source": "supporter", "amount": format!("{}万", amount / 2), "confirmation": c}));
+                    funding.push(json!({"id": id + 10_000, "project_id": id, "source": "local", "amount": format!("{}万", amount / 3), "confirmation": "confirmed"}));
+                }
+                1 => {
+                    let kind = if s % 2 == 0 { "commitment" } else { "disbursement" };
+                    if a.is_some() {
+                        txs.push(json!({"id": id, "project_id": 1, "kind": kind, "source": "supporter", "amount": format!("{amount}万"), "date": dated(a), "confirmation": c}));
+                    }
+                }
+                2 => {
+                    people.push(json!({"id": id, "name": format!("人{id}")}));
+                    dispatches.push(json!({"id": id, "person_id": id, "role": "cadre", "start_date": dated(a), "confirmation": c}));
+                }
+                3 => {
+                    let kind = ["teaching", "training", "donation"][s as usize % 3];
+                    let end = match (a, b) {
+                        (Some(x), Some(y)) if y >= x => dated(Some(y)),
+                        _ => dated(a),
+                    };
+                    acts.push(json!({"id": id, "kind": kind, "title": format!("活动{id}"), "start_date": dated(a), "end_date": end,
+                        "hours": amount, "person_times": amount, "amount": format!("{amount}万"), "confirmation": c}));
+                }
+                4 => needs.push(json!({"id": id, "title": format!("需求{id}"), "status": "met", "raised_on": dated(a)})),
+                _ => agreements.push(json!({"id": id, "kind": "agreement", "tier": "institution", "title": format!("协议{id}"), "signed_on": dated(a)})),
+            }
+        }
+        vec![
+            ("projects", projects),
+            ("project_funding", funding),
+            ("transactions", txs),
+            ("people", people),
+            ("dispatches", dispatches),
+            ("activities", acts),
+            ("needs", needs),
+            ("agreements", agreements),
+        ]
+    }
+
+    fn counted(
+        records: &[(&'static str, Vec<Value>)],
+        from: &str,
+        to: &str,
+    ) -> BTreeMap<String, Vec<(&'static str, i64)>> {
+        let (_, figures) = build(&only(records.to_vec(), from, to)).unwrap();
+        FLOWS
+            .iter()
+            .chain(&["apart.straddles"])
+            .filter_map(|k| figure(&figures, k).map(|f| (k.to_string(), f.records.clone())))
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn annual_summaries_add_up_to_the_years_together(
+            rows in proptest::collection::vec(
+                (0u8..6, proptest::option::weighted(0.9, (2010i32..2014, 1u32..366)),
+                 proptest::option::weighted(0.7, (2010i32..2014, 1u32..366)), 1u32..5000, 0u8..4),
+                0..40),
+        ) {
+            let records = world(rows);
+            let together = counted(&records, "2011-01-01", "2012-12-31");
+            let mut by_year: BTreeMap<String, Vec<(&'static str, i64)>> = BTreeMap::new();
+            for (from, to) in [("2011-01-01", "2011-12-31"), ("2012-01-01", "2012-12-31")] {
+                for (k, v) in counted(&records, from, to) {
+                    by_year.entry(k).or_default().extend(v);
+                }
+            }
+            let straddling = by_year.get("apart.straddles").cloned().unwrap_or_default();
+            for key in FLOWS {
+                let mut a = by_year.get(*key).cloned().unwrap_or_default();
+                let mut b: Vec<(&'static str, i64)> = together
+                    .get(*key)
+                    .cloned()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|r| !straddling.contains(r))
+                    .collect();
+                a.sort();
+                b.sort();
+                prop_assert_eq!(a, b, "{} counted differently by the years and by the years together", key);
+            }
+        }
+    }
 }

@@ -39,6 +39,7 @@ pub async fn report(
     let (mut scope, mut period, mut format, mut as_of) =
         (None, None, "docx".to_string(), chrono::Utc::now().date_naive());
     let mut briefing: Option<u32> = None;
+    let mut pending = duikou_summary::Pending::default();
     for (k, v) in query_pairs(raw.as_deref())? {
         match k.as_str() {
             "scope" => scope = Some(v.parse::<Scope>()?),
@@ -49,6 +50,11 @@ pub async fn report(
                 )
             }
             "format" => format = v,
+            "pending" => {
+                pending = v
+                    .parse()
+                    .map_err(|e: String| ApiError::bad_request("enum", "pending", e))?
+            }
             "briefing" => {
                 let bad =
                     || ApiError::bad_request("type", "briefing", format!("简报期号（briefing）应为正整数，收到“{v}”"));
@@ -63,7 +69,7 @@ pub async fn report(
                 return Err(ApiError::bad_request(
                     "unknown_param",
                     &k,
-                    format!("未知参数“{k}”（可用 scope、period、format、as_of、briefing）"),
+                    format!("未知参数“{k}”（可用 scope、period、format、as_of、briefing、pending）"),
                 ))
             }
         }
@@ -71,10 +77,11 @@ pub async fn report(
     let scope = scope.ok_or_else(|| ApiError::bad_request("required", "scope", "请给出范围（scope），如 pairing:1"))?;
     let period =
         period.ok_or_else(|| ApiError::bad_request("required", "period", "请给出期间（period），如 2014-2015"))?;
-    let input = state.store.summary_input(&scope, &period, as_of).await?;
+    let mut input = state.store.summary_input(&scope, &period, as_of).await?;
+    input.pending = pending;
     let (doc, figures) = match briefing {
         Some(issue) => duikou_summary::briefing::briefing(&input, issue),
-        None => duikou_summary::build(&input),
+        None => duikou_summary::build(&input).map_err(inconsistent)?,
     };
     let name = doc.title.clone();
     Ok(match format.as_str() {
@@ -102,6 +109,16 @@ pub async fn report(
             ))
         }
     })
+}
+
+/// A summary that would print one measure with two values is not served: the writer's own fault, logged.
+fn inconsistent(e: duikou_summary::Inconsistent) -> ApiError {
+    tracing::error!(error = %e, "inconsistent summary refused");
+    ApiError::new(
+        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+        "inconsistent",
+        e.to_string(),
+    )
 }
 
 fn render_error(e: duikou_report::RenderError) -> ApiError {

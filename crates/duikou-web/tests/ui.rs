@@ -150,6 +150,16 @@ async fn pages_for_each_role_with_csrf_and_confirmation() {
             page.contains("城关第一小学 → 石桥乡中心小学") && page.contains("全员培训"),
             "{page}"
         );
+        // its work summary is offered for the school years of its term, the last one first, and for the whole term
+        // (never for the running calendar year, of which its records say nothing)
+        let first = page.find("period=").map(|i| &page[i..]).unwrap_or("");
+        assert!(first.starts_with("period=2015-2016&format=docx"), "{page}");
+        assert!(
+            page.contains("2015—2016学年：")
+                && page.contains("period=term&format=html")
+                && !page.contains("period=2026"),
+            "{page}"
+        );
         let (_, inbox, _, _) = send(&app, "GET", "/inbox", &session, None).await;
         assert!(
             inbox.contains(&format!("/inbox/activities/{act}/confirm")),

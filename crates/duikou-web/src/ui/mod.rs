@@ -8,6 +8,7 @@ pub mod kept;
 mod labels;
 pub mod program;
 pub mod receiver;
+mod summary_periods;
 
 use crate::auth::{cookie, session_cookie, session_set_cookie, ClientAddress};
 use crate::AppState;
@@ -615,7 +616,8 @@ struct PairingPage {
     heading: String,
     program: String,
     term: String,
-    period: String,
+    /// The periods its work summary is offered for, the last complete one first.
+    periods: Vec<summary_periods::PeriodChoice>,
     cards: Vec<(String, String)>,
     score: String,
     results: Vec<(&'static str, &'static str, bool, String)>,
@@ -676,7 +678,13 @@ pub async fn pairing(State(state): State<AppState>, parts: Parts, Path(id): Path
             p["start_date"].as_str().unwrap_or(""),
             p["end_date"].as_str().unwrap_or("")
         ),
-        period: chrono::Datelike::year(&today).to_string(),
+        periods: summary_periods::summary_periods(
+            p["start_date"].as_str().and_then(duikou_domain::validate::parse_date),
+            p["end_date"].as_str().and_then(duikou_domain::validate::parse_date),
+            detail["program"]["calendar"]["kind"].as_str() == Some("school_year"),
+            today,
+            12,
+        ),
         cards,
         score,
         results,
@@ -969,7 +977,7 @@ struct MinePage {
     ui: Ui,
     title: String,
     pairings: Vec<MinePairing>,
-    /// The year whose work summary each pairing offers to download.
+    /// The year whose work summary each pairing offers to download: the last complete one.
     period: String,
 }
 
@@ -1032,7 +1040,7 @@ pub async fn mine(State(state): State<AppState>, parts: Parts) -> Response {
         ui: ui(&parts.headers, Some(&actor), csrf),
         title: l.mine.into(),
         pairings,
-        period: chrono::Datelike::year(&chrono::Utc::now().date_naive()).to_string(),
+        period: (chrono::Datelike::year(&chrono::Utc::now().date_naive()) - 1).to_string(),
     })
 }
 

@@ -42,9 +42,14 @@ fn field_schema(f: &Field) -> Value {
         if f.server {
             o.insert("readOnly".into(), Value::from(true));
         }
-        // a field a caller may leave out is stored and answered as null (and may be cleared with null)
-        if f.server || !f.required {
+        // a field a caller may leave out is stored and answered as null (and may be cleared with null); a field with a
+        // default takes its default when sent as null
+        if f.server || !f.required || f.default.is_some() {
             o.insert("nullable".into(), Value::from(true));
+            // in OpenAPI 3.0 an enum lists every value allowed, null included
+            if let Some(Value::Array(values)) = o.get_mut("enum") {
+                values.push(Value::Null);
+            }
         }
     }
     s
@@ -166,6 +171,9 @@ fn filter_schema(f: &Field) -> Value {
     if let Some(o) = s.as_object_mut() {
         for k in ["maxLength", "readOnly", "nullable"] {
             o.remove(k);
+        }
+        if let Some(Value::Array(values)) = o.get_mut("enum") {
+            values.retain(|v| !v.is_null());
         }
     }
     s

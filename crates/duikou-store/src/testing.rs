@@ -121,6 +121,19 @@ impl TestStore {
 /// The password of every user [`user`] makes.
 pub const PASSWORD: &str = "password-123";
 
+/// Runs `f` on a fresh store of every backend under test (SQLite, and PostgreSQL when `DUIKOU_TEST_POSTGRES_URL` is
+/// set) with the backend's name, dropping each store afterwards.
+pub async fn for_each_backend<F, Fut>(f: F)
+where
+    F: Fn(Store, &'static str) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for t in TestStore::all().await.expect("test stores") {
+        f(t.store.clone(), t.backend).await;
+        t.finish().await.expect("cleanup");
+    }
+}
+
 /// Creates a record as the system and answers it as stored; a refusal fails the test, naming the input and why.
 pub async fn create(store: &Store, entity: &str, v: Value) -> Value {
     store

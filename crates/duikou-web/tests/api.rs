@@ -5,6 +5,7 @@ use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
 use duikou_domain::access::Role;
+use duikou_store::testing::for_each_backend;
 use duikou_store::testing::{user, TestStore};
 use duikou_store::Store;
 use http_body_util::BodyExt;
@@ -73,17 +74,6 @@ async fn setup(store: &Store) -> (Client, String) {
         },
         token,
     )
-}
-
-async fn for_each_backend<F, Fut>(f: F)
-where
-    F: Fn(Store, &'static str) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for t in TestStore::all().await.expect("test stores") {
-        f(t.store.clone(), t.backend).await;
-        t.finish().await.expect("cleanup");
-    }
 }
 
 /// method, uri, body, expected status, error code, error field.

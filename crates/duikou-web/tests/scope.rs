@@ -7,7 +7,8 @@ use axum::body::Body;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
 use duikou_domain::access::Role;
-use duikou_store::testing::{create_id, user, TestStore, PASSWORD};
+use duikou_store::testing::for_each_backend;
+use duikou_store::testing::{create_id, user, PASSWORD};
 use duikou_store::Store;
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
@@ -130,17 +131,6 @@ async fn fixture(store: &Store) -> Fixture {
     user(store, "coord", Role::Coordinator, vec![f.authority[0]]).await;
     user(store, "editor", Role::SupporterEditor, vec![f.supporter[0]]).await;
     f
-}
-
-async fn for_each_backend<F, Fut>(f: F)
-where
-    F: Fn(Store, &'static str) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for t in TestStore::all().await.expect("test stores") {
-        f(t.store.clone(), t.backend).await;
-        t.finish().await.expect("cleanup");
-    }
 }
 
 #[tokio::test]

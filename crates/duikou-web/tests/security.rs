@@ -7,8 +7,8 @@ use axum::extract::ConnectInfo;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
 use duikou_domain::access::Role;
+use duikou_store::testing::for_each_backend;
 use duikou_store::testing::{user, TestStore, PASSWORD};
-use duikou_store::Store;
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use std::net::SocketAddr;
@@ -124,17 +124,6 @@ async fn form_login(
         Some(("application/x-www-form-urlencoded", form)),
     )
     .await
-}
-
-async fn for_each_backend<F, Fut>(f: F)
-where
-    F: Fn(Store, &'static str) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for t in TestStore::all().await.expect("test stores") {
-        f(t.store.clone(), t.backend).await;
-        t.finish().await.expect("cleanup");
-    }
 }
 
 /// "登录失败次数过多，请于 N 分钟后再试", with N.

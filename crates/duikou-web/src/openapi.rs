@@ -322,7 +322,7 @@ pub fn document() -> Value {
             _ => "签署：冻结结果，并锁定该期间各结对的记录",
         };
         let body = (action == "comment")
-            .then(|| json!({"type": "object", "properties": {"comments": {"type": "string", "nullable": true}}}));
+            .then(|| json!({"type": "object", "nullable": true, "properties": {"comments": {"type": "string", "nullable": true}}}));
         paths.insert(format!("/api/v1/assessments/{{id}}/{action}"), json!({"post": op(summary, "考核", vec![id_param()], body, ("200", json!({"$ref": "#/components/schemas/Assessments"})))}));
     }
     let mut supervision_params = assess_params();

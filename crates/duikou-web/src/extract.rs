@@ -45,6 +45,18 @@ pub fn parse_json(bytes: &[u8]) -> Result<Value, ApiError> {
     })
 }
 
+/// What kind of JSON value `v` is, in words (for messages that say what came instead of an object).
+pub fn json_kind_zh(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "空值（null）",
+        Value::Bool(_) => "布尔值",
+        Value::Number(_) => "数字",
+        Value::String(_) => "文本",
+        Value::Array(_) => "数组",
+        Value::Object(_) => "对象",
+    }
+}
+
 /// Parses a path id.
 pub fn parse_id(raw: &str) -> Result<i64, ApiError> {
     raw.parse::<i64>()

@@ -112,6 +112,7 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/pairings/{id}", get(ui::pairing))
         .route("/mine", get(ui::mine))
+        .route("/summary", get(ui::summary_page::show))
         .route("/programs/{id}", get(ui::program::show))
         .route("/programs/{id}/supervision", get(ui::supervision).post(ui::supervise))
         .route("/receiver/people", get(ui::receiver::people))

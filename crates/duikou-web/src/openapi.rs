@@ -334,6 +334,10 @@ pub fn document() -> Value {
         json!({"name": "period", "in": "query", "required": true, "schema": {"type": "string"}, "description": "期间，如 2014、2014-2015"}),
         json!({"name": "format", "in": "query", "schema": {"type": "string", "enum": ["docx", "md", "html", "json"]}}),
         json!({"name": "as_of", "in": "query", "schema": {"type": "string", "format": "date"}}),
+        json!({"name": "pending", "in": "query", "schema": {"type": "string", "enum": ["include", "separate", "omit"], "default": "separate"},
+            "description": "待受援方确认的记录：include 计入合计、separate 不计入合计并单列（默认）、omit 不写"}),
+        json!({"name": "briefing", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1_000_000},
+            "description": "给出期号（1 至 1000000）时改为生成简报"}),
     ];
     let mut report = file_response(
         "工作总结文件（format=json 时为文档结构与每个数字的依据记录）",

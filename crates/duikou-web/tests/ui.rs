@@ -156,7 +156,7 @@ async fn pages_for_each_role_with_csrf_and_confirmation() {
         assert!(first.starts_with("period=2015-2016&format=docx"), "{page}");
         assert!(
             page.contains("2015—2016学年：")
-                && page.contains("period=term&format=html")
+                && page.contains(&format!("/summary?scope=pairing:{pairing}&period=term"))
                 && !page.contains("period=2026"),
             "{page}"
         );
@@ -235,6 +235,92 @@ async fn pages_for_each_role_with_csrf_and_confirmation() {
         // a coordinator marks a late obligation 督办 from the program's list
         user(&store, "coord", Role::Coordinator, vec![a]).await;
         let (coord, coord_csrf) = login(&app, "coord").await;
+        // the program's page offers the program's summaries the same way: school years, the last complete first, and
+        // the whole term; the offered preview is the program's summary
+        let (_, page, _, _) = send(&app, "GET", &format!("/programs/{p}"), &coord, None).await;
+        let first = page.find("scope=program:").map(|i| &page[i..]).unwrap_or("");
+        assert!(
+            first.starts_with(&format!("scope=program:{p}&period=2015-2016&format=docx")),
+            "{backend}: {page}"
+        );
+        assert!(
+            page.contains("2015—2016学年：") && page.contains(&format!("/summary?scope=program:{p}&period=term")),
+            "{backend}: {page}"
+        );
+        let (s, preview, _, _) = send(
+            &app,
+            "GET",
+            &format!("/api/v1/report?scope=program:{p}&period=2014-2015&format=html"),
+            &coord,
+            None,
+        )
+        .await;
+        assert!(
+            s == StatusCode::OK && preview.contains("校对校帮扶"),
+            "{backend}: {s} {preview}"
+        );
+        // the chooser: the last complete school year by default, its semesters, any dates; the preview on the page is
+        // the summary of the period chosen, and the download link writes the same period
+        let (s, chooser, _, _) = send(&app, "GET", &format!("/summary?scope=program:{p}"), &coord, None).await;
+        assert_eq!(s, StatusCode::OK, "{backend}: {chooser}");
+        assert!(
+            chooser.contains("<option value=\"2015-2016\" selected>")
+                && chooser.contains("<option value=\"2014-2015S1\"")
+                && chooser.contains(&format!(
+                    "scope=program:{p}&period=2015-2016&pending=separate&format=docx"
+                ))
+                && chooser.contains("class=\"summary-preview\""),
+            "{backend}: {chooser}"
+        );
+        let (s, chosen, _, _) = send(
+            &app,
+            "GET",
+            &format!("/summary?scope=pairing:{pairing}&period=2014-2015S1&pending=include"),
+            &coord,
+            None,
+        )
+        .await;
+        assert!(
+            s == StatusCode::OK
+                && chosen.contains("2014—2015学年第一学期（秋季）")
+                && chosen.contains("<option value=\"include\" selected>")
+                && chosen.contains(&format!(
+                    "scope=pairing:{pairing}&period=2014-2015S1&pending=include&format=docx"
+                )),
+            "{backend}: {chosen}"
+        );
+        let (s, dates, _, _) = send(
+            &app,
+            "GET",
+            &format!("/summary?scope=pairing:{pairing}&from=2014-09-01&to=2015-01-31"),
+            &coord,
+            None,
+        )
+        .await;
+        assert!(
+            s == StatusCode::OK
+                && dates.contains("2014年9月1日 至 2015年1月31日")
+                && dates.contains("period=2014-09-01..2015-01-31&"),
+            "{backend}: {dates}"
+        );
+        for (query, message) in [
+            (
+                format!("scope=pairing:{pairing}&from=2015-02-01&to=2014-09-01"),
+                "早于开始日期",
+            ),
+            (
+                format!("scope=pairing:{pairing}&from=2014-13-01&to=2015-01-31"),
+                "开始日期应为",
+            ),
+            ("scope=pairing:x".to_string(), "scope"),
+            (format!("scope=pairing:{pairing}&period=2014Q9"), "期间（period）"),
+        ] {
+            let (s, page, _, _) = send(&app, "GET", &format!("/summary?{query}"), &coord, None).await;
+            assert!(
+                s == StatusCode::BAD_REQUEST && page.contains(message),
+                "{backend}: {query}: {s} {page}"
+            );
+        }
         let (_, list, _, _) = send(&app, "GET", &format!("/programs/{p}/supervision"), &coord, None).await;
         assert!(list.contains("督办清单") && list.contains("class=\"unmet\""), "{list}");
         let marker = "name=\"obligation_id\" value=\"";

@@ -56,9 +56,18 @@ pub async fn report(
                     .map_err(|e: String| ApiError::bad_request("enum", "pending", e))?
             }
             "briefing" => {
-                let bad =
-                    || ApiError::bad_request("type", "briefing", format!("简报期号（briefing）应为正整数，收到“{v}”"));
-                briefing = Some(v.parse().map_err(|_| bad())?)
+                let bad = || {
+                    ApiError::bad_request(
+                        "type",
+                        "briefing",
+                        format!("简报期号（briefing）应为 1 至 1000000 的整数，收到“{v}”"),
+                    )
+                };
+                let issue: u32 = v.parse().map_err(|_| bad())?;
+                if !(1..=1_000_000).contains(&issue) {
+                    return Err(bad());
+                }
+                briefing = Some(issue)
             }
             "as_of" => {
                 as_of = duikou_domain::validate::parse_date(&v).ok_or_else(|| {

@@ -174,11 +174,26 @@ pub async fn act(
     body: axum::body::Bytes,
 ) -> ApiResult<Json<Value>> {
     let id = parse_id(&id)?;
-    let text_param = |key: &str, label: &str| -> ApiResult<Option<String>> {
+    // the body of an action: nothing, `null` or a JSON object (anything else is refused, naming what came)
+    let object_body = || -> ApiResult<Value> {
         if body.iter().all(u8::is_ascii_whitespace) {
-            return Ok(None);
+            return Ok(json!({}));
         }
-        let v = crate::extract::parse_json(&body)?;
+        match crate::extract::parse_json(&body)? {
+            Value::Null => Ok(json!({})),
+            v @ Value::Object(_) => Ok(v),
+            other => Err(ApiError::bad_request(
+                "type",
+                "",
+                format!(
+                    "请求体应为 JSON 对象（或为空），收到 {}",
+                    crate::extract::json_kind_zh(&other)
+                ),
+            )),
+        }
+    };
+    let text_param = |key: &str, label: &str| -> ApiResult<Option<String>> {
+        let v = object_body()?;
         match v.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.clone())),
@@ -190,11 +205,7 @@ pub async fn act(
         }
     };
     if entity == "programs" && action == "apply_template" {
-        let v = if body.iter().all(u8::is_ascii_whitespace) {
-            json!({})
-        } else {
-            crate::extract::parse_json(&body)?
-        };
+        let v = object_body()?;
         let code = v["template"]
             .as_str()
             .ok_or_else(|| ApiError::bad_request("required", "template", "请给出模板代码（template）"))?;
@@ -208,7 +219,7 @@ pub async fn act(
         return Ok(Json(json!({ "created": created })));
     }
     if entity == "documents" && action == "extract" {
-        let v = crate::extract::parse_json(&body)?;
+        let v = object_body()?;
         let pairing = v["pairing_id"]
             .as_i64()
             .ok_or_else(|| ApiError::bad_request("required", "pairing_id", "请给出结对编号（pairing_id）"))?;
@@ -219,11 +230,7 @@ pub async fn act(
         return Ok(Json(json!({ "items": items })));
     }
     if entity == "extractions" && (action == "accept" || action == "drop") {
-        let v = if body.iter().all(u8::is_ascii_whitespace) {
-            json!({})
-        } else {
-            crate::extract::parse_json(&body)?
-        };
+        let v = object_body()?;
         let edited = match (v.get("target").and_then(Value::as_str), v.get("draft")) {
             (Some(t), Some(d)) => Some((t.to_string(), d.clone())),
             (None, None) => None,

@@ -8,7 +8,8 @@ pub mod kept;
 mod labels;
 pub mod program;
 pub mod receiver;
-mod summary_periods;
+pub(crate) mod summary_page;
+pub(crate) mod summary_periods;
 
 use crate::auth::{cookie, session_cookie, session_set_cookie, ClientAddress};
 use crate::AppState;

@@ -184,6 +184,8 @@ struct ProgramPage {
     pages: String,
     prev_href: Option<String>,
     next_href: Option<String>,
+    /// The periods the program's work summary is offered for, the last complete one first.
+    summaries: Vec<super::summary_periods::PeriodChoice>,
 }
 
 /// `GET /programs/{id}?after=&before=&page=`: the program's figures and a page of its pairings.
@@ -289,8 +291,20 @@ pub async fn show(State(state): State<AppState>, parts: Parts, Path(id): Path<i6
         (Some(a), None) => format!("{a} —"),
         _ => String::new(),
     };
+    let summaries = super::summary_periods::summary_periods(
+        program["start_date"]
+            .as_str()
+            .and_then(duikou_domain::validate::parse_date),
+        program["end_date"]
+            .as_str()
+            .and_then(duikou_domain::validate::parse_date),
+        program["calendar"]["kind"].as_str() == Some("school_year"),
+        chrono::Utc::now().date_naive(),
+        12,
+    );
     render(ProgramPage {
         ui: ui(&parts.headers, Some(&actor), csrf),
+        summaries,
         title: name.clone(),
         id,
         name,

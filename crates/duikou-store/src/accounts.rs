@@ -364,6 +364,33 @@ impl Store {
         Ok(out)
     }
 
+    /// The names people know users by (the display name, else the login name), for the users `ids` names that exist;
+    /// for pages that show who did what (a record's history).
+    pub async fn user_names(&self, ids: &[i64]) -> Result<std::collections::BTreeMap<i64, String>> {
+        let mut out = std::collections::BTreeMap::new();
+        let unique: std::collections::BTreeSet<i64> = ids.iter().copied().collect();
+        for id in unique {
+            let row = self
+                .db()
+                .fetch_opt(
+                    "SELECT username, display_name FROM users WHERE id = $1",
+                    &[Arg::Int(Some(id))],
+                    &[Kind::Text, Kind::Text],
+                )
+                .await?;
+            if let Some(r) = row {
+                let display = r[1].text().unwrap_or("").trim().to_string();
+                let name = if display.is_empty() {
+                    r[0].text().unwrap_or("").to_string()
+                } else {
+                    display
+                };
+                out.insert(id, name);
+            }
+        }
+        Ok(out)
+    }
+
     /// How many users exist (to tell a fresh install).
     pub async fn user_count(&self) -> Result<i64> {
         Ok(self

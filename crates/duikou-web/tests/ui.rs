@@ -530,6 +530,21 @@ async fn a_record_page_shows_its_history_and_viewers_get_no_write_links() {
         page.contains("新建") && page.contains("修改") && page.contains("备注：第二次修改"),
         "{page}"
     );
+    // the record by its name, who changed it by name (the server's own writes as 系统), never by number; an org's page
+    // offers the work summary of its pairings
+    assert!(
+        page.contains("<h1>单位：城关小学</h1>")
+            && page.contains("<td>系统</td>")
+            && !page.contains("单位 #")
+            && !page.contains("用户 ")
+            && page.contains(&format!("/summary?scope=org:{id}")),
+        "{page}"
+    );
+    let (s, summary, _, _) = send(&app, "GET", &format!("/summary?scope=org:{id}"), &session, None).await;
+    assert!(
+        s == StatusCode::OK && summary.contains("城关小学（所支援和受援的全部结对）"),
+        "{s} {summary}"
+    );
     let (guest, _) = login(&app, "guest").await;
     let (_, list, _, _) = send(&app, "GET", "/records/orgs", &guest, None).await;
     assert!(

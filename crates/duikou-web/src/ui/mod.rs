@@ -848,6 +848,8 @@ struct RecordPage {
     ui: Ui,
     title: String,
     heading: String,
+    /// The scope of the record's work summary (`org:3`, `region:650000`), for programs, orgs and regions.
+    summary_scope: Option<String>,
     entity: String,
     id: i64,
     fields: Vec<(String, String)>,
@@ -891,17 +893,16 @@ pub async fn record(State(state): State<AppState>, parts: Parts, Path((entity, i
         let mut value = shown(f.kind, &rec[f.name]);
         if let (Some((target, "id")), Some(ref_id)) = (f.refs, rec[f.name].as_i64()) {
             if let Some(name) = reference_name(&state, target, ref_id).await {
-                value = format!("{name}（#{ref_id}）");
+                value = name;
             }
         }
         fields.push((f.label.to_string(), value));
     }
     let history = if duikou_domain::access::may_read_audit(&actor).is_ok() {
-        state
-            .store
-            .audit_for(&entity, id)
-            .await
-            .unwrap_or_default()
+        let events = state.store.audit_for(&entity, id).await.unwrap_or_default();
+        let user_ids: Vec<i64> = events.iter().map(|e| e.user_id).collect();
+        let names = state.store.user_names(&user_ids).await.unwrap_or_default();
+        events
             .into_iter()
             .map(|e| {
                 let changed: Vec<String> = e
@@ -918,7 +919,7 @@ pub async fn record(State(state): State<AppState>, parts: Parts, Path((entity, i
                 let at: String = e.at.chars().take(19).collect::<String>().replace('T', " ");
                 (
                     at,
-                    format!("用户 {}", e.user_id),
+                    names.get(&e.user_id).cloned().unwrap_or_else(|| "系统".to_string()),
                     action_label(&e.action).to_string(),
                     changed.join("；"),
                 )
@@ -927,10 +928,24 @@ pub async fn record(State(state): State<AppState>, parts: Parts, Path((entity, i
     } else {
         Vec::new()
     };
+    // the record by what people call it: its name or title (a region's, an org's, an activity's …), else its kind
+    let called = ["name", "title"]
+        .iter()
+        .find_map(|k| rec[*k].as_str().filter(|s| !s.trim().is_empty()))
+        .map(|n| format!("{}：{n}", def.label))
+        .unwrap_or_else(|| def.label.to_string());
+    // where a work summary can be written for this record's scope
+    let summary_scope = match entity.as_str() {
+        "programs" => Some(format!("program:{id}")),
+        "orgs" => Some(format!("org:{id}")),
+        "regions" => rec["code"].as_str().map(|c| format!("region:{c}")),
+        _ => None,
+    };
     render(RecordPage {
         ui: ui(&parts.headers, Some(&actor), csrf),
-        title: format!("{} #{id}", def.label),
-        heading: format!("{} #{id}", def.label),
+        title: called.clone(),
+        heading: called,
+        summary_scope,
         entity,
         id,
         fields,

@@ -535,6 +535,7 @@ async fn a_record_page_shows_its_history_and_viewers_get_no_write_links() {
     assert!(
         page.contains("<h1>单位：城关小学</h1>")
             && page.contains("<td>系统</td>")
+            && !page.contains("Z</td>")
             && !page.contains("单位 #")
             && !page.contains("用户 ")
             && page.contains(&format!("/summary?scope=org:{id}")),

@@ -462,6 +462,36 @@ async fn pairing_name(state: &AppState, pairing: &Value) -> Option<String> {
     ))
 }
 
+/// A region by its name with the names above it (`新疆维吾尔自治区 阿克苏地区 温宿县`), for a page that would
+/// otherwise show its code.
+async fn region_name(state: &AppState, code: &str) -> Option<String> {
+    let mut names = Vec::new();
+    let mut next = Some(code.to_string());
+    // at most four levels (province, prefecture, county, town)
+    for _ in 0..4 {
+        let Some(c) = next.take() else { break };
+        let query = ListQuery {
+            filters: [("code".to_string(), c)].into(),
+            ..Default::default()
+        };
+        let found = state.store.list("regions", &query).await.ok()?;
+        let r = found.items.first()?;
+        names.push(r["name"].as_str().unwrap_or("").to_string());
+        next = r["parent_code"].as_str().map(str::to_string);
+    }
+    names.reverse();
+    Some(names.join(" "))
+}
+
+/// A server time (RFC 3339, UTC) as a person in China reads it: `2026-12-06 10:36`, Beijing time. Anything else is
+/// shown as it came.
+fn beijing_time(at: &str) -> String {
+    let beijing = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
+    chrono::DateTime::parse_from_rfc3339(at)
+        .map(|t| t.with_timezone(&beijing).format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_else(|_| at.to_string())
+}
+
 fn shown(kind: FieldKind, v: &Value) -> String {
     match (kind, v) {
         (_, Value::Null) => String::new(),
@@ -891,10 +921,29 @@ pub async fn record(State(state): State<AppState>, parts: Parts, Path((entity, i
     let mut fields = Vec::new();
     for f in def.fields.iter().chain(confirm) {
         let mut value = shown(f.kind, &rec[f.name]);
-        if let (Some((target, "id")), Some(ref_id)) = (f.refs, rec[f.name].as_i64()) {
-            if let Some(name) = reference_name(&state, target, ref_id).await {
-                value = name;
+        match (f.refs, &rec[f.name]) {
+            (Some(("users", "id")), Value::Number(n)) => {
+                let uid = n.as_i64().unwrap_or(0);
+                value = state
+                    .store
+                    .user_names(&[uid])
+                    .await
+                    .ok()
+                    .and_then(|m| m.get(&uid).cloned())
+                    .unwrap_or_default();
             }
+            (Some((target, "id")), Value::Number(n)) => {
+                if let Some(name) = reference_name(&state, target, n.as_i64().unwrap_or(0)).await {
+                    value = name;
+                }
+            }
+            (Some(("regions", "code")), Value::String(code)) => {
+                if let Some(name) = region_name(&state, code).await {
+                    value = name;
+                }
+            }
+            _ if f.name.ends_with("_at") => value = beijing_time(&value),
+            _ => {}
         }
         fields.push((f.label.to_string(), value));
     }
@@ -916,7 +965,7 @@ pub async fn record(State(state): State<AppState>, parts: Parts, Path((entity, i
                             .collect()
                     })
                     .unwrap_or_default();
-                let at: String = e.at.chars().take(19).collect::<String>().replace('T', " ");
+                let at = beijing_time(&e.at);
                 (
                     at,
                     names.get(&e.user_id).cloned().unwrap_or_else(|| "系统".to_string()),
@@ -1250,4 +1299,14 @@ fn dashboard_charts(dash: Option<&duikou_store::aggregates::Dashboard>) -> Vec<d
             unit: "次".into(),
         },
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn server_times_are_read_in_beijing_time() {
+        assert_eq!(super::beijing_time("2026-12-06T02:36:01.721603Z"), "2026-12-06 10:36");
+        assert_eq!(super::beijing_time("2026-12-06T20:00:00+00:00"), "2026-12-07 04:00");
+        assert_eq!(super::beijing_time("昨天"), "昨天");
+    }
 }

@@ -130,6 +130,13 @@ async fn pages_for_each_role_with_csrf_and_confirmation() {
             list.contains("共 1") && list.contains("全员培训&#60;script&#62;") && !list.contains("<script>x"),
             "{list}"
         );
+        // a list names what its references point to, and each record by its own title, never by number
+        assert!(
+            list.contains("<td>城关第一小学 → 石桥乡中心小学</td>")
+                && list.contains(&format!("<td><a href=\"/records/activities/{act}\">全员培训"))
+                && !list.contains(&format!("<td>{pairing}</td>")),
+            "{backend}: {list}"
+        );
         // a filtered list pages by cursor and keeps its filter in the links; a bad cursor is answered in Chinese
         let (_, list, _, _) = send(&app, "GET", "/records/regions?level=county&sort=code", &session, None).await;
         let next = list

@@ -434,7 +434,8 @@ struct ListPage {
     next_href: Option<String>,
     note: Option<String>,
     headers: Vec<String>,
-    rows: Vec<Vec<String>>,
+    /// Each record: its id (for the links), what it is called (its name, title or two sides), its cells.
+    rows: Vec<(i64, String, Vec<String>)>,
     link_base: String,
 }
 
@@ -460,6 +461,138 @@ async fn pairing_name(state: &AppState, pairing: &Value) -> Option<String> {
         supporter["name"].as_str().unwrap_or(""),
         receiver["name"].as_str().unwrap_or("")
     ))
+}
+
+/// What a page of records calls things: `("", id)` → the record's own name (its name or title, a pairing's two
+/// sides, a dispatch's person), and `(field, raw value)` → the name of what a reference field points to (an org, a
+/// pairing, a person, a region by its code, a user). Read with one query per target and page.
+async fn list_names(
+    state: &AppState,
+    entity: &str,
+    fields: &[&schema::Field],
+    items: &[Value],
+) -> std::collections::HashMap<(&'static str, String), String> {
+    use duikou_store::db::Arg;
+    let mut out = std::collections::HashMap::new();
+    let ids = |field: &str| -> Vec<i64> {
+        let set: std::collections::BTreeSet<i64> = items.iter().filter_map(|r| r[field].as_i64()).collect();
+        set.into_iter().collect()
+    };
+    // the names of `target` records by id
+    async fn named(state: &AppState, target: &str, ids: &[i64]) -> std::collections::HashMap<i64, String> {
+        let mut names = std::collections::HashMap::new();
+        if ids.is_empty() {
+            return names;
+        }
+        let args: Vec<Arg> = ids.iter().map(|i| Arg::Int(Some(*i))).collect();
+        let Some(def) = schema::entity(target) else {
+            return names;
+        };
+        if target == "pairings" {
+            let Ok(rows) = state
+                .store
+                .fields_where_in_and(
+                    "pairings",
+                    &["supporter_org_id", "receiver_org_id"],
+                    "id",
+                    &args,
+                    "",
+                    &[],
+                )
+                .await
+            else {
+                return names;
+            };
+            let org_ids: Vec<i64> = rows
+                .iter()
+                .flat_map(|p| [p["supporter_org_id"].as_i64(), p["receiver_org_id"].as_i64()])
+                .flatten()
+                .collect();
+            let orgs = Box::pin(named(state, "orgs", &org_ids)).await;
+            for p in rows {
+                let side = |k: &str| p[k].as_i64().and_then(|i| orgs.get(&i)).cloned().unwrap_or_default();
+                names.insert(
+                    p["id"].as_i64().unwrap_or(0),
+                    format!("{} → {}", side("supporter_org_id"), side("receiver_org_id")),
+                );
+            }
+            return names;
+        }
+        if target == "dispatches" {
+            let Ok(rows) = state
+                .store
+                .fields_where_in_and("dispatches", &["person_id"], "id", &args, "", &[])
+                .await
+            else {
+                return names;
+            };
+            let people: Vec<i64> = rows.iter().filter_map(|d| d["person_id"].as_i64()).collect();
+            let people = Box::pin(named(state, "people", &people)).await;
+            for d in rows {
+                if let Some(n) = d["person_id"].as_i64().and_then(|i| people.get(&i)) {
+                    names.insert(d["id"].as_i64().unwrap_or(0), n.clone());
+                }
+            }
+            return names;
+        }
+        let Some(key) = ["name", "title"].into_iter().find(|k| def.field(k).is_some()) else {
+            return names;
+        };
+        if let Ok(rows) = state
+            .store
+            .fields_where_in_and(target, &[key], "id", &args, "", &[])
+            .await
+        {
+            for r in rows {
+                if let Some(n) = r[key].as_str().filter(|n| !n.trim().is_empty()) {
+                    names.insert(r["id"].as_i64().unwrap_or(0), n.to_string());
+                }
+            }
+        }
+        names
+    }
+    // each record's own name
+    let own = ids("id");
+    for (id, name) in named(state, entity, &own).await {
+        out.insert(("", id.to_string()), name);
+    }
+    for f in fields {
+        match f.refs {
+            Some(("users", "id")) => {
+                for (id, name) in state.store.user_names(&ids(f.name)).await.unwrap_or_default() {
+                    out.insert((f.name, id.to_string()), name);
+                }
+            }
+            Some(("regions", "code")) => {
+                let codes: std::collections::BTreeSet<String> = items
+                    .iter()
+                    .filter_map(|r| r[f.name].as_str().map(str::to_string))
+                    .collect();
+                let args: Vec<Arg> = codes.into_iter().map(|c| Arg::Text(Some(c))).collect();
+                if args.is_empty() {
+                    continue;
+                }
+                if let Ok(rows) = state
+                    .store
+                    .fields_where_in_and("regions", &["code", "name"], "code", &args, "", &[])
+                    .await
+                {
+                    for r in rows {
+                        if let (Some(c), Some(n)) = (r["code"].as_str(), r["name"].as_str()) {
+                            out.insert((f.name, c.to_string()), n.to_string());
+                        }
+                    }
+                }
+            }
+            Some((target, "id")) => {
+                for (id, name) in named(state, target, &ids(f.name)).await {
+                    out.insert((f.name, id.to_string()), name);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// A region by its name with the names above it (`新疆维吾尔自治区 阿克苏地区 温宿县`), for a page that would
@@ -602,15 +735,35 @@ pub async fn list(State(state): State<AppState>, parts: Parts, Path(entity): Pat
         .filter(|f| !matches!(f.kind, FieldKind::Json(_) | FieldKind::LongText))
         .take(8)
         .collect();
-    let mut headers = vec!["编号".to_string()];
+    let mut headers = vec![def.label.to_string()];
     headers.extend(fields.iter().map(|f| f.label.to_string()));
+    // references by the names of what they point to, read once per page and target
+    let names = list_names(&state, &entity, &fields, &result.items).await;
     let rows = result
         .items
         .iter()
         .map(|r| {
-            let mut row = vec![r["id"].to_string()];
-            row.extend(fields.iter().map(|f| shown(f.kind, &r[f.name])));
-            row
+            let id = r["id"].as_i64().unwrap_or(0);
+            let called = names
+                .get(&("", id.to_string()))
+                .cloned()
+                .unwrap_or_else(|| "查看".to_string());
+            let cells = fields
+                .iter()
+                .map(|f| {
+                    let raw = match &r[f.name] {
+                        Value::String(s) => s.clone(),
+                        Value::Number(n) => n.to_string(),
+                        _ => String::new(),
+                    };
+                    match names.get(&(f.name, raw)) {
+                        Some(name) => name.clone(),
+                        None if f.name.ends_with("_at") => beijing_time(&shown(f.kind, &r[f.name])),
+                        None => shown(f.kind, &r[f.name]),
+                    }
+                })
+                .collect();
+            (id, called, cells)
         })
         .collect();
     let link_base = if entity == "pairings" {

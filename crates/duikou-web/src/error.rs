@@ -140,20 +140,79 @@ pub fn panic_response(payload: Box<dyn std::any::Any + Send + 'static>) -> Respo
     r
 }
 
-/// Outside the panic catcher: a page (anything but `/api/`) that panicked is answered with a short HTML page instead
-/// of the API's JSON.
-pub async fn panic_page_for_browsers(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    let page = !req.uri().path().starts_with("/api/");
+/// Outside the panic catcher: a page (anything but `/api/` and `/healthz`) that fails is answered with a short HTML
+/// page in Chinese — what went wrong in words, the message of the error, a way back — instead of the API's JSON or
+/// a bare text; a panic with a page that says no more than that the server failed. The status and headers stay.
+pub async fn error_pages_for_browsers(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let path = req.uri().path();
+    let page = !path.starts_with("/api/") && path != "/healthz";
     let resp = next.run(req).await;
-    if page && resp.extensions().get::<Panicked>().is_some() {
-        return (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            axum::response::Html(
-                "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>服务器内部错误</title>\
-                 <h1>服务器内部错误</h1><p>请稍后重试或联系管理员。<a href=\"/\">返回首页</a></p></html>",
-            ),
-        )
-            .into_response();
+    if !page || resp.status().as_u16() < 400 {
+        return resp;
     }
-    resp
+    let panicked = resp.extensions().get::<Panicked>().is_some();
+    let kind = resp
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    if !panicked && !kind.starts_with("application/json") && !kind.starts_with("text/plain") {
+        return resp;
+    }
+    let (mut parts, body) = resp.into_parts();
+    let message = if panicked {
+        "请稍后重试或联系管理员。".to_string()
+    } else {
+        // small bodies only (an error's JSON or text); anything larger is not an error message
+        let bytes = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
+        let text = String::from_utf8_lossy(&bytes).to_string();
+        serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|v| v["error"]["message"].as_str().map(str::to_string))
+            .unwrap_or(text)
+    };
+    let title = match parts.status.as_u16() {
+        400 | 422 => "请求有误",
+        401 => "请先登录",
+        403 => "无权访问",
+        404 => "找不到该页面或记录",
+        405 => "不支持此操作",
+        409 => "与现有记录冲突",
+        413 => "文件过大",
+        429 => "操作过于频繁",
+        503 => "服务器正忙",
+        s if s >= 500 => "服务器内部错误",
+        _ => "无法完成请求",
+    };
+    let html = format!(
+        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title>\
+         <style>body{{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;max-width:40rem;margin:3rem auto;\
+         padding:0 1rem;line-height:1.6;color:#1a1a1a}}</style></head>\
+         <body><h1>{title}</h1><p role=\"alert\">{}</p><p><a href=\"/\">返回首页</a></p></body></html>",
+        escape_html(&message)
+    );
+    parts.headers.insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(html))
+}
+
+/// `<`, `>`, `&` and quotes as HTML entities.
+fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }

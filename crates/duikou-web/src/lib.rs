@@ -174,7 +174,7 @@ fn security_headers<S: Clone + Send + Sync + 'static>(router: Router<S>, secure:
 pub fn catch_panics<S: Clone + Send + Sync + 'static>(routes: Router<S>) -> Router<S> {
     routes
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(error::panic_response))
-        .layer(axum::middleware::from_fn(error::panic_page_for_browsers))
+        .layer(axum::middleware::from_fn(error::error_pages_for_browsers))
 }
 
 /// Replaces the process's panic hook with one that logs a single line (where, and the message) through `tracing`,

@@ -548,6 +548,28 @@ async fn a_record_page_shows_its_history_and_viewers_get_no_write_links() {
             && page.contains(&format!("/summary?scope=org:{id}")),
         "{page}"
     );
+    // a page that fails is a page, in Chinese, with the reason and a way back (never the API's JSON)
+    for (uri, status, words) in [
+        (
+            "/records/orgs/999999".to_string(),
+            StatusCode::NOT_FOUND,
+            "找不到编号为 999999 的单位",
+        ),
+        ("/records/nonsense/1".to_string(), StatusCode::NOT_FOUND, "没有这种记录"),
+        (format!("/records/orgs/{id}/edit?x=1"), StatusCode::OK, ""),
+    ] {
+        let (s, page, _, _) = send(&app, "GET", &uri, &session, None).await;
+        assert_eq!(s, status, "{uri}: {page}");
+        if s != StatusCode::OK {
+            assert!(
+                page.starts_with("<!doctype html>")
+                    && page.contains("找不到该页面或记录")
+                    && page.contains(words)
+                    && page.contains("返回首页"),
+                "{uri}: {page}"
+            );
+        }
+    }
     let (s, summary, _, _) = send(&app, "GET", &format!("/summary?scope=org:{id}"), &session, None).await;
     assert!(
         s == StatusCode::OK && summary.contains("城关小学（所支援和受援的全部结对）"),

@@ -161,12 +161,14 @@ async fn submit_new(c: &Client) -> String {
     panic!("the form was not saved: {page}");
 }
 
-/// The id of the record a form created, from the list it lands on (`done=<id>`).
+/// The id of the record a form created, from the record's page it lands on (`/records/{entity}/{id}?saved=1`).
 fn done_id(url: &str) -> i64 {
-    url.split(['?', '&'])
-        .find_map(|p| p.strip_prefix("done="))
+    url.split('?')
+        .next()
+        .and_then(|path| path.rsplit('/').next())
         .and_then(|id| id.parse().ok())
-        .unwrap_or_else(|| panic!("no done=<id> in {url}"))
+        .filter(|_| url.contains("saved=1"))
+        .unwrap_or_else(|| panic!("no /records/…/<id>?saved=1 in {url}"))
 }
 
 /// Follows the page's download link `css` from inside the page (with the browser's session), as a click would

@@ -380,6 +380,10 @@ async fn forms_keep_input_show_errors_make_one_record_and_catch_stale_edits() {
             page.contains("value=\"&#60;b&#62;单位\""),
             "the typed name is kept, as text: {page}"
         );
+        assert!(
+            !page.contains("（region_code）") && !page.contains("（kind）"),
+            "the field's label only: {page}"
+        );
         assert_eq!(store.list("orgs", &Default::default()).await.unwrap().total, 0);
         // a good submit, then the same form again: one record
         let good =
@@ -389,8 +393,18 @@ async fn forms_keep_input_show_errors_make_one_record_and_catch_stale_edits() {
         let (s, _, _, again) = send(&app, "POST", "/records/orgs/new", &session, Some(good)).await;
         assert_eq!(
             (s, again),
-            (StatusCode::SEE_OTHER, location),
+            (StatusCode::SEE_OTHER, location.clone()),
             "{backend}: the double submit lands on the same record"
+        );
+        // it lands on the saved record, which says it was saved
+        assert!(
+            location.starts_with("/records/orgs/") && location.ends_with("?saved=1"),
+            "{backend}: {location}"
+        );
+        let (_, saved, _, _) = send(&app, "GET", &location, &session, None).await;
+        assert!(
+            saved.contains("已保存") && saved.contains("单位：城关小学"),
+            "{backend}: {saved}"
         );
         assert_eq!(
             store.list("orgs", &Default::default()).await.unwrap().total,

@@ -362,13 +362,16 @@ async fn submit(
     let next = local_path(form.get("_next").map(String::as_str));
     match result {
         Ok(_) if !next.is_empty() => Redirect::to(&next).into_response(),
-        Ok(rec) => Redirect::to(&format!("/records/{}?done={}", def.name, rec["id"])).into_response(),
+        // the saved record itself, with a word that it was saved (not page 1 of a list it may not be on)
+        Ok(rec) => Redirect::to(&format!("/records/{}/{}?saved=1", def.name, rec["id"])).into_response(),
         Err(e) => {
             let mut errors = HashMap::new();
             let message = match &e {
                 StoreError::Invalid(v) => {
                     for fe in &v.0 {
-                        errors.entry(fe.field.clone()).or_insert_with(|| fe.message.clone());
+                        errors
+                            .entry(fe.field.clone())
+                            .or_insert_with(|| plain(def, &fe.message));
                     }
                     Some("请按提示修改后重新提交".to_string())
                 }
@@ -380,11 +383,11 @@ async fn submit(
                     message,
                     ..
                 } => {
-                    errors.insert(f.clone(), message.clone());
-                    Some(message.clone())
+                    errors.insert(f.clone(), plain(def, message));
+                    Some(plain(def, message))
                 }
-                StoreError::Forbidden(m) => Some(m.clone()),
-                other => Some(other.to_string()),
+                StoreError::Forbidden(m) => Some(plain(def, m)),
+                other => Some(plain(def, &other.to_string())),
             };
             let status = match &e {
                 StoreError::Forbidden(_) => StatusCode::FORBIDDEN,
@@ -419,4 +422,14 @@ async fn submit(
             resp
         }
     }
+}
+
+/// A message as a form shows it: the field's label only, without the machine name the API adds for scripts
+/// ("人次（person_times）不能为负数" → "人次不能为负数").
+fn plain(def: &EntityDef, message: &str) -> String {
+    let mut out = message.to_string();
+    for f in def.fields.iter().chain(duikou_domain::schema::CONFIRMATION_FIELDS) {
+        out = out.replace(&format!("（{}）", f.name), "");
+    }
+    out
 }

@@ -1033,6 +1033,8 @@ struct RecordPage {
     heading: String,
     /// The scope of the record's work summary (`org:3`, `region:650000`), for programs, orgs and regions.
     summary_scope: Option<String>,
+    /// Whether the user has just saved it (a form's redirect says so).
+    saved: bool,
     entity: String,
     id: i64,
     fields: Vec<(String, String)>,
@@ -1148,6 +1150,7 @@ pub async fn record(State(state): State<AppState>, parts: Parts, Path((entity, i
         title: called.clone(),
         heading: called,
         summary_scope,
+        saved: parts.uri.query().is_some_and(|q| q.split('&').any(|p| p == "saved=1")),
         entity,
         id,
         fields,

@@ -1070,7 +1070,7 @@ async fn editors_pick_their_pairings_people_and_orgs_from_lists() {
         let (session, _) = login(&app, "sup").await;
         let (s, form, _, _) = send(&app, "GET", "/records/dispatches/new", &session, None).await;
         assert_eq!(s, StatusCode::OK, "{backend}");
-        let option = |id: i64, label: &str| format!("<option value=\"{id}\">{label}（#{id}）</option>");
+        let option = |id: i64, label: &str| format!("<option value=\"{id}\">{label}</option>");
         for (want, what) in [
             (option(mine, "城关第一小学 → 石桥乡中心小学"), "its pairing"),
             (option(ours, "本校教师甲"), "a person of its org"),
@@ -1097,7 +1097,7 @@ async fn editors_pick_their_pairings_people_and_orgs_from_lists() {
         .await;
         let (_, edit, _, _) = send(&app, "GET", &format!("/records/dispatches/{d}/edit"), &session, None).await;
         assert!(
-            edit.contains(&format!("<option value=\"{theirs}\" selected>#{theirs}</option>")),
+            edit.contains(&format!("<option value=\"{theirs}\" selected>别校教师乙</option>")),
             "{backend}: {edit}"
         );
 

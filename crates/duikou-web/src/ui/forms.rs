@@ -70,6 +70,50 @@ const LISTED: usize = 200;
 /// What an editor records about, offered as lists for the fields pointing at them: its pairings (those its orgs
 /// support, or receive for a receiver editor), the orgs on both sides of them, and the people whose home org is one of
 /// those. Other roles, and lists longer than [`LISTED`], type the id.
+/// The choices of a form, with the current value of each reference the lists do not hold (a record pointing
+/// elsewhere) named, so it stays chosen and readable.
+async fn choices_for(
+    state: &AppState,
+    actor: &duikou_domain::access::Actor,
+    def: &EntityDef,
+    values: &HashMap<String, String>,
+) -> Choices {
+    let mut out = choices(state, actor, def).await;
+    for f in def.fields.iter().filter(|f| !f.server) {
+        let (Some((target, "id")), Some(list)) = (f.refs, out.get_mut(f.name)) else {
+            continue;
+        };
+        let Some(value) = values.get(f.name).filter(|v| !v.is_empty()) else {
+            continue;
+        };
+        if list.is_empty() || list.iter().any(|(v, _)| v == value) {
+            continue;
+        }
+        if let Some(name) = match value.parse::<i64>() {
+            Ok(id) => super::reference_name(state, target, id).await,
+            Err(_) => None,
+        } {
+            list.push((value.clone(), name));
+        }
+    }
+    // the same words twice are told apart by the order they were made in
+    for list in out.values_mut() {
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for (_, label) in list.iter() {
+            *seen.entry(label.clone()).or_default() += 1;
+        }
+        let mut nth: HashMap<String, usize> = HashMap::new();
+        for (_, label) in list.iter_mut() {
+            if seen.get(label.as_str()).copied().unwrap_or(0) > 1 {
+                let n = nth.entry(label.clone()).or_default();
+                *n += 1;
+                *label = format!("{label}（其{n}）");
+            }
+        }
+    }
+    out
+}
+
 async fn choices(state: &AppState, actor: &duikou_domain::access::Actor, def: &EntityDef) -> Choices {
     use duikou_domain::access::Role;
     let mut out = Choices::new();
@@ -102,7 +146,7 @@ async fn choices(state: &AppState, actor: &duikou_domain::access::Actor, def: &E
                 .flatten(),
         );
         let name = super::pairing_name(state, p).await.unwrap_or_default();
-        listed.push((id, format!("{name}（#{id}）")));
+        listed.push((id, name));
     }
     let mut put = |field: &'static str, mut list: Vec<(i64, String)>| {
         list.sort();
@@ -123,7 +167,7 @@ async fn choices(state: &AppState, actor: &duikou_domain::access::Actor, def: &E
         let mut list = Vec::new();
         for id in &orgs {
             let name = super::reference_name(state, "orgs", *id).await.unwrap_or_default();
-            list.push((*id, format!("{name}（#{id}）")));
+            list.push((*id, name));
         }
         for field in org_fields {
             put(field, list.clone());
@@ -142,7 +186,12 @@ async fn choices(state: &AppState, actor: &duikou_domain::access::Actor, def: &E
                 let (Some(id), Some(name)) = (p["id"].as_i64(), p["name"].as_str()) else {
                     continue;
                 };
-                list.push((id, format!("{name}（#{id}）")));
+                // two people of one name are told apart by their birth year
+                let born = p["birth_year"]
+                    .as_i64()
+                    .map(|y| format!("（{y}年生）"))
+                    .unwrap_or_default();
+                list.push((id, format!("{name}{born}")));
             }
             if list.len() > LISTED {
                 return out;
@@ -176,7 +225,7 @@ fn fields(
                         .collect();
                     // a value the list does not hold (a record pointing elsewhere) stays chosen, not lost
                     if !value.is_empty() && !options.iter().any(|o| o.2) {
-                        options.push((value.clone(), format!("#{value}"), true));
+                        options.push((value.clone(), "（原有取值）".to_string(), true));
                     }
                     ("select", options)
                 }
@@ -322,7 +371,12 @@ async fn show(State(state): State<AppState>, parts: Parts, path: Vec<String>) ->
         version,
         submit,
         next,
-        fields: fields(def, &values, &HashMap::new(), &choices(&state, &actor, def).await),
+        fields: fields(
+            def,
+            &values,
+            &HashMap::new(),
+            &choices_for(&state, &actor, def, &values).await,
+        ),
     })
 }
 
@@ -416,7 +470,7 @@ async fn submit(
                 version: form.get("version").cloned().unwrap_or_default(),
                 submit,
                 next,
-                fields: fields(def, &form, &errors, &choices(&state, &actor, def).await),
+                fields: fields(def, &form, &errors, &choices_for(&state, &actor, def, &form).await),
             });
             *resp.status_mut() = status;
             resp

@@ -618,6 +618,14 @@ async fn the_dashboard_is_drawn_once_per_write_and_follows_writes_made_on_anothe
         let p = create_id(&store, "programs", json!({"name": "校对校帮扶", "authority_org_id": a, "start_date": "2013-10-01", "end_date": "2016-08-31", "calendar": {"kind": "school_year"}})).await;
         let pairing = create_id(&store, "pairings", json!({"program_id": p, "supporter_org_id": a, "receiver_org_id": b, "level": "school_school", "start_date": "2013-10-01", "end_date": "2016-08-31"})).await;
         store.apply_template(&sys, p, "school_pairing", &[]).await.unwrap();
+        // a program without obligations says so instead of 0 / 0 / 0 / 0
+        let bare = create_id(&store, "programs", json!({"name": "无目标计划", "authority_org_id": a})).await;
+        create_id(
+            &store,
+            "pairings",
+            json!({"program_id": bare, "supporter_org_id": b, "receiver_org_id": a, "level": "school_school"}),
+        )
+        .await;
         user(&store, "boss", Role::Admin, vec![]).await;
         let state = duikou_web::AppState::new(store.clone());
         let app = duikou_web::app(state.clone());
@@ -626,6 +634,14 @@ async fn the_dashboard_is_drawn_once_per_write_and_follows_writes_made_on_anothe
         let (s, first, _, _) = send(&app, "GET", "/", &session, None).await;
         assert_eq!(s, StatusCode::OK, "{backend}");
         assert_eq!(card(&first, "活动"), "0", "{backend}");
+        let bare_row = first
+            .split("<tr>")
+            .find(|r| r.contains("无目标计划"))
+            .unwrap_or_default();
+        assert!(
+            bare_row.contains("无可考核目标") && !bare_row.contains("class=\"num met\""),
+            "{backend}: {first}"
+        );
         let unmet = |page: &str| {
             let i = page.find("class=\"num unmet\">").unwrap() + 18;
             page[i..].chars().take_while(|c| c.is_ascii_digit()).collect::<String>()

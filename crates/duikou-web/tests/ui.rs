@@ -157,6 +157,15 @@ async fn pages_for_each_role_with_csrf_and_confirmation() {
             page.contains("城关第一小学 → 石桥乡中心小学") && page.contains("全员培训"),
             "{page}"
         );
+        // its file: each kind of record with its count, linking to the pairing's list; what is empty says what to do
+        assert!(
+            page.contains("<title>城关第一小学 → 石桥乡中心小学")
+                && page.contains(&format!("<a href=\"/records/activities?pairing_id={pairing}\">1</a>"))
+                && page.contains(&format!(
+                    "<a href=\"/records/needs/new?pairing_id={pairing}\">新建需求</a>"
+                )),
+            "{backend}: {page}"
+        );
         // its work summary is offered for the school years of its term, the last one first, and for the whole term
         // (never for the running calendar year, of which its records say nothing)
         let first = page.find("period=").map(|i| &page[i..]).unwrap_or("");

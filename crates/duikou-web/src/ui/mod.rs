@@ -805,6 +805,57 @@ struct PairingPage {
     cards: Vec<(String, String)>,
     score: String,
     results: Vec<(&'static str, &'static str, bool, String)>,
+    /// The pairing's file (档案): each kind of record it holds, how many, and where to read them.
+    file: Vec<FileTab>,
+}
+
+/// One kind of record in a pairing's file: its name, how many the pairing holds, the list of them, and what to do
+/// when there are none.
+struct FileTab {
+    label: &'static str,
+    count: String,
+    href: String,
+    /// Where to record the first one (for those who may write), shown when there are none.
+    new_href: Option<String>,
+}
+
+/// The kinds of record a pairing's file lists, in the order a reader looks for them.
+const FILE_ENTITIES: &[&str] = &[
+    "agreements",
+    "dispatches",
+    "projects",
+    "activities",
+    "needs",
+    "documents",
+    "indicator_values",
+];
+
+/// The pairing's file: a count per kind of record (one small count each), linking to the list filtered to it.
+async fn pairing_file(state: &AppState, id: i64, can_write: bool) -> Vec<FileTab> {
+    let mut out = Vec::new();
+    for entity in FILE_ENTITIES {
+        let Some(def) = schema::entity(entity) else { continue };
+        if def.field("pairing_id").is_none() {
+            continue;
+        }
+        let query = ListQuery {
+            filters: [("pairing_id".to_string(), id.to_string())].into(),
+            per_page: Some(1),
+            ..Default::default()
+        };
+        let (count, none) = match state.store.list(entity, &query).await {
+            Ok(l) if l.total_exact => (l.total.to_string(), l.total == 0),
+            Ok(l) => (format!("{}+", l.total), false),
+            Err(_) => ("—".to_string(), false),
+        };
+        out.push(FileTab {
+            label: def.label,
+            count,
+            href: format!("/records/{entity}?pairing_id={id}"),
+            new_href: (none && can_write).then(|| format!("/records/{entity}/new?pairing_id={id}")),
+        });
+    }
+    out
 }
 
 /// `GET /pairings/{id}`: who, what was done, and how the obligations stand.
@@ -847,15 +898,18 @@ pub async fn pairing(State(state): State<AppState>, parts: Parts, Path(id): Path
         Err(e) => (e.to_string(), Vec::new()),
     };
     let p = &detail["pairing"];
+    let file = pairing_file(&state, id, actor.role != Role::Viewer).await;
+    let heading = format!(
+        "{} → {}",
+        detail["supporter"]["name"].as_str().unwrap_or(""),
+        detail["receiver"]["name"].as_str().unwrap_or("")
+    );
     render(PairingPage {
         ui: ui(&parts.headers, Some(&actor), csrf),
-        title: format!("结对 {id}"),
+        title: heading.clone(),
+        file,
         id,
-        heading: format!(
-            "{} → {}",
-            detail["supporter"]["name"].as_str().unwrap_or(""),
-            detail["receiver"]["name"].as_str().unwrap_or("")
-        ),
+        heading,
         program: detail["program"]["name"].as_str().unwrap_or("").into(),
         term: format!(
             "{} — {}",

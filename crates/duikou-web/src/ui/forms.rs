@@ -351,7 +351,7 @@ async fn show(State(state): State<AppState>, parts: Parts, path: Vec<String>) ->
     }
     let (heading, action, submit) = match id {
         Some(i) => (
-            format!("修改{} #{i}", def.label),
+            format!("修改{}{}", def.label, called(&values)),
             format!("/records/{}/{i}/edit", def.name),
             "保存".to_string(),
         ),
@@ -450,7 +450,7 @@ async fn submit(
             };
             let (heading, action, submit) = match id {
                 Some(i) => (
-                    format!("修改{} #{i}", def.label),
+                    format!("修改{}{}", def.label, called(&form)),
                     format!("/records/{}/{i}/edit", def.name),
                     "保存".to_string(),
                 ),
@@ -486,4 +486,13 @@ fn plain(def: &EntityDef, message: &str) -> String {
         out = out.replace(&format!("（{}）", f.name), "");
     }
     out
+}
+
+/// What the record being edited is called, as a heading adds it: `：城关小学` (its name or title), or nothing.
+fn called(values: &HashMap<String, String>) -> String {
+    ["name", "title"]
+        .iter()
+        .find_map(|k| values.get(*k).filter(|v| !v.trim().is_empty()))
+        .map(|v| format!("：{v}"))
+        .unwrap_or_default()
 }

@@ -1075,3 +1075,180 @@ async fn bulk_imports_check_what_single_writes_check_and_audit_every_record() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn approximate_figures_and_ranges_are_stored_listed_updated_and_refused() {
+    for_each_backend(|store, backend| async move {
+        let f = fixture(&store).await;
+        let sys = Actor::system();
+        // the written form and the typed form
+        let a = create(
+            &store,
+            "activities",
+            json!({"pairing_id": f.pairing, "kind": "training", "title": "全员培训",
+            "start_date": "2014-06-01", "hours": "1500余", "person_times": "20-50", "amount": "约1000万元"}),
+        )
+        .await;
+        let b = create(
+            &store,
+            "activities",
+            json!({"pairing_id": f.pairing, "kind": "training", "title": "骨干培训",
+            "start_date": "2014-07-01", "hours": 80, "hours_approx": "近", "sessions": 3}),
+        )
+        .await;
+        let got = store.get("activities", id(&a)).await.unwrap();
+        assert_eq!(
+            (&got["hours"], &got["hours_approx"], &got["hours_upper"]),
+            (&json!(1500), &json!("余"), &Value::Null),
+            "{backend}"
+        );
+        assert_eq!(
+            (&got["person_times"], &got["person_times_upper"]),
+            (&json!(20), &json!(50)),
+            "{backend}"
+        );
+        assert_eq!(
+            (&got["amount"], &got["amount_approx"]),
+            (&json!("10000000.00"), &json!("约")),
+            "{backend}"
+        );
+        let b = store.get("activities", id(&b)).await.unwrap();
+        assert_eq!(
+            (&b["hours"], &b["hours_approx"], &b["sessions_approx"]),
+            (&json!(80), &json!("近"), &Value::Null)
+        );
+        // lists carry the companions
+        let listed = store
+            .list(
+                "activities",
+                &ListQuery {
+                    sort: Some("start_date".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(listed.items[0]["hours_approx"], "余", "{backend}");
+        assert_eq!(listed.items[0]["person_times_upper"], 50, "{backend}");
+        // a range and a qualifier on money of a required field
+        let p = create(
+            &store,
+            "projects",
+            json!({"pairing_id": f.pairing, "name": "教学楼", "category": "education",
+            "total_investment": "20-50万元"}),
+        )
+        .await;
+        assert_eq!(
+            (&p["total_investment"], &p["total_investment_upper"]),
+            (&json!("200000.00"), &json!("500000.00"))
+        );
+        let fu = create(
+            &store,
+            "project_funding",
+            json!({"project_id": id(&p), "source": "supporter", "amount": "1500余万元"}),
+        )
+        .await;
+        assert_eq!(
+            (&fu["amount"], &fu["amount_approx"]),
+            (&json!("15000000.00"), &json!("余")),
+            "{backend}"
+        );
+        let o = create(
+            &store,
+            "outputs",
+            json!({"project_id": id(&p), "name": "教室", "unit": "间", "planned": "30多"}),
+        )
+        .await;
+        assert_eq!(
+            (&o["planned"], &o["planned_approx"]),
+            (&json!(30), &json!("多")),
+            "{backend}"
+        );
+        // updating the value alone makes it exact; the written form sets it again
+        let u = store
+            .update(&sys, "activities", id(&a), &json!({"hours": 1600}))
+            .await
+            .unwrap();
+        assert_eq!(
+            (&u["hours"], &u["hours_approx"]),
+            (&json!(1600), &Value::Null),
+            "{backend}"
+        );
+        assert_eq!(u["person_times_upper"], 50, "{backend}: other figures untouched");
+        let u = store
+            .update(&sys, "activities", id(&a), &json!({"hours": "1600多"}))
+            .await
+            .unwrap();
+        assert_eq!(
+            (&u["hours"], &u["hours_approx"]),
+            (&json!(1600), &json!("多")),
+            "{backend}"
+        );
+        let u = store
+            .update(&sys, "activities", id(&a), &json!({"person_times_approx": "约"}))
+            .await
+            .unwrap();
+        assert_eq!(
+            (&u["person_times"], &u["person_times_approx"], &u["person_times_upper"]),
+            (&json!(20), &json!("约"), &json!(50))
+        );
+        // bad input: named field, Chinese message, nothing written
+        let before = count(&store, "activities").await;
+        let base = json!({"pairing_id": f.pairing, "kind": "training", "title": "培训", "start_date": "2014-06-01"});
+        let cases: Vec<(Value, &str, &str)> = vec![
+            (json!({"hours": "1500许"}), "hours", "approx"),
+            (json!({"hours": 10, "hours_approx": "许"}), "hours_approx", "approx"),
+            (json!({"person_times": "50-20"}), "person_times", "approx"),
+            (
+                json!({"person_times": 50, "person_times_upper": 20}),
+                "person_times_upper",
+                "range_order",
+            ),
+            (
+                json!({"person_times_upper": 20}),
+                "person_times_upper",
+                "approx_without_value",
+            ),
+            (
+                json!({"person_times": 20, "person_times_upper": 50, "person_times_approx": "以上"}),
+                "person_times_approx",
+                "range_qualifier",
+            ),
+            (
+                json!({"amount": "约1000万元", "amount_approx": "余"}),
+                "amount_approx",
+                "approx_conflict",
+            ),
+        ];
+        for (extra, field, code) in cases {
+            let mut input = base.clone();
+            input
+                .as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            let err = store
+                .create(&sys, "activities", &input)
+                .await
+                .expect_err(&format!("{backend}: {input} must fail"));
+            assert_eq!(
+                field_of(&err),
+                (field.to_string(), code.to_string()),
+                "{backend}: {input}: {err}"
+            );
+            assert!(err.to_string().contains(field), "{backend}: names the field: {err}");
+        }
+        let err = store
+            .update(&sys, "activities", id(&a), &json!({"hours": "1500许", "title": "改"}))
+            .await
+            .unwrap_err();
+        assert_eq!(field_of(&err), ("hours".into(), "approx".into()), "{backend}");
+        assert_eq!(count(&store, "activities").await, before, "{backend}: nothing written");
+        let kept = store.get("activities", id(&a)).await.unwrap();
+        assert_eq!(
+            (&kept["title"], &kept["hours"], &kept["hours_approx"]),
+            (&json!("全员培训"), &json!(1600), &json!("多")),
+            "{backend}: nothing partial"
+        );
+    })
+    .await;
+}

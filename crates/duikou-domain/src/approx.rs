@@ -430,10 +430,11 @@ fn number(kind: FieldKind, s: &str) -> Result<i64, ApproxError> {
 /// Whether a text carries more than a plain number: a qualifier, a range or a unit (then it is a written figure).
 pub fn is_written(text: &str) -> bool {
     let t = text.trim();
+    let t = t.strip_prefix('-').unwrap_or(t);
     !t.is_empty()
         && !t
             .chars()
-            .all(|c| c.is_ascii_digit() || c == '.' || c == '-' || c == ',' || c == '+' || c == 'e' || c == 'E')
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',' || c == '+' || c == 'e' || c == 'E')
 }
 
 /// Reads a written figure ("1500余", "约1000万元", "20-50", "50人以上") for a field of `kind` (Int, Money or Qty):
@@ -639,6 +640,30 @@ impl std::iter::FromIterator<Figure> for Total {
         }
         t
     }
+}
+
+/// The unit a field's figure is written with when the record names none of its own (`hours` → 课时); money picks
+/// its own (元/万元/亿元), and outputs and indicator values carry theirs.
+pub fn unit_for(field: &str) -> &'static str {
+    match field {
+        "person_times" => "人次",
+        "sessions" => "场",
+        "courses" => "门次",
+        "hours" => "课时",
+        "items" => "台（套）",
+        _ => "",
+    }
+}
+
+/// An approximate field of a record written for a person: `1500余课时`, `约1000万元`, `20—50人次`; the record's
+/// own `unit` (outputs) when it has one. `None` when the value is null.
+pub fn written_field(kind: FieldKind, rec: &Value, field: &str) -> Option<String> {
+    let fig = figure_of(kind, rec, field)?;
+    let unit = rec
+        .get("unit")
+        .and_then(Value::as_str)
+        .unwrap_or_else(|| unit_for(field));
+    Some(written(kind, fig, unit))
 }
 
 /// The figure of an approximate field in a record (JSON as the API answers it): its value, `{field}_approx` and

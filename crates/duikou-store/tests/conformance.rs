@@ -1252,3 +1252,136 @@ async fn approximate_figures_and_ranges_are_stored_listed_updated_and_refused() 
     })
     .await;
 }
+
+#[tokio::test]
+async fn imports_read_approximate_figures_and_name_the_row_of_a_bad_one() {
+    use duikou_store::import::ImportTable;
+    for_each_backend(|store, backend| async move {
+        let f = fixture(&store).await;
+        let sys = Actor::system();
+        let p = f.pairing.to_string();
+        let headers = vec![
+            "结对".into(),
+            "活动类型".into(),
+            "标题".into(),
+            "开始日期".into(),
+            "课时".into(),
+            "人次".into(),
+            "金额".into(),
+        ];
+        let good = ImportTable {
+            headers: headers.clone(),
+            rows: vec![
+                text_row(
+                    2,
+                    &[&p, "培训", "全员培训", "2014-06-01", "1500余", "20-50", "约1000万元"],
+                ),
+                text_row(
+                    3,
+                    &[&p, "授课", "送教", "2014-07-01", "1500余课时", "50人以上", "1500余万元"],
+                ),
+                text_row(4, &[&p, "授课", "示范课", "2014-08-01", "30", "20～50人", "2.5万"]),
+            ],
+            merged: vec![],
+        };
+        let before = count(&store, "activities").await;
+        let bad = ImportTable {
+            headers,
+            rows: vec![
+                text_row(2, &[&p, "培训", "全员培训甲", "2014-06-01", "1500余", "", ""]),
+                text_row(3, &[&p, "培训", "全员培训乙", "2014-06-02", "1500许", "50-20", ""]),
+            ],
+            merged: vec![],
+        };
+        let r = store.import(&sys, "activities", &bad, false).await.unwrap();
+        let problems: Vec<(u32, &str, &str)> = r
+            .problems
+            .iter()
+            .map(|p| (p.row, p.column.as_str(), p.value.as_str()))
+            .collect();
+        assert_eq!(
+            problems,
+            [(3, "人次", "50-20"), (3, "课时", "1500许")],
+            "{backend}: {:?}",
+            r.problems
+        );
+        assert!(
+            r.problems[1]
+                .message
+                .contains("无法识别的限定词“许”，可用：余、多、近、约、左右、以上、不少于、至少、以下"),
+            "{:?}",
+            r.problems
+        );
+        assert!(
+            r.problems[0].message.contains("范围的下限 50 大于上限 20"),
+            "{:?}",
+            r.problems
+        );
+        assert_eq!(count(&store, "activities").await, before, "{backend}: nothing written");
+
+        let r = store.import(&sys, "activities", &good, false).await.unwrap();
+        assert_eq!((r.created, r.problems.len()), (3, 0), "{backend}: {:?}", r.problems);
+        let all = store
+            .list(
+                "activities",
+                &ListQuery {
+                    sort: Some("start_date".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .items;
+        let figure = |a: &Value, k: &str| {
+            (
+                a[k].clone(),
+                a[format!("{k}_approx")].clone(),
+                a[format!("{k}_upper")].clone(),
+            )
+        };
+        assert_eq!(
+            figure(&all[0], "hours"),
+            (json!(1500), json!("余"), Value::Null),
+            "{backend}"
+        );
+        assert_eq!(
+            figure(&all[0], "person_times"),
+            (json!(20), Value::Null, json!(50)),
+            "{backend}"
+        );
+        assert_eq!(
+            figure(&all[0], "amount"),
+            (json!("10000000.00"), json!("约"), Value::Null),
+            "{backend}"
+        );
+        assert_eq!(
+            figure(&all[1], "person_times"),
+            (json!(50), json!("以上"), Value::Null),
+            "{backend}"
+        );
+        assert_eq!(
+            figure(&all[1], "amount"),
+            (json!("15000000.00"), json!("余"), Value::Null),
+            "{backend}"
+        );
+        assert_eq!(
+            figure(&all[2], "hours"),
+            (json!(30), Value::Null, Value::Null),
+            "{backend}"
+        );
+        assert_eq!(
+            figure(&all[2], "amount"),
+            (json!("25000.00"), Value::Null, Value::Null),
+            "{backend}"
+        );
+        // the same file again changes nothing
+        let again = store.import(&sys, "activities", &good, false).await.unwrap();
+        assert_eq!(
+            (again.created, again.unchanged),
+            (0, 3),
+            "{backend}: {:?}",
+            again.problems
+        );
+    })
+    .await;
+}

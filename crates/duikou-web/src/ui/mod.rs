@@ -478,6 +478,16 @@ fn shown(kind: FieldKind, v: &Value) -> String {
     }
 }
 
+/// A field of a record as a person reads it: an approximate figure in its written form (`1500余课时`).
+fn shown_field(f: &schema::Field, rec: &Value) -> String {
+    if f.approx {
+        if let Some(w) = duikou_domain::approx::written_field(f.kind, rec, f.name) {
+            return w;
+        }
+    }
+    shown(f.kind, &rec[f.name])
+}
+
 /// `GET /records/{entity}?q=&page=`: any list, searchable in Chinese, with an Excel download.
 pub async fn list(State(state): State<AppState>, parts: Parts, Path(entity): Path<String>) -> Response {
     let (actor, csrf) = match page_user(&state, &parts).await {
@@ -568,7 +578,7 @@ pub async fn list(State(state): State<AppState>, parts: Parts, Path(entity): Pat
     let fields: Vec<&schema::Field> = def
         .fields
         .iter()
-        .filter(|f| !matches!(f.kind, FieldKind::Json(_) | FieldKind::LongText))
+        .filter(|f| !matches!(f.kind, FieldKind::Json(_) | FieldKind::LongText) && f.companion.is_none())
         .take(8)
         .collect();
     let mut headers = vec!["编号".to_string()];
@@ -578,7 +588,7 @@ pub async fn list(State(state): State<AppState>, parts: Parts, Path(entity): Pat
         .iter()
         .map(|r| {
             let mut row = vec![r["id"].to_string()];
-            row.extend(fields.iter().map(|f| shown(f.kind, &r[f.name])));
+            row.extend(fields.iter().map(|f| shown_field(f, r)));
             row
         })
         .collect();
@@ -886,8 +896,8 @@ pub async fn record(State(state): State<AppState>, parts: Parts, Path((entity, i
         &[]
     };
     let mut fields = Vec::new();
-    for f in def.fields.iter().chain(confirm) {
-        let mut value = shown(f.kind, &rec[f.name]);
+    for f in def.fields.iter().chain(confirm).filter(|f| f.companion.is_none()) {
+        let mut value = shown_field(f, &rec);
         if let (Some((target, "id")), Some(ref_id)) = (f.refs, rec[f.name].as_i64()) {
             if let Some(name) = reference_name(&state, target, ref_id).await {
                 value = format!("{name}（#{ref_id}）");
@@ -907,10 +917,21 @@ pub async fn record(State(state): State<AppState>, parts: Parts, Path((entity, i
                     .after
                     .as_object()
                     .map(|after| {
+                        let mut seen = Vec::new();
                         after
                             .iter()
                             .filter(|(k, v)| e.before.get(k.as_str()) != Some(*v))
-                            .filter_map(|(k, v)| def.field(k).map(|f| format!("{}：{}", f.label, shown(f.kind, v))))
+                            // a changed qualifier or range shows as its figure's new written form
+                            .filter_map(|(k, _)| {
+                                def.field(k)
+                                    .map(|f| f.companion.and_then(|b| def.field(b)).unwrap_or(f))
+                            })
+                            .filter(|f| {
+                                let fresh = !seen.contains(&f.name);
+                                seen.push(f.name);
+                                fresh
+                            })
+                            .map(|f| format!("{}：{}", f.label, shown_field(f, &e.after)))
                             .collect()
                     })
                     .unwrap_or_default();

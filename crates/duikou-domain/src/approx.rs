@@ -3,6 +3,7 @@
 //! bound (a range); it is read from its written form, written back in the same words, and summed by one rule
 //! ([`Total`]).
 
+use crate::record::Fields;
 use crate::schema::FieldKind;
 use crate::{Money, Qty};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -657,10 +658,10 @@ pub fn unit_for(field: &str) -> &'static str {
 
 /// An approximate field of a record written for a person: `1500余课时`, `约1000万元`, `20—50人次`; the record's
 /// own `unit` (outputs) when it has one. `None` when the value is null.
-pub fn written_field(kind: FieldKind, rec: &Value, field: &str) -> Option<String> {
+pub fn written_field(kind: FieldKind, rec: &impl Fields, field: &str) -> Option<String> {
     let fig = figure_of(kind, rec, field)?;
     let unit = rec
-        .get("unit")
+        .field("unit")
         .and_then(Value::as_str)
         .unwrap_or_else(|| unit_for(field));
     Some(written(kind, fig, unit))
@@ -668,14 +669,14 @@ pub fn written_field(kind: FieldKind, rec: &Value, field: &str) -> Option<String
 
 /// The figure of an approximate field in a record (JSON as the API answers it): its value, `{field}_approx` and
 /// `{field}_upper`; `None` when the value is null.
-pub fn figure_of(kind: FieldKind, rec: &Value, field: &str) -> Option<Figure> {
-    let value = json_raw(kind, rec.get(field)?)?;
+pub fn figure_of(kind: FieldKind, rec: &impl Fields, field: &str) -> Option<Figure> {
+    let value = json_raw(kind, rec.field(field)?)?;
     let qualifier = rec
-        .get(format!("{field}_approx").as_str())
+        .field(&format!("{field}_approx"))
         .and_then(Value::as_str)
         .and_then(|s| s.parse().ok());
     let upper = rec
-        .get(format!("{field}_upper").as_str())
+        .field(&format!("{field}_upper"))
         .filter(|v| !v.is_null())
         .and_then(|v| json_raw(kind, v));
     Some(Figure {

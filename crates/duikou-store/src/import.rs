@@ -321,7 +321,13 @@ fn cell_json(f: &Field, c: &CellValue) -> std::result::Result<Value, String> {
     Ok(match f.kind {
         // a figure written with its qualifier or range ("1500余", "约1000万元", "20-50") goes whole to validation,
         // which splits it into the value and its companions or names what it cannot read
-        _ if f.approx && duikou_domain::approx::is_written(&text) => Value::from(text),
+        _ if f.approx && duikou_domain::approx::is_written(&text) => {
+            match duikou_domain::approx::parse_figure(f.kind, &text) {
+                Ok(fig) if fig.is_exact() => duikou_domain::approx::raw_json(f.kind, fig.value),
+                Ok(_) => Value::from(text),
+                Err(e) => return Err(format!("{e}，收到“{text}”")),
+            }
+        }
         FieldKind::Int if f.refs.is_none() => {
             let digits = text.trim_end_matches(|ch: char| !ch.is_ascii_digit());
             match digits.parse::<i64>() {

@@ -1112,6 +1112,19 @@ async fn approximate_figures_and_ranges_are_stored_listed_updated_and_refused() 
             (&json!("10000000.00"), &json!("约")),
             "{backend}"
         );
+        // the pairing's totals carry the qualifier and range by the summing rule: 1500余 + 近80 → 约1580
+        let t = &store.pairing_detail(f.pairing).await.unwrap()["totals"]["activities"];
+        assert_eq!(
+            (&t["hours"], &t["hours_approx"]),
+            (&json!(1580), &json!("约")),
+            "{backend}"
+        );
+        assert_eq!(
+            (&t["person_times"], &t["person_times_upper"]),
+            (&json!(20), &json!(50)),
+            "{backend}"
+        );
+        assert_eq!(t["sessions_approx"], Value::Null, "{backend}: exact stays exact");
         let b = store.get("activities", id(&b)).await.unwrap();
         assert_eq!(
             (&b["hours"], &b["hours_approx"], &b["sessions_approx"]),

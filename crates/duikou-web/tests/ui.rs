@@ -1055,6 +1055,11 @@ async fn approximate_figures_show_as_written_and_forms_take_the_written_form() {
             !page.contains("课时限定词") && !page.contains("人次上限"),
             "{backend}: {page}"
         );
+        let (_, card, _, _) = send(&app, "GET", &format!("/pairings/{pairing}"), &session, None).await;
+        assert!(
+            card.contains("1500余课时") && card.contains("20—50人次"),
+            "{backend}: {card}"
+        );
         let (_, edit, _, _) = send(&app, "GET", &format!("/records/activities/{id}/edit"), &session, None).await;
         assert!(edit.contains("value=\"1500余\""), "{backend}: {edit}");
         assert!(edit.contains("value=\"20-50\""), "{backend}: {edit}");

@@ -648,8 +648,17 @@ pub async fn pairing(State(state): State<AppState>, parts: Parts, Path(id): Path
     let t = &detail["totals"];
     let cards = vec![
         ("援派人员".to_string(), format!("{} 名", t["people"]["persons"])),
-        ("授课".to_string(), format!("{} 课时", t["activities"]["hours"])),
-        ("培训".to_string(), format!("{} 人次", t["activities"]["person_times"])),
+        // totals carry their qualifier and range ("1500余课时", "20—50人次")
+        (
+            "授课".to_string(),
+            duikou_domain::approx::written_field(FieldKind::Int, &t["activities"], "hours")
+                .unwrap_or_else(|| "0课时".into()),
+        ),
+        (
+            "培训".to_string(),
+            duikou_domain::approx::written_field(FieldKind::Int, &t["activities"], "person_times")
+                .unwrap_or_else(|| "0人次".into()),
+        ),
         ("援建项目".to_string(), format!("{} 个", t["projects"]["count"])),
     ];
     let (score, results) = match assessed {

@@ -24,8 +24,9 @@ const HELD_EXACTLY_AT_LEAST: usize = 142;
 const HELD_AT_LEAST: usize = 202;
 /// Facts about the record some work summary of their pairings or program restates with the same number and unit.
 /// The goal (issue 17) is at least 95 % of them. Lowered from 65 when the summary stopped counting disputed facts and
-/// summing yearly plans with their parts (issue 17 items 1–3): which five facts went is still to be listed.
-const RESTATED_AT_LEAST: usize = 60;
+/// summing yearly plans with their parts (issue 17 items 1–3): which five facts went is still to be listed. Raised to
+/// 62 when the project table kept approximate amounts in their words (约1000万元, 约825万元).
+const RESTATED_AT_LEAST: usize = 62;
 
 /// Fixed-point value with four decimals, so money in fen and quantities compare exactly.
 type Fixed = i128;

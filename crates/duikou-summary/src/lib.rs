@@ -1484,11 +1484,13 @@ fn output_para(name: &str, unit: &str, v: &[&Rec], figs: &mut Figures) -> Block 
 /// 表3: the projects of the period, with the money of those planned in it (a 续建 or 竣工 project's money was counted
 /// when it was planned, so its cells stay empty here).
 fn project_table(pool: &Pool, projects: &[&Rec], funding: &[&Rec], groups: bool) -> Block {
-    let mut support_of: HashMap<i64, Money> = HashMap::new();
+    let mut support_of: HashMap<i64, Total> = HashMap::new();
     for f in funding.iter().filter(|f| f["source"] == "supporter") {
-        if let Some(p) = f["project_id"].as_i64() {
-            let e = support_of.entry(p).or_default();
-            *e = e.saturating_add(money(&f["amount"]));
+        if let (Some(p), Some(fig)) = (
+            f["project_id"].as_i64(),
+            approx::figure_of(FieldKind::Money, *f, "amount"),
+        ) {
+            support_of.entry(p).or_default().add(fig);
         }
     }
     let column = |header: &str, kind: ColumnKind| Column {
@@ -1523,12 +1525,17 @@ fn project_table(pool: &Pool, projects: &[&Rec], funding: &[&Rec], groups: bool)
                 if pool.is_done(p) {
                     stage.push("竣工");
                 }
-                let cash = |m: Money| if new { Cell::Money(m.fen()) } else { Cell::Empty };
+                // an approximate amount keeps its words in its cell ("约1000万元")
+                let cash = |t: Total| match (new, t.is_exact()) {
+                    (false, _) => Cell::Empty,
+                    (true, true) => Cell::Money(t.value()),
+                    (true, false) => Cell::Text(zh::money_total(&t)),
+                };
                 vec![
                     Cell::Text(p["name"].as_str().unwrap_or("").into()),
                     Cell::Text(label("projects", "category", p["category"].as_str().unwrap_or(""))),
                     Cell::Text(stage.join("、")),
-                    cash(money(&p["total_investment"])),
+                    cash(money_sum(&[*p], "total_investment")),
                     cash(support_of.get(&id(p)).copied().unwrap_or_default()),
                     date(&p["started_on"]).map(Cell::Date).unwrap_or(Cell::Empty),
                     date(&p["completed_on"]).map(Cell::Date).unwrap_or(Cell::Empty),

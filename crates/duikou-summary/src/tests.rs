@@ -700,6 +700,18 @@ fn approximate_figures_are_summed_and_written_back_in_the_same_words() {
     assert!(t.contains("折合约1000万元"), "{t}");
     assert!(t.contains("项目总投资1500余万元"), "{t}");
     assert!(t.contains("约数与范围："), "{t}");
+    // the project table keeps the words in its cell
+    let cells: Vec<&Cell> = doc
+        .sections
+        .iter()
+        .flat_map(|s| &s.blocks)
+        .filter_map(|b| match b {
+            Block::Table(t) if t.title.starts_with("表3") => Some(t.rows.iter().flatten()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert!(cells.contains(&&Cell::Text("1500余万元".into())), "{cells:?}");
     assert_eq!(
         figure(&figures, "activities.hours").unwrap().records,
         [("activities", 1), ("activities", 2)]

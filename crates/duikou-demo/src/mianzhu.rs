@@ -95,7 +95,7 @@ pub(crate) async fn load(d: &mut Demo) -> Result<()> {
             "出动人员开展卫生监督、培训和指导",
             from,
             to,
-            json!({"person_times": 500, "description": "出动人员“500多人次”、车辆“100多车次”"}),
+            json!({"person_times": "500多", "description": "出动人员“500多人次”、车辆“100多车次”"}),
         ),
         act(
             "inspection",
@@ -109,14 +109,14 @@ pub(crate) async fn load(d: &mut Demo) -> Result<()> {
             "食品、生活饮用水、学校等单位卫生监督巡查",
             from,
             to,
-            json!({"sessions": 300, "description": "5轮全覆盖巡查，监督检查“300余户次”，监督覆盖率500%以上"}),
+            json!({"sessions": "300余", "description": "5轮全覆盖巡查，监督检查“300余户次”，监督覆盖率500%以上"}),
         ),
         act(
             "inspection",
             "九龙学校板房食堂施工现场卫生指导",
             from,
             "2008-08-31",
-            json!({"sessions": 10, "description": "“十多次”参与规划设计；食堂就餐师生近500名，开学后每天检查"}),
+            json!({"sessions": "10多", "description": "“十多次”参与规划设计；食堂就餐师生近500名，开学后每天检查"}),
         ),
         act("other", "发放卫生安全告知书", from, to, json!({"items": 47})),
         act("other", "发出监督意见书", from, to, json!({"items": 49})),
@@ -132,7 +132,7 @@ pub(crate) async fn load(d: &mut Demo) -> Result<()> {
             "对管理人员集中培训",
             "2008-08-15",
             "2008-08-15",
-            json!({"audience": "managers", "person_times": 50, "sessions": 1,
+            json!({"audience": "managers", "person_times": "近50", "sessions": 1,
                    "participants": "全镇防保医生、乡村医生、村组负责人，较大食品生产经营单位、制水点、学校等单位管理人员",
                    "description": "“近50名”；食品卫生、环境卫生、饮用水卫生、传染病防治和健康教育法律法规与业务知识，半天"}),
         ),
@@ -141,21 +141,21 @@ pub(crate) async fn load(d: &mut Demo) -> Result<()> {
             "相关单位管理人员和从业人员培训",
             from,
             to,
-            json!({"audience": "other", "person_times": 200, "description": "“200多人”，培训率100%；监督检查现场面对面培训"}),
+            json!({"audience": "other", "person_times": "200多", "description": "“200多人”，培训率100%；监督检查现场面对面培训"}),
         ),
         act(
             "other",
             "发放宣传培训资料",
             from,
             to,
-            json!({"items": 300, "description": "“300余份”"}),
+            json!({"items": "300余", "description": "“300余份”"}),
         ),
         act(
             "training",
             "分散居住村民饮用井水消毒方法现场培训",
             from,
             to,
-            json!({"audience": "public", "person_times": 500, "description": "“500人次以上”"}),
+            json!({"audience": "public", "person_times": "500以上", "description": "“500人次以上”"}),
         ),
     ];
     for a in confirmed {
@@ -169,7 +169,7 @@ pub(crate) async fn load(d: &mut Demo) -> Result<()> {
             "井水消毒、环境消杀和医疗机构传染病防治监督检查",
             from,
             to,
-            json!({"sessions": 300, "description": "监督检查相关单位（户）“300余次”"}),
+            json!({"sessions": "300余", "description": "监督检查相关单位（户）“300余次”"}),
         ),
     )
     .await?;

@@ -168,7 +168,7 @@ pub(crate) async fn load(d: &mut Demo) -> Result<()> {
         "cadres_dispatched",
         "650000",
         SINCE,
-        "3200",
+        "3200多",
         "第七批援疆干部“3200多名”，接近前六批总和",
     )
     .await?;

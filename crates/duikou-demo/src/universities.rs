@@ -262,18 +262,18 @@ async fn activities(d: &mut Demo, a: i64, b: i64, c: i64, bf: i64, hh: i64) -> R
         d.fact(
             "activities",
             json!({"pairing_id": a, "kind": "teaching", "title": format!("第{}批援教教师开设新课和急需课程", i + 1),
-                   "audience": "students", "start_date": start, "end_date": end, "courses": 8, "hours": 300,
+                   "audience": "students", "start_date": start, "end_date": end, "courses": 8, "hours": "300余",
                    "description": "五批合计开出新课和急需课程40门次、直接授课1500余课时，涉及农、理、经、管、工、法六大学科领域；\
-                                   按批次的拆分为示例"}),
+                                   按批次的拆分（每批300余课时）为示例"}),
         )
         .await?;
     }
     let acts = [
         json!({"pairing_id": a, "kind": "visit", "title": "两校领导、对口部门、院系领导和学科教师互访",
-               "start_date": "2002-01-01", "end_date": "2007-03-31", "person_times": 50,
+               "start_date": "2002-01-01", "end_date": "2007-03-31", "person_times": "50余",
                "description": "累计“50余人次”"}),
         json!({"pairing_id": a, "kind": "lecture", "title": "援教教师为本科生和研究生举办学术讲座、专题报告",
-               "audience": "students", "start_date": "2004-09-01", "end_date": "2007-01-20", "sessions": 40,
+               "audience": "students", "start_date": "2004-09-01", "end_date": "2007-01-20", "sessions": "40余",
                "description": "累计“40余场”"}),
         json!({"pairing_id": a, "kind": "lecture", "title": "南农副校长（土地资源管理专家）来校学术报告和专题讲座",
                "start_date": "2006-05-10", "sessions": 3, "region_code": d.region("650100"),
@@ -284,7 +284,7 @@ async fn activities(d: &mut Demo, a: i64, b: i64, c: i64, bf: i64, hh: i64) -> R
         json!({"pairing_id": a, "kind": "enrollment", "title": "南京农业大学招收新疆农业大学硕士研究生",
                "start_date": "2002-01-01", "end_date": "2007-03-31", "person_times": 2}),
         json!({"pairing_id": a, "kind": "teaching", "title": "指导本科生毕业论文", "audience": "students",
-               "start_date": "2004-09-01", "end_date": "2007-01-20", "person_times": 30, "description": "“30多名”"}),
+               "start_date": "2004-09-01", "end_date": "2007-01-20", "person_times": "30多", "description": "“30多名”"}),
         json!({"pairing_id": a, "kind": "research", "title": "援疆教师主持申报教育厅创新群体课题（作物遗传育种）",
                "start_date": "2006-01-01", "end_date": "2006-12-31", "amount": "20万",
                "description": "申报年份未写明"}),
@@ -352,7 +352,7 @@ async fn needs_and_notes(d: &mut Demo, a: i64, b: i64, c: i64) -> Result<()> {
     d.disputed(
         "activities",
         json!({"pairing_id": a, "kind": "donation", "title": "南京农业大学无偿移植整套教学管理系统",
-               "start_date": "2006-09-01", "end_date": "2007-03-31", "amount": "10万", "need_id": system,
+               "start_date": "2006-09-01", "end_date": "2007-03-31", "amount": "10多万", "need_id": system,
                "description": "开发投入“10多万元”，为受援方节省约15万元市场开发费用；日期为示例"}),
         "“10多万元”是南农的开发投入，不是捐赠给我校的金额；请改记节省的约15万元开发费用或不记金额",
     )

@@ -211,7 +211,7 @@ async fn projects(d: &mut Demo, pairing: i64, wenzhou_baicheng: i64) -> Result<(
         (
             "设备器材援助（2010—2014年累计）",
             "other",
-            "1.5亿",
+            "1.5多亿",
             "教学、医疗、环保、消防、就业培训等设备器材，原文“1.5多亿元”",
         ),
     ];
@@ -230,7 +230,7 @@ async fn projects(d: &mut Demo, pairing: i64, wenzhou_baicheng: i64) -> Result<(
             d.disputed(
                 "project_funding",
                 funding,
-                "原文为“1.5多亿元”，1.5亿元是下限，请补充准确金额",
+                "原文为“1.5多亿元”，只知下限，请补充准确金额",
             )
             .await?;
         } else {
@@ -271,13 +271,13 @@ async fn projects(d: &mut Demo, pairing: i64, wenzhou_baicheng: i64) -> Result<(
         .fact(
             "projects",
             json!({"pairing_id": pairing, "name": "青年科技英才培养计划（阿克苏地区）", "category": "talent",
-                   "total_investment": "1000万",
+                   "total_investment": "约1000万",
                    "description": "2012年起每年选派40人赴浙江各援疆市及中央和国家有关部委培养6个月至1年；培养经费约1000万元"}),
         )
         .await?;
     for (source, amount, note) in [
-        ("supporter", "825万", "浙江各援疆市承担约825万元"),
-        ("local", "275万", "自治区人才发展专项资金承担约275万元"),
+        ("supporter", "约825万", "浙江各援疆市承担约825万元"),
+        ("local", "约275万", "自治区人才发展专项资金承担约275万元"),
     ] {
         d.fact(
             "project_funding",
@@ -371,8 +371,8 @@ async fn indicators(d: &mut Demo) -> Result<()> {
             "25",
             "2010年以后“基本保持了25%的增长率”（约数）",
         ),
-        ("urban_income_growth", FIVE, "20", "“保持在20%左右”（约数）"),
-        ("unemployment_rate", "2010", "4", "“将近4%”（约数）"),
+        ("urban_income_growth", FIVE, "20左右", "“保持在20%左右”（约数）"),
+        ("unemployment_rate", "2010", "近4", "“将近4%”（约数）"),
         (
             "unemployment_rate",
             "2014",

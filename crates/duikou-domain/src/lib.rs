@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod appraisal;
+pub mod approx;
 pub mod audit;
 pub mod engine;
 mod error;

@@ -78,6 +78,15 @@ pub fn caller_fields(def: &EntityDef, input: &Value) -> Result<Map<String, Value
         match def.field(k) {
             Some(fld) if !fld.server => {
                 out.insert(k.clone(), v.clone());
+                if fld.approx {
+                    // a figure given without its qualifier and range is that figure as given: a change to
+                    // `hours` alone drops the `余` it had, unless the written form (`"1500余"`) brings it back
+                    for c in [fld.approx_name(), fld.upper_name()] {
+                        if !obj.contains_key(&c) {
+                            out.insert(c, Value::Null);
+                        }
+                    }
+                }
             }
             Some(_) => {}
             None if SYSTEM_FIELDS.contains(&k.as_str()) => {}
@@ -93,6 +102,8 @@ pub fn caller_fields(def: &EntityDef, input: &Value) -> Result<Map<String, Value
 pub fn validate_record(def: &EntityDef, record: &Map<String, Value>) -> Result<Map<String, Value>, ValidationErrors> {
     let mut errors = ValidationErrors::new();
     let mut out = Map::new();
+    let written = split_written(def, record, &mut errors);
+    let record = written.as_ref().unwrap_or(record);
     for fld in def.fields.iter().filter(|f| !f.server) {
         let mut v = record.get(fld.name).cloned().unwrap_or(Value::Null);
         if v.is_null() {
@@ -195,6 +206,13 @@ pub fn validate_record(def: &EntityDef, record: &Map<String, Value>) -> Result<M
             },
             FieldKind::Enum(options) => match v.as_str() {
                 Some(s) if options.iter().any(|(o, _)| *o == s) => Ok(Value::from(s)),
+                _ if fld.companion.is_some() => Err((
+                    "approx",
+                    format!(
+                        "{label}（{name}）的值 {v} 无效，可用：{}",
+                        crate::approx::Qualifier::list_zh()
+                    ),
+                )),
                 _ => {
                     let allowed: Vec<String> = options.iter().map(|(o, l)| format!("{o}（{l}）")).collect();
                     Err((
@@ -226,7 +244,139 @@ pub fn validate_record(def: &EntityDef, record: &Map<String, Value>) -> Result<M
     // none follows from a field already refused
     let refused: Vec<String> = errors.0.iter().map(|e| e.field.clone()).collect();
     check_rules(def, &out, &refused, &mut errors);
+    check_approx(def, &out, &refused, &mut errors);
     errors.into_result().map(|_| out)
+}
+
+/// The record with every approximate field given in its written form (`"hours": "1500余"`, `"amount":
+/// "约1000万元"`) split into its value and companions; `None` when there is none. A written form that cannot be
+/// read, or that disagrees with a companion also given, is told on the field.
+fn split_written(
+    def: &EntityDef,
+    record: &Map<String, Value>,
+    errors: &mut ValidationErrors,
+) -> Option<Map<String, Value>> {
+    use crate::approx::{json_raw, parse_figure, raw_json};
+    let mut out: Option<Map<String, Value>> = None;
+    for fld in def.fields.iter().filter(|f| f.approx) {
+        let Some(Value::String(text)) = record.get(fld.name) else {
+            continue;
+        };
+        // money and quantities read plain strings themselves ("3700万"); a count only as a written figure
+        if fld.kind != FieldKind::Int && !crate::approx::is_written(text) {
+            continue;
+        }
+        if text.trim().is_empty() {
+            continue;
+        }
+        let (name, label) = (fld.name, fld.label);
+        let rec = out.get_or_insert_with(|| record.clone());
+        match parse_figure(fld.kind, text) {
+            Ok(fig) => {
+                let q = fig.qualifier.map(|q| Value::from(q.word())).unwrap_or(Value::Null);
+                let u = fig.upper.map(|u| raw_json(fld.kind, u)).unwrap_or(Value::Null);
+                for (c, v) in [(fld.approx_name(), q), (fld.upper_name(), u)] {
+                    let given = record.get(&c).filter(|g| !g.is_null());
+                    let same = |g: &Value| {
+                        if c.ends_with("_upper") {
+                            json_raw(fld.kind, g).is_some() && json_raw(fld.kind, g) == json_raw(fld.kind, &v)
+                        } else {
+                            g.as_str().and_then(|s| s.parse::<crate::approx::Qualifier>().ok())
+                                == v.as_str().and_then(|s| s.parse().ok())
+                        }
+                    };
+                    if given.is_some_and(|g| !same(g)) {
+                        errors.add(
+                            c.clone(),
+                            "approx_conflict",
+                            format!("{label}（{name}）写作“{text}”，与同时填写的 {c} 不一致"),
+                        );
+                    }
+                    rec.insert(c, v);
+                }
+                rec.insert(name.to_string(), raw_json(fld.kind, fig.value));
+            }
+            Err(e) => {
+                errors.add(name, "approx", format!("{label}（{name}）：{e}，收到“{text}”"));
+                rec.insert(name.to_string(), Value::Null);
+                rec.insert(fld.approx_name(), Value::Null);
+                rec.insert(fld.upper_name(), Value::Null);
+            }
+        }
+    }
+    out
+}
+
+/// The rules of an approximate field and its companions: a qualifier and an upper bound only with a value, the
+/// upper bound not below the value, no 以上/以下 on a range.
+fn check_approx(def: &EntityDef, rec: &Map<String, Value>, refused: &[String], errors: &mut ValidationErrors) {
+    use crate::approx::{json_raw, Qualifier};
+    for fld in def.fields.iter().filter(|f| f.approx) {
+        let (an, un) = (fld.approx_name(), fld.upper_name());
+        if [fld.name, an.as_str(), un.as_str()]
+            .iter()
+            .any(|f| refused.iter().any(|r| r == f))
+        {
+            continue;
+        }
+        let label_of = |n: &str| def.field(n).map(|f| f.label).unwrap_or("");
+        let value = rec
+            .get(fld.name)
+            .filter(|v| !v.is_null())
+            .and_then(|v| json_raw(fld.kind, v));
+        let qualifier = rec
+            .get(&an)
+            .and_then(Value::as_str)
+            .and_then(|s| s.parse::<Qualifier>().ok());
+        let upper = rec
+            .get(&un)
+            .filter(|v| !v.is_null())
+            .and_then(|v| json_raw(fld.kind, v));
+        let (name, label) = (fld.name, fld.label);
+        if value.is_none() {
+            for (c, set) in [(&an, qualifier.is_some()), (&un, upper.is_some())] {
+                if set {
+                    errors.add(
+                        c.as_str(),
+                        "approx_without_value",
+                        format!("{}（{c}）只能与{label}（{name}）一起填写", label_of(c)),
+                    );
+                }
+            }
+            continue;
+        }
+        if let (Some(v), Some(u)) = (value, upper) {
+            if u < v {
+                errors.add(
+                    un.as_str(),
+                    "range_order",
+                    format!(
+                        "{}（{un}）{} 小于{label}（{name}）{}：范围的下限不能大于上限",
+                        label_of(&un),
+                        rec[&un]
+                            .as_str()
+                            .map(str::to_string)
+                            .unwrap_or_else(|| rec[&un].to_string()),
+                        rec[name]
+                            .as_str()
+                            .map(str::to_string)
+                            .unwrap_or_else(|| rec[name].to_string()),
+                    ),
+                );
+            }
+            if let Some(q) = qualifier.filter(|q| !q.allows_range()) {
+                errors.add(
+                    an.as_str(),
+                    "range_qualifier",
+                    format!(
+                        "{}（{an}）为“{q}”时不能再填{}（{un}）：范围不能带“{q}”",
+                        label_of(&an),
+                        label_of(&un)
+                    ),
+                );
+            }
+        }
+    }
 }
 
 /// Whether a value that did not parse is a plain number above `max` (too many digits to hold at all, `1e30`): then
@@ -354,6 +504,66 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.0.len(), 1, "{e:?}");
         assert_eq!(e.0[0].field, "end_date");
+    }
+
+    #[test]
+    fn approximate_figures_are_split_checked_and_refused_when_bad() {
+        let base = json!({"pairing_id": 1, "kind": "training", "title": "培训", "start_date": "2014-07-02"});
+        let with = |extra: Value| {
+            let mut v = base.clone();
+            v.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            check("activities", v)
+        };
+        let r = with(json!({"hours": "1500余", "person_times": "20-50", "amount": "约1000万元"})).unwrap();
+        assert_eq!(r["hours"], json!(1500));
+        assert_eq!(r["hours_approx"], json!("余"));
+        assert_eq!(r["hours_upper"], Value::Null);
+        assert_eq!(r["person_times"], json!(20));
+        assert_eq!(r["person_times_upper"], json!(50));
+        assert_eq!(r["person_times_approx"], Value::Null);
+        assert_eq!(r["amount"], json!("10000000.00"));
+        assert_eq!(r["amount_approx"], json!("约"));
+        // the typed form is the same record
+        let t = with(
+            json!({"hours": 1500, "hours_approx": "余", "person_times": 20, "person_times_upper": 50,
+                            "amount": "10000000", "amount_approx": "约"}),
+        )
+        .unwrap();
+        assert_eq!(t, r);
+        let e = with(json!({"hours": "1500许"})).unwrap_err();
+        assert_eq!(e.0.len(), 1, "{e:?}");
+        assert_eq!(e.0[0].field, "hours");
+        assert_eq!(
+            e.0[0].message,
+            "课时（hours）：无法识别的限定词“许”，可用：余、多、近、约、左右、以上、不少于、至少、以下，收到“1500许”"
+        );
+        let e = with(json!({"hours": 10, "hours_approx": "许"})).unwrap_err();
+        assert_eq!(e.0[0].field, "hours_approx");
+        assert!(e.0[0].message.contains("可用：余、多"), "{e:?}");
+        let e = with(json!({"person_times": "50-20"})).unwrap_err();
+        assert_eq!(e.0[0].field, "person_times");
+        assert!(e.0[0].message.contains("范围的下限 50 大于上限 20"), "{e:?}");
+        let e = with(json!({"person_times": 50, "person_times_upper": 20})).unwrap_err();
+        assert_eq!(e.0[0].field, "person_times_upper");
+        assert!(e.0[0].message.contains("范围的下限不能大于上限"), "{e:?}");
+        let e = with(json!({"person_times_approx": "余"})).unwrap_err();
+        assert_eq!(
+            e.0[0].message,
+            "人次限定词（person_times_approx）只能与人次（person_times）一起填写"
+        );
+        let e = with(json!({"person_times": 20, "person_times_upper": 50, "person_times_approx": "以上"})).unwrap_err();
+        assert_eq!(e.0[0].field, "person_times_approx");
+        let e = with(json!({"hours": "1500余", "hours_approx": "约"})).unwrap_err();
+        assert_eq!(e.0[0].field, "hours_approx");
+        // money of a required approximate field
+        let r = check(
+            "transactions",
+            json!({"project_id": 1, "kind": "disbursement", "source": "supporter", "amount": "1500余万元",
+                   "date": "2014-01-01"}),
+        )
+        .unwrap();
+        assert_eq!(r["amount"], json!("15000000.00"));
+        assert_eq!(r["amount_approx"], json!("余"));
     }
 
     #[test]

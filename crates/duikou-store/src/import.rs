@@ -184,12 +184,15 @@ fn shown(c: &CellValue) -> String {
 /// Which field a header names: its Chinese label, its API name, or "label（name）".
 fn field_for<'a>(d: &'a EntityDef, header: &str) -> Option<&'a Field> {
     let h = normalise(header).replace(['(', ')'], "").replace(['（', '）'], "");
-    d.fields.iter().filter(|f| !f.server).find(|f| {
-        h == f.label
-            || h == f.name
-            || h == format!("{}{}", f.label, f.name)
-            || normalise(f.label).replace(['（', '）'], "") == h
-    })
+    d.fields
+        .iter()
+        .filter(|f| !f.server && f.companion.is_none())
+        .find(|f| {
+            h == f.label
+                || h == f.name
+                || h == format!("{}{}", f.label, f.name)
+                || normalise(f.label).replace(['（', '）'], "") == h
+        })
 }
 
 /// The sheet headers of an entity's import template, in order, with the extra person columns of dispatches.
@@ -197,7 +200,7 @@ pub fn template_headers(entity: &str) -> Result<Vec<(String, &'static Field)>> {
     let d = def(entity)?;
     Ok(d.fields
         .iter()
-        .filter(|f| !f.server)
+        .filter(|f| !f.server && f.companion.is_none())
         .map(|f| (f.label.to_string(), f))
         .collect())
 }
@@ -316,6 +319,15 @@ fn cell_json(f: &Field, c: &CellValue) -> std::result::Result<Value, String> {
         return Ok(Value::Null);
     }
     Ok(match f.kind {
+        // a figure written with its qualifier or range ("1500余", "约1000万元", "20-50") goes whole to validation,
+        // which splits it into the value and its companions or names what it cannot read
+        _ if f.approx && duikou_domain::approx::is_written(&text) => {
+            match duikou_domain::approx::parse_figure(f.kind, &text) {
+                Ok(fig) if fig.is_exact() => duikou_domain::approx::raw_json(f.kind, fig.value),
+                Ok(_) => Value::from(text),
+                Err(e) => return Err(format!("{e}，收到“{text}”")),
+            }
+        }
         FieldKind::Int if f.refs.is_none() => {
             let digits = text.trim_end_matches(|ch: char| !ch.is_ascii_digit());
             match digits.parse::<i64>() {
@@ -406,7 +418,12 @@ impl Store {
                 .then(|| PERSON_COLUMNS.iter().find(|(l, _)| normalise(h) == *l).map(|(_, n)| *n))
                 .flatten();
             if f.is_none() && p.is_none() && !h.trim().is_empty() {
-                let known: Vec<&str> = d.fields.iter().filter(|f| !f.server).map(|f| f.label).collect();
+                let known: Vec<&str> = d
+                    .fields
+                    .iter()
+                    .filter(|f| !f.server && f.companion.is_none())
+                    .map(|f| f.label)
+                    .collect();
                 problems.push(ImportProblem {
                     row: 1,
                     column: column_letter(i),
@@ -529,6 +546,7 @@ impl Store {
                         for e in errs.0 {
                             let col = d
                                 .field(&e.field)
+                                .map(|f| f.companion.and_then(|b| d.field(b)).unwrap_or(f))
                                 .map(|f| f.label.to_string())
                                 .unwrap_or(e.field.clone());
                             let value = rec

@@ -216,7 +216,21 @@ pub fn pairing_totals(b: &Bundle) -> Value {
     let mut act_by_kind: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
     let mut sums: BTreeMap<&str, i64> = BTreeMap::new();
     let mut act_amount = Money::ZERO;
+    // the qualifier and range of each total ("1500余", "20—50"), by the summing rule of `approx::Total`
+    let mut approx_totals: BTreeMap<&str, duikou_domain::approx::Total> = BTreeMap::new();
     for a in b.activities.iter().filter(|a| counts(a)) {
+        for (q, kind) in [
+            ("person_times", schema::FieldKind::Int),
+            ("sessions", schema::FieldKind::Int),
+            ("courses", schema::FieldKind::Int),
+            ("hours", schema::FieldKind::Int),
+            ("items", schema::FieldKind::Int),
+            ("amount", schema::FieldKind::Money),
+        ] {
+            if let Some(fig) = duikou_domain::approx::figure_of(kind, a, q) {
+                approx_totals.entry(q).or_default().add(fig);
+            }
+        }
         let e = act_by_kind.entry(key(a, "kind")).or_default();
         let n = e.get("count").and_then(Value::as_i64).unwrap_or(0);
         e.insert("count".into(), Value::from(n + 1));
@@ -287,10 +301,26 @@ pub fn pairing_totals(b: &Bundle) -> Value {
             .unwrap_or_else(|| key(a, "kind"));
         *agreements_by_kind.entry(tier).or_default() += 1;
     }
+    // beside each total, its qualifier and range as a record carries them (`hours_approx`, `person_times_upper`)
+    let mut approx_json = Map::new();
+    for (q, t) in &approx_totals {
+        let f = t.figure();
+        if let Some(w) = f.qualifier {
+            approx_json.insert(format!("{q}_approx"), Value::from(w.word()));
+        }
+        if let Some(u) = f.upper {
+            let v = if *q == "amount" {
+                Value::from(Money::from_fen(u).to_string())
+            } else {
+                Value::from(u)
+            };
+            approx_json.insert(format!("{q}_upper"), v);
+        }
+    }
     let money_map = |m: &BTreeMap<String, Money>| -> Value {
         Value::Object(m.iter().map(|(k, v)| (k.clone(), Value::from(v.to_string()))).collect())
     };
-    json!({
+    let mut totals = json!({
         "only_confirmed": b.only_confirmed,
         "people": {
             "persons": persons.len(),
@@ -327,7 +357,11 @@ pub fn pairing_totals(b: &Bundle) -> Value {
         },
         "needs_by_status": needs_by_status,
         "agreements_by_kind": agreements_by_kind,
-    })
+    });
+    if let Some(a) = totals["activities"].as_object_mut() {
+        a.extend(approx_json);
+    }
+    totals
 }
 
 #[cfg(test)]

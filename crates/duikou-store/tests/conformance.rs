@@ -1075,3 +1075,326 @@ async fn bulk_imports_check_what_single_writes_check_and_audit_every_record() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn approximate_figures_and_ranges_are_stored_listed_updated_and_refused() {
+    for_each_backend(|store, backend| async move {
+        let f = fixture(&store).await;
+        let sys = Actor::system();
+        // the written form and the typed form
+        let a = create(
+            &store,
+            "activities",
+            json!({"pairing_id": f.pairing, "kind": "training", "title": "全员培训",
+            "start_date": "2014-06-01", "hours": "1500余", "person_times": "20-50", "amount": "约1000万元"}),
+        )
+        .await;
+        let b = create(
+            &store,
+            "activities",
+            json!({"pairing_id": f.pairing, "kind": "training", "title": "骨干培训",
+            "start_date": "2014-07-01", "hours": 80, "hours_approx": "近", "sessions": 3}),
+        )
+        .await;
+        let got = store.get("activities", id(&a)).await.unwrap();
+        assert_eq!(
+            (&got["hours"], &got["hours_approx"], &got["hours_upper"]),
+            (&json!(1500), &json!("余"), &Value::Null),
+            "{backend}"
+        );
+        assert_eq!(
+            (&got["person_times"], &got["person_times_upper"]),
+            (&json!(20), &json!(50)),
+            "{backend}"
+        );
+        assert_eq!(
+            (&got["amount"], &got["amount_approx"]),
+            (&json!("10000000.00"), &json!("约")),
+            "{backend}"
+        );
+        // the pairing's totals carry the qualifier and range by the summing rule: 1500余 + 近80 → 约1580
+        let t = &store.pairing_detail(f.pairing).await.unwrap()["totals"]["activities"];
+        assert_eq!(
+            (&t["hours"], &t["hours_approx"]),
+            (&json!(1580), &json!("约")),
+            "{backend}"
+        );
+        assert_eq!(
+            (&t["person_times"], &t["person_times_upper"]),
+            (&json!(20), &json!(50)),
+            "{backend}"
+        );
+        assert_eq!(t["sessions_approx"], Value::Null, "{backend}: exact stays exact");
+        let b = store.get("activities", id(&b)).await.unwrap();
+        assert_eq!(
+            (&b["hours"], &b["hours_approx"], &b["sessions_approx"]),
+            (&json!(80), &json!("近"), &Value::Null)
+        );
+        // lists carry the companions
+        let listed = store
+            .list(
+                "activities",
+                &ListQuery {
+                    sort: Some("start_date".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(listed.items[0]["hours_approx"], "余", "{backend}");
+        assert_eq!(listed.items[0]["person_times_upper"], 50, "{backend}");
+        // a range and a qualifier on money of a required field
+        let p = create(
+            &store,
+            "projects",
+            json!({"pairing_id": f.pairing, "name": "教学楼", "category": "education",
+            "total_investment": "20-50万元"}),
+        )
+        .await;
+        assert_eq!(
+            (&p["total_investment"], &p["total_investment_upper"]),
+            (&json!("200000.00"), &json!("500000.00"))
+        );
+        let fu = create(
+            &store,
+            "project_funding",
+            json!({"project_id": id(&p), "source": "supporter", "amount": "1500余万元"}),
+        )
+        .await;
+        assert_eq!(
+            (&fu["amount"], &fu["amount_approx"]),
+            (&json!("15000000.00"), &json!("余")),
+            "{backend}"
+        );
+        let o = create(
+            &store,
+            "outputs",
+            json!({"project_id": id(&p), "name": "教室", "unit": "间", "planned": "30多"}),
+        )
+        .await;
+        assert_eq!(
+            (&o["planned"], &o["planned_approx"]),
+            (&json!(30), &json!("多")),
+            "{backend}"
+        );
+        // updating the value alone makes it exact; the written form sets it again
+        let u = store
+            .update(&sys, "activities", id(&a), &json!({"hours": 1600}))
+            .await
+            .unwrap();
+        assert_eq!(
+            (&u["hours"], &u["hours_approx"]),
+            (&json!(1600), &Value::Null),
+            "{backend}"
+        );
+        assert_eq!(u["person_times_upper"], 50, "{backend}: other figures untouched");
+        let u = store
+            .update(&sys, "activities", id(&a), &json!({"hours": "1600多"}))
+            .await
+            .unwrap();
+        assert_eq!(
+            (&u["hours"], &u["hours_approx"]),
+            (&json!(1600), &json!("多")),
+            "{backend}"
+        );
+        let u = store
+            .update(&sys, "activities", id(&a), &json!({"person_times_approx": "约"}))
+            .await
+            .unwrap();
+        assert_eq!(
+            (&u["person_times"], &u["person_times_approx"], &u["person_times_upper"]),
+            (&json!(20), &json!("约"), &json!(50))
+        );
+        // bad input: named field, Chinese message, nothing written
+        let before = count(&store, "activities").await;
+        let base = json!({"pairing_id": f.pairing, "kind": "training", "title": "培训", "start_date": "2014-06-01"});
+        let cases: Vec<(Value, &str, &str)> = vec![
+            (json!({"hours": "1500许"}), "hours", "approx"),
+            (json!({"hours": 10, "hours_approx": "许"}), "hours_approx", "approx"),
+            (json!({"person_times": "50-20"}), "person_times", "approx"),
+            (
+                json!({"person_times": 50, "person_times_upper": 20}),
+                "person_times_upper",
+                "range_order",
+            ),
+            (
+                json!({"person_times_upper": 20}),
+                "person_times_upper",
+                "approx_without_value",
+            ),
+            (
+                json!({"person_times": 20, "person_times_upper": 50, "person_times_approx": "以上"}),
+                "person_times_approx",
+                "range_qualifier",
+            ),
+            (
+                json!({"amount": "约1000万元", "amount_approx": "余"}),
+                "amount_approx",
+                "approx_conflict",
+            ),
+        ];
+        for (extra, field, code) in cases {
+            let mut input = base.clone();
+            input
+                .as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            let err = store
+                .create(&sys, "activities", &input)
+                .await
+                .expect_err(&format!("{backend}: {input} must fail"));
+            assert_eq!(
+                field_of(&err),
+                (field.to_string(), code.to_string()),
+                "{backend}: {input}: {err}"
+            );
+            assert!(err.to_string().contains(field), "{backend}: names the field: {err}");
+        }
+        let err = store
+            .update(&sys, "activities", id(&a), &json!({"hours": "1500许", "title": "改"}))
+            .await
+            .unwrap_err();
+        assert_eq!(field_of(&err), ("hours".into(), "approx".into()), "{backend}");
+        assert_eq!(count(&store, "activities").await, before, "{backend}: nothing written");
+        let kept = store.get("activities", id(&a)).await.unwrap();
+        assert_eq!(
+            (&kept["title"], &kept["hours"], &kept["hours_approx"]),
+            (&json!("全员培训"), &json!(1600), &json!("多")),
+            "{backend}: nothing partial"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn imports_read_approximate_figures_and_name_the_row_of_a_bad_one() {
+    use duikou_store::import::ImportTable;
+    for_each_backend(|store, backend| async move {
+        let f = fixture(&store).await;
+        let sys = Actor::system();
+        let p = f.pairing.to_string();
+        let headers = vec![
+            "结对".into(),
+            "活动类型".into(),
+            "标题".into(),
+            "开始日期".into(),
+            "课时".into(),
+            "人次".into(),
+            "金额".into(),
+        ];
+        let good = ImportTable {
+            headers: headers.clone(),
+            rows: vec![
+                text_row(
+                    2,
+                    &[&p, "培训", "全员培训", "2014-06-01", "1500余", "20-50", "约1000万元"],
+                ),
+                text_row(
+                    3,
+                    &[&p, "授课", "送教", "2014-07-01", "1500余课时", "50人以上", "1500余万元"],
+                ),
+                text_row(4, &[&p, "授课", "示范课", "2014-08-01", "30", "20～50人", "2.5万"]),
+            ],
+            merged: vec![],
+        };
+        let before = count(&store, "activities").await;
+        let bad = ImportTable {
+            headers,
+            rows: vec![
+                text_row(2, &[&p, "培训", "全员培训甲", "2014-06-01", "1500余", "", ""]),
+                text_row(3, &[&p, "培训", "全员培训乙", "2014-06-02", "1500许", "50-20", ""]),
+            ],
+            merged: vec![],
+        };
+        let r = store.import(&sys, "activities", &bad, false).await.unwrap();
+        let problems: Vec<(u32, &str, &str)> = r
+            .problems
+            .iter()
+            .map(|p| (p.row, p.column.as_str(), p.value.as_str()))
+            .collect();
+        assert_eq!(
+            problems,
+            [(3, "课时", "1500许"), (3, "人次", "50-20")],
+            "{backend}: {:?}",
+            r.problems
+        );
+        assert!(
+            r.problems[0]
+                .message
+                .contains("无法识别的限定词“许”，可用：余、多、近、约、左右、以上、不少于、至少、以下"),
+            "{:?}",
+            r.problems
+        );
+        assert!(
+            r.problems[1].message.contains("范围的下限 50 大于上限 20"),
+            "{:?}",
+            r.problems
+        );
+        assert_eq!(count(&store, "activities").await, before, "{backend}: nothing written");
+
+        let r = store.import(&sys, "activities", &good, false).await.unwrap();
+        assert_eq!((r.created, r.problems.len()), (3, 0), "{backend}: {:?}", r.problems);
+        let all = store
+            .list(
+                "activities",
+                &ListQuery {
+                    sort: Some("start_date".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .items;
+        let figure = |a: &Value, k: &str| {
+            (
+                a[k].clone(),
+                a[format!("{k}_approx")].clone(),
+                a[format!("{k}_upper")].clone(),
+            )
+        };
+        assert_eq!(
+            figure(&all[0], "hours"),
+            (json!(1500), json!("余"), Value::Null),
+            "{backend}"
+        );
+        assert_eq!(
+            figure(&all[0], "person_times"),
+            (json!(20), Value::Null, json!(50)),
+            "{backend}"
+        );
+        assert_eq!(
+            figure(&all[0], "amount"),
+            (json!("10000000.00"), json!("约"), Value::Null),
+            "{backend}"
+        );
+        assert_eq!(
+            figure(&all[1], "person_times"),
+            (json!(50), json!("以上"), Value::Null),
+            "{backend}"
+        );
+        assert_eq!(
+            figure(&all[1], "amount"),
+            (json!("15000000.00"), json!("余"), Value::Null),
+            "{backend}"
+        );
+        assert_eq!(
+            figure(&all[2], "hours"),
+            (json!(30), Value::Null, Value::Null),
+            "{backend}"
+        );
+        assert_eq!(
+            figure(&all[2], "amount"),
+            (json!("25000.00"), Value::Null, Value::Null),
+            "{backend}"
+        );
+        // the same file again changes nothing
+        let again = store.import(&sys, "activities", &good, false).await.unwrap();
+        assert_eq!(
+            (again.created, again.unchanged),
+            (0, 3),
+            "{backend}: {:?}",
+            again.problems
+        );
+    })
+    .await;
+}

@@ -1,9 +1,10 @@
 //! The 简报: a one-page digest of a month or quarter — what happened, the key figures, and the warnings.
 
 use crate::{zh, Figure, SummaryInput};
+use duikou_domain::approx::{self, Total};
 use duikou_domain::engine::Status;
 use duikou_domain::record::Rec;
-use duikou_domain::schema;
+use duikou_domain::schema::{self, FieldKind};
 use duikou_report::{Block, Cell, Column, ColumnKind, Document, Section, Span, Table};
 
 fn label(entity: &str, field: &str, value: &str) -> String {
@@ -42,8 +43,8 @@ pub fn briefing(input: &SummaryInput, issue: u32) -> (Document, Vec<Figure>) {
     for a in &acts {
         let kind = label("activities", "kind", a["kind"].as_str().unwrap_or(""));
         let mut line = format!("【{kind}】{}", a["title"].as_str().unwrap_or(""));
-        if let Some(n) = a["person_times"].as_i64().filter(|n| *n > 0) {
-            line.push_str(&format!("，{}人次", zh::tally(n)));
+        if let Some(f) = approx::figure_of(FieldKind::Int, *a, "person_times").filter(|f| f.value > 0) {
+            line.push_str(&format!("，{}人次", zh::tally_total(&[f].into_iter().collect())));
         }
         events.push((a["start_date"].as_str().unwrap_or("").to_string(), line));
     }
@@ -81,9 +82,11 @@ pub fn briefing(input: &SummaryInput, issue: u32) -> (Document, Vec<Figure>) {
             .collect::<Vec<_>>()
     };
     // counts are at most 10 亿 each (the domain's ceiling): held at the end of i64, never wrapped
-    let total = |k: &str| {
+    // with their qualifiers and ranges, by the summing rule of `approx::Total` ("1500余", "20—50")
+    let total = |k: &str| -> Total {
         acts.iter()
-            .fold(0i64, |t, a| t.saturating_add(a[k].as_i64().unwrap_or(0)))
+            .filter_map(|a| approx::figure_of(FieldKind::Int, *a, k))
+            .collect()
     };
     let pt = total("person_times");
     let hours = total("hours");
@@ -102,7 +105,7 @@ pub fn briefing(input: &SummaryInput, issue: u32) -> (Document, Vec<Figure>) {
             Cell::Text(counted(
                 "briefing.person_times",
                 "参加人次",
-                format!("{}人次", zh::tally(pt)),
+                format!("{}人次", zh::tally_total(&pt)),
                 ids("activities", &acts),
             )),
         ],
@@ -111,7 +114,7 @@ pub fn briefing(input: &SummaryInput, issue: u32) -> (Document, Vec<Figure>) {
             Cell::Text(counted(
                 "briefing.hours",
                 "授课课时",
-                format!("{}课时", zh::tally(hours)),
+                format!("{}课时", zh::tally_total(&hours)),
                 ids("activities", &acts),
             )),
         ],

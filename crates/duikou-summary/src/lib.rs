@@ -6,9 +6,10 @@ pub mod tables;
 pub mod zh;
 
 use chrono::NaiveDate;
+use duikou_domain::approx::{self, Figure as Fig, Total};
 use duikou_domain::engine::{ObligationResult, Status};
 use duikou_domain::record::{Fields, Rec};
-use duikou_domain::schema;
+use duikou_domain::schema::{self, FieldKind};
 use duikou_domain::{Money, Qty};
 use duikou_report::{Block, Cell, Chart, ChartKind, Column, ColumnKind, Document, Section, Series, Span, Table};
 use serde::Serialize;
@@ -66,6 +67,21 @@ pub const FIELDS: &[&str] = &[
     "unit",
     "value",
     "year",
+    // the companions of the approximate figures read above (qualifier and range), read through `approx::figure_of`
+    "amount_approx",
+    "amount_upper",
+    "courses_approx",
+    "courses_upper",
+    "hours_approx",
+    "hours_upper",
+    "leveraged_investment_approx",
+    "leveraged_investment_upper",
+    "person_times_approx",
+    "person_times_upper",
+    "sessions_approx",
+    "sessions_upper",
+    "total_investment_approx",
+    "total_investment_upper",
 ];
 
 /// Everything one pairing contributes to a summary.
@@ -196,6 +212,13 @@ fn id(r: &impl Fields) -> i64 {
 
 fn money(v: &Value) -> Money {
     serde_json::from_value(v.clone()).unwrap_or_default()
+}
+
+/// The money of `field` over records, approximate when one of them is ("约1000万元"), by [`approx::Total`].
+fn money_sum(v: &[&Rec], field: &str) -> Total {
+    v.iter()
+        .filter_map(|r| approx::figure_of(FieldKind::Money, *r, field))
+        .collect()
 }
 
 fn qty(v: &Value) -> Qty {
@@ -410,15 +433,16 @@ struct Act<'a> {
     rec: &'a Rec,
     id: i64,
     kind: Option<&'a str>,
-    courses: i64,
-    hours: i64,
-    sessions: i64,
-    person_times: i64,
+    courses: Fig,
+    hours: Fig,
+    sessions: Fig,
+    person_times: Fig,
 }
 
 impl<'a> Act<'a> {
     fn of(a: &'a Rec) -> Act<'a> {
-        let n = |f: &str| a[f].as_i64().unwrap_or(0);
+        // each count with its qualifier and range ("1500余", "20-50"), summed by the rule of `approx::Total`
+        let n = |f: &str| approx::figure_of(FieldKind::Int, a, f).unwrap_or(Fig::exact(0));
         Act {
             rec: a,
             id: id(a),
@@ -446,6 +470,7 @@ pub const DEFINITIONS: &[&str] = &[
     "计划与到位：资金往来中“计划投资/承诺”按承诺日期计入计划，“拨付/到位”按拨付日期计入到位，各计一次；到位率 = 到位 ÷ 计划。项目竣工不再重复计入其资金。",
     "项目个数：新安排指本期立项（无立项日期的按开工日期）；续建指本期以前立项、本期初尚未竣工；竣工指本期内竣工。开工率 = 已开工 ÷ 项目数，竣工率 = 已竣工 ÷ 已开工。",
     "时间归属：每条记录按其自身日期计入期间；未注明日期或起止跨越本期边界的记录不计入本期数字，单独说明（全期总结除外）。",
+    "约数与范围：记录中带“余、多、以上、不少于、至少”的数按下限计入，合计写作“余”；带“近、以下”的合计写作“近”；带“约、左右”或两类混合的合计写作“约”；范围按下限与上限分别相加（如“20—50人次”）。",
     "确认状态：已确认的记录作为事实陈述；待受援方确认的记录默认不计入合计、单独列示；受援方有异议的记录一律不计入，在“存在问题”中逐条列明。",
 ];
 
@@ -901,8 +926,14 @@ fn activities<'a>(input: &SummaryInput, pool: &Pool<'a>, figs: &mut Figures) -> 
         return (blocks, acts);
     }
     {
-        let sum = |v: &[&Act], f: fn(&Act) -> i64| v.iter().map(|a| f(a)).sum::<i64>();
-        let with = |f: fn(&Act) -> i64| non_donation.iter().copied().filter(|a| f(a) > 0).collect::<Vec<&Act>>();
+        let sum = |v: &[&Act], f: fn(&Act) -> Fig| v.iter().map(|a| f(a)).collect::<Total>();
+        let with = |f: fn(&Act) -> Fig| {
+            non_donation
+                .iter()
+                .copied()
+                .filter(|a| f(a).value > 0)
+                .collect::<Vec<&Act>>()
+        };
         let ids = |v: &[&Act]| v.iter().map(|a| ("activities", a.id)).collect::<Vec<_>>();
         let mut parts: Vec<Vec<Span>> = Vec::new();
         let courses = with(|a| a.courses);
@@ -912,7 +943,7 @@ fn activities<'a>(input: &SummaryInput, pool: &Pool<'a>, figs: &mut Figures) -> 
                 figs.span(
                     "activities.courses",
                     "开设课程",
-                    format!("{}门次", zh::tally(sum(&courses, |a| a.courses))),
+                    format!("{}门次", zh::tally_total(&sum(&courses, |a| a.courses))),
                     ids(&courses),
                 ),
             ]);
@@ -924,7 +955,7 @@ fn activities<'a>(input: &SummaryInput, pool: &Pool<'a>, figs: &mut Figures) -> 
                 figs.span(
                     "activities.hours",
                     "授课课时",
-                    format!("{}课时", zh::tally(sum(&hours, |a| a.hours))),
+                    format!("{}课时", zh::tally_total(&sum(&hours, |a| a.hours))),
                     ids(&hours),
                 ),
             ]);
@@ -939,7 +970,7 @@ fn activities<'a>(input: &SummaryInput, pool: &Pool<'a>, figs: &mut Figures) -> 
                 figs.span(
                     "activities.lectures",
                     "讲座报告",
-                    format!("{}场", zh::tally(sum(&lectures, |a| a.sessions))),
+                    format!("{}场", zh::tally_total(&sum(&lectures, |a| a.sessions))),
                     ids(&lectures),
                 ),
             ]);
@@ -960,12 +991,12 @@ fn activities<'a>(input: &SummaryInput, pool: &Pool<'a>, figs: &mut Figures) -> 
                     ids(&trainings),
                 ),
             ];
-            if pt > 0 {
+            if pt.value() > 0 {
                 s.push(Span::text("，培训各类人员"));
                 s.push(figs.span(
                     "activities.training_person_times",
                     "培训人次",
-                    format!("{}人次", zh::tally(pt)),
+                    format!("{}人次", zh::tally_total(&pt)),
                     ids(&trainings),
                 ));
             }
@@ -978,8 +1009,8 @@ fn activities<'a>(input: &SummaryInput, pool: &Pool<'a>, figs: &mut Figures) -> 
             .collect();
         if !visits.is_empty() {
             let pt = sum(&visits, |a| a.person_times);
-            let text = if pt > 0 {
-                format!("{}人次", zh::tally(pt))
+            let text = if pt.value() > 0 {
+                format!("{}人次", zh::tally_total(&pt))
             } else {
                 format!("{}次", visits.len())
             };
@@ -1175,7 +1206,7 @@ fn projects(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block>
         .filter(|p| money(&p["total_investment"]).fen() > 0)
         .collect();
     if !with_investment.is_empty() && !mixes_groups(&with_investment) {
-        let total: Money = with_investment.iter().map(|p| money(&p["total_investment"])).sum();
+        let total = money_sum(&with_investment, "total_investment");
         parts.push(vec![
             Span::text(if whole {
                 "项目总投资"
@@ -1185,7 +1216,7 @@ fn projects(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block>
             figs.span(
                 "money.total_investment",
                 "项目总投资",
-                zh::money(total),
+                zh::money_total(&total),
                 ids("projects", &with_investment),
             ),
         ]);
@@ -1205,7 +1236,7 @@ fn projects(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block>
         if !safe(v) {
             continue;
         }
-        let m: Money = v.iter().map(|f| money(&f["amount"])).sum();
+        let m = money_sum(v, "amount");
         let name = label("project_funding", "source", src);
         let (key, lead) = if src == "supporter" {
             (
@@ -1221,7 +1252,7 @@ fn projects(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block>
         };
         parts.push(vec![
             Span::text(lead),
-            figs.span(&key, &name, zh::money(m), ids("project_funding", v)),
+            figs.span(&key, &name, zh::money_total(&m), ids("project_funding", v)),
         ]);
     }
     let leveraged: Vec<&Rec> = new
@@ -1230,13 +1261,13 @@ fn projects(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block>
         .filter(|p| money(&p["leveraged_investment"]).fen() > 0)
         .collect();
     if !leveraged.is_empty() && !mixes_groups(&leveraged) {
-        let lev: Money = leveraged.iter().map(|p| money(&p["leveraged_investment"])).sum();
+        let lev = money_sum(&leveraged, "leveraged_investment");
         parts.push(vec![
             Span::text("带动投资"),
             figs.span(
                 "money.leveraged",
                 "带动投资",
-                zh::money(lev),
+                zh::money_total(&lev),
                 ids("projects", &leveraged),
             ),
         ]);
@@ -1256,7 +1287,7 @@ fn projects(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block>
     // money as it moved: commitments (计划) and disbursements (到位), each by its own date
     let of_kind = |k: &str| txs.iter().copied().filter(|t| t["kind"] == k).collect::<Vec<&Rec>>();
     let (committed, disbursed) = (of_kind("commitment"), of_kind("disbursement"));
-    let sum = |v: &[&Rec]| v.iter().map(|t| money(&t["amount"])).sum::<Money>();
+    let sum = |v: &[&Rec]| money_sum(v, "amount");
     if !committed.is_empty() || !disbursed.is_empty() {
         let mut spans = vec![Span::text(if whole {
             "资金往来："
@@ -1268,7 +1299,7 @@ fn projects(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block>
             spans.push(figs.span(
                 "money.committed",
                 "计划投资",
-                zh::money(sum(&committed)),
+                zh::money_total(&sum(&committed)),
                 ids("transactions", &committed),
             ));
         }
@@ -1280,12 +1311,12 @@ fn projects(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block>
             spans.push(figs.span(
                 "money.disbursed",
                 "到位资金",
-                zh::money(sum(&disbursed)),
+                zh::money_total(&sum(&disbursed)),
                 ids("transactions", &disbursed),
             ));
         }
         if let (false, false) = (committed.is_empty(), disbursed.is_empty()) {
-            if let Some(r) = zh::percent(sum(&disbursed).fen(), sum(&committed).fen()) {
+            if let Some(r) = zh::percent(sum(&disbursed).value(), sum(&committed).value()) {
                 spans.push(Span::text("，到位率"));
                 let both: Vec<&Rec> = committed.iter().chain(&disbursed).copied().collect();
                 spans.push(figs.span("money.disbursed_rate", "到位率", r, ids("transactions", &both)));
@@ -1453,11 +1484,13 @@ fn output_para(name: &str, unit: &str, v: &[&Rec], figs: &mut Figures) -> Block 
 /// 表3: the projects of the period, with the money of those planned in it (a 续建 or 竣工 project's money was counted
 /// when it was planned, so its cells stay empty here).
 fn project_table(pool: &Pool, projects: &[&Rec], funding: &[&Rec], groups: bool) -> Block {
-    let mut support_of: HashMap<i64, Money> = HashMap::new();
+    let mut support_of: HashMap<i64, Total> = HashMap::new();
     for f in funding.iter().filter(|f| f["source"] == "supporter") {
-        if let Some(p) = f["project_id"].as_i64() {
-            let e = support_of.entry(p).or_default();
-            *e = e.saturating_add(money(&f["amount"]));
+        if let (Some(p), Some(fig)) = (
+            f["project_id"].as_i64(),
+            approx::figure_of(FieldKind::Money, *f, "amount"),
+        ) {
+            support_of.entry(p).or_default().add(fig);
         }
     }
     let column = |header: &str, kind: ColumnKind| Column {
@@ -1492,12 +1525,17 @@ fn project_table(pool: &Pool, projects: &[&Rec], funding: &[&Rec], groups: bool)
                 if pool.is_done(p) {
                     stage.push("竣工");
                 }
-                let cash = |m: Money| if new { Cell::Money(m.fen()) } else { Cell::Empty };
+                // an approximate amount keeps its words in its cell ("约1000万元")
+                let cash = |t: Total| match (new, t.is_exact()) {
+                    (false, _) => Cell::Empty,
+                    (true, true) => Cell::Money(t.value()),
+                    (true, false) => Cell::Text(zh::money_total(&t)),
+                };
                 vec![
                     Cell::Text(p["name"].as_str().unwrap_or("").into()),
                     Cell::Text(label("projects", "category", p["category"].as_str().unwrap_or(""))),
                     Cell::Text(stage.join("、")),
-                    cash(money(&p["total_investment"])),
+                    cash(money_sum(&[*p], "total_investment")),
                     cash(support_of.get(&id(p)).copied().unwrap_or_default()),
                     date(&p["started_on"]).map(Cell::Date).unwrap_or(Cell::Empty),
                     date(&p["completed_on"]).map(Cell::Date).unwrap_or(Cell::Empty),
@@ -1522,14 +1560,14 @@ fn donations(acts: &[Act], figs: &mut Figures) -> Vec<Block> {
         .filter_map(|d| d["title"].as_str())
         .map(str::to_string)
         .collect();
-    let amount: Money = donations.iter().map(|d| money(&d["amount"])).sum();
+    let amount = money_sum(&donations, "amount");
     let mut spans = vec![Span::text(format!("支援方向受援方捐赠{}", items.join("、")))];
-    if amount.fen() > 0 {
+    if amount.value() > 0 {
         spans.push(Span::text("，折合"));
         spans.push(figs.span(
             "donations.amount",
             "捐赠金额",
-            zh::money(amount),
+            zh::money_total(&amount),
             ids("activities", &donations),
         ));
     }

@@ -56,9 +56,25 @@ fn cell(f: &Field, v: &Value) -> Cell {
     }
 }
 
-/// Records of an entity as a table: 编号 first, then every field by its Chinese label.
+/// A field of a record as its cell: an approximate figure or a range in its written form (`1500余`, `20-50`,
+/// `约1000万元`), which the import reads back into the same figure; any other value by its kind.
+fn record_cell(f: &Field, rec: &Value) -> Cell {
+    use duikou_domain::approx;
+    if f.approx {
+        if let Some(fig) = approx::figure_of(f.kind, rec, f.name).filter(|fig| !fig.is_exact()) {
+            return Cell::Text(match f.kind {
+                FieldKind::Money => approx::written(f.kind, fig, ""),
+                _ => approx::cell(f.kind, fig),
+            });
+        }
+    }
+    cell(f, &rec[f.name])
+}
+
+/// Records of an entity as a table: 编号 first, then every field by its Chinese label (an approximate figure's
+/// qualifier and range within its one column).
 pub fn entity_table(def: &EntityDef, records: &[Value]) -> Table {
-    let fields: Vec<&Field> = def.fields.iter().collect();
+    let fields: Vec<&Field> = def.fields.iter().filter(|f| f.companion.is_none()).collect();
     let mut columns = vec![Column {
         header: "编号".into(),
         kind: ColumnKind::Int,
@@ -68,7 +84,7 @@ pub fn entity_table(def: &EntityDef, records: &[Value]) -> Table {
         .iter()
         .map(|r| {
             let mut row = vec![r["id"].as_i64().map(Cell::Int).unwrap_or(Cell::Empty)];
-            row.extend(fields.iter().map(|f| cell(f, &r[f.name])));
+            row.extend(fields.iter().map(|f| record_cell(f, r)));
             row
         })
         .collect();
@@ -81,7 +97,12 @@ pub fn entity_table(def: &EntityDef, records: &[Value]) -> Table {
 
 /// An import template: the fields a user fills in, by label, an example row, drop-downs for enums.
 pub fn template_sheet(def: &EntityDef, example: &[(&str, Cell)], extra: &[(&str, ColumnKind)]) -> Sheet {
-    let mut columns: Vec<Column> = def.fields.iter().filter(|f| !f.server).map(column).collect();
+    let mut columns: Vec<Column> = def
+        .fields
+        .iter()
+        .filter(|f| !f.server && f.companion.is_none())
+        .map(column)
+        .collect();
     columns.extend(extra.iter().map(|(h, k)| Column {
         header: h.to_string(),
         kind: k.clone(),
@@ -111,6 +132,39 @@ pub fn template_sheet(def: &EntityDef, example: &[(&str, Cell)], extra: &[(&str,
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn approximate_figures_export_in_their_written_form_in_one_column() {
+        let def = duikou_domain::schema::entity("activities").unwrap();
+        let t = entity_table(
+            def,
+            &[
+                json!({"id": 1, "pairing_id": 1, "kind": "training", "title": "培训", "start_date": "2014-06-01",
+                     "hours": 1500, "hours_approx": "余", "person_times": 20, "person_times_upper": 50,
+                     "amount": "10000000.00", "amount_approx": "约", "sessions": 3}),
+            ],
+        );
+        let headers: Vec<&str> = t.columns.iter().map(|c| c.header.as_str()).collect();
+        assert!(
+            !headers.iter().any(|h| h.contains("限定词") || h.contains("上限")),
+            "{headers:?}"
+        );
+        let at = |h: &str| t.rows[0][headers.iter().position(|x| *x == h).unwrap()].clone();
+        assert_eq!(at("课时"), Cell::Text("1500余".into()));
+        assert_eq!(at("人次"), Cell::Text("20-50".into()));
+        assert_eq!(at("金额"), Cell::Text("约1000万元".into()));
+        assert_eq!(at("场次"), Cell::Int(3));
+        // each written cell reads back to the same figure
+        for (text, field) in [("1500余", "hours"), ("20-50", "person_times"), ("约1000万元", "amount")] {
+            let f = def.field(field).unwrap();
+            let fig = duikou_domain::approx::parse_figure(f.kind, text).unwrap();
+            let rec = json!({"id": 1, "hours": 1500, "hours_approx": "余", "person_times": 20, "person_times_upper": 50,
+                             "amount": "10000000.00", "amount_approx": "约"});
+            assert_eq!(Some(fig), duikou_domain::approx::figure_of(f.kind, &rec, field));
+        }
+        let tpl = template_sheet(def, &[], &[]);
+        assert!(!tpl.table.columns.iter().any(|c| c.header.contains("限定词")));
+    }
 
     #[test]
     fn lists_become_tables_with_chinese_headers_and_typed_cells() {

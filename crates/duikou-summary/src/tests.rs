@@ -673,3 +673,59 @@ mod additive {
         }
     }
 }
+
+#[test]
+fn approximate_figures_are_summed_and_written_back_in_the_same_words() {
+    let acts = vec![
+        json!({"id": 1, "kind": "teaching", "title": "送教", "start_date": "2014-03-01", "hours": 1500, "hours_approx": "余", "confirmation": "confirmed"}),
+        json!({"id": 2, "kind": "teaching", "title": "示范课", "start_date": "2014-04-01", "hours": 20, "confirmation": "confirmed"}),
+        json!({"id": 3, "kind": "training", "title": "全员培训", "start_date": "2014-05-01", "person_times": 20, "person_times_upper": 50, "confirmation": "confirmed"}),
+        json!({"id": 4, "kind": "visit", "title": "互访", "start_date": "2014-05-02", "person_times": 300, "person_times_approx": "近", "confirmation": "confirmed"}),
+        json!({"id": 5, "kind": "donation", "title": "图书", "start_date": "2014-06-01", "amount": "10000000.00", "amount_approx": "约", "confirmation": "confirmed"}),
+    ];
+    let projects = vec![
+        json!({"id": 1, "name": "教学楼", "category": "education", "approved_on": "2014-03-01", "total_investment": "15000000.00", "total_investment_approx": "余", "confirmation": "confirmed"}),
+    ];
+    let i = only(
+        vec![("activities", acts), ("projects", projects)],
+        "2014-01-01",
+        "2014-12-31",
+    );
+    let (doc, figures) = build(&i).unwrap();
+    let t = text(&doc);
+    // 1500余 + 20 = 1520, at least: 1500余
+    assert!(t.contains("直接授课1500余课时"), "{t}");
+    assert!(t.contains("培训各类人员20—50人次"), "{t}");
+    assert!(t.contains("双方互访近300人次"), "{t}");
+    assert!(t.contains("折合约1000万元"), "{t}");
+    assert!(t.contains("项目总投资1500余万元"), "{t}");
+    assert!(t.contains("约数与范围："), "{t}");
+    // the project table keeps the words in its cell
+    let cells: Vec<&Cell> = doc
+        .sections
+        .iter()
+        .flat_map(|s| &s.blocks)
+        .filter_map(|b| match b {
+            Block::Table(t) if t.title.starts_with("表3") => Some(t.rows.iter().flatten()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert!(cells.contains(&&Cell::Text("1500余万元".into())), "{cells:?}");
+    assert_eq!(
+        figure(&figures, "activities.hours").unwrap().records,
+        [("activities", 1), ("activities", 2)]
+    );
+    // an exact record alone stays exact
+    let i = only(
+        vec![(
+            "activities",
+            vec![
+                json!({"id": 2, "kind": "teaching", "title": "示范课", "start_date": "2014-04-01", "hours": 1523, "confirmation": "confirmed"}),
+            ],
+        )],
+        "2014-01-01",
+        "2014-12-31",
+    );
+    assert!(text(&build(&i).unwrap().0).contains("直接授课1500余课时"));
+}

@@ -1,6 +1,7 @@
 //! Numbers as Chinese reports print them: counts exact ("14名"), large tallies rounded down with 余 ("1500余课时"),
 //! money in 万元/亿元, rates as whole percents, and 一、二、三 for headings.
 
+use duikou_domain::approx::{Bound, Total};
 use duikou_domain::Money;
 
 const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
@@ -54,6 +55,67 @@ pub fn tally(n: i64) -> String {
         }
     } else {
         format!("{kept}{more}")
+    }
+}
+
+/// A tally of figures some of which may be approximate, written by the rule of [`duikou_domain::approx::Total`]:
+/// exact → [`tally`]; at least (余) → the tally with 余 ("1500余"); at most → "近1523"; about → "约1523"; a range
+/// → "20—50" ("约20—50" when also qualified). The unit follows.
+pub fn tally_total(t: &Total) -> String {
+    let f = t.figure();
+    match (f.qualifier, f.upper) {
+        (None, None) => tally(f.value),
+        (q, Some(u)) => format!("{}{}—{u}", if q.is_some() { "约" } else { "" }, f.value),
+        (Some(q), None) => match q.bound() {
+            Bound::AtLeast => {
+                let s = tally(f.value);
+                if s.ends_with('余') {
+                    s
+                } else {
+                    format!("{s}余")
+                }
+            }
+            Bound::AtMost => format!("近{}", f.value),
+            Bound::About => format!("约{}", f.value),
+        },
+    }
+}
+
+/// A total of money (fen) some of which may be approximate, by the same rule: "4.09亿元", "1500余万元",
+/// "约1000万元", "近50万元", "20—50万元".
+pub fn money_total(t: &Total) -> String {
+    let f = t.figure();
+    let lo = money(Money::from_fen(f.value));
+    match (f.qualifier, f.upper) {
+        (None, None) => lo,
+        (q, Some(u)) => {
+            let hi = money(Money::from_fen(u));
+            let prefix = if q.is_some() { "约" } else { "" };
+            let unit = |s: &str| {
+                ["亿元", "万元", "元"]
+                    .into_iter()
+                    .find(|x| s.ends_with(x))
+                    .unwrap_or("")
+            };
+            if unit(&lo) == unit(&hi) {
+                format!("{prefix}{}—{hi}", lo.strip_suffix(unit(&lo)).unwrap_or(&lo))
+            } else {
+                format!("{prefix}{lo}—{hi}")
+            }
+        }
+        (Some(q), None) => match q.bound() {
+            Bound::AtLeast => {
+                let split = ["亿元", "万元", "元"]
+                    .into_iter()
+                    .find_map(|x| lo.strip_suffix(x).map(|n| (n, x)));
+                match split {
+                    Some((n, x)) => format!("{n}余{x}"),
+                    None => format!("{lo}余"),
+                }
+            }
+            Bound::AtMost => format!("近{lo}"),
+            Bound::About => format!("约{lo}"),
+        },
     }
 }
 

@@ -27,6 +27,14 @@ fn field_schema(f: &Field) -> Value {
             json!({"type": "string", "example": "2014-2015S1", "description": "期间：2014、2014H1、2014Q3、2014-06、2014-2015、2014-2015S1、起..止、十二五、term"})
         }
     };
+    if let (Some(base), Some(o)) = (f.companion, s.as_object_mut()) {
+        let what = if matches!(f.kind, FieldKind::Enum(_)) {
+            format!("{base} 的限定词（中文原词）；null 为确数")
+        } else {
+            format!("{base} 为范围时的上限（与 {base} 同单位，不小于 {base}）；null 为非范围")
+        };
+        o.insert("description".into(), Value::from(what));
+    }
     if let Some(o) = s.as_object_mut() {
         let prefix = o
             .get("description")
@@ -55,13 +63,22 @@ fn field_schema(f: &Field) -> Value {
     s
 }
 
-/// A field as a caller may send it: money also as a plain number of yuan (the answer always gives a string).
+/// A field as a caller may send it: money also as a plain number of yuan (the answer always gives a string); an
+/// approximate figure also in its written form, which the server splits into the value and its companions.
 fn input_schema(f: &Field) -> Value {
     let s = field_schema(f);
-    if f.kind != FieldKind::Money {
-        return s;
+    let written = json!({"type": "string", "maxLength": 60, "example": "1500余",
+        "description": "书面写法：数字可带限定词（余、多、近、约、左右、以上、不少于、至少、以下）或范围（20-50、20～50、20至50），可带单位（1500余课时、约1000万元、50人以上）；服务器拆分为数值、{字段}_approx 与 {字段}_upper"});
+    match f.kind {
+        FieldKind::Money if f.approx => {
+            json!({"anyOf": [s, {"type": "number", "description": "金额（元）"}, written], "nullable": !f.required})
+        }
+        FieldKind::Money => {
+            json!({"anyOf": [s, {"type": "number", "description": "金额（元）"}], "nullable": !f.required})
+        }
+        _ if f.approx => json!({"anyOf": [s, written], "nullable": !f.required}),
+        _ => s,
     }
-    json!({"anyOf": [s, {"type": "number", "description": "金额（元）"}], "nullable": !f.required})
 }
 
 fn entity_schemas(e: &EntityDef) -> (Value, Value, Value) {

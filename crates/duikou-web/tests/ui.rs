@@ -1181,3 +1181,105 @@ async fn a_newcomer_finds_the_login_link_and_on_a_demo_the_accounts_to_try() {
         );
     }
 }
+
+#[tokio::test]
+async fn approximate_figures_show_as_written_and_forms_take_the_written_form() {
+    for t in TestStore::all().await.unwrap() {
+        let store = t.store.clone();
+        let backend = t.backend;
+        user(&store, "boss", Role::Admin, vec![]).await;
+        let authority = create_id(&store, "orgs", json!({"name": "教育局", "kind": "government"})).await;
+        let sup = create_id(&store, "orgs", json!({"name": "南京农业大学", "kind": "university"})).await;
+        let rec = create_id(&store, "orgs", json!({"name": "新疆农业大学", "kind": "university"})).await;
+        let program = create_id(
+            &store,
+            "programs",
+            json!({"name": "对口支援", "authority_org_id": authority}),
+        )
+        .await;
+        let pairing = create_id(
+            &store,
+            "pairings",
+            json!({"program_id": program, "supporter_org_id": sup, "receiver_org_id": rec, "level": "school_school"}),
+        )
+        .await;
+        let id = create_id(
+            &store,
+            "activities",
+            json!({"pairing_id": pairing, "kind": "teaching", "title": "开设急需课程", "start_date": "2005-03-01",
+                   "hours": "1500余", "person_times": "20-50", "amount": "约1000万元"}),
+        )
+        .await;
+        let app = duikou_web::app(duikou_web::AppState::new(store.clone()));
+        let (session, csrf) = login(&app, "boss").await;
+        let (s, list, _, _) = send(&app, "GET", "/records/activities", &session, None).await;
+        assert_eq!(s, StatusCode::OK, "{backend}");
+        // the list's eighth column is 人次
+        assert!(list.contains("20—50人次"), "{backend}: {list}");
+        assert!(!list.contains("限定词"), "{backend}: no column of its own: {list}");
+        let (_, page, _, _) = send(&app, "GET", &format!("/records/activities/{id}"), &session, None).await;
+        for shown in ["1500余课时", "20—50人次", "约1000万元"] {
+            assert!(page.contains(shown), "{backend}: {shown} in {page}");
+        }
+        assert!(
+            !page.contains("课时限定词") && !page.contains("人次上限"),
+            "{backend}: {page}"
+        );
+        let (_, card, _, _) = send(&app, "GET", &format!("/pairings/{pairing}"), &session, None).await;
+        assert!(
+            card.contains("1500余课时") && card.contains("20—50人次"),
+            "{backend}: {card}"
+        );
+        let (_, edit, _, _) = send(&app, "GET", &format!("/records/activities/{id}/edit"), &session, None).await;
+        assert!(edit.contains("value=\"1500余\""), "{backend}: {edit}");
+        assert!(edit.contains("value=\"20-50\""), "{backend}: {edit}");
+        let post = |hours: &str| {
+            format!(
+                "_csrf={csrf}&_token=x&version=1&pairing_id={pairing}&kind=teaching&title=x&start_date=2005-03-01&hours={}&person_times=20-50&amount=%E7%BA%A61000%E4%B8%87",
+                hours
+            )
+        };
+        // a qualifier not in the list: named at the field, the typed text kept, nothing saved
+        let (s, page, _, _) = send(
+            &app,
+            "POST",
+            &format!("/records/activities/{id}/edit"),
+            &session,
+            Some(post("1500%E8%AE%B8")),
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{backend}");
+        assert!(
+            page.contains("id=\"e_hours\"") && page.contains("无法识别的限定词“许”"),
+            "{backend}: {page}"
+        );
+        assert!(page.contains("value=\"1500许\""), "{backend}: {page}");
+        assert_eq!(store.get("activities", id).await.unwrap()["hours_approx"], "余");
+        let (s, _, _, _) = send(
+            &app,
+            "POST",
+            &format!("/records/activities/{id}/edit"),
+            &session,
+            Some(post("1600%E5%A4%9A")),
+        )
+        .await;
+        assert_eq!(s, StatusCode::SEE_OTHER, "{backend}");
+        let saved = store.get("activities", id).await.unwrap();
+        assert_eq!(
+            (&saved["hours"], &saved["hours_approx"]),
+            (&json!(1600), &json!("多")),
+            "{backend}"
+        );
+        assert_eq!(
+            (&saved["person_times"], &saved["person_times_upper"]),
+            (&json!(20), &json!(50)),
+            "{backend}"
+        );
+        assert_eq!(
+            (&saved["amount"], &saved["amount_approx"]),
+            (&json!("10000000.00"), &json!("约")),
+            "{backend}"
+        );
+        t.finish().await.unwrap();
+    }
+}

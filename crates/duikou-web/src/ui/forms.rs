@@ -212,7 +212,7 @@ fn fields(
 ) -> Vec<FormField> {
     def.fields
         .iter()
-        .filter(|f| !f.server)
+        .filter(|f| !f.server && f.companion.is_none())
         .map(|f| {
             let value = values.get(f.name).cloned().unwrap_or_default();
             let listed = choices.get(f.name).filter(|c| !c.is_empty());
@@ -244,16 +244,24 @@ fn fields(
                 ),
                 FieldKind::Date => ("date", Vec::new()),
                 FieldKind::LongText | FieldKind::Json(_) => ("textarea", Vec::new()),
+                // an approximate figure is typed as written ("1500余", "20-50", "约1000万")
+                _ if f.approx => ("text", Vec::new()),
                 FieldKind::Int if f.refs.is_none() => ("number", Vec::new()),
                 _ => ("text", Vec::new()),
             };
+            // a companion's complaint shows at the one input that carries it
+            let error = errors.get(f.name).cloned().or_else(|| {
+                f.approx
+                    .then(|| [f.approx_name(), f.upper_name()])
+                    .and_then(|cs| cs.iter().find_map(|c| errors.get(c).cloned()))
+            });
             FormField {
                 name: f.name,
                 label: f.label,
                 input,
                 value,
                 options,
-                error: errors.get(f.name).cloned(),
+                error,
                 required: f.required,
             }
         })
@@ -263,7 +271,7 @@ fn fields(
 /// The JSON a form's text fields stand for; what cannot be read is passed on as text so validation names it.
 fn to_input(def: &EntityDef, form: &HashMap<String, String>) -> Value {
     let mut m = Map::new();
-    for f in def.fields.iter().filter(|f| !f.server) {
+    for f in def.fields.iter().filter(|f| !f.server && f.companion.is_none()) {
         let raw = form.get(f.name).map(|s| s.trim().to_string()).unwrap_or_default();
         let v = if raw.is_empty() {
             Value::Null
@@ -342,7 +350,11 @@ async fn show(State(state): State<AppState>, parts: Parts, path: Vec<String>) ->
         match state.store.get(def.name, id).await {
             Ok(r) => {
                 for f in def.fields {
-                    values.insert(f.name.to_string(), text_of(&r[f.name]));
+                    let text = match duikou_domain::approx::figure_of(f.kind, &r, f.name) {
+                        Some(fig) if f.approx => duikou_domain::approx::cell(f.kind, fig),
+                        _ => text_of(&r[f.name]),
+                    };
+                    values.insert(f.name.to_string(), text);
                 }
                 version = r["version"].to_string();
             }

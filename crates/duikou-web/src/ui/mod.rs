@@ -642,6 +642,16 @@ fn shown(kind: FieldKind, v: &Value) -> String {
     }
 }
 
+/// A field of a record as a person reads it: an approximate figure in its written form (`1500余课时`).
+fn shown_field(f: &schema::Field, rec: &Value) -> String {
+    if f.approx {
+        if let Some(w) = duikou_domain::approx::written_field(f.kind, rec, f.name) {
+            return w;
+        }
+    }
+    shown(f.kind, &rec[f.name])
+}
+
 /// `GET /records/{entity}?q=&page=`: any list, searchable in Chinese, with an Excel download.
 pub async fn list(State(state): State<AppState>, parts: Parts, Path(entity): Path<String>) -> Response {
     let (actor, csrf) = match page_user(&state, &parts).await {
@@ -732,7 +742,7 @@ pub async fn list(State(state): State<AppState>, parts: Parts, Path(entity): Pat
     let fields: Vec<&schema::Field> = def
         .fields
         .iter()
-        .filter(|f| !matches!(f.kind, FieldKind::Json(_) | FieldKind::LongText))
+        .filter(|f| !matches!(f.kind, FieldKind::Json(_) | FieldKind::LongText) && f.companion.is_none())
         .take(8)
         .collect();
     let mut headers = vec![def.label.to_string()];
@@ -759,7 +769,7 @@ pub async fn list(State(state): State<AppState>, parts: Parts, Path(entity): Pat
                     match names.get(&(f.name, raw)) {
                         Some(name) => name.clone(),
                         None if f.name.ends_with("_at") => beijing_time(&shown(f.kind, &r[f.name])),
-                        None => shown(f.kind, &r[f.name]),
+                        None => shown_field(f, r),
                     }
                 })
                 .collect();
@@ -873,8 +883,17 @@ pub async fn pairing(State(state): State<AppState>, parts: Parts, Path(id): Path
     let t = &detail["totals"];
     let cards = vec![
         ("援派人员".to_string(), format!("{} 名", t["people"]["persons"])),
-        ("授课".to_string(), format!("{} 课时", t["activities"]["hours"])),
-        ("培训".to_string(), format!("{} 人次", t["activities"]["person_times"])),
+        // totals carry their qualifier and range ("1500余课时", "20—50人次")
+        (
+            "授课".to_string(),
+            duikou_domain::approx::written_field(FieldKind::Int, &t["activities"], "hours")
+                .unwrap_or_else(|| "0课时".into()),
+        ),
+        (
+            "培训".to_string(),
+            duikou_domain::approx::written_field(FieldKind::Int, &t["activities"], "person_times")
+                .unwrap_or_else(|| "0人次".into()),
+        ),
         ("援建项目".to_string(), format!("{} 个", t["projects"]["count"])),
     ];
     let (score, results) = match assessed {
@@ -1128,8 +1147,8 @@ pub async fn record(State(state): State<AppState>, parts: Parts, Path((entity, i
         &[]
     };
     let mut fields = Vec::new();
-    for f in def.fields.iter().chain(confirm) {
-        let mut value = shown(f.kind, &rec[f.name]);
+    for f in def.fields.iter().chain(confirm).filter(|f| f.companion.is_none()) {
+        let mut value = shown_field(f, &rec);
         match (f.refs, &rec[f.name]) {
             (Some(("users", "id")), Value::Number(n)) => {
                 let uid = n.as_i64().unwrap_or(0);
@@ -1167,10 +1186,21 @@ pub async fn record(State(state): State<AppState>, parts: Parts, Path((entity, i
                     .after
                     .as_object()
                     .map(|after| {
+                        let mut seen = Vec::new();
                         after
                             .iter()
                             .filter(|(k, v)| e.before.get(k.as_str()) != Some(*v))
-                            .filter_map(|(k, v)| def.field(k).map(|f| format!("{}：{}", f.label, shown(f.kind, v))))
+                            // a changed qualifier or range shows as its figure's new written form
+                            .filter_map(|(k, _)| {
+                                def.field(k)
+                                    .map(|f| f.companion.and_then(|b| def.field(b)).unwrap_or(f))
+                            })
+                            .filter(|f| {
+                                let fresh = !seen.contains(&f.name);
+                                seen.push(f.name);
+                                fresh
+                            })
+                            .map(|f| format!("{}：{}", f.label, shown_field(f, &e.after)))
                             .collect()
                     })
                     .unwrap_or_default();

@@ -3,6 +3,7 @@
 
 use crate::obligation::{Comparison, Measure, ObligationRule, Subject, Target, Window, ZeroDenominator};
 use crate::record::{Fields, Rec};
+use crate::date::{attribute, record_interval, Attribution, RecDate};
 use crate::{Calendar, Money, Period, Qty, RatingScale, WindowKind};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -135,8 +136,8 @@ pub struct EvalOptions {
     pub warn_share: f64,
 }
 
-fn date(v: &Value) -> Option<NaiveDate> {
-    v.as_str().and_then(crate::validate::parse_date)
+fn date(v: &Value) -> Option<RecDate> {
+    RecDate::of(v)
 }
 
 fn id(v: &Value) -> Option<i64> {
@@ -146,19 +147,17 @@ fn id(v: &Value) -> Option<i64> {
 /// The dates a record stands for, to place it in windows.
 fn span<R: Fields + ?Sized>(entity: &str, rec: &R, idx: &Index) -> Option<(NaiveDate, NaiveDate)> {
     let f = |name: &str| rec.field(name).and_then(date);
-    let pair = |a: &str, b: &str| {
-        let s = f(a)?;
-        Some((s, f(b).unwrap_or(s)))
-    };
+    // a date known to a month or a year stands for all of it: [start.first, (end or start).last()]
+    let pair = |a: &str, b: &str| Some(record_interval(f(a)?, f(b)));
     let parent = |name: &str| rec.field(name).and_then(id);
     match entity {
         "activities" => pair("start_date", "end_date"),
         "transactions" => pair("date", "date"),
         "stints" => pair("start_date", "end_date"),
         "dispatches" => pair("start_date", "end_date").or_else(|| idx.stint_span(parent("id")?)),
-        "projects" => f("approved_on").or_else(|| f("started_on")).map(|d| (d, d)),
+        "projects" => f("approved_on").or_else(|| f("started_on")).map(|d| d.interval()),
         "outputs" => f("as_of")
-            .map(|d| (d, d))
+            .map(|d| d.interval())
             .or_else(|| span("projects", idx.get("projects", parent("project_id")?)?, idx)),
         "project_funding" => span("projects", idx.get("projects", parent("project_id")?)?, idx),
         "appraisals" => {
@@ -181,7 +180,7 @@ pub fn record_dates<R: Fields + ?Sized>(entity: &str, rec: &R) -> Option<(NaiveD
                 stints_of: HashMap::new(),
             },
         ),
-        "outputs" => rec.field("as_of").and_then(date).map(|d| (d, d)),
+        "outputs" => rec.field("as_of").and_then(date).map(|d| d.interval()),
         _ => None,
     }
 }
@@ -220,8 +219,8 @@ impl<'a> Index<'a> {
 
     fn stint_span(&self, dispatch: i64) -> Option<(NaiveDate, NaiveDate)> {
         let stints = self.stints_of.get(&dispatch)?;
-        let starts = stints.iter().filter_map(|s| date(&s["start_date"]));
-        let ends = stints.iter().filter_map(|s| date(&s["end_date"]));
+        let starts = stints.iter().filter_map(|s| date(&s["start_date"]).map(|d| d.first));
+        let ends = stints.iter().filter_map(|s| date(&s["end_date"]).map(|d| d.last()));
         Some((starts.min()?, ends.max()?))
     }
 
@@ -298,6 +297,12 @@ fn numeric(v: &Value) -> Qty {
 /// compares correctly with any target, which is itself a quantity.
 fn saturated(total: i128) -> Qty {
     Qty::from_raw(i64::try_from(total).unwrap_or(if total < 0 { i64::MIN } else { i64::MAX }))
+}
+
+/// Entities whose dates are a time in post or open (a stint, a dispatch, a need, a year's appraisal), not the date
+/// of a fact: they count in every window they overlap.
+fn presence(entity: &str) -> bool {
+    matches!(entity, "stints" | "dispatches" | "needs" | "appraisals")
 }
 
 fn overlaps(a: (NaiveDate, NaiveDate), b: (NaiveDate, NaiveDate)) -> bool {
@@ -473,7 +478,11 @@ pub fn evaluate(
                 let selected: Vec<&Rec> = mine
                     .iter()
                     .filter(|r| match r.span {
-                        Some(s) => overlaps(s, bounds),
+                        // a time in post counts in every window it overlaps (its days are clipped to the window)
+                        Some(s) if whole_term || presence(entity_name) => overlaps(s, bounds),
+                        // a fact counts in the window that holds all of it; one that may lie on either side of
+                        // the window's edge (a month or a year across it, an activity over it) is not attributable
+                        Some(s) => attribute(s, bounds) == Attribution::In,
                         None => whole_term,
                     })
                     .map(|r| r.rec)

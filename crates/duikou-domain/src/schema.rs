@@ -10,7 +10,8 @@ pub enum FieldKind {
     Text,
     /// A long text (a description, an extracted document text).
     LongText,
-    /// A calendar date, `YYYY-MM-DD`.
+    /// A date at its precision ([`crate::RecDate`]): a day `2014-06-15`, a month `2014-06` or a year `2011`. Stored as
+    /// its first day beside a `{name}_precision` column (`day`/`month`/`year`, NULL for a day).
     Date,
     /// Money: a string of yuan (`"37000000.00"`, `"3700万"`), stored as integer fen.
     Money,
@@ -636,7 +637,7 @@ pub static ENTITIES: &[EntityDef] = &[
             f("planned", "计划数量", FieldKind::Qty),
             f("started", "开工数量", FieldKind::Qty),
             f("completed", "完成数量", FieldKind::Qty),
-            f("as_of", "截至日期", FieldKind::Date),
+            req(f("as_of", "截至日期", FieldKind::Date)),
         ],
         owner: Owner::Supporter,
         confirmable: true,

@@ -250,7 +250,7 @@ async fn children_take_their_pairing_and_detail_totals_add_up() {
         assert_eq!(s["pairing_id"], f.pairing, "{backend}: stint inherits the pairing");
         let p = create(&store, "projects", json!({"pairing_id": f.pairing, "name": "安居富民工程", "category": "housing", "started_on": "2011-04-01", "total_investment": "12.84亿"})).await;
         create(&store, "project_funding", json!({"project_id": id(&p), "source": "supporter", "amount": "3700万"})).await;
-        create(&store, "outputs", json!({"project_id": id(&p), "name": "安居富民房", "unit": "户", "planned": 8640, "started": 9426, "completed": 5780})).await;
+        create(&store, "outputs", json!({"project_id": id(&p), "name": "安居富民房", "unit": "户", "planned": 8640, "started": 9426, "completed": 5780, "as_of": "2012-12-31"})).await;
         create(&store, "activities", json!({"pairing_id": f.pairing, "kind": "teaching", "title": "授课", "start_date": "2014-03-03", "courses": 40, "hours": 1500})).await;
         let detail = store.pairing_detail(f.pairing).await.unwrap();
         let t = &detail["totals"];

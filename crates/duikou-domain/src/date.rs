@@ -273,6 +273,16 @@ impl FromStr for RecDate {
     }
 }
 
+/// The first day a record's date value may stand for (a term's start): `None` for no date.
+pub fn first_day(v: &Value) -> Option<NaiveDate> {
+    RecDate::of(v).map(|d| d.first)
+}
+
+/// The last day a record's date value may stand for (a term's end: "2016" runs to 31 December 2016).
+pub fn last_day(v: &Value) -> Option<NaiveDate> {
+    RecDate::of(v).map(|d| d.last())
+}
+
 /// Where a record falls against a period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Attribution {

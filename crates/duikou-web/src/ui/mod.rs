@@ -679,8 +679,8 @@ pub async fn pairing(State(state): State<AppState>, parts: Parts, Path(id): Path
             p["end_date"].as_str().unwrap_or("")
         ),
         periods: summary_periods::summary_periods(
-            p["start_date"].as_str().and_then(duikou_domain::validate::parse_date),
-            p["end_date"].as_str().and_then(duikou_domain::validate::parse_date),
+            duikou_domain::date::first_day(&p["start_date"]),
+            duikou_domain::date::last_day(&p["end_date"]),
             detail["program"]["calendar"]["kind"].as_str() == Some("school_year"),
             today,
             12,

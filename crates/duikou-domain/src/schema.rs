@@ -1005,6 +1005,22 @@ pub static ENTITIES: &[EntityDef] = &[
     },
 ];
 
+/// The date fields that place a record of `entity` in time, as a list's `period=` filter reads them: the start (or
+/// only) date and the end date where there is one. Its interval is `[start.first, (end or start).last()]`
+/// ([`crate::date::record_interval`]). `None` for entities with no date of their own or more than one way to date
+/// them (projects: 立项, else 开工).
+pub fn dated_by(entity: &str) -> Option<(&'static str, Option<&'static str>)> {
+    Some(match entity {
+        "programs" | "pairings" | "dispatches" | "stints" | "activities" => ("start_date", Some("end_date")),
+        "needs" => ("raised_on", Some("met_on")),
+        "agreements" => ("signed_on", None),
+        "documents" => ("doc_date", None),
+        "transactions" => ("date", None),
+        "outputs" => ("as_of", None),
+        _ => return None,
+    })
+}
+
 /// The entity named `name` (plural, as in the API path).
 pub fn entity(name: &str) -> Option<&'static EntityDef> {
     ENTITIES.iter().find(|e| e.name == name)

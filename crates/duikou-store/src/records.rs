@@ -1139,11 +1139,6 @@ impl Store {
                 .ok_or_else(|| StoreError::Other(format!("unknown key {k}")))?;
             args.push(to_arg(f, rec.get(*k).unwrap_or(&Value::Null)));
             conds.push(format!("{k} {op} ${}", args.len()));
-            if f.kind == FieldKind::Date {
-                // June 2014 and 1 June 2014 are different dates
-                args.push(precision_arg(rec.get(*k).unwrap_or(&Value::Null)));
-                conds.push(format!("{} {op} ${}", precision_col(k), args.len()));
-            }
         }
         args.push(Arg::Int(Some(own_id.unwrap_or(0))));
         conds.push(format!("id <> ${}", args.len()));

@@ -164,7 +164,10 @@ async fn bad_input_is_refused_with_the_field_and_nothing_is_written() {
             ("orgs", json!({"kind": "school", "colour": "red"}), "colour", "unknown_field"),
             ("projects", json!({"pairing_id": f.pairing, "name": "教学楼", "category": "education", "total_investment": "-1"}), "total_investment", "negative"),
             ("projects", json!({"pairing_id": f.pairing, "name": "教学楼", "category": "education", "total_investment": "1.234"}), "total_investment", "money"),
-            ("activities", json!({"pairing_id": f.pairing, "kind": "training", "title": "全员培训", "start_date": "2014年6月"}), "start_date", "date"),
+            ("activities", json!({"pairing_id": f.pairing, "kind": "training", "title": "全员培训", "start_date": "14年6月"}), "start_date", "date"),
+            ("activities", json!({"pairing_id": f.pairing, "kind": "training", "title": "全员培训", "start_date": "2014-6-"}), "start_date", "date"),
+            ("activities", json!({"pairing_id": f.pairing, "kind": "training", "title": "全员培训", "start_date": "201406"}), "start_date", "date"),
+            ("activities", json!({"pairing_id": f.pairing, "kind": "training", "title": "全员培训"}), "start_date", "required"),
             ("activities", json!({"pairing_id": f.pairing, "kind": "training", "title": "全员培训", "start_date": "2014-06-01", "hours": -3}), "hours", "negative"),
             ("indicator_values", json!({"indicator_id": 1, "period": "2014-2016", "value": 1, "region_code": "650400"}), "period", "period"),
         ];
@@ -1072,6 +1075,77 @@ async fn bulk_imports_check_what_single_writes_check_and_audit_every_record() {
                 .unchanged,
             3
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn dates_keep_their_precision_and_a_period_holds_only_what_lies_within_it() {
+    for_each_backend(|store, backend| async move {
+        let f = fixture(&store).await;
+        let sys = Actor::system();
+        let year = create(&store, "activities", json!({"pairing_id": f.pairing, "kind": "training", "title": "年度培训", "start_date": "2011年", "person_times": 300})).await;
+        let month = create(&store, "activities", json!({"pairing_id": f.pairing, "kind": "teaching", "title": "六月授课", "start_date": "2014年6月", "hours": 40})).await;
+        let day = create(&store, "activities", json!({"pairing_id": f.pairing, "kind": "visit", "title": "考察", "start_date": "2014-06-15"})).await;
+        assert_eq!(year["start_date"], "2011", "{backend}");
+        assert_eq!(month["start_date"], "2014-06", "{backend}");
+        assert_eq!(day["start_date"], "2014-06-15", "{backend}");
+        // read back the same, one by one and in a list
+        assert_eq!(store.get("activities", id(&year)).await.unwrap()["start_date"], "2011", "{backend}");
+        assert_eq!(store.get("activities", id(&month)).await.unwrap()["start_date"], "2014-06", "{backend}");
+        let titles = |period: &'static str| {
+            let store = store.clone();
+            async move {
+                let q = ListQuery { filters: [("period".to_string(), period.to_string())].into(), ..Default::default() };
+                let page = store.list("activities", &q).await.unwrap_or_else(|e| panic!("{period}: {e}"));
+                assert_eq!(page.total, page.items.len() as i64, "{period}: the count agrees with the page");
+                page.items.iter().map(|r| r["title"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(titles("2011").await, ["年度培训"], "{backend}: a fact of 2011 is in 2011");
+        assert!(titles("2012").await.is_empty(), "{backend}: and in no other year");
+        assert!(titles("2010").await.is_empty(), "{backend}");
+        assert!(titles("2011H2").await.is_empty(), "{backend}: no half of 2011 holds all of it");
+        assert!(titles("2011-2012S1").await.is_empty(), "{backend}: nor a semester");
+        let mut june = titles("2013-2014S2").await;
+        june.sort();
+        assert_eq!(june, ["六月授课", "考察"], "{backend}: a semester holding all of June 2014 counts both");
+        assert_eq!(titles("2014-06").await.len(), 2, "{backend}");
+        // a range ending mid-June holds the day but not the month
+        assert_eq!(titles("2014-02-15..2014-06-20").await, ["考察"], "{backend}");
+        assert!(titles("2014-2015S1").await.is_empty(), "{backend}");
+        // the same with an end date known to the month: the interval runs to its last day
+        create(&store, "activities", json!({"pairing_id": f.pairing, "kind": "camp", "title": "夏令营", "start_date": "2014-07-10", "end_date": "2014-08"})).await;
+        assert!(titles("2014-07").await.is_empty(), "{backend}: July does not hold an activity running into August");
+        assert_eq!(titles("2014H2").await, ["夏令营"], "{backend}");
+        // date ranges: a month or a year to its last day
+        let ranged = |from: &str, to: &str| ListQuery {
+            filters: [("start_date_from".to_string(), from.to_string()), ("start_date_to".to_string(), to.to_string())].into(),
+            ..Default::default()
+        };
+        assert_eq!(store.list("activities", &ranged("2011", "2011")).await.unwrap().total, 1, "{backend}");
+        assert_eq!(store.list("activities", &ranged("2014-06", "2014-06")).await.unwrap().total, 2, "{backend}");
+        // a bad period and a list that cannot be dated are told, naming the parameter
+        for (entity, p) in [("activities", "2014-2016"), ("activities", "term"), ("projects", "2014")] {
+            let q = ListQuery { filters: [("period".to_string(), p.to_string())].into(), ..Default::default() };
+            let e = store.list(entity, &q).await.unwrap_err();
+            assert_eq!(field_of(&e).0, "period", "{backend}: {entity} {p}: {e}");
+        }
+        // an edit keeps or changes the precision as written
+        let v = store.update(&sys, "activities", id(&month), &json!({"start_date": "2014-06-03"})).await.unwrap();
+        assert_eq!(v["start_date"], "2014-06-03", "{backend}");
+        let v = store.update(&sys, "activities", id(&month), &json!({"start_date": "2014.6"})).await.unwrap();
+        assert_eq!(v["start_date"], "2014-06", "{backend}");
+        // a stint starting in September 2014 and one starting on its first day start together (the natural key is
+        // the first day): the second is told as a duplicate, not a database error
+        let person = create(&store, "people", json!({"name": "教师乙"})).await;
+        let d = create(&store, "dispatches", json!({"pairing_id": f.pairing, "person_id": id(&person), "role": "teacher"})).await;
+        let s1 = create(&store, "stints", json!({"dispatch_id": id(&d), "start_date": "2014-09", "end_date": "2015-01"})).await;
+        assert_eq!((s1["start_date"].as_str(), s1["end_date"].as_str()), (Some("2014-09"), Some("2015-01")), "{backend}");
+        for start in ["2014-09-01", "2014年9月"] {
+            let e = store.create(&sys, "stints", &json!({"dispatch_id": id(&d), "start_date": start, "end_date": "2015-01"})).await.unwrap_err();
+            assert_eq!(field_of(&e).1, "duplicate", "{backend}: {start}: {e}");
+        }
     })
     .await;
 }

@@ -1754,8 +1754,8 @@ fn apart(pool: &Pool, figs: &mut Figures) -> Vec<Block> {
         (
             Place::Straddles,
             "apart.straddles",
-            "起止跨越本期的记录",
-            "的起止日期跨越本期起止，无法确定本期所占部分，未计入本期",
+            "跨越本期边界的记录",
+            "的日期跨越本期边界（起止跨越本期，或只知年份、月份而该年、该月不全在本期内），无法确定是否属于本期，未计入本期",
         ),
     ] {
         let mut refs: Vec<(&'static str, i64)> = Vec::new();

@@ -349,7 +349,8 @@ impl Store {
         kinds.extend(fields.iter().map(|f| kind(f)));
         let names: Vec<String> = std::iter::once("id".to_string())
             .chain(fields.iter().map(|f| match crate::records::kind_of(f) {
-                Kind::Date => format!("CAST({} AS TEXT)", f.name),
+                // in their written form at their precision (2011, 2014-06, 2014-06-15)
+                Kind::Date => crate::records::date_expr(f.name),
                 _ => f.name.to_string(),
             }))
             .collect();

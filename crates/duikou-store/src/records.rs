@@ -52,20 +52,31 @@ pub(crate) fn precision_arg(v: &Value) -> Arg {
 /// The column list of an entity's rows (system columns first) and the kinds to read them as. Dates are read in
 /// their written form at their precision (as text).
 pub(crate) fn select_cols(def: &EntityDef) -> (String, Vec<Kind>) {
+    select_cols_of(def, "")
+}
+
+/// [`select_cols`] of a table named in the statement as `alias` (`p` reads `p.id, p.version, …`).
+pub(crate) fn select_cols_of(def: &EntityDef, alias: &str) -> (String, Vec<Kind>) {
+    let q = if alias.is_empty() {
+        String::new()
+    } else {
+        format!("{alias}.")
+    };
     let cols = columns(def);
-    let names: Vec<String> = cols
-        .iter()
-        .map(|f| match f.kind {
-            FieldKind::Date => date_expr(f.name),
-            _ => f.name.to_string(),
-        })
+    let names: Vec<String> = SYSTEM_COLS
+        .split(", ")
+        .map(|c| format!("{q}{c}"))
+        .chain(cols.iter().map(|f| match f.kind {
+            FieldKind::Date => date_expr(&format!("{q}{}", f.name)),
+            _ => format!("{q}{}", f.name),
+        }))
         .collect();
     let mut kinds = vec![Kind::Int, Kind::Int, Kind::Ts, Kind::Ts];
     kinds.extend(cols.iter().map(|f| match kind_of(f) {
         Kind::Date => Kind::Text,
         k => k,
     }));
-    (format!("{SYSTEM_COLS}, {}", names.join(", ")), kinds)
+    (names.join(", "), kinds)
 }
 
 fn select_sql(def: &EntityDef) -> (String, Vec<Kind>) {

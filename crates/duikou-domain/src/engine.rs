@@ -915,6 +915,75 @@ mod tests {
     }
 
     #[test]
+    fn a_fact_known_to_its_year_or_month_counts_only_in_a_window_holding_all_of_it() {
+        let trainings = |start: &str, end: Option<&str>| {
+            let mut r = Records::new();
+            r.insert(
+                "activities".into(),
+                recs(vec![json!({"id": 9, "pairing_id": 1, "kind": "training", "title": "培训", "start_date": start,
+                                  "end_date": end, "person_times": 40, "confirmation": "confirmed"})]),
+            );
+            r
+        };
+        let rule = |window: &str| {
+            ob(
+                7,
+                json!({"subject": {"type": "pairing"}, "window": {"type": window},
+                       "measure": {"type": "sum", "field": "person_times", "records": {"entity": "activities"}},
+                       "comparison": "at_least", "target": {"type": "fixed", "value": 1}}),
+            )
+        };
+        let met = |window: &str, start: &str, end: Option<&str>| -> Vec<(String, String)> {
+            evaluate(&ctx(), &[rule(window)], &trainings(start, end), &opts("2016-09-15"))
+                .into_iter()
+                .filter(|r| r.actual > Qty::default())
+                .map(|r| (r.window, r.actual.to_string()))
+                .collect()
+        };
+        // "2014" satisfies no semester and no school year: none holds all of 2014
+        assert!(met("semester", "2014", None).is_empty());
+        assert!(met("school_year", "2014", None).is_empty());
+        // …but the calendar year 2014, once
+        assert_eq!(met("year", "2014", None), [("2014".to_string(), "40".to_string())]);
+        // June 2014 lies in the spring semester of 2013-2014 and nowhere else
+        assert_eq!(met("semester", "2014-06", None), [("2013-2014S2".to_string(), "40".to_string())]);
+        // a training from June to September 2014 runs across the semesters' edge: in neither, never in both
+        assert!(met("semester", "2014-06", Some("2014-09")).is_empty());
+        // a day is where it is
+        assert_eq!(met("semester", "2014-06-15", None), [("2013-2014S2".to_string(), "40".to_string())]);
+        // over the whole term all of them count
+        assert_eq!(met("term", "2014", None).len(), 1);
+        // a stint known to its months is in post for all of them (clipped to each window it overlaps)
+        let mut r = Records::new();
+        r.insert("people".into(), recs(vec![json!({"id": 1, "name": "教师甲"})]));
+        r.insert(
+            "dispatches".into(),
+            recs(vec![json!({"id": 1, "pairing_id": 1, "person_id": 1, "role": "teacher", "confirmation": "confirmed"})]),
+        );
+        r.insert(
+            "stints".into(),
+            recs(vec![json!({"id": 1, "dispatch_id": 1, "pairing_id": 1, "start_date": "2014-01", "end_date": "2014-02",
+                              "confirmation": "confirmed"})]),
+        );
+        let days = ob(
+            8,
+            json!({"subject": {"type": "pairing"}, "window": {"type": "semester"},
+                   "measure": {"type": "cumulative_days", "records": {"entity": "stints"}},
+                   "comparison": "at_least", "target": {"type": "fixed", "value": 1}}),
+        );
+        let by_window: Vec<(String, String)> = evaluate(&ctx(), &[days], &r, &opts("2016-09-15"))
+            .into_iter()
+            .filter(|r| r.actual > Qty::default())
+            .map(|r| (r.window, r.actual.to_string()))
+            .collect();
+        // January 2014 (31 days) in the autumn semester, February 2014 (28 days) in the spring one
+        assert_eq!(
+            by_window,
+            [("2013-2014S1".to_string(), "31".to_string()), ("2013-2014S2".to_string(), "28".to_string())]
+        );
+    }
+
+    #[test]
     fn tiered_targets_ratios_and_scores() {
         let backbone = ob(
             4,

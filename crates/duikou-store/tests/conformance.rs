@@ -1149,3 +1149,86 @@ async fn dates_keep_their_precision_and_a_period_holds_only_what_lies_within_it(
     })
     .await;
 }
+
+#[tokio::test]
+async fn imports_read_dates_at_their_precision_refuse_ambiguous_ones_and_round_trip_through_export() {
+    use duikou_store::import::{CellValue, ImportTable};
+    for_each_backend(|store, backend| async move {
+        let _f = fixture(&store).await;
+        let sys = Actor::system();
+        let pairing = "城关第一小学→乡镇中心小学";
+        let headers = vec!["结对".into(), "活动类型".into(), "标题".into(), "开始日期".into()];
+        let row = |n: u32, title: &str, date: CellValue| {
+            (n, vec![CellValue::Text(pairing.into()), CellValue::Text("培训".into()), CellValue::Text(title.into()), date])
+        };
+        let text = |s: &str| CellValue::Text(s.into());
+        let day = chrono::NaiveDate::from_ymd_opt(2014, 6, 15).unwrap();
+        // an ambiguous date anywhere: that row and column are named, and nothing at all is written
+        let bad = ImportTable {
+            headers: headers.clone(),
+            rows: vec![
+                row(2, "年度培训", text("2011年")),
+                row(3, "六月培训", text("14-6")),
+                row(4, "十月培训", CellValue::Number(2014.1)),
+                row(5, "无日期培训", CellValue::Empty),
+            ],
+            merged: vec![],
+        };
+        let before = count(&store, "activities").await;
+        let r = store.import(&sys, "activities", &bad, false).await.unwrap();
+        let named: Vec<(u32, &str)> = r.problems.iter().map(|p| (p.row, p.column.as_str())).collect();
+        assert_eq!(named, [(3, "开始日期"), (4, "开始日期"), (5, "开始日期")], "{backend}: {:?}", r.problems);
+        assert!(r.problems[0].message.contains("年份须写全四位数字"), "{backend}: {:?}", r.problems[0]);
+        assert!(r.problems[1].message.contains("2014.10"), "{backend}: {:?}", r.problems[1]);
+        assert_eq!(count(&store, "activities").await, before, "{backend}: nothing partial written");
+        // the good forms, each at its precision
+        let good = ImportTable {
+            headers: headers.clone(),
+            rows: vec![
+                row(2, "年度培训", text("2011年")),
+                row(3, "六月培训", text("2014年6月")),
+                row(4, "六月集训", text("2014-06")),
+                row(5, "现场培训", CellValue::Date(day)),
+                row(6, "年度集训", CellValue::Number(2012.0)),
+                row(7, "点号培训", text("２０１４．０６")),
+            ],
+            merged: vec![],
+        };
+        let r = store.import(&sys, "activities", &good, false).await.unwrap();
+        assert_eq!((r.created, r.problems.len()), (6, 0), "{backend}: {:?}", r.problems);
+        let all = store.list("activities", &ListQuery { sort: Some("id".into()), ..Default::default() }).await.unwrap().items;
+        let dates: Vec<(&str, &str)> = all.iter().map(|a| (a["title"].as_str().unwrap(), a["start_date"].as_str().unwrap())).collect();
+        assert_eq!(
+            dates,
+            [("年度培训", "2011"), ("六月培训", "2014-06"), ("六月集训", "2014-06"), ("现场培训", "2014-06-15"), ("年度集训", "2012"), ("点号培训", "2014-06")],
+            "{backend}"
+        );
+        // export writes the date as it is known (2011年, 2014年6月, a date cell for a day) and imports back unchanged
+        let table = duikou_summary::tables::entity_table(duikou_domain::schema::entity("activities").unwrap(), &all);
+        let col = table.columns.iter().position(|c| c.header == "开始日期").unwrap();
+        let cells: Vec<CellValue> = table
+            .rows
+            .iter()
+            .map(|r| match &r[col] {
+                duikou_report::Cell::Text(s) => CellValue::Text(s.clone()),
+                duikou_report::Cell::Date(d) => CellValue::Date(*d),
+                other => panic!("{backend}: a date exported as {other:?}"),
+            })
+            .collect();
+        let shown: Vec<String> = cells.iter().map(|c| match c { CellValue::Text(s) => s.clone(), CellValue::Date(d) => d.to_string(), _ => String::new() }).collect();
+        assert_eq!(shown, ["2011年", "2014年6月", "2014年6月", "2014-06-15", "2012年", "2014年6月"], "{backend}");
+        let again = ImportTable {
+            headers,
+            rows: all
+                .iter()
+                .zip(cells)
+                .enumerate()
+                .map(|(i, (a, c))| row(i as u32 + 2, a["title"].as_str().unwrap(), c))
+                .collect(),
+            merged: vec![],
+        };
+        let r = store.import(&sys, "activities", &again, false).await.unwrap();
+        assert_eq!((r.created, r.unchanged, r.problems.len()), (0, 6, 0), "{backend}: {:?}", r.problems);
+    })
+    .await;
+}

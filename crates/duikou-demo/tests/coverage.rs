@@ -293,8 +293,8 @@ async fn observed(look: &mut Lookup<'_>, line: &Value, recs: &[Value]) -> Vec<Fi
     let field = line["field"].as_str().unwrap_or("");
     let years = |r: &Value| -> Option<Fixed> {
         let start = date(r, "start_date")?;
-        let end = end_date(r, "end_date")
-            .or_else(|| line["until"].as_str().and_then(duikou_domain::validate::parse_date))?;
+        let end =
+            end_date(r, "end_date").or_else(|| line["until"].as_str().and_then(duikou_domain::validate::parse_date))?;
         let days = (end - start).num_days() + 1;
         // whole years, rounded: 2013-10-01..2016-08-31 is three years, 2014-06-01..2020-12-31 is seven
         Some(((days as f64 / 365.25).round() as i128) * SCALE)
@@ -645,7 +645,9 @@ async fn every_seed_fact_is_accounted_for_and_the_demo_holds_what_it_holds() {
             for (field, p) in want {
                 let held = rec_date(r, field).map(|d| d.precision.as_str());
                 if held != p.as_str() {
-                    dishonest.push(format!("{k:?}: {field} is held at precision {held:?}, the seed gives {p}"));
+                    dishonest.push(format!(
+                        "{k:?}: {field} is held at precision {held:?}, the seed gives {p}"
+                    ));
                 }
             }
         }

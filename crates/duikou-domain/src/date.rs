@@ -189,10 +189,7 @@ fn fast_day(b: &[u8]) -> Option<NaiveDate> {
     };
     let (y, m, d) = (n(0..4)?, n(5..7)?, n(8..10)?);
     let y = y as i32;
-    YEARS
-        .contains(&y)
-        .then(|| NaiveDate::from_ymd_opt(y, m, d))
-        .flatten()
+    YEARS.contains(&y).then(|| NaiveDate::from_ymd_opt(y, m, d)).flatten()
 }
 
 fn digits(s: &str) -> bool {
@@ -427,7 +424,11 @@ mod tests {
         assert_eq!(attribute(one("2015-02-14"), s1), Attribution::In);
         assert_eq!(attribute(one("2015-02-15"), s1), Attribution::Out);
         // a term (a range) holds what lies within it
-        let term = "2013-10-01..2016-08-31".parse::<Period>().unwrap().bounds(&c, None).unwrap();
+        let term = "2013-10-01..2016-08-31"
+            .parse::<Period>()
+            .unwrap()
+            .bounds(&c, None)
+            .unwrap();
         assert_eq!(attribute(one("2014"), term), Attribution::In);
         assert_eq!(attribute(one("2013"), term), Attribution::Straddles);
         assert_eq!(

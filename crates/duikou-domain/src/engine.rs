@@ -1,9 +1,9 @@
 //! The obligation engine: for each obligation, subject and window, the actual against the target, met / unmet / open,
 //! an early warning, the records counted and the rule in Chinese. Pure and deterministic: records in, results out.
 
+use crate::date::{attribute, record_interval, Attribution, RecDate};
 use crate::obligation::{Comparison, Measure, ObligationRule, Subject, Target, Window, ZeroDenominator};
 use crate::record::{Fields, Rec};
-use crate::date::{attribute, record_interval, Attribution, RecDate};
 use crate::{Calendar, Money, Period, Qty, RatingScale, WindowKind};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -920,8 +920,10 @@ mod tests {
             let mut r = Records::new();
             r.insert(
                 "activities".into(),
-                recs(vec![json!({"id": 9, "pairing_id": 1, "kind": "training", "title": "培训", "start_date": start,
-                                  "end_date": end, "person_times": 40, "confirmation": "confirmed"})]),
+                recs(vec![
+                    json!({"id": 9, "pairing_id": 1, "kind": "training", "title": "培训", "start_date": start,
+                                  "end_date": end, "person_times": 40, "confirmation": "confirmed"}),
+                ]),
             );
             r
         };
@@ -946,11 +948,17 @@ mod tests {
         // …but the calendar year 2014, once
         assert_eq!(met("year", "2014", None), [("2014".to_string(), "40".to_string())]);
         // June 2014 lies in the spring semester of 2013-2014 and nowhere else
-        assert_eq!(met("semester", "2014-06", None), [("2013-2014S2".to_string(), "40".to_string())]);
+        assert_eq!(
+            met("semester", "2014-06", None),
+            [("2013-2014S2".to_string(), "40".to_string())]
+        );
         // a training from June to September 2014 runs across the semesters' edge: in neither, never in both
         assert!(met("semester", "2014-06", Some("2014-09")).is_empty());
         // a day is where it is
-        assert_eq!(met("semester", "2014-06-15", None), [("2013-2014S2".to_string(), "40".to_string())]);
+        assert_eq!(
+            met("semester", "2014-06-15", None),
+            [("2013-2014S2".to_string(), "40".to_string())]
+        );
         // over the whole term all of them count
         assert_eq!(met("term", "2014", None).len(), 1);
         // a stint known to its months is in post for all of them (clipped to each window it overlaps)
@@ -958,12 +966,16 @@ mod tests {
         r.insert("people".into(), recs(vec![json!({"id": 1, "name": "教师甲"})]));
         r.insert(
             "dispatches".into(),
-            recs(vec![json!({"id": 1, "pairing_id": 1, "person_id": 1, "role": "teacher", "confirmation": "confirmed"})]),
+            recs(vec![
+                json!({"id": 1, "pairing_id": 1, "person_id": 1, "role": "teacher", "confirmation": "confirmed"}),
+            ]),
         );
         r.insert(
             "stints".into(),
-            recs(vec![json!({"id": 1, "dispatch_id": 1, "pairing_id": 1, "start_date": "2014-01", "end_date": "2014-02",
-                              "confirmation": "confirmed"})]),
+            recs(vec![
+                json!({"id": 1, "dispatch_id": 1, "pairing_id": 1, "start_date": "2014-01", "end_date": "2014-02",
+                              "confirmation": "confirmed"}),
+            ]),
         );
         let days = ob(
             8,
@@ -979,7 +991,10 @@ mod tests {
         // January 2014 (31 days) in the autumn semester, February 2014 (28 days) in the spring one
         assert_eq!(
             by_window,
-            [("2013-2014S1".to_string(), "31".to_string()), ("2013-2014S2".to_string(), "28".to_string())]
+            [
+                ("2013-2014S1".to_string(), "31".to_string()),
+                ("2013-2014S2".to_string(), "28".to_string())
+            ]
         );
     }
 

@@ -535,11 +535,17 @@ mod tests {
         let ok = act("2011年", Value::Null).unwrap();
         assert_eq!(ok["start_date"], json!("2011"));
         let ok = act("2014年6月", json!("2014-06-20")).unwrap();
-        assert_eq!((ok["start_date"].clone(), ok["end_date"].clone()), (json!("2014-06"), json!("2014-06-20")));
+        assert_eq!(
+            (ok["start_date"].clone(), ok["end_date"].clone()),
+            (json!("2014-06"), json!("2014-06-20"))
+        );
         // an end in the start's own month or year is not before it
         assert!(act("2014-06-20", json!("2014-06")).is_ok());
         assert!(act("2014-06-20", json!("2014")).is_ok());
-        assert_eq!(act("2014-06-20", json!("2014-05")).unwrap_err().0[0].code, "end_before_start");
+        assert_eq!(
+            act("2014-06-20", json!("2014-05")).unwrap_err().0[0].code,
+            "end_before_start"
+        );
         let e = act("14-6", Value::Null).unwrap_err();
         assert_eq!((e.0[0].field.as_str(), e.0[0].code), ("start_date", "date"));
         assert!(e.0[0].message.starts_with("开始日期（start_date）应为日期"), "{e:?}");
@@ -548,10 +554,19 @@ mod tests {
         assert!(e.0[0].message.contains("六位数字无法区分年月"), "{e:?}");
         // inherently dated records may not be undated
         for (entity, v) in [
-            ("activities", json!({"pairing_id": 1, "kind": "training", "title": "培训"})),
-            ("transactions", json!({"project_id": 1, "kind": "commitment", "source": "supporter", "amount": "1"})),
+            (
+                "activities",
+                json!({"pairing_id": 1, "kind": "training", "title": "培训"}),
+            ),
+            (
+                "transactions",
+                json!({"project_id": 1, "kind": "commitment", "source": "supporter", "amount": "1"}),
+            ),
             ("stints", json!({"dispatch_id": 1, "start_date": "2014-09"})),
-            ("outputs", json!({"project_id": 1, "name": "校舍", "unit": "平方米", "completed": 1})),
+            (
+                "outputs",
+                json!({"project_id": 1, "name": "校舍", "unit": "平方米", "completed": 1}),
+            ),
         ] {
             let e = check(entity, v).unwrap_err();
             assert_eq!(e.0[0].code, "required", "{entity}: {e:?}");

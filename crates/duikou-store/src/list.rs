@@ -6,9 +6,9 @@
 use crate::db::{Arg, Backend, Kind, Val};
 use crate::records::{columns, def, kind_of, row_json, select_cols};
 use crate::{Result, Store, StoreError};
+use chrono::{Datelike, NaiveDate};
 use duikou_domain::schema::{EntityDef, Field, FieldKind};
 use duikou_domain::{Calendar, Money, Period, Qty, RecDate, ValidationErrors};
-use chrono::{Datelike, NaiveDate};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -86,19 +86,21 @@ fn text_arg(f: &Field, raw: &str) -> std::result::Result<Arg, String> {
     })
 }
 
+/// A list's `period=`: the entity's start (or only) date field, its end date field, the period's first and last day.
+type PeriodFilter = (&'static str, Option<&'static str>, (NaiveDate, NaiveDate));
+
 /// `period=` of a list: the entity's dates and the period's bounds (on the default calendar: school years from
 /// 1 September, the spring semester from 1 February).
-fn period_filter(
-    def: &EntityDef,
-    raw: &str,
-) -> std::result::Result<(&'static str, Option<&'static str>, (NaiveDate, NaiveDate)), String> {
+fn period_filter(def: &EntityDef, raw: &str) -> std::result::Result<PeriodFilter, String> {
     let Some((start, end)) = duikou_domain::schema::dated_by(def.name) else {
         return Err(format!("{}不能按期间（period）筛选", def.label));
     };
-    let p: Period = raw.parse().map_err(|e: duikou_domain::PeriodParseError| e.to_string())?;
-    let bounds = p
-        .bounds(&Calendar::default(), None)
-        .ok_or_else(|| "列表的期间（period）不能是 term（帮扶期依结对而定），请写出年份、学年、学期或日期范围".to_string())?;
+    let p: Period = raw
+        .parse()
+        .map_err(|e: duikou_domain::PeriodParseError| e.to_string())?;
+    let bounds = p.bounds(&Calendar::default(), None).ok_or_else(|| {
+        "列表的期间（period）不能是 term（帮扶期依结对而定），请写出年份、学年、学期或日期范围".to_string()
+    })?;
     Ok((start, end, bounds))
 }
 
@@ -131,7 +133,7 @@ struct Plan {
     def: &'static EntityDef,
     filters: Vec<(&'static str, &'static str, Arg)>,
     /// `period=`: the record's dates (start, end) and the period's bounds, see [`Plan::period_sql`].
-    period: Option<(&'static str, Option<&'static str>, (NaiveDate, NaiveDate))>,
+    period: Option<PeriodFilter>,
     like: Option<String>,
     sort: &'static str,
     sort_kind: Kind,

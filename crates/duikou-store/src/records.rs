@@ -37,9 +37,7 @@ pub(crate) fn precision_col(name: &str) -> String {
 /// A date column read back in its written form at its precision (`2011`, `2014-06`, `2014-06-15`) as text, the
 /// same on both backends: the first day's `YYYY-MM-DD` cut to the year or the month its precision keeps.
 pub(crate) fn date_expr(name: &str) -> String {
-    format!(
-        "SUBSTR(CAST({name} AS TEXT), 1, CASE {name}_precision WHEN 'year' THEN 4 WHEN 'month' THEN 7 ELSE 10 END)"
-    )
+    format!("SUBSTR(CAST({name} AS TEXT), 1, CASE {name}_precision WHEN 'year' THEN 4 WHEN 'month' THEN 7 ELSE 10 END)")
 }
 
 /// The precision column's value for a date field's normalised value: NULL for a day (as rows written before

@@ -1159,7 +1159,15 @@ async fn imports_read_dates_at_their_precision_refuse_ambiguous_ones_and_round_t
         let pairing = "城关第一小学→乡镇中心小学";
         let headers = vec!["结对".into(), "活动类型".into(), "标题".into(), "开始日期".into()];
         let row = |n: u32, title: &str, date: CellValue| {
-            (n, vec![CellValue::Text(pairing.into()), CellValue::Text("培训".into()), CellValue::Text(title.into()), date])
+            (
+                n,
+                vec![
+                    CellValue::Text(pairing.into()),
+                    CellValue::Text("培训".into()),
+                    CellValue::Text(title.into()),
+                    date,
+                ],
+            )
         };
         let text = |s: &str| CellValue::Text(s.into());
         let day = chrono::NaiveDate::from_ymd_opt(2014, 6, 15).unwrap();
@@ -1177,10 +1185,27 @@ async fn imports_read_dates_at_their_precision_refuse_ambiguous_ones_and_round_t
         let before = count(&store, "activities").await;
         let r = store.import(&sys, "activities", &bad, false).await.unwrap();
         let named: Vec<(u32, &str)> = r.problems.iter().map(|p| (p.row, p.column.as_str())).collect();
-        assert_eq!(named, [(3, "开始日期"), (4, "开始日期"), (5, "开始日期")], "{backend}: {:?}", r.problems);
-        assert!(r.problems[0].message.contains("年份须写全四位数字"), "{backend}: {:?}", r.problems[0]);
-        assert!(r.problems[1].message.contains("2014.10"), "{backend}: {:?}", r.problems[1]);
-        assert_eq!(count(&store, "activities").await, before, "{backend}: nothing partial written");
+        assert_eq!(
+            named,
+            [(3, "开始日期"), (4, "开始日期"), (5, "开始日期")],
+            "{backend}: {:?}",
+            r.problems
+        );
+        assert!(
+            r.problems[0].message.contains("年份须写全四位数字"),
+            "{backend}: {:?}",
+            r.problems[0]
+        );
+        assert!(
+            r.problems[1].message.contains("2014.10"),
+            "{backend}: {:?}",
+            r.problems[1]
+        );
+        assert_eq!(
+            count(&store, "activities").await,
+            before,
+            "{backend}: nothing partial written"
+        );
         // the good forms, each at its precision
         let good = ImportTable {
             headers: headers.clone(),
@@ -1196,11 +1221,31 @@ async fn imports_read_dates_at_their_precision_refuse_ambiguous_ones_and_round_t
         };
         let r = store.import(&sys, "activities", &good, false).await.unwrap();
         assert_eq!((r.created, r.problems.len()), (6, 0), "{backend}: {:?}", r.problems);
-        let all = store.list("activities", &ListQuery { sort: Some("id".into()), ..Default::default() }).await.unwrap().items;
-        let dates: Vec<(&str, &str)> = all.iter().map(|a| (a["title"].as_str().unwrap(), a["start_date"].as_str().unwrap())).collect();
+        let all = store
+            .list(
+                "activities",
+                &ListQuery {
+                    sort: Some("id".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .items;
+        let dates: Vec<(&str, &str)> = all
+            .iter()
+            .map(|a| (a["title"].as_str().unwrap(), a["start_date"].as_str().unwrap()))
+            .collect();
         assert_eq!(
             dates,
-            [("年度培训", "2011"), ("六月培训", "2014-06"), ("六月集训", "2014-06"), ("现场培训", "2014-06-15"), ("年度集训", "2012"), ("点号培训", "2014-06")],
+            [
+                ("年度培训", "2011"),
+                ("六月培训", "2014-06"),
+                ("六月集训", "2014-06"),
+                ("现场培训", "2014-06-15"),
+                ("年度集训", "2012"),
+                ("点号培训", "2014-06")
+            ],
             "{backend}"
         );
         // export writes the date as it is known (2011年, 2014年6月, a date cell for a day) and imports back unchanged
@@ -1215,8 +1260,19 @@ async fn imports_read_dates_at_their_precision_refuse_ambiguous_ones_and_round_t
                 other => panic!("{backend}: a date exported as {other:?}"),
             })
             .collect();
-        let shown: Vec<String> = cells.iter().map(|c| match c { CellValue::Text(s) => s.clone(), CellValue::Date(d) => d.to_string(), _ => String::new() }).collect();
-        assert_eq!(shown, ["2011年", "2014年6月", "2014年6月", "2014-06-15", "2012年", "2014年6月"], "{backend}");
+        let shown: Vec<String> = cells
+            .iter()
+            .map(|c| match c {
+                CellValue::Text(s) => s.clone(),
+                CellValue::Date(d) => d.to_string(),
+                _ => String::new(),
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            ["2011年", "2014年6月", "2014年6月", "2014-06-15", "2012年", "2014年6月"],
+            "{backend}"
+        );
         let again = ImportTable {
             headers,
             rows: all
@@ -1228,7 +1284,12 @@ async fn imports_read_dates_at_their_precision_refuse_ambiguous_ones_and_round_t
             merged: vec![],
         };
         let r = store.import(&sys, "activities", &again, false).await.unwrap();
-        assert_eq!((r.created, r.unchanged, r.problems.len()), (0, 6, 0), "{backend}: {:?}", r.problems);
+        assert_eq!(
+            (r.created, r.unchanged, r.problems.len()),
+            (0, 6, 0),
+            "{backend}: {:?}",
+            r.problems
+        );
     })
     .await;
 }

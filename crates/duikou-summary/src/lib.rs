@@ -6,10 +6,10 @@ pub mod tables;
 pub mod zh;
 
 use chrono::NaiveDate;
+use duikou_domain::date::{attribute, record_interval};
 use duikou_domain::engine::{ObligationResult, Status};
 use duikou_domain::record::{Fields, Rec};
 use duikou_domain::schema;
-use duikou_domain::date::{attribute, record_interval};
 use duikou_domain::{Attribution, Money, Precision, Qty, RecDate};
 use duikou_report::{Block, Cell, Chart, ChartKind, Column, ColumnKind, Document, Section, Series, Span, Table};
 use serde::Serialize;

@@ -403,15 +403,22 @@ fn a_fact_dated_only_to_its_year_counts_in_that_year_and_no_other() {
             ),
             (
                 "transactions",
-                vec![json!({"id": 1, "project_id": 1, "kind": "disbursement", "source": "supporter", "amount": "4233万",
-                            "date": "2011", "confirmation": "confirmed"})],
+                vec![
+                    json!({"id": 1, "project_id": 1, "kind": "disbursement", "source": "supporter", "amount": "4233万",
+                            "date": "2011", "confirmation": "confirmed"}),
+                ],
             ),
         ]
     };
     let trained = |from: &str, to: &str| {
         let (doc, figures) = build(&only(records(), from, to)).unwrap();
         let fig = |k: &str| figure(&figures, k).map(|f| (f.value.clone(), f.records.clone()));
-        (fig("activities.trainings"), fig("money.disbursed"), fig("apart.straddles"), text(&doc))
+        (
+            fig("activities.trainings"),
+            fig("money.disbursed"),
+            fig("apart.straddles"),
+            text(&doc),
+        )
     };
     let (t, m, apart, _) = trained("2011-01-01", "2011-12-31");
     assert_eq!(t.unwrap().1, [("activities", 1)], "the 2011 training in 2011");
@@ -431,7 +438,10 @@ fn a_fact_dated_only_to_its_year_counts_in_that_year_and_no_other() {
         assert_eq!(m, None, "{from}");
         assert!(t.is_none_or(|t| !t.1.contains(&("activities", 1))), "{from}");
         let apart = apart.expect("stated apart");
-        assert!(apart.1.contains(&("activities", 1)) && apart.1.contains(&("transactions", 1)), "{from}: {apart:?}");
+        assert!(
+            apart.1.contains(&("activities", 1)) && apart.1.contains(&("transactions", 1)),
+            "{from}: {apart:?}"
+        );
         assert!(doc.contains("无法确定是否属于本期，未计入本期"), "{doc}");
     }
 }
@@ -453,12 +463,25 @@ fn a_month_across_a_semesters_edge_is_stated_apart_in_both_semesters() {
     let mut by_semester = Vec::new();
     for (from, to) in [("2014-09-01", "2015-02-14"), ("2015-02-15", "2015-08-31")] {
         let (doc, figures) = build(&only(records(), from, to)).unwrap();
-        let hours = figure(&figures, "activities.hours").map(|f| f.records.clone()).unwrap_or_default();
-        let apart = figure(&figures, "apart.straddles").map(|f| f.records.clone()).unwrap_or_default();
-        assert_eq!(apart, [("activities", 1)], "{from}: February is stated apart\n{}", text(&doc));
+        let hours = figure(&figures, "activities.hours")
+            .map(|f| f.records.clone())
+            .unwrap_or_default();
+        let apart = figure(&figures, "apart.straddles")
+            .map(|f| f.records.clone())
+            .unwrap_or_default();
+        assert_eq!(
+            apart,
+            [("activities", 1)],
+            "{from}: February is stated apart\n{}",
+            text(&doc)
+        );
         by_semester.push(hours);
     }
-    assert_eq!(by_semester, [vec![("activities", 2)], vec![]], "January counts in the first semester only");
+    assert_eq!(
+        by_semester,
+        [vec![("activities", 2)], vec![]],
+        "January counts in the first semester only"
+    );
     // the whole school year holds all of February
     let (_, figures) = build(&only(records(), "2014-09-01", "2015-08-31")).unwrap();
     let mut hours = figure(&figures, "activities.hours").unwrap().records.clone();

@@ -242,8 +242,10 @@ pub fn document() -> Value {
             list_params.push(json!({"name": f.name, "in": "query", "schema": filter_schema(f), "description": format!("按{}筛选", f.label)}));
             if f.kind == FieldKind::Date {
                 for suffix in ["from", "to"] {
-                    list_params.push(json!({"name": format!("{}_{suffix}", f.name), "in": "query", "schema": date_schema(),
-                        "description": "起（from，含其第一天）或止（to，含其最后一天）"}));
+                    list_params.push(
+                        json!({"name": format!("{}_{suffix}", f.name), "in": "query", "schema": date_schema(),
+                        "description": "起（from，含其第一天）或止（to，含其最后一天）"}),
+                    );
                 }
             }
         }

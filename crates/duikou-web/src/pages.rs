@@ -129,8 +129,11 @@ fn overview_page(data: &Value) -> String {
     for p in programs {
         let prog = &p["program"];
         let zh = |v: &serde_json::Value| {
-            v.as_str()
-                .map(|s| s.parse::<duikou_domain::RecDate>().map(|d| d.label_zh()).unwrap_or_else(|_| s.to_string()))
+            v.as_str().map(|s| {
+                s.parse::<duikou_domain::RecDate>()
+                    .map(|d| d.label_zh())
+                    .unwrap_or_else(|_| s.to_string())
+            })
         };
         let period = match (zh(&prog["start_date"]), zh(&prog["end_date"])) {
             (Some(a), Some(b)) => format!("{a} 至 {b}"),

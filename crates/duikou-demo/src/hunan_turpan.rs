@@ -147,14 +147,14 @@ async fn projects(d: &mut Demo, pairing: i64) -> Result<()> {
             "2010年援疆试点项目",
             "2010年（4类6个）",
             "4564.1万",
-            "2010-12-31",
+            "2010",
             "边调查研究、边编制规划、边着手实施，下达援疆投资计划启动4类6个试点项目",
         ),
         (
             "2011年援疆投资计划项目",
             "2011年",
             "4.0857亿",
-            "2011-12-31",
+            "2011",
             "下达援疆投资计划；到2012年底新建、续建项目31个",
         ),
     ] {
@@ -162,14 +162,14 @@ async fn projects(d: &mut Demo, pairing: i64) -> Result<()> {
             .fact(
                 "projects",
                 json!({"pairing_id": pairing, "name": name, "category": "other", "region_code": turpan,
-                       "plan_batch": batch, "total_investment": amount,
+                       "plan_batch": batch, "approved_on": date, "total_investment": amount,
                        "description": format!("项目组：{description}")}),
             )
             .await?;
         d.fact(
             "transactions",
             json!({"project_id": project, "kind": "commitment", "source": "supporter", "amount": amount,
-                   "date": date, "note": "年内下达的援疆投资计划，下达日期未写明，记为年末"}),
+                   "date": date, "note": "年内下达的援疆投资计划，只知年份"}),
         )
         .await?;
     }
@@ -177,9 +177,9 @@ async fn projects(d: &mut Demo, pairing: i64) -> Result<()> {
         .fact(
             "projects",
             json!({"pairing_id": pairing, "name": "安居富民工程", "category": "housing", "region_code": turpan,
-                   "started_on": "2011-01-01",
+                   "started_on": "2011",
                    "description": "2011年计划建设富民安居房6160户，补助资金由湖南省支援，其余由当地政府和个人承担；\
-                                   2011年开工（日期未写明，记为年初）"}),
+                                   2011年开工（只知年份）"}),
         )
         .await?;
     d.fact(
@@ -192,8 +192,8 @@ async fn projects(d: &mut Demo, pairing: i64) -> Result<()> {
         .fact(
             "projects",
             json!({"pairing_id": pairing, "name": "城镇廉租房项目", "category": "housing", "region_code": turpan,
-                   "started_on": "2011-01-01",
-                   "description": "2011年计划建设1000套；2011年开工的续建项目（日期未写明）"}),
+                   "started_on": "2011",
+                   "description": "2011年计划建设1000套；2011年开工的续建项目（只知年份）"}),
         )
         .await?;
     d.fact(
@@ -212,8 +212,8 @@ async fn projects(d: &mut Demo, pairing: i64) -> Result<()> {
         d.fact(
             "projects",
             json!({"pairing_id": pairing, "name": name, "category": category, "region_code": d.region(region),
-                   "started_on": "2011-01-01",
-                   "description": "2011年已经开工的续建项目，按计划顺利实施（开工日期未写明）"}),
+                   "started_on": "2011",
+                   "description": "2011年已经开工的续建项目，按计划顺利实施（开工只知年份）"}),
         )
         .await?;
     }
@@ -362,18 +362,18 @@ async fn training(d: &mut Demo, pairing: i64) -> Result<()> {
     let hunan = d.region("430000");
     let acts = [
         json!({"kind": "training", "audience": "teachers", "title": "依托湖南教育资源培训吐鲁番骨干教师和教育管理干部",
-               "start_date": "2011-01-01", "end_date": "2011-12-31", "region_code": hunan.clone(), "person_times": 355}),
+               "start_date": "2011", "region_code": hunan.clone(), "person_times": 355}),
         json!({"kind": "training", "audience": "teachers", "title": "引进湖南教育专家来吐鲁番开展师资培训",
-               "start_date": "2011-01-01", "end_date": "2011-12-31", "region_code": d.region(TURPAN),
+               "start_date": "2011", "region_code": d.region(TURPAN),
                "person_times": 46, "description": "人次记的是来吐鲁番授课的湖南教育专家人数（46名），受训人数未写明"}),
         json!({"kind": "enrollment", "audience": "students", "title": "湖南省属高校在吐鲁番定向招生",
-               "start_date": "2011-01-01", "end_date": "2011-12-31", "person_times": 122,
+               "start_date": "2011", "person_times": 122,
                "participants": "湖南省14所省属高校"}),
         json!({"kind": "training", "audience": "students", "title": "选派未就业大学毕业生赴湖南相关院校培训",
-               "start_date": "2012-01-01", "end_date": "2012-12-31", "region_code": hunan.clone(), "person_times": 900,
+               "start_date": "2012", "region_code": hunan.clone(), "person_times": 900,
                "project_id": talent, "participants": "湖南13所高校承接"}),
         json!({"kind": "training", "audience": "cadres", "title": "基层干部赴湖南轮训",
-               "start_date": "2012-01-01", "end_date": "2012-12-31", "region_code": hunan, "person_times": 700,
+               "start_date": "2012", "region_code": hunan, "person_times": 700,
                "project_id": talent, "description": "轮训任务已顺利完成"}),
     ];
     for mut a in acts {

@@ -52,7 +52,7 @@ pub(crate) async fn load(d: &mut Demo) -> Result<()> {
         .add(
             "pairings",
             json!({"program_id": program, "supporter_org_id": jiangsu, "receiver_org_id": county, "level": "other",
-                   "start_date": "2002-01-01",
+                   "start_date": "2002",
                    "note": "省—县结对（层级中没有“省—县”，记为其他）；2002年起江苏省对口支援霍城县，早于新一轮援疆，已走过10个年头。"}),
         )
         .await?;
@@ -100,9 +100,9 @@ pub(crate) async fn load(d: &mut Demo) -> Result<()> {
     }
     for a in [
         json!({"pairing_id": pairing, "kind": "training", "title": "农牧民培训", "audience": "public",
-               "start_date": "2011-01-01", "end_date": "2011-06-30", "region_code": region, "person_times": 10768}),
-        json!({"pairing_id": pairing, "kind": "other", "title": "转移输出劳动力", "start_date": "2011-01-01",
-               "end_date": "2011-06-30", "region_code": region, "person_times": 50500,
+               "start_date": "2011-01", "end_date": "2011-06", "region_code": region, "person_times": 10768}),
+        json!({"pairing_id": pairing, "kind": "other", "title": "转移输出劳动力", "start_date": "2011-01",
+               "end_date": "2011-06", "region_code": region, "person_times": 50500,
                "description": "“5.05万人”（人数记在人次）"}),
     ] {
         d.fact("activities", a).await?;

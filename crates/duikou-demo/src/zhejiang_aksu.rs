@@ -176,9 +176,9 @@ async fn projects(d: &mut Demo, pairing: i64, wenzhou_baicheng: i64) -> Result<(
         .fact(
             "projects",
             json!({"pairing_id": pairing, "name": "2014年度第二批援疆项目", "category": "other", "region_code": region,
-                   "plan_batch": "2014年度第二批（86项）", "approved_on": "2014-07-01",
+                   "plan_batch": "2014年度第二批（86项）", "approved_on": "2014-07",
                    "total_investment": "5亿", "leveraged_investment": "42.77亿",
-                   "description": "项目组：86项，计划总投资5亿元，带动地区直接投资42.77亿元；2014年7月浙江省发改委批复（日取月初）"}),
+                   "description": "项目组：86项，计划总投资5亿元，带动地区直接投资42.77亿元；2014年7月浙江省发改委批复"}),
         )
         .await?;
     d.fact(

@@ -1,6 +1,7 @@
 //! The obligation engine: for each obligation, subject and window, the actual against the target, met / unmet / open,
 //! an early warning, the records counted and the rule in Chinese. Pure and deterministic: records in, results out.
 
+use crate::date::{attribute, record_interval, Attribution, RecDate};
 use crate::obligation::{Comparison, Measure, ObligationRule, Subject, Target, Window, ZeroDenominator};
 use crate::record::{Fields, Rec};
 use crate::{Calendar, Money, Period, Qty, RatingScale, WindowKind};
@@ -135,8 +136,8 @@ pub struct EvalOptions {
     pub warn_share: f64,
 }
 
-fn date(v: &Value) -> Option<NaiveDate> {
-    v.as_str().and_then(crate::validate::parse_date)
+fn date(v: &Value) -> Option<RecDate> {
+    RecDate::of(v)
 }
 
 fn id(v: &Value) -> Option<i64> {
@@ -146,19 +147,17 @@ fn id(v: &Value) -> Option<i64> {
 /// The dates a record stands for, to place it in windows.
 fn span<R: Fields + ?Sized>(entity: &str, rec: &R, idx: &Index) -> Option<(NaiveDate, NaiveDate)> {
     let f = |name: &str| rec.field(name).and_then(date);
-    let pair = |a: &str, b: &str| {
-        let s = f(a)?;
-        Some((s, f(b).unwrap_or(s)))
-    };
+    // a date known to a month or a year stands for all of it: [start.first, (end or start).last()]
+    let pair = |a: &str, b: &str| Some(record_interval(f(a)?, f(b)));
     let parent = |name: &str| rec.field(name).and_then(id);
     match entity {
         "activities" => pair("start_date", "end_date"),
         "transactions" => pair("date", "date"),
         "stints" => pair("start_date", "end_date"),
         "dispatches" => pair("start_date", "end_date").or_else(|| idx.stint_span(parent("id")?)),
-        "projects" => f("approved_on").or_else(|| f("started_on")).map(|d| (d, d)),
+        "projects" => f("approved_on").or_else(|| f("started_on")).map(|d| d.interval()),
         "outputs" => f("as_of")
-            .map(|d| (d, d))
+            .map(|d| d.interval())
             .or_else(|| span("projects", idx.get("projects", parent("project_id")?)?, idx)),
         "project_funding" => span("projects", idx.get("projects", parent("project_id")?)?, idx),
         "appraisals" => {
@@ -181,7 +180,7 @@ pub fn record_dates<R: Fields + ?Sized>(entity: &str, rec: &R) -> Option<(NaiveD
                 stints_of: HashMap::new(),
             },
         ),
-        "outputs" => rec.field("as_of").and_then(date).map(|d| (d, d)),
+        "outputs" => rec.field("as_of").and_then(date).map(|d| d.interval()),
         _ => None,
     }
 }
@@ -220,8 +219,8 @@ impl<'a> Index<'a> {
 
     fn stint_span(&self, dispatch: i64) -> Option<(NaiveDate, NaiveDate)> {
         let stints = self.stints_of.get(&dispatch)?;
-        let starts = stints.iter().filter_map(|s| date(&s["start_date"]));
-        let ends = stints.iter().filter_map(|s| date(&s["end_date"]));
+        let starts = stints.iter().filter_map(|s| date(&s["start_date"]).map(|d| d.first));
+        let ends = stints.iter().filter_map(|s| date(&s["end_date"]).map(|d| d.last()));
         Some((starts.min()?, ends.max()?))
     }
 
@@ -298,6 +297,12 @@ fn numeric(v: &Value) -> Qty {
 /// compares correctly with any target, which is itself a quantity.
 fn saturated(total: i128) -> Qty {
     Qty::from_raw(i64::try_from(total).unwrap_or(if total < 0 { i64::MIN } else { i64::MAX }))
+}
+
+/// Entities whose dates are a time in post or open (a stint, a dispatch, a need, a year's appraisal), not the date
+/// of a fact: they count in every window they overlap.
+fn presence(entity: &str) -> bool {
+    matches!(entity, "stints" | "dispatches" | "needs" | "appraisals")
 }
 
 fn overlaps(a: (NaiveDate, NaiveDate), b: (NaiveDate, NaiveDate)) -> bool {
@@ -473,7 +478,11 @@ pub fn evaluate(
                 let selected: Vec<&Rec> = mine
                     .iter()
                     .filter(|r| match r.span {
-                        Some(s) => overlaps(s, bounds),
+                        // a time in post counts in every window it overlaps (its days are clipped to the window)
+                        Some(s) if whole_term || presence(entity_name) => overlaps(s, bounds),
+                        // a fact counts in the window that holds all of it; one that may lie on either side of
+                        // the window's edge (a month or a year across it, an activity over it) is not attributable
+                        Some(s) => attribute(s, bounds) == Attribution::In,
                         None => whole_term,
                     })
                     .map(|r| r.rec)
@@ -902,6 +911,90 @@ mod tests {
             res[2].text.starts_with("教师2（2013年12月1日至2013年12月5日）："),
             "{}",
             res[2].text
+        );
+    }
+
+    #[test]
+    fn a_fact_known_to_its_year_or_month_counts_only_in_a_window_holding_all_of_it() {
+        let trainings = |start: &str, end: Option<&str>| {
+            let mut r = Records::new();
+            r.insert(
+                "activities".into(),
+                recs(vec![
+                    json!({"id": 9, "pairing_id": 1, "kind": "training", "title": "培训", "start_date": start,
+                                  "end_date": end, "person_times": 40, "confirmation": "confirmed"}),
+                ]),
+            );
+            r
+        };
+        let rule = |window: &str| {
+            ob(
+                7,
+                json!({"subject": {"type": "pairing"}, "window": {"type": window},
+                       "measure": {"type": "sum", "field": "person_times", "records": {"entity": "activities"}},
+                       "comparison": "at_least", "target": {"type": "fixed", "value": 1}}),
+            )
+        };
+        let met = |window: &str, start: &str, end: Option<&str>| -> Vec<(String, String)> {
+            evaluate(&ctx(), &[rule(window)], &trainings(start, end), &opts("2016-09-15"))
+                .into_iter()
+                .filter(|r| r.actual > Qty::default())
+                .map(|r| (r.window, r.actual.to_string()))
+                .collect()
+        };
+        // "2014" satisfies no semester and no school year: none holds all of 2014
+        assert!(met("semester", "2014", None).is_empty());
+        assert!(met("school_year", "2014", None).is_empty());
+        // …but the calendar year 2014, once
+        assert_eq!(met("year", "2014", None), [("2014".to_string(), "40".to_string())]);
+        // June 2014 lies in the spring semester of 2013-2014 and nowhere else
+        assert_eq!(
+            met("semester", "2014-06", None),
+            [("2013-2014S2".to_string(), "40".to_string())]
+        );
+        // a training from June to September 2014 runs across the semesters' edge: in neither, never in both
+        assert!(met("semester", "2014-06", Some("2014-09")).is_empty());
+        // a day is where it is
+        assert_eq!(
+            met("semester", "2014-06-15", None),
+            [("2013-2014S2".to_string(), "40".to_string())]
+        );
+        // over the whole term all of them count
+        assert_eq!(met("term", "2014", None).len(), 1);
+        // a stint known to its months is in post for all of them (clipped to each window it overlaps)
+        let mut r = Records::new();
+        r.insert("people".into(), recs(vec![json!({"id": 1, "name": "教师甲"})]));
+        r.insert(
+            "dispatches".into(),
+            recs(vec![
+                json!({"id": 1, "pairing_id": 1, "person_id": 1, "role": "teacher", "confirmation": "confirmed"}),
+            ]),
+        );
+        r.insert(
+            "stints".into(),
+            recs(vec![
+                json!({"id": 1, "dispatch_id": 1, "pairing_id": 1, "start_date": "2014-01", "end_date": "2014-02",
+                              "confirmation": "confirmed"}),
+            ]),
+        );
+        let days = ob(
+            8,
+            json!({"subject": {"type": "pairing"}, "window": {"type": "semester"},
+                   "measure": {"type": "cumulative_days", "records": {"entity": "stints"}},
+                   "comparison": "at_least", "target": {"type": "fixed", "value": 1}}),
+        );
+        let by_window: Vec<(String, String)> = evaluate(&ctx(), &[days], &r, &opts("2016-09-15"))
+            .into_iter()
+            .filter(|r| r.actual > Qty::default())
+            .map(|r| (r.window, r.actual.to_string()))
+            .collect();
+        // January 2014 (31 days) in the autumn semester, February 2014 (28 days) in the spring one
+        assert_eq!(
+            by_window,
+            [
+                ("2013-2014S1".to_string(), "31".to_string()),
+                ("2013-2014S2".to_string(), "28".to_string())
+            ]
         );
     }
 

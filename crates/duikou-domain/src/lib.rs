@@ -5,6 +5,7 @@ pub mod access;
 pub mod appraisal;
 pub mod approx;
 pub mod audit;
+pub mod date;
 pub mod engine;
 mod error;
 mod money;
@@ -17,6 +18,7 @@ pub mod schema;
 pub mod templates;
 pub mod validate;
 
+pub use date::{Attribution, Precision, RecDate};
 pub use error::{FieldError, ValidationErrors};
 pub use money::{Money, MoneyParseError};
 pub use obligation::{ObligationRule, RatingScale};

@@ -10,7 +10,8 @@ pub enum FieldKind {
     Text,
     /// A long text (a description, an extracted document text).
     LongText,
-    /// A calendar date, `YYYY-MM-DD`.
+    /// A date at its precision ([`crate::RecDate`]): a day `2014-06-15`, a month `2014-06` or a year `2011`. Stored as
+    /// its first day beside a `{name}_precision` column (`day`/`month`/`year`, NULL for a day).
     Date,
     /// Money: a string of yuan (`"37000000.00"`, `"3700万"`), stored as integer fen.
     Money,
@@ -689,7 +690,7 @@ pub static ENTITIES: &[EntityDef] = &[
             approx("planned", "计划数量", Qty),
             approx("started", "开工数量", Qty),
             approx("completed", "完成数量", Qty),
-            f("as_of", "截至日期", FieldKind::Date),
+            req(f("as_of", "截至日期", FieldKind::Date)),
         ],
         owner: Owner::Supporter,
         confirmable: true,
@@ -1056,6 +1057,22 @@ pub static ENTITIES: &[EntityDef] = &[
         default_sort: "id",
     },
 ];
+
+/// The date fields that place a record of `entity` in time, as a list's `period=` filter reads them: the start (or
+/// only) date and the end date where there is one. Its interval is `[start.first, (end or start).last()]`
+/// ([`crate::date::record_interval`]). `None` for entities with no date of their own or more than one way to date
+/// them (projects: 立项, else 开工).
+pub fn dated_by(entity: &str) -> Option<(&'static str, Option<&'static str>)> {
+    Some(match entity {
+        "programs" | "pairings" | "dispatches" | "stints" | "activities" => ("start_date", Some("end_date")),
+        "needs" => ("raised_on", Some("met_on")),
+        "agreements" => ("signed_on", None),
+        "documents" => ("doc_date", None),
+        "transactions" => ("date", None),
+        "outputs" => ("as_of", None),
+        _ => return None,
+    })
+}
 
 /// The entity named `name` (plural, as in the API path).
 pub fn entity(name: &str) -> Option<&'static EntityDef> {

@@ -1,7 +1,7 @@
 //! Validation of a record against its entity description: types, required fields, lengths, enums and cross-field rules.
 
 use crate::schema::{EntityDef, FieldKind, JsonShape, Rule};
-use crate::{Calendar, Money, Period, Qty, RatingScale, ValidationErrors};
+use crate::{Calendar, Money, Period, Qty, RatingScale, RecDate, ValidationErrors};
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
@@ -44,7 +44,8 @@ pub fn int_limit(fld: &crate::schema::Field) -> IntLimit {
     }
 }
 
-/// Parses a `YYYY-MM-DD` date.
+/// Parses a `YYYY-MM-DD` date (a day given by a caller: `as_of`, a command's option). A record's date field may be
+/// a month or a year too: read those with [`RecDate`].
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     if s.len() != 10 {
         return None;
@@ -98,7 +99,7 @@ pub fn caller_fields(def: &EntityDef, input: &Value) -> Result<Map<String, Value
 }
 
 /// Validates a whole candidate record (caller fields; missing means null) and returns it normalised:
-/// dates as `YYYY-MM-DD`, money as a yuan string with two decimals, periods in their one written form.
+/// dates in their written form at their precision (`2011`, `2014-06`, `2014-06-15`), money as a yuan string with two decimals, periods in their one written form.
 pub fn validate_record(def: &EntityDef, record: &Map<String, Value>) -> Result<Map<String, Value>, ValidationErrors> {
     let mut errors = ValidationErrors::new();
     let mut out = Map::new();
@@ -167,9 +168,13 @@ pub fn validate_record(def: &EntityDef, record: &Map<String, Value>) -> Result<M
                 Some(s) => Ok(Value::from(s)),
                 None => Err(("type", format!("{label}（{name}）应为文本，收到 {v}"))),
             },
-            FieldKind::Date => match v.as_str().and_then(parse_date) {
-                Some(d) => Ok(Value::from(d.format("%Y-%m-%d").to_string())),
-                None => Err(("date", format!("{label}（{name}）应为日期（YYYY-MM-DD），收到 {v}"))),
+            FieldKind::Date => match v.as_str().map(str::parse::<RecDate>) {
+                Some(Ok(d)) => Ok(Value::from(d.to_string())),
+                Some(Err(e)) => Err(("date", format!("{label}（{name}）{e}"))),
+                None => Err((
+                    "date",
+                    format!("{label}（{name}）应为日期文本（2011、2014-06 或 2014-06-15），收到 {v}"),
+                )),
             },
             FieldKind::Money => match serde_json::from_value::<Money>(v.clone()) {
                 Ok(m) if m.fen() < 0 => Err(("negative", format!("{label}（{name}）不能为负数：{m} 元"))),
@@ -426,10 +431,11 @@ fn check_rules(def: &EntityDef, rec: &Map<String, Value>, refused: &[String], er
         }
         match *rule {
             Rule::DateOrder(a, b) => {
-                let da = rec.get(a).and_then(Value::as_str).and_then(parse_date);
-                let db = rec.get(b).and_then(Value::as_str).and_then(parse_date);
+                let da = rec.get(a).and_then(RecDate::of);
+                let db = rec.get(b).and_then(RecDate::of);
+                // an end known to a month or a year is before the start only if all of it is
                 if let (Some(x), Some(y)) = (da, db) {
-                    if y < x {
+                    if y.last() < x.first {
                         errors.add(
                             b,
                             "end_before_start",
@@ -582,14 +588,14 @@ mod tests {
     fn every_bad_field_is_reported_at_once() {
         let e = check(
             "activities",
-            json!({"pairing_id": "x", "kind": "party", "title": "", "start_date": "2014年6月",
+            json!({"pairing_id": "x", "kind": "party", "title": "", "start_date": "14年6月",
                    "amount": "-5", "hours": -1, "bogus": 1}),
         )
         .unwrap_err();
         assert_eq!(e.0.len(), 1, "unknown fields are reported first: {e:?}");
         let e = check(
             "activities",
-            json!({"pairing_id": "x", "kind": "party", "title": "", "start_date": "2014年6月", "amount": "-5", "hours": -1}),
+            json!({"pairing_id": "x", "kind": "party", "title": "", "start_date": "14年6月", "amount": "-5", "hours": -1}),
         )
         .unwrap_err();
         let fields: Vec<&str> = e.0.iter().map(|x| x.field.as_str()).collect();
@@ -701,6 +707,7 @@ mod tests {
                 let _ = t.parse::<Qty>();
                 let _ = t.parse::<Period>();
                 let _ = parse_date(t);
+                let _ = t.parse::<RecDate>();
                 let _ = serde_json::from_value::<Money>(Value::from(t.as_str()));
                 let _ = serde_json::from_value::<Qty>(Value::from(t.as_str()));
             }
@@ -724,6 +731,55 @@ mod tests {
             let fen = u128::from(whole) * 100 + u128::from(frac);
             let within = fen <= Money::MAX.fen().unsigned_abs().into();
             proptest::prop_assert_eq!(tx.is_ok(), within, "{}: {:?}", text, tx);
+        }
+    }
+
+    #[test]
+    fn dates_keep_their_precision_and_ambiguous_ones_are_refused_naming_the_field() {
+        let act = |start: &str, end: Value| {
+            check(
+                "activities",
+                json!({"pairing_id": 1, "kind": "training", "title": "培训", "start_date": start, "end_date": end}),
+            )
+        };
+        let ok = act("2011年", Value::Null).unwrap();
+        assert_eq!(ok["start_date"], json!("2011"));
+        let ok = act("2014年6月", json!("2014-06-20")).unwrap();
+        assert_eq!(
+            (ok["start_date"].clone(), ok["end_date"].clone()),
+            (json!("2014-06"), json!("2014-06-20"))
+        );
+        // an end in the start's own month or year is not before it
+        assert!(act("2014-06-20", json!("2014-06")).is_ok());
+        assert!(act("2014-06-20", json!("2014")).is_ok());
+        assert_eq!(
+            act("2014-06-20", json!("2014-05")).unwrap_err().0[0].code,
+            "end_before_start"
+        );
+        let e = act("14-6", Value::Null).unwrap_err();
+        assert_eq!((e.0[0].field.as_str(), e.0[0].code), ("start_date", "date"));
+        assert!(e.0[0].message.starts_with("开始日期（start_date）应为日期"), "{e:?}");
+        assert!(e.0[0].message.contains("年份须写全四位数字"), "{e:?}");
+        let e = act("201406", Value::Null).unwrap_err();
+        assert!(e.0[0].message.contains("六位数字无法区分年月"), "{e:?}");
+        // inherently dated records may not be undated
+        for (entity, v) in [
+            (
+                "activities",
+                json!({"pairing_id": 1, "kind": "training", "title": "培训"}),
+            ),
+            (
+                "transactions",
+                json!({"project_id": 1, "kind": "commitment", "source": "supporter", "amount": "1"}),
+            ),
+            ("stints", json!({"dispatch_id": 1, "start_date": "2014-09"})),
+            (
+                "outputs",
+                json!({"project_id": 1, "name": "校舍", "unit": "平方米", "completed": 1}),
+            ),
+        ] {
+            let e = check(entity, v).unwrap_err();
+            assert_eq!(e.0[0].code, "required", "{entity}: {e:?}");
         }
     }
 

@@ -83,9 +83,14 @@ fn base(spec: &Spec, backend: Backend) -> (&'static str, Vec<String>, Vec<String
         Backend::Sqlite => format!("CAST(substr({c}, 1, 4) AS INTEGER)"),
         Backend::Postgres => format!("CAST(EXTRACT(YEAR FROM {c}) AS BIGINT)"),
     };
-    let month = |c: &str| match backend {
-        Backend::Sqlite => format!("substr({c}, 1, 7)"),
-        Backend::Postgres => format!("to_char({c}, 'YYYY-MM')"),
+    // a month-precision fact in its month; a year-precision one only in its year (`YYYY`), never in a month it may
+    // not belong to: the year's total still holds it, no month's does
+    let month = |c: &str| {
+        let (m, y) = match backend {
+            Backend::Sqlite => (format!("substr({c}, 1, 7)"), format!("substr({c}, 1, 4)")),
+            Backend::Postgres => (format!("to_char({c}, 'YYYY-MM')"), format!("to_char({c}, 'YYYY')")),
+        };
+        format!("CASE WHEN {c}_precision = 'year' THEN {y} ELSE {m} END")
     };
     match spec.table {
         "agg_money" => (
@@ -797,7 +802,7 @@ pub struct PeopleRow {
 pub struct ActivityRow {
     /// Kind (`activities.kind`).
     pub kind: String,
-    /// `YYYY-MM` of the start date (`''` in the totals by kind).
+    /// `YYYY-MM` of the start date; `YYYY` where the start is known only to the year (`''` in the totals by kind).
     pub month: String,
     /// Activities.
     pub n: i64,

@@ -43,8 +43,14 @@ pub struct PairingAssessment {
     pub score: Score,
 }
 
+/// A term's start: the first day of its date (a day, a month or a year).
 fn parse_date(v: &Value) -> Option<NaiveDate> {
-    v.as_str().and_then(duikou_domain::validate::parse_date)
+    duikou_domain::date::first_day(v)
+}
+
+/// A term's end: the last day of its date ("2016" ends on 31 December 2016).
+fn end_date(v: &Value) -> Option<NaiveDate> {
+    duikou_domain::date::last_day(v)
 }
 
 impl Store {
@@ -343,7 +349,8 @@ impl Store {
         kinds.extend(fields.iter().map(|f| kind(f)));
         let names: Vec<String> = std::iter::once("id".to_string())
             .chain(fields.iter().map(|f| match crate::records::kind_of(f) {
-                Kind::Date => format!("CAST({} AS TEXT)", f.name),
+                // in their written form at their precision (2011, 2014-06, 2014-06-15)
+                Kind::Date => crate::records::date_expr(f.name),
                 _ => f.name.to_string(),
             }))
             .collect();
@@ -598,7 +605,7 @@ impl Inputs {
         for pairing in &self.pairings {
             let pairing_id = pairing["id"].as_i64().unwrap_or(0);
             let start = parse_date(&pairing["start_date"]).or_else(|| parse_date(&program["start_date"]));
-            let end = parse_date(&pairing["end_date"]).or_else(|| parse_date(&program["end_date"]));
+            let end = end_date(&pairing["end_date"]).or_else(|| end_date(&program["end_date"]));
             let Some(start) = start else {
                 return Err(StoreError::invalid(
                     "start_date",
@@ -912,9 +919,9 @@ impl Store {
                     .collect();
                 for p in pairings {
                     let pairing = self.get("pairings", p).await?;
-                    let term = match (parse_date(&pairing["start_date"]), parse_date(&pairing["end_date"])) {
+                    let term = match (parse_date(&pairing["start_date"]), end_date(&pairing["end_date"])) {
                         (Some(a), Some(b)) => Some((a, b)),
-                        _ => match (parse_date(&program["start_date"]), parse_date(&program["end_date"])) {
+                        _ => match (parse_date(&program["start_date"]), end_date(&program["end_date"])) {
                             (Some(a), Some(b)) => Some((a, b)),
                             _ => None,
                         },

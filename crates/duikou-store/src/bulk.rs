@@ -3,11 +3,11 @@
 
 use crate::audit::WriteTx;
 use crate::db::{Arg, Backend, Kind, Tx, Val};
-use crate::records::{columns, from_val, to_arg};
+use crate::records::{columns, from_val, precision_arg, precision_col, to_arg};
 use crate::{Result, Store, StoreError};
 use chrono::Utc;
 use duikou_domain::access::{self, Role, Sides, Target};
-use duikou_domain::schema::{self, EntityDef, Owner};
+use duikou_domain::schema::{self, EntityDef, FieldKind, Owner};
 use duikou_domain::ValidationErrors;
 use serde_json::{Map, Value};
 use std::collections::{BTreeSet, HashMap};
@@ -335,8 +335,14 @@ impl Store {
         // write: ids drawn up front, so the audit events can name them without reading anything back
         let all = columns(def);
         let cols: Vec<_> = all.iter().filter(|f| !f.server || f.name == "confirmation").collect();
-        let mut names = vec!["id", "version", "created_at", "updated_at"];
-        names.extend(cols.iter().map(|f| f.name));
+        let mut names: Vec<String> = ["id", "version", "created_at", "updated_at"].map(String::from).to_vec();
+        for f in &cols {
+            names.push(f.name.to_string());
+            if f.kind == FieldKind::Date {
+                names.push(precision_col(f.name));
+            }
+        }
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
         let first = reserve_ids(&mut w.tx, def.name, records.len()).await?;
         let now = Utc::now();
         let stamp = Value::from(now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
@@ -360,11 +366,19 @@ impl Store {
                     after.insert(f.name.into(), Value::Null);
                     continue;
                 }
+                let v = rec.get(f.name).unwrap_or(&Value::Null);
                 let arg = if f.name == "confirmation" {
                     Arg::Text(Some("pending".into()))
                 } else {
-                    to_arg(f, rec.get(f.name).unwrap_or(&Value::Null))
+                    to_arg(f, v)
                 };
+                if f.kind == FieldKind::Date {
+                    // the written form at its precision, as a read answers
+                    after.insert(f.name.into(), v.clone());
+                    row.push(arg);
+                    row.push(precision_arg(v));
+                    continue;
+                }
                 after.insert(f.name.into(), from_val(f, &arg));
                 row.push(arg);
             }

@@ -117,12 +117,8 @@ impl Store {
             .await?;
         let calendar: Calendar = serde_json::from_value(program["calendar"].clone()).unwrap_or_default();
         let term = match (
-            pairing_rec["start_date"]
-                .as_str()
-                .and_then(duikou_domain::validate::parse_date),
-            pairing_rec["end_date"]
-                .as_str()
-                .and_then(duikou_domain::validate::parse_date),
+            duikou_domain::date::first_day(&pairing_rec["start_date"]),
+            duikou_domain::date::last_day(&pairing_rec["end_date"]),
         ) {
             (Some(a), Some(b)) => Some((a, b)),
             _ => None,

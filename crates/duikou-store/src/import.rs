@@ -9,7 +9,8 @@ use crate::{ListQuery, Result, Store, StoreError};
 use chrono::NaiveDate;
 use duikou_domain::access::Actor;
 use duikou_domain::schema::{EntityDef, Field, FieldKind};
-use duikou_domain::validate::{parse_date, validate_record};
+use duikou_domain::validate::validate_record;
+use duikou_domain::RecDate;
 use duikou_domain::{Money, Qty};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -133,24 +134,11 @@ pub fn normalise(s: &str) -> String {
         .to_string()
 }
 
-/// A date as Chinese spreadsheets write it: 2014-06-01, 2014/6/1, 2014.6.1, 2014年6月1日, 20140601, or a month
-/// (2014年6月, 2014-06) read as its first day.
-pub fn parse_loose_date(s: &str) -> Option<NaiveDate> {
-    let t = normalise(s).replace(['年', '月', '/', '.'], "-").replace('日', "");
-    let t = t.trim_end_matches('-');
-    if let Some(d) = parse_date(t) {
-        return Some(d);
-    }
-    let parts: Vec<&str> = t.split('-').collect();
-    match parts.as_slice() {
-        [y, m, d] => NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?),
-        [y, m] if y.len() == 4 => NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, 1),
-        [ymd] if ymd.len() == 8 && ymd.bytes().all(|b| b.is_ascii_digit()) => {
-            NaiveDate::from_ymd_opt(ymd[..4].parse().ok()?, ymd[4..6].parse().ok()?, ymd[6..].parse().ok()?)
-        }
-        _ => None,
-    }
-    .filter(|d| (1900..=2200).contains(&chrono::Datelike::year(d)))
+/// A date as Chinese spreadsheets write it, at its precision: a day (2014-06-01, 2014/6/1, 2014.6.1,
+/// 2014年6月1日, 20140601), a month (2014年6月, 2014-06, 2014.06) or a year (2011年, 2011); full-width digits and
+/// separators are read as their ASCII forms. Ambiguous forms (14-6, 201406, 2014-6-) are refused with the reason.
+pub fn parse_loose_date(s: &str) -> std::result::Result<RecDate, duikou_domain::date::DateParseError> {
+    normalise(s).parse::<RecDate>()
 }
 
 /// Whether a cell that did not parse is a plain number above `max` (too many digits to hold at all): then the row is
@@ -359,14 +347,17 @@ fn cell_json(f: &Field, c: &CellValue) -> std::result::Result<Value, String> {
             Err(_) => return Err(format!("应为数字（最多四位小数），收到“{text}”")),
         },
         FieldKind::Date => match c {
-            CellValue::Date(d) => Value::from(d.to_string()),
+            // a date cell is a day
+            CellValue::Date(d) => Value::from(RecDate::day(*d).to_string()),
+            // a number cell: a whole year (2011); 2014.1 may be October cut short by the sheet, so it is not read
+            CellValue::Number(n) if n.fract() != 0.0 => {
+                return Err(format!(
+                    "数字单元格“{text}”无法确定月份（2014.1 可能是 2014.10），请写作文本：2014年10月 或 2014-10"
+                ))
+            }
             _ => match parse_loose_date(&text) {
-                Some(d) => Value::from(d.to_string()),
-                None => {
-                    return Err(format!(
-                        "应为日期（如 2014-06-01、2014年6月1日、2014.6.1），收到“{text}”"
-                    ))
-                }
+                Ok(d) => Value::from(d.to_string()),
+                Err(e) => return Err(e.to_string()),
             },
         },
         FieldKind::Bool => match text.as_str() {
@@ -869,14 +860,19 @@ mod tests {
 
     #[test]
     fn chinese_spreadsheet_habits() {
-        let d = |s: &str| parse_loose_date(s).map(|d| d.to_string());
+        let d = |s: &str| parse_loose_date(s).ok().map(|d| d.to_string());
         assert_eq!(d("2014年6月1日").as_deref(), Some("2014-06-01"));
         assert_eq!(d("2014.6.1").as_deref(), Some("2014-06-01"));
         assert_eq!(d("2014/06/01").as_deref(), Some("2014-06-01"));
-        assert_eq!(d("２０１４年６月").as_deref(), Some("2014-06-01"));
+        // a month or a year stays one
+        assert_eq!(d("２０１４年６月").as_deref(), Some("2014-06"));
+        assert_eq!(d("2014.06").as_deref(), Some("2014-06"));
+        assert_eq!(d("2011年").as_deref(), Some("2011"));
         assert_eq!(d("20140601").as_deref(), Some("2014-06-01"));
         assert_eq!(d("2014-13-01"), None);
         assert_eq!(d("去年"), None);
+        assert_eq!(d("14-6"), None);
+        assert_eq!(d("201406"), None);
         assert_eq!(normalise(" ３７００万 "), "3700万");
         assert_eq!(column_letter(0), "A");
         assert_eq!(column_letter(27), "AB");

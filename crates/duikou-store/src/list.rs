@@ -6,9 +6,9 @@
 use crate::db::{Arg, Backend, Kind, Val};
 use crate::records::{columns, def, kind_of, row_json, select_cols};
 use crate::{Result, Store, StoreError};
+use chrono::{Datelike, NaiveDate};
 use duikou_domain::schema::{EntityDef, Field, FieldKind};
-use duikou_domain::validate::parse_date;
-use duikou_domain::{Money, Qty, ValidationErrors};
+use duikou_domain::{Calendar, Money, Period, Qty, RecDate, ValidationErrors};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -64,7 +64,8 @@ fn text_arg(f: &Field, raw: &str) -> std::result::Result<Arg, String> {
         FieldKind::Int => Arg::Int(Some(raw.parse().map_err(|_| bad())?)),
         FieldKind::Money => Arg::Int(Some(raw.parse::<Money>().map_err(|_| bad())?.fen())),
         FieldKind::Qty => Arg::Int(Some(raw.parse::<Qty>().map_err(|_| bad())?.raw())),
-        FieldKind::Date => Arg::Date(Some(parse_date(raw).ok_or_else(bad)?)),
+        // a month or a year from its first day (`_to` takes its last: see `plan`)
+        FieldKind::Date => Arg::Date(Some(raw.parse::<RecDate>().map_err(|_| bad())?.first)),
         FieldKind::Bool => Arg::Bool(Some(match raw {
             "true" | "1" => true,
             "false" | "0" => false,
@@ -83,6 +84,24 @@ fn text_arg(f: &Field, raw: &str) -> std::result::Result<Arg, String> {
         }
         _ => Arg::Text(Some(raw.to_string())),
     })
+}
+
+/// A list's `period=`: the entity's start (or only) date field, its end date field, the period's first and last day.
+type PeriodFilter = (&'static str, Option<&'static str>, (NaiveDate, NaiveDate));
+
+/// `period=` of a list: the entity's dates and the period's bounds (on the default calendar: school years from
+/// 1 September, the spring semester from 1 February).
+fn period_filter(def: &EntityDef, raw: &str) -> std::result::Result<PeriodFilter, String> {
+    let Some((start, end)) = duikou_domain::schema::dated_by(def.name) else {
+        return Err(format!("{}不能按期间（period）筛选", def.label));
+    };
+    let p: Period = raw
+        .parse()
+        .map_err(|e: duikou_domain::PeriodParseError| e.to_string())?;
+    let bounds = p.bounds(&Calendar::default(), None).ok_or_else(|| {
+        "列表的期间（period）不能是 term（帮扶期依结对而定），请写出年份、学年、学期或日期范围".to_string()
+    })?;
+    Ok((start, end, bounds))
 }
 
 /// Arguments of one statement, numbered as they are added.
@@ -113,6 +132,8 @@ enum Run {
 struct Plan {
     def: &'static EntityDef,
     filters: Vec<(&'static str, &'static str, Arg)>,
+    /// `period=`: the record's dates (start, end) and the period's bounds, see [`Plan::period_sql`].
+    period: Option<PeriodFilter>,
     like: Option<String>,
     sort: &'static str,
     sort_kind: Kind,
@@ -139,6 +160,37 @@ impl Plan {
         }
     }
 
+    /// Whether the list is filtered at all.
+    fn filtered(&self) -> bool {
+        !self.filters.is_empty() || self.period.is_some()
+    }
+
+    /// `period=`: the records whose interval `[start.first, (end or start).last()]` lies within the period (the one
+    /// rule of [`duikou_domain::date::attribute`]). A date column holds the first day of its month or year, so the
+    /// interval's last day is within the period's end `to` exactly when the end's first day is on or before `to`
+    /// (a day), before the first of the month after `to` (a month), before 1 January after `to` (a year).
+    fn period_sql(&self, b: &mut Binds) -> Option<String> {
+        let (start, end, (from, to)) = self.period?;
+        let next = to.succ_opt().unwrap_or(to);
+        let month_after = NaiveDate::from_ymd_opt(next.year(), next.month(), 1).unwrap_or(next);
+        let year_after = NaiveDate::from_ymd_opt(next.year(), 1, 1).unwrap_or(next);
+        let (end_col, end_precision) = match end {
+            Some(e) => (
+                format!("COALESCE({e}, {start})"),
+                format!("CASE WHEN {e} IS NULL THEN {start}_precision ELSE {e}_precision END"),
+            ),
+            None => (start.to_string(), format!("{start}_precision")),
+        };
+        let f = b.push(Arg::Date(Some(from)));
+        let t = b.push(Arg::Date(Some(to)));
+        let m = b.push(Arg::Date(Some(month_after)));
+        let y = b.push(Arg::Date(Some(year_after)));
+        Some(format!(
+            "{start} >= {f} AND ((COALESCE({end_precision}, 'day') = 'day' AND {end_col} <= {t}) \
+             OR ({end_precision} = 'month' AND {end_col} < {m}) OR ({end_precision} = 'year' AND {end_col} < {y}))"
+        ))
+    }
+
     /// ` WHERE …` of the filters, the run and (when asked) the search.
     fn where_sql(&self, b: &mut Binds, run: &Run, search: bool) -> String {
         let mut conds: Vec<String> = self
@@ -146,6 +198,7 @@ impl Plan {
             .iter()
             .map(|(col, op, a)| format!("{col} {op} {}", b.push(a.clone())))
             .collect();
+        conds.extend(self.period_sql(b));
         let op = if self.desc { "<" } else { ">" };
         let s = self.sort;
         match run {
@@ -241,7 +294,7 @@ impl Store {
                 let w = plan.where_sql(&mut b, run, false);
                 let limit = b.push(Arg::Int(Some(want - rows.len() as i64)));
                 let off = b.push(Arg::Int(Some(offset)));
-                let with_total = i == 0 && plan.filters.is_empty();
+                let with_total = i == 0 && !plan.filtered();
                 let mut kinds = kinds.clone();
                 let extra = if with_total {
                     kinds.push(Kind::Int);
@@ -372,7 +425,7 @@ impl Store {
 
     /// How many records match: the kept row count when unfiltered, else a count that stops past [`COUNT_CAP`].
     async fn total(&self, plan: &Plan) -> Result<(i64, bool)> {
-        if plan.filters.is_empty() {
+        if !plan.filtered() {
             let kept = self
                 .db()
                 .fetch_opt(
@@ -433,7 +486,15 @@ impl Store {
     fn plan(&self, def: &'static EntityDef, query: &ListQuery) -> Result<(Plan, i64, i64)> {
         let mut errors = ValidationErrors::new();
         let mut filters = Vec::new();
+        let mut period = None;
         for (k, raw) in &query.filters {
+            if k == "period" && def.field("period").is_none() {
+                match period_filter(def, raw) {
+                    Ok(p) => period = Some(p),
+                    Err(m) => errors.add("period", "period", m),
+                }
+                continue;
+            }
             let (name, op) = if let Some(n) = k.strip_suffix("_from") {
                 (n, ">=")
             } else if let Some(n) = k.strip_suffix("_to") {
@@ -454,7 +515,15 @@ impl Store {
                 continue;
             };
             let op = if field.name == k.as_str() { "=" } else { op };
-            match text_arg(field, raw) {
+            // up to a month or a year: all of it
+            let arg = match (field.kind, op) {
+                (FieldKind::Date, "<=") => raw
+                    .parse::<RecDate>()
+                    .map(|d| Arg::Date(Some(d.last())))
+                    .map_err(|_| format!("{}（{}）筛选值无效：“{raw}”", field.label, field.name)),
+                _ => text_arg(field, raw),
+            };
+            match arg {
                 Ok(a) => filters.push((field.name, op, a)),
                 Err(m) => errors.add(k.clone(), "filter", m),
             }
@@ -528,6 +597,7 @@ impl Store {
             Plan {
                 def,
                 filters,
+                period,
                 like,
                 sort,
                 sort_kind,

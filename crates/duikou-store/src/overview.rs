@@ -2,7 +2,7 @@
 //! pairings with both orgs' names — one query per program, whatever the size of the record.
 
 use crate::db::{Arg, Kind};
-use crate::records::{def, row_json, select_cols};
+use crate::records::{def, row_json, select_cols_of};
 use crate::{ListQuery, Result, Store};
 use serde_json::Value;
 
@@ -39,14 +39,13 @@ impl Store {
         };
         let programs = self.list("programs", &published).await?.items;
         let pairings = def("pairings")?;
-        let (cols, mut kinds) = select_cols(pairings);
-        let cols: Vec<String> = cols.split(", ").map(|c| format!("p.{c}")).collect();
+        let (cols, mut kinds) = select_cols_of(pairings, "p");
         kinds.extend([Kind::Text, Kind::Text]);
         let sql = format!(
             "SELECT {}, s.name, r.name FROM pairings p \
              LEFT JOIN orgs s ON s.id = p.supporter_org_id LEFT JOIN orgs r ON r.id = p.receiver_org_id \
              WHERE p.program_id = $1 ORDER BY p.id LIMIT $2",
-            cols.join(", ")
+            cols
         );
         let mut out = Vec::with_capacity(programs.len());
         for program in programs {

@@ -5,7 +5,6 @@ use crate::db::Arg;
 use crate::{ListQuery, Result, Store};
 use chrono::NaiveDate;
 use duikou_domain::appraisal::years_to_appraise;
-use duikou_domain::validate::parse_date;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -67,7 +66,7 @@ pub struct OwnOrg {
 }
 
 fn date_of(v: &Value) -> Option<NaiveDate> {
-    v.as_str().and_then(parse_date)
+    duikou_domain::date::first_day(v)
 }
 
 fn ids(records: &[Value], field: &str) -> Vec<i64> {
@@ -159,7 +158,12 @@ impl Store {
                         .cloned()
                         .unwrap_or_default(),
                     supporter,
-                    due_years: years_to_appraise(date_of(&d["start_date"]), date_of(&d["end_date"]), today, &years),
+                    due_years: years_to_appraise(
+                        date_of(&d["start_date"]),
+                        duikou_domain::date::last_day(&d["end_date"]),
+                        today,
+                        &years,
+                    ),
                     appraisals: given,
                     dispatch: d,
                 }

@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use duikou_domain::access::{self, Actor, Role, Sides, Target};
 use duikou_domain::record::{names, Names, Rec};
 use duikou_domain::schema::{self, EntityDef, Field, FieldKind, Owner, CONFIRMATION_FIELDS};
-use duikou_domain::validate::{caller_fields, parse_date, validate_record};
-use duikou_domain::{Money, Qty, ValidationErrors};
+use duikou_domain::validate::{caller_fields, validate_record};
+use duikou_domain::{Money, Precision, Qty, RecDate, ValidationErrors};
 use serde_json::{Map, Value};
 
 /// The columns of an entity's table, in order: system columns, then fields, then confirmation fields.
@@ -29,13 +29,52 @@ pub(crate) fn kind_of(f: &Field) -> Kind {
     }
 }
 
-/// The column list of an entity's rows (system columns first) and the kinds to read them as.
+/// The companion column of a date field holding its precision (`day`/`month`/`year`, NULL for a day).
+pub(crate) fn precision_col(name: &str) -> String {
+    format!("{name}_precision")
+}
+
+/// A date column read back in its written form at its precision (`2011`, `2014-06`, `2014-06-15`) as text, the
+/// same on both backends: the first day's `YYYY-MM-DD` cut to the year or the month its precision keeps.
+pub(crate) fn date_expr(name: &str) -> String {
+    format!("SUBSTR(CAST({name} AS TEXT), 1, CASE {name}_precision WHEN 'year' THEN 4 WHEN 'month' THEN 7 ELSE 10 END)")
+}
+
+/// The precision column's value for a date field's normalised value: NULL for a day (as rows written before
+/// precisions hold) or for no date.
+pub(crate) fn precision_arg(v: &Value) -> Arg {
+    let p = RecDate::of(v).map(|d| d.precision);
+    Arg::Text(p.filter(|p| *p != Precision::Day).map(|p| p.as_str().to_string()))
+}
+
+/// The column list of an entity's rows (system columns first) and the kinds to read them as. Dates are read in
+/// their written form at their precision (as text).
 pub(crate) fn select_cols(def: &EntityDef) -> (String, Vec<Kind>) {
+    select_cols_of(def, "")
+}
+
+/// [`select_cols`] of a table named in the statement as `alias` (`p` reads `p.id, p.version, …`).
+pub(crate) fn select_cols_of(def: &EntityDef, alias: &str) -> (String, Vec<Kind>) {
+    let q = if alias.is_empty() {
+        String::new()
+    } else {
+        format!("{alias}.")
+    };
     let cols = columns(def);
-    let names: Vec<&str> = cols.iter().map(|f| f.name).collect();
+    let names: Vec<String> = SYSTEM_COLS
+        .split(", ")
+        .map(|c| format!("{q}{c}"))
+        .chain(cols.iter().map(|f| match f.kind {
+            FieldKind::Date => date_expr(&format!("{q}{}", f.name)),
+            _ => format!("{q}{}", f.name),
+        }))
+        .collect();
     let mut kinds = vec![Kind::Int, Kind::Int, Kind::Ts, Kind::Ts];
-    kinds.extend(cols.iter().map(|f| kind_of(f)));
-    (format!("{SYSTEM_COLS}, {}", names.join(", ")), kinds)
+    kinds.extend(cols.iter().map(|f| match kind_of(f) {
+        Kind::Date => Kind::Text,
+        k => k,
+    }));
+    (names.join(", "), kinds)
 }
 
 fn select_sql(def: &EntityDef) -> (String, Vec<Kind>) {
@@ -74,7 +113,8 @@ pub fn to_arg(f: &Field, v: &Value) -> Arg {
         } else {
             serde_json::from_value::<Qty>(v.clone()).ok().map(Qty::raw)
         }),
-        FieldKind::Date => Arg::Date(v.as_str().and_then(parse_date)),
+        // the first day the date may stand for; its precision goes in its own column ([`precision_arg`])
+        FieldKind::Date => Arg::Date(RecDate::of(v).map(|d| d.first)),
         FieldKind::Bool => Arg::Bool(v.as_bool()),
         FieldKind::Json(_) => Arg::Json((!null).then(|| v.clone())),
         FieldKind::Text | FieldKind::LongText | FieldKind::Enum(_) | FieldKind::Period => {
@@ -318,7 +358,7 @@ impl Store {
         let backend = self.backend();
         let exprs: Vec<String> = std::iter::once("id".to_string())
             .chain(cols.iter().map(|f| match (kind_of(f), backend) {
-                (Kind::Date, _) => format!("CAST({} AS TEXT)", f.name),
+                (Kind::Date, _) => date_expr(f.name),
                 (Kind::Json, Backend::Sqlite) => format!("json({})", f.name),
                 _ => f.name.to_string(),
             }))
@@ -383,11 +423,20 @@ impl Store {
         let now = Utc::now();
         let mut names = vec!["version", "created_at", "updated_at"];
         let mut args = vec![Arg::Int(Some(1)), Arg::Ts(Some(now)), Arg::Ts(Some(now))];
+        let mut precisions = Vec::new();
         for f in &cols {
             if let Some(v) = rec.get(f.name) {
                 names.push(f.name);
                 args.push(to_arg(f, v));
+                if f.kind == FieldKind::Date {
+                    precisions.push((precision_col(f.name), precision_arg(v)));
+                }
             }
+        }
+        let mut names: Vec<String> = names.into_iter().map(str::to_string).collect();
+        for (col, a) in precisions {
+            names.push(col);
+            args.push(a);
         }
         let placeholders: Vec<String> = (1..=args.len()).map(|i| format!("${i}")).collect();
         let id =
@@ -483,6 +532,10 @@ impl Store {
             if let Some(v) = rec.get(f.name) {
                 args.push(to_arg(f, v));
                 sets.push(format!("{} = ${}", f.name, args.len()));
+                if f.kind == FieldKind::Date {
+                    args.push(precision_arg(v));
+                    sets.push(format!("{} = ${}", precision_col(f.name), args.len()));
+                }
             }
         }
         if def.confirmable {

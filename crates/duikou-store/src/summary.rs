@@ -67,11 +67,12 @@ const KEPT_FROM: usize = 40;
 
 /// A pairing's term as the engine takes it: its own dates, else its program's.
 fn term_of(pairing: &Value, program: &Value, as_of: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
-    let day = |v: &Value, f: &str| v[f].as_str().and_then(duikou_domain::validate::parse_date);
-    let start = day(pairing, "start_date").or_else(|| day(program, "start_date"))?;
-    // an open-ended pairing runs until the day it is judged
+    let day = |v: &Value, f: &str| duikou_domain::RecDate::of(&v[f]);
+    let start = day(pairing, "start_date").or_else(|| day(program, "start_date"))?.first;
+    // an open-ended pairing runs until the day it is judged; a term ending in a month or a year runs to its end
     let end = day(pairing, "end_date")
         .or_else(|| day(program, "end_date"))
+        .map(|d| d.last())
         .unwrap_or(as_of.max(start));
     Some((start, end))
 }
@@ -210,6 +211,9 @@ impl Store {
     async fn summary_rows(&self, entity: &str, pairings: &[Arg], within: &[Arg]) -> Result<Vec<Rec>> {
         let fields = summary_fields(entity);
         let dated = match entity {
+            // a date column holds the first day of a month or a year: from 1 January of the period's first year ($1)
+            // every month or year that may reach into the period is read, and the writer places each (in, out,
+            // across the edge) by all of its days
             "activities" | "stints" => Some((
                 "start_date",
                 "start_date <= $2 AND COALESCE(end_date, start_date) >= $1",
@@ -266,12 +270,8 @@ impl Store {
             .await?;
         let calendar: Calendar = serde_json::from_value(first_program["calendar"].clone()).unwrap_or_default();
         let term = match (
-            first_program["start_date"]
-                .as_str()
-                .and_then(duikou_domain::validate::parse_date),
-            first_program["end_date"]
-                .as_str()
-                .and_then(duikou_domain::validate::parse_date),
+            duikou_domain::date::first_day(&first_program["start_date"]),
+            duikou_domain::date::last_day(&first_program["end_date"]),
         ) {
             (Some(a), Some(b)) => Some((a, b)),
             (Some(a), None) => Some((a, as_of.max(a))),
@@ -299,7 +299,10 @@ impl Store {
         org_ids.extend(linked("receiver_org_id"));
         let orgs = by_id(self.all_where_in("orgs", "id", &org_ids).await?);
         // every entity read in lots of pairings at once, each lot its own task, while the obligations are judged
-        let within = [Arg::Date(Some(bounds.0)), Arg::Date(Some(bounds.1))];
+        let within = [
+            Arg::Date(chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&bounds.0), 1, 1)),
+            Arg::Date(Some(bounds.1)),
+        ];
         let lot_size = id_args.len().div_ceil(LOTS).clamp(1, LOT);
         let mut reads = Vec::new();
         for e in SUMMARY_ENTITIES {

@@ -116,13 +116,14 @@ async fn ids(store: &Store, entity: &str) -> Vec<i64> {
     out
 }
 
+/// A day mostly; sometimes only a month or a year, as the seeds give them (a year's facts go in no month).
 fn date(rng: &mut Rng) -> String {
-    format!(
-        "{}-{:02}-{:02}",
-        2013 + rng.below(4),
-        1 + rng.below(12),
-        1 + rng.below(28)
-    )
+    let (y, m, d) = (2013 + rng.below(4), 1 + rng.below(12), 1 + rng.below(28));
+    match rng.below(10) {
+        0 => format!("{y}"),
+        1 | 2 => format!("{y}-{m:02}"),
+        _ => format!("{y}-{m:02}-{d:02}"),
+    }
 }
 
 fn money(rng: &mut Rng) -> String {

@@ -164,7 +164,10 @@ async fn bad_input_is_refused_with_the_field_and_nothing_is_written() {
             ("orgs", json!({"kind": "school", "colour": "red"}), "colour", "unknown_field"),
             ("projects", json!({"pairing_id": f.pairing, "name": "教学楼", "category": "education", "total_investment": "-1"}), "total_investment", "negative"),
             ("projects", json!({"pairing_id": f.pairing, "name": "教学楼", "category": "education", "total_investment": "1.234"}), "total_investment", "money"),
-            ("activities", json!({"pairing_id": f.pairing, "kind": "training", "title": "全员培训", "start_date": "2014年6月"}), "start_date", "date"),
+            ("activities", json!({"pairing_id": f.pairing, "kind": "training", "title": "全员培训", "start_date": "14年6月"}), "start_date", "date"),
+            ("activities", json!({"pairing_id": f.pairing, "kind": "training", "title": "全员培训", "start_date": "2014-6-"}), "start_date", "date"),
+            ("activities", json!({"pairing_id": f.pairing, "kind": "training", "title": "全员培训", "start_date": "201406"}), "start_date", "date"),
+            ("activities", json!({"pairing_id": f.pairing, "kind": "training", "title": "全员培训"}), "start_date", "required"),
             ("activities", json!({"pairing_id": f.pairing, "kind": "training", "title": "全员培训", "start_date": "2014-06-01", "hours": -3}), "hours", "negative"),
             ("indicator_values", json!({"indicator_id": 1, "period": "2014-2016", "value": 1, "region_code": "650400"}), "period", "period"),
         ];
@@ -250,7 +253,7 @@ async fn children_take_their_pairing_and_detail_totals_add_up() {
         assert_eq!(s["pairing_id"], f.pairing, "{backend}: stint inherits the pairing");
         let p = create(&store, "projects", json!({"pairing_id": f.pairing, "name": "安居富民工程", "category": "housing", "started_on": "2011-04-01", "total_investment": "12.84亿"})).await;
         create(&store, "project_funding", json!({"project_id": id(&p), "source": "supporter", "amount": "3700万"})).await;
-        create(&store, "outputs", json!({"project_id": id(&p), "name": "安居富民房", "unit": "户", "planned": 8640, "started": 9426, "completed": 5780})).await;
+        create(&store, "outputs", json!({"project_id": id(&p), "name": "安居富民房", "unit": "户", "planned": 8640, "started": 9426, "completed": 5780, "as_of": "2012-12-31"})).await;
         create(&store, "activities", json!({"pairing_id": f.pairing, "kind": "teaching", "title": "授课", "start_date": "2014-03-03", "courses": 40, "hours": 1500})).await;
         let detail = store.pairing_detail(f.pairing).await.unwrap();
         let t = &detail["totals"];
@@ -1077,6 +1080,221 @@ async fn bulk_imports_check_what_single_writes_check_and_audit_every_record() {
 }
 
 #[tokio::test]
+async fn dates_keep_their_precision_and_a_period_holds_only_what_lies_within_it() {
+    for_each_backend(|store, backend| async move {
+        let f = fixture(&store).await;
+        let sys = Actor::system();
+        let year = create(&store, "activities", json!({"pairing_id": f.pairing, "kind": "training", "title": "年度培训", "start_date": "2011年", "person_times": 300})).await;
+        let month = create(&store, "activities", json!({"pairing_id": f.pairing, "kind": "teaching", "title": "六月授课", "start_date": "2014年6月", "hours": 40})).await;
+        let day = create(&store, "activities", json!({"pairing_id": f.pairing, "kind": "visit", "title": "考察", "start_date": "2014-06-15"})).await;
+        assert_eq!(year["start_date"], "2011", "{backend}");
+        assert_eq!(month["start_date"], "2014-06", "{backend}");
+        assert_eq!(day["start_date"], "2014-06-15", "{backend}");
+        // read back the same, one by one and in a list
+        assert_eq!(store.get("activities", id(&year)).await.unwrap()["start_date"], "2011", "{backend}");
+        assert_eq!(store.get("activities", id(&month)).await.unwrap()["start_date"], "2014-06", "{backend}");
+        let titles = |period: &'static str| {
+            let store = store.clone();
+            async move {
+                let q = ListQuery { filters: [("period".to_string(), period.to_string())].into(), ..Default::default() };
+                let page = store.list("activities", &q).await.unwrap_or_else(|e| panic!("{period}: {e}"));
+                assert_eq!(page.total, page.items.len() as i64, "{period}: the count agrees with the page");
+                page.items.iter().map(|r| r["title"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(titles("2011").await, ["年度培训"], "{backend}: a fact of 2011 is in 2011");
+        assert!(titles("2012").await.is_empty(), "{backend}: and in no other year");
+        assert!(titles("2010").await.is_empty(), "{backend}");
+        assert!(titles("2011H2").await.is_empty(), "{backend}: no half of 2011 holds all of it");
+        assert!(titles("2011-2012S1").await.is_empty(), "{backend}: nor a semester");
+        let mut june = titles("2013-2014S2").await;
+        june.sort();
+        assert_eq!(june, ["六月授课", "考察"], "{backend}: a semester holding all of June 2014 counts both");
+        assert_eq!(titles("2014-06").await.len(), 2, "{backend}");
+        // a range ending mid-June holds the day but not the month
+        assert_eq!(titles("2014-02-15..2014-06-20").await, ["考察"], "{backend}");
+        assert!(titles("2014-2015S1").await.is_empty(), "{backend}");
+        // the same with an end date known to the month: the interval runs to its last day
+        create(&store, "activities", json!({"pairing_id": f.pairing, "kind": "camp", "title": "夏令营", "start_date": "2014-07-10", "end_date": "2014-08"})).await;
+        assert!(titles("2014-07").await.is_empty(), "{backend}: July does not hold an activity running into August");
+        assert_eq!(titles("2014H2").await, ["夏令营"], "{backend}");
+        // date ranges: a month or a year to its last day
+        let ranged = |from: &str, to: &str| ListQuery {
+            filters: [("start_date_from".to_string(), from.to_string()), ("start_date_to".to_string(), to.to_string())].into(),
+            ..Default::default()
+        };
+        assert_eq!(store.list("activities", &ranged("2011", "2011")).await.unwrap().total, 1, "{backend}");
+        assert_eq!(store.list("activities", &ranged("2014-06", "2014-06")).await.unwrap().total, 2, "{backend}");
+        // a bad period and a list that cannot be dated are told, naming the parameter
+        for (entity, p) in [("activities", "2014-2016"), ("activities", "term"), ("projects", "2014")] {
+            let q = ListQuery { filters: [("period".to_string(), p.to_string())].into(), ..Default::default() };
+            let e = store.list(entity, &q).await.unwrap_err();
+            assert_eq!(field_of(&e).0, "period", "{backend}: {entity} {p}: {e}");
+        }
+        // an edit keeps or changes the precision as written
+        let v = store.update(&sys, "activities", id(&month), &json!({"start_date": "2014-06-03"})).await.unwrap();
+        assert_eq!(v["start_date"], "2014-06-03", "{backend}");
+        let v = store.update(&sys, "activities", id(&month), &json!({"start_date": "2014.6"})).await.unwrap();
+        assert_eq!(v["start_date"], "2014-06", "{backend}");
+        // a stint starting in September 2014 and one starting on its first day start together (the natural key is
+        // the first day): the second is told as a duplicate, not a database error
+        let person = create(&store, "people", json!({"name": "教师乙"})).await;
+        let d = create(&store, "dispatches", json!({"pairing_id": f.pairing, "person_id": id(&person), "role": "teacher"})).await;
+        let s1 = create(&store, "stints", json!({"dispatch_id": id(&d), "start_date": "2014-09", "end_date": "2015-01"})).await;
+        assert_eq!((s1["start_date"].as_str(), s1["end_date"].as_str()), (Some("2014-09"), Some("2015-01")), "{backend}");
+        for start in ["2014-09-01", "2014年9月"] {
+            let e = store.create(&sys, "stints", &json!({"dispatch_id": id(&d), "start_date": start, "end_date": "2015-01"})).await.unwrap_err();
+            assert_eq!(field_of(&e).1, "duplicate", "{backend}: {start}: {e}");
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn imports_read_dates_at_their_precision_refuse_ambiguous_ones_and_round_trip_through_export() {
+    use duikou_store::import::{CellValue, ImportTable};
+    for_each_backend(|store, backend| async move {
+        let _f = fixture(&store).await;
+        let sys = Actor::system();
+        let pairing = "城关第一小学→乡镇中心小学";
+        let headers = vec!["结对".into(), "活动类型".into(), "标题".into(), "开始日期".into()];
+        let row = |n: u32, title: &str, date: CellValue| {
+            (
+                n,
+                vec![
+                    CellValue::Text(pairing.into()),
+                    CellValue::Text("培训".into()),
+                    CellValue::Text(title.into()),
+                    date,
+                ],
+            )
+        };
+        let text = |s: &str| CellValue::Text(s.into());
+        let day = chrono::NaiveDate::from_ymd_opt(2014, 6, 15).unwrap();
+        // an ambiguous date anywhere: that row and column are named, and nothing at all is written
+        let bad = ImportTable {
+            headers: headers.clone(),
+            rows: vec![
+                row(2, "年度培训", text("2011年")),
+                row(3, "六月培训", text("14-6")),
+                row(4, "十月培训", CellValue::Number(2014.1)),
+                row(5, "无日期培训", CellValue::Empty),
+            ],
+            merged: vec![],
+        };
+        let before = count(&store, "activities").await;
+        let r = store.import(&sys, "activities", &bad, false).await.unwrap();
+        let named: Vec<(u32, &str)> = r.problems.iter().map(|p| (p.row, p.column.as_str())).collect();
+        assert_eq!(
+            named,
+            [(3, "开始日期"), (4, "开始日期"), (5, "开始日期")],
+            "{backend}: {:?}",
+            r.problems
+        );
+        assert!(
+            r.problems[0].message.contains("年份须写全四位数字"),
+            "{backend}: {:?}",
+            r.problems[0]
+        );
+        assert!(
+            r.problems[1].message.contains("2014.10"),
+            "{backend}: {:?}",
+            r.problems[1]
+        );
+        assert_eq!(
+            count(&store, "activities").await,
+            before,
+            "{backend}: nothing partial written"
+        );
+        // the good forms, each at its precision
+        let good = ImportTable {
+            headers: headers.clone(),
+            rows: vec![
+                row(2, "年度培训", text("2011年")),
+                row(3, "六月培训", text("2014年6月")),
+                row(4, "六月集训", text("2014-06")),
+                row(5, "现场培训", CellValue::Date(day)),
+                row(6, "年度集训", CellValue::Number(2012.0)),
+                row(7, "点号培训", text("２０１４．０６")),
+            ],
+            merged: vec![],
+        };
+        let r = store.import(&sys, "activities", &good, false).await.unwrap();
+        assert_eq!((r.created, r.problems.len()), (6, 0), "{backend}: {:?}", r.problems);
+        let all = store
+            .list(
+                "activities",
+                &ListQuery {
+                    sort: Some("id".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .items;
+        let dates: Vec<(&str, &str)> = all
+            .iter()
+            .map(|a| (a["title"].as_str().unwrap(), a["start_date"].as_str().unwrap()))
+            .collect();
+        assert_eq!(
+            dates,
+            [
+                ("年度培训", "2011"),
+                ("六月培训", "2014-06"),
+                ("六月集训", "2014-06"),
+                ("现场培训", "2014-06-15"),
+                ("年度集训", "2012"),
+                ("点号培训", "2014-06")
+            ],
+            "{backend}"
+        );
+        // export writes the date as it is known (2011年, 2014年6月, a date cell for a day) and imports back unchanged
+        let table = duikou_summary::tables::entity_table(duikou_domain::schema::entity("activities").unwrap(), &all);
+        let col = table.columns.iter().position(|c| c.header == "开始日期").unwrap();
+        let cells: Vec<CellValue> = table
+            .rows
+            .iter()
+            .map(|r| match &r[col] {
+                duikou_report::Cell::Text(s) => CellValue::Text(s.clone()),
+                duikou_report::Cell::Date(d) => CellValue::Date(*d),
+                other => panic!("{backend}: a date exported as {other:?}"),
+            })
+            .collect();
+        let shown: Vec<String> = cells
+            .iter()
+            .map(|c| match c {
+                CellValue::Text(s) => s.clone(),
+                CellValue::Date(d) => d.to_string(),
+                _ => String::new(),
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            ["2011年", "2014年6月", "2014年6月", "2014-06-15", "2012年", "2014年6月"],
+            "{backend}"
+        );
+        let again = ImportTable {
+            headers,
+            rows: all
+                .iter()
+                .zip(cells)
+                .enumerate()
+                .map(|(i, (a, c))| row(i as u32 + 2, a["title"].as_str().unwrap(), c))
+                .collect(),
+            merged: vec![],
+        };
+        let r = store.import(&sys, "activities", &again, false).await.unwrap();
+        assert_eq!(
+            (r.created, r.unchanged, r.problems.len()),
+            (0, 6, 0),
+            "{backend}: {:?}",
+            r.problems
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn approximate_figures_and_ranges_are_stored_listed_updated_and_refused() {
     for_each_backend(|store, backend| async move {
         let f = fixture(&store).await;
@@ -1169,7 +1387,7 @@ async fn approximate_figures_and_ranges_are_stored_listed_updated_and_refused() 
         let o = create(
             &store,
             "outputs",
-            json!({"project_id": id(&p), "name": "教室", "unit": "间", "planned": "30多"}),
+            json!({"project_id": id(&p), "name": "教室", "unit": "间", "planned": "30多", "as_of": "2014-12-31"}),
         )
         .await;
         assert_eq!(

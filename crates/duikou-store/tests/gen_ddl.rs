@@ -40,6 +40,13 @@ fn ddl(pg: bool) -> String {
                 c.push_str(&format!(" REFERENCES {t}({k})"));
             }
             cols.push(c);
+            if f.kind == FieldKind::Date {
+                // the date's precision (migration 0015): NULL is a day
+                cols.push(format!(
+                    "{0}_precision TEXT CHECK ({0}_precision IN ('day', 'month', 'year'))",
+                    f.name
+                ));
+            }
         }
         out.push_str(&format!(
             "CREATE TABLE {} (\n    {}\n);\n",

@@ -150,7 +150,7 @@ fn record(w: &World, op: &Op) -> (&'static str, Value, bool) {
         _ => (
             "outputs",
             json!({"project_id": w.projects[op.org], "name": format!("校舍{seq}"), "unit": "平方米", "planned": qty, "started": qty,
-                   "completed": qty}),
+                   "completed": qty, "as_of": "2015-03-01"}),
             op.qty <= Qty::MAX.raw(),
         ),
     }

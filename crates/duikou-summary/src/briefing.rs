@@ -14,9 +14,10 @@ fn label(entity: &str, field: &str, value: &str) -> String {
 /// Writes the briefing of `input` (usually a month or a quarter); `issue` numbers it (第N期).
 pub fn briefing(input: &SummaryInput, issue: u32) -> (Document, Vec<Figure>) {
     let (from, to) = input.period;
+    // all of the date in the period (a month-precision fact in its month's briefing, never in a week's)
     let in_period = |d: Option<&str>| {
-        d.and_then(duikou_domain::validate::parse_date)
-            .is_some_and(|d| d >= from && d <= to)
+        d.and_then(|d| d.parse::<duikou_domain::RecDate>().ok())
+            .is_some_and(|d| duikou_domain::date::attribute(d.interval(), (from, to)) == duikou_domain::Attribution::In)
     };
     let mut events: Vec<(String, String)> = Vec::new();
     let mut figures = Vec::new();
@@ -150,9 +151,15 @@ pub fn briefing(input: &SummaryInput, issue: u32) -> (Document, Vec<Figure>) {
                     items: events
                         .iter()
                         .map(|(d, t)| {
-                            let day = duikou_domain::validate::parse_date(d)
-                                .map(|d| d.format("%-m月%-d日").to_string())
-                                .unwrap_or_default();
+                            let day = match d.parse::<duikou_domain::RecDate>() {
+                                Ok(d) if d.precision == duikou_domain::Precision::Day => {
+                                    d.first.format("%-m月%-d日").to_string()
+                                }
+                                Ok(d) if d.precision == duikou_domain::Precision::Month => {
+                                    d.first.format("%-m月").to_string()
+                                }
+                                _ => String::new(),
+                            };
                             format!("{day}　{t}")
                         })
                         .collect(),

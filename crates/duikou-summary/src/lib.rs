@@ -7,10 +7,11 @@ pub mod zh;
 
 use chrono::NaiveDate;
 use duikou_domain::approx::{self, Figure as Fig, Total};
+use duikou_domain::date::{attribute, record_interval};
 use duikou_domain::engine::{ObligationResult, Status};
 use duikou_domain::record::{Fields, Rec};
 use duikou_domain::schema::{self, FieldKind};
-use duikou_domain::{Money, Qty};
+use duikou_domain::{Attribution, Money, Precision, Qty, RecDate};
 use duikou_report::{Block, Cell, Chart, ChartKind, Column, ColumnKind, Document, Section, Series, Span, Table};
 use serde::Serialize;
 use serde_json::Value;
@@ -202,8 +203,9 @@ impl Figures {
     }
 }
 
-fn date(v: &Value) -> Option<NaiveDate> {
-    v.as_str().and_then(duikou_domain::validate::parse_date)
+/// A record's date at its precision (a day, a month or a year).
+fn date(v: &Value) -> Option<RecDate> {
+    RecDate::of(v)
 }
 
 fn id(r: &impl Fields) -> i64 {
@@ -289,8 +291,8 @@ enum Place {
     Straddles,
 }
 
-/// The day a project was planned (立项, else its start): when it is 新安排, and when its money was committed.
-fn planned_on(p: &Rec) -> Option<NaiveDate> {
+/// The date a project was planned (立项, else its start): when it is 新安排, and when its money was committed.
+fn planned_on(p: &Rec) -> Option<RecDate> {
     date(&p["approved_on"]).or_else(|| date(&p["started_on"]))
 }
 
@@ -320,8 +322,14 @@ impl<'a> Pool<'a> {
             .collect()
     }
 
-    fn within(&self, d: NaiveDate) -> bool {
-        d >= self.input.period.0 && d <= self.input.period.1
+    /// Where a date (all of it: a month or a year as well as a day) falls against the period.
+    fn attribute(&self, d: RecDate) -> Attribution {
+        attribute(d.interval(), self.input.period)
+    }
+
+    /// Whether all of a date lies in the period.
+    fn within(&self, d: RecDate) -> bool {
+        self.attribute(d) == Attribution::In
     }
 
     /// Whether a project is 新安排 in the period: planned in it (or, over the whole term, planned on no known day).
@@ -340,14 +348,16 @@ impl<'a> Pool<'a> {
     /// Whether a project is 续建 in the period: planned before it and not completed before it.
     fn is_carried(&self, p: &Rec) -> bool {
         let from = self.input.period.0;
-        planned_on(p).is_some_and(|d| d < from) && date(&p["completed_on"]).is_none_or(|d| d >= from)
+        planned_on(p).is_some_and(|d| d.last() < from) && date(&p["completed_on"]).is_none_or(|d| d.last() >= from)
     }
 
     fn place(&self, entity: &str, r: &Rec) -> Place {
-        let point = |d: Option<NaiveDate>| match d {
+        let point = |d: Option<RecDate>| match d.map(|d| self.attribute(d)) {
             None => Place::Undated,
-            Some(d) if self.within(d) => Place::In,
-            Some(_) => Place::Out,
+            Some(Attribution::In) => Place::In,
+            Some(Attribution::Out) => Place::Out,
+            // a month or a year across the period's edge may lie on either side of it
+            Some(Attribution::Straddles) => Place::Straddles,
         };
         let place = match entity {
             "agreements" => point(date(&r["signed_on"])),
@@ -361,6 +371,13 @@ impl<'a> Pool<'a> {
                     Place::Undated
                 } else if self.is_new(r) || self.is_done(r) || self.is_carried(r) {
                     Place::In
+                } else if [planned_on(r), date(&r["completed_on"])]
+                    .into_iter()
+                    .flatten()
+                    .any(|d| self.attribute(d) == Attribution::Straddles)
+                {
+                    // planned or completed in a month or a year across the period's edge
+                    Place::Straddles
                 } else {
                     Place::Out
                 }
@@ -372,17 +389,11 @@ impl<'a> Pool<'a> {
             },
             "activities" | "stints" => match date(&r["start_date"]) {
                 None => Place::Undated,
-                Some(a) => {
-                    let b = date(&r["end_date"]).unwrap_or(a);
-                    let (from, to) = self.input.period;
-                    if a >= from && b <= to {
-                        Place::In
-                    } else if b < from || a > to {
-                        Place::Out
-                    } else {
-                        Place::Straddles
-                    }
-                }
+                Some(a) => match attribute(record_interval(a, date(&r["end_date"])), self.input.period) {
+                    Attribution::In => Place::In,
+                    Attribution::Out => Place::Out,
+                    Attribution::Straddles => Place::Straddles,
+                },
             },
             // notes and people carry no date of their own
             _ => Place::In,
@@ -716,9 +727,20 @@ fn basics(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
 }
 
 fn fmt_date(s: &str) -> String {
-    duikou_domain::validate::parse_date(s)
-        .map(|d| d.format("%Y年%-m月").to_string())
-        .unwrap_or_else(|| s.to_string())
+    match s.parse::<RecDate>() {
+        Ok(d) if d.precision == Precision::Year => d.label_zh(),
+        Ok(d) => d.first.format("%Y年%-m月").to_string(),
+        Err(_) => s.to_string(),
+    }
+}
+
+/// A date in a table: a day as a date cell, a month or a year in its Chinese form (never as its first day).
+pub(crate) fn date_cell(v: &Value) -> Cell {
+    match date(v) {
+        Some(d) if d.precision == Precision::Day => Cell::Date(d.first),
+        Some(d) => Cell::Text(d.label_zh()),
+        None => Cell::Empty,
+    }
 }
 
 /// （一）选派干部人才: the cadres and teachers sent in the period (by the day they went).
@@ -1098,8 +1120,8 @@ fn projects(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block>
     // as of the period's end: a project of the period completed by then was completed in it (it was planned before
     // it was completed), and a completed project was started, whether or not its start date was recorded
     let to = input.period.1;
-    let done_by = |p: &&Rec| date(&p["completed_on"]).is_some_and(|d| d <= to);
-    let begun_by = |p: &&Rec| date(&p["started_on"]).is_some_and(|d| d <= to) || done_by(p);
+    let done_by = |p: &&Rec| date(&p["completed_on"]).is_some_and(|d| d.last() <= to);
+    let begun_by = |p: &&Rec| date(&p["started_on"]).is_some_and(|d| d.last() <= to) || done_by(p);
     let completed: Vec<&Rec> = projects.iter().copied().filter(done_by).collect();
     let started: Vec<&Rec> = projects.iter().copied().filter(begun_by).collect();
     let groups: Vec<&Rec> = projects.iter().copied().filter(|p| is_group(p)).collect();
@@ -1537,8 +1559,8 @@ fn project_table(pool: &Pool, projects: &[&Rec], funding: &[&Rec], groups: bool)
                     Cell::Text(stage.join("、")),
                     cash(money_sum(&[*p], "total_investment")),
                     cash(support_of.get(&id(p)).copied().unwrap_or_default()),
-                    date(&p["started_on"]).map(Cell::Date).unwrap_or(Cell::Empty),
-                    date(&p["completed_on"]).map(Cell::Date).unwrap_or(Cell::Empty),
+                    date_cell(&p["started_on"]),
+                    date_cell(&p["completed_on"]),
                 ]
             })
             .collect(),
@@ -1770,8 +1792,8 @@ fn apart(pool: &Pool, figs: &mut Figures) -> Vec<Block> {
         (
             Place::Straddles,
             "apart.straddles",
-            "起止跨越本期的记录",
-            "的起止日期跨越本期起止，无法确定本期所占部分，未计入本期",
+            "跨越本期边界的记录",
+            "的日期跨越本期边界（起止跨越本期，或只知年份、月份而该年、该月不全在本期内），无法确定是否属于本期，未计入本期",
         ),
     ] {
         let mut refs: Vec<(&'static str, i64)> = Vec::new();

@@ -389,6 +389,108 @@ fn an_undated_record_never_counts_in_a_dated_period_and_is_shown_apart() {
 }
 
 #[test]
+fn a_fact_dated_only_to_its_year_counts_in_that_year_and_no_other() {
+    let records = || {
+        vec![
+            (
+                "activities",
+                vec![
+                    json!({"id": 1, "kind": "training", "title": "农牧民培训", "start_date": "2011", "person_times": 10768,
+                            "confirmation": "confirmed"}),
+                    json!({"id": 2, "kind": "training", "title": "骨干培训", "start_date": "2012-05-10", "person_times": 35,
+                            "confirmation": "confirmed"}),
+                ],
+            ),
+            (
+                "transactions",
+                vec![
+                    json!({"id": 1, "project_id": 1, "kind": "disbursement", "source": "supporter", "amount": "4233万",
+                            "date": "2011", "confirmation": "confirmed"}),
+                ],
+            ),
+        ]
+    };
+    let trained = |from: &str, to: &str| {
+        let (doc, figures) = build(&only(records(), from, to)).unwrap();
+        let fig = |k: &str| figure(&figures, k).map(|f| (f.value.clone(), f.records.clone()));
+        (
+            fig("activities.trainings"),
+            fig("money.disbursed"),
+            fig("apart.straddles"),
+            text(&doc),
+        )
+    };
+    let (t, m, apart, _) = trained("2011-01-01", "2011-12-31");
+    assert_eq!(t.unwrap().1, [("activities", 1)], "the 2011 training in 2011");
+    assert_eq!(m.unwrap().1, [("transactions", 1)], "the 2011 money in 2011");
+    assert_eq!(apart, None);
+    let (t, m, apart, _) = trained("2012-01-01", "2012-12-31");
+    assert_eq!(t.unwrap().1, [("activities", 2)], "only 2012's own training in 2012");
+    assert_eq!(m, None, "no money in 2012");
+    assert_eq!(apart, None, "a fact of 2011 is simply not of 2012");
+    for (from, to) in [("2010-01-01", "2010-12-31"), ("2013-01-01", "2013-12-31")] {
+        let (t, m, _, _) = trained(from, to);
+        assert_eq!((t, m), (None, None), "{from}");
+    }
+    // a school year or a half year cannot hold all of 2011: stated apart, never counted
+    for (from, to) in [("2011-09-01", "2012-08-31"), ("2011-01-01", "2011-06-30")] {
+        let (t, m, apart, doc) = trained(from, to);
+        assert_eq!(m, None, "{from}");
+        assert!(t.is_none_or(|t| !t.1.contains(&("activities", 1))), "{from}");
+        let apart = apart.expect("stated apart");
+        assert!(
+            apart.1.contains(&("activities", 1)) && apart.1.contains(&("transactions", 1)),
+            "{from}: {apart:?}"
+        );
+        assert!(doc.contains("无法确定是否属于本期，未计入本期"), "{doc}");
+    }
+}
+
+#[test]
+fn a_month_across_a_semesters_edge_is_stated_apart_in_both_semesters() {
+    // a calendar whose spring semester starts on 15 February: February 2015 belongs wholly to neither semester
+    let records = || {
+        vec![(
+            "activities",
+            vec![
+                json!({"id": 1, "kind": "teaching", "title": "寒假前后授课", "start_date": "2015-02", "hours": 60,
+                        "confirmation": "confirmed"}),
+                json!({"id": 2, "kind": "teaching", "title": "一月授课", "start_date": "2015-01", "hours": 40,
+                        "confirmation": "confirmed"}),
+            ],
+        )]
+    };
+    let mut by_semester = Vec::new();
+    for (from, to) in [("2014-09-01", "2015-02-14"), ("2015-02-15", "2015-08-31")] {
+        let (doc, figures) = build(&only(records(), from, to)).unwrap();
+        let hours = figure(&figures, "activities.hours")
+            .map(|f| f.records.clone())
+            .unwrap_or_default();
+        let apart = figure(&figures, "apart.straddles")
+            .map(|f| f.records.clone())
+            .unwrap_or_default();
+        assert_eq!(
+            apart,
+            [("activities", 1)],
+            "{from}: February is stated apart\n{}",
+            text(&doc)
+        );
+        by_semester.push(hours);
+    }
+    assert_eq!(
+        by_semester,
+        [vec![("activities", 2)], vec![]],
+        "January counts in the first semester only"
+    );
+    // the whole school year holds all of February
+    let (_, figures) = build(&only(records(), "2014-09-01", "2015-08-31")).unwrap();
+    let mut hours = figure(&figures, "activities.hours").unwrap().records.clone();
+    hours.sort();
+    assert_eq!(hours, [("activities", 1), ("activities", 2)]);
+    assert_eq!(figure(&figures, "activities.hours").unwrap().value, "100课时");
+}
+
+#[test]
 fn a_project_completed_later_does_not_bring_its_money_again() {
     let records = || {
         vec![
@@ -565,8 +667,18 @@ mod additive {
         NaiveDate::from_yo_opt(year, doy.clamp(1, 365)).unwrap().to_string()
     }
 
+    /// A day, or (one in seven) only its year, or (one in five of the rest) only its month: each a year's
+    /// summary counts in its year alone.
     fn dated(year: Option<(i32, u32)>) -> Value {
-        year.map(|(y, d)| Value::from(day(y, d))).unwrap_or(Value::Null)
+        year.map(|(y, d)| {
+            let day = day(y, d);
+            Value::from(match d {
+                _ if d % 7 == 0 => day[..4].to_string(),
+                _ if d % 5 == 0 => day[..7].to_string(),
+                _ => day,
+            })
+        })
+        .unwrap_or(Value::Null)
     }
 
     /// A random record: its kind, two days (year, day of year), an amount and a confirmation standing.

@@ -7,11 +7,21 @@ use serde_json::{json, Map, Value};
 const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
+/// A date at its precision: a year, a month or a day. Reads answer in these written forms; a write may also send the
+/// Chinese forms (2011年, 2014年6月, 2014年6月15日) and 2014-6, 2014.06, 2014/06.
+fn date_schema() -> Value {
+    json!({"type": "string", "pattern": DATE_PATTERN, "example": "2014-06",
+           "description": "日期，按已知精度：年 2011、年月 2014-06 或年月日 2014-06-15（写入时也可用 2011年、2014年6月、2014.06 等）"})
+}
+
+/// The written forms of a date at its three precisions.
+pub const DATE_PATTERN: &str = "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$";
+
 fn field_schema(f: &Field) -> Value {
     let mut s = match f.kind {
         FieldKind::Int => json!({"type": "integer", "format": "int64"}),
         FieldKind::Text | FieldKind::LongText => json!({"type": "string", "maxLength": f.max_len}),
-        FieldKind::Date => json!({"type": "string", "format": "date"}),
+        FieldKind::Date => date_schema(),
         FieldKind::Money => {
             json!({"type": "string", "description": "金额（元，两位小数；输入可带 万/亿）", "example": "37000000.00"})
         }
@@ -238,6 +248,10 @@ pub fn document() -> Value {
             json!({"name": "before", "in": "query", "schema": {"type": "integer", "minimum": 1},
                    "description": "游标翻页：列出排在该编号记录之前的记录（取返回的 prev_before）"}),
         ];
+        if e.field("period").is_none() && duikou_domain::schema::dated_by(e.name).is_some() {
+            list_params.push(json!({"name": "period", "in": "query", "schema": {"type": "string", "example": "2014-2015S1"},
+                "description": "只列出时间完全落在该期间内的记录（如 2011、2014-2015S1、2014-06；年或月精度的日期按其整年、整月计，跨越期间边界的不列出）"}));
+        }
         if !e.search.is_empty() {
             list_params.push(json!({"name": "q", "in": "query", "schema": {"type": "string"}, "description": format!("全文搜索：{}", e.search.join("、"))}));
         }
@@ -245,7 +259,10 @@ pub fn document() -> Value {
             list_params.push(json!({"name": f.name, "in": "query", "schema": filter_schema(f), "description": format!("按{}筛选", f.label)}));
             if f.kind == FieldKind::Date {
                 for suffix in ["from", "to"] {
-                    list_params.push(json!({"name": format!("{}_{suffix}", f.name), "in": "query", "schema": {"type": "string", "format": "date"}}));
+                    list_params.push(
+                        json!({"name": format!("{}_{suffix}", f.name), "in": "query", "schema": date_schema(),
+                        "description": "起（from，含其第一天）或止（to，含其最后一天）"}),
+                    );
                 }
             }
         }

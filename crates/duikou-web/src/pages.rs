@@ -128,7 +128,14 @@ fn overview_page(data: &Value) -> String {
     }
     for p in programs {
         let prog = &p["program"];
-        let period = match (prog["start_date"].as_str(), prog["end_date"].as_str()) {
+        let zh = |v: &serde_json::Value| {
+            v.as_str().map(|s| {
+                s.parse::<duikou_domain::RecDate>()
+                    .map(|d| d.label_zh())
+                    .unwrap_or_else(|_| s.to_string())
+            })
+        };
+        let period = match (zh(&prog["start_date"]), zh(&prog["end_date"])) {
             (Some(a), Some(b)) => format!("{a} 至 {b}"),
             (Some(a), None) => format!("{a} 起"),
             _ => String::new(),

@@ -743,3 +743,64 @@ async fn a_panic_is_one_logged_500_and_the_next_request_is_served() {
     let (s, v) = c.get("/ok").await;
     assert_eq!((s, v), (StatusCode::OK, Value::String("ok".into())));
 }
+
+#[tokio::test]
+async fn dates_travel_at_their_precision_and_lists_take_a_period() {
+    for_each_backend(|store, backend| async move {
+        let (c, _) = setup(&store).await;
+        let (pairing, _) = two_pairings(&c).await;
+        let mut ids = Vec::new();
+        for (title, start) in [("年度培训", "2011年"), ("六月授课", "2014-6"), ("考察", "2014-06-15")] {
+            let (s, v) = c
+                .post(
+                    "/api/v1/activities",
+                    json!({"pairing_id": pairing, "kind": "training", "title": title, "start_date": start}),
+                )
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{backend}: {v}");
+            ids.push(v["id"].as_i64().unwrap());
+        }
+        let (_, v) = c.get(&format!("/api/v1/activities/{}", ids[0])).await;
+        assert_eq!(v["start_date"], "2011", "{backend}");
+        let (_, v) = c.get(&format!("/api/v1/activities/{}", ids[1])).await;
+        assert_eq!(v["start_date"], "2014-06", "{backend}");
+        // the document describes what the server answers: every date read matches its pattern
+        let (_, doc) = c.get("/api/v1/openapi.json").await;
+        let pattern = doc["components"]["schemas"]["Activities"]["properties"]["start_date"]["pattern"].clone();
+        assert_eq!(pattern, "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$", "{backend}");
+        let titles = |v: &Value| -> Vec<String> {
+            v["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a["title"].as_str().unwrap().to_string())
+                .collect()
+        };
+        let (s, v) = c.get("/api/v1/activities?period=2011").await;
+        assert_eq!(
+            (s, titles(&v)),
+            (StatusCode::OK, vec!["年度培训".to_string()]),
+            "{backend}: {v}"
+        );
+        let (_, v) = c.get("/api/v1/activities?period=2012").await;
+        assert!(titles(&v).is_empty(), "{backend}: {v}");
+        let (_, v) = c.get("/api/v1/activities?period=2013-2014S2&sort=id").await;
+        assert_eq!(titles(&v), ["六月授课", "考察"], "{backend}: {v}");
+        // an ambiguous month is a 422 naming the field; a bad period a 400 naming the parameter
+        let (s, v) = c
+            .post(
+                "/api/v1/activities",
+                json!({"pairing_id": pairing, "kind": "training", "title": "x", "start_date": "14-6"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{backend}: {v}");
+        assert!(
+            v.to_string().contains("start_date") && v.to_string().contains("年份须写全四位数字"),
+            "{backend}: {v}"
+        );
+        let (s, v) = c.get("/api/v1/activities?period=2014-2016").await;
+        assert!(s.is_client_error(), "{backend}: {s} {v}");
+        assert!(v.to_string().contains("period"), "{backend}: {v}");
+    })
+    .await;
+}

@@ -378,7 +378,9 @@ impl World {
             // each its own amount, so no two are the same transaction
             ("transactions", _) => json!({"project_id": self.project[i], "kind": "commitment", "source": "supporter",
                                           "amount": format!("{n}.00"), "date": "2015-03-01"}),
-            ("outputs", _) => json!({"project_id": self.project[i], "name": format!("产出{n}"), "unit": "所"}),
+            ("outputs", _) => {
+                json!({"project_id": self.project[i], "name": format!("产出{n}"), "unit": "所", "as_of": "2015-03-01"})
+            }
             ("people", Some("no_home")) => json!({"name": format!("无单位人员{n}")}),
             ("people", _) => json!({"name": format!("人员{n}"), "home_org_id": self.org_of(who, s)}),
             ("dispatches", _) => {

@@ -406,8 +406,8 @@ async fn the_demo_in_a_real_browser() {
     c.goto(&format!("{base}/inbox")).await.unwrap();
     let inbox = c.source().await.unwrap();
     assert!(
-        inbox.contains("城关一小支教教师E2E，支教教师，2014-09-01 至 2015-07-10")
-            && inbox.contains("城关一小支教教师E2E，2015-03-02 至 2015-07-10"),
+        inbox.contains("城关一小支教教师E2E，支教教师，2014年9月1日 至 2015年7月10日")
+            && inbox.contains("城关一小支教教师E2E，2015年3月2日 至 2015年7月10日"),
         "the receiver sees who was sent and when: {inbox}"
     );
     shot(&c, "05-inbox").await;

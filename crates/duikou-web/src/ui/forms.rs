@@ -21,6 +21,8 @@ pub struct FormField {
     options: Vec<(String, String, bool)>,
     error: Option<String>,
     required: bool,
+    /// What to write (a date: 2011、2014-06 或 2014-06-15).
+    placeholder: &'static str,
 }
 
 #[derive(Template)]
@@ -242,7 +244,8 @@ fn fields(
                         ("false".into(), "否".into(), value == "false"),
                     ],
                 ),
-                FieldKind::Date => ("date", Vec::new()),
+                // a text box, not a day picker: a date may be known only to the month or the year
+                FieldKind::Date => ("text", Vec::new()),
                 FieldKind::LongText | FieldKind::Json(_) => ("textarea", Vec::new()),
                 // an approximate figure is typed as written ("1500余", "20-50", "约1000万")
                 _ if f.approx => ("text", Vec::new()),
@@ -263,6 +266,11 @@ fn fields(
                 options,
                 error,
                 required: f.required,
+                placeholder: if f.kind == FieldKind::Date {
+                    "如 2014-06-15、2014年6月 或 2011年"
+                } else {
+                    ""
+                },
             }
         })
         .collect()

@@ -633,6 +633,11 @@ fn shown(kind: FieldKind, v: &Value) -> String {
             .find(|(o, _)| o == s)
             .map(|(_, l)| l.to_string())
             .unwrap_or_else(|| s.clone()),
+        // a date in its Chinese form at its precision: 2011年, 2014年6月, 2014年6月15日 (never a year's first day)
+        (FieldKind::Date, Value::String(s)) => s
+            .parse::<duikou_domain::RecDate>()
+            .map(|d| d.label_zh())
+            .unwrap_or_else(|_| s.clone()),
         (FieldKind::Money, Value::String(s)) => s
             .parse::<duikou_domain::Money>()
             .map(|m| m.display_zh())
@@ -936,8 +941,8 @@ pub async fn pairing(State(state): State<AppState>, parts: Parts, Path(id): Path
             p["end_date"].as_str().unwrap_or("")
         ),
         periods: summary_periods::summary_periods(
-            p["start_date"].as_str().and_then(duikou_domain::validate::parse_date),
-            p["end_date"].as_str().and_then(duikou_domain::validate::parse_date),
+            duikou_domain::date::first_day(&p["start_date"]),
+            duikou_domain::date::last_day(&p["end_date"]),
             detail["program"]["calendar"]["kind"].as_str() == Some("school_year"),
             today,
             12,
@@ -1042,8 +1047,8 @@ pub async fn inbox(State(state): State<AppState>, parts: Parts) -> Response {
                     let Some(f) = e.field(k) else { continue };
                     let mut shown_value = shown(f.kind, &r[k]);
                     if k == "start_date" && !shown_value.is_empty() {
-                        if let Some(end) = r["end_date"].as_str() {
-                            shown_value = format!("{shown_value} 至 {end}");
+                        if let Some(end) = r.get("end_date").filter(|v| !v.is_null()) {
+                            shown_value = format!("{shown_value} 至 {}", shown(f.kind, end));
                         }
                     }
                     if !shown_value.is_empty() {

@@ -25,26 +25,73 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// The fields each entity shows in public (on the portal, in its downloads and its JSON), and nothing else.
 pub const PUBLIC_FIELDS: &[(&str, &[&str])] = &[
-    ("programs", &["id", "name", "authority_org_id(名称)", "start_date", "end_date"]),
+    (
+        "programs",
+        &["id", "name", "authority_org_id(名称)", "start_date", "end_date"],
+    ),
     (
         "pairings",
-        &["id", "program_id", "supporter_org_id(名称)", "receiver_org_id(名称)", "level", "start_date", "end_date"],
+        &[
+            "id",
+            "program_id",
+            "supporter_org_id(名称)",
+            "receiver_org_id(名称)",
+            "level",
+            "start_date",
+            "end_date",
+        ],
     ),
     (
         "activities",
         &[
-            "pairing_id", "kind", "title", "audience", "start_date", "end_date", "person_times", "sessions", "courses",
-            "hours", "items", "amount",
+            "pairing_id",
+            "kind",
+            "title",
+            "audience",
+            "start_date",
+            "end_date",
+            "person_times",
+            "sessions",
+            "courses",
+            "hours",
+            "items",
+            "amount",
         ],
     ),
     (
         "projects",
-        &["id", "pairing_id", "name", "category", "started_on", "completed_on", "total_investment"],
+        &[
+            "id",
+            "pairing_id",
+            "name",
+            "category",
+            "started_on",
+            "completed_on",
+            "total_investment",
+        ],
     ),
-    ("transactions", &["pairing_id", "project_id(名称)", "kind", "source", "amount", "date"]),
-    ("outputs", &["pairing_id", "project_id(名称)", "name", "unit", "planned", "started", "completed", "as_of"]),
+    (
+        "transactions",
+        &["pairing_id", "project_id(名称)", "kind", "source", "amount", "date"],
+    ),
+    (
+        "outputs",
+        &[
+            "pairing_id",
+            "project_id(名称)",
+            "name",
+            "unit",
+            "planned",
+            "started",
+            "completed",
+            "as_of",
+        ],
+    ),
     ("dispatches", &["pairing_id", "role", "人数（按人计，不列姓名）"]),
-    ("indicator_values", &["indicator_id(名称、单位)", "period", "value", "受援方名称"]),
+    (
+        "indicator_values",
+        &["indicator_id(名称、单位)", "period", "value", "受援方名称"],
+    ),
 ];
 
 /// A published program as the public sees it.
@@ -330,7 +377,11 @@ impl Store {
 
     async fn public_program_of(&self, p: &Value) -> Result<PublicProgram> {
         let authority = match p["authority_org_id"].as_i64() {
-            Some(org) => self.get("orgs", org).await.map(|o| text(&o, "name")).unwrap_or_default(),
+            Some(org) => self
+                .get("orgs", org)
+                .await
+                .map(|o| text(&o, "name"))
+                .unwrap_or_default(),
             None => String::new(),
         };
         let public_pairings = self
@@ -453,8 +504,14 @@ impl Store {
         let confirmed = |entity: &'static str| {
             let ids = ids.clone();
             async move {
-                self.all_where_in_and(entity, "pairing_id", &ids, "confirmation = $1", &[Arg::Text(Some("confirmed".into()))])
-                    .await
+                self.all_where_in_and(
+                    entity,
+                    "pairing_id",
+                    &ids,
+                    "confirmation = $1",
+                    &[Arg::Text(Some("confirmed".into()))],
+                )
+                .await
             }
         };
         let projects = confirmed("projects").await?;
@@ -637,8 +694,14 @@ impl Store {
             let mut values = self.all_where_in("indicator_values", "org_id", &[*org_id]).await?;
             if let Some(code) = region {
                 values.extend(
-                    self.all_where_in_args("indicator_values", "region_code", &[Arg::Text(Some(code.clone()))], "", &[])
-                        .await?,
+                    self.all_where_in_args(
+                        "indicator_values",
+                        "region_code",
+                        &[Arg::Text(Some(code.clone()))],
+                        "",
+                        &[],
+                    )
+                    .await?,
                 );
             }
             let mut by_indicator: BTreeMap<i64, Vec<&Value>> = BTreeMap::new();
@@ -646,15 +709,15 @@ impl Store {
                 by_indicator.entry(id(v, "indicator_id")).or_default().push(v);
             }
             for (indicator, mut vs) in by_indicator {
-                if !names.contains_key(&indicator) {
+                if let std::collections::btree_map::Entry::Vacant(e) = names.entry(indicator) {
                     let i = self.get("indicators", indicator).await?;
-                    names.insert(indicator, (text(&i, "code"), text(&i, "name"), text(&i, "unit")));
+                    e.insert((text(&i, "code"), text(&i, "name"), text(&i, "unit")));
                 }
                 let (code, name, unit) = &names[&indicator];
                 if code.starts_with("aid_") {
                     continue;
                 }
-                vs.sort_by(|a, b| text(a, "period").cmp(&text(b, "period")));
+                vs.sort_by_key(|a| text(a, "period"));
                 let (Some(first), Some(last)) = (vs.first(), vs.last()) else {
                     continue;
                 };

@@ -528,21 +528,42 @@ fn public_paths(schemas: &mut Map<String, Value>, paths: &mut Map<String, Value>
     let obj = |props: Value, required: &[&str]| json!({"type": "object", "properties": props, "required": required});
     let r = |n: &str| json!({"$ref": format!("#/components/schemas/{n}")});
     let arr = |n: &str| json!({"type": "array", "items": {"$ref": format!("#/components/schemas/{n}")}});
-    schemas.insert("PublicProgram".into(), obj(json!({
+    schemas.insert(
+        "PublicProgram".into(),
+        obj(
+            json!({
         "id": s("integer"), "name": s("string"), "authority": {"type": "string", "description": "主管单位名称"},
         "start_date": date, "end_date": date, "public_pairings": {"type": "integer", "description": "公开的结对数"}}),
-        &["id", "name", "authority", "public_pairings"]));
+            &["id", "name", "authority", "public_pairings"],
+        ),
+    );
     schemas.insert("PublicPairing".into(), obj(json!({
         "id": s("integer"), "program_id": s("integer"), "program": {"type": "string", "description": "计划名称"},
         "supporter": {"type": "string", "description": "支援方名称"}, "receiver": {"type": "string", "description": "受援方名称"},
         "level": {"type": "string", "description": "结对层级"}, "start_date": date, "end_date": date}),
         &["id", "program_id", "program", "supporter", "receiver", "level"]));
-    let count = obj(json!({"pairing_id": {"type": "integer", "description": "结对编号（计划合计中为 0）"}, "role": s("string"), "persons": s("integer")}), &["pairing_id", "role", "persons"]);
+    let count = obj(
+        json!({"pairing_id": {"type": "integer", "description": "结对编号（计划合计中为 0）"}, "role": s("string"), "persons": s("integer")}),
+        &["pairing_id", "role", "persons"],
+    );
     schemas.insert("PublicDispatchCount".into(), count);
     schemas.insert("PublicMoneyLine".into(), obj(json!({"year": {"type": "integer", "description": "年度（按来源汇总时为 0）"}, "kind": s("string"), "source": s("string"), "amount": money}), &["year", "kind", "source", "amount"]));
-    schemas.insert("PublicIndicatorChange".into(), obj(json!({"receiver": s("string"), "indicator": s("string"), "unit": s("string"),
+    schemas.insert(
+        "PublicIndicatorChange".into(),
+        obj(
+            json!({"receiver": s("string"), "indicator": s("string"), "unit": s("string"),
         "baseline_period": s("string"), "baseline": s("number"), "latest_period": s("string"), "latest": s("number")}),
-        &["receiver", "indicator", "unit", "baseline_period", "baseline", "latest_period", "latest"]));
+            &[
+                "receiver",
+                "indicator",
+                "unit",
+                "baseline_period",
+                "baseline",
+                "latest_period",
+                "latest",
+            ],
+        ),
+    );
     schemas.insert("PublicFigures".into(), obj(json!({
         "persons": {"type": "integer", "description": "援派人员（人）"}, "persons_by_role": arr("PublicDispatchCount"),
         "projects": s("integer"), "projects_started": s("integer"), "projects_completed": s("integer"), "total_investment": money,
@@ -566,9 +587,12 @@ fn public_paths(schemas: &mut Map<String, Value>, paths: &mut Map<String, Value>
     let ok = |summary: &str, params: Vec<Value>, schema: Value| public(op(summary, tag, params, None, ("200", schema)));
     let mut program_item = r("PublicProgram");
     program_item = json!({"allOf": [program_item, {"type": "object", "properties": {"figures": r("PublicFigures")}}]});
-    paths.insert("/api/v1/public/programs".into(), json!({"get": ok(
+    paths.insert(
+        "/api/v1/public/programs".into(),
+        json!({"get": ok(
         "公开的计划及其主要数字（无需登录；按地址限流，超限 429 并给出 Retry-After）", vec![],
-        obj(json!({"items": {"type": "array", "items": program_item}, "note": note}), &["items"]))}));
+        obj(json!({"items": {"type": "array", "items": program_item}, "note": note}), &["items"]))}),
+    );
     paths.insert("/api/v1/public/programs/{id}".into(), json!({"get": ok(
         "一个公开计划：公开的结对、主要数字（只计已确认事实）与事实明细；未公开或不存在均为 404", vec![id_param()],
         obj(json!({"program": r("PublicProgram"), "pairings": arr("PublicPairing"), "figures": r("PublicFigures"), "facts": r("PublicFacts"), "note": note}),

@@ -8,6 +8,7 @@
 //! max-age=60` and an `ETag` naming the head they were made at. A program or pairing that is not public answers 404
 //! exactly as one that does not exist.
 
+use crate::error::ApiError;
 use crate::pages::esc;
 use crate::AppState;
 use axum::body::Bytes;
@@ -47,24 +48,32 @@ pub struct Made {
 #[derive(Default)]
 pub struct PortalKept {
     kept: Mutex<HashMap<String, (i64, Arc<Made>)>>,
+    /// One answer made at a time: readers who missed together after a write wait for the first one's.
+    making: tokio::sync::Mutex<()>,
 }
 
 /// Answers kept at most; past that the oldest heads go first.
 const KEPT: usize = 512;
 
 impl PortalKept {
-    async fn get<F, Fut>(&self, state: &AppState, key: &str, make: F) -> Result<(i64, Arc<Made>), Response>
+    async fn get<F, Fut>(&self, state: &AppState, key: &str, make: F) -> Result<(i64, Arc<Made>), ApiError>
     where
         F: FnOnce() -> Fut,
-        Fut: std::future::Future<Output = Result<Made, Response>>,
+        Fut: std::future::Future<Output = Result<Made, ApiError>>,
     {
         let head = state.store.audit_head_seq().await.map_err(internal)?;
-        {
+        let kept = || {
             let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some((h, m)) = kept.get(key).filter(|(h, _)| *h >= head) {
-                return Ok((*h, m.clone()));
-            }
+            kept.get(key).filter(|(h, _)| *h >= head).map(|(h, m)| (*h, m.clone()))
+        };
+        if let Some(found) = kept() {
+            return Ok(found);
         }
+        let _making = self.making.lock().await;
+        if let Some(found) = kept() {
+            return Ok(found);
+        }
+        // read after `head`: it holds every write up to `head` (maybe later ones too, which only makes it fresher)
         let made = Arc::new(make().await?);
         let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
         if kept.len() >= KEPT {
@@ -78,19 +87,19 @@ impl PortalKept {
     }
 }
 
-fn internal(e: duikou_store::StoreError) -> Response {
-    crate::error::ApiError::from(e).into_response()
+fn internal(e: duikou_store::StoreError) -> ApiError {
+    ApiError::from(e)
 }
 
 /// The kept answer, or 304 when the client holds it already.
 async fn serve<F, Fut>(state: &AppState, headers: &HeaderMap, key: &str, make: F) -> Response
 where
     F: FnOnce() -> Fut,
-    Fut: std::future::Future<Output = Result<Made, Response>>,
+    Fut: std::future::Future<Output = Result<Made, ApiError>>,
 {
     let (head, made) = match state.portal.get(state, key, make).await {
         Ok(x) => x,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     let etag = format!("\"p{head}\"");
     let cache = [
@@ -175,7 +184,9 @@ pub const PREVIEW_START: &str = "<!--preview-->";
 pub const PREVIEW_END: &str = "<!--/preview-->";
 
 fn top(html: &mut String, crumbs: &[(&str, String)]) {
-    html.push_str("<a class=\"login\" href=\"/login\">登录</a><p class=\"muted\"><a href=\"/\">对口 duikou · 公开信息</a>");
+    html.push_str(
+        "<a class=\"login\" href=\"/login\">登录</a><p class=\"muted\"><a href=\"/\">对口 duikou · 公开信息</a>",
+    );
     for (href, text) in crumbs {
         html.push_str(&format!(" › <a href=\"{href}\">{}</a>", esc(text)));
     }
@@ -271,11 +282,17 @@ fn figures_html(html: &mut String, f: &PublicFigures) {
                 money(m.amount)
             ));
         }
-        html.push_str("</table><h2>资金（按年度）</h2><table><tr><th>年度</th><th>类型</th><th>来源</th><th>金额</th></tr>");
+        html.push_str(
+            "</table><h2>资金（按年度）</h2><table><tr><th>年度</th><th>类型</th><th>来源</th><th>金额</th></tr>",
+        );
         for m in &f.money_by_year {
             html.push_str(&format!(
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td></tr>",
-                if m.year > 0 { m.year.to_string() } else { "未注明".into() },
+                if m.year > 0 {
+                    m.year.to_string()
+                } else {
+                    "未注明".into()
+                },
                 esc(&label("transactions", "kind", &m.kind)),
                 esc(&label("transactions", "source", &m.source)),
                 money(m.amount)
@@ -363,7 +380,10 @@ pub fn pairing_page(v: &PublicPairingView, banner: Option<&str>) -> String {
         html.push_str(b);
         html.push_str(PREVIEW_END);
     }
-    top(&mut html, &[(&format!("/public/programs/{}", p.program_id), p.program.clone())]);
+    top(
+        &mut html,
+        &[(&format!("/public/programs/{}", p.program_id), p.program.clone())],
+    );
     html.push_str(&format!(
         "<h1>{}</h1><p class=\"muted\">计划：{}　层级：{}　期限：{}</p>",
         esc(&title),
@@ -374,7 +394,9 @@ pub fn pairing_page(v: &PublicPairingView, banner: Option<&str>) -> String {
     figures_html(&mut html, &v.figures);
     let facts = &v.facts;
     if !facts.projects.is_empty() {
-        html.push_str("<h2>援建项目</h2><table><tr><th>项目</th><th>类别</th><th>开工</th><th>竣工</th><th>总投资</th></tr>");
+        html.push_str(
+            "<h2>援建项目</h2><table><tr><th>项目</th><th>类别</th><th>开工</th><th>竣工</th><th>总投资</th></tr>",
+        );
         for pj in &facts.projects {
             html.push_str(&format!(
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td></tr>",
@@ -433,10 +455,7 @@ pub fn fact_sheets(scope: &str, pairings: &[PublicPairing], facts: &PublicFacts)
         .map(|p| (p.id, format!("{} → {}", p.supporter, p.receiver)))
         .collect();
     let pairing = |id: i64| Cell::Text(names.get(&id).cloned().unwrap_or_default());
-    let col = |h: &str, kind: ColumnKind| Column {
-        header: h.into(),
-        kind,
-    };
+    let col = |h: &str, kind: ColumnKind| Column { header: h.into(), kind };
     let text = |s: &str| Cell::Text(s.to_string());
     let opt = |s: &Option<String>| s.as_deref().map(text).unwrap_or(Cell::Empty);
     let int = |n: Option<i64>| n.map(Cell::Int).unwrap_or(Cell::Empty);
@@ -456,7 +475,11 @@ pub fn fact_sheets(scope: &str, pairings: &[PublicPairing], facts: &PublicFacts)
         notes.push(vec![text("说明"), text(EMPTY_NOTE)]);
     }
     vec![
-        sheet("说明", vec![col("项目", ColumnKind::Text), col("内容", ColumnKind::Text)], notes),
+        sheet(
+            "说明",
+            vec![col("项目", ColumnKind::Text), col("内容", ColumnKind::Text)],
+            notes,
+        ),
         sheet(
             "活动",
             vec![
@@ -656,10 +679,26 @@ pub fn facts_csv(scope: &str, pairings: &[PublicPairing], facts: &PublicFacts) -
     let n = |o: Option<i64>| o.map(|x| x.to_string()).unwrap_or_default();
     let m = |o: Option<Money>| o.map(|x| x.to_string()).unwrap_or_default();
     if facts.is_empty() {
-        row(["说明", "", "", "", "", "", "", "", "", "", &format!("{scope}：{EMPTY_NOTE}")]);
+        row([
+            "说明",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            &format!("{scope}：{EMPTY_NOTE}"),
+        ]);
     }
     for a in &facts.activities {
-        let audience = a.audience.as_deref().map(|x| label("activities", "audience", x)).unwrap_or_default();
+        let audience = a
+            .audience
+            .as_deref()
+            .map(|x| label("activities", "audience", x))
+            .unwrap_or_default();
         row([
             "活动",
             &name(a.pairing_id),
@@ -755,11 +794,11 @@ pub fn facts_csv(scope: &str, pairings: &[PublicPairing], facts: &PublicFacts) -
 
 // ---------------------------------------------------------------- handlers
 
-fn store_err(e: duikou_store::StoreError) -> Response {
+fn store_err(e: duikou_store::StoreError) -> ApiError {
     internal(e)
 }
 
-async fn home_figures(state: &AppState) -> Result<Vec<(PublicProgram, PublicFigures)>, Response> {
+async fn home_figures(state: &AppState) -> Result<Vec<(PublicProgram, PublicFigures)>, ApiError> {
     let programs = state.store.public_programs().await.map_err(store_err)?;
     let mut out = Vec::with_capacity(programs.len());
     for p in programs {
@@ -808,7 +847,7 @@ pub async fn pairing(State(state): State<AppState>, headers: HeaderMap, Path(raw
     .await
 }
 
-fn json_made<T: serde::Serialize>(v: &T) -> Result<Made, Response> {
+fn json_made<T: serde::Serialize>(v: &T) -> Result<Made, ApiError> {
     serde_json::to_vec(v)
         .map(|b| made(JSON, b))
         .map_err(|e| internal(duikou_store::StoreError::Other(e.to_string())))
@@ -873,14 +912,20 @@ pub async fn api_pairing(State(state): State<AppState>, headers: HeaderMap, Path
 }
 
 /// A download's body in `format` (`csv` or `xlsx`).
-fn download(format: &str, file: String, scope: &str, pairings: &[PublicPairing], facts: &PublicFacts) -> Result<Made, Response> {
+fn download(
+    format: &str,
+    file: String,
+    scope: &str,
+    pairings: &[PublicPairing],
+    facts: &PublicFacts,
+) -> Result<Made, ApiError> {
     Ok(match format {
         "xlsx" => {
             let book = Workbook {
                 sheets: fact_sheets(scope, pairings, facts),
             };
-            let bytes = duikou_report::xlsx(&book)
-                .map_err(|e| internal(duikou_store::StoreError::Other(e.to_string())))?;
+            let bytes =
+                duikou_report::xlsx(&book).map_err(|e| internal(duikou_store::StoreError::Other(e.to_string())))?;
             Made {
                 file: Some(format!("{file}.xlsx")),
                 ..made(XLSX, bytes)
@@ -999,7 +1044,12 @@ impl RateLimit {
 }
 
 /// The public API's limit per address: past it, 429 with a Chinese message and `Retry-After`.
-pub async fn limited(State(state): State<AppState>, address: crate::auth::ClientAddress, req: Request, next: Next) -> Response {
+pub async fn limited(
+    State(state): State<AppState>,
+    address: crate::auth::ClientAddress,
+    req: Request,
+    next: Next,
+) -> Response {
     let key = address.0.unwrap_or_else(|| "-".into());
     match state.public_limit.take(&key) {
         Ok(()) => next.run(req).await,

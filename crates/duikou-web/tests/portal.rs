@@ -35,7 +35,11 @@ async fn send(
     };
     let resp = app.clone().oneshot(req.body(body).unwrap()).await.unwrap();
     let (parts, body) = resp.into_parts();
-    (parts.status, parts.headers, body.collect().await.unwrap().to_bytes().to_vec())
+    (
+        parts.status,
+        parts.headers,
+        body.collect().await.unwrap().to_bytes().to_vec(),
+    )
 }
 
 async fn get(app: &axum::Router, uri: &str) -> (StatusCode, String) {
@@ -66,7 +70,10 @@ async fn login(app: &axum::Router, name: &str) -> String {
         "POST",
         "/login",
         &cookies.join("; "),
-        Some(format!("username={name}&password=password-123&csrf={}&next=%2F", csrf_of(&page))),
+        Some(format!(
+            "username={name}&password=password-123&csrf={}&next=%2F",
+            csrf_of(&page)
+        )),
         &[],
     )
     .await;
@@ -95,7 +102,12 @@ struct World {
 async fn world(store: &Store) -> World {
     let a = create_id(store, "orgs", json!({"name": "城关第一小学", "kind": "school"})).await;
     let b = create_id(store, "orgs", json!({"name": "石桥乡中心小学", "kind": "school"})).await;
-    let program = create_id(store, "programs", json!({"name": "校对校帮扶", "authority_org_id": a, "start_date": "2013-10-01", "end_date": "2016-08-31"})).await;
+    let program = create_id(
+        store,
+        "programs",
+        json!({"name": "校对校帮扶", "authority_org_id": a, "start_date": "2013-10-01", "end_date": "2016-08-31"}),
+    )
+    .await;
     let pairing = create_id(store, "pairings", json!({"program_id": program, "supporter_org_id": a, "receiver_org_id": b, "level": "school_school", "start_date": "2013-10-01", "end_date": "2016-08-31"})).await;
     user(store, "coord", Role::Coordinator, vec![a]).await;
     let receiver = user(store, "rec", Role::ReceiverEditor, vec![b]).await;
@@ -284,7 +296,9 @@ fn read_sheet(xlsx: &[u8], name: &str) -> Vec<String> {
 }
 
 fn card(page: &str, label: &str) -> String {
-    let i = page.find(&format!("<span class=\"muted\">{label}</span><b>")).unwrap_or_else(|| panic!("{label}"));
+    let i = page
+        .find(&format!("<span class=\"muted\">{label}</span><b>"))
+        .unwrap_or_else(|| panic!("{label}"));
     let rest = &page[i + label.len() + 30..];
     rest[..rest.find("</b>").unwrap()].to_string()
 }
@@ -332,7 +346,11 @@ async fn the_public_api_is_rate_limited_per_address() {
         };
         let app = duikou_web::app(state);
         for _ in 0..3 {
-            assert_eq!(get(&app, "/api/v1/public/programs").await.0, StatusCode::OK, "{backend}");
+            assert_eq!(
+                get(&app, "/api/v1/public/programs").await.0,
+                StatusCode::OK,
+                "{backend}"
+            );
         }
         let (s, h, body) = send(&app, "GET", "/api/v1/public/programs", "", None, &[]).await;
         assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "{backend}");
@@ -377,7 +395,12 @@ async fn no_private_field_of_the_demo_is_ever_public() {
         let app = duikou_web::app(state);
         let (s, list) = get_json(&app, "/api/v1/public/programs").await;
         assert_eq!(s, StatusCode::OK);
-        let programs: Vec<i64> = list["items"].as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()).collect();
+        let programs: Vec<i64> = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["id"].as_i64().unwrap())
+            .collect();
         assert!(programs.len() >= 3, "{backend}: {list}");
         let mut uris = vec!["/".to_string(), "/api/v1/public/programs".to_string()];
         let mut pairings = 0;
@@ -405,7 +428,15 @@ async fn no_private_field_of_the_demo_is_ever_public() {
             let uri = format!("/api/v1/public/programs/{id}/facts.xlsx");
             let (s, _, xlsx) = send(&app, "GET", &uri, "", None, &[]).await;
             assert_eq!(s, StatusCode::OK);
-            for sheet in ["说明", "活动", "援建项目", "资金往来", "建设内容", "援派人数", "指标前后对比"] {
+            for sheet in [
+                "说明",
+                "活动",
+                "援建项目",
+                "资金往来",
+                "建设内容",
+                "援派人数",
+                "指标前后对比",
+            ] {
                 texts.push((format!("{uri} {sheet}"), read_sheet(&xlsx, sheet).join("\n")));
             }
         }

@@ -122,7 +122,13 @@ async fn publish(state: &AppState, parts: &Parts, entity: &str, id: i64, f: Publ
     let public = match f.action.as_str() {
         "publish" => true,
         "withdraw" => false,
-        _ => return (StatusCode::BAD_REQUEST, "操作只能是公开（publish）或撤回公开（withdraw）").into_response(),
+        _ => {
+            return (
+                StatusCode::BAD_REQUEST,
+                "操作只能是公开（publish）或撤回公开（withdraw）",
+            )
+                .into_response()
+        }
     };
     match state.store.set_public(&actor, entity, id, public).await {
         Ok(_) => Redirect::to(&format!("/{entity}/{id}/publication")).into_response(),

@@ -222,7 +222,7 @@ async fn publishing_previews_then_shows_and_withdrawing_hides_with_only_confirme
         assert_eq!(prog["figures"], v["figures"], "{backend}: one pairing, the same figures");
         assert_eq!(prog["program"]["public_pairings"], 1);
         for text in [&public, &pairing_page] {
-            for private in ["张三丰", "李四光", "待确认）", "有异议）", "与实际不符", "coord", "rec"] {
+            for private in ["张三丰", "李四光", "待确认）", "有异议）", "与实际不符", "coord"] {
                 assert!(!text.contains(private), "{backend}: {private} in a public page");
             }
         }

@@ -307,6 +307,17 @@ pub struct PublicFacts {
     pub indicators: Vec<IndicatorChange>,
 }
 
+impl PublicFigures {
+    /// Whether no confirmed fact is counted at all.
+    pub fn is_empty(&self) -> bool {
+        self.persons == 0
+            && self.projects == 0
+            && self.activities == 0
+            && self.money_by_source.is_empty()
+            && self.indicators.is_empty()
+    }
+}
+
 impl PublicFacts {
     /// Whether there is no fact at all.
     pub fn is_empty(&self) -> bool {
@@ -319,7 +330,8 @@ impl PublicFacts {
     }
 }
 
-/// A public program with its public pairings, figures and facts.
+/// A public program with its public pairings and figures (its facts, which at national scale run to millions, are
+/// read only for its downloads: [`Store::public_program_facts`]).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PublicProgramView {
     /// The program.
@@ -328,8 +340,6 @@ pub struct PublicProgramView {
     pub pairings: Vec<PublicPairing>,
     /// Figures over its public pairings.
     pub figures: PublicFigures,
-    /// The facts behind them.
-    pub facts: PublicFacts,
 }
 
 /// A public pairing with its figures and facts.
@@ -427,6 +437,16 @@ impl Store {
         self.program_view(&p).await
     }
 
+    /// The confirmed facts of a published program's public pairings (for its downloads); `None` when not public.
+    pub async fn public_program_facts(&self, program: i64) -> Result<Option<(PublicProgramView, PublicFacts)>> {
+        let Some(p) = self.published_program(program).await? else {
+            return Ok(None);
+        };
+        let view = self.program_view(&p).await?;
+        let (_, facts) = self.public_figures(&view.pairings).await?;
+        Ok(Some((view, facts)))
+    }
+
     async fn program_view(&self, p: &Value) -> Result<PublicProgramView> {
         let program = self.public_program_of(p).await?;
         let pairings = self
@@ -436,12 +456,126 @@ impl Store {
         for pr in &pairings {
             public.push(self.public_pairing_of(pr, &program.name).await?);
         }
-        let (figures, facts) = self.public_figures(&public).await?;
+        let figures = self.program_figures(program.id, &public).await?;
         Ok(PublicProgramView {
             program,
             pairings: public,
             figures,
-            facts,
+        })
+    }
+
+    /// A published program's figures alone (the portal's home).
+    pub async fn public_program_figures(&self, program: &PublicProgram) -> Result<PublicFigures> {
+        let pairings = self
+            .all_where_in_and("pairings", "program_id", &[program.id], "NOT withheld", &[])
+            .await?;
+        let mut public = Vec::with_capacity(pairings.len());
+        for pr in &pairings {
+            public.push(self.public_pairing_of(pr, &program.name).await?);
+        }
+        self.program_figures(program.id, &public).await
+    }
+
+    /// A program's figures over the confirmed facts of its public pairings, counted by the database (a national
+    /// program has millions): each figure as [`pairing_totals`] counts it over the same records (people once each,
+    /// projects started and completed by their dates, money by kind and source) — the tests hold the two equal.
+    async fn program_figures(&self, program: i64, pairings: &[PublicPairing]) -> Result<PublicFigures> {
+        use crate::db::{Backend, Kind};
+        let scope = "pairing_id IN (SELECT id FROM pairings WHERE program_id = $1 AND NOT withheld) \
+                     AND confirmation = 'confirmed'";
+        let arg = [Arg::Int(Some(program))];
+        let (db, arg) = (self.db(), &arg);
+        let one = |sql: String, kinds: Vec<Kind>| async move { db.fetch(&sql, arg, &kinds).await };
+        let int = |v: &crate::db::Val| v.int().unwrap_or(0);
+        let text = |v: &crate::db::Val| v.text().unwrap_or("").to_string();
+        let fen = |v: &crate::db::Val| Money::from_fen(v.int().unwrap_or(0));
+
+        let people = one(
+            format!("SELECT CAST(COUNT(DISTINCT person_id) AS BIGINT) FROM dispatches WHERE {scope}"),
+            vec![Kind::Int],
+        )
+        .await?;
+        let by_role = one(
+            format!(
+                "SELECT role, CAST(COUNT(DISTINCT person_id) AS BIGINT) FROM dispatches WHERE {scope} GROUP BY role ORDER BY role"
+            ),
+            vec![Kind::Text, Kind::Int],
+        )
+        .await?;
+        let projects = one(
+            format!(
+                "SELECT CAST(COUNT(*) AS BIGINT), CAST(COUNT(started_on) AS BIGINT), CAST(COUNT(completed_on) AS BIGINT), \
+                 CAST(COALESCE(SUM(total_investment), 0) AS BIGINT) FROM projects WHERE {scope}"
+            ),
+            vec![Kind::Int, Kind::Int, Kind::Int, Kind::Int],
+        )
+        .await?;
+        let by_source = one(
+            format!(
+                "SELECT kind, source, CAST(SUM(amount) AS BIGINT) FROM transactions WHERE {scope} \
+                 GROUP BY kind, source ORDER BY kind, source"
+            ),
+            vec![Kind::Text, Kind::Text, Kind::Int],
+        )
+        .await?;
+        let year = match self.backend() {
+            Backend::Sqlite => "CAST(substr(date, 1, 4) AS INTEGER)",
+            Backend::Postgres => "CAST(EXTRACT(YEAR FROM date) AS BIGINT)",
+        };
+        let by_year = one(
+            format!(
+                "SELECT CAST(COALESCE({year}, 0) AS BIGINT) AS y, kind, source, CAST(SUM(amount) AS BIGINT) FROM transactions \
+                 WHERE {scope} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+            ),
+            vec![Kind::Int, Kind::Text, Kind::Text, Kind::Int],
+        )
+        .await?;
+        let activities = one(
+            format!(
+                "SELECT CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(CASE WHEN kind = 'training' THEN 1 ELSE 0 END), 0) AS BIGINT), \
+                 CAST(COALESCE(SUM(CASE WHEN kind = 'training' THEN person_times ELSE 0 END), 0) AS BIGINT) \
+                 FROM activities WHERE {scope}"
+            ),
+            vec![Kind::Int, Kind::Int, Kind::Int],
+        )
+        .await?;
+        let first = |rows: &Vec<Vec<crate::db::Val>>, i: usize| rows.first().map(|r| int(&r[i])).unwrap_or(0);
+        Ok(PublicFigures {
+            persons: first(&people, 0),
+            persons_by_role: by_role
+                .iter()
+                .map(|r| PublicDispatchCount {
+                    pairing_id: 0,
+                    role: text(&r[0]),
+                    persons: int(&r[1]),
+                })
+                .collect(),
+            projects: first(&projects, 0),
+            projects_started: first(&projects, 1),
+            projects_completed: first(&projects, 2),
+            total_investment: Money::from_fen(first(&projects, 3)),
+            money_by_source: by_source
+                .iter()
+                .map(|r| MoneyLine {
+                    year: 0,
+                    kind: text(&r[0]),
+                    source: text(&r[1]),
+                    amount: fen(&r[2]),
+                })
+                .collect(),
+            money_by_year: by_year
+                .iter()
+                .map(|r| MoneyLine {
+                    year: int(&r[0]),
+                    kind: text(&r[1]),
+                    source: text(&r[2]),
+                    amount: fen(&r[3]),
+                })
+                .collect(),
+            activities: first(&activities, 0),
+            trainings: first(&activities, 1),
+            training_person_times: first(&activities, 2),
+            indicators: self.indicator_changes(pairings).await?,
         })
     }
 

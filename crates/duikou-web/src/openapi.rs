@@ -594,9 +594,9 @@ fn public_paths(schemas: &mut Map<String, Value>, paths: &mut Map<String, Value>
         obj(json!({"items": {"type": "array", "items": program_item}, "note": note}), &["items"]))}),
     );
     paths.insert("/api/v1/public/programs/{id}".into(), json!({"get": ok(
-        "一个公开计划：公开的结对、主要数字（只计已确认事实）与事实明细；未公开或不存在均为 404", vec![id_param()],
-        obj(json!({"program": r("PublicProgram"), "pairings": arr("PublicPairing"), "figures": r("PublicFigures"), "facts": r("PublicFacts"), "note": note}),
-            &["program", "pairings", "figures", "facts"]))}));
+        "一个公开计划：公开的结对与主要数字（只计已确认事实；事实明细见各结对或本计划的 CSV/Excel 下载）；未公开或不存在均为 404", vec![id_param()],
+        obj(json!({"program": r("PublicProgram"), "pairings": arr("PublicPairing"), "figures": r("PublicFigures"), "note": note}),
+            &["program", "pairings", "figures"]))}));
     paths.insert("/api/v1/public/pairings/{id}".into(), json!({"get": ok(
         "一个公开结对：主要数字（只计已确认事实）与事实明细；未公开或不存在均为 404", vec![id_param()],
         obj(json!({"pairing": r("PublicPairing"), "figures": r("PublicFigures"), "facts": r("PublicFacts"), "note": note}),

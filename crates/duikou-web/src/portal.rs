@@ -802,9 +802,8 @@ async fn home_figures(state: &AppState) -> Result<Vec<(PublicProgram, PublicFigu
     let programs = state.store.public_programs().await.map_err(store_err)?;
     let mut out = Vec::with_capacity(programs.len());
     for p in programs {
-        if let Some(v) = state.store.public_program(p.id).await.map_err(store_err)? {
-            out.push((v.program, v.figures));
-        }
+        let figures = state.store.public_program_figures(&p).await.map_err(store_err)?;
+        out.push((p, figures));
     }
     Ok(out)
 }
@@ -889,7 +888,7 @@ pub async fn api_program(State(state): State<AppState>, headers: HeaderMap, Path
             return Ok(not_found_json("计划"));
         };
         match state.store.public_program(id).await.map_err(store_err)? {
-            Some(v) => json_made(&with_note(&v, v.facts.is_empty())),
+            Some(v) => json_made(&with_note(&v, v.figures.is_empty())),
             None => Ok(not_found_json("计划")),
         }
     })
@@ -952,13 +951,13 @@ pub async fn program_facts(
         let Some(id) = parse_id(&raw) else {
             return Ok(not_found_json("计划"));
         };
-        match state.store.public_program(id).await.map_err(store_err)? {
-            Some(v) => download(
+        match state.store.public_program_facts(id).await.map_err(store_err)? {
+            Some((v, facts)) => download(
                 format,
                 format!("{}-公开数据", v.program.name),
                 &format!("计划：{}", v.program.name),
                 &v.pairings,
-                &v.facts,
+                &facts,
             ),
             None => Ok(not_found_json("计划")),
         }

@@ -409,6 +409,41 @@ async fn no_private_field_of_the_demo_is_ever_public() {
             uris.push(format!("/api/v1/public/programs/{id}"));
             uris.push(format!("/api/v1/public/programs/{id}/facts.csv"));
             let (_, v) = get_json(&app, &format!("/api/v1/public/programs/{id}")).await;
+            // a program's figures (counted by the database) are its public pairings' (counted by pairing_totals)
+            let additive = [
+                "projects",
+                "projects_started",
+                "projects_completed",
+                "activities",
+                "trainings",
+                "training_person_times",
+            ];
+            let mut sums = [0i64; 6];
+            let mut investment = 0i64;
+            for p in v["pairings"].as_array().unwrap() {
+                let (_, pv) = get_json(&app, &format!("/api/v1/public/pairings/{}", p["id"])).await;
+                for (s, k) in sums.iter_mut().zip(additive) {
+                    *s += pv["figures"][k].as_i64().unwrap();
+                }
+                investment += pv["figures"]["total_investment"]
+                    .as_str()
+                    .unwrap()
+                    .parse::<duikou_domain::Money>()
+                    .unwrap()
+                    .fen();
+            }
+            let program_sums: Vec<i64> = additive.iter().map(|k| v["figures"][k].as_i64().unwrap()).collect();
+            assert_eq!(sums.to_vec(), program_sums, "{backend}: program {id}");
+            assert_eq!(
+                v["figures"]["total_investment"]
+                    .as_str()
+                    .unwrap()
+                    .parse::<duikou_domain::Money>()
+                    .unwrap()
+                    .fen(),
+                investment,
+                "{backend}: program {id}"
+            );
             for p in v["pairings"].as_array().unwrap() {
                 pairings += 1;
                 let pid = p["id"].as_i64().unwrap();

@@ -370,6 +370,9 @@ pub fn program_page(v: &PublicProgramView, banner: Option<&str>) -> String {
     html
 }
 
+/// Activities a pairing's page lists (the latest; the downloads have them all).
+pub const LISTED: usize = 200;
+
 /// A public pairing's page.
 pub fn pairing_page(v: &PublicPairingView, banner: Option<&str>) -> String {
     let p = &v.pairing;
@@ -429,7 +432,7 @@ pub fn pairing_page(v: &PublicPairingView, banner: Option<&str>) -> String {
     }
     if !facts.activities.is_empty() {
         html.push_str("<h2>活动</h2><table><tr><th>日期</th><th>类型</th><th>活动</th><th>人次</th></tr>");
-        for a in &facts.activities {
+        for a in facts.activities.iter().rev().take(LISTED) {
             html.push_str(&format!(
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td></tr>",
                 esc(a.start_date.as_deref().unwrap_or("")),
@@ -439,6 +442,12 @@ pub fn pairing_page(v: &PublicPairingView, banner: Option<&str>) -> String {
             ));
         }
         html.push_str("</table>");
+        if facts.activities.len() > LISTED {
+            html.push_str(&format!(
+                "<p class=\"muted\">共 {} 项活动，此处列出最近的 {LISTED} 项；全部见下方下载。</p>",
+                facts.activities.len()
+            ));
+        }
     }
     downloads_html(&mut html, &format!("pairings/{}", p.id));
     html.push_str(FOOT);

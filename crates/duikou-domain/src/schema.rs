@@ -444,6 +444,10 @@ pub static ENTITIES: &[EntityDef] = &[
             f("end_date", "结束日期", FieldKind::Date),
             id_ref("parent_id", "上级结对", "pairings"),
             f("note", "备注", FieldKind::LongText),
+            dflt(
+                f("withheld", "不公开（计划公开时仍不公开本结对）", FieldKind::Bool),
+                "false",
+            ),
         ],
         owner: Owner::Program,
         confirmable: false,

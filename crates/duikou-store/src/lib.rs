@@ -15,6 +15,7 @@ pub mod extraction;
 pub mod import;
 pub mod list;
 pub mod overview;
+pub mod public;
 pub mod quick;
 pub mod receiving;
 pub mod records;

@@ -468,6 +468,17 @@ impl Store {
 
     /// [`Store::update`] inside an open write transaction.
     pub async fn update_in(w: &mut WriteTx, entity: &str, id: i64, patch: &Value) -> Result<Value> {
+        Self::update_in_as(w, entity, id, patch, "update").await
+    }
+
+    /// [`Store::update_in`], its audit event named `action` (`publish`, `withdraw`) instead of `update`.
+    pub(crate) async fn update_in_as(
+        w: &mut WriteTx,
+        entity: &str,
+        id: i64,
+        patch: &Value,
+        action: &str,
+    ) -> Result<Value> {
         let def = def(entity)?;
         let before = Self::get_in(&mut w.tx, def, id).await?;
         let changes = caller_fields(def, patch)?;
@@ -551,7 +562,7 @@ impl Store {
         )
         .await?;
         let after = Self::get_in(&mut w.tx, def, id).await?;
-        w.record("update", def.name, id, before, after.clone()).await?;
+        w.record(action, def.name, id, before, after.clone()).await?;
         Ok(after)
     }
 

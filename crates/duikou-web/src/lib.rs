@@ -6,6 +6,7 @@ pub mod extract;
 pub mod methods;
 pub mod openapi;
 pub mod pages;
+pub mod portal;
 pub mod routes;
 pub mod ui;
 
@@ -29,6 +30,10 @@ pub struct AppState {
     pub views: std::sync::Arc<ui::kept::Views>,
     /// The public overview, kept while the audit head stays (checked on every read).
     pub overview: std::sync::Arc<pages::OverviewKept>,
+    /// The public portal's pages, downloads and JSON, kept while the audit head stays (checked on every read).
+    pub portal: std::sync::Arc<portal::PortalKept>,
+    /// The public API's limit per client address.
+    pub public_limit: std::sync::Arc<portal::RateLimit>,
     /// The demo accounts (username, who it is), when the server was started with the demo record: the login page
     /// names them so a newcomer knows whom to log in as. Empty on a real deployment.
     pub demo_accounts: std::sync::Arc<[(&'static str, &'static str)]>,
@@ -43,6 +48,8 @@ impl AppState {
             secure_cookies: false,
             views: Default::default(),
             overview: Default::default(),
+            portal: Default::default(),
+            public_limit: Default::default(),
             demo_accounts: std::sync::Arc::new([]),
         }
     }
@@ -93,8 +100,25 @@ pub fn app(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(
             duikou_store::documents::MAX_DOCUMENT_BYTES + 1024,
         ));
+    let public_api = Router::new()
+        .route("/api/v1/public/programs", get(portal::api_programs))
+        .route("/api/v1/public/programs/{id}", get(portal::api_program))
+        .route("/api/v1/public/programs/{id}/{file}", get(portal::program_facts))
+        .route("/api/v1/public/pairings/{id}", get(portal::api_pairing))
+        .route("/api/v1/public/pairings/{id}/{file}", get(portal::pairing_facts))
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), portal::limited));
     let router = Router::new()
         .route("/", get(ui::home))
+        .route("/public/programs/{id}", get(portal::program))
+        .route("/public/pairings/{id}", get(portal::pairing))
+        .route(
+            "/programs/{id}/publication",
+            get(ui::publication::program_preview).post(ui::publication::program_publish),
+        )
+        .route(
+            "/pairings/{id}/publication",
+            get(ui::publication::pairing_preview).post(ui::publication::pairing_publish),
+        )
         .route("/login", get(ui::login_form).post(ui::login))
         .route("/logout", post(ui::logout))
         .route("/lang/{code}", get(ui::set_lang))
@@ -122,6 +146,7 @@ pub fn app(state: AppState) -> Router {
         .route("/inbox/{entity}/{id}/{action}", post(ui::decide))
         .route("/healthz", get(admin::healthz))
         .merge(uploads)
+        .merge(public_api)
         .merge(api)
         .fallback(|| async { error::ApiError::no_route() })
         .layer(axum::middleware::from_fn(methods::only_documented));

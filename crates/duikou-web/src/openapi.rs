@@ -521,6 +521,7 @@ pub fn document() -> Value {
     );
     paths.insert("/api/v1/region_lookup".into(), json!({"get": op("按名称、曾用名或代码查找行政区划", "行政区划",
         vec![json!({"name": "q", "in": "query", "required": true, "schema": {"type": "string"}})], None, ("200", obj.clone()))}));
+    public_paths(&mut schemas, &mut paths);
     paths.insert(
         "/api/v1/openapi.json".into(),
         json!({"get": public(op("本文档", "概况", vec![], None, ("200", obj.clone())))}),
@@ -551,4 +552,100 @@ pub fn document() -> Value {
         "security": [{"bearer": []}, {"cookie": []}],
         "paths": paths,
     })
+}
+
+/// The public portal's API: no sign-in (`security: []`), rate-limited per address (429 with `Retry-After`); what a
+/// program or pairing shows is the allow-list of `duikou_store::public`.
+fn public_paths(schemas: &mut Map<String, Value>, paths: &mut Map<String, Value>) {
+    let s = |t: &str| json!({"type": t});
+    let ns = |t: &str| json!({"type": t, "nullable": true});
+    let money = json!({"type": "string", "description": "金额（元，两位小数）", "example": "37000000.00"});
+    let nmoney = json!({"type": "string", "nullable": true, "description": "金额（元，两位小数）"});
+    let date = json!({"type": "string", "nullable": true, "description": "日期"});
+    let qty = json!({"type": "number", "nullable": true});
+    let obj = |props: Value, required: &[&str]| json!({"type": "object", "properties": props, "required": required});
+    let r = |n: &str| json!({"$ref": format!("#/components/schemas/{n}")});
+    let arr = |n: &str| json!({"type": "array", "items": {"$ref": format!("#/components/schemas/{n}")}});
+    schemas.insert(
+        "PublicProgram".into(),
+        obj(
+            json!({
+        "id": s("integer"), "name": s("string"), "authority": {"type": "string", "description": "主管单位名称"},
+        "start_date": date, "end_date": date, "public_pairings": {"type": "integer", "description": "公开的结对数"}}),
+            &["id", "name", "authority", "public_pairings"],
+        ),
+    );
+    schemas.insert("PublicPairing".into(), obj(json!({
+        "id": s("integer"), "program_id": s("integer"), "program": {"type": "string", "description": "计划名称"},
+        "supporter": {"type": "string", "description": "支援方名称"}, "receiver": {"type": "string", "description": "受援方名称"},
+        "level": {"type": "string", "description": "结对层级"}, "start_date": date, "end_date": date}),
+        &["id", "program_id", "program", "supporter", "receiver", "level"]));
+    let count = obj(
+        json!({"pairing_id": {"type": "integer", "description": "结对编号（计划合计中为 0）"}, "role": s("string"), "persons": s("integer")}),
+        &["pairing_id", "role", "persons"],
+    );
+    schemas.insert("PublicDispatchCount".into(), count);
+    schemas.insert("PublicMoneyLine".into(), obj(json!({"year": {"type": "integer", "description": "年度（按来源汇总时为 0）"}, "kind": s("string"), "source": s("string"), "amount": money}), &["year", "kind", "source", "amount"]));
+    schemas.insert(
+        "PublicIndicatorChange".into(),
+        obj(
+            json!({"receiver": s("string"), "indicator": s("string"), "unit": s("string"),
+        "baseline_period": s("string"), "baseline": s("number"), "latest_period": s("string"), "latest": s("number")}),
+            &[
+                "receiver",
+                "indicator",
+                "unit",
+                "baseline_period",
+                "baseline",
+                "latest_period",
+                "latest",
+            ],
+        ),
+    );
+    schemas.insert("PublicFigures".into(), obj(json!({
+        "persons": {"type": "integer", "description": "援派人员（人）"}, "persons_by_role": arr("PublicDispatchCount"),
+        "projects": s("integer"), "projects_started": s("integer"), "projects_completed": s("integer"), "total_investment": money,
+        "money_by_source": arr("PublicMoneyLine"), "money_by_year": arr("PublicMoneyLine"), "activities": s("integer"),
+        "trainings": s("integer"), "training_person_times": s("integer"), "indicators": arr("PublicIndicatorChange")}),
+        &["persons", "persons_by_role", "projects", "projects_started", "projects_completed", "total_investment", "money_by_source", "money_by_year", "activities", "trainings", "training_person_times", "indicators"]));
+    schemas.insert("PublicFacts".into(), obj(json!({
+        "activities": {"type": "array", "items": obj(json!({"pairing_id": s("integer"), "kind": s("string"), "title": s("string"), "audience": ns("string"),
+            "start_date": date, "end_date": date, "person_times": ns("integer"), "sessions": ns("integer"), "courses": ns("integer"),
+            "hours": ns("integer"), "items": ns("integer"), "amount": nmoney}), &["pairing_id", "kind", "title"])},
+        "projects": {"type": "array", "items": obj(json!({"id": s("integer"), "pairing_id": s("integer"), "name": s("string"), "category": s("string"),
+            "started_on": date, "completed_on": date, "total_investment": nmoney}), &["id", "pairing_id", "name", "category"])},
+        "transactions": {"type": "array", "items": obj(json!({"pairing_id": s("integer"), "project": s("string"), "kind": s("string"),
+            "source": s("string"), "amount": money, "date": date}), &["pairing_id", "project", "kind", "source", "amount"])},
+        "outputs": {"type": "array", "items": obj(json!({"pairing_id": s("integer"), "project": s("string"), "name": s("string"), "unit": s("string"),
+            "planned": qty, "started": qty, "completed": qty, "as_of": date}), &["pairing_id", "project", "name", "unit"])},
+        "dispatches": arr("PublicDispatchCount"), "indicators": arr("PublicIndicatorChange")}),
+        &["activities", "projects", "transactions", "outputs", "dispatches", "indicators"]));
+    let note = json!({"type": "string", "nullable": true, "description": "无已确认的公开事实时说明原因，否则为 null"});
+    let tag = "公开信息";
+    let ok = |summary: &str, params: Vec<Value>, schema: Value| public(op(summary, tag, params, None, ("200", schema)));
+    let mut program_item = r("PublicProgram");
+    program_item = json!({"allOf": [program_item, {"type": "object", "properties": {"figures": r("PublicFigures")}}]});
+    paths.insert(
+        "/api/v1/public/programs".into(),
+        json!({"get": ok(
+        "公开的计划及其主要数字（无需登录；按地址限流，超限 429 并给出 Retry-After）", vec![],
+        obj(json!({"items": {"type": "array", "items": program_item}, "note": note}), &["items"]))}),
+    );
+    paths.insert("/api/v1/public/programs/{id}".into(), json!({"get": ok(
+        "一个公开计划：公开的结对与主要数字（只计已确认事实；事实明细见各结对或本计划的 CSV/Excel 下载）；未公开或不存在均为 404", vec![id_param()],
+        obj(json!({"program": r("PublicProgram"), "pairings": arr("PublicPairing"), "figures": r("PublicFigures"), "note": note}),
+            &["program", "pairings", "figures"]))}));
+    paths.insert("/api/v1/public/pairings/{id}".into(), json!({"get": ok(
+        "一个公开结对：主要数字（只计已确认事实）与事实明细；未公开或不存在均为 404", vec![id_param()],
+        obj(json!({"pairing": r("PublicPairing"), "figures": r("PublicFigures"), "facts": r("PublicFacts"), "note": note}),
+            &["pairing", "figures", "facts"]))}));
+    for scope in ["programs", "pairings"] {
+        let what = if scope == "programs" { "计划" } else { "结对" };
+        paths.insert(format!("/api/v1/public/{scope}/{{id}}/facts.csv"), json!({"get": public(raw_op(
+            &format!("公开{what}的已确认事实（CSV，UTF-8；每行一项事实；无事实时只有表头和一行说明）"), tag, vec![id_param()], None, "200",
+            file_response("CSV 文件", &["text/csv"])))}));
+        paths.insert(format!("/api/v1/public/{scope}/{{id}}/facts.xlsx"), json!({"get": public(raw_op(
+            &format!("公开{what}的已确认事实（Excel：活动、援建项目、资金往来、建设内容、援派人数、指标前后对比；首页说明口径）"), tag, vec![id_param()], None, "200",
+            file_response("Excel 文件", &[XLSX])))}));
+    }
 }

@@ -7,6 +7,7 @@ pub mod import;
 pub mod kept;
 mod labels;
 pub mod program;
+pub mod publication;
 pub mod receiver;
 pub(crate) mod summary_page;
 pub(crate) mod summary_periods;
@@ -321,10 +322,7 @@ struct Dashboard {
 /// `GET /`: the dashboard when logged in, the public overview otherwise.
 pub async fn home(State(state): State<AppState>, parts: Parts) -> Response {
     let Ok((actor, csrf)) = page_user(&state, &parts).await else {
-        return match crate::pages::index(State(state)).await {
-            Ok(h) => h.into_response(),
-            Err(e) => e.into_response(),
-        };
+        return crate::portal::home(&state, &parts.headers).await;
     };
     let (lang_tag, _, l) = lang(&parts.headers);
     let view = match state.store.dashboard_kept(&duikou_store::aggregates::Scope::All).await {
@@ -1126,6 +1124,8 @@ fn action_label(a: &str) -> &str {
         "delete" => "删除",
         "confirm" => "确认",
         "dispute" => "提出异议",
+        "publish" => "公开",
+        "withdraw" => "撤回公开",
         other => other,
     }
 }

@@ -1,0 +1,1077 @@
+//! The public portal: no login, Chinese first. `/` lists the published programs; `/public/programs/{id}` and
+//! `/public/pairings/{id}` show one with its public pairings, headline figures and the 前后对比 of indicators; each
+//! offers its confirmed facts as CSV, .xlsx and JSON (`/api/v1/public/…`, rate-limited per address).
+//!
+//! What is public, and which fields, is decided in one place: `duikou_store::public` (the publication rule and the
+//! allow-list). Every answer here is drawn from its typed views only, so no other field can reach a page.
+//! Answers are kept while the audit head stays (every write moves it) and sent with `Cache-Control: public,
+//! max-age=60` and an `ETag` naming the head they were made at. A program or pairing that is not public answers 404
+//! exactly as one that does not exist.
+
+use crate::error::ApiError;
+use crate::pages::esc;
+use crate::AppState;
+use axum::body::Bytes;
+use axum::extract::{Path, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use duikou_domain::Money;
+use duikou_report::{Cell, Column, ColumnKind, Sheet, Table, Workbook};
+use duikou_store::public::{
+    label, PublicFacts, PublicFigures, PublicPairing, PublicPairingView, PublicProgram, PublicProgramView,
+};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+const CSV: &str = "text/csv; charset=utf-8";
+const HTML: &str = "text/html; charset=utf-8";
+const JSON: &str = "application/json";
+
+/// The note an empty download carries.
+pub const EMPTY_NOTE: &str = "本范围暂无已确认的公开事实：门户只公开受援方已确认的事实，待确认或有异议的事实不公开。";
+/// What every download says of its content.
+pub const SCOPE_NOTE: &str = "只含受援方已确认的事实；不含任何个人信息（姓名、证件号码、联系方式、考核结果等）。";
+
+/// One answer as made: status, type, body, file name (for downloads).
+pub struct Made {
+    status: StatusCode,
+    content_type: &'static str,
+    body: Bytes,
+    file: Option<String>,
+}
+
+/// The portal's answers, kept while the audit head stays where it was when each was made (checked on every read,
+/// so servers sharing one database never serve each other a stale one).
+#[derive(Default)]
+pub struct PortalKept {
+    kept: Mutex<HashMap<String, (i64, Arc<Made>)>>,
+    /// One answer made at a time: readers who missed together after a write wait for the first one's.
+    making: tokio::sync::Mutex<()>,
+}
+
+/// Answers kept at most; past that the oldest heads go first.
+const KEPT: usize = 512;
+
+impl PortalKept {
+    async fn get<F, Fut>(&self, state: &AppState, key: &str, make: F) -> Result<(i64, Arc<Made>), ApiError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<Made, ApiError>>,
+    {
+        let head = state.store.audit_head_seq().await.map_err(internal)?;
+        let kept = || {
+            let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+            kept.get(key).filter(|(h, _)| *h >= head).map(|(h, m)| (*h, m.clone()))
+        };
+        if let Some(found) = kept() {
+            return Ok(found);
+        }
+        let _making = self.making.lock().await;
+        if let Some(found) = kept() {
+            return Ok(found);
+        }
+        // read after `head`: it holds every write up to `head` (maybe later ones too, which only makes it fresher)
+        let made = Arc::new(make().await?);
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.len() >= KEPT {
+            kept.retain(|_, (h, _)| *h >= head);
+            if kept.len() >= KEPT {
+                kept.clear();
+            }
+        }
+        kept.insert(key.to_string(), (head, made.clone()));
+        Ok((head, made))
+    }
+}
+
+fn internal(e: duikou_store::StoreError) -> ApiError {
+    ApiError::from(e)
+}
+
+/// The kept answer, or 304 when the client holds it already.
+async fn serve<F, Fut>(state: &AppState, headers: &HeaderMap, key: &str, make: F) -> Response
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<Made, ApiError>>,
+{
+    let (head, made) = match state.portal.get(state, key, make).await {
+        Ok(x) => x,
+        Err(r) => return r.into_response(),
+    };
+    let etag = format!("\"p{head}\"");
+    let cache = [
+        (header::CACHE_CONTROL, "public, max-age=60".to_string()),
+        (header::ETAG, etag.clone()),
+    ];
+    let matches = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
+    if matches && made.status == StatusCode::OK {
+        return (StatusCode::NOT_MODIFIED, cache).into_response();
+    }
+    let mut resp = (made.status, cache, made.body.clone()).into_response();
+    if let Ok(v) = HeaderValue::from_str(made.content_type) {
+        resp.headers_mut().insert(header::CONTENT_TYPE, v);
+    }
+    if let Some(name) = &made.file {
+        if let Ok(v) = HeaderValue::from_str(&crate::extract::attachment_disposition(name)) {
+            resp.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+        }
+    }
+    resp
+}
+
+fn made(content_type: &'static str, body: impl Into<Bytes>) -> Made {
+    Made {
+        status: StatusCode::OK,
+        content_type,
+        body: body.into(),
+        file: None,
+    }
+}
+
+/// The one page for anything not public, unknown or malformed alike.
+fn not_found_page() -> Made {
+    let mut html = head("未找到");
+    html.push_str("<h1>未找到</h1><p>没有这一公开信息：它不存在，或尚未公开。</p><p><a href=\"/\">返回首页</a></p>");
+    html.push_str(FOOT);
+    Made {
+        status: StatusCode::NOT_FOUND,
+        ..made(HTML, html)
+    }
+}
+
+fn not_found_json(what: &str) -> Made {
+    let body = serde_json::json!({"error": {"code": "not_found", "message": format!("没有这一公开{what}：它不存在，或尚未公开"), "field": null}});
+    Made {
+        status: StatusCode::NOT_FOUND,
+        ..made(JSON, body.to_string())
+    }
+}
+
+fn parse_id(raw: &str) -> Option<i64> {
+    raw.parse::<i64>().ok().filter(|i| *i >= 1)
+}
+
+// ---------------------------------------------------------------- pages
+
+const STYLE: &str = "body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;max-width:64rem;margin:1.5rem auto;padding:0 1rem;color:#1a1a1a;line-height:1.6}\
+table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}th,td{border:1px solid #999;padding:.3rem .5rem;text-align:left}\
+td.n{text-align:right}th{background:#eef}h1{margin-bottom:.2rem}.muted{color:#555}\
+.cards{display:flex;flex-wrap:wrap;gap:.8rem;margin:1rem 0}.card{border:1px solid #bbc;border-radius:6px;padding:.5rem 1rem;min-width:10rem}\
+.card b{display:block;font-size:1.4rem}.login{float:right;margin-top:.6rem;padding:.3rem 1rem;background:#1d4ed8;color:#fff;border-radius:4px;text-decoration:none}\
+.preview{border:3px solid #b45309;background:#fff7ed;padding:.6rem 1rem;margin-bottom:1rem}.preview button{margin-right:.6rem}\
+.map{min-height:0}";
+
+fn head(title: &str) -> String {
+    format!(
+        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{} · 对口 duikou 公开信息</title><style>{STYLE}</style></head><body>",
+        esc(title)
+    )
+}
+
+const FOOT: &str = "<hr><p class=\"muted\">公开信息只含受援方已确认的事实，不含任何个人信息。数据接口：\
+<a href=\"/api/v1/public/programs\">/api/v1/public/programs</a>（说明见 <a href=\"/api/v1/openapi.json\">OpenAPI 文档</a>）。</p></body></html>";
+
+/// Where the preview banner goes: right after `<body>`, between these marks.
+pub const PREVIEW_START: &str = "<!--preview-->";
+/// The end of the preview banner.
+pub const PREVIEW_END: &str = "<!--/preview-->";
+
+fn top(html: &mut String, crumbs: &[(&str, String)]) {
+    html.push_str(
+        "<a class=\"login\" href=\"/login\">登录</a><p class=\"muted\"><a href=\"/\">对口 duikou · 公开信息</a>",
+    );
+    for (href, text) in crumbs {
+        html.push_str(&format!(" › <a href=\"{href}\">{}</a>", esc(text)));
+    }
+    html.push_str("</p>");
+}
+
+fn period(a: &Option<String>, b: &Option<String>) -> String {
+    match (a, b) {
+        (Some(a), Some(b)) => format!("{a} 至 {b}"),
+        (Some(a), None) => format!("{a} 起"),
+        (None, Some(b)) => format!("至 {b}"),
+        _ => "—".into(),
+    }
+}
+
+fn money(m: Money) -> String {
+    m.display_zh()
+}
+
+/// The portal's home page: the published programs with their headline figures.
+pub fn home_page(programs: &[(PublicProgram, PublicFigures)]) -> String {
+    let mut html = head("对口支援公开信息");
+    html.push_str(
+        "<a class=\"login\" href=\"/login\">登录</a><h1>对口支援公开信息</h1>\
+         <p class=\"muted\">对口支援、对口帮扶、东西部协作：哪里支援哪里、派了多少人、建了哪些项目、投入多少资金、办了多少培训。\
+         只公开主管单位已公开的计划与结对，只计受援方已确认的事实。</p><h2>公开的计划</h2>",
+    );
+    if programs.is_empty() {
+        html.push_str("<p>暂无公开的计划。</p>");
+    } else {
+        html.push_str(
+            "<table><tr><th>计划</th><th>主管单位</th><th>期间</th><th>公开结对</th><th>援派人员</th>\
+             <th>援建项目（开工／竣工）</th><th>项目总投资</th><th>培训（次／人次）</th></tr>",
+        );
+        for (p, f) in programs {
+            html.push_str(&format!(
+                "<tr><td><a href=\"/public/programs/{}\">{}</a></td><td>{}</td><td>{}</td><td class=\"n\">{}</td>\
+                 <td class=\"n\">{} 名</td><td class=\"n\">{} 个（{}／{}）</td><td class=\"n\">{}</td><td class=\"n\">{}／{}</td></tr>",
+                p.id,
+                esc(&p.name),
+                esc(&p.authority),
+                esc(&period(&p.start_date, &p.end_date)),
+                p.public_pairings,
+                f.persons,
+                f.projects,
+                f.projects_started,
+                f.projects_completed,
+                money(f.total_investment),
+                f.trainings,
+                f.training_person_times
+            ));
+        }
+        html.push_str("</table>");
+    }
+    html.push_str(FOOT);
+    html
+}
+
+fn figures_html(html: &mut String, f: &PublicFigures) {
+    html.push_str(&format!(
+        "<div class=\"cards\"><div class=\"card\">援派人员<b>{} 名</b></div>\
+         <div class=\"card\">援建项目<b>{} 个</b>开工 {}，竣工 {}</div>\
+         <div class=\"card\">项目总投资<b>{}</b></div>\
+         <div class=\"card\">培训<b>{} 次</b>{} 人次</div>\
+         <div class=\"card\">活动<b>{} 次</b></div></div>",
+        f.persons,
+        f.projects,
+        f.projects_started,
+        f.projects_completed,
+        money(f.total_investment),
+        f.trainings,
+        f.training_person_times,
+        f.activities
+    ));
+    if !f.persons_by_role.is_empty() {
+        html.push_str("<h2>援派人员（按类别）</h2><table><tr><th>类别</th><th>人数</th></tr>");
+        for r in &f.persons_by_role {
+            html.push_str(&format!(
+                "<tr><td>{}</td><td class=\"n\">{} 名</td></tr>",
+                esc(&label("dispatches", "role", &r.role)),
+                r.persons
+            ));
+        }
+        html.push_str("</table>");
+    }
+    if !f.money_by_source.is_empty() {
+        html.push_str("<h2>资金（按类型和来源）</h2><table><tr><th>类型</th><th>来源</th><th>金额</th></tr>");
+        for m in &f.money_by_source {
+            html.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td></tr>",
+                esc(&label("transactions", "kind", &m.kind)),
+                esc(&label("transactions", "source", &m.source)),
+                money(m.amount)
+            ));
+        }
+        html.push_str(
+            "</table><h2>资金（按年度）</h2><table><tr><th>年度</th><th>类型</th><th>来源</th><th>金额</th></tr>",
+        );
+        for m in &f.money_by_year {
+            html.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td></tr>",
+                if m.year > 0 {
+                    m.year.to_string()
+                } else {
+                    "未注明".into()
+                },
+                esc(&label("transactions", "kind", &m.kind)),
+                esc(&label("transactions", "source", &m.source)),
+                money(m.amount)
+            ));
+        }
+        html.push_str("</table>");
+    }
+    if !f.indicators.is_empty() {
+        html.push_str(
+            "<h2>前后对比</h2><table><tr><th>受援方</th><th>指标</th><th>基期</th><th>基期值</th><th>最新</th><th>最新值</th></tr>",
+        );
+        for i in &f.indicators {
+            html.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{} {}</td><td>{}</td><td class=\"n\">{} {}</td></tr>",
+                esc(&i.receiver),
+                esc(&i.indicator),
+                esc(&i.baseline_period),
+                i.baseline,
+                esc(&i.unit),
+                esc(&i.latest_period),
+                i.latest,
+                esc(&i.unit)
+            ));
+        }
+        html.push_str("</table>");
+    }
+}
+
+fn downloads_html(html: &mut String, base: &str) {
+    html.push_str(&format!(
+        "<h2>下载数据</h2><p>本页已确认的公开事实：<a href=\"/api/v1/public/{base}/facts.csv\">CSV</a> · \
+         <a href=\"/api/v1/public/{base}/facts.xlsx\">Excel</a> · <a href=\"/api/v1/public/{base}\">JSON</a></p>"
+    ));
+}
+
+/// A public program's page (`banner`: the preview's, placed between [`PREVIEW_START`] and [`PREVIEW_END`]).
+pub fn program_page(v: &PublicProgramView, banner: Option<&str>) -> String {
+    let p = &v.program;
+    let mut html = head(&p.name);
+    if let Some(b) = banner {
+        html.push_str(PREVIEW_START);
+        html.push_str(b);
+        html.push_str(PREVIEW_END);
+    }
+    top(&mut html, &[]);
+    html.push_str(&format!(
+        "<h1>{}</h1><p class=\"muted\">主管单位：{}　期间：{}　公开结对：{} 个</p>",
+        esc(&p.name),
+        esc(&p.authority),
+        esc(&period(&p.start_date, &p.end_date)),
+        p.public_pairings
+    ));
+    figures_html(&mut html, &v.figures);
+    // the map of who helps whom (issue 20 item 2) is drawn here
+    html.push_str("<section class=\"map\" id=\"map\" aria-label=\"支援方与受援方分布图\"></section>");
+    html.push_str("<h2>结对</h2>");
+    if v.pairings.is_empty() {
+        html.push_str("<p>暂无公开的结对。</p>");
+    } else {
+        html.push_str("<table><tr><th>支援方 → 受援方</th><th>层级</th><th>期限</th></tr>");
+        for pr in &v.pairings {
+            html.push_str(&format!(
+                "<tr><td><a href=\"/public/pairings/{}\">{} → {}</a></td><td>{}</td><td>{}</td></tr>",
+                pr.id,
+                esc(&pr.supporter),
+                esc(&pr.receiver),
+                esc(&label("pairings", "level", &pr.level)),
+                esc(&period(&pr.start_date, &pr.end_date))
+            ));
+        }
+        html.push_str("</table>");
+    }
+    downloads_html(&mut html, &format!("programs/{}", p.id));
+    html.push_str(FOOT);
+    html
+}
+
+/// Activities a pairing's page lists (the latest; the downloads have them all).
+pub const LISTED: usize = 200;
+
+/// A public pairing's page.
+pub fn pairing_page(v: &PublicPairingView, banner: Option<&str>) -> String {
+    let p = &v.pairing;
+    let title = format!("{} → {}", p.supporter, p.receiver);
+    let mut html = head(&title);
+    if let Some(b) = banner {
+        html.push_str(PREVIEW_START);
+        html.push_str(b);
+        html.push_str(PREVIEW_END);
+    }
+    top(
+        &mut html,
+        &[(&format!("/public/programs/{}", p.program_id), p.program.clone())],
+    );
+    html.push_str(&format!(
+        "<h1>{}</h1><p class=\"muted\">计划：{}　层级：{}　期限：{}</p>",
+        esc(&title),
+        esc(&p.program),
+        esc(&label("pairings", "level", &p.level)),
+        esc(&period(&p.start_date, &p.end_date))
+    ));
+    figures_html(&mut html, &v.figures);
+    let facts = &v.facts;
+    if !facts.projects.is_empty() {
+        html.push_str(
+            "<h2>援建项目</h2><table><tr><th>项目</th><th>类别</th><th>开工</th><th>竣工</th><th>总投资</th></tr>",
+        );
+        for pj in &facts.projects {
+            html.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td></tr>",
+                esc(&pj.name),
+                esc(&label("projects", "category", &pj.category)),
+                esc(pj.started_on.as_deref().unwrap_or("—")),
+                esc(pj.completed_on.as_deref().unwrap_or("—")),
+                pj.total_investment.map(money).unwrap_or_else(|| "—".into())
+            ));
+        }
+        html.push_str("</table>");
+    }
+    if !facts.outputs.is_empty() {
+        html.push_str(
+            "<h2>建设内容</h2><table><tr><th>项目</th><th>内容</th><th>计划</th><th>开工</th><th>完成</th><th>单位</th></tr>",
+        );
+        for o in &facts.outputs {
+            let q = |x: &Option<duikou_domain::Qty>| x.map(|x| x.to_string()).unwrap_or_else(|| "—".into());
+            html.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+                esc(&o.project),
+                esc(&o.name),
+                q(&o.planned),
+                q(&o.started),
+                q(&o.completed),
+                esc(&o.unit)
+            ));
+        }
+        html.push_str("</table>");
+    }
+    if !facts.activities.is_empty() {
+        html.push_str("<h2>活动</h2><table><tr><th>日期</th><th>类型</th><th>活动</th><th>人次</th></tr>");
+        for a in facts.activities.iter().rev().take(LISTED) {
+            html.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td></tr>",
+                esc(a.start_date.as_deref().unwrap_or("")),
+                esc(&label("activities", "kind", &a.kind)),
+                esc(&a.title),
+                a.person_times.map(|n| n.to_string()).unwrap_or_default()
+            ));
+        }
+        html.push_str("</table>");
+        if facts.activities.len() > LISTED {
+            html.push_str(&format!(
+                "<p class=\"muted\">共 {} 项活动，此处列出最近的 {LISTED} 项；全部见下方下载。</p>",
+                facts.activities.len()
+            ));
+        }
+    }
+    downloads_html(&mut html, &format!("pairings/{}", p.id));
+    html.push_str(FOOT);
+    html
+}
+
+// ---------------------------------------------------------------- downloads
+
+/// The facts as sheets: one per kind of fact, each with its header (a scope with no facts still has every sheet,
+/// with its header, and the first sheet says why it is empty).
+pub fn fact_sheets(scope: &str, pairings: &[PublicPairing], facts: &PublicFacts) -> Vec<Sheet> {
+    let names: HashMap<i64, String> = pairings
+        .iter()
+        .map(|p| (p.id, format!("{} → {}", p.supporter, p.receiver)))
+        .collect();
+    let pairing = |id: i64| Cell::Text(names.get(&id).cloned().unwrap_or_default());
+    let col = |h: &str, kind: ColumnKind| Column { header: h.into(), kind };
+    let text = |s: &str| Cell::Text(s.to_string());
+    let opt = |s: &Option<String>| s.as_deref().map(text).unwrap_or(Cell::Empty);
+    let int = |n: Option<i64>| n.map(Cell::Int).unwrap_or(Cell::Empty);
+    let fen = |m: Option<Money>| m.map(|m| Cell::Money(m.fen())).unwrap_or(Cell::Empty);
+    let qty = |q: Option<duikou_domain::Qty>| q.map(|q| Cell::Number(q.as_f64())).unwrap_or(Cell::Empty);
+    let sheet = |name: &str, columns: Vec<Column>, rows: Vec<Vec<Cell>>| Sheet {
+        name: name.into(),
+        table: Table {
+            title: name.into(),
+            columns,
+            rows,
+        },
+        validation_rows: 0,
+    };
+    let mut notes = vec![vec![text("范围"), text(scope)], vec![text("口径"), text(SCOPE_NOTE)]];
+    if facts.is_empty() {
+        notes.push(vec![text("说明"), text(EMPTY_NOTE)]);
+    }
+    vec![
+        sheet(
+            "说明",
+            vec![col("项目", ColumnKind::Text), col("内容", ColumnKind::Text)],
+            notes,
+        ),
+        sheet(
+            "活动",
+            vec![
+                col("结对", ColumnKind::Text),
+                col("类型", ColumnKind::Text),
+                col("标题", ColumnKind::Text),
+                col("对象", ColumnKind::Text),
+                col("开始日期", ColumnKind::Text),
+                col("结束日期", ColumnKind::Text),
+                col("人次", ColumnKind::Int),
+                col("场次", ColumnKind::Int),
+                col("门次", ColumnKind::Int),
+                col("课时", ColumnKind::Int),
+                col("台（套/件）", ColumnKind::Int),
+                col("金额", ColumnKind::Money),
+            ],
+            facts
+                .activities
+                .iter()
+                .map(|a| {
+                    vec![
+                        pairing(a.pairing_id),
+                        text(&label("activities", "kind", &a.kind)),
+                        text(&a.title),
+                        a.audience
+                            .as_deref()
+                            .map(|x| text(&label("activities", "audience", x)))
+                            .unwrap_or(Cell::Empty),
+                        opt(&a.start_date),
+                        opt(&a.end_date),
+                        int(a.person_times),
+                        int(a.sessions),
+                        int(a.courses),
+                        int(a.hours),
+                        int(a.items),
+                        fen(a.amount),
+                    ]
+                })
+                .collect(),
+        ),
+        sheet(
+            "援建项目",
+            vec![
+                col("结对", ColumnKind::Text),
+                col("项目", ColumnKind::Text),
+                col("类别", ColumnKind::Text),
+                col("开工日期", ColumnKind::Text),
+                col("竣工日期", ColumnKind::Text),
+                col("总投资", ColumnKind::Money),
+            ],
+            facts
+                .projects
+                .iter()
+                .map(|p| {
+                    vec![
+                        pairing(p.pairing_id),
+                        text(&p.name),
+                        text(&label("projects", "category", &p.category)),
+                        opt(&p.started_on),
+                        opt(&p.completed_on),
+                        fen(p.total_investment),
+                    ]
+                })
+                .collect(),
+        ),
+        sheet(
+            "资金往来",
+            vec![
+                col("结对", ColumnKind::Text),
+                col("项目", ColumnKind::Text),
+                col("类型", ColumnKind::Text),
+                col("来源", ColumnKind::Text),
+                col("日期", ColumnKind::Text),
+                col("金额", ColumnKind::Money),
+            ],
+            facts
+                .transactions
+                .iter()
+                .map(|t| {
+                    vec![
+                        pairing(t.pairing_id),
+                        text(&t.project),
+                        text(&label("transactions", "kind", &t.kind)),
+                        text(&label("transactions", "source", &t.source)),
+                        opt(&t.date),
+                        Cell::Money(t.amount.fen()),
+                    ]
+                })
+                .collect(),
+        ),
+        sheet(
+            "建设内容",
+            vec![
+                col("结对", ColumnKind::Text),
+                col("项目", ColumnKind::Text),
+                col("内容", ColumnKind::Text),
+                col("单位", ColumnKind::Text),
+                col("计划", ColumnKind::Number),
+                col("开工", ColumnKind::Number),
+                col("完成", ColumnKind::Number),
+                col("截至日期", ColumnKind::Text),
+            ],
+            facts
+                .outputs
+                .iter()
+                .map(|o| {
+                    vec![
+                        pairing(o.pairing_id),
+                        text(&o.project),
+                        text(&o.name),
+                        text(&o.unit),
+                        qty(o.planned),
+                        qty(o.started),
+                        qty(o.completed),
+                        opt(&o.as_of),
+                    ]
+                })
+                .collect(),
+        ),
+        sheet(
+            "援派人数",
+            vec![
+                col("结对", ColumnKind::Text),
+                col("类别", ColumnKind::Text),
+                col("人数", ColumnKind::Int),
+            ],
+            facts
+                .dispatches
+                .iter()
+                .map(|d| {
+                    vec![
+                        pairing(d.pairing_id),
+                        text(&label("dispatches", "role", &d.role)),
+                        Cell::Int(d.persons),
+                    ]
+                })
+                .collect(),
+        ),
+        sheet(
+            "指标前后对比",
+            vec![
+                col("受援方", ColumnKind::Text),
+                col("指标", ColumnKind::Text),
+                col("单位", ColumnKind::Text),
+                col("基期", ColumnKind::Text),
+                col("基期值", ColumnKind::Number),
+                col("最新期", ColumnKind::Text),
+                col("最新值", ColumnKind::Number),
+            ],
+            facts
+                .indicators
+                .iter()
+                .map(|i| {
+                    vec![
+                        text(&i.receiver),
+                        text(&i.indicator),
+                        text(&i.unit),
+                        text(&i.baseline_period),
+                        Cell::Number(i.baseline.as_f64()),
+                        text(&i.latest_period),
+                        Cell::Number(i.latest.as_f64()),
+                    ]
+                })
+                .collect(),
+        ),
+    ]
+}
+
+fn csv_field(s: &str) -> String {
+    // a leading = + - @ would be a formula to a spreadsheet: quoted with a leading apostrophe
+    let s = if s.starts_with(['=', '+', '-', '@']) && s.parse::<f64>().is_err() {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+/// The facts as one CSV (UTF-8 with a byte-order mark, so spreadsheets read the Chinese): one row per fact, its
+/// kind in the first column; amounts in yuan with two decimals. A scope with no facts gives the header and a note row.
+pub fn facts_csv(scope: &str, pairings: &[PublicPairing], facts: &PublicFacts) -> String {
+    let mut out = String::from("\u{feff}类别,结对,名称,类型,来源或对象,日期,截止日期,数量,单位,金额（元）,说明\r\n");
+    let mut row = |cells: [&str; 11]| {
+        out.push_str(&cells.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    };
+    let names: HashMap<i64, String> = pairings
+        .iter()
+        .map(|p| (p.id, format!("{} → {}", p.supporter, p.receiver)))
+        .collect();
+    let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
+    let s = |o: &Option<String>| o.clone().unwrap_or_default();
+    let n = |o: Option<i64>| o.map(|x| x.to_string()).unwrap_or_default();
+    let m = |o: Option<Money>| o.map(|x| x.to_string()).unwrap_or_default();
+    if facts.is_empty() {
+        row([
+            "说明",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            &format!("{scope}：{EMPTY_NOTE}"),
+        ]);
+    }
+    for a in &facts.activities {
+        let audience = a
+            .audience
+            .as_deref()
+            .map(|x| label("activities", "audience", x))
+            .unwrap_or_default();
+        row([
+            "活动",
+            &name(a.pairing_id),
+            &a.title,
+            &label("activities", "kind", &a.kind),
+            &audience,
+            &s(&a.start_date),
+            &s(&a.end_date),
+            &n(a.person_times),
+            if a.person_times.is_some() { "人次" } else { "" },
+            &m(a.amount),
+            "",
+        ]);
+    }
+    for p in &facts.projects {
+        row([
+            "援建项目",
+            &name(p.pairing_id),
+            &p.name,
+            &label("projects", "category", &p.category),
+            "",
+            &s(&p.started_on),
+            &s(&p.completed_on),
+            "",
+            "",
+            &m(p.total_investment),
+            "日期为开工日期，截止日期为竣工日期；金额为总投资",
+        ]);
+    }
+    for t in &facts.transactions {
+        row([
+            "资金往来",
+            &name(t.pairing_id),
+            &t.project,
+            &label("transactions", "kind", &t.kind),
+            &label("transactions", "source", &t.source),
+            &s(&t.date),
+            "",
+            "",
+            "",
+            &t.amount.to_string(),
+            "",
+        ]);
+    }
+    for o in &facts.outputs {
+        let q = |x: Option<duikou_domain::Qty>| x.map(|x| x.to_string()).unwrap_or_default();
+        row([
+            "建设内容",
+            &name(o.pairing_id),
+            &format!("{}：{}", o.project, o.name),
+            "",
+            "",
+            "",
+            &s(&o.as_of),
+            &q(o.completed),
+            &o.unit,
+            "",
+            &format!("计划 {}，开工 {}，完成 {}", q(o.planned), q(o.started), q(o.completed)),
+        ]);
+    }
+    for d in &facts.dispatches {
+        row([
+            "援派人数",
+            &name(d.pairing_id),
+            &label("dispatches", "role", &d.role),
+            "",
+            "",
+            "",
+            "",
+            &d.persons.to_string(),
+            "人",
+            "",
+            "",
+        ]);
+    }
+    for i in &facts.indicators {
+        row([
+            "指标",
+            "",
+            &i.indicator,
+            "",
+            &i.receiver,
+            &i.baseline_period,
+            &i.latest_period,
+            &i.latest.to_string(),
+            &i.unit,
+            "",
+            &format!("基期（{}）值 {}", i.baseline_period, i.baseline),
+        ]);
+    }
+    out
+}
+
+// ---------------------------------------------------------------- handlers
+
+fn store_err(e: duikou_store::StoreError) -> ApiError {
+    internal(e)
+}
+
+async fn home_figures(state: &AppState) -> Result<Vec<(PublicProgram, PublicFigures)>, ApiError> {
+    let programs = state.store.public_programs().await.map_err(store_err)?;
+    let mut out = Vec::with_capacity(programs.len());
+    for p in programs {
+        let figures = state.store.public_program_figures(&p).await.map_err(store_err)?;
+        out.push((p, figures));
+    }
+    Ok(out)
+}
+
+/// `GET /` without a login: the published programs.
+pub async fn home(state: &AppState, headers: &HeaderMap) -> Response {
+    serve(state, headers, "html:/", || async {
+        Ok(made(HTML, home_page(&home_figures(state).await?)))
+    })
+    .await
+}
+
+/// `GET /public/programs/{id}`.
+pub async fn program(State(state): State<AppState>, headers: HeaderMap, Path(raw): Path<String>) -> Response {
+    let key = format!("html:program:{raw}");
+    serve(&state, &headers, &key, || async {
+        let Some(id) = parse_id(&raw) else {
+            return Ok(not_found_page());
+        };
+        Ok(match state.store.public_program(id).await.map_err(store_err)? {
+            Some(v) => made(HTML, program_page(&v, None)),
+            None => not_found_page(),
+        })
+    })
+    .await
+}
+
+/// `GET /public/pairings/{id}`.
+pub async fn pairing(State(state): State<AppState>, headers: HeaderMap, Path(raw): Path<String>) -> Response {
+    let key = format!("html:pairing:{raw}");
+    serve(&state, &headers, &key, || async {
+        let Some(id) = parse_id(&raw) else {
+            return Ok(not_found_page());
+        };
+        Ok(match state.store.public_pairing(id).await.map_err(store_err)? {
+            Some(v) => made(HTML, pairing_page(&v, None)),
+            None => not_found_page(),
+        })
+    })
+    .await
+}
+
+fn json_made<T: serde::Serialize>(v: &T) -> Result<Made, ApiError> {
+    serde_json::to_vec(v)
+        .map(|b| made(JSON, b))
+        .map_err(|e| internal(duikou_store::StoreError::Other(e.to_string())))
+}
+
+/// `GET /api/v1/public/programs`: the published programs with their headline figures.
+pub async fn api_programs(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    serve(&state, &headers, "json:programs", || async {
+        let items: Vec<serde_json::Value> = home_figures(&state)
+            .await?
+            .into_iter()
+            .map(|(p, f)| {
+                let mut v = serde_json::to_value(&p).unwrap_or_default();
+                v["figures"] = serde_json::to_value(&f).unwrap_or_default();
+                v
+            })
+            .collect();
+        let note = items.is_empty().then_some("暂无公开的计划");
+        json_made(&serde_json::json!({"items": items, "note": note}))
+    })
+    .await
+}
+
+fn with_note<T: serde::Serialize>(v: &T, empty: bool) -> serde_json::Value {
+    let mut out = serde_json::to_value(v).unwrap_or_default();
+    out["note"] = if empty {
+        serde_json::Value::from(EMPTY_NOTE)
+    } else {
+        serde_json::Value::Null
+    };
+    out
+}
+
+/// `GET /api/v1/public/programs/{id}`.
+pub async fn api_program(State(state): State<AppState>, headers: HeaderMap, Path(raw): Path<String>) -> Response {
+    let key = format!("json:program:{raw}");
+    serve(&state, &headers, &key, || async {
+        let Some(id) = parse_id(&raw) else {
+            return Ok(not_found_json("计划"));
+        };
+        match state.store.public_program(id).await.map_err(store_err)? {
+            Some(v) => json_made(&with_note(&v, v.figures.is_empty())),
+            None => Ok(not_found_json("计划")),
+        }
+    })
+    .await
+}
+
+/// `GET /api/v1/public/pairings/{id}`.
+pub async fn api_pairing(State(state): State<AppState>, headers: HeaderMap, Path(raw): Path<String>) -> Response {
+    let key = format!("json:pairing:{raw}");
+    serve(&state, &headers, &key, || async {
+        let Some(id) = parse_id(&raw) else {
+            return Ok(not_found_json("结对"));
+        };
+        match state.store.public_pairing(id).await.map_err(store_err)? {
+            Some(v) => json_made(&with_note(&v, v.facts.is_empty())),
+            None => Ok(not_found_json("结对")),
+        }
+    })
+    .await
+}
+
+/// A download's body in `format` (`csv` or `xlsx`).
+fn download(
+    format: &str,
+    file: String,
+    scope: &str,
+    pairings: &[PublicPairing],
+    facts: &PublicFacts,
+) -> Result<Made, ApiError> {
+    Ok(match format {
+        "xlsx" => {
+            let book = Workbook {
+                sheets: fact_sheets(scope, pairings, facts),
+            };
+            let bytes =
+                duikou_report::xlsx(&book).map_err(|e| internal(duikou_store::StoreError::Other(e.to_string())))?;
+            Made {
+                file: Some(format!("{file}.xlsx")),
+                ..made(XLSX, bytes)
+            }
+        }
+        _ => Made {
+            file: Some(format!("{file}.csv")),
+            ..made(CSV, facts_csv(scope, pairings, facts))
+        },
+    })
+}
+
+/// `GET /api/v1/public/programs/{id}/facts.csv` and `…/facts.xlsx`.
+pub async fn program_facts(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((raw, file)): Path<(String, String)>,
+) -> Response {
+    let Some(format) = file.strip_prefix("facts.").filter(|f| matches!(*f, "csv" | "xlsx")) else {
+        return crate::error::ApiError::no_route().into_response();
+    };
+    let key = format!("{format}:program:{raw}");
+    serve(&state, &headers, &key, || async {
+        let Some(id) = parse_id(&raw) else {
+            return Ok(not_found_json("计划"));
+        };
+        match state.store.public_program_facts(id).await.map_err(store_err)? {
+            Some((v, facts)) => download(
+                format,
+                format!("{}-公开数据", v.program.name),
+                &format!("计划：{}", v.program.name),
+                &v.pairings,
+                &facts,
+            ),
+            None => Ok(not_found_json("计划")),
+        }
+    })
+    .await
+}
+
+/// `GET /api/v1/public/pairings/{id}/facts.csv` and `…/facts.xlsx`.
+pub async fn pairing_facts(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((raw, file)): Path<(String, String)>,
+) -> Response {
+    let Some(format) = file.strip_prefix("facts.").filter(|f| matches!(*f, "csv" | "xlsx")) else {
+        return crate::error::ApiError::no_route().into_response();
+    };
+    let key = format!("{format}:pairing:{raw}");
+    serve(&state, &headers, &key, || async {
+        let Some(id) = parse_id(&raw) else {
+            return Ok(not_found_json("结对"));
+        };
+        match state.store.public_pairing(id).await.map_err(store_err)? {
+            Some(v) => {
+                let name = format!("{} → {}", v.pairing.supporter, v.pairing.receiver);
+                download(
+                    format,
+                    format!("{}-{}-公开数据", v.pairing.supporter, v.pairing.receiver),
+                    &format!("结对：{name}"),
+                    std::slice::from_ref(&v.pairing),
+                    &v.facts,
+                )
+            }
+            None => Ok(not_found_json("结对")),
+        }
+    })
+    .await
+}
+
+// ---------------------------------------------------------------- rate limit
+
+/// A token bucket per client address: `burst` requests at once, then `per_second` more each second.
+pub struct RateLimit {
+    burst: f64,
+    per_second: f64,
+    buckets: Mutex<HashMap<String, (f64, Instant)>>,
+}
+
+impl Default for RateLimit {
+    fn default() -> Self {
+        RateLimit::new(120, 4.0)
+    }
+}
+
+impl RateLimit {
+    /// A limit of `burst` requests at once, refilled at `per_second`.
+    pub fn new(burst: u32, per_second: f64) -> Self {
+        RateLimit {
+            burst: f64::from(burst),
+            per_second,
+            buckets: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Takes one token for `address`: `Ok` or the whole seconds to wait.
+    pub fn take(&self, address: &str) -> Result<(), u64> {
+        let now = Instant::now();
+        let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
+        if buckets.len() > 100_000 {
+            // forget full buckets (addresses idle long enough to have refilled)
+            let (burst, rate) = (self.burst, self.per_second);
+            buckets.retain(|_, (t, at)| *t + now.duration_since(*at).as_secs_f64() * rate < burst);
+        }
+        let (tokens, at) = buckets.entry(address.to_string()).or_insert((self.burst, now));
+        *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * self.per_second).min(self.burst);
+        *at = now;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(((1.0 - *tokens) / self.per_second).ceil().max(1.0) as u64)
+        }
+    }
+}
+
+/// The public API's limit per address: past it, 429 with a Chinese message and `Retry-After`.
+pub async fn limited(
+    State(state): State<AppState>,
+    address: crate::auth::ClientAddress,
+    req: Request,
+    next: Next,
+) -> Response {
+    let key = address.0.unwrap_or_else(|| "-".into());
+    match state.public_limit.take(&key) {
+        Ok(()) => next.run(req).await,
+        Err(wait) => {
+            let mut resp = crate::error::ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                format!("请求过于频繁，请 {wait} 秒后再试"),
+            )
+            .into_response();
+            if let Ok(v) = HeaderValue::from_str(&wait.to_string()) {
+                resp.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            resp
+        }
+    }
+}

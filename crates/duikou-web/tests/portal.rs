@@ -1,0 +1,488 @@
+//! The public portal on SQLite and PostgreSQL: publication control (preview, publish, withhold, withdraw, history),
+//! only confirmed facts in public figures (exact numbers), the public figure equal to the signed-in one, 404 alike
+//! for unknown and unpublished, caching, the rate limit, and no private field anywhere public for the whole demo.
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, Request, StatusCode};
+use duikou_domain::access::{Actor, Role};
+use duikou_store::testing::{create_id, for_each_backend, user};
+use duikou_store::Store;
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+async fn send(
+    app: &axum::Router,
+    method: &str,
+    uri: &str,
+    cookie: &str,
+    form: Option<String>,
+    extra: &[(&str, &str)],
+) -> (StatusCode, HeaderMap, Vec<u8>) {
+    let mut req = Request::builder().method(method).uri(uri);
+    if !cookie.is_empty() {
+        req = req.header(header::COOKIE, cookie);
+    }
+    for (k, v) in extra {
+        req = req.header(*k, *v);
+    }
+    let body = match form {
+        Some(f) => {
+            req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+            Body::from(f)
+        }
+        None => Body::empty(),
+    };
+    let resp = app.clone().oneshot(req.body(body).unwrap()).await.unwrap();
+    let (parts, body) = resp.into_parts();
+    (
+        parts.status,
+        parts.headers,
+        body.collect().await.unwrap().to_bytes().to_vec(),
+    )
+}
+
+async fn get(app: &axum::Router, uri: &str) -> (StatusCode, String) {
+    let (s, _, b) = send(app, "GET", uri, "", None, &[]).await;
+    (s, String::from_utf8_lossy(&b).to_string())
+}
+
+async fn get_json(app: &axum::Router, uri: &str) -> (StatusCode, Value) {
+    let (s, b) = get(app, uri).await;
+    (s, serde_json::from_str(&b).unwrap_or(Value::Null))
+}
+
+fn csrf_of(html: &str) -> String {
+    let i = html.find("name=\"csrf\" value=\"").unwrap() + 19;
+    html[i..i + 32].to_string()
+}
+
+async fn login(app: &axum::Router, name: &str) -> String {
+    let (_, h, page) = send(app, "GET", "/login", "", None, &[]).await;
+    let page = String::from_utf8_lossy(&page).to_string();
+    let cookies: Vec<String> = h
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string())
+        .collect();
+    let (s, h, _) = send(
+        app,
+        "POST",
+        "/login",
+        &cookies.join("; "),
+        Some(format!(
+            "username={name}&password=password-123&csrf={}&next=%2F",
+            csrf_of(&page)
+        )),
+        &[],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    h.get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string())
+        .find(|c| c.starts_with("duikou_session="))
+        .unwrap()
+}
+
+/// The page with its preview banner taken out.
+fn without_banner(page: &str) -> String {
+    let a = page.find(duikou_web::portal::PREVIEW_START).expect("a banner");
+    let b = page.find(duikou_web::portal::PREVIEW_END).unwrap() + duikou_web::portal::PREVIEW_END.len();
+    format!("{}{}", &page[..a], &page[b..])
+}
+
+struct World {
+    program: i64,
+    pairing: i64,
+    receiver: Actor,
+}
+
+/// A program (not yet published) with one pairing and facts in every confirmation state.
+async fn world(store: &Store) -> World {
+    let a = create_id(store, "orgs", json!({"name": "城关第一小学", "kind": "school"})).await;
+    let b = create_id(store, "orgs", json!({"name": "石桥乡中心小学", "kind": "school"})).await;
+    let program = create_id(
+        store,
+        "programs",
+        json!({"name": "校对校帮扶", "authority_org_id": a, "start_date": "2013-10-01", "end_date": "2016-08-31"}),
+    )
+    .await;
+    let pairing = create_id(store, "pairings", json!({"program_id": program, "supporter_org_id": a, "receiver_org_id": b, "level": "school_school", "start_date": "2013-10-01", "end_date": "2016-08-31"})).await;
+    user(store, "coord", Role::Coordinator, vec![a]).await;
+    let receiver = user(store, "rec", Role::ReceiverEditor, vec![b]).await;
+    World {
+        program,
+        pairing,
+        receiver,
+    }
+}
+
+#[tokio::test]
+async fn publishing_previews_then_shows_and_withdrawing_hides_with_only_confirmed_facts_counted() {
+    for_each_backend(|store, backend| async move {
+        let w = world(&store).await;
+        let p = w.pairing;
+        // facts: confirmed, pending and disputed of each kind
+        let mut confirm = Vec::new();
+        let mut dispute = Vec::new();
+        let act = |pt: i64, title: &str| json!({"pairing_id": p, "kind": "training", "title": title, "start_date": "2014-10-10", "person_times": pt});
+        confirm.push(("activities", create_id(&store, "activities", act(35, "全员培训")).await));
+        create_id(&store, "activities", act(20, "骨干培训（待确认）")).await;
+        dispute.push(("activities", create_id(&store, "activities", act(7, "送教（有异议）")).await));
+        let teacher = create_id(&store, "people", json!({"name": "张三丰", "birth_year": 1980})).await;
+        let other = create_id(&store, "people", json!({"name": "李四光", "birth_year": 1975})).await;
+        confirm.push(("dispatches", create_id(&store, "dispatches", json!({"pairing_id": p, "person_id": teacher, "role": "teacher", "start_date": "2014-09-01"})).await));
+        create_id(&store, "dispatches", json!({"pairing_id": p, "person_id": other, "role": "cadre", "start_date": "2014-09-01"})).await;
+        let project = create_id(&store, "projects", json!({"pairing_id": p, "name": "教学楼", "category": "education", "started_on": "2014-03-01", "total_investment": "500万"})).await;
+        confirm.push(("projects", project));
+        create_id(&store, "projects", json!({"pairing_id": p, "name": "操场（待确认）", "category": "education"})).await;
+        let tx = |amount: &str, date: &str| json!({"project_id": project, "kind": "disbursement", "source": "supporter", "amount": amount, "date": date});
+        confirm.push(("transactions", create_id(&store, "transactions", tx("100万", "2014-05-01")).await));
+        confirm.push(("transactions", create_id(&store, "transactions", tx("30万", "2015-05-01")).await));
+        create_id(&store, "transactions", tx("50万", "2014-06-01")).await;
+        dispute.push(("transactions", create_id(&store, "transactions", tx("9万", "2014-07-01")).await));
+        for (e, id) in &confirm {
+            store.set_confirmation(&w.receiver, e, *id, true, None).await.unwrap();
+        }
+        for (e, id) in &dispute {
+            store.set_confirmation(&w.receiver, e, *id, false, Some("与实际不符")).await.unwrap();
+        }
+        let state = duikou_web::AppState::new(store.clone());
+        let app = duikou_web::app(state.clone());
+
+        // not published: 404, the same page as for an id that does not exist
+        let (s, unpublished) = get(&app, &format!("/public/programs/{}", w.program)).await;
+        let (s2, unknown) = get(&app, "/public/programs/987654").await;
+        assert_eq!((s, s2), (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND), "{backend}");
+        assert_eq!(unpublished, unknown, "{backend}");
+        assert_eq!(get(&app, &format!("/public/pairings/{p}")).await.1, get(&app, "/public/pairings/987654").await.1);
+        let (s, j1) = get(&app, &format!("/api/v1/public/programs/{}", w.program)).await;
+        let (_, j2) = get(&app, "/api/v1/public/programs/987654").await;
+        assert_eq!((s, &j1), (StatusCode::NOT_FOUND, &j2), "{backend}");
+        let (_, home) = get(&app, "/").await;
+        assert!(!home.contains("校对校帮扶") && home.contains("href=\"/login\">登录</a>"), "{home}");
+
+        // the coordinator previews, then publishes
+        let session = login(&app, "coord").await;
+        let (s, _, page) = send(&app, "GET", &format!("/programs/{}/publication", w.program), &session, None, &[]).await;
+        let page = String::from_utf8_lossy(&page).to_string();
+        assert_eq!(s, StatusCode::OK, "{backend}");
+        assert!(page.contains("预览：公众将看到以下内容") && page.contains("尚未公开"), "{page}");
+        let csrf = csrf_of(&page);
+        let (s, _, _) = send(&app, "POST", &format!("/programs/{}/publication", w.program), &session, Some(format!("csrf=wrong{}&action=publish", &csrf[5..])), &[]).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{backend}: a wrong CSRF token publishes nothing");
+        assert_eq!(get(&app, &format!("/public/programs/{}", w.program)).await.0, StatusCode::NOT_FOUND);
+        let (s, h, _) = send(&app, "POST", &format!("/programs/{}/publication", w.program), &session, Some(format!("csrf={csrf}&action=publish")), &[]).await;
+        assert_eq!(s, StatusCode::SEE_OTHER, "{backend}");
+        assert_eq!(h[header::LOCATION], format!("/programs/{}/publication", w.program).as_str());
+
+        // public now: the page is the preview without its banner
+        let (s, h, public) = send(&app, "GET", &format!("/public/programs/{}", w.program), "", None, &[]).await;
+        let public = String::from_utf8_lossy(&public).to_string();
+        assert_eq!(s, StatusCode::OK, "{backend}");
+        assert_eq!(h[header::CACHE_CONTROL], "public, max-age=60");
+        let etag = h[header::ETAG].to_str().unwrap().to_string();
+        let (s, _, body) = send(&app, "GET", &format!("/public/programs/{}", w.program), "", None, &[("if-none-match", &etag)]).await;
+        assert_eq!((s, body.len()), (StatusCode::NOT_MODIFIED, 0), "{backend}");
+        let (_, _, preview) = send(&app, "GET", &format!("/programs/{}/publication", w.program), &session, None, &[]).await;
+        let preview = String::from_utf8_lossy(&preview).to_string();
+        assert!(preview.contains("撤回公开"), "{preview}");
+        assert_eq!(without_banner(&preview), public, "{backend}: the preview is the public page");
+        let (_, _, preview) = send(&app, "GET", &format!("/pairings/{p}/publication"), &session, None, &[]).await;
+        let (_, pairing_page) = get(&app, &format!("/public/pairings/{p}")).await;
+        assert_eq!(without_banner(&String::from_utf8_lossy(&preview)), pairing_page, "{backend}");
+        assert!(public.contains("城关第一小学 → 石桥乡中心小学") && public.contains(&format!("href=\"/public/pairings/{p}\"")));
+        let (_, home) = get(&app, "/").await;
+        assert!(home.contains(&format!("href=\"/public/programs/{}\">校对校帮扶</a>", w.program)), "{home}");
+
+        // only confirmed facts count: 1 training of 35 person-times, 1 teacher, 1 project, 130万 of which 100万 in 2014
+        let (s, v) = get_json(&app, &format!("/api/v1/public/pairings/{p}")).await;
+        assert_eq!(s, StatusCode::OK, "{backend}: {v}");
+        let f = &v["figures"];
+        assert_eq!(
+            (f["trainings"].as_i64(), f["training_person_times"].as_i64(), f["activities"].as_i64()),
+            (Some(1), Some(35), Some(1)),
+            "{backend}: {f}"
+        );
+        assert_eq!((f["persons"].as_i64(), f["projects"].as_i64(), f["projects_started"].as_i64()), (Some(1), Some(1), Some(1)));
+        assert_eq!(f["persons_by_role"], json!([{"pairing_id": 0, "role": "teacher", "persons": 1}]));
+        assert_eq!(f["total_investment"], "5000000.00");
+        assert_eq!(f["money_by_source"], json!([{"year": 0, "kind": "disbursement", "source": "supporter", "amount": "1300000.00"}]));
+        assert_eq!(
+            f["money_by_year"],
+            json!([
+                {"year": 2014, "kind": "disbursement", "source": "supporter", "amount": "1000000.00"},
+                {"year": 2015, "kind": "disbursement", "source": "supporter", "amount": "300000.00"}
+            ])
+        );
+        assert_eq!(v["facts"]["transactions"].as_array().map(Vec::len), Some(2));
+        assert_eq!(v["note"], Value::Null);
+        let (_, prog) = get_json(&app, &format!("/api/v1/public/programs/{}", w.program)).await;
+        assert_eq!(prog["figures"], v["figures"], "{backend}: one pairing, the same figures");
+        assert_eq!(prog["program"]["public_pairings"], 1);
+        for text in [&public, &pairing_page] {
+            for private in ["张三丰", "李四光", "待确认）", "有异议）", "与实际不符", "coord"] {
+                assert!(!text.contains(private), "{backend}: {private} in a public page");
+            }
+        }
+        assert!(pairing_page.contains("全员培训") && pairing_page.contains("35"));
+
+        // CSV and xlsx of the same facts
+        let (s, h, csv) = send(&app, "GET", &format!("/api/v1/public/pairings/{p}/facts.csv"), "", None, &[]).await;
+        let csv = String::from_utf8(csv).unwrap();
+        assert_eq!(s, StatusCode::OK);
+        assert!(h[header::CONTENT_DISPOSITION].to_str().unwrap().contains("attachment"));
+        assert_eq!(csv.lines().filter(|l| l.starts_with("资金往来,")).count(), 2, "{csv}");
+        assert!(csv.contains("援派人数,城关第一小学 → 石桥乡中心小学,支教教师,,,,,1,人"), "{csv}");
+        let (s, _, xlsx) = send(&app, "GET", &format!("/api/v1/public/programs/{}/facts.xlsx", w.program), "", None, &[]).await;
+        assert_eq!(s, StatusCode::OK);
+        let sheet = read_sheet(&xlsx, "资金往来");
+        assert_eq!(sheet.len(), 2, "{sheet:?}");
+
+        // the publication is in the program's history, in words
+        assert_eq!(store.audit_for("programs", w.program).await.unwrap().last().unwrap().action, "publish");
+        let (_, _, record) = send(&app, "GET", &format!("/records/programs/{}", w.program), &session, None, &[]).await;
+        let record = String::from_utf8_lossy(&record).to_string();
+        assert!(record.contains("<td>公开</td>") || record.contains(">公开<"), "{backend}: {record}");
+
+        // the pairing withheld: gone from the portal, the program counts no pairing and no fact
+        let (_, _, page) = send(&app, "GET", &format!("/pairings/{p}/publication"), &session, None, &[]).await;
+        let csrf = csrf_of(&String::from_utf8_lossy(&page));
+        let (s, _, _) = send(&app, "POST", &format!("/pairings/{p}/publication"), &session, Some(format!("csrf={csrf}&action=withdraw")), &[]).await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        assert_eq!(store.audit_for("pairings", p).await.unwrap().last().unwrap().action, "withdraw");
+        assert_eq!(get(&app, &format!("/public/pairings/{p}")).await.0, StatusCode::NOT_FOUND);
+        let (_, prog) = get_json(&app, &format!("/api/v1/public/programs/{}", w.program)).await;
+        assert_eq!((prog["program"]["public_pairings"].as_i64(), prog["figures"]["persons"].as_i64()), (Some(0), Some(0)));
+        assert_eq!(prog["note"], duikou_web::portal::EMPTY_NOTE, "{backend}: an empty scope says why");
+        let (_, csv) = get(&app, &format!("/api/v1/public/programs/{}/facts.csv", w.program)).await;
+        assert_eq!(csv.lines().count(), 2, "{backend}: a header and a note: {csv}");
+        assert!(csv.contains("暂无已确认的公开事实"));
+        let (s, _, xlsx) = send(&app, "GET", &format!("/api/v1/public/programs/{}/facts.xlsx", w.program), "", None, &[]).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(format!("{:?}", read_sheet(&xlsx, "说明")).contains("暂无已确认的公开事实"));
+        assert!(read_sheet(&xlsx, "活动").is_empty());
+
+        // the program withdrawn: 404 again, like an unknown one
+        let (_, _, page) = send(&app, "GET", &format!("/programs/{}/publication", w.program), &session, None, &[]).await;
+        let csrf = csrf_of(&String::from_utf8_lossy(&page));
+        send(&app, "POST", &format!("/programs/{}/publication", w.program), &session, Some(format!("csrf={csrf}&action=withdraw")), &[]).await;
+        let (s, page) = get(&app, &format!("/public/programs/{}", w.program)).await;
+        assert_eq!((s, page), (StatusCode::NOT_FOUND, unknown), "{backend}");
+
+        // a receiver's editor may not publish
+        let rec = login(&app, "rec").await;
+        let (_, _, page) = send(&app, "GET", &format!("/programs/{}/publication", w.program), &rec, None, &[]).await;
+        let csrf = csrf_of(&String::from_utf8_lossy(&page));
+        let (s, _, _) = send(&app, "POST", &format!("/programs/{}/publication", w.program), &rec, Some(format!("csrf={csrf}&action=publish")), &[]).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{backend}");
+        assert_eq!(get(&app, &format!("/public/programs/{}", w.program)).await.0, StatusCode::NOT_FOUND);
+    })
+    .await;
+}
+
+fn read_sheet(xlsx: &[u8], name: &str) -> Vec<String> {
+    let t = duikou_report::read_table_with(
+        xlsx,
+        "x.xlsx",
+        &duikou_report::ReadOptions {
+            sheet: Some(name.into()),
+            expected_headers: vec![],
+        },
+    )
+    .unwrap();
+    t.rows.iter().map(|r| format!("{r:?}")).collect()
+}
+
+fn card(page: &str, label: &str) -> String {
+    let i = page
+        .find(&format!("<span class=\"muted\">{label}</span><b>"))
+        .unwrap_or_else(|| panic!("{label}"));
+    let rest = &page[i + label.len() + 30..];
+    rest[..rest.find("</b>").unwrap()].to_string()
+}
+
+#[tokio::test]
+async fn the_public_figure_is_the_signed_in_figure_when_all_is_confirmed() {
+    for_each_backend(|store, backend| async move {
+        let w = world(&store).await;
+        let p = w.pairing;
+        let mut ids = Vec::new();
+        for (pt, day) in [(35, "2014-10-10"), (48, "2015-03-02")] {
+            ids.push(("activities", create_id(&store, "activities", json!({"pairing_id": p, "kind": "training", "title": "培训", "start_date": day, "person_times": pt})).await));
+        }
+        for (name, role) in [("甲老师", "teacher"), ("乙老师", "teacher"), ("丙干部", "cadre")] {
+            let person = create_id(&store, "people", json!({"name": name})).await;
+            ids.push(("dispatches", create_id(&store, "dispatches", json!({"pairing_id": p, "person_id": person, "role": role})).await));
+        }
+        for name in ["教学楼", "食堂"] {
+            ids.push(("projects", create_id(&store, "projects", json!({"pairing_id": p, "name": name, "category": "education"})).await));
+        }
+        for (e, id) in &ids {
+            store.set_confirmation(&w.receiver, e, *id, true, None).await.unwrap();
+        }
+        store.set_public(&Actor::system(), "programs", w.program, true).await.unwrap();
+        let app = duikou_web::app(duikou_web::AppState::new(store.clone()));
+        let session = login(&app, "coord").await;
+        let (_, _, page) = send(&app, "GET", &format!("/pairings/{p}"), &session, None, &[]).await;
+        let page = String::from_utf8_lossy(&page).to_string();
+        let (_, v) = get_json(&app, &format!("/api/v1/public/pairings/{p}")).await;
+        let f = &v["figures"];
+        assert_eq!(card(&page, "援派人员"), format!("{} 名", f["persons"]), "{backend}");
+        assert_eq!(card(&page, "培训"), format!("{} 人次", f["training_person_times"]), "{backend}");
+        assert_eq!(card(&page, "援建项目"), format!("{} 个", f["projects"]), "{backend}");
+        assert_eq!((f["persons"].as_i64(), f["training_person_times"].as_i64(), f["projects"].as_i64()), (Some(3), Some(83), Some(2)));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_public_api_is_rate_limited_per_address() {
+    for_each_backend(|store, backend| async move {
+        let state = duikou_web::AppState {
+            public_limit: std::sync::Arc::new(duikou_web::portal::RateLimit::new(3, 0.01)),
+            ..duikou_web::AppState::new(store.clone())
+        };
+        let app = duikou_web::app(state);
+        for _ in 0..3 {
+            assert_eq!(
+                get(&app, "/api/v1/public/programs").await.0,
+                StatusCode::OK,
+                "{backend}"
+            );
+        }
+        let (s, h, body) = send(&app, "GET", "/api/v1/public/programs", "", None, &[]).await;
+        assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "{backend}");
+        assert_eq!(h[header::RETRY_AFTER], "100");
+        let body: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body["error"]["message"], "请求过于频繁，请 100 秒后再试");
+        // the portal's pages are not the API: still served
+        assert_eq!(get(&app, "/").await.0, StatusCode::OK);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn no_private_field_of_the_demo_is_ever_public() {
+    for_each_backend(|store, backend| async move {
+        duikou_demo::load(&store).await.unwrap();
+        // what must never be public: people's names, users, appraisal comments, dispute reasons, participants
+        let mut private: Vec<String> = Vec::new();
+        let every = |e: &'static str| {
+            let store = store.clone();
+            async move { store.list_every(e, &Default::default()).await.unwrap() }
+        };
+        for p in every("people").await {
+            private.push(p["name"].as_str().unwrap().to_string());
+        }
+        for a in every("appraisals").await {
+            private.extend(a["comment"].as_str().map(str::to_string));
+        }
+        for a in every("activities").await {
+            private.extend(a["participants"].as_str().map(str::to_string));
+            private.extend(a["dispute_reason"].as_str().map(str::to_string));
+        }
+        for u in store.list_users(&Actor::system()).await.unwrap() {
+            private.push(u.display_name.clone());
+        }
+        private.retain(|s| s.chars().count() >= 2);
+        assert!(private.len() > 10, "{backend}: the demo has people: {private:?}");
+        let state = duikou_web::AppState {
+            public_limit: std::sync::Arc::new(duikou_web::portal::RateLimit::new(1_000_000, 1000.0)),
+            ..duikou_web::AppState::new(store.clone())
+        };
+        let app = duikou_web::app(state);
+        let (s, list) = get_json(&app, "/api/v1/public/programs").await;
+        assert_eq!(s, StatusCode::OK);
+        let programs: Vec<i64> = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["id"].as_i64().unwrap())
+            .collect();
+        assert!(programs.len() >= 3, "{backend}: {list}");
+        let mut uris = vec!["/".to_string(), "/api/v1/public/programs".to_string()];
+        let mut pairings = 0;
+        for id in &programs {
+            uris.push(format!("/public/programs/{id}"));
+            uris.push(format!("/api/v1/public/programs/{id}"));
+            uris.push(format!("/api/v1/public/programs/{id}/facts.csv"));
+            let (_, v) = get_json(&app, &format!("/api/v1/public/programs/{id}")).await;
+            // a program's figures (counted by the database) are its public pairings' (counted by pairing_totals)
+            let additive = [
+                "projects",
+                "projects_started",
+                "projects_completed",
+                "activities",
+                "trainings",
+                "training_person_times",
+            ];
+            let mut sums = [0i64; 6];
+            let mut investment = 0i64;
+            for p in v["pairings"].as_array().unwrap() {
+                let (_, pv) = get_json(&app, &format!("/api/v1/public/pairings/{}", p["id"])).await;
+                for (s, k) in sums.iter_mut().zip(additive) {
+                    *s += pv["figures"][k].as_i64().unwrap();
+                }
+                investment += pv["figures"]["total_investment"]
+                    .as_str()
+                    .unwrap()
+                    .parse::<duikou_domain::Money>()
+                    .unwrap()
+                    .fen();
+            }
+            let program_sums: Vec<i64> = additive.iter().map(|k| v["figures"][k].as_i64().unwrap()).collect();
+            assert_eq!(sums.to_vec(), program_sums, "{backend}: program {id}");
+            assert_eq!(
+                v["figures"]["total_investment"]
+                    .as_str()
+                    .unwrap()
+                    .parse::<duikou_domain::Money>()
+                    .unwrap()
+                    .fen(),
+                investment,
+                "{backend}: program {id}"
+            );
+            for p in v["pairings"].as_array().unwrap() {
+                pairings += 1;
+                let pid = p["id"].as_i64().unwrap();
+                uris.push(format!("/public/pairings/{pid}"));
+                uris.push(format!("/api/v1/public/pairings/{pid}"));
+                uris.push(format!("/api/v1/public/pairings/{pid}/facts.csv"));
+            }
+        }
+        assert!(pairings > 5, "{backend}");
+        let mut texts = Vec::new();
+        for uri in &uris {
+            let (s, text) = get(&app, uri).await;
+            assert_eq!(s, StatusCode::OK, "{backend}: {uri}");
+            texts.push((uri.clone(), text));
+        }
+        for id in &programs {
+            let uri = format!("/api/v1/public/programs/{id}/facts.xlsx");
+            let (s, _, xlsx) = send(&app, "GET", &uri, "", None, &[]).await;
+            assert_eq!(s, StatusCode::OK);
+            for sheet in [
+                "说明",
+                "活动",
+                "援建项目",
+                "资金往来",
+                "建设内容",
+                "援派人数",
+                "指标前后对比",
+            ] {
+                texts.push((format!("{uri} {sheet}"), read_sheet(&xlsx, sheet).join("\n")));
+            }
+        }
+        let mut facts = 0;
+        for (uri, text) in &texts {
+            for p in &private {
+                assert!(!text.contains(p.as_str()), "{backend}: {p:?} in {uri}");
+            }
+            facts += text.matches("\"pairing_id\"").count();
+        }
+        assert!(facts > 20, "{backend}: the demo's public facts are shown ({facts})");
+    })
+    .await;
+}

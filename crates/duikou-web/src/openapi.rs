@@ -15,7 +15,10 @@ fn date_schema() -> Value {
 }
 
 /// The written forms of a date at its three precisions.
-pub const DATE_PATTERN: &str = "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$";
+/// Every form a write accepts (reads answer the first three: `2011`, `2014-06`, `2014-06-15`): a year, a year and
+/// month or a day with `-`, `/` or `.` (one kind per date, months and days of one or two digits), eight digits run
+/// together, the Chinese `2011年`, `2014年6月`, `2014年6月15日`, and blank space around (as the parser trims it).
+pub const DATE_PATTERN: &str = "^[\\s\\u0085]*[0-9]{4}(-[0-9]{1,2}(-[0-9]{1,2})?|/[0-9]{1,2}(/[0-9]{1,2})?|\\.[0-9]{1,2}(\\.[0-9]{1,2})?|[0-9]{4}|年([0-9]{1,2}月([0-9]{1,2}日)?)?)?[\\s\\u0085]*$";
 
 fn field_schema(f: &Field) -> Value {
     let mut s = match f.kind {

@@ -145,7 +145,16 @@ pub fn panic_response(payload: Box<dyn std::any::Any + Send + 'static>) -> Respo
 /// a bare text; a panic with a page that says no more than that the server failed. The status and headers stay.
 pub async fn error_pages_for_browsers(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
     let path = req.uri().path();
-    let page = !path.starts_with("/api/") && path != "/healthz";
+    // a script (a bearer token, or asking for JSON and not for HTML) keeps the JSON error wherever it asked
+    let accept = req
+        .headers()
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let script = req.headers().contains_key(axum::http::header::AUTHORIZATION)
+        || (accept.contains("application/json") && !accept.contains("text/html"));
+    let page = !script && !path.starts_with("/api/") && path != "/healthz";
     let resp = next.run(req).await;
     if !page || resp.status().as_u16() < 400 {
         return resp;

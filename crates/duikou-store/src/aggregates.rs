@@ -990,7 +990,8 @@ impl ActivityRow {
         add(&mut self.amount_fen, v(5));
     }
 
-    fn write(&mut self) {
+    /// The row with its totals written by the summing rule.
+    fn written(mut self) -> Self {
         let [a, b, c, d, e, f] = Self::FIGURES.map(|(kind, field)| (kind, approx::unit_for(field)));
         let t = self.tallies;
         self.person_times_figure = TotalFigure::of(a.0, &t[0], a.1);
@@ -999,6 +1000,7 @@ impl ActivityRow {
         self.hours_figure = TotalFigure::of(d.0, &t[3], d.1);
         self.items_figure = TotalFigure::of(e.0, &t[4], e.1);
         self.amount_figure = TotalFigure::of(f.0, &t[5], f.1);
+        self
     }
 }
 
@@ -1307,12 +1309,8 @@ impl Store {
                 e.add(conf, v[0], &tallies);
             }
         }
-        let written = |mut a: ActivityRow| {
-            a.write();
-            a
-        };
-        activities_in_all = written(activities_in_all);
-        let activities_by_kind: Vec<ActivityRow> = kind_map.into_values().map(written).collect();
+        let activities_in_all = activities_in_all.written();
+        let activities_by_kind: Vec<ActivityRow> = kind_map.into_values().map(ActivityRow::written).collect();
         let activities_total = activities_by_kind.iter().fold(0, |t: i64, a| t.saturating_add(a.n));
         Ok(Dashboard {
             scope: scope.to_string(),
@@ -1327,7 +1325,7 @@ impl Store {
             people_by_role: role_map.into_values().collect(),
             people_total,
             activities_by_kind,
-            activities_by_month: month_map.into_values().map(written).collect(),
+            activities_by_month: month_map.into_values().map(ActivityRow::written).collect(),
             activities_total,
             activities_in_all,
             obligations: match self.status_in(scope, chrono::Utc::now().date_naive()).await {

@@ -787,7 +787,8 @@ impl std::fmt::Display for Scope {
     }
 }
 
-/// A summed figure as the summing rule ([`approx::Total`]) writes it: exact only when every member is.
+/// A summed figure as the summing rule ([`approx::Total`]) writes it: exact only when every member is. Served
+/// (as `{sum}_figure`) only when approximate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct TotalFigure {
     /// The total's qualifier (余, 近 or 约), null when the total is exact.
@@ -799,6 +800,12 @@ pub struct TotalFigure {
 }
 
 impl TotalFigure {
+    /// Whether the total is exact: then the plain sum is the figure, and the API leaves the written form out
+    /// (a national dashboard has over a thousand rows, each with six sums).
+    pub fn is_exact(&self) -> bool {
+        self.approx.is_none() && self.upper.is_none()
+    }
+
     /// The written total of a tally of a field of `kind` (Int or Money), with `unit` (money picks its own).
     pub fn of(kind: FieldKind, tally: &Tally, unit: &str) -> TotalFigure {
         let figure = tally.total().figure();
@@ -833,8 +840,10 @@ pub struct MoneyRow {
     /// Number of transactions.
     pub n: i64,
     /// The amount as the summing rule writes it (约1000万元 when a member is about 1000万元).
+    #[serde(skip_serializing_if = "TotalFigure::is_exact")]
     pub amount_figure: TotalFigure,
     /// The confirmed amount as the summing rule writes it.
+    #[serde(skip_serializing_if = "TotalFigure::is_exact")]
     pub confirmed_figure: TotalFigure,
     /// The amount's tally, for sums over rows (not served).
     #[serde(skip)]
@@ -858,8 +867,10 @@ pub struct MoneyYearSource {
     /// Number of transactions.
     pub n: i64,
     /// The amount as the summing rule writes it.
+    #[serde(skip_serializing_if = "TotalFigure::is_exact")]
     pub amount_figure: TotalFigure,
     /// The confirmed amount as the summing rule writes it.
+    #[serde(skip_serializing_if = "TotalFigure::is_exact")]
     pub confirmed_figure: TotalFigure,
 }
 
@@ -883,6 +894,7 @@ pub struct ProjectCounts {
     /// completed / n.
     pub completion_rate: f64,
     /// Total investment as the summing rule writes it.
+    #[serde(skip_serializing_if = "TotalFigure::is_exact")]
     pub investment_figure: TotalFigure,
     /// The investment's tally (not served).
     #[serde(skip)]
@@ -946,16 +958,22 @@ pub struct ActivityRow {
     /// Amount in fen.
     pub amount_fen: i64,
     /// Person-times as the summing rule writes them (500人次以上 is counted 500余人次).
+    #[serde(skip_serializing_if = "TotalFigure::is_exact")]
     pub person_times_figure: TotalFigure,
     /// Sessions as written.
+    #[serde(skip_serializing_if = "TotalFigure::is_exact")]
     pub sessions_figure: TotalFigure,
     /// Courses as written.
+    #[serde(skip_serializing_if = "TotalFigure::is_exact")]
     pub courses_figure: TotalFigure,
     /// Hours as written (1500余课时).
+    #[serde(skip_serializing_if = "TotalFigure::is_exact")]
     pub hours_figure: TotalFigure,
     /// Items as written.
+    #[serde(skip_serializing_if = "TotalFigure::is_exact")]
     pub items_figure: TotalFigure,
     /// Amount as written (约1000万元).
+    #[serde(skip_serializing_if = "TotalFigure::is_exact")]
     pub amount_figure: TotalFigure,
     /// The tallies of person-times, sessions, courses, hours, items and amount (not served).
     #[serde(skip)]
@@ -1018,6 +1036,7 @@ pub struct Dashboard {
     /// Money in all, in fen.
     pub money_total_fen: i64,
     /// Money in all as the summing rule writes it.
+    #[serde(skip_serializing_if = "TotalFigure::is_exact")]
     pub money_total_figure: TotalFigure,
     /// Projects in all, with start and completion rates.
     pub projects: ProjectCounts,

@@ -148,15 +148,15 @@ fn op(summary: &str, tag: &str, params: Vec<Value>, body: Option<Value>, ok: (&s
     raw_op(summary, tag, params, body, ok.0, success)
 }
 
-/// The dashboard's answer: its sums in raw units (`*_fen` in fen) and, beside each, the total as the summing rule
-/// writes it (`*_figure`: 1500余课时, 约1000万元, 20—50人次).
+/// The dashboard's answer: its sums in raw units (`*_fen` in fen) and, beside each sum that is approximate, the
+/// total as the summing rule writes it (`*_figure`: 1500余课时, 约1000万元, 20—50人次).
 fn dashboard_schemas(schemas: &mut Map<String, Value>) {
     let figure = json!({"$ref": "#/components/schemas/TotalFigure"});
     let int = json!({"type": "integer"});
     let text = json!({"type": "string"});
     schemas.insert("TotalFigure".into(), json!({
         "type": "object", "required": ["approx", "upper", "written"],
-        "description": "合计的书面写法：全部成员为准确数时准确；含“余/多/以上/不少于/至少”者（其余准确）为“余”，含“近/以下”者为“近”，含“约/左右”或两类并存为“约”；范围上下限分别相加，带限定词的范围为“约”",
+        "description": "合计的书面写法，仅当合计为约数或范围时出现（缺省即准确，数值本身就是合计）：全部成员为准确数时准确；含“余/多/以上/不少于/至少”者（其余准确）为“余”，含“近/以下”者为“近”，含“约/左右”或两类并存为“约”；范围上下限分别相加，带限定词的范围为“约”",
         "properties": {
             "approx": {"type": "string", "enum": ["余", "近", "约"], "nullable": true, "description": "合计的限定词，准确时为 null"},
             "upper": {"type": "integer", "nullable": true, "description": "范围合计的上限（与数值同单位，金额为分），不是范围时为 null"},
@@ -177,7 +177,7 @@ fn dashboard_schemas(schemas: &mut Map<String, Value>) {
         for (k, v) in extra {
             props.insert((*k).into(), v.clone());
         }
-        json!({"type": "object", "required": ["year", "source", "amount_fen", "confirmed_fen", "n", "amount_figure", "confirmed_figure"], "properties": props})
+        json!({"type": "object", "required": ["year", "source", "amount_fen", "confirmed_fen", "n"], "properties": props})
     };
     schemas.insert(
         "DashboardMoney".into(),
@@ -185,7 +185,7 @@ fn dashboard_schemas(schemas: &mut Map<String, Value>) {
     );
     schemas.insert("DashboardMoneyYearSource".into(), money_row(&[]));
     schemas.insert("DashboardProjects".into(), json!({
-        "type": "object", "required": ["category", "n", "planned", "started", "completed", "investment_fen", "investment_figure"],
+        "type": "object", "required": ["category", "n", "planned", "started", "completed", "investment_fen"],
         "properties": {"category": text, "n": int, "planned": int, "started": int, "completed": int,
             "investment_fen": int, "investment_figure": figure, "start_rate": {"type": "number"}, "completion_rate": {"type": "number"}}}));
     let quantities = ["person_times", "sessions", "courses", "hours", "items"];
@@ -207,7 +207,6 @@ fn dashboard_schemas(schemas: &mut Map<String, Value>) {
             required.push(q.to_string());
         }
         act.insert(format!("{q}_figure"), figure.clone());
-        required.push(format!("{q}_figure"));
     }
     schemas.insert(
         "DashboardActivities".into(),
@@ -217,7 +216,7 @@ fn dashboard_schemas(schemas: &mut Map<String, Value>) {
     let list = |n: &str| json!({"type": "array", "items": r(n)});
     schemas.insert("Dashboard".into(), json!({
         "type": "object",
-        "required": ["scope", "pairings", "money", "money_by_year_source", "money_total_fen", "money_total_figure", "projects",
+        "required": ["scope", "pairings", "money", "money_by_year_source", "money_total_fen", "projects",
                      "projects_by_category", "people", "people_by_role", "people_total", "activities_by_kind",
                      "activities_by_month", "activities_total", "activities_in_all", "obligations"],
         "properties": {
@@ -579,7 +578,7 @@ pub fn document() -> Value {
     paths.insert(
         "/api/v1/dashboard".into(),
         json!({"get": op(
-            "工作台数据：资金按年度与来源、项目按状态与类别（开工率、竣工率）、援派人员按类别与批次、活动按类型与月份（取自写入时维护的汇总表）；义务考核结果按达标、未达标、进行中与预警计数（按今日，依审计日志增量更新）",
+            "工作台数据：资金按年度与来源、项目按状态与类别（开工率、竣工率）、援派人员按类别与批次、活动按类型与月份（取自写入时维护的汇总表）；合计含约数或范围的成员时，旁附 *_figure 给出按汇总规则的书面写法（1500余课时、约1000万元、20—50人次），准确的合计不附；义务考核结果按达标、未达标、进行中与预警计数（按今日，依审计日志增量更新）",
             "概况",
             vec![json!({"name": "scope", "in": "query", "required": false,
                         "description": "范围：all 或空（全部，默认）、program:<计划编号>、pairing:<结对编号>、region:<受援方区划代码，含地州、省级>",

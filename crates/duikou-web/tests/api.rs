@@ -829,6 +829,10 @@ async fn the_dashboard_answers_written_totals_as_documented() {
                 "{backend} {scope}"
             );
             assert_eq!(all["amount_figure"]["written"], "约1500万元", "{backend} {scope}");
+            // an exact sum is its number: no written form beside it
+            assert!(all.get("sessions_figure").is_none(), "{backend} {scope}: {all}");
+            let training = d["activities_by_kind"].as_array().unwrap().iter().find(|a| a["kind"] == "training").unwrap();
+            assert_eq!((&training["hours"], training.get("hours_figure")), (&json!(20), None), "{backend} {scope}");
             assert_eq!(
                 all["person_times_figure"],
                 json!({"approx": null, "upper": 50, "written": "20—50人次"}),

@@ -633,6 +633,74 @@ impl Total {
     }
 }
 
+/// A total in additive form, for stores that add and subtract members as records change (the kept dashboard
+/// aggregates): the sum of values, the sum of ranges' spans (high end − value), and how many members have a range
+/// and a qualifier of each class. Tallies add and subtract member by member; [`Tally::total`] applies the rule.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// The sum of the values (the low ends).
+    pub value: i64,
+    /// The sum of `upper − value` over members with a range.
+    pub span: i64,
+    /// Members with a range.
+    pub ranged: i64,
+    /// Members qualified "at least" (余, 多, 以上, 不少于, 至少).
+    pub at_least: i64,
+    /// Members qualified "at most" (近, 以下).
+    pub at_most: i64,
+    /// Members qualified "about" (约, 左右).
+    pub about: i64,
+}
+
+impl Tally {
+    /// One member's part.
+    pub fn of(f: Figure) -> Tally {
+        let bound = f.qualifier.map(Qualifier::bound);
+        Tally {
+            value: f.value,
+            span: f.upper.map_or(0, |u| u.saturating_sub(f.value)),
+            ranged: i64::from(f.upper.is_some()),
+            at_least: i64::from(bound == Some(Bound::AtLeast)),
+            at_most: i64::from(bound == Some(Bound::AtMost)),
+            about: i64::from(bound == Some(Bound::About)),
+        }
+    }
+
+    /// Adds another tally (saturating, like the totals of money).
+    pub fn add(&mut self, o: &Tally) {
+        self.value = self.value.saturating_add(o.value);
+        self.span = self.span.saturating_add(o.span);
+        self.ranged = self.ranged.saturating_add(o.ranged);
+        self.at_least = self.at_least.saturating_add(o.at_least);
+        self.at_most = self.at_most.saturating_add(o.at_most);
+        self.about = self.about.saturating_add(o.about);
+    }
+
+    /// The total by the summing rule.
+    pub fn total(&self) -> Total {
+        Total {
+            low: self.value,
+            high: self.value.saturating_add(self.span),
+            ranged: self.ranged > 0,
+            at_least: self.at_least > 0,
+            at_most: self.at_most > 0,
+            about: self.about > 0,
+        }
+    }
+
+    /// The qualifier words of each class, for a store's query: `(at least, at most, about)`.
+    pub fn class_words() -> [Vec<&'static str>; 3] {
+        let words = |b: Bound| {
+            Qualifier::ALL
+                .into_iter()
+                .filter(|q| q.bound() == b)
+                .map(Qualifier::word)
+                .collect::<Vec<_>>()
+        };
+        [words(Bound::AtLeast), words(Bound::AtMost), words(Bound::About)]
+    }
+}
+
 impl std::iter::FromIterator<Figure> for Total {
     fn from_iter<I: IntoIterator<Item = Figure>>(iter: I) -> Self {
         let mut t = Total::new();
@@ -847,6 +915,50 @@ mod tests {
         let mut a: Total = [fig(1, Some(Yu), None)].into_iter().collect();
         a.merge([fig(2, None, None)].into_iter().collect());
         assert_eq!(a.figure(), fig(3, Some(Yu), None));
+    }
+
+    #[test]
+    fn tallies_sum_by_the_same_rule() {
+        use Qualifier::*;
+        let sets: [&[Figure]; 5] = [
+            &[fig(10, None, None), fig(5, None, None)],
+            &[fig(1500, Some(Yu), None), fig(20, None, None)],
+            &[fig(100, Some(Jin), None), fig(20, Some(Duo), None)],
+            &[fig(20, None, Some(50)), fig(10, Some(Yu), None)],
+            &[
+                fig(20, None, Some(50)),
+                fig(100, None, Some(200)),
+                fig(7, Some(Zuoyou), None),
+            ],
+        ];
+        for set in sets {
+            let mut t = Tally::default();
+            for f in set {
+                t.add(&Tally::of(*f));
+            }
+            assert_eq!(t.total(), set.iter().copied().collect::<Total>(), "{set:?}");
+        }
+        // taking a member out again (the store subtracts its part) makes the total exact again
+        let mut t = Tally::of(fig(1500, Some(Yu), None));
+        t.add(&Tally::of(fig(20, None, None)));
+        let gone = Tally::of(fig(1500, Some(Yu), None));
+        t.add(&Tally {
+            value: -gone.value,
+            span: -gone.span,
+            ranged: -gone.ranged,
+            at_least: -gone.at_least,
+            at_most: -gone.at_most,
+            about: -gone.about,
+        });
+        assert_eq!(t.total().figure(), fig(20, None, None));
+        assert_eq!(
+            Tally::class_words(),
+            [
+                vec!["余", "多", "以上", "不少于", "至少"],
+                vec!["近", "以下"],
+                vec!["约", "左右"]
+            ]
+        );
     }
 
     #[test]

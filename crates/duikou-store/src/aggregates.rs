@@ -9,6 +9,8 @@
 
 use crate::db::{Arg, Backend, Kind, Tx, Val};
 use crate::{Result, Store, StoreError};
+use duikou_domain::approx::{self, Tally};
+use duikou_domain::schema::FieldKind;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -29,6 +31,64 @@ struct Spec {
     table: &'static str,
     dims: &'static [(&'static str, Kind)],
     vals: &'static [&'static str],
+    /// The summed values that may be approximate: `(value column, base column)`. Each keeps, after the plain
+    /// values, the five parts of its [`Tally`] beyond the sum ([`TALLY_PARTS`]), so the total is written by the
+    /// summing rule (1500余课时, 约1000万元).
+    figures: &'static [(&'static str, &'static str)],
+}
+
+/// The columns each approximate value keeps beside its sum, `{value}_{part}`: the sum of ranges' spans, and how
+/// many members have a range and a qualifier of each class (at least, at most, about).
+const TALLY_PARTS: [&str; 5] = ["span", "ranged", "ge", "le", "about"];
+
+/// Every additive column of a spec: the plain values, then each figure's tally parts.
+fn val_cols(spec: &Spec) -> Vec<String> {
+    spec.vals
+        .iter()
+        .map(|v| v.to_string())
+        .chain(
+            spec.figures
+                .iter()
+                .flat_map(|(v, _)| TALLY_PARTS.iter().map(move |p| format!("{v}_{p}"))),
+        )
+        .collect()
+}
+
+/// The base expressions of a figure's tally parts (in [`TALLY_PARTS`] order) over the base column `col` and its
+/// companions `{col}_approx`, `{col}_upper`.
+fn tally_exprs(col: &str) -> Vec<String> {
+    let [ge, le, about] = Tally::class_words();
+    let when = |cond: String, then: String| {
+        sum(&format!(
+            "CASE WHEN {col} IS NOT NULL AND {cond} THEN {then} ELSE 0 END"
+        ))
+    };
+    let class = |words: &[&str]| {
+        let list: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+        when(format!("{col}_approx IN ({})", list.join(", ")), "1".into())
+    };
+    vec![
+        when(format!("{col}_upper IS NOT NULL"), format!("{col}_upper - {col}")),
+        when(format!("{col}_upper IS NOT NULL"), "1".into()),
+        class(&ge),
+        class(&le),
+        class(&about),
+    ]
+}
+
+/// The tally of figure `i` of a spec from a row's values.
+fn tally_at(spec: &Spec, vals: &[i64], i: usize) -> Tally {
+    let value_at = spec.vals.iter().position(|v| *v == spec.figures[i].0).unwrap_or(0);
+    let at = spec.vals.len() + i * TALLY_PARTS.len();
+    let part = |j: usize| vals.get(at + j).copied().unwrap_or(0);
+    Tally {
+        value: vals.get(value_at).copied().unwrap_or(0),
+        span: part(0),
+        ranged: part(1),
+        at_least: part(2),
+        at_most: part(3),
+        about: part(4),
+    }
 }
 
 const MONEY: Spec = Spec {
@@ -41,21 +101,32 @@ const MONEY: Spec = Spec {
         ("confirmed", Kind::Int),
     ],
     vals: &["n", "amount"],
+    figures: &[("amount", "t.amount")],
 };
 const PROJECTS: Spec = Spec {
     table: "agg_projects",
     dims: &[("category", Kind::Text), ("status", Kind::Text)],
     vals: &["n", "investment"],
+    figures: &[("investment", "p.total_investment")],
 };
 const PEOPLE: Spec = Spec {
     table: "agg_people",
     dims: &[("role", Kind::Text), ("batch", Kind::Int), ("confirmed", Kind::Int)],
     vals: &["n"],
+    figures: &[],
 };
 const ACTIVITIES: Spec = Spec {
     table: "agg_activities",
     dims: &[("kind", Kind::Text), ("month", Kind::Text), ("confirmed", Kind::Int)],
     vals: &["n", "person_times", "sessions", "courses", "hours", "items", "amount"],
+    figures: &[
+        ("person_times", "a.person_times"),
+        ("sessions", "a.sessions"),
+        ("courses", "a.courses"),
+        ("hours", "a.hours"),
+        ("items", "a.items"),
+        ("amount", "a.amount"),
+    ],
 };
 const SPECS: [&Spec; 4] = [&MONEY, &PROJECTS, &PEOPLE, &ACTIVITIES];
 
@@ -77,8 +148,17 @@ fn confirmed(col: &str) -> String {
     format!("CAST(CASE WHEN {col} = 'confirmed' THEN 1 ELSE 0 END AS BIGINT)")
 }
 
-/// `(pairing column, dimension expressions, value expressions, FROM clause)` of a spec's base query.
+/// `(pairing column, dimension expressions, value expressions, FROM clause)` of a spec's base query: the plain
+/// values, then each figure's tally parts.
 fn base(spec: &Spec, backend: Backend) -> (&'static str, Vec<String>, Vec<String>, &'static str) {
+    let (pcol, dims, mut vals, from) = base_plain(spec, backend);
+    for (_, col) in spec.figures {
+        vals.extend(tally_exprs(col));
+    }
+    (pcol, dims, vals, from)
+}
+
+fn base_plain(spec: &Spec, backend: Backend) -> (&'static str, Vec<String>, Vec<String>, &'static str) {
     let year = |c: &str| match backend {
         Backend::Sqlite => format!("CAST(substr({c}, 1, 4) AS INTEGER)"),
         Backend::Postgres => format!("CAST(EXTRACT(YEAR FROM {c}) AS BIGINT)"),
@@ -261,15 +341,15 @@ fn kinds(spec: &Spec) -> Vec<Kind> {
     spec.dims
         .iter()
         .map(|d| d.1)
-        .chain(spec.vals.iter().map(|_| Kind::Int))
+        .chain(val_cols(spec).iter().map(|_| Kind::Int))
         .collect()
 }
 
 fn cols(spec: &Spec) -> String {
     spec.dims
         .iter()
-        .map(|d| d.0)
-        .chain(spec.vals.iter().copied())
+        .map(|d| d.0.to_string())
+        .chain(val_cols(spec))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -387,8 +467,7 @@ async fn apply(tx: &mut Tx, spec: &Spec, kind: &str, key: &str, dims: &[Dim], va
         .into_iter()
         .chain(spec.dims.iter().map(|d| d.0))
         .collect();
-    let sets: Vec<String> = spec
-        .vals
+    let sets: Vec<String> = val_cols(spec)
         .iter()
         .map(|v| format!("{v} = {t}.{v} + excluded.{v}"))
         .collect();
@@ -398,7 +477,10 @@ async fn apply(tx: &mut Tx, spec: &Spec, kind: &str, key: &str, dims: &[Dim], va
     let integral = match tx.backend() {
         crate::db::Backend::Postgres => "CAST(1 AS BIGINT)".to_string(),
         crate::db::Backend::Sqlite => {
-            let each: Vec<String> = spec.vals.iter().map(|v| format!("typeof({v}) = 'integer'")).collect();
+            let each: Vec<String> = val_cols(spec)
+                .iter()
+                .map(|v| format!("typeof({v}) = 'integer'"))
+                .collect();
             format!("CASE WHEN {} THEN 1 ELSE 0 END", each.join(" AND "))
         }
     };
@@ -480,8 +562,7 @@ pub async fn rebuild_all(tx: &mut Tx) -> Result<()> {
         )
         .await?;
         let dcols: Vec<String> = spec.dims.iter().map(|d| format!("a.{}", d.0)).collect();
-        let sums: Vec<String> = spec
-            .vals
+        let sums: Vec<String> = val_cols(spec)
             .iter()
             .map(|v| format!("CAST(SUM(a.{v}) AS BIGINT)"))
             .collect();
@@ -711,6 +792,41 @@ impl std::fmt::Display for Scope {
     }
 }
 
+/// A summed figure as the summing rule ([`approx::Total`]) writes it: exact only when every member is. Served
+/// (as `{sum}_figure`) only when approximate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct TotalFigure {
+    /// The total's qualifier (余, 近 or 约), null when the total is exact.
+    pub approx: Option<approx::Qualifier>,
+    /// The high end of a range total, in the value's own unit (fen for money), null when it is not a range.
+    pub upper: Option<i64>,
+    /// The total written for a person: `1500余课时`, `约1000万元`, `20—50人次`, `1000万元`.
+    pub written: String,
+}
+
+impl TotalFigure {
+    /// Whether the total is exact: then the plain sum is the figure, and the API leaves the written form out
+    /// (a national dashboard has over a thousand rows, each with six sums).
+    pub fn is_exact(&self) -> bool {
+        self.approx.is_none() && self.upper.is_none()
+    }
+
+    /// The written total of a tally of a field of `kind` (Int or Money), with `unit` (money picks its own).
+    pub fn of(kind: FieldKind, tally: &Tally, unit: &str) -> TotalFigure {
+        let figure = tally.total().figure();
+        TotalFigure {
+            approx: figure.qualifier,
+            upper: figure.upper,
+            written: approx::written(kind, figure, unit),
+        }
+    }
+
+    /// A money total (fen) by the summing rule.
+    pub fn money(tally: &Tally) -> TotalFigure {
+        TotalFigure::of(FieldKind::Money, tally, "")
+    }
+}
+
 /// Money of one year, source, project category and transaction kind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MoneyRow {
@@ -728,6 +844,18 @@ pub struct MoneyRow {
     pub confirmed_fen: i64,
     /// Number of transactions.
     pub n: i64,
+    /// The amount as the summing rule writes it (约1000万元 when a member is about 1000万元).
+    #[serde(skip_serializing_if = "TotalFigure::is_exact")]
+    pub amount_figure: TotalFigure,
+    /// The confirmed amount as the summing rule writes it.
+    #[serde(skip_serializing_if = "TotalFigure::is_exact")]
+    pub confirmed_figure: TotalFigure,
+    /// The amount's tally, for sums over rows (not served).
+    #[serde(skip)]
+    pub amount_tally: Tally,
+    /// The confirmed amount's tally (not served).
+    #[serde(skip)]
+    pub confirmed_tally: Tally,
 }
 
 /// Money of one year and source.
@@ -743,6 +871,12 @@ pub struct MoneyYearSource {
     pub confirmed_fen: i64,
     /// Number of transactions.
     pub n: i64,
+    /// The amount as the summing rule writes it.
+    #[serde(skip_serializing_if = "TotalFigure::is_exact")]
+    pub amount_figure: TotalFigure,
+    /// The confirmed amount as the summing rule writes it.
+    #[serde(skip_serializing_if = "TotalFigure::is_exact")]
+    pub confirmed_figure: TotalFigure,
 }
 
 /// Projects of one category.
@@ -764,12 +898,19 @@ pub struct ProjectCounts {
     pub start_rate: f64,
     /// completed / n.
     pub completion_rate: f64,
+    /// Total investment as the summing rule writes it.
+    #[serde(skip_serializing_if = "TotalFigure::is_exact")]
+    pub investment_figure: TotalFigure,
+    /// The investment's tally (not served).
+    #[serde(skip)]
+    pub investment_tally: Tally,
 }
 
 impl ProjectCounts {
-    fn add(&mut self, status: &str, n: i64, investment: i64) {
+    fn add(&mut self, status: &str, n: i64, investment: &Tally) {
         add(&mut self.n, n);
-        add(&mut self.investment_fen, investment);
+        add(&mut self.investment_fen, investment.value);
+        self.investment_tally.add(investment);
         match status {
             "completed" => add(&mut self.completed, n),
             "started" => add(&mut self.started, n),
@@ -777,6 +918,7 @@ impl ProjectCounts {
         }
     }
     fn rates(&mut self) {
+        self.investment_figure = TotalFigure::money(&self.investment_tally);
         if self.n > 0 {
             self.start_rate = (self.started + self.completed) as f64 / self.n as f64;
             self.completion_rate = self.completed as f64 / self.n as f64;
@@ -820,6 +962,69 @@ pub struct ActivityRow {
     pub items: i64,
     /// Amount in fen.
     pub amount_fen: i64,
+    /// Person-times as the summing rule writes them (500人次以上 is counted 500余人次).
+    #[serde(skip_serializing_if = "TotalFigure::is_exact")]
+    pub person_times_figure: TotalFigure,
+    /// Sessions as written.
+    #[serde(skip_serializing_if = "TotalFigure::is_exact")]
+    pub sessions_figure: TotalFigure,
+    /// Courses as written.
+    #[serde(skip_serializing_if = "TotalFigure::is_exact")]
+    pub courses_figure: TotalFigure,
+    /// Hours as written (1500余课时).
+    #[serde(skip_serializing_if = "TotalFigure::is_exact")]
+    pub hours_figure: TotalFigure,
+    /// Items as written.
+    #[serde(skip_serializing_if = "TotalFigure::is_exact")]
+    pub items_figure: TotalFigure,
+    /// Amount as written (约1000万元).
+    #[serde(skip_serializing_if = "TotalFigure::is_exact")]
+    pub amount_figure: TotalFigure,
+    /// The tallies of person-times, sessions, courses, hours, items and amount (not served).
+    #[serde(skip)]
+    pub tallies: [Tally; 6],
+}
+
+impl ActivityRow {
+    /// The fields of the tallies, their kinds and units.
+    const FIGURES: [(FieldKind, &'static str); 6] = [
+        (FieldKind::Int, "person_times"),
+        (FieldKind::Int, "sessions"),
+        (FieldKind::Int, "courses"),
+        (FieldKind::Int, "hours"),
+        (FieldKind::Int, "items"),
+        (FieldKind::Money, "amount"),
+    ];
+
+    fn add(&mut self, conf: bool, n: i64, tallies: &[Tally; 6]) {
+        add(&mut self.n, n);
+        if conf {
+            add(&mut self.confirmed, n);
+        }
+        for (t, o) in self.tallies.iter_mut().zip(tallies) {
+            t.add(o);
+        }
+        let v = |i: usize| tallies[i].value;
+        add(&mut self.person_times, v(0));
+        add(&mut self.sessions, v(1));
+        add(&mut self.courses, v(2));
+        add(&mut self.hours, v(3));
+        add(&mut self.items, v(4));
+        add(&mut self.amount_fen, v(5));
+    }
+
+    /// The row with its totals written by the summing rule.
+    fn written(mut self) -> Self {
+        let [a, b, c, d, e, f] = Self::FIGURES.map(|(kind, field)| (kind, approx::unit_for(field)));
+        let t = self.tallies;
+        self.person_times_figure = TotalFigure::of(a.0, &t[0], a.1);
+        self.sessions_figure = TotalFigure::of(b.0, &t[1], b.1);
+        self.courses_figure = TotalFigure::of(c.0, &t[2], c.1);
+        self.hours_figure = TotalFigure::of(d.0, &t[3], d.1);
+        self.items_figure = TotalFigure::of(e.0, &t[4], e.1);
+        self.amount_figure = TotalFigure::of(f.0, &t[5], f.1);
+        self
+    }
 }
 
 /// The figures of one dashboard, read only from the aggregate tables.
@@ -835,6 +1040,9 @@ pub struct Dashboard {
     pub money_by_year_source: Vec<MoneyYearSource>,
     /// Money in all, in fen.
     pub money_total_fen: i64,
+    /// Money in all as the summing rule writes it.
+    #[serde(skip_serializing_if = "TotalFigure::is_exact")]
+    pub money_total_figure: TotalFigure,
     /// Projects in all, with start and completion rates.
     pub projects: ProjectCounts,
     /// Projects by category.
@@ -851,6 +1059,8 @@ pub struct Dashboard {
     pub activities_by_month: Vec<ActivityRow>,
     /// Activities in all.
     pub activities_total: i64,
+    /// The quantities of all activities (kind `''`).
+    pub activities_in_all: ActivityRow,
     /// Obligation results as of today (`program_id` 0 where the scope spans programs).
     pub obligations: crate::status::StatusCounts,
 }
@@ -998,40 +1208,72 @@ impl Store {
                     amount_fen: 0,
                     confirmed_fen: 0,
                     n: 0,
+                    amount_figure: TotalFigure::default(),
+                    confirmed_figure: TotalFigure::default(),
+                    amount_tally: Tally::default(),
+                    confirmed_tally: Tally::default(),
                 });
+            let tally = tally_at(&MONEY, &v, 0);
             add(&mut e.n, v[0]);
             add(&mut e.amount_fen, v[1]);
+            e.amount_tally.add(&tally);
             if d[4].int() == 1 {
                 add(&mut e.confirmed_fen, v[1]);
+                e.confirmed_tally.add(&tally);
             }
         }
-        let money: Vec<MoneyRow> = money_map.into_values().collect();
-        let mut ys: BTreeMap<(i64, String), MoneyYearSource> = BTreeMap::new();
+        let money: Vec<MoneyRow> = money_map
+            .into_values()
+            .map(|mut m| {
+                m.amount_figure = TotalFigure::money(&m.amount_tally);
+                m.confirmed_figure = TotalFigure::money(&m.confirmed_tally);
+                m
+            })
+            .collect();
+        let mut ys: BTreeMap<(i64, String), (MoneyYearSource, Tally, Tally)> = BTreeMap::new();
+        let mut money_total = Tally::default();
         for m in &money {
-            let e = ys.entry((m.year, m.source.clone())).or_insert_with(|| MoneyYearSource {
-                year: m.year,
-                source: m.source.clone(),
-                amount_fen: 0,
-                confirmed_fen: 0,
-                n: 0,
+            let (e, amount, confirmed) = ys.entry((m.year, m.source.clone())).or_insert_with(|| {
+                let row = MoneyYearSource {
+                    year: m.year,
+                    source: m.source.clone(),
+                    amount_fen: 0,
+                    confirmed_fen: 0,
+                    n: 0,
+                    amount_figure: TotalFigure::default(),
+                    confirmed_figure: TotalFigure::default(),
+                };
+                (row, Tally::default(), Tally::default())
             });
             add(&mut e.amount_fen, m.amount_fen);
             add(&mut e.confirmed_fen, m.confirmed_fen);
             add(&mut e.n, m.n);
+            amount.add(&m.amount_tally);
+            confirmed.add(&m.confirmed_tally);
+            money_total.add(&m.amount_tally);
         }
+        let money_by_year_source: Vec<MoneyYearSource> = ys
+            .into_values()
+            .map(|(mut e, amount, confirmed)| {
+                e.amount_figure = TotalFigure::money(&amount);
+                e.confirmed_figure = TotalFigure::money(&confirmed);
+                e
+            })
+            .collect();
         let money_total_fen = money.iter().fold(0, |t: i64, m| t.saturating_add(m.amount_fen));
 
         let mut projects = ProjectCounts::default();
         let mut by_cat: BTreeMap<String, ProjectCounts> = BTreeMap::new();
         for (d, v) in self.agg_rows(&PROJECTS, scope).await? {
-            projects.add(d[1].text(), v[0], v[1]);
+            let investment = tally_at(&PROJECTS, &v, 0);
+            projects.add(d[1].text(), v[0], &investment);
             by_cat
                 .entry(d[0].text().into())
                 .or_insert_with(|| ProjectCounts {
                     category: d[0].text().into(),
                     ..Default::default()
                 })
-                .add(d[1].text(), v[0], v[1]);
+                .add(d[1].text(), v[0], &investment);
         }
         projects.rates();
         let projects_by_category: Vec<ProjectCounts> = by_cat
@@ -1070,8 +1312,11 @@ impl Store {
 
         let mut month_map: BTreeMap<(String, String), ActivityRow> = BTreeMap::new();
         let mut kind_map: BTreeMap<String, ActivityRow> = BTreeMap::new();
+        let mut activities_in_all = ActivityRow::default();
         for (d, v) in self.agg_rows(&ACTIVITIES, scope).await? {
             let (kind, month, conf) = (d[0].text(), d[1].text(), d[2].int() == 1);
+            let tallies: [Tally; 6] = std::array::from_fn(|i| tally_at(&ACTIVITIES, &v, i));
+            activities_in_all.add(conf, v[0], &tallies);
             for e in [
                 month_map
                     .entry((kind.into(), month.into()))
@@ -1085,34 +1330,28 @@ impl Store {
                     ..Default::default()
                 }),
             ] {
-                add(&mut e.n, v[0]);
-                if conf {
-                    add(&mut e.confirmed, v[0]);
-                }
-                add(&mut e.person_times, v[1]);
-                add(&mut e.sessions, v[2]);
-                add(&mut e.courses, v[3]);
-                add(&mut e.hours, v[4]);
-                add(&mut e.items, v[5]);
-                add(&mut e.amount_fen, v[6]);
+                e.add(conf, v[0], &tallies);
             }
         }
-        let activities_by_kind: Vec<ActivityRow> = kind_map.into_values().collect();
+        let activities_in_all = activities_in_all.written();
+        let activities_by_kind: Vec<ActivityRow> = kind_map.into_values().map(ActivityRow::written).collect();
         let activities_total = activities_by_kind.iter().fold(0, |t: i64, a| t.saturating_add(a.n));
         Ok(Dashboard {
             scope: scope.to_string(),
             pairings,
             money,
-            money_by_year_source: ys.into_values().collect(),
+            money_by_year_source,
             money_total_fen,
+            money_total_figure: TotalFigure::money(&money_total),
             projects,
             projects_by_category,
             people,
             people_by_role: role_map.into_values().collect(),
             people_total,
             activities_by_kind,
-            activities_by_month: month_map.into_values().collect(),
+            activities_by_month: month_map.into_values().map(ActivityRow::written).collect(),
             activities_total,
+            activities_in_all,
             obligations: match self.status_in(scope, chrono::Utc::now().date_naive()).await {
                 Ok(c) => c,
                 // a program or pairing that cannot be assessed yet still has its money, projects and people shown

@@ -130,6 +130,31 @@ fn money(rng: &mut Rng) -> String {
     format!("{}.{:02}", rng.below(5_000_000), rng.below(100))
 }
 
+/// Money, now and then in a written form with a qualifier or a range (约…, …万元以上, 20-50万, 近…).
+fn approx_money(rng: &mut Rng) -> Value {
+    let wan = 1 + rng.below(99);
+    match rng.below(8) {
+        0 => json!(format!("约{}", money(rng))),
+        1 => json!(format!("{wan}万元以上")),
+        2 => json!(format!("{wan}-{}万", wan + 1 + rng.below(50))),
+        3 => json!(format!("近{}", money(rng))),
+        4 => json!(format!("{wan}万元左右")),
+        _ => json!(money(rng)),
+    }
+}
+
+/// A count, now and then written approximately (1500余, 20-50, 近30, 200左右).
+fn approx_count(rng: &mut Rng, max: usize) -> Value {
+    let n = rng.below(max);
+    match rng.below(8) {
+        0 => json!(format!("{n}余")),
+        1 => json!(format!("{n}-{}", n + 1 + rng.below(max))),
+        2 => json!(format!("近{}", n + 1)),
+        3 => json!(format!("{n}左右")),
+        _ => json!(n),
+    }
+}
+
 fn project_dates(rng: &mut Rng) -> Value {
     let y = 2013 + rng.below(3);
     match rng.below(3) {
@@ -167,7 +192,7 @@ async fn random_write(store: &Store, w: &World, rng: &mut Rng, step: usize) -> b
             0..=9 => {
                 let v = merge(
                     json!({"pairing_id": *rng.pick(&w.pairings), "name": format!("项目{step}"),
-                           "category": *rng.pick(CATEGORIES), "total_investment": money(rng)}),
+                           "category": *rng.pick(CATEGORIES), "total_investment": approx_money(rng)}),
                     project_dates(rng),
                 );
                 store.create(&sys, "projects", &v).await.map(|_| ())
@@ -178,7 +203,7 @@ async fn random_write(store: &Store, w: &World, rng: &mut Rng, step: usize) -> b
                     return Ok(());
                 }
                 let v = json!({"project_id": *rng.pick(&projects), "kind": *rng.pick(TX_KINDS), "source": *rng.pick(SOURCES),
-                               "amount": money(rng), "date": date(rng)});
+                               "amount": approx_money(rng), "date": date(rng)});
                 store.create(&sys, "transactions", &v).await.map(|_| ())
             }
             28..=35 => {
@@ -189,9 +214,9 @@ async fn random_write(store: &Store, w: &World, rng: &mut Rng, step: usize) -> b
             }
             36..=45 => {
                 let v = json!({"pairing_id": *rng.pick(&w.pairings), "kind": *rng.pick(ACT_KINDS), "title": format!("活动{step}"),
-                               "start_date": date(rng), "person_times": rng.below(200), "sessions": rng.below(5),
-                               "courses": if rng.chance(50) { Value::Null } else { json!(rng.below(9)) },
-                               "hours": rng.below(40), "amount": money(rng)});
+                               "start_date": date(rng), "person_times": approx_count(rng, 200), "sessions": approx_count(rng, 5),
+                               "courses": if rng.chance(50) { Value::Null } else { approx_count(rng, 9) },
+                               "hours": approx_count(rng, 40), "items": approx_count(rng, 3), "amount": approx_money(rng)});
                 store.create(&sys, "activities", &v).await.map(|_| ())
             }
             46..=53 => {
@@ -201,7 +226,7 @@ async fn random_write(store: &Store, w: &World, rng: &mut Rng, step: usize) -> b
                 }
                 let id = *rng.pick(&all);
                 let patch = match rng.below(5) {
-                    0 => json!({"amount": money(rng)}),
+                    0 => json!({"amount": approx_money(rng)}),
                     1 => json!({"date": date(rng)}),
                     2 => json!({"kind": *rng.pick(TX_KINDS), "source": *rng.pick(SOURCES)}),
                     _ => {
@@ -221,7 +246,7 @@ async fn random_write(store: &Store, w: &World, rng: &mut Rng, step: usize) -> b
                 let patch = match rng.below(4) {
                     0 => json!({"category": *rng.pick(CATEGORIES)}),
                     1 => project_dates(rng),
-                    2 => json!({"total_investment": if rng.chance(20) { Value::Null } else { json!(money(rng)) }}),
+                    2 => json!({"total_investment": if rng.chance(20) { Value::Null } else { approx_money(rng) }}),
                     _ => json!({"pairing_id": *rng.pick(&w.pairings)}),
                 };
                 store.update(&sys, "projects", id, &patch).await.map(|_| ())
@@ -243,10 +268,12 @@ async fn random_write(store: &Store, w: &World, rng: &mut Rng, step: usize) -> b
                 if all.is_empty() {
                     return Ok(());
                 }
-                let patch = match rng.below(4) {
+                let patch = match rng.below(5) {
                     0 => json!({"kind": *rng.pick(ACT_KINDS)}),
                     1 => json!({"start_date": date(rng), "end_date": null}),
-                    2 => json!({"person_times": rng.below(300), "hours": if rng.chance(30) { Value::Null } else { json!(rng.below(50)) }}),
+                    2 => json!({"person_times": approx_count(rng, 300), "hours": if rng.chance(30) { Value::Null } else { approx_count(rng, 50) }}),
+                    // a qualifier alone, on a figure that may be null (then refused)
+                    3 => json!({*rng.pick(&["hours_approx", "amount_approx", "person_times_approx"]): *rng.pick(&["约", "余", "近", "以上"])}),
                     _ => json!({"pairing_id": *rng.pick(&w.pairings), "project_id": null, "dispatch_id": null, "need_id": null}),
                 };
                 store.update(&sys, "activities", *rng.pick(&all), &patch).await.map(|_| ())
@@ -375,6 +402,19 @@ async fn write_time_aggregates_match_a_recomputation_after_random_writes() {
                 "{}: no {kind} rows",
                 t.backend
             );
+        }
+
+        // the tally columns (after the plain values) were exercised: approximate members of each kind are kept
+        for (table, plain) in [("agg_money", 2), ("agg_projects", 2), ("agg_activities", 7)] {
+            let rows: Vec<_> = snap.rows.iter().filter(|r| r.table == table).collect();
+            for part in 0..5 {
+                assert!(
+                    rows.iter()
+                        .any(|r| r.vals[plain..].iter().skip(part).step_by(5).any(|v| *v != 0)),
+                    "{}: {table} never kept tally part {part}",
+                    t.backend
+                );
+            }
         }
 
         // rebuild_all yields the same rows as the incremental path
@@ -597,6 +637,247 @@ async fn the_kept_dashboard_follows_every_write() {
             "{}",
             t.backend
         );
+        t.finish().await.unwrap();
+    }
+}
+
+/// The written totals of the kept dashboards (pairing, program, all) after a write.
+async fn written(store: &Store, scope: Scope) -> [String; 6] {
+    let d = store.dashboard(&scope).await.unwrap();
+    let a = &d.activities_in_all;
+    [
+        a.hours_figure.written.clone(),
+        a.person_times_figure.written.clone(),
+        a.amount_figure.written.clone(),
+        d.money_total_figure.written.clone(),
+        d.projects.investment_figure.written.clone(),
+        a.sessions_figure.written.clone(),
+    ]
+}
+
+/// Approximate records make the kept totals approximate by the summing rule, updates follow, and deleting the
+/// only approximate member makes a total exact again — the same in every scope the pairing counts in.
+#[tokio::test]
+async fn kept_totals_are_written_by_the_summing_rule() {
+    for t in TestStore::all().await.unwrap() {
+        let store = &t.store;
+        let b = t.backend;
+        let w = world(store).await;
+        let sys = Actor::system();
+        let pairing = w.pairings[0];
+        let scopes = || [Scope::Pairing(pairing), Scope::Program(w.programs[0]), Scope::All];
+        let check = |expect: [&'static str; 6], when: &'static str| {
+            let scopes = scopes();
+            async move {
+                for scope in scopes {
+                    let got = written(store, scope.clone()).await;
+                    assert_eq!(got, expect.map(String::from), "{b}: {scope} {when}");
+                }
+                assert_consistent(store, b, when).await;
+            }
+        };
+        check(["0课时", "0人次", "0元", "0元", "0元", "0场"], "at first").await;
+
+        let a1 = create_id(
+            store,
+            "activities",
+            json!({"pairing_id": pairing, "kind": "teaching", "title": "支教授课", "start_date": "2014-09-01",
+                   "hours": "1500余课时", "person_times": 200, "amount": "约1000万元", "sessions": 4}),
+        )
+        .await;
+        let a2 = create_id(
+            store,
+            "activities",
+            json!({"pairing_id": pairing, "kind": "training", "title": "骨干培训", "start_date": "2014-10-01",
+                   "hours": 20, "person_times": "20-50人次", "amount": "500万元", "sessions": 2}),
+        )
+        .await;
+        let p = create_id(
+            store,
+            "projects",
+            json!({"pairing_id": pairing, "name": "教学楼", "category": "education", "total_investment": "20-50万元"}),
+        )
+        .await;
+        let t1 = create_id(
+            store,
+            "transactions",
+            json!({"project_id": p, "kind": "disbursement", "source": "supporter", "amount": "约30万", "date": "2014-05-01"}),
+        )
+        .await;
+        create_id(
+            store,
+            "transactions",
+            json!({"project_id": p, "kind": "commitment", "source": "supporter", "amount": "10万", "date": "2014-03-01"}),
+        )
+        .await;
+        check(
+            [
+                "1520余课时",
+                "220—250人次",
+                "约1500万元",
+                "约40万元",
+                "20—50万元",
+                "6场",
+            ],
+            "after creating",
+        )
+        .await;
+        let d = store.dashboard(&Scope::Pairing(pairing)).await.unwrap();
+        let pt = &d.activities_in_all.person_times_figure;
+        assert_eq!((pt.approx, pt.upper), (None, Some(250)), "{b}");
+        let money = &d.money_total_figure;
+        assert_eq!((money.approx.map(|q| q.word()), money.upper), (Some("约"), None), "{b}");
+        let by_year: Vec<(i64, &str, &str)> = d
+            .money_by_year_source
+            .iter()
+            .map(|m| (m.year, m.source.as_str(), m.amount_figure.written.as_str()))
+            .collect();
+        assert_eq!(by_year, vec![(2014, "supporter", "约40万元")], "{b}");
+        let teaching = d.activities_by_kind.iter().find(|a| a.kind == "teaching").unwrap();
+        assert_eq!(teaching.hours_figure.written, "1500余课时", "{b}");
+        let training = d.activities_by_kind.iter().find(|a| a.kind == "training").unwrap();
+        assert_eq!(
+            training.hours_figure.written, "20课时",
+            "{b}: an exact kind stays exact"
+        );
+        // the served JSON carries the written form
+        let json: Value = serde_json::from_str(&store.dashboard_json(&Scope::All).await.unwrap()).unwrap();
+        assert_eq!(
+            json["activities_in_all"]["hours_figure"]["written"], "1520余课时",
+            "{b}"
+        );
+        assert_eq!(json["activities_in_all"]["hours_figure"]["approx"], "余", "{b}");
+        assert_eq!(json["money_total_figure"]["approx"], "约", "{b}");
+
+        // updates: at most and at least together are 约; a qualifier alone changes the total
+        store
+            .update(&sys, "activities", a1, &json!({"hours": "近1500"}))
+            .await
+            .unwrap();
+        check(
+            [
+                "近1520课时",
+                "220—250人次",
+                "约1500万元",
+                "约40万元",
+                "20—50万元",
+                "6场",
+            ],
+            "after 近",
+        )
+        .await;
+        store
+            .update(&sys, "activities", a2, &json!({"hours": "30余"}))
+            .await
+            .unwrap();
+        store
+            .update(&sys, "activities", a2, &json!({"sessions_approx": "以上"}))
+            .await
+            .unwrap();
+        check(
+            [
+                "约1530课时",
+                "220—250人次",
+                "约1500万元",
+                "约40万元",
+                "20—50万元",
+                "6余场",
+            ],
+            "after 余 beside 近",
+        )
+        .await;
+        store
+            .update(&sys, "projects", p, &json!({"total_investment": "45万"}))
+            .await
+            .unwrap();
+        check(
+            ["约1530课时", "220—250人次", "约1500万元", "约40万元", "45万元", "6余场"],
+            "after an exact investment",
+        )
+        .await;
+
+        // deleting the only approximate member makes the total exact again
+        store.delete(&sys, "activities", a1).await.unwrap();
+        check(
+            ["30余课时", "20—50人次", "500万元", "约40万元", "45万元", "2余场"],
+            "after deleting the first activity",
+        )
+        .await;
+        store.delete(&sys, "transactions", t1).await.unwrap();
+        check(
+            ["30余课时", "20—50人次", "500万元", "10万元", "45万元", "2余场"],
+            "after deleting the approximate transaction",
+        )
+        .await;
+        store
+            .update(
+                &sys,
+                "activities",
+                a2,
+                &json!({"hours": 30, "person_times": 35, "sessions": 2}),
+            )
+            .await
+            .unwrap();
+        check(
+            ["30课时", "35人次", "500万元", "10万元", "45万元", "2场"],
+            "after making the last one exact",
+        )
+        .await;
+        let d = store.dashboard(&Scope::All).await.unwrap();
+        assert!(
+            [&d.money_total_figure, &d.activities_in_all.person_times_figure]
+                .iter()
+                .all(|f| f.approx.is_none() && f.upper.is_none()),
+            "{b}"
+        );
+
+        // a pairing that moves takes its approximate rows out of its old program
+        store
+            .update(&sys, "activities", a2, &json!({"hours": "30余"}))
+            .await
+            .unwrap();
+        store
+            .update(&sys, "pairings", pairing, &json!({"program_id": w.programs[1]}))
+            .await
+            .unwrap();
+        assert_eq!(
+            written(store, Scope::Program(w.programs[1])).await[0],
+            "30余课时",
+            "{b}"
+        );
+        assert_eq!(written(store, Scope::Program(w.programs[0])).await[0], "0课时", "{b}");
+        assert_consistent(store, b, "after the move").await;
+        t.finish().await.unwrap();
+    }
+}
+
+/// A database whose aggregates were kept before the tally columns (migration 0017 clears the pairings' scopes) is
+/// rebuilt on opening, approximate records included.
+#[tokio::test]
+async fn opening_rebuilds_the_tallies_of_approximate_records() {
+    for t in TestStore::all().await.unwrap() {
+        let store = &t.store;
+        let w = world(store).await;
+        create_id(
+            store,
+            "activities",
+            json!({"pairing_id": w.pairings[1], "kind": "teaching", "title": "授课", "start_date": "2015-03-01",
+                   "hours": "1500余"}),
+        )
+        .await;
+        let built = stored(store).await.unwrap();
+        // as the migration leaves it: tally columns at their default, no pairing scopes
+        store
+            .db()
+            .execute("UPDATE agg_activities SET hours_ge = 0", &[])
+            .await
+            .unwrap();
+        store.db().execute("DELETE FROM agg_pairing_scope", &[]).await.unwrap();
+        let reopened = t.open_again().await.unwrap();
+        let rebuilt = stored(&reopened).await.unwrap();
+        assert!(built == rebuilt, "{}:\n{}", t.backend, built.diff(&rebuilt));
+        assert_eq!(written(&reopened, Scope::All).await[0], "1500余课时", "{}", t.backend);
+        reopened.db().close().await;
         t.finish().await.unwrap();
     }
 }

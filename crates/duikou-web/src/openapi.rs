@@ -161,6 +161,90 @@ fn op(summary: &str, tag: &str, params: Vec<Value>, body: Option<Value>, ok: (&s
     raw_op(summary, tag, params, body, ok.0, success)
 }
 
+/// The dashboard's answer: its sums in raw units (`*_fen` in fen) and, beside each sum that is approximate, the
+/// total as the summing rule writes it (`*_figure`: 1500余课时, 约1000万元, 20—50人次).
+fn dashboard_schemas(schemas: &mut Map<String, Value>) {
+    let figure = json!({"$ref": "#/components/schemas/TotalFigure"});
+    let int = json!({"type": "integer"});
+    let text = json!({"type": "string"});
+    schemas.insert("TotalFigure".into(), json!({
+        "type": "object", "required": ["approx", "upper", "written"],
+        "description": "合计的书面写法，仅当合计为约数或范围时出现（缺省即准确，数值本身就是合计）：全部成员为准确数时准确；含“余/多/以上/不少于/至少”者（其余准确）为“余”，含“近/以下”者为“近”，含“约/左右”或两类并存为“约”；范围上下限分别相加，带限定词的范围为“约”",
+        "properties": {
+            "approx": {"type": "string", "enum": ["余", "近", "约"], "nullable": true, "description": "合计的限定词，准确时为 null"},
+            "upper": {"type": "integer", "nullable": true, "description": "范围合计的上限（与数值同单位，金额为分），不是范围时为 null"},
+            "written": {"type": "string", "description": "书面写法，如 1500余课时、约1000万元、20—50人次"}}}));
+    let money_row = |extra: &[(&str, Value)]| {
+        let mut props = Map::new();
+        for (k, v) in [
+            ("year", int.clone()),
+            ("source", text.clone()),
+            ("amount_fen", int.clone()),
+            ("confirmed_fen", int.clone()),
+            ("n", int.clone()),
+            ("amount_figure", figure.clone()),
+            ("confirmed_figure", figure.clone()),
+        ] {
+            props.insert(k.into(), v);
+        }
+        for (k, v) in extra {
+            props.insert((*k).into(), v.clone());
+        }
+        json!({"type": "object", "required": ["year", "source", "amount_fen", "confirmed_fen", "n"], "properties": props})
+    };
+    schemas.insert(
+        "DashboardMoney".into(),
+        money_row(&[("category", text.clone()), ("kind", text.clone())]),
+    );
+    schemas.insert("DashboardMoneyYearSource".into(), money_row(&[]));
+    schemas.insert("DashboardProjects".into(), json!({
+        "type": "object", "required": ["category", "n", "planned", "started", "completed", "investment_fen"],
+        "properties": {"category": text, "n": int, "planned": int, "started": int, "completed": int,
+            "investment_fen": int, "investment_figure": figure, "start_rate": {"type": "number"}, "completion_rate": {"type": "number"}}}));
+    let quantities = ["person_times", "sessions", "courses", "hours", "items"];
+    let mut act = Map::new();
+    let mut required = vec![];
+    for (k, v) in [
+        ("kind", text.clone()),
+        ("month", text.clone()),
+        ("n", int.clone()),
+        ("confirmed", int.clone()),
+        ("amount_fen", int.clone()),
+    ] {
+        act.insert(k.into(), v);
+        required.push(k.to_string());
+    }
+    for q in quantities.iter().chain(&["amount"]) {
+        if *q != "amount" {
+            act.insert(q.to_string(), int.clone());
+            required.push(q.to_string());
+        }
+        act.insert(format!("{q}_figure"), figure.clone());
+    }
+    schemas.insert(
+        "DashboardActivities".into(),
+        json!({"type": "object", "required": required, "properties": act}),
+    );
+    let r = |n: &str| json!({"$ref": format!("#/components/schemas/{n}")});
+    let list = |n: &str| json!({"type": "array", "items": r(n)});
+    schemas.insert("Dashboard".into(), json!({
+        "type": "object",
+        "required": ["scope", "pairings", "money", "money_by_year_source", "money_total_fen", "projects",
+                     "projects_by_category", "people", "people_by_role", "people_total", "activities_by_kind",
+                     "activities_by_month", "activities_total", "activities_in_all", "obligations"],
+        "properties": {
+            "scope": text, "pairings": int,
+            "money": list("DashboardMoney"), "money_by_year_source": list("DashboardMoneyYearSource"),
+            "money_total_fen": int, "money_total_figure": figure,
+            "projects": r("DashboardProjects"), "projects_by_category": list("DashboardProjects"),
+            "people": {"type": "array", "items": {"type": "object"}}, "people_by_role": {"type": "array", "items": {"type": "object"}},
+            "people_total": int,
+            "activities_by_kind": list("DashboardActivities"), "activities_by_month": list("DashboardActivities"),
+            "activities_total": int,
+            "activities_in_all": {"allOf": [r("DashboardActivities")], "description": "全部活动的数量合计（kind、month 为空）"},
+            "obligations": {"type": "object"}}}));
+}
+
 /// One operation with its success answer given whole (for files and other non-JSON answers).
 fn raw_op(summary: &str, tag: &str, params: Vec<Value>, body: Option<Value>, status: &str, success: Value) -> Value {
     let mut o = json!({
@@ -510,16 +594,17 @@ pub fn document() -> Value {
         "/api/v1/overview".into(),
         json!({"get": op("记录概况（各类记录条数）与公开计划；每个计划列出前 20 个结对，pairings_total 为其结对总数", "概况", vec![], None, ("200", obj.clone()))}),
     );
+    dashboard_schemas(&mut schemas);
     paths.insert(
         "/api/v1/dashboard".into(),
         json!({"get": op(
-            "工作台数据：资金按年度与来源、项目按状态与类别（开工率、竣工率）、援派人员按类别与批次、活动按类型与月份（取自写入时维护的汇总表）；义务考核结果按达标、未达标、进行中与预警计数（按今日，依审计日志增量更新）",
+            "工作台数据：资金按年度与来源、项目按状态与类别（开工率、竣工率）、援派人员按类别与批次、活动按类型与月份（取自写入时维护的汇总表）；合计含约数或范围的成员时，旁附 *_figure 给出按汇总规则的书面写法（1500余课时、约1000万元、20—50人次），准确的合计不附；义务考核结果按达标、未达标、进行中与预警计数（按今日，依审计日志增量更新）",
             "概况",
             vec![json!({"name": "scope", "in": "query", "required": false,
                         "description": "范围：all 或空（全部，默认）、program:<计划编号>、pairing:<结对编号>、region:<受援方区划代码，含地州、省级>",
                         "schema": {"type": "string", "pattern": "^(|all|program:[0-9]+|pairing:[0-9]+|region:[0-9]{1,12})$"}})],
             None,
-            ("200", obj.clone())
+            ("200", json!({"$ref": "#/components/schemas/Dashboard"}))
         )}),
     );
     paths.insert("/api/v1/region_lookup".into(), json!({"get": op("按名称、曾用名或代码查找行政区划", "行政区划",

@@ -804,3 +804,109 @@ async fn dates_travel_at_their_precision_and_lists_take_a_period() {
     })
     .await;
 }
+
+/// Every key a documented schema requires is in `v`, following `$ref`, `allOf` and arrays; TotalFigure's fields
+/// have their documented types.
+fn has_documented_shape(doc: &Value, schema: &Value, v: &Value, at: &str) {
+    if let Some(r) = schema["$ref"].as_str() {
+        let name = r.rsplit('/').next().unwrap();
+        return has_documented_shape(doc, &doc["components"]["schemas"][name], v, at);
+    }
+    if let Some(all) = schema["allOf"].as_array() {
+        for s in all {
+            has_documented_shape(doc, s, v, at);
+        }
+        return;
+    }
+    match schema["type"].as_str() {
+        Some("object") => {
+            assert!(v.is_object(), "{at}: {v}");
+            for k in schema["required"].as_array().into_iter().flatten() {
+                let k = k.as_str().unwrap();
+                assert!(v.get(k).is_some(), "{at}.{k} missing: {v}");
+            }
+            for (k, s) in schema["properties"].as_object().into_iter().flatten() {
+                if let Some(x) = v.get(k) {
+                    has_documented_shape(doc, s, x, &format!("{at}.{k}"));
+                }
+            }
+        }
+        Some("array") => {
+            for (i, x) in v.as_array().unwrap_or_else(|| panic!("{at}: {v}")).iter().enumerate() {
+                has_documented_shape(doc, &schema["items"], x, &format!("{at}[{i}]"));
+            }
+        }
+        Some("integer") => assert!(v.is_i64() || (v.is_null() && schema["nullable"] == true), "{at}: {v}"),
+        Some("string") => {
+            assert!(
+                v.is_string() || (v.is_null() && schema["nullable"] == true),
+                "{at}: {v}"
+            );
+            if let (Some(e), Some(s)) = (schema["enum"].as_array(), v.as_str()) {
+                assert!(e.iter().any(|x| x == s), "{at}: {s} not in {e:?}");
+            }
+        }
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn the_dashboard_answers_written_totals_as_documented() {
+    for_each_backend(|store, backend| async move {
+        let (c, _) = setup(&store).await;
+        let (_, a) = c.post("/api/v1/orgs", json!({"name": "湖南省", "kind": "government"})).await;
+        let (_, b) = c.post("/api/v1/orgs", json!({"name": "吐鲁番市", "kind": "government", "region_code": "650400"})).await;
+        let (_, p) = c.post("/api/v1/programs", json!({"name": "对口援疆", "authority_org_id": a["id"]})).await;
+        let (_, pr) = c
+            .post("/api/v1/pairings", json!({"program_id": p["id"], "supporter_org_id": a["id"], "receiver_org_id": b["id"], "level": "province_prefecture"}))
+            .await;
+        for body in [
+            json!({"pairing_id": pr["id"], "kind": "teaching", "title": "支教", "start_date": "2014-09-01", "hours": "1500余课时", "amount": "约1000万元"}),
+            json!({"pairing_id": pr["id"], "kind": "training", "title": "培训", "start_date": "2014-10-01", "hours": 20, "person_times": "20-50", "amount": "500万元"}),
+        ] {
+            let (s, v) = c.post("/api/v1/activities", body).await;
+            assert_eq!(s, StatusCode::CREATED, "{backend}: {v}");
+        }
+        let (s, proj) = c
+            .post("/api/v1/projects", json!({"pairing_id": pr["id"], "name": "教学楼", "category": "education", "total_investment": "20-50万元"}))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{backend}: {proj}");
+        for (kind, amount) in [("commitment", "约30万"), ("commitment", "10万")] {
+            let (s, v) = c
+                .post("/api/v1/transactions", json!({"project_id": proj["id"], "kind": kind, "source": "supporter", "amount": amount, "date": "2014-05-01"}))
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{backend}: {v}");
+        }
+        let (_, doc) = c.get("/api/v1/openapi.json").await;
+        let schema = &doc["paths"]["/api/v1/dashboard"]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
+        for scope in [format!("pairing:{}", pr["id"]), format!("program:{}", p["id"]), "all".into()] {
+            let (s, d) = c.get(&format!("/api/v1/dashboard?scope={scope}")).await;
+            assert_eq!(s, StatusCode::OK, "{backend} {scope}: {d}");
+            has_documented_shape(&doc, schema, &d, "dashboard");
+            let all = &d["activities_in_all"];
+            assert_eq!(
+                (&all["hours"], &all["hours_figure"]),
+                (&json!(1520), &json!({"approx": "余", "upper": null, "written": "1520余课时"})),
+                "{backend} {scope}"
+            );
+            assert_eq!(all["amount_figure"]["written"], "约1500万元", "{backend} {scope}");
+            // an exact sum is its number: no written form beside it
+            assert!(all.get("sessions_figure").is_none(), "{backend} {scope}: {all}");
+            let training = d["activities_by_kind"].as_array().unwrap().iter().find(|a| a["kind"] == "training").unwrap();
+            assert_eq!((&training["hours"], training.get("hours_figure")), (&json!(20), None), "{backend} {scope}");
+            assert_eq!(
+                all["person_times_figure"],
+                json!({"approx": null, "upper": 50, "written": "20—50人次"}),
+                "{backend} {scope}"
+            );
+            assert_eq!(d["money_total_figure"]["written"], "约40万元", "{backend} {scope}");
+            assert_eq!(d["money"][0]["amount_figure"]["written"], "约40万元", "{backend} {scope}");
+            assert_eq!(
+                d["projects"]["investment_figure"],
+                json!({"approx": null, "upper": 50_000_000, "written": "20—50万元"}),
+                "{backend} {scope}"
+            );
+        }
+    })
+    .await;
+}

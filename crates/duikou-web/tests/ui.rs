@@ -1283,3 +1283,72 @@ async fn approximate_figures_show_as_written_and_forms_take_the_written_form() {
         t.finish().await.unwrap();
     }
 }
+
+/// The dashboard's and a program page's cards and money table print kept totals as the summing rule writes them,
+/// and turn exact again when the only approximate member is deleted.
+#[tokio::test]
+async fn dashboard_and_program_pages_write_approximate_totals() {
+    for t in TestStore::all().await.unwrap() {
+        let store = t.store.clone();
+        let backend = t.backend;
+        let sys = Actor::system();
+        user(&store, "boss", Role::Admin, vec![]).await;
+        let a = create_id(&store, "orgs", json!({"name": "湖南省", "kind": "government"})).await;
+        let b = create_id(&store, "orgs", json!({"name": "吐鲁番市", "kind": "government"})).await;
+        let p = create_id(&store, "programs", json!({"name": "对口援疆", "authority_org_id": a})).await;
+        let pairing = create_id(
+            &store,
+            "pairings",
+            json!({"program_id": p, "supporter_org_id": a, "receiver_org_id": b, "level": "province_prefecture"}),
+        )
+        .await;
+        let first = create_id(
+            &store,
+            "activities",
+            json!({"pairing_id": pairing, "kind": "teaching", "title": "支教", "start_date": "2014-09-01", "hours": "1500余课时"}),
+        )
+        .await;
+        create_id(
+            &store,
+            "activities",
+            json!({"pairing_id": pairing, "kind": "training", "title": "培训", "start_date": "2014-10-01", "hours": 20, "person_times": "20-50"}),
+        )
+        .await;
+        let project = create_id(
+            &store,
+            "projects",
+            json!({"pairing_id": pairing, "name": "教学楼", "category": "education"}),
+        )
+        .await;
+        let approx = create_id(
+            &store,
+            "transactions",
+            json!({"project_id": project, "kind": "commitment", "source": "supporter", "amount": "约30万", "date": "2014-05-01"}),
+        )
+        .await;
+        create_id(
+            &store,
+            "transactions",
+            json!({"project_id": project, "kind": "commitment", "source": "supporter", "amount": "10万", "date": "2014-06-01"}),
+        )
+        .await;
+        let app = duikou_web::app(duikou_web::AppState::new(store.clone()));
+        let (session, _) = login(&app, "boss").await;
+        let cards = |page: &str| ["资金合计", "活动人次", "授课课时"].map(|label| card(page, label));
+        let (_, home, _, _) = send(&app, "GET", "/", &session, None).await;
+        assert_eq!(cards(&home), ["约40万元", "20—50人次", "1520余课时"], "{backend}");
+        let (_, page, _, _) = send(&app, "GET", &format!("/programs/{p}"), &session, None).await;
+        assert_eq!(cards(&page), ["约40万元", "20—50人次", "1520余课时"], "{backend}");
+        // the card, the year's line and the total row of the money table
+        assert_eq!(page.matches("约40万元").count(), 3, "{backend}: {page}");
+
+        store.delete(&sys, "activities", first).await.unwrap();
+        store.delete(&sys, "transactions", approx).await.unwrap();
+        let (_, home, _, _) = send(&app, "GET", "/", &session, None).await;
+        assert_eq!(cards(&home), ["10万元", "20—50人次", "20课时"], "{backend}");
+        let (_, page, _, _) = send(&app, "GET", &format!("/programs/{p}"), &session, None).await;
+        assert_eq!(cards(&page), ["10万元", "20—50人次", "20课时"], "{backend}");
+        assert!(!page.contains("约"), "{backend}: nothing approximate is left: {page}");
+        t.finish().await.unwrap();
+    }
+}

@@ -131,6 +131,7 @@ mod tests {
             money: vec![],
             money_by_year_source: vec![],
             money_total_fen: 0,
+            money_total_figure: Default::default(),
             projects: Default::default(),
             projects_by_category: vec![],
             people: vec![],
@@ -139,6 +140,7 @@ mod tests {
             activities_by_kind: vec![],
             activities_by_month: vec![],
             activities_total: 0,
+            activities_in_all: Default::default(),
             obligations: Default::default(),
         })
     }

@@ -359,6 +359,14 @@ async fn home_view(state: &AppState, dash: Option<&duikou_store::aggregates::Das
                 cards.push((def.label.to_string(), n.to_string()));
             }
         }
+        // sums as the summing rule writes them: 约1000万元 where a member is about 1000万元, 1500余课时 …
+        for (label, figure) in [
+            (l.money_total, &d.money_total_figure),
+            (l.activity_person_times, &d.activities_in_all.person_times_figure),
+            (l.activity_hours, &d.activities_in_all.hours_figure),
+        ] {
+            cards.push((label.to_string(), figure.written.clone()));
+        }
     }
     let today = chrono::Utc::now().date_naive();
     let mut programs = Vec::new();

@@ -9,9 +9,9 @@ use axum::extract::{Path, State};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use duikou_domain::access::{self, Actor};
+use duikou_domain::approx::Tally;
 use duikou_domain::schema::{self, FUNDING_SOURCES};
-use duikou_domain::Money;
-use duikou_store::aggregates::{Dashboard, Scope};
+use duikou_store::aggregates::{Dashboard, Scope, TotalFigure};
 use duikou_store::status::StatusCounts;
 use duikou_store::ListQuery;
 use std::collections::BTreeMap;
@@ -59,19 +59,20 @@ fn percent(rate: f64) -> String {
     format!("{:.1}%", rate * 100.0)
 }
 
-fn money(fen: i64) -> String {
-    if fen == 0 {
+/// A sum of money as the summing rule writes it (约1000万元 when a member is about 1000万元), `—` when there is none.
+fn money(tally: &Tally) -> String {
+    if *tally == Tally::default() {
         "—".into()
     } else {
-        Money::from_fen(fen).display_zh()
+        TotalFigure::money(tally).written
     }
 }
 
 /// The tables and charts of a program's dashboard (no I/O: drawn only when the dashboard is new).
 pub(crate) fn program_view(d: &Dashboard, l: &Labels) -> ProgramView {
     let source_rank = |s: &str| FUNDING_SOURCES.iter().position(|(v, _)| *v == s).unwrap_or(usize::MAX);
-    let mut by_year_source: BTreeMap<(i64, usize, String), [i64; 3]> = BTreeMap::new();
-    let mut totals = [0i64; 3];
+    let mut by_year_source: BTreeMap<(i64, usize, String), [Tally; 3]> = BTreeMap::new();
+    let mut totals = [Tally::default(); 3];
     for m in &d.money {
         let slot = match m.kind.as_str() {
             "commitment" => 0,
@@ -80,26 +81,27 @@ pub(crate) fn program_view(d: &Dashboard, l: &Labels) -> ProgramView {
         };
         by_year_source
             .entry((m.year, source_rank(&m.source), m.source.clone()))
-            .or_default()[slot] += m.amount_fen;
-        totals[slot] += m.amount_fen;
+            .or_default()[slot]
+            .add(&m.amount_tally);
+        totals[slot].add(&m.amount_tally);
     }
     let mut money_lines: Vec<MoneyLine> = by_year_source
         .into_iter()
         .map(|((year, _, source), v)| MoneyLine {
             year: year.to_string(),
             source: schema::value_label("transactions", "source", &source),
-            committed: money(v[0]),
-            disbursed: money(v[1]),
-            spent: money(v[2]),
+            committed: money(&v[0]),
+            disbursed: money(&v[1]),
+            spent: money(&v[2]),
         })
         .collect();
     if !money_lines.is_empty() {
         money_lines.push(MoneyLine {
             year: l.total_row.into(),
             source: String::new(),
-            committed: money(totals[0]),
-            disbursed: money(totals[1]),
-            spent: money(totals[2]),
+            committed: money(&totals[0]),
+            disbursed: money(&totals[1]),
+            spent: money(&totals[2]),
         });
     }
     let projects = std::iter::once((l.all_categories.to_string(), &d.projects))
@@ -139,13 +141,18 @@ pub(crate) fn program_view(d: &Dashboard, l: &Labels) -> ProgramView {
         .collect();
     let cards = vec![
         (l.pairings.to_string(), d.pairings.to_string()),
-        (
-            l.money_total.to_string(),
-            Money::from_fen(d.money_total_fen).display_zh(),
-        ),
+        (l.money_total.to_string(), d.money_total_figure.written.clone()),
         (l.projects.to_string(), d.projects.n.to_string()),
         (l.dispatches.to_string(), d.people_total.to_string()),
         (l.activities.to_string(), d.activities_total.to_string()),
+        (
+            l.activity_person_times.to_string(),
+            d.activities_in_all.person_times_figure.written.clone(),
+        ),
+        (
+            l.activity_hours.to_string(),
+            d.activities_in_all.hours_figure.written.clone(),
+        ),
     ];
     let chart = super::dashboard_charts(Some(d))
         .iter()
@@ -321,19 +328,25 @@ pub async fn show(State(state): State<AppState>, parts: Parts, Path(id): Path<i6
 #[cfg(test)]
 mod tests {
     use super::*;
+    use duikou_domain::approx::{Figure, Qualifier};
     use duikou_store::aggregates::{MoneyRow, PeopleRow, ProjectCounts};
 
     #[test]
     fn money_by_year_and_source_with_kinds_side_by_side() {
-        let row = |year, source: &str, kind: &str, fen| MoneyRow {
+        let approx_row = |year, source: &str, kind: &str, figure: Figure| MoneyRow {
             year,
             source: source.into(),
             category: "education".into(),
             kind: kind.into(),
-            amount_fen: fen,
+            amount_fen: figure.value,
             confirmed_fen: 0,
             n: 1,
+            amount_figure: Default::default(),
+            confirmed_figure: Default::default(),
+            amount_tally: Tally::of(figure),
+            confirmed_tally: Tally::default(),
         };
+        let row = |year, source: &str, kind: &str, fen| approx_row(year, source, kind, Figure::exact(fen));
         let d = Dashboard {
             scope: "program:1".into(),
             pairings: 2,
@@ -342,9 +355,20 @@ mod tests {
                 row(2014, "supporter", "commitment", 30_000_000),
                 row(2014, "supporter", "disbursement", 20_000_000),
                 row(2015, "supporter", "expenditure", 100),
+                approx_row(
+                    2015,
+                    "local",
+                    "commitment",
+                    Figure {
+                        value: 10_000_000,
+                        qualifier: Some(Qualifier::Yue),
+                        upper: None,
+                    },
+                ),
             ],
             money_by_year_source: vec![],
-            money_total_fen: 55_000_100,
+            money_total_fen: 65_000_100,
+            money_total_figure: Default::default(),
             projects: ProjectCounts {
                 n: 4,
                 planned: 1,
@@ -371,6 +395,7 @@ mod tests {
             activities_by_kind: vec![],
             activities_by_month: vec![],
             activities_total: 0,
+            activities_in_all: Default::default(),
             obligations: Default::default(),
         };
         let v = program_view(&d, &super::super::ZH);
@@ -392,7 +417,8 @@ mod tests {
                 ("2014", "援助资金", "30万元", "20万元"),
                 ("2014", "地方配套", "5万元", "—"),
                 ("2015", "援助资金", "—", "—"),
-                ("合计", "", "35万元", "20万元"),
+                ("2015", "地方配套", "约10万元", "—"),
+                ("合计", "", "约45万元", "20万元"),
             ]
         );
         assert_eq!(v.money[2].spent, "1元");

@@ -89,7 +89,10 @@ fn validate_empty(xml: &str) {
     let err = String::from_utf8_lossy(&o.stderr);
     let complaints: Vec<&str> = err.lines().filter(|l| l.contains("error")).collect();
     assert_eq!(complaints.len(), 1, "{err}");
-    assert!(complaints[0].contains("Missing child element") && complaints[0].contains("iati-activity"), "{err}");
+    assert!(
+        complaints[0].contains("Missing child element") && complaints[0].contains("iati-activity"),
+        "{err}"
+    );
 }
 
 /// The codes of one IATI codelist.
@@ -219,7 +222,9 @@ fn narrative(n: &roxmltree::Node, child: &str) -> String {
 }
 
 fn child_attr<'a>(n: &roxmltree::Node<'a, 'a>, child: &str, attr: &str) -> Option<&'a str> {
-    n.children().find(|c| c.has_tag_name(child)).and_then(|c| c.attribute(attr))
+    n.children()
+        .find(|c| c.has_tag_name(child))
+        .and_then(|c| c.attribute(attr))
 }
 
 /// (type, date, value, description) of each transaction of an activity.
@@ -248,7 +253,10 @@ async fn the_demo_program_as_iati_validates_tells_exact_figures_and_no_person() 
         assert_eq!(ctype, "application/xml; charset=utf-8");
         validate(&xml, "the demo program's IATI file");
         let checked = check_codes(&xml);
-        assert!(shared().is_none() || checked > 100, "{backend}: {checked} codes checked");
+        assert!(
+            shared().is_none() || checked > 100,
+            "{backend}: {checked} codes checked"
+        );
 
         // one activity per public pairing
         let (_, _, program) = get(&app, "/api/v1/public/programs/1").await;
@@ -264,15 +272,28 @@ async fn the_demo_program_as_iati_validates_tells_exact_figures_and_no_person() 
         // 湖南省 → 吐鲁番市: two confirmed commitments, known to the year only
         let hunan = pairings.iter().find(|p| p["receiver"] == "吐鲁番市").unwrap();
         let a = activity(&doc, "湖南省对口支援吐鲁番市");
-        let id = a.children().find(|c| c.has_tag_name("iati-identifier")).unwrap().text().unwrap();
-        assert!(id.starts_with("CN-DUIKOU-O") && id.ends_with(&format!("-P1-{}", hunan["id"])), "{id}");
+        let id = a
+            .children()
+            .find(|c| c.has_tag_name("iati-identifier"))
+            .unwrap()
+            .text()
+            .unwrap();
+        assert!(
+            id.starts_with("CN-DUIKOU-O") && id.ends_with(&format!("-P1-{}", hunan["id"])),
+            "{id}"
+        );
         assert!(id.starts_with(child_attr(&a, "reporting-org", "ref").unwrap()), "{id}");
         assert_eq!(narrative(&a, "reporting-org"), authority);
         let orgs: Vec<(String, String)> = a
             .children()
             .filter(|n| n.has_tag_name("participating-org"))
             .map(|o| {
-                let name = o.children().find(|x| x.has_tag_name("narrative")).unwrap().text().unwrap();
+                let name = o
+                    .children()
+                    .find(|x| x.has_tag_name("narrative"))
+                    .unwrap()
+                    .text()
+                    .unwrap();
                 (o.attribute("role").unwrap().to_string(), name.to_string())
             })
             .collect();
@@ -288,16 +309,28 @@ async fn the_demo_program_as_iati_validates_tells_exact_figures_and_no_person() 
         let tx = transactions(&a);
         assert_eq!(tx.len(), 2, "{backend}: {tx:?}");
         assert_eq!(tx[0].0, "2");
-        assert_eq!((tx[0].1.as_str(), tx[0].2.as_str()), ("2010-01-01", "45641000.00"), "{backend}");
+        assert_eq!(
+            (tx[0].1.as_str(), tx[0].2.as_str()),
+            ("2010-01-01", "45641000.00"),
+            "{backend}"
+        );
         assert!(tx[0].3.contains("日期仅知到2010年"), "{}", tx[0].3);
-        assert_eq!((tx[1].0.as_str(), tx[1].1.as_str(), tx[1].2.as_str()), ("2", "2011-01-01", "408570000.00"));
+        assert_eq!(
+            (tx[1].0.as_str(), tx[1].1.as_str(), tx[1].2.as_str()),
+            ("2", "2011-01-01", "408570000.00")
+        );
         let budgets: Vec<(String, String)> = a
             .children()
             .filter(|n| n.has_tag_name("budget"))
             .map(|b| {
                 (
                     child_attr(&b, "period-start", "iso-date").unwrap().to_string(),
-                    b.children().find(|c| c.has_tag_name("value")).unwrap().text().unwrap().to_string(),
+                    b.children()
+                        .find(|c| c.has_tag_name("value"))
+                        .unwrap()
+                        .text()
+                        .unwrap()
+                        .to_string(),
                 )
             })
             .collect();
@@ -312,9 +345,15 @@ async fn the_demo_program_as_iati_validates_tells_exact_figures_and_no_person() 
         let z = activity(&doc, "浙江省对口支援阿克苏地区");
         let tx = transactions(&z);
         assert_eq!(tx.len(), 1);
-        assert_eq!((tx[0].0.as_str(), tx[0].1.as_str(), tx[0].2.as_str()), ("2", "2014-07-01", "500000000.00"));
+        assert_eq!(
+            (tx[0].0.as_str(), tx[0].1.as_str(), tx[0].2.as_str()),
+            ("2", "2014-07-01", "500000000.00")
+        );
         let t = z.children().find(|n| n.has_tag_name("transaction")).unwrap();
-        assert_eq!((narrative(&t, "provider-org"), narrative(&t, "receiver-org")), ("浙江省".into(), "阿克苏地区".into()));
+        assert_eq!(
+            (narrative(&t, "provider-org"), narrative(&t, "receiver-org")),
+            ("浙江省".into(), "阿克苏地区".into())
+        );
         let place = narrative(&z.children().find(|n| n.has_tag_name("location")).unwrap(), "name");
         assert_eq!(place, "阿克苏地区（GB/T 2260 行政区划代码 652900）");
         assert_eq!(child_attr(&z, "location", "ref"), Some("CN-GBT2260-652900"));
@@ -343,7 +382,10 @@ async fn the_demo_program_as_iati_validates_tells_exact_figures_and_no_person() 
                 continue;
             }
             for p in &private {
-                assert!(!xml.contains(p.as_str()), "{backend}: {p} is in program {program}'s IATI file");
+                assert!(
+                    !xml.contains(p.as_str()),
+                    "{backend}: {p} is in program {program}'s IATI file"
+                );
             }
         }
 
@@ -352,10 +394,16 @@ async fn the_demo_program_as_iati_validates_tells_exact_figures_and_no_person() 
         let (s2, _, unknown) = get(&app, "/api/v1/public/programs/987654/iati.xml").await;
         assert_eq!((s, s2), (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND), "{backend}");
         assert_eq!(unpublished, unknown);
-        assert_eq!(get(&app, "/api/v1/public/programs/x/iati.xml").await.0, StatusCode::NOT_FOUND);
+        assert_eq!(
+            get(&app, "/api/v1/public/programs/x/iati.xml").await.0,
+            StatusCode::NOT_FOUND
+        );
         // the program's public page links to it
         let (_, _, page) = get(&app, "/public/programs/1").await;
-        assert!(page.contains("href=\"/api/v1/public/programs/1/iati.xml\""), "{backend}");
+        assert!(
+            page.contains("href=\"/api/v1/public/programs/1/iati.xml\""),
+            "{backend}"
+        );
     })
     .await;
 }
@@ -364,7 +412,12 @@ async fn the_demo_program_as_iati_validates_tells_exact_figures_and_no_person() 
 /// month and year, names with markup characters, a withheld pairing, pending and disputed facts, indicator values.
 async fn generated(store: &Store, n: usize) -> (i64, Actor) {
     store.load_regions_if_empty().await.unwrap();
-    let authority = create_id(store, "orgs", json!({"name": "协调<指挥部> & \"办公室\"", "kind": "command"})).await;
+    let authority = create_id(
+        store,
+        "orgs",
+        json!({"name": "协调<指挥部> & \"办公室\"", "kind": "command"}),
+    )
+    .await;
     let program = create_id(
         store,
         "programs",
@@ -378,7 +431,12 @@ async fn generated(store: &Store, n: usize) -> (i64, Actor) {
     let mut facts = Vec::new();
     let mut pending = Vec::new();
     for i in 0..n {
-        let s = create_id(store, "orgs", json!({"name": format!("支援方{i} <&>"), "kind": kinds[i % kinds.len()]})).await;
+        let s = create_id(
+            store,
+            "orgs",
+            json!({"name": format!("支援方{i} <&>"), "kind": kinds[i % kinds.len()]}),
+        )
+        .await;
         let r = create_id(
             store,
             "orgs",
@@ -431,7 +489,12 @@ async fn generated(store: &Store, n: usize) -> (i64, Actor) {
         )
         .await;
         for (period, value) in [("2012", "10.5"), ("2015", "12.25")] {
-            create_id(store, "indicator_values", json!({"indicator_id": indicator, "org_id": r, "period": period, "value": value})).await;
+            create_id(
+                store,
+                "indicator_values",
+                json!({"indicator_id": indicator, "org_id": r, "period": period, "value": value}),
+            )
+            .await;
         }
     }
     let receiver = user(store, "rec", Role::ReceiverEditor, receivers).await;
@@ -452,8 +515,15 @@ async fn a_generated_program_validates_with_only_confirmed_facts_of_public_pairi
         let (program, _) = generated(&store, n).await;
         let app = app(&store);
         let uri = format!("/api/v1/public/programs/{program}/iati.xml");
-        assert_eq!(get(&app, &uri).await.0, StatusCode::NOT_FOUND, "{backend}: not yet published");
-        store.set_public(&Actor::system(), "programs", program, true).await.unwrap();
+        assert_eq!(
+            get(&app, &uri).await.0,
+            StatusCode::NOT_FOUND,
+            "{backend}: not yet published"
+        );
+        store
+            .set_public(&Actor::system(), "programs", program, true)
+            .await
+            .unwrap();
         let (s, _, xml) = get(&app, &uri).await;
         assert_eq!(s, StatusCode::OK, "{backend}");
         validate(&xml, "the generated program's IATI file");
@@ -464,8 +534,14 @@ async fn a_generated_program_validates_with_only_confirmed_facts_of_public_pairi
         assert_eq!(acts.len(), n - 1, "{backend}");
         let expected: usize = (0..n - 1).map(|i| 3 * ((i % 4) + 1)).sum();
         assert_eq!(xml.matches("<transaction>").count(), expected, "{backend}");
-        assert!(!xml.contains(">77.00<"), "{backend}: pending and disputed transactions are not exported");
-        assert!(!xml.contains(&format!("支援方{} ", n - 1)), "{backend}: the withheld pairing");
+        assert!(
+            !xml.contains(">77.00<"),
+            "{backend}: pending and disputed transactions are not exported"
+        );
+        assert!(
+            !xml.contains(&format!("支援方{} ", n - 1)),
+            "{backend}: the withheld pairing"
+        );
         // markup in names arrives escaped and reads back whole
         let a = activity(&doc, "支援方0 <&>对口支援受援方0");
         assert_eq!(narrative(&a, "reporting-org"), "协调<指挥部> & \"办公室\"");
@@ -476,7 +552,15 @@ async fn a_generated_program_validates_with_only_confirmed_facts_of_public_pairi
             .filter(|c| c.has_tag_name("activity-date"))
             .map(|d| (d.attribute("type").unwrap(), d.attribute("iso-date").unwrap()))
             .collect();
-        assert_eq!(dates, vec![("1", "2013-10-01"), ("2", "2013-10-01"), ("3", "2016-08-31"), ("4", "2016-08-31")]);
+        assert_eq!(
+            dates,
+            vec![
+                ("1", "2013-10-01"),
+                ("2", "2013-10-01"),
+                ("3", "2016-08-31"),
+                ("4", "2016-08-31")
+            ]
+        );
         // pairing 1: 2020-09 .. 2031 is running: planned end 2031-12-31, no actual end
         let b = activity(&doc, "支援方1 <&>对口支援受援方1");
         assert_eq!(child_attr(&b, "activity-status", "code"), Some("2"));
@@ -484,11 +568,24 @@ async fn a_generated_program_validates_with_only_confirmed_facts_of_public_pairi
         // pairing 0's transactions: commitment 1000.00 on 2014-06-15 (day), disbursement 1001.00 in 2015-03, …
         let tx = transactions(&a);
         assert_eq!(tx.len(), 3);
-        assert_eq!((tx[0].0.as_str(), tx[0].1.as_str(), tx[0].2.as_str()), ("2", "2014-06-15", "1000.00"));
+        assert_eq!(
+            (tx[0].0.as_str(), tx[0].1.as_str(), tx[0].2.as_str()),
+            ("2", "2014-06-15", "1000.00")
+        );
         assert!(!tx[0].3.contains("仅知到"));
-        assert_eq!((tx[1].0.as_str(), tx[1].1.as_str(), tx[1].2.as_str()), ("3", "2015-03-01", "1001.00"));
-        assert!(tx[1].3.contains("日期仅知到2015年3月") && tx[1].3.contains("资金来源：中央资金"), "{}", tx[1].3);
-        assert_eq!((tx[2].0.as_str(), tx[2].1.as_str(), tx[2].2.as_str()), ("4", "2016-01-01", "1002.00"));
+        assert_eq!(
+            (tx[1].0.as_str(), tx[1].1.as_str(), tx[1].2.as_str()),
+            ("3", "2015-03-01", "1001.00")
+        );
+        assert!(
+            tx[1].3.contains("日期仅知到2015年3月") && tx[1].3.contains("资金来源：中央资金"),
+            "{}",
+            tx[1].3
+        );
+        assert_eq!(
+            (tx[2].0.as_str(), tx[2].1.as_str(), tx[2].2.as_str()),
+            ("4", "2016-01-01", "1002.00")
+        );
         // results: the receiver's indicator from 2012 to 2015
         assert_eq!(a.descendants().filter(|n| n.has_tag_name("result")).count(), 1);
         assert!(xml.contains("<baseline year=\"2012\" iso-date=\"2012-01-01\" value=\"10.5\">"));

@@ -156,10 +156,8 @@ fn check_codes(xml: &str) -> usize {
                 check("OrganisationType", a("type"), "participating-org/@type");
             }
             "reporting-org" => check("OrganisationType", a("type"), "reporting-org/@type"),
-            "provider-org" | "receiver-org" => {
-                if a("type").is_some() {
-                    check("OrganisationType", a("type"), "provider/receiver-org/@type");
-                }
+            "provider-org" | "receiver-org" if a("type").is_some() => {
+                check("OrganisationType", a("type"), "provider/receiver-org/@type")
             }
             "transaction-type" => check("TransactionType", a("code"), "transaction-type"),
             "value" => check("Currency", a("currency"), "value/@currency"),

@@ -264,13 +264,11 @@ pub fn iati_xml(file: &IatiFile) -> String {
 }
 
 fn activity(o: &mut Out, a: &IatiActivity, file: &IatiFile) {
+    // no last-updated-datetime: the record does not keep when a pairing's public facts last changed, and the file's
+    // own time (generated-datetime) is not that
     o.open(
         "iati-activity",
-        &[
-            ("last-updated-datetime", &file.generated),
-            ("xml:lang", "zh"),
-            ("default-currency", file.currency),
-        ],
+        &[("xml:lang", "zh"), ("default-currency", file.currency)],
     );
     o.text("iati-identifier", &[], &a.identifier);
     o.org("reporting-org", None, &a.reporting_org);

@@ -3,6 +3,7 @@
 mod assess;
 mod config;
 mod files;
+mod iati;
 mod obligations;
 
 use anyhow::Context;
@@ -135,10 +136,14 @@ enum Command {
         #[arg(long, default_value = "separate", value_parser = |s: &str| s.parse::<duikou_summary::Pending>())]
         pending: duikou_summary::Pending,
     },
-    /// 导出为 Excel / export a list to .xlsx
+    /// 导出为 Excel；`export iati --scope program:ID` 导出 IATI 2.03 XML / export a list to .xlsx, or a published
+    /// program as IATI 2.03 XML
     Export {
-        /// 记录类型，如 activities / entity
+        /// 记录类型，如 activities；或 iati / entity, or iati
         entity: String,
+        /// 导出 iati 时的范围：program:编号 / the scope of an iati export: program:ID
+        #[arg(long)]
+        scope: Option<String>,
         /// 输出文件 / output file
         #[arg(short, long)]
         output: String,
@@ -461,9 +466,26 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<()> {
         }
         Command::Export {
             entity,
+            scope,
             output,
             filters,
-        } => files::export(&open(&cfg).await?, &entity, &filters, &output).await?,
+        } if entity == "iati" => {
+            if !filters.is_empty() {
+                anyhow::bail!("导出 IATI 不接受 --filter：范围用 --scope program:编号");
+            }
+            iati::export(&open(&cfg).await?, scope.as_deref(), &output).await?
+        }
+        Command::Export {
+            entity,
+            scope,
+            output,
+            filters,
+        } => {
+            if scope.is_some() {
+                anyhow::bail!("--scope 只用于 export iati；导出 {entity} 请用 --filter 字段=值");
+            }
+            files::export(&open(&cfg).await?, &entity, &filters, &output).await?
+        }
         Command::Template { entity, output } => files::template(&entity, &output)?,
         Command::Import { entity, file, dry_run } => {
             let store = open(&cfg).await?;

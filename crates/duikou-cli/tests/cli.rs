@@ -631,3 +631,26 @@ fn the_db_file_alone_is_the_database_and_a_running_server_is_never_restored_over
         let _ = std::fs::remove_dir_all(dir);
     }
 }
+
+#[test]
+fn export_iati_writes_a_published_program_and_refuses_an_unpublished_one_in_chinese() {
+    let d = scratch("iati");
+    assert!(duikou(&d, &["demo"]).status.success());
+    let ok = duikou(&d, &["export", "iati", "--scope", "program:1", "-o", "p1.xml"]);
+    assert!(ok.status.success(), "{}", text(&ok));
+    assert!(text(&ok).contains("6 个 iati-activity"), "{}", text(&ok));
+    let xml = std::fs::read_to_string(d.join("p1.xml")).unwrap();
+    assert_eq!(xml.matches("<iati-activity ").count(), 6);
+    assert!(xml.contains("<value currency=\"CNY\" value-date=\"2014-07-01\">500000000.00</value>"));
+    // program 4 of the demo is not published: refused, nothing written
+    let no = duikou(&d, &["export", "iati", "--scope", "program:4", "-o", "p4.xml"]);
+    assert_eq!(no.status.code(), Some(1));
+    assert!(text(&no).contains("计划 4 未公开或不存在"), "{}", text(&no));
+    assert!(!d.join("p4.xml").exists());
+    let bad = duikou(&d, &["export", "iati", "--scope", "pairing:1", "-o", "x.xml"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(text(&bad).contains("--scope 应为 program:编号"), "{}", text(&bad));
+    let missing = duikou(&d, &["export", "iati", "-o", "x.xml"]);
+    assert!(text(&missing).contains("需要 --scope"), "{}", text(&missing));
+    let _ = std::fs::remove_dir_all(&d);
+}

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod date;
 pub mod engine;
 mod error;
+pub mod iati;
 mod money;
 pub mod obligation;
 pub mod password;

@@ -17,6 +17,7 @@ mod docx;
 mod error;
 mod format;
 mod html;
+mod iati;
 mod markdown;
 mod png;
 mod read;
@@ -28,6 +29,10 @@ pub use docx::docx;
 pub use error::RenderError;
 pub use format::{format_cell, money_wan};
 pub use html::{html, html_fragment};
+pub use iati::{
+    iati_xml, IatiActivity, IatiBudget, IatiDocument, IatiFile, IatiLocation, IatiOrg, IatiResult, IatiSector,
+    IatiTransaction,
+};
 pub use markdown::markdown;
 pub use model::*;
 pub use png::png;

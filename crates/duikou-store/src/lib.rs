@@ -12,6 +12,7 @@ pub mod db;
 pub mod documents;
 mod error;
 pub mod extraction;
+pub mod iati;
 pub mod import;
 pub mod list;
 pub mod overview;

@@ -736,4 +736,7 @@ fn public_paths(schemas: &mut Map<String, Value>, paths: &mut Map<String, Value>
             &format!("公开{what}的已确认事实（Excel：活动、援建项目、资金往来、建设内容、援派人数、指标前后对比；首页说明口径）"), tag, vec![id_param()], None, "200",
             file_response("Excel 文件", &[XLSX])))}));
     }
+    paths.insert("/api/v1/public/programs/{id}/iati.xml".into(), json!({"get": public(raw_op(
+        "公开计划的 IATI 2.03 活动文件（XML；每个公开结对一个 iati-activity，只含已确认事实，不含个人信息；无已确认事实时为空文件并在注释中说明原因；字段对应见 docs/iati.md）；未公开或不存在均为 404",
+        tag, vec![id_param()], None, "200", file_response("IATI 2.03 XML 文件", &["application/xml"])))}));
 }

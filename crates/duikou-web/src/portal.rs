@@ -8,6 +8,8 @@
 //! max-age=60` and an `ETag` naming the head they were made at. A program or pairing that is not public answers 404
 //! exactly as one that does not exist.
 
+pub mod iati;
+
 use crate::error::ApiError;
 use crate::pages::esc;
 use crate::AppState;
@@ -324,8 +326,15 @@ fn figures_html(html: &mut String, f: &PublicFigures) {
 fn downloads_html(html: &mut String, base: &str) {
     html.push_str(&format!(
         "<h2>下载数据</h2><p>本页已确认的公开事实：<a href=\"/api/v1/public/{base}/facts.csv\">CSV</a> · \
-         <a href=\"/api/v1/public/{base}/facts.xlsx\">Excel</a> · <a href=\"/api/v1/public/{base}\">JSON</a></p>"
+         <a href=\"/api/v1/public/{base}/facts.xlsx\">Excel</a> · <a href=\"/api/v1/public/{base}\">JSON</a>"
     ));
+    if base.starts_with("programs/") {
+        // the program's activities in the open aid-data standard (one iati-activity per public pairing)
+        html.push_str(&format!(
+            " · <a href=\"/api/v1/public/{base}/iati.xml\">IATI 2.03（XML，每个结对一项）</a>"
+        ));
+    }
+    html.push_str("</p>");
 }
 
 /// A public program's page (`banner`: the preview's, placed between [`PREVIEW_START`] and [`PREVIEW_END`]).
@@ -946,12 +955,15 @@ fn download(
     })
 }
 
-/// `GET /api/v1/public/programs/{id}/facts.csv` and `…/facts.xlsx`.
+/// `GET /api/v1/public/programs/{id}/facts.csv`, `…/facts.xlsx` and `…/iati.xml` ([`iati`]).
 pub async fn program_facts(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path((raw, file)): Path<(String, String)>,
 ) -> Response {
+    if file == "iati.xml" {
+        return iati::program_iati(&state, &headers, &raw).await;
+    }
     let Some(format) = file.strip_prefix("facts.").filter(|f| matches!(*f, "csv" | "xlsx")) else {
         return crate::error::ApiError::no_route().into_response();
     };

@@ -1,5 +1,6 @@
 -- A document's file kept in pieces of at most 1 MiB (issue #21): an upload is written, and a file read back, one piece
--- at a time, never held whole. The files kept so far are cut into pieces here; the table that held them whole goes.
+-- at a time, never held whole. The files kept so far are cut into pieces here (an empty file is one empty piece); the
+-- table that held them whole goes.
 CREATE TABLE document_chunks (
     document_id BIGINT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     seq BIGINT NOT NULL,

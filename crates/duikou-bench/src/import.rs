@@ -123,7 +123,11 @@ pub async fn run(n: usize, dir: Option<&str>) -> anyhow::Result<()> {
         .import_file(&system(), "activities", &file, "activities.csv", true)
         .await?;
     let check = secs(t);
-    anyhow::ensure!(dry.problems.is_empty() && dry.created == n, "dry run refused: {:?}", dry.problems.first());
+    anyhow::ensure!(
+        dry.problems.is_empty() && dry.created == n,
+        "dry run refused: {:?}",
+        dry.problems.first()
+    );
     let t = Instant::now();
     let report = store
         .import_file(&system(), "activities", &file, "activities.csv", false)

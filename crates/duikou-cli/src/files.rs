@@ -202,7 +202,11 @@ pub async fn import(store: &Store, entity: &str, file: &str, dry_run: bool) -> a
         .len();
     let bar = (size > 1024 * 1024).then(|| {
         let b = indicatif::ProgressBar::new_spinner();
-        b.set_message(format!("正在{}（{} MB）…", if dry_run { "检查" } else { "导入" }, size / (1024 * 1024)));
+        b.set_message(format!(
+            "正在{}（{} MB）…",
+            if dry_run { "检查" } else { "导入" },
+            size / (1024 * 1024)
+        ));
         b.enable_steady_tick(std::time::Duration::from_millis(200));
         b
     });
@@ -238,7 +242,11 @@ pub async fn import(store: &Store, entity: &str, file: &str, dry_run: bool) -> a
             println!("  第{}行 {}{}：{}", p.row, p.column, value, p.message);
         }
         if report.more_problems > 0 {
-            println!("  另有 {} 处问题未列出（只列出前 {} 处）", report.more_problems, report.problems.len());
+            println!(
+                "  另有 {} 处问题未列出（只列出前 {} 处）",
+                report.more_problems,
+                report.problems.len()
+            );
         }
         Ok(false)
     }

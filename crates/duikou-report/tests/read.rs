@@ -274,7 +274,10 @@ struct Collected {
 
 impl TableSink for Collected {
     fn head(&mut self, head: TableHead) -> bool {
-        assert!(self.head.is_none() && self.rows.is_empty(), "the head comes once, first");
+        assert!(
+            self.head.is_none() && self.rows.is_empty(),
+            "the head comes once, first"
+        );
         self.head = Some(head);
         true
     }
@@ -324,7 +327,11 @@ fn streaming_a_file_gives_the_same_table() {
         let head = got.head.expect("a head");
         assert_eq!(head.sheet, whole.sheet, "{name}");
         assert_eq!(head.headers, whole.headers, "{name}");
-        assert_eq!((head.header_row, head.first_column), (whole.header_row, whole.first_column), "{name}");
+        assert_eq!(
+            (head.header_row, head.first_column),
+            (whole.header_row, whole.first_column),
+            "{name}"
+        );
         assert_eq!(head.merged, whole.merged, "{name}");
         assert_eq!(got.rows, whole.rows, "{name}");
     }
@@ -347,9 +354,18 @@ fn streaming_stops_when_asked_and_reports_errors_and_empty_files() {
     assert_eq!(got.rows.len(), 3, "no row read past the sink's stop");
     // an error half-way: the rows before it were handed over, then the error names its line
     let broken = format!("{csv}第x次,\"未闭合\n");
-    let err = streamed(broken.as_bytes(), "a.csv", &ReadOptions::default()).map(|_| ()).unwrap_err();
+    let err = streamed(broken.as_bytes(), "a.csv", &ReadOptions::default())
+        .map(|_| ())
+        .unwrap_err();
     assert_eq!(err.to_string(), "CSV 第 10002 行：引号未闭合");
-    assert_eq!(streamed(b"", "a.csv", &ReadOptions::default()).map(|_| ()).unwrap_err(), ReadError::Empty);
+    assert_eq!(
+        streamed(b"", "a.csv", &ReadOptions::default()).map(|_| ()).unwrap_err(),
+        ReadError::Empty
+    );
     let blank = streamed(b"\n\n", "a.csv", &ReadOptions::default()).unwrap();
-    assert_eq!(blank.head.map(|h| (h.headers.len(), h.header_row)), Some((0, 0)), "no content: an empty head");
+    assert_eq!(
+        blank.head.map(|h| (h.headers.len(), h.header_row)),
+        Some((0, 0)),
+        "no content: an empty head"
+    );
 }

@@ -153,18 +153,12 @@ impl Store {
                 .iter()
                 .filter_map(|r| r.get(parent_field).and_then(ArgKey::of))
                 .collect();
-            let found: HashMap<ArgKey, Option<i64>> = lookup(
-                tx,
-                parent_entity,
-                "id",
-                &["pairing_id"],
-                &ids,
-                &[Kind::Int, Kind::Int],
-            )
-            .await?
-            .into_iter()
-            .filter_map(|r| Some((ArgKey::of_val(&r[0])?, r[1].int())))
-            .collect();
+            let found: HashMap<ArgKey, Option<i64>> =
+                lookup(tx, parent_entity, "id", &["pairing_id"], &ids, &[Kind::Int, Kind::Int])
+                    .await?
+                    .into_iter()
+                    .filter_map(|r| Some((ArgKey::of_val(&r[0])?, r[1].int())))
+                    .collect();
             let f = def.field(parent_field).map(|f| f.label).unwrap_or("");
             let target = schema::entity(parent_entity).map(|e| e.label).unwrap_or("");
             for (i, rec) in records.iter_mut().enumerate() {
@@ -250,8 +244,8 @@ impl Store {
         let values: Vec<&ArgKey> = pairings.iter().collect();
         for chunk in values.chunks(IN_CHUNK) {
             let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-            let rows =
-                tx.fetch(
+            let rows = tx
+                .fetch(
                     &format!(
                         "SELECT p.id, p.supporter_org_id, p.receiver_org_id, g.authority_org_id FROM pairings p \
                          JOIN programs g ON g.id = p.program_id WHERE p.id IN ({})",

@@ -209,8 +209,7 @@ impl Db {
     pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
         let wait = lock_wait();
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let opts = PgConnectOptions::from_str(url)?
-                .options([("lock_timeout", wait.as_millis().to_string())]);
+            let opts = PgConnectOptions::from_str(url)?.options([("lock_timeout", wait.as_millis().to_string())]);
             // one direct connection first, so a wrong URL fails at once instead of after the pool's retries
             sqlx::Connection::close(<sqlx::PgConnection as sqlx::Connection>::connect_with(&opts).await?).await?;
             let pool = PgPoolOptions::new()

@@ -205,7 +205,12 @@ impl Store {
     /// the confirm step imports exactly the file that was checked; answers its id. Anyone who may import may stage a
     /// file: it is a new record of their own, not a change to anyone's document, and like every document of no
     /// pairing only coordinators and admins may change it afterwards.
-    pub async fn stage_import_file<'c>(&self, actor: &Actor, name: &str, content: impl Into<Content<'c>>) -> Result<i64> {
+    pub async fn stage_import_file<'c>(
+        &self,
+        actor: &Actor,
+        name: &str,
+        content: impl Into<Content<'c>>,
+    ) -> Result<i64> {
         let content: Content = content.into();
         if actor.role == Role::Viewer {
             return Err(StoreError::Forbidden("只读用户不能导入数据".into()));
@@ -282,8 +287,11 @@ impl Store {
         before: Value,
     ) -> Result<()> {
         let text = content.text()?;
-        w.tx.execute("DELETE FROM document_chunks WHERE document_id = $1", &[Arg::Int(Some(id))])
-            .await?;
+        w.tx.execute(
+            "DELETE FROM document_chunks WHERE document_id = $1",
+            &[Arg::Int(Some(id))],
+        )
+        .await?;
         let mut reader = content.reader()?;
         let mut sha = Sha256::new();
         let mut size: i64 = 0;

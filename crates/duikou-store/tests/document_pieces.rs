@@ -32,7 +32,12 @@ async fn a_file_goes_in_and_comes_back_in_pieces() {
     for t in TestStore::all().await.unwrap() {
         let (store, backend) = (&t.store, t.backend);
         let sys = Actor::system();
-        let doc = create(store, "documents", json!({"kind": "other", "title": "大文件", "file_name": "a.bin"})).await;
+        let doc = create(
+            store,
+            "documents",
+            json!({"kind": "other", "title": "大文件", "file_name": "a.bin"}),
+        )
+        .await;
         let id = doc["id"].as_i64().unwrap();
         let dir = tempfile::tempdir().unwrap();
         let bytes = binary(2 * CHUNK_BYTES + CHUNK_BYTES / 2 + 17);
@@ -43,14 +48,25 @@ async fn a_file_goes_in_and_comes_back_in_pieces() {
             .await
             .unwrap();
         assert_eq!(meta["size"].as_i64(), Some(bytes.len() as i64), "{backend}");
-        assert_eq!(meta["sha256"].as_str(), Some(hex::encode(Sha256::digest(&bytes)).as_str()), "{backend}");
-        assert_eq!(meta["text"], serde_json::Value::Null, "{backend}: a binary file has no text");
+        assert_eq!(
+            meta["sha256"].as_str(),
+            Some(hex::encode(Sha256::digest(&bytes)).as_str()),
+            "{backend}"
+        );
+        assert_eq!(
+            meta["text"],
+            serde_json::Value::Null,
+            "{backend}: a binary file has no text"
+        );
         assert_eq!(pieces(store.db(), id).await, [0, 1, 2], "{backend}");
         let (_, back) = store.document_content(id).await.unwrap();
         assert!(back == bytes, "{backend}: the same bytes back");
         // exactly one piece long: one piece, not an empty second one
         let one = binary(CHUNK_BYTES);
-        store.put_document_content(&sys, id, "application/octet-stream", one.clone()).await.unwrap();
+        store
+            .put_document_content(&sys, id, "application/octet-stream", one.clone())
+            .await
+            .unwrap();
         assert_eq!(pieces(store.db(), id).await, [0], "{backend}");
         assert!(store.document_content(id).await.unwrap().1 == one, "{backend}");
         // replaced by a short text: its text is kept, and nothing of the old file stays
@@ -62,16 +78,26 @@ async fn a_file_goes_in_and_comes_back_in_pieces() {
         assert_eq!(meta["size"].as_i64(), Some(text.len() as i64), "{backend}");
         assert_eq!(pieces(store.db(), id).await, [0], "{backend}");
         let (meta, back) = store.document_content(id).await.unwrap();
-        assert_eq!((back.as_slice(), meta["content_type"].as_str()), (text.as_bytes(), Some("text/plain; charset=utf-8")));
+        assert_eq!(
+            (back.as_slice(), meta["content_type"].as_str()),
+            (text.as_bytes(), Some("text/plain; charset=utf-8"))
+        );
         let kept_text = store
             .db()
-            .fetch_opt("SELECT text FROM documents WHERE id = $1", &[Arg::Int(Some(id))], &[Kind::Text])
+            .fetch_opt(
+                "SELECT text FROM documents WHERE id = $1",
+                &[Arg::Int(Some(id))],
+                &[Kind::Text],
+            )
             .await
             .unwrap()
             .unwrap();
         assert_eq!(kept_text[0].text(), Some(text), "{backend}");
         // an empty file is one empty piece
-        store.put_document_content(&sys, id, "text/plain", Vec::new()).await.unwrap();
+        store
+            .put_document_content(&sys, id, "text/plain", Vec::new())
+            .await
+            .unwrap();
         assert_eq!(pieces(store.db(), id).await, [0], "{backend}");
         assert!(store.document_content(id).await.unwrap().1.is_empty(), "{backend}");
         t.finish().await.unwrap();
@@ -89,15 +115,21 @@ async fn run_migration(db: &Db, backend: &str, file: &str) {
     .unwrap_or_else(|e| panic!("{path}: {e}"));
 }
 
+/// A database to migrate: its backend, its URL, and (PostgreSQL) the admin URL and name to drop it by afterwards.
+type Target = (&'static str, String, Option<(String, String)>);
+
 #[tokio::test]
 async fn migration_0013_cuts_the_files_kept_whole_into_pieces() {
-    let mut targets: Vec<(&str, String, Option<(String, String)>)> = Vec::new();
+    let mut targets: Vec<Target> = Vec::new();
     let dir = tempfile::tempdir().unwrap();
     targets.push(("sqlite", dir.path().join("old.db").to_string_lossy().to_string(), None));
     if let Ok(admin_url) = std::env::var(POSTGRES_ENV) {
         let name = format!("duikou_m13_{}", std::process::id());
         let admin = Db::connect(&admin_url).await.unwrap();
-        admin.execute(&format!("DROP DATABASE IF EXISTS {name}"), &[]).await.unwrap();
+        admin
+            .execute(&format!("DROP DATABASE IF EXISTS {name}"), &[])
+            .await
+            .unwrap();
         admin.execute(&format!("CREATE DATABASE {name}"), &[]).await.unwrap();
         admin.close().await;
         let (base, _) = admin_url.rsplit_once('/').unwrap();
@@ -130,7 +162,11 @@ async fn migration_0013_cuts_the_files_kept_whole_into_pieces() {
             .await
             .unwrap();
         }
-        assert_eq!(after.first().map(String::as_str), Some("0013_document_chunks.sql"), "{backend}");
+        assert_eq!(
+            after.first().map(String::as_str),
+            Some("0013_document_chunks.sql"),
+            "{backend}"
+        );
         run_migration(&db, backend, "0013_document_chunks.sql").await;
         assert_eq!(pieces(&db, 1).await, [0, 1, 2], "{backend}");
         assert_eq!(pieces(&db, 2).await, [0], "{backend}");
@@ -144,7 +180,10 @@ async fn migration_0013_cuts_the_files_kept_whole_into_pieces() {
             .unwrap();
         let sizes: Vec<usize> = rows.iter().map(|r| r[0].clone().into_bytes().unwrap().len()).collect();
         assert_eq!(sizes, [CHUNK_BYTES, CHUNK_BYTES, CHUNK_BYTES / 2 + 17], "{backend}");
-        let joined: Vec<u8> = rows.into_iter().flat_map(|r| r[0].clone().into_bytes().unwrap()).collect();
+        let joined: Vec<u8> = rows
+            .into_iter()
+            .flat_map(|r| r[0].clone().into_bytes().unwrap())
+            .collect();
         assert!(joined == big, "{backend}: not a byte lost");
         let gone = db
             .fetch("SELECT COUNT(*) FROM document_contents", &[], &[Kind::Int])
@@ -154,7 +193,10 @@ async fn migration_0013_cuts_the_files_kept_whole_into_pieces() {
         db.close().await;
         if let Some((admin_url, name)) = drop_after {
             let admin = Db::connect(&admin_url).await.unwrap();
-            admin.execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"), &[]).await.unwrap();
+            admin
+                .execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"), &[])
+                .await
+                .unwrap();
             admin.close().await;
         }
     }

@@ -106,34 +106,82 @@ async fn a_bad_row_at_the_end_of_thousands_writes_nothing_and_is_named() {
         let good = format!("{HEADER}\n{}", activity_rows(2500));
         let bad = format!("{good}城关第一小学→乡镇中心小学,培训,最后一次培训,去年冬天,3\n");
         let path = write(dir.path(), "activities.csv", bad.as_bytes());
-        let r = store.import_file(&sys, "activities", &path, "activities.csv", false).await.unwrap();
+        let r = store
+            .import_file(&sys, "activities", &path, "activities.csv", false)
+            .await
+            .unwrap();
         assert_eq!(r.rows, 2501, "{backend}");
         assert_eq!(r.problems.len(), 1, "{backend}: {:?}", r.problems);
-        assert_eq!((r.problems[0].row, r.problems[0].column.as_str()), (2502, "开始日期"), "{backend}");
+        assert_eq!(
+            (r.problems[0].row, r.problems[0].column.as_str()),
+            (2502, "开始日期"),
+            "{backend}"
+        );
         assert_eq!(r.problems[0].value, "去年冬天");
         assert!(r.problems[0].message.contains("应为日期"), "{}", r.problems[0].message);
-        assert_eq!((r.created, r.updated, r.unchanged, r.more_problems), (0, 0, 0, 0), "{backend}");
+        assert_eq!(
+            (r.created, r.updated, r.unchanged, r.more_problems),
+            (0, 0, 0, 0),
+            "{backend}"
+        );
         assert_eq!(stored(&store, p).await, (0, 0), "{backend}: nothing written");
 
         // the good rows alone: every one written, with its figures
         let path = write(dir.path(), "good.csv", good.as_bytes());
-        let dry = store.import_file(&sys, "activities", &path, "good.csv", true).await.unwrap();
-        assert_eq!((dry.rows, dry.created, dry.problems.len()), (2500, 2500, 0), "{backend}: {:?}", dry.problems);
+        let dry = store
+            .import_file(&sys, "activities", &path, "good.csv", true)
+            .await
+            .unwrap();
+        assert_eq!(
+            (dry.rows, dry.created, dry.problems.len()),
+            (2500, 2500, 0),
+            "{backend}: {:?}",
+            dry.problems
+        );
         assert_eq!(stored(&store, p).await, (0, 0), "{backend}: a dry run writes nothing");
-        let r = store.import_file(&sys, "activities", &path, "good.csv", false).await.unwrap();
-        assert_eq!((r.rows, r.created, r.problems.len()), (2500, 2500, 0), "{backend}: {:?}", r.problems);
+        let r = store
+            .import_file(&sys, "activities", &path, "good.csv", false)
+            .await
+            .unwrap();
+        assert_eq!(
+            (r.rows, r.created, r.problems.len()),
+            (2500, 2500, 0),
+            "{backend}: {:?}",
+            r.problems
+        );
         assert_eq!(stored(&store, p).await, (2500, person_times(2500)), "{backend}");
         assert_eq!(person_times(2500), 9997, "the sum the rows were made to have");
-        let again = store.import_file(&sys, "activities", &path, "good.csv", false).await.unwrap();
-        assert_eq!((again.created, again.unchanged), (0, 2500), "{backend}: imported twice, kept once");
+        let again = store
+            .import_file(&sys, "activities", &path, "good.csv", false)
+            .await
+            .unwrap();
+        assert_eq!(
+            (again.created, again.unchanged),
+            (0, 2500),
+            "{backend}: imported twice, kept once"
+        );
 
         // one row changed and two new: the stored keys are found across batches, the rest left as they are
         let mut changed = good.replacen(",第1次培训,2014-01-01,1\n", ",第1次培训,2014-01-01,50\n", 1);
-        changed.push_str("城关第一小学→乡镇中心小学,授课,示范课,2015-03-01,4\n城关第一小学→乡镇中心小学,授课,示范课,2015-03-02,6\n");
+        changed.push_str(
+            "城关第一小学→乡镇中心小学,授课,示范课,2015-03-01,4\n城关第一小学→乡镇中心小学,授课,示范课,2015-03-02,6\n",
+        );
         let path = write(dir.path(), "changed.csv", changed.as_bytes());
-        let r = store.import_file(&sys, "activities", &path, "changed.csv", false).await.unwrap();
-        assert_eq!((r.created, r.updated, r.unchanged), (2, 1, 2499), "{backend}: {:?}", r.problems);
-        assert_eq!(stored(&store, p).await, (2502, person_times(2500) + 49 + 10), "{backend}");
+        let r = store
+            .import_file(&sys, "activities", &path, "changed.csv", false)
+            .await
+            .unwrap();
+        assert_eq!(
+            (r.created, r.updated, r.unchanged),
+            (2, 1, 2499),
+            "{backend}: {:?}",
+            r.problems
+        );
+        assert_eq!(
+            stored(&store, p).await,
+            (2502, person_times(2500) + 49 + 10),
+            "{backend}"
+        );
     })
     .await;
 }
@@ -148,11 +196,18 @@ async fn problems_past_a_thousand_are_counted_not_listed() {
             csv.push_str(&format!("城关第一小学→乡镇中心小学,游园,第{i}次,2014-06-01,1\n"));
         }
         let path = write(dir.path(), "a.csv", csv.as_bytes());
-        let r = store.import_file(&Actor::system(), "activities", &path, "a.csv", true).await.unwrap();
+        let r = store
+            .import_file(&Actor::system(), "activities", &path, "a.csv", true)
+            .await
+            .unwrap();
         assert_eq!(r.rows, 1500, "{backend}");
         assert_eq!(r.problems.len(), MAX_LISTED_PROBLEMS, "{backend}");
         assert_eq!(r.more_problems, 500, "{backend}");
-        assert_eq!((r.problems[0].row, r.problems[999].row), (2, 1001), "{backend}: the first ones, by row");
+        assert_eq!(
+            (r.problems[0].row, r.problems[999].row),
+            (2, 1001),
+            "{backend}: the first ones, by row"
+        );
         assert!(r.problems.iter().all(|p| p.column == "活动类型"), "{backend}");
     })
     .await;
@@ -163,7 +218,11 @@ async fn a_dry_run_takes_no_write_lock_and_a_blocked_import_is_busy() {
     for_each_backend(|store, backend| async move {
         let p = pairing(&store).await;
         let dir = tempfile::tempdir().unwrap();
-        let path = write(dir.path(), "a.csv", format!("{HEADER}\n{}", activity_rows(300)).as_bytes());
+        let path = write(
+            dir.path(),
+            "a.csv",
+            format!("{HEADER}\n{}", activity_rows(300)).as_bytes(),
+        );
         let sys = Actor::system();
         // another write holds the lock (on SQLite the database's, on PostgreSQL the audit head's)
         let held = WriteTx::begin(&store, &sys).await.unwrap();
@@ -186,7 +245,10 @@ async fn a_dry_run_takes_no_write_lock_and_a_blocked_import_is_busy() {
         held.tx.rollback().await.unwrap();
         assert_eq!(stored(&store, p).await, (0, 0), "{backend}");
         // once the lock is free, the same import goes in
-        let r = store.import_file(&sys, "activities", &path, "a.csv", false).await.unwrap();
+        let r = store
+            .import_file(&sys, "activities", &path, "a.csv", false)
+            .await
+            .unwrap();
         assert_eq!(r.created, 300, "{backend}");
         assert_eq!(stored(&store, p).await, (300, person_times(300)), "{backend}");
     })
@@ -210,12 +272,22 @@ async fn csv_in_gb18030_and_with_a_bom_still_imports() {
         let (gbk, _, _) = encoding_rs::GB18030.encode(&text);
         assert!(std::str::from_utf8(&gbk).is_err(), "really GB18030 bytes");
         let path = write(dir.path(), "gbk.csv", &gbk);
-        let r = store.import_file(&sys, "activities", &path, "gbk.csv", false).await.unwrap();
+        let r = store
+            .import_file(&sys, "activities", &path, "gbk.csv", false)
+            .await
+            .unwrap();
         assert_eq!((r.created, r.problems.len()), (1, 0), "{backend}: {:?}", r.problems);
         let mut bom = b"\xEF\xBB\xBF".to_vec();
-        bom.extend_from_slice(text.replace("骨干教师培训", "班主任培训").replace(",35", ",12").as_bytes());
+        bom.extend_from_slice(
+            text.replace("骨干教师培训", "班主任培训")
+                .replace(",35", ",12")
+                .as_bytes(),
+        );
         let path = write(dir.path(), "bom.csv", &bom);
-        let r = store.import_file(&sys, "activities", &path, "bom.csv", false).await.unwrap();
+        let r = store
+            .import_file(&sys, "activities", &path, "bom.csv", false)
+            .await
+            .unwrap();
         assert_eq!((r.created, r.problems.len()), (1, 0), "{backend}: {:?}", r.problems);
         let titles = store
             .db()
@@ -237,7 +309,10 @@ async fn csv_in_gb18030_and_with_a_bom_still_imports() {
         );
         // an unreadable file is named, and is the user's fault
         let path = write(dir.path(), "bad.csv", b"\xFF\xFE\x00\xD8");
-        let e = store.import_file(&sys, "activities", &path, "坏文件.csv", true).await.unwrap_err();
+        let e = store
+            .import_file(&sys, "activities", &path, "坏文件.csv", true)
+            .await
+            .unwrap_err();
         assert!(
             matches!(&e, StoreError::BadFile(m) if m.starts_with("坏文件.csv：")),
             "{backend}: {e:?}"
@@ -271,7 +346,10 @@ async fn merged_cells_in_an_xlsx_are_reported_and_nothing_is_written() {
         ws.write_string(5, 2, "第三次").unwrap();
         let path = dir.path().join("a.xlsx");
         book.save(&path).unwrap();
-        let r = store.import_file(&Actor::system(), "activities", &path, "a.xlsx", false).await.unwrap();
+        let r = store
+            .import_file(&Actor::system(), "activities", &path, "a.xlsx", false)
+            .await
+            .unwrap();
         assert_eq!(r.rows, 4, "{backend}");
         let merged: Vec<_> = r.problems.iter().filter(|p| p.message.contains("合并单元格")).collect();
         assert_eq!(merged.len(), 1, "{backend}: {:?}", r.problems);
@@ -293,7 +371,10 @@ async fn merged_cells_in_an_xlsx_are_reported_and_nothing_is_written() {
             ws.write_number(r, 4, 10.0).unwrap();
         }
         book.save(&path).unwrap();
-        let r = store.import_file(&Actor::system(), "activities", &path, "a.xlsx", false).await.unwrap();
+        let r = store
+            .import_file(&Actor::system(), "activities", &path, "a.xlsx", false)
+            .await
+            .unwrap();
         assert_eq!((r.created, r.problems.len()), (3, 0), "{backend}: {:?}", r.problems);
         assert_eq!(stored(&store, p).await, (3, 30), "{backend}");
     })

@@ -102,9 +102,11 @@ pub fn app(state: AppState) -> Router {
         .route("/records/{entity}/{id}", get(ui::record))
         .route(
             "/import/{entity}",
-            get(ui::import::form).post(ui::import::upload).layer(DefaultBodyLimit::max(
-                duikou_store::documents::MAX_DOCUMENT_BYTES + 64 * 1024,
-            )),
+            get(ui::import::form)
+                .post(ui::import::upload)
+                .layer(DefaultBodyLimit::max(
+                    duikou_store::documents::MAX_DOCUMENT_BYTES + 64 * 1024,
+                )),
         )
         .route("/import/{entity}/confirm", post(ui::import::confirm))
         .route(

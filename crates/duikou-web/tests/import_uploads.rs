@@ -35,7 +35,9 @@ async fn token(app: &Router, store: &Store) -> String {
     user(store, "admin", Role::Admin, vec![]).await;
     let req = Request::post("/api/v1/auth/token")
         .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(json!({"username": "admin", "password": "password-123"}).to_string()))
+        .body(Body::from(
+            json!({"username": "admin", "password": "password-123"}).to_string(),
+        ))
         .unwrap();
     let (s, _, v) = send(app, req).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
@@ -45,7 +47,12 @@ async fn token(app: &Router, store: &Store) -> String {
 async fn pairing(store: &Store) {
     let a = create_id(store, "orgs", json!({"name": "湖南省", "kind": "government"})).await;
     let b = create_id(store, "orgs", json!({"name": "吐鲁番市", "kind": "government"})).await;
-    let p = create_id(store, "programs", json!({"name": "对口援疆", "authority_org_id": a, "start_date": "2010-01-01"})).await;
+    let p = create_id(
+        store,
+        "programs",
+        json!({"name": "对口援疆", "authority_org_id": a, "start_date": "2010-01-01"}),
+    )
+    .await;
     create_id(
         store,
         "pairings",
@@ -103,7 +110,10 @@ async fn login(app: &Router, name: &str) -> (String, String) {
             .collect()
     };
     let (_, h, page) = send(app, Request::get("/login").body(Body::empty()).unwrap()).await;
-    let form = format!("username={name}&password=password-123&csrf={}&next=%2F", csrf_of(page.as_str().unwrap()));
+    let form = format!(
+        "username={name}&password=password-123&csrf={}&next=%2F",
+        csrf_of(page.as_str().unwrap())
+    );
     let req = Request::post("/login")
         .header(header::COOKIE, cookies(&h).join("; "))
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -111,8 +121,14 @@ async fn login(app: &Router, name: &str) -> (String, String) {
         .unwrap();
     let (s, h, _) = send(app, req).await;
     assert_eq!(s, StatusCode::SEE_OTHER);
-    let session = cookies(&h).into_iter().find(|c| c.starts_with("duikou_session=")).unwrap();
-    let req = Request::get("/import/orgs").header(header::COOKIE, &session).body(Body::empty()).unwrap();
+    let session = cookies(&h)
+        .into_iter()
+        .find(|c| c.starts_with("duikou_session="))
+        .unwrap();
+    let req = Request::get("/import/orgs")
+        .header(header::COOKIE, &session)
+        .body(Body::empty())
+        .unwrap();
     let (_, _, page) = send(app, req).await;
     (session, csrf_of(page.as_str().unwrap()))
 }
@@ -160,8 +176,15 @@ async fn the_wizard_takes_a_file_of_megabytes_and_refuses_one_past_fifty() {
             .body(Body::from(format!("csrf={csrf}&document_id={doc}")))
             .unwrap();
         let (_, _, done) = send(&app, req).await;
-        assert!(done.as_str().unwrap().contains("已导入：1200 行，新建 1200"), "{backend}: {done}");
-        assert_eq!(store.list("orgs", &Default::default()).await.unwrap().total, 1200, "{backend}");
+        assert!(
+            done.as_str().unwrap().contains("已导入：1200 行，新建 1200"),
+            "{backend}: {done}"
+        );
+        assert_eq!(
+            store.list("orgs", &Default::default()).await.unwrap().total,
+            1200,
+            "{backend}"
+        );
         // past 50 MB: refused with the limit named, nothing kept
         let big = vec![b'x'; 50 * 1024 * 1024 + 1];
         let (s, _, page) = send(&app, wizard(&session, &csrf, &big)).await;
@@ -177,7 +200,12 @@ async fn a_document_of_several_pieces_goes_up_and_comes_back_whole() {
         let (store, backend) = (t.store.clone(), t.backend);
         let app = duikou_web::app(duikou_web::AppState::new(store.clone()));
         let auth = token(&app, &store).await;
-        let id = create_id(&store, "documents", json!({"kind": "other", "title": "照片", "file_name": "a.jpg"})).await;
+        let id = create_id(
+            &store,
+            "documents",
+            json!({"kind": "other", "title": "照片", "file_name": "a.jpg"}),
+        )
+        .await;
         let bytes: Vec<u8> = (0..3 * 1024 * 1024 + 5).map(|i: u32| (i % 253) as u8).collect();
         let req = Request::put(format!("/api/v1/documents/{id}/content"))
             .header(header::AUTHORIZATION, &auth)
@@ -185,7 +213,11 @@ async fn a_document_of_several_pieces_goes_up_and_comes_back_whole() {
             .body(Body::from(bytes.clone()))
             .unwrap();
         let (s, _, v) = send(&app, req).await;
-        assert_eq!((s, v["size"].as_i64()), (StatusCode::OK, Some(bytes.len() as i64)), "{backend}: {v}");
+        assert_eq!(
+            (s, v["size"].as_i64()),
+            (StatusCode::OK, Some(bytes.len() as i64)),
+            "{backend}: {v}"
+        );
         let req = Request::get(format!("/api/v1/documents/{id}/content"))
             .header(header::AUTHORIZATION, &auth)
             .body(Body::empty())
@@ -200,8 +232,16 @@ async fn a_document_of_several_pieces_goes_up_and_comes_back_whole() {
             .body(Body::empty())
             .unwrap();
         let (s, _, v) = send(&app, req).await;
-        assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("empty")), "{backend}");
-        assert_eq!(store.document_content(id).await.unwrap().1.len(), bytes.len(), "{backend}");
+        assert_eq!(
+            (s, v["error"]["code"].as_str()),
+            (StatusCode::BAD_REQUEST, Some("empty")),
+            "{backend}"
+        );
+        assert_eq!(
+            store.document_content(id).await.unwrap().1.len(),
+            bytes.len(),
+            "{backend}"
+        );
         t.finish().await.unwrap();
     }
 }

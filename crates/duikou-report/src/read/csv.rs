@@ -137,7 +137,9 @@ impl<R: Read> Chars<R> {
                     .max_utf8_buffer_length_without_replacement(src.len())
                     .unwrap_or(src.len().saturating_mul(3).saturating_add(16));
                 self.text.reserve(room);
-                let (result, read) = self.decoder.decode_to_string_without_replacement(src, &mut self.text, last);
+                let (result, read) = self
+                    .decoder
+                    .decode_to_string_without_replacement(src, &mut self.text, last);
                 src = &src[read..];
                 match result {
                     DecoderResult::InputEmpty => break,

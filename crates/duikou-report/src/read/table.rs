@@ -22,7 +22,6 @@ impl Grid {
             merged: Vec::new(),
         }
     }
-
 }
 
 impl Found for Grid {

@@ -12,7 +12,11 @@ const EXCEL_DATE_RANGE: std::ops::Range<f64> = 0.0..2_958_466.0;
 
 /// Reads the chosen sheet: first its name and merged ranges, then each row with content (rows and columns
 /// zero-based), stopping early when `found` wants no more.
-pub(crate) fn each_row<R: Read + Seek>(input: R, options: &ReadOptions, found: &mut dyn Found) -> Result<(), ReadError> {
+pub(crate) fn each_row<R: Read + Seek>(
+    input: R,
+    options: &ReadOptions,
+    found: &mut dyn Found,
+) -> Result<(), ReadError> {
     let mut book: Xlsx<R> = Xlsx::new(input).map_err(|e| ReadError::InvalidXlsx(e.to_string()))?;
     let name = choose_sheet(&book, options.sheet.as_deref())?;
     // Merged ranges are what the importer reports, not what it needs to read values: a failure to read them leaves

@@ -33,7 +33,13 @@ const NOT_YET_MADE: i64 = i64::MAX;
 
 impl Store {
     /// Imports a sheet into `entity` as `actor`: all rows or none. With `dry_run`, only checks and counts.
-    pub async fn import(&self, actor: &Actor, entity: &str, table: &ImportTable, dry_run: bool) -> Result<ImportReport> {
+    pub async fn import(
+        &self,
+        actor: &Actor,
+        entity: &str,
+        table: &ImportTable,
+        dry_run: bool,
+    ) -> Result<ImportReport> {
         self.import_from(actor, entity, Source::Table(table), dry_run).await
     }
 
@@ -53,7 +59,13 @@ impl Store {
             .await
     }
 
-    async fn import_from(&self, actor: &Actor, entity: &str, source: Source<'_>, dry_run: bool) -> Result<ImportReport> {
+    async fn import_from(
+        &self,
+        actor: &Actor,
+        entity: &str,
+        source: Source<'_>,
+        dry_run: bool,
+    ) -> Result<ImportReport> {
         if !IMPORTABLE.contains(&entity) {
             return Err(StoreError::invalid(
                 "entity",
@@ -318,7 +330,9 @@ impl Sheet {
             let Some(Some(f)) = self.columns.get(i) else { continue };
             let v = match cell_json(f, cell) {
                 Ok(Value::String(s)) if f.refs.is_some() => resolver.resolve(f, &s).await,
-                Ok(Value::Number(n)) if f.refs == Some(("regions", "code")) => resolver.resolve(f, &n.to_string()).await,
+                Ok(Value::Number(n)) if f.refs == Some(("regions", "code")) => {
+                    resolver.resolve(f, &n.to_string()).await
+                }
                 other => other,
             };
             match v {

@@ -189,7 +189,8 @@ pub async fn import(
             }
         }
     }
-    let file = crate::extract::spool_upload(&headers, body, duikou_store::documents::MAX_DOCUMENT_BYTES, "file").await?;
+    let file =
+        crate::extract::spool_upload(&headers, body, duikou_store::documents::MAX_DOCUMENT_BYTES, "file").await?;
     if file.size == 0 {
         return Err(ApiError::bad_request("empty", "file", "上传的文件为空"));
     }

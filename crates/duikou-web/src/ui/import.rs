@@ -3,12 +3,12 @@
 //! confirming request may reach any app server.
 
 use super::{page_user, render, ui, Ui};
+use crate::extract::Spooled;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Form, Multipart, Path, State};
 use axum::http::{request::Parts, StatusCode};
 use axum::response::{IntoResponse, Response};
-use crate::extract::Spooled;
 use duikou_store::documents::MAX_DOCUMENT_BYTES;
 use duikou_store::import::{ImportReport, IMPORTABLE};
 use serde::Deserialize;
@@ -214,7 +214,13 @@ pub async fn confirm(
         Ok(t) => t.into_parts(),
         Err(m) => {
             tracing::error!(error = %m, "cannot make a temporary file for a staged import");
-            return page(ui_now, &entity, Some("服务器无法暂存导入文件，请稍后重试或联系管理员".into()), None, None);
+            return page(
+                ui_now,
+                &entity,
+                Some("服务器无法暂存导入文件，请稍后重试或联系管理员".into()),
+                None,
+                None,
+            );
         }
     };
     let mut out = std::io::BufWriter::new(file);
@@ -229,7 +235,13 @@ pub async fn confirm(
     };
     if let Err(e) = std::io::Write::flush(&mut out) {
         tracing::error!(error = %e, "cannot write a staged import to a temporary file");
-        return page(ui_now, &entity, Some("服务器无法暂存导入文件，请稍后重试或联系管理员".into()), None, None);
+        return page(
+            ui_now,
+            &entity,
+            Some("服务器无法暂存导入文件，请稍后重试或联系管理员".into()),
+            None,
+            None,
+        );
     }
     drop(out);
     let name = meta["file_name"].as_str().unwrap_or("upload.xlsx").to_string();

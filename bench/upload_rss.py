@@ -2,12 +2,14 @@
 """Peak memory (RSS) of `duikou serve` while it checks three 40 MB CSV imports (dry runs) and stores three 40 MB
 document files at once (BENCHMARKS.md, "Uploads and imports: server memory").
 
-    bench/upload_rss.py [BINARY]            # default target/debug/duikou; prints one Markdown table row
+    bench/upload_rss.py [BINARY] [--xlsx N]   # default target/debug/duikou; prints one Markdown table row
 
 The server runs on a free loopback port with a scratch SQLite demo database. The script makes a 40 MB CSV of orgs
 (unique names, valid kinds: every row is checked to the end) and a 40 MB binary file, then sends the three dry runs
 at once, then the three uploads at once (the six together only measure SQLite's write lock), sampling the
-server's RSS every 20 ms; VmHWM from /proc/PID/status is the peak of the whole run. Only loopback traffic; every request has a timeout.
+server's RSS every 20 ms; VmHWM from /proc/PID/status is the peak of the whole run. With `--xlsx N` it then sends N
+dry runs of a 40 MB .xlsx of orgs at once (970 000 rows, distinct texts kept as shared strings, as Excel writes
+them) and reports their peak too. Only loopback traffic; every request has a timeout.
 """
 
 import http.client
@@ -60,8 +62,66 @@ def csv_bytes():
     return ("\n".join(rows) + "\n").encode(), i
 
 
+XLSX_ROWS = 970_000
+
+
+def xlsx_bytes():
+    """A 40 MB workbook of orgs written the way Excel writes one: every text in the shared strings."""
+    import io
+    import zipfile
+    rnd = random.Random(7)
+    out = io.BytesIO()
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml",
+                   '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                   '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                   '<Default Extension="xml" ContentType="application/xml"/>'
+                   '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+                   '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                   '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+        z.writestr("_rels/.rels", f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{pkg}">'
+                   f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        z.writestr("xl/workbook.xml", f'<?xml version="1.0" encoding="UTF-8"?><workbook {ns} xmlns:r="{rel}">'
+                   '<sheets><sheet name="单位" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        z.writestr("xl/_rels/workbook.xml.rels", f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{pkg}">'
+                   f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+                   f'<Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+        strings = ["名称", "单位类型", "备注", "高校"]
+        with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as f:
+            f.write(f'<?xml version="1.0" encoding="UTF-8"?><worksheet {ns}><sheetData>'.encode())
+            f.write(b'<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c></row>')
+            buf = []
+            for i in range(XLSX_ROWS):
+                r = i + 2
+                strings.append(f"基准测试单位{i:08d}")
+                strings.append(f"第{i}行：{rnd.getrandbits(64):016x}{rnd.getrandbits(64):016x}")
+                a, c = len(strings) - 2, len(strings) - 1
+                buf.append(f'<row r="{r}"><c r="A{r}" t="s"><v>{a}</v></c><c r="B{r}" t="s"><v>3</v></c>'
+                           f'<c r="C{r}" t="s"><v>{c}</v></c></row>')
+                if len(buf) >= 10000:
+                    f.write("".join(buf).encode())
+                    buf = []
+            f.write("".join(buf).encode())
+            f.write(b"</sheetData></worksheet>")
+        with z.open("xl/sharedStrings.xml", "w", force_zip64=True) as f:
+            f.write(f'<?xml version="1.0" encoding="UTF-8"?><sst {ns} count="{len(strings)}" uniqueCount="{len(strings)}">'.encode())
+            for k in range(0, len(strings), 10000):
+                f.write("".join(f"<si><t>{t}</t></si>" for t in strings[k:k + 10000]).encode())
+            f.write(b"</sst>")
+    return out.getvalue()
+
+
 def main():
-    binary = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "target/debug/duikou"))
+    args = sys.argv[1:]
+    xlsx_runs = 0
+    if "--xlsx" in args:
+        at = args.index("--xlsx")
+        xlsx_runs = int(args[at + 1])
+        del args[at:at + 2]
+    binary = os.path.abspath(args[0] if args else os.path.join(ROOT, "target/debug/duikou"))
     scratch = tempfile.mkdtemp(prefix="duikou-rss-")
     port = free_port()
     env = dict(os.environ, DUIKOU_ADDR=f"127.0.0.1:{port}", DUIKOU_DATABASE_URL=os.path.join(scratch, "rss.db"),
@@ -102,9 +162,17 @@ def main():
             results[f"doc{n}"] = request(port, "PUT", f"/api/v1/documents/{docs[n]}/content", blob,
                                          dict(auth, **{"content-type": "application/octet-stream"}))
 
+        workbook = xlsx_bytes() if xlsx_runs else b""
+
+        def xlsx_dry_run(n):
+            results[f"xlsx{n}"] = request(port, "POST", f"/api/v1/imports/orgs?file_name=rss{n}.xlsx&dry_run=true",
+                                          workbook, dict(auth, **{"content-type": "application/octet-stream"}),
+                                          timeout=3600)
+
         row = [os.path.relpath(binary, ROOT), str(rows), f"{idle / 1024:.0f} MB"]
-        for phase, job in (("three CSV dry runs", dry_run), ("three document uploads", upload)):
-            threads = [threading.Thread(target=job, args=(n,)) for n in range(3)]
+        phases = [(3, dry_run), (3, upload)] + ([(xlsx_runs, xlsx_dry_run)] if xlsx_runs else [])
+        for count, job in phases:
+            threads = [threading.Thread(target=job, args=(n,)) for n in range(count)]
             started = time.monotonic()
             for t in threads:
                 t.start()
@@ -122,9 +190,14 @@ def main():
             if k.startswith("csv") and s == 200:
                 report = json.loads(v)
                 assert report["rows"] == rows and not report["problems"], (report["rows"], report["problems"][:3])
-        # a dry run waits for SQLite's write lock behind the others; past the busy timeout it is answered 500
+            if k.startswith("xlsx") and s == 200:
+                report = json.loads(v)
+                assert report["rows"] == XLSX_ROWS and not report["problems"], (report["rows"], report["problems"][:3])
         row.append(", ".join(statuses))
-        print("| binary | CSV rows | idle RSS | peak RSS, 3 dry runs | time | peak RSS, 3 uploads | time | VmHWM | answers |")
+        head = "| binary | CSV rows | idle RSS | peak RSS, 3 dry runs | time | peak RSS, 3 uploads | time |"
+        if xlsx_runs:
+            head += f" peak RSS, {xlsx_runs} xlsx dry runs | time |"
+        print(head + " VmHWM | answers |")
         print("| " + " | ".join(row) + " |")
     finally:
         proc.terminate()

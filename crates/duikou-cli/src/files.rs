@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 use duikou_domain::access::Actor;
-use duikou_store::import::{person_columns, ImportTable, IMPORTABLE};
+use duikou_store::import::{person_columns, IMPORTABLE};
 use duikou_store::summary::Scope;
 use duikou_store::{ListQuery, Store};
 
@@ -194,28 +194,29 @@ pub fn template(entity: &str, out: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Imports a file; returns false when it had problems (nothing written then).
+/// Imports a file, read row by row (never whole); returns false when it had problems (nothing written then).
 pub async fn import(store: &Store, entity: &str, file: &str, dry_run: bool) -> anyhow::Result<bool> {
-    let bytes = std::fs::read(file).with_context(|| format!("无法读取 {file}"))?;
-    let expected: Vec<String> = duikou_store::import::template_headers(entity)
-        .map(|h| h.into_iter().map(|(l, _)| l).collect())
-        .unwrap_or_default();
-    let options = duikou_report::ReadOptions {
-        sheet: None,
-        expected_headers: expected,
-    };
-    let raw = duikou_report::read_table_with(&bytes, file, &options).map_err(|e| anyhow::anyhow!("{file}：{e}"))?;
-    let table = ImportTable::from_raw(raw);
-    let bar = (table.rows.len() > 2000).then(|| {
+    let size = std::fs::File::open(file)
+        .and_then(|f| f.metadata())
+        .with_context(|| format!("无法读取 {file}"))?
+        .len();
+    let bar = (size > 1024 * 1024).then(|| {
         let b = indicatif::ProgressBar::new_spinner();
-        b.set_message(format!("正在导入 {} 行…", table.rows.len()));
+        b.set_message(format!(
+            "正在{}（{} MB）…",
+            if dry_run { "检查" } else { "导入" },
+            size / (1024 * 1024)
+        ));
         b.enable_steady_tick(std::time::Duration::from_millis(200));
         b
     });
-    let report = store.import(&Actor::system(), entity, &table, dry_run).await?;
+    let report = store
+        .import_file(&Actor::system(), entity, std::path::Path::new(file), file, dry_run)
+        .await;
     if let Some(b) = bar {
         b.finish_and_clear();
     }
+    let report = report?;
     if report.problems.is_empty() {
         let verb = if dry_run {
             "试导入（未写入）"
@@ -228,7 +229,10 @@ pub async fn import(store: &Store, entity: &str, file: &str, dry_run: bool) -> a
         );
         Ok(true)
     } else {
-        println!("导入失败，未写入任何数据。共 {} 处问题：", report.problems.len());
+        println!(
+            "导入失败，未写入任何数据。共 {} 处问题：",
+            report.problems.len() + report.more_problems
+        );
         for p in &report.problems {
             let value = if p.value.is_empty() {
                 String::new()
@@ -236,6 +240,13 @@ pub async fn import(store: &Store, entity: &str, file: &str, dry_run: bool) -> a
                 format!("（“{}”）", p.value)
             };
             println!("  第{}行 {}{}：{}", p.row, p.column, value, p.message);
+        }
+        if report.more_problems > 0 {
+            println!(
+                "  另有 {} 处问题未列出（只列出前 {} 处）",
+                report.more_problems,
+                report.problems.len()
+            );
         }
         Ok(false)
     }

@@ -8,7 +8,7 @@
 //! | Markdown / standalone HTML page / HTML fragment | [`markdown`], [`html`], [`html_fragment`] |
 //! | one chart as SVG / PNG | [`svg`], [`png`] |
 //! | spreadsheet (.xlsx) | [`xlsx`] |
-//! | a table read back from .xlsx or .csv | [`read_table`], [`read_table_with`] |
+//! | a table read back from .xlsx or .csv | [`read_table`], [`read_table_with`], row by row [`stream_table`] |
 
 pub mod model;
 
@@ -37,6 +37,7 @@ pub use markdown::markdown;
 pub use model::*;
 pub use png::png;
 pub use read::{
-    column_name, read_table, read_table_with, MergedRange, RawCell, RawRow, RawTable, ReadError, ReadOptions,
+    column_name, read_table, read_table_with, stream_table, MergedRange, RawCell, RawRow, RawTable, ReadError,
+    ReadOptions, TableHead, TableSink,
 };
 pub use xlsx::xlsx;

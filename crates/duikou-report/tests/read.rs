@@ -262,3 +262,110 @@ fn round_trip_of_every_sheet_written_by_xlsx() {
         }
     }
 }
+
+/// What [`stream_table`] hands over: the head, then the rows.
+#[derive(Default)]
+struct Collected {
+    head: Option<TableHead>,
+    rows: Vec<RawRow>,
+    /// Stop after this many rows (None: read all).
+    stop_after: Option<usize>,
+}
+
+impl TableSink for Collected {
+    fn head(&mut self, head: TableHead) -> bool {
+        assert!(
+            self.head.is_none() && self.rows.is_empty(),
+            "the head comes once, first"
+        );
+        self.head = Some(head);
+        true
+    }
+    fn row(&mut self, row: RawRow) -> bool {
+        self.rows.push(row);
+        self.stop_after.is_none_or(|n| self.rows.len() < n)
+    }
+}
+
+fn streamed(bytes: &[u8], name: &str, options: &ReadOptions) -> Result<Collected, ReadError> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("upload");
+    std::fs::write(&path, bytes).unwrap();
+    let mut got = Collected::default();
+    stream_table(&path, name, options, &mut got)?;
+    Ok(got)
+}
+
+/// Read row by row from a file, a table is what [`read_table_with`] reads from memory: same header, columns, rows and
+/// merged ranges, in every encoding and for xlsx.
+#[test]
+fn streaming_a_file_gives_the_same_table() {
+    let (gbk, _, _) = encoding_rs::GBK.encode(CSV);
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend_from_slice(CSV.as_bytes());
+    let title = "援派人员导入模板,,\n说明：带*为必填,,\n姓名*,单位,备注\n张三,南京农业大学,\n";
+    let expect_title = ReadOptions {
+        expected_headers: vec!["姓名".into(), "单位".into()],
+        ..ReadOptions::default()
+    };
+    let expect_name = ReadOptions {
+        expected_headers: vec!["姓名".into()],
+        ..ReadOptions::default()
+    };
+    let plain = ReadOptions::default();
+    let cases: Vec<(Vec<u8>, &str, &ReadOptions)> = vec![
+        (CSV.as_bytes().to_vec(), "a.csv", &plain),
+        (gbk.to_vec(), "a.csv", &plain),
+        (bom, "a.csv", &plain),
+        (CSV.replace('\n', "\r\n").into_bytes(), "a.csv", &plain),
+        (title.as_bytes().to_vec(), "t.csv", &expect_title),
+        (messy_xlsx(), "援派人员.xlsx", &expect_name),
+    ];
+    for (bytes, name, options) in cases {
+        let whole = read_table_with(&bytes, name, options).unwrap();
+        let got = streamed(&bytes, name, options).unwrap();
+        let head = got.head.expect("a head");
+        assert_eq!(head.sheet, whole.sheet, "{name}");
+        assert_eq!(head.headers, whole.headers, "{name}");
+        assert_eq!(
+            (head.header_row, head.first_column),
+            (whole.header_row, whole.first_column),
+            "{name}"
+        );
+        assert_eq!(head.merged, whole.merged, "{name}");
+        assert_eq!(got.rows, whole.rows, "{name}");
+    }
+}
+
+#[test]
+fn streaming_stops_when_asked_and_reports_errors_and_empty_files() {
+    let mut csv = String::from("标题,人次\n");
+    for i in 0..10_000 {
+        csv.push_str(&format!("第{i}次,{i}\n"));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.csv");
+    std::fs::write(&path, &csv).unwrap();
+    let mut got = Collected {
+        stop_after: Some(3),
+        ..Collected::default()
+    };
+    stream_table(&path, "a.csv", &ReadOptions::default(), &mut got).unwrap();
+    assert_eq!(got.rows.len(), 3, "no row read past the sink's stop");
+    // an error half-way: the rows before it were handed over, then the error names its line
+    let broken = format!("{csv}第x次,\"未闭合\n");
+    let err = streamed(broken.as_bytes(), "a.csv", &ReadOptions::default())
+        .map(|_| ())
+        .unwrap_err();
+    assert_eq!(err.to_string(), "CSV 第 10002 行：引号未闭合");
+    assert_eq!(
+        streamed(b"", "a.csv", &ReadOptions::default()).map(|_| ()).unwrap_err(),
+        ReadError::Empty
+    );
+    let blank = streamed(b"\n\n", "a.csv", &ReadOptions::default()).unwrap();
+    assert_eq!(
+        blank.head.map(|h| (h.headers.len(), h.header_row)),
+        Some((0, 0)),
+        "no content: an empty head"
+    );
+}

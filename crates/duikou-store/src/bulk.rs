@@ -6,7 +6,7 @@ use crate::db::{Arg, Backend, Kind, Tx, Val};
 use crate::records::{columns, from_val, precision_arg, precision_col, to_arg};
 use crate::{Result, Store, StoreError};
 use chrono::Utc;
-use duikou_domain::access::{self, Role, Sides, Target};
+use duikou_domain::access::{self, Actor, Role, Sides, Target};
 use duikou_domain::schema::{self, EntityDef, FieldKind, Owner};
 use duikou_domain::ValidationErrors;
 use serde_json::{Map, Value};
@@ -136,18 +136,15 @@ fn date_fields(rec: &Map<String, Value>) -> Value {
 }
 
 impl Store {
-    /// Creates every record in `records` (each already normalised by `validate_record`) inside `w`, or none: on any
-    /// refusal, the refusals by index into `records`, every one of them. Returns the created ids in order.
-    ///
-    /// Only for entities [`bulk_capable`] accepts.
-    pub async fn create_many_in(
-        w: &mut WriteTx,
+    /// Everything [`Store::create_many_in`] checks before it writes, read in `tx` without writing (an import's check
+    /// pass runs it in a read transaction): the refusals by index into `records` (none when all may be created). Fills
+    /// each record's pairing from its parent where it hangs off one.
+    pub(crate) async fn check_many(
+        tx: &mut Tx,
+        actor: &Actor,
         def: &'static EntityDef,
-        mut records: Vec<Map<String, Value>>,
-    ) -> Result<std::result::Result<Vec<i64>, Vec<(usize, StoreError)>>> {
-        if !bulk_capable(def) {
-            return Err(StoreError::Other(format!("{}不能批量新建", def.label)));
-        }
+        records: &mut [Map<String, Value>],
+    ) -> Result<Vec<(usize, StoreError)>> {
         let mut refused: HashMap<usize, ValidationErrors> = HashMap::new();
         let mut denied: Vec<(usize, StoreError)> = Vec::new();
         // the pairing, from the parent where the record hangs off one (a transaction's project)
@@ -156,18 +153,12 @@ impl Store {
                 .iter()
                 .filter_map(|r| r.get(parent_field).and_then(ArgKey::of))
                 .collect();
-            let found: HashMap<ArgKey, Option<i64>> = lookup(
-                &mut w.tx,
-                parent_entity,
-                "id",
-                &["pairing_id"],
-                &ids,
-                &[Kind::Int, Kind::Int],
-            )
-            .await?
-            .into_iter()
-            .filter_map(|r| Some((ArgKey::of_val(&r[0])?, r[1].int())))
-            .collect();
+            let found: HashMap<ArgKey, Option<i64>> =
+                lookup(tx, parent_entity, "id", &["pairing_id"], &ids, &[Kind::Int, Kind::Int])
+                    .await?
+                    .into_iter()
+                    .filter_map(|r| Some((ArgKey::of_val(&r[0])?, r[1].int())))
+                    .collect();
             let f = def.field(parent_field).map(|f| f.label).unwrap_or("");
             let target = schema::entity(parent_entity).map(|e| e.label).unwrap_or("");
             for (i, rec) in records.iter_mut().enumerate() {
@@ -202,9 +193,9 @@ impl Store {
             let has_pairing = target_def.is_some_and(|d| d.has_pairing()) && target != "pairings";
             let kind = values.iter().next().map(ArgKey::kind).unwrap_or(Kind::Int);
             let rows = if has_pairing {
-                lookup(&mut w.tx, target, key, &["pairing_id"], &values, &[kind, Kind::Int]).await?
+                lookup(tx, target, key, &["pairing_id"], &values, &[kind, Kind::Int]).await?
             } else {
-                lookup(&mut w.tx, target, key, &[], &values, &[kind]).await?
+                lookup(tx, target, key, &[], &values, &[kind]).await?
             };
             let found: HashMap<ArgKey, Option<i64>> = rows
                 .into_iter()
@@ -253,8 +244,8 @@ impl Store {
         let values: Vec<&ArgKey> = pairings.iter().collect();
         for chunk in values.chunks(IN_CHUNK) {
             let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-            let rows =
-                w.tx.fetch(
+            let rows = tx
+                .fetch(
                     &format!(
                         "SELECT p.id, p.supporter_org_id, p.receiver_org_id, g.authority_org_id FROM pairings p \
                          JOIN programs g ON g.id = p.program_id WHERE p.id IN ({})",
@@ -276,7 +267,7 @@ impl Store {
             }
         }
         let locks: Vec<(i64, i64, chrono::NaiveDate, chrono::NaiveDate)> = lookup(
-            &mut w.tx,
+            tx,
             "period_locks",
             "pairing_id",
             &["id", "start_date", "end_date"],
@@ -293,13 +284,13 @@ impl Store {
             let Some(p) = rec.get("pairing_id").and_then(Value::as_i64) else {
                 continue;
             };
-            if w.actor.role != Role::Admin {
+            if actor.role != Role::Admin {
                 let verdict = verdicts.entry(p).or_insert_with(|| {
                     let target = Target {
                         sides: sides.get(&p).copied(),
                         ..Default::default()
                     };
-                    access::may_write(&w.actor, def.owner, def.label, &target).map_err(|d| d.0)
+                    access::may_write(actor, def.owner, def.label, &target).map_err(|d| d.0)
                 });
                 if let Err(m) = verdict {
                     denied.push((i, StoreError::Forbidden(m.clone())));
@@ -328,8 +319,24 @@ impl Store {
             }
         }
         denied.extend(refused.into_iter().map(|(i, e)| (i, StoreError::Invalid(e))));
+        denied.sort_by_key(|(i, _)| *i);
+        Ok(denied)
+    }
+
+    /// Creates every record in `records` (each already normalised by `validate_record`) inside `w`, or none: on any
+    /// refusal, the refusals by index into `records`, every one of them. Returns the created ids in order.
+    ///
+    /// Only for entities [`bulk_capable`] accepts.
+    pub async fn create_many_in(
+        w: &mut WriteTx,
+        def: &'static EntityDef,
+        mut records: Vec<Map<String, Value>>,
+    ) -> Result<std::result::Result<Vec<i64>, Vec<(usize, StoreError)>>> {
+        if !bulk_capable(def) {
+            return Err(StoreError::Other(format!("{}不能批量新建", def.label)));
+        }
+        let denied = Self::check_many(&mut w.tx, &w.actor, def, &mut records).await?;
         if !denied.is_empty() {
-            denied.sort_by_key(|(i, _)| *i);
             return Ok(Err(denied));
         }
         // write: ids drawn up front, so the audit events can name them without reading anything back

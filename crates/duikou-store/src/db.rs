@@ -186,11 +186,30 @@ where
         .collect()
 }
 
+/// The environment variable giving how long a write waits for the database's write lock, in milliseconds, before it
+/// gives up as busy (answered 503 with `Retry-After`); [`DEFAULT_LOCK_WAIT`] when unset or unreadable.
+pub const LOCK_WAIT_ENV: &str = "DUIKOU_LOCK_WAIT_MS";
+
+/// How long a write waits for the write lock by default.
+pub const DEFAULT_LOCK_WAIT: Duration = Duration::from_secs(30);
+
+/// How long a write waits for the write lock: SQLite's busy timeout, PostgreSQL's `lock_timeout`.
+pub fn lock_wait() -> Duration {
+    std::env::var(LOCK_WAIT_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|ms| *ms > 0)
+        .map(Duration::from_millis)
+        .unwrap_or(DEFAULT_LOCK_WAIT)
+}
+
 impl Db {
     /// Connects to `url`: `postgres://…` for PostgreSQL, else a SQLite file path (or `sqlite:` URL), created if missing.
+    /// A write waits [`lock_wait`] for the write lock (another write holding it) before it fails as busy.
     pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
+        let wait = lock_wait();
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let opts = PgConnectOptions::from_str(url)?;
+            let opts = PgConnectOptions::from_str(url)?.options([("lock_timeout", wait.as_millis().to_string())]);
             // one direct connection first, so a wrong URL fails at once instead of after the pool's retries
             sqlx::Connection::close(<sqlx::PgConnection as sqlx::Connection>::connect_with(&opts).await?).await?;
             let pool = PgPoolOptions::new()
@@ -207,7 +226,7 @@ impl Db {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(30));
+                .busy_timeout(wait);
             // an embedded connection cannot have gone away: no ping before each statement
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)

@@ -38,6 +38,14 @@ pub enum StoreError {
         /// Minutes until the next attempt is let through.
         minutes: i64,
     },
+    /// The database is busy: another write held its lock past the wait (SQLite's busy timeout, PostgreSQL's lock
+    /// timeout or a serialization failure), or no connection came free in time. Nothing was written; the same
+    /// request may succeed a moment later.
+    #[error("数据库正忙，请稍后重试")]
+    Busy,
+    /// A file to import could not be read: its name and why, worded for the user. Nothing was written.
+    #[error("{0}")]
+    BadFile(String),
     /// The database failed.
     #[error("数据库错误：{0}")]
     Database(sqlx::Error),
@@ -70,6 +78,9 @@ impl From<sqlx::Error> for StoreError {
     /// failed inside its transaction, which is then dropped): a reference the write would break, a total that would
     /// leave the range a database integer holds, a text PostgreSQL cannot store. Anything else stays the database's.
     fn from(e: sqlx::Error) -> Self {
+        if is_busy(&e) {
+            return StoreError::Busy;
+        }
         let Some(db) = e.as_database_error() else {
             return StoreError::Database(e);
         };
@@ -95,6 +106,25 @@ impl From<sqlx::Error> for StoreError {
             );
         }
         StoreError::Database(e)
+    }
+}
+
+/// Whether a database error means "busy, try again": SQLite's `SQLITE_BUSY` / `SQLITE_LOCKED` (with any extended
+/// code: "database is locked"), PostgreSQL's lock_not_available (55P03), serialization_failure (40001) and
+/// deadlock_detected (40P01), and no pooled connection free within the pool's wait.
+pub fn is_busy(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                // the primary result code is the low byte of the extended one
+                code.parse::<i32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6))
+            } else {
+                matches!(code.as_ref(), "55P03" | "40001" | "40P01")
+            }
+        }
+        _ => false,
     }
 }
 

@@ -28,7 +28,7 @@ pub mod views;
 
 pub use audit_key::{AuditKey, KeyConfig};
 pub use db::{Backend, Db};
-pub use error::{Result, StoreError};
+pub use error::{is_busy, Result, StoreError};
 pub use list::{ListQuery, Page};
 
 /// The storage of one duikou deployment.

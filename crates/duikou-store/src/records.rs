@@ -400,25 +400,39 @@ impl Store {
         Ok(out)
     }
 
-    /// [`Store::create`] inside an open write transaction (imports, demo data).
-    pub async fn create_in(w: &mut WriteTx, entity: &str, input: &Value) -> Result<Value> {
-        let def = def(entity)?;
+    /// Everything [`Store::create_in`] checks before it writes, read in `tx` without writing (an import's check pass
+    /// runs it in a read transaction): the record as it would be stored. `assumed` names reference fields whose
+    /// record the same import makes first (a dispatch's new person), so they are not looked up.
+    pub(crate) async fn check_create(
+        tx: &mut Tx,
+        actor: &Actor,
+        def: &'static EntityDef,
+        input: &Value,
+        assumed: &[&str],
+    ) -> Result<Map<String, Value>> {
         let fields = caller_fields(def, input)?;
         let mut rec = validate_record(def, &fields)?;
-        Self::derive_pairing(&mut w.tx, def, &mut rec).await?;
-        Self::check_refs(&mut w.tx, def, &rec).await?;
-        Self::check_calendar(&mut w.tx, def, &rec).await?;
+        Self::derive_pairing(tx, def, &mut rec).await?;
+        Self::check_refs(tx, def, &rec, assumed).await?;
+        Self::check_calendar(tx, def, &rec).await?;
         if def.owner == Owner::System {
             return Err(StoreError::Forbidden(format!("{}由系统生成，不能直接新建", def.label)));
         }
-        Self::authorize(&mut w.tx, &w.actor, def, &rec).await?;
+        Self::authorize(tx, actor, def, &rec).await?;
         if def.name == "orgs" {
             if let Some(parent) = rec.get("parent_id").and_then(Value::as_i64) {
-                access::may_place_org(&w.actor, None, Some(parent))?;
+                access::may_place_org(actor, None, Some(parent))?;
             }
         }
-        Self::check_unlocked(&mut w.tx, def, &rec).await?;
-        Self::check_natural_key(&mut w.tx, def, &rec, None).await?;
+        Self::check_unlocked(tx, def, &rec).await?;
+        Self::check_natural_key(tx, def, &rec, None).await?;
+        Ok(rec)
+    }
+
+    /// [`Store::create`] inside an open write transaction (imports, demo data).
+    pub async fn create_in(w: &mut WriteTx, entity: &str, input: &Value) -> Result<Value> {
+        let def = def(entity)?;
+        let rec = Self::check_create(&mut w.tx, &w.actor, def, input, &[]).await?;
         let cols = columns(def);
         let now = Utc::now();
         let mut names = vec!["version", "created_at", "updated_at"];
@@ -466,21 +480,16 @@ impl Store {
         Ok(out)
     }
 
-    /// [`Store::update`] inside an open write transaction.
-    pub async fn update_in(w: &mut WriteTx, entity: &str, id: i64, patch: &Value) -> Result<Value> {
-        Self::update_in_as(w, entity, id, patch, "update").await
-    }
-
-    /// [`Store::update_in`], its audit event named `action` (`publish`, `withdraw`) instead of `update`.
-    pub(crate) async fn update_in_as(
-        w: &mut WriteTx,
-        entity: &str,
+    /// Everything [`Store::update_in`] checks before it writes, read in `tx` without writing: the record as it stands,
+    /// as it would be stored, and whether that changes anything.
+    pub(crate) async fn check_update(
+        tx: &mut Tx,
+        actor: &Actor,
+        def: &'static EntityDef,
         id: i64,
         patch: &Value,
-        action: &str,
-    ) -> Result<Value> {
-        let def = def(entity)?;
-        let before = Self::get_in(&mut w.tx, def, id).await?;
+    ) -> Result<(Value, Map<String, Value>, bool)> {
+        let before = Self::get_in(tx, def, id).await?;
         let changes = caller_fields(def, patch)?;
         if let Some(v) = patch.get("version").filter(|v| !v.is_null()) {
             if v.as_i64() != before["version"].as_i64() {
@@ -500,14 +509,14 @@ impl Store {
             merged.insert(f.name.to_string(), v);
         }
         let mut rec = validate_record(def, &merged)?;
-        Self::derive_pairing(&mut w.tx, def, &mut rec).await?;
-        Self::check_refs(&mut w.tx, def, &rec).await?;
-        Self::check_calendar(&mut w.tx, def, &rec).await?;
+        Self::derive_pairing(tx, def, &mut rec).await?;
+        Self::check_refs(tx, def, &rec, &[]).await?;
+        Self::check_calendar(tx, def, &rec).await?;
         let new_parent = rec.get("parent_id").and_then(Value::as_i64);
         let moves = new_parent != before["parent_id"].as_i64();
         let org_moves = def.name == "orgs" && moves;
         if moves && matches!(def.name, "orgs" | "pairings") {
-            Self::check_tree(&mut w.tx, def.name, id, new_parent).await?;
+            Self::check_tree(tx, def.name, id, new_parent).await?;
         }
         // The actor must be allowed both where the record was and where it goes.
         let mut old = Map::new();
@@ -522,18 +531,36 @@ impl Store {
         if def.owner == Owner::System {
             return Err(StoreError::Forbidden(format!("{}由系统生成，不能直接修改", def.label)));
         }
-        Self::authorize(&mut w.tx, &w.actor, def, &old).await?;
-        Self::authorize(&mut w.tx, &w.actor, def, &rec).await?;
+        Self::authorize(tx, actor, def, &old).await?;
+        Self::authorize(tx, actor, def, &rec).await?;
         if org_moves {
-            access::may_place_org(&w.actor, Some(id), new_parent)?;
+            access::may_place_org(actor, Some(id), new_parent)?;
         }
-        Self::check_unlocked(&mut w.tx, def, &old).await?;
-        Self::check_unlocked(&mut w.tx, def, &rec).await?;
-        Self::check_natural_key(&mut w.tx, def, &rec, Some(id)).await?;
+        Self::check_unlocked(tx, def, &old).await?;
+        Self::check_unlocked(tx, def, &rec).await?;
+        Self::check_natural_key(tx, def, &rec, Some(id)).await?;
         let changed = def
             .fields
             .iter()
             .any(|f| rec.get(f.name).is_some_and(|v| *v != before[f.name]));
+        Ok((before, rec, changed))
+    }
+
+    /// [`Store::update`] inside an open write transaction.
+    pub async fn update_in(w: &mut WriteTx, entity: &str, id: i64, patch: &Value) -> Result<Value> {
+        Self::update_in_as(w, entity, id, patch, "update").await
+    }
+
+    /// [`Store::update_in`], its audit event named `action` (`publish`, `withdraw`) instead of `update`.
+    pub(crate) async fn update_in_as(
+        w: &mut WriteTx,
+        entity: &str,
+        id: i64,
+        patch: &Value,
+        action: &str,
+    ) -> Result<Value> {
+        let def = def(entity)?;
+        let (before, rec, changed) = Self::check_update(&mut w.tx, &w.actor, def, id, patch).await?;
         if !changed {
             return Ok(before);
         }
@@ -756,13 +783,13 @@ impl Store {
     }
 
     /// Every reference must exist; references to pairing-bound records must stay in the record's own pairing.
-    async fn check_refs(tx: &mut Tx, def: &EntityDef, rec: &Map<String, Value>) -> Result<()> {
+    async fn check_refs(tx: &mut Tx, def: &EntityDef, rec: &Map<String, Value>, assumed: &[&str]) -> Result<()> {
         let mut errors = ValidationErrors::new();
         let own_pairing = rec.get("pairing_id").and_then(Value::as_i64);
         for f in def.fields.iter().filter(|f| f.refs.is_some()) {
             let Some((target, key)) = f.refs else { continue };
             let v = rec.get(f.name).cloned().unwrap_or(Value::Null);
-            if v.is_null() {
+            if v.is_null() || assumed.contains(&f.name) {
                 continue;
             }
             let target_def = schema::entity(target);

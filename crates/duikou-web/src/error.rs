@@ -21,7 +21,12 @@ pub struct ApiError {
     pub field: Option<String>,
     /// Every field problem, for validation errors.
     pub details: Option<ValidationErrors>,
+    /// Seconds after which the same request may succeed (sent as `Retry-After`): the database was busy.
+    pub retry_after: Option<u32>,
 }
+
+/// How long a client is asked to wait when the database was busy: a write holds its lock for seconds at most.
+pub const BUSY_RETRY_SECONDS: u32 = 5;
 
 impl ApiError {
     /// An error with a status, code and message.
@@ -32,6 +37,7 @@ impl ApiError {
             message: message.into(),
             field: None,
             details: None,
+            retry_after: None,
         }
     }
 
@@ -74,6 +80,7 @@ impl From<StoreError> for ApiError {
                     message: errors.to_string(),
                     field: first.map(|f| f.field),
                     details: Some(errors),
+                    retry_after: None,
                 }
             }
             StoreError::NotFound { .. } | StoreError::UnknownEntity(_) => {
@@ -84,6 +91,15 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict { code, message, field } => ApiError {
                 field,
                 ..Self::new(StatusCode::CONFLICT, code, message)
+            },
+            // the one place a busy database becomes an answer: 503, and when to try again
+            StoreError::Busy => ApiError {
+                retry_after: Some(BUSY_RETRY_SECONDS),
+                ..Self::new(StatusCode::SERVICE_UNAVAILABLE, "busy", e.to_string())
+            },
+            StoreError::BadFile(m) => ApiError {
+                field: Some("file".into()),
+                ..Self::new(StatusCode::BAD_REQUEST, "bad_file", m)
             },
             other => {
                 tracing::error!(error = %other, "internal error");
@@ -107,7 +123,12 @@ impl IntoResponse for ApiError {
                 "details": self.details,
             }
         });
-        (self.status, Json(body)).into_response()
+        let mut r = (self.status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            r.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(seconds));
+        }
+        r
     }
 }
 

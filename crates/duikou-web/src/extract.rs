@@ -98,16 +98,25 @@ pub fn attachment_disposition(name: &str) -> String {
     format!("attachment; filename*=UTF-8''{encoded}")
 }
 
-/// Reads an uploaded file from the request body chunk by chunk into one buffer, sized once from `Content-Length`, and
-/// stops at `limit` bytes with a 413 naming the limit: a large upload is neither buffered twice nor read to its end
-/// when it is already too large.
-pub async fn read_upload(
+/// An upload written to a temporary file as it arrived; the file is removed when this is dropped.
+pub struct Spooled {
+    /// Where the file is.
+    pub path: tempfile::TempPath,
+    /// How many bytes it holds.
+    pub size: u64,
+}
+
+/// Writes an uploaded file from the request body to a temporary file as it arrives, never holding more than a frame
+/// of it, and stops at `limit` bytes with a 413 naming the limit: a declared `Content-Length` over the limit is
+/// refused before anything is read.
+pub async fn spool_upload(
     headers: &axum::http::HeaderMap,
     body: axum::body::Body,
     limit: usize,
     field: &str,
-) -> Result<Vec<u8>, ApiError> {
+) -> Result<Spooled, ApiError> {
     use http_body_util::BodyExt;
+    use tokio::io::AsyncWriteExt;
     let too_large = || ApiError {
         field: Some(field.to_string()),
         ..ApiError::new(
@@ -119,20 +128,34 @@ pub async fn read_upload(
     let declared = headers
         .get(axum::http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > limit) {
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
         return Err(too_large());
     }
-    let mut buf = Vec::with_capacity(declared.unwrap_or(0));
+    let (file, path) = tempfile::NamedTempFile::new().map_err(spool_failed)?.into_parts();
+    let mut out = tokio::io::BufWriter::with_capacity(256 * 1024, tokio::fs::File::from_std(file));
+    let mut size: u64 = 0;
     let mut body = body;
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|e| ApiError::bad_request("body", field, format!("上传的文件未能读完：{e}")))?;
         if let Ok(data) = frame.into_data() {
-            if buf.len() + data.len() > limit {
+            size += data.len() as u64;
+            if size > limit as u64 {
                 return Err(too_large());
             }
-            buf.extend_from_slice(&data);
+            out.write_all(&data).await.map_err(spool_failed)?;
         }
     }
-    Ok(buf)
+    out.flush().await.map_err(spool_failed)?;
+    Ok(Spooled { path, size })
+}
+
+/// The server could not keep an upload on its disk (full, or not writable): its fault, logged.
+pub fn spool_failed(e: std::io::Error) -> ApiError {
+    tracing::error!(error = %e, "cannot spool an upload to a temporary file");
+    ApiError::new(
+        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+        "spool",
+        "服务器无法暂存上传的文件，请稍后重试或联系管理员",
+    )
 }

@@ -124,7 +124,14 @@ pub fn app(state: AppState) -> Router {
         .route("/lang/{code}", get(ui::set_lang))
         .route("/records/{entity}", get(ui::list))
         .route("/records/{entity}/{id}", get(ui::record))
-        .route("/import/{entity}", get(ui::import::form).post(ui::import::upload))
+        .route(
+            "/import/{entity}",
+            get(ui::import::form)
+                .post(ui::import::upload)
+                .layer(DefaultBodyLimit::max(
+                    duikou_store::documents::MAX_DOCUMENT_BYTES + 64 * 1024,
+                )),
+        )
         .route("/import/{entity}/confirm", post(ui::import::confirm))
         .route(
             "/records/{entity}/new",

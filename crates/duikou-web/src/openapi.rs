@@ -151,6 +151,14 @@ fn error_response() -> Value {
            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
 }
 
+/// The answer when the database is busy (a write held its lock past the wait): any operation may get it, an import or
+/// an upload most likely; nothing was written, and the same request may succeed after `Retry-After` seconds.
+fn busy_response() -> Value {
+    json!({"description": "数据库正忙（其他写入占用时间过长）：什么也没写入，请在 Retry-After 秒后重试；code 为 busy",
+           "headers": {"Retry-After": {"description": "建议等待的秒数", "schema": {"type": "integer", "minimum": 1}}},
+           "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
+}
+
 /// One operation answering `ok.0` with a JSON body of schema `ok.1` (no body for 204), or an error.
 fn op(summary: &str, tag: &str, params: Vec<Value>, body: Option<Value>, ok: (&str, Value)) -> Value {
     let success = if ok.0 == "204" {
@@ -251,7 +259,7 @@ fn raw_op(summary: &str, tag: &str, params: Vec<Value>, body: Option<Value>, sta
         "summary": summary,
         "tags": [tag],
         "parameters": params,
-        "responses": {status: success, "4XX": error_response()}
+        "responses": {status: success, "4XX": error_response(), "503": busy_response()}
     });
     if let Some(b) = body {
         o["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": b}}});
@@ -480,13 +488,15 @@ pub fn document() -> Value {
     let problem = json!({"type": "object", "required": ["row", "column", "value", "message"], "properties": {
         "row": {"type": "integer", "description": "表格行号（1 为表头）"}, "column": {"type": "string", "description": "列标题"},
         "value": {"type": "string", "description": "原值"}, "message": {"type": "string", "description": "问题（中文）"}}});
-    schemas.insert("ImportReport".into(), json!({"type": "object", "required": ["entity", "rows", "created", "updated", "unchanged", "problems", "dry_run"], "properties": {
+    schemas.insert("ImportReport".into(), json!({"type": "object", "required": ["entity", "rows", "created", "updated", "unchanged", "problems", "more_problems", "dry_run"], "properties": {
         "entity": {"type": "string"}, "rows": {"type": "integer", "description": "读到的数据行数"},
         "created": {"type": "integer"}, "updated": {"type": "integer"}, "unchanged": {"type": "integer"},
-        "problems": {"type": "array", "items": problem, "description": "每一处问题；不为空时什么也没写入"},
+        "problems": {"type": "array", "items": problem, "maxItems": duikou_store::import::MAX_LISTED_PROBLEMS,
+            "description": "问题（按行排列，最多列出前 1000 处）；不为空时什么也没写入"},
+        "more_problems": {"type": "integer", "minimum": 0, "description": "未列出的其余问题数"},
         "dry_run": {"type": "boolean"}}}));
     let mut import = raw_op(
-        "导入 .xlsx/.csv（请求体即文件，最大 50 MB）：全部成功才写入，否则列出每一处问题；dry_run=true 只检查",
+        "导入 .xlsx/.csv（请求体即文件，最大 50 MB）：逐行检查，全部无误才写入，否则列出问题；dry_run=true 只检查（不占用写锁）；数据库正忙时返回 503 与 Retry-After",
         "导入导出",
         vec![
             importable,

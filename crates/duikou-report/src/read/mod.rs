@@ -4,13 +4,31 @@
 //! The reader does not interpret: it says what is in the file (a number, a date, some text, a formula and its cached
 //! value) and leaves meaning and validation to the importer. It never panics on what it is given; garbage gives a
 //! [`ReadError`] whose text can be shown to the user as is.
+//!
+//! Two ways in: [`read_table`] gives the whole table from bytes in memory (small files, tests), [`stream_table`]
+//! reads a file on disk row by row into a [`TableSink`], holding one row at a time (uploads of tens of megabytes).
 
 mod csv;
 mod table;
 mod xlsx;
 
+use table::Grid;
+
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
+use std::io::{Read, Seek};
+use std::path::Path;
+
+/// One row of a sheet as found in the file: its zero-based row, and its non-empty cells with zero-based columns.
+pub(crate) type CellRow = (u32, Vec<(u32, RawCell)>);
+
+/// What the file readers hand their findings to: the whole sheet's grid, or the row-by-row streamer.
+pub(crate) trait Found {
+    /// The sheet being read and its merged ranges (xlsx only; before any row).
+    fn sheet(&mut self, name: String, merged: Vec<MergedRange>);
+    /// One row with content, in file order; false to stop reading.
+    fn row(&mut self, row: CellRow) -> bool;
+}
 
 /// A table read from a file: the header row and the data rows under it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -193,13 +211,86 @@ pub fn read_table_with(bytes: &[u8], file_name: &str, options: &ReadOptions) -> 
     if bytes.is_empty() {
         return Err(ReadError::Empty);
     }
+    let mut grid = Grid::new(None);
+    guarded(|| each_row(std::io::Cursor::new(bytes), bytes, file_name, options, &mut grid))?;
+    Ok(table::build(grid, &options.expected_headers))
+}
+
+/// The top of a table read row by row: what [`RawTable`] holds besides its rows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TableHead {
+    /// The sheet it came from (None for CSV).
+    pub sheet: Option<String>,
+    /// Header texts, trimmed; "" for a column between headers that has none. Empty when the file has no content.
+    pub headers: Vec<String>,
+    /// The header's spreadsheet row number (1-based; 0 when there is none).
+    pub header_row: u32,
+    /// The spreadsheet column number (1-based: A = 1) of `headers[0]` and of each row's `cells[0]`.
+    pub first_column: u32,
+    /// Merged ranges on the sheet (1-based). An import should refuse or question any that touches its rows.
+    pub merged: Vec<MergedRange>,
+}
+
+impl TableHead {
+    /// The column letters ("C") of cell `index` in every row.
+    pub fn column_name(&self, index: usize) -> String {
+        column_name(self.first_column.saturating_add(index as u32))
+    }
+}
+
+/// Where [`stream_table`] puts what it reads. Either method answers false to stop reading.
+pub trait TableSink {
+    /// The header row (called once, before any row; with no headers when the file has no content).
+    fn head(&mut self, head: TableHead) -> bool;
+    /// One data row under the header: fully empty rows are left out, and each row has one cell per header.
+    fn row(&mut self, row: RawRow) -> bool;
+}
+
+/// Reads the table in the file at `path` (.xlsx or .csv by `file_name`'s extension) row by row into `sink`, holding
+/// one row at a time: the header as [`read_table_with`] finds it among the first rows, then every data row under it,
+/// with the header row's columns.
+pub fn stream_table(
+    path: &Path,
+    file_name: &str,
+    options: &ReadOptions,
+    sink: &mut dyn TableSink,
+) -> Result<(), ReadError> {
+    let mut file = std::fs::File::open(path).map_err(|_| ReadError::Corrupt)?;
+    let mut magic = [0u8; 4];
+    let mut got = 0;
+    while got < magic.len() {
+        match file.read(&mut magic[got..]).map_err(|_| ReadError::Corrupt)? {
+            0 => break,
+            n => got += n,
+        }
+    }
+    if got == 0 {
+        return Err(ReadError::Empty);
+    }
+    file.rewind().map_err(|_| ReadError::Corrupt)?;
+    let mut streamer = table::Streamer::new(sink, &options.expected_headers);
+    let input = std::io::BufReader::with_capacity(64 * 1024, file);
+    guarded(|| each_row(input, &magic[..got], file_name, options, &mut streamer))?;
+    streamer.finish();
+    Ok(())
+}
+
+/// Reads every row with content of a file whose first bytes are `magic`, choosing the reader by the extension of
+/// `file_name` (and refusing a file whose content is not what its name says).
+fn each_row<R: Read + Seek>(
+    input: R,
+    magic: &[u8],
+    file_name: &str,
+    options: &ReadOptions,
+    found: &mut dyn Found,
+) -> Result<(), ReadError> {
     let ext = file_name
         .rsplit_once('.')
         .map(|(_, e)| e.trim().to_ascii_lowercase())
         .unwrap_or_default();
-    let is_zip = bytes.starts_with(b"PK\x03\x04");
-    let is_ole = bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]);
-    let grid = match ext.as_str() {
+    let is_zip = magic.starts_with(b"PK\x03\x04");
+    let is_ole = magic.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]);
+    match ext.as_str() {
         "xlsx" | "xlsm" => {
             if is_ole {
                 return Err(ReadError::OldExcel);
@@ -209,7 +300,7 @@ pub fn read_table_with(bytes: &[u8], file_name: &str, options: &ReadOptions) -> 
                     "内容不是 xlsx 格式（可能是改了扩展名的其他文件）".to_string(),
                 ));
             }
-            guarded(|| xlsx::read(bytes, options))?
+            xlsx::each_row(input, options, found)
         }
         "csv" | "txt" => {
             if is_zip {
@@ -221,12 +312,11 @@ pub fn read_table_with(bytes: &[u8], file_name: &str, options: &ReadOptions) -> 
             if is_ole {
                 return Err(ReadError::OldExcel);
             }
-            guarded(|| csv::read(bytes))?
+            csv::each_row(input, found)
         }
-        "xls" => return Err(ReadError::OldExcel),
-        _ => return Err(ReadError::UnsupportedType(file_name.to_string())),
-    };
-    Ok(table::build(grid, &options.expected_headers))
+        "xls" => Err(ReadError::OldExcel),
+        _ => Err(ReadError::UnsupportedType(file_name.to_string())),
+    }
 }
 
 /// Runs a reader, turning a panic inside a dependency into an error: an upload must never take the server down.

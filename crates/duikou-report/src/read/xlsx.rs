@@ -1,55 +1,29 @@
-//! Reading one sheet of an .xlsx with calamine: values, formulas (with their cached values) and merged ranges.
+//! Reading one sheet of an .xlsx with calamine's cell reader: values, formulas (with their cached values) and merged
+//! ranges, one row at a time, so that a large sheet is never held whole (calamine keeps the shared strings).
 
-use super::table::Grid;
-use super::{MergedRange, RawCell, ReadError, ReadOptions};
+use super::{CellRow, Found, MergedRange, RawCell, ReadError, ReadOptions};
 use calamine::{Data, Reader, SheetType, SheetVisible, Xlsx};
 use chrono::NaiveTime;
-use std::io::Cursor;
+use std::io::{Read, Seek};
 
 /// Excel serial numbers that are real dates: 1900-01-01 up to 9999-12-31. Outside that a "date" cell is garbage,
 /// and converting it would overflow.
 const EXCEL_DATE_RANGE: std::ops::Range<f64> = 0.0..2_958_466.0;
 
-pub(crate) fn read(bytes: &[u8], options: &ReadOptions) -> Result<Grid, ReadError> {
-    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| ReadError::InvalidXlsx(e.to_string()))?;
+/// Reads the chosen sheet: first its name and merged ranges, then each row with content (rows and columns
+/// zero-based), stopping early when `found` wants no more.
+pub(crate) fn each_row<R: Read + Seek>(
+    input: R,
+    options: &ReadOptions,
+    found: &mut dyn Found,
+) -> Result<(), ReadError> {
+    let mut book: Xlsx<R> = Xlsx::new(input).map_err(|e| ReadError::InvalidXlsx(e.to_string()))?;
     let name = choose_sheet(&book, options.sheet.as_deref())?;
-    let values = book
-        .worksheet_range(&name)
-        .map_err(|e| ReadError::InvalidXlsx(e.to_string()))?;
-    // Formulas and merged ranges are what the importer reports, not what it needs to read values: a failure to
-    // read them leaves them out rather than failing the import.
-    let formulas = book.worksheet_formula(&name).ok();
-    let merged = book.merge_cells_by_sheet_name(&name).unwrap_or_default();
-
-    let mut grid = Grid::new(Some(name));
-    for (row, col, value) in values.used_cells() {
-        let (r0, c0) = values.start().unwrap_or((0, 0));
-        grid.put(r0 + row as u32, c0 + col as u32, cell(value));
-    }
-    if let Some(formulas) = formulas {
-        let (r0, c0) = formulas.start().unwrap_or((0, 0));
-        for (row, col, formula) in formulas.used_cells() {
-            if formula.is_empty() {
-                continue;
-            }
-            let (r, c) = (r0 + row as u32, c0 + col as u32);
-            let cached = grid
-                .cells
-                .get_mut(&r)
-                .and_then(|cells| cells.remove(&c))
-                .unwrap_or(RawCell::Empty);
-            let formula = formula.strip_prefix('=').unwrap_or(formula).to_string();
-            grid.put(
-                r,
-                c,
-                RawCell::Formula {
-                    formula,
-                    cached: Box::new(cached),
-                },
-            );
-        }
-    }
-    grid.merged = merged
+    // Merged ranges are what the importer reports, not what it needs to read values: a failure to read them leaves
+    // them out rather than failing the import. They sit after the cells in the file, so they are read first, apart.
+    let merged = book
+        .merge_cells_by_sheet_name(&name)
+        .unwrap_or_default()
         .iter()
         .map(|d| MergedRange {
             first_row: d.start.0 + 1,
@@ -58,11 +32,46 @@ pub(crate) fn read(bytes: &[u8], options: &ReadOptions) -> Result<Grid, ReadErro
             last_column: d.end.1 + 1,
         })
         .collect();
-    Ok(grid)
+    found.sheet(name.clone(), merged);
+    let mut cells = book
+        .worksheet_cells_reader(&name)
+        .map_err(|e| ReadError::InvalidXlsx(e.to_string()))?;
+    let mut current: Option<CellRow> = None;
+    while let Some(next) = cells
+        .next_cell_with_formula()
+        .map_err(|e| ReadError::InvalidXlsx(e.to_string()))?
+    {
+        let (r, c) = next.pos;
+        let value = cell(&Data::from(next.value));
+        let value = match next.formula.filter(|f| !f.is_empty()) {
+            Some(f) => RawCell::Formula {
+                formula: f.strip_prefix('=').unwrap_or(&f).to_string(),
+                cached: Box::new(value),
+            },
+            None => value,
+        };
+        if value.is_empty() {
+            continue;
+        }
+        match current.as_mut() {
+            Some((row, cells)) if *row == r => cells.push((c, value)),
+            _ => {
+                if let Some(done) = current.replace((r, vec![(c, value)])) {
+                    if !found.row(done) {
+                        return Ok(());
+                    }
+                }
+            }
+        }
+    }
+    if let Some(done) = current {
+        found.row(done);
+    }
+    Ok(())
 }
 
 /// The sheet named in the options, or the first visible worksheet.
-fn choose_sheet<R: std::io::Read + std::io::Seek>(book: &Xlsx<R>, wanted: Option<&str>) -> Result<String, ReadError> {
+fn choose_sheet<R: Read + Seek>(book: &Xlsx<R>, wanted: Option<&str>) -> Result<String, ReadError> {
     let sheets = book.sheets_metadata();
     let worksheets: Vec<_> = sheets.iter().filter(|s| s.typ == SheetType::WorkSheet).collect();
     match wanted {

@@ -19,9 +19,9 @@ pub async fn upload(
     body: axum::body::Body,
 ) -> ApiResult<Json<Value>> {
     let id = parse_id(&id)?;
-    let body =
-        crate::extract::read_upload(&headers, body, duikou_store::documents::MAX_DOCUMENT_BYTES, "content").await?;
-    if body.is_empty() {
+    let file =
+        crate::extract::spool_upload(&headers, body, duikou_store::documents::MAX_DOCUMENT_BYTES, "content").await?;
+    if file.size == 0 {
         return Err(ApiError::bad_request("empty", "content", "上传的文件为空"));
     }
     let content_type = headers
@@ -32,7 +32,7 @@ pub async fn upload(
     Ok(Json(
         state
             .store
-            .put_document_content(&actor, id, &content_type, body)
+            .put_document_content(&actor, id, &content_type, &*file.path)
             .await?,
     ))
 }

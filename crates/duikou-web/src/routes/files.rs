@@ -9,7 +9,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use duikou_store::import::{template_headers, ImportTable, IMPORTABLE};
+use duikou_store::import::IMPORTABLE;
 use duikou_store::summary::Scope;
 use serde_json::json;
 
@@ -198,23 +198,16 @@ pub async fn import(
             }
         }
     }
-    let body = crate::extract::read_upload(&headers, body, duikou_store::documents::MAX_DOCUMENT_BYTES, "file").await?;
-    if body.is_empty() {
+    let file =
+        crate::extract::spool_upload(&headers, body, duikou_store::documents::MAX_DOCUMENT_BYTES, "file").await?;
+    if file.size == 0 {
         return Err(ApiError::bad_request("empty", "file", "上传的文件为空"));
     }
-    let expected = template_headers(&entity)
-        .map(|h| h.into_iter().map(|(l, _)| l).collect())
-        .unwrap_or_default();
-    let options = duikou_report::ReadOptions {
-        sheet: None,
-        expected_headers: expected,
-    };
-    let raw_table = duikou_report::read_table_with(&body, &file_name, &options)
-        .map_err(|e| ApiError::bad_request("bad_file", "file", format!("{file_name}：{e}")))?;
-    // the file is read: its bytes go before the rows are checked, and the read table before the check's records
-    drop(body);
-    let table = ImportTable::from_raw(raw_table);
-    let report = state.store.import(&actor, &entity, &table, dry_run).await?;
+    // read from the spooled file row by row: checked, and only then (not a dry run) read again and written
+    let report = state
+        .store
+        .import_file(&actor, &entity, &file.path, &file_name, dry_run)
+        .await?;
     Ok(Json(report))
 }
 

@@ -16,6 +16,7 @@ import http.client
 import json
 import os
 import random
+import shutil
 import socket
 import subprocess
 import sys
@@ -202,6 +203,7 @@ def main():
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":

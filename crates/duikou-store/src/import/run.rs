@@ -161,19 +161,31 @@ impl Store {
     }
 }
 
-/// The problems found, the first [`MAX_LISTED_PROBLEMS`] kept and the rest counted.
+/// The problems found: those of the first rows kept, [`MAX_LISTED_PROBLEMS`] at most, and the rest counted.
 #[derive(Default)]
 struct Problems {
     listed: Vec<ImportProblem>,
+    /// The last row among those listed.
+    last_row: u32,
     more: usize,
 }
 
 impl Problems {
     fn push(&mut self, p: ImportProblem) {
         if self.listed.len() < MAX_LISTED_PROBLEMS {
+            self.last_row = self.last_row.max(p.row);
             self.listed.push(p);
-        } else {
-            self.more += 1;
+            return;
+        }
+        self.more += 1;
+        if p.row >= self.last_row {
+            return;
+        }
+        // an earlier row's problem found late (a batch checked together, a merged range): it takes the place of one
+        // of the last row listed
+        if let Some(at) = self.listed.iter().rposition(|q| q.row == self.last_row) {
+            self.listed[at] = p;
+            self.last_row = self.listed.iter().map(|q| q.row).max().unwrap_or(0);
         }
     }
 
@@ -185,10 +197,8 @@ impl Problems {
     fn into_report(self, report: &mut ImportReport) {
         let mut listed = self.listed;
         listed.sort_by_key(|p| p.row);
-        let over = listed.len().saturating_sub(MAX_LISTED_PROBLEMS);
-        listed.truncate(MAX_LISTED_PROBLEMS);
         report.problems = listed;
-        report.more_problems = self.more + over;
+        report.more_problems = self.more;
         report.created = 0;
         report.updated = 0;
         report.unchanged = 0;
@@ -780,5 +790,38 @@ async fn find_by_key(tx: &mut Tx, d: &'static EntityDef, rec: &Map<String, Value
     match row.and_then(|r| r[0].int()) {
         Some(id) => Ok(Some(Store::get_in(tx, d, id).await?)),
         None => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(row: u32) -> ImportProblem {
+        ImportProblem {
+            row,
+            column: String::new(),
+            value: String::new(),
+            message: format!("第{row}行"),
+        }
+    }
+
+    /// The problems listed are those of the first rows, even when an earlier row's problem is found after later
+    /// ones (a batch checked together); the others are counted.
+    #[test]
+    fn the_first_rows_problems_are_listed() {
+        let mut p = Problems::default();
+        for row in 1000..1000 + MAX_LISTED_PROBLEMS as u32 + 10 {
+            p.push(at(row));
+        }
+        p.push(at(2));
+        p.push(at(3));
+        let mut report = ImportReport::default();
+        p.into_report(&mut report);
+        assert_eq!(report.problems.len(), MAX_LISTED_PROBLEMS);
+        assert_eq!(report.more_problems, 12);
+        let rows: Vec<u32> = report.problems.iter().map(|q| q.row).collect();
+        assert_eq!(&rows[..3], [2, 3, 1000]);
+        assert_eq!(rows.last(), Some(&(1000 + MAX_LISTED_PROBLEMS as u32 - 3)));
     }
 }

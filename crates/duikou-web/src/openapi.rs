@@ -433,8 +433,9 @@ pub fn document() -> Value {
         json!({"get": op("计划下所有结对的目标任务评估", "考核", assess_params(), None, ("200", obj.clone()))}),
     );
     let assessment = json!({"type": "object", "required": ["program_id", "period"], "properties": {
-        "program_id": {"type": "integer"}, "pairing_id": {"type": "integer", "description": "空为整个计划"},
-        "period": {"type": "string", "example": "2014-2015"}, "as_of": {"type": "string", "format": "date"}, "comments": {"type": "string"}}});
+        "program_id": {"type": "integer"}, "pairing_id": {"type": "integer", "nullable": true, "description": "空为整个计划"},
+        "period": {"type": "string", "example": "2014-2015"}, "as_of": {"type": "string", "format": "date", "nullable": true},
+        "comments": {"type": "string", "nullable": true}}});
     if let Some(p) = paths.get_mut("/api/v1/assessments") {
         p["post"] = op(
             "开始一次考核评估（草稿，含当前结果、得分与等次）",
@@ -452,7 +453,18 @@ pub fn document() -> Value {
         };
         let body = (action == "comment")
             .then(|| json!({"type": "object", "nullable": true, "properties": {"comments": {"type": "string", "nullable": true}}}));
-        paths.insert(format!("/api/v1/assessments/{{id}}/{action}"), json!({"post": op(summary, "考核", vec![id_param()], body, ("200", json!({"$ref": "#/components/schemas/Assessments"})))}));
+        let mut post = op(
+            summary,
+            "考核",
+            vec![id_param()],
+            body,
+            ("200", json!({"$ref": "#/components/schemas/Assessments"})),
+        );
+        // the comment's body may be left out (no comment), as the server takes it
+        if action == "comment" {
+            post["requestBody"]["required"] = json!(false);
+        }
+        paths.insert(format!("/api/v1/assessments/{{id}}/{action}"), json!({ "post": post }));
     }
     let mut supervision_params = assess_params();
     supervision_params

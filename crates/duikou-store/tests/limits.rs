@@ -63,7 +63,7 @@ async fn world(store: &Store) -> World {
             create_id(
                 store,
                 "projects",
-                json!({"pairing_id": p, "name": format!("项目{i}"), "category": "education"}),
+                json!({"pairing_id": p, "name": format!("基础项目{i}"), "category": "education"}),
             )
             .await,
         );

@@ -51,9 +51,9 @@ pub(crate) async fn load(d: &mut Demo) -> Result<()> {
     let pairing = d
         .add(
             "pairings",
-            json!({"program_id": program, "supporter_org_id": jiangsu, "receiver_org_id": county, "level": "other",
+            json!({"program_id": program, "supporter_org_id": jiangsu, "receiver_org_id": county, "level": "province_county",
                    "start_date": "2002",
-                   "note": "省—县结对（层级中没有“省—县”，记为其他）；2002年起江苏省对口支援霍城县，早于新一轮援疆，已走过10个年头。"}),
+                   "note": "省—县结对；2002年起江苏省对口支援霍城县，早于新一轮援疆，已走过10个年头。"}),
         )
         .await?;
     for (i, (post, head)) in POSTS.iter().enumerate() {

@@ -54,7 +54,7 @@ pub(crate) async fn load(d: &mut Demo) -> Result<()> {
     let pairing = d
         .add(
             "pairings",
-            json!({"program_id": program, "supporter_org_id": team, "receiver_org_id": centre, "level": "other",
+            json!({"program_id": program, "supporter_org_id": team, "receiver_org_id": centre, "level": "unit_town",
                    "start_date": "2008-07-22", "end_date": "2008-09-21",
                    "note": "第二批队员7月22日到达，与第一批队员工作对接；总结覆盖两个月（结束日期按两个月推算）"}),
         )

@@ -196,6 +196,39 @@ impl Figure {
     pub const fn is_exact(&self) -> bool {
         self.qualifier.is_none() && self.upper.is_none()
     }
+
+    /// The most the true figure can be, when the writing says so: a range's high end, an exact number, or a number
+    /// the truth does not exceed (近, 以下); `None` when it may be more (余, 多, 以上, 约, 左右 …).
+    pub fn most(&self) -> Option<i64> {
+        if let Some(u) = self.upper {
+            return Some(u);
+        }
+        match self.qualifier.map(Qualifier::bound) {
+            None | Some(Bound::AtMost) => Some(self.value),
+            Some(Bound::AtLeast | Bound::About) => None,
+        }
+    }
+
+    /// The least the true figure can be: the number written (a range's low end), unless the truth may be below it
+    /// (近, 以下, 约, 左右), when nothing is certain but zero.
+    pub fn least(&self) -> i64 {
+        match self.qualifier.map(Qualifier::bound) {
+            None | Some(Bound::AtLeast) => self.value,
+            Some(Bound::AtMost | Bound::About) if self.upper.is_some() => self.value,
+            Some(Bound::AtMost | Bound::About) => 0,
+        }
+    }
+}
+
+/// Whether parts certainly add up to more than their whole (a yearly plan's projects to more than the plan): the
+/// least the parts can be, summed, against the most the whole can be. `Some((least, most))` when they do; `None`
+/// when they fit or nothing is certain (the whole is "300余项", or not stated).
+pub fn parts_exceed(whole: Option<Figure>, parts: impl IntoIterator<Item = Figure>) -> Option<(i64, i64)> {
+    let most = whole?.most()?;
+    let least = parts
+        .into_iter()
+        .fold(0i64, |acc, p| acc.saturating_add(p.least()));
+    (least > most).then_some((least, most))
 }
 
 /// Why a written figure could not be read.
@@ -764,6 +797,28 @@ mod tests {
             qualifier: q,
             upper,
         }
+    }
+
+    #[test]
+    fn parts_exceed_their_whole_only_when_certain() {
+        let exact = |v| Figure::exact(v);
+        let q = |v, w: &str| fig(v, Some(w.parse().unwrap()), None);
+        // 300项 with 301 member projects: certainly too many
+        assert_eq!(parts_exceed(Some(exact(300)), (0..301).map(|_| exact(1))), Some((301, 300)));
+        assert_eq!(parts_exceed(Some(exact(300)), (0..300).map(|_| exact(1))), None);
+        // 300余项 may be more than 301: nothing certain
+        assert_eq!(parts_exceed(Some(q(300, "余")), (0..301).map(|_| exact(1))), None);
+        // 近300项 is at most 300
+        assert_eq!(parts_exceed(Some(q(300, "近")), (0..301).map(|_| exact(1))), Some((301, 300)));
+        // a range's high end bounds it
+        assert_eq!(parts_exceed(Some(fig(20, None, Some(50))), [exact(51)]), Some((51, 50)));
+        assert_eq!(parts_exceed(Some(fig(20, None, Some(50))), [exact(50)]), None);
+        // a part written 约 may be less than written: it certainly adds nothing
+        assert_eq!(parts_exceed(Some(exact(10)), [q(100, "约"), exact(10)]), None);
+        // 1.5多亿 is at least 1.5亿
+        assert_eq!(parts_exceed(Some(exact(100)), [q(101, "多")]), Some((101, 100)));
+        // no whole stated: nothing to exceed
+        assert_eq!(parts_exceed(None, [exact(i64::MAX), exact(i64::MAX)]), None);
     }
 
     #[test]

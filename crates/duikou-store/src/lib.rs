@@ -12,6 +12,7 @@ pub mod db;
 pub mod documents;
 mod error;
 pub mod extraction;
+mod groups;
 pub mod iati;
 pub mod import;
 pub mod list;

@@ -426,6 +426,8 @@ impl Store {
         }
         Self::check_unlocked(tx, def, &rec).await?;
         Self::check_natural_key(tx, def, &rec, None).await?;
+        let writing = crate::groups::Writing { def, id: None, rec: &rec };
+        Self::check_group_parts(tx, &writing).await?;
         Ok(rec)
     }
 
@@ -515,7 +517,7 @@ impl Store {
         let new_parent = rec.get("parent_id").and_then(Value::as_i64);
         let moves = new_parent != before["parent_id"].as_i64();
         let org_moves = def.name == "orgs" && moves;
-        if moves && matches!(def.name, "orgs" | "pairings") {
+        if moves && matches!(def.name, "orgs" | "pairings" | "project_groups") {
             Self::check_tree(tx, def.name, id, new_parent).await?;
         }
         // The actor must be allowed both where the record was and where it goes.
@@ -539,6 +541,12 @@ impl Store {
         Self::check_unlocked(tx, def, &old).await?;
         Self::check_unlocked(tx, def, &rec).await?;
         Self::check_natural_key(tx, def, &rec, Some(id)).await?;
+        let writing = crate::groups::Writing {
+            def,
+            id: Some(id),
+            rec: &rec,
+        };
+        Self::check_group_parts(tx, &writing).await?;
         let changed = def
             .fields
             .iter()
@@ -897,6 +905,7 @@ impl Store {
         let Some(parent) = parent else { return Ok(()) };
         let (what, code) = match table {
             "pairings" => ("结对", "pairing_cycle"),
+            "project_groups" => ("计划", "group_cycle"),
             _ => ("单位", "org_cycle"),
         };
         let why = if parent == id {

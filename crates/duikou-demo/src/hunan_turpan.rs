@@ -141,35 +141,28 @@ pub(crate) async fn load(d: &mut Demo) -> Result<()> {
 
 async fn projects(d: &mut Demo, pairing: i64) -> Result<()> {
     let turpan = d.region(TURPAN);
-    // the two yearly investment plans, as project groups with their commitment
-    for (name, batch, amount, date, description) in [
+    // the two yearly investment plans (援疆投资计划), as plans: the seed gives their aid money, and the first plan's
+    // six projects in four kinds
+    for (name, count, amount, date, description) in [
         (
             "2010年援疆试点项目",
-            "2010年（4类6个）",
+            Some("6"),
             "4564.1万",
             "2010",
-            "边调查研究、边编制规划、边着手实施，下达援疆投资计划启动4类6个试点项目",
+            "边调查研究、边编制规划、边着手实施，下达援疆投资计划启动4类6个试点项目（第9篇未写明类别）",
         ),
         (
             "2011年援疆投资计划项目",
-            "2011年",
+            None,
             "4.0857亿",
             "2011",
-            "下达援疆投资计划；到2012年底新建、续建项目31个",
+            "年内下达的援疆投资计划；到2012年底新建、续建项目31个",
         ),
     ] {
-        let project = d
-            .fact(
-                "projects",
-                json!({"pairing_id": pairing, "name": name, "category": "other", "region_code": turpan,
-                       "plan_batch": batch, "approved_on": date, "total_investment": amount,
-                       "description": format!("项目组：{description}")}),
-            )
-            .await?;
         d.fact(
-            "transactions",
-            json!({"project_id": project, "kind": "commitment", "source": "supporter", "amount": amount,
-                   "date": date, "note": "年内下达的援疆投资计划，只知年份"}),
+            "project_groups",
+            json!({"pairing_id": pairing, "name": name, "start_on": date, "project_count": count,
+                   "aid_amount": amount, "description": description}),
         )
         .await?;
     }

@@ -73,13 +73,14 @@ pub(crate) async fn load(d: &mut Demo) -> Result<()> {
         .await?;
     }
     let region = d.region(HUOCHENG);
-    d.fact(
-        "projects",
-        json!({"pairing_id": pairing, "name": "2011年上半年集中开工项目", "category": "other", "region_code": region,
-                   "plan_batch": "2011年1—6月（15个）", "started_on": "2011-06-30", "total_investment": "20.04亿",
-                   "description": "项目组：15个项目集中开工，投资额20.04亿元；开工日期只知在1—6月，记为6月30日"}),
-    )
-    .await?;
+    let batch = d
+        .fact(
+            "project_groups",
+            json!({"pairing_id": pairing, "name": "2011年上半年集中开工项目", "start_on": "2011-01", "end_on": "2011-06",
+                   "project_count": "15", "total_investment": "20.04亿",
+                   "description": "2011年1—6月15个项目集中开工，投资额20.04亿元"}),
+        )
+        .await?;
     for (name, phrase, output, n) in [
         ("安居富民工程（霍城县2011年上半年）", "安居富民", "安居富民房", "3400"),
         ("定居兴牧工程（霍城县2011年上半年）", "定居兴牧", "定居兴牧房", "150"),
@@ -87,8 +88,8 @@ pub(crate) async fn load(d: &mut Demo) -> Result<()> {
         let project = d
             .fact(
                 "projects",
-                json!({"pairing_id": pairing, "name": name, "category": "housing", "region_code": region,
-                       "started_on": "2011-06-30",
+                json!({"pairing_id": pairing, "group_id": batch, "name": name, "category": "housing", "region_code": region,
+                       "started_on": "2011-06",
                        "description": format!("第7篇只写“{phrase}{n}户”，未说明是开工还是竣工，示例记为开工数")}),
             )
             .await?;

@@ -163,95 +163,84 @@ pub(crate) async fn load(d: &mut Demo) -> Result<()> {
 
 async fn projects(d: &mut Demo, pairing: i64, wenzhou_baicheng: i64) -> Result<()> {
     let region = d.region(AKSU);
-    // yearly batches as project groups: the seed gives only their count and money
-    d.fact(
-        "projects",
-        json!({"pairing_id": pairing, "name": "2013年度援疆项目", "category": "other", "region_code": region,
-               "plan_batch": "2013年度（300项）", "total_investment": "42.33亿",
-               "description": "项目组：300项，资金42.33亿元，以安居富民、定居兴牧、教育、医疗、文化、就业等为重点。\
-                               与下列五年累计分类项目有重叠，合计时请勿相加。"}),
-    )
-    .await?;
-    let second = d
+    // the five years' plan (近五年…累计投入公共设施援疆资金50.56亿元，实施各类援建项目403个) holds the yearly plans
+    let five = d
         .fact(
-            "projects",
-            json!({"pairing_id": pairing, "name": "2014年度第二批援疆项目", "category": "other", "region_code": region,
-                   "plan_batch": "2014年度第二批（86项）", "approved_on": "2014-07",
-                   "total_investment": "5亿", "leveraged_investment": "42.77亿",
-                   "description": "项目组：86项，计划总投资5亿元，带动地区直接投资42.77亿元；2014年7月浙江省发改委批复"}),
+            "project_groups",
+            json!({"pairing_id": pairing, "name": "2010—2014年公共设施援疆项目", "start_on": "2010", "end_on": "2014",
+                   "project_count": "403", "aid_amount": "50.56亿",
+                   "description": "近五年累计投入公共设施援疆资金50.56亿元，实施各类援建项目403个；按类别的资金见分类构成"}),
         )
         .await?;
     d.fact(
-        "transactions",
-        json!({"project_id": second, "kind": "commitment", "source": "supporter", "amount": "5亿",
-               "date": "2014-07-01", "note": "计划总投资"}),
+        "project_groups",
+        json!({"pairing_id": pairing, "parent_id": five, "name": "2013年度援疆项目", "start_on": "2013",
+               "project_count": "300", "aid_amount": "42.33亿",
+               "description": "2013年阿克苏地区共安排援疆项目300项、资金42.33亿元，以安居富民、定居兴牧、教育、医疗、文化、就业等为重点"}),
     )
     .await?;
-    // five years of public-facility aid money by category (50.56亿 / 403 projects in all)
-    let categories: [(&str, &str, &str, &str); 5] = [
-        ("安居工程（2010—2014年累计）", "housing", "19.5亿", "援建城乡住房"),
+    d.fact(
+        "project_groups",
+        json!({"pairing_id": pairing, "parent_id": five, "name": "2014年度第二批援疆项目", "start_on": "2014-07",
+               "project_count": "86", "total_investment": "5亿", "leveraged_investment": "42.77亿",
+               "description": "浙江省援疆指挥部上报的2014年度第二批项目实施计划，2014年7月浙江省发改委批复：实施项目86项，\
+                               计划总投资5亿元，带动地区直接投资42.77亿元"}),
+    )
+    .await?;
+    // the five years' aid money by category (第4篇: 安居工程19.5亿 … 设备器材1.5多亿)
+    let shares: [(&str, &str, &str); 5] = [
+        ("housing", "19.5亿", "安居工程：援建城乡住房"),
         (
-            "社会事业（2010—2014年累计）",
             "education",
             "13.5亿",
-            "投向教育、卫生、文化、科技、民政等社会事业（类别按教育记）",
+            "社会事业：教育、卫生、文化、科技、民政等（类别按教育记）",
         ),
         (
-            "富民产业（2010—2014年累计）",
             "industry",
             "8亿",
-            "设施农业示范基地、核桃提质增效、肉羊产业提升、中小企业创业园、旅游集散中心等",
+            "富民产业：设施农业示范基地、核桃提质增效、肉羊产业提升、中小企业创业园、旅游集散中心等",
         ),
+        ("infrastructure", "5.5亿", "城乡基础设施建设"),
         (
-            "城乡基础设施（2010—2014年累计）",
-            "infrastructure",
-            "5.5亿",
-            "城乡基础设施建设",
-        ),
-        (
-            "设备器材援助（2010—2014年累计）",
             "other",
             "1.5多亿",
-            "教学、医疗、环保、消防、就业培训等设备器材，原文“1.5多亿元”",
+            "设备器材援助：教学、医疗、环保、消防、就业培训等设备器材，原文“1.5多亿元”",
         ),
     ];
-    for (name, category, amount, description) in categories {
-        let project = d
-            .fact(
-                "projects",
-                json!({"pairing_id": pairing, "name": name, "category": category, "region_code": region,
-                       "total_investment": amount,
-                       "description": format!("{description}。近五年公共设施援疆资金按类别的累计数，不是单个项目。")}),
-            )
-            .await?;
-        let funding =
-            json!({"project_id": project, "source": "supporter", "amount": amount, "note": "公共设施援疆资金"});
+    for (category, amount, note) in shares {
+        let share = json!({"group_id": five, "category": category, "aid_amount": amount, "note": note});
         if category == "other" {
             d.disputed(
-                "project_funding",
-                funding,
+                "project_group_shares",
+                share,
                 "原文为“1.5多亿元”，只知下限，请补充准确金额",
             )
             .await?;
         } else {
-            d.fact("project_funding", funding).await?;
+            d.fact("project_group_shares", share).await?;
         }
-        if category == "housing" {
-            for (output, unit, n) in [
-                ("安居富民房", "套", "140000"),
-                ("乡村教师医生周转房", "套", "2000"),
-                ("人才公寓", "套", "1150"),
-                ("干部公租房", "套", "2040"),
-                ("棚户区改造", "户", "2500"),
-            ] {
-                d.fact(
-                    "outputs",
-                    json!({"project_id": project, "name": output, "unit": unit, "completed": n,
-                           "as_of": "2014-12-31"}),
-                )
-                .await?;
-            }
-        }
+    }
+    // the homes built in the five years, as outputs of the plan's housing work
+    let housing = d
+        .fact(
+            "projects",
+            json!({"pairing_id": pairing, "group_id": five, "name": "安居工程（2010—2014年）", "category": "housing",
+                   "region_code": region,
+                   "description": "近五年援建城乡住房的建设内容；资金见“2010—2014年公共设施援疆项目”的分类构成"}),
+        )
+        .await?;
+    for (output, unit, n) in [
+        ("安居富民房", "套", "140000"),
+        ("乡村教师医生周转房", "套", "2000"),
+        ("人才公寓", "套", "1150"),
+        ("干部公租房", "套", "2040"),
+        ("棚户区改造", "户", "2500"),
+    ] {
+        d.fact(
+            "outputs",
+            json!({"project_id": housing, "name": output, "unit": unit, "completed": n, "as_of": "2014-12-31"}),
+        )
+        .await?;
     }
     let kindergarten = d
         .fact(

@@ -14,6 +14,8 @@ const ENTITIES: &[&str] = &[
     "agreements",
     "obligations",
     "needs",
+    "project_groups",
+    "project_group_shares",
     "projects",
     "project_funding",
     "transactions",
@@ -165,8 +167,8 @@ async fn check(store: &Store, backend: &str) {
     assert_eq!(by("supporter"), "37000000.00");
     assert_eq!(by("local"), "223000000.00");
     assert_eq!(
-        t["projects"]["transactions"]["commitment"]["supporter"], "454211000.00",
-        "4564.1万 + 4.0857亿"
+        t["projects"]["plans"]["aid_amount"], "454211000.00",
+        "the two yearly plans: 4564.1万 + 4.0857亿"
     );
 
     // 第4篇: 浙江 → 阿克苏, with three city → county child pairings and 200 bilingual teachers in 6 batches

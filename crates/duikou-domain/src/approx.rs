@@ -225,9 +225,7 @@ impl Figure {
 /// when they fit or nothing is certain (the whole is "300余项", or not stated).
 pub fn parts_exceed(whole: Option<Figure>, parts: impl IntoIterator<Item = Figure>) -> Option<(i64, i64)> {
     let most = whole?.most()?;
-    let least = parts
-        .into_iter()
-        .fold(0i64, |acc, p| acc.saturating_add(p.least()));
+    let least = parts.into_iter().fold(0i64, |acc, p| acc.saturating_add(p.least()));
     (least > most).then_some((least, most))
 }
 
@@ -804,12 +802,18 @@ mod tests {
         let exact = |v| Figure::exact(v);
         let q = |v, w: &str| fig(v, Some(w.parse().unwrap()), None);
         // 300项 with 301 member projects: certainly too many
-        assert_eq!(parts_exceed(Some(exact(300)), (0..301).map(|_| exact(1))), Some((301, 300)));
+        assert_eq!(
+            parts_exceed(Some(exact(300)), (0..301).map(|_| exact(1))),
+            Some((301, 300))
+        );
         assert_eq!(parts_exceed(Some(exact(300)), (0..300).map(|_| exact(1))), None);
         // 300余项 may be more than 301: nothing certain
         assert_eq!(parts_exceed(Some(q(300, "余")), (0..301).map(|_| exact(1))), None);
         // 近300项 is at most 300
-        assert_eq!(parts_exceed(Some(q(300, "近")), (0..301).map(|_| exact(1))), Some((301, 300)));
+        assert_eq!(
+            parts_exceed(Some(q(300, "近")), (0..301).map(|_| exact(1))),
+            Some((301, 300))
+        );
         // a range's high end bounds it
         assert_eq!(parts_exceed(Some(fig(20, None, Some(50))), [exact(51)]), Some((51, 50)));
         assert_eq!(parts_exceed(Some(fig(20, None, Some(50))), [exact(50)]), None);

@@ -657,6 +657,7 @@ impl Store {
         let totals = pairing_totals(&Bundle {
             agreements: &[],
             needs: &[],
+            plans: &[],
             projects: &projects,
             funding: &funding,
             transactions: &transactions,

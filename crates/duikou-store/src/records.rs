@@ -426,7 +426,11 @@ impl Store {
         }
         Self::check_unlocked(tx, def, &rec).await?;
         Self::check_natural_key(tx, def, &rec, None).await?;
-        let writing = crate::groups::Writing { def, id: None, rec: &rec };
+        let writing = crate::groups::Writing {
+            def,
+            id: None,
+            rec: &rec,
+        };
         Self::check_group_parts(tx, &writing).await?;
         Ok(rec)
     }

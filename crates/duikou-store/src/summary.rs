@@ -98,6 +98,8 @@ const LOTS: usize = 4;
 /// The entities a summary reads for each pairing.
 const SUMMARY_ENTITIES: &[&str] = &[
     "agreements",
+    "project_groups",
+    "project_group_shares",
     "projects",
     "project_funding",
     "transactions",

@@ -88,9 +88,11 @@ impl Store {
             );
         }
         let mut projects = self.list_all("projects", "pairing_id", id).await?;
+        let plans = self.list_all("project_groups", "pairing_id", id).await?;
         let totals = pairing_totals(&Bundle {
             agreements: &agreements,
             needs: &needs,
+            plans: &plans,
             projects: &projects,
             funding: &funding,
             transactions: &transactions,
@@ -103,6 +105,7 @@ impl Store {
         let confirmed = pairing_totals(&Bundle {
             agreements: &agreements,
             needs: &needs,
+            plans: &plans,
             projects: &projects,
             funding: &funding,
             transactions: &transactions,
@@ -129,6 +132,7 @@ impl Store {
             "obligations": obligations,
             "needs": needs,
             "projects": projects,
+            "plans": plans,
             "dispatches": dispatches,
             "activities": activities,
             "children": children,
@@ -144,6 +148,8 @@ pub struct Bundle<'a> {
     pub agreements: &'a [Value],
     /// Needs.
     pub needs: &'a [Value],
+    /// Plans and batches of projects (援建计划/批次).
+    pub plans: &'a [Value],
     /// Projects.
     pub projects: &'a [Value],
     /// Funding shares.
@@ -287,8 +293,52 @@ pub fn pairing_totals(b: &Bundle) -> Value {
             })
         })
         .collect();
-    let total_investment: Money = projects.iter().map(|p| money(&p["total_investment"])).sum();
-    let leveraged: Money = projects.iter().map(|p| money(&p["leveraged_investment"])).sum();
+    // a plan counts once, as it states its figures (else as its projects and smaller plans do); its projects are not
+    // added again (issue #16 item 3)
+    let plans: Vec<&Value> = b.plans.iter().filter(|g| counts(g)).collect();
+    let plan_ids: BTreeSet<i64> = plans.iter().filter_map(|g| g["id"].as_i64()).collect();
+    let in_plan = |v: &Value, field: &str| v[field].as_i64().is_some_and(|g| plan_ids.contains(&g));
+    let top: Vec<&Value> = plans.iter().copied().filter(|g| !in_plan(g, "parent_id")).collect();
+    let own: Vec<&Value> = projects.iter().copied().filter(|p| !in_plan(p, "group_id")).collect();
+    let plan_money = |field: &str| -> Money {
+        fn of(g: &Value, field: &str, plans: &[&Value], projects: &[&Value], depth: usize) -> Money {
+            let stated = money(&g[field]);
+            if !g[field].is_null() || depth > 32 {
+                return stated;
+            }
+            let gid = &g["id"];
+            let parts: Money = plans
+                .iter()
+                .filter(|c| c["parent_id"] == *gid)
+                .map(|c| of(c, field, plans, projects, depth + 1))
+                .sum();
+            let members: Money = if field == "aid_amount" {
+                Money::default()
+            } else {
+                projects
+                    .iter()
+                    .filter(|p| p["group_id"] == *gid)
+                    .map(|p| money(&p[field]))
+                    .sum()
+            };
+            parts.saturating_add(members)
+        }
+        top.iter().map(|g| of(g, field, &plans, &projects, 0)).sum()
+    };
+    let plan_projects: Option<i64> = top
+        .iter()
+        .map(|g| g["project_count"].as_i64())
+        .try_fold(0i64, |a, n| n.map(|n| a.saturating_add(n)));
+    let total_investment: Money = own
+        .iter()
+        .map(|p| money(&p["total_investment"]))
+        .sum::<Money>()
+        .saturating_add(plan_money("total_investment"));
+    let leveraged: Money = own
+        .iter()
+        .map(|p| money(&p["leveraged_investment"]))
+        .sum::<Money>()
+        .saturating_add(plan_money("leveraged_investment"));
     let mut needs_by_status: BTreeMap<String, i64> = BTreeMap::new();
     for n in b.needs {
         *needs_by_status.entry(key(n, "status")).or_default() += 1;
@@ -351,6 +401,12 @@ pub fn pairing_totals(b: &Bundle) -> Value {
             "completion_rate": percent(completed, started),
             "total_investment": total_investment.to_string(),
             "leveraged_investment": leveraged.to_string(),
+            "plans": {
+                "count": top.len(),
+                "project_count": plan_projects,
+                "projects_outside_plans": own.len(),
+                "aid_amount": plan_money("aid_amount").to_string(),
+            },
             "funding_by_source": money_map(&funding_by_source),
             "transactions": tx.iter().map(|(k, m)| (k.clone(), money_map(m))).collect::<Map<_, _>>(),
             "outputs": outputs_json,
@@ -376,6 +432,7 @@ mod tests {
         let t = pairing_totals(&Bundle {
             agreements: &[],
             needs: &[],
+            plans: &[],
             projects: &[],
             funding: &[],
             transactions: &[],

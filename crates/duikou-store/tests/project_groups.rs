@@ -11,7 +11,12 @@ async fn pairing(store: &Store) -> i64 {
     let s = create_id(store, "orgs", json!({"name": "浙江省", "kind": "government"})).await;
     let r = create_id(store, "orgs", json!({"name": "阿克苏地区", "kind": "government"})).await;
     let a = create_id(store, "orgs", json!({"name": "援疆指挥部", "kind": "command"})).await;
-    let program = create_id(store, "programs", json!({"name": "对口援疆", "authority_org_id": a, "start_date": "2010-01-01"})).await;
+    let program = create_id(
+        store,
+        "programs",
+        json!({"name": "对口援疆", "authority_org_id": a, "start_date": "2010-01-01"}),
+    )
+    .await;
     create_id(
         store,
         "pairings",
@@ -82,7 +87,11 @@ async fn a_plan_holds_its_parts_and_refuses_more_than_it_states() {
             backend,
         );
         assert!(msg.contains("403项") && msg.contains("404项"), "{backend}: {msg}");
-        assert_eq!(count(store, "project_groups").await, before, "{backend}: nothing written");
+        assert_eq!(
+            count(store, "project_groups").await,
+            before,
+            "{backend}: nothing written"
+        );
         // "18余" may be 17? no: 余 is at least 18 — still refused; "近18" may be fewer, so it is kept
         refused(
             store
@@ -118,8 +127,17 @@ async fn a_plan_holds_its_parts_and_refuses_more_than_it_states() {
             )
             .await;
         }
-        let share = store.list("project_group_shares", &Default::default()).await.unwrap().items[0].clone();
-        assert_eq!(share["pairing_id"].as_i64(), Some(p), "{backend}: a share is its plan's pairing's");
+        let share = store
+            .list("project_group_shares", &Default::default())
+            .await
+            .unwrap()
+            .items[0]
+            .clone();
+        assert_eq!(
+            share["pairing_id"].as_i64(),
+            Some(p),
+            "{backend}: a share is its plan's pairing's"
+        );
         let msg = refused(
             store
                 .create(
@@ -160,7 +178,9 @@ async fn a_plan_holds_its_parts_and_refuses_more_than_it_states() {
         );
         // raising a member's money beyond the plan is refused too; lowering it is fine
         refused(
-            store.update(&sys, "projects", a, &json!({"total_investment": "4.5亿"})).await,
+            store
+                .update(&sys, "projects", a, &json!({"total_investment": "4.5亿"}))
+                .await,
             "group_id",
             backend,
         );
@@ -185,7 +205,10 @@ async fn a_plan_holds_its_parts_and_refuses_more_than_it_states() {
 
         // a plan never sits under itself or its own sub-plan
         for parent in [five, y2013] {
-            match store.update(&sys, "project_groups", five, &json!({"parent_id": parent})).await {
+            match store
+                .update(&sys, "project_groups", five, &json!({"parent_id": parent}))
+                .await
+            {
                 Err(StoreError::Invalid(e)) => {
                     assert_eq!(e.first().map(|f| f.code), Some("group_cycle"), "{backend}: {e}")
                 }

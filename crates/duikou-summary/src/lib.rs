@@ -2,6 +2,7 @@
 //! text carries a key into the explanation listing the records behind it.
 
 pub mod briefing;
+mod plans;
 pub mod tables;
 pub mod zh;
 
@@ -21,6 +22,7 @@ use std::sync::Arc;
 /// Every record field the writer (and the dates it keeps records by) reads: a store may read only these. The test
 /// `fields_cover_what_the_writer_reads` holds it to the source.
 pub const FIELDS: &[&str] = &[
+    "aid_amount",
     "amount",
     "approved_on",
     "as_of",
@@ -37,6 +39,8 @@ pub const FIELDS: &[&str] = &[
     "dispute_reason",
     "education",
     "end_date",
+    "end_on",
+    "group_id",
     "handed_over_on",
     "hours",
     "kind",
@@ -44,12 +48,14 @@ pub const FIELDS: &[&str] = &[
     "met_on",
     "name",
     "pairing_id",
+    "parent_id",
     "period",
     "person_id",
     "person_times",
     "plan_batch",
     "planned",
     "post",
+    "project_count",
     "project_id",
     "raised_on",
     "role",
@@ -57,6 +63,7 @@ pub const FIELDS: &[&str] = &[
     "signed_on",
     "source",
     "start_date",
+    "start_on",
     "started",
     "started_on",
     "status",
@@ -69,6 +76,10 @@ pub const FIELDS: &[&str] = &[
     "value",
     "year",
     // the companions of the approximate figures read above (qualifier and range), read through `approx::figure_of`
+    "aid_amount_approx",
+    "aid_amount_upper",
+    "project_count_approx",
+    "project_count_upper",
     "amount_approx",
     "amount_upper",
     "courses_approx",
@@ -382,6 +393,15 @@ impl<'a> Pool<'a> {
                     Place::Out
                 }
             }
+            // a plan (项目组) belongs to the period that holds all its years
+            "project_groups" => match date(&r["start_on"]) {
+                None => Place::Undated,
+                Some(a) => match attribute(record_interval(a, date(&r["end_on"])), self.input.period) {
+                    Attribution::In => Place::In,
+                    Attribution::Out => Place::Out,
+                    Attribution::Straddles => Place::Straddles,
+                },
+            },
             // the money of a project's plan is committed when the project is planned
             "project_funding" => match self.projects.get(&r["project_id"].as_i64().unwrap_or(0)) {
                 Some(p) => point(planned_on(p)),
@@ -1105,9 +1125,12 @@ fn mixes_groups(projects: &[&Rec]) -> bool {
 /// when it moved: a project's plan money when it is planned, transactions by their own dates.
 fn projects(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
     let mut blocks = Vec::new();
-    let projects = pool.in_period("projects");
+    let plans = plans::Plans::new(pool);
+    let listed = pool.in_period("projects");
+    // a project a plan of the period holds is counted in the plan, not again on its own
+    let projects: Vec<&Rec> = listed.iter().copied().filter(|p| plans.holder(p).is_none()).collect();
     let txs = pool.in_period("transactions");
-    if projects.is_empty() && txs.is_empty() {
+    if listed.is_empty() && txs.is_empty() && plans.top.is_empty() {
         return blocks;
     }
     let whole = input.whole_term;
@@ -1136,26 +1159,73 @@ fn projects(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block>
              为免重复计算，本总结不汇总项目个数和项目总投资，分项情况见表3。",
             names.join("、")
         ))]));
-    } else if !projects.is_empty() {
+    } else if !projects.is_empty() || !plans.top.is_empty() {
         let livelihood: Vec<&Rec> = new
             .iter()
             .copied()
             .filter(|p| schema::is_livelihood(p["category"].as_str().unwrap_or("")))
             .collect();
-        let mut spans = vec![
-            Span::text(if whole {
-                "累计安排援建项目"
-            } else {
-                "本期新安排援建项目"
-            }),
-            figs.span(
+        let lead = if whole {
+            "累计安排援建项目"
+        } else {
+            "本期新安排援建项目"
+        };
+        let label_new = if whole { "援建项目" } else { "新安排项目" };
+        // each plan counts as its number of projects; a plan whose count is not recorded leaves the total unknown
+        let counts: Vec<Option<Total>> = plans.top.iter().map(|g| plans.figure(g, "project_count")).collect();
+        let mut spans = Vec::new();
+        if plans.top.is_empty() {
+            spans.push(Span::text(lead));
+            spans.push(figs.span(
                 "projects.new",
-                if whole { "援建项目" } else { "新安排项目" },
+                label_new,
                 format!("{}个", new.len()),
                 ids("projects", &new),
-            ),
-        ];
-        if !livelihood.is_empty() {
+            ));
+        } else {
+            let names: Vec<String> = plans
+                .top
+                .iter()
+                .filter_map(|g| g["name"].as_str().map(|n| format!("“{n}”")))
+                .collect();
+            let mut refs = ids("project_groups", &plans.top);
+            refs.extend(ids("projects", &new));
+            if counts.iter().all(Option::is_some) {
+                let mut total: Total = counts.iter().flatten().copied().fold(Total::new(), |mut a, t| {
+                    a.merge(t);
+                    a
+                });
+                total.add(Fig::exact(new.len() as i64));
+                spans.push(Span::text(lead));
+                spans.push(figs.span(
+                    "projects.new",
+                    label_new,
+                    format!("{}个", zh::count_total(&total)),
+                    refs,
+                ));
+                spans.push(Span::text(format!("（含{}", names.join("、"))));
+                if !new.is_empty() {
+                    spans.push(Span::text(format!("，另单列项目{}个", new.len())));
+                }
+                spans.push(Span::text("）"));
+            } else {
+                spans.push(Span::text(format!(
+                    "{lead}计划/批次{}个（{}，部分未记录项目数）",
+                    plans.top.len(),
+                    names.join("、")
+                )));
+                if !new.is_empty() {
+                    spans.push(Span::text("，另单列项目"));
+                    spans.push(figs.span(
+                        "projects.new",
+                        label_new,
+                        format!("{}个", new.len()),
+                        ids("projects", &new),
+                    ));
+                }
+            }
+        }
+        if !livelihood.is_empty() && plans.top.is_empty() {
             spans.push(Span::text("，其中民生项目"));
             spans.push(figs.span(
                 "projects.livelihood",
@@ -1164,45 +1234,55 @@ fn projects(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block>
                 ids("projects", &livelihood),
             ));
         }
-        if !whole {
-            spans.push(Span::text("；续建项目"));
+        // without plans the clauses speak of every project; with them, of the projects told on their own
+        let who = if plans.top.is_empty() { "" } else { "单列项目中" };
+        if !projects.is_empty() {
+            if !whole {
+                spans.push(Span::text(format!("；{who}续建项目")));
+                spans.push(figs.span(
+                    "projects.carried",
+                    "续建项目",
+                    format!("{}个", carried.len()),
+                    ids("projects", &carried),
+                ));
+            }
+            spans.push(Span::text(format!(
+                "；{who}{}",
+                if whole { "已竣工" } else { "本期竣工" }
+            )));
             spans.push(figs.span(
-                "projects.carried",
-                "续建项目",
-                format!("{}个", carried.len()),
-                ids("projects", &carried),
+                "projects.completed",
+                "竣工项目",
+                format!("{}个", completed.len()),
+                ids("projects", &completed),
             ));
-        }
-        spans.push(Span::text(if whole { "；已竣工" } else { "；本期竣工" }));
-        spans.push(figs.span(
-            "projects.completed",
-            "竣工项目",
-            format!("{}个", completed.len()),
-            ids("projects", &completed),
-        ));
-        spans.push(Span::text(if whole {
-            "；累计已开工"
-        } else {
-            "；上述项目中已开工"
-        }));
-        spans.push(figs.span(
-            "projects.started",
-            "已开工项目",
-            format!("{}个", started.len()),
-            ids("projects", &started),
-        ));
-        if let Some(rate) = zh::percent(started.len() as i64, projects.len() as i64) {
-            spans.push(Span::text("，开工率"));
-            spans.push(figs.span("projects.start_rate", "项目开工率", rate, ids("projects", &projects)));
-        }
-        if let Some(rate) = zh::percent(completed.len() as i64, started.len() as i64) {
-            spans.push(Span::text("，竣工率"));
+            spans.push(Span::text(if !who.is_empty() {
+                "，已开工"
+            } else if whole {
+                "；累计已开工"
+            } else {
+                "；上述项目中已开工"
+            }));
             spans.push(figs.span(
-                "projects.completion_rate",
-                "项目竣工率",
-                rate,
+                "projects.started",
+                "已开工项目",
+                format!("{}个", started.len()),
                 ids("projects", &started),
             ));
+            let rates = plans.top.is_empty();
+            if let Some(rate) = zh::percent(started.len() as i64, projects.len() as i64).filter(|_| rates) {
+                spans.push(Span::text("，开工率"));
+                spans.push(figs.span("projects.start_rate", "项目开工率", rate, ids("projects", &projects)));
+            }
+            if let Some(rate) = zh::percent(completed.len() as i64, started.len() as i64).filter(|_| rates) {
+                spans.push(Span::text("，竣工率"));
+                spans.push(figs.span(
+                    "projects.completion_rate",
+                    "项目竣工率",
+                    rate,
+                    ids("projects", &started),
+                ));
+            }
         }
         spans.push(Span::text("。"));
         blocks.push(para(spans));
@@ -1227,20 +1307,31 @@ fn projects(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block>
         .copied()
         .filter(|p| money(&p["total_investment"]).fen() > 0)
         .collect();
-    if !with_investment.is_empty() && !mixes_groups(&with_investment) {
-        let total = money_sum(&with_investment, "total_investment");
+    // a plan's money once, as it states it (else as its parts do), with the projects told on their own
+    let plan_money = |field: &str| -> (Total, Vec<&Rec>) {
+        let mut t = Total::new();
+        let mut behind = Vec::new();
+        for g in &plans.top {
+            if let Some(m) = plans.figure(g, field) {
+                t.merge(m);
+                behind.push(*g);
+            }
+        }
+        (t, behind)
+    };
+    let (plan_investment, invested_plans) = plan_money("total_investment");
+    if (!with_investment.is_empty() || !invested_plans.is_empty()) && !mixes_groups(&with_investment) {
+        let mut total = money_sum(&with_investment, "total_investment");
+        total.merge(plan_investment);
+        let mut refs = ids("project_groups", &invested_plans);
+        refs.extend(ids("projects", &with_investment));
         parts.push(vec![
             Span::text(if whole {
                 "项目总投资"
             } else {
                 "新安排项目总投资"
             }),
-            figs.span(
-                "money.total_investment",
-                "项目总投资",
-                zh::money_total(&total),
-                ids("projects", &with_investment),
-            ),
+            figs.span("money.total_investment", "项目总投资", zh::money_total(&total), refs),
         ]);
     }
     let mut by_source: BTreeMap<String, Vec<&Rec>> = BTreeMap::new();
@@ -1252,13 +1343,22 @@ fn projects(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block>
     }
     // 援助资金 first, then the other sources in the schema's order
     let order = |s: &str| schema::FUNDING_SOURCES.iter().position(|(k, _)| *k == s);
+    let (plan_aid, aided_plans) = plan_money("aid_amount");
+    if !aided_plans.is_empty() {
+        by_source.entry("supporter".to_string()).or_default();
+    }
     let mut sources: Vec<(&String, &Vec<&Rec>)> = by_source.iter().collect();
     sources.sort_by_key(|(s, _)| order(s));
     for (src, v) in sources {
         if !safe(v) {
             continue;
         }
-        let m = money_sum(v, "amount");
+        let mut m = money_sum(v, "amount");
+        let mut refs = ids("project_funding", v);
+        if src == "supporter" {
+            m.merge(plan_aid);
+            refs.extend(ids("project_groups", &aided_plans));
+        }
         let name = label("project_funding", "source", src);
         let (key, lead) = if src == "supporter" {
             (
@@ -1274,7 +1374,7 @@ fn projects(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block>
         };
         parts.push(vec![
             Span::text(lead),
-            figs.span(&key, &name, zh::money_total(&m), ids("project_funding", v)),
+            figs.span(&key, &name, zh::money_total(&m), refs),
         ]);
     }
     let leveraged: Vec<&Rec> = new
@@ -1282,16 +1382,15 @@ fn projects(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block>
         .copied()
         .filter(|p| money(&p["leveraged_investment"]).fen() > 0)
         .collect();
-    if !leveraged.is_empty() && !mixes_groups(&leveraged) {
-        let lev = money_sum(&leveraged, "leveraged_investment");
+    let (plan_leveraged, leveraging_plans) = plan_money("leveraged_investment");
+    if (!leveraged.is_empty() || !leveraging_plans.is_empty()) && !mixes_groups(&leveraged) {
+        let mut lev = money_sum(&leveraged, "leveraged_investment");
+        lev.merge(plan_leveraged);
+        let mut lev_refs = ids("project_groups", &leveraging_plans);
+        lev_refs.extend(ids("projects", &leveraged));
         parts.push(vec![
             Span::text("带动投资"),
-            figs.span(
-                "money.leveraged",
-                "带动投资",
-                zh::money_total(&lev),
-                ids("projects", &leveraged),
-            ),
+            figs.span("money.leveraged", "带动投资", zh::money_total(&lev), lev_refs),
         ]);
     }
     if !parts.is_empty() {
@@ -1363,8 +1462,11 @@ fn projects(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block>
     for ((name, unit), v) in &by_output {
         blocks.push(output_para(name, unit, v, figs));
     }
-    if !projects.is_empty() {
-        blocks.push(project_table(pool, &projects, &funding, counted_together));
+    if !plans.in_period.is_empty() {
+        blocks.extend(plan_blocks(pool, &plans, figs));
+    }
+    if !listed.is_empty() {
+        blocks.push(project_table(pool, &plans, &listed, &funding, counted_together));
     }
     // money by year and source, from disbursements (else commitments): the same transactions as the prose
     let (kind, chosen) = if disbursed.is_empty() {
@@ -1430,7 +1532,11 @@ fn projects(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block>
             ids("projects", &completed),
         );
         blocks.push(Block::Chart(Chart {
-            title: "项目进展".into(),
+            title: if plans.top.is_empty() {
+                "项目进展".into()
+            } else {
+                "项目进展（单列项目）".into()
+            },
             kind: ChartKind::Pie,
             categories: status_counts.iter().map(|(l, _)| l.to_string()).collect(),
             series: vec![Series {
@@ -1503,9 +1609,100 @@ fn output_para(name: &str, unit: &str, v: &[&Rec], figs: &mut Figures) -> Block 
     para(spans)
 }
 
+/// The plans and batches of the period: a table of each (its years, count and money as written) and, for a plan
+/// with category shares, a sentence of them ("其中民生·安居19.5亿元、…").
+fn plan_blocks(pool: &Pool, plans: &plans::Plans, figs: &mut Figures) -> Vec<Block> {
+    let column = |header: &str, kind: ColumnKind| Column {
+        header: header.into(),
+        kind,
+    };
+    let money_cell = |g: &Rec, field: &str| match approx::figure_of(FieldKind::Money, g, field) {
+        None => Cell::Empty,
+        Some(f) if f.is_exact() => Cell::Money(f.value),
+        Some(f) => Cell::Text(zh::money_total(&[f].into_iter().collect())),
+    };
+    let years = |g: &Rec| {
+        let start = g["start_on"].as_str().map(fmt_date).unwrap_or_default();
+        match g["end_on"].as_str() {
+            Some(e) => format!("{start}—{}", fmt_date(e)),
+            None => start,
+        }
+    };
+    let mut blocks = vec![Block::Table(Table {
+        title: "援建计划/批次".into(),
+        columns: vec![
+            column("计划/批次", ColumnKind::Text),
+            column("年度", ColumnKind::Text),
+            column("所属上级计划", ColumnKind::Text),
+            column("项目数", ColumnKind::Text),
+            column("援助资金", ColumnKind::Money),
+            column("总投资", ColumnKind::Money),
+            column("带动投资", ColumnKind::Money),
+        ],
+        rows: plans
+            .in_period
+            .values()
+            .map(|g| {
+                vec![
+                    Cell::Text(g["name"].as_str().unwrap_or("").into()),
+                    Cell::Text(years(g)),
+                    Cell::Text(plans.parent_name(g).unwrap_or("").into()),
+                    Cell::Text(
+                        approx::figure_of(FieldKind::Int, *g, "project_count")
+                            .map(|f| approx::written(FieldKind::Int, f, "项"))
+                            .unwrap_or_default(),
+                    ),
+                    money_cell(g, "aid_amount"),
+                    money_cell(g, "total_investment"),
+                    money_cell(g, "leveraged_investment"),
+                ]
+            })
+            .collect(),
+    })];
+    let shares: Vec<&Rec> = pool
+        .all("project_group_shares")
+        .into_iter()
+        .filter(|s| pool.counts(s))
+        .collect();
+    for g in plans.in_period.values() {
+        let mine: Vec<&Rec> = shares.iter().copied().filter(|s| s["group_id"] == g["id"]).collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let mut spans = vec![Span::text(format!("“{}”按类别：", g["name"].as_str().unwrap_or("")))];
+        for (i, sh) in mine.iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::text("，"));
+            }
+            let cat = label(
+                "project_group_shares",
+                "category",
+                sh["category"].as_str().unwrap_or(""),
+            );
+            let mut told = Vec::new();
+            if let Some(f) = approx::figure_of(FieldKind::Int, *sh, "project_count") {
+                told.push(approx::written(FieldKind::Int, f, "项"));
+            }
+            if let Some(f) = approx::figure_of(FieldKind::Money, *sh, "aid_amount") {
+                told.push(zh::money_total(&[f].into_iter().collect()));
+            }
+            spans.push(Span::text(cat.clone()));
+            spans.push(figs.span(
+                &format!("plans.share.{}.{}", id(g), sh["category"].as_str().unwrap_or("")),
+                &format!("{}{cat}", g["name"].as_str().unwrap_or("")),
+                told.join("、"),
+                ids("project_group_shares", &[*sh]),
+            ));
+        }
+        spans.push(Span::text("。"));
+        blocks.push(para(spans));
+    }
+    blocks
+}
+
 /// 表3: the projects of the period, with the money of those planned in it (a 续建 or 竣工 project's money was counted
 /// when it was planned, so its cells stay empty here).
-fn project_table(pool: &Pool, projects: &[&Rec], funding: &[&Rec], groups: bool) -> Block {
+fn project_table(pool: &Pool, plans: &plans::Plans, projects: &[&Rec], funding: &[&Rec], groups: bool) -> Block {
     let mut support_of: HashMap<i64, Total> = HashMap::new();
     for f in funding.iter().filter(|f| f["source"] == "supporter") {
         if let (Some(p), Some(fig)) = (
@@ -1528,6 +1725,7 @@ fn project_table(pool: &Pool, projects: &[&Rec], funding: &[&Rec], groups: bool)
         columns: vec![
             column("项目", ColumnKind::Text),
             column("类别", ColumnKind::Text),
+            column("所属计划/批次", ColumnKind::Text),
             column("本期", ColumnKind::Text),
             column("总投资", ColumnKind::Money),
             column("援助资金", ColumnKind::Money),
@@ -1556,6 +1754,7 @@ fn project_table(pool: &Pool, projects: &[&Rec], funding: &[&Rec], groups: bool)
                 vec![
                     Cell::Text(p["name"].as_str().unwrap_or("").into()),
                     Cell::Text(label("projects", "category", p["category"].as_str().unwrap_or(""))),
+                    Cell::Text(plans.group_name(p).unwrap_or("").into()),
                     Cell::Text(stage.join("、")),
                     cash(money_sum(&[*p], "total_investment")),
                     cash(support_of.get(&id(p)).copied().unwrap_or_default()),
@@ -1650,6 +1849,7 @@ fn highlights(pool: &Pool) -> Vec<Block> {
 const CONFIRMED_KINDS: &[&str] = &[
     "dispatches",
     "activities",
+    "project_groups",
     "projects",
     "project_funding",
     "transactions",
@@ -1661,6 +1861,9 @@ const CONFIRMED_KINDS: &[&str] = &[
 fn amount_of(entity: &str, r: &Rec) -> Money {
     match entity {
         "projects" => money(&r["total_investment"]),
+        "project_groups" => Some(money(&r["aid_amount"]))
+            .filter(|m| m.fen() > 0)
+            .unwrap_or_else(|| money(&r["total_investment"])),
         "project_funding" | "transactions" | "activities" => money(&r["amount"]),
         _ => Money::default(),
     }
@@ -1776,6 +1979,7 @@ fn apart(pool: &Pool, figs: &mut Figures) -> Vec<Block> {
         "agreements",
         "dispatches",
         "activities",
+        "project_groups",
         "projects",
         "transactions",
         "outputs",

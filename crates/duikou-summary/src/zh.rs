@@ -81,6 +81,16 @@ pub fn tally_total(t: &Total) -> String {
     }
 }
 
+/// A count of records or projects: exact counts as they are (403, never rounded to "400余"), approximate ones by
+/// [`tally_total`] ("300余", "近18").
+pub fn count_total(t: &Total) -> String {
+    if t.is_exact() {
+        t.value().to_string()
+    } else {
+        tally_total(t)
+    }
+}
+
 /// A total of money (fen) some of which may be approximate, by the same rule: "4.09亿元", "1500余万元",
 /// "约1000万元", "近50万元", "20—50万元".
 pub fn money_total(t: &Total) -> String {

@@ -303,7 +303,8 @@ pub fn pairing_totals(b: &Bundle) -> Value {
     let plan_money = |field: &str| -> Money {
         fn of(g: &Value, field: &str, plans: &[&Value], projects: &[&Value], depth: usize) -> Money {
             let stated = money(&g[field]);
-            if !g[field].is_null() || depth > 32 {
+            // a plan that states its count but not this figure is not told by the few projects recorded under it
+            if !g[field].is_null() || !g["project_count"].is_null() || depth > 32 {
                 return stated;
             }
             let gid = &g["id"];
@@ -406,6 +407,9 @@ pub fn pairing_totals(b: &Bundle) -> Value {
                 "project_count": plan_projects,
                 "projects_outside_plans": own.len(),
                 "aid_amount": plan_money("aid_amount").to_string(),
+                // plans that state their count of projects but not this figure: the totals above leave them out
+                "without_total_investment": top.iter().filter(|g| g["total_investment"].is_null() && !g["project_count"].is_null()).filter_map(|g| g["name"].as_str()).collect::<Vec<_>>(),
+                "without_aid_amount": top.iter().filter(|g| g["aid_amount"].is_null() && !g["project_count"].is_null()).filter_map(|g| g["name"].as_str()).collect::<Vec<_>>(),
             },
             "funding_by_source": money_map(&funding_by_source),
             "transactions": tx.iter().map(|(k, m)| (k.clone(), money_map(m))).collect::<Map<_, _>>(),

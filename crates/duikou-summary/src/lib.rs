@@ -1319,6 +1319,20 @@ fn projects(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block>
         }
         (t, behind)
     };
+    // a total that leaves out a plan whose figure is not recorded says so, naming the plan
+    let unknown_in = |field: &str, what: &str| -> String {
+        let names: Vec<String> = plans
+            .top
+            .iter()
+            .filter(|g| plans.figure(g, field).is_none())
+            .filter_map(|g| g["name"].as_str().map(|n| format!("“{n}”")))
+            .collect();
+        if names.is_empty() {
+            String::new()
+        } else {
+            format!("（不含未记录{what}的{}）", names.join("、"))
+        }
+    };
     let (plan_investment, invested_plans) = plan_money("total_investment");
     if (!with_investment.is_empty() || !invested_plans.is_empty()) && !mixes_groups(&with_investment) {
         let mut total = money_sum(&with_investment, "total_investment");
@@ -1326,11 +1340,15 @@ fn projects(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block>
         let mut refs = ids("project_groups", &invested_plans);
         refs.extend(ids("projects", &with_investment));
         parts.push(vec![
-            Span::text(if whole {
-                "项目总投资"
-            } else {
-                "新安排项目总投资"
-            }),
+            Span::text(format!(
+                "{}{}",
+                if whole {
+                    "项目总投资"
+                } else {
+                    "新安排项目总投资"
+                },
+                unknown_in("total_investment", "总投资")
+            )),
             figs.span("money.total_investment", "项目总投资", zh::money_total(&total), refs),
         ]);
     }
@@ -1363,11 +1381,15 @@ fn projects(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block>
         let (key, lead) = if src == "supporter" {
             (
                 "money.supporter".to_string(),
-                if whole {
-                    "累计投入援助资金".to_string()
-                } else {
-                    "援助资金".to_string()
-                },
+                format!(
+                    "{}{}",
+                    if whole {
+                        "累计投入援助资金"
+                    } else {
+                        "援助资金"
+                    },
+                    unknown_in("aid_amount", "援助资金")
+                ),
             )
         } else {
             (format!("money.{src}"), name.clone())
@@ -1389,7 +1411,7 @@ fn projects(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block>
         let mut lev_refs = ids("project_groups", &leveraging_plans);
         lev_refs.extend(ids("projects", &leveraged));
         parts.push(vec![
-            Span::text("带动投资"),
+            Span::text(format!("带动投资{}", unknown_in("leveraged_investment", "带动投资"))),
             figs.span("money.leveraged", "带动投资", zh::money_total(&lev), lev_refs),
         ]);
     }

@@ -107,31 +107,47 @@ impl<'a> Plans<'a> {
     }
 
     /// A plan's figure of `field` (项目数, 援助资金, 总投资, 带动投资): as the plan states it, else what its smaller
-    /// plans and its projects state, added up; `None` when nothing states it.
+    /// plans and its projects state, added up; `None` when nothing states it or a smaller plan leaves it unknown.
     pub(crate) fn figure(&self, g: &Rec, field: &str) -> Option<Total> {
         self.figure_at(g, field, 0)
     }
 
     fn figure_at(&self, g: &Rec, field: &str, depth: usize) -> Option<Total> {
+        // "project_count_of_parts": the count its parts add up to, whatever the plan states
+        let (field, stated_counts) = match field {
+            "project_count_of_parts" => ("project_count", false),
+            f => (f, true),
+        };
         let kind = if field == "project_count" {
             FieldKind::Int
         } else {
             FieldKind::Money
         };
-        if let Some(f) = approx::figure_of(kind, g, field) {
-            return Some([f].into_iter().collect());
+        if stated_counts {
+            if let Some(f) = approx::figure_of(kind, g, field) {
+                return Some([f].into_iter().collect());
+            }
         }
         if depth > DEPTH {
             return None;
         }
+        // the parts tell a plan's money only when they are all of it: a plan of 300 projects with two recorded does
+        // not cost what those two cost
+        if field != "project_count" {
+            if let Some(stated) = approx::figure_of(FieldKind::Int, g, "project_count") {
+                let known = self.figure_at(g, "project_count_of_parts", depth)?;
+                if !stated.is_exact() || !known.is_exact() || known.value() != stated.value {
+                    return None;
+                }
+            }
+        }
         let gid = id(g);
         let mut total = Total::new();
         let mut any = false;
+        // a smaller plan that does not state it (nor its parts) leaves this plan's figure unknown
         for child in self.known.values().filter(|c| int(c, "parent_id") == Some(gid)) {
-            if let Some(t) = self.figure_at(child, field, depth + 1) {
-                total.merge(t);
-                any = true;
-            }
+            total.merge(self.figure_at(child, field, depth + 1)?);
+            any = true;
         }
         for p in self.members.get(&gid).into_iter().flatten() {
             let figs: Vec<Fig> = match field {

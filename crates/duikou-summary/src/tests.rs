@@ -638,6 +638,86 @@ fn a_yearly_plan_is_not_added_to_the_projects_it_may_hold() {
     assert!(t.contains("“2013年度援疆项目”为年度计划或项目批次（项目组）"), "{t}");
 }
 
+#[test]
+fn a_plan_counts_once_as_its_projects_and_money_and_its_parts_never_again() {
+    let c = "confirmed";
+    let plans = vec![
+        json!({"id": 1, "name": "2010—2014年公共设施援疆项目", "start_on": "2010", "end_on": "2014", "project_count": 403,
+               "aid_amount": "50.56亿", "confirmation": c}),
+        json!({"id": 2, "parent_id": 1, "name": "2013年度援疆项目", "start_on": "2013", "project_count": 300,
+               "aid_amount": "42.33亿", "confirmation": c}),
+        json!({"id": 3, "parent_id": 1, "name": "2014年度第二批", "start_on": "2014-07", "project_count": 86,
+               "total_investment": "5亿", "leveraged_investment": "42.77亿", "confirmation": c}),
+    ];
+    let projects = vec![
+        // two of the 2013 plan's projects, with money of their own: inside the plan's 42.33亿, not added to it
+        json!({"id": 1, "group_id": 2, "name": "安居富民", "category": "housing", "approved_on": "2013-03-01",
+               "total_investment": "4亿", "confirmation": c}),
+        json!({"id": 2, "group_id": 2, "name": "双语幼儿园", "category": "education", "approved_on": "2013-05-01",
+               "total_investment": "1亿", "confirmation": c}),
+        // a project of no plan
+        json!({"id": 3, "name": "人才项目", "category": "talent", "approved_on": "2013-06-01", "total_investment": "1000万",
+               "confirmation": c}),
+    ];
+    let funding = vec![
+        json!({"id": 1, "project_id": 1, "source": "supporter", "amount": "3亿", "confirmation": c}),
+        json!({"id": 2, "project_id": 3, "source": "supporter", "amount": "800万", "confirmation": c}),
+    ];
+    let records = || {
+        vec![
+            ("project_groups", plans.clone()),
+            ("projects", projects.clone()),
+            ("project_funding", funding.clone()),
+        ]
+    };
+    // 2013: the 2013 plan stands for its projects; the five-year plan runs across the year's edge
+    let (doc, figures) = build(&only(records(), "2013-01-01", "2013-12-31")).unwrap();
+    let t = text(&doc);
+    assert_eq!(figure(&figures, "projects.new").unwrap().value, "301个", "{t}");
+    assert_eq!(
+        figure(&figures, "money.supporter").unwrap().value,
+        "42.41亿元",
+        "42.33亿 + 800万: {t}"
+    );
+    assert!(t.contains("不含未记录总投资的“2013年度援疆项目”"), "{t}");
+    // 2014: the second batch of 86 with its own money
+    let (doc, figures) = build(&only(records(), "2014-01-01", "2014-12-31")).unwrap();
+    let t = text(&doc);
+    assert_eq!(figure(&figures, "projects.new").unwrap().value, "86个", "{t}");
+    assert_eq!(
+        figure(&figures, "money.total_investment").unwrap().value,
+        "5亿元",
+        "{t}"
+    );
+    assert_eq!(figure(&figures, "money.leveraged").unwrap().value, "42.77亿元", "{t}");
+    // the whole term: the five-year plan holds the yearly ones; 403 + the one project of no plan
+    let mut i = only(records(), "2010-01-01", "2014-12-31");
+    i.whole_term = true;
+    let (doc, figures) = build(&i).unwrap();
+    let t = text(&doc);
+    assert_eq!(figure(&figures, "projects.new").unwrap().value, "404个", "{t}");
+    assert_eq!(
+        figure(&figures, "money.supporter").unwrap().value,
+        "50.64亿元",
+        "50.56亿 + 800万: {t}"
+    );
+    // a disputed plan is not counted: its projects are told on their own
+    let mut disputed = plans.clone();
+    disputed[1]["confirmation"] = json!("disputed");
+    let (_, figures) = build(&only(
+        vec![
+            ("project_groups", disputed),
+            ("projects", projects.clone()),
+            ("project_funding", funding.clone()),
+        ],
+        "2013-01-01",
+        "2013-12-31",
+    ))
+    .unwrap();
+    assert_eq!(figure(&figures, "projects.new").unwrap().value, "3个");
+    assert_eq!(figure(&figures, "money.total_investment").unwrap().value, "5.1亿元");
+}
+
 mod additive {
     //! For every money and count measure that flows (things that happened: not 续建, not rates), the annual summaries
     //! of consecutive years count, between them, exactly the records the summary of those years together counts, each

@@ -4,6 +4,7 @@
 //! seeds only count get numbered placeholder names; dates the seeds do not give are marked as such in each record's note.
 
 mod accounts;
+mod counts;
 mod hunan_turpan;
 mod jiangsu_huocheng;
 mod loader;
@@ -60,6 +61,7 @@ pub async fn load(store: &Store) -> Result<usize> {
     jiangsu_huocheng::load(&mut d).await?;
     school_pairing::load(&mut d).await?;
     hunan_turpan::load(&mut d).await?;
+    counts::load(&mut d).await?;
     let receivers = accounts::load(&mut d).await?;
     d.finish(&receivers).await
 }

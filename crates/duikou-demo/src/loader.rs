@@ -34,6 +34,8 @@ pub(crate) struct Demo {
     ids: BTreeMap<String, i64>,
     receivers: BTreeMap<i64, i64>,
     queue: Vec<Queued>,
+    /// Every activity written, by title: counts and goods are hung on them afterwards.
+    activities: Vec<(String, i64)>,
 }
 
 /// Where the demo's indicator values come from.
@@ -60,6 +62,7 @@ impl Demo {
             ids: BTreeMap::new(),
             receivers: BTreeMap::new(),
             queue: Vec::new(),
+            activities: Vec::new(),
         })
     }
 
@@ -87,6 +90,11 @@ impl Demo {
         if entity == "pairings" {
             if let (Some(id), Some(r)) = (rec["id"].as_i64(), rec["receiver_org_id"].as_i64()) {
                 self.receivers.insert(id, r);
+            }
+        }
+        if entity == "activities" {
+            if let (Some(id), Some(t)) = (rec["id"].as_i64(), rec["title"].as_str()) {
+                self.activities.push((t.to_string(), id));
             }
         }
         Ok(rec)
@@ -124,6 +132,21 @@ impl Demo {
             });
         }
         Ok(id)
+    }
+
+    /// The activities whose title holds `part`: exactly `n` of them, or the demo is wrong.
+    pub(crate) fn activities_titled(&self, part: &str, n: usize) -> Result<Vec<i64>> {
+        let found: Vec<i64> = self
+            .activities
+            .iter()
+            .filter(|(t, _)| t.contains(part))
+            .map(|(_, id)| *id)
+            .collect();
+        if found.len() == n {
+            Ok(found)
+        } else {
+            Err(missing(&format!("{n} 项活动"), part))
+        }
     }
 
     /// Creates an org and remembers it by name.

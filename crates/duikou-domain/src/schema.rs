@@ -337,6 +337,48 @@ pub const AUDIENCES: &[(&str, &str)] = &[
     ("other", "其他"),
 ];
 
+/// Units an activity's counts are told in (the unit is the word itself).
+pub const COUNT_UNITS: &[(&str, &str)] = &[
+    ("人", "人"),
+    ("人次", "人次"),
+    ("名", "名"),
+    ("场", "场"),
+    ("次", "次"),
+    ("门次", "门次"),
+    ("课时", "课时"),
+    ("期", "期"),
+    ("批", "批"),
+    ("台", "台"),
+    ("套", "套"),
+    ("件", "件"),
+    ("册", "册"),
+    ("车次", "车次"),
+    ("户", "户"),
+    ("户次", "户次"),
+    ("份", "份"),
+    ("轮", "轮"),
+    ("轮次", "轮次"),
+    ("位", "位"),
+    ("个", "个"),
+    ("家", "家"),
+    ("所", "所"),
+    ("项", "项"),
+    ("篇", "篇"),
+    ("天", "天"),
+];
+
+/// Categories of donated goods (设备, 图书 …).
+pub const ITEM_CATEGORIES: &[(&str, &str)] = &[
+    ("equipment", "设备"),
+    ("books", "图书"),
+    ("computers", "电脑"),
+    ("sports", "体育器材"),
+    ("medicine", "药品"),
+    ("materials", "资料"),
+    ("supplies", "生活物资"),
+    ("other", "其他"),
+];
+
 /// Kinds of activity.
 pub const ACTIVITY_KINDS: &[(&str, &str)] = &[
     ("visit", "互访"),
@@ -888,6 +930,14 @@ pub static ENTITIES: &[EntityDef] = &[
             approx("items", "台（套/件）", Int),
             approx("amount", "金额", Money),
             max(f("participants", "参加人员", FieldKind::Text), 2000),
+            f(
+                "direction",
+                "往来方向",
+                FieldKind::Enum(&[
+                    ("to_receiver", "出访：支援方赴受援方"),
+                    ("to_supporter", "来访：受援方赴支援方"),
+                ]),
+            ),
             id_ref("project_id", "相关项目", "projects"),
             id_ref("dispatch_id", "相关援派", "dispatches"),
             id_ref("need_id", "相关需求", "needs"),
@@ -900,6 +950,47 @@ pub static ENTITIES: &[EntityDef] = &[
         pairing_via: None,
         rules: &[Rule::DateOrder("start_date", "end_date")],
         default_sort: "start_date",
+    },
+    EntityDef {
+        name: "activity_counts",
+        label: "活动计数",
+        fields: fields![
+            req(id_ref("activity_id", "活动", "activities")),
+            server(id_ref("pairing_id", "结对", "pairings")),
+            max(f("what", "计数对象", FieldKind::Text), 50),
+            approx("value", "数量", Int, req),
+            req(f("unit", "单位", FieldKind::Enum(COUNT_UNITS))),
+            f("note", "备注", FieldKind::Text),
+        ],
+        owner: Owner::Supporter,
+        confirmable: true,
+        natural_key: &[],
+        search: &["what", "note"],
+        pairing_via: Some(("activity_id", "activities")),
+        rules: &[],
+        default_sort: "id",
+    },
+    EntityDef {
+        name: "activity_items",
+        label: "捐赠物资",
+        fields: fields![
+            req(id_ref("activity_id", "活动", "activities")),
+            server(id_ref("pairing_id", "结对", "pairings")),
+            req(f("category", "物资类别", FieldKind::Enum(ITEM_CATEGORIES))),
+            max(f("name", "物资名称", FieldKind::Text), 100),
+            approx("quantity", "数量", Int),
+            f("unit", "单位", FieldKind::Enum(COUNT_UNITS)),
+            approx("unit_value", "单价", Money),
+            approx("value", "价值", Money),
+            f("note", "备注", FieldKind::Text),
+        ],
+        owner: Owner::Supporter,
+        confirmable: true,
+        natural_key: &[],
+        search: &["name", "note"],
+        pairing_via: Some(("activity_id", "activities")),
+        rules: &[],
+        default_sort: "id",
     },
     EntityDef {
         name: "indicators",

@@ -107,6 +107,8 @@ const SUMMARY_ENTITIES: &[&str] = &[
     "dispatches",
     "stints",
     "activities",
+    "activity_counts",
+    "activity_items",
     "needs",
     "notes",
 ];

@@ -57,6 +57,7 @@ pub const FIELDS: &[&str] = &[
     "post",
     "project_count",
     "project_id",
+    "quantity",
     "raised_on",
     "role",
     "sessions",
@@ -73,9 +74,17 @@ pub const FIELDS: &[&str] = &[
     "title_level",
     "total_investment",
     "unit",
+    "unit_value",
     "value",
+    "what",
     "year",
     // the companions of the approximate figures read above (qualifier and range), read through `approx::figure_of`
+    "quantity_approx",
+    "quantity_upper",
+    "unit_value_approx",
+    "unit_value_upper",
+    "value_approx",
+    "value_upper",
     "aid_amount_approx",
     "aid_amount_upper",
     "project_count_approx",
@@ -1088,6 +1097,7 @@ fn activities<'a>(input: &SummaryInput, pool: &Pool<'a>, figs: &mut Figures) -> 
             spans.push(Span::text("。"));
             blocks.push(para(spans));
         }
+        blocks.extend(activity_counts(pool, &non_donation, figs));
         let mut by_kind: BTreeMap<String, usize> = BTreeMap::new();
         for a in &acts {
             *by_kind.entry(a.kind.unwrap_or("").to_string()).or_default() += 1;
@@ -1788,8 +1798,64 @@ fn project_table(pool: &Pool, plans: &plans::Plans, projects: &[&Rec], funding: 
     })
 }
 
+/// The counted child records of `entity` (活动计数, 捐赠物资) of these activities, by activity.
+fn of_activities<'a>(pool: &Pool<'a>, entity: &str, acts: &[&Act]) -> Vec<(i64, Vec<&'a Rec>)> {
+    let mut by: BTreeMap<i64, Vec<&Rec>> = BTreeMap::new();
+    for r in pool.all(entity).into_iter().filter(|r| pool.counts(r)) {
+        by.entry(r["activity_id"].as_i64().unwrap_or(0)).or_default().push(r);
+    }
+    acts.iter()
+        .filter_map(|a| by.remove(&a.id).map(|v| (a.id, v)))
+        .collect()
+}
+
+/// An activity's counts in their own units, told with the activity ("“农牧民转移就业培训”：学员900人"): counts of
+/// different things and units are never added together.
+fn activity_counts(pool: &Pool, acts: &[&Act], figs: &mut Figures) -> Vec<Block> {
+    let title = |aid: i64| {
+        acts.iter()
+            .find(|a| a.id == aid)
+            .and_then(|a| a.rec["title"].as_str())
+            .unwrap_or("")
+            .to_string()
+    };
+    let mut items = Vec::new();
+    for (aid, counts) in of_activities(pool, "activity_counts", acts) {
+        let mut spans = vec![Span::text(format!("“{}”：", title(aid)))];
+        for (i, c) in counts.iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::text("，"));
+            }
+            let unit = c["unit"].as_str().unwrap_or("");
+            let Some(fig) = approx::figure_of(FieldKind::Int, *c, "value") else {
+                continue;
+            };
+            spans.push(Span::text(c["what"].as_str().unwrap_or("").to_string()));
+            spans.push(figs.span(
+                &format!("activities.count.{}", id(c)),
+                &format!("{}{}", title(aid), c["what"].as_str().unwrap_or(unit)),
+                approx::written(FieldKind::Int, fig, unit),
+                ids("activity_counts", &[*c]),
+            ));
+        }
+        spans.push(Span::text("。"));
+        items.push(spans);
+    }
+    if items.is_empty() {
+        return Vec::new();
+    }
+    let mut spans = vec![Span::text("其中，")];
+    for (i, p) in items.into_iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::text(" "));
+        }
+        spans.extend(p);
+    }
+    vec![para(spans)]
+}
+
 /// 捐赠与物资支持: the donations among the period's activities.
-fn donations(acts: &[Act], figs: &mut Figures) -> Vec<Block> {
+fn donations(pool: &Pool, acts: &[Act], figs: &mut Figures) -> Vec<Block> {
     let donations: Vec<&Rec> = acts
         .iter()
         .filter(|a| a.kind == Some("donation"))
@@ -1815,7 +1881,58 @@ fn donations(acts: &[Act], figs: &mut Figures) -> Vec<Block> {
         ));
     }
     spans.push(Span::text("，改善了受援方的办学和工作条件。"));
-    vec![para(spans)]
+    let mut blocks = vec![para(spans)];
+    // the goods of each donation by kind, with quantity and value as written ("健身路径10套，每套5万元")
+    let donating: Vec<&Act> = acts.iter().filter(|a| a.kind == Some("donation")).collect();
+    let mut told = Vec::new();
+    for (_, goods) in of_activities(pool, "activity_items", &donating) {
+        for g in goods {
+            let category = label("activity_items", "category", g["category"].as_str().unwrap_or(""));
+            let name = g["name"]
+                .as_str()
+                .filter(|n| !n.is_empty())
+                .unwrap_or(&category)
+                .to_string();
+            let unit = g["unit"].as_str().unwrap_or("");
+            let mut text = name;
+            if let Some(q) = approx::figure_of(FieldKind::Int, g, "quantity") {
+                text.push_str(&approx::written(FieldKind::Int, q, unit));
+            }
+            if let Some(u) = approx::figure_of(FieldKind::Money, g, "unit_value") {
+                text.push_str(&format!(
+                    "，每{}{}",
+                    if unit.is_empty() { "件" } else { unit },
+                    zh::money_total(&[u].into_iter().collect())
+                ));
+            }
+            let mut part = vec![Span::text(format!("{category}："))];
+            match approx::figure_of(FieldKind::Money, g, "value") {
+                Some(v) => {
+                    part.push(Span::text(format!("{text}，价值")));
+                    part.push(figs.span(
+                        &format!("donations.item.{}", id(g)),
+                        &format!("捐赠{category}"),
+                        zh::money_total(&[v].into_iter().collect()),
+                        ids("activity_items", &[g]),
+                    ));
+                }
+                None => part.push(Span::text(text)),
+            }
+            told.push(part);
+        }
+    }
+    if !told.is_empty() {
+        let mut spans = vec![Span::text("捐赠物资按类别：")];
+        for (i, p) in told.into_iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::text("；"));
+            }
+            spans.extend(p);
+        }
+        spans.push(Span::text("。"));
+        blocks.push(para(spans));
+    }
+    blocks
 }
 
 /// 落实受援方需求: the needs raised in the period.
@@ -2055,7 +2172,7 @@ fn work(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
     let (taught, acts) = activities(input, pool, figs);
     subs.push(("教学、培训与交流", taught));
     subs.push(("援建项目与资金", projects(input, pool, figs)));
-    subs.push(("捐赠与物资支持", donations(&acts, figs)));
+    subs.push(("捐赠与物资支持", donations(pool, &acts, figs)));
     subs.push(("落实受援方需求", needs(pool, figs)));
     subs.push(("主要做法与经验", highlights(pool)));
     let mut blocks = Vec::new();

@@ -718,6 +718,43 @@ fn a_plan_counts_once_as_its_projects_and_money_and_its_parts_never_again() {
     assert_eq!(figure(&figures, "money.total_investment").unwrap().value, "5.1亿元");
 }
 
+#[test]
+fn counts_keep_their_units_and_goods_their_kinds() {
+    let c = "confirmed";
+    let acts = vec![
+        json!({"id": 1, "kind": "training", "title": "选派未就业大学毕业生赴湖南培训", "start_date": "2011-05-01", "confirmation": c}),
+        json!({"id": 2, "kind": "donation", "title": "捐赠体育器材和图书", "start_date": "2014-06-01", "amount": "18万", "confirmation": c}),
+    ];
+    let counts = vec![
+        json!({"id": 1, "activity_id": 1, "what": "未就业大学毕业生", "value": 900, "unit": "名", "confirmation": c}),
+        json!({"id": 2, "activity_id": 1, "what": "承担培训的院校", "value": 13, "unit": "所", "confirmation": c}),
+        json!({"id": 3, "activity_id": 1, "what": "有异议的数", "value": 5, "unit": "人", "confirmation": "disputed"}),
+    ];
+    let items = vec![
+        json!({"id": 1, "activity_id": 2, "category": "sports", "name": "健身路径", "quantity": 10, "unit": "套",
+               "unit_value": "5万", "value": "50万", "confirmation": c}),
+        json!({"id": 2, "activity_id": 2, "category": "books", "value": "4万", "confirmation": c}),
+    ];
+    let (doc, _) = build(&only(
+        vec![
+            ("activities", acts),
+            ("activity_counts", counts),
+            ("activity_items", items),
+        ],
+        "2011-01-01",
+        "2014-12-31",
+    ))
+    .unwrap();
+    let t = text(&doc);
+    assert!(
+        t.contains("“选派未就业大学毕业生赴湖南培训”：未就业大学毕业生900名，承担培训的院校13所。"),
+        "{t}"
+    );
+    assert!(!t.contains("有异议的数"), "a disputed count is not told: {t}");
+    assert!(t.contains("体育器材：健身路径10套，每套5万元，价值50万元"), "{t}");
+    assert!(t.contains("图书：图书，价值4万元"), "{t}");
+}
+
 mod additive {
     //! For every money and count measure that flows (things that happened: not 续建, not rates), the annual summaries
     //! of consecutive years count, between them, exactly the records the summary of those years together counts, each

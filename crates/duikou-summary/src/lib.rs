@@ -22,6 +22,7 @@ use std::sync::Arc;
 /// Every record field the writer (and the dates it keeps records by) reads: a store may read only these. The test
 /// `fields_cover_what_the_writer_reads` holds it to the source.
 pub const FIELDS: &[&str] = &[
+    "activity_id",
     "aid_amount",
     "amount",
     "approved_on",
@@ -1888,11 +1889,7 @@ fn donations(pool: &Pool, acts: &[Act], figs: &mut Figures) -> Vec<Block> {
     for (_, goods) in of_activities(pool, "activity_items", &donating) {
         for g in goods {
             let category = label("activity_items", "category", g["category"].as_str().unwrap_or(""));
-            let name = g["name"]
-                .as_str()
-                .filter(|n| !n.is_empty())
-                .unwrap_or(&category)
-                .to_string();
+            let name = g["name"].as_str().unwrap_or("").to_string();
             let unit = g["unit"].as_str().unwrap_or("");
             let mut text = name;
             if let Some(q) = approx::figure_of(FieldKind::Int, g, "quantity") {
@@ -1908,7 +1905,11 @@ fn donations(pool: &Pool, acts: &[Act], figs: &mut Figures) -> Vec<Block> {
             let mut part = vec![Span::text(format!("{category}："))];
             match approx::figure_of(FieldKind::Money, g, "value") {
                 Some(v) => {
-                    part.push(Span::text(format!("{text}，价值")));
+                    part.push(Span::text(if text.is_empty() {
+                        "价值".to_string()
+                    } else {
+                        format!("{text}，价值")
+                    }));
                     part.push(figs.span(
                         &format!("donations.item.{}", id(g)),
                         &format!("捐赠{category}"),

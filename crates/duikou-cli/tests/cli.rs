@@ -416,7 +416,7 @@ fn reports_exports_templates_and_imports() {
     );
     assert!(docx.status.success(), "{}", text(&docx));
     assert!(
-        String::from_utf8_lossy(&docx.stdout).contains("outputs.安居富民房.start_rate"),
+        String::from_utf8_lossy(&docx.stdout).contains("outputs.安居富民房.户.start_rate"),
         "--explain lists figures"
     );
     let bytes = std::fs::read(d.join("summary.docx")).unwrap();

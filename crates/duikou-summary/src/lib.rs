@@ -1592,7 +1592,8 @@ fn output_para(name: &str, unit: &str, v: &[&Rec], figs: &mut Figures) -> Block 
     let (p, s, c) = (total("planned"), total("started"), total("completed"));
     let show = |raw: i64| Qty::from_raw(raw).to_string();
     let mut spans = vec![Span::text(name.to_string())];
-    let key = format!("outputs.{name}");
+    // the same output counted in two units (安居富民房 in 套 in one pairing, in 户 in another) is two measures
+    let key = format!("outputs.{name}.{unit}");
     if p > 0 {
         spans.push(Span::text("计划建设"));
         spans.push(figs.span(

@@ -300,46 +300,51 @@ pub fn pairing_totals(b: &Bundle) -> Value {
     let in_plan = |v: &Value, field: &str| v[field].as_i64().is_some_and(|g| plan_ids.contains(&g));
     let top: Vec<&Value> = plans.iter().copied().filter(|g| !in_plan(g, "parent_id")).collect();
     let own: Vec<&Value> = projects.iter().copied().filter(|p| !in_plan(p, "group_id")).collect();
-    let plan_money = |field: &str| -> Money {
-        fn of(g: &Value, field: &str, plans: &[&Value], projects: &[&Value], depth: usize) -> Money {
-            let stated = money(&g[field]);
-            // a plan that states its count but not this figure is not told by the few projects recorded under it
-            if !g[field].is_null() || !g["project_count"].is_null() || depth > 32 {
-                return stated;
+    // a plan's figure as it states it; else, when it does not state its count of projects either, what its projects
+    // and smaller plans state (then they are all of it); `None` when it cannot be known
+    let plan_money = |field: &str| -> Option<Money> {
+        fn of(g: &Value, field: &str, plans: &[&Value], projects: &[&Value], depth: usize) -> Option<Money> {
+            if !g[field].is_null() {
+                return Some(money(&g[field]));
+            }
+            if !g["project_count"].is_null() || depth > 32 {
+                return None;
             }
             let gid = &g["id"];
-            let parts: Money = plans
-                .iter()
-                .filter(|c| c["parent_id"] == *gid)
-                .map(|c| of(c, field, plans, projects, depth + 1))
-                .sum();
-            let members: Money = if field == "aid_amount" {
-                Money::default()
-            } else {
-                projects
-                    .iter()
-                    .filter(|p| p["group_id"] == *gid)
-                    .map(|p| money(&p[field]))
-                    .sum()
-            };
-            parts.saturating_add(members)
+            let mut total = Money::default();
+            for c in plans.iter().filter(|c| c["parent_id"] == *gid) {
+                total = total.saturating_add(of(c, field, plans, projects, depth + 1)?);
+            }
+            if field != "aid_amount" {
+                for p in projects.iter().filter(|p| p["group_id"] == *gid) {
+                    total = total.saturating_add(money(&p[field]));
+                }
+            }
+            Some(total)
         }
-        top.iter().map(|g| of(g, field, &plans, &projects, 0)).sum()
+        top.iter()
+            .map(|g| of(g, field, &plans, &projects, 0))
+            .try_fold(Money::default(), |a, m| m.map(|m| a.saturating_add(m)))
     };
     let plan_projects: Option<i64> = top
         .iter()
         .map(|g| g["project_count"].as_i64())
         .try_fold(0i64, |a, n| n.map(|n| a.saturating_add(n)));
-    let total_investment: Money = own
-        .iter()
-        .map(|p| money(&p["total_investment"]))
-        .sum::<Money>()
-        .saturating_add(plan_money("total_investment"));
-    let leveraged: Money = own
-        .iter()
-        .map(|p| money(&p["leveraged_investment"]))
-        .sum::<Money>()
-        .saturating_add(plan_money("leveraged_investment"));
+    // a total a plan leaves unknown is no figure at all (null), never the part that happens to be recorded
+    let with_plans = |field: &str| -> Value {
+        plan_money(field)
+            .map(|m| {
+                own.iter()
+                    .map(|p| money(&p[field]))
+                    .sum::<Money>()
+                    .saturating_add(m)
+                    .to_string()
+            })
+            .map(Value::from)
+            .unwrap_or(Value::Null)
+    };
+    let total_investment = with_plans("total_investment");
+    let leveraged = with_plans("leveraged_investment");
     let mut needs_by_status: BTreeMap<String, i64> = BTreeMap::new();
     for n in b.needs {
         *needs_by_status.entry(key(n, "status")).or_default() += 1;
@@ -400,16 +405,13 @@ pub fn pairing_totals(b: &Bundle) -> Value {
             "completed": completed,
             "start_rate": percent(started, projects.len() as i64),
             "completion_rate": percent(completed, started),
-            "total_investment": total_investment.to_string(),
-            "leveraged_investment": leveraged.to_string(),
+            "total_investment": total_investment,
+            "leveraged_investment": leveraged,
             "plans": {
                 "count": top.len(),
                 "project_count": plan_projects,
                 "projects_outside_plans": own.len(),
-                "aid_amount": plan_money("aid_amount").to_string(),
-                // plans that state their count of projects but not this figure: the totals above leave them out
-                "without_total_investment": top.iter().filter(|g| g["total_investment"].is_null() && !g["project_count"].is_null()).filter_map(|g| g["name"].as_str()).collect::<Vec<_>>(),
-                "without_aid_amount": top.iter().filter(|g| g["aid_amount"].is_null() && !g["project_count"].is_null()).filter_map(|g| g["name"].as_str()).collect::<Vec<_>>(),
+                "aid_amount": plan_money("aid_amount").map(|m| m.to_string()),
             },
             "funding_by_source": money_map(&funding_by_source),
             "transactions": tx.iter().map(|(k, m)| (k.clone(), money_map(m))).collect::<Map<_, _>>(),

@@ -449,23 +449,18 @@ impl Store {
 
     async fn program_view(&self, p: &Value) -> Result<PublicProgramView> {
         let program = self.public_program_of(p).await?;
-        let pairings = self
-            .all_where_in_and("pairings", "program_id", &[program.id], "NOT withheld", &[])
-            .await?;
-        let mut public = Vec::with_capacity(pairings.len());
-        for pr in &pairings {
-            public.push(self.public_pairing_of(pr, &program.name).await?);
-        }
-        let figures = self.program_figures(program.id, &public).await?;
+        let pairings = self.public_pairings_of(&program).await?;
+        let figures = self.program_figures(program.id, &pairings).await?;
         Ok(PublicProgramView {
             program,
-            pairings: public,
+            pairings,
             figures,
         })
     }
 
-    /// A published program's figures alone (the portal's home).
-    pub async fn public_program_figures(&self, program: &PublicProgram) -> Result<PublicFigures> {
+    /// A program's public pairings (those not withheld), in id order: the one read the program's page, its figures
+    /// and its downloads all start from.
+    async fn public_pairings_of(&self, program: &PublicProgram) -> Result<Vec<PublicPairing>> {
         let pairings = self
             .all_where_in_and("pairings", "program_id", &[program.id], "NOT withheld", &[])
             .await?;
@@ -473,7 +468,13 @@ impl Store {
         for pr in &pairings {
             public.push(self.public_pairing_of(pr, &program.name).await?);
         }
-        self.program_figures(program.id, &public).await
+        Ok(public)
+    }
+
+    /// A published program's figures alone (the portal's home).
+    pub async fn public_program_figures(&self, program: &PublicProgram) -> Result<PublicFigures> {
+        let pairings = self.public_pairings_of(program).await?;
+        self.program_figures(program.id, &pairings).await
     }
 
     /// A program's figures over the confirmed facts of its public pairings, counted by the database (a national

@@ -340,13 +340,7 @@ fn downloads_html(html: &mut String, base: &str) {
 /// A public program's page (`banner`: the preview's, placed between [`PREVIEW_START`] and [`PREVIEW_END`]).
 pub fn program_page(v: &PublicProgramView, banner: Option<&str>) -> String {
     let p = &v.program;
-    let mut html = head(&p.name);
-    if let Some(b) = banner {
-        html.push_str(PREVIEW_START);
-        html.push_str(b);
-        html.push_str(PREVIEW_END);
-    }
-    top(&mut html, &[]);
+    let mut html = page_start(&p.name, banner, &[]);
     html.push_str(&format!(
         "<h1>{}</h1><p class=\"muted\">主管单位：{}　期间：{}　公开结对：{} 个</p>",
         esc(&p.name),
@@ -385,15 +379,10 @@ pub const LISTED: usize = 200;
 /// A public pairing's page.
 pub fn pairing_page(v: &PublicPairingView, banner: Option<&str>) -> String {
     let p = &v.pairing;
-    let title = format!("{} → {}", p.supporter, p.receiver);
-    let mut html = head(&title);
-    if let Some(b) = banner {
-        html.push_str(PREVIEW_START);
-        html.push_str(b);
-        html.push_str(PREVIEW_END);
-    }
-    top(
-        &mut html,
+    let title = pairing_title(p);
+    let mut html = page_start(
+        &title,
+        banner,
         &[(&format!("/public/programs/{}", p.program_id), p.program.clone())],
     );
     html.push_str(&format!(
@@ -465,13 +454,32 @@ pub fn pairing_page(v: &PublicPairingView, banner: Option<&str>) -> String {
 
 // ---------------------------------------------------------------- downloads
 
+/// Each pairing's name as every download writes it ("支援方 → 受援方").
+fn pairing_names(pairings: &[PublicPairing]) -> HashMap<i64, String> {
+    pairings.iter().map(|p| (p.id, pairing_title(p))).collect()
+}
+
+/// A pairing's title on its page and in the downloads.
+fn pairing_title(p: &PublicPairing) -> String {
+    format!("{} → {}", p.supporter, p.receiver)
+}
+
+/// A public page's start: its head, the preview's banner when there is one, and the way home (`crumbs` between).
+fn page_start(title: &str, banner: Option<&str>, crumbs: &[(&str, String)]) -> String {
+    let mut html = head(title);
+    if let Some(b) = banner {
+        html.push_str(PREVIEW_START);
+        html.push_str(b);
+        html.push_str(PREVIEW_END);
+    }
+    top(&mut html, crumbs);
+    html
+}
+
 /// The facts as sheets: one per kind of fact, each with its header (a scope with no facts still has every sheet,
 /// with its header, and the first sheet says why it is empty).
 pub fn fact_sheets(scope: &str, pairings: &[PublicPairing], facts: &PublicFacts) -> Vec<Sheet> {
-    let names: HashMap<i64, String> = pairings
-        .iter()
-        .map(|p| (p.id, format!("{} → {}", p.supporter, p.receiver)))
-        .collect();
+    let names = pairing_names(pairings);
     let pairing = |id: i64| Cell::Text(names.get(&id).cloned().unwrap_or_default());
     let col = |h: &str, kind: ColumnKind| Column { header: h.into(), kind };
     let text = |s: &str| Cell::Text(s.to_string());
@@ -688,10 +696,7 @@ pub fn facts_csv(scope: &str, pairings: &[PublicPairing], facts: &PublicFacts) -
         out.push_str(&cells.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(","));
         out.push_str("\r\n");
     };
-    let names: HashMap<i64, String> = pairings
-        .iter()
-        .map(|p| (p.id, format!("{} → {}", p.supporter, p.receiver)))
-        .collect();
+    let names = pairing_names(pairings);
     let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
     let s = |o: &Option<String>| o.clone().unwrap_or_default();
     let n = |o: Option<i64>| o.map(|x| x.to_string()).unwrap_or_default();
@@ -1002,7 +1007,7 @@ pub async fn pairing_facts(
         };
         match state.store.public_pairing(id).await.map_err(store_err)? {
             Some(v) => {
-                let name = format!("{} → {}", v.pairing.supporter, v.pairing.receiver);
+                let name = pairing_title(&v.pairing);
                 download(
                     format,
                     format!("{}-{}-公开数据", v.pairing.supporter, v.pairing.receiver),

@@ -35,7 +35,10 @@ pub use iati::{
     iati_xml, IatiActivity, IatiBudget, IatiDocument, IatiFile, IatiLocation, IatiOrg, IatiResult, IatiSector,
     IatiTransaction,
 };
-pub use map::{map_provinces, map_source, png as map_png, region_point, svg as map_svg, unplaced, MapSource};
+pub use map::{
+    map_figure, map_provinces, map_source, png as map_png, region_point, svg as map_svg, unplaced, MapPairing,
+    MapSource,
+};
 pub use markdown::markdown;
 pub use model::*;
 pub use png::png;

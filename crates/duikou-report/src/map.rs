@@ -11,7 +11,7 @@
 
 use crate::chart::FONT_FAMILY;
 use crate::format::{fixed, trimmed};
-use crate::model::MapFigure;
+use crate::model::{MapArc, MapEnd, MapFigure};
 use crate::xml::escape;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -408,6 +408,66 @@ fn round_sig(v: f64) -> f64 {
     }
     let p = 10f64.powi(v.log10().floor() as i32 - 2);
     (v / p).round() * p
+}
+
+/// One pairing as the places that draw a map know it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapPairing {
+    /// Its program's name (the legend).
+    pub program: String,
+    /// The supporter.
+    pub from: MapEnd,
+    /// The receiver.
+    pub to: MapEnd,
+    /// Money (the projects' total investment, in fen).
+    pub money_fen: i64,
+    /// People sent.
+    pub persons: i64,
+}
+
+/// The map of some pairings: programs in the order they first come, widths by money when any pairing has money,
+/// else by people sent, else all alike.
+pub fn map_figure(title: &str, pairings: &[MapPairing]) -> MapFigure {
+    let mut programs: Vec<String> = Vec::new();
+    let by_money = pairings.iter().any(|p| p.money_fen > 0);
+    let by_people = !by_money && pairings.iter().any(|p| p.persons > 0);
+    let arcs = pairings
+        .iter()
+        .map(|p| {
+            let program = match programs.iter().position(|n| *n == p.program) {
+                Some(i) => i,
+                None => {
+                    programs.push(p.program.clone());
+                    programs.len() - 1
+                }
+            };
+            let value = if by_money {
+                p.money_fen.max(0) as f64 / 1_000_000.0
+            } else if by_people {
+                p.persons.max(0) as f64
+            } else {
+                0.0
+            };
+            MapArc {
+                program,
+                from: p.from.clone(),
+                to: p.to.clone(),
+                value,
+            }
+        })
+        .collect();
+    MapFigure {
+        title: title.to_string(),
+        programs,
+        measure: if by_money {
+            "项目总投资（万元）".into()
+        } else if by_people {
+            "援派人员（人）".into()
+        } else {
+            String::new()
+        },
+        arcs,
+    }
 }
 
 /// How many of a figure's pairings the map cannot place (an end without a region, or one it does not know).

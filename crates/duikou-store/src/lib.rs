@@ -15,6 +15,7 @@ pub mod extraction;
 pub mod iati;
 pub mod import;
 pub mod list;
+mod map;
 pub mod overview;
 pub mod public;
 pub mod quick;

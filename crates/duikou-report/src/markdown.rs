@@ -178,25 +178,6 @@ fn write_chart(out: &mut String, chart: &Chart, n: usize) {
     out.push('\n');
 }
 
-#[cfg(test)]
-mod tests {
-    use super::{inline, line_start};
-
-    #[test]
-    fn escapes_markup() {
-        assert_eq!(
-            inline("<script>alert(1)</script>"),
-            "&lt;script&gt;alert(1)&lt;/script&gt;"
-        );
-        assert_eq!(inline("**粗体** | 竖线"), "\\*\\*粗体\\*\\* \\| 竖线");
-        assert_eq!(line_start("1. 不是列表"), "1\\. 不是列表");
-        assert_eq!(line_start("- 不是列表"), "\\- 不是列表");
-        assert_eq!(line_start("54.63%"), "54.63%");
-        assert_eq!(line_start("-5"), "-5");
-        assert_eq!(line_start("---"), "\\---");
-    }
-}
-
 /// The map as the list of its pairings (supporter → receiver, program, value).
 fn write_map(out: &mut String, m: &crate::model::MapFigure, n: usize) {
     let _ = writeln!(out, "**图{n} {}**\n", inline(&m.title));
@@ -222,4 +203,23 @@ fn write_map(out: &mut String, m: &crate::model::MapFigure, n: usize) {
         let _ = writeln!(out, "\n{missing} 个结对缺少地点，未画出");
     }
     out.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{inline, line_start};
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(
+            inline("<script>alert(1)</script>"),
+            "&lt;script&gt;alert(1)&lt;/script&gt;"
+        );
+        assert_eq!(inline("**粗体** | 竖线"), "\\*\\*粗体\\*\\* \\| 竖线");
+        assert_eq!(line_start("1. 不是列表"), "1\\. 不是列表");
+        assert_eq!(line_start("- 不是列表"), "\\- 不是列表");
+        assert_eq!(line_start("54.63%"), "54.63%");
+        assert_eq!(line_start("-5"), "-5");
+        assert_eq!(line_start("---"), "\\---");
+    }
 }

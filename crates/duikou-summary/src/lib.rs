@@ -55,6 +55,7 @@ pub const FIELDS: &[&str] = &[
     "post",
     "project_id",
     "raised_on",
+    "region_code",
     "role",
     "sessions",
     "signed_on",

@@ -87,6 +87,15 @@ pub fn html_fragment(doc: &Document) -> String {
                     out.push_str("</ol>\n");
                 }
                 Block::Table(table) => write_table(&mut out, table),
+                Block::Map(m) => {
+                    charts += 1;
+                    let _ = writeln!(
+                        out,
+                        "<figure>\n{}\n<figcaption>图{charts} {}</figcaption>\n</figure>",
+                        crate::map::svg(m),
+                        escape(&m.title)
+                    );
+                }
                 Block::Chart(c) => {
                     charts += 1;
                     // The SVG carries the chart's title already; the caption numbers it as the .docx does.

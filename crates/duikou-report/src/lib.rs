@@ -7,6 +7,7 @@
 //! | Word (.docx) | [`docx`] |
 //! | Markdown / standalone HTML page / HTML fragment | [`markdown`], [`html`], [`html_fragment`] |
 //! | one chart as SVG / PNG | [`svg`], [`png`] |
+//! | the map of who helps whom as SVG / PNG | [`map_svg`], [`map_png`] |
 //! | spreadsheet (.xlsx) | [`xlsx`] |
 //! | a table read back from .xlsx or .csv | [`read_table`], [`read_table_with`], row by row [`stream_table`] |
 
@@ -18,6 +19,7 @@ mod error;
 mod format;
 mod html;
 mod iati;
+mod map;
 mod markdown;
 mod png;
 mod read;
@@ -32,6 +34,10 @@ pub use html::{html, html_fragment};
 pub use iati::{
     iati_xml, IatiActivity, IatiBudget, IatiDocument, IatiFile, IatiLocation, IatiOrg, IatiResult, IatiSector,
     IatiTransaction,
+};
+pub use map::{
+    map_figure, map_provinces, map_source, png as map_png, region_point, svg as map_svg, unplaced, MapPairing,
+    MapSource,
 };
 pub use markdown::markdown;
 pub use model::*;

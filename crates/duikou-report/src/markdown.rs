@@ -39,6 +39,10 @@ pub fn markdown(doc: &Document) -> String {
                     charts += 1;
                     write_chart(&mut out, chart, charts);
                 }
+                Block::Map(m) => {
+                    charts += 1;
+                    write_map(&mut out, m, charts);
+                }
             }
         }
     }
@@ -170,6 +174,33 @@ fn write_chart(out: &mut String, chart: &Chart, n: usize) {
             let values: Vec<String> = (0..chart.series.len()).map(|s| show(value(s, c))).collect();
             let _ = writeln!(out, "| {} | {} |", inline(cat), values.join(" | "));
         }
+    }
+    out.push('\n');
+}
+
+/// The map as the list of its pairings (supporter → receiver, program, value).
+fn write_map(out: &mut String, m: &crate::model::MapFigure, n: usize) {
+    let _ = writeln!(out, "**图{n} {}**\n", inline(&m.title));
+    if m.arcs.is_empty() {
+        out.push_str("暂无结对\n\n");
+        return;
+    }
+    let measure = if m.measure.is_empty() { "" } else { m.measure.as_str() };
+    let _ = writeln!(out, "| 支援方 | 受援方 | 计划 | {} |", inline(measure));
+    out.push_str("|---|---|---|---:|\n");
+    for a in &m.arcs {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            inline(&a.from.name),
+            inline(&a.to.name),
+            inline(m.programs.get(a.program).map(String::as_str).unwrap_or("")),
+            if a.value > 0.0 { trimmed(a.value) } else { String::new() }
+        );
+    }
+    let missing = crate::map::unplaced(m);
+    if missing > 0 {
+        let _ = writeln!(out, "\n{missing} 个结对缺少地点，未画出");
     }
     out.push('\n');
 }

@@ -48,6 +48,8 @@ pub enum Block {
     Table(Table),
     /// A chart.
     Chart(Chart),
+    /// The map of who helps whom.
+    Map(MapFigure),
 }
 
 /// Text in a paragraph; a figure carries the key of the records behind it.
@@ -153,6 +155,42 @@ pub struct Chart {
     pub series: Vec<Series>,
     /// Unit of the values ("万元", "人", "项").
     pub unit: String,
+}
+
+/// The map of who helps whom: an arc from each supporter's region to each receiver's, coloured by program, as wide
+/// as its value (rendered by [`crate::map_svg`]; a PNG of it inside .docx).
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct MapFigure {
+    /// Title ("对口支援关系示意图").
+    pub title: String,
+    /// The programs, in legend order; an arc's `program` indexes this.
+    pub programs: Vec<String>,
+    /// What an arc's width measures, with its unit ("项目总投资（万元）", "援派人员（人）"); empty: all alike.
+    pub measure: String,
+    /// One per pairing.
+    pub arcs: Vec<MapArc>,
+}
+
+/// One pairing on the map.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MapArc {
+    /// Its program (index into [`MapFigure::programs`]).
+    pub program: usize,
+    /// The supporter.
+    pub from: MapEnd,
+    /// The receiver.
+    pub to: MapEnd,
+    /// Money or people, as [`MapFigure::measure`] says (0 when none).
+    pub value: f64,
+}
+
+/// An end of an arc: a name and its region code (6 digits), if it has one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MapEnd {
+    /// The org's name (the label).
+    pub name: String,
+    /// Its region code.
+    pub region_code: Option<String>,
 }
 
 /// The kinds of chart.

@@ -16,6 +16,7 @@ mod groups;
 pub mod iati;
 pub mod import;
 pub mod list;
+mod map;
 pub mod overview;
 pub mod public;
 pub mod quick;

@@ -34,8 +34,8 @@ pub const PUBLIC_FIELDS: &[(&str, &[&str])] = &[
         &[
             "id",
             "program_id",
-            "supporter_org_id(名称)",
-            "receiver_org_id(名称)",
+            "supporter_org_id(名称；所在区划只用于画示意图)",
+            "receiver_org_id(名称；所在区划只用于画示意图)",
             "level",
             "start_date",
             "end_date",
@@ -124,6 +124,12 @@ pub struct PublicPairing {
     pub supporter: String,
     /// The receiving org's name.
     pub receiver: String,
+    /// The supporting org's region code (for the map only; not in the JSON).
+    #[serde(skip)]
+    pub supporter_region: Option<String>,
+    /// The receiving org's region code (for the map only; not in the JSON).
+    #[serde(skip)]
+    pub receiver_region: Option<String>,
     /// The level (`school_school` …).
     pub level: String,
     /// First day.
@@ -288,6 +294,18 @@ pub struct PublicFigures {
     pub training_person_times: i64,
     /// Indicators before and after.
     pub indicators: Vec<IndicatorChange>,
+    /// Each public pairing's projects' total investment and people sent (the map's widths; not in the JSON).
+    #[serde(skip)]
+    pub by_pairing: BTreeMap<i64, PairingWeight>,
+}
+
+/// What one pairing weighs on the map: its confirmed projects' total investment and the people it sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PairingWeight {
+    /// Total investment of its confirmed projects.
+    pub invested: Money,
+    /// People sent (each once).
+    pub persons: i64,
 }
 
 /// The confirmed facts of a public scope, each as the allow-list has it.
@@ -449,23 +467,18 @@ impl Store {
 
     async fn program_view(&self, p: &Value) -> Result<PublicProgramView> {
         let program = self.public_program_of(p).await?;
-        let pairings = self
-            .all_where_in_and("pairings", "program_id", &[program.id], "NOT withheld", &[])
-            .await?;
-        let mut public = Vec::with_capacity(pairings.len());
-        for pr in &pairings {
-            public.push(self.public_pairing_of(pr, &program.name).await?);
-        }
-        let figures = self.program_figures(program.id, &public).await?;
+        let pairings = self.public_pairings_of(&program).await?;
+        let figures = self.program_figures(program.id, &pairings).await?;
         Ok(PublicProgramView {
             program,
-            pairings: public,
+            pairings,
             figures,
         })
     }
 
-    /// A published program's figures alone (the portal's home).
-    pub async fn public_program_figures(&self, program: &PublicProgram) -> Result<PublicFigures> {
+    /// A program's public pairings (those not withheld), in id order: the one read the program's page, its figures
+    /// and its downloads all start from.
+    async fn public_pairings_of(&self, program: &PublicProgram) -> Result<Vec<PublicPairing>> {
         let pairings = self
             .all_where_in_and("pairings", "program_id", &[program.id], "NOT withheld", &[])
             .await?;
@@ -473,7 +486,23 @@ impl Store {
         for pr in &pairings {
             public.push(self.public_pairing_of(pr, &program.name).await?);
         }
-        self.program_figures(program.id, &public).await
+        Ok(public)
+    }
+
+    /// Every published program's view (the portal's home: its table and its map), in id order.
+    pub async fn public_program_views(&self) -> Result<Vec<PublicProgramView>> {
+        let programs = self.public_programs().await?;
+        let mut out = Vec::with_capacity(programs.len());
+        for program in programs {
+            let pairings = self.public_pairings_of(&program).await?;
+            let figures = self.program_figures(program.id, &pairings).await?;
+            out.push(PublicProgramView {
+                program,
+                pairings,
+                figures,
+            });
+        }
+        Ok(out)
     }
 
     /// A program's figures over the confirmed facts of its public pairings, counted by the database (a national
@@ -539,6 +568,29 @@ impl Store {
             vec![Kind::Int, Kind::Int, Kind::Int],
         )
         .await?;
+        let invested = one(
+            format!(
+                "SELECT pairing_id, CAST(COALESCE(SUM(total_investment), 0) AS BIGINT) FROM projects WHERE {scope} \
+                 GROUP BY pairing_id ORDER BY pairing_id"
+            ),
+            vec![Kind::Int, Kind::Int],
+        )
+        .await?;
+        let sent = one(
+            format!(
+                "SELECT pairing_id, CAST(COUNT(DISTINCT person_id) AS BIGINT) FROM dispatches WHERE {scope} \
+                 GROUP BY pairing_id ORDER BY pairing_id"
+            ),
+            vec![Kind::Int, Kind::Int],
+        )
+        .await?;
+        let mut by_pairing: BTreeMap<i64, PairingWeight> = BTreeMap::new();
+        for r in &invested {
+            by_pairing.entry(int(&r[0])).or_default().invested = fen(&r[1]);
+        }
+        for r in &sent {
+            by_pairing.entry(int(&r[0])).or_default().persons = int(&r[1]);
+        }
         let first = |rows: &Vec<Vec<crate::db::Val>>, i: usize| rows.first().map(|r| int(&r[i])).unwrap_or(0);
         Ok(PublicFigures {
             persons: first(&people, 0),
@@ -576,22 +628,30 @@ impl Store {
             trainings: first(&activities, 1),
             training_person_times: first(&activities, 2),
             indicators: self.indicator_changes(pairings).await?,
+            by_pairing,
         })
     }
 
     async fn public_pairing_of(&self, pr: &Value, program: &str) -> Result<PublicPairing> {
-        let name = |org: Option<i64>| async move {
+        let org = |org: Option<i64>| async move {
             match org {
-                Some(o) => self.get("orgs", o).await.map(|o| text(&o, "name")),
-                None => Ok(String::new()),
+                Some(o) => self
+                    .get("orgs", o)
+                    .await
+                    .map(|o| (text(&o, "name"), opt_text(&o, "region_code"))),
+                None => Ok((String::new(), None)),
             }
         };
+        let (supporter, supporter_region) = org(pr["supporter_org_id"].as_i64()).await?;
+        let (receiver, receiver_region) = org(pr["receiver_org_id"].as_i64()).await?;
         Ok(PublicPairing {
             id: id(pr, "id"),
             program_id: id(pr, "program_id"),
             program: program.to_string(),
-            supporter: name(pr["supporter_org_id"].as_i64()).await?,
-            receiver: name(pr["receiver_org_id"].as_i64()).await?,
+            supporter,
+            receiver,
+            supporter_region,
+            receiver_region,
             level: text(pr, "level"),
             start_date: opt_text(pr, "start_date"),
             end_date: opt_text(pr, "end_date"),
@@ -775,6 +835,21 @@ impl Store {
             let e = by_year.entry((year, tx.kind.clone(), tx.source.clone())).or_default();
             *e = e.saturating_add(tx.amount);
         }
+        let mut by_pairing: BTreeMap<i64, PairingWeight> = BTreeMap::new();
+        for p in &facts.projects {
+            let w = by_pairing.entry(p.pairing_id).or_default();
+            w.invested = w.invested.saturating_add(p.total_investment.unwrap_or_default());
+        }
+        let mut people: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
+        for d in &dispatches {
+            people
+                .entry(id(d, "pairing_id"))
+                .or_default()
+                .insert(id(d, "person_id"));
+        }
+        for (pairing, p) in people {
+            by_pairing.entry(pairing).or_default().persons = p.len() as i64;
+        }
         let training = &t["activities"]["by_kind"]["training"];
         let figures = PublicFigures {
             persons: int(&t["people"]["persons"]),
@@ -806,6 +881,7 @@ impl Store {
             trainings: int(&training["count"]),
             training_person_times: int(&training["person_times"]),
             indicators: facts.indicators.clone(),
+            by_pairing,
         };
         Ok((figures, facts))
     }
@@ -893,6 +969,31 @@ impl Store {
         w.commit().await?;
         Ok(out)
     }
+}
+
+/// The public pairings of some programs as the map draws them: each from its supporter's region to its receiver's,
+/// as wide as its confirmed projects' total investment (or people sent).
+pub fn map_pairings<'a>(views: impl IntoIterator<Item = &'a PublicProgramView>) -> Vec<duikou_report::MapPairing> {
+    let mut out = Vec::new();
+    for v in views {
+        for p in &v.pairings {
+            let w = v.figures.by_pairing.get(&p.id).copied().unwrap_or_default();
+            out.push(duikou_report::MapPairing {
+                program: v.program.name.clone(),
+                from: duikou_report::MapEnd {
+                    name: p.supporter.clone(),
+                    region_code: p.supporter_region.clone(),
+                },
+                to: duikou_report::MapEnd {
+                    name: p.receiver.clone(),
+                    region_code: p.receiver_region.clone(),
+                },
+                money_fen: w.invested.fen(),
+                persons: w.persons,
+            });
+        }
+    }
+    out
 }
 
 /// The Chinese label of a value of an entity's enum field (the value itself when it has none).

@@ -13,7 +13,10 @@ use duikou_domain::engine::{ObligationResult, Status};
 use duikou_domain::record::{Fields, Rec};
 use duikou_domain::schema::{self, FieldKind};
 use duikou_domain::{Attribution, Money, Precision, Qty, RecDate};
-use duikou_report::{Block, Cell, Chart, ChartKind, Column, ColumnKind, Document, Section, Series, Span, Table};
+use duikou_report::{
+    map_figure, Block, Cell, Chart, ChartKind, Column, ColumnKind, Document, MapEnd, MapPairing, Section, Series, Span,
+    Table,
+};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -60,6 +63,7 @@ pub const FIELDS: &[&str] = &[
     "project_id",
     "quantity",
     "raised_on",
+    "region_code",
     "role",
     "sessions",
     "signed_on",
@@ -752,6 +756,26 @@ fn basics(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
             "受援方统计中的{}等援助指标与本总结依据的逐项记录口径不同，本文援助项目和资金数字一律依据记录汇总，上述指标不再列示。",
             names.join("、")
         ))]));
+    }
+    // the map of who helps whom, for a summary of more than one pairing (a program's, a region's, an org's): the
+    // relations only, all arcs alike (no figure is drawn that the text does not state)
+    if input.pairings.len() > 1 {
+        let end = |org: &Value| MapEnd {
+            name: org["name"].as_str().unwrap_or("").to_string(),
+            region_code: org["region_code"].as_str().map(str::to_string),
+        };
+        let pairings: Vec<MapPairing> = input
+            .pairings
+            .iter()
+            .map(|p| MapPairing {
+                program: p.program["name"].as_str().unwrap_or("").to_string(),
+                from: end(&p.supporter),
+                to: end(&p.receiver),
+                money_fen: 0,
+                persons: 0,
+            })
+            .collect();
+        blocks.push(Block::Map(map_figure("对口支援关系示意图", &pairings)));
     }
     blocks
 }

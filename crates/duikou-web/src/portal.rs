@@ -21,7 +21,7 @@ use axum::response::{IntoResponse, Response};
 use duikou_domain::Money;
 use duikou_report::{Cell, Column, ColumnKind, Sheet, Table, Workbook};
 use duikou_store::public::{
-    label, PublicFacts, PublicFigures, PublicPairing, PublicPairingView, PublicProgram, PublicProgramView,
+    label, map_pairings, PublicFacts, PublicFigures, PublicPairing, PublicPairingView, PublicProgramView,
 };
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -167,7 +167,7 @@ td.n{text-align:right}th{background:#eef}h1{margin-bottom:.2rem}.muted{color:#55
 .cards{display:flex;flex-wrap:wrap;gap:.8rem;margin:1rem 0}.card{border:1px solid #bbc;border-radius:6px;padding:.5rem 1rem;min-width:10rem}\
 .card b{display:block;font-size:1.4rem}.login{float:right;margin-top:.6rem;padding:.3rem 1rem;background:#1d4ed8;color:#fff;border-radius:4px;text-decoration:none}\
 .preview{border:3px solid #b45309;background:#fff7ed;padding:.6rem 1rem;margin-bottom:1rem}.preview button{margin-right:.6rem}\
-.map{min-height:0}";
+.map{margin:.5rem 0 1.5rem}.map svg{max-width:100%;height:auto}.map figcaption{color:#555;font-size:.9rem}";
 
 fn head(title: &str) -> String {
     format!(
@@ -208,22 +208,37 @@ fn money(m: Money) -> String {
     m.display_zh()
 }
 
-/// The portal's home page: the published programs with their headline figures.
-pub fn home_page(programs: &[(PublicProgram, PublicFigures)]) -> String {
+/// The map of who helps whom over some programs' public pairings, as a figure with its caption.
+fn map_html(html: &mut String, views: &[&PublicProgramView]) {
+    let pairings = map_pairings(views.iter().copied());
+    if pairings.is_empty() {
+        return;
+    }
+    let fig = duikou_report::map_figure("对口支援关系示意图", &pairings);
+    html.push_str("<h2>哪里支援哪里</h2><figure class=\"map\" id=\"map\">");
+    html.push_str(&duikou_report::map_svg(&fig));
+    html.push_str(
+        "<figcaption>图：对口支援关系示意图（线由支援方所在地指向受援方所在地，颜色表示计划）</figcaption></figure>",
+    );
+}
+
+/// The portal's home page: the published programs with their headline figures and the map of their pairings.
+pub fn home_page(views: &[PublicProgramView]) -> String {
     let mut html = head("对口支援公开信息");
     html.push_str(
         "<a class=\"login\" href=\"/login\">登录</a><h1>对口支援公开信息</h1>\
          <p class=\"muted\">对口支援、对口帮扶、东西部协作：哪里支援哪里、派了多少人、建了哪些项目、投入多少资金、办了多少培训。\
          只公开主管单位已公开的计划与结对，只计受援方已确认的事实。</p><h2>公开的计划</h2>",
     );
-    if programs.is_empty() {
+    if views.is_empty() {
         html.push_str("<p>暂无公开的计划。</p>");
     } else {
         html.push_str(
             "<table><tr><th>计划</th><th>主管单位</th><th>期间</th><th>公开结对</th><th>援派人员</th>\
              <th>援建项目（开工／竣工）</th><th>项目总投资</th><th>培训（次／人次）</th></tr>",
         );
-        for (p, f) in programs {
+        for v in views {
+            let (p, f) = (&v.program, &v.figures);
             html.push_str(&format!(
                 "<tr><td><a href=\"/public/programs/{}\">{}</a></td><td>{}</td><td>{}</td><td class=\"n\">{}</td>\
                  <td class=\"n\">{} 名</td><td class=\"n\">{} 个（{}／{}）</td><td class=\"n\">{}</td><td class=\"n\">{}／{}</td></tr>",
@@ -242,6 +257,7 @@ pub fn home_page(programs: &[(PublicProgram, PublicFigures)]) -> String {
             ));
         }
         html.push_str("</table>");
+        map_html(&mut html, &views.iter().collect::<Vec<_>>());
     }
     html.push_str(FOOT);
     html
@@ -340,13 +356,7 @@ fn downloads_html(html: &mut String, base: &str) {
 /// A public program's page (`banner`: the preview's, placed between [`PREVIEW_START`] and [`PREVIEW_END`]).
 pub fn program_page(v: &PublicProgramView, banner: Option<&str>) -> String {
     let p = &v.program;
-    let mut html = head(&p.name);
-    if let Some(b) = banner {
-        html.push_str(PREVIEW_START);
-        html.push_str(b);
-        html.push_str(PREVIEW_END);
-    }
-    top(&mut html, &[]);
+    let mut html = page_start(&p.name, banner, &[]);
     html.push_str(&format!(
         "<h1>{}</h1><p class=\"muted\">主管单位：{}　期间：{}　公开结对：{} 个</p>",
         esc(&p.name),
@@ -355,8 +365,7 @@ pub fn program_page(v: &PublicProgramView, banner: Option<&str>) -> String {
         p.public_pairings
     ));
     figures_html(&mut html, &v.figures);
-    // the map of who helps whom (issue 20 item 2) is drawn here
-    html.push_str("<section class=\"map\" id=\"map\" aria-label=\"支援方与受援方分布图\"></section>");
+    map_html(&mut html, &[v]);
     html.push_str("<h2>结对</h2>");
     if v.pairings.is_empty() {
         html.push_str("<p>暂无公开的结对。</p>");
@@ -385,15 +394,10 @@ pub const LISTED: usize = 200;
 /// A public pairing's page.
 pub fn pairing_page(v: &PublicPairingView, banner: Option<&str>) -> String {
     let p = &v.pairing;
-    let title = format!("{} → {}", p.supporter, p.receiver);
-    let mut html = head(&title);
-    if let Some(b) = banner {
-        html.push_str(PREVIEW_START);
-        html.push_str(b);
-        html.push_str(PREVIEW_END);
-    }
-    top(
-        &mut html,
+    let title = pairing_title(p);
+    let mut html = page_start(
+        &title,
+        banner,
         &[(&format!("/public/programs/{}", p.program_id), p.program.clone())],
     );
     html.push_str(&format!(
@@ -465,13 +469,32 @@ pub fn pairing_page(v: &PublicPairingView, banner: Option<&str>) -> String {
 
 // ---------------------------------------------------------------- downloads
 
+/// Each pairing's name as every download writes it ("支援方 → 受援方").
+fn pairing_names(pairings: &[PublicPairing]) -> HashMap<i64, String> {
+    pairings.iter().map(|p| (p.id, pairing_title(p))).collect()
+}
+
+/// A pairing's title on its page and in the downloads.
+fn pairing_title(p: &PublicPairing) -> String {
+    format!("{} → {}", p.supporter, p.receiver)
+}
+
+/// A public page's start: its head, the preview's banner when there is one, and the way home (`crumbs` between).
+fn page_start(title: &str, banner: Option<&str>, crumbs: &[(&str, String)]) -> String {
+    let mut html = head(title);
+    if let Some(b) = banner {
+        html.push_str(PREVIEW_START);
+        html.push_str(b);
+        html.push_str(PREVIEW_END);
+    }
+    top(&mut html, crumbs);
+    html
+}
+
 /// The facts as sheets: one per kind of fact, each with its header (a scope with no facts still has every sheet,
 /// with its header, and the first sheet says why it is empty).
 pub fn fact_sheets(scope: &str, pairings: &[PublicPairing], facts: &PublicFacts) -> Vec<Sheet> {
-    let names: HashMap<i64, String> = pairings
-        .iter()
-        .map(|p| (p.id, format!("{} → {}", p.supporter, p.receiver)))
-        .collect();
+    let names = pairing_names(pairings);
     let pairing = |id: i64| Cell::Text(names.get(&id).cloned().unwrap_or_default());
     let col = |h: &str, kind: ColumnKind| Column { header: h.into(), kind };
     let text = |s: &str| Cell::Text(s.to_string());
@@ -688,10 +711,7 @@ pub fn facts_csv(scope: &str, pairings: &[PublicPairing], facts: &PublicFacts) -
         out.push_str(&cells.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(","));
         out.push_str("\r\n");
     };
-    let names: HashMap<i64, String> = pairings
-        .iter()
-        .map(|p| (p.id, format!("{} → {}", p.supporter, p.receiver)))
-        .collect();
+    let names = pairing_names(pairings);
     let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
     let s = |o: &Option<String>| o.clone().unwrap_or_default();
     let n = |o: Option<i64>| o.map(|x| x.to_string()).unwrap_or_default();
@@ -816,20 +836,13 @@ fn store_err(e: duikou_store::StoreError) -> ApiError {
     internal(e)
 }
 
-async fn home_figures(state: &AppState) -> Result<Vec<(PublicProgram, PublicFigures)>, ApiError> {
-    let programs = state.store.public_programs().await.map_err(store_err)?;
-    let mut out = Vec::with_capacity(programs.len());
-    for p in programs {
-        let figures = state.store.public_program_figures(&p).await.map_err(store_err)?;
-        out.push((p, figures));
-    }
-    Ok(out)
-}
-
 /// `GET /` without a login: the published programs.
 pub async fn home(state: &AppState, headers: &HeaderMap) -> Response {
     serve(state, headers, "html:/", || async {
-        Ok(made(HTML, home_page(&home_figures(state).await?)))
+        Ok(made(
+            HTML,
+            home_page(&state.store.public_program_views().await.map_err(store_err)?),
+        ))
     })
     .await
 }
@@ -873,12 +886,15 @@ fn json_made<T: serde::Serialize>(v: &T) -> Result<Made, ApiError> {
 /// `GET /api/v1/public/programs`: the published programs with their headline figures.
 pub async fn api_programs(State(state): State<AppState>, headers: HeaderMap) -> Response {
     serve(&state, &headers, "json:programs", || async {
-        let items: Vec<serde_json::Value> = home_figures(&state)
-            .await?
+        let items: Vec<serde_json::Value> = state
+            .store
+            .public_program_views()
+            .await
+            .map_err(store_err)?
             .into_iter()
-            .map(|(p, f)| {
-                let mut v = serde_json::to_value(&p).unwrap_or_default();
-                v["figures"] = serde_json::to_value(&f).unwrap_or_default();
+            .map(|pv| {
+                let mut v = serde_json::to_value(&pv.program).unwrap_or_default();
+                v["figures"] = serde_json::to_value(&pv.figures).unwrap_or_default();
                 v
             })
             .collect();
@@ -1002,7 +1018,7 @@ pub async fn pairing_facts(
         };
         match state.store.public_pairing(id).await.map_err(store_err)? {
             Some(v) => {
-                let name = format!("{} → {}", v.pairing.supporter, v.pairing.receiver);
+                let name = pairing_title(&v.pairing);
                 download(
                     format,
                     format!("{}-{}-公开数据", v.pairing.supporter, v.pairing.receiver),

@@ -488,3 +488,123 @@ async fn no_private_field_of_the_demo_is_ever_public() {
     })
     .await;
 }
+
+/// The arcs of the map in a page: (stroke colour, stroke width, its title).
+fn arcs(page: &str) -> Vec<(String, f64, String)> {
+    let attr = |tag: &str, name: &str| {
+        let start = tag.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+        tag[start..start + tag[start..].find('"').unwrap()].to_string()
+    };
+    page.split("<path class=\"arc\"")
+        .skip(1)
+        .map(|rest| {
+            let tag = &rest[..rest.find('>').unwrap()];
+            let title = &rest[rest.find("<title>").unwrap() + 7..rest.find("</title>").unwrap()];
+            (
+                attr(tag, "stroke"),
+                attr(tag, "stroke-width").parse().unwrap(),
+                title.to_string(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_map_draws_public_pairings_from_supporter_to_receiver_and_never_a_private_one() {
+    for_each_backend(|store, backend| async move {
+        store.load_regions_if_empty().await.unwrap();
+        let org = |name: &'static str, code: Option<&'static str>| {
+            let store = store.clone();
+            async move { create_id(&store, "orgs", json!({"name": name, "kind": "government", "region_code": code})).await }
+        };
+        let js = org("江苏省", Some("320000")).await;
+        let zj = org("浙江省", Some("330000")).await;
+        let hc = org("霍城县", Some("654023")).await;
+        let aks = org("阿克苏地区", Some("652900")).await;
+        let nowhere = org("某援助单位", None).await;
+        let secret = org("内部支援单位", Some("110000")).await;
+        let program = |name: &'static str| {
+            let store = store.clone();
+            async move { create_id(&store, "programs", json!({"name": name, "authority_org_id": js, "start_date": "2014-01-01", "end_date": "2016-12-31"})).await }
+        };
+        let public = program("对口援疆").await;
+        let private = program("内部计划").await;
+        let pairing = |program: i64, a: i64, b: i64| {
+            let store = store.clone();
+            async move {
+                create_id(&store, "pairings", json!({"program_id": program, "supporter_org_id": a, "receiver_org_id": b, "level": "province_prefecture"})).await
+            }
+        };
+        let big = pairing(public, js, hc).await;
+        let small = pairing(public, zj, aks).await;
+        pairing(public, nowhere, hc).await;
+        pairing(private, secret, hc).await;
+        let receiver = user(&store, "rec", Role::ReceiverEditor, vec![hc, aks]).await;
+        for (p, amount) in [(big, "1000万"), (small, "100万")] {
+            let id = create_id(&store, "projects", json!({"pairing_id": p, "name": "援建项目", "category": "education", "total_investment": amount})).await;
+            store.set_confirmation(&receiver, "projects", id, true, None).await.unwrap();
+        }
+        user(&store, "coord", Role::Coordinator, vec![js]).await;
+        store.set_public(&Actor::system(), "programs", public, true).await.unwrap();
+        let app = duikou_web::app(duikou_web::AppState::new(store.clone()));
+
+        for uri in ["/".to_string(), format!("/public/programs/{public}")] {
+            let (s, page) = get(&app, &uri).await;
+            assert_eq!(s, StatusCode::OK, "{backend} {uri}");
+            let a = arcs(&page);
+            assert_eq!(a.len(), 2, "{backend} {uri}: one arc per pairing with both places: {a:?}");
+            assert!(a[0].2.starts_with("江苏省 → 霍城县") && a[1].2.starts_with("浙江省 → 阿克苏地区"), "{a:?}");
+            assert_eq!(a[0].0, a[1].0, "one program, one colour");
+            assert!(a[0].1 > a[1].1, "{backend}: 1000万 is wider than 100万: {a:?}");
+            assert!(page.contains("项目总投资（万元）") && page.contains("1 个结对缺少地点，未画出"), "{page}");
+            assert!(page.contains("图：对口支援关系示意图"));
+            assert!(!page.contains("内部支援单位") && !page.contains("内部计划"), "{backend} {uri}: a private pairing is never drawn");
+            assert!(!page.contains("<script"), "no script");
+        }
+        assert_eq!(get(&app, &format!("/public/programs/{private}")).await.0, StatusCode::NOT_FOUND);
+
+        // the coordinator's dashboard draws every pairing
+        let session = login(&app, "coord").await;
+        let (s, _, page) = send(&app, "GET", "/", &session, None, &[]).await;
+        let page = String::from_utf8_lossy(&page).to_string();
+        assert_eq!(s, StatusCode::OK, "{backend}");
+        let a = arcs(&page);
+        assert_eq!(a.len(), 3, "{backend}: {a:?}");
+        assert_ne!(a[0].0, a[2].0, "two programs, two colours");
+        assert!(a[2].2.starts_with("内部支援单位 → 霍城县"), "{a:?}");
+
+        // a program's summary has the map as a figure: a PNG with its SVG in the .docx
+        let period: duikou_domain::Period = "2014".parse().unwrap();
+        let today = chrono::NaiveDate::from_ymd_opt(2015, 1, 1).unwrap();
+        let input = store
+            .summary_input(&duikou_store::summary::Scope::Program(public), &period, today)
+            .await
+            .unwrap();
+        let (doc, _) = duikou_summary::build(&input).unwrap();
+        let maps: Vec<_> = doc
+            .sections
+            .iter()
+            .flat_map(|s| &s.blocks)
+            .filter_map(|b| match b {
+                duikou_report::Block::Map(m) => Some(m),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(maps.len(), 1, "{backend}");
+        assert_eq!(maps[0].arcs.len(), 3);
+        assert_eq!(arcs(&duikou_report::map_svg(maps[0])).len(), 2, "{backend}: the two pairings with both places");
+        // pictures are numbered in document order: the map's PNG and SVG parts are there under its number
+        let n = doc
+            .sections
+            .iter()
+            .flat_map(|s| &s.blocks)
+            .filter(|b| matches!(b, duikou_report::Block::Chart(_) | duikou_report::Block::Map(_)))
+            .position(|b| matches!(b, duikou_report::Block::Map(_)))
+            .unwrap()
+            + 1;
+        let bytes = duikou_report::docx(&doc).unwrap();
+        let has = |name: &str| bytes.windows(name.len()).any(|w| w == name.as_bytes());
+        assert!(has(&format!("word/media/chart{n}.png")) && has(&format!("word/media/chart{n}.svg")), "{backend}");
+    })
+    .await;
+}

@@ -67,6 +67,7 @@ impl Body {
                     }
                     Block::Table(table) => self.table(table),
                     Block::Chart(chart) => self.chart(chart)?,
+                    Block::Map(m) => self.map(m)?,
                 }
             }
         }
@@ -147,10 +148,26 @@ impl Body {
     }
 
     fn chart(&mut self, chart: &Chart) -> Result<(), RenderError> {
-        self.charts += 1;
-        let n = self.charts;
         let svg = chart::render(chart, false);
         let png = png::rasterise(&svg, &chart.title)?;
+        self.figure(&chart.title, svg, png, CHART_CX, CHART_CY);
+        Ok(())
+    }
+
+    /// The map of who helps whom: a PNG with its SVG, as tall as its outline needs at the charts' width.
+    fn map(&mut self, m: &crate::model::MapFigure) -> Result<(), RenderError> {
+        let svg = crate::map::render(m, false);
+        let png = png::rasterise(&svg, &m.title)?;
+        let (w, h) = svg_size(&svg).unwrap_or((4.0, 3.0));
+        let cy = (CHART_CX as f64 * h / w).round() as u64;
+        self.figure(&m.title, svg, png, CHART_CX, cy);
+        Ok(())
+    }
+
+    /// A picture (PNG with its SVG) and its numbered caption.
+    fn figure(&mut self, title: &str, svg: String, png: Vec<u8>, cx: u64, cy: u64) {
+        self.charts += 1;
+        let n = self.charts;
         let media = Media {
             png_name: format!("chart{n}.png"),
             png_rel: format!("rIdChart{n}Png"),
@@ -159,24 +176,33 @@ impl Body {
             svg_rel: format!("rIdChart{n}Svg"),
             svg,
         };
-        let descr = escape(&chart.title);
+        let descr = escape(title);
         self.xml.push_str(&format!(
-            r#"<w:p><w:pPr><w:pStyle w:val="Figure"/></w:pPr><w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent cx="{CHART_CX}" cy="{CHART_CY}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:docPr id="{n}" name="图{n}" descr="{descr}"/><wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr><a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic><pic:nvPicPr><pic:cNvPr id="{n}" name="{png_name}" descr="{descr}"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed="{png_rel}"><a:extLst><a:ext uri="{{96DAC541-7B7A-43D3-8B79-37D633B846F1}}"><asvg:svgBlip r:embed="{svg_rel}"/></a:ext></a:extLst></a:blip><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{CHART_CX}" cy="{CHART_CY}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>"#,
+            r#"<w:p><w:pPr><w:pStyle w:val="Figure"/></w:pPr><w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:docPr id="{n}" name="图{n}" descr="{descr}"/><wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr><a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic><pic:nvPicPr><pic:cNvPr id="{n}" name="{png_name}" descr="{descr}"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed="{png_rel}"><a:extLst><a:ext uri="{{96DAC541-7B7A-43D3-8B79-37D633B846F1}}"><asvg:svgBlip r:embed="{svg_rel}"/></a:ext></a:extLst></a:blip><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>"#,
             png_name = media.png_name,
             png_rel = media.png_rel,
             svg_rel = media.svg_rel,
         ));
-        let caption = if is_numbered(&chart.title, '图') || chart.title.trim().is_empty() {
-            chart.title.clone()
+        let caption = if is_numbered(title, '图') || title.trim().is_empty() {
+            title.to_string()
         } else {
-            format!("图{n} {}", chart.title)
+            format!("图{n} {title}")
         };
         if !caption.is_empty() {
             self.paragraph("Caption", &caption, "");
         }
         self.media.push(media);
-        Ok(())
     }
+}
+
+/// The width and height an SVG's root declares.
+fn svg_size(svg: &str) -> Option<(f64, f64)> {
+    let attr = |name: &str| -> Option<f64> {
+        let start = svg.find(&format!(" {name}=\""))? + name.len() + 3;
+        let rest = &svg[start..];
+        rest[..rest.find('"')?].parse().ok()
+    };
+    Some((attr("width")?, attr("height")?)).filter(|(w, h)| *w > 0.0 && *h > 0.0)
 }
 
 /// Whether a caption already starts with its number ("图1 …", "表2 …").

@@ -422,6 +422,17 @@ async fn home_view(state: &AppState, dash: Option<&duikou_store::aggregates::Das
     for extra in dashboard_charts(dash) {
         chart.push_str(&duikou_report::svg(&extra));
     }
+    // the map of who helps whom: every pairing, from the supporter's region to the receiver's
+    match state.store.map_pairings(&[]).await {
+        Ok(pairings) if !pairings.is_empty() => {
+            let fig = duikou_report::map_figure("对口支援关系示意图", &pairings);
+            chart.push_str("<figure class=\"map\" id=\"map\">");
+            chart.push_str(&duikou_report::map_svg(&fig));
+            chart.push_str("<figcaption>图：对口支援关系示意图</figcaption></figure>");
+        }
+        Ok(_) => {}
+        Err(e) => tracing::error!(error = %e, "map of pairings"),
+    }
     HomeView { cards, programs, chart }
 }
 

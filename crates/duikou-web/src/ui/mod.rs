@@ -1419,7 +1419,7 @@ struct SupervisionRow {
     subject: String,
     /// The item: its id, state, instruction, deadline, overdue days, reply, decision note.
     item: Option<SupervisionMark>,
-    /// The pairing's term is over: no new deadline is set.
+    /// The pairing's term is over: overdue days no longer count.
     ended: bool,
 }
 

@@ -1208,18 +1208,16 @@ impl Store {
                 let org_id = match &mark {
                     Some(m) if m["org_id"].is_i64() => m["org_id"].as_i64(),
                     _ => {
-                        if !obligations.contains_key(&r.obligation_id) {
-                            let o = self.get("obligations", r.obligation_id).await?;
-                            obligations.insert(r.obligation_id, o);
+                        if let std::collections::hash_map::Entry::Vacant(e) = obligations.entry(r.obligation_id) {
+                            e.insert(self.get("obligations", r.obligation_id).await?);
                         }
                         self.responsible_org(&obligations[&r.obligation_id], &pairing).await
                     }
                 };
                 let org = match org_id {
                     Some(o) => {
-                        if !org_names.contains_key(&o) {
-                            let name = self.get("orgs", o).await?["name"].as_str().unwrap_or("").to_string();
-                            org_names.insert(o, name);
+                        if let std::collections::hash_map::Entry::Vacant(e) = org_names.entry(o) {
+                            e.insert(self.get("orgs", o).await?["name"].as_str().unwrap_or("").to_string());
                         }
                         org_names[&o].clone()
                     }
@@ -1315,7 +1313,7 @@ impl Store {
         }) {
             return Err(StoreError::conflict(
                 "duplicate",
-                &format!(
+                format!(
                     "该结果已有督办事项（{}），不再重复督办",
                     supervision_state_zh(m["status"].as_str().unwrap_or(""))
                 ),

@@ -75,7 +75,7 @@ async fn teacher(store: &Store, w: &World, name: &str, direction: &str, from: &s
     .await
 }
 
-fn row<'a>(list: &'a [SupervisionItem], stint: i64) -> Option<&'a SupervisionItem> {
+fn row(list: &[SupervisionItem], stint: i64) -> Option<&SupervisionItem> {
     list.iter().find(|i| i.subject == format!("stint:{stint}"))
 }
 

@@ -25,6 +25,9 @@ const KEEPS_RULES: Pattern = &[(7, 14), (42, 18)];
 const SHORT_SEMESTER: Pattern = &[(7, 12), (42, 13)];
 /// 5 + 27 = 32 days, but the first stay is shorter than a week.
 const FIVE_DAY_STINT: Pattern = &[(7, 5), (28, 27)];
+/// The receiving school's teachers learning at the supporting school (跟岗学习): a 5-day and a 10-day visit. 第8篇's
+/// "每学期累计不少于一个月、每次不少于一周" is the supporting teachers' duty, not theirs, so these are not short of anything.
+const LEARNING_VISITS: Pattern = &[(8, 5), (43, 10)];
 
 /// One school pairing of the plan.
 struct School {
@@ -280,8 +283,8 @@ async fn pairing(d: &mut Demo, program: i64, s: &School) -> Result<()> {
                     ),
                 )
                 .await?;
-            let mut plan = stints(s1, KEEPS_RULES, 1 + k as u64 * 3);
-            plan.extend(stints(s2, KEEPS_RULES, 1 + k as u64 * 3));
+            let mut plan = stints(s1, LEARNING_VISITS, k as u64 * 3);
+            plan.extend(stints(s2, LEARNING_VISITS, k as u64 * 3));
             teacher_year(d, pairing, p, rec, sup, "to_supporter", &plan, None).await?;
         }
         let year_acts = [
@@ -407,7 +410,7 @@ async fn teacher_year(
             "dispatches",
             json!({"pairing_id": pairing, "person_id": person, "role": "teacher", "direction": direction,
                    "home_org_id": home, "host_org_id": host,
-                   "post": if direction == "to_receiver" { "支教（短缺学科）" } else { "跟岗交流" },
+                   "post": if direction == "to_receiver" { "支教（短缺学科）" } else { "跟岗学习" },
                    "start_date": ymd(first.0), "end_date": ymd(last.1)}),
         )
         .await?;

@@ -246,6 +246,17 @@ async fn check(store: &Store, backend: &str) {
         .map(|r| r.text.as_str())
         .collect();
     assert!(unmet.is_empty(), "the compliant pairing: {unmet:#?}");
+    // its receiving school's teachers come for 5- and 10-day visits to learn (跟岗学习): not held to the supporting
+    // teachers' one-week and one-month rules, and named by none of their results
+    assert!(
+        !a.results.iter().any(|r| r.text.contains("石桥乡初中交流教师")),
+        "the visiting teachers are held to nothing"
+    );
+    assert!(a
+        .results
+        .iter()
+        .filter(|r| matches!(r.subject, duikou_domain::engine::SubjectRef::Stint { .. }))
+        .all(|r| r.text.starts_with("支援方")));
     let lagging = pairing(store, "校对校“对口帮扶”（2013—2016）", "城关第一小学", "石桥乡中心小学").await;
     let a = store.assess_pairing(lagging, None, as_of).await.unwrap();
     let missed = |title: &str, window: &str| {
@@ -272,6 +283,27 @@ async fn check(store: &Store, backend: &str) {
         .filter(|r| r.status == duikou_domain::engine::Status::Met)
         .count();
     assert!(met > a.results.len() / 2, "most rules are still kept");
+    // a semester's assessment lists that semester's stints only, the five-day one among them
+    let s2: duikou_domain::Period = "2014-2015S2".parse().unwrap();
+    let spring = store.assess_pairing(lagging, Some(&s2), as_of).await.unwrap();
+    let per_stint: Vec<&duikou_domain::engine::ObligationResult> = spring
+        .results
+        .iter()
+        .filter(|r| matches!(r.subject, duikou_domain::engine::SubjectRef::Stint { .. }))
+        .collect();
+    assert!(!per_stint.is_empty());
+    assert!(
+        per_stint.iter().all(|r| r.window == "2014-2015S2"),
+        "no stint of another semester"
+    );
+    assert_eq!(
+        per_stint
+            .iter()
+            .filter(|r| r.status == duikou_domain::engine::Status::Unmet)
+            .count(),
+        1,
+        "the five-day stint"
+    );
     let stints = store.list_all("stints", "pairing_id", lagging).await.unwrap();
     assert_eq!(stints.iter().filter(|s| s["confirmation"] == "disputed").count(), 1);
 

@@ -2,7 +2,9 @@
 //! an early warning, the records counted and the rule in Chinese. Pure and deterministic: records in, results out.
 
 use crate::date::{attribute, record_interval, Attribution, RecDate};
-use crate::obligation::{Comparison, Measure, ObligationRule, Subject, Target, Window, ZeroDenominator};
+use crate::obligation::{
+    role_noun, Comparison, Direction, Measure, ObligationRule, Subject, Target, Window, ZeroDenominator,
+};
 use crate::record::{Fields, Rec};
 use crate::{Calendar, Money, Period, Qty, RatingScale, WindowKind};
 use chrono::NaiveDate;
@@ -335,6 +337,8 @@ fn subjects<'a>(
             .unwrap_or("")
             .to_string()
     };
+    let direction = rule.direction();
+    let way = |d: &Rec| direction.admits(d["direction"].as_str());
     match &rule.subject {
         Subject::Pairing => vec![SubjectScope {
             subject: SubjectRef::Pairing,
@@ -342,11 +346,9 @@ fn subjects<'a>(
             stint: None,
             active: ctx.term,
         }],
-        Subject::EachDispatch { role, direction } => dispatches
+        Subject::EachDispatch { role, .. } => dispatches
             .iter()
-            .filter(|d| d["role"] == role.as_str())
-            .filter(|d| direction.as_deref().is_none_or(|dir| d["direction"] == dir))
-            .filter(|d| counts(ctx, d))
+            .filter(|d| d["role"] == role.as_str() && way(d) && counts(ctx, d))
             .filter_map(|d| {
                 let active = span("dispatches", d, idx)?;
                 Some(SubjectScope {
@@ -365,9 +367,10 @@ fn subjects<'a>(
             let mut out = Vec::new();
             for d in dispatches
                 .iter()
-                .filter(|d| d["role"] == role.as_str() && counts(ctx, d))
+                .filter(|d| d["role"] == role.as_str() && way(d) && counts(ctx, d))
             {
-                for s in idx.stints_of.get(&id(&d["id"]).unwrap_or(0)).into_iter().flatten() {
+                let stints = idx.stints_of.get(&id(&d["id"]).unwrap_or(0));
+                for s in stints.into_iter().flatten().filter(|s| counts(ctx, s)) {
                     if let (Some(sid), Some(active)) = (id(&s["id"]), span("stints", s, idx)) {
                         out.push(SubjectScope {
                             subject: SubjectRef::Stint {
@@ -392,8 +395,54 @@ fn subjects<'a>(
     }
 }
 
+/// Whether a record counts as fact: a confirmed one (or one that needs no confirmation) always, a pending one unless
+/// only confirmed facts count, a disputed one never.
 fn counts(ctx: &PairingContext, rec: &Rec) -> bool {
-    !ctx.only_confirmed || rec.get("confirmation").is_none_or(|c| c == "confirmed")
+    match rec.get("confirmation").and_then(Value::as_str) {
+        None | Some("confirmed") => true,
+        Some("disputed") => false,
+        Some(_) => !ctx.only_confirmed,
+    }
+}
+
+/// Whether a record runs the rule's way: a dispatch by its own direction, a stint by its dispatch's; other records
+/// have no direction.
+fn runs_way(entity: &str, rec: &Rec, direction: Direction, idx: &Index) -> bool {
+    match entity {
+        "dispatches" => direction.admits(rec["direction"].as_str()),
+        "stints" => {
+            let dispatch = id(&rec["dispatch_id"]).and_then(|d| idx.get("dispatches", d));
+            direction.admits(dispatch.and_then(|d| d["direction"].as_str()))
+        }
+        _ => true,
+    }
+}
+
+/// The one window a stint is judged in for a per-stint rule: of the rule's windows it overlaps, the one holding most
+/// of its days (the earlier on a tie); a whole-term or custom window is narrowed to the stint's days in it, so a
+/// stint is listed only where it was.
+fn stint_window(
+    rule: &ObligationRule,
+    ctx: &PairingContext,
+    stint: (NaiveDate, NaiveDate),
+) -> Option<(String, String, (NaiveDate, NaiveDate))> {
+    let all = windows(rule, ctx, stint);
+    let days_in = |b: (NaiveDate, NaiveDate)| days(stint.0.max(b.0), stint.1.min(b.1));
+    let best = all.into_iter().filter(|(_, _, b)| overlaps(*b, stint)).fold(
+        None,
+        |best: Option<(String, String, (NaiveDate, NaiveDate))>, w| match &best {
+            Some(b) if days_in(b.2) >= days_in(w.2) => best,
+            _ => Some(w),
+        },
+    )?;
+    match rule.window {
+        Window::Term | Window::Range { .. } => {
+            let narrowed = (stint.0.max(best.2 .0), stint.1.min(best.2 .1));
+            // (said as the rule's window: the stint's own dates are in its name)
+            Some((Period::Range(narrowed.0, narrowed.1).to_string(), best.1, narrowed))
+        }
+        _ => Some(best),
+    }
 }
 
 fn windows(
@@ -463,20 +512,31 @@ pub fn evaluate(
             .entry(set.entity.as_str())
             .or_insert_with(|| prepare(&set.entity, ctx, records, &idx));
         // the rule's filter is applied once, not once per window
-        let candidates: Vec<&Row> = all.iter().filter(|r| matches(&idx, r.rec, &set.filter)).collect();
+        let direction = rule.direction();
+        let directed = direction != Direction::Any && matches!(set.entity.as_str(), "dispatches" | "stints");
+        let candidates: Vec<&Row> = all
+            .iter()
+            .filter(|r| matches(&idx, r.rec, &set.filter))
+            .filter(|r| !directed || runs_way(&set.entity, r.rec, direction, &idx))
+            .collect();
         for scope in subjects(rule, ctx, records, &idx) {
             let mine: Vec<&Row> = candidates
                 .iter()
                 .copied()
                 .filter(|r| in_subject(&set.entity, r.rec, &scope))
                 .collect();
-            for (window, window_label, bounds) in windows(rule, ctx, scope.active) {
+            let judged_in = match scope.stint {
+                Some(_) => stint_window(rule, ctx, scope.active).into_iter().collect(),
+                None => windows(rule, ctx, scope.active),
+            };
+            for (window, window_label, bounds) in judged_in {
                 if opts.range.is_some_and(|r| !overlaps(r, bounds)) {
                     continue;
                 }
                 let whole_term = bounds == ctx.term;
-                let selected: Vec<&Rec> = mine
+                let rows: Vec<&Row> = mine
                     .iter()
+                    .copied()
                     .filter(|r| match r.span {
                         // a time in post counts in every window it overlaps (its days are clipped to the window)
                         Some(s) if whole_term || presence(entity_name) => overlaps(s, bounds),
@@ -485,16 +545,27 @@ pub fn evaluate(
                         Some(s) => attribute(s, bounds) == Attribution::In,
                         None => whole_term,
                     })
-                    .map(|r| r.rec)
                     .collect();
+                let selected: Vec<&Rec> = rows.iter().map(|r| r.rec).collect();
                 let Some((actual, counted, forced)) = measure(&rule.measure, entity_name, &selected, &idx, bounds)
                 else {
                     continue;
                 };
-                let over = bounds.1 < opts.as_of;
+                // a per-stint result is settled when its stint has ended, not when its window does
+                let over = bounds.1 < opts.as_of || scope.stint.is_some() && scope.active.1 < opts.as_of;
+                // a stay that has ended short of the minimum cannot be made up by a later one
+                let ended_short = matches!(rule.measure, Measure::MinStintDays { .. })
+                    && rule.comparison == Comparison::AtLeast
+                    && target.is_some_and(|t| {
+                        rows.iter().any(|s| {
+                            s.span
+                                .is_some_and(|(a, b)| b < opts.as_of && Qty::from_int(days(a, b)) < t)
+                        })
+                    });
                 let status = forced.unwrap_or(match (target, rule.comparison) {
                     (None, _) => Status::Open,
                     (Some(t), Comparison::AtLeast) if actual >= t => Status::Met,
+                    (Some(_), Comparison::AtLeast) if ended_short => Status::Unmet,
                     (Some(_), _) if !over => Status::Open,
                     (Some(t), Comparison::AtLeast) => {
                         if actual >= t {
@@ -560,10 +631,17 @@ fn describe(
     let rule = &ob.rule;
     let label = rule.label.clone().unwrap_or_else(|| ob.title.clone());
     let unit = rule.unit.clone().unwrap_or_default();
+    // whom a per-person duty holds, so a reader sees it is the supporting side's teacher, not a visiting one
+    let held = match &rule.subject {
+        Subject::EachDispatch { role, .. } | Subject::EachStint { role } => {
+            format!("{}{}", rule.direction().side_zh(), role_noun(role))
+        }
+        Subject::Pairing => String::new(),
+    };
     let who = match subject {
         SubjectRef::Pairing => String::new(),
-        SubjectRef::Dispatch { name, .. } => format!("{name}："),
-        SubjectRef::Stint { name, .. } => format!("{name}："),
+        SubjectRef::Dispatch { name, .. } => format!("{held}{name}："),
+        SubjectRef::Stint { name, .. } => format!("{held}{name}："),
     };
     let demand = match (target, rule.comparison) {
         (None, _) => match &rule.target {
@@ -908,7 +986,9 @@ mod tests {
             .collect();
         assert_eq!(short, [3]);
         assert!(
-            res[2].text.starts_with("教师2（2013年12月1日至2013年12月5日）："),
+            res[2]
+                .text
+                .starts_with("支援方教师教师2（2013年12月1日至2013年12月5日）：帮扶期内"),
             "{}",
             res[2].text
         );

@@ -29,6 +29,67 @@ pub struct ObligationRule {
     /// The unit of the actual and the target ("名", "天", "%").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
+    /// Which way the duty runs; absent: the default of its subject ([`ObligationRule::direction`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<Direction>,
+}
+
+/// Which way a duty runs between the two sides of a pairing: whose people (and their stints) it holds and counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// The supporting side's people sent to the receiving side (支援方派往受援方).
+    ToReceiver,
+    /// The receiving side's people sent to the supporting side (受援方派往支援方，如跟岗学习).
+    ToSupporter,
+    /// Both ways (双方互派).
+    Any,
+}
+
+impl Direction {
+    /// The value a dispatch's `direction` holds for it (`None` for both ways).
+    pub fn code(self) -> Option<&'static str> {
+        match self {
+            Direction::ToReceiver => Some("to_receiver"),
+            Direction::ToSupporter => Some("to_supporter"),
+            Direction::Any => None,
+        }
+    }
+
+    /// Whose people: 支援方 / 受援方 / 双方.
+    pub fn side_zh(self) -> &'static str {
+        match self {
+            Direction::ToReceiver => "支援方",
+            Direction::ToSupporter => "受援方",
+            Direction::Any => "双方",
+        }
+    }
+
+    /// The way in words: 支援方派往受援方 / 受援方派往支援方 / 双方互派.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Direction::ToReceiver => "支援方派往受援方",
+            Direction::ToSupporter => "受援方派往支援方",
+            Direction::Any => "双方互派",
+        }
+    }
+
+    /// Whether a record whose `direction` is `value` (absent: `to_receiver`, the schema's default) runs this way.
+    pub fn admits(self, value: Option<&str>) -> bool {
+        match self.code() {
+            None => true,
+            Some(c) => value.filter(|v| !v.is_empty()).unwrap_or("to_receiver") == c,
+        }
+    }
+
+    fn parse(s: &str) -> Option<Direction> {
+        match s {
+            "to_receiver" => Some(Direction::ToReceiver),
+            "to_supporter" => Some(Direction::ToSupporter),
+            "any" => Some(Direction::Any),
+            _ => None,
+        }
+    }
 }
 
 /// Who an obligation is counted for.
@@ -236,6 +297,18 @@ fn check_field(entity: &str, path: &str, numeric: bool) -> Result<(), String> {
 }
 
 impl Measure {
+    /// What the measure is, in words, for a rule without a label.
+    pub fn kind_zh(&self) -> &'static str {
+        match self {
+            Measure::Count { .. } => "记录数",
+            Measure::DistinctCount { .. } => "人数",
+            Measure::Sum { .. } => "合计",
+            Measure::CumulativeDays { .. } => "累计天数",
+            Measure::MinStintDays { .. } => "连续天数",
+            Measure::Ratio { .. } => "占比",
+        }
+    }
+
     /// The records the measure aggregates over.
     pub fn records(&self) -> &RecordSet {
         match self {
@@ -249,7 +322,89 @@ impl Measure {
     }
 }
 
+/// A short noun for a dispatched role, as a rule's text names whom it holds (教师, 管理人员 …).
+pub fn role_noun(role: &str) -> &str {
+    match role {
+        "teacher" => "教师",
+        "manager" => "管理人员",
+        "cadre" => "干部",
+        "doctor" => "医务人员",
+        "expert" => "专家",
+        "technician" => "技术人员",
+        other => crate::schema::DISPATCH_ROLES
+            .iter()
+            .find(|(r, _)| *r == other)
+            .map_or(other, |(_, l)| l),
+    }
+}
+
 impl ObligationRule {
+    /// Which way the duty runs: as the rule says; else as its subject says (`each_dispatch.direction`, kept from
+    /// rules stored before rules had a direction); else the default of its kind — a duty per dispatched person or per
+    /// stint holds the supporting side's people (第8篇: "支援学校教师每学期支教时间累积不得少于一个月，每次连续开展支教
+    /// 时间不得少于一周"), a duty of the pairing as a whole counts both ways unless its filter says otherwise.
+    pub fn direction(&self) -> Direction {
+        if let Some(d) = self.direction {
+            return d;
+        }
+        match &self.subject {
+            Subject::EachDispatch { direction: Some(d), .. } => Direction::parse(d).unwrap_or(Direction::Any),
+            Subject::EachDispatch { .. } | Subject::EachStint { .. } => Direction::ToReceiver,
+            Subject::Pairing => Direction::Any,
+        }
+    }
+
+    /// Whether the rule's direction decides anything for it: it holds people, or counts dispatches or stints.
+    pub fn directed(&self) -> bool {
+        !matches!(self.subject, Subject::Pairing)
+            || matches!(self.measure.records().entity.as_str(), "dispatches" | "stints")
+    }
+
+    /// The rule in Chinese, with whom it holds and which way ("支援方教师每次连续支教不少于 7 天").
+    pub fn text_zh(&self) -> String {
+        let dir = self.direction();
+        let label = self.label.clone().unwrap_or_else(|| self.measure.kind_zh().to_string());
+        let unit = self.unit.clone().unwrap_or_default();
+        let window = match &self.window {
+            Window::Semester => "每学期".to_string(),
+            Window::SchoolYear => "每学年".to_string(),
+            Window::Year => "每年".to_string(),
+            Window::Term => "帮扶期内".to_string(),
+            Window::Range { from, to } => format!("{from}至{to}"),
+        };
+        let target = match &self.target {
+            Target::Fixed { value } => value.to_string(),
+            Target::Tiered { of, attribute, .. } => {
+                let side = if of == "supporter" { "支援方" } else { "受援方" };
+                format!("（按{side}{attribute}分档）")
+            }
+        };
+        let demand = match self.comparison {
+            Comparison::AtLeast => format!("不少于 {target} {unit}"),
+            Comparison::AtMost => format!("不超过 {target} {unit}"),
+            Comparison::Between => format!(
+                "介于 {target} 与 {} {unit}之间",
+                self.target_max.map(|m| m.to_string()).unwrap_or_default()
+            ),
+        };
+        let text = match &self.subject {
+            Subject::Pairing if self.directed() => format!("{}：{window}{label}{demand}", dir.label_zh()),
+            Subject::Pairing => format!("{window}{label}{demand}"),
+            Subject::EachDispatch { role, .. } => {
+                format!("{}{}每人{window}{label}{demand}", dir.side_zh(), role_noun(role))
+            }
+            Subject::EachStint { role } => {
+                let judged = match &self.window {
+                    Window::Term => "帮扶期内考核".to_string(),
+                    Window::Range { .. } => format!("{window}考核"),
+                    _ => format!("按{}考核", window.trim_start_matches('每')),
+                };
+                format!("{}{}每次{label}{demand}（{judged}）", dir.side_zh(), role_noun(role))
+            }
+        };
+        text.replace("  ", " ").trim().to_string()
+    }
+
     /// Checks the rule's window exists on the program's calendar (no semesters in a calendar-year program).
     pub fn check_calendar(&self, calendar: &crate::Calendar) -> Result<(), String> {
         let school = matches!(self.window, Window::Semester | Window::SchoolYear);
@@ -310,6 +465,19 @@ impl ObligationRule {
                 return Err("规则的统计字段（measure.field）不能为空".into());
             }
             check_field(&set.entity, f, numeric).map_err(|e| format!("统计字段（measure.field）：{e}"))?;
+        }
+        if let Subject::EachDispatch { direction: Some(d), .. } = &self.subject {
+            match Direction::parse(d) {
+                None => {
+                    return Err(format!(
+                        "对象方向（subject.direction）“{d}”无效，应为 to_receiver（支援方派往受援方）、to_supporter（受援方派往支援方）或 any（双方互派）"
+                    ))
+                }
+                Some(sd) if self.direction.is_some_and(|rd| rd != sd) => {
+                    return Err("规则方向（direction）与对象方向（subject.direction）不一致".into())
+                }
+                _ => {}
+            }
         }
         if let Subject::EachDispatch { role, .. } | Subject::EachStint { role } = &self.subject {
             if !crate::schema::DISPATCH_ROLES.iter().any(|(r, _)| r == role) {

@@ -46,24 +46,26 @@ fn rule(v: Value) -> ObligationRule {
 
 fn count_dispatched(role: &str, direction: &str, window: &str, target: i64, label: &str) -> ObligationRule {
     rule(json!({
-        "subject": {"type": "pairing"}, "window": {"type": window},
+        "subject": {"type": "pairing"}, "window": {"type": window}, "direction": direction,
         "measure": {"type": "distinct_count", "field": "person_id",
-                    "records": {"entity": "dispatches", "filter": {"role": [role], "direction": [direction]}}},
+                    "records": {"entity": "dispatches", "filter": {"role": [role]}}},
         "comparison": "at_least", "target": {"type": "fixed", "value": target}, "label": label, "unit": "名"
     }))
 }
 
+/// Each of the supporting side's people of `role`, each semester (第8篇 holds the supporting school's people to it).
 fn days_each(role: &str, target: i64, label: &str) -> ObligationRule {
     rule(json!({
-        "subject": {"type": "each_dispatch", "role": role}, "window": {"type": "semester"},
+        "subject": {"type": "each_dispatch", "role": role}, "window": {"type": "semester"}, "direction": "to_receiver",
         "measure": {"type": "cumulative_days", "records": {"entity": "stints"}},
         "comparison": "at_least", "target": {"type": "fixed", "value": target}, "label": label, "unit": "天"
     }))
 }
 
+/// Each stint of the supporting side's people of `role`, judged in the semester holding most of its days.
 fn stint_min(role: &str, target: i64, label: &str) -> ObligationRule {
     rule(json!({
-        "subject": {"type": "each_stint", "role": role}, "window": {"type": "term"},
+        "subject": {"type": "each_stint", "role": role}, "window": {"type": "semester"}, "direction": "to_receiver",
         "measure": {"type": "min_stint_days", "records": {"entity": "stints"}},
         "comparison": "at_least", "target": {"type": "fixed", "value": target}, "label": label, "unit": "天"
     }))
@@ -216,5 +218,22 @@ mod tests {
             assert!(template(t.code).is_some());
         }
         assert_eq!(template("school_pairing").map(|t| t.items.len()), Some(12));
+    }
+
+    #[test]
+    fn the_school_rules_say_whom_they_hold() {
+        let t = template("school_pairing").unwrap();
+        let text = |key: &str| t.items.iter().find(|i| i.key == key).unwrap().rule.text_zh();
+        assert_eq!(text("teacher_stint"), "支援方教师每次连续支教不少于 7 天（按学期考核）");
+        assert_eq!(text("teacher_days"), "支援方教师每人每学期累计支教不少于 30 天");
+        assert_eq!(
+            text("manager_stint"),
+            "支援方管理人员每次连续指导不少于 7 天（按学期考核）"
+        );
+        assert_eq!(
+            text("teachers_in"),
+            "受援方派往支援方：每学年受援学校派出交流教师不少于 2 名"
+        );
+        assert_eq!(text("all_staff_training"), "每学年全员培训不少于 1 次");
     }
 }

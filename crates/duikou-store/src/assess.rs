@@ -246,6 +246,10 @@ impl Plan {
         let Some(entity) = self.need(&set.entity, false) else {
             return;
         };
+        if entity == "stints" && rule.direction().code().is_some() {
+            // a stint runs the way its dispatch does
+            self.need("dispatches", true);
+        }
         self.uses.entry(entity).or_default().push(Some(set.filter.clone()));
         if !matches!(rule.subject, Subject::Pairing) {
             // a record counts for a person through its dispatch or the person
@@ -1057,7 +1061,17 @@ impl Store {
     }
 }
 
-/// One line of a program's supervision (督办) list: a missed or lagging obligation, or a 督办 mark still open.
+/// The key of a result's subject as a 督办 item stores it: `pairing`, `dispatch:<id>` or `stint:<id>`.
+pub fn subject_key(s: &engine::SubjectRef) -> String {
+    match s {
+        engine::SubjectRef::Pairing => "pairing".into(),
+        engine::SubjectRef::Dispatch { dispatch_id, .. } => format!("dispatch:{dispatch_id}"),
+        engine::SubjectRef::Stint { stint_id, .. } => format!("stint:{stint_id}"),
+    }
+}
+
+/// One line of a program's 督办 list: an unmet or warned result, with its item if the coordinator opened one; an item
+/// still being handled stays on the list whatever its result now is.
 #[derive(Debug, Clone, Serialize)]
 pub struct SupervisionItem {
     /// The pairing.
@@ -1068,15 +1082,99 @@ pub struct SupervisionItem {
     pub receiver: String,
     /// The result as evaluated now.
     pub result: ObligationResult,
-    /// Days past the window's end (negative: days still left in an open window).
+    /// Days past the item's deadline: counted from the deadline (never from the window's end), and no longer once the
+    /// unit has replied, the item is closed or the pairing's term is over; 0 without an item or a deadline.
     pub lateness_days: i64,
-    /// The 督办 mark, if the coordinator made one.
+    /// The unit responsible: the supporting org, or the receiving one for a duty of the receiving side's people, or
+    /// the unit a task was assigned to.
+    pub org_id: Option<i64>,
+    /// Its name.
+    pub org: String,
+    /// The result's subject key (see [`subject_key`]).
+    pub subject: String,
+    /// The pairing's term is over: an item may still be closed, but nothing piles up.
+    pub ended: bool,
+    /// The 督办 item, if the coordinator opened one.
     pub supervision: Option<Value>,
 }
 
+/// What a coordinator gives to open a 督办 item on a result.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewSupervision {
+    /// The pairing.
+    pub pairing_id: i64,
+    /// The obligation.
+    pub obligation_id: i64,
+    /// The result's window in its written form.
+    pub period: String,
+    /// The result's subject key (`pairing` when absent).
+    #[serde(default)]
+    pub subject: Option<String>,
+    /// The coordinator's instruction.
+    pub note: String,
+    /// The deadline, `YYYY-MM-DD`, today or later.
+    pub due_on: String,
+}
+
+fn day_of(v: &Value) -> Option<NaiveDate> {
+    v.as_str().and_then(duikou_domain::validate::parse_date)
+}
+
+/// Days past `item`'s deadline as of `as_of`, stopped by its reply, its close and the end of the pairing's term.
+fn overdue(item: &Value, term_end: Option<NaiveDate>, as_of: NaiveDate) -> i64 {
+    let Some(due) = day_of(&item["due_on"]) else { return 0 };
+    let stop = [
+        Some(as_of),
+        term_end,
+        day_of(&item["replied_on"]),
+        day_of(&item["resolved_on"]),
+    ]
+    .into_iter()
+    .flatten()
+    .min()
+    .unwrap_or(as_of);
+    (stop - due).num_days().max(0)
+}
+
+/// 督办中 / 已回复 / 已整改 / 未整改 / 办结.
+pub fn supervision_state_zh(status: &str) -> &'static str {
+    match status {
+        "replied" => "已回复",
+        "rectified" => "已整改",
+        "unrectified" => "未整改",
+        "resolved" => "办结",
+        _ => "督办中",
+    }
+}
+
 impl Store {
-    /// Unmet obligations and early warnings across a program, with the coordinator's 督办 marks; open marks stay on the
-    /// list until resolved. Sorted by lateness, latest first (`ascending` for the other way).
+    /// The unit responsible for an obligation's results in a pairing: the unit a task is assigned to; else the
+    /// receiving org for a duty of the receiving side's people; else the supporting org.
+    async fn responsible_org(&self, obligation: &Value, pairing: &Value) -> Option<i64> {
+        if let Some(o) = obligation["assigned_org_id"].as_i64() {
+            return Some(o);
+        }
+        let rule = ObligationRule::from_json(&obligation["rule"]).ok();
+        match rule.map(|r| r.direction()) {
+            Some(duikou_domain::obligation::Direction::ToSupporter) => pairing["receiver_org_id"].as_i64(),
+            _ => pairing["supporter_org_id"].as_i64(),
+        }
+    }
+
+    /// The end of a pairing's term (its own, else its program's).
+    async fn term_end(&self, pairing: &Value) -> Option<NaiveDate> {
+        match end_date(&pairing["end_date"]) {
+            Some(d) => Some(d),
+            None => {
+                let program = self.get("programs", pairing["program_id"].as_i64()?).await.ok()?;
+                end_date(&program["end_date"])
+            }
+        }
+    }
+
+    /// Unmet and warned results across a program with their 督办 items, and every item still being handled; most
+    /// overdue first (`ascending` for the other way). Met results are never listed for themselves.
     pub async fn supervision_list(
         &self,
         program_id: i64,
@@ -1085,28 +1183,58 @@ impl Store {
         ascending: bool,
     ) -> Result<Vec<SupervisionItem>> {
         let mut items = Vec::new();
+        let mut obligations: HashMap<i64, Value> = HashMap::new();
+        let mut org_names: HashMap<i64, String> = HashMap::new();
         for a in self.assess_program(program_id, period, as_of).await? {
             let marks = self.list_all("supervisions", "pairing_id", a.pairing_id).await?;
+            let pairing = self.get("pairings", a.pairing_id).await?;
+            let term_end = self.term_end(&pairing).await;
+            let ended = term_end.is_some_and(|e| e < as_of);
             for r in a.results {
+                let subject = subject_key(&r.subject);
                 let mark = marks
                     .iter()
                     .find(|m| {
                         m["obligation_id"].as_i64() == Some(r.obligation_id)
                             && m["period"].as_str() == Some(r.window.as_str())
+                            && m["subject"].as_str().unwrap_or("pairing") == subject
                     })
                     .cloned();
-                let problem = r.status == engine::Status::Unmet || r.warning;
-                let open_mark = mark.as_ref().is_some_and(|m| m["status"] == "open");
-                if problem || open_mark {
-                    items.push(SupervisionItem {
-                        pairing_id: a.pairing_id,
-                        supporter: a.supporter.clone(),
-                        receiver: a.receiver.clone(),
-                        lateness_days: (as_of - r.window_end).num_days(),
-                        result: r,
-                        supervision: mark,
-                    });
+                let problem = r.status == engine::Status::Unmet || r.warning && r.status == engine::Status::Open;
+                let handling = mark.as_ref().is_some_and(|m| m["status"] != "resolved");
+                if !(problem || handling) {
+                    continue;
                 }
+                let org_id = match &mark {
+                    Some(m) if m["org_id"].is_i64() => m["org_id"].as_i64(),
+                    _ => {
+                        if let std::collections::hash_map::Entry::Vacant(e) = obligations.entry(r.obligation_id) {
+                            e.insert(self.get("obligations", r.obligation_id).await?);
+                        }
+                        self.responsible_org(&obligations[&r.obligation_id], &pairing).await
+                    }
+                };
+                let org = match org_id {
+                    Some(o) => {
+                        if let std::collections::hash_map::Entry::Vacant(e) = org_names.entry(o) {
+                            e.insert(self.get("orgs", o).await?["name"].as_str().unwrap_or("").to_string());
+                        }
+                        org_names[&o].clone()
+                    }
+                    None => String::new(),
+                };
+                items.push(SupervisionItem {
+                    pairing_id: a.pairing_id,
+                    supporter: a.supporter.clone(),
+                    receiver: a.receiver.clone(),
+                    lateness_days: mark.as_ref().map_or(0, |m| overdue(m, term_end, as_of)),
+                    result: r,
+                    org_id,
+                    org,
+                    subject,
+                    ended,
+                    supervision: mark,
+                });
             }
         }
         items.sort_by(|x, y| {
@@ -1114,7 +1242,340 @@ impl Store {
             let o = if ascending { o } else { o.reverse() };
             o.then(x.pairing_id.cmp(&y.pairing_id))
                 .then(x.result.obligation_id.cmp(&y.result.obligation_id))
+                .then(x.result.window_start.cmp(&y.result.window_start))
         });
         Ok(items)
+    }
+
+    /// Opens a 督办 item on one unmet or warned result, for the unit responsible, with a deadline no earlier than
+    /// `today`. Refused, with nothing written, on a met result, a result still running without a warning, a past or
+    /// missing deadline, an empty instruction, or a result already under 督办.
+    pub async fn supervise(
+        &self,
+        actor: &duikou_domain::access::Actor,
+        new: &NewSupervision,
+        today: NaiveDate,
+    ) -> Result<Value> {
+        let note = new.note.trim();
+        if note.is_empty() {
+            return Err(StoreError::invalid("note", "required", "督办意见（note）不能为空"));
+        }
+        let due = duikou_domain::validate::parse_date(new.due_on.trim()).ok_or_else(|| {
+            StoreError::invalid(
+                "due_on",
+                "date",
+                format!("整改期限（due_on）应为 YYYY-MM-DD 格式的日期，收到“{}”", new.due_on),
+            )
+        })?;
+        if due < today {
+            return Err(StoreError::invalid(
+                "due_on",
+                "past",
+                format!("整改期限（due_on）{due} 已经过去，应不早于今天（{today}）"),
+            ));
+        }
+        let pairing = self.get("pairings", new.pairing_id).await?;
+        let program_id = pairing["program_id"].as_i64().unwrap_or(0);
+        self.may_assess(actor, program_id).await?;
+        let subject = new.subject.clone().unwrap_or_else(|| "pairing".into());
+        let a = self.assess_pairing(new.pairing_id, None, today).await?;
+        let Some(result) = a.results.iter().find(|r| {
+            r.obligation_id == new.obligation_id && r.window == new.period && subject_key(&r.subject) == subject
+        }) else {
+            return Err(StoreError::invalid(
+                "period",
+                "no_result",
+                format!("该结对在考核期 {} 没有这项目标任务的结果，无法督办", new.period),
+            ));
+        };
+        match result.status {
+            engine::Status::Met => {
+                return Err(StoreError::invalid(
+                    "status",
+                    "met",
+                    format!("该结果已达标，不需督办：{}", result.text),
+                ))
+            }
+            engine::Status::Open if !result.warning => {
+                return Err(StoreError::invalid(
+                    "status",
+                    "open",
+                    format!("该结果尚在进行中且未预警，不需督办：{}", result.text),
+                ))
+            }
+            _ => {}
+        }
+        let existing = self.list_all("supervisions", "pairing_id", new.pairing_id).await?;
+        if let Some(m) = existing.iter().find(|m| {
+            m["obligation_id"].as_i64() == Some(new.obligation_id)
+                && m["period"].as_str() == Some(new.period.as_str())
+                && m["subject"].as_str().unwrap_or("pairing") == subject
+        }) {
+            return Err(StoreError::conflict(
+                "duplicate",
+                format!(
+                    "该结果已有督办事项（{}），不再重复督办",
+                    supervision_state_zh(m["status"].as_str().unwrap_or(""))
+                ),
+                Some("period"),
+            ));
+        }
+        let obligation = self.get("obligations", new.obligation_id).await?;
+        let org = self.responsible_org(&obligation, &pairing).await;
+        let input = serde_json::json!({
+            "pairing_id": new.pairing_id, "obligation_id": new.obligation_id, "period": new.period,
+            "subject": subject, "org_id": org, "note": note, "due_on": due.to_string(), "status": "open",
+        });
+        self.create(actor, "supervisions", &input).await
+    }
+
+    /// The responsible unit answers a 督办 item with a note and, if it has one, a document already uploaded.
+    pub async fn reply_supervision(
+        &self,
+        actor: &duikou_domain::access::Actor,
+        id: i64,
+        reply: &str,
+        document_id: Option<i64>,
+        today: NaiveDate,
+    ) -> Result<Value> {
+        use duikou_domain::access::Role;
+        let before = self.get("supervisions", id).await?;
+        if before["status"] == "resolved" {
+            return Err(StoreError::conflict(
+                "resolved",
+                "该督办事项已办结，不能再回复",
+                Some("status"),
+            ));
+        }
+        let org = before["org_id"].as_i64();
+        let mine =
+            actor.role == Role::Admin || actor.role != Role::Viewer && org.is_some_and(|o| actor.scope.contains(&o));
+        if !mine {
+            return Err(StoreError::Forbidden("只有责任单位可以回复该督办事项".into()));
+        }
+        let reply = reply.trim();
+        if reply.is_empty() {
+            return Err(StoreError::invalid("reply", "required", "回复（reply）不能为空"));
+        }
+        if reply.chars().count() > 20_000 {
+            return Err(StoreError::invalid(
+                "reply",
+                "too_long",
+                "回复（reply）最多 20000 个字符",
+            ));
+        }
+        if let Some(d) = document_id {
+            let doc = self
+                .get("documents", d)
+                .await
+                .map_err(|_| StoreError::invalid("document_id", "missing", "所附佐证材料（document_id）不存在"))?;
+            if doc["pairing_id"]
+                .as_i64()
+                .is_some_and(|p| Some(p) != before["pairing_id"].as_i64())
+            {
+                return Err(StoreError::invalid(
+                    "document_id",
+                    "other_pairing",
+                    "所附佐证材料（document_id）属于另一个结对",
+                ));
+            }
+        }
+        self.set_supervision(
+            actor,
+            id,
+            &before,
+            "reply",
+            &[
+                ("status", Arg::Text(Some("replied".into()))),
+                ("reply", Arg::Text(Some(reply.to_string()))),
+                ("replied_on", Arg::Date(Some(today))),
+                ("document_id", Arg::Int(document_id)),
+            ],
+        )
+        .await
+    }
+
+    /// The coordinator's decision on a 督办 item: `rectified` (已整改) or `unrectified` (未整改) on a reply, or
+    /// `close` (办结, with a note) at any point before it is closed.
+    pub async fn decide_supervision(
+        &self,
+        actor: &duikou_domain::access::Actor,
+        id: i64,
+        decision: &str,
+        note: &str,
+        today: NaiveDate,
+    ) -> Result<Value> {
+        let before = self.get("supervisions", id).await?;
+        let pairing = self.get("pairings", before["pairing_id"].as_i64().unwrap_or(0)).await?;
+        self.may_assess(actor, pairing["program_id"].as_i64().unwrap_or(0))
+            .await?;
+        if before["status"] == "resolved" {
+            return Err(StoreError::conflict("resolved", "该督办事项已办结", Some("status")));
+        }
+        let note = note.trim();
+        match decision {
+            "rectified" | "unrectified" => {
+                if before["status"] == "open" {
+                    return Err(StoreError::invalid(
+                        "status",
+                        "not_replied",
+                        "责任单位尚未回复，不能认定整改结果",
+                    ));
+                }
+                let mut set = vec![("status", Arg::Text(Some(decision.to_string())))];
+                if !note.is_empty() {
+                    set.push(("resolution", Arg::Text(Some(note.to_string()))));
+                }
+                self.set_supervision(actor, id, &before, decision, &set).await
+            }
+            "close" => {
+                if note.is_empty() {
+                    return Err(StoreError::invalid(
+                        "resolution",
+                        "required",
+                        "办结说明（resolution）不能为空",
+                    ));
+                }
+                self.set_supervision(
+                    actor,
+                    id,
+                    &before,
+                    "close",
+                    &[
+                        ("status", Arg::Text(Some("resolved".into()))),
+                        ("resolution", Arg::Text(Some(note.to_string()))),
+                        ("resolved_on", Arg::Date(Some(today))),
+                    ],
+                )
+                .await
+            }
+            other => Err(StoreError::invalid(
+                "decision",
+                "unknown",
+                format!("督办事项没有“{other}”操作（可用 rectified、unrectified、close）"),
+            )),
+        }
+    }
+
+    /// Closes every 督办 item of a program still being handled whose result is now met, with a note saying so.
+    /// Returns how many were closed.
+    pub async fn settle_supervisions(&self, program_id: i64, as_of: NaiveDate) -> Result<usize> {
+        let mut closed = 0;
+        let pairings = self.program_pairing_ids(program_id).await?;
+        for p in pairings {
+            let open: Vec<Value> = self
+                .list_all("supervisions", "pairing_id", p)
+                .await?
+                .into_iter()
+                .filter(|m| m["status"] != "resolved")
+                .collect();
+            if open.is_empty() {
+                continue;
+            }
+            let a = self.assess_pairing(p, None, as_of).await?;
+            for m in open {
+                let subject = m["subject"].as_str().unwrap_or("pairing");
+                let met = a.results.iter().find(|r| {
+                    m["obligation_id"].as_i64() == Some(r.obligation_id)
+                        && m["period"].as_str() == Some(r.window.as_str())
+                        && subject_key(&r.subject) == subject
+                        && r.status == engine::Status::Met
+                });
+                if let Some(r) = met {
+                    let id = m["id"].as_i64().unwrap_or(0);
+                    let note = format!("结果已达标，自动办结（{as_of}）：{}", r.text);
+                    self.set_supervision(
+                        &duikou_domain::access::Actor::system(),
+                        id,
+                        &m,
+                        "close",
+                        &[
+                            ("status", Arg::Text(Some("resolved".into()))),
+                            ("resolution", Arg::Text(Some(note))),
+                            ("resolved_on", Arg::Date(Some(as_of))),
+                        ],
+                    )
+                    .await?;
+                    closed += 1;
+                }
+            }
+        }
+        Ok(closed)
+    }
+
+    /// The 督办 items of some units still being handled, oldest deadline first, each with its pairing's sides and
+    /// its obligation's title (`pairing`, `obligation`).
+    pub async fn supervisions_of(&self, orgs: &BTreeSet<i64>) -> Result<Vec<Value>> {
+        let mut out = Vec::new();
+        for o in orgs {
+            for mut m in self.list_all("supervisions", "org_id", *o).await? {
+                if m["status"] == "resolved" {
+                    continue;
+                }
+                let pairing = self.get("pairings", m["pairing_id"].as_i64().unwrap_or(0)).await?;
+                let name = |v: &Value| v["name"].as_str().unwrap_or("").to_string();
+                let sup = self
+                    .get("orgs", pairing["supporter_org_id"].as_i64().unwrap_or(0))
+                    .await?;
+                let rec = self
+                    .get("orgs", pairing["receiver_org_id"].as_i64().unwrap_or(0))
+                    .await?;
+                let ob = self
+                    .get("obligations", m["obligation_id"].as_i64().unwrap_or(0))
+                    .await?;
+                m["pairing"] = Value::from(format!("{} → {}", name(&sup), name(&rec)));
+                m["obligation"] = ob["title"].clone();
+                m["overdue_days"] = Value::from(overdue(
+                    &m,
+                    self.term_end(&pairing).await,
+                    chrono::Utc::now().date_naive(),
+                ));
+                out.push(m);
+            }
+        }
+        out.sort_by(|a, b| a["due_on"].as_str().cmp(&b["due_on"].as_str()));
+        Ok(out)
+    }
+
+    /// Writes `set` to a 督办 item with its audit event (`action`).
+    async fn set_supervision(
+        &self,
+        actor: &duikou_domain::access::Actor,
+        id: i64,
+        before: &Value,
+        action: &str,
+        set: &[(&str, Arg)],
+    ) -> Result<Value> {
+        let mut w = crate::audit::WriteTx::begin(self, actor).await?;
+        let now = chrono::Utc::now();
+        let mut cols: Vec<String> = set
+            .iter()
+            .enumerate()
+            .map(|(i, (c, _))| format!("{c} = ${}", i + 1))
+            .collect();
+        cols.push(format!("updated_at = ${}", set.len() + 1));
+        cols.push("version = version + 1".into());
+        let mut args: Vec<Arg> = set.iter().map(|(_, a)| a.clone()).collect();
+        args.push(Arg::Ts(Some(now)));
+        args.push(Arg::Int(Some(id)));
+        // (a status already closed is never written again: two closes at once leave one)
+        let written =
+            w.tx.execute(
+                &format!(
+                    "UPDATE supervisions SET {} WHERE id = ${} AND COALESCE(status, 'open') <> 'resolved'",
+                    cols.join(", "),
+                    set.len() + 2
+                ),
+                &args,
+            )
+            .await?;
+        if written == 0 {
+            return Err(StoreError::conflict("resolved", "该督办事项已办结", Some("status")));
+        }
+        let after = Self::get_in(&mut w.tx, crate::records::def("supervisions")?, id).await?;
+        w.record(action, "supervisions", id, before.clone(), after.clone())
+            .await?;
+        w.commit().await?;
+        Ok(after)
     }
 }

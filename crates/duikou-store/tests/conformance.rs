@@ -652,22 +652,25 @@ async fn supervision_lists_what_is_late_until_it_is_resolved() {
         let period: duikou_domain::Period = "2013-2014".parse().unwrap();
         let list = store.supervision_list(f.program, Some(&period), as_of, false).await.unwrap();
         assert!(!list.is_empty(), "{backend}: nothing was done in 2013-2014");
-        assert!(list.windows(2).all(|w| w[0].lateness_days >= w[1].lateness_days), "latest first");
+        // nothing is overdue before a deadline is set: days late count from a deadline, not from a window's end
+        assert!(list.iter().all(|i| i.lateness_days == 0 && i.supervision.is_none()), "{backend}");
         let first = &list[0];
-        assert!(first.lateness_days > 0 && first.supervision.is_none());
         let coord = user(&store, "coord", Role::Coordinator, vec![f.authority]).await;
         let sup = user(&store, "sup", Role::SupporterEditor, vec![f.supporter]).await;
         let mark = json!({"pairing_id": first.pairing_id, "obligation_id": first.result.obligation_id, "period": first.result.window,
-                          "note": "请于下学期补足", "due_on": "2015-06-30"});
+                          "subject": first.subject, "note": "请于下学期补足", "due_on": "2015-04-20"});
         assert!(matches!(store.create(&sup, "supervisions", &mark).await, Err(StoreError::Forbidden(_))), "{backend}");
         let m = store.create(&coord, "supervisions", &mark).await.unwrap_or_else(|e| panic!("{backend}: {e}"));
         assert_eq!(m["status"], "open");
+        let list = store.supervision_list(f.program, Some(&period), as_of, false).await.unwrap();
+        assert!(list.windows(2).all(|w| w[0].lateness_days >= w[1].lateness_days), "latest first");
+        let marked = &list[0];
+        assert_eq!(marked.supervision.as_ref().unwrap()["note"], "请于下学期补足");
+        assert_eq!(marked.lateness_days, 11, "{backend}: from the deadline");
         let list = store.supervision_list(f.program, Some(&period), as_of, true).await.unwrap();
         assert!(list.windows(2).all(|w| w[0].lateness_days <= w[1].lateness_days), "ascending on request");
-        let marked = list.iter().find(|i| i.supervision.is_some()).expect("the mark shows");
-        assert_eq!(marked.supervision.as_ref().unwrap()["note"], "请于下学期补足");
         store
-            .update(&coord, "supervisions", id(&m), &json!({"status": "resolved", "resolution": "已补派", "resolved_on": "2015-06-20"}))
+            .update(&coord, "supervisions", id(&m), &json!({"status": "resolved", "resolution": "已补派", "resolved_on": "2015-04-25"}))
             .await
             .unwrap();
         let dup = store.create(&coord, "supervisions", &mark).await.unwrap_err();

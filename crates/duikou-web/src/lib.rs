@@ -146,6 +146,7 @@ pub fn app(state: AppState) -> Router {
         .route("/summary", get(ui::summary_page::show))
         .route("/programs/{id}", get(ui::program::show))
         .route("/programs/{id}/supervision", get(ui::supervision).post(ui::supervise))
+        .route("/supervisions/{id}/reply", post(ui::reply_supervision))
         .route("/receiver/people", get(ui::receiver::people))
         .route("/receiver/indicators", get(ui::receiver::indicators))
         .route("/inbox", get(ui::inbox))

@@ -345,9 +345,13 @@ async fn pages_for_each_role_with_csrf_and_confirmation() {
         let marker = "name=\"period\" value=\"";
         let j = list.find(marker).unwrap() + marker.len();
         let period: String = list[j..].chars().take_while(|c| *c != '"').collect();
-        let form = format!("csrf={coord_csrf}&pairing_id={pairing}&obligation_id={ob}&period={period}&note=%E8%AF%B7%E8%A1%A5%E8%B6%B3&due_on=2016-06-30");
+        let marker = "name=\"subject\" value=\"";
+        let k = list.find(marker).unwrap() + marker.len();
+        let subject: String = list[k..].chars().take_while(|c| *c != '"').collect();
+        let due = chrono::Utc::now().date_naive() + chrono::Days::new(30);
+        let form = format!("csrf={coord_csrf}&pairing_id={pairing}&obligation_id={ob}&period={period}&subject={subject}&note=%E8%AF%B7%E8%A1%A5%E8%B6%B3&due_on={due}");
         let (s, page, _, _) = send(&app, "POST", &format!("/programs/{p}/supervision"), &coord, Some(form)).await;
-        assert_eq!(s, StatusCode::OK);
+        assert_eq!(s, StatusCode::OK, "{backend}: {page}");
         assert!(
             page.contains("已督办") && page.contains("督办中：请补足"),
             "{backend}: {page}"

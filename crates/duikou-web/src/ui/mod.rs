@@ -1300,11 +1300,22 @@ struct MinePairing {
     due: Vec<(&'static str, &'static str, bool, String, i64)>,
 }
 
+/// A 督办 item on a unit's home page, with the pairing's documents it may attach.
+struct MineItem {
+    mark: SupervisionMark,
+    pairing: String,
+    obligation: String,
+    period: String,
+    documents: Vec<(i64, String)>,
+}
+
 #[derive(Template)]
 #[template(path = "mine.html")]
 struct MinePage {
     ui: Ui,
     title: String,
+    message: Option<String>,
+    items: Vec<MineItem>,
     pairings: Vec<MinePairing>,
     /// The year whose work summary each pairing offers to download: the last complete one.
     period: String,
@@ -1316,8 +1327,41 @@ pub async fn mine(State(state): State<AppState>, parts: Parts) -> Response {
         Ok(u) => u,
         Err(r) => return r,
     };
-    if let Err(denied) = access::may_list_own_pairings(&actor) {
-        return refused(&parts, &actor, csrf, denied.0);
+    let replied = parts
+        .uri
+        .query()
+        .is_some_and(|q| q.split('&').any(|p| p == "replied=1"));
+    mine_page(&state, &parts, &actor, csrf, replied.then(|| "已回复".to_string())).await
+}
+
+/// The home page of a unit: its 督办 items to answer, then its pairings with what is still owed.
+async fn mine_page(state: &AppState, parts: &Parts, actor: &Actor, csrf: String, message: Option<String>) -> Response {
+    if let Err(denied) = access::may_list_own_pairings(actor) {
+        return refused(parts, actor, csrf, denied.0);
+    }
+    let mut items = Vec::new();
+    for m in state.store.supervisions_of(&actor.scope).await.unwrap_or_default() {
+        let pairing = m["pairing_id"].as_i64().unwrap_or(0);
+        let documents = state
+            .store
+            .list_all("documents", "pairing_id", pairing)
+            .await
+            .unwrap_or_default()
+            .iter()
+            .map(|d| {
+                (
+                    d["id"].as_i64().unwrap_or(0),
+                    d["title"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect();
+        items.push(MineItem {
+            mark: mark_of(&m, m["overdue_days"].as_i64().unwrap_or(0)),
+            pairing: m["pairing"].as_str().unwrap_or("").to_string(),
+            obligation: m["obligation"].as_str().unwrap_or("").to_string(),
+            period: m["period"].as_str().unwrap_or("").to_string(),
+            documents,
+        });
     }
     let mut ids: Vec<i64> = Vec::new();
     for org in &actor.scope {
@@ -1366,22 +1410,53 @@ pub async fn mine(State(state): State<AppState>, parts: Parts) -> Response {
     }
     let l = lang(&parts.headers).2;
     render(MinePage {
-        ui: ui(&parts.headers, Some(&actor), csrf),
+        ui: ui(&parts.headers, Some(actor), csrf),
         title: l.mine.into(),
+        message,
+        items,
         pairings,
         period: (chrono::Datelike::year(&chrono::Utc::now().date_naive()) - 1).to_string(),
     })
 }
 
 struct SupervisionRow {
-    lateness: i64,
     pairing_id: i64,
     pairing: String,
     class: &'static str,
     text: String,
+    org: String,
     obligation_id: i64,
     window: String,
-    supervision: Option<String>,
+    subject: String,
+    /// The item: its id, state, instruction, deadline, overdue days, reply, decision note.
+    item: Option<SupervisionMark>,
+    /// The pairing's term is over: overdue days no longer count.
+    ended: bool,
+}
+
+struct SupervisionMark {
+    id: i64,
+    status: String,
+    state: &'static str,
+    note: String,
+    due_on: String,
+    overdue: i64,
+    reply: String,
+    resolution: String,
+}
+
+fn mark_of(v: &Value, overdue: i64) -> SupervisionMark {
+    let text = |k: &str| v[k].as_str().unwrap_or("").to_string();
+    SupervisionMark {
+        id: v["id"].as_i64().unwrap_or(0),
+        status: text("status"),
+        state: duikou_store::assess::supervision_state_zh(v["status"].as_str().unwrap_or("")),
+        note: text("note"),
+        due_on: text("due_on"),
+        overdue,
+        reply: text("reply"),
+        resolution: text("resolution"),
+    }
 }
 
 #[derive(Template)]
@@ -1393,6 +1468,7 @@ struct SupervisionPage {
     program_id: i64,
     message: Option<String>,
     items: Vec<SupervisionRow>,
+    today: String,
 }
 
 async fn supervision_page(
@@ -1408,6 +1484,10 @@ async fn supervision_page(
         Err(e) => return crate::error::ApiError::from(e).into_response(),
     };
     let today = chrono::Utc::now().date_naive();
+    // an item whose result has turned met is closed, saying so, before the list is drawn
+    if let Err(e) = state.store.settle_supervisions(id, today).await {
+        tracing::warn!(error = %e, program = id, "督办 not settled");
+    }
     let items = match state.store.supervision_list(id, None, today, false).await {
         Ok(v) => v,
         Err(e) => return crate::error::ApiError::from(e).into_response(),
@@ -1415,29 +1495,20 @@ async fn supervision_page(
     let rows = items
         .into_iter()
         .map(|i| SupervisionRow {
-            lateness: i.lateness_days,
             pairing_id: i.pairing_id,
             pairing: format!("{} → {}", i.supporter, i.receiver),
-            class: if i.result.status == duikou_domain::engine::Status::Unmet {
-                "unmet"
-            } else {
-                "open"
+            class: match i.result.status {
+                duikou_domain::engine::Status::Unmet => "unmet",
+                duikou_domain::engine::Status::Met => "met",
+                duikou_domain::engine::Status::Open => "open",
             },
             text: i.result.text.clone(),
+            org: i.org.clone(),
             obligation_id: i.result.obligation_id,
             window: i.result.window.clone(),
-            supervision: i.supervision.map(|s| {
-                let state = if s["status"] == "resolved" {
-                    "已办结"
-                } else {
-                    "督办中"
-                };
-                format!(
-                    "{state}：{}（期限 {}）",
-                    s["note"].as_str().unwrap_or(""),
-                    s["due_on"].as_str().unwrap_or("—")
-                )
-            }),
+            subject: i.subject.clone(),
+            item: i.supervision.as_ref().map(|m| mark_of(m, i.lateness_days)),
+            ended: i.ended,
         })
         .collect();
     render(SupervisionPage {
@@ -1447,10 +1518,11 @@ async fn supervision_page(
         program_id: id,
         message,
         items: rows,
+        today: today.to_string(),
     })
 }
 
-/// `GET /programs/{id}/supervision`: what is late or lagging across a program, latest first, with 督办 marks.
+/// `GET /programs/{id}/supervision`: the unmet and warned results across a program, with their 督办 items.
 pub async fn supervision(State(state): State<AppState>, parts: Parts, Path(id): Path<i64>) -> Response {
     let (actor, csrf) = match page_user(&state, &parts).await {
         Ok(u) => u,
@@ -1462,7 +1534,8 @@ pub async fn supervision(State(state): State<AppState>, parts: Parts, Path(id): 
     supervision_page(&state, &parts, &actor, csrf, id, None).await
 }
 
-/// `POST /programs/{id}/supervision`: marks an item 督办 with a note and a due date.
+/// `POST /programs/{id}/supervision`: opens a 督办 item on a result (instruction and deadline), or decides one
+/// (`decision`: 已整改 `rectified`, 未整改 `unrectified`, 办结 `close` with a note).
 pub async fn supervise(
     State(state): State<AppState>,
     parts: Parts,
@@ -1485,19 +1558,85 @@ pub async fn supervise(
     if get("csrf") != csrf {
         return (StatusCode::FORBIDDEN, "缺少或错误的 CSRF 令牌").into_response();
     }
-    let due = get("due_on");
-    let input = serde_json::json!({
-        "pairing_id": get("pairing_id").parse::<i64>().ok(),
-        "obligation_id": get("obligation_id").parse::<i64>().ok(),
-        "period": get("period"),
-        "note": get("note"),
-        "due_on": if due.is_empty() { Value::Null } else { Value::from(due) },
-    });
-    let message = match state.store.create(&actor, "supervisions", &input).await {
-        Ok(_) => "已督办".to_string(),
-        Err(e) => e.to_string(),
+    let today = chrono::Utc::now().date_naive();
+    let decision = get("decision");
+    let outcome = if decision.is_empty() {
+        let new = duikou_store::assess::NewSupervision {
+            pairing_id: get("pairing_id").parse().unwrap_or(0),
+            obligation_id: get("obligation_id").parse().unwrap_or(0),
+            period: get("period"),
+            subject: Some(get("subject")).filter(|s| !s.is_empty()),
+            note: get("note"),
+            due_on: get("due_on"),
+        };
+        state
+            .store
+            .supervise(&actor, &new, today)
+            .await
+            .map(|_| "已督办".to_string())
+    } else {
+        let item = get("item").parse().unwrap_or(0);
+        state
+            .store
+            .decide_supervision(&actor, item, &decision, &get("note"), today)
+            .await
+            .map(|after| {
+                format!(
+                    "已更新：{}",
+                    duikou_store::assess::supervision_state_zh(after["status"].as_str().unwrap_or(""))
+                )
+            })
     };
-    supervision_page(&state, &parts, &actor, csrf, id, Some(message)).await
+    let (status, message) = match outcome {
+        Ok(m) => (StatusCode::OK, m),
+        Err(e) => {
+            let e = crate::error::ApiError::from(e);
+            (e.status, e.message)
+        }
+    };
+    let mut page = supervision_page(&state, &parts, &actor, csrf, id, Some(message)).await;
+    if page.status() == StatusCode::OK {
+        *page.status_mut() = status;
+    }
+    page
+}
+
+/// `POST /supervisions/{id}/reply`: the responsible unit answers a 督办 item from its home page, with a note and
+/// (if it chose one) a document of the pairing already uploaded.
+pub async fn reply_supervision(
+    State(state): State<AppState>,
+    parts: Parts,
+    Path(id): Path<i64>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let (actor, csrf) = match page_user(&state, &parts).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let get = |k: &str| {
+        form.iter()
+            .find(|(f, _)| f == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    if get("csrf") != csrf {
+        return (StatusCode::FORBIDDEN, "缺少或错误的 CSRF 令牌").into_response();
+    }
+    let today = chrono::Utc::now().date_naive();
+    let document = get("document_id").parse::<i64>().ok();
+    match state
+        .store
+        .reply_supervision(&actor, id, &get("reply"), document, today)
+        .await
+    {
+        Ok(_) => Redirect::to("/mine?replied=1").into_response(),
+        Err(e) => {
+            let e = crate::error::ApiError::from(e);
+            let mut page = mine_page(&state, &parts, &actor, csrf, Some(e.message)).await;
+            *page.status_mut() = e.status;
+            page
+        }
+    }
 }
 
 /// Money by year and source, people in post by role, activities by kind — read from the write-time aggregates.

@@ -641,7 +641,13 @@ fn export_iati_writes_a_published_program_and_refuses_an_unpublished_one_in_chin
     assert!(text(&ok).contains("6 个 iati-activity"), "{}", text(&ok));
     let xml = std::fs::read_to_string(d.join("p1.xml")).unwrap();
     assert_eq!(xml.matches("<iati-activity ").count(), 6);
-    assert!(xml.contains("<value currency=\"CNY\" value-date=\"2014-07-01\">500000000.00</value>"));
+    // a plan's aid money is the supporter's commitment when it begins: 浙江's five years, 50.56亿 from 2010
+    assert!(
+        xml.contains("<value currency=\"CNY\" value-date=\"2010-01-01\">5056000000.00</value>"),
+        "{xml}"
+    );
+    // its yearly plans are within it and not committed again
+    assert!(!xml.contains(">4233000000.00</value>"), "{xml}");
     // program 4 of the demo is not published: refused, nothing written
     let no = duikou(&d, &["export", "iati", "--scope", "program:4", "-o", "p4.xml"]);
     assert_eq!(no.status.code(), Some(1));

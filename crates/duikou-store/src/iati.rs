@@ -208,6 +208,32 @@ impl Store {
                 receiver: Some(receiver.iati()),
             });
         }
+        // a plan's aid money is the supporter's commitment when the plan begins (a plan held by a larger one is
+        // within that one's money, so it is not committed again)
+        for g in facts.plans.iter().filter(|g| mine(g.pairing_id) && !g.within_larger) {
+            let (Some(amount), Some(date)) = (g.aid_amount, rec_date(g.start_on.as_deref())) else {
+                continue;
+            };
+            let mut description = format!("援建计划/批次：{}", g.name);
+            if let Some(n) = g.project_count {
+                description.push_str(&format!("（{n}项）"));
+            }
+            if date.precision != Precision::Day {
+                description.push_str(&format!("；日期仅知到{}，记为其第一天", date.label_zh()));
+            }
+            if g.end_on.is_none() {
+                let e = budgets.entry(date.first.year()).or_default();
+                *e = e.saturating_add(amount);
+            }
+            out_tx.push(IatiTransaction {
+                transaction_type: code::transaction_type("commitment").unwrap_or("2"),
+                date: date.first,
+                value: amount.to_string(),
+                description,
+                provider: Some(supporter.iati()),
+                receiver: Some(receiver.iati()),
+            });
+        }
         let budgets = budgets
             .into_iter()
             .filter_map(|(y, amount)| {

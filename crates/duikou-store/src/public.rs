@@ -71,6 +71,19 @@ pub const PUBLIC_FIELDS: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "project_groups",
+        &[
+            "pairing_id",
+            "name",
+            "start_on",
+            "end_on",
+            "project_count",
+            "aid_amount",
+            "total_investment",
+            "parent_id(是否有上级计划)",
+        ],
+    ),
+    (
         "transactions",
         &["pairing_id", "project_id(名称)", "kind", "source", "amount", "date"],
     ),
@@ -203,6 +216,27 @@ pub struct PublicTransaction {
     pub date: Option<String>,
 }
 
+/// A confirmed plan or batch of projects (援建计划/批次).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PublicPlan {
+    /// The pairing.
+    pub pairing_id: i64,
+    /// Its name.
+    pub name: String,
+    /// Its first year (or month, or day) as written.
+    pub start_on: Option<String>,
+    /// Its last, when it spans more than one.
+    pub end_on: Option<String>,
+    /// Its number of projects, as stated.
+    pub project_count: Option<i64>,
+    /// The aid money it states.
+    pub aid_amount: Option<Money>,
+    /// The total investment it states.
+    pub total_investment: Option<Money>,
+    /// Whether a larger confirmed plan holds it (its money is within that plan's).
+    pub within_larger: bool,
+}
+
 /// A confirmed output of a project.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PublicOutput {
@@ -317,6 +351,8 @@ pub struct PublicFacts {
     pub projects: Vec<PublicProject>,
     /// Transactions.
     pub transactions: Vec<PublicTransaction>,
+    /// Plans and batches of projects.
+    pub plans: Vec<PublicPlan>,
     /// Outputs.
     pub outputs: Vec<PublicOutput>,
     /// People sent by pairing and role.
@@ -711,6 +747,7 @@ impl Store {
         let projects = confirmed("projects").await?;
         let funding = confirmed("project_funding").await?;
         let transactions = confirmed("transactions").await?;
+        let plans = confirmed("project_groups").await?;
         let outputs = confirmed("outputs").await?;
         let dispatches = confirmed("dispatches").await?;
         let activities = confirmed("activities").await?;
@@ -776,6 +813,22 @@ impl Store {
                     date: opt_text(t, "date"),
                 })
                 .collect(),
+            plans: {
+                let known: BTreeSet<i64> = plans.iter().map(|g| id(g, "id")).collect();
+                plans
+                    .iter()
+                    .map(|g| PublicPlan {
+                        pairing_id: id(g, "pairing_id"),
+                        name: text(g, "name"),
+                        start_on: opt_text(g, "start_on"),
+                        end_on: opt_text(g, "end_on"),
+                        project_count: g["project_count"].as_i64(),
+                        aid_amount: money(&g["aid_amount"]),
+                        total_investment: money(&g["total_investment"]),
+                        within_larger: g["parent_id"].as_i64().is_some_and(|p| known.contains(&p)),
+                    })
+                    .collect()
+            },
             outputs: outputs
                 .iter()
                 .map(|o| PublicOutput {

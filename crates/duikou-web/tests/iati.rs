@@ -339,13 +339,14 @@ async fn the_demo_program_as_iati_validates_tells_exact_figures_and_no_person() 
                 ("2011-01-01".to_string(), "408570000.00".to_string())
             ]
         );
-        // 浙江省 → 阿克苏地区: one commitment of 5亿 on 1 July 2014, from 浙江省 to 阿克苏地区
+        // 浙江省 → 阿克苏地区: the five years' plan is one commitment of 50.56亿 from 2010 (known to the year), from
+        // 浙江省 to 阿克苏地区; its yearly plans are within it and not committed again
         let z = activity(&doc, "浙江省对口支援阿克苏地区");
         let tx = transactions(&z);
         assert_eq!(tx.len(), 1);
         assert_eq!(
             (tx[0].0.as_str(), tx[0].1.as_str(), tx[0].2.as_str()),
-            ("2", "2014-07-01", "500000000.00")
+            ("2", "2010-01-01", "5056000000.00")
         );
         let t = z.children().find(|n| n.has_tag_name("transaction")).unwrap();
         assert_eq!(

@@ -189,6 +189,16 @@ impl Problems {
         }
     }
 
+    /// A cell that cannot be taken: its row, its column's header, what it holds as the user sees it, and why.
+    fn in_cell(&mut self, row: u32, column: String, cell: &super::CellValue, message: String) {
+        self.push(ImportProblem {
+            row,
+            column,
+            value: shown(cell),
+            message,
+        });
+    }
+
     fn is_empty(&self) -> bool {
         self.listed.is_empty()
     }
@@ -331,12 +341,7 @@ impl Sheet {
                         }
                         Err(m) => {
                             row_ok = false;
-                            problems.push(ImportProblem {
-                                row,
-                                column: header,
-                                value: shown(cell),
-                                message: m,
-                            });
+                            problems.in_cell(row, header, cell, m);
                         }
                     }
                 }
@@ -356,12 +361,7 @@ impl Sheet {
                 }
                 Err(m) => {
                     row_ok = false;
-                    problems.push(ImportProblem {
-                        row,
-                        column: header,
-                        value: shown(cell),
-                        message: m,
-                    });
+                    problems.in_cell(row, header, cell, m);
                 }
             }
         }

@@ -13,6 +13,15 @@ const BATCH: usize = 256;
 /// Batches in flight between the reading thread and the importer: the reader waits when the importer is behind.
 const IN_FLIGHT: usize = 4;
 
+/// Large workbooks read at a time in this process. The reader keeps a workbook's shared strings on disk, but a large
+/// workbook holds many rows (970 000 in 40 MB), and checking an import keeps a key per row to find the rows it repeats
+/// (about 70 MB at a million rows): three such checks at once peaked at 390 MB, one after another at 2xx MB
+/// (BENCHMARKS.md), so large ones are still read one after another; CSV files and small workbooks are never held back.
+static LARGE_WORKBOOKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+
+/// A workbook this large (compressed) counts as large.
+const LARGE_WORKBOOK_BYTES: u64 = 4 * 1024 * 1024;
+
 /// The rows of an import, as many times as asked.
 #[derive(Clone, Copy)]
 pub(crate) enum Source<'a> {
@@ -80,9 +89,22 @@ impl<'a> Source<'a> {
                     sheet: None,
                     expected_headers: expected,
                 };
-                // Workbooks are read as they arrive, however large: the reader keeps a workbook's shared strings in
-                // a temporary file, so memory stays flat per workbook.
+                let workbook = name
+                    .rsplit_once('.')
+                    .is_some_and(|(_, ext)| matches!(ext.trim().to_ascii_lowercase().as_str(), "xlsx" | "xlsm"));
+                let large = workbook && std::fs::metadata(&path).is_ok_and(|m| m.len() > LARGE_WORKBOOK_BYTES);
+                let turn = match large {
+                    true => Some(
+                        LARGE_WORKBOOKS
+                            .acquire()
+                            .await
+                            .map_err(|_| StoreError::Other("读取工作簿的排队已关闭".into()))?,
+                    ),
+                    false => None,
+                };
                 tokio::task::spawn_blocking(move || {
+                    // held until the reading ends (the last row read, or the importer gone)
+                    let _turn = turn;
                     let mut sink = ToChannel {
                         tx: tx.clone(),
                         batch: Vec::with_capacity(BATCH),

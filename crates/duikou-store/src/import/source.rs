@@ -15,7 +15,7 @@ const IN_FLIGHT: usize = 4;
 
 /// Large workbooks read at a time in this process. The reader keeps a workbook's shared strings on disk, but a large
 /// workbook holds many rows (970 000 in 40 MB), and checking an import keeps a key per row to find the rows it repeats
-/// (about 70 MB at a million rows): three such checks at once peaked at 390 MB, one after another at 2xx MB
+/// (tens of MB at a million rows): three such checks at once peaked at 390 MB, one after another at 206 MB
 /// (BENCHMARKS.md), so large ones are still read one after another; CSV files and small workbooks are never held back.
 static LARGE_WORKBOOKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
 

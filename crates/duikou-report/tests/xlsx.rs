@@ -1,4 +1,4 @@
-//! The .xlsx of typed tables: reopened with calamine (via read_table) it gives back the same headers, money in
+//! The .xlsx of typed tables: reopened with the import reader (read_table) it gives back the same headers, money in
 //! 万元, percents as fractions and dates as dates; templates carry drop-down validation in the sheet XML.
 
 mod common;

@@ -13,9 +13,10 @@ const BATCH: usize = 256;
 /// Batches in flight between the reading thread and the importer: the reader waits when the importer is behind.
 const IN_FLIGHT: usize = 4;
 
-/// Large workbooks read at a time in this process. calamine holds a workbook's shared strings whole while it reads
-/// the sheet row by row (about 200 MB for a 40 MB sheet of distinct texts), so large ones are read one after another
-/// and memory stays bounded however many arrive at once; CSV files and small workbooks are never held back.
+/// Large workbooks read at a time in this process. The reader keeps a workbook's shared strings on disk, but a large
+/// workbook holds many rows (970 000 in 40 MB), and checking an import keeps a key per row to find the rows it repeats
+/// (tens of MB at a million rows): three such checks at once peaked at 390 MB, one after another at 206 MB
+/// (BENCHMARKS.md), so large ones are still read one after another; CSV files and small workbooks are never held back.
 static LARGE_WORKBOOKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
 
 /// A workbook this large (compressed) counts as large.

@@ -8,7 +8,16 @@ use serde_json::json;
 
 /// (a part of the activity's title, how many activities carry it, what is counted, the count as written, its unit,
 /// the activity's count that held this figure in the wrong unit, taken back)
-const COUNTS: &[(&str, usize, &str, &str, &str, Option<&str>)] = &[
+type Count = (
+    &'static str,
+    usize,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+);
+
+const COUNTS: &[Count] = &[
     // 第1篇
     ("率考察组来校", 1, "考察组成员", "8", "人", Some("person_times")),
     (

@@ -420,6 +420,24 @@ impl World {
                 json!({"document_id": self.document[i], "entity": "activities", "entity_id": activity})
             }
             ("notes", _) => json!({"pairing_id": pairing, "kind": "problem", "text": format!("问题{n}")}),
+            ("project_groups", _) => json!({"pairing_id": pairing, "name": format!("计划{n}"), "start_on": "2015"}),
+            ("project_group_shares", _) => {
+                let plan = self
+                    .sys(
+                        "project_groups",
+                        json!({"pairing_id": pairing, "name": format!("分类计划{n}"), "start_on": "2015"}),
+                    )
+                    .await;
+                json!({"group_id": plan, "category": "housing", "aid_amount": "100万"})
+            }
+            ("activity_counts", _) => {
+                let activity = self.activity(s).await;
+                json!({"activity_id": activity, "what": "学员", "value": 30, "unit": "人"})
+            }
+            ("activity_items", _) => {
+                let activity = self.activity(s).await;
+                json!({"activity_id": activity, "category": "books", "quantity": 100, "unit": "册"})
+            }
             ("supervisions", _) => {
                 let obligation = self
                     .sys(

@@ -377,6 +377,7 @@ impl PublicFacts {
     pub fn is_empty(&self) -> bool {
         self.activities.is_empty()
             && self.projects.is_empty()
+            && self.plans.is_empty()
             && self.transactions.is_empty()
             && self.outputs.is_empty()
             && self.dispatches.is_empty()

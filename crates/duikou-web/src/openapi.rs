@@ -726,10 +726,14 @@ fn public_paths(schemas: &mut Map<String, Value>, paths: &mut Map<String, Value>
             "started_on": date, "completed_on": date, "total_investment": nmoney}), &["id", "pairing_id", "name", "category"])},
         "transactions": {"type": "array", "items": obj(json!({"pairing_id": s("integer"), "project": s("string"), "kind": s("string"),
             "source": s("string"), "amount": money, "date": date}), &["pairing_id", "project", "kind", "source", "amount"])},
+        "plans": {"type": "array", "description": "援建计划/批次：一个计划计为其项目数和资金；within_larger 为真时其资金已含在更大的计划内",
+            "items": obj(json!({"pairing_id": s("integer"), "name": s("string"), "start_on": date, "end_on": date,
+            "project_count": ns("integer"), "aid_amount": nmoney, "total_investment": nmoney, "within_larger": s("boolean")}),
+            &["pairing_id", "name", "within_larger"])},
         "outputs": {"type": "array", "items": obj(json!({"pairing_id": s("integer"), "project": s("string"), "name": s("string"), "unit": s("string"),
             "planned": qty, "started": qty, "completed": qty, "as_of": date}), &["pairing_id", "project", "name", "unit"])},
         "dispatches": arr("PublicDispatchCount"), "indicators": arr("PublicIndicatorChange")}),
-        &["activities", "projects", "transactions", "outputs", "dispatches", "indicators"]));
+        &["activities", "projects", "plans", "transactions", "outputs", "dispatches", "indicators"]));
     let note = json!({"type": "string", "nullable": true, "description": "无已确认的公开事实时说明原因，否则为 null"});
     let tag = "公开信息";
     let ok = |summary: &str, params: Vec<Value>, schema: Value| public(op(summary, tag, params, None, ("200", schema)));
@@ -755,7 +759,7 @@ fn public_paths(schemas: &mut Map<String, Value>, paths: &mut Map<String, Value>
             &format!("公开{what}的已确认事实（CSV，UTF-8；每行一项事实；无事实时只有表头和一行说明）"), tag, vec![id_param()], None, "200",
             file_response("CSV 文件", &["text/csv"])))}));
         paths.insert(format!("/api/v1/public/{scope}/{{id}}/facts.xlsx"), json!({"get": public(raw_op(
-            &format!("公开{what}的已确认事实（Excel：活动、援建项目、资金往来、建设内容、援派人数、指标前后对比；首页说明口径）"), tag, vec![id_param()], None, "200",
+            &format!("公开{what}的已确认事实（Excel：活动、援建项目、援建计划和批次、资金往来、建设内容、援派人数、指标前后对比；首页说明口径）"), tag, vec![id_param()], None, "200",
             file_response("Excel 文件", &[XLSX])))}));
     }
     paths.insert("/api/v1/public/programs/{id}/iati.xml".into(), json!({"get": public(raw_op(

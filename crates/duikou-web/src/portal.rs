@@ -587,6 +587,36 @@ pub fn fact_sheets(scope: &str, pairings: &[PublicPairing], facts: &PublicFacts)
                 .collect(),
         ),
         sheet(
+            // a sheet's name may not hold "/"
+            "援建计划和批次",
+            vec![
+                col("结对", ColumnKind::Text),
+                col("计划/批次", ColumnKind::Text),
+                col("起始", ColumnKind::Text),
+                col("截止", ColumnKind::Text),
+                col("项目数", ColumnKind::Text),
+                col("援助资金", ColumnKind::Money),
+                col("总投资", ColumnKind::Money),
+                col("属于更大的计划", ColumnKind::Text),
+            ],
+            facts
+                .plans
+                .iter()
+                .map(|g| {
+                    vec![
+                        pairing(g.pairing_id),
+                        text(&g.name),
+                        opt(&g.start_on),
+                        opt(&g.end_on),
+                        text(&g.project_count.map(|c| c.to_string()).unwrap_or_default()),
+                        fen(g.aid_amount),
+                        fen(g.total_investment),
+                        text(if g.within_larger { "是" } else { "" }),
+                    ]
+                })
+                .collect(),
+        ),
+        sheet(
             "资金往来",
             vec![
                 col("结对", ColumnKind::Text),
@@ -764,6 +794,26 @@ pub fn facts_csv(scope: &str, pairings: &[PublicPairing], facts: &PublicFacts) -
             "",
             &m(p.total_investment),
             "日期为开工日期，截止日期为竣工日期；金额为总投资",
+        ]);
+    }
+    for g in &facts.plans {
+        let note = if g.within_larger {
+            "属于一个更大的计划，其资金已含在该计划内；金额为援助资金"
+        } else {
+            "金额为援助资金"
+        };
+        row([
+            "援建计划/批次",
+            &name(g.pairing_id),
+            &g.name,
+            "",
+            "",
+            &s(&g.start_on),
+            &s(&g.end_on),
+            &n(g.project_count),
+            if g.project_count.is_some() { "项" } else { "" },
+            &m(g.aid_amount),
+            note,
         ]);
     }
     for t in &facts.transactions {

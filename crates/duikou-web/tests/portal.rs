@@ -469,6 +469,7 @@ async fn no_private_field_of_the_demo_is_ever_public() {
                 "说明",
                 "活动",
                 "援建项目",
+                "援建计划和批次",
                 "资金往来",
                 "建设内容",
                 "援派人数",
@@ -477,6 +478,19 @@ async fn no_private_field_of_the_demo_is_ever_public() {
                 texts.push((format!("{uri} {sheet}"), read_sheet(&xlsx, sheet).join("\n")));
             }
         }
+        // the demo's confirmed plans are public facts: 浙江's five years (50.56亿) in its program's download
+        assert!(
+            texts.iter().any(|(uri, t)| uri.ends_with("援建计划和批次")
+                && t.contains("2010—2014年公共设施援疆项目")
+                && t.contains("403")),
+            "{backend}: no plan in any public download"
+        );
+        assert!(
+            texts
+                .iter()
+                .any(|(uri, t)| uri.ends_with("facts.csv") && t.contains("援建计划/批次,")),
+            "{backend}: no plan in any public CSV"
+        );
         let mut facts = 0;
         for (uri, text) in &texts {
             for p in &private {

@@ -38,8 +38,8 @@ fn pairing_records(p: i64) -> Records {
                     "confirmation": if (k + year) % 7 == 0 { "pending" } else { "confirmed" }}),
                 );
                 for (s, offset) in [0u64, 20, 160, 190].iter().enumerate() {
-                    let start = open + Days::new(offset + k as u64);
-                    let len = if (k as u64 + s as u64) % 5 == 0 { 5 } else { 14 };
+                    let start = open + Days::new(offset + k);
+                    let len = if (k + s as u64).is_multiple_of(5) { 5 } else { 14 };
                     stints.push(json!({"id": dispatch * 10 + s as i64, "dispatch_id": dispatch,
                         "start_date": start.to_string(), "end_date": (start + Days::new(len)).to_string(),
                         "confirmation": if s == 3 && k == 1 { "disputed" } else { "confirmed" }}));

@@ -253,7 +253,7 @@ def run_stopped(env):
     r = subprocess.run([BIN, "audit", "verify", "--expect", head], env=env, capture_output=True, text=True)
     probe("audit verify of the untouched database", "clean", f"exit {r.returncode}", r.returncode == 0)
     tamperings = [
-        ("a changed amount", "update transactions set amount = amount + 100 where id = (select min(id) from transactions)", "transactions"),
+        ("a changed amount", "update project_funding set amount = amount + 100 where id = (select min(id) from project_funding)", "project_funding"),
         ("a deleted row", "delete from stints where id = (select max(id) from stints)", "stints"),
         ("facts flipped to confirmed", "update activities set confirmation = 'confirmed' where confirmation <> 'confirmed'", "activities"),
         ("a truncated log, its head rewound",

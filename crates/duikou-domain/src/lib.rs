@@ -13,6 +13,7 @@ mod money;
 pub mod obligation;
 pub mod password;
 mod period;
+pub mod plans;
 mod qty;
 pub mod record;
 pub mod schema;

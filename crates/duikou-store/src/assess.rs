@@ -1121,12 +1121,30 @@ fn day_of(v: &Value) -> Option<NaiveDate> {
     v.as_str().and_then(duikou_domain::validate::parse_date)
 }
 
-/// Days past `item`'s deadline as of `as_of`, stopped by its reply, its close and the end of the pairing's term.
-fn overdue(item: &Value, term_end: Option<NaiveDate>, as_of: NaiveDate) -> i64 {
+/// The day a period lock covering `[start, end]` was made (the assessment signed), the earliest if several.
+fn closed_on(locks: &[Value], start: NaiveDate, end: NaiveDate) -> Option<NaiveDate> {
+    locks
+        .iter()
+        .filter(|l| {
+            day_of(&l["start_date"]).is_some_and(|s| s <= start) && day_of(&l["end_date"]).is_some_and(|e| end <= e)
+        })
+        .filter_map(|l| {
+            l["created_at"]
+                .as_str()
+                .and_then(|t| t.get(..10))
+                .and_then(duikou_domain::validate::parse_date)
+        })
+        .min()
+}
+
+/// Days past `item`'s deadline as of `as_of`, stopped by its reply, its close, the end of the pairing's term and the
+/// signing of its period (`closed`): a closed period or an ended program does not pile up days.
+fn overdue(item: &Value, term_end: Option<NaiveDate>, closed: Option<NaiveDate>, as_of: NaiveDate) -> i64 {
     let Some(due) = day_of(&item["due_on"]) else { return 0 };
     let stop = [
         Some(as_of),
         term_end,
+        closed,
         day_of(&item["replied_on"]),
         day_of(&item["resolved_on"]),
     ]
@@ -1187,6 +1205,7 @@ impl Store {
         let mut org_names: HashMap<i64, String> = HashMap::new();
         for a in self.assess_program(program_id, period, as_of).await? {
             let marks = self.list_all("supervisions", "pairing_id", a.pairing_id).await?;
+            let locks = self.list_all("period_locks", "pairing_id", a.pairing_id).await?;
             let pairing = self.get("pairings", a.pairing_id).await?;
             let term_end = self.term_end(&pairing).await;
             let ended = term_end.is_some_and(|e| e < as_of);
@@ -1227,7 +1246,9 @@ impl Store {
                     pairing_id: a.pairing_id,
                     supporter: a.supporter.clone(),
                     receiver: a.receiver.clone(),
-                    lateness_days: mark.as_ref().map_or(0, |m| overdue(m, term_end, as_of)),
+                    lateness_days: mark.as_ref().map_or(0, |m| {
+                        overdue(m, term_end, closed_on(&locks, r.window_start, r.window_end), as_of)
+                    }),
                     result: r,
                     org_id,
                     org,
@@ -1525,9 +1546,13 @@ impl Store {
                     .await?;
                 m["pairing"] = Value::from(format!("{} → {}", name(&sup), name(&rec)));
                 m["obligation"] = ob["title"].clone();
+                let closed = self
+                    .period_closed_on(&pairing, m["period"].as_str().unwrap_or(""))
+                    .await?;
                 m["overdue_days"] = Value::from(overdue(
                     &m,
                     self.term_end(&pairing).await,
+                    closed,
                     chrono::Utc::now().date_naive(),
                 ));
                 out.push(m);
@@ -1535,6 +1560,25 @@ impl Store {
         }
         out.sort_by(|a, b| a["due_on"].as_str().cmp(&b["due_on"].as_str()));
         Ok(out)
+    }
+
+    /// The day a 督办 item's period was signed for its pairing, if it was: the period read in its program's
+    /// calendar, and a lock covering all of it.
+    async fn period_closed_on(&self, pairing: &Value, period: &str) -> Result<Option<NaiveDate>> {
+        let Ok(period) = period.parse::<Period>() else {
+            return Ok(None);
+        };
+        let program = self
+            .get("programs", pairing["program_id"].as_i64().unwrap_or(0))
+            .await?;
+        let calendar: Calendar = serde_json::from_value(program["calendar"].clone()).unwrap_or_default();
+        let Some((start, end)) = period.bounds(&calendar, None) else {
+            return Ok(None);
+        };
+        let locks = self
+            .list_all("period_locks", "pairing_id", pairing["id"].as_i64().unwrap_or(0))
+            .await?;
+        Ok(closed_on(&locks, start, end))
     }
 
     /// Writes `set` to a 督办 item with its audit event (`action`).
@@ -1577,5 +1621,39 @@ impl Store {
             .await?;
         w.commit().await?;
         Ok(after)
+    }
+}
+
+#[cfg(test)]
+mod overdue_tests {
+    use super::{closed_on, overdue};
+    use chrono::NaiveDate;
+    use serde_json::json;
+
+    fn day(s: &str) -> NaiveDate {
+        duikou_domain::validate::parse_date(s).unwrap()
+    }
+
+    #[test]
+    fn overdue_days_stop_when_the_period_is_signed_or_the_term_ends() {
+        let item = json!({"due_on": "2014-01-10"});
+        let as_of = day("2014-03-01");
+        assert_eq!(overdue(&item, None, None, as_of), 50);
+        // the term ended first
+        assert_eq!(overdue(&item, Some(day("2014-01-31")), None, as_of), 21);
+        // the period was signed on 2014-01-20: no day counts after it
+        let locks = [
+            json!({"start_date": "2013-09-01", "end_date": "2014-01-31", "created_at": "2014-01-20T08:00:00Z"}),
+            // a lock of another period does not close this one
+            json!({"start_date": "2014-02-01", "end_date": "2014-07-31", "created_at": "2014-01-11T08:00:00Z"}),
+        ];
+        let closed = closed_on(&locks, day("2013-09-01"), day("2014-01-31"));
+        assert_eq!(closed, Some(day("2014-01-20")));
+        assert_eq!(overdue(&item, None, closed, as_of), 10);
+        // signed before the deadline: never overdue
+        assert_eq!(overdue(&item, None, Some(day("2014-01-05")), as_of), 0);
+        // a reply stops the count too
+        let replied = json!({"due_on": "2014-01-10", "replied_on": "2014-01-15"});
+        assert_eq!(overdue(&replied, None, closed, as_of), 5);
     }
 }

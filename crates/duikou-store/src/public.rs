@@ -314,8 +314,15 @@ pub struct PublicFigures {
     pub projects_started: i64,
     /// Of which completed.
     pub projects_completed: i64,
-    /// The projects' total investment.
-    pub total_investment: Money,
+    /// The projects' total investment, a plan counted as it states it (or as its parts do, when they are all of
+    /// it); `None` when a plan leaves it unknown — never the part that happens to be recorded.
+    pub total_investment: Option<Money>,
+    /// Plans and batches (援建计划/批次) that stand for their parts: none inside a larger one.
+    pub plans: i64,
+    /// The projects those plans arrange, as they state it; `None` when one of them does not say.
+    pub plan_projects: Option<i64>,
+    /// The 援助资金 of those plans; `None` when one of them leaves it unknown.
+    pub plan_aid: Option<Money>,
     /// Money by kind and source.
     pub money_by_source: Vec<MoneyLine>,
     /// Money by year, kind and source.
@@ -629,6 +636,13 @@ impl Store {
             by_pairing.entry(int(&r[0])).or_default().persons = int(&r[1]);
         }
         let first = |rows: &Vec<Vec<crate::db::Val>>, i: usize| rows.first().map(|r| int(&r[i])).unwrap_or(0);
+        // plans are few: their figures by the domain's one rule over the plans and the projects they hold
+        let (total_investment, plan_count, plan_projects, plan_aid) = self
+            .plan_figures(
+                &pairings.iter().map(|p| p.id).collect::<Vec<_>>(),
+                Money::from_fen(first(&projects, 3)),
+            )
+            .await?;
         Ok(PublicFigures {
             persons: first(&people, 0),
             persons_by_role: by_role
@@ -642,7 +656,10 @@ impl Store {
             projects: first(&projects, 0),
             projects_started: first(&projects, 1),
             projects_completed: first(&projects, 2),
-            total_investment: Money::from_fen(first(&projects, 3)),
+            total_investment,
+            plans: plan_count,
+            plan_projects,
+            plan_aid,
             money_by_source: by_source
                 .iter()
                 .map(|r| MoneyLine {
@@ -667,6 +684,60 @@ impl Store {
             indicators: self.indicator_changes(pairings).await?,
             by_pairing,
         })
+    }
+
+    /// The figures plans make of a scope's projects: the total investment (`all_projects`, the sum over every
+    /// confirmed project, with each plan's projects replaced by the plan), the plans that stand, the projects and the
+    /// aid they state.
+    async fn plan_figures(
+        &self,
+        pairings: &[i64],
+        all_projects: Money,
+    ) -> Result<(Option<Money>, i64, Option<i64>, Option<Money>)> {
+        let confirmed = [Arg::Text(Some("confirmed".into()))];
+        let plans = self
+            .all_where_in_and(
+                "project_groups",
+                "pairing_id",
+                pairings,
+                "confirmation = $1",
+                &confirmed,
+            )
+            .await?;
+        if plans.is_empty() {
+            return Ok((Some(all_projects), 0, None, None));
+        }
+        let gids: Vec<i64> = plans.iter().map(|g| id(g, "id")).collect();
+        let members = self
+            .all_where_in_and("projects", "group_id", &gids, "confirmation = $1", &confirmed)
+            .await?;
+        let member_ids: Vec<i64> = members.iter().map(|p| id(p, "id")).collect();
+        let funding = self
+            .all_where_in_and(
+                "project_funding",
+                "project_id",
+                &member_ids,
+                "confirmation = $1",
+                &confirmed,
+            )
+            .await?;
+        let p = duikou_domain::plans::Plans::new(&plans, &plans, &members, &funding);
+        // every project filed under a confirmed plan is held by a plan that stands (over the whole record, each
+        // confirmed plan is in the span)
+        let held = members
+            .iter()
+            .map(|m| money(&m["total_investment"]).unwrap_or_default())
+            .fold(Money::default(), Money::saturating_add);
+        let own = Money::from_fen(all_projects.fen().saturating_sub(held.fen()));
+        let total = p
+            .top_total("total_investment")
+            .map(|t| own.saturating_add(Money::from_fen(t.value())));
+        Ok((
+            total,
+            p.top.len() as i64,
+            p.top_total("project_count").map(|t| t.value()),
+            p.top_total("aid_amount").map(|t| Money::from_fen(t.value())),
+        ))
     }
 
     async fn public_pairing_of(&self, pr: &Value, program: &str) -> Result<PublicPairing> {
@@ -755,7 +826,7 @@ impl Store {
         let totals = pairing_totals(&Bundle {
             agreements: &[],
             needs: &[],
-            plans: &[],
+            plans: &plans,
             projects: &projects,
             funding: &funding,
             transactions: &transactions,
@@ -920,7 +991,13 @@ impl Store {
             projects: int(&t["projects"]["count"]),
             projects_started: int(&t["projects"]["started"]),
             projects_completed: int(&t["projects"]["completed"]),
-            total_investment: money(&t["projects"]["total_investment"]).unwrap_or_default(),
+            total_investment: money(&t["projects"]["total_investment"]),
+            plans: int(&t["projects"]["plans"]["count"]),
+            plan_projects: t["projects"]["plans"]["project_count"]
+                .as_i64()
+                .filter(|_| int(&t["projects"]["plans"]["count"]) > 0),
+            plan_aid: money(&t["projects"]["plans"]["aid_amount"])
+                .filter(|_| int(&t["projects"]["plans"]["count"]) > 0),
             money_by_source,
             money_by_year: by_year
                 .into_iter()

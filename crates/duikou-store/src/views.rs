@@ -188,7 +188,12 @@ fn percent(num: i64, den: i64) -> Value {
 /// 开工率 is started over planned, 竣工率 completed over started (as 第9篇 reports them).
 /// Totals a pairing's screen and summary show: people by role and batch, teaching, trainings, money by source, projects and outputs.
 pub fn pairing_totals(b: &Bundle) -> Value {
-    let counts = |v: &Value| !b.only_confirmed || v["confirmation"] == "confirmed" || v.get("confirmation").is_none();
+    // a disputed fact never counts; a pending one only when the caller does not ask for confirmed facts alone
+    let counts = |v: &Value| match v["confirmation"].as_str() {
+        None | Some("confirmed") => true,
+        Some("disputed") => false,
+        Some(_) => !b.only_confirmed,
+    };
     let key = |v: &Value, k: &str| v[k].as_str().unwrap_or("").to_string();
 
     // people
@@ -293,43 +298,19 @@ pub fn pairing_totals(b: &Bundle) -> Value {
             })
         })
         .collect();
-    // a plan counts once, as it states its figures (else as its projects and smaller plans do); its projects are not
-    // added again (issue #16 item 3)
-    let plans: Vec<&Value> = b.plans.iter().filter(|g| counts(g)).collect();
-    let plan_ids: BTreeSet<i64> = plans.iter().filter_map(|g| g["id"].as_i64()).collect();
-    let in_plan = |v: &Value, field: &str| v[field].as_i64().is_some_and(|g| plan_ids.contains(&g));
-    let top: Vec<&Value> = plans.iter().copied().filter(|g| !in_plan(g, "parent_id")).collect();
-    let own: Vec<&Value> = projects.iter().copied().filter(|p| !in_plan(p, "group_id")).collect();
-    // a plan's figure as it states it; else, when it does not state its count of projects either, what its projects
-    // and smaller plans state (then they are all of it); `None` when it cannot be known
-    let plan_money = |field: &str| -> Option<Money> {
-        fn of(g: &Value, field: &str, plans: &[&Value], projects: &[&Value], depth: usize) -> Option<Money> {
-            if !g[field].is_null() {
-                return Some(money(&g[field]));
-            }
-            if !g["project_count"].is_null() || depth > 32 {
-                return None;
-            }
-            let gid = &g["id"];
-            let mut total = Money::default();
-            for c in plans.iter().filter(|c| c["parent_id"] == *gid) {
-                total = total.saturating_add(of(c, field, plans, projects, depth + 1)?);
-            }
-            if field != "aid_amount" {
-                for p in projects.iter().filter(|p| p["group_id"] == *gid) {
-                    total = total.saturating_add(money(&p[field]));
-                }
-            }
-            Some(total)
-        }
-        top.iter()
-            .map(|g| of(g, field, &plans, &projects, 0))
-            .try_fold(Money::default(), |a, m| m.map(|m| a.saturating_add(m)))
-    };
-    let plan_projects: Option<i64> = top
-        .iter()
-        .map(|g| g["project_count"].as_i64())
-        .try_fold(0i64, |a, n| n.map(|n| a.saturating_add(n)));
+    // a plan counts once, as it states its figures (else as its parts do, when they are all of it); its projects are
+    // not added again: the domain's one rule (issue #16 item 3), over the whole record
+    let counted_plans: Vec<&Value> = b.plans.iter().filter(|g| counts(g)).collect();
+    let counted_funding: Vec<&Value> = b.funding.iter().filter(|f| counts(f)).collect();
+    let plans = duikou_domain::plans::Plans::new(
+        counted_plans.iter().copied(),
+        counted_plans.iter().copied(),
+        projects.iter().copied(),
+        counted_funding.iter().copied(),
+    );
+    let own: Vec<&Value> = projects.iter().copied().filter(|p| plans.holder(p).is_none()).collect();
+    let plan_money = |field: &str| -> Option<Money> { plans.top_total(field).map(|t| Money::from_fen(t.value())) };
+    let plan_projects: Option<i64> = plans.top_total("project_count").map(|t| t.value());
     // a total a plan leaves unknown is no figure at all (null), never the part that happens to be recorded
     let with_plans = |field: &str| -> Value {
         plan_money(field)
@@ -408,7 +389,7 @@ pub fn pairing_totals(b: &Bundle) -> Value {
             "total_investment": total_investment,
             "leveraged_investment": leveraged,
             "plans": {
-                "count": top.len(),
+                "count": plans.top.len(),
                 "project_count": plan_projects,
                 "projects_outside_plans": own.len(),
                 "aid_amount": plan_money("aid_amount").map(|m| m.to_string()),

@@ -1160,7 +1160,7 @@ fn mixes_groups(projects: &[&Rec]) -> bool {
 /// when it moved: a project's plan money when it is planned, transactions by their own dates.
 fn projects(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
     let mut blocks = Vec::new();
-    let plans = plans::Plans::new(pool);
+    let plans = plans::of(pool);
     let listed = pool.in_period("projects");
     // a project a plan of the period holds is counted in the plan, not again on its own
     let projects: Vec<&Rec> = listed.iter().copied().filter(|p| plans.holder(p).is_none()).collect();

@@ -208,6 +208,30 @@ fn money(m: Money) -> String {
     m.display_zh()
 }
 
+/// A total a plan may leave unknown: the figure, or a word saying why there is none.
+fn total_investment(f: &PublicFigures) -> String {
+    f.total_investment
+        .map(money)
+        .unwrap_or_else(|| "未能统计（有援建计划未记录总投资）".into())
+}
+
+/// What the plans and batches arrange, when there are any: "援建计划 2 个，安排项目 403 项，援助资金 50.56亿元".
+fn plans_line(f: &PublicFigures) -> String {
+    if f.plans == 0 {
+        return String::new();
+    }
+    let mut s = format!("援建计划和批次 {} 个", f.plans);
+    match f.plan_projects {
+        Some(n) => s.push_str(&format!("，安排项目 {n} 项")),
+        None => s.push_str("，有计划未写明项目数"),
+    }
+    match f.plan_aid {
+        Some(m) => s.push_str(&format!("，援助资金 {}", money(m))),
+        None => s.push_str("，有计划未写明援助资金"),
+    }
+    s
+}
+
 /// The map of who helps whom over some programs' public pairings, as a figure with its caption.
 fn map_html(html: &mut String, views: &[&PublicProgramView]) {
     let pairings = map_pairings(views.iter().copied());
@@ -251,7 +275,7 @@ pub fn home_page(views: &[PublicProgramView]) -> String {
                 f.projects,
                 f.projects_started,
                 f.projects_completed,
-                money(f.total_investment),
+                total_investment(f),
                 f.trainings,
                 f.training_person_times
             ));
@@ -266,7 +290,7 @@ pub fn home_page(views: &[PublicProgramView]) -> String {
 fn figures_html(html: &mut String, f: &PublicFigures) {
     html.push_str(&format!(
         "<div class=\"cards\"><div class=\"card\">援派人员<b>{} 名</b></div>\
-         <div class=\"card\">援建项目<b>{} 个</b>开工 {}，竣工 {}</div>\
+         <div class=\"card\">援建项目<b>{} 个</b>开工 {}，竣工 {}{}</div>\
          <div class=\"card\">项目总投资<b>{}</b></div>\
          <div class=\"card\">培训<b>{} 次</b>{} 人次</div>\
          <div class=\"card\">活动<b>{} 次</b></div></div>",
@@ -274,7 +298,12 @@ fn figures_html(html: &mut String, f: &PublicFigures) {
         f.projects,
         f.projects_started,
         f.projects_completed,
-        money(f.total_investment),
+        if f.plans == 0 {
+            String::new()
+        } else {
+            format!("<br>{}", esc(&plans_line(f)))
+        },
+        total_investment(f),
         f.trainings,
         f.training_person_times,
         f.activities

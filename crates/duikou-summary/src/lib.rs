@@ -19,7 +19,7 @@ use duikou_report::{
 };
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 /// Every record field the writer (and the dates it keeps records by) reads: a store may read only these. The test
@@ -548,6 +548,7 @@ pub fn build(input: &SummaryInput) -> Result<(Document, Vec<Figure>), Inconsiste
         },
     ];
     let figures = figs.check()?;
+    let names = record_names(&pool, &figures);
     let appendix = vec![Table {
         title: "附表 数字来源".into(),
         columns: vec![
@@ -571,17 +572,24 @@ pub fn build(input: &SummaryInput) -> Result<(Document, Vec<Figure>), Inconsiste
                 for (e, i) in &f.records {
                     by_entity.entry(e).or_default().push(*i);
                 }
+                // the records by what a person knows them by (a name, a title, a person, a date), never an id
                 let src: Vec<String> = by_entity
                     .iter()
                     .map(|(e, v)| {
-                        let name = schema::entity(e).map(|d| d.label).unwrap_or(e);
-                        let shown: Vec<String> = v.iter().take(20).map(|i| i.to_string()).collect();
-                        let more = if v.len() > 20 {
-                            format!(" 等{}条", v.len())
+                        let label = schema::entity(e).map(|d| d.label).unwrap_or(e);
+                        let mut shown: Vec<String> = Vec::new();
+                        for i in v.iter().take(NAMED) {
+                            let n = names.get(&(*e, *i)).cloned().unwrap_or_default();
+                            if !n.is_empty() && !shown.contains(&n) && shown.len() < 5 {
+                                shown.push(n);
+                            }
+                        }
+                        let count = if v.len() > shown.len() || shown.is_empty() {
+                            format!("等{}条", v.len())
                         } else {
                             String::new()
                         };
-                        format!("{name} #{}{more}", shown.join(","))
+                        format!("{label}：{}{count}", shown.join("、"))
                     })
                     .collect();
                 vec![
@@ -2035,6 +2043,85 @@ fn amount_of(entity: &str, r: &Rec) -> Money {
 }
 
 /// What a fact is, in words, and how much it states ("援建项目“某中学”", "总投资2600万元").
+/// How many of a figure's records per kind are looked at for names in the appendix.
+const NAMED: usize = 20;
+
+/// What a person knows each record of the figures' appendix by, in a few words: its name or title; the person for
+/// a dispatch or a stay; the project for money and outputs; else its date. Only the first [`NAMED`] records of each
+/// kind in each figure are named, each kind read once.
+fn record_names<'a>(pool: &Pool<'a>, figures: &[Figure]) -> HashMap<(&'static str, i64), String> {
+    let mut wanted: BTreeMap<&'static str, HashSet<i64>> = BTreeMap::new();
+    for f in figures {
+        let mut per: BTreeMap<&'static str, usize> = BTreeMap::new();
+        for (e, i) in &f.records {
+            let n = per.entry(e).or_default();
+            if *n < NAMED {
+                wanted.entry(e).or_default().insert(*i);
+                *n += 1;
+            }
+        }
+    }
+    let mut dispatch_person: HashMap<i64, i64> = HashMap::new();
+    let mut person_name: HashMap<i64, &str> = HashMap::new();
+    if wanted.contains_key("dispatches") || wanted.contains_key("stints") {
+        for d in pool.all("dispatches") {
+            if let Some(p) = d["person_id"].as_i64() {
+                dispatch_person.insert(id(d), p);
+            }
+        }
+        for p in pool.all("people") {
+            if let Some(n) = p["name"].as_str() {
+                person_name.insert(id(p), n);
+            }
+        }
+    }
+    let person = |dispatch: &Value| {
+        dispatch
+            .as_i64()
+            .and_then(|d| dispatch_person.get(&d))
+            .and_then(|p| person_name.get(p))
+            .map(|n| n.to_string())
+    };
+    let text = |v: &Value| v.as_str().map(str::to_string);
+    let mut out = HashMap::new();
+    if let Some(ids) = wanted.get("pairings") {
+        for b in &pool.input.pairings {
+            let pid = b.pairing["id"].as_i64().unwrap_or(0);
+            if ids.contains(&pid) {
+                let side = |o: &Value| o["name"].as_str().unwrap_or("").to_string();
+                out.insert(
+                    ("pairings", pid),
+                    format!("{}→{}", side(&b.supporter), side(&b.receiver)),
+                );
+            }
+        }
+    }
+    for (e, ids) in &wanted {
+        for r in pool.all(e).into_iter().filter(|r| ids.contains(&id(r))) {
+            let named = text(&r["name"]).or_else(|| text(&r["title"])).or_else(|| match *e {
+                "dispatches" => person(&r["id"]),
+                "stints" => person(&r["dispatch_id"]),
+                "project_funding" | "transactions" | "outputs" => pool
+                    .projects
+                    .get(&r["project_id"].as_i64().unwrap_or(0))
+                    .and_then(|p| text(&p["name"])),
+                _ => None,
+            });
+            let date = ["start_date", "date", "as_of", "start_on", "period"]
+                .iter()
+                .find_map(|f| text(&r[*f]));
+            let name = match (named, date) {
+                (Some(n), Some(d)) if matches!(*e, "stints" | "transactions") => format!("{n}（{d}）"),
+                (Some(n), _) => n,
+                (None, Some(d)) => d,
+                (None, None) => String::new(),
+            };
+            out.insert((*e, id(r)), name);
+        }
+    }
+    out
+}
+
 fn describe(pool: &Pool, entity: &str, r: &Rec) -> (String, Option<String>) {
     let project = || {
         pool.projects
@@ -2241,16 +2328,14 @@ fn problems(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block>
     for entity in CONFIRMED_KINDS {
         for r in pool.standing_in_period(entity, Standing::Disputed) {
             let (what, how_much) = describe(pool, entity, r);
-            let how_much = how_much.map(|m| format!("，{m}")).unwrap_or_default();
-            let table = schema::entity(entity).map(|d| d.label).unwrap_or(entity);
+            let how_much = how_much.map(|m| format!("（{m}）")).unwrap_or_default();
             let reason = r["dispute_reason"]
                 .as_str()
                 .filter(|t| !t.trim().is_empty())
                 .map(|t| format!("异议理由：{t}"))
                 .unwrap_or_else(|| "未写明异议理由".into());
             disputed_items.push(format!(
-                "受援方对{what}（{table} #{}{how_much}）提出异议，未计入本总结的任何数字；{reason}。",
-                id(r)
+                "受援方对{what}{how_much}提出异议，未计入本总结的任何数字；{reason}。"
             ));
             refs.push((entity, id(r)));
         }

@@ -2,7 +2,9 @@
 //! from the dashboard to a program and a pairing; as the supporting school record a teacher's dispatch with two stints
 //! and download the dispatches table (.xlsx); as the receiving school open its pages, confirm a fact and the dispatch
 //! with its stints; as the coordinator see the obligation turn met and the dashboard figures move, and download the
-//! pairing's work summary (.docx); a form with a mistake; screenshots of the main pages saved to
+//! pairing's work summary (.docx); the whole 督办 cycle (issue #18 item 6: the coordinator files an item on the unmet
+//! teachers result, the supporting school replies from its home page and records the missing teacher, the receiving
+//! school confirms, the result turns met and the item closes itself); a form with a mistake; screenshots of the main pages saved to
 //! `artifacts/screenshots/`. Skips, saying why, where chromedriver is not installed.
 
 use duikou_store::testing::TestStore;
@@ -16,6 +18,18 @@ use std::time::Duration;
 const SCHOOL_PROGRAM: &str = "校对校";
 const TEACHERS_BEFORE: &str = "2014-2015学年 派出支教教师 1 名";
 const TEACHERS_AFTER: &str = "2014-2015学年 派出支教教师 2 名";
+
+/// The row of the 督办 list holding pairing 14's 2014-2015 teachers result, not yet supervised.
+const TEACHERS_ROW: &str = "//tr[td/a[@href='/pairings/14'] and td[contains(., '2014-2015学年 派出支教教师 1 名')] \
+                            and .//input[@name='note']]";
+const SUPERVISION_NOTE: &str = "请于两周内补派支教教师并报送佐证";
+
+/// The one 督办 item of pairing 14.
+async fn supervision_of_pairing_14(store: &duikou_store::Store) -> serde_json::Value {
+    let items = store.list_all("supervisions", "pairing_id", 14).await.unwrap();
+    assert_eq!(items.len(), 1, "{items:?}");
+    items[0].clone()
+}
 
 struct Driver(Child);
 
@@ -269,6 +283,36 @@ async fn the_demo_in_a_real_browser() {
             assert!(page.contains("未达标"));
             assert!(page.contains(TEACHERS_BEFORE), "{page}");
             shot(&c, "03-pairing").await;
+            // the warning becomes a 督办 item: the coordinator files it on the program's 督办 list
+            let program = t.store.get("pairings", 14).await.unwrap()["program_id"]
+                .as_i64()
+                .unwrap();
+            c.goto(&format!("{base}/programs/{program}/supervision")).await.unwrap();
+            let row = c.find(Locator::XPath(TEACHERS_ROW)).await.unwrap();
+            row.find(Locator::Css("input[name=note]"))
+                .await
+                .unwrap()
+                .send_keys(SUPERVISION_NOTE)
+                .await
+                .unwrap();
+            let due = (chrono::Utc::now().date_naive() + chrono::Duration::days(14)).to_string();
+            c.execute(
+                "document.evaluate(arguments[0], document, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null)
+                   .singleNodeValue.querySelector('input[name=due_on]').value = arguments[1];",
+                vec![serde_json::json!(TEACHERS_ROW), serde_json::json!(due)],
+            )
+            .await
+            .unwrap();
+            row.find(Locator::Css("button[type=submit]"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            c.wait().for_element(Locator::Css("[role=status]")).await.unwrap();
+            let page = c.source().await.unwrap();
+            assert!(page.contains("已督办") && page.contains(SUPERVISION_NOTE), "{page}");
+            shot(&c, "14-supervision").await;
             c.goto(&format!("{base}/records/activities?q=%E5%9F%B9%E8%AE%AD"))
                 .await
                 .unwrap();
@@ -353,6 +397,26 @@ async fn the_demo_in_a_real_browser() {
     shot(&c, "11-dispatch").await;
     c.goto(&format!("{base}/records/dispatches")).await.unwrap();
     download(&c, "main a[href^='/api/v1/exports/dispatches']", "spreadsheetml", 1000).await;
+    // and answers the 督办 item from its home page
+    let item = supervision_of_pairing_14(&t.store).await;
+    assert_eq!(item["status"], "open", "{item}");
+    c.goto(&format!("{base}/mine")).await.unwrap();
+    let reply = format!("form[action='/supervisions/{}/reply']", item["id"]);
+    c.find(Locator::Css(&format!("{reply} textarea[name=reply]")))
+        .await
+        .unwrap()
+        .send_keys("已补派支教教师一名（2014年9月—2015年7月），待受援学校确认")
+        .await
+        .unwrap();
+    c.find(Locator::Css(&format!("{reply} button[type=submit]")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Css("[role=status]")).await.unwrap();
+    assert_eq!(supervision_of_pairing_14(&t.store).await["status"], "replied");
+    shot(&c, "15-mine-replied").await;
     logout(&c).await;
 
     // a pending fact, confirmed by the receiver in the browser, changes the confirmed totals
@@ -478,6 +542,24 @@ async fn the_demo_in_a_real_browser() {
     assert!(!page.contains(TEACHERS_BEFORE));
     shot(&c, "13-pairing-after").await;
     download(&c, "main a[href*='format=docx']", "wordprocessingml", 5000).await;
+    // the result is met: the 督办 item closes itself, saying so, and leaves the list
+    let program = t.store.get("pairings", 14).await.unwrap()["program_id"]
+        .as_i64()
+        .unwrap();
+    c.goto(&format!("{base}/programs/{program}/supervision")).await.unwrap();
+    let page = c.source().await.unwrap();
+    let item = supervision_of_pairing_14(&t.store).await;
+    assert_eq!(item["status"], "resolved", "{item}");
+    assert!(
+        item["resolution"]
+            .as_str()
+            .is_some_and(|r| r.contains("结果已达标，自动办结")),
+        "{item}"
+    );
+    assert!(
+        !page.contains(SUPERVISION_NOTE),
+        "a closed item on a met result is not listed: {page}"
+    );
     logout(&c).await;
     c.close().await.unwrap();
     t.finish().await.unwrap();

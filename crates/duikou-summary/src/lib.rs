@@ -765,9 +765,20 @@ fn basics(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
             names.join("、")
         ))]));
     }
-    // the map of who helps whom, for a summary of more than one pairing (a program's, a region's, an org's): the
-    // relations only, all arcs alike (no figure is drawn that the text does not state)
+    // the map of who helps whom, for a summary of more than one pairing (a program's, a region's, an org's): each arc
+    // as wide as the people the pairing sent in the period, counted as the text counts them (each person once, only
+    // the facts the summary counts); all alike when none was sent
     if input.pairings.len() > 1 {
+        let sent = |b: &PairingBundle| -> i64 {
+            b.records
+                .get("dispatches")
+                .into_iter()
+                .flatten()
+                .filter(|d| pool.counts(d) && pool.place("dispatches", d) == Place::In)
+                .filter_map(|d| d["person_id"].as_i64())
+                .collect::<BTreeSet<i64>>()
+                .len() as i64
+        };
         let end = |org: &Value| MapEnd {
             name: org["name"].as_str().unwrap_or("").to_string(),
             region_code: org["region_code"].as_str().map(str::to_string),
@@ -780,7 +791,7 @@ fn basics(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
                 from: end(&p.supporter),
                 to: end(&p.receiver),
                 money_fen: 0,
-                persons: 0,
+                persons: sent(p),
             })
             .collect();
         blocks.push(Block::Map(map_figure("对口支援关系示意图", &pairings)));

@@ -984,3 +984,41 @@ fn approximate_figures_are_summed_and_written_back_in_the_same_words() {
     );
     assert!(text(&build(&i).unwrap().0).contains("直接授课1500余课时"));
 }
+
+#[test]
+fn the_map_of_a_summary_of_several_pairings_draws_each_arc_as_wide_as_the_people_it_sent() {
+    let mut i = input();
+    let mut other = bundle();
+    other.pairing = json!({"id": 2});
+    other.receiver = Arc::new(json!({"name": "塔里木大学", "region_code": "659002"}));
+    // six dispatches: one person sent twice, one disputed and one outside the period; three people counted
+    let dispatch = |id: i64, person: i64, confirmation: &str, start: &str, end: &str| {
+        json!({"id": 100 + id, "person_id": person, "role": "teacher", "direction": "to_receiver",
+               "start_date": start, "end_date": end, "confirmation": confirmation})
+    };
+    other.records.insert(
+        "dispatches".into(),
+        duikou_domain::record::recs(vec![
+            dispatch(1, 1, "confirmed", "2004-09-01", "2005-07-01"),
+            dispatch(2, 1, "confirmed", "2005-02-01", "2005-07-01"),
+            dispatch(3, 2, "confirmed", "2004-09-01", "2005-07-01"),
+            dispatch(4, 3, "disputed", "2004-09-01", "2005-07-01"),
+            dispatch(5, 4, "confirmed", "2009-09-01", "2010-07-01"),
+            dispatch(6, 5, "confirmed", "2004-09-01", "2005-01-01"),
+        ]),
+    );
+    i.pairings.push(other);
+    let (doc, _) = build(&i).unwrap();
+    let map = doc
+        .sections
+        .iter()
+        .flat_map(|s| &s.blocks)
+        .find_map(|b| match b {
+            Block::Map(m) => Some(m),
+            _ => None,
+        })
+        .expect("a summary of two pairings draws the map");
+    assert_eq!(map.measure, "援派人员（人）");
+    let widths: Vec<f64> = map.arcs.iter().map(|a| a.value).collect();
+    assert_eq!(widths, [16.0, 3.0]);
+}

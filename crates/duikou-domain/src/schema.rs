@@ -314,6 +314,18 @@ pub const FUNDING_SOURCES: &[(&str, &str)] = &[
     ("other", "其他"),
 ];
 
+/// What money given outside any project is for (课题经费, 公益金, 培养资金 …: issue 16 item 4).
+pub const FUND_PURPOSES: &[(&str, &str)] = &[
+    ("research", "课题/科研经费"),
+    ("welfare", "公益金"),
+    ("talent", "人才培养资金"),
+    ("scholarship", "奖助学金"),
+    ("event", "活动经费"),
+    ("donation", "捐赠资金"),
+    ("operations", "工作经费"),
+    ("other", "其他"),
+];
+
 /// Roles of dispatched people.
 pub const DISPATCH_ROLES: &[(&str, &str)] = &[
     ("cadre", "援派干部"),
@@ -772,6 +784,27 @@ pub static ENTITIES: &[EntityDef] = &[
         default_sort: "date",
     },
     EntityDef {
+        name: "funds",
+        label: "项目外资金",
+        fields: fields![
+            req(id_ref("pairing_id", "结对", "pairings")),
+            id_ref("activity_id", "相关活动", "activities"),
+            req(f("purpose", "用途", FieldKind::Enum(FUND_PURPOSES))),
+            req(max(f("title", "名目", FieldKind::Text), 200)),
+            req(f("source", "资金来源", FieldKind::Enum(FUNDING_SOURCES))),
+            approx("amount", "金额", Money, req),
+            req(f("date", "日期", FieldKind::Date)),
+            f("note", "备注", FieldKind::Text),
+        ],
+        owner: Owner::Supporter,
+        confirmable: true,
+        natural_key: &[],
+        search: &["title", "note"],
+        pairing_via: None,
+        rules: &[],
+        default_sort: "date",
+    },
+    EntityDef {
         name: "outputs",
         label: "建设内容/产出",
         fields: fields![
@@ -1221,7 +1254,7 @@ pub fn dated_by(entity: &str) -> Option<(&'static str, Option<&'static str>)> {
         "needs" => ("raised_on", Some("met_on")),
         "agreements" => ("signed_on", None),
         "documents" => ("doc_date", None),
-        "transactions" => ("date", None),
+        "transactions" | "funds" => ("date", None),
         "outputs" => ("as_of", None),
         _ => return None,
     })

@@ -830,6 +830,7 @@ impl Store {
             projects: &projects,
             funding: &funding,
             transactions: &transactions,
+            funds: &[],
             outputs: &outputs,
             dispatches: &dispatches,
             people: &[],

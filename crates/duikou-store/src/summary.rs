@@ -103,6 +103,7 @@ const SUMMARY_ENTITIES: &[&str] = &[
     "projects",
     "project_funding",
     "transactions",
+    "funds",
     "outputs",
     "dispatches",
     "stints",
@@ -222,7 +223,7 @@ impl Store {
                 "start_date",
                 "start_date <= $2 AND COALESCE(end_date, start_date) >= $1",
             )),
-            "transactions" => Some(("date", "date >= $1 AND date <= $2")),
+            "transactions" | "funds" => Some(("date", "date >= $1 AND date <= $2")),
             "outputs" => Some(("as_of", "as_of >= $1 AND as_of <= $2")),
             _ => None,
         };

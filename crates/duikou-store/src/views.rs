@@ -89,6 +89,7 @@ impl Store {
         }
         let mut projects = self.list_all("projects", "pairing_id", id).await?;
         let plans = self.list_all("project_groups", "pairing_id", id).await?;
+        let funds = self.list_all("funds", "pairing_id", id).await?;
         let totals = pairing_totals(&Bundle {
             agreements: &agreements,
             needs: &needs,
@@ -96,6 +97,7 @@ impl Store {
             projects: &projects,
             funding: &funding,
             transactions: &transactions,
+            funds: &funds,
             outputs: &outputs,
             dispatches: &dispatches,
             people: &people,
@@ -109,6 +111,7 @@ impl Store {
             projects: &projects,
             funding: &funding,
             transactions: &transactions,
+            funds: &funds,
             outputs: &outputs,
             dispatches: &dispatches,
             people: &people,
@@ -156,6 +159,8 @@ pub struct Bundle<'a> {
     pub funding: &'a [Value],
     /// Transactions.
     pub transactions: &'a [Value],
+    /// Money outside any project (项目外资金).
+    pub funds: &'a [Value],
     /// Outputs.
     pub outputs: &'a [Value],
     /// Dispatches.
@@ -282,6 +287,14 @@ pub fn pairing_totals(b: &Bundle) -> Value {
             .or_default();
         *e = e.saturating_add(money(&t["amount"]));
     }
+    // money outside any project, by purpose: counted beside the projects' money, never in it
+    let mut funds_by_purpose: BTreeMap<String, Money> = BTreeMap::new();
+    let mut funds_total = Money::default();
+    for f in b.funds.iter().filter(|f| counts(f)) {
+        let e = funds_by_purpose.entry(key(f, "purpose")).or_default();
+        *e = e.saturating_add(money(&f["amount"]));
+        funds_total = funds_total.saturating_add(money(&f["amount"]));
+    }
     let mut outputs: BTreeMap<(String, String), [Qty; 3]> = BTreeMap::new();
     for o in b.outputs.iter().filter(|o| counts(o)) {
         let e = outputs.entry((key(o, "name"), key(o, "unit"))).or_default();
@@ -398,6 +411,11 @@ pub fn pairing_totals(b: &Bundle) -> Value {
             "transactions": tx.iter().map(|(k, m)| (k.clone(), money_map(m))).collect::<Map<_, _>>(),
             "outputs": outputs_json,
         },
+        "funds": {
+            "count": b.funds.iter().filter(|f| counts(f)).count(),
+            "amount": funds_total.to_string(),
+            "by_purpose": money_map(&funds_by_purpose),
+        },
         "needs_by_status": needs_by_status,
         "agreements_by_kind": agreements_by_kind,
     });
@@ -423,6 +441,7 @@ mod tests {
             projects: &[],
             funding: &[],
             transactions: &[],
+            funds: &[],
             outputs: &outputs,
             dispatches: &[],
             people: &[],

@@ -61,6 +61,7 @@ pub const FIELDS: &[&str] = &[
     "post",
     "project_count",
     "project_id",
+    "purpose",
     "quantity",
     "raised_on",
     "region_code",
@@ -386,7 +387,7 @@ impl<'a> Pool<'a> {
         };
         let place = match entity {
             "agreements" => point(date(&r["signed_on"])),
-            "transactions" => point(date(&r["date"])),
+            "transactions" | "funds" => point(date(&r["date"])),
             "outputs" => point(date(&r["as_of"])),
             "needs" => point(date(&r["raised_on"])),
             // 选派 is told in the year the cadre went
@@ -1900,6 +1901,80 @@ fn activity_counts(pool: &Pool, acts: &[&Act], figs: &mut Figures) -> Vec<Block>
 }
 
 /// 捐赠与物资支持: the donations among the period's activities.
+/// Money given outside any project (课题经费, 公益金, 培养资金 …: issue #16 item 4), counted once by its own date:
+/// the total, its parts by purpose, and what it was for, each amount as written.
+fn funds(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
+    let funds = pool.in_period("funds");
+    if funds.is_empty() {
+        return Vec::new();
+    }
+    let mut spans = vec![Span::text(if input.whole_term {
+        "项目之外安排资金"
+    } else {
+        "本期项目之外安排资金"
+    })];
+    spans.push(figs.span(
+        "funds.total",
+        "项目外资金",
+        zh::money_total(&money_sum(&funds, "amount")),
+        ids("funds", &funds),
+    ));
+    let purposes: Vec<(&str, Vec<&Rec>)> = schema::FUND_PURPOSES
+        .iter()
+        .map(|(code, _)| {
+            let of: Vec<&Rec> = funds.iter().copied().filter(|f| f["purpose"] == *code).collect();
+            (*code, of)
+        })
+        .filter(|(_, of)| !of.is_empty())
+        .collect();
+    if purposes.len() > 1 {
+        spans.push(Span::text("，其中"));
+        for (i, (code, of)) in purposes.iter().enumerate() {
+            let name = label("funds", "purpose", code);
+            if i > 0 {
+                spans.push(Span::text("、"));
+            }
+            spans.push(Span::text(name.clone()));
+            spans.push(figs.span(
+                &format!("funds.{code}"),
+                &name,
+                zh::money_total(&money_sum(of, "amount")),
+                ids("funds", of),
+            ));
+        }
+    }
+    // what each was for, the largest first, at most eight named
+    let mut named: Vec<&Rec> = funds.clone();
+    named.sort_by_key(|f| std::cmp::Reverse(money(&f["amount"]).fen()));
+    spans.push(Span::text("，用于"));
+    for (i, f) in named.iter().take(8).enumerate() {
+        if i > 0 {
+            spans.push(Span::text("、"));
+        }
+        let source = f["source"]
+            .as_str()
+            .filter(|s| *s != "supporter")
+            .map(|s| label("funds", "source", s));
+        spans.push(Span::text(format!(
+            "{}{}（",
+            f["title"].as_str().unwrap_or(""),
+            source.map(|s| format!("，{s}")).unwrap_or_default()
+        )));
+        spans.push(figs.span(
+            &format!("funds.item.{}", id(f)),
+            f["title"].as_str().unwrap_or("项目外资金"),
+            zh::money_total(&money_sum(&[*f], "amount")),
+            ids("funds", &[*f]),
+        ));
+        spans.push(Span::text("）"));
+    }
+    if named.len() > 8 {
+        spans.push(Span::text(format!("等{}项", named.len())));
+    }
+    spans.push(Span::text("。"));
+    vec![para(spans)]
+}
+
 fn donations(pool: &Pool, acts: &[Act], figs: &mut Figures) -> Vec<Block> {
     let donations: Vec<&Rec> = acts
         .iter()
@@ -2033,6 +2108,7 @@ fn highlights(pool: &Pool) -> Vec<Block> {
 const CONFIRMED_KINDS: &[&str] = &[
     "dispatches",
     "activities",
+    "funds",
     "project_groups",
     "projects",
     "project_funding",
@@ -2048,12 +2124,11 @@ fn amount_of(entity: &str, r: &Rec) -> Money {
         "project_groups" => Some(money(&r["aid_amount"]))
             .filter(|m| m.fen() > 0)
             .unwrap_or_else(|| money(&r["total_investment"])),
-        "project_funding" | "transactions" | "activities" => money(&r["amount"]),
+        "project_funding" | "transactions" | "activities" | "funds" => money(&r["amount"]),
         _ => Money::default(),
     }
 }
 
-/// What a fact is, in words, and how much it states ("援建项目“某中学”", "总投资2600万元").
 /// How many of a figure's records per kind are looked at for names in the appendix.
 const NAMED: usize = 20;
 
@@ -2133,6 +2208,7 @@ fn record_names<'a>(pool: &Pool<'a>, figures: &[Figure]) -> HashMap<(&'static st
     out
 }
 
+/// What a fact is, in words, and how much it states ("援建项目“某中学”", "总投资2600万元").
 fn describe(pool: &Pool, entity: &str, r: &Rec) -> (String, Option<String>) {
     let project = || {
         pool.projects
@@ -2295,7 +2371,9 @@ fn work(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
     let mut subs: Vec<(&str, Vec<Block>)> = vec![("选派干部人才", people(input, pool, figs))];
     let (taught, acts) = activities(input, pool, figs);
     subs.push(("教学、培训与交流", taught));
-    subs.push(("援建项目与资金", projects(input, pool, figs)));
+    let mut money = projects(input, pool, figs);
+    money.extend(funds(input, pool, figs));
+    subs.push(("援建项目与资金", money));
     subs.push(("捐赠与物资支持", donations(pool, &acts, figs)));
     subs.push(("落实受援方需求", needs(pool, figs)));
     subs.push(("主要做法与经验", highlights(pool)));

@@ -378,6 +378,8 @@ impl World {
             // each its own amount, so no two are the same transaction
             ("transactions", _) => json!({"project_id": self.project[i], "kind": "commitment", "source": "supporter",
                                           "amount": format!("{n}.00"), "date": "2015-03-01"}),
+            ("funds", _) => json!({"pairing_id": pairing, "purpose": "research", "title": format!("课题{n}"),
+                                   "source": "supporter", "amount": "20万", "date": "2015-03"}),
             ("outputs", _) => {
                 json!({"project_id": self.project[i], "name": format!("产出{n}"), "unit": "所", "as_of": "2015-03-01"})
             }

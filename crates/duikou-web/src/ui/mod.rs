@@ -918,6 +918,15 @@ pub async fn pairing(State(state): State<AppState>, parts: Parts, Path(id): Path
         ),
         ("援建项目".to_string(), format!("{} 个", t["projects"]["count"])),
     ];
+    let mut cards = cards;
+    // money outside any project, when there is some
+    if t["funds"]["count"].as_i64().unwrap_or(0) > 0 {
+        let amount = t["funds"]["amount"]
+            .as_str()
+            .and_then(|m| m.parse::<duikou_domain::Money>().ok())
+            .unwrap_or_default();
+        cards.push(("项目外资金".to_string(), amount.display_zh()));
+    }
     let (score, results) = match assessed {
         Ok(a) => (
             match (a.score.score, a.score.rating) {

@@ -16,6 +16,7 @@ mod period;
 mod qty;
 pub mod record;
 pub mod schema;
+pub mod task;
 pub mod templates;
 pub mod validate;
 

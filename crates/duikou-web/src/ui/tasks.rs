@@ -164,22 +164,15 @@ async fn page(
     };
     let everyone =
         matches!(actor.role, Role::Admin | Role::Viewer) || (actor.role == Role::Coordinator && actor.scope.is_empty());
-    // the orgs the actor is offered: its own and those with tasks it may see
-    let mut choices: Vec<(i64, String)> = with_tasks
+    // the orgs the actor is offered: those with tasks it may see (its own, for a scoped user), and the one shown
+    let choices: Vec<(i64, String)> = with_tasks
         .iter()
         .filter(|(id, _)| everyone || actor.scope.contains(id))
         .cloned()
         .collect();
-    for o in &actor.scope {
-        if !choices.iter().any(|(id, _)| id == o) {
-            if let Ok(rec) = store.get("orgs", *o).await {
-                choices.push((*o, rec["name"].as_str().unwrap_or("").to_string()));
-            }
-        }
-    }
     let org = org
-        .or_else(|| actor.scope.iter().next().copied())
-        .or_else(|| choices.first().map(|c| c.0));
+        .or_else(|| choices.first().map(|c| c.0))
+        .or_else(|| actor.scope.iter().next().copied());
     let Some(org) = org else {
         return render(TasksPage {
             ui: ui(&parts.headers, Some(actor), csrf),
@@ -206,6 +199,7 @@ async fn page(
         Ok(o) => o["name"].as_str().unwrap_or("").to_string(),
         Err(e) => return crate::error::ApiError::from(e).into_response(),
     };
+    let mut choices = choices;
     if !choices.iter().any(|(id, _)| *id == org) {
         choices.push((org, org_name.clone()));
     }

@@ -12,6 +12,7 @@ mod mianzhu;
 mod national;
 mod school_pairing;
 mod sports_chongyi;
+mod tasks;
 mod universities;
 mod zhejiang_aksu;
 

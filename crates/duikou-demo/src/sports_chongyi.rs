@@ -3,7 +3,7 @@
 
 use crate::loader::Demo;
 use duikou_store::Result;
-use serde_json::{json, Value};
+use serde_json::json;
 
 /// 崇义县.
 const CHONGYI: &str = "360725";
@@ -85,9 +85,15 @@ pub(crate) async fn load(d: &mut Demo) -> Result<()> {
             ),
         )
         .await?;
-    // The 2014 tasks are kept as the authority's list; the seed does not say how the units did, so they get no
-    // pairing of their own here and are not rated.
-    tasks(d, mass, youth, fund).await?;
+    let units = crate::tasks::Units {
+        authority: gas,
+        program,
+        mass,
+        youth,
+        fund,
+        centre,
+    };
+    crate::tasks::load(d, &units).await?;
     activities(d, main).await?;
 
     let needs = [
@@ -104,7 +110,7 @@ pub(crate) async fn load(d: &mut Demo) -> Result<()> {
     let notes = [
         ("problem", "持续的资金、物资支援并非最有效的帮扶；在当地建比赛路线未结合经济、环境、交通和项目普及条件，效果有限。"),
         ("problem", "多个项目部计划在崇义办赛，但未列入年度赛事计划、缺少公益金资助，方案未能实施。"),
-        ("problem", "年度方案要求在当地建立自行车（2014、2015年）或铁人三项（2016年）比赛路线，未结合当地条件，作者认为效果不会很好；该任务没有量化目标，未录入为目标任务。"),
+        ("problem", "年度方案要求在当地建立自行车（2014、2015年）或铁人三项（2016年）比赛路线，未结合当地条件，作者认为效果不会很好；该任务没有量化目标，另录入为定性年度任务。"),
         ("highlight", "结合项目中心特长，以科技、智力和人才培养为主：夏令营优先吸收崇义贫困学生，邀请当地教师参加高水平赛事裁判工作。"),
         ("plan", "拟成立由中心领导牵头的对口支援领导小组，设专项经费、定工作规章，与崇义建立常态化的双向交流。"),
     ];
@@ -128,77 +134,6 @@ pub(crate) async fn load(d: &mut Demo) -> Result<()> {
                "note": "支援方（自剑中心）所写，回顾2014—2016年；正文未存入"}),
     )
     .await?;
-    Ok(())
-}
-
-/// A yearly task: for the assigned unit, in that year, a sum (or count) over its activities or projects.
-// one argument per part of the rule reads best next to the seed's own task list
-#[allow(clippy::too_many_arguments)]
-fn task(org: i64, year: i64, title: &str, measure: Value, target: i64, label: &str, unit: &str, note: &str) -> Value {
-    json!({
-        "assigned_org_id": org, "year": year, "title": title, "weight": 1, "note": note,
-        "rule": {"subject": {"type": "pairing"}, "window": {"type": "year"}, "measure": measure,
-                 "comparison": "at_least", "target": {"type": "fixed", "value": target}, "label": label, "unit": unit}
-    })
-}
-
-async fn tasks(d: &mut Demo, mass: i64, youth: i64, fund: i64) -> Result<()> {
-    let donations = |field: &str| json!({"type": "sum", "field": field, "records": {"entity": "activities", "filter": {"kind": ["donation"]}}});
-    let list = [
-        task(
-            mass,
-            2014,
-            "捐赠健身路径器材10套",
-            donations("items"),
-            10,
-            "捐赠健身路径器材",
-            "套",
-            "2014年重点工作方案：群众体育司每套5万元的健身路径器材10套",
-        ),
-        task(
-            mass,
-            2014,
-            "捐赠健身路径器材金额不少于50万元",
-            donations("amount"),
-            500_000,
-            "捐赠健身路径器材",
-            "元",
-            "10套×每套5万元",
-        ),
-        task(
-            youth,
-            2014,
-            "捐赠健身器材14万元",
-            donations("amount"),
-            140_000,
-            "捐赠健身器材",
-            "元",
-            "2014年重点工作方案：青少年体育司捐赠14万元健身器材",
-        ),
-        task(
-            youth,
-            2014,
-            "捐赠图书4万元",
-            donations("amount"),
-            40_000,
-            "捐赠图书",
-            "元",
-            "2014年重点工作方案：青少年体育司捐赠4万元图书（活动记录没有物品类别，器材与图书的捐赠金额无法分开统计）",
-        ),
-        task(
-            fund,
-            2014,
-            "捐赠健身器材10万元",
-            donations("amount"),
-            100_000,
-            "捐赠健身器材",
-            "元",
-            "2014年重点工作方案：体育基金管理中心10万元健身器材",
-        ),
-    ];
-    for t in list {
-        d.add("obligations", t).await?;
-    }
     Ok(())
 }
 

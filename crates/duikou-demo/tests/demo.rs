@@ -30,6 +30,7 @@ const ENTITIES: &[&str] = &[
     "indicators",
     "indicator_values",
     "notes",
+    "unit_tasks",
 ];
 
 async fn one(store: &Store, entity: &str, filters: &[(&str, &str)]) -> Value {
@@ -227,8 +228,27 @@ async fn check(store: &Store, backend: &str) {
     assert_eq!(rules.len(), 1);
     assert_eq!(rules[0]["rule"]["measure"]["type"], "ratio");
     let mass = org(store, "国家体育总局群众体育司").await;
-    let tasks = store.list_all("obligations", "assigned_org_id", mass).await.unwrap();
-    assert!(tasks.iter().all(|o| o["year"] == 2014) && tasks.len() == 2);
+    let tasks = store.list_all("unit_tasks", "org_id", mass).await.unwrap();
+    assert!(tasks.iter().all(|o| o["year"] == 2014) && tasks.len() == 1);
+    assert_eq!(
+        (tasks[0]["target_count"].as_i64(), tasks[0]["target_unit"].as_str()),
+        (Some(10), Some("套"))
+    );
+    // the seed does not say the units delivered, and the demo holds no record that they did
+    let gas = org(store, "国家体育总局").await;
+    let as_of = chrono::NaiveDate::from_ymd_opt(2016, 12, 31).unwrap();
+    let list = store.unit_task_list(gas, 2014, as_of).await.unwrap();
+    assert_eq!(list.assigned.len(), 5);
+    let written: Vec<String> = list
+        .assigned
+        .iter()
+        .filter_map(|l| l.task.target.as_ref().map(|t| t.written()))
+        .collect();
+    assert_eq!(written, ["10套", "14万元", "4万元", "10万元"]);
+    assert!(list
+        .assigned
+        .iter()
+        .all(|l| l.progress.status == duikou_domain::task::TaskStatus::Unmet && l.progress.counted == 0));
 
     // 第8篇: the school program carries every rule of the plan; one pairing keeps them all, the other misses some
     let school_program = one(store, "programs", &[("name", "校对校“对口帮扶”（2013—2016）")]).await;

@@ -17,6 +17,7 @@ pub mod plans;
 mod qty;
 pub mod record;
 pub mod schema;
+pub mod task;
 pub mod templates;
 pub mod validate;
 

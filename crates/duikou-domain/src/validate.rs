@@ -250,6 +250,9 @@ pub fn validate_record(def: &EntityDef, record: &Map<String, Value>) -> Result<M
     let refused: Vec<String> = errors.0.iter().map(|e| e.field.clone()).collect();
     check_rules(def, &out, &refused, &mut errors);
     check_approx(def, &out, &refused, &mut errors);
+    if def.name == "unit_tasks" {
+        crate::task::check_record(&out, &refused, &mut errors);
+    }
     errors.into_result().map(|_| out)
 }
 

@@ -25,6 +25,7 @@ pub mod records;
 pub mod regions;
 pub mod status;
 pub mod summary;
+pub mod tasks;
 pub mod testing;
 pub mod views;
 

@@ -1093,6 +1093,18 @@ impl Store {
             "orgs" => target.orgs.extend(id("id").or_else(|| id("parent_id"))),
             "people" => target.orgs.extend(id("home_org_id")),
             "indicator_values" => target.orgs.extend(id("org_id")),
+            // a unit task is its assigning authority's; a progress note on it is the responsible unit's
+            "unit_tasks" => target.authority = id("authority_org_id"),
+            "unit_task_notes" => {
+                let row = tx
+                    .fetch_opt(
+                        "SELECT org_id FROM unit_tasks WHERE id = $1",
+                        &[Arg::Int(id("task_id"))],
+                        &[Kind::Int],
+                    )
+                    .await?;
+                target.orgs.push(row.and_then(|r| r[0].int()).unwrap_or(0));
+            }
             _ => {}
         }
         Ok(target)

@@ -149,6 +149,8 @@ pub fn app(state: AppState) -> Router {
         .route("/supervisions/{id}/reply", post(ui::reply_supervision))
         .route("/receiver/people", get(ui::receiver::people))
         .route("/receiver/indicators", get(ui::receiver::indicators))
+        .route("/tasks", get(ui::tasks::show).post(ui::tasks::add))
+        .route("/tasks/{id}/notes", post(ui::tasks::note))
         .route("/inbox", get(ui::inbox))
         .route("/inbox/confirm_all", post(ui::confirm_all))
         .route("/inbox/{entity}/{id}/{action}", post(ui::decide))

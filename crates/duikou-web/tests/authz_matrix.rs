@@ -450,6 +450,19 @@ impl World {
                     .await;
                 json!({"pairing_id": pairing, "obligation_id": obligation, "period": "2015", "note": "请整改"})
             }
+            ("unit_tasks", _) => json!({"authority_org_id": self.authority[i], "org_id": self.below[i],
+                                        "year": 2015, "title": format!("年度任务{n}")}),
+            // a progress note is the responsible unit's: a task held by the user's own org, or by another's
+            ("unit_task_notes", _) => {
+                let task = self
+                    .sys(
+                        "unit_tasks",
+                        json!({"authority_org_id": self.authority[i], "org_id": self.org_of(who, s),
+                               "year": 2015, "title": format!("进展任务{n}")}),
+                    )
+                    .await;
+                json!({"task_id": task, "text": format!("进展{n}")})
+            }
             // what the server generates takes nothing from a caller
             ("extractions" | "assessments" | "period_locks", _) => json!({}),
             (other, _) => panic!("the matrix has no record for {other}: add one"),

@@ -11,6 +11,7 @@ pub mod publication;
 pub mod receiver;
 pub(crate) mod summary_page;
 pub(crate) mod summary_periods;
+pub mod tasks;
 
 use crate::auth::{cookie, session_cookie, session_set_cookie, ClientAddress};
 use crate::AppState;

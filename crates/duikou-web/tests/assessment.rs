@@ -202,6 +202,21 @@ async fn a_coordinator_assesses_signs_and_an_admin_unlocks_in_the_browser() {
             "POST",
             &page,
             &coord,
+            form("action=create&as_of=2015-06-02&comments="),
+        )
+        .await;
+        assert_eq!(
+            s,
+            StatusCode::CONFLICT,
+            "{backend}: a form sent twice opens one assessment"
+        );
+        assert!(html.contains("本期已有考核评估"), "{backend}");
+        assert_eq!(store.program_assessments(w.program).await.unwrap().len(), 1);
+        let (s, html) = send(
+            &app,
+            "POST",
+            &page,
+            &coord,
             form(&format!("action=sign&assessment={aid}")),
         )
         .await;

@@ -467,11 +467,23 @@ pub async fn act(
                 as_of: Some(get("as_of").trim().to_string()).filter(|s| !s.is_empty()),
                 comments: Some(get("comments")).filter(|s| !s.trim().is_empty()),
             };
-            state
-                .store
-                .create_assessment(&actor, &new)
-                .await
-                .map(|_| "已生成考核评估草稿".to_string())
+            // one assessment per program and period on this page: a second "create" (a form sent twice) is refused
+            let existing = match period.parse::<Period>() {
+                Ok(p) => state.store.program_assessment(id, &p).await.ok().flatten(),
+                Err(_) => None,
+            };
+            match existing {
+                Some(_) => Err(duikou_store::StoreError::conflict(
+                    "exists",
+                    "本期已有考核评估，请在其上重新计算，不再另行生成",
+                    Some("period"),
+                )),
+                None => state
+                    .store
+                    .create_assessment(&actor, &new)
+                    .await
+                    .map(|_| "已生成考核评估草稿".to_string()),
+            }
         }
         "scale" => {
             let mut levels = Vec::new();

@@ -905,11 +905,20 @@ impl Store {
                     .compute(program_id, before["pairing_id"].as_i64(), &period, as_of)
                     .await?;
                 w = crate::audit::WriteTx::begin(self, actor).await?;
-                w.tx.execute(
-                    "UPDATE assessments SET results = $1, score = $2, rating = $3, as_of = $4, version = version + 1, updated_at = $5 WHERE id = $6",
+                // (a draft signed meanwhile is left as signed)
+                let changed = w.tx.execute(
+                    "UPDATE assessments SET results = $1, score = $2, rating = $3, as_of = $4, version = version + 1, updated_at = $5 \
+                     WHERE id = $6 AND COALESCE(status, 'draft') <> 'signed'",
                     &[Arg::Json(Some(results)), Arg::Int(score.map(Qty::raw)), Arg::Text(rating), Arg::Date(Some(as_of)), Arg::Ts(Some(now)), Arg::Int(Some(id))],
                 )
                 .await?;
+                if changed == 0 {
+                    return Err(StoreError::conflict(
+                        "signed",
+                        "该考核评估已签署，结果不再重新计算；如需修改，请系统管理员先解锁",
+                        Some("status"),
+                    ));
+                }
             }
             "comment" => {
                 let c = comments.unwrap_or("");
@@ -921,11 +930,20 @@ impl Store {
                     ));
                 }
                 w = crate::audit::WriteTx::begin(self, actor).await?;
-                w.tx.execute(
-                    "UPDATE assessments SET comments = $1, version = version + 1, updated_at = $2 WHERE id = $3",
-                    &[Arg::Text(Some(c.to_string())), Arg::Ts(Some(now)), Arg::Int(Some(id))],
-                )
-                .await?;
+                let changed =
+                    w.tx.execute(
+                        "UPDATE assessments SET comments = $1, version = version + 1, updated_at = $2 \
+                         WHERE id = $3 AND COALESCE(status, 'draft') <> 'signed'",
+                        &[Arg::Text(Some(c.to_string())), Arg::Ts(Some(now)), Arg::Int(Some(id))],
+                    )
+                    .await?;
+                if changed == 0 {
+                    return Err(StoreError::conflict(
+                        "signed",
+                        "该考核评估已签署，不能再修改；如需修改，请系统管理员先解锁",
+                        Some("status"),
+                    ));
+                }
             }
             "sign" => {
                 let open = self.open_in_period(&before).await?;

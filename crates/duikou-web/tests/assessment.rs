@@ -573,6 +573,60 @@ async fn a_coordinator_assesses_signs_and_an_admin_unlocks_in_the_browser() {
                 .len(),
             0
         );
+        // the API unlocks the same way: signed again in the browser, unlocked by an admin's token only with a reason
+        let (s, _) = send(
+            &app,
+            "POST",
+            &page,
+            &coord,
+            form(&format!("action=sign&assessment={aid}")),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{backend}");
+        let api = |body: &'static str| {
+            let app = app.clone();
+            let uri = format!("/api/v1/assessments/{aid}/unlock");
+            async move {
+                let token = app
+                    .clone()
+                    .oneshot(
+                        Request::post("/api/v1/auth/token")
+                            .header(header::CONTENT_TYPE, "application/json")
+                            .body(Body::from(r#"{"username": "boss", "password": "password-123"}"#))
+                            .unwrap(),
+                    )
+                    .await
+                    .unwrap();
+                let token: serde_json::Value =
+                    serde_json::from_slice(&token.into_body().collect().await.unwrap().to_bytes()).unwrap();
+                let resp = app
+                    .oneshot(
+                        Request::post(uri)
+                            .header(header::CONTENT_TYPE, "application/json")
+                            .header(
+                                header::AUTHORIZATION,
+                                format!("Bearer {}", token["token"].as_str().unwrap()),
+                            )
+                            .body(Body::from(body))
+                            .unwrap(),
+                    )
+                    .await
+                    .unwrap();
+                let status = resp.status();
+                let v: serde_json::Value =
+                    serde_json::from_slice(&resp.into_body().collect().await.unwrap().to_bytes()).unwrap();
+                (status, v)
+            }
+        };
+        let (s, v) = api("{}").await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{backend}: {v}");
+        assert_eq!(v["error"]["field"], "reason", "{backend}: {v}");
+        let (s, v) = api(r#"{"reason": "复核"}"#).await;
+        assert_eq!(
+            (s, v["status"].as_str()),
+            (StatusCode::OK, Some("draft")),
+            "{backend}: {v}"
+        );
         // an unsigned draft's bulletin says so
         let (_, docx, _, _) = send_bytes(&app, "GET", &format!("{page}/docx?period=2014-2015"), &coord, None).await;
         assert!(docx_text(&docx).contains("尚未签署"), "{backend}");

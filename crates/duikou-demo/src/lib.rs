@@ -1,9 +1,11 @@
 //! The demo record: the real programs of the nine seed work summaries, with their figures, and demo accounts.
 //!
-//! Everything is written in one transaction, so a database either holds the whole demo or none of it. People the
+//! The record is written in one transaction, so a database either holds the whole record or none of it; then 第8篇's
+//! 2013—2014 assessment is opened and signed through the store, as a coordinator would, from the committed record. People the
 //! seeds only count get numbered placeholder names; dates the seeds do not give are marked as such in each record's note.
 
 mod accounts;
+mod assessment;
 mod counts;
 mod hunan_turpan;
 mod jiangsu_huocheng;
@@ -64,5 +66,6 @@ pub async fn load(store: &Store) -> Result<usize> {
     hunan_turpan::load(&mut d).await?;
     counts::load(&mut d).await?;
     let receivers = accounts::load(&mut d).await?;
-    d.finish(&receivers).await
+    let written = d.finish(&receivers).await?;
+    Ok(written + assessment::load(store).await?)
 }

@@ -31,6 +31,8 @@ const ENTITIES: &[&str] = &[
     "indicator_values",
     "notes",
     "unit_tasks",
+    "assessments",
+    "period_locks",
 ];
 
 async fn one(store: &Store, entity: &str, filters: &[(&str, &str)]) -> Value {
@@ -593,7 +595,17 @@ async fn status_follows_the_log(store: &Store) {
             .collect();
         assert_eq!(got, want);
     }
-    // dispute every record a closed, met result counted: the kept status must follow
+    // dispute every record a closed, met result counted: the kept status must follow (outside the periods a signed
+    // assessment locked: the demo signs 第8篇's 2013-2014, whose records can no longer be disputed)
+    let locks = store.list_every("period_locks", &ListQuery::default()).await.unwrap();
+    let day = |v: &Value| v.as_str().and_then(duikou_domain::validate::parse_date);
+    let locked = |r: &duikou_domain::engine::ObligationResult| {
+        locks.iter().any(|l| {
+            l["pairing_id"].as_i64() == Some(r.pairing_id)
+                && day(&l["start_date"]).is_some_and(|s| s <= r.window_end)
+                && day(&l["end_date"]).is_some_and(|e| e >= r.window_start)
+        })
+    };
     let mut moved = false;
     'programs: for p in &programs {
         let id = p["id"].as_i64().unwrap();
@@ -604,7 +616,7 @@ async fn status_follows_the_log(store: &Store) {
                     .counted
                     .iter()
                     .all(|(e, _)| duikou_domain::schema::entity(e).is_some_and(|d| d.confirmable));
-                if r.status != Status::Met || r.counted.is_empty() || !confirmable {
+                if r.status != Status::Met || r.counted.is_empty() || !confirmable || locked(r) {
                     continue;
                 }
                 for (entity, rid) in &r.counted {

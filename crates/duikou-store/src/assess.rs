@@ -853,7 +853,8 @@ impl Store {
     }
 
     /// Changes a draft: recomputes its results (`recompute`), sets its comments, or signs it (`sign`), which freezes the
-    /// results and locks the period's records of every pairing assessed.
+    /// results and locks the period's records of every pairing assessed. Signing is refused while a result the
+    /// period decides is still open (see [`Store::open_in_period`]).
     pub async fn assessment_action(
         &self,
         actor: &duikou_domain::access::Actor,
@@ -861,26 +862,41 @@ impl Store {
         action: &str,
         comments: Option<&str>,
     ) -> Result<Value> {
+        self.assessment_action_as_of(actor, id, action, comments, None).await
+    }
+
+    /// [`Store::assessment_action`], where `recompute` may judge as of a new day (`as_of`, kept on the assessment).
+    pub async fn assessment_action_as_of(
+        &self,
+        actor: &duikou_domain::access::Actor,
+        id: i64,
+        action: &str,
+        comments: Option<&str>,
+        new_as_of: Option<NaiveDate>,
+    ) -> Result<Value> {
         use crate::db::{Arg, Kind};
         let before = self.get("assessments", id).await?;
         let program_id = before["program_id"].as_i64().unwrap_or(0);
         self.may_assess(actor, program_id).await?;
         if before["status"] == "signed" {
-            return Err(StoreError::conflict(
-                "signed",
-                "该考核评估已签署，结果不再改变",
-                Some("status"),
-            ));
+            let message = match action {
+                "sign" => "该考核评估已经签署，不能重复签署".to_string(),
+                "recompute" => "该考核评估已签署，结果不再重新计算；如需修改，请系统管理员先解锁".to_string(),
+                _ => "该考核评估已签署，不能再修改；如需修改，请系统管理员先解锁".to_string(),
+            };
+            return Err(StoreError::conflict("signed", message, Some("status")));
         }
         let period: Period = before["period"]
             .as_str()
             .unwrap_or("term")
             .parse()
             .unwrap_or(Period::Term);
-        let as_of = before["as_of"]
-            .as_str()
-            .and_then(duikou_domain::validate::parse_date)
-            .unwrap_or_else(|| chrono::Utc::now().date_naive());
+        let as_of = new_as_of.unwrap_or_else(|| {
+            before["as_of"]
+                .as_str()
+                .and_then(duikou_domain::validate::parse_date)
+                .unwrap_or_else(|| chrono::Utc::now().date_naive())
+        });
         let now = chrono::Utc::now();
         let mut w;
         match action {
@@ -889,11 +905,20 @@ impl Store {
                     .compute(program_id, before["pairing_id"].as_i64(), &period, as_of)
                     .await?;
                 w = crate::audit::WriteTx::begin(self, actor).await?;
-                w.tx.execute(
-                    "UPDATE assessments SET results = $1, score = $2, rating = $3, version = version + 1, updated_at = $4 WHERE id = $5",
-                    &[Arg::Json(Some(results)), Arg::Int(score.map(Qty::raw)), Arg::Text(rating), Arg::Ts(Some(now)), Arg::Int(Some(id))],
+                // (a draft signed meanwhile is left as signed)
+                let changed = w.tx.execute(
+                    "UPDATE assessments SET results = $1, score = $2, rating = $3, as_of = $4, version = version + 1, updated_at = $5 \
+                     WHERE id = $6 AND COALESCE(status, 'draft') <> 'signed'",
+                    &[Arg::Json(Some(results)), Arg::Int(score.map(Qty::raw)), Arg::Text(rating), Arg::Date(Some(as_of)), Arg::Ts(Some(now)), Arg::Int(Some(id))],
                 )
                 .await?;
+                if changed == 0 {
+                    return Err(StoreError::conflict(
+                        "signed",
+                        "该考核评估已签署，结果不再重新计算；如需修改，请系统管理员先解锁",
+                        Some("status"),
+                    ));
+                }
             }
             "comment" => {
                 let c = comments.unwrap_or("");
@@ -905,13 +930,35 @@ impl Store {
                     ));
                 }
                 w = crate::audit::WriteTx::begin(self, actor).await?;
-                w.tx.execute(
-                    "UPDATE assessments SET comments = $1, version = version + 1, updated_at = $2 WHERE id = $3",
-                    &[Arg::Text(Some(c.to_string())), Arg::Ts(Some(now)), Arg::Int(Some(id))],
-                )
-                .await?;
+                let changed =
+                    w.tx.execute(
+                        "UPDATE assessments SET comments = $1, version = version + 1, updated_at = $2 \
+                         WHERE id = $3 AND COALESCE(status, 'draft') <> 'signed'",
+                        &[Arg::Text(Some(c.to_string())), Arg::Ts(Some(now)), Arg::Int(Some(id))],
+                    )
+                    .await?;
+                if changed == 0 {
+                    return Err(StoreError::conflict(
+                        "signed",
+                        "该考核评估已签署，不能再修改；如需修改，请系统管理员先解锁",
+                        Some("status"),
+                    ));
+                }
             }
             "sign" => {
+                let open = self.open_in_period(&before).await?;
+                if !open.is_empty() {
+                    let total: usize = open.iter().map(|(_, n)| n).sum();
+                    let by: Vec<String> = open.iter().map(|(p, n)| format!("{p} {n} 项")).collect();
+                    return Err(StoreError::conflict(
+                        "open_results",
+                        format!(
+                            "还有 {total} 项结果在本考核期内尚未到期（{}），不能签署：请在考核期结束后重新计算再签署",
+                            by.join("；")
+                        ),
+                        Some("status"),
+                    ));
+                }
                 w = crate::audit::WriteTx::begin(self, actor).await?;
                 let program = self.get("programs", program_id).await?;
                 let calendar: Calendar = serde_json::from_value(program["calendar"].clone()).unwrap_or_default();
@@ -947,16 +994,27 @@ impl Store {
                     let lock_json = serde_json::json!({"pairing_id": p, "start_date": from.to_string(), "end_date": to.to_string(), "assessment_id": id});
                     w.record("create", "period_locks", lock, Value::Null, lock_json).await?;
                 }
-                w.tx.execute(
-                    "UPDATE assessments SET status = 'signed', signed_by = $1, signed_at = $2, version = version + 1, updated_at = $3 WHERE id = $4",
-                    &[
-                        Arg::Int((actor.user_id > 0).then_some(actor.user_id)),
-                        Arg::Text(Some(crate::now_rfc3339())),
-                        Arg::Ts(Some(now)),
-                        Arg::Int(Some(id)),
-                    ],
-                )
-                .await?;
+                // (two signatures at once leave one: the second finds it signed and writes nothing)
+                let signed = w
+                    .tx
+                    .execute(
+                        "UPDATE assessments SET status = 'signed', signed_by = $1, signed_at = $2, version = version + 1, updated_at = $3 \
+                         WHERE id = $4 AND COALESCE(status, 'draft') <> 'signed'",
+                        &[
+                            Arg::Int((actor.user_id > 0).then_some(actor.user_id)),
+                            Arg::Text(Some(crate::now_rfc3339())),
+                            Arg::Ts(Some(now)),
+                            Arg::Int(Some(id)),
+                        ],
+                    )
+                    .await?;
+                if signed == 0 {
+                    return Err(StoreError::conflict(
+                        "signed",
+                        "该考核评估已经签署，不能重复签署",
+                        Some("status"),
+                    ));
+                }
             }
             other => {
                 return Err(StoreError::invalid(

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod aggregates;
 pub mod assess;
+pub mod assessment;
 pub mod audit;
 pub mod audit_key;
 pub mod backup;

@@ -146,6 +146,11 @@ pub fn app(state: AppState) -> Router {
         .route("/summary", get(ui::summary_page::show))
         .route("/programs/{id}", get(ui::program::show))
         .route("/programs/{id}/supervision", get(ui::supervision).post(ui::supervise))
+        .route(
+            "/programs/{id}/assessment",
+            get(ui::assessment::show).post(ui::assessment::act),
+        )
+        .route("/programs/{id}/assessment/{format}", get(ui::assessment::download))
         .route("/supervisions/{id}/reply", post(ui::reply_supervision))
         .route("/receiver/people", get(ui::receiver::people))
         .route("/receiver/indicators", get(ui::receiver::indicators))

@@ -445,14 +445,22 @@ pub fn document() -> Value {
             ("201", json!({"$ref": "#/components/schemas/Assessments"})),
         );
     }
-    for action in ["recompute", "comment", "sign"] {
+    for action in ["recompute", "comment", "sign", "unlock"] {
         let summary = match action {
             "recompute" => "按最新记录重新计算草稿",
             "comment" => "填写评审意见（请求体 {\"comments\": \"…\"}）",
-            _ => "签署：冻结结果，并锁定该期间各结对的记录",
+            "unlock" => "解锁（仅系统管理员，请求体 {\"reason\": \"…\"} 必填）：解除期间锁定，评估回到草稿",
+            _ => "签署：冻结结果，并锁定该期间各结对的记录（本期仍有未到期结果时拒绝）",
         };
-        let body = (action == "comment")
-            .then(|| json!({"type": "object", "nullable": true, "properties": {"comments": {"type": "string", "nullable": true}}}));
+        let body = match action {
+            "comment" => Some(
+                json!({"type": "object", "nullable": true, "properties": {"comments": {"type": "string", "nullable": true}}}),
+            ),
+            "unlock" => {
+                Some(json!({"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}}))
+            }
+            _ => None,
+        };
         let mut post = op(
             summary,
             "考核",

@@ -250,6 +250,10 @@ pub async fn act(
                 .await?,
         ));
     }
+    if entity == "assessments" && action == "unlock" {
+        let reason = text_param("reason", "解锁理由")?.unwrap_or_default();
+        return Ok(Json(state.store.unlock_assessment(&actor, id, &reason).await?));
+    }
     if entity == "assessments" {
         let comments = text_param("comments", "评审意见")?;
         return Ok(Json(

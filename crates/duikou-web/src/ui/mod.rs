@@ -2,6 +2,7 @@
 //! Chinese search, a pairing page with its obligations, and the receiver's confirmation inbox. Forms carry a CSRF
 //! token; every page and action is checked by the same store permissions as the API.
 
+pub mod assessment;
 pub mod forms;
 pub mod import;
 pub mod kept;
@@ -832,6 +833,8 @@ struct PairingPage {
     id: i64,
     heading: String,
     program: String,
+    /// The program, for the link to its assessments (each side sees its own pairing's).
+    program_id: i64,
     term: String,
     /// The periods its work summary is offered for, the last complete one first.
     periods: Vec<summary_periods::PeriodChoice>,
@@ -962,6 +965,7 @@ pub async fn pairing(State(state): State<AppState>, parts: Parts, Path(id): Path
         id,
         heading,
         program: detail["program"]["name"].as_str().unwrap_or("").into(),
+        program_id: detail["program"]["id"].as_i64().unwrap_or(0),
         term: format!(
             "{} — {}",
             p["start_date"].as_str().unwrap_or(""),

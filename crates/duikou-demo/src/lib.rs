@@ -1,12 +1,14 @@
 //! The demo record: the real programs of the nine seed work summaries, with their figures, and demo accounts.
 //!
 //! The record is written in one transaction, so a database either holds the whole record or none of it; then 第8篇's
-//! 2013—2014 assessment is opened and signed through the store, as a coordinator would, from the committed record. People the
+//! 2013—2014 assessment is opened and signed, and one 督办 item opened and answered, through the store as a coordinator
+//! and a school would, from the committed record. People the
 //! seeds only count get numbered placeholder names; dates the seeds do not give are marked as such in each record's note.
 
 mod accounts;
 mod assessment;
 mod counts;
+mod funds;
 mod hunan_turpan;
 mod jiangsu_huocheng;
 mod loader;
@@ -14,6 +16,7 @@ mod mianzhu;
 mod national;
 mod school_pairing;
 mod sports_chongyi;
+mod supervision;
 mod tasks;
 mod universities;
 mod zhejiang_aksu;
@@ -65,7 +68,9 @@ pub async fn load(store: &Store) -> Result<usize> {
     school_pairing::load(&mut d).await?;
     hunan_turpan::load(&mut d).await?;
     counts::load(&mut d).await?;
+    funds::load(&mut d).await?;
     let receivers = accounts::load(&mut d).await?;
     let written = d.finish(&receivers).await?;
-    Ok(written + assessment::load(store).await?)
+    let assessed = assessment::load(store).await?;
+    Ok(written + assessed + supervision::load(store).await?)
 }

@@ -19,6 +19,7 @@ const ENTITIES: &[&str] = &[
     "projects",
     "project_funding",
     "transactions",
+    "funds",
     "outputs",
     "people",
     "dispatches",
@@ -33,6 +34,7 @@ const ENTITIES: &[&str] = &[
     "unit_tasks",
     "assessments",
     "period_locks",
+    "supervisions",
 ];
 
 async fn one(store: &Store, entity: &str, filters: &[(&str, &str)]) -> Value {
@@ -97,6 +99,26 @@ async fn check(store: &Store, backend: &str) {
         let n = total(store, e).await;
         println!("{backend}: {e} {n}");
         counted += n;
+    }
+    // an open 督办 item with the responsible school's reply (issue #18 item 5)
+    let items = store.list_every("supervisions", &ListQuery::default()).await.unwrap();
+    assert!(
+        items
+            .iter()
+            .any(|m| m["status"] == "replied" && m["reply"].is_string() && m["org_id"].is_i64()),
+        "{backend}: {items:?}"
+    );
+    // money outside projects is its own record, and no longer an activity's amount (counted once)
+    let funds = store.list_every("funds", &ListQuery::default()).await.unwrap();
+    assert_eq!(funds.len(), 4, "{backend}");
+    let research: Vec<&Value> = funds.iter().filter(|f| f["purpose"] == "research").collect();
+    assert_eq!(research.len(), 3, "{backend}");
+    for f in &funds {
+        let a = store
+            .get("activities", f["activity_id"].as_i64().unwrap())
+            .await
+            .unwrap();
+        assert!(a["amount"].is_null(), "{backend}: {a}");
     }
     let users = store.user_count().await.unwrap();
     println!("{backend}: users {users}; load returned {written}");

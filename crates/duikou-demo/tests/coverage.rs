@@ -634,6 +634,7 @@ async fn every_seed_fact_is_accounted_for_and_the_demo_holds_what_it_holds() {
     let mut per_essay: BTreeMap<i64, Tally> = BTreeMap::new();
     let mut needs: BTreeMap<String, usize> = BTreeMap::new();
     let mut missing = Vec::new();
+    let mut unrestated = Vec::new();
     let mut dishonest = Vec::new();
     for l in &ledger {
         let k = key(l);
@@ -783,6 +784,18 @@ async fn every_seed_fact_is_accounted_for_and_the_demo_holds_what_it_holds() {
         }
         if scopes.iter().any(|s| texts.get(s).is_some_and(|n| restates(n, ann))) {
             t.restated += 1;
+        } else {
+            unrestated.push(format!(
+                "  第{}篇 @{} {}（{}）{}.{} {}{}",
+                k.0,
+                k.1,
+                ann["quote"].as_str().unwrap_or(""),
+                ann["measure"].as_str().unwrap_or(""),
+                l["entity"].as_str().unwrap_or(""),
+                l["field"].as_str().unwrap_or(""),
+                if hit.is_some() { "held" } else { "not held" },
+                l["note"].as_str().map_or_else(String::new, |n| format!("; {n}"))
+            ));
         }
     }
     assert!(
@@ -833,6 +846,10 @@ async fn every_seed_fact_is_accounted_for_and_the_demo_holds_what_it_holds() {
     }
     println!("missing from the record:");
     for m in &missing {
+        println!("{m}");
+    }
+    println!("not restated in any summary of the fact's pairings or program:");
+    for m in &unrestated {
         println!("{m}");
     }
     println!("summaries written to {}", out.display());

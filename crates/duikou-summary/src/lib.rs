@@ -47,6 +47,7 @@ pub const FIELDS: &[&str] = &[
     "group_id",
     "handed_over_on",
     "hours",
+    "items",
     "kind",
     "leveraged_investment",
     "met_on",
@@ -101,6 +102,8 @@ pub const FIELDS: &[&str] = &[
     "courses_upper",
     "hours_approx",
     "hours_upper",
+    "items_approx",
+    "items_upper",
     "leveraged_investment_approx",
     "leveraged_investment_upper",
     "person_times_approx",
@@ -639,12 +642,61 @@ fn basics(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
         .collect();
     let n = input.pairings.len() as i64;
     let pairing_ids: Vec<(&'static str, i64)> = input.pairings.iter().map(|p| ("pairings", id(&p.pairing))).collect();
-    blocks.push(para(vec![
+    let mut first = vec![
         Span::text(format!("{}，根据{}的部署，", input.period_label, zh::join(&programs))),
         Span::text("本总结涉及结对关系"),
-        figs.span("pairings", "结对关系", format!("{n}对"), pairing_ids),
-        Span::text(format!("：{}。", pairs.join("；"))),
-    ]));
+        figs.span("pairings", "结对关系", format!("{n}对"), pairing_ids.clone()),
+    ];
+    // the supporting schools, universities or hospitals counted as the genre counts them (五所支援高校)
+    let supporters: BTreeSet<&str> = input
+        .pairings
+        .iter()
+        .filter_map(|p| p.supporter["name"].as_str())
+        .collect();
+    let kinds: BTreeSet<&str> = input
+        .pairings
+        .iter()
+        .map(|p| p.supporter["kind"].as_str().unwrap_or(""))
+        .collect();
+    let counted = match kinds.iter().next() {
+        Some(&"university") => Some(("高校", "所")),
+        Some(&"school") => Some(("学校", "所")),
+        Some(&"hospital") => Some(("医院", "家")),
+        _ => None,
+    };
+    if let (Some((what, unit)), true) = (counted, kinds.len() == 1 && supporters.len() > 1) {
+        first.push(Span::text(format!("（支援{what}")));
+        first.push(figs.span(
+            "pairings.supporters",
+            &format!("支援{what}"),
+            format!("{}{unit}", supporters.len()),
+            pairing_ids,
+        ));
+        first.push(Span::text("）"));
+    }
+    first.push(Span::text(format!("：{}。", pairs.join("；"))));
+    blocks.push(para(first));
+    // each program's own term, in years when it runs whole years (3年) or to the end of a year (2014—2020年，共7年)
+    let mut told = BTreeSet::new();
+    for p in &input.pairings {
+        let prog = &p.program;
+        let name = prog["name"].as_str().unwrap_or("");
+        if !told.insert(name) {
+            continue;
+        }
+        if let Some(text) = program_term(prog) {
+            blocks.push(para(vec![
+                Span::text(format!("“{name}”")),
+                figs.span(
+                    &format!("programs.term.{}", prog["id"].as_i64().unwrap_or(0)),
+                    &format!("{name}实施期限"),
+                    text,
+                    vec![("programs", prog["id"].as_i64().unwrap_or(0))],
+                ),
+                Span::text("。"),
+            ]));
+        }
+    }
     let agreements = pool.in_period("agreements");
     if !agreements.is_empty() {
         // grouped by tier (校级 before 院级) and kind, in the schema's order
@@ -759,6 +811,7 @@ fn basics(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
             rows,
         }));
     }
+    blocks.extend(indicator_prose(input, figs));
     if !aid_indicators.is_empty() {
         let names: Vec<String> = aid_indicators.iter().map(|n| format!("“{n}”")).collect();
         blocks.push(para(vec![Span::text(format!(
@@ -796,6 +849,122 @@ fn basics(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
             })
             .collect();
         blocks.push(Block::Map(map_figure("对口支援关系示意图", &pairings)));
+    }
+    blocks
+}
+
+/// A program's term told in years: "实施期为2013年9月至2016年8月，为期3年" when it runs whole years, "实施期为
+/// 2014—2020年，共7年" when it runs to the end of a year (the years it spans, counted as the genre counts them);
+/// `None` otherwise, or without both dates at a day's precision.
+fn program_term(prog: &Value) -> Option<String> {
+    use chrono::{Datelike, Months};
+    let (a, b) = (date(&prog["start_date"])?, date(&prog["end_date"])?);
+    if a.precision != Precision::Day || b.precision != Precision::Day {
+        return None;
+    }
+    let (a, b) = (a.first, b.first);
+    let years = b.year() - a.year();
+    let whole = (1..=50).find(|n| a.checked_add_months(Months::new(12 * n)).and_then(|d| d.pred_opt()) == Some(b));
+    if let Some(n) = whole {
+        return Some(format!(
+            "实施期为{}至{}，为期{n}年",
+            a.format("%Y年%-m月"),
+            b.format("%Y年%-m月")
+        ));
+    }
+    ((b.month(), b.day()) == (12, 31) && years > 0)
+        .then(|| format!("实施期为{}—{}年，共{}年", a.year(), b.year(), years + 1))
+}
+
+/// An indicator value's period in words: "2011年上半年", "2010—2014年" for a range of whole years.
+fn period_words(period: &str) -> String {
+    use chrono::Datelike;
+    match period.parse::<duikou_domain::Period>() {
+        Ok(duikou_domain::Period::Range(a, b))
+            if (a.month(), a.day(), b.month(), b.day()) == (1, 1, 12, 31) && a.year() < b.year() =>
+        {
+            format!("{}—{}年", a.year(), b.year())
+        }
+        Ok(p) => p.label_zh(),
+        Err(_) => period.to_string(),
+    }
+}
+
+/// The receivers' indicators told in words, each with its values from the last one before the period to the last one
+/// in it, oldest first (前后对比: "城镇登记失业率2010年为近4%、2014年为2%"), with the qualifier and unit recorded.
+/// Statistics of the aid itself (`aid_…`) are not told: the record's own figures say those.
+fn indicator_prose(input: &SummaryInput, figs: &mut Figures) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let mut seen = BTreeSet::new();
+    for p in &input.pairings {
+        let receiver = p.receiver["name"].as_str().unwrap_or("");
+        if !seen.insert((receiver, Arc::as_ptr(&p.indicators))) {
+            continue;
+        }
+        // (indicator name → [(period bounds, value)]) in the order the values come
+        let mut by: BTreeMap<&str, Vec<((NaiveDate, NaiveDate), &Value)>> = BTreeMap::new();
+        for v in p.indicators.iter() {
+            if v["indicator"]["code"].as_str().is_none_or(|c| c.starts_with("aid_")) {
+                continue;
+            }
+            let Some(b) = v["period"]
+                .as_str()
+                .and_then(|x| x.parse::<duikou_domain::Period>().ok())
+                .and_then(|x| x.bounds(&Default::default(), None))
+            else {
+                continue;
+            };
+            // a value of a time after the period is not yet known to it
+            if b.1 > input.period.1 {
+                continue;
+            }
+            by.entry(v["indicator"]["name"].as_str().unwrap_or(""))
+                .or_default()
+                .push((b, v));
+        }
+        let mut parts: Vec<Vec<Span>> = Vec::new();
+        for (name, mut values) in by {
+            values.sort_by_key(|(b, _)| (b.1, b.0));
+            // the start of the comparison: the last value before the period (over the whole term, every value)
+            let first = if input.whole_term {
+                0
+            } else {
+                values.iter().rposition(|(b, _)| b.1 < input.period.0).unwrap_or(0)
+            };
+            let unit = |v: &Value| v["indicator"]["unit"].as_str().unwrap_or("").to_string();
+            let mut s = vec![Span::text(name.to_string())];
+            for (i, (_, v)) in values[first..].iter().enumerate() {
+                let Some(fig) = approx::figure_of(FieldKind::Qty, *v, "value") else {
+                    continue;
+                };
+                if i > 0 {
+                    s.push(Span::text("、"));
+                }
+                let when = period_words(v["period"].as_str().unwrap_or(""));
+                s.push(Span::text(format!("{when}为")));
+                s.push(figs.span(
+                    &format!("indicators.{}", v["id"].as_i64().unwrap_or(0)),
+                    &format!("{receiver}{name}（{when}）"),
+                    approx::written(FieldKind::Qty, fig, &unit(v)),
+                    vec![("indicator_values", v["id"].as_i64().unwrap_or(0))],
+                ));
+            }
+            if s.len() > 1 {
+                parts.push(s);
+            }
+        }
+        if parts.is_empty() {
+            continue;
+        }
+        let mut spans = vec![Span::text(format!("{receiver}："))];
+        for (i, part) in parts.into_iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::text("；"));
+            }
+            spans.extend(part);
+        }
+        spans.push(Span::text("。"));
+        blocks.push(para(spans));
     }
     blocks
 }
@@ -1855,33 +2024,94 @@ fn of_activities<'a>(pool: &Pool<'a>, entity: &str, acts: &[&Act]) -> Vec<(i64, 
         .collect()
 }
 
-/// An activity's counts in their own units, told with the activity ("“农牧民转移就业培训”：学员900人"): counts of
-/// different things and units are never added together.
+/// At most this many activities are told one by one for their own figures alone (those with counts in their own
+/// units are always told): a program's summary of thousands of activities names the largest.
+const ACTIVITIES_TOLD: usize = 30;
+
+/// The unit an activity's sessions are told in: 场 for a lecture, meeting, training or event, 次 for the rest
+/// (检查300余次, 现场指导十多次).
+fn sessions_unit(kind: Option<&str>) -> &'static str {
+    match kind {
+        Some("lecture" | "meeting" | "training" | "event" | "camp") => "场",
+        _ => "次",
+    }
+}
+
+/// An activity's own figures as recorded on it (人次, 场次, 门次, 课时, 台（套）, 金额), each with its qualifier.
+fn own_figures(a: &Act) -> Vec<(&'static str, &'static str, String)> {
+    let mut out = Vec::new();
+    for (field, what, fig, unit) in [
+        ("person_times", "参加", a.person_times, "人次"),
+        ("sessions", "开展", a.sessions, sessions_unit(a.kind)),
+        ("courses", "开设课程", a.courses, "门次"),
+        ("hours", "授课", a.hours, "课时"),
+    ] {
+        if fig.value > 0 {
+            out.push((field, what, approx::written(FieldKind::Int, fig, unit)));
+        }
+    }
+    if let Some(fig) = approx::figure_of(FieldKind::Int, a.rec, "items").filter(|f| f.value > 0) {
+        out.push(("items", "设备物资", approx::written(FieldKind::Int, fig, "台（套）")));
+    }
+    if let Some(fig) = approx::figure_of(FieldKind::Money, a.rec, "amount").filter(|f| f.value > 0) {
+        out.push(("amount", "金额", zh::money_total(&[fig].into_iter().collect())));
+    }
+    out
+}
+
+/// Each activity's figures told with the activity: its counts in their own units ("“农牧民转移就业培训”：学员900人")
+/// and its own 人次, 场次, 课时, 金额 ("“申报课题”：金额20万元"). Counts of different things and units are never added
+/// together.
 fn activity_counts(pool: &Pool, acts: &[&Act], figs: &mut Figures) -> Vec<Block> {
-    let title = |aid: i64| {
-        acts.iter()
-            .find(|a| a.id == aid)
-            .and_then(|a| a.rec["title"].as_str())
-            .unwrap_or("")
-            .to_string()
-    };
+    let mut counts: HashMap<i64, Vec<&Rec>> = of_activities(pool, "activity_counts", acts).into_iter().collect();
+    // the activities told for their own figures alone: the largest by money, then by person-times
+    let mut alone: Vec<&Act> = acts
+        .iter()
+        .copied()
+        .filter(|a| !counts.contains_key(&a.id) && !own_figures(a).is_empty())
+        .collect();
+    alone.sort_by_key(|a| {
+        let amount = approx::figure_of(FieldKind::Money, a.rec, "amount").map_or(0, |f| f.value);
+        std::cmp::Reverse((amount, a.person_times.value))
+    });
+    let alone: HashSet<i64> = alone.iter().take(ACTIVITIES_TOLD).map(|a| a.id).collect();
     let mut items = Vec::new();
-    for (aid, counts) in of_activities(pool, "activity_counts", acts) {
-        let mut spans = vec![Span::text(format!("“{}”：", title(aid)))];
-        for (i, c) in counts.iter().enumerate() {
-            if i > 0 {
-                spans.push(Span::text("，"));
-            }
+    for a in acts {
+        let mine = counts.remove(&a.id).unwrap_or_default();
+        if mine.is_empty() && !alone.contains(&a.id) {
+            continue;
+        }
+        let title = a.rec["title"].as_str().unwrap_or("");
+        let mut spans = vec![Span::text(format!("“{title}”："))];
+        let mut first = true;
+        for c in &mine {
             let unit = c["unit"].as_str().unwrap_or("");
             let Some(fig) = approx::figure_of(FieldKind::Int, *c, "value") else {
                 continue;
             };
+            if !first {
+                spans.push(Span::text("，"));
+            }
+            first = false;
             spans.push(Span::text(c["what"].as_str().unwrap_or("").to_string()));
             spans.push(figs.span(
-                &format!("activities.count.{}", id(c)),
-                &format!("{}{}", title(aid), c["what"].as_str().unwrap_or(unit)),
+                &format!("activities.count.{}", id(*c)),
+                &format!("{title}{}", c["what"].as_str().unwrap_or(unit)),
                 approx::written(FieldKind::Int, fig, unit),
                 ids("activity_counts", &[*c]),
+            ));
+        }
+        for (field, what, text) in own_figures(a) {
+            if !first {
+                spans.push(Span::text("，"));
+            }
+            first = false;
+            spans.push(Span::text(what));
+            spans.push(figs.span(
+                &format!("activities.{field}.{}", a.id),
+                &format!("{title}{}", label_of("activities", field)),
+                text,
+                vec![("activities", a.id)],
             ));
         }
         spans.push(Span::text("。"));
@@ -1898,6 +2128,13 @@ fn activity_counts(pool: &Pool, acts: &[&Act], figs: &mut Figures) -> Vec<Block>
         spans.extend(p);
     }
     vec![para(spans)]
+}
+
+/// A field's label in the schema ("person_times" → 人次).
+fn label_of(entity: &str, field: &str) -> String {
+    schema::entity(entity)
+        .and_then(|d| d.field(field))
+        .map_or_else(|| field.to_string(), |f| f.label.to_string())
 }
 
 /// 捐赠与物资支持: the donations among the period's activities.
@@ -1984,13 +2221,36 @@ fn donations(pool: &Pool, acts: &[Act], figs: &mut Figures) -> Vec<Block> {
     if donations.is_empty() {
         return Vec::new();
     }
-    let items: Vec<String> = donations
-        .iter()
-        .filter_map(|d| d["title"].as_str())
-        .map(str::to_string)
-        .collect();
     let amount = money_sum(&donations, "amount");
-    let mut spans = vec![Span::text(format!("支援方向受援方捐赠{}", items.join("、")))];
+    let mut spans = vec![Span::text("支援方向受援方捐赠")];
+    for (i, d) in donations.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::text("、"));
+        }
+        spans.push(Span::text(d["title"].as_str().unwrap_or("").to_string()));
+        // each gift's own money and goods, when more than one is told (one alone is the total below)
+        let mut own = Vec::new();
+        if let Some(fig) = approx::figure_of(FieldKind::Int, *d, "items").filter(|f| f.value > 0) {
+            own.push(("items", approx::written(FieldKind::Int, fig, "台（套）")));
+        }
+        if donations.len() > 1 {
+            if let Some(fig) = approx::figure_of(FieldKind::Money, *d, "amount").filter(|f| f.value > 0) {
+                own.push(("amount", zh::money_total(&[fig].into_iter().collect())));
+            }
+        }
+        for (j, (field, text)) in own.into_iter().enumerate() {
+            if j > 0 {
+                spans.push(Span::text("，"));
+            }
+            let title = d["title"].as_str().unwrap_or("捐赠");
+            spans.push(figs.span(
+                &format!("donations.{field}.{}", id(*d)),
+                &format!("{title}（{}）", if field == "items" { "数量" } else { "金额" }),
+                text,
+                vec![("activities", id(*d))],
+            ));
+        }
+    }
     if amount.value() > 0 {
         spans.push(Span::text("，折合"));
         spans.push(figs.span(

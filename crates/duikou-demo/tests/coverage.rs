@@ -517,15 +517,23 @@ fn numbers_in(text: &str) -> Vec<(Fixed, String)> {
     out
 }
 
-/// Whether a summary restates an annotated fact: the same value (normalised) followed by the same unit.
+/// Whether a summary restates an annotated fact: the same value (normalised) followed by the same unit; 人 and 名
+/// count people alike, 项 and 个 projects and items alike.
 fn restates(numbers: &[(Fixed, String)], ann: &Value) -> bool {
     let Some(value) = fixed_of(&ann["value"]) else {
         return false;
     };
     let unit = base_unit(ann);
-    numbers
-        .iter()
-        .any(|(v, rest)| *v == value && rest.starts_with(unit.as_str()))
+    let alike: &[&str] = match unit.as_str() {
+        "人" | "名" => &["人", "名"],
+        "项" | "个" => &["项", "个"],
+        u => &[u][..],
+    };
+    numbers.iter().any(|(v, rest)| {
+        // 人次 is not 人
+        let person_times = rest.starts_with("人次") && unit != "人次";
+        *v == value && !person_times && alike.iter().any(|u| rest.starts_with(u))
+    })
 }
 
 /// The summary of one scope over its whole term, as Markdown; `Err` says why none could be written.
@@ -899,6 +907,15 @@ fn numbers_are_read_the_way_a_summary_writes_them() {
     assert!(restates(&n, &fact));
     let other = serde_json::json!({"value": 1500, "unit": "人次", "kind": "count"});
     assert!(!restates(&n, &other), "same number, another unit");
+    let people = serde_json::json!({"value": 122, "unit": "人", "kind": "count"});
+    assert!(
+        restates(&numbers_in("定向招收学生122名"), &people),
+        "名 and 人 count people alike"
+    );
+    assert!(!restates(
+        &numbers_in("定向招收学生122人次"),
+        &serde_json::json!({"value": 122, "unit": "名", "kind": "count"})
+    ));
     let money = serde_json::json!({"value": 200000, "unit": "万", "kind": "money"});
     assert!(restates(&numbers_in("课题经费20万元"), &money));
     assert!(!restates(&numbers_in("课题经费20万人"), &money));

@@ -1084,11 +1084,24 @@ fn people(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
                 ids("people", &senior),
             ));
         }
-        let years: Vec<i64> = chosen.iter().filter_map(|p| p["birth_year"].as_i64()).collect();
-        if !years.is_empty() {
-            let ref_year = chrono::Datelike::year(&input.period.0) as i64;
-            let age = ref_year - years.iter().sum::<i64>() / years.len() as i64;
-            spans.push(Span::text("，平均年龄"));
+        // each person's age in the year they first went in the period (a dispatch without a date: the period's first
+        // year), averaged and rounded half up
+        let mut went: HashMap<i64, i64> = HashMap::new();
+        for d in &dispatches {
+            let year = date(&d["start_date"]).map_or(chrono::Datelike::year(&input.period.0), |x| {
+                chrono::Datelike::year(&x.first)
+            }) as i64;
+            let e = went.entry(d["person_id"].as_i64().unwrap_or(0)).or_insert(year);
+            *e = (*e).min(year);
+        }
+        let ages: Vec<i64> = persons
+            .iter()
+            .filter_map(|p| Some(went.get(p)? - people.get(p)?["birth_year"].as_i64()?))
+            .collect();
+        if !ages.is_empty() {
+            let n = ages.len() as i64;
+            let age = (ages.iter().sum::<i64>() * 2 + n) / (n * 2);
+            spans.push(Span::text("，派出时平均年龄"));
             let with_age: Vec<&Rec> = chosen
                 .iter()
                 .filter(|p| p["birth_year"].is_i64())
@@ -1651,6 +1664,8 @@ fn projects(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block>
         blocks.push(para(spans));
     }
 
+    blocks.extend(key_projects(&new, &funding, figs));
+
     // money as it moved: commitments (计划) and disbursements (到位), each by its own date
     let of_kind = |k: &str| txs.iter().copied().filter(|t| t["kind"] == k).collect::<Vec<&Rec>>();
     let (committed, disbursed) = (of_kind("commitment"), of_kind("disbursement"));
@@ -1795,6 +1810,81 @@ fn projects(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block>
     blocks
 }
 
+/// At most this many projects are told one by one with their money.
+const PROJECTS_TOLD: usize = 10;
+
+/// 重点项目: the largest projects planned in the period told one by one, each with its total investment and its money
+/// by source as recorded ("吐鲁番实验中学总投资2.6亿元，其中援助资金3700万元"). Plans and batches are told apart.
+fn key_projects(new: &[&Rec], funding: &[&Rec], figs: &mut Figures) -> Vec<Block> {
+    let mut by_project: HashMap<i64, Vec<&Rec>> = HashMap::new();
+    for f in funding {
+        by_project
+            .entry(f["project_id"].as_i64().unwrap_or(0))
+            .or_default()
+            .push(f);
+    }
+    let order = |s: &str| schema::FUNDING_SOURCES.iter().position(|(k, _)| *k == s);
+    let mut told: Vec<(i64, Vec<Span>)> = Vec::new();
+    for p in new.iter().copied().filter(|p| !is_group(p)) {
+        let total = approx::figure_of(FieldKind::Money, p, "total_investment").filter(|f| f.value > 0);
+        let mut parts = by_project.get(&id(p)).cloned().unwrap_or_default();
+        parts.retain(|f| money(&f["amount"]).fen() > 0);
+        if total.is_none() && parts.is_empty() {
+            continue;
+        }
+        parts.sort_by_key(|f| order(f["source"].as_str().unwrap_or("")));
+        let name = p["name"].as_str().unwrap_or("");
+        let mut spans = vec![Span::text(name.to_string())];
+        let mut size = 0;
+        if let Some(t) = total {
+            size = t.value;
+            spans.push(Span::text("总投资"));
+            spans.push(figs.span(
+                &format!("projects.total_investment.{}", id(p)),
+                &format!("{name}总投资"),
+                approx::written(FieldKind::Money, t, ""),
+                ids("projects", &[p]),
+            ));
+        }
+        for (i, f) in parts.iter().enumerate() {
+            let Some(fig) = approx::figure_of(FieldKind::Money, *f, "amount") else {
+                continue;
+            };
+            size = size.max(fig.value);
+            let source = label("project_funding", "source", f["source"].as_str().unwrap_or(""));
+            spans.push(Span::text(match (i, total.is_some()) {
+                (0, true) => format!("，其中{source}"),
+                (0, false) => source.clone(),
+                _ => format!("、{source}"),
+            }));
+            spans.push(figs.span(
+                &format!("project_funding.{}", id(*f)),
+                &format!("{name}{source}"),
+                approx::written(FieldKind::Money, fig, ""),
+                ids("project_funding", &[*f]),
+            ));
+        }
+        told.push((size, spans));
+    }
+    if told.is_empty() {
+        return Vec::new();
+    }
+    told.sort_by_key(|(size, _)| std::cmp::Reverse(*size));
+    let more = told.len().saturating_sub(PROJECTS_TOLD);
+    let mut spans = vec![Span::text("重点项目：")];
+    for (i, (_, p)) in told.into_iter().take(PROJECTS_TOLD).enumerate() {
+        if i > 0 {
+            spans.push(Span::text("；"));
+        }
+        spans.extend(p);
+    }
+    if more > 0 {
+        spans.push(Span::text(format!("；其余{more}个项目见援建项目表")));
+    }
+    spans.push(Span::text("。"));
+    vec![para(spans)]
+}
+
 /// One output's planned / started / completed sentence.
 fn output_para(name: &str, unit: &str, v: &[&Rec], figs: &mut Figures) -> Block {
     let total = |f: &str| {
@@ -1875,7 +1965,52 @@ fn plan_blocks(pool: &Pool, plans: &plans::Plans, figs: &mut Figures) -> Vec<Blo
             None => start,
         }
     };
-    let mut blocks = vec![Block::Table(Table {
+    // each plan in words, with its count and money as it states them ("“2013年度援疆项目”（2013年）安排项目300项，
+    // 援助资金42.33亿元")
+    let mut blocks = Vec::new();
+    let mut told: Vec<Vec<Span>> = Vec::new();
+    for g in plans.in_period.values() {
+        let name = g["name"].as_str().unwrap_or("");
+        let mut figures: Vec<(&str, &str, String)> = Vec::new();
+        if let Some(f) = approx::figure_of(FieldKind::Int, *g, "project_count") {
+            figures.push(("project_count", "安排项目", approx::written(FieldKind::Int, f, "项")));
+        }
+        for (field, what) in [
+            ("aid_amount", "援助资金"),
+            ("total_investment", "计划总投资"),
+            ("leveraged_investment", "带动投资"),
+        ] {
+            if let Some(f) = approx::figure_of(FieldKind::Money, *g, field) {
+                figures.push((field, what, approx::written(FieldKind::Money, f, "")));
+            }
+        }
+        if figures.is_empty() {
+            continue;
+        }
+        let mut spans = vec![Span::text(format!("“{name}”（{}）", years(g)))];
+        for (i, (field, what, text)) in figures.into_iter().enumerate() {
+            spans.push(Span::text(format!("{}{what}", if i > 0 { "，" } else { "" })));
+            spans.push(figs.span(
+                &format!("plans.{}.{field}", id(*g)),
+                &format!("{name}{what}"),
+                text,
+                ids("project_groups", &[*g]),
+            ));
+        }
+        told.push(spans);
+    }
+    if !told.is_empty() {
+        let mut spans = vec![Span::text("援建计划/批次：")];
+        for (i, p) in told.into_iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::text("；"));
+            }
+            spans.extend(p);
+        }
+        spans.push(Span::text("。"));
+        blocks.push(para(spans));
+    }
+    blocks.push(Block::Table(Table {
         title: "援建计划/批次".into(),
         columns: vec![
             column("计划/批次", ColumnKind::Text),
@@ -1905,17 +2040,16 @@ fn plan_blocks(pool: &Pool, plans: &plans::Plans, figs: &mut Figures) -> Vec<Blo
                 ]
             })
             .collect(),
-    })];
-    let shares: Vec<&Rec> = pool
-        .all("project_group_shares")
-        .into_iter()
-        .filter(|s| pool.counts(s))
-        .collect();
+    }));
+    // the shares by plan, gathered once
+    let mut shares: HashMap<i64, Vec<&Rec>> = HashMap::new();
+    for s in pool.all("project_group_shares").into_iter().filter(|s| pool.counts(s)) {
+        shares.entry(s["group_id"].as_i64().unwrap_or(0)).or_default().push(s);
+    }
     for g in plans.in_period.values() {
-        let mine: Vec<&Rec> = shares.iter().copied().filter(|s| s["group_id"] == g["id"]).collect();
-        if mine.is_empty() {
+        let Some(mine) = shares.get(&id(*g)) else {
             continue;
-        }
+        };
         let mut spans = vec![Span::text(format!("“{}”按类别：", g["name"].as_str().unwrap_or("")))];
         for (i, sh) in mine.iter().enumerate() {
             if i > 0 {
@@ -2054,7 +2188,7 @@ fn own_figures(a: &Act) -> Vec<(&'static str, &'static str, String)> {
         out.push(("items", "设备物资", approx::written(FieldKind::Int, fig, "台（套）")));
     }
     if let Some(fig) = approx::figure_of(FieldKind::Money, a.rec, "amount").filter(|f| f.value > 0) {
-        out.push(("amount", "金额", zh::money_total(&[fig].into_iter().collect())));
+        out.push(("amount", "金额", approx::written(FieldKind::Money, fig, "")));
     }
     out
 }
@@ -2235,7 +2369,7 @@ fn donations(pool: &Pool, acts: &[Act], figs: &mut Figures) -> Vec<Block> {
         }
         if donations.len() > 1 {
             if let Some(fig) = approx::figure_of(FieldKind::Money, *d, "amount").filter(|f| f.value > 0) {
-                own.push(("amount", zh::money_total(&[fig].into_iter().collect())));
+                own.push(("amount", approx::written(FieldKind::Money, fig, "")));
             }
         }
         for (j, (field, text)) in own.into_iter().enumerate() {

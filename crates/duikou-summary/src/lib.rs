@@ -904,7 +904,7 @@ fn indicator_prose(input: &SummaryInput, figs: &mut Figures) -> Vec<Block> {
         // (indicator name → [(period bounds, value)]) in the order the values come
         let mut by: BTreeMap<&str, Vec<((NaiveDate, NaiveDate), &Value)>> = BTreeMap::new();
         for v in p.indicators.iter() {
-            if v["indicator"]["code"].as_str().is_none_or(|c| c.starts_with("aid_")) {
+            if v["indicator"]["code"].as_str().is_some_and(|c| c.starts_with("aid_")) {
                 continue;
             }
             let Some(b) = v["period"]

@@ -624,22 +624,35 @@ fn basics(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
         .filter_map(|p| p.program["name"].as_str().map(|n| format!("“{n}”")))
         .collect();
     programs.dedup();
-    let pairs: Vec<String> = input
-        .pairings
-        .iter()
-        .map(|p| {
-            let term = match (p.pairing["start_date"].as_str(), p.pairing["end_date"].as_str()) {
-                (Some(a), Some(b)) => format!("（{}至{}）", fmt_date(a), fmt_date(b)),
-                (Some(a), None) => format!("（{}起）", fmt_date(a)),
-                _ => String::new(),
-            };
-            format!(
-                "{}对口支援{}{term}",
-                p.supporter["name"].as_str().unwrap_or(""),
-                p.receiver["name"].as_str().unwrap_or("")
-            )
-        })
-        .collect();
+    // each pairing with its term, and how long it runs when that is whole months or years (为期2个月) — told for a
+    // summary of a few pairings, not for a program's hundreds
+    let few = input.pairings.len() <= PAIRINGS_TIMED;
+    let mut pairs: Vec<Vec<Span>> = Vec::new();
+    for p in &input.pairings {
+        let mut spans = vec![Span::text(format!(
+            "{}对口支援{}",
+            p.supporter["name"].as_str().unwrap_or(""),
+            p.receiver["name"].as_str().unwrap_or("")
+        ))];
+        match (p.pairing["start_date"].as_str(), p.pairing["end_date"].as_str()) {
+            (Some(a), Some(b)) => {
+                spans.push(Span::text(format!("（{}至{}", fmt_date(a), fmt_date(b))));
+                if let Some(length) = whole_months(&p.pairing).filter(|_| few) {
+                    spans.push(Span::text("，为期"));
+                    spans.push(figs.span(
+                        &format!("pairings.term.{}", id(&p.pairing)),
+                        "结对期限",
+                        length,
+                        vec![("pairings", id(&p.pairing))],
+                    ));
+                }
+                spans.push(Span::text("）"));
+            }
+            (Some(a), None) => spans.push(Span::text(format!("（{}起）", fmt_date(a)))),
+            _ => {}
+        }
+        pairs.push(spans);
+    }
     let n = input.pairings.len() as i64;
     let pairing_ids: Vec<(&'static str, i64)> = input.pairings.iter().map(|p| ("pairings", id(&p.pairing))).collect();
     let mut first = vec![
@@ -674,7 +687,14 @@ fn basics(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
         ));
         first.push(Span::text("）"));
     }
-    first.push(Span::text(format!("：{}。", pairs.join("；"))));
+    first.push(Span::text("："));
+    for (i, p) in pairs.into_iter().enumerate() {
+        if i > 0 {
+            first.push(Span::text("；"));
+        }
+        first.extend(p);
+    }
+    first.push(Span::text("。"));
     blocks.push(para(first));
     // each program's own term, in years when it runs whole years (3年) or to the end of a year (2014—2020年，共7年)
     let mut told = BTreeSet::new();
@@ -851,6 +871,27 @@ fn basics(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
         blocks.push(Block::Map(map_figure("对口支援关系示意图", &pairings)));
     }
     blocks
+}
+
+/// A summary of at most this many pairings tells how long each runs.
+const PAIRINGS_TIMED: usize = 20;
+
+/// How long a record's term runs when it is whole months from its first day to its last, both known to the day:
+/// "2个月", "3年"; `None` otherwise.
+fn whole_months(r: &Value) -> Option<String> {
+    use chrono::Months;
+    let (a, b) = (date(&r["start_date"])?, date(&r["end_date"])?);
+    if a.precision != Precision::Day || b.precision != Precision::Day {
+        return None;
+    }
+    let n =
+        (1..=600).find(|n| a.first.checked_add_months(Months::new(*n)).and_then(|d| d.pred_opt()) == Some(b.first))?;
+    // 35个月 is true but no one writes it: months under a year, else whole years only
+    match n {
+        1..=11 => Some(format!("{n}个月")),
+        _ if n % 12 == 0 => Some(format!("{}年", n / 12)),
+        _ => None,
+    }
 }
 
 /// A program's term told in years: "实施期为2013年9月至2016年8月，为期3年" when it runs whole years, "实施期为
@@ -2171,7 +2212,8 @@ fn sessions_unit(kind: Option<&str>) -> &'static str {
     }
 }
 
-/// An activity's own figures as recorded on it (人次, 场次, 门次, 课时, 台（套）, 金额), each with its qualifier.
+/// An activity's own figures as recorded on it (人次, 场次, 门次, 课时, 金额), each with its qualifier. Its `items`
+/// are told only for a gift: on another activity they may count anything (letters signed, kits handed out).
 fn own_figures(a: &Act) -> Vec<(&'static str, &'static str, String)> {
     let mut out = Vec::new();
     for (field, what, fig, unit) in [
@@ -2183,9 +2225,6 @@ fn own_figures(a: &Act) -> Vec<(&'static str, &'static str, String)> {
         if fig.value > 0 {
             out.push((field, what, approx::written(FieldKind::Int, fig, unit)));
         }
-    }
-    if let Some(fig) = approx::figure_of(FieldKind::Int, a.rec, "items").filter(|f| f.value > 0) {
-        out.push(("items", "设备物资", approx::written(FieldKind::Int, fig, "台（套）")));
     }
     if let Some(fig) = approx::figure_of(FieldKind::Money, a.rec, "amount").filter(|f| f.value > 0) {
         out.push(("amount", "金额", approx::written(FieldKind::Money, fig, "")));
@@ -2234,6 +2273,26 @@ fn activity_counts(pool: &Pool, acts: &[&Act], figs: &mut Figures) -> Vec<Block>
                 approx::written(FieldKind::Int, fig, unit),
                 ids("activity_counts", &[*c]),
             ));
+        }
+        // how many days it ran, when both its days are known and it ran more than one (考察2天); a whole calendar
+        // month (1 August to 31 August) more likely stands for "in August" than for a month of days, so it is not told
+        let days = match (date(&a.rec["start_date"]), date(&a.rec["end_date"])) {
+            (Some(s), Some(e)) if s.precision == Precision::Day && e.precision == Precision::Day => {
+                use chrono::Datelike;
+                let whole_month = s.first.day() == 1 && e.first.succ_opt().is_some_and(|n| n.day() == 1);
+                Some((e.first - s.first).num_days() + 1).filter(|n| (2..=31).contains(n) && !whole_month)
+            }
+            _ => None,
+        };
+        if let Some(n) = days {
+            spans.push(Span::text(if first { "历时" } else { "，历时" }));
+            spans.push(figs.span(
+                &format!("activities.days.{}", a.id),
+                &format!("{title}天数"),
+                format!("{n}天"),
+                vec![("activities", a.id)],
+            ));
+            first = false;
         }
         for (field, what, text) in own_figures(a) {
             if !first {

@@ -1208,3 +1208,32 @@ fn the_average_age_is_taken_when_each_went() {
     .unwrap();
     assert_eq!(figure(&figures, "people.age").unwrap().value, "40岁", "{}", text(&doc));
 }
+
+/// A pairing's term is told in whole months or years when it runs so; an activity's days when it ran a few of them,
+/// not when its dates are a whole calendar month.
+#[test]
+fn how_long_a_pairing_and_an_activity_ran() {
+    let c = "confirmed";
+    let acts = vec![
+        json!({"id": 1, "kind": "visit", "title": "考察组来校交流", "start_date": "2008-08-05", "end_date": "2008-08-06",
+               "person_times": 8, "confirmation": c}),
+        json!({"id": 2, "kind": "meeting", "title": "经贸洽谈会", "start_date": "2008-08-01", "end_date": "2008-08-31",
+               "sessions": 1, "confirmation": c}),
+    ];
+    let mut i = only(vec![("activities", acts)], "2008-07-22", "2008-09-21");
+    i.pairings[0].pairing = json!({"id": 7, "start_date": "2008-07-22", "end_date": "2008-09-21"});
+    let (doc, figures) = build(&i).unwrap();
+    let t = text(&doc);
+    assert!(t.contains("（2008年7月至2008年9月，为期2个月）"), "{t}");
+    assert_eq!(figure(&figures, "pairings.term.7").unwrap().value, "2个月");
+    assert!(t.contains("“考察组来校交流”：历时2天，参加8人次。"), "{t}");
+    assert!(t.contains("“经贸洽谈会”：开展1场。"), "{t}");
+    let months = |a: &str, b: &str| whole_months(&json!({"start_date": a, "end_date": b}));
+    assert_eq!(months("2013-09-01", "2016-08-31").as_deref(), Some("3年"));
+    assert_eq!(
+        months("2013-10-01", "2016-08-31"),
+        None,
+        "35个月 is not how anyone says it"
+    );
+    assert_eq!(months("2008-07-22", "2008-09-20"), None);
+}

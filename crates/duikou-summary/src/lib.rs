@@ -1125,13 +1125,13 @@ fn people(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
                 ids("people", &senior),
             ));
         }
-        // each person's age in the year they first went in the period (a dispatch without a date: the period's first
-        // year), averaged and rounded half up
+        // each person's age in the year they first went in the period, averaged and rounded half up; a person whose
+        // dispatch has no date has no known age when sent, and is left out of the average
         let mut went: HashMap<i64, i64> = HashMap::new();
         for d in &dispatches {
-            let year = date(&d["start_date"]).map_or(chrono::Datelike::year(&input.period.0), |x| {
-                chrono::Datelike::year(&x.first)
-            }) as i64;
+            let Some(year) = date(&d["start_date"]).map(|x| chrono::Datelike::year(&x.first) as i64) else {
+                continue;
+            };
             let e = went.entry(d["person_id"].as_i64().unwrap_or(0)).or_insert(year);
             *e = (*e).min(year);
         }
@@ -1145,10 +1145,15 @@ fn people(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
             spans.push(Span::text("，派出时平均年龄"));
             let with_age: Vec<&Rec> = chosen
                 .iter()
-                .filter(|p| p["birth_year"].is_i64())
+                .filter(|p| p["birth_year"].is_i64() && went.contains_key(&id(**p)))
                 .map(|p| **p)
                 .collect();
-            spans.push(figs.span("people.age", "平均年龄", format!("{age}岁"), ids("people", &with_age)));
+            spans.push(figs.span(
+                "people.age",
+                "派出时平均年龄",
+                format!("{age}岁"),
+                ids("people", &with_age),
+            ));
         }
         spans.push(Span::text("。"));
         blocks.push(para(spans));

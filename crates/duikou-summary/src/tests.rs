@@ -1195,18 +1195,28 @@ fn the_average_age_is_taken_when_each_went() {
     let people = vec![
         json!({"id": 1, "name": "甲", "birth_year": 1970}),
         json!({"id": 2, "name": "乙", "birth_year": 1973}),
+        json!({"id": 3, "name": "丙", "birth_year": 1950}),
     ];
     let dispatches = vec![
         json!({"id": 1, "person_id": 1, "role": "cadre", "start_date": "2011-03-01", "confirmation": "confirmed"}),
         json!({"id": 2, "person_id": 2, "role": "cadre", "start_date": "2012-03-01", "confirmation": "confirmed"}),
+        // no date: no age when sent, so not in the average (over the whole term it is still counted as sent)
+        json!({"id": 3, "person_id": 3, "role": "cadre", "confirmation": "confirmed"}),
     ];
-    let (doc, figures) = build(&only(
+    let mut i = only(
         vec![("people", people), ("dispatches", dispatches)],
         "2010-01-01",
         "2012-12-31",
-    ))
-    .unwrap();
-    assert_eq!(figure(&figures, "people.age").unwrap().value, "40岁", "{}", text(&doc));
+    );
+    i.whole_term = true;
+    let (doc, figures) = build(&i).unwrap();
+    let t = text(&doc);
+    assert!(t.contains("选派3名援派干部"), "{t}");
+    assert!(t.contains("派出时平均年龄40岁"), "{t}");
+    assert_eq!(
+        figure(&figures, "people.age").unwrap().records,
+        [("people", 1), ("people", 2)]
+    );
 }
 
 /// A pairing's term is told in whole months or years when it runs so; an activity's days when it ran a few of them,

@@ -931,6 +931,9 @@ fn period_words(period: &str) -> String {
     }
 }
 
+/// A period's first and last day.
+type Bounds = (NaiveDate, NaiveDate);
+
 /// The receivers' indicators told in words, each with its values from the last one before the period to the last one
 /// in it, oldest first (前后对比: "城镇登记失业率2010年为近4%、2014年为2%"), with the qualifier and unit recorded.
 /// Statistics of the aid itself (`aid_…`) are not told: the record's own figures say those.
@@ -943,7 +946,7 @@ fn indicator_prose(input: &SummaryInput, figs: &mut Figures) -> Vec<Block> {
             continue;
         }
         // (indicator name → [(period bounds, value)]) in the order the values come
-        let mut by: BTreeMap<&str, Vec<((NaiveDate, NaiveDate), &Value)>> = BTreeMap::new();
+        let mut by: BTreeMap<&str, Vec<(Bounds, &Value)>> = BTreeMap::new();
         for v in p.indicators.iter() {
             if v["indicator"]["code"].as_str().is_some_and(|c| c.starts_with("aid_")) {
                 continue;

@@ -873,7 +873,7 @@ fn basics(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
     blocks
 }
 
-/// A summary of at most this many pairings tells how long each runs.
+/// A summary of at most this many pairings tells how long each runs, and its receivers' indicators in words.
 const PAIRINGS_TIMED: usize = 20;
 
 /// How long a record's term runs when it is whole months from its first day to its last, both known to the day:
@@ -939,6 +939,10 @@ type Bounds = (NaiveDate, NaiveDate);
 /// Statistics of the aid itself (`aid_…`) are not told: the record's own figures say those.
 fn indicator_prose(input: &SummaryInput, figs: &mut Figures) -> Vec<Block> {
     let mut blocks = Vec::new();
+    // a program's hundreds of receivers are left to the table: the prose tells a few
+    if input.pairings.len() > PAIRINGS_TIMED {
+        return blocks;
+    }
     let mut seen = BTreeSet::new();
     for p in &input.pairings {
         let receiver = p.receiver["name"].as_str().unwrap_or("");

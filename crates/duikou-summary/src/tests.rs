@@ -1054,6 +1054,15 @@ fn indicators_are_told_from_before_the_period_to_its_end() {
     for absent in ["indicators.1", "indicators.4", "indicators.7"] {
         assert!(figure(&figures, absent).is_none(), "{absent}: {t}");
     }
+    // a program's hundreds of receivers are left to the table
+    let mut many = i.clone();
+    for n in 0..PAIRINGS_TIMED {
+        let mut b = i.pairings[0].clone();
+        b.pairing = json!({"id": 100 + n});
+        many.pairings.push(b);
+    }
+    let (_, figures) = build(&many).unwrap();
+    assert!(figure(&figures, "indicators.2").is_none());
 }
 
 /// Each activity with figures of its own is told with them (金额, 场次 in the genre's 次, 人次); a disputed one never.

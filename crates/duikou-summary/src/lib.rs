@@ -52,6 +52,7 @@ pub const FIELDS: &[&str] = &[
     "leveraged_investment",
     "met_on",
     "name",
+    "org_id",
     "pairing_id",
     "parent_id",
     "period",
@@ -768,11 +769,7 @@ fn basics(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
                 aid_indicators.insert(v["indicator"]["name"].as_str().unwrap_or("").to_string());
                 continue;
             }
-            let key = format!(
-                "{}|{}",
-                p.receiver["name"].as_str().unwrap_or(""),
-                v["indicator"]["name"].as_str().unwrap_or("")
-            );
+            let key = format!("{}|{}", whose(p, v), v["indicator"]["name"].as_str().unwrap_or(""));
             let period = v["period"].as_str().unwrap_or("");
             let bounds = period
                 .parse::<duikou_domain::Period>()
@@ -931,6 +928,18 @@ fn period_words(period: &str) -> String {
     }
 }
 
+/// Whom an indicator value describes: the receiver itself (its own value, or its region's when it is that region's
+/// government), or the area it lies in (a town's health centre is not the county's 50万 people).
+fn whose(p: &PairingBundle, v: &Value) -> String {
+    let receiver = p.receiver["name"].as_str().unwrap_or("");
+    let governs = matches!(p.receiver["kind"].as_str(), Some("government" | "command"));
+    if governs || v["org_id"].is_i64() || v["region_code"].is_null() {
+        receiver.to_string()
+    } else {
+        format!("{receiver}所在地区")
+    }
+}
+
 /// A period's first and last day.
 type Bounds = (NaiveDate, NaiveDate);
 
@@ -945,12 +954,11 @@ fn indicator_prose(input: &SummaryInput, figs: &mut Figures) -> Vec<Block> {
     }
     let mut seen = BTreeSet::new();
     for p in &input.pairings {
-        let receiver = p.receiver["name"].as_str().unwrap_or("");
-        if !seen.insert((receiver, Arc::as_ptr(&p.indicators))) {
+        if !seen.insert((p.receiver["name"].as_str().unwrap_or(""), Arc::as_ptr(&p.indicators))) {
             continue;
         }
-        // (indicator name → [(period bounds, value)]) in the order the values come
-        let mut by: BTreeMap<&str, Vec<(Bounds, &Value)>> = BTreeMap::new();
+        // (whose, indicator name) → [(period bounds, value)]: the receiver's own values, then its area's
+        let mut by: BTreeMap<(String, &str), Vec<(Bounds, &Value)>> = BTreeMap::new();
         for v in p.indicators.iter() {
             if v["indicator"]["code"].as_str().is_some_and(|c| c.starts_with("aid_")) {
                 continue;
@@ -966,55 +974,85 @@ fn indicator_prose(input: &SummaryInput, figs: &mut Figures) -> Vec<Block> {
             if b.1 > input.period.1 {
                 continue;
             }
-            by.entry(v["indicator"]["name"].as_str().unwrap_or(""))
+            by.entry((whose(p, v), v["indicator"]["name"].as_str().unwrap_or("")))
                 .or_default()
                 .push((b, v));
         }
-        let mut parts: Vec<Vec<Span>> = Vec::new();
-        for (name, mut values) in by {
-            values.sort_by_key(|(b, _)| (b.1, b.0));
-            // the start of the comparison: the last value before the period (over the whole term, every value)
-            let first = if input.whole_term {
-                0
-            } else {
-                values.iter().rposition(|(b, _)| b.1 < input.period.0).unwrap_or(0)
-            };
-            let unit = |v: &Value| v["indicator"]["unit"].as_str().unwrap_or("").to_string();
-            let mut s = vec![Span::text(name.to_string())];
-            for (i, (_, v)) in values[first..].iter().enumerate() {
-                let Some(fig) = approx::figure_of(FieldKind::Qty, *v, "value") else {
-                    continue;
-                };
-                if i > 0 {
-                    s.push(Span::text("、"));
-                }
-                let when = period_words(v["period"].as_str().unwrap_or(""));
-                s.push(Span::text(format!("{when}为")));
-                s.push(figs.span(
-                    &format!("indicators.{}", v["id"].as_i64().unwrap_or(0)),
-                    &format!("{receiver}{name}（{when}）"),
-                    approx::written(FieldKind::Qty, fig, &unit(v)),
-                    vec![("indicator_values", v["id"].as_i64().unwrap_or(0))],
-                ));
-            }
-            if s.len() > 1 {
-                parts.push(s);
-            }
+        let mut of_whom: BTreeMap<String, Vec<(&str, Vec<(Bounds, &Value)>)>> = BTreeMap::new();
+        for ((who, name), values) in by {
+            of_whom.entry(who).or_default().push((name, values));
         }
-        if parts.is_empty() {
-            continue;
+        for (who, by) in of_whom {
+            blocks.extend(indicator_para(input, &who, by, figs));
         }
-        let mut spans = vec![Span::text(format!("{receiver}："))];
-        for (i, part) in parts.into_iter().enumerate() {
-            if i > 0 {
-                spans.push(Span::text("；"));
-            }
-            spans.extend(part);
-        }
-        spans.push(Span::text("。"));
-        blocks.push(para(spans));
     }
     blocks
+}
+
+/// One paragraph of [`indicator_prose`]: the values of one receiver, or of its area, by indicator.
+fn indicator_para(
+    input: &SummaryInput,
+    who: &str,
+    by: Vec<(&str, Vec<(Bounds, &Value)>)>,
+    figs: &mut Figures,
+) -> Option<Block> {
+    // each indicator's values told: from the last one before the period (over the whole term, every value)
+    let mut chosen: Vec<(&str, Vec<&Value>)> = Vec::new();
+    for (name, mut values) in by {
+        values.sort_by_key(|(b, _)| (b.1, b.0));
+        let first = if input.whole_term {
+            0
+        } else {
+            values.iter().rposition(|(b, _)| b.1 < input.period.0).unwrap_or(0)
+        };
+        chosen.push((name, values[first..].iter().map(|(_, v)| *v).collect()));
+    }
+    // one value each, all of one period: the period is said once ("霍城县2011年上半年：地区生产总值19.08亿元，…")
+    let periods: BTreeSet<&str> = chosen
+        .iter()
+        .flat_map(|(_, v)| v.iter().map(|v| v["period"].as_str().unwrap_or("")))
+        .collect();
+    let common = (periods.len() == 1 && chosen.iter().all(|(_, v)| v.len() == 1))
+        .then(|| periods.iter().next().map(|p| period_words(p)))
+        .flatten();
+    let mut parts: Vec<Vec<Span>> = Vec::new();
+    for (name, values) in chosen {
+        let unit = |v: &Value| v["indicator"]["unit"].as_str().unwrap_or("").to_string();
+        let mut s = vec![Span::text(name.to_string())];
+        for (i, v) in values.into_iter().enumerate() {
+            let Some(fig) = approx::figure_of(FieldKind::Qty, v, "value") else {
+                continue;
+            };
+            if i > 0 {
+                s.push(Span::text("、"));
+            }
+            let when = period_words(v["period"].as_str().unwrap_or(""));
+            if common.is_none() {
+                s.push(Span::text(format!("{when}为")));
+            }
+            s.push(figs.span(
+                &format!("indicators.{}", v["id"].as_i64().unwrap_or(0)),
+                &format!("{who}{name}（{when}）"),
+                approx::written(FieldKind::Qty, fig, &unit(v)),
+                vec![("indicator_values", v["id"].as_i64().unwrap_or(0))],
+            ));
+        }
+        if s.len() > 1 {
+            parts.push(s);
+        }
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    let mut spans = vec![Span::text(format!("{who}{}：", common.as_deref().unwrap_or("")))];
+    for (i, part) in parts.into_iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::text(if common.is_some() { "，" } else { "；" }));
+        }
+        spans.extend(part);
+    }
+    spans.push(Span::text("。"));
+    Some(para(spans))
 }
 
 fn fmt_date(s: &str) -> String {

@@ -1256,3 +1256,28 @@ fn how_long_a_pairing_and_an_activity_ran() {
     );
     assert_eq!(months("2008-07-22", "2008-09-20"), None);
 }
+
+/// Values all of one period say the period once; a region's values are of the area a health centre lies in, and of
+/// the county itself when the receiver is the county.
+#[test]
+fn indicators_of_one_period_say_it_once_and_name_whom_they_describe() {
+    let mut i = only(vec![], "2011-01-01", "2011-12-31");
+    let ind = |name: &str, code: &str, unit: &str| json!({"name": name, "code": code, "unit": unit});
+    i.pairings[0].receiver = Arc::new(json!({"name": "九龙镇卫生院", "kind": "hospital"}));
+    i.pairings[0].indicators = Arc::new(vec![
+        json!({"id": 1, "period": "2011H1", "value": "19.08", "region_code": "654023",
+               "indicator": ind("地区生产总值", "gdp", "亿元")}),
+        json!({"id": 2, "period": "2011H1", "value": 12, "region_code": "654023",
+               "indicator": ind("地区生产总值增速", "gdp_growth", "%")}),
+        json!({"id": 3, "period": "2011", "value": 13, "org_id": 5, "indicator": ind("职工", "staff", "人")}),
+    ]);
+    let t = text(&build(&i).unwrap().0);
+    assert!(t.contains("九龙镇卫生院2011年：职工13人。"), "{t}");
+    assert!(
+        t.contains("九龙镇卫生院所在地区2011年上半年：地区生产总值19.08亿元，地区生产总值增速12%。"),
+        "{t}"
+    );
+    i.pairings[0].receiver = Arc::new(json!({"name": "霍城县", "kind": "government"}));
+    let t = text(&build(&i).unwrap().0);
+    assert!(t.contains("霍城县：地区生产总值2011年上半年为19.08亿元；"), "{t}");
+}

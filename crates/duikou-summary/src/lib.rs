@@ -943,6 +943,9 @@ fn whose(p: &PairingBundle, v: &Value) -> String {
 /// A period's first and last day.
 type Bounds = (NaiveDate, NaiveDate);
 
+/// An indicator's values with their periods' bounds, by the indicator's name.
+type ValuesByName<'a> = Vec<(&'a str, Vec<(Bounds, &'a Value)>)>;
+
 /// The receivers' indicators told in words, each with its values from the last one before the period to the last one
 /// in it, oldest first (前后对比: "城镇登记失业率2010年为近4%、2014年为2%"), with the qualifier and unit recorded.
 /// Statistics of the aid itself (`aid_…`) are not told: the record's own figures say those.
@@ -978,7 +981,7 @@ fn indicator_prose(input: &SummaryInput, figs: &mut Figures) -> Vec<Block> {
                 .or_default()
                 .push((b, v));
         }
-        let mut of_whom: BTreeMap<String, Vec<(&str, Vec<(Bounds, &Value)>)>> = BTreeMap::new();
+        let mut of_whom: BTreeMap<String, ValuesByName> = BTreeMap::new();
         for ((who, name), values) in by {
             of_whom.entry(who).or_default().push((name, values));
         }
@@ -990,12 +993,7 @@ fn indicator_prose(input: &SummaryInput, figs: &mut Figures) -> Vec<Block> {
 }
 
 /// One paragraph of [`indicator_prose`]: the values of one receiver, or of its area, by indicator.
-fn indicator_para(
-    input: &SummaryInput,
-    who: &str,
-    by: Vec<(&str, Vec<(Bounds, &Value)>)>,
-    figs: &mut Figures,
-) -> Option<Block> {
+fn indicator_para(input: &SummaryInput, who: &str, by: ValuesByName, figs: &mut Figures) -> Option<Block> {
     // each indicator's values told: from the last one before the period (over the whole term, every value)
     let mut chosen: Vec<(&str, Vec<&Value>)> = Vec::new();
     for (name, mut values) in by {

@@ -47,10 +47,12 @@ pub const FIELDS: &[&str] = &[
     "group_id",
     "handed_over_on",
     "hours",
+    "items",
     "kind",
     "leveraged_investment",
     "met_on",
     "name",
+    "org_id",
     "pairing_id",
     "parent_id",
     "period",
@@ -101,6 +103,8 @@ pub const FIELDS: &[&str] = &[
     "courses_upper",
     "hours_approx",
     "hours_upper",
+    "items_approx",
+    "items_upper",
     "leveraged_investment_approx",
     "leveraged_investment_upper",
     "person_times_approx",
@@ -621,30 +625,99 @@ fn basics(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
         .filter_map(|p| p.program["name"].as_str().map(|n| format!("“{n}”")))
         .collect();
     programs.dedup();
-    let pairs: Vec<String> = input
-        .pairings
-        .iter()
-        .map(|p| {
-            let term = match (p.pairing["start_date"].as_str(), p.pairing["end_date"].as_str()) {
-                (Some(a), Some(b)) => format!("（{}至{}）", fmt_date(a), fmt_date(b)),
-                (Some(a), None) => format!("（{}起）", fmt_date(a)),
-                _ => String::new(),
-            };
-            format!(
-                "{}对口支援{}{term}",
-                p.supporter["name"].as_str().unwrap_or(""),
-                p.receiver["name"].as_str().unwrap_or("")
-            )
-        })
-        .collect();
+    // each pairing with its term, and how long it runs when that is whole months or years (为期2个月) — told for a
+    // summary of a few pairings, not for a program's hundreds
+    let few = input.pairings.len() <= PAIRINGS_TIMED;
+    let mut pairs: Vec<Vec<Span>> = Vec::new();
+    for p in &input.pairings {
+        let mut spans = vec![Span::text(format!(
+            "{}对口支援{}",
+            p.supporter["name"].as_str().unwrap_or(""),
+            p.receiver["name"].as_str().unwrap_or("")
+        ))];
+        match (p.pairing["start_date"].as_str(), p.pairing["end_date"].as_str()) {
+            (Some(a), Some(b)) => {
+                spans.push(Span::text(format!("（{}至{}", fmt_date(a), fmt_date(b))));
+                if let Some(length) = whole_months(&p.pairing).filter(|_| few) {
+                    spans.push(Span::text("，为期"));
+                    spans.push(figs.span(
+                        &format!("pairings.term.{}", id(&p.pairing)),
+                        "结对期限",
+                        length,
+                        vec![("pairings", id(&p.pairing))],
+                    ));
+                }
+                spans.push(Span::text("）"));
+            }
+            (Some(a), None) => spans.push(Span::text(format!("（{}起）", fmt_date(a)))),
+            _ => {}
+        }
+        pairs.push(spans);
+    }
     let n = input.pairings.len() as i64;
     let pairing_ids: Vec<(&'static str, i64)> = input.pairings.iter().map(|p| ("pairings", id(&p.pairing))).collect();
-    blocks.push(para(vec![
+    let mut first = vec![
         Span::text(format!("{}，根据{}的部署，", input.period_label, zh::join(&programs))),
         Span::text("本总结涉及结对关系"),
-        figs.span("pairings", "结对关系", format!("{n}对"), pairing_ids),
-        Span::text(format!("：{}。", pairs.join("；"))),
-    ]));
+        figs.span("pairings", "结对关系", format!("{n}对"), pairing_ids.clone()),
+    ];
+    // the supporting schools, universities or hospitals counted as the genre counts them (五所支援高校)
+    let supporters: BTreeSet<&str> = input
+        .pairings
+        .iter()
+        .filter_map(|p| p.supporter["name"].as_str())
+        .collect();
+    let kinds: BTreeSet<&str> = input
+        .pairings
+        .iter()
+        .map(|p| p.supporter["kind"].as_str().unwrap_or(""))
+        .collect();
+    let counted = match kinds.iter().next() {
+        Some(&"university") => Some(("高校", "所")),
+        Some(&"school") => Some(("学校", "所")),
+        Some(&"hospital") => Some(("医院", "家")),
+        _ => None,
+    };
+    if let (Some((what, unit)), true) = (counted, kinds.len() == 1 && supporters.len() > 1) {
+        first.push(Span::text(format!("（支援{what}")));
+        first.push(figs.span(
+            "pairings.supporters",
+            &format!("支援{what}"),
+            format!("{}{unit}", supporters.len()),
+            pairing_ids,
+        ));
+        first.push(Span::text("）"));
+    }
+    first.push(Span::text("："));
+    for (i, p) in pairs.into_iter().enumerate() {
+        if i > 0 {
+            first.push(Span::text("；"));
+        }
+        first.extend(p);
+    }
+    first.push(Span::text("。"));
+    blocks.push(para(first));
+    // each program's own term, in years when it runs whole years (3年) or to the end of a year (2014—2020年，共7年)
+    let mut told = BTreeSet::new();
+    for p in &input.pairings {
+        let prog = &p.program;
+        let name = prog["name"].as_str().unwrap_or("");
+        if !told.insert(name) {
+            continue;
+        }
+        if let Some(text) = program_term(prog) {
+            blocks.push(para(vec![
+                Span::text(format!("“{name}”")),
+                figs.span(
+                    &format!("programs.term.{}", prog["id"].as_i64().unwrap_or(0)),
+                    &format!("{name}实施期限"),
+                    text,
+                    vec![("programs", prog["id"].as_i64().unwrap_or(0))],
+                ),
+                Span::text("。"),
+            ]));
+        }
+    }
     let agreements = pool.in_period("agreements");
     if !agreements.is_empty() {
         // grouped by tier (校级 before 院级) and kind, in the schema's order
@@ -696,11 +769,7 @@ fn basics(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
                 aid_indicators.insert(v["indicator"]["name"].as_str().unwrap_or("").to_string());
                 continue;
             }
-            let key = format!(
-                "{}|{}",
-                p.receiver["name"].as_str().unwrap_or(""),
-                v["indicator"]["name"].as_str().unwrap_or("")
-            );
+            let key = format!("{}|{}", whose(p, v), v["indicator"]["name"].as_str().unwrap_or(""));
             let period = v["period"].as_str().unwrap_or("");
             let bounds = period
                 .parse::<duikou_domain::Period>()
@@ -759,6 +828,7 @@ fn basics(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
             rows,
         }));
     }
+    blocks.extend(indicator_prose(input, figs));
     if !aid_indicators.is_empty() {
         let names: Vec<String> = aid_indicators.iter().map(|n| format!("“{n}”")).collect();
         blocks.push(para(vec![Span::text(format!(
@@ -798,6 +868,189 @@ fn basics(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
         blocks.push(Block::Map(map_figure("对口支援关系示意图", &pairings)));
     }
     blocks
+}
+
+/// A summary of at most this many pairings tells how long each runs, and its receivers' indicators in words.
+const PAIRINGS_TIMED: usize = 20;
+
+/// How long a record's term runs when it is whole months from its first day to its last, both known to the day:
+/// "2个月", "3年"; `None` otherwise.
+fn whole_months(r: &Value) -> Option<String> {
+    use chrono::Months;
+    let (a, b) = (date(&r["start_date"])?, date(&r["end_date"])?);
+    if a.precision != Precision::Day || b.precision != Precision::Day {
+        return None;
+    }
+    let n =
+        (1..=600).find(|n| a.first.checked_add_months(Months::new(*n)).and_then(|d| d.pred_opt()) == Some(b.first))?;
+    // 35个月 is true but no one writes it: months under a year, else whole years only
+    match n {
+        1..=11 => Some(format!("{n}个月")),
+        _ if n % 12 == 0 => Some(format!("{}年", n / 12)),
+        _ => None,
+    }
+}
+
+/// A program's term told in years: "实施期为2013年9月至2016年8月，为期3年" when it runs whole years, "实施期为
+/// 2014—2020年，共7年" when it runs to the end of a year (the years it spans, counted as the genre counts them);
+/// `None` otherwise, or without both dates at a day's precision.
+fn program_term(prog: &Value) -> Option<String> {
+    use chrono::{Datelike, Months};
+    let (a, b) = (date(&prog["start_date"])?, date(&prog["end_date"])?);
+    if a.precision != Precision::Day || b.precision != Precision::Day {
+        return None;
+    }
+    let (a, b) = (a.first, b.first);
+    let years = b.year() - a.year();
+    let whole = (1..=50).find(|n| a.checked_add_months(Months::new(12 * n)).and_then(|d| d.pred_opt()) == Some(b));
+    if let Some(n) = whole {
+        return Some(format!(
+            "实施期为{}至{}，为期{n}年",
+            a.format("%Y年%-m月"),
+            b.format("%Y年%-m月")
+        ));
+    }
+    ((b.month(), b.day()) == (12, 31) && years > 0)
+        .then(|| format!("实施期为{}—{}年，共{}年", a.year(), b.year(), years + 1))
+}
+
+/// An indicator value's period in words: "2011年上半年", "2010—2014年" for a range of whole years.
+fn period_words(period: &str) -> String {
+    use chrono::Datelike;
+    match period.parse::<duikou_domain::Period>() {
+        Ok(duikou_domain::Period::Range(a, b))
+            if (a.month(), a.day(), b.month(), b.day()) == (1, 1, 12, 31) && a.year() < b.year() =>
+        {
+            format!("{}—{}年", a.year(), b.year())
+        }
+        Ok(p) => p.label_zh(),
+        Err(_) => period.to_string(),
+    }
+}
+
+/// Whom an indicator value describes: the receiver itself (its own value, or its region's when it is that region's
+/// government), or the area it lies in (a town's health centre is not the county's 50万 people).
+fn whose(p: &PairingBundle, v: &Value) -> String {
+    let receiver = p.receiver["name"].as_str().unwrap_or("");
+    let governs = matches!(p.receiver["kind"].as_str(), Some("government" | "command"));
+    if governs || v["org_id"].is_i64() || v["region_code"].is_null() {
+        receiver.to_string()
+    } else {
+        format!("{receiver}所在地区")
+    }
+}
+
+/// A period's first and last day.
+type Bounds = (NaiveDate, NaiveDate);
+
+/// An indicator's values with their periods' bounds, by the indicator's name.
+type ValuesByName<'a> = Vec<(&'a str, Vec<(Bounds, &'a Value)>)>;
+
+/// The receivers' indicators told in words, each with its values from the last one before the period to the last one
+/// in it, oldest first (前后对比: "城镇登记失业率2010年为近4%、2014年为2%"), with the qualifier and unit recorded.
+/// Statistics of the aid itself (`aid_…`) are not told: the record's own figures say those.
+fn indicator_prose(input: &SummaryInput, figs: &mut Figures) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    // a program's hundreds of receivers are left to the table: the prose tells a few
+    if input.pairings.len() > PAIRINGS_TIMED {
+        return blocks;
+    }
+    let mut seen = BTreeSet::new();
+    for p in &input.pairings {
+        if !seen.insert((p.receiver["name"].as_str().unwrap_or(""), Arc::as_ptr(&p.indicators))) {
+            continue;
+        }
+        // (whose, indicator name) → [(period bounds, value)]: the receiver's own values, then its area's
+        let mut by: BTreeMap<(String, &str), Vec<(Bounds, &Value)>> = BTreeMap::new();
+        for v in p.indicators.iter() {
+            if v["indicator"]["code"].as_str().is_some_and(|c| c.starts_with("aid_")) {
+                continue;
+            }
+            let Some(b) = v["period"]
+                .as_str()
+                .and_then(|x| x.parse::<duikou_domain::Period>().ok())
+                .and_then(|x| x.bounds(&Default::default(), None))
+            else {
+                continue;
+            };
+            // a value of a time after the period is not yet known to it
+            if b.1 > input.period.1 {
+                continue;
+            }
+            by.entry((whose(p, v), v["indicator"]["name"].as_str().unwrap_or("")))
+                .or_default()
+                .push((b, v));
+        }
+        let mut of_whom: BTreeMap<String, ValuesByName> = BTreeMap::new();
+        for ((who, name), values) in by {
+            of_whom.entry(who).or_default().push((name, values));
+        }
+        for (who, by) in of_whom {
+            blocks.extend(indicator_para(input, &who, by, figs));
+        }
+    }
+    blocks
+}
+
+/// One paragraph of [`indicator_prose`]: the values of one receiver, or of its area, by indicator.
+fn indicator_para(input: &SummaryInput, who: &str, by: ValuesByName, figs: &mut Figures) -> Option<Block> {
+    // each indicator's values told: from the last one before the period (over the whole term, every value)
+    let mut chosen: Vec<(&str, Vec<&Value>)> = Vec::new();
+    for (name, mut values) in by {
+        values.sort_by_key(|(b, _)| (b.1, b.0));
+        let first = if input.whole_term {
+            0
+        } else {
+            values.iter().rposition(|(b, _)| b.1 < input.period.0).unwrap_or(0)
+        };
+        chosen.push((name, values[first..].iter().map(|(_, v)| *v).collect()));
+    }
+    // one value each, all of one period: the period is said once ("霍城县2011年上半年：地区生产总值19.08亿元，…")
+    let periods: BTreeSet<&str> = chosen
+        .iter()
+        .flat_map(|(_, v)| v.iter().map(|v| v["period"].as_str().unwrap_or("")))
+        .collect();
+    let common = (periods.len() == 1 && chosen.iter().all(|(_, v)| v.len() == 1))
+        .then(|| periods.iter().next().map(|p| period_words(p)))
+        .flatten();
+    let mut parts: Vec<Vec<Span>> = Vec::new();
+    for (name, values) in chosen {
+        let unit = |v: &Value| v["indicator"]["unit"].as_str().unwrap_or("").to_string();
+        let mut s = vec![Span::text(name.to_string())];
+        for (i, v) in values.into_iter().enumerate() {
+            let Some(fig) = approx::figure_of(FieldKind::Qty, v, "value") else {
+                continue;
+            };
+            if i > 0 {
+                s.push(Span::text("、"));
+            }
+            let when = period_words(v["period"].as_str().unwrap_or(""));
+            if common.is_none() {
+                s.push(Span::text(format!("{when}为")));
+            }
+            s.push(figs.span(
+                &format!("indicators.{}", v["id"].as_i64().unwrap_or(0)),
+                &format!("{who}{name}（{when}）"),
+                approx::written(FieldKind::Qty, fig, &unit(v)),
+                vec![("indicator_values", v["id"].as_i64().unwrap_or(0))],
+            ));
+        }
+        if s.len() > 1 {
+            parts.push(s);
+        }
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    let mut spans = vec![Span::text(format!("{who}{}：", common.as_deref().unwrap_or("")))];
+    for (i, part) in parts.into_iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::text(if common.is_some() { "，" } else { "；" }));
+        }
+        spans.extend(part);
+    }
+    spans.push(Span::text("。"));
+    Some(para(spans))
 }
 
 fn fmt_date(s: &str) -> String {
@@ -915,17 +1168,35 @@ fn people(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
                 ids("people", &senior),
             ));
         }
-        let years: Vec<i64> = chosen.iter().filter_map(|p| p["birth_year"].as_i64()).collect();
-        if !years.is_empty() {
-            let ref_year = chrono::Datelike::year(&input.period.0) as i64;
-            let age = ref_year - years.iter().sum::<i64>() / years.len() as i64;
-            spans.push(Span::text("，平均年龄"));
+        // each person's age in the year they first went in the period, averaged and rounded half up; a person whose
+        // dispatch has no date has no known age when sent, and is left out of the average
+        let mut went: HashMap<i64, i64> = HashMap::new();
+        for d in &dispatches {
+            let Some(year) = date(&d["start_date"]).map(|x| chrono::Datelike::year(&x.first) as i64) else {
+                continue;
+            };
+            let e = went.entry(d["person_id"].as_i64().unwrap_or(0)).or_insert(year);
+            *e = (*e).min(year);
+        }
+        let ages: Vec<i64> = persons
+            .iter()
+            .filter_map(|p| Some(went.get(p)? - people.get(p)?["birth_year"].as_i64()?))
+            .collect();
+        if !ages.is_empty() {
+            let n = ages.len() as i64;
+            let age = (ages.iter().sum::<i64>() * 2 + n) / (n * 2);
+            spans.push(Span::text("，派出时平均年龄"));
             let with_age: Vec<&Rec> = chosen
                 .iter()
-                .filter(|p| p["birth_year"].is_i64())
+                .filter(|p| p["birth_year"].is_i64() && went.contains_key(&id(**p)))
                 .map(|p| **p)
                 .collect();
-            spans.push(figs.span("people.age", "平均年龄", format!("{age}岁"), ids("people", &with_age)));
+            spans.push(figs.span(
+                "people.age",
+                "派出时平均年龄",
+                format!("{age}岁"),
+                ids("people", &with_age),
+            ));
         }
         spans.push(Span::text("。"));
         blocks.push(para(spans));
@@ -1482,6 +1753,8 @@ fn projects(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block>
         blocks.push(para(spans));
     }
 
+    blocks.extend(key_projects(&new, &funding, figs));
+
     // money as it moved: commitments (计划) and disbursements (到位), each by its own date
     let of_kind = |k: &str| txs.iter().copied().filter(|t| t["kind"] == k).collect::<Vec<&Rec>>();
     let (committed, disbursed) = (of_kind("commitment"), of_kind("disbursement"));
@@ -1626,6 +1899,81 @@ fn projects(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block>
     blocks
 }
 
+/// At most this many projects are told one by one with their money.
+const PROJECTS_TOLD: usize = 10;
+
+/// 重点项目: the largest projects planned in the period told one by one, each with its total investment and its money
+/// by source as recorded ("吐鲁番实验中学总投资2.6亿元，其中援助资金3700万元"). Plans and batches are told apart.
+fn key_projects(new: &[&Rec], funding: &[&Rec], figs: &mut Figures) -> Vec<Block> {
+    let mut by_project: HashMap<i64, Vec<&Rec>> = HashMap::new();
+    for f in funding {
+        by_project
+            .entry(f["project_id"].as_i64().unwrap_or(0))
+            .or_default()
+            .push(f);
+    }
+    let order = |s: &str| schema::FUNDING_SOURCES.iter().position(|(k, _)| *k == s);
+    let mut told: Vec<(i64, Vec<Span>)> = Vec::new();
+    for p in new.iter().copied().filter(|p| !is_group(p)) {
+        let total = approx::figure_of(FieldKind::Money, p, "total_investment").filter(|f| f.value > 0);
+        let mut parts = by_project.get(&id(p)).cloned().unwrap_or_default();
+        parts.retain(|f| money(&f["amount"]).fen() > 0);
+        if total.is_none() && parts.is_empty() {
+            continue;
+        }
+        parts.sort_by_key(|f| order(f["source"].as_str().unwrap_or("")));
+        let name = p["name"].as_str().unwrap_or("");
+        let mut spans = vec![Span::text(name.to_string())];
+        let mut size = 0;
+        if let Some(t) = total {
+            size = t.value;
+            spans.push(Span::text("总投资"));
+            spans.push(figs.span(
+                &format!("projects.total_investment.{}", id(p)),
+                &format!("{name}总投资"),
+                approx::written(FieldKind::Money, t, ""),
+                ids("projects", &[p]),
+            ));
+        }
+        for (i, f) in parts.iter().enumerate() {
+            let Some(fig) = approx::figure_of(FieldKind::Money, *f, "amount") else {
+                continue;
+            };
+            size = size.max(fig.value);
+            let source = label("project_funding", "source", f["source"].as_str().unwrap_or(""));
+            spans.push(Span::text(match (i, total.is_some()) {
+                (0, true) => format!("，其中{source}"),
+                (0, false) => source.clone(),
+                _ => format!("、{source}"),
+            }));
+            spans.push(figs.span(
+                &format!("project_funding.{}", id(*f)),
+                &format!("{name}{source}"),
+                approx::written(FieldKind::Money, fig, ""),
+                ids("project_funding", &[*f]),
+            ));
+        }
+        told.push((size, spans));
+    }
+    if told.is_empty() {
+        return Vec::new();
+    }
+    told.sort_by_key(|(size, _)| std::cmp::Reverse(*size));
+    let more = told.len().saturating_sub(PROJECTS_TOLD);
+    let mut spans = vec![Span::text("重点项目：")];
+    for (i, (_, p)) in told.into_iter().take(PROJECTS_TOLD).enumerate() {
+        if i > 0 {
+            spans.push(Span::text("；"));
+        }
+        spans.extend(p);
+    }
+    if more > 0 {
+        spans.push(Span::text(format!("；其余{more}个项目见援建项目表")));
+    }
+    spans.push(Span::text("。"));
+    vec![para(spans)]
+}
+
 /// One output's planned / started / completed sentence.
 fn output_para(name: &str, unit: &str, v: &[&Rec], figs: &mut Figures) -> Block {
     let total = |f: &str| {
@@ -1706,7 +2054,52 @@ fn plan_blocks(pool: &Pool, plans: &plans::Plans, figs: &mut Figures) -> Vec<Blo
             None => start,
         }
     };
-    let mut blocks = vec![Block::Table(Table {
+    // each plan in words, with its count and money as it states them ("“2013年度援疆项目”（2013年）安排项目300项，
+    // 援助资金42.33亿元")
+    let mut blocks = Vec::new();
+    let mut told: Vec<Vec<Span>> = Vec::new();
+    for g in plans.in_period.values() {
+        let name = g["name"].as_str().unwrap_or("");
+        let mut figures: Vec<(&str, &str, String)> = Vec::new();
+        if let Some(f) = approx::figure_of(FieldKind::Int, *g, "project_count") {
+            figures.push(("project_count", "安排项目", approx::written(FieldKind::Int, f, "项")));
+        }
+        for (field, what) in [
+            ("aid_amount", "援助资金"),
+            ("total_investment", "计划总投资"),
+            ("leveraged_investment", "带动投资"),
+        ] {
+            if let Some(f) = approx::figure_of(FieldKind::Money, *g, field) {
+                figures.push((field, what, approx::written(FieldKind::Money, f, "")));
+            }
+        }
+        if figures.is_empty() {
+            continue;
+        }
+        let mut spans = vec![Span::text(format!("“{name}”（{}）", years(g)))];
+        for (i, (field, what, text)) in figures.into_iter().enumerate() {
+            spans.push(Span::text(format!("{}{what}", if i > 0 { "，" } else { "" })));
+            spans.push(figs.span(
+                &format!("plans.{}.{field}", id(*g)),
+                &format!("{name}{what}"),
+                text,
+                ids("project_groups", &[*g]),
+            ));
+        }
+        told.push(spans);
+    }
+    if !told.is_empty() {
+        let mut spans = vec![Span::text("援建计划/批次：")];
+        for (i, p) in told.into_iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::text("；"));
+            }
+            spans.extend(p);
+        }
+        spans.push(Span::text("。"));
+        blocks.push(para(spans));
+    }
+    blocks.push(Block::Table(Table {
         title: "援建计划/批次".into(),
         columns: vec![
             column("计划/批次", ColumnKind::Text),
@@ -1736,17 +2129,16 @@ fn plan_blocks(pool: &Pool, plans: &plans::Plans, figs: &mut Figures) -> Vec<Blo
                 ]
             })
             .collect(),
-    })];
-    let shares: Vec<&Rec> = pool
-        .all("project_group_shares")
-        .into_iter()
-        .filter(|s| pool.counts(s))
-        .collect();
+    }));
+    // the shares by plan, gathered once
+    let mut shares: HashMap<i64, Vec<&Rec>> = HashMap::new();
+    for s in pool.all("project_group_shares").into_iter().filter(|s| pool.counts(s)) {
+        shares.entry(s["group_id"].as_i64().unwrap_or(0)).or_default().push(s);
+    }
     for g in plans.in_period.values() {
-        let mine: Vec<&Rec> = shares.iter().copied().filter(|s| s["group_id"] == g["id"]).collect();
-        if mine.is_empty() {
+        let Some(mine) = shares.get(&id(*g)) else {
             continue;
-        }
+        };
         let mut spans = vec![Span::text(format!("“{}”按类别：", g["name"].as_str().unwrap_or("")))];
         for (i, sh) in mine.iter().enumerate() {
             if i > 0 {
@@ -1855,33 +2247,112 @@ fn of_activities<'a>(pool: &Pool<'a>, entity: &str, acts: &[&Act]) -> Vec<(i64, 
         .collect()
 }
 
-/// An activity's counts in their own units, told with the activity ("“农牧民转移就业培训”：学员900人"): counts of
-/// different things and units are never added together.
+/// At most this many activities are told one by one for their own figures alone (those with counts in their own
+/// units are always told): a program's summary of thousands of activities names the largest.
+const ACTIVITIES_TOLD: usize = 30;
+
+/// The unit an activity's sessions are told in: 场 for a lecture, meeting, training or event, 次 for the rest
+/// (检查300余次, 现场指导十多次).
+fn sessions_unit(kind: Option<&str>) -> &'static str {
+    match kind {
+        Some("lecture" | "meeting" | "training" | "event" | "camp") => "场",
+        _ => "次",
+    }
+}
+
+/// An activity's own figures as recorded on it (人次, 场次, 门次, 课时, 金额), each with its qualifier. Its `items`
+/// are told only for a gift: on another activity they may count anything (letters signed, kits handed out).
+fn own_figures(a: &Act) -> Vec<(&'static str, &'static str, String)> {
+    let mut out = Vec::new();
+    for (field, what, fig, unit) in [
+        ("person_times", "参加", a.person_times, "人次"),
+        ("sessions", "开展", a.sessions, sessions_unit(a.kind)),
+        ("courses", "开设课程", a.courses, "门次"),
+        ("hours", "授课", a.hours, "课时"),
+    ] {
+        if fig.value > 0 {
+            out.push((field, what, approx::written(FieldKind::Int, fig, unit)));
+        }
+    }
+    if let Some(fig) = approx::figure_of(FieldKind::Money, a.rec, "amount").filter(|f| f.value > 0) {
+        out.push(("amount", "金额", approx::written(FieldKind::Money, fig, "")));
+    }
+    out
+}
+
+/// Each activity's figures told with the activity: its counts in their own units ("“农牧民转移就业培训”：学员900人")
+/// and its own 人次, 场次, 课时, 金额 ("“申报课题”：金额20万元"). Counts of different things and units are never added
+/// together.
 fn activity_counts(pool: &Pool, acts: &[&Act], figs: &mut Figures) -> Vec<Block> {
-    let title = |aid: i64| {
-        acts.iter()
-            .find(|a| a.id == aid)
-            .and_then(|a| a.rec["title"].as_str())
-            .unwrap_or("")
-            .to_string()
-    };
+    let mut counts: HashMap<i64, Vec<&Rec>> = of_activities(pool, "activity_counts", acts).into_iter().collect();
+    // the activities told for their own figures alone: the largest by money, then by person-times
+    let mut alone: Vec<&Act> = acts
+        .iter()
+        .copied()
+        .filter(|a| !counts.contains_key(&a.id) && !own_figures(a).is_empty())
+        .collect();
+    alone.sort_by_key(|a| {
+        let amount = approx::figure_of(FieldKind::Money, a.rec, "amount").map_or(0, |f| f.value);
+        std::cmp::Reverse((amount, a.person_times.value))
+    });
+    let alone: HashSet<i64> = alone.iter().take(ACTIVITIES_TOLD).map(|a| a.id).collect();
     let mut items = Vec::new();
-    for (aid, counts) in of_activities(pool, "activity_counts", acts) {
-        let mut spans = vec![Span::text(format!("“{}”：", title(aid)))];
-        for (i, c) in counts.iter().enumerate() {
-            if i > 0 {
-                spans.push(Span::text("，"));
-            }
+    for a in acts {
+        let mine = counts.remove(&a.id).unwrap_or_default();
+        if mine.is_empty() && !alone.contains(&a.id) {
+            continue;
+        }
+        let title = a.rec["title"].as_str().unwrap_or("");
+        let mut spans = vec![Span::text(format!("“{title}”："))];
+        let mut first = true;
+        for c in &mine {
             let unit = c["unit"].as_str().unwrap_or("");
             let Some(fig) = approx::figure_of(FieldKind::Int, *c, "value") else {
                 continue;
             };
+            if !first {
+                spans.push(Span::text("，"));
+            }
+            first = false;
             spans.push(Span::text(c["what"].as_str().unwrap_or("").to_string()));
             spans.push(figs.span(
-                &format!("activities.count.{}", id(c)),
-                &format!("{}{}", title(aid), c["what"].as_str().unwrap_or(unit)),
+                &format!("activities.count.{}", id(*c)),
+                &format!("{title}{}", c["what"].as_str().unwrap_or(unit)),
                 approx::written(FieldKind::Int, fig, unit),
                 ids("activity_counts", &[*c]),
+            ));
+        }
+        // how many days it ran, when both its days are known and it ran more than one (考察2天); a whole calendar
+        // month (1 August to 31 August) more likely stands for "in August" than for a month of days, so it is not told
+        let days = match (date(&a.rec["start_date"]), date(&a.rec["end_date"])) {
+            (Some(s), Some(e)) if s.precision == Precision::Day && e.precision == Precision::Day => {
+                use chrono::Datelike;
+                let whole_month = s.first.day() == 1 && e.first.succ_opt().is_some_and(|n| n.day() == 1);
+                Some((e.first - s.first).num_days() + 1).filter(|n| (2..=31).contains(n) && !whole_month)
+            }
+            _ => None,
+        };
+        if let Some(n) = days {
+            spans.push(Span::text(if first { "历时" } else { "，历时" }));
+            spans.push(figs.span(
+                &format!("activities.days.{}", a.id),
+                &format!("{title}天数"),
+                format!("{n}天"),
+                vec![("activities", a.id)],
+            ));
+            first = false;
+        }
+        for (field, what, text) in own_figures(a) {
+            if !first {
+                spans.push(Span::text("，"));
+            }
+            first = false;
+            spans.push(Span::text(what));
+            spans.push(figs.span(
+                &format!("activities.{field}.{}", a.id),
+                &format!("{title}{}", label_of("activities", field)),
+                text,
+                vec![("activities", a.id)],
             ));
         }
         spans.push(Span::text("。"));
@@ -1898,6 +2369,13 @@ fn activity_counts(pool: &Pool, acts: &[&Act], figs: &mut Figures) -> Vec<Block>
         spans.extend(p);
     }
     vec![para(spans)]
+}
+
+/// A field's label in the schema ("person_times" → 人次).
+fn label_of(entity: &str, field: &str) -> String {
+    schema::entity(entity)
+        .and_then(|d| d.field(field))
+        .map_or_else(|| field.to_string(), |f| f.label.to_string())
 }
 
 /// 捐赠与物资支持: the donations among the period's activities.
@@ -1984,13 +2462,36 @@ fn donations(pool: &Pool, acts: &[Act], figs: &mut Figures) -> Vec<Block> {
     if donations.is_empty() {
         return Vec::new();
     }
-    let items: Vec<String> = donations
-        .iter()
-        .filter_map(|d| d["title"].as_str())
-        .map(str::to_string)
-        .collect();
     let amount = money_sum(&donations, "amount");
-    let mut spans = vec![Span::text(format!("支援方向受援方捐赠{}", items.join("、")))];
+    let mut spans = vec![Span::text("支援方向受援方捐赠")];
+    for (i, d) in donations.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::text("、"));
+        }
+        spans.push(Span::text(d["title"].as_str().unwrap_or("").to_string()));
+        // each gift's own money and goods, when more than one is told (one alone is the total below)
+        let mut own = Vec::new();
+        if let Some(fig) = approx::figure_of(FieldKind::Int, *d, "items").filter(|f| f.value > 0) {
+            own.push(("items", approx::written(FieldKind::Int, fig, "台（套）")));
+        }
+        if donations.len() > 1 {
+            if let Some(fig) = approx::figure_of(FieldKind::Money, *d, "amount").filter(|f| f.value > 0) {
+                own.push(("amount", approx::written(FieldKind::Money, fig, "")));
+            }
+        }
+        for (j, (field, text)) in own.into_iter().enumerate() {
+            if j > 0 {
+                spans.push(Span::text("，"));
+            }
+            let title = d["title"].as_str().unwrap_or("捐赠");
+            spans.push(figs.span(
+                &format!("donations.{field}.{}", id(*d)),
+                &format!("{title}（{}）", if field == "items" { "数量" } else { "金额" }),
+                text,
+                vec![("activities", id(*d))],
+            ));
+        }
+    }
     if amount.value() > 0 {
         spans.push(Span::text("，折合"));
         spans.push(figs.span(

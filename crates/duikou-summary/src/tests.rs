@@ -1022,3 +1022,262 @@ fn the_map_of_a_summary_of_several_pairings_draws_each_arc_as_wide_as_the_people
     let widths: Vec<f64> = map.arcs.iter().map(|a| a.value).collect();
     assert_eq!(widths, [16.0, 3.0]);
 }
+
+/// 前后对比 in words: each indicator from its last value before the period to its last in it, with the qualifier and
+/// unit recorded; a value after the period and the aid's own statistics are not told.
+#[test]
+fn indicators_are_told_from_before_the_period_to_its_end() {
+    let mut i = only(vec![], "2010-01-01", "2012-12-31");
+    let ind = |name: &str, code: &str, unit: &str| json!({"name": name, "code": code, "unit": unit});
+    let jobless = ind("城镇登记失业率", "unemployment", "%");
+    i.pairings[0].indicators = Arc::new(vec![
+        json!({"id": 1, "period": "2008", "value": 5, "indicator": jobless}),
+        json!({"id": 2, "period": "2009", "value": 4, "value_approx": "近", "indicator": jobless}),
+        json!({"id": 3, "period": "2012", "value": 2, "indicator": jobless}),
+        json!({"id": 4, "period": "2015", "value": 1, "indicator": jobless}),
+        json!({"id": 5, "period": "2010-01-01..2012-12-31", "value": 20, "value_approx": "左右",
+               "indicator": ind("城镇居民人均可支配收入增速", "urban_income_growth", "%")}),
+        json!({"id": 6, "period": "2011H1", "value": "19.08", "indicator": ind("地区生产总值", "gdp", "亿元")}),
+        json!({"id": 7, "period": "2011", "value": 153, "indicator": ind("投入援助资金", "aid_money", "亿元")}),
+    ]);
+    let (doc, figures) = build(&i).unwrap();
+    let t = text(&doc);
+    assert!(
+        t.contains("新疆农业大学：地区生产总值2011年上半年为19.08亿元；城镇居民人均可支配收入增速2010—2012年为20%左右；城镇登记失业率2009年为近4%、2012年为2%。"),
+        "{t}"
+    );
+    assert_eq!(figure(&figures, "indicators.2").unwrap().value, "近4%");
+    assert_eq!(
+        figure(&figures, "indicators.3").unwrap().records,
+        [("indicator_values", 3)]
+    );
+    for absent in ["indicators.1", "indicators.4", "indicators.7"] {
+        assert!(figure(&figures, absent).is_none(), "{absent}: {t}");
+    }
+    // a program's hundreds of receivers are left to the table
+    let mut many = i.clone();
+    for n in 0..PAIRINGS_TIMED {
+        let mut b = i.pairings[0].clone();
+        b.pairing = json!({"id": 100 + n});
+        many.pairings.push(b);
+    }
+    let (_, figures) = build(&many).unwrap();
+    assert!(figure(&figures, "indicators.2").is_none());
+}
+
+/// Each activity with figures of its own is told with them (金额, 场次 in the genre's 次, 人次); a disputed one never.
+#[test]
+fn each_activity_is_told_with_its_own_figures_and_a_disputed_one_never() {
+    let c = "confirmed";
+    let acts = vec![
+        json!({"id": 1, "kind": "research", "title": "联合申报课题", "start_date": "2011-03-01", "amount": "200000.00",
+               "confirmation": c}),
+        json!({"id": 2, "kind": "inspection", "title": "食品安全监督检查", "start_date": "2011-04-01", "sessions": 300,
+               "sessions_approx": "余", "confirmation": c}),
+        json!({"id": 3, "kind": "training", "title": "农牧民培训", "start_date": "2011-05-01", "person_times": 10768,
+               "confirmation": c}),
+        json!({"id": 4, "kind": "training", "title": "干部培训", "start_date": "2011-06-01", "person_times": 500,
+               "confirmation": c}),
+        json!({"id": 5, "kind": "research", "title": "课题经费", "start_date": "2011-07-01", "amount": "80000.00",
+               "confirmation": "disputed", "dispute_reason": "未到账"}),
+    ];
+    let (doc, figures) = build(&only(vec![("activities", acts)], "2011-01-01", "2011-12-31")).unwrap();
+    let t = text(&doc);
+    assert!(
+        t.contains("其中，“联合申报课题”：金额20万元。 “食品安全监督检查”：开展300余次。 “农牧民培训”：参加10768人次。 “干部培训”：参加500人次。"),
+        "{t}"
+    );
+    assert_eq!(figure(&figures, "activities.amount.1").unwrap().value, "20万元");
+    assert_eq!(
+        figure(&figures, "activities.person_times.3").unwrap().records,
+        [("activities", 3)]
+    );
+    assert!(figure(&figures, "activities.amount.5").is_none(), "{t}");
+    assert!(!t.contains("“课题经费”："), "{t}");
+}
+
+/// Each gift is told with its goods and, when there are several, its money; the total stays the sum of the counted
+/// ones.
+#[test]
+fn each_gift_is_told_with_its_goods_and_money() {
+    let c = "confirmed";
+    let acts = vec![
+        json!({"id": 1, "kind": "donation", "title": "赠送计算机", "start_date": "2011-03-01", "items": 4, "confirmation": c}),
+        json!({"id": 2, "kind": "donation", "title": "助学资金", "start_date": "2011-04-01", "amount": "4200000.00",
+               "confirmation": c}),
+        json!({"id": 3, "kind": "donation", "title": "教育捐赠", "start_date": "2011-05-01", "amount": "20000000.00",
+               "confirmation": c}),
+        json!({"id": 4, "kind": "donation", "title": "图书捐赠", "start_date": "2011-06-01", "amount": "9990000.00",
+               "confirmation": "disputed", "dispute_reason": "未收到"}),
+    ];
+    let (doc, figures) = build(&only(vec![("activities", acts)], "2011-01-01", "2011-12-31")).unwrap();
+    let t = text(&doc);
+    assert!(
+        t.contains("支援方向受援方捐赠赠送计算机4台（套）、助学资金420万元、教育捐赠2000万元，折合2420万元，"),
+        "{t}"
+    );
+    assert_eq!(figure(&figures, "donations.amount.2").unwrap().value, "420万元");
+    assert!(figure(&figures, "donations.amount.4").is_none(), "{t}");
+}
+
+/// Universities counted in 所 as the genre counts them, and a program's term in years only when it runs whole years or
+/// to the end of a year.
+#[test]
+fn supporting_universities_are_counted_and_a_programs_term_told_in_years() {
+    let mut i = only(vec![], "2013-09-01", "2016-08-31");
+    let mut other = i.pairings[0].clone();
+    other.pairing = json!({"id": 8});
+    other.supporter = Arc::new(json!({"name": "中国农业大学", "kind": "university"}));
+    i.pairings[0].supporter = Arc::new(json!({"name": "南京农业大学", "kind": "university"}));
+    let program =
+        Arc::new(json!({"id": 3, "name": "校对校对口帮扶", "start_date": "2013-09-01", "end_date": "2016-08-31"}));
+    i.pairings[0].program = program.clone();
+    other.program = program;
+    i.pairings.push(other);
+    let (doc, figures) = build(&i).unwrap();
+    let t = text(&doc);
+    assert!(t.contains("本总结涉及结对关系2对（支援高校2所）："), "{t}");
+    assert!(
+        t.contains("“校对校对口帮扶”实施期为2013年9月至2016年8月，为期3年。"),
+        "{t}"
+    );
+    assert_eq!(figure(&figures, "pairings.supporters").unwrap().value, "2所");
+    // supporters of different kinds are not counted as one kind
+    i.pairings[1].supporter = Arc::new(json!({"name": "浙江省", "kind": "government"}));
+    assert!(!text(&build(&i).unwrap().0).contains("支援高校"));
+    // a term to the end of a year counts its years; one of 2 years 11 months is not called three years
+    let term = |a: &str, b: &str| program_term(&json!({"start_date": a, "end_date": b}));
+    assert_eq!(
+        term("2014-06-01", "2020-12-31").as_deref(),
+        Some("实施期为2014—2020年，共7年")
+    );
+    assert_eq!(term("2013-10-01", "2016-08-31"), None);
+    assert_eq!(term("2013", "2016"), None);
+}
+
+/// A plan is told with its count and money as it states them; the largest projects with their money by source, a
+/// disputed part never.
+#[test]
+fn plans_and_key_projects_are_told_with_their_money() {
+    let c = "confirmed";
+    let plans = vec![
+        json!({"id": 2, "name": "2013年度援疆项目", "start_on": "2013", "project_count": 300,
+                            "aid_amount": "4233000000.00", "confirmation": c}),
+    ];
+    let projects = vec![
+        json!({"id": 1, "name": "实验中学", "category": "education", "approved_on": "2013-05-01",
+               "total_investment": "260000000.00", "confirmation": c}),
+        json!({"id": 2, "name": "装备制造产业", "category": "industry", "approved_on": "2013-06-01", "confirmation": c}),
+    ];
+    let funding = vec![
+        json!({"id": 1, "project_id": 1, "source": "supporter", "amount": "37000000.00", "confirmation": c}),
+        json!({"id": 2, "project_id": 2, "source": "enterprise", "amount": "50000000000.00", "confirmation": c}),
+        json!({"id": 3, "project_id": 1, "source": "local", "amount": "1000000.00", "confirmation": "disputed",
+               "dispute_reason": "未配套"}),
+    ];
+    let i = only(
+        vec![
+            ("project_groups", plans),
+            ("projects", projects),
+            ("project_funding", funding),
+        ],
+        "2013-01-01",
+        "2013-12-31",
+    );
+    let (doc, figures) = build(&i).unwrap();
+    let t = text(&doc);
+    assert!(
+        t.contains("重点项目：装备制造产业企业投资500亿元；实验中学总投资2.6亿元，其中援助资金3700万元。"),
+        "{t}"
+    );
+    assert!(
+        t.contains("援建计划/批次：“2013年度援疆项目”（2013年）安排项目300项，援助资金42.33亿元。"),
+        "{t}"
+    );
+    assert_eq!(figure(&figures, "plans.2.aid_amount").unwrap().value, "42.33亿元");
+    assert!(figure(&figures, "project_funding.3").is_none(), "{t}");
+}
+
+/// The average age is each person's age in the year they went.
+#[test]
+fn the_average_age_is_taken_when_each_went() {
+    let people = vec![
+        json!({"id": 1, "name": "甲", "birth_year": 1970}),
+        json!({"id": 2, "name": "乙", "birth_year": 1973}),
+        json!({"id": 3, "name": "丙", "birth_year": 1950}),
+    ];
+    let dispatches = vec![
+        json!({"id": 1, "person_id": 1, "role": "cadre", "start_date": "2011-03-01", "confirmation": "confirmed"}),
+        json!({"id": 2, "person_id": 2, "role": "cadre", "start_date": "2012-03-01", "confirmation": "confirmed"}),
+        // no date: no age when sent, so not in the average (over the whole term it is still counted as sent)
+        json!({"id": 3, "person_id": 3, "role": "cadre", "confirmation": "confirmed"}),
+    ];
+    let mut i = only(
+        vec![("people", people), ("dispatches", dispatches)],
+        "2010-01-01",
+        "2012-12-31",
+    );
+    i.whole_term = true;
+    let (doc, figures) = build(&i).unwrap();
+    let t = text(&doc);
+    assert!(t.contains("选派3名援派干部"), "{t}");
+    assert!(t.contains("派出时平均年龄40岁"), "{t}");
+    assert_eq!(
+        figure(&figures, "people.age").unwrap().records,
+        [("people", 1), ("people", 2)]
+    );
+}
+
+/// A pairing's term is told in whole months or years when it runs so; an activity's days when it ran a few of them,
+/// not when its dates are a whole calendar month.
+#[test]
+fn how_long_a_pairing_and_an_activity_ran() {
+    let c = "confirmed";
+    let acts = vec![
+        json!({"id": 1, "kind": "visit", "title": "考察组来校交流", "start_date": "2008-08-05", "end_date": "2008-08-06",
+               "person_times": 8, "confirmation": c}),
+        json!({"id": 2, "kind": "meeting", "title": "经贸洽谈会", "start_date": "2008-08-01", "end_date": "2008-08-31",
+               "sessions": 1, "confirmation": c}),
+    ];
+    let mut i = only(vec![("activities", acts)], "2008-07-22", "2008-09-21");
+    i.pairings[0].pairing = json!({"id": 7, "start_date": "2008-07-22", "end_date": "2008-09-21"});
+    let (doc, figures) = build(&i).unwrap();
+    let t = text(&doc);
+    assert!(t.contains("（2008年7月至2008年9月，为期2个月）"), "{t}");
+    assert_eq!(figure(&figures, "pairings.term.7").unwrap().value, "2个月");
+    assert!(t.contains("“考察组来校交流”：历时2天，参加8人次。"), "{t}");
+    assert!(t.contains("“经贸洽谈会”：开展1场。"), "{t}");
+    let months = |a: &str, b: &str| whole_months(&json!({"start_date": a, "end_date": b}));
+    assert_eq!(months("2013-09-01", "2016-08-31").as_deref(), Some("3年"));
+    assert_eq!(
+        months("2013-10-01", "2016-08-31"),
+        None,
+        "35个月 is not how anyone says it"
+    );
+    assert_eq!(months("2008-07-22", "2008-09-20"), None);
+}
+
+/// Values all of one period say the period once; a region's values are of the area a health centre lies in, and of
+/// the county itself when the receiver is the county.
+#[test]
+fn indicators_of_one_period_say_it_once_and_name_whom_they_describe() {
+    let mut i = only(vec![], "2011-01-01", "2011-12-31");
+    let ind = |name: &str, code: &str, unit: &str| json!({"name": name, "code": code, "unit": unit});
+    i.pairings[0].receiver = Arc::new(json!({"name": "九龙镇卫生院", "kind": "hospital"}));
+    i.pairings[0].indicators = Arc::new(vec![
+        json!({"id": 1, "period": "2011H1", "value": "19.08", "region_code": "654023",
+               "indicator": ind("地区生产总值", "gdp", "亿元")}),
+        json!({"id": 2, "period": "2011H1", "value": 12, "region_code": "654023",
+               "indicator": ind("地区生产总值增速", "gdp_growth", "%")}),
+        json!({"id": 3, "period": "2011", "value": 13, "org_id": 5, "indicator": ind("职工", "staff", "人")}),
+    ]);
+    let t = text(&build(&i).unwrap().0);
+    assert!(t.contains("九龙镇卫生院2011年：职工13人。"), "{t}");
+    assert!(
+        t.contains("九龙镇卫生院所在地区2011年上半年：地区生产总值19.08亿元，地区生产总值增速12%。"),
+        "{t}"
+    );
+    i.pairings[0].receiver = Arc::new(json!({"name": "霍城县", "kind": "government"}));
+    let t = text(&build(&i).unwrap().0);
+    assert!(t.contains("霍城县：地区生产总值2011年上半年为19.08亿元；"), "{t}");
+}

@@ -331,8 +331,8 @@ async fn cadres(d: &mut Demo, pairing: i64, turpan: i64) -> Result<()> {
                 )
                 .await?;
             let dispatch = json!({"pairing_id": pairing, "person_id": person, "role": "cadre", "batch": 6,
-                                  "home_org_id": home_id, "host_org_id": turpan,
-                                  "note": "2011年抵达吐鲁番；任职岗位与日期第9篇未写明"});
+                                  "home_org_id": home_id, "host_org_id": turpan, "start_date": "2011",
+                                  "note": "2011年抵达吐鲁番（月日未写明）；任职岗位第9篇未写明"});
             // the receiving side has confirmed all but the last few entered
             if i <= 100 {
                 d.fact("dispatches", dispatch).await?;

@@ -323,6 +323,8 @@ pub struct PublicFigures {
     pub plan_projects: Option<i64>,
     /// The 援助资金 of those plans; `None` when one of them leaves it unknown.
     pub plan_aid: Option<Money>,
+    /// Money given outside any project (项目外资金: 课题经费, 公益金 …), counted beside the projects' money.
+    pub funds: Money,
     /// Money by kind and source.
     pub money_by_source: Vec<MoneyLine>,
     /// Money by year, kind and source.
@@ -603,6 +605,11 @@ impl Store {
             vec![Kind::Int, Kind::Text, Kind::Text, Kind::Int],
         )
         .await?;
+        let funds = one(
+            format!("SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM funds WHERE {scope}"),
+            vec![Kind::Int],
+        )
+        .await?;
         let activities = one(
             format!(
                 "SELECT CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(CASE WHEN kind = 'training' THEN 1 ELSE 0 END), 0) AS BIGINT), \
@@ -657,6 +664,7 @@ impl Store {
             projects_started: first(&projects, 1),
             projects_completed: first(&projects, 2),
             total_investment,
+            funds: Money::from_fen(first(&funds, 0)),
             plans: plan_count,
             plan_projects,
             plan_aid,
@@ -819,6 +827,7 @@ impl Store {
         let projects = confirmed("projects").await?;
         let funding = confirmed("project_funding").await?;
         let transactions = confirmed("transactions").await?;
+        let funds = confirmed("funds").await?;
         let plans = confirmed("project_groups").await?;
         let outputs = confirmed("outputs").await?;
         let dispatches = confirmed("dispatches").await?;
@@ -830,7 +839,7 @@ impl Store {
             projects: &projects,
             funding: &funding,
             transactions: &transactions,
-            funds: &[],
+            funds: &funds,
             outputs: &outputs,
             dispatches: &dispatches,
             people: &[],
@@ -993,6 +1002,7 @@ impl Store {
             projects_started: int(&t["projects"]["started"]),
             projects_completed: int(&t["projects"]["completed"]),
             total_investment: money(&t["projects"]["total_investment"]),
+            funds: money(&t["funds"]["amount"]).unwrap_or_default(),
             plans: int(&t["projects"]["plans"]["count"]),
             plan_projects: t["projects"]["plans"]["project_count"]
                 .as_i64()

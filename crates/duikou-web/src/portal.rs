@@ -291,7 +291,7 @@ fn figures_html(html: &mut String, f: &PublicFigures) {
     html.push_str(&format!(
         "<div class=\"cards\"><div class=\"card\">援派人员<b>{} 名</b></div>\
          <div class=\"card\">援建项目<b>{} 个</b>开工 {}，竣工 {}{}</div>\
-         <div class=\"card\">项目总投资<b>{}</b></div>\
+         <div class=\"card\">项目总投资<b>{}</b>{}</div>\
          <div class=\"card\">培训<b>{} 次</b>{} 人次</div>\
          <div class=\"card\">活动<b>{} 次</b></div></div>",
         f.persons,
@@ -304,6 +304,11 @@ fn figures_html(html: &mut String, f: &PublicFigures) {
             format!("<br>{}", esc(&plans_line(f)))
         },
         total_investment(f),
+        if f.funds.fen() > 0 {
+            format!("另有项目外资金 {}", money(f.funds))
+        } else {
+            String::new()
+        },
         f.trainings,
         f.training_person_times,
         f.activities

@@ -406,6 +406,7 @@ async fn no_private_field_of_the_demo_is_ever_public() {
         assert!(programs.len() >= 3, "{backend}: {list}");
         let mut uris = vec!["/".to_string(), "/api/v1/public/programs".to_string()];
         let mut pairings = 0;
+        let mut funds_seen = 0i64;
         for id in &programs {
             uris.push(format!("/public/programs/{id}"));
             uris.push(format!("/api/v1/public/programs/{id}"));
@@ -425,6 +426,7 @@ async fn no_private_field_of_the_demo_is_ever_public() {
             // a total a plan leaves unknown is null in a pairing and then in the program
             let fen = |v: &Value| v.as_str().map(|m| m.parse::<duikou_domain::Money>().unwrap().fen());
             let mut investment = Some(0i64);
+            let mut funds = 0i64;
             for p in v["pairings"].as_array().unwrap() {
                 let (_, pv) = get_json(&app, &format!("/api/v1/public/pairings/{}", p["id"])).await;
                 for (s, k) in sums.iter_mut().zip(additive) {
@@ -433,6 +435,7 @@ async fn no_private_field_of_the_demo_is_ever_public() {
                 investment = investment
                     .zip(fen(&pv["figures"]["total_investment"]))
                     .map(|(a, b)| a + b);
+                funds += fen(&pv["figures"]["funds"]).unwrap();
             }
             let program_sums: Vec<i64> = additive.iter().map(|k| v["figures"][k].as_i64().unwrap()).collect();
             assert_eq!(sums.to_vec(), program_sums, "{backend}: program {id}");
@@ -441,6 +444,12 @@ async fn no_private_field_of_the_demo_is_ever_public() {
                 investment,
                 "{backend}: program {id}"
             );
+            assert_eq!(
+                fen(&v["figures"]["funds"]),
+                Some(funds),
+                "{backend}: program {id}: 项目外资金"
+            );
+            funds_seen += funds;
             for p in v["pairings"].as_array().unwrap() {
                 pairings += 1;
                 let pid = p["id"].as_i64().unwrap();
@@ -450,6 +459,11 @@ async fn no_private_field_of_the_demo_is_ever_public() {
             }
         }
         assert!(pairings > 5, "{backend}");
+        // the demo's research funds and sports lottery fund (项目外资金) count in the figures of their public programs
+        assert!(
+            funds_seen > 0,
+            "{backend}: no public program counts its money outside projects"
+        );
         let mut texts = Vec::new();
         for uri in &uris {
             let (s, text) = get(&app, uri).await;

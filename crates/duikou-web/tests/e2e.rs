@@ -314,6 +314,27 @@ async fn the_demo_in_a_real_browser() {
             let page = c.source().await.unwrap();
             assert!(page.contains("已督办") && page.contains(SUPERVISION_NOTE), "{page}");
             shot(&c, "14-supervision").await;
+            // at 1366 px the list holds: the pairing column keeps a readable width and no form is cut off
+            c.set_window_size(1366, 900).await.unwrap();
+            let widths = c
+                .execute(
+                    "const t = document.querySelector('table.supervision');
+                     const cell = t.querySelector('tbody td');
+                     const form = t.querySelector('tbody form');
+                     return [cell.getBoundingClientRect().width, t.getBoundingClientRect().right,
+                             form.getBoundingClientRect().right, document.documentElement.clientWidth];",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            let w = |i: usize| widths[i].as_f64().unwrap_or(0.0);
+            assert!(w(0) >= 150.0, "the pairing column is {} px wide", w(0));
+            assert!(
+                w(2) <= w(1) + 1.0 && w(1) <= w(3) + 1.0,
+                "cut off at 1366 px: {widths:?}"
+            );
+            shot(&c, "14-supervision-1366").await;
+            c.set_window_size(1280, 1000).await.unwrap();
             c.goto(&format!("{base}/records/activities?q=%E5%9F%B9%E8%AE%AD"))
                 .await
                 .unwrap();

@@ -13,6 +13,9 @@ use serde_json::json;
 use std::io::Read;
 use tower::ServiceExt;
 
+mod common;
+use common::value_of;
+
 async fn send_bytes(
     app: &axum::Router,
     method: &str,
@@ -20,49 +23,13 @@ async fn send_bytes(
     cookie: &str,
     form: Option<String>,
 ) -> (StatusCode, Vec<u8>, Vec<String>, String) {
-    let mut req = Request::builder().method(method).uri(uri);
-    if !cookie.is_empty() {
-        req = req.header(header::COOKIE, cookie);
-    }
-    let body = match form {
-        Some(f) => {
-            req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-            Body::from(f)
-        }
-        None => Body::empty(),
-    };
-    let resp = app.clone().oneshot(req.body(body).unwrap()).await.unwrap();
-    let status = resp.status();
-    let cookies = resp
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string())
-        .collect();
-    let kind = resp
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes().to_vec();
-    (status, bytes, cookies, kind)
+    let r = common::send(app, method, uri, cookie, form).await;
+    (r.status, r.body, r.cookies, r.content_type)
 }
 
 async fn send(app: &axum::Router, method: &str, uri: &str, cookie: &str, form: Option<String>) -> (StatusCode, String) {
     let (s, b, _, _) = send_bytes(app, method, uri, cookie, form).await;
     (s, String::from_utf8_lossy(&b).to_string())
-}
-
-fn after<'a>(html: &'a str, marker: &str) -> &'a str {
-    let i = html.find(marker).unwrap_or_else(|| panic!("no {marker} in {html}")) + marker.len();
-    &html[i..]
-}
-
-fn value_of(html: &str, name: &str) -> String {
-    after(html, &format!("name=\"{name}\" value=\""))
-        .chars()
-        .take_while(|c| *c != '"')
-        .collect()
 }
 
 async fn login(app: &axum::Router, user: &str) -> (String, String) {

@@ -2,13 +2,13 @@
 //! unit replies from its home page, the coordinator closes it; a past deadline and a reply to a closed item are
 //! refused with a Chinese message and nothing written.
 
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::StatusCode;
 use duikou_domain::access::{Actor, Role};
 use duikou_store::testing::{create_id, user, TestStore};
-use http_body_util::BodyExt;
 use serde_json::json;
-use tower::ServiceExt;
+
+mod common;
+use common::{after, value_of};
 
 async fn send(
     app: &axum::Router,
@@ -17,39 +17,8 @@ async fn send(
     cookie: &str,
     form: Option<String>,
 ) -> (StatusCode, String, Vec<String>) {
-    let mut req = Request::builder().method(method).uri(uri);
-    if !cookie.is_empty() {
-        req = req.header(header::COOKIE, cookie);
-    }
-    let body = match form {
-        Some(f) => {
-            req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-            Body::from(f)
-        }
-        None => Body::empty(),
-    };
-    let resp = app.clone().oneshot(req.body(body).unwrap()).await.unwrap();
-    let status = resp.status();
-    let cookies = resp
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string())
-        .collect();
-    let text = String::from_utf8_lossy(&resp.into_body().collect().await.unwrap().to_bytes()).to_string();
-    (status, text, cookies)
-}
-
-fn after<'a>(html: &'a str, marker: &str) -> &'a str {
-    let i = html.find(marker).unwrap_or_else(|| panic!("no {marker} in {html}")) + marker.len();
-    &html[i..]
-}
-
-fn value_of(html: &str, name: &str) -> String {
-    after(html, &format!("name=\"{name}\" value=\""))
-        .chars()
-        .take_while(|c| *c != '"')
-        .collect()
+    let r = common::send(app, method, uri, cookie, form).await;
+    (r.status, r.text(), r.cookies)
 }
 
 async fn login(app: &axum::Router, user: &str) -> (String, String) {

@@ -2,13 +2,13 @@
 //! the authority assigns a task through the form (units chosen by name); a due date outside the year is refused with
 //! a Chinese message naming the field, what was typed kept and nothing written; the responsible unit notes progress.
 
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::StatusCode;
 use duikou_domain::access::Role;
 use duikou_store::testing::{create_id, user, TestStore};
-use http_body_util::BodyExt;
 use serde_json::json;
-use tower::ServiceExt;
+
+mod common;
+use common::value_of;
 
 async fn send(
     app: &axum::Router,
@@ -17,37 +17,12 @@ async fn send(
     cookie: &str,
     form: Option<String>,
 ) -> (StatusCode, String, Vec<String>) {
-    let mut req = Request::builder().method(method).uri(uri);
-    if !cookie.is_empty() {
-        req = req.header(header::COOKIE, cookie);
+    let r = common::send(app, method, uri, cookie, form).await;
+    let mut cookies = r.cookies.clone();
+    if !r.location.is_empty() {
+        cookies.push(format!("location={}", r.location));
     }
-    let body = match form {
-        Some(f) => {
-            req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-            Body::from(f)
-        }
-        None => Body::empty(),
-    };
-    let resp = app.clone().oneshot(req.body(body).unwrap()).await.unwrap();
-    let status = resp.status();
-    let cookies = resp
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string())
-        .collect();
-    let mut cookies: Vec<String> = cookies;
-    if let Some(l) = resp.headers().get(header::LOCATION) {
-        cookies.push(format!("location={}", l.to_str().unwrap()));
-    }
-    let text = String::from_utf8_lossy(&resp.into_body().collect().await.unwrap().to_bytes()).to_string();
-    (status, text, cookies)
-}
-
-fn value_of(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let i = html.find(&marker).unwrap_or_else(|| panic!("no {marker} in {html}")) + marker.len();
-    html[i..].chars().take_while(|c| *c != '"').collect()
+    (r.status, r.text(), cookies)
 }
 
 async fn login(app: &axum::Router, user: &str) -> (String, String) {

@@ -9,6 +9,8 @@ use http_body_util::BodyExt;
 use serde_json::json;
 use tower::ServiceExt;
 
+mod common;
+
 async fn send(
     app: &axum::Router,
     method: &str,
@@ -16,32 +18,8 @@ async fn send(
     cookie: &str,
     form: Option<String>,
 ) -> (StatusCode, String, Vec<String>, String) {
-    let mut req = Request::builder().method(method).uri(uri);
-    if !cookie.is_empty() {
-        req = req.header(header::COOKIE, cookie);
-    }
-    let body = match form {
-        Some(f) => {
-            req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-            Body::from(f)
-        }
-        None => Body::empty(),
-    };
-    let resp = app.clone().oneshot(req.body(body).unwrap()).await.unwrap();
-    let status = resp.status();
-    let cookies = resp
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string())
-        .collect();
-    let location = resp
-        .headers()
-        .get(header::LOCATION)
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    let text = String::from_utf8_lossy(&resp.into_body().collect().await.unwrap().to_bytes()).to_string();
-    (status, text, cookies, location)
+    let r = common::send(app, method, uri, cookie, form).await;
+    (r.status, r.text(), r.cookies.clone(), r.location.clone())
 }
 
 fn csrf_of(html: &str) -> String {

@@ -247,6 +247,18 @@ fn money(v: &Value) -> Money {
 }
 
 /// The money of `field` over records, approximate when one of them is ("约1000万元"), by [`approx::Total`].
+/// A lead and its parts, each part's spans kept (with their figures), the parts set apart by `sep`.
+fn joined(lead: impl Into<String>, parts: impl IntoIterator<Item = Vec<Span>>, sep: &str) -> Vec<Span> {
+    let mut spans = vec![Span::text(lead.into())];
+    for (i, p) in parts.into_iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::text(sep));
+        }
+        spans.extend(p);
+    }
+    spans
+}
+
 fn money_sum(v: &[&Rec], field: &str) -> Total {
     v.iter()
         .filter_map(|r| approx::figure_of(FieldKind::Money, *r, field))
@@ -1403,13 +1415,7 @@ fn activities<'a>(input: &SummaryInput, pool: &Pool<'a>, figs: &mut Figures) -> 
             ]);
         }
         if !parts.is_empty() {
-            let mut spans = vec![Span::text(format!("{}，", input.period_label))];
-            for (i, p) in parts.into_iter().enumerate() {
-                if i > 0 {
-                    spans.push(Span::text("；"));
-                }
-                spans.extend(p);
-            }
+            let mut spans = joined(format!("{}，", input.period_label), parts, "；");
             spans.push(Span::text("。"));
             blocks.push(para(spans));
         }
@@ -1960,13 +1966,7 @@ fn key_projects(new: &[&Rec], funding: &[&Rec], figs: &mut Figures) -> Vec<Block
     }
     told.sort_by_key(|(size, _)| std::cmp::Reverse(*size));
     let more = told.len().saturating_sub(PROJECTS_TOLD);
-    let mut spans = vec![Span::text("重点项目：")];
-    for (i, (_, p)) in told.into_iter().take(PROJECTS_TOLD).enumerate() {
-        if i > 0 {
-            spans.push(Span::text("；"));
-        }
-        spans.extend(p);
-    }
+    let mut spans = joined("重点项目：", told.into_iter().take(PROJECTS_TOLD).map(|(_, p)| p), "；");
     if more > 0 {
         spans.push(Span::text(format!("；其余{more}个项目见援建项目表")));
     }
@@ -2089,13 +2089,7 @@ fn plan_blocks(pool: &Pool, plans: &plans::Plans, figs: &mut Figures) -> Vec<Blo
         told.push(spans);
     }
     if !told.is_empty() {
-        let mut spans = vec![Span::text("援建计划/批次：")];
-        for (i, p) in told.into_iter().enumerate() {
-            if i > 0 {
-                spans.push(Span::text("；"));
-            }
-            spans.extend(p);
-        }
+        let mut spans = joined("援建计划/批次：", told, "；");
         spans.push(Span::text("。"));
         blocks.push(para(spans));
     }
@@ -2543,13 +2537,7 @@ fn donations(pool: &Pool, acts: &[Act], figs: &mut Figures) -> Vec<Block> {
         }
     }
     if !told.is_empty() {
-        let mut spans = vec![Span::text("捐赠物资按类别：")];
-        for (i, p) in told.into_iter().enumerate() {
-            if i > 0 {
-                spans.push(Span::text("；"));
-            }
-            spans.extend(p);
-        }
+        let mut spans = joined("捐赠物资按类别：", told, "；");
         spans.push(Span::text("。"));
         blocks.push(para(spans));
     }

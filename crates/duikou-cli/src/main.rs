@@ -179,6 +179,20 @@ enum Command {
         #[command(subcommand)]
         action: AuditCommand,
     },
+    /// 行政区划：载入一个县的乡镇、街道 / regions: load a county's towns and streets
+    Regions {
+        #[command(subcommand)]
+        action: RegionCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum RegionCommand {
+    /// 载入一个县（区、市）的乡镇、街道（国家统计局统计用区划代码），并列出 / load and list a county's towns
+    Towns {
+        /// 县级区划的名称、曾用名或 6 位代码，如“绵竹市” / the county's name, former name or code
+        county: String,
+    },
 }
 
 /// Output of `extract`.
@@ -528,6 +542,24 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<()> {
                 (None, None) => anyhow::bail!("请给出 --program 或 --pairing"),
             };
             print!("{}", assess::render(&items, format)?);
+        }
+        Command::Regions {
+            action: RegionCommand::Towns { county },
+        } => {
+            let store = open(&cfg).await?;
+            let loaded = store.load_towns(&Actor::system(), &county).await?;
+            let code = store.resolve_region(&county).await?.unwrap_or_default();
+            let mut q = duikou_store::ListQuery::default();
+            q.filters.insert("parent_code".into(), code);
+            let towns = store.list_every("regions", &q).await?;
+            for t in &towns {
+                println!(
+                    "{}\t{}",
+                    t["code"].as_str().unwrap_or(""),
+                    t["name"].as_str().unwrap_or("")
+                );
+            }
+            eprintln!("{county}：乡镇、街道 {} 个（本次载入 {loaded} 个）", towns.len());
         }
         Command::Audit {
             action: AuditCommand::Head,

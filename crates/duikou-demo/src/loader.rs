@@ -67,8 +67,9 @@ impl Demo {
     }
 
     /// The region code as a JSON value, or null when the shipped tree does not have it.
+    /// A town's nine-digit code is loaded with its county's towns when the first record names it.
     pub(crate) fn region(&self, code: &str) -> Value {
-        if self.regions.contains(code) {
+        if self.regions.contains(code) || duikou_store::regions::shipped_town(code).is_some() {
             Value::from(code)
         } else {
             Value::Null

@@ -7,6 +7,8 @@ use serde_json::json;
 
 /// 绵竹市.
 const MIANZHU: &str = "510683";
+/// 九龙镇 of 绵竹市 (统计用区划代码), loaded with 绵竹市's towns when the first record names it.
+const JIULONG: &str = "510683104";
 
 /// Loads 第2篇.
 pub(crate) async fn load(d: &mut Demo) -> Result<()> {
@@ -30,7 +32,7 @@ pub(crate) async fn load(d: &mut Demo) -> Result<()> {
         .org(
             "九龙镇卫生院",
             "hospital",
-            MIANZHU,
+            JIULONG,
             json!({
                 "attributes": {"staff": 13, "licensed_physicians": 2, "assistant_physicians": 3, "licensed_nurses": 2,
                                "full_time_prevention_staff": 0, "part_time_health_inspectors": 2,
@@ -79,7 +81,7 @@ pub(crate) async fn load(d: &mut Demo) -> Result<()> {
     )
     .await?;
 
-    let region = d.region(MIANZHU);
+    let region = d.region(JIULONG);
     let act = |kind: &str, title: &str, start: &str, end: &str, extra: serde_json::Value| {
         let mut v = json!({"pairing_id": pairing, "kind": kind, "title": title, "start_date": start,
                            "end_date": end, "region_code": region.clone()});
@@ -212,6 +214,39 @@ pub(crate) async fn load(d: &mut Demo) -> Result<()> {
         ("townships", "21"),
     ] {
         d.value("第2篇", code, MIANZHU, "2008", value, "").await?;
+    }
+    // 九龙镇 as the second team found it, and the training rate it reached: a town's own values, below the county
+    for (code, value) in [
+        ("admin_villages", "4"),
+        ("communities", "1"),
+        ("villager_groups", "69"),
+        ("resettlement_sites", "1"),
+        ("households", "4729"),
+        ("population_persons", "11728"),
+        ("private_tcm_clinics", "1"),
+        ("private_clinic_physicians", "1"),
+        ("food_businesses", "60"),
+        ("unit_canteens", "3"),
+        ("school_canteens", "2"),
+        ("restaurants", "1"),
+        ("snack_bars", "3"),
+        ("pickled_food_stalls", "16"),
+        ("grocery_stalls", "24"),
+        ("meat_stalls", "13"),
+        ("food_workers", "112"),
+        ("food_units_licensed", "2"),
+        ("food_workers_certified", "5"),
+        ("water_plants_temporary", "1"),
+        ("water_points_scattered", "21"),
+        ("public_venues", "5"),
+        ("public_venue_workers", "6"),
+        ("training_rate", "100"),
+    ] {
+        let note = match code {
+            "training_rate" => "管理人员和从业人员“百分之百培训率”，两个月内达到",
+            _ => "第二批队员到达时（2008年7月）的情况",
+        };
+        d.value("第2篇", code, JIULONG, "2008", value, note).await?;
     }
     d.add(
         "documents",

@@ -20,10 +20,11 @@ const ANNOTATIONS: &str = include_str!("../../duikou-text/testdata/seed_annotati
 /// the essay writes them, and nothing the schema lacks). A floor, not a goal: the goal (issue 16) is every fact about
 /// the record, held exactly. Raise it when the demo holds more (130 before figures kept their qualifiers and dates their
 /// precision, 145 before yearly plans were their own records, 160 before counts kept their own units, 189 before 第3篇's
-/// tasks were unit tasks with their goods' category).
-const HELD_EXACTLY_AT_LEAST: usize = 193;
+/// tasks were unit tasks with their goods' category, 193 before 九龙镇 was a town of the record with its own indicator
+/// values and 第2篇's survey, network and canteen were counted by kind).
+const HELD_EXACTLY_AT_LEAST: usize = 225;
 /// Facts about the record whose value the demo holds, all told (exactly or without a qualifier, unit or precision).
-const HELD_AT_LEAST: usize = 212;
+const HELD_AT_LEAST: usize = 244;
 /// Facts about the record some work summary of their pairings or program restates with the same number and unit.
 /// The goal (issue 17) is at least 95 % of them. Lowered from 65 when the summary stopped counting disputed facts and
 /// summing yearly plans with their parts (issue 17 items 1–3): which five facts went is still to be listed. Raised to
@@ -33,8 +34,10 @@ const HELD_AT_LEAST: usize = 212;
 /// 166 when the summary told indicators before and after, each activity's, gift's, plan's and key project's own figures,
 /// the supporting universities in 所 and how long a program or pairing ran (issue 17 item 4), and 人 and 名 counted
 /// alike here (while 人次 stopped passing for 人); 167 when 湖南's 110 cadres were dated to the year they arrived (2011)
-/// and their average age could be told. Every fact not restated is listed in the output.
-const RESTATED_AT_LEAST: usize = 167;
+/// and their average age could be told; 199 when 九龙镇's baseline was its own indicator values, told with 绵竹市's by
+/// each area's name, and 第2篇's counts by kind were told with their activities. Every fact not restated is listed in
+/// the output.
+const RESTATED_AT_LEAST: usize = 199;
 
 /// Fixed-point value with four decimals, so money in fen and quantities compare exactly.
 type Fixed = i128;

@@ -16,6 +16,7 @@ mod period;
 pub mod plans;
 mod qty;
 pub mod record;
+pub mod rollup;
 pub mod schema;
 pub mod task;
 pub mod templates;

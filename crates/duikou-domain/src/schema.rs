@@ -430,7 +430,12 @@ pub static ENTITIES: &[EntityDef] = &[
             req(f(
                 "level",
                 "层级",
-                FieldKind::Enum(&[("province", "省级"), ("prefecture", "地级"), ("county", "县级")]),
+                FieldKind::Enum(&[
+                    ("province", "省级"),
+                    ("prefecture", "地级"),
+                    ("county", "县级"),
+                    ("town", "乡级"),
+                ]),
             )),
             region_ref("parent_code", "上级区划"),
             f("aliases", "别名/曾用名", FieldKind::Text),

@@ -163,7 +163,7 @@ pub fn validate_record(def: &EntityDef, record: &Map<String, Value>) -> Result<M
                 )),
                 Some(s) if fld.refs == Some(("regions", "code")) && !is_region_code(s) => Err((
                     "invalid_region_code",
-                    format!("{label}（{name}）不是有效的行政区划代码：“{s}”（应为 6 位数字）"),
+                    format!("{label}（{name}）不是有效的行政区划代码：“{s}”（应为 6 位数字，乡镇、街道为 9 位）"),
                 )),
                 Some(s) => Ok(Value::from(s)),
                 None => Err(("type", format!("{label}（{name}）应为文本，收到 {v}"))),
@@ -399,7 +399,7 @@ fn plainly_above(v: &Value, max: i64) -> bool {
 }
 
 fn is_region_code(s: &str) -> bool {
-    s.len() == 6 && s.bytes().all(|b| b.is_ascii_digit())
+    matches!(s.len(), 6 | 9) && s.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn check_json(shape: JsonShape, v: &Value) -> Result<(), String> {

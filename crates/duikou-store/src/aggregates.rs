@@ -301,8 +301,13 @@ impl AggSnapshot {
 /// The region scopes of a receiver region code: the code, its prefecture and its province (distinct).
 pub fn region_keys(code: &str) -> Vec<String> {
     let mut keys = vec![code.to_string()];
-    if code.len() == 6 && code.is_ascii() {
-        for k in [format!("{}00", &code[..4]), format!("{}0000", &code[..2])] {
+    if matches!(code.len(), 6 | 9) && code.is_ascii() {
+        // a town (nine digits) counts in its county too
+        let county = (code.len() == 9).then(|| code[..6].to_string());
+        for k in county
+            .into_iter()
+            .chain([format!("{}00", &code[..4]), format!("{}0000", &code[..2])])
+        {
             if !keys.contains(&k) {
                 keys.push(k);
             }
@@ -527,8 +532,9 @@ fn scope_map_sql(kind: &str) -> &'static str {
         "all" => "SELECT pairing_id, '' AS k FROM agg_pairing_scope",
         _ => {
             "SELECT pairing_id, region_code AS k FROM agg_pairing_scope WHERE region_code IS NOT NULL \
-             UNION SELECT pairing_id, substr(region_code, 1, 4) || '00' AS k FROM agg_pairing_scope WHERE length(region_code) = 6 \
-             UNION SELECT pairing_id, substr(region_code, 1, 2) || '0000' AS k FROM agg_pairing_scope WHERE length(region_code) = 6"
+             UNION SELECT pairing_id, substr(region_code, 1, 6) AS k FROM agg_pairing_scope WHERE length(region_code) = 9 \
+             UNION SELECT pairing_id, substr(region_code, 1, 4) || '00' AS k FROM agg_pairing_scope WHERE length(region_code) IN (6, 9) \
+             UNION SELECT pairing_id, substr(region_code, 1, 2) || '0000' AS k FROM agg_pairing_scope WHERE length(region_code) IN (6, 9)"
         }
     }
 }
@@ -1183,8 +1189,9 @@ impl Store {
                 vec![Arg::Int(Some(*p))],
             ),
             Scope::Region(r) => (
-                "SELECT COUNT(*) FROM agg_pairing_scope WHERE region_code = $1 OR (length(region_code) = 6 AND \
-                 (substr(region_code, 1, 4) || '00' = $1 OR substr(region_code, 1, 2) || '0000' = $1))",
+                "SELECT COUNT(*) FROM agg_pairing_scope WHERE region_code = $1 OR (length(region_code) IN (6, 9) AND \
+                 (substr(region_code, 1, 6) = $1 OR substr(region_code, 1, 4) || '00' = $1 \
+                 OR substr(region_code, 1, 2) || '0000' = $1))",
                 vec![Arg::Text(Some(r.clone()))],
             ),
         };

@@ -24,6 +24,7 @@ pub mod quick;
 pub mod receiving;
 pub mod records;
 pub mod regions;
+pub mod rollup;
 pub mod status;
 pub mod summary;
 pub mod tasks;

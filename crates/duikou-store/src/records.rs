@@ -439,6 +439,7 @@ impl Store {
     pub async fn create_in(w: &mut WriteTx, entity: &str, input: &Value) -> Result<Value> {
         let def = def(entity)?;
         let rec = Self::check_create(&mut w.tx, &w.actor, def, input, &[]).await?;
+        crate::regions::ensure_towns(w, def, &rec).await?;
         let cols = columns(def);
         let now = Utc::now();
         let mut names = vec!["version", "created_at", "updated_at"];
@@ -576,6 +577,7 @@ impl Store {
         if !changed {
             return Ok(before);
         }
+        crate::regions::ensure_towns(w, def, &rec).await?;
         let mut sets = vec!["version = version + 1".to_string(), "updated_at = $1".to_string()];
         let mut args = vec![Arg::Ts(Some(Utc::now()))];
         for f in def.fields {
@@ -816,7 +818,11 @@ impl Store {
                 .await?
                 .and_then(|r| r[0].int())
                 .unwrap_or(0)
-                > 0;
+                > 0
+                // a town of the shipped registry is loaded with its county's towns when the record is written
+                || (target == "regions"
+                    && v.as_str()
+                        .is_some_and(|c| crate::regions::is_town_code(c) && crate::regions::shipped_town(c).is_some()));
             let row = if !exists {
                 None
             } else if has_pairing {

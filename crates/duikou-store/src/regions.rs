@@ -1,25 +1,29 @@
 //! The GB/T 2260 province → prefecture → county tree, the 兵团 divisions the standard lacks, and historical names,
-//! shipped as data in the binary and loaded on first start.
+//! shipped as data in the binary and loaded on first start; and the towns and streets (乡镇/街道) of the NBS
+//! 统计用区划代码, shipped too but loaded a county at a time, when a record first names one of them.
 
 use crate::audit::WriteTx;
 use crate::db::{Arg, Kind};
 use crate::{Result, Store, StoreError};
 use chrono::Utc;
 use duikou_domain::access::Actor;
+use serde_json::{Map, Value};
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 const REGIONS: &str = include_str!("../../../data/regions.tsv");
 const EXTRAS: &str = include_str!("../../../data/region_extras.tsv");
 const ALIASES: &str = include_str!("../../../data/region_aliases.tsv");
+const TOWNS: &str = include_str!("../../../data/towns.tsv");
 
 /// One region row of the shipped data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegionRow {
-    /// Six-digit code.
+    /// Six-digit code (nine for a town).
     pub code: String,
     /// Official name.
     pub name: String,
-    /// `province`, `prefecture` or `county`.
+    /// `province`, `prefecture`, `county` or `town`.
     pub level: String,
     /// Parent code, if any.
     pub parent: Option<String>,
@@ -51,6 +55,61 @@ pub fn shipped_regions() -> Vec<RegionRow> {
     };
     out.sort_by(|a, b| rank(&a.level).cmp(&rank(&b.level)).then(a.code.cmp(&b.code)));
     out
+}
+
+/// The shipped towns, `(nine-digit code, name)` in code order, read once.
+fn towns() -> &'static [(&'static str, &'static str)] {
+    static TOWN_LIST: OnceLock<Vec<(&'static str, &'static str)>> = OnceLock::new();
+    TOWN_LIST.get_or_init(|| {
+        TOWNS
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split_once('\t'))
+            .map(|(c, n)| (c.trim(), n.trim()))
+            .collect()
+    })
+}
+
+/// Whether `code` is a town (乡镇/街道) code: nine digits.
+pub fn is_town_code(code: &str) -> bool {
+    code.len() == 9 && code.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The name of a shipped town, by its nine-digit code.
+pub fn shipped_town(code: &str) -> Option<&'static str> {
+    let all = towns();
+    all.binary_search_by(|(c, _)| (*c).cmp(code)).ok().map(|i| all[i].1)
+}
+
+/// The shipped towns of a county (its six-digit code), in code order.
+pub fn shipped_towns(county: &str) -> Vec<RegionRow> {
+    let all = towns();
+    let from = all.partition_point(|(c, _)| *c < county);
+    all[from..]
+        .iter()
+        .take_while(|(c, _)| c.starts_with(county) && county.len() == 6)
+        .map(|(c, n)| RegionRow {
+            code: c.to_string(),
+            name: n.to_string(),
+            level: "town".into(),
+            parent: Some(county.to_string()),
+        })
+        .collect()
+}
+
+/// The codes of the shipped towns called `name`.
+fn shipped_towns_named(name: &str) -> Vec<&'static str> {
+    towns().iter().filter(|(_, n)| *n == name).map(|(c, _)| *c).collect()
+}
+
+/// Whether a town lies in a region: its county, prefecture or province (a prefecture's or province's code ends in
+/// zeros, which the town's own code need not share).
+fn town_within(town: &str, region: &str) -> bool {
+    let mut prefix = region;
+    while prefix.len() > 2 && prefix.ends_with("00") {
+        prefix = &prefix[..prefix.len() - 2];
+    }
+    region.len() == 6 && town.starts_with(prefix)
 }
 
 /// The shipped aliases: (alias, old code, current code, note).
@@ -150,10 +209,66 @@ impl Store {
         Ok(regions.len())
     }
 
+    /// Loads the shipped towns of a county that are not loaded yet, as `actor`; returns how many were loaded. The
+    /// county may be given by its code or name.
+    pub async fn load_towns(&self, actor: &Actor, county: &str) -> Result<usize> {
+        if actor.role == duikou_domain::access::Role::Viewer {
+            return Err(StoreError::Forbidden("只读用户不能载入乡镇".into()));
+        }
+        let code = match self.resolve_region(county).await? {
+            Some(c) if !is_town_code(&c) => c,
+            _ => {
+                return Err(StoreError::invalid(
+                    "county",
+                    "unknown_reference",
+                    format!("找不到县级行政区划“{county}”，或有多个同名区划（请填县的名称或 6 位代码）"),
+                ))
+            }
+        };
+        let mut w = WriteTx::begin(self, actor).await?;
+        let n = load_towns_in(&mut w, &code).await?;
+        w.commit().await?;
+        Ok(n)
+    }
+
     /// Resolves a name or historical name (吐鲁番地区, 农一师) or a code to a current region code; `None` when unknown
     /// or when the name is shared by several regions (then only the code says which).
     pub async fn resolve_region(&self, text: &str) -> Result<Option<String>> {
         let t = text.trim();
+        if let Some(code) = self.resolve_loaded(t).await? {
+            // a town loaded with its county may share its name with towns of counties not loaded yet
+            if is_town_code(&code) && t != code && shipped_towns_named(t).len() > 1 {
+                return Ok(None);
+            }
+            return Ok(Some(code));
+        }
+        if is_town_code(t) {
+            return Ok(shipped_town(t).map(|_| t.to_string()));
+        }
+        // a town not loaded yet: its bare name when no other town has it, or its name after its county's,
+        // prefecture's or province's (绵竹市九龙镇, 德阳市九龙镇)
+        let mut found = Vec::new();
+        for (code, name) in towns().iter().filter(|(_, n)| t.ends_with(*n)) {
+            let above = t[..t.len() - name.len()].trim();
+            let inside = match above {
+                "" => true,
+                above => match self.resolve_loaded(above).await? {
+                    Some(region) => town_within(code, &region),
+                    None => false,
+                },
+            };
+            if inside && !found.contains(code) {
+                found.push(*code);
+            }
+        }
+        Ok(match found.as_slice() {
+            [one] => Some(one.to_string()),
+            _ => None,
+        })
+    }
+
+    /// Resolves a name, historical name or code among the regions loaded.
+    async fn resolve_loaded(&self, t: &str) -> Result<Option<String>> {
         let direct = self
             .db()
             .fetch(
@@ -177,5 +292,163 @@ impl Store {
             )
             .await?;
         Ok(alias.and_then(|r| r[0].text().map(str::to_string)))
+    }
+}
+
+/// Loads, inside `w`, the shipped towns of `county` not loaded yet; returns how many. Refuses a code that is not a
+/// loaded county.
+pub(crate) async fn load_towns_in(w: &mut WriteTx, county: &str) -> Result<usize> {
+    let level =
+        w.tx.fetch_opt(
+            "SELECT level, name FROM regions WHERE code = $1",
+            &[Arg::Text(Some(county.into()))],
+            &[Kind::Text, Kind::Text],
+        )
+        .await?;
+    let name = match level {
+        Some(r) if r[0].text() == Some("county") => r[1].text().unwrap_or("").to_string(),
+        _ => {
+            return Err(StoreError::invalid(
+                "county",
+                "not_a_county",
+                format!("“{county}”不是县级行政区划，乡镇按县载入"),
+            ))
+        }
+    };
+    let loaded: std::collections::BTreeSet<String> =
+        w.tx.fetch(
+            "SELECT code FROM regions WHERE parent_code = $1",
+            &[Arg::Text(Some(county.into()))],
+            &[Kind::Text],
+        )
+        .await?
+        .into_iter()
+        .filter_map(|r| r[0].text().map(str::to_string))
+        .collect();
+    let towns: Vec<RegionRow> = shipped_towns(county)
+        .into_iter()
+        .filter(|t| !loaded.contains(&t.code))
+        .collect();
+    if towns.is_empty() {
+        return Ok(0);
+    }
+    let before =
+        w.tx.fetch_opt("SELECT MAX(id) FROM regions", &[], &[Kind::Int])
+            .await?
+            .and_then(|r| r[0].int())
+            .unwrap_or(0);
+    let now = Utc::now();
+    for chunk in towns.chunks(200) {
+        let mut values = Vec::new();
+        let mut args = Vec::new();
+        for t in chunk {
+            let b = args.len();
+            values.push(format!(
+                "(1, ${}, ${}, ${}, ${}, 'town', ${})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5
+            ));
+            args.extend([
+                Arg::Ts(Some(now)),
+                Arg::Ts(Some(now)),
+                Arg::Text(Some(t.code.clone())),
+                Arg::Text(Some(t.name.clone())),
+                Arg::Text(t.parent.clone()),
+            ]);
+        }
+        w.tx.execute(
+            &format!(
+                "INSERT INTO regions (version, created_at, updated_at, code, name, level, parent_code) VALUES {}",
+                values.join(", ")
+            ),
+            &args,
+        )
+        .await
+        .map_err(|e| StoreError::Other(format!("乡镇数据载入失败（{name}）：{e}")))?;
+    }
+    if let Some(def) = duikou_domain::schema::entity("regions") {
+        w.seal_rows("create", def, before).await?;
+    }
+    w.record(
+        "load_towns",
+        "regions",
+        0,
+        Value::Null,
+        serde_json::json!({"county": county, "name": name, "towns": towns.len()}),
+    )
+    .await?;
+    Ok(towns.len())
+}
+
+/// Before a record naming a town is written: loads the town's county's towns when the town is shipped but not loaded,
+/// so that the reference holds. A code that is neither is left for the reference check to refuse.
+pub(crate) async fn ensure_towns(
+    w: &mut WriteTx,
+    def: &duikou_domain::schema::EntityDef,
+    rec: &Map<String, Value>,
+) -> Result<()> {
+    for f in def.fields.iter().filter(|f| f.refs == Some(("regions", "code"))) {
+        let Some(code) = rec.get(f.name).and_then(Value::as_str) else {
+            continue;
+        };
+        if !is_town_code(code) || shipped_town(code).is_none() {
+            continue;
+        }
+        let present =
+            w.tx.fetch_opt(
+                "SELECT id FROM regions WHERE code = $1",
+                &[Arg::Text(Some(code.into()))],
+                &[Kind::Int],
+            )
+            .await?
+            .is_some();
+        if !present {
+            load_towns_in(w, &code[..6]).await?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_towns_are_sorted_unique_and_under_shipped_counties() {
+        let all = towns();
+        assert!(all.len() > 40_000, "{}", all.len());
+        assert!(all.windows(2).all(|w| w[0].0 < w[1].0), "sorted and unique");
+        let counties: std::collections::BTreeSet<String> = shipped_regions()
+            .into_iter()
+            .filter(|r| r.level == "county")
+            .map(|r| r.code)
+            .collect();
+        assert!(all
+            .iter()
+            .all(|(c, n)| is_town_code(c) && !n.is_empty() && counties.contains(&c[..6])));
+    }
+
+    #[test]
+    fn a_county_has_its_towns_and_a_town_lies_in_its_county_prefecture_and_province() {
+        let mianzhu = shipped_towns("510683");
+        assert!(
+            mianzhu.iter().any(|t| t.code == "510683104" && t.name == "九龙镇"),
+            "{mianzhu:?}"
+        );
+        assert!(mianzhu
+            .iter()
+            .all(|t| t.parent.as_deref() == Some("510683") && t.level == "town"));
+        assert_eq!(shipped_town("510683104"), Some("九龙镇"));
+        assert_eq!(shipped_town("510683999"), None);
+        assert!(shipped_towns_named("九龙镇").len() > 1);
+        for region in ["510683", "510600", "510000"] {
+            assert!(town_within("510683104", region), "{region}");
+        }
+        assert!(!town_within("510683104", "510700"));
+        assert!(!town_within("510683104", "520000"));
+        assert!(shipped_towns("51068").is_empty());
     }
 }

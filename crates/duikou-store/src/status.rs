@@ -171,8 +171,8 @@ impl Store {
                     Scope::Region(code) => (
                         all,
                         "pairing_id IN (SELECT pairing_id FROM agg_pairing_scope WHERE region_code = $1 OR \
-                         (length(region_code) = 6 AND (substr(region_code, 1, 4) || '00' = $1 OR \
-                         substr(region_code, 1, 2) || '0000' = $1)))",
+                         (length(region_code) IN (6, 9) AND (substr(region_code, 1, 6) = $1 OR \
+                         substr(region_code, 1, 4) || '00' = $1 OR substr(region_code, 1, 2) || '0000' = $1)))",
                         vec![Arg::Text(Some(code.clone()))],
                     ),
                     _ => (all, "1 = 1", vec![]),

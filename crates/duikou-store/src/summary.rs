@@ -41,7 +41,7 @@ impl std::str::FromStr for Scope {
             "pairing" => Ok(Scope::Pairing(num()?)),
             "program" => Ok(Scope::Program(num()?)),
             "org" => Ok(Scope::Org(num()?)),
-            "region" if value.len() == 6 && value.bytes().all(|b| b.is_ascii_digit()) => {
+            "region" if matches!(value.len(), 6 | 9) && value.bytes().all(|b| b.is_ascii_digit()) => {
                 Ok(Scope::Region(value.into()))
             }
             _ => Err(bad()),
@@ -289,6 +289,19 @@ impl Store {
                 "“term”需要计划有开始日期；请给出具体期间，如 2014-2015",
             )
         })?;
+        // a region's own indicator values, and its children's sums apart
+        let area = match scope {
+            Scope::Region(code) => {
+                let name = self
+                    .fields_where_in_and("regions", &["name"], "code", &[Arg::Text(Some(code.clone()))], "", &[])
+                    .await?
+                    .first()
+                    .and_then(|r| r["name"].as_str().map(str::to_string))
+                    .unwrap_or_default();
+                Some((name, self.region_indicators(code).await?))
+            }
+            _ => None,
+        };
         // every entity read once for all the scope's pairings, then dealt out by pairing
         let ids: Vec<i64> = pairings.iter().filter_map(|p| p["id"].as_i64()).collect();
         let id_args: Vec<Arg> = ids.iter().map(|i| Arg::Int(Some(*i))).collect();
@@ -407,12 +420,30 @@ impl Store {
                 .or_default()
                 .push(v);
         }
+        // a receiver in a town (九龙镇卫生院) is told its town's values and its county's
+        let areas = |code: &str| -> Vec<String> {
+            let mut out = vec![code.to_string()];
+            if crate::regions::is_town_code(code) {
+                out.push(code[..6].to_string());
+            }
+            out
+        };
         let codes: BTreeSet<String> = orgs
             .values()
             .filter(|o| receivers.contains(&o["id"].as_i64().unwrap_or(0)))
-            .filter_map(|o| o["region_code"].as_str().map(str::to_string))
+            .filter_map(|o| o["region_code"].as_str())
+            .flat_map(areas)
             .collect();
         let code_args: Vec<Arg> = codes.into_iter().map(|c| Arg::Text(Some(c))).collect();
+        let region_names: HashMap<String, String> = if code_args.is_empty() {
+            HashMap::new()
+        } else {
+            self.fields_where_in_and("regions", &["code", "name"], "code", &code_args, "", &[])
+                .await?
+                .into_iter()
+                .filter_map(|r| Some((r["code"].as_str()?.to_string(), r["name"].as_str()?.to_string())))
+                .collect()
+        };
         let mut values_of_region: HashMap<String, Vec<Value>> = HashMap::new();
         for v in self
             .all_where_in_args("indicator_values", "region_code", &code_args, "", &[])
@@ -466,8 +497,13 @@ impl Store {
                 Some(list) => list.clone(),
                 None => {
                     let mut list = values_of_org.get(&receiver_id).cloned().unwrap_or_default();
-                    list.extend(values_of_region.get(&code).into_iter().flatten().cloned());
+                    for area in areas(&code) {
+                        list.extend(values_of_region.get(&area).into_iter().flatten().cloned());
+                    }
                     for v in &mut list {
+                        if let Some(name) = v["region_code"].as_str().and_then(|c| region_names.get(c)) {
+                            v["region_name"] = Value::from(name.clone());
+                        }
                         let iid = v["indicator_id"].as_i64().unwrap_or(0);
                         let definition = match indicator_defs.get(&iid) {
                             Some(d) => d.clone(),
@@ -504,6 +540,7 @@ impl Store {
             pending: duikou_summary::Pending::default(),
             // over the whole term a record without a date still belongs: every record of a pairing is of its term
             whole_term: matches!(period, Period::Term),
+            area,
         })
     }
 }

@@ -153,6 +153,9 @@ pub struct SummaryInput {
     pub pending: Pending,
     /// Whether the period is the whole term: then records without a date (or across a year's edge) belong to it too.
     pub whole_term: bool,
+    /// A region scope's own indicator values and the sums of its children's (region summaries only): the region's
+    /// name and its values.
+    pub area: Option<(String, Vec<duikou_domain::rollup::AreaIndicator>)>,
 }
 
 /// A figure in the text and the records behind it.
@@ -841,6 +844,7 @@ fn basics(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
         }));
     }
     blocks.extend(indicator_prose(input, figs));
+    blocks.extend(area_prose(input, figs));
     if !aid_indicators.is_empty() {
         let names: Vec<String> = aid_indicators.iter().map(|n| format!("“{n}”")).collect();
         blocks.push(para(vec![Span::text(format!(
@@ -941,12 +945,16 @@ fn period_words(period: &str) -> String {
 }
 
 /// Whom an indicator value describes: the receiver itself (its own value, or its region's when it is that region's
-/// government), or the area it lies in (a town's health centre is not the county's 50万 people).
+/// government), or the area it lies in, by the area's name when the input carries it (a town's health centre is not
+/// the county's 50万 people: "九龙镇：户数4729户", "绵竹市：人口50.1万人").
 fn whose(p: &PairingBundle, v: &Value) -> String {
     let receiver = p.receiver["name"].as_str().unwrap_or("");
     let governs = matches!(p.receiver["kind"].as_str(), Some("government" | "command"));
-    if governs || v["org_id"].is_i64() || v["region_code"].is_null() {
+    let own_region = v["region_code"] == p.receiver["region_code"];
+    if v["org_id"].is_i64() || v["region_code"].is_null() || (governs && (own_region || v["region_name"].is_null())) {
         receiver.to_string()
+    } else if let Some(area) = v["region_name"].as_str() {
+        area.to_string()
     } else {
         format!("{receiver}所在地区")
     }
@@ -1063,6 +1071,90 @@ fn indicator_para(input: &SummaryInput, who: &str, by: ValuesByName, figs: &mut 
     }
     spans.push(Span::text("。"));
     Some(para(spans))
+}
+
+/// A region summary's own indicators: the values recorded for the region and, apart, what its children's add up to,
+/// saying how many of its children have a value — a partial sum is never the region's total ("由下辖14个地州市中2个
+/// 的数值合计"). Statistics of the aid itself (`aid_…`) are left to the record's own figures, as for receivers.
+fn area_prose(input: &SummaryInput, figs: &mut Figures) -> Vec<Block> {
+    let Some((region, values)) = &input.area else {
+        return Vec::new();
+    };
+    let mut recorded: Vec<Vec<Span>> = Vec::new();
+    let mut summed: Vec<Vec<Span>> = Vec::new();
+    for a in values {
+        if a.code.starts_with("aid_") {
+            continue;
+        }
+        let Some(b) = a
+            .period
+            .parse::<duikou_domain::Period>()
+            .ok()
+            .and_then(|x| x.bounds(&Default::default(), None))
+        else {
+            continue;
+        };
+        // a value of the period (over the whole term, every value up to its end)
+        if b.1 > input.period.1 || (!input.whole_term && b.0 < input.period.0) {
+            continue;
+        }
+        let when = period_words(&a.period);
+        if let Some((fig, id)) = a.recorded {
+            recorded.push(vec![
+                Span::text(format!("{}{when}为", a.name)),
+                figs.span(
+                    &format!("area.{}.{}.recorded", a.code, a.period),
+                    &format!("{region}{}（{when}）", a.name),
+                    approx::written(FieldKind::Qty, fig, &a.unit),
+                    vec![("indicator_values", id)],
+                ),
+            ]);
+        }
+        if let Some(s) = &a.summed {
+            let whose = if s.complete() {
+                format!("下辖{}个区划", s.children)
+            } else {
+                format!(
+                    "下辖{}个区划中有数值的{}个（{}）",
+                    s.children,
+                    s.counted.len(),
+                    s.counted.join("、")
+                )
+            };
+            summed.push(vec![
+                Span::text(format!("{}{when}{whose}合计", a.name)),
+                figs.span(
+                    &format!("area.{}.{}.summed", a.code, a.period),
+                    &format!("{region}{}（{when}，下级合计）", a.name),
+                    approx::written(FieldKind::Qty, s.figure, &a.unit),
+                    s.records.iter().map(|id| ("indicator_values", *id)).collect(),
+                ),
+            ]);
+        }
+    }
+    let mut out = Vec::new();
+    for (parts, head, tail) in [
+        (recorded, format!("{region}本级统计："), String::new()),
+        (
+            summed,
+            format!("由{region}下级区划的数值合计："),
+            "（下级合计与本级统计口径不一定相同，两者分列，不相互替代）".to_string(),
+        ),
+    ] {
+        if parts.is_empty() {
+            continue;
+        }
+        let mut spans = vec![Span::text(head)];
+        for (i, p) in parts.into_iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::text("；"));
+            }
+            spans.extend(p);
+        }
+        spans.push(Span::text(format!("{tail}。")));
+        out.push(para(spans));
+    }
+    out
 }
 
 fn fmt_date(s: &str) -> String {

@@ -130,6 +130,7 @@ fn input() -> SummaryInput {
         written_on: d("2026-11-28"),
         pending: Pending::Separate,
         whole_term: false,
+        area: None,
     }
 }
 
@@ -1280,4 +1281,16 @@ fn indicators_of_one_period_say_it_once_and_name_whom_they_describe() {
     i.pairings[0].receiver = Arc::new(json!({"name": "霍城县", "kind": "government"}));
     let t = text(&build(&i).unwrap().0);
     assert!(t.contains("霍城县：地区生产总值2011年上半年为19.08亿元；"), "{t}");
+    // a health centre in a town: the town's values and its county's, each area by its name
+    i.pairings[0].receiver = Arc::new(json!({"name": "九龙镇卫生院", "kind": "hospital", "region_code": "510683104"}));
+    i.pairings[0].indicators = Arc::new(vec![
+        json!({"id": 4, "period": "2011", "value": 4729, "region_code": "510683104", "region_name": "九龙镇",
+               "indicator": ind("户数", "households", "户")}),
+        json!({"id": 5, "period": "2011", "value": "50.1", "region_code": "510683", "region_name": "绵竹市",
+               "indicator": ind("常住人口", "population", "万人")}),
+    ]);
+    let t = text(&build(&i).unwrap().0);
+    assert!(t.contains("九龙镇2011年：户数4729户。"), "{t}");
+    assert!(t.contains("绵竹市2011年：常住人口50.1万人。"), "{t}");
+    assert!(!t.contains("所在地区"), "{t}");
 }

@@ -73,6 +73,8 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/overview", get(admin::overview))
         .route("/api/v1/dashboard", get(admin::dashboard))
         .route("/api/v1/region_lookup", get(admin::region_lookup))
+        .route("/api/v1/region_towns", post(admin::load_towns))
+        .route("/api/v1/region_indicators", get(admin::region_indicators))
         .route("/api/v1/obligation_templates", get(records::templates))
         .route("/api/v1/report", get(files::report))
         .route("/api/v1/templates/{entity}", get(files::template))

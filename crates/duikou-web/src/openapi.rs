@@ -639,6 +639,18 @@ pub fn document() -> Value {
     );
     paths.insert("/api/v1/region_lookup".into(), json!({"get": op("按名称、曾用名或代码查找行政区划", "行政区划",
         vec![json!({"name": "q", "in": "query", "required": true, "schema": {"type": "string"}})], None, ("200", obj.clone()))}));
+    paths.insert("/api/v1/region_towns".into(), json!({"post": op(
+        "载入一个县的乡镇、街道（国家统计局统计用区划代码，随程序发布），返回其全部乡镇；记录首次写到某乡镇时也会自动载入",
+        "行政区划",
+        vec![],
+        Some(json!({"type": "object", "required": ["county"], "properties": {"county": {"type": "string", "description": "县级区划的名称、曾用名或 6 位代码，如“绵竹市”"}}})),
+        ("200", json!({"type": "object", "properties": {"county": {"type": "string"}, "loaded": {"type": "integer"}, "items": {"type": "array", "items": obj.clone()}}})))}));
+    paths.insert("/api/v1/region_indicators".into(), json!({"get": op(
+        "一个行政区划的指标值：本级记录的数值，与可逐级相加的指标（总量、期末值）由下级区划合计的数值分开给出，并写明合计了哪些下级、共有几个下级",
+        "行政区划",
+        vec![json!({"name": "region", "in": "query", "required": true, "schema": {"type": "string"}, "description": "区划的名称、曾用名或代码"})],
+        None,
+        ("200", json!({"type": "object", "properties": {"region": {"type": "string"}, "items": {"type": "array", "items": obj.clone()}}})))}));
     public_paths(&mut schemas, &mut paths);
     paths.insert(
         "/api/v1/openapi.json".into(),

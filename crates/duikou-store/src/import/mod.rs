@@ -228,7 +228,7 @@ impl Resolver<'_> {
             return match self.store.resolve_region(text).await {
                 Ok(Some(code)) => Ok(Value::from(code)),
                 _ => Err(format!(
-                    "找不到行政区划“{text}”，或有多个同名区划（请填 6 位代码，或名称、曾用名）"
+                    "找不到行政区划“{text}”，或有多个同名区划（请填代码，或名称、曾用名；乡镇请连同县名，如“绵竹市九龙镇”）"
                 )),
             };
         }

@@ -132,6 +132,61 @@ pub async fn region_lookup(
     }
 }
 
+/// `POST /api/v1/region_towns` `{"county": "绵竹市"}`: loads a county's towns from the shipped registry (those not
+/// loaded yet) and answers with all of them.
+pub async fn load_towns(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Json<Value>> {
+    let county = body["county"]
+        .as_str()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .ok_or_else(|| ApiError::bad_request("required", "county", "请给出县级区划的名称或代码（county）"))?;
+    let loaded = state.store.load_towns(&actor, county).await?;
+    let code = state.store.resolve_region(county).await?.unwrap_or_default();
+    let items = state
+        .store
+        .list_every(
+            "regions",
+            &duikou_store::ListQuery {
+                filters: [("parent_code".to_string(), code.clone())].into(),
+                ..Default::default()
+            },
+        )
+        .await?;
+    Ok(Json(json!({"county": code, "loaded": loaded, "items": items})))
+}
+
+/// `GET /api/v1/region_indicators?region=新疆`: a region's indicator values, its own and its children's sum apart.
+pub async fn region_indicators(
+    State(state): State<AppState>,
+    CurrentActor(_actor): CurrentActor,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<Value>> {
+    let q = query_pairs(raw.as_deref())?
+        .into_iter()
+        .find(|(k, _)| k == "region")
+        .map(|(_, v)| v)
+        .ok_or_else(|| ApiError::bad_request("required", "region", "请给出行政区划的名称或代码（region）"))?;
+    let code = state.store.resolve_region(&q).await?.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("找不到名称或代码为“{q}”的行政区划"),
+        )
+    })?;
+    let items: Vec<Value> = state
+        .store
+        .region_indicators(&code)
+        .await?
+        .iter()
+        .map(duikou_store::rollup::area_json)
+        .collect();
+    Ok(Json(json!({"region": code, "items": items})))
+}
+
 /// `GET /api/v1/dashboard?scope=all|program:<id>|pairing:<id>|region:<code>`: the dashboard figures of a scope,
 /// read from the write-time aggregates. Readable by every signed-in user, like the overview.
 pub async fn dashboard(

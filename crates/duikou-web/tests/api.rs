@@ -910,3 +910,97 @@ async fn the_dashboard_answers_written_totals_as_documented() {
     })
     .await;
 }
+
+/// Towns (乡镇/街道) load by themselves when a record or an import names one, or when asked; a region's indicator
+/// values come with its children's sum apart, saying how many children it covers.
+#[tokio::test]
+async fn towns_load_when_named_and_a_regions_indicators_come_with_their_childrens_sum_apart() {
+    for_each_backend(|store, backend| async move {
+        let (c, _) = setup(&store).await;
+        let (_, towns) = c.get("/api/v1/regions?parent_code=510683").await;
+        assert_eq!(towns["items"].as_array().map(Vec::len), Some(0), "{backend}: {towns}");
+        // an import row names the town after its county; the county's towns load with it, in the same write
+        let csv = "名称,单位类型,所在区划\n九龙镇卫生院,医院,绵竹市九龙镇\n";
+        let (s, v, _) = c
+            .send(
+                Method::POST,
+                "/api/v1/imports/orgs?file_name=orgs.csv",
+                Some(csv.as_bytes().to_vec()),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{backend}: {v}");
+        assert_eq!(v["created"], 1, "{backend}: {v}");
+        let (_, orgs) = c.get("/api/v1/orgs?name=九龙镇卫生院").await;
+        assert_eq!(orgs["items"][0]["region_code"], "510683104", "{backend}: {orgs}");
+        let (_, towns) = c.get("/api/v1/regions?parent_code=510683").await;
+        let n = towns["items"].as_array().map(Vec::len).unwrap_or(0);
+        assert!(n >= 10, "{backend}: {towns}");
+        // asking again loads nothing; a prefecture is not a county
+        let (s, v) = c.post("/api/v1/region_towns", json!({"county": "绵竹市"})).await;
+        assert_eq!(s, StatusCode::OK, "{backend}: {v}");
+        assert_eq!(
+            (v["loaded"].as_i64(), v["items"].as_array().map(Vec::len)),
+            (Some(0), Some(n)),
+            "{backend}"
+        );
+        let (s, v) = c.post("/api/v1/region_towns", json!({"county": "德阳市"})).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{backend}: {v}");
+        assert_eq!(v["error"]["field"], "county", "{backend}: {v}");
+        let (s, v) = c.post("/api/v1/region_towns", json!({})).await;
+        assert_eq!(
+            (s, v["error"]["field"].as_str()),
+            (StatusCode::BAD_REQUEST, Some("county")),
+            "{backend}: {v}"
+        );
+        // a bare town name shared by ten towns is refused in an import, naming the row and the cell
+        let csv = "名称,单位类型,所在区划\n某卫生院,医院,九龙镇\n";
+        let (_, v, _) = c
+            .send(
+                Method::POST,
+                "/api/v1/imports/orgs?file_name=orgs.csv",
+                Some(csv.as_bytes().to_vec()),
+            )
+            .await;
+        assert_eq!(v["problems"][0]["row"], 2, "{backend}: {v}");
+        assert!(
+            v["problems"][0]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("绵竹市九龙镇")),
+            "{backend}: {v}"
+        );
+
+        // 九龙镇's households and 绵竹市's own: the county's value and its towns' sum are two figures
+        let (_, ind) = c
+            .post(
+                "/api/v1/indicators",
+                json!({"code": "households", "name": "户数", "unit": "户", "aggregation": "last"}),
+            )
+            .await;
+        for (region, value) in [("510683104", "4729"), ("510683", "15万余")] {
+            let (s, v) = c
+                .post(
+                    "/api/v1/indicator_values",
+                    json!({"indicator_id": ind["id"], "region_code": region, "period": "2008", "value": value}),
+                )
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{backend}: {v}");
+        }
+        let (s, v) = c.get("/api/v1/region_indicators?region=绵竹市").await;
+        assert_eq!(s, StatusCode::OK, "{backend}: {v}");
+        let item = &v["items"][0];
+        assert_eq!(item["recorded"]["value"], "150000余户", "{backend}: {v}");
+        assert_eq!(item["summed"]["value"], "4729户", "{backend}: {v}");
+        assert_eq!(item["summed"]["counted"], json!(["九龙镇"]), "{backend}: {v}");
+        assert_eq!(
+            (
+                item["summed"]["children"].as_u64(),
+                item["summed"]["complete"].as_bool()
+            ),
+            (Some(n as u64), Some(false)),
+            "{backend}: {v}"
+        );
+        let (s, v) = c.get("/api/v1/region_indicators?region=没有这里").await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{backend}: {v}");
+    })
+    .await;
+}

@@ -191,7 +191,9 @@ async fn projects(d: &mut Demo, pairing: i64) -> Result<()> {
         .await?;
     d.fact(
         "outputs",
-        json!({"project_id": rental, "name": "廉租房", "unit": "套", "completed": 1300, "as_of": "2012-12-31"}),
+        // planned: the 1000套 of the 2011 plan
+        json!({"project_id": rental, "name": "廉租房", "unit": "套", "planned": 1000, "completed": 1300,
+               "as_of": "2012-12-31"}),
     )
     .await?;
     let continued: [(&str, &str, &str); 5] = [
@@ -294,6 +296,20 @@ async fn projects(d: &mut Demo, pairing: i64) -> Result<()> {
                        "description": format!("湖南企业投资（产业援疆）：{description}")}),
             )
             .await?;
+        // what the enterprise's project has found or will build, as the essay states it
+        let output = match name {
+            // found: one coalfield of 80亿吨 (the reserve is the coalfield's, not the support's)
+            "湘煤集团鄯善县煤田勘探" => Some(json!({"name": "煤田", "unit": "个", "completed": 1})),
+            "湖南天利恩泽鄯善20兆瓦光伏发电站" => {
+                Some(json!({"name": "装机容量", "unit": "兆", "planned": 20}))
+            }
+            _ => None,
+        };
+        if let Some(mut o) = output {
+            o["project_id"] = json!(project);
+            o["as_of"] = json!("2012");
+            d.add("outputs", o).await?;
+        }
         if !amount.is_empty() {
             d.add(
                 "project_funding",

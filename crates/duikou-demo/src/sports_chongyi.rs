@@ -15,7 +15,8 @@ pub(crate) async fn load(d: &mut Demo) -> Result<()> {
             "国家体育总局",
             "government",
             "110000",
-            json!({"short_name": "体育总局", "note": "向28个直属单位逐年提出对口支援重点工作方案及责任分工"}),
+            json!({"short_name": "体育总局", "attributes": {"direct_units": 28},
+                   "note": "向28个直属单位逐年提出对口支援重点工作方案及责任分工；示例记入其中4个"}),
         )
         .await?;
     let under = |short: &str| json!({"parent_id": gas, "short_name": short});

@@ -21,10 +21,11 @@ const ANNOTATIONS: &str = include_str!("../../duikou-text/testdata/seed_annotati
 /// the record, held exactly. Raise it when the demo holds more (130 before figures kept their qualifiers and dates their
 /// precision, 145 before yearly plans were their own records, 160 before counts kept their own units, 189 before 第3篇's
 /// tasks were unit tasks with their goods' category, 193 before 九龙镇 was a town of the record with its own indicator
-/// values and 第2篇's survey, network and canteen were counted by kind).
-const HELD_EXACTLY_AT_LEAST: usize = 225;
+/// values and 第2篇's survey, network and canteen were counted by kind; 225 before 第9篇's coalfield, power plant and
+/// 2011 rental-housing plan were outputs and 第3篇's 28 units an attribute of 国家体育总局).
+const HELD_EXACTLY_AT_LEAST: usize = 229;
 /// Facts about the record whose value the demo holds, all told (exactly or without a qualifier, unit or precision).
-const HELD_AT_LEAST: usize = 244;
+const HELD_AT_LEAST: usize = 248;
 /// Facts about the record some work summary of their pairings or program restates with the same number and unit.
 /// The goal (issue 17) is at least 95 % of them. Lowered from 65 when the summary stopped counting disputed facts and
 /// summing yearly plans with their parts (issue 17 items 1–3): which five facts went is still to be listed. Raised to
@@ -35,9 +36,9 @@ const HELD_AT_LEAST: usize = 244;
 /// the supporting universities in 所 and how long a program or pairing ran (issue 17 item 4), and 人 and 名 counted
 /// alike here (while 人次 stopped passing for 人); 167 when 湖南's 110 cadres were dated to the year they arrived (2011)
 /// and their average age could be told; 199 when 九龙镇's baseline was its own indicator values, told with 绵竹市's by
-/// each area's name, and 第2篇's counts by kind were told with their activities. Every fact not restated is listed in
-/// the output.
-const RESTATED_AT_LEAST: usize = 199;
+/// each area's name, and 第2篇's counts by kind were told with their activities; 200 with 第9篇's new outputs. Every
+/// fact not restated is listed in the output.
+const RESTATED_AT_LEAST: usize = 200;
 
 /// Fixed-point value with four decimals, so money in fen and quantities compare exactly.
 type Fixed = i128;

@@ -1334,3 +1334,61 @@ async fn dashboard_and_program_pages_write_approximate_totals() {
         t.finish().await.unwrap();
     }
 }
+
+/// A place is typed and shown by its name, never its code: a town after its county's name, an ambiguous name refused
+/// with a word on how to say which.
+#[tokio::test]
+async fn a_form_takes_a_place_by_its_name_and_shows_it_by_its_name() {
+    for t in TestStore::all().await.unwrap() {
+        let store = t.store.clone();
+        let backend = t.backend;
+        store.load_regions_if_empty().await.unwrap();
+        user(&store, "boss", Role::Admin, vec![]).await;
+        let app = duikou_web::app(duikou_web::AppState::new(store.clone()));
+        let (session, csrf) = login(&app, "boss").await;
+        let (_, form, _, _) = send(&app, "GET", "/records/orgs/new", &session, None).await;
+        assert!(form.contains("绵竹市九龙镇"), "{backend}: the place's hint: {form}");
+        let i = form.find("name=\"_token\" value=\"").unwrap() + 21;
+        let token = form[i..i + 32].to_string();
+        let post = |place: &str| {
+            format!(
+                "_csrf={csrf}&_token={token}&version=&name=%E4%B9%9D%E9%BE%99%E9%95%87%E5%8D%AB%E7%94%9F%E9%99%A2&kind=hospital&region_code={}",
+                urlencoding(place)
+            )
+        };
+        // ten towns are called 九龙镇: refused, the input kept, a word on how to say which
+        let (s, page, _, _) = send(&app, "POST", "/records/orgs/new", &session, Some(post("九龙镇"))).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{backend}");
+        assert!(
+            page.contains("绵竹市九龙镇") && page.contains("value=\"九龙镇\""),
+            "{backend}: {page}"
+        );
+        assert!(!page.contains("6 位"), "{backend}: no word of codes: {page}");
+        let (s, _, _, location) = send(&app, "POST", "/records/orgs/new", &session, Some(post("绵竹市九龙镇"))).await;
+        assert_eq!(s, StatusCode::SEE_OTHER, "{backend}");
+        let org = store.list("orgs", &Default::default()).await.unwrap().items[0].clone();
+        assert_eq!(org["region_code"], "510683104", "{backend}");
+        let (_, shown, _, _) = send(&app, "GET", &location, &session, None).await;
+        assert!(
+            shown.contains("九龙镇") && !shown.contains("510683104"),
+            "{backend}: {shown}"
+        );
+        let (_, edit, _, _) = send(
+            &app,
+            "GET",
+            &format!("/records/orgs/{}/edit", org["id"]),
+            &session,
+            None,
+        )
+        .await;
+        assert!(
+            edit.contains("value=\"绵竹市九龙镇\"") && !edit.contains("510683104"),
+            "{backend}: {edit}"
+        );
+        t.finish().await.unwrap();
+    }
+}
+
+fn urlencoding(s: &str) -> String {
+    s.bytes().map(|b| format!("%{b:02X}")).collect()
+}

@@ -268,6 +268,8 @@ fn fields(
                 required: f.required,
                 placeholder: if f.kind == FieldKind::Date {
                     "如 2014-06-15、2014年6月 或 2011年"
+                } else if f.refs == Some(("regions", "code")) {
+                    "地名，如 吐鲁番市、霍城县；乡镇连同县名，如 绵竹市九龙镇"
                 } else {
                     ""
                 },
@@ -297,6 +299,36 @@ fn to_input(def: &EntityDef, form: &HashMap<String, String>) -> Value {
         m.insert("version".into(), Value::from(v));
     }
     Value::Object(m)
+}
+
+/// A region as a person types it: its name when the name finds it again, else its name after its parent's
+/// (绵竹市九龙镇), else the code.
+async fn region_text(state: &AppState, code: &str) -> String {
+    let one = |c: &str| duikou_store::ListQuery {
+        filters: [("code".to_string(), c.to_string())].into(),
+        ..Default::default()
+    };
+    let Ok(found) = state.store.list("regions", &one(code)).await else {
+        return code.to_string();
+    };
+    let Some(r) = found.items.first() else {
+        return code.to_string();
+    };
+    let name = r["name"].as_str().unwrap_or("").to_string();
+    let mut candidates = vec![name.clone()];
+    if let Some(parent) = r["parent_code"].as_str() {
+        if let Ok(p) = state.store.list("regions", &one(parent)).await {
+            if let Some(pn) = p.items.first().and_then(|p| p["name"].as_str()) {
+                candidates.push(format!("{pn}{name}"));
+            }
+        }
+    }
+    for c in candidates {
+        if state.store.resolve_region(&c).await.ok().flatten().as_deref() == Some(code) {
+            return c;
+        }
+    }
+    code.to_string()
 }
 
 fn token() -> String {
@@ -360,6 +392,10 @@ async fn show(State(state): State<AppState>, parts: Parts, path: Vec<String>) ->
                 for f in def.fields {
                     let text = match duikou_domain::approx::figure_of(f.kind, &r, f.name) {
                         Some(fig) if f.approx => duikou_domain::approx::cell(f.kind, fig),
+                        _ if f.refs == Some(("regions", "code")) => match r[f.name].as_str() {
+                            Some(code) => region_text(&state, code).await,
+                            None => String::new(),
+                        },
                         _ => text_of(&r[f.name]),
                     };
                     values.insert(f.name.to_string(), text);
@@ -418,7 +454,23 @@ async fn submit(
         return (StatusCode::NOT_FOUND, "没有这种记录").into_response();
     };
     let id = path.get(1).and_then(|i| i.parse::<i64>().ok());
-    let input = to_input(def, &form);
+    let mut input = to_input(def, &form);
+    // a place is typed by its name (吐鲁番, 绵竹市九龙镇, 吐鲁番地区): the record keeps its code
+    let mut unplaced = HashMap::new();
+    for f in def.fields.iter().filter(|f| f.refs == Some(("regions", "code"))) {
+        let Some(text) = input[f.name].as_str().map(str::to_string) else {
+            continue;
+        };
+        match state.store.resolve_region(&text).await {
+            Ok(Some(code)) => input[f.name] = Value::from(code),
+            _ => {
+                unplaced.insert(
+                    f.name.to_string(),
+                    format!("找不到“{text}”，或有多个地方叫这个名字：请写全称或连同上级，如“吐鲁番市”“绵竹市九龙镇”"),
+                );
+            }
+        }
+    }
     let result = match id {
         Some(id) => state.store.update(&actor, def.name, id, &input).await,
         None => {
@@ -439,7 +491,7 @@ async fn submit(
         // the saved record itself, with a word that it was saved (not page 1 of a list it may not be on)
         Ok(rec) => Redirect::to(&format!("/records/{}/{}?saved=1", def.name, rec["id"])).into_response(),
         Err(e) => {
-            let mut errors = HashMap::new();
+            let mut errors = unplaced;
             let message = match &e {
                 StoreError::Invalid(v) => {
                     for fe in &v.0 {

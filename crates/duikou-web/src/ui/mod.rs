@@ -1217,6 +1217,10 @@ pub async fn record(State(state): State<AppState>, parts: Parts, Path((entity, i
         let events = state.store.audit_for(&entity, id).await.unwrap_or_default();
         let user_ids: Vec<i64> = events.iter().map(|e| e.user_id).collect();
         let names = state.store.user_names(&user_ids).await.unwrap_or_default();
+        // what the history's references point to, by name (a region, an org, a user), never by code or id
+        let ref_fields: Vec<&schema::Field> = def.fields.iter().filter(|f| f.refs.is_some()).collect();
+        let afters: Vec<Value> = events.iter().map(|e| e.after.clone()).collect();
+        let ref_names = list_names(&state, &entity, &ref_fields, &afters).await;
         events
             .into_iter()
             .map(|e| {
@@ -1238,7 +1242,18 @@ pub async fn record(State(state): State<AppState>, parts: Parts, Path((entity, i
                                 seen.push(f.name);
                                 fresh
                             })
-                            .map(|f| format!("{}：{}", f.label, shown_field(f, &e.after)))
+                            .map(|f| {
+                                let raw = match &e.after[f.name] {
+                                    Value::String(s) => s.clone(),
+                                    Value::Number(n) => n.to_string(),
+                                    _ => String::new(),
+                                };
+                                let shown = match ref_names.get(&(f.name, raw)) {
+                                    Some(name) if f.refs.is_some() => name.clone(),
+                                    _ => shown_field(f, &e.after),
+                                };
+                                format!("{}：{shown}", f.label)
+                            })
                             .collect()
                     })
                     .unwrap_or_default();

@@ -1392,3 +1392,39 @@ async fn a_form_takes_a_place_by_its_name_and_shows_it_by_its_name() {
 fn urlencoding(s: &str) -> String {
     s.bytes().map(|b| format!("%{b:02X}")).collect()
 }
+
+/// A page's error is a page with the message in words: an unknown record, an unknown path, a kind of record that does
+/// not exist — never raw JSON in the browser. The API keeps its JSON.
+#[tokio::test]
+async fn a_pages_error_is_a_page_and_the_apis_stays_json() {
+    for t in TestStore::all().await.unwrap() {
+        let store = t.store.clone();
+        let backend = t.backend;
+        user(&store, "boss", Role::Admin, vec![]).await;
+        let app = duikou_web::app(duikou_web::AppState::new(store.clone()));
+        let (session, _) = login(&app, "boss").await;
+        for (uri, says) in [
+            ("/records/orgs/999999", "找不到编号为 999999 的单位"),
+            ("/records/orgs/999999/edit", "找不到编号为 999999 的单位"),
+            ("/records/nothing", "没有这种记录"),
+            ("/no/such/page", "没有这个接口"),
+        ] {
+            let r = common::send(&app, "GET", uri, &session, None).await;
+            let (s, page, headers) = (r.status, r.text(), r.content_type);
+            assert_eq!(s, StatusCode::NOT_FOUND, "{backend}: {uri}: {page}");
+            assert!(
+                headers.starts_with("text/html") && page.contains("<h1>找不到该页面或记录</h1>") && page.contains(says),
+                "{backend}: {uri}: {headers}: {page}"
+            );
+            assert!(!page.contains("{\"error\""), "{backend}: {uri}: {page}");
+        }
+        let r = common::send(&app, "GET", "/api/v1/orgs/999999", &session, None).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{backend}");
+        assert!(
+            r.content_type.starts_with("application/json"),
+            "{backend}: {}",
+            r.content_type
+        );
+        t.finish().await.unwrap();
+    }
+}

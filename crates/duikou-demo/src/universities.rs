@@ -34,7 +34,7 @@ pub(crate) async fn load(d: &mut Demo) -> Result<()> {
             "新疆农业大学",
             "university",
             "650100",
-            json!({"short_name": "新疆农大", "attributes": {"aided_disciplines": 10, "colleges_visited_2006": 9}}),
+            json!({"short_name": "新疆农大", "attributes": {"aided_disciplines": 10}}),
         )
         .await?;
     let cau = d
@@ -272,6 +272,9 @@ async fn activities(d: &mut Demo, a: i64, b: i64, c: i64, bf: i64, hh: i64) -> R
         json!({"pairing_id": a, "kind": "visit", "title": "两校领导、对口部门、院系领导和学科教师互访",
                "start_date": "2002-01-01", "end_date": "2007-03-31", "person_times": "50余",
                "description": "累计“50余人次”"}),
+        json!({"pairing_id": b, "kind": "meeting", "title": "校领导走访各学院座谈援疆学科建设",
+               "start_date": "2006-09-06", "end_date": "2006-09-07", "region_code": d.region("650100"),
+               "description": "副校长、研究生处和学位办走访九个学院，与学院领导、学科带头人、学术骨干座谈，听取发挥“援疆学科建设”作用的意见"}),
         json!({"pairing_id": a, "kind": "lecture", "title": "援教教师为本科生和研究生举办学术讲座、专题报告",
                "audience": "students", "start_date": "2004-09-01", "end_date": "2007-01-20", "sessions": "40余",
                "description": "累计“40余场”"}),

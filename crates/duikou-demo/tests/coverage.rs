@@ -22,8 +22,9 @@ const ANNOTATIONS: &str = include_str!("../../duikou-text/testdata/seed_annotati
 /// precision, 145 before yearly plans were their own records, 160 before counts kept their own units, 189 before 第3篇's
 /// tasks were unit tasks with their goods' category, 193 before 九龙镇 was a town of the record with its own indicator
 /// values and 第2篇's survey, network and canteen were counted by kind; 225 before 第9篇's coalfield, power plant and
-/// 2011 rental-housing plan were outputs and 第3篇's 28 units an attribute of 国家体育总局).
-const HELD_EXACTLY_AT_LEAST: usize = 229;
+/// 2011 rental-housing plan were outputs and 第3篇's 28 units an attribute of 国家体育总局, 229 before 第1篇's nine
+/// colleges were counted on the visit to them).
+const HELD_EXACTLY_AT_LEAST: usize = 230;
 /// Facts about the record whose value the demo holds, all told (exactly or without a qualifier, unit or precision).
 const HELD_AT_LEAST: usize = 248;
 /// Facts about the record some work summary of their pairings or program restates with the same number and unit.
@@ -36,9 +37,10 @@ const HELD_AT_LEAST: usize = 248;
 /// the supporting universities in 所 and how long a program or pairing ran (issue 17 item 4), and 人 and 名 counted
 /// alike here (while 人次 stopped passing for 人); 167 when 湖南's 110 cadres were dated to the year they arrived (2011)
 /// and their average age could be told; 199 when 九龙镇's baseline was its own indicator values, told with 绵竹市's by
-/// each area's name, and 第2篇's counts by kind were told with their activities; 200 with 第9篇's new outputs. Every
+/// each area's name, and 第2篇's counts by kind were told with their activities; 200 with 第9篇's new outputs; 211
+/// when 基本情况 told the receivers' and supporters' attributes by the registry's labels (职工13名, 援建学科10个). Every
 /// fact not restated is listed in the output.
-const RESTATED_AT_LEAST: usize = 200;
+const RESTATED_AT_LEAST: usize = 211;
 
 /// Fixed-point value with four decimals, so money in fen and quantities compare exactly.
 type Fixed = i128;

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod appraisal;
 pub mod approx;
+pub mod attributes;
 pub mod audit;
 pub mod date;
 pub mod engine;

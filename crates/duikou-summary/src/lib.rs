@@ -733,6 +733,23 @@ fn basics(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
             ]));
         }
     }
+    // the receivers' and supporters' own attributes a person can read (职工13名, 援建学科10个), for a few pairings
+    if few {
+        let mut seen = BTreeSet::new();
+        let orgs = input
+            .pairings
+            .iter()
+            .map(|p| p.receiver.as_ref())
+            .chain(input.pairings.iter().map(|p| p.supporter.as_ref()));
+        for org in orgs {
+            if !seen.insert(id(org)) {
+                continue;
+            }
+            if let Some(b) = attribute_para(org, figs) {
+                blocks.push(b);
+            }
+        }
+    }
     let agreements = pool.in_period("agreements");
     if !agreements.is_empty() {
         // grouped by tier (校级 before 院级) and kind, in the schema's order
@@ -1155,6 +1172,39 @@ fn area_prose(input: &SummaryInput, figs: &mut Figures) -> Vec<Block> {
         out.push(para(spans));
     }
     out
+}
+
+/// One org's known attributes in a sentence ("九龙镇卫生院：职工13名，执业医师2名，无专职防保人员。"), in the
+/// registry's order; attributes the registry does not know are not told.
+fn attribute_para(org: &Value, figs: &mut Figures) -> Option<Block> {
+    let attrs = org["attributes"].as_object()?;
+    let name = org["name"].as_str().unwrap_or("");
+    let mut spans = vec![Span::text(format!("{name}："))];
+    let mut told = 0;
+    for a in duikou_domain::attributes::ORG_ATTRIBUTES {
+        let Some(v) = attrs.get(a.key) else { continue };
+        let Some(written) = duikou_domain::attributes::written(a, v) else {
+            continue;
+        };
+        if told > 0 {
+            spans.push(Span::text("，"));
+        }
+        told += 1;
+        match written.strip_prefix(a.label) {
+            Some(figure) if !written.starts_with('无') => {
+                spans.push(Span::text(a.label.to_string()));
+                spans.push(figs.span(
+                    &format!("orgs.{}.attributes.{}", id(org), a.key),
+                    &format!("{name}{}", a.label),
+                    figure.to_string(),
+                    vec![("orgs", id(org))],
+                ));
+            }
+            _ => spans.push(Span::text(written)),
+        }
+    }
+    spans.push(Span::text("。"));
+    (told > 0).then(|| para(spans))
 }
 
 fn fmt_date(s: &str) -> String {

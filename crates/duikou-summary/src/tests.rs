@@ -327,6 +327,8 @@ fn fields_cover_what_the_writer_reads() {
         "notes",
         "outputs",
         "code",
+        // an org's: orgs come to the writer whole, not through FIELDS
+        "attributes",
     ] {
         missing.remove(not_a_read);
     }
@@ -1293,4 +1295,22 @@ fn indicators_of_one_period_say_it_once_and_name_whom_they_describe() {
     assert!(t.contains("九龙镇2011年：户数4729户。"), "{t}");
     assert!(t.contains("绵竹市2011年：常住人口50.1万人。"), "{t}");
     assert!(!t.contains("所在地区"), "{t}");
+}
+
+/// 基本情况 tells the receivers' and supporters' attributes by the registry's words, none as none, and never an
+/// attribute nobody could name.
+#[test]
+fn the_receivers_attributes_are_told_by_their_words() {
+    let mut i = only(vec![], "2008-07-22", "2008-09-21");
+    i.pairings[0].receiver = Arc::new(json!({"id": 3, "name": "九龙镇卫生院", "kind": "hospital",
+        "attributes": {"staff": 13, "licensed_physicians": 2, "full_time_prevention_staff": 0, "mystery_count": 7}}));
+    let (doc, figures) = build(&i).unwrap();
+    let t = text(&doc);
+    assert!(
+        t.contains("九龙镇卫生院：职工13名，执业医师2名，无专职防保人员。"),
+        "{t}"
+    );
+    assert!(!t.contains("mystery") && !t.contains("7个"), "{t}");
+    let f = figure(&figures, "orgs.3.attributes.staff").unwrap();
+    assert_eq!((f.value.as_str(), f.records.clone()), ("13名", vec![("orgs", 3)]));
 }

@@ -1373,6 +1373,21 @@ async fn a_form_takes_a_place_by_its_name_and_shows_it_by_its_name() {
             shown.contains("九龙镇") && !shown.contains("510683104"),
             "{backend}: {shown}"
         );
+        // its attributes by their words, not their keys
+        store
+            .update(
+                &Actor::system(),
+                "orgs",
+                org["id"].as_i64().unwrap(),
+                &json!({"attributes": {"staff": 13, "full_time_prevention_staff": 0}}),
+            )
+            .await
+            .unwrap();
+        let (_, shown, _, _) = send(&app, "GET", &location, &session, None).await;
+        assert!(
+            shown.contains("无专职防保人员；职工13名") && !shown.contains("\"staff\""),
+            "{backend}: {shown}"
+        );
         let (_, edit, _, _) = send(
             &app,
             "GET",

@@ -668,6 +668,18 @@ fn shown(kind: FieldKind, v: &Value) -> String {
 
 /// A field of a record as a person reads it: an approximate figure in its written form (`1500余课时`).
 fn shown_field(f: &schema::Field, rec: &Value) -> String {
+    // an org's attributes by the registry's words (职工13名；无专职防保人员), others by their key
+    if let (true, Value::Object(m)) = (f.name == "attributes", &rec[f.name]) {
+        return m
+            .iter()
+            .map(|(k, v)| {
+                duikou_domain::attributes::org_attribute(k)
+                    .and_then(|a| duikou_domain::attributes::written(a, v))
+                    .unwrap_or_else(|| format!("{k}：{}", shown(FieldKind::Text, v)))
+            })
+            .collect::<Vec<_>>()
+            .join("；");
+    }
     if f.approx {
         if let Some(w) = duikou_domain::approx::written_field(f.kind, rec, f.name) {
             return w;

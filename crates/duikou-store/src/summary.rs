@@ -186,6 +186,34 @@ impl Store {
         }
     }
 
+    /// The province every receiver of these pairings lies in, when every receiver is a region's government.
+    async fn receivers_province(&self, pairings: &[Value]) -> Result<Option<String>> {
+        let ids: BTreeSet<i64> = pairings.iter().filter_map(|p| p["receiver_org_id"].as_i64()).collect();
+        let args: Vec<Arg> = ids.into_iter().map(|i| Arg::Int(Some(i))).collect();
+        let rows = self
+            .fields_where_in_and("orgs", &["region_code", "kind"], "id", &args, "", &[])
+            .await?;
+        if rows
+            .iter()
+            .any(|r| !matches!(r["kind"].as_str(), Some("government" | "command")))
+        {
+            return Ok(None);
+        }
+        let provinces: BTreeSet<Option<String>> = rows
+            .iter()
+            .map(|r| {
+                r["region_code"]
+                    .as_str()
+                    .filter(|c| c.len() >= 6 && c.is_ascii())
+                    .map(|c| format!("{}0000", &c[..2]))
+            })
+            .collect();
+        Ok(match provinces.into_iter().collect::<Vec<_>>().as_slice() {
+            [Some(p)] => Some(p.clone()),
+            _ => None,
+        })
+    }
+
     async fn org_and_below(&self, id: i64) -> Result<Vec<i64>> {
         let rows = self
             .db()
@@ -289,17 +317,31 @@ impl Store {
                 "“term”需要计划有开始日期；请给出具体期间，如 2014-2015",
             )
         })?;
-        // a region's own indicator values, and its children's sums apart
+        // a region's own indicator values, and its children's sums apart; for a program of regions whose receivers all
+        // lie in one province (对口援疆: 新疆's prefectures and counties), that province's own statistics (its children's
+        // sums are the pairings' own); a program of universities or schools in 新疆 is not 新疆's aid
+        let region_name = |code: String| async move {
+            self.fields_where_in_and("regions", &["name"], "code", &[Arg::Text(Some(code))], "", &[])
+                .await
+                .map(|rows| {
+                    rows.first()
+                        .and_then(|r| r["name"].as_str().map(str::to_string))
+                        .unwrap_or_default()
+                })
+        };
         let area = match scope {
-            Scope::Region(code) => {
-                let name = self
-                    .fields_where_in_and("regions", &["name"], "code", &[Arg::Text(Some(code.clone()))], "", &[])
-                    .await?
-                    .first()
-                    .and_then(|r| r["name"].as_str().map(str::to_string))
-                    .unwrap_or_default();
-                Some((name, self.region_indicators(code).await?))
-            }
+            Scope::Region(code) => Some((region_name(code.clone()).await?, self.region_indicators(code).await?)),
+            Scope::Program(_) => match self.receivers_province(&pairings).await? {
+                Some(province) => {
+                    let mut own = self.region_indicators(&province).await?;
+                    own.retain_mut(|a| {
+                        a.summed = None;
+                        a.recorded.is_some()
+                    });
+                    Some((region_name(province).await?, own))
+                }
+                None => None,
+            },
             _ => None,
         };
         // every entity read once for all the scope's pairings, then dealt out by pairing

@@ -163,6 +163,43 @@ async fn a_regions_own_value_and_its_childrens_sum_are_two_figures() {
             "{backend}: {t_}"
         );
         assert!(!t_.contains("280"), "{backend}: 2012 is not in 2011's summary: {t_}");
+        // the program of regions in 新疆 tells 新疆's own statistics, not its children's sums (the pairings' own)
+        let input = store
+            .summary_input(&Scope::Program(program), &period, today)
+            .await
+            .unwrap();
+        let p_ = text(&duikou_summary::build(&input).unwrap().0);
+        assert!(
+            p_.contains("新疆维吾尔自治区本级统计：选派干部2011年为3200多名"),
+            "{backend}: {p_}"
+        );
+        assert!(!p_.contains("合计410名"), "{backend}: {p_}");
+        // a program of universities in 新疆 is not 新疆's aid: it tells none of 新疆's statistics
+        let uni = create_id(
+            store,
+            "orgs",
+            json!({"name": "塔里木大学", "kind": "university", "region_code": "652900"}),
+        )
+        .await;
+        let helper = create_id(store, "orgs", json!({"name": "浙江大学", "kind": "university"})).await;
+        let schools = create_id(
+            store,
+            "programs",
+            json!({"name": "对口支援西部高校", "authority_org_id": a, "start_date": "2001-01-01"}),
+        )
+        .await;
+        create_id(
+            store,
+            "pairings",
+            json!({"program_id": schools, "supporter_org_id": helper, "receiver_org_id": uni, "level": "school_school"}),
+        )
+        .await;
+        let input = store
+            .summary_input(&Scope::Program(schools), &period, today)
+            .await
+            .unwrap();
+        let u_ = text(&duikou_summary::build(&input).unwrap().0);
+        assert!(!u_.contains("本级统计") && !u_.contains("3200"), "{backend}: {u_}");
         let summed = figures.iter().find(|f| f.key == "area.cadres.2011.summed").unwrap();
         assert_eq!(
             summed.records,

@@ -344,6 +344,36 @@ impl Store {
             },
             _ => None,
         };
+        // the yearly tasks serving the scope's programs or pairings whose year lies in the period (over the whole term,
+        // every year that reaches into it)
+        let tasks = {
+            let programs: BTreeSet<i64> = pairings.iter().filter_map(|p| p["program_id"].as_i64()).collect();
+            let programs: Vec<i64> = programs.into_iter().collect();
+            let served: Vec<i64> = pairings.iter().filter_map(|p| p["id"].as_i64()).collect();
+            let whole = matches!(period, Period::Term);
+            self.tasks_serving(&programs, &served, as_of)
+                .await?
+                .into_iter()
+                .filter(|t| {
+                    let (a, b) = t.task.year_span();
+                    if whole {
+                        a <= bounds.1 && b >= bounds.0
+                    } else {
+                        a >= bounds.0 && b <= bounds.1
+                    }
+                })
+                .map(|t| duikou_summary::TaskItem {
+                    id: t.task.id,
+                    year: t.task.year,
+                    authority: t.authority,
+                    org: t.org,
+                    title: t.task.title.clone(),
+                    target: t.task.target.as_ref().map(|x| x.written()),
+                    actual: t.progress.actual_written.clone(),
+                    status: t.progress.status.label_zh().to_string(),
+                })
+                .collect()
+        };
         // every entity read once for all the scope's pairings, then dealt out by pairing
         let ids: Vec<i64> = pairings.iter().filter_map(|p| p["id"].as_i64()).collect();
         let id_args: Vec<Arg> = ids.iter().map(|i| Arg::Int(Some(*i))).collect();
@@ -583,6 +613,7 @@ impl Store {
             // over the whole term a record without a date still belongs: every record of a pairing is of its term
             whole_term: matches!(period, Period::Term),
             area,
+            tasks,
         })
     }
 }

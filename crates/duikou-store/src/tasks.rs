@@ -69,6 +69,25 @@ impl Store {
         Ok(out)
     }
 
+    /// The tasks serving any of `programs` or `pairings`, each with its progress as of `as_of` (for summaries).
+    pub(crate) async fn tasks_serving(
+        &self,
+        programs: &[i64],
+        pairings: &[i64],
+        as_of: NaiveDate,
+    ) -> Result<Vec<TaskLine>> {
+        let mut rows = self.all_where_in("unit_tasks", "program_id", programs).await?;
+        rows.extend(self.all_where_in("unit_tasks", "served_pairing_id", pairings).await?);
+        let mut names = HashMap::new();
+        let mut facts = HashMap::new();
+        let mut out = Vec::new();
+        for record in rows {
+            out.push(self.task_line(record, as_of, &mut names, &mut facts).await?);
+        }
+        out.sort_by_key(|t| (t.task.year, t.task.authority_org_id, t.task.id));
+        Ok(out)
+    }
+
     /// The progress of one stored task as of `as_of`.
     pub async fn unit_task_progress(&self, id: i64, as_of: NaiveDate) -> Result<Progress> {
         let record = self.get("unit_tasks", id).await?;

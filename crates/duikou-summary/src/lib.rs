@@ -156,6 +156,29 @@ pub struct SummaryInput {
     /// A region scope's own indicator values and the sums of its children's (region summaries only): the region's
     /// name and its values.
     pub area: Option<(String, Vec<duikou_domain::rollup::AreaIndicator>)>,
+    /// The yearly tasks (任务清单) of the period that serve the scope's programs or pairings, with their progress.
+    pub tasks: Vec<TaskItem>,
+}
+
+/// One yearly task for [`SummaryInput::tasks`], its progress read by the one computation the task pages use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskItem {
+    /// The task record's id.
+    pub id: i64,
+    /// Its year.
+    pub year: i32,
+    /// The assigning authority, by name.
+    pub authority: String,
+    /// The responsible unit, by name.
+    pub org: String,
+    /// What is to be done.
+    pub title: String,
+    /// The target as written (`10套`, `14万元`); `None` for a qualitative task.
+    pub target: Option<String>,
+    /// What the confirmed records add up to, as written (empty for a qualitative task).
+    pub actual: String,
+    /// 已完成 / 未完成 / 进行中.
+    pub status: String,
 }
 
 /// A figure in the text and the records behind it.
@@ -552,7 +575,11 @@ pub fn build(input: &SummaryInput) -> Result<(Document, Vec<Figure>), Inconsiste
         },
         Section {
             heading: format!("{}工作开展情况", zh::heading(2)),
-            blocks: work(input, &pool, &mut figs),
+            blocks: {
+                let mut blocks = work(input, &pool, &mut figs);
+                blocks.extend(tasks_prose(input, &mut figs));
+                blocks
+            },
         },
         Section {
             heading: format!("{}存在问题", zh::heading(3)),
@@ -1088,6 +1115,44 @@ fn indicator_para(input: &SummaryInput, who: &str, by: ValuesByName, figs: &mut 
     }
     spans.push(Span::text("。"));
     Some(para(spans))
+}
+
+/// The yearly tasks of the period, by year and authority: each unit's task, its target and where it stands
+/// ("2014年国家体育总局下达年度任务3项：群众体育司“捐赠健身路径器材”，目标10套，完成10套，已完成；…").
+fn tasks_prose(input: &SummaryInput, figs: &mut Figures) -> Vec<Block> {
+    let mut by: BTreeMap<(i32, &str), Vec<&TaskItem>> = BTreeMap::new();
+    for t in &input.tasks {
+        by.entry((t.year, t.authority.as_str())).or_default().push(t);
+    }
+    let mut out = Vec::new();
+    for ((year, authority), tasks) in by {
+        let mut spans = vec![Span::text(format!(
+            "{year}年{authority}下达年度任务{}项：",
+            tasks.len()
+        ))];
+        for (i, t) in tasks.iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::text("；"));
+            }
+            spans.push(Span::text(format!("{}“{}”", t.org, t.title)));
+            if let Some(target) = &t.target {
+                spans.push(Span::text("，目标"));
+                spans.push(figs.span(
+                    &format!("unit_tasks.{}.target", t.id),
+                    &format!("{}年度任务目标（{}）", t.org, t.title),
+                    target.clone(),
+                    vec![("unit_tasks", t.id)],
+                ));
+                if !t.actual.is_empty() {
+                    spans.push(Span::text(format!("，完成{}", t.actual)));
+                }
+            }
+            spans.push(Span::text(format!("，{}", t.status)));
+        }
+        spans.push(Span::text("。"));
+        out.push(para(spans));
+    }
+    out
 }
 
 /// A region summary's own indicators: the values recorded for the region and, apart, what its children's add up to,
@@ -2811,6 +2876,11 @@ fn record_names<'a>(pool: &Pool<'a>, figures: &[Figure]) -> HashMap<(&'static st
                     format!("{}→{}", side(&b.supporter), side(&b.receiver)),
                 );
             }
+        }
+    }
+    if let Some(ids) = wanted.get("unit_tasks") {
+        for t in pool.input.tasks.iter().filter(|t| ids.contains(&t.id)) {
+            out.insert(("unit_tasks", t.id), format!("{}“{}”", t.org, t.title));
         }
     }
     for (e, ids) in &wanted {

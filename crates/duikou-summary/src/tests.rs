@@ -131,6 +131,7 @@ fn input() -> SummaryInput {
         pending: Pending::Separate,
         whole_term: false,
         area: None,
+        tasks: Vec::new(),
     }
 }
 
@@ -1313,4 +1314,37 @@ fn the_receivers_attributes_are_told_by_their_words() {
     assert!(!t.contains("mystery") && !t.contains("7个"), "{t}");
     let f = figure(&figures, "orgs.3.attributes.staff").unwrap();
     assert_eq!((f.value.as_str(), f.records.clone()), ("13名", vec![("orgs", 3)]));
+}
+
+/// The yearly tasks of the period are told by year and authority, each unit's task with its target, what its records
+/// add up to and where it stands.
+#[test]
+fn yearly_tasks_are_told_with_their_target_and_progress() {
+    let mut i = only(vec![], "2014-01-01", "2014-12-31");
+    let task = |id: i64, org: &str, title: &str, target: Option<&str>, actual: &str, status: &str| TaskItem {
+        id,
+        year: 2014,
+        authority: "国家体育总局".into(),
+        org: org.into(),
+        title: title.into(),
+        target: target.map(str::to_string),
+        actual: actual.into(),
+        status: status.into(),
+    };
+    i.tasks = vec![
+        task(1, "群众体育司", "捐赠健身路径器材", Some("10套"), "10套", "已完成"),
+        task(2, "青少年体育司", "举办夏令营", None, "", "进行中"),
+    ];
+    let (doc, figures) = build(&i).unwrap();
+    let t = text(&doc);
+    assert!(
+        t.contains(
+            "2014年国家体育总局下达年度任务2项：群众体育司“捐赠健身路径器材”，目标10套，完成10套，已完成；青少年体育司“举办夏令营”，进行中。"
+        ),
+        "{t}"
+    );
+    assert_eq!(
+        figure(&figures, "unit_tasks.1.target").unwrap().records,
+        vec![("unit_tasks", 1)]
+    );
 }

@@ -34,13 +34,21 @@ fn app(store: &Store) -> axum::Router {
     })
 }
 
+/// Says a check skipped; where CI requires the checks (`DUIKOU_REQUIRE_IATI_CHECKS=1`, set by `.ci/run`), fails.
+fn skipped(why: &str) {
+    if std::env::var("DUIKOU_REQUIRE_IATI_CHECKS").is_ok_and(|v| v == "1") {
+        panic!("the IATI checks are required here (DUIKOU_REQUIRE_IATI_CHECKS=1), but {why}");
+    }
+    eprintln!("skipped: {why}");
+}
+
 /// `../shared/iati` beside the clone, or `None` (the checks that need it say they skipped).
 fn shared() -> Option<PathBuf> {
     let d = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/iati");
     if d.join("schema/iati-activities-schema.xsd").exists() {
         Some(d)
     } else {
-        eprintln!("skipped: ../shared/iati (IATI's schema and codelists) is absent beside the clone");
+        skipped("../shared/iati (IATI's schema and codelists) is absent beside the clone");
         None
     }
 }
@@ -58,7 +66,7 @@ fn validate(xml: &str, what: &str) {
         .output();
     match out {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            eprintln!("skipped: xmllint is not installed (Debian package libxml2-utils; CI installs it)")
+            skipped("xmllint is not installed (Debian package libxml2-utils; CI installs it)")
         }
         Err(e) => panic!("xmllint: {e}"),
         Ok(o) => assert!(
@@ -83,7 +91,7 @@ fn validate_empty(xml: &str) {
         .arg(file.path())
         .output()
     else {
-        eprintln!("skipped: xmllint is not installed (Debian package libxml2-utils; CI installs it)");
+        skipped("xmllint is not installed (Debian package libxml2-utils; CI installs it)");
         return;
     };
     let err = String::from_utf8_lossy(&o.stderr);

@@ -96,6 +96,7 @@ struct World {
     program: i64,
     pairing: i64,
     receiver: Actor,
+    coordinator: Actor,
 }
 
 /// A program (not yet published) with one pairing and facts in every confirmation state.
@@ -109,12 +110,13 @@ async fn world(store: &Store) -> World {
     )
     .await;
     let pairing = create_id(store, "pairings", json!({"program_id": program, "supporter_org_id": a, "receiver_org_id": b, "level": "school_school", "start_date": "2013-10-01", "end_date": "2016-08-31"})).await;
-    user(store, "coord", Role::Coordinator, vec![a]).await;
+    let coordinator = user(store, "coord", Role::Coordinator, vec![a]).await;
     let receiver = user(store, "rec", Role::ReceiverEditor, vec![b]).await;
     World {
         program,
         pairing,
         receiver,
+        coordinator,
     }
 }
 
@@ -278,6 +280,23 @@ async fn publishing_previews_then_shows_and_withdrawing_hides_with_only_confirme
         let (s, _, _) = send(&app, "POST", &format!("/programs/{}/publication", w.program), &rec, Some(format!("csrf={csrf}&action=publish")), &[]).await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{backend}");
         assert_eq!(get(&app, &format!("/public/programs/{}", w.program)).await.0, StatusCode::NOT_FOUND);
+
+        // published another way (the API's PATCH, an edit form, an import all write through `update`): still a
+        // publication in the history, and so is a pairing shown again; an edit that does not publish stays 修改
+        let coord = w.coordinator.clone();
+        let last = |e: &'static str, id: i64| {
+            let store = store.clone();
+            async move { store.audit_for(e, id).await.unwrap().last().unwrap().action.clone() }
+        };
+        store.update(&coord, "programs", w.program, &json!({"published": true})).await.unwrap();
+        assert_eq!(last("programs", w.program).await, "publish", "{backend}");
+        store.update(&coord, "pairings", p, &json!({"withheld": false})).await.unwrap();
+        assert_eq!(last("pairings", p).await, "publish", "{backend}");
+        assert_eq!(get(&app, &format!("/public/pairings/{p}")).await.0, StatusCode::OK);
+        store.update(&coord, "programs", w.program, &json!({"name": "校对校帮扶计划"})).await.unwrap();
+        assert_eq!(last("programs", w.program).await, "update", "{backend}");
+        store.update(&coord, "programs", w.program, &json!({"published": false})).await.unwrap();
+        assert_eq!(last("programs", w.program).await, "withdraw", "{backend}");
     })
     .await;
 }

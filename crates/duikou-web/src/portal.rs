@@ -335,6 +335,49 @@ pub fn home_page(views: &[PublicProgramView]) -> String {
     html
 }
 
+/// The money chart of a page: by year and source, from the disbursements (else the commitments) — as the work
+/// summary draws it, so the two never add a commitment to the money that paid it.
+pub fn money_chart(f: &PublicFigures) -> Option<duikou_report::Chart> {
+    let kind = if f.money_by_year.iter().any(|m| m.kind == "disbursement") {
+        "disbursement"
+    } else if f.money_by_year.iter().any(|m| m.kind == "commitment") {
+        "commitment"
+    } else {
+        return None;
+    };
+    let lines: Vec<_> = f.money_by_year.iter().filter(|m| m.kind == kind).collect();
+    let years: std::collections::BTreeSet<i64> = lines.iter().map(|m| m.year).collect();
+    let mut sources: Vec<&str> = lines.iter().map(|m| m.source.as_str()).collect();
+    sources.sort_unstable();
+    sources.dedup();
+    Some(duikou_report::Chart {
+        title: format!("资金按年度和来源（{}，万元）", label("transactions", "kind", kind)),
+        kind: duikou_report::ChartKind::StackedBar,
+        categories: years
+            .iter()
+            .map(|y| if *y > 0 { format!("{y}年") } else { "未注明年份".into() })
+            .collect(),
+        series: sources
+            .iter()
+            .map(|src| duikou_report::Series {
+                name: label("transactions", "source", src),
+                values: years
+                    .iter()
+                    .map(|y| {
+                        lines
+                            .iter()
+                            .filter(|m| m.year == *y && m.source == *src)
+                            .map(|m| m.amount.fen())
+                            .fold(0i64, i64::saturating_add) as f64
+                            / 1_000_000.0
+                    })
+                    .collect(),
+            })
+            .collect(),
+        unit: "万元".into(),
+    })
+}
+
 fn figures_html(html: &mut String, f: &PublicFigures) {
     html.push_str(&format!(
         "<div class=\"cards\"><div class=\"card\">援派人员<b>{} 名</b></div>\
@@ -371,6 +414,11 @@ fn figures_html(html: &mut String, f: &PublicFigures) {
             ));
         }
         html.push_str("</table>");
+    }
+    if let Some(chart) = money_chart(f) {
+        html.push_str("<figure class=\"map\">");
+        html.push_str(&duikou_report::svg(&chart));
+        html.push_str("</figure>");
     }
     if !f.money_by_source.is_empty() {
         html.push_str("<h2>资金（按类型和来源）</h2><table><tr><th>类型</th><th>来源</th><th>金额</th></tr>");

@@ -219,6 +219,15 @@ async fn publishing_previews_then_shows_and_withdrawing_hides_with_only_confirme
             ])
         );
         assert_eq!(v["facts"]["transactions"].as_array().map(Vec::len), Some(2));
+        // the page's money chart: the confirmed disbursements by year (万元), the pending 50万 and disputed 9万 not in it
+        let view = store.public_pairing(p).await.unwrap().unwrap();
+        let chart = duikou_web::portal::money_chart(&view.figures).unwrap();
+        assert_eq!(chart.categories, ["2014年", "2015年"], "{backend}");
+        assert_eq!(chart.series.len(), 1, "{backend}");
+        assert_eq!(chart.series[0].values, [100.0, 30.0], "{backend}");
+        assert!(chart.title.starts_with("资金按年度和来源"), "{}", chart.title);
+        let (_, page) = get(&app, &format!("/public/pairings/{p}")).await;
+        assert!(page.contains(&duikou_report::svg(&chart)), "{backend}: the chart on the page");
         assert_eq!(v["note"], Value::Null);
         let (_, prog) = get_json(&app, &format!("/api/v1/public/programs/{}", w.program)).await;
         assert_eq!(prog["figures"], v["figures"], "{backend}: one pairing, the same figures");

@@ -356,16 +356,16 @@ mod tests {
         assert_eq!(k.total.value(), 100_700);
         assert_eq!(k.counted.len(), 2);
         assert_eq!(k.left_out_names(), vec!["2011年度援疆项目".to_string()]);
-        assert_eq!(
-            k.left_out_words("总投资"),
-            "（不含未记录总投资的“2011年度援疆项目”）"
-        );
+        assert_eq!(k.left_out_words("总投资"), "（不含未记录总投资的“2011年度援疆项目”）");
         // a plan with neither a count nor a part leaves the count unknown; one part counts as one project
         let count = p.known("project_count");
         assert_eq!(count.total.value(), 300 + 1);
         assert_eq!(count.left_out_words("项目数"), "（不含未记录项目数的“计划2”）");
         let none = Plans::new(&plans[..1], &plans[..1], &projects, &[]).known("project_count");
-        assert_eq!((none.total.value(), none.left_out_words("项目数")), (300, String::new()));
+        assert_eq!(
+            (none.total.value(), none.left_out_words("项目数")),
+            (300, String::new())
+        );
     }
 
     #[test]

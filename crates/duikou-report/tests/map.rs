@@ -186,7 +186,10 @@ fn a_highlighted_receiver_is_its_units_outline_named_under_the_map() {
     fig.highlight = Some("654023".into()); // 霍城县: drawn in 伊犁哈萨克自治州
     let svg = duikou_report::map_svg(&fig);
     let doc = roxmltree::Document::parse(&svg).unwrap();
-    let lit: Vec<_> = doc.descendants().filter(|n| n.attribute("class") == Some("highlight")).collect();
+    let lit: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("highlight"))
+        .collect();
     assert_eq!(lit.len(), 1, "one unit highlighted");
     assert_eq!(attr(&lit[0], "data-code"), "654000");
     // the same outline as the prefecture's own
@@ -204,6 +207,10 @@ fn a_highlighted_receiver_is_its_units_outline_named_under_the_map() {
     for none in [None, Some("999999".to_string()), Some("65".to_string())] {
         fig.highlight = none;
         let svg = duikou_report::map_svg(&fig);
-        assert!(!svg.contains("highlight") && !svg.contains("受援方所在地区"), "{:?}", fig.highlight);
+        assert!(
+            !svg.contains("highlight") && !svg.contains("受援方所在地区"),
+            "{:?}",
+            fig.highlight
+        );
     }
 }

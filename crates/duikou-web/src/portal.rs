@@ -355,7 +355,13 @@ pub fn money_chart(f: &PublicFigures) -> Option<duikou_report::Chart> {
         kind: duikou_report::ChartKind::StackedBar,
         categories: years
             .iter()
-            .map(|y| if *y > 0 { format!("{y}年") } else { "未注明年份".into() })
+            .map(|y| {
+                if *y > 0 {
+                    format!("{y}年")
+                } else {
+                    "未注明年份".into()
+                }
+            })
             .collect(),
         series: sources
             .iter()

@@ -467,7 +467,13 @@ async fn no_private_field_of_the_demo_is_ever_public() {
                     .map(|(a, b)| a + b);
                 funds += fen(&pv["figures"]["funds"]).unwrap();
                 known += fen(&pv["figures"]["total_investment_known"]).unwrap();
-                left_out.extend(pv["figures"]["total_investment_left_out"].as_array().unwrap().iter().cloned());
+                left_out.extend(
+                    pv["figures"]["total_investment_left_out"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .cloned(),
+                );
             }
             let program_sums: Vec<i64> = additive.iter().map(|k| v["figures"][k].as_i64().unwrap()).collect();
             assert_eq!(sums.to_vec(), program_sums, "{backend}: program {id}");
@@ -488,7 +494,11 @@ async fn no_private_field_of_the_demo_is_ever_public() {
             left_out.sort_by(by_name);
             assert_eq!(program_left_out, left_out, "{backend}: program {id}");
             if investment.is_some() {
-                assert_eq!(investment, Some(known), "{backend}: program {id}: a whole total is all known");
+                assert_eq!(
+                    investment,
+                    Some(known),
+                    "{backend}: program {id}: a whole total is all known"
+                );
             }
             assert_eq!(
                 fen(&v["figures"]["funds"]),

@@ -61,10 +61,16 @@ trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do curl -fs "$BASE/healthz" >/dev/null && break; sleep 0.5; done
 curl -fs "$BASE/healthz" >/dev/null || { cat "/tmp/portal-bench-serve.$$.log" >&2; exit 1; }
 
-# publish (a write: every kept answer is made again on its first read)
-curl -fs -X PATCH -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-    -d '{"published": true}' "$BASE/api/v1/programs/$PROGRAM" >/dev/null
-log "published program $PROGRAM through the API"
+# publish (withdrawn first when the record already has it public, so publishing is a write: each publication is an
+# audit event, and every kept answer is made again on its first read)
+for published in false true; do
+    curl -fs -X PATCH -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+        -d "{\"published\": $published}" "$BASE/api/v1/programs/$PROGRAM" >/dev/null
+done
+log "published program $PROGRAM through the API; the audit log's last events: $(python3 -c '
+import sqlite3, sys
+db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+print(db.execute("SELECT group_concat(action || \" \" || entity || \" \" || entity_id, \", \") FROM (SELECT * FROM audit_events ORDER BY seq DESC LIMIT 2)").fetchone()[0])' "$DB")"
 
 PAGES=("/healthz" "/" "/public/programs/$PROGRAM" "/public/pairings/$PAIRING")
 echo

@@ -23,6 +23,10 @@ pub struct Config {
     /// database keeps its key in `<database>.audit-key` and PostgreSQL refuses to start.
     #[serde(default)]
     pub audit_key_file: Option<String>,
+    /// The portal's public address (`public_url = "https://duikou.example.cn"`, or `DUIKOU_PUBLIC_URL`): the IATI
+    /// file then links each activity to its public page and facts (`document-link`); without it, it links none.
+    #[serde(default)]
+    pub public_url: Option<String>,
 }
 
 impl Default for Config {
@@ -35,6 +39,7 @@ impl Default for Config {
             secure_cookies: false,
             audit_key: None,
             audit_key_file: None,
+            public_url: None,
         }
     }
 }
@@ -50,6 +55,7 @@ impl std::fmt::Debug for Config {
             .field("secure_cookies", &self.secure_cookies)
             .field("audit_key", &self.audit_key.as_ref().map(|_| "***"))
             .field("audit_key_file", &self.audit_key_file)
+            .field("public_url", &self.public_url)
             .finish()
     }
 }

@@ -398,6 +398,7 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<()> {
                 session_hours: cfg.session_hours,
                 secure_cookies: cfg.secure_cookies,
                 demo_accounts: demo_accounts.into(),
+                public_url: cfg.public_url.as_deref().map(Into::into),
                 ..duikou_web::AppState::new(store.clone())
             };
             // the client's address is the key of the per-address login throttle
@@ -487,7 +488,7 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<()> {
             if !filters.is_empty() {
                 anyhow::bail!("导出 IATI 不接受 --filter：范围用 --scope program:编号");
             }
-            iati::export(&open(&cfg).await?, scope.as_deref(), &output).await?
+            iati::export(&open(&cfg).await?, scope.as_deref(), &output, cfg.public_url.as_deref()).await?
         }
         Command::Export {
             entity,

@@ -648,6 +648,21 @@ fn export_iati_writes_a_published_program_and_refuses_an_unpublished_one_in_chin
     );
     // its yearly plans are within it and not committed again
     assert!(!xml.contains(">4233000000.00</value>"), "{xml}");
+    // no public address configured: no document-link; with one (duikou.toml), each activity links its public page
+    // and its facts CSV there
+    assert!(!xml.contains("document-link"), "{xml}");
+    std::fs::write(d.join("duikou.toml"), "public_url = \"https://duikou.example.cn\"\n").unwrap();
+    let linked = duikou(&d, &["export", "iati", "--scope", "program:1", "-o", "p1-linked.xml"]);
+    assert!(linked.status.success(), "{}", text(&linked));
+    let xml = std::fs::read_to_string(d.join("p1-linked.xml")).unwrap();
+    assert_eq!(
+        xml.matches("<document-link url=\"https://duikou.example.cn/public/pairings/")
+            .count(),
+        6,
+        "{xml}"
+    );
+    assert_eq!(xml.matches("/facts.csv\" format=\"text/csv\">").count(), 6, "{xml}");
+    std::fs::remove_file(d.join("duikou.toml")).unwrap();
     // program 4 of the demo is not published: refused, nothing written
     let no = duikou(&d, &["export", "iati", "--scope", "program:4", "-o", "p4.xml"]);
     assert_eq!(no.status.code(), Some(1));

@@ -130,6 +130,28 @@ impl<'a, R: Fields> Plans<'a, R> {
         Some(total)
     }
 
+    /// The known part of `field` over the plans that stand: the plans that state it (or whose parts do) added up,
+    /// and the plans that leave it unknown, left out and named. A total never silently holds less than it says: where
+    /// [`Plans::top_total`] gives no figure, this gives the part known with the words naming what it leaves out
+    /// ([`Known::left_out_words`]) — the one rule the summary and the portal both tell.
+    pub fn known(&self, field: &str) -> Known<'a, R> {
+        let mut k = Known {
+            total: Total::new(),
+            counted: Vec::new(),
+            left_out: Vec::new(),
+        };
+        for g in &self.top {
+            match self.figure(g, field) {
+                Some(t) => {
+                    k.total.merge(t);
+                    k.counted.push(*g);
+                }
+                None => k.left_out.push(*g),
+            }
+        }
+        k
+    }
+
     fn figure_at(&self, g: &R, field: &str, depth: usize) -> Option<Total> {
         // "project_count_of_parts": the count its parts add up to, whatever the plan states
         let (field, stated_counts) = match field {
@@ -203,6 +225,48 @@ impl<'a, R: Fields> Plans<'a, R> {
     }
 }
 
+/// The known part of a plans' total ([`Plans::known`]).
+pub struct Known<'a, R: Fields> {
+    /// The plans that state the figure (or whose parts do), added up.
+    pub total: Total,
+    /// Those plans, by start.
+    pub counted: Vec<&'a R>,
+    /// The plans that leave it unknown, by start.
+    pub left_out: Vec<&'a R>,
+}
+
+impl<R: Fields> Known<'_, R> {
+    /// The names of the plans left out, as recorded (a plan without a name is named "未命名的计划").
+    pub fn left_out_names(&self) -> Vec<String> {
+        self.left_out
+            .iter()
+            .map(|g| {
+                g.field("name")
+                    .and_then(serde_json::Value::as_str)
+                    .filter(|n| !n.trim().is_empty())
+                    .unwrap_or("未命名的计划")
+                    .to_string()
+            })
+            .collect()
+    }
+
+    /// What a total of `what` (总投资, 援助资金 …) leaves out, as the words that follow its name:
+    /// "（不含未记录总投资的“2013年度援疆项目”、“…”）", or nothing when it leaves nothing out.
+    pub fn left_out_words(&self, what: &str) -> String {
+        left_out_words(what, &self.left_out_names())
+    }
+}
+
+/// "（不含未记录{what}的“A”、“B”）" for the plans named, or nothing when there are none: how every total that leaves
+/// out plans whose figure is not recorded says so.
+pub fn left_out_words(what: &str, names: &[String]) -> String {
+    if names.is_empty() {
+        return String::new();
+    }
+    let names: Vec<String> = names.iter().map(|n| format!("“{n}”")).collect();
+    format!("（不含未记录{what}的{}）", names.join("、"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -273,6 +337,35 @@ mod tests {
         let loose = [json!({"id": 1, "project_count": 1, "project_count_approx": "余"})];
         let p = Plans::new(&loose, &loose, &projects, &[]);
         assert_eq!(p.figure(&loose[0], "total_investment"), None);
+    }
+
+    #[test]
+    fn the_known_part_names_the_plans_it_leaves_out() {
+        let mut plans = vec![
+            plan(1, None, Some(300), None, "2011"),
+            plan(2, None, None, None, "2012"),
+            plan(3, None, None, None, "2013"),
+        ];
+        plans[0]["name"] = json!("2011年度援疆项目");
+        plans[1]["total_investment"] = json!("1000.00");
+        let projects = [project(10, Some(1), "100.00"), project(11, Some(3), "7.00")];
+        let p = Plans::new(&plans, &plans, &projects, &[]);
+        assert_eq!(p.top_total("total_investment"), None);
+        let k = p.known("total_investment");
+        // plan 2 as it states it (1000.00), plan 3 as its only part does (7.00); plan 1's two of 300 never count
+        assert_eq!(k.total.value(), 100_700);
+        assert_eq!(k.counted.len(), 2);
+        assert_eq!(k.left_out_names(), vec!["2011年度援疆项目".to_string()]);
+        assert_eq!(k.left_out_words("总投资"), "（不含未记录总投资的“2011年度援疆项目”）");
+        // a plan with neither a count nor a part leaves the count unknown; one part counts as one project
+        let count = p.known("project_count");
+        assert_eq!(count.total.value(), 300 + 1);
+        assert_eq!(count.left_out_words("项目数"), "（不含未记录项目数的“计划2”）");
+        let none = Plans::new(&plans[..1], &plans[..1], &projects, &[]).known("project_count");
+        assert_eq!(
+            (none.total.value(), none.left_out_words("项目数")),
+            (300, String::new())
+        );
     }
 
     #[test]

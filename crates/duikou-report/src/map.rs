@@ -92,8 +92,9 @@ pub fn map_provinces() -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
-/// The point a region code is drawn at (px), or `None` when the map does not know it.
-pub fn region_point(code: &str) -> Option<(f64, f64)> {
+/// The unit a region code is placed in: the prefecture with that code, else the prefecture of its first four digits,
+/// else its province.
+fn region_unit(code: &str) -> Option<&'static Unit> {
     let d = data();
     let code = code.trim();
     if code.len() < 6 || !code.is_char_boundary(6) || !code[..6].bytes().all(|b| b.is_ascii_digit()) {
@@ -101,11 +102,22 @@ pub fn region_point(code: &str) -> Option<(f64, f64)> {
     }
     let code = &code[..6];
     let find = |units: &'static [Unit], c: &str| units.iter().find(|u| u.code == c);
-    let unit = find(&d.prefectures, code)
+    find(&d.prefectures, code)
         .or_else(|| find(&d.prefectures, &format!("{}00", &code[..4])))
-        .or_else(|| find(&d.provinces, &format!("{}0000", &code[..2])))?;
-    let s = d.scale as f64;
+        .or_else(|| find(&d.provinces, &format!("{}0000", &code[..2])))
+}
+
+/// The point a region code is drawn at (px), or `None` when the map does not know it.
+pub fn region_point(code: &str) -> Option<(f64, f64)> {
+    let unit = region_unit(code)?;
+    let s = data().scale as f64;
     Some((unit.c[0] as f64 / s, unit.c[1] as f64 / s))
+}
+
+/// The name of the unit a region code is placed in and highlighted as (`654023` 霍城县 → 伊犁哈萨克自治州), or `None`
+/// when the map does not know it.
+pub fn region_name(code: &str) -> Option<&'static str> {
+    region_unit(code).map(|u| u.name.as_str())
 }
 
 /// One ring as path data (absolute first point, then relative steps), closed or not.
@@ -210,6 +222,19 @@ pub(crate) fn render(fig: &MapFigure, with_title: bool) -> String {
         out.push_str(r#""/>"#);
     }
     out.push_str("</g>");
+    // the highlighted unit (a pairing's receiver), above the outlines and under the arcs
+    let highlighted = fig.highlight.as_deref().and_then(region_unit);
+    if let Some(u) = highlighted {
+        let _ = write!(
+            out,
+            r##"<path class="highlight" data-code="{}" fill="#F8CBAD" fill-opacity="0.85" stroke="#C55A11" stroke-width="1.2" d=""##,
+            u.code
+        );
+        for r in &u.rings {
+            ring_path(&mut out, r, s, true);
+        }
+        let _ = write!(out, r#""><title>{}</title></path>"#, escape(&u.name));
+    }
 
     // the 南海诸岛 inset
     let [bx, by, bw, bh] = d.inset.frame.map(|v| v as f64 / s);
@@ -380,6 +405,18 @@ pub(crate) fn render(fig: &MapFigure, with_title: bool) -> String {
             x += 120.0;
         }
     }
+    if let Some(u) = highlighted {
+        // the highlight's key, at the right of the legend's first line
+        let _ = write!(
+            out,
+            r##"<rect class="highlight-key" x="{}" y="{}" width="16" height="10" fill="#F8CBAD" stroke="#C55A11" stroke-width="1"/><text x="{}" y="{}" text-anchor="end" fill="{TEXT}">受援方所在地区：{}</text>"##,
+            fixed(w - 26.0, 1),
+            fixed(ly + 1.0, 1),
+            fixed(w - 32.0, 1),
+            fixed(ly + 10.0, 1),
+            escape(&u.name)
+        );
+    }
     let missing = placed.iter().filter(|(_, p)| p.is_none()).count();
     let note = if fig.arcs.is_empty() {
         "暂无结对".to_string()
@@ -467,6 +504,7 @@ pub fn map_figure(title: &str, pairings: &[MapPairing]) -> MapFigure {
             String::new()
         },
         arcs,
+        highlight: None,
     }
 }
 

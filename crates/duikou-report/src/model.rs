@@ -169,6 +169,9 @@ pub struct MapFigure {
     pub measure: String,
     /// One per pairing.
     pub arcs: Vec<MapArc>,
+    /// A region code whose outline is drawn highlighted and named under the map (a pairing's receiver on its page):
+    /// the unit its point is drawn in ([`crate::map_region_name`]); nothing when the map does not know it.
+    pub highlight: Option<String>,
 }
 
 /// One pairing on the map.

@@ -43,6 +43,7 @@ fn figure() -> MapFigure {
                 value: 500.0,
             },
         ],
+        highlight: None,
     }
 }
 
@@ -176,4 +177,40 @@ fn the_map_goes_into_docx_as_a_png_with_its_svg_and_a_caption() {
     assert!(html.contains("class=\"duikou-map\"") && html.contains("图1 对口支援关系示意图"));
     let md = markdown(&doc);
     assert!(md.contains("| 江苏省 | 霍城县 | 对口援疆 | 12000 |"), "{md}");
+}
+
+#[test]
+fn a_highlighted_receiver_is_its_units_outline_named_under_the_map() {
+    let mut fig = figure();
+    fig.arcs.truncate(1);
+    fig.highlight = Some("654023".into()); // 霍城县: drawn in 伊犁哈萨克自治州
+    let svg = duikou_report::map_svg(&fig);
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let lit: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("highlight"))
+        .collect();
+    assert_eq!(lit.len(), 1, "one unit highlighted");
+    assert_eq!(attr(&lit[0], "data-code"), "654000");
+    // the same outline as the prefecture's own
+    let own = doc
+        .descendants()
+        .find(|n| n.attribute("data-code") == Some("654000") && n.attribute("class").is_none())
+        .unwrap();
+    assert_eq!(attr(&lit[0], "d"), attr(&own, "d"));
+    assert!(svg.contains("受援方所在地区：伊犁哈萨克自治州"), "the key names it");
+    assert_eq!(duikou_report::map_region_name("654023"), Some("伊犁哈萨克自治州"));
+    assert_eq!(duikou_report::map_region_name("650000"), Some("新疆维吾尔自治区"));
+    // a province-level receiver lights its province; an unknown code or none lights nothing
+    fig.highlight = Some("650000".into());
+    assert!(duikou_report::map_svg(&fig).contains(r#"class="highlight" data-code="650000""#));
+    for none in [None, Some("999999".to_string()), Some("65".to_string())] {
+        fig.highlight = none;
+        let svg = duikou_report::map_svg(&fig);
+        assert!(
+            !svg.contains("highlight") && !svg.contains("受援方所在地区"),
+            "{:?}",
+            fig.highlight
+        );
+    }
 }

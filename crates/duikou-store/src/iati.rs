@@ -9,7 +9,7 @@ use chrono::{Datelike, NaiveDate};
 use duikou_domain::iati as code;
 use duikou_domain::{schema, Calendar, Money, Period, Precision, RecDate};
 use duikou_report::{
-    IatiActivity, IatiBudget, IatiFile, IatiLocation, IatiOrg, IatiResult, IatiSector, IatiTransaction,
+    IatiActivity, IatiBudget, IatiDocument, IatiFile, IatiLocation, IatiOrg, IatiResult, IatiSector, IatiTransaction,
 };
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -70,7 +70,15 @@ impl Store {
 
     /// A published program as an IATI file on `today` (which decides each activity's status and which of its dates
     /// are actual), stamped `generated`; `None` when the program is not public (unknown and unpublished alike).
-    pub async fn iati_program(&self, program: i64, today: NaiveDate, generated: &str) -> Result<Option<IatiFile>> {
+    /// `site`, the portal's public address (`https://duikou.example.cn`), when known, gives each activity its
+    /// documents: its public page and its confirmed facts as CSV (no other document is ever public).
+    pub async fn iati_program(
+        &self,
+        program: i64,
+        today: NaiveDate,
+        generated: &str,
+        site: Option<&str>,
+    ) -> Result<Option<IatiFile>> {
         let Some((view, facts)) = self.public_program_facts(program).await? else {
             return Ok(None);
         };
@@ -94,7 +102,8 @@ impl Store {
             .ok_or_else(|| StoreError::Other("计划缺少主管单位".into()))?;
         let authority = self.iati_org(authority_id).await?;
         for pairing in &view.pairings {
-            let a = self.iati_activity(program, &authority, pairing, &facts, today).await?;
+            let mut a = self.iati_activity(program, &authority, pairing, &facts, today).await?;
+            a.documents = iati_documents(site, pairing);
             file.activities.push(a);
         }
         Ok(Some(file))
@@ -282,7 +291,8 @@ impl Store {
             sectors,
             budgets,
             transactions: out_tx,
-            // documents are never public (the portal's allow-list), so no document-link
+            // the pairing's public page and facts, when the portal's address is known ([`iati_documents`]);
+            // uploaded documents are never public (the portal's allow-list)
             documents: Vec::new(),
             results,
         })
@@ -323,4 +333,33 @@ pub fn now() -> (String, NaiveDate) {
     let now = chrono::Utc::now();
     let today = (now + chrono::Duration::hours(8)).date_naive();
     (now.format("%Y-%m-%dT%H:%M:%SZ").to_string(), today)
+}
+
+/// A public pairing's documents in an IATI file: its page on the portal (DocumentCategory A12, activity web page) and
+/// its confirmed facts as CSV (A08, results, outcomes and outputs), at the portal's public address `site`; none when
+/// the address is not known (a relative link means nothing to a reader of the file) or is not an http(s) address.
+pub fn iati_documents(site: Option<&str>, pairing: &PublicPairing) -> Vec<IatiDocument> {
+    let Some(site) = site
+        .map(|s| s.trim().trim_end_matches('/'))
+        .filter(|s| (s.starts_with("https://") || s.starts_with("http://")) && !s.contains(char::is_whitespace))
+    else {
+        return Vec::new();
+    };
+    let title = format!("{} → {}", pairing.supporter, pairing.receiver);
+    vec![
+        IatiDocument {
+            url: format!("{site}/public/pairings/{}", pairing.id),
+            format: "text/html".into(),
+            title: format!("{title}：公开页面（结对、主要数字、前后对比）"),
+            category: "A12",
+            date: None,
+        },
+        IatiDocument {
+            url: format!("{site}/api/v1/public/pairings/{}/facts.csv", pairing.id),
+            format: "text/csv".into(),
+            title: format!("{title}：受援方已确认的公开事实（CSV）"),
+            category: "A08",
+            date: None,
+        },
+    ]
 }

@@ -107,6 +107,16 @@ pub const PUBLIC_FIELDS: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// What a scope's plans make of its figures ([`Store::plan_figures`]).
+struct PlanFigures {
+    total_investment: Option<Money>,
+    total_investment_known: Money,
+    total_investment_left_out: Vec<String>,
+    plans: i64,
+    plan_projects: Option<i64>,
+    plan_aid: Option<Money>,
+}
+
 /// A published program as the public sees it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PublicProgram {
@@ -317,6 +327,12 @@ pub struct PublicFigures {
     /// The projects' total investment, a plan counted as it states it (or as its parts do, when they are all of
     /// it); `None` when a plan leaves it unknown — never the part that happens to be recorded.
     pub total_investment: Option<Money>,
+    /// The part of the projects' total investment that is known: the projects told on their own and the plans that
+    /// state it (or whose parts are all of it). Equal to `total_investment` when no plan is left out.
+    pub total_investment_known: Money,
+    /// The plans (援建计划/批次) left out of `total_investment_known` because their total investment is not
+    /// recorded, by name; empty when the total is whole.
+    pub total_investment_left_out: Vec<String>,
     /// Plans and batches (援建计划/批次) that stand for their parts: none inside a larger one.
     pub plans: i64,
     /// The projects those plans arrange, as they state it; `None` when one of them does not say.
@@ -644,7 +660,14 @@ impl Store {
         }
         let first = |rows: &Vec<Vec<crate::db::Val>>, i: usize| rows.first().map(|r| int(&r[i])).unwrap_or(0);
         // plans are few: their figures by the domain's one rule over the plans and the projects they hold
-        let (total_investment, plan_count, plan_projects, plan_aid) = self
+        let PlanFigures {
+            total_investment,
+            total_investment_known,
+            total_investment_left_out,
+            plans: plan_count,
+            plan_projects,
+            plan_aid,
+        } = self
             .plan_figures(
                 &pairings.iter().map(|p| p.id).collect::<Vec<_>>(),
                 Money::from_fen(first(&projects, 3)),
@@ -664,6 +687,8 @@ impl Store {
             projects_started: first(&projects, 1),
             projects_completed: first(&projects, 2),
             total_investment,
+            total_investment_known,
+            total_investment_left_out,
             funds: Money::from_fen(first(&funds, 0)),
             plans: plan_count,
             plan_projects,
@@ -695,13 +720,9 @@ impl Store {
     }
 
     /// The figures plans make of a scope's projects: the total investment (`all_projects`, the sum over every
-    /// confirmed project, with each plan's projects replaced by the plan), the plans that stand, the projects and the
-    /// aid they state.
-    async fn plan_figures(
-        &self,
-        pairings: &[i64],
-        all_projects: Money,
-    ) -> Result<(Option<Money>, i64, Option<i64>, Option<Money>)> {
+    /// confirmed project, with each plan's projects replaced by the plan), its known part and the plans left out of
+    /// it, the plans that stand, the projects and the aid they state.
+    async fn plan_figures(&self, pairings: &[i64], all_projects: Money) -> Result<PlanFigures> {
         let confirmed = [Arg::Text(Some("confirmed".into()))];
         let plans = self
             .all_where_in_and(
@@ -713,7 +734,14 @@ impl Store {
             )
             .await?;
         if plans.is_empty() {
-            return Ok((Some(all_projects), 0, None, None));
+            return Ok(PlanFigures {
+                total_investment: Some(all_projects),
+                total_investment_known: all_projects,
+                total_investment_left_out: Vec::new(),
+                plans: 0,
+                plan_projects: None,
+                plan_aid: None,
+            });
         }
         let gids: Vec<i64> = plans.iter().map(|g| id(g, "id")).collect();
         let members = self
@@ -737,15 +765,16 @@ impl Store {
             .map(|m| money(&m["total_investment"]).unwrap_or_default())
             .fold(Money::default(), Money::saturating_add);
         let own = Money::from_fen(all_projects.fen().saturating_sub(held.fen()));
-        let total = p
-            .top_total("total_investment")
-            .map(|t| own.saturating_add(Money::from_fen(t.value())));
-        Ok((
-            total,
-            p.top.len() as i64,
-            p.top_total("project_count").map(|t| t.value()),
-            p.top_total("aid_amount").map(|t| Money::from_fen(t.value())),
-        ))
+        let known = p.known("total_investment");
+        let total_investment_known = own.saturating_add(Money::from_fen(known.total.value()));
+        Ok(PlanFigures {
+            total_investment: known.left_out.is_empty().then_some(total_investment_known),
+            total_investment_known,
+            total_investment_left_out: known.left_out_names(),
+            plans: p.top.len() as i64,
+            plan_projects: p.top_total("project_count").map(|t| t.value()),
+            plan_aid: p.top_total("aid_amount").map(|t| Money::from_fen(t.value())),
+        })
     }
 
     async fn public_pairing_of(&self, pr: &Value, program: &str) -> Result<PublicPairing> {
@@ -1002,6 +1031,13 @@ impl Store {
             projects_started: int(&t["projects"]["started"]),
             projects_completed: int(&t["projects"]["completed"]),
             total_investment: money(&t["projects"]["total_investment"]),
+            total_investment_known: money(&t["projects"]["total_investment_known"]).unwrap_or_default(),
+            total_investment_left_out: t["projects"]["total_investment_left_out"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|n| n.as_str().map(str::to_string))
+                .collect(),
             funds: money(&t["funds"]["amount"]).unwrap_or_default(),
             plans: int(&t["projects"]["plans"]["count"]),
             plan_projects: t["projects"]["plans"]["project_count"]

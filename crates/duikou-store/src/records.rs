@@ -578,6 +578,24 @@ impl Store {
             return Ok(before);
         }
         crate::regions::ensure_towns(w, def, &rec).await?;
+        // a publication is one whichever way it is made (the publication page, the API, an edit form, an import):
+        // its event is named `publish` or `withdraw`, so the history says 公开 / 撤回公开
+        let published = |r: &Value| match def.name {
+            "programs" => Some(r["published"] == Value::Bool(true)),
+            "pairings" => Some(r["withheld"] != Value::Bool(true)),
+            _ => None,
+        };
+        let now_public = published(&Value::Object(rec.clone()));
+        let action = match (action, published(&before), now_public) {
+            ("update", Some(was), Some(is)) if was != is => {
+                if is {
+                    "publish"
+                } else {
+                    "withdraw"
+                }
+            }
+            _ => action,
+        };
         let mut sets = vec!["version = version + 1".to_string(), "updated_at = $1".to_string()];
         let mut args = vec![Arg::Ts(Some(Utc::now()))];
         for f in def.fields {

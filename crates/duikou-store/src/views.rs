@@ -338,6 +338,14 @@ pub fn pairing_totals(b: &Bundle) -> Value {
             .unwrap_or(Value::Null)
     };
     let total_investment = with_plans("total_investment");
+    // the part known when a plan leaves the total unknown, with the plans it leaves out by name (the domain's rule,
+    // as the summary tells it: "项目总投资（不含未记录总投资的“…”）")
+    let investment_known = plans.known("total_investment");
+    let total_investment_known = own
+        .iter()
+        .map(|p| money(&p["total_investment"]))
+        .sum::<Money>()
+        .saturating_add(Money::from_fen(investment_known.total.value()));
     let leveraged = with_plans("leveraged_investment");
     let mut needs_by_status: BTreeMap<String, i64> = BTreeMap::new();
     for n in b.needs {
@@ -400,6 +408,8 @@ pub fn pairing_totals(b: &Bundle) -> Value {
             "start_rate": percent(started, projects.len() as i64),
             "completion_rate": percent(completed, started),
             "total_investment": total_investment,
+            "total_investment_known": total_investment_known.to_string(),
+            "total_investment_left_out": investment_known.left_out_names(),
             "leveraged_investment": leveraged,
             "plans": {
                 "count": plans.top.len(),

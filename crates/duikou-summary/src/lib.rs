@@ -1846,32 +1846,13 @@ fn projects(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block>
         .copied()
         .filter(|p| money(&p["total_investment"]).fen() > 0)
         .collect();
-    // a plan's money once, as it states it (else as its parts do), with the projects told on their own
+    // a plan's money once, as it states it (else as its parts do), with the projects told on their own; a total
+    // that leaves out a plan whose figure is not recorded says so, naming the plan (the domain's one rule)
     let plan_money = |field: &str| -> (Total, Vec<&Rec>) {
-        let mut t = Total::new();
-        let mut behind = Vec::new();
-        for g in &plans.top {
-            if let Some(m) = plans.figure(g, field) {
-                t.merge(m);
-                behind.push(*g);
-            }
-        }
-        (t, behind)
+        let k = plans.known(field);
+        (k.total, k.counted)
     };
-    // a total that leaves out a plan whose figure is not recorded says so, naming the plan
-    let unknown_in = |field: &str, what: &str| -> String {
-        let names: Vec<String> = plans
-            .top
-            .iter()
-            .filter(|g| plans.figure(g, field).is_none())
-            .filter_map(|g| g["name"].as_str().map(|n| format!("“{n}”")))
-            .collect();
-        if names.is_empty() {
-            String::new()
-        } else {
-            format!("（不含未记录{what}的{}）", names.join("、"))
-        }
-    };
+    let unknown_in = |field: &str, what: &str| -> String { plans.known(field).left_out_words(what) };
     let (plan_investment, invested_plans) = plan_money("total_investment");
     if (!with_investment.is_empty() || !invested_plans.is_empty()) && !mixes_groups(&with_investment) {
         let mut total = money_sum(&with_investment, "total_investment");

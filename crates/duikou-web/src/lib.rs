@@ -37,6 +37,9 @@ pub struct AppState {
     /// The demo accounts (username, who it is), when the server was started with the demo record: the login page
     /// names them so a newcomer knows whom to log in as. Empty on a real deployment.
     pub demo_accounts: std::sync::Arc<[(&'static str, &'static str)]>,
+    /// The portal's public address (`public_url` in the configuration), when known: the IATI file links each
+    /// activity to its public page and facts there.
+    pub public_url: Option<std::sync::Arc<str>>,
 }
 
 impl AppState {
@@ -51,6 +54,7 @@ impl AppState {
             portal: Default::default(),
             public_limit: Default::default(),
             demo_accounts: std::sync::Arc::new([]),
+            public_url: None,
         }
     }
 }

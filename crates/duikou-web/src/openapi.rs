@@ -736,13 +736,15 @@ fn public_paths(schemas: &mut Map<String, Value>, paths: &mut Map<String, Value>
         "persons": {"type": "integer", "description": "援派人员（人）"}, "persons_by_role": arr("PublicDispatchCount"),
         "projects": s("integer"), "projects_started": s("integer"), "projects_completed": s("integer"),
         "total_investment": {"type": "string", "nullable": true, "description": "项目总投资（元）；有援建计划未记录总投资时为 null，不以已记录的部分代替"},
+        "total_investment_known": {"type": "string", "description": "项目总投资中已知的部分（元）：单列项目和写明（或其项目齐全可加总）总投资的计划；无计划缺总投资时等于 total_investment"},
+        "total_investment_left_out": {"type": "array", "items": s("string"), "description": "未记录总投资、因而不计入 total_investment_known 的援建计划和批次（名称）；页面写作“项目总投资（不含未记录总投资的“…”）”"},
         "funds": {"type": "string", "description": "项目外资金（元）：课题经费、公益金等不属于任何项目的资金，不计入项目总投资"},
         "plans": {"type": "integer", "description": "援建计划和批次（不含其中的小计划）"},
         "plan_projects": {"type": "integer", "nullable": true, "description": "这些计划安排的项目数；有计划未写明时为 null"},
         "plan_aid": {"type": "string", "nullable": true, "description": "这些计划的援助资金（元）；有计划未写明时为 null"},
         "money_by_source": arr("PublicMoneyLine"), "money_by_year": arr("PublicMoneyLine"), "activities": s("integer"),
         "trainings": s("integer"), "training_person_times": s("integer"), "indicators": arr("PublicIndicatorChange")}),
-        &["persons", "persons_by_role", "projects", "projects_started", "projects_completed", "total_investment", "funds", "plans", "plan_projects", "plan_aid", "money_by_source", "money_by_year", "activities", "trainings", "training_person_times", "indicators"]));
+        &["persons", "persons_by_role", "projects", "projects_started", "projects_completed", "total_investment", "total_investment_known", "total_investment_left_out", "funds", "plans", "plan_projects", "plan_aid", "money_by_source", "money_by_year", "activities", "trainings", "training_person_times", "indicators"]));
     schemas.insert("PublicFacts".into(), obj(json!({
         "activities": {"type": "array", "items": obj(json!({"pairing_id": s("integer"), "kind": s("string"), "title": s("string"), "audience": ns("string"),
             "start_date": date, "end_date": date, "person_times": ns("integer"), "sessions": ns("integer"), "courses": ns("integer"),

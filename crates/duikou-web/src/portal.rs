@@ -208,11 +208,23 @@ fn money(m: Money) -> String {
     m.display_zh()
 }
 
-/// A total a plan may leave unknown: the figure, or a word saying why there is none.
+/// A total a plan may leave unknown: the figure; else the part known with the words naming the plans it leaves out
+/// ("1000万元（不含未记录总投资的“…”）", the domain's words, as the summary writes them); else why there is none.
 fn total_investment(f: &PublicFigures) -> String {
-    f.total_investment
-        .map(money)
-        .unwrap_or_else(|| "未能统计（有援建计划未记录总投资）".into())
+    if let Some(m) = f.total_investment {
+        return money(m);
+    }
+    let names = &f.total_investment_left_out;
+    if f.total_investment_known.fen() > 0 {
+        format!(
+            "{}{}",
+            money(f.total_investment_known),
+            duikou_domain::plans::left_out_words("总投资", names)
+        )
+    } else {
+        let names: Vec<String> = names.iter().map(|n| format!("“{n}”")).collect();
+        format!("未能统计（{}未记录总投资）", names.join("、"))
+    }
 }
 
 /// What the plans and batches arrange, when there are any: "援建计划 2 个，安排项目 403 项，援助资金 50.56亿元".
@@ -246,6 +258,42 @@ fn map_html(html: &mut String, views: &[&PublicProgramView]) {
     );
 }
 
+/// The map on a pairing's page: its arc from the supporter's place to the receiver's, as wide as its money (or
+/// people), with the receiver's unit highlighted and named under it.
+fn pairing_map_html(html: &mut String, v: &PublicPairingView) {
+    let p = &v.pairing;
+    if p.supporter_region.is_none() && p.receiver_region.is_none() {
+        return;
+    }
+    let w = v.figures.by_pairing.get(&p.id).copied().unwrap_or_default();
+    let pairing = duikou_report::MapPairing {
+        program: p.program.clone(),
+        from: duikou_report::MapEnd {
+            name: p.supporter.clone(),
+            region_code: p.supporter_region.clone(),
+        },
+        to: duikou_report::MapEnd {
+            name: p.receiver.clone(),
+            region_code: p.receiver_region.clone(),
+        },
+        money_fen: w.invested.fen(),
+        persons: w.persons,
+    };
+    let mut fig = duikou_report::map_figure("对口支援关系示意图", &[pairing]);
+    fig.highlight = p.receiver_region.clone();
+    html.push_str("<h2>哪里支援哪里</h2><figure class=\"map\" id=\"map\">");
+    html.push_str(&duikou_report::map_svg(&fig));
+    let lit = p
+        .receiver_region
+        .as_deref()
+        .and_then(duikou_report::map_region_name)
+        .map(|name| format!("，{}为受援方所在地区", esc(name)))
+        .unwrap_or_default();
+    html.push_str(&format!(
+        "<figcaption>图：对口支援关系示意图（线由支援方所在地指向受援方所在地{lit}）</figcaption></figure>"
+    ));
+}
+
 /// The portal's home page: the published programs with their headline figures and the map of their pairings.
 pub fn home_page(views: &[PublicProgramView]) -> String {
     let mut html = head("对口支援公开信息");
@@ -275,7 +323,7 @@ pub fn home_page(views: &[PublicProgramView]) -> String {
                 f.projects,
                 f.projects_started,
                 f.projects_completed,
-                total_investment(f),
+                esc(&total_investment(f)),
                 f.trainings,
                 f.training_person_times
             ));
@@ -285,6 +333,55 @@ pub fn home_page(views: &[PublicProgramView]) -> String {
     }
     html.push_str(FOOT);
     html
+}
+
+/// The money chart of a page: by year and source, from the disbursements (else the commitments) — as the work
+/// summary draws it, so the two never add a commitment to the money that paid it.
+pub fn money_chart(f: &PublicFigures) -> Option<duikou_report::Chart> {
+    let kind = if f.money_by_year.iter().any(|m| m.kind == "disbursement") {
+        "disbursement"
+    } else if f.money_by_year.iter().any(|m| m.kind == "commitment") {
+        "commitment"
+    } else {
+        return None;
+    };
+    let lines: Vec<_> = f.money_by_year.iter().filter(|m| m.kind == kind).collect();
+    let years: std::collections::BTreeSet<i64> = lines.iter().map(|m| m.year).collect();
+    let mut sources: Vec<&str> = lines.iter().map(|m| m.source.as_str()).collect();
+    sources.sort_unstable();
+    sources.dedup();
+    Some(duikou_report::Chart {
+        title: format!("资金按年度和来源（{}，万元）", label("transactions", "kind", kind)),
+        kind: duikou_report::ChartKind::StackedBar,
+        categories: years
+            .iter()
+            .map(|y| {
+                if *y > 0 {
+                    format!("{y}年")
+                } else {
+                    "未注明年份".into()
+                }
+            })
+            .collect(),
+        series: sources
+            .iter()
+            .map(|src| duikou_report::Series {
+                name: label("transactions", "source", src),
+                values: years
+                    .iter()
+                    .map(|y| {
+                        lines
+                            .iter()
+                            .filter(|m| m.year == *y && m.source == *src)
+                            .map(|m| m.amount.fen())
+                            .fold(0i64, i64::saturating_add) as f64
+                            / 1_000_000.0
+                    })
+                    .collect(),
+            })
+            .collect(),
+        unit: "万元".into(),
+    })
 }
 
 fn figures_html(html: &mut String, f: &PublicFigures) {
@@ -303,7 +400,7 @@ fn figures_html(html: &mut String, f: &PublicFigures) {
         } else {
             format!("<br>{}", esc(&plans_line(f)))
         },
-        total_investment(f),
+        esc(&total_investment(f)),
         if f.funds.fen() > 0 {
             format!("另有项目外资金 {}", money(f.funds))
         } else {
@@ -323,6 +420,11 @@ fn figures_html(html: &mut String, f: &PublicFigures) {
             ));
         }
         html.push_str("</table>");
+    }
+    if let Some(chart) = money_chart(f) {
+        html.push_str("<figure class=\"map\">");
+        html.push_str(&duikou_report::svg(&chart));
+        html.push_str("</figure>");
     }
     if !f.money_by_source.is_empty() {
         html.push_str("<h2>资金（按类型和来源）</h2><table><tr><th>类型</th><th>来源</th><th>金额</th></tr>");
@@ -442,6 +544,7 @@ pub fn pairing_page(v: &PublicPairingView, banner: Option<&str>) -> String {
         esc(&period(&p.start_date, &p.end_date))
     ));
     figures_html(&mut html, &v.figures);
+    pairing_map_html(&mut html, v);
     let facts = &v.facts;
     if !facts.projects.is_empty() {
         html.push_str(

@@ -34,13 +34,21 @@ fn app(store: &Store) -> axum::Router {
     })
 }
 
+/// Says a check skipped; where CI requires the checks (`DUIKOU_REQUIRE_IATI_CHECKS=1`, set by `.ci/run`), fails.
+fn skipped(why: &str) {
+    if std::env::var("DUIKOU_REQUIRE_IATI_CHECKS").is_ok_and(|v| v == "1") {
+        panic!("the IATI checks are required here (DUIKOU_REQUIRE_IATI_CHECKS=1), but {why}");
+    }
+    eprintln!("skipped: {why}");
+}
+
 /// `../shared/iati` beside the clone, or `None` (the checks that need it say they skipped).
 fn shared() -> Option<PathBuf> {
     let d = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/iati");
     if d.join("schema/iati-activities-schema.xsd").exists() {
         Some(d)
     } else {
-        eprintln!("skipped: ../shared/iati (IATI's schema and codelists) is absent beside the clone");
+        skipped("../shared/iati (IATI's schema and codelists) is absent beside the clone");
         None
     }
 }
@@ -58,7 +66,7 @@ fn validate(xml: &str, what: &str) {
         .output();
     match out {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            eprintln!("skipped: xmllint is not installed (Debian package libxml2-utils; CI installs it)")
+            skipped("xmllint is not installed (Debian package libxml2-utils; CI installs it)")
         }
         Err(e) => panic!("xmllint: {e}"),
         Ok(o) => assert!(
@@ -83,7 +91,7 @@ fn validate_empty(xml: &str) {
         .arg(file.path())
         .output()
     else {
-        eprintln!("skipped: xmllint is not installed (Debian package libxml2-utils; CI installs it)");
+        skipped("xmllint is not installed (Debian package libxml2-utils; CI installs it)");
         return;
     };
     let err = String::from_utf8_lossy(&o.stderr);
@@ -130,6 +138,8 @@ fn check_codes(xml: &str) -> usize {
         "BudgetStatus",
         "DescriptionType",
         "Language",
+        "DocumentCategory",
+        "FileFormat",
     ]
     .into_iter()
     .map(|n| (n, codelist(&dir, n)))
@@ -179,6 +189,13 @@ fn check_codes(xml: &str) -> usize {
                 check("DescriptionType", a("type"), "description/@type")
             }
             "narrative" => check("Language", n.attribute((XML_NS, "lang")), "narrative/@xml:lang"),
+            "document-link" => check("FileFormat", a("format"), "document-link/@format"),
+            "category" if n.parent().is_some_and(|p| p.has_tag_name("document-link")) => {
+                check("DocumentCategory", a("code"), "document-link/category")
+            }
+            "language" if n.parent().is_some_and(|p| p.has_tag_name("document-link")) => {
+                check("Language", a("code"), "document-link/language")
+            }
             _ => {}
         }
     }
@@ -589,6 +606,61 @@ async fn a_generated_program_validates_with_only_confirmed_facts_of_public_pairi
         assert_eq!(a.descendants().filter(|n| n.has_tag_name("result")).count(), 1);
         assert!(xml.contains("<baseline year=\"2012\" iso-date=\"2012-01-01\" value=\"10.5\">"));
         assert!(xml.contains("<actual value=\"12.25\"/>"));
+        // no public address configured: no document-link (a relative link means nothing in the file)
+        assert!(!xml.contains("document-link"), "{backend}");
+
+        // with the portal's address: each activity links its public page and its facts CSV, valid and coded
+        let site = duikou_web::app(duikou_web::AppState {
+            public_limit: std::sync::Arc::new(duikou_web::portal::RateLimit::new(1_000_000, 1000.0)),
+            public_url: Some("https://duikou.example.cn/".into()),
+            ..duikou_web::AppState::new(store.clone())
+        });
+        let (s, _, xml) = get(&site, &uri).await;
+        assert_eq!(s, StatusCode::OK, "{backend}");
+        validate(&xml, "the generated program's IATI file with its documents");
+        check_codes(&xml);
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        let acts: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("iati-activity")).collect();
+        for a in &acts {
+            let links: Vec<_> = a.children().filter(|c| c.has_tag_name("document-link")).collect();
+            assert_eq!(links.len(), 2, "{backend}");
+        }
+        let a = activity(&doc, "支援方0 <&>对口支援受援方0");
+        let links: Vec<(&str, &str, &str)> = a
+            .children()
+            .filter(|c| c.has_tag_name("document-link"))
+            .map(|l| {
+                (
+                    l.attribute("url").unwrap(),
+                    l.attribute("format").unwrap(),
+                    child_attr(&l, "category", "code").unwrap(),
+                )
+            })
+            .collect();
+        let pairing = store.public_program(program).await.unwrap().unwrap().pairings[0].id;
+        assert_eq!(
+            links,
+            vec![
+                (
+                    format!("https://duikou.example.cn/public/pairings/{pairing}").as_str(),
+                    "text/html",
+                    "A12"
+                ),
+                (
+                    format!("https://duikou.example.cn/api/v1/public/pairings/{pairing}/facts.csv").as_str(),
+                    "text/csv",
+                    "A08"
+                ),
+            ],
+            "{backend}"
+        );
+        // the links answer: the page and the CSV of that pairing are public
+        for url in [
+            format!("/public/pairings/{pairing}"),
+            format!("/api/v1/public/pairings/{pairing}/facts.csv"),
+        ] {
+            assert_eq!(get(&site, &url).await.0, StatusCode::OK, "{backend}: {url}");
+        }
     })
     .await;
 }

@@ -96,6 +96,7 @@ struct World {
     program: i64,
     pairing: i64,
     receiver: Actor,
+    coordinator: Actor,
 }
 
 /// A program (not yet published) with one pairing and facts in every confirmation state.
@@ -109,12 +110,13 @@ async fn world(store: &Store) -> World {
     )
     .await;
     let pairing = create_id(store, "pairings", json!({"program_id": program, "supporter_org_id": a, "receiver_org_id": b, "level": "school_school", "start_date": "2013-10-01", "end_date": "2016-08-31"})).await;
-    user(store, "coord", Role::Coordinator, vec![a]).await;
+    let coordinator = user(store, "coord", Role::Coordinator, vec![a]).await;
     let receiver = user(store, "rec", Role::ReceiverEditor, vec![b]).await;
     World {
         program,
         pairing,
         receiver,
+        coordinator,
     }
 }
 
@@ -217,6 +219,15 @@ async fn publishing_previews_then_shows_and_withdrawing_hides_with_only_confirme
             ])
         );
         assert_eq!(v["facts"]["transactions"].as_array().map(Vec::len), Some(2));
+        // the page's money chart: the confirmed disbursements by year (万元), the pending 50万 and disputed 9万 not in it
+        let view = store.public_pairing(p).await.unwrap().unwrap();
+        let chart = duikou_web::portal::money_chart(&view.figures).unwrap();
+        assert_eq!(chart.categories, ["2014年", "2015年"], "{backend}");
+        assert_eq!(chart.series.len(), 1, "{backend}");
+        assert_eq!(chart.series[0].values, [100.0, 30.0], "{backend}");
+        assert!(chart.title.starts_with("资金按年度和来源"), "{}", chart.title);
+        let (_, page) = get(&app, &format!("/public/pairings/{p}")).await;
+        assert!(page.contains(&duikou_report::svg(&chart)), "{backend}: the chart on the page");
         assert_eq!(v["note"], Value::Null);
         let (_, prog) = get_json(&app, &format!("/api/v1/public/programs/{}", w.program)).await;
         assert_eq!(prog["figures"], v["figures"], "{backend}: one pairing, the same figures");
@@ -278,6 +289,23 @@ async fn publishing_previews_then_shows_and_withdrawing_hides_with_only_confirme
         let (s, _, _) = send(&app, "POST", &format!("/programs/{}/publication", w.program), &rec, Some(format!("csrf={csrf}&action=publish")), &[]).await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{backend}");
         assert_eq!(get(&app, &format!("/public/programs/{}", w.program)).await.0, StatusCode::NOT_FOUND);
+
+        // published another way (the API's PATCH, an edit form, an import all write through `update`): still a
+        // publication in the history, and so is a pairing shown again; an edit that does not publish stays 修改
+        let coord = w.coordinator.clone();
+        let last = |e: &'static str, id: i64| {
+            let store = store.clone();
+            async move { store.audit_for(e, id).await.unwrap().last().unwrap().action.clone() }
+        };
+        store.update(&coord, "programs", w.program, &json!({"published": true})).await.unwrap();
+        assert_eq!(last("programs", w.program).await, "publish", "{backend}");
+        store.update(&coord, "pairings", p, &json!({"withheld": false})).await.unwrap();
+        assert_eq!(last("pairings", p).await, "publish", "{backend}");
+        assert_eq!(get(&app, &format!("/public/pairings/{p}")).await.0, StatusCode::OK);
+        store.update(&coord, "programs", w.program, &json!({"name": "校对校帮扶计划"})).await.unwrap();
+        assert_eq!(last("programs", w.program).await, "update", "{backend}");
+        store.update(&coord, "programs", w.program, &json!({"published": false})).await.unwrap();
+        assert_eq!(last("programs", w.program).await, "withdraw", "{backend}");
     })
     .await;
 }
@@ -427,6 +455,8 @@ async fn no_private_field_of_the_demo_is_ever_public() {
             let fen = |v: &Value| v.as_str().map(|m| m.parse::<duikou_domain::Money>().unwrap().fen());
             let mut investment = Some(0i64);
             let mut funds = 0i64;
+            let mut known = 0i64;
+            let mut left_out: Vec<Value> = Vec::new();
             for p in v["pairings"].as_array().unwrap() {
                 let (_, pv) = get_json(&app, &format!("/api/v1/public/pairings/{}", p["id"])).await;
                 for (s, k) in sums.iter_mut().zip(additive) {
@@ -436,6 +466,14 @@ async fn no_private_field_of_the_demo_is_ever_public() {
                     .zip(fen(&pv["figures"]["total_investment"]))
                     .map(|(a, b)| a + b);
                 funds += fen(&pv["figures"]["funds"]).unwrap();
+                known += fen(&pv["figures"]["total_investment_known"]).unwrap();
+                left_out.extend(
+                    pv["figures"]["total_investment_left_out"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .cloned(),
+                );
             }
             let program_sums: Vec<i64> = additive.iter().map(|k| v["figures"][k].as_i64().unwrap()).collect();
             assert_eq!(sums.to_vec(), program_sums, "{backend}: program {id}");
@@ -444,6 +482,24 @@ async fn no_private_field_of_the_demo_is_ever_public() {
                 investment,
                 "{backend}: program {id}"
             );
+            // the known part and the plans it leaves out, too
+            assert_eq!(
+                fen(&v["figures"]["total_investment_known"]),
+                Some(known),
+                "{backend}: program {id}"
+            );
+            let mut program_left_out = v["figures"]["total_investment_left_out"].as_array().unwrap().clone();
+            let by_name = |a: &Value, b: &Value| a.as_str().cmp(&b.as_str());
+            program_left_out.sort_by(by_name);
+            left_out.sort_by(by_name);
+            assert_eq!(program_left_out, left_out, "{backend}: program {id}");
+            if investment.is_some() {
+                assert_eq!(
+                    investment,
+                    Some(known),
+                    "{backend}: program {id}: a whole total is all known"
+                );
+            }
             assert_eq!(
                 fen(&v["figures"]["funds"]),
                 Some(funds),
@@ -609,6 +665,32 @@ async fn the_map_draws_public_pairings_from_supporter_to_receiver_and_never_a_pr
         }
         assert_eq!(get(&app, &format!("/public/programs/{private}")).await.0, StatusCode::NOT_FOUND);
 
+        // a public pairing's page: its own arc only, the receiver's unit highlighted and named (霍城县 is drawn in
+        // 伊犁哈萨克自治州); the preview shows the same map
+        let (s, page) = get(&app, &format!("/public/pairings/{big}")).await;
+        assert_eq!(s, StatusCode::OK, "{backend}");
+        let a = arcs(&page);
+        assert_eq!(a.len(), 1, "{backend}: {a:?}");
+        assert!(a[0].2.starts_with("江苏省 → 霍城县：1000 项目总投资（万元）"), "{backend}: {a:?}");
+        assert_eq!(page.matches("class=\"highlight\" data-code=\"654000\"").count(), 1, "{backend}");
+        assert!(page.contains("受援方所在地区：伊犁哈萨克自治州") && page.contains("伊犁哈萨克自治州为受援方所在地区"));
+        assert!(!page.contains("浙江省") && !page.contains("内部支援单位") && !page.contains("<script"), "{backend}");
+        let (_, page) = get(&app, &format!("/public/pairings/{small}")).await;
+        assert!(page.contains("class=\"highlight\" data-code=\"652900\"") && arcs(&page)[0].2.starts_with("浙江省 → 阿克苏地区"));
+        // a supporter without a place: the receiver still lit, the arc counted as not drawn
+        let unplaced = store
+            .public_program(public)
+            .await
+            .unwrap()
+            .unwrap()
+            .pairings
+            .iter()
+            .find(|p| p.supporter == "某援助单位")
+            .unwrap()
+            .id;
+        let (_, page) = get(&app, &format!("/public/pairings/{unplaced}")).await;
+        assert!(arcs(&page).is_empty() && page.contains("1 个结对缺少地点，未画出") && page.contains("data-code=\"654000\""), "{backend}");
+
         // the coordinator's dashboard draws every pairing
         let session = login(&app, "coord").await;
         let (s, _, page) = send(&app, "GET", "/", &session, None, &[]).await;
@@ -651,6 +733,84 @@ async fn the_map_draws_public_pairings_from_supporter_to_receiver_and_never_a_pr
         let bytes = duikou_report::docx(&doc).unwrap();
         let has = |name: &str| bytes.windows(name.len()).any(|w| w == name.as_bytes());
         assert!(has(&format!("word/media/chart{n}.png")) && has(&format!("word/media/chart{n}.svg")), "{backend}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_total_a_plan_leaves_unknown_shows_its_known_part_and_names_the_plans_left_out() {
+    for_each_backend(|store, backend| async move {
+        let w = world(&store).await;
+        let a = w.pairing;
+        let c = create_id(&store, "orgs", json!({"name": "城关第二小学", "kind": "school"})).await;
+        let d = create_id(&store, "orgs", json!({"name": "九龙镇中心小学", "kind": "school"})).await;
+        let b = create_id(&store, "pairings", json!({"program_id": w.program, "supporter_org_id": c, "receiver_org_id": d, "level": "school_school"})).await;
+        let receiver = user(&store, "rec2", Role::ReceiverEditor, vec![d]).await;
+        let mut mine = Vec::new(); // confirmed by the first pairing's receiver
+        let mut theirs = Vec::new(); // by the second's
+        // pairing A: a project of its own (500万) and a plan of 300 projects that states no total investment, with
+        // one project of 100万 recorded (one of 300 never tells the plan's money); a pending plan, never counted
+        mine.push(("projects", create_id(&store, "projects", json!({"pairing_id": a, "name": "教学楼", "category": "education", "total_investment": "500万"})).await));
+        let y2013 = create_id(&store, "project_groups", json!({"pairing_id": a, "name": "2013年度援疆项目", "start_on": "2013", "project_count": "300"})).await;
+        mine.push(("project_groups", y2013));
+        mine.push(("projects", create_id(&store, "projects", json!({"pairing_id": a, "group_id": y2013, "name": "水厂", "category": "infrastructure", "total_investment": "100万"})).await));
+        create_id(&store, "project_groups", json!({"pairing_id": a, "name": "待确认的计划", "start_on": "2014", "project_count": "5"})).await;
+        // pairing B: a plan stating 2亿 (its project of 1.5亿 inside it, not added again), a project of its own
+        // (1000万) and a disputed one (70万, never counted)
+        let housing = create_id(&store, "project_groups", json!({"pairing_id": b, "name": "安居工程", "start_on": "2013", "project_count": "2", "total_investment": "2亿"})).await;
+        theirs.push(("project_groups", housing));
+        theirs.push(("projects", create_id(&store, "projects", json!({"pairing_id": b, "group_id": housing, "name": "安居一期", "category": "housing", "total_investment": "1.5亿"})).await));
+        theirs.push(("projects", create_id(&store, "projects", json!({"pairing_id": b, "name": "食堂", "category": "education", "total_investment": "1000万"})).await));
+        let disputed = create_id(&store, "projects", json!({"pairing_id": b, "name": "操场", "category": "education", "total_investment": "70万"})).await;
+        for (e, id) in &mine {
+            store.set_confirmation(&w.receiver, e, *id, true, None).await.unwrap();
+        }
+        for (e, id) in &theirs {
+            store.set_confirmation(&receiver, e, *id, true, None).await.unwrap();
+        }
+        store.set_confirmation(&receiver, "projects", disputed, false, Some("未建")).await.unwrap();
+        store.set_public(&Actor::system(), "programs", w.program, true).await.unwrap();
+        let app = duikou_web::app(duikou_web::AppState::new(store.clone()));
+        let fig = |v: &Value| {
+            let f = &v["figures"];
+            (f["total_investment"].clone(), f["total_investment_known"].clone(), f["total_investment_left_out"].clone())
+        };
+        let left_out = json!(["2013年度援疆项目"]);
+
+        let (s, va) = get_json(&app, &format!("/api/v1/public/pairings/{a}")).await;
+        assert_eq!(s, StatusCode::OK, "{backend}");
+        assert_eq!(fig(&va), (Value::Null, json!("5000000.00"), left_out.clone()), "{backend}: {}", va["figures"]);
+        let (_, vb) = get_json(&app, &format!("/api/v1/public/pairings/{b}")).await;
+        assert_eq!(fig(&vb), (json!("210000000.00"), json!("210000000.00"), json!([])), "{backend}: {}", vb["figures"]);
+        // the program's (counted by the database) is its pairings' together: 500万 + 2亿 + 1000万 known, one plan out
+        let (_, vp) = get_json(&app, &format!("/api/v1/public/programs/{}", w.program)).await;
+        assert_eq!(fig(&vp), (Value::Null, json!("215000000.00"), left_out.clone()), "{backend}: {}", vp["figures"]);
+
+        // the pages say it in the summary's words: the known part, then what it leaves out
+        let (_, page) = get(&app, &format!("/public/pairings/{a}")).await;
+        assert!(page.contains("<b>500万元（不含未记录总投资的“2013年度援疆项目”）</b>"), "{backend}: {page}");
+        let (_, page) = get(&app, &format!("/public/pairings/{b}")).await;
+        assert!(page.contains("<b>2.1亿元</b>") && !page.contains("不含未记录"), "{backend}: {page}");
+        for uri in [format!("/public/programs/{}", w.program), "/".to_string()] {
+            let (_, page) = get(&app, &uri).await;
+            assert!(page.contains("2.15亿元（不含未记录总投资的“2013年度援疆项目”）"), "{backend} {uri}: {page}");
+            assert!(!page.contains("待确认的计划") && !page.contains("未能统计"), "{backend} {uri}");
+        }
+        // the same words as the work summary's (one rule, in the domain)
+        assert_eq!(
+            duikou_domain::plans::left_out_words("总投资", &["2013年度援疆项目".to_string()]),
+            "（不含未记录总投资的“2013年度援疆项目”）"
+        );
+        // the signed-in pairing totals carry the same known part; counting pending facts too, the pending plan
+        // (which states no total investment either) is left out as well
+        let t = store.pairing_detail(a).await.unwrap();
+        let known = |t: &Value| (t["total_investment_known"].clone(), t["total_investment_left_out"].clone());
+        assert_eq!(known(&t["totals_confirmed"]["projects"]), (json!("5000000.00"), left_out), "{backend}");
+        assert_eq!(
+            known(&t["totals"]["projects"]),
+            (json!("5000000.00"), json!(["2013年度援疆项目", "待确认的计划"])),
+            "{backend}"
+        );
     })
     .await;
 }

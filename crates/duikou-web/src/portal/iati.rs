@@ -20,7 +20,7 @@ pub async fn program_iati(state: &AppState, headers: &HeaderMap, raw: &str) -> R
         Ok(
             match state
                 .store
-                .iati_program(id, today, &generated)
+                .iati_program(id, today, &generated, state.public_url.as_deref())
                 .await
                 .map_err(store_err)?
             {

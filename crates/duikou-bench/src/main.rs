@@ -39,6 +39,9 @@ enum Command {
         /// 存放临时数据库的目录 / directory for the scratch databases
         #[arg(long)]
         dir: Option<String>,
+        /// 结果另存为 JSON / also write the results as JSON
+        #[arg(long)]
+        json_out: Option<String>,
     },
     /// 考核某库中全部计划的全部结对 / assess every pairing of every program
     Assess {
@@ -124,6 +127,16 @@ enum Command {
         #[arg(long, default_value_t = 3)]
         runs: usize,
     },
+}
+
+/// The one-minute load average, to print beside a figure measured on a shared machine (`None` without /proc).
+fn loadavg() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// Seconds since `t`, three decimals.
@@ -229,7 +242,7 @@ async fn summary(db: &str, program: Option<i64>, period: &str, runs: usize) -> a
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
-        Command::Import { rows, dir } => import::run(rows, dir.as_deref()).await,
+        Command::Import { rows, dir, json_out } => import::run(rows, dir.as_deref(), json_out.as_deref()).await,
         Command::Assess { db, as_of, runs } => assess(&db, &as_of, runs).await,
         Command::Load {
             db,

@@ -206,7 +206,7 @@ impl ProgramLots {
             .map_err(|e| StoreError::Other(format!("考核读取中断：{e}")))??;
         self.reading = self.chunks.next().map(|c| self.read(c));
         let (jobs, scale, warn_share, _) = inputs.jobs(self.as_of)?;
-        run_jobs(jobs, self.period.clone(), self.as_of, warn_share, scale).await
+        run_jobs(jobs, self.period, self.as_of, warn_share, scale).await
     }
 
     /// The next lot's results; `None` after the last.

@@ -63,7 +63,7 @@ def block(a):
     imp = load(a.imp)
     if imp:
         rows.append((
-            f"import of {imp['rows']:,} activity rows (CSV, checked and written), rows/s".replace(",", " "),
+            f"import of {imp['rows']:_} activity rows (CSV, checked and written), rows/s".replace("_", " "),
             f"one prepared INSERT in one transaction (rusqlite, same schema, indexes, triggers): "
             f"{imp['rows'] / imp['raw_rusqlite_s']:.0f} rows/s",
             f"**{100 * imp['ratio']:.0f} %** ({imp['rows'] / imp['import_s']:.0f} rows/s)",
@@ -95,6 +95,12 @@ def block(a):
            ""]
     for m in sorted(machines):
         out.append(f"**Machine:** {m} (read by the scripts at the time of the run).")
+    loaded = [r for r in rows if r[-1] != "nan" and float(r[-1]) > 2]
+    if loaded:
+        out.append("")
+        out.append(f"{len(loaded)} of {len(rows)} rows were measured with the one-minute load average above 2 on a "
+                   "2-core machine (other builds running): run them again on a quiet machine before taking them as "
+                   "final.")
     out += ["", "| measure | reference | result | target | command | load avg |", "|---|---|---|---|---|---:|"]
     out += ["| " + " | ".join(r) + " |" for r in rows]
     out += ["", END]

@@ -68,7 +68,7 @@ def main(paths):
 
     print("\n### Summary against the targets\n")
     print("| backend | N | scope | API p50 ms | ≤ 50 ms | DuckDB p50 ms | faster | "
-          "GROUP BY p50 ms | req/s vs bare | ≥ 50 % | p99 ms @64 | ≤ 20 ms |")
+          "GROUP BY p50 ms | req/s vs bare (in-process client) | ≥ 50 % | p99 ms @64 | ≤ 20 ms |")
     print("|---|---:|---|---:|:-:|---:|:-:|---:|---:|:-:|---:|:-:|")
     yes = lambda b: "yes" if b else "**no**"  # noqa: E731
     for r in runs:

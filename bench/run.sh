@@ -10,8 +10,8 @@
 #
 # Environment (defaults in brackets):
 #   SCALES ["1 4"]  BACKENDS ["sqlite postgres"]  DATA [/work/bench-data]: Parquet, results, venv, SQLite copies
-#   PG [postgres://postgres@127.0.0.1:5432]: server where databases nat<N> are made (createdb, trust auth)
-#   SQLITE_<N> [/work/nat<N>.db]: SQLite file of scale N; those of the scales in COPY_SQLITE [""] (files that
+#   PG [postgres://postgres@127.0.0.1:5432]: server where databases nat<N> (nat0_25 for 0.25) are made (createdb, trust auth)
+#   SQLITE_<N> [/work/nat<N>.db]: SQLite file of scale N (a point written as _: SQLITE_0_25 for 0.25); those of the scales in COPY_SQLITE [""] (files that
 #     are not ours) are copied first, because the benchmark writes a user and an API token
 #   VENV [$DATA/venv]: Python venv with duckdb (made when missing)
 #   SECONDS_PER [5]  CONNECTIONS [64]  REF_RUNS [3]  DUCKDB_RUNS [10]
@@ -51,7 +51,8 @@ PY=$VENV/bin/python
 database() {
     local backend=$1 n=$2
     if [ "$backend" = sqlite ]; then
-        local var=SQLITE_$n file
+        # a scale may have a point (0.25): its variable is SQLITE_0_25
+        local var=SQLITE_${n//./_} file
         file=${!var:-/work/nat$n.db}
         if [ ! -s "$file" ]; then
             log "generating $file (scale $n)"
@@ -67,11 +68,13 @@ database() {
         fi
         echo "$file"
     else
-        local url=$PG/nat$n
+        # a database name has no point: nat0_25 for scale 0.25
+        local name=nat${n//./_}
+        local url=$PG/$name
         if ! psql "$url" -Atqc 'SELECT 1 FROM pairings LIMIT 1' 2>/dev/null | grep -q 1; then
             log "generating $url (scale $n)"
-            psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS nat$n" >&2
-            psql "$PG/postgres" -qc "CREATE DATABASE nat$n" >&2
+            psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS $name" >&2
+            psql "$PG/postgres" -qc "CREATE DATABASE $name" >&2
             nice "$DUIKOU" --database "$url" demo --scale "$n" >&2
         fi
         echo "$url"

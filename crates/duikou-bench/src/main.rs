@@ -1,11 +1,12 @@
 //! `duikou-bench`: the performance figures of BENCHMARKS.md, each beside a reference measured in the same run.
 //!
-//! - `import`: a CSV of activity rows through duikou's import (read, check, write) against raw prepared single-row
-//!   INSERTs of the same rows in one transaction, each into a fresh SQLite file.
+//! - `import`: a CSV of activity rows through duikou's import (read, check, write) against the strongest raw path, one
+//!   prepared INSERT in one transaction through rusqlite (and the same through sqlx), each into a fresh SQLite file.
 //! - `assess`: every pairing of every program of a database (e.g. one `duikou demo --scale 1` wrote) assessed.
 //! - `summary`: a whole-program work summary (.docx) for one year.
-//! - `dashboard`: `GET /api/v1/dashboard?scope=…` against a plain SQL GROUP BY over the base tables and DuckDB over
-//!   a Parquet export of the same rows, figures checked equal (`bench/run.sh` runs it on every database).
+//! - `dashboard`: `GET /api/v1/dashboard?scope=…`, as kept and as rebuilt after a write, against a plain SQL GROUP BY
+//!   over the base tables and DuckDB over a Parquet export of the same rows, figures checked equal (`bench/run.sh`
+//!   runs it on every database).
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -38,6 +39,9 @@ enum Command {
         /// 存放临时数据库的目录 / directory for the scratch databases
         #[arg(long)]
         dir: Option<String>,
+        /// 结果另存为 JSON / also write the results as JSON
+        #[arg(long)]
+        json_out: Option<String>,
     },
     /// 考核某库中全部计划的全部结对 / assess every pairing of every program
     Assess {
@@ -104,6 +108,9 @@ enum Command {
         /// 结果另存为 JSON / also write the results as JSON
         #[arg(long)]
         json_out: Option<String>,
+        /// 写入后重建看板的次数（每个范围；0 为不测）/ runs of a write then a read of each scope (0: none)
+        #[arg(long, default_value_t = 10)]
+        rebuild_runs: usize,
     },
     /// 生成全计划年度工作总结 / whole-program annual summary
     Summary {
@@ -122,14 +129,29 @@ enum Command {
     },
 }
 
+/// The one-minute load average, to print beside a figure measured on a shared machine (`None` without /proc).
+fn loadavg() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
 /// Seconds since `t`, three decimals.
 fn secs(t: Instant) -> f64 {
     (t.elapsed().as_secs_f64() * 1000.0).round() / 1000.0
 }
 
+/// The median (the mean of the two middle values of an even count; NaN for none).
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
+    match v.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => v[n / 2],
+        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+    }
 }
 
 async fn programs_by_size(store: &Store) -> anyhow::Result<Vec<(i64, String, usize)>> {
@@ -149,23 +171,27 @@ async fn programs_by_size(store: &Store) -> anyhow::Result<Vec<(i64, String, usi
 }
 
 async fn assess(db: &str, as_of: &str, runs: usize) -> anyhow::Result<()> {
+    anyhow::ensure!(runs >= 1, "--runs 至少为 1");
     let as_of = duikou_domain::validate::parse_date(as_of).context("--as-of 应为 YYYY-MM-DD")?;
     let store = Store::open(db).await?;
     let programs = programs_by_size(&store).await?;
     println!("| program | pairings | results | seconds (median of {runs}) |");
     println!("|---|---:|---:|---:|");
     let mut total = Vec::new();
-    for run in 0..runs {
+    // each program's times over the runs, and its count of results (the same every run)
+    let mut each: Vec<(Vec<f64>, usize)> = vec![(Vec::new(), 0); programs.len()];
+    for _ in 0..runs {
         let t = Instant::now();
-        for (id, name, pairings) in &programs {
+        for ((id, _, _), (times, results)) in programs.iter().zip(each.iter_mut()) {
             let p = Instant::now();
             let assessed = store.assess_program(*id, None, as_of).await?;
-            let results: usize = assessed.iter().map(|a| a.results.len()).sum();
-            if run == runs - 1 {
-                println!("| {name} | {pairings} | {results} | {:.3} |", secs(p));
-            }
+            times.push(secs(p));
+            *results = assessed.iter().map(|a| a.results.len()).sum();
         }
         total.push(secs(t));
+    }
+    for ((_, name, pairings), (times, results)) in programs.iter().zip(each) {
+        println!("| {name} | {pairings} | {results} | {:.3} |", median(times));
     }
     let pairings: usize = programs.iter().map(|p| p.2).sum();
     println!(
@@ -178,6 +204,7 @@ async fn assess(db: &str, as_of: &str, runs: usize) -> anyhow::Result<()> {
 }
 
 async fn summary(db: &str, program: Option<i64>, period: &str, runs: usize) -> anyhow::Result<()> {
+    anyhow::ensure!(runs >= 1, "--runs 至少为 1");
     let store = Store::open(db).await?;
     let program = match program {
         Some(p) => p,
@@ -215,7 +242,7 @@ async fn summary(db: &str, program: Option<i64>, period: &str, runs: usize) -> a
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
-        Command::Import { rows, dir } => import::run(rows, dir.as_deref()).await,
+        Command::Import { rows, dir, json_out } => import::run(rows, dir.as_deref(), json_out.as_deref()).await,
         Command::Assess { db, as_of, runs } => assess(&db, &as_of, runs).await,
         Command::Load {
             db,
@@ -236,6 +263,7 @@ async fn main() -> anyhow::Result<()> {
             script,
             duckdb_runs,
             json_out,
+            rebuild_runs,
         } => {
             dashboard::run(dashboard::Options {
                 db,
@@ -250,6 +278,7 @@ async fn main() -> anyhow::Result<()> {
                 script,
                 duckdb_runs,
                 json_out,
+                rebuild_runs,
             })
             .await
         }

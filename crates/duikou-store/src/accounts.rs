@@ -638,13 +638,18 @@ impl Store {
                 for c in [Credential::UserId, Credential::Session, Credential::Token] {
                     let (query, extra) = c.query();
                     let scope = backend.join_ints("id");
+                    // Asked on every request, so it makes no temporary table where none is needed: the credential
+                    // is a subquery read once (a CTE named twice is materialised), and the orgs under the user's
+                    // orgs are walked (a recursive CTE: a queue and a set) only for a user who has orgs. A temporary
+                    // table's pages are allocated and freed with each statement, which made glibc trim and regrow
+                    // its heap on every request.
                     let sql = format!(
-                        "WITH RECURSIVE cred AS ({query}), \
-                         s(id) AS (SELECT org_id FROM user_orgs WHERE user_id = (SELECT user_id FROM cred) \
-                         UNION SELECT o.id FROM orgs o JOIN s ON o.parent_id = s.id) \
-                         SELECT u.id, u.username, u.role, u.active, (SELECT {scope} FROM s), \
+                        "SELECT u.id, u.username, u.role, u.active, \
+                         CASE WHEN EXISTS (SELECT 1 FROM user_orgs WHERE user_id = cred.user_id) THEN \
+                         (WITH RECURSIVE s(id) AS (SELECT org_id FROM user_orgs WHERE user_id = cred.user_id \
+                         UNION SELECT o.id FROM orgs o JOIN s ON o.parent_id = s.id) SELECT {scope} FROM s) END, \
                          (SELECT seq FROM audit_head WHERE id = 1){extra} \
-                         FROM cred LEFT JOIN users u ON u.id = cred.user_id"
+                         FROM ({query}) AS cred LEFT JOIN users u ON u.id = cred.user_id"
                     );
                     v.push((backend, c, sql));
                 }

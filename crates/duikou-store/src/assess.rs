@@ -118,39 +118,115 @@ impl Store {
     }
 
     /// Evaluates every pairing of a program, reading the records of all of them in one query per entity and running
-    /// the engine on every core.
+    /// the engine on every core. Holds every result at once: for a large program, [`Store::assess_program_lots`]
+    /// gives them a lot at a time.
     pub async fn assess_program(
         &self,
         program_id: i64,
         period: Option<&Period>,
         as_of: NaiveDate,
     ) -> Result<Vec<PairingAssessment>> {
+        let mut lots = self.assess_program_lots(program_id, period, as_of).await?;
+        let mut out = Vec::with_capacity(lots.pairings());
+        while let Some(lot) = lots.next().await? {
+            out.extend(lot);
+        }
+        Ok(out)
+    }
+
+    /// As [`Store::assess_program`], a lot of [`PAIRINGS_AT_ONCE`] pairings at a time, in pairing id order, so that
+    /// memory stays bounded whatever the program's size (the next lot is read while one is evaluated). Checks the
+    /// program exists before it returns.
+    pub async fn assess_program_lots(
+        &self,
+        program_id: i64,
+        period: Option<&Period>,
+        as_of: NaiveDate,
+    ) -> Result<ProgramLots> {
         let pairings = self.program_pairing_ids(program_id).await?;
+        let mut lots = ProgramLots {
+            store: self.clone(),
+            program_id,
+            period: period.cloned(),
+            as_of,
+            pairings: pairings.len(),
+            ready: None,
+            chunks: pairings
+                .chunks(PAIRINGS_AT_ONCE)
+                .map(<[i64]>::to_vec)
+                .collect::<Vec<_>>()
+                .into_iter(),
+            reading: None,
+        };
         if pairings.is_empty() {
             // still checks the program exists and its pairings' dates
             let inputs = self.load_inputs(program_id, None).await?;
             let (jobs, scale, warn_share, _) = inputs.jobs(as_of)?;
-            return run_jobs(jobs, period.cloned(), as_of, warn_share, scale).await;
+            lots.ready = Some(run_jobs(jobs, period.cloned(), as_of, warn_share, scale).await?);
+        } else {
+            // the first lot is read (and the program's existence checked) before the caller starts writing
+            let first = lots.chunks.next().map(|c| lots.read(c));
+            if let Some(reading) = first {
+                let lot = lots.evaluate(reading).await?;
+                lots.ready = Some(lot);
+            }
         }
-        // a few hundred pairings at a time, so memory stays bounded whatever the program's size; the next lot is read
-        // while this one is evaluated
-        let chunks: Vec<Vec<i64>> = pairings.chunks(PAIRINGS_AT_ONCE).map(<[i64]>::to_vec).collect();
-        let read = |chunk: Vec<i64>| {
-            let store = self.clone();
-            tokio::spawn(async move { store.load_inputs(program_id, Some(&chunk)).await })
-        };
-        let mut out = Vec::with_capacity(pairings.len());
-        let mut chunks = chunks.into_iter();
-        let mut next = chunks.next().map(read);
-        while let Some(reading) = next.take() {
-            let inputs = reading
-                .await
-                .map_err(|e| StoreError::Other(format!("考核读取中断：{e}")))??;
-            next = chunks.next().map(read);
-            let (jobs, scale, warn_share, _) = inputs.jobs(as_of)?;
-            out.extend(run_jobs(jobs, period.cloned(), as_of, warn_share, scale).await?);
+        Ok(lots)
+    }
+}
+
+/// A program's assessment a lot of pairings at a time ([`Store::assess_program_lots`]).
+pub struct ProgramLots {
+    store: Store,
+    program_id: i64,
+    period: Option<Period>,
+    as_of: NaiveDate,
+    pairings: usize,
+    ready: Option<Vec<PairingAssessment>>,
+    chunks: std::vec::IntoIter<Vec<i64>>,
+    reading: Option<tokio::task::JoinHandle<Result<Inputs>>>,
+}
+
+impl ProgramLots {
+    /// How many pairings the program has.
+    pub fn pairings(&self) -> usize {
+        self.pairings
+    }
+
+    fn read(&self, chunk: Vec<i64>) -> tokio::task::JoinHandle<Result<Inputs>> {
+        let store = self.store.clone();
+        let program_id = self.program_id;
+        tokio::spawn(async move { store.load_inputs(program_id, Some(&chunk)).await })
+    }
+
+    /// Waits for a lot's records, starts reading the next, and evaluates this one.
+    async fn evaluate(&mut self, reading: tokio::task::JoinHandle<Result<Inputs>>) -> Result<Vec<PairingAssessment>> {
+        let inputs = reading
+            .await
+            .map_err(|e| StoreError::Other(format!("考核读取中断：{e}")))??;
+        self.reading = self.chunks.next().map(|c| self.read(c));
+        let (jobs, scale, warn_share, _) = inputs.jobs(self.as_of)?;
+        run_jobs(jobs, self.period, self.as_of, warn_share, scale).await
+    }
+
+    /// The next lot's results; `None` after the last.
+    pub async fn next(&mut self) -> Result<Option<Vec<PairingAssessment>>> {
+        if let Some(lot) = self.ready.take() {
+            return Ok(Some(lot));
         }
-        Ok(out)
+        match self.reading.take() {
+            Some(reading) => Ok(Some(self.evaluate(reading).await?)),
+            None => Ok(None),
+        }
+    }
+}
+
+impl Drop for ProgramLots {
+    /// A reader that stops early (a client gone) stops the read ahead too.
+    fn drop(&mut self) {
+        if let Some(r) = self.reading.take() {
+            r.abort();
+        }
     }
 }
 

@@ -430,7 +430,7 @@ pub fn document() -> Value {
     paths.insert("/api/v1/pairings/{id}/obligations".into(), json!({"get": op("结对的目标任务逐期评估：实际、要求、达标/未达标/进行中、预警、计入的记录、中文说明，及加权得分与等次", "考核", assess_params(), None, ("200", obj.clone()))}));
     paths.insert(
         "/api/v1/programs/{id}/obligations".into(),
-        json!({"get": op("计划下所有结对的目标任务评估", "考核", assess_params(), None, ("200", obj.clone()))}),
+        json!({"get": op("计划下所有结对的目标任务评估（{\"items\": [...]}，按结对编号逐批写出，不在服务端整体成形）", "考核", assess_params(), None, ("200", obj.clone()))}),
     );
     let assessment = json!({"type": "object", "required": ["program_id", "period"], "properties": {
         "program_id": {"type": "integer"}, "pairing_id": {"type": "integer", "nullable": true, "description": "空为整个计划"},

@@ -668,3 +668,90 @@ fn docx_text(bytes: &[u8]) -> String {
         .collect::<Vec<_>>()
         .join("")
 }
+
+/// `GET /api/v1/programs/{id}/obligations` is written a lot of pairings at a time: across several lots (205 pairings,
+/// lots of 100) it says exactly what the engine says for the whole program, in pairing order, and a missing program or
+/// a bad date is refused with a status before anything is written.
+#[tokio::test]
+async fn a_programs_assessment_streamed_in_lots_says_what_the_engine_says() {
+    for t in TestStore::all().await.unwrap() {
+        let store = t.store.clone();
+        let backend = t.backend;
+        let w = world(&store).await;
+        for i in 0..203 {
+            let s = create_id(
+                &store,
+                "orgs",
+                json!({"name": format!("支援校{i:03}"), "kind": "school"}),
+            )
+            .await;
+            let r = create_id(
+                &store,
+                "orgs",
+                json!({"name": format!("受援校{i:03}"), "kind": "school"}),
+            )
+            .await;
+            let p = create_id(
+                &store,
+                "pairings",
+                json!({"program_id": w.program, "supporter_org_id": s, "receiver_org_id": r, "level": "school_school"}),
+            )
+            .await;
+            if i % 7 == 0 {
+                create_id(
+                    &store,
+                    "activities",
+                    json!({"pairing_id": p, "kind": "training", "title": "全员培训", "start_date": "2015-03-10"}),
+                )
+                .await;
+            }
+        }
+        let app = duikou_web::app(duikou_web::AppState::new(store.clone()));
+        let (boss, _) = login(&app, "boss").await;
+        let as_of = chrono::NaiveDate::from_ymd_opt(2016, 9, 1).unwrap();
+        let uri = format!("/api/v1/programs/{}/obligations?as_of=2016-09-01", w.program);
+        let (s, body) = send(&app, "GET", &uri, &boss, None).await;
+        assert_eq!(s, StatusCode::OK, "{backend}: {body}");
+        let got: serde_json::Value = serde_json::from_str(&body).expect("whole JSON");
+        let items = got["items"].as_array().unwrap();
+        assert_eq!(items.len(), 205, "{backend}");
+        let ids: Vec<i64> = items.iter().map(|a| a["pairing_id"].as_i64().unwrap()).collect();
+        let mut sorted = ids.clone();
+        sorted.sort();
+        assert_eq!(ids, sorted, "{backend}: pairing order across lots");
+        let engine = store.assess_program(w.program, None, as_of).await.unwrap();
+        assert_eq!(
+            got,
+            json!({ "items": serde_json::to_value(&engine).unwrap() }),
+            "{backend}"
+        );
+        // the figures themselves: one training in 2014-2015 meets the school-year duty of the first pairing only,
+        // and every 7th new pairing trained in 2014-2015 too
+        let met = |a: &serde_json::Value| {
+            a["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r["status"] == "met" && r["window_start"] == "2014-09-01")
+        };
+        assert_eq!(
+            items.iter().filter(|a| met(a)).count(),
+            1 + 203usize.div_ceil(7),
+            "{backend}"
+        );
+
+        let (s, body) = send(&app, "GET", "/api/v1/programs/999999/obligations", &boss, None).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{backend}: {body}");
+        assert!(body.contains("找不到编号为 999999 的计划"), "{backend}: {body}");
+        let (s, body) = send(
+            &app,
+            "GET",
+            &format!("/api/v1/programs/{}/obligations?as_of=2016-13-01", w.program),
+            &boss,
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{backend}: {body}");
+        assert!(body.contains("as_of"), "{backend}: {body}");
+    }
+}

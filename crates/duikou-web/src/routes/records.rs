@@ -160,10 +160,56 @@ pub async fn view(
         }
         ("programs", "obligations") => {
             let (period, as_of) = assess_params(query_pairs(raw.as_deref())?)?;
-            Ok(Json(json!({ "items": state.store.assess_program(id, period.as_ref(), as_of).await? })).into_response())
+            let lots = state.store.assess_program_lots(id, period.as_ref(), as_of).await?;
+            Ok(stream_items(lots))
         }
         _ => Err(ApiError::no_route()),
     }
+}
+
+/// A program's assessment as `{"items": [...]}`, written a lot of pairings at a time as they are evaluated, so that
+/// the server holds a few lots, not the whole reply (57 MB for the largest program of the national record). The
+/// program was checked (and its first lot evaluated) before: a failure after the first bytes are sent can no longer
+/// change the status, so it ends the reply unfinished (the client sees a cut-off body, never a complete wrong one).
+fn stream_items(mut lots: duikou_store::assess::ProgramLots) -> Response {
+    // two lots written ahead at most: a slow client holds the evaluation back instead of filling memory
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(2);
+    tokio::spawn(async move {
+        let mut buf = b"{\"items\":[".to_vec();
+        let mut first = true;
+        loop {
+            let lot = match lots.next().await {
+                Ok(Some(lot)) => lot,
+                Ok(None) => break,
+                Err(e) => {
+                    tracing::error!("计划考核结果中途出错，应答未写完：{e}");
+                    let _ = tx.send(Err(std::io::Error::other(e.to_string()))).await;
+                    return;
+                }
+            };
+            for a in &lot {
+                if !first {
+                    buf.push(b',');
+                }
+                first = false;
+                if let Err(e) = serde_json::to_writer(&mut buf, a) {
+                    let _ = tx.send(Err(std::io::Error::other(e))).await;
+                    return;
+                }
+            }
+            drop(lot);
+            if tx.send(Ok(std::mem::take(&mut buf))).await.is_err() {
+                return; // the client is gone: stop evaluating
+            }
+        }
+        buf.extend_from_slice(b"]}");
+        let _ = tx.send(Ok(buf)).await;
+    });
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        axum::body::Body::from_stream(tokio_stream::wrappers::ReceiverStream::new(rx)),
+    )
+        .into_response()
 }
 
 /// `POST /api/v1/{entity}/{id}/{action}`: `confirm`, or `dispute` with `{"reason": "…"}`.

@@ -530,6 +530,25 @@ impl Store {
         let programs: HashMap<i64, Arc<Value>> = programs.into_iter().map(|(k, v)| (k, Arc::new(v))).collect();
         let orgs: HashMap<i64, Arc<Value>> = orgs.into_iter().map(|(k, v)| (k, Arc::new(v))).collect();
         let mut indicators_of: HashMap<(i64, String), Arc<Vec<Value>>> = HashMap::new();
+        // the orgs people were sent from and to, by name: the writer tells where they went and from how many units
+        let dispatch_orgs: HashMap<i64, Rec> = {
+            let ids: BTreeSet<i64> = records
+                .values()
+                .flat_map(|m| m.get("dispatches").into_iter().flatten())
+                .flat_map(|d| [d["home_org_id"].as_i64(), d["host_org_id"].as_i64()])
+                .flatten()
+                .collect();
+            let args: Vec<Arg> = ids.into_iter().map(|i| Arg::Int(Some(i))).collect();
+            if args.is_empty() {
+                HashMap::new()
+            } else {
+                self.fields_where_in_and("orgs", &["name"], "id", &args, "", &[])
+                    .await?
+                    .into_iter()
+                    .map(|r| (r.id(), r))
+                    .collect()
+            }
+        };
         let mut bundles = Vec::with_capacity(pairings.len());
         for pairing in pairings {
             let pid = pairing["id"].as_i64().unwrap_or(0);
@@ -558,6 +577,19 @@ impl Store {
                 }
             }
             mine.insert("people".into(), people_of);
+            let mut orgs_of = Vec::new();
+            let mut seen_orgs = BTreeSet::new();
+            for d in mine.get("dispatches").into_iter().flatten() {
+                for o in [d["home_org_id"].as_i64(), d["host_org_id"].as_i64()]
+                    .into_iter()
+                    .flatten()
+                {
+                    if let (true, Some(r)) = (seen_orgs.insert(o), dispatch_orgs.get(&o)) {
+                        orgs_of.push(r.clone());
+                    }
+                }
+            }
+            mine.insert("orgs".into(), orgs_of);
             let receiver_id = receiver["id"].as_i64().unwrap_or(0);
             let code = receiver["region_code"].as_str().unwrap_or("").to_string();
             // a receiver with values of its own has its own list; the others share their region's

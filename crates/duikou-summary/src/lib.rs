@@ -46,6 +46,8 @@ pub const FIELDS: &[&str] = &[
     "end_on",
     "group_id",
     "handed_over_on",
+    "home_org_id",
+    "host_org_id",
     "hours",
     "items",
     "kind",
@@ -1239,6 +1241,57 @@ fn area_prose(input: &SummaryInput, figs: &mut Figures) -> Vec<Block> {
     out
 }
 
+/// Where the people went and whom from, when they went to more than one host: by host, how many sending units sent
+/// how many people (第4篇: 8个市选派126名教师至阿克苏教学点，3个市…至库车教学点). Orgs by name from the pool.
+fn hosts_para(dispatches: &[&Rec], pool: &Pool, figs: &mut Figures) -> Option<Block> {
+    let names: HashMap<i64, &str> = pool
+        .all("orgs")
+        .into_iter()
+        .filter_map(|o| Some((id(o), o["name"].as_str()?)))
+        .collect();
+    // host → (home orgs, persons, dispatches)
+    type Host<'r> = (BTreeSet<i64>, BTreeSet<i64>, Vec<&'r Rec>);
+    let mut by: BTreeMap<i64, Host> = BTreeMap::new();
+    for d in dispatches {
+        let Some(host) = d["host_org_id"].as_i64() else {
+            continue;
+        };
+        let e = by.entry(host).or_default();
+        if let Some(home) = d["home_org_id"].as_i64() {
+            e.0.insert(home);
+        }
+        e.1.insert(d["person_id"].as_i64().unwrap_or(0));
+        e.2.push(d);
+    }
+    if by.len() < 2 || by.keys().any(|h| !names.contains_key(h)) {
+        return None;
+    }
+    let mut spans = vec![Span::text("其中，")];
+    for (i, (host, (homes, persons, recs))) in by.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::text("；"));
+        }
+        if !homes.is_empty() {
+            spans.push(figs.span(
+                &format!("people.host.{host}.homes"),
+                &format!("派往{}的派出单位", names[host]),
+                format!("{}个", homes.len()),
+                ids("dispatches", recs),
+            ));
+            spans.push(Span::text("派出单位选派"));
+        }
+        spans.push(figs.span(
+            &format!("people.host.{host}"),
+            &format!("派往{}的人员", names[host]),
+            format!("{}名", persons.len()),
+            ids("dispatches", recs),
+        ));
+        spans.push(Span::text(format!("至{}", names[host])));
+    }
+    spans.push(Span::text("。"));
+    Some(para(spans))
+}
+
 /// One org's known attributes in a sentence ("九龙镇卫生院：职工13名，执业医师2名，无专职防保人员。"), in the
 /// registry's order; attributes the registry does not know are not told.
 fn attribute_para(org: &Value, figs: &mut Figures) -> Option<Block> {
@@ -1419,6 +1472,7 @@ fn people(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
         }
         spans.push(Span::text("。"));
         blocks.push(para(spans));
+        blocks.extend(hosts_para(&dispatches, pool, figs));
         let posts: Vec<String> = dispatches
             .iter()
             .filter_map(|d| d["post"].as_str())

@@ -1348,3 +1348,30 @@ fn yearly_tasks_are_told_with_their_target_and_progress() {
         vec![("unit_tasks", 1)]
     );
 }
+
+/// People sent to more than one host are told by host: how many sending units sent how many people to each.
+#[test]
+fn people_are_told_by_where_they_went_and_from_how_many_units() {
+    let d = |id: i64, person: i64, home: i64, host: i64| {
+        json!({"id": id, "person_id": person, "role": "teacher", "home_org_id": home, "host_org_id": host,
+               "start_date": "2012-03-01", "confirmation": "confirmed"})
+    };
+    let dispatches = vec![d(1, 1, 11, 21), d(2, 2, 12, 21), d(3, 3, 12, 21), d(4, 4, 13, 22)];
+    let people: Vec<Value> = (1..=4).map(|i| json!({"id": i, "name": format!("教师{i}")})).collect();
+    let orgs = vec![
+        json!({"id": 21, "name": "阿克苏教学点"}),
+        json!({"id": 22, "name": "库车教学点"}),
+    ];
+    let i = only(
+        vec![("dispatches", dispatches), ("people", people), ("orgs", orgs)],
+        "2012-01-01",
+        "2012-12-31",
+    );
+    let (doc, figures) = build(&i).unwrap();
+    let t = text(&doc);
+    assert!(
+        t.contains("其中，2个派出单位选派3名至阿克苏教学点；1个派出单位选派1名至库车教学点。"),
+        "{t}"
+    );
+    assert_eq!(figure(&figures, "people.host.21").unwrap().value, "3名");
+}

@@ -142,6 +142,13 @@ const INDICATORS: &[(&str, &str, &str, &str, &str)] = &[
     ("cadres_dispatched", "选派援疆干部", "名", "sum", ""),
     ("trained_person_times", "培训干部人才", "人次", "sum", ""),
     ("graduates_trained", "未就业高校毕业生赴援疆省市培训", "名", "sum", ""),
+    (
+        "ministries_supporting",
+        "参与支援的中央和国家机关部委",
+        "个",
+        "last",
+        "参与对口支援的中央和国家机关部委数",
+    ),
 ];
 
 /// Loads the indicator definitions, the 对口援疆 program with its 80% rule, the national figures of 第5篇 on 新疆, and the
@@ -225,6 +232,15 @@ pub(crate) async fn load(d: &mut Demo) -> Result<()> {
         .await?;
     d.value("第5篇", "graduates_trained", "650000", SINCE, "13800", "1.38万名")
         .await?;
+    d.value(
+        "第5篇",
+        "ministries_supporting",
+        "650000",
+        SINCE,
+        "30多",
+        "中央和国家机关“30多个部委”",
+    )
+    .await?;
     d.add(
         "documents",
         json!({"kind": "summary", "title": "第5篇 新一轮对口援疆工作成效综述", "program_id": program,

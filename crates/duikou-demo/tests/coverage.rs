@@ -26,7 +26,7 @@ const ANNOTATIONS: &str = include_str!("../../duikou-text/testdata/seed_annotati
 /// colleges were counted on the visit to them).
 const HELD_EXACTLY_AT_LEAST: usize = 230;
 /// Facts about the record whose value the demo holds, all told (exactly or without a qualifier, unit or precision).
-const HELD_AT_LEAST: usize = 248;
+const HELD_AT_LEAST: usize = 249;
 /// Facts about the record some work summary of their pairings or program restates with the same number and unit.
 /// The goal (issue 17) is at least 95 % of them. Lowered from 65 when the summary stopped counting disputed facts and
 /// summing yearly plans with their parts (issue 17 items 1–3): which five facts went is still to be listed. Raised to
@@ -41,9 +41,10 @@ const HELD_AT_LEAST: usize = 248;
 /// when 基本情况 told the receivers' and supporters' attributes by the registry's labels (职工13名, 援建学科10个); 217
 /// when a program of regions in one province told that province's own statistics (第5篇's 新疆 figures); 221 when
 /// the yearly tasks serving a program were told with their targets and progress (第3篇's 10套, 14万元, 4万元); 224
-/// when people were told by where they went and from how many units (第4篇's 8个 cities' 126名 and 3个). Every
+/// when people were told by where they went and from how many units (第4篇's 8个 cities' 126名 and 3个); 225 with
+/// 第5篇's 30多个部委 as 新疆's statistic. Every
 /// fact not restated is listed in the output.
-const RESTATED_AT_LEAST: usize = 224;
+const RESTATED_AT_LEAST: usize = 225;
 
 /// Fixed-point value with four decimals, so money in fen and quantities compare exactly.
 type Fixed = i128;

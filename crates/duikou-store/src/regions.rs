@@ -146,41 +146,9 @@ impl Store {
             alias_names.entry(code.as_str()).or_default().push(a.as_str());
         }
         let mut w = WriteTx::begin(self, &Actor::system()).await?;
-        let now = Utc::now();
-        for chunk in regions.chunks(200) {
-            let mut values = Vec::new();
-            let mut args = Vec::new();
-            for r in chunk {
-                let base = args.len();
-                values.push(format!(
-                    "(1, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                    base + 1,
-                    base + 2,
-                    base + 3,
-                    base + 4,
-                    base + 5,
-                    base + 6,
-                    base + 7
-                ));
-                args.push(Arg::Ts(Some(now)));
-                args.push(Arg::Ts(Some(now)));
-                args.push(Arg::Text(Some(r.code.clone())));
-                args.push(Arg::Text(Some(r.name.clone())));
-                args.push(Arg::Text(Some(r.level.clone())));
-                args.push(Arg::Text(r.parent.clone()));
-                args.push(Arg::Text(alias_names.get(r.code.as_str()).map(|v| v.join("、"))));
-            }
-            w.tx
-                .execute(
-                    &format!(
-                        "INSERT INTO regions (version, created_at, updated_at, code, name, level, parent_code, aliases) VALUES {}",
-                        values.join(", ")
-                    ),
-                    &args,
-                )
-                .await
-                .map_err(|e| StoreError::Other(format!("行政区划数据载入失败：{e}")))?;
-        }
+        insert_rows(&mut w, &regions, |code| alias_names.get(code).map(|v| v.join("、")))
+            .await
+            .map_err(|e| StoreError::Other(format!("行政区划数据载入失败：{e}")))?;
         for (alias, old, code, note) in &aliases {
             w.tx.execute(
                 "INSERT INTO region_aliases (alias, old_code, code, note) VALUES ($1, $2, $3, $4)",
@@ -295,6 +263,42 @@ impl Store {
     }
 }
 
+/// Inserts region rows, 200 to a statement, each with its aliases (joined) as `aliases` says.
+async fn insert_rows(
+    w: &mut WriteTx,
+    rows: &[RegionRow],
+    aliases: impl Fn(&str) -> Option<String>,
+) -> std::result::Result<(), StoreError> {
+    let now = Utc::now();
+    for chunk in rows.chunks(200) {
+        let mut values = Vec::new();
+        let mut args = Vec::new();
+        for r in chunk {
+            let b = args.len();
+            let marks: Vec<String> = (1..=7).map(|i| format!("${}", b + i)).collect();
+            values.push(format!("(1, {})", marks.join(", ")));
+            args.extend([
+                Arg::Ts(Some(now)),
+                Arg::Ts(Some(now)),
+                Arg::Text(Some(r.code.clone())),
+                Arg::Text(Some(r.name.clone())),
+                Arg::Text(Some(r.level.clone())),
+                Arg::Text(r.parent.clone()),
+                Arg::Text(aliases(&r.code)),
+            ]);
+        }
+        w.tx.execute(
+            &format!(
+                "INSERT INTO regions (version, created_at, updated_at, code, name, level, parent_code, aliases) VALUES {}",
+                values.join(", ")
+            ),
+            &args,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// Loads, inside `w`, the shipped towns of `county` not loaded yet; returns how many. Refuses a code that is not a
 /// loaded county.
 pub(crate) async fn load_towns_in(w: &mut WriteTx, county: &str) -> Result<usize> {
@@ -337,38 +341,9 @@ pub(crate) async fn load_towns_in(w: &mut WriteTx, county: &str) -> Result<usize
             .await?
             .and_then(|r| r[0].int())
             .unwrap_or(0);
-    let now = Utc::now();
-    for chunk in towns.chunks(200) {
-        let mut values = Vec::new();
-        let mut args = Vec::new();
-        for t in chunk {
-            let b = args.len();
-            values.push(format!(
-                "(1, ${}, ${}, ${}, ${}, 'town', ${})",
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5
-            ));
-            args.extend([
-                Arg::Ts(Some(now)),
-                Arg::Ts(Some(now)),
-                Arg::Text(Some(t.code.clone())),
-                Arg::Text(Some(t.name.clone())),
-                Arg::Text(t.parent.clone()),
-            ]);
-        }
-        w.tx.execute(
-            &format!(
-                "INSERT INTO regions (version, created_at, updated_at, code, name, level, parent_code) VALUES {}",
-                values.join(", ")
-            ),
-            &args,
-        )
+    insert_rows(w, &towns, |_| None)
         .await
         .map_err(|e| StoreError::Other(format!("乡镇数据载入失败（{name}）：{e}")))?;
-    }
     if let Some(def) = duikou_domain::schema::entity("regions") {
         w.seal_rows("create", def, before).await?;
     }

@@ -344,10 +344,14 @@ impl Store {
             },
             _ => None,
         };
-        // the yearly tasks serving the scope's programs or pairings whose year lies in the period (over the whole term,
-        // every year that reaches into it)
+        // the yearly tasks whose year lies in the period (over the whole term, every year that reaches into it) serving
+        // the scope's pairings, and for a program's or an org's summary its programs' too: a program's task is not
+        // one pairing's, nor a region's
         let tasks = {
-            let programs: BTreeSet<i64> = pairings.iter().filter_map(|p| p["program_id"].as_i64()).collect();
+            let programs: BTreeSet<i64> = match scope {
+                Scope::Program(_) | Scope::Org(_) => pairings.iter().filter_map(|p| p["program_id"].as_i64()).collect(),
+                _ => BTreeSet::new(),
+            };
             let programs: Vec<i64> = programs.into_iter().collect();
             let served: Vec<i64> = pairings.iter().filter_map(|p| p["id"].as_i64()).collect();
             let whole = matches!(period, Period::Term);

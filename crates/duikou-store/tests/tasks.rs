@@ -250,3 +250,68 @@ async fn progress_counts_the_unit_s_confirmed_records_of_the_year() {
     })
     .await;
 }
+
+/// A summary tells the yearly tasks of its period: a program's summary its program's tasks, a pairing's only those
+/// serving that pairing (a program's task is not one pairing's); another year's never.
+#[tokio::test]
+async fn a_summary_tells_the_tasks_of_its_scope_and_period() {
+    for_each_backend(|store, backend| async move {
+        let w = world(&store).await;
+        let pairing = store.get("pairings", w.pairing).await.unwrap();
+        let program = pairing["program_id"].as_i64().unwrap();
+        let sys = Actor::system();
+        let task = |org: i64, year: i64, title: &str, serves: Value| {
+            let mut t = json!({"authority_org_id": w.authority, "org_id": org, "year": year, "title": title,
+                               "measure": "donated_quantity", "item_category": "sports", "target_count": 10,
+                               "target_unit": "套"});
+            if let (Some(t), Value::Object(s)) = (t.as_object_mut(), serves) {
+                t.extend(s);
+            }
+            t
+        };
+        for t in [
+            task(w.youth, 2014, "举办青少年夏令营", json!({"program_id": program})),
+            task(
+                w.mass,
+                2014,
+                "捐赠健身路径器材",
+                json!({"served_pairing_id": w.pairing}),
+            ),
+            task(w.youth, 2015, "次年任务", json!({"program_id": program})),
+        ] {
+            store.create(&sys, "unit_tasks", &t).await.unwrap();
+        }
+        let today = NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
+        let period: duikou_domain::Period = "2014".parse().unwrap();
+        let text = |scope: &str| {
+            let store = store.clone();
+            let scope: duikou_store::summary::Scope = scope.parse().unwrap();
+            async move {
+                let input = store.summary_input(&scope, &period, today).await.unwrap();
+                let doc = duikou_summary::build(&input).unwrap().0;
+                duikou_report::markdown(&doc)
+            }
+        };
+        let prog = text(&format!("program:{program}")).await;
+        assert!(
+            prog.contains("2014年国家体育总局下达年度任务2项")
+                && prog.contains("举办青少年夏令营")
+                && prog.contains("捐赠健身路径器材"),
+            "{backend}: {prog}"
+        );
+        assert!(
+            !prog.contains("次年任务"),
+            "{backend}: 2015 is not in 2014's summary: {prog}"
+        );
+        let one = text(&format!("pairing:{}", w.pairing)).await;
+        assert!(
+            one.contains("2014年国家体育总局下达年度任务1项：群众体育司“捐赠健身路径器材”，目标10套"),
+            "{backend}: {one}"
+        );
+        assert!(
+            !one.contains("举办青少年夏令营"),
+            "{backend}: the program's task is not the pairing's: {one}"
+        );
+    })
+    .await;
+}

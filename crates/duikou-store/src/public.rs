@@ -1149,26 +1149,31 @@ impl Store {
     }
 }
 
+/// One public pairing as the map draws it, weighted by `figures` (its program's or its own).
+pub fn map_pairing(program: &str, p: &PublicPairing, figures: &PublicFigures) -> duikou_report::MapPairing {
+    let w = figures.by_pairing.get(&p.id).copied().unwrap_or_default();
+    duikou_report::MapPairing {
+        program: program.to_string(),
+        from: duikou_report::MapEnd {
+            name: p.supporter.clone(),
+            region_code: p.supporter_region.clone(),
+        },
+        to: duikou_report::MapEnd {
+            name: p.receiver.clone(),
+            region_code: p.receiver_region.clone(),
+        },
+        money_fen: w.invested.fen(),
+        persons: w.persons,
+    }
+}
+
 /// The public pairings of some programs as the map draws them: each from its supporter's region to its receiver's,
 /// as wide as its confirmed projects' total investment (or people sent).
 pub fn map_pairings<'a>(views: impl IntoIterator<Item = &'a PublicProgramView>) -> Vec<duikou_report::MapPairing> {
     let mut out = Vec::new();
     for v in views {
         for p in &v.pairings {
-            let w = v.figures.by_pairing.get(&p.id).copied().unwrap_or_default();
-            out.push(duikou_report::MapPairing {
-                program: v.program.name.clone(),
-                from: duikou_report::MapEnd {
-                    name: p.supporter.clone(),
-                    region_code: p.supporter_region.clone(),
-                },
-                to: duikou_report::MapEnd {
-                    name: p.receiver.clone(),
-                    region_code: p.receiver_region.clone(),
-                },
-                money_fen: w.invested.fen(),
-                persons: w.persons,
-            });
+            out.push(map_pairing(&v.program.name, p, &v.figures));
         }
     }
     out

@@ -265,20 +265,7 @@ fn pairing_map_html(html: &mut String, v: &PublicPairingView) {
     if p.supporter_region.is_none() && p.receiver_region.is_none() {
         return;
     }
-    let w = v.figures.by_pairing.get(&p.id).copied().unwrap_or_default();
-    let pairing = duikou_report::MapPairing {
-        program: p.program.clone(),
-        from: duikou_report::MapEnd {
-            name: p.supporter.clone(),
-            region_code: p.supporter_region.clone(),
-        },
-        to: duikou_report::MapEnd {
-            name: p.receiver.clone(),
-            region_code: p.receiver_region.clone(),
-        },
-        money_fen: w.invested.fen(),
-        persons: w.persons,
-    };
+    let pairing = duikou_store::public::map_pairing(&p.program, p, &v.figures);
     let mut fig = duikou_report::map_figure("对口支援关系示意图", &[pairing]);
     fig.highlight = p.receiver_region.clone();
     html.push_str("<h2>哪里支援哪里</h2><figure class=\"map\" id=\"map\">");

@@ -98,17 +98,22 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
+/// A query parameter the request must carry, else 400 naming it.
+fn required(raw: Option<String>, key: &str, message: &str) -> ApiResult<String> {
+    query_pairs(raw.as_deref())?
+        .into_iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v)
+        .ok_or_else(|| ApiError::bad_request("required", key, message))
+}
+
 /// `GET /api/v1/region_lookup?q=吐鲁番地区`: a name, historical name or code → the current region.
 pub async fn region_lookup(
     State(state): State<AppState>,
     CurrentActor(_actor): CurrentActor,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<Value>> {
-    let q = query_pairs(raw.as_deref())?
-        .into_iter()
-        .find(|(k, _)| k == "q")
-        .map(|(_, v)| v)
-        .ok_or_else(|| ApiError::bad_request("required", "q", "请提供要查找的区划名称或代码（q）"))?;
+    let q = required(raw, "q", "请提供要查找的区划名称或代码（q）")?;
     let code = state.store.resolve_region(&q).await?;
     match code {
         Some(code) => {
@@ -165,11 +170,7 @@ pub async fn region_indicators(
     CurrentActor(_actor): CurrentActor,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<Value>> {
-    let q = query_pairs(raw.as_deref())?
-        .into_iter()
-        .find(|(k, _)| k == "region")
-        .map(|(_, v)| v)
-        .ok_or_else(|| ApiError::bad_request("required", "region", "请给出行政区划的名称或代码（region）"))?;
+    let q = required(raw, "region", "请给出行政区划的名称或代码（region）")?;
     let code = state.store.resolve_region(&q).await?.ok_or_else(|| {
         ApiError::new(
             StatusCode::NOT_FOUND,

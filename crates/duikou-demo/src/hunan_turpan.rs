@@ -128,7 +128,9 @@ pub(crate) async fn load(d: &mut Demo) -> Result<()> {
             "湖南省“十二五”期间援助资金，重点建设九大工程",
         ),
     ] {
-        d.value("第9篇", code, TURPAN, period, value, note).await?;
+        // the population and its share are told with no year: about the time of the essay's last figures
+        let basis = matches!(code, "population" | "minority_share").then_some("about");
+        d.value_as("第9篇", code, TURPAN, (period, basis), value, note).await?;
     }
     d.add(
         "documents",
@@ -162,6 +164,7 @@ async fn projects(d: &mut Demo, pairing: i64) -> Result<()> {
         d.fact(
             "project_groups",
             json!({"pairing_id": pairing, "name": name, "start_on": date, "project_count": count,
+                   "category_count": (name == "2010年援疆试点项目").then_some(4),
                    "aid_amount": amount, "description": description}),
         )
         .await?;
@@ -193,6 +196,21 @@ async fn projects(d: &mut Demo, pairing: i64) -> Result<()> {
         "outputs",
         // planned: the 1000套 of the 2011 plan
         json!({"project_id": rental, "name": "廉租房", "unit": "套", "planned": 1000, "completed": 1300,
+               "as_of": "2012-12-31"}),
+    )
+    .await?;
+    // a plan the seed states for 2012–2016: its people as the planned output, the training period in its words
+    let talent = d
+        .fact(
+            "projects",
+            json!({"pairing_id": pairing, "name": "青年科技英才计划（吐鲁番）", "category": "talent",
+                   "region_code": turpan,
+                   "description": "2012—2016年计划选派100—200名各领域科技英才赴湖南省培养，每人6个月至1年（第9篇）"}),
+        )
+        .await?;
+    d.fact(
+        "outputs",
+        json!({"project_id": talent, "name": "赴湖南培养的科技英才", "unit": "名", "planned": "100-200",
                "as_of": "2012-12-31"}),
     )
     .await?;

@@ -90,12 +90,12 @@ pub(crate) async fn load(d: &mut Demo) -> Result<()> {
                 "projects",
                 json!({"pairing_id": pairing, "group_id": batch, "name": name, "category": "housing", "region_code": region,
                        "started_on": "2011-06",
-                       "description": format!("第7篇只写“{phrase}{n}户”，未说明是开工还是竣工，示例记为开工数")}),
+                       "description": format!("第7篇只写“{phrase}{n}户”，未说明是开工还是竣工，记为未注明阶段的数量")}),
             )
             .await?;
         d.fact(
             "outputs",
-            json!({"project_id": project, "name": output, "unit": "户", "started": n, "as_of": "2011-06-30"}),
+            json!({"project_id": project, "name": output, "unit": "户", "reported": n, "as_of": "2011-06-30"}),
         )
         .await?;
     }

@@ -201,6 +201,20 @@ impl Demo {
         value: &str,
         note: &str,
     ) -> Result<()> {
+        self.value_as(seed, code, region, (period, None), value, note).await
+    }
+
+    /// [`Demo::value`] with how the period is meant when the seed leaves it open (`since`, `peak`, `about` …:
+    /// `schema::PERIOD_BASES`).
+    pub(crate) async fn value_as(
+        &mut self,
+        seed: &str,
+        code: &str,
+        region: &str,
+        (period, basis): (&str, Option<&str>),
+        value: &str,
+        note: &str,
+    ) -> Result<()> {
         let region = self.region(region);
         if region.is_null() {
             return Ok(());
@@ -209,8 +223,8 @@ impl Demo {
         let note = (!note.is_empty()).then_some(note);
         self.add(
             "indicator_values",
-            json!({"indicator_id": indicator, "region_code": region, "period": period, "value": value,
-                   "source": format!("{SOURCE}·{seed}"), "note": note}),
+            json!({"indicator_id": indicator, "region_code": region, "period": period, "period_basis": basis,
+                   "value": value, "source": format!("{SOURCE}·{seed}"), "note": note}),
         )
         .await?;
         Ok(())

@@ -120,6 +120,13 @@ pub(crate) async fn load(d: &mut Demo) -> Result<()> {
             "2008-08-31",
             json!({"sessions": "10多", "description": "“十多次”参与规划设计；食堂就餐师生近500名，开学后每天检查"}),
         ),
+        act(
+            "inspection",
+            "监督板房区生活饮用水水井消毒",
+            from,
+            to,
+            json!({"description": "镇畜牧站的两口水井是板房区生活饮用水，由分队监督、疾控队员负责消毒（第2篇“存在问题”：分队撤回后难以为继）"}),
+        ),
         act("other", "发放卫生安全告知书", from, to, json!({"items": 47})),
         act("other", "发出监督意见书", from, to, json!({"items": 49})),
         act(

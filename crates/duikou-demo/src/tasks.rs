@@ -29,6 +29,7 @@ pub(crate) async fn load(d: &mut Demo, u: &Units) -> Result<()> {
     let list = [
         json!({"org_id": u.mass, "title": "健身路径器材10套（每套5万元）",
                "measure": "donated_quantity", "item_category": "sports", "target_count": 10, "target_unit": "套",
+               "unit_value": 50000,
                "note": format!("{}：群众体育司每套5万元的健身路径器材10套。第3篇未写明完成情况。", source(8))}),
         json!({"org_id": u.youth, "title": "捐赠健身器材14万元",
                "measure": "donated_value", "item_category": "sports", "target_amount": "14万",

@@ -334,12 +334,24 @@ async fn activities(d: &mut Demo, a: i64, b: i64, c: i64, bf: i64, hh: i64) -> R
                "description": "两校教授联合主持；中国农大在考察经费、仪器设备与人力方面给予支持"}),
         json!({"pairing_id": bf, "kind": "other", "title": "在森林生态系统定位监测研究站（新疆南山林场）建成教学实习基地",
                "start_date": "2006-06-01", "end_date": "2007-03-31", "description": "北林援疆教师促成，已挂牌"}),
+        json!({"pairing_id": bf, "kind": "research", "title": "林学院国家自然科学基金项目邀请北林援疆教师参与研究",
+               "start_date": "2006-06-01", "end_date": "2007-03-31",
+               "description": "新疆农业大学林学院教师主持的国家自然科学基金项目申报成功后，邀请北林援疆教师参与，提供8万元经费支持；日期为示例"}),
         json!({"pairing_id": hh, "kind": "donation", "title": "河海大学图书馆赠送计算机",
                "start_date": "2007-03-01", "items": 4, "description": "图书馆工作人员个人捐款；“近日”赠送，日期为示例"}),
     ];
     for act in acts {
         d.fact("activities", act).await?;
     }
+    // money outside any project: the receiving college's research grant supporting the 北林 teacher's work
+    let research = d.activities_titled("邀请北林援疆教师参与研究", 1)?[0];
+    d.fact(
+        "funds",
+        json!({"pairing_id": bf, "activity_id": research, "purpose": "research", "source": "central",
+               "title": "林学院国家自然科学基金项目为北林援疆教师提供研究经费", "amount": 80000, "date": "2007",
+               "note": "国家自然科学基金项目经费，由受援方（新疆农业大学林学院）提供；年份为示例"}),
+    )
+    .await?;
     Ok(())
 }
 
@@ -352,12 +364,20 @@ async fn needs_and_notes(d: &mut Demo, a: i64, b: i64, c: i64) -> Result<()> {
                    "description": "成绩网上管理、教师网上报送成绩、学生网上选课；网上教学质量评价系统调试中"}),
         )
         .await?;
-    d.disputed(
-        "activities",
-        json!({"pairing_id": a, "kind": "donation", "title": "南京农业大学无偿移植整套教学管理系统",
+    let system_gift = d
+        .disputed(
+            "activities",
+            json!({"pairing_id": a, "kind": "donation", "title": "南京农业大学无偿移植整套教学管理系统",
                "start_date": "2006-09-01", "end_date": "2007-03-31", "amount": "10多万", "need_id": system,
                "description": "开发投入“10多万元”，为受援方节省约15万元市场开发费用；日期为示例"}),
-        "“10多万元”是南农的开发投入，不是捐赠给我校的金额；请改记节省的约15万元开发费用或不记金额",
+            "“10多万元”是南农的开发投入，不是捐赠给我校的金额；请改记节省的约15万元开发费用或不记金额",
+        )
+        .await?;
+    // the gift as goods, valued as the receiver does: the market development cost it saved (约15万元)
+    d.fact(
+        "activity_items",
+        json!({"activity_id": system_gift, "category": "other", "name": "整套教学管理系统", "quantity": 1, "unit": "套",
+               "value": "约15万", "note": "价值按受援方节省的市场开发费用计（约15万元）"}),
     )
     .await?;
     let needs = [

@@ -371,9 +371,21 @@ async fn indicators(d: &mut Demo) -> Result<()> {
         ("aid_projects", FIVE, "403", "近五年浙江省实施各类援建项目"),
         ("aid_funds", FIVE, "50.56", "近五年累计投入公共设施援疆资金"),
         ("aid_projects", "2013", "300", "2013年度援疆项目"),
+        (
+            "receiving_counties",
+            "2010",
+            "9",
+            "2010年确定浙江9市县对口阿克苏地区八县一市（示例只录入其中3个结对）",
+        ),
     ];
     for (code, period, value, note) in values {
-        d.value("第4篇", code, AKSU, period, value, note).await?;
+        // the seed's peak in a year it does not name, and two rates whose years it does not name either
+        let basis = match (code, period) {
+            ("gdp_growth", _) => Some("peak"),
+            ("unemployment_rate", _) => Some("about"),
+            _ => None,
+        };
+        d.value_as("第4篇", code, AKSU, (period, basis), value, note).await?;
     }
     Ok(())
 }

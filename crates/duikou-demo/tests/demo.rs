@@ -110,9 +110,9 @@ async fn check(store: &Store, backend: &str) {
     );
     // money outside projects is its own record, and no longer an activity's amount (counted once)
     let funds = store.list_every("funds", &ListQuery::default()).await.unwrap();
-    assert_eq!(funds.len(), 4, "{backend}");
+    assert_eq!(funds.len(), 5, "{backend}");
     let research: Vec<&Value> = funds.iter().filter(|f| f["purpose"] == "research").collect();
-    assert_eq!(research.len(), 3, "{backend}");
+    assert_eq!(research.len(), 4, "{backend}");
     for f in &funds {
         let a = store
             .get("activities", f["activity_id"].as_i64().unwrap())

@@ -100,6 +100,9 @@ pub struct AreaIndicator {
     pub unit: String,
     /// The period as stored (`2011`, `2010-01-01..2011-12-31`).
     pub period: String,
+    /// How the period is meant when the source leaves it open (`since`, `peak`, `within`, `about`: see
+    /// [`crate::schema::PERIOD_BASES`]); such values are told as recorded and never summed.
+    pub basis: Option<String>,
     /// The value recorded for the region itself, with the id of the value record.
     pub recorded: Option<(Figure, i64)>,
     /// The sum over the region's children, with the names of those counted, how many children there are and the ids

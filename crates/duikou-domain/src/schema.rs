@@ -349,6 +349,16 @@ pub const AUDIENCES: &[(&str, &str)] = &[
     ("other", "其他"),
 ];
 
+/// How an indicator value's period is meant when the source does not give it exactly (empty: the value is the
+/// period's): a total since the period's start to an end the source leaves open ("新一轮援疆以来1627个"), a value at
+/// an unnamed time within the period ("援疆后最高达到30%"), or a time the source gives only roughly ("总人口62万").
+pub const PERIOD_BASES: &[(&str, &str)] = &[
+    ("since", "自期初以来（截止未注明）"),
+    ("peak", "期间最高值"),
+    ("within", "期间内某时（未注明）"),
+    ("about", "约在此期间（前后）"),
+];
+
 /// Units an activity's counts are told in (the unit is the word itself).
 pub const COUNT_UNITS: &[(&str, &str)] = &[
     ("人", "人"),
@@ -377,6 +387,9 @@ pub const COUNT_UNITS: &[(&str, &str)] = &[
     ("项", "项"),
     ("篇", "篇"),
     ("天", "天"),
+    ("个月", "个月"),
+    ("年", "年"),
+    ("口", "口"),
 ];
 
 /// Categories of donated goods (设备, 图书 …).
@@ -673,6 +686,9 @@ pub static ENTITIES: &[EntityDef] = &[
             req(f("start_on", "计划年度/起始", FieldKind::Date)),
             f("end_on", "截止", FieldKind::Date),
             approx("project_count", "项目数", Int),
+            // "4类6个试点项目": how many kinds the plan's projects fall in, where the source names no kinds (the shares
+            // by category say which, when it does)
+            f("category_count", "项目类别数", FieldKind::Int),
             approx("aid_amount", "援助资金", Money),
             approx("total_investment", "总投资", Money),
             approx("leveraged_investment", "带动投资", Money),
@@ -799,6 +815,8 @@ pub static ENTITIES: &[EntityDef] = &[
             approx("planned", "计划数量", Qty),
             approx("started", "开工数量", Qty),
             approx("completed", "完成数量", Qty),
+            // "安居富民3400户": a quantity the source gives without saying planned, started or completed
+            approx("reported", "数量（未注明阶段）", Qty),
             req(f("as_of", "截至日期", FieldKind::Date)),
         ],
         owner: Owner::Supporter,
@@ -1065,6 +1083,7 @@ pub static ENTITIES: &[EntityDef] = &[
             region_ref("region_code", "区划"),
             id_ref("org_id", "单位", "orgs"),
             req(f("period", "期间", FieldKind::Period)),
+            f("period_basis", "期间说明", FieldKind::Enum(PERIOD_BASES)),
             approx("value", "数值", Qty, req),
             f("source", "数据来源", FieldKind::Text),
             f("note", "备注", FieldKind::Text),
@@ -1263,6 +1282,8 @@ pub static ENTITIES: &[EntityDef] = &[
             f("item_category", "物资类别", FieldKind::Enum(ITEM_CATEGORIES)),
             approx("target_count", "目标数量", Int),
             f("target_unit", "目标单位", FieldKind::Enum(COUNT_UNITS)),
+            // "每套5万元的健身路径器材10套": the price of one unit of a counted target
+            approx("unit_value", "单价", Money),
             approx("target_amount", "目标金额", Money),
             f("due_on", "完成期限", FieldKind::Date),
             f("done_on", "完成日期（定性任务）", FieldKind::Date),

@@ -148,6 +148,17 @@ pub enum Target {
 }
 
 impl Target {
+    /// The target as a person reads it with its unit price when one is given: `10套（每套5万元）`.
+    pub fn written_with(&self, unit_value: Option<Figure>) -> String {
+        match (self, unit_value) {
+            (Target::Count(_, unit), Some(v)) => {
+                let each = if unit.is_empty() { "单价" } else { unit.as_str() };
+                format!("{}（每{each}{}）", self.written(), written(FieldKind::Money, v, ""))
+            }
+            _ => self.written(),
+        }
+    }
+
     /// The target as a person reads it: `10套`, `50万元`, `不少于14万元`.
     pub fn written(&self) -> String {
         match self {
@@ -182,6 +193,8 @@ pub struct UnitTask {
     pub title: String,
     /// What counts as done; `None` for a qualitative task.
     pub target: Option<Target>,
+    /// The price of one unit of a counted target ("每套5万元"), as written.
+    pub unit_value: Option<Figure>,
     /// How progress is read from records; `None` for a qualitative task.
     pub measure: Option<Measure>,
     /// For activity measures: only activities of this kind.
@@ -221,6 +234,7 @@ impl UnitTask {
             year: id("year").ok_or("缺少年度")? as i32,
             title: text("title").unwrap_or_default(),
             target,
+            unit_value: figure_of(FieldKind::Money, v, "unit_value"),
             measure,
             activity_kind: text("activity_kind"),
             item_category: text("item_category"),
@@ -545,6 +559,7 @@ pub fn check_record(rec: &Map<String, Value>, refused: &[String], errors: &mut V
                 ("target_count", "目标数量"),
                 ("target_amount", "目标金额"),
                 ("target_unit", "目标单位"),
+                ("unit_value", "单价"),
                 ("activity_kind", "活动类型"),
                 ("item_category", "物资类别"),
             ] {
@@ -591,6 +606,13 @@ pub fn check_record(rec: &Map<String, Value>, refused: &[String], errors: &mut V
                     "target_unit",
                     "target_kind",
                     "目标单位（target_unit）只用于数量目标：金额以元计".to_string(),
+                );
+            }
+            if m.is_money() && set("unit_value") && ok("unit_value") {
+                errors.add(
+                    "unit_value",
+                    "target_kind",
+                    "单价（unit_value）只用于数量目标（如每套5万元的器材10套）".to_string(),
                 );
             }
             for (k, label) in [("activity_kind", "活动类型"), ("item_category", "物资类别")] {
@@ -769,6 +791,18 @@ mod tests {
         let e = check(json!({"year": 2014, "measure": "disbursed", "target_amount": "1万", "item_category": "books"}));
         assert_eq!(e[0].0, "item_category", "{e:?}");
         assert!(check(json!({"year": 2014, "due_on": "2014", "measure": "activities", "target_count": 2})).is_empty());
+        // a unit price belongs to a counted target ("每套5万元…10套"), never to one in money
+        let e = check(json!({"year": 2014, "measure": "donated_value", "target_amount": "14万", "unit_value": "5万"}));
+        assert_eq!(e[0].0, "unit_value", "{e:?}");
+        assert!(e[0].1.contains("单价"), "{e:?}");
+        assert!(
+            check(json!({"year": 2014, "measure": "donated_quantity", "target_count": 10, "unit_value": "5万"}))
+                .is_empty()
+        );
+        assert_eq!(
+            equipment().target.unwrap().written_with(Some(Figure::exact(5_000_000))),
+            "10套（每套5万元）"
+        );
     }
 
     #[test]

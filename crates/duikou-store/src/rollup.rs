@@ -16,6 +16,7 @@ pub fn area_json(a: &AreaIndicator) -> Value {
     json!({
         "indicator": {"code": a.code, "name": a.name, "unit": a.unit},
         "period": a.period,
+        "period_basis": a.basis,
         "recorded": a.recorded.map(|(f, id)| json!({"value": written(f), "record": id})),
         "summed": a.summed.as_ref().map(|s| json!({
             "value": written(s.figure),
@@ -66,7 +67,7 @@ impl Store {
             .await?;
         let mut defs: HashMap<i64, Value> = HashMap::new();
         // (indicator, period) → region → (figure, record id)
-        let mut by: BTreeMap<(i64, String), BTreeMap<String, (Figure, i64)>> = BTreeMap::new();
+        let mut by: BTreeMap<(i64, String, Option<String>), BTreeMap<String, (Figure, i64)>> = BTreeMap::new();
         for v in &values {
             let (Some(iid), Some(code), Some(period)) = (
                 v["indicator_id"].as_i64(),
@@ -78,12 +79,13 @@ impl Store {
             let Some(fig) = approx::figure_of(FieldKind::Qty, v, "value") else {
                 continue;
             };
-            by.entry((iid, period.to_string()))
+            let basis = v["period_basis"].as_str().map(str::to_string);
+            by.entry((iid, period.to_string(), basis))
                 .or_default()
                 .insert(code.to_string(), (fig, v["id"].as_i64().unwrap_or(0)));
         }
         let mut out = Vec::new();
-        for ((iid, period), at) in by {
+        for ((iid, period, basis), at) in by {
             let def = match defs.get(&iid) {
                 Some(d) => d.clone(),
                 None => {
@@ -96,7 +98,8 @@ impl Store {
             let rolled = roll_up(region, &children_of, &figures);
             let summed = rolled
                 .summed
-                .filter(|_| adds_up(def["aggregation"].as_str().unwrap_or("")))
+                // a total since a start to an end left open, or a value at an unnamed time, is not added to others
+                .filter(|_| basis.is_none() && adds_up(def["aggregation"].as_str().unwrap_or("")))
                 .map(|s| {
                     let mut records: Vec<i64> = s
                         .counted
@@ -123,6 +126,7 @@ impl Store {
                 name: def["name"].as_str().unwrap_or("").to_string(),
                 unit: def["unit"].as_str().unwrap_or("").to_string(),
                 period,
+                basis,
                 recorded: at.get(region).copied(),
                 summed,
             });

@@ -372,7 +372,7 @@ impl Store {
                     authority: t.authority,
                     org: t.org,
                     title: t.task.title.clone(),
-                    target: t.task.target.as_ref().map(|x| x.written()),
+                    target: t.task.target.as_ref().map(|x| x.written_with(t.task.unit_value)),
                     actual: t.progress.actual_written.clone(),
                     status: t.progress.status.label_zh().to_string(),
                 })

@@ -209,3 +209,51 @@ async fn a_regions_own_value_and_its_childrens_sum_are_two_figures() {
         t.finish().await.unwrap();
     }
 }
+
+/// A total since a start to an end the source leaves open ("援疆以来") is a figure of the region that recorded it:
+/// kept with how its period is meant, and never added to its siblings' into a parent's sum.
+#[tokio::test]
+async fn a_value_of_an_open_period_is_kept_as_meant_and_never_summed() {
+    for t in TestStore::all().await.unwrap() {
+        let (store, backend) = (&t.store, t.backend);
+        store.load_regions_if_empty().await.unwrap();
+        let projects = create_id(
+            store,
+            "indicators",
+            json!({"code": "aid_projects_x", "name": "实施项目", "unit": "个", "aggregation": "sum"}),
+        )
+        .await;
+        let since = |region: &str, v: &str| {
+            json!({"indicator_id": projects, "region_code": region, "period": "2010-01-01..2012-12-31",
+                   "period_basis": "since", "value": v})
+        };
+        let own = create_id(store, "indicator_values", since("650000", "1627")).await;
+        for (region, v) in [("652900", "403"), ("650400", "31")] {
+            create_id(store, "indicator_values", since(region, v)).await;
+        }
+        let all = store.region_indicators("650000").await.unwrap();
+        let a = all
+            .iter()
+            .find(|a| a.code == "aid_projects_x")
+            .unwrap_or_else(|| panic!("{backend}: {all:?}"));
+        assert_eq!(a.basis.as_deref(), Some("since"), "{backend}");
+        assert_eq!(
+            a.recorded.map(|(f, id)| (f.value, id)),
+            Some((1627 * Q, own)),
+            "{backend}"
+        );
+        assert!(a.summed.is_none(), "{backend}: {a:?}");
+        // a basis outside the kept list is refused, naming the field
+        let err = store
+            .create(
+                &duikou_domain::access::Actor::system(),
+                "indicator_values",
+                &json!({"indicator_id": projects, "region_code": "650000", "period": "2011", "period_basis": "lately",
+                        "value": "1"}),
+            )
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("期间说明"), "{backend}: {err}");
+    }
+}

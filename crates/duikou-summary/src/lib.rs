@@ -33,6 +33,7 @@ pub const FIELDS: &[&str] = &[
     "batch",
     "birth_year",
     "category",
+    "category_count",
     "completed",
     "completed_on",
     "confirmation",
@@ -58,6 +59,7 @@ pub const FIELDS: &[&str] = &[
     "pairing_id",
     "parent_id",
     "period",
+    "period_basis",
     "person_id",
     "person_times",
     "plan_batch",
@@ -69,6 +71,7 @@ pub const FIELDS: &[&str] = &[
     "quantity",
     "raised_on",
     "region_code",
+    "reported",
     "role",
     "sessions",
     "signed_on",
@@ -91,6 +94,8 @@ pub const FIELDS: &[&str] = &[
     // the companions of the approximate figures read above (qualifier and range), read through `approx::figure_of`
     "quantity_approx",
     "quantity_upper",
+    "reported_approx",
+    "reported_upper",
     "unit_value_approx",
     "unit_value_upper",
     "value_approx",
@@ -855,8 +860,11 @@ fn basics(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
                 vec![
                     Cell::Text(who.into()),
                     Cell::Text(name.into()),
-                    Cell::Text(v["period"].as_str().unwrap_or("").into()),
-                    Cell::Number(qty(&v["value"]).as_f64()),
+                    Cell::Text(when_words(v)),
+                    match approx::figure_of(FieldKind::Qty, *v, "value") {
+                        Some(f) if !f.is_exact() => Cell::Text(approx::cell(FieldKind::Qty, f)),
+                        _ => Cell::Number(qty(&v["value"]).as_f64()),
+                    },
                     Cell::Text(v["indicator"]["unit"].as_str().unwrap_or("").into()),
                 ]
             })
@@ -990,6 +998,32 @@ fn period_words(period: &str) -> String {
     }
 }
 
+/// An indicator value's time in words, as its period is meant ([`schema::PERIOD_BASES`]): "2012年", "2010年以来"
+/// (a total since then, its end left open by the source), "2010—2014年间最高", "2012年前后".
+fn when_words(v: &Value) -> String {
+    based_period_words(v["period"].as_str().unwrap_or(""), v["period_basis"].as_str())
+}
+
+/// [`when_words`] of a period and its basis.
+fn based_period_words(period: &str, basis: Option<&str>) -> String {
+    use chrono::Datelike;
+    let words = period_words(period);
+    match basis {
+        Some("since") => match period
+            .parse::<duikou_domain::Period>()
+            .ok()
+            .and_then(|p| p.bounds(&Default::default(), None))
+        {
+            Some((a, _)) => format!("{}年以来", a.year()),
+            None => format!("{words}以来"),
+        },
+        Some("peak") => format!("{words}间最高"),
+        Some("within") => format!("{words}间某时（未注明具体时间）"),
+        Some("about") => format!("{words}前后"),
+        _ => words,
+    }
+}
+
 /// Whom an indicator value describes: the receiver itself (its own value, or its region's when it is that region's
 /// government), or the area it lies in, by the area's name when the input carries it (a town's health centre is not
 /// the county's 50万 people: "九龙镇：户数4729户", "绵竹市：人口50.1万人").
@@ -1072,12 +1106,12 @@ fn indicator_para(input: &SummaryInput, who: &str, by: ValuesByName, figs: &mut 
         chosen.push((name, values[first..].iter().map(|(_, v)| *v).collect()));
     }
     // one value each, all of one period: the period is said once ("霍城县2011年上半年：地区生产总值19.08亿元，…")
-    let periods: BTreeSet<&str> = chosen
+    let periods: BTreeSet<String> = chosen
         .iter()
-        .flat_map(|(_, v)| v.iter().map(|v| v["period"].as_str().unwrap_or("")))
+        .flat_map(|(_, v)| v.iter().map(|v| when_words(v)))
         .collect();
     let common = (periods.len() == 1 && chosen.iter().all(|(_, v)| v.len() == 1))
-        .then(|| periods.iter().next().map(|p| period_words(p)))
+        .then(|| periods.into_iter().next())
         .flatten();
     let mut parts: Vec<Vec<Span>> = Vec::new();
     for (name, values) in chosen {
@@ -1090,7 +1124,7 @@ fn indicator_para(input: &SummaryInput, who: &str, by: ValuesByName, figs: &mut 
             if i > 0 {
                 s.push(Span::text("、"));
             }
-            let when = period_words(v["period"].as_str().unwrap_or(""));
+            let when = when_words(v);
             if common.is_none() {
                 s.push(Span::text(format!("{when}为")));
             }
@@ -1182,7 +1216,7 @@ fn area_prose(input: &SummaryInput, figs: &mut Figures) -> Vec<Block> {
         if b.1 > input.period.1 || (!input.whole_term && b.0 < input.period.0) {
             continue;
         }
-        let when = period_words(&a.period);
+        let when = based_period_words(&a.period, a.basis.as_deref());
         if let Some((fig, id)) = a.recorded {
             recorded.push(vec![
                 Span::text(format!("{}{when}为", a.name)),
@@ -2228,6 +2262,25 @@ fn output_para(name: &str, unit: &str, v: &[&Rec], figs: &mut Figures) -> Block 
     let mut spans = vec![Span::text(name.to_string())];
     // the same output counted in two units (安居富民房 in 套 in one pairing, in 户 in another) is two measures
     let key = format!("outputs.{name}.{unit}");
+    // a quantity whose stage the source does not say ("安居富民3400户") is told as such, never as completed
+    let reported: Vec<Fig> = v
+        .iter()
+        .filter_map(|o| approx::figure_of(FieldKind::Qty, *o, "reported"))
+        .collect();
+    if !reported.is_empty() {
+        let total: Total = reported.into_iter().collect();
+        spans.push(figs.span(
+            &format!("{key}.reported"),
+            &format!("{name}（未注明阶段）"),
+            approx::written(FieldKind::Qty, total.figure(), unit),
+            ids("outputs", v),
+        ));
+        if p == 0 && s == 0 && c == 0 {
+            spans.push(Span::text("（未注明计划、开工或竣工）。"));
+            return para(spans);
+        }
+        spans.push(Span::text("（未注明阶段），另"));
+    }
     if p > 0 {
         spans.push(Span::text("计划建设"));
         spans.push(figs.span(
@@ -2238,7 +2291,11 @@ fn output_para(name: &str, unit: &str, v: &[&Rec], figs: &mut Figures) -> Block 
         ));
         spans.push(Span::text("，"));
     }
-    if s > 0 || p > 0 {
+    // a stage is told only where every record of the output gives it: 廉租房 planned 1000 and completed 1300, its
+    // start not given, is never "已开工0套"
+    let known = |f: &str| v.iter().all(|o| !o[f].is_null());
+    let (told_s, told_c) = (known("started"), known("completed"));
+    if told_s {
         spans.push(Span::text("已开工"));
         spans.push(figs.span(
             &format!("{key}.started"),
@@ -2257,21 +2314,29 @@ fn output_para(name: &str, unit: &str, v: &[&Rec], figs: &mut Figures) -> Block 
         }
         spans.push(Span::text("，"));
     }
-    spans.push(Span::text("竣工"));
-    spans.push(figs.span(
-        &format!("{key}.completed"),
-        &format!("{name}竣工"),
-        format!("{}{unit}", show(c)),
-        ids("outputs", v),
-    ));
-    if let Some(r) = zh::percent(c, s) {
-        spans.push(Span::text("，竣工率"));
+    if told_c {
+        spans.push(Span::text("竣工"));
         spans.push(figs.span(
-            &format!("{key}.completion_rate"),
-            &format!("{name}竣工率"),
-            r,
+            &format!("{key}.completed"),
+            &format!("{name}竣工"),
+            format!("{}{unit}", show(c)),
             ids("outputs", v),
         ));
+        if let Some(r) = zh::percent(c, s).filter(|_| told_s) {
+            spans.push(Span::text("，竣工率"));
+            spans.push(figs.span(
+                &format!("{key}.completion_rate"),
+                &format!("{name}竣工率"),
+                r,
+                ids("outputs", v),
+            ));
+        }
+    }
+    // "计划建设1000套，" with nothing after it ends the sentence
+    if let Some(last) = spans.last_mut().filter(|l| l.figure.is_none()) {
+        if let Some(cut) = last.text.strip_suffix('，') {
+            last.text = cut.to_string();
+        }
     }
     spans.push(Span::text("。"));
     para(spans)
@@ -2303,8 +2368,13 @@ fn plan_blocks(pool: &Pool, plans: &plans::Plans, figs: &mut Figures) -> Vec<Blo
     for g in plans.in_period.values() {
         let name = g["name"].as_str().unwrap_or("");
         let mut figures: Vec<(&str, &str, String)> = Vec::new();
+        let kinds = g["category_count"].as_i64().filter(|n| *n > 0);
+        if let Some(n) = kinds {
+            figures.push(("category_count", "安排项目", format!("{n}类")));
+        }
         if let Some(f) = approx::figure_of(FieldKind::Int, *g, "project_count") {
-            figures.push(("project_count", "安排项目", approx::written(FieldKind::Int, f, "项")));
+            let what = if kinds.is_some() { "" } else { "安排项目" };
+            figures.push(("project_count", what, approx::written(FieldKind::Int, f, "项")));
         }
         for (field, what) in [
             ("aid_amount", "援助资金"),
@@ -2320,10 +2390,12 @@ fn plan_blocks(pool: &Pool, plans: &plans::Plans, figs: &mut Figures) -> Vec<Blo
         }
         let mut spans = vec![Span::text(format!("“{name}”（{}）", years(g)))];
         for (i, (field, what, text)) in figures.into_iter().enumerate() {
-            spans.push(Span::text(format!("{}{what}", if i > 0 { "，" } else { "" })));
+            // "安排4类" then "6项" with no comma between: one phrase
+            let sep = if i > 0 && !what.is_empty() { "，" } else { "" };
+            spans.push(Span::text(format!("{sep}{what}")));
             spans.push(figs.span(
                 &format!("plans.{}.{field}", id(*g)),
-                &format!("{name}{what}"),
+                &format!("{name}{}", if what.is_empty() { "项目数" } else { what }),
                 text,
                 ids("project_groups", &[*g]),
             ));

@@ -1375,3 +1375,81 @@ fn people_are_told_by_where_they_went_and_from_how_many_units() {
     );
     assert_eq!(figure(&figures, "people.host.21").unwrap().value, "3名");
 }
+
+/// A period the source leaves open is told as the source means it: a total since a start ("2010年以来"), a peak in
+/// an unnamed year ("2010—2014年间最高"), a time known only roughly ("2012年前后") — never as that exact year.
+#[test]
+fn an_open_period_is_told_as_the_source_means_it() {
+    let mut i = only(vec![], "2010-01-01", "2014-12-31");
+    i.whole_term = true;
+    let ind = |name: &str, code: &str, unit: &str| json!({"name": name, "code": code, "unit": unit});
+    i.pairings[0].indicators = Arc::new(vec![
+        json!({"id": 1, "period": "2010-01-01..2012-12-31", "period_basis": "since", "value": 1024,
+               "indicator": ind("民生工程项目数", "livelihood_projects", "个")}),
+        json!({"id": 2, "period": "2010-01-01..2014-12-31", "period_basis": "peak", "value": 30,
+               "indicator": ind("地区生产总值增速", "gdp_growth", "%")}),
+        json!({"id": 3, "period": "2012", "period_basis": "about", "value": 62,
+               "indicator": ind("总人口", "population", "万人")}),
+    ]);
+    let (doc, figures) = build(&i).unwrap();
+    let t = text(&doc);
+    for said in [
+        "民生工程项目数2010年以来为1024个",
+        "地区生产总值增速2010—2014年间最高为30%",
+        "总人口2012年前后为62万人",
+    ] {
+        assert!(t.contains(said), "{said}: {t}");
+    }
+    assert!(!t.contains("总人口2012年为"), "{t}");
+    assert_eq!(figure(&figures, "indicators.2").unwrap().value, "30%");
+}
+
+/// An output whose stage the source does not give is told as such, never as started or completed; a stage no record
+/// gives is not told as 0 ("廉租房计划建设1000套，竣工1300套", never "已开工0套").
+#[test]
+fn an_output_is_told_only_at_the_stages_its_records_give() {
+    let c = "confirmed";
+    let records = vec![
+        (
+            "projects",
+            vec![
+                json!({"id": 1, "name": "安居富民工程", "category": "housing", "started_on": "2011-06", "confirmation": c}),
+                json!({"id": 2, "name": "城镇廉租房项目", "category": "housing", "started_on": "2011", "confirmation": c}),
+            ],
+        ),
+        (
+            "outputs",
+            vec![
+                json!({"id": 1, "project_id": 1, "name": "安居富民房", "unit": "户", "reported": 3400,
+                       "as_of": "2011-06-30", "confirmation": c}),
+                json!({"id": 2, "project_id": 2, "name": "廉租房", "unit": "套", "planned": 1000, "completed": 1300,
+                       "as_of": "2011-12-31", "confirmation": c}),
+            ],
+        ),
+    ];
+    let (doc, figures) = build(&only(records, "2011-01-01", "2011-12-31")).unwrap();
+    let t = text(&doc);
+    assert!(t.contains("安居富民房3400户（未注明计划、开工或竣工）"), "{t}");
+    assert!(t.contains("廉租房计划建设1000套，竣工1300套。"), "{t}");
+    assert!(!t.contains("已开工0"), "{t}");
+    assert!(figure(&figures, "outputs.安居富民房.户.completed").is_none());
+    assert_eq!(
+        figure(&figures, "outputs.安居富民房.户.reported").unwrap().value,
+        "3400户"
+    );
+}
+
+/// A plan that says how many kinds its projects fall in, without naming them, is told so ("安排项目4类6项").
+#[test]
+fn a_plan_tells_how_many_kinds_of_projects_it_holds() {
+    let records = vec![(
+        "project_groups",
+        vec![
+            json!({"id": 1, "name": "2010年援疆试点项目", "start_on": "2010", "project_count": 6,
+                    "category_count": 4, "aid_amount": "45641000.00", "confirmation": "confirmed"}),
+        ],
+    )];
+    let (doc, _) = build(&only(records, "2010-01-01", "2010-12-31")).unwrap();
+    let t = text(&doc);
+    assert!(t.contains("安排项目4类6项"), "{t}");
+}

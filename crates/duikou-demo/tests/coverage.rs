@@ -25,8 +25,9 @@ const ANNOTATIONS: &str = include_str!("../../duikou-text/testdata/seed_annotati
 /// 2011 rental-housing plan were outputs and 第3篇's 28 units an attribute of 国家体育总局, 229 before 第1篇's nine
 /// colleges were counted on the visit to them, 230 before indicator values kept how their periods are meant (以来, 最高,
 /// 前后), outputs a quantity of no stated stage, plans their number of kinds, tasks a unit price, counts 口 and 个月, and
-/// 新疆's and 阿克苏's pairing lists were their statistics).
-const HELD_EXACTLY_AT_LEAST: usize = 257;
+/// 新疆's and 阿克苏's pairing lists were their statistics, 257 before tiers were held as the source writes them:
+/// 20人以下, 20-50人, 50人以上).
+const HELD_EXACTLY_AT_LEAST: usize = 260;
 /// Facts about the record whose value the demo holds, all told (exactly or without a qualifier, unit or precision).
 const HELD_AT_LEAST: usize = 262;
 /// Facts about the record some work summary of their pairings or program restates with the same number and unit.
@@ -446,7 +447,7 @@ fn record_units(line: &Value, rec: Option<&Value>) -> Option<Vec<String>> {
         ("unit_tasks", "target_amount" | "unit_value") => list(&["元"]),
         ("project_groups", "category_count") => list(&["类"]),
         ("unit_tasks", "target_count") => Some(vec![rec?["target_unit"].as_str()?.to_string()]),
-        ("obligations", f) if f.ends_with(".below") => Some(Vec::new()),
+        ("obligations", f) if f.ends_with(".below") || f.ends_with(".from") || f.ends_with(".to") => Some(Vec::new()),
         ("obligations", _) => Some(vec![rec?["rule"]["unit"].as_str()?.to_string()]),
         _ => None,
     }
@@ -714,12 +715,24 @@ async fn every_seed_fact_is_accounted_for_and_the_demo_holds_what_it_holds() {
             }
         }
         // … a qualifier the record cannot keep is named, and so is a unit it does not keep
-        let (kept_qualifier, kept_upper) = record_qualifier(l, rec, &recs);
+        let (kept_qualifier, mut kept_upper) = record_qualifier(l, rec, &recs);
+        // a tier written with its ends keeps 以下 in its `to`, 以上 in its `from`, and a range's high end in the `to`
+        // beside its `from`
+        let field = l["field"].as_str().unwrap_or("");
+        let tier_end =
+            |end: &str| l["entity"] == "obligations" && field.starts_with("rule.target.tiers.") && field.ends_with(end);
+        if tier_end(".from") {
+            let to = format!("{}.to", field.trim_end_matches(".from"));
+            kept_upper = rec.and_then(|r| at(r, &to)).and_then(fixed_of);
+        }
+        let tier_keeps = (tier_end(".to") && ann["approx"] == "以下")
+            || (tier_end(".from") && matches!(ann["approx"].as_str(), Some("以上" | "不少于" | "至少")));
         let qualifier_matches = kept_qualifier.as_deref() == ann["approx"].as_str();
         let upper_matches = kept_upper == fixed_of(&ann["value_max"]);
-        let qualifier_kept = (l["entity"] == "obligations"
-            && rec.is_some_and(|r| r["rule"]["comparison"] == "at_least")
-            && matches!(ann["approx"].as_str(), Some("不少于" | "至少" | "以上")))
+        let qualifier_kept = tier_keeps
+            || (l["entity"] == "obligations"
+                && rec.is_some_and(|r| r["rule"]["comparison"] == "at_least")
+                && matches!(ann["approx"].as_str(), Some("不少于" | "至少" | "以上")))
             || (hit.is_some() && ann["approx"].is_string() && qualifier_matches);
         if ann["value_max"].is_number() && !(hit.is_some() && upper_matches) && !loses("range") {
             dishonest.push(format!(

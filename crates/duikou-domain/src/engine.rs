@@ -483,8 +483,47 @@ fn target_for(rule: &ObligationRule, ctx: &PairingContext) -> Option<Qty> {
                 &ctx.receiver_attributes
             };
             let v = attrs.get(attribute).filter(|v| !v.is_null()).map(numeric)?;
-            tiers.iter().find(|t| t.below.is_none_or(|b| v < b)).map(|t| t.target)
+            if !tiers.iter().any(|t| t.written()) {
+                // by `below`: the first tier whose bound exceeds it
+                return tiers.iter().find(|t| t.holds(v)).map(|t| t.target);
+            }
+            let mut holding = tiers.iter().filter(|t| t.holds(v));
+            match (holding.next(), holding.next()) {
+                (Some(t), None) => Some(t.target),
+                // on an end two written tiers share, the source does not say which applies; outside all, none
+                _ => None,
+            }
         }
+    }
+}
+
+/// Why a tiered target could not be chosen: the attribute is not recorded, or its value lies on an end two tiers
+/// share ("科任教师20人：实施方案的“20人以下”和“20—50人”两档都含20人").
+fn tier_doubt(of: &str, attribute: &str, tiers: &[crate::obligation::Tier], ctx: &PairingContext) -> String {
+    let side = if of == "supporter" { "支援方" } else { "受援方" };
+    let attrs = if of == "supporter" {
+        &ctx.supporter_attributes
+    } else {
+        &ctx.receiver_attributes
+    };
+    let label = crate::attributes::org_attribute(attribute).map_or(attribute, |a| a.label);
+    let Some(v) = attrs.get(attribute).filter(|v| !v.is_null()).map(numeric) else {
+        return format!("无法确定要求：{side}未填写{label}");
+    };
+    let unit = crate::attributes::org_attribute(attribute).map_or("", |a| if a.unit == "名" { "人" } else { a.unit });
+    let both: Vec<String> = tiers
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.holds(v))
+        .map(|(i, t)| format!("“{}”", t.range_zh(unit, i.checked_sub(1).and_then(|j| tiers.get(j)))))
+        .collect();
+    if both.len() > 1 {
+        format!(
+            "无法确定要求：{side}{label}{v}{unit}，分档{}都含此数，依据未写明按哪一档",
+            both.join("和")
+        )
+    } else {
+        format!("无法确定要求：{side}{label}{v}{unit}不在任何一档内")
     }
 }
 
@@ -645,11 +684,7 @@ fn describe(
     };
     let demand = match (target, rule.comparison) {
         (None, _) => match &rule.target {
-            Target::Tiered { of, attribute, .. } => {
-                let side = if of == "supporter" { "支援方" } else { "受援方" };
-                let _ = ctx;
-                format!("无法确定要求：{side}未填写属性 {attribute}")
-            }
+            Target::Tiered { of, attribute, tiers } => tier_doubt(of, attribute, tiers, ctx),
             Target::Fixed { .. } => "无法确定要求".to_string(),
         },
         (Some(t), Comparison::AtLeast) => format!("要求不少于 {} {unit}", fmt_qty(t)),
@@ -1103,7 +1138,37 @@ mod tests {
         unknown.receiver_attributes = json!({});
         let res = evaluate(&unknown, &[backbone], &records(), &opts("2016-09-15"));
         assert_eq!(res[0].status, Status::Open);
-        assert!(res[0].text.contains("teacher_count"), "{}", res[0].text);
+        assert!(res[0].text.contains("受援方未填写教师"), "{}", res[0].text);
+
+        // tiers as the source writes them share their ends: a value on one is named, not decided
+        let written = ob(
+            5,
+            json!({
+            "subject": {"type": "pairing"}, "window": {"type": "term"},
+            "measure": {"type": "sum", "field": "person_times", "records": {"entity": "activities", "filter": {"title": ["骨干教师培训"]}}},
+            "comparison": "at_least",
+            "target": {"type": "tiered", "of": "receiver", "attribute": "teacher_count",
+                       "tiers": [{"to": 20, "target": 1}, {"from": 20, "to": 50, "target": 2}, {"from": 50, "target": 3}]},
+            "unit": "名"}),
+        );
+        for (teachers, target) in [(12, Some(1)), (20, None), (35, Some(2)), (50, None), (51, Some(3))] {
+            let mut c = ctx();
+            c.receiver_attributes = json!({"teacher_count": teachers});
+            let res = evaluate(&c, std::slice::from_ref(&written), &records(), &opts("2016-09-15"));
+            assert_eq!(res[0].target, target.map(Qty::from_int), "{teachers}: {}", res[0].text);
+            if target.is_none() {
+                assert_eq!(res[0].status, Status::Open, "{teachers}");
+                assert!(res[0].text.contains("都含此数"), "{}", res[0].text);
+            }
+        }
+        assert!(
+            written
+                .rule
+                .text_zh()
+                .contains("按受援方教师人数分档：20人以下1名，20—50人2名，50人以上3名"),
+            "{}",
+            written.rule.text_zh()
+        );
 
         let mut money = Records::new();
         money.insert(

@@ -236,15 +236,77 @@ pub enum Target {
     },
 }
 
-/// One tier of a tiered target.
+/// One tier of a tiered target, either by an upper bound (`below`: the first tier whose bound exceeds the attribute
+/// applies) or as the source writes it, with both ends included (`from`/`to`: "20人以下" is `to: 20`, "20-50人"
+/// `from: 20, to: 50`, "50人以上" `from: 50`). Written tiers may share an end, as the source's do: a value on a shared
+/// end lies in two tiers, and the requirement is then not decided but named as the source's ambiguity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Tier {
     /// Applies when the attribute is below this (absent on the last tier).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub below: Option<Qty>,
+    /// As written: the least value the tier holds ("50人以上": 50).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<Qty>,
+    /// As written: the greatest value the tier holds ("20人以下": 20).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<Qty>,
     /// The target in this tier.
     pub target: Qty,
+}
+
+impl Tier {
+    /// Whether the tier is written with its ends (`from`/`to`) rather than by `below`.
+    pub fn written(&self) -> bool {
+        self.from.is_some() || self.to.is_some()
+    }
+
+    /// Whether a value lies in the tier (written tiers include both ends).
+    pub fn holds(&self, v: Qty) -> bool {
+        if self.written() {
+            self.from.is_none_or(|f| v >= f) && self.to.is_none_or(|t| v <= t)
+        } else {
+            self.below.is_none_or(|b| v < b)
+        }
+    }
+
+    /// The tier's range in words with the attribute's unit: "20人以下", "20—50人", "50人以上", "不足20人".
+    pub fn range_zh(&self, unit: &str, previous: Option<&Tier>) -> String {
+        match (self.from, self.to, self.below) {
+            (None, Some(t), _) => format!("{t}{unit}以下"),
+            (Some(f), Some(t), _) => format!("{f}—{t}{unit}"),
+            (Some(f), None, _) => format!("{f}{unit}以上"),
+            (None, None, Some(b)) => match previous.and_then(|p| p.below) {
+                Some(a) => format!("{a}—{}{unit}", Qty::from_raw(b.raw() - Qty::from_int(1).raw())),
+                None => format!("不足{b}{unit}"),
+            },
+            (None, None, None) => match previous.and_then(|p| p.below) {
+                Some(a) => format!("{a}{unit}及以上"),
+                None => "其余".to_string(),
+            },
+        }
+    }
+}
+
+/// The tiers of a tiered target in words: "按受援方教师人数分档：20人以下1名，20—50人2名，50人以上3名".
+pub fn tiers_zh(of: &str, attribute: &str, tiers: &[Tier], unit: &str) -> String {
+    let side = if of == "supporter" { "支援方" } else { "受援方" };
+    // people are counted in 人 when a tier is named ("20人以下"); an attribute not in the registry goes by its key
+    let (what, unit_of_attr) = match crate::attributes::org_attribute(attribute) {
+        Some(a) if a.unit == "名" => (format!("{}人数", a.label), "人"),
+        Some(a) => (format!("{}数", a.label), a.unit),
+        None => (attribute.to_string(), ""),
+    };
+    let parts: Vec<String> = tiers
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let prev = i.checked_sub(1).and_then(|j| tiers.get(j));
+            format!("{}{}{unit}", t.range_zh(unit_of_attr, prev), t.target)
+        })
+        .collect();
+    format!("按{side}{what}分档：{}", parts.join("，"))
 }
 
 const RECORD_ENTITIES: &[&str] = &[
@@ -374,10 +436,7 @@ impl ObligationRule {
         };
         let target = match &self.target {
             Target::Fixed { value } => value.to_string(),
-            Target::Tiered { of, attribute, .. } => {
-                let side = if of == "supporter" { "支援方" } else { "受援方" };
-                format!("（按{side}{attribute}分档）")
-            }
+            Target::Tiered { of, attribute, tiers } => format!("（{}）", tiers_zh(of, attribute, tiers, &unit)),
         };
         let demand = match self.comparison {
             Comparison::AtLeast => format!("不少于 {target} {unit}"),
@@ -507,6 +566,9 @@ impl ObligationRule {
             if attribute.trim().is_empty() || tiers.is_empty() {
                 return Err("分档目标需要属性（target.attribute）和至少一档（target.tiers）".into());
             }
+            if tiers.iter().any(Tier::written) {
+                return check_written_tiers(tiers);
+            }
             let mut last: Option<Qty> = None;
             for (i, t) in tiers.iter().enumerate() {
                 match (t.below, i + 1 == tiers.len()) {
@@ -523,6 +585,41 @@ impl ObligationRule {
         }
         Ok(())
     }
+}
+
+/// Tiers written with their ends ("20人以下", "20-50人", "50人以上"): every tier so written, in ascending order, the
+/// first open below and the last open above at most, each low end no higher than its high end, and each tier starting
+/// on or just after the previous one's high end (sharing it, as the source may, or the next whole number) — no gap,
+/// no overlap beyond a shared end.
+fn check_written_tiers(tiers: &[Tier]) -> Result<(), String> {
+    let one = Qty::from_int(1);
+    let last = tiers.len() - 1;
+    for (i, t) in tiers.iter().enumerate() {
+        let n = i + 1;
+        if t.below.is_some() {
+            return Err(format!("第 {n} 档：按上下限（from/to）写的分档不能再用 below"));
+        }
+        if t.from.is_none() && i > 0 {
+            return Err(format!("第 {n} 档缺少下限（from），只有第一档可以不设"));
+        }
+        if t.to.is_none() && i < last {
+            return Err(format!("第 {n} 档缺少上限（to），只有最后一档可以不设"));
+        }
+        if let (Some(f), Some(to)) = (t.from, t.to) {
+            if f > to {
+                return Err(format!("第 {n} 档的下限 {f} 高于上限 {to}"));
+            }
+        }
+        if let (Some(prev), Some(f)) = (i.checked_sub(1).and_then(|j| tiers[j].to), t.from) {
+            if f < prev {
+                return Err(format!("第 {n} 档的下限 {f} 低于上一档的上限 {prev}：分档应逐档递增"));
+            }
+            if f.raw() > prev.raw().saturating_add(one.raw()) {
+                return Err(format!("第 {n} 档的下限 {f} 与上一档的上限 {prev} 之间有空档"));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A program's rating scale: levels in descending order of their minimum score.
@@ -618,6 +715,45 @@ mod tests {
             "target": {"type": "fixed", "value": 80}
         });
         assert!(ObligationRule::from_json(&ratio).is_ok());
+    }
+
+    #[test]
+    fn tiers_as_written_are_ascending_without_gaps_and_name_the_tier() {
+        let with = |tiers: serde_json::Value| {
+            ObligationRule::from_json(&json!({
+                "subject": {"type": "pairing"}, "window": {"type": "term"},
+                "measure": {"type": "sum", "field": "person_times", "records": {"entity": "activities"}},
+                "comparison": "at_least",
+                "target": {"type": "tiered", "of": "receiver", "attribute": "teacher_count", "tiers": tiers}}))
+        };
+        // the seed's own tiers share 20 and 50; consecutive whole numbers are no gap either
+        assert!(
+            with(json!([{"to": 20, "target": 1}, {"from": 20, "to": 50, "target": 2}, {"from": 50, "target": 3}]))
+                .is_ok()
+        );
+        assert!(with(json!([{"to": 19, "target": 1}, {"from": 20, "target": 2}])).is_ok());
+        for (tiers, says) in [
+            (
+                json!([{"to": 20, "target": 1}, {"from": 25, "target": 2}]),
+                "第 2 档的下限 25 与上一档的上限 20 之间有空档",
+            ),
+            (
+                json!([{"to": 20, "target": 1}, {"from": 50, "to": 30, "target": 2}, {"from": 50, "target": 3}]),
+                "第 2 档的下限 50 高于上限 30",
+            ),
+            (
+                json!([{"to": 20, "target": 1}, {"from": 10, "target": 2}]),
+                "第 2 档的下限 10 低于上一档的上限 20",
+            ),
+            (json!([{"to": 20, "target": 1}, {"target": 2}]), "第 2 档缺少下限"),
+            (
+                json!([{"to": 20, "target": 1}, {"below": 51, "from": 20, "target": 2}]),
+                "不能再用 below",
+            ),
+        ] {
+            let e = with(tiers).unwrap_err();
+            assert!(e.contains(says), "{says}: {e}");
+        }
     }
 
     fn rule_with(measure: serde_json::Value) -> Result<ObligationRule, String> {

@@ -135,7 +135,7 @@ fn school_pairing() -> Template {
                                  "records": {"entity": "activities", "filter": {"kind": ["training"], "audience": ["backbone"]}}},
                      "comparison": "at_least",
                      "target": {"type": "tiered", "of": "receiver", "attribute": "teacher_count",
-                                "tiers": [{"below": 20, "target": 1}, {"below": 51, "target": 2}, {"target": 3}]},
+                                "tiers": [{"to": 20, "target": 1}, {"from": 20, "to": 50, "target": 2}, {"from": 50, "target": 3}]},
                      "label": "培养县级学科骨干教师", "unit": "名"
                  }))),
             item("ethos_exchange", "每学年开展校风、教风、学风建设交流不少于1次", "每年要开展校风、教风、学风建设等方面工作的交流与学习",

@@ -10,6 +10,9 @@ use duikou_domain::schema::FieldKind;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
 
+/// An indicator value's indicator, period and how its period is meant: values of one key are one figure by region.
+type ValueKey = (i64, String, Option<String>);
+
 /// An [`AreaIndicator`] as JSON for the API, the figures written as the record writes them ("1627个", "150亿元").
 pub fn area_json(a: &AreaIndicator) -> Value {
     let written = |f: Figure| approx::written(FieldKind::Qty, f, &a.unit);
@@ -67,7 +70,7 @@ impl Store {
             .await?;
         let mut defs: HashMap<i64, Value> = HashMap::new();
         // (indicator, period) → region → (figure, record id)
-        let mut by: BTreeMap<(i64, String, Option<String>), BTreeMap<String, (Figure, i64)>> = BTreeMap::new();
+        let mut by: BTreeMap<ValueKey, BTreeMap<String, (Figure, i64)>> = BTreeMap::new();
         for v in &values {
             let (Some(iid), Some(code), Some(period)) = (
                 v["indicator_id"].as_i64(),

@@ -492,6 +492,27 @@ fn same_unit(a: &str, b: &str) -> bool {
     a == b || (matches!(a, "项" | "个" | "市县") && matches!(b, "项" | "个" | "市县") && (a == "个" || b == "个"))
 }
 
+/// Checks a ledger line's `contradicts` (`{"whole": start, "parts": [start, …]}`, starts of the same essay's
+/// annotations, the line's own among the parts): the parts' annotated values must not add up to the whole's. Says
+/// how they do not.
+fn contradiction(c: &Value, anns: &BTreeMap<(i64, i64), &Value>, essay: i64) -> Result<String, String> {
+    let value = |start: &Value| -> Result<Fixed, String> {
+        let start = start.as_i64().ok_or("contradicts: a start is not a number")?;
+        anns.get(&(essay, start))
+            .and_then(|a| fixed_of(&a["value"]))
+            .ok_or(format!("contradicts: no annotated value at {start}"))
+    };
+    let whole = value(&c["whole"])?;
+    let parts = c["parts"].as_array().filter(|p| p.len() > 1).ok_or("contradicts: parts must list two or more")?;
+    let values: Vec<Fixed> = parts.iter().map(value).collect::<Result<_, _>>()?;
+    let sum: Fixed = values.iter().sum();
+    if sum == whole {
+        return Err(format!("contradicts: the parts add up to the whole ({})", whole / SCALE));
+    }
+    let shown: Vec<String> = values.iter().map(|v| (v / SCALE).to_string()).collect();
+    Ok(format!("{} = {} ≠ {}", shown.join(" + "), sum / SCALE, whole / SCALE))
+}
+
 /// How a ledger line fared.
 #[derive(Default, Clone, Copy)]
 struct Tally {
@@ -501,6 +522,7 @@ struct Tally {
     missing: usize,
     restated: usize,
     not_record: usize,
+    contradicted: usize,
 }
 
 /// One number with its unit as written in a summary: value (absolute) and the text after it.
@@ -662,6 +684,7 @@ async fn every_seed_fact_is_accounted_for_and_the_demo_holds_what_it_holds() {
     let mut needs: BTreeMap<String, usize> = BTreeMap::new();
     let mut missing = Vec::new();
     let mut unrestated = Vec::new();
+    let mut contradicted = Vec::new();
     let mut dishonest = Vec::new();
     for l in &ledger {
         let k = key(l);
@@ -777,6 +800,21 @@ async fn every_seed_fact_is_accounted_for_and_the_demo_holds_what_it_holds() {
                 t.exact += 1
             }
             Some(_) => t.loose += 1,
+            // a figure its own essay contradicts (its parts do not add up to its whole): the record cannot hold
+            // every one of them, and holds the others; the arithmetic is checked on the annotations
+            None if l["contradicts"].is_object() => match contradiction(&l["contradicts"], &ann_by_key, k.0) {
+                Ok(why) => {
+                    t.contradicted += 1;
+                    contradicted.push(format!(
+                        "  第{}篇 @{} {}（{}）: {why}",
+                        k.0,
+                        k.1,
+                        ann["quote"].as_str().unwrap_or(""),
+                        ann["measure"].as_str().unwrap_or("")
+                    ));
+                }
+                Err(e) => dishonest.push(format!("{k:?}: {e}")),
+            },
             None => {
                 t.missing += 1;
                 missing.push(format!(
@@ -856,6 +894,7 @@ async fn every_seed_fact_is_accounted_for_and_the_demo_holds_what_it_holds() {
         all.missing += t.missing;
         all.restated += t.restated;
         all.not_record += t.not_record;
+        all.contradicted += t.contradicted;
     }
     let pct = |n: usize| {
         if all.about == 0 {
@@ -879,6 +918,13 @@ async fn every_seed_fact_is_accounted_for_and_the_demo_holds_what_it_holds() {
         pct(all.restated),
         all.not_record
     );
+    println!(
+        "contradicted by their own essay (the record holds the figures they contradict): {}",
+        all.contradicted
+    );
+    for c in &contradicted {
+        println!("{c}");
+    }
     println!("what the record lacks (facts needing each):");
     for (n, c) in &needs {
         println!("  {n}: {c}");

@@ -3184,7 +3184,6 @@ fn work(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
     subs.push(("援建项目与资金", money));
     subs.push(("捐赠与物资支持", donations(pool, &acts, figs)));
     subs.push(("落实受援方需求", needs(pool, figs)));
-    subs.push(("目标任务完成情况", targets(input, figs)));
     subs.push(("主要做法与经验", highlights(pool)));
     let mut blocks = Vec::new();
     let mut n = 0;
@@ -3206,63 +3205,6 @@ fn work(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
     }
     blocks.extend(apart(pool, figs));
     blocks
-}
-
-/// 目标任务完成情况: each obligation judged in the period, by its title, with how its judgements stand over the
-/// scope's pairings, people and windows (达标 / 未达标 / 进行中 / 要求无法确定); the unmet ones are named again, each
-/// with its figures, in 三、存在问题.
-fn targets(input: &SummaryInput, figs: &mut Figures) -> Vec<Block> {
-    // by obligation, in the order first met: its title and [met, unmet, open, undecided]
-    let mut order: Vec<i64> = Vec::new();
-    let mut by: HashMap<i64, (&str, [usize; 4])> = HashMap::new();
-    for r in input.pairings.iter().flat_map(|p| &p.results) {
-        let e = by.entry(r.obligation_id).or_insert_with(|| {
-            order.push(r.obligation_id);
-            (r.title.as_str(), [0; 4])
-        });
-        let i = match (r.target, r.status) {
-            (None, _) => 3,
-            (_, Status::Met) => 0,
-            (_, Status::Unmet) => 1,
-            (_, Status::Open) => 2,
-        };
-        e.1[i] += 1;
-    }
-    if order.is_empty() {
-        return Vec::new();
-    }
-    let mut items: Vec<Vec<Span>> = Vec::new();
-    for id in order {
-        let (title, [met, unmet, open, undecided]) = by[&id];
-        let total = met + unmet + open + undecided;
-        let told = if met == total {
-            format!("考核{total}次，均已达标")
-        } else {
-            let parts: Vec<String> = [
-                (met, "达标"),
-                (unmet, "未达标"),
-                (open, "进行中"),
-                (undecided, "要求无法确定"),
-            ]
-            .iter()
-            .filter(|(n, _)| *n > 0)
-            .map(|(n, w)| format!("{w}{n}次"))
-            .collect();
-            format!("考核{total}次，其中{}", parts.join("、"))
-        };
-        items.push(vec![
-            Span::text(format!("“{title}”：")),
-            figs.span(
-                &format!("targets.{id}"),
-                &format!("{title}考核结果"),
-                told,
-                vec![("obligations", id)],
-            ),
-        ]);
-    }
-    let mut spans = joined("对照协议和实施方案的量化要求：", items, "；");
-    spans.push(Span::text("。"));
-    vec![para(spans)]
 }
 
 fn problems(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {

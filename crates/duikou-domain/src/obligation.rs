@@ -434,9 +434,17 @@ impl ObligationRule {
             Window::Term => "帮扶期内".to_string(),
             Window::Range { from, to } => format!("{from}至{to}"),
         };
-        let target = match &self.target {
-            Target::Fixed { value } => value.to_string(),
-            Target::Tiered { of, attribute, tiers } => format!("（{}）", tiers_zh(of, attribute, tiers, &unit)),
+        let week = Qty::from_int(7).raw();
+        let (target, unit) = match &self.target {
+            // whole weeks read as the source writes them ("不少于一周"), with the days the rule counts
+            Target::Fixed { value } if unit == "天" && value.raw() > 0 && value.raw() % week == 0 => {
+                (format!("{}周（{value}天）", value.raw() / week), String::new())
+            }
+            Target::Fixed { value } => (value.to_string(), unit),
+            // the tiers carry their own units
+            Target::Tiered { of, attribute, tiers } => {
+                (format!("（{}）", tiers_zh(of, attribute, tiers, &unit)), String::new())
+            }
         };
         let demand = match self.comparison {
             Comparison::AtLeast => format!("不少于 {target} {unit}"),
@@ -446,6 +454,7 @@ impl ObligationRule {
                 self.target_max.map(|m| m.to_string()).unwrap_or_default()
             ),
         };
+        let demand = demand.trim_end();
         let text = match &self.subject {
             Subject::Pairing if self.directed() => format!("{}：{window}{label}{demand}", dir.label_zh()),
             Subject::Pairing => format!("{window}{label}{demand}"),

@@ -224,11 +224,14 @@ mod tests {
     fn the_school_rules_say_whom_they_hold() {
         let t = template("school_pairing").unwrap();
         let text = |key: &str| t.items.iter().find(|i| i.key == key).unwrap().rule.text_zh();
-        assert_eq!(text("teacher_stint"), "支援方教师每次连续支教不少于 7 天（按学期考核）");
+        assert_eq!(
+            text("teacher_stint"),
+            "支援方教师每次连续支教不少于 1周（7天）（按学期考核）"
+        );
         assert_eq!(text("teacher_days"), "支援方教师每人每学期累计支教不少于 30 天");
         assert_eq!(
             text("manager_stint"),
-            "支援方管理人员每次连续指导不少于 7 天（按学期考核）"
+            "支援方管理人员每次连续指导不少于 1周（7天）（按学期考核）"
         );
         assert_eq!(
             text("teachers_in"),

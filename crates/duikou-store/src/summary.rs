@@ -378,6 +378,29 @@ impl Store {
                 })
                 .collect()
         };
+        // the quantified requirements the scope's programs (and, for a few pairings, their agreements) set: records,
+        // the same whichever way the results are judged
+        let requirements = {
+            let programs: BTreeSet<i64> = pairings.iter().filter_map(|p| p["program_id"].as_i64()).collect();
+            let programs: Vec<i64> = programs.into_iter().collect();
+            let mut obligations = self.all_where_in("obligations", "program_id", &programs).await?;
+            if pairings.len() <= duikou_summary::PAIRINGS_TIMED {
+                let served: Vec<i64> = pairings.iter().filter_map(|p| p["id"].as_i64()).collect();
+                let agreements: Vec<i64> = self
+                    .all_where_in("agreements", "pairing_id", &served)
+                    .await?
+                    .iter()
+                    .filter_map(|a| a["id"].as_i64())
+                    .collect();
+                obligations.extend(self.all_where_in("obligations", "agreement_id", &agreements).await?);
+            }
+            obligations.sort_by_key(|o| o["id"].as_i64());
+            obligations
+                .iter()
+                .filter_map(|o| duikou_domain::obligation::ObligationRule::from_json(&o["rule"]).ok())
+                .map(|r| r.text_zh())
+                .collect::<Vec<String>>()
+        };
         // every entity read once for all the scope's pairings, then dealt out by pairing
         let ids: Vec<i64> = pairings.iter().filter_map(|p| p["id"].as_i64()).collect();
         let id_args: Vec<Arg> = ids.iter().map(|i| Arg::Int(Some(*i))).collect();
@@ -388,10 +411,21 @@ impl Store {
             let set: BTreeSet<i64> = pairings.iter().filter_map(|p| p[field].as_i64()).collect();
             set.into_iter().collect()
         };
-        let programs = by_id(self.all_where_in("programs", "id", &linked("program_id")).await?);
+        let mut programs = by_id(self.all_where_in("programs", "id", &linked("program_id")).await?);
         let mut org_ids = linked("supporter_org_id");
         org_ids.extend(linked("receiver_org_id"));
         let orgs = by_id(self.all_where_in("orgs", "id", &org_ids).await?);
+        // each program's authority, whose own attributes 基本情况 tells with the sides' (国家体育总局：直属单位28个)
+        let authority_ids: Vec<i64> = programs
+            .values()
+            .filter_map(|p| p["authority_org_id"].as_i64())
+            .collect();
+        let authorities = by_id(self.all_where_in("orgs", "id", &authority_ids).await?);
+        for p in programs.values_mut() {
+            if let Some(a) = p["authority_org_id"].as_i64().and_then(|a| authorities.get(&a)) {
+                p["authority"] = a.clone();
+            }
+        }
         // every entity read in lots of pairings at once, each lot its own task, while the obligations are judged
         let within = [
             Arg::Date(chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&bounds.0), 1, 1)),
@@ -650,6 +684,7 @@ impl Store {
             whole_term: matches!(period, Period::Term),
             area,
             tasks,
+            requirements,
         })
     }
 }

@@ -165,6 +165,9 @@ pub struct SummaryInput {
     pub area: Option<(String, Vec<duikou_domain::rollup::AreaIndicator>)>,
     /// The yearly tasks (任务清单) of the period that serve the scope's programs or pairings, with their progress.
     pub tasks: Vec<TaskItem>,
+    /// The quantified requirements (目标任务) the scope's programs and agreements set, each as its rule reads in
+    /// Chinese ("支援方教师每人每学期累计支教不少于30天").
+    pub requirements: Vec<String>,
 }
 
 /// One yearly task for [`SummaryInput::tasks`], its progress read by the one computation the task pages use.
@@ -746,6 +749,17 @@ fn basics(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
     }
     first.push(Span::text("。"));
     blocks.push(para(first));
+    // the requirements the programs and agreements set, as their rules read (a program of many is left to its list)
+    if !input.requirements.is_empty() && input.requirements.len() <= REQUIREMENTS_TOLD {
+        let items = input.requirements.iter().map(|r| vec![Span::text(r.replace(' ', ""))]);
+        let mut spans = joined(
+            format!("协议和实施方案提出的量化要求{}项：", input.requirements.len()),
+            items,
+            "；",
+        );
+        spans.push(Span::text("。"));
+        blocks.push(para(spans));
+    }
     // each program's own term, in years when it runs whole years (3年) or to the end of a year (2014—2020年，共7年)
     let mut told = BTreeSet::new();
     for p in &input.pairings {
@@ -774,7 +788,15 @@ fn basics(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
             .pairings
             .iter()
             .map(|p| p.receiver.as_ref())
-            .chain(input.pairings.iter().map(|p| p.supporter.as_ref()));
+            .chain(input.pairings.iter().map(|p| p.supporter.as_ref()))
+            // and the programs' authorities, when the store gives them
+            .chain(
+                input
+                    .pairings
+                    .iter()
+                    .map(|p| &p.program["authority"])
+                    .filter(|a| a.is_object()),
+            );
         for org in orgs {
             if !seen.insert(id(org)) {
                 continue;
@@ -940,8 +962,11 @@ fn basics(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
     blocks
 }
 
+/// A summary tells the requirements of its programs and agreements when there are at most this many.
+const REQUIREMENTS_TOLD: usize = 20;
+
 /// A summary of at most this many pairings tells how long each runs, and its receivers' indicators in words.
-const PAIRINGS_TIMED: usize = 20;
+pub const PAIRINGS_TIMED: usize = 20;
 
 /// How long a record's term runs when it is whole months from its first day to its last, both known to the day:
 /// "2个月", "3年"; `None` otherwise.

@@ -132,6 +132,7 @@ fn input() -> SummaryInput {
         whole_term: false,
         area: None,
         tasks: Vec::new(),
+        requirements: Vec::new(),
     }
 }
 
@@ -1452,4 +1453,24 @@ fn a_plan_tells_how_many_kinds_of_projects_it_holds() {
     let (doc, _) = build(&only(records, "2010-01-01", "2010-12-31")).unwrap();
     let t = text(&doc);
     assert!(t.contains("安排项目4类6项"), "{t}");
+}
+
+/// 基本情况 tells the requirements the programs and agreements set, as their rules read, and the attributes of a
+/// program's authority with the sides' ("国家体育总局：直属单位28个").
+#[test]
+fn the_basics_tell_the_requirements_and_the_authoritys_attributes() {
+    let mut i = input();
+    i.requirements = vec![
+        "支援方教师每人每学期累计支教不少于 30 天".into(),
+        "支援方教师每次连续支教不少于 1周（7天）（按学期考核）".into(),
+    ];
+    i.pairings[0].program = Arc::new(json!({"name": "对口支援西部地区高等学校计划",
+        "authority": {"id": 99, "name": "国家体育总局", "attributes": {"direct_units": 28}}}));
+    let (doc, _) = build(&i).unwrap();
+    let t = text(&doc);
+    assert!(
+        t.contains("协议和实施方案提出的量化要求2项：支援方教师每人每学期累计支教不少于30天；支援方教师每次连续支教不少于1周（7天）（按学期考核）。"),
+        "{t}"
+    );
+    assert!(t.contains("国家体育总局：直属单位28个"), "{t}");
 }

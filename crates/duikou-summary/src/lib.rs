@@ -971,8 +971,13 @@ pub const PAIRINGS_TIMED: usize = 20;
 /// How long a record's term runs when it is whole months from its first day to its last, both known to the day:
 /// "2个月", "3年"; `None` otherwise.
 fn whole_months(r: &Value) -> Option<String> {
+    whole_months_between(&r["start_date"], &r["end_date"])
+}
+
+/// [`whole_months`] of a first and a last day.
+fn whole_months_between(start: &Value, end: &Value) -> Option<String> {
     use chrono::Months;
-    let (a, b) = (date(&r["start_date"])?, date(&r["end_date"])?);
+    let (a, b) = (date(start)?, date(end)?);
     if a.precision != Precision::Day || b.precision != Precision::Day {
         return None;
     }
@@ -1005,8 +1010,43 @@ fn program_term(prog: &Value) -> Option<String> {
             b.format("%Y年%-m月")
         ));
     }
+    if let Some(text) = school_years_term(prog, a, b) {
+        return Some(text);
+    }
     ((b.month(), b.day()) == (12, 31) && years > 0)
         .then(|| format!("实施期为{}—{}年，共{}年", a.year(), b.year(), years + 1))
+}
+
+/// A school-year program's term told in school years, when it starts in the first semester of one and ends on the
+/// last day of another: "实施期为2013年10月至2016年8月（2013—2014至2015—2016学年），按学年计为期3年".
+fn school_years_term(prog: &Value, a: NaiveDate, b: NaiveDate) -> Option<String> {
+    use chrono::Datelike;
+    let calendar: duikou_domain::Calendar = serde_json::from_value(prog["calendar"].clone()).ok()?;
+    if calendar.kind != duikou_domain::CalendarKind::SchoolYear {
+        return None;
+    }
+    let (m, d) = calendar.school_year_start;
+    let year_of = |x: NaiveDate| {
+        if (x.month(), x.day()) >= (m, d) {
+            x.year()
+        } else {
+            x.year() - 1
+        }
+    };
+    let (first, last) = (year_of(a), year_of(b));
+    let ends_a_year = b.succ_opt() == NaiveDate::from_ymd_opt(last + 1, m, d);
+    let (m2, d2) = calendar.semester2_start;
+    let in_first_semester = NaiveDate::from_ymd_opt(first + 1, m2, d2).is_some_and(|s2| a < s2);
+    (ends_a_year && in_first_semester && last > first).then(|| {
+        format!(
+            "实施期为{}至{}（{first}—{}至{last}—{}学年），按学年计为期{}年",
+            a.format("%Y年%-m月"),
+            b.format("%Y年%-m月"),
+            first + 1,
+            last + 1,
+            last - first + 1
+        )
+    })
 }
 
 /// An indicator value's period in words: "2011年上半年", "2010—2014年" for a range of whole years.
@@ -2801,7 +2841,24 @@ fn donations(pool: &Pool, acts: &[Act], figs: &mut Figures) -> Vec<Block> {
         if i > 0 {
             spans.push(Span::text("、"));
         }
-        spans.push(Span::text(d["title"].as_str().unwrap_or("").to_string()));
+        // "捐赠希望工程爱心助学资金" after "捐赠" reads once
+        let title = d["title"].as_str().unwrap_or("");
+        spans.push(Span::text(title.strip_prefix("捐赠").unwrap_or(title).to_string()));
+        // a gift made over whole years is told with them ("（2010—2014年，5年累计）")
+        if let Some(years) =
+            whole_months_between(&d["start_date"], &d["end_date"]).filter(|w| w.ends_with('年') && w != "1年")
+        {
+            let from = d["start_date"].as_str().map(|s| &s[..4]).unwrap_or("");
+            let to = d["end_date"].as_str().map(|s| &s[..4]).unwrap_or("");
+            spans.push(Span::text(format!("（{from}—{to}年，")));
+            spans.push(figs.span(
+                &format!("donations.years.{}", id(*d)),
+                &format!("{title}（年数）"),
+                years,
+                vec![("activities", id(*d))],
+            ));
+            spans.push(Span::text("累计）"));
+        }
         // each gift's own money and goods, when more than one is told (one alone is the total below)
         let mut own = Vec::new();
         if let Some(fig) = approx::figure_of(FieldKind::Int, *d, "items").filter(|f| f.value > 0) {

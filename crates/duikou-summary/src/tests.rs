@@ -331,6 +331,8 @@ fn fields_cover_what_the_writer_reads() {
         "code",
         // an org's: orgs come to the writer whole, not through FIELDS
         "attributes",
+        // a program's: programs come whole too
+        "calendar",
     ] {
         missing.remove(not_a_read);
     }
@@ -1473,4 +1475,35 @@ fn the_basics_tell_the_requirements_and_the_authoritys_attributes() {
         "{t}"
     );
     assert!(t.contains("国家体育总局：直属单位28个"), "{t}");
+}
+
+/// A school-year program's term is told in school years when it covers whole ones ("按学年计为期3年"), and a gift
+/// made over whole years with them ("（2010—2014年，5年累计）"), its title not repeating "捐赠".
+#[test]
+fn school_years_and_years_of_a_gift_are_told() {
+    let mut i = only(
+        vec![(
+            "activities",
+            vec![
+                json!({"id": 1, "kind": "donation", "title": "捐赠希望工程爱心助学资金", "start_date": "2010-01-01",
+                        "end_date": "2014-12-31", "amount": "420万", "confirmation": "confirmed"}),
+            ],
+        )],
+        "2010-01-01",
+        "2016-08-31",
+    );
+    i.whole_term = true;
+    i.pairings[0].program = Arc::new(json!({"id": 6, "name": "校对校“对口帮扶”", "start_date": "2013-10-01",
+        "end_date": "2016-08-31", "calendar": {"kind": "school_year"}}));
+    let (doc, figures) = build(&i).unwrap();
+    let t = text(&doc);
+    assert!(t.contains("（2013—2014至2015—2016学年），按学年计为期3年"), "{t}");
+    assert!(t.contains("捐赠希望工程爱心助学资金（2010—2014年，5年累计）"), "{t}");
+    assert!(!t.contains("捐赠捐赠"), "{t}");
+    assert_eq!(figure(&figures, "donations.years.1").unwrap().value, "5年");
+    // a term that does not cover whole school years is not called so
+    i.pairings[0].program = Arc::new(json!({"id": 6, "name": "校对校“对口帮扶”", "start_date": "2014-03-01",
+        "end_date": "2016-08-31", "calendar": {"kind": "school_year"}}));
+    let (doc, _) = build(&i).unwrap();
+    assert!(!text(&doc).contains("按学年计"), "{}", text(&doc));
 }

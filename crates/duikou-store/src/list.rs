@@ -33,7 +33,14 @@ pub(crate) struct Search {
     text: String,
     /// Long enough for trigrams: answered by the index over the whole table, not by a window.
     pub(crate) indexed: bool,
+    /// Found in many records (SQLite, see [`FREQUENT`]): a page walks the list's order and keeps the matches
+    /// instead of sorting every match.
+    frequent: bool,
 }
+
+/// A search found in more records than this (counted in its trigram table) reads a page in the list's order,
+/// keeping the matches, rather than sorting all of them.
+const FREQUENT: i64 = 500;
 
 impl Search {
     /// The search for `q` as typed (trimmed); `None` when it is empty.
@@ -51,7 +58,13 @@ impl Search {
             like: format!("%{escaped}%"),
             text: q.to_string(),
             indexed: q.chars().count() >= INDEXED_CHARS,
+            frequent: false,
         })
+    }
+
+    /// The text as an FTS5 phrase: in double quotes, quotes doubled (a substring of any column).
+    fn phrase(&self) -> String {
+        format!("\"{}\"", self.text.replace('"', "\"\""))
     }
 
     /// The condition on a row of `def`'s table (unqualified columns) that it matches: through the search index when
@@ -60,8 +73,10 @@ impl Search {
         if self.indexed && backend == Backend::Sqlite {
             // an FTS5 phrase (in double quotes, quotes doubled) of the trigram table: a substring of any column
             let t = format!("{}_search", def.name);
-            let p = b.push(Arg::Text(Some(format!("\"{}\"", self.text.replace('"', "\"\"")))));
-            return format!("id IN (SELECT rowid FROM {t} WHERE {t} MATCH {p})");
+            let p = b.push(Arg::Text(Some(self.phrase())));
+            // `+id` keeps SQLite from reading the matches by id (and sorting them all): it walks the order's index
+            let plus = if self.frequent { "+" } else { "" };
+            return format!("{plus}id IN (SELECT rowid FROM {t} WHERE {t} MATCH {p})");
         }
         let p = b.push(Arg::Text(Some(self.like.clone())));
         // PostgreSQL's LIKE escapes with a backslash by default; a plain LIKE lets the planner use the pg_trgm index
@@ -325,7 +340,14 @@ impl Store {
     /// A filtered, sorted page of records.
     pub async fn list(&self, entity: &str, query: &ListQuery) -> Result<Page> {
         let def = def(entity)?;
-        let (plan, page, per_page) = self.plan(def, query)?;
+        let (mut plan, page, per_page) = self.plan(def, query)?;
+        // SQLite: how many records the search finds (up to the cap), from its trigram table alone
+        let mut search_hits = None;
+        if let Some(search) = plan.like.as_mut().filter(|s| s.indexed && self.backend() == Backend::Sqlite) {
+            let n = self.trigram_count(def, search).await?;
+            search.frequent = n > FREQUENT;
+            search_hits = Some(n);
+        }
         let cursor_id = query.after.or(query.before);
         let cursor = match cursor_id {
             None => None,
@@ -450,7 +472,11 @@ impl Store {
             Some((hits, _, last)) => (hits, last.is_none() && cursor_id.is_none()),
             None => match kept_total {
                 Some(n) => (n, true),
-                None => self.total(&plan).await?,
+                // a search alone is counted already
+                None => match search_hits {
+                    Some(n) if plan.filters.is_empty() && plan.period.is_none() => (n.min(COUNT_CAP), n <= COUNT_CAP),
+                    _ => self.total(&plan).await?,
+                },
             },
         };
         Ok(Page {
@@ -509,6 +535,23 @@ impl Store {
             .and_then(|r| r[0].int())
             .unwrap_or(0);
         Ok((n.min(COUNT_CAP), n <= COUNT_CAP))
+    }
+
+    /// How many records of `def` a search (SQLite, long enough for trigrams) finds, up to [`COUNT_CAP`] + 1, read
+    /// from its trigram table alone.
+    async fn trigram_count(&self, def: &EntityDef, search: &Search) -> Result<i64> {
+        let t = format!("{}_search", def.name);
+        let n = self
+            .db()
+            .fetch_opt(
+                &format!("SELECT COUNT(*) FROM (SELECT rowid FROM {t} WHERE {t} MATCH $1 LIMIT $2) c"),
+                &[Arg::Text(Some(search.phrase())), Arg::Int(Some(COUNT_CAP + 1))],
+                &[Kind::Int],
+            )
+            .await?
+            .and_then(|r| r[0].int())
+            .unwrap_or(0);
+        Ok(n)
     }
 
     /// The sort value of the cursor's record.

@@ -155,6 +155,23 @@ async fn a_substring_is_found_anywhere_in_a_large_table_and_follows_updates_and_
         assert_eq!(titles(&store, "骨干教师").await.1, 0, "{backend}: deleted");
         index_agrees(&store, backend).await;
 
+        // a text every remaining record holds pages exactly as the plain list, in its default order and by cursor
+        let ids = |p: &duikou_store::Page| p.items.iter().map(|v| v["id"].as_i64().unwrap_or(0)).collect::<Vec<_>>();
+        let plain = store.list("activities", &ListQuery::default()).await.expect("plain");
+        let every = ListQuery {
+            q: Some("考察交流".into()),
+            ..Default::default()
+        };
+        let searched = store.list("activities", &every).await.expect("searched");
+        assert_eq!(ids(&searched), ids(&plain), "{backend}: first page");
+        let next = |p: &duikou_store::Page, q: &ListQuery| ListQuery {
+            after: p.next_after,
+            ..q.clone()
+        };
+        let plain2 = store.list("activities", &next(&plain, &ListQuery::default())).await.expect("plain 2");
+        let searched2 = store.list("activities", &next(&searched, &every)).await.expect("searched 2");
+        assert_eq!(ids(&searched2), ids(&plain2), "{backend}: second page");
+        assert_eq!(ids(&searched2).len(), 50, "{backend}");
         // one and two characters cannot use trigrams: they read a bounded window and say the count is partial
         let (found, total, exact) = titles(&store, "交流").await;
         assert_eq!(found.len(), 50, "{backend}");

@@ -343,7 +343,11 @@ impl Store {
         let (mut plan, page, per_page) = self.plan(def, query)?;
         // SQLite: how many records the search finds (up to the cap), from its trigram table alone
         let mut search_hits = None;
-        if let Some(search) = plan.like.as_mut().filter(|s| s.indexed && self.backend() == Backend::Sqlite) {
+        if let Some(search) = plan
+            .like
+            .as_mut()
+            .filter(|s| s.indexed && self.backend() == Backend::Sqlite)
+        {
             let n = self.trigram_count(def, search).await?;
             search.frequent = n > FREQUENT;
             search_hits = Some(n);

@@ -253,7 +253,10 @@ impl Store {
             let found = self
                 .db()
                 .fetch(
-                    &format!("SELECT code, name, parent_code FROM regions WHERE code IN ({})", marks.join(", ")),
+                    &format!(
+                        "SELECT code, name, parent_code FROM regions WHERE code IN ({})",
+                        marks.join(", ")
+                    ),
                     &args,
                     &[Kind::Text, Kind::Text, Kind::Text],
                 )

@@ -22,7 +22,12 @@ async fn record(store: &Store, rows: usize) -> Made {
     let authority = create_id(store, "orgs", json!({"name": "某市教育局", "kind": "government"})).await;
     let supporter_a = create_id(store, "orgs", json!({"name": "甲市第一中学", "kind": "school"})).await;
     let supporter_b = create_id(store, "orgs", json!({"name": "乙市实验小学", "kind": "school"})).await;
-    let receiver_a = create_id(store, "orgs", json!({"name": "吐鲁番市高昌区第二中学", "kind": "school"})).await;
+    let receiver_a = create_id(
+        store,
+        "orgs",
+        json!({"name": "吐鲁番市高昌区第二中学", "kind": "school"}),
+    )
+    .await;
     let receiver_b = create_id(store, "orgs", json!({"name": "哈密市伊州区第五小学", "kind": "school"})).await;
     let program = create_id(
         store,
@@ -156,7 +161,12 @@ async fn a_substring_is_found_anywhere_in_a_large_table_and_follows_updates_and_
         index_agrees(&store, backend).await;
 
         // a text every remaining record holds pages exactly as the plain list, in its default order and by cursor
-        let ids = |p: &duikou_store::Page| p.items.iter().map(|v| v["id"].as_i64().unwrap_or(0)).collect::<Vec<_>>();
+        let ids = |p: &duikou_store::Page| {
+            p.items
+                .iter()
+                .map(|v| v["id"].as_i64().unwrap_or(0))
+                .collect::<Vec<_>>()
+        };
         let plain = store.list("activities", &ListQuery::default()).await.expect("plain");
         let every = ListQuery {
             q: Some("考察交流".into()),
@@ -168,8 +178,14 @@ async fn a_substring_is_found_anywhere_in_a_large_table_and_follows_updates_and_
             after: p.next_after,
             ..q.clone()
         };
-        let plain2 = store.list("activities", &next(&plain, &ListQuery::default())).await.expect("plain 2");
-        let searched2 = store.list("activities", &next(&searched, &every)).await.expect("searched 2");
+        let plain2 = store
+            .list("activities", &next(&plain, &ListQuery::default()))
+            .await
+            .expect("plain 2");
+        let searched2 = store
+            .list("activities", &next(&searched, &every))
+            .await
+            .expect("searched 2");
         assert_eq!(ids(&searched2), ids(&plain2), "{backend}: second page");
         assert_eq!(ids(&searched2).len(), 50, "{backend}");
         // one and two characters cannot use trigrams: they read a bounded window and say the count is partial
@@ -249,7 +265,11 @@ async fn pickers_offer_names_only_within_the_actors_work() {
         assert_eq!(names(people.clone()), vec!["王建国"], "{backend}");
         assert_eq!(people.items[0].hint, "1980年生，甲市第一中学", "{backend}");
         let orgs = names(pick(&editor_a, "orgs", "学").await);
-        assert_eq!(orgs, vec!["甲市第一中学", "吐鲁番市高昌区第二中学"], "{backend}: its own and its partner");
+        assert_eq!(
+            orgs,
+            vec!["甲市第一中学", "吐鲁番市高昌区第二中学"],
+            "{backend}: its own and its partner"
+        );
         // a viewer of 乙 sees 乙's pairing only
         let viewer_b = user(&store, "viewer_b", Role::Viewer, vec![made.supporter_b]).await;
         assert_eq!(
@@ -257,16 +277,27 @@ async fn pickers_offer_names_only_within_the_actors_work() {
             vec!["乙市实验小学 → 哈密市伊州区第五小学"],
             "{backend}"
         );
-        assert!(pick(&viewer_b, "orgs", "中学").await.items.is_empty(), "{backend}: 甲's orgs unseen");
+        assert!(
+            pick(&viewer_b, "orgs", "中学").await.items.is_empty(),
+            "{backend}: 甲's orgs unseen"
+        );
         // regions are everyone's: by a part of the name, a two-character name or a code, with the places above
         let turpan = pick(&editor_a, "regions", "吐鲁番").await;
         let first = turpan.items.first().expect("吐鲁番市");
-        assert_eq!((first.name.as_str(), first.value.as_str()), ("吐鲁番市", "650400"), "{backend}");
+        assert_eq!(
+            (first.name.as_str(), first.value.as_str()),
+            ("吐鲁番市", "650400"),
+            "{backend}"
+        );
         assert_eq!(first.hint, "新疆维吾尔自治区", "{backend}");
         let hami = pick(&editor_a, "regions", "哈密").await;
         assert!(hami.items.iter().any(|r| r.value == "650500"), "{backend}: {hami:?}");
         let gaochang = pick(&editor_a, "regions", "650402").await;
-        assert_eq!(gaochang.items.first().map(|r| r.hint.as_str()), Some("新疆维吾尔自治区 › 吐鲁番市"), "{backend}");
+        assert_eq!(
+            gaochang.items.first().map(|r| r.hint.as_str()),
+            Some("新疆维吾尔自治区 › 吐鲁番市"),
+            "{backend}"
+        );
         // nothing typed, nothing offered; an unknown kind named
         assert!(pick(&admin, "orgs", "  ").await.items.is_empty(), "{backend}");
         let err = store.pick(&admin, "users", "a", 20).await.expect_err("unknown kind");

@@ -194,7 +194,8 @@ async fn pick_script() -> axum::response::Response {
 
 /// The Content-Security-Policy of the form pages: the site's policy, with scripts from this site allowed (the
 /// pickers' `/assets/pick.js`; nothing inline).
-pub const FORM_CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+pub const FORM_CONTENT_SECURITY_POLICY: &str =
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
      img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
      base-uri 'none'";
 

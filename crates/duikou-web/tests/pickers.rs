@@ -71,7 +71,12 @@ async fn pickers_answer_names_within_scope() {
             );
         }
         for (p, name) in [(pairings[0], "甲校援建实验楼"), (pairings[1], "乙校援建实验楼")] {
-            create_id(&store, "projects", json!({"pairing_id": p, "name": name, "category": "education"})).await;
+            create_id(
+                &store,
+                "projects",
+                json!({"pairing_id": p, "name": name, "category": "education"}),
+            )
+            .await;
         }
         user(&store, "coord", Role::Coordinator, vec![]).await;
         user(&store, "clerk_a", Role::SupporterEditor, vec![a]).await;
@@ -80,10 +85,20 @@ async fn pickers_answer_names_within_scope() {
         let clerk = login(&app, "clerk_a").await;
 
         // a coordinator of everything sees both; the clerk of 甲 only its own, by any part of the names
-        let (s, v) = pick(&app, &coord, "/api/v1/pick/projects?q=%E6%8F%B4%E5%BB%BA%E5%AE%9E%E9%AA%8C%E6%A5%BC").await;
+        let (s, v) = pick(
+            &app,
+            &coord,
+            "/api/v1/pick/projects?q=%E6%8F%B4%E5%BB%BA%E5%AE%9E%E9%AA%8C%E6%A5%BC",
+        )
+        .await;
         assert_eq!(s, StatusCode::OK, "{backend}: {v}");
         assert_eq!(names(&v).len(), 2, "{backend}: {v}");
-        let (_, v) = pick(&app, &clerk, "/api/v1/pick/projects?q=%E6%8F%B4%E5%BB%BA%E5%AE%9E%E9%AA%8C%E6%A5%BC").await;
+        let (_, v) = pick(
+            &app,
+            &clerk,
+            "/api/v1/pick/projects?q=%E6%8F%B4%E5%BB%BA%E5%AE%9E%E9%AA%8C%E6%A5%BC",
+        )
+        .await;
         assert_eq!(names(&v), vec!["甲校援建实验楼"], "{backend}: {v}");
         assert_eq!(v["items"][0]["hint"], "甲市第一中学 → 吐鲁番市第二中学", "{backend}");
         let (_, v) = pick(&app, &clerk, "/api/v1/pick/orgs?q=%E4%B8%AD%E5%AD%A6").await; // 中学
@@ -94,7 +109,12 @@ async fn pickers_answer_names_within_scope() {
         assert_eq!(names(&v), vec!["乙市实验中学 → 哈密市第五中学"], "{backend}: {v}");
         assert_eq!(v["items"][0]["hint"], "校对校结对帮扶", "{backend}");
         // the region tree: 吐鲁番 by name, with the province above it
-        let (_, v) = pick(&app, &clerk, "/api/v1/pick/regions?q=%E5%90%90%E9%B2%81%E7%95%AA&limit=5").await;
+        let (_, v) = pick(
+            &app,
+            &clerk,
+            "/api/v1/pick/regions?q=%E5%90%90%E9%B2%81%E7%95%AA&limit=5",
+        )
+        .await;
         assert_eq!(v["items"][0]["value"], "650400", "{backend}: {v}");
         assert_eq!(v["items"][0]["hint"], "新疆维吾尔自治区", "{backend}: {v}");
         assert_eq!(v["partial"], false, "{backend}");
@@ -110,13 +130,26 @@ async fn pickers_answer_names_within_scope() {
         assert_eq!(s, StatusCode::UNAUTHORIZED, "{backend}");
 
         // a form: the pairing field of a coordinator's new project offers the picker, its script allowed
-        let r = send(&app, "GET", &format!("/records/projects/new?pairing_id={}", pairings[1]), &coord, None).await;
+        let r = send(
+            &app,
+            "GET",
+            &format!("/records/projects/new?pairing_id={}", pairings[1]),
+            &coord,
+            None,
+        )
+        .await;
         let html = r.text();
         assert_eq!(r.status, StatusCode::OK, "{backend}");
         assert!(html.contains("data-pick=\"pairings\""), "{backend}: {html}");
-        assert!(html.contains("data-shown=\"乙市实验中学 → 哈密市第五中学\""), "{backend}: named, not numbered");
+        assert!(
+            html.contains("data-shown=\"乙市实验中学 → 哈密市第五中学\""),
+            "{backend}: named, not numbered"
+        );
         assert!(html.contains("data-pick=\"regions\""), "{backend}");
-        assert!(html.contains("<script src=\"/assets/pick.js\" defer></script>"), "{backend}");
+        assert!(
+            html.contains("<script src=\"/assets/pick.js\" defer></script>"),
+            "{backend}"
+        );
         let script = send(&app, "GET", "/assets/pick.js", "", None).await;
         assert_eq!(script.status, StatusCode::OK, "{backend}");
         assert!(script.content_type.starts_with("text/javascript"), "{backend}");

@@ -222,7 +222,11 @@ fn pick_kind(f: &schema::Field) -> Option<&'static str> {
 
 /// The names of the current values of the fields a picker serves: a record's name for its id, a region's as a
 /// person types it for its code.
-async fn pick_labels(state: &AppState, def: &EntityDef, values: &HashMap<String, String>) -> HashMap<&'static str, String> {
+async fn pick_labels(
+    state: &AppState,
+    def: &EntityDef,
+    values: &HashMap<String, String>,
+) -> HashMap<&'static str, String> {
     let mut out = HashMap::new();
     for f in def.fields.iter().filter(|f| !f.server) {
         let (Some(kind), Some(value)) = (pick_kind(f), values.get(f.name).map(|v| v.trim())) else {

@@ -150,6 +150,40 @@ async fn pickers_answer_names_within_scope() {
             html.contains("<script src=\"/assets/pick.js\" defer></script>"),
             "{backend}"
         );
+        // without script the same field takes the pairing's name as the picker shows it; an unknown name is named
+        let post = |pairing: &str| {
+            let form = serde_urlencoded::to_string([
+                ("_csrf", common::value_of(&html, "_csrf")),
+                ("_token", common::value_of(&html, "_token")),
+                ("version", String::new()),
+                ("pairing_id", pairing.to_string()),
+                ("name", "乙校新建食堂".to_string()),
+                ("category", "education".to_string()),
+            ])
+            .unwrap();
+            let (app, coord) = (app.clone(), coord.clone());
+            async move { send(&app, "POST", "/records/projects/new", &coord, Some(form)).await }
+        };
+        let r = post("不存在的学校 → 哈密市第五中学").await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{backend}");
+        assert!(
+            r.text().contains("找不到名为“不存在的学校 → 哈密市第五中学”的结对"),
+            "{backend}: {}",
+            r.text()
+        );
+        let r = post("乙市实验中学 → 哈密市第五中学").await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{backend}: {}", r.text());
+        let made = store
+            .list(
+                "projects",
+                &duikou_store::ListQuery {
+                    filters: [("name".to_string(), "乙校新建食堂".to_string())].into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("list");
+        assert_eq!(made.items[0]["pairing_id"], json!(pairings[1]), "{backend}");
         let script = send(&app, "GET", "/assets/pick.js", "", None).await;
         assert_eq!(script.status, StatusCode::OK, "{backend}");
         assert!(script.content_type.starts_with("text/javascript"), "{backend}");

@@ -380,6 +380,27 @@ async fn region_text(state: &AppState, code: &str) -> String {
     code.to_string()
 }
 
+/// The id of the one `kind` record (of those the picker offers `actor`) whose name, or name and hint as the picker
+/// lists it, is `text`; a pairing as "支援方 → 受援方". `None` when none or several are.
+async fn named_record(state: &AppState, actor: &duikou_domain::access::Actor, kind: &str, text: &str) -> Option<i64> {
+    // a pairing's name joins two org names: look for the first
+    let q = text.split('→').next().unwrap_or(text).trim();
+    let q: String = q.split('（').next().unwrap_or(q).chars().take(100).collect();
+    let found = state
+        .store
+        .pick(actor, kind, &q, duikou_store::search::PICK_LIMIT)
+        .await
+        .ok()?;
+    let listed = |i: &duikou_store::search::Picked| {
+        i.name == text || (!i.hint.is_empty() && format!("{}（{}）", i.name, i.hint) == text)
+    };
+    let mut same = found.items.iter().filter(|i| listed(i));
+    match (same.next(), same.next()) {
+        (Some(one), None) => one.value.parse().ok(),
+        _ => None,
+    }
+}
+
 /// A form page's answer with the policy that lets it load the pickers' script.
 fn with_picker(mut resp: Response) -> Response {
     resp.headers_mut().insert(
@@ -528,6 +549,27 @@ async fn submit(
                     format!("找不到“{text}”，或有多个地方叫这个名字：请写全称或连同上级，如“吐鲁番市”“绵竹市九龙镇”"),
                 );
             }
+        }
+    }
+    // a pairing, org, person, project or need typed by its name (as the picker shows it, or without script): the
+    // one record of that name the user works on
+    for f in def.fields.iter().filter(|f| !f.server) {
+        let Some(kind) = pick_kind(f).filter(|k| *k != "regions") else {
+            continue;
+        };
+        let Some(text) = input[f.name].as_str().map(str::trim).map(str::to_string) else {
+            continue;
+        };
+        if let Some(id) = named_record(&state, &actor, kind, &text).await {
+            input[f.name] = Value::from(id);
+        } else {
+            unplaced.insert(
+                f.name.to_string(),
+                format!(
+                    "找不到名为“{text}”的{}，或有多个同名的：请从列表中选择，或写出全称",
+                    f.label
+                ),
+            );
         }
     }
     let result = match id {

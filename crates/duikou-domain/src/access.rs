@@ -313,6 +313,35 @@ pub fn receiving_orgs(actor: &Actor) -> Result<&BTreeSet<i64>, Denied> {
     }
 }
 
+/// Which pairings a picker (search-as-you-type on a form) offers `actor`, and through them which orgs, people,
+/// projects and needs: what the actor works on, never names beyond it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PickScope<'a> {
+    /// Every record: admins, coordinators of every program, viewers of everything (who read every list already).
+    All,
+    /// The pairings these orgs support (a supporting editor's).
+    Supporting(&'a BTreeSet<i64>),
+    /// The pairings these orgs receive (a receiving editor's).
+    Receiving(&'a BTreeSet<i64>),
+    /// The pairings of the programs these orgs lead (a coordinator's of some authorities).
+    Leading(&'a BTreeSet<i64>),
+    /// The pairings these orgs are on either side of (a viewer of some orgs).
+    EitherSide(&'a BTreeSet<i64>),
+}
+
+/// The pickers' scope of `actor` (see [`PickScope`]); the orgs in scope always count among the orgs offered.
+pub fn pick_scope(actor: &Actor) -> PickScope<'_> {
+    let s = &actor.scope;
+    match actor.role {
+        Role::Admin => PickScope::All,
+        Role::Coordinator | Role::Viewer if s.is_empty() => PickScope::All,
+        Role::Coordinator => PickScope::Leading(s),
+        Role::Viewer => PickScope::EitherSide(s),
+        Role::SupporterEditor => PickScope::Supporting(s),
+        Role::ReceiverEditor => PickScope::Receiving(s),
+    }
+}
+
 /// May `actor` read the audit log?
 pub fn may_read_audit(actor: &Actor) -> Result<(), Denied> {
     match actor.role {

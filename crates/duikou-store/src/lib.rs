@@ -25,6 +25,7 @@ pub mod receiving;
 pub mod records;
 pub mod regions;
 pub mod rollup;
+pub mod search;
 pub mod status;
 pub mod summary;
 pub mod tasks;

@@ -1,7 +1,9 @@
 //! Lists of any entity: equality and date filters, Chinese search, sort, and pages — by page number near the start,
 //! by cursor (`after` / `before` a record id) anywhere. No request reads more rows than a bound: totals come from
 //! the trigger-kept `row_counts` table or a count that stops at [`COUNT_CAP`], pages from an index range after the
-//! cursor, and a search examines at most [`SEARCH_WINDOW`] rows from where it starts.
+//! cursor. A search of [`INDEXED_CHARS`] or more characters is a filter answered by the search index (migration
+//! 0024: FTS5 trigram tables on SQLite, pg_trgm GIN indexes on PostgreSQL) across the whole table; a shorter one
+//! cannot use trigrams and examines at most [`SEARCH_WINDOW`] rows from where it starts.
 
 use crate::db::{Arg, Backend, Kind, Val};
 use crate::records::{columns, def, kind_of, row_json, select_cols};
@@ -16,8 +18,77 @@ use std::collections::BTreeMap;
 pub const COUNT_CAP: i64 = 10_000;
 /// Page numbers reach this many records into a list; beyond it a caller pages with the `after` cursor.
 pub const MAX_OFFSET: i64 = 10_000;
-/// A search (`q`) examines at most this many records (in the list's order, from its cursor) per request.
+/// A search (`q`) shorter than [`INDEXED_CHARS`] examines at most this many records (in the list's order, from its
+/// cursor) per request.
 pub const SEARCH_WINDOW: i64 = 5_000;
+/// A search of at least this many characters is answered by the search index (trigrams: three characters).
+pub const INDEXED_CHARS: usize = 3;
+
+/// A list's search text, as the index and the fallback each need it.
+#[derive(Debug, Clone)]
+pub(crate) struct Search {
+    /// `%text%`, lower-cased and escaped for `LIKE … ESCAPE '\'`.
+    like: String,
+    /// The text as typed (trimmed), for the FTS5 phrase.
+    text: String,
+    /// Long enough for trigrams: answered by the index over the whole table, not by a window.
+    pub(crate) indexed: bool,
+    /// Found in many records (SQLite, see [`FREQUENT`]): a page walks the list's order and keeps the matches
+    /// instead of sorting every match.
+    frequent: bool,
+}
+
+/// A search found in more records than this (counted in its trigram table) reads a page in the list's order,
+/// keeping the matches, rather than sorting all of them.
+const FREQUENT: i64 = 500;
+
+impl Search {
+    /// The search for `q` as typed (trimmed); `None` when it is empty.
+    pub(crate) fn new(q: &str) -> Option<Search> {
+        let q = q.trim();
+        if q.is_empty() {
+            return None;
+        }
+        let escaped = q
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        Some(Search {
+            like: format!("%{escaped}%"),
+            text: q.to_string(),
+            indexed: q.chars().count() >= INDEXED_CHARS,
+            frequent: false,
+        })
+    }
+
+    /// The text as an FTS5 phrase: in double quotes, quotes doubled (a substring of any column).
+    fn phrase(&self) -> String {
+        format!("\"{}\"", self.text.replace('"', "\"\""))
+    }
+
+    /// The condition on a row of `def`'s table (unqualified columns) that it matches: through the search index when
+    /// the text is long enough (migration 0024), else `LIKE` on each search column.
+    pub(crate) fn sql(&self, backend: Backend, def: &EntityDef, b: &mut Binds) -> String {
+        if self.indexed && backend == Backend::Sqlite {
+            // an FTS5 phrase (in double quotes, quotes doubled) of the trigram table: a substring of any column
+            let t = format!("{}_search", def.name);
+            let p = b.push(Arg::Text(Some(self.phrase())));
+            // `+id` keeps SQLite from reading the matches by id (and sorting them all): it walks the order's index
+            let plus = if self.frequent { "+" } else { "" };
+            return format!("{plus}id IN (SELECT rowid FROM {t} WHERE {t} MATCH {p})");
+        }
+        let p = b.push(Arg::Text(Some(self.like.clone())));
+        // PostgreSQL's LIKE escapes with a backslash by default; a plain LIKE lets the planner use the pg_trgm index
+        let escape = if backend == Backend::Sqlite { " ESCAPE '\\'" } else { "" };
+        let ors: Vec<String> = def
+            .search
+            .iter()
+            .map(|c| format!("LOWER({c}) LIKE {p}{escape}"))
+            .collect();
+        format!("({})", ors.join(" OR "))
+    }
+}
 
 /// A page of records.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -106,10 +177,10 @@ fn period_filter(def: &EntityDef, raw: &str) -> std::result::Result<PeriodFilter
 
 /// Arguments of one statement, numbered as they are added.
 #[derive(Default)]
-struct Binds(Vec<Arg>);
+pub(crate) struct Binds(pub(crate) Vec<Arg>);
 
 impl Binds {
-    fn push(&mut self, a: Arg) -> String {
+    pub(crate) fn push(&mut self, a: Arg) -> String {
         self.0.push(a);
         format!("${}", self.0.len())
     }
@@ -134,7 +205,7 @@ struct Plan {
     filters: Vec<(&'static str, &'static str, Arg)>,
     /// `period=`: the record's dates (start, end) and the period's bounds, see [`Plan::period_sql`].
     period: Option<PeriodFilter>,
-    like: Option<String>,
+    like: Option<Search>,
     sort: &'static str,
     sort_kind: Kind,
     /// Descending in the order rows are read (flipped for `before`).
@@ -160,9 +231,14 @@ impl Plan {
         }
     }
 
-    /// Whether the list is filtered at all.
+    /// Whether the list is filtered at all (an indexed search is a filter).
     fn filtered(&self) -> bool {
-        !self.filters.is_empty() || self.period.is_some()
+        !self.filters.is_empty() || self.period.is_some() || self.like.as_ref().is_some_and(|s| s.indexed)
+    }
+
+    /// Whether the list searches a bounded window (a search too short for the index).
+    fn windowed(&self) -> bool {
+        self.like.as_ref().is_some_and(|s| !s.indexed)
     }
 
     /// `period=`: the records whose interval `[start.first, (end or start).last()]` lies within the period (the one
@@ -222,17 +298,9 @@ impl Plan {
         }
     }
 
-    /// The search condition, if the query searches.
+    /// The search condition, if the query searches: through the index when the text is long enough, else `LIKE`.
     fn like_sql(&self, b: &mut Binds) -> Option<String> {
-        let pattern = self.like.as_ref()?;
-        let p = b.push(Arg::Text(Some(pattern.clone())));
-        let ors: Vec<String> = self
-            .def
-            .search
-            .iter()
-            .map(|c| format!("LOWER({c}) LIKE {p} ESCAPE '\\'"))
-            .collect();
-        Some(format!("({})", ors.join(" OR ")))
+        Some(self.like.as_ref()?.sql(self.backend, self.def, b))
     }
 
     /// The runs after the cursor whose sort value is `cursor`, in reading order.
@@ -272,7 +340,18 @@ impl Store {
     /// A filtered, sorted page of records.
     pub async fn list(&self, entity: &str, query: &ListQuery) -> Result<Page> {
         let def = def(entity)?;
-        let (plan, page, per_page) = self.plan(def, query)?;
+        let (mut plan, page, per_page) = self.plan(def, query)?;
+        // SQLite: how many records the search finds (up to the cap), from its trigram table alone
+        let mut search_hits = None;
+        if let Some(search) = plan
+            .like
+            .as_mut()
+            .filter(|s| s.indexed && self.backend() == Backend::Sqlite)
+        {
+            let n = self.trigram_count(def, search).await?;
+            search.frequent = n > FREQUENT;
+            search_hits = Some(n);
+        }
         let cursor_id = query.after.or(query.before);
         let cursor = match cursor_id {
             None => None,
@@ -288,10 +367,10 @@ impl Store {
         let mut window: Option<(i64, i64, Option<i64>)> = None;
         // An unfiltered list's kept row count rides along with its first rows: one round trip, not two.
         let mut kept_total: Option<i64> = None;
-        if plan.like.is_none() {
+        if !plan.windowed() {
             for (i, run) in runs.iter().enumerate() {
                 let mut b = Binds::default();
-                let w = plan.where_sql(&mut b, run, false);
+                let w = plan.where_sql(&mut b, run, true);
                 let limit = b.push(Arg::Int(Some(want - rows.len() as i64)));
                 let off = b.push(Arg::Int(Some(offset)));
                 let with_total = i == 0 && !plan.filtered();
@@ -397,7 +476,11 @@ impl Store {
             Some((hits, _, last)) => (hits, last.is_none() && cursor_id.is_none()),
             None => match kept_total {
                 Some(n) => (n, true),
-                None => self.total(&plan).await?,
+                // a search alone is counted already
+                None => match search_hits {
+                    Some(n) if plan.filters.is_empty() && plan.period.is_none() => (n.min(COUNT_CAP), n <= COUNT_CAP),
+                    _ => self.total(&plan).await?,
+                },
             },
         };
         Ok(Page {
@@ -440,7 +523,7 @@ impl Store {
             }
         }
         let mut b = Binds::default();
-        let w = plan.where_sql(&mut b, &Run::All, false);
+        let w = plan.where_sql(&mut b, &Run::All, true);
         let cap = b.push(Arg::Int(Some(COUNT_CAP + 1)));
         let n = self
             .db()
@@ -456,6 +539,23 @@ impl Store {
             .and_then(|r| r[0].int())
             .unwrap_or(0);
         Ok((n.min(COUNT_CAP), n <= COUNT_CAP))
+    }
+
+    /// How many records of `def` a search (SQLite, long enough for trigrams) finds, up to [`COUNT_CAP`] + 1, read
+    /// from its trigram table alone.
+    async fn trigram_count(&self, def: &EntityDef, search: &Search) -> Result<i64> {
+        let t = format!("{}_search", def.name);
+        let n = self
+            .db()
+            .fetch_opt(
+                &format!("SELECT COUNT(*) FROM (SELECT rowid FROM {t} WHERE {t} MATCH $1 LIMIT $2) c"),
+                &[Arg::Text(Some(search.phrase())), Arg::Int(Some(COUNT_CAP + 1))],
+                &[Kind::Int],
+            )
+            .await?
+            .and_then(|r| r[0].int())
+            .unwrap_or(0);
+        Ok(n)
     }
 
     /// The sort value of the cursor's record.
@@ -529,16 +629,11 @@ impl Store {
             }
         }
         let mut like = None;
-        if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        if let Some(search) = query.q.as_deref().and_then(Search::new) {
             if def.search.is_empty() {
                 errors.add("q", "no_search", format!("{}不支持全文搜索", def.label));
             } else {
-                let escaped = q
-                    .to_lowercase()
-                    .replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_");
-                like = Some(format!("%{escaped}%"));
+                like = Some(search);
             }
         }
         let sort = query.sort.as_deref().unwrap_or(def.default_sort);

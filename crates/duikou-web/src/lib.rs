@@ -14,7 +14,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use duikou_store::Store;
-use routes::{admin, auth as auth_routes, documents, files, records};
+use routes::{admin, auth as auth_routes, documents, files, pick, records};
 
 /// What every handler shares: the store, settings and kept views. Nothing else lives in the process but caches checked
 /// against the database on every read, so servers can be many.
@@ -77,6 +77,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/overview", get(admin::overview))
         .route("/api/v1/dashboard", get(admin::dashboard))
         .route("/api/v1/region_lookup", get(admin::region_lookup))
+        .route("/api/v1/pick/{kind}", get(pick::pick))
         .route("/api/v1/region_towns", post(admin::load_towns))
         .route("/api/v1/region_indicators", get(admin::region_indicators))
         .route("/api/v1/obligation_templates", get(records::templates))
@@ -166,6 +167,7 @@ pub fn app(state: AppState) -> Router {
         .route("/inbox/confirm_all", post(ui::confirm_all))
         .route("/inbox/{entity}/{id}/{action}", post(ui::decide))
         .route("/healthz", get(admin::healthz))
+        .route("/assets/pick.js", get(pick_script))
         .merge(uploads)
         .merge(public_api)
         .merge(api)
@@ -176,7 +178,28 @@ pub fn app(state: AppState) -> Router {
     security_headers(router, state.secure_cookies).with_state(state)
 }
 
-/// The Content-Security-Policy of every answer. The pages run no script at all, so none is allowed; styles are the
+/// `GET /assets/pick.js`: the forms' search-as-you-type pickers (the one script of the site, served from here).
+async fn pick_script() -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../assets/pick.js"),
+    )
+        .into_response()
+}
+
+/// The Content-Security-Policy of the form pages: the site's policy, with scripts from this site allowed (the
+/// pickers' `/assets/pick.js`; nothing inline).
+pub const FORM_CONTENT_SECURITY_POLICY: &str =
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+     img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
+     base-uri 'none'";
+
+/// The Content-Security-Policy of every answer but the forms'. These pages run no script at all, so none is allowed; styles are the
 /// pages' own `<style>` block and the HTML report's (hence `'unsafe-inline'` for styles only: a style cannot run
 /// code); charts are inline SVG; forms post only here; no page may be framed.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'none'; style-src 'self' 'unsafe-inline'; \

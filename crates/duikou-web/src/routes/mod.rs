@@ -4,4 +4,5 @@ pub mod admin;
 pub mod auth;
 pub mod documents;
 pub mod files;
+pub mod pick;
 pub mod records;

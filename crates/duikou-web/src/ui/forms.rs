@@ -23,6 +23,11 @@ pub struct FormField {
     required: bool,
     /// What to write (a date: 2011、2014-06 或 2014-06-15).
     placeholder: &'static str,
+    /// The picker this text field offers (`/api/v1/pick/{pick}`, `assets/pick.js`): the entity it chooses from, or
+    /// empty. Without script the field stays as it is, typed.
+    pick: &'static str,
+    /// What a person reads for the field's current value when the picker shows it (a name for an id or a code).
+    shown: String,
 }
 
 #[derive(Template)]
@@ -206,11 +211,49 @@ async fn choices(state: &AppState, actor: &duikou_domain::access::Actor, def: &E
     out
 }
 
+/// The picker a field offers when it is a text box: the entity it points at, when a picker chooses from it.
+fn pick_kind(f: &schema::Field) -> Option<&'static str> {
+    match f.refs {
+        Some(("regions", "code")) => Some("regions"),
+        Some((target, "id")) => duikou_store::search::PICK_KINDS.iter().copied().find(|k| *k == target),
+        _ => None,
+    }
+}
+
+/// The names of the current values of the fields a picker serves: a record's name for its id, a region's as a
+/// person types it for its code.
+async fn pick_labels(
+    state: &AppState,
+    def: &EntityDef,
+    values: &HashMap<String, String>,
+) -> HashMap<&'static str, String> {
+    let mut out = HashMap::new();
+    for f in def.fields.iter().filter(|f| !f.server) {
+        let (Some(kind), Some(value)) = (pick_kind(f), values.get(f.name).map(|v| v.trim())) else {
+            continue;
+        };
+        if value.is_empty() {
+            continue;
+        }
+        let name = match (kind, value.parse::<i64>()) {
+            ("regions", _) if value.chars().all(|c| c.is_ascii_digit()) => Some(region_text(state, value).await),
+            ("regions", _) => None,
+            (_, Ok(id)) => super::reference_name(state, kind, id).await,
+            _ => None,
+        };
+        if let Some(name) = name {
+            out.insert(f.name, name);
+        }
+    }
+    out
+}
+
 fn fields(
     def: &EntityDef,
     values: &HashMap<String, String>,
     errors: &HashMap<String, String>,
     choices: &Choices,
+    labels: &HashMap<&'static str, String>,
 ) -> Vec<FormField> {
     def.fields
         .iter()
@@ -258,10 +301,14 @@ fn fields(
                     .then(|| [f.approx_name(), f.upper_name()])
                     .and_then(|cs| cs.iter().find_map(|c| errors.get(c).cloned()))
             });
+            let pick = pick_kind(f).filter(|_| input == "text").unwrap_or("");
+            let shown = labels.get(f.name).cloned().unwrap_or_else(|| value.clone());
             FormField {
                 name: f.name,
                 label: f.label,
                 input,
+                pick,
+                shown,
                 value,
                 options,
                 error,
@@ -270,6 +317,8 @@ fn fields(
                     "如 2014-06-15、2014年6月 或 2011年"
                 } else if f.refs == Some(("regions", "code")) {
                     "地名，如 吐鲁番市、霍城县；乡镇连同县名，如 绵竹市九龙镇"
+                } else if pick_kind(f).is_some() {
+                    "输入名称中的几个字，从列表中选择"
                 } else {
                     ""
                 },
@@ -329,6 +378,36 @@ async fn region_text(state: &AppState, code: &str) -> String {
         }
     }
     code.to_string()
+}
+
+/// The id of the one `kind` record (of those the picker offers `actor`) whose name, or name and hint as the picker
+/// lists it, is `text`; a pairing as "支援方 → 受援方". `None` when none or several are.
+async fn named_record(state: &AppState, actor: &duikou_domain::access::Actor, kind: &str, text: &str) -> Option<i64> {
+    // a pairing's name joins two org names: look for the first
+    let q = text.split('→').next().unwrap_or(text).trim();
+    let q: String = q.split('（').next().unwrap_or(q).chars().take(100).collect();
+    let found = state
+        .store
+        .pick(actor, kind, &q, duikou_store::search::PICK_LIMIT)
+        .await
+        .ok()?;
+    let listed = |i: &duikou_store::search::Picked| {
+        i.name == text || (!i.hint.is_empty() && format!("{}（{}）", i.name, i.hint) == text)
+    };
+    let mut same = found.items.iter().filter(|i| listed(i));
+    match (same.next(), same.next()) {
+        (Some(one), None) => one.value.parse().ok(),
+        _ => None,
+    }
+}
+
+/// A form page's answer with the policy that lets it load the pickers' script.
+fn with_picker(mut resp: Response) -> Response {
+    resp.headers_mut().insert(
+        axum::http::header::CONTENT_SECURITY_POLICY,
+        axum::http::HeaderValue::from_static(crate::FORM_CONTENT_SECURITY_POLICY),
+    );
+    resp
 }
 
 fn token() -> String {
@@ -417,7 +496,7 @@ async fn show(State(state): State<AppState>, parts: Parts, path: Vec<String>) ->
             "新建".to_string(),
         ),
     };
-    render(FormPage {
+    with_picker(render(FormPage {
         ui: ui(&parts.headers, Some(&actor), csrf),
         title: heading.clone(),
         heading,
@@ -432,8 +511,9 @@ async fn show(State(state): State<AppState>, parts: Parts, path: Vec<String>) ->
             &values,
             &HashMap::new(),
             &choices_for(&state, &actor, def, &values).await,
+            &pick_labels(&state, def, &values).await,
         ),
-    })
+    }))
 }
 
 async fn submit(
@@ -469,6 +549,27 @@ async fn submit(
                     format!("找不到“{text}”，或有多个地方叫这个名字：请写全称或连同上级，如“吐鲁番市”“绵竹市九龙镇”"),
                 );
             }
+        }
+    }
+    // a pairing, org, person, project or need typed by its name (as the picker shows it, or without script): the
+    // one record of that name the user works on
+    for f in def.fields.iter().filter(|f| !f.server) {
+        let Some(kind) = pick_kind(f).filter(|k| *k != "regions") else {
+            continue;
+        };
+        let Some(text) = input[f.name].as_str().map(str::trim).map(str::to_string) else {
+            continue;
+        };
+        if let Some(id) = named_record(&state, &actor, kind, &text).await {
+            input[f.name] = Value::from(id);
+        } else {
+            unplaced.insert(
+                f.name.to_string(),
+                format!(
+                    "找不到名为“{text}”的{}，或有多个同名的：请从列表中选择，或写出全称",
+                    f.label
+                ),
+            );
         }
     }
     let result = match id {
@@ -542,10 +643,16 @@ async fn submit(
                 version: form.get("version").cloned().unwrap_or_default(),
                 submit,
                 next,
-                fields: fields(def, &form, &errors, &choices_for(&state, &actor, def, &form).await),
+                fields: fields(
+                    def,
+                    &form,
+                    &errors,
+                    &choices_for(&state, &actor, def, &form).await,
+                    &pick_labels(&state, def, &form).await,
+                ),
             });
             *resp.status_mut() = status;
-            resp
+            with_picker(resp)
         }
     }
 }

@@ -755,9 +755,13 @@ pub async fn list(State(state): State<AppState>, parts: Parts, Path(entity): Pat
     };
     let next_href = result.next_after.map(|a| href(format!("after={a}&page={}", page + 1)));
     let note = (!result.total_exact).then(|| {
-        if query.q.is_some() {
+        let short = query
+            .q
+            .as_deref()
+            .is_some_and(|q| q.trim().chars().count() < duikou_store::list::INDEXED_CHARS);
+        if short {
             format!(
-                "全文搜索每次检索 {} 条记录，条数只计已检索的部分；点“下一页”继续检索。",
+                "一两个字的搜索不能用全文索引，每次只检索 {} 条记录，条数只计已检索的部分；点“下一页”继续检索，或多输入几个字在全部记录中查找。",
                 duikou_store::list::SEARCH_WINDOW
             )
         } else {

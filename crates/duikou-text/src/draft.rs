@@ -129,6 +129,15 @@ impl Ctx<'_> {
         any(&self.fact.measure, words) || any(self.clause, words)
     }
 
+    /// `about`, or the words just before the figure in its sentence (a bracket may stand between them).
+    fn near(&self, words: &[&str]) -> bool {
+        let tail: String = {
+            let c: Vec<char> = self.before.chars().collect();
+            c[c.len().saturating_sub(20)..].iter().collect()
+        };
+        self.about(words) || any(&tail, words)
+    }
+
     fn date(&mut self) -> String {
         match &self.date {
             Some(d) => d.clone(),
@@ -154,14 +163,24 @@ impl Ctx<'_> {
     fn draft(&mut self, value: &str, parties: &Parties) -> Option<Draft> {
         let unit = self.fact.unit.as_str();
         let m = self.fact.measure.clone();
+        let money_words = ["经费", "资金", "投资", "援疆", "援藏", "援助", "拨款"];
+        let bare_magnitude = matches!(unit, "万" | "亿") && (self.about(&money_words) || self.near(&["课题", "经费"]));
         match self.fact.kind {
+            Kind::Money | Kind::Count | Kind::Other if bare_magnitude => self.money(value, parties),
             Kind::Money => self.money(value, parties),
+            Kind::Percent if self.about(&["开工率", "竣工率", "到位率", "完成率", "覆盖率"]) => {
+                self.doubts.push(format!(
+                    "“{}”是由其他数字算出的比率，记下那些数字后 duikou 会自己算出，不建议另记",
+                    self.fact.quote
+                ));
+                None
+            }
             Kind::Percent => Some(self.indicator(value, "%")),
             Kind::Count => self.count(value, unit),
             Kind::Area if self.about(&["建筑面积", "建成", "新建", "改造", "援建"]) => {
                 Some(self.output(value, unit, &m))
             }
-            Kind::Area | Kind::Other if self.about(&["GDP", "生产总值", "收入", "人口", "面积", "产量", "储量"]) => {
+            Kind::Area | Kind::Other if self.about(&["GDP", "生产总值", "收入", "人口", "面积"]) => {
                 Some(self.indicator(value, unit))
             }
             _ => {
@@ -176,41 +195,34 @@ impl Ctx<'_> {
     }
 
     fn money(&mut self, value: &str, parties: &Parties) -> Option<Draft> {
-        if self.about(&["节省", "节约", "省下"]) {
+        if self.about(&["节省", "节约"]) {
             self.doubts
                 .push("这是节省下的钱，不是投入或援助的钱，不建议记录".into());
             return None;
+        }
+        if self.about(&["生产总值", "GDP", "固定资产投资", "预算收入", "财政收入", "零售总额", "总产值", "增加值", "人均收入"])
+            && !self.about(&["援"])
+        {
+            return Some(self.indicator(value, "元"));
         }
         let name = self.name();
         let category = category(&format!("{}{}", self.clause, name));
         if self.about(&["企业", "公司", "集团", "重工", "招商", "引进", "民间", "社会资本"])
             && !self.about(&["援助", "援建资金"])
         {
-            // enterprise money is leveraged investment, never the pairing's own project money
+            // enterprise money is the enterprise's share of a project it builds, never the pairing's own money
             let mut rec = Map::new();
-            self.figure(&mut rec, "leveraged_investment", value);
-            rec.insert("name".into(), Value::from(name));
-            rec.insert("category".into(), Value::from(category));
+            rec.insert("source".into(), Value::from("enterprise"));
+            self.figure(&mut rec, "amount", value);
             self.doubts
-                .push("企业投资记为带动投资，不计入援助资金；计划投资请核实是否到位".into());
-            let mut d = Draft::new("projects", Value::Object(rec));
-            self.dated_project(&mut d);
+                .push("企业投资记为企业出资（带动投资），不计入援助资金；计划投资请核实是否到位".into());
+            let mut d = Draft::new("project_funding", Value::Object(rec));
+            d.project = Some(self.project_of(&name, category));
             return Some(d);
         }
-        if self.about(&["捐赠", "捐款", "捐助", "捐资", "赠送", "捐献"]) {
-            let mut rec = json!({"kind": "donation", "title": name, "start_date": self.date()});
-            let mut item = Map::new();
-            item.insert("category".into(), Value::from(item_category(self.clause)));
-            item.insert("name".into(), Value::from(self.fact.measure.clone()));
-            self.figure(&mut item, "value", value);
-            rec["direction"] = Value::from("to_receiver");
-            let mut d = Draft::new("activities", rec);
-            d.children.push(("activity_items", Value::Object(item)));
-            return Some(d);
-        }
-        let purpose = if self.about(&["课题", "科研", "研究经费"]) {
+        let purpose = if self.near(&["课题", "科研", "研究经费"]) {
             Some("research")
-        } else if self.about(&["奖学金", "助学金", "奖助"]) {
+        } else if self.about(&["奖学金", "助学", "奖助"]) {
             Some("scholarship")
         } else if self.about(&["公益金"]) {
             Some("welfare")
@@ -230,11 +242,32 @@ impl Ctx<'_> {
             self.figure(&mut rec, "amount", value);
             return Some(Draft::new("funds", Value::Object(rec)));
         }
-        let plan = self.about(&["期间", "规划", "计划", "累计", "共安排", "年度", "批次"]) && !has_project_word(&name);
+        if self.about(&["捐赠", "捐款", "捐助", "捐资", "赠送", "捐献"]) {
+            let mut rec = json!({"kind": "donation", "title": name, "start_date": self.date()});
+            let mut item = Map::new();
+            item.insert("category".into(), Value::from(item_category(self.clause)));
+            item.insert("name".into(), Value::from(self.fact.measure.clone()));
+            self.figure(&mut item, "value", value);
+            rec["direction"] = Value::from("to_receiver");
+            let mut d = Draft::new("activities", rec);
+            d.children.push(("activity_items", Value::Object(item)));
+            return Some(d);
+        }
+        let after = self.after_quote();
+        let plan_after = after.chars().take(8).collect::<String>().contains("计划");
+        let plan = (self.about(&["期间", "规划", "计划", "累计", "共安排", "年度", "批次"]) && !has_project_word(&name))
+            || plan_after
+            || counts_projects(self.before);
         if plan {
             // a plan total or a year's batch: one project group, never one project named after the plan
             let mut rec = Map::new();
-            rec.insert("name".into(), Value::from(group_name(&name, self.date.as_deref(), parties)));
+            let base = if plan_after {
+                let a: String = after.chars().collect();
+                a[..a.find("计划").map_or(a.len(), |p| p + "计划".len())].to_string()
+            } else {
+                name.clone()
+            };
+            rec.insert("name".into(), Value::from(group_name(&base, self.date.as_deref(), parties)));
             rec.insert("start_on".into(), Value::from(self.date()));
             let field = if self.about(&["总投资", "计划投资"]) && !self.about(&["援助", "援疆"]) {
                 "total_investment"
@@ -274,6 +307,14 @@ impl Ctx<'_> {
         let mut d = Draft::new(target, Value::Object(rec));
         d.project = Some(project);
         Some(d)
+    }
+
+    /// The clause's text after the figure.
+    fn after_quote(&self) -> String {
+        match self.clause.find(&self.fact.quote) {
+            Some(p) => self.clause[p + self.fact.quote.len()..].to_string(),
+            None => String::new(),
+        }
     }
 
     fn dated_project(&mut self, d: &mut Draft) {
@@ -325,8 +366,11 @@ impl Ctx<'_> {
             }
             return Some(d);
         }
-        if matches!(unit, "户" | "套" | "栋" | "间" | "平方米" | "公里" | "千米" | "座")
-            && self.about(&["安居", "富民", "住房", "廉租", "保障房", "开工", "竣工", "建成", "房", "道路", "公路", "校舍"])
+        let base_unit = unit.strip_prefix('万').unwrap_or(unit);
+        if matches!(base_unit, "户" | "套" | "栋" | "间" | "平方米" | "公里" | "千米" | "座")
+            && self.about(&[
+                "安居", "富民", "住房", "廉租", "保障房", "开工", "竣工", "完工", "建成", "房", "公寓", "定居", "道路", "公路", "校舍",
+            ])
         {
             return Some(self.output(value, unit, &m));
         }
@@ -349,7 +393,8 @@ impl Ctx<'_> {
         if self.about(&["培训", "培养", "进修", "研修", "跟岗", "轮训", "学习"]) && person_unit {
             return Some(self.activity("training", value, unit, times));
         }
-        if person_unit && !times && self.about(&["选派", "派出", "援派", "派遣", "挂职", "支教", "援疆", "援藏", "援教", "援医", "干部", "教师", "医生", "专家"]) {
+        let sent = ["选派", "派出", "援派", "派遣", "挂职", "支教", "援疆", "援藏", "援教", "援医", "干部", "教师", "医生", "专家"];
+        if person_unit && !times && (self.about(&sent) || any(self.before, &sent)) {
             return Some(self.dispatch_count(value, unit));
         }
         match unit {
@@ -500,10 +545,7 @@ impl Ctx<'_> {
         } else {
             self.fact.measure.clone()
         };
-        if name.ends_with('率') && any(&name, &["开工率", "竣工率", "到位率", "完成率"]) {
-            self.doubts
-                .push(format!("“{name}”由其他数字算出，记录了那些数字后可不再记它"));
-        }
+
         let period = match &self.date {
             Some(d) => d.chars().take(4).collect(),
             None => {
@@ -688,6 +730,9 @@ fn project_phrase(before: &str) -> Option<String> {
         }
     }
     let (_, e) = best?;
+    if chars.len() - e > 24 {
+        return None; // too far from the figure to name it
+    }
     let mut s = chars[..e].iter().rposition(|c| CLAUSE_STOPS.contains(c) || c.is_whitespace()).map_or(0, |p| p + 1);
     // from the last starting verb inside the phrase
     let phrase: String = chars[s..e].iter().collect();
@@ -708,7 +753,7 @@ fn project_phrase(before: &str) -> Option<String> {
 }
 
 const FILLERS: &[&str] = &[
-    "其中", "共计", "累计", "共", "合计", "总计", "达到", "达", "约", "为", "有", "了", "是", "先后", "已", "并", "和", "及", "等",
+    "其中", "共计", "累计", "共有", "下达了", "下达", "安排了", "安排", "又", "共", "合计", "总计", "达到", "达", "约", "为", "有", "了", "是", "先后", "已", "并", "和", "及", "等",
     "近", "余", "多", "名", "人", "元",
 ];
 
@@ -880,12 +925,24 @@ fn same_party(org: &str, party: &str) -> bool {
     !party.is_empty() && forms(party).iter().any(|f| org.contains(f.as_str()) || f.contains(org))
 }
 
+/// A yearly batch is named by its year, so that its count of projects and its money, told in two figures, land
+/// in one group; a plan without a year keeps its own phrase.
 fn group_name(name: &str, date: Option<&str>, parties: &Parties) -> String {
-    if name.chars().count() >= 4 && !any(name, &["期间援助", "援助"]) || name.chars().count() > 6 {
-        return name.to_string();
+    let year = date.map(|d| d.chars().take(4).collect::<String>());
+    match year {
+        Some(y) if name.contains("计划") && !name.starts_with(&y) => format!("{y}年{name}"),
+        Some(y) if !name.contains("计划") => format!("{y}年度援助项目"),
+        _ if name.chars().count() >= 4 => name.to_string(),
+        _ => format!("{}援助计划", parties.supporter),
     }
-    let when = date.map(|d| format!("{}年", &d[..4.min(d.len())])).unwrap_or_default();
-    format!("{}{}援助计划", parties.supporter, when)
+}
+
+/// Whether the text before a figure counts projects ("安排援疆项目300项," "有15个项目"): its money is the batch's.
+fn counts_projects(before: &str) -> bool {
+    let chars: Vec<char> = before.chars().collect();
+    (1..chars.len()).any(|i| {
+        chars[i - 1].is_ascii_digit() && (chars[i] == '项' || chars[i..].starts_with(&['个', '项', '目']))
+    })
 }
 
 #[cfg(test)]
@@ -918,9 +975,10 @@ mod tests {
     fn enterprise_investment_is_leveraged_not_the_pairings_project() {
         let p = for_quote("三一重工在吐鲁番计划分期投资500亿元建设风电产业园。", "500亿元");
         let d = draft(&p);
-        assert_eq!(d.target, "projects");
-        assert_eq!(d.record["leveraged_investment"], "50000000000");
-        assert!(d.record.get("total_investment").is_none());
+        assert_eq!(d.target, "project_funding");
+        assert_eq!(d.record["source"], "enterprise");
+        assert_eq!(d.record["amount"], "50000000000");
+        assert_eq!(d.project.as_ref().unwrap()["category"], "industry");
     }
 
     #[test]

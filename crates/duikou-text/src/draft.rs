@@ -142,26 +142,34 @@ impl Ctx<'_> {
         match &self.date {
             Some(d) => d.clone(),
             None => {
-                self.doubts
-                    .push(format!("原文未给出日期，暂记为期间起始日 {}，请核对", self.default_date));
+                self.doubts.push(format!(
+                    "原文未给出日期，暂记为期间起始日 {}，请核对",
+                    self.default_date
+                ));
                 self.default_date.to_string()
             }
         }
     }
 
-    /// `{field: value, field_approx: word, field_upper: max}` for a figure.
+    /// The figure as the record reads it written: "50余", "约1000", "20-50", "500以上".
     fn figure(&self, m: &mut Map<String, Value>, field: &str, value: &str) {
-        m.insert(field.into(), Value::from(value));
-        if let Some(a) = self.fact.approx {
-            m.insert(format!("{field}_approx"), Value::from(a.as_str()));
-        }
-        if let Some(u) = self.fact.value_max {
-            m.insert(format!("{field}_upper"), Value::from(u.to_string()));
-        }
+        m.insert(field.into(), Value::from(written(value, self.fact)));
     }
 
     fn draft(&mut self, value: &str, parties: &Parties) -> Option<Draft> {
         let unit = self.fact.unit.as_str();
+        let rule = matches!(self.fact.approx.map(|a| a.as_str()), Some("不少于" | "至少"))
+            || any(
+                self.sentence,
+                &["不得少于", "不少于", "至少", "应当", "必须", "每学期", "每学年"],
+            ) && !any(self.clause, &["共", "累计", "先后", "已"]);
+        if rule {
+            self.doubts.push(format!(
+                "“{}”是一项要求（义务），不是已做的事：请在义务页按它设定考核规则，这里不建议记录",
+                self.fact.quote
+            ));
+            return None;
+        }
         let m = self.fact.measure.clone();
         let money_words = ["经费", "资金", "投资", "援疆", "援藏", "援助", "拨款"];
         let bare_magnitude = matches!(unit, "万" | "亿") && (self.about(&money_words) || self.near(&["课题", "经费"]));
@@ -200,8 +208,17 @@ impl Ctx<'_> {
                 .push("这是节省下的钱，不是投入或援助的钱，不建议记录".into());
             return None;
         }
-        if self.about(&["生产总值", "GDP", "固定资产投资", "预算收入", "财政收入", "零售总额", "总产值", "增加值", "人均收入"])
-            && !self.about(&["援"])
+        if self.about(&[
+            "生产总值",
+            "GDP",
+            "固定资产投资",
+            "预算收入",
+            "财政收入",
+            "零售总额",
+            "总产值",
+            "增加值",
+            "人均收入",
+        ]) && !self.about(&["援"])
         {
             return Some(self.indicator(value, "元"));
         }
@@ -255,7 +272,8 @@ impl Ctx<'_> {
         }
         let after = self.after_quote();
         let plan_after = after.chars().take(8).collect::<String>().contains("计划");
-        let plan = (self.about(&["期间", "规划", "计划", "累计", "共安排", "年度", "批次"]) && !has_project_word(&name))
+        let plan = (self.about(&["期间", "规划", "计划", "累计", "共安排", "年度", "批次"])
+            && !has_project_word(&name))
             || plan_after
             || counts_projects(self.before);
         if plan {
@@ -267,7 +285,10 @@ impl Ctx<'_> {
             } else {
                 name.clone()
             };
-            rec.insert("name".into(), Value::from(group_name(&base, self.date.as_deref(), parties)));
+            rec.insert(
+                "name".into(),
+                Value::from(group_name(&base, self.date.as_deref(), parties)),
+            );
             rec.insert("start_on".into(), Value::from(self.date()));
             let field = if self.about(&["总投资", "计划投资"]) && !self.about(&["援助", "援疆"]) {
                 "total_investment"
@@ -278,7 +299,9 @@ impl Ctx<'_> {
             return Some(Draft::new("project_groups", Value::Object(rec)));
         }
         let project = self.project_of(&name, category);
-        if self.about(&["总投资"]) || !self.about(&["援助", "援建", "援疆", "援藏", "支援", "投入", "资助", "到位", "拨付"]) {
+        if self.about(&["总投资"])
+            || !self.about(&["援助", "援建", "援疆", "援藏", "支援", "投入", "资助", "到位", "拨付"])
+        {
             let mut p = project;
             if let Some(o) = p.as_object_mut() {
                 self.figure(o, "total_investment", value);
@@ -352,7 +375,7 @@ impl Ctx<'_> {
             } else {
                 "agreement"
             };
-            let mut rec = json!({"kind": kind, "title": m, "signed_on": self.date});
+            let mut rec = json!({"kind": kind, "title": self.name(), "signed_on": self.date});
             if let Some(t) = tier {
                 rec["tier"] = Value::from(t);
             }
@@ -369,7 +392,21 @@ impl Ctx<'_> {
         let base_unit = unit.strip_prefix('万').unwrap_or(unit);
         if matches!(base_unit, "户" | "套" | "栋" | "间" | "平方米" | "公里" | "千米" | "座")
             && self.about(&[
-                "安居", "富民", "住房", "廉租", "保障房", "开工", "竣工", "完工", "建成", "房", "公寓", "定居", "道路", "公路", "校舍",
+                "安居",
+                "富民",
+                "住房",
+                "廉租",
+                "保障房",
+                "开工",
+                "竣工",
+                "完工",
+                "建成",
+                "房",
+                "公寓",
+                "定居",
+                "道路",
+                "公路",
+                "校舍",
             ])
         {
             return Some(self.output(value, unit, &m));
@@ -393,7 +430,10 @@ impl Ctx<'_> {
         if self.about(&["培训", "培养", "进修", "研修", "跟岗", "轮训", "学习"]) && person_unit {
             return Some(self.activity("training", value, unit, times));
         }
-        let sent = ["选派", "派出", "援派", "派遣", "挂职", "支教", "援疆", "援藏", "援教", "援医", "干部", "教师", "医生", "专家"];
+        let sent = [
+            "选派", "派出", "援派", "派遣", "挂职", "支教", "援疆", "援藏", "援教", "援医", "干部", "教师", "医生",
+            "专家",
+        ];
         if person_unit && !times && (self.about(&sent) || any(self.before, &sent)) {
             return Some(self.dispatch_count(value, unit));
         }
@@ -401,17 +441,29 @@ impl Ctx<'_> {
             "课时" => Some(self.activity("teaching", value, unit, false)),
             "门次" | "门" => Some(self.activity("teaching", value, unit, false)),
             "场" | "场次" => {
-                let kind = if self.about(&["报告", "讲座", "学术"]) { "lecture" } else { "event" };
+                let kind = if self.about(&["报告", "讲座", "学术"]) {
+                    "lecture"
+                } else {
+                    "event"
+                };
                 Some(self.activity(kind, value, unit, false))
             }
             "期" | "次" | "批" | "轮" => {
-                let kind = if self.about(&["培训", "研修"]) { "training" } else { "other" };
+                let kind = if self.about(&["培训", "研修"]) {
+                    "training"
+                } else {
+                    "other"
+                };
                 Some(self.activity(kind, value, unit, false))
             }
-            "台" | "套" | "件" | "册" | "本" | "批次" if self.about(&["捐", "赠", "配备", "配送", "送去"]) => {
+            "台" | "套" | "件" | "册" | "本" | "批次" if self.about(&["捐", "赠", "配备", "配送", "送去"]) =>
+            {
                 let mut rec = json!({"kind": "donation", "title": self.name(), "start_date": self.date(), "direction": "to_receiver"});
                 let mut item = Map::new();
-                item.insert("category".into(), Value::from(item_category(&format!("{}{m}", self.clause))));
+                item.insert(
+                    "category".into(),
+                    Value::from(item_category(&format!("{}{m}", self.clause))),
+                );
                 item.insert("name".into(), Value::from(m.clone()));
                 self.figure(&mut item, "quantity", value);
                 item.insert("unit".into(), Value::from(if unit == "本" { "册" } else { unit }));
@@ -518,20 +570,41 @@ impl Ctx<'_> {
         } else {
             "planned"
         };
-        let name = if measure.trim().is_empty() { self.name() } else { measure.to_string() };
+        // what is built, named the same for its planned, started and completed counts so they meet on one output
+        let subject = OUTPUTS
+            .iter()
+            .find(|(w, _)| measure.contains(w))
+            .or_else(|| {
+                OUTPUTS
+                    .iter()
+                    .filter_map(|o| self.before.rfind(o.0).map(|p| (p, o)))
+                    .max_by_key(|(p, _)| *p)
+                    .map(|(_, o)| o)
+            })
+            .map(|(_, n)| n.to_string());
+        let name = subject.clone().unwrap_or_else(|| {
+            if measure.trim().is_empty() {
+                self.name()
+            } else {
+                measure.to_string()
+            }
+        });
+        let unit = unit.strip_prefix('万').unwrap_or(unit);
         let mut rec = Map::new();
         rec.insert("name".into(), Value::from(name.clone()));
         rec.insert("unit".into(), Value::from(unit));
         self.figure(&mut rec, stage, value);
-        if let Some(d) = &self.date {
-            rec.insert("as_of".into(), Value::from(d.clone()));
-        }
-        let project_name = {
-            let n = self.name();
-            if has_project_word(&n) {
-                n
-            } else {
-                format!("{}工程", name.trim_end_matches(['房', '户']))
+        let as_of = self.date();
+        rec.insert("as_of".into(), Value::from(as_of));
+        let project_name = match subject {
+            Some(s) => format!("{}工程", s.trim_end_matches(['房', '户'])),
+            None => {
+                let n = self.name();
+                if has_project_word(&n) {
+                    n
+                } else {
+                    format!("{}工程", name.trim_end_matches(['房', '户']))
+                }
             }
         };
         let mut d = Draft::new("outputs", Value::Object(rec));
@@ -549,7 +622,8 @@ impl Ctx<'_> {
         let period = match &self.date {
             Some(d) => d.chars().take(4).collect(),
             None => {
-                self.doubts.push(format!("原文未给年份，暂记为期间 {}", self.period_hint()));
+                self.doubts
+                    .push(format!("原文未给年份，暂记为期间 {}", self.period_hint()));
                 self.period_hint()
             }
         };
@@ -600,11 +674,37 @@ impl Ctx<'_> {
         } else if self.fact.kind == Kind::Money
             && !mentions(self.sentence, &parties.supporter)
             && !mentions(self.sentence, &parties.receiver)
-            && !any(self.sentence, &["我校", "我省", "我院", "我市", "我区", "我县", "我局", "援疆", "援藏", "对口支援"])
+            && !any(
+                self.sentence,
+                &[
+                    "我校",
+                    "我省",
+                    "我院",
+                    "我市",
+                    "我区",
+                    "我县",
+                    "我局",
+                    "援疆",
+                    "援藏",
+                    "对口支援",
+                ],
+            )
         {
-            self.doubts
-                .push("原文未说明这笔钱由谁出、给谁，请确认".into());
+            self.doubts.push("原文未说明这笔钱由谁出、给谁，请确认".into());
         }
+    }
+}
+
+/// A figure written with its qualifier and range, as the record's figure fields read it.
+pub fn written(value: &str, fact: &Fact) -> String {
+    let v = match fact.value_max {
+        Some(max) => format!("{value}-{max}"),
+        None => value.to_string(),
+    };
+    match fact.approx.map(|a| a.as_str()) {
+        Some(q @ ("近" | "约" | "不少于" | "至少")) => format!("{q}{v}"),
+        Some(q) => format!("{v}{q}"),
+        None => v,
     }
 }
 
@@ -619,17 +719,28 @@ fn kind_zh(kind: Kind) -> &'static str {
 }
 
 const STOPS: &[char] = &['。', '！', '？', '；', '\n', '!', '?', ';'];
-const CLAUSE_STOPS: &[char] = &['。', '！', '？', '；', '\n', '，', ',', '、', '：', ':', '!', '?', ';', '（', '）', '(', ')'];
+const CLAUSE_STOPS: &[char] = &[
+    '。', '！', '？', '；', '\n', '，', ',', '、', '：', ':', '!', '?', ';', '（', '）', '(', ')',
+];
 
 fn sentence_bounds(chars: &[char], at: usize, end: usize) -> (usize, usize) {
     let s0 = chars[..at].iter().rposition(|c| STOPS.contains(c)).map_or(0, |p| p + 1);
-    let s1 = chars[end..].iter().position(|c| STOPS.contains(c)).map_or(chars.len(), |p| end + p + 1);
+    let s1 = chars[end..]
+        .iter()
+        .position(|c| STOPS.contains(c))
+        .map_or(chars.len(), |p| end + p + 1);
     (s0, s1.min(chars.len()))
 }
 
 fn clause_of(chars: &[char], at: usize, end: usize) -> String {
-    let c0 = chars[..at].iter().rposition(|c| CLAUSE_STOPS.contains(c)).map_or(0, |p| p + 1);
-    let c1 = chars[end..].iter().position(|c| CLAUSE_STOPS.contains(c)).map_or(chars.len(), |p| end + p);
+    let c0 = chars[..at]
+        .iter()
+        .rposition(|c| CLAUSE_STOPS.contains(c))
+        .map_or(0, |p| p + 1);
+    let c1 = chars[end..]
+        .iter()
+        .position(|c| CLAUSE_STOPS.contains(c))
+        .map_or(chars.len(), |p| end + p);
     chars[c0..c1].iter().collect::<String>().trim().to_string()
 }
 
@@ -639,7 +750,10 @@ fn date_in(chars: &[char], s0: usize, at: usize) -> Option<String> {
     let para0 = chars[..at].iter().rposition(|c| *c == '\n').map_or(0, |p| p + 1);
     let found = last_date(&chars[s0..at]);
     found.or_else(|| {
-        let head_end = chars[para0..at].iter().position(|c| STOPS.contains(c) || *c == '，').map_or(at, |p| para0 + p);
+        let head_end = chars[para0..at]
+            .iter()
+            .position(|c| STOPS.contains(c) || *c == '，')
+            .map_or(at, |p| para0 + p);
         last_date(&chars[para0..head_end.min(s0.max(para0))])
     })
 }
@@ -683,9 +797,38 @@ fn last_date(cs: &[char]) -> Option<String> {
     best
 }
 
+/// What housing and building outputs are called (word in the text → the output's name).
+const OUTPUTS: &[(&str, &str)] = &[
+    ("安居富民", "安居富民房"),
+    ("富民安居", "富民安居房"),
+    ("定居兴牧", "定居兴牧房"),
+    ("廉租房", "廉租房"),
+    ("周转房", "周转房"),
+    ("人才公寓", "人才公寓"),
+    ("公租房", "公租房"),
+    ("棚户", "棚户区改造"),
+];
+
 const PROJECT_SUFFIXES: &[&str] = &[
-    "项目", "工程", "综合楼", "教学楼", "大楼", "医院", "中学", "小学", "学校", "中心", "基地", "园区", "小区", "公路",
-    "大桥", "实验室", "图书馆", "体育馆", "学院",
+    "项目",
+    "工程",
+    "综合楼",
+    "教学楼",
+    "大楼",
+    "医院",
+    "中学",
+    "小学",
+    "学校",
+    "中心",
+    "基地",
+    "园区",
+    "小区",
+    "公路",
+    "大桥",
+    "实验室",
+    "图书馆",
+    "体育馆",
+    "学院",
 ];
 
 fn has_project_word(s: &str) -> bool {
@@ -708,8 +851,8 @@ fn quoted_name(before: &str) -> Option<String> {
 }
 
 const STARTERS: &[&str] = &[
-    "援建", "新建", "扩建", "改建", "建设", "实施", "启动", "完成", "开工", "竣工", "建成", "投资", "其中", "包括", "的", "为",
-    "和", "及", "对", "在",
+    "援建", "新建", "扩建", "改建", "建设", "实施", "启动", "完成", "开工", "竣工", "建成", "投资", "其中", "包括",
+    "的", "为", "和", "及", "对", "在",
 ];
 
 /// The last project-like phrase before the figure: from a clause boundary or a starting verb to its suffix.
@@ -733,7 +876,10 @@ fn project_phrase(before: &str) -> Option<String> {
     if chars.len() - e > 24 {
         return None; // too far from the figure to name it
     }
-    let mut s = chars[..e].iter().rposition(|c| CLAUSE_STOPS.contains(c) || c.is_whitespace()).map_or(0, |p| p + 1);
+    let mut s = chars[..e]
+        .iter()
+        .rposition(|c| CLAUSE_STOPS.contains(c) || c.is_whitespace())
+        .map_or(0, |p| p + 1);
     // from the last starting verb inside the phrase
     let phrase: String = chars[s..e].iter().collect();
     let mut cut_at = 0;
@@ -753,8 +899,41 @@ fn project_phrase(before: &str) -> Option<String> {
 }
 
 const FILLERS: &[&str] = &[
-    "其中", "共计", "累计", "共有", "下达了", "下达", "安排了", "安排", "又", "共", "合计", "总计", "达到", "达", "约", "为", "有", "了", "是", "先后", "已", "并", "和", "及", "等",
-    "近", "余", "多", "名", "人", "元",
+    "其中",
+    "共计",
+    "累计",
+    "共有",
+    "签订了",
+    "签订",
+    "签署了",
+    "签署",
+    "下达了",
+    "下达",
+    "安排了",
+    "安排",
+    "又",
+    "共",
+    "合计",
+    "总计",
+    "达到",
+    "达",
+    "约",
+    "为",
+    "有",
+    "了",
+    "是",
+    "先后",
+    "已",
+    "并",
+    "和",
+    "及",
+    "等",
+    "近",
+    "余",
+    "多",
+    "名",
+    "人",
+    "元",
 ];
 
 fn trim_filler(s: &str) -> String {
@@ -784,17 +963,35 @@ pub fn category(words: &str) -> &'static str {
     let table: &[(&str, &[&str])] = &[
         ("housing", &["安居", "富民", "住房", "廉租", "保障房", "安置"]),
         ("health", &["医院", "卫生", "医疗", "诊所", "疾控"]),
-        ("education", &["学校", "中学", "小学", "幼儿园", "双语", "教育", "教学", "校舍", "职业技术", "学院", "大学"]),
+        (
+            "education",
+            &[
+                "学校",
+                "中学",
+                "小学",
+                "幼儿园",
+                "双语",
+                "教育",
+                "教学",
+                "校舍",
+                "职业技术",
+                "学院",
+                "大学",
+            ],
+        ),
         ("culture", &["文化", "体育", "广播", "图书馆", "博物馆"]),
         ("employment", &["就业", "创业"]),
-        ("infrastructure", &["道路", "公路", "供水", "饮水", "电网", "桥", "基础设施", "水利"]),
-        ("industry", &["产业", "园区", "工业", "农业", "企业", "旅游", "光伏", "煤"]),
+        (
+            "infrastructure",
+            &["道路", "公路", "供水", "饮水", "电网", "桥", "基础设施", "水利"],
+        ),
+        (
+            "industry",
+            &["产业", "园区", "工业", "农业", "企业", "旅游", "光伏", "煤"],
+        ),
         ("talent", &["人才"]),
     ];
-    table
-        .iter()
-        .find(|(_, ws)| any(words, ws))
-        .map_or("other", |(c, _)| c)
+    table.iter().find(|(_, ws)| any(words, ws)).map_or("other", |(c, _)| c)
 }
 
 fn item_category(words: &str) -> &'static str {
@@ -838,8 +1035,38 @@ fn audience(words: &str) -> Option<&'static str> {
 
 /// 来访 / trained at the supporter → `to_supporter`; 出访 / 送教 / sent to the receiver → `to_receiver`.
 fn direction(before: &str, sentence: &str) -> Option<&'static str> {
-    let to_supporter = ["来访", "来我", "来校", "来湘", "来宁", "到我", "赴内地", "来内地", "回访", "邀请", "接待", "在我", "为吐鲁番", "为新疆", "为受援", "来"];
-    let to_receiver = ["出访", "赴疆", "赴藏", "送教", "送医", "深入", "前往", "到受援", "赴新疆", "进疆", "赴", "到"];
+    let to_supporter = [
+        "来访",
+        "来我",
+        "来校",
+        "来湘",
+        "来宁",
+        "到我",
+        "赴内地",
+        "来内地",
+        "回访",
+        "邀请",
+        "接待",
+        "在我",
+        "为吐鲁番",
+        "为新疆",
+        "为受援",
+        "来",
+    ];
+    let to_receiver = [
+        "出访",
+        "赴疆",
+        "赴藏",
+        "送教",
+        "送医",
+        "深入",
+        "前往",
+        "到受援",
+        "赴新疆",
+        "进疆",
+        "赴",
+        "到",
+    ];
     // the verb nearest before the figure decides
     let near = |words: &[&str]| words.iter().filter_map(|w| before.rfind(w)).max();
     match (near(&to_supporter), near(&to_receiver)) {
@@ -940,9 +1167,8 @@ fn group_name(name: &str, date: Option<&str>, parties: &Parties) -> String {
 /// Whether the text before a figure counts projects ("安排援疆项目300项," "有15个项目"): its money is the batch's.
 fn counts_projects(before: &str) -> bool {
     let chars: Vec<char> = before.chars().collect();
-    (1..chars.len()).any(|i| {
-        chars[i - 1].is_ascii_digit() && (chars[i] == '项' || chars[i..].starts_with(&['个', '项', '目']))
-    })
+    (1..chars.len())
+        .any(|i| chars[i - 1].is_ascii_digit() && (chars[i] == '项' || chars[i..].starts_with(&['个', '项', '目'])))
 }
 
 #[cfg(test)]
@@ -1075,7 +1301,10 @@ mod tests {
     #[test]
     fn a_partner_universitys_gift_is_questioned() {
         let text = "新疆农业大学资助北京林业大学一名教师科研经费2万元。";
-        let f = extract(text).into_iter().find(|f| f.quote == "2万元").expect("the figure");
+        let f = extract(text)
+            .into_iter()
+            .find(|f| f.quote == "2万元")
+            .expect("the figure");
         let ours = Parties {
             supporter: "南京农业大学".into(),
             receiver: "新疆农业大学".into(),
@@ -1099,9 +1328,32 @@ mod tests {
     fn person_times_and_hours() {
         let p = for_quote("2015年6月全年开展各类培训1200余人次。", "1200余人次");
         let d = draft(&p);
-        assert_eq!(d.record["person_times"], "1200");
-        assert_eq!(d.record["person_times_approx"], "余");
+        assert_eq!(d.record["person_times"], "1200余");
         assert_eq!(d.record["start_date"], "2015-06");
+    }
+
+    #[test]
+    fn a_rule_is_not_a_record() {
+        let p = for_quote("每学期支教时间累计不少于一个月，每学年至少派出2名教师。", "2名");
+        assert!(p.draft.is_none());
+        assert!(p.doubts[0].contains("义务"));
+    }
+
+    #[test]
+    fn planned_started_and_completed_meet_on_one_output() {
+        let text = "2012年安居富民计划8640户，已开工9426户，竣工5780户。";
+        let names: Vec<(String, String)> = ["8640户", "9426户", "5780户"]
+            .iter()
+            .map(|q| {
+                let d = draft(&for_quote(text, q)).clone();
+                (
+                    d.record["name"].as_str().unwrap().to_string(),
+                    d.project.unwrap()["name"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert!(names.iter().all(|n| n == &names[0]), "{names:?}");
+        assert_eq!(names[0], ("安居富民房".to_string(), "安居富民工程".to_string()));
     }
 
     #[test]

@@ -39,7 +39,10 @@ fn parties(essay: u64) -> duikou_text::Parties {
 fn draft_kinds_on_the_labelled_sample() {
     let seed = seeds_dir().join("000_e7362edb924ee62c.txt");
     let Ok(bytes) = std::fs::read(&seed) else {
-        eprintln!("skipped: the seed summaries are not beside the workspace ({})", seed.display());
+        eprintln!(
+            "skipped: the seed summaries are not beside the workspace ({})",
+            seed.display()
+        );
         return;
     };
     let text = duikou_text::decode(&bytes).expect("the seed decodes");

@@ -79,6 +79,11 @@ impl Store {
             ));
         }
         let facts = duikou_text::extract(text);
+        // an indicator value needs a period a summary can place: the term's first year stands in for "term"
+        let hint = match p {
+            Period::Term => start.format("%Y").to_string(),
+            _ => p.to_string(),
+        };
         if facts.is_empty() {
             return Err(StoreError::conflict(
                 "no_figures",
@@ -121,8 +126,8 @@ impl Store {
         }
         let now = Utc::now();
         let mut ids = Vec::new();
-        for f in &facts {
-            let proposal = duikou_text::propose(text, f, &parties, &start.to_string(), &p.to_string());
+        let proposals = duikou_text::propose_all(text, &facts, &parties, &start.to_string(), &hint);
+        for (f, proposal) in facts.iter().zip(proposals) {
             let target = proposal.draft.as_ref().map(|d| d.target);
             let mut draft = proposal
                 .draft

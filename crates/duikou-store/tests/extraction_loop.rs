@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 /// Facts about the record restated by the summaries written from the accepted drafts, all essays together; set
 /// at what is measured (see the printed table), so that a regression fails.
-const RESTATED_AT_LEAST: usize = 166;
+const RESTATED_AT_LEAST: usize = 232;
 /// Contradictions allowed over the nine essays (the issue asks for none).
 const CONTRADICTIONS_AT_MOST: usize = 0;
 

@@ -86,6 +86,7 @@ pub fn propose(text: &str, fact: &Fact, parties: &Parties, default_date: &str, p
         date: None,
         default_date,
         period,
+        earlier_year: last_date(&chars[..s0]).map(|d| d.chars().take(4).collect()),
     };
     let draft = match fact.value.as_ref().map(|v| v.to_string()) {
         None => {
@@ -108,6 +109,49 @@ pub fn propose(text: &str, fact: &Fact, parties: &Parties, default_date: &str, p
     }
 }
 
+/// The proposals for all the facts of one text, in order. An indicator told twice with different values (the
+/// staff of the food businesses, then of the public venues) is named the second time by what its clause is about,
+/// so that accepting both keeps both; the reviewer is told.
+pub fn propose_all(text: &str, facts: &[Fact], parties: &Parties, default_date: &str, period: &str) -> Vec<Proposal> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut seen: std::collections::HashMap<(String, String), String> = std::collections::HashMap::new();
+    let mut out = Vec::with_capacity(facts.len());
+    for f in facts {
+        let mut p = propose(text, f, parties, default_date, period);
+        if let Some(d) = p.draft.as_mut().filter(|d| d.target == "indicator_values") {
+            let key = |d: &Draft| {
+                (
+                    d.record["indicator_name"].as_str().unwrap_or("").to_string(),
+                    d.record["period"].as_str().unwrap_or("").to_string(),
+                )
+            };
+            let value = d.record["value"].as_str().unwrap_or("").to_string();
+            let k = key(d);
+            if seen.get(&k).is_some_and(|v| *v != value) {
+                let before: String = chars[p.sentence.0..f.start.min(chars.len())].iter().collect();
+                let subject = before
+                    .split(CLAUSE_STOPS)
+                    .rev()
+                    .skip(1)
+                    .map(|seg| trim_filler(&seg.chars().filter(|c| is_cjk(*c)).collect::<String>()))
+                    .find(|seg| seg.chars().count() >= 2 && !seg.contains(&k.0));
+                let renamed = match subject {
+                    Some(sub) => format!("{}{}", cut(&sub, 12), k.0),
+                    None => format!("{}（{}）", k.0, f.quote),
+                };
+                p.doubts.push(format!(
+                    "“{}”在文中另有一个数值，这一条改名为“{renamed}”，请核对名称",
+                    k.0
+                ));
+                d.record["indicator_name"] = Value::from(renamed);
+            }
+            seen.entry(key(d)).or_insert(value);
+        }
+        out.push(p);
+    }
+    out
+}
+
 struct Ctx<'a> {
     fact: &'a Fact,
     sentence: &'a str,
@@ -117,6 +161,8 @@ struct Ctx<'a> {
     date: Option<String>,
     default_date: &'a str,
     period: &'a str,
+    /// The last year the text names before the figure's sentence (an indicator's fallback period).
+    earlier_year: Option<String>,
 }
 
 fn any(s: &str, words: &[&str]) -> bool {
@@ -613,15 +659,16 @@ impl Ctx<'_> {
     }
 
     fn indicator(&mut self, value: &str, unit: &str) -> Draft {
-        let name = if self.fact.measure.trim().is_empty() {
-            self.name()
-        } else {
-            self.fact.measure.clone()
-        };
+        let name = self.indicator_name();
 
-        let period = match &self.date {
-            Some(d) => d.chars().take(4).collect(),
-            None => {
+        let period = match (&self.date, &self.earlier_year) {
+            (Some(d), _) => d.chars().take(4).collect(),
+            (None, Some(y)) => {
+                self.doubts
+                    .push(format!("这句未给年份，取前文最近提到的 {y} 年，请核对"));
+                y.clone()
+            }
+            (None, None) => {
                 self.doubts
                     .push(format!("原文未给年份，暂记为期间 {}", self.period_hint()));
                 self.period_hint()
@@ -634,6 +681,36 @@ impl Ctx<'_> {
         rec.insert("org".into(), Value::from("receiver"));
         self.figure(&mut rec, "value", value);
         Draft::new("indicator_values", Value::Object(rec))
+    }
+
+    /// An indicator's name: the clause's phrase when it holds the measure ("有健康证的从业人员"), a change named
+    /// with what changed ("增长" after "社会消费品零售总额5.46亿元" → "社会消费品零售总额增长"), else the measure.
+    fn indicator_name(&self) -> String {
+        let m = self.fact.measure.trim().to_string();
+        let phrase = self.name();
+        let generic = matches!(
+            m.as_str(),
+            "增长" | "下降" | "同比增长" | "增速" | "增幅" | "比例" | "单位" | ""
+        );
+        if generic {
+            let segs: Vec<&str> = self.before.split(CLAUSE_STOPS).collect();
+            let prev = segs.iter().rev().nth(1).copied().unwrap_or("");
+            let subject: String = prev.chars().take_while(|c| is_cjk(*c)).collect();
+            let mut subject = subject.as_str();
+            for lead in ["实现", "完成", "全年", "全县", "全市"] {
+                subject = subject.strip_prefix(lead).unwrap_or(subject);
+            }
+            let subject = trim_filler(subject);
+            if subject.chars().count() >= 2 {
+                return format!("{subject}{}", if m.is_empty() { "" } else { m.as_str() });
+            }
+            return phrase;
+        }
+        if phrase.contains(&m) && phrase.chars().count() <= 16 {
+            phrase
+        } else {
+            m
+        }
     }
 
     fn period_hint(&self) -> String {

@@ -31,6 +31,42 @@ impl Store {
         Ok(())
     }
 
+    /// Keeps an uploaded old summary: the document record and its file in one transaction, so a refused file (too
+    /// large, of a kind not kept) leaves no empty document behind.
+    pub async fn create_document_with_content(
+        &self,
+        actor: &Actor,
+        input: &Value,
+        content_type: &str,
+        bytes: Vec<u8>,
+    ) -> Result<Value> {
+        if bytes.len() > crate::documents::MAX_DOCUMENT_BYTES {
+            return Err(StoreError::invalid("content", "too_large", "文件过大：最大 50 MB"));
+        }
+        let content = crate::documents::Content::from(bytes);
+        let content_type = crate::documents::safe_content_type(content_type)?;
+        let mut w = WriteTx::begin(self, actor).await?;
+        let made = Self::create_in(&mut w, "documents", input).await?;
+        let id = made["id"].as_i64().unwrap_or(0);
+        Self::put_content_in(&mut w, id, content_type, &content, made).await?;
+        w.commit().await?;
+        self.get("documents", id).await
+    }
+
+    /// A document's proposals for `pairing`, in the order of its text, for those who may review them.
+    pub async fn extraction_review(&self, actor: &Actor, document: i64, pairing: i64) -> Result<Vec<Value>> {
+        self.get("documents", document).await?;
+        self.may_review(actor, pairing).await?;
+        let mut rows: Vec<Value> = self
+            .list_all("extractions", "document_id", document)
+            .await?
+            .into_iter()
+            .filter(|r| r["pairing_id"].as_i64() == Some(pairing))
+            .collect();
+        rows.sort_by_key(|r| (r["start"].as_i64().unwrap_or(0), r["id"].as_i64().unwrap_or(0)));
+        Ok(rows)
+    }
+
     /// Reads a document's figures and proposes them as drafts for `pairing` and `period` (replacing earlier pending
     /// proposals of the same document and pairing). Returns the proposals.
     pub async fn propose_from_document(

@@ -1,7 +1,7 @@
 //! Bad input to the extraction of old summaries (issue 24), on both backends: a scan with no text, a document with
-//! no figures, a report too long for one extraction, a draft decided twice, a draft whose project was deleted
-//! meanwhile, and a draft whose attached record is bad. Each is told in Chinese, naming what is wrong, and writes
-//! nothing: no extraction, no record, no audit event.
+//! no figures, a report too long for one extraction, a draft decided twice (one after the other, and by two at
+//! once), a draft whose project was deleted meanwhile, and a draft whose attached record is bad. Each is told in
+//! Chinese, naming what is wrong, and writes nothing: no extraction, no record, no audit event.
 
 use duikou_domain::access::Actor;
 use duikou_store::testing::{create_id, TestStore};
@@ -190,9 +190,22 @@ async fn a_draft_is_decided_once_and_a_gone_or_bad_target_writes_nothing() {
             .unwrap_err();
         assert!(matches!(e, StoreError::Invalid(_)), "{backend}: {e}");
         assert_eq!(written(store).await, before, "{backend}: nothing half-written");
-        // as proposed: one aggregate record of five, no person
-        let ok = store.decide_extraction(&sys, id(&teachers), true, None).await.unwrap();
-        assert_eq!(ok["status"], "accepted");
+        // as proposed, by two reviewers at once: one decision wins, the other is told; one aggregate record of
+        // five, no person
+        let activities = store.fields_where("activities", &["id"], "1 = 1", &[]).await.unwrap().len();
+        let (a, b) = tokio::join!(
+            store.decide_extraction(&sys, id(&teachers), true, None),
+            store.decide_extraction(&sys, id(&teachers), true, None)
+        );
+        assert_eq!(u8::from(a.is_ok()) + u8::from(b.is_ok()), 1, "{backend}: {a:?} {b:?}");
+        let lost = a.err().or(b.err()).unwrap();
+        assert!(matches!(lost, StoreError::Conflict { .. }), "{backend}: {lost}");
+        assert_eq!(
+            store.fields_where("activities", &["id"], "1 = 1", &[]).await.unwrap().len(),
+            activities + 1,
+            "{backend}: written once"
+        );
+        assert_eq!(store.get("extractions", id(&teachers)).await.unwrap()["status"], "accepted");
         assert_eq!(
             store.fields_where("people", &["id"], "1 = 1", &[]).await.unwrap().len(),
             0

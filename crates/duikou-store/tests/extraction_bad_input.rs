@@ -192,7 +192,11 @@ async fn a_draft_is_decided_once_and_a_gone_or_bad_target_writes_nothing() {
         assert_eq!(written(store).await, before, "{backend}: nothing half-written");
         // as proposed, by two reviewers at once: one decision wins, the other is told; one aggregate record of
         // five, no person
-        let activities = store.fields_where("activities", &["id"], "1 = 1", &[]).await.unwrap().len();
+        let activities = store
+            .fields_where("activities", &["id"], "1 = 1", &[])
+            .await
+            .unwrap()
+            .len();
         let (a, b) = tokio::join!(
             store.decide_extraction(&sys, id(&teachers), true, None),
             store.decide_extraction(&sys, id(&teachers), true, None)
@@ -201,11 +205,18 @@ async fn a_draft_is_decided_once_and_a_gone_or_bad_target_writes_nothing() {
         let lost = a.err().or(b.err()).unwrap();
         assert!(matches!(lost, StoreError::Conflict { .. }), "{backend}: {lost}");
         assert_eq!(
-            store.fields_where("activities", &["id"], "1 = 1", &[]).await.unwrap().len(),
+            store
+                .fields_where("activities", &["id"], "1 = 1", &[])
+                .await
+                .unwrap()
+                .len(),
             activities + 1,
             "{backend}: written once"
         );
-        assert_eq!(store.get("extractions", id(&teachers)).await.unwrap()["status"], "accepted");
+        assert_eq!(
+            store.get("extractions", id(&teachers)).await.unwrap()["status"],
+            "accepted"
+        );
         assert_eq!(
             store.fields_where("people", &["id"], "1 = 1", &[]).await.unwrap().len(),
             0

@@ -87,6 +87,7 @@ pub fn propose(text: &str, fact: &Fact, parties: &Parties, default_date: &str, p
         default_date,
         period,
         earlier_year: last_date(&chars[..s0]).map(|d| d.chars().take(4).collect()),
+        parties,
     };
     let draft = match fact.value.as_ref().map(|v| v.to_string()) {
         None => {
@@ -163,6 +164,7 @@ struct Ctx<'a> {
     period: &'a str,
     /// The last year the text names before the figure's sentence (an indicator's fallback period).
     earlier_year: Option<String>,
+    parties: &'a Parties,
 }
 
 fn any(s: &str, words: &[&str]) -> bool {
@@ -548,7 +550,7 @@ impl Ctx<'_> {
             rec.insert("audience".into(), Value::from(a));
         }
         if matches!(kind, "visit" | "training" | "enrollment" | "exchange") {
-            match direction(self.before, self.sentence) {
+            match toward(self.sentence, self.parties).or_else(|| direction(self.before, self.sentence)) {
                 Some(d) => {
                     rec.insert("direction".into(), Value::from(d));
                 }
@@ -581,19 +583,26 @@ impl Ctx<'_> {
 
     /// N people sent: one record of the aggregate (an activity with its head count), never N invented persons.
     fn dispatch_count(&mut self, value: &str, unit: &str) -> Draft {
-        let role = if self.about(&["干部", "挂职"]) {
+        let is = |words: &[&str]| self.near(words);
+        let role = if is(&["干部", "挂职"]) {
             "援派干部"
-        } else if self.about(&["教师", "老师", "支教", "援教"]) {
+        } else if is(&["教师", "老师", "支教", "援教"]) {
             "支教教师"
-        } else if self.about(&["医", "护"]) {
+        } else if is(&["医", "护"]) {
             "援医人员"
-        } else if self.about(&["专家"]) {
+        } else if is(&["专家"]) {
             "专家"
-        } else if self.about(&["管理"]) {
+        } else if is(&["管理"]) {
             "管理人员"
         } else {
             "援派人员"
         };
+        if any(self.before, &["其中"]) {
+            self.doubts.push(format!(
+                "“{}”是前文人数中的一部分（其中…），采纳会把这些人再计一次；建议舍弃，或改为说明",
+                self.fact.quote
+            ));
+        }
         let title = format!("派出{role}（汇总）");
         let mut d = self.activity("other", value, unit, false);
         d.record["title"] = Value::from(title);
@@ -1111,6 +1120,22 @@ fn audience(words: &str) -> Option<&'static str> {
 }
 
 /// 来访 / trained at the supporter → `to_supporter`; 出访 / 送教 / sent to the receiver → `to_receiver`.
+/// A movement named with its destination ("赴湖南", "来吐鲁番", "到南京农业大学"): toward the party named.
+fn toward(sentence: &str, parties: &Parties) -> Option<&'static str> {
+    for verb in ["赴", "到", "前往", "来", "去"] {
+        for (i, _) in sentence.match_indices(verb) {
+            let rest = &sentence[i + verb.len()..];
+            if forms(&parties.supporter).iter().any(|f| rest.starts_with(f.as_str())) {
+                return Some("to_supporter");
+            }
+            if forms(&parties.receiver).iter().any(|f| rest.starts_with(f.as_str())) {
+                return Some("to_receiver");
+            }
+        }
+    }
+    None
+}
+
 fn direction(before: &str, sentence: &str) -> Option<&'static str> {
     let to_supporter = [
         "来访",
@@ -1185,7 +1210,10 @@ fn org_names(sentence: &str) -> Vec<String> {
                     .rposition(|c| CLAUSE_STOPS.contains(c) || !is_cjk(*c) || "为向给与和由在把被对的".contains(*c))
                     .map_or(0, |p| p + 1)
                     .max(i.saturating_sub(8));
-                if i - s >= 2 {
+                // 大学生, 大学毕业生, 医院里 …: a word, not an organisation's name
+                let next: String = chars[e..(e + 2).min(chars.len())].iter().collect();
+                let word = next.starts_with('生') || next.starts_with("毕业");
+                if i - s >= 2 && !word {
                     out.push(chars[s..e].iter().collect());
                 }
                 i = e;
@@ -1431,6 +1459,17 @@ mod tests {
             .collect();
         assert!(names.iter().all(|n| n == &names[0]), "{names:?}");
         assert_eq!(names[0], ("安居富民房".to_string(), "安居富民工程".to_string()));
+    }
+
+    #[test]
+    fn trainees_sent_to_the_supporter_go_toward_it() {
+        let p = for_quote("2012年组织900名未就业大学毕业生赴湖南轮训。", "900名");
+        let d = draft(&p);
+        assert_eq!(
+            (d.record["kind"].as_str(), d.record["direction"].as_str()),
+            (Some("training"), Some("to_supporter"))
+        );
+        assert!(p.doubts.iter().all(|q| !q.contains("大学")), "{:?}", p.doubts);
     }
 
     #[test]

@@ -53,6 +53,13 @@ impl Store {
         self.get("documents", id).await
     }
 
+    /// One proposal, for those who may review it.
+    pub async fn extraction(&self, actor: &Actor, id: i64) -> Result<Value> {
+        let ex = self.get("extractions", id).await?;
+        self.may_review(actor, ex["pairing_id"].as_i64().unwrap_or(0)).await?;
+        Ok(ex)
+    }
+
     /// A document's proposals for `pairing`, in the order of its text, for those who may review them.
     pub async fn extraction_review(&self, actor: &Actor, document: i64, pairing: i64) -> Result<Vec<Value>> {
         self.get("documents", document).await?;

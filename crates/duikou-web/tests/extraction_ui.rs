@@ -239,6 +239,16 @@ async fn a_coordinator_reviews_an_old_summary_in_the_browser() {
             (Some("援疆专题讲座"), Some("2014-05"))
         );
 
+        // a funding share may be merged into a project the pairing has, chosen by its name
+        let share_id = id_in(row_of(&page, "3700万元"));
+        let form = send(&app, "GET", &format!("/extractions/{share_id}/edit"), &session, None)
+            .await
+            .text();
+        assert!(
+            form.contains("<option value=\"吐鲁番实验中学项目\">"),
+            "{backend}: {form}"
+        );
+
         // the receiver may not accept the supporter's facts: a refusal page, nothing written
         let (rsession, rcsrf) = login(&app, "tulufan").await;
         let cadres_id = id_in(row_of(&page, "110人"));

@@ -85,6 +85,8 @@ struct EditPage {
     /// (key, label, value, hint)
     inputs: Vec<(String, String, String, String)>,
     project: Option<String>,
+    /// The pairing's projects by name, to merge into one of them.
+    projects: Vec<String>,
 }
 
 /// What a proposed record kind is called.
@@ -719,8 +721,23 @@ async fn edit_page(
     message: Option<String>,
     plan: &Value,
 ) -> Response {
-    let _ = state;
     let target = ex["target"].as_str().unwrap_or("");
+    let projects = if plan["project"].is_object() {
+        let pairing = ex["pairing_id"].as_i64().unwrap_or(0);
+        let mut names: Vec<String> = state
+            .store
+            .list_all("projects", "pairing_id", pairing)
+            .await
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|p| p["name"].as_str().map(str::to_string))
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    } else {
+        Vec::new()
+    };
     render(EditPage {
         ui: ui(&parts.headers, Some(actor), csrf),
         title: format!("修改“{}”的建议记录", ex["quote"].as_str().unwrap_or("")),
@@ -735,6 +752,7 @@ async fn edit_page(
         message,
         inputs: inputs_of(target, plan),
         project: plan["project"]["name"].as_str().map(str::to_string),
+        projects,
     })
 }
 
@@ -744,7 +762,7 @@ pub async fn edit_form(State(state): State<AppState>, parts: Parts, Path(id): Pa
         Ok(u) => u,
         Err(r) => return r,
     };
-    let ex = match state.store.get("extractions", id).await {
+    let ex = match state.store.extraction(&actor, id).await {
         Ok(x) => x,
         Err(e) => return not_found_or(&parts, &actor, csrf, e),
     };
@@ -775,7 +793,7 @@ pub async fn edit_submit(
     if sent != Some(csrf.as_str()) {
         return (StatusCode::FORBIDDEN, "缺少或错误的 CSRF 令牌").into_response();
     }
-    let ex = match state.store.get("extractions", id).await {
+    let ex = match state.store.extraction(&actor, id).await {
         Ok(x) => x,
         Err(e) => return not_found_or(&parts, &actor, csrf, e),
     };

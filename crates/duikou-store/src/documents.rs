@@ -279,7 +279,7 @@ impl Store {
 
     /// Replaces document `id`'s file inside `w`, whose metadata `before` was read there, and records the upload. The
     /// file is read and written a piece at a time.
-    async fn put_content_in(
+    pub(crate) async fn put_content_in(
         w: &mut WriteTx,
         id: i64,
         content_type: String,

@@ -5,80 +5,14 @@
 use crate::audit::WriteTx;
 use crate::db::{Arg, Kind};
 use crate::{Result, Store, StoreError};
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use duikou_domain::access::{self, Actor, Target};
-use duikou_domain::schema::Owner;
+use duikou_domain::schema::{FieldKind, Owner};
 use duikou_domain::{Calendar, Period};
-use duikou_text::{Fact, Kind as FactKind};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
-/// The record a fact suggests: (target, draft). `None` when no record type fits (the fact is listed for review only).
-pub fn draft_for(fact: &Fact, start: NaiveDate, receiver_org: i64, period: &str) -> Option<(&'static str, Value)> {
-    let value = fact.value.as_ref()?.to_string();
-    let int = value.parse::<i64>().ok();
-    let m = fact.measure.as_str();
-    let title = if m.trim().is_empty() {
-        fact.quote.clone()
-    } else {
-        m.to_string()
-    };
-    let has = |words: &[&str]| words.iter().any(|w| m.contains(w));
-    let date = start.to_string();
-    let activity =
-        |kind: &str, field: &str, n: i64| json!({"kind": kind, "title": title, "start_date": date, field: n});
-    match (fact.kind, fact.unit.as_str()) {
-        (_, "课时") => int.map(|n| ("activities", activity("teaching", "hours", n))),
-        (_, "门次" | "门") => int.map(|n| ("activities", activity("teaching", "courses", n))),
-        (_, "人次" | "万人次") => {
-            let kind = if has(&["互访", "来访", "考察", "回访", "交流"]) {
-                "visit"
-            } else {
-                "training"
-            };
-            int.map(|n| ("activities", activity(kind, "person_times", n)))
-        }
-        (_, "场" | "场次") => {
-            let kind = if has(&["报告", "讲座", "学术"]) {
-                "lecture"
-            } else {
-                "event"
-            };
-            int.map(|n| ("activities", activity(kind, "sessions", n)))
-        }
-        (_, "台" | "套" | "件") => int.map(|n| ("activities", activity("donation", "items", n))),
-        (FactKind::Money, _) => Some((
-            "projects",
-            json!({"name": title, "category": "other", "total_investment": value}),
-        )),
-        (FactKind::Count, "名" | "人" | "位") => {
-            let role = if has(&["教师", "老师", "支教", "援教"]) {
-                "teacher"
-            } else if has(&["干部", "挂职"]) {
-                "cadre"
-            } else if has(&["医", "护"]) {
-                "doctor"
-            } else if has(&["专家"]) {
-                "expert"
-            } else if has(&["管理"]) {
-                "manager"
-            } else {
-                return None;
-            };
-            int.filter(|n| (1..=500).contains(n)).map(|n| {
-                (
-                    "dispatches_count",
-                    json!({"role": role, "count": n, "start_date": date, "label": title}),
-                )
-            })
-        }
-        (FactKind::Percent, _) => Some((
-            "indicator_values",
-            json!({"indicator_code": format!("extracted:{title}"), "indicator_name": title, "unit": "%",
-                   "org_id": receiver_org, "period": period, "value": value}),
-        )),
-        _ => None,
-    }
-}
+/// The longest text read in one extraction (about 200 pages of a summary).
+pub const MAX_TEXT_CHARS: usize = 300_000;
 
 impl Store {
     async fn may_review(&self, actor: &Actor, pairing: i64) -> Result<()> {
@@ -95,6 +29,49 @@ impl Store {
             },
         )?;
         Ok(())
+    }
+
+    /// Keeps an uploaded old summary: the document record and its file in one transaction, so a refused file (too
+    /// large, of a kind not kept) leaves no empty document behind.
+    pub async fn create_document_with_content(
+        &self,
+        actor: &Actor,
+        input: &Value,
+        content_type: &str,
+        bytes: Vec<u8>,
+    ) -> Result<Value> {
+        if bytes.len() > crate::documents::MAX_DOCUMENT_BYTES {
+            return Err(StoreError::invalid("content", "too_large", "文件过大：最大 50 MB"));
+        }
+        let content = crate::documents::Content::from(bytes);
+        let content_type = crate::documents::safe_content_type(content_type)?;
+        let mut w = WriteTx::begin(self, actor).await?;
+        let made = Self::create_in(&mut w, "documents", input).await?;
+        let id = made["id"].as_i64().unwrap_or(0);
+        Self::put_content_in(&mut w, id, content_type, &content, made).await?;
+        w.commit().await?;
+        self.get("documents", id).await
+    }
+
+    /// One proposal, for those who may review it.
+    pub async fn extraction(&self, actor: &Actor, id: i64) -> Result<Value> {
+        let ex = self.get("extractions", id).await?;
+        self.may_review(actor, ex["pairing_id"].as_i64().unwrap_or(0)).await?;
+        Ok(ex)
+    }
+
+    /// A document's proposals for `pairing`, in the order of its text, for those who may review them.
+    pub async fn extraction_review(&self, actor: &Actor, document: i64, pairing: i64) -> Result<Vec<Value>> {
+        self.get("documents", document).await?;
+        self.may_review(actor, pairing).await?;
+        let mut rows: Vec<Value> = self
+            .list_all("extractions", "document_id", document)
+            .await?
+            .into_iter()
+            .filter(|r| r["pairing_id"].as_i64() == Some(pairing))
+            .collect();
+        rows.sort_by_key(|r| (r["start"].as_i64().unwrap_or(0), r["id"].as_i64().unwrap_or(0)));
+        Ok(rows)
     }
 
     /// Reads a document's figures and proposes them as drafts for `pairing` and `period` (replacing earlier pending
@@ -133,8 +110,39 @@ impl Store {
                 Some("document_id"),
             )
         })?;
+        if text.chars().count() > MAX_TEXT_CHARS {
+            return Err(StoreError::conflict(
+                "too_long",
+                format!(
+                    "该文档正文有 {} 字，超过一次提取的上限 {} 字（约 200 页）；请按年度或章节拆成几份文档分别上传、提取",
+                    text.chars().count(),
+                    MAX_TEXT_CHARS
+                ),
+                Some("document_id"),
+            ));
+        }
         let facts = duikou_text::extract(text);
+        // an indicator value needs a period a summary can place: the term's first year stands in for "term"
+        let hint = match p {
+            Period::Term => start.format("%Y").to_string(),
+            _ => p.to_string(),
+        };
+        if facts.is_empty() {
+            return Err(StoreError::conflict(
+                "no_figures",
+                "该文档中没有找到带单位的数字（如“3名”“1500课时”“42.33亿元”），没有可建议的记录",
+                Some("document_id"),
+            ));
+        }
         let receiver = pairing_rec["receiver_org_id"].as_i64().unwrap_or(0);
+        let name_of = |r: Value| r["name"].as_str().unwrap_or("").to_string();
+        let parties = duikou_text::Parties {
+            supporter: name_of(
+                self.get("orgs", pairing_rec["supporter_org_id"].as_i64().unwrap_or(0))
+                    .await?,
+            ),
+            receiver: name_of(self.get("orgs", receiver).await?),
+        };
         let mut w = WriteTx::begin(self, actor).await?;
         // the pending proposals replaced, each deleted with its own event so the log accounts for every row
         let replaced =
@@ -161,11 +169,16 @@ impl Store {
         }
         let now = Utc::now();
         let mut ids = Vec::new();
-        for f in &facts {
-            let (target, draft) = match draft_for(f, start, receiver, &p.to_string()) {
-                Some((t, d)) => (Some(t), Some(d)),
-                None => (None, None),
-            };
+        let proposals = duikou_text::propose_all(text, &facts, &parties, &start.to_string(), &hint);
+        for (f, proposal) in facts.iter().zip(proposals) {
+            let target = proposal.draft.as_ref().map(|d| d.target);
+            let mut draft = proposal
+                .draft
+                .as_ref()
+                .map_or_else(|| json!({}), duikou_text::Draft::to_json);
+            draft["doubts"] = json!(proposal.doubts);
+            draft["sentence"] = json!([proposal.sentence.0, proposal.sentence.1]);
+            let draft = Some(draft);
             let id = w
                 .tx
                 .fetch_opt(
@@ -215,7 +228,8 @@ impl Store {
     }
 
     /// Accepts a proposal (with an edited draft and target if given): the record is created as `actor`, through the
-    /// usual validation and permissions, and the proposal remembers it. `drop` instead sets it aside.
+    /// usual validation and permissions, and the proposal remembers it. `drop` instead sets it aside. A proposal is
+    /// decided once: a second decision, even a concurrent one, is refused and writes nothing.
     pub async fn decide_extraction(
         &self,
         actor: &Actor,
@@ -225,7 +239,19 @@ impl Store {
     ) -> Result<Value> {
         let before = self.get("extractions", id).await?;
         if before["status"] != "pending" {
-            return Err(StoreError::conflict("decided", "该条已审核过", Some("status")));
+            return Err(StoreError::conflict(
+                "decided",
+                format!(
+                    "“{}”这一条已经{}，不能再次审核",
+                    before["quote"].as_str().unwrap_or(""),
+                    if before["status"] == "accepted" {
+                        "采纳"
+                    } else {
+                        "舍弃"
+                    }
+                ),
+                Some("status"),
+            ));
         }
         let pairing = before["pairing_id"].as_i64().unwrap_or(0);
         self.may_review(actor, pairing).await?;
@@ -239,98 +265,44 @@ impl Store {
                     before["draft"].clone(),
                 ),
             };
-            let Some(draft) = draft.as_object().cloned() else {
+            let plan = draft.as_object().cloned().unwrap_or_default();
+            let has_record =
+                plan.get("record").is_some_and(Value::is_object) || (!plan.is_empty() && !plan.contains_key("doubts"));
+            if target.is_empty() || !has_record {
                 return Err(StoreError::invalid(
                     "draft",
                     "required",
-                    "这条事实没有建议的记录，请给出 target 和 draft 后再采纳，或舍弃",
+                    format!(
+                        "“{}”没有建议的记录，请选择记录类型并填写后再采纳，或舍弃",
+                        before["quote"].as_str().unwrap_or("")
+                    ),
                 ));
-            };
-            record_id = Some(match target.as_str() {
-                "activities" | "projects" | "needs" | "notes" => {
-                    let mut d = draft;
-                    d.insert("pairing_id".into(), Value::from(pairing));
-                    Self::create_in(&mut w, &target, &Value::Object(d)).await?["id"].as_i64().unwrap_or(0)
-                }
-                "dispatches_count" => {
-                    let n = draft.get("count").and_then(Value::as_i64).filter(|n| (1..=500).contains(n)).ok_or_else(|| {
-                        StoreError::invalid("draft.count", "range", "人数（draft.count）应为 1–500 的整数")
-                    })?;
-                    let role = draft.get("role").and_then(Value::as_str).unwrap_or("teacher");
-                    let label = draft.get("label").and_then(Value::as_str).unwrap_or("援派人员");
-                    let doc = before["document_id"].as_i64().unwrap_or(0);
-                    // sent by the supporting side (the dispatch's default direction), so that is their home org:
-                    // people are kept by the editors of their home org
-                    let home = Self::sides(&mut w.tx, pairing).await?.supporter;
-                    let mut first = 0;
-                    for i in 1..=n {
-                        let person = Self::create_in(
-                            &mut w,
-                            "people",
-                            &json!({"name": format!("{label}{i}（据文档{doc}）"), "home_org_id": home, "note": before["quote"]}),
-                        )
-                        .await?;
-                        let d = Self::create_in(
-                            &mut w,
-                            "dispatches",
-                            &json!({"pairing_id": pairing, "person_id": person["id"], "role": role, "start_date": draft.get("start_date"),
-                                    "batch": draft.get("batch"), "note": format!("由文档{doc}中“{}”生成", before["quote"].as_str().unwrap_or(""))}),
-                        )
-                        .await?;
-                        if first == 0 {
-                            first = d["id"].as_i64().unwrap_or(0);
-                        }
-                    }
-                    first
-                }
-                "indicator_values" => {
-                    let code = draft.get("indicator_code").and_then(Value::as_str).unwrap_or("extracted").to_string();
-                    let existing = w
-                        .tx
-                        .fetch_opt("SELECT id FROM indicators WHERE code = $1", &[Arg::Text(Some(code.clone()))], &[Kind::Int])
-                        .await?
-                        .and_then(|r| r[0].int());
-                    let indicator = match existing {
-                        Some(i) => i,
-                        None => Self::create_in(
-                            &mut w,
-                            "indicators",
-                            &json!({"code": code.chars().take(50).collect::<String>(), "name": draft.get("indicator_name").cloned().unwrap_or(Value::from(code.clone())),
-                                    "unit": draft.get("unit").cloned().unwrap_or(Value::from("%"))}),
-                        )
-                        .await?["id"]
-                            .as_i64()
-                            .unwrap_or(0),
-                    };
-                    let mut v = json!({"indicator_id": indicator});
-                    for k in ["region_code", "org_id", "period", "value", "source", "note"] {
-                        if let Some(x) = draft.get(k) {
-                            v[k] = x.clone();
-                        }
-                    }
-                    Self::create_in(&mut w, "indicator_values", &v).await?["id"].as_i64().unwrap_or(0)
-                }
-                other => {
-                    return Err(StoreError::invalid(
-                        "target",
-                        "enum",
-                        format!("建议记录类型（target）“{other}”无效，可选：activities、projects、needs、notes、dispatches_count、indicator_values"),
-                    ))
-                }
-            });
+            }
+            record_id = Some(Self::accept_plan(&mut w, pairing, &target, &plan).await?);
         }
         let status = if accept { "accepted" } else { "dropped" };
-        w.tx.execute(
-            "UPDATE extractions SET status = $1, record_id = $2, decided_by = $3, version = version + 1, updated_at = $4 WHERE id = $5",
-            &[
-                Arg::Text(Some(status.into())),
-                Arg::Int(record_id),
-                Arg::Int((actor.user_id > 0).then_some(actor.user_id)),
-                Arg::Ts(Some(Utc::now())),
-                Arg::Int(Some(id)),
-            ],
-        )
-        .await?;
+        // only a pending proposal changes: a concurrent decision that came first leaves nothing to change
+        let changed = w
+            .tx
+            .execute(
+                "UPDATE extractions SET status = $1, record_id = $2, decided_by = $3, version = version + 1, updated_at = $4 WHERE id = $5 AND status = 'pending'",
+                &[
+                    Arg::Text(Some(status.into())),
+                    Arg::Int(record_id),
+                    Arg::Int((actor.user_id > 0).then_some(actor.user_id)),
+                    Arg::Ts(Some(Utc::now())),
+                    Arg::Int(Some(id)),
+                ],
+            )
+            .await?;
+        if changed == 0 {
+            w.tx.rollback().await?;
+            return Err(StoreError::conflict(
+                "decided",
+                "这一条刚被别人审核过，本次操作未写入任何记录",
+                Some("status"),
+            ));
+        }
         w.record(
             if accept { "accept" } else { "drop" },
             "extractions",
@@ -341,5 +313,253 @@ impl Store {
         .await?;
         w.commit().await?;
         self.get("extractions", id).await
+    }
+
+    /// Creates the records of an accepted draft `{target, record, project?, children?, copies?}` (or a bare record)
+    /// in `pairing`; returns the main record's id. A project or project group of the same name in the pairing is
+    /// completed rather than duplicated, so two figures about one project land on one record.
+    async fn accept_plan(w: &mut WriteTx, pairing: i64, target: &str, plan: &Map<String, Value>) -> Result<i64> {
+        let mut record = match plan.get("record").and_then(Value::as_object) {
+            Some(r) => r.clone(),
+            None => plan.clone(),
+        };
+        for k in ["doubts", "sentence", "children", "copies", "project", "target"] {
+            if plan.get("record").is_none() {
+                record.remove(k);
+            }
+        }
+        match target {
+            "activities" | "agreements" | "funds" | "notes" | "needs" => {
+                record.insert("pairing_id".into(), Value::from(pairing));
+                let copies = plan.get("copies").and_then(Value::as_u64).unwrap_or(1).clamp(1, 50);
+                let title = record.get("title").and_then(Value::as_str).map(str::to_string);
+                let mut first = 0;
+                for i in 1..=copies {
+                    if let (true, Some(t)) = (copies > 1, &title) {
+                        record.insert("title".into(), Value::from(format!("{t}（{i}/{copies}）")));
+                    }
+                    let id = Self::create_in(w, target, &Value::Object(record.clone())).await?["id"]
+                        .as_i64()
+                        .unwrap_or(0);
+                    if first == 0 {
+                        first = id;
+                    }
+                }
+                if let Some(children) = plan.get("children").and_then(Value::as_array) {
+                    for c in children {
+                        let entity = c["entity"].as_str().unwrap_or("");
+                        if !matches!(entity, "activity_counts" | "activity_items") {
+                            return Err(StoreError::invalid(
+                                "draft.children",
+                                "enum",
+                                format!("附属记录类型“{entity}”无效，可选：活动计数、捐赠物资"),
+                            ));
+                        }
+                        let mut r = c["record"].as_object().cloned().unwrap_or_default();
+                        r.insert("activity_id".into(), Value::from(first));
+                        Self::create_in(w, entity, &Value::Object(r)).await?;
+                    }
+                }
+                Ok(first)
+            }
+            "projects" | "project_groups" => Self::complete_or_create(w, pairing, target, record).await,
+            "outputs" | "project_funding" | "transactions" => {
+                let project = match record.get("project_id").and_then(Value::as_i64) {
+                    Some(p) => {
+                        let alive = w
+                            .tx
+                            .fetch_opt(
+                                "SELECT id FROM projects WHERE id = $1 AND pairing_id = $2",
+                                &[Arg::Int(Some(p)), Arg::Int(Some(pairing))],
+                                &[Kind::Int],
+                            )
+                            .await?;
+                        if alive.is_none() {
+                            return Err(StoreError::conflict(
+                                "target_gone",
+                                "这条要并入的项目已被删除或不属于本结对；请另选项目或按建议新建后再采纳",
+                                Some("draft.project_id"),
+                            ));
+                        }
+                        p
+                    }
+                    None => {
+                        let p = plan.get("project").and_then(Value::as_object).cloned().ok_or_else(|| {
+                            StoreError::invalid("draft.project", "required", "请指明这笔资金或产出属于哪个项目")
+                        })?;
+                        Self::complete_or_create(w, pairing, "projects", p).await?
+                    }
+                };
+                record.insert("project_id".into(), Value::from(project));
+                if target == "outputs" {
+                    // planned, started and completed counts of one output, told in three figures, meet on one row
+                    let same = w
+                        .tx
+                        .fetch_opt(
+                            "SELECT id FROM outputs WHERE project_id = $1 AND name = $2 AND unit = $3 ORDER BY id",
+                            &[
+                                Arg::Int(Some(project)),
+                                Arg::Text(record.get("name").and_then(Value::as_str).map(str::to_string)),
+                                Arg::Text(record.get("unit").and_then(Value::as_str).map(str::to_string)),
+                            ],
+                            &[Kind::Int],
+                        )
+                        .await?
+                        .and_then(|r| r[0].int());
+                    if let Some(id) = same {
+                        return Self::complete(w, "outputs", id, &record, &["project_id", "name", "unit", "as_of"]).await;
+                    }
+                }
+                Ok(Self::create_in(w, target, &Value::Object(record)).await?["id"].as_i64().unwrap_or(0))
+            }
+            "indicator_values" => {
+                let name = record
+                    .remove("indicator_name")
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_else(|| "提取的指标".into());
+                let unit = record.remove("unit").and_then(|v| v.as_str().map(str::to_string)).unwrap_or_else(|| "%".into());
+                if record.remove("org").is_some_and(|o| o == "receiver") {
+                    let sides = Self::sides(&mut w.tx, pairing).await?;
+                    record.insert("org_id".into(), Value::from(sides.receiver));
+                }
+                let code: String = record
+                    .remove("indicator_code")
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_else(|| format!("extracted:{name}"))
+                    .chars()
+                    .take(50)
+                    .collect();
+                let existing = w
+                    .tx
+                    .fetch_opt("SELECT id FROM indicators WHERE code = $1", &[Arg::Text(Some(code.clone()))], &[Kind::Int])
+                    .await?
+                    .and_then(|r| r[0].int());
+                let indicator = match existing {
+                    Some(i) => i,
+                    None => Self::create_in(w, "indicators", &json!({"code": code, "name": name, "unit": unit})).await?["id"]
+                        .as_i64()
+                        .unwrap_or(0),
+                };
+                record.insert("indicator_id".into(), Value::from(indicator));
+                let period = record.get("period").and_then(Value::as_str).unwrap_or("").to_string();
+                let org = record.get("org_id").and_then(Value::as_i64);
+                let same = w
+                    .tx
+                    .fetch_opt(
+                        "SELECT id FROM indicator_values WHERE indicator_id = $1 AND org_id = $2 AND period = $3",
+                        &[Arg::Int(Some(indicator)), Arg::Int(org), Arg::Text(Some(period.clone()))],
+                        &[Kind::Int],
+                    )
+                    .await?
+                    .and_then(|r| r[0].int());
+                if let Some(id) = same {
+                    // the same figure told twice is one value; another figure for the same indicator and period is
+                    // a question for the reviewer
+                    return Self::complete(w, "indicator_values", id, &record, &["indicator_id", "org_id", "period"])
+                        .await
+                        .map_err(|_| {
+                            StoreError::conflict(
+                                "differs",
+                                format!("指标“{name}”在期间 {period} 已有另一个数值；请改指标名称或期间后再采纳，或舍弃"),
+                                Some("draft.record"),
+                            )
+                        });
+                }
+                Ok(Self::create_in(w, "indicator_values", &Value::Object(record)).await?["id"].as_i64().unwrap_or(0))
+            }
+            other => Err(StoreError::invalid(
+                "target",
+                "enum",
+                format!(
+                    "建议记录类型（target）“{other}”无效，可选：活动、协议、项目、项目批次、项目产出、项目资金、资金往来、项目外资金、指标值、工作记述"
+                ),
+            )),
+        }
+    }
+
+    /// The project (or project group) of this name in the pairing, its empty fields filled from `record`; or a new
+    /// one. A figure that differs from the one already kept is refused, naming both.
+    async fn complete_or_create(
+        w: &mut WriteTx,
+        pairing: i64,
+        entity: &str,
+        mut record: Map<String, Value>,
+    ) -> Result<i64> {
+        let name = record.get("name").and_then(Value::as_str).unwrap_or("").to_string();
+        let existing =
+            w.tx.fetch_opt(
+                &format!("SELECT id FROM {entity} WHERE pairing_id = $1 AND name = $2 ORDER BY id"),
+                &[Arg::Int(Some(pairing)), Arg::Text(Some(name.clone()))],
+                &[Kind::Int],
+            )
+            .await?
+            .and_then(|r| r[0].int());
+        let Some(id) = existing else {
+            record.insert("pairing_id".into(), Value::from(pairing));
+            return Ok(Self::create_in(w, entity, &Value::Object(record)).await?["id"]
+                .as_i64()
+                .unwrap_or(0));
+        };
+        Self::complete(w, entity, id, &record, &["name", "pairing_id"]).await
+    }
+
+    /// Fills the empty fields of record `id` from `record` (all but `skip`); a figure that differs from the one kept
+    /// is refused, naming both.
+    async fn complete(
+        w: &mut WriteTx,
+        entity: &str,
+        id: i64,
+        record: &Map<String, Value>,
+        skip: &[&str],
+    ) -> Result<i64> {
+        let name = record.get("name").and_then(Value::as_str).unwrap_or("").to_string();
+        let def = crate::records::def(entity)?;
+        let kept = Self::get_in(&mut w.tx, def, id).await?;
+        let mut patch = Map::new();
+        for (k, v) in record {
+            if skip.contains(&k.as_str()) || v.is_null() {
+                continue;
+            }
+            let old = &kept[k.as_str()];
+            if old.is_null() {
+                patch.insert(k.clone(), v.clone());
+            } else if def
+                .field(k)
+                .is_some_and(|f| matches!(f.kind, FieldKind::Money | FieldKind::Int | FieldKind::Qty))
+            {
+                // the low end of a figure as written ("约1000", "50余", "20-50") or as kept ("200000.00")
+                let num = |x: &Value| {
+                    x.as_f64().or_else(|| {
+                        let s = x.as_str()?;
+                        let t: String = s
+                            .chars()
+                            .skip_while(|c| !c.is_ascii_digit())
+                            .take_while(|c| c.is_ascii_digit() || *c == '.')
+                            .collect();
+                        t.parse::<f64>().ok()
+                    })
+                };
+                let same = match (num(old), num(v)) {
+                    (Some(a), Some(b)) => (a - b).abs() < 0.005,
+                    _ => old == v,
+                };
+                if !same {
+                    return Err(StoreError::conflict(
+                        "differs",
+                        format!(
+                            "本结对已有“{name}”，其{}为 {}，与本条的 {} 不同；请核对后修改本条或舍弃",
+                            def.field(k).map_or(k.as_str(), |f| f.label),
+                            old.as_str().map_or_else(|| old.to_string(), str::to_string),
+                            v.as_str().map_or_else(|| v.to_string(), str::to_string)
+                        ),
+                        Some("draft.record"),
+                    ));
+                }
+            }
+        }
+        if !patch.is_empty() {
+            Self::update_in(w, entity, id, &Value::Object(patch)).await?;
+        }
+        Ok(id)
     }
 }

@@ -931,8 +931,8 @@ async fn old_summaries_become_draft_records_only_when_a_person_accepts_them() {
         let items = store.propose_from_document(&sup, id(&doc), f.pairing, "2014-2015").await.unwrap();
         assert_eq!(count(&store, "activities").await, before, "{backend}: nothing enters the record unreviewed");
         let targets: Vec<(&str, &str)> = items.iter().map(|i| (i["quote"].as_str().unwrap(), i["target"].as_str().unwrap_or(""))).collect();
-        for expected in [("3名", "dispatches_count"), ("320课时", "activities"), ("12场", "activities"), ("150人次", "activities"),
-                         ("20台", "activities"), ("8.5万元", "projects"), ("95.5%", "indicator_values")] {
+        for expected in [("3名", "activities"), ("320课时", "activities"), ("12场", "activities"), ("150人次", "activities"),
+                         ("20台", "activities"), ("8.5万元", "project_funding"), ("95.5%", "indicator_values")] {
             assert!(targets.contains(&expected), "{backend}: {expected:?} in {targets:?}");
         }
         let find = |q: &str| items.iter().find(|i| i["quote"] == q).unwrap().clone();
@@ -945,10 +945,17 @@ async fn old_summaries_become_draft_records_only_when_a_person_accepts_them() {
         let edited = json!({"kind": "training", "title": "全员培训", "audience": "all_staff", "start_date": "2014-10-10", "person_times": 150});
         let t = store.decide_extraction(&sup, id(&find("150人次")), true, Some(("activities", &edited))).await.unwrap();
         assert_eq!(store.get("activities", t["record_id"].as_i64().unwrap()).await.unwrap()["audience"], "all_staff");
+        // three teachers sent: one aggregate record of 3, never three invented people
+        let people_before = count(&store, "people").await;
         let teachers = store.decide_extraction(&sup, id(&find("3名")), true, None).await.unwrap();
-        assert!(teachers["record_id"].as_i64().is_some());
-        let dispatched = store.list_all("dispatches", "pairing_id", f.pairing).await.unwrap();
-        assert_eq!(dispatched.iter().filter(|d| d["role"] == "teacher").count(), 3, "{backend}");
+        let agg = teachers["record_id"].as_i64().unwrap();
+        let counts = store.list_all("activity_counts", "activity_id", agg).await.unwrap();
+        assert_eq!((counts.len(), counts[0]["value"].as_i64(), counts[0]["unit"].as_str()), (1, Some(3), Some("名")), "{backend}");
+        assert_eq!(count(&store, "people").await, people_before, "{backend}: no invented persons");
+        // donated goods keep their items
+        let pcs = store.decide_extraction(&sup, id(&find("20台")), true, None).await.unwrap();
+        let items = store.list_all("activity_items", "activity_id", pcs["record_id"].as_i64().unwrap()).await.unwrap();
+        assert_eq!((items[0]["category"].as_str(), items[0]["quantity"].as_i64()), (Some("computers"), Some(20)), "{backend}");
         // the receiver may not record the supporter's facts, even from a document
         assert!(matches!(store.decide_extraction(&rec, id(&find("12场")), true, None).await, Err(StoreError::Forbidden(_))), "{backend}");
         let dropped = store.decide_extraction(&rec, id(&find("12场")), false, None).await.unwrap();

@@ -11,6 +11,7 @@
 pub mod decimal;
 mod decode;
 mod docx;
+pub mod draft;
 mod extract;
 mod fact;
 mod lexicon;
@@ -18,5 +19,6 @@ pub mod numeral;
 
 pub use decimal::Decimal;
 pub use decode::{decode, DecodeError};
+pub use draft::{propose, propose_all, Draft, Parties, Proposal};
 pub use extract::extract;
 pub use fact::{to_jsonl, to_table, Approx, Fact, Kind};

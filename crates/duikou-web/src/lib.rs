@@ -149,6 +149,25 @@ pub fn app(state: AppState) -> Router {
             get(ui::forms::show_edit).post(ui::forms::submit_edit),
         )
         .route("/pairings/{id}", get(ui::pairing))
+        .route(
+            "/pairings/{id}/documents",
+            get(ui::extraction::documents)
+                .post(ui::extraction::upload)
+                .layer(DefaultBodyLimit::max(
+                    duikou_store::documents::MAX_DOCUMENT_BYTES + 64 * 1024,
+                )),
+        )
+        .route("/pairings/{id}/documents/{doc}/extract", post(ui::extraction::extract))
+        .route("/pairings/{id}/documents/{doc}/review", get(ui::extraction::review))
+        .route(
+            "/pairings/{id}/documents/{doc}/accept_all",
+            post(ui::extraction::accept_all),
+        )
+        .route("/extractions/{id}/decide/{action}", post(ui::extraction::decide))
+        .route(
+            "/extractions/{id}/edit",
+            get(ui::extraction::edit_form).post(ui::extraction::edit_submit),
+        )
         .route("/mine", get(ui::mine))
         .route("/summary", get(ui::summary_page::show))
         .route("/programs/{id}", get(ui::program::show))

@@ -287,7 +287,7 @@ impl World {
                     &duikou_domain::access::Actor::system(),
                     w.document[i],
                     "text/plain; charset=utf-8",
-                    "本学期开展教师培训 3 次。".as_bytes(),
+                    "本学期开展教师培训3次。".as_bytes(),
                 )
                 .await
                 .expect("a document's text");

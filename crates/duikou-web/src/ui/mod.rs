@@ -3,6 +3,7 @@
 //! token; every page and action is checked by the same store permissions as the API.
 
 pub mod assessment;
+pub mod extraction;
 pub mod forms;
 pub mod import;
 pub mod kept;

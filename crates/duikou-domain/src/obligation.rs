@@ -309,7 +309,9 @@ pub fn tiers_zh(of: &str, attribute: &str, tiers: &[Tier], unit: &str) -> String
     format!("按{side}{what}分档：{}", parts.join("，"))
 }
 
-const RECORD_ENTITIES: &[&str] = &[
+/// The entities an obligation's records may come from: what the engine counts, and so what the store reads for an
+/// assessment and watches to keep the status current (the one list of them).
+pub const RECORD_ENTITIES: &[&str] = &[
     "dispatches",
     "stints",
     "activities",

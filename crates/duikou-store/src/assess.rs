@@ -13,17 +13,7 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The entities the engine may count (each record carries the pairing it counts for).
-pub(crate) const COUNTED: &[&str] = &[
-    "dispatches",
-    "stints",
-    "activities",
-    "transactions",
-    "projects",
-    "outputs",
-    "appraisals",
-    "project_funding",
-    "needs",
-];
+pub(crate) const COUNTED: &[&str] = duikou_domain::obligation::RECORD_ENTITIES;
 
 /// Pairings read and evaluated together by [`Store::assess_program`].
 const PAIRINGS_AT_ONCE: usize = 100;

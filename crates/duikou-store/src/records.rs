@@ -476,6 +476,10 @@ impl Store {
             .ok_or_else(|| StoreError::Other("插入后未返回编号".into()))?;
         let after = Self::get_in(&mut w.tx, def, id).await?;
         w.record("create", def.name, id, Value::Null, after.clone()).await?;
+        // a program made public as it is created was published then: its publication is in the history as one
+        if def.name == "programs" && after["published"] == Value::Bool(true) {
+            w.record("publish", def.name, id, after.clone(), after.clone()).await?;
+        }
         Ok(after)
     }
 

@@ -1626,3 +1626,40 @@ async fn imports_read_approximate_figures_and_name_the_row_of_a_bad_one() {
     })
     .await;
 }
+
+/// A program made public as it is created has its publication in its history (新建, then 公开), as one published
+/// later does; one created unpublished has its creation only.
+#[tokio::test]
+async fn a_program_created_public_has_its_publication_in_its_history() {
+    for_each_backend(|store, backend| async move {
+        let authority = create(
+            &store,
+            "orgs",
+            json!({"name": "公开测试主管单位", "kind": "government"}),
+        )
+        .await;
+        let make = |name: &str, published: bool| {
+            json!({"name": name, "authority_org_id": authority["id"], "start_date": "2020-01-01",
+                   "published": published})
+        };
+        let public = create(&store, "programs", make("生而公开的计划", true)).await;
+        let actions: Vec<String> = store
+            .audit_for("programs", public["id"].as_i64().unwrap())
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.action)
+            .collect();
+        assert_eq!(actions, ["create", "publish"], "{backend}");
+        let private = create(&store, "programs", make("未公开的计划", false)).await;
+        let actions: Vec<String> = store
+            .audit_for("programs", private["id"].as_i64().unwrap())
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.action)
+            .collect();
+        assert_eq!(actions, ["create"], "{backend}");
+    })
+    .await;
+}

@@ -4,7 +4,7 @@
 //! Every decision goes through the store's `decide_extraction`, so it is checked and written to the audit log like
 //! any other write; nothing enters the record unreviewed.
 
-use super::{page_user, refused, render, ui, Ui};
+use super::{page_user, posting_user, refused, render, ui, Ui};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Form, Multipart, Path, Query, State};
@@ -396,13 +396,10 @@ pub async fn extract(
     Path((pairing, doc)): Path<(i64, i64)>,
     Form(f): Form<ExtractForm>,
 ) -> Response {
-    let (actor, csrf) = match page_user(&state, &parts).await {
+    let (actor, csrf) = match posting_user(&state, &parts, Some(f.csrf.as_str())).await {
         Ok(u) => u,
         Err(r) => return r,
     };
-    if csrf != f.csrf {
-        return (StatusCode::FORBIDDEN, "缺少或错误的 CSRF 令牌").into_response();
-    }
     let period = if f.period.trim().is_empty() {
         "term"
     } else {
@@ -575,13 +572,10 @@ pub async fn decide(
     Path((id, action)): Path<(i64, String)>,
     Form(f): Form<DecideForm>,
 ) -> Response {
-    let (actor, csrf) = match page_user(&state, &parts).await {
+    let (actor, csrf) = match posting_user(&state, &parts, Some(f.csrf.as_str())).await {
         Ok(u) => u,
         Err(r) => return r,
     };
-    if csrf != f.csrf {
-        return (StatusCode::FORBIDDEN, "缺少或错误的 CSRF 令牌").into_response();
-    }
     let accept = match action.as_str() {
         "accept" => true,
         "drop" => false,
@@ -617,13 +611,10 @@ pub async fn accept_all(
     Path((pairing, doc)): Path<(i64, i64)>,
     Form(f): Form<AcceptAllForm>,
 ) -> Response {
-    let (actor, csrf) = match page_user(&state, &parts).await {
+    let (actor, csrf) = match posting_user(&state, &parts, Some(f.csrf.as_str())).await {
         Ok(u) => u,
         Err(r) => return r,
     };
-    if csrf != f.csrf {
-        return (StatusCode::FORBIDDEN, "缺少或错误的 CSRF 令牌").into_response();
-    }
     let rows = match state.store.extraction_review(&actor, doc, pairing).await {
         Ok(r) => r,
         Err(e) => return not_found_or(&parts, &actor, csrf, e),
@@ -785,14 +776,11 @@ pub async fn edit_submit(
     Path(id): Path<i64>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
-    let (actor, csrf) = match page_user(&state, &parts).await {
+    let sent = form.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str());
+    let (actor, csrf) = match posting_user(&state, &parts, sent).await {
         Ok(u) => u,
         Err(r) => return r,
     };
-    let sent = form.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str());
-    if sent != Some(csrf.as_str()) {
-        return (StatusCode::FORBIDDEN, "缺少或错误的 CSRF 令牌").into_response();
-    }
     let ex = match state.store.extraction(&actor, id).await {
         Ok(x) => x,
         Err(e) => return not_found_or(&parts, &actor, csrf, e),

@@ -2,7 +2,7 @@
 //! temporary file as it arrives and read row by row; it is kept as a document in the database (in pieces), so the
 //! confirming request may reach any app server.
 
-use super::{page_user, render, ui, Ui};
+use super::{page_user, posting_user, render, ui, Ui};
 use crate::extract::Spooled;
 use crate::AppState;
 use askama::Template;
@@ -200,13 +200,10 @@ pub async fn confirm(
     Path(entity): Path<String>,
     Form(f): Form<ConfirmForm>,
 ) -> Response {
-    let (actor, csrf) = match page_user(&state, &parts).await {
+    let (actor, csrf) = match posting_user(&state, &parts, Some(f.csrf.as_str())).await {
         Ok(u) => u,
         Err(r) => return r,
     };
-    if f.csrf != csrf {
-        return (StatusCode::FORBIDDEN, "缺少或错误的 CSRF 令牌").into_response();
-    }
     let ui_now = ui(&parts.headers, Some(&actor), csrf);
     // only the file this user staged (checked in the step before), copied out a piece at a time to be read row by row
     let copy = tempfile::NamedTempFile::new().map_err(|e| e.to_string());

@@ -127,6 +127,16 @@ async fn page_user(state: &AppState, parts: &Parts) -> Result<(Actor, String), R
     }
 }
 
+/// The logged-in user of a form's POST, whose CSRF token (`sent`) must be the session's: else a redirect to the
+/// login page, or 403 for a missing or wrong token.
+async fn posting_user(state: &AppState, parts: &Parts, sent: Option<&str>) -> Result<(Actor, String), Response> {
+    let (actor, csrf) = page_user(state, parts).await?;
+    if sent != Some(csrf.as_str()) {
+        return Err((StatusCode::FORBIDDEN, "缺少或错误的 CSRF 令牌").into_response());
+    }
+    Ok((actor, csrf))
+}
+
 fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| {
@@ -1133,13 +1143,10 @@ pub async fn decide(
     Path((entity, id, action)): Path<(String, i64, String)>,
     Form(f): Form<ActionForm>,
 ) -> Response {
-    let (actor, csrf) = match page_user(&state, &parts).await {
+    let (actor, _) = match posting_user(&state, &parts, Some(f.csrf.as_str())).await {
         Ok(u) => u,
         Err(r) => return r,
     };
-    if csrf != f.csrf {
-        return (StatusCode::FORBIDDEN, "缺少或错误的 CSRF 令牌").into_response();
-    }
     let confirmed = action == "confirm";
     match state
         .store

@@ -2,7 +2,7 @@
 //! it (the portal's own page, under a banner) and publishes or withdraws it there; each is one audit event
 //! (`publish` / `withdraw`, shown as 公开 / 撤回公开 in the record's history).
 
-use super::{page_user, refused};
+use super::{page_user, posting_user, refused};
 use crate::pages::esc;
 use crate::portal::{pairing_page, program_page};
 use crate::AppState;
@@ -112,13 +112,10 @@ pub async fn pairing_preview(State(state): State<AppState>, parts: Parts, Path(i
 }
 
 async fn publish(state: &AppState, parts: &Parts, entity: &str, id: i64, f: PublishForm) -> Response {
-    let (actor, csrf) = match page_user(state, parts).await {
+    let (actor, csrf) = match posting_user(state, parts, Some(f.csrf.as_str())).await {
         Ok(u) => u,
         Err(r) => return r,
     };
-    if csrf != f.csrf {
-        return (StatusCode::FORBIDDEN, "缺少或错误的 CSRF 令牌").into_response();
-    }
     let public = match f.action.as_str() {
         "publish" => true,
         "withdraw" => false,

@@ -3,11 +3,11 @@
 //! for the authority to assign a task (units chosen by name) and one for the responsible unit to note its progress.
 //! Who sees which task is [`duikou_domain::task::may_see`]; every write goes through the store's permissions.
 
-use super::{page_user, render, ui, urlencode, Ui};
+use super::{page_user, posting_user, render, ui, urlencode, Ui};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Form, Path, State};
-use axum::http::{request::Parts, StatusCode};
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use duikou_domain::access::{Actor, Role};
 use duikou_domain::schema;
@@ -327,13 +327,10 @@ fn task_input(form: &[(String, String)]) -> Value {
 
 /// `POST /tasks`: the authority assigns a task; refused input comes back with the Chinese message and what was typed.
 pub async fn add(State(state): State<AppState>, parts: Parts, Form(form): Form<Vec<(String, String)>>) -> Response {
-    let (actor, csrf) = match page_user(&state, &parts).await {
+    let (actor, csrf) = match posting_user(&state, &parts, Some(get(&form, "csrf").as_str())).await {
         Ok(u) => u,
         Err(r) => return r,
     };
-    if get(&form, "csrf") != csrf {
-        return (StatusCode::FORBIDDEN, "缺少或错误的 CSRF 令牌").into_response();
-    }
     let org = get(&form, "authority_org_id").parse::<i64>().ok();
     let year = get(&form, "year").parse::<i64>().ok();
     match state.store.create(&actor, "unit_tasks", &task_input(&form)).await {
@@ -375,13 +372,10 @@ pub async fn note(
     Path(id): Path<i64>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
-    let (actor, csrf) = match page_user(&state, &parts).await {
+    let (actor, csrf) = match posting_user(&state, &parts, Some(get(&form, "csrf").as_str())).await {
         Ok(u) => u,
         Err(r) => return r,
     };
-    if get(&form, "csrf") != csrf {
-        return (StatusCode::FORBIDDEN, "缺少或错误的 CSRF 令牌").into_response();
-    }
     let org = get(&form, "org").parse::<i64>().ok();
     let year = get(&form, "year").parse::<i64>().ok();
     let today = chrono::Utc::now().date_naive().to_string();

@@ -328,7 +328,7 @@ async fn activities(d: &mut Demo, a: i64, b: i64, c: i64, bf: i64, hh: i64) -> R
         json!({"pairing_id": c, "kind": "lecture", "title": "中国农业大学专家为师生作学术报告",
                "start_date": "2006-06-01", "end_date": "2006-06-02", "sessions": 5}),
         json!({"pairing_id": c, "kind": "donation", "title": "中国农业大学资源与环境学院赠送电动取土机",
-               "start_date": "2007-03-01", "items": 1, "description": "用于科研；“近日”赠送，日期为示例"}),
+               "start_date": "2007-03-01", "description": "用于科研；“近日”赠送，日期为示例"}),
         json!({"pairing_id": c, "kind": "research", "title": "罗布泊地区土壤联合研究",
                "start_date": "2006-06-01", "end_date": "2007-03-31",
                "description": "两校教授联合主持；中国农大在考察经费、仪器设备与人力方面给予支持"}),
@@ -344,6 +344,13 @@ async fn activities(d: &mut Demo, a: i64, b: i64, c: i64, bf: i64, hh: i64) -> R
         d.fact("activities", act).await?;
     }
     // money outside any project: the receiving college's research grant supporting the 北林 teacher's work
+    // 第1篇 gives the soil sampler as 1套: goods in their own unit, not the generic 台（套）
+    let sampler = d.activities_titled("赠送电动取土机", 1)?[0];
+    d.fact(
+        "activity_items",
+        json!({"activity_id": sampler, "category": "equipment", "name": "电动取土机", "quantity": 1, "unit": "套"}),
+    )
+    .await?;
     let research = d.activities_titled("邀请北林援疆教师参与研究", 1)?[0];
     d.fact(
         "funds",

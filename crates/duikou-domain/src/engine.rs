@@ -475,7 +475,7 @@ fn windows(
 
 fn target_for(rule: &ObligationRule, ctx: &PairingContext) -> Option<Qty> {
     match &rule.target {
-        Target::Fixed { value } => Some(*value),
+        Target::Fixed { value, .. } => Some(*value),
         Target::Tiered { of, attribute, tiers } => {
             let attrs = if of == "supporter" {
                 &ctx.supporter_attributes

@@ -224,6 +224,10 @@ pub enum Target {
     Fixed {
         /// The target value.
         value: Qty,
+        /// The target as the source writes it, in a longer unit than the rule counts in ("不少于一个月": 1 个月 for
+        /// a rule counting 30 天), so that it is kept and told in the source's words with the days it is judged by.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        written: Option<WrittenTarget>,
     },
     /// Chosen by an attribute of an org, in ascending tiers.
     Tiered {
@@ -234,6 +238,42 @@ pub enum Target {
         /// Tiers in ascending order; the first whose `below` exceeds the attribute applies, the last has no bound.
         tiers: Vec<Tier>,
     },
+}
+
+/// A day target as written in weeks, months or years ([`Target::Fixed`]'s `written`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WrittenTarget {
+    /// How many of the unit.
+    pub value: Qty,
+    /// `周`, `个月` or `年`.
+    pub unit: String,
+}
+
+/// The days a week, a month and a year are judged by when a rule counting days is written in them: a month is 30
+/// days and a year 365, as the rule's text says ("1个月（按30天计）").
+pub const DAYS_OF_UNIT: &[(&str, i64)] = &[("周", 7), ("个月", 30), ("年", 365)];
+
+impl WrittenTarget {
+    /// The days this is judged by, or why it cannot be (an unknown unit).
+    pub fn days(&self) -> Result<Qty, String> {
+        let per = DAYS_OF_UNIT
+            .iter()
+            .find(|(u, _)| *u == self.unit)
+            .map(|(_, d)| *d)
+            .ok_or_else(|| {
+                format!(
+                    "目标的书写单位（target.written.unit）“{}”无效，应为 周、个月 或 年",
+                    self.unit
+                )
+            })?;
+        self.value
+            .raw()
+            .checked_mul(per)
+            .map(Qty::from_raw)
+            .filter(|q| q.within_limit())
+            .ok_or_else(|| "目标的书写值（target.written.value）过大".to_string())
+    }
 }
 
 /// One tier of a tiered target, either by an upper bound (`below`: the first tier whose bound exceeds the attribute
@@ -438,11 +478,16 @@ impl ObligationRule {
         };
         let week = Qty::from_int(7).raw();
         let (target, unit) = match &self.target {
+            // a target written in months or years reads as written, with the days it is judged by
+            Target::Fixed {
+                value,
+                written: Some(w),
+            } if w.unit != "周" => (format!("{}{}（按{value}天计）", w.value, w.unit), String::new()),
             // whole weeks read as the source writes them ("不少于一周"), with the days the rule counts
-            Target::Fixed { value } if unit == "天" && value.raw() > 0 && value.raw() % week == 0 => {
+            Target::Fixed { value, .. } if unit == "天" && value.raw() > 0 && value.raw() % week == 0 => {
                 (format!("{}周（{value}天）", value.raw() / week), String::new())
             }
-            Target::Fixed { value } => (value.to_string(), unit),
+            Target::Fixed { value, .. } => (value.to_string(), unit),
             // the tiers carry their own units
             Target::Tiered { of, attribute, tiers } => {
                 (format!("（{}）", tiers_zh(of, attribute, tiers, &unit)), String::new())
@@ -562,13 +607,30 @@ impl ObligationRule {
         match (&self.comparison, &self.target_max) {
             (Comparison::Between, None) => return Err("“介于”规则需要上限（target_max）".into()),
             (Comparison::Between, Some(m)) => {
-                if let Target::Fixed { value } = &self.target {
+                if let Target::Fixed { value, .. } = &self.target {
                     if m < value {
                         return Err("规则上限（target_max）小于下限（target）".into());
                     }
                 }
             }
             _ => {}
+        }
+        if let Target::Fixed {
+            value,
+            written: Some(w),
+        } = &self.target
+        {
+            if self.unit.as_deref() != Some("天") {
+                return Err("只有以“天”计的规则可以按周、月或年书写目标（target.written）".into());
+            }
+            if w.days()? != *value {
+                return Err(format!(
+                    "目标（target.value）{value}天与书写的“{}{}”不符，应为{}天",
+                    w.value,
+                    w.unit,
+                    w.days()?
+                ));
+            }
         }
         if let Target::Tiered { of, attribute, tiers } = &self.target {
             if of != "receiver" && of != "supporter" {
@@ -726,6 +788,50 @@ mod tests {
             "target": {"type": "fixed", "value": 80}
         });
         assert!(ObligationRule::from_json(&ratio).is_ok());
+    }
+
+    #[test]
+    fn a_month_is_kept_as_written_and_judged_by_its_days() {
+        let with = |target: serde_json::Value, unit: &str| {
+            ObligationRule::from_json(&json!({
+                "subject": {"type": "each_dispatch", "role": "teacher"}, "window": {"type": "semester"},
+                "measure": {"type": "cumulative_days", "records": {"entity": "stints"}},
+                "comparison": "at_least", "target": target, "label": "累计支教", "unit": unit}))
+        };
+        let month = with(
+            json!({"type": "fixed", "value": 30, "written": {"value": 1, "unit": "个月"}}),
+            "天",
+        )
+        .expect("不少于一个月");
+        assert_eq!(month.text_zh(), "支援方教师每人每学期累计支教不少于 1个月（按30天计）");
+        // the days must be the month's, the rule must count days, and the unit must be one the text knows
+        let wrong = with(
+            json!({"type": "fixed", "value": 31, "written": {"value": 1, "unit": "个月"}}),
+            "天",
+        );
+        assert_eq!(
+            wrong.unwrap_err(),
+            "目标（target.value）31天与书写的“1个月”不符，应为30天"
+        );
+        assert!(with(
+            json!({"type": "fixed", "value": 30, "written": {"value": 1, "unit": "个月"}}),
+            "名"
+        )
+        .unwrap_err()
+        .contains("只有以“天”计的规则"));
+        assert!(with(
+            json!({"type": "fixed", "value": 30, "written": {"value": 1, "unit": "旬"}}),
+            "天"
+        )
+        .unwrap_err()
+        .contains("“旬”无效"));
+        // two weeks still read as weeks
+        let weeks = with(
+            json!({"type": "fixed", "value": 14, "written": {"value": 2, "unit": "周"}}),
+            "天",
+        )
+        .unwrap();
+        assert_eq!(weeks.text_zh(), "支援方教师每人每学期累计支教不少于 2周（14天）");
     }
 
     #[test]

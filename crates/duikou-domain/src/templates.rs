@@ -53,12 +53,15 @@ fn count_dispatched(role: &str, direction: &str, window: &str, target: i64, labe
     }))
 }
 
-/// Each of the supporting side's people of `role`, each semester (第8篇 holds the supporting school's people to it).
-fn days_each(role: &str, target: i64, label: &str) -> ObligationRule {
+/// Each of the supporting side's people of `role`, each semester (第8篇 holds the supporting school's people to it),
+/// for at least `months` months as the source writes them, judged as 30 days each.
+fn months_each(role: &str, months: i64, label: &str) -> ObligationRule {
     rule(json!({
         "subject": {"type": "each_dispatch", "role": role}, "window": {"type": "semester"}, "direction": "to_receiver",
         "measure": {"type": "cumulative_days", "records": {"entity": "stints"}},
-        "comparison": "at_least", "target": {"type": "fixed", "value": target}, "label": label, "unit": "天"
+        "comparison": "at_least",
+        "target": {"type": "fixed", "value": months * 30, "written": {"value": months, "unit": "个月"}},
+        "label": label, "unit": "天"
     }))
 }
 
@@ -114,7 +117,7 @@ fn school_pairing() -> Template {
             item("managers_in", "每学期受援学校派出管理人员到支援学校挂职不少于1名", "每学期互派至少1名经验丰富的管理人员到对口学校挂职",
                  count_dispatched("manager", "to_supporter", "semester", 1, "受援学校派出挂职管理人员")),
             item("manager_days", "挂职管理人员每学期累计不少于一个月", "支教领导每学期支教累计不少于一个月",
-                 days_each("manager", 30, "累计挂职指导")),
+                 months_each("manager", 1, "累计挂职指导")),
             item("manager_stint", "挂职管理人员每次连续指导不少于一周", "每次连续开展指导工作不少于一周",
                  stint_min("manager", 7, "连续指导")),
             item("teachers_out", "每学年支援学校派出教师到受援学校任教不少于2名", "每学年要互派教师不少于2名到对口学校任教",
@@ -122,7 +125,7 @@ fn school_pairing() -> Template {
             item("teachers_in", "每学年受援学校派出教师到支援学校不少于2名", "每学年要互派教师不少于2名到对口学校任教",
                  count_dispatched("teacher", "to_supporter", "school_year", 2, "受援学校派出交流教师")),
             item("teacher_days", "支教教师每学期累计支教不少于一个月", "支援学校教师每学期支教时间累积不得少于一个月",
-                 days_each("teacher", 30, "累计支教")),
+                 months_each("teacher", 1, "累计支教")),
             item("teacher_stint", "支教教师每次连续支教不少于一周", "每次连续开展支教时间不得少于一周",
                  stint_min("teacher", 7, "连续支教")),
             item("all_staff_training", "每学年对受援学校教师全员培训一次以上", "对受援学校教师每年全员培训一次以上",

@@ -6,7 +6,7 @@ mod plans;
 pub mod tables;
 pub mod zh;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use duikou_domain::approx::{self, Figure as Fig, Total};
 use duikou_domain::date::{attribute, record_interval};
 use duikou_domain::engine::{ObligationResult, Status};
@@ -469,6 +469,15 @@ impl<'a> Pool<'a> {
                     Attribution::Straddles => Place::Straddles,
                 },
             },
+            // a plan's share by category belongs where its plan does
+            "project_group_shares" => match self
+                .all("project_groups")
+                .into_iter()
+                .find(|g| g["id"] == r["group_id"])
+            {
+                Some(g) => self.place("project_groups", g),
+                None => Place::Undated,
+            },
             // the money of a project's plan is committed when the project is planned
             "project_funding" => match self.projects.get(&r["project_id"].as_i64().unwrap_or(0)) {
                 Some(p) => point(planned_on(p)),
@@ -701,7 +710,23 @@ fn basics(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
                 }
                 spans.push(Span::text("）"));
             }
-            (Some(a), None) => spans.push(Span::text(format!("（{}起）", fmt_date(a)))),
+            (Some(a), None) => {
+                spans.push(Span::text(format!("（{}起", fmt_date(a))));
+                // how many calendar years it has run by the period's end, counted as the genre counts them, the first
+                // year included (2002年起，至2011年已是第10个年头): the start's year alone decides it, whatever its precision
+                let first = a.get(..4).and_then(|y| y.parse::<i32>().ok());
+                let last = input.period.1.year();
+                if let Some(n) = first.map(|f| last - f + 1).filter(|n| *n > 1 && few) {
+                    spans.push(Span::text(format!("，至{last}年已是第")));
+                    spans.push(figs.span(
+                        &format!("pairings.years.{}", id(&p.pairing)),
+                        "结对年头",
+                        format!("{n}个年头"),
+                        vec![("pairings", id(&p.pairing))],
+                    ));
+                }
+                spans.push(Span::text("）"));
+            }
             _ => {}
         }
         pairs.push(spans);
@@ -995,7 +1020,7 @@ fn whole_months_between(start: &Value, end: &Value) -> Option<String> {
 /// 2014—2020年，共7年" when it runs to the end of a year (the years it spans, counted as the genre counts them);
 /// `None` otherwise, or without both dates at a day's precision.
 fn program_term(prog: &Value) -> Option<String> {
-    use chrono::{Datelike, Months};
+    use chrono::Months;
     let (a, b) = (date(&prog["start_date"])?, date(&prog["end_date"])?);
     if a.precision != Precision::Day || b.precision != Precision::Day {
         return None;
@@ -1020,7 +1045,6 @@ fn program_term(prog: &Value) -> Option<String> {
 /// A school-year program's term told in school years, when it starts in the first semester of one and ends on the
 /// last day of another: "实施期为2013年10月至2016年8月（2013—2014至2015—2016学年），按学年计为期3年".
 fn school_years_term(prog: &Value, a: NaiveDate, b: NaiveDate) -> Option<String> {
-    use chrono::Datelike;
     let calendar: duikou_domain::Calendar = serde_json::from_value(prog["calendar"].clone()).ok()?;
     if calendar.kind != duikou_domain::CalendarKind::SchoolYear {
         return None;
@@ -1051,7 +1075,6 @@ fn school_years_term(prog: &Value, a: NaiveDate, b: NaiveDate) -> Option<String>
 
 /// An indicator value's period in words: "2011年上半年", "2010—2014年" for a range of whole years.
 fn period_words(period: &str) -> String {
-    use chrono::Datelike;
     match period.parse::<duikou_domain::Period>() {
         Ok(duikou_domain::Period::Range(a, b))
             if (a.month(), a.day(), b.month(), b.day()) == (1, 1, 12, 31) && a.year() < b.year() =>
@@ -1071,7 +1094,6 @@ fn when_words(v: &Value) -> String {
 
 /// [`when_words`] of a period and its basis.
 fn based_period_words(period: &str, basis: Option<&str>) -> String {
-    use chrono::Datelike;
     let words = period_words(period);
     match basis {
         Some("since") => match period
@@ -2526,8 +2548,9 @@ fn plan_blocks(pool: &Pool, plans: &plans::Plans, figs: &mut Figures) -> Vec<Blo
             if let Some(f) = approx::figure_of(FieldKind::Int, *sh, "project_count") {
                 told.push(approx::written(FieldKind::Int, f, "项"));
             }
+            // one share's money as recorded, its own qualifier kept (1.5多亿元)
             if let Some(f) = approx::figure_of(FieldKind::Money, *sh, "aid_amount") {
-                told.push(zh::money_total(&[f].into_iter().collect()));
+                told.push(approx::written(FieldKind::Money, f, "元"));
             }
             spans.push(Span::text(cat.clone()));
             spans.push(figs.span(
@@ -2699,7 +2722,6 @@ fn activity_counts(pool: &Pool, acts: &[&Act], figs: &mut Figures) -> Vec<Block>
         // month (1 August to 31 August) more likely stands for "in August" than for a month of days, so it is not told
         let days = match (date(&a.rec["start_date"]), date(&a.rec["end_date"])) {
             (Some(s), Some(e)) if s.precision == Precision::Day && e.precision == Precision::Day => {
-                use chrono::Datelike;
                 let whole_month = s.first.day() == 1 && e.first.succ_opt().is_some_and(|n| n.day() == 1);
                 Some((e.first - s.first).num_days() + 1).filter(|n| (2..=31).contains(n) && !whole_month)
             }
@@ -2995,6 +3017,7 @@ const CONFIRMED_KINDS: &[&str] = &[
     "activities",
     "funds",
     "project_groups",
+    "project_group_shares",
     "projects",
     "project_funding",
     "transactions",
@@ -3010,8 +3033,24 @@ fn amount_of(entity: &str, r: &Rec) -> Money {
             .filter(|m| m.fen() > 0)
             .unwrap_or_else(|| money(&r["total_investment"])),
         "project_funding" | "transactions" | "activities" | "funds" => money(&r["amount"]),
+        "project_group_shares" => money(&r["aid_amount"]),
         _ => Money::default(),
     }
+}
+
+/// A fact's money as recorded, with its qualifier and range ("1.5多亿元"), if it states any.
+fn amount_written(entity: &str, r: &Rec) -> Option<String> {
+    let field = match entity {
+        "projects" => "total_investment",
+        "project_groups" if money(&r["aid_amount"]).fen() > 0 => "aid_amount",
+        "project_groups" => "total_investment",
+        "project_group_shares" => "aid_amount",
+        "project_funding" | "transactions" | "activities" | "funds" => "amount",
+        _ => return None,
+    };
+    approx::figure_of(FieldKind::Money, r, field)
+        .filter(|f| f.value > 0)
+        .map(|f| approx::written(FieldKind::Money, f, "元"))
 }
 
 /// How many of a figure's records per kind are looked at for names in the appendix.
@@ -3120,6 +3159,18 @@ fn describe(pool: &Pool, entity: &str, r: &Rec) -> (String, Option<String>) {
             label("transactions", "kind", r["kind"].as_str().unwrap_or("")),
             r["date"].as_str().unwrap_or("")
         ),
+        "project_group_shares" => {
+            let plan = pool
+                .all("project_groups")
+                .into_iter()
+                .find(|g| g["id"] == r["group_id"])
+                .and_then(|g| g["name"].as_str())
+                .unwrap_or("");
+            format!(
+                "援建计划“{plan}”中{}类的援助资金",
+                label("project_group_shares", "category", r["category"].as_str().unwrap_or(""))
+            )
+        }
         "dispatches" => {
             let person = pool
                 .all("people")
@@ -3134,9 +3185,8 @@ fn describe(pool: &Pool, entity: &str, r: &Rec) -> (String, Option<String>) {
         }
         _ => format!("{}“{name}”", schema::entity(entity).map(|d| d.label).unwrap_or(entity)),
     };
-    let m = amount_of(entity, r);
-    let how_much = if m.fen() > 0 {
-        Some(zh::money(m))
+    let how_much = if let Some(m) = amount_written(entity, r) {
+        Some(m)
     } else if let Some(n) = r["person_times"].as_i64().filter(|n| *n > 0) {
         Some(format!("{n}人次"))
     } else if let Some(n) = r["hours"].as_i64().filter(|n| *n > 0) {
@@ -3153,11 +3203,11 @@ fn describe(pool: &Pool, entity: &str, r: &Rec) -> (String, Option<String>) {
     (what, how_much)
 }
 
-/// "另有待受援方确认的…": the pending facts of the period, left out of the totals above and stated apart.
+/// "另有待受援方确认的…": the pending facts of the period, left out of the totals above and stated apart. Their
+/// money is told kind by kind, never added across kinds: a project's total investment, its funding and its
+/// payments are the same money seen three ways, as a plan and its shares are.
 fn pending(pool: &Pool, figs: &mut Figures) -> Vec<Block> {
     let mut parts: Vec<Vec<Span>> = Vec::new();
-    let mut all: Vec<(&'static str, i64)> = Vec::new();
-    let mut total = Money::default();
     for entity in CONFIRMED_KINDS {
         let v = pool.standing_in_period(entity, Standing::Pending);
         if v.is_empty() {
@@ -3165,7 +3215,7 @@ fn pending(pool: &Pool, figs: &mut Figures) -> Vec<Block> {
         }
         let entity: &'static str = entity;
         let refs = ids(entity, &v);
-        all.extend(refs.iter().copied());
+        let mut total = Money::default();
         for r in &v {
             total = total.saturating_add(amount_of(entity, r));
         }
@@ -3179,10 +3229,26 @@ fn pending(pool: &Pool, figs: &mut Figures) -> Vec<Block> {
                 format!("{}项", v.len()),
             ),
         };
-        parts.push(vec![
+        let mut part = vec![
             Span::text(what.clone()),
-            figs.span(&format!("pending.{entity}"), &format!("待确认{what}"), value, refs),
-        ]);
+            figs.span(
+                &format!("pending.{entity}"),
+                &format!("待确认{what}"),
+                value,
+                refs.clone(),
+            ),
+        ];
+        if total.fen() > 0 {
+            part.push(Span::text("（金额"));
+            part.push(figs.span(
+                &format!("pending.{entity}.amount"),
+                &format!("待确认{what}金额"),
+                zh::money(total),
+                refs,
+            ));
+            part.push(Span::text("）"));
+        }
+        parts.push(part);
     }
     if parts.is_empty() {
         return Vec::new();
@@ -3193,10 +3259,6 @@ fn pending(pool: &Pool, figs: &mut Figures) -> Vec<Block> {
             spans.push(Span::text("、"));
         }
         spans.extend(p);
-    }
-    if total.fen() > 0 {
-        spans.push(Span::text("，涉及金额合计"));
-        spans.push(figs.span("pending.amount", "待确认金额", zh::money(total), all));
     }
     spans.push(Span::text("，经受援方确认前未计入以上数字。"));
     vec![para(spans)]

@@ -1205,6 +1205,64 @@ fn plans_and_key_projects_are_told_with_their_money() {
     assert!(figure(&figures, "project_funding.3").is_none(), "{t}");
 }
 
+/// A plan's share by category that the receiver disputes is never told as the plan's, and 存在问题 names it with its
+/// money as recorded (1.5多亿元); a pending share is stated apart with its own money, never added to other kinds'.
+#[test]
+fn a_disputed_share_of_a_plan_is_named_with_its_money_as_written() {
+    let plans = vec![
+        json!({"id": 5, "name": "浙江援疆五年规划", "start_on": "2010", "end_on": "2014",
+                            "aid_amount": "5056000000.00", "confirmation": "confirmed"}),
+    ];
+    let shares = vec![
+        json!({"id": 1, "group_id": 5, "category": "housing", "aid_amount": "1950000000.00",
+               "confirmation": "confirmed"}),
+        json!({"id": 2, "group_id": 5, "category": "other", "aid_amount": "150000000.00", "aid_amount_approx": "多",
+               "confirmation": "disputed", "dispute_reason": "只知下限"}),
+        json!({"id": 3, "group_id": 5, "category": "infrastructure", "aid_amount": "550000000.00",
+               "confirmation": "pending"}),
+    ];
+    let i = only(
+        vec![("project_groups", plans), ("project_group_shares", shares)],
+        "2010-01-01",
+        "2014-12-31",
+    );
+    let (doc, figures) = build(&i).unwrap();
+    let t = text(&doc);
+    assert!(
+        t.contains("受援方对援建计划“浙江援疆五年规划”中其他类的援助资金（1.5多亿元）提出异议，未计入本总结的任何数字；异议理由：只知下限。"),
+        "{t}"
+    );
+    let told = figure(&figures, "plans.share.5.other");
+    assert!(told.is_none(), "a disputed share is not told as the plan's: {t}");
+    assert!(figure(&figures, "plans.share.5.housing").is_some(), "{t}");
+    let pending = figure(&figures, "pending.project_group_shares.amount").unwrap();
+    assert_eq!(pending.value, "5.5亿元", "{t}");
+    assert!(
+        !t.contains("涉及金额合计"),
+        "money of different kinds is never added: {t}"
+    );
+}
+
+/// An open-ended pairing is told with the calendar years it has run by the period's end, the first included, as
+/// the genre counts them (江苏→霍城 since 2002: the 10th year in 2011).
+#[test]
+fn an_open_pairing_is_told_in_its_years() {
+    let mut i = only(vec![], "2011-01-01", "2011-12-31");
+    i.pairings[0].pairing["start_date"] = json!("2002");
+    i.pairings[0].pairing["end_date"] = Value::Null;
+    let (doc, figures) = build(&i).unwrap();
+    let t = text(&doc);
+    assert!(t.contains("（2002年起，至2011年已是第10个年头）"), "{t}");
+    let f = figures.iter().find(|f| f.key.starts_with("pairings.years.")).unwrap();
+    assert_eq!(f.value, "10个年头");
+    // in its first year there is nothing to count
+    let mut i = only(vec![], "2002-01-01", "2002-12-31");
+    i.pairings[0].pairing["start_date"] = json!("2002-05");
+    i.pairings[0].pairing["end_date"] = Value::Null;
+    let t = text(&build(&i).unwrap().0);
+    assert!(t.contains("（2002年5月起）"), "{t}");
+}
+
 /// The average age is each person's age in the year they went.
 #[test]
 fn the_average_age_is_taken_when_each_went() {
@@ -1307,14 +1365,14 @@ fn indicators_of_one_period_say_it_once_and_name_whom_they_describe() {
 fn the_receivers_attributes_are_told_by_their_words() {
     let mut i = only(vec![], "2008-07-22", "2008-09-21");
     i.pairings[0].receiver = Arc::new(json!({"id": 3, "name": "九龙镇卫生院", "kind": "hospital",
-        "attributes": {"staff": 13, "licensed_physicians": 2, "full_time_prevention_staff": 0, "mystery_count": 7}}));
+        "attributes": {"staff": 13, "licensed_physicians": 2, "full_time_prevention_staff": 0, "mystery_count": 77}}));
     let (doc, figures) = build(&i).unwrap();
     let t = text(&doc);
     assert!(
         t.contains("九龙镇卫生院：职工13名，执业医师2名，无专职防保人员。"),
         "{t}"
     );
-    assert!(!t.contains("mystery") && !t.contains("7个"), "{t}");
+    assert!(!t.contains("mystery") && !t.contains("77"), "{t}");
     let f = figure(&figures, "orgs.3.attributes.staff").unwrap();
     assert_eq!((f.value.as_str(), f.records.clone()), ("13名", vec![("orgs", 3)]));
 }

@@ -112,6 +112,7 @@ const SUMMARY_ENTITIES: &[&str] = &[
     "activity_items",
     "needs",
     "notes",
+    "appraisals",
 ];
 
 impl Store {

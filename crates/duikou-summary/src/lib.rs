@@ -45,6 +45,7 @@ pub const FIELDS: &[&str] = &[
     "education",
     "end_date",
     "end_on",
+    "grade",
     "group_id",
     "handed_over_on",
     "home_org_id",
@@ -442,6 +443,8 @@ impl<'a> Pool<'a> {
             "transactions" | "funds" => point(date(&r["date"])),
             "outputs" => point(date(&r["as_of"])),
             "needs" => point(date(&r["raised_on"])),
+            // a year's appraisal belongs to that year
+            "appraisals" => point(r["year"].as_i64().and_then(|y| date(&Value::String(y.to_string())))),
             // 选派 is told in the year the cadre went
             "dispatches" => point(date(&r["start_date"])),
             "projects" => {
@@ -1143,6 +1146,7 @@ fn indicator_prose(input: &SummaryInput, figs: &mut Figures) -> Vec<Block> {
         return blocks;
     }
     let mut seen = BTreeSet::new();
+    let mut comparisons: Vec<(String, String, &Value, &Value)> = Vec::new();
     for p in &input.pairings {
         if !seen.insert((p.receiver["name"].as_str().unwrap_or(""), Arc::as_ptr(&p.indicators))) {
             continue;
@@ -1173,8 +1177,131 @@ fn indicator_prose(input: &SummaryInput, figs: &mut Figures) -> Vec<Block> {
             of_whom.entry(who).or_default().push((name, values));
         }
         for (who, by) in of_whom {
+            for (name, values) in &by {
+                if let Some((first, last)) = compared(input, values) {
+                    comparisons.push((who.clone(), name.to_string(), first, last));
+                }
+            }
             blocks.extend(indicator_para(input, &who, by, figs));
         }
+    }
+    blocks.extend(comparison_blocks(&comparisons));
+    blocks
+}
+
+/// An indicator's value at the start and at the end of the period (前后对比): the last one before the period (over
+/// the whole term, the first) and the last one in it. Values whose time the source leaves open (以来, 最高, 前后) are
+/// left out: they are no one time's value. `None` without two such values, the later inside the period.
+fn compared<'a>(input: &SummaryInput, values: &[(Bounds, &'a Value)]) -> Option<(&'a Value, &'a Value)> {
+    let mut dated: Vec<(Bounds, &Value)> = values
+        .iter()
+        .filter(|(_, v)| v["period_basis"].as_str().is_none_or(str::is_empty))
+        .copied()
+        .collect();
+    dated.sort_by_key(|(b, _)| (b.1, b.0));
+    let first = if input.whole_term {
+        0
+    } else {
+        dated.iter().rposition(|(b, _)| b.1 < input.period.0).unwrap_or(0)
+    };
+    let (lb, last) = *dated.last()?;
+    let (_, start) = *dated.get(first)?;
+    (dated.len() - first >= 2 && lb.1 >= input.period.0).then_some((start, last))
+}
+
+/// The change from one value to another when both are exact and in one unit ("增加1.3万人", "下降2个百分点"); else
+/// why it is not computed. A rate's change is in 百分点.
+fn change_words(first: &Value, last: &Value) -> String {
+    let unit = first["indicator"]["unit"].as_str().unwrap_or("");
+    let exact = |v: &Value| approx::figure_of(FieldKind::Qty, v, "value").filter(|f| f.is_exact());
+    let (Some(a), Some(b)) = (exact(first), exact(last)) else {
+        return "—（约数，不计算变化）".into();
+    };
+    let diff = Qty::from_raw(b.value.saturating_sub(a.value));
+    let (word, abs) = match diff.raw() {
+        0 => return "持平".into(),
+        d if d > 0 => ("增加", diff),
+        _ => ("减少", Qty::from_raw(diff.raw().saturating_neg())),
+    };
+    match unit {
+        "%" => format!("{}{abs}个百分点", if word == "增加" { "上升" } else { "下降" }),
+        u => format!("{word}{abs}{u}"),
+    }
+}
+
+/// 表 前后对比 and its chart: each compared indicator at the start and end of the period with the change; the chart
+/// shows the indicators of the unit most of them share (indicators of different units are not drawn on one axis).
+fn comparison_blocks(comparisons: &[(String, String, &Value, &Value)]) -> Vec<Block> {
+    if comparisons.is_empty() {
+        return Vec::new();
+    }
+    let text = |s: String| Cell::Text(s);
+    let value_cell = |v: &Value| match approx::figure_of(FieldKind::Qty, v, "value") {
+        Some(f) if !f.is_exact() => Cell::Text(approx::cell(FieldKind::Qty, f)),
+        _ => Cell::Number(qty(&v["value"]).as_f64()),
+    };
+    let rows = comparisons
+        .iter()
+        .map(|(who, name, first, last)| {
+            vec![
+                text(who.clone()),
+                text(name.clone()),
+                text(first["indicator"]["unit"].as_str().unwrap_or("").into()),
+                text(when_words(first)),
+                value_cell(first),
+                text(when_words(last)),
+                value_cell(last),
+                text(change_words(first, last)),
+            ]
+        })
+        .collect();
+    let column = |header: &str, kind: ColumnKind| Column {
+        header: header.into(),
+        kind,
+    };
+    let mut blocks = vec![Block::Table(Table {
+        title: "表1-2 受援方主要指标前后对比".into(),
+        columns: vec![
+            column("受援方", ColumnKind::Text),
+            column("指标", ColumnKind::Text),
+            column("单位", ColumnKind::Text),
+            column("期初", ColumnKind::Text),
+            column("期初数值", ColumnKind::Number),
+            column("期末", ColumnKind::Text),
+            column("期末数值", ColumnKind::Number),
+            column("变化", ColumnKind::Text),
+        ],
+        rows,
+    })];
+    // the chart: exact values only, of the unit most indicators share
+    let mut by_unit: BTreeMap<&str, Vec<&(String, String, &Value, &Value)>> = BTreeMap::new();
+    for c in comparisons {
+        let exact = |v: &Value| approx::figure_of(FieldKind::Qty, v, "value").is_some_and(|f| f.is_exact());
+        if exact(c.2) && exact(c.3) {
+            by_unit
+                .entry(c.2["indicator"]["unit"].as_str().unwrap_or(""))
+                .or_default()
+                .push(c);
+        }
+    }
+    if let Some((unit, drawn)) = by_unit.into_iter().max_by_key(|(_, v)| v.len()) {
+        let value = |v: &Value| qty(&v["value"]).as_f64();
+        blocks.push(Block::Chart(Chart {
+            title: "受援方主要指标前后对比".into(),
+            kind: ChartKind::Bar,
+            categories: drawn.iter().map(|c| format!("{}{}", c.0, c.1)).collect(),
+            series: vec![
+                Series {
+                    name: "期初".into(),
+                    values: drawn.iter().map(|c| value(c.2)).collect(),
+                },
+                Series {
+                    name: "期末".into(),
+                    values: drawn.iter().map(|c| value(c.3)).collect(),
+                },
+            ],
+            unit: unit.to_string(),
+        }));
     }
     blocks
 }
@@ -1362,6 +1489,53 @@ fn area_prose(input: &SummaryInput, figs: &mut Figures) -> Vec<Block> {
     out
 }
 
+/// 年度考核 of the period's years, by year and grade: how many, never who ("援派人员年度考核：2011年度优秀2名、称职8名").
+fn appraisals_para(pool: &Pool, figs: &mut Figures) -> Option<Block> {
+    let appraisals = pool.in_period("appraisals");
+    let mut by: BTreeMap<i64, BTreeMap<usize, Vec<&Rec>>> = BTreeMap::new();
+    let grades = schema::entity("appraisals")
+        .and_then(|d| d.field("grade"))
+        .and_then(|f| match f.kind {
+            FieldKind::Enum(values) => Some(values),
+            _ => None,
+        })
+        .unwrap_or(&[]);
+    for a in &appraisals {
+        let (Some(year), Some(g)) = (
+            a["year"].as_i64(),
+            grades.iter().position(|(code, _)| a["grade"] == *code),
+        ) else {
+            continue;
+        };
+        by.entry(year).or_default().entry(g).or_default().push(a);
+    }
+    if by.is_empty() {
+        return None;
+    }
+    let mut spans = vec![Span::text("援派人员年度考核：")];
+    for (i, (year, by_grade)) in by.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::text("；"));
+        }
+        spans.push(Span::text(format!("{year}年度")));
+        for (j, (g, recs)) in by_grade.iter().enumerate() {
+            if j > 0 {
+                spans.push(Span::text("、"));
+            }
+            let (code, word) = grades[*g];
+            spans.push(Span::text(word.to_string()));
+            spans.push(figs.span(
+                &format!("appraisals.{year}.{code}"),
+                &format!("{year}年度考核{word}"),
+                format!("{}名", recs.len()),
+                ids("appraisals", recs),
+            ));
+        }
+    }
+    spans.push(Span::text("。"));
+    Some(para(spans))
+}
+
 /// Where the people went and whom from, when they went to more than one host: by host, how many sending units sent
 /// how many people (第4篇: 8个市选派126名教师至阿克苏教学点，3个市…至库车教学点). Orgs by name from the pool.
 fn hosts_para(dispatches: &[&Rec], pool: &Pool, figs: &mut Figures) -> Option<Block> {
@@ -1472,6 +1646,7 @@ fn people(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
         .collect();
     let mut blocks = Vec::new();
     if dispatches.is_empty() {
+        blocks.extend(appraisals_para(pool, figs));
         return blocks;
     }
     {
@@ -1673,6 +1848,7 @@ fn people(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
             unit: "人".into(),
         }));
     }
+    blocks.extend(appraisals_para(pool, figs));
     blocks
 }
 

@@ -1072,6 +1072,118 @@ fn indicators_are_told_from_before_the_period_to_its_end() {
     assert!(figure(&figures, "indicators.2").is_none());
 }
 
+/// 年度考核 is told by year and grade, as counts (never names), in the years of the period only — also in a year
+/// that sends nobody new.
+#[test]
+fn appraisals_are_told_by_year_and_grade() {
+    let people = vec![
+        json!({"id": 1, "name": "甲"}),
+        json!({"id": 2, "name": "乙"}),
+        json!({"id": 3, "name": "丙"}),
+    ];
+    let dispatches: Vec<Value> = (1..=3)
+        .map(
+            |n| json!({"id": n, "person_id": n, "role": "cadre", "start_date": "2011-02", "confirmation": "confirmed"}),
+        )
+        .collect();
+    let appraisals = vec![
+        json!({"id": 1, "dispatch_id": 1, "year": 2011, "grade": "excellent"}),
+        json!({"id": 2, "dispatch_id": 2, "year": 2011, "grade": "competent"}),
+        json!({"id": 3, "dispatch_id": 3, "year": 2011, "grade": "competent"}),
+        json!({"id": 4, "dispatch_id": 1, "year": 2012, "grade": "excellent"}),
+    ];
+    let records = || {
+        vec![
+            ("people", people.clone()),
+            ("dispatches", dispatches.clone()),
+            ("appraisals", appraisals.clone()),
+        ]
+    };
+    let (doc, figures) = build(&only(records(), "2011-01-01", "2011-12-31")).unwrap();
+    let t = text(&doc);
+    assert!(t.contains("援派人员年度考核：2011年度优秀1名、称职2名。"), "{t}");
+    assert_eq!(
+        figure(&figures, "appraisals.2011.competent").unwrap().records,
+        [("appraisals", 2), ("appraisals", 3)]
+    );
+    assert!(!t.contains("甲") && !t.contains("2012年度"), "{t}");
+    // 2012 sends nobody new, and still tells its appraisals
+    let t = text(&build(&only(records(), "2012-01-01", "2012-12-31")).unwrap().0);
+    assert!(t.contains("援派人员年度考核：2012年度优秀1名。"), "{t}");
+}
+
+/// 前后对比 as a table and a chart: each indicator's value at the start and at the end of the period with the change,
+/// computed only from exact values of one unit (a rate's in 百分点); a value whose time is left open is no start or end.
+#[test]
+fn indicators_are_compared_in_a_table_and_a_chart() {
+    let mut i = only(vec![], "2011-01-01", "2014-12-31");
+    let ind = |name: &str, code: &str, unit: &str| json!({"name": name, "code": code, "unit": unit});
+    let jobless = ind("城镇登记失业率", "unemployment", "%");
+    let gdp = ind("地区生产总值", "gdp", "亿元");
+    let income = ind("农民人均纯收入", "rural_income", "元");
+    i.pairings[0].indicators = Arc::new(vec![
+        json!({"id": 1, "period": "2010", "value": 4, "indicator": jobless}),
+        json!({"id": 2, "period": "2014", "value": "2.5", "indicator": jobless}),
+        json!({"id": 3, "period": "2010", "value": "100.5", "indicator": gdp}),
+        json!({"id": 4, "period": "2014", "value": 180, "indicator": gdp}),
+        // the peak of the years is no one year's value
+        json!({"id": 5, "period": "2010-01-01..2014-12-31", "value": 30, "period_basis": "peak", "indicator": gdp}),
+        json!({"id": 6, "period": "2010", "value": 4000, "value_approx": "约", "indicator": income}),
+        json!({"id": 7, "period": "2014", "value": 7000, "indicator": income}),
+        // only one value: nothing to compare
+        json!({"id": 8, "period": "2013", "value": 9, "indicator": ind("学校", "schools", "所")}),
+    ]);
+    let (doc, _) = build(&i).unwrap();
+    let blocks: Vec<&Block> = doc.sections.iter().flat_map(|s| &s.blocks).collect();
+    let table = blocks
+        .iter()
+        .find_map(|b| match b {
+            Block::Table(t) if t.title.contains("前后对比") => Some(t),
+            _ => None,
+        })
+        .expect("the comparison table");
+    let rows: Vec<Vec<String>> = table
+        .rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Cell::Text(s) => s.clone(),
+                    Cell::Number(n) => n.to_string(),
+                    other => format!("{other:?}"),
+                })
+                .collect()
+        })
+        .collect();
+    let row = |name: &str| rows.iter().find(|r| r[1] == name).cloned().unwrap_or_default();
+    assert_eq!(
+        row("城镇登记失业率")[3..],
+        ["2010年", "4", "2014年", "2.5", "下降1.5个百分点"],
+        "{rows:?}"
+    );
+    assert_eq!(
+        row("地区生产总值")[3..],
+        ["2010年", "100.5", "2014年", "180", "增加79.5亿元"],
+        "{rows:?}"
+    );
+    assert_eq!(
+        row("农民人均纯收入")[4..],
+        ["约4000", "2014年", "7000", "—（约数，不计算变化）"],
+        "{rows:?}"
+    );
+    assert!(row("学校").is_empty(), "{rows:?}");
+    let chart = blocks
+        .iter()
+        .find_map(|b| match b {
+            Block::Chart(c) if c.title.contains("前后对比") => Some(c),
+            _ => None,
+        })
+        .expect("the comparison chart");
+    // 亿元 and % have one exact indicator each; the first unit in order wins the tie, and only one unit is drawn
+    assert_eq!(chart.series.len(), 2);
+    assert_eq!(chart.categories.len(), 1, "{:?}", chart.categories);
+}
+
 /// Each activity with figures of its own is told with them (金额, 场次 in the genre's 次, 人次); a disputed one never.
 #[test]
 fn each_activity_is_told_with_its_own_figures_and_a_disputed_one_never() {

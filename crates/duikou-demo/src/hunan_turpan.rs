@@ -211,7 +211,7 @@ async fn projects(d: &mut Demo, pairing: i64) -> Result<()> {
     d.fact(
         "outputs",
         json!({"project_id": talent, "name": "赴湖南培养的科技英才", "unit": "名", "planned": "100-200",
-               "as_of": "2012-12-31"}),
+               "per_unit_what": "培养期", "per_unit": "6-12", "per_unit_unit": "个月", "as_of": "2012-12-31"}),
     )
     .await?;
     let continued: [(&str, &str, &str); 5] = [

@@ -68,7 +68,9 @@ pub(crate) async fn load(d: &mut Demo) -> Result<()> {
             "dispatches",
             json!({"pairing_id": pairing, "person_id": person, "role": "cadre", "batch": 7, "home_org_id": jiangsu,
                    "host_org_id": county, "post": post,
-                   "note": if *head { "领导岗位正职；任职日期第7篇未写明" } else { "任职日期第7篇未写明" }}),
+                   // the seed's 9 posts, 6 of them 正职; the other three are 副书记, 常务副县长 and 副主任
+                   "post_level": if *head { "principal" } else { "deputy" },
+                   "note": "任职日期第7篇未写明"}),
         )
         .await?;
     }

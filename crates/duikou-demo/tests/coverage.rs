@@ -447,6 +447,7 @@ fn record_units(line: &Value, rec: Option<&Value>) -> Option<Vec<String>> {
         ("activities", "courses") => list(&["门次"]),
         ("activities", "hours") => list(&["课时"]),
         ("activities", "items") => list(&["台", "套", "件"]),
+        ("outputs", "per_unit") => Some(vec![rec?["per_unit_unit"].as_str()?.to_string()]),
         ("outputs", _) => Some(vec![rec?["unit"].as_str()?.to_string()]),
         ("indicator_values", _) => Some(vec![magnitude(rec?["unit"].as_str()?).1.to_string()]),
         ("unit_tasks", "target_amount" | "unit_value") => list(&["元"]),
@@ -590,7 +591,15 @@ fn numbers_in(text: &str) -> Vec<(Fixed, String)> {
             j += 1;
         }
         let num = num.trim_end_matches('.');
-        let rest: String = chars[j..chars.len().min(j + 12)].iter().collect();
+        // a range (100—200名, 6—12个月): its low end takes the unit written after the high end
+        let mut after = j;
+        if j + 1 < chars.len() && matches!(chars[j], '—' | '-' | '～' | '~') && chars[j + 1].is_ascii_digit() {
+            after = j + 1;
+            while after < chars.len() && (chars[after].is_ascii_digit() || chars[after] == '.') {
+                after += 1;
+            }
+        }
+        let rest: String = chars[after..chars.len().min(after + 12)].iter().collect();
         // 1500余课时, 1.2万余人次, 3700万元: qualifiers may sit before or after the magnitude
         let rest = rest.trim_start_matches(['余', '多']);
         let (mag, rest) = magnitude(rest);
@@ -1063,6 +1072,9 @@ fn numbers_are_read_the_way_a_summary_writes_them() {
     let money = serde_json::json!({"value": 200000, "unit": "万", "kind": "money"});
     assert!(restates(&numbers_in("课题经费20万元"), &money));
     assert!(!restates(&numbers_in("课题经费20万人"), &money));
+    let range = numbers_in("计划100—200名（每名培养期6—12个月）");
+    assert!(restates(&range, &serde_json::json!({"value": 100, "value_max": 200, "unit": "名", "kind": "count"})));
+    assert!(restates(&range, &serde_json::json!({"value": 6, "unit": "个月", "kind": "duration"})));
     let batch = serde_json::json!({"value": 1, "unit": "批", "kind": "count"});
     assert!(restates(&numbers_in("并捐赠办公电脑一批，改善了"), &batch));
     assert!(

@@ -201,6 +201,8 @@ pub enum Rule {
     AtMostOne(&'static [&'static str]),
     /// A quantity may not exceed this whole number.
     NotAbove(&'static str, i64),
+    /// These fields are given all together or not at all (a figure with what it measures and its unit).
+    Together(&'static [&'static str]),
 }
 
 /// One entity of the record.
@@ -335,6 +337,9 @@ pub const DISPATCH_ROLES: &[(&str, &str)] = &[
     ("manager", "管理人员"),
     ("technician", "技术人员"),
 ];
+
+/// The level of a post a sent person holds in the receiving side's leadership (担任正职/副职).
+pub const POST_LEVELS: &[(&str, &str)] = &[("principal", "正职"), ("deputy", "副职")];
 
 /// Whom an activity is for (全员培训, 骨干教师培养 …).
 pub const AUDIENCES: &[(&str, &str)] = &[
@@ -817,6 +822,10 @@ pub static ENTITIES: &[EntityDef] = &[
             approx("completed", "完成数量", Qty),
             // "安居富民3400户": a quantity the source gives without saying planned, started or completed
             approx("reported", "数量（未注明阶段）", Qty),
+            // a figure of each unit of the output, as the source gives it: "每名培养期6个月至1年", "每套80平方米"
+            max(f("per_unit_what", "每单位指标", FieldKind::Text), 50),
+            approx("per_unit", "每单位数值", Qty),
+            max(f("per_unit_unit", "每单位计量单位", FieldKind::Text), 20),
             req(f("as_of", "截至日期", FieldKind::Date)),
         ],
         owner: Owner::Supporter,
@@ -824,7 +833,7 @@ pub static ENTITIES: &[EntityDef] = &[
         natural_key: &["project_id", "name"],
         search: &["name"],
         pairing_via: Some(("project_id", "projects")),
-        rules: &[],
+        rules: &[Rule::Together(&["per_unit_what", "per_unit", "per_unit_unit"])],
         default_sort: "id",
     },
     EntityDef {
@@ -890,6 +899,8 @@ pub static ENTITIES: &[EntityDef] = &[
             id_ref("home_org_id", "派出单位", "orgs"),
             id_ref("host_org_id", "接收单位", "orgs"),
             max(f("post", "挂职岗位", FieldKind::Text), 100),
+            // 第7篇: "其中6人担任领导岗位正职"
+            f("post_level", "岗位层级", FieldKind::Enum(POST_LEVELS)),
             f("start_date", "开始日期", FieldKind::Date),
             f("end_date", "结束日期", FieldKind::Date),
             f("note", "备注", FieldKind::LongText),

@@ -427,7 +427,7 @@ fn check_rules(def: &EntityDef, rec: &Map<String, Value>, refused: &[String], er
         let fields: &[&str] = match rule {
             Rule::DateOrder(a, b) | Rule::Different(a, b) => &[a, b],
             Rule::NotAbove(f, _) => std::slice::from_ref(f),
-            Rule::ExactlyOne(fs) | Rule::AtMostOne(fs) => fs,
+            Rule::ExactlyOne(fs) | Rule::AtMostOne(fs) | Rule::Together(fs) => fs,
         };
         if fields.iter().any(|f| refused.iter().any(|r| r == f)) {
             continue;
@@ -476,6 +476,18 @@ fn check_rules(def: &EntityDef, rec: &Map<String, Value>, refused: &[String], er
                         "最多填写一项"
                     };
                     errors.add(fields[0], "exactly_one", format!("{}{what}", names.join("、")));
+                }
+            }
+            Rule::Together(fields) => {
+                let given: Vec<&str> = fields.iter().copied().filter(|k| set(k)).collect();
+                if !given.is_empty() && given.len() < fields.len() {
+                    let names: Vec<String> = fields.iter().map(|k| format!("{}（{k}）", label(k))).collect();
+                    let missing = fields.iter().find(|k| !set(k)).copied().unwrap_or(fields[0]);
+                    errors.add(
+                        missing,
+                        "together",
+                        format!("{}须同时填写，缺少{}（{missing}）", names.join("、"), label(missing)),
+                    );
                 }
             }
         }
@@ -784,6 +796,23 @@ mod tests {
             let e = check(entity, v).unwrap_err();
             assert_eq!(e.0[0].code, "required", "{entity}: {e:?}");
         }
+    }
+
+    #[test]
+    fn a_figure_per_unit_comes_with_what_it_measures_and_its_unit() {
+        let base = json!({"project_id": 1, "name": "赴湖南培养的科技英才", "unit": "名", "planned": "100-200",
+                          "as_of": "2012"});
+        let with = |extra: Value| {
+            let mut v = base.clone();
+            v.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            check("outputs", v)
+        };
+        let ok = with(json!({"per_unit_what": "培养期", "per_unit": "6-12", "per_unit_unit": "个月"})).unwrap();
+        assert_eq!((ok["per_unit"].clone(), ok["per_unit_upper"].clone()), (json!(6), json!(12)), "{ok:?}");
+        let e = with(json!({"per_unit_what": "培养期", "per_unit": "6-12"})).unwrap_err();
+        assert_eq!((e.0[0].field.as_str(), e.0[0].code), ("per_unit_unit", "together"), "{e:?}");
+        assert!(e.0[0].message.contains("缺少每单位计量单位（per_unit_unit）"), "{e:?}");
+        assert!(with(json!({})).is_ok());
     }
 
     #[test]

@@ -65,7 +65,11 @@ pub const FIELDS: &[&str] = &[
     "person_times",
     "plan_batch",
     "planned",
+    "per_unit",
+    "per_unit_unit",
+    "per_unit_what",
     "post",
+    "post_level",
     "project_count",
     "project_id",
     "purpose",
@@ -121,6 +125,14 @@ pub const FIELDS: &[&str] = &[
     "sessions_upper",
     "total_investment_approx",
     "total_investment_upper",
+    "planned_approx",
+    "planned_upper",
+    "started_approx",
+    "started_upper",
+    "completed_approx",
+    "completed_upper",
+    "per_unit_approx",
+    "per_unit_upper",
 ];
 
 /// Everything one pairing contributes to a summary.
@@ -1774,6 +1786,38 @@ fn people(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
             .filter_map(|d| d["post"].as_str())
             .map(str::to_string)
             .collect();
+        // the levels of the posts they hold (第7篇: "其中6人担任领导岗位正职"), each person once
+        let mut levels: Vec<Vec<Span>> = Vec::new();
+        for (code, word) in schema::POST_LEVELS {
+            let held: Vec<&Rec> = dispatches
+                .iter()
+                .copied()
+                .filter(|d| d["post_level"] == *code)
+                .collect();
+            let persons: BTreeSet<i64> = held.iter().filter_map(|d| d["person_id"].as_i64()).collect();
+            if !persons.is_empty() {
+                levels.push(vec![
+                    Span::text(word.to_string()),
+                    figs.span(
+                        &format!("people.post_level.{code}"),
+                        &format!("担任领导岗位{word}"),
+                        format!("{}名", persons.len()),
+                        ids("dispatches", &held),
+                    ),
+                ]);
+            }
+        }
+        if !levels.is_empty() {
+            let mut spans = vec![Span::text("援派人员在受援地担任领导岗位")];
+            for (i, l) in levels.into_iter().enumerate() {
+                if i > 0 {
+                    spans.push(Span::text("、"));
+                }
+                spans.extend(l);
+            }
+            spans.push(Span::text("。"));
+            blocks.push(para(spans));
+        }
         if !posts.is_empty() {
             let mut count: BTreeMap<String, usize> = BTreeMap::new();
             for p in posts {
@@ -2515,13 +2559,23 @@ fn key_projects(new: &[&Rec], funding: &[&Rec], figs: &mut Figures) -> Vec<Block
 
 /// One output's planned / started / completed sentence.
 fn output_para(name: &str, unit: &str, v: &[&Rec], figs: &mut Figures) -> Block {
-    let total = |f: &str| {
-        v.iter()
-            .map(|o| qty(&o[f]).raw())
-            .fold(0i64, |a, b| a.saturating_add(b))
+    // each stage's total as its records state it, qualifier and range kept (计划100—200名); `None` when no record
+    // gives the stage
+    let total = |f: &str| -> Option<Fig> {
+        let given: Vec<Fig> = v
+            .iter()
+            .filter_map(|o| approx::figure_of(FieldKind::Qty, *o, f))
+            .collect();
+        (!given.is_empty()).then(|| given.into_iter().collect::<Total>().figure())
     };
     let (p, s, c) = (total("planned"), total("started"), total("completed"));
-    let show = |raw: i64| Qty::from_raw(raw).to_string();
+    let nonzero = |f: &Option<Fig>| f.is_some_and(|f| f.value > 0 || f.upper.is_some_and(|u| u > 0));
+    let show = |f: Option<Fig>| approx::written(FieldKind::Qty, f.unwrap_or(Fig::exact(0)), unit);
+    // a rate from exact figures only: a range or an 约 has no one rate
+    let rate = |num: Option<Fig>, den: Option<Fig>| match (num, den) {
+        (Some(n), Some(d)) if n.is_exact() && d.is_exact() => zh::percent(n.value, d.value),
+        _ => None,
+    };
     let mut spans = vec![Span::text(name.to_string())];
     // the same output counted in two units (安居富民房 in 套 in one pairing, in 户 in another) is two measures
     let key = format!("outputs.{name}.{unit}");
@@ -2538,20 +2592,43 @@ fn output_para(name: &str, unit: &str, v: &[&Rec], figs: &mut Figures) -> Block 
             approx::written(FieldKind::Qty, total.figure(), unit),
             ids("outputs", v),
         ));
-        if p == 0 && s == 0 && c == 0 {
+        if !nonzero(&p) && !nonzero(&s) && !nonzero(&c) {
             spans.push(Span::text("（未注明计划、开工或竣工）。"));
             return para(spans);
         }
         spans.push(Span::text("（未注明阶段），另"));
     }
-    if p > 0 {
-        spans.push(Span::text("计划建设"));
+    if nonzero(&p) {
+        // people are planned, not built (计划100—200名 科技英才)
+        let people = matches!(unit, "名" | "人" | "人次" | "位");
+        spans.push(Span::text(if people { "计划" } else { "计划建设" }));
         spans.push(figs.span(
             &format!("{key}.planned"),
             &format!("{name}计划"),
-            format!("{}{unit}", show(p)),
+            show(p),
             ids("outputs", v),
         ));
+        // a figure of each unit, when every record that gives one gives the same ("每名培养期6—12个月")
+        let per_unit: BTreeSet<String> = v
+            .iter()
+            .filter_map(|o| {
+                let what = o["per_unit_what"].as_str()?;
+                let fig = approx::figure_of(FieldKind::Qty, *o, "per_unit")?;
+                let of = o["per_unit_unit"].as_str()?;
+                Some(format!("{what}{}", approx::written(FieldKind::Qty, fig, of)))
+            })
+            .collect();
+        let givers: Vec<&Rec> = v.iter().copied().filter(|o| !o["per_unit"].is_null()).collect();
+        if let (1, Some(each)) = (per_unit.len(), per_unit.first()) {
+            spans.push(Span::text(format!("（每{unit}")));
+            spans.push(figs.span(
+                &format!("{key}.per_unit"),
+                &format!("{name}每{unit}"),
+                each.clone(),
+                ids("outputs", &givers),
+            ));
+            spans.push(Span::text("）"));
+        }
         spans.push(Span::text("，"));
     }
     // a stage is told only where every record of the output gives it: 廉租房 planned 1000 and completed 1300, its
@@ -2563,10 +2640,10 @@ fn output_para(name: &str, unit: &str, v: &[&Rec], figs: &mut Figures) -> Block 
         spans.push(figs.span(
             &format!("{key}.started"),
             &format!("{name}开工"),
-            format!("{}{unit}", show(s)),
+            show(s),
             ids("outputs", v),
         ));
-        if let Some(r) = zh::percent(s, p) {
+        if let Some(r) = rate(s, p) {
             spans.push(Span::text("，开工率达"));
             spans.push(figs.span(
                 &format!("{key}.start_rate"),
@@ -2582,10 +2659,10 @@ fn output_para(name: &str, unit: &str, v: &[&Rec], figs: &mut Figures) -> Block 
         spans.push(figs.span(
             &format!("{key}.completed"),
             &format!("{name}竣工"),
-            format!("{}{unit}", show(c)),
+            show(c),
             ids("outputs", v),
         ));
-        if let Some(r) = zh::percent(c, s).filter(|_| told_s) {
+        if let Some(r) = rate(c, s).filter(|_| told_s) {
             spans.push(Span::text("，竣工率"));
             spans.push(figs.span(
                 &format!("{key}.completion_rate"),

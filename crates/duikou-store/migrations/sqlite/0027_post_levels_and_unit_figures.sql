@@ -1,0 +1,9 @@
+-- Facts as the source states them (issue 16): the level of the post a sent person holds ("其中6人担任领导岗位正职"),
+-- and a figure of each unit of a project's output ("每名培养期6个月至1年", "每套80平方米"). Every column is new and
+-- empty: existing records keep their meaning.
+ALTER TABLE dispatches ADD COLUMN post_level TEXT;
+ALTER TABLE outputs ADD COLUMN per_unit_what TEXT;
+ALTER TABLE outputs ADD COLUMN per_unit INTEGER;
+ALTER TABLE outputs ADD COLUMN per_unit_approx TEXT;
+ALTER TABLE outputs ADD COLUMN per_unit_upper INTEGER;
+ALTER TABLE outputs ADD COLUMN per_unit_unit TEXT;

@@ -178,6 +178,12 @@ async fn projects(d: &mut Demo, pairing: i64) -> Result<()> {
                                    2011年开工（只知年份）"}),
         )
         .await?;
+    // the output stated twice, as the seed states it: the 2011 plan, then the plan and progress to the end of 2012
+    d.fact(
+        "outputs",
+        json!({"project_id": housing, "name": "安居富民房", "unit": "户", "planned": 6160, "as_of": "2011"}),
+    )
+    .await?;
     d.fact(
         "outputs",
         json!({"project_id": housing, "name": "安居富民房", "unit": "户", "planned": 8640, "started": 9426,

@@ -176,8 +176,14 @@ async fn check(store: &Store, backend: &str) {
     assert_eq!(items, 4 + 15, "computers, TV/DVD sets");
     // the soil sampler is goods in its own unit (1套), not a count of the generic 台（套/件）
     let goods = store.list_every("activity_items", &Default::default()).await.unwrap();
-    let sampler = goods.iter().find(|g| g["name"] == "电动取土机").expect("the soil sampler");
-    assert_eq!((sampler["quantity"].as_i64(), sampler["unit"].as_str()), (Some(1), Some("套")));
+    let sampler = goods
+        .iter()
+        .find(|g| g["name"] == "电动取土机")
+        .expect("the soil sampler");
+    assert_eq!(
+        (sampler["quantity"].as_i64(), sampler["unit"].as_str()),
+        (Some(1), Some("套"))
+    );
 
     // 第9篇: 湖南 → 吐鲁番
     let hunan = pairing(store, "对口援疆", "湖南省", "吐鲁番市").await;

@@ -585,7 +585,11 @@ pub fn evaluate(
                         None => whole_term,
                     })
                     .collect();
-                let selected: Vec<&Rec> = rows.iter().map(|r| r.rec).collect();
+                let mut selected: Vec<&Rec> = rows.iter().map(|r| r.rec).collect();
+                // statements of one output over time are not added: the window takes the latest of each
+                if entity_name == "outputs" {
+                    selected = crate::outputs::latest(&selected);
+                }
                 let Some((actual, counted, forced)) = measure(&rule.measure, entity_name, &selected, &idx, bounds)
                 else {
                     continue;

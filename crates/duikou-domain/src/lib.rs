@@ -12,6 +12,7 @@ mod error;
 pub mod iati;
 mod money;
 pub mod obligation;
+pub mod outputs;
 pub mod password;
 mod period;
 pub mod plans;

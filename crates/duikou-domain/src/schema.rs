@@ -830,7 +830,8 @@ pub static ENTITIES: &[EntityDef] = &[
         ],
         owner: Owner::Supporter,
         confirmable: true,
-        natural_key: &["project_id", "name"],
+        // an output is stated over time: one statement per day it is stated as of (the latest in a period stands)
+        natural_key: &["project_id", "name", "as_of"],
         search: &["name"],
         pairing_via: Some(("project_id", "projects")),
         rules: &[Rule::Together(&["per_unit_what", "per_unit", "per_unit_unit"])],

@@ -808,9 +808,17 @@ mod tests {
             check("outputs", v)
         };
         let ok = with(json!({"per_unit_what": "培养期", "per_unit": "6-12", "per_unit_unit": "个月"})).unwrap();
-        assert_eq!((ok["per_unit"].clone(), ok["per_unit_upper"].clone()), (json!(6), json!(12)), "{ok:?}");
+        assert_eq!(
+            (ok["per_unit"].clone(), ok["per_unit_upper"].clone()),
+            (json!(6), json!(12)),
+            "{ok:?}"
+        );
         let e = with(json!({"per_unit_what": "培养期", "per_unit": "6-12"})).unwrap_err();
-        assert_eq!((e.0[0].field.as_str(), e.0[0].code), ("per_unit_unit", "together"), "{e:?}");
+        assert_eq!(
+            (e.0[0].field.as_str(), e.0[0].code),
+            ("per_unit_unit", "together"),
+            "{e:?}"
+        );
         assert!(e.0[0].message.contains("缺少每单位计量单位（per_unit_unit）"), "{e:?}");
         assert!(with(json!({})).is_ok());
     }

@@ -296,7 +296,9 @@ pub fn pairing_totals(b: &Bundle) -> Value {
         funds_total = funds_total.saturating_add(money(&f["amount"]));
     }
     let mut outputs: BTreeMap<(String, String), [Qty; 3]> = BTreeMap::new();
-    for o in b.outputs.iter().filter(|o| counts(o)) {
+    // each output's latest statement: the statements of one output over time are never added together
+    let counted_outputs: Vec<&Value> = b.outputs.iter().filter(|o| counts(o)).collect();
+    for o in duikou_domain::outputs::latest(&counted_outputs) {
         let e = outputs.entry((key(o, "name"), key(o, "unit"))).or_default();
         for (i, k) in ["planned", "started", "completed"].iter().enumerate() {
             e[i] = e[i].saturating_add(qty(&o[k]));

@@ -2387,7 +2387,8 @@ fn projects(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block>
     }
 
     // outputs: planned / started / completed, as of a day in the period
-    let outputs = pool.in_period("outputs");
+    // each output's latest statement in the period: statements of one output are never added together
+    let outputs = duikou_domain::outputs::latest(&pool.in_period("outputs"));
     let mut by_output: BTreeMap<(String, String), Vec<&Rec>> = BTreeMap::new();
     for o in &outputs {
         by_output

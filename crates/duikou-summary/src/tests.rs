@@ -1076,11 +1076,14 @@ fn indicators_are_told_from_before_the_period_to_its_end() {
 /// figure of each unit with it, and no rate from a range; sent people by the level of the post they hold.
 #[test]
 fn outputs_keep_their_ranges_and_figures_per_unit_and_posts_their_level() {
-    let projects = vec![json!({"id": 1, "name": "青年科技英才计划", "approved_on": "2012", "confirmation": "confirmed"})];
-    let outputs = vec![json!({"id": 1, "project_id": 1, "name": "赴湖南培养的科技英才", "unit": "名",
+    let projects =
+        vec![json!({"id": 1, "name": "青年科技英才计划", "approved_on": "2012", "confirmation": "confirmed"})];
+    let outputs = vec![
+        json!({"id": 1, "project_id": 1, "name": "赴湖南培养的科技英才", "unit": "名",
                                "planned": 100, "planned_upper": 200, "started": 40, "per_unit_what": "培养期",
                                "per_unit": 6, "per_unit_upper": 12, "per_unit_unit": "个月", "as_of": "2012",
-                               "confirmation": "confirmed"})];
+                               "confirmation": "confirmed"}),
+    ];
     let (doc, figures) = build(&only(
         vec![("projects", projects), ("outputs", outputs)],
         "2012-01-01",
@@ -1092,8 +1095,16 @@ fn outputs_keep_their_ranges_and_figures_per_unit_and_posts_their_level() {
         t.contains("赴湖南培养的科技英才计划100—200名（每名培养期6—12个月），已开工40名。"),
         "{t}"
     );
-    assert_eq!(figure(&figures, "outputs.赴湖南培养的科技英才.名.per_unit").unwrap().value, "培养期6—12个月");
-    assert!(figure(&figures, "outputs.赴湖南培养的科技英才.名.start_rate").is_none(), "no rate from a range: {t}");
+    assert_eq!(
+        figure(&figures, "outputs.赴湖南培养的科技英才.名.per_unit")
+            .unwrap()
+            .value,
+        "培养期6—12个月"
+    );
+    assert!(
+        figure(&figures, "outputs.赴湖南培养的科技英才.名.start_rate").is_none(),
+        "no rate from a range: {t}"
+    );
 
     let people: Vec<Value> = (1..=4).map(|n| json!({"id": n, "name": format!("干部{n}")})).collect();
     let level = |n: i64| match n {
@@ -1102,8 +1113,10 @@ fn outputs_keep_their_ranges_and_figures_per_unit_and_posts_their_level() {
         _ => Value::Null,
     };
     let dispatches: Vec<Value> = (1..=4)
-        .map(|n| json!({"id": n, "person_id": n, "role": "cadre", "start_date": "2011", "post_level": level(n),
-                        "confirmation": "confirmed"}))
+        .map(|n| {
+            json!({"id": n, "person_id": n, "role": "cadre", "start_date": "2011", "post_level": level(n),
+                        "confirmation": "confirmed"})
+        })
         .collect();
     let (doc, figures) = build(&only(
         vec![("people", people), ("dispatches", dispatches)],
@@ -1113,7 +1126,10 @@ fn outputs_keep_their_ranges_and_figures_per_unit_and_posts_their_level() {
     .unwrap();
     let t = text(&doc);
     assert!(t.contains("援派人员在受援地担任领导岗位正职2名、副职1名。"), "{t}");
-    assert_eq!(figure(&figures, "people.post_level.principal").unwrap().records, [("dispatches", 1), ("dispatches", 2)]);
+    assert_eq!(
+        figure(&figures, "people.post_level.principal").unwrap().records,
+        [("dispatches", 1), ("dispatches", 2)]
+    );
 }
 
 /// 年度考核 is told by year and grade, as counts (never names), in the years of the period only — also in a year

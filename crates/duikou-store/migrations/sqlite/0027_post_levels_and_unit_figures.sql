@@ -7,3 +7,7 @@ ALTER TABLE outputs ADD COLUMN per_unit INTEGER;
 ALTER TABLE outputs ADD COLUMN per_unit_approx TEXT;
 ALTER TABLE outputs ADD COLUMN per_unit_upper INTEGER;
 ALTER TABLE outputs ADD COLUMN per_unit_unit TEXT;
+-- An output is stated over time ("2011年计划6160户", then "截至2013年初计划8640户"): one statement per output and day
+-- it is stated as of. The statements are kept apart and never added; a period takes the latest it holds.
+DROP INDEX outputs_nk;
+CREATE UNIQUE INDEX outputs_nk ON outputs (project_id, name, as_of);

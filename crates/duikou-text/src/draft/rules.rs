@@ -361,18 +361,23 @@ impl Ctx<'_> {
                 ""
             };
             let dirs = self.directions();
+            // the template's words: 派出挂职管理人员, 派出支教教师, 受援方派出交流教师
+            let doing_noun = match (doing, role) {
+                ("任教", "teacher") => "支教教师".to_string(),
+                _ => format!("{doing}{noun}"),
+            };
             let mut records = dirs.iter().map(|dir| {
-                let label = if *dir == "to_supporter" {
-                    format!("受援方派出{doing}{noun}")
-                } else {
-                    format!("派出{doing}{noun}")
+                let label = match (*dir, role) {
+                    ("to_supporter", "teacher") => "受援方派出交流教师".to_string(),
+                    ("to_supporter", _) => format!("受援方派出{doing}{noun}"),
+                    _ => format!("派出{doing_noun}"),
                 };
                 let side = if *dir == "to_supporter" { "受援方" } else { "支援方" };
                 let rule = json!({"subject": {"type": "pairing"}, "window": {"type": window}, "direction": dir,
                     "measure": {"type": "distinct_count", "field": "person_id",
                                 "records": {"entity": "dispatches", "filter": {"role": [role]}}},
                     "comparison": "at_least", "target": {"type": "fixed", "value": number(v)}, "label": label, "unit": "名"});
-                self.record(format!("{window_zh}{side}派出{doing}{noun}不少于{}名", number(v)), rule)
+                self.record(format!("{window_zh}{side}{}不少于{}名", label.trim_start_matches("受援方"), number(v)), rule)
             });
             let mut d = Draft::new("obligations", records.next()?);
             d.children.extend(records.map(|r| ("obligations", r)));

@@ -87,6 +87,8 @@ struct EditPage {
     project: Option<String>,
     /// The pairing's projects by name, to merge into one of them.
     projects: Vec<String>,
+    /// An obligation draft's rules in words.
+    rules: Vec<String>,
 }
 
 /// What a proposed record kind is called.
@@ -140,6 +142,9 @@ fn field_words(target: &str, key: &str, v: &Value, receiver: &str) -> Option<(St
 
 /// The proposed record in words: its fields, its project, its attached counts and goods, its copies.
 fn describe(target: &str, plan: &Value, receiver: &str) -> Vec<(String, String)> {
+    if target == "obligations" {
+        return describe_obligation(plan);
+    }
     let mut out = Vec::new();
     if let Some(p) = plan["project"].as_object() {
         let cat = field_words(
@@ -198,6 +203,109 @@ fn describe(target: &str, plan: &Value, receiver: &str) -> Vec<(String, String)>
         out.push(("份数".into(), format!("{n} 份（各建一条）")));
     }
     out
+}
+
+/// A rule in its own Chinese words, as the obligations page shows it; never its JSON.
+fn rule_words(rule: &Value) -> String {
+    duikou_domain::ObligationRule::from_json(rule).map_or_else(
+        |e| format!("规则无法读出（{e}），请修改后再采纳，或舍弃"),
+        |r| r.text_zh(),
+    )
+}
+
+/// The rules of an obligation draft (a "互派" holds both sides' rules): every rule in words, its title, its owner.
+fn rules_of(plan: &Value) -> Vec<&Value> {
+    std::iter::once(&plan["record"])
+        .chain(
+            plan["children"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|c| c["entity"] == "obligations")
+                .map(|c| &c["record"]),
+        )
+        .collect()
+}
+
+fn describe_obligation(plan: &Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if let Some(t) = plan["record"]["title"].as_str() {
+        out.push(("任务".into(), t.to_string()));
+    }
+    for r in rules_of(plan) {
+        out.push(("规则".into(), rule_words(&r["rule"])));
+    }
+    out.push((
+        "归属".into(),
+        "本结对所属计划的目标任务（文档关联了本结对的协议时，归该协议）；同一规则已有则不重复".into(),
+    ));
+    out
+}
+
+/// The windows a rule's window may be edited to: (code, words).
+const WINDOWS: &[(&str, &str)] = &[
+    ("semester", "每学期"),
+    ("school_year", "每学年"),
+    ("year", "每年"),
+    ("term", "帮扶期内"),
+];
+
+/// An obligation draft as edited: the title and note as typed, each rule's window and fixed target changed alike
+/// (both sides of a "互派" keep one number). Refused in Chinese, naming the field, when the input is not a window
+/// or a number.
+fn edited_obligation(plan: &Value, form: &[(String, String)]) -> Result<Value, String> {
+    let get = |k: &str| {
+        form.iter()
+            .find(|(f, _)| f == k)
+            .map(|(_, v)| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let window = match get("f.rule.window") {
+        None => None,
+        Some(w) => Some(
+            WINDOWS
+                .iter()
+                .find(|(code, zh)| *code == w || *zh == w)
+                .map(|(code, _)| *code)
+                .ok_or_else(|| format!("考核期间“{w}”无效，可选：每学期、每学年、每年、帮扶期内"))?,
+        ),
+    };
+    let target = match get("f.rule.target") {
+        None => None,
+        Some(v) => Some(
+            v.parse::<duikou_domain::Qty>()
+                .map_err(|_| format!("目标值“{v}”不是数字，请写如 2、30 的数"))?,
+        ),
+    };
+    let mut plan = plan.clone();
+    let fix = |record: &mut Value| {
+        if let Some(w) = window {
+            record["rule"]["window"] = serde_json::json!({"type": w});
+        }
+        if let Some(t) = target {
+            if record["rule"]["target"]["type"] == "fixed" {
+                record["rule"]["target"]["value"] = serde_json::to_value(t).unwrap_or(Value::Null);
+            }
+        }
+    };
+    fix(&mut plan["record"]);
+    for k in ["title", "note"] {
+        match get(&format!("f.{k}")) {
+            Some(v) => plan["record"][k] = Value::from(v),
+            None if k == "title" => return Err("任务名称不能为空".into()),
+            None => {
+                if let Some(o) = plan["record"].as_object_mut() {
+                    o.remove(k);
+                }
+            }
+        }
+    }
+    if let Some(children) = plan["children"].as_array_mut() {
+        for c in children.iter_mut().filter(|c| c["entity"] == "obligations") {
+            fix(&mut c["record"]);
+        }
+    }
+    Ok(plan)
 }
 
 fn message_of(e: &StoreError) -> String {
@@ -656,6 +764,10 @@ pub async fn accept_all(
             .await
         {
             Ok(_) => done += 1,
+            // a rule is the program's: an editor of a side accepts the rest and is told whom to ask for it
+            Err(StoreError::Forbidden(m)) if r["target"] == "obligations" => {
+                failed.push(format!("“{}”：{m}", r["quote"].as_str().unwrap_or("")))
+            }
             Err(StoreError::Forbidden(m)) => return refused(&parts, &actor, csrf, m.to_string()),
             Err(e) => failed.push(format!("“{}”：{}", r["quote"].as_str().unwrap_or(""), message_of(&e))),
         }
@@ -674,6 +786,36 @@ pub async fn accept_all(
 /// The inputs of the edit form: the proposed record's fields, each with its label and the kind's hint.
 fn inputs_of(target: &str, plan: &Value) -> Vec<(String, String, String, String)> {
     let mut out = Vec::new();
+    if target == "obligations" {
+        let r = &plan["record"];
+        let text = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
+        out.push(("title".into(), "任务名称".into(), text(&r["title"]), String::new()));
+        let window = r["rule"]["window"]["type"].as_str().unwrap_or("");
+        out.push((
+            "rule.window".into(),
+            "考核期间".into(),
+            WINDOWS
+                .iter()
+                .find(|(c, _)| *c == window)
+                .map_or(window.to_string(), |(_, zh)| zh.to_string()),
+            "可选：每学期、每学年、每年、帮扶期内".into(),
+        ));
+        if r["rule"]["target"]["type"] == "fixed" {
+            out.push((
+                "rule.target".into(),
+                "目标值".into(),
+                text(&r["rule"]["target"]["value"]),
+                format!("单位：{}（不少于此数）", r["rule"]["unit"].as_str().unwrap_or("")),
+            ));
+        }
+        let note = if r["note"].is_null() {
+            String::new()
+        } else {
+            text(&r["note"])
+        };
+        out.push(("note".into(), "原文（备注）".into(), note, String::new()));
+        return out;
+    }
     for (k, v) in plan["record"].as_object().into_iter().flatten() {
         let value = match v {
             Value::String(s) => s.clone(),
@@ -744,6 +886,11 @@ async fn edit_page(
         inputs: inputs_of(target, plan),
         project: plan["project"]["name"].as_str().map(str::to_string),
         projects,
+        rules: if target == "obligations" {
+            rules_of(plan).iter().map(|r| rule_words(&r["rule"])).collect()
+        } else {
+            Vec::new()
+        },
     })
 }
 
@@ -786,6 +933,36 @@ pub async fn edit_submit(
         Err(e) => return not_found_or(&parts, &actor, csrf, e),
     };
     let target = ex["target"].as_str().unwrap_or("").to_string();
+    if target == "obligations" {
+        let plan = match edited_obligation(&ex["draft"], &form) {
+            Ok(p) => p,
+            Err(m) => {
+                let mut r = edit_page(&state, &parts, &actor, csrf, id, &ex, Some(m), &ex["draft"]).await;
+                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+                return r;
+            }
+        };
+        return match state
+            .store
+            .decide_extraction(&actor, id, true, Some((&target, &plan)))
+            .await
+        {
+            Ok(_) => {
+                back_to_review(
+                    &state,
+                    id,
+                    &format!("“{}”已按修改采纳", ex["quote"].as_str().unwrap_or("")),
+                )
+                .await
+            }
+            Err(StoreError::Forbidden(m)) => refused(&parts, &actor, csrf, m.to_string()),
+            Err(e) => {
+                let mut r = edit_page(&state, &parts, &actor, csrf, id, &ex, Some(message_of(&e)), &plan).await;
+                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+                r
+            }
+        };
+    }
     let mut plan = ex["draft"].clone();
     let mut record = Map::new();
     for (k, v) in &form {

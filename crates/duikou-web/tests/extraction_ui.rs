@@ -410,6 +410,59 @@ async fn a_coordinator_reviews_a_plans_rules_in_words() {
             "支援方管理人员每人每学年累计挂职指导不少于 20 天"
         );
 
+        // a draft's kind changed while editing: the new kind's fields shown first (its name kept), nothing written;
+        // then accepted as that kind
+        let page = send(&app, "GET", &review_uri, &session, None).await.text();
+        let week = id_in(row_of(&page, "不少于一周"));
+        let form = send(&app, "GET", &format!("/extractions/{week}/edit"), &session, None)
+            .await
+            .text();
+        assert!(
+            form.contains("<option value=\"notes\">工作记述</option>")
+                && form.contains("<option value=\"obligations\" selected>目标任务</option>"),
+            "{backend}: {form}"
+        );
+        let shown = send(
+            &app,
+            "POST",
+            &format!("/extractions/{week}/edit"),
+            &session,
+            Some(format!("csrf={csrf}&shown=obligations&target=notes&change=1")),
+        )
+        .await;
+        assert_eq!(shown.status, StatusCode::OK, "{backend}");
+        let html = shown.text();
+        assert!(
+            html.contains("已改为“工作记述”")
+                && html.contains("name=\"f.text\" value=\"支援方管理人员每次连续指导不少于7天\"")
+                && html.contains("<option value=\"notes\" selected>"),
+            "{backend}: {html}"
+        );
+        assert_eq!(store.get("extractions", week).await.unwrap()["status"], "pending");
+        let r = send(
+            &app,
+            "POST",
+            &format!("/extractions/{week}/edit"),
+            &session,
+            Some(format!(
+                "csrf={csrf}&shown=notes&target=notes&f.kind=plan&f.text={}",
+                enc("每次连续指导不少于一周")
+            )),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{backend}: {}", r.text());
+        let ex = store.get("extractions", week).await.unwrap();
+        let note = store.get("notes", ex["record_id"].as_i64().unwrap()).await.unwrap();
+        assert_eq!(
+            (note["kind"].as_str(), note["text"].as_str()),
+            (Some("plan"), Some("每次连续指导不少于一周"))
+        );
+        assert_eq!(note["pairing_id"].as_i64(), Some(p));
+        assert_eq!(
+            store.list_all("obligations", "program_id", prog).await.unwrap().len(),
+            1
+        );
+
         // a side's editor accepting the paragraph: the rules are the authority's, told so, nothing of them written
         let (ssession, scsrf) = login(&app, "chengqu").await;
         let r = send(

@@ -89,6 +89,84 @@ struct EditPage {
     projects: Vec<String>,
     /// An obligation draft's rules in words.
     rules: Vec<String>,
+    /// The kind shown, and the kinds it may be changed to: (code, label, selected).
+    target: String,
+    kinds: Vec<(String, String, bool)>,
+}
+
+/// The kinds a draft may be changed to while editing, each with the fields a draft of that kind holds (an
+/// obligation is not among them: a rule is set on the obligations page, not built from a figure by hand).
+const KINDS: &[(&str, &[&str])] = &[
+    (
+        "activities",
+        &[
+            "kind",
+            "title",
+            "start_date",
+            "direction",
+            "audience",
+            "person_times",
+            "hours",
+            "sessions",
+            "amount",
+        ],
+    ),
+    ("agreements", &["kind", "title", "signed_on", "tier"]),
+    ("projects", &["name", "category", "total_investment", "approved_on"]),
+    ("project_groups", &["name", "start_on", "aid_amount", "project_count"]),
+    ("outputs", &["name", "unit", "planned", "started", "completed", "as_of"]),
+    ("project_funding", &["source", "amount"]),
+    ("transactions", &["kind", "source", "amount", "date"]),
+    ("funds", &["purpose", "title", "source", "date", "amount"]),
+    (
+        "indicator_values",
+        &["indicator_name", "unit", "period", "value", "org"],
+    ),
+    ("notes", &["kind", "text"]),
+];
+
+/// The draft `plan` (of kind `from`) as a draft of kind `to`: each of the new kind's fields from the form as typed,
+/// else from the old draft (a name and a title stand for each other), else empty for the reviewer to fill; a
+/// project when the new kind belongs to one; the attached counts only for an activity.
+fn changed_plan(from: &str, plan: &Value, to: &str, form: &[(String, String)]) -> Value {
+    let typed = |k: &str| {
+        form.iter()
+            .find(|(f, _)| f.strip_prefix("f.") == Some(k))
+            .map(|(_, v)| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let old = &plan["record"];
+    let kept = |k: &str| match &old[k] {
+        Value::Null | Value::Object(_) | Value::Array(_) => None,
+        Value::String(s) => Some(s.clone()),
+        v => Some(v.to_string()),
+    };
+    let named = typed("title")
+        .or_else(|| typed("name"))
+        .or_else(|| kept("title"))
+        .or_else(|| kept("name"))
+        .or_else(|| kept("indicator_name"));
+    let mut record = Map::new();
+    for k in KINDS.iter().find(|(t, _)| *t == to).map_or(&[][..], |(_, f)| f) {
+        let v = typed(k).or_else(|| kept(k)).or_else(|| match *k {
+            "title" | "name" | "indicator_name" | "text" => named.clone(),
+            _ => None,
+        });
+        record.insert((*k).to_string(), v.map_or(Value::Null, Value::from));
+    }
+    let mut out = serde_json::json!({"record": record, "doubts": plan["doubts"], "sentence": plan["sentence"]});
+    if matches!(to, "outputs" | "project_funding" | "transactions") {
+        out["project"] = if plan["project"].is_object() {
+            plan["project"].clone()
+        } else {
+            serde_json::json!({"name": named.unwrap_or_default(), "category": "other"})
+        };
+    }
+    if to == from || (to == "activities" && from == "activities") {
+        out["children"] = plan["children"].clone();
+        out["copies"] = plan["copies"].clone();
+    }
+    out
 }
 
 /// What a proposed record kind is called.
@@ -853,8 +931,8 @@ async fn edit_page(
     ex: &Value,
     message: Option<String>,
     plan: &Value,
+    target: &str,
 ) -> Response {
-    let target = ex["target"].as_str().unwrap_or("");
     let projects = if plan["project"].is_object() {
         let pairing = ex["pairing_id"].as_i64().unwrap_or(0);
         let mut names: Vec<String> = state
@@ -891,6 +969,13 @@ async fn edit_page(
         } else {
             Vec::new()
         },
+        target: target.to_string(),
+        kinds: KINDS
+            .iter()
+            .map(|(k, _)| k.to_string())
+            .chain((!KINDS.iter().any(|(k, _)| *k == target)).then(|| target.to_string()))
+            .map(|k| (k.clone(), target_label(&k), k == target))
+            .collect(),
     })
 }
 
@@ -913,7 +998,8 @@ pub async fn edit_form(State(state): State<AppState>, parts: Parts, Path(id): Pa
         .await;
     }
     let plan = ex["draft"].clone();
-    edit_page(&state, &parts, &actor, csrf, id, &ex, None, &plan).await
+    let target = ex["target"].as_str().unwrap_or("").to_string();
+    edit_page(&state, &parts, &actor, csrf, id, &ex, None, &plan, &target).await
 }
 
 /// `POST /extractions/{id}/edit`: accepts the proposal with the fields as edited (an emptied field is left out).
@@ -932,12 +1018,47 @@ pub async fn edit_submit(
         Ok(x) => x,
         Err(e) => return not_found_or(&parts, &actor, csrf, e),
     };
-    let target = ex["target"].as_str().unwrap_or("").to_string();
+    // the kind as the form was shown, and as chosen: another kind chosen shows its fields first, writing nothing
+    let proposed = ex["target"].as_str().unwrap_or("").to_string();
+    let field = |k: &str| form.iter().find(|(f, _)| f == k).map(|(_, v)| v.trim().to_string());
+    let shown = field("shown")
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| proposed.clone());
+    let target = field("target")
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| shown.clone());
+    if target != proposed && !KINDS.iter().any(|(k, _)| *k == target) {
+        let m = format!(
+            "记录类型“{target}”无效，可选：{}",
+            KINDS
+                .iter()
+                .map(|(k, _)| target_label(k))
+                .collect::<Vec<_>>()
+                .join("、")
+        );
+        let mut r = edit_page(&state, &parts, &actor, csrf, id, &ex, Some(m), &ex["draft"], &shown).await;
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return r;
+    }
+    let base = if shown == proposed {
+        ex["draft"].clone()
+    } else {
+        changed_plan(&proposed, &ex["draft"], &shown, &[])
+    };
+    if target != shown || field("change").is_some() {
+        let plan = if target == proposed {
+            ex["draft"].clone()
+        } else {
+            changed_plan(&shown, &base, &target, &form)
+        };
+        let m = format!("已改为“{}”：请核对、补全各项后采纳（尚未写入）", target_label(&target));
+        return edit_page(&state, &parts, &actor, csrf, id, &ex, Some(m), &plan, &target).await;
+    }
     if target == "obligations" {
         let plan = match edited_obligation(&ex["draft"], &form) {
             Ok(p) => p,
             Err(m) => {
-                let mut r = edit_page(&state, &parts, &actor, csrf, id, &ex, Some(m), &ex["draft"]).await;
+                let mut r = edit_page(&state, &parts, &actor, csrf, id, &ex, Some(m), &ex["draft"], &target).await;
                 *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
                 return r;
             }
@@ -957,13 +1078,24 @@ pub async fn edit_submit(
             }
             Err(StoreError::Forbidden(m)) => refused(&parts, &actor, csrf, m.to_string()),
             Err(e) => {
-                let mut r = edit_page(&state, &parts, &actor, csrf, id, &ex, Some(message_of(&e)), &plan).await;
+                let mut r = edit_page(
+                    &state,
+                    &parts,
+                    &actor,
+                    csrf,
+                    id,
+                    &ex,
+                    Some(message_of(&e)),
+                    &plan,
+                    &target,
+                )
+                .await;
                 *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
                 r
             }
         };
     }
-    let mut plan = ex["draft"].clone();
+    let mut plan = base;
     let mut record = Map::new();
     for (k, v) in &form {
         if let Some(field) = k.strip_prefix("f.") {
@@ -992,7 +1124,18 @@ pub async fn edit_submit(
         Err(StoreError::Forbidden(m)) => refused(&parts, &actor, csrf, m.to_string()),
         Err(e) => {
             // the input kept, the reason named
-            let mut r = edit_page(&state, &parts, &actor, csrf, id, &ex, Some(message_of(&e)), &plan).await;
+            let mut r = edit_page(
+                &state,
+                &parts,
+                &actor,
+                csrf,
+                id,
+                &ex,
+                Some(message_of(&e)),
+                &plan,
+                &target,
+            )
+            .await;
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             r
         }

@@ -22,14 +22,16 @@ pub struct Parties {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Draft {
     /// The entity of the record proposed (`activities`, `projects`, `outputs`, `project_funding`, `transactions`,
-    /// `project_groups`, `agreements`, `funds`, `indicator_values`, `notes`).
+    /// `project_groups`, `agreements`, `funds`, `indicator_values`, `notes`, or `obligations` for a rule: its
+    /// record is `{title, rule, note}`, the rule in the engine's language).
     pub target: &'static str,
     /// Its fields, without the pairing (set by the store); an indicator value names its indicator instead of an id.
     pub record: Value,
     /// For a project's output, funding or transaction: the project it belongs to, found by name in the pairing
     /// or created.
     pub project: Option<Value>,
-    /// Records attached to the main one (an activity's counts and donated items).
+    /// Records attached to the main one (an activity's counts and donated items; the other side's rule of a
+    /// "互派").
     pub children: Vec<(&'static str, Value)>,
     /// How many records of this kind the figure stands for (agreements: "校级协议3份" → 3).
     pub copies: u32,
@@ -1563,6 +1565,41 @@ mod tests {
             assert!(p.draft.is_none(), "{p:?}");
             assert!(p.doubts[0].contains("同属一条要求"), "{:?}", p.doubts);
         }
+    }
+
+    #[test]
+    fn the_receiving_sides_people_and_a_research_count() {
+        let text = "受援学校每学年选派不少于2名教师到支援学校跟岗学习。";
+        let p = for_quote(text, "不少于2名");
+        let (_, texts) = obligation(&p);
+        assert_eq!(texts, vec!["受援方派往支援方：每学年受援方派出交流教师不少于 2 名"]);
+        let text = "每学期开展同类学科教研活动不少于2次。";
+        let p = for_quote(text, "不少于2次");
+        let (d, texts) = obligation(&p);
+        assert_eq!(texts, vec!["每学期教研不少于 2 次"]);
+        assert_eq!(
+            d.record["rule"]["measure"]["records"]["filter"]["kind"],
+            json!(["teaching_research"])
+        );
+        // the pairing's activities, both sides' alike: no side to ask about
+        assert!(p.doubts.iter().all(|q| !q.contains("哪一方")), "{:?}", p.doubts);
+    }
+
+    #[test]
+    fn a_rule_without_a_window_or_a_count_is_asked_not_guessed() {
+        // no window: the whole term, with a doubt
+        let p = for_quote("支援学校至少派出3名骨干教师到受援学校支教。", "3名");
+        let (d, _) = obligation(&p);
+        assert_eq!(d.record["rule"]["window"]["type"], "term");
+        assert!(p.doubts.iter().any(|q| q.contains("暂按帮扶期内")), "{:?}", p.doubts);
+        // a floor on money: a rule, but not one the draft can count; told, nothing proposed
+        let p = for_quote("每年援助资金应不少于5000万元。", "不少于5000万元");
+        assert!(p.draft.is_none(), "{p:?}");
+        assert!(
+            p.doubts.iter().any(|q| q.contains("未说清它统计什么")),
+            "{:?}",
+            p.doubts
+        );
     }
 
     #[test]

@@ -422,6 +422,16 @@ async fn a_coordinator_reviews_a_plans_rules_in_words() {
                 && form.contains("<option value=\"obligations\" selected>目标任务</option>"),
             "{backend}: {form}"
         );
+        let bogus = send(
+            &app,
+            "POST",
+            &format!("/extractions/{week}/edit"),
+            &session,
+            Some(format!("csrf={csrf}&shown=obligations&target=bogus&change=1")),
+        )
+        .await;
+        assert_eq!(bogus.status, StatusCode::UNPROCESSABLE_ENTITY, "{backend}");
+        assert!(bogus.text().contains("记录类型“bogus”无效"), "{}", bogus.text());
         let shown = send(
             &app,
             "POST",

@@ -1022,7 +1022,7 @@ pub async fn edit_submit(
     let proposed = ex["target"].as_str().unwrap_or("").to_string();
     let field = |k: &str| form.iter().find(|(f, _)| f == k).map(|(_, v)| v.trim().to_string());
     let shown = field("shown")
-        .filter(|t| !t.is_empty())
+        .filter(|t| *t == proposed || KINDS.iter().any(|(k, _)| k == t))
         .unwrap_or_else(|| proposed.clone());
     let target = field("target")
         .filter(|t| !t.is_empty())

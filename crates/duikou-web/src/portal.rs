@@ -59,7 +59,9 @@ pub struct PortalKept {
     answers: Kept<Arc<Made>>,
     views: Kept<Option<Arc<PublicProgramView>>>,
     /// The audit events read so far for publication changes: up to which head, and the last such event seen.
-    watched: tokio::sync::Mutex<Option<(i64, i64)>>,
+    watched: Mutex<Option<(i64, i64)>>,
+    /// One reader of new audit events at a time.
+    reading: tokio::sync::Mutex<()>,
     /// One background rebuild at a time (the machine's cores are the readers' too).
     background: tokio::sync::Semaphore,
 }
@@ -69,7 +71,8 @@ impl Default for PortalKept {
         PortalKept {
             answers: Kept::default(),
             views: Kept::default(),
-            watched: tokio::sync::Mutex::new(None),
+            watched: Mutex::new(None),
+            reading: tokio::sync::Mutex::new(()),
             background: tokio::sync::Semaphore::new(1),
         }
     }
@@ -171,6 +174,7 @@ impl PortalKept {
     {
         let kept = T::kept(self);
         let head = state.store.audit_head_seq().await.map_err(internal)?;
+        self.watch_from(head);
         let servable = |h: i64| async move {
             Ok::<_, ApiError>(h >= head || !fresh && !self.publication_changed(state, h, head).await?)
         };
@@ -199,28 +203,35 @@ impl PortalKept {
         state.store.audit_head_seq().await.map_err(internal)
     }
 
-    /// Whether a publication change came after `after` (up to `head`): reads only the audit events not read yet.
+    /// Starts watching the audit log at `head` on the first read (nothing is kept from before it).
+    fn watch_from(&self, head: i64) {
+        let mut watched = self.watched.lock().unwrap_or_else(|e| e.into_inner());
+        if watched.is_none() {
+            *watched = Some((head, head));
+        }
+    }
+
+    /// Whether a publication change came after `after` (up to `head`, or later): reads only the audit events not
+    /// read yet, one reader at a time.
     async fn publication_changed(&self, state: &AppState, after: i64, head: i64) -> Result<bool, ApiError> {
-        let mut watched = self.watched.lock().await;
-        let (read_to, last) = match *watched {
-            // from the first read on: what came before is taken as changed (nothing kept is older)
-            None => (head, head),
-            Some((read_to, last)) if read_to <= head => {
-                let found = if read_to < head {
-                    state
-                        .store
-                        .publication_event_between(read_to, head)
-                        .await
-                        .map_err(internal)?
-                } else {
-                    None
-                };
-                (head, found.unwrap_or(last).max(last))
+        let watched = || *self.watched.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((read_to, last)) = watched() {
+            if read_to >= head {
+                return Ok(last > after);
             }
-            // the head went back (a restore): everything is taken as changed
-            Some(_) => (head, head),
-        };
-        *watched = Some((read_to, last));
+        }
+        let _reading = self.reading.lock().await;
+        let (read_to, last) = watched().unwrap_or((head, head));
+        if read_to >= head {
+            return Ok(last > after);
+        }
+        let found = state
+            .store
+            .publication_event_between(read_to, head)
+            .await
+            .map_err(internal)?;
+        let last = found.map_or(last, |f| f.max(last));
+        *self.watched.lock().unwrap_or_else(|e| e.into_inner()) = Some((head, last));
         Ok(last > after)
     }
 

@@ -4,9 +4,11 @@
 //!
 //! What is public, and which fields, is decided in one place: `duikou_store::public` (the publication rule and the
 //! allow-list). Every answer here is drawn from its typed views only, so no other field can reach a page.
-//! Answers are kept while the audit head stays (every write moves it) and sent with `Cache-Control: public,
-//! max-age=60` and an `ETag` naming the head they were made at. A program or pairing that is not public answers 404
-//! exactly as one that does not exist.
+//! Answers are kept ([`PortalKept`]: after an ordinary write the kept answer is served at once while one rebuild makes
+//! the new one; after a change on a program or pairing — a publication, withdrawal, withholding — the next reader waits
+//! for the new one) and sent with `Cache-Control: public, max-age=60` and an `ETag` naming the audit head they were
+//! made at. A program's page lists its pairings [`PER_PAGE`] to a page (`?page=N`). A program or pairing that is not
+//! public answers 404 exactly as one that does not exist.
 
 pub mod iati;
 
@@ -261,7 +263,7 @@ impl PortalKept {
             let Ok(head) = portal.head(&state).await else {
                 return;
             };
-            if kept.find(&key).is_some_and(|(h, _)| h == head) {
+            if kept.find(&key).is_some_and(|(h, _)| h >= head) {
                 return;
             }
             if let Ok((h, v)) = make(head, true).await {

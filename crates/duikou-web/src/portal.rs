@@ -605,7 +605,9 @@ pub fn money_chart(f: &PublicFigures) -> Option<duikou_report::Chart> {
     })
 }
 
-fn figures_html(html: &mut String, f: &PublicFigures) {
+/// A page's figures; `receivers`: on a program's page, the receivers of the pairings that page lists (the 前后对比 then
+/// has only their rows, as a national program's receivers would fill a page; the downloads have them all).
+fn figures_html(html: &mut String, f: &PublicFigures, receivers: Option<&std::collections::BTreeSet<&str>>) {
     html.push_str(&format!(
         "<div class=\"cards\"><div class=\"card\">援派人员<b>{} 名</b></div>\
          <div class=\"card\">援建项目<b>{} 个</b>开工 {}，竣工 {}{}</div>\
@@ -675,11 +677,24 @@ fn figures_html(html: &mut String, f: &PublicFigures) {
         }
         html.push_str("</table>");
     }
-    if !f.indicators.is_empty() {
+    let listed: Vec<_> = f
+        .indicators
+        .iter()
+        .filter(|i| receivers.is_none_or(|r| r.contains(i.receiver.as_str())))
+        .collect();
+    if !listed.is_empty() {
+        html.push_str("<h2>前后对比</h2>");
+        if listed.len() < f.indicators.len() {
+            html.push_str(&format!(
+                "<p class=\"muted\">此处列出本页所列结对的受援方的 {} 项；全部 {} 项见下方下载（Excel 的“指标前后对比”）。</p>",
+                listed.len(),
+                f.indicators.len()
+            ));
+        }
         html.push_str(
-            "<h2>前后对比</h2><table><tr><th>受援方</th><th>指标</th><th>基期</th><th>基期值</th><th>最新</th><th>最新值</th></tr>",
+            "<table><tr><th>受援方</th><th>指标</th><th>基期</th><th>基期值</th><th>最新</th><th>最新值</th></tr>",
         );
-        for i in &f.indicators {
+        for i in listed {
             html.push_str(&format!(
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{} {}</td><td>{}</td><td class=\"n\">{} {}</td></tr>",
                 esc(&i.receiver),
@@ -731,15 +746,16 @@ pub fn program_page(v: &PublicProgramView, banner: Option<&str>, page: usize) ->
         esc(&period(&p.start_date, &p.end_date)),
         p.public_pairings
     ));
-    figures_html(&mut html, &v.figures);
+    let (page, pages) = (page.clamp(1, pages(v)), pages(v));
+    let from = (page - 1) * PER_PAGE;
+    let shown = &v.pairings[from.min(v.pairings.len())..(from + PER_PAGE).min(v.pairings.len())];
+    let receivers = (pages > 1).then(|| shown.iter().map(|p| p.receiver.as_str()).collect());
+    figures_html(&mut html, &v.figures, receivers.as_ref());
     map_html(&mut html, &[v]);
     html.push_str("<h2 id=\"pairings\">结对</h2>");
     if v.pairings.is_empty() {
         html.push_str("<p>暂无公开的结对。</p>");
     } else {
-        let (page, pages) = (page.clamp(1, pages(v)), pages(v));
-        let from = (page - 1) * PER_PAGE;
-        let shown = &v.pairings[from..(from + PER_PAGE).min(v.pairings.len())];
         if pages > 1 {
             html.push_str(&format!(
                 "<p class=\"muted\">共 {} 个结对，每页 {PER_PAGE} 个，本页为第 {}–{} 个。</p>",
@@ -802,7 +818,7 @@ pub fn pairing_page(v: &PublicPairingView, banner: Option<&str>) -> String {
         esc(&label("pairings", "level", &p.level)),
         esc(&period(&p.start_date, &p.end_date))
     ));
-    figures_html(&mut html, &v.figures);
+    figures_html(&mut html, &v.figures, None);
     pairing_map_html(&mut html, v);
     let facts = &v.facts;
     if !facts.projects.is_empty() {

@@ -974,6 +974,15 @@ async fn a_program_page_lists_its_pairings_fifty_to_a_page() {
             let org = create_id(&store, "orgs", json!({"name": format!("受援学校{i:03}"), "kind": "school"})).await;
             ids.push(create_id(&store, "pairings", json!({"program_id": w.program, "supporter_org_id": supporter, "receiver_org_id": org, "level": "school_school"})).await);
         }
+        // the 前后对比 of the first receiver (page 1) and of the last (page 3)
+        let indicator = create_id(&store, "indicators", json!({"code": "enrol", "name": "入学率", "unit": "%"})).await;
+        let first = store.get("pairings", w.pairing).await.unwrap()["receiver_org_id"].as_i64().unwrap();
+        let last = store.get("pairings", *ids.last().unwrap()).await.unwrap()["receiver_org_id"].as_i64().unwrap();
+        for org in [first, last] {
+            for (period, value) in [("2013", "90"), ("2016", "98.5")] {
+                create_id(&store, "indicator_values", json!({"indicator_id": indicator, "org_id": org, "period": period, "value": value})).await;
+            }
+        }
         let app = duikou_web::app(duikou_web::AppState::new(store.clone()));
         let base = format!("/public/programs/{}", w.program);
         // not public: 404 whatever the page, never a word about pages
@@ -1006,7 +1015,16 @@ async fn a_program_page_lists_its_pairings_fifty_to_a_page() {
         }
         let all: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
         assert_eq!(seen, all, "{backend}: every pairing once, in order");
+        // each page's 前后对比 has its own pairings' receivers, saying the rest are in the downloads
+        let rows = |page: &str| page.matches("<td>入学率</td>").count();
+        let (_, page1) = get(&app, &base).await;
+        let (_, page3) = get(&app, &format!("{base}?page=3")).await;
+        assert_eq!((rows(&page1), rows(&page3)), (1, 1), "{backend}");
+        assert!(page1.contains("<td>石桥乡中心小学</td><td>入学率</td>") && !page1.contains("<td>受援学校118</td>"), "{backend}");
+        assert!(page3.contains("<td>受援学校118</td><td>入学率</td>") && !page3.contains("<td>石桥乡中心小学</td>"), "{backend}");
+        assert!(page1.contains("此处列出本页所列结对的受援方的 1 项；全部 2 项见下方下载"), "{backend}");
         let (_, page2) = get(&app, &format!("{base}?page=2")).await;
+        assert!(!page2.contains("前后对比"), "{backend}: no receiver of page 2 has one");
         assert!(page2.contains("href=\"?page=1#pairings\" rel=\"prev\">上一页</a>") && page2.contains("href=\"?page=3#pairings\" rel=\"next\">下一页</a>"), "{backend}");
 
         // a page that is not one: 400, in Chinese, naming the field and the pages there are; never a 500
@@ -1034,6 +1052,7 @@ async fn a_program_page_lists_its_pairings_fifty_to_a_page() {
         let (_, page) = get(&app, &base).await;
         assert_eq!(pairing_links(&page).len(), 50, "{backend}");
         assert!(!page.contains("共1页") && !page.contains("下一页"), "{backend}");
+        assert!(page.contains("<td>石桥乡中心小学</td><td>入学率</td>") && !page.contains("全部 2 项"), "{backend}: one page lists all its receivers");
         assert_eq!(get(&app, &format!("{base}?page=2")).await.0, StatusCode::BAD_REQUEST, "{backend}");
     })
     .await;

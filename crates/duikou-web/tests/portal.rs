@@ -1057,3 +1057,72 @@ async fn a_program_page_lists_its_pairings_fifty_to_a_page() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn only_an_event_on_a_program_or_a_pairing_is_a_publication_change() {
+    for_each_backend(|store, backend| async move {
+        let w = world(&store).await;
+        let head = || {
+            let store = store.clone();
+            async move { store.audit_head_seq().await.unwrap() }
+        };
+        let between = |a: i64, b: i64| {
+            let store = store.clone();
+            async move { store.publication_event_between(a, b).await.unwrap() }
+        };
+        let h0 = head().await;
+        // facts, their confirmation, people, an indicator: ordinary writes
+        let act = create_id(
+            &store,
+            "activities",
+            json!({"pairing_id": w.pairing, "kind": "training", "title": "全员培训", "start_date": "2014-10-10", "person_times": 35}),
+        )
+        .await;
+        store
+            .set_confirmation(&w.receiver, "activities", act, true, None)
+            .await
+            .unwrap();
+        create_id(&store, "people", json!({"name": "张三丰"})).await;
+        let h1 = head().await;
+        assert!(h1 > h0, "{backend}");
+        assert_eq!(between(h0, h1).await, None, "{backend}");
+        // a publication
+        store
+            .set_public(&w.coordinator, "programs", w.program, true)
+            .await
+            .unwrap();
+        let h2 = head().await;
+        assert_eq!(between(h1, h2).await, Some(h2), "{backend}");
+        assert_eq!(between(h0, h2).await, Some(h2), "{backend}");
+        // a pairing withheld by an edit, then one of its other fields changed: each is one
+        store
+            .update(&w.coordinator, "pairings", w.pairing, &json!({"withheld": true}))
+            .await
+            .unwrap();
+        let h3 = head().await;
+        assert_eq!(between(h2, h3).await, Some(h3), "{backend}");
+        store
+            .update(
+                &w.coordinator,
+                "pairings",
+                w.pairing,
+                &json!({"end_date": "2017-08-31"}),
+            )
+            .await
+            .unwrap();
+        let h4 = head().await;
+        assert_eq!(between(h3, h4).await, Some(h4), "{backend}");
+        // only what lies between the two heads is read
+        create_id(
+            &store,
+            "activities",
+            json!({"pairing_id": w.pairing, "kind": "training", "title": "骨干培训", "start_date": "2014-11-10", "person_times": 8}),
+        )
+        .await;
+        let h5 = head().await;
+        assert_eq!(between(h4, h5).await, None, "{backend}");
+        assert_eq!(between(h1, h3).await, Some(h3), "{backend}");
+        assert_eq!(between(h0, h1).await, None, "{backend}");
+    })
+    .await;
+}

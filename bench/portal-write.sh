@@ -15,7 +15,7 @@
 # Environment (defaults in brackets):
 #   BIN [target/debug/duikou]  SRC [/work/portal-bench/nat005.db]: a record made by `duikou demo --scale 0.05`, never
 #   written   DB [SRC with .copy.db]: the copy this script writes (made afresh from SRC on each run)   ROUNDS [3]
-#   LABEL [the binary's name]: the first column of the rows
+#   LABEL [the binary's name]: the first column of the rows   READERS [16]: readers at once after a last write
 # Needs curl and python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -112,6 +112,33 @@ for act in ${ACTIVITIES//,/ }; do
         echo "| $LABEL | $round | \`$page\` | $status | $bytes | $secs | $served | ${fresh:-not within 600 reads} | $load |"
     done
 done
+
+# readers who come together right after a write: READERS at once on each page
+READERS=${READERS:-16}
+extra=$(python3 - "$DB" "$PAIRING" "$ACTIVITIES" <<'EOF2'
+import sqlite3, sys
+db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+done = sys.argv[3].split(",")
+for (i,) in db.execute("""SELECT id FROM activities WHERE pairing_id = ? AND confirmation = 'confirmed' AND kind = 'training'
+                          AND person_times > 1 ORDER BY id LIMIT 50""", (sys.argv[2],)):
+    if str(i) not in done:
+        print(i)
+        break
+EOF2
+)
+if [ -n "$extra" ]; then
+    load=$(cut -d' ' -f1-3 /proc/loadavg)
+    api PATCH "/api/v1/activities/$extra" "{\"person_times\": 1}"
+    echo
+    echo "$READERS readers at once on each page, right after one more write (seconds; load average before: $load):"
+    echo
+    echo "| binary | page | p50 | max |"
+    echo "|---|---|---:|---:|"
+    for page in "${PAGES[@]}"; do
+        seq 1 "$READERS" | xargs -P "$READERS" -I{} curl -s -o /dev/null -w "%{time_total}\n" "$BASE$page" |
+            sort -n | awk -v l="$LABEL" -v p="$page" '{t[NR]=$1} END {printf "| %s | `%s` | %.3f | %.3f |\n", l, p, t[int((NR+1)/2)], t[NR]}'
+    done
+fi
 
 echo
 echo "Program page size:"

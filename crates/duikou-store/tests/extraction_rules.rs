@@ -116,7 +116,7 @@ async fn an_accepted_rule_is_the_programs_obligation_audited_and_kept_once() {
         }
         let rules = rules_of(store, "program_id", program).await;
         assert_eq!(rules.len(), 4, "{backend}: {rules:?}");
-        assert!(rules.contains(&"支援方管理人员每人每学期累计挂职指导不少于 30 天".to_string()));
+        assert!(rules.contains(&"支援方管理人员每人每学期累计挂职指导不少于 1个月（按30天计）".to_string()));
         assert!(rules.contains(&"支援方管理人员每次连续指导不少于 1周（7天）（按学期考核）".to_string()));
         // the plan read again: its rules are the ones kept, not a second copy
         let again = store

@@ -1502,12 +1502,19 @@ mod tests {
     }
 
     #[test]
-    fn a_month_is_thirty_days_with_a_doubt_and_a_week_seven() {
+    fn a_month_is_kept_as_written_judged_as_thirty_days_with_a_doubt_and_a_week_seven() {
         let text = "3、支援学校和受援学校每学期互派至少1名管理人员到对口学校挂职。支教领导每学期支教累计不少于一个月，每次连续开展指导工作不少于一周。";
         let month = for_quote(text, "不少于一个月");
         let (d, texts) = obligation(&month);
-        assert_eq!(texts, vec!["支援方管理人员每人每学期累计挂职指导不少于 30 天"]);
+        assert_eq!(
+            texts,
+            vec!["支援方管理人员每人每学期累计挂职指导不少于 1个月（按30天计）"]
+        );
         assert_eq!(d.record["rule"]["target"]["value"], 30);
+        assert_eq!(
+            d.record["rule"]["target"]["written"],
+            json!({"value": 1, "unit": "个月"})
+        );
         assert!(
             month.doubts.iter().any(|q| q == "一个月按30天计，请核对"),
             "{:?}",
@@ -1521,7 +1528,7 @@ mod tests {
         // a teacher's days, told with 不得少于
         let text = "支援学校教师每学期支教时间累积不得少于一个月，每次连续开展支教时间不得少于一周。";
         let (_, texts) = obligation(&for_quote(text, "不得少于一个月"));
-        assert_eq!(texts, vec!["支援方教师每人每学期累计支教不少于 30 天"]);
+        assert_eq!(texts, vec!["支援方教师每人每学期累计支教不少于 1个月（按30天计）"]);
         let (_, texts) = obligation(&for_quote(text, "不得少于一周"));
         assert_eq!(texts, vec!["支援方教师每次连续支教不少于 1周（7天）（按学期考核）"]);
     }

@@ -365,7 +365,7 @@ async fn a_coordinator_reviews_a_plans_rules_in_words() {
                 && form.contains("value=\"每学期\"")
                 && form.contains("目标值")
                 && form.contains("value=\"30\"")
-                && form.contains("支援方管理人员每人每学期累计挂职指导不少于 30 天"),
+                && form.contains("支援方管理人员每人每学期累计挂职指导不少于 1个月（按30天计）"),
             "{backend}: {form}"
         );
         assert!(!form.contains("cumulative_days"), "{backend}: {form}");

@@ -290,6 +290,8 @@ impl Ctx<'_> {
 
     /// "每学期支教累计不少于一个月" (per person) or "每次连续…不少于一周" (per stint), in days.
     fn days(&mut self, v: f64, unit: &str, window: Option<(&'static str, &'static str)>) -> Option<Draft> {
+        // a target in months is kept as written (1个月) and judged as 30 days each, which the rule's text says
+        let months = matches!(unit, "个月" | "月") && v.fract() == 0.0;
         let days = match unit {
             "周" | "星期" => v * 7.0,
             "个月" | "月" => {
@@ -297,6 +299,16 @@ impl Ctx<'_> {
                 v * 30.0
             }
             _ => v,
+        };
+        let target = if months {
+            json!({"type": "fixed", "value": number(days), "written": {"value": number(v), "unit": "个月"}})
+        } else {
+            json!({"type": "fixed", "value": number(days)})
+        };
+        let shown = if months {
+            format!("{}个月", number(v))
+        } else {
+            format!("{}天", number(days))
         };
         let stint = any(self.clause, &["每次", "连续"]);
         let role = self.role();
@@ -320,22 +332,26 @@ impl Ctx<'_> {
         };
         let label = format!("{}{doing}", if stint { "连续" } else { "累计" });
         let mut drafts = dirs.iter().map(|dir| {
-            let side = if *dir == "to_supporter" { "受援方" } else { "支援方" };
+            let side = if *dir == "to_supporter" {
+                "受援方"
+            } else {
+                "支援方"
+            };
             let (subject, measure, title) = if stint {
                 (
                     json!({"type": "each_stint", "role": role}),
                     json!({"type": "min_stint_days", "records": {"entity": "stints"}}),
-                    format!("{side}{}每次{label}不少于{}天", role_noun(role), number(days)),
+                    format!("{side}{}每次{label}不少于{shown}", role_noun(role)),
                 )
             } else {
                 (
                     json!({"type": "each_dispatch", "role": role}),
                     json!({"type": "cumulative_days", "records": {"entity": "stints"}}),
-                    format!("{side}{}每人{window_zh}{label}不少于{}天", role_noun(role), number(days)),
+                    format!("{side}{}每人{window_zh}{label}不少于{shown}", role_noun(role)),
                 )
             };
             let rule = json!({"subject": subject, "window": {"type": window}, "direction": dir, "measure": measure,
-                "comparison": "at_least", "target": {"type": "fixed", "value": number(days)}, "label": label, "unit": "天"});
+                "comparison": "at_least", "target": target.clone(), "label": label, "unit": "天"});
             self.record(title, rule)
         });
         let mut d = Draft::new("obligations", drafts.next()?);

@@ -362,7 +362,14 @@ fn edited_obligation(plan: &Value, form: &[(String, String)]) -> Result<Value, S
         }
         if let Some(t) = target {
             if record["rule"]["target"]["type"] == "fixed" {
-                record["rule"]["target"]["value"] = serde_json::to_value(t).unwrap_or(Value::Null);
+                let value = serde_json::to_value(t).unwrap_or(Value::Null);
+                // a target in days changed by hand is no longer the "1个月" it was written as
+                if record["rule"]["target"]["value"] != value {
+                    if let Some(m) = record["rule"]["target"].as_object_mut() {
+                        m.remove("written");
+                    }
+                }
+                record["rule"]["target"]["value"] = value;
             }
         }
     };

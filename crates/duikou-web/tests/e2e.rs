@@ -582,6 +582,58 @@ async fn the_demo_in_a_real_browser() {
         !page.contains(SUPERVISION_NOTE),
         "a closed item on a met result is not listed: {page}"
     );
+
+    // on a 390 px phone: the menu folds behind one button, tables read as cards, nothing scrolls sideways
+    c.set_window_size(390, 844).await.unwrap();
+    for (path, name) in [
+        ("/".to_string(), "16-phone-dashboard"),
+        ("/pairings/14".to_string(), "17-phone-pairing"),
+        ("/records/activities".to_string(), "18-phone-activities"),
+        (format!("/programs/{program}"), "19-phone-program"),
+        ("/summary?scope=pairing:14".to_string(), "20-phone-summary"),
+    ] {
+        c.goto(&format!("{base}{path}")).await.unwrap();
+        let fits = c
+            .execute(
+                "const d = document.documentElement; return [d.scrollWidth, window.innerWidth];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let (wide, screen) = (fits[0].as_f64().unwrap_or(0.0), fits[1].as_f64().unwrap_or(0.0));
+        assert!(
+            wide <= screen + 1.0,
+            "{path} scrolls sideways on a phone: {wide} > {screen}"
+        );
+        shot(&c, name).await;
+    }
+    let nav_shown = "return getComputedStyle(document.querySelector('header nav')).display !== 'none';";
+    assert_eq!(
+        c.execute(nav_shown, vec![]).await.unwrap(),
+        serde_json::json!(false),
+        "the menu is folded"
+    );
+    c.find(Locator::Css("label.menu-button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(
+        c.execute(nav_shown, vec![]).await.unwrap(),
+        serde_json::json!(true),
+        "the button opens it"
+    );
+    shot(&c, "21-phone-menu").await;
+    let labelled = c
+        .execute("return document.querySelectorAll('td[data-label]').length;", vec![])
+        .await
+        .unwrap();
+    assert!(
+        labelled.as_i64().unwrap_or(0) > 0,
+        "the summary page's tables are labelled for cards"
+    );
+    c.set_window_size(1280, 1000).await.unwrap();
     logout(&c).await;
     c.close().await.unwrap();
     t.finish().await.unwrap();

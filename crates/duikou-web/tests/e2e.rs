@@ -390,6 +390,8 @@ async fn the_demo_in_a_real_browser() {
     set_date(&c, "end_date", "2015-07-10").await;
     shot(&c, "10-dispatch-form").await;
     let dispatch = done_id(&submit_new(&c).await);
+    // the stints are recorded on a phone (390 px)
+    c.set_window_size(390, 844).await.unwrap();
     for (from, to) in [("2014-09-01", "2015-01-16"), ("2015-03-02", "2015-07-10")] {
         c.goto(&format!("{base}/records/stints/new")).await.unwrap();
         fill(&c, "dispatch_id", &dispatch.to_string()).await;
@@ -397,6 +399,8 @@ async fn the_demo_in_a_real_browser() {
         set_date(&c, "end_date", to).await;
         submit_new(&c).await;
     }
+    shot(&c, "10b-phone-stint-saved").await;
+    c.set_window_size(1280, 1000).await.unwrap();
     let stints: Vec<i64> = t
         .store
         .list(
@@ -509,6 +513,8 @@ async fn the_demo_in_a_real_browser() {
         t.store.get("activities", act["id"].as_i64().unwrap()).await.unwrap()["confirmation"],
         "confirmed"
     );
+    // the dispatch and its stints are confirmed on a phone (390 px)
+    c.set_window_size(390, 844).await.unwrap();
     for (entity, id) in [("dispatches", dispatch), ("stints", stints[0]), ("stints", stints[1])] {
         c.goto(&format!("{base}/inbox")).await.unwrap();
         let form = format!("form[action='/inbox/{entity}/{id}/confirm'] button");
@@ -520,6 +526,8 @@ async fn the_demo_in_a_real_browser() {
             "{entity} {id}"
         );
     }
+    shot(&c, "05b-phone-confirmed").await;
+    c.set_window_size(1280, 1000).await.unwrap();
 
     // a form with a mistake keeps what was typed and says what is wrong, next to the field
     c.goto(&format!("{base}/records/needs/new")).await.unwrap();

@@ -390,6 +390,8 @@ async fn the_demo_in_a_real_browser() {
     set_date(&c, "end_date", "2015-07-10").await;
     shot(&c, "10-dispatch-form").await;
     let dispatch = done_id(&submit_new(&c).await);
+    // the stints are recorded on a phone (390 px)
+    c.set_window_size(390, 844).await.unwrap();
     for (from, to) in [("2014-09-01", "2015-01-16"), ("2015-03-02", "2015-07-10")] {
         c.goto(&format!("{base}/records/stints/new")).await.unwrap();
         fill(&c, "dispatch_id", &dispatch.to_string()).await;
@@ -397,6 +399,8 @@ async fn the_demo_in_a_real_browser() {
         set_date(&c, "end_date", to).await;
         submit_new(&c).await;
     }
+    shot(&c, "10b-phone-stint-saved").await;
+    c.set_window_size(1280, 1000).await.unwrap();
     let stints: Vec<i64> = t
         .store
         .list(
@@ -509,6 +513,8 @@ async fn the_demo_in_a_real_browser() {
         t.store.get("activities", act["id"].as_i64().unwrap()).await.unwrap()["confirmation"],
         "confirmed"
     );
+    // the dispatch and its stints are confirmed on a phone (390 px)
+    c.set_window_size(390, 844).await.unwrap();
     for (entity, id) in [("dispatches", dispatch), ("stints", stints[0]), ("stints", stints[1])] {
         c.goto(&format!("{base}/inbox")).await.unwrap();
         let form = format!("form[action='/inbox/{entity}/{id}/confirm'] button");
@@ -520,6 +526,8 @@ async fn the_demo_in_a_real_browser() {
             "{entity} {id}"
         );
     }
+    shot(&c, "05b-phone-confirmed").await;
+    c.set_window_size(1280, 1000).await.unwrap();
 
     // a form with a mistake keeps what was typed and says what is wrong, next to the field
     c.goto(&format!("{base}/records/needs/new")).await.unwrap();
@@ -582,6 +590,58 @@ async fn the_demo_in_a_real_browser() {
         !page.contains(SUPERVISION_NOTE),
         "a closed item on a met result is not listed: {page}"
     );
+
+    // on a 390 px phone: the menu folds behind one button, tables read as cards, nothing scrolls sideways
+    c.set_window_size(390, 844).await.unwrap();
+    for (path, name) in [
+        ("/".to_string(), "16-phone-dashboard"),
+        ("/pairings/14".to_string(), "17-phone-pairing"),
+        ("/records/activities".to_string(), "18-phone-activities"),
+        (format!("/programs/{program}"), "19-phone-program"),
+        ("/summary?scope=pairing:14".to_string(), "20-phone-summary"),
+    ] {
+        c.goto(&format!("{base}{path}")).await.unwrap();
+        let fits = c
+            .execute(
+                "const d = document.documentElement; return [d.scrollWidth, window.innerWidth];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let (wide, screen) = (fits[0].as_f64().unwrap_or(0.0), fits[1].as_f64().unwrap_or(0.0));
+        assert!(
+            wide <= screen + 1.0,
+            "{path} scrolls sideways on a phone: {wide} > {screen}"
+        );
+        shot(&c, name).await;
+    }
+    let nav_shown = "return getComputedStyle(document.querySelector('header nav')).display !== 'none';";
+    assert_eq!(
+        c.execute(nav_shown, vec![]).await.unwrap(),
+        serde_json::json!(false),
+        "the menu is folded"
+    );
+    c.find(Locator::Css("label.menu-button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(
+        c.execute(nav_shown, vec![]).await.unwrap(),
+        serde_json::json!(true),
+        "the button opens it"
+    );
+    shot(&c, "21-phone-menu").await;
+    let labelled = c
+        .execute("return document.querySelectorAll('td[data-label]').length;", vec![])
+        .await
+        .unwrap();
+    assert!(
+        labelled.as_i64().unwrap_or(0) > 0,
+        "the summary page's tables are labelled for cards"
+    );
+    c.set_window_size(1280, 1000).await.unwrap();
     logout(&c).await;
     c.close().await.unwrap();
     t.finish().await.unwrap();

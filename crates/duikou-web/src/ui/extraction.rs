@@ -458,6 +458,17 @@ async fn documents_page(
             pending: ex.iter().filter(|x| x["status"] == "pending").count(),
         });
     }
+    // the pairing's whole term where it has one; else the last complete year (a term without dates cannot be read)
+    let has_term = state
+        .store
+        .get("pairings", pairing)
+        .await
+        .is_ok_and(|p| p["start_date"].is_string());
+    let period = if has_term {
+        "term".to_string()
+    } else {
+        (chrono::Datelike::year(&chrono::Utc::now().date_naive()) - 1).to_string()
+    };
     render(DocumentsPage {
         ui: ui(&parts.headers, Some(actor), csrf),
         title: format!("{heading} · 旧总结提取"),
@@ -465,7 +476,7 @@ async fn documents_page(
         heading,
         message,
         docs: rows,
-        period: "term".into(),
+        period,
     })
 }
 

@@ -60,7 +60,8 @@ async fn browser() -> Option<(Driver, Client)> {
         .spawn()
         .ok()?;
     let driver = Driver(child);
-    let profile = std::env::temp_dir().join(format!("duikou_chrome_{}", std::process::id()));
+    // one profile per browser: the tests of this file run at once, and two browsers on one profile share cookies
+    let profile = std::env::temp_dir().join(format!("duikou_chrome_{}_{port}", std::process::id()));
     let caps = serde_json::json!({
         "goog:chromeOptions": {
             "binary": "/usr/bin/chromium",

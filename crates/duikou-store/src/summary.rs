@@ -264,7 +264,14 @@ impl Store {
             };
             let years = [Arg::Int(year(within.first())), Arg::Int(year(within.get(1)))];
             return self
-                .fields_where_in_and(entity, &fields, "pairing_id", pairings, "year >= $1 AND year <= $2", &years)
+                .fields_where_in_and(
+                    entity,
+                    &fields,
+                    "pairing_id",
+                    pairings,
+                    "year >= $1 AND year <= $2",
+                    &years,
+                )
                 .await;
         }
         let Some((column, cond)) = dated else {

@@ -36,8 +36,8 @@ pub use iati::{
     IatiTransaction,
 };
 pub use map::{
-    map_figure, map_provinces, map_source, png as map_png, region_name as map_region_name, region_point,
-    svg as map_svg, unplaced, MapPairing, MapSource,
+    map_figure, map_provinces, map_source, outlines_svg as map_outlines_svg, overlay_svg as map_overlay_svg,
+    png as map_png, region_name as map_region_name, region_point, svg as map_svg, unplaced, MapPairing, MapSource,
 };
 pub use markdown::markdown;
 pub use model::*;

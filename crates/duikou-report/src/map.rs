@@ -168,18 +168,50 @@ fn tenths(v: i64) -> String {
 
 /// Renders the map as a standalone SVG document (with its title when it has one).
 pub fn svg(fig: &MapFigure) -> String {
-    render(fig, true)
+    render_layers(fig, true, Layers::All)
+}
+
+/// A web page's map in two layers: the outlines alone, the same on every map ([`outlines_svg`], served once as a
+/// file the browser keeps), and this figure's own layer — title, highlight, arcs, ends and legend on a transparent
+/// ground, of the same size — drawn over them. Both are sized as [`svg`] draws a titled map.
+pub fn overlay_svg(fig: &MapFigure) -> String {
+    render_layers(fig, true, Layers::Overlay)
+}
+
+/// The outlines every web map is drawn over (provinces, prefectures, the 南海诸岛 inset), as a standalone SVG of the
+/// size [`overlay_svg`] draws.
+pub fn outlines_svg() -> &'static str {
+    static OUTLINES: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    OUTLINES.get_or_init(|| render_layers(&MapFigure::default(), true, Layers::Outlines))
+}
+
+/// What a rendering draws.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Layers {
+    /// The whole map (.docx, PNG, a standalone SVG).
+    All,
+    /// The ground and the outlines only.
+    Outlines,
+    /// Everything but the ground and the outlines.
+    Overlay,
 }
 
 /// The map; `with_title` is false inside .docx, where the caption under the picture carries the title.
 pub(crate) fn render(fig: &MapFigure, with_title: bool) -> String {
+    render_layers(fig, with_title, Layers::All)
+}
+
+fn render_layers(fig: &MapFigure, with_title: bool, layers: Layers) -> String {
     let d = data();
     let s = d.scale as f64;
-    let top = if with_title && !fig.title.trim().is_empty() {
+    // the two web layers keep the titled size whatever the figure, so that they line up
+    let top = if with_title && (layers != Layers::All || !fig.title.trim().is_empty()) {
         30.0
     } else {
         0.0
     };
+    let ground = layers != Layers::Overlay;
+    let own = layers != Layers::Outlines;
     let (w, h) = (d.width as f64, d.height as f64 + top + FOOT);
     let mut out = String::with_capacity(256 * 1024);
     let _ = write!(
@@ -193,8 +225,10 @@ pub(crate) fn render(fig: &MapFigure, with_title: bool) -> String {
             &fig.title
         }),
     );
-    let _ = write!(out, r##"<rect width="100%" height="100%" fill="#FFFFFF"/>"##);
-    if top > 0.0 {
+    if ground {
+        let _ = write!(out, r##"<rect width="100%" height="100%" fill="#FFFFFF"/>"##);
+    }
+    if top > 0.0 && own && !fig.title.trim().is_empty() {
         let _ = write!(
             out,
             r#"<text x="{}" y="20" text-anchor="middle" font-size="16" font-weight="bold" fill="{TEXT}">{}</text>"#,
@@ -204,24 +238,13 @@ pub(crate) fn render(fig: &MapFigure, with_title: bool) -> String {
     }
     let _ = write!(out, r#"<g transform="translate(0 {})">"#, fixed(top, 1));
 
-    // outlines: prefectures light under provinces
-    out.push_str(r##"<g class="prefectures" fill="#F7F5F0" stroke="#C9C9C9" stroke-width="0.4">"##);
-    for u in &d.prefectures {
-        let _ = write!(out, r#"<path data-code="{}" d=""#, u.code);
-        for r in &u.rings {
-            ring_path(&mut out, r, s, true);
-        }
-        out.push_str(r#""/>"#);
+    if ground {
+        outlines(&mut out, d, s);
     }
-    out.push_str(r##"</g><g class="provinces" fill="none" stroke="#7F7F7F" stroke-width="0.8">"##);
-    for u in &d.provinces {
-        let _ = write!(out, r#"<path data-code="{}" d=""#, u.code);
-        for r in &u.rings {
-            ring_path(&mut out, r, s, true);
-        }
-        out.push_str(r#""/>"#);
+    if !own {
+        out.push_str("</g></svg>");
+        return out;
     }
-    out.push_str("</g>");
     // the highlighted unit (a pairing's receiver), above the outlines and under the arcs
     let highlighted = fig.highlight.as_deref().and_then(region_unit);
     if let Some(u) = highlighted {
@@ -235,7 +258,30 @@ pub(crate) fn render(fig: &MapFigure, with_title: bool) -> String {
         }
         let _ = write!(out, r#""><title>{}</title></path>"#, escape(&u.name));
     }
+    arcs_and_legend(&mut out, fig, d, top, w, highlighted);
+    out
+}
 
+/// The ground's outlines: prefectures light under provinces, and the 南海诸岛 inset.
+fn outlines(out: &mut String, d: &Data, s: f64) {
+    // outlines: prefectures light under provinces
+    out.push_str(r##"<g class="prefectures" fill="#F7F5F0" stroke="#C9C9C9" stroke-width="0.4">"##);
+    for u in &d.prefectures {
+        let _ = write!(out, r#"<path data-code="{}" d=""#, u.code);
+        for r in &u.rings {
+            ring_path(out, r, s, true);
+        }
+        out.push_str(r#""/>"#);
+    }
+    out.push_str(r##"</g><g class="provinces" fill="none" stroke="#7F7F7F" stroke-width="0.8">"##);
+    for u in &d.provinces {
+        let _ = write!(out, r#"<path data-code="{}" d=""#, u.code);
+        for r in &u.rings {
+            ring_path(out, r, s, true);
+        }
+        out.push_str(r#""/>"#);
+    }
+    out.push_str("</g>");
     // the 南海诸岛 inset
     let [bx, by, bw, bh] = d.inset.frame.map(|v| v as f64 / s);
     let _ = write!(
@@ -247,11 +293,11 @@ pub(crate) fn render(fig: &MapFigure, with_title: bool) -> String {
         fixed(bh, 1)
     );
     for r in &d.inset.land {
-        ring_path(&mut out, r, s, true);
+        ring_path(out, r, s, true);
     }
     out.push_str(r##""/><path fill="none" stroke="#404040" stroke-width="1" d=""##);
     for r in &d.inset.lines {
-        ring_path(&mut out, r, s, false);
+        ring_path(out, r, s, false);
     }
     let _ = write!(
         out,
@@ -259,7 +305,11 @@ pub(crate) fn render(fig: &MapFigure, with_title: bool) -> String {
         fixed(bx + bw - 4.0, 1),
         fixed(by + bh - 5.0, 1)
     );
+}
 
+/// The figure's own layer: arcs, their ends, the legend and what is left off.
+#[allow(clippy::too_many_arguments)]
+fn arcs_and_legend(out: &mut String, fig: &MapFigure, d: &Data, top: f64, w: f64, highlighted: Option<&Unit>) {
     // arcs
     let placed: Vec<_> = fig
         .arcs
@@ -435,7 +485,6 @@ pub(crate) fn render(fig: &MapFigure, with_title: bool) -> String {
         );
     }
     out.push_str("</g></svg>");
-    out
 }
 
 /// A legend value to three significant figures.

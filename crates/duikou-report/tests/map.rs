@@ -214,3 +214,46 @@ fn a_highlighted_receiver_is_its_units_outline_named_under_the_map() {
         );
     }
 }
+
+/// A web page's map is two layers of one size: the shared outlines (the same file for every map) and the figure's own
+/// arcs, ends and legend on a transparent ground; together they hold what the whole map holds.
+#[test]
+fn a_web_map_is_the_shared_outlines_under_the_figures_own_layer() {
+    let fig = figure();
+    let whole = map_svg(&fig);
+    let (outlines, overlay) = (map_outlines_svg(), map_overlay_svg(&fig));
+    let root = |svg: &str| {
+        let doc = roxmltree::Document::parse(svg)
+            .unwrap()
+            .root_element()
+            .attributes()
+            .map(|a| (a.name().to_string(), a.value().to_string()))
+            .collect::<Vec<_>>();
+        doc.into_iter()
+            .filter(|(n, _)| n == "width" || n == "height" || n == "viewBox")
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(root(outlines), root(&whole), "the layers are the whole map's size");
+    assert_eq!(root(&overlay), root(&whole));
+    assert!(outlines.contains("class=\"prefectures\"") && outlines.contains("class=\"inset\""));
+    assert!(
+        !outlines.contains("class=\"arc\"") && !outlines.contains("对口援疆"),
+        "no figure's own in the shared file"
+    );
+    assert!(
+        !overlay.contains("class=\"prefectures\"") && !overlay.contains("#FFFFFF\"/>"),
+        "a transparent overlay"
+    );
+    assert_eq!(
+        overlay.matches("class=\"arc\"").count(),
+        whole.matches("class=\"arc\"").count()
+    );
+    assert!(overlay.contains(&fig.title) && overlay.contains("对口援疆"));
+    // the two together weigh what the whole does, and the page's own part is small
+    assert!(
+        overlay.len() * 10 < whole.len(),
+        "overlay {} of {}",
+        overlay.len(),
+        whole.len()
+    );
+}

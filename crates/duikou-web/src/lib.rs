@@ -188,6 +188,7 @@ pub fn app(state: AppState) -> Router {
         .route("/inbox/{entity}/{id}/{action}", post(ui::decide))
         .route("/healthz", get(admin::healthz))
         .route("/assets/pick.js", get(pick_script))
+        .route("/assets/map-outlines.svg", get(map_outlines))
         .merge(uploads)
         .merge(public_api)
         .merge(api)
@@ -196,6 +197,29 @@ pub fn app(state: AppState) -> Router {
     // a panic's 500 carries the security headers too
     let router = catch_panics(router).layer(tower_http::trace::TraceLayer::new_for_http());
     security_headers(router, state.secure_cookies).with_state(state)
+}
+
+/// `GET /assets/map-outlines.svg`: the outlines every web map is drawn over, the same on every page, so a browser
+/// fetches them once and keeps them; each page carries only its own arcs ([`layered_map`]).
+async fn map_outlines() -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        duikou_report::map_outlines_svg(),
+    )
+        .into_response()
+}
+
+/// A map on a web page: the shared outlines as a picture the browser keeps, the figure's own layer drawn over it.
+pub(crate) fn layered_map(fig: &duikou_report::MapFigure) -> String {
+    format!(
+        "<div class=\"layers\"><img src=\"/assets/map-outlines.svg\" alt=\"\">{}</div>",
+        duikou_report::map_overlay_svg(fig)
+    )
 }
 
 /// `GET /assets/pick.js`: the forms' search-as-you-type pickers (the one script of the site, served from here).

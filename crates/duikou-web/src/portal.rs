@@ -401,7 +401,7 @@ td.n{text-align:right}th{background:#eef}h1{margin-bottom:.2rem}.muted{color:#55
 .cards{display:flex;flex-wrap:wrap;gap:.8rem;margin:1rem 0}.card{border:1px solid #bbc;border-radius:6px;padding:.5rem 1rem;min-width:10rem}\
 .card b{display:block;font-size:1.4rem}.login{float:right;margin-top:.6rem;padding:.3rem 1rem;background:#1d4ed8;color:#fff;border-radius:4px;text-decoration:none}\
 .preview{border:3px solid #b45309;background:#fff7ed;padding:.6rem 1rem;margin-bottom:1rem}.preview button{margin-right:.6rem}\
-.map{margin:.5rem 0 1.5rem}.map svg{max-width:100%;height:auto}.map figcaption{color:#555;font-size:.9rem}";
+.map{margin:.5rem 0 1.5rem}.map svg{max-width:100%;height:auto}.layers{position:relative;max-width:100%}.layers img{display:block;width:100%;height:auto}.layers>svg{position:absolute;left:0;top:0;width:100%;height:100%}.map figcaption{color:#555;font-size:.9rem}";
 
 fn head(title: &str) -> String {
     format!(
@@ -486,7 +486,7 @@ fn map_html(html: &mut String, views: &[&PublicProgramView]) {
     }
     let fig = duikou_report::map_figure("对口支援关系示意图", &pairings);
     html.push_str("<h2>哪里支援哪里</h2><figure class=\"map\" id=\"map\">");
-    html.push_str(&duikou_report::map_svg(&fig));
+    html.push_str(&crate::layered_map(&fig));
     html.push_str(
         "<figcaption>图：对口支援关系示意图（线由支援方所在地指向受援方所在地，颜色表示计划）</figcaption></figure>",
     );
@@ -503,7 +503,7 @@ fn pairing_map_html(html: &mut String, v: &PublicPairingView) {
     let mut fig = duikou_report::map_figure("对口支援关系示意图", &[pairing]);
     fig.highlight = p.receiver_region.clone();
     html.push_str("<h2>哪里支援哪里</h2><figure class=\"map\" id=\"map\">");
-    html.push_str(&duikou_report::map_svg(&fig));
+    html.push_str(&crate::layered_map(&fig));
     let lit = p
         .receiver_region
         .as_deref()

@@ -442,7 +442,7 @@ async fn home_view(state: &AppState, dash: Option<&duikou_store::aggregates::Das
         Ok(pairings) if !pairings.is_empty() => {
             let fig = duikou_report::map_figure("对口支援关系示意图", &pairings);
             chart.push_str("<figure class=\"map\" id=\"map\">");
-            chart.push_str(&duikou_report::map_svg(&fig));
+            chart.push_str(&crate::layered_map(&fig));
             chart.push_str("<figcaption>图：对口支援关系示意图</figcaption></figure>");
         }
         Ok(_) => {}

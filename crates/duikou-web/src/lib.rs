@@ -116,6 +116,7 @@ pub fn app(state: AppState) -> Router {
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), portal::limited));
     let router = Router::new()
         .route("/", get(ui::home))
+        .route("/dashboard", get(ui::dashboard))
         .route("/public/programs/{id}", get(portal::program))
         .route("/public/pairings/{id}", get(portal::pairing))
         .route(
@@ -191,7 +192,8 @@ pub fn app(state: AppState) -> Router {
         .merge(public_api)
         .merge(api)
         .fallback(|| async { error::ApiError::no_route() })
-        .layer(axum::middleware::from_fn(methods::only_documented));
+        .layer(axum::middleware::from_fn(methods::only_documented))
+        .layer(axum::middleware::from_fn(ui::with_inbox_count));
     // a panic's 500 carries the security headers too
     let router = catch_panics(router).layer(tower_http::trace::TraceLayer::new_for_http());
     security_headers(router, state.secure_cookies).with_state(state)

@@ -5,6 +5,7 @@
 pub mod assessment;
 pub mod extraction;
 pub mod forms;
+pub mod home;
 pub mod import;
 pub mod kept;
 mod labels;
@@ -25,6 +26,7 @@ use duikou_domain::access::{self, Actor, Role};
 use duikou_domain::schema::{self, FieldKind};
 use duikou_store::accounts::Login;
 use duikou_store::ListQuery;
+pub use home::home;
 pub use labels::{Labels, EN, ZH};
 use serde::Deserialize;
 use serde_json::Value;
@@ -54,6 +56,21 @@ pub struct Ui {
     pub mine: bool,
     /// Whether to offer the confirmation inbox (receiver editors and admins).
     pub inbox: bool,
+    /// How many facts wait for this user's confirmation, shown beside the inbox link (receiving editors; 0 for
+    /// everyone else or when nothing waits).
+    pub inbox_count: i64,
+}
+
+tokio::task_local! {
+    /// The count of facts awaiting the requesting user's confirmation, read once by [`page_user`] and shown by every
+    /// page's menu (see [`with_inbox_count`]).
+    static INBOX_COUNT: std::cell::Cell<i64>;
+}
+
+/// Gives each request a place for its user's inbox count, so the menu of any page can show it without each page
+/// reading it.
+pub async fn with_inbox_count(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    INBOX_COUNT.scope(std::cell::Cell::new(0), next.run(req)).await
 }
 
 fn lang(headers: &HeaderMap) -> (&'static str, &'static str, &'static Labels) {
@@ -77,6 +94,11 @@ fn ui(headers: &HeaderMap, who: Option<&Actor>, csrf: String) -> Ui {
         overseer: who.is_some_and(|a| program::may_oversee(a).is_ok()),
         mine: who.is_some_and(|a| access::may_list_own_pairings(a).is_ok()),
         inbox: who.is_some_and(|a| access::may_use_inbox(a).is_ok()),
+        inbox_count: if who.is_some_and(|a| a.role == Role::ReceiverEditor) {
+            INBOX_COUNT.try_with(std::cell::Cell::get).unwrap_or(0)
+        } else {
+            0
+        },
     }
 }
 
@@ -122,7 +144,18 @@ async fn page_user(state: &AppState, parts: &Parts) -> Result<(Actor, String), R
         return Err(login);
     };
     match state.store.session(&sid).await {
-        Ok(Some(s)) => Ok(s),
+        Ok(Some(s)) => {
+            if s.0.role == Role::ReceiverEditor {
+                let n = state
+                    .store
+                    .confirmation_count(duikou_store::worklist::Side::Receiving, &s.0.scope, "pending")
+                    .await
+                    .map_err(|e| tracing::error!(error = %e, "inbox count"))
+                    .unwrap_or(0);
+                let _ = INBOX_COUNT.try_with(|c| c.set(n));
+            }
+            Ok(s)
+        }
         _ => Err(login),
     }
 }
@@ -332,10 +365,12 @@ struct Dashboard {
     view: std::sync::Arc<HomeView>,
 }
 
-/// `GET /`: the dashboard when logged in, the public overview otherwise.
-pub async fn home(State(state): State<AppState>, parts: Parts) -> Response {
-    let Ok((actor, csrf)) = page_user(&state, &parts).await else {
-        return crate::portal::home(&state, &parts.headers).await;
+/// `GET /dashboard`: the figures, programs and charts of the whole record (every logged-in user's `/` showed it
+/// before each role had its own home; linked from there).
+pub async fn dashboard(State(state): State<AppState>, parts: Parts) -> Response {
+    let (actor, csrf) = match page_user(&state, &parts).await {
+        Ok(u) => u,
+        Err(r) => return r,
     };
     let (lang_tag, _, l) = lang(&parts.headers);
     let view = match state.store.dashboard_kept(&duikou_store::aggregates::Scope::All).await {
@@ -353,7 +388,7 @@ pub async fn home(State(state): State<AppState>, parts: Parts) -> Response {
     };
     render(Dashboard {
         ui: ui(&parts.headers, Some(&actor), csrf),
-        title: l.dashboard.into(),
+        title: l.overview_all.into(),
         view,
     })
 }
@@ -381,8 +416,6 @@ async fn home_view(state: &AppState, dash: Option<&duikou_store::aggregates::Das
             cards.push((label.to_string(), figure.written.clone()));
         }
     }
-    let today = chrono::Utc::now().date_naive();
-    let mut programs = Vec::new();
     let all = state
         .store
         .list(
@@ -393,25 +426,7 @@ async fn home_view(state: &AppState, dash: Option<&duikou_store::aggregates::Das
             },
         )
         .await;
-    for p in all.map(|p| p.items).unwrap_or_default() {
-        let id = p["id"].as_i64().unwrap_or(0);
-        // kept up to date from the audit log: a view re-evaluates only what changed since the last one
-        let status = state
-            .store
-            .status_counts(id, today)
-            .await
-            .map_err(|e| tracing::error!(error = %e, program = id, "obligation status"))
-            .unwrap_or_default();
-        programs.push(ProgramRow {
-            id,
-            name: p["name"].as_str().unwrap_or("").into(),
-            pairings: status.pairings as usize,
-            met: status.met as usize,
-            unmet: status.unmet as usize,
-            open: status.open as usize,
-            warnings: status.warnings as usize,
-        });
-    }
+    let programs = program_rows(state, all.map(|p| p.items).unwrap_or_default()).await;
     let mut chart = duikou_report::svg(&duikou_report::Chart {
         title: l.obligations.into(),
         kind: duikou_report::ChartKind::StackedBar,
@@ -447,6 +462,32 @@ async fn home_view(state: &AppState, dash: Option<&duikou_store::aggregates::Das
         Err(e) => tracing::error!(error = %e, "map of pairings"),
     }
     HomeView { cards, programs, chart }
+}
+
+/// The programs' rows: their pairings and obligation results, one kept status read per program.
+async fn program_rows(state: &AppState, programs: Vec<Value>) -> Vec<ProgramRow> {
+    let today = chrono::Utc::now().date_naive();
+    let mut rows = Vec::new();
+    for p in programs {
+        let id = p["id"].as_i64().unwrap_or(0);
+        // kept up to date from the audit log: a view re-evaluates only what changed since the last one
+        let status = state
+            .store
+            .status_counts(id, today)
+            .await
+            .map_err(|e| tracing::error!(error = %e, program = id, "obligation status"))
+            .unwrap_or_default();
+        rows.push(ProgramRow {
+            id,
+            name: p["name"].as_str().unwrap_or("").into(),
+            pairings: status.pairings as usize,
+            met: status.met as usize,
+            unmet: status.unmet as usize,
+            open: status.open as usize,
+            warnings: status.warnings as usize,
+        });
+    }
+    rows
 }
 
 #[derive(Template)]
@@ -1076,44 +1117,7 @@ pub async fn inbox(State(state): State<AppState>, parts: Parts) -> Response {
                 ..Default::default()
             };
             for r in state.store.list(e.name, &q).await.map(|p| p.items).unwrap_or_default() {
-                // who it is about (a dispatch's person; a stint's or an appraisal's through its dispatch), then what
-                let person = match (r["person_id"].as_i64(), r["dispatch_id"].as_i64()) {
-                    (Some(p), _) => Some(p),
-                    (None, Some(d)) => state
-                        .store
-                        .get("dispatches", d)
-                        .await
-                        .ok()
-                        .and_then(|d| d["person_id"].as_i64()),
-                    _ => None,
-                };
-                let mut summary: Vec<String> = Vec::new();
-                if let Some(p) = person {
-                    summary.extend(reference_name(&state, "people", p).await);
-                }
-                for k in [
-                    "title",
-                    "name",
-                    "role",
-                    "kind",
-                    "start_date",
-                    "date",
-                    "amount",
-                    "hours",
-                    "person_times",
-                ] {
-                    let Some(f) = e.field(k) else { continue };
-                    let mut shown_value = shown(f.kind, &r[k]);
-                    if k == "start_date" && !shown_value.is_empty() {
-                        if let Some(end) = r.get("end_date").filter(|v| !v.is_null()) {
-                            shown_value = format!("{shown_value} 至 {}", shown(f.kind, end));
-                        }
-                    }
-                    if !shown_value.is_empty() {
-                        summary.push(shown_value);
-                    }
-                }
-                let summary = summary.join("，");
+                let summary = fact_summary(&state, e, &r).await;
                 items.push(InboxItem {
                     entity: e.name.into(),
                     id: r["id"].as_i64().unwrap_or(0),
@@ -1134,6 +1138,49 @@ pub async fn inbox(State(state): State<AppState>, parts: Parts) -> Response {
         message,
         items,
     })
+}
+
+/// A fact in a line, for a person: whom it is about (a dispatch's person, a stint's or appraisal's through its
+/// dispatch), then its title or name, role, kind, dates and figures, as shown on its page.
+async fn fact_summary(state: &AppState, e: &schema::EntityDef, r: &Value) -> String {
+    // who it is about (a dispatch's person; a stint's or an appraisal's through its dispatch), then what
+    let person = match (r["person_id"].as_i64(), r["dispatch_id"].as_i64()) {
+        (Some(p), _) => Some(p),
+        (None, Some(d)) => state
+            .store
+            .get("dispatches", d)
+            .await
+            .ok()
+            .and_then(|d| d["person_id"].as_i64()),
+        _ => None,
+    };
+    let mut summary: Vec<String> = Vec::new();
+    if let Some(p) = person {
+        summary.extend(reference_name(state, "people", p).await);
+    }
+    for k in [
+        "title",
+        "name",
+        "role",
+        "kind",
+        "start_date",
+        "date",
+        "amount",
+        "hours",
+        "person_times",
+    ] {
+        let Some(f) = e.field(k) else { continue };
+        let mut shown_value = shown(f.kind, &r[k]);
+        if k == "start_date" && !shown_value.is_empty() {
+            if let Some(end) = r.get("end_date").filter(|v| !v.is_null()) {
+                shown_value = format!("{shown_value} 至 {}", shown(f.kind, end));
+            }
+        }
+        if !shown_value.is_empty() {
+            summary.push(shown_value);
+        }
+    }
+    summary.join("，")
 }
 
 /// `POST /inbox/{entity}/{id}/{confirm|dispute}`.

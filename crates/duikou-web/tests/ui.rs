@@ -1490,6 +1490,12 @@ async fn each_role_lands_on_its_own_home_with_its_own_work() {
         )
         .await;
         store.apply_template(&sys, p, "school_pairing", &[]).await.unwrap();
+        // obligations set, no pairing yet: no results, but not "no obligations"
+        let unpaired = create_id(&store, "programs", json!({"name": "新设计划", "authority_org_id": bureau, "start_date": "2013-10-01", "end_date": "2016-08-31", "calendar": {"kind": "school_year"}})).await;
+        store
+            .apply_template(&sys, unpaired, "school_pairing", &[])
+            .await
+            .unwrap();
         let activity = |pairing: i64, title: &str| json!({"pairing_id": pairing, "kind": "training", "audience": "all_staff", "title": title, "start_date": "2014-10-10", "person_times": 30});
         let pending1 = create_id(&store, "activities", activity(ours, "全员培训第一期")).await;
         create_id(&store, "activities", activity(ours, "全员培训第二期")).await;
@@ -1674,6 +1680,14 @@ async fn each_role_lands_on_its_own_home_with_its_own_work() {
         assert!(
             bare_row.contains("无可考核目标（尚未设定目标任务）") && !bare_row.contains("class=\"num met\""),
             "{backend}: {bare_row}"
+        );
+        let unpaired_row = programs
+            .split("<tr>")
+            .find(|r| r.contains("新设计划"))
+            .unwrap_or_default();
+        assert!(
+            unpaired_row.contains("暂无考核结果") && !unpaired_row.contains("无可考核目标"),
+            "{backend}: {unpaired_row}"
         );
         let open = section(&home, "supervision");
         assert!(

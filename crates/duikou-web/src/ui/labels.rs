@@ -146,6 +146,7 @@ pub struct Labels {
     pub readable_programs: &'static str,
     pub readable_programs_empty: &'static str,
     pub shown_of: &'static str,
+    pub no_results: &'static str,
 }
 
 /// 中文.
@@ -287,12 +288,13 @@ pub static ZH: Labels = Labels {
     go_inbox: "去确认",
     open_supervision: "未办结的督办事项",
     open_supervision_empty: "暂无未办结的督办事项。可在各计划的“督办”页对预警和未达标的目标任务发出督办。",
-    warnings_empty: "暂无预警。",
+    warnings_empty: "暂无预警。未达标的结果可在各计划的“督办清单”中发出督办。",
     my_programs: "本单位主管的计划",
     programs_empty: "暂无计划。请在“计划”列表中新建计划。",
     readable_programs: "可查看的计划",
     readable_programs_empty: "暂无可查看的计划。",
     shown_of: "共 {n} 条，仅列最近 {m} 条",
+    no_results: "暂无考核结果（已设定目标任务，尚无结对或尚未到考核期）",
 };
 
 /// English.
@@ -434,10 +436,11 @@ pub static EN: Labels = Labels {
     go_inbox: "Go to confirm",
     open_supervision: "Open supervision items",
     open_supervision_empty: "No open supervision items. File one from a program's supervision page for a warned or unmet obligation.",
-    warnings_empty: "No early warnings.",
+    warnings_empty: "No early warnings. Unmet results can be supervised from each program's supervision list.",
     my_programs: "Your programs",
     programs_empty: "No programs yet. Create one from the Programs list.",
     readable_programs: "Programs you may read",
     readable_programs_empty: "No programs to read yet.",
     shown_of: "{n} in all, the latest {m} shown",
+    no_results: "No results yet (obligations are set; no pairing or no period yet)",
 };

@@ -348,6 +348,8 @@ struct ProgramRow {
     unmet: usize,
     open: usize,
     warnings: usize,
+    /// No result at all though the program sets obligations of its own (no pairing yet, or none assessed).
+    set_but_unassessed: bool,
 }
 
 /// What the dashboard shows that depends only on the record and the language: drawn once per write and day.
@@ -477,6 +479,19 @@ async fn program_rows(state: &AppState, programs: Vec<Value>) -> Vec<ProgramRow>
             .await
             .map_err(|e| tracing::error!(error = %e, program = id, "obligation status"))
             .unwrap_or_default();
+        let set_but_unassessed = status.met + status.unmet + status.open == 0
+            && state
+                .store
+                .list(
+                    "obligations",
+                    &ListQuery {
+                        filters: [("program_id".to_string(), id.to_string())].into(),
+                        per_page: Some(1),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .is_ok_and(|page| !page.items.is_empty());
         rows.push(ProgramRow {
             id,
             name: p["name"].as_str().unwrap_or("").into(),
@@ -485,6 +500,7 @@ async fn program_rows(state: &AppState, programs: Vec<Value>) -> Vec<ProgramRow>
             unmet: status.unmet as usize,
             open: status.open as usize,
             warnings: status.warnings as usize,
+            set_but_unassessed,
         });
     }
     rows

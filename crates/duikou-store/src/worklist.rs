@@ -94,25 +94,24 @@ impl Store {
             return Ok(Vec::new());
         }
         let (cond, args) = condition(side, orgs, state);
-        // (updated_at as text, id, the fact): every entity's newest `limit`, then the newest `limit` of all
-        let mut found: Vec<(String, i64, WorkItem)> = Vec::new();
+        // (last change, id, the fact): every entity's newest `limit`, then the newest `limit` of all
+        let mut found: Vec<(Option<chrono::DateTime<chrono::Utc>>, i64, WorkItem)> = Vec::new();
         for e in confirmable() {
             let rows = self
                 .db()
                 .fetch(
                     &format!(
-                        "SELECT id FROM {} WHERE {cond} ORDER BY updated_at DESC, id DESC LIMIT {limit}",
+                        "SELECT id, updated_at FROM {} WHERE {cond} ORDER BY updated_at DESC, id DESC LIMIT {limit}",
                         e.name
                     ),
                     &args,
-                    &[Kind::Int],
+                    &[Kind::Int, Kind::Ts],
                 )
                 .await?;
             for r in rows {
                 let Some(id) = r[0].int() else { continue };
                 let record = self.get(e.name, id).await?;
-                let when = record["updated_at"].as_str().unwrap_or("").to_string();
-                found.push((when, id, WorkItem { entity: e.name, record }));
+                found.push((r[1].ts(), id, WorkItem { entity: e.name, record }));
             }
         }
         found.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));

@@ -40,6 +40,8 @@ pub struct AppState {
     /// The portal's public address (`public_url` in the configuration), when known: the IATI file links each
     /// activity to its public page and facts there.
     pub public_url: Option<std::sync::Arc<str>>,
+    /// The menu's count of what awaits a receiving editor's confirmation, kept while the audit head stays.
+    pub inbox_counts: std::sync::Arc<ui::InboxCounts>,
 }
 
 impl AppState {
@@ -55,6 +57,7 @@ impl AppState {
             public_limit: Default::default(),
             demo_accounts: std::sync::Arc::new([]),
             public_url: None,
+            inbox_counts: Default::default(),
         }
     }
 }

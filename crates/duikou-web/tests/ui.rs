@@ -1634,6 +1634,10 @@ async fn each_role_lands_on_its_own_home_with_its_own_work() {
         );
         let (_, list, _, _) = send(&app, "GET", "/records/activities", &rec, None).await;
         assert_eq!(menu_count(&list), Some(2), "{backend}: the count on any page");
+        // kept between writes, and a write (here straight to the store, as another server would) moves it
+        create_id(&store, "activities", activity(ours, "全员培训第三期")).await;
+        let (_, list, _, _) = send(&app, "GET", "/records/activities", &rec, None).await;
+        assert_eq!(menu_count(&list), Some(3), "{backend}: the new record is counted");
 
         // the other receiver confirms its one record: the count goes, the home says what to do next
         let (rec2, csrf2) = login(&app, "rec2").await;

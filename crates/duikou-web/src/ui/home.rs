@@ -283,34 +283,47 @@ fn supervision_line(m: &Value, href: String, pairing: &str, l: &super::Labels) -
     }
 }
 
-/// The actor's pairings on one side, named, with their warned and unmet results.
+/// The actor's pairings on one side, named, with their warned and unmet results (one kept read per program).
 async fn pairings(state: &AppState, actor: &Actor, field: &str, names: &mut Names) -> Vec<PairingLine> {
     let mut seen = BTreeSet::new();
+    let mut by_program: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
     let mut out = Vec::new();
-    let today = chrono::Utc::now().date_naive();
     for org in &actor.scope {
         for p in state.store.list_all("pairings", field, *org).await.unwrap_or_default() {
             let Some(id) = p["id"].as_i64().filter(|i| seen.insert(*i)) else {
                 continue;
             };
             let (program, name) = names.pairing_of(state, &p).await;
-            let problems = state
-                .store
-                .status_problems(program, Some(&[id]), today)
-                .await
-                .map_err(|e| tracing::error!(error = %e, pairing = id, "problems"))
-                .unwrap_or_default();
+            by_program.entry(program).or_default().push(id);
             out.push(PairingLine {
                 id,
                 name,
-                warnings: problems
-                    .iter()
-                    .filter(|p| p.status == "open")
-                    .map(|p| p.text.clone())
-                    .collect(),
-                unmet: problems.iter().filter(|p| p.status == "unmet").count(),
+                warnings: Vec::new(),
+                unmet: 0,
             });
         }
+    }
+    let today = chrono::Utc::now().date_naive();
+    let mut problems: BTreeMap<i64, Vec<duikou_store::status::Problem>> = BTreeMap::new();
+    for (program, ids) in &by_program {
+        for problem in state
+            .store
+            .status_problems(*program, Some(ids), today)
+            .await
+            .map_err(|e| tracing::error!(error = %e, program, "problems"))
+            .unwrap_or_default()
+        {
+            problems.entry(problem.pairing_id).or_default().push(problem);
+        }
+    }
+    for line in &mut out {
+        let mine = problems.remove(&line.id).unwrap_or_default();
+        line.unmet = mine.iter().filter(|p| p.status == "unmet").count();
+        line.warnings = mine
+            .into_iter()
+            .filter(|p| p.status == "open")
+            .map(|p| p.text)
+            .collect();
     }
     out.sort_by(|a, b| a.name.cmp(&b.name));
     out

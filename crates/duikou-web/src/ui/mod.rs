@@ -67,6 +67,42 @@ tokio::task_local! {
     static INBOX_COUNT: std::cell::Cell<i64>;
 }
 
+/// How many facts await each receiving scope's confirmation, kept while the audit head stays: every write moves it
+/// (on any server sharing the database), so a kept count is never older than the last write, and a page's menu costs
+/// one look-up of the head instead of a count over every confirmable table.
+#[derive(Default)]
+pub struct InboxCounts(std::sync::Mutex<std::collections::HashMap<Vec<i64>, (i64, i64)>>);
+
+impl InboxCounts {
+    /// Scopes kept at most; all are dropped when one more comes.
+    const KEPT: usize = 1024;
+
+    /// The facts of the pairings `scope` receives that wait for confirmation.
+    pub async fn count(&self, store: &duikou_store::Store, scope: &std::collections::BTreeSet<i64>) -> i64 {
+        let key: Vec<i64> = scope.iter().copied().collect();
+        let head = store.audit_head_seq().await.ok();
+        if let Some(head) = head {
+            let kept = self.0.lock().unwrap_or_else(|e| e.into_inner()).get(&key).copied();
+            if let Some((_, n)) = kept.filter(|(at, _)| *at == head) {
+                return n;
+            }
+        }
+        let n = store
+            .confirmation_count(duikou_store::worklist::Side::Receiving, scope, "pending")
+            .await
+            .map_err(|e| tracing::error!(error = %e, "inbox count"))
+            .unwrap_or(0);
+        if let Some(head) = head {
+            let mut kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
+            if kept.len() >= Self::KEPT {
+                kept.clear();
+            }
+            kept.insert(key, (head, n));
+        }
+        n
+    }
+}
+
 /// Gives each request a place for its user's inbox count, so the menu of any page can show it without each page
 /// reading it.
 pub async fn with_inbox_count(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
@@ -146,12 +182,7 @@ async fn page_user(state: &AppState, parts: &Parts) -> Result<(Actor, String), R
     match state.store.session(&sid).await {
         Ok(Some(s)) => {
             if s.0.role == Role::ReceiverEditor {
-                let n = state
-                    .store
-                    .confirmation_count(duikou_store::worklist::Side::Receiving, &s.0.scope, "pending")
-                    .await
-                    .map_err(|e| tracing::error!(error = %e, "inbox count"))
-                    .unwrap_or(0);
+                let n = state.inbox_counts.count(&state.store, &s.0.scope).await;
                 let _ = INBOX_COUNT.try_with(|c| c.set(n));
             }
             Ok(s)
@@ -1191,6 +1222,10 @@ async fn fact_summary(state: &AppState, e: &schema::EntityDef, r: &Value) -> Str
             if let Some(end) = r.get("end_date").filter(|v| !v.is_null()) {
                 shown_value = format!("{shown_value} 至 {}", shown(f.kind, end));
             }
+        }
+        // a count says what it counts: 60人次, 2课时
+        if matches!(k, "hours" | "person_times") && !shown_value.is_empty() && !shown_value.ends_with(f.label) {
+            shown_value.push_str(f.label);
         }
         if !shown_value.is_empty() {
             summary.push(shown_value);

@@ -94,8 +94,8 @@ impl Store {
             return Ok(Vec::new());
         }
         let (cond, args) = condition(side, orgs, state);
-        // (last change, id, the fact): every entity's newest `limit`, then the newest `limit` of all
-        let mut found: Vec<(Option<chrono::DateTime<chrono::Utc>>, i64, WorkItem)> = Vec::new();
+        // (last change, id, entity): every entity's newest `limit`, then the newest `limit` of all, read in full
+        let mut found: Vec<(Option<chrono::DateTime<chrono::Utc>>, i64, &'static str)> = Vec::new();
         for e in confirmable() {
             let rows = self
                 .db()
@@ -108,14 +108,17 @@ impl Store {
                     &[Kind::Int, Kind::Ts],
                 )
                 .await?;
-            for r in rows {
-                let Some(id) = r[0].int() else { continue };
-                let record = self.get(e.name, id).await?;
-                found.push((r[1].ts(), id, WorkItem { entity: e.name, record }));
-            }
+            found.extend(rows.iter().filter_map(|r| Some((r[1].ts(), r[0].int()?, e.name))));
         }
         found.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
         found.truncate(limit);
-        Ok(found.into_iter().map(|(_, _, item)| item).collect())
+        let mut out = Vec::with_capacity(found.len());
+        for (_, id, entity) in found {
+            out.push(WorkItem {
+                entity,
+                record: self.get(entity, id).await?,
+            });
+        }
+        Ok(out)
     }
 }

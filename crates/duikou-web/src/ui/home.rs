@@ -273,7 +273,7 @@ fn supervision_line(m: &Value, href: String, pairing: &str, l: &super::Labels) -
         note.push_str(&format!("，{} {}", l.due_on, text("due_on")));
     }
     if overdue > 0 {
-        note.push_str(&format!("，逾期 {overdue} 天"));
+        note.push_str(&l.overdue_days.replace("{n}", &overdue.to_string()));
     }
     Line {
         href,

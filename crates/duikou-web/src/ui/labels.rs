@@ -147,6 +147,8 @@ pub struct Labels {
     pub readable_programs_empty: &'static str,
     pub shown_of: &'static str,
     pub no_results: &'static str,
+    pub overdue_days: &'static str,
+    pub assessment_link: &'static str,
 }
 
 /// 中文.
@@ -295,6 +297,8 @@ pub static ZH: Labels = Labels {
     readable_programs_empty: "暂无可查看的计划。",
     shown_of: "共 {n} 条，仅列最近 {m} 条",
     no_results: "暂无考核结果（已设定目标任务，尚无结对或尚未到考核期）",
+    overdue_days: "，逾期 {n} 天",
+    assessment_link: "考核评估",
 };
 
 /// English.
@@ -443,4 +447,6 @@ pub static EN: Labels = Labels {
     readable_programs_empty: "No programs to read yet.",
     shown_of: "{n} in all, the latest {m} shown",
     no_results: "No results yet (obligations are set; no pairing or no period yet)",
+    overdue_days: "; {n} days overdue",
+    assessment_link: "Assessment",
 };

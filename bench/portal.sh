@@ -3,9 +3,10 @@
 #
 # Takes a copy of the scale-1 national record (SQLite), adds a coordinator, publishes the program with the most
 # pairings through the API as a coordinator would (PATCH /api/v1/programs/{id} {"published": true}), starts a release
-# `duikou serve` on a free port, times the first answer of each page after that write (the answer is made then, and
-# kept until the next write), then drives each page with wrk (an outside client) and prints one Markdown row per page,
-# with /healthz as the reference in the same run and the load average before each run.
+# `duikou serve` on a free port, times the first answer of each page after that write (a publication: the answer is
+# made then and every reader waits for it; after an ordinary write the kept one is served, see bench/portal-write.sh),
+# then drives each page with wrk (an outside client) and prints one Markdown row per page, with /healthz as the
+# reference in the same run and the load average before each run.
 #
 #   bench/portal.sh                       # release build, /work/nat1.db copied to /work/nat1-portal.db
 #   DURATION=10s CONNECTIONS=64 bench/portal.sh
@@ -74,7 +75,7 @@ print(db.execute("SELECT group_concat(action || \" \" || entity || \" \" || enti
 
 PAGES=("/healthz" "/" "/public/programs/$PROGRAM" "/public/pairings/$PAIRING")
 echo
-echo "First answer after the write (made, then kept until the next write):"
+echo "First answer after the publication (made then; every reader waits for it):"
 echo
 echo "| page | status | bytes | first answer (s) |"
 echo "|---|---:|---:|---:|"

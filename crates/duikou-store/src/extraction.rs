@@ -176,7 +176,20 @@ impl Store {
                 .draft
                 .as_ref()
                 .map_or_else(|| json!({}), duikou_text::Draft::to_json);
-            draft["doubts"] = json!(proposal.doubts);
+            let mut doubts = proposal.doubts.clone();
+            if let Some(d) = proposal.draft.as_ref().filter(|d| d.target == "obligations") {
+                // a rule of semesters or school years cannot be kept by a program counted in calendar years
+                let school = std::iter::once(&d.record)
+                    .chain(d.children.iter().map(|c| &c.1))
+                    .any(|r| matches!(r["rule"]["window"]["type"].as_str(), Some("semester" | "school_year")));
+                if school && calendar.kind == duikou_domain::CalendarKind::CalendarYear {
+                    doubts.push(format!(
+                        "“{}”按自然年计，没有学期和学年：采纳前请把计划的日历改为学年制，或修改这条规则的期间",
+                        program["name"].as_str().unwrap_or("本计划")
+                    ));
+                }
+            }
+            draft["doubts"] = json!(doubts);
             draft["sentence"] = json!([proposal.sentence.0, proposal.sentence.1]);
             let draft = Some(draft);
             let id = w
@@ -278,7 +291,8 @@ impl Store {
                     ),
                 ));
             }
-            record_id = Some(Self::accept_plan(&mut w, pairing, &target, &plan).await?);
+            let document = before["document_id"].as_i64().unwrap_or(0);
+            record_id = Some(Self::accept_plan(&mut w, pairing, document, &target, &plan).await?);
         }
         let status = if accept { "accepted" } else { "dropped" };
         // only a pending proposal changes: a concurrent decision that came first leaves nothing to change
@@ -317,8 +331,16 @@ impl Store {
 
     /// Creates the records of an accepted draft `{target, record, project?, children?, copies?}` (or a bare record)
     /// in `pairing`; returns the main record's id. A project or project group of the same name in the pairing is
-    /// completed rather than duplicated, so two figures about one project land on one record.
-    async fn accept_plan(w: &mut WriteTx, pairing: i64, target: &str, plan: &Map<String, Value>) -> Result<i64> {
+    /// completed rather than duplicated, so two figures about one project land on one record. An obligation (a rule
+    /// of the document, with its other side's rule among the children) belongs to the agreement `document` is
+    /// attached to, else to the pairing's program.
+    async fn accept_plan(
+        w: &mut WriteTx,
+        pairing: i64,
+        document: i64,
+        target: &str,
+        plan: &Map<String, Value>,
+    ) -> Result<i64> {
         let mut record = match plan.get("record").and_then(Value::as_object) {
             Some(r) => r.clone(),
             None => plan.clone(),
@@ -329,6 +351,28 @@ impl Store {
             }
         }
         match target {
+            "obligations" => {
+                let mut rules = vec![record];
+                for c in plan.get("children").and_then(Value::as_array).into_iter().flatten() {
+                    if c["entity"] != "obligations" {
+                        return Err(StoreError::invalid(
+                            "draft.children",
+                            "enum",
+                            "目标任务的附属记录只能是另一方向的目标任务",
+                        ));
+                    }
+                    rules.push(c["record"].as_object().cloned().unwrap_or_default());
+                }
+                let owner = Self::rule_owner(w, pairing, document).await?;
+                let mut first = 0;
+                for r in rules {
+                    let id = Self::obligation_of(w, owner, r).await?;
+                    if first == 0 {
+                        first = id;
+                    }
+                }
+                Ok(first)
+            }
             "activities" | "agreements" | "funds" | "notes" | "needs" => {
                 record.insert("pairing_id".into(), Value::from(pairing));
                 let copies = plan.get("copies").and_then(Value::as_u64).unwrap_or(1).clamp(1, 50);
@@ -471,10 +515,70 @@ impl Store {
                 "target",
                 "enum",
                 format!(
-                    "建议记录类型（target）“{other}”无效，可选：活动、协议、项目、项目批次、项目产出、项目资金、资金往来、项目外资金、指标值、工作记述"
+                    "建议记录类型（target）“{other}”无效，可选：活动、协议、项目、项目批次、项目产出、项目资金、资金往来、项目外资金、指标值、工作记述、目标任务"
                 ),
             )),
         }
+    }
+
+    /// Whose rules a document's are: the agreement of the pairing the document is linked to (the lowest, if
+    /// several), else the pairing's program. Returns the owning field and its id.
+    async fn rule_owner(w: &mut WriteTx, pairing: i64, document: i64) -> Result<(&'static str, i64)> {
+        let agreement =
+            w.tx.fetch_opt(
+                "SELECT a.id FROM document_links l JOIN agreements a ON a.id = l.entity_id \
+                 WHERE l.document_id = $1 AND l.entity = 'agreements' AND a.pairing_id = $2 ORDER BY a.id",
+                &[Arg::Int(Some(document)), Arg::Int(Some(pairing))],
+                &[Kind::Int],
+            )
+            .await?
+            .and_then(|r| r[0].int());
+        if let Some(a) = agreement {
+            return Ok(("agreement_id", a));
+        }
+        let program =
+            w.tx.fetch_opt(
+                "SELECT program_id FROM pairings WHERE id = $1",
+                &[Arg::Int(Some(pairing))],
+                &[Kind::Int],
+            )
+            .await?
+            .and_then(|r| r[0].int())
+            .ok_or_else(|| StoreError::conflict("target_gone", "本结对已被删除，不能采纳", Some("pairing_id")))?;
+        Ok(("program_id", program))
+    }
+
+    /// The obligation of `owner` with this rule: the one already kept (the same rule read twice is one duty), or
+    /// a new one through the usual checks (the rule's language, the program's calendar, permissions).
+    async fn obligation_of(w: &mut WriteTx, owner: (&str, i64), mut record: Map<String, Value>) -> Result<i64> {
+        for k in ["program_id", "agreement_id", "assigned_org_id", "year"] {
+            record.remove(k);
+        }
+        record.insert(owner.0.into(), Value::from(owner.1));
+        let wanted = record
+            .get("rule")
+            .and_then(|r| duikou_domain::obligation::ObligationRule::from_json(r).ok());
+        if let Some(wanted) = &wanted {
+            let kept =
+                w.tx.fetch(
+                    &format!("SELECT id, rule FROM obligations WHERE {} = $1 ORDER BY id", owner.0),
+                    &[Arg::Int(Some(owner.1))],
+                    &[Kind::Int, Kind::Json],
+                )
+                .await?;
+            for row in kept {
+                let same = row[1]
+                    .json()
+                    .and_then(|r| duikou_domain::obligation::ObligationRule::from_json(r).ok())
+                    .is_some_and(|r| &r == wanted);
+                if same {
+                    return Ok(row[0].int().unwrap_or(0));
+                }
+            }
+        }
+        Ok(Self::create_in(w, "obligations", &Value::Object(record)).await?["id"]
+            .as_i64()
+            .unwrap_or(0))
     }
 
     /// The project (or project group) of this name in the pairing, its empty fields filled from `record`; or a new

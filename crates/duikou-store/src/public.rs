@@ -1127,6 +1127,23 @@ impl Store {
         Ok(out)
     }
 
+    /// The last audit event after `after` and up to `upto` that could change what is public, if any: any event on a
+    /// program or a pairing (a publication or withdrawal, `published` or `withheld` changed however it was written,
+    /// a pairing moved to another program, one created, loaded or deleted). A fact's event never is one: facts only
+    /// change figures. Events are numbered in commit order (each write holds the audit head), so every event up to a
+    /// head read is already here. The portal reads only the events since it last asked (see its kept answers).
+    pub async fn publication_event_between(&self, after: i64, upto: i64) -> Result<Option<i64>> {
+        Ok(self
+            .db()
+            .fetch_opt(
+                "SELECT MAX(seq) FROM audit_events WHERE seq > $1 AND seq <= $2 AND entity IN ('programs', 'pairings')",
+                &[Arg::Int(Some(after)), Arg::Int(Some(upto))],
+                &[crate::db::Kind::Int],
+            )
+            .await?
+            .and_then(|r| r[0].int()))
+    }
+
     /// Publishes (`public`) or withdraws a program, or withholds or shows a pairing of a published program, as
     /// `actor` (who must be allowed to change it): one audit event whose action is `publish` or `withdraw`.
     pub async fn set_public(

@@ -16,7 +16,21 @@ use std::path::{Path, PathBuf};
 
 /// Facts about the record restated by the summaries written from the accepted drafts, all essays together; set
 /// at what is measured (see the printed table), so that a regression fails.
-const RESTATED_AT_LEAST: usize = 232;
+const RESTATED_AT_LEAST: usize = 248;
+
+/// The same per essay, so that no essay falls while another rises (第8篇's rules come back as obligations, its months
+/// as written, its three years as the term its pairing is set up with); every essay at 80 % or more (issue 24).
+const ESSAY_RESTATED_AT_LEAST: [(u64, usize); 9] = [
+    (1, 40),
+    (2, 59),
+    (3, 17),
+    (4, 40),
+    (5, 10),
+    (6, 4),
+    (7, 24),
+    (8, 17),
+    (9, 37),
+];
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -239,17 +253,25 @@ async fn each_essay_extracted_accepted_and_summarised_again() {
             .await;
             let so = create_id(store, "orgs", json!({"name": sup, "kind": "other"})).await;
             let ro = create_id(store, "orgs", json!({"name": rec, "kind": "other"})).await;
-            let program = create_id(
-                store,
-                "programs",
-                json!({"name": format!("第{essay}篇的计划"), "authority_org_id": a, "start_date": "1996-01-01"}),
-            )
-            .await;
+            // 第8篇 is a school pairing's plan: its program counts school years and semesters, as its rules do, and
+            // runs the term its coordinator sets up from the 实施方案 (2013-10 to 2016-08, three school years), as a
+            // pairing is created with its term; the other essays' pairings run over all their years
+            let (from, to) = if essay == 8 {
+                ("2013-10-01", "2016-08-31")
+            } else {
+                ("1996-01-01", "2024-12-31")
+            };
+            let mut program = json!({"name": format!("第{essay}篇的计划"), "authority_org_id": a, "start_date": from});
+            if essay == 8 {
+                program["calendar"] = json!({"kind": "school_year"});
+                program["end_date"] = json!(to);
+            }
+            let program = create_id(store, "programs", program).await;
             let pairing = create_id(
                 store,
                 "pairings",
                 json!({"program_id": program, "supporter_org_id": so, "receiver_org_id": ro, "level": "other",
-                       "start_date": "1996-01-01", "end_date": "2024-12-31"}),
+                       "start_date": from, "end_date": to}),
             )
             .await;
             let doc = create_id(
@@ -346,6 +368,10 @@ async fn each_essay_extracted_accepted_and_summarised_again() {
         println!("  not restated: {}", unrestated.join("; "));
         for c in &contradictions {
             println!("  contradicted: {c}");
+        }
+        for (essay, floor) in ESSAY_RESTATED_AT_LEAST {
+            let r = rows.iter().find(|(e, _)| *e == essay).map_or(0, |(_, r)| r.restated);
+            assert!(r >= floor, "{backend} 第{essay}篇: {r} restated, fewer than {floor}");
         }
         assert_eq!(all.people, 0, "{backend}: no invented persons");
         assert!(

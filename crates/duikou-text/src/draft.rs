@@ -7,6 +7,8 @@ use serde_json::{json, Map, Value};
 
 use crate::fact::{Fact, Kind};
 
+mod rules;
+
 /// The two sides of the pairing the document is read for, by name (short forms are derived).
 #[derive(Clone, Debug, Default)]
 pub struct Parties {
@@ -20,14 +22,16 @@ pub struct Parties {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Draft {
     /// The entity of the record proposed (`activities`, `projects`, `outputs`, `project_funding`, `transactions`,
-    /// `project_groups`, `agreements`, `funds`, `indicator_values`, `notes`).
+    /// `project_groups`, `agreements`, `funds`, `indicator_values`, `notes`, or `obligations` for a rule: its
+    /// record is `{title, rule, note}`, the rule in the engine's language).
     pub target: &'static str,
     /// Its fields, without the pairing (set by the store); an indicator value names its indicator instead of an id.
     pub record: Value,
     /// For a project's output, funding or transaction: the project it belongs to, found by name in the pairing
     /// or created.
     pub project: Option<Value>,
-    /// Records attached to the main one (an activity's counts and donated items).
+    /// Records attached to the main one (an activity's counts and donated items; the other side's rule of a
+    /// "互派").
     pub children: Vec<(&'static str, Value)>,
     /// How many records of this kind the figure stands for (agreements: "校级协议3份" → 3).
     pub copies: u32,
@@ -76,11 +80,14 @@ pub fn propose(text: &str, fact: &Fact, parties: &Parties, default_date: &str, p
     let sentence: String = chars[s0..s1].iter().collect();
     let before: String = chars[s0..at].iter().collect();
     let clause = clause_of(&chars, at, end);
+    let para0 = chars[..at].iter().rposition(|c| *c == '\n').map_or(0, |p| p + 1);
+    let paragraph: String = chars[para0..at].iter().collect();
     let mut doubts = Vec::new();
     let mut ctx = Ctx {
         fact,
         sentence: &sentence,
         before: &before,
+        paragraph: &paragraph,
         clause: &clause,
         doubts: &mut doubts,
         date: None,
@@ -116,9 +123,27 @@ pub fn propose(text: &str, fact: &Fact, parties: &Parties, default_date: &str, p
 pub fn propose_all(text: &str, facts: &[Fact], parties: &Parties, default_date: &str, period: &str) -> Vec<Proposal> {
     let chars: Vec<char> = text.chars().collect();
     let mut seen: std::collections::HashMap<(String, String), String> = std::collections::HashMap::new();
+    // a rule told in several figures (the tiers of one target, "互派" told twice) is proposed once, at its first
+    let mut rules_seen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     let mut out = Vec::with_capacity(facts.len());
     for f in facts {
         let mut p = propose(text, f, parties, default_date, period);
+        if let Some(d) = p.draft.as_ref().filter(|d| d.target == "obligations") {
+            let key = json!([
+                d.record["rule"],
+                d.children.iter().map(|c| &c.1["rule"]).collect::<Vec<_>>()
+            ])
+            .to_string();
+            if let Some(first) = rules_seen.get(&key) {
+                p.doubts = vec![format!(
+                    "“{}”与前面的“{first}”同属一条要求，已在那一条建议为目标任务，这里不再重复",
+                    f.quote
+                )];
+                p.draft = None;
+            } else {
+                rules_seen.insert(key, f.quote.clone());
+            }
+        }
         if let Some(d) = p.draft.as_mut().filter(|d| d.target == "indicator_values") {
             let key = |d: &Draft| {
                 (
@@ -157,6 +182,8 @@ struct Ctx<'a> {
     fact: &'a Fact,
     sentence: &'a str,
     before: &'a str,
+    /// The figure's paragraph up to the figure (where a rule's window is named: "3年内…", "每学期…").
+    paragraph: &'a str,
     clause: &'a str,
     doubts: &'a mut Vec<String>,
     date: Option<String>,
@@ -206,17 +233,8 @@ impl Ctx<'_> {
 
     fn draft(&mut self, value: &str, parties: &Parties) -> Option<Draft> {
         let unit = self.fact.unit.as_str();
-        let rule = matches!(self.fact.approx.map(|a| a.as_str()), Some("不少于" | "至少"))
-            || any(
-                self.sentence,
-                &["不得少于", "不少于", "至少", "应当", "必须", "每学期", "每学年"],
-            ) && !any(self.clause, &["共", "累计", "先后", "已"]);
-        if rule {
-            self.doubts.push(format!(
-                "“{}”是一项要求（义务），不是已做的事：请在义务页按它设定考核规则，这里不建议记录",
-                self.fact.quote
-            ));
-            return None;
+        if self.is_requirement() {
+            return self.obligation(value);
         }
         let m = self.fact.measure.clone();
         let money_words = ["经费", "资金", "投资", "援疆", "援藏", "援助", "拨款"];
@@ -1437,11 +1455,187 @@ mod tests {
         assert_eq!(d.record["start_date"], "2015-06");
     }
 
+    /// The rule of an obligation draft as the engine reads it, in its own words.
+    fn rule_text(record: &Value) -> String {
+        duikou_domain::ObligationRule::from_json(&record["rule"])
+            .unwrap_or_else(|e| panic!("{e}: {record}"))
+            .text_zh()
+    }
+
+    fn obligation(p: &Proposal) -> (&Draft, Vec<String>) {
+        let d = draft(p);
+        assert_eq!(d.target, "obligations", "{p:?}");
+        let mut texts = vec![rule_text(&d.record)];
+        texts.extend(d.children.iter().map(|(e, r)| {
+            assert_eq!(*e, "obligations");
+            rule_text(r)
+        }));
+        (d, texts)
+    }
+
     #[test]
-    fn a_rule_is_not_a_record() {
+    fn a_rule_is_an_obligation_not_a_record() {
         let p = for_quote("每学期支教时间累计不少于一个月，每学年至少派出2名教师。", "2名");
-        assert!(p.draft.is_none());
-        assert!(p.doubts[0].contains("义务"));
+        let (d, texts) = obligation(&p);
+        assert_eq!(texts, vec!["支援方派往受援方：每学年派出教师不少于 2 名"]);
+        assert_eq!(d.record["rule"]["measure"]["type"], "distinct_count");
+        assert_eq!(
+            d.record["rule"]["measure"]["records"]["filter"]["role"],
+            json!(["teacher"])
+        );
+        assert!(p.doubts.iter().any(|q| q.contains("义务")), "{:?}", p.doubts);
+    }
+
+    #[test]
+    fn managers_exchanged_each_semester_hold_both_sides() {
+        let text = "支援学校和受援学校每学期互派至少1名经验丰富的管理人员到对口学校挂职，参与学校的决策与管理。";
+        let p = for_quote(text, "至少1名");
+        let (d, texts) = obligation(&p);
+        assert_eq!(
+            texts,
+            vec![
+                "支援方派往受援方：每学期派出挂职管理人员不少于 1 名",
+                "受援方派往支援方：每学期受援方派出挂职管理人员不少于 1 名"
+            ]
+        );
+        assert_eq!(d.record["note"], text);
+    }
+
+    #[test]
+    fn a_month_is_kept_as_written_judged_as_thirty_days_with_a_doubt_and_a_week_seven() {
+        let text = "3、支援学校和受援学校每学期互派至少1名管理人员到对口学校挂职。支教领导每学期支教累计不少于一个月，每次连续开展指导工作不少于一周。";
+        let month = for_quote(text, "不少于一个月");
+        let (d, texts) = obligation(&month);
+        assert_eq!(
+            texts,
+            vec!["支援方管理人员每人每学期累计挂职指导不少于 1个月（按30天计）"]
+        );
+        assert_eq!(d.record["rule"]["target"]["value"], 30);
+        assert_eq!(
+            d.record["rule"]["target"]["written"],
+            json!({"value": 1, "unit": "个月"})
+        );
+        assert!(
+            month.doubts.iter().any(|q| q == "一个月按30天计，请核对"),
+            "{:?}",
+            month.doubts
+        );
+        let week = for_quote(text, "不少于一周");
+        let (d, texts) = obligation(&week);
+        assert_eq!(texts, vec!["支援方管理人员每次连续指导不少于 1周（7天）（按学期考核）"]);
+        assert_eq!(d.record["rule"]["measure"]["type"], "min_stint_days");
+        assert!(week.doubts.iter().all(|q| !q.contains("30天")), "{:?}", week.doubts);
+        // a teacher's days, told with 不得少于
+        let text = "支援学校教师每学期支教时间累积不得少于一个月，每次连续开展支教时间不得少于一周。";
+        let (_, texts) = obligation(&for_quote(text, "不得少于一个月"));
+        assert_eq!(texts, vec!["支援方教师每人每学期累计支教不少于 1个月（按30天计）"]);
+        let (_, texts) = obligation(&for_quote(text, "不得少于一周"));
+        assert_eq!(texts, vec!["支援方教师每次连续支教不少于 1周（7天）（按学期考核）"]);
+    }
+
+    #[test]
+    fn a_yearly_training_above_once_is_counted_by_its_kind_and_audience() {
+        let text = "对受援学校教师每年全员培训一次以上，3年内支援学校要帮助受援学校培养一定数量的县级学科骨干教师。";
+        let p = for_quote(text, "一次以上");
+        let (d, texts) = obligation(&p);
+        assert_eq!(texts, vec!["每年全员培训不少于 1 次"]);
+        assert_eq!(
+            d.record["rule"]["measure"]["records"]["filter"],
+            json!({"kind": ["training"], "audience": ["all_staff"]})
+        );
+    }
+
+    #[test]
+    fn tiers_by_the_receivers_teachers_are_one_obligation_proposed_once() {
+        let text = "1、对受援学校教师每年全员培训一次以上，3年内支援学校要帮助受援学校培养一定数量的县级学科骨干教师。\
+                    受援学校科任教师人数在20人以下，至少培养1名，受援学校科任教师在20-50人，至少培养2名，受援学校科任教师在50人以上，至少培养3名。";
+        let p = for_quote(text, "20人以下");
+        let (d, texts) = obligation(&p);
+        assert_eq!(
+            texts,
+            vec!["帮扶期内培养县级学科骨干教师不少于 （按受援方教师人数分档：20人以下1名，20—50人2名，50人以上3名）"]
+        );
+        assert_eq!(d.record["rule"]["window"]["type"], "term");
+        // the six figures of the tiers: one draft, at the first; the others point to it
+        let facts = extract(text);
+        let all = propose_all(text, &facts, &parties(), "2012-01-01", "2012");
+        let tier_quotes = ["20人以下", "1名", "20-50人", "2名", "50人以上", "3名"];
+        let of_tiers: Vec<&Proposal> = facts
+            .iter()
+            .zip(&all)
+            .filter(|(f, _)| tier_quotes.contains(&f.quote.as_str()))
+            .map(|(_, p)| p)
+            .collect();
+        assert_eq!(of_tiers.len(), 6, "{facts:?}");
+        assert!(of_tiers[0].draft.is_some());
+        for p in &of_tiers[1..] {
+            assert!(p.draft.is_none(), "{p:?}");
+            assert!(p.doubts[0].contains("同属一条要求"), "{:?}", p.doubts);
+        }
+    }
+
+    #[test]
+    fn the_receiving_sides_people_and_a_research_count() {
+        let text = "受援学校每学年选派不少于2名教师到支援学校跟岗学习。";
+        let p = for_quote(text, "不少于2名");
+        let (_, texts) = obligation(&p);
+        assert_eq!(texts, vec!["受援方派往支援方：每学年受援方派出交流教师不少于 2 名"]);
+        let text = "每学期开展同类学科教研活动不少于2次。";
+        let p = for_quote(text, "不少于2次");
+        let (d, texts) = obligation(&p);
+        assert_eq!(texts, vec!["每学期教研不少于 2 次"]);
+        assert_eq!(
+            d.record["rule"]["measure"]["records"]["filter"]["kind"],
+            json!(["teaching_research"])
+        );
+        // the pairing's activities, both sides' alike: no side to ask about
+        assert!(p.doubts.iter().all(|q| !q.contains("哪一方")), "{:?}", p.doubts);
+    }
+
+    #[test]
+    fn a_rule_without_a_window_or_a_count_is_asked_not_guessed() {
+        // no window: the whole term, with a doubt
+        let p = for_quote("支援学校至少派出3名骨干教师到受援学校支教。", "3名");
+        let (d, _) = obligation(&p);
+        assert_eq!(d.record["rule"]["window"]["type"], "term");
+        assert!(p.doubts.iter().any(|q| q.contains("暂按帮扶期内")), "{:?}", p.doubts);
+        // a floor on money: a rule, but not one the draft can count; told, nothing proposed
+        let p = for_quote("每年援助资金应不少于5000万元。", "不少于5000万元");
+        assert!(p.draft.is_none(), "{p:?}");
+        assert!(
+            p.doubts.iter().any(|q| q.contains("未说清它统计什么")),
+            "{:?}",
+            p.doubts
+        );
+    }
+
+    #[test]
+    fn a_past_figure_with_a_floor_stays_a_record() {
+        for (text, quote) in [
+            ("2012年共选派支教教师不少于20名。", "不少于20名"),
+            ("2013年选派支教教师不少于20名赴受援学校。", "不少于20名"),
+            ("截至目前已累计培训骨干教师至少300名。", "至少300名"),
+        ] {
+            let p = for_quote(text, quote);
+            assert!(
+                p.draft.as_ref().is_some_and(|d| d.target == "activities"),
+                "{text}: {p:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_floor_in_rhetoric_is_no_obligation() {
+        for (text, quote) in [
+            ("仅此一项，至少为农民增收200万元。", "200万元"),
+            ("这样的帮扶，至少惠及了2000名学生。", "2000名"),
+        ] {
+            let p = for_quote(text, quote);
+            assert!(
+                p.draft.as_ref().is_none_or(|d| d.target != "obligations"),
+                "{text}: {p:?}"
+            );
+        }
     }
 
     #[test]

@@ -30,7 +30,8 @@ pub struct AppState {
     pub views: std::sync::Arc<ui::kept::Views>,
     /// The public overview, kept while the audit head stays (checked on every read).
     pub overview: std::sync::Arc<pages::OverviewKept>,
-    /// The public portal's pages, downloads and JSON, kept while the audit head stays (checked on every read).
+    /// The public portal's pages, downloads and JSON: kept, served at once after an ordinary write while one rebuild
+    /// makes the new one, made afresh for the next reader after a publication change (checked on every read).
     pub portal: std::sync::Arc<portal::PortalKept>,
     /// The public API's limit per client address.
     pub public_limit: std::sync::Arc<portal::RateLimit>,

@@ -791,7 +791,7 @@ fn public_paths(schemas: &mut Map<String, Value>, paths: &mut Map<String, Value>
         obj(json!({"items": {"type": "array", "items": program_item}, "note": note}), &["items"]))}),
     );
     paths.insert("/api/v1/public/programs/{id}".into(), json!({"get": ok(
-        "一个公开计划：公开的结对与主要数字（只计已确认事实；事实明细见各结对或本计划的 CSV/Excel 下载）；未公开或不存在均为 404", vec![id_param()],
+        "一个公开计划：全部公开的结对（不分页；网页每页列 50 个）与主要数字（只计已确认事实；事实明细见各结对或本计划的 CSV/Excel 下载）；未公开或不存在均为 404。公开接口的回答均带 ETag：一般写入后可能先返回写入前的回答，随后几秒内更新；公开、撤回公开或标为不公开后，下一次请求即为新的回答", vec![id_param()],
         obj(json!({"program": r("PublicProgram"), "pairings": arr("PublicPairing"), "figures": r("PublicFigures"), "note": note}),
             &["program", "pairings", "figures"]))}));
     paths.insert("/api/v1/public/pairings/{id}".into(), json!({"get": ok(

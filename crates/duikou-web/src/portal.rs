@@ -4,9 +4,11 @@
 //!
 //! What is public, and which fields, is decided in one place: `duikou_store::public` (the publication rule and the
 //! allow-list). Every answer here is drawn from its typed views only, so no other field can reach a page.
-//! Answers are kept while the audit head stays (every write moves it) and sent with `Cache-Control: public,
-//! max-age=60` and an `ETag` naming the head they were made at. A program or pairing that is not public answers 404
-//! exactly as one that does not exist.
+//! Answers are kept ([`PortalKept`]: after an ordinary write the kept answer is served at once while one rebuild makes
+//! the new one; after a change on a program or pairing — a publication, withdrawal, withholding — the next reader waits
+//! for the new one) and sent with `Cache-Control: public, max-age=60` and an `ETag` naming the audit head they were
+//! made at. A program's page lists its pairings [`PER_PAGE`] to a page (`?page=N`). A program or pairing that is not
+//! public answers 404 exactly as one that does not exist.
 
 pub mod iati;
 
@@ -14,7 +16,7 @@ use crate::error::ApiError;
 use crate::pages::esc;
 use crate::AppState;
 use axum::body::Bytes;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -45,47 +47,244 @@ pub struct Made {
     file: Option<String>,
 }
 
-/// The portal's answers, kept while the audit head stays where it was when each was made (checked on every read,
-/// so servers sharing one database never serve each other a stale one).
-#[derive(Default)]
+/// What the portal keeps: its answers (pages, downloads, JSON) and the program views its program pages are drawn
+/// from (one view serves every page of a program's pairings), each with the audit head it was made at.
+///
+/// **No reader pays for an ordinary write.** An answer made before the last write is served at once while one
+/// rebuild of it runs in the background (one at a time in the process; readers of the same answer never start a
+/// second), and a later read finds the new one. **Nothing no longer public is ever served:** an answer is served
+/// stale only when no event on a program or a pairing (publication, withdrawal, withholding, a move, a deletion —
+/// [`duikou_store::Store::publication_event_between`]) came after it was made; otherwise the reader waits for the
+/// fresh one. Checked against the database on every read, so servers sharing one database never serve each other a
+/// stale one.
 pub struct PortalKept {
-    kept: Mutex<HashMap<String, (i64, Arc<Made>)>>,
-    /// One answer made at a time: readers who missed together after a write wait for the first one's.
-    making: tokio::sync::Mutex<()>,
+    answers: Kept<Arc<Made>>,
+    views: Kept<Option<Arc<PublicProgramView>>>,
+    /// The audit events read so far for publication changes: up to which head, and the last such event seen.
+    watched: Mutex<Option<(i64, i64)>>,
+    /// One reader of new audit events at a time.
+    reading: tokio::sync::Mutex<()>,
+    /// One background rebuild at a time (the machine's cores are the readers' too).
+    background: tokio::sync::Semaphore,
 }
 
-/// Answers kept at most; past that the oldest heads go first.
+impl Default for PortalKept {
+    fn default() -> Self {
+        PortalKept {
+            answers: Kept::default(),
+            views: Kept::default(),
+            watched: Mutex::new(None),
+            reading: tokio::sync::Mutex::new(()),
+            background: tokio::sync::Semaphore::new(1),
+        }
+    }
+}
+
+/// Values kept by key with the head each was made at, the keys being rebuilt in the background, and one lock per
+/// stripe of keys so that readers who wait for the same value wait for one making of it.
+pub struct Kept<T> {
+    kept: Mutex<HashMap<String, (i64, T)>>,
+    refreshing: Mutex<std::collections::HashSet<String>>,
+    making: Vec<tokio::sync::Mutex<()>>,
+}
+
+impl<T> Default for Kept<T> {
+    fn default() -> Self {
+        Kept {
+            kept: Mutex::new(HashMap::new()),
+            refreshing: Mutex::new(Default::default()),
+            making: (0..STRIPES).map(|_| tokio::sync::Mutex::new(())).collect(),
+        }
+    }
+}
+
+/// Values kept at most in each kind; past that the oldest go first.
 const KEPT: usize = 512;
+/// Locks for making values (keys share one by their hash).
+const STRIPES: usize = 64;
+
+impl<T: Clone> Kept<T> {
+    fn find(&self, key: &str) -> Option<(i64, T)> {
+        let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        kept.get(key).cloned()
+    }
+
+    /// Keeps `value` made at `head`, unless a newer one is kept already.
+    fn put(&self, key: &str, head: i64, value: T) {
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        match kept.get(key) {
+            Some((h, _)) if *h > head => return,
+            Some(_) => {}
+            None if kept.len() >= KEPT => {
+                if let Some(oldest) = kept.iter().min_by_key(|(_, (h, _))| *h).map(|(k, _)| k.clone()) {
+                    kept.remove(&oldest);
+                }
+            }
+            None => {}
+        }
+        kept.insert(key.to_string(), (head, value));
+    }
+
+    fn stripe(&self, key: &str) -> &tokio::sync::Mutex<()> {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        key.hash(&mut h);
+        &self.making[(h.finish() % STRIPES as u64) as usize]
+    }
+}
+
+/// Which of the portal's kinds of kept values a type is.
+trait Keep: Clone + Send + Sync + 'static {
+    fn kept(p: &PortalKept) -> &Kept<Self>;
+}
+
+impl Keep for Arc<Made> {
+    fn kept(p: &PortalKept) -> &Kept<Self> {
+        &p.answers
+    }
+}
+
+impl Keep for Option<Arc<PublicProgramView>> {
+    fn kept(p: &PortalKept) -> &Kept<Self> {
+        &p.views
+    }
+}
+
+/// Takes a key out of the keys being rebuilt when its rebuild ends, however it ends.
+struct Rebuilt<T: Keep>(Arc<PortalKept>, String, std::marker::PhantomData<T>);
+
+impl<T: Keep> Drop for Rebuilt<T> {
+    fn drop(&mut self) {
+        T::kept(&self.0)
+            .refreshing
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&self.1);
+    }
+}
 
 impl PortalKept {
-    async fn get<F, Fut>(&self, state: &AppState, key: &str, make: F) -> Result<(i64, Arc<Made>), ApiError>
+    /// The value kept under `key`, or made by `make`: `make(head, fresh)` makes it as of at least `head` and answers
+    /// the head its value stands at (`fresh`: the values it draws on must be fresh too). With `fresh`, only a value
+    /// made at the current head will do; without, a value older than the head is served when no publication change
+    /// came after it, and rebuilt in the background.
+    async fn get<T, F, Fut>(&self, state: &AppState, key: String, fresh: bool, make: F) -> Result<(i64, T), ApiError>
     where
-        F: FnOnce() -> Fut,
-        Fut: std::future::Future<Output = Result<Made, ApiError>>,
+        T: Keep,
+        F: FnOnce(i64, bool) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = Result<(i64, T), ApiError>> + Send + 'static,
     {
+        let kept = T::kept(self);
         let head = state.store.audit_head_seq().await.map_err(internal)?;
-        let kept = || {
-            let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
-            kept.get(key).filter(|(h, _)| *h >= head).map(|(h, m)| (*h, m.clone()))
+        self.watch_from(head);
+        let servable = |h: i64| async move {
+            Ok::<_, ApiError>(h >= head || !fresh && !self.publication_changed(state, h, head).await?)
         };
-        if let Some(found) = kept() {
-            return Ok(found);
-        }
-        let _making = self.making.lock().await;
-        if let Some(found) = kept() {
-            return Ok(found);
-        }
-        // read after `head`: it holds every write up to `head` (maybe later ones too, which only makes it fresher)
-        let made = Arc::new(make().await?);
-        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
-        if kept.len() >= KEPT {
-            kept.retain(|_, (h, _)| *h >= head);
-            if kept.len() >= KEPT {
-                kept.clear();
+        if let Some((h, v)) = kept.find(&key) {
+            if servable(h).await? {
+                if h < head {
+                    self.rebuild(state, key, make);
+                }
+                return Ok((h, v));
             }
         }
-        kept.insert(key.to_string(), (head, made.clone()));
-        Ok((head, made))
+        let _making = kept.stripe(&key).lock().await;
+        // made while this reader waited
+        if let Some((h, v)) = kept.find(&key) {
+            if servable(h).await? {
+                return Ok((h, v));
+            }
+        }
+        let head = self.head(state).await?;
+        let (h, v) = make(head, fresh).await?;
+        kept.put(&key, h, v.clone());
+        Ok((h, v))
+    }
+
+    async fn head(&self, state: &AppState) -> Result<i64, ApiError> {
+        state.store.audit_head_seq().await.map_err(internal)
+    }
+
+    /// Starts watching the audit log at `head` on the first read (nothing is kept from before it).
+    fn watch_from(&self, head: i64) {
+        let mut watched = self.watched.lock().unwrap_or_else(|e| e.into_inner());
+        if watched.is_none() {
+            *watched = Some((head, head));
+        }
+    }
+
+    /// Whether a publication change came after `after` (up to `head`, or later): reads only the audit events not
+    /// read yet, one reader at a time.
+    async fn publication_changed(&self, state: &AppState, after: i64, head: i64) -> Result<bool, ApiError> {
+        let watched = || *self.watched.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((read_to, last)) = watched() {
+            if read_to >= head {
+                return Ok(last > after);
+            }
+        }
+        let _reading = self.reading.lock().await;
+        let (read_to, last) = watched().unwrap_or((head, head));
+        if read_to >= head {
+            return Ok(last > after);
+        }
+        let found = state
+            .store
+            .publication_event_between(read_to, head)
+            .await
+            .map_err(internal)?;
+        let last = found.map_or(last, |f| f.max(last));
+        *self.watched.lock().unwrap_or_else(|e| e.into_inner()) = Some((head, last));
+        Ok(last > after)
+    }
+
+    /// Rebuilds `key` in the background unless it is being rebuilt already.
+    fn rebuild<T, F, Fut>(&self, state: &AppState, key: String, make: F)
+    where
+        T: Keep,
+        F: FnOnce(i64, bool) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = Result<(i64, T), ApiError>> + Send + 'static,
+    {
+        let fresh_key = {
+            let mut refreshing = T::kept(self).refreshing.lock().unwrap_or_else(|e| e.into_inner());
+            refreshing.insert(key.clone())
+        };
+        if !fresh_key {
+            return;
+        }
+        let state = state.clone();
+        tokio::spawn(async move {
+            let portal = state.portal.clone();
+            let _done = Rebuilt::<T>(portal.clone(), key.clone(), std::marker::PhantomData);
+            let Ok(_one) = portal.background.acquire().await else {
+                return;
+            };
+            let kept = T::kept(&portal);
+            let _making = kept.stripe(&key).lock().await;
+            let Ok(head) = portal.head(&state).await else {
+                return;
+            };
+            if kept.find(&key).is_some_and(|(h, _)| h >= head) {
+                return;
+            }
+            if let Ok((h, v)) = make(head, true).await {
+                kept.put(&key, h, v);
+            }
+        });
+    }
+
+    /// A published program's view (`None` when it is not public), kept like an answer.
+    async fn program_view(
+        &self,
+        state: &AppState,
+        id: i64,
+        fresh: bool,
+    ) -> Result<(i64, Option<Arc<PublicProgramView>>), ApiError> {
+        let store = state.store.clone();
+        self.get(state, format!("view:program:{id}"), fresh, move |head, _| async move {
+            let v = store.public_program(id).await.map_err(internal)?;
+            Ok((head, v.map(Arc::new)))
+        })
+        .await
     }
 }
 
@@ -93,15 +292,50 @@ fn internal(e: duikou_store::StoreError) -> ApiError {
     ApiError::from(e)
 }
 
-/// The kept answer, or 304 when the client holds it already.
-async fn serve<F, Fut>(state: &AppState, headers: &HeaderMap, key: &str, make: F) -> Response
+/// The kept answer, or 304 when the client holds it already (`make` runs in the background when the kept answer is
+/// served while a new one is made, so it owns what it reads).
+async fn serve<F, Fut>(state: &AppState, headers: &HeaderMap, key: String, make: F) -> Response
 where
-    F: FnOnce() -> Fut,
-    Fut: std::future::Future<Output = Result<Made, ApiError>>,
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<Made, ApiError>> + Send + 'static,
 {
-    let (head, made) = match state.portal.get(state, key, make).await {
+    serve_at(
+        state,
+        headers,
+        key,
+        move |head, _| async move { Ok((head, make().await?)) },
+    )
+    .await
+}
+
+/// [`serve`] for an answer drawn from other kept values: `make(head, fresh)` answers the head its answer stands at.
+async fn serve_at<F, Fut>(state: &AppState, headers: &HeaderMap, key: String, make: F) -> Response
+where
+    F: FnOnce(i64, bool) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<(i64, Made), ApiError>> + Send + 'static,
+{
+    let made = state
+        .portal
+        .get(state, key, false, move |head, fresh| async move {
+            let (h, m) = make(head, fresh).await?;
+            Ok((h, Arc::new(m)))
+        })
+        .await;
+    let (head, made) = match made {
         Ok(x) => x,
         Err(r) => return r.into_response(),
+    };
+    respond(headers, Some(head), &made)
+}
+
+/// An answer with its caching headers (`head`: the head it was made at, when it is kept).
+fn respond(headers: &HeaderMap, head: Option<i64>, made: &Made) -> Response {
+    let Some(head) = head else {
+        let mut resp = (made.status, [(header::CACHE_CONTROL, "no-store")], made.body.clone()).into_response();
+        if let Ok(v) = HeaderValue::from_str(made.content_type) {
+            resp.headers_mut().insert(header::CONTENT_TYPE, v);
+        }
+        return resp;
     };
     let etag = format!("\"p{head}\"");
     let cache = [
@@ -371,7 +605,9 @@ pub fn money_chart(f: &PublicFigures) -> Option<duikou_report::Chart> {
     })
 }
 
-fn figures_html(html: &mut String, f: &PublicFigures) {
+/// A page's figures; `receivers`: on a program's page, the receivers of the pairings that page lists (the 前后对比 then
+/// has only their rows, as a national program's receivers would fill a page; the downloads have them all).
+fn figures_html(html: &mut String, f: &PublicFigures, receivers: Option<&std::collections::BTreeSet<&str>>) {
     html.push_str(&format!(
         "<div class=\"cards\"><div class=\"card\">援派人员<b>{} 名</b></div>\
          <div class=\"card\">援建项目<b>{} 个</b>开工 {}，竣工 {}{}</div>\
@@ -441,11 +677,24 @@ fn figures_html(html: &mut String, f: &PublicFigures) {
         }
         html.push_str("</table>");
     }
-    if !f.indicators.is_empty() {
+    let listed: Vec<_> = f
+        .indicators
+        .iter()
+        .filter(|i| receivers.is_none_or(|r| r.contains(i.receiver.as_str())))
+        .collect();
+    if !listed.is_empty() {
+        html.push_str("<h2>前后对比</h2>");
+        if listed.len() < f.indicators.len() {
+            html.push_str(&format!(
+                "<p class=\"muted\">此处列出本页所列结对的受援方的 {} 项；全部 {} 项见下方下载（Excel 的“指标前后对比”）。</p>",
+                listed.len(),
+                f.indicators.len()
+            ));
+        }
         html.push_str(
-            "<h2>前后对比</h2><table><tr><th>受援方</th><th>指标</th><th>基期</th><th>基期值</th><th>最新</th><th>最新值</th></tr>",
+            "<table><tr><th>受援方</th><th>指标</th><th>基期</th><th>基期值</th><th>最新</th><th>最新值</th></tr>",
         );
-        for i in &f.indicators {
+        for i in listed {
             html.push_str(&format!(
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{} {}</td><td>{}</td><td class=\"n\">{} {}</td></tr>",
                 esc(&i.receiver),
@@ -476,8 +725,18 @@ fn downloads_html(html: &mut String, base: &str) {
     html.push_str("</p>");
 }
 
-/// A public program's page (`banner`: the preview's, placed between [`PREVIEW_START`] and [`PREVIEW_END`]).
-pub fn program_page(v: &PublicProgramView, banner: Option<&str>) -> String {
+/// Pairings a program's page lists on each of its pages (`?page=N`); the downloads and the JSON have them all.
+pub const PER_PAGE: usize = 50;
+
+/// How many pages a program's pairings fill (one, empty, when it has none).
+pub fn pages(v: &PublicProgramView) -> usize {
+    v.pairings.len().div_ceil(PER_PAGE).max(1)
+}
+
+/// A public program's page `page` (from 1; its pairings [`PER_PAGE`] to a page, the figures and map of them all on
+/// every page). `banner`: the preview's, placed between [`PREVIEW_START`] and [`PREVIEW_END`]. The links to the other
+/// pages are relative (`?page=N`), so the preview pages the same way.
+pub fn program_page(v: &PublicProgramView, banner: Option<&str>, page: usize) -> String {
     let p = &v.program;
     let mut html = page_start(&p.name, banner, &[]);
     html.push_str(&format!(
@@ -487,14 +746,26 @@ pub fn program_page(v: &PublicProgramView, banner: Option<&str>) -> String {
         esc(&period(&p.start_date, &p.end_date)),
         p.public_pairings
     ));
-    figures_html(&mut html, &v.figures);
+    let (page, pages) = (page.clamp(1, pages(v)), pages(v));
+    let from = (page - 1) * PER_PAGE;
+    let shown = &v.pairings[from.min(v.pairings.len())..(from + PER_PAGE).min(v.pairings.len())];
+    let receivers = (pages > 1).then(|| shown.iter().map(|p| p.receiver.as_str()).collect());
+    figures_html(&mut html, &v.figures, receivers.as_ref());
     map_html(&mut html, &[v]);
-    html.push_str("<h2>结对</h2>");
+    html.push_str("<h2 id=\"pairings\">结对</h2>");
     if v.pairings.is_empty() {
         html.push_str("<p>暂无公开的结对。</p>");
     } else {
+        if pages > 1 {
+            html.push_str(&format!(
+                "<p class=\"muted\">共 {} 个结对，每页 {PER_PAGE} 个，本页为第 {}–{} 个。</p>",
+                v.pairings.len(),
+                from + 1,
+                from + shown.len()
+            ));
+        }
         html.push_str("<table><tr><th>支援方 → 受援方</th><th>层级</th><th>期限</th></tr>");
-        for pr in &v.pairings {
+        for pr in shown {
             html.push_str(&format!(
                 "<tr><td><a href=\"/public/pairings/{}\">{} → {}</a></td><td>{}</td><td>{}</td></tr>",
                 pr.id,
@@ -505,6 +776,23 @@ pub fn program_page(v: &PublicProgramView, banner: Option<&str>) -> String {
             ));
         }
         html.push_str("</table>");
+        if pages > 1 {
+            html.push_str("<nav class=\"pager\"><p>");
+            if page > 1 {
+                html.push_str(&format!(
+                    "<a href=\"?page={}#pairings\" rel=\"prev\">上一页</a>　",
+                    page - 1
+                ));
+            }
+            html.push_str(&format!("第{page}页，共{pages}页"));
+            if page < pages {
+                html.push_str(&format!(
+                    "　<a href=\"?page={}#pairings\" rel=\"next\">下一页</a>",
+                    page + 1
+                ));
+            }
+            html.push_str("</p></nav>");
+        }
     }
     downloads_html(&mut html, &format!("programs/{}", p.id));
     html.push_str(FOOT);
@@ -530,7 +818,7 @@ pub fn pairing_page(v: &PublicPairingView, banner: Option<&str>) -> String {
         esc(&label("pairings", "level", &p.level)),
         esc(&period(&p.start_date, &p.end_date))
     ));
-    figures_html(&mut html, &v.figures);
+    figures_html(&mut html, &v.figures, None);
     pairing_map_html(&mut html, v);
     let facts = &v.facts;
     if !facts.projects.is_empty() {
@@ -1012,38 +1300,95 @@ fn store_err(e: duikou_store::StoreError) -> ApiError {
 
 /// `GET /` without a login: the published programs.
 pub async fn home(state: &AppState, headers: &HeaderMap) -> Response {
-    serve(state, headers, "html:/", || async {
+    let store = state.store.clone();
+    serve(state, headers, "html:/".into(), move || async move {
         Ok(made(
             HTML,
-            home_page(&state.store.public_program_views().await.map_err(store_err)?),
+            home_page(&store.public_program_views().await.map_err(store_err)?),
         ))
     })
     .await
 }
 
-/// `GET /public/programs/{id}`.
-pub async fn program(State(state): State<AppState>, headers: HeaderMap, Path(raw): Path<String>) -> Response {
-    let key = format!("html:program:{raw}");
-    serve(&state, &headers, &key, || async {
-        let Some(id) = parse_id(&raw) else {
-            return Ok(not_found_page());
-        };
-        Ok(match state.store.public_program(id).await.map_err(store_err)? {
-            Some(v) => made(HTML, program_page(&v, None)),
-            None => not_found_page(),
-        })
+/// The page asked for in a query string (`?page=N`): 1 when none is, else the text given when it is not a whole
+/// number from 1 on.
+pub fn page_asked(query: Option<&str>) -> Result<usize, String> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or("")).unwrap_or_default();
+    match pairs.into_iter().rev().find(|(k, _)| k == "page") {
+        None => Ok(1),
+        Some((_, v)) => v.trim().parse::<usize>().ok().filter(|n| *n >= 1).ok_or(v),
+    }
+}
+
+/// `GET /public/programs/{id}` (`?page=N`: its pairings [`PER_PAGE`] to a page; a page that is not one answers 400
+/// with a page saying which pages there are, once the program is known to be public).
+pub async fn program(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let Some(id) = parse_id(&raw) else {
+        return respond(&headers, None, &not_found_page());
+    };
+    let page = match page_asked(query.as_deref()) {
+        Ok(page) => page,
+        Err(asked) => {
+            // not kept: the answer names what was asked
+            return match state.portal.program_view(&state, id, false).await {
+                Ok((_, Some(v))) => respond(&headers, None, &bad_page(&v, &asked)),
+                Ok((_, None)) => respond(&headers, None, &not_found_page()),
+                Err(e) => e.into_response(),
+            };
+        }
+    };
+    let key = format!("html:program:{id}:page:{page}");
+    let st = state.clone();
+    serve_at(&state, &headers, key, move |_, fresh| async move {
+        let (h, v) = st.portal.program_view(&st, id, fresh).await?;
+        Ok((
+            h,
+            match v {
+                Some(v) if page <= pages(&v) => made(HTML, program_page(&v, None, page)),
+                Some(v) => bad_page(&v, &page.to_string()),
+                None => not_found_page(),
+            },
+        ))
     })
     .await
 }
 
+/// The answer to a page of a program's pairings that is not one: which pages there are, with a link to the first.
+fn bad_page(v: &PublicProgramView, asked: &str) -> Made {
+    let p = &v.program;
+    let mut html = page_start(
+        &p.name,
+        None,
+        &[(&format!("/public/programs/{}", p.id), p.name.clone())],
+    );
+    html.push_str(&format!(
+        "<h1>页码有误</h1><p>页码（page）“{}”不是有效的页码：本计划的结对共 {} 页，页码应为 1 到 {} 之间的整数。</p>\
+         <p><a href=\"/public/programs/{}\">查看第1页</a></p>",
+        esc(asked),
+        pages(v),
+        pages(v),
+        p.id
+    ));
+    html.push_str(FOOT);
+    Made {
+        status: StatusCode::BAD_REQUEST,
+        ..made(HTML, html)
+    }
+}
+
 /// `GET /public/pairings/{id}`.
 pub async fn pairing(State(state): State<AppState>, headers: HeaderMap, Path(raw): Path<String>) -> Response {
-    let key = format!("html:pairing:{raw}");
-    serve(&state, &headers, &key, || async {
-        let Some(id) = parse_id(&raw) else {
-            return Ok(not_found_page());
-        };
-        Ok(match state.store.public_pairing(id).await.map_err(store_err)? {
+    let Some(id) = parse_id(&raw) else {
+        return respond(&headers, None, &not_found_page());
+    };
+    let store = state.store.clone();
+    serve(&state, &headers, format!("html:pairing:{id}"), move || async move {
+        Ok(match store.public_pairing(id).await.map_err(store_err)? {
             Some(v) => made(HTML, pairing_page(&v, None)),
             None => not_found_page(),
         })
@@ -1059,9 +1404,9 @@ fn json_made<T: serde::Serialize>(v: &T) -> Result<Made, ApiError> {
 
 /// `GET /api/v1/public/programs`: the published programs with their headline figures.
 pub async fn api_programs(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    serve(&state, &headers, "json:programs", || async {
-        let items: Vec<serde_json::Value> = state
-            .store
+    let store = state.store.clone();
+    serve(&state, &headers, "json:programs".into(), move || async move {
+        let items: Vec<serde_json::Value> = store
             .public_program_views()
             .await
             .map_err(store_err)?
@@ -1088,29 +1433,38 @@ fn with_note<T: serde::Serialize>(v: &T, empty: bool) -> serde_json::Value {
     out
 }
 
-/// `GET /api/v1/public/programs/{id}`.
+/// `GET /api/v1/public/programs/{id}` (drawn from the same kept view as the program's pages).
 pub async fn api_program(State(state): State<AppState>, headers: HeaderMap, Path(raw): Path<String>) -> Response {
-    let key = format!("json:program:{raw}");
-    serve(&state, &headers, &key, || async {
-        let Some(id) = parse_id(&raw) else {
-            return Ok(not_found_json("计划"));
-        };
-        match state.store.public_program(id).await.map_err(store_err)? {
-            Some(v) => json_made(&with_note(&v, v.figures.is_empty())),
-            None => Ok(not_found_json("计划")),
-        }
-    })
+    let Some(id) = parse_id(&raw) else {
+        return respond(&headers, None, &not_found_json("计划"));
+    };
+    let st = state.clone();
+    serve_at(
+        &state,
+        &headers,
+        format!("json:program:{id}"),
+        move |_, fresh| async move {
+            let (h, v) = st.portal.program_view(&st, id, fresh).await?;
+            Ok((
+                h,
+                match v {
+                    Some(v) => json_made(&with_note(&*v, v.figures.is_empty()))?,
+                    None => not_found_json("计划"),
+                },
+            ))
+        },
+    )
     .await
 }
 
 /// `GET /api/v1/public/pairings/{id}`.
 pub async fn api_pairing(State(state): State<AppState>, headers: HeaderMap, Path(raw): Path<String>) -> Response {
-    let key = format!("json:pairing:{raw}");
-    serve(&state, &headers, &key, || async {
-        let Some(id) = parse_id(&raw) else {
-            return Ok(not_found_json("结对"));
-        };
-        match state.store.public_pairing(id).await.map_err(store_err)? {
+    let Some(id) = parse_id(&raw) else {
+        return respond(&headers, None, &not_found_json("结对"));
+    };
+    let store = state.store.clone();
+    serve(&state, &headers, format!("json:pairing:{id}"), move || async move {
+        match store.public_pairing(id).await.map_err(store_err)? {
             Some(v) => json_made(&with_note(&v, v.facts.is_empty())),
             None => Ok(not_found_json("结对")),
         }
@@ -1157,14 +1511,14 @@ pub async fn program_facts(
     let Some(format) = file.strip_prefix("facts.").filter(|f| matches!(*f, "csv" | "xlsx")) else {
         return crate::error::ApiError::no_route().into_response();
     };
-    let key = format!("{format}:program:{raw}");
-    serve(&state, &headers, &key, || async {
-        let Some(id) = parse_id(&raw) else {
-            return Ok(not_found_json("计划"));
-        };
-        match state.store.public_program_facts(id).await.map_err(store_err)? {
+    let Some(id) = parse_id(&raw) else {
+        return respond(&headers, None, &not_found_json("计划"));
+    };
+    let (store, format) = (state.store.clone(), format.to_string());
+    serve(&state, &headers, format!("{format}:program:{id}"), move || async move {
+        match store.public_program_facts(id).await.map_err(store_err)? {
             Some((v, facts)) => download(
-                format,
+                &format,
                 format!("{}-公开数据", v.program.name),
                 &format!("计划：{}", v.program.name),
                 &v.pairings,
@@ -1185,16 +1539,16 @@ pub async fn pairing_facts(
     let Some(format) = file.strip_prefix("facts.").filter(|f| matches!(*f, "csv" | "xlsx")) else {
         return crate::error::ApiError::no_route().into_response();
     };
-    let key = format!("{format}:pairing:{raw}");
-    serve(&state, &headers, &key, || async {
-        let Some(id) = parse_id(&raw) else {
-            return Ok(not_found_json("结对"));
-        };
-        match state.store.public_pairing(id).await.map_err(store_err)? {
+    let Some(id) = parse_id(&raw) else {
+        return respond(&headers, None, &not_found_json("结对"));
+    };
+    let (store, format) = (state.store.clone(), format.to_string());
+    serve(&state, &headers, format!("{format}:pairing:{id}"), move || async move {
+        match store.public_pairing(id).await.map_err(store_err)? {
             Some(v) => {
                 let name = pairing_title(&v.pairing);
                 download(
-                    format,
+                    &format,
                     format!("{}-{}-公开数据", v.pairing.supporter, v.pairing.receiver),
                     &format!("结对：{name}"),
                     std::slice::from_ref(&v.pairing),

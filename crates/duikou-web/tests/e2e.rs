@@ -390,6 +390,8 @@ async fn the_demo_in_a_real_browser() {
     set_date(&c, "end_date", "2015-07-10").await;
     shot(&c, "10-dispatch-form").await;
     let dispatch = done_id(&submit_new(&c).await);
+    // the stints are recorded on a phone (390 px)
+    c.set_window_size(390, 844).await.unwrap();
     for (from, to) in [("2014-09-01", "2015-01-16"), ("2015-03-02", "2015-07-10")] {
         c.goto(&format!("{base}/records/stints/new")).await.unwrap();
         fill(&c, "dispatch_id", &dispatch.to_string()).await;
@@ -397,6 +399,8 @@ async fn the_demo_in_a_real_browser() {
         set_date(&c, "end_date", to).await;
         submit_new(&c).await;
     }
+    shot(&c, "10b-phone-stint-saved").await;
+    c.set_window_size(1280, 1000).await.unwrap();
     let stints: Vec<i64> = t
         .store
         .list(
@@ -509,6 +513,8 @@ async fn the_demo_in_a_real_browser() {
         t.store.get("activities", act["id"].as_i64().unwrap()).await.unwrap()["confirmation"],
         "confirmed"
     );
+    // the dispatch and its stints are confirmed on a phone (390 px)
+    c.set_window_size(390, 844).await.unwrap();
     for (entity, id) in [("dispatches", dispatch), ("stints", stints[0]), ("stints", stints[1])] {
         c.goto(&format!("{base}/inbox")).await.unwrap();
         let form = format!("form[action='/inbox/{entity}/{id}/confirm'] button");
@@ -520,6 +526,8 @@ async fn the_demo_in_a_real_browser() {
             "{entity} {id}"
         );
     }
+    shot(&c, "05b-phone-confirmed").await;
+    c.set_window_size(1280, 1000).await.unwrap();
 
     // a form with a mistake keeps what was typed and says what is wrong, next to the field
     c.goto(&format!("{base}/records/needs/new")).await.unwrap();
@@ -582,6 +590,194 @@ async fn the_demo_in_a_real_browser() {
         !page.contains(SUPERVISION_NOTE),
         "a closed item on a met result is not listed: {page}"
     );
+
+    // on a 390 px phone: the menu folds behind one button, tables read as cards, nothing scrolls sideways
+    c.set_window_size(390, 844).await.unwrap();
+    for (path, name) in [
+        ("/".to_string(), "16-phone-dashboard"),
+        ("/pairings/14".to_string(), "17-phone-pairing"),
+        ("/records/activities".to_string(), "18-phone-activities"),
+        (format!("/programs/{program}"), "19-phone-program"),
+        ("/summary?scope=pairing:14".to_string(), "20-phone-summary"),
+    ] {
+        c.goto(&format!("{base}{path}")).await.unwrap();
+        let fits = c
+            .execute(
+                "const d = document.documentElement; return [d.scrollWidth, window.innerWidth];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let (wide, screen) = (fits[0].as_f64().unwrap_or(0.0), fits[1].as_f64().unwrap_or(0.0));
+        assert!(
+            wide <= screen + 1.0,
+            "{path} scrolls sideways on a phone: {wide} > {screen}"
+        );
+        shot(&c, name).await;
+    }
+    let nav_shown = "return getComputedStyle(document.querySelector('header nav')).display !== 'none';";
+    assert_eq!(
+        c.execute(nav_shown, vec![]).await.unwrap(),
+        serde_json::json!(false),
+        "the menu is folded"
+    );
+    c.find(Locator::Css("label.menu-button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(
+        c.execute(nav_shown, vec![]).await.unwrap(),
+        serde_json::json!(true),
+        "the button opens it"
+    );
+    shot(&c, "21-phone-menu").await;
+    let labelled = c
+        .execute("return document.querySelectorAll('td[data-label]').length;", vec![])
+        .await
+        .unwrap();
+    assert!(
+        labelled.as_i64().unwrap_or(0) > 0,
+        "the summary page's tables are labelled for cards"
+    );
+    c.set_window_size(1280, 1000).await.unwrap();
+    logout(&c).await;
+    c.close().await.unwrap();
+    t.finish().await.unwrap();
+}
+
+/// An old summary reviewed in a real browser: the coordinator uploads a text file on a pairing's 旧总结提取 page,
+/// extracts it, reads each draft beside its sentence in words, accepts one and drops one; the accepted record is in
+/// the pairing's record and nothing else entered it.
+#[tokio::test]
+async fn an_old_summary_is_reviewed_in_a_real_browser() {
+    let Some((_driver, c)) = browser().await else {
+        eprintln!("skipped: chromedriver not found (install Debian's chromium and chromium-driver; .ci/run does)");
+        return;
+    };
+    let t = TestStore::sqlite().await.unwrap();
+    duikou_demo::load(&t.store).await.unwrap();
+    let app = duikou_web::app(duikou_web::AppState::new(t.store.clone()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    // 湖南省 → 吐鲁番市, by name
+    let mut pairing = None;
+    for p in t.store.list_every("pairings", &Default::default()).await.unwrap() {
+        let d = t.store.pairing_detail(p["id"].as_i64().unwrap()).await.unwrap();
+        if d["supporter"]["name"] == "湖南省" && d["receiver"]["name"] == "吐鲁番市" {
+            pairing = p["id"].as_i64();
+        }
+    }
+    let pairing = pairing.expect("the demo's 湖南省 → 吐鲁番市");
+    let projects_before = t.store.list_every("projects", &Default::default()).await.unwrap().len();
+    let file = std::env::temp_dir().join(format!("duikou_old_summary_{}.txt", std::process::id()));
+    std::fs::write(
+        &file,
+        "2015年，湖南省援建吐鲁番第二实验中学项目，总投资18000万元，其中湖南援助2600万元。\n\
+         2015年湖南省举办专题讲座9场。\n",
+    )
+    .unwrap();
+
+    login(&c, &base, "zhihuibu").await;
+    c.goto(&format!("{base}/pairings/{pairing}")).await.unwrap();
+    c.find(Locator::Css(&format!("a[href='/pairings/{pairing}/documents']")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Id("file")).await.unwrap();
+    c.find(Locator::Id("title"))
+        .await
+        .unwrap()
+        .send_keys("2015年援疆工作总结（浏览器测试）")
+        .await
+        .unwrap();
+    c.find(Locator::Id("file"))
+        .await
+        .unwrap()
+        .send_keys(&file.display().to_string())
+        .await
+        .unwrap();
+    c.find(Locator::XPath("//form[@enctype='multipart/form-data']//button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let row = "//tr[td[contains(., '2015年援疆工作总结（浏览器测试）')]]";
+    c.wait().for_element(Locator::XPath(row)).await.unwrap();
+    // the demo pairing has no dates: the period offered is the last complete year; the summary is of 2015
+    let period = c
+        .find(Locator::XPath(&format!("{row}//input[@name='period']")))
+        .await
+        .unwrap();
+    period.clear().await.unwrap();
+    period.send_keys("2015").await.unwrap();
+    c.find(Locator::XPath(&format!(
+        "{row}//form[contains(@action, '/extract')]//button"
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    // extracting leads to the review: each figure marked in its sentence
+    c.wait().for_element(Locator::Css("mark")).await.unwrap();
+    assert!(c.current_url().await.unwrap().path().ends_with("/review"));
+    let page = c.source().await.unwrap();
+    assert!(page.contains("18000万元") || page.contains("1.8亿元"), "{page}");
+    for code in ["pairing_id", "project_id", "\"record\""] {
+        assert!(!page.contains(code), "{code} shown to a person");
+    }
+    shot(&c, "22-extraction-review").await;
+    // accept the project, drop the lectures
+    let draft_row = |quote: &str| format!("//tr[td/mark[contains(., '{quote}')]]");
+    c.find(Locator::XPath(&format!(
+        "{}//form[contains(@action, '/decide/accept')]//button",
+        draft_row("18000万元")
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    c.wait()
+        .for_element(Locator::XPath(&format!(
+            "{}[contains(., '已采纳')]",
+            draft_row("18000万元")
+        )))
+        .await
+        .unwrap();
+    c.find(Locator::XPath(&format!(
+        "{}//form[contains(@action, '/decide/drop')]//button",
+        draft_row("9场")
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    c.wait()
+        .for_element(Locator::XPath(&format!("{}[contains(., '已舍弃')]", draft_row("9场"))))
+        .await
+        .unwrap();
+    shot(&c, "23-extraction-decided").await;
+    let projects = t.store.list_every("projects", &Default::default()).await.unwrap();
+    assert_eq!(
+        projects.len(),
+        projects_before + 1,
+        "the accepted project, and nothing else"
+    );
+    assert!(
+        projects.iter().any(|p| p["total_investment"] == "180000000.00"),
+        "the project's money as written"
+    );
+    let _ = std::fs::remove_file(&file);
     logout(&c).await;
     c.close().await.unwrap();
     t.finish().await.unwrap();

@@ -293,3 +293,207 @@ async fn a_coordinator_reviews_an_old_summary_in_the_browser() {
         t.finish().await.unwrap();
     }
 }
+
+/// A plan's rules, written for this test in the words such plans use.
+const PLAN: &str = "三、帮扶任务\n\
+支援学校和受援学校每学期互派至少1名经验丰富的管理人员到对口学校挂职。支教领导每学期支教累计不少于一个月，每次连续开展指导工作不少于一周。\n";
+
+/// A rule is reviewed in its own words (never JSON), its window and target edited in Chinese (a bad number told,
+/// naming the field), and accepted by the program's coordinator as the program's obligation; an editor of a side
+/// accepting a paragraph at once is told the rule is the authority's, the rest accepted.
+#[tokio::test]
+async fn a_coordinator_reviews_a_plans_rules_in_words() {
+    for t in TestStore::all().await.unwrap() {
+        let (store, backend) = (t.store.clone(), t.backend);
+        let app = duikou_web::app(duikou_web::AppState::new(store.clone()));
+        let sys = duikou_domain::access::Actor::system();
+        let a = create_id(&store, "orgs", json!({"name": "县教育局", "kind": "government"})).await;
+        let s = create_id(&store, "orgs", json!({"name": "城区第一小学", "kind": "school"})).await;
+        let r = create_id(&store, "orgs", json!({"name": "乡中心小学", "kind": "school"})).await;
+        let prog = create_id(
+            &store,
+            "programs",
+            json!({"name": "校对校对口帮扶", "authority_org_id": a, "start_date": "2013-09-01",
+                   "calendar": {"kind": "school_year"}}),
+        )
+        .await;
+        let p = create_id(
+            &store,
+            "pairings",
+            json!({"program_id": prog, "supporter_org_id": s, "receiver_org_id": r, "level": "school_school",
+                   "start_date": "2013-09-01", "end_date": "2016-08-31"}),
+        )
+        .await;
+        let doc = create_id(
+            &store,
+            "documents",
+            json!({"kind": "plan", "title": "帮扶实施方案", "pairing_id": p}),
+        )
+        .await;
+        store
+            .put_document_content(&sys, doc, "text/plain", PLAN.as_bytes())
+            .await
+            .unwrap();
+        store.propose_from_document(&sys, doc, p, "term").await.unwrap();
+        user(&store, "jiaoyuju", Role::Coordinator, vec![a]).await;
+        user(&store, "chengqu", Role::SupporterEditor, vec![s]).await;
+        let (session, csrf) = login(&app, "jiaoyuju").await;
+        let review_uri = format!("/pairings/{p}/documents/{doc}/review");
+        let page = send(&app, "GET", &review_uri, &session, None).await.text();
+        let exchange = row_of(&page, "至少1名");
+        assert!(
+            exchange.contains("目标任务")
+                && exchange.contains("支援方派往受援方：每学期派出挂职管理人员不少于 1 名")
+                && exchange.contains("受援方派往支援方：每学期受援方派出挂职管理人员不少于 1 名"),
+            "{backend}: {exchange}"
+        );
+        for code in ["distinct_count", "\"subject\"", "{&quot;", "semester", "person_id"] {
+            assert!(!page.contains(code), "{backend}: {code} shown to a person");
+        }
+        assert!(
+            row_of(&page, "不少于一个月").contains("一个月按30天计，请核对"),
+            "{backend}"
+        );
+
+        // edit the month: the form in words; a bad number told with the field named; then a school year of 20 days
+        let month = id_in(row_of(&page, "不少于一个月"));
+        let form = send(&app, "GET", &format!("/extractions/{month}/edit"), &session, None)
+            .await
+            .text();
+        assert!(
+            form.contains("考核期间")
+                && form.contains("value=\"每学期\"")
+                && form.contains("目标值")
+                && form.contains("value=\"30\"")
+                && form.contains("支援方管理人员每人每学期累计挂职指导不少于 1个月（按30天计）"),
+            "{backend}: {form}"
+        );
+        assert!(!form.contains("cumulative_days"), "{backend}: {form}");
+        let title = enc("挂职管理人员每学年累计指导");
+        let bad = send(
+            &app,
+            "POST",
+            &format!("/extractions/{month}/edit"),
+            &session,
+            Some(format!(
+                "csrf={csrf}&f.title={title}&f.rule.window={}&f.rule.target=abc",
+                enc("每学年")
+            )),
+        )
+        .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{backend}");
+        assert!(bad.text().contains("目标值“abc”不是数字"), "{}", bad.text());
+        assert!(store
+            .list_all("obligations", "program_id", prog)
+            .await
+            .unwrap()
+            .is_empty());
+        let good = send(
+            &app,
+            "POST",
+            &format!("/extractions/{month}/edit"),
+            &session,
+            Some(format!(
+                "csrf={csrf}&f.title={title}&f.rule.window={}&f.rule.target=20",
+                enc("每学年")
+            )),
+        )
+        .await;
+        assert_eq!(good.status, StatusCode::SEE_OTHER, "{backend}: {}", good.text());
+        let kept = store.list_all("obligations", "program_id", prog).await.unwrap();
+        assert_eq!(kept.len(), 1, "{backend}");
+        assert_eq!(kept[0]["title"], "挂职管理人员每学年累计指导");
+        assert_eq!(
+            duikou_domain::ObligationRule::from_json(&kept[0]["rule"])
+                .unwrap()
+                .text_zh(),
+            "支援方管理人员每人每学年累计挂职指导不少于 20 天"
+        );
+
+        // a draft's kind changed while editing: the new kind's fields shown first (its name kept), nothing written;
+        // then accepted as that kind
+        let page = send(&app, "GET", &review_uri, &session, None).await.text();
+        let week = id_in(row_of(&page, "不少于一周"));
+        let form = send(&app, "GET", &format!("/extractions/{week}/edit"), &session, None)
+            .await
+            .text();
+        assert!(
+            form.contains("<option value=\"notes\">工作记述</option>")
+                && form.contains("<option value=\"obligations\" selected>目标任务</option>"),
+            "{backend}: {form}"
+        );
+        let bogus = send(
+            &app,
+            "POST",
+            &format!("/extractions/{week}/edit"),
+            &session,
+            Some(format!("csrf={csrf}&shown=obligations&target=bogus&change=1")),
+        )
+        .await;
+        assert_eq!(bogus.status, StatusCode::UNPROCESSABLE_ENTITY, "{backend}");
+        assert!(bogus.text().contains("记录类型“bogus”无效"), "{}", bogus.text());
+        let shown = send(
+            &app,
+            "POST",
+            &format!("/extractions/{week}/edit"),
+            &session,
+            Some(format!("csrf={csrf}&shown=obligations&target=notes&change=1")),
+        )
+        .await;
+        assert_eq!(shown.status, StatusCode::OK, "{backend}");
+        let html = shown.text();
+        assert!(
+            html.contains("已改为“工作记述”")
+                && html.contains("name=\"f.text\" value=\"支援方管理人员每次连续指导不少于7天\"")
+                && html.contains("<option value=\"notes\" selected>"),
+            "{backend}: {html}"
+        );
+        assert_eq!(store.get("extractions", week).await.unwrap()["status"], "pending");
+        let r = send(
+            &app,
+            "POST",
+            &format!("/extractions/{week}/edit"),
+            &session,
+            Some(format!(
+                "csrf={csrf}&shown=notes&target=notes&f.kind=plan&f.text={}",
+                enc("每次连续指导不少于一周")
+            )),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{backend}: {}", r.text());
+        let ex = store.get("extractions", week).await.unwrap();
+        let note = store.get("notes", ex["record_id"].as_i64().unwrap()).await.unwrap();
+        assert_eq!(
+            (note["kind"].as_str(), note["text"].as_str()),
+            (Some("plan"), Some("每次连续指导不少于一周"))
+        );
+        assert_eq!(note["pairing_id"].as_i64(), Some(p));
+        assert_eq!(
+            store.list_all("obligations", "program_id", prog).await.unwrap().len(),
+            1
+        );
+
+        // a side's editor accepting the paragraph: the rules are the authority's, told so, nothing of them written
+        let (ssession, scsrf) = login(&app, "chengqu").await;
+        let r = send(
+            &app,
+            "POST",
+            &format!("/pairings/{p}/documents/{doc}/accept_all"),
+            &ssession,
+            Some(format!("csrf={scsrf}&target=obligations")),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{backend}");
+        let page = send(&app, "GET", &r.location, &ssession, None).await.text();
+        assert!(
+            page.contains("已采纳 0 条") && page.contains("主管部门"),
+            "{backend}: {page}"
+        );
+        assert_eq!(
+            store.list_all("obligations", "program_id", prog).await.unwrap().len(),
+            1
+        );
+        assert!(store.audit_verify().await.unwrap().ok());
+        t.finish().await.unwrap();
+    }
+}

@@ -814,3 +814,315 @@ async fn a_total_a_plan_leaves_unknown_shows_its_known_part_and_names_the_plans_
     })
     .await;
 }
+
+/// The figure of the training card on a public page ("培训<b>1 次</b>35 人次": 35).
+fn person_times(page: &str) -> String {
+    let i = page.find("<div class=\"card\">培训<b>").expect("the training card");
+    let rest = &page[i..];
+    let rest = &rest[rest.find("</b>").unwrap() + 4..];
+    rest[..rest.find(" 人次").unwrap()].to_string()
+}
+
+/// Reads `uri` until `done` holds of its answer, at most `bound` times, letting the background rebuild run between
+/// reads (a bound on reads, not on time: the assertion is on what is served, never on how fast).
+async fn read_until(app: &axum::Router, uri: &str, bound: usize, done: impl Fn(&str) -> bool) -> Option<String> {
+    for _ in 0..bound {
+        let (_, body) = get(app, uri).await;
+        if done(&body) {
+            return Some(body);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    None
+}
+
+#[tokio::test]
+async fn after_a_write_the_reader_gets_the_kept_answer_at_once_and_a_later_read_the_new_figure() {
+    for_each_backend(|store, backend| async move {
+        let w = world(&store).await;
+        let p = w.pairing;
+        let training = |pt: i64, title: &str| json!({"pairing_id": p, "kind": "training", "title": title, "start_date": "2014-10-10", "person_times": pt});
+        let first = create_id(&store, "activities", training(35, "全员培训")).await;
+        store.set_confirmation(&w.receiver, "activities", first, true, None).await.unwrap();
+        store.set_public(&Actor::system(), "programs", w.program, true).await.unwrap();
+        let app = duikou_web::app(duikou_web::AppState::new(store.clone()));
+        let program_page = format!("/public/programs/{}", w.program);
+        let program_json = format!("/api/v1/public/programs/{}", w.program);
+        let pairing_json = format!("/api/v1/public/pairings/{p}");
+        let figure = |v: &Value| v["figures"]["training_person_times"].as_i64();
+
+        // the answers as made: 35 person-times
+        assert_eq!(person_times(&get(&app, &program_page).await.1), "35", "{backend}");
+        assert_eq!(figure(&get_json(&app, &program_json).await.1), Some(35), "{backend}");
+        assert_eq!(figure(&get_json(&app, &pairing_json).await.1), Some(35), "{backend}");
+        let (_, h, _) = send(&app, "GET", &program_page, "", None, &[]).await;
+        let made_at = h[header::ETAG].to_str().unwrap().to_string();
+
+        // an ordinary write: a second training of 48, confirmed (the audit head moves twice)
+        let second = create_id(&store, "activities", training(48, "骨干培训")).await;
+        store.set_confirmation(&w.receiver, "activities", second, true, None).await.unwrap();
+        assert_eq!(store.public_pairing(p).await.unwrap().unwrap().figures.training_person_times, 83);
+
+        // the very next reads: the kept answers, as they were (no reader waits for the rebuild)
+        let (s, h, page) = send(&app, "GET", &program_page, "", None, &[]).await;
+        assert_eq!(s, StatusCode::OK, "{backend}");
+        assert_eq!(person_times(&String::from_utf8_lossy(&page)), "35", "{backend}: the kept page");
+        assert_eq!(h[header::ETAG].to_str().unwrap(), made_at, "{backend}: it names the head it was made at");
+        assert_eq!(figure(&get_json(&app, &program_json).await.1), Some(35), "{backend}: the kept JSON");
+        assert_eq!(figure(&get_json(&app, &pairing_json).await.1), Some(35), "{backend}: the kept JSON");
+
+        // a later read: the answer the background rebuild made, with the new figure and a new ETag
+        let page = read_until(&app, &program_page, 500, |b| person_times(b) == "83").await;
+        assert!(page.is_some(), "{backend}: the program page never showed 83");
+        let (_, h, _) = send(&app, "GET", &program_page, "", None, &[]).await;
+        assert_ne!(h[header::ETAG].to_str().unwrap(), made_at, "{backend}");
+        let json = read_until(&app, &pairing_json, 500, |b| b.contains("\"training_person_times\":83")).await;
+        assert!(json.is_some(), "{backend}: the pairing's JSON never showed 83");
+        let json = read_until(&app, &program_json, 500, |b| b.contains("\"training_person_times\":83")).await;
+        assert!(json.is_some(), "{backend}: the program's JSON never showed 83");
+        // and the figure stays (nothing older is served once the new one is kept)
+        assert_eq!(figure(&get_json(&app, &program_json).await.1), Some(83), "{backend}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_withdrawal_or_a_withheld_pairing_is_off_the_portal_on_the_very_next_request() {
+    for_each_backend(|store, backend| async move {
+        let w = world(&store).await;
+        let p = w.pairing;
+        let act = create_id(&store, "activities", json!({"pairing_id": p, "kind": "training", "title": "全员培训", "start_date": "2014-10-10", "person_times": 35})).await;
+        store.set_confirmation(&w.receiver, "activities", act, true, None).await.unwrap();
+        let c = create_id(&store, "orgs", json!({"name": "河口村委会", "kind": "school"})).await;
+        let supporter = store.get("pairings", p).await.unwrap()["supporter_org_id"].as_i64().unwrap();
+        let other = create_id(&store, "pairings", json!({"program_id": w.program, "supporter_org_id": supporter, "receiver_org_id": c, "level": "school_school"})).await;
+        store.set_public(&w.coordinator, "programs", w.program, true).await.unwrap();
+        let app = duikou_web::app(duikou_web::AppState::new(store.clone()));
+        let uris = [
+            format!("/public/programs/{}", w.program),
+            format!("/public/pairings/{p}"),
+            format!("/public/pairings/{other}"),
+            format!("/api/v1/public/programs/{}", w.program),
+            format!("/api/v1/public/pairings/{p}"),
+            format!("/api/v1/public/programs/{}/facts.csv", w.program),
+            format!("/api/v1/public/pairings/{p}/facts.csv"),
+        ];
+        for uri in &uris {
+            assert_eq!(get(&app, uri).await.0, StatusCode::OK, "{backend}: {uri}");
+        }
+        assert!(get(&app, "/").await.1.contains("校对校帮扶"), "{backend}");
+        assert!(get(&app, "/api/v1/public/programs").await.1.contains("校对校帮扶"), "{backend}");
+
+        // an ordinary write makes every kept answer old, and a read starts rebuilding them
+        let more = create_id(&store, "activities", json!({"pairing_id": p, "kind": "training", "title": "骨干培训", "start_date": "2014-11-10", "person_times": 48})).await;
+        store.set_confirmation(&w.receiver, "activities", more, true, None).await.unwrap();
+        for uri in &uris {
+            assert_eq!(get(&app, uri).await.0, StatusCode::OK, "{backend}: {uri} kept");
+        }
+
+        // one pairing withheld: on the very next request it is gone from its page and from the program's
+        store.set_public(&w.coordinator, "pairings", other, false).await.unwrap();
+        assert_eq!(get(&app, &format!("/public/pairings/{other}")).await.0, StatusCode::NOT_FOUND, "{backend}");
+        let (_, page) = get(&app, &uris[0]).await;
+        assert!(!page.contains("河口村委会") && page.contains("石桥乡中心小学"), "{backend}: {page}");
+        let (_, v) = get_json(&app, &uris[3]).await;
+        assert_eq!(v["program"]["public_pairings"], 1, "{backend}");
+
+        // the program withdrawn (by an edit, as an import would): every answer 404 on the very next request
+        store.update(&w.coordinator, "programs", w.program, &json!({"published": false})).await.unwrap();
+        for uri in &uris {
+            assert_eq!(get(&app, uri).await.0, StatusCode::NOT_FOUND, "{backend}: {uri} after the withdrawal");
+        }
+        assert!(!get(&app, "/").await.1.contains("校对校帮扶"), "{backend}: the home page");
+        assert!(!get(&app, "/api/v1/public/programs").await.1.contains("校对校帮扶"), "{backend}");
+        // and stays so while ordinary writes go on (no rebuild begun before it brings an old answer back)
+        let third = create_id(&store, "activities", json!({"pairing_id": p, "kind": "training", "title": "送教", "start_date": "2014-12-10", "person_times": 7})).await;
+        store.set_confirmation(&w.receiver, "activities", third, true, None).await.unwrap();
+        for _ in 0..20 {
+            for uri in &uris {
+                assert_eq!(get(&app, uri).await.0, StatusCode::NOT_FOUND, "{backend}: {uri}");
+            }
+            tokio::task::yield_now().await;
+        }
+
+        // published again: on the very next request, with the figures as they now stand
+        store.set_public(&w.coordinator, "programs", w.program, true).await.unwrap();
+        let (s, v) = get_json(&app, &uris[4]).await;
+        assert_eq!((s, v["figures"]["training_person_times"].as_i64()), (StatusCode::OK, Some(90)), "{backend}");
+        assert_eq!(get(&app, &format!("/public/pairings/{other}")).await.0, StatusCode::NOT_FOUND, "{backend}: still withheld");
+    })
+    .await;
+}
+
+/// The pairing links of a program page, in order.
+fn pairing_links(page: &str) -> Vec<String> {
+    page.match_indices("<a href=\"/public/pairings/")
+        .map(|(i, _)| {
+            let rest = &page[i + "<a href=\"/public/pairings/".len()..];
+            rest[..rest.find('"').unwrap()].to_string()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_program_page_lists_its_pairings_fifty_to_a_page() {
+    for_each_backend(|store, backend| async move {
+        let w = world(&store).await;
+        let supporter = store.get("pairings", w.pairing).await.unwrap()["supporter_org_id"].as_i64().unwrap();
+        let mut ids = vec![w.pairing];
+        for i in 0..119 {
+            let org = create_id(&store, "orgs", json!({"name": format!("受援学校{i:03}"), "kind": "school"})).await;
+            ids.push(create_id(&store, "pairings", json!({"program_id": w.program, "supporter_org_id": supporter, "receiver_org_id": org, "level": "school_school"})).await);
+        }
+        // the 前后对比 of the first receiver (page 1) and of the last (page 3)
+        let indicator = create_id(&store, "indicators", json!({"code": "enrol", "name": "入学率", "unit": "%"})).await;
+        let first = store.get("pairings", w.pairing).await.unwrap()["receiver_org_id"].as_i64().unwrap();
+        let last = store.get("pairings", *ids.last().unwrap()).await.unwrap()["receiver_org_id"].as_i64().unwrap();
+        for org in [first, last] {
+            for (period, value) in [("2013", "90"), ("2016", "98.5")] {
+                create_id(&store, "indicator_values", json!({"indicator_id": indicator, "org_id": org, "period": period, "value": value})).await;
+            }
+        }
+        let app = duikou_web::app(duikou_web::AppState::new(store.clone()));
+        let base = format!("/public/programs/{}", w.program);
+        // not public: 404 whatever the page, never a word about pages
+        let (_, unknown) = get(&app, "/public/programs/987654").await;
+        for q in ["", "?page=2", "?page=abc", "?page=0"] {
+            let (s, page) = get(&app, &format!("{base}{q}")).await;
+            assert_eq!((s, &page), (StatusCode::NOT_FOUND, &unknown), "{backend}: {q}");
+        }
+        store.set_public(&w.coordinator, "programs", w.program, true).await.unwrap();
+
+        // 120 pairings: 50, 50 and 20, in id order, each page saying which it is
+        let mut seen = Vec::new();
+        for (q, n, label, prev, next) in [
+            ("", 50, "第1页，共3页", false, true),
+            ("?page=1", 50, "第1页，共3页", false, true),
+            ("?page=2", 50, "第2页，共3页", true, true),
+            ("?page=3", 20, "第3页，共3页", true, false),
+        ] {
+            let (s, page) = get(&app, &format!("{base}{q}")).await;
+            assert_eq!(s, StatusCode::OK, "{backend}: {q}");
+            let links = pairing_links(&page);
+            assert_eq!(links.len(), n, "{backend}: {q}");
+            assert!(page.contains(label), "{backend}: {q}: {label}");
+            assert_eq!(page.contains(">上一页</a>"), prev, "{backend}: {q}");
+            assert_eq!(page.contains(">下一页</a>"), next, "{backend}: {q}");
+            assert!(page.contains("公开结对：120 个"), "{backend}: the figures are the whole program's on every page");
+            if !q.is_empty() {
+                seen.extend(links);
+            }
+        }
+        let all: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
+        assert_eq!(seen, all, "{backend}: every pairing once, in order");
+        // each page's 前后对比 has its own pairings' receivers, saying the rest are in the downloads
+        let rows = |page: &str| page.matches("<td>入学率</td>").count();
+        let (_, page1) = get(&app, &base).await;
+        let (_, page3) = get(&app, &format!("{base}?page=3")).await;
+        assert_eq!((rows(&page1), rows(&page3)), (1, 1), "{backend}");
+        assert!(page1.contains("<td>石桥乡中心小学</td><td>入学率</td>") && !page1.contains("<td>受援学校118</td>"), "{backend}");
+        assert!(page3.contains("<td>受援学校118</td><td>入学率</td>") && !page3.contains("<td>石桥乡中心小学</td>"), "{backend}");
+        assert!(page1.contains("此处列出本页所列结对的受援方的 1 项；全部 2 项见下方下载"), "{backend}");
+        let (_, page2) = get(&app, &format!("{base}?page=2")).await;
+        assert!(!page2.contains("前后对比"), "{backend}: no receiver of page 2 has one");
+        assert!(page2.contains("href=\"?page=1#pairings\" rel=\"prev\">上一页</a>") && page2.contains("href=\"?page=3#pairings\" rel=\"next\">下一页</a>"), "{backend}");
+
+        // a page that is not one: 400, in Chinese, naming the field and the pages there are; never a 500
+        for (q, asked) in [("?page=4", "4"), ("?page=abc", "abc"), ("?page=0", "0"), ("?page=-1", "-1"), ("?page=", ""), ("?page=99999999999999999999999", "99999999999999999999999")] {
+            let (s, page) = get(&app, &format!("{base}{q}")).await;
+            assert_eq!(s, StatusCode::BAD_REQUEST, "{backend}: {q}");
+            assert!(page.contains(&format!("页码（page）“{asked}”不是有效的页码：本计划的结对共 3 页，页码应为 1 到 3 之间的整数。")), "{backend}: {q}: {page}");
+            assert!(page.contains(&format!("href=\"{base}\">查看第1页</a>")), "{backend}: {q}");
+        }
+
+        // the JSON keeps its shape: every pairing
+        let (_, v) = get_json(&app, &format!("/api/v1/public/programs/{}", w.program)).await;
+        assert_eq!(v["pairings"].as_array().map(Vec::len), Some(120), "{backend}");
+
+        // the preview pages the same way
+        let session = login(&app, "coord").await;
+        let (_, _, preview) = send(&app, "GET", &format!("/programs/{}/publication?page=3", w.program), &session, None, &[]).await;
+        let preview = String::from_utf8_lossy(&preview).to_string();
+        assert_eq!(without_banner(&preview), get(&app, &format!("{base}?page=3")).await.1, "{backend}");
+
+        // a program of 50 pairings has one page, no pager
+        for id in &ids[50..] {
+            store.set_public(&w.coordinator, "pairings", *id, false).await.unwrap();
+        }
+        let (_, page) = get(&app, &base).await;
+        assert_eq!(pairing_links(&page).len(), 50, "{backend}");
+        assert!(!page.contains("共1页") && !page.contains("下一页"), "{backend}");
+        assert!(page.contains("<td>石桥乡中心小学</td><td>入学率</td>") && !page.contains("全部 2 项"), "{backend}: one page lists all its receivers");
+        assert_eq!(get(&app, &format!("{base}?page=2")).await.0, StatusCode::BAD_REQUEST, "{backend}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn only_an_event_on_a_program_or_a_pairing_is_a_publication_change() {
+    for_each_backend(|store, backend| async move {
+        let w = world(&store).await;
+        let head = || {
+            let store = store.clone();
+            async move { store.audit_head_seq().await.unwrap() }
+        };
+        let between = |a: i64, b: i64| {
+            let store = store.clone();
+            async move { store.publication_event_between(a, b).await.unwrap() }
+        };
+        let h0 = head().await;
+        // facts, their confirmation, people, an indicator: ordinary writes
+        let act = create_id(
+            &store,
+            "activities",
+            json!({"pairing_id": w.pairing, "kind": "training", "title": "全员培训", "start_date": "2014-10-10", "person_times": 35}),
+        )
+        .await;
+        store
+            .set_confirmation(&w.receiver, "activities", act, true, None)
+            .await
+            .unwrap();
+        create_id(&store, "people", json!({"name": "张三丰"})).await;
+        let h1 = head().await;
+        assert!(h1 > h0, "{backend}");
+        assert_eq!(between(h0, h1).await, None, "{backend}");
+        // a publication
+        store
+            .set_public(&w.coordinator, "programs", w.program, true)
+            .await
+            .unwrap();
+        let h2 = head().await;
+        assert_eq!(between(h1, h2).await, Some(h2), "{backend}");
+        assert_eq!(between(h0, h2).await, Some(h2), "{backend}");
+        // a pairing withheld by an edit, then one of its other fields changed: each is one
+        store
+            .update(&w.coordinator, "pairings", w.pairing, &json!({"withheld": true}))
+            .await
+            .unwrap();
+        let h3 = head().await;
+        assert_eq!(between(h2, h3).await, Some(h3), "{backend}");
+        store
+            .update(
+                &w.coordinator,
+                "pairings",
+                w.pairing,
+                &json!({"end_date": "2017-08-31"}),
+            )
+            .await
+            .unwrap();
+        let h4 = head().await;
+        assert_eq!(between(h3, h4).await, Some(h4), "{backend}");
+        // only what lies between the two heads is read
+        create_id(
+            &store,
+            "activities",
+            json!({"pairing_id": w.pairing, "kind": "training", "title": "骨干培训", "start_date": "2014-11-10", "person_times": 8}),
+        )
+        .await;
+        let h5 = head().await;
+        assert_eq!(between(h4, h5).await, None, "{backend}");
+        assert_eq!(between(h1, h3).await, Some(h3), "{backend}");
+        assert_eq!(between(h0, h1).await, None, "{backend}");
+    })
+    .await;
+}

@@ -87,6 +87,86 @@ struct EditPage {
     project: Option<String>,
     /// The pairing's projects by name, to merge into one of them.
     projects: Vec<String>,
+    /// An obligation draft's rules in words.
+    rules: Vec<String>,
+    /// The kind shown, and the kinds it may be changed to: (code, label, selected).
+    target: String,
+    kinds: Vec<(String, String, bool)>,
+}
+
+/// The kinds a draft may be changed to while editing, each with the fields a draft of that kind holds (an
+/// obligation is not among them: a rule is set on the obligations page, not built from a figure by hand).
+const KINDS: &[(&str, &[&str])] = &[
+    (
+        "activities",
+        &[
+            "kind",
+            "title",
+            "start_date",
+            "direction",
+            "audience",
+            "person_times",
+            "hours",
+            "sessions",
+            "amount",
+        ],
+    ),
+    ("agreements", &["kind", "title", "signed_on", "tier"]),
+    ("projects", &["name", "category", "total_investment", "approved_on"]),
+    ("project_groups", &["name", "start_on", "aid_amount", "project_count"]),
+    ("outputs", &["name", "unit", "planned", "started", "completed", "as_of"]),
+    ("project_funding", &["source", "amount"]),
+    ("transactions", &["kind", "source", "amount", "date"]),
+    ("funds", &["purpose", "title", "source", "date", "amount"]),
+    (
+        "indicator_values",
+        &["indicator_name", "unit", "period", "value", "org"],
+    ),
+    ("notes", &["kind", "text"]),
+];
+
+/// The draft `plan` (of kind `from`) as a draft of kind `to`: each of the new kind's fields from the form as typed,
+/// else from the old draft (a name and a title stand for each other), else empty for the reviewer to fill; a
+/// project when the new kind belongs to one; the attached counts only for an activity.
+fn changed_plan(from: &str, plan: &Value, to: &str, form: &[(String, String)]) -> Value {
+    let typed = |k: &str| {
+        form.iter()
+            .find(|(f, _)| f.strip_prefix("f.") == Some(k))
+            .map(|(_, v)| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let old = &plan["record"];
+    let kept = |k: &str| match &old[k] {
+        Value::Null | Value::Object(_) | Value::Array(_) => None,
+        Value::String(s) => Some(s.clone()),
+        v => Some(v.to_string()),
+    };
+    let named = typed("title")
+        .or_else(|| typed("name"))
+        .or_else(|| kept("title"))
+        .or_else(|| kept("name"))
+        .or_else(|| kept("indicator_name"));
+    let mut record = Map::new();
+    for k in KINDS.iter().find(|(t, _)| *t == to).map_or(&[][..], |(_, f)| f) {
+        let v = typed(k).or_else(|| kept(k)).or_else(|| match *k {
+            "title" | "name" | "indicator_name" | "text" => named.clone(),
+            _ => None,
+        });
+        record.insert((*k).to_string(), v.map_or(Value::Null, Value::from));
+    }
+    let mut out = serde_json::json!({"record": record, "doubts": plan["doubts"], "sentence": plan["sentence"]});
+    if matches!(to, "outputs" | "project_funding" | "transactions") {
+        out["project"] = if plan["project"].is_object() {
+            plan["project"].clone()
+        } else {
+            serde_json::json!({"name": named.unwrap_or_default(), "category": "other"})
+        };
+    }
+    if to == from || (to == "activities" && from == "activities") {
+        out["children"] = plan["children"].clone();
+        out["copies"] = plan["copies"].clone();
+    }
+    out
 }
 
 /// What a proposed record kind is called.
@@ -140,6 +220,9 @@ fn field_words(target: &str, key: &str, v: &Value, receiver: &str) -> Option<(St
 
 /// The proposed record in words: its fields, its project, its attached counts and goods, its copies.
 fn describe(target: &str, plan: &Value, receiver: &str) -> Vec<(String, String)> {
+    if target == "obligations" {
+        return describe_obligation(plan);
+    }
     let mut out = Vec::new();
     if let Some(p) = plan["project"].as_object() {
         let cat = field_words(
@@ -198,6 +281,116 @@ fn describe(target: &str, plan: &Value, receiver: &str) -> Vec<(String, String)>
         out.push(("份数".into(), format!("{n} 份（各建一条）")));
     }
     out
+}
+
+/// A rule in its own Chinese words, as the obligations page shows it; never its JSON.
+fn rule_words(rule: &Value) -> String {
+    duikou_domain::ObligationRule::from_json(rule).map_or_else(
+        |e| format!("规则无法读出（{e}），请修改后再采纳，或舍弃"),
+        |r| r.text_zh(),
+    )
+}
+
+/// The rules of an obligation draft (a "互派" holds both sides' rules): every rule in words, its title, its owner.
+fn rules_of(plan: &Value) -> Vec<&Value> {
+    std::iter::once(&plan["record"])
+        .chain(
+            plan["children"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|c| c["entity"] == "obligations")
+                .map(|c| &c["record"]),
+        )
+        .collect()
+}
+
+fn describe_obligation(plan: &Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if let Some(t) = plan["record"]["title"].as_str() {
+        out.push(("任务".into(), t.to_string()));
+    }
+    for r in rules_of(plan) {
+        out.push(("规则".into(), rule_words(&r["rule"])));
+    }
+    out.push((
+        "归属".into(),
+        "本结对所属计划的目标任务（文档关联了本结对的协议时，归该协议）；同一规则已有则不重复".into(),
+    ));
+    out
+}
+
+/// The windows a rule's window may be edited to: (code, words).
+const WINDOWS: &[(&str, &str)] = &[
+    ("semester", "每学期"),
+    ("school_year", "每学年"),
+    ("year", "每年"),
+    ("term", "帮扶期内"),
+];
+
+/// An obligation draft as edited: the title and note as typed, each rule's window and fixed target changed alike
+/// (both sides of a "互派" keep one number). Refused in Chinese, naming the field, when the input is not a window
+/// or a number.
+fn edited_obligation(plan: &Value, form: &[(String, String)]) -> Result<Value, String> {
+    let get = |k: &str| {
+        form.iter()
+            .find(|(f, _)| f == k)
+            .map(|(_, v)| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let window = match get("f.rule.window") {
+        None => None,
+        Some(w) => Some(
+            WINDOWS
+                .iter()
+                .find(|(code, zh)| *code == w || *zh == w)
+                .map(|(code, _)| *code)
+                .ok_or_else(|| format!("考核期间“{w}”无效，可选：每学期、每学年、每年、帮扶期内"))?,
+        ),
+    };
+    let target = match get("f.rule.target") {
+        None => None,
+        Some(v) => Some(
+            v.parse::<duikou_domain::Qty>()
+                .map_err(|_| format!("目标值“{v}”不是数字，请写如 2、30 的数"))?,
+        ),
+    };
+    let mut plan = plan.clone();
+    let fix = |record: &mut Value| {
+        if let Some(w) = window {
+            record["rule"]["window"] = serde_json::json!({"type": w});
+        }
+        if let Some(t) = target {
+            if record["rule"]["target"]["type"] == "fixed" {
+                let value = serde_json::to_value(t).unwrap_or(Value::Null);
+                // a target in days changed by hand is no longer the "1个月" it was written as
+                if record["rule"]["target"]["value"] != value {
+                    if let Some(m) = record["rule"]["target"].as_object_mut() {
+                        m.remove("written");
+                    }
+                }
+                record["rule"]["target"]["value"] = value;
+            }
+        }
+    };
+    fix(&mut plan["record"]);
+    for k in ["title", "note"] {
+        match get(&format!("f.{k}")) {
+            Some(v) => plan["record"][k] = Value::from(v),
+            None if k == "title" => return Err("任务名称不能为空".into()),
+            None => {
+                if let Some(o) = plan["record"].as_object_mut() {
+                    o.remove(k);
+                }
+            }
+        }
+    }
+    if let Some(children) = plan["children"].as_array_mut() {
+        for c in children.iter_mut().filter(|c| c["entity"] == "obligations") {
+            fix(&mut c["record"]);
+        }
+    }
+    Ok(plan)
 }
 
 fn message_of(e: &StoreError) -> String {
@@ -265,6 +458,17 @@ async fn documents_page(
             pending: ex.iter().filter(|x| x["status"] == "pending").count(),
         });
     }
+    // the pairing's whole term where it has one; else the last complete year (a term without dates cannot be read)
+    let has_term = state
+        .store
+        .get("pairings", pairing)
+        .await
+        .is_ok_and(|p| p["start_date"].is_string());
+    let period = if has_term {
+        "term".to_string()
+    } else {
+        (chrono::Datelike::year(&chrono::Utc::now().date_naive()) - 1).to_string()
+    };
     render(DocumentsPage {
         ui: ui(&parts.headers, Some(actor), csrf),
         title: format!("{heading} · 旧总结提取"),
@@ -272,7 +476,7 @@ async fn documents_page(
         heading,
         message,
         docs: rows,
-        period: "term".into(),
+        period,
     })
 }
 
@@ -656,6 +860,10 @@ pub async fn accept_all(
             .await
         {
             Ok(_) => done += 1,
+            // a rule is the program's: an editor of a side accepts the rest and is told whom to ask for it
+            Err(StoreError::Forbidden(m)) if r["target"] == "obligations" => {
+                failed.push(format!("“{}”：{m}", r["quote"].as_str().unwrap_or("")))
+            }
             Err(StoreError::Forbidden(m)) => return refused(&parts, &actor, csrf, m.to_string()),
             Err(e) => failed.push(format!("“{}”：{}", r["quote"].as_str().unwrap_or(""), message_of(&e))),
         }
@@ -674,6 +882,36 @@ pub async fn accept_all(
 /// The inputs of the edit form: the proposed record's fields, each with its label and the kind's hint.
 fn inputs_of(target: &str, plan: &Value) -> Vec<(String, String, String, String)> {
     let mut out = Vec::new();
+    if target == "obligations" {
+        let r = &plan["record"];
+        let text = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
+        out.push(("title".into(), "任务名称".into(), text(&r["title"]), String::new()));
+        let window = r["rule"]["window"]["type"].as_str().unwrap_or("");
+        out.push((
+            "rule.window".into(),
+            "考核期间".into(),
+            WINDOWS
+                .iter()
+                .find(|(c, _)| *c == window)
+                .map_or(window.to_string(), |(_, zh)| zh.to_string()),
+            "可选：每学期、每学年、每年、帮扶期内".into(),
+        ));
+        if r["rule"]["target"]["type"] == "fixed" {
+            out.push((
+                "rule.target".into(),
+                "目标值".into(),
+                text(&r["rule"]["target"]["value"]),
+                format!("单位：{}（不少于此数）", r["rule"]["unit"].as_str().unwrap_or("")),
+            ));
+        }
+        let note = if r["note"].is_null() {
+            String::new()
+        } else {
+            text(&r["note"])
+        };
+        out.push(("note".into(), "原文（备注）".into(), note, String::new()));
+        return out;
+    }
     for (k, v) in plan["record"].as_object().into_iter().flatten() {
         let value = match v {
             Value::String(s) => s.clone(),
@@ -711,8 +949,8 @@ async fn edit_page(
     ex: &Value,
     message: Option<String>,
     plan: &Value,
+    target: &str,
 ) -> Response {
-    let target = ex["target"].as_str().unwrap_or("");
     let projects = if plan["project"].is_object() {
         let pairing = ex["pairing_id"].as_i64().unwrap_or(0);
         let mut names: Vec<String> = state
@@ -744,6 +982,18 @@ async fn edit_page(
         inputs: inputs_of(target, plan),
         project: plan["project"]["name"].as_str().map(str::to_string),
         projects,
+        rules: if target == "obligations" {
+            rules_of(plan).iter().map(|r| rule_words(&r["rule"])).collect()
+        } else {
+            Vec::new()
+        },
+        target: target.to_string(),
+        kinds: KINDS
+            .iter()
+            .map(|(k, _)| k.to_string())
+            .chain((!KINDS.iter().any(|(k, _)| *k == target)).then(|| target.to_string()))
+            .map(|k| (k.clone(), target_label(&k), k == target))
+            .collect(),
     })
 }
 
@@ -766,7 +1016,8 @@ pub async fn edit_form(State(state): State<AppState>, parts: Parts, Path(id): Pa
         .await;
     }
     let plan = ex["draft"].clone();
-    edit_page(&state, &parts, &actor, csrf, id, &ex, None, &plan).await
+    let target = ex["target"].as_str().unwrap_or("").to_string();
+    edit_page(&state, &parts, &actor, csrf, id, &ex, None, &plan, &target).await
 }
 
 /// `POST /extractions/{id}/edit`: accepts the proposal with the fields as edited (an emptied field is left out).
@@ -785,8 +1036,84 @@ pub async fn edit_submit(
         Ok(x) => x,
         Err(e) => return not_found_or(&parts, &actor, csrf, e),
     };
-    let target = ex["target"].as_str().unwrap_or("").to_string();
-    let mut plan = ex["draft"].clone();
+    // the kind as the form was shown, and as chosen: another kind chosen shows its fields first, writing nothing
+    let proposed = ex["target"].as_str().unwrap_or("").to_string();
+    let field = |k: &str| form.iter().find(|(f, _)| f == k).map(|(_, v)| v.trim().to_string());
+    let shown = field("shown")
+        .filter(|t| *t == proposed || KINDS.iter().any(|(k, _)| k == t))
+        .unwrap_or_else(|| proposed.clone());
+    let target = field("target")
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| shown.clone());
+    if target != proposed && !KINDS.iter().any(|(k, _)| *k == target) {
+        let m = format!(
+            "记录类型“{target}”无效，可选：{}",
+            KINDS
+                .iter()
+                .map(|(k, _)| target_label(k))
+                .collect::<Vec<_>>()
+                .join("、")
+        );
+        let mut r = edit_page(&state, &parts, &actor, csrf, id, &ex, Some(m), &ex["draft"], &shown).await;
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return r;
+    }
+    let base = if shown == proposed {
+        ex["draft"].clone()
+    } else {
+        changed_plan(&proposed, &ex["draft"], &shown, &[])
+    };
+    if target != shown || field("change").is_some() {
+        let plan = if target == proposed {
+            ex["draft"].clone()
+        } else {
+            changed_plan(&shown, &base, &target, &form)
+        };
+        let m = format!("已改为“{}”：请核对、补全各项后采纳（尚未写入）", target_label(&target));
+        return edit_page(&state, &parts, &actor, csrf, id, &ex, Some(m), &plan, &target).await;
+    }
+    if target == "obligations" {
+        let plan = match edited_obligation(&ex["draft"], &form) {
+            Ok(p) => p,
+            Err(m) => {
+                let mut r = edit_page(&state, &parts, &actor, csrf, id, &ex, Some(m), &ex["draft"], &target).await;
+                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+                return r;
+            }
+        };
+        return match state
+            .store
+            .decide_extraction(&actor, id, true, Some((&target, &plan)))
+            .await
+        {
+            Ok(_) => {
+                back_to_review(
+                    &state,
+                    id,
+                    &format!("“{}”已按修改采纳", ex["quote"].as_str().unwrap_or("")),
+                )
+                .await
+            }
+            Err(StoreError::Forbidden(m)) => refused(&parts, &actor, csrf, m.to_string()),
+            Err(e) => {
+                let mut r = edit_page(
+                    &state,
+                    &parts,
+                    &actor,
+                    csrf,
+                    id,
+                    &ex,
+                    Some(message_of(&e)),
+                    &plan,
+                    &target,
+                )
+                .await;
+                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+                r
+            }
+        };
+    }
+    let mut plan = base;
     let mut record = Map::new();
     for (k, v) in &form {
         if let Some(field) = k.strip_prefix("f.") {
@@ -815,7 +1142,18 @@ pub async fn edit_submit(
         Err(StoreError::Forbidden(m)) => refused(&parts, &actor, csrf, m.to_string()),
         Err(e) => {
             // the input kept, the reason named
-            let mut r = edit_page(&state, &parts, &actor, csrf, id, &ex, Some(message_of(&e)), &plan).await;
+            let mut r = edit_page(
+                &state,
+                &parts,
+                &actor,
+                csrf,
+                id,
+                &ex,
+                Some(message_of(&e)),
+                &plan,
+                &target,
+            )
+            .await;
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             r
         }

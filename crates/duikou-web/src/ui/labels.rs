@@ -4,6 +4,8 @@
 pub struct Labels {
     pub app: &'static str,
     pub nav: &'static str,
+    /// The button that opens the menu on a phone.
+    pub menu: &'static str,
     pub dashboard: &'static str,
     pub pairings: &'static str,
     pub projects: &'static str,
@@ -155,6 +157,7 @@ pub struct Labels {
 pub static ZH: Labels = Labels {
     app: "对口 duikou",
     nav: "主导航",
+    menu: "菜单",
     dashboard: "工作台",
     pairings: "结对",
     projects: "援建项目",
@@ -305,6 +308,7 @@ pub static ZH: Labels = Labels {
 pub static EN: Labels = Labels {
     app: "duikou",
     nav: "Main navigation",
+    menu: "Menu",
     dashboard: "Dashboard",
     pairings: "Pairings",
     projects: "Projects",

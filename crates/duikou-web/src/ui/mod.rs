@@ -3,6 +3,7 @@
 //! token; every page and action is checked by the same store permissions as the API.
 
 pub mod assessment;
+mod cards;
 pub mod extraction;
 pub mod forms;
 pub mod home;
@@ -140,7 +141,8 @@ fn ui(headers: &HeaderMap, who: Option<&Actor>, csrf: String) -> Ui {
 
 fn render(t: impl Template) -> Response {
     match t.render() {
-        Ok(html) => Html(html).into_response(),
+        // tables become cards on a phone: each cell carries its column's header
+        Ok(html) => Html(cards::label_cells(&html)).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "template failed");
             (StatusCode::INTERNAL_SERVER_ERROR, "页面生成失败").into_response()

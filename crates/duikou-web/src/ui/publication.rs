@@ -62,6 +62,8 @@ pub async fn program_preview(State(state): State<AppState>, parts: Parts, Path(i
     } else {
         "本计划尚未公开。公开后，公众将看到本页，其结对除标为不公开者外一并公开。".to_string()
     };
+    // the preview pages its pairings as the public page does (`?page=N`; a page that is not one shows the nearest)
+    let page = crate::portal::page_asked(parts.uri.query()).unwrap_or(1);
     let b = banner(
         &format!("/programs/{id}/publication"),
         &csrf,
@@ -69,7 +71,7 @@ pub async fn program_preview(State(state): State<AppState>, parts: Parts, Path(i
         &line,
         &format!("/programs/{id}"),
     );
-    Html(program_page(&view, Some(&b))).into_response()
+    Html(program_page(&view, Some(&b), page)).into_response()
 }
 
 /// `GET /pairings/{id}/publication`.

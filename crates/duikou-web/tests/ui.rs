@@ -19,7 +19,12 @@ async fn send(
     form: Option<String>,
 ) -> (StatusCode, String, Vec<String>, String) {
     let r = common::send(app, method, uri, cookie, form).await;
-    (r.status, without_cell_labels(&r.text()), r.cookies.clone(), r.location.clone())
+    (
+        r.status,
+        without_cell_labels(&r.text()),
+        r.cookies.clone(),
+        r.location.clone(),
+    )
 }
 
 /// The page without the `data-label` each table cell carries for the phone's cards (`ui::cards`; checked in the

@@ -1709,7 +1709,7 @@ async fn each_role_lands_on_its_own_home_with_its_own_work() {
             .find(|r| r.contains("新设计划"))
             .unwrap_or_default();
         assert!(
-            unpaired_row.contains("暂无考核结果") && !unpaired_row.contains("无可考核目标"),
+            unpaired_row.contains("已设定目标任务，暂无考核结果") && !unpaired_row.contains("无可考核目标"),
             "{backend}: {unpaired_row}"
         );
         let open = section(&home, "supervision");

@@ -299,7 +299,7 @@ pub static ZH: Labels = Labels {
     readable_programs: "可查看的计划",
     readable_programs_empty: "暂无可查看的计划。",
     shown_of: "共 {n} 条，仅列最近 {m} 条",
-    no_results: "暂无考核结果（已设定目标任务，尚无结对或尚未到考核期）",
+    no_results: "已设定目标任务，暂无考核结果（请检查结对的起止日期和考核期）",
     overdue_days: "，逾期 {n} 天",
     assessment_link: "考核评估",
 };
@@ -450,7 +450,7 @@ pub static EN: Labels = Labels {
     readable_programs: "Programs you may read",
     readable_programs_empty: "No programs to read yet.",
     shown_of: "{n} in all, the latest {m} shown",
-    no_results: "No results yet (obligations are set; no pairing or no period yet)",
+    no_results: "Obligations are set, nothing assessed yet (check the pairings' dates and periods)",
     overdue_days: "; {n} days overdue",
     assessment_link: "Assessment",
 };

@@ -1509,6 +1509,8 @@ async fn each_role_lands_on_its_own_home_with_its_own_work() {
         )
         .await;
         store.apply_template(&sys, p, "school_pairing", &[]).await.unwrap();
+        // another authority's program: not this coordinator's
+        create_id(&store, "programs", json!({"name": "他局计划", "authority_org_id": a})).await;
         // obligations set, no pairing yet: no results, but not "no obligations"
         let unpaired = create_id(&store, "programs", json!({"name": "新设计划", "authority_org_id": bureau, "start_date": "2013-10-01", "end_date": "2016-08-31", "calendar": {"kind": "school_year"}})).await;
         store
@@ -1704,6 +1706,10 @@ async fn each_role_lands_on_its_own_home_with_its_own_work() {
             bare_row.contains("无可考核目标（尚未设定目标任务）") && !bare_row.contains("class=\"num met\""),
             "{backend}: {bare_row}"
         );
+        assert!(
+            !home.contains("他局计划"),
+            "{backend}: another authority's program: {programs}"
+        );
         let unpaired_row = programs
             .split("<tr>")
             .find(|r| r.contains("新设计划"))
@@ -1741,7 +1747,7 @@ async fn each_role_lands_on_its_own_home_with_its_own_work() {
         let (guest2, _) = login(&app, "guest2").await;
         let (_, home, _, _) = send(&app, "GET", "/", &guest2, None).await;
         assert!(
-            home.contains("校对校帮扶") && home.contains("无可考核目标"),
+            home.contains("校对校帮扶") && home.contains("无可考核目标") && home.contains("他局计划"),
             "{backend}: {home}"
         );
         // English on request

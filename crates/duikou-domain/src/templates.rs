@@ -231,7 +231,10 @@ mod tests {
             text("teacher_stint"),
             "支援方教师每次连续支教不少于 1周（7天）（按学期考核）"
         );
-        assert_eq!(text("teacher_days"), "支援方教师每人每学期累计支教不少于 1个月（按30天计）");
+        assert_eq!(
+            text("teacher_days"),
+            "支援方教师每人每学期累计支教不少于 1个月（按30天计）"
+        );
         assert_eq!(
             text("manager_stint"),
             "支援方管理人员每次连续指导不少于 1周（7天）（按学期考核）"

@@ -256,6 +256,24 @@ impl Store {
             "outputs" => Some(("as_of", "as_of >= $1 AND as_of <= $2")),
             _ => None,
         };
+        // a year's appraisals: the years the period touches (the writer places each by its year)
+        if entity == "appraisals" {
+            let year = |a: Option<&Arg>| match a {
+                Some(Arg::Date(Some(d))) => Some(i64::from(chrono::Datelike::year(d))),
+                _ => None,
+            };
+            let years = [Arg::Int(year(within.first())), Arg::Int(year(within.get(1)))];
+            return self
+                .fields_where_in_and(
+                    entity,
+                    &fields,
+                    "pairing_id",
+                    pairings,
+                    "year >= $1 AND year <= $2",
+                    &years,
+                )
+                .await;
+        }
         let Some((column, cond)) = dated else {
             return self
                 .fields_where_in_and(entity, &fields, "pairing_id", pairings, "", &[])

@@ -60,7 +60,8 @@ async fn browser() -> Option<(Driver, Client)> {
         .spawn()
         .ok()?;
     let driver = Driver(child);
-    let profile = std::env::temp_dir().join(format!("duikou_chrome_{}", std::process::id()));
+    // one profile per browser: the tests of this file run at once, and two browsers on one profile share cookies
+    let profile = std::env::temp_dir().join(format!("duikou_chrome_{}_{port}", std::process::id()));
     let caps = serde_json::json!({
         "goog:chromeOptions": {
             "binary": "/usr/bin/chromium",
@@ -94,6 +95,34 @@ async fn shot(c: &Client, name: &str) {
     if let Ok(png) = c.screenshot().await {
         let _ = std::fs::write(screenshots().join(format!("{name}.png")), png);
     }
+}
+
+/// axe-core (from its registry package; `.ci/run` fetches it and names it in `DUIKOU_AXE_JS`) run inside the current
+/// page: no serious or critical violation of WCAG 2 A/AA. Without the file the check says it skipped.
+async fn accessible(c: &Client, page: &str) {
+    let Ok(path) = std::env::var("DUIKOU_AXE_JS") else {
+        eprintln!("skipped the accessibility check of {page}: DUIKOU_AXE_JS is not set (.ci/run sets it)");
+        return;
+    };
+    // named but missing is a failure: CI fetched it and must run it
+    let js = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("DUIKOU_AXE_JS={path}: {e}"));
+    let run = format!(
+        "{js}\n;const done = arguments[arguments.length - 1];\
+         axe.run(document, {{runOnly: {{type: 'tag', values: ['wcag2a', 'wcag2aa']}}}})\
+           .then(r => done({{passes: r.passes.length, bad: r.violations\
+             .filter(v => v.impact === 'serious' || v.impact === 'critical')\
+             .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))}}))\
+           .catch(e => done({{passes: 0, bad: ['axe failed: ' + e]}}));"
+    );
+    let r = c.execute_async(&run, vec![]).await.unwrap();
+    // axe ran: it passed some of its checks on the page
+    assert!(r["passes"].as_i64().unwrap_or(0) > 0, "{page}: axe did not run: {r}");
+    let found: Vec<String> = serde_json::from_value(r["bad"].clone()).unwrap_or_default();
+    assert!(
+        found.is_empty(),
+        "{page}: accessibility violations:\n{}",
+        found.join("\n")
+    );
 }
 
 async fn login(c: &Client, base: &str, user: &str) {
@@ -261,6 +290,7 @@ async fn the_demo_in_a_real_browser() {
     let home = c.source().await.unwrap();
     assert!(home.contains("对口援疆") && home.contains("登录"), "{home}");
     shot(&c, "01-overview").await;
+    accessible(&c, "01-overview").await;
     for (user, role) in [
         ("admin", "系统管理员"),
         ("zhihuibu", "协调管理"),
@@ -278,12 +308,14 @@ async fn the_demo_in_a_real_browser() {
         assert!(who.contains(user) && who.contains(role), "{who}");
         if user == "zhihuibu" {
             shot(&c, "02-dashboard").await;
+            accessible(&c, "02-dashboard").await;
             school_before = program_counts(&c, SCHOOL_PROGRAM).await;
             c.goto(&format!("{base}/pairings/14")).await.unwrap();
             let page = c.source().await.unwrap();
             assert!(page.contains("未达标"));
             assert!(page.contains(TEACHERS_BEFORE), "{page}");
             shot(&c, "03-pairing").await;
+            accessible(&c, "03-pairing").await;
             // the warning becomes a 督办 item: the coordinator files it on the program's 督办 list
             let program = t.store.get("pairings", 14).await.unwrap()["program_id"]
                 .as_i64()
@@ -314,6 +346,7 @@ async fn the_demo_in_a_real_browser() {
             let page = c.source().await.unwrap();
             assert!(page.contains("已督办") && page.contains(SUPERVISION_NOTE), "{page}");
             shot(&c, "14-supervision").await;
+            accessible(&c, "14-supervision").await;
             // at 1366 px the list holds: the pairing column keeps a readable width and no form is cut off
             c.set_window_size(1366, 900).await.unwrap();
             let widths = c
@@ -356,6 +389,7 @@ async fn the_demo_in_a_real_browser() {
                 "{program}"
             );
             shot(&c, "07-program").await;
+            accessible(&c, "07-program").await;
             c.find(Locator::Css("main tbody a[href^='/pairings/']"))
                 .await
                 .unwrap()
@@ -389,6 +423,7 @@ async fn the_demo_in_a_real_browser() {
     set_date(&c, "start_date", "2014-09-01").await;
     set_date(&c, "end_date", "2015-07-10").await;
     shot(&c, "10-dispatch-form").await;
+    accessible(&c, "10-dispatch-form").await;
     let dispatch = done_id(&submit_new(&c).await);
     // the stints are recorded on a phone (390 px)
     c.set_window_size(390, 844).await.unwrap();
@@ -443,6 +478,7 @@ async fn the_demo_in_a_real_browser() {
     c.wait().for_element(Locator::Css("[role=status]")).await.unwrap();
     assert_eq!(supervision_of_pairing_14(&t.store).await["status"], "replied");
     shot(&c, "15-mine-replied").await;
+    accessible(&c, "15-mine-replied").await;
     logout(&c).await;
 
     // a pending fact, confirmed by the receiver in the browser, changes the confirmed totals
@@ -491,9 +527,11 @@ async fn the_demo_in_a_real_browser() {
     c.wait().for_element(Locator::Css("main h1")).await.unwrap();
     assert!(c.source().await.unwrap().contains("援派人员评价"));
     shot(&c, "08-receiver-people").await;
+    accessible(&c, "08-receiver-people").await;
     c.goto(&format!("{base}/receiver/indicators")).await.unwrap();
     assert!(c.source().await.unwrap().contains("本地指标"));
     shot(&c, "09-receiver-indicators").await;
+    accessible(&c, "09-receiver-indicators").await;
     c.goto(&format!("{base}/inbox")).await.unwrap();
     let inbox = c.source().await.unwrap();
     assert!(
@@ -502,6 +540,7 @@ async fn the_demo_in_a_real_browser() {
         "the receiver sees who was sent and when: {inbox}"
     );
     shot(&c, "05-inbox").await;
+    accessible(&c, "05-inbox").await;
     let form = format!("form[action='/inbox/activities/{}/confirm'] button", act["id"]);
     c.find(Locator::Css(&form)).await.unwrap().click().await.unwrap();
     c.wait().for_element(Locator::Css("[role=status]")).await.unwrap();
@@ -553,6 +592,7 @@ async fn the_demo_in_a_real_browser() {
         .unwrap();
     assert_eq!(kept.as_deref(), Some("音乐教师"));
     shot(&c, "06-form-error").await;
+    accessible(&c, "06-form-error").await;
     logout(&c).await;
 
     // the coordinator sees the obligation met on the pairing page and the program's figures move on the dashboard,
@@ -615,6 +655,7 @@ async fn the_demo_in_a_real_browser() {
             "{path} scrolls sideways on a phone: {wide} > {screen}"
         );
         shot(&c, name).await;
+        accessible(&c, name).await;
     }
     let nav_shown = "return getComputedStyle(document.querySelector('header nav')).display !== 'none';";
     assert_eq!(
@@ -736,6 +777,7 @@ async fn an_old_summary_is_reviewed_in_a_real_browser() {
         assert!(!page.contains(code), "{code} shown to a person");
     }
     shot(&c, "22-extraction-review").await;
+    accessible(&c, "22-extraction-review").await;
     // accept the project, drop the lectures
     let draft_row = |quote: &str| format!("//tr[td/mark[contains(., '{quote}')]]");
     c.find(Locator::XPath(&format!(

@@ -306,6 +306,13 @@ async fn the_demo_in_a_real_browser() {
             .await
             .unwrap();
         assert!(who.contains(user) && who.contains(role), "{who}");
+        // each role lands on its own workbench, named and accessible
+        let home = c.source().await.unwrap();
+        assert!(home.contains("我的工作台"), "{user}: {home}");
+        if user == "nanjing" || user == "guest" {
+            shot(&c, &format!("02-home-{user}")).await;
+            accessible(&c, &format!("02-home-{user}")).await;
+        }
         if user == "zhihuibu" {
             shot(&c, "02-dashboard").await;
             accessible(&c, "02-dashboard").await;

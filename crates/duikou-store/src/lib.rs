@@ -31,6 +31,7 @@ pub mod summary;
 pub mod tasks;
 pub mod testing;
 pub mod views;
+pub mod worklist;
 
 pub use audit_key::{AuditKey, KeyConfig};
 pub use db::{Backend, Db};

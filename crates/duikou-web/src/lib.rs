@@ -41,6 +41,8 @@ pub struct AppState {
     /// The portal's public address (`public_url` in the configuration), when known: the IATI file links each
     /// activity to its public page and facts there.
     pub public_url: Option<std::sync::Arc<str>>,
+    /// The menu's count of what awaits a receiving editor's confirmation, kept while the audit head stays.
+    pub inbox_counts: std::sync::Arc<ui::InboxCounts>,
 }
 
 impl AppState {
@@ -56,6 +58,7 @@ impl AppState {
             public_limit: Default::default(),
             demo_accounts: std::sync::Arc::new([]),
             public_url: None,
+            inbox_counts: Default::default(),
         }
     }
 }
@@ -117,6 +120,7 @@ pub fn app(state: AppState) -> Router {
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), portal::limited));
     let router = Router::new()
         .route("/", get(ui::home))
+        .route("/dashboard", get(ui::dashboard))
         .route("/public/programs/{id}", get(portal::program))
         .route("/public/pairings/{id}", get(portal::pairing))
         .route(
@@ -193,7 +197,8 @@ pub fn app(state: AppState) -> Router {
         .merge(public_api)
         .merge(api)
         .fallback(|| async { error::ApiError::no_route() })
-        .layer(axum::middleware::from_fn(methods::only_documented));
+        .layer(axum::middleware::from_fn(methods::only_documented))
+        .layer(axum::middleware::from_fn(ui::with_inbox_count));
     // a panic's 500 carries the security headers too
     let router = catch_panics(router).layer(tower_http::trace::TraceLayer::new_for_http());
     security_headers(router, state.secure_cookies).with_state(state)

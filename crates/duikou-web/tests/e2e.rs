@@ -306,6 +306,13 @@ async fn the_demo_in_a_real_browser() {
             .await
             .unwrap();
         assert!(who.contains(user) && who.contains(role), "{who}");
+        // each role lands on its own workbench, named and accessible
+        let home = c.source().await.unwrap();
+        assert!(home.contains("我的工作台"), "{user}: {home}");
+        if user == "nanjing" || user == "guest" {
+            shot(&c, &format!("02-home-{user}")).await;
+            accessible(&c, &format!("02-home-{user}")).await;
+        }
         if user == "zhihuibu" {
             shot(&c, "02-dashboard").await;
             accessible(&c, "02-dashboard").await;
@@ -634,7 +641,8 @@ async fn the_demo_in_a_real_browser() {
     // on a 390 px phone: the menu folds behind one button, tables read as cards, nothing scrolls sideways
     c.set_window_size(390, 844).await.unwrap();
     for (path, name) in [
-        ("/".to_string(), "16-phone-dashboard"),
+        ("/".to_string(), "16-phone-home"),
+        ("/dashboard".to_string(), "16-phone-dashboard"),
         ("/pairings/14".to_string(), "17-phone-pairing"),
         ("/records/activities".to_string(), "18-phone-activities"),
         (format!("/programs/{program}"), "19-phone-program"),

@@ -691,9 +691,9 @@ async fn the_map_draws_public_pairings_from_supporter_to_receiver_and_never_a_pr
         let (_, page) = get(&app, &format!("/public/pairings/{unplaced}")).await;
         assert!(arcs(&page).is_empty() && page.contains("1 个结对缺少地点，未画出") && page.contains("data-code=\"654000\""), "{backend}");
 
-        // the coordinator's dashboard draws every pairing
+        // the dashboard of the whole record draws every pairing
         let session = login(&app, "coord").await;
-        let (s, _, page) = send(&app, "GET", "/", &session, None, &[]).await;
+        let (s, _, page) = send(&app, "GET", "/dashboard", &session, None, &[]).await;
         let page = String::from_utf8_lossy(&page).to_string();
         assert_eq!(s, StatusCode::OK, "{backend}");
         let a = arcs(&page);

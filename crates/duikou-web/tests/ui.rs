@@ -19,7 +19,26 @@ async fn send(
     form: Option<String>,
 ) -> (StatusCode, String, Vec<String>, String) {
     let r = common::send(app, method, uri, cookie, form).await;
-    (r.status, r.text(), r.cookies.clone(), r.location.clone())
+    (
+        r.status,
+        without_cell_labels(&r.text()),
+        r.cookies.clone(),
+        r.location.clone(),
+    )
+}
+
+/// The page without the `data-label` each table cell carries for the phone's cards (`ui::cards`; checked in the
+/// browser by `tests/e2e.rs`), so these tests read the cells' contents as written.
+fn without_cell_labels(page: &str) -> String {
+    let mut out = String::with_capacity(page.len());
+    let mut rest = page;
+    while let Some(i) = rest.find(" data-label=\"") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + " data-label=\"".len()..];
+        rest = after.find('"').map_or("", |j| &after[j + 1..]);
+    }
+    out.push_str(rest);
+    out
 }
 
 fn csrf_of(html: &str) -> String {
@@ -622,7 +641,7 @@ async fn the_dashboard_is_drawn_once_per_write_and_follows_writes_made_on_anothe
         let app = duikou_web::app(state.clone());
         let (session, _) = login(&app, "boss").await;
 
-        let (s, first, _, _) = send(&app, "GET", "/", &session, None).await;
+        let (s, first, _, _) = send(&app, "GET", "/dashboard", &session, None).await;
         assert_eq!(s, StatusCode::OK, "{backend}");
         assert_eq!(card(&first, "活动"), "0", "{backend}");
         let bare_row = first
@@ -641,17 +660,17 @@ async fn the_dashboard_is_drawn_once_per_write_and_follows_writes_made_on_anothe
         let drawn = state.views.drawn();
         assert!(drawn >= 1, "{backend}");
         // a repeat view of an unchanged record draws nothing and shows the same
-        let (_, again, _, _) = send(&app, "GET", "/", &session, None).await;
+        let (_, again, _, _) = send(&app, "GET", "/dashboard", &session, None).await;
         assert_eq!(state.views.drawn(), drawn, "{backend}: nothing drawn again");
         assert_eq!(again, first, "{backend}");
         // each language is drawn once
         let en = format!("{session}; duikou_lang=en");
-        let (_, english, _, _) = send(&app, "GET", "/", &en, None).await;
+        let (_, english, _, _) = send(&app, "GET", "/dashboard", &en, None).await;
         assert!(
             english.contains("Met") && english.contains(">Unmet<"),
             "{backend}: {english}"
         );
-        send(&app, "GET", "/", &en, None).await;
+        send(&app, "GET", "/dashboard", &en, None).await;
         assert_eq!(state.views.drawn(), drawn + 1, "{backend}");
 
         // another server writes to the same database: this one's next view shows it
@@ -664,7 +683,7 @@ async fn the_dashboard_is_drawn_once_per_write_and_follows_writes_made_on_anothe
                 .await
                 .unwrap();
         }
-        let (_, after, _, _) = send(&app, "GET", "/", &session, None).await;
+        let (_, after, _, _) = send(&app, "GET", "/dashboard", &session, None).await;
         assert_eq!(card(&after, "活动"), "2", "{backend}: the new activities are counted");
         assert!(after.contains("培训"), "{backend}: the activity chart names the kind");
         assert_ne!(
@@ -1317,7 +1336,7 @@ async fn dashboard_and_program_pages_write_approximate_totals() {
         let app = duikou_web::app(duikou_web::AppState::new(store.clone()));
         let (session, _) = login(&app, "boss").await;
         let cards = |page: &str| ["资金合计", "活动人次", "授课课时"].map(|label| card(page, label));
-        let (_, home, _, _) = send(&app, "GET", "/", &session, None).await;
+        let (_, home, _, _) = send(&app, "GET", "/dashboard", &session, None).await;
         assert_eq!(cards(&home), ["约40万元", "20—50人次", "1520余课时"], "{backend}");
         let (_, page, _, _) = send(&app, "GET", &format!("/programs/{p}"), &session, None).await;
         assert_eq!(cards(&page), ["约40万元", "20—50人次", "1520余课时"], "{backend}");
@@ -1326,7 +1345,7 @@ async fn dashboard_and_program_pages_write_approximate_totals() {
 
         store.delete(&sys, "activities", first).await.unwrap();
         store.delete(&sys, "transactions", approx).await.unwrap();
-        let (_, home, _, _) = send(&app, "GET", "/", &session, None).await;
+        let (_, home, _, _) = send(&app, "GET", "/dashboard", &session, None).await;
         assert_eq!(cards(&home), ["10万元", "20—50人次", "20课时"], "{backend}");
         let (_, page, _, _) = send(&app, "GET", &format!("/programs/{p}"), &session, None).await;
         assert_eq!(cards(&page), ["10万元", "20—50人次", "20课时"], "{backend}");
@@ -1439,6 +1458,303 @@ async fn a_pages_error_is_a_page_and_the_apis_stays_json() {
             r.content_type.starts_with("application/json"),
             "{backend}: {}",
             r.content_type
+        );
+        t.finish().await.unwrap();
+    }
+}
+
+/// The part of a page inside `<section … data-testid="{id}">`, empty when there is none.
+fn section<'a>(page: &'a str, id: &str) -> &'a str {
+    let marker = format!("data-testid=\"{id}\"");
+    let Some(i) = page.find(&marker) else { return "" };
+    let rest = &page[i..];
+    &rest[..rest.find("</section>").unwrap_or(rest.len())]
+}
+
+/// The count beside the menu's inbox link, when shown.
+fn menu_count(page: &str) -> Option<i64> {
+    let marker = "data-testid=\"inbox-count\">";
+    let i = page.find(marker)? + marker.len();
+    page[i..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .ok()
+}
+
+#[tokio::test]
+async fn each_role_lands_on_its_own_home_with_its_own_work() {
+    for t in TestStore::all().await.unwrap() {
+        let store = t.store.clone();
+        let backend = t.backend;
+        let sys = Actor::system();
+        let bureau = create_id(&store, "orgs", json!({"name": "县教育局", "kind": "government"})).await;
+        let a = create_id(&store, "orgs", json!({"name": "城关第一小学", "kind": "school"})).await;
+        let b = create_id(&store, "orgs", json!({"name": "石桥乡中心小学", "kind": "school"})).await;
+        let c = create_id(&store, "orgs", json!({"name": "河滨小学", "kind": "school"})).await;
+        let d = create_id(&store, "orgs", json!({"name": "山前村小学", "kind": "school"})).await;
+        let p = create_id(&store, "programs", json!({"name": "校对校帮扶", "authority_org_id": bureau, "start_date": "2013-10-01", "end_date": "2016-08-31", "calendar": {"kind": "school_year"}})).await;
+        let bare = create_id(
+            &store,
+            "programs",
+            json!({"name": "无目标计划", "authority_org_id": bureau}),
+        )
+        .await;
+        let ours = create_id(&store, "pairings", json!({"program_id": p, "supporter_org_id": a, "receiver_org_id": b, "level": "school_school", "start_date": "2013-10-01", "end_date": "2016-08-31"})).await;
+        let theirs = create_id(
+            &store,
+            "pairings",
+            json!({"program_id": bare, "supporter_org_id": c, "receiver_org_id": d, "level": "school_school"}),
+        )
+        .await;
+        store.apply_template(&sys, p, "school_pairing", &[]).await.unwrap();
+        // another authority's program: not this coordinator's
+        create_id(&store, "programs", json!({"name": "他局计划", "authority_org_id": a})).await;
+        // obligations set, no pairing yet: no results, but not "no obligations"
+        let unpaired = create_id(&store, "programs", json!({"name": "新设计划", "authority_org_id": bureau, "start_date": "2013-10-01", "end_date": "2016-08-31", "calendar": {"kind": "school_year"}})).await;
+        store
+            .apply_template(&sys, unpaired, "school_pairing", &[])
+            .await
+            .unwrap();
+        let activity = |pairing: i64, title: &str| json!({"pairing_id": pairing, "kind": "training", "audience": "all_staff", "title": title, "start_date": "2014-10-10", "person_times": 30});
+        let pending1 = create_id(&store, "activities", activity(ours, "全员培训第一期")).await;
+        create_id(&store, "activities", activity(ours, "全员培训第二期")).await;
+        let disputed = create_id(&store, "activities", activity(ours, "教研观摩课")).await;
+        let confirmed = create_id(&store, "activities", activity(ours, "校长论坛")).await;
+        let other = create_id(&store, "activities", activity(theirs, "河滨送教下乡")).await;
+        store
+            .set_confirmation(&sys, "activities", disputed, false, Some("人次有误，实为25人次"))
+            .await
+            .unwrap();
+        store
+            .set_confirmation(&sys, "activities", confirmed, true, None)
+            .await
+            .unwrap();
+        // 督办 on unmet results of the pairing: each addressed to the unit responsible for it
+        let today = chrono::Utc::now().date_naive();
+        let due = (today + chrono::Days::new(30)).to_string();
+        let assessed = store.assess_pairing(ours, None, today).await.unwrap();
+        let mut addressed = std::collections::BTreeMap::<i64, usize>::new();
+        for r in assessed
+            .results
+            .iter()
+            .filter(|r| {
+                r.status == duikou_domain::engine::Status::Unmet
+                    && r.subject == duikou_domain::engine::SubjectRef::Pairing
+            })
+            .take(3)
+        {
+            let new = duikou_store::assess::NewSupervision {
+                pairing_id: ours,
+                obligation_id: r.obligation_id,
+                period: r.window.clone(),
+                subject: None,
+                note: "请说明原因并限期补足".into(),
+                due_on: due.clone(),
+            };
+            let item = store.supervise(&sys, &new, today).await.unwrap();
+            *addressed.entry(item["org_id"].as_i64().unwrap()).or_default() += 1;
+        }
+        let filed: usize = addressed.values().sum();
+        assert!(filed > 0, "{backend}: the template's past windows are unmet");
+        user(&store, "sup", Role::SupporterEditor, vec![a]).await;
+        user(&store, "sup2", Role::SupporterEditor, vec![c]).await;
+        user(&store, "rec", Role::ReceiverEditor, vec![b]).await;
+        user(&store, "rec2", Role::ReceiverEditor, vec![d]).await;
+        user(&store, "coord", Role::Coordinator, vec![bureau]).await;
+        user(&store, "guest", Role::Viewer, vec![b]).await;
+        user(&store, "guest2", Role::Viewer, vec![]).await;
+        let app = duikou_web::app(duikou_web::AppState::new(store.clone()));
+
+        // the supporting editor: what awaits the receiver, what it disputed and why, 督办 to answer, its pairing
+        let (sup, _) = login(&app, "sup").await;
+        let (s, home, _, _) = send(&app, "GET", "/", &sup, None).await;
+        assert_eq!(s, StatusCode::OK, "{backend}: {home}");
+        assert!(
+            home.contains("我的工作台") && home.contains("href=\"/dashboard\""),
+            "{backend}: {home}"
+        );
+        let awaiting = section(&home, "awaiting");
+        assert!(
+            awaiting.contains("（2）")
+                && awaiting.contains(&format!("href=\"/records/activities/{pending1}\""))
+                && awaiting.contains("全员培训第一期")
+                && awaiting.contains("全员培训第二期"),
+            "{backend}: {awaiting}"
+        );
+        let dispute = section(&home, "disputed");
+        assert!(
+            dispute.contains(&format!("href=\"/records/activities/{disputed}\""))
+                && dispute.contains("教研观摩课")
+                && dispute.contains("异议理由：人次有误，实为25人次"),
+            "{backend}: {dispute}"
+        );
+        for s in [awaiting, dispute] {
+            assert!(!s.contains("校长论坛") && !s.contains("河滨送教下乡"), "{backend}: {s}");
+        }
+        let todo = section(&home, "supervision");
+        let for_sup = addressed.get(&a).copied().unwrap_or(0);
+        assert_eq!(
+            todo.matches("请说明原因并限期补足").count(),
+            for_sup,
+            "{backend}: the 督办 items addressed to the supporter: {todo}"
+        );
+        if for_sup > 0 {
+            assert!(
+                todo.contains("href=\"/mine\"") && todo.contains("去回复"),
+                "{backend}: {todo}"
+            );
+        } else {
+            assert!(todo.contains("暂无待回复的督办事项"), "{backend}: {todo}");
+        }
+        let mine = section(&home, "pairings");
+        assert!(
+            mine.contains(&format!(
+                "<a href=\"/pairings/{ours}\">校对校帮扶：城关第一小学 → 石桥乡中心小学</a>"
+            )) && !mine.contains("河滨小学"),
+            "{backend}: {mine}"
+        );
+        assert!(menu_count(&home).is_none(), "{backend}: a supporter confirms nothing");
+        assert!(!home.contains(&format!("/programs/{p}/supervision")), "{backend}");
+
+        // the other supporter sees only its own side
+        let (sup2, _) = login(&app, "sup2").await;
+        let (_, home, _, _) = send(&app, "GET", "/", &sup2, None).await;
+        let awaiting = section(&home, "awaiting");
+        assert!(
+            awaiting.contains("河滨送教下乡") && awaiting.contains("（1）") && !home.contains("全员培训"),
+            "{backend}: {home}"
+        );
+        assert!(
+            section(&home, "disputed").contains("暂无被提出异议的记录")
+                && !home.contains("人次有误")
+                && !home.contains("请说明原因并限期补足"),
+            "{backend}: {home}"
+        );
+
+        // the receiving editor: 待确认 2 on its home and in the menu of every page, its pairing, never the others'
+        let (rec, _) = login(&app, "rec").await;
+        let (_, home, _, _) = send(&app, "GET", "/", &rec, None).await;
+        assert_eq!(menu_count(&home), Some(2), "{backend}: {home}");
+        let confirm = section(&home, "to-confirm");
+        assert!(
+            confirm.contains("待确认 2 条") && confirm.contains("href=\"/inbox\""),
+            "{backend}: {confirm}"
+        );
+        assert!(
+            section(&home, "pairings").contains("校对校帮扶：城关第一小学 → 石桥乡中心小学")
+                && !home.contains("山前村小学")
+                && section(&home, "awaiting").is_empty(),
+            "{backend}: {home}"
+        );
+        assert_eq!(
+            section(&home, "supervision").matches("请说明原因并限期补足").count(),
+            addressed.get(&b).copied().unwrap_or(0),
+            "{backend}: {home}"
+        );
+        let (_, list, _, _) = send(&app, "GET", "/records/activities", &rec, None).await;
+        assert_eq!(menu_count(&list), Some(2), "{backend}: the count on any page");
+        // kept between writes, and a write (here straight to the store, as another server would) moves it
+        create_id(&store, "activities", activity(ours, "全员培训第三期")).await;
+        let (_, list, _, _) = send(&app, "GET", "/records/activities", &rec, None).await;
+        assert_eq!(menu_count(&list), Some(3), "{backend}: the new record is counted");
+
+        // the other receiver confirms its one record: the count goes, the home says what to do next
+        let (rec2, csrf2) = login(&app, "rec2").await;
+        let (_, home, _, _) = send(&app, "GET", "/", &rec2, None).await;
+        assert_eq!(menu_count(&home), Some(1), "{backend}: {home}");
+        assert!(!home.contains("全员培训"), "{backend}: {home}");
+        let (s, _, _, _) = send(
+            &app,
+            "POST",
+            &format!("/inbox/activities/{other}/confirm"),
+            &rec2,
+            Some(format!("csrf={csrf2}")),
+        )
+        .await;
+        assert_eq!(s, StatusCode::SEE_OTHER, "{backend}");
+        let (_, home, _, _) = send(&app, "GET", "/", &rec2, None).await;
+        assert_eq!(menu_count(&home), None, "{backend}: {home}");
+        assert!(
+            section(&home, "to-confirm").contains("暂无待确认的记录"),
+            "{backend}: {home}"
+        );
+        let (_, inbox, _, _) = send(&app, "GET", "/inbox", &rec2, None).await;
+        assert!(inbox.contains("暂无待确认的记录"), "{backend}: {inbox}");
+
+        // the coordinator: its programs with their results, a program without obligations said so, open 督办
+        let (coord, _) = login(&app, "coord").await;
+        let (_, home, _, _) = send(&app, "GET", "/", &coord, None).await;
+        let programs = section(&home, "programs");
+        let status = store.status_counts(p, today).await.unwrap();
+        let row = programs
+            .split("<tr>")
+            .find(|r| r.contains("校对校帮扶"))
+            .unwrap_or_default();
+        assert!(
+            row.contains(&format!("<a href=\"/programs/{p}\">校对校帮扶</a>"))
+                && row.contains(&format!("class=\"num met\">{}<", status.met))
+                && row.contains(&format!("class=\"num unmet\">{}<", status.unmet)),
+            "{backend}: {row}"
+        );
+        let bare_row = programs
+            .split("<tr>")
+            .find(|r| r.contains("无目标计划"))
+            .unwrap_or_default();
+        assert!(
+            bare_row.contains("无可考核目标（尚未设定目标任务）") && !bare_row.contains("class=\"num met\""),
+            "{backend}: {bare_row}"
+        );
+        assert!(
+            !home.contains("他局计划"),
+            "{backend}: another authority's program: {programs}"
+        );
+        let unpaired_row = programs
+            .split("<tr>")
+            .find(|r| r.contains("新设计划"))
+            .unwrap_or_default();
+        assert!(
+            unpaired_row.contains("已设定目标任务，暂无考核结果") && !unpaired_row.contains("无可考核目标"),
+            "{backend}: {unpaired_row}"
+        );
+        let open = section(&home, "supervision");
+        assert!(
+            open.contains(&format!("（{filed}）"))
+                && open.matches("请说明原因并限期补足").count() == filed
+                && open.contains(&format!("href=\"/programs/{p}/supervision\""))
+                && open.contains("校对校帮扶：城关第一小学 → 石桥乡中心小学"),
+            "{backend}: {open}"
+        );
+        assert!(!section(&home, "warnings").is_empty(), "{backend}: {home}");
+        assert!(menu_count(&home).is_none(), "{backend}");
+        // the whole record's figures are one link away
+        let (s, dash, _, _) = send(&app, "GET", "/dashboard", &coord, None).await;
+        assert!(s == StatusCode::OK && dash.contains("全局总览"), "{backend}: {dash}");
+
+        // viewers: the programs they may read, plainly
+        let (guest, _) = login(&app, "guest").await;
+        let (_, home, _, _) = send(&app, "GET", "/", &guest, None).await;
+        let programs = section(&home, "programs");
+        assert!(
+            programs.contains("可查看的计划") && programs.contains("校对校帮扶") && !programs.contains("无目标计划"),
+            "{backend}: {programs}"
+        );
+        assert!(
+            section(&home, "awaiting").is_empty() && section(&home, "supervision").is_empty(),
+            "{backend}"
+        );
+        let (guest2, _) = login(&app, "guest2").await;
+        let (_, home, _, _) = send(&app, "GET", "/", &guest2, None).await;
+        assert!(
+            home.contains("校对校帮扶") && home.contains("无可考核目标") && home.contains("他局计划"),
+            "{backend}: {home}"
+        );
+        // English on request
+        let (_, english, _, _) = send(&app, "GET", "/", &format!("{guest2}; duikou_lang=en"), None).await;
+        assert!(
+            english.contains("My workbench") && english.contains("Programs you may read"),
+            "{backend}"
         );
         t.finish().await.unwrap();
     }

@@ -6,6 +6,7 @@ pub mod assessment;
 mod cards;
 pub mod extraction;
 pub mod forms;
+pub mod home;
 pub mod import;
 pub mod kept;
 mod labels;
@@ -26,6 +27,7 @@ use duikou_domain::access::{self, Actor, Role};
 use duikou_domain::schema::{self, FieldKind};
 use duikou_store::accounts::Login;
 use duikou_store::ListQuery;
+pub use home::home;
 pub use labels::{Labels, EN, ZH};
 use serde::Deserialize;
 use serde_json::Value;
@@ -55,6 +57,57 @@ pub struct Ui {
     pub mine: bool,
     /// Whether to offer the confirmation inbox (receiver editors and admins).
     pub inbox: bool,
+    /// How many facts wait for this user's confirmation, shown beside the inbox link (receiving editors; 0 for
+    /// everyone else or when nothing waits).
+    pub inbox_count: i64,
+}
+
+tokio::task_local! {
+    /// The count of facts awaiting the requesting user's confirmation, read once by [`page_user`] and shown by every
+    /// page's menu (see [`with_inbox_count`]).
+    static INBOX_COUNT: std::cell::Cell<i64>;
+}
+
+/// How many facts await each receiving scope's confirmation, kept while the audit head stays: every write moves it
+/// (on any server sharing the database), so a kept count is never older than the last write, and a page's menu costs
+/// one look-up of the head instead of a count over every confirmable table.
+#[derive(Default)]
+pub struct InboxCounts(std::sync::Mutex<std::collections::HashMap<Vec<i64>, (i64, i64)>>);
+
+impl InboxCounts {
+    /// Scopes kept at most; all are dropped when one more comes.
+    const KEPT: usize = 1024;
+
+    /// The facts of the pairings `scope` receives that wait for confirmation.
+    pub async fn count(&self, store: &duikou_store::Store, scope: &std::collections::BTreeSet<i64>) -> i64 {
+        let key: Vec<i64> = scope.iter().copied().collect();
+        let head = store.audit_head_seq().await.ok();
+        if let Some(head) = head {
+            let kept = self.0.lock().unwrap_or_else(|e| e.into_inner()).get(&key).copied();
+            if let Some((_, n)) = kept.filter(|(at, _)| *at == head) {
+                return n;
+            }
+        }
+        let n = store
+            .confirmation_count(duikou_store::worklist::Side::Receiving, scope, "pending")
+            .await
+            .map_err(|e| tracing::error!(error = %e, "inbox count"))
+            .unwrap_or(0);
+        if let Some(head) = head {
+            let mut kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
+            if kept.len() >= Self::KEPT {
+                kept.clear();
+            }
+            kept.insert(key, (head, n));
+        }
+        n
+    }
+}
+
+/// Gives each request a place for its user's inbox count, so the menu of any page can show it without each page
+/// reading it.
+pub async fn with_inbox_count(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    INBOX_COUNT.scope(std::cell::Cell::new(0), next.run(req)).await
 }
 
 fn lang(headers: &HeaderMap) -> (&'static str, &'static str, &'static Labels) {
@@ -78,6 +131,11 @@ fn ui(headers: &HeaderMap, who: Option<&Actor>, csrf: String) -> Ui {
         overseer: who.is_some_and(|a| program::may_oversee(a).is_ok()),
         mine: who.is_some_and(|a| access::may_list_own_pairings(a).is_ok()),
         inbox: who.is_some_and(|a| access::may_use_inbox(a).is_ok()),
+        inbox_count: if who.is_some_and(|a| a.role == Role::ReceiverEditor) {
+            INBOX_COUNT.try_with(std::cell::Cell::get).unwrap_or(0)
+        } else {
+            0
+        },
     }
 }
 
@@ -124,7 +182,13 @@ async fn page_user(state: &AppState, parts: &Parts) -> Result<(Actor, String), R
         return Err(login);
     };
     match state.store.session(&sid).await {
-        Ok(Some(s)) => Ok(s),
+        Ok(Some(s)) => {
+            if s.0.role == Role::ReceiverEditor {
+                let n = state.inbox_counts.count(&state.store, &s.0.scope).await;
+                let _ = INBOX_COUNT.try_with(|c| c.set(n));
+            }
+            Ok(s)
+        }
         _ => Err(login),
     }
 }
@@ -317,6 +381,8 @@ struct ProgramRow {
     unmet: usize,
     open: usize,
     warnings: usize,
+    /// No result at all though the program sets obligations of its own (no pairing yet, or none assessed).
+    set_but_unassessed: bool,
 }
 
 /// What the dashboard shows that depends only on the record and the language: drawn once per write and day.
@@ -334,10 +400,12 @@ struct Dashboard {
     view: std::sync::Arc<HomeView>,
 }
 
-/// `GET /`: the dashboard when logged in, the public overview otherwise.
-pub async fn home(State(state): State<AppState>, parts: Parts) -> Response {
-    let Ok((actor, csrf)) = page_user(&state, &parts).await else {
-        return crate::portal::home(&state, &parts.headers).await;
+/// `GET /dashboard`: the figures, programs and charts of the whole record (every logged-in user's `/` showed it
+/// before each role had its own home; linked from there).
+pub async fn dashboard(State(state): State<AppState>, parts: Parts) -> Response {
+    let (actor, csrf) = match page_user(&state, &parts).await {
+        Ok(u) => u,
+        Err(r) => return r,
     };
     let (lang_tag, _, l) = lang(&parts.headers);
     let view = match state.store.dashboard_kept(&duikou_store::aggregates::Scope::All).await {
@@ -355,7 +423,7 @@ pub async fn home(State(state): State<AppState>, parts: Parts) -> Response {
     };
     render(Dashboard {
         ui: ui(&parts.headers, Some(&actor), csrf),
-        title: l.dashboard.into(),
+        title: l.overview_all.into(),
         view,
     })
 }
@@ -383,8 +451,6 @@ async fn home_view(state: &AppState, dash: Option<&duikou_store::aggregates::Das
             cards.push((label.to_string(), figure.written.clone()));
         }
     }
-    let today = chrono::Utc::now().date_naive();
-    let mut programs = Vec::new();
     let all = state
         .store
         .list(
@@ -395,25 +461,7 @@ async fn home_view(state: &AppState, dash: Option<&duikou_store::aggregates::Das
             },
         )
         .await;
-    for p in all.map(|p| p.items).unwrap_or_default() {
-        let id = p["id"].as_i64().unwrap_or(0);
-        // kept up to date from the audit log: a view re-evaluates only what changed since the last one
-        let status = state
-            .store
-            .status_counts(id, today)
-            .await
-            .map_err(|e| tracing::error!(error = %e, program = id, "obligation status"))
-            .unwrap_or_default();
-        programs.push(ProgramRow {
-            id,
-            name: p["name"].as_str().unwrap_or("").into(),
-            pairings: status.pairings as usize,
-            met: status.met as usize,
-            unmet: status.unmet as usize,
-            open: status.open as usize,
-            warnings: status.warnings as usize,
-        });
-    }
+    let programs = program_rows(state, all.map(|p| p.items).unwrap_or_default()).await;
     let mut chart = duikou_report::svg(&duikou_report::Chart {
         title: l.obligations.into(),
         kind: duikou_report::ChartKind::StackedBar,
@@ -449,6 +497,46 @@ async fn home_view(state: &AppState, dash: Option<&duikou_store::aggregates::Das
         Err(e) => tracing::error!(error = %e, "map of pairings"),
     }
     HomeView { cards, programs, chart }
+}
+
+/// The programs' rows: their pairings and obligation results, one kept status read per program.
+async fn program_rows(state: &AppState, programs: Vec<Value>) -> Vec<ProgramRow> {
+    let today = chrono::Utc::now().date_naive();
+    let mut rows = Vec::new();
+    for p in programs {
+        let id = p["id"].as_i64().unwrap_or(0);
+        // kept up to date from the audit log: a view re-evaluates only what changed since the last one
+        let status = state
+            .store
+            .status_counts(id, today)
+            .await
+            .map_err(|e| tracing::error!(error = %e, program = id, "obligation status"))
+            .unwrap_or_default();
+        let set_but_unassessed = status.met + status.unmet + status.open == 0
+            && state
+                .store
+                .list(
+                    "obligations",
+                    &ListQuery {
+                        filters: [("program_id".to_string(), id.to_string())].into(),
+                        per_page: Some(1),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .is_ok_and(|page| !page.items.is_empty());
+        rows.push(ProgramRow {
+            id,
+            name: p["name"].as_str().unwrap_or("").into(),
+            pairings: status.pairings as usize,
+            met: status.met as usize,
+            unmet: status.unmet as usize,
+            open: status.open as usize,
+            warnings: status.warnings as usize,
+            set_but_unassessed,
+        });
+    }
+    rows
 }
 
 #[derive(Template)]
@@ -1078,44 +1166,7 @@ pub async fn inbox(State(state): State<AppState>, parts: Parts) -> Response {
                 ..Default::default()
             };
             for r in state.store.list(e.name, &q).await.map(|p| p.items).unwrap_or_default() {
-                // who it is about (a dispatch's person; a stint's or an appraisal's through its dispatch), then what
-                let person = match (r["person_id"].as_i64(), r["dispatch_id"].as_i64()) {
-                    (Some(p), _) => Some(p),
-                    (None, Some(d)) => state
-                        .store
-                        .get("dispatches", d)
-                        .await
-                        .ok()
-                        .and_then(|d| d["person_id"].as_i64()),
-                    _ => None,
-                };
-                let mut summary: Vec<String> = Vec::new();
-                if let Some(p) = person {
-                    summary.extend(reference_name(&state, "people", p).await);
-                }
-                for k in [
-                    "title",
-                    "name",
-                    "role",
-                    "kind",
-                    "start_date",
-                    "date",
-                    "amount",
-                    "hours",
-                    "person_times",
-                ] {
-                    let Some(f) = e.field(k) else { continue };
-                    let mut shown_value = shown(f.kind, &r[k]);
-                    if k == "start_date" && !shown_value.is_empty() {
-                        if let Some(end) = r.get("end_date").filter(|v| !v.is_null()) {
-                            shown_value = format!("{shown_value} 至 {}", shown(f.kind, end));
-                        }
-                    }
-                    if !shown_value.is_empty() {
-                        summary.push(shown_value);
-                    }
-                }
-                let summary = summary.join("，");
+                let summary = fact_summary(&state, e, &r).await;
                 items.push(InboxItem {
                     entity: e.name.into(),
                     id: r["id"].as_i64().unwrap_or(0),
@@ -1136,6 +1187,53 @@ pub async fn inbox(State(state): State<AppState>, parts: Parts) -> Response {
         message,
         items,
     })
+}
+
+/// A fact in a line, for a person: whom it is about (a dispatch's person, a stint's or appraisal's through its
+/// dispatch), then its title or name, role, kind, dates and figures, as shown on its page.
+async fn fact_summary(state: &AppState, e: &schema::EntityDef, r: &Value) -> String {
+    // who it is about (a dispatch's person; a stint's or an appraisal's through its dispatch), then what
+    let person = match (r["person_id"].as_i64(), r["dispatch_id"].as_i64()) {
+        (Some(p), _) => Some(p),
+        (None, Some(d)) => state
+            .store
+            .get("dispatches", d)
+            .await
+            .ok()
+            .and_then(|d| d["person_id"].as_i64()),
+        _ => None,
+    };
+    let mut summary: Vec<String> = Vec::new();
+    if let Some(p) = person {
+        summary.extend(reference_name(state, "people", p).await);
+    }
+    for k in [
+        "title",
+        "name",
+        "role",
+        "kind",
+        "start_date",
+        "date",
+        "amount",
+        "hours",
+        "person_times",
+    ] {
+        let Some(f) = e.field(k) else { continue };
+        let mut shown_value = shown(f.kind, &r[k]);
+        if k == "start_date" && !shown_value.is_empty() {
+            if let Some(end) = r.get("end_date").filter(|v| !v.is_null()) {
+                shown_value = format!("{shown_value} 至 {}", shown(f.kind, end));
+            }
+        }
+        // a count says what it counts: 60人次, 2课时
+        if matches!(k, "hours" | "person_times") && !shown_value.is_empty() && !shown_value.ends_with(f.label) {
+            shown_value.push_str(f.label);
+        }
+        if !shown_value.is_empty() {
+            summary.push(shown_value);
+        }
+    }
+    summary.join("，")
 }
 
 /// `POST /inbox/{entity}/{id}/{confirm|dispute}`.

@@ -1081,37 +1081,7 @@ pub async fn edit_submit(
                 return r;
             }
         };
-        return match state
-            .store
-            .decide_extraction(&actor, id, true, Some((&target, &plan)))
-            .await
-        {
-            Ok(_) => {
-                back_to_review(
-                    &state,
-                    id,
-                    &format!("“{}”已按修改采纳", ex["quote"].as_str().unwrap_or("")),
-                )
-                .await
-            }
-            Err(StoreError::Forbidden(m)) => refused(&parts, &actor, csrf, m.to_string()),
-            Err(e) => {
-                let mut r = edit_page(
-                    &state,
-                    &parts,
-                    &actor,
-                    csrf,
-                    id,
-                    &ex,
-                    Some(message_of(&e)),
-                    &plan,
-                    &target,
-                )
-                .await;
-                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-                r
-            }
-        };
+        return accept_edited(&state, &parts, &actor, csrf, id, &ex, &plan, &target).await;
     }
     let mut plan = base;
     let mut record = Map::new();
@@ -1126,34 +1096,38 @@ pub async fn edit_submit(
         }
     }
     plan["record"] = Value::Object(record);
+    accept_edited(&state, &parts, &actor, csrf, id, &ex, &plan, &target).await
+}
+
+/// Accepts a draft as edited: back to the review saying so, or the form again with the input kept and the reason
+/// named.
+#[allow(clippy::too_many_arguments)]
+async fn accept_edited(
+    state: &AppState,
+    parts: &Parts,
+    actor: &Actor,
+    csrf: String,
+    id: i64,
+    ex: &Value,
+    plan: &Value,
+    target: &str,
+) -> Response {
     match state
         .store
-        .decide_extraction(&actor, id, true, Some((&target, &plan)))
+        .decide_extraction(actor, id, true, Some((target, plan)))
         .await
     {
         Ok(_) => {
             back_to_review(
-                &state,
+                state,
                 id,
                 &format!("“{}”已按修改采纳", ex["quote"].as_str().unwrap_or("")),
             )
             .await
         }
-        Err(StoreError::Forbidden(m)) => refused(&parts, &actor, csrf, m.to_string()),
+        Err(StoreError::Forbidden(m)) => refused(parts, actor, csrf, m.to_string()),
         Err(e) => {
-            // the input kept, the reason named
-            let mut r = edit_page(
-                &state,
-                &parts,
-                &actor,
-                csrf,
-                id,
-                &ex,
-                Some(message_of(&e)),
-                &plan,
-                &target,
-            )
-            .await;
+            let mut r = edit_page(state, parts, actor, csrf, id, ex, Some(message_of(&e)), plan, target).await;
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             r
         }

@@ -133,7 +133,6 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/login", get(ui::login_form).post(ui::login))
         .route("/logout", post(ui::logout))
-        .route("/lang/{code}", get(ui::set_lang))
         .route("/records/{entity}", get(ui::list))
         .route("/records/{entity}/{id}", get(ui::record))
         .route(

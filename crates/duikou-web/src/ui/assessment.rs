@@ -328,7 +328,6 @@ fn chosen_period(asked: Option<&str>, assessed: &[Value], choices: &[Choice]) ->
 #[allow(clippy::too_many_arguments)]
 async fn page(
     state: &AppState,
-    parts: &Parts,
     actor: &Actor,
     csrf: String,
     id: i64,
@@ -342,7 +341,7 @@ async fn page(
     };
     let access = match access(state, actor, &program).await {
         Ok(a) => a,
-        Err(why) => return refused(parts, actor, csrf, why),
+        Err(why) => return refused(actor, csrf, why),
     };
     let today = chrono::Utc::now().date_naive();
     let date = |k: &str| program[k].as_str().and_then(duikou_domain::validate::parse_date);
@@ -403,7 +402,7 @@ async fn page(
     let stored_comments = current.and_then(|a| a["comments"].as_str()).unwrap_or("").to_string();
     let name = program["name"].as_str().unwrap_or("").to_string();
     render(AssessmentPage {
-        ui: ui(&parts.headers, Some(actor), csrf),
+        ui: ui(Some(actor), csrf),
         title: format!("考核评估：{name}"),
         program_id: id,
         program: name,
@@ -429,7 +428,7 @@ pub async fn show(State(state): State<AppState>, parts: Parts, Path(id): Path<i6
         Err(r) => return r,
     };
     let asked = query_period(&parts);
-    page(&state, &parts, &actor, csrf, id, asked, None, Typed::default()).await
+    page(&state, &actor, csrf, id, asked, None, Typed::default()).await
 }
 
 /// `POST /programs/{id}/assessment`: `action` = `create` (period, as_of, comments), `recompute` (as_of), `comment`,
@@ -561,7 +560,7 @@ pub async fn act(
         }
     };
     let asked = Some(period).filter(|p| !p.is_empty());
-    let mut resp = page(&state, &parts, &actor, csrf, id, asked, Some(message), typed).await;
+    let mut resp = page(&state, &actor, csrf, id, asked, Some(message), typed).await;
     if resp.status() == StatusCode::OK {
         *resp.status_mut() = status;
     }
@@ -841,7 +840,7 @@ pub async fn download(
     };
     let access = match access(&state, &actor, &program).await {
         Ok(a) => a,
-        Err(why) => return refused(&parts, &actor, csrf, why),
+        Err(why) => return refused(&actor, csrf, why),
     };
     let asked = query_period(&parts).unwrap_or_default();
     let period: Period = match asked.parse() {

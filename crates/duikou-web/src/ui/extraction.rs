@@ -409,9 +409,9 @@ async fn pairing_names(store: &Store, pairing: i64) -> Result<(String, String), 
     Ok((format!("{s} → {r}"), r))
 }
 
-fn not_found_or(parts: &Parts, actor: &Actor, csrf: String, e: StoreError) -> Response {
+fn not_found_or(actor: &Actor, csrf: String, e: StoreError) -> Response {
     match e {
-        StoreError::Forbidden(m) => refused(parts, actor, csrf, m.to_string()),
+        StoreError::Forbidden(m) => refused(actor, csrf, m.to_string()),
         other => crate::error::ApiError::from(other).into_response(),
     }
 }
@@ -424,7 +424,6 @@ pub struct Notice {
 
 async fn documents_page(
     state: &AppState,
-    parts: &Parts,
     actor: &Actor,
     csrf: String,
     pairing: i64,
@@ -432,11 +431,11 @@ async fn documents_page(
 ) -> Response {
     let (heading, _) = match pairing_names(&state.store, pairing).await {
         Ok(n) => n,
-        Err(e) => return not_found_or(parts, actor, csrf, e),
+        Err(e) => return not_found_or(actor, csrf, e),
     };
     let docs = match state.store.list_all("documents", "pairing_id", pairing).await {
         Ok(d) => d,
-        Err(e) => return not_found_or(parts, actor, csrf, e),
+        Err(e) => return not_found_or(actor, csrf, e),
     };
     let mut rows = Vec::new();
     for d in docs {
@@ -470,7 +469,7 @@ async fn documents_page(
         (chrono::Datelike::year(&chrono::Utc::now().date_naive()) - 1).to_string()
     };
     render(DocumentsPage {
-        ui: ui(&parts.headers, Some(actor), csrf),
+        ui: ui(Some(actor), csrf),
         title: format!("{heading} · 旧总结提取"),
         pairing,
         heading,
@@ -491,7 +490,7 @@ pub async fn documents(
         Ok(u) => u,
         Err(r) => return r,
     };
-    documents_page(&state, &parts, &actor, csrf, pairing, n.msg).await
+    documents_page(&state, &actor, csrf, pairing, n.msg).await
 }
 
 /// `POST /pairings/{id}/documents` (multipart: csrf, title, file): keeps an old summary as the pairing's document.
@@ -519,7 +518,6 @@ pub async fn upload(
                         _ => {
                             let mut r = documents_page(
                                 &state,
-                                &parts,
                                 &actor,
                                 csrf,
                                 pairing,
@@ -536,7 +534,7 @@ pub async fn upload(
             Ok(None) => break,
             Err(e) => {
                 let m = format!("上传的表单未能读完：{e}");
-                return documents_page(&state, &parts, &actor, csrf, pairing, Some(m)).await;
+                return documents_page(&state, &actor, csrf, pairing, Some(m)).await;
             }
         }
     }
@@ -545,7 +543,7 @@ pub async fn upload(
     }
     let Some((name, ct, bytes)) = file.filter(|f| !f.2.is_empty()) else {
         let m = "请选择要上传的文件（.docx 或 .txt）".to_string();
-        let mut r = documents_page(&state, &parts, &actor, csrf, pairing, Some(m)).await;
+        let mut r = documents_page(&state, &actor, csrf, pairing, Some(m)).await;
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         return r;
     };
@@ -578,7 +576,7 @@ pub async fn upload(
         ),
         Err(e) => {
             let m = format!("未能上传：{}", message_of(&e));
-            let mut r = documents_page(&state, &parts, &actor, csrf, pairing, Some(m)).await;
+            let mut r = documents_page(&state, &actor, csrf, pairing, Some(m)).await;
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             return r;
         }
@@ -619,9 +617,9 @@ pub async fn extract(
             ))
             .into_response()
         }
-        Err(StoreError::Forbidden(m)) => refused(&parts, &actor, csrf, m.to_string()),
+        Err(StoreError::Forbidden(m)) => refused(&actor, csrf, m.to_string()),
         Err(e) => {
-            let mut r = documents_page(&state, &parts, &actor, csrf, pairing, Some(message_of(&e))).await;
+            let mut r = documents_page(&state, &actor, csrf, pairing, Some(message_of(&e))).await;
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             r
         }
@@ -664,15 +662,15 @@ pub async fn review(
     };
     let rows = match state.store.extraction_review(&actor, doc, pairing).await {
         Ok(r) => r,
-        Err(e) => return not_found_or(&parts, &actor, csrf, e),
+        Err(e) => return not_found_or(&actor, csrf, e),
     };
     let (heading, receiver) = match pairing_names(&state.store, pairing).await {
         Ok(n) => n,
-        Err(e) => return not_found_or(&parts, &actor, csrf, e),
+        Err(e) => return not_found_or(&actor, csrf, e),
     };
     let document = match state.store.get("documents", doc).await {
         Ok(d) => d,
-        Err(e) => return not_found_or(&parts, &actor, csrf, e),
+        Err(e) => return not_found_or(&actor, csrf, e),
     };
     let text: Vec<char> = document["text"].as_str().unwrap_or("").chars().collect();
     // paragraph numbers: 1 + the line breaks before a figure (blank lines do not count)
@@ -734,7 +732,7 @@ pub async fn review(
     }
     let pending = out.iter().filter(|r| r.pending).count();
     render(ReviewPage {
-        ui: ui(&parts.headers, Some(&actor), csrf),
+        ui: ui(Some(&actor), csrf),
         title: format!("{} · 审核提取的记录", document["title"].as_str().unwrap_or("")),
         pairing,
         doc,
@@ -791,7 +789,7 @@ pub async fn decide(
             x["quote"].as_str().unwrap_or(""),
             if accept { "已采纳" } else { "已舍弃" }
         ),
-        Err(StoreError::Forbidden(m)) => return refused(&parts, &actor, csrf, m.to_string()),
+        Err(StoreError::Forbidden(m)) => return refused(&actor, csrf, m.to_string()),
         Err(StoreError::NotFound { .. }) => return (StatusCode::NOT_FOUND, "没有这条提取的记录").into_response(),
         Err(e) => format!("未能{}：{}", if accept { "采纳" } else { "舍弃" }, message_of(&e)),
     };
@@ -821,11 +819,11 @@ pub async fn accept_all(
     };
     let rows = match state.store.extraction_review(&actor, doc, pairing).await {
         Ok(r) => r,
-        Err(e) => return not_found_or(&parts, &actor, csrf, e),
+        Err(e) => return not_found_or(&actor, csrf, e),
     };
     let text: Vec<char> = match state.store.get("documents", doc).await {
         Ok(d) => d["text"].as_str().unwrap_or("").chars().collect(),
-        Err(e) => return not_found_or(&parts, &actor, csrf, e),
+        Err(e) => return not_found_or(&actor, csrf, e),
     };
     let paragraph_of = |start: usize| {
         let mut p = 1;
@@ -864,7 +862,7 @@ pub async fn accept_all(
             Err(StoreError::Forbidden(m)) if r["target"] == "obligations" => {
                 failed.push(format!("“{}”：{m}", r["quote"].as_str().unwrap_or("")))
             }
-            Err(StoreError::Forbidden(m)) => return refused(&parts, &actor, csrf, m.to_string()),
+            Err(StoreError::Forbidden(m)) => return refused(&actor, csrf, m.to_string()),
             Err(e) => failed.push(format!("“{}”：{}", r["quote"].as_str().unwrap_or(""), message_of(&e))),
         }
     }
@@ -942,7 +940,6 @@ fn inputs_of(target: &str, plan: &Value) -> Vec<(String, String, String, String)
 #[allow(clippy::too_many_arguments)]
 async fn edit_page(
     state: &AppState,
-    parts: &Parts,
     actor: &Actor,
     csrf: String,
     id: i64,
@@ -968,7 +965,7 @@ async fn edit_page(
         Vec::new()
     };
     render(EditPage {
-        ui: ui(&parts.headers, Some(actor), csrf),
+        ui: ui(Some(actor), csrf),
         title: format!("修改“{}”的建议记录", ex["quote"].as_str().unwrap_or("")),
         id,
         back: format!(
@@ -1005,7 +1002,7 @@ pub async fn edit_form(State(state): State<AppState>, parts: Parts, Path(id): Pa
     };
     let ex = match state.store.extraction(&actor, id).await {
         Ok(x) => x,
-        Err(e) => return not_found_or(&parts, &actor, csrf, e),
+        Err(e) => return not_found_or(&actor, csrf, e),
     };
     if ex["target"].as_str().is_none() {
         return back_to_review(
@@ -1017,7 +1014,7 @@ pub async fn edit_form(State(state): State<AppState>, parts: Parts, Path(id): Pa
     }
     let plan = ex["draft"].clone();
     let target = ex["target"].as_str().unwrap_or("").to_string();
-    edit_page(&state, &parts, &actor, csrf, id, &ex, None, &plan, &target).await
+    edit_page(&state, &actor, csrf, id, &ex, None, &plan, &target).await
 }
 
 /// `POST /extractions/{id}/edit`: accepts the proposal with the fields as edited (an emptied field is left out).
@@ -1034,7 +1031,7 @@ pub async fn edit_submit(
     };
     let ex = match state.store.extraction(&actor, id).await {
         Ok(x) => x,
-        Err(e) => return not_found_or(&parts, &actor, csrf, e),
+        Err(e) => return not_found_or(&actor, csrf, e),
     };
     // the kind as the form was shown, and as chosen: another kind chosen shows its fields first, writing nothing
     let proposed = ex["target"].as_str().unwrap_or("").to_string();
@@ -1054,7 +1051,7 @@ pub async fn edit_submit(
                 .collect::<Vec<_>>()
                 .join("、")
         );
-        let mut r = edit_page(&state, &parts, &actor, csrf, id, &ex, Some(m), &ex["draft"], &shown).await;
+        let mut r = edit_page(&state, &actor, csrf, id, &ex, Some(m), &ex["draft"], &shown).await;
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         return r;
     }
@@ -1070,18 +1067,18 @@ pub async fn edit_submit(
             changed_plan(&shown, &base, &target, &form)
         };
         let m = format!("已改为“{}”：请核对、补全各项后采纳（尚未写入）", target_label(&target));
-        return edit_page(&state, &parts, &actor, csrf, id, &ex, Some(m), &plan, &target).await;
+        return edit_page(&state, &actor, csrf, id, &ex, Some(m), &plan, &target).await;
     }
     if target == "obligations" {
         let plan = match edited_obligation(&ex["draft"], &form) {
             Ok(p) => p,
             Err(m) => {
-                let mut r = edit_page(&state, &parts, &actor, csrf, id, &ex, Some(m), &ex["draft"], &target).await;
+                let mut r = edit_page(&state, &actor, csrf, id, &ex, Some(m), &ex["draft"], &target).await;
                 *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
                 return r;
             }
         };
-        return accept_edited(&state, &parts, &actor, csrf, id, &ex, &plan, &target).await;
+        return accept_edited(&state, &actor, csrf, id, &ex, &plan, &target).await;
     }
     let mut plan = base;
     let mut record = Map::new();
@@ -1096,7 +1093,7 @@ pub async fn edit_submit(
         }
     }
     plan["record"] = Value::Object(record);
-    accept_edited(&state, &parts, &actor, csrf, id, &ex, &plan, &target).await
+    accept_edited(&state, &actor, csrf, id, &ex, &plan, &target).await
 }
 
 /// Accepts a draft as edited: back to the review saying so, or the form again with the input kept and the reason
@@ -1104,7 +1101,6 @@ pub async fn edit_submit(
 #[allow(clippy::too_many_arguments)]
 async fn accept_edited(
     state: &AppState,
-    parts: &Parts,
     actor: &Actor,
     csrf: String,
     id: i64,
@@ -1125,9 +1121,9 @@ async fn accept_edited(
             )
             .await
         }
-        Err(StoreError::Forbidden(m)) => refused(parts, actor, csrf, m.to_string()),
+        Err(StoreError::Forbidden(m)) => refused(actor, csrf, m.to_string()),
         Err(e) => {
-            let mut r = edit_page(state, parts, actor, csrf, id, ex, Some(message_of(&e)), plan, target).await;
+            let mut r = edit_page(state, actor, csrf, id, ex, Some(message_of(&e)), plan, target).await;
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             r
         }

@@ -497,7 +497,7 @@ async fn show(State(state): State<AppState>, parts: Parts, path: Vec<String>) ->
         ),
     };
     with_picker(render(FormPage {
-        ui: ui(&parts.headers, Some(&actor), csrf),
+        ui: ui(Some(&actor), csrf),
         title: heading.clone(),
         heading,
         action,
@@ -634,7 +634,7 @@ async fn submit(
                 ),
             };
             let mut resp = render(FormPage {
-                ui: ui(&parts.headers, Some(&actor), csrf),
+                ui: ui(Some(&actor), csrf),
                 title: heading.clone(),
                 heading,
                 action,

@@ -10,7 +10,7 @@
 //!
 //! The whole record's figures and charts stay at `/dashboard`, linked from every home.
 
-use super::{fact_summary, lang, page_user, render, ui, ProgramRow, Ui};
+use super::{fact_summary, page_user, render, ui, ProgramRow, Ui};
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
@@ -97,9 +97,9 @@ pub async fn home(State(state): State<AppState>, parts: Parts) -> Response {
     let Ok((actor, csrf)) = page_user(&state, &parts).await else {
         return crate::portal::home(&state, &parts.headers).await;
     };
-    let l = lang(&parts.headers).2;
+    let l = &super::ZH;
     let mut page = HomePage {
-        ui: ui(&parts.headers, Some(&actor), csrf),
+        ui: ui(Some(&actor), csrf),
         title: l.home_title.into(),
         awaiting: None,
         disputed: None,

@@ -67,7 +67,7 @@ pub async fn form(State(state): State<AppState>, parts: Parts, Path(entity): Pat
     if label(&entity).is_none() {
         return (StatusCode::NOT_FOUND, "不支持导入这种记录").into_response();
     }
-    page(ui(&parts.headers, Some(&actor), csrf), &entity, None, None, None)
+    page(ui(Some(&actor), csrf), &entity, None, None, None)
 }
 
 /// Checks (or, with `write`, imports) the file at `path`, named `name`, row by row.
@@ -135,7 +135,7 @@ pub async fn upload(
         Ok(u) => u,
         Err(r) => return r,
     };
-    let ui_now = ui(&parts.headers, Some(&actor), csrf.clone());
+    let ui_now = ui(Some(&actor), csrf.clone());
     let too_large = |ui_now| {
         let mut r = page(ui_now, &entity, Some("文件过大：最大 50 MB".into()), None, None);
         *r.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
@@ -204,7 +204,7 @@ pub async fn confirm(
         Ok(u) => u,
         Err(r) => return r,
     };
-    let ui_now = ui(&parts.headers, Some(&actor), csrf);
+    let ui_now = ui(Some(&actor), csrf);
     // only the file this user staged (checked in the step before), copied out a piece at a time to be read row by row
     let copy = tempfile::NamedTempFile::new().map_err(|e| e.to_string());
     let (file, path) = match copy {

@@ -9,10 +9,10 @@ use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-/// Views kept at most per kind of page (scopes × languages); the least recently used goes first.
+/// Views kept at most per kind of page (one per scope); the least recently used goes first.
 pub const VIEWS_KEPT: usize = 64;
 
-/// One kind of page's views, by the dashboard's scope and the page's language.
+/// One kind of page's views, by the dashboard's scope.
 pub struct Kept<V> {
     entries: Mutex<Entries<V>>,
     /// One drawing at a time, so many requests missing together draw once and the rest wait for it.
@@ -21,7 +21,7 @@ pub struct Kept<V> {
 }
 
 struct Entries<V> {
-    map: HashMap<(String, &'static str), Entry<V>>,
+    map: HashMap<String, Entry<V>>,
     uses: u64,
 }
 
@@ -46,7 +46,7 @@ impl<V> Default for Kept<V> {
 }
 
 impl<V> Kept<V> {
-    fn lookup(&self, key: &(String, &'static str), dashboard: &Arc<Dashboard>) -> Option<Arc<V>> {
+    fn lookup(&self, key: &str, dashboard: &Arc<Dashboard>) -> Option<Arc<V>> {
         let mut e = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         e.uses += 1;
         let uses = e.uses;
@@ -55,13 +55,13 @@ impl<V> Kept<V> {
         Some(entry.view.clone())
     }
 
-    /// The view of `dashboard` in `lang`, drawn by `draw` only when no view of this very dashboard is kept.
-    pub async fn get_or_draw<F, Fut>(&self, dashboard: &Arc<Dashboard>, lang: &'static str, draw: F) -> Arc<V>
+    /// The view of `dashboard`, drawn by `draw` only when no view of this very dashboard is kept.
+    pub async fn get_or_draw<F, Fut>(&self, dashboard: &Arc<Dashboard>, draw: F) -> Arc<V>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = V>,
     {
-        let key = (dashboard.scope.clone(), lang);
+        let key = dashboard.scope.clone();
         if let Some(v) = self.lookup(&key, dashboard) {
             return v;
         }
@@ -146,22 +146,20 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn drawn_once_per_dashboard_and_language_and_bounded() {
+    async fn drawn_once_per_dashboard_and_bounded() {
         let kept: Kept<String> = Kept::default();
         let a = dashboard("all");
-        let v = kept.get_or_draw(&a, "zh-CN", || async { "一".to_string() }).await;
+        let v = kept.get_or_draw(&a, || async { "一".to_string() }).await;
         assert_eq!(*v, "一");
-        let v = kept.get_or_draw(&a, "zh-CN", || async { "二".to_string() }).await;
+        let v = kept.get_or_draw(&a, || async { "二".to_string() }).await;
         assert_eq!((v.as_str(), kept.drawn()), ("一", 1), "a repeat view draws nothing");
-        kept.get_or_draw(&a, "en", || async { "one".to_string() }).await;
-        assert_eq!(kept.drawn(), 2, "each language is drawn");
         // the same scope's dashboard made again (after a write): drawn again, even though equal in content
         let b = dashboard("all");
-        let v = kept.get_or_draw(&b, "zh-CN", || async { "三".to_string() }).await;
-        assert_eq!((v.as_str(), kept.drawn()), ("三", 3));
+        let v = kept.get_or_draw(&b, || async { "三".to_string() }).await;
+        assert_eq!((v.as_str(), kept.drawn()), ("三", 2));
         for i in 0..(VIEWS_KEPT as i64 + 10) {
             let d = dashboard(&format!("program:{i}"));
-            kept.get_or_draw(&d, "zh-CN", || async { String::new() }).await;
+            kept.get_or_draw(&d, || async { String::new() }).await;
         }
         assert_eq!(kept.len(), VIEWS_KEPT);
     }

@@ -28,19 +28,14 @@ use duikou_domain::schema::{self, FieldKind};
 use duikou_store::accounts::Login;
 use duikou_store::ListQuery;
 pub use home::home;
-pub use labels::{Labels, EN, ZH};
+pub use labels::{Labels, ZH};
 use serde::Deserialize;
 use serde_json::Value;
 
-const LANG_COOKIE: &str = "duikou_lang";
 const LOGIN_CSRF_COOKIE: &str = "duikou_login_csrf";
 
 /// What every page knows: the language, the user, the CSRF token for its forms.
 pub struct Ui {
-    /// `zh-CN` or `en`.
-    pub lang_tag: &'static str,
-    /// The other language's code, for the switch.
-    pub other_lang: &'static str,
     /// The words.
     pub l: &'static Labels,
     /// "name（role）", when logged in.
@@ -110,19 +105,9 @@ pub async fn with_inbox_count(req: axum::extract::Request, next: axum::middlewar
     INBOX_COUNT.scope(std::cell::Cell::new(0), next.run(req)).await
 }
 
-fn lang(headers: &HeaderMap) -> (&'static str, &'static str, &'static Labels) {
-    match cookie(headers, LANG_COOKIE).as_deref() {
-        Some("en") => ("en", "zh", &EN),
-        _ => ("zh-CN", "en", &ZH),
-    }
-}
-
-fn ui(headers: &HeaderMap, who: Option<&Actor>, csrf: String) -> Ui {
-    let (lang_tag, other_lang, l) = lang(headers);
+fn ui(who: Option<&Actor>, csrf: String) -> Ui {
     Ui {
-        lang_tag,
-        other_lang,
-        l,
+        l: &ZH,
         who: who.map(|a| format!("{}（{}）", a.username, a.role.label())),
         csrf,
         can_write: who.is_some_and(|a| a.role != Role::Viewer),
@@ -159,10 +144,10 @@ struct RefusedPage {
 }
 
 /// A page the user may not see: 403 and why, as a page with the navigation (not the API's JSON).
-fn refused(parts: &Parts, actor: &Actor, csrf: String, message: String) -> Response {
-    let l = lang(&parts.headers).2;
+fn refused(actor: &Actor, csrf: String, message: String) -> Response {
+    let l = &ZH;
     let mut resp = render(RefusedPage {
-        ui: ui(&parts.headers, Some(actor), csrf),
+        ui: ui(Some(actor), csrf),
         title: l.refused.into(),
         message,
     });
@@ -235,7 +220,7 @@ struct LoginPage {
 }
 
 /// `GET /login`.
-pub async fn login_form(State(state): State<AppState>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
+pub async fn login_form(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
     let next = serde_urlencoded::from_str::<Vec<(String, String)>>(raw.as_deref().unwrap_or(""))
         .ok()
         .and_then(|v| v.into_iter().find(|(k, _)| k == "next").map(|(_, v)| v))
@@ -243,8 +228,8 @@ pub async fn login_form(State(state): State<AppState>, headers: HeaderMap, RawQu
         .unwrap_or_else(|| "/".into());
     let token = random_token();
     let page = LoginPage {
-        ui: ui(&headers, None, token.clone()),
-        title: lang(&headers).2.login.into(),
+        ui: ui(None, token.clone()),
+        title: ZH.login.into(),
         error: None,
         username: String::new(),
         next,
@@ -279,7 +264,7 @@ pub async fn login(
     address: ClientAddress,
     Form(f): Form<LoginForm>,
 ) -> Response {
-    let (_, _, l) = lang(&headers);
+    let l = &ZH;
     if cookie(&headers, LOGIN_CSRF_COOKIE).as_deref() != Some(f.csrf.as_str()) {
         return (StatusCode::FORBIDDEN, "表单已过期，请刷新登录页后重试").into_response();
     }
@@ -308,7 +293,7 @@ pub async fn login(
         Err(e) => return crate::error::ApiError::from(e).into_response(),
     };
     let page = LoginPage {
-        ui: ui(&headers, None, f.csrf.clone()),
+        ui: ui(None, f.csrf.clone()),
         title: l.login.into(),
         error: Some(error),
         username: f.username,
@@ -355,24 +340,6 @@ pub async fn logout(State(state): State<AppState>, parts: Parts, Form(f): Form<A
     resp
 }
 
-/// `GET /lang/{zh|en}`.
-pub async fn set_lang(Path(code): Path<String>, headers: HeaderMap) -> Response {
-    let code = if code == "en" { "en" } else { "zh" };
-    let back = headers
-        .get(header::REFERER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|r| {
-            r.find("://")
-                .and_then(|i| r[i + 3..].find('/').map(|j| r[i + 3 + j..].to_string()))
-        })
-        .unwrap_or_else(|| "/".into());
-    let mut resp = Redirect::to(&back).into_response();
-    if let Ok(v) = format!("{LANG_COOKIE}={code}; Path=/; Max-Age=31536000; SameSite=Lax").parse() {
-        resp.headers_mut().append(header::SET_COOKIE, v);
-    }
-    resp
-}
-
 struct ProgramRow {
     id: i64,
     name: String,
@@ -407,13 +374,13 @@ pub async fn dashboard(State(state): State<AppState>, parts: Parts) -> Response 
         Ok(u) => u,
         Err(r) => return r,
     };
-    let (lang_tag, _, l) = lang(&parts.headers);
+    let l = &ZH;
     let view = match state.store.dashboard_kept(&duikou_store::aggregates::Scope::All).await {
         Ok((dash, _)) => {
             state
                 .views
                 .home
-                .get_or_draw(&dash, lang_tag, || home_view(&state, Some(dash.as_ref()), l))
+                .get_or_draw(&dash, || home_view(&state, Some(dash.as_ref()), l))
                 .await
         }
         Err(e) => {
@@ -422,7 +389,7 @@ pub async fn dashboard(State(state): State<AppState>, parts: Parts) -> Response 
         }
     };
     render(Dashboard {
-        ui: ui(&parts.headers, Some(&actor), csrf),
+        ui: ui(Some(&actor), csrf),
         title: l.overview_all.into(),
         view,
     })
@@ -925,7 +892,7 @@ pub async fn list(State(state): State<AppState>, parts: Parts, Path(entity): Pat
         format!("/records/{entity}/")
     };
     render(ListPage {
-        ui: ui(&parts.headers, Some(&actor), csrf),
+        ui: ui(Some(&actor), csrf),
         title: def.label.into(),
         label: def.label.into(),
         entity,
@@ -1076,7 +1043,7 @@ pub async fn pairing(State(state): State<AppState>, parts: Parts, Path(id): Path
         detail["receiver"]["name"].as_str().unwrap_or("")
     );
     render(PairingPage {
-        ui: ui(&parts.headers, Some(&actor), csrf),
+        ui: ui(Some(&actor), csrf),
         title: heading.clone(),
         file,
         id,
@@ -1124,7 +1091,7 @@ pub async fn inbox(State(state): State<AppState>, parts: Parts) -> Response {
         Err(r) => return r,
     };
     if let Err(denied) = access::may_use_inbox(&actor) {
-        return refused(&parts, &actor, csrf, denied.0);
+        return refused(&actor, csrf, denied.0);
     }
     let mut pairings = Vec::new();
     if actor.role == Role::Admin {
@@ -1180,10 +1147,10 @@ pub async fn inbox(State(state): State<AppState>, parts: Parts) -> Response {
         .uri
         .query()
         .filter(|q| q.contains("done=1"))
-        .map(|_| lang(&parts.headers).2.done.to_string());
+        .map(|_| ZH.done.to_string());
     render(InboxPage {
-        ui: ui(&parts.headers, Some(&actor), csrf),
-        title: lang(&parts.headers).2.inbox.into(),
+        ui: ui(Some(&actor), csrf),
+        title: ZH.inbox.into(),
         message,
         items,
     })
@@ -1407,7 +1374,7 @@ pub async fn record(State(state): State<AppState>, parts: Parts, Path((entity, i
         _ => None,
     };
     render(RecordPage {
-        ui: ui(&parts.headers, Some(&actor), csrf),
+        ui: ui(Some(&actor), csrf),
         title: called.clone(),
         heading: called,
         summary_scope,
@@ -1484,13 +1451,13 @@ pub async fn mine(State(state): State<AppState>, parts: Parts) -> Response {
         .uri
         .query()
         .is_some_and(|q| q.split('&').any(|p| p == "replied=1"));
-    mine_page(&state, &parts, &actor, csrf, replied.then(|| "已回复".to_string())).await
+    mine_page(&state, &actor, csrf, replied.then(|| "已回复".to_string())).await
 }
 
 /// The home page of a unit: its 督办 items to answer, then its pairings with what is still owed.
-async fn mine_page(state: &AppState, parts: &Parts, actor: &Actor, csrf: String, message: Option<String>) -> Response {
+async fn mine_page(state: &AppState, actor: &Actor, csrf: String, message: Option<String>) -> Response {
     if let Err(denied) = access::may_list_own_pairings(actor) {
-        return refused(parts, actor, csrf, denied.0);
+        return refused(actor, csrf, denied.0);
     }
     let mut items = Vec::new();
     for m in state.store.supervisions_of(&actor.scope).await.unwrap_or_default() {
@@ -1561,9 +1528,9 @@ async fn mine_page(state: &AppState, parts: &Parts, actor: &Actor, csrf: String,
             due,
         });
     }
-    let l = lang(&parts.headers).2;
+    let l = &ZH;
     render(MinePage {
-        ui: ui(&parts.headers, Some(actor), csrf),
+        ui: ui(Some(actor), csrf),
         title: l.mine.into(),
         message,
         items,
@@ -1624,14 +1591,7 @@ struct SupervisionPage {
     today: String,
 }
 
-async fn supervision_page(
-    state: &AppState,
-    parts: &Parts,
-    actor: &Actor,
-    csrf: String,
-    id: i64,
-    message: Option<String>,
-) -> Response {
+async fn supervision_page(state: &AppState, actor: &Actor, csrf: String, id: i64, message: Option<String>) -> Response {
     let program = match state.store.get("programs", id).await {
         Ok(p) => p,
         Err(e) => return crate::error::ApiError::from(e).into_response(),
@@ -1665,7 +1625,7 @@ async fn supervision_page(
         })
         .collect();
     render(SupervisionPage {
-        ui: ui(&parts.headers, Some(actor), csrf),
+        ui: ui(Some(actor), csrf),
         title: "督办清单".into(),
         program: program["name"].as_str().unwrap_or("").into(),
         program_id: id,
@@ -1682,9 +1642,9 @@ pub async fn supervision(State(state): State<AppState>, parts: Parts, Path(id): 
         Err(r) => return r,
     };
     if let Err(denied) = program::may_oversee(&actor) {
-        return refused(&parts, &actor, csrf, denied.0);
+        return refused(&actor, csrf, denied.0);
     }
-    supervision_page(&state, &parts, &actor, csrf, id, None).await
+    supervision_page(&state, &actor, csrf, id, None).await
 }
 
 /// `POST /programs/{id}/supervision`: opens a 督办 item on a result (instruction and deadline), or decides one
@@ -1700,7 +1660,7 @@ pub async fn supervise(
         Err(r) => return r,
     };
     if let Err(denied) = program::may_oversee(&actor) {
-        return refused(&parts, &actor, csrf, denied.0);
+        return refused(&actor, csrf, denied.0);
     }
     let get = |k: &str| {
         form.iter()
@@ -1747,7 +1707,7 @@ pub async fn supervise(
             (e.status, e.message)
         }
     };
-    let mut page = supervision_page(&state, &parts, &actor, csrf, id, Some(message)).await;
+    let mut page = supervision_page(&state, &actor, csrf, id, Some(message)).await;
     if page.status() == StatusCode::OK {
         *page.status_mut() = status;
     }
@@ -1785,7 +1745,7 @@ pub async fn reply_supervision(
         Ok(_) => Redirect::to("/mine?replied=1").into_response(),
         Err(e) => {
             let e = crate::error::ApiError::from(e);
-            let mut page = mine_page(&state, &parts, &actor, csrf, Some(e.message)).await;
+            let mut page = mine_page(&state, &actor, csrf, Some(e.message)).await;
             *page.status_mut() = e.status;
             page
         }

@@ -2,7 +2,7 @@
 //! completion rates, people by role, obligation status — all from the program's kept dashboard, drawn once per write
 //! and day — and its pairings, 50 to a page, each linking to the pairing's page.
 
-use super::{lang, page_user, refused, render, ui, Labels, Ui};
+use super::{page_user, refused, render, ui, Labels, Ui};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -202,13 +202,13 @@ pub async fn show(State(state): State<AppState>, parts: Parts, Path(id): Path<i6
         Err(r) => return r,
     };
     if let Err(denied) = may_oversee(&actor) {
-        return refused(&parts, &actor, csrf, denied.0);
+        return refused(&actor, csrf, denied.0);
     }
     let program = match state.store.get("programs", id).await {
         Ok(p) => p,
         Err(e) => return crate::error::ApiError::from(e).into_response(),
     };
-    let (lang_tag, _, l) = lang(&parts.headers);
+    let l = &super::ZH;
     let dash = match state.store.dashboard_kept(&Scope::Program(id)).await {
         Ok((d, _)) => d,
         Err(e) => return crate::error::ApiError::from(e).into_response(),
@@ -216,7 +216,7 @@ pub async fn show(State(state): State<AppState>, parts: Parts, Path(id): Path<i6
     let view = state
         .views
         .program
-        .get_or_draw(&dash, lang_tag, || async { program_view(&dash, l) })
+        .get_or_draw(&dash, || async { program_view(&dash, l) })
         .await;
 
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(parts.uri.query().unwrap_or("")).unwrap_or_default();
@@ -310,7 +310,7 @@ pub async fn show(State(state): State<AppState>, parts: Parts, Path(id): Path<i6
         12,
     );
     render(ProgramPage {
-        ui: ui(&parts.headers, Some(&actor), csrf),
+        ui: ui(Some(&actor), csrf),
         summaries,
         title: name.clone(),
         id,

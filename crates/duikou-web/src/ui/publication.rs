@@ -35,9 +35,9 @@ fn banner(form_action: &str, csrf: &str, public: bool, state_line: &str, back: &
     )
 }
 
-fn failed(parts: &Parts, actor: &duikou_domain::access::Actor, csrf: String, e: StoreError) -> Response {
+fn failed(actor: &duikou_domain::access::Actor, csrf: String, e: StoreError) -> Response {
     match e {
-        StoreError::Forbidden(m) => refused(parts, actor, csrf, m),
+        StoreError::Forbidden(m) => refused(actor, csrf, m),
         other => crate::error::ApiError::from(other).into_response(),
     }
 }
@@ -50,12 +50,12 @@ pub async fn program_preview(State(state): State<AppState>, parts: Parts, Path(i
     };
     let program = match state.store.get("programs", id).await {
         Ok(p) => p,
-        Err(e) => return failed(&parts, &actor, csrf, e),
+        Err(e) => return failed(&actor, csrf, e),
     };
     let public = program["published"] == serde_json::Value::Bool(true);
     let view = match state.store.public_program_preview(id).await {
         Ok(v) => v,
-        Err(e) => return failed(&parts, &actor, csrf, e),
+        Err(e) => return failed(&actor, csrf, e),
     };
     let line = if public {
         format!("本计划已公开，公众可在 /public/programs/{id} 看到本页；其结对除标为不公开者外一并公开。")
@@ -82,7 +82,7 @@ pub async fn pairing_preview(State(state): State<AppState>, parts: Parts, Path(i
     };
     let pairing = match state.store.get("pairings", id).await {
         Ok(p) => p,
-        Err(e) => return failed(&parts, &actor, csrf, e),
+        Err(e) => return failed(&actor, csrf, e),
     };
     let program = match state
         .store
@@ -90,11 +90,11 @@ pub async fn pairing_preview(State(state): State<AppState>, parts: Parts, Path(i
         .await
     {
         Ok(p) => p,
-        Err(e) => return failed(&parts, &actor, csrf, e),
+        Err(e) => return failed(&actor, csrf, e),
     };
     let view = match state.store.public_pairing_preview(id).await {
         Ok(v) => v,
-        Err(e) => return failed(&parts, &actor, csrf, e),
+        Err(e) => return failed(&actor, csrf, e),
     };
     let shown = pairing["withheld"] != serde_json::Value::Bool(true);
     let program_public = program["published"] == serde_json::Value::Bool(true);
@@ -131,7 +131,7 @@ async fn publish(state: &AppState, parts: &Parts, entity: &str, id: i64, f: Publ
     };
     match state.store.set_public(&actor, entity, id, public).await {
         Ok(_) => Redirect::to(&format!("/{entity}/{id}/publication")).into_response(),
-        Err(e) => failed(parts, &actor, csrf, e),
+        Err(e) => failed(&actor, csrf, e),
     }
 }
 

@@ -2,7 +2,7 @@
 //! local indicator values (本地指标). Only receiver editors are offered them, and the server refuses everyone else;
 //! what they list is limited to the editor's orgs (and the orgs below them).
 
-use super::{lang, page_user, refused, render, ui, Ui};
+use super::{page_user, refused, render, ui, Ui};
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
@@ -63,7 +63,7 @@ pub async fn people(State(state): State<AppState>, parts: Parts) -> Response {
     };
     let orgs = match access::receiving_orgs(&actor) {
         Ok(o) => o,
-        Err(denied) => return refused(&parts, &actor, csrf, denied.0),
+        Err(denied) => return refused(&actor, csrf, denied.0),
     };
     let page = serde_urlencoded::from_str::<Vec<(String, String)>>(parts.uri.query().unwrap_or(""))
         .unwrap_or_default()
@@ -81,7 +81,7 @@ pub async fn people(State(state): State<AppState>, parts: Parts) -> Response {
         Ok(s) => s,
         Err(e) => return crate::error::ApiError::from(e).into_response(),
     };
-    let l = lang(&parts.headers).2;
+    let l = &super::ZH;
     let people = sent
         .items
         .into_iter()
@@ -117,7 +117,7 @@ pub async fn people(State(state): State<AppState>, parts: Parts) -> Response {
         })
         .collect();
     render(PeoplePage {
-        ui: ui(&parts.headers, Some(&actor), csrf),
+        ui: ui(Some(&actor), csrf),
         title: l.receiver_people.into(),
         people,
         total: sent.total,
@@ -154,13 +154,13 @@ pub async fn indicators(State(state): State<AppState>, parts: Parts) -> Response
     };
     let orgs = match access::receiving_orgs(&actor) {
         Ok(o) => o,
-        Err(denied) => return refused(&parts, &actor, csrf, denied.0),
+        Err(denied) => return refused(&actor, csrf, denied.0),
     };
     let local = match state.store.local_indicators(orgs).await {
         Ok(v) => v,
         Err(e) => return crate::error::ApiError::from(e).into_response(),
     };
-    let l = lang(&parts.headers).2;
+    let l = &super::ZH;
     let values = local
         .values
         .into_iter()
@@ -191,7 +191,7 @@ pub async fn indicators(State(state): State<AppState>, parts: Parts) -> Response
         }
     }
     render(IndicatorsPage {
-        ui: ui(&parts.headers, Some(&actor), csrf),
+        ui: ui(Some(&actor), csrf),
         title: l.local_indicators.into(),
         values,
         add,

@@ -129,11 +129,11 @@ pub async fn show(State(state): State<AppState>, parts: Parts) -> Response {
         Ok(u) => u,
         Err(r) => return r,
     };
-    let page_ui = ui(&parts.headers, Some(&actor), csrf);
+    let page_ui = ui(Some(&actor), csrf);
     let l = page_ui.l;
     let bad = |message: String| {
         let mut r = render(super::RefusedPage {
-            ui: ui(&parts.headers, Some(&actor), String::new()),
+            ui: ui(Some(&actor), String::new()),
             title: l.summary_of.into(),
             message,
         });

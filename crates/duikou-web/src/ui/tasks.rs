@@ -149,7 +149,6 @@ fn may_assign(actor: &Actor) -> bool {
 /// Draws the page of `org` (or the actor's first, or the first with tasks) and `year` (or its latest).
 async fn page(
     state: &AppState,
-    parts: &Parts,
     actor: &Actor,
     csrf: String,
     org: Option<i64>,
@@ -175,7 +174,7 @@ async fn page(
         .or_else(|| actor.scope.iter().next().copied());
     let Some(org) = org else {
         return render(TasksPage {
-            ui: ui(&parts.headers, Some(actor), csrf),
+            ui: ui(Some(actor), csrf),
             title: "任务清单".into(),
             org_id: 0,
             org_name: String::new(),
@@ -239,7 +238,7 @@ async fn page(
     let mut choices: Vec<(i64, String, bool)> = choices.into_iter().map(|(id, n)| (id, n, id == org)).collect();
     choices.sort_by(|a, b| a.1.cmp(&b.1));
     render(TasksPage {
-        ui: ui(&parts.headers, Some(actor), csrf),
+        ui: ui(Some(actor), csrf),
         title: format!("任务清单：{org_name} {year}年"),
         org_id: org,
         org_name,
@@ -284,7 +283,7 @@ pub async fn show(State(state): State<AppState>, parts: Parts) -> Response {
         message,
         ..Outcome::default()
     };
-    page(&state, &parts, &actor, csrf, org, year, outcome).await
+    page(&state, &actor, csrf, org, year, outcome).await
 }
 
 /// The task the add form describes, as the API takes it: the target goes to the amount for a money measure, else
@@ -358,7 +357,7 @@ pub async fn add(State(state): State<AppState>, parts: Parts, Form(form): Form<V
                 failed: true,
                 typed,
             };
-            let mut resp = page(&state, &parts, &actor, csrf, org, year, outcome).await;
+            let mut resp = page(&state, &actor, csrf, org, year, outcome).await;
             *resp.status_mut() = e.status;
             resp
         }
@@ -394,7 +393,7 @@ pub async fn note(
                 failed: true,
                 typed: Typed::default(),
             };
-            let mut resp = page(&state, &parts, &actor, csrf, org, year, outcome).await;
+            let mut resp = page(&state, &actor, csrf, org, year, outcome).await;
             *resp.status_mut() = e.status;
             resp
         }

@@ -59,8 +59,7 @@ async fn sign_in(app: &axum::Router, username: &str, password: &str) -> Result<S
     if r.status != StatusCode::SEE_OTHER {
         return Err(r);
     }
-    Ok(r
-        .cookies
+    Ok(r.cookies
         .iter()
         .find(|c| c.starts_with("duikou_session="))
         .cloned()
@@ -93,13 +92,18 @@ async fn users_are_added_sign_in_keep_tokens_change_passwords_and_are_deactivate
         let app = duikou_web::app(duikou_web::AppState::new(store.clone()));
 
         // ── a non-admin: no menu link, the 403 page, and nothing it posts is written
-        let coord = sign_in(&app, "zhb", PASSWORD).await.unwrap_or_else(|r| panic!("{}", r.text()));
+        let coord = sign_in(&app, "zhb", PASSWORD)
+            .await
+            .unwrap_or_else(|r| panic!("{}", r.text()));
         let home = send(&app, "GET", "/account", &coord, None).await.text();
         assert!(
             home.contains("href=\"/account\"") && !home.contains("href=\"/admin/users\""),
             "{backend}: {home}"
         );
-        assert!(home.contains("协调管理（指挥部/教育局）") && home.contains("不限单位"), "{home}");
+        assert!(
+            home.contains("协调管理（指挥部/教育局）") && home.contains("不限单位"),
+            "{home}"
+        );
         let r = send(&app, "GET", "/admin/users", &coord, None).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{backend}");
         assert!(
@@ -113,18 +117,28 @@ async fn users_are_added_sign_in_keep_tokens_change_passwords_and_are_deactivate
             "POST",
             "/admin/users",
             &coord,
-            form(&[("csrf", &coord_csrf), ("username", "sneaky"), ("role", "admin"), ("password", "a-long-enough-one")]),
+            form(&[
+                ("csrf", &coord_csrf),
+                ("username", "sneaky"),
+                ("role", "admin"),
+                ("password", "a-long-enough-one"),
+            ]),
         )
         .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{backend}");
         assert_eq!(store.user_id("sneaky").await.unwrap(), None, "{backend}");
 
         // ── the admin: the menu link and the page
-        let admin = sign_in(&app, "root", PASSWORD).await.unwrap_or_else(|r| panic!("{}", r.text()));
+        let admin = sign_in(&app, "root", PASSWORD)
+            .await
+            .unwrap_or_else(|r| panic!("{}", r.text()));
         let page = send(&app, "GET", "/admin/users", &admin, None).await;
         assert_eq!(page.status, StatusCode::OK, "{backend}");
         let page = page.text();
-        assert!(page.contains("href=\"/admin/users\"") && page.contains("添加用户"), "{page}");
+        assert!(
+            page.contains("href=\"/admin/users\"") && page.contains("添加用户"),
+            "{page}"
+        );
         assert!(
             page.contains("<td>zhb</td>") && page.contains("协调管理（指挥部/教育局）") && page.contains("已启用"),
             "{page}"
@@ -195,16 +209,30 @@ async fn users_are_added_sign_in_keep_tokens_change_passwords_and_are_deactivate
             ("org", "支援方和受援方填报员必须指定所属单位"),
         ] {
             let beside = common::after(&page, &format!("id=\"e_{field}\""));
-            assert!(beside[..beside.find("</span>").unwrap()].contains(says), "{backend} {field}: {page}");
+            assert!(
+                beside[..beside.find("</span>").unwrap()].contains(says),
+                "{backend} {field}: {page}"
+            );
         }
-        assert!(page.contains("value=\"li\"") && page.contains("value=\"李四\""), "{page}");
-        assert!(!page.contains("（password）") && !page.contains("（username）"), "machine names: {page}");
+        assert!(
+            page.contains("value=\"li\"") && page.contains("value=\"李四\""),
+            "{page}"
+        );
+        assert!(
+            !page.contains("（password）") && !page.contains("（username）"),
+            "machine names: {page}"
+        );
         let r = send(
             &app,
             "POST",
             "/admin/users",
             &admin,
-            form(&[("csrf", &admin_csrf), ("username", "zhb"), ("role", "viewer"), ("password", "")]),
+            form(&[
+                ("csrf", &admin_csrf),
+                ("username", "zhb"),
+                ("role", "viewer"),
+                ("password", ""),
+            ]),
         )
         .await;
         assert_eq!(r.status, StatusCode::CONFLICT, "{backend}");
@@ -234,11 +262,22 @@ async fn users_are_added_sign_in_keep_tokens_change_passwords_and_are_deactivate
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{backend}: {}", r.text());
         let zs = store.user_id("zhangsan").await.unwrap().expect("added");
         assert_eq!(r.location, format!("/admin/users?done=added&user={zs}"));
-        let once = r.cookies.iter().find(|c| c.starts_with("duikou_once=")).expect("the password's cookie").clone();
+        let once = r
+            .cookies
+            .iter()
+            .find(|c| c.starts_with("duikou_once="))
+            .expect("the password's cookie")
+            .clone();
         let shown = send(&app, "GET", &r.location, &format!("{admin}; {once}"), None).await;
-        assert!(shown.cookies.contains(&"duikou_once=".to_string()), "dropped once shown");
+        assert!(
+            shown.cookies.contains(&"duikou_once=".to_string()),
+            "dropped once shown"
+        );
         let page = shown.text();
-        assert!(page.contains("已添加用户 张三（zhangsan）") && page.contains("只显示这一次"), "{page}");
+        assert!(
+            page.contains("已添加用户 张三（zhangsan）") && page.contains("只显示这一次"),
+            "{page}"
+        );
         let generated = code_after(&page, "data-testid=\"generated-password\"");
         assert!(generated.len() >= 10, "{generated}");
         assert!(
@@ -247,9 +286,15 @@ async fn users_are_added_sign_in_keep_tokens_change_passwords_and_are_deactivate
         );
         let again = send(&app, "GET", "/admin/users", &admin, None).await.text();
         assert!(!again.contains(&generated), "shown once only");
-        let added = store.list_users(&store.actor(root_id).await.unwrap().unwrap()).await.unwrap();
+        let added = store
+            .list_users(&store.actor(root_id).await.unwrap().unwrap())
+            .await
+            .unwrap();
         let added = added.iter().find(|u| u.id == zs).unwrap();
-        assert_eq!((added.role.as_str(), added.org_ids.clone()), ("supporter_editor", vec![a]));
+        assert_eq!(
+            (added.role.as_str(), added.org_ids.clone()),
+            ("supporter_editor", vec![a])
+        );
         let audit = store.audit_recent(20).await.unwrap();
         assert!(
             audit
@@ -302,9 +347,19 @@ async fn users_are_added_sign_in_keep_tokens_change_passwords_and_are_deactivate
             form(&[("csrf", &zs_csrf), ("name", "同步脚本"), ("days", "30")]),
         )
         .await;
-        assert_eq!((r.status, r.location.as_str()), (StatusCode::SEE_OTHER, "/account?done=token"));
-        let once = r.cookies.iter().find(|c| c.starts_with("duikou_once=")).unwrap().clone();
-        let page = send(&app, "GET", &r.location, &format!("{zs_session}; {once}"), None).await.text();
+        assert_eq!(
+            (r.status, r.location.as_str()),
+            (StatusCode::SEE_OTHER, "/account?done=token")
+        );
+        let once = r
+            .cookies
+            .iter()
+            .find(|c| c.starts_with("duikou_once="))
+            .unwrap()
+            .clone();
+        let page = send(&app, "GET", &r.location, &format!("{zs_session}; {once}"), None)
+            .await
+            .text();
         let secret = code_after(&page, "data-testid=\"new-token\"");
         assert!(secret.starts_with("dk_") && page.contains("只显示这一次"), "{page}");
         let beijing = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
@@ -316,13 +371,19 @@ async fn users_are_added_sign_in_keep_tokens_change_passwords_and_are_deactivate
                 && page.contains(&format!("<td>{}</td>", until.format("%Y年%-m月%-d日"))),
             "{backend}: {page}"
         );
-        assert!(!page.contains(&format!("{}T", today.format("%Y-%m-%d"))), "no RFC 3339: {page}");
+        assert!(
+            !page.contains(&format!("{}T", today.format("%Y-%m-%d"))),
+            "no RFC 3339: {page}"
+        );
         let page = send(&app, "GET", "/account", &zs_session, None).await.text();
         assert!(!page.contains(&secret), "shown once only");
         let me = with_token(&app, "/api/v1/auth/me", &secret).await;
         assert_eq!(me, StatusCode::OK, "{backend}: the token works");
         let token_id = store.list_tokens(zs).await.unwrap()[0].id;
-        assert!(page.contains(&format!("action=\"/account/tokens/{token_id}/revoke\"")), "{page}");
+        assert!(
+            page.contains(&format!("action=\"/account/tokens/{token_id}/revoke\"")),
+            "{page}"
+        );
         let r = send(
             &app,
             "POST",
@@ -331,9 +392,15 @@ async fn users_are_added_sign_in_keep_tokens_change_passwords_and_are_deactivate
             form(&[("csrf", &zs_csrf)]),
         )
         .await;
-        assert_eq!((r.status, r.location.as_str()), (StatusCode::SEE_OTHER, "/account?done=revoked"));
+        assert_eq!(
+            (r.status, r.location.as_str()),
+            (StatusCode::SEE_OTHER, "/account?done=revoked")
+        );
         let page = send(&app, "GET", &r.location, &zs_session, None).await.text();
-        assert!(page.contains("已吊销 API 令牌") && page.contains("您还没有 API 令牌"), "{page}");
+        assert!(
+            page.contains("已吊销 API 令牌") && page.contains("您还没有 API 令牌"),
+            "{page}"
+        );
         assert_eq!(
             with_token(&app, "/api/v1/auth/me", &secret).await,
             StatusCode::UNAUTHORIZED,
@@ -359,7 +426,9 @@ async fn users_are_added_sign_in_keep_tokens_change_passwords_and_are_deactivate
         let page = r.text();
         assert!(
             common::after(&page, "id=\"e_current_password\"").starts_with(" class=\"error field-error\">原密码不正确")
-                && page.contains(&format!("name=\"new_password\" type=\"password\" autocomplete=\"new-password\" value=\"{new_password}\"")),
+                && page.contains(&format!(
+                    "name=\"new_password\" type=\"password\" autocomplete=\"new-password\" value=\"{new_password}\""
+                )),
             "{backend}: {page}"
         );
         let r = send(
@@ -399,7 +468,10 @@ async fn users_are_added_sign_in_keep_tokens_change_passwords_and_are_deactivate
             "{}",
             r.text()
         );
-        assert!(sign_in(&app, "zhangsan", &generated).await.is_ok(), "{backend}: unchanged so far");
+        assert!(
+            sign_in(&app, "zhangsan", &generated).await.is_ok(),
+            "{backend}: unchanged so far"
+        );
         let r = send(
             &app,
             "POST",
@@ -413,14 +485,32 @@ async fn users_are_added_sign_in_keep_tokens_change_passwords_and_are_deactivate
             ]),
         )
         .await;
-        assert_eq!((r.status, r.location.as_str()), (StatusCode::SEE_OTHER, "/account?done=password"), "{backend}: {}", r.text());
+        assert_eq!(
+            (r.status, r.location.as_str()),
+            (StatusCode::SEE_OTHER, "/account?done=password"),
+            "{backend}: {}",
+            r.text()
+        );
         // every old session ended; this browser has a new one
-        let fresh = r.cookies.iter().find(|c| c.starts_with("duikou_session=")).unwrap().clone();
-        assert_eq!(send(&app, "GET", "/account", &zs_session, None).await.status, StatusCode::SEE_OTHER);
+        let fresh = r
+            .cookies
+            .iter()
+            .find(|c| c.starts_with("duikou_session="))
+            .unwrap()
+            .clone();
+        assert_eq!(
+            send(&app, "GET", "/account", &zs_session, None).await.status,
+            StatusCode::SEE_OTHER
+        );
         let page = send(&app, "GET", &r.location, &fresh, None).await.text();
         assert!(page.contains("已修改密码"), "{page}");
-        assert!(sign_in(&app, "zhangsan", &generated).await.is_err(), "{backend}: the old password");
-        let zs_session = sign_in(&app, "zhangsan", new_password).await.unwrap_or_else(|r| panic!("{}", r.text()));
+        assert!(
+            sign_in(&app, "zhangsan", &generated).await.is_err(),
+            "{backend}: the old password"
+        );
+        let zs_session = sign_in(&app, "zhangsan", new_password)
+            .await
+            .unwrap_or_else(|r| panic!("{}", r.text()));
 
         // ── deactivated: its session ends and it cannot sign in; reactivated, it can again
         let page = send(&app, "GET", "/admin/users", &admin, None).await.text();
@@ -435,11 +525,20 @@ async fn users_are_added_sign_in_keep_tokens_change_passwords_and_are_deactivate
         .await;
         assert_eq!(
             (r.status, r.location.clone()),
-            (StatusCode::SEE_OTHER, format!("/admin/users?done=deactivated&user={zs}"))
+            (
+                StatusCode::SEE_OTHER,
+                format!("/admin/users?done=deactivated&user={zs}")
+            )
         );
         let page = send(&app, "GET", &r.location, &admin, None).await.text();
-        assert!(page.contains("已停用用户 张三（zhangsan）") && page.contains("已停用</td>"), "{page}");
-        assert_eq!(send(&app, "GET", "/account", &zs_session, None).await.status, StatusCode::SEE_OTHER);
+        assert!(
+            page.contains("已停用用户 张三（zhangsan）") && page.contains("已停用</td>"),
+            "{page}"
+        );
+        assert_eq!(
+            send(&app, "GET", "/account", &zs_session, None).await.status,
+            StatusCode::SEE_OTHER
+        );
         let refused = sign_in(&app, "zhangsan", new_password).await.expect_err("deactivated");
         assert!(refused.text().contains("用户名或密码错误"), "{backend}");
         let r = send(
@@ -461,7 +560,11 @@ async fn users_are_added_sign_in_keep_tokens_change_passwords_and_are_deactivate
             .filter(|e| e.entity == "users" && e.entity_id == zs)
             .map(|e| e.action)
             .collect();
-        assert_eq!(actions, ["activate", "deactivate", "set_password", "create"], "{backend}");
+        assert_eq!(
+            actions,
+            ["activate", "deactivate", "set_password", "create"],
+            "{backend}"
+        );
         t.finish().await.unwrap();
     }
 }

@@ -879,7 +879,10 @@ async fn accounts_are_managed_in_a_real_browser() {
         )
         .await
         .unwrap();
-    let org: i64 = chosen.as_str().and_then(|v| v.parse().ok()).unwrap_or_else(|| panic!("{chosen}"));
+    let org: i64 = chosen
+        .as_str()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("{chosen}"));
     c.find(Locator::Css("main form.add button[type=submit]"))
         .await
         .unwrap()
@@ -895,7 +898,12 @@ async fn accounts_are_managed_in_a_real_browser() {
     let page = c.source().await.unwrap();
     assert!(page.contains("已添加用户 王老师（e2e_teacher）"), "{page}");
     let id = t.store.user_id("e2e_teacher").await.unwrap().expect("added");
-    let admin = t.store.actor(t.store.user_id("admin").await.unwrap().unwrap()).await.unwrap().unwrap();
+    let admin = t
+        .store
+        .actor(t.store.user_id("admin").await.unwrap().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
     let added = t.store.list_users(&admin).await.unwrap();
     assert_eq!(added.iter().find(|u| u.id == id).unwrap().org_ids, vec![org]);
     c.set_window_size(1366, 900).await.unwrap();
@@ -907,8 +915,18 @@ async fn accounts_are_managed_in_a_real_browser() {
     logout(&c).await;
 
     // the new user signs in with the password it was given and makes a token
-    c.find(Locator::Id("username")).await.unwrap().send_keys("e2e_teacher").await.unwrap();
-    c.find(Locator::Id("password")).await.unwrap().send_keys(&password).await.unwrap();
+    c.find(Locator::Id("username"))
+        .await
+        .unwrap()
+        .send_keys("e2e_teacher")
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(&password)
+        .await
+        .unwrap();
     c.find(Locator::Css("main form button[type=submit]"))
         .await
         .unwrap()

@@ -75,8 +75,8 @@ fn redirect_with_cookie(state: &AppState, to: &str, path: &str, value: &str) -> 
     let mut resp = Redirect::to(to).into_response();
     let max_age = if value.is_empty() { 0 } else { 120 };
     let secure = if state.secure_cookies { "; Secure" } else { "" };
-    if let Ok(v) = format!("{ONCE_COOKIE}={value}; Path={path}; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}")
-        .parse()
+    if let Ok(v) =
+        format!("{ONCE_COOKIE}={value}; Path={path}; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}").parse()
     {
         resp.headers_mut().append(header::SET_COOKIE, v);
     }
@@ -456,7 +456,11 @@ pub async fn change_password(
                             (k, _) => plain(
                                 &fe.message,
                                 k,
-                                if k == "current_password" { "原密码" } else { "新密码" },
+                                if k == "current_password" {
+                                    "原密码"
+                                } else {
+                                    "新密码"
+                                },
                             ),
                         };
                         typed.errors.entry(fe.field).or_insert(message);
@@ -486,7 +490,11 @@ pub async fn create_token(
     let name = field(&form, "name").to_string();
     let days_text = field(&form, "days").to_string();
     let mut typed = Typed {
-        values: [("name".to_string(), name.clone()), ("days".to_string(), days_text.clone())].into(),
+        values: [
+            ("name".to_string(), name.clone()),
+            ("days".to_string(), days_text.clone()),
+        ]
+        .into(),
         errors: HashMap::new(),
     };
     let days = if days_text.is_empty() {
@@ -554,11 +562,7 @@ pub async fn revoke_token(
     match state.store.revoke_token(actor.user_id, id).await {
         Ok(true) => Redirect::to("/account?done=revoked").into_response(),
         // revoked already (a second click, another tab) or not the user's: nothing of it is left to revoke
-        Ok(false) => (
-            StatusCode::NOT_FOUND,
-            "找不到这个 API 令牌：它可能已被吊销或已过期删除",
-        )
-            .into_response(),
+        Ok(false) => (StatusCode::NOT_FOUND, "找不到这个 API 令牌：它可能已被吊销或已过期删除").into_response(),
         Err(e) => crate::error::ApiError::from(e).into_response(),
     }
 }
@@ -690,9 +694,7 @@ fn generated_password(username: &str) -> String {
     const CHARS: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     loop {
         let mut rng = rand::thread_rng();
-        let p: String = (0..14)
-            .map(|_| CHARS[rng.gen_range(0..CHARS.len())] as char)
-            .collect();
+        let p: String = (0..14).map(|_| CHARS[rng.gen_range(0..CHARS.len())] as char).collect();
         if duikou_domain::password::check(username, &p, "password").is_ok() {
             return p;
         }
@@ -702,7 +704,11 @@ fn generated_password(username: &str) -> String {
 /// `POST /admin/users` (`username`, `display_name`, `role`, `org`, `password`): adds a user through the store's
 /// [`duikou_store::Store::create_user`], as `POST /api/v1/users`; the org is chosen by name with the picker. A
 /// refused form comes back with its input and each message beside its field.
-pub async fn add_user(State(state): State<AppState>, parts: Parts, Form(form): Form<Vec<(String, String)>>) -> Response {
+pub async fn add_user(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
     let raw: HashMap<String, String> = form.into_iter().collect();
     let (actor, csrf) = match posting_user(&state, &parts, raw.get("csrf").map(String::as_str)).await {
         Ok(u) => u,
@@ -723,7 +729,9 @@ pub async fn add_user(State(state): State<AppState>, parts: Parts, Form(form): F
     typed.values.insert("password".into(), typed_password.clone());
     let username = typed.value("username").to_string();
     if username.is_empty() {
-        typed.errors.insert("username".into(), "请填写用户名（登录时使用）".into());
+        typed
+            .errors
+            .insert("username".into(), "请填写用户名（登录时使用）".into());
     }
     let role = typed.value("role").to_string();
     if role.is_empty() {
@@ -792,7 +800,14 @@ pub async fn add_user(State(state): State<AppState>, parts: Parts, Form(form): F
                 "display_name" => ("display_name", "姓名"),
                 "role" => ("role", "角色"),
                 "org_ids" => ("org", "所属单位"),
-                _ => ("password", if generated { "自动生成的密码" } else { "初始密码" }),
+                _ => (
+                    "password",
+                    if generated {
+                        "自动生成的密码"
+                    } else {
+                        "初始密码"
+                    },
+                ),
             };
             match e {
                 StoreError::Invalid(v) => {
@@ -885,7 +900,9 @@ mod tests {
 
     #[test]
     fn dates_as_people_read_them() {
-        let t = DateTime::parse_from_rfc3339("2026-12-06T17:30:00Z").unwrap().with_timezone(&Utc);
+        let t = DateTime::parse_from_rfc3339("2026-12-06T17:30:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
         assert_eq!(date_zh(Some(t)), "2026年12月7日", "Beijing time");
         assert_eq!(date_zh(None), "—");
     }
@@ -893,7 +910,10 @@ mod tests {
     #[test]
     fn generated_passwords_pass_the_policy_and_differ() {
         let a = generated_password("zhangsan");
-        assert!(duikou_domain::password::check("zhangsan", &a, "password").is_ok(), "{a}");
+        assert!(
+            duikou_domain::password::check("zhangsan", &a, "password").is_ok(),
+            "{a}"
+        );
         assert_ne!(a, generated_password("zhangsan"));
     }
 }

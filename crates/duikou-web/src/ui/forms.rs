@@ -382,7 +382,12 @@ async fn region_text(state: &AppState, code: &str) -> String {
 
 /// The id of the one `kind` record (of those the picker offers `actor`) whose name, or name and hint as the picker
 /// lists it, is `text`; a pairing as "支援方 → 受援方". `None` when none or several are.
-pub(super) async fn named_record(state: &AppState, actor: &duikou_domain::access::Actor, kind: &str, text: &str) -> Option<i64> {
+pub(super) async fn named_record(
+    state: &AppState,
+    actor: &duikou_domain::access::Actor,
+    kind: &str,
+    text: &str,
+) -> Option<i64> {
     // a pairing's name joins two org names: look for the first
     let q = text.split('→').next().unwrap_or(text).trim();
     let q: String = q.split('（').next().unwrap_or(q).chars().take(100).collect();

@@ -832,3 +832,138 @@ async fn an_old_summary_is_reviewed_in_a_real_browser() {
     c.close().await.unwrap();
     t.finish().await.unwrap();
 }
+
+/// Accounts in a real browser: the admin adds a user on 用户管理, choosing its org with the search-as-you-type picker
+/// and leaving the password to be generated (shown once); the new user signs in with it and makes an API token on
+/// 我的账户 (its secret shown once). Both pages photographed at 1366 and 390 px and checked by axe.
+#[tokio::test]
+async fn accounts_are_managed_in_a_real_browser() {
+    let Some((_driver, c)) = browser().await else {
+        eprintln!("skipped: chromedriver not found (install Debian's chromium and chromium-driver; .ci/run does)");
+        return;
+    };
+    let t = TestStore::sqlite().await.unwrap();
+    duikou_demo::load(&t.store).await.unwrap();
+    let app = duikou_web::app(duikou_web::AppState::new(t.store.clone()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+
+    login(&c, &base, "admin").await;
+    c.find(Locator::Css("nav a[href='/admin/users']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Id("f_username")).await.unwrap();
+    fill(&c, "username", "e2e_teacher").await;
+    fill(&c, "display_name", "王老师").await;
+    choose(&c, "role", "supporter_editor").await;
+    // the picker: a few characters typed, the org chosen from what it offers
+    fill(&c, "org", "城关第一").await;
+    c.wait()
+        .for_element(Locator::Css("#f_org_value_choices option[value^='城关第一小学']"))
+        .await
+        .unwrap();
+    let chosen = c
+        .execute(
+            "const o = document.querySelector(\"#f_org_value_choices option[value^='城关第一小学']\");
+             const box = document.getElementById('f_org');
+             box.value = o.value;
+             box.dispatchEvent(new Event('input'));
+             return document.getElementById('f_org_value').value;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let org: i64 = chosen
+        .as_str()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("{chosen}"));
+    c.find(Locator::Css("main form.add button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let shown = c
+        .wait()
+        .for_element(Locator::Css("[data-testid=generated-password] code"))
+        .await
+        .unwrap();
+    let password = shown.text().await.unwrap();
+    let page = c.source().await.unwrap();
+    assert!(page.contains("已添加用户 王老师（e2e_teacher）"), "{page}");
+    let id = t.store.user_id("e2e_teacher").await.unwrap().expect("added");
+    let admin = t
+        .store
+        .actor(t.store.user_id("admin").await.unwrap().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let added = t.store.list_users(&admin).await.unwrap();
+    assert_eq!(added.iter().find(|u| u.id == id).unwrap().org_ids, vec![org]);
+    c.set_window_size(1366, 900).await.unwrap();
+    shot(&c, "24-admin-users-1366").await;
+    accessible(&c, "24-admin-users").await;
+    c.set_window_size(390, 844).await.unwrap();
+    shot(&c, "24-admin-users-390").await;
+    c.set_window_size(1280, 1000).await.unwrap();
+    logout(&c).await;
+
+    // the new user signs in with the password it was given and makes a token
+    c.find(Locator::Id("username"))
+        .await
+        .unwrap()
+        .send_keys("e2e_teacher")
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(&password)
+        .await
+        .unwrap();
+    c.find(Locator::Css("main form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Css("[data-testid=who]")).await.unwrap();
+    c.goto(&format!("{base}/account")).await.unwrap();
+    fill(&c, "name", "浏览器测试脚本").await;
+    c.find(Locator::Css("form[action='/account/tokens'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let secret = c
+        .wait()
+        .for_element(Locator::Css("[data-testid=new-token] code"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(secret.starts_with("dk_"), "{secret}");
+    let page = c.source().await.unwrap();
+    assert!(
+        page.contains("王老师") && page.contains("支援方填报员") && page.contains("浏览器测试脚本"),
+        "{page}"
+    );
+    assert!(!page.contains("href=\"/admin/users\""), "no admin link for an editor");
+    c.set_window_size(1366, 900).await.unwrap();
+    shot(&c, "25-account-1366").await;
+    accessible(&c, "25-account").await;
+    c.set_window_size(390, 844).await.unwrap();
+    shot(&c, "25-account-390").await;
+    c.set_window_size(1280, 1000).await.unwrap();
+    logout(&c).await;
+    c.close().await.unwrap();
+    t.finish().await.unwrap();
+}

@@ -382,7 +382,12 @@ async fn region_text(state: &AppState, code: &str) -> String {
 
 /// The id of the one `kind` record (of those the picker offers `actor`) whose name, or name and hint as the picker
 /// lists it, is `text`; a pairing as "支援方 → 受援方". `None` when none or several are.
-async fn named_record(state: &AppState, actor: &duikou_domain::access::Actor, kind: &str, text: &str) -> Option<i64> {
+pub(super) async fn named_record(
+    state: &AppState,
+    actor: &duikou_domain::access::Actor,
+    kind: &str,
+    text: &str,
+) -> Option<i64> {
     // a pairing's name joins two org names: look for the first
     let q = text.split('→').next().unwrap_or(text).trim();
     let q: String = q.split('（').next().unwrap_or(q).chars().take(100).collect();
@@ -402,7 +407,7 @@ async fn named_record(state: &AppState, actor: &duikou_domain::access::Actor, ki
 }
 
 /// A form page's answer with the policy that lets it load the pickers' script.
-fn with_picker(mut resp: Response) -> Response {
+pub(super) fn with_picker(mut resp: Response) -> Response {
     resp.headers_mut().insert(
         axum::http::header::CONTENT_SECURITY_POLICY,
         axum::http::HeaderValue::from_static(crate::FORM_CONTENT_SECURITY_POLICY),

@@ -63,6 +63,10 @@ pub struct Labels {
     pub done: &'static str,
     pub confirm_all: &'static str,
     pub mine: &'static str,
+    /// The signed-in user's own page (who I am, password, API tokens).
+    pub account: &'static str,
+    /// The users' administration.
+    pub users: &'static str,
     pub mine_empty: &'static str,
     pub progress: &'static str,
     pub needs: &'static str,
@@ -213,6 +217,8 @@ pub static ZH: Labels = Labels {
     done: "已处理",
     confirm_all: "全部确认",
     mine: "我的结对",
+    account: "我的账户",
+    users: "用户管理",
     mine_empty: "您的单位没有结对关系。",
     progress: "进度",
     needs: "需求",

@@ -2,6 +2,7 @@
 //! Chinese search, a pairing page with its obligations, and the receiver's confirmation inbox. Forms carry a CSRF
 //! token; every page and action is checked by the same store permissions as the API.
 
+pub mod accounts;
 pub mod assessment;
 mod cards;
 pub mod extraction;
@@ -52,6 +53,8 @@ pub struct Ui {
     pub mine: bool,
     /// Whether to offer the confirmation inbox (receiver editors and admins).
     pub inbox: bool,
+    /// Whether to offer the users' administration (those [`access::may_manage_users`] admits).
+    pub users: bool,
     /// How many facts wait for this user's confirmation, shown beside the inbox link (receiving editors; 0 for
     /// everyone else or when nothing waits).
     pub inbox_count: i64,
@@ -116,6 +119,7 @@ fn ui(who: Option<&Actor>, csrf: String) -> Ui {
         overseer: who.is_some_and(|a| program::may_oversee(a).is_ok()),
         mine: who.is_some_and(|a| access::may_list_own_pairings(a).is_ok()),
         inbox: who.is_some_and(|a| access::may_use_inbox(a).is_ok()),
+        users: who.is_some_and(|a| access::may_manage_users(a).is_ok()),
         inbox_count: if who.is_some_and(|a| a.role == Role::ReceiverEditor) {
             INBOX_COUNT.try_with(std::cell::Cell::get).unwrap_or(0)
         } else {

@@ -882,7 +882,10 @@ async fn an_obligation_is_written_with_the_rule_form_in_a_real_browser() {
 
     login(&c, &base, "zhihuibu").await;
     c.goto(&format!("{base}/records/obligations/new")).await.unwrap();
-    assert!(!c.source().await.unwrap().contains("<textarea id=\"f_rule\""), "no JSON box");
+    assert!(
+        !c.source().await.unwrap().contains("<textarea id=\"f_rule\""),
+        "no JSON box"
+    );
     fill(&c, "title", "每个结对每年培训不少于200人次").await;
     fill(&c, "program_id", &program.to_string()).await;
     choose_rule(&c, "rule_window", "year").await;
@@ -904,7 +907,13 @@ async fn an_obligation_is_written_with_the_rule_form_in_a_real_browser() {
         el.send_keys(text).await.unwrap();
     }
     rule_step(&c, "preview").await;
-    let sentence = c.find(Locator::Id("rule_sentence")).await.unwrap().text().await.unwrap();
+    let sentence = c
+        .find(Locator::Id("rule_sentence"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(sentence.contains("每年培训不少于 200 人次"), "{sentence}");
     c.set_window_size(1366, 900).await.unwrap();
     shot(&c, "30-obligation-form-1366").await;
@@ -918,7 +927,11 @@ async fn an_obligation_is_written_with_the_rule_form_in_a_real_browser() {
         )
         .await
         .unwrap();
-    assert_eq!(wide, serde_json::json!(true), "the rule form scrolls sideways at 390 px");
+    assert_eq!(
+        wide,
+        serde_json::json!(true),
+        "the rule form scrolls sideways at 390 px"
+    );
     c.set_window_size(1280, 1000).await.unwrap();
     // saved: the record's page tells the rule in words
     c.find(Locator::Css("main form > p > button[type=submit]"))
@@ -935,7 +948,10 @@ async fn an_obligation_is_written_with_the_rule_form_in_a_real_browser() {
     }
     let id = done_id(c.current_url().await.unwrap().as_str());
     let page = c.source().await.unwrap();
-    assert!(page.contains("每年培训不少于 200 人次") && !page.contains("person_times"), "{page}");
+    assert!(
+        page.contains("每年培训不少于 200 人次") && !page.contains("person_times"),
+        "{page}"
+    );
     shot(&c, "31-obligation-saved").await;
     accessible(&c, "31-obligation-saved").await;
     let stored = t.store.get("obligations", id).await.unwrap();

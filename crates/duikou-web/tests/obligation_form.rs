@@ -27,7 +27,10 @@ async fn login(app: &axum::Router, name: &str) -> String {
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    r.cookies.into_iter().find(|c| c.starts_with("duikou_session=")).unwrap()
+    r.cookies
+        .into_iter()
+        .find(|c| c.starts_with("duikou_session="))
+        .unwrap()
 }
 
 fn encode(pairs: &[(String, String)]) -> String {
@@ -75,14 +78,15 @@ fn attr(tag: &str, name: &str) -> Option<String> {
 }
 
 fn flag(tag: &str, name: &str) -> bool {
-    tag.split(|c: char| c.is_whitespace() || c == '>')
-        .any(|w| w == name)
+    tag.split(|c: char| c.is_whitespace() || c == '>').any(|w| w == name)
 }
 
 /// What a browser posts for the record form of `page` when its main submit button is pressed: every named input
 /// (ticked boxes only), each select's chosen option (else its first), each textarea.
 fn posted(page: &str) -> Vec<(String, String)> {
-    let start = page.find("<form method=\"post\" action=\"/records/").expect("the record form");
+    let start = page
+        .find("<form method=\"post\" action=\"/records/")
+        .expect("the record form");
     let form = &page[start..];
     let form = &form[..form.find("</form>").unwrap()];
     let mut out = Vec::new();
@@ -166,12 +170,28 @@ async fn a_coordinator_writes_a_rule_with_the_form_and_never_sees_json() {
         let r = send(&app, "GET", "/records/obligations/new", &session, None).await;
         let page = r.text();
         assert_eq!(r.status, StatusCode::OK, "{backend}");
-        for part in ["考核对象", "考核期", "统计什么", "统计哪类记录", "筛选条件", "比较方式", "目标值", "单位", "说法", "方向", "从模板开始", "校对校对口帮扶（三年）"] {
+        for part in [
+            "考核对象",
+            "考核期",
+            "统计什么",
+            "统计哪类记录",
+            "筛选条件",
+            "比较方式",
+            "目标值",
+            "单位",
+            "说法",
+            "方向",
+            "从模板开始",
+            "校对校对口帮扶（三年）",
+        ] {
             assert!(page.contains(part), "{backend}: {part} on the form: {page}");
         }
         assert!(!page.contains("<textarea id=\"f_rule\""), "{backend}: no JSON box");
         // the entity chosen by its label, never its code
-        assert!(page.contains(">活动</option>") && !page.contains(">activities<"), "{backend}");
+        assert!(
+            page.contains(">活动</option>") && !page.contains(">activities<"),
+            "{backend}"
+        );
 
         // 预览: the sentence above the form, nothing saved, everything kept
         let mut form = training_duty(&page);
@@ -179,23 +199,42 @@ async fn a_coordinator_writes_a_rule_with_the_form_and_never_sees_json() {
         form.push(("program_id".into(), p.to_string()));
         let mut preview = form.clone();
         preview.push(("rule_do".into(), "preview".into()));
-        let r = send(&app, "POST", "/records/obligations/new", &session, Some(encode(&preview))).await;
+        let r = send(
+            &app,
+            "POST",
+            "/records/obligations/new",
+            &session,
+            Some(encode(&preview)),
+        )
+        .await;
         let page = r.text();
         assert_eq!(r.status, StatusCode::OK, "{backend}: {page}");
-        assert!(page.contains("规则预览：<strong>每年培训不少于 200 人次</strong>"), "{backend}: {page}");
-        assert!(page.contains("value=\"每个结对每年培训不少于200人次\""), "{backend}: title kept");
+        assert!(
+            page.contains("规则预览：<strong>每年培训不少于 200 人次</strong>"),
+            "{backend}: {page}"
+        );
+        assert!(
+            page.contains("value=\"每个结对每年培训不少于200人次\""),
+            "{backend}: title kept"
+        );
         assert!(
             page.contains("<option value=\"person_times\" selected>人次</option>"),
             "{backend}: the summed field by its label, kept"
         );
-        assert!(page.contains("name=\"rule_f0_v_training\" value=\"1\" checked"), "{backend}: {page}");
+        assert!(
+            page.contains("name=\"rule_f0_v_training\" value=\"1\" checked"),
+            "{backend}: {page}"
+        );
         assert_eq!(count().await, 0, "{backend}: a preview saves nothing");
 
         // a row more without script
         let mut more = form.clone();
         more.push(("rule_do".into(), "add_filter".into()));
         let r = send(&app, "POST", "/records/obligations/new", &session, Some(encode(&more))).await;
-        assert!(r.text().contains("name=\"rule_f1_field\""), "{backend}: a blank condition row");
+        assert!(
+            r.text().contains("name=\"rule_f1_field\""),
+            "{backend}: a blank condition row"
+        );
 
         // an invalid rule: between without its upper bound, refused naming 上限, everything kept
         let mut bad = form.clone();
@@ -205,12 +244,25 @@ async fn a_coordinator_writes_a_rule_with_the_form_and_never_sees_json() {
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{backend}: {page}");
         assert!(page.contains("上限：“介于”规则需要上限"), "{backend}: {page}");
         assert!(!page.contains("target_max"), "{backend}: no machine names");
-        assert!(page.contains("name=\"rule_value\" value=\"200\""), "{backend}: input kept");
-        assert!(page.contains("value=\"每个结对每年培训不少于200人次\""), "{backend}: title kept");
+        assert!(
+            page.contains("name=\"rule_value\" value=\"200\""),
+            "{backend}: input kept"
+        );
+        assert!(
+            page.contains("value=\"每个结对每年培训不少于200人次\""),
+            "{backend}: title kept"
+        );
         // the preview says the same
         let mut bad_preview = bad.clone();
         bad_preview.push(("rule_do".into(), "preview".into()));
-        let r = send(&app, "POST", "/records/obligations/new", &session, Some(encode(&bad_preview))).await;
+        let r = send(
+            &app,
+            "POST",
+            "/records/obligations/new",
+            &session,
+            Some(encode(&bad_preview)),
+        )
+        .await;
         assert!(r.text().contains("上限：“介于”规则需要上限"), "{backend}");
         // a negative target
         let mut bad = form.clone();
@@ -219,13 +271,23 @@ async fn a_coordinator_writes_a_rule_with_the_form_and_never_sees_json() {
         let page = r.text();
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{backend}: {page}");
         assert!(page.contains("目标值：目标不能为负数"), "{backend}: {page}");
-        assert!(page.contains("name=\"rule_value\" value=\"-5\""), "{backend}: input kept");
+        assert!(
+            page.contains("name=\"rule_value\" value=\"-5\""),
+            "{backend}: input kept"
+        );
         assert_eq!(count().await, 0, "{backend}: nothing written");
 
         // saved: the same rule the JSON API stores for this duty
         let r = send(&app, "POST", "/records/obligations/new", &session, Some(encode(&form))).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{backend}: {}", r.text());
-        let id: i64 = r.location.trim_start_matches("/records/obligations/").split('?').next().unwrap().parse().unwrap();
+        let id: i64 = r
+            .location
+            .trim_start_matches("/records/obligations/")
+            .split('?')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
         let stored = store.get("obligations", id).await.unwrap();
         let expected = json!({
             "subject": {"type": "pairing"}, "window": {"type": "year"},
@@ -242,7 +304,10 @@ async fn a_coordinator_writes_a_rule_with_the_form_and_never_sees_json() {
         let r = send(&app, "GET", &format!("/records/obligations/{id}"), &session, None).await;
         let page = r.text();
         assert!(page.contains("每年培训不少于 200 人次"), "{backend}: {page}");
-        assert!(!page.contains("person_times") && !page.contains("\"subject\""), "{backend}: no JSON");
+        assert!(
+            !page.contains("person_times") && !page.contains("\"subject\""),
+            "{backend}: no JSON"
+        );
 
         // a template fills the form (and the title) without saving
         let r = send(&app, "GET", "/records/obligations/new", &session, None).await;
@@ -251,9 +316,18 @@ async fn a_coordinator_writes_a_rule_with_the_form_and_never_sees_json() {
         set(&mut tpl, "rule_do", "template");
         let r = send(&app, "POST", "/records/obligations/new", &session, Some(encode(&tpl))).await;
         let page = r.text();
-        assert!(page.contains("value=\"三年内培养县级学科骨干教师（按科任教师人数分档）\""), "{backend}: {page}");
-        assert!(page.contains("按受援方教师人数分档：20人以下1名，20—50人2名，50人以上3名"), "{backend}: {page}");
-        assert!(page.contains("<option value=\"teacher_count\" selected>教师</option>"), "{backend}");
+        assert!(
+            page.contains("value=\"三年内培养县级学科骨干教师（按科任教师人数分档）\""),
+            "{backend}: {page}"
+        );
+        assert!(
+            page.contains("按受援方教师人数分档：20人以下1名，20—50人2名，50人以上3名"),
+            "{backend}: {page}"
+        );
+        assert!(
+            page.contains("<option value=\"teacher_count\" selected>教师</option>"),
+            "{backend}"
+        );
         t.finish().await.unwrap();
     }
 }
@@ -282,8 +356,14 @@ async fn every_template_opens_in_the_form_and_saves_unchanged() {
                 let r = send(&app, "GET", &format!("/records/obligations/{id}/edit"), &session, None).await;
                 let page = r.text();
                 let what = format!("{backend}: {}.{}", tpl.code, item.key);
-                assert!(!page.contains("<textarea id=\"f_rule\""), "{what}: shown as a form: {page}");
-                assert!(page.contains(&item.rule.text_zh()), "{what}: its sentence above the form");
+                assert!(
+                    !page.contains("<textarea id=\"f_rule\""),
+                    "{what}: shown as a form: {page}"
+                );
+                assert!(
+                    page.contains(&item.rule.text_zh()),
+                    "{what}: its sentence above the form"
+                );
                 let r = send(
                     &app,
                     "POST",
@@ -301,10 +381,18 @@ async fn every_template_opens_in_the_form_and_saves_unchanged() {
         let old = json!({"subject": {"type": "each_dispatch", "role": "teacher", "direction": "to_supporter"},
             "window": {"type": "semester"}, "measure": {"type": "cumulative_days", "records": {"entity": "stints"}},
             "comparison": "at_least", "target": {"type": "fixed", "value": 30}, "unit": "天"});
-        let id = create_id(&store, "obligations", json!({"program_id": p, "title": "旧规则", "rule": old})).await;
+        let id = create_id(
+            &store,
+            "obligations",
+            json!({"program_id": p, "title": "旧规则", "rule": old}),
+        )
+        .await;
         let r = send(&app, "GET", &format!("/records/obligations/{id}/edit"), &session, None).await;
         let page = r.text();
-        assert!(page.contains("<textarea id=\"f_rule\"") && page.contains("旧的写法"), "{backend}: {page}");
+        assert!(
+            page.contains("<textarea id=\"f_rule\"") && page.contains("旧的写法"),
+            "{backend}: {page}"
+        );
         let r = send(
             &app,
             "POST",

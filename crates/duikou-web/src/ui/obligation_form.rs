@@ -52,7 +52,7 @@ pub fn step(def: &EntityDef, form: &mut HashMap<String, String>) -> Step {
         "template" => {
             let chosen = form.get("rule_template").cloned().unwrap_or_default();
             if let Some((item_title, weight, rule)) = template_item(&chosen) {
-                if let Some(s) = State::from_rule(&rule).ok() {
+                if let Ok(s) = State::from_rule(&rule) {
                     state = s;
                 }
                 for (k, v) in [("title", item_title), ("weight", weight)] {
@@ -183,7 +183,10 @@ fn said(message: &str) -> (&'static str, String) {
         .iter()
         .find(|(k, _)| m.contains(k))
         .map(|(_, l)| *l)
-        .or_else(|| m.split_once('：').and_then(|(p, _)| LABELS.iter().find(|l| **l == p).copied()))
+        .or_else(|| {
+            m.split_once('：')
+                .and_then(|(p, _)| LABELS.iter().find(|l| **l == p).copied())
+        })
         .unwrap_or("规则");
     // the machine names in parentheses go: （target_max）, （measure.zero_denominator：skip、met 或 unmet）
     let mut out = String::new();
@@ -203,7 +206,10 @@ fn said(message: &str) -> (&'static str, String) {
     }
     out.push_str(rest);
     let out = out.replace("应为 year、term 或 range", "应为 每年、帮扶期内 或 指定起止日期");
-    let out = out.strip_prefix(&format!("{part}：")).map(str::to_string).unwrap_or(out);
+    let out = out
+        .strip_prefix(&format!("{part}："))
+        .map(str::to_string)
+        .unwrap_or(out);
     (part, out)
 }
 
@@ -260,20 +266,13 @@ const COMPARISONS: &[(&str, &str)] = &[
     ("at_most", "不超过"),
     ("between", "介于（含上下限）"),
 ];
-const TARGET_TYPES: &[(&str, &str)] = &[
-    ("fixed", "固定目标"),
-    ("tiered", "按单位情况分档（如按教师人数）"),
-];
+const TARGET_TYPES: &[(&str, &str)] = &[("fixed", "固定目标"), ("tiered", "按单位情况分档（如按教师人数）")];
 const SIDES: &[(&str, &str)] = &[("receiver", "受援方"), ("supporter", "支援方")];
 const TIER_STYLES: &[(&str, &str)] = &[
     ("written", "按区间（如 20人以下、20—50人、50人以上，含两端）"),
     ("below", "按上界（低于某数为一档）"),
 ];
-const ZEROS: &[(&str, &str)] = &[
-    ("skip", "该期不计结果"),
-    ("met", "视为达标"),
-    ("unmet", "视为未达标"),
-];
+const ZEROS: &[(&str, &str)] = &[("skip", "该期不计结果"), ("met", "视为达标"), ("unmet", "视为未达标")];
 /// Units a rule commonly counts in, offered as suggestions (any unit may be typed).
 const UNITS: &[&str] = &["名", "人次", "次", "天", "元", "万元", "套", "个", "项", "%"];
 
@@ -460,7 +459,12 @@ impl State {
     }
 
     fn from_values(values: &HashMap<String, String>) -> State {
-        let get = |k: &str| values.get(&format!("rule_{k}")).map(|v| v.trim().to_string()).unwrap_or_default();
+        let get = |k: &str| {
+            values
+                .get(&format!("rule_{k}"))
+                .map(|v| v.trim().to_string())
+                .unwrap_or_default()
+        };
         let nt = get("nt").parse::<usize>().unwrap_or(0).min(50);
         State {
             subject: get("subject"),
@@ -529,7 +533,12 @@ impl State {
         rows_to(&self.numerator, "n", out);
         out.insert("rule_nt".into(), self.tiers.len().to_string());
         for (i, t) in self.tiers.iter().enumerate() {
-            for (k, v) in [("from", &t.from), ("to", &t.to), ("below", &t.below), ("target", &t.target)] {
+            for (k, v) in [
+                ("from", &t.from),
+                ("to", &t.to),
+                ("below", &t.below),
+                ("target", &t.target),
+            ] {
                 out.insert(format!("rule_t{i}_{k}"), v.clone());
             }
         }
@@ -618,7 +627,12 @@ impl State {
                 s.target_type = "tiered".into();
                 s.of = of.clone();
                 s.attribute = attribute.clone();
-                s.tier_style = if tiers.iter().any(Tier::written) { "written" } else { "below" }.into();
+                s.tier_style = if tiers.iter().any(Tier::written) {
+                    "written"
+                } else {
+                    "below"
+                }
+                .into();
                 let shown = |q: Option<Qty>| q.map(|q| q.to_string()).unwrap_or_default();
                 s.tiers = tiers
                     .iter()
@@ -711,7 +725,10 @@ impl State {
                         .collect(),
                 };
                 if vals.is_empty() {
-                    return Err(format!("{part}：第 {n} 条“{}”还没有选定取值", label_of(&entity, &r.field)));
+                    return Err(format!(
+                        "{part}：第 {n} 条“{}”还没有选定取值",
+                        label_of(&entity, &r.field)
+                    ));
                 }
                 if out.insert(r.field.clone(), vals).is_some() {
                     return Err(format!(
@@ -862,7 +879,13 @@ impl State {
             .filter(|e| !days || **e == "stints")
             .filter_map(|e| schema::entity(e).map(|d| (d.name, d.label)))
             .collect();
-        let used = if self.kind == "distinct_count" { Use::Distinct } else { Use::Sum };
+        // the field is offered whatever is counted (a count ignores it), so that choosing 合计 and its field takes
+        // one pass; the numbers only when summing
+        let used = if matches!(self.kind.as_str(), "sum" | "ratio") {
+            Use::Sum
+        } else {
+            Use::Distinct
+        };
         let fields: Vec<(String, String)> = fields_of(&self.entity, used)
             .into_iter()
             .map(|(p, l, _)| (p, l))
@@ -948,7 +971,6 @@ impl State {
             to: self.to.clone(),
             kind: opts(KINDS, &self.kind),
             entity: opts(&entities, &self.entity),
-            with_field: matches!(self.kind.as_str(), "distinct_count" | "sum" | "ratio"),
             field: opts(&field_refs, &self.field),
             filters: rows(&self.filters, "f"),
             ratio: self.kind == "ratio",
@@ -1045,7 +1067,6 @@ struct RuleView {
     to: String,
     kind: Vec<Opt>,
     entity: Vec<Opt>,
-    with_field: bool,
     field: Vec<Opt>,
     filters: Vec<RowView>,
     ratio: bool,

@@ -604,6 +604,19 @@ impl ObligationRule {
                 return Err(format!("规则期间（window）结束日期 {to} 早于开始日期 {from}"));
             }
         }
+        // an aggregate is never below zero: a negative target or bound is a slip, not a duty
+        match &self.target {
+            Target::Fixed { value, .. } if value.is_negative() => {
+                return Err(format!("目标（target.value）不能为负数，收到 {value}"))
+            }
+            Target::Tiered { tiers, .. } if tiers.iter().any(|t| t.target.is_negative()) => {
+                return Err("分档目标（target.tiers）不能为负数".into())
+            }
+            _ => {}
+        }
+        if self.target_max.is_some_and(Qty::is_negative) {
+            return Err("上限（target_max）不能为负数".into());
+        }
         match (&self.comparison, &self.target_max) {
             (Comparison::Between, None) => return Err("“介于”规则需要上限（target_max）".into()),
             (Comparison::Between, Some(m)) => {
@@ -930,6 +943,13 @@ mod tests {
             "measure": {"type": "count", "records": {"entity": "activities"}},
             "comparison": "between", "target": {"type": "fixed", "value": 1}});
         assert!(ObligationRule::from_json(&between).unwrap_err().contains("target_max"));
+        let negative = json!({"subject": {"type": "pairing"}, "window": {"type": "year"},
+            "measure": {"type": "count", "records": {"entity": "activities"}},
+            "comparison": "at_least", "target": {"type": "fixed", "value": -3}});
+        assert_eq!(
+            ObligationRule::from_json(&negative).unwrap_err(),
+            "目标（target.value）不能为负数，收到 -3"
+        );
         assert!(RatingScale::from_json(
             &json!({"levels": [{"label": "a", "min_score": 1}, {"label": "b", "min_score": 5}]})
         )

@@ -967,3 +967,131 @@ async fn accounts_are_managed_in_a_real_browser() {
     c.close().await.unwrap();
     t.finish().await.unwrap();
 }
+
+/// Picks an option of the rule form's `<select id=…>` by its value.
+async fn choose_rule(c: &Client, id: &str, value: &str) {
+    c.find(Locator::Css(&format!("#{id} option[value='{value}']")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Presses a step of the rule form (预览, 更新选项 …) and waits for the form to come back.
+async fn rule_step(c: &Client, step: &str) {
+    c.find(Locator::Css(&format!("button[name=rule_do][value={step}]")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Id("rule_kind")).await.unwrap();
+}
+
+/// Issue #19 item 5: the coordinator writes 每个结对每年培训不少于200人次 with the rule form (choices in Chinese, no
+/// JSON), previews its sentence, saves it, and reads the sentence on the obligation's page; the form at 1366 and 390 px.
+#[tokio::test]
+async fn an_obligation_is_written_with_the_rule_form_in_a_real_browser() {
+    let Some((_driver, c)) = browser().await else {
+        eprintln!("skipped: chromedriver not found (install Debian's chromium and chromium-driver; .ci/run does)");
+        return;
+    };
+    let t = TestStore::sqlite().await.unwrap();
+    duikou_demo::load(&t.store).await.unwrap();
+    let program = t
+        .store
+        .list_every("programs", &Default::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p["name"].as_str().is_some_and(|n| n.contains(SCHOOL_PROGRAM)))
+        .and_then(|p| p["id"].as_i64())
+        .expect("the demo's school program");
+    let app = duikou_web::app(duikou_web::AppState::new(t.store.clone()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+
+    login(&c, &base, "zhihuibu").await;
+    c.goto(&format!("{base}/records/obligations/new")).await.unwrap();
+    assert!(
+        !c.source().await.unwrap().contains("<textarea id=\"f_rule\""),
+        "no JSON box"
+    );
+    fill(&c, "title", "每个结对每年培训不少于200人次").await;
+    fill(&c, "program_id", &program.to_string()).await;
+    choose_rule(&c, "rule_window", "year").await;
+    choose_rule(&c, "rule_kind", "sum").await;
+    choose_rule(&c, "rule_entity", "activities").await;
+    choose_rule(&c, "rule_f0_field", "kind").await;
+    // the summed field and the activity kinds are listed for what was chosen
+    rule_step(&c, "refresh").await;
+    choose_rule(&c, "rule_field", "person_times").await;
+    c.find(Locator::Css("input[name=rule_f0_v_training]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    for (id, text) in [("rule_value", "200"), ("rule_unit", "人次"), ("rule_label", "培训")] {
+        let el = c.find(Locator::Id(id)).await.unwrap();
+        el.clear().await.unwrap();
+        el.send_keys(text).await.unwrap();
+    }
+    rule_step(&c, "preview").await;
+    let sentence = c
+        .find(Locator::Id("rule_sentence"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(sentence.contains("每年培训不少于 200 人次"), "{sentence}");
+    c.set_window_size(1366, 900).await.unwrap();
+    shot(&c, "30-obligation-form-1366").await;
+    accessible(&c, "30-obligation-form").await;
+    c.set_window_size(390, 844).await.unwrap();
+    shot(&c, "30b-obligation-form-390").await;
+    let wide = c
+        .execute(
+            "return document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        wide,
+        serde_json::json!(true),
+        "the rule form scrolls sideways at 390 px"
+    );
+    c.set_window_size(1280, 1000).await.unwrap();
+    // saved: the record's page tells the rule in words
+    c.find(Locator::Css("main form > p > button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    for _ in 0..100 {
+        if c.current_url().await.unwrap().as_str().contains("saved=1") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let id = done_id(c.current_url().await.unwrap().as_str());
+    let page = c.source().await.unwrap();
+    assert!(
+        page.contains("每年培训不少于 200 人次") && !page.contains("person_times"),
+        "{page}"
+    );
+    shot(&c, "31-obligation-saved").await;
+    accessible(&c, "31-obligation-saved").await;
+    let stored = t.store.get("obligations", id).await.unwrap();
+    assert_eq!(stored["rule"]["measure"]["field"], "person_times");
+    logout(&c).await;
+    c.close().await.unwrap();
+    t.finish().await.unwrap();
+}

@@ -28,6 +28,8 @@ pub struct FormField {
     pick: &'static str,
     /// What a person reads for the field's current value when the picker shows it (a name for an id or a code).
     shown: String,
+    /// The field drawn by a form of its own (an obligation's rule: [`super::obligation_form`]), instead of one input.
+    custom: Option<String>,
 }
 
 #[derive(Template)]
@@ -303,7 +305,10 @@ fn fields(
             });
             let pick = pick_kind(f).filter(|_| input == "text").unwrap_or("");
             let shown = labels.get(f.name).cloned().unwrap_or_else(|| value.clone());
+            let custom = super::obligation_form::handles(def, f)
+                .then(|| super::obligation_form::control(values, error.as_deref()));
             FormField {
+                custom,
                 name: f.name,
                 label: f.label,
                 input,
@@ -531,7 +536,7 @@ async fn submit(
         Ok(u) => u,
         Err(r) => return r,
     };
-    let form: HashMap<String, String> = form.into_iter().collect();
+    let mut form: HashMap<String, String> = form.into_iter().collect();
     if form.get("_csrf") != Some(&csrf) {
         return (StatusCode::FORBIDDEN, "缺少或错误的 CSRF 令牌，请刷新页面后重试").into_response();
     }
@@ -539,6 +544,32 @@ async fn submit(
         return (StatusCode::NOT_FOUND, "没有这种记录").into_response();
     };
     let id = path.get(1).and_then(|i| i.parse::<i64>().ok());
+    // an obligation's rule drawn as a form of its own: a step of it (预览, a row more or less, a template) answers the
+    // form again, a rule it cannot read is refused; either way nothing is saved
+    let again = |message: Option<String>, errors: HashMap<String, String>, status: StatusCode| Again {
+        actor: &actor,
+        csrf: &csrf,
+        def,
+        id,
+        message,
+        errors,
+        status,
+    };
+    match super::obligation_form::step(def, &mut form) {
+        super::obligation_form::Step::Stay => {
+            return again(None, HashMap::new(), StatusCode::OK).answer(&state, &form).await
+        }
+        super::obligation_form::Step::Refused(m) => {
+            return again(
+                Some("请按提示修改后重新提交".to_string()),
+                [("rule".to_string(), m)].into(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .answer(&state, &form)
+            .await
+        }
+        super::obligation_form::Step::Generic | super::obligation_form::Step::Save => {}
+    }
     let mut input = to_input(def, &form);
     // a place is typed by its name (吐鲁番, 绵竹市九龙镇, 吐鲁番地区): the record keeps its code
     let mut unplaced = HashMap::new();
@@ -626,39 +657,57 @@ async fn submit(
                 StoreError::Conflict { .. } => StatusCode::CONFLICT,
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             };
-            let (heading, action, submit) = match id {
-                Some(i) => (
-                    format!("修改{}{}", def.label, called(&form)),
-                    format!("/records/{}/{i}/edit", def.name),
-                    "保存".to_string(),
-                ),
-                None => (
-                    format!("新建{}", def.label),
-                    format!("/records/{}/new", def.name),
-                    "新建".to_string(),
-                ),
-            };
-            let mut resp = render(FormPage {
-                ui: ui(Some(&actor), csrf),
-                title: heading.clone(),
-                heading,
-                action,
-                message,
-                form_token: form.get("_token").cloned().unwrap_or_else(token),
-                version: form.get("version").cloned().unwrap_or_default(),
-                submit,
-                next,
-                fields: fields(
-                    def,
-                    &form,
-                    &errors,
-                    &choices_for(&state, &actor, def, &form).await,
-                    &pick_labels(&state, def, &form).await,
-                ),
-            });
-            *resp.status_mut() = status;
-            with_picker(resp)
+            again(message, errors, status).answer(&state, &form).await
         }
+    }
+}
+
+/// A posted form answered again: as typed, with its messages.
+struct Again<'a> {
+    actor: &'a duikou_domain::access::Actor,
+    csrf: &'a str,
+    def: &'static EntityDef,
+    id: Option<i64>,
+    message: Option<String>,
+    errors: HashMap<String, String>,
+    status: StatusCode,
+}
+
+impl Again<'_> {
+    async fn answer(self, state: &AppState, form: &HashMap<String, String>) -> Response {
+        let def = self.def;
+        let (heading, action, submit) = match self.id {
+            Some(i) => (
+                format!("修改{}{}", def.label, called(form)),
+                format!("/records/{}/{i}/edit", def.name),
+                "保存".to_string(),
+            ),
+            None => (
+                format!("新建{}", def.label),
+                format!("/records/{}/new", def.name),
+                "新建".to_string(),
+            ),
+        };
+        let mut resp = render(FormPage {
+            ui: ui(Some(self.actor), self.csrf.to_string()),
+            title: heading.clone(),
+            heading,
+            action,
+            message: self.message,
+            form_token: form.get("_token").cloned().unwrap_or_else(token),
+            version: form.get("version").cloned().unwrap_or_default(),
+            submit,
+            next: local_path(form.get("_next").map(String::as_str)),
+            fields: fields(
+                def,
+                form,
+                &self.errors,
+                &choices_for(state, self.actor, def, form).await,
+                &pick_labels(state, def, form).await,
+            ),
+        });
+        *resp.status_mut() = self.status;
+        with_picker(resp)
     }
 }
 

@@ -11,6 +11,7 @@ pub mod home;
 pub mod import;
 pub mod kept;
 mod labels;
+pub mod obligation_form;
 pub mod program;
 pub mod publication;
 pub mod receiver;
@@ -751,6 +752,12 @@ fn shown_field(f: &schema::Field, rec: &Value) -> String {
             })
             .collect::<Vec<_>>()
             .join("；");
+    }
+    // an obligation's rule as its sentence (每年培训不少于 200 人次), never its JSON
+    if f.kind == FieldKind::Json(schema::JsonShape::ObligationRule) {
+        if let Ok(rule) = duikou_domain::ObligationRule::from_json(&rec[f.name]) {
+            return rule.text_zh();
+        }
     }
     if f.approx {
         if let Some(w) = duikou_domain::approx::written_field(f.kind, rec, f.name) {

@@ -25,7 +25,7 @@ pub(crate) async fn load(store: &Store) -> Result<usize> {
         .first()
         .and_then(|p| p["id"].as_i64())
         .ok_or_else(|| StoreError::Other(format!("示例数据内部错误：找不到计划“{PROGRAM}”")))?;
-    let today = chrono::Utc::now().date_naive();
+    let today = store.today();
     let list = store.supervision_list(program, None, today, false).await?;
     // the latest unmet result of a unit that can answer
     let Some(item) = list

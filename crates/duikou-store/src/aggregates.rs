@@ -1115,7 +1115,7 @@ impl Store {
         scope: &Scope,
         head: i64,
     ) -> Result<(std::sync::Arc<Dashboard>, std::sync::Arc<String>)> {
-        let day = chrono::Utc::now().date_naive();
+        let day = self.today();
         let key = scope.to_string();
         let kept = || {
             let mut cache = self.dashboards.lock().unwrap_or_else(|e| e.into_inner());
@@ -1359,7 +1359,7 @@ impl Store {
             activities_by_month: month_map.into_values().map(ActivityRow::written).collect(),
             activities_total,
             activities_in_all,
-            obligations: match self.status_in(scope, chrono::Utc::now().date_naive()).await {
+            obligations: match self.status_in(scope, self.today()).await {
                 Ok(c) => c,
                 // a program or pairing that cannot be assessed yet still has its money, projects and people shown
                 Err(e @ crate::StoreError::Invalid(_)) => {

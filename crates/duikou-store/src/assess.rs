@@ -875,7 +875,7 @@ impl Store {
             Some(d) => duikou_domain::validate::parse_date(d).ok_or_else(|| {
                 StoreError::invalid("as_of", "date", format!("评估日期（as_of）应为 YYYY-MM-DD，收到“{d}”"))
             })?,
-            None => chrono::Utc::now().date_naive(),
+            None => self.today(),
         };
         if new.comments.as_deref().is_some_and(|c| c.chars().count() > 20_000) {
             return Err(StoreError::invalid(
@@ -961,7 +961,7 @@ impl Store {
             before["as_of"]
                 .as_str()
                 .and_then(duikou_domain::validate::parse_date)
-                .unwrap_or_else(|| chrono::Utc::now().date_naive())
+                .unwrap_or_else(|| self.today())
         });
         let now = chrono::Utc::now();
         let mut w;
@@ -1673,12 +1673,7 @@ impl Store {
                 let closed = self
                     .period_closed_on(&pairing, m["period"].as_str().unwrap_or(""))
                     .await?;
-                m["overdue_days"] = Value::from(overdue(
-                    &m,
-                    self.term_end(&pairing).await,
-                    closed,
-                    chrono::Utc::now().date_naive(),
-                ));
+                m["overdue_days"] = Value::from(overdue(&m, self.term_end(&pairing).await, closed, self.today()));
                 out.push(m);
             }
         }

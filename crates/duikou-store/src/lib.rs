@@ -55,6 +55,8 @@ pub struct Store {
     _in_use: Option<std::sync::Arc<backup::InUse>>,
     /// The secret the audit log's MACs are made with (never stored in the database).
     audit_key: std::sync::Arc<AuditKey>,
+    /// The day this store takes for today, when fixed ([`Store::on_day`]); else the clock's (UTC).
+    day: Option<chrono::NaiveDate>,
 }
 
 /// Now, as RFC 3339 UTC with microseconds.
@@ -99,11 +101,26 @@ impl Store {
             records_kept: Default::default(),
             _in_use: in_use,
             audit_key: std::sync::Arc::new(key),
+            day: None,
         };
         store.load_regions_if_empty().await?;
         audit::seal_unsealed_rows(&store).await?;
         aggregates::rebuild_if_missing(&store).await?;
         Ok(store)
+    }
+
+    /// Today (UTC), or the day fixed by [`Store::on_day`]: every figure, warning and default period that depends on
+    /// the day takes it from here, so one request sees one day and a test can fix it.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.day.unwrap_or_else(|| chrono::Utc::now().date_naive())
+    }
+
+    /// The same store taking `day` for today (tests and snapshots; times of writes stay the clock's).
+    pub fn on_day(&self, day: chrono::NaiveDate) -> Store {
+        Store {
+            day: Some(day),
+            ..self.clone()
+        }
     }
 
     /// The audit key this store signs the log with (to open another store on the same data, e.g. a backup).

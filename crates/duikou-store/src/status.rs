@@ -267,7 +267,7 @@ impl Store {
     /// program that cannot be assessed is logged and left for its readers.
     pub async fn refresh_every_day(self) {
         loop {
-            let today = chrono::Utc::now().date_naive();
+            let today = self.today();
             let programs = self
                 .db()
                 .fetch("SELECT id FROM programs ORDER BY id", &[], &[Kind::Int])

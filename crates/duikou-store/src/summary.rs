@@ -485,7 +485,7 @@ impl Store {
                 .or_default()
                 .push(p["id"].as_i64().unwrap_or(0));
         }
-        let today = chrono::Utc::now().date_naive();
+        let today = self.today();
         for (program, list) in &of_program {
             let kept = match judged {
                 Judged::Either => as_of == today && list.len() > KEPT_FROM,

@@ -36,8 +36,7 @@ pub async fn report(
     CurrentActor(_a): CurrentActor,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
-    let (mut scope, mut period, mut format, mut as_of) =
-        (None, None, "docx".to_string(), chrono::Utc::now().date_naive());
+    let (mut scope, mut period, mut format, mut as_of) = (None, None, "docx".to_string(), state.store.today());
     let mut briefing: Option<u32> = None;
     let mut pending = duikou_summary::Pending::default();
     for (k, v) in query_pairs(raw.as_deref())? {

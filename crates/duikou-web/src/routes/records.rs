@@ -86,9 +86,12 @@ pub async fn remove(
 }
 
 /// `period` and `as_of` of an obligations view.
-fn assess_params(pairs: Vec<(String, String)>) -> ApiResult<(Option<duikou_domain::Period>, chrono::NaiveDate)> {
+fn assess_params(
+    today: chrono::NaiveDate,
+    pairs: Vec<(String, String)>,
+) -> ApiResult<(Option<duikou_domain::Period>, chrono::NaiveDate)> {
     let mut period = None;
-    let mut as_of = chrono::Utc::now().date_naive();
+    let mut as_of = today;
     for (k, v) in pairs {
         match k.as_str() {
             "period" => {
@@ -132,7 +135,7 @@ pub async fn view(
         }
         ("pairings", "detail") => Ok(Json(state.store.pairing_detail(id).await?).into_response()),
         ("pairings", "obligations") => {
-            let (period, as_of) = assess_params(query_pairs(raw.as_deref())?)?;
+            let (period, as_of) = assess_params(state.store.today(), query_pairs(raw.as_deref())?)?;
             Ok(Json(state.store.assess_pairing(id, period.as_ref(), as_of).await?).into_response())
         }
         ("programs", "supervision") => {
@@ -152,14 +155,14 @@ pub async fn view(
                     _ => rest.push((k, v)),
                 }
             }
-            let (period, as_of) = assess_params(rest)?;
+            let (period, as_of) = assess_params(state.store.today(), rest)?;
             Ok(
                 Json(json!({ "items": state.store.supervision_list(id, period.as_ref(), as_of, ascending).await? }))
                     .into_response(),
             )
         }
         ("programs", "obligations") => {
-            let (period, as_of) = assess_params(query_pairs(raw.as_deref())?)?;
+            let (period, as_of) = assess_params(state.store.today(), query_pairs(raw.as_deref())?)?;
             let lots = state.store.assess_program_lots(id, period.as_ref(), as_of).await?;
             Ok(stream_items(lots))
         }

@@ -343,7 +343,7 @@ async fn page(
         Ok(a) => a,
         Err(why) => return refused(actor, csrf, why),
     };
-    let today = chrono::Utc::now().date_naive();
+    let today = state.store.today();
     let date = |k: &str| program[k].as_str().and_then(duikou_domain::validate::parse_date);
     let mut choices: Vec<Choice> = super::summary_periods::summary_periods(
         date("start_date"),

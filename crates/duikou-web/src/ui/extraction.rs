@@ -466,7 +466,7 @@ async fn documents_page(
     let period = if has_term {
         "term".to_string()
     } else {
-        (chrono::Datelike::year(&chrono::Utc::now().date_naive()) - 1).to_string()
+        (chrono::Datelike::year(&state.store.today()) - 1).to_string()
     };
     render(DocumentsPage {
         ui: ui(Some(actor), csrf),

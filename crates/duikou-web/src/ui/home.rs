@@ -303,7 +303,7 @@ async fn pairings(state: &AppState, actor: &Actor, field: &str, names: &mut Name
             });
         }
     }
-    let today = chrono::Utc::now().date_naive();
+    let today = state.store.today();
     let mut problems: BTreeMap<i64, Vec<duikou_store::status::Problem>> = BTreeMap::new();
     for (program, ids) in &by_program {
         for problem in state
@@ -436,7 +436,7 @@ async fn name_or_title(state: &AppState, entity: &str, id: i64) -> String {
 
 /// The early warnings of these programs' pairings, each linking to its pairing.
 async fn warnings(state: &AppState, programs: &BTreeSet<i64>, names: &mut Names, l: &super::Labels) -> Section {
-    let today = chrono::Utc::now().date_naive();
+    let today = state.store.today();
     let mut lines = Vec::new();
     for p in programs {
         for problem in state.store.status_problems(*p, None, today).await.unwrap_or_default() {

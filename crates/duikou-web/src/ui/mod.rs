@@ -473,7 +473,7 @@ async fn home_view(state: &AppState, dash: Option<&duikou_store::aggregates::Das
 
 /// The programs' rows: their pairings and obligation results, one kept status read per program.
 async fn program_rows(state: &AppState, programs: Vec<Value>) -> Vec<ProgramRow> {
-    let today = chrono::Utc::now().date_naive();
+    let today = state.store.today();
     let mut rows = Vec::new();
     for p in programs {
         let id = p["id"].as_i64().unwrap_or(0);
@@ -999,7 +999,7 @@ pub async fn pairing(State(state): State<AppState>, parts: Parts, Path(id): Path
         Ok(d) => d,
         Err(e) => return crate::error::ApiError::from(e).into_response(),
     };
-    let today = chrono::Utc::now().date_naive();
+    let today = state.store.today();
     let assessed = state.store.assess_pairing(id, None, today).await;
     let t = &detail["totals"];
     let cards = vec![
@@ -1504,7 +1504,7 @@ async fn mine_page(state: &AppState, actor: &Actor, csrf: String, message: Optio
             }
         }
     }
-    let today = chrono::Utc::now().date_naive();
+    let today = state.store.today();
     let mut pairings = Vec::new();
     for id in ids {
         let Ok(a) = state.store.assess_pairing(id, None, today).await else {
@@ -1546,7 +1546,7 @@ async fn mine_page(state: &AppState, actor: &Actor, csrf: String, message: Optio
         message,
         items,
         pairings,
-        period: (chrono::Datelike::year(&chrono::Utc::now().date_naive()) - 1).to_string(),
+        period: (chrono::Datelike::year(&state.store.today()) - 1).to_string(),
     })
 }
 
@@ -1607,7 +1607,7 @@ async fn supervision_page(state: &AppState, actor: &Actor, csrf: String, id: i64
         Ok(p) => p,
         Err(e) => return crate::error::ApiError::from(e).into_response(),
     };
-    let today = chrono::Utc::now().date_naive();
+    let today = state.store.today();
     // an item whose result has turned met is closed, saying so, before the list is drawn
     if let Err(e) = state.store.settle_supervisions(id, today).await {
         tracing::warn!(error = %e, program = id, "督办 not settled");
@@ -1682,7 +1682,7 @@ pub async fn supervise(
     if get("csrf") != csrf {
         return (StatusCode::FORBIDDEN, "缺少或错误的 CSRF 令牌").into_response();
     }
-    let today = chrono::Utc::now().date_naive();
+    let today = state.store.today();
     let decision = get("decision");
     let outcome = if decision.is_empty() {
         let new = duikou_store::assess::NewSupervision {
@@ -1746,7 +1746,7 @@ pub async fn reply_supervision(
     if get("csrf") != csrf {
         return (StatusCode::FORBIDDEN, "缺少或错误的 CSRF 令牌").into_response();
     }
-    let today = chrono::Utc::now().date_naive();
+    let today = state.store.today();
     let document = get("document_id").parse::<i64>().ok();
     match state
         .store

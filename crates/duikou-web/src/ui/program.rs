@@ -306,7 +306,7 @@ pub async fn show(State(state): State<AppState>, parts: Parts, Path(id): Path<i6
             .as_str()
             .and_then(duikou_domain::validate::parse_date),
         program["calendar"]["kind"].as_str() == Some("school_year"),
-        chrono::Utc::now().date_naive(),
+        state.store.today(),
         12,
     );
     render(ProgramPage {

@@ -72,7 +72,7 @@ pub async fn people(State(state): State<AppState>, parts: Parts) -> Response {
         .and_then(|(_, v)| v.parse::<usize>().ok())
         .filter(|p| *p >= 1)
         .unwrap_or(1);
-    let today = chrono::Utc::now().date_naive();
+    let today = state.store.today();
     let sent = match state
         .store
         .people_received(orgs, (page - 1) * PEOPLE_PER_PAGE, PEOPLE_PER_PAGE, today)

@@ -155,7 +155,7 @@ pub async fn show(State(state): State<AppState>, parts: Parts) -> Response {
         Ok(d) => d,
         Err(e) => return bad(e),
     };
-    let today = chrono::Utc::now().date_naive();
+    let today = state.store.today();
     let periods = summary_periods(start, end, school, today, 12);
     let semesters = if school { semesters_of(&periods) } else { Vec::new() };
     let (from, to) = (q.from.unwrap_or_default(), q.to.unwrap_or_default());

@@ -203,7 +203,7 @@ async fn page(
         choices.push((org, org_name.clone()));
     }
     let mut years = store.unit_task_years(org).await.unwrap_or_default();
-    let today = chrono::Utc::now().date_naive();
+    let today = state.store.today();
     let year = year
         .or_else(|| years.first().copied())
         .unwrap_or_else(|| i64::from(chrono::Datelike::year(&today)));
@@ -377,7 +377,7 @@ pub async fn note(
     };
     let org = get(&form, "org").parse::<i64>().ok();
     let year = get(&form, "year").parse::<i64>().ok();
-    let today = chrono::Utc::now().date_naive().to_string();
+    let today = state.store.today().to_string();
     let input = json!({"task_id": id, "noted_on": today, "text": get(&form, "text")});
     match state.store.create(&actor, "unit_task_notes", &input).await {
         Ok(_) => Redirect::to(&format!(

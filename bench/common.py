@@ -143,11 +143,13 @@ def get(url, tok=None):
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60000.0}
 
 
-def wrk(url, threads, connections, seconds, tok=None):
-    """Runs wrk with its latency distribution; returns req/s, p50/p99 ms and the count of failed replies."""
+def wrk(url, threads, connections, seconds, tok=None, headers=()):
+    """Runs wrk with its latency distribution; returns req/s, p50/p90/p99 ms and the count of failed replies."""
     argv = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
     if tok:
         argv += ["-H", f"Authorization: Bearer {tok}"]
+    for h in headers:
+        argv += ["-H", h]
     out = subprocess.run(argv + [url], capture_output=True, text=True, check=True).stdout
 
     def lat(q):
@@ -158,7 +160,7 @@ def wrk(url, threads, connections, seconds, tok=None):
     reqs = int(re.search(r"(\d+) requests in", out).group(1))
     bad = re.search(r"Non-2xx or 3xx responses:\s*(\d+)", out)
     errors = re.search(r"Socket errors:.*", out)
-    return {"rps": rps, "requests": reqs, "p50_ms": lat(50), "p99_ms": lat(99),
+    return {"rps": rps, "requests": reqs, "p50_ms": lat(50), "p90_ms": lat(90), "p99_ms": lat(99),
             "failed": int(bad.group(1)) if bad else 0, "socket_errors": errors.group(0) if errors else None}
 
 

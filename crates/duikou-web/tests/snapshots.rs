@@ -189,7 +189,7 @@ fn day() -> chrono::NaiveDate {
 
 /// What changes from run to run (the times of the writes, the CSRF token), replaced by a word.
 fn redact(text: &str) -> String {
-    let stamp = regex::Regex::new(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?").unwrap();
+    let stamp = regex::Regex::new(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?").unwrap();
     let csrf = regex::Regex::new(r#"name="csrf" value="[^"]*""#).unwrap();
     let s = stamp.replace_all(text, "[时刻]");
     csrf.replace_all(&s, r#"name="csrf" value="[csrf]""#).into_owned()

@@ -28,7 +28,7 @@ pub(crate) fn donations(pool: &Pool, acts: &[Act], figs: &mut Figures) -> Vec<Bl
 /// The gifts, each by its title (with the years it ran over, and its own money and goods when more than one is told),
 /// and what they come to.
 fn gifts_para(donations: &[&Rec], figs: &mut Figures) -> Block {
-    let amount = money_sum(&donations, "amount");
+    let amount = money_sum(donations, "amount");
     let mut spans = vec![Span::text("支援方向受援方捐赠")];
     for (i, d) in donations.iter().enumerate() {
         if i > 0 {

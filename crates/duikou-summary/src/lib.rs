@@ -10,6 +10,7 @@ mod funds;
 mod indicators;
 mod needs;
 mod next_steps;
+mod outputs;
 mod pending;
 mod people;
 mod plans;

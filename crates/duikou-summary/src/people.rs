@@ -80,7 +80,7 @@ fn sent_para(input: &SummaryInput, pool: &Pool, dispatches: &[&Rec], roles: &Rol
             "people.batches",
             "派出批次",
             format!("{}批", roles.batches.len()),
-            ids("dispatches", &dispatches),
+            ids("dispatches", dispatches),
         ));
     }
     spans.push(Span::text("选派"));
@@ -88,7 +88,7 @@ fn sent_para(input: &SummaryInput, pool: &Pool, dispatches: &[&Rec], roles: &Rol
         "people.total",
         "援派人员",
         format!("{}名", persons.len()),
-        ids("dispatches", &dispatches),
+        ids("dispatches", dispatches),
     ));
     let single_role = roles.by_role.len() == 1;
     spans.push(Span::text(match roles.by_role.keys().next() {

@@ -313,6 +313,7 @@ fn fields_cover_what_the_writer_reads() {
         include_str!("indicators.rs"),
         include_str!("needs.rs"),
         include_str!("next_steps.rs"),
+        include_str!("outputs.rs"),
         include_str!("pending.rs"),
         include_str!("people.rs"),
         include_str!("plans.rs"),

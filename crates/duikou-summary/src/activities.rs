@@ -25,6 +25,7 @@ pub(crate) struct Act<'a> {
 }
 
 impl<'a> Act<'a> {
+    /// An activity's counts, read once.
     pub(crate) fn of(a: &'a Rec) -> Act<'a> {
         // each count with its qualifier and range ("1500余", "20-50"), summed by the rule of `approx::Total`
         let n = |f: &str| approx::figure_of(FieldKind::Int, a, f).unwrap_or(Fig::exact(0));
@@ -216,11 +217,11 @@ pub(crate) fn of_activities<'a>(pool: &Pool<'a>, entity: &str, acts: &[&Act]) ->
 
 /// At most this many activities are told one by one for their own figures alone (those with counts in their own
 /// units are always told): a program's summary of thousands of activities names the largest.
-pub(crate) const ACTIVITIES_TOLD: usize = 30;
+const ACTIVITIES_TOLD: usize = 30;
 
 /// The unit an activity's sessions are told in: 场 for a lecture, meeting, training or event, 次 for the rest
 /// (检查300余次, 现场指导十多次).
-pub(crate) fn sessions_unit(kind: Option<&str>) -> &'static str {
+fn sessions_unit(kind: Option<&str>) -> &'static str {
     match kind {
         Some("lecture" | "meeting" | "training" | "event" | "camp") => "场",
         _ => "次",
@@ -229,7 +230,7 @@ pub(crate) fn sessions_unit(kind: Option<&str>) -> &'static str {
 
 /// An activity's own figures as recorded on it (人次, 场次, 门次, 课时, 金额), each with its qualifier. Its `items`
 /// are told only for a gift: on another activity they may count anything (letters signed, kits handed out).
-pub(crate) fn own_figures(a: &Act) -> Vec<(&'static str, &'static str, String)> {
+fn own_figures(a: &Act) -> Vec<(&'static str, &'static str, String)> {
     let mut out = Vec::new();
     for (field, what, fig, unit) in [
         ("person_times", "参加", a.person_times, "人次"),

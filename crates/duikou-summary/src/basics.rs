@@ -8,7 +8,7 @@ use crate::rec::{date, id, ids, label, qty};
 use crate::words::{fmt_date, joined, para, when_words, whole_months};
 use crate::{zh, PairingBundle, SummaryInput, PAIRINGS_TIMED};
 use chrono::{Datelike, NaiveDate};
-use duikou_domain::approx::{self};
+use duikou_domain::approx;
 use duikou_domain::record::Rec;
 use duikou_domain::schema::FieldKind;
 use duikou_domain::Precision;
@@ -394,7 +394,7 @@ fn pairing_map(input: &SummaryInput, pool: &Pool) -> Vec<Block> {
 }
 
 /// A summary tells the requirements of its programs and agreements when there are at most this many.
-pub(crate) const REQUIREMENTS_TOLD: usize = 20;
+const REQUIREMENTS_TOLD: usize = 20;
 
 /// A program's term told in years: "实施期为2013年9月至2016年8月，为期3年" when it runs whole years, "实施期为
 /// 2014—2020年，共7年" when it runs to the end of a year (the years it spans, counted as the genre counts them);
@@ -424,7 +424,7 @@ pub(crate) fn program_term(prog: &Value) -> Option<String> {
 
 /// A school-year program's term told in school years, when it starts in the first semester of one and ends on the
 /// last day of another: "实施期为2013年10月至2016年8月（2013—2014至2015—2016学年），按学年计为期3年".
-pub(crate) fn school_years_term(prog: &Value, a: NaiveDate, b: NaiveDate) -> Option<String> {
+fn school_years_term(prog: &Value, a: NaiveDate, b: NaiveDate) -> Option<String> {
     let calendar: duikou_domain::Calendar = serde_json::from_value(prog["calendar"].clone()).ok()?;
     if calendar.kind != duikou_domain::CalendarKind::SchoolYear {
         return None;
@@ -455,7 +455,7 @@ pub(crate) fn school_years_term(prog: &Value, a: NaiveDate, b: NaiveDate) -> Opt
 
 /// One org's known attributes in a sentence ("九龙镇卫生院：职工13名，执业医师2名，无专职防保人员。"), in the
 /// registry's order; attributes the registry does not know are not told.
-pub(crate) fn attribute_para(org: &Value, figs: &mut Figures) -> Option<Block> {
+fn attribute_para(org: &Value, figs: &mut Figures) -> Option<Block> {
     let attrs = org["attributes"].as_object()?;
     let name = org["name"].as_str().unwrap_or("");
     let mut spans = vec![Span::text(format!("{name}："))];

@@ -6,11 +6,12 @@ use crate::pool::Pool;
 use crate::rec::{id, ids, label, money_sum};
 use crate::words::{joined, para, whole_months_between};
 use crate::zh;
-use duikou_domain::approx::{self};
+use duikou_domain::approx;
 use duikou_domain::record::Rec;
 use duikou_domain::schema::FieldKind;
 use duikou_report::{Block, Span};
 
+/// 捐赠与物资支持: the donations among the period's activities.
 pub(crate) fn donations(pool: &Pool, acts: &[Act], figs: &mut Figures) -> Vec<Block> {
     let donations: Vec<&Rec> = acts
         .iter()

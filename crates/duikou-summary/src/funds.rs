@@ -1,4 +1,5 @@
-//! （三）援建项目与资金, the money: planned and paid, by source.
+//! （三）援建项目与资金, the money given outside any project (课题经费, 公益金, 培养资金 …): its total, its parts by
+//! purpose, and what it was for.
 
 use crate::figures::Figures;
 use crate::pool::Pool;
@@ -6,10 +7,9 @@ use crate::rec::{id, ids, label, money, money_sum};
 use crate::words::para;
 use crate::{zh, SummaryInput};
 use duikou_domain::record::Rec;
-use duikou_domain::schema::{self};
+use duikou_domain::schema;
 use duikou_report::{Block, Span};
 
-/// 捐赠与物资支持: the donations among the period's activities.
 /// Money given outside any project (课题经费, 公益金, 培养资金 …: issue #16 item 4), counted once by its own date:
 /// the total, its parts by purpose, and what it was for, each amount as written.
 pub(crate) fn funds(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {

@@ -5,7 +5,7 @@ use crate::rec::qty;
 use crate::words::{based_period_words, para, when_words};
 use crate::{PairingBundle, SummaryInput, PAIRINGS_TIMED};
 use chrono::NaiveDate;
-use duikou_domain::approx::{self};
+use duikou_domain::approx;
 use duikou_domain::schema::FieldKind;
 use duikou_domain::Qty;
 use duikou_report::{Block, Cell, Chart, ChartKind, Column, ColumnKind, Series, Span, Table};
@@ -30,10 +30,10 @@ pub(crate) fn whose(p: &PairingBundle, v: &Value) -> String {
 }
 
 /// A period's first and last day.
-pub(crate) type Bounds = (NaiveDate, NaiveDate);
+type Bounds = (NaiveDate, NaiveDate);
 
 /// An indicator's values with their periods' bounds, by the indicator's name.
-pub(crate) type ValuesByName<'a> = Vec<(&'a str, Vec<(Bounds, &'a Value)>)>;
+type ValuesByName<'a> = Vec<(&'a str, Vec<(Bounds, &'a Value)>)>;
 
 /// The receivers' indicators told in words, each with its values from the last one before the period to the last one
 /// in it, oldest first (前后对比: "城镇登记失业率2010年为近4%、2014年为2%"), with the qualifier and unit recorded.
@@ -91,7 +91,7 @@ pub(crate) fn indicator_prose(input: &SummaryInput, figs: &mut Figures) -> Vec<B
 /// An indicator's value at the start and at the end of the period (前后对比): the last one before the period (over
 /// the whole term, the first) and the last one in it. Values whose time the source leaves open (以来, 最高, 前后) are
 /// left out: they are no one time's value. `None` without two such values, the later inside the period.
-pub(crate) fn compared<'a>(input: &SummaryInput, values: &[(Bounds, &'a Value)]) -> Option<(&'a Value, &'a Value)> {
+fn compared<'a>(input: &SummaryInput, values: &[(Bounds, &'a Value)]) -> Option<(&'a Value, &'a Value)> {
     let mut dated: Vec<(Bounds, &Value)> = values
         .iter()
         .filter(|(_, v)| v["period_basis"].as_str().is_none_or(str::is_empty))
@@ -110,7 +110,7 @@ pub(crate) fn compared<'a>(input: &SummaryInput, values: &[(Bounds, &'a Value)])
 
 /// The change from one value to another when both are exact and in one unit ("增加1.3万人", "下降2个百分点"); else
 /// why it is not computed. A rate's change is in 百分点.
-pub(crate) fn change_words(first: &Value, last: &Value) -> String {
+fn change_words(first: &Value, last: &Value) -> String {
     let unit = first["indicator"]["unit"].as_str().unwrap_or("");
     let exact = |v: &Value| approx::figure_of(FieldKind::Qty, v, "value").filter(|f| f.is_exact());
     let (Some(a), Some(b)) = (exact(first), exact(last)) else {
@@ -130,7 +130,7 @@ pub(crate) fn change_words(first: &Value, last: &Value) -> String {
 
 /// 表 前后对比 and its chart: each compared indicator at the start and end of the period with the change; the chart
 /// shows the indicators of the unit most of them share (indicators of different units are not drawn on one axis).
-pub(crate) fn comparison_blocks(comparisons: &[(String, String, &Value, &Value)]) -> Vec<Block> {
+fn comparison_blocks(comparisons: &[(String, String, &Value, &Value)]) -> Vec<Block> {
     if comparisons.is_empty() {
         return Vec::new();
     }
@@ -206,7 +206,7 @@ pub(crate) fn comparison_blocks(comparisons: &[(String, String, &Value, &Value)]
 }
 
 /// One paragraph of [`indicator_prose`]: the values of one receiver, or of its area, by indicator.
-pub(crate) fn indicator_para(input: &SummaryInput, who: &str, by: ValuesByName, figs: &mut Figures) -> Option<Block> {
+fn indicator_para(input: &SummaryInput, who: &str, by: ValuesByName, figs: &mut Figures) -> Option<Block> {
     // each indicator's values told: from the last one before the period (over the whole term, every value)
     let mut chosen: Vec<(&str, Vec<&Value>)> = Vec::new();
     for (name, mut values) in by {

@@ -7,6 +7,7 @@ use duikou_domain::engine::Status;
 use duikou_report::{Block, Span};
 use std::collections::BTreeSet;
 
+/// 四、下一步建议: the plans noted, then each unmet or late target once; else the customary sentence.
 pub(crate) fn next_steps(input: &SummaryInput, pool: &Pool) -> Vec<Block> {
     let mut items: Vec<String> = pool
         .in_period("notes")

@@ -6,7 +6,7 @@ use crate::pool::{Place, Pool, Standing};
 use crate::rec::{ids, label, money, qty};
 use crate::words::para;
 use crate::zh;
-use duikou_domain::approx::{self};
+use duikou_domain::approx;
 use duikou_domain::record::Rec;
 use duikou_domain::schema::{self, FieldKind};
 use duikou_domain::Money;
@@ -28,7 +28,7 @@ pub(crate) const CONFIRMED_KINDS: &[&str] = &[
 ];
 
 /// The money a fact states, if any.
-pub(crate) fn amount_of(entity: &str, r: &Rec) -> Money {
+fn amount_of(entity: &str, r: &Rec) -> Money {
     match entity {
         "projects" => money(&r["total_investment"]),
         "project_groups" => Some(money(&r["aid_amount"]))
@@ -41,7 +41,7 @@ pub(crate) fn amount_of(entity: &str, r: &Rec) -> Money {
 }
 
 /// A fact's money as recorded, with its qualifier and range ("1.5多亿元"), if it states any.
-pub(crate) fn amount_written(entity: &str, r: &Rec) -> Option<String> {
+fn amount_written(entity: &str, r: &Rec) -> Option<String> {
     let field = match entity {
         "projects" => "total_investment",
         "project_groups" if money(&r["aid_amount"]).fen() > 0 => "aid_amount",

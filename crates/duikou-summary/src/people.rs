@@ -41,6 +41,7 @@ struct Roles<'a> {
 }
 
 impl<'a> Roles<'a> {
+    /// The roles of the dispatches.
     fn of(dispatches: &[&'a Rec]) -> Roles<'a> {
         let mut by_role: BTreeMap<String, BTreeSet<i64>> = BTreeMap::new();
         let mut role_records: BTreeMap<String, Vec<&Rec>> = BTreeMap::new();
@@ -311,7 +312,7 @@ fn roles_chart(roles: &Roles, figs: &mut Figures) -> Block {
 }
 
 /// 年度考核 of the period's years, by year and grade: how many, never who ("援派人员年度考核：2011年度优秀2名、称职8名").
-pub(crate) fn appraisals_para(pool: &Pool, figs: &mut Figures) -> Option<Block> {
+fn appraisals_para(pool: &Pool, figs: &mut Figures) -> Option<Block> {
     let appraisals = pool.in_period("appraisals");
     let mut by: BTreeMap<i64, BTreeMap<usize, Vec<&Rec>>> = BTreeMap::new();
     let grades = schema::entity("appraisals")
@@ -359,7 +360,7 @@ pub(crate) fn appraisals_para(pool: &Pool, figs: &mut Figures) -> Option<Block> 
 
 /// Where the people went and whom from, when they went to more than one host: by host, how many sending units sent
 /// how many people (第4篇: 8个市选派126名教师至阿克苏教学点，3个市…至库车教学点). Orgs by name from the pool.
-pub(crate) fn hosts_para(dispatches: &[&Rec], pool: &Pool, figs: &mut Figures) -> Option<Block> {
+fn hosts_para(dispatches: &[&Rec], pool: &Pool, figs: &mut Figures) -> Option<Block> {
     let names: HashMap<i64, &str> = pool
         .all("orgs")
         .into_iter()

@@ -6,7 +6,7 @@ use crate::pool::Pool;
 use crate::rec::{id, ids, label};
 use crate::words::{fmt_date, joined, para};
 use crate::zh;
-use duikou_domain::approx::{self};
+use duikou_domain::approx;
 use duikou_domain::record::Rec;
 use duikou_domain::schema::FieldKind;
 use duikou_report::{Block, Cell, Column, ColumnKind, Span, Table};

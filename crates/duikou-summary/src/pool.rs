@@ -19,6 +19,7 @@ pub(crate) enum Standing {
     Disputed,
 }
 
+/// Where a record stands, by its confirmation.
 pub(crate) fn standing(r: &Rec) -> Standing {
     match r["confirmation"].as_str() {
         Some("pending") => Standing::Pending,
@@ -41,7 +42,7 @@ pub(crate) enum Place {
 }
 
 /// The date a project was planned (立项, else its start): when it is 新安排, and when its money was committed.
-pub(crate) fn planned_on(p: &Rec) -> Option<RecDate> {
+fn planned_on(p: &Rec) -> Option<RecDate> {
     date(&p["approved_on"]).or_else(|| date(&p["started_on"]))
 }
 
@@ -63,6 +64,7 @@ impl<'a> Pool<'a> {
         Pool { input, projects }
     }
 
+    /// Every record of an entity across the pairings.
     pub(crate) fn all(&self, entity: &str) -> Vec<&'a Rec> {
         self.input
             .pairings
@@ -100,6 +102,7 @@ impl<'a> Pool<'a> {
         planned_on(p).is_some_and(|d| d.last() < from) && date(&p["completed_on"]).is_none_or(|d| d.last() >= from)
     }
 
+    /// Where a record falls against the period, by the date that places its entity.
     pub(crate) fn place(&self, entity: &str, r: &Rec) -> Place {
         let point = |d: Option<RecDate>| match d.map(|d| self.attribute(d)) {
             None => Place::Undated,

@@ -9,6 +9,8 @@ use crate::SummaryInput;
 use duikou_domain::engine::Status;
 use duikou_report::{Block, Span};
 
+/// 三、存在问题: each disputed fact named with its reason, then targets unmet or late, needs still open and problems
+/// noted; else the customary sentence.
 pub(crate) fn problems(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
     let mut items = Vec::new();
     for p in &input.pairings {

@@ -19,14 +19,14 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 /// Whether a project record stands for a yearly plan or batch of many projects (a 项目组: its 计划批次 gives a count,
 /// "2013年度（300项）"). Until groups are their own records (issue #16), a sum over such a record and others may count
 /// the same projects twice.
-pub(crate) fn is_group(p: &Rec) -> bool {
+fn is_group(p: &Rec) -> bool {
     p["plan_batch"]
         .as_str()
         .is_some_and(|b| b.contains("项）") || b.contains("项)"))
 }
 
 /// Whether a sum over these projects' records would add a group to its possible members: then it is left out.
-pub(crate) fn mixes_groups(projects: &[&Rec]) -> bool {
+fn mixes_groups(projects: &[&Rec]) -> bool {
     let groups = projects.iter().filter(|p| is_group(p)).count();
     groups > 0 && projects.len() > 1
 }
@@ -50,6 +50,7 @@ struct Slices<'a> {
 }
 
 impl<'a> Slices<'a> {
+    /// The slices of the projects listed in the period.
     fn of(input: &SummaryInput, pool: &Pool<'a>, plans: &plans::Plans<'a>, listed: Vec<&'a Rec>) -> Slices<'a> {
         let projects: Vec<&Rec> = listed.iter().copied().filter(|p| plans.holder(p).is_none()).collect();
         let new: Vec<&Rec> = projects.iter().copied().filter(|p| pool.is_new(p)).collect();
@@ -540,11 +541,11 @@ fn progress_chart(s: &Slices, plans: &plans::Plans, figs: &mut Figures) -> Block
 }
 
 /// At most this many projects are told one by one with their money.
-pub(crate) const PROJECTS_TOLD: usize = 10;
+const PROJECTS_TOLD: usize = 10;
 
 /// 重点项目: the largest projects planned in the period told one by one, each with its total investment and its money
 /// by source as recorded ("吐鲁番实验中学总投资2.6亿元，其中援助资金3700万元"). Plans and batches are told apart.
-pub(crate) fn key_projects(new: &[&Rec], funding: &[&Rec], figs: &mut Figures) -> Vec<Block> {
+fn key_projects(new: &[&Rec], funding: &[&Rec], figs: &mut Figures) -> Vec<Block> {
     let mut by_project: HashMap<i64, Vec<&Rec>> = HashMap::new();
     for f in funding {
         by_project
@@ -610,13 +611,7 @@ pub(crate) fn key_projects(new: &[&Rec], funding: &[&Rec], figs: &mut Figures) -
 
 /// 表3: the projects of the period, with the money of those planned in it (a 续建 or 竣工 project's money was counted
 /// when it was planned, so its cells stay empty here).
-pub(crate) fn project_table(
-    pool: &Pool,
-    plans: &plans::Plans,
-    projects: &[&Rec],
-    funding: &[&Rec],
-    groups: bool,
-) -> Block {
+fn project_table(pool: &Pool, plans: &plans::Plans, projects: &[&Rec], funding: &[&Rec], groups: bool) -> Block {
     let mut support_of: HashMap<i64, Total> = HashMap::new();
     for f in funding.iter().filter(|f| f["source"] == "supporter") {
         if let (Some(p), Some(fig)) = (

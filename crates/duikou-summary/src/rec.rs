@@ -11,10 +11,12 @@ pub(crate) fn date(v: &Value) -> Option<RecDate> {
     RecDate::of(v)
 }
 
+/// A record's id (0 when it has none).
 pub(crate) fn id(r: &impl Fields) -> i64 {
     r.field("id").and_then(Value::as_i64).unwrap_or(0)
 }
 
+/// A money value (zero when absent or unreadable).
 pub(crate) fn money(v: &Value) -> Money {
     serde_json::from_value(v.clone()).unwrap_or_default()
 }
@@ -26,14 +28,17 @@ pub(crate) fn money_sum(v: &[&Rec], field: &str) -> Total {
         .collect()
 }
 
+/// A quantity (zero when absent or unreadable).
 pub(crate) fn qty(v: &Value) -> Qty {
     serde_json::from_value(v.clone()).unwrap_or_default()
 }
 
+/// The Chinese label of an enum value of a field.
 pub(crate) fn label(entity: &str, field: &str, value: &str) -> String {
     schema::value_label(entity, field, value)
 }
 
+/// Records as the `(entity, id)` a figure carries.
 pub(crate) fn ids(entity: &'static str, v: &[&Rec]) -> Vec<(&'static str, i64)> {
     v.iter().map(|r| (entity, id(r))).collect()
 }

@@ -3,18 +3,18 @@
 use crate::pool::Pool;
 use crate::rec::id;
 use crate::Figure;
-use duikou_domain::schema::{self};
+use duikou_domain::schema;
 use duikou_report::{Cell, Column, ColumnKind, Table};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// How many of a figure's records per kind are looked at for names in the appendix.
-pub(crate) const NAMED: usize = 20;
+const NAMED: usize = 20;
 
 /// What a person knows each record of the figures' appendix by, in a few words: its name or title; the person for
 /// a dispatch or a stay; the project for money and outputs; else its date. Only the first [`NAMED`] records of each
 /// kind in each figure are named, each kind read once.
-pub(crate) fn record_names<'a>(pool: &Pool<'a>, figures: &[Figure]) -> HashMap<(&'static str, i64), String> {
+fn record_names<'a>(pool: &Pool<'a>, figures: &[Figure]) -> HashMap<(&'static str, i64), String> {
     let mut wanted: BTreeMap<&'static str, HashSet<i64>> = BTreeMap::new();
     for f in figures {
         let mut per: BTreeMap<&'static str, usize> = BTreeMap::new();

@@ -18,10 +18,12 @@ pub(crate) fn joined(lead: impl Into<String>, parts: impl IntoIterator<Item = Ve
     spans
 }
 
+/// A paragraph of spans.
 pub(crate) fn para(spans: Vec<Span>) -> Block {
     Block::Paragraph { spans }
 }
 
+/// A date to its month ("2004年9月"), or its year alone when only the year is known ("2004年").
 pub(crate) fn fmt_date(s: &str) -> String {
     match s.parse::<RecDate>() {
         Ok(d) if d.precision == Precision::Year => d.label_zh(),
@@ -63,7 +65,7 @@ pub(crate) fn whole_months_between(start: &Value, end: &Value) -> Option<String>
 }
 
 /// An indicator value's period in words: "2011年上半年", "2010—2014年" for a range of whole years.
-pub(crate) fn period_words(period: &str) -> String {
+fn period_words(period: &str) -> String {
     match period.parse::<duikou_domain::Period>() {
         Ok(duikou_domain::Period::Range(a, b))
             if (a.month(), a.day(), b.month(), b.day()) == (1, 1, 12, 31) && a.year() < b.year() =>

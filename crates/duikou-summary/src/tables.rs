@@ -36,7 +36,7 @@ fn cell(f: &Field, v: &Value) -> Cell {
             .map(|m| Cell::Money(m.fen()))
             .unwrap_or(Cell::Empty),
         // a day as a date; a month or a year in its Chinese form (2014年6月, 2011年), which imports back as written
-        FieldKind::Date => crate::date_cell(v),
+        FieldKind::Date => crate::words::date_cell(v),
         FieldKind::Bool => Cell::Text(if v.as_bool() == Some(true) { "是" } else { "否" }.into()),
         FieldKind::Enum(options) => {
             let s = v.as_str().unwrap_or("");

@@ -1,0 +1,212 @@
+//! The records of a summary kept by their standing (confirmed, pending, disputed) and their place in the period.
+
+use crate::rec::{date, id};
+use crate::{Pending, SummaryInput};
+use duikou_domain::date::{attribute, record_interval};
+use duikou_domain::record::Rec;
+use duikou_domain::{Attribution, RecDate};
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// Where a fact stands with the receiving side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Standing {
+    /// Confirmed, or of a kind that is not confirmed at all (agreements, needs, notes).
+    Confirmed,
+    /// Awaiting confirmation.
+    Pending,
+    /// Disputed: never counted.
+    Disputed,
+}
+
+/// Where a record stands, by its confirmation.
+pub(crate) fn standing(r: &Rec) -> Standing {
+    match r["confirmation"].as_str() {
+        Some("pending") => Standing::Pending,
+        Some("disputed") => Standing::Disputed,
+        _ => Standing::Confirmed,
+    }
+}
+
+/// Where a record falls against the period, by its own date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Place {
+    /// Counted in the period.
+    In,
+    /// Of another period.
+    Out,
+    /// No date: it cannot be placed in a dated period, so it is shown apart.
+    Undated,
+    /// Its dates run across the period's edge (an activity of 2010–2014 in a 2012 summary): shown apart.
+    Straddles,
+}
+
+/// The date a project was planned (立项, else its start): when it is 新安排, and when its money was committed.
+fn planned_on(p: &Rec) -> Option<RecDate> {
+    date(&p["approved_on"]).or_else(|| date(&p["started_on"]))
+}
+
+/// Records of one entity across the pairings, kept by their standing and their place in the period.
+pub(crate) struct Pool<'a> {
+    pub(crate) input: &'a SummaryInput,
+    /// Every project by id: project funding is placed by its project's plan date.
+    pub(crate) projects: HashMap<i64, &'a Rec>,
+}
+
+impl<'a> Pool<'a> {
+    pub(crate) fn new(input: &'a SummaryInput) -> Pool<'a> {
+        let projects = input
+            .pairings
+            .iter()
+            .flat_map(|p| p.records.get("projects").into_iter().flatten())
+            .map(|r| (id(r), r))
+            .collect();
+        Pool { input, projects }
+    }
+
+    /// Every record of an entity across the pairings.
+    pub(crate) fn all(&self, entity: &str) -> Vec<&'a Rec> {
+        self.input
+            .pairings
+            .iter()
+            .flat_map(|p| p.records.get(entity).into_iter().flatten())
+            .collect()
+    }
+
+    /// Where a date (all of it: a month or a year as well as a day) falls against the period.
+    pub(crate) fn attribute(&self, d: RecDate) -> Attribution {
+        attribute(d.interval(), self.input.period)
+    }
+
+    /// Whether all of a date lies in the period.
+    pub(crate) fn within(&self, d: RecDate) -> bool {
+        self.attribute(d) == Attribution::In
+    }
+
+    /// Whether a project is 新安排 in the period: planned in it (or, over the whole term, planned on no known day).
+    pub(crate) fn is_new(&self, p: &Rec) -> bool {
+        match planned_on(p) {
+            Some(d) => self.within(d),
+            None => self.input.whole_term,
+        }
+    }
+
+    /// Whether a project is 竣工 in the period.
+    pub(crate) fn is_done(&self, p: &Rec) -> bool {
+        date(&p["completed_on"]).is_some_and(|d| self.within(d))
+    }
+
+    /// Whether a project is 续建 in the period: planned before it and not completed before it.
+    pub(crate) fn is_carried(&self, p: &Rec) -> bool {
+        let from = self.input.period.0;
+        planned_on(p).is_some_and(|d| d.last() < from) && date(&p["completed_on"]).is_none_or(|d| d.last() >= from)
+    }
+
+    /// Where a record falls against the period, by the date that places its entity.
+    pub(crate) fn place(&self, entity: &str, r: &Rec) -> Place {
+        let point = |d: Option<RecDate>| match d.map(|d| self.attribute(d)) {
+            None => Place::Undated,
+            Some(Attribution::In) => Place::In,
+            Some(Attribution::Out) => Place::Out,
+            // a month or a year across the period's edge may lie on either side of it
+            Some(Attribution::Straddles) => Place::Straddles,
+        };
+        let place = match entity {
+            "agreements" => point(date(&r["signed_on"])),
+            "transactions" | "funds" => point(date(&r["date"])),
+            "outputs" => point(date(&r["as_of"])),
+            "needs" => point(date(&r["raised_on"])),
+            // a year's appraisal belongs to that year
+            "appraisals" => point(r["year"].as_i64().and_then(|y| date(&Value::String(y.to_string())))),
+            // 选派 is told in the year the cadre went
+            "dispatches" => point(date(&r["start_date"])),
+            "projects" => {
+                if planned_on(r).is_none() && r["completed_on"].is_null() {
+                    Place::Undated
+                } else if self.is_new(r) || self.is_done(r) || self.is_carried(r) {
+                    Place::In
+                } else if [planned_on(r), date(&r["completed_on"])]
+                    .into_iter()
+                    .flatten()
+                    .any(|d| self.attribute(d) == Attribution::Straddles)
+                {
+                    // planned or completed in a month or a year across the period's edge
+                    Place::Straddles
+                } else {
+                    Place::Out
+                }
+            }
+            // a plan (项目组) belongs to the period that holds all its years
+            "project_groups" => match date(&r["start_on"]) {
+                None => Place::Undated,
+                Some(a) => match attribute(record_interval(a, date(&r["end_on"])), self.input.period) {
+                    Attribution::In => Place::In,
+                    Attribution::Out => Place::Out,
+                    Attribution::Straddles => Place::Straddles,
+                },
+            },
+            // a plan's share by category belongs where its plan does
+            "project_group_shares" => match self
+                .all("project_groups")
+                .into_iter()
+                .find(|g| g["id"] == r["group_id"])
+            {
+                Some(g) => self.place("project_groups", g),
+                None => Place::Undated,
+            },
+            // the money of a project's plan is committed when the project is planned
+            "project_funding" => match self.projects.get(&r["project_id"].as_i64().unwrap_or(0)) {
+                Some(p) => point(planned_on(p)),
+                None => Place::Undated,
+            },
+            "activities" | "stints" => match date(&r["start_date"]) {
+                None => Place::Undated,
+                Some(a) => match attribute(record_interval(a, date(&r["end_date"])), self.input.period) {
+                    Attribution::In => Place::In,
+                    Attribution::Out => Place::Out,
+                    Attribution::Straddles => Place::Straddles,
+                },
+            },
+            // notes and people carry no date of their own
+            _ => Place::In,
+        };
+        // over the whole term every record of the pairings belongs, dated or not
+        match place {
+            Place::Undated | Place::Straddles if self.input.whole_term => Place::In,
+            p => p,
+        }
+    }
+
+    /// Whether a fact enters the totals: confirmed, or pending when asked to include it.
+    pub(crate) fn counts(&self, r: &Rec) -> bool {
+        match standing(r) {
+            Standing::Confirmed => true,
+            Standing::Pending => self.input.pending == Pending::Include,
+            Standing::Disputed => false,
+        }
+    }
+
+    /// The counted records of an entity that fall in the period.
+    pub(crate) fn in_period(&self, entity: &str) -> Vec<&'a Rec> {
+        self.all(entity)
+            .into_iter()
+            .filter(|r| self.counts(r) && self.place(entity, r) == Place::In)
+            .collect()
+    }
+
+    /// The records of an entity in the period that stand as `s` (the pending and the disputed, to be named apart).
+    pub(crate) fn standing_in_period(&self, entity: &str, s: Standing) -> Vec<&'a Rec> {
+        self.all(entity)
+            .into_iter()
+            .filter(|r| standing(r) == s && self.place(entity, r) == Place::In)
+            .collect()
+    }
+
+    /// The counted records of an entity that the period cannot hold, at `place`.
+    pub(crate) fn apart(&self, entity: &str, place: Place) -> Vec<&'a Rec> {
+        self.all(entity)
+            .into_iter()
+            .filter(|r| self.counts(r) && self.place(entity, r) == place)
+            .collect()
+    }
+}

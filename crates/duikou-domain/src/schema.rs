@@ -79,6 +79,11 @@ impl Field {
     pub fn upper_name(&self) -> String {
         format!("{}_upper", self.name)
     }
+
+    /// The precision column's name (`start_date_precision`) of a date field.
+    pub fn precision_name(&self) -> String {
+        format!("{}_precision", self.name)
+    }
 }
 
 const fn f(name: &'static str, label: &'static str, kind: FieldKind) -> Field {
@@ -248,7 +253,31 @@ impl EntityDef {
     }
 }
 
+/// The columns every entity table has besides its fields, as they come first in its table: the id, the version
+/// (starting at 1, raised by every update) and when it was created and last updated.
+pub const SYSTEM_COLUMNS: &[&str] = &["id", "version", "created_at", "updated_at"];
+
 impl EntityDef {
+    /// The fields its table stores: its own, then, when it is confirmable, the [`CONFIRMATION_FIELDS`].
+    pub fn stored_fields(&self) -> impl Iterator<Item = &'static Field> + '_ {
+        let confirm: &'static [Field] = if self.confirmable { CONFIRMATION_FIELDS } else { &[] };
+        self.fields.iter().chain(confirm)
+    }
+
+    /// Every column of its table, in this fixed order: the [`SYSTEM_COLUMNS`], then each stored field, a date followed
+    /// by its precision column. The migrations of both backends make exactly these (duikou-store's
+    /// tests/schema_matches.rs checks it); writers that name their columns (the synthetic data's) take theirs from here.
+    pub fn columns(&self) -> Vec<String> {
+        let mut out: Vec<String> = SYSTEM_COLUMNS.iter().map(|c| c.to_string()).collect();
+        for f in self.stored_fields() {
+            out.push(f.name.to_string());
+            if f.kind == FieldKind::Date {
+                out.push(f.precision_name());
+            }
+        }
+        out
+    }
+
     /// The field named `name`.
     pub fn field(&self, name: &str) -> Option<&'static Field> {
         self.fields.iter().find(|x| x.name == name)

@@ -4,7 +4,7 @@
 //! table's columns, types and nullability, and the indexes by name). Every difference is named (table, column, which
 //! side); the differences that are meant are listed, each with its reason, in [`ALLOWED`] and [`INDEXES_APART`].
 
-use duikou_domain::schema::{EntityDef, FieldKind, CONFIRMATION_FIELDS, ENTITIES};
+use duikou_domain::schema::{EntityDef, FieldKind, ENTITIES, SYSTEM_COLUMNS};
 use duikou_store::db::Kind;
 use duikou_store::testing::TestStore;
 use duikou_store::Db;
@@ -215,20 +215,20 @@ fn expected(e: &EntityDef, backend: &str) -> Vec<(String, &'static [&'static str
     let ts: &'static [&'static str] = if pg { &["timestamp with time zone"] } else { &["TEXT"] };
     let text = types_for(FieldKind::Text, backend);
     // the system columns every entity table has (migration 0001, tests/gen_ddl.rs)
-    let mut out = vec![
-        ("id".to_string(), int, false),
-        ("version".to_string(), int, false),
-        ("created_at".to_string(), ts, false),
-        ("updated_at".to_string(), ts, false),
-    ];
-    let confirm: &[_] = if e.confirmable { CONFIRMATION_FIELDS } else { &[] };
-    for f in e.fields.iter().chain(confirm) {
+    let mut out: Vec<_> = SYSTEM_COLUMNS
+        .iter()
+        .map(|c| (c.to_string(), if c.ends_with("_at") { ts } else { int }, false))
+        .collect();
+    for f in e.stored_fields() {
         out.push((f.name.to_string(), types_for(f.kind, backend), !f.required));
         if f.kind == FieldKind::Date {
             // the date's precision (migration 0015): NULL is a day
-            out.push((format!("{}_precision", f.name), text, true));
+            out.push((f.precision_name(), text, true));
         }
     }
+    // the schema's own list of the table's columns, which writers of rows take theirs from, is this one
+    let names: Vec<String> = out.iter().map(|(n, _, _)| n.clone()).collect();
+    assert_eq!(e.columns(), names, "{}: EntityDef::columns", e.name);
     out
 }
 

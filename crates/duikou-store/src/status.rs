@@ -449,7 +449,7 @@ impl Store {
             if INERT.contains(&entity) {
                 continue;
             }
-            if !crate::assess::COUNTED.contains(&entity) {
+            if !duikou_domain::obligation::RECORD_ENTITIES.contains(&entity) {
                 return Ok(Stale::All);
             }
             let pairings: Vec<i64> = [e[1].json(), e[2].json()]

@@ -417,20 +417,20 @@ impl Store {
             .filter(|c| c.as_str() != "id")
             .filter_map(|c| {
                 def.field(c)
-                    .or_else(|| crate::records::columns(def).into_iter().find(|f| f.name == c))
+                    .or_else(|| crate::rows::columns(def).into_iter().find(|f| f.name == c))
             })
             .collect();
         // dates are read as the text they are written as: the engine reads them from text anyway
-        let kind = |f: &Field| match crate::records::kind_of(f) {
+        let kind = |f: &Field| match crate::rows::kind_of(f) {
             Kind::Date => Kind::Text,
             k => k,
         };
         let mut kinds = vec![Kind::Int];
         kinds.extend(fields.iter().map(|f| kind(f)));
         let names: Vec<String> = std::iter::once("id".to_string())
-            .chain(fields.iter().map(|f| match crate::records::kind_of(f) {
+            .chain(fields.iter().map(|f| match crate::rows::kind_of(f) {
                 // in their written form at their precision (2011, 2014-06, 2014-06-15)
-                Kind::Date => crate::records::date_expr(f.name),
+                Kind::Date => crate::rows::date_expr(f.name),
                 _ => f.name.to_string(),
             }))
             .collect();
@@ -443,8 +443,8 @@ impl Store {
                 m.insert("id".into(), Value::from(row[0].int().unwrap_or(0)));
                 for (f, v) in fields.iter().zip(&row[1..]) {
                     let v = match v {
-                        Val::Text(Some(t)) if crate::records::kind_of(f) == Kind::Date => Value::from(t.as_str()),
-                        v => crate::records::from_val(f, v),
+                        Val::Text(Some(t)) if crate::rows::kind_of(f) == Kind::Date => Value::from(t.as_str()),
+                        v => crate::rows::from_val(f, v),
                     };
                     m.insert(f.name.to_string(), v);
                 }
@@ -462,19 +462,19 @@ impl Store {
             .filter(|c| c.as_str() != "id")
             .filter_map(|c| {
                 def.field(c)
-                    .or_else(|| crate::records::columns(def).into_iter().find(|f| f.name == c))
+                    .or_else(|| crate::rows::columns(def).into_iter().find(|f| f.name == c))
             })
             .collect();
-        if fields.iter().any(|f| crate::records::kind_of(f) == Kind::Json) {
+        if fields.iter().any(|f| crate::rows::kind_of(f) == Kind::Json) {
             return Ok(recs(self.select_json(entity, cols, cond, args).await?));
         }
         let mut rows = self.packed_rows(def, &fields, cond, args, None).await?;
         // in id order, as the engine counts them (sorted on the bare id, before the records are built)
         rows.sort_unstable_by_key(|r| r.first().and_then(Value::as_i64));
-        let names = crate::records::packed_names(&fields);
+        let names = crate::rows::packed_names(&fields);
         Ok(rows
             .into_iter()
-            .map(|row| crate::records::packed_rec(&names, &fields, row))
+            .map(|row| crate::rows::packed_rec(&names, &fields, row))
             .collect())
     }
 

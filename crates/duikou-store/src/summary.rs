@@ -70,7 +70,7 @@ fn summary_fields(entity: &str) -> Vec<&'static str> {
     let Some(def) = duikou_domain::schema::entity(entity) else {
         return Vec::new();
     };
-    crate::records::columns(def)
+    crate::rows::columns(def)
         .into_iter()
         .filter(|f| duikou_summary::FIELDS.contains(&f.name))
         .map(|f| f.name)

@@ -49,7 +49,8 @@ pub struct Field {
     pub label: &'static str,
     /// What it holds.
     pub kind: FieldKind,
-    /// Must be present and non-null on create.
+    /// Must be present and non-null on create; for a field the server sets, the server always sets it. Either way the
+    /// column is NOT NULL (tests/schema_matches.rs in duikou-store checks both backends).
     pub required: bool,
     /// Maximum characters for texts.
     pub max_len: usize,
@@ -77,6 +78,11 @@ impl Field {
     /// The upper-bound companion's name (`hours_upper`) of an approximate field.
     pub fn upper_name(&self) -> String {
         format!("{}_upper", self.name)
+    }
+
+    /// The precision column's name (`start_date_precision`) of a date field.
+    pub fn precision_name(&self) -> String {
+        format!("{}_precision", self.name)
     }
 }
 
@@ -247,7 +253,31 @@ impl EntityDef {
     }
 }
 
+/// The columns every entity table has besides its fields, as they come first in its table: the id, the version
+/// (starting at 1, raised by every update) and when it was created and last updated.
+pub const SYSTEM_COLUMNS: &[&str] = &["id", "version", "created_at", "updated_at"];
+
 impl EntityDef {
+    /// The fields its table stores: its own, then, when it is confirmable, the [`CONFIRMATION_FIELDS`].
+    pub fn stored_fields(&self) -> impl Iterator<Item = &'static Field> + '_ {
+        let confirm: &'static [Field] = if self.confirmable { CONFIRMATION_FIELDS } else { &[] };
+        self.fields.iter().chain(confirm)
+    }
+
+    /// Every column of its table, in this fixed order: the [`SYSTEM_COLUMNS`], then each stored field, a date followed
+    /// by its precision column. The migrations of both backends make exactly these (duikou-store's
+    /// tests/schema_matches.rs checks it); writers that name their columns (the synthetic data's) take theirs from here.
+    pub fn columns(&self) -> Vec<String> {
+        let mut out: Vec<String> = SYSTEM_COLUMNS.iter().map(|c| c.to_string()).collect();
+        for f in self.stored_fields() {
+            out.push(f.name.to_string());
+            if f.kind == FieldKind::Date {
+                out.push(f.precision_name());
+            }
+        }
+        out
+    }
+
     /// The field named `name`.
     pub fn field(&self, name: &str) -> Option<&'static Field> {
         self.fields.iter().find(|x| x.name == name)
@@ -431,7 +461,7 @@ const CONFIRMATIONS: &[(&str, &str)] = &[("pending", "待确认"), ("confirmed",
 
 /// The fields every confirmable fact carries, all set by the server.
 pub const CONFIRMATION_FIELDS: &[Field] = &[
-    server(f("confirmation", "确认状态", FieldKind::Enum(CONFIRMATIONS))),
+    req(server(f("confirmation", "确认状态", FieldKind::Enum(CONFIRMATIONS)))),
     server(id_ref("confirmed_by", "确认人", "users")),
     server(f("confirmed_at", "确认时间", FieldKind::Text)),
     server(max(f("dispute_reason", "异议理由", FieldKind::Text), 1000)),
@@ -1205,22 +1235,22 @@ pub static ENTITIES: &[EntityDef] = &[
         name: "extractions",
         label: "抽取的数字事实",
         fields: &[
-            server(id_ref("document_id", "文档", "documents")),
-            server(id_ref("pairing_id", "结对", "pairings")),
+            req(server(id_ref("document_id", "文档", "documents"))),
+            req(server(id_ref("pairing_id", "结对", "pairings"))),
             server(f("period", "期间", FieldKind::Period)),
-            server(f("quote", "原文", FieldKind::Text)),
-            server(f("start", "位置（字符）", FieldKind::Int)),
+            req(server(f("quote", "原文", FieldKind::Text))),
+            req(server(f("start", "位置（字符）", FieldKind::Int))),
             server(max(f("value", "数值", FieldKind::Text), 60)),
             server(max(f("unit", "单位", FieldKind::Text), 20)),
             server(f("measure", "所指", FieldKind::Text)),
             server(max(f("kind", "类别", FieldKind::Text), 20)),
             server(max(f("target", "建议记录类型", FieldKind::Text), 40)),
             server(f("draft", "建议记录", FieldKind::Json(JsonShape::Object))),
-            server(f(
+            req(server(f(
                 "status",
                 "状态",
                 FieldKind::Enum(&[("pending", "待审核"), ("accepted", "已采纳"), ("dropped", "已舍弃")]),
-            )),
+            ))),
             server(f("record_id", "生成的记录", FieldKind::Int)),
             server(id_ref("decided_by", "审核人", "users")),
         ],
@@ -1236,15 +1266,15 @@ pub static ENTITIES: &[EntityDef] = &[
         name: "assessments",
         label: "考核评估",
         fields: &[
-            server(id_ref("program_id", "计划", "programs")),
+            req(server(id_ref("program_id", "计划", "programs"))),
             server(id_ref("pairing_id", "结对（空为整个计划）", "pairings")),
-            server(f("period", "考核期间", FieldKind::Period)),
-            server(f("as_of", "评估日期", FieldKind::Date)),
-            server(f(
+            req(server(f("period", "考核期间", FieldKind::Period))),
+            req(server(f("as_of", "评估日期", FieldKind::Date))),
+            req(server(f(
                 "status",
                 "状态",
                 FieldKind::Enum(&[("draft", "草稿"), ("signed", "已签署")]),
-            )),
+            ))),
             server(f("score", "得分", FieldKind::Qty)),
             server(max(f("rating", "等次", FieldKind::Text), 20)),
             server(f("results", "评估结果", FieldKind::Json(JsonShape::Object))),
@@ -1265,9 +1295,9 @@ pub static ENTITIES: &[EntityDef] = &[
         name: "period_locks",
         label: "期间锁定",
         fields: &[
-            server(id_ref("pairing_id", "结对", "pairings")),
-            server(f("start_date", "开始日期", FieldKind::Date)),
-            server(f("end_date", "结束日期", FieldKind::Date)),
+            req(server(id_ref("pairing_id", "结对", "pairings"))),
+            req(server(f("start_date", "开始日期", FieldKind::Date))),
+            req(server(f("end_date", "结束日期", FieldKind::Date))),
             server(id_ref("assessment_id", "考核评估", "assessments")),
         ],
         owner: Owner::System,

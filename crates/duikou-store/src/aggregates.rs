@@ -8,6 +8,7 @@
 //! Dashboards read only these tables ([`Store::dashboard`]).
 
 use crate::db::{Arg, Backend, Kind, Tx, Val};
+pub use crate::scope::Scope;
 use crate::{Result, Store, StoreError};
 use duikou_domain::approx::{self, Tally};
 use duikou_domain::schema::FieldKind;
@@ -710,92 +711,24 @@ pub async fn recompute_from_base(store: &Store) -> Result<AggSnapshot> {
     Ok(AggSnapshot { rows, scopes })
 }
 
-/// Fills the aggregates of a database that has records but no aggregates yet (one migrated from before them).
-/// Runs under the audit-head lock like every write, so two servers starting at once rebuild one after the other.
-pub(crate) async fn rebuild_if_missing(store: &Store) -> Result<()> {
-    async fn missing(tx: &mut Tx) -> Result<bool> {
-        let mut n = [0i64; 2];
-        for (i, sql) in [
-            "SELECT COUNT(*) FROM pairings",
-            "SELECT COUNT(*) FROM agg_pairing_scope",
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            n[i] = tx
-                .fetch_opt(sql, &[], &[Kind::Int])
-                .await?
-                .and_then(|r| r[0].int())
-                .unwrap_or(0);
-        }
-        Ok(n[0] != n[1])
+/// Whether a database has records but not their aggregates (one migrated from before them): then
+/// [`crate::audit::rebuild_aggregates_if_missing`] fills them.
+pub(crate) async fn missing(tx: &mut Tx) -> Result<bool> {
+    let mut n = [0i64; 2];
+    for (i, sql) in [
+        "SELECT COUNT(*) FROM pairings",
+        "SELECT COUNT(*) FROM agg_pairing_scope",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        n[i] = tx
+            .fetch_opt(sql, &[], &[Kind::Int])
+            .await?
+            .and_then(|r| r[0].int())
+            .unwrap_or(0);
     }
-    let mut probe = store.db().begin().await?;
-    let needed = missing(&mut probe).await?;
-    probe.rollback().await?;
-    if !needed {
-        return Ok(());
-    }
-    let mut w = crate::audit::WriteTx::begin(store, &duikou_domain::access::Actor::system()).await?;
-    if missing(&mut w.tx).await? {
-        w.rebuild_aggregates();
-        w.commit().await?;
-    } else {
-        w.tx.rollback().await?;
-    }
-    Ok(())
-}
-
-/// What a dashboard covers.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Scope {
-    /// Everything.
-    All,
-    /// One program.
-    Program(i64),
-    /// One pairing.
-    Pairing(i64),
-    /// Pairings whose receiver lies in a region (county, prefecture or province code).
-    Region(String),
-}
-
-impl Scope {
-    /// Parses `all`, `program:<id>`, `pairing:<id>` or `region:<code>`.
-    pub fn parse(s: &str) -> std::result::Result<Scope, String> {
-        let s = s.trim();
-        if s.is_empty() || s == "all" {
-            return Ok(Scope::All);
-        }
-        let bad = || format!("范围（scope）无效：“{s}”，应为 all、program:<编号>、pairing:<编号> 或 region:<区划代码>");
-        let (kind, key) = s.split_once(':').ok_or_else(bad)?;
-        match kind {
-            "program" => key.parse().map(Scope::Program).map_err(|_| bad()),
-            "pairing" => key.parse().map(Scope::Pairing).map_err(|_| bad()),
-            "region" if !key.is_empty() && key.len() <= 12 && key.chars().all(|c| c.is_ascii_digit()) => {
-                Ok(Scope::Region(key.into()))
-            }
-            _ => Err(bad()),
-        }
-    }
-
-    /// `(scope_kind, scope_key)`.
-    pub fn key(&self) -> (&'static str, String) {
-        match self {
-            Scope::All => ("all", String::new()),
-            Scope::Program(p) => ("program", p.to_string()),
-            Scope::Pairing(p) => ("pairing", p.to_string()),
-            Scope::Region(r) => ("region", r.clone()),
-        }
-    }
-}
-
-impl std::fmt::Display for Scope {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.key() {
-            ("all", _) => write!(f, "all"),
-            (k, v) => write!(f, "{k}:{v}"),
-        }
-    }
+    Ok(n[0] != n[1])
 }
 
 /// A summed figure as the summing rule ([`approx::Total`]) writes it: exact only when every member is. Served

@@ -4,16 +4,13 @@ use crate::db::{Arg, Kind, Val};
 use crate::{Result, Store, StoreError};
 use chrono::NaiveDate;
 use duikou_domain::engine::{self, EvalOptions, ObligationInput, ObligationResult, PairingContext, Records, Score};
-use duikou_domain::obligation::Window;
+use duikou_domain::obligation::{Window, RECORD_ENTITIES};
 use duikou_domain::record::{recs, Rec};
 use duikou_domain::schema::{EntityDef, Field, FieldKind};
 use duikou_domain::{Calendar, ObligationRule, Period, Qty, RatingScale};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-
-/// The entities the engine may count (each record carries the pairing it counts for).
-pub(crate) const COUNTED: &[&str] = duikou_domain::obligation::RECORD_ENTITIES;
 
 /// Pairings read and evaluated together by [`Store::assess_program`].
 const PAIRINGS_AT_ONCE: usize = 100;
@@ -41,6 +38,15 @@ fn parse_date(v: &Value) -> Option<NaiveDate> {
 /// A term's end: the last day of its date ("2016" ends on 31 December 2016).
 fn end_date(v: &Value) -> Option<NaiveDate> {
     duikou_domain::date::last_day(v)
+}
+
+/// A pairing's term as the engine takes it (assessments, summaries): its own dates, else its program's; an open-ended
+/// pairing runs until the day it is judged, a term ending in a month or a year to its end. `None` when neither the
+/// pairing nor its program has a start.
+pub(crate) fn term_of(pairing: &Value, program: &Value, as_of: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+    let start = parse_date(&pairing["start_date"]).or_else(|| parse_date(&program["start_date"]))?;
+    let end = end_date(&pairing["end_date"]).or_else(|| end_date(&program["end_date"]));
+    Some((start, end.unwrap_or(as_of.max(start))))
 }
 
 impl Store {
@@ -263,7 +269,11 @@ struct Plan {
 
 impl Plan {
     fn need(&mut self, entity: &str, whole: bool) -> Option<&'static str> {
-        let e = COUNTED.iter().chain(&["people"]).find(|c| **c == entity).copied()?;
+        let e = RECORD_ENTITIES
+            .iter()
+            .chain(&["people"])
+            .find(|c| **c == entity)
+            .copied()?;
         let cols = self.columns.entry(e).or_default();
         if let Some((_, base)) = BASE_COLUMNS.iter().find(|(n, _)| *n == e) {
             cols.extend(base.iter().map(|c| c.to_string()));
@@ -407,20 +417,20 @@ impl Store {
             .filter(|c| c.as_str() != "id")
             .filter_map(|c| {
                 def.field(c)
-                    .or_else(|| crate::records::columns(def).into_iter().find(|f| f.name == c))
+                    .or_else(|| crate::rows::columns(def).into_iter().find(|f| f.name == c))
             })
             .collect();
         // dates are read as the text they are written as: the engine reads them from text anyway
-        let kind = |f: &Field| match crate::records::kind_of(f) {
+        let kind = |f: &Field| match crate::rows::kind_of(f) {
             Kind::Date => Kind::Text,
             k => k,
         };
         let mut kinds = vec![Kind::Int];
         kinds.extend(fields.iter().map(|f| kind(f)));
         let names: Vec<String> = std::iter::once("id".to_string())
-            .chain(fields.iter().map(|f| match crate::records::kind_of(f) {
+            .chain(fields.iter().map(|f| match crate::rows::kind_of(f) {
                 // in their written form at their precision (2011, 2014-06, 2014-06-15)
-                Kind::Date => crate::records::date_expr(f.name),
+                Kind::Date => crate::rows::date_expr(f.name),
                 _ => f.name.to_string(),
             }))
             .collect();
@@ -433,8 +443,8 @@ impl Store {
                 m.insert("id".into(), Value::from(row[0].int().unwrap_or(0)));
                 for (f, v) in fields.iter().zip(&row[1..]) {
                     let v = match v {
-                        Val::Text(Some(t)) if crate::records::kind_of(f) == Kind::Date => Value::from(t.as_str()),
-                        v => crate::records::from_val(f, v),
+                        Val::Text(Some(t)) if crate::rows::kind_of(f) == Kind::Date => Value::from(t.as_str()),
+                        v => crate::rows::from_val(f, v),
                     };
                     m.insert(f.name.to_string(), v);
                 }
@@ -452,19 +462,19 @@ impl Store {
             .filter(|c| c.as_str() != "id")
             .filter_map(|c| {
                 def.field(c)
-                    .or_else(|| crate::records::columns(def).into_iter().find(|f| f.name == c))
+                    .or_else(|| crate::rows::columns(def).into_iter().find(|f| f.name == c))
             })
             .collect();
-        if fields.iter().any(|f| crate::records::kind_of(f) == Kind::Json) {
+        if fields.iter().any(|f| crate::rows::kind_of(f) == Kind::Json) {
             return Ok(recs(self.select_json(entity, cols, cond, args).await?));
         }
         let mut rows = self.packed_rows(def, &fields, cond, args, None).await?;
         // in id order, as the engine counts them (sorted on the bare id, before the records are built)
         rows.sort_unstable_by_key(|r| r.first().and_then(Value::as_i64));
-        let names = crate::records::packed_names(&fields);
+        let names = crate::rows::packed_names(&fields);
         Ok(rows
             .into_iter()
-            .map(|row| crate::records::packed_rec(&names, &fields, row))
+            .map(|row| crate::rows::packed_rec(&names, &fields, row))
             .collect())
     }
 
@@ -572,7 +582,7 @@ impl Store {
         let mut records: HashMap<i64, Records> = HashMap::new();
         for p in &pairings {
             let entry = records.entry(p["id"].as_i64().unwrap_or(0)).or_default();
-            for e in COUNTED.iter().chain(&["people"]) {
+            for e in RECORD_ENTITIES.iter().chain(&["people"]) {
                 entry.insert(e.to_string(), Vec::new());
             }
         }
@@ -674,17 +684,13 @@ impl Inputs {
         let mut jobs = Vec::with_capacity(self.pairings.len());
         for pairing in &self.pairings {
             let pairing_id = pairing["id"].as_i64().unwrap_or(0);
-            let start = parse_date(&pairing["start_date"]).or_else(|| parse_date(&program["start_date"]));
-            let end = end_date(&pairing["end_date"]).or_else(|| end_date(&program["end_date"]));
-            let Some(start) = start else {
+            let Some((start, end)) = term_of(pairing, program, as_of) else {
                 return Err(StoreError::invalid(
                     "start_date",
                     "required",
                     format!("结对 {pairing_id} 及其计划都没有开始日期（start_date），无法划分考核期"),
                 ));
             };
-            // an open-ended pairing runs until the day it is judged
-            let end = end.unwrap_or(as_of.max(start));
             let supporter_id = pairing["supporter_org_id"].as_i64();
             let org = |id: Option<i64>| id.and_then(|i| self.orgs.get(&i)).cloned().unwrap_or(Value::Null);
             let (supporter, receiver) = (org(supporter_id), org(pairing["receiver_org_id"].as_i64()));
@@ -1036,13 +1042,7 @@ impl Store {
                     .collect();
                 for p in pairings {
                     let pairing = self.get("pairings", p).await?;
-                    let term = match (parse_date(&pairing["start_date"]), end_date(&pairing["end_date"])) {
-                        (Some(a), Some(b)) => Some((a, b)),
-                        _ => match (parse_date(&program["start_date"]), end_date(&program["end_date"])) {
-                            (Some(a), Some(b)) => Some((a, b)),
-                            _ => None,
-                        },
-                    };
+                    let term = crate::assessment::stated_term(&program, &pairing);
                     let Some((from, to)) = period.bounds(&calendar, term) else {
                         continue;
                     };
@@ -1774,5 +1774,50 @@ mod overdue_tests {
         // a reply stops the count too
         let replied = json!({"due_on": "2014-01-10", "replied_on": "2014-01-15"});
         assert_eq!(overdue(&replied, None, closed, as_of), 5);
+    }
+}
+
+#[cfg(test)]
+mod term_tests {
+    use super::term_of;
+    use crate::assessment::stated_term;
+    use chrono::NaiveDate;
+    use serde_json::json;
+
+    fn day(s: &str) -> NaiveDate {
+        duikou_domain::validate::parse_date(s).unwrap()
+    }
+
+    #[test]
+    fn the_engines_term_takes_each_end_apart_and_the_stated_term_both_together() {
+        let as_of = day("2015-06-30");
+        let program = json!({"start_date": "2011", "end_date": "2016-12"});
+        // the pairing's own dates, a month or a year running to its end
+        let own = json!({"start_date": "2012-03", "end_date": "2014"});
+        assert_eq!(
+            term_of(&own, &program, as_of),
+            Some((day("2012-03-01"), day("2014-12-31")))
+        );
+        assert_eq!(
+            stated_term(&program, &own),
+            Some((day("2012-03-01"), day("2014-12-31")))
+        );
+        // a start of its own, no end: the engine takes the program's end, the stated term the program's two dates
+        let half = json!({"start_date": "2013-01-01"});
+        assert_eq!(
+            term_of(&half, &program, as_of),
+            Some((day("2013-01-01"), day("2016-12-31")))
+        );
+        assert_eq!(
+            stated_term(&program, &half),
+            Some((day("2011-01-01"), day("2016-12-31")))
+        );
+        // open-ended everywhere: the engine runs it until the day it is judged
+        let open = json!({"start_date": "2013-01-01"});
+        let no_end = json!({"start_date": "2011"});
+        assert_eq!(term_of(&open, &no_end, as_of), Some((day("2013-01-01"), as_of)));
+        assert_eq!(stated_term(&no_end, &open), None);
+        // no start anywhere: no term
+        assert_eq!(term_of(&json!({}), &json!({}), as_of), None);
     }
 }

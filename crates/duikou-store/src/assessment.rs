@@ -220,8 +220,10 @@ pub struct AssessmentEvent {
     pub reason: String,
 }
 
-/// A pairing's term: its own dates, else its program's.
-pub(crate) fn term_of(program: &Value, pairing: &Value) -> Option<(NaiveDate, NaiveDate)> {
+/// A pairing's term as its dates state it, for the periods an assessment signs and locks: both of its own dates, else
+/// both of its program's; `None` when neither states both. (The engine's term, [`crate::assess::term_of`], takes each
+/// end apart and runs an open-ended pairing until the day it is judged.)
+pub(crate) fn stated_term(program: &Value, pairing: &Value) -> Option<(NaiveDate, NaiveDate)> {
     use duikou_domain::date::{first_day, last_day};
     match (first_day(&pairing["start_date"]), last_day(&pairing["end_date"])) {
         (Some(a), Some(b)) => Some((a, b)),
@@ -279,7 +281,9 @@ impl Store {
         let mut out = Vec::new();
         for item in assessed_pairings(assessment) {
             let pairing = self.get("pairings", item.pairing_id).await.unwrap_or(Value::Null);
-            let end = period.bounds(&calendar, term_of(&program, &pairing)).map(|(_, to)| to);
+            let end = period
+                .bounds(&calendar, stated_term(&program, &pairing))
+                .map(|(_, to)| to);
             let open = item
                 .results
                 .iter()

@@ -4,7 +4,7 @@
 
 use crate::audit_key::AuditKey;
 use crate::db::{Arg, Db, Kind, Tx};
-use crate::records::{row_json, select_cols};
+use crate::rows::{row_json, select_cols};
 use crate::{Result, Store, StoreError};
 use duikou_domain::access::Actor;
 use duikou_domain::audit::{
@@ -783,7 +783,7 @@ impl Store {
             ("created_at", "创建时间"),
             ("updated_at", "修改时间"),
         ];
-        let fields = crate::records::columns(def);
+        let fields = crate::rows::columns(def);
         let labelled = fields.iter().map(|f| (f.name, f.label)).chain(system.iter().copied());
         for (name, label) in labelled {
             if let Some(was) = after.get(name) {
@@ -798,4 +798,23 @@ impl Store {
             named.join("、")
         })
     }
+}
+
+/// Fills the aggregates of a database that has records but no aggregates yet (one migrated from before them).
+/// Runs under the audit-head lock like every write, so two servers starting at once rebuild one after the other.
+pub(crate) async fn rebuild_aggregates_if_missing(store: &Store) -> Result<()> {
+    let mut probe = store.db().begin().await?;
+    let needed = crate::aggregates::missing(&mut probe).await?;
+    probe.rollback().await?;
+    if !needed {
+        return Ok(());
+    }
+    let mut w = WriteTx::begin(store, &duikou_domain::access::Actor::system()).await?;
+    if crate::aggregates::missing(&mut w.tx).await? {
+        w.rebuild_aggregates();
+        w.commit().await?;
+    } else {
+        w.tx.rollback().await?;
+    }
+    Ok(())
 }

@@ -3,7 +3,7 @@
 
 use crate::audit::WriteTx;
 use crate::db::{Arg, Backend, Kind, Tx, Val};
-use crate::records::{columns, from_val, precision_arg, precision_col, to_arg};
+use crate::rows::{columns, from_val, precision_arg, precision_col, to_arg};
 use crate::{Result, Store, StoreError};
 use chrono::Utc;
 use duikou_domain::access::{self, Actor, Role, Sides, Target};

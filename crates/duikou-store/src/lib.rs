@@ -25,11 +25,14 @@ pub mod receiving;
 pub mod records;
 pub mod regions;
 pub mod rollup;
+mod rows;
+mod scope;
 pub mod search;
 pub mod status;
 pub mod summary;
 pub mod tasks;
 pub mod testing;
+mod values;
 pub mod views;
 pub mod worklist;
 
@@ -105,7 +108,7 @@ impl Store {
         };
         store.load_regions_if_empty().await?;
         audit::seal_unsealed_rows(&store).await?;
-        aggregates::rebuild_if_missing(&store).await?;
+        audit::rebuild_aggregates_if_missing(&store).await?;
         Ok(store)
     }
 

@@ -6,7 +6,8 @@
 //! cannot use trigrams and examines at most [`SEARCH_WINDOW`] rows from where it starts.
 
 use crate::db::{Arg, Backend, Kind, Val};
-use crate::records::{columns, def, kind_of, row_json, select_cols};
+use crate::records::def;
+use crate::rows::{columns, kind_of, row_json, select_cols};
 use crate::{Result, Store, StoreError};
 use chrono::{Datelike, NaiveDate};
 use duikou_domain::schema::{EntityDef, Field, FieldKind};

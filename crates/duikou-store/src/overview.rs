@@ -2,7 +2,8 @@
 //! pairings with both orgs' names — one query per program, whatever the size of the record.
 
 use crate::db::{Arg, Kind};
-use crate::records::{def, row_json, select_cols_of};
+use crate::records::def;
+use crate::rows::{row_json, select_cols_of};
 use crate::{ListQuery, Result, Store};
 use serde_json::Value;
 

@@ -7,7 +7,7 @@
 //! read-only connections to the same file. Only reads answered by an index in a few rows belong here
 //! ([`crate::Db::look_up`]); scans stay on the pool, where they do not hold up the async runtime.
 
-use crate::db::{Arg, Kind, Val};
+use crate::values::{Arg, Kind, Val};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone, Utc};
 use rusqlite::types::{Type, ValueRef};
 use rusqlite::{Connection, OpenFlags};

@@ -7,8 +7,8 @@
 //! re-evaluates the whole program, as does a new day. Nothing is kept in the process, so several servers against one
 //! database share it, and a write never waits for it.
 
-use crate::aggregates::Scope;
 use crate::db::{Arg, Kind};
+use crate::scope::Scope;
 use crate::{Result, Store};
 use chrono::NaiveDate;
 use duikou_domain::engine::{ObligationResult, Status};
@@ -449,7 +449,7 @@ impl Store {
             if INERT.contains(&entity) {
                 continue;
             }
-            if !crate::assess::COUNTED.contains(&entity) {
+            if !duikou_domain::obligation::RECORD_ENTITIES.contains(&entity) {
                 return Ok(Stale::All);
             }
             let pairings: Vec<i64> = [e[1].json(), e[2].json()]

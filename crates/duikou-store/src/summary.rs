@@ -65,24 +65,12 @@ pub enum Judged {
 /// status (`status.rs`) instead of evaluating them.
 const KEPT_FROM: usize = 40;
 
-/// A pairing's term as the engine takes it: its own dates, else its program's.
-fn term_of(pairing: &Value, program: &Value, as_of: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
-    let day = |v: &Value, f: &str| duikou_domain::RecDate::of(&v[f]);
-    let start = day(pairing, "start_date").or_else(|| day(program, "start_date"))?.first;
-    // an open-ended pairing runs until the day it is judged; a term ending in a month or a year runs to its end
-    let end = day(pairing, "end_date")
-        .or_else(|| day(program, "end_date"))
-        .map(|d| d.last())
-        .unwrap_or(as_of.max(start));
-    Some((start, end))
-}
-
 /// The fields of an entity the writer reads (`duikou_summary::FIELDS`); the rest are not read at all.
 fn summary_fields(entity: &str) -> Vec<&'static str> {
     let Some(def) = duikou_domain::schema::entity(entity) else {
         return Vec::new();
     };
-    crate::records::columns(def)
+    crate::rows::columns(def)
         .into_iter()
         .filter(|f| duikou_summary::FIELDS.contains(&f.name))
         .map(|f| f.name)
@@ -506,7 +494,7 @@ impl Store {
                 let terms: HashMap<i64, Option<(NaiveDate, NaiveDate)>> = pairings
                     .iter()
                     .filter(|p| p["program_id"].as_i64() == Some(*program))
-                    .map(|p| (p["id"].as_i64().unwrap_or(0), term_of(p, &prog, as_of)))
+                    .map(|p| (p["id"].as_i64().unwrap_or(0), crate::assess::term_of(p, &prog, as_of)))
                     .collect();
                 for problem in self.status_problems_within(*program, Some(list), within, as_of).await? {
                     let range = period.bounds(&calendar, terms.get(&problem.pairing_id).copied().flatten());

@@ -30,11 +30,11 @@ fn ddl(pg: bool) -> String {
         let confirm: &[_] = if e.confirmable { CONFIRMATION_FIELDS } else { &[] };
         for f in e.fields.iter().chain(confirm) {
             let mut c = format!("{} {}", f.name, col_type(f.kind, pg));
-            if f.required && !f.server {
+            if f.required {
                 c.push_str(" NOT NULL");
             }
             if f.name == "confirmation" {
-                c.push_str(" NOT NULL DEFAULT 'pending'");
+                c.push_str(" DEFAULT 'pending'");
             }
             if let Some((t, k)) = f.refs {
                 c.push_str(&format!(" REFERENCES {t}({k})"));

@@ -17,7 +17,8 @@ use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
 // ---------------------------------------------------------------------------------------------------------------
-// columns written per table (version keeps its default of 1)
+// columns written per table (version keeps its default of 1; what a list leaves out is NULL), each a choice among
+// the schema's columns of its table in their order (EntityDef::columns; the test `column_lists_are_the_schemas_columns`)
 
 const ORG_COLS: &[&str] = &[
     "id",
@@ -58,6 +59,7 @@ const PAIRING_COLS: &[&str] = &[
     "end_date",
     "parent_id",
     "note",
+    "withheld",
 ];
 const OBLIGATION_COLS: &[&str] = &[
     "id",
@@ -1068,6 +1070,7 @@ async fn structure(
             } else {
                 text("合成数据")
             },
+            Arg::Bool(Some(false)),
         ];
         out.put(&mut sink, row).await?;
     }
@@ -2066,6 +2069,61 @@ pub async fn bench_activities(store: &Store, n: u64, bulk: bool, seed: u64) -> R
 #[cfg(test)]
 mod tests {
     use super::*;
+    use duikou_domain::schema;
+
+    /// Every table the generator writes, with the columns it names.
+    const WRITTEN: &[(&str, &[&str])] = &[
+        ("orgs", ORG_COLS),
+        ("programs", PROGRAM_COLS),
+        ("pairings", PAIRING_COLS),
+        ("obligations", OBLIGATION_COLS),
+        ("indicators", INDICATOR_COLS),
+        ("indicator_values", VALUE_COLS),
+        ("projects", PROJECT_COLS),
+        ("project_funding", FUNDING_COLS),
+        ("transactions", TX_COLS),
+        ("people", PEOPLE_COLS),
+        ("dispatches", DISPATCH_COLS),
+        ("stints", STINT_COLS),
+        ("appraisals", APPRAISAL_COLS),
+        ("activities", ACTIVITY_COLS),
+    ];
+
+    /// The column lists are a choice among the schema's columns of their table ([`schema::EntityDef::columns`]), in
+    /// its order; what a list leaves out is stored as NULL (the version as 1), so it leaves out nothing the schema
+    /// requires or gives a default. A field renamed, removed or made required in the schema fails here, naming the list.
+    #[test]
+    fn column_lists_are_the_schemas_columns() {
+        for (table, cols) in WRITTEN {
+            let def = schema::entity(table).unwrap_or_else(|| panic!("{table}: no such entity in the schema"));
+            let all = def.columns();
+            let mut last = None;
+            for c in *cols {
+                let at = all
+                    .iter()
+                    .position(|a| a == c)
+                    .unwrap_or_else(|| panic!("{table}.{c}: written by the generator, not a column in the schema"));
+                assert!(
+                    last.is_none_or(|l| l < at),
+                    "{table}.{c}: twice or out of the schema's order ({all:?})"
+                );
+                last = Some(at);
+            }
+            for c in schema::SYSTEM_COLUMNS.iter().filter(|c| **c != "version") {
+                assert!(
+                    cols.contains(c),
+                    "{table}.{c}: a system column the generator must write"
+                );
+            }
+            for f in def.stored_fields() {
+                assert!(
+                    !(f.required || f.default.is_some()) || cols.contains(&f.name),
+                    "{table}.{}: the schema requires it or gives it a default, the generator leaves it out",
+                    f.name
+                );
+            }
+        }
+    }
 
     #[test]
     fn split_is_exact() {

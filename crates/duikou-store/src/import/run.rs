@@ -10,7 +10,8 @@ use super::{
 };
 use crate::audit::WriteTx;
 use crate::db::{Arg, Kind, Tx};
-use crate::records::{def, to_arg};
+use crate::records::def;
+use crate::rows::to_arg;
 use crate::{Backend, Result, Store, StoreError};
 use duikou_domain::access::Actor;
 use duikou_domain::schema::{EntityDef, Field, FieldKind};
@@ -623,7 +624,7 @@ impl Pass {
 /// Hashes of the import keys of `d`'s records under `anchor` = `at`.
 async fn stored_keys(tx: &mut Tx, d: &'static EntityDef, anchor: &Field, at: i64) -> Result<HashSet<KeyHash>> {
     let fields: Vec<&Field> = d.import_key().iter().filter_map(|k| d.field(k)).collect();
-    let kinds: Vec<Kind> = fields.iter().map(|f| crate::records::kind_of(f)).collect();
+    let kinds: Vec<Kind> = fields.iter().map(|f| crate::rows::kind_of(f)).collect();
     let names: Vec<&str> = fields.iter().map(|f| f.name).collect();
     let rows = tx
         .fetch(

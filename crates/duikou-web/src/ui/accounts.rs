@@ -6,7 +6,8 @@
 //! cookie of the page's path, shown, and dropped.
 
 use super::forms::{named_record, with_picker};
-use super::{page_user, posting_user, reference_name, refused, render, ui, Ui};
+use super::names::reference_name;
+use super::{page_user, posting_user, refused, render, ui, Ui};
 use crate::auth::{cookie, session_set_cookie, ClientAddress};
 use crate::AppState;
 use askama::Template;

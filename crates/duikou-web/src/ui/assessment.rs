@@ -3,7 +3,8 @@
 //! rating scale is set here. Supporters and receivers see their own pairings only. The same rows make the 考核结果
 //! workbook (.xlsx) and the 考核通报 (.docx), so a download never says other than the page.
 
-use super::{beijing_time, page_user, refused, render, ui, Ui};
+use super::names::beijing_time;
+use super::{page_user, refused, render, ui, Ui};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Form, Path, State};

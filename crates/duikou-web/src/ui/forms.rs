@@ -99,7 +99,7 @@ async fn choices_for(
             continue;
         }
         if let Some(name) = match value.parse::<i64>() {
-            Ok(id) => super::reference_name(state, target, id).await,
+            Ok(id) => super::names::reference_name(state, target, id).await,
             Err(_) => None,
         } {
             list.push((value.clone(), name));
@@ -154,7 +154,7 @@ async fn choices(state: &AppState, actor: &duikou_domain::access::Actor, def: &E
                 .into_iter()
                 .flatten(),
         );
-        let name = super::pairing_name(state, p).await.unwrap_or_default();
+        let name = super::names::pairing_name(state, p).await.unwrap_or_default();
         listed.push((id, name));
     }
     let mut put = |field: &'static str, mut list: Vec<(i64, String)>| {
@@ -175,7 +175,9 @@ async fn choices(state: &AppState, actor: &duikou_domain::access::Actor, def: &E
     if !org_fields.is_empty() {
         let mut list = Vec::new();
         for id in &orgs {
-            let name = super::reference_name(state, "orgs", *id).await.unwrap_or_default();
+            let name = super::names::reference_name(state, "orgs", *id)
+                .await
+                .unwrap_or_default();
             list.push((*id, name));
         }
         for field in org_fields {
@@ -240,7 +242,7 @@ async fn pick_labels(
         let name = match (kind, value.parse::<i64>()) {
             ("regions", _) if value.chars().all(|c| c.is_ascii_digit()) => Some(region_text(state, value).await),
             ("regions", _) => None,
-            (_, Ok(id)) => super::reference_name(state, kind, id).await,
+            (_, Ok(id)) => super::names::reference_name(state, kind, id).await,
             _ => None,
         };
         if let Some(name) = name {

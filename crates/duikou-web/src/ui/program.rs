@@ -154,7 +154,7 @@ pub(crate) fn program_view(d: &Dashboard, l: &Labels) -> ProgramView {
             d.activities_in_all.hours_figure.written.clone(),
         ),
     ];
-    let chart = super::dashboard_charts(Some(d))
+    let chart = super::dashboard::dashboard_charts(Some(d))
         .iter()
         .map(duikou_report::svg)
         .collect::<String>();

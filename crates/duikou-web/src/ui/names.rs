@@ -3,6 +3,7 @@
 
 use crate::AppState;
 use duikou_domain::schema::{self, FieldKind};
+use duikou_store::db::Arg;
 use duikou_store::ListQuery;
 use serde_json::Value;
 
@@ -30,94 +31,93 @@ pub(super) async fn pairing_name(state: &AppState, pairing: &Value) -> Option<St
     ))
 }
 
+/// What a page calls things, by `(field, raw value)`: see [`list_names`].
+pub(super) type Names = std::collections::HashMap<(&'static str, String), String>;
+
+/// The names of `target` records by id: a pairing by its two sides, a dispatch by its person, others by their name
+/// or title.
+async fn named(state: &AppState, target: &str, ids: &[i64]) -> std::collections::HashMap<i64, String> {
+    let mut names = std::collections::HashMap::new();
+    if ids.is_empty() {
+        return names;
+    }
+    let args: Vec<Arg> = ids.iter().map(|i| Arg::Int(Some(*i))).collect();
+    let Some(def) = schema::entity(target) else {
+        return names;
+    };
+    if target == "pairings" {
+        let Ok(rows) = state
+            .store
+            .fields_where_in_and(
+                "pairings",
+                &["supporter_org_id", "receiver_org_id"],
+                "id",
+                &args,
+                "",
+                &[],
+            )
+            .await
+        else {
+            return names;
+        };
+        let org_ids: Vec<i64> = rows
+            .iter()
+            .flat_map(|p| [p["supporter_org_id"].as_i64(), p["receiver_org_id"].as_i64()])
+            .flatten()
+            .collect();
+        let orgs = Box::pin(named(state, "orgs", &org_ids)).await;
+        for p in rows {
+            let side = |k: &str| p[k].as_i64().and_then(|i| orgs.get(&i)).cloned().unwrap_or_default();
+            names.insert(
+                p["id"].as_i64().unwrap_or(0),
+                format!("{} → {}", side("supporter_org_id"), side("receiver_org_id")),
+            );
+        }
+        return names;
+    }
+    if target == "dispatches" {
+        let Ok(rows) = state
+            .store
+            .fields_where_in_and("dispatches", &["person_id"], "id", &args, "", &[])
+            .await
+        else {
+            return names;
+        };
+        let people: Vec<i64> = rows.iter().filter_map(|d| d["person_id"].as_i64()).collect();
+        let people = Box::pin(named(state, "people", &people)).await;
+        for d in rows {
+            if let Some(n) = d["person_id"].as_i64().and_then(|i| people.get(&i)) {
+                names.insert(d["id"].as_i64().unwrap_or(0), n.clone());
+            }
+        }
+        return names;
+    }
+    let Some(key) = ["name", "title"].into_iter().find(|k| def.field(k).is_some()) else {
+        return names;
+    };
+    if let Ok(rows) = state
+        .store
+        .fields_where_in_and(target, &[key], "id", &args, "", &[])
+        .await
+    {
+        for r in rows {
+            if let Some(n) = r[key].as_str().filter(|n| !n.trim().is_empty()) {
+                names.insert(r["id"].as_i64().unwrap_or(0), n.to_string());
+            }
+        }
+    }
+    names
+}
+
 /// What a page of records calls things: `("", id)` → the record's own name (its name or title, a pairing's two
 /// sides, a dispatch's person), and `(field, raw value)` → the name of what a reference field points to (an org, a
 /// pairing, a person, a region by its code, a user). Read with one query per target and page.
-pub(super) async fn list_names(
-    state: &AppState,
-    entity: &str,
-    fields: &[&schema::Field],
-    items: &[Value],
-) -> std::collections::HashMap<(&'static str, String), String> {
-    use duikou_store::db::Arg;
+pub(super) async fn list_names(state: &AppState, entity: &str, fields: &[&schema::Field], items: &[Value]) -> Names {
     let mut out = std::collections::HashMap::new();
     let ids = |field: &str| -> Vec<i64> {
         let set: std::collections::BTreeSet<i64> = items.iter().filter_map(|r| r[field].as_i64()).collect();
         set.into_iter().collect()
     };
-    // the names of `target` records by id
-    async fn named(state: &AppState, target: &str, ids: &[i64]) -> std::collections::HashMap<i64, String> {
-        let mut names = std::collections::HashMap::new();
-        if ids.is_empty() {
-            return names;
-        }
-        let args: Vec<Arg> = ids.iter().map(|i| Arg::Int(Some(*i))).collect();
-        let Some(def) = schema::entity(target) else {
-            return names;
-        };
-        if target == "pairings" {
-            let Ok(rows) = state
-                .store
-                .fields_where_in_and(
-                    "pairings",
-                    &["supporter_org_id", "receiver_org_id"],
-                    "id",
-                    &args,
-                    "",
-                    &[],
-                )
-                .await
-            else {
-                return names;
-            };
-            let org_ids: Vec<i64> = rows
-                .iter()
-                .flat_map(|p| [p["supporter_org_id"].as_i64(), p["receiver_org_id"].as_i64()])
-                .flatten()
-                .collect();
-            let orgs = Box::pin(named(state, "orgs", &org_ids)).await;
-            for p in rows {
-                let side = |k: &str| p[k].as_i64().and_then(|i| orgs.get(&i)).cloned().unwrap_or_default();
-                names.insert(
-                    p["id"].as_i64().unwrap_or(0),
-                    format!("{} → {}", side("supporter_org_id"), side("receiver_org_id")),
-                );
-            }
-            return names;
-        }
-        if target == "dispatches" {
-            let Ok(rows) = state
-                .store
-                .fields_where_in_and("dispatches", &["person_id"], "id", &args, "", &[])
-                .await
-            else {
-                return names;
-            };
-            let people: Vec<i64> = rows.iter().filter_map(|d| d["person_id"].as_i64()).collect();
-            let people = Box::pin(named(state, "people", &people)).await;
-            for d in rows {
-                if let Some(n) = d["person_id"].as_i64().and_then(|i| people.get(&i)) {
-                    names.insert(d["id"].as_i64().unwrap_or(0), n.clone());
-                }
-            }
-            return names;
-        }
-        let Some(key) = ["name", "title"].into_iter().find(|k| def.field(k).is_some()) else {
-            return names;
-        };
-        if let Ok(rows) = state
-            .store
-            .fields_where_in_and(target, &[key], "id", &args, "", &[])
-            .await
-        {
-            for r in rows {
-                if let Some(n) = r[key].as_str().filter(|n| !n.trim().is_empty()) {
-                    names.insert(r["id"].as_i64().unwrap_or(0), n.to_string());
-                }
-            }
-        }
-        names
-    }
     // each record's own name
     let own = ids("id");
     for (id, name) in named(state, entity, &own).await {

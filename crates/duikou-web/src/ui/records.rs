@@ -1,7 +1,7 @@
 //! Any kind of record: its list (`/records/{entity}`, searchable in Chinese) and one record's page with its
 //! history.
 
-use super::names::{beijing_time, list_names, reference_name, region_name, shown, shown_field};
+use super::names::{beijing_time, list_names, reference_name, region_name, shown, shown_field, Names};
 use super::{page_user, program, render, ui, Ui};
 use crate::AppState;
 use askama::Template;
@@ -9,7 +9,8 @@ use axum::extract::{Path, State};
 use axum::http::{request::Parts, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use duikou_domain::schema::{self, FieldKind};
-use duikou_store::ListQuery;
+use duikou_store::audit::AuditEvent;
+use duikou_store::{ListQuery, Page};
 use serde_json::Value;
 
 #[derive(Template)]
@@ -32,16 +33,19 @@ struct ListPage {
     link_base: String,
 }
 
-/// `GET /records/{entity}?q=&page=`: any list, searchable in Chinese, with an Excel download.
-pub async fn list(State(state): State<AppState>, parts: Parts, Path(entity): Path<String>) -> Response {
-    let (actor, csrf) = match page_user(&state, &parts).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let Some(def) = schema::entity(&entity) else {
-        return (StatusCode::NOT_FOUND, "没有这种记录").into_response();
-    };
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(parts.uri.query().unwrap_or("")).unwrap_or_default();
+/// What a list's address asks for: the search, the page (by number near the start, or by a cursor), and the
+/// parameters its links keep (`q`, `sort` and field filters such as `?program_id=3`, `?start_date_from=…`).
+struct Asked {
+    q: String,
+    page: i64,
+    after: Option<i64>,
+    before: Option<i64>,
+    kept: Vec<(String, String)>,
+}
+
+/// A list's address read: what it asks for, and the store's query for it.
+fn asked(def: &schema::EntityDef, raw: &str) -> (Asked, ListQuery) {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw).unwrap_or_default();
     let get = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
     let q = get("q").unwrap_or_default();
     let cursor = |name: &str| get(name).and_then(|v| v.parse::<i64>().ok()).filter(|v| *v >= 1);
@@ -70,17 +74,26 @@ pub async fn list(State(state): State<AppState>, parts: Parts, Path(entity): Pat
         after: after.filter(|_| before.is_none()),
         before,
     };
-    let result = match state.store.list(&entity, &query).await {
-        Ok(r) => r,
-        Err(e) => return crate::error::ApiError::from(e).into_response(),
+    let asked = Asked {
+        q,
+        page,
+        after,
+        before,
+        kept,
     };
-    let base = serde_urlencoded::to_string(&kept).unwrap_or_default();
+    (asked, query)
+}
+
+/// The links to the previous and the next page, keeping the search, filters and sort.
+fn page_links(asked: &Asked, result: &Page) -> (Option<String>, Option<String>) {
+    let page = asked.page;
+    let base = serde_urlencoded::to_string(&asked.kept).unwrap_or_default();
     let href = |extra: String| match (base.is_empty(), extra.is_empty()) {
         (true, _) => format!("?{extra}"),
         (false, true) => format!("?{base}"),
         (false, false) => format!("?{base}&{extra}"),
     };
-    let prev_href = if after.is_none() && before.is_none() {
+    let prev_href = if asked.after.is_none() && asked.before.is_none() {
         (page > 1).then(|| {
             href(if page == 2 {
                 String::new()
@@ -98,43 +111,31 @@ pub async fn list(State(state): State<AppState>, parts: Parts, Path(entity): Pat
         })
     };
     let next_href = result.next_after.map(|a| href(format!("after={a}&page={}", page + 1)));
-    let note = (!result.total_exact).then(|| {
-        let short = query
-            .q
-            .as_deref()
-            .is_some_and(|q| q.trim().chars().count() < duikou_store::list::INDEXED_CHARS);
-        if short {
-            format!(
-                "一两个字的搜索不能用全文索引，每次只检索 {} 条记录，条数只计已检索的部分；点“下一页”继续检索，或多输入几个字在全部记录中查找。",
-                duikou_store::list::SEARCH_WINDOW
-            )
-        } else {
-            format!(
-                "符合条件的记录超过 {} 条，只计到此为止。",
-                duikou_store::list::COUNT_CAP
-            )
-        }
-    });
-    let (total, pages) = if result.total_exact {
-        (result.total.to_string(), ((result.total + 49) / 50).max(1).to_string())
-    } else {
-        (
-            format!("{}+", result.total),
-            format!("{}+", ((result.total + 49) / 50).max(1)),
+    (prev_href, next_href)
+}
+
+/// Why a list's count is not exact: a search too short for the index, or more records than are counted.
+fn partial_count_note(query: &ListQuery) -> String {
+    let short = query
+        .q
+        .as_deref()
+        .is_some_and(|q| q.trim().chars().count() < duikou_store::list::INDEXED_CHARS);
+    if short {
+        format!(
+            "一两个字的搜索不能用全文索引，每次只检索 {} 条记录，条数只计已检索的部分；点“下一页”继续检索，或多输入几个字在全部记录中查找。",
+            duikou_store::list::SEARCH_WINDOW
         )
-    };
-    let fields: Vec<&schema::Field> = def
-        .fields
-        .iter()
-        .filter(|f| !matches!(f.kind, FieldKind::Json(_) | FieldKind::LongText) && f.companion.is_none())
-        .take(8)
-        .collect();
-    let mut headers = vec![def.label.to_string()];
-    headers.extend(fields.iter().map(|f| f.label.to_string()));
-    // references by the names of what they point to, read once per page and target
-    let names = list_names(&state, &entity, &fields, &result.items).await;
-    let rows = result
-        .items
+    } else {
+        format!(
+            "符合条件的记录超过 {} 条，只计到此为止。",
+            duikou_store::list::COUNT_CAP
+        )
+    }
+}
+
+/// The rows of a list: each record's id, what it is called, and its cells, references by the names they point to.
+fn list_rows(fields: &[&schema::Field], items: &[Value], names: &Names) -> Vec<(i64, String, Vec<String>)> {
+    items
         .iter()
         .map(|r| {
             let id = r["id"].as_i64().unwrap_or(0);
@@ -159,7 +160,44 @@ pub async fn list(State(state): State<AppState>, parts: Parts, Path(entity): Pat
                 .collect();
             (id, called, cells)
         })
+        .collect()
+}
+
+/// `GET /records/{entity}?q=&page=`: any list, searchable in Chinese, with an Excel download.
+pub async fn list(State(state): State<AppState>, parts: Parts, Path(entity): Path<String>) -> Response {
+    let (actor, csrf) = match page_user(&state, &parts).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let Some(def) = schema::entity(&entity) else {
+        return (StatusCode::NOT_FOUND, "没有这种记录").into_response();
+    };
+    let (asked, query) = asked(def, parts.uri.query().unwrap_or(""));
+    let result = match state.store.list(&entity, &query).await {
+        Ok(r) => r,
+        Err(e) => return crate::error::ApiError::from(e).into_response(),
+    };
+    let (prev_href, next_href) = page_links(&asked, &result);
+    let note = (!result.total_exact).then(|| partial_count_note(&query));
+    let (total, pages) = if result.total_exact {
+        (result.total.to_string(), ((result.total + 49) / 50).max(1).to_string())
+    } else {
+        (
+            format!("{}+", result.total),
+            format!("{}+", ((result.total + 49) / 50).max(1)),
+        )
+    };
+    let fields: Vec<&schema::Field> = def
+        .fields
+        .iter()
+        .filter(|f| !matches!(f.kind, FieldKind::Json(_) | FieldKind::LongText) && f.companion.is_none())
+        .take(8)
         .collect();
+    let mut headers = vec![def.label.to_string()];
+    headers.extend(fields.iter().map(|f| f.label.to_string()));
+    // references by the names of what they point to, read once per page and target
+    let names = list_names(&state, &entity, &fields, &result.items).await;
+    let rows = list_rows(&fields, &result.items, &names);
     let link_base = if entity == "pairings" {
         "/pairings/".to_string()
     } else if entity == "programs" && program::may_oversee(&actor).is_ok() {
@@ -172,9 +210,9 @@ pub async fn list(State(state): State<AppState>, parts: Parts, Path(entity): Pat
         title: def.label.into(),
         label: def.label.into(),
         entity,
-        q,
+        q: asked.q,
         total,
-        page,
+        page: asked.page,
         pages,
         prev_href,
         next_href,
@@ -214,6 +252,112 @@ fn action_label(a: &str) -> &str {
     }
 }
 
+/// A record's fields as a person reads them: references by the names they point to, times in Beijing time.
+async fn record_fields(state: &AppState, def: &schema::EntityDef, rec: &Value) -> Vec<(String, String)> {
+    let confirm: &[schema::Field] = if def.confirmable {
+        schema::CONFIRMATION_FIELDS
+    } else {
+        &[]
+    };
+    let mut fields = Vec::new();
+    for f in def.fields.iter().chain(confirm).filter(|f| f.companion.is_none()) {
+        let mut value = shown_field(f, rec);
+        match (f.refs, &rec[f.name]) {
+            (Some(("users", "id")), Value::Number(n)) => {
+                let uid = n.as_i64().unwrap_or(0);
+                value = state
+                    .store
+                    .user_names(&[uid])
+                    .await
+                    .ok()
+                    .and_then(|m| m.get(&uid).cloned())
+                    .unwrap_or_default();
+            }
+            (Some((target, "id")), Value::Number(n)) => {
+                if let Some(name) = reference_name(state, target, n.as_i64().unwrap_or(0)).await {
+                    value = name;
+                }
+            }
+            (Some(("regions", "code")), Value::String(code)) => {
+                if let Some(name) = region_name(state, code).await {
+                    value = name;
+                }
+            }
+            _ if f.name.ends_with("_at") => value = beijing_time(&value),
+            _ => {}
+        }
+        fields.push((f.label.to_string(), value));
+    }
+    fields
+}
+
+/// A record's history: each change's time, who made it, what it did, and the fields it changed with their new
+/// values.
+async fn history(
+    state: &AppState,
+    def: &schema::EntityDef,
+    entity: &str,
+    id: i64,
+) -> Vec<(String, String, String, String)> {
+    let events = state.store.audit_for(entity, id).await.unwrap_or_default();
+    let user_ids: Vec<i64> = events.iter().map(|e| e.user_id).collect();
+    let names = state.store.user_names(&user_ids).await.unwrap_or_default();
+    // what the history's references point to, by name (a region, an org, a user), never by code or id
+    let ref_fields: Vec<&schema::Field> = def.fields.iter().filter(|f| f.refs.is_some()).collect();
+    let afters: Vec<Value> = events.iter().map(|e| e.after.clone()).collect();
+    let ref_names = list_names(state, entity, &ref_fields, &afters).await;
+    events
+        .into_iter()
+        .map(|e| {
+            let at = beijing_time(&e.at);
+            (
+                at,
+                names.get(&e.user_id).cloned().unwrap_or_else(|| "系统".to_string()),
+                action_label(&e.action).to_string(),
+                changed(def, &e, &ref_names),
+            )
+        })
+        .collect()
+}
+
+/// The fields one change of the history changed, with their new values (`名称：…；金额：…`).
+fn changed(def: &schema::EntityDef, e: &AuditEvent, ref_names: &Names) -> String {
+    let changed: Vec<String> = e
+        .after
+        .as_object()
+        .map(|after| {
+            let mut seen = Vec::new();
+            after
+                .iter()
+                .filter(|(k, v)| e.before.get(k.as_str()) != Some(*v))
+                // a changed qualifier or range shows as its figure's new written form
+                .filter_map(|(k, _)| {
+                    def.field(k)
+                        .map(|f| f.companion.and_then(|b| def.field(b)).unwrap_or(f))
+                })
+                .filter(|f| {
+                    let fresh = !seen.contains(&f.name);
+                    seen.push(f.name);
+                    fresh
+                })
+                .map(|f| {
+                    let raw = match &e.after[f.name] {
+                        Value::String(s) => s.clone(),
+                        Value::Number(n) => n.to_string(),
+                        _ => String::new(),
+                    };
+                    let shown = match ref_names.get(&(f.name, raw)) {
+                        Some(name) if f.refs.is_some() => name.clone(),
+                        _ => shown_field(f, &e.after),
+                    };
+                    format!("{}：{shown}", f.label)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    changed.join("；")
+}
+
 /// `GET /records/{entity}/{id}`: the record, its confirmation state and its history.
 pub async fn record(State(state): State<AppState>, parts: Parts, Path((entity, id)): Path<(String, i64)>) -> Response {
     let (actor, csrf) = match page_user(&state, &parts).await {
@@ -230,93 +374,9 @@ pub async fn record(State(state): State<AppState>, parts: Parts, Path((entity, i
         Ok(r) => r,
         Err(e) => return crate::error::ApiError::from(e).into_response(),
     };
-    let confirm: &[schema::Field] = if def.confirmable {
-        schema::CONFIRMATION_FIELDS
-    } else {
-        &[]
-    };
-    let mut fields = Vec::new();
-    for f in def.fields.iter().chain(confirm).filter(|f| f.companion.is_none()) {
-        let mut value = shown_field(f, &rec);
-        match (f.refs, &rec[f.name]) {
-            (Some(("users", "id")), Value::Number(n)) => {
-                let uid = n.as_i64().unwrap_or(0);
-                value = state
-                    .store
-                    .user_names(&[uid])
-                    .await
-                    .ok()
-                    .and_then(|m| m.get(&uid).cloned())
-                    .unwrap_or_default();
-            }
-            (Some((target, "id")), Value::Number(n)) => {
-                if let Some(name) = reference_name(&state, target, n.as_i64().unwrap_or(0)).await {
-                    value = name;
-                }
-            }
-            (Some(("regions", "code")), Value::String(code)) => {
-                if let Some(name) = region_name(&state, code).await {
-                    value = name;
-                }
-            }
-            _ if f.name.ends_with("_at") => value = beijing_time(&value),
-            _ => {}
-        }
-        fields.push((f.label.to_string(), value));
-    }
+    let fields = record_fields(&state, def, &rec).await;
     let history = if duikou_domain::access::may_read_audit(&actor).is_ok() {
-        let events = state.store.audit_for(&entity, id).await.unwrap_or_default();
-        let user_ids: Vec<i64> = events.iter().map(|e| e.user_id).collect();
-        let names = state.store.user_names(&user_ids).await.unwrap_or_default();
-        // what the history's references point to, by name (a region, an org, a user), never by code or id
-        let ref_fields: Vec<&schema::Field> = def.fields.iter().filter(|f| f.refs.is_some()).collect();
-        let afters: Vec<Value> = events.iter().map(|e| e.after.clone()).collect();
-        let ref_names = list_names(&state, &entity, &ref_fields, &afters).await;
-        events
-            .into_iter()
-            .map(|e| {
-                let changed: Vec<String> = e
-                    .after
-                    .as_object()
-                    .map(|after| {
-                        let mut seen = Vec::new();
-                        after
-                            .iter()
-                            .filter(|(k, v)| e.before.get(k.as_str()) != Some(*v))
-                            // a changed qualifier or range shows as its figure's new written form
-                            .filter_map(|(k, _)| {
-                                def.field(k)
-                                    .map(|f| f.companion.and_then(|b| def.field(b)).unwrap_or(f))
-                            })
-                            .filter(|f| {
-                                let fresh = !seen.contains(&f.name);
-                                seen.push(f.name);
-                                fresh
-                            })
-                            .map(|f| {
-                                let raw = match &e.after[f.name] {
-                                    Value::String(s) => s.clone(),
-                                    Value::Number(n) => n.to_string(),
-                                    _ => String::new(),
-                                };
-                                let shown = match ref_names.get(&(f.name, raw)) {
-                                    Some(name) if f.refs.is_some() => name.clone(),
-                                    _ => shown_field(f, &e.after),
-                                };
-                                format!("{}：{shown}", f.label)
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                let at = beijing_time(&e.at);
-                (
-                    at,
-                    names.get(&e.user_id).cloned().unwrap_or_else(|| "系统".to_string()),
-                    action_label(&e.action).to_string(),
-                    changed.join("；"),
-                )
-            })
-            .collect()
+        history(&state, def, &entity, id).await
     } else {
         Vec::new()
     };

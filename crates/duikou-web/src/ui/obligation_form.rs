@@ -574,28 +574,7 @@ impl State {
         s.kind = code(&rule.measure);
         let records = rule.measure.records();
         s.entity = records.entity.clone();
-        let rows = |filter: &BTreeMap<String, Vec<String>>| -> Result<Vec<Row>, String> {
-            filter
-                .iter()
-                .map(|(k, vals)| {
-                    let f = field_def(&records.entity, k, Use::Filter)
-                        .ok_or_else(|| format!("条件“{k}”不是表单可选的字段"))?;
-                    Ok(match value_choices(f) {
-                        Some(_) => Row {
-                            field: k.clone(),
-                            ticked: vals.clone(),
-                            text: String::new(),
-                        },
-                        None => Row {
-                            field: k.clone(),
-                            ticked: Vec::new(),
-                            text: vals.join("、"),
-                        },
-                    })
-                })
-                .collect()
-        };
-        s.filters = rows(&records.filter)?;
+        s.filters = rows_of(&records.entity, &records.filter)?;
         match &rule.measure {
             Measure::DistinctCount { field, .. } | Measure::Sum { field, .. } => s.field = field.clone(),
             Measure::Ratio {
@@ -605,36 +584,48 @@ impl State {
                 ..
             } => {
                 s.field = field.clone();
-                s.numerator = rows(numerator_filter)?;
+                s.numerator = rows_of(&records.entity, numerator_filter)?;
                 s.zero = zero_denominator.map(|z| code(&z)).unwrap_or_default();
             }
             _ => {}
         }
         s.comparison = code(&rule.comparison);
         s.max = rule.target_max.map(|m| m.to_string()).unwrap_or_default();
-        match &rule.target {
+        s.put_target(&rule.target);
+        s.label = rule.label.clone().unwrap_or_default();
+        s.unit = rule.unit.clone().unwrap_or_default();
+        // what the form would save must be the rule itself, else the form cannot show it
+        match s.build() {
+            Ok(back) if back == *rule => Ok(s),
+            _ => Err("该规则的写法超出表单所能显示的范围".into()),
+        }
+    }
+
+    /// The target of a stored rule put into the form: a fixed value (in the unit it was written in), or tiers.
+    fn put_target(&mut self, target: &Target) {
+        match target {
             Target::Fixed { value, written } => {
-                s.target_type = "fixed".into();
+                self.target_type = "fixed".into();
                 match written {
                     Some(w) => {
-                        s.value = w.value.to_string();
-                        s.written = w.unit.clone();
+                        self.value = w.value.to_string();
+                        self.written = w.unit.clone();
                     }
-                    None => s.value = value.to_string(),
+                    None => self.value = value.to_string(),
                 }
             }
             Target::Tiered { of, attribute, tiers } => {
-                s.target_type = "tiered".into();
-                s.of = of.clone();
-                s.attribute = attribute.clone();
-                s.tier_style = if tiers.iter().any(Tier::written) {
+                self.target_type = "tiered".into();
+                self.of = of.clone();
+                self.attribute = attribute.clone();
+                self.tier_style = if tiers.iter().any(Tier::written) {
                     "written"
                 } else {
                     "below"
                 }
                 .into();
                 let shown = |q: Option<Qty>| q.map(|q| q.to_string()).unwrap_or_default();
-                s.tiers = tiers
+                self.tiers = tiers
                     .iter()
                     .map(|t| TierRow {
                         from: shown(t.from),
@@ -644,13 +635,6 @@ impl State {
                     })
                     .collect();
             }
-        }
-        s.label = rule.label.clone().unwrap_or_default();
-        s.unit = rule.unit.clone().unwrap_or_default();
-        // what the form would save must be the rule itself, else the form cannot show it
-        match s.build() {
-            Ok(back) if back == *rule => Ok(s),
-            _ => Err("该规则的写法超出表单所能显示的范围".into()),
         }
     }
 
@@ -968,6 +952,28 @@ fn template_choices() -> Vec<(String, Vec<(String, String)>)> {
                     .map(|i| (format!("{}.{}", t.code, i.key), i.title.to_string()))
                     .collect(),
             )
+        })
+        .collect()
+}
+
+/// The rows of a stored rule's filter, or the field the form cannot offer.
+fn rows_of(entity: &str, filter: &BTreeMap<String, Vec<String>>) -> Result<Vec<Row>, String> {
+    filter
+        .iter()
+        .map(|(k, vals)| {
+            let f = field_def(entity, k, Use::Filter).ok_or_else(|| format!("条件“{k}”不是表单可选的字段"))?;
+            Ok(match value_choices(f) {
+                Some(_) => Row {
+                    field: k.clone(),
+                    ticked: vals.clone(),
+                    text: String::new(),
+                },
+                None => Row {
+                    field: k.clone(),
+                    ticked: Vec::new(),
+                    text: vals.join("、"),
+                },
+            })
         })
         .collect()
 }

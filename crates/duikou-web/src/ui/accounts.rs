@@ -6,7 +6,8 @@
 //! cookie of the page's path, shown, and dropped.
 
 use super::forms::{named_record, with_picker};
-use super::{page_user, posting_user, reference_name, refused, render, ui, Ui};
+use super::names::reference_name;
+use super::{page_user, posting_user, refused, render, ui, Ui};
 use crate::auth::{cookie, session_set_cookie, ClientAddress};
 use crate::AppState;
 use askama::Template;
@@ -717,43 +718,10 @@ pub async fn add_user(
     if let Err(d) = access::may_manage_users(&actor) {
         return refused(&actor, csrf, d.0);
     }
-    let mut typed = Typed {
-        values: ["username", "display_name", "role", "org"]
-            .into_iter()
-            .map(|k| (k.to_string(), field(&raw, k).trim().to_string()))
-            .collect(),
-        errors: HashMap::new(),
-    };
-    // the password as typed (spaces count): kept only in the form it was typed into
-    let typed_password = field(&raw, "password").to_string();
-    typed.values.insert("password".into(), typed_password.clone());
+    let (mut typed, org_ids) = read_new_user(&state, &actor, &raw).await;
+    let typed_password = typed.value("password").to_string();
     let username = typed.value("username").to_string();
-    if username.is_empty() {
-        typed
-            .errors
-            .insert("username".into(), "请填写用户名（登录时使用）".into());
-    }
     let role = typed.value("role").to_string();
-    if role.is_empty() {
-        typed.errors.insert("role".into(), "请选择角色".into());
-    }
-    // the org: the picker's choice (an id), or a name typed without the picker
-    let org = typed.value("org").to_string();
-    let mut org_ids = Vec::new();
-    if !org.is_empty() {
-        match org.parse::<i64>() {
-            Ok(id) => org_ids.push(id),
-            Err(_) => match named_record(&state, &actor, "orgs", &org).await {
-                Some(id) => org_ids.push(id),
-                None => {
-                    typed.errors.insert(
-                        "org".into(),
-                        format!("找不到名为“{org}”的单位，或有多个同名的：请从列表中选择，或写出全称"),
-                    );
-                }
-            },
-        }
-    }
     if !typed.errors.is_empty() {
         let mut resp = users_page(&state, &parts, &actor, csrf, typed).await;
         *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -795,46 +763,95 @@ pub async fn add_user(
                 StoreError::Forbidden(_) => StatusCode::FORBIDDEN,
                 _ => return crate::error::ApiError::from(e).into_response(),
             };
-            let labels = |k: &str| match k {
-                "username" => ("username", "用户名"),
-                "display_name" => ("display_name", "姓名"),
-                "role" => ("role", "角色"),
-                "org_ids" => ("org", "所属单位"),
-                _ => (
-                    "password",
-                    if generated {
-                        "自动生成的密码"
-                    } else {
-                        "初始密码"
-                    },
-                ),
-            };
-            match e {
-                StoreError::Invalid(v) => {
-                    for fe in v.0 {
-                        let (key, label) = labels(&fe.field);
-                        let message = match (key, fe.code) {
-                            ("role", _) => "请从列表中选择角色".to_string(),
-                            ("org", "unknown_reference") => "找不到所选的单位，请从列表中重新选择".to_string(),
-                            ("org", "required") => "支援方和受援方填报员必须指定所属单位".to_string(),
-                            _ => plain(&fe.message, &fe.field, label),
-                        };
-                        typed.errors.entry(key.to_string()).or_insert(message);
-                    }
-                }
-                StoreError::Conflict { message, field, .. } => {
-                    let (key, label) = labels(field.as_deref().unwrap_or("username"));
-                    typed
-                        .errors
-                        .insert(key.to_string(), plain(&message, field.as_deref().unwrap_or(""), label));
-                }
-                StoreError::Forbidden(m) => return refused(&actor, csrf, m),
-                _ => {}
+            if let StoreError::Forbidden(m) = e {
+                return refused(&actor, csrf, m);
             }
+            refused_fields(e, generated, &mut typed);
             let mut resp = users_page(&state, &parts, &actor, csrf, typed).await;
             *resp.status_mut() = status;
             resp
         }
+    }
+}
+
+/// The new user's form read: what was typed (the password as typed, spaces count) with a message for each field
+/// missing or not found, and the org's id (the picker's choice, or a name typed without it).
+async fn read_new_user(state: &AppState, actor: &Actor, raw: &HashMap<String, String>) -> (Typed, Vec<i64>) {
+    let mut typed = Typed {
+        values: ["username", "display_name", "role", "org"]
+            .into_iter()
+            .map(|k| (k.to_string(), field(raw, k).trim().to_string()))
+            .collect(),
+        errors: HashMap::new(),
+    };
+    // the password as typed (spaces count): kept only in the form it was typed into
+    typed
+        .values
+        .insert("password".into(), field(raw, "password").to_string());
+    if typed.value("username").is_empty() {
+        typed
+            .errors
+            .insert("username".into(), "请填写用户名（登录时使用）".into());
+    }
+    if typed.value("role").is_empty() {
+        typed.errors.insert("role".into(), "请选择角色".into());
+    }
+    // the org: the picker's choice (an id), or a name typed without the picker
+    let org = typed.value("org").to_string();
+    let mut org_ids = Vec::new();
+    if !org.is_empty() {
+        match org.parse::<i64>() {
+            Ok(id) => org_ids.push(id),
+            Err(_) => match named_record(state, actor, "orgs", &org).await {
+                Some(id) => org_ids.push(id),
+                None => {
+                    typed.errors.insert(
+                        "org".into(),
+                        format!("找不到名为“{org}”的单位，或有多个同名的：请从列表中选择，或写出全称"),
+                    );
+                }
+            },
+        }
+    }
+    (typed, org_ids)
+}
+
+/// The store's refusal of a new user put beside the fields it names (`generated`: the password was generated).
+fn refused_fields(e: StoreError, generated: bool, typed: &mut Typed) {
+    let labels = |k: &str| match k {
+        "username" => ("username", "用户名"),
+        "display_name" => ("display_name", "姓名"),
+        "role" => ("role", "角色"),
+        "org_ids" => ("org", "所属单位"),
+        _ => (
+            "password",
+            if generated {
+                "自动生成的密码"
+            } else {
+                "初始密码"
+            },
+        ),
+    };
+    match e {
+        StoreError::Invalid(v) => {
+            for fe in v.0 {
+                let (key, label) = labels(&fe.field);
+                let message = match (key, fe.code) {
+                    ("role", _) => "请从列表中选择角色".to_string(),
+                    ("org", "unknown_reference") => "找不到所选的单位，请从列表中重新选择".to_string(),
+                    ("org", "required") => "支援方和受援方填报员必须指定所属单位".to_string(),
+                    _ => plain(&fe.message, &fe.field, label),
+                };
+                typed.errors.entry(key.to_string()).or_insert(message);
+            }
+        }
+        StoreError::Conflict { message, field, .. } => {
+            let (key, label) = labels(field.as_deref().unwrap_or("username"));
+            typed
+                .errors
+                .insert(key.to_string(), plain(&message, field.as_deref().unwrap_or(""), label));
+        }
+        _ => {}
     }
 }
 

@@ -3,7 +3,8 @@
 //! rating scale is set here. Supporters and receivers see their own pairings only. The same rows make the 考核结果
 //! workbook (.xlsx) and the 考核通报 (.docx), so a download never says other than the page.
 
-use super::{beijing_time, page_user, refused, render, ui, Ui};
+use super::names::beijing_time;
+use super::{page_user, refused, render, ui, Ui};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Form, Path, State};
@@ -443,12 +444,7 @@ pub async fn act(
         Ok(u) => u,
         Err(r) => return r,
     };
-    let get = |k: &str| {
-        form.iter()
-            .find(|(f, _)| f == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let get = |k: &str| posted(&form, k);
     if get("csrf") != csrf {
         return (StatusCode::FORBIDDEN, "缺少或错误的 CSRF 令牌").into_response();
     }
@@ -459,40 +455,9 @@ pub async fn act(
         "create" => {
             typed.as_of = Some(get("as_of"));
             typed.comments = Some(get("comments"));
-            let new = duikou_store::assess::NewAssessment {
-                program_id: id,
-                pairing_id: None,
-                period: period.clone(),
-                as_of: Some(get("as_of").trim().to_string()).filter(|s| !s.is_empty()),
-                comments: Some(get("comments")).filter(|s| !s.trim().is_empty()),
-            };
-            // one assessment per program and period on this page: a second "create" (a form sent twice) is refused
-            let existing = match period.parse::<Period>() {
-                Ok(p) => state.store.program_assessment(id, &p).await.ok().flatten(),
-                Err(_) => None,
-            };
-            match existing {
-                Some(_) => Err(duikou_store::StoreError::conflict(
-                    "exists",
-                    "本期已有考核评估，请在其上重新计算，不再另行生成",
-                    Some("period"),
-                )),
-                None => state
-                    .store
-                    .create_assessment(&actor, &new)
-                    .await
-                    .map(|_| "已生成考核评估草稿".to_string()),
-            }
+            create(&state, &actor, id, &period, &form).await
         }
         "scale" => {
-            let mut levels = Vec::new();
-            for i in 1..=6 {
-                let (label, min) = (get(&format!("label{i}")), get(&format!("min{i}")));
-                if label.trim().is_empty() && min.trim().is_empty() {
-                    continue;
-                }
-                levels.push(serde_json::json!({"label": label, "min_score": min}));
-            }
             typed.levels = Some(
                 (1..=6)
                     .map(|i| LevelRow {
@@ -501,47 +466,13 @@ pub async fn act(
                     })
                     .collect(),
             );
-            state
-                .store
-                .set_rating_scale(&actor, id, &serde_json::json!({ "levels": levels }))
-                .await
-                .map(|_| "已保存评定等次；草稿重新计算后按新等次评定".to_string())
+            scale(&state, &actor, id, &form).await
         }
         "recompute" | "comment" | "sign" | "unlock" => {
             typed.as_of = Some(get("as_of"));
             typed.comments = (action == "comment").then(|| get("comments"));
             typed.reason = get("reason");
-            match assessment_of(&state, id, &get("assessment")).await {
-                Err(e) => Err(e),
-                Ok(aid) => match action.as_str() {
-                    "recompute" => {
-                        let written = get("as_of");
-                        match parse_as_of(&written) {
-                            Err(e) => Err(e),
-                            Ok(as_of) => state
-                                .store
-                                .assessment_action_as_of(&actor, aid, "recompute", None, as_of)
-                                .await
-                                .map(|_| "已按最新记录重新计算".to_string()),
-                        }
-                    }
-                    "comment" => state
-                        .store
-                        .assessment_action(&actor, aid, "comment", Some(&get("comments")))
-                        .await
-                        .map(|_| "已保存评审意见".to_string()),
-                    "sign" => state
-                        .store
-                        .assessment_action(&actor, aid, "sign", None)
-                        .await
-                        .map(|_| "已签署：本期各结对的记录已锁定".to_string()),
-                    _ => state
-                        .store
-                        .unlock_assessment(&actor, aid, &get("reason"))
-                        .await
-                        .map(|_| "已解锁：评估回到草稿，本期记录可以修改".to_string()),
-                },
-            }
+            on_assessment(&state, &actor, id, &action, &form).await
         }
         other => Err(duikou_store::StoreError::invalid(
             "action",
@@ -565,6 +496,104 @@ pub async fn act(
         *resp.status_mut() = status;
     }
     resp
+}
+
+/// A posted form's field, or empty.
+fn posted(form: &[(String, String)], k: &str) -> String {
+    form.iter()
+        .find(|(f, _)| f == k)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
+/// `create`: the draft assessment of a period (as of a date, with comments); one per program and period.
+async fn create(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    period: &str,
+    form: &[(String, String)],
+) -> duikou_store::Result<String> {
+    let get = |k: &str| posted(form, k);
+    let new = duikou_store::assess::NewAssessment {
+        program_id: id,
+        pairing_id: None,
+        period: period.to_string(),
+        as_of: Some(get("as_of").trim().to_string()).filter(|s| !s.is_empty()),
+        comments: Some(get("comments")).filter(|s| !s.trim().is_empty()),
+    };
+    // one assessment per program and period on this page: a second "create" (a form sent twice) is refused
+    let existing = match period.parse::<Period>() {
+        Ok(p) => state.store.program_assessment(id, &p).await.ok().flatten(),
+        Err(_) => None,
+    };
+    match existing {
+        Some(_) => Err(duikou_store::StoreError::conflict(
+            "exists",
+            "本期已有考核评估，请在其上重新计算，不再另行生成",
+            Some("period"),
+        )),
+        None => state
+            .store
+            .create_assessment(actor, &new)
+            .await
+            .map(|_| "已生成考核评估草稿".to_string()),
+    }
+}
+
+/// `scale`: the program's rating levels (label1…, min1…; rows left empty skipped).
+async fn scale(state: &AppState, actor: &Actor, id: i64, form: &[(String, String)]) -> duikou_store::Result<String> {
+    let get = |k: &str| posted(form, k);
+    let mut levels = Vec::new();
+    for i in 1..=6 {
+        let (label, min) = (get(&format!("label{i}")), get(&format!("min{i}")));
+        if label.trim().is_empty() && min.trim().is_empty() {
+            continue;
+        }
+        levels.push(serde_json::json!({"label": label, "min_score": min}));
+    }
+    state
+        .store
+        .set_rating_scale(actor, id, &serde_json::json!({ "levels": levels }))
+        .await
+        .map(|_| "已保存评定等次；草稿重新计算后按新等次评定".to_string())
+}
+
+/// `recompute` (as_of), `comment`, `sign` or `unlock` (reason): an action on the assessment the form names.
+async fn on_assessment(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    action: &str,
+    form: &[(String, String)],
+) -> duikou_store::Result<String> {
+    let get = |k: &str| posted(form, k);
+    let aid = assessment_of(state, id, &get("assessment")).await?;
+    match action {
+        "recompute" => {
+            let as_of = parse_as_of(&get("as_of"))?;
+            state
+                .store
+                .assessment_action_as_of(actor, aid, "recompute", None, as_of)
+                .await
+                .map(|_| "已按最新记录重新计算".to_string())
+        }
+        "comment" => state
+            .store
+            .assessment_action(actor, aid, "comment", Some(&get("comments")))
+            .await
+            .map(|_| "已保存评审意见".to_string()),
+        "sign" => state
+            .store
+            .assessment_action(actor, aid, "sign", None)
+            .await
+            .map(|_| "已签署：本期各结对的记录已锁定".to_string()),
+        _ => state
+            .store
+            .unlock_assessment(actor, aid, &get("reason"))
+            .await
+            .map(|_| "已解锁：评估回到草稿，本期记录可以修改".to_string()),
+    }
 }
 
 /// The assessment a form names, checked to be of this program.
@@ -687,86 +716,9 @@ fn workbook(s: &Shown) -> Workbook {
 /// The 考核通报: a short 公文 with the period, a table of pairings with score and rating, the unmet duties by pairing,
 /// the reviewer's comments and the signature line.
 fn bulletin(s: &Shown) -> Document {
-    let numbers = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
-    let mut ratings: Vec<(String, usize)> = Vec::new();
-    for p in &s.pairings {
-        let r = if p.rating.is_empty() {
-            "未评定".to_string()
-        } else {
-            p.rating.clone()
-        };
-        match ratings.iter_mut().find(|(l, _)| *l == r) {
-            Some((_, n)) => *n += 1,
-            None => ratings.push((r, 1)),
-        }
-    }
-    let tally: Vec<String> = ratings.iter().map(|(r, n)| format!("{r}{n}个")).collect();
-    let mut intro = format!(
-        "依据《{}》确定的目标任务，对{}个结对{}的工作进行了考核（评估日期：{}）。",
-        s.program,
-        s.pairings.len(),
-        s.period_label,
-        s.as_of
-    );
-    if !tally.is_empty() {
-        intro.push_str(&format!("考核结果为：{}。", tally.join("，")));
-    }
-    if let Some(o) = &s.overall {
-        intro.push_str(&format!("计划总体得分 {o}。"));
-    }
-    let table = Table {
-        title: "表1 考核结果".into(),
-        columns: ["支援方", "受援方", "得分", "等次"]
-            .iter()
-            .map(|h| Column {
-                header: h.to_string(),
-                kind: ColumnKind::Text,
-            })
-            .collect(),
-        rows: s
-            .pairings
-            .iter()
-            .map(|p| {
-                vec![
-                    Cell::Text(p.supporter.clone()),
-                    Cell::Text(p.receiver.clone()),
-                    Cell::Text(if p.score.is_empty() {
-                        "—".into()
-                    } else {
-                        p.score.clone()
-                    }),
-                    Cell::Text(if p.rating.is_empty() {
-                        "—".into()
-                    } else {
-                        p.rating.clone()
-                    }),
-                ]
-            })
-            .collect(),
-    };
-    let mut unmet = Vec::new();
-    let mut k = 0;
-    for p in &s.pairings {
-        let items: Vec<String> = p
-            .results
-            .iter()
-            .filter(|r| r.class == "unmet")
-            .map(|r| r.text.clone())
-            .collect();
-        if items.is_empty() {
-            continue;
-        }
-        unmet.push(Block::Subheading {
-            text: format!("（{}）{} → {}", numbers.get(k).unwrap_or(&"…"), p.supporter, p.receiver),
-        });
-        unmet.push(Block::List { items });
-        k += 1;
-    }
-    if unmet.is_empty() {
-        unmet.push(Block::Paragraph {
-            spans: vec![Span::text("本期各结对的目标任务均已完成，没有未达标的事项。")],
-        });
-    }
+    let intro = bulletin_intro(s);
+    let table = bulletin_table(s);
+    let unmet = bulletin_unmet(s);
     let mut sections = vec![
         Section {
             heading: "一、考核情况".into(),
@@ -815,6 +767,100 @@ fn bulletin(s: &Shown) -> Document {
         sections,
         appendix: Vec::new(),
     }
+}
+
+/// The bulletin's opening: what was assessed against which program, and the tally of ratings.
+fn bulletin_intro(s: &Shown) -> String {
+    let mut ratings: Vec<(String, usize)> = Vec::new();
+    for p in &s.pairings {
+        let r = if p.rating.is_empty() {
+            "未评定".to_string()
+        } else {
+            p.rating.clone()
+        };
+        match ratings.iter_mut().find(|(l, _)| *l == r) {
+            Some((_, n)) => *n += 1,
+            None => ratings.push((r, 1)),
+        }
+    }
+    let tally: Vec<String> = ratings.iter().map(|(r, n)| format!("{r}{n}个")).collect();
+    let mut intro = format!(
+        "依据《{}》确定的目标任务，对{}个结对{}的工作进行了考核（评估日期：{}）。",
+        s.program,
+        s.pairings.len(),
+        s.period_label,
+        s.as_of
+    );
+    if !tally.is_empty() {
+        intro.push_str(&format!("考核结果为：{}。", tally.join("，")));
+    }
+    if let Some(o) = &s.overall {
+        intro.push_str(&format!("计划总体得分 {o}。"));
+    }
+    intro
+}
+
+/// The bulletin's table of pairings with their score and rating.
+fn bulletin_table(s: &Shown) -> Table {
+    Table {
+        title: "表1 考核结果".into(),
+        columns: ["支援方", "受援方", "得分", "等次"]
+            .iter()
+            .map(|h| Column {
+                header: h.to_string(),
+                kind: ColumnKind::Text,
+            })
+            .collect(),
+        rows: s
+            .pairings
+            .iter()
+            .map(|p| {
+                vec![
+                    Cell::Text(p.supporter.clone()),
+                    Cell::Text(p.receiver.clone()),
+                    Cell::Text(if p.score.is_empty() {
+                        "—".into()
+                    } else {
+                        p.score.clone()
+                    }),
+                    Cell::Text(if p.rating.is_empty() {
+                        "—".into()
+                    } else {
+                        p.rating.clone()
+                    }),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// The bulletin's unmet duties, by pairing (（一）支援方 → 受援方, then the list), or a line saying there are none.
+fn bulletin_unmet(s: &Shown) -> Vec<Block> {
+    let numbers = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
+    let mut unmet = Vec::new();
+    let mut k = 0;
+    for p in &s.pairings {
+        let items: Vec<String> = p
+            .results
+            .iter()
+            .filter(|r| r.class == "unmet")
+            .map(|r| r.text.clone())
+            .collect();
+        if items.is_empty() {
+            continue;
+        }
+        unmet.push(Block::Subheading {
+            text: format!("（{}）{} → {}", numbers.get(k).unwrap_or(&"…"), p.supporter, p.receiver),
+        });
+        unmet.push(Block::List { items });
+        k += 1;
+    }
+    if unmet.is_empty() {
+        unmet.push(Block::Paragraph {
+            spans: vec![Span::text("本期各结对的目标任务均已完成，没有未达标的事项。")],
+        });
+    }
+    unmet
 }
 
 const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";

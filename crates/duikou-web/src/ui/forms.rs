@@ -99,7 +99,7 @@ async fn choices_for(
             continue;
         }
         if let Some(name) = match value.parse::<i64>() {
-            Ok(id) => super::reference_name(state, target, id).await,
+            Ok(id) => super::names::reference_name(state, target, id).await,
             Err(_) => None,
         } {
             list.push((value.clone(), name));
@@ -154,7 +154,7 @@ async fn choices(state: &AppState, actor: &duikou_domain::access::Actor, def: &E
                 .into_iter()
                 .flatten(),
         );
-        let name = super::pairing_name(state, p).await.unwrap_or_default();
+        let name = super::names::pairing_name(state, p).await.unwrap_or_default();
         listed.push((id, name));
     }
     let mut put = |field: &'static str, mut list: Vec<(i64, String)>| {
@@ -175,7 +175,9 @@ async fn choices(state: &AppState, actor: &duikou_domain::access::Actor, def: &E
     if !org_fields.is_empty() {
         let mut list = Vec::new();
         for id in &orgs {
-            let name = super::reference_name(state, "orgs", *id).await.unwrap_or_default();
+            let name = super::names::reference_name(state, "orgs", *id)
+                .await
+                .unwrap_or_default();
             list.push((*id, name));
         }
         for field in org_fields {
@@ -240,7 +242,7 @@ async fn pick_labels(
         let name = match (kind, value.parse::<i64>()) {
             ("regions", _) if value.chars().all(|c| c.is_ascii_digit()) => Some(region_text(state, value).await),
             ("regions", _) => None,
-            (_, Ok(id)) => super::reference_name(state, kind, id).await,
+            (_, Ok(id)) => super::names::reference_name(state, kind, id).await,
             _ => None,
         };
         if let Some(name) = name {
@@ -526,6 +528,8 @@ async fn show(State(state): State<AppState>, parts: Parts, path: Vec<String>) ->
     }))
 }
 
+/// A record's form posted (`path`: its kind, and its id when edited): saved, or answered again as typed with its
+/// messages.
 async fn submit(
     State(state): State<AppState>,
     parts: Parts,
@@ -571,6 +575,42 @@ async fn submit(
         super::obligation_form::Step::Generic | super::obligation_form::Step::Save => {}
     }
     let mut input = to_input(def, &form);
+    let unplaced = resolve_names(&state, &actor, def, &mut input).await;
+    let result = match id {
+        Some(id) => state.store.update(&actor, def.name, id, &input).await,
+        None => {
+            state
+                .store
+                .create_once(
+                    &actor,
+                    def.name,
+                    &input,
+                    form.get("_token").map(String::as_str).unwrap_or(""),
+                )
+                .await
+        }
+    };
+    let next = local_path(form.get("_next").map(String::as_str));
+    match result {
+        Ok(_) if !next.is_empty() => Redirect::to(&next).into_response(),
+        // the saved record itself, with a word that it was saved (not page 1 of a list it may not be on)
+        Ok(rec) => Redirect::to(&format!("/records/{}/{}?saved=1", def.name, rec["id"])).into_response(),
+        Err(e) => {
+            let mut errors = unplaced;
+            let (message, status) = refusal(def, &e, &mut errors);
+            again(message, errors, status).answer(&state, &form).await
+        }
+    }
+}
+
+/// The places and records typed by their names (as a picker shows them, or without script) put as the ids and
+/// codes the record keeps; what could not be placed, by field.
+async fn resolve_names(
+    state: &AppState,
+    actor: &duikou_domain::access::Actor,
+    def: &'static schema::EntityDef,
+    input: &mut Value,
+) -> HashMap<String, String> {
     // a place is typed by its name (吐鲁番, 绵竹市九龙镇, 吐鲁番地区): the record keeps its code
     let mut unplaced = HashMap::new();
     for f in def.fields.iter().filter(|f| f.refs == Some(("regions", "code"))) {
@@ -596,7 +636,7 @@ async fn submit(
         let Some(text) = input[f.name].as_str().map(str::trim).map(str::to_string) else {
             continue;
         };
-        if let Some(id) = named_record(&state, &actor, kind, &text).await {
+        if let Some(id) = named_record(state, actor, kind, &text).await {
             input[f.name] = Value::from(id);
         } else {
             unplaced.insert(
@@ -608,58 +648,45 @@ async fn submit(
             );
         }
     }
-    let result = match id {
-        Some(id) => state.store.update(&actor, def.name, id, &input).await,
-        None => {
-            state
-                .store
-                .create_once(
-                    &actor,
-                    def.name,
-                    &input,
-                    form.get("_token").map(String::as_str).unwrap_or(""),
-                )
-                .await
+    unplaced
+}
+
+/// What the store's refusal says on the form: the message above it and its status, each field's message added to
+/// `errors`.
+fn refusal(
+    def: &schema::EntityDef,
+    e: &StoreError,
+    errors: &mut HashMap<String, String>,
+) -> (Option<String>, StatusCode) {
+    let message = match e {
+        StoreError::Invalid(v) => {
+            for fe in &v.0 {
+                errors
+                    .entry(fe.field.clone())
+                    .or_insert_with(|| plain(def, &fe.message));
+            }
+            Some("请按提示修改后重新提交".to_string())
         }
+        StoreError::Conflict {
+            code: "stale", message, ..
+        } => Some(message.clone()),
+        StoreError::Conflict {
+            field: Some(f),
+            message,
+            ..
+        } => {
+            errors.insert(f.clone(), plain(def, message));
+            Some(plain(def, message))
+        }
+        StoreError::Forbidden(m) => Some(plain(def, m)),
+        other => Some(plain(def, &other.to_string())),
     };
-    let next = local_path(form.get("_next").map(String::as_str));
-    match result {
-        Ok(_) if !next.is_empty() => Redirect::to(&next).into_response(),
-        // the saved record itself, with a word that it was saved (not page 1 of a list it may not be on)
-        Ok(rec) => Redirect::to(&format!("/records/{}/{}?saved=1", def.name, rec["id"])).into_response(),
-        Err(e) => {
-            let mut errors = unplaced;
-            let message = match &e {
-                StoreError::Invalid(v) => {
-                    for fe in &v.0 {
-                        errors
-                            .entry(fe.field.clone())
-                            .or_insert_with(|| plain(def, &fe.message));
-                    }
-                    Some("请按提示修改后重新提交".to_string())
-                }
-                StoreError::Conflict {
-                    code: "stale", message, ..
-                } => Some(message.clone()),
-                StoreError::Conflict {
-                    field: Some(f),
-                    message,
-                    ..
-                } => {
-                    errors.insert(f.clone(), plain(def, message));
-                    Some(plain(def, message))
-                }
-                StoreError::Forbidden(m) => Some(plain(def, m)),
-                other => Some(plain(def, &other.to_string())),
-            };
-            let status = match &e {
-                StoreError::Forbidden(_) => StatusCode::FORBIDDEN,
-                StoreError::Conflict { .. } => StatusCode::CONFLICT,
-                _ => StatusCode::UNPROCESSABLE_ENTITY,
-            };
-            again(message, errors, status).answer(&state, &form).await
-        }
-    }
+    let status = match e {
+        StoreError::Forbidden(_) => StatusCode::FORBIDDEN,
+        StoreError::Conflict { .. } => StatusCode::CONFLICT,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    (message, status)
 }
 
 /// A posted form answered again: as typed, with its messages.

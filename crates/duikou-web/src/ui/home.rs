@@ -10,7 +10,9 @@
 //!
 //! The whole record's figures and charts stay at `/dashboard`, linked from every home.
 
-use super::{fact_summary, page_user, render, ui, ProgramRow, Ui};
+use super::dashboard::{program_rows, ProgramRow};
+use super::inbox::fact_summary;
+use super::{page_user, render, ui, Ui};
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
@@ -131,11 +133,11 @@ pub async fn home(State(state): State<AppState>, parts: Parts) -> Response {
             let ids: BTreeSet<i64> = programs.iter().filter_map(|p| p["id"].as_i64()).collect();
             page.supervision = Some(open_supervision(&state, &ids, &mut names, l).await);
             page.warnings = Some(warnings(&state, &ids, &mut names, l).await);
-            page.programs = Some(super::program_rows(&state, programs).await);
+            page.programs = Some(program_rows(&state, programs).await);
         }
         Role::Viewer => {
             let programs = readable_programs(&state, &actor).await;
-            page.programs = Some(super::program_rows(&state, programs).await);
+            page.programs = Some(program_rows(&state, programs).await);
             page.reading = true;
         }
     }

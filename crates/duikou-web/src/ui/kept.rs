@@ -109,7 +109,7 @@ impl<V> Kept<V> {
 /// The kept views of every page drawn from a dashboard.
 #[derive(Default)]
 pub struct Views {
-    pub(crate) home: Kept<super::HomeView>,
+    pub(crate) home: Kept<super::dashboard::HomeView>,
     pub(crate) program: Kept<super::program::ProgramView>,
 }
 

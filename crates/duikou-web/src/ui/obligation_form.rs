@@ -574,28 +574,7 @@ impl State {
         s.kind = code(&rule.measure);
         let records = rule.measure.records();
         s.entity = records.entity.clone();
-        let rows = |filter: &BTreeMap<String, Vec<String>>| -> Result<Vec<Row>, String> {
-            filter
-                .iter()
-                .map(|(k, vals)| {
-                    let f = field_def(&records.entity, k, Use::Filter)
-                        .ok_or_else(|| format!("条件“{k}”不是表单可选的字段"))?;
-                    Ok(match value_choices(f) {
-                        Some(_) => Row {
-                            field: k.clone(),
-                            ticked: vals.clone(),
-                            text: String::new(),
-                        },
-                        None => Row {
-                            field: k.clone(),
-                            ticked: Vec::new(),
-                            text: vals.join("、"),
-                        },
-                    })
-                })
-                .collect()
-        };
-        s.filters = rows(&records.filter)?;
+        s.filters = rows_of(&records.entity, &records.filter)?;
         match &rule.measure {
             Measure::DistinctCount { field, .. } | Measure::Sum { field, .. } => s.field = field.clone(),
             Measure::Ratio {
@@ -605,36 +584,48 @@ impl State {
                 ..
             } => {
                 s.field = field.clone();
-                s.numerator = rows(numerator_filter)?;
+                s.numerator = rows_of(&records.entity, numerator_filter)?;
                 s.zero = zero_denominator.map(|z| code(&z)).unwrap_or_default();
             }
             _ => {}
         }
         s.comparison = code(&rule.comparison);
         s.max = rule.target_max.map(|m| m.to_string()).unwrap_or_default();
-        match &rule.target {
+        s.put_target(&rule.target);
+        s.label = rule.label.clone().unwrap_or_default();
+        s.unit = rule.unit.clone().unwrap_or_default();
+        // what the form would save must be the rule itself, else the form cannot show it
+        match s.build() {
+            Ok(back) if back == *rule => Ok(s),
+            _ => Err("该规则的写法超出表单所能显示的范围".into()),
+        }
+    }
+
+    /// The target of a stored rule put into the form: a fixed value (in the unit it was written in), or tiers.
+    fn put_target(&mut self, target: &Target) {
+        match target {
             Target::Fixed { value, written } => {
-                s.target_type = "fixed".into();
+                self.target_type = "fixed".into();
                 match written {
                     Some(w) => {
-                        s.value = w.value.to_string();
-                        s.written = w.unit.clone();
+                        self.value = w.value.to_string();
+                        self.written = w.unit.clone();
                     }
-                    None => s.value = value.to_string(),
+                    None => self.value = value.to_string(),
                 }
             }
             Target::Tiered { of, attribute, tiers } => {
-                s.target_type = "tiered".into();
-                s.of = of.clone();
-                s.attribute = attribute.clone();
-                s.tier_style = if tiers.iter().any(Tier::written) {
+                self.target_type = "tiered".into();
+                self.of = of.clone();
+                self.attribute = attribute.clone();
+                self.tier_style = if tiers.iter().any(Tier::written) {
                     "written"
                 } else {
                     "below"
                 }
                 .into();
                 let shown = |q: Option<Qty>| q.map(|q| q.to_string()).unwrap_or_default();
-                s.tiers = tiers
+                self.tiers = tiers
                     .iter()
                     .map(|t| TierRow {
                         from: shown(t.from),
@@ -645,185 +636,21 @@ impl State {
                     .collect();
             }
         }
-        s.label = rule.label.clone().unwrap_or_default();
-        s.unit = rule.unit.clone().unwrap_or_default();
-        // what the form would save must be the rule itself, else the form cannot show it
-        match s.build() {
-            Ok(back) if back == *rule => Ok(s),
-            _ => Err("该规则的写法超出表单所能显示的范围".into()),
-        }
     }
 
-    /// The rule the form stands for, or what in it cannot be read (the part, and why).
+    /// The rule the form stands for, or what in it cannot be read (the part, and why): read part by part in the
+    /// form's order, so the first part that cannot be read is the one named.
     fn build(&self) -> Result<ObligationRule, String> {
-        let choice = |part: &str, v: &str| -> Result<String, String> {
-            if v.is_empty() {
-                Err(format!("{part}：请选择"))
-            } else {
-                Ok(v.to_string())
-            }
-        };
-        let qty = |part: &str, v: &str| -> Result<Qty, String> {
-            v.trim()
-                .parse::<Qty>()
-                .ok()
-                .filter(|q| q.within_limit())
-                .ok_or_else(|| format!("{part}：“{v}”不是数字（最多四位小数）"))
-        };
-        let opt_qty = |part: &str, v: &str| -> Result<Option<Qty>, String> {
-            if v.trim().is_empty() {
-                Ok(None)
-            } else {
-                qty(part, v).map(Some)
-            }
-        };
-        let role = || choice("派出类别", &self.role);
-        let subject = match self.subject.as_str() {
-            "each_dispatch" => Subject::EachDispatch {
-                role: role()?,
-                direction: None,
-            },
-            "each_stint" => Subject::EachStint { role: role()? },
-            _ => Subject::Pairing,
-        };
-        let date = |v: &str| {
-            v.trim()
-                .parse::<chrono::NaiveDate>()
-                .map_err(|_| format!("考核期：起止日期应写作 2014-09-01，收到“{v}”"))
-        };
-        let window = match self.window.as_str() {
-            "range" => Window::Range {
-                from: date(&self.from)?,
-                to: date(&self.to)?,
-            },
-            w => decode(w).ok_or("考核期：请选择")?,
-        };
+        let subject = self.read_subject()?;
+        let window = self.read_window()?;
         let direction = match self.direction.as_str() {
             "" => None,
             d => Some(decode::<Direction>(d).ok_or("方向：请选择")?),
         };
         let entity = choice("统计哪类记录", &self.entity)?;
-        let filter = |rows: &[Row], part: &str| -> Result<BTreeMap<String, Vec<String>>, String> {
-            let mut out = BTreeMap::new();
-            for (i, r) in rows.iter().enumerate().filter(|(_, r)| !r.field.is_empty()) {
-                let n = i + 1;
-                let f = field_def(&entity, &r.field, Use::Filter).ok_or_else(|| {
-                    format!("{part}：第 {n} 条的字段不属于所选的记录，请重新选择（选好记录类型后按“更新选项”）")
-                })?;
-                let vals: Vec<String> = match value_choices(f) {
-                    Some(opts) => opts
-                        .iter()
-                        .filter(|(c, _)| r.ticked.iter().any(|t| t == c))
-                        .map(|(c, _)| c.to_string())
-                        .collect(),
-                    None => r
-                        .text
-                        .split(SEPARATORS)
-                        .map(str::trim)
-                        .filter(|v| !v.is_empty())
-                        .map(str::to_string)
-                        .collect(),
-                };
-                if vals.is_empty() {
-                    return Err(format!(
-                        "{part}：第 {n} 条“{}”还没有选定取值",
-                        label_of(&entity, &r.field)
-                    ));
-                }
-                if out.insert(r.field.clone(), vals).is_some() {
-                    return Err(format!(
-                        "{part}：第 {n} 条与前面一条是同一字段“{}”，请合为一条",
-                        label_of(&entity, &r.field)
-                    ));
-                }
-            }
-            Ok(out)
-        };
-        let records = RecordSet {
-            entity: entity.clone(),
-            filter: filter(&self.filters, "筛选条件")?,
-        };
-        let field = || self.field.clone();
-        let measure = match self.kind.as_str() {
-            "count" => Measure::Count { records },
-            "distinct_count" => Measure::DistinctCount {
-                records,
-                field: field(),
-            },
-            "sum" => Measure::Sum {
-                records,
-                field: field(),
-            },
-            "cumulative_days" => Measure::CumulativeDays { records },
-            "min_stint_days" => Measure::MinStintDays { records },
-            "ratio" => Measure::Ratio {
-                records,
-                field: field(),
-                numerator_filter: filter(&self.numerator, "分子条件")?,
-                zero_denominator: match self.zero.as_str() {
-                    "" => None,
-                    z => Some(decode::<ZeroDenominator>(z).ok_or("分母为零时：请选择")?),
-                },
-            },
-            _ => return Err("统计什么：请选择".into()),
-        };
+        let measure = self.read_measure(&entity)?;
         let comparison: Comparison = decode(&self.comparison).ok_or("比较方式：请选择")?;
-        let target = if self.target_type == "tiered" {
-            let written = self.tier_style != "below";
-            let mut tiers = Vec::new();
-            for (i, t) in self.tiers.iter().enumerate() {
-                if [&t.from, &t.to, &t.below, &t.target].iter().all(|v| v.is_empty()) {
-                    continue;
-                }
-                let part = format!("分档：第 {} 档", i + 1);
-                let target = if t.target.is_empty() {
-                    return Err(format!("{part}还没有填目标"));
-                } else {
-                    qty(&part, &t.target)?
-                };
-                tiers.push(if written {
-                    Tier {
-                        below: None,
-                        from: opt_qty(&part, &t.from)?,
-                        to: opt_qty(&part, &t.to)?,
-                        target,
-                    }
-                } else {
-                    Tier {
-                        below: opt_qty(&part, &t.below)?,
-                        from: None,
-                        to: None,
-                        target,
-                    }
-                });
-            }
-            Target::Tiered {
-                of: choice("分档依据", &self.of)?,
-                attribute: choice("分档依据", &self.attribute)?,
-                tiers,
-            }
-        } else {
-            if self.value.is_empty() {
-                return Err("目标值：请填写".into());
-            }
-            let v = qty("目标值", &self.value)?;
-            match self.written.as_str() {
-                "" => Target::Fixed {
-                    value: v,
-                    written: None,
-                },
-                unit => {
-                    let w = WrittenTarget {
-                        value: v,
-                        unit: unit.to_string(),
-                    };
-                    Target::Fixed {
-                        value: w.days().map_err(|e| format!("目标值：{e}"))?,
-                        written: Some(w),
-                    }
-                }
-            }
-        };
+        let target = self.read_target()?;
         let text = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
         Ok(ObligationRule {
             subject,
@@ -842,6 +669,132 @@ impl State {
         })
     }
 
+    /// Whom the rule is about: the pairing, or each dispatch or stint of a role.
+    fn read_subject(&self) -> Result<Subject, String> {
+        let role = || choice("派出类别", &self.role);
+        Ok(match self.subject.as_str() {
+            "each_dispatch" => Subject::EachDispatch {
+                role: role()?,
+                direction: None,
+            },
+            "each_stint" => Subject::EachStint { role: role()? },
+            _ => Subject::Pairing,
+        })
+    }
+
+    /// The period the rule is assessed over: one of the windows offered, or a range of two dates.
+    fn read_window(&self) -> Result<Window, String> {
+        let date = |v: &str| {
+            v.trim()
+                .parse::<chrono::NaiveDate>()
+                .map_err(|_| format!("考核期：起止日期应写作 2014-09-01，收到“{v}”"))
+        };
+        Ok(match self.window.as_str() {
+            "range" => Window::Range {
+                from: date(&self.from)?,
+                to: date(&self.to)?,
+            },
+            w => decode(w).ok_or("考核期：请选择")?,
+        })
+    }
+
+    /// What is counted or summed over the records of `entity` the filters keep.
+    fn read_measure(&self, entity: &str) -> Result<Measure, String> {
+        let records = RecordSet {
+            entity: entity.to_string(),
+            filter: filter_of(entity, &self.filters, "筛选条件")?,
+        };
+        let field = || self.field.clone();
+        Ok(match self.kind.as_str() {
+            "count" => Measure::Count { records },
+            "distinct_count" => Measure::DistinctCount {
+                records,
+                field: field(),
+            },
+            "sum" => Measure::Sum {
+                records,
+                field: field(),
+            },
+            "cumulative_days" => Measure::CumulativeDays { records },
+            "min_stint_days" => Measure::MinStintDays { records },
+            "ratio" => Measure::Ratio {
+                records,
+                field: field(),
+                numerator_filter: filter_of(entity, &self.numerator, "分子条件")?,
+                zero_denominator: match self.zero.as_str() {
+                    "" => None,
+                    z => Some(decode::<ZeroDenominator>(z).ok_or("分母为零时：请选择")?),
+                },
+            },
+            _ => return Err("统计什么：请选择".into()),
+        })
+    }
+
+    /// The target: a fixed value (maybe written in a unit of time), or tiers by an attribute of one side.
+    fn read_target(&self) -> Result<Target, String> {
+        if self.target_type == "tiered" {
+            let tiers = self.read_tiers()?;
+            return Ok(Target::Tiered {
+                of: choice("分档依据", &self.of)?,
+                attribute: choice("分档依据", &self.attribute)?,
+                tiers,
+            });
+        }
+        if self.value.is_empty() {
+            return Err("目标值：请填写".into());
+        }
+        let v = qty("目标值", &self.value)?;
+        Ok(match self.written.as_str() {
+            "" => Target::Fixed {
+                value: v,
+                written: None,
+            },
+            unit => {
+                let w = WrittenTarget {
+                    value: v,
+                    unit: unit.to_string(),
+                };
+                Target::Fixed {
+                    value: w.days().map_err(|e| format!("目标值：{e}"))?,
+                    written: Some(w),
+                }
+            }
+        })
+    }
+
+    /// The tiers filled in (empty rows skipped), by ranges (`from`–`to`) or by upper bounds (`below`).
+    fn read_tiers(&self) -> Result<Vec<Tier>, String> {
+        let written = self.tier_style != "below";
+        let mut tiers = Vec::new();
+        for (i, t) in self.tiers.iter().enumerate() {
+            if [&t.from, &t.to, &t.below, &t.target].iter().all(|v| v.is_empty()) {
+                continue;
+            }
+            let part = format!("分档：第 {} 档", i + 1);
+            let target = if t.target.is_empty() {
+                return Err(format!("{part}还没有填目标"));
+            } else {
+                qty(&part, &t.target)?
+            };
+            tiers.push(if written {
+                Tier {
+                    below: None,
+                    from: opt_qty(&part, &t.from)?,
+                    to: opt_qty(&part, &t.to)?,
+                    target,
+                }
+            } else {
+                Tier {
+                    below: opt_qty(&part, &t.below)?,
+                    from: None,
+                    to: None,
+                    target,
+                }
+            });
+        }
+        Ok(tiers)
+    }
+
     /// The rule checked as the store checks it ([`ObligationRule::from_json`]), with its JSON; else the message
     /// naming the part of the form ("上限：“介于”规则需要上限").
     fn check(&self) -> Result<(ObligationRule, serde_json::Value), String> {
@@ -856,6 +809,50 @@ impl State {
         }
     }
 
+    /// The rows of a filter (`p`: `f` the records' filter, `n` the numerator's), with one empty row to add one.
+    fn row_views(&self, rows: &[Row], p: &str) -> Vec<RowView> {
+        let mut rows = rows.to_vec();
+        if rows.last().is_none_or(|r| !r.field.is_empty()) {
+            rows.push(Row::default());
+        }
+        let choices: Vec<(String, String)> = fields_of(&self.entity, Use::Filter)
+            .into_iter()
+            .map(|(p, l, _)| (p, l))
+            .collect();
+        rows.iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let f = field_def(&self.entity, &r.field, Use::Filter);
+                let ticks = f.and_then(value_choices).unwrap_or_default();
+                RowView {
+                    n: i + 1,
+                    name: format!("rule_{p}{i}"),
+                    del: format!("del_{p}{i}"),
+                    fields: choices
+                        .iter()
+                        .map(|(c, l)| Opt {
+                            v: c.clone(),
+                            l: l.clone(),
+                            s: *c == r.field,
+                        })
+                        .collect(),
+                    ticks: ticks
+                        .iter()
+                        .map(|(c, l)| Opt {
+                            v: c.to_string(),
+                            l: l.to_string(),
+                            s: r.ticked.iter().any(|t| t == c),
+                        })
+                        .collect(),
+                    typed: f.is_some() && f.and_then(value_choices).is_none(),
+                    text: r.text.clone(),
+                    blank: r.field.is_empty(),
+                }
+            })
+            .collect()
+    }
+
+    /// What the form shows: every choice with the current one selected, and the rule's sentence or what is wrong.
     fn view(&self, values: &HashMap<String, String>, error: Option<&str>) -> RuleView {
         let opts = |list: &[(&str, &str)], v: &str| -> Vec<Opt> {
             list.iter()
@@ -891,47 +888,6 @@ impl State {
             .map(|(p, l, _)| (p, l))
             .collect();
         let field_refs: Vec<(&str, &str)> = fields.iter().map(|(p, l)| (p.as_str(), l.as_str())).collect();
-        let rows = |rows: &[Row], p: &str| -> Vec<RowView> {
-            let mut rows = rows.to_vec();
-            if rows.last().is_none_or(|r| !r.field.is_empty()) {
-                rows.push(Row::default());
-            }
-            let choices: Vec<(String, String)> = fields_of(&self.entity, Use::Filter)
-                .into_iter()
-                .map(|(p, l, _)| (p, l))
-                .collect();
-            rows.iter()
-                .enumerate()
-                .map(|(i, r)| {
-                    let f = field_def(&self.entity, &r.field, Use::Filter);
-                    let ticks = f.and_then(value_choices).unwrap_or_default();
-                    RowView {
-                        n: i + 1,
-                        name: format!("rule_{p}{i}"),
-                        del: format!("del_{p}{i}"),
-                        fields: choices
-                            .iter()
-                            .map(|(c, l)| Opt {
-                                v: c.clone(),
-                                l: l.clone(),
-                                s: *c == r.field,
-                            })
-                            .collect(),
-                        ticks: ticks
-                            .iter()
-                            .map(|(c, l)| Opt {
-                                v: c.to_string(),
-                                l: l.to_string(),
-                                s: r.ticked.iter().any(|t| t == c),
-                            })
-                            .collect(),
-                        typed: f.is_some() && f.and_then(value_choices).is_none(),
-                        text: r.text.clone(),
-                        blank: r.field.is_empty(),
-                    }
-                })
-                .collect()
-        };
         let tiered = self.target_type == "tiered";
         let mut tiers = self.tiers.clone();
         if tiered && tiers.last().is_none_or(|t| !t.target.is_empty()) {
@@ -949,18 +905,7 @@ impl State {
             sentence,
             bad: problem.as_ref().map(|p| p.0).unwrap_or(""),
             error: problem.map(|(part, m)| format!("{part}：{m}")),
-            templates: duikou_domain::templates::templates()
-                .into_iter()
-                .map(|t| {
-                    (
-                        t.name.to_string(),
-                        t.items
-                            .iter()
-                            .map(|i| (format!("{}.{}", t.code, i.key), i.title.to_string()))
-                            .collect(),
-                    )
-                })
-                .collect(),
+            templates: template_choices(),
             subject: opts(SUBJECTS, &self.subject),
             each: self.subject != "pairing",
             role: opts(&roles, &self.role),
@@ -972,9 +917,9 @@ impl State {
             kind: opts(KINDS, &self.kind),
             entity: opts(&entities, &self.entity),
             field: opts(&field_refs, &self.field),
-            filters: rows(&self.filters, "f"),
+            filters: self.row_views(&self.filters, "f"),
             ratio: self.kind == "ratio",
-            numerator: rows(&self.numerator, "n"),
+            numerator: self.row_views(&self.numerator, "n"),
             zero: opts(ZEROS, &self.zero),
             comparison: opts(COMPARISONS, &self.comparison),
             between: self.comparison == "between",
@@ -993,6 +938,110 @@ impl State {
             units: UNITS,
         }
     }
+}
+
+/// The templates' rules to start from: each template's name with its items (`code.key`, title).
+fn template_choices() -> Vec<(String, Vec<(String, String)>)> {
+    duikou_domain::templates::templates()
+        .into_iter()
+        .map(|t| {
+            (
+                t.name.to_string(),
+                t.items
+                    .iter()
+                    .map(|i| (format!("{}.{}", t.code, i.key), i.title.to_string()))
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+/// The rows of a stored rule's filter, or the field the form cannot offer.
+fn rows_of(entity: &str, filter: &BTreeMap<String, Vec<String>>) -> Result<Vec<Row>, String> {
+    filter
+        .iter()
+        .map(|(k, vals)| {
+            let f = field_def(entity, k, Use::Filter).ok_or_else(|| format!("条件“{k}”不是表单可选的字段"))?;
+            Ok(match value_choices(f) {
+                Some(_) => Row {
+                    field: k.clone(),
+                    ticked: vals.clone(),
+                    text: String::new(),
+                },
+                None => Row {
+                    field: k.clone(),
+                    ticked: Vec::new(),
+                    text: vals.join("、"),
+                },
+            })
+        })
+        .collect()
+}
+
+/// A choice the form needs, or `part：请选择`.
+fn choice(part: &str, v: &str) -> Result<String, String> {
+    if v.is_empty() {
+        Err(format!("{part}：请选择"))
+    } else {
+        Ok(v.to_string())
+    }
+}
+
+/// A figure (at most four decimals), or why it is not one.
+fn qty(part: &str, v: &str) -> Result<Qty, String> {
+    v.trim()
+        .parse::<Qty>()
+        .ok()
+        .filter(|q| q.within_limit())
+        .ok_or_else(|| format!("{part}：“{v}”不是数字（最多四位小数）"))
+}
+
+/// A figure that may be left empty.
+fn opt_qty(part: &str, v: &str) -> Result<Option<Qty>, String> {
+    if v.trim().is_empty() {
+        Ok(None)
+    } else {
+        qty(part, v).map(Some)
+    }
+}
+
+/// The filter of the rows filled in (`part`: 筛选条件 or 分子条件): each a field of `entity` with the values ticked
+/// or typed, no field twice.
+fn filter_of(entity: &str, rows: &[Row], part: &str) -> Result<BTreeMap<String, Vec<String>>, String> {
+    let mut out = BTreeMap::new();
+    for (i, r) in rows.iter().enumerate().filter(|(_, r)| !r.field.is_empty()) {
+        let n = i + 1;
+        let f = field_def(entity, &r.field, Use::Filter).ok_or_else(|| {
+            format!("{part}：第 {n} 条的字段不属于所选的记录，请重新选择（选好记录类型后按“更新选项”）")
+        })?;
+        let vals: Vec<String> = match value_choices(f) {
+            Some(opts) => opts
+                .iter()
+                .filter(|(c, _)| r.ticked.iter().any(|t| t == c))
+                .map(|(c, _)| c.to_string())
+                .collect(),
+            None => r
+                .text
+                .split(SEPARATORS)
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+                .collect(),
+        };
+        if vals.is_empty() {
+            return Err(format!(
+                "{part}：第 {n} 条“{}”还没有选定取值",
+                label_of(entity, &r.field)
+            ));
+        }
+        if out.insert(r.field.clone(), vals).is_some() {
+            return Err(format!(
+                "{part}：第 {n} 条与前面一条是同一字段“{}”，请合为一条",
+                label_of(entity, &r.field)
+            ));
+        }
+    }
+    Ok(out)
 }
 
 /// A field's label as a person reads it (项目·项目类别).

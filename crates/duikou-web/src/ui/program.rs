@@ -154,7 +154,7 @@ pub(crate) fn program_view(d: &Dashboard, l: &Labels) -> ProgramView {
             d.activities_in_all.hours_figure.written.clone(),
         ),
     ];
-    let chart = super::dashboard_charts(Some(d))
+    let chart = super::dashboard::dashboard_charts(Some(d))
         .iter()
         .map(duikou_report::svg)
         .collect::<String>();
@@ -193,6 +193,42 @@ struct ProgramPage {
     next_href: Option<String>,
     /// The periods the program's work summary is offered for, the last complete one first.
     summaries: Vec<super::summary_periods::PeriodChoice>,
+}
+
+/// A page of pairings as lines: the two sides by name (read in one query), level and term.
+async fn pairing_lines(state: &AppState, items: &[serde_json::Value]) -> duikou_store::Result<Vec<PairingLine>> {
+    let org_ids: Vec<i64> = {
+        let s: std::collections::BTreeSet<i64> = items
+            .iter()
+            .flat_map(|p| [p["supporter_org_id"].as_i64(), p["receiver_org_id"].as_i64()])
+            .flatten()
+            .collect();
+        s.into_iter().collect()
+    };
+    // only the names, packed into one answer by the database
+    let org_args: Vec<duikou_store::db::Arg> = org_ids.iter().map(|i| duikou_store::db::Arg::Int(Some(*i))).collect();
+    let orgs: BTreeMap<i64, String> = state
+        .store
+        .fields_where_in_and("orgs", &["name"], "id", &org_args, "", &[])
+        .await?
+        .into_iter()
+        .filter_map(|o| Some((o["id"].as_i64()?, o["name"].as_str().unwrap_or("").to_string())))
+        .collect();
+    let name_of = |v: &serde_json::Value| v.as_i64().and_then(|i| orgs.get(&i)).cloned().unwrap_or_default();
+    Ok(items
+        .iter()
+        .map(|p| PairingLine {
+            id: p["id"].as_i64().unwrap_or(0),
+            supporter: name_of(&p["supporter_org_id"]),
+            receiver: name_of(&p["receiver_org_id"]),
+            level: schema::value_label("pairings", "level", p["level"].as_str().unwrap_or("")),
+            term: format!(
+                "{} — {}",
+                p["start_date"].as_str().unwrap_or(""),
+                p["end_date"].as_str().unwrap_or("")
+            ),
+        })
+        .collect())
 }
 
 /// `GET /programs/{id}?after=&before=&page=`: the program's figures and a page of its pairings.
@@ -242,44 +278,10 @@ pub async fn show(State(state): State<AppState>, parts: Parts, Path(id): Path<i6
         Ok(p) => p,
         Err(e) => return crate::error::ApiError::from(e).into_response(),
     };
-    let org_ids: Vec<i64> = {
-        let s: std::collections::BTreeSet<i64> = list
-            .items
-            .iter()
-            .flat_map(|p| [p["supporter_org_id"].as_i64(), p["receiver_org_id"].as_i64()])
-            .flatten()
-            .collect();
-        s.into_iter().collect()
-    };
-    // only the names, packed into one answer by the database
-    let org_args: Vec<duikou_store::db::Arg> = org_ids.iter().map(|i| duikou_store::db::Arg::Int(Some(*i))).collect();
-    let orgs: BTreeMap<i64, String> = match state
-        .store
-        .fields_where_in_and("orgs", &["name"], "id", &org_args, "", &[])
-        .await
-    {
-        Ok(v) => v
-            .into_iter()
-            .filter_map(|o| Some((o["id"].as_i64()?, o["name"].as_str().unwrap_or("").to_string())))
-            .collect(),
+    let pairings = match pairing_lines(&state, &list.items).await {
+        Ok(p) => p,
         Err(e) => return crate::error::ApiError::from(e).into_response(),
     };
-    let name_of = |v: &serde_json::Value| v.as_i64().and_then(|i| orgs.get(&i)).cloned().unwrap_or_default();
-    let pairings = list
-        .items
-        .iter()
-        .map(|p| PairingLine {
-            id: p["id"].as_i64().unwrap_or(0),
-            supporter: name_of(&p["supporter_org_id"]),
-            receiver: name_of(&p["receiver_org_id"]),
-            level: schema::value_label("pairings", "level", p["level"].as_str().unwrap_or("")),
-            term: format!(
-                "{} — {}",
-                p["start_date"].as_str().unwrap_or(""),
-                p["end_date"].as_str().unwrap_or("")
-            ),
-        })
-        .collect();
     let prev_href = if after.is_none() && before.is_none() {
         None
     } else {

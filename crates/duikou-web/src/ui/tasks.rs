@@ -146,6 +146,30 @@ fn may_assign(actor: &Actor) -> bool {
     matches!(actor.role, Role::Admin | Role::Coordinator)
 }
 
+/// The page when no unit has tasks yet and the actor has no unit of its own.
+fn no_tasks(actor: &Actor, csrf: String, typed: Typed) -> Response {
+    render(TasksPage {
+        ui: ui(Some(actor), csrf),
+        title: "任务清单".into(),
+        org_id: 0,
+        org_name: String::new(),
+        year: 0,
+        years: Vec::new(),
+        choices: Vec::new(),
+        assigned: Vec::new(),
+        own: Vec::new(),
+        message: Some("还没有任何单位的年度任务。".into()),
+        failed: false,
+        can_assign: false,
+        units: Vec::new(),
+        measures: task::MEASURES,
+        kinds: schema::ACTIVITY_KINDS,
+        categories: schema::ITEM_CATEGORIES,
+        count_units: schema::COUNT_UNITS,
+        typed,
+    })
+}
+
 /// Draws the page of `org` (or the actor's first, or the first with tasks) and `year` (or its latest).
 async fn page(
     state: &AppState,
@@ -173,26 +197,7 @@ async fn page(
         .or_else(|| choices.first().map(|c| c.0))
         .or_else(|| actor.scope.iter().next().copied());
     let Some(org) = org else {
-        return render(TasksPage {
-            ui: ui(Some(actor), csrf),
-            title: "任务清单".into(),
-            org_id: 0,
-            org_name: String::new(),
-            year: 0,
-            years: Vec::new(),
-            choices: Vec::new(),
-            assigned: Vec::new(),
-            own: Vec::new(),
-            message: Some("还没有任何单位的年度任务。".into()),
-            failed: false,
-            can_assign: false,
-            units: Vec::new(),
-            measures: task::MEASURES,
-            kinds: schema::ACTIVITY_KINDS,
-            categories: schema::ITEM_CATEGORIES,
-            count_units: schema::COUNT_UNITS,
-            typed,
-        });
+        return no_tasks(actor, csrf, typed);
     };
     let org_name = match store.get("orgs", org).await {
         Ok(o) => o["name"].as_str().unwrap_or("").to_string(),
@@ -220,18 +225,7 @@ async fn page(
     let own: Vec<Row> = list.own.into_iter().filter(visible).map(row).collect();
     let can_assign = may_assign(actor);
     let units = if can_assign {
-        let orgs = store
-            .list_every("orgs", &ListQuery::default())
-            .await
-            .unwrap_or_default();
-        let mut units: Vec<(i64, String)> = orgs
-            .iter()
-            .filter_map(|o| Some((o["id"].as_i64()?, o["name"].as_str()?.to_string())))
-            .filter(|(id, _)| *id != org)
-            .collect();
-        // the authority's own units first, then every other by name
-        units.sort_by_key(|(id, name)| (orgs_parent(&orgs, *id) != Some(org), name.clone()));
-        units
+        assignable_units(state, org).await
     } else {
         Vec::new()
     };
@@ -257,6 +251,23 @@ async fn page(
         count_units: schema::COUNT_UNITS,
         typed,
     })
+}
+
+/// The units `org` may assign tasks to: its own first, then every other by name.
+async fn assignable_units(state: &AppState, org: i64) -> Vec<(i64, String)> {
+    let orgs = state
+        .store
+        .list_every("orgs", &ListQuery::default())
+        .await
+        .unwrap_or_default();
+    let mut units: Vec<(i64, String)> = orgs
+        .iter()
+        .filter_map(|o| Some((o["id"].as_i64()?, o["name"].as_str()?.to_string())))
+        .filter(|(id, _)| *id != org)
+        .collect();
+    // the authority's own units first, then every other by name
+    units.sort_by_key(|(id, name)| (orgs_parent(&orgs, *id) != Some(org), name.clone()));
+    units
 }
 
 fn orgs_parent(orgs: &[Value], id: i64) -> Option<i64> {

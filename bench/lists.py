@@ -25,7 +25,7 @@ import urllib.request
 
 import common
 
-PASSWORD = "bench-lists-password-1"
+PASSWORD = "Lb7-quiet-harbour-92"
 
 
 def session(base):

@@ -16,6 +16,7 @@ pub mod extraction;
 mod groups;
 pub mod iati;
 pub mod import;
+pub mod kept;
 pub mod list;
 mod map;
 pub mod overview;
@@ -52,7 +53,7 @@ pub struct Store {
     /// One dashboard made at a time in this process (the others then find it kept).
     dashboard_making: std::sync::Arc<tokio::sync::Mutex<()>>,
     /// Records as served JSON, valid at one audit head (see [`Store::record_json`]).
-    records_kept: std::sync::Arc<std::sync::Mutex<records::KeptRecords>>,
+    records_kept: std::sync::Arc<kept::HeadKept<(&'static str, i64), String>>,
     /// SQLite: the shared hold on the database's lock file while this store is open, so `restore` refuses to
     /// replace a database in use (see [`backup::InUse`]).
     _in_use: Option<std::sync::Arc<backup::InUse>>,
@@ -101,7 +102,7 @@ impl Store {
             status_refresh: Default::default(),
             dashboards: Default::default(),
             dashboard_making: Default::default(),
-            records_kept: Default::default(),
+            records_kept: std::sync::Arc::new(kept::HeadKept::new(records::RECORDS_KEPT)),
             _in_use: in_use,
             audit_key: std::sync::Arc::new(key),
             day: None,

@@ -61,44 +61,20 @@ fn in_lots(
         .collect())
 }
 
-/// Records as served JSON, all read at or after one audit head: every write moves the head, so they are current
-/// while it stays there, and a reader who sees a later head starts afresh. Several servers against one database never
-/// serve each other a stale record: each compares with the head it read itself.
-#[derive(Debug, Default)]
-pub struct KeptRecords {
-    head: i64,
-    json: std::collections::HashMap<(&'static str, i64), std::sync::Arc<String>>,
-}
-
 /// Records kept at most at one head.
-const RECORDS_KEPT: usize = 4096;
+pub(crate) const RECORDS_KEPT: usize = 4096;
 
 impl Store {
     /// One record by id as JSON text, for a caller who read the audit head `head` before asking (with its sign-in,
     /// [`Store::session_seen`]): kept from an earlier read while the head has not moved, else read and kept.
     pub async fn record_json(&self, entity: &str, id: i64, head: i64) -> Result<std::sync::Arc<String>> {
         let def = def(entity)?;
-        {
-            let kept = self.records_kept.lock().unwrap_or_else(|e| e.into_inner());
-            if kept.head == head {
-                if let Some(json) = kept.json.get(&(def.name, id)) {
-                    return Ok(json.clone());
-                }
-            }
+        if let Some(json) = self.records_kept.get(head, &(def.name, id)) {
+            return Ok(json);
         }
         // read after `head` was: it holds every write up to `head` (maybe later ones, which only makes it fresher)
-        let json = std::sync::Arc::new(
-            serde_json::to_string(&self.get(entity, id).await?).map_err(|e| StoreError::Other(e.to_string()))?,
-        );
-        let mut kept = self.records_kept.lock().unwrap_or_else(|e| e.into_inner());
-        if head > kept.head {
-            kept.head = head;
-            kept.json.clear();
-        }
-        if head == kept.head && kept.json.len() < RECORDS_KEPT {
-            kept.json.insert((def.name, id), json.clone());
-        }
-        Ok(json)
+        let json = serde_json::to_string(&self.get(entity, id).await?).map_err(|e| StoreError::Other(e.to_string()))?;
+        Ok(self.records_kept.put(head, (def.name, id), json))
     }
 
     /// One record by id.

@@ -43,6 +43,8 @@ pub struct AppState {
     pub public_url: Option<std::sync::Arc<str>>,
     /// The menu's count of what awaits a receiving editor's confirmation, kept while the audit head stays.
     pub inbox_counts: std::sync::Arc<ui::InboxCounts>,
+    /// Record lists as shown (by entity and address), kept while the audit head stays: the same for every reader.
+    pub lists: std::sync::Arc<duikou_store::kept::HeadKept<(String, String), ui::ListView>>,
 }
 
 impl AppState {
@@ -59,6 +61,7 @@ impl AppState {
             demo_accounts: std::sync::Arc::new([]),
             public_url: None,
             inbox_counts: Default::default(),
+            lists: std::sync::Arc::new(duikou_store::kept::HeadKept::new(ui::LISTS_KEPT)),
         }
     }
 }

@@ -1755,3 +1755,71 @@ async fn each_role_lands_on_its_own_home_with_its_own_work() {
         t.finish().await.unwrap();
     }
 }
+
+/// A list is kept as shown until the next write anywhere (issue #19 item 8): a repeat view is the same page, and a
+/// record written here or by another server on the same database is on the next view.
+#[tokio::test]
+async fn a_kept_list_follows_every_write_made_here_or_on_another_server() {
+    for t in TestStore::all().await.unwrap() {
+        let store = t.store.clone();
+        let backend = t.backend;
+        let a = create_id(&store, "orgs", json!({"name": "城关第一小学", "kind": "school"})).await;
+        let b = create_id(&store, "orgs", json!({"name": "石桥乡中心小学", "kind": "school"})).await;
+        let p = create_id(&store, "programs", json!({"name": "校对校帮扶", "authority_org_id": a})).await;
+        let pairing = create_id(
+            &store,
+            "pairings",
+            json!({"program_id": p, "supporter_org_id": a, "receiver_org_id": b, "level": "school_school"}),
+        )
+        .await;
+        create_id(
+            &store,
+            "activities",
+            json!({"pairing_id": pairing, "kind": "training", "title": "第一次送教", "start_date": "2014-03-01"}),
+        )
+        .await;
+        user(&store, "boss", Role::Admin, vec![]).await;
+        let app = duikou_web::app(duikou_web::AppState::new(store.clone()));
+        let (session, _) = login(&app, "boss").await;
+        let titles = |page: &str| ["第一次送教", "第二次送教", "第三次送教"].map(|t| page.contains(t));
+
+        let (s, first, _, _) = send(&app, "GET", "/records/activities", &session, None).await;
+        assert_eq!(s, StatusCode::OK, "{backend}: {first}");
+        assert_eq!(titles(&first), [true, false, false], "{backend}");
+        let (_, again, _, _) = send(&app, "GET", "/records/activities", &session, None).await;
+        assert_eq!(again, first, "{backend}: the kept page");
+
+        create_id(
+            &store,
+            "activities",
+            json!({"pairing_id": pairing, "kind": "training", "title": "第二次送教", "start_date": "2014-04-01"}),
+        )
+        .await;
+        let (_, after, _, _) = send(&app, "GET", "/records/activities", &session, None).await;
+        assert_eq!(
+            titles(&after),
+            [true, true, false],
+            "{backend}: a write here is on the next view"
+        );
+        assert!(
+            after.contains("<p class=\"muted\">共 2</p>"),
+            "{backend}: the total follows: {after}"
+        );
+
+        let other = t.open_again().await.unwrap();
+        create_id(
+            &other,
+            "activities",
+            json!({"pairing_id": pairing, "kind": "training", "title": "第三次送教", "start_date": "2014-05-01"}),
+        )
+        .await;
+        let (_, later, _, _) = send(&app, "GET", "/records/activities", &session, None).await;
+        assert_eq!(
+            titles(&later),
+            [true, true, true],
+            "{backend}: another server's write too"
+        );
+        other.db().close().await;
+        t.finish().await.unwrap();
+    }
+}

@@ -42,7 +42,7 @@ pub use labels::{Labels, ZH};
 pub use login::{login, login_form, logout};
 pub use mine::{mine, reply_supervision};
 pub use pairing::pairing;
-pub use records::{list, record};
+pub use records::{list, record, ListView, LISTS_KEPT};
 use serde::Deserialize;
 pub use supervision::{supervise, supervision};
 
@@ -172,6 +172,12 @@ fn refused(actor: &Actor, csrf: String, message: String) -> Response {
 
 /// The logged-in user of a page, or a redirect to the login page.
 async fn page_user(state: &AppState, parts: &Parts) -> Result<(Actor, String), Response> {
+    page_user_seen(state, parts).await.map(|(actor, csrf, _)| (actor, csrf))
+}
+
+/// As [`page_user`], with the audit head read in the same statement: what the page may take from what is kept at
+/// that head ([`duikou_store::kept::HeadKept`]).
+async fn page_user_seen(state: &AppState, parts: &Parts) -> Result<(Actor, String, i64), Response> {
     let next = parts
         .uri
         .path_and_query()
@@ -181,7 +187,7 @@ async fn page_user(state: &AppState, parts: &Parts) -> Result<(Actor, String), R
     let Some(sid) = session_cookie(parts) else {
         return Err(login);
     };
-    match state.store.session(&sid).await {
+    match state.store.session_seen(&sid).await {
         Ok(Some(s)) => {
             if s.0.role == Role::ReceiverEditor {
                 let n = state.inbox_counts.count(&state.store, &s.0.scope).await;

@@ -2,7 +2,7 @@
 //! history.
 
 use super::names::{beijing_time, list_names, reference_name, region_name, shown, shown_field, Names};
-use super::{page_user, program, render, ui, Ui};
+use super::{page_user, page_user_seen, program, render, ui, Ui};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -21,8 +21,18 @@ struct ListPage {
     label: String,
     entity: String,
     q: String,
-    total: String,
     page: i64,
+    view: std::sync::Arc<ListView>,
+    link_base: String,
+}
+
+/// Lists kept at most at one audit head.
+pub const LISTS_KEPT: usize = 1024;
+
+/// What a list shows of the record, the same for every reader (everyone signed in reads the whole record): made
+/// once per address and audit head and kept until the next write ([`crate::AppState::lists`]).
+pub struct ListView {
+    total: String,
     pages: String,
     prev_href: Option<String>,
     next_href: Option<String>,
@@ -30,7 +40,6 @@ struct ListPage {
     headers: Vec<String>,
     /// Each record: its id (for the links), what it is called (its name, title or two sides), its cells.
     rows: Vec<(i64, String, Vec<String>)>,
-    link_base: String,
 }
 
 /// What a list's address asks for: the search, the page (by number near the start, or by a cursor), and the
@@ -165,20 +174,56 @@ fn list_rows(fields: &[&schema::Field], items: &[Value], names: &Names) -> Vec<(
 
 /// `GET /records/{entity}?q=&page=`: any list, searchable in Chinese, with an Excel download.
 pub async fn list(State(state): State<AppState>, parts: Parts, Path(entity): Path<String>) -> Response {
-    let (actor, csrf) = match page_user(&state, &parts).await {
+    let (actor, csrf, head) = match page_user_seen(&state, &parts).await {
         Ok(u) => u,
         Err(r) => return r,
     };
     let Some(def) = schema::entity(&entity) else {
         return (StatusCode::NOT_FOUND, "没有这种记录").into_response();
     };
-    let (asked, query) = asked(def, parts.uri.query().unwrap_or(""));
-    let result = match state.store.list(&entity, &query).await {
-        Ok(r) => r,
-        Err(e) => return crate::error::ApiError::from(e).into_response(),
+    let raw = parts.uri.query().unwrap_or("");
+    let (asked, query) = asked(def, raw);
+    let key = (def.name.to_string(), raw.to_string());
+    let view = match state.lists.get(head, &key) {
+        Some(v) => v,
+        None => match list_view(&state, def, &asked, &query).await {
+            Ok(v) => state.lists.put(head, key, v),
+            Err(r) => return r,
+        },
     };
-    let (prev_href, next_href) = page_links(&asked, &result);
-    let note = (!result.total_exact).then(|| partial_count_note(&query));
+    let link_base = if entity == "pairings" {
+        "/pairings/".to_string()
+    } else if entity == "programs" && program::may_oversee(&actor).is_ok() {
+        "/programs/".to_string()
+    } else {
+        format!("/records/{entity}/")
+    };
+    render(ListPage {
+        ui: ui(Some(&actor), csrf),
+        title: def.label.into(),
+        label: def.label.into(),
+        entity,
+        q: asked.q,
+        page: asked.page,
+        view,
+        link_base,
+    })
+}
+
+/// The list `query` asks for, with references by the names of what they point to.
+async fn list_view(
+    state: &AppState,
+    def: &'static schema::EntityDef,
+    asked: &Asked,
+    query: &ListQuery,
+) -> Result<ListView, Response> {
+    let result = state
+        .store
+        .list(def.name, query)
+        .await
+        .map_err(|e| crate::error::ApiError::from(e).into_response())?;
+    let (prev_href, next_href) = page_links(asked, &result);
+    let note = (!result.total_exact).then(|| partial_count_note(query));
     let (total, pages) = if result.total_exact {
         (result.total.to_string(), ((result.total + 49) / 50).max(1).to_string())
     } else {
@@ -196,30 +241,16 @@ pub async fn list(State(state): State<AppState>, parts: Parts, Path(entity): Pat
     let mut headers = vec![def.label.to_string()];
     headers.extend(fields.iter().map(|f| f.label.to_string()));
     // references by the names of what they point to, read once per page and target
-    let names = list_names(&state, &entity, &fields, &result.items).await;
+    let names = list_names(state, def.name, &fields, &result.items).await;
     let rows = list_rows(&fields, &result.items, &names);
-    let link_base = if entity == "pairings" {
-        "/pairings/".to_string()
-    } else if entity == "programs" && program::may_oversee(&actor).is_ok() {
-        "/programs/".to_string()
-    } else {
-        format!("/records/{entity}/")
-    };
-    render(ListPage {
-        ui: ui(Some(&actor), csrf),
-        title: def.label.into(),
-        label: def.label.into(),
-        entity,
-        q: asked.q,
+    Ok(ListView {
         total,
-        page: asked.page,
         pages,
         prev_href,
         next_href,
         note,
         headers,
         rows,
-        link_base,
     })
 }
 

@@ -79,37 +79,31 @@ tokio::task_local! {
 
 /// How many facts await each receiving scope's confirmation, kept while the audit head stays: every write moves it
 /// (on any server sharing the database), so a kept count is never older than the last write, and a page's menu costs
-/// one look-up of the head instead of a count over every confirmable table.
-#[derive(Default)]
-pub struct InboxCounts(std::sync::Mutex<std::collections::HashMap<Vec<i64>, (i64, i64)>>);
+/// nothing beyond the head its sign-in reads instead of a count over every confirmable table.
+pub struct InboxCounts(duikou_store::kept::HeadKept<Vec<i64>, i64>);
+
+impl Default for InboxCounts {
+    fn default() -> Self {
+        // scopes kept at most per head
+        InboxCounts(duikou_store::kept::HeadKept::new(1024))
+    }
+}
 
 impl InboxCounts {
-    /// Scopes kept at most; all are dropped when one more comes.
-    const KEPT: usize = 1024;
-
-    /// The facts of the pairings `scope` receives that wait for confirmation.
-    pub async fn count(&self, store: &duikou_store::Store, scope: &std::collections::BTreeSet<i64>) -> i64 {
+    /// The facts of the pairings `scope` receives that wait for confirmation, for a reader who read the audit head
+    /// `head` with its sign-in.
+    pub async fn count(&self, store: &duikou_store::Store, scope: &std::collections::BTreeSet<i64>, head: i64) -> i64 {
         let key: Vec<i64> = scope.iter().copied().collect();
-        let head = store.audit_head_seq().await.ok();
-        if let Some(head) = head {
-            let kept = self.0.lock().unwrap_or_else(|e| e.into_inner()).get(&key).copied();
-            if let Some((_, n)) = kept.filter(|(at, _)| *at == head) {
-                return n;
-            }
+        if let Some(n) = self.0.get(head, &key) {
+            return *n;
         }
+        // read after `head` was: it holds every write up to `head` (maybe later ones, which only makes it fresher)
         let n = store
             .confirmation_count(duikou_store::worklist::Side::Receiving, scope, "pending")
             .await
             .map_err(|e| tracing::error!(error = %e, "inbox count"))
             .unwrap_or(0);
-        if let Some(head) = head {
-            let mut kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
-            if kept.len() >= Self::KEPT {
-                kept.clear();
-            }
-            kept.insert(key, (head, n));
-        }
-        n
+        *self.0.put(head, key, n)
     }
 }
 
@@ -190,7 +184,7 @@ async fn page_user_seen(state: &AppState, parts: &Parts) -> Result<(Actor, Strin
     match state.store.session_seen(&sid).await {
         Ok(Some(s)) => {
             if s.0.role == Role::ReceiverEditor {
-                let n = state.inbox_counts.count(&state.store, &s.0.scope).await;
+                let n = state.inbox_counts.count(&state.store, &s.0.scope, s.2).await;
                 let _ = INBOX_COUNT.try_with(|c| c.set(n));
             }
             Ok(s)

@@ -10,7 +10,16 @@ use duikou_domain::access::{self, Actor, PickScope};
 use std::collections::{BTreeSet, HashMap};
 
 /// What the pickers offer, by the entity they choose from.
-pub const PICK_KINDS: [&str; 6] = ["pairings", "orgs", "people", "projects", "needs", "regions"];
+pub const PICK_KINDS: [&str; 8] = [
+    "pairings",
+    "orgs",
+    "people",
+    "projects",
+    "needs",
+    "programs",
+    "agreements",
+    "regions",
+];
 
 /// Most choices one answer holds.
 pub const PICK_LIMIT: i64 = 20;
@@ -67,6 +76,15 @@ fn pairing_scope(scope: &PickScope<'_>) -> String {
     }
 }
 
+/// The programs within `scope`: those it leads, else those of the pairings it works on.
+fn program_scope(scope: &PickScope<'_>) -> String {
+    match scope {
+        PickScope::All => "1 = 1".into(),
+        PickScope::Leading(o) => in_orgs("authority_org_id", o),
+        _ => format!("id IN (SELECT program_id FROM pairings WHERE {})", pairing_scope(scope)),
+    }
+}
+
 /// The orgs a scope offers: its own and both sides of its pairings (a condition on `col`, an org id).
 fn org_scope(col: &str, scope: &PickScope<'_>) -> String {
     let own = match scope {
@@ -109,7 +127,7 @@ impl Store {
             return Err(StoreError::invalid(
                 "kind",
                 "unknown_kind",
-                format!("不能按名称选择“{kind}”，可选：结对、单位、人员、项目、需求、行政区划"),
+                format!("不能按名称选择“{kind}”，可选：结对、单位、人员、项目、需求、计划、协议、行政区划"),
             ));
         }
         if q.chars().count() > 100 {
@@ -169,7 +187,20 @@ impl Store {
                     vec![Kind::Int, Kind::Text, Kind::Int, Kind::Text],
                 )
             }
-            "projects" | "needs" => {
+            "programs" => {
+                let (m, partial) = self.matching("programs", &search, &mut b).await?;
+                let lim = b.push(Arg::Int(Some(limit)));
+                (
+                    format!(
+                        "SELECT g.id, g.name, a.name, '' FROM programs g LEFT JOIN orgs a ON a.id = g.authority_org_id \
+                         WHERE g.id IN ({m}) AND g.id IN (SELECT id FROM programs WHERE {}) ORDER BY g.id LIMIT {lim}",
+                        program_scope(&scope)
+                    ),
+                    partial,
+                    vec![Kind::Int, Kind::Text, Kind::Text, Kind::Text],
+                )
+            }
+            "projects" | "needs" | "agreements" => {
                 let (m, partial) = self.matching(kind, &search, &mut b).await?;
                 let lim = b.push(Arg::Int(Some(limit)));
                 let name = if kind == "projects" { "name" } else { "title" };
@@ -209,6 +240,7 @@ impl Store {
                     let value = r[0].int().unwrap_or(0).to_string();
                     let (name, hint) = match kind {
                         "pairings" => (format!("{} → {}", text(&r[1]), text(&r[2])), text(&r[3])),
+                        "programs" => (text(&r[1]), text(&r[2])),
                         "orgs" => {
                             let short = text(&r[2]);
                             let parent = text(&r[3]);

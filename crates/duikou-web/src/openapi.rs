@@ -642,14 +642,14 @@ pub fn document() -> Value {
     let picked = json!({"type": "object", "required": ["value", "name", "hint"], "properties": {
         "value": {"type": "string", "description": "表单提交的值：记录编号；行政区划为区划代码"},
         "name": {"type": "string", "description": "给人看的名称：结对为“支援方 → 受援方”"},
-        "hint": {"type": "string", "description": "区分同名者的说明：结对所属计划、人员出生年份与单位、项目所属结对、区划的上级"}}});
+        "hint": {"type": "string", "description": "区分同名者的说明：结对所属计划、人员出生年份与单位、项目（需求、协议）所属结对、计划的主管单位、区划的上级"}}});
     paths.insert("/api/v1/pick/{kind}".into(), json!({"get": op(
-        "边输入边选择：名称含所输文字的结对、单位、人员、项目、需求或行政区划（省/市/县，可输名称或代码），最多 20 条，\
+        "边输入边选择：名称含所输文字的结对、单位、人员、项目、需求、计划、协议或行政区划（省/市/县，可输名称或代码），最多 20 条，\
          只含当前用户工作范围内的记录（填报员：本单位的结对及其双方、人员、项目、需求；有范围的协调管理人员：所管计划的结对；\
          行政区划对所有人相同）。三个字及以上经全文索引在全表查找；一两个字在大表中只查最新的 5000 条，此时 partial 为 true",
         "检索",
         vec![
-            json!({"name": "kind", "in": "path", "required": true, "schema": {"type": "string", "enum": ["pairings", "orgs", "people", "projects", "needs", "regions"]}}),
+            json!({"name": "kind", "in": "path", "required": true, "schema": {"type": "string", "enum": duikou_store::search::PICK_KINDS}}),
             json!({"name": "q", "in": "query", "required": false, "schema": {"type": "string", "maxLength": 100}, "description": "所输文字；为空时不返回任何选项"}),
             json!({"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 20}, "description": "最多返回几条，默认 20"}),
         ],

@@ -191,3 +191,96 @@ async fn pickers_answer_names_within_scope() {
     })
     .await;
 }
+
+/// A program and an agreement are chosen by name too (issue #19 item 1): an obligation's 计划 and 协议 are pickers, a
+/// coordinator who leads a program finds it before it has any pairing, an editor finds only the programs and
+/// agreements of its own pairings, and the form takes the name without script.
+#[tokio::test]
+async fn programs_and_agreements_are_picked_by_name() {
+    for_each_backend(|store, backend| async move {
+        let bureau = create_id(&store, "orgs", json!({"name": "某市教育局", "kind": "government"})).await;
+        let other_bureau = create_id(&store, "orgs", json!({"name": "他市教育局", "kind": "government"})).await;
+        let a = create_id(&store, "orgs", json!({"name": "甲市第一中学", "kind": "school"})).await;
+        let r = create_id(&store, "orgs", json!({"name": "吐鲁番市第二中学", "kind": "school"})).await;
+        let ours = create_id(
+            &store,
+            "programs",
+            json!({"name": "校对校结对帮扶", "authority_org_id": bureau}),
+        )
+        .await;
+        create_id(
+            &store,
+            "programs",
+            json!({"name": "校对校新结对计划", "authority_org_id": bureau}),
+        )
+        .await;
+        create_id(
+            &store,
+            "programs",
+            json!({"name": "校对校他市计划", "authority_org_id": other_bureau}),
+        )
+        .await;
+        let pairing = create_id(
+            &store,
+            "pairings",
+            json!({"program_id": ours, "supporter_org_id": a, "receiver_org_id": r, "level": "school_school"}),
+        )
+        .await;
+        create_id(
+            &store,
+            "agreements",
+            json!({"pairing_id": pairing, "kind": "agreement", "title": "结对帮扶协议书（2014）"}),
+        )
+        .await;
+        user(&store, "lead", Role::Coordinator, vec![bureau]).await;
+        user(&store, "clerk", Role::SupporterEditor, vec![a]).await;
+        let app = duikou_web::app(duikou_web::AppState::new(store.clone()));
+        let (lead, clerk) = (login(&app, "lead").await, login(&app, "clerk").await);
+        let q = |kind: &str, text: &str| format!("/api/v1/pick/{kind}?q={}", urlencode(text));
+
+        let (s, v) = pick(&app, &lead, &q("programs", "校对校")).await;
+        assert_eq!(s, StatusCode::OK, "{backend}: {v}");
+        assert_eq!(
+            names(&v),
+            vec!["校对校结对帮扶", "校对校新结对计划"],
+            "{backend}: led, not another's: {v}"
+        );
+        assert_eq!(v["items"][0]["hint"], "某市教育局", "{backend}");
+        let (_, v) = pick(&app, &clerk, &q("programs", "校对校")).await;
+        assert_eq!(
+            names(&v),
+            vec!["校对校结对帮扶"],
+            "{backend}: the program of its own pairing: {v}"
+        );
+        let (_, v) = pick(&app, &clerk, &q("agreements", "帮扶协议")).await;
+        assert_eq!(names(&v), vec!["结对帮扶协议书（2014）"], "{backend}: {v}");
+        assert_eq!(v["items"][0]["hint"], "甲市第一中学 → 吐鲁番市第二中学", "{backend}");
+
+        // the obligation form: 计划 is a picker, and its name (as the picker shows it) is taken without script
+        let r = send(&app, "GET", "/records/obligations/new", &lead, None).await;
+        let html = r.text();
+        assert_eq!(r.status, StatusCode::OK, "{backend}");
+        assert!(
+            html.contains("name=\"program_id\" type=\"text\" value=\"\" data-pick=\"programs\""),
+            "{backend}: {html}"
+        );
+        assert!(html.contains("data-pick=\"agreements\""), "{backend}");
+        let r = send(
+            &app,
+            "GET",
+            &format!("/records/obligations/new?program_id={ours}"),
+            &lead,
+            None,
+        )
+        .await;
+        assert!(
+            r.text().contains("data-shown=\"校对校结对帮扶\""),
+            "{backend}: named, not numbered"
+        );
+    })
+    .await;
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes().map(|b| format!("%{b:02X}")).collect()
+}

@@ -1,6 +1,6 @@
 //! `GET /api/v1/pick/{kind}?q=`: search-as-you-type for the forms' pickers — names of pairings, orgs, people,
-//! projects, needs and regions containing the typed text, within what the caller works on (the store's
-//! [`duikou_store::Store::pick`]).
+//! projects, needs, programs, agreements and regions containing the typed text, within what the caller works on
+//! (the store's [`duikou_store::Store::pick`]).
 
 use crate::auth::CurrentActor;
 use crate::error::{ApiError, ApiResult};

@@ -743,7 +743,7 @@ pub async fn run(o: Options) -> anyhow::Result<()> {
     if let Some(path) = &o.json_out {
         let v = json!({
             "label": o.label, "backend": backend, "connections": o.connections, "seconds": o.seconds,
-            "load": crate::loadavg(),
+            "load": crate::loadavg(), "machine": crate::machine(),
             "duckdb": duck_version, "bare_rps": reference.per_second, "bare_p99_ms": reference.p99_ms,
             "serve_peak_rss_mib": rss.map(|r| r.0), "serve_idle_rss_mib": rss_idle.map(|r| r.1),
             "scopes": results,

@@ -225,6 +225,7 @@ pub async fn run(n: usize, dir: Option<&str>, json_out: Option<&str>) -> anyhow:
             "rows": n, "csv_bytes": size, "raw_rusqlite_s": raw, "raw_sqlx_s": via_sqlx, "check_s": check,
             "import_s": total, "ratio": raw / total, "ratio_sqlx": via_sqlx / total, "audit_verified": verified,
             "peak_rss_mb_before": before, "peak_rss_mb_after": after, "load": crate::loadavg(),
+            "machine": crate::machine(),
         });
         std::fs::write(path, serde_json::to_vec_pretty(&v)?)?;
     }

@@ -54,6 +54,9 @@ enum Command {
         /// 重复次数 / repetitions
         #[arg(long, default_value_t = 3)]
         runs: usize,
+        /// 结果另存为 JSON / also write the results as JSON
+        #[arg(long)]
+        json_out: Option<String>,
     },
     /// 页面与接口在并发连接下的耗时 / page and API times under concurrent connections
     Load {
@@ -126,7 +129,34 @@ enum Command {
         /// 重复次数 / repetitions
         #[arg(long, default_value_t = 3)]
         runs: usize,
+        /// 结果另存为 JSON / also write the results as JSON
+        #[arg(long)]
+        json_out: Option<String>,
     },
+}
+
+/// One line naming the machine, read now (as bench/common.py's `machine()` writes it).
+fn machine() -> String {
+    let read = |p: &str| std::fs::read_to_string(p).unwrap_or_default();
+    let cpuinfo = read("/proc/cpuinfo");
+    let model = cpuinfo
+        .lines()
+        .find(|l| l.starts_with("model name"))
+        .and_then(|l| l.split_once(':'))
+        .map_or("unknown CPU", |(_, m)| m.trim());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let mem_kib: f64 = read("/proc/meminfo")
+        .lines()
+        .find(|l| l.starts_with("MemTotal:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
+    let release = read("/proc/sys/kernel/osrelease");
+    format!(
+        "{model}, {cores} cores, {:.0} GiB, Linux {}",
+        mem_kib / 1024.0 / 1024.0,
+        release.trim()
+    )
 }
 
 /// The one-minute load average, to print beside a figure measured on a shared machine (`None` without /proc).
@@ -170,7 +200,7 @@ async fn programs_by_size(store: &Store) -> anyhow::Result<Vec<(i64, String, usi
     Ok(out)
 }
 
-async fn assess(db: &str, as_of: &str, runs: usize) -> anyhow::Result<()> {
+async fn assess(db: &str, as_of: &str, runs: usize, json_out: Option<&str>) -> anyhow::Result<()> {
     anyhow::ensure!(runs >= 1, "--runs 至少为 1");
     let as_of = duikou_domain::validate::parse_date(as_of).context("--as-of 应为 YYYY-MM-DD")?;
     let store = Store::open(db).await?;
@@ -200,15 +230,29 @@ async fn assess(db: &str, as_of: &str, runs: usize) -> anyhow::Result<()> {
         median(total.clone()),
         total
     );
+    if let Some(path) = json_out {
+        let v = serde_json::json!({
+            "programs": programs.len(), "pairings": pairings, "runs": total, "median_s": median(total.clone()),
+            "as_of": as_of.to_string(), "machine": machine(), "load": loadavg(),
+        });
+        std::fs::write(path, serde_json::to_vec_pretty(&v)?)?;
+    }
     Ok(())
 }
 
-async fn summary(db: &str, program: Option<i64>, period: &str, runs: usize) -> anyhow::Result<()> {
+async fn summary(
+    db: &str,
+    program: Option<i64>,
+    period: &str,
+    runs: usize,
+    json_out: Option<&str>,
+) -> anyhow::Result<()> {
     anyhow::ensure!(runs >= 1, "--runs 至少为 1");
     let store = Store::open(db).await?;
-    let program = match program {
-        Some(p) => p,
-        None => programs_by_size(&store).await?.first().context("数据库中没有计划")?.0,
+    let programs = programs_by_size(&store).await?;
+    let (program, pairings) = match program {
+        Some(p) => (p, programs.iter().find(|x| x.0 == p).map_or(0, |x| x.2)),
+        None => programs.first().map(|x| (x.0, x.2)).context("数据库中没有计划")?,
     };
     let period: duikou_domain::Period = period.parse().map_err(|e| anyhow::anyhow!("--period：{e}"))?;
     let scope: duikou_store::summary::Scope = format!("program:{program}").parse()?;
@@ -234,8 +278,15 @@ async fn summary(db: &str, program: Option<i64>, period: &str, runs: usize) -> a
     }
     println!(
         "\nprogram {program}, period {period}: median {:.3} s over {runs} runs ({size} bytes of .docx)",
-        median(times)
+        median(times.clone())
     );
+    if let Some(path) = json_out {
+        let v = serde_json::json!({
+            "program": program, "pairings": pairings, "period": period.to_string(), "runs": times,
+            "median_s": median(times.clone()), "docx_bytes": size, "machine": machine(), "load": loadavg(),
+        });
+        std::fs::write(path, serde_json::to_vec_pretty(&v)?)?;
+    }
     Ok(())
 }
 
@@ -243,7 +294,12 @@ async fn summary(db: &str, program: Option<i64>, period: &str, runs: usize) -> a
 async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Import { rows, dir, json_out } => import::run(rows, dir.as_deref(), json_out.as_deref()).await,
-        Command::Assess { db, as_of, runs } => assess(&db, &as_of, runs).await,
+        Command::Assess {
+            db,
+            as_of,
+            runs,
+            json_out,
+        } => assess(&db, &as_of, runs, json_out.as_deref()).await,
         Command::Load {
             db,
             paths,
@@ -287,7 +343,8 @@ async fn main() -> anyhow::Result<()> {
             program,
             period,
             runs,
-        } => summary(&db, program, &period, runs).await,
+            json_out,
+        } => summary(&db, program, &period, runs, json_out.as_deref()).await,
     }
 }
 

@@ -196,8 +196,64 @@ const ACTOR_KINDS: [Kind; 6] = [Kind::Int, Kind::Text, Kind::Text, Kind::Bool, K
 /// Where the audit head sits in an [`ACTOR_KINDS`] row.
 const HEAD: usize = 5;
 
+/// Who each session or API token named when the database last had one [`crate::quick::Stamp`] (SQLite), so that a
+/// request whose credential was read at the same stamp needs no statement at all: no write has been committed since,
+/// so the credential, its user, the user's orgs and the audit head are as read. Any write anywhere (a sign-out, a
+/// revoked token, a deactivated user, a new record — here or in another process on the same file) changes the stamp
+/// and empties what is kept. Expiry is checked against the clock on every use. PostgreSQL has no stamp: every
+/// request reads the database, as before.
+#[derive(Debug, Default)]
+pub(crate) struct SignedIn {
+    kept: std::sync::Mutex<SignedInKept>,
+}
+
+#[derive(Debug, Default)]
+struct SignedInKept {
+    stamp: Option<crate::quick::Stamp>,
+    by_credential: std::collections::HashMap<(Credential, String), Seen>,
+}
+
+/// What one credential named: the actor, the audit head, the session's CSRF token and when it expires.
+#[derive(Debug, Clone)]
+struct Seen {
+    actor: Actor,
+    head: i64,
+    csrf: String,
+    expires: chrono::DateTime<Utc>,
+}
+
+/// Credentials kept at one stamp at most (a bound on memory, not a limit on users: the rest are read each time).
+const SIGNED_IN_KEPT: usize = 10_000;
+
+impl SignedIn {
+    /// What `hash` named at `stamp`, if kept and not expired.
+    fn get(&self, stamp: Option<crate::quick::Stamp>, credential: Credential, hash: &str) -> Option<Seen> {
+        let stamp = stamp?;
+        let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.stamp != Some(stamp) {
+            return None;
+        }
+        // the key is borrowed as a pair of owned values: one allocation on a hit is cheaper than a statement
+        let seen = kept.by_credential.get(&(credential, hash.to_string()))?;
+        (seen.expires > Utc::now()).then(|| seen.clone())
+    }
+
+    /// Keeps what `hash` named, read after `stamp` was (so it holds every write up to `stamp`).
+    fn put(&self, stamp: Option<crate::quick::Stamp>, credential: Credential, hash: String, seen: Seen) {
+        let Some(stamp) = stamp else { return };
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.stamp != Some(stamp) {
+            kept.stamp = Some(stamp);
+            kept.by_credential.clear();
+        }
+        if kept.by_credential.len() < SIGNED_IN_KEPT {
+            kept.by_credential.insert((credential, hash), seen);
+        }
+    }
+}
+
 /// What names a user in [`Store::actor_sql`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Credential {
     /// The user's id.
     UserId,
@@ -692,22 +748,36 @@ impl Store {
 
     /// As [`Store::session`], with the audit head read in the same statement (see [`Store::record_json`]).
     pub async fn session_seen(&self, session_id: &str) -> Result<Option<(Actor, String, i64)>> {
+        let hash = sha256_hex(session_id);
+        // read before the statement: what the statement then reads holds every write up to it
+        let stamp = self.db().stamp();
+        if let Some(seen) = self.signed_in.get(stamp, Credential::Session, &hash) {
+            return Ok(Some((seen.actor, seen.csrf, seen.head)));
+        }
         let sql = self.actor_sql(Credential::Session);
         let mut kinds = ACTOR_KINDS.to_vec();
         kinds.extend([Kind::Text, Kind::Ts]);
         let row = self
             .db()
-            .look_up_opt(sql, &[Arg::Text(Some(sha256_hex(session_id)))], &kinds)
+            .look_up_opt(sql, &[Arg::Text(Some(hash.clone()))], &kinds)
             .await?;
         let Some(row) = row else { return Ok(None) };
         let n = ACTOR_KINDS.len();
-        if row[n + 1].ts().is_none_or(|t| t < Utc::now()) {
+        let Some(expires) = row[n + 1].ts().filter(|t| *t >= Utc::now()) else {
             self.end_session(session_id).await?;
             return Ok(None);
-        }
+        };
         let csrf = row[n].text().unwrap_or("").to_string();
         let head = row[HEAD].int().unwrap_or(0);
-        Ok(actor_of(&row).map(|a| (a, csrf, head)))
+        let Some(actor) = actor_of(&row) else { return Ok(None) };
+        let seen = Seen {
+            actor: actor.clone(),
+            head,
+            csrf: csrf.clone(),
+            expires,
+        };
+        self.signed_in.put(stamp, Credential::Session, hash, seen);
+        Ok(Some((actor, csrf, head)))
     }
 
     /// Ends a session.
@@ -823,18 +893,33 @@ impl Store {
     /// As [`Store::token_actor`], with the audit head read in the same statement (see [`Store::record_json`]). An
     /// expired token names nobody.
     pub async fn token_seen(&self, token: &str) -> Result<Option<(Actor, i64)>> {
+        let hash = sha256_hex(token);
+        // read before the statement: what the statement then reads holds every write up to it
+        let stamp = self.db().stamp();
+        if let Some(seen) = self.signed_in.get(stamp, Credential::Token, &hash) {
+            return Ok(Some((seen.actor, seen.head)));
+        }
         let sql = self.actor_sql(Credential::Token);
         let mut kinds = ACTOR_KINDS.to_vec();
         kinds.push(Kind::Ts);
         let row = self
             .db()
-            .look_up_opt(sql, &[Arg::Text(Some(sha256_hex(token)))], &kinds)
+            .look_up_opt(sql, &[Arg::Text(Some(hash.clone()))], &kinds)
             .await?;
         let Some(row) = row else { return Ok(None) };
-        if row[ACTOR_KINDS.len()].ts().is_none_or(|t| t <= Utc::now()) {
+        let Some(expires) = row[ACTOR_KINDS.len()].ts().filter(|t| *t > Utc::now()) else {
             return Ok(None);
-        }
-        Ok(actor_of(&row).map(|a| (a, row[HEAD].int().unwrap_or(0))))
+        };
+        let Some(actor) = actor_of(&row) else { return Ok(None) };
+        let head = row[HEAD].int().unwrap_or(0);
+        let seen = Seen {
+            actor: actor.clone(),
+            head,
+            csrf: String::new(),
+            expires,
+        };
+        self.signed_in.put(stamp, Credential::Token, hash, seen);
+        Ok(Some((actor, head)))
     }
 
     /// The user id of a username.

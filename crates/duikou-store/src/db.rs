@@ -349,6 +349,15 @@ impl Db {
         }
     }
 
+    /// SQLite: the database's [`crate::quick::Stamp`] now (equal stamps: no write committed in between), read
+    /// without a statement; `None` on PostgreSQL, for an in-memory database, or whenever it cannot be known.
+    pub fn stamp(&self) -> Option<crate::quick::Stamp> {
+        match self {
+            Db::Sqlite(_, readers) => readers.stamp(),
+            Db::Postgres(_) => None,
+        }
+    }
+
     /// One row or none, by [`Db::look_up`].
     pub async fn look_up_opt(&self, sql: &str, args: &[Arg], kinds: &[Kind]) -> Result<Option<Vec<Val>>, sqlx::Error> {
         Ok(self.look_up(sql, args, kinds).await?.into_iter().next())

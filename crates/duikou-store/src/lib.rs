@@ -54,6 +54,8 @@ pub struct Store {
     dashboard_making: std::sync::Arc<tokio::sync::Mutex<()>>,
     /// Records as served JSON, valid at one audit head (see [`Store::record_json`]).
     records_kept: std::sync::Arc<kept::HeadKept<(&'static str, i64), String>>,
+    /// Who a session or token names, with the audit head, kept while the database's stamp stays (SQLite).
+    signed_in: std::sync::Arc<accounts::SignedIn>,
     /// SQLite: the shared hold on the database's lock file while this store is open, so `restore` refuses to
     /// replace a database in use (see [`backup::InUse`]).
     _in_use: Option<std::sync::Arc<backup::InUse>>,
@@ -103,6 +105,7 @@ impl Store {
             dashboards: Default::default(),
             dashboard_making: Default::default(),
             records_kept: std::sync::Arc::new(kept::HeadKept::new(records::RECORDS_KEPT)),
+            signed_in: Default::default(),
             _in_use: in_use,
             audit_key: std::sync::Arc::new(key),
             day: None,

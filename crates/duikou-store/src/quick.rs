@@ -30,7 +30,24 @@ pub struct Readers {
 struct Inner {
     path: PathBuf,
     idle: Mutex<Vec<Connection>>,
+    /// What [`Readers::stamp`] reads, made at its first call (none where the database is not in WAL mode).
+    pin: std::sync::OnceLock<Option<Pin>>,
 }
+
+/// A connection kept open for as long as the readers are, and the file of the write-ahead log's index beside the
+/// database (`<database>-shm`). While a connection of this process has the index mapped, no other process can remove
+/// or replace that file (SQLite holds a shared lock on it), so the file read here stays the one every writer updates.
+struct Pin {
+    _conn: Mutex<Connection>,
+    #[cfg(unix)]
+    shm: std::fs::File,
+}
+
+/// The header of SQLite's write-ahead-log index as a committed write leaves it (48 bytes; see
+/// <https://www.sqlite.org/walformat.html>, "the WAL-index header"). Every commit, by any connection of any process,
+/// changes it (its change counter, the log's last frame, or the log's salts when the log starts over); SQLite itself
+/// compares it with the header it read last to know whether its cache still holds.
+pub type Stamp = [u8; 48];
 
 impl std::fmt::Debug for Readers {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -51,6 +68,7 @@ impl Readers {
                 Arc::new(Inner {
                     path: PathBuf::from(path),
                     idle: Mutex::new(Vec::new()),
+                    pin: std::sync::OnceLock::new(),
                 })
             }),
         }
@@ -78,6 +96,68 @@ impl Readers {
         }
         out
     }
+}
+
+impl Readers {
+    /// The database's [`Stamp`] now, without a statement or a lock (one read of 96 bytes): equal stamps mean no write
+    /// was committed between the two reads. `None` when it cannot be known — an in-memory database, one not in WAL
+    /// mode, a header being written at this moment (its two copies differ) or one whose checksum does not hold; the
+    /// caller then reads the database.
+    pub fn stamp(&self) -> Option<Stamp> {
+        let inner = self.inner.as_ref()?;
+        let pin = inner.pin.get_or_init(|| pin(&inner.path)).as_ref()?;
+        read_stamp(pin)
+    }
+}
+
+#[cfg(unix)]
+fn read_stamp(pin: &Pin) -> Option<Stamp> {
+    use std::os::unix::fs::FileExt;
+    // the two copies of the header, as SQLite keeps them: a writer writes the second, then the first
+    let mut both = [0u8; 96];
+    pin.shm.read_exact_at(&mut both, 0).ok()?;
+    let (first, second) = both.split_at(48);
+    let ready = first[12] == 1; // isInit
+    (first == second && ready && checksum_holds(first)).then(|| first.try_into().ok())?
+}
+
+#[cfg(not(unix))]
+fn read_stamp(_pin: &Pin) -> Option<Stamp> {
+    None
+}
+
+/// The header's checksum (its last 8 bytes, over the 40 before, in the machine's byte order) is SQLite's.
+fn checksum_holds(header: &[u8]) -> bool {
+    let word = |i: usize| u32::from_ne_bytes([header[i], header[i + 1], header[i + 2], header[i + 3]]);
+    let (mut s0, mut s1) = (0u32, 0u32);
+    for i in (0..40).step_by(8) {
+        s0 = s0.wrapping_add(word(i)).wrapping_add(s1);
+        s1 = s1.wrapping_add(word(i + 4)).wrapping_add(s0);
+    }
+    s0 == word(40) && s1 == word(44)
+}
+
+/// Opens the connection that keeps the log's index in place, and the index's file; none unless in WAL mode.
+fn pin(path: &std::path::Path) -> Option<Pin> {
+    let conn = open(path).ok()?;
+    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).ok()?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return None;
+    }
+    // a read maps the index; the connection keeps it mapped until it closes
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
+        .ok()?;
+    #[cfg(unix)]
+    let shm = {
+        let mut name = path.as_os_str().to_owned();
+        name.push("-shm");
+        std::fs::File::open(name).ok()?
+    };
+    Some(Pin {
+        _conn: Mutex::new(conn),
+        #[cfg(unix)]
+        shm,
+    })
 }
 
 fn driver(e: rusqlite::Error) -> sqlx::Error {
@@ -253,5 +333,79 @@ mod tests {
         assert!(!Readers::new(":memory:").on());
         assert!(!Readers::new("file:x?mode=memory").on());
         assert!(Readers::new("/tmp/duikou.db").on());
+    }
+
+    #[test]
+    fn the_stamp_changes_with_every_commit_and_only_then() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("stamp.db");
+        let writer = Connection::open(&path).unwrap();
+        writer.pragma_update(None, "journal_mode", "wal").unwrap();
+        writer.execute_batch("CREATE TABLE t (x INTEGER)").unwrap();
+        let readers = Readers::new(path.to_str().unwrap());
+        let first = readers.stamp().expect("a WAL database has a stamp");
+        assert_eq!(readers.stamp(), Some(first), "nothing committed: the same stamp");
+        // reads change nothing
+        assert_eq!(
+            readers
+                .fetch("SELECT count(*) FROM t", &[], &[Kind::Int])
+                .unwrap()
+                .len(),
+            1
+        );
+        assert_eq!(readers.stamp(), Some(first));
+        // a commit by any connection changes it; a rolled-back write does not
+        writer.execute("INSERT INTO t VALUES (1)", []).unwrap();
+        let second = readers.stamp().unwrap();
+        assert_ne!(second, first);
+        writer
+            .execute_batch("BEGIN; INSERT INTO t VALUES (2); ROLLBACK;")
+            .unwrap();
+        assert_eq!(readers.stamp(), Some(second), "a rollback commits nothing");
+        let other = Connection::open(&path).unwrap();
+        other.execute("UPDATE t SET x = 3", []).unwrap();
+        let third = readers.stamp().unwrap();
+        assert_ne!(third, second);
+        // the log emptied into the database and started over: still a new stamp at the next commit
+        writer
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .unwrap();
+        writer.execute("INSERT INTO t VALUES (4)", []).unwrap();
+        let fourth = readers.stamp().unwrap();
+        assert!(![first, second, third].contains(&fourth));
+    }
+
+    #[test]
+    fn no_stamp_without_a_write_ahead_log() {
+        assert_eq!(Readers::new(":memory:").stamp(), None);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rollback.db");
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1);")
+            .unwrap();
+        assert_eq!(
+            Readers::new(path.to_str().unwrap()).stamp(),
+            None,
+            "a rollback-journal database"
+        );
+    }
+
+    #[test]
+    fn a_header_being_written_or_damaged_is_no_stamp() {
+        let mut header = [0u8; 48];
+        header[12] = 1;
+        // a checksum made as SQLite makes it holds; change one byte and it does not
+        let word = |h: &[u8], i: usize| u32::from_ne_bytes([h[i], h[i + 1], h[i + 2], h[i + 3]]);
+        header[8] = 7; // the change counter
+        let (mut s0, mut s1) = (0u32, 0u32);
+        for i in (0..40).step_by(8) {
+            s0 = s0.wrapping_add(word(&header, i)).wrapping_add(s1);
+            s1 = s1.wrapping_add(word(&header, i + 4)).wrapping_add(s0);
+        }
+        header[40..44].copy_from_slice(&s0.to_ne_bytes());
+        header[44..48].copy_from_slice(&s1.to_ne_bytes());
+        assert!(checksum_holds(&header));
+        header[9] ^= 1;
+        assert!(!checksum_holds(&header));
     }
 }

@@ -182,6 +182,18 @@ async fn expired_sessions_inactive_users_and_logouts_are_refused() {
             store.session(&s.id).await.unwrap().is_none(),
             "{backend}: logged out elsewhere"
         );
+        // a token revoked on another server is refused here at once, though this one has just read it
+        let elsewhere = store.create_token(editor, "另一台服务器").await.unwrap();
+        assert!(store.token_actor(&elsewhere).await.unwrap().is_some(), "{backend}");
+        assert!(
+            store.token_actor(&elsewhere).await.unwrap().is_some(),
+            "{backend}: read again"
+        );
+        other.revoke_token_secret(&elsewhere).await.unwrap();
+        assert!(
+            store.token_actor(&elsewhere).await.unwrap().is_none(),
+            "{backend}: revoked elsewhere"
+        );
         // a new password ends every session of the user
         let s2 = store.create_session(editor, 1).await.unwrap();
         store

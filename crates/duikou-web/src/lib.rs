@@ -68,6 +68,34 @@ impl AppState {
 
 /// The whole application.
 pub fn app(state: AppState) -> Router {
+    // What every answer passes through, outermost first: the security headers (a handler's own value wins), the
+    // request's trace, error pages for browsers, a panic caught as one logged 500, the menu's inbox count, and 405
+    // for a method the OpenAPI document does not list. One layer of layers: a `Router::layer` each would wrap, clone
+    // and box every route's service once more on every request.
+    use axum::http::{header, HeaderValue};
+    use tower_http::set_header::SetResponseHeaderLayer;
+    let every_answer = tower::ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn(error::error_pages_for_browsers))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(error::panic_response))
+        .layer(axum::middleware::from_fn(ui::with_inbox_count))
+        .layer(axum::middleware::from_fn(methods::only_documented));
     let api = Router::new()
         .route("/api/v1/openapi.json", get(|| async { Json(openapi::document()) }))
         .route("/api/v1/auth/login", post(auth_routes::login))
@@ -205,11 +233,17 @@ pub fn app(state: AppState) -> Router {
         .merge(public_api)
         .merge(api)
         .fallback(|| async { error::ApiError::no_route() })
-        .layer(axum::middleware::from_fn(methods::only_documented))
-        .layer(axum::middleware::from_fn(ui::with_inbox_count));
-    // a panic's 500 carries the security headers too
-    let router = catch_panics(router).layer(tower_http::trace::TraceLayer::new_for_http());
-    security_headers(router, state.secure_cookies).with_state(state)
+        .layer(every_answer);
+    let router = if state.secure_cookies {
+        // HTTPS: browsers are told to come back only over HTTPS
+        router.layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+            axum::http::header::STRICT_TRANSPORT_SECURITY,
+            axum::http::HeaderValue::from_static("max-age=31536000"),
+        ))
+    } else {
+        router
+    };
+    router.with_state(state)
 }
 
 /// `GET /assets/map-outlines.svg`: the outlines every web map is drawn over, the same on every page, so a browser
@@ -263,44 +297,14 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'none'
      img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
      base-uri 'none'";
 
-/// Security headers on every answer, HTML and API alike (a handler's own value wins); with `secure` (HTTPS),
-/// `Strict-Transport-Security` too.
-fn security_headers<S: Clone + Send + Sync + 'static>(router: Router<S>, secure: bool) -> Router<S> {
-    use axum::http::{header, HeaderValue};
-    use tower_http::set_header::SetResponseHeaderLayer;
-    let router = router
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        ));
-    if secure {
-        router.layer(SetResponseHeaderLayer::overriding(
-            header::STRICT_TRANSPORT_SECURITY,
-            HeaderValue::from_static("max-age=31536000"),
-        ))
-    } else {
-        router
-    }
-}
-
 /// Wraps routes so that a panic, should one ever happen, is one logged 500 for that request — JSON under `/api/`,
 /// a short HTML page elsewhere — and every other request is served on.
 pub fn catch_panics<S: Clone + Send + Sync + 'static>(routes: Router<S>) -> Router<S> {
-    routes
-        .layer(tower_http::catch_panic::CatchPanicLayer::custom(error::panic_response))
-        .layer(axum::middleware::from_fn(error::error_pages_for_browsers))
+    routes.layer(
+        tower::ServiceBuilder::new()
+            .layer(axum::middleware::from_fn(error::error_pages_for_browsers))
+            .layer(tower_http::catch_panic::CatchPanicLayer::custom(error::panic_response)),
+    )
 }
 
 /// Replaces the process's panic hook with one that logs a single line (where, and the message) through `tracing`,

@@ -90,7 +90,9 @@ async fn a_typed_transaction_is_the_record_the_generic_read_answers() {
         for t in &mine {
             let generic = store.get("transactions", t.id.0).await.unwrap();
             assert_eq!(t.to_json(), generic, "{backend}");
-            assert_eq!(Transaction::from_json(&generic).as_ref(), Ok(t), "{backend}");
+            // the JSON writes its moments to the second: read back, it writes the same JSON
+            let back = Transaction::from_json(&generic).map(|b| b.to_json());
+            assert_eq!(back, Ok(generic), "{backend}");
         }
         let d = &mine[1];
         assert_eq!(

@@ -8,6 +8,7 @@ pub mod attributes;
 pub mod audit;
 pub mod date;
 pub mod engine;
+pub mod entities;
 mod error;
 pub mod iati;
 mod money;

@@ -346,6 +346,13 @@ pub const FUNDING_SOURCES: &[(&str, &str)] = &[
     ("other", "其他"),
 ];
 
+/// What a transaction records (资金往来): money committed, paid over or spent.
+pub const TRANSACTION_KINDS: &[(&str, &str)] = &[
+    ("commitment", "计划投资/承诺"),
+    ("disbursement", "拨付/到位"),
+    ("expenditure", "支出"),
+];
+
 /// What money given outside any project is for (课题经费, 公益金, 培养资金 …: issue 16 item 4).
 pub const FUND_PURPOSES: &[(&str, &str)] = &[
     ("research", "课题/科研经费"),
@@ -457,7 +464,8 @@ pub const ACTIVITY_KINDS: &[(&str, &str)] = &[
     ("other", "其他"),
 ];
 
-const CONFIRMATIONS: &[(&str, &str)] = &[("pending", "待确认"), ("confirmed", "已确认"), ("disputed", "有异议")];
+/// Where a confirmable fact stands with the other side.
+pub const CONFIRMATIONS: &[(&str, &str)] = &[("pending", "待确认"), ("confirmed", "已确认"), ("disputed", "有异议")];
 
 /// The fields every confirmable fact carries, all set by the server.
 pub const CONFIRMATION_FIELDS: &[Field] = &[
@@ -817,15 +825,7 @@ pub static ENTITIES: &[EntityDef] = &[
         fields: fields![
             req(id_ref("project_id", "项目", "projects")),
             server(id_ref("pairing_id", "结对", "pairings")),
-            req(f(
-                "kind",
-                "类型",
-                FieldKind::Enum(&[
-                    ("commitment", "计划投资/承诺"),
-                    ("disbursement", "拨付/到位"),
-                    ("expenditure", "支出"),
-                ]),
-            )),
+            req(f("kind", "类型", FieldKind::Enum(TRANSACTION_KINDS))),
             req(f("source", "资金来源", FieldKind::Enum(FUNDING_SOURCES))),
             approx("amount", "金额", Money, req),
             req(f("date", "日期", FieldKind::Date)),

@@ -33,6 +33,7 @@ pub mod status;
 pub mod summary;
 pub mod tasks;
 pub mod testing;
+mod typed;
 mod values;
 pub mod views;
 pub mod worklist;

@@ -18,6 +18,7 @@
 use crate::db::Arg;
 use crate::views::{pairing_totals, Bundle};
 use crate::{ListQuery, Result, Store};
+use duikou_domain::entities::{Coded, Confirmation, PairingId, Transaction};
 use duikou_domain::{schema, Money, Qty};
 use serde::Serialize;
 use serde_json::Value;
@@ -855,7 +856,12 @@ impl Store {
         };
         let projects = confirmed("projects").await?;
         let funding = confirmed("project_funding").await?;
-        let transactions = confirmed("transactions").await?;
+        let transactions: Vec<Transaction> = self
+            .transactions_of(&ids.iter().copied().map(PairingId).collect::<Vec<_>>(), None)
+            .await?
+            .into_iter()
+            .filter(|t| t.confirmation == Confirmation::Confirmed)
+            .collect();
         let funds = confirmed("funds").await?;
         let plans = confirmed("project_groups").await?;
         let outputs = confirmed("outputs").await?;
@@ -916,12 +922,15 @@ impl Store {
             transactions: transactions
                 .iter()
                 .map(|t| PublicTransaction {
-                    pairing_id: id(t, "pairing_id"),
-                    project: project_of(t),
-                    kind: text(t, "kind"),
-                    source: text(t, "source"),
-                    amount: money(&t["amount"]).unwrap_or_default(),
-                    date: opt_text(t, "date"),
+                    pairing_id: t.pairing_id.map_or(0, |p| p.0),
+                    project: project_names
+                        .get(&t.project_id.0)
+                        .cloned()
+                        .unwrap_or_else(|| "未确认的项目".into()),
+                    kind: t.kind.code().to_string(),
+                    source: t.source.code().to_string(),
+                    amount: t.amount,
+                    date: Some(t.date.to_string()),
                 })
                 .collect(),
             plans: {

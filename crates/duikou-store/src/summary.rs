@@ -4,6 +4,7 @@
 use crate::db::Arg;
 use crate::{ListQuery, Result, Store, StoreError};
 use chrono::NaiveDate;
+use duikou_domain::entities::{PairingId, Transaction};
 use duikou_domain::record::Rec;
 use duikou_domain::{Calendar, Period};
 use duikou_summary::{PairingBundle, SummaryInput};
@@ -83,14 +84,13 @@ const LOT: usize = 250;
 /// … and at least this many reads of each entity where there are pairings enough, so both cores work on the largest.
 const LOTS: usize = 4;
 
-/// The entities a summary reads for each pairing.
+/// The entities a summary reads generically for each pairing (the typed ones, transactions, are read apart).
 const SUMMARY_ENTITIES: &[&str] = &[
     "agreements",
     "project_groups",
     "project_group_shares",
     "projects",
     "project_funding",
-    "transactions",
     "funds",
     "outputs",
     "dispatches",
@@ -240,7 +240,7 @@ impl Store {
                 "start_date",
                 "start_date <= $2 AND COALESCE(end_date, start_date) >= $1",
             )),
-            "transactions" | "funds" => Some(("date", "date >= $1 AND date <= $2")),
+            "funds" => Some(("date", "date >= $1 AND date <= $2")),
             "outputs" => Some(("as_of", "as_of >= $1 AND as_of <= $2")),
             _ => None,
         };
@@ -449,6 +449,17 @@ impl Store {
                 ));
             }
         }
+        // their transactions, typed, the same dates read
+        let mut transaction_reads = Vec::new();
+        if let [Arg::Date(Some(from)), Arg::Date(Some(to))] = &within {
+            let (from, to) = (*from, *to);
+            for lot in ids.chunks(lot_size) {
+                let (store, lot) = (self.clone(), lot.iter().copied().map(PairingId).collect::<Vec<_>>());
+                transaction_reads.push(tokio::spawn(async move {
+                    store.transactions_of(&lot, Some((from, to))).await
+                }));
+            }
+        }
         // the people of those pairings' dispatches (every dispatch is read, so these are all the writer meets)
         let mut people_reads = Vec::new();
         for lot in id_args.chunks(lot_size) {
@@ -519,6 +530,16 @@ impl Store {
             for r in rows {
                 let p = r["pairing_id"].as_i64().unwrap_or(0);
                 records.entry(p).or_default().entry(e.to_string()).or_default().push(r);
+            }
+        }
+        let mut transactions: HashMap<i64, Vec<Transaction>> = HashMap::new();
+        for read in transaction_reads {
+            let rows = read
+                .await
+                .map_err(|err| StoreError::Other(format!("读取总结所需记录中断：{err}")))??;
+            for t in rows {
+                let p = t.pairing_id.map_or(0, |p| p.0);
+                transactions.entry(p).or_default().push(t);
             }
         }
         let mut people: HashMap<i64, Rec> = HashMap::new();
@@ -676,6 +697,7 @@ impl Store {
                 supporter,
                 receiver,
                 records: mine,
+                transactions: transactions.remove(&pid).unwrap_or_default(),
                 indicators,
             });
         }

@@ -1,6 +1,7 @@
 //! Read models a screen needs: a pairing with everything under it and its totals.
 
 use crate::{ListQuery, Result, Store};
+use duikou_domain::entities::{Coded, Confirmation, PairingId, Transaction};
 use duikou_domain::{schema, Money, Qty};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -60,7 +61,7 @@ impl Store {
         let needs = self.list_all("needs", "pairing_id", id).await?;
         let funding = self.list_all("project_funding", "pairing_id", id).await?;
         let outputs = self.list_all("outputs", "pairing_id", id).await?;
-        let transactions = self.list_all("transactions", "pairing_id", id).await?;
+        let transactions = self.transactions_of(&[PairingId(id)], None).await?;
         let stints = self.list_all("stints", "pairing_id", id).await?;
         let appraisals = self.list_all("appraisals", "pairing_id", id).await?;
         let activities = self.list_all("activities", "pairing_id", id).await?;
@@ -124,7 +125,13 @@ impl Store {
                 |v: &Vec<Value>| Value::from(v.iter().filter(|x| x["project_id"] == pid).cloned().collect::<Vec<_>>());
             p["funding"] = of(&funding);
             p["outputs"] = of(&outputs);
-            p["transactions"] = of(&transactions);
+            p["transactions"] = Value::from(
+                transactions
+                    .iter()
+                    .filter(|t| pid == t.project_id.0)
+                    .map(Transaction::to_json)
+                    .collect::<Vec<_>>(),
+            );
         }
         Ok(json!({
             "pairing": pairing,
@@ -157,8 +164,8 @@ pub struct Bundle<'a> {
     pub projects: &'a [Value],
     /// Funding shares.
     pub funding: &'a [Value],
-    /// Transactions.
-    pub transactions: &'a [Value],
+    /// Transactions, typed.
+    pub transactions: &'a [Transaction],
     /// Money outside any project (项目外资金).
     pub funds: &'a [Value],
     /// Outputs.
@@ -198,6 +205,11 @@ pub fn pairing_totals(b: &Bundle) -> Value {
         None | Some("confirmed") => true,
         Some("disputed") => false,
         Some(_) => !b.only_confirmed,
+    };
+    let counts_as = |c: Confirmation| match c {
+        Confirmation::Confirmed => true,
+        Confirmation::Disputed => false,
+        Confirmation::Pending => !b.only_confirmed,
     };
     let key = |v: &Value, k: &str| v[k].as_str().unwrap_or("").to_string();
 
@@ -279,13 +291,13 @@ pub fn pairing_totals(b: &Bundle) -> Value {
         *e = e.saturating_add(money(&f["amount"]));
     }
     let mut tx: BTreeMap<String, BTreeMap<String, Money>> = BTreeMap::new();
-    for t in b.transactions.iter().filter(|t| counts(t)) {
+    for t in b.transactions.iter().filter(|t| counts_as(t.confirmation)) {
         let e = tx
-            .entry(key(t, "kind"))
+            .entry(t.kind.code().to_string())
             .or_default()
-            .entry(key(t, "source"))
+            .entry(t.source.code().to_string())
             .or_default();
-        *e = e.saturating_add(money(&t["amount"]));
+        *e = e.saturating_add(t.amount);
     }
     // money outside any project, by purpose: counted beside the projects' money, never in it
     let mut funds_by_purpose: BTreeMap<String, Money> = BTreeMap::new();

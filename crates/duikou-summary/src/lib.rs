@@ -6,6 +6,7 @@ mod basics;
 pub mod briefing;
 mod donations;
 mod figures;
+mod flows;
 mod funds;
 mod indicators;
 mod needs;
@@ -41,6 +42,7 @@ use crate::tasks::tasks_prose;
 use crate::words::para;
 use chrono::NaiveDate;
 use duikou_domain::engine::ObligationResult;
+use duikou_domain::entities::Transaction;
 use duikou_domain::record::Rec;
 use duikou_report::{Block, Document, Section, Span};
 use serde::Serialize;
@@ -172,9 +174,11 @@ pub struct PairingBundle {
     pub supporter: Arc<Value>,
     /// The receiving org.
     pub receiver: Arc<Value>,
-    /// Its records by entity (agreements, projects, project_funding, transactions, outputs, dispatches, stints, people,
-    /// activities, needs, notes, appraisals).
+    /// Its records by entity (agreements, projects, project_funding, outputs, dispatches, stints, people, activities,
+    /// needs, notes, appraisals), read generically; the typed entities are apart, below.
     pub records: HashMap<String, Vec<Rec>>,
+    /// Its transactions (资金往来), typed.
+    pub transactions: Vec<Transaction>,
     /// Its obligations evaluated for the period.
     pub results: Vec<ObligationResult>,
     /// Indicator values of the receiver's region or org, with `indicator` (the definition) merged in (shared by the
@@ -309,7 +313,8 @@ pub const DEFINITIONS: &[&str] = &[
 /// an appendix of every figure, and the figures' explanation. Refused ([`Inconsistent`]) if one measure would appear
 /// with two values.
 pub fn build(input: &SummaryInput) -> Result<(Document, Vec<Figure>), Inconsistent> {
-    let pool = Pool::new(input);
+    let views = pool::Views::of(input);
+    let pool = Pool::new(input, &views);
     let mut figs = Figures::default();
     let sections = vec![
         Section {

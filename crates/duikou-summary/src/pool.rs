@@ -3,7 +3,8 @@
 use crate::rec::{date, id};
 use crate::{Pending, SummaryInput};
 use duikou_domain::date::{attribute, record_interval};
-use duikou_domain::record::Rec;
+use duikou_domain::entities::{Confirmation, Transaction, Typed};
+use duikou_domain::record::{names, Rec};
 use duikou_domain::{Attribution, RecDate};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -28,6 +29,16 @@ pub(crate) fn standing(r: &Rec) -> Standing {
     }
 }
 
+impl From<Confirmation> for Standing {
+    fn from(c: Confirmation) -> Standing {
+        match c {
+            Confirmation::Pending => Standing::Pending,
+            Confirmation::Disputed => Standing::Disputed,
+            Confirmation::Confirmed => Standing::Confirmed,
+        }
+    }
+}
+
 /// Where a record falls against the period, by its own date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Place {
@@ -46,31 +57,92 @@ fn planned_on(p: &Rec) -> Option<RecDate> {
     date(&p["approved_on"]).or_else(|| date(&p["started_on"]))
 }
 
+/// The typed records of a summary seen generically, as [`Rec`]s named by their fields, for the parts that tell any
+/// record by its fields (facts awaiting confirmation, records apart, the appendix of sources). Figures are computed
+/// from the typed records themselves.
+pub(crate) struct Views {
+    transactions: Vec<Rec>,
+}
+
+impl Views {
+    pub(crate) fn of(input: &SummaryInput) -> Views {
+        let fields = names(Transaction::FIELDS.iter().map(|(n, _, _)| *n));
+        let transactions = input
+            .pairings
+            .iter()
+            .flat_map(|p| &p.transactions)
+            .map(|t| {
+                let mut m = match t.to_json() {
+                    Value::Object(m) => m,
+                    _ => Default::default(),
+                };
+                let values = fields.iter().map(|n| m.remove(&**n).unwrap_or(Value::Null)).collect();
+                Rec::new(fields.clone(), values)
+            })
+            .collect();
+        Views { transactions }
+    }
+}
+
 /// Records of one entity across the pairings, kept by their standing and their place in the period.
 pub(crate) struct Pool<'a> {
     pub(crate) input: &'a SummaryInput,
     /// Every project by id: project funding is placed by its project's plan date.
     pub(crate) projects: HashMap<i64, &'a Rec>,
+    views: &'a Views,
 }
 
 impl<'a> Pool<'a> {
-    pub(crate) fn new(input: &'a SummaryInput) -> Pool<'a> {
+    pub(crate) fn new(input: &'a SummaryInput, views: &'a Views) -> Pool<'a> {
         let projects = input
             .pairings
             .iter()
             .flat_map(|p| p.records.get("projects").into_iter().flatten())
             .map(|r| (id(r), r))
             .collect();
-        Pool { input, projects }
+        Pool { input, projects, views }
     }
 
-    /// Every record of an entity across the pairings.
+    /// Every record of an entity across the pairings (a typed entity's seen generically).
     pub(crate) fn all(&self, entity: &str) -> Vec<&'a Rec> {
+        if entity == Transaction::ENTITY {
+            return self.views.transactions.iter().collect();
+        }
         self.input
             .pairings
             .iter()
             .flat_map(|p| p.records.get(entity).into_iter().flatten())
             .collect()
+    }
+
+    /// The counted transactions that fall in the period, typed.
+    pub(crate) fn transactions_in_period(&self) -> Vec<&'a Transaction> {
+        self.input
+            .pairings
+            .iter()
+            .flat_map(|p| &p.transactions)
+            .filter(|t| self.counts_as(t.confirmation.into()) && self.settle(self.point(Some(t.date))) == Place::In)
+            .collect()
+    }
+
+    /// Where a record dated `d` (a point, however precise) falls against the period, before [`Pool::settle`].
+    fn point(&self, d: Option<RecDate>) -> Place {
+        match d.map(|d| self.attribute(d)) {
+            None => Place::Undated,
+            Some(Attribution::In) => Place::In,
+            Some(Attribution::Out) => Place::Out,
+            // a month or a year across the period's edge may lie on either side of it
+            Some(Attribution::Straddles) => Place::Straddles,
+        }
+    }
+
+    /// A record's place as the period takes it: over the whole term every record of the pairings belongs, dated or
+    /// not.
+    fn settle(&self, place: Place) -> Place {
+        match place {
+            Place::Undated | Place::Straddles if self.input.whole_term => Place::In,
+            p => p,
+        }
     }
 
     /// Where a date (all of it: a month or a year as well as a day) falls against the period.
@@ -104,13 +176,7 @@ impl<'a> Pool<'a> {
 
     /// Where a record falls against the period, by the date that places its entity.
     pub(crate) fn place(&self, entity: &str, r: &Rec) -> Place {
-        let point = |d: Option<RecDate>| match d.map(|d| self.attribute(d)) {
-            None => Place::Undated,
-            Some(Attribution::In) => Place::In,
-            Some(Attribution::Out) => Place::Out,
-            // a month or a year across the period's edge may lie on either side of it
-            Some(Attribution::Straddles) => Place::Straddles,
-        };
+        let point = |d: Option<RecDate>| self.point(d);
         let place = match entity {
             "agreements" => point(date(&r["signed_on"])),
             "transactions" | "funds" => point(date(&r["date"])),
@@ -170,16 +236,17 @@ impl<'a> Pool<'a> {
             // notes and people carry no date of their own
             _ => Place::In,
         };
-        // over the whole term every record of the pairings belongs, dated or not
-        match place {
-            Place::Undated | Place::Straddles if self.input.whole_term => Place::In,
-            p => p,
-        }
+        self.settle(place)
     }
 
     /// Whether a fact enters the totals: confirmed, or pending when asked to include it.
     pub(crate) fn counts(&self, r: &Rec) -> bool {
-        match standing(r) {
+        self.counts_as(standing(r))
+    }
+
+    /// Whether a fact that stands as `s` enters the totals.
+    fn counts_as(&self, s: Standing) -> bool {
+        match s {
             Standing::Confirmed => true,
             Standing::Pending => self.input.pending == Pending::Include,
             Standing::Disputed => false,

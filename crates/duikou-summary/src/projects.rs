@@ -2,6 +2,7 @@
 //! and the table of projects.
 
 use crate::figures::Figures;
+use crate::flows::{flows_para, money_chart, Flows};
 use crate::outputs::outputs_blocks;
 use crate::plans::{self, plan_blocks};
 use crate::pool::Pool;
@@ -12,7 +13,6 @@ use chrono::NaiveDate;
 use duikou_domain::approx::{self, Figure as Fig, Total};
 use duikou_domain::record::Rec;
 use duikou_domain::schema::{self, FieldKind};
-use duikou_domain::Money;
 use duikou_report::{Block, Cell, Chart, ChartKind, Column, ColumnKind, Series, Span, Table};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -94,7 +94,7 @@ pub(crate) fn projects(input: &SummaryInput, pool: &Pool, figs: &mut Figures) ->
     let mut blocks = Vec::new();
     let plans = plans::of(pool);
     let listed = pool.in_period("projects");
-    let txs = pool.in_period("transactions");
+    let txs = pool.transactions_in_period();
     if listed.is_empty() && txs.is_empty() && plans.top.is_empty() {
         return blocks;
     }
@@ -117,9 +117,8 @@ pub(crate) fn projects(input: &SummaryInput, pool: &Pool, figs: &mut Figures) ->
     blocks.extend(money_para(pool, &s, &plans, &funding, figs));
     blocks.extend(key_projects(&s.new, &funding, figs));
     // money as it moved: commitments (计划) and disbursements (到位), each by its own date
-    let of_kind = |k: &str| txs.iter().copied().filter(|t| t["kind"] == k).collect::<Vec<&Rec>>();
-    let (committed, disbursed) = (of_kind("commitment"), of_kind("disbursement"));
-    blocks.extend(flows_para(s.whole, &committed, &disbursed, figs));
+    let flows = Flows::of(&txs);
+    blocks.extend(flows_para(s.whole, &flows, figs));
     blocks.extend(outputs_blocks(pool, figs));
     if !plans.in_period.is_empty() {
         blocks.extend(plan_blocks(pool, &plans, figs));
@@ -127,7 +126,7 @@ pub(crate) fn projects(input: &SummaryInput, pool: &Pool, figs: &mut Figures) ->
     if !s.listed.is_empty() {
         blocks.push(project_table(pool, &plans, &s.listed, &funding, s.counted_together));
     }
-    blocks.extend(money_chart(&committed, &disbursed, figs));
+    blocks.extend(money_chart(&flows, figs));
     if !s.projects.is_empty() && !s.counted_together {
         blocks.push(progress_chart(&s, &plans, figs));
     }
@@ -407,102 +406,6 @@ fn source_parts(
         ]);
     }
     parts
-}
-
-/// Money as it moved in the period: commitments (计划) and disbursements (到位), each by its own date, and the rate.
-fn flows_para(whole: bool, committed: &[&Rec], disbursed: &[&Rec], figs: &mut Figures) -> Option<Block> {
-    let sum = |v: &[&Rec]| money_sum(v, "amount");
-    if committed.is_empty() && disbursed.is_empty() {
-        return None;
-    }
-    let mut spans = vec![Span::text(if whole {
-        "资金往来："
-    } else {
-        "本期资金往来："
-    })];
-    if !committed.is_empty() {
-        spans.push(Span::text("计划投资"));
-        spans.push(figs.span(
-            "money.committed",
-            "计划投资",
-            zh::money_total(&sum(committed)),
-            ids("transactions", committed),
-        ));
-    }
-    if !disbursed.is_empty() {
-        if !committed.is_empty() {
-            spans.push(Span::text("，"));
-        }
-        spans.push(Span::text("拨付到位"));
-        spans.push(figs.span(
-            "money.disbursed",
-            "到位资金",
-            zh::money_total(&sum(disbursed)),
-            ids("transactions", disbursed),
-        ));
-    }
-    if let (false, false) = (committed.is_empty(), disbursed.is_empty()) {
-        if let Some(r) = zh::percent(sum(disbursed).value(), sum(committed).value()) {
-            spans.push(Span::text("，到位率"));
-            let both: Vec<&Rec> = committed.iter().chain(disbursed).copied().collect();
-            spans.push(figs.span("money.disbursed_rate", "到位率", r, ids("transactions", &both)));
-        }
-    }
-    spans.push(Span::text("。"));
-    Some(para(spans))
-}
-
-/// Money by year and source, from disbursements (else commitments): the same transactions as the prose.
-fn money_chart(committed: &[&Rec], disbursed: &[&Rec], figs: &mut Figures) -> Option<Block> {
-    let (kind, chosen) = if disbursed.is_empty() {
-        ("commitment", committed)
-    } else {
-        ("disbursement", disbursed)
-    };
-    let mut grid: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
-    for t in chosen {
-        let year = t["date"].as_str().unwrap_or("").get(..4).unwrap_or("").to_string();
-        let cell = grid
-            .entry(t["source"].as_str().unwrap_or("").to_string())
-            .or_default()
-            .entry(year)
-            .or_default();
-        *cell = cell.saturating_add(money(&t["amount"]).fen());
-    }
-    if grid.is_empty() {
-        return None;
-    }
-    let shown: i64 = grid
-        .values()
-        .flat_map(|m| m.values())
-        .fold(0i64, |a, b| a.saturating_add(*b));
-    let (key, name) = match kind {
-        "disbursement" => ("money.disbursed", "到位资金"),
-        _ => ("money.committed", "计划投资"),
-    };
-    figs.note(
-        key,
-        name,
-        zh::money(Money::from_fen(shown)),
-        ids("transactions", chosen),
-    );
-    let years: BTreeSet<String> = grid.values().flat_map(|m| m.keys().cloned()).collect();
-    Some(Block::Chart(Chart {
-        title: format!("资金按年度和来源（{}）", label("transactions", "kind", kind)),
-        kind: ChartKind::StackedBar,
-        categories: years.iter().map(|y| format!("{y}年")).collect(),
-        series: grid
-            .iter()
-            .map(|(src, m)| Series {
-                name: label("transactions", "source", src),
-                values: years
-                    .iter()
-                    .map(|y| *m.get(y).unwrap_or(&0) as f64 / 1_000_000.0)
-                    .collect(),
-            })
-            .collect(),
-        unit: "万元".into(),
-    }))
 }
 
 /// The projects' progress as a pie: each project in exactly one slice, as of the period's end. A project completed

@@ -1,0 +1,162 @@
+//! Typed reads: rows decoded once, here, into the domain's entity structs ([`duikou_domain::entities`]), on both
+//! backends. The columns a read selects come from the struct's own description ([`Typed::FIELDS`]); the struct is
+//! built in one place per entity, so a field added to the struct points the compiler here.
+
+use crate::db::{Arg, Kind, Val};
+use crate::{Result, Store, StoreError};
+use chrono::{DateTime, NaiveDate, Utc};
+use duikou_domain::approx::Qualifier;
+use duikou_domain::entities::{Coded, PairingId, ProjectId, Shape, Transaction, TransactionId, Typed, UserId};
+use duikou_domain::{Money, RecDate};
+
+/// The columns of a typed read of `T` and the kinds to read them as: each field by its name, a date as its first
+/// day followed by its precision column.
+fn columns_of<T: Typed>() -> (Vec<String>, Vec<Kind>) {
+    let (mut names, mut kinds) = (Vec::new(), Vec::new());
+    for (name, shape, _) in T::FIELDS {
+        names.push(name.to_string());
+        kinds.push(match shape {
+            Shape::Int | Shape::Id(_) | Shape::Money => Kind::Int,
+            Shape::Text | Shape::Enum(_) => Kind::Text,
+            Shape::Timestamp => Kind::Ts,
+            Shape::Date => Kind::Date,
+        });
+        if *shape == Shape::Date {
+            names.push(crate::rows::precision_col(name));
+            kinds.push(Kind::Text);
+        }
+    }
+    (names, kinds)
+}
+
+/// One row of a typed read, its values found by column name. A value the column cannot hold (a NULL in a required
+/// field, an unknown code) is an error naming the entity, the record and the field: the database, not a user, is
+/// at fault.
+struct Row<'a> {
+    entity: &'static str,
+    names: &'a [String],
+    vals: &'a [Val],
+}
+
+impl Row<'_> {
+    fn val(&self, name: &str) -> &Val {
+        static NULL: Val = Val::Int(None);
+        self.names
+            .iter()
+            .position(|n| n == name)
+            .map_or(&NULL, |i| &self.vals[i])
+    }
+
+    fn bad(&self, name: &str) -> StoreError {
+        let id = self.val("id").int().unwrap_or(0);
+        StoreError::Other(format!("{}#{id} 的字段 {name} 无法读取", self.entity))
+    }
+
+    fn opt_int(&self, name: &str) -> Option<i64> {
+        self.val(name).int()
+    }
+
+    fn int(&self, name: &str) -> Result<i64> {
+        self.opt_int(name).ok_or_else(|| self.bad(name))
+    }
+
+    fn opt_text(&self, name: &str) -> Option<String> {
+        self.val(name).text().map(str::to_string)
+    }
+
+    fn ts(&self, name: &str) -> Result<DateTime<Utc>> {
+        self.val(name).ts().ok_or_else(|| self.bad(name))
+    }
+
+    fn money(&self, name: &str) -> Result<Money> {
+        self.int(name).map(Money::from_fen)
+    }
+
+    fn opt_money(&self, name: &str) -> Option<Money> {
+        self.opt_int(name).map(Money::from_fen)
+    }
+
+    fn coded<T: Coded>(&self, name: &str) -> Result<T> {
+        self.val(name)
+            .text()
+            .and_then(T::from_code)
+            .ok_or_else(|| self.bad(name))
+    }
+
+    fn qualifier(&self, name: &str) -> Result<Option<Qualifier>> {
+        self.val(name)
+            .text()
+            .map(|s| s.parse().map_err(|_| self.bad(name)))
+            .transpose()
+    }
+
+    fn date(&self, name: &str) -> Result<RecDate> {
+        let first: NaiveDate = self.val(name).date().ok_or_else(|| self.bad(name))?;
+        let precision = self.val(&crate::rows::precision_col(name)).text();
+        Ok(RecDate::from_stored(first, precision))
+    }
+}
+
+/// A transaction from its row: the one place its struct is built from storage.
+fn transaction(r: &Row) -> Result<Transaction> {
+    Ok(Transaction {
+        id: TransactionId(r.int("id")?),
+        version: r.int("version")?,
+        created_at: r.ts("created_at")?,
+        updated_at: r.ts("updated_at")?,
+        project_id: ProjectId(r.int("project_id")?),
+        pairing_id: r.opt_int("pairing_id").map(PairingId),
+        kind: r.coded("kind")?,
+        source: r.coded("source")?,
+        amount: r.money("amount")?,
+        amount_approx: r.qualifier("amount_approx")?,
+        amount_upper: r.opt_money("amount_upper"),
+        date: r.date("date")?,
+        note: r.opt_text("note"),
+        confirmation: r.coded("confirmation")?,
+        confirmed_by: r.opt_int("confirmed_by").map(UserId),
+        confirmed_at: r.opt_text("confirmed_at"),
+        dispute_reason: r.opt_text("dispute_reason"),
+    })
+}
+
+/// At most this many pairings in one statement (its `IN` list).
+const LOT: usize = 500;
+
+impl Store {
+    /// The transactions of these pairings, typed, in each pairing's order by date then id; with `within`, only those
+    /// whose date's first day lies in it (both ends included).
+    pub async fn transactions_of(
+        &self,
+        pairings: &[PairingId],
+        within: Option<(NaiveDate, NaiveDate)>,
+    ) -> Result<Vec<Transaction>> {
+        let (names, kinds) = columns_of::<Transaction>();
+        let mut out = Vec::new();
+        for lot in pairings.chunks(LOT) {
+            let mut args: Vec<Arg> = Vec::new();
+            let mut cond = String::new();
+            if let Some((from, to)) = within {
+                args.extend([Arg::Date(Some(from)), Arg::Date(Some(to))]);
+                cond.push_str("date >= $1 AND date <= $2 AND ");
+            }
+            let first = args.len() + 1;
+            let marks: Vec<String> = (first..first + lot.len()).map(|i| format!("${i}")).collect();
+            args.extend(lot.iter().map(|p| Arg::Int(Some(p.0))));
+            let sql = format!(
+                "SELECT {} FROM {} WHERE {cond}pairing_id IN ({}) ORDER BY date, id",
+                names.join(", "),
+                Transaction::ENTITY,
+                marks.join(", ")
+            );
+            for vals in self.db().fetch(&sql, &args, &kinds).await? {
+                out.push(transaction(&Row {
+                    entity: Transaction::ENTITY,
+                    names: &names,
+                    vals: &vals,
+                })?);
+            }
+        }
+        Ok(out)
+    }
+}

@@ -696,7 +696,7 @@ fn workbook_parts(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
     let mut parts = Vec::new();
     for i in 0..zip.len() {
         let mut f = zip.by_index(i).unwrap();
-        let name = f.name().to_string();
+        let name = f.name().unwrap().to_string();
         if name == "docProps/core.xml" {
             continue;
         }

@@ -707,7 +707,7 @@ fn workbook_parts(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
     parts
 }
 
-fn part<'a>(parts: &'a [(String, Vec<u8>)], name: &str) -> String {
+fn part(parts: &[(String, Vec<u8>)], name: &str) -> String {
     let (_, bytes) = parts
         .iter()
         .find(|(n, _)| n == name)

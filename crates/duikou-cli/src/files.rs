@@ -1,10 +1,9 @@
 //! `duikou report`, `export`, `template` and `import`: documents and spreadsheets to and from files.
 
 use anyhow::Context;
+use duikou_app::{App, DocFormat, ImportMode, ReportRequest};
 use duikou_domain::access::Actor;
-use duikou_store::import::{person_columns, IMPORTABLE};
 use duikou_store::summary::Scope;
-use duikou_store::{ListQuery, Store};
 
 /// Output formats of `report`.
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -38,7 +37,7 @@ pub struct ReportArgs<'a> {
 }
 
 /// Writes the 工作总结 (or 简报) of a scope and period.
-pub async fn report(store: &Store, args: ReportArgs<'_>) -> anyhow::Result<()> {
+pub async fn report(app: &App, args: ReportArgs<'_>) -> anyhow::Result<()> {
     let ReportArgs {
         scope,
         period,
@@ -51,27 +50,29 @@ pub async fn report(store: &Store, args: ReportArgs<'_>) -> anyhow::Result<()> {
     } = args;
     let scope: Scope = scope.parse()?;
     let period: duikou_domain::Period = period.parse().map_err(|e| anyhow::anyhow!("--period：{e}"))?;
-    let mut input = store.summary_input(&scope, &period, as_of).await?;
-    input.pending = pending;
-    let (doc, figures) = match briefing {
-        Some(issue) => duikou_summary::briefing::briefing(&input, issue),
-        None => duikou_summary::build(&input)?,
+    let request = ReportRequest {
+        scope,
+        period,
+        as_of,
+        pending,
+        briefing,
     };
-    let bytes = match format {
-        ReportFormat::Docx => duikou_report::docx(&doc).map_err(|e| anyhow::anyhow!("{e}"))?,
-        ReportFormat::Md => duikou_report::markdown(&doc).into_bytes(),
-        ReportFormat::Html => duikou_report::html(&doc).into_bytes(),
-    };
+    let report = app.report(&request).await?;
+    let file = report.file(match format {
+        ReportFormat::Docx => DocFormat::Docx,
+        ReportFormat::Md => DocFormat::Markdown,
+        ReportFormat::Html => DocFormat::Html,
+    })?;
     match out {
         Some(path) => {
-            std::fs::write(path, &bytes).with_context(|| format!("无法写入 {path}"))?;
-            eprintln!("已生成 {path}（{} 字节）：{}", bytes.len(), doc.title);
+            std::fs::write(path, &file.bytes).with_context(|| format!("无法写入 {path}"))?;
+            eprintln!("已生成 {path}（{} 字节）：{}", file.bytes.len(), report.document.title);
         }
         None if matches!(format, ReportFormat::Docx) => anyhow::bail!("docx 须用 -o 指定输出文件"),
-        None => print!("{}", String::from_utf8_lossy(&bytes)),
+        None => print!("{}", String::from_utf8_lossy(&file.bytes)),
     }
     if explain {
-        for f in figures {
+        for f in report.figures {
             let ids: Vec<String> = f.records.iter().map(|(e, i)| format!("{e}#{i}")).collect();
             println!("{}\t{}\t{}\t{}", f.key, f.label, f.value, ids.join(","));
         }
@@ -79,123 +80,43 @@ pub async fn report(store: &Store, args: ReportArgs<'_>) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn check_entity(entity: &str) -> anyhow::Result<&'static duikou_domain::schema::EntityDef> {
-    duikou_domain::schema::entity(entity).ok_or_else(|| {
-        let names: Vec<&str> = duikou_domain::schema::ENTITIES.iter().map(|e| e.name).collect();
-        anyhow::anyhow!("没有“{entity}”这种记录，可用：{}", names.join("、"))
-    })
+/// The entity named on the command line; an unknown one is refused with the list of those there are.
+fn check_entity(entity: &str) -> anyhow::Result<()> {
+    match duikou_domain::schema::entity(entity) {
+        Some(_) => Ok(()),
+        None => {
+            let names: Vec<&str> = duikou_domain::schema::ENTITIES.iter().map(|e| e.name).collect();
+            anyhow::bail!("没有“{entity}”这种记录，可用：{}", names.join("、"))
+        }
+    }
 }
 
-/// Writes every record of an entity to .xlsx.
-pub async fn export(store: &Store, entity: &str, filters: &[String], out: &str) -> anyhow::Result<()> {
-    let def = check_entity(entity)?;
-    let mut q = ListQuery::default();
-    for f in filters {
-        let (k, v) = f
-            .split_once('=')
-            .ok_or_else(|| anyhow::anyhow!("--filter 应为 字段=值，收到“{f}”"))?;
-        q.filters.insert(k.to_string(), v.to_string());
-    }
-    let records = store.list_every(entity, &q).await?;
-    let table = duikou_summary::tables::entity_table(def, &records);
-    let book = duikou_report::Workbook {
-        sheets: vec![duikou_report::Sheet {
-            name: def.label.to_string(),
-            table,
-            validation_rows: 0,
-        }],
-    };
-    let bytes = duikou_report::xlsx(&book).map_err(|e| anyhow::anyhow!("{e}"))?;
-    std::fs::write(out, &bytes).with_context(|| format!("无法写入 {out}"))?;
-    eprintln!("已导出{} {} 条到 {out}", def.label, records.len());
+/// Writes every record of an entity that passes the `字段=值` filters to .xlsx.
+pub async fn export(app: &App, entity: &str, filters: &[String], out: &str) -> anyhow::Result<()> {
+    check_entity(entity)?;
+    let pairs = filters
+        .iter()
+        .map(|f| {
+            f.split_once('=')
+                .ok_or_else(|| anyhow::anyhow!("--filter 应为 字段=值，收到“{f}”"))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let exported = app.export(entity, pairs).await?;
+    std::fs::write(out, &exported.file.bytes).with_context(|| format!("无法写入 {out}"))?;
+    eprintln!("已导出{} {} 条到 {out}", exported.label, exported.records);
     Ok(())
 }
 
-/// The import template of an entity.
-pub fn template_workbook(entity: &str) -> anyhow::Result<duikou_report::Workbook> {
-    if !IMPORTABLE.contains(&entity) {
-        anyhow::bail!("不支持导入“{entity}”，可导入：{}", IMPORTABLE.join("、"));
-    }
-    let def = check_entity(entity)?;
-    use duikou_report::Cell::{Date, Int, Money, Text};
-    let d = |s: &str| {
-        duikou_domain::validate::parse_date(s)
-            .map(Date)
-            .unwrap_or(duikou_report::Cell::Empty)
-    };
-    let example: Vec<(&str, duikou_report::Cell)> = match entity {
-        "orgs" => vec![
-            ("名称", Text("吐鲁番市实验中学".into())),
-            ("单位类型", Text("中小学/幼儿园".into())),
-            ("所在区划", Text("吐鲁番市".into())),
-        ],
-        "pairings" => vec![
-            ("所属计划", Text("对口援疆".into())),
-            ("支援方", Text("湖南省".into())),
-            ("受援方", Text("吐鲁番市".into())),
-            ("结对层级", Text("省—地州".into())),
-            ("开始日期", d("2011-01-01")),
-        ],
-        "projects" => vec![
-            ("结对", Text("湖南省→吐鲁番市".into())),
-            ("项目名称", Text("吐鲁番实验中学".into())),
-            ("项目类别", Text("民生·教育".into())),
-            ("总投资", Money(26_000_000_000)),
-            ("开工日期", d("2012-05-02")),
-        ],
-        "transactions" => vec![
-            ("项目", Text("吐鲁番实验中学".into())),
-            ("类型", Text("拨付/到位".into())),
-            ("资金来源", Text("援助资金".into())),
-            ("金额", Money(3_700_000_000)),
-            ("日期", d("2012-05-02")),
-        ],
-        "dispatches" => vec![
-            ("结对", Text("湖南省→吐鲁番市".into())),
-            ("姓名", Text("张三".into())),
-            ("援派类别", Text("援派干部".into())),
-            ("批次", Int(6)),
-            ("挂职岗位", Text("副县长".into())),
-            ("开始日期", d("2011-03-01")),
-        ],
-        "activities" => vec![
-            ("结对", Text("湖南省→吐鲁番市".into())),
-            ("活动类型", Text("培训".into())),
-            ("标题", Text("骨干教师培训".into())),
-            ("开始日期", d("2011-07-01")),
-            ("人次", Int(355)),
-        ],
-        "indicator_values" => vec![
-            ("指标", Text("gdp".into())),
-            ("区划", Text("吐鲁番市".into())),
-            ("期间", Text("2012".into())),
-            ("数值", duikou_report::Cell::Number(260.5)),
-        ],
-        _ => vec![],
-    };
-    let extra: Vec<(&str, duikou_report::ColumnKind)> = if entity == "dispatches" {
-        person_columns()
-            .iter()
-            .map(|(h, _)| (*h, duikou_report::ColumnKind::Text))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    Ok(duikou_report::Workbook {
-        sheets: vec![duikou_summary::tables::template_sheet(def, &example, &extra)],
-    })
-}
-
-/// Writes an import template.
+/// Writes an import template: the sheet to fill in, and an example beside it.
 pub fn template(entity: &str, out: &str) -> anyhow::Result<()> {
-    let bytes = duikou_report::xlsx(&template_workbook(entity)?).map_err(|e| anyhow::anyhow!("{e}"))?;
-    std::fs::write(out, bytes).with_context(|| format!("无法写入 {out}"))?;
+    let file = duikou_app::template(entity)?;
+    std::fs::write(out, file.bytes).with_context(|| format!("无法写入 {out}"))?;
     eprintln!("已生成导入模板 {out}");
     Ok(())
 }
 
 /// Imports a file, read row by row (never whole); returns false when it had problems (nothing written then).
-pub async fn import(store: &Store, entity: &str, file: &str, dry_run: bool) -> anyhow::Result<bool> {
+pub async fn import(app: &App, entity: &str, file: &str, dry_run: bool) -> anyhow::Result<bool> {
     let size = std::fs::File::open(file)
         .and_then(|f| f.metadata())
         .with_context(|| format!("无法读取 {file}"))?
@@ -210,8 +131,9 @@ pub async fn import(store: &Store, entity: &str, file: &str, dry_run: bool) -> a
         b.enable_steady_tick(std::time::Duration::from_millis(200));
         b
     });
-    let report = store
-        .import_file(&Actor::system(), entity, std::path::Path::new(file), file, dry_run)
+    let mode = if dry_run { ImportMode::Check } else { ImportMode::Write };
+    let report = app
+        .import(&Actor::system(), entity, std::path::Path::new(file), file, mode)
         .await;
     if let Some(b) = bar {
         b.finish_and_clear();

@@ -477,7 +477,7 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<()> {
                 briefing,
                 pending,
             };
-            files::report(&store, args).await?;
+            files::report(&duikou_app::App::new(store), args).await?;
         }
         Command::Export {
             entity,
@@ -499,13 +499,13 @@ async fn run(command: Command, cfg: Config) -> anyhow::Result<()> {
             if scope.is_some() {
                 anyhow::bail!("--scope 只用于 export iati；导出 {entity} 请用 --filter 字段=值");
             }
-            files::export(&open(&cfg).await?, &entity, &filters, &output).await?
+            files::export(&duikou_app::App::new(open(&cfg).await?), &entity, &filters, &output).await?
         }
         Command::Template { entity, output } => files::template(&entity, &output)?,
         Command::Import { entity, file, dry_run } => {
-            let store = open(&cfg).await?;
-            let done = files::import(&store, &entity, &file, dry_run).await;
-            close(&store).await;
+            let app = duikou_app::App::new(open(&cfg).await?);
+            let done = files::import(&app, &entity, &file, dry_run).await;
+            close(app.store()).await;
             if !done? {
                 anyhow::bail!("导入未完成：请按上面的提示修改文件后重试");
             }

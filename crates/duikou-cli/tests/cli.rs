@@ -675,3 +675,132 @@ fn export_iati_writes_a_published_program_and_refuses_an_unpublished_one_in_chin
     assert!(text(&missing).contains("需要 --scope"), "{}", text(&missing));
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// The web's answer to an authenticated GET, as bytes.
+async fn web_get(app: &axum::Router, token: &str, uri: &str) -> Vec<u8> {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let req = axum::http::Request::get(uri)
+        .header("authorization", format!("Bearer {token}"))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let resp = app.clone().oneshot(req).await.unwrap();
+    assert!(resp.status().is_success(), "{uri}: {}", resp.status());
+    resp.into_body().collect().await.unwrap().to_bytes().to_vec()
+}
+
+/// Every part of two .xlsx files, by name, but the document properties (which carry the time they were made).
+fn workbook_parts(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("an .xlsx is a zip");
+    let mut parts = Vec::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        if name == "docProps/core.xml" {
+            continue;
+        }
+        let mut content = Vec::new();
+        f.read_to_end(&mut content).unwrap();
+        parts.push((name, content));
+    }
+    parts
+}
+
+fn part(parts: &[(String, Vec<u8>)], name: &str) -> String {
+    let (_, bytes) = parts
+        .iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("no {name}"));
+    String::from_utf8_lossy(bytes).to_string()
+}
+
+#[test]
+fn the_command_line_and_the_web_give_the_same_templates_and_exports() {
+    let d = scratch("parity");
+    let db = d.join("duikou.db");
+    let add = duikou(&d, &["user", "add", "admin", "--password", "password-123"]);
+    assert!(add.status.success(), "{}", text(&add));
+    let token = String::from_utf8_lossy(&duikou(&d, &["user", "token", "admin"]).stdout)
+        .trim()
+        .to_string();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        use duikou_domain::access::Actor;
+        use serde_json::json;
+        let store = duikou_store::Store::open(&db.to_string_lossy()).await.unwrap();
+        let sys = Actor::system();
+        let id = |v: serde_json::Value| v["id"].as_i64().unwrap();
+        let hn = id(store.create(&sys, "orgs", &json!({"name": "湖南省", "kind": "government", "region_code": "430000"})).await.unwrap());
+        let tlf = id(store.create(&sys, "orgs", &json!({"name": "吐鲁番市", "kind": "government", "region_code": "650400"})).await.unwrap());
+        let program = id(store.create(&sys, "programs", &json!({"name": "对口援疆", "authority_org_id": hn, "start_date": "2010-01-01"})).await.unwrap());
+        store
+            .create(&sys, "pairings", &json!({"program_id": program, "supporter_org_id": hn, "receiver_org_id": tlf, "level": "province_prefecture", "start_date": "2011-01-01"}))
+            .await
+            .unwrap();
+        store.db().close().await;
+    });
+    std::fs::write(
+        d.join("acts.csv"),
+        "结对,活动类型,标题,开始日期,人次\n湖南省→吐鲁番市,培训,骨干教师培训,2011年7月1日,355\n湖南省→吐鲁番市,交流,考察交流,2012-05-02,12\n",
+    )
+    .unwrap();
+    let imported = duikou(&d, &["import", "activities", "acts.csv"]);
+    assert!(text(&imported).contains("已导入：2 行，新建 2"), "{}", text(&imported));
+
+    let mut from_cli: Vec<(String, Vec<u8>)> = Vec::new();
+    for entity in duikou_store::import::IMPORTABLE {
+        let out = format!("{entity}_template.xlsx");
+        let t = duikou(&d, &["template", entity, "-o", &out]);
+        assert!(t.status.success(), "{}", text(&t));
+        from_cli.push((
+            format!("/api/v1/templates/{entity}"),
+            std::fs::read(d.join(&out)).unwrap(),
+        ));
+    }
+    for (filters, query) in [(&[][..], ""), (&["--filter", "kind=training"][..], "?kind=training")] {
+        let out = format!("export{}.xlsx", from_cli.len());
+        let mut args = vec!["export", "activities", "-o", &out];
+        args.extend(filters);
+        let e = duikou(&d, &args);
+        assert!(e.status.success(), "{}", text(&e));
+        from_cli.push((
+            format!("/api/v1/exports/activities{query}"),
+            std::fs::read(d.join(&out)).unwrap(),
+        ));
+    }
+
+    rt.block_on(async {
+        let store = duikou_store::Store::open(&db.to_string_lossy()).await.unwrap();
+        let app = duikou_web::app(duikou_web::AppState::new(store.clone()));
+        for (uri, cli) in &from_cli {
+            let web = web_get(&app, &token, uri).await;
+            let (cli, web) = (workbook_parts(cli), workbook_parts(&web));
+            assert_eq!(
+                cli.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+                web.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+                "{uri}"
+            );
+            for ((name, a), (_, b)) in cli.iter().zip(&web) {
+                assert!(a == b, "{uri}: {name} differs between the command line and the web");
+            }
+            let (book, strings) = (part(&cli, "xl/workbook.xml"), part(&cli, "xl/sharedStrings.xml"));
+            if uri.contains("templates") {
+                // the sheet to fill in first (the one the importer reads), the example beside it
+                assert!(book.contains(duikou_app::EXAMPLE_SHEET), "{uri}: {book}");
+            } else if uri.contains("training") {
+                assert!(
+                    strings.contains("骨干教师培训") && !strings.contains("考察交流"),
+                    "{uri}: {strings}"
+                );
+            } else {
+                assert!(
+                    strings.contains("骨干教师培训") && strings.contains("考察交流"),
+                    "{uri}: {strings}"
+                );
+            }
+        }
+        store.db().close().await;
+    });
+    let _ = std::fs::remove_dir_all(&d);
+}

@@ -113,6 +113,29 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<duikou_app::AppError> for ApiError {
+    fn from(e: duikou_app::AppError) -> Self {
+        use duikou_app::AppError;
+        match e {
+            AppError::Store(e) => e.into(),
+            AppError::NotImportable(_) => Self::bad_request("not_importable", "entity", e.to_string()),
+            // the writer refused a summary that would print one measure with two values: its own fault, logged
+            AppError::Inconsistent(e) => {
+                tracing::error!(error = %e, "inconsistent summary refused");
+                Self::new(StatusCode::INTERNAL_SERVER_ERROR, "inconsistent", e.to_string())
+            }
+            AppError::Render(e) => {
+                tracing::error!(error = %e, "render failed");
+                Self::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "render",
+                    format!("生成文件失败：{e}"),
+                )
+            }
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = json!({

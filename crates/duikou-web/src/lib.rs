@@ -64,6 +64,11 @@ impl AppState {
             lists: std::sync::Arc::new(duikou_store::kept::HeadKept::new(ui::LISTS_KEPT)),
         }
     }
+
+    /// The use cases the web shares with the command line, over this state's store.
+    pub fn app(&self) -> duikou_app::App {
+        duikou_app::App::new(self.store.clone())
+    }
 }
 
 /// The whole application.

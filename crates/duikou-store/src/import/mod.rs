@@ -122,20 +122,25 @@ fn column_letter(i: usize) -> String {
 
 /// Full-width digits and punctuation to ASCII, spaces trimmed.
 pub fn normalise(s: &str) -> String {
-    s.trim()
-        .chars()
-        .map(|c| match c {
-            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
-            '．' => '.',
-            '，' => ',',
-            '－' | '—' => '-',
-            '／' => '/',
-            '\u{3000}' => ' ',
-            _ => c,
-        })
-        .collect::<String>()
-        .trim()
-        .to_string()
+    s.trim().chars().map(normal_char).collect::<String>().trim().to_string()
+}
+
+/// A character as [`normalise`] writes it.
+fn normal_char(c: char) -> char {
+    match c {
+        '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+        '．' => '.',
+        '，' => ',',
+        '－' | '—' => '-',
+        '／' => '/',
+        '\u{3000}' => ' ',
+        _ => c,
+    }
+}
+
+/// Whether `label` (an option's, without surrounding spaces) reads as `text` once normalised; no allocation.
+fn is_label(label: &str, text: &str) -> bool {
+    label.chars().map(normal_char).eq(text.chars())
 }
 
 /// A date as Chinese spreadsheets write it, at its precision: a day (2014-06-01, 2014/6/1, 2014.6.1,
@@ -369,7 +374,9 @@ fn cell_json(f: &Field, c: &CellValue) -> std::result::Result<Value, String> {
             "否" | "false" | "FALSE" | "0" | "×" | "N" | "n" => Value::from(false),
             _ => return Err(format!("应为 是/否，收到“{text}”")),
         },
-        FieldKind::Enum(options) => match options.iter().find(|(v, l)| *v == text || *l == text) {
+        // the text was normalised (— to -): a label is compared normalised too, or 省—地州 chosen from the
+        // template's own drop-down would not be one of the choices
+        FieldKind::Enum(options) => match options.iter().find(|(v, l)| *v == text || is_label(l, &text)) {
             Some((v, _)) => Value::from(*v),
             None => {
                 let labels: Vec<&str> = options.iter().map(|(_, l)| *l).collect();
@@ -462,6 +469,18 @@ mod tests {
             cell_json(kind, &CellValue::Text("培训".into())),
             Ok(Value::from("training"))
         );
+        // a label with a dash, as the template's drop-down writes it, and as typed with a hyphen
+        let level = duikou_domain::schema::entity("pairings")
+            .unwrap()
+            .field("level")
+            .unwrap();
+        for written in ["省—地州", "省-地州", "省－地州"] {
+            assert_eq!(
+                cell_json(level, &CellValue::Text(written.into())),
+                Ok(Value::from("province_prefecture")),
+                "{written}"
+            );
+        }
         let f = CellValue::Formula {
             formula: "SUM(A1:A3)".into(),
             cached: None,

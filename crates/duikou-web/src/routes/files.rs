@@ -9,23 +9,23 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use duikou_store::import::IMPORTABLE;
+use duikou_app::{DocFormat, File, ImportMode, ReportRequest};
 use duikou_store::summary::Scope;
 use serde_json::json;
 
 const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-fn attachment(name: &str, content_type: &str, bytes: Vec<u8>) -> Response {
+fn attachment(file: File, content_type: &str) -> Response {
     (
         [
             (header::CONTENT_TYPE, content_type.to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                crate::extract::attachment_disposition(name),
+                crate::extract::attachment_disposition(&file.name),
             ),
         ],
-        bytes,
+        file.bytes,
     )
         .into_response()
 }
@@ -85,30 +85,23 @@ pub async fn report(
     let scope = scope.ok_or_else(|| ApiError::bad_request("required", "scope", "请给出范围（scope），如 pairing:1"))?;
     let period =
         period.ok_or_else(|| ApiError::bad_request("required", "period", "请给出期间（period），如 2014-2015"))?;
-    let mut input = state.store.summary_input(&scope, &period, as_of).await?;
-    input.pending = pending;
-    let (doc, figures) = match briefing {
-        Some(issue) => duikou_summary::briefing::briefing(&input, issue),
-        None => duikou_summary::build(&input).map_err(inconsistent)?,
+    let request = ReportRequest {
+        scope,
+        period,
+        as_of,
+        pending,
+        briefing,
     };
-    let name = doc.title.clone();
+    let report = state.app().report(&request).await?;
     Ok(match format.as_str() {
-        "docx" => attachment(
-            &format!("{name}.docx"),
-            DOCX,
-            duikou_report::docx(&doc).map_err(render_error)?,
-        ),
-        "md" => attachment(
-            &format!("{name}.md"),
-            "text/markdown; charset=utf-8",
-            duikou_report::markdown(&doc).into_bytes(),
-        ),
+        "docx" => attachment(report.file(DocFormat::Docx)?, DOCX),
+        "md" => attachment(report.file(DocFormat::Markdown)?, "text/markdown; charset=utf-8"),
         "html" => (
             [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            duikou_report::html(&doc),
+            report.file(DocFormat::Html)?.bytes,
         )
             .into_response(),
-        "json" => Json(json!({ "document": doc, "figures": figures })).into_response(),
+        "json" => Json(json!({ "document": report.document, "figures": report.figures })).into_response(),
         other => {
             return Err(ApiError::bad_request(
                 "format",
@@ -119,58 +112,9 @@ pub async fn report(
     })
 }
 
-/// A summary that would print one measure with two values is not served: the writer's own fault, logged.
-fn inconsistent(e: duikou_summary::Inconsistent) -> ApiError {
-    tracing::error!(error = %e, "inconsistent summary refused");
-    ApiError::new(
-        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-        "inconsistent",
-        e.to_string(),
-    )
-}
-
-fn render_error(e: duikou_report::RenderError) -> ApiError {
-    tracing::error!(error = %e, "render failed");
-    ApiError::new(
-        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-        "render",
-        format!("生成文件失败：{e}"),
-    )
-}
-
-/// `GET /api/v1/templates/{entity}`: the import template as .xlsx.
+/// `GET /api/v1/templates/{entity}`: the import template as .xlsx (the sheet to fill in, and an example beside it).
 pub async fn template(CurrentActor(_a): CurrentActor, Path(entity): Path<String>) -> ApiResult<Response> {
-    let book = crate::routes::files::template_book(&entity)?;
-    let def = duikou_domain::schema::entity(&entity)
-        .map(|d| d.label)
-        .unwrap_or("导入");
-    Ok(attachment(
-        &format!("{def}导入模板.xlsx"),
-        XLSX,
-        duikou_report::xlsx(&book).map_err(render_error)?,
-    ))
-}
-
-fn template_book(entity: &str) -> ApiResult<duikou_report::Workbook> {
-    if !IMPORTABLE.contains(&entity) {
-        return Err(ApiError::bad_request(
-            "not_importable",
-            "entity",
-            format!("不支持导入“{entity}”，可导入：{}", IMPORTABLE.join("、")),
-        ));
-    }
-    let def = duikou_domain::schema::entity(entity).ok_or_else(ApiError::no_route)?;
-    let extra: Vec<(&str, duikou_report::ColumnKind)> = if entity == "dispatches" {
-        duikou_store::import::person_columns()
-            .iter()
-            .map(|(h, _)| (*h, duikou_report::ColumnKind::Text))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    Ok(duikou_report::Workbook {
-        sheets: vec![duikou_summary::tables::template_sheet(def, &[], &extra)],
-    })
+    Ok(attachment(duikou_app::template(&entity)?, XLSX))
 }
 
 /// `POST /api/v1/imports/{entity}?file_name=x.xlsx&dry_run=true`: the file as the body.
@@ -203,9 +147,10 @@ pub async fn import(
         return Err(ApiError::bad_request("empty", "file", "上传的文件为空"));
     }
     // read from the spooled file row by row: checked, and only then (not a dry run) read again and written
+    let mode = if dry_run { ImportMode::Check } else { ImportMode::Write };
     let report = state
-        .store
-        .import_file(&actor, &entity, &file.path, &file_name, dry_run)
+        .app()
+        .import(&actor, &entity, &file.path, &file_name, mode)
         .await?;
     Ok(Json(report))
 }
@@ -217,27 +162,6 @@ pub async fn export(
     Path(entity): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
-    let def = duikou_store::records::def(&entity)?;
-    let mut q = duikou_store::ListQuery::default();
-    for (k, v) in query_pairs(raw.as_deref())? {
-        if k == "q" {
-            q.q = Some(v);
-        } else {
-            q.filters.insert(k, v);
-        }
-    }
-    let records = state.store.list_every(&entity, &q).await?;
-    let table = duikou_summary::tables::entity_table(def, &records);
-    let book = duikou_report::Workbook {
-        sheets: vec![duikou_report::Sheet {
-            name: def.label.to_string(),
-            table,
-            validation_rows: 0,
-        }],
-    };
-    Ok(attachment(
-        &format!("{}.xlsx", def.label),
-        XLSX,
-        duikou_report::xlsx(&book).map_err(render_error)?,
-    ))
+    let exported = state.app().export(&entity, query_pairs(raw.as_deref())?).await?;
+    Ok(attachment(exported.file, XLSX))
 }

@@ -9,8 +9,9 @@ use askama::Template;
 use axum::extract::{Form, Multipart, Path, State};
 use axum::http::{request::Parts, StatusCode};
 use axum::response::{IntoResponse, Response};
+use duikou_app::ImportMode;
 use duikou_store::documents::MAX_DOCUMENT_BYTES;
-use duikou_store::import::{ImportReport, IMPORTABLE};
+use duikou_store::import::ImportReport;
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -26,10 +27,7 @@ struct ImportPage {
 }
 
 fn label(entity: &str) -> Option<&'static str> {
-    IMPORTABLE
-        .contains(&entity)
-        .then(|| duikou_domain::schema::entity(entity).map(|d| d.label))
-        .flatten()
+    duikou_app::importable(entity).ok().map(|d| d.label)
 }
 
 fn page(
@@ -79,9 +77,10 @@ async fn run(
     name: &str,
     write: bool,
 ) -> Result<ImportReport, String> {
+    let mode = if write { ImportMode::Write } else { ImportMode::Check };
     state
-        .store
-        .import_file(actor, entity, path, name, !write)
+        .app()
+        .import(actor, entity, path, name, mode)
         .await
         .map_err(|e| e.to_string())
 }

@@ -194,13 +194,15 @@ pub async fn show(State(state): State<AppState>, parts: Parts) -> Response {
             Period::Range(a, b) => format!("{} 至 {}", a.format("%Y年%-m月%-d日"), b.format("%Y年%-m月%-d日")),
             _ => period_text.clone(),
         });
-    let preview = match state.store.summary_input(&scope, &period, today).await {
-        Ok(mut input) => {
-            input.pending = pending;
-            duikou_summary::build(&input)
-                .map(|(doc, _)| duikou_report::html_fragment(&doc))
-                .map_err(|e| e.to_string())
-        }
+    let request = duikou_app::ReportRequest {
+        scope,
+        period,
+        as_of: today,
+        pending,
+        briefing: None,
+    };
+    let preview = match state.app().report(&request).await {
+        Ok(report) => Ok(duikou_report::html_fragment(&report.document)),
         Err(e) => Err(e.to_string()),
     };
     render(SummaryPage {

@@ -1,0 +1,35 @@
+//! Importing a spreadsheet (.xlsx or .csv) into the record, all or nothing: every row checked first, every bad cell
+//! reported with its row and column, and only then, when asked and nothing is wrong, written.
+
+use crate::{App, AppError};
+use duikou_domain::access::Actor;
+use duikou_store::import::ImportReport;
+use std::path::Path;
+
+/// Whether an import writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportMode {
+    /// Check every row and count what would be created, changed or left as it is; write nothing (a dry run).
+    Check,
+    /// Check every row, then, if none has a problem, write them all.
+    Write,
+}
+
+impl App {
+    /// Imports the file at `path` into `entity` as `actor`; `file_name` is the name the user gave it (its extension
+    /// says .xlsx or .csv; messages name it). The file is read row by row, never whole. The report lists the problems
+    /// (then nothing was written) or the counts.
+    pub async fn import(
+        &self,
+        actor: &Actor,
+        entity: &str,
+        path: &Path,
+        file_name: &str,
+        mode: ImportMode,
+    ) -> Result<ImportReport, AppError> {
+        Ok(self
+            .store
+            .import_file(actor, entity, path, file_name, mode == ImportMode::Check)
+            .await?)
+    }
+}

@@ -7,7 +7,8 @@ For each request below, a fresh `duikou serve` is started on the database (so a 
 a cold start: nothing kept yet), its idle memory read, then the request made once while VmRSS is sampled every 10 ms;
 the script reports the status, the reply's size and time, the peak (VmHWM) and the memory 5 s after the reply.
 
-The requests, drawn from the database (the largest program P, its busiest pairing B, the last full year Y of P):
+The requests, drawn from the database (the largest program P, its busiest pairing B, the last whole year Y of P —
+a school year where P's records start in September):
   - the whole assessment of P as JSON (`/api/v1/programs/P/obligations`);
   - the export of every activity (`/api/v1/exports/activities`: at scale 1 more rows than a worksheet holds) and of
     B's activities (`?pairing_id=B`);
@@ -44,7 +45,7 @@ def facts(db):
         "SELECT a.pairing_id, count(*) FROM activities a JOIN pairings p ON p.id = a.pairing_id "
         "WHERE p.program_id = ? GROUP BY a.pairing_id ORDER BY 2 DESC LIMIT 1", (prog[0],)).fetchone()
     first, last = con.execute(
-        "SELECT min(start_date), max(start_date) FROM activities a JOIN pairings p ON p.id = a.pairing_id "
+        "SELECT min(a.start_date), max(a.start_date) FROM activities a JOIN pairings p ON p.id = a.pairing_id "
         "WHERE p.program_id = ?", (prog[0],)).fetchone()
     con.close()
     return {"program": prog[0], "pairings": prog[1], "pairing": busiest[0], "pairing_activities": busiest[1],
@@ -67,7 +68,9 @@ def session(base):
 
 def requests_of(f):
     p, b = f["program"], f["pairing"]
-    year = int(f["last"][:4]) - 1  # the last year with a whole year of records
+    # the last whole year of records: a school year where the records start in September, else a calendar year
+    last = int(f["last"][:4])
+    year = f"{last - 1}-{last}" if f["first"][5:7] == "09" else str(last - 1)
     term = f"{f['first']}..{f['last']}"
     q = urllib.parse.quote
     return [

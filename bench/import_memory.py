@@ -17,7 +17,6 @@ import argparse
 import csv
 import os
 import random
-import resource
 import sqlite3
 import subprocess
 import sys
@@ -25,6 +24,14 @@ import tempfile
 import time
 
 import common
+
+# runs argv[1:], exits with its status, and prints its peak resident memory in KiB (ru_maxrss) as the last line
+MEASURE = (
+    "import resource, subprocess, sys\n"
+    "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "sys.exit(r.returncode)\n"
+)
 
 
 def pairing_names(db):
@@ -73,12 +80,14 @@ def main():
         common.log(f"{a.rows} rows, {size / 1e6:.0f} MB over {len(names)} pairings; importing")
         load = common.loadavg()
         t = time.monotonic()
-        done = subprocess.run([bins["duikou"], "--database", db, "--log", "warn", "import", "activities", path],
-                              capture_output=True, text=True)
+        # the import is the only child of a Python of its own, whose RUSAGE_CHILDREN is then the import's alone
+        # (this script's own figure would include `duikou demo` above)
+        done = subprocess.run([sys.executable, "-c", MEASURE, bins["duikou"], "--database", db, "--log", "warn",
+                               "import", "activities", path], capture_output=True, text=True)
         took = time.monotonic() - t
-        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024 / 1e6
         if done.returncode != 0:
             sys.exit(f"import failed ({done.returncode}): {done.stderr[-2000:]}")
+        peak_mb = int(done.stdout.strip().splitlines()[-1]) * 1024 / 1e6
         written = count(db) - before
         if written != a.rows:
             sys.exit(f"{written} rows written, {a.rows} in the file")

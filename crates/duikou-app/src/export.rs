@@ -4,6 +4,9 @@
 use crate::{App, AppError, File};
 use duikou_store::ListQuery;
 
+/// The most records one worksheet holds below its header row (Excel and WPS: 1 048 576 rows).
+pub const SHEET_ROWS: i64 = 1_048_575;
+
 /// An export: the file, and what it holds.
 #[derive(Debug, Clone)]
 pub struct Exported {
@@ -27,6 +30,20 @@ impl App {
         K: Into<String>,
         V: Into<String>,
     {
+        self.export_within(entity, filters, SHEET_ROWS).await
+    }
+
+    /// As [`App::export`], refusing ([`AppError::TooManyRows`]) a list of more than `limit` records.
+    pub async fn export_within<K, V>(
+        &self,
+        entity: &str,
+        filters: impl IntoIterator<Item = (K, V)>,
+        limit: i64,
+    ) -> Result<Exported, AppError>
+    where
+        K: Into<String>,
+        V: Into<String>,
+    {
         let def = duikou_store::records::def(entity)?;
         let mut q = ListQuery::default();
         for (k, v) in filters {
@@ -37,7 +54,28 @@ impl App {
                 q.filters.insert(k, v);
             }
         }
-        let records = self.store.list_every(entity, &q).await?;
+        // a sheet holds so many rows: a list known to be longer is refused before it is read, and reading stops
+        // one record past the limit where the count is only a lower bound
+        let too_many = |records: Option<i64>| AppError::TooManyRows {
+            label: def.label,
+            records,
+            limit,
+        };
+        let counted = ListQuery {
+            per_page: Some(1),
+            ..q.clone()
+        };
+        let count = self.store.list(entity, &counted).await?;
+        if count.total > limit {
+            return Err(too_many(count.total_exact.then_some(count.total)));
+        }
+        let (records, more) = self
+            .store
+            .list_up_to(entity, &q, usize::try_from(limit).unwrap_or(0))
+            .await?;
+        if more {
+            return Err(too_many(None));
+        }
         let book = duikou_report::Workbook {
             sheets: vec![duikou_report::Sheet {
                 name: def.label.to_string(),

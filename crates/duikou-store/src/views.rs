@@ -9,6 +9,12 @@ use std::collections::{BTreeMap, BTreeSet};
 impl Store {
     /// Every record a query matches (its page and page size are ignored), in its order, read by cursor.
     pub async fn list_every(&self, entity: &str, query: &ListQuery) -> Result<Vec<Value>> {
+        Ok(self.list_up_to(entity, query, usize::MAX).await?.0)
+    }
+
+    /// As [`Store::list_every`], reading no more than `max` records (500 at a time): the records, and whether the
+    /// list holds more.
+    pub async fn list_up_to(&self, entity: &str, query: &ListQuery, max: usize) -> Result<(Vec<Value>, bool)> {
         let mut out = Vec::new();
         let mut q = ListQuery {
             per_page: Some(500),
@@ -20,12 +26,15 @@ impl Store {
         loop {
             let p = self.list(entity, &q).await?;
             out.extend(p.items);
+            if out.len() > max {
+                out.truncate(max);
+                return Ok((out, true));
+            }
             match p.next_after {
                 Some(after) => q.after = Some(after),
-                None => break,
+                None => return Ok((out, false)),
             }
         }
-        Ok(out)
     }
 
     /// Every record of `entity` where `field` = `value`, in the entity's default order.

@@ -119,6 +119,7 @@ impl From<duikou_app::AppError> for ApiError {
         match e {
             AppError::Store(e) => e.into(),
             AppError::NotImportable(_) => Self::bad_request("not_importable", "entity", e.to_string()),
+            AppError::TooManyRows { .. } => Self::new(StatusCode::UNPROCESSABLE_ENTITY, "too_many_rows", e.to_string()),
             // the writer refused a summary that would print one measure with two values: its own fault, logged
             AppError::Inconsistent(e) => {
                 tracing::error!(error = %e, "inconsistent summary refused");

@@ -148,8 +148,9 @@ def block(a):
     if loaded:
         out.append("")
         out.append(f"{len(loaded)} of {len(rows)} rows were measured with the one-minute load average above 2 on a "
-                   "2-core machine (other builds running): run them again on a quiet machine before taking them as "
-                   "final.")
+                   "2-core machine. A throughput run keeps about four threads busy by itself (the server's two "
+                   "workers and wrk's two), so its own load is above 2; any other row above 2 had other work beside "
+                   "it: run it again on a quiet machine before taking it as final.")
     out += ["", "| measure | reference | result | target | command | machine | load avg |", "|---|---|---|---|---|---|---:|"]
     out += ["| " + " | ".join(r) + " |" for r in rows]
     if heavy:

@@ -13,7 +13,7 @@ a school year where P's records start in September):
   - the export of every activity (`/api/v1/exports/activities`: at scale 1 more rows than a worksheet holds) and of
     B's activities (`?pairing_id=B`);
   - P's work summary for Y and for its whole term, as .docx (`/api/v1/report`);
-  - P's program page, the dashboard and P's assessment as .xlsx, signed in through the login form;
+  - P's program page and the dashboard, signed in through the login form;
   - the largest page of the activity list (`/api/v1/activities?per_page=500`), the latest 1 000 audit events and
     the check of the whole audit chain (`/api/v1/audit/verify`).
 
@@ -84,8 +84,6 @@ def requests_of(f):
          f"program {p}'s work summary for {term}, .docx"),
         ("program_page", "page", f"/programs/{p}", f"program {p}'s page, first view after a start"),
         ("dashboard", "page", "/dashboard", "the dashboard, first view after a start"),
-        ("assessment_xlsx", "page", f"/programs/{p}/assessment/xlsx?period={year}",
-         f"program {p}'s assessment for {year}, .xlsx"),
         ("activities_page", "api", "/api/v1/activities?per_page=500", "the activity list, 500 a page"),
         ("audit_recent", "api", "/api/v1/audit?limit=1000", "the latest 1 000 audit events"),
         ("audit_verify", "api", "/api/v1/audit/verify", "the whole audit chain and every table checked"),

@@ -4,6 +4,7 @@ average, a `duikou serve` or `bare` child process on a free port, an API token, 
 Python 3.9+ standard library only. wrk: `apt-get install -y wrk` (Debian/Ubuntu) or `brew install wrk`.
 """
 
+import http.cookiejar
 import json
 import os
 import re
@@ -11,7 +12,9 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.parse
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -168,3 +171,38 @@ def write_json(path, value):
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with open(path, "w") as f:
         json.dump(value, f, ensure_ascii=False, indent=1)
+
+
+def session(base, username, password):
+    """Signs in through the login form as a browser does; answers the session cookie (name=value)."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{base}/login", timeout=60).read().decode()
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    form = urllib.parse.urlencode({"username": username, "password": password, "csrf": csrf, "next": "/"})
+    opener.open(f"{base}/login", data=form.encode(), timeout=60).read()
+    got = [f"{c.name}={c.value}" for c in jar if c.name == "duikou_session"]
+    if not got:
+        raise SystemExit(f"could not sign in as {username}")
+    return got[0]
+
+
+class Sampler:
+    """Samples a child's VmRSS (MiB) every 10 ms while in a `with` block; `samples` holds what it read."""
+
+    def __init__(self, child):
+        self.child, self.samples, self._stop = child, [], threading.Event()
+        self._thread = threading.Thread(target=self._run)
+
+    def _run(self):
+        while not self._stop.is_set():
+            self.samples.append(self.child.rss_mib()[0])
+            time.sleep(0.01)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()

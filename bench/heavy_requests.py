@@ -24,10 +24,7 @@ The database gets an administrator `bench-api` (use a copy of a database that is
 """
 
 import argparse
-import http.cookiejar
-import re
 import sqlite3
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -50,20 +47,6 @@ def facts(db):
     con.close()
     return {"program": prog[0], "pairings": prog[1], "pairing": busiest[0], "pairing_activities": busiest[1],
             "first": first, "last": last}
-
-
-def session(base):
-    """Signs in through the login form as `bench-api`; answers the session cookie (name=value)."""
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(f"{base}/login", timeout=60).read().decode()
-    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
-    form = urllib.parse.urlencode({"username": "bench-api", "password": PASSWORD, "csrf": csrf, "next": "/"})
-    opener.open(f"{base}/login", data=form.encode(), timeout=60).read()
-    got = [f"{c.name}={c.value}" for c in jar if c.name == "duikou_session"]
-    if not got:
-        raise SystemExit("could not sign in as bench-api")
-    return got[0]
 
 
 def requests_of(f):
@@ -93,34 +76,27 @@ def requests_of(f):
 def measure(bins, db, tok, kind, path, settle):
     with common.duikou_serve(bins, db) as serve:
         base = f"http://{serve.addr}"
-        headers = {"Authorization": f"Bearer {tok}"} if kind == "api" else {"Cookie": session(base)}
+        if kind == "api":
+            headers = {"Authorization": f"Bearer {tok}"}
+        else:
+            headers = {"Cookie": common.session(base, "bench-api", PASSWORD)}
         time.sleep(1)
         idle = serve.rss_mib()[0]
-        samples, stop = [], threading.Event()
-
-        def sample():
-            while not stop.is_set():
-                samples.append(serve.rss_mib()[0])
-                time.sleep(0.01)
-
-        th = threading.Thread(target=sample)
         load = common.loadavg()
-        th.start()
-        t = time.monotonic()
-        try:
-            with urllib.request.urlopen(urllib.request.Request(base + path, headers=headers), timeout=3600) as r:
-                status, size, kind_of = r.status, len(r.read()), r.headers.get("Content-Type", "")
-        except urllib.error.HTTPError as e:
-            body = e.read()
-            status, size, kind_of = e.code, len(body), e.headers.get("Content-Type", "")
-            common.log(f"{path}: {e.code} {body[:300].decode(errors='replace')}")
-        took = time.monotonic() - t
-        stop.set()
-        th.join()
+        with common.Sampler(serve) as sampler:
+            t = time.monotonic()
+            try:
+                with urllib.request.urlopen(urllib.request.Request(base + path, headers=headers), timeout=3600) as r:
+                    status, size, kind_of = r.status, len(r.read()), r.headers.get("Content-Type", "")
+            except urllib.error.HTTPError as e:
+                body = e.read()
+                status, size, kind_of = e.code, len(body), e.headers.get("Content-Type", "")
+                common.log(f"{path}: {e.code} {body[:300].decode(errors='replace')}")
+            took = time.monotonic() - t
         time.sleep(settle)
         settled, hwm = serve.rss_mib()
         return {"status": status, "bytes": size, "content_type": kind_of.split(";")[0], "seconds": took,
-                "idle_mib": idle, "peak_sampled_mib": max(samples), "hwm_mib": hwm, "settled_mib": settled,
+                "idle_mib": idle, "peak_sampled_mib": max(sampler.samples), "hwm_mib": hwm, "settled_mib": settled,
                 "load": load}
 
 

@@ -17,8 +17,6 @@ search that finds nothing. Use a copy of a database that is not yours (a user is
 
 import argparse
 import os
-import http.cookiejar
-import re
 import sqlite3
 import subprocess
 import time
@@ -28,20 +26,6 @@ import urllib.request
 import common
 
 PASSWORD = "Lb7-quiet-harbour-92"
-
-
-def session(base):
-    """Signs in through the login form as a browser does; answers the session cookie (name=value)."""
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(f"{base}/login", timeout=60).read().decode()
-    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
-    form = urllib.parse.urlencode({"username": "bench-lists", "password": PASSWORD, "csrf": csrf, "next": "/"})
-    opener.open(f"{base}/login", data=form.encode(), timeout=60).read()
-    got = [f"{c.name}={c.value}" for c in jar if c.name == "duikou_session"]
-    if not got:
-        raise SystemExit("could not sign in as bench-lists")
-    return got[0]
 
 
 def user(bins, db):
@@ -86,7 +70,7 @@ def main():
     out = {"machine": common.machine(), "connections": a.connections, "seconds": a.seconds, "rows": []}
     with common.duikou_serve(bins, a.db) as serve:
         base = f"http://{serve.addr}"
-        cookie = session(base)
+        cookie = common.session(base, "bench-lists", PASSWORD)
         print(f"\n{out['machine']}; wrk -t{a.threads} -c{a.connections} -d{a.seconds}s --latency, "
               f"server and client on the same machine\n")
         print("| page | bytes | first view (ms) | requests/s | p50 (ms) | p90 (ms) | p99 (ms) | failed | load average before |")

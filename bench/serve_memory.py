@@ -16,7 +16,6 @@ and an API token (use a copy of a database that is not yours). Python 3.9+ stand
 import argparse
 import json
 import sqlite3
-import threading
 import time
 import urllib.request
 
@@ -59,24 +58,14 @@ def main():
         out["idle_rss_mib"] = idle
         common.log(f"serve idle: {idle:.0f} MiB")
         for i in range(1, a.repeat + 1):
-            samples = []
-            stop = threading.Event()
-
-            def sample():
-                while not stop.is_set():
-                    samples.append(serve.rss_mib()[0])
-                    time.sleep(0.01)
-
-            th = threading.Thread(target=sample)
             load = common.loadavg()
-            th.start()
-            t = time.time()
-            req = urllib.request.Request(f"http://{serve.addr}{path}", headers={"Authorization": f"Bearer {tok}"})
-            with urllib.request.urlopen(req, timeout=3600) as r:
-                body = r.read()
-            took = time.time() - t
-            stop.set()
-            th.join()
+            with common.Sampler(serve) as sampler:
+                t = time.time()
+                req = urllib.request.Request(f"http://{serve.addr}{path}", headers={"Authorization": f"Bearer {tok}"})
+                with urllib.request.urlopen(req, timeout=3600) as r:
+                    body = r.read()
+                took = time.time() - t
+            samples = sampler.samples
             right_after = serve.rss_mib()[0]
             time.sleep(a.settle)
             settled, hwm = serve.rss_mib()

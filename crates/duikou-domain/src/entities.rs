@@ -3,7 +3,7 @@
 //! The generic description ([`crate::schema::EntityDef`]) stays for the generic edges (forms, import and export, the
 //! OpenAPI document, the obligation language's field names); a test holds each struct equal to it, field by field.
 //!
-//! So far: [`Transaction`] (资金往来), the pattern the other entities follow.
+//! So far: [`Transaction`] (资金往来), the pattern the other entities follow, and [`Activity`] (活动).
 //!
 //! # Adding a field
 //! 1. Add it to the entity's field list in `schema.rs` (its kind, label, whether it is required) and to the
@@ -185,6 +185,12 @@ ids! {
     ProjectId => "projects",
     /// A transaction's id.
     TransactionId => "transactions",
+    /// An activity's id.
+    ActivityId => "activities",
+    /// A dispatch's id.
+    DispatchId => "dispatches",
+    /// A need's id.
+    NeedId => "needs",
 }
 
 coded! {
@@ -226,6 +232,74 @@ coded! {
         Disbursement = "disbursement",
         /// 支出.
         Expenditure = "expenditure",
+    }
+}
+
+coded! {
+    /// What kind of activity (the schema's 活动类型).
+    pub enum ActivityKind over schema::ACTIVITY_KINDS {
+        /// 互访.
+        Visit = "visit",
+        /// 会议.
+        Meeting = "meeting",
+        /// 学术报告/讲座.
+        Lecture = "lecture",
+        /// 培训.
+        Training = "training",
+        /// 授课.
+        Teaching = "teaching",
+        /// 教研.
+        TeachingResearch = "teaching_research",
+        /// 巡查/监督检查.
+        Inspection = "inspection",
+        /// 捐赠.
+        Donation = "donation",
+        /// 夏令营.
+        Camp = "camp",
+        /// 赛事.
+        Event = "event",
+        /// 交流.
+        Exchange = "exchange",
+        /// 招生/学位培养.
+        Enrollment = "enrollment",
+        /// 科研合作.
+        Research = "research",
+        /// 其他.
+        Other = "other",
+    }
+}
+
+coded! {
+    /// Whom an activity is for.
+    pub enum Audience over schema::AUDIENCES {
+        /// 全体教职工.
+        AllStaff = "all_staff",
+        /// 骨干教师.
+        Backbone = "backbone",
+        /// 教师.
+        Teachers = "teachers",
+        /// 管理人员.
+        Managers = "managers",
+        /// 干部.
+        Cadres = "cadres",
+        /// 学生.
+        Students = "students",
+        /// 专业技术人员.
+        Professionals = "professionals",
+        /// 群众.
+        Public = "public",
+        /// 其他.
+        Other = "other",
+    }
+}
+
+coded! {
+    /// Which way an activity's people travelled.
+    pub enum Direction over schema::ACTIVITY_DIRECTIONS {
+        /// 出访: the supporter's people went to the receiver.
+        ToReceiver = "to_receiver",
+        /// 来访: the receiver's people came to the supporter.
+        ToSupporter = "to_supporter",
     }
 }
 
@@ -289,6 +363,150 @@ typed_entity! {
     }
 }
 
+typed_entity! {
+    /// 活动: a visit, training, lecture, gift … held for a pairing, with its counts (each approximate where the
+    /// source says 余/约/近 or gives a range).
+    pub struct Activity in "activities" {
+        /// Its id.
+        pub id: ActivityId,
+        /// Raised by every update, from 1.
+        pub version: i64,
+        /// When it was recorded.
+        #[serde(with = "moment")]
+        pub created_at: DateTime<Utc>,
+        /// When it was last changed.
+        #[serde(with = "moment")]
+        pub updated_at: DateTime<Utc>,
+        /// The pairing it was held for.
+        pub pairing_id: PairingId,
+        /// What kind of activity.
+        pub kind: ActivityKind,
+        /// Its title.
+        pub title: String,
+        /// Whom it was for.
+        pub audience: Option<Audience>,
+        /// When it began, at the precision known.
+        #[serde(with = "written_date")]
+        pub start_date: RecDate,
+        /// When it ended, if it ran over more than its first date.
+        #[serde(default, with = "written_date_opt")]
+        pub end_date: Option<RecDate>,
+        /// Where (a region's code).
+        pub region_code: Option<String>,
+        /// 人次.
+        pub person_times: Option<i64>,
+        /// Its qualifier.
+        pub person_times_approx: Option<Qualifier>,
+        /// A range's high end.
+        pub person_times_upper: Option<i64>,
+        /// 场次.
+        pub sessions: Option<i64>,
+        /// Its qualifier.
+        pub sessions_approx: Option<Qualifier>,
+        /// A range's high end.
+        pub sessions_upper: Option<i64>,
+        /// 门次 (courses opened).
+        pub courses: Option<i64>,
+        /// Its qualifier.
+        pub courses_approx: Option<Qualifier>,
+        /// A range's high end.
+        pub courses_upper: Option<i64>,
+        /// 课时 (hours taught).
+        pub hours: Option<i64>,
+        /// Its qualifier.
+        pub hours_approx: Option<Qualifier>,
+        /// A range's high end.
+        pub hours_upper: Option<i64>,
+        /// 台（套/件） (goods given).
+        pub items: Option<i64>,
+        /// Its qualifier.
+        pub items_approx: Option<Qualifier>,
+        /// A range's high end.
+        pub items_upper: Option<i64>,
+        /// Money given or spent.
+        pub amount: Option<Money>,
+        /// Its qualifier.
+        pub amount_approx: Option<Qualifier>,
+        /// A range's high end.
+        pub amount_upper: Option<Money>,
+        /// Who took part (names, as written).
+        pub participants: Option<String>,
+        /// Which way its people travelled.
+        pub direction: Option<Direction>,
+        /// The project it belongs to.
+        pub project_id: Option<ProjectId>,
+        /// The dispatch it belongs to.
+        pub dispatch_id: Option<DispatchId>,
+        /// The need it answers.
+        pub need_id: Option<NeedId>,
+        /// A description.
+        pub description: Option<String>,
+        /// Where it stands with the receiving side.
+        pub confirmation: Confirmation,
+        /// Who confirmed or disputed it.
+        pub confirmed_by: Option<UserId>,
+        /// When it was confirmed or disputed.
+        pub confirmed_at: Option<String>,
+        /// Why it was disputed.
+        pub dispute_reason: Option<String>,
+    }
+}
+
+/// A count and its companions as a figure; `None` when the count is not given.
+fn figure(value: Option<i64>, qualifier: Option<Qualifier>, upper: Option<i64>) -> Option<Figure> {
+    value.map(|value| Figure {
+        value,
+        qualifier,
+        upper,
+    })
+}
+
+impl Activity {
+    /// 人次 as a figure, if given.
+    pub fn person_times_figure(&self) -> Option<Figure> {
+        figure(self.person_times, self.person_times_approx, self.person_times_upper)
+    }
+
+    /// 场次 as a figure, if given.
+    pub fn sessions_figure(&self) -> Option<Figure> {
+        figure(self.sessions, self.sessions_approx, self.sessions_upper)
+    }
+
+    /// 门次 as a figure, if given.
+    pub fn courses_figure(&self) -> Option<Figure> {
+        figure(self.courses, self.courses_approx, self.courses_upper)
+    }
+
+    /// 课时 as a figure, if given.
+    pub fn hours_figure(&self) -> Option<Figure> {
+        figure(self.hours, self.hours_approx, self.hours_upper)
+    }
+
+    /// 台（套/件） as a figure, if given.
+    pub fn items_figure(&self) -> Option<Figure> {
+        figure(self.items, self.items_approx, self.items_upper)
+    }
+
+    /// The money as a figure (raw fen), if given.
+    pub fn amount_figure(&self) -> Option<Figure> {
+        figure(
+            self.amount.map(Money::fen),
+            self.amount_approx,
+            self.amount_upper.map(Money::fen),
+        )
+    }
+
+    /// The record as the API answers it (the same JSON a generic read of the row gives).
+    pub fn to_json(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+
+    /// A record in the API's JSON form read back.
+    pub fn from_json(v: &Value) -> Result<Activity, String> {
+        Activity::deserialize(v).map_err(|e| format!("活动记录无法读取：{e}"))
+    }
+}
+
 impl Transaction {
     /// The amount as a figure (raw fen), for totals by the one summing rule ([`crate::approx::Total`]).
     pub fn amount_figure(&self) -> Figure {
@@ -324,6 +542,25 @@ mod written_date {
     }
 }
 
+/// A date that may be absent, in its written form at its precision (`null` when absent).
+mod written_date_opt {
+    use crate::RecDate;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Option<RecDate>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => s.collect_str(d),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<RecDate>, D::Error> {
+        Option::<String>::deserialize(d)?
+            .map(|s| s.parse().map_err(serde::de::Error::custom))
+            .transpose()
+    }
+}
+
 /// A moment as the API writes it: RFC 3339 to the second, in UTC (`2026-12-07T06:15:39Z`).
 mod moment {
     use chrono::{DateTime, SecondsFormat, Utc};
@@ -346,7 +583,7 @@ fn shape_of(kind: FieldKind, refs: Option<(&'static str, &'static str)>) -> Opti
     Some(match (kind, refs) {
         (FieldKind::Int, Some((entity, "id"))) => Shape::Id(entity),
         (FieldKind::Int, _) => Shape::Int,
-        (FieldKind::Text | FieldKind::LongText, None) => Shape::Text,
+        (FieldKind::Text | FieldKind::LongText, None | Some((_, "code"))) => Shape::Text,
         (FieldKind::Money, _) => Shape::Money,
         (FieldKind::Date, _) => Shape::Date,
         (FieldKind::Enum(options), _) => Shape::Enum(options),
@@ -424,7 +661,8 @@ mod tests {
 
     #[test]
     fn structs_agree_with_the_schema() {
-        let wrong = disagreements::<Transaction>();
+        let mut wrong = disagreements::<Transaction>();
+        wrong.extend(disagreements::<Activity>());
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     }
 
@@ -433,6 +671,9 @@ mod tests {
         let mut wrong = coded_disagreements::<TransactionKind>();
         wrong.extend(coded_disagreements::<FundingSource>());
         wrong.extend(coded_disagreements::<Confirmation>());
+        wrong.extend(coded_disagreements::<ActivityKind>());
+        wrong.extend(coded_disagreements::<Audience>());
+        wrong.extend(coded_disagreements::<Direction>());
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
         assert_eq!(TransactionKind::Disbursement.label_zh(), "拨付/到位");
         assert_eq!(FundingSource::Local.label_zh(), "地方配套");

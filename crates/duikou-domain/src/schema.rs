@@ -378,6 +378,12 @@ pub const DISPATCH_ROLES: &[(&str, &str)] = &[
 /// The level of a post a sent person holds in the receiving side's leadership (担任正职/副职).
 pub const POST_LEVELS: &[(&str, &str)] = &[("principal", "正职"), ("deputy", "副职")];
 
+/// Which way an activity's people travelled (互访: 出访 or 来访).
+pub const ACTIVITY_DIRECTIONS: &[(&str, &str)] = &[
+    ("to_receiver", "出访：支援方赴受援方"),
+    ("to_supporter", "来访：受援方赴支援方"),
+];
+
 /// Whom an activity is for (全员培训, 骨干教师培养 …).
 pub const AUDIENCES: &[(&str, &str)] = &[
     ("all_staff", "全体教职工"),
@@ -1007,14 +1013,7 @@ pub static ENTITIES: &[EntityDef] = &[
             approx("items", "台（套/件）", Int),
             approx("amount", "金额", Money),
             max(f("participants", "参加人员", FieldKind::Text), 2000),
-            f(
-                "direction",
-                "往来方向",
-                FieldKind::Enum(&[
-                    ("to_receiver", "出访：支援方赴受援方"),
-                    ("to_supporter", "来访：受援方赴支援方"),
-                ]),
-            ),
+            f("direction", "往来方向", FieldKind::Enum(ACTIVITY_DIRECTIONS)),
             id_ref("project_id", "相关项目", "projects"),
             id_ref("dispatch_id", "相关援派", "dispatches"),
             id_ref("need_id", "相关需求", "needs"),

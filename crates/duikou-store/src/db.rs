@@ -3,10 +3,12 @@
 
 use crate::quick::Readers;
 use chrono::{DateTime, NaiveDate, Utc};
+use futures_util::TryStreamExt;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::types::Json;
 use sqlx::{Postgres, Row, Sqlite};
+use std::ops::ControlFlow;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -176,6 +178,26 @@ impl Db {
         on_backend!(self, p => {
             let rows = bind_all!(sqlx::query(sql), args).fetch_all(p).await?;
             rows.iter().map(|r| decode(r, kinds)).collect()
+        })
+    }
+
+    /// Runs a read and hands each row, decoded as `kinds`, to `each` as it arrives, never holding them all: for
+    /// reads of many rows folded or decoded further. `each` stops the read by breaking.
+    pub async fn fetch_each(
+        &self,
+        sql: &str,
+        args: &[Arg],
+        kinds: &[Kind],
+        mut each: impl FnMut(Vec<Val>) -> ControlFlow<()>,
+    ) -> Result<(), sqlx::Error> {
+        on_backend!(self, p => {
+            let mut rows = bind_all!(sqlx::query(sql), args).fetch(p);
+            while let Some(row) = rows.try_next().await? {
+                if each(decode(&row, kinds)?).is_break() {
+                    break;
+                }
+            }
+            Ok(())
         })
     }
 

@@ -4,7 +4,7 @@
 use crate::db::Arg;
 use crate::{ListQuery, Result, Store, StoreError};
 use chrono::NaiveDate;
-use duikou_domain::entities::{PairingId, Transaction};
+use duikou_domain::entities::{Activity, PairingId, Transaction};
 use duikou_domain::record::Rec;
 use duikou_domain::{Calendar, Period};
 use duikou_summary::{PairingBundle, SummaryInput};
@@ -84,7 +84,8 @@ const LOT: usize = 250;
 /// … and at least this many reads of each entity where there are pairings enough, so both cores work on the largest.
 const LOTS: usize = 4;
 
-/// The entities a summary reads generically for each pairing (the typed ones, transactions, are read apart).
+/// The entities a summary reads generically for each pairing (the typed ones, transactions and activities, are read
+/// apart).
 const SUMMARY_ENTITIES: &[&str] = &[
     "agreements",
     "project_groups",
@@ -95,7 +96,6 @@ const SUMMARY_ENTITIES: &[&str] = &[
     "outputs",
     "dispatches",
     "stints",
-    "activities",
     "activity_counts",
     "activity_items",
     "needs",
@@ -460,6 +460,17 @@ impl Store {
                 }));
             }
         }
+        // their activities, typed, those whose days may reach into the same dates
+        let mut activity_reads = Vec::new();
+        if let [Arg::Date(Some(from)), Arg::Date(Some(to))] = &within {
+            let (from, to) = (*from, *to);
+            for lot in ids.chunks(lot_size) {
+                let (store, lot) = (self.clone(), lot.iter().copied().map(PairingId).collect::<Vec<_>>());
+                activity_reads.push(tokio::spawn(async move {
+                    store.activities_of(&lot, Some((from, to))).await
+                }));
+            }
+        }
         // the people of those pairings' dispatches (every dispatch is read, so these are all the writer meets)
         let mut people_reads = Vec::new();
         for lot in id_args.chunks(lot_size) {
@@ -540,6 +551,15 @@ impl Store {
             for t in rows {
                 let p = t.pairing_id.map_or(0, |p| p.0);
                 transactions.entry(p).or_default().push(t);
+            }
+        }
+        let mut activities: HashMap<i64, Vec<Activity>> = HashMap::new();
+        for read in activity_reads {
+            let rows = read
+                .await
+                .map_err(|err| StoreError::Other(format!("读取总结所需记录中断：{err}")))??;
+            for a in rows {
+                activities.entry(a.pairing_id.0).or_default().push(a);
             }
         }
         let mut people: HashMap<i64, Rec> = HashMap::new();
@@ -698,6 +718,7 @@ impl Store {
                 receiver,
                 records: mine,
                 transactions: transactions.remove(&pid).unwrap_or_default(),
+                activities: activities.remove(&pid).unwrap_or_default(),
                 indicators,
             });
         }

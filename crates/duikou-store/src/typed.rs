@@ -6,8 +6,12 @@ use crate::db::{Arg, Kind, Val};
 use crate::{Result, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use duikou_domain::approx::Qualifier;
-use duikou_domain::entities::{Coded, PairingId, ProjectId, Shape, Transaction, TransactionId, Typed, UserId};
+use duikou_domain::entities::{
+    Activity, ActivityId, Coded, DispatchId, NeedId, PairingId, ProjectId, Shape, Transaction, TransactionId, Typed,
+    UserId,
+};
 use duikou_domain::{Money, RecDate};
+use std::ops::ControlFlow;
 
 /// The columns of a typed read of `T` and the kinds to read them as: each field by its name, a date as its first
 /// day followed by its precision column.
@@ -83,6 +87,13 @@ impl Row<'_> {
             .ok_or_else(|| self.bad(name))
     }
 
+    fn opt_coded<T: Coded>(&self, name: &str) -> Result<Option<T>> {
+        self.val(name)
+            .text()
+            .map(|s| T::from_code(s).ok_or_else(|| self.bad(name)))
+            .transpose()
+    }
+
     fn qualifier(&self, name: &str) -> Result<Option<Qualifier>> {
         self.val(name)
             .text()
@@ -94,6 +105,13 @@ impl Row<'_> {
         let first: NaiveDate = self.val(name).date().ok_or_else(|| self.bad(name))?;
         let precision = self.val(&crate::rows::precision_col(name)).text();
         Ok(RecDate::from_stored(first, precision))
+    }
+
+    fn opt_date(&self, name: &str) -> Result<Option<RecDate>> {
+        match self.val(name).date() {
+            None => Ok(None),
+            Some(_) => self.date(name).map(Some),
+        }
     }
 }
 
@@ -120,10 +138,106 @@ fn transaction(r: &Row) -> Result<Transaction> {
     })
 }
 
+/// An activity from its row: the one place its struct is built from storage.
+fn activity(r: &Row) -> Result<Activity> {
+    Ok(Activity {
+        id: ActivityId(r.int("id")?),
+        version: r.int("version")?,
+        created_at: r.ts("created_at")?,
+        updated_at: r.ts("updated_at")?,
+        pairing_id: PairingId(r.int("pairing_id")?),
+        kind: r.coded("kind")?,
+        title: r.opt_text("title").ok_or_else(|| r.bad("title"))?,
+        audience: r.opt_coded("audience")?,
+        start_date: r.date("start_date")?,
+        end_date: r.opt_date("end_date")?,
+        region_code: r.opt_text("region_code"),
+        person_times: r.opt_int("person_times"),
+        person_times_approx: r.qualifier("person_times_approx")?,
+        person_times_upper: r.opt_int("person_times_upper"),
+        sessions: r.opt_int("sessions"),
+        sessions_approx: r.qualifier("sessions_approx")?,
+        sessions_upper: r.opt_int("sessions_upper"),
+        courses: r.opt_int("courses"),
+        courses_approx: r.qualifier("courses_approx")?,
+        courses_upper: r.opt_int("courses_upper"),
+        hours: r.opt_int("hours"),
+        hours_approx: r.qualifier("hours_approx")?,
+        hours_upper: r.opt_int("hours_upper"),
+        items: r.opt_int("items"),
+        items_approx: r.qualifier("items_approx")?,
+        items_upper: r.opt_int("items_upper"),
+        amount: r.opt_money("amount"),
+        amount_approx: r.qualifier("amount_approx")?,
+        amount_upper: r.opt_money("amount_upper"),
+        participants: r.opt_text("participants"),
+        direction: r.opt_coded("direction")?,
+        project_id: r.opt_int("project_id").map(ProjectId),
+        dispatch_id: r.opt_int("dispatch_id").map(DispatchId),
+        need_id: r.opt_int("need_id").map(NeedId),
+        description: r.opt_text("description"),
+        confirmation: r.coded("confirmation")?,
+        confirmed_by: r.opt_int("confirmed_by").map(UserId),
+        confirmed_at: r.opt_text("confirmed_at"),
+        dispute_reason: r.opt_text("dispute_reason"),
+    })
+}
+
 /// At most this many pairings in one statement (its `IN` list).
 const LOT: usize = 500;
 
 impl Store {
+    /// The records of `T` of these pairings, typed by `decode`, each lot of pairings in one read ordered by `order`;
+    /// `cond` (with its arguments `cond_args`, numbered from `$1`) narrows them. Rows are decoded as they arrive, so
+    /// only the structs are held.
+    async fn typed_of<T: Typed>(
+        &self,
+        pairings: &[PairingId],
+        cond: &str,
+        cond_args: &[Arg],
+        order: &str,
+        decode: fn(&Row) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let (names, kinds) = columns_of::<T>();
+        let mut out = Vec::new();
+        for lot in pairings.chunks(LOT) {
+            let mut args: Vec<Arg> = cond_args.to_vec();
+            let first = args.len() + 1;
+            let marks: Vec<String> = (first..first + lot.len()).map(|i| format!("${i}")).collect();
+            args.extend(lot.iter().map(|p| Arg::Int(Some(p.0))));
+            let sql = format!(
+                "SELECT {} FROM {} WHERE {cond}pairing_id IN ({}) ORDER BY {order}",
+                names.join(", "),
+                T::ENTITY,
+                marks.join(", ")
+            );
+            let mut failed = None;
+            self.db()
+                .fetch_each(&sql, &args, &kinds, |vals| {
+                    let row = Row {
+                        entity: T::ENTITY,
+                        names: &names,
+                        vals: &vals,
+                    };
+                    match decode(&row) {
+                        Ok(t) => {
+                            out.push(t);
+                            ControlFlow::Continue(())
+                        }
+                        Err(e) => {
+                            failed = Some(e);
+                            ControlFlow::Break(())
+                        }
+                    }
+                })
+                .await?;
+            if let Some(e) = failed {
+                return Err(e);
+            }
+        }
+        Ok(out)
+    }
+
     /// The transactions of these pairings, typed, in each pairing's order by date then id; with `within`, only those
     /// whose date's first day lies in it (both ends included).
     pub async fn transactions_of(
@@ -131,32 +245,32 @@ impl Store {
         pairings: &[PairingId],
         within: Option<(NaiveDate, NaiveDate)>,
     ) -> Result<Vec<Transaction>> {
-        let (names, kinds) = columns_of::<Transaction>();
-        let mut out = Vec::new();
-        for lot in pairings.chunks(LOT) {
-            let mut args: Vec<Arg> = Vec::new();
-            let mut cond = String::new();
-            if let Some((from, to)) = within {
-                args.extend([Arg::Date(Some(from)), Arg::Date(Some(to))]);
-                cond.push_str("date >= $1 AND date <= $2 AND ");
-            }
-            let first = args.len() + 1;
-            let marks: Vec<String> = (first..first + lot.len()).map(|i| format!("${i}")).collect();
-            args.extend(lot.iter().map(|p| Arg::Int(Some(p.0))));
-            let sql = format!(
-                "SELECT {} FROM {} WHERE {cond}pairing_id IN ({}) ORDER BY date, id",
-                names.join(", "),
-                Transaction::ENTITY,
-                marks.join(", ")
-            );
-            for vals in self.db().fetch(&sql, &args, &kinds).await? {
-                out.push(transaction(&Row {
-                    entity: Transaction::ENTITY,
-                    names: &names,
-                    vals: &vals,
-                })?);
-            }
-        }
-        Ok(out)
+        let (cond, args) = match within {
+            Some((from, to)) => (
+                "date >= $1 AND date <= $2 AND ",
+                vec![Arg::Date(Some(from)), Arg::Date(Some(to))],
+            ),
+            None => ("", Vec::new()),
+        };
+        self.typed_of(pairings, cond, &args, "date, id", transaction).await
+    }
+
+    /// The activities of these pairings, typed, in each pairing's order by start date then id; with `within`, only
+    /// those whose days may reach into it: begun (its first day) by its last day, and ending (the first day of its
+    /// end, else of its start) on or after its first day. A month or a year is read whole when it touches `within`;
+    /// the caller places each by all of its days.
+    pub async fn activities_of(
+        &self,
+        pairings: &[PairingId],
+        within: Option<(NaiveDate, NaiveDate)>,
+    ) -> Result<Vec<Activity>> {
+        let (cond, args) = match within {
+            Some((from, to)) => (
+                "start_date <= $2 AND COALESCE(end_date, start_date) >= $1 AND ",
+                vec![Arg::Date(Some(from)), Arg::Date(Some(to))],
+            ),
+            None => ("", Vec::new()),
+        };
+        self.typed_of(pairings, cond, &args, "start_date, id", activity).await
     }
 }

@@ -1,11 +1,15 @@
 //! Typed reads (issue #22 item 1) on both backends: a transaction read into its struct is the record the generic
 //! read answers — every field, money exact, the date at its precision, the qualifier and range of its amount — and
-//! the read keeps to the pairings and dates asked for, in each pairing's order by date.
+//! the read keeps to the pairings and dates asked for, in each pairing's order by date. The same for an activity,
+//! whose counts are approximate figures and whose days may run across the dates asked for.
 
 use chrono::NaiveDate;
 use duikou_domain::access::Actor;
+use duikou_domain::approx::Figure;
 use duikou_domain::approx::Qualifier;
-use duikou_domain::entities::{Confirmation, FundingSource, PairingId, Transaction, TransactionKind};
+use duikou_domain::entities::{
+    Activity, ActivityKind, Audience, Confirmation, Direction, FundingSource, PairingId, Transaction, TransactionKind,
+};
 use duikou_domain::{Money, RecDate};
 use duikou_store::testing::{create_id, TestStore};
 use duikou_store::Store;
@@ -130,6 +134,111 @@ async fn a_typed_transaction_is_the_record_the_generic_read_answers() {
         let got: Vec<i64> = within.iter().map(|t| t.id.0).collect();
         assert_eq!(got, [ids[3], ids[0]], "{backend}");
         assert!(store.transactions_of(&[], None).await.unwrap().is_empty());
+        t.finish().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_typed_activity_is_the_record_the_generic_read_answers() {
+    for t in TestStore::all().await.unwrap() {
+        let (store, backend) = (&t.store, t.backend);
+        let (p, project) = pairing_with_project(store, "丙").await;
+        let (q, _) = pairing_with_project(store, "丁").await;
+        let ids = [
+            // a month's training with counts in their written forms
+            create_id(
+                store,
+                "activities",
+                json!({"pairing_id": p, "kind": "training", "title": "骨干教师培训", "start_date": "2014-06",
+                       "audience": "backbone", "hours": "1500余", "person_times": "20-50", "amount": "约1000万",
+                       "project_id": project, "description": "分三期举办"}),
+            )
+            .await,
+            // a visit across the year's edge, to the day
+            create_id(
+                store,
+                "activities",
+                json!({"pairing_id": p, "kind": "visit", "title": "考察", "start_date": "2013-12-28",
+                       "end_date": "2014-01-03", "direction": "to_supporter", "person_times": 12}),
+            )
+            .await,
+            // a lecture of 2013 alone
+            create_id(
+                store,
+                "activities",
+                json!({"pairing_id": p, "kind": "lecture", "title": "讲座", "start_date": "2013-03-01", "sessions": 3}),
+            )
+            .await,
+            // another pairing's gift, known to its year
+            create_id(
+                store,
+                "activities",
+                json!({"pairing_id": q, "kind": "donation", "title": "捐赠图书", "start_date": "2014", "items": "近300"}),
+            )
+            .await,
+        ];
+        store
+            .set_confirmation(&Actor::system(), "activities", ids[1], false, Some("人数不符"))
+            .await
+            .unwrap();
+
+        let mine = store.activities_of(&[PairingId(p)], None).await.unwrap();
+        let got: Vec<i64> = mine.iter().map(|a| a.id.0).collect();
+        assert_eq!(got, [ids[2], ids[1], ids[0]], "{backend}: by start date, then id");
+        for a in &mine {
+            let generic = store.get("activities", a.id.0).await.unwrap();
+            assert_eq!(a.to_json(), generic, "{backend}");
+            let back = Activity::from_json(&generic).map(|b| b.to_json());
+            assert_eq!(back, Ok(generic), "{backend}");
+        }
+        let training = &mine[2];
+        assert_eq!(
+            (training.kind, training.audience),
+            (ActivityKind::Training, Some(Audience::Backbone))
+        );
+        assert_eq!(training.start_date, RecDate::month(2014, 6).unwrap(), "{backend}");
+        assert_eq!(
+            training.hours_figure(),
+            Some(Figure {
+                value: 1500,
+                qualifier: Some(Qualifier::Yu),
+                upper: None
+            }),
+            "{backend}"
+        );
+        assert_eq!(
+            training.person_times_figure(),
+            Some(Figure {
+                value: 20,
+                qualifier: None,
+                upper: Some(50)
+            })
+        );
+        assert_eq!(
+            (training.amount, training.amount_approx),
+            (Some(Money::from_wan(1000)), Some(Qualifier::Yue))
+        );
+        assert_eq!(training.sessions_figure(), None, "a count not given is none, not zero");
+        let day = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let visit = &mine[1];
+        assert_eq!(visit.direction, Some(Direction::ToSupporter));
+        assert_eq!(visit.end_date, Some(RecDate::day(day("2014-01-03"))));
+        assert_eq!(
+            (visit.confirmation, visit.dispute_reason.as_deref()),
+            (Confirmation::Disputed, Some("人数不符"))
+        );
+
+        // the activities whose days may reach into 2014, for both pairings: the visit begun in 2013 too
+        let within = store
+            .activities_of(
+                &[PairingId(p), PairingId(q)],
+                Some((day("2014-01-01"), day("2014-12-31"))),
+            )
+            .await
+            .unwrap();
+        let got: Vec<i64> = within.iter().map(|a| a.id.0).collect();
+        assert_eq!(got, [ids[1], ids[3], ids[0]], "{backend}");
+        assert!(store.activities_of(&[], None).await.unwrap().is_empty());
         t.finish().await.unwrap();
     }
 }

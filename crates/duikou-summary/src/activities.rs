@@ -2,11 +2,12 @@
 
 use crate::figures::Figures;
 use crate::pool::Pool;
-use crate::rec::{date, id, ids, label, label_of};
+use crate::rec::{id, ids, label, label_of};
 use crate::words::{joined, para};
 use crate::{zh, SummaryInput};
 use chrono::Datelike;
 use duikou_domain::approx::{self, Figure as Fig, Total};
+use duikou_domain::entities::{Activity, ActivityKind, Coded};
 use duikou_domain::record::Rec;
 use duikou_domain::schema::FieldKind;
 use duikou_domain::Precision;
@@ -15,9 +16,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// What the summary counts of one activity, read from the record once.
 pub(crate) struct Act<'a> {
-    pub(crate) rec: &'a Rec,
+    pub(crate) act: &'a Activity,
     pub(crate) id: i64,
-    pub(crate) kind: Option<&'a str>,
+    pub(crate) kind: ActivityKind,
     pub(crate) courses: Fig,
     pub(crate) hours: Fig,
     pub(crate) sessions: Fig,
@@ -26,17 +27,17 @@ pub(crate) struct Act<'a> {
 
 impl<'a> Act<'a> {
     /// An activity's counts, read once.
-    pub(crate) fn of(a: &'a Rec) -> Act<'a> {
+    pub(crate) fn of(a: &'a Activity) -> Act<'a> {
         // each count with its qualifier and range ("1500余", "20-50"), summed by the rule of `approx::Total`
-        let n = |f: &str| approx::figure_of(FieldKind::Int, a, f).unwrap_or(Fig::exact(0));
+        let n = |f: Option<Fig>| f.unwrap_or(Fig::exact(0));
         Act {
-            rec: a,
-            id: id(a),
-            kind: a["kind"].as_str(),
-            courses: n("courses"),
-            hours: n("hours"),
-            sessions: n("sessions"),
-            person_times: n("person_times"),
+            act: a,
+            id: a.id.0,
+            kind: a.kind,
+            courses: n(a.courses_figure()),
+            hours: n(a.hours_figure()),
+            sessions: n(a.sessions_figure()),
+            person_times: n(a.person_times_figure()),
         }
     }
 }
@@ -45,8 +46,8 @@ impl<'a> Act<'a> {
 /// them.
 pub(crate) fn activities<'a>(input: &SummaryInput, pool: &Pool<'a>, figs: &mut Figures) -> (Vec<Block>, Vec<Act<'a>>) {
     // the many activities read once into their figures, then counted over and over
-    let acts: Vec<Act> = pool.in_period("activities").into_iter().map(Act::of).collect();
-    let non_donation: Vec<&Act> = acts.iter().filter(|a| a.kind != Some("donation")).collect();
+    let acts: Vec<Act> = pool.activities_in_period().into_iter().map(Act::of).collect();
+    let non_donation: Vec<&Act> = acts.iter().filter(|a| a.kind != ActivityKind::Donation).collect();
     let mut blocks = Vec::new();
     if non_donation.is_empty() {
         return (blocks, acts);
@@ -61,7 +62,7 @@ pub(crate) fn activities<'a>(input: &SummaryInput, pool: &Pool<'a>, figs: &mut F
     blocks.extend(activity_counts(pool, &non_donation, figs));
     let mut by_kind: BTreeMap<String, usize> = BTreeMap::new();
     for a in &acts {
-        *by_kind.entry(a.kind.unwrap_or("").to_string()).or_default() += 1;
+        *by_kind.entry(a.kind.code().to_string()).or_default() += 1;
     }
     blocks.push(Block::Chart(Chart {
         title: "活动按类型".into(),
@@ -122,7 +123,7 @@ fn teaching_parts(non_donation: &[&Act], figs: &mut Figures) -> Vec<Vec<Span>> {
     }
     let lectures: Vec<&Act> = with(|a| a.sessions)
         .into_iter()
-        .filter(|a| a.kind == Some("lecture"))
+        .filter(|a| a.kind == ActivityKind::Lecture)
         .collect();
     if !lectures.is_empty() {
         parts.push(vec![
@@ -144,7 +145,7 @@ fn exchange_parts(non_donation: &[&Act], figs: &mut Figures) -> Vec<Vec<Span>> {
     let trainings: Vec<&Act> = non_donation
         .iter()
         .copied()
-        .filter(|a| a.kind == Some("training"))
+        .filter(|a| a.kind == ActivityKind::Training)
         .collect();
     if !trainings.is_empty() {
         let pt = sum_of(&trainings, |a| a.person_times);
@@ -171,7 +172,7 @@ fn exchange_parts(non_donation: &[&Act], figs: &mut Figures) -> Vec<Vec<Span>> {
     let visits: Vec<&Act> = non_donation
         .iter()
         .copied()
-        .filter(|a| a.kind == Some("visit"))
+        .filter(|a| a.kind == ActivityKind::Visit)
         .collect();
     if !visits.is_empty() {
         let pt = sum_of(&visits, |a| a.person_times);
@@ -188,7 +189,7 @@ fn exchange_parts(non_donation: &[&Act], figs: &mut Figures) -> Vec<Vec<Span>> {
     let research: Vec<&Act> = non_donation
         .iter()
         .copied()
-        .filter(|a| a.kind == Some("research"))
+        .filter(|a| a.kind == ActivityKind::Research)
         .collect();
     if !research.is_empty() {
         parts.push(vec![
@@ -221,9 +222,10 @@ const ACTIVITIES_TOLD: usize = 30;
 
 /// The unit an activity's sessions are told in: 场 for a lecture, meeting, training or event, 次 for the rest
 /// (检查300余次, 现场指导十多次).
-fn sessions_unit(kind: Option<&str>) -> &'static str {
+fn sessions_unit(kind: ActivityKind) -> &'static str {
+    use ActivityKind::{Camp, Event, Lecture, Meeting, Training};
     match kind {
-        Some("lecture" | "meeting" | "training" | "event" | "camp") => "场",
+        Lecture | Meeting | Training | Event | Camp => "场",
         _ => "次",
     }
 }
@@ -242,7 +244,7 @@ fn own_figures(a: &Act) -> Vec<(&'static str, &'static str, String)> {
             out.push((field, what, approx::written(FieldKind::Int, fig, unit)));
         }
     }
-    if let Some(fig) = approx::figure_of(FieldKind::Money, a.rec, "amount").filter(|f| f.value > 0) {
+    if let Some(fig) = a.act.amount_figure().filter(|f| f.value > 0) {
         out.push(("amount", "金额", approx::written(FieldKind::Money, fig, "")));
     }
     out
@@ -260,7 +262,7 @@ pub(crate) fn activity_counts(pool: &Pool, acts: &[&Act], figs: &mut Figures) ->
         .filter(|a| !counts.contains_key(&a.id) && !own_figures(a).is_empty())
         .collect();
     alone.sort_by_key(|a| {
-        let amount = approx::figure_of(FieldKind::Money, a.rec, "amount").map_or(0, |f| f.value);
+        let amount = a.act.amount_figure().map_or(0, |f| f.value);
         std::cmp::Reverse((amount, a.person_times.value))
     });
     let alone: HashSet<i64> = alone.iter().take(ACTIVITIES_TOLD).map(|a| a.id).collect();
@@ -270,7 +272,7 @@ pub(crate) fn activity_counts(pool: &Pool, acts: &[&Act], figs: &mut Figures) ->
         if mine.is_empty() && !alone.contains(&a.id) {
             continue;
         }
-        let title = a.rec["title"].as_str().unwrap_or("");
+        let title = a.act.title.as_str();
         let mut spans = vec![Span::text(format!("“{title}”："))];
         let mut first = true;
         for c in &mine {
@@ -292,7 +294,7 @@ pub(crate) fn activity_counts(pool: &Pool, acts: &[&Act], figs: &mut Figures) ->
         }
         // how many days it ran, when both its days are known and it ran more than one (考察2天); a whole calendar
         // month (1 August to 31 August) more likely stands for "in August" than for a month of days, so it is not told
-        let days = match (date(&a.rec["start_date"]), date(&a.rec["end_date"])) {
+        let days = match (Some(a.act.start_date), a.act.end_date) {
             (Some(s), Some(e)) if s.precision == Precision::Day && e.precision == Precision::Day => {
                 let whole_month = s.first.day() == 1 && e.first.succ_opt().is_some_and(|n| n.day() == 1);
                 Some((e.first - s.first).num_days() + 1).filter(|n| (2..=31).contains(n) && !whole_month)

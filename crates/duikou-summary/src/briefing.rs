@@ -26,10 +26,11 @@ pub fn briefing(input: &SummaryInput, issue: u32) -> (Document, Vec<Figure>) {
             .flat_map(|p| p.records.get(entity).into_iter().flatten())
             .collect()
     };
-    let acts: Vec<&Rec> = all("activities")
-        .into_iter()
-        .filter(|a| in_period(a["start_date"].as_str()))
-        .collect();
+    // the period's activities seen generically, by their fields (a briefing's month or quarter holds few)
+    let act_recs = crate::pool::recs_of(input.pairings.iter().flat_map(|p| &p.activities).filter(|a| {
+        duikou_domain::date::attribute(a.start_date.interval(), (from, to)) == duikou_domain::Attribution::In
+    }));
+    let acts: Vec<&Rec> = act_recs.iter().collect();
     let dispatches: Vec<&Rec> = all("dispatches")
         .into_iter()
         .filter(|d| in_period(d["start_date"].as_str()))

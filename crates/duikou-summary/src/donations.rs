@@ -2,22 +2,21 @@
 
 use crate::activities::{of_activities, Act};
 use crate::figures::Figures;
-use crate::pool::Pool;
+use crate::pool::{recs_of, Pool};
 use crate::rec::{id, ids, label, money_sum};
 use crate::words::{joined, para, whole_months_between};
 use crate::zh;
 use duikou_domain::approx;
+use duikou_domain::entities::ActivityKind;
 use duikou_domain::record::Rec;
 use duikou_domain::schema::FieldKind;
 use duikou_report::{Block, Span};
 
 /// 捐赠与物资支持: the donations among the period's activities.
 pub(crate) fn donations(pool: &Pool, acts: &[Act], figs: &mut Figures) -> Vec<Block> {
-    let donations: Vec<&Rec> = acts
-        .iter()
-        .filter(|a| a.kind == Some("donation"))
-        .map(|a| a.rec)
-        .collect();
+    // the gifts seen generically, by their fields: a few among the period's activities
+    let gifts = recs_of(acts.iter().filter(|a| a.kind == ActivityKind::Donation).map(|a| a.act));
+    let donations: Vec<&Rec> = gifts.iter().collect();
     if donations.is_empty() {
         return Vec::new();
     }
@@ -91,7 +90,7 @@ fn gifts_para(donations: &[&Rec], figs: &mut Figures) -> Block {
 
 /// The goods of each donation by category, with quantity and value as written ("健身路径10套，每套5万元").
 fn goods_para(pool: &Pool, acts: &[Act], figs: &mut Figures) -> Option<Block> {
-    let donating: Vec<&Act> = acts.iter().filter(|a| a.kind == Some("donation")).collect();
+    let donating: Vec<&Act> = acts.iter().filter(|a| a.kind == ActivityKind::Donation).collect();
     let mut told = Vec::new();
     for (_, goods) in of_activities(pool, "activity_items", &donating) {
         for g in goods {

@@ -42,7 +42,7 @@ use crate::tasks::tasks_prose;
 use crate::words::para;
 use chrono::NaiveDate;
 use duikou_domain::engine::ObligationResult;
-use duikou_domain::entities::Transaction;
+use duikou_domain::entities::{Activity, Transaction};
 use duikou_domain::record::Rec;
 use duikou_report::{Block, Document, Section, Span};
 use serde::Serialize;
@@ -174,11 +174,14 @@ pub struct PairingBundle {
     pub supporter: Arc<Value>,
     /// The receiving org.
     pub receiver: Arc<Value>,
-    /// Its records by entity (agreements, projects, project_funding, outputs, dispatches, stints, people, activities,
-    /// needs, notes, appraisals), read generically; the typed entities are apart, below.
+    /// Its records by entity (agreements, projects, project_funding, outputs, dispatches, stints, people,
+    /// activity_counts, activity_items, needs, notes, appraisals), read generically; the typed entities are apart,
+    /// below.
     pub records: HashMap<String, Vec<Rec>>,
     /// Its transactions (资金往来), typed.
     pub transactions: Vec<Transaction>,
+    /// Its activities (活动), typed: those whose days may reach into the period (all of them over the whole term).
+    pub activities: Vec<Activity>,
     /// Its obligations evaluated for the period.
     pub results: Vec<ObligationResult>,
     /// Indicator values of the receiver's region or org, with `indicator` (the definition) merged in (shared by the

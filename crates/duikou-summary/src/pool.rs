@@ -3,7 +3,7 @@
 use crate::rec::{date, id};
 use crate::{Pending, SummaryInput};
 use duikou_domain::date::{attribute, record_interval};
-use duikou_domain::entities::{Confirmation, Transaction, Typed};
+use duikou_domain::entities::{Activity, Confirmation, Transaction, Typed};
 use duikou_domain::record::{names, Rec};
 use duikou_domain::{Attribution, RecDate};
 use serde_json::Value;
@@ -57,30 +57,63 @@ fn planned_on(p: &Rec) -> Option<RecDate> {
     date(&p["approved_on"]).or_else(|| date(&p["started_on"]))
 }
 
-/// The typed records of a summary seen generically, as [`Rec`]s named by their fields, for the parts that tell any
-/// record by its fields (facts awaiting confirmation, records apart, the appendix of sources). Figures are computed
-/// from the typed records themselves.
+/// Typed records seen generically, as [`Rec`]s named by their fields (the same as a generic read of their rows).
+pub(crate) fn recs_of<'x, T: Typed + serde::Serialize + 'x>(items: impl IntoIterator<Item = &'x T>) -> Vec<Rec> {
+    let fields = names(T::FIELDS.iter().map(|(n, _, _)| *n));
+    items
+        .into_iter()
+        .map(|t| {
+            let mut m = match serde_json::to_value(t) {
+                Ok(Value::Object(m)) => m,
+                _ => Default::default(),
+            };
+            let values = fields.iter().map(|n| m.remove(&**n).unwrap_or(Value::Null)).collect();
+            Rec::new(fields.clone(), values)
+        })
+        .collect()
+}
+
+/// Where an activity falls against the period, by all the days from its start to its end, before [`Pool::settle`].
+fn activity_point(input: &SummaryInput, a: &Activity) -> Place {
+    match attribute(record_interval(a.start_date, a.end_date), input.period) {
+        Attribution::In => Place::In,
+        Attribution::Out => Place::Out,
+        Attribution::Straddles => Place::Straddles,
+    }
+}
+
+/// The typed records of a summary seen generically, for the parts that tell any record by its fields (facts awaiting
+/// confirmation, disputed, records apart). Figures are computed from the typed records themselves.
 pub(crate) struct Views {
     transactions: Vec<Rec>,
+    /// Only the activities those parts can tell: the period's that are not confirmed (awaiting confirmation or
+    /// disputed) and those it cannot hold (across its edge). The many confirmed ones of the period are never copied.
+    activities: Vec<Rec>,
 }
 
 impl Views {
     pub(crate) fn of(input: &SummaryInput) -> Views {
-        let fields = names(Transaction::FIELDS.iter().map(|(n, _, _)| *n));
-        let transactions = input
-            .pairings
-            .iter()
-            .flat_map(|p| &p.transactions)
-            .map(|t| {
-                let mut m = match t.to_json() {
-                    Value::Object(m) => m,
-                    _ => Default::default(),
-                };
-                let values = fields.iter().map(|n| m.remove(&**n).unwrap_or(Value::Null)).collect();
-                Rec::new(fields.clone(), values)
-            })
-            .collect();
-        Views { transactions }
+        let transactions = recs_of(input.pairings.iter().flat_map(|p| &p.transactions));
+        let told = input.pairings.iter().flat_map(|p| &p.activities).filter(|a| {
+            match settle(input, activity_point(input, a)) {
+                Place::In => a.confirmation != Confirmation::Confirmed,
+                Place::Undated | Place::Straddles => true,
+                Place::Out => false,
+            }
+        });
+        Views {
+            transactions,
+            activities: recs_of(told),
+        }
+    }
+}
+
+/// A record's place as the period takes it: over the whole term every record of the pairings belongs, dated or
+/// not.
+fn settle(input: &SummaryInput, place: Place) -> Place {
+    match place {
+        Place::Undated | Place::Straddles if input.whole_term => Place::In,
+        p => p,
     }
 }
 
@@ -103,10 +136,14 @@ impl<'a> Pool<'a> {
         Pool { input, projects, views }
     }
 
-    /// Every record of an entity across the pairings (a typed entity's seen generically).
+    /// Every record of an entity across the pairings (a typed entity's seen generically; of the activities, only
+    /// those [`Views`] keeps: the figures read the typed ones, [`Pool::activities_in_period`]).
     pub(crate) fn all(&self, entity: &str) -> Vec<&'a Rec> {
         if entity == Transaction::ENTITY {
             return self.views.transactions.iter().collect();
+        }
+        if entity == Activity::ENTITY {
+            return self.views.activities.iter().collect();
         }
         self.input
             .pairings
@@ -125,6 +162,18 @@ impl<'a> Pool<'a> {
             .collect()
     }
 
+    /// The counted activities that fall in the period, typed, each pairing's in its order (by start date, then id).
+    pub(crate) fn activities_in_period(&self) -> Vec<&'a Activity> {
+        self.input
+            .pairings
+            .iter()
+            .flat_map(|p| &p.activities)
+            .filter(|a| {
+                self.counts_as(a.confirmation.into()) && self.settle(activity_point(self.input, a)) == Place::In
+            })
+            .collect()
+    }
+
     /// Where a record dated `d` (a point, however precise) falls against the period, before [`Pool::settle`].
     fn point(&self, d: Option<RecDate>) -> Place {
         match d.map(|d| self.attribute(d)) {
@@ -139,10 +188,7 @@ impl<'a> Pool<'a> {
     /// A record's place as the period takes it: over the whole term every record of the pairings belongs, dated or
     /// not.
     fn settle(&self, place: Place) -> Place {
-        match place {
-            Place::Undated | Place::Straddles if self.input.whole_term => Place::In,
-            p => p,
-        }
+        settle(self.input, place)
     }
 
     /// Where a date (all of it: a month or a year as well as a day) falls against the period.

@@ -1,8 +1,10 @@
 //! The appendix 附表 数字来源: each figure with the records behind it, by what a person knows them by.
 
-use crate::pool::Pool;
+use crate::pool::{recs_of, Pool};
 use crate::rec::id;
 use crate::Figure;
+use duikou_domain::entities::{Activity, Typed};
+use duikou_domain::record::Rec;
 use duikou_domain::schema;
 use duikou_report::{Cell, Column, ColumnKind, Table};
 use serde_json::Value;
@@ -66,8 +68,23 @@ fn record_names<'a>(pool: &Pool<'a>, figures: &[Figure]) -> HashMap<(&'static st
             out.insert(("unit_tasks", t.id), format!("{}“{}”", t.org, t.title));
         }
     }
+    // the activities named, seen generically: a figure's many activities are read typed, and only these are copied
+    let activities = match wanted.get(Activity::ENTITY) {
+        Some(ids) => recs_of(
+            pool.input
+                .pairings
+                .iter()
+                .flat_map(|p| &p.activities)
+                .filter(|a| ids.contains(&a.id.0)),
+        ),
+        None => Vec::new(),
+    };
     for (e, ids) in &wanted {
-        for r in pool.all(e).into_iter().filter(|r| ids.contains(&id(r))) {
+        let records: Vec<&Rec> = match *e {
+            "activities" => activities.iter().collect(),
+            _ => pool.all(e),
+        };
+        for r in records.into_iter().filter(|r| ids.contains(&id(*r))) {
             let named = text(&r["name"]).or_else(|| text(&r["title"])).or_else(|| match *e {
                 "dispatches" => person(&r["id"]),
                 "stints" => person(&r["dispatch_id"]),

@@ -52,6 +52,23 @@ fn typed_transactions(v: Vec<Value>) -> Vec<duikou_domain::entities::Transaction
         .collect()
 }
 
+/// Activities written by hand as the API's JSON, made typed as [`typed_transactions`] makes transactions (an
+/// activity without a title is given an empty one).
+fn typed_activities(v: Vec<Value>) -> Vec<duikou_domain::entities::Activity> {
+    v.into_iter()
+        .map(|mut a| {
+            let defaults = json!({"version": 1, "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z",
+                                  "pairing_id": 7, "confirmation": "confirmed", "title": ""});
+            for (k, d) in defaults.as_object().unwrap() {
+                if a.get(k).is_none_or(Value::is_null) {
+                    a[k] = d.clone();
+                }
+            }
+            duikou_domain::entities::Activity::from_json(&a).unwrap_or_else(|e| panic!("{e}: {a}"))
+        })
+        .collect()
+}
+
 fn bundle() -> PairingBundle {
     let mut records: HashMap<String, Vec<Value>> = HashMap::new();
     let mut people = Vec::new();
@@ -129,8 +146,10 @@ fn bundle() -> PairingBundle {
         ],
     );
     let transactions = typed_transactions(records.remove("transactions").unwrap_or_default());
+    let activities = typed_activities(records.remove("activities").unwrap_or_default());
     PairingBundle {
         transactions,
+        activities,
         pairing: json!({"id": 7, "start_date": "2002-01-01"}),
         program: Arc::new(json!({"name": "对口支援西部地区高等学校计划"})),
         supporter: Arc::new(json!({"name": "南京农业大学"})),
@@ -434,10 +453,12 @@ fn only(records: Vec<(&str, Vec<Value>)>, from: &str, to: &str) -> SummaryInput 
     let b = &mut i.pairings[0];
     b.indicators = Arc::new(vec![]);
     b.transactions = Vec::new();
+    b.activities = Vec::new();
     b.records = HashMap::new();
     for (k, v) in records {
         match k {
             "transactions" => b.transactions = typed_transactions(v),
+            "activities" => b.activities = typed_activities(v),
             _ => {
                 b.records.insert(k.to_string(), duikou_domain::record::recs(v));
             }
@@ -918,7 +939,8 @@ mod additive {
                     people.push(json!({"id": id, "name": format!("人{id}")}));
                     dispatches.push(json!({"id": id, "person_id": id, "role": "cadre", "start_date": dated(a), "confirmation": c}));
                 }
-                3 => {
+                // an activity always has its start (the schema requires it)
+                3 if a.is_some() => {
                     let kind = ["teaching", "training", "donation"][s as usize % 3];
                     let end = match (a, b) {
                         (Some(x), Some(y)) if y >= x => dated(Some(y)),
@@ -927,6 +949,7 @@ mod additive {
                     acts.push(json!({"id": id, "kind": kind, "title": format!("活动{id}"), "start_date": dated(a), "end_date": end,
                         "hours": amount, "person_times": amount, "amount": format!("{amount}万"), "confirmation": c}));
                 }
+                3 => {}
                 4 => needs.push(json!({"id": id, "title": format!("需求{id}"), "status": "met", "raised_on": dated(a)})),
                 _ => agreements.push(json!({"id": id, "kind": "agreement", "tier": "institution", "title": format!("协议{id}"), "signed_on": dated(a)})),
             }

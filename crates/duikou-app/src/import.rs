@@ -33,3 +33,38 @@ impl App {
             .await?)
     }
 }
+
+/// What an import without problems did (or, checked only, would do), counted the one way both front ends say it:
+/// "1200 行，新建 1200，更新 0，不变 0" ("将新建" when nothing was written).
+pub fn counts_zh(report: &ImportReport) -> String {
+    format!(
+        "{} 行，{}新建 {}，更新 {}，不变 {}",
+        report.rows,
+        if report.dry_run { "将" } else { "" },
+        report.created,
+        report.updated,
+        report.unchanged
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_counts_read_the_same_checked_or_written() {
+        let mut r = ImportReport {
+            entity: "activities".into(),
+            rows: 3,
+            created: 1,
+            updated: 1,
+            unchanged: 1,
+            problems: Vec::new(),
+            more_problems: 0,
+            dry_run: true,
+        };
+        assert_eq!(counts_zh(&r), "3 行，将新建 1，更新 1，不变 1");
+        r.dry_run = false;
+        assert_eq!(counts_zh(&r), "3 行，新建 1，更新 1，不变 1");
+    }
+}

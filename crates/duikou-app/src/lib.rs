@@ -11,7 +11,7 @@ mod template;
 
 pub use error::AppError;
 pub use export::Exported;
-pub use import::ImportMode;
+pub use import::{counts_zh, ImportMode};
 pub use report::{DocFormat, Report, ReportRequest};
 pub use template::{importable, template, template_workbook, EXAMPLE_SHEET};
 

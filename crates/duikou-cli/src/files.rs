@@ -141,14 +141,11 @@ pub async fn import(app: &App, entity: &str, file: &str, dry_run: bool) -> anyho
     let report = report?;
     if report.problems.is_empty() {
         let verb = if dry_run {
-            "试导入（未写入）"
+            "文件检查通过（未写入）"
         } else {
             "已导入"
         };
-        println!(
-            "{verb}：{} 行，新建 {}，更新 {}，未变 {}",
-            report.rows, report.created, report.updated, report.unchanged
-        );
+        println!("{verb}：{}", duikou_app::counts_zh(&report));
         Ok(true)
     } else {
         println!(

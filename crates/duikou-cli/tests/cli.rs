@@ -455,11 +455,15 @@ fn reports_exports_templates_and_imports() {
     )
     .unwrap();
     let dry = duikou(&d, &["import", "activities", "acts.csv", "--dry-run"]);
-    assert!(text(&dry).contains("试导入（未写入）：1 行，新建 1"), "{}", text(&dry));
+    assert!(
+        text(&dry).contains("文件检查通过（未写入）：1 行，将新建 1"),
+        "{}",
+        text(&dry)
+    );
     let ok = duikou(&d, &["import", "activities", "acts.csv"]);
     assert!(text(&ok).contains("已导入：1 行，新建 1"), "{}", text(&ok));
     let again = duikou(&d, &["import", "activities", "acts.csv"]);
-    assert!(text(&again).contains("未变 1"), "{}", text(&again));
+    assert!(text(&again).contains("不变 1"), "{}", text(&again));
     std::fs::write(d.join("junk.xlsx"), b"this is not a spreadsheet").unwrap();
     let junk = duikou(&d, &["import", "activities", "junk.xlsx"]);
     assert!(

@@ -176,10 +176,7 @@ pub async fn upload(
                 Ok(d) => d,
                 Err(e) => return page(ui_now, &entity, Some(e.to_string()), None, None),
             };
-            let msg = format!(
-                "文件检查通过：{} 行，将新建 {}、更新 {}、不变 {}。确认后写入。",
-                r.rows, r.created, r.updated, r.unchanged
-            );
+            let msg = format!("文件检查通过：{}。确认后写入。", duikou_app::counts_zh(&r));
             page(ui_now, &entity, Some(msg), None, Some(doc))
         }
     }
@@ -247,10 +244,7 @@ pub async fn confirm(
         Ok(r) => page(
             ui_now,
             &entity,
-            Some(format!(
-                "已导入：{} 行，新建 {}，更新 {}，不变 {}。",
-                r.rows, r.created, r.updated, r.unchanged
-            )),
+            Some(format!("已导入：{}。", duikou_app::counts_zh(&r))),
             None,
             None,
         ),

@@ -97,6 +97,12 @@ where
         .collect()
 }
 
+/// Where [`Db::fetch_each`] hands the rows of a read, one at a time.
+pub trait RowSink: Send + 'static {
+    /// Takes one row; breaking stops the read.
+    fn row(&mut self, vals: Vec<Val>) -> ControlFlow<()>;
+}
+
 /// The environment variable giving how long a write waits for the database's write lock, in milliseconds, before it
 /// gives up as busy (answered 503 with `Retry-After`); [`DEFAULT_LOCK_WAIT`] when unset or unreadable.
 pub const LOCK_WAIT_ENV: &str = "DUIKOU_LOCK_WAIT_MS";
@@ -181,24 +187,39 @@ impl Db {
         })
     }
 
-    /// Runs a read and hands each row, decoded as `kinds`, to `each` as it arrives, never holding them all: for
-    /// reads of many rows folded or decoded further. `each` stops the read by breaking.
-    pub async fn fetch_each(
+    /// Runs a read of many rows and hands each, decoded as `kinds`, to `sink` as it arrives, never holding them all;
+    /// the sink stops the read by breaking, and is handed back. On SQLite the rows are read by a blocking task on one of the read-only
+    /// connections ([`crate::quick`]), without sqlx's hand-off of every row from its worker thread; the sink runs
+    /// there.
+    pub async fn fetch_each<S: RowSink>(
         &self,
-        sql: &str,
-        args: &[Arg],
-        kinds: &[Kind],
-        mut each: impl FnMut(Vec<Val>) -> ControlFlow<()>,
-    ) -> Result<(), sqlx::Error> {
-        on_backend!(self, p => {
-            let mut rows = bind_all!(sqlx::query(sql), args).fetch(p);
-            while let Some(row) = rows.try_next().await? {
-                if each(decode(&row, kinds)?).is_break() {
-                    break;
-                }
+        sql: String,
+        args: Vec<Arg>,
+        kinds: Vec<Kind>,
+        mut sink: S,
+    ) -> Result<S, sqlx::Error> {
+        match self {
+            Db::Sqlite(_, readers) if readers.on() => {
+                let readers = readers.clone();
+                tokio::task::spawn_blocking(move || {
+                    readers.scan(&sql, &args, &kinds, |vals| sink.row(vals))?;
+                    Ok(sink)
+                })
+                .await
+                .map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))?
             }
-            Ok(())
-        })
+            _ => {
+                on_backend!(self, p => {
+                    let mut rows = bind_all!(sqlx::query(&sql), &args).fetch(p);
+                    while let Some(row) = rows.try_next().await? {
+                        if sink.row(decode(&row, &kinds)?).is_break() {
+                            break;
+                        }
+                    }
+                });
+                Ok(sink)
+            }
+        }
     }
 
     /// Runs a statement, returning the rows it touched.

@@ -11,6 +11,7 @@ use crate::values::{Arg, Kind, Val};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone, Utc};
 use rusqlite::types::{Type, ValueRef};
 use rusqlite::{Connection, OpenFlags};
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -99,6 +100,31 @@ impl Readers {
 }
 
 impl Readers {
+    /// Runs a read of many rows on this thread, handing each, decoded as `kinds`, to `each` until it breaks: for a
+    /// blocking task ([`crate::Db::fetch_each`]), never on the async runtime's threads.
+    pub fn scan(
+        &self,
+        sql: &str,
+        args: &[Arg],
+        kinds: &[Kind],
+        each: impl FnMut(Vec<Val>) -> ControlFlow<()>,
+    ) -> Result<(), sqlx::Error> {
+        let Some(inner) = &self.inner else {
+            return Err(sqlx::Error::PoolClosed);
+        };
+        let taken = inner.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let conn = match taken {
+            Some(c) => c,
+            None => open(&inner.path).map_err(driver)?,
+        };
+        let out = read_each(&conn, sql, args, kinds, each).map_err(driver);
+        let mut idle = inner.idle.lock().unwrap_or_else(|e| e.into_inner());
+        if idle.len() < IDLE_KEPT {
+            idle.push(conn);
+        }
+        out
+    }
+
     /// The database's [`Stamp`] now, without a statement or a lock (one read of 96 bytes): equal stamps mean no write
     /// was committed between the two reads. `None` when it cannot be known — an in-memory database, one not in WAL
     /// mode, a header being written at this moment (its two copies differ) or one whose checksum does not hold; the
@@ -176,6 +202,22 @@ fn open(path: &std::path::Path) -> rusqlite::Result<Connection> {
 }
 
 fn read(conn: &Connection, sql: &str, args: &[Arg], kinds: &[Kind]) -> rusqlite::Result<Vec<Vec<Val>>> {
+    let mut out = Vec::new();
+    read_each(conn, sql, args, kinds, |vals| {
+        out.push(vals);
+        ControlFlow::Continue(())
+    })?;
+    Ok(out)
+}
+
+/// Runs a read, handing each row decoded as `kinds` to `each` until it breaks.
+fn read_each(
+    conn: &Connection,
+    sql: &str,
+    args: &[Arg],
+    kinds: &[Kind],
+    mut each: impl FnMut(Vec<Val>) -> ControlFlow<()>,
+) -> rusqlite::Result<()> {
     let mut stmt = conn.prepare_cached(sql)?;
     for i in 1..=stmt.parameter_count() {
         // `$n` (or `?n`) names the argument; a bare `?` takes the next one
@@ -191,7 +233,6 @@ fn read(conn: &Connection, sql: &str, args: &[Arg], kinds: &[Kind]) -> rusqlite:
         }
     }
     let mut rows = stmt.raw_query();
-    let mut out = Vec::new();
     while let Some(row) = rows.next()? {
         let mut vals = Vec::with_capacity(kinds.len());
         for (i, k) in kinds.iter().enumerate() {
@@ -199,9 +240,11 @@ fn read(conn: &Connection, sql: &str, args: &[Arg], kinds: &[Kind]) -> rusqlite:
                 rusqlite::Error::FromSqlConversionFailure(i, row.get_ref_unwrap(i).data_type(), e.into())
             })?);
         }
-        out.push(vals);
+        if each(vals).is_break() {
+            break;
+        }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Binds an argument the way sqlx writes it to SQLite, so text comparisons with stored values agree.

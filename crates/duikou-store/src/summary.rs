@@ -553,14 +553,25 @@ impl Store {
                 transactions.entry(p).or_default().push(t);
             }
         }
-        let mut activities: HashMap<i64, Vec<Activity>> = HashMap::new();
+        // the activities in one list, each lot moved in as it is read (never a second copy of them all), in the
+        // pairings' order: each lot is of consecutive pairings, each pairing's together by start date then id
+        let mut activities: Vec<Activity> = Vec::new();
         for read in activity_reads {
-            let rows = read
+            let lot = read
                 .await
                 .map_err(|err| StoreError::Other(format!("读取总结所需记录中断：{err}")))??;
-            for a in rows {
-                activities.entry(a.pairing_id.0).or_default().push(a);
+            if activities.is_empty() {
+                activities = lot;
+            } else {
+                activities.extend(lot);
             }
+        }
+        let position: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, p)| (*p, i)).collect();
+        let at = |a: &Activity| position.get(&a.pairing_id.0).copied().unwrap_or(usize::MAX);
+        if !activities.is_sorted_by_key(at) {
+            // a scope whose pairings are not in the order of their ids (an org's: those it supports, then those it
+            // receives); the sort is stable, so each pairing's keep their order
+            activities.sort_by_key(at);
         }
         let mut people: HashMap<i64, Rec> = HashMap::new();
         for read in people_reads {
@@ -718,7 +729,6 @@ impl Store {
                 receiver,
                 records: mine,
                 transactions: transactions.remove(&pid).unwrap_or_default(),
-                activities: activities.remove(&pid).unwrap_or_default(),
                 indicators,
             });
         }
@@ -727,6 +737,7 @@ impl Store {
             period_label: period.label_zh(),
             period: bounds,
             pairings: bundles,
+            activities,
             written_on: as_of,
             // the caller chooses (`pending=`); separate unless told
             pending: duikou_summary::Pending::default(),

@@ -2,7 +2,7 @@
 //! backends. The columns a read selects come from the struct's own description ([`Typed::FIELDS`]); the struct is
 //! built in one place per entity, so a field added to the struct points the compiler here.
 
-use crate::db::{Arg, Kind, Val};
+use crate::db::{Arg, Kind, RowSink, Val};
 use crate::{Result, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use duikou_domain::approx::Qualifier;
@@ -183,6 +183,34 @@ fn activity(r: &Row) -> Result<Activity> {
     })
 }
 
+/// The structs of a typed read, decoded as the rows arrive; the first row that cannot be decoded stops the read.
+struct Collect<T> {
+    names: Vec<String>,
+    decode: fn(&Row) -> Result<T>,
+    got: Vec<T>,
+    failed: Option<StoreError>,
+}
+
+impl<T: Typed + Send + 'static> RowSink for Collect<T> {
+    fn row(&mut self, vals: Vec<Val>) -> ControlFlow<()> {
+        let row = Row {
+            entity: T::ENTITY,
+            names: &self.names,
+            vals: &vals,
+        };
+        match (self.decode)(&row) {
+            Ok(t) => {
+                self.got.push(t);
+                ControlFlow::Continue(())
+            }
+            Err(e) => {
+                self.failed = Some(e);
+                ControlFlow::Break(())
+            }
+        }
+    }
+}
+
 /// At most this many pairings in one statement (its `IN` list).
 const LOT: usize = 500;
 
@@ -190,7 +218,7 @@ impl Store {
     /// The records of `T` of these pairings, typed by `decode`, each lot of pairings in one read ordered by `order`;
     /// `cond` (with its arguments `cond_args`, numbered from `$1`) narrows them. Rows are decoded as they arrive, so
     /// only the structs are held.
-    async fn typed_of<T: Typed>(
+    async fn typed_of<T: Typed + Send + 'static>(
         &self,
         pairings: &[PairingId],
         cond: &str,
@@ -211,28 +239,21 @@ impl Store {
                 T::ENTITY,
                 marks.join(", ")
             );
-            let mut failed = None;
-            self.db()
-                .fetch_each(&sql, &args, &kinds, |vals| {
-                    let row = Row {
-                        entity: T::ENTITY,
-                        names: &names,
-                        vals: &vals,
-                    };
-                    match decode(&row) {
-                        Ok(t) => {
-                            out.push(t);
-                            ControlFlow::Continue(())
-                        }
-                        Err(e) => {
-                            failed = Some(e);
-                            ControlFlow::Break(())
-                        }
-                    }
-                })
-                .await?;
-            if let Some(e) = failed {
+            // each row decoded as it arrives, where it is read: only the structs are held
+            let sink = Collect {
+                names: names.clone(),
+                decode,
+                got: Vec::new(),
+                failed: None,
+            };
+            let done = self.db().fetch_each(sql, args, kinds.clone(), sink).await?;
+            if let Some(e) = done.failed {
                 return Err(e);
+            }
+            if out.is_empty() {
+                out = done.got;
+            } else {
+                out.extend(done.got);
             }
         }
         Ok(out)
@@ -255,7 +276,8 @@ impl Store {
         self.typed_of(pairings, cond, &args, "date, id", transaction).await
     }
 
-    /// The activities of these pairings, typed, in each pairing's order by start date then id; with `within`, only
+    /// The activities of these pairings, typed, by pairing (the order of their ids), each pairing's by start date then
+    /// id; with `within`, only
     /// those whose days may reach into it: begun (its first day) by its last day, and ending (the first day of its
     /// end, else of its start) on or after its first day. A month or a year is read whole when it touches `within`;
     /// the caller places each by all of its days.
@@ -271,6 +293,7 @@ impl Store {
             ),
             None => ("", Vec::new()),
         };
-        self.typed_of(pairings, cond, &args, "start_date, id", activity).await
+        self.typed_of(pairings, cond, &args, "pairing_id, start_date, id", activity)
+            .await
     }
 }

@@ -228,7 +228,7 @@ async fn a_typed_activity_is_the_record_the_generic_read_answers() {
             (Confirmation::Disputed, Some("人数不符"))
         );
 
-        // the activities whose days may reach into 2014, for both pairings: the visit begun in 2013 too
+        // the activities whose days may reach into 2014, for both pairings (by pairing): the visit begun in 2013 too
         let within = store
             .activities_of(
                 &[PairingId(p), PairingId(q)],
@@ -237,7 +237,7 @@ async fn a_typed_activity_is_the_record_the_generic_read_answers() {
             .await
             .unwrap();
         let got: Vec<i64> = within.iter().map(|a| a.id.0).collect();
-        assert_eq!(got, [ids[1], ids[3], ids[0]], "{backend}");
+        assert_eq!(got, [ids[1], ids[0], ids[3]], "{backend}");
         assert!(store.activities_of(&[], None).await.unwrap().is_empty());
         t.finish().await.unwrap();
     }

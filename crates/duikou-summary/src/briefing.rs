@@ -27,7 +27,7 @@ pub fn briefing(input: &SummaryInput, issue: u32) -> (Document, Vec<Figure>) {
             .collect()
     };
     // the period's activities seen generically, by their fields (a briefing's month or quarter holds few)
-    let act_recs = crate::pool::recs_of(input.pairings.iter().flat_map(|p| &p.activities).filter(|a| {
+    let act_recs = crate::pool::recs_of(input.activities.iter().filter(|a| {
         duikou_domain::date::attribute(a.start_date.interval(), (from, to)) == duikou_domain::Attribution::In
     }));
     let acts: Vec<&Rec> = act_recs.iter().collect();

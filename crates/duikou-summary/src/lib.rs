@@ -180,8 +180,6 @@ pub struct PairingBundle {
     pub records: HashMap<String, Vec<Rec>>,
     /// Its transactions (资金往来), typed.
     pub transactions: Vec<Transaction>,
-    /// Its activities (活动), typed: those whose days may reach into the period (all of them over the whole term).
-    pub activities: Vec<Activity>,
     /// Its obligations evaluated for the period.
     pub results: Vec<ObligationResult>,
     /// Indicator values of the receiver's region or org, with `indicator` (the definition) merged in (shared by the
@@ -200,6 +198,10 @@ pub struct SummaryInput {
     pub period: (NaiveDate, NaiveDate),
     /// The pairings in scope.
     pub pairings: Vec<PairingBundle>,
+    /// The pairings' activities (活动), typed, in one list: each pairing's in the order of [`SummaryInput::pairings`],
+    /// by start date then id; those whose days may reach into the period (all of them over the whole term). The
+    /// largest kind of record, kept once rather than per pairing.
+    pub activities: Vec<Activity>,
     /// The day it is written.
     pub written_on: NaiveDate,
     /// How facts awaiting confirmation enter it.

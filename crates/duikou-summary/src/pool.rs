@@ -94,13 +94,14 @@ pub(crate) struct Views {
 impl Views {
     pub(crate) fn of(input: &SummaryInput) -> Views {
         let transactions = recs_of(input.pairings.iter().flat_map(|p| &p.transactions));
-        let told = input.pairings.iter().flat_map(|p| &p.activities).filter(|a| {
-            match settle(input, activity_point(input, a)) {
+        let told = input
+            .activities
+            .iter()
+            .filter(|a| match settle(input, activity_point(input, a)) {
                 Place::In => a.confirmation != Confirmation::Confirmed,
                 Place::Undated | Place::Straddles => true,
                 Place::Out => false,
-            }
-        });
+            });
         Views {
             transactions,
             activities: recs_of(told),
@@ -165,9 +166,8 @@ impl<'a> Pool<'a> {
     /// The counted activities that fall in the period, typed, each pairing's in its order (by start date, then id).
     pub(crate) fn activities_in_period(&self) -> Vec<&'a Activity> {
         self.input
-            .pairings
+            .activities
             .iter()
-            .flat_map(|p| &p.activities)
             .filter(|a| {
                 self.counts_as(a.confirmation.into()) && self.settle(activity_point(self.input, a)) == Place::In
             })

@@ -70,13 +70,7 @@ fn record_names<'a>(pool: &Pool<'a>, figures: &[Figure]) -> HashMap<(&'static st
     }
     // the activities named, seen generically: a figure's many activities are read typed, and only these are copied
     let activities = match wanted.get(Activity::ENTITY) {
-        Some(ids) => recs_of(
-            pool.input
-                .pairings
-                .iter()
-                .flat_map(|p| &p.activities)
-                .filter(|a| ids.contains(&a.id.0)),
-        ),
+        Some(ids) => recs_of(pool.input.activities.iter().filter(|a| ids.contains(&a.id.0))),
         None => Vec::new(),
     };
     for (e, ids) in &wanted {

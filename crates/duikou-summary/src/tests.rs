@@ -87,17 +87,6 @@ fn bundle() -> PairingBundle {
     records.insert("people".into(), people);
     records.insert("dispatches".into(), dispatches);
     records.insert(
-        "activities".into(),
-        vec![
-            json!({"id": 1, "kind": "teaching", "title": "授课", "start_date": "2004-10-01", "courses": 40, "hours": 1523}),
-            json!({"id": 2, "kind": "lecture", "title": "学术报告", "start_date": "2005-03-01", "sessions": 43}),
-            json!({"id": 3, "kind": "visit", "title": "互访", "start_date": "2005-04-01", "person_times": 52}),
-            json!({"id": 4, "kind": "donation", "title": "计算机4台", "start_date": "2005-05-01", "items": 4, "amount": "20000.00"}),
-            json!({"id": 5, "kind": "training", "title": "骨干培训", "start_date": "2005-05-01", "person_times": 355}),
-            json!({"id": 6, "kind": "teaching", "title": "早年授课", "start_date": "2001-05-01", "hours": 99}),
-        ],
-    );
-    records.insert(
         "agreements".into(),
         vec![
             json!({"id": 1, "kind": "agreement", "tier": "institution", "title": "校级协议一", "signed_on": "2004-06-01"}),
@@ -146,10 +135,9 @@ fn bundle() -> PairingBundle {
         ],
     );
     let transactions = typed_transactions(records.remove("transactions").unwrap_or_default());
-    let activities = typed_activities(records.remove("activities").unwrap_or_default());
+    records.remove("activities");
     PairingBundle {
         transactions,
-        activities,
         pairing: json!({"id": 7, "start_date": "2002-01-01"}),
         program: Arc::new(json!({"name": "对口支援西部地区高等学校计划"})),
         supporter: Arc::new(json!({"name": "南京农业大学"})),
@@ -165,12 +153,25 @@ fn bundle() -> PairingBundle {
     }
 }
 
+/// The activities of [`bundle`]'s pairing.
+fn bundle_activities() -> Vec<duikou_domain::entities::Activity> {
+    typed_activities(vec![
+        json!({"id": 1, "kind": "teaching", "title": "授课", "start_date": "2004-10-01", "courses": 40, "hours": 1523}),
+        json!({"id": 2, "kind": "lecture", "title": "学术报告", "start_date": "2005-03-01", "sessions": 43}),
+        json!({"id": 3, "kind": "visit", "title": "互访", "start_date": "2005-04-01", "person_times": 52}),
+        json!({"id": 4, "kind": "donation", "title": "计算机4台", "start_date": "2005-05-01", "items": 4, "amount": "20000.00"}),
+        json!({"id": 5, "kind": "training", "title": "骨干培训", "start_date": "2005-05-01", "person_times": 355}),
+        json!({"id": 6, "kind": "teaching", "title": "早年授课", "start_date": "2001-05-01", "hours": 99}),
+    ])
+}
+
 fn input() -> SummaryInput {
     SummaryInput {
         scope_title: "南京农业大学对口支援新疆农业大学".into(),
         period_label: "2004-2005学年".into(),
         period: (d("2004-01-01"), d("2005-08-31")),
         pairings: vec![bundle()],
+        activities: bundle_activities(),
         written_on: d("2026-11-28"),
         pending: Pending::Separate,
         whole_term: false,
@@ -453,12 +454,12 @@ fn only(records: Vec<(&str, Vec<Value>)>, from: &str, to: &str) -> SummaryInput 
     let b = &mut i.pairings[0];
     b.indicators = Arc::new(vec![]);
     b.transactions = Vec::new();
-    b.activities = Vec::new();
     b.records = HashMap::new();
+    i.activities = Vec::new();
     for (k, v) in records {
         match k {
             "transactions" => b.transactions = typed_transactions(v),
-            "activities" => b.activities = typed_activities(v),
+            "activities" => i.activities = typed_activities(v),
             _ => {
                 b.records.insert(k.to_string(), duikou_domain::record::recs(v));
             }

@@ -460,10 +460,10 @@ impl Store {
                 }));
             }
         }
-        // their activities, typed, those whose days may reach into the same dates
+        // their activities, typed, those whose days reach into the period (all or some of them)
         let mut activity_reads = Vec::new();
-        if let [Arg::Date(Some(from)), Arg::Date(Some(to))] = &within {
-            let (from, to) = (*from, *to);
+        {
+            let (from, to) = bounds;
             for lot in ids.chunks(lot_size) {
                 let (store, lot) = (self.clone(), lot.iter().copied().map(PairingId).collect::<Vec<_>>());
                 activity_reads.push(tokio::spawn(async move {

@@ -4,12 +4,14 @@
 
 use crate::db::{Arg, Kind, RowSink, Val};
 use crate::{Result, Store, StoreError};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use duikou_domain::approx::Qualifier;
+use duikou_domain::date::{attribute, record_interval};
 use duikou_domain::entities::{
     Activity, ActivityId, Coded, DispatchId, NeedId, PairingId, ProjectId, Shape, Transaction, TransactionId, Typed,
     UserId,
 };
+use duikou_domain::Attribution;
 use duikou_domain::{Money, RecDate};
 use std::ops::ControlFlow;
 
@@ -187,9 +189,14 @@ fn activity(r: &Row) -> Result<Activity> {
 struct Collect<T> {
     names: Vec<String>,
     decode: fn(&Row) -> Result<T>,
+    /// Which of the decoded to keep (the rest are dropped as they arrive).
+    keep: Keep<T>,
     got: Vec<T>,
     failed: Option<StoreError>,
 }
+
+/// Which records of a typed read to keep, decided on each as it arrives.
+type Keep<T> = Box<dyn Fn(&T) -> bool + Send>;
 
 impl<T: Typed + Send + 'static> RowSink for Collect<T> {
     fn row(&mut self, vals: Vec<Val>) -> ControlFlow<()> {
@@ -200,7 +207,9 @@ impl<T: Typed + Send + 'static> RowSink for Collect<T> {
         };
         match (self.decode)(&row) {
             Ok(t) => {
-                self.got.push(t);
+                if (self.keep)(&t) {
+                    self.got.push(t);
+                }
                 ControlFlow::Continue(())
             }
             Err(e) => {
@@ -225,6 +234,7 @@ impl Store {
         cond_args: &[Arg],
         order: &str,
         decode: fn(&Row) -> Result<T>,
+        keep: impl Fn(&T) -> bool + Clone + Send + 'static,
     ) -> Result<Vec<T>> {
         let (names, kinds) = columns_of::<T>();
         let mut out = Vec::new();
@@ -243,6 +253,7 @@ impl Store {
             let sink = Collect {
                 names: names.clone(),
                 decode,
+                keep: Box::new(keep.clone()),
                 got: Vec::new(),
                 failed: None,
             };
@@ -273,27 +284,34 @@ impl Store {
             ),
             None => ("", Vec::new()),
         };
-        self.typed_of(pairings, cond, &args, "date, id", transaction).await
+        self.typed_of(pairings, cond, &args, "date, id", transaction, |_| true)
+            .await
     }
 
     /// The activities of these pairings, typed, by pairing (the order of their ids), each pairing's by start date then
-    /// id; with `within`, only
-    /// those whose days may reach into it: begun (its first day) by its last day, and ending (the first day of its
-    /// end, else of its start) on or after its first day. A month or a year is read whole when it touches `within`;
-    /// the caller places each by all of its days.
+    /// id; with `within`, only those whose days reach into it, all of them or some (those wholly before or after it are
+    /// never held: the rows that may reach into it are read, and each is placed by all of its days as it arrives).
     pub async fn activities_of(
         &self,
         pairings: &[PairingId],
         within: Option<(NaiveDate, NaiveDate)>,
     ) -> Result<Vec<Activity>> {
-        let (cond, args) = match within {
-            Some((from, to)) => (
-                "start_date <= $2 AND COALESCE(end_date, start_date) >= $1 AND ",
-                vec![Arg::Date(Some(from)), Arg::Date(Some(to))],
-            ),
-            None => ("", Vec::new()),
+        let Some((from, to)) = within else {
+            return self
+                .typed_of(pairings, "", &[], "pairing_id, start_date, id", activity, |_| true)
+                .await;
         };
-        self.typed_of(pairings, cond, &args, "pairing_id, start_date, id", activity)
-            .await
+        // a date column holds the first day of its month or year: an end known to its year only (stored as 1
+        // January) may reach into a period that begins later that year
+        let read_from = NaiveDate::from_ymd_opt(from.year(), 1, 1).unwrap_or(from);
+        self.typed_of(
+            pairings,
+            "start_date <= $2 AND COALESCE(end_date, start_date) >= $1 AND ",
+            &[Arg::Date(Some(read_from)), Arg::Date(Some(to))],
+            "pairing_id, start_date, id",
+            activity,
+            move |a: &Activity| attribute(record_interval(a.start_date, a.end_date), (from, to)) != Attribution::Out,
+        )
+        .await
     }
 }

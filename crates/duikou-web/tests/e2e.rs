@@ -968,14 +968,24 @@ async fn accounts_are_managed_in_a_real_browser() {
     t.finish().await.unwrap();
 }
 
-/// Picks an option of the rule form's `<select id=…>` by its value.
+/// Picks an option of the rule form's `<select id=…>` by its value. The form may still be the one a step replaces
+/// (the page it comes back in has the same fields): an option found there and gone before the click is found again.
 async fn choose_rule(c: &Client, id: &str, value: &str) {
-    c.find(Locator::Css(&format!("#{id} option[value='{value}']")))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    let css = format!("#{id} option[value='{value}']");
+    for _ in 0..50 {
+        let clicked = match c.find(Locator::Css(&css)).await {
+            Ok(option) => option.click().await,
+            Err(e) => Err(e),
+        };
+        match clicked {
+            Ok(()) => return,
+            Err(e) if format!("{e:?}").contains("StaleElementReference") => {
+                tokio::time::sleep(Duration::from_millis(100)).await
+            }
+            Err(e) => panic!("{css}: {e}"),
+        }
+    }
+    panic!("{css}: the form kept changing under the click");
 }
 
 /// Presses a step of the rule form (预览, 更新选项 …) and waits for the form to come back.

@@ -188,9 +188,10 @@ impl Db {
     }
 
     /// Runs a read of many rows and hands each, decoded as `kinds`, to `sink` as it arrives, never holding them all;
-    /// the sink stops the read by breaking, and is handed back. On SQLite the rows are read on the calling thread
-    /// (the runtime moves its other tasks away meanwhile) from one of the read-only connections ([`crate::quick`]),
-    /// without sqlx's hand-off of every row from its worker thread.
+    /// the sink stops the read by breaking, and is handed back. On SQLite the rows are read by a blocking task from one
+    /// of the read-only connections ([`crate::quick`]), without sqlx's hand-off of every row from its worker thread;
+    /// the sink runs there. (Reading on the calling thread with `block_in_place` was measured slower: a program's
+    /// summary read its records in 0.8 s instead of 0.4 s.)
     pub async fn fetch_each<S: RowSink>(
         &self,
         sql: String,
@@ -200,16 +201,13 @@ impl Db {
     ) -> Result<S, sqlx::Error> {
         match self {
             Db::Sqlite(_, readers) if readers.on() => {
-                // on this thread, the runtime's other tasks handed to another meanwhile: what the sink keeps is
-                // allocated by a thread that goes on allocating, so the allocator takes it back once it is freed
-                // (memory of a blocking task's idle thread would stay with it); a single-threaded runtime (tests)
-                // simply waits
-                let mut scan = || readers.scan(&sql, &args, &kinds, |vals| sink.row(vals));
-                match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
-                    Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(scan)?,
-                    _ => scan()?,
-                }
-                Ok(sink)
+                let readers = readers.clone();
+                tokio::task::spawn_blocking(move || {
+                    readers.scan(&sql, &args, &kinds, |vals| sink.row(vals))?;
+                    Ok(sink)
+                })
+                .await
+                .map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))?
             }
             _ => {
                 on_backend!(self, p => {

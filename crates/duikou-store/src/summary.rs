@@ -553,8 +553,8 @@ impl Store {
                 transactions.entry(p).or_default().push(t);
             }
         }
-        // the activities in one list, each lot moved in as it is read (never a second copy of them all), in the
-        // pairings' order: each lot is of consecutive pairings, each pairing's together by start date then id
+        // the activities in one list, each lot moved in as it is read (never a second copy of them all): the lots are
+        // of consecutive pairings, each read in its pairings' order
         let mut activities: Vec<Activity> = Vec::new();
         for read in activity_reads {
             let lot = read
@@ -565,13 +565,6 @@ impl Store {
             } else {
                 activities.extend(lot);
             }
-        }
-        let position: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, p)| (*p, i)).collect();
-        let at = |a: &Activity| position.get(&a.pairing_id.0).copied().unwrap_or(usize::MAX);
-        if !activities.is_sorted_by_key(at) {
-            // a scope whose pairings are not in the order of their ids (an org's: those it supports, then those it
-            // receives); the sort is stable, so each pairing's keep their order
-            activities.sort_by_key(at);
         }
         let mut people: HashMap<i64, Rec> = HashMap::new();
         for read in people_reads {

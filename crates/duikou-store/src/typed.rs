@@ -288,7 +288,7 @@ impl Store {
             .await
     }
 
-    /// The activities of these pairings, typed, by pairing (the order of their ids), each pairing's by start date then
+    /// The activities of these pairings, typed, by pairing (in the order given), each pairing's by start date then
     /// id; with `within`, only those whose days reach into it, all of them or some (those wholly before or after it are
     /// never held: the rows that may reach into it are read, and each is placed by all of its days as it arrives).
     pub async fn activities_of(
@@ -296,22 +296,36 @@ impl Store {
         pairings: &[PairingId],
         within: Option<(NaiveDate, NaiveDate)>,
     ) -> Result<Vec<Activity>> {
-        let Some((from, to)) = within else {
-            return self
-                .typed_of(pairings, "", &[], "pairing_id, start_date, id", activity, |_| true)
-                .await;
+        let mut out = match within {
+            None => {
+                self.typed_of(pairings, "", &[], "start_date, id", activity, |_| true)
+                    .await?
+            }
+            Some((from, to)) => {
+                // a date column holds the first day of its month or year: an end known to its year only (stored as
+                // 1 January) may reach into a period that begins later that year
+                let read_from = NaiveDate::from_ymd_opt(from.year(), 1, 1).unwrap_or(from);
+                // read by date (the index on each pairing's last day finds them), then put in the pairings' order
+                self.typed_of(
+                    pairings,
+                    "start_date <= $2 AND COALESCE(end_date, start_date) >= $1 AND ",
+                    &[Arg::Date(Some(read_from)), Arg::Date(Some(to))],
+                    "start_date, id",
+                    activity,
+                    move |a: &Activity| {
+                        attribute(record_interval(a.start_date, a.end_date), (from, to)) != Attribution::Out
+                    },
+                )
+                .await?
+            }
         };
-        // a date column holds the first day of its month or year: an end known to its year only (stored as 1
-        // January) may reach into a period that begins later that year
-        let read_from = NaiveDate::from_ymd_opt(from.year(), 1, 1).unwrap_or(from);
-        self.typed_of(
-            pairings,
-            "start_date <= $2 AND COALESCE(end_date, start_date) >= $1 AND ",
-            &[Arg::Date(Some(read_from)), Arg::Date(Some(to))],
-            "pairing_id, start_date, id",
-            activity,
-            move |a: &Activity| attribute(record_interval(a.start_date, a.end_date), (from, to)) != Attribution::Out,
-        )
-        .await
+        let position: std::collections::HashMap<PairingId, usize> =
+            pairings.iter().enumerate().map(|(i, p)| (*p, i)).collect();
+        // in place (a stable sort would need room for half of them again): the key is the whole order, ids unique
+        out.sort_unstable_by_key(|a| {
+            let at = position.get(&a.pairing_id).copied().unwrap_or(usize::MAX);
+            (at, a.start_date.first, a.id)
+        });
+        Ok(out)
     }
 }

@@ -82,26 +82,18 @@ impl Readers {
 
     /// Runs a read and decodes each row as `kinds`, with `$n` in `sql` bound to `args[n - 1]` (as sqlx binds it).
     pub fn fetch(&self, sql: &str, args: &[Arg], kinds: &[Kind]) -> Result<Vec<Vec<Val>>, sqlx::Error> {
-        let Some(inner) = &self.inner else {
-            return Err(sqlx::Error::PoolClosed);
-        };
-        let taken = inner.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
-        let conn = match taken {
-            Some(c) => c,
-            None => open(&inner.path).map_err(driver)?,
-        };
-        let out = read(&conn, sql, args, kinds).map_err(driver);
-        let mut idle = inner.idle.lock().unwrap_or_else(|e| e.into_inner());
-        if idle.len() < IDLE_KEPT {
-            idle.push(conn);
-        }
-        out
+        let mut out = Vec::new();
+        self.scan(sql, args, kinds, |vals| {
+            out.push(vals);
+            ControlFlow::Continue(())
+        })?;
+        Ok(out)
     }
 }
 
 impl Readers {
-    /// Runs a read of many rows on this thread, handing each, decoded as `kinds`, to `each` until it breaks: for a
-    /// blocking task ([`crate::Db::fetch_each`]), never on the async runtime's threads.
+    /// Runs a read on this thread, handing each row, decoded as `kinds`, to `each` until it breaks. A read of many
+    /// rows belongs on a blocking task ([`crate::Db::fetch_each`]), never on the async runtime's threads.
     pub fn scan(
         &self,
         sql: &str,
@@ -199,15 +191,6 @@ fn open(path: &std::path::Path) -> rusqlite::Result<Connection> {
     conn.pragma_update(None, "query_only", true)?;
     conn.set_prepared_statement_cache_capacity(STATEMENTS_KEPT);
     Ok(conn)
-}
-
-fn read(conn: &Connection, sql: &str, args: &[Arg], kinds: &[Kind]) -> rusqlite::Result<Vec<Vec<Val>>> {
-    let mut out = Vec::new();
-    read_each(conn, sql, args, kinds, |vals| {
-        out.push(vals);
-        ControlFlow::Continue(())
-    })?;
-    Ok(out)
 }
 
 /// Runs a read, handing each row decoded as `kinds` to `each` until it breaks.

@@ -14,31 +14,47 @@ use duikou_domain::Precision;
 use duikou_report::{Block, Chart, ChartKind, Series, Span};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-/// What the summary counts of one activity, read from the record once.
+/// One activity as the summary counts it: its counts read from the record when asked (the many activities of a
+/// program's term are held as one reference each, not as their figures).
+#[derive(Clone, Copy)]
 pub(crate) struct Act<'a> {
     pub(crate) act: &'a Activity,
-    pub(crate) id: i64,
-    pub(crate) kind: ActivityKind,
-    pub(crate) courses: Fig,
-    pub(crate) hours: Fig,
-    pub(crate) sessions: Fig,
-    pub(crate) person_times: Fig,
+}
+
+/// A count not given is no count: zero.
+fn n(f: Option<Fig>) -> Fig {
+    f.unwrap_or(Fig::exact(0))
 }
 
 impl<'a> Act<'a> {
-    /// An activity's counts, read once.
-    pub(crate) fn of(a: &'a Activity) -> Act<'a> {
-        // each count with its qualifier and range ("1500余", "20-50"), summed by the rule of `approx::Total`
-        let n = |f: Option<Fig>| f.unwrap_or(Fig::exact(0));
-        Act {
-            act: a,
-            id: a.id.0,
-            kind: a.kind,
-            courses: n(a.courses_figure()),
-            hours: n(a.hours_figure()),
-            sessions: n(a.sessions_figure()),
-            person_times: n(a.person_times_figure()),
-        }
+    /// An activity as the summary counts it.
+    pub(crate) fn of(act: &'a Activity) -> Act<'a> {
+        Act { act }
+    }
+
+    pub(crate) fn id(&self) -> i64 {
+        self.act.id.0
+    }
+
+    pub(crate) fn kind(&self) -> ActivityKind {
+        self.act.kind
+    }
+
+    // each count with its qualifier and range ("1500余", "20-50"), summed by the rule of `approx::Total`
+    pub(crate) fn courses(&self) -> Fig {
+        n(self.act.courses_figure())
+    }
+
+    pub(crate) fn hours(&self) -> Fig {
+        n(self.act.hours_figure())
+    }
+
+    pub(crate) fn sessions(&self) -> Fig {
+        n(self.act.sessions_figure())
+    }
+
+    pub(crate) fn person_times(&self) -> Fig {
+        n(self.act.person_times_figure())
     }
 }
 
@@ -47,7 +63,7 @@ impl<'a> Act<'a> {
 pub(crate) fn activities<'a>(input: &SummaryInput, pool: &Pool<'a>, figs: &mut Figures) -> (Vec<Block>, Vec<Act<'a>>) {
     // the many activities read once into their figures, then counted over and over
     let acts: Vec<Act> = pool.activities_in_period().into_iter().map(Act::of).collect();
-    let non_donation: Vec<&Act> = acts.iter().filter(|a| a.kind != ActivityKind::Donation).collect();
+    let non_donation: Vec<&Act> = acts.iter().filter(|a| a.kind() != ActivityKind::Donation).collect();
     let mut blocks = Vec::new();
     if non_donation.is_empty() {
         return (blocks, acts);
@@ -62,7 +78,7 @@ pub(crate) fn activities<'a>(input: &SummaryInput, pool: &Pool<'a>, figs: &mut F
     blocks.extend(activity_counts(pool, &non_donation, figs));
     let mut by_kind: BTreeMap<String, usize> = BTreeMap::new();
     for a in &acts {
-        *by_kind.entry(a.kind.code().to_string()).or_default() += 1;
+        *by_kind.entry(a.kind().code().to_string()).or_default() += 1;
     }
     blocks.push(Block::Chart(Chart {
         title: "活动按类型".into(),
@@ -84,7 +100,7 @@ fn sum_of(v: &[&Act], f: fn(&Act) -> Fig) -> Total {
 
 /// The activities as the records behind a figure.
 fn act_ids(v: &[&Act]) -> Vec<(&'static str, i64)> {
-    v.iter().map(|a| ("activities", a.id)).collect::<Vec<_>>()
+    v.iter().map(|a| ("activities", a.id())).collect::<Vec<_>>()
 }
 
 /// What was taught: courses opened, hours taught, lectures given.
@@ -97,33 +113,33 @@ fn teaching_parts(non_donation: &[&Act], figs: &mut Figures) -> Vec<Vec<Span>> {
             .collect::<Vec<&Act>>()
     };
     let mut parts: Vec<Vec<Span>> = Vec::new();
-    let courses = with(|a| a.courses);
+    let courses = with(|a| a.courses());
     if !courses.is_empty() {
         parts.push(vec![
             Span::text("帮助开出新课和急需课程"),
             figs.span(
                 "activities.courses",
                 "开设课程",
-                format!("{}门次", zh::tally_total(&sum_of(&courses, |a| a.courses))),
+                format!("{}门次", zh::tally_total(&sum_of(&courses, |a| a.courses()))),
                 act_ids(&courses),
             ),
         ]);
     }
-    let hours = with(|a| a.hours);
+    let hours = with(|a| a.hours());
     if !hours.is_empty() {
         parts.push(vec![
             Span::text("直接授课"),
             figs.span(
                 "activities.hours",
                 "授课课时",
-                format!("{}课时", zh::tally_total(&sum_of(&hours, |a| a.hours))),
+                format!("{}课时", zh::tally_total(&sum_of(&hours, |a| a.hours()))),
                 act_ids(&hours),
             ),
         ]);
     }
-    let lectures: Vec<&Act> = with(|a| a.sessions)
+    let lectures: Vec<&Act> = with(|a| a.sessions())
         .into_iter()
-        .filter(|a| a.kind == ActivityKind::Lecture)
+        .filter(|a| a.kind() == ActivityKind::Lecture)
         .collect();
     if !lectures.is_empty() {
         parts.push(vec![
@@ -131,7 +147,7 @@ fn teaching_parts(non_donation: &[&Act], figs: &mut Figures) -> Vec<Vec<Span>> {
             figs.span(
                 "activities.lectures",
                 "讲座报告",
-                format!("{}场", zh::tally_total(&sum_of(&lectures, |a| a.sessions))),
+                format!("{}场", zh::tally_total(&sum_of(&lectures, |a| a.sessions()))),
                 act_ids(&lectures),
             ),
         ]);
@@ -145,10 +161,10 @@ fn exchange_parts(non_donation: &[&Act], figs: &mut Figures) -> Vec<Vec<Span>> {
     let trainings: Vec<&Act> = non_donation
         .iter()
         .copied()
-        .filter(|a| a.kind == ActivityKind::Training)
+        .filter(|a| a.kind() == ActivityKind::Training)
         .collect();
     if !trainings.is_empty() {
-        let pt = sum_of(&trainings, |a| a.person_times);
+        let pt = sum_of(&trainings, |a| a.person_times());
         let mut s = vec![
             Span::text("开展培训"),
             figs.span(
@@ -172,10 +188,10 @@ fn exchange_parts(non_donation: &[&Act], figs: &mut Figures) -> Vec<Vec<Span>> {
     let visits: Vec<&Act> = non_donation
         .iter()
         .copied()
-        .filter(|a| a.kind == ActivityKind::Visit)
+        .filter(|a| a.kind() == ActivityKind::Visit)
         .collect();
     if !visits.is_empty() {
-        let pt = sum_of(&visits, |a| a.person_times);
+        let pt = sum_of(&visits, |a| a.person_times());
         let text = if pt.value() > 0 {
             format!("{}人次", zh::tally_total(&pt))
         } else {
@@ -189,7 +205,7 @@ fn exchange_parts(non_donation: &[&Act], figs: &mut Figures) -> Vec<Vec<Span>> {
     let research: Vec<&Act> = non_donation
         .iter()
         .copied()
-        .filter(|a| a.kind == ActivityKind::Research)
+        .filter(|a| a.kind() == ActivityKind::Research)
         .collect();
     if !research.is_empty() {
         parts.push(vec![
@@ -212,7 +228,7 @@ pub(crate) fn of_activities<'a>(pool: &Pool<'a>, entity: &str, acts: &[&Act]) ->
         by.entry(r["activity_id"].as_i64().unwrap_or(0)).or_default().push(r);
     }
     acts.iter()
-        .filter_map(|a| by.remove(&a.id).map(|v| (a.id, v)))
+        .filter_map(|a| by.remove(&a.id()).map(|v| (a.id(), v)))
         .collect()
 }
 
@@ -235,10 +251,10 @@ fn sessions_unit(kind: ActivityKind) -> &'static str {
 fn own_figures(a: &Act) -> Vec<(&'static str, &'static str, String)> {
     let mut out = Vec::new();
     for (field, what, fig, unit) in [
-        ("person_times", "参加", a.person_times, "人次"),
-        ("sessions", "开展", a.sessions, sessions_unit(a.kind)),
-        ("courses", "开设课程", a.courses, "门次"),
-        ("hours", "授课", a.hours, "课时"),
+        ("person_times", "参加", a.person_times(), "人次"),
+        ("sessions", "开展", a.sessions(), sessions_unit(a.kind())),
+        ("courses", "开设课程", a.courses(), "门次"),
+        ("hours", "授课", a.hours(), "课时"),
     ] {
         if fig.value > 0 {
             out.push((field, what, approx::written(FieldKind::Int, fig, unit)));
@@ -250,6 +266,14 @@ fn own_figures(a: &Act) -> Vec<(&'static str, &'static str, String)> {
     out
 }
 
+/// Whether an activity has figures of its own to tell ([`own_figures`] is not empty), without writing them.
+fn has_own_figures(a: &Act) -> bool {
+    [a.person_times(), a.sessions(), a.courses(), a.hours()]
+        .iter()
+        .any(|f| f.value > 0)
+        || a.act.amount_figure().is_some_and(|f| f.value > 0)
+}
+
 /// Each activity's figures told with the activity: its counts in their own units ("“农牧民转移就业培训”：学员900人")
 /// and its own 人次, 场次, 课时, 金额 ("“申报课题”：金额20万元"). Counts of different things and units are never added
 /// together.
@@ -259,17 +283,17 @@ pub(crate) fn activity_counts(pool: &Pool, acts: &[&Act], figs: &mut Figures) ->
     let mut alone: Vec<&Act> = acts
         .iter()
         .copied()
-        .filter(|a| !counts.contains_key(&a.id) && !own_figures(a).is_empty())
+        .filter(|a| !counts.contains_key(&a.id()) && has_own_figures(a))
         .collect();
     alone.sort_by_key(|a| {
         let amount = a.act.amount_figure().map_or(0, |f| f.value);
-        std::cmp::Reverse((amount, a.person_times.value))
+        std::cmp::Reverse((amount, a.person_times().value))
     });
-    let alone: HashSet<i64> = alone.iter().take(ACTIVITIES_TOLD).map(|a| a.id).collect();
+    let alone: HashSet<i64> = alone.iter().take(ACTIVITIES_TOLD).map(|a| a.id()).collect();
     let mut items = Vec::new();
     for a in acts {
-        let mine = counts.remove(&a.id).unwrap_or_default();
-        if mine.is_empty() && !alone.contains(&a.id) {
+        let mine = counts.remove(&a.id()).unwrap_or_default();
+        if mine.is_empty() && !alone.contains(&a.id()) {
             continue;
         }
         let title = a.act.title.as_str();
@@ -304,10 +328,10 @@ pub(crate) fn activity_counts(pool: &Pool, acts: &[&Act], figs: &mut Figures) ->
         if let Some(n) = days {
             spans.push(Span::text(if first { "历时" } else { "，历时" }));
             spans.push(figs.span(
-                &format!("activities.days.{}", a.id),
+                &format!("activities.days.{}", a.id()),
                 &format!("{title}天数"),
                 format!("{n}天"),
-                vec![("activities", a.id)],
+                vec![("activities", a.id())],
             ));
             first = false;
         }
@@ -318,10 +342,10 @@ pub(crate) fn activity_counts(pool: &Pool, acts: &[&Act], figs: &mut Figures) ->
             first = false;
             spans.push(Span::text(what));
             spans.push(figs.span(
-                &format!("activities.{field}.{}", a.id),
+                &format!("activities.{field}.{}", a.id()),
                 &format!("{title}{}", label_of("activities", field)),
                 text,
-                vec![("activities", a.id)],
+                vec![("activities", a.id())],
             ));
         }
         spans.push(Span::text("。"));

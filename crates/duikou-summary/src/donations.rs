@@ -3,32 +3,57 @@
 use crate::activities::{of_activities, Act};
 use crate::figures::Figures;
 use crate::pool::{recs_of, Pool};
-use crate::rec::{id, ids, label, money_sum};
+use crate::rec::{id, ids, label};
 use crate::words::{joined, para, whole_months_between};
 use crate::zh;
-use duikou_domain::approx;
-use duikou_domain::entities::ActivityKind;
+use duikou_domain::approx::{self, Total};
+use duikou_domain::entities::{Activity, ActivityKind};
 use duikou_domain::record::Rec;
 use duikou_domain::schema::FieldKind;
 use duikou_report::{Block, Span};
 
+/// At most this many gifts are named one by one (the largest by money, then by goods); the others are counted
+/// ("等N项") and their money is in the total all the same. A program's summary over its term may hold tens of
+/// thousands, which nobody reads one by one.
+pub(crate) const GIFTS_TOLD: usize = 30;
+
+/// At most this many goods are listed by category; the others are counted.
+const GOODS_TOLD: usize = 30;
+
 /// 捐赠与物资支持: the donations among the period's activities.
 pub(crate) fn donations(pool: &Pool, acts: &[Act], figs: &mut Figures) -> Vec<Block> {
-    // the gifts seen generically, by their fields: a few among the period's activities
-    let gifts = recs_of(acts.iter().filter(|a| a.kind == ActivityKind::Donation).map(|a| a.act));
-    let donations: Vec<&Rec> = gifts.iter().collect();
-    if donations.is_empty() {
+    let gifts: Vec<&Activity> = acts
+        .iter()
+        .filter(|a| a.kind() == ActivityKind::Donation)
+        .map(|a| a.act)
+        .collect();
+    if gifts.is_empty() {
         return Vec::new();
     }
-    let mut blocks = vec![gifts_para(&donations, figs)];
+    // the gifts named are seen generically, by their fields: at most GIFTS_TOLD of them, in their order
+    let mut named: Vec<usize> = (0..gifts.len()).collect();
+    if gifts.len() > GIFTS_TOLD {
+        let size = |a: &Activity| {
+            let of = |f: Option<approx::Figure>| f.map_or(0, |f| f.value);
+            std::cmp::Reverse((of(a.amount_figure()), of(a.items_figure())))
+        };
+        // a stable sort: among gifts of one size the earlier is named
+        named.sort_by_key(|&i| size(gifts[i]));
+        named.truncate(GIFTS_TOLD);
+        named.sort_unstable();
+    }
+    let told = recs_of(named.iter().map(|&i| gifts[i]));
+    let told: Vec<&Rec> = told.iter().collect();
+    let mut blocks = vec![gifts_para(&gifts, &told, figs)];
     blocks.extend(goods_para(pool, acts, figs));
     blocks
 }
 
-/// The gifts, each by its title (with the years it ran over, and its own money and goods when more than one is told),
-/// and what they come to.
-fn gifts_para(donations: &[&Rec], figs: &mut Figures) -> Block {
-    let amount = money_sum(donations, "amount");
+/// The gifts, each told by its title (with the years it ran over, and its own money and goods when more than one is
+/// told), then how many there were in all when not all are told, and what they all come to.
+fn gifts_para(gifts: &[&Activity], donations: &[&Rec], figs: &mut Figures) -> Block {
+    let amount: Total = gifts.iter().filter_map(|a| a.amount_figure()).collect();
+    let all_ids: Vec<(&'static str, i64)> = gifts.iter().map(|a| ("activities", a.id.0)).collect();
     let mut spans = vec![Span::text("支援方向受援方捐赠")];
     for (i, d) in donations.iter().enumerate() {
         if i > 0 {
@@ -57,7 +82,7 @@ fn gifts_para(donations: &[&Rec], figs: &mut Figures) -> Block {
         if let Some(fig) = approx::figure_of(FieldKind::Int, *d, "items").filter(|f| f.value > 0) {
             own.push(("items", approx::written(FieldKind::Int, fig, "台（套）")));
         }
-        if donations.len() > 1 {
+        if gifts.len() > 1 {
             if let Some(fig) = approx::figure_of(FieldKind::Money, *d, "amount").filter(|f| f.value > 0) {
                 own.push(("amount", approx::written(FieldKind::Money, fig, "")));
             }
@@ -75,14 +100,18 @@ fn gifts_para(donations: &[&Rec], figs: &mut Figures) -> Block {
             ));
         }
     }
+    if gifts.len() > donations.len() {
+        spans.push(Span::text("等"));
+        spans.push(figs.span(
+            "donations.count",
+            "捐赠项数",
+            format!("{}项", gifts.len()),
+            all_ids.clone(),
+        ));
+    }
     if amount.value() > 0 {
         spans.push(Span::text("，折合"));
-        spans.push(figs.span(
-            "donations.amount",
-            "捐赠金额",
-            zh::money_total(&amount),
-            ids("activities", donations),
-        ));
+        spans.push(figs.span("donations.amount", "捐赠金额", zh::money_total(&amount), all_ids));
     }
     spans.push(Span::text("，改善了受援方的办学和工作条件。"));
     para(spans)
@@ -90,10 +119,15 @@ fn gifts_para(donations: &[&Rec], figs: &mut Figures) -> Block {
 
 /// The goods of each donation by category, with quantity and value as written ("健身路径10套，每套5万元").
 fn goods_para(pool: &Pool, acts: &[Act], figs: &mut Figures) -> Option<Block> {
-    let donating: Vec<&Act> = acts.iter().filter(|a| a.kind == ActivityKind::Donation).collect();
+    let donating: Vec<&Act> = acts.iter().filter(|a| a.kind() == ActivityKind::Donation).collect();
     let mut told = Vec::new();
+    let mut every = Vec::new();
     for (_, goods) in of_activities(pool, "activity_items", &donating) {
         for g in goods {
+            every.push(("activity_items", id(g)));
+            if told.len() == GOODS_TOLD {
+                continue;
+            }
             let category = label("activity_items", "category", g["category"].as_str().unwrap_or(""));
             let name = g["name"].as_str().unwrap_or("").to_string();
             let unit = g["unit"].as_str().unwrap_or("");
@@ -131,7 +165,12 @@ fn goods_para(pool: &Pool, acts: &[Act], figs: &mut Figures) -> Option<Block> {
     if told.is_empty() {
         return None;
     }
+    let all = every.len();
     let mut spans = joined("捐赠物资按类别：", told, "；");
+    if all > GOODS_TOLD {
+        spans.push(Span::text("等"));
+        spans.push(figs.span("donations.goods_count", "捐赠物资项数", format!("{all}项"), every));
+    }
     spans.push(Span::text("。"));
     Some(para(spans))
 }

@@ -3,13 +3,12 @@
 
 use crate::figures::Figures;
 use crate::pool::{Place, Pool, Standing};
-use crate::rec::{ids, label, money, qty};
+use crate::rec::{label, money, qty};
 use crate::words::para;
 use crate::zh;
 use duikou_domain::approx;
 use duikou_domain::record::Rec;
 use duikou_domain::schema::{self, FieldKind};
-use duikou_domain::Money;
 use duikou_report::{Block, Span};
 use std::collections::BTreeSet;
 
@@ -26,19 +25,6 @@ pub(crate) const CONFIRMED_KINDS: &[&str] = &[
     "outputs",
     "stints",
 ];
-
-/// The money a fact states, if any.
-fn amount_of(entity: &str, r: &Rec) -> Money {
-    match entity {
-        "projects" => money(&r["total_investment"]),
-        "project_groups" => Some(money(&r["aid_amount"]))
-            .filter(|m| m.fen() > 0)
-            .unwrap_or_else(|| money(&r["total_investment"])),
-        "project_funding" | "transactions" | "activities" | "funds" => money(&r["amount"]),
-        "project_group_shares" => money(&r["aid_amount"]),
-        _ => Money::default(),
-    }
-}
 
 /// A fact's money as recorded, with its qualifier and range ("1.5多亿元"), if it states any.
 fn amount_written(entity: &str, r: &Rec) -> Option<String> {
@@ -127,19 +113,16 @@ pub(crate) fn describe(pool: &Pool, entity: &str, r: &Rec) -> (String, Option<St
 pub(crate) fn pending(pool: &Pool, figs: &mut Figures) -> Vec<Block> {
     let mut parts: Vec<Vec<Span>> = Vec::new();
     for entity in CONFIRMED_KINDS {
+        let entity: &'static str = entity;
         let v = pool.standing_in_period(entity, Standing::Pending);
         if v.is_empty() {
             continue;
         }
-        let entity: &'static str = entity;
-        let refs = ids(entity, &v);
-        let mut total = Money::default();
-        for r in &v {
-            total = total.saturating_add(amount_of(entity, r));
-        }
+        let total = v.amount;
+        let refs = v.ids.clone();
         let (what, value) = match entity {
             "dispatches" => {
-                let persons: BTreeSet<i64> = v.iter().filter_map(|d| d["person_id"].as_i64()).collect();
+                let persons: BTreeSet<i64> = v.recs.iter().filter_map(|d| d["person_id"].as_i64()).collect();
                 ("援派人员".to_string(), format!("{}名", persons.len()))
             }
             _ => (
@@ -219,7 +202,7 @@ pub(crate) fn apart(pool: &Pool, figs: &mut Figures) -> Vec<Block> {
                     schema::entity(entity).map(|d| d.label).unwrap_or(entity),
                     v.len()
                 ));
-                refs.extend(ids(entity, &v));
+                refs.extend(v.ids);
             }
         }
         if refs.is_empty() {

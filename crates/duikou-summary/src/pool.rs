@@ -1,11 +1,11 @@
 //! The records of a summary kept by their standing (confirmed, pending, disputed) and their place in the period.
 
-use crate::rec::{date, id};
+use crate::rec::{date, id, money};
 use crate::{Pending, SummaryInput};
 use duikou_domain::date::{attribute, record_interval};
 use duikou_domain::entities::{Activity, Confirmation, Transaction, Typed};
 use duikou_domain::record::{names, Rec};
-use duikou_domain::{Attribution, RecDate};
+use duikou_domain::{Attribution, Money, RecDate};
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -82,30 +82,125 @@ fn activity_point(input: &SummaryInput, a: &Activity) -> Place {
     }
 }
 
-/// The typed records of a summary seen generically, for the parts that tell any record by its fields (facts awaiting
-/// confirmation, disputed, records apart). Figures are computed from the typed records themselves.
+/// How many records of the typed kinds (activities, transactions) a part that names facts one by one (the disputed,
+/// each with its reason) can name; the others are counted, and behind the figure all the same.
+pub(crate) const NAMED_APART: usize = 50;
+
+/// One typed record the summary tells apart rather than counts (awaiting confirmation, disputed, across the
+/// period's edge), as much of it as is counted: its id, its standing, its place and its money.
+struct Brief {
+    id: i64,
+    standing: Standing,
+    place: Place,
+    amount: Money,
+}
+
+/// The records of one typed kind told apart: each briefly, and the first [`NAMED_APART`] disputed of the period
+/// seen generically, to be named.
+#[derive(Default)]
+struct Apart {
+    briefs: Vec<Brief>,
+    named: Vec<Rec>,
+}
+
+impl Apart {
+    /// The briefs of the records of `items` that are not plainly counted (confirmed and of the period), placed by
+    /// `place` and settled for the period; the first disputed of the period copied generically.
+    fn of<'x, T: Typed + serde::Serialize + 'x>(
+        input: &SummaryInput,
+        items: impl IntoIterator<Item = &'x T>,
+        brief: impl Fn(&T) -> (i64, Confirmation, Place, Money),
+    ) -> Apart {
+        let mut out = Apart::default();
+        let mut disputed = Vec::new();
+        for t in items {
+            let (id, confirmation, place, amount) = brief(t);
+            let place = settle(input, place);
+            let standing = Standing::from(confirmation);
+            if place == Place::Out || (place == Place::In && standing == Standing::Confirmed) {
+                continue;
+            }
+            if place == Place::In && standing == Standing::Disputed && disputed.len() < NAMED_APART {
+                disputed.push(t);
+            }
+            out.briefs.push(Brief {
+                id,
+                standing,
+                place,
+                amount,
+            });
+        }
+        out.named = recs_of(disputed);
+        out
+    }
+}
+
+/// The typed records of a summary as the parts that tell facts apart see them (awaiting confirmation, disputed,
+/// outside the period's reach): briefly, and only the few they name one by one generically. Figures are computed
+/// from the typed records themselves; the many confirmed ones of the period are never copied.
 pub(crate) struct Views {
-    transactions: Vec<Rec>,
-    /// Only the activities those parts can tell: the period's that are not confirmed (awaiting confirmation or
-    /// disputed) and those it cannot hold (across its edge). The many confirmed ones of the period are never copied.
-    activities: Vec<Rec>,
+    transactions: Apart,
+    activities: Apart,
 }
 
 impl Views {
     pub(crate) fn of(input: &SummaryInput) -> Views {
-        let transactions = recs_of(input.pairings.iter().flat_map(|p| &p.transactions));
-        let told = input
-            .activities
-            .iter()
-            .filter(|a| match settle(input, activity_point(input, a)) {
-                Place::In => a.confirmation != Confirmation::Confirmed,
-                Place::Undated | Place::Straddles => true,
-                Place::Out => false,
-            });
+        let transactions = Apart::of(
+            input,
+            input.pairings.iter().flat_map(|p| &p.transactions),
+            |t: &Transaction| {
+                let place = match attribute(t.date.interval(), input.period) {
+                    Attribution::In => Place::In,
+                    Attribution::Out => Place::Out,
+                    Attribution::Straddles => Place::Straddles,
+                };
+                (t.id.0, t.confirmation, place, t.amount)
+            },
+        );
+        let activities = Apart::of(input, &input.activities, |a: &Activity| {
+            (
+                a.id.0,
+                a.confirmation,
+                activity_point(input, a),
+                a.amount.unwrap_or_default(),
+            )
+        });
         Views {
             transactions,
-            activities: recs_of(told),
+            activities,
         }
+    }
+
+    /// The typed kind's records told apart, if `entity` is one.
+    fn apart(&self, entity: &str) -> Option<&Apart> {
+        match entity {
+            e if e == Transaction::ENTITY => Some(&self.transactions),
+            e if e == Activity::ENTITY => Some(&self.activities),
+            _ => None,
+        }
+    }
+}
+
+/// Facts of one kind a part tells apart: every one of them as the records behind its figure, the money they state,
+/// and the records themselves to name (of a typed kind, at most [`NAMED_APART`], and only the disputed).
+pub(crate) struct Told<'a> {
+    /// Every one, as `(entity, id)`.
+    pub(crate) ids: Vec<(&'static str, i64)>,
+    /// The money they state, added up as recorded.
+    pub(crate) amount: Money,
+    /// The records to name.
+    pub(crate) recs: Vec<&'a Rec>,
+}
+
+impl Told<'_> {
+    /// How many there are.
+    pub(crate) fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether there are none.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.ids.is_empty()
     }
 }
 
@@ -137,14 +232,11 @@ impl<'a> Pool<'a> {
         Pool { input, projects, views }
     }
 
-    /// Every record of an entity across the pairings (a typed entity's seen generically; of the activities, only
-    /// those [`Views`] keeps: the figures read the typed ones, [`Pool::activities_in_period`]).
+    /// Every record of an entity across the pairings, read generically (of a typed kind, only the few [`Views`]
+    /// names: the figures read the typed ones, [`Pool::activities_in_period`], [`Pool::transactions_in_period`]).
     pub(crate) fn all(&self, entity: &str) -> Vec<&'a Rec> {
-        if entity == Transaction::ENTITY {
-            return self.views.transactions.iter().collect();
-        }
-        if entity == Activity::ENTITY {
-            return self.views.activities.iter().collect();
+        if let Some(apart) = self.views.apart(entity) {
+            return apart.named.iter().collect();
         }
         self.input
             .pairings
@@ -308,18 +400,59 @@ impl<'a> Pool<'a> {
     }
 
     /// The records of an entity in the period that stand as `s` (the pending and the disputed, to be named apart).
-    pub(crate) fn standing_in_period(&self, entity: &str, s: Standing) -> Vec<&'a Rec> {
-        self.all(entity)
-            .into_iter()
-            .filter(|r| standing(r) == s && self.place(entity, r) == Place::In)
-            .collect()
+    pub(crate) fn standing_in_period(&self, entity: &'static str, s: Standing) -> Told<'a> {
+        self.told(entity, |standing, place| standing == s && place == Place::In)
     }
 
     /// The counted records of an entity that the period cannot hold, at `place`.
-    pub(crate) fn apart(&self, entity: &str, place: Place) -> Vec<&'a Rec> {
-        self.all(entity)
+    pub(crate) fn apart(&self, entity: &'static str, place: Place) -> Told<'a> {
+        self.told(entity, |standing, p| self.counts_as(standing) && p == place)
+    }
+
+    /// The records of an entity whose standing and place (settled for the period) pass `keep`.
+    fn told(&self, entity: &'static str, keep: impl Fn(Standing, Place) -> bool) -> Told<'a> {
+        let views: &'a Views = self.views;
+        if let Some(apart) = views.apart(entity) {
+            let mut told = Told {
+                ids: Vec::new(),
+                amount: Money::default(),
+                recs: Vec::new(),
+            };
+            for b in apart.briefs.iter().filter(|b| keep(b.standing, b.place)) {
+                told.ids.push((entity, b.id));
+                told.amount = told.amount.saturating_add(b.amount);
+            }
+            told.recs = apart
+                .named
+                .iter()
+                .filter(|r| keep(standing(r), self.place(entity, r)))
+                .collect();
+            return told;
+        }
+        let recs: Vec<&'a Rec> = self
+            .all(entity)
             .into_iter()
-            .filter(|r| self.counts(r) && self.place(entity, r) == place)
-            .collect()
+            .filter(|r| keep(standing(r), self.place(entity, r)))
+            .collect();
+        Told {
+            ids: recs.iter().map(|r| (entity, id(*r))).collect(),
+            amount: recs
+                .iter()
+                .fold(Money::default(), |m, r| m.saturating_add(amount_of(entity, r))),
+            recs,
+        }
+    }
+}
+
+/// The money a fact states, if any (zero when none).
+fn amount_of(entity: &str, r: &Rec) -> Money {
+    match entity {
+        "projects" => money(&r["total_investment"]),
+        "project_groups" => Some(money(&r["aid_amount"]))
+            .filter(|m| m.fen() > 0)
+            .unwrap_or_else(|| money(&r["total_investment"])),
+        "project_funding" | "transactions" | "activities" | "funds" => money(&r["amount"]),
+        "project_group_shares" => money(&r["aid_amount"]),
+        _ => Money::default(),
     }
 }

@@ -2,8 +2,7 @@
 
 use crate::figures::Figures;
 use crate::pending::{describe, CONFIRMED_KINDS};
-use crate::pool::{Pool, Standing};
-use crate::rec::id;
+use crate::pool::{Pool, Standing, NAMED_APART};
 use crate::words::para;
 use crate::SummaryInput;
 use duikou_domain::engine::Status;
@@ -22,12 +21,17 @@ pub(crate) fn problems(input: &SummaryInput, pool: &Pool, figs: &mut Figures) ->
             }
         }
     }
-    // each disputed fact named: what, how much, which record, and the receiving side's reason
+    // each disputed fact named: what, how much, which record, and the receiving side's reason (the first
+    // NAMED_APART of them: over a program's term they may be tens of thousands; all are in the count)
     let mut blocks = Vec::new();
     let mut disputed_items = Vec::new();
     let mut refs: Vec<(&'static str, i64)> = Vec::new();
     for entity in CONFIRMED_KINDS {
-        for r in pool.standing_in_period(entity, Standing::Disputed) {
+        let told = pool.standing_in_period(entity, Standing::Disputed);
+        for r in told.recs {
+            if disputed_items.len() == NAMED_APART {
+                break;
+            }
             let (what, how_much) = describe(pool, entity, r);
             let how_much = how_much.map(|m| format!("（{m}）")).unwrap_or_default();
             let reason = r["dispute_reason"]
@@ -38,20 +42,30 @@ pub(crate) fn problems(input: &SummaryInput, pool: &Pool, figs: &mut Figures) ->
             disputed_items.push(format!(
                 "受援方对{what}{how_much}提出异议，未计入本总结的任何数字；{reason}。"
             ));
-            refs.push((entity, id(r)));
         }
+        refs.extend(told.ids);
     }
-    if !disputed_items.is_empty() {
+    if !refs.is_empty() {
+        let unnamed = refs.len() - disputed_items.len();
         blocks.push(para(vec![
             Span::text("受援方对支援方填报的"),
             figs.span(
                 "confirmations.disputed",
                 "有异议的记录",
-                format!("{}条", disputed_items.len()),
+                format!("{}条", refs.len()),
                 refs,
             ),
-            Span::text("记录提出异议，尚待双方核实："),
+            Span::text(if unnamed == 0 {
+                "记录提出异议，尚待双方核实："
+            } else {
+                "记录提出异议，尚待双方核实，以下列出其中一部分："
+            }),
         ]));
+        if unnamed > 0 {
+            disputed_items.push(format!(
+                "另有{unnamed}条有异议的记录未逐条列出，同样未计入本总结的任何数字。"
+            ));
+        }
         blocks.push(Block::List { items: disputed_items });
     }
     let open_needs: Vec<String> = pool

@@ -3,7 +3,7 @@
 use crate::pool::{recs_of, Pool};
 use crate::rec::id;
 use crate::Figure;
-use duikou_domain::entities::{Activity, Typed};
+use duikou_domain::entities::{Activity, Transaction, Typed};
 use duikou_domain::record::Rec;
 use duikou_domain::schema;
 use duikou_report::{Cell, Column, ColumnKind, Table};
@@ -68,14 +68,26 @@ fn record_names<'a>(pool: &Pool<'a>, figures: &[Figure]) -> HashMap<(&'static st
             out.insert(("unit_tasks", t.id), format!("{}“{}”", t.org, t.title));
         }
     }
-    // the activities named, seen generically: a figure's many activities are read typed, and only these are copied
+    // the activities and transactions named, seen generically: a figure's many are read typed, and only these are
+    // copied
     let activities = match wanted.get(Activity::ENTITY) {
         Some(ids) => recs_of(pool.input.activities.iter().filter(|a| ids.contains(&a.id.0))),
+        None => Vec::new(),
+    };
+    let transactions = match wanted.get(Transaction::ENTITY) {
+        Some(ids) => recs_of(
+            pool.input
+                .pairings
+                .iter()
+                .flat_map(|p| &p.transactions)
+                .filter(|t| ids.contains(&t.id.0)),
+        ),
         None => Vec::new(),
     };
     for (e, ids) in &wanted {
         let records: Vec<&Rec> = match *e {
             "activities" => activities.iter().collect(),
+            "transactions" => transactions.iter().collect(),
             _ => pool.all(e),
         };
         for r in records.into_iter().filter(|r| ids.contains(&id(*r))) {

@@ -865,6 +865,49 @@ fn counts_keep_their_units_and_goods_their_kinds() {
     assert!(t.contains("图书：价值4万元"), "{t}");
 }
 
+/// A program's summary over years may hold thousands of gifts and disputed records: the largest gifts and the first
+/// disputed records are named, the others counted, and every one is in the figures all the same.
+#[test]
+fn many_gifts_and_disputes_are_named_in_part_and_counted_in_full() {
+    let mut acts = Vec::new();
+    // 40 gifts of 1万 to 40万 (the 30 largest named), and 60 disputed trainings
+    for i in 1..=40 {
+        acts.push(
+            json!({"id": i, "kind": "donation", "title": format!("捐赠第{i}批"), "start_date": "2014-06-01",
+                         "amount": format!("{i}万"), "confirmation": "confirmed"}),
+        );
+    }
+    for i in 41..=100 {
+        acts.push(
+            json!({"id": i, "kind": "training", "title": format!("培训{i}"), "start_date": "2014-07-01",
+                         "person_times": 10, "confirmation": "disputed", "dispute_reason": "未举办"}),
+        );
+    }
+    let (doc, figures) = build(&only(vec![("activities", acts)], "2014-01-01", "2014-12-31")).unwrap();
+    let t = text(&doc);
+    // 1 + 2 + … + 40 万 = 820万
+    assert_eq!(figure(&figures, "donations.amount").unwrap().value, "820万元", "{t}");
+    assert_eq!(figure(&figures, "donations.amount").unwrap().records.len(), 40);
+    assert_eq!(figure(&figures, "donations.count").unwrap().value, "40项", "{t}");
+    assert!(
+        t.contains("第40批") && t.contains("第11批") && !t.contains("第10批、") && !t.contains("第1批"),
+        "{t}"
+    );
+    assert!(t.contains("第40批40万元等40项，折合820万元"), "{t}");
+    let disputed = figure(&figures, "confirmations.disputed").unwrap();
+    assert_eq!((disputed.value.as_str(), disputed.records.len()), ("60条", 60), "{t}");
+    let named = t.matches("提出异议，未计入本总结的任何数字；异议理由：未举办").count();
+    assert_eq!(named, crate::pool::NAMED_APART, "{t}");
+    assert!(
+        t.contains("以下列出其中一部分") && t.contains("另有10条有异议的记录未逐条列出"),
+        "{t}"
+    );
+    // no figure is kept that the text does not print
+    for f in &figures {
+        assert!(t.contains(&f.value), "{} = {} is not in the text", f.key, f.value);
+    }
+}
+
 mod additive {
     //! For every money and count measure that flows (things that happened: not 续建, not rates), the annual summaries
     //! of consecutive years count, between them, exactly the records the summary of those years together counts, each

@@ -125,6 +125,21 @@ async fn accessible(c: &Client, page: &str) {
     );
 }
 
+/// Clicks what posts a form or follows a link, and waits until the page it was on has gone: the next page often has
+/// the same landmarks (a heading, the rule form's fields), and waiting for those alone can return before the click has
+/// even left, on the old page.
+async fn click_to_load(c: &Client, el: fantoccini::elements::Element) {
+    let old = c.find(Locator::Css("html")).await.unwrap();
+    el.click().await.unwrap();
+    for _ in 0..400 {
+        match old.tag_name().await {
+            Err(e) if format!("{e:?}").contains("StaleElementReference") => return,
+            _ => tokio::time::sleep(Duration::from_millis(25)).await,
+        }
+    }
+    panic!("a click meant to load a page left the page in place for 10 s");
+}
+
 async fn login(c: &Client, base: &str, user: &str) {
     c.goto(&format!("{base}/login")).await.unwrap();
     c.find(Locator::Id("username"))
@@ -139,22 +154,12 @@ async fn login(c: &Client, base: &str, user: &str) {
         .send_keys("duikou-demo")
         .await
         .unwrap();
-    c.find(Locator::Css("main form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_to_load(&c, c.find(Locator::Css("main form button[type=submit]")).await.unwrap()).await;
     c.wait().for_element(Locator::Css("[data-testid=who]")).await.unwrap();
 }
 
 async fn logout(c: &Client) {
-    c.find(Locator::Css("header form button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_to_load(&c, c.find(Locator::Css("header form button")).await.unwrap()).await;
     c.wait().for_element(Locator::Id("username")).await.unwrap();
 }
 
@@ -343,12 +348,7 @@ async fn the_demo_in_a_real_browser() {
             )
             .await
             .unwrap();
-            row.find(Locator::Css("button[type=submit]"))
-                .await
-                .unwrap()
-                .click()
-                .await
-                .unwrap();
+            click_to_load(&c, row.find(Locator::Css("button[type=submit]")).await.unwrap()).await;
             c.wait().for_element(Locator::Css("[role=status]")).await.unwrap();
             let page = c.source().await.unwrap();
             assert!(page.contains("已督办") && page.contains(SUPERVISION_NOTE), "{page}");
@@ -381,14 +381,15 @@ async fn the_demo_in_a_real_browser() {
             shot(&c, "04-search").await;
             // drill down: dashboard → program → pairing
             c.goto(&base).await.unwrap();
-            c.find(Locator::Css(
-                "main td a[href^='/programs/']:not([href$='/supervision'])",
-            ))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+            click_to_load(
+                &c,
+                c.find(Locator::Css(
+                    "main td a[href^='/programs/']:not([href$='/supervision'])",
+                ))
+                .await
+                .unwrap(),
+            )
+            .await;
             c.wait().for_element(Locator::Id("h-pairings")).await.unwrap();
             let program = c.source().await.unwrap();
             assert!(
@@ -397,12 +398,11 @@ async fn the_demo_in_a_real_browser() {
             );
             shot(&c, "07-program").await;
             accessible(&c, "07-program").await;
-            c.find(Locator::Css("main tbody a[href^='/pairings/']"))
-                .await
-                .unwrap()
-                .click()
-                .await
-                .unwrap();
+            click_to_load(
+                &c,
+                c.find(Locator::Css("main tbody a[href^='/pairings/']")).await.unwrap(),
+            )
+            .await;
             c.wait().for_element(Locator::Css("main h1")).await.unwrap();
             assert!(c.current_url().await.unwrap().path().starts_with("/pairings/"));
         }
@@ -476,12 +476,13 @@ async fn the_demo_in_a_real_browser() {
         .send_keys("已补派支教教师一名（2014年9月—2015年7月），待受援学校确认")
         .await
         .unwrap();
-    c.find(Locator::Css(&format!("{reply} button[type=submit]")))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_to_load(
+        &c,
+        c.find(Locator::Css(&format!("{reply} button[type=submit]")))
+            .await
+            .unwrap(),
+    )
+    .await;
     c.wait().for_element(Locator::Css("[role=status]")).await.unwrap();
     assert_eq!(supervision_of_pairing_14(&t.store).await["status"], "replied");
     shot(&c, "15-mine-replied").await;
@@ -525,12 +526,11 @@ async fn the_demo_in_a_real_browser() {
         .unwrap();
     login(&c, &base, "xiangzhen").await;
     // the receiver's own pages, reached from the navigation
-    c.find(Locator::Css("nav a[href='/receiver/people']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_to_load(
+        &c,
+        c.find(Locator::Css("nav a[href='/receiver/people']")).await.unwrap(),
+    )
+    .await;
     c.wait().for_element(Locator::Css("main h1")).await.unwrap();
     assert!(c.source().await.unwrap().contains("援派人员评价"));
     shot(&c, "08-receiver-people").await;
@@ -549,7 +549,7 @@ async fn the_demo_in_a_real_browser() {
     shot(&c, "05-inbox").await;
     accessible(&c, "05-inbox").await;
     let form = format!("form[action='/inbox/activities/{}/confirm'] button", act["id"]);
-    c.find(Locator::Css(&form)).await.unwrap().click().await.unwrap();
+    click_to_load(&c, c.find(Locator::Css(&form)).await.unwrap()).await;
     c.wait().for_element(Locator::Css("[role=status]")).await.unwrap();
     let after = t.store.pairing_detail(pairing).await.unwrap()["totals_confirmed"]["activities"]["count"]
         .as_i64()
@@ -564,7 +564,7 @@ async fn the_demo_in_a_real_browser() {
     for (entity, id) in [("dispatches", dispatch), ("stints", stints[0]), ("stints", stints[1])] {
         c.goto(&format!("{base}/inbox")).await.unwrap();
         let form = format!("form[action='/inbox/{entity}/{id}/confirm'] button");
-        c.find(Locator::Css(&form)).await.unwrap().click().await.unwrap();
+        click_to_load(&c, c.find(Locator::Css(&form)).await.unwrap()).await;
         c.wait().for_element(Locator::Css("[role=status]")).await.unwrap();
         assert_eq!(
             t.store.get(entity, id).await.unwrap()["confirmation"],
@@ -583,12 +583,7 @@ async fn the_demo_in_a_real_browser() {
         .send_keys("音乐教师")
         .await
         .unwrap();
-    c.find(Locator::Css("main form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_to_load(&c, c.find(Locator::Css("main form button[type=submit]")).await.unwrap()).await;
     c.wait().for_element(Locator::Id("e_pairing_id")).await.unwrap();
     let kept = c
         .find(Locator::Id("f_title"))
@@ -733,12 +728,13 @@ async fn an_old_summary_is_reviewed_in_a_real_browser() {
 
     login(&c, &base, "zhihuibu").await;
     c.goto(&format!("{base}/pairings/{pairing}")).await.unwrap();
-    c.find(Locator::Css(&format!("a[href='/pairings/{pairing}/documents']")))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_to_load(
+        &c,
+        c.find(Locator::Css(&format!("a[href='/pairings/{pairing}/documents']")))
+            .await
+            .unwrap(),
+    )
+    .await;
     c.wait().for_element(Locator::Id("file")).await.unwrap();
     c.find(Locator::Id("title"))
         .await
@@ -752,12 +748,13 @@ async fn an_old_summary_is_reviewed_in_a_real_browser() {
         .send_keys(&file.display().to_string())
         .await
         .unwrap();
-    c.find(Locator::XPath("//form[@enctype='multipart/form-data']//button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_to_load(
+        &c,
+        c.find(Locator::XPath("//form[@enctype='multipart/form-data']//button"))
+            .await
+            .unwrap(),
+    )
+    .await;
     let row = "//tr[td[contains(., '2015年援疆工作总结（浏览器测试）')]]";
     c.wait().for_element(Locator::XPath(row)).await.unwrap();
     // the demo pairing has no dates: the period offered is the last complete year; the summary is of 2015
@@ -787,15 +784,16 @@ async fn an_old_summary_is_reviewed_in_a_real_browser() {
     accessible(&c, "22-extraction-review").await;
     // accept the project, drop the lectures
     let draft_row = |quote: &str| format!("//tr[td/mark[contains(., '{quote}')]]");
-    c.find(Locator::XPath(&format!(
-        "{}//form[contains(@action, '/decide/accept')]//button",
-        draft_row("18000万元")
-    )))
-    .await
-    .unwrap()
-    .click()
-    .await
-    .unwrap();
+    click_to_load(
+        &c,
+        c.find(Locator::XPath(&format!(
+            "{}//form[contains(@action, '/decide/accept')]//button",
+            draft_row("18000万元")
+        )))
+        .await
+        .unwrap(),
+    )
+    .await;
     c.wait()
         .for_element(Locator::XPath(&format!(
             "{}[contains(., '已采纳')]",
@@ -803,15 +801,16 @@ async fn an_old_summary_is_reviewed_in_a_real_browser() {
         )))
         .await
         .unwrap();
-    c.find(Locator::XPath(&format!(
-        "{}//form[contains(@action, '/decide/drop')]//button",
-        draft_row("9场")
-    )))
-    .await
-    .unwrap()
-    .click()
-    .await
-    .unwrap();
+    click_to_load(
+        &c,
+        c.find(Locator::XPath(&format!(
+            "{}//form[contains(@action, '/decide/drop')]//button",
+            draft_row("9场")
+        )))
+        .await
+        .unwrap(),
+    )
+    .await;
     c.wait()
         .for_element(Locator::XPath(&format!("{}[contains(., '已舍弃')]", draft_row("9场"))))
         .await
@@ -852,12 +851,7 @@ async fn accounts_are_managed_in_a_real_browser() {
     });
 
     login(&c, &base, "admin").await;
-    c.find(Locator::Css("nav a[href='/admin/users']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_to_load(&c, c.find(Locator::Css("nav a[href='/admin/users']")).await.unwrap()).await;
     c.wait().for_element(Locator::Id("f_username")).await.unwrap();
     fill(&c, "username", "e2e_teacher").await;
     fill(&c, "display_name", "王老师").await;
@@ -927,12 +921,7 @@ async fn accounts_are_managed_in_a_real_browser() {
         .send_keys(&password)
         .await
         .unwrap();
-    c.find(Locator::Css("main form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_to_load(&c, c.find(Locator::Css("main form button[type=submit]")).await.unwrap()).await;
     c.wait().for_element(Locator::Css("[data-testid=who]")).await.unwrap();
     c.goto(&format!("{base}/account")).await.unwrap();
     fill(&c, "name", "浏览器测试脚本").await;
@@ -990,12 +979,11 @@ async fn choose_rule(c: &Client, id: &str, value: &str) {
 
 /// Presses a step of the rule form (预览, 更新选项 …) and waits for the form to come back.
 async fn rule_step(c: &Client, step: &str) {
-    c.find(Locator::Css(&format!("button[name=rule_do][value={step}]")))
-        .await
-        .unwrap()
-        .click()
+    let button = c
+        .find(Locator::Css(&format!("button[name=rule_do][value={step}]")))
         .await
         .unwrap();
+    click_to_load(c, button).await;
     c.wait().for_element(Locator::Id("rule_kind")).await.unwrap();
 }
 

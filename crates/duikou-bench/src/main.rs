@@ -14,8 +14,6 @@ use duikou_domain::access::Actor;
 use duikou_store::{ListQuery, Store};
 use serde_json::json;
 
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::time::Instant;
 
 mod dashboard;

@@ -4,7 +4,7 @@
 use crate::db::Arg;
 use crate::{ListQuery, Result, Store, StoreError};
 use chrono::NaiveDate;
-use duikou_domain::entities::{Activity, PairingId, Transaction};
+use duikou_domain::entities::{PairingId, Transaction};
 use duikou_domain::record::Rec;
 use duikou_domain::{Calendar, Period};
 use duikou_summary::{PairingBundle, SummaryInput};
@@ -555,16 +555,12 @@ impl Store {
         }
         // the activities in one list, each lot moved in as it is read (never a second copy of them all): the lots are
         // of consecutive pairings, each read in its pairings' order
-        let mut activities: Vec<Activity> = Vec::new();
+        let mut activities = duikou_summary::Activities::default();
         for read in activity_reads {
             let lot = read
                 .await
                 .map_err(|err| StoreError::Other(format!("读取总结所需记录中断：{err}")))??;
-            if activities.is_empty() {
-                activities = lot;
-            } else {
-                activities.extend(lot);
-            }
+            activities.push_lot(lot);
         }
         let mut people: HashMap<i64, Rec> = HashMap::new();
         for read in people_reads {

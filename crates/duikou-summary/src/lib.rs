@@ -198,10 +198,10 @@ pub struct SummaryInput {
     pub period: (NaiveDate, NaiveDate),
     /// The pairings in scope.
     pub pairings: Vec<PairingBundle>,
-    /// The pairings' activities (活动), typed, in one list: each pairing's in the order of [`SummaryInput::pairings`],
-    /// by start date then id; those whose days may reach into the period (all of them over the whole term). The
-    /// largest kind of record, kept once rather than per pairing.
-    pub activities: Vec<Activity>,
+    /// The pairings' activities (活动), typed: each pairing's in the order of [`SummaryInput::pairings`], by start
+    /// date then id; those whose days may reach into the period (all of them over the whole term). The largest kind
+    /// of record, kept once rather than per pairing, in the lots it was read in.
+    pub activities: Activities,
     /// The day it is written.
     pub written_on: NaiveDate,
     /// How facts awaiting confirmation enter it.
@@ -216,6 +216,53 @@ pub struct SummaryInput {
     /// The quantified requirements (目标任务) the scope's programs and agreements set, each as its rule reads in
     /// Chinese ("支援方教师每人每学期累计支教不少于30天").
     pub requirements: Vec<String>,
+}
+
+/// The activities of a summary in the lots they were read in, each lot a run of whole pairings, the lots in the
+/// pairings' order: seen as one list, but never copied into one, which would hold every activity twice while it was
+/// made (at 480 bytes each, a year of a large program is 120 MB).
+#[derive(Debug, Clone, Default)]
+pub struct Activities(Vec<Vec<Activity>>);
+
+impl Activities {
+    /// Adds the next lot.
+    pub fn push_lot(&mut self, lot: Vec<Activity>) {
+        if !lot.is_empty() {
+            self.0.push(lot);
+        }
+    }
+
+    /// Every activity, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &Activity> + '_ {
+        self.0.iter().flatten()
+    }
+
+    /// How many there are.
+    pub fn len(&self) -> usize {
+        self.0.iter().map(Vec::len).sum()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(Vec::is_empty)
+    }
+}
+
+impl From<Vec<Activity>> for Activities {
+    fn from(one: Vec<Activity>) -> Activities {
+        let mut all = Activities::default();
+        all.push_lot(one);
+        all
+    }
+}
+
+impl<'a> IntoIterator for &'a Activities {
+    type Item = &'a Activity;
+    type IntoIter = std::iter::Flatten<std::slice::Iter<'a, Vec<Activity>>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().flatten()
+    }
 }
 
 /// One yearly task for [`SummaryInput::tasks`], its progress read by the one computation the task pages use.

@@ -171,7 +171,7 @@ fn input() -> SummaryInput {
         period_label: "2004-2005学年".into(),
         period: (d("2004-01-01"), d("2005-08-31")),
         pairings: vec![bundle()],
-        activities: bundle_activities(),
+        activities: bundle_activities().into(),
         written_on: d("2026-11-28"),
         pending: Pending::Separate,
         whole_term: false,
@@ -455,11 +455,11 @@ fn only(records: Vec<(&str, Vec<Value>)>, from: &str, to: &str) -> SummaryInput 
     b.indicators = Arc::new(vec![]);
     b.transactions = Vec::new();
     b.records = HashMap::new();
-    i.activities = Vec::new();
+    i.activities = Default::default();
     for (k, v) in records {
         match k {
             "transactions" => b.transactions = typed_transactions(v),
-            "activities" => i.activities = typed_activities(v),
+            "activities" => i.activities = typed_activities(v).into(),
             _ => {
                 b.records.insert(k.to_string(), duikou_domain::record::recs(v));
             }

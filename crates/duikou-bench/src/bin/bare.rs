@@ -12,9 +12,6 @@ use clap::Parser;
 use serde_json::{json, Value};
 use std::sync::Arc;
 
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Parser)]
 #[command(
     name = "bare",

@@ -902,6 +902,13 @@ fn many_gifts_and_disputes_are_named_in_part_and_counted_in_full() {
         t.contains("以下列出其中一部分") && t.contains("另有10条有异议的记录未逐条列出"),
         "{t}"
     );
+    // the definitions printed with every summary say where the lists stop
+    let rule = DEFINITIONS.iter().find(|d| d.starts_with("确认状态")).unwrap();
+    assert!(
+        rule.contains(&format!("前{}条", crate::pool::NAMED_APART))
+            && rule.contains(&format!("最大的{}项", crate::donations::GIFTS_TOLD)),
+        "{rule}"
+    );
     // no figure is kept that the text does not print
     for f in &figures {
         assert!(t.contains(&f.value), "{} = {} is not in the text", f.key, f.value);

@@ -154,12 +154,12 @@ async fn login(c: &Client, base: &str, user: &str) {
         .send_keys("duikou-demo")
         .await
         .unwrap();
-    click_to_load(&c, c.find(Locator::Css("main form button[type=submit]")).await.unwrap()).await;
+    click_to_load(c, c.find(Locator::Css("main form button[type=submit]")).await.unwrap()).await;
     c.wait().for_element(Locator::Css("[data-testid=who]")).await.unwrap();
 }
 
 async fn logout(c: &Client) {
-    click_to_load(&c, c.find(Locator::Css("header form button")).await.unwrap()).await;
+    click_to_load(c, c.find(Locator::Css("header form button")).await.unwrap()).await;
     c.wait().for_element(Locator::Id("username")).await.unwrap();
 }
 

@@ -246,32 +246,32 @@ fn sessions_unit(kind: ActivityKind) -> &'static str {
     }
 }
 
-/// An activity's own figures as recorded on it (人次, 场次, 门次, 课时, 金额), each with its qualifier. Its `items`
-/// are told only for a gift: on another activity they may count anything (letters signed, kits handed out).
-fn own_figures(a: &Act) -> Vec<(&'static str, &'static str, String)> {
-    let mut out = Vec::new();
-    for (field, what, fig, unit) in [
-        ("person_times", "参加", a.person_times(), "人次"),
-        ("sessions", "开展", a.sessions(), sessions_unit(a.kind())),
-        ("courses", "开设课程", a.courses(), "门次"),
-        ("hours", "授课", a.hours(), "课时"),
-    ] {
-        if fig.value > 0 {
-            out.push((field, what, approx::written(FieldKind::Int, fig, unit)));
-        }
-    }
-    if let Some(fig) = a.act.amount_figure().filter(|f| f.value > 0) {
-        out.push(("amount", "金额", approx::written(FieldKind::Money, fig, "")));
-    }
-    out
+/// An activity's own figures as recorded on it (人次, 场次, 门次, 课时, 金额), those above zero, each with its field,
+/// the verb it is told with, its kind and unit. Its `items` are told only for a gift: on another activity they may
+/// count anything (letters signed, kits handed out).
+fn own_counts(a: &Act) -> impl Iterator<Item = (&'static str, &'static str, FieldKind, Fig, &'static str)> {
+    [
+        ("person_times", "参加", FieldKind::Int, Some(a.person_times()), "人次"),
+        (
+            "sessions",
+            "开展",
+            FieldKind::Int,
+            Some(a.sessions()),
+            sessions_unit(a.kind()),
+        ),
+        ("courses", "开设课程", FieldKind::Int, Some(a.courses()), "门次"),
+        ("hours", "授课", FieldKind::Int, Some(a.hours()), "课时"),
+        ("amount", "金额", FieldKind::Money, a.act.amount_figure(), ""),
+    ]
+    .into_iter()
+    .filter_map(|(field, what, kind, fig, unit)| fig.filter(|f| f.value > 0).map(|f| (field, what, kind, f, unit)))
 }
 
-/// Whether an activity has figures of its own to tell ([`own_figures`] is not empty), without writing them.
-fn has_own_figures(a: &Act) -> bool {
-    [a.person_times(), a.sessions(), a.courses(), a.hours()]
-        .iter()
-        .any(|f| f.value > 0)
-        || a.act.amount_figure().is_some_and(|f| f.value > 0)
+/// An activity's own figures, written.
+fn own_figures(a: &Act) -> Vec<(&'static str, &'static str, String)> {
+    own_counts(a)
+        .map(|(field, what, kind, fig, unit)| (field, what, approx::written(kind, fig, unit)))
+        .collect()
 }
 
 /// Each activity's figures told with the activity: its counts in their own units ("“农牧民转移就业培训”：学员900人")
@@ -283,7 +283,7 @@ pub(crate) fn activity_counts(pool: &Pool, acts: &[&Act], figs: &mut Figures) ->
     let mut alone: Vec<&Act> = acts
         .iter()
         .copied()
-        .filter(|a| !counts.contains_key(&a.id()) && has_own_figures(a))
+        .filter(|a| !counts.contains_key(&a.id()) && own_counts(a).next().is_some())
         .collect();
     alone.sort_by_key(|a| {
         let amount = a.act.amount_figure().map_or(0, |f| f.value);

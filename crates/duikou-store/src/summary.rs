@@ -467,7 +467,7 @@ impl Store {
             for lot in ids.chunks(lot_size) {
                 let (store, lot) = (self.clone(), lot.iter().copied().map(PairingId).collect::<Vec<_>>());
                 activity_reads.push(tokio::spawn(async move {
-                    store.activities_of(&lot, Some((from, to))).await
+                    store.summary_activities_of(&lot, Some((from, to))).await
                 }));
             }
         }

@@ -13,6 +13,7 @@ use duikou_domain::entities::{
 };
 use duikou_domain::Attribution;
 use duikou_domain::{Money, RecDate};
+use duikou_summary::ActivityLot;
 use std::ops::ControlFlow;
 
 /// The columns of a typed read of `T` and the kinds to read them as: each field by its name, a date as its first
@@ -207,20 +208,49 @@ fn activity(r: &mut Row) -> Result<Activity> {
     })
 }
 
-/// The structs of a typed read, decoded as the rows arrive; the first row that cannot be decoded stops the read.
-struct Collect<T> {
+/// Where the structs of a typed read go as they are decoded, one at a time.
+trait Gather<T>: Send + 'static {
+    fn gather(&mut self, t: T);
+}
+
+/// The structs of a read kept whole, those that `keep` passes (the rest are dropped as they arrive).
+struct Kept<T> {
+    keep: Box<dyn Fn(&T) -> bool + Send>,
+    got: Vec<T>,
+}
+
+impl<T: Send + 'static> Gather<T> for Kept<T> {
+    fn gather(&mut self, t: T) {
+        if (self.keep)(&t) {
+            self.got.push(t);
+        }
+    }
+}
+
+/// The activities of a read held as a summary holds them ([`ActivityLot`]), those that `keep` passes.
+struct Held {
+    keep: Box<dyn Fn(&Activity) -> bool + Send>,
+    lot: ActivityLot,
+}
+
+impl Gather<Activity> for Held {
+    fn gather(&mut self, a: Activity) {
+        if (self.keep)(&a) {
+            self.lot.push(a);
+        }
+    }
+}
+
+/// The structs of a typed read, decoded as the rows arrive and handed to `into`; the first row that cannot be
+/// decoded stops the read.
+struct Decode<T, G> {
     names: Vec<String>,
     decode: fn(&mut Row) -> Result<T>,
-    /// Which of the decoded to keep (the rest are dropped as they arrive).
-    keep: Keep<T>,
-    got: Vec<T>,
+    into: G,
     failed: Option<StoreError>,
 }
 
-/// Which records of a typed read to keep, decided on each as it arrives.
-type Keep<T> = Box<dyn Fn(&T) -> bool + Send>;
-
-impl<T: Typed + Send + 'static> RowSink for Collect<T> {
+impl<T: Typed + Send + 'static, G: Gather<T>> RowSink for Decode<T, G> {
     fn row(&mut self, mut vals: Vec<Val>) -> ControlFlow<()> {
         let mut row = Row {
             entity: T::ENTITY,
@@ -230,9 +260,7 @@ impl<T: Typed + Send + 'static> RowSink for Collect<T> {
         };
         match (self.decode)(&mut row) {
             Ok(t) => {
-                if (self.keep)(&t) {
-                    self.got.push(t);
-                }
+                self.into.gather(t);
                 ControlFlow::Continue(())
             }
             Err(e) => {
@@ -247,20 +275,19 @@ impl<T: Typed + Send + 'static> RowSink for Collect<T> {
 const LOT: usize = 500;
 
 impl Store {
-    /// The records of `T` of these pairings, typed by `decode`, each lot of pairings in one read ordered by `order`;
-    /// `cond` (with its arguments `cond_args`, numbered from `$1`) narrows them. Rows are decoded as they arrive, so
-    /// only the structs are held.
-    async fn typed_of<T: Typed + Send + 'static>(
+    /// The records of `T` of these pairings, typed by `decode` and handed to `into` as they arrive, each lot of
+    /// pairings in one read ordered by `order`; `cond` (with its arguments `cond_args`, numbered from `$1`) narrows
+    /// them. Only what `into` keeps is held.
+    async fn typed_into<T: Typed + Send + 'static, G: Gather<T>>(
         &self,
         pairings: &[PairingId],
         cond: &str,
         cond_args: &[Arg],
         order: &str,
         decode: fn(&mut Row) -> Result<T>,
-        keep: impl Fn(&T) -> bool + Clone + Send + 'static,
-    ) -> Result<Vec<T>> {
+        mut into: G,
+    ) -> Result<G> {
         let (names, kinds) = columns_of::<T>();
-        let mut out = Vec::new();
         for lot in pairings.chunks(LOT) {
             let mut args: Vec<Arg> = cond_args.to_vec();
             let first = args.len() + 1;
@@ -272,25 +299,41 @@ impl Store {
                 T::ENTITY,
                 marks.join(", ")
             );
-            // each row decoded as it arrives, where it is read: only the structs are held
-            let sink = Collect {
+            // each row decoded as it arrives, where it is read: only what `into` keeps is held
+            let sink = Decode {
                 names: names.clone(),
                 decode,
-                keep: Box::new(keep.clone()),
-                got: Vec::new(),
+                into,
                 failed: None,
             };
             let done = self.db().fetch_each(sql, args, kinds.clone(), sink).await?;
             if let Some(e) = done.failed {
                 return Err(e);
             }
-            if out.is_empty() {
-                out = done.got;
-            } else {
-                out.extend(done.got);
-            }
+            into = done.into;
         }
-        Ok(out)
+        Ok(into)
+    }
+
+    /// The records of `T` of these pairings, typed by `decode`, those `keep` passes, as [`Store::typed_into`] reads
+    /// them.
+    async fn typed_of<T: Typed + Send + 'static>(
+        &self,
+        pairings: &[PairingId],
+        cond: &str,
+        cond_args: &[Arg],
+        order: &str,
+        decode: fn(&mut Row) -> Result<T>,
+        keep: impl Fn(&T) -> bool + Send + 'static,
+    ) -> Result<Vec<T>> {
+        let into = Kept {
+            keep: Box::new(keep),
+            got: Vec::new(),
+        };
+        Ok(self
+            .typed_into(pairings, cond, cond_args, order, decode, into)
+            .await?
+            .got)
     }
 
     /// The transactions of these pairings, typed, in each pairing's order by date then id; with `within`, only those
@@ -319,36 +362,63 @@ impl Store {
         pairings: &[PairingId],
         within: Option<(NaiveDate, NaiveDate)>,
     ) -> Result<Vec<Activity>> {
-        let mut out = match within {
-            None => {
-                self.typed_of(pairings, "", &[], "start_date, id", activity, |_| true)
-                    .await?
-            }
-            Some((from, to)) => {
-                // a date column holds the first day of its month or year: an end known to its year only (stored as
-                // 1 January) may reach into a period that begins later that year
-                let read_from = NaiveDate::from_ymd_opt(from.year(), 1, 1).unwrap_or(from);
-                // read by date (the index on each pairing's last day finds them), then put in the pairings' order
-                self.typed_of(
-                    pairings,
-                    "start_date <= $2 AND COALESCE(end_date, start_date) >= $1 AND ",
-                    &[Arg::Date(Some(read_from)), Arg::Date(Some(to))],
-                    "start_date, id",
-                    activity,
-                    move |a: &Activity| {
-                        attribute(record_interval(a.start_date, a.end_date), (from, to)) != Attribution::Out
-                    },
-                )
-                .await?
-            }
-        };
-        let position: std::collections::HashMap<PairingId, usize> =
-            pairings.iter().enumerate().map(|(i, p)| (*p, i)).collect();
+        let (cond, args, keep) = activities_within(within);
+        let mut out = self
+            .typed_of(pairings, cond, &args, "start_date, id", activity, keep)
+            .await?;
+        let position = positions(pairings);
         // in place (a stable sort would need room for half of them again): the key is the whole order, ids unique
-        out.sort_unstable_by_key(|a| {
-            let at = position.get(&a.pairing_id).copied().unwrap_or(usize::MAX);
-            (at, a.start_date.first, a.id)
-        });
+        out.sort_unstable_by_key(|a| (position(a.pairing_id.0), a.start_date.first, a.id));
         Ok(out)
+    }
+
+    /// The activities [`Store::activities_of`] reads, in its order, held as a summary holds them: of each only what
+    /// the writer reads, packed.
+    pub async fn summary_activities_of(
+        &self,
+        pairings: &[PairingId],
+        within: Option<(NaiveDate, NaiveDate)>,
+    ) -> Result<ActivityLot> {
+        let (cond, args, keep) = activities_within(within);
+        let into = Held {
+            keep: Box::new(keep),
+            lot: ActivityLot::default(),
+        };
+        let mut lot = self
+            .typed_into(pairings, cond, &args, "start_date, id", activity, into)
+            .await?
+            .lot;
+        lot.sort(positions(pairings));
+        Ok(lot)
+    }
+}
+
+/// Each pairing's place in `pairings` (those not in it last).
+fn positions(pairings: &[PairingId]) -> impl Fn(i64) -> usize {
+    let position: std::collections::HashMap<i64, usize> = pairings.iter().enumerate().map(|(i, p)| (p.0, i)).collect();
+    move |p| position.get(&p).copied().unwrap_or(usize::MAX)
+}
+
+/// The condition (and its arguments) that reads the activities whose days may reach into `within`, and the test
+/// that keeps those that do, by all of their days.
+fn activities_within(
+    within: Option<(NaiveDate, NaiveDate)>,
+) -> (&'static str, Vec<Arg>, impl Fn(&Activity) -> bool + Send + 'static) {
+    let keep = move |a: &Activity| {
+        within.is_none_or(|w| attribute(record_interval(a.start_date, a.end_date), w) != Attribution::Out)
+    };
+    match within {
+        None => ("", Vec::new(), keep),
+        Some((from, to)) => {
+            // a date column holds the first day of its month or year: an end known to its year only (stored as
+            // 1 January) may reach into a period that begins later that year; read by date (the index on each
+            // pairing's last day finds them), then put in the pairings' order
+            let read_from = NaiveDate::from_ymd_opt(from.year(), 1, 1).unwrap_or(from);
+            (
+                "start_date <= $2 AND COALESCE(end_date, start_date) >= $1 AND ",
+                vec![Arg::Date(Some(read_from)), Arg::Date(Some(to))],
+                keep,
+            )
+        }
     }
 }

@@ -1,68 +1,25 @@
 //! （二）教学、培训与交流: the activities of the period, their counts and their own figures.
 
 use crate::figures::Figures;
+pub(crate) use crate::held::Act;
 use crate::pool::Pool;
 use crate::rec::{id, ids, label, label_of};
 use crate::words::{joined, para};
 use crate::{zh, SummaryInput};
 use chrono::Datelike;
 use duikou_domain::approx::{self, Figure as Fig, Total};
-use duikou_domain::entities::{Activity, ActivityKind, Coded};
+use duikou_domain::entities::{ActivityKind, Coded};
 use duikou_domain::record::Rec;
 use duikou_domain::schema::FieldKind;
 use duikou_domain::Precision;
 use duikou_report::{Block, Chart, ChartKind, Series, Span};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-/// One activity as the summary counts it: its counts read from the record when asked (the many activities of a
-/// program's term are held as one reference each, not as their figures).
-#[derive(Clone, Copy)]
-pub(crate) struct Act<'a> {
-    pub(crate) act: &'a Activity,
-}
-
-/// A count not given is no count: zero.
-fn n(f: Option<Fig>) -> Fig {
-    f.unwrap_or(Fig::exact(0))
-}
-
-impl<'a> Act<'a> {
-    /// An activity as the summary counts it.
-    pub(crate) fn of(act: &'a Activity) -> Act<'a> {
-        Act { act }
-    }
-
-    pub(crate) fn id(&self) -> i64 {
-        self.act.id.0
-    }
-
-    pub(crate) fn kind(&self) -> ActivityKind {
-        self.act.kind
-    }
-
-    // each count with its qualifier and range ("1500余", "20-50"), summed by the rule of `approx::Total`
-    pub(crate) fn courses(&self) -> Fig {
-        n(self.act.courses_figure())
-    }
-
-    pub(crate) fn hours(&self) -> Fig {
-        n(self.act.hours_figure())
-    }
-
-    pub(crate) fn sessions(&self) -> Fig {
-        n(self.act.sessions_figure())
-    }
-
-    pub(crate) fn person_times(&self) -> Fig {
-        n(self.act.person_times_figure())
-    }
-}
-
 /// （二）教学、培训与交流: the activities held within the period; also hands back the activities read, donations among
 /// them.
 pub(crate) fn activities<'a>(input: &SummaryInput, pool: &Pool<'a>, figs: &mut Figures) -> (Vec<Block>, Vec<Act<'a>>) {
     // the many activities read once into their figures, then counted over and over
-    let acts: Vec<Act> = pool.activities_in_period().into_iter().map(Act::of).collect();
+    let acts: Vec<Act> = pool.activities_in_period();
     let non_donation: Vec<&Act> = acts.iter().filter(|a| a.kind() != ActivityKind::Donation).collect();
     let mut blocks = Vec::new();
     if non_donation.is_empty() {
@@ -261,7 +218,7 @@ fn own_counts(a: &Act) -> impl Iterator<Item = (&'static str, &'static str, Fiel
         ),
         ("courses", "开设课程", FieldKind::Int, Some(a.courses()), "门次"),
         ("hours", "授课", FieldKind::Int, Some(a.hours()), "课时"),
-        ("amount", "金额", FieldKind::Money, a.act.amount_figure(), ""),
+        ("amount", "金额", FieldKind::Money, a.amount_figure(), ""),
     ]
     .into_iter()
     .filter_map(|(field, what, kind, fig, unit)| fig.filter(|f| f.value > 0).map(|f| (field, what, kind, f, unit)))
@@ -286,7 +243,7 @@ pub(crate) fn activity_counts(pool: &Pool, acts: &[&Act], figs: &mut Figures) ->
         .filter(|a| !counts.contains_key(&a.id()) && own_counts(a).next().is_some())
         .collect();
     alone.sort_by_key(|a| {
-        let amount = a.act.amount_figure().map_or(0, |f| f.value);
+        let amount = a.amount_figure().map_or(0, |f| f.value);
         std::cmp::Reverse((amount, a.person_times().value))
     });
     let alone: HashSet<i64> = alone.iter().take(ACTIVITIES_TOLD).map(|a| a.id()).collect();
@@ -296,7 +253,7 @@ pub(crate) fn activity_counts(pool: &Pool, acts: &[&Act], figs: &mut Figures) ->
         if mine.is_empty() && !alone.contains(&a.id()) {
             continue;
         }
-        let title = a.act.title.as_str();
+        let title = a.title();
         let mut spans = vec![Span::text(format!("“{title}”："))];
         let mut first = true;
         for c in &mine {
@@ -318,7 +275,7 @@ pub(crate) fn activity_counts(pool: &Pool, acts: &[&Act], figs: &mut Figures) ->
         }
         // how many days it ran, when both its days are known and it ran more than one (考察2天); a whole calendar
         // month (1 August to 31 August) more likely stands for "in August" than for a month of days, so it is not told
-        let days = match (Some(a.act.start_date), a.act.end_date) {
+        let days = match (Some(a.start_date()), a.end_date()) {
             (Some(s), Some(e)) if s.precision == Precision::Day && e.precision == Precision::Day => {
                 let whole_month = s.first.day() == 1 && e.first.succ_opt().is_some_and(|n| n.day() == 1);
                 Some((e.first - s.first).num_days() + 1).filter(|n| (2..=31).contains(n) && !whole_month)

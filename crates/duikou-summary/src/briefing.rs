@@ -27,9 +27,16 @@ pub fn briefing(input: &SummaryInput, issue: u32) -> (Document, Vec<Figure>) {
             .collect()
     };
     // the period's activities seen generically, by their fields (a briefing's month or quarter holds few)
-    let act_recs = crate::pool::recs_of(input.activities.iter().filter(|a| {
-        duikou_domain::date::attribute(a.start_date.interval(), (from, to)) == duikou_domain::Attribution::In
-    }));
+    let act_recs = crate::pool::recs_of(
+        &input
+            .activities
+            .iter()
+            .filter(|a| {
+                duikou_domain::date::attribute(a.start_date().interval(), (from, to)) == duikou_domain::Attribution::In
+            })
+            .map(|a| a.activity())
+            .collect::<Vec<_>>(),
+    );
     let acts: Vec<&Rec> = act_recs.iter().collect();
     let dispatches: Vec<&Rec> = all("dispatches")
         .into_iter()

@@ -7,7 +7,7 @@ use crate::rec::{id, ids, label};
 use crate::words::{joined, para, whole_months_between};
 use crate::zh;
 use duikou_domain::approx::{self, Total};
-use duikou_domain::entities::{Activity, ActivityKind};
+use duikou_domain::entities::ActivityKind;
 use duikou_domain::record::Rec;
 use duikou_domain::schema::FieldKind;
 use duikou_report::{Block, Span};
@@ -22,10 +22,10 @@ const GOODS_TOLD: usize = 30;
 
 /// 捐赠与物资支持: the donations among the period's activities.
 pub(crate) fn donations(pool: &Pool, acts: &[Act], figs: &mut Figures) -> Vec<Block> {
-    let gifts: Vec<&Activity> = acts
+    let gifts: Vec<Act> = acts
         .iter()
         .filter(|a| a.kind() == ActivityKind::Donation)
-        .map(|a| a.act)
+        .copied()
         .collect();
     if gifts.is_empty() {
         return Vec::new();
@@ -33,16 +33,17 @@ pub(crate) fn donations(pool: &Pool, acts: &[Act], figs: &mut Figures) -> Vec<Bl
     // the gifts named are seen generically, by their fields: at most GIFTS_TOLD of them, in their order
     let mut named: Vec<usize> = (0..gifts.len()).collect();
     if gifts.len() > GIFTS_TOLD {
-        let size = |a: &Activity| {
+        let size = |a: &Act| {
             let of = |f: Option<approx::Figure>| f.map_or(0, |f| f.value);
             std::cmp::Reverse((of(a.amount_figure()), of(a.items_figure())))
         };
         // a stable sort: among gifts of one size the earlier is named
-        named.sort_by_key(|&i| size(gifts[i]));
+        named.sort_by_key(|&i| size(&gifts[i]));
         named.truncate(GIFTS_TOLD);
         named.sort_unstable();
     }
-    let told = recs_of(named.iter().map(|&i| gifts[i]));
+    let told: Vec<_> = named.iter().map(|&i| gifts[i].activity()).collect();
+    let told = recs_of(&told);
     let told: Vec<&Rec> = told.iter().collect();
     let mut blocks = vec![gifts_para(&gifts, &told, figs)];
     blocks.extend(goods_para(pool, acts, figs));
@@ -51,9 +52,9 @@ pub(crate) fn donations(pool: &Pool, acts: &[Act], figs: &mut Figures) -> Vec<Bl
 
 /// The gifts, each told by its title (with the years it ran over, and its own money and goods when more than one is
 /// told), then how many there were in all when not all are told, and what they all come to.
-fn gifts_para(gifts: &[&Activity], donations: &[&Rec], figs: &mut Figures) -> Block {
+fn gifts_para(gifts: &[Act], donations: &[&Rec], figs: &mut Figures) -> Block {
     let amount: Total = gifts.iter().filter_map(|a| a.amount_figure()).collect();
-    let all_ids: Vec<(&'static str, i64)> = gifts.iter().map(|a| ("activities", a.id.0)).collect();
+    let all_ids: Vec<(&'static str, i64)> = gifts.iter().map(|a| ("activities", a.id())).collect();
     let mut spans = vec![Span::text("支援方向受援方捐赠")];
     for (i, d) in donations.iter().enumerate() {
         if i > 0 {

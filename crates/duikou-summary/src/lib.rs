@@ -8,6 +8,7 @@ mod donations;
 mod figures;
 mod flows;
 mod funds;
+mod held;
 mod indicators;
 mod needs;
 mod next_steps;
@@ -45,6 +46,7 @@ use duikou_domain::engine::ObligationResult;
 use duikou_domain::entities::{Activity, Transaction};
 use duikou_domain::record::Rec;
 use duikou_report::{Block, Document, Section, Span};
+pub use held::ActivityLot;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -219,49 +221,44 @@ pub struct SummaryInput {
 }
 
 /// The activities of a summary in the lots they were read in, each lot a run of whole pairings, the lots in the
-/// pairings' order: seen as one list, but never copied into one, which would hold every activity twice while it was
-/// made (at 480 bytes each, a year of a large program is 120 MB).
+/// pairings' order: seen as one list, but never copied into one. Each is held packed ([`ActivityLot`]): of the
+/// records only what the writer reads.
 #[derive(Debug, Clone, Default)]
-pub struct Activities(Vec<Vec<Activity>>);
+pub struct Activities(Vec<ActivityLot>);
 
 impl Activities {
     /// Adds the next lot.
-    pub fn push_lot(&mut self, lot: Vec<Activity>) {
+    pub fn push_lot(&mut self, lot: ActivityLot) {
         if !lot.is_empty() {
             self.0.push(lot);
         }
     }
 
     /// Every activity, in order.
-    pub fn iter(&self) -> impl Iterator<Item = &Activity> + '_ {
-        self.0.iter().flatten()
+    pub(crate) fn iter(&self) -> impl Iterator<Item = held::Act<'_>> + '_ {
+        self.0.iter().flat_map(ActivityLot::iter)
     }
 
     /// How many there are.
     pub fn len(&self) -> usize {
-        self.0.iter().map(Vec::len).sum()
+        self.0.iter().map(ActivityLot::len).sum()
     }
 
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
-        self.0.iter().all(Vec::is_empty)
+        self.0.iter().all(ActivityLot::is_empty)
     }
 }
 
 impl From<Vec<Activity>> for Activities {
     fn from(one: Vec<Activity>) -> Activities {
+        let mut lot = ActivityLot::default();
+        for a in one {
+            lot.push(a);
+        }
         let mut all = Activities::default();
-        all.push_lot(one);
+        all.push_lot(lot);
         all
-    }
-}
-
-impl<'a> IntoIterator for &'a Activities {
-    type Item = &'a Activity;
-    type IntoIter = std::iter::Flatten<std::slice::Iter<'a, Vec<Activity>>>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        self.0.iter().flatten()
     }
 }
 

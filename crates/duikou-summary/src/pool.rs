@@ -1,5 +1,6 @@
 //! The records of a summary kept by their standing (confirmed, pending, disputed) and their place in the period.
 
+use crate::held::Act;
 use crate::rec::{date, id, money};
 use crate::{Pending, SummaryInput};
 use duikou_domain::date::{attribute, record_interval};
@@ -74,8 +75,8 @@ pub(crate) fn recs_of<'x, T: Typed + serde::Serialize + 'x>(items: impl IntoIter
 }
 
 /// Where an activity falls against the period, by all the days from its start to its end, before [`Pool::settle`].
-fn activity_point(input: &SummaryInput, a: &Activity) -> Place {
-    match attribute(record_interval(a.start_date, a.end_date), input.period) {
+fn activity_point(input: &SummaryInput, a: &Act) -> Place {
+    match attribute(record_interval(a.start_date(), a.end_date()), input.period) {
         Attribution::In => Place::In,
         Attribution::Out => Place::Out,
         Attribution::Straddles => Place::Straddles,
@@ -105,16 +106,17 @@ struct Apart {
 
 impl Apart {
     /// The briefs of the records of `items` that are not plainly counted (confirmed and of the period), placed by
-    /// `place` and settled for the period; the first disputed of the period copied generically.
-    fn of<'x, T: Typed + serde::Serialize + 'x>(
+    /// `place` and settled for the period; the first disputed of the period seen generically by `generic`.
+    fn of<X>(
         input: &SummaryInput,
-        items: impl IntoIterator<Item = &'x T>,
-        brief: impl Fn(&T) -> (i64, Confirmation, Place, Money),
+        items: impl IntoIterator<Item = X>,
+        brief: impl Fn(&X) -> (i64, Confirmation, Place, Money),
+        generic: impl Fn(Vec<X>) -> Vec<Rec>,
     ) -> Apart {
         let mut out = Apart::default();
         let mut disputed = Vec::new();
         for t in items {
-            let (id, confirmation, place, amount) = brief(t);
+            let (id, confirmation, place, amount) = brief(&t);
             let place = settle(input, place);
             let standing = Standing::from(confirmation);
             if place == Place::Out || (place == Place::In && standing == Standing::Confirmed) {
@@ -130,7 +132,7 @@ impl Apart {
                 amount,
             });
         }
-        out.named = recs_of(disputed);
+        out.named = generic(disputed);
         out
     }
 }
@@ -148,7 +150,7 @@ impl Views {
         let transactions = Apart::of(
             input,
             input.pairings.iter().flat_map(|p| &p.transactions),
-            |t: &Transaction| {
+            |t: &&Transaction| {
                 let place = match attribute(t.date.interval(), input.period) {
                     Attribution::In => Place::In,
                     Attribution::Out => Place::Out,
@@ -156,15 +158,14 @@ impl Views {
                 };
                 (t.id.0, t.confirmation, place, t.amount)
             },
+            recs_of,
         );
-        let activities = Apart::of(input, &input.activities, |a: &Activity| {
-            (
-                a.id.0,
-                a.confirmation,
-                activity_point(input, a),
-                a.amount.unwrap_or_default(),
-            )
-        });
+        let activities = Apart::of(
+            input,
+            input.activities.iter(),
+            |a: &Act| (a.id(), a.confirmation(), activity_point(input, a), a.amount()),
+            |named| recs_of(&named.iter().map(Act::activity).collect::<Vec<_>>()),
+        );
         Views {
             transactions,
             activities,
@@ -256,12 +257,12 @@ impl<'a> Pool<'a> {
     }
 
     /// The counted activities that fall in the period, typed, each pairing's in its order (by start date, then id).
-    pub(crate) fn activities_in_period(&self) -> Vec<&'a Activity> {
+    pub(crate) fn activities_in_period(&self) -> Vec<Act<'a>> {
         self.input
             .activities
             .iter()
             .filter(|a| {
-                self.counts_as(a.confirmation.into()) && self.settle(activity_point(self.input, a)) == Place::In
+                self.counts_as(a.confirmation().into()) && self.settle(activity_point(self.input, a)) == Place::In
             })
             .collect()
     }

@@ -71,7 +71,15 @@ fn record_names<'a>(pool: &Pool<'a>, figures: &[Figure]) -> HashMap<(&'static st
     // the activities and transactions named, seen generically: a figure's many are read typed, and only these are
     // copied
     let activities = match wanted.get(Activity::ENTITY) {
-        Some(ids) => recs_of(pool.input.activities.iter().filter(|a| ids.contains(&a.id.0))),
+        Some(ids) => recs_of(
+            &pool
+                .input
+                .activities
+                .iter()
+                .filter(|a| ids.contains(&a.id()))
+                .map(|a| a.activity())
+                .collect::<Vec<_>>(),
+        ),
         None => Vec::new(),
     };
     let transactions = match wanted.get(Transaction::ENTITY) {

@@ -1,0 +1,311 @@
+//! The activities of a summary as it holds them: of each, only what the writer reads (its id, pairing, kind,
+//! standing, dates, counts and title, and a disputed one's reason), packed. A year of a large program holds a quarter
+//! of a million activities and its whole term millions; a typed [`Activity`] takes 480 bytes and its texts more,
+//! while one held here takes about a quarter of that.
+
+use chrono::{DateTime, Utc};
+use duikou_domain::approx::{Figure, Qualifier};
+use duikou_domain::entities::{Activity, ActivityId, ActivityKind, Confirmation, PairingId};
+use duikou_domain::{Money, RecDate};
+
+/// Where each count is kept in [`Held::counts`].
+#[derive(Clone, Copy)]
+enum Count {
+    PersonTimes = 0,
+    Sessions,
+    Courses,
+    Hours,
+    Items,
+    /// Money, in fen.
+    Amount,
+}
+
+/// How many counts an activity carries.
+const COUNTS: usize = 6;
+
+/// A count not given.
+const ABSENT: i64 = i64::MIN;
+
+/// One activity, packed; its texts are in its lot's.
+struct Held {
+    id: i64,
+    pairing_id: i64,
+    start: RecDate,
+    end: Option<RecDate>,
+    /// Each count's value ([`ABSENT`] when not given), by [`Count`].
+    counts: [i64; COUNTS],
+    /// Each count's qualifier.
+    qualifiers: [Option<Qualifier>; COUNTS],
+    /// Each count's high end, for the few given as a range.
+    uppers: Option<Box<[Option<i64>; COUNTS]>>,
+    /// Where its title lies in the lot's text: from, to.
+    title: (u32, u32),
+    /// Its dispute reason's place among the lot's reasons, if it has one.
+    reason: Option<u32>,
+    kind: ActivityKind,
+    confirmation: Confirmation,
+}
+
+/// The activities of one read, held: each packed, their titles in one text.
+#[derive(Default)]
+pub struct ActivityLot {
+    held: Vec<Held>,
+    text: String,
+    reasons: Vec<String>,
+}
+
+impl std::fmt::Debug for ActivityLot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ActivityLot({} activities)", self.held.len())
+    }
+}
+
+impl Clone for ActivityLot {
+    fn clone(&self) -> ActivityLot {
+        let mut lot = ActivityLot::default();
+        for a in self.iter() {
+            lot.push(a.activity());
+        }
+        lot
+    }
+}
+
+impl ActivityLot {
+    /// Holds one more activity (what the writer does not read of it is dropped).
+    pub fn push(&mut self, a: Activity) {
+        let figures = [
+            a.person_times_figure(),
+            a.sessions_figure(),
+            a.courses_figure(),
+            a.hours_figure(),
+            a.items_figure(),
+            a.amount_figure(),
+        ];
+        let mut counts = [ABSENT; COUNTS];
+        let mut qualifiers = [None; COUNTS];
+        let mut uppers = [None; COUNTS];
+        for (i, f) in figures.into_iter().enumerate() {
+            if let Some(f) = f {
+                counts[i] = f.value;
+                qualifiers[i] = f.qualifier;
+                uppers[i] = f.upper;
+            }
+        }
+        let from = self.text.len();
+        self.text.push_str(&a.title);
+        let reason = a.dispute_reason.map(|r| {
+            self.reasons.push(r);
+            (self.reasons.len() - 1) as u32
+        });
+        self.held.push(Held {
+            id: a.id.0,
+            pairing_id: a.pairing_id.0,
+            start: a.start_date,
+            end: a.end_date,
+            counts,
+            qualifiers,
+            uppers: uppers.iter().any(Option::is_some).then(|| Box::new(uppers)),
+            title: (from as u32, self.text.len() as u32),
+            reason,
+            kind: a.kind,
+            confirmation: a.confirmation,
+        });
+    }
+
+    /// Puts the activities in order: by `position` of their pairing, then by start date, then by id.
+    pub fn sort(&mut self, position: impl Fn(i64) -> usize) {
+        // in place (a stable sort would need room for half of them again): the key is the whole order, ids unique
+        self.held
+            .sort_unstable_by_key(|h| (position(h.pairing_id), h.start.first, h.id));
+    }
+
+    /// How many it holds.
+    pub fn len(&self) -> usize {
+        self.held.len()
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.held.is_empty()
+    }
+
+    /// The activities held, in order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = Act<'_>> + '_ {
+        self.held.iter().map(move |h| Act { h, lot: self })
+    }
+}
+
+/// One activity as the summary reads it.
+#[derive(Clone, Copy)]
+pub(crate) struct Act<'a> {
+    h: &'a Held,
+    lot: &'a ActivityLot,
+}
+
+/// A count not given is no count: zero.
+fn n(f: Option<Figure>) -> Figure {
+    f.unwrap_or(Figure::exact(0))
+}
+
+impl<'a> Act<'a> {
+    pub(crate) fn id(&self) -> i64 {
+        self.h.id
+    }
+
+    pub(crate) fn kind(&self) -> ActivityKind {
+        self.h.kind
+    }
+
+    pub(crate) fn confirmation(&self) -> Confirmation {
+        self.h.confirmation
+    }
+
+    pub(crate) fn start_date(&self) -> RecDate {
+        self.h.start
+    }
+
+    pub(crate) fn end_date(&self) -> Option<RecDate> {
+        self.h.end
+    }
+
+    pub(crate) fn title(&self) -> &'a str {
+        let (from, to) = self.h.title;
+        &self.lot.text[from as usize..to as usize]
+    }
+
+    /// A count as a figure, if given.
+    fn figure(&self, c: Count) -> Option<Figure> {
+        let i = c as usize;
+        let value = self.h.counts[i];
+        (value != ABSENT).then(|| Figure {
+            value,
+            qualifier: self.h.qualifiers[i],
+            upper: self.h.uppers.as_ref().and_then(|u| u[i]),
+        })
+    }
+
+    // each count with its qualifier and range ("1500余", "20-50"), summed by the rule of `approx::Total`; a count not
+    // given is zero
+    pub(crate) fn courses(&self) -> Figure {
+        n(self.figure(Count::Courses))
+    }
+
+    pub(crate) fn hours(&self) -> Figure {
+        n(self.figure(Count::Hours))
+    }
+
+    pub(crate) fn sessions(&self) -> Figure {
+        n(self.figure(Count::Sessions))
+    }
+
+    pub(crate) fn person_times(&self) -> Figure {
+        n(self.figure(Count::PersonTimes))
+    }
+
+    /// 台（套/件） as a figure, if given.
+    pub(crate) fn items_figure(&self) -> Option<Figure> {
+        self.figure(Count::Items)
+    }
+
+    /// The money as a figure (raw fen), if given.
+    pub(crate) fn amount_figure(&self) -> Option<Figure> {
+        self.figure(Count::Amount)
+    }
+
+    /// The money, zero when none is given.
+    pub(crate) fn amount(&self) -> Money {
+        self.amount_figure()
+            .map_or_else(Money::default, |f| Money::from_fen(f.value))
+    }
+
+    /// The activity as a record again, with what the summary holds of it (the fields it does not read are empty):
+    /// for the few a part names one by one, seen generically.
+    pub(crate) fn activity(&self) -> Activity {
+        let h = self.h;
+        let parts = |c: Count| self.figure(c).map(|f| (f.value, f.qualifier, f.upper));
+        let (person_times, person_times_approx, person_times_upper) = split(parts(Count::PersonTimes));
+        let (sessions, sessions_approx, sessions_upper) = split(parts(Count::Sessions));
+        let (courses, courses_approx, courses_upper) = split(parts(Count::Courses));
+        let (hours, hours_approx, hours_upper) = split(parts(Count::Hours));
+        let (items, items_approx, items_upper) = split(parts(Count::Items));
+        let (amount, amount_approx, amount_upper) = split(parts(Count::Amount));
+        Activity {
+            id: ActivityId(h.id),
+            version: 0,
+            created_at: DateTime::<Utc>::UNIX_EPOCH,
+            updated_at: DateTime::<Utc>::UNIX_EPOCH,
+            pairing_id: PairingId(h.pairing_id),
+            kind: h.kind,
+            title: self.title().to_string(),
+            audience: None,
+            start_date: h.start,
+            end_date: h.end,
+            region_code: None,
+            person_times,
+            person_times_approx,
+            person_times_upper,
+            sessions,
+            sessions_approx,
+            sessions_upper,
+            courses,
+            courses_approx,
+            courses_upper,
+            hours,
+            hours_approx,
+            hours_upper,
+            items,
+            items_approx,
+            items_upper,
+            amount: amount.map(Money::from_fen),
+            amount_approx,
+            amount_upper: amount_upper.map(Money::from_fen),
+            participants: None,
+            direction: None,
+            project_id: None,
+            dispatch_id: None,
+            need_id: None,
+            description: None,
+            confirmation: h.confirmation,
+            confirmed_by: None,
+            confirmed_at: None,
+            dispute_reason: h.reason.map(|i| self.lot.reasons[i as usize].clone()),
+        }
+    }
+}
+
+/// A figure's parts as the record's three fields.
+fn split(f: Option<(i64, Option<Qualifier>, Option<i64>)>) -> (Option<i64>, Option<Qualifier>, Option<i64>) {
+    match f {
+        Some((v, q, u)) => (Some(v), q, u),
+        None => (None, None, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_activity_held_is_the_record_the_summary_reads() {
+        let a = Activity::from_json(&serde_json::json!({
+            "id": 7, "version": 3, "created_at": "2024-01-02T03:04:05Z", "updated_at": "2024-01-02T03:04:05Z",
+            "pairing_id": 2, "kind": "training", "title": "骨干教师培训", "start_date": "2024-03",
+            "end_date": "2024-05-02", "person_times": 1500, "person_times_approx": "余", "sessions": 20,
+            "sessions_upper": 50, "amount": "12.5", "amount_upper": "20", "confirmation": "disputed",
+            "dispute_reason": "人数不符", "description": "不读"
+        }))
+        .unwrap();
+        let mut lot = ActivityLot::default();
+        lot.push(a.clone());
+        let back = lot.iter().next().unwrap().activity();
+        assert_eq!(back.title, "骨干教师培训");
+        assert_eq!(back.person_times_figure(), a.person_times_figure());
+        assert_eq!(back.sessions_figure(), a.sessions_figure());
+        assert_eq!(back.amount_figure(), a.amount_figure());
+        assert_eq!(back.courses_figure(), None);
+        assert_eq!((back.start_date, back.end_date), (a.start_date, a.end_date));
+        assert_eq!(back.dispute_reason.as_deref(), Some("人数不符"));
+        assert_eq!(back.description, None, "what the summary does not read is not held");
+        assert!(std::mem::size_of::<Held>() <= 136, "{}", std::mem::size_of::<Held>());
+    }
+}

@@ -19,6 +19,9 @@ use std::time::Duration;
 /// Idle connections kept at most; more may be open at once (one per thread reading), the rest are closed after use.
 const IDLE_KEPT: usize = 8;
 
+/// A read of at least this many rows gives its connection's page cache back when it ends.
+const LONG_READ: usize = 5_000;
+
 /// Statements kept prepared per connection.
 const STATEMENTS_KEPT: usize = 64;
 
@@ -110,6 +113,12 @@ impl Readers {
             None => open(&inner.path).map_err(driver)?,
         };
         let out = read_each(&conn, sql, args, kinds, each).map_err(driver);
+        // a long read leaves the connection's page cache full (2 MB): given back, so the idle connections and those
+        // of a summary's reads at once do not each keep theirs
+        if out.as_ref().is_ok_and(|rows| *rows >= LONG_READ) {
+            let _ = conn.execute_batch("PRAGMA shrink_memory");
+        }
+        let out = out.map(|_| ());
         let mut idle = inner.idle.lock().unwrap_or_else(|e| e.into_inner());
         if idle.len() < IDLE_KEPT {
             idle.push(conn);
@@ -200,7 +209,7 @@ fn read_each(
     args: &[Arg],
     kinds: &[Kind],
     mut each: impl FnMut(Vec<Val>) -> ControlFlow<()>,
-) -> rusqlite::Result<()> {
+) -> rusqlite::Result<usize> {
     let mut stmt = conn.prepare_cached(sql)?;
     for i in 1..=stmt.parameter_count() {
         // `$n` (or `?n`) names the argument; a bare `?` takes the next one
@@ -216,7 +225,9 @@ fn read_each(
         }
     }
     let mut rows = stmt.raw_query();
+    let mut n = 0;
     while let Some(row) = rows.next()? {
+        n += 1;
         let mut vals = Vec::with_capacity(kinds.len());
         for (i, k) in kinds.iter().enumerate() {
             vals.push(decode(row.get_ref(i)?, *k).map_err(|e| {
@@ -227,7 +238,7 @@ fn read_each(
             break;
         }
     }
-    Ok(())
+    Ok(n)
 }
 
 /// Binds an argument the way sqlx writes it to SQLite, so text comparisons with stored values agree.

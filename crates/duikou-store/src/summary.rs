@@ -84,6 +84,10 @@ const LOT: usize = 250;
 /// … and at least this many reads of each entity where there are pairings enough, so both cores work on the largest.
 const LOTS: usize = 4;
 
+/// At most this many of a summary's reads run at once: each holds a connection and its page cache (2 MB), and two
+/// cores gain nothing from more.
+const READS_AT_ONCE: usize = 4;
+
 /// The entities a summary reads generically for each pairing (the typed ones, transactions and activities, are read
 /// apart).
 const SUMMARY_ENTITIES: &[&str] = &[
@@ -439,13 +443,16 @@ impl Store {
             Arg::Date(Some(bounds.1)),
         ];
         let lot_size = id_args.len().div_ceil(LOTS).clamp(1, LOT);
+        let gate = Arc::new(tokio::sync::Semaphore::new(READS_AT_ONCE));
         let mut reads = Vec::new();
         for e in SUMMARY_ENTITIES {
             for lot in id_args.chunks(lot_size) {
                 let (store, lot, within) = (self.clone(), lot.to_vec(), within.clone());
                 reads.push((
                     *e,
-                    tokio::spawn(async move { store.summary_rows(e, &lot, &within).await }),
+                    tokio::spawn(gated(gate.clone(), async move {
+                        store.summary_rows(e, &lot, &within).await
+                    })),
                 ));
             }
         }
@@ -455,9 +462,9 @@ impl Store {
             let (from, to) = (*from, *to);
             for lot in ids.chunks(lot_size) {
                 let (store, lot) = (self.clone(), lot.iter().copied().map(PairingId).collect::<Vec<_>>());
-                transaction_reads.push(tokio::spawn(async move {
+                transaction_reads.push(tokio::spawn(gated(gate.clone(), async move {
                     store.transactions_of(&lot, Some((from, to))).await
-                }));
+                })));
             }
         }
         // their activities, typed, those whose days reach into the period (all or some of them)
@@ -466,16 +473,16 @@ impl Store {
             let (from, to) = bounds;
             for lot in ids.chunks(lot_size) {
                 let (store, lot) = (self.clone(), lot.iter().copied().map(PairingId).collect::<Vec<_>>());
-                activity_reads.push(tokio::spawn(async move {
+                activity_reads.push(tokio::spawn(gated(gate.clone(), async move {
                     store.summary_activities_of(&lot, Some((from, to))).await
-                }));
+                })));
             }
         }
         // the people of those pairings' dispatches (every dispatch is read, so these are all the writer meets)
         let mut people_reads = Vec::new();
         for lot in id_args.chunks(lot_size) {
             let (store, lot) = (self.clone(), lot.to_vec());
-            people_reads.push(tokio::spawn(async move {
+            people_reads.push(tokio::spawn(gated(gate.clone(), async move {
                 let marks: Vec<String> = (1..=lot.len()).map(|i| format!("${i}")).collect();
                 let cond = format!(
                     "id IN (SELECT person_id FROM dispatches WHERE pairing_id IN ({}))",
@@ -484,7 +491,7 @@ impl Store {
                 store
                     .fields_where("people", &summary_fields("people"), &cond, &lot)
                     .await
-            }));
+            })));
         }
         // obligation results: those kept for today where the summary is written today, else evaluated
         let mut results: HashMap<i64, Vec<duikou_domain::engine::ObligationResult>> = HashMap::new();
@@ -698,7 +705,13 @@ impl Store {
                         let definition = match indicator_defs.get(&iid) {
                             Some(d) => d.clone(),
                             None => {
-                                let d = self.get("indicators", iid).await?;
+                                // of the definition, what the writer reads: every value carries its own copy
+                                let full = self.get("indicators", iid).await?;
+                                let d: serde_json::Map<String, Value> = ["code", "name", "unit"]
+                                    .into_iter()
+                                    .map(|f| (f.to_string(), full[f].clone()))
+                                    .collect();
+                                let d = Value::Object(d);
                                 indicator_defs.insert(iid, d.clone());
                                 d
                             }
@@ -737,4 +750,11 @@ impl Store {
             requirements,
         })
     }
+}
+
+/// A read that waits, before it starts, until fewer than [`READS_AT_ONCE`] of its summary's run.
+async fn gated<T>(gate: Arc<tokio::sync::Semaphore>, read: impl std::future::Future<Output = T>) -> T {
+    // the gate is never closed, so a permit always comes
+    let _turn = gate.acquire_owned().await;
+    read.await
 }

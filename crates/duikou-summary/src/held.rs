@@ -38,25 +38,39 @@ struct Held {
     qualifiers: [Option<Qualifier>; COUNTS],
     /// Each count's high end, for the few given as a range.
     uppers: Option<Box<[Option<i64>; COUNTS]>>,
-    /// Where its title lies in the lot's text: from, to.
-    title: (u32, u32),
-    /// Its dispute reason's place among the lot's reasons, if it has one.
-    reason: Option<u32>,
+    /// Where its title lies: the piece of the lot's text, and from where to where in it.
+    title: (u32, u32, u32),
+    /// Its dispute reason's place among the lot's reasons, [`NO_REASON`] when it has none.
+    reason: u32,
     kind: ActivityKind,
     confirmation: Confirmation,
 }
 
-/// The activities of one read, held: each packed, their titles in one text.
+/// An activity without a dispute reason.
+const NO_REASON: u32 = u32::MAX;
+
+/// How many activities one piece of a lot holds.
+const PIECE: usize = 4096;
+
+/// How many bytes of titles one piece of a lot's text holds.
+const TEXT_PIECE: usize = 256 * 1024;
+
+/// The activities of one read, held: each packed, their titles in a few long texts. Both are kept in pieces of a
+/// fixed size, so a lot grows without ever copying what it holds (a vector doubled as it grows holds, while it is
+/// copied, three times what it needs), and their order is kept apart, as each one's place.
 #[derive(Default)]
 pub struct ActivityLot {
-    held: Vec<Held>,
-    text: String,
+    pieces: Vec<Vec<Held>>,
+    text: Vec<String>,
     reasons: Vec<String>,
+    /// The places of the activities in order (into `pieces`, counted across them), once sorted; until then they are
+    /// in the order they came.
+    order: Option<Vec<u32>>,
 }
 
 impl std::fmt::Debug for ActivityLot {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "ActivityLot({} activities)", self.held.len())
+        write!(f, "ActivityLot({} activities)", self.len())
     }
 }
 
@@ -91,13 +105,21 @@ impl ActivityLot {
                 uppers[i] = f.upper;
             }
         }
-        let from = self.text.len();
-        self.text.push_str(&a.title);
-        let reason = a.dispute_reason.map(|r| {
-            self.reasons.push(r);
-            (self.reasons.len() - 1) as u32
-        });
-        self.held.push(Held {
+        let title = self.keep_text(&a.title);
+        let reason = match a.dispute_reason {
+            Some(r) => {
+                self.reasons.push(r);
+                (self.reasons.len() - 1) as u32
+            }
+            None => NO_REASON,
+        };
+        if self.pieces.last().is_none_or(|p| p.len() == PIECE) {
+            self.pieces.push(Vec::with_capacity(PIECE));
+        }
+        // a lot that was sorted and is pushed to again is in the order it came
+        self.order = None;
+        let piece = self.pieces.last_mut().expect("a piece was just made");
+        piece.push(Held {
             id: a.id.0,
             pairing_id: a.pairing_id.0,
             start: a.start_date,
@@ -105,33 +127,60 @@ impl ActivityLot {
             counts,
             qualifiers,
             uppers: uppers.iter().any(Option::is_some).then(|| Box::new(uppers)),
-            title: (from as u32, self.text.len() as u32),
+            title,
             reason,
             kind: a.kind,
             confirmation: a.confirmation,
         });
     }
 
+    /// Keeps a title in the lot's text: where it lies.
+    fn keep_text(&mut self, t: &str) -> (u32, u32, u32) {
+        if self.text.last().is_none_or(|p| p.capacity() - p.len() < t.len()) {
+            self.text.push(String::with_capacity(TEXT_PIECE.max(t.len())));
+        }
+        let at = self.text.len() - 1;
+        let piece = &mut self.text[at];
+        let from = piece.len();
+        piece.push_str(t);
+        (at as u32, from as u32, piece.len() as u32)
+    }
+
+    /// The activity at a place (counted across the pieces).
+    fn at(&self, i: usize) -> &Held {
+        &self.pieces[i / PIECE][i % PIECE]
+    }
+
     /// Puts the activities in order: by `position` of their pairing, then by start date, then by id.
     pub fn sort(&mut self, position: impl Fn(i64) -> usize) {
-        // in place (a stable sort would need room for half of them again): the key is the whole order, ids unique
-        self.held
-            .sort_unstable_by_key(|h| (position(h.pairing_id), h.start.first, h.id));
+        let mut keys: Vec<(usize, chrono::NaiveDate, i64, u32)> = (0..self.len())
+            .map(|i| {
+                let h = self.at(i);
+                (position(h.pairing_id), h.start.first, h.id, i as u32)
+            })
+            .collect();
+        // the key is the whole order, ids unique
+        keys.sort_unstable();
+        self.order = Some(keys.into_iter().map(|k| k.3).collect());
     }
 
     /// How many it holds.
     pub fn len(&self) -> usize {
-        self.held.len()
+        self.pieces.iter().map(Vec::len).sum()
     }
 
     /// Whether it holds none.
     pub fn is_empty(&self) -> bool {
-        self.held.is_empty()
+        self.pieces.iter().all(Vec::is_empty)
     }
 
     /// The activities held, in order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = Act<'_>> + '_ {
-        self.held.iter().map(move |h| Act { h, lot: self })
+    pub(crate) fn iter(&self) -> Box<dyn Iterator<Item = Act<'_>> + '_> {
+        let act = move |h| Act { h, lot: self };
+        match &self.order {
+            Some(order) => Box::new(order.iter().map(move |&i| act(self.at(i as usize)))),
+            None => Box::new(self.pieces.iter().flatten().map(act)),
+        }
     }
 }
 
@@ -169,8 +218,8 @@ impl<'a> Act<'a> {
     }
 
     pub(crate) fn title(&self) -> &'a str {
-        let (from, to) = self.h.title;
-        &self.lot.text[from as usize..to as usize]
+        let (piece, from, to) = self.h.title;
+        &self.lot.text[piece as usize][from as usize..to as usize]
     }
 
     /// A count as a figure, if given.
@@ -268,7 +317,7 @@ impl<'a> Act<'a> {
             confirmation: h.confirmation,
             confirmed_by: None,
             confirmed_at: None,
-            dispute_reason: h.reason.map(|i| self.lot.reasons[i as usize].clone()),
+            dispute_reason: self.lot.reasons.get(h.reason as usize).cloned(),
         }
     }
 }
@@ -306,6 +355,34 @@ mod tests {
         assert_eq!((back.start_date, back.end_date), (a.start_date, a.end_date));
         assert_eq!(back.dispute_reason.as_deref(), Some("人数不符"));
         assert_eq!(back.description, None, "what the summary does not read is not held");
-        assert!(std::mem::size_of::<Held>() <= 136, "{}", std::mem::size_of::<Held>());
+        assert!(std::mem::size_of::<Held>() <= 112, "{}", std::mem::size_of::<Held>());
+    }
+
+    #[test]
+    fn a_lot_of_many_pieces_is_told_in_its_pairings_order() {
+        let n = PIECE * 2 + 17;
+        let mut lot = ActivityLot::default();
+        for i in 0..n {
+            let a = Activity::from_json(&serde_json::json!({
+                "id": i + 1, "version": 1, "created_at": "2024-01-02T03:04:05Z", "updated_at": "2024-01-02T03:04:05Z",
+                "pairing_id": 1 + i % 3, "kind": "visit", "title": format!("互访{i}"),
+                "start_date": format!("2024-{:02}-01", 12 - i % 12), "confirmation": "confirmed"
+            }))
+            .unwrap();
+            lot.push(a);
+        }
+        // pairing 3 first, then 1, then 2
+        lot.sort(|p| [usize::MAX, 1, 2, 0][p as usize]);
+        let told: Vec<(i64, chrono::NaiveDate, i64)> = lot
+            .iter()
+            .map(|a| (a.activity().pairing_id.0, a.start_date().first, a.id()))
+            .collect();
+        assert_eq!(told.len(), n);
+        let place = |p: i64| [usize::MAX, 1, 2, 0][p as usize];
+        assert!(told
+            .windows(2)
+            .all(|w| (place(w[0].0), w[0].1, w[0].2) < (place(w[1].0), w[1].1, w[1].2)));
+        // each title is its own, wherever it was kept
+        assert!(lot.iter().all(|a| a.title() == format!("互访{}", a.id() - 1)));
     }
 }

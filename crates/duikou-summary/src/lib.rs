@@ -184,8 +184,8 @@ pub struct PairingBundle {
     pub transactions: Vec<Transaction>,
     /// Its obligations evaluated for the period.
     pub results: Vec<ObligationResult>,
-    /// Indicator values of the receiver's region or org, with `indicator` (the definition) merged in (shared by the
-    /// bundles of one receiver).
+    /// Indicator values of the receiver's region or org, with `indicator` (its definition's code, name and unit)
+    /// merged in (shared by the bundles of one receiver).
     pub indicators: Arc<Vec<Value>>,
 }
 

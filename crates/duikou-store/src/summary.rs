@@ -578,8 +578,27 @@ impl Store {
         }
         // the receivers' indicator values, by org and by region, with their definitions
         let receivers = linked("receiver_org_id");
+        // of each value, the fields the writer reads and its indicator (the rest of a row, as JSON, takes twice the room)
+        let value_fields = {
+            let mut f = summary_fields("indicator_values");
+            f.extend(["id", "indicator_id"].into_iter().filter(|x| !f.contains(x)).collect::<Vec<_>>());
+            f
+        };
+        let indicator_values = |field: &'static str, args: Vec<Arg>| {
+            let value_fields = &value_fields;
+            async move {
+                if args.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let recs = self
+                    .fields_where_in_and("indicator_values", value_fields, field, &args, "", &[])
+                    .await?;
+                Ok::<Vec<Value>, StoreError>(recs.iter().map(Rec::to_value).collect())
+            }
+        };
         let mut values_of_org: HashMap<i64, Vec<Value>> = HashMap::new();
-        for v in self.all_where_in("indicator_values", "org_id", &receivers).await? {
+        let org_args: Vec<Arg> = receivers.iter().map(|i| Arg::Int(Some(*i))).collect();
+        for v in indicator_values("org_id", org_args).await? {
             values_of_org
                 .entry(v["org_id"].as_i64().unwrap_or(0))
                 .or_default()
@@ -610,10 +629,7 @@ impl Store {
                 .collect()
         };
         let mut values_of_region: HashMap<String, Vec<Value>> = HashMap::new();
-        for v in self
-            .all_where_in_args("indicator_values", "region_code", &code_args, "", &[])
-            .await?
-        {
+        for v in indicator_values("region_code", code_args.clone()).await? {
             if let Some(code) = v["region_code"].as_str() {
                 values_of_region.entry(code.to_string()).or_default().push(v);
             }

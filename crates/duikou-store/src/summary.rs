@@ -581,7 +581,12 @@ impl Store {
         // of each value, the fields the writer reads and its indicator (the rest of a row, as JSON, takes twice the room)
         let value_fields = {
             let mut f = summary_fields("indicator_values");
-            f.extend(["id", "indicator_id"].into_iter().filter(|x| !f.contains(x)).collect::<Vec<_>>());
+            f.extend(
+                ["id", "indicator_id"]
+                    .into_iter()
+                    .filter(|x| !f.contains(x))
+                    .collect::<Vec<_>>(),
+            );
             f
         };
         let indicator_values = |field: &'static str, args: Vec<Arg>| {

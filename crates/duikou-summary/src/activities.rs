@@ -13,99 +13,147 @@ use duikou_domain::record::Rec;
 use duikou_domain::schema::FieldKind;
 use duikou_domain::Precision;
 use duikou_report::{Block, Chart, ChartKind, Series, Span};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, HashMap};
 
-/// （二）教学、培训与交流: the activities held within the period; also hands back the activities read, donations among
-/// them.
-pub(crate) fn activities<'a>(input: &SummaryInput, pool: &Pool<'a>, figs: &mut Figures) -> (Vec<Block>, Vec<Act<'a>>) {
-    // the many activities read once into their figures, then counted over and over
-    let acts: Vec<Act> = pool.activities_in_period();
-    let non_donation: Vec<&Act> = acts.iter().filter(|a| a.kind() != ActivityKind::Donation).collect();
-    let mut blocks = Vec::new();
-    if non_donation.is_empty() {
-        return (blocks, acts);
+/// One figure over the activities: its sum, how many there are, and the records behind it.
+struct Tallied {
+    total: Total,
+    n: usize,
+    ids: Vec<(&'static str, i64)>,
+}
+
+impl Tallied {
+    fn new() -> Tallied {
+        Tallied {
+            total: Total::new(),
+            n: 0,
+            ids: Vec::new(),
+        }
     }
-    let mut parts = teaching_parts(&non_donation, figs);
-    parts.extend(exchange_parts(&non_donation, figs));
+
+    /// Counts one more activity, adding `f` of it.
+    fn add(&mut self, a: &Act, f: Fig) {
+        self.total.add(f);
+        self.n += 1;
+        self.ids.push(("activities", a.id()));
+    }
+}
+
+/// The activities' figures, each made in one pass over them: a program's term holds millions, which are never
+/// gathered into lists of their own.
+struct Tallies<'a> {
+    courses: Tallied,
+    hours: Tallied,
+    lectures: Tallied,
+    /// Trainings, with their 人次.
+    trainings: Tallied,
+    /// Visits, with their 人次.
+    visits: Tallied,
+    research: Tallied,
+    /// How many activities of each kind (donations too).
+    by_kind: BTreeMap<String, usize>,
+    /// The donations, told in their own part.
+    gifts: Vec<Act<'a>>,
+    /// The activities told one by one ([`activity_counts`]), with their place among those that are not donations.
+    told: Told<'a>,
+}
+
+/// （二）教学、培训与交流: the activities held within the period; also hands back the donations among them.
+pub(crate) fn activities<'a>(input: &SummaryInput, pool: &Pool<'a>, figs: &mut Figures) -> (Vec<Block>, Vec<Act<'a>>) {
+    let counts = counts_of(pool);
+    let mut t = Tallies {
+        courses: Tallied::new(),
+        hours: Tallied::new(),
+        lectures: Tallied::new(),
+        trainings: Tallied::new(),
+        visits: Tallied::new(),
+        research: Tallied::new(),
+        by_kind: BTreeMap::new(),
+        gifts: Vec::new(),
+        told: Told::default(),
+    };
+    let mut non_donation = 0usize;
+    for a in pool.activities_in_period() {
+        *t.by_kind.entry(a.kind().code().to_string()).or_default() += 1;
+        if a.kind() == ActivityKind::Donation {
+            t.gifts.push(a);
+            continue;
+        }
+        let at = non_donation;
+        non_donation += 1;
+        for (tally, f) in [(&mut t.courses, a.courses()), (&mut t.hours, a.hours())] {
+            if f.value > 0 {
+                tally.add(&a, f);
+            }
+        }
+        match a.kind() {
+            ActivityKind::Lecture if a.sessions().value > 0 => t.lectures.add(&a, a.sessions()),
+            ActivityKind::Training => t.trainings.add(&a, a.person_times()),
+            ActivityKind::Visit => t.visits.add(&a, a.person_times()),
+            ActivityKind::Research => t.research.add(&a, Fig::exact(0)),
+            _ => {}
+        }
+        t.told.consider(at, a, counts.contains_key(&a.id()));
+    }
+    let mut blocks = Vec::new();
+    if non_donation == 0 {
+        return (blocks, t.gifts);
+    }
+    let mut parts = teaching_parts(&mut t, figs);
+    parts.extend(exchange_parts(&mut t, figs));
     if !parts.is_empty() {
         let mut spans = joined(format!("{}，", input.period_label), parts, "；");
         spans.push(Span::text("。"));
         blocks.push(para(spans));
     }
-    blocks.extend(activity_counts(pool, &non_donation, figs));
-    let mut by_kind: BTreeMap<String, usize> = BTreeMap::new();
-    for a in &acts {
-        *by_kind.entry(a.kind().code().to_string()).or_default() += 1;
-    }
+    blocks.extend(activity_counts(counts, std::mem::take(&mut t.told), figs));
     blocks.push(Block::Chart(Chart {
         title: "活动按类型".into(),
         kind: ChartKind::Bar,
-        categories: by_kind.keys().map(|k| label("activities", "kind", k)).collect(),
+        categories: t.by_kind.keys().map(|k| label("activities", "kind", k)).collect(),
         series: vec![Series {
             name: "次数".into(),
-            values: by_kind.values().map(|n| *n as f64).collect(),
+            values: t.by_kind.values().map(|n| *n as f64).collect(),
         }],
         unit: "次".into(),
     }));
-    (blocks, acts)
-}
-
-/// The sum of one figure over activities.
-fn sum_of(v: &[&Act], f: fn(&Act) -> Fig) -> Total {
-    v.iter().map(|a| f(a)).collect::<Total>()
-}
-
-/// The activities as the records behind a figure.
-fn act_ids(v: &[&Act]) -> Vec<(&'static str, i64)> {
-    v.iter().map(|a| ("activities", a.id())).collect::<Vec<_>>()
+    (blocks, t.gifts)
 }
 
 /// What was taught: courses opened, hours taught, lectures given.
-fn teaching_parts(non_donation: &[&Act], figs: &mut Figures) -> Vec<Vec<Span>> {
-    let with = |f: fn(&Act) -> Fig| {
-        non_donation
-            .iter()
-            .copied()
-            .filter(|a| f(a).value > 0)
-            .collect::<Vec<&Act>>()
-    };
+fn teaching_parts(t: &mut Tallies, figs: &mut Figures) -> Vec<Vec<Span>> {
     let mut parts: Vec<Vec<Span>> = Vec::new();
-    let courses = with(|a| a.courses());
-    if !courses.is_empty() {
+    if t.courses.n > 0 {
         parts.push(vec![
             Span::text("帮助开出新课和急需课程"),
             figs.span(
                 "activities.courses",
                 "开设课程",
-                format!("{}门次", zh::tally_total(&sum_of(&courses, |a| a.courses()))),
-                act_ids(&courses),
+                format!("{}门次", zh::tally_total(&t.courses.total)),
+                std::mem::take(&mut t.courses.ids),
             ),
         ]);
     }
-    let hours = with(|a| a.hours());
-    if !hours.is_empty() {
+    if t.hours.n > 0 {
         parts.push(vec![
             Span::text("直接授课"),
             figs.span(
                 "activities.hours",
                 "授课课时",
-                format!("{}课时", zh::tally_total(&sum_of(&hours, |a| a.hours()))),
-                act_ids(&hours),
+                format!("{}课时", zh::tally_total(&t.hours.total)),
+                std::mem::take(&mut t.hours.ids),
             ),
         ]);
     }
-    let lectures: Vec<&Act> = with(|a| a.sessions())
-        .into_iter()
-        .filter(|a| a.kind() == ActivityKind::Lecture)
-        .collect();
-    if !lectures.is_empty() {
+    if t.lectures.n > 0 {
         parts.push(vec![
             Span::text("举办学术讲座、专题报告"),
             figs.span(
                 "activities.lectures",
                 "讲座报告",
-                format!("{}场", zh::tally_total(&sum_of(&lectures, |a| a.sessions()))),
-                act_ids(&lectures),
+                format!("{}场", zh::tally_total(&t.lectures.total)),
+                std::mem::take(&mut t.lectures.ids),
             ),
         ]);
     }
@@ -113,22 +161,18 @@ fn teaching_parts(non_donation: &[&Act], figs: &mut Figures) -> Vec<Vec<Span>> {
 }
 
 /// The exchanges: trainings held and the people trained, visits, joint research.
-fn exchange_parts(non_donation: &[&Act], figs: &mut Figures) -> Vec<Vec<Span>> {
+fn exchange_parts(t: &mut Tallies, figs: &mut Figures) -> Vec<Vec<Span>> {
     let mut parts: Vec<Vec<Span>> = Vec::new();
-    let trainings: Vec<&Act> = non_donation
-        .iter()
-        .copied()
-        .filter(|a| a.kind() == ActivityKind::Training)
-        .collect();
-    if !trainings.is_empty() {
-        let pt = sum_of(&trainings, |a| a.person_times());
+    if t.trainings.n > 0 {
+        let pt = t.trainings.total;
+        let ids = std::mem::take(&mut t.trainings.ids);
         let mut s = vec![
             Span::text("开展培训"),
             figs.span(
                 "activities.trainings",
                 "培训期数",
-                format!("{}期", trainings.len()),
-                act_ids(&trainings),
+                format!("{}期", t.trainings.n),
+                ids.clone(),
             ),
         ];
         if pt.value() > 0 {
@@ -137,41 +181,31 @@ fn exchange_parts(non_donation: &[&Act], figs: &mut Figures) -> Vec<Vec<Span>> {
                 "activities.training_person_times",
                 "培训人次",
                 format!("{}人次", zh::tally_total(&pt)),
-                act_ids(&trainings),
+                ids,
             ));
         }
         parts.push(s);
     }
-    let visits: Vec<&Act> = non_donation
-        .iter()
-        .copied()
-        .filter(|a| a.kind() == ActivityKind::Visit)
-        .collect();
-    if !visits.is_empty() {
-        let pt = sum_of(&visits, |a| a.person_times());
+    if t.visits.n > 0 {
+        let pt = t.visits.total;
         let text = if pt.value() > 0 {
             format!("{}人次", zh::tally_total(&pt))
         } else {
-            format!("{}次", visits.len())
+            format!("{}次", t.visits.n)
         };
         parts.push(vec![
             Span::text("双方互访"),
-            figs.span("activities.visits", "互访", text, act_ids(&visits)),
+            figs.span("activities.visits", "互访", text, std::mem::take(&mut t.visits.ids)),
         ]);
     }
-    let research: Vec<&Act> = non_donation
-        .iter()
-        .copied()
-        .filter(|a| a.kind() == ActivityKind::Research)
-        .collect();
-    if !research.is_empty() {
+    if t.research.n > 0 {
         parts.push(vec![
             Span::text("联合开展科研合作"),
             figs.span(
                 "activities.research",
                 "科研合作",
-                format!("{}项", research.len()),
-                act_ids(&research),
+                format!("{}项", t.research.n),
+                std::mem::take(&mut t.research.ids),
             ),
         ]);
     }
@@ -231,28 +265,69 @@ fn own_figures(a: &Act) -> Vec<(&'static str, &'static str, String)> {
         .collect()
 }
 
+/// The counted 活动计数 of the period's activities, by activity.
+fn counts_of<'a>(pool: &Pool<'a>) -> HashMap<i64, Vec<&'a Rec>> {
+    let mut by: HashMap<i64, Vec<&Rec>> = HashMap::new();
+    for r in pool.all("activity_counts").into_iter().filter(|r| pool.counts(r)) {
+        by.entry(r["activity_id"].as_i64().unwrap_or(0)).or_default().push(r);
+    }
+    by
+}
+
+/// The activities told one by one with their own figures, gathered as the activities pass: every one with counts in
+/// its own units, and the [`ACTIVITIES_TOLD`] largest of the others with figures of their own (by money, then by
+/// person-times; of two the same, the earlier). Each is kept with its place, to be told in the order they came.
+#[derive(Default)]
+struct Told<'a> {
+    counted: Vec<(usize, Act<'a>)>,
+    alone: Vec<(Size, usize, Act<'a>)>,
+}
+
+/// How large an activity told alone is: by money, then by person-times, the largest first.
+type Size = (Reverse<i64>, Reverse<i64>);
+
+impl<'a> Told<'a> {
+    /// Looks at the activity at place `at`.
+    fn consider(&mut self, at: usize, a: Act<'a>, has_counts: bool) {
+        if has_counts {
+            self.counted.push((at, a));
+            return;
+        }
+        if own_counts(&a).next().is_none() {
+            return;
+        }
+        let amount = a.amount_figure().map_or(0, |f| f.value);
+        self.alone
+            .push(((Reverse(amount), Reverse(a.person_times().value)), at, a));
+        // the largest kept, a few more than told while they pass
+        if self.alone.len() >= 4 * ACTIVITIES_TOLD {
+            self.keep_largest();
+        }
+    }
+
+    fn keep_largest(&mut self) {
+        self.alone.sort_unstable_by_key(|(size, at, _)| (*size, *at));
+        self.alone.truncate(ACTIVITIES_TOLD);
+    }
+
+    /// The activities to tell, in the order they came.
+    fn in_order(mut self) -> Vec<Act<'a>> {
+        self.keep_largest();
+        let mut all = self.counted;
+        all.extend(self.alone.into_iter().map(|(_, at, a)| (at, a)));
+        all.sort_unstable_by_key(|(at, _)| *at);
+        all.into_iter().map(|(_, a)| a).collect()
+    }
+}
+
 /// Each activity's figures told with the activity: its counts in their own units ("“农牧民转移就业培训”：学员900人")
 /// and its own 人次, 场次, 课时, 金额 ("“申报课题”：金额20万元"). Counts of different things and units are never added
 /// together.
-pub(crate) fn activity_counts(pool: &Pool, acts: &[&Act], figs: &mut Figures) -> Vec<Block> {
-    let mut counts: HashMap<i64, Vec<&Rec>> = of_activities(pool, "activity_counts", acts).into_iter().collect();
-    // the activities told for their own figures alone: the largest by money, then by person-times
-    let mut alone: Vec<&Act> = acts
-        .iter()
-        .copied()
-        .filter(|a| !counts.contains_key(&a.id()) && own_counts(a).next().is_some())
-        .collect();
-    alone.sort_by_key(|a| {
-        let amount = a.amount_figure().map_or(0, |f| f.value);
-        std::cmp::Reverse((amount, a.person_times().value))
-    });
-    let alone: HashSet<i64> = alone.iter().take(ACTIVITIES_TOLD).map(|a| a.id()).collect();
+fn activity_counts(mut counts: HashMap<i64, Vec<&Rec>>, told: Told, figs: &mut Figures) -> Vec<Block> {
     let mut items = Vec::new();
-    for a in acts {
+    for a in told.in_order() {
+        let a = &a;
         let mine = counts.remove(&a.id()).unwrap_or_default();
-        if mine.is_empty() && !alone.contains(&a.id()) {
-            continue;
-        }
         let title = a.title();
         let mut spans = vec![Span::text(format!("“{title}”："))];
         let mut first = true;

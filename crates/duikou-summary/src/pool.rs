@@ -257,14 +257,10 @@ impl<'a> Pool<'a> {
     }
 
     /// The counted activities that fall in the period, typed, each pairing's in its order (by start date, then id).
-    pub(crate) fn activities_in_period(&self) -> Vec<Act<'a>> {
-        self.input
-            .activities
-            .iter()
-            .filter(|a| {
-                self.counts_as(a.confirmation().into()) && self.settle(activity_point(self.input, a)) == Place::In
-            })
-            .collect()
+    pub(crate) fn activities_in_period(&self) -> impl Iterator<Item = Act<'a>> + '_ {
+        self.input.activities.iter().filter(|a| {
+            self.counts_as(a.confirmation().into()) && self.settle(activity_point(self.input, a)) == Place::In
+        })
     }
 
     /// Where a record dated `d` (a point, however precise) falls against the period, before [`Pool::settle`].

@@ -208,49 +208,38 @@ fn activity(r: &mut Row) -> Result<Activity> {
     })
 }
 
-/// Where the structs of a typed read go as they are decoded, one at a time.
-trait Gather<T>: Send + 'static {
-    fn gather(&mut self, t: T);
+/// What holds the structs a typed read keeps, one at a time as they are decoded.
+trait Hold<T>: Send + 'static {
+    fn hold(&mut self, t: T);
 }
 
-/// The structs of a read kept whole, those that `keep` passes (the rest are dropped as they arrive).
-struct Kept<T> {
-    keep: Box<dyn Fn(&T) -> bool + Send>,
-    got: Vec<T>,
-}
-
-impl<T: Send + 'static> Gather<T> for Kept<T> {
-    fn gather(&mut self, t: T) {
-        if (self.keep)(&t) {
-            self.got.push(t);
-        }
+impl<T: Send + 'static> Hold<T> for Vec<T> {
+    fn hold(&mut self, t: T) {
+        self.push(t);
     }
 }
 
-/// The activities of a read held as a summary holds them ([`ActivityLot`]), those that `keep` passes.
-struct Held {
-    keep: Box<dyn Fn(&Activity) -> bool + Send>,
-    lot: ActivityLot,
-}
-
-impl Gather<Activity> for Held {
-    fn gather(&mut self, a: Activity) {
-        if (self.keep)(&a) {
-            self.lot.push(a);
-        }
+/// A summary's activities, packed.
+impl Hold<Activity> for ActivityLot {
+    fn hold(&mut self, a: Activity) {
+        self.push(a);
     }
 }
 
-/// The structs of a typed read, decoded as the rows arrive and handed to `into`; the first row that cannot be
-/// decoded stops the read.
-struct Decode<T, G> {
+/// Which structs of a typed read to keep, decided on each as it arrives (the rest are dropped).
+type Keep<T> = Box<dyn Fn(&T) -> bool + Send>;
+
+/// The structs of a typed read, decoded as the rows arrive, those `keep` passes handed to `into`; the first row that
+/// cannot be decoded stops the read.
+struct Decode<T, H> {
     names: Vec<String>,
     decode: fn(&mut Row) -> Result<T>,
-    into: G,
+    keep: Keep<T>,
+    into: H,
     failed: Option<StoreError>,
 }
 
-impl<T: Typed + Send + 'static, G: Gather<T>> RowSink for Decode<T, G> {
+impl<T: Typed + Send + 'static, H: Hold<T>> RowSink for Decode<T, H> {
     fn row(&mut self, mut vals: Vec<Val>) -> ControlFlow<()> {
         let mut row = Row {
             entity: T::ENTITY,
@@ -260,7 +249,9 @@ impl<T: Typed + Send + 'static, G: Gather<T>> RowSink for Decode<T, G> {
         };
         match (self.decode)(&mut row) {
             Ok(t) => {
-                self.into.gather(t);
+                if (self.keep)(&t) {
+                    self.into.hold(t);
+                }
                 ControlFlow::Continue(())
             }
             Err(e) => {
@@ -275,18 +266,18 @@ impl<T: Typed + Send + 'static, G: Gather<T>> RowSink for Decode<T, G> {
 const LOT: usize = 500;
 
 impl Store {
-    /// The records of `T` of these pairings, typed by `decode` and handed to `into` as they arrive, each lot of
-    /// pairings in one read ordered by `order`; `cond` (with its arguments `cond_args`, numbered from `$1`) narrows
-    /// them. Only what `into` keeps is held.
-    async fn typed_into<T: Typed + Send + 'static, G: Gather<T>>(
+    /// The records of `T` of these pairings, typed by `decode` as they arrive, those `keep` passes handed to `into`,
+    /// each lot of pairings in one read ordered by `order`; `cond` (with its arguments `cond_args`, numbered from `$1`)
+    /// narrows them. Only what `into` holds is held.
+    async fn typed_into<T: Typed + Send + 'static, H: Hold<T>>(
         &self,
         pairings: &[PairingId],
-        cond: &str,
-        cond_args: &[Arg],
+        (cond, cond_args): (&str, &[Arg]),
         order: &str,
         decode: fn(&mut Row) -> Result<T>,
-        mut into: G,
-    ) -> Result<G> {
+        keep: impl Fn(&T) -> bool + Clone + Send + 'static,
+        mut into: H,
+    ) -> Result<H> {
         let (names, kinds) = columns_of::<T>();
         for lot in pairings.chunks(LOT) {
             let mut args: Vec<Arg> = cond_args.to_vec();
@@ -299,10 +290,11 @@ impl Store {
                 T::ENTITY,
                 marks.join(", ")
             );
-            // each row decoded as it arrives, where it is read: only what `into` keeps is held
+            // each row decoded as it arrives, where it is read: only what `into` holds is held
             let sink = Decode {
                 names: names.clone(),
                 decode,
+                keep: Box::new(keep.clone()),
                 into,
                 failed: None,
             };
@@ -313,27 +305,6 @@ impl Store {
             into = done.into;
         }
         Ok(into)
-    }
-
-    /// The records of `T` of these pairings, typed by `decode`, those `keep` passes, as [`Store::typed_into`] reads
-    /// them.
-    async fn typed_of<T: Typed + Send + 'static>(
-        &self,
-        pairings: &[PairingId],
-        cond: &str,
-        cond_args: &[Arg],
-        order: &str,
-        decode: fn(&mut Row) -> Result<T>,
-        keep: impl Fn(&T) -> bool + Send + 'static,
-    ) -> Result<Vec<T>> {
-        let into = Kept {
-            keep: Box::new(keep),
-            got: Vec::new(),
-        };
-        Ok(self
-            .typed_into(pairings, cond, cond_args, order, decode, into)
-            .await?
-            .got)
     }
 
     /// The transactions of these pairings, typed, in each pairing's order by date then id; with `within`, only those
@@ -350,7 +321,7 @@ impl Store {
             ),
             None => ("", Vec::new()),
         };
-        self.typed_of(pairings, cond, &args, "date, id", transaction, |_| true)
+        self.typed_into(pairings, (cond, &args), "date, id", transaction, |_| true, Vec::new())
             .await
     }
 
@@ -364,7 +335,7 @@ impl Store {
     ) -> Result<Vec<Activity>> {
         let (cond, args, keep) = activities_within(within);
         let mut out = self
-            .typed_of(pairings, cond, &args, "start_date, id", activity, keep)
+            .typed_into(pairings, (cond, &args), "start_date, id", activity, keep, Vec::new())
             .await?;
         let position = positions(pairings);
         // in place (a stable sort would need room for half of them again): the key is the whole order, ids unique
@@ -380,14 +351,16 @@ impl Store {
         within: Option<(NaiveDate, NaiveDate)>,
     ) -> Result<ActivityLot> {
         let (cond, args, keep) = activities_within(within);
-        let into = Held {
-            keep: Box::new(keep),
-            lot: ActivityLot::default(),
-        };
         let mut lot = self
-            .typed_into(pairings, cond, &args, "start_date, id", activity, into)
-            .await?
-            .lot;
+            .typed_into(
+                pairings,
+                (cond, &args),
+                "start_date, id",
+                activity,
+                keep,
+                ActivityLot::default(),
+            )
+            .await?;
         lot.sort(positions(pairings));
         Ok(lot)
     }
@@ -403,7 +376,11 @@ fn positions(pairings: &[PairingId]) -> impl Fn(i64) -> usize {
 /// that keeps those that do, by all of their days.
 fn activities_within(
     within: Option<(NaiveDate, NaiveDate)>,
-) -> (&'static str, Vec<Arg>, impl Fn(&Activity) -> bool + Send + 'static) {
+) -> (
+    &'static str,
+    Vec<Arg>,
+    impl Fn(&Activity) -> bool + Clone + Send + 'static,
+) {
     let keep = move |a: &Activity| {
         within.is_none_or(|w| attribute(record_interval(a.start_date, a.end_date), w) != Attribution::Out)
     };

@@ -52,7 +52,7 @@ struct Tallies<'a> {
     visits: Tallied,
     research: Tallied,
     /// How many activities of each kind (donations too).
-    by_kind: BTreeMap<String, usize>,
+    by_kind: BTreeMap<&'static str, usize>,
     /// The donations, told in their own part.
     gifts: Vec<Act<'a>>,
     /// The activities told one by one ([`activity_counts`]), with their place among those that are not donations.
@@ -61,7 +61,7 @@ struct Tallies<'a> {
 
 /// （二）教学、培训与交流: the activities held within the period; also hands back the donations among them.
 pub(crate) fn activities<'a>(input: &SummaryInput, pool: &Pool<'a>, figs: &mut Figures) -> (Vec<Block>, Vec<Act<'a>>) {
-    let counts = counts_of(pool);
+    let counts = children_of(pool, "activity_counts");
     let mut t = Tallies {
         courses: Tallied::new(),
         hours: Tallied::new(),
@@ -75,7 +75,7 @@ pub(crate) fn activities<'a>(input: &SummaryInput, pool: &Pool<'a>, figs: &mut F
     };
     let mut non_donation = 0usize;
     for a in pool.activities_in_period() {
-        *t.by_kind.entry(a.kind().code().to_string()).or_default() += 1;
+        *t.by_kind.entry(a.kind().code()).or_default() += 1;
         if a.kind() == ActivityKind::Donation {
             t.gifts.push(a);
             continue;
@@ -214,10 +214,7 @@ fn exchange_parts(t: &mut Tallies, figs: &mut Figures) -> Vec<Vec<Span>> {
 
 /// The counted child records of `entity` (活动计数, 捐赠物资) of these activities, by activity.
 pub(crate) fn of_activities<'a>(pool: &Pool<'a>, entity: &str, acts: &[&Act]) -> Vec<(i64, Vec<&'a Rec>)> {
-    let mut by: BTreeMap<i64, Vec<&Rec>> = BTreeMap::new();
-    for r in pool.all(entity).into_iter().filter(|r| pool.counts(r)) {
-        by.entry(r["activity_id"].as_i64().unwrap_or(0)).or_default().push(r);
-    }
+    let mut by = children_of(pool, entity);
     acts.iter()
         .filter_map(|a| by.remove(&a.id()).map(|v| (a.id(), v)))
         .collect()
@@ -265,10 +262,10 @@ fn own_figures(a: &Act) -> Vec<(&'static str, &'static str, String)> {
         .collect()
 }
 
-/// The counted 活动计数 of the period's activities, by activity.
-fn counts_of<'a>(pool: &Pool<'a>) -> HashMap<i64, Vec<&'a Rec>> {
+/// The counted child records of `entity` (活动计数, 捐赠物资) of any activity, by activity.
+fn children_of<'a>(pool: &Pool<'a>, entity: &str) -> HashMap<i64, Vec<&'a Rec>> {
     let mut by: HashMap<i64, Vec<&Rec>> = HashMap::new();
-    for r in pool.all("activity_counts").into_iter().filter(|r| pool.counts(r)) {
+    for r in pool.all(entity).into_iter().filter(|r| pool.counts(r)) {
         by.entry(r["activity_id"].as_i64().unwrap_or(0)).or_default().push(r);
     }
     by

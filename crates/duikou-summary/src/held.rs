@@ -27,6 +27,7 @@ const COUNTS: usize = 6;
 const ABSENT: i64 = i64::MIN;
 
 /// One activity, packed; its texts are in its lot's.
+#[derive(Clone)]
 struct Held {
     id: i64,
     pairing_id: i64,
@@ -58,7 +59,7 @@ const TEXT_PIECE: usize = 256 * 1024;
 /// The activities of one read, held: each packed, their titles in a few long texts. Both are kept in pieces of a
 /// fixed size, so a lot grows without ever copying what it holds (a vector doubled as it grows holds, while it is
 /// copied, three times what it needs), and their order is kept apart, as each one's place.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct ActivityLot {
     pieces: Vec<Vec<Held>>,
     text: Vec<String>,
@@ -71,16 +72,6 @@ pub struct ActivityLot {
 impl std::fmt::Debug for ActivityLot {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "ActivityLot({} activities)", self.len())
-    }
-}
-
-impl Clone for ActivityLot {
-    fn clone(&self) -> ActivityLot {
-        let mut lot = ActivityLot::default();
-        for a in self.iter() {
-            lot.push(a.activity());
-        }
-        lot
     }
 }
 

@@ -58,11 +58,14 @@ impl App {
     /// Writes the summary (or the briefing) asked for. A summary in which one measure would show two values is
     /// refused ([`AppError::Inconsistent`]).
     pub async fn report(&self, request: &ReportRequest) -> Result<Report, AppError> {
-        let mut input = self
+        let form = duikou_summary::Form {
+            pending: request.pending,
+            briefing: request.briefing.is_some(),
+        };
+        let input = self
             .store
-            .summary_input(&request.scope, &request.period, request.as_of)
+            .summary_input_as(&request.scope, &request.period, request.as_of, form)
             .await?;
-        input.pending = request.pending;
         let (document, figures) = match request.briefing {
             Some(issue) => duikou_summary::briefing::briefing(&input, issue),
             None => duikou_summary::build(&input)?,

@@ -641,13 +641,16 @@ fn restates(numbers: &[(Fixed, String)], ann: &Value) -> bool {
 async fn summary(store: &Store, scope: Scope, period: &str) -> Result<String, String> {
     let as_of = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).ok_or("日期无效")?;
     let period: duikou_domain::Period = period.parse().map_err(|e| format!("{e}"))?;
-    let mut input = store
-        .summary_input(&scope, &period, as_of)
-        .await
-        .map_err(|e| e.to_string())?;
     // the ledger asks whether the record's facts reach a summary, confirmed or still awaiting confirmation (the
     // default summary states the latter apart, outside its totals)
-    input.pending = duikou_summary::Pending::Include;
+    let form = duikou_summary::Form {
+        pending: duikou_summary::Pending::Include,
+        briefing: false,
+    };
+    let input = store
+        .summary_input_as(&scope, &period, as_of, form)
+        .await
+        .map_err(|e| e.to_string())?;
     // the summary writer is not ours to fix here: a panic is reported (once, below) as a summary that could not be
     // written, without its backtrace
     let hook = std::panic::take_hook();

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use duikou_domain::entities::{PairingId, Transaction};
 use duikou_domain::record::Rec;
 use duikou_domain::{Calendar, Period};
-use duikou_summary::{PairingBundle, SummaryInput};
+use duikou_summary::{Form, PairingBundle, SummaryInput};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -89,6 +89,13 @@ const LOTS: usize = 4;
 /// 4's year) while they held 10 MB more.
 const READS_AT_ONCE: usize = 2;
 
+/// At most this many pairings' activities are read at once and taken into a summary's figures: a lot of program
+/// 4's whole term (about 2 000 activities a pairing) holds about 6 MB while it is taken.
+const ACTIVITY_LOT: usize = 25;
+
+/// The activities' own counts (活动计数), read generically before the activities.
+const COUNTS: &str = "activity_counts";
+
 /// The entities a summary reads generically for each pairing (the typed ones, transactions and activities, are read
 /// apart).
 const SUMMARY_ENTITIES: &[&str] = &[
@@ -101,7 +108,6 @@ const SUMMARY_ENTITIES: &[&str] = &[
     "outputs",
     "dispatches",
     "stints",
-    "activity_counts",
     "activity_items",
     "needs",
     "notes",
@@ -295,7 +301,20 @@ impl Store {
 
     /// Everything the summary writer needs for a scope and period, judged as of `as_of`.
     pub async fn summary_input(&self, scope: &Scope, period: &Period, as_of: NaiveDate) -> Result<SummaryInput> {
-        self.summary_input_from(scope, period, as_of, Judged::Either).await
+        self.summary_input_as(scope, period, as_of, Form::default()).await
+    }
+
+    /// As [`Store::summary_input`], for what `form` says is written (pending facts entering as it says, or a
+    /// briefing): the activities are taken for it as they are read.
+    pub async fn summary_input_as(
+        &self,
+        scope: &Scope,
+        period: &Period,
+        as_of: NaiveDate,
+        form: Form,
+    ) -> Result<SummaryInput> {
+        self.summary_input_read(scope, period, as_of, Judged::Either, form)
+            .await
     }
 
     /// As [`Store::summary_input`], with the obligation results taken from where `judged` says.
@@ -305,6 +324,18 @@ impl Store {
         period: &Period,
         as_of: NaiveDate,
         judged: Judged,
+    ) -> Result<SummaryInput> {
+        self.summary_input_read(scope, period, as_of, judged, Form::default())
+            .await
+    }
+
+    async fn summary_input_read(
+        &self,
+        scope: &Scope,
+        period: &Period,
+        as_of: NaiveDate,
+        judged: Judged,
+        form: Form,
     ) -> Result<SummaryInput> {
         let (scope_title, pairings) = self.scope_pairings(scope).await?;
         if pairings.is_empty() {
@@ -446,7 +477,8 @@ impl Store {
         let lot_size = id_args.len().div_ceil(LOTS).clamp(1, LOT);
         let gate = Arc::new(tokio::sync::Semaphore::new(READS_AT_ONCE));
         let mut reads = Vec::new();
-        for e in SUMMARY_ENTITIES {
+        // the activities' own counts first: which activities have them is known before the activities are taken
+        for e in std::iter::once(&COUNTS).chain(SUMMARY_ENTITIES) {
             for lot in id_args.chunks(lot_size) {
                 let (store, lot, within) = (self.clone(), lot.to_vec(), within.clone());
                 reads.push((
@@ -468,14 +500,35 @@ impl Store {
                 })));
             }
         }
-        // their activities, typed, those whose days reach into the period (all or some of them)
+        // which activities have counts of their own that enter the totals
+        let rules = duikou_summary::FoldRules {
+            period: bounds,
+            whole_term: matches!(period, Period::Term),
+            pending: form.pending,
+            briefing: form.briefing,
+        };
+        let (count_reads, reads): (Vec<_>, Vec<_>) = reads.into_iter().partition(|(e, _)| *e == COUNTS);
+        let mut counts = Vec::new();
+        for (_, read) in count_reads {
+            counts.extend(
+                read.await
+                    .map_err(|err| StoreError::Other(format!("读取总结所需记录中断：{err}")))??,
+            );
+        }
+        let with_counts = Arc::new(rules.with_counts(&counts));
+        // their activities, typed, those whose days reach into the period (all or some of them), each small lot
+        // taken as it is read: of the many, only their figures and the few the text names are kept
         let mut activity_reads = Vec::new();
         {
             let (from, to) = bounds;
-            for lot in ids.chunks(lot_size) {
+            for lot in ids.chunks(ACTIVITY_LOT) {
                 let (store, lot) = (self.clone(), lot.iter().copied().map(PairingId).collect::<Vec<_>>());
+                let (rules, with_counts) = (rules.clone(), with_counts.clone());
                 activity_reads.push(tokio::spawn(gated(gate.clone(), async move {
-                    store.summary_activities_of(&lot, Some((from, to))).await
+                    let read = store.summary_activities_of(&lot, Some((from, to))).await?;
+                    let mut fold = duikou_summary::ActivityFold::new(rules, with_counts);
+                    fold.take_lot(&read);
+                    Ok::<_, StoreError>(fold)
                 })));
             }
         }
@@ -542,6 +595,15 @@ impl Store {
             }
         }
         let mut records: HashMap<i64, HashMap<String, Vec<Rec>>> = HashMap::new();
+        for r in counts {
+            let p = r["pairing_id"].as_i64().unwrap_or(0);
+            records
+                .entry(p)
+                .or_default()
+                .entry(COUNTS.to_string())
+                .or_default()
+                .push(r);
+        }
         for (e, read) in reads {
             let rows = read
                 .await
@@ -561,15 +623,15 @@ impl Store {
                 transactions.entry(p).or_default().push(t);
             }
         }
-        // the activities in one list, each lot moved in as it is read (never a second copy of them all): the lots are
-        // of consecutive pairings, each read in its pairings' order
-        let mut activities = duikou_summary::Activities::default();
+        // the lots' folds joined in the lots' order: the same as one fold over all the activities in order
+        let mut fold = duikou_summary::ActivityFold::new(rules, with_counts);
         for read in activity_reads {
-            let lot = read
-                .await
-                .map_err(|err| StoreError::Other(format!("读取总结所需记录中断：{err}")))??;
-            activities.push_lot(lot);
+            fold.then(
+                read.await
+                    .map_err(|err| StoreError::Other(format!("读取总结所需记录中断：{err}")))??,
+            );
         }
+        let activities = duikou_summary::Activities::folded(fold.finish());
         let mut people: HashMap<i64, Rec> = HashMap::new();
         for read in people_reads {
             let rows = read
@@ -764,7 +826,7 @@ impl Store {
             activities,
             written_on: as_of,
             // the caller chooses (`pending=`); separate unless told
-            pending: duikou_summary::Pending::default(),
+            pending: form.pending,
             // over the whole term a record without a date still belongs: every record of a pairing is of its term
             whole_term: matches!(period, Period::Term),
             area,

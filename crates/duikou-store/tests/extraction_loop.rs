@@ -188,11 +188,14 @@ fn judge(summary: &str, nums: &[(usize, i128, String)], ann: &Value) -> (bool, b
 async fn summary(store: &Store, pairing: i64) -> Result<String, String> {
     let as_of = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).ok_or("日期")?;
     let period: duikou_domain::Period = "term".parse().map_err(|e| format!("{e}"))?;
-    let mut input = store
-        .summary_input(&Scope::Pairing(pairing), &period, as_of)
+    let form = duikou_summary::Form {
+        pending: duikou_summary::Pending::Include,
+        briefing: false,
+    };
+    let input = store
+        .summary_input_as(&Scope::Pairing(pairing), &period, as_of, form)
         .await
         .map_err(|e| e.to_string())?;
-    input.pending = duikou_summary::Pending::Include;
     duikou_summary::build(&input)
         .map(|(doc, _)| duikou_report::markdown(&doc))
         .map_err(|e| e.to_string())

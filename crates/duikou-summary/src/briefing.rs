@@ -27,16 +27,8 @@ pub fn briefing(input: &SummaryInput, issue: u32) -> (Document, Vec<Figure>) {
             .collect()
     };
     // the period's activities seen generically, by their fields (a briefing's month or quarter holds few)
-    let act_recs = crate::pool::recs_of(
-        &input
-            .activities
-            .iter()
-            .filter(|a| {
-                duikou_domain::date::attribute(a.start_date().interval(), (from, to)) == duikou_domain::Attribution::In
-            })
-            .map(|a| a.activity())
-            .collect::<Vec<_>>(),
-    );
+    let taken = input.activities.taken(input);
+    let act_recs = crate::pool::recs_of(&taken.started.iter().map(|a| a.activity()).collect::<Vec<_>>());
     let acts: Vec<&Rec> = act_recs.iter().collect();
     let dispatches: Vec<&Rec> = all("dispatches")
         .into_iter()
@@ -166,7 +158,7 @@ fn key_figures(acts: &[&Rec], dispatches: &[&Rec]) -> (Vec<Vec<Cell>>, Vec<Figur
             key: key.into(),
             label: label_text.into(),
             value: value.clone(),
-            records,
+            records: records.into(),
         });
         value
     };

@@ -7,7 +7,6 @@ use crate::rec::{id, ids, label};
 use crate::words::{joined, para, whole_months_between};
 use crate::zh;
 use duikou_domain::approx::{self, Total};
-use duikou_domain::entities::ActivityKind;
 use duikou_domain::record::Rec;
 use duikou_domain::schema::FieldKind;
 use duikou_report::{Block, Span};
@@ -21,12 +20,8 @@ pub(crate) const GIFTS_TOLD: usize = 30;
 const GOODS_TOLD: usize = 30;
 
 /// 捐赠与物资支持: the donations among the period's activities.
-pub(crate) fn donations(pool: &Pool, acts: &[Act], figs: &mut Figures) -> Vec<Block> {
-    let gifts: Vec<Act> = acts
-        .iter()
-        .filter(|a| a.kind() == ActivityKind::Donation)
-        .copied()
-        .collect();
+pub(crate) fn donations(pool: &Pool, figs: &mut Figures) -> Vec<Block> {
+    let gifts: Vec<Act> = pool.activities().gifts.iter().collect();
     if gifts.is_empty() {
         return Vec::new();
     }
@@ -46,7 +41,7 @@ pub(crate) fn donations(pool: &Pool, acts: &[Act], figs: &mut Figures) -> Vec<Bl
     let told = recs_of(&told);
     let told: Vec<&Rec> = told.iter().collect();
     let mut blocks = vec![gifts_para(&gifts, &told, figs)];
-    blocks.extend(goods_para(pool, acts, figs));
+    blocks.extend(goods_para(pool, &gifts, figs));
     blocks
 }
 
@@ -119,8 +114,8 @@ fn gifts_para(gifts: &[Act], donations: &[&Rec], figs: &mut Figures) -> Block {
 }
 
 /// The goods of each donation by category, with quantity and value as written ("健身路径10套，每套5万元").
-fn goods_para(pool: &Pool, acts: &[Act], figs: &mut Figures) -> Option<Block> {
-    let donating: Vec<&Act> = acts.iter().filter(|a| a.kind() == ActivityKind::Donation).collect();
+fn goods_para(pool: &Pool, gifts: &[Act], figs: &mut Figures) -> Option<Block> {
+    let donating: Vec<&Act> = gifts.iter().collect();
     let mut told = Vec::new();
     let mut every = Vec::new();
     for (_, goods) in of_activities(pool, "activity_items", &donating) {

@@ -1,6 +1,6 @@
 //! Figures collected while the summary is written: each measure once, with one value.
 
-use crate::{Figure, Inconsistent};
+use crate::{Figure, Inconsistent, Records};
 use duikou_report::Span;
 
 /// Collects figures while the text, the tables and the charts are written: each measure (key) once, with one value.
@@ -13,13 +13,13 @@ pub(crate) struct Figures {
 
 impl Figures {
     /// A figure of the prose.
-    pub(crate) fn span(&mut self, key: &str, label: &str, value: String, records: Vec<(&'static str, i64)>) -> Span {
+    pub(crate) fn span(&mut self, key: &str, label: &str, value: String, records: impl Into<Records>) -> Span {
         self.note(key, label, value.clone(), records);
         Span::figure(value, key)
     }
 
     /// A figure a table or chart shows (or the prose states again): the same measure must have the same value.
-    pub(crate) fn note(&mut self, key: &str, label: &str, value: String, records: Vec<(&'static str, i64)>) {
+    pub(crate) fn note(&mut self, key: &str, label: &str, value: String, records: impl Into<Records>) {
         match self.list.iter().find(|f| f.key == key) {
             Some(f) if f.value == value => {}
             Some(f) => self.clashes.push(Inconsistent {
@@ -31,7 +31,7 @@ impl Figures {
                 key: key.into(),
                 label: label.into(),
                 value,
-                records,
+                records: records.into(),
             }),
         }
     }

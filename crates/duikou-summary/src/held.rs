@@ -104,8 +104,11 @@ impl ActivityLot {
             }
             None => NO_REASON,
         };
-        if self.pieces.last().is_none_or(|p| p.len() == PIECE) {
-            self.pieces.push(Vec::with_capacity(PIECE));
+        // the first piece grows as a small lot's does (a lot of a few gifts stays small), the others are made whole
+        match self.pieces.last() {
+            None => self.pieces.push(Vec::new()),
+            Some(p) if p.len() == PIECE => self.pieces.push(Vec::with_capacity(PIECE)),
+            Some(_) => {}
         }
         // a lot that was sorted and is pushed to again is in the order it came
         self.order = None;
@@ -127,8 +130,13 @@ impl ActivityLot {
 
     /// Keeps a title in the lot's text: where it lies.
     fn keep_text(&mut self, t: &str) -> (u32, u32, u32) {
-        if self.text.last().is_none_or(|p| p.capacity() - p.len() < t.len()) {
-            self.text.push(String::with_capacity(TEXT_PIECE.max(t.len())));
+        // as the pieces of activities: the first grows, the others are made whole
+        match self.text.last() {
+            None => self.text.push(String::new()),
+            Some(p) if !p.is_empty() && p.len() + t.len() > TEXT_PIECE => {
+                self.text.push(String::with_capacity(TEXT_PIECE.max(t.len())))
+            }
+            Some(_) => {}
         }
         let at = self.text.len() - 1;
         let piece = &mut self.text[at];
@@ -153,6 +161,13 @@ impl ActivityLot {
         // the key is the whole order, ids unique
         keys.sort_unstable();
         self.order = Some(keys.into_iter().map(|k| k.3).collect());
+    }
+
+    /// Holds, after its own, the activities of `other` in their order.
+    pub(crate) fn append(&mut self, other: &ActivityLot) {
+        for a in other.iter() {
+            self.push(a.activity());
+        }
     }
 
     /// How many it holds.

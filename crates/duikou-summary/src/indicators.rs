@@ -320,7 +320,7 @@ pub(crate) fn area_prose(input: &SummaryInput, figs: &mut Figures) -> Vec<Block>
                     &format!("area.{}.{}.summed", a.code, a.period),
                     &format!("{region}{}（{when}，下级合计）", a.name),
                     approx::written(FieldKind::Qty, s.figure, &a.unit),
-                    s.records.iter().map(|id| ("indicator_values", *id)).collect(),
+                    s.records.iter().map(|id| ("indicator_values", *id)).collect::<Vec<_>>(),
                 ),
             ]);
         }

@@ -7,6 +7,7 @@ pub mod briefing;
 mod donations;
 mod figures;
 mod flows;
+mod fold;
 mod funds;
 mod held;
 mod indicators;
@@ -46,6 +47,7 @@ use duikou_domain::engine::ObligationResult;
 use duikou_domain::entities::{Activity, Transaction};
 use duikou_domain::record::Rec;
 use duikou_report::{Block, Document, Section, Span};
+pub use fold::{ActivityFold, FoldRules, Folded};
 pub use held::ActivityLot;
 use serde::Serialize;
 use serde_json::Value;
@@ -220,45 +222,64 @@ pub struct SummaryInput {
     pub requirements: Vec<String>,
 }
 
-/// The activities of a summary in the lots they were read in, each lot a run of whole pairings, the lots in the
-/// pairings' order: seen as one list, but never copied into one. Each is held packed ([`ActivityLot`]): of the
-/// records only what the writer reads.
-#[derive(Debug, Clone, Default)]
-pub struct Activities(Vec<ActivityLot>);
+/// The activities of a summary: as they were read (a test's few, in one lot), or already taken as they were read
+/// ([`ActivityFold`]), which a summary of many holds instead of them.
+#[derive(Debug, Clone)]
+pub struct Activities(Taken);
+
+#[derive(Debug, Clone)]
+enum Taken {
+    Read(ActivityLot),
+    Folded(Box<Folded>),
+}
+
+impl Default for Activities {
+    fn default() -> Activities {
+        Activities(Taken::Read(ActivityLot::default()))
+    }
+}
 
 impl Activities {
-    /// Adds the next lot.
-    pub fn push_lot(&mut self, lot: ActivityLot) {
-        if !lot.is_empty() {
-            self.0.push(lot);
+    /// The activities taken as they were read, by the rules of the summary they are for.
+    pub fn folded(f: Folded) -> Activities {
+        Activities(Taken::Folded(Box::new(f)))
+    }
+
+    /// The activities as the writer reads them: taken now by the rules of `input` if they are held as read.
+    pub(crate) fn taken(&self, input: &SummaryInput) -> std::borrow::Cow<'_, Folded> {
+        let rules = FoldRules::of(input);
+        match &self.0 {
+            Taken::Read(lot) => {
+                let counted = rules.with_counts(
+                    input
+                        .pairings
+                        .iter()
+                        .flat_map(|p| p.records.get("activity_counts").into_iter().flatten()),
+                );
+                let mut fold = ActivityFold::new(rules, std::sync::Arc::new(counted));
+                fold.take_lot(lot);
+                std::borrow::Cow::Owned(fold.finish())
+            }
+            Taken::Folded(f) => {
+                debug_assert!(
+                    f.rules.period == rules.period
+                        && f.rules.whole_term == rules.whole_term
+                        && f.rules.pending == rules.pending,
+                    "the activities were taken by the rules of another summary"
+                );
+                std::borrow::Cow::Borrowed(f)
+            }
         }
-    }
-
-    /// Every activity, in order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = held::Act<'_>> + '_ {
-        self.0.iter().flat_map(ActivityLot::iter)
-    }
-
-    /// How many there are.
-    pub fn len(&self) -> usize {
-        self.0.iter().map(ActivityLot::len).sum()
-    }
-
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.0.iter().all(ActivityLot::is_empty)
     }
 }
 
 impl From<Vec<Activity>> for Activities {
-    fn from(one: Vec<Activity>) -> Activities {
+    fn from(all: Vec<Activity>) -> Activities {
         let mut lot = ActivityLot::default();
-        for a in one {
+        for a in all {
             lot.push(a);
         }
-        let mut all = Activities::default();
-        all.push_lot(lot);
-        all
+        Activities(Taken::Read(lot))
     }
 }
 
@@ -293,7 +314,80 @@ pub struct Figure {
     /// As printed.
     pub value: String,
     /// The records counted, `(entity, id)`.
-    pub records: Vec<(&'static str, i64)>,
+    pub records: Records,
+}
+
+/// The records behind a figure, `(entity, id)` in order, kept as runs of one entity's ids: a figure of a program's
+/// whole term counts millions of activities. A run may be shared by the figures that count the same records.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Records(Vec<(&'static str, Arc<[i64]>)>);
+
+impl Records {
+    /// The records of one entity, in order.
+    pub fn of(entity: &'static str, ids: Arc<[i64]>) -> Records {
+        Records(if ids.is_empty() {
+            Vec::new()
+        } else {
+            vec![(entity, ids)]
+        })
+    }
+
+    /// Each record, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, i64)> + '_ {
+        self.0.iter().flat_map(|(e, ids)| ids.iter().map(move |i| (*e, *i)))
+    }
+
+    /// How many there are.
+    pub fn len(&self) -> usize {
+        self.0.iter().map(|(_, ids)| ids.len()).sum()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Whether `record` is among them.
+    pub fn contains(&self, record: &(&str, i64)) -> bool {
+        self.0.iter().any(|(e, ids)| *e == record.0 && ids.contains(&record.1))
+    }
+
+    /// Each record, in order, in a list.
+    pub fn to_vec(&self) -> Vec<(&'static str, i64)> {
+        self.iter().collect()
+    }
+}
+
+impl From<Vec<(&'static str, i64)>> for Records {
+    fn from(all: Vec<(&'static str, i64)>) -> Records {
+        let mut runs: Vec<(&'static str, Vec<i64>)> = Vec::new();
+        for (e, i) in all {
+            match runs.last_mut() {
+                Some((last, ids)) if *last == e => ids.push(i),
+                _ => runs.push((e, vec![i])),
+            }
+        }
+        Records(runs.into_iter().map(|(e, ids)| (e, Arc::from(ids))).collect())
+    }
+}
+
+impl<const N: usize> PartialEq<[(&'static str, i64); N]> for Records {
+    fn eq(&self, other: &[(&'static str, i64); N]) -> bool {
+        self.len() == N && self.iter().eq(other.iter().copied())
+    }
+}
+
+impl PartialEq<Vec<(&'static str, i64)>> for Records {
+    fn eq(&self, other: &Vec<(&'static str, i64)>) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter().copied())
+    }
+}
+
+/// As `[[entity, id], …]`, each record in order.
+impl Serialize for Records {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
 }
 
 /// A document in which one measure would be printed with two values: the writer refuses to produce it.
@@ -345,6 +439,16 @@ impl std::str::FromStr for Pending {
             )),
         }
     }
+}
+
+/// What is written from a summary's record: a summary whose pending facts enter as `pending` says, or a briefing.
+/// Known before the record is read, which is taken for it as it is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Form {
+    /// How facts awaiting confirmation enter it.
+    pub pending: Pending,
+    /// Whether a briefing (简报) is written rather than a summary.
+    pub briefing: bool,
 }
 
 /// The definitions of the measures, printed after the body (附：统计口径) so a reader takes each figure one way.
@@ -412,12 +516,12 @@ pub const PAIRINGS_TIMED: usize = 20;
 /// leaves out (facts awaiting confirmation, records it cannot hold).
 fn work(input: &SummaryInput, pool: &Pool, figs: &mut Figures) -> Vec<Block> {
     let mut subs: Vec<(&str, Vec<Block>)> = vec![("选派干部人才", people(input, pool, figs))];
-    let (taught, acts) = activities(input, pool, figs);
+    let taught = activities(input, pool, figs);
     subs.push(("教学、培训与交流", taught));
     let mut money = projects(input, pool, figs);
     money.extend(funds(input, pool, figs));
     subs.push(("援建项目与资金", money));
-    subs.push(("捐赠与物资支持", donations(pool, &acts, figs)));
+    subs.push(("捐赠与物资支持", donations(pool, figs)));
     subs.push(("落实受援方需求", needs(pool, figs)));
     subs.push(("主要做法与经验", highlights(pool)));
     let mut blocks = Vec::new();

@@ -1,13 +1,14 @@
 //! The records of a summary kept by their standing (confirmed, pending, disputed) and their place in the period.
 
-use crate::held::Act;
+use crate::fold::{FoldRules, Folded};
 use crate::rec::{date, id, money};
-use crate::{Pending, SummaryInput};
+use crate::SummaryInput;
 use duikou_domain::date::{attribute, record_interval};
 use duikou_domain::entities::{Activity, Confirmation, Transaction, Typed};
 use duikou_domain::record::{names, Rec};
 use duikou_domain::{Attribution, Money, RecDate};
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// Where a fact stands with the receiving side.
@@ -74,26 +75,18 @@ pub(crate) fn recs_of<'x, T: Typed + serde::Serialize + 'x>(items: impl IntoIter
         .collect()
 }
 
-/// Where an activity falls against the period, by all the days from its start to its end, before [`Pool::settle`].
-fn activity_point(input: &SummaryInput, a: &Act) -> Place {
-    match attribute(record_interval(a.start_date(), a.end_date()), input.period) {
-        Attribution::In => Place::In,
-        Attribution::Out => Place::Out,
-        Attribution::Straddles => Place::Straddles,
-    }
-}
-
 /// How many records of the typed kinds (activities, transactions) a part that names facts one by one (the disputed,
 /// each with its reason) can name; the others are counted, and behind the figure all the same.
 pub(crate) const NAMED_APART: usize = 50;
 
 /// One typed record the summary tells apart rather than counts (awaiting confirmation, disputed, across the
 /// period's edge), as much of it as is counted: its id, its standing, its place and its money.
-struct Brief {
-    id: i64,
-    standing: Standing,
-    place: Place,
-    amount: Money,
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Brief {
+    pub(crate) id: i64,
+    pub(crate) standing: Standing,
+    pub(crate) place: Place,
+    pub(crate) amount: Money,
 }
 
 /// The records of one typed kind told apart: each briefly, and the first [`NAMED_APART`] disputed of the period
@@ -117,7 +110,7 @@ impl Apart {
         let mut disputed = Vec::new();
         for t in items {
             let (id, confirmation, place, amount) = brief(&t);
-            let place = settle(input, place);
+            let place = FoldRules::of(input).settle(place);
             let standing = Standing::from(confirmation);
             if place == Place::Out || (place == Place::In && standing == Standing::Confirmed) {
                 continue;
@@ -139,14 +132,17 @@ impl Apart {
 
 /// The typed records of a summary as the parts that tell facts apart see them (awaiting confirmation, disputed,
 /// outside the period's reach): briefly, and only the few they name one by one generically. Figures are computed
-/// from the typed records themselves; the many confirmed ones of the period are never copied.
-pub(crate) struct Views {
+/// from the typed records themselves; the many confirmed ones of the period are never copied. The activities are
+/// as they were taken ([`Folded`]).
+pub(crate) struct Views<'a> {
     transactions: Apart,
-    activities: Apart,
+    activities: Cow<'a, Folded>,
+    /// The first disputed activities of the period, seen generically.
+    disputed_activities: Vec<Rec>,
 }
 
-impl Views {
-    pub(crate) fn of(input: &SummaryInput) -> Views {
+impl<'a> Views<'a> {
+    pub(crate) fn of(input: &'a SummaryInput) -> Views<'a> {
         let transactions = Apart::of(
             input,
             input.pairings.iter().flat_map(|p| &p.transactions),
@@ -160,23 +156,20 @@ impl Views {
             },
             recs_of,
         );
-        let activities = Apart::of(
-            input,
-            input.activities.iter(),
-            |a: &Act| (a.id(), a.confirmation(), activity_point(input, a), a.amount()),
-            |named| recs_of(&named.iter().map(Act::activity).collect::<Vec<_>>()),
-        );
+        let activities = input.activities.taken(input);
+        let disputed_activities = recs_of(&activities.disputed.iter().map(|a| a.activity()).collect::<Vec<_>>());
         Views {
             transactions,
             activities,
+            disputed_activities,
         }
     }
 
-    /// The typed kind's records told apart, if `entity` is one.
-    fn apart(&self, entity: &str) -> Option<&Apart> {
+    /// The typed kind's records told apart, if `entity` is one: briefly, and those named.
+    fn apart(&self, entity: &str) -> Option<(&[Brief], &[Rec])> {
         match entity {
-            e if e == Transaction::ENTITY => Some(&self.transactions),
-            e if e == Activity::ENTITY => Some(&self.activities),
+            e if e == Transaction::ENTITY => Some((&self.transactions.briefs, &self.transactions.named)),
+            e if e == Activity::ENTITY => Some((&self.activities.briefs, &self.disputed_activities)),
             _ => None,
         }
     }
@@ -205,25 +198,16 @@ impl Told<'_> {
     }
 }
 
-/// A record's place as the period takes it: over the whole term every record of the pairings belongs, dated or
-/// not.
-fn settle(input: &SummaryInput, place: Place) -> Place {
-    match place {
-        Place::Undated | Place::Straddles if input.whole_term => Place::In,
-        p => p,
-    }
-}
-
 /// Records of one entity across the pairings, kept by their standing and their place in the period.
 pub(crate) struct Pool<'a> {
     pub(crate) input: &'a SummaryInput,
     /// Every project by id: project funding is placed by its project's plan date.
     pub(crate) projects: HashMap<i64, &'a Rec>,
-    views: &'a Views,
+    views: &'a Views<'a>,
 }
 
 impl<'a> Pool<'a> {
-    pub(crate) fn new(input: &'a SummaryInput, views: &'a Views) -> Pool<'a> {
+    pub(crate) fn new(input: &'a SummaryInput, views: &'a Views<'a>) -> Pool<'a> {
         let projects = input
             .pairings
             .iter()
@@ -236,8 +220,8 @@ impl<'a> Pool<'a> {
     /// Every record of an entity across the pairings, read generically (of a typed kind, only the few [`Views`]
     /// names: the figures read the typed ones, [`Pool::activities_in_period`], [`Pool::transactions_in_period`]).
     pub(crate) fn all(&self, entity: &str) -> Vec<&'a Rec> {
-        if let Some(apart) = self.views.apart(entity) {
-            return apart.named.iter().collect();
+        if let Some((_, named)) = self.views.apart(entity) {
+            return named.iter().collect();
         }
         self.input
             .pairings
@@ -256,11 +240,9 @@ impl<'a> Pool<'a> {
             .collect()
     }
 
-    /// The counted activities that fall in the period, typed, each pairing's in its order (by start date, then id).
-    pub(crate) fn activities_in_period(&self) -> impl Iterator<Item = Act<'a>> + '_ {
-        self.input.activities.iter().filter(|a| {
-            self.counts_as(a.confirmation().into()) && self.settle(activity_point(self.input, a)) == Place::In
-        })
+    /// The activities of the period as they were taken: their figures, and the few named one by one.
+    pub(crate) fn activities(&self) -> &'a Folded {
+        &self.views.activities
     }
 
     /// Where a record dated `d` (a point, however precise) falls against the period, before [`Pool::settle`].
@@ -277,7 +259,7 @@ impl<'a> Pool<'a> {
     /// A record's place as the period takes it: over the whole term every record of the pairings belongs, dated or
     /// not.
     fn settle(&self, place: Place) -> Place {
-        settle(self.input, place)
+        self.activities().rules.settle(place)
     }
 
     /// Where a date (all of it: a month or a year as well as a day) falls against the period.
@@ -381,11 +363,7 @@ impl<'a> Pool<'a> {
 
     /// Whether a fact that stands as `s` enters the totals.
     fn counts_as(&self, s: Standing) -> bool {
-        match s {
-            Standing::Confirmed => true,
-            Standing::Pending => self.input.pending == Pending::Include,
-            Standing::Disputed => false,
-        }
+        self.activities().rules.counts_as(s)
     }
 
     /// The counted records of an entity that fall in the period.
@@ -408,19 +386,18 @@ impl<'a> Pool<'a> {
 
     /// The records of an entity whose standing and place (settled for the period) pass `keep`.
     fn told(&self, entity: &'static str, keep: impl Fn(Standing, Place) -> bool) -> Told<'a> {
-        let views: &'a Views = self.views;
-        if let Some(apart) = views.apart(entity) {
+        let views: &'a Views<'a> = self.views;
+        if let Some((briefs, named)) = views.apart(entity) {
             let mut told = Told {
                 ids: Vec::new(),
                 amount: Money::default(),
                 recs: Vec::new(),
             };
-            for b in apart.briefs.iter().filter(|b| keep(b.standing, b.place)) {
+            for b in briefs.iter().filter(|b| keep(b.standing, b.place)) {
                 told.ids.push((entity, b.id));
                 told.amount = told.amount.saturating_add(b.amount);
             }
-            told.recs = apart
-                .named
+            told.recs = named
                 .iter()
                 .filter(|r| keep(standing(r), self.place(entity, r)))
                 .collect();

@@ -11,7 +11,7 @@ use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// How many of a figure's records per kind are looked at for names in the appendix.
-const NAMED: usize = 20;
+pub(crate) const NAMED: usize = 20;
 
 /// What a person knows each record of the figures' appendix by, in a few words: its name or title; the person for
 /// a dispatch or a stay; the project for money and outputs; else its date. Only the first [`NAMED`] records of each
@@ -20,10 +20,10 @@ fn record_names<'a>(pool: &Pool<'a>, figures: &[Figure]) -> HashMap<(&'static st
     let mut wanted: BTreeMap<&'static str, HashSet<i64>> = BTreeMap::new();
     for f in figures {
         let mut per: BTreeMap<&'static str, usize> = BTreeMap::new();
-        for (e, i) in &f.records {
+        for (e, i) in f.records.iter() {
             let n = per.entry(e).or_default();
             if *n < NAMED {
-                wanted.entry(e).or_default().insert(*i);
+                wanted.entry(e).or_default().insert(i);
                 *n += 1;
             }
         }
@@ -71,15 +71,7 @@ fn record_names<'a>(pool: &Pool<'a>, figures: &[Figure]) -> HashMap<(&'static st
     // the activities and transactions named, seen generically: a figure's many are read typed, and only these are
     // copied
     let activities = match wanted.get(Activity::ENTITY) {
-        Some(ids) => recs_of(
-            &pool
-                .input
-                .activities
-                .iter()
-                .filter(|a| ids.contains(&a.id()))
-                .map(|a| a.activity())
-                .collect::<Vec<_>>(),
-        ),
+        Some(ids) => recs_of(&pool.activities().find(ids)),
         None => Vec::new(),
     };
     let transactions = match wanted.get(Transaction::ENTITY) {
@@ -145,24 +137,29 @@ pub(crate) fn appendix(pool: &Pool, figures: &[Figure]) -> Vec<Table> {
         rows: figures
             .iter()
             .map(|f| {
-                let mut by_entity: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
-                for (e, i) in &f.records {
-                    by_entity.entry(e).or_default().push(*i);
+                // of each kind, how many and the first to be named
+                let mut by_entity: BTreeMap<&str, (usize, Vec<i64>)> = BTreeMap::new();
+                for (e, i) in f.records.iter() {
+                    let (n, first) = by_entity.entry(e).or_default();
+                    *n += 1;
+                    if first.len() < NAMED {
+                        first.push(i);
+                    }
                 }
                 // the records by what a person knows them by (a name, a title, a person, a date), never an id
                 let src: Vec<String> = by_entity
                     .iter()
-                    .map(|(e, v)| {
+                    .map(|(e, (n, v))| {
                         let label = schema::entity(e).map(|d| d.label).unwrap_or(e);
                         let mut shown: Vec<String> = Vec::new();
-                        for i in v.iter().take(NAMED) {
+                        for i in v {
                             let n = names.get(&(*e, *i)).cloned().unwrap_or_default();
                             if !n.is_empty() && !shown.contains(&n) && shown.len() < 5 {
                                 shown.push(n);
                             }
                         }
-                        let count = if v.len() > shown.len() || shown.is_empty() {
-                            format!("等{}条", v.len())
+                        let count = if *n > shown.len() || shown.is_empty() {
+                            format!("等{n}条")
                         } else {
                             String::new()
                         };

@@ -596,7 +596,7 @@ fn a_month_across_a_semesters_edge_is_stated_apart_in_both_semesters() {
     );
     // the whole school year holds all of February
     let (_, figures) = build(&only(records(), "2014-09-01", "2015-08-31")).unwrap();
-    let mut hours = figure(&figures, "activities.hours").unwrap().records.clone();
+    let mut hours = figure(&figures, "activities.hours").unwrap().records.to_vec();
     hours.sort();
     assert_eq!(hours, [("activities", 1), ("activities", 2)]);
     assert_eq!(figure(&figures, "activities.hours").unwrap().value, "100课时");
@@ -1026,7 +1026,7 @@ mod additive {
         FLOWS
             .iter()
             .chain(&["apart.straddles"])
-            .filter_map(|k| figure(&figures, k).map(|f| (k.to_string(), f.records.clone())))
+            .filter_map(|k| figure(&figures, k).map(|f| (k.to_string(), f.records.to_vec())))
             .collect()
     }
 
@@ -1675,7 +1675,7 @@ fn the_receivers_attributes_are_told_by_their_words() {
     );
     assert!(!t.contains("mystery") && !t.contains("77"), "{t}");
     let f = figure(&figures, "orgs.3.attributes.staff").unwrap();
-    assert_eq!((f.value.as_str(), f.records.clone()), ("13名", vec![("orgs", 3)]));
+    assert_eq!((f.value.as_str(), f.records.to_vec()), ("13名", vec![("orgs", 3)]));
 }
 
 /// The yearly tasks of the period are told by year and authority, each unit's task with its target, what its records

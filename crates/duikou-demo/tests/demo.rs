@@ -376,6 +376,54 @@ async fn check(store: &Store, backend: &str) {
     status_follows_the_log(store).await;
     summary_from_kept_status(store).await;
     packed_reads_equal_whole_reads(store).await;
+    taken_activities_write_what_all_of_them_write(store).await;
+}
+
+/// A summary read by the store takes its activities as they are read, in lots, keeping only their figures and the few
+/// it names; it must write, figure for figure, what the writer writes from all of the same activities held whole, for
+/// every program, several periods, each way of taking pending facts, and a briefing.
+async fn taken_activities_write_what_all_of_them_write(store: &Store) {
+    use duikou_domain::entities::PairingId;
+    use duikou_store::summary::Scope;
+    use duikou_summary::{Form, Pending};
+    let as_of = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+    let mut compared = 0;
+    for p in store.list_every("programs", &ListQuery::default()).await.unwrap() {
+        let scope = Scope::Program(p["id"].as_i64().unwrap());
+        for (period, pending, briefing) in [
+            ("2014", Pending::Separate, false),
+            ("2014-2015", Pending::Include, false),
+            ("term", Pending::Separate, false),
+            ("term", Pending::Include, false),
+            ("2015", Pending::Omit, false),
+            ("2014Q4", Pending::Separate, true),
+        ] {
+            let period: duikou_domain::Period = period.parse().unwrap();
+            let form = Form { pending, briefing };
+            let Ok(taken) = store.summary_input_as(&scope, &period, as_of, form).await else {
+                continue;
+            };
+            let mut whole = taken.clone();
+            let pairings: Vec<PairingId> = whole
+                .pairings
+                .iter()
+                .map(|b| PairingId(b.pairing["id"].as_i64().unwrap()))
+                .collect();
+            let all = store.activities_of(&pairings, Some(whole.period)).await.unwrap();
+            whole.activities = all.into();
+            let write = |i: &duikou_summary::SummaryInput| {
+                match briefing {
+                    true => Ok(duikou_summary::briefing::briefing(i, 1)),
+                    false => duikou_summary::build(i),
+                }
+                .map(|(doc, figures)| (duikou_report::markdown(&doc), figures))
+            };
+            let (a, b) = (write(&taken), write(&whole));
+            assert_eq!(a, b, "{scope:?} {period} {pending:?}");
+            compared += 1;
+        }
+    }
+    assert!(compared >= 12, "compared {compared} summaries");
 }
 
 /// The assessment reads, for a whole program at once, only the columns and rows its rules need; it must come to exactly

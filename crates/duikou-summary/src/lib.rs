@@ -202,9 +202,10 @@ pub struct SummaryInput {
     pub period: (NaiveDate, NaiveDate),
     /// The pairings in scope.
     pub pairings: Vec<PairingBundle>,
-    /// The pairings' activities (活动), typed: each pairing's in the order of [`SummaryInput::pairings`], by start
-    /// date then id; those whose days may reach into the period (all of them over the whole term). The largest kind
-    /// of record, kept once rather than per pairing, in the lots it was read in.
+    /// The pairings' activities (活动), each pairing's in the order of [`SummaryInput::pairings`], by start date then
+    /// id; those whose days may reach into the period (all of them over the whole term). The largest kind of record:
+    /// a summary read by the store holds them taken as they were read ([`ActivityFold`]), by the rules of its
+    /// [`Form`] (which `pending` must then be).
     pub activities: Activities,
     /// The day it is written.
     pub written_on: NaiveDate,

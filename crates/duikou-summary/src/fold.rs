@@ -429,14 +429,14 @@ mod tests {
         if i % 6 == 1 {
             a["end_date"] = "2024-01-03".into();
         }
-        if i % 2 == 0 {
+        if i.is_multiple_of(2) {
             a["person_times"] = ((i * 37) % 500).into();
         }
-        if i % 3 == 0 {
+        if i.is_multiple_of(3) {
             a["hours"] = ((i * 7) % 40).into();
             a["courses"] = (i % 4).into();
         }
-        if i % 4 == 0 {
+        if i.is_multiple_of(4) {
             a["amount"] = format!("{}", (i * 13) % 90).into();
             a["sessions"] = (i % 9).into();
         }

@@ -14,6 +14,10 @@ use duikou_domain::access::Actor;
 use duikou_store::{ListQuery, Store};
 use serde_json::json;
 
+// the allocator `duikou` runs on
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 use std::time::Instant;
 
 mod dashboard;

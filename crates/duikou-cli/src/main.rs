@@ -14,9 +14,13 @@ use duikou_store::accounts::NewUser;
 use duikou_store::Store;
 use std::process::ExitCode;
 
-// The system allocator: since the summary reads typed records, mimalloc (used from session 4 to session 16) held
-// more and was slower — program 4's summary of a year peaked at 386 MB against 283 MB, of its term at 3 115 MB against
-// 1 676 MB — while the API and the assessment ran the same (BENCHMARKS.md, session 17).
+// jemalloc (configured in .cargo/config.toml): a background thread hands memory back to the system a second after
+// it was freed. Against glibc's allocator on the national record (BENCHMARKS.md, session 19): 5 s after program 4's
+// whole-term summary `serve` holds 83–93 MB, not 298–314 MB; its peak is 296–327 MB against 347–364 MB; the JSON API
+// answers 65–71 k req/s against 55–65 k; an import of 1 M rows runs at 9 016 rows/s against 7 191. (mimalloc, used
+// from session 4 to 16, held more than either.)
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 #[derive(Parser)]
 #[command(

@@ -12,6 +12,10 @@ use clap::Parser;
 use serde_json::{json, Value};
 use std::sync::Arc;
 
+// the allocator `duikou` runs on
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 #[derive(Parser)]
 #[command(
     name = "bare",

@@ -500,9 +500,11 @@ impl Store {
                 })));
             }
         }
-        // which activities have counts of their own that enter the totals
+        // the rules the activities are taken by, the input's own; then which activities have counts of their own
+        // that enter the totals
         let rules = duikou_summary::FoldRules {
             period: bounds,
+            // over the whole term a record without a date still belongs: every record of a pairing is of its term
             whole_term: matches!(period, Period::Term),
             pending: form.pending,
             briefing: form.briefing,
@@ -624,7 +626,7 @@ impl Store {
             }
         }
         // the lots' folds joined in the lots' order: the same as one fold over all the activities in order
-        let mut fold = duikou_summary::ActivityFold::new(rules, with_counts);
+        let mut fold = duikou_summary::ActivityFold::new(rules.clone(), with_counts);
         for read in activity_reads {
             fold.then(
                 read.await
@@ -821,14 +823,13 @@ impl Store {
         Ok(SummaryInput {
             scope_title,
             period_label: period.label_zh(),
-            period: bounds,
+            period: rules.period,
             pairings: bundles,
             activities,
             written_on: as_of,
             // the caller chooses (`pending=`); separate unless told
-            pending: form.pending,
-            // over the whole term a record without a date still belongs: every record of a pairing is of its term
-            whole_term: matches!(period, Period::Term),
+            pending: rules.pending,
+            whole_term: rules.whole_term,
             area,
             tasks,
             requirements,

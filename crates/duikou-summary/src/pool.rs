@@ -108,9 +108,10 @@ impl Apart {
     ) -> Apart {
         let mut out = Apart::default();
         let mut disputed = Vec::new();
+        let rules = FoldRules::of(input);
         for t in items {
             let (id, confirmation, place, amount) = brief(&t);
-            let place = FoldRules::of(input).settle(place);
+            let place = rules.settle(place);
             let standing = Standing::from(confirmation);
             if place == Place::Out || (place == Place::In && standing == Standing::Confirmed) {
                 continue;
@@ -203,6 +204,8 @@ pub(crate) struct Pool<'a> {
     pub(crate) input: &'a SummaryInput,
     /// Every project by id: project funding is placed by its project's plan date.
     pub(crate) projects: HashMap<i64, &'a Rec>,
+    /// How the period places records and how pending facts count.
+    rules: FoldRules,
     views: &'a Views<'a>,
 }
 
@@ -214,7 +217,12 @@ impl<'a> Pool<'a> {
             .flat_map(|p| p.records.get("projects").into_iter().flatten())
             .map(|r| (id(r), r))
             .collect();
-        Pool { input, projects, views }
+        Pool {
+            input,
+            projects,
+            rules: FoldRules::of(input),
+            views,
+        }
     }
 
     /// Every record of an entity across the pairings, read generically (of a typed kind, only the few [`Views`]
@@ -259,7 +267,7 @@ impl<'a> Pool<'a> {
     /// A record's place as the period takes it: over the whole term every record of the pairings belongs, dated or
     /// not.
     fn settle(&self, place: Place) -> Place {
-        self.activities().rules.settle(place)
+        self.rules.settle(place)
     }
 
     /// Where a date (all of it: a month or a year as well as a day) falls against the period.
@@ -363,7 +371,7 @@ impl<'a> Pool<'a> {
 
     /// Whether a fact that stands as `s` enters the totals.
     fn counts_as(&self, s: Standing) -> bool {
-        self.activities().rules.counts_as(s)
+        self.rules.counts_as(s)
     }
 
     /// The counted records of an entity that fall in the period.

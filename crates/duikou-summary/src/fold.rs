@@ -69,13 +69,10 @@ impl FoldRules {
 
     /// Where an activity falls against the period, by all the days from its start to its end, settled.
     fn place(&self, a: &Act) -> Place {
-        self.settle(
-            match attribute(record_interval(a.start_date(), a.end_date()), self.period) {
-                Attribution::In => Place::In,
-                Attribution::Out => Place::Out,
-                Attribution::Straddles => Place::Straddles,
-            },
-        )
+        self.settle(Place::from(attribute(
+            record_interval(a.start_date(), a.end_date()),
+            self.period,
+        )))
     }
 }
 

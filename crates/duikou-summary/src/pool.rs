@@ -54,6 +54,17 @@ pub(crate) enum Place {
     Straddles,
 }
 
+impl From<Attribution> for Place {
+    /// A dated record's place: all of its days in the period, none, or some.
+    fn from(a: Attribution) -> Place {
+        match a {
+            Attribution::In => Place::In,
+            Attribution::Out => Place::Out,
+            Attribution::Straddles => Place::Straddles,
+        }
+    }
+}
+
 /// The date a project was planned (立项, else its start): when it is 新安排, and when its money was committed.
 fn planned_on(p: &Rec) -> Option<RecDate> {
     date(&p["approved_on"]).or_else(|| date(&p["started_on"]))
@@ -148,11 +159,7 @@ impl<'a> Views<'a> {
             input,
             input.pairings.iter().flat_map(|p| &p.transactions),
             |t: &&Transaction| {
-                let place = match attribute(t.date.interval(), input.period) {
-                    Attribution::In => Place::In,
-                    Attribution::Out => Place::Out,
-                    Attribution::Straddles => Place::Straddles,
-                };
+                let place = Place::from(attribute(t.date.interval(), input.period));
                 (t.id.0, t.confirmation, place, t.amount)
             },
             recs_of,
@@ -330,11 +337,7 @@ impl<'a> Pool<'a> {
             // a plan (项目组) belongs to the period that holds all its years
             "project_groups" => match date(&r["start_on"]) {
                 None => Place::Undated,
-                Some(a) => match attribute(record_interval(a, date(&r["end_on"])), self.input.period) {
-                    Attribution::In => Place::In,
-                    Attribution::Out => Place::Out,
-                    Attribution::Straddles => Place::Straddles,
-                },
+                Some(a) => Place::from(attribute(record_interval(a, date(&r["end_on"])), self.input.period)),
             },
             // a plan's share by category belongs where its plan does
             "project_group_shares" => match self
@@ -352,11 +355,7 @@ impl<'a> Pool<'a> {
             },
             "activities" | "stints" => match date(&r["start_date"]) {
                 None => Place::Undated,
-                Some(a) => match attribute(record_interval(a, date(&r["end_date"])), self.input.period) {
-                    Attribution::In => Place::In,
-                    Attribution::Out => Place::Out,
-                    Attribution::Straddles => Place::Straddles,
-                },
+                Some(a) => Place::from(attribute(record_interval(a, date(&r["end_date"])), self.input.period)),
             },
             // notes and people carry no date of their own
             _ => Place::In,

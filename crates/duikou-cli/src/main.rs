@@ -14,11 +14,13 @@ use duikou_store::accounts::NewUser;
 use duikou_store::Store;
 use std::process::ExitCode;
 
-// jemalloc (configured in .cargo/config.toml): a background thread hands memory back to the system a second after
-// it was freed. Against glibc's allocator on the national record (BENCHMARKS.md, session 19): 5 s after program 4's
-// whole-term summary `serve` holds 83–93 MB, not 298–314 MB; its peak is 296–327 MB against 347–364 MB; the JSON API
-// answers 65–71 k req/s against 55–65 k; an import of 1 M rows runs at 9 016 rows/s against 7 191. (mimalloc, used
-// from session 4 to 16, held more than either.)
+// jemalloc (configured in .cargo/config.toml): a background thread hands memory back to the system a quarter of a
+// second after it was freed. Against glibc's allocator on the national record (BENCHMARKS.md, session 19, with a
+// second): 5 s after program 4's whole-term summary `serve` holds 83–93 MB, not 298–314 MB; its peak is 296–327 MB
+// against 347–364 MB; the JSON API answers 65–71 k req/s against 55–65 k; an import of 1 M rows runs at 9 016 rows/s
+// against 7 191. (mimalloc, used from session 4 to 16, held more than either.) Built without the `jemalloc` feature,
+// it runs on the system's allocator, whose calls a heap profiler such as heaptrack sees.
+#[cfg(feature = "jemalloc")]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 

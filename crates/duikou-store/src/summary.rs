@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use duikou_domain::entities::{PairingId, Transaction};
 use duikou_domain::record::Rec;
 use duikou_domain::{Calendar, Period};
-use duikou_summary::{Form, PairingBundle, SummaryInput};
+use duikou_summary::{Form, HeldTransaction, PairingBundle, SummaryInput};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -496,7 +496,20 @@ impl Store {
             for lot in ids.chunks(lot_size) {
                 let (store, lot) = (self.clone(), lot.iter().copied().map(PairingId).collect::<Vec<_>>());
                 transaction_reads.push(tokio::spawn(gated(gate.clone(), async move {
-                    store.transactions_of(&lot, Some((from, to))).await
+                    let read = store.transactions_of(&lot, Some((from, to))).await?;
+                    // held as the writer reads them and dealt out by pairing (each pairing is of one lot), each
+                    // pairing's list made to its size: a program's whole term holds over a hundred thousand
+                    let pairing = |t: &Transaction| t.pairing_id.map_or(0, |p| p.0);
+                    let mut sizes: HashMap<i64, usize> = HashMap::new();
+                    for t in &read {
+                        *sizes.entry(pairing(t)).or_default() += 1;
+                    }
+                    let mut held: HashMap<i64, Vec<HeldTransaction>> =
+                        sizes.into_iter().map(|(p, n)| (p, Vec::with_capacity(n))).collect();
+                    for t in read {
+                        held.entry(pairing(&t)).or_default().push(t.into());
+                    }
+                    Ok::<_, StoreError>(held)
                 })));
             }
         }
@@ -615,15 +628,12 @@ impl Store {
                 records.entry(p).or_default().entry(e.to_string()).or_default().push(r);
             }
         }
-        let mut transactions: HashMap<i64, Vec<Transaction>> = HashMap::new();
+        let mut transactions: HashMap<i64, Vec<HeldTransaction>> = HashMap::new();
         for read in transaction_reads {
-            let rows = read
-                .await
-                .map_err(|err| StoreError::Other(format!("读取总结所需记录中断：{err}")))??;
-            for t in rows {
-                let p = t.pairing_id.map_or(0, |p| p.0);
-                transactions.entry(p).or_default().push(t);
-            }
+            transactions.extend(
+                read.await
+                    .map_err(|err| StoreError::Other(format!("读取总结所需记录中断：{err}")))??,
+            );
         }
         // the lots' folds joined in the lots' order: the same as one fold over all the activities in order
         let mut fold = duikou_summary::ActivityFold::new(rules.clone(), with_counts);
@@ -660,20 +670,11 @@ impl Store {
                 if args.is_empty() {
                     return Ok(Vec::new());
                 }
-                let recs = self
-                    .fields_where_in_and("indicator_values", value_fields, field, &args, "", &[])
-                    .await?;
-                Ok::<Vec<Value>, StoreError>(recs.iter().map(Rec::to_value).collect())
+                self.fields_where_in_and("indicator_values", value_fields, field, &args, "", &[])
+                    .await
             }
         };
-        let mut values_of_org: HashMap<i64, Vec<Value>> = HashMap::new();
-        let org_args: Vec<Arg> = receivers.iter().map(|i| Arg::Int(Some(*i))).collect();
-        for v in indicator_values("org_id", org_args).await? {
-            values_of_org
-                .entry(v["org_id"].as_i64().unwrap_or(0))
-                .or_default()
-                .push(v);
-        }
+        let value_recs = indicator_values("org_id", receivers.iter().map(|i| Arg::Int(Some(*i))).collect()).await?;
         // a receiver in a town (九龙镇卫生院) is told its town's values and its county's
         let areas = |code: &str| -> Vec<String> {
             let mut out = vec![code.to_string()];
@@ -698,17 +699,61 @@ impl Store {
                 .filter_map(|r| Some((r["code"].as_str()?.to_string(), r["name"].as_str()?.to_string())))
                 .collect()
         };
-        let mut values_of_region: HashMap<String, Vec<Value>> = HashMap::new();
-        for v in indicator_values("region_code", code_args.clone()).await? {
-            if let Some(code) = v["region_code"].as_str() {
-                values_of_region.entry(code.to_string()).or_default().push(v);
+        let region_recs = indicator_values("region_code", code_args.clone()).await?;
+        // each indicator's definition read once, shared by its values: what the writer reads of it
+        let indicators: HashMap<i64, Arc<duikou_summary::Indicator>> = {
+            let ids: BTreeSet<i64> = value_recs
+                .iter()
+                .chain(&region_recs)
+                .filter_map(|v| v["indicator_id"].as_i64())
+                .collect();
+            let args: Vec<Arg> = ids.into_iter().map(|i| Arg::Int(Some(i))).collect();
+            let rows = match args.is_empty() {
+                true => Vec::new(),
+                false => {
+                    self.fields_where_in_and("indicators", &["code", "name", "unit"], "id", &args, "", &[])
+                        .await?
+                }
+            };
+            rows.iter()
+                .map(|r| {
+                    let text = |f: &str| r[f].as_str().unwrap_or("").to_string();
+                    let def = duikou_summary::Indicator {
+                        code: text("code"),
+                        name: text("name"),
+                        unit: text("unit"),
+                    };
+                    (r.id(), Arc::new(def))
+                })
+                .collect()
+        };
+        let typed = |r: &Rec| {
+            let iid = r["indicator_id"].as_i64().unwrap_or(0);
+            let indicator = indicators.get(&iid).cloned().ok_or(StoreError::NotFound {
+                label: "指标", id: iid
+            })?;
+            let mut v = duikou_summary::IndicatorValue::read(r, indicator);
+            v.region_name = v.region_code.as_ref().and_then(|c| region_names.get(c)).cloned();
+            Ok::<_, StoreError>(v)
+        };
+        let mut values_of_org: HashMap<i64, Vec<duikou_summary::IndicatorValue>> = HashMap::new();
+        for r in &value_recs {
+            values_of_org
+                .entry(r["org_id"].as_i64().unwrap_or(0))
+                .or_default()
+                .push(typed(r)?);
+        }
+        let mut values_of_region: HashMap<String, Vec<duikou_summary::IndicatorValue>> = HashMap::new();
+        for r in &region_recs {
+            if let Some(code) = r["region_code"].as_str() {
+                values_of_region.entry(code.to_string()).or_default().push(typed(r)?);
             }
         }
-        let mut indicator_defs: HashMap<i64, Value> = HashMap::new();
+        drop((value_recs, region_recs));
         // what several pairings share is made once and shared
         let programs: HashMap<i64, Arc<Value>> = programs.into_iter().map(|(k, v)| (k, Arc::new(v))).collect();
         let orgs: HashMap<i64, Arc<Value>> = orgs.into_iter().map(|(k, v)| (k, Arc::new(v))).collect();
-        let mut indicators_of: HashMap<(i64, String), Arc<Vec<Value>>> = HashMap::new();
+        let mut indicators_of: HashMap<(i64, String), Arc<Vec<duikou_summary::IndicatorValue>>> = HashMap::new();
         // the orgs people were sent from and to, by name: the writer tells where they went and from how many units
         let dispatch_orgs: HashMap<i64, Rec> = {
             let ids: BTreeSet<i64> = records
@@ -782,27 +827,6 @@ impl Store {
                     let mut list = values_of_org.get(&receiver_id).cloned().unwrap_or_default();
                     for area in areas(&code) {
                         list.extend(values_of_region.get(&area).into_iter().flatten().cloned());
-                    }
-                    for v in &mut list {
-                        if let Some(name) = v["region_code"].as_str().and_then(|c| region_names.get(c)) {
-                            v["region_name"] = Value::from(name.clone());
-                        }
-                        let iid = v["indicator_id"].as_i64().unwrap_or(0);
-                        let definition = match indicator_defs.get(&iid) {
-                            Some(d) => d.clone(),
-                            None => {
-                                // of the definition, what the writer reads: every value carries its own copy
-                                let full = self.get("indicators", iid).await?;
-                                let d: serde_json::Map<String, Value> = ["code", "name", "unit"]
-                                    .into_iter()
-                                    .map(|f| (f.to_string(), full[f].clone()))
-                                    .collect();
-                                let d = Value::Object(d);
-                                indicator_defs.insert(iid, d.clone());
-                                d
-                            }
-                        };
-                        v["indicator"] = definition;
                     }
                     let list = Arc::new(list);
                     indicators_of.insert(key, list.clone());

@@ -4,9 +4,9 @@
 use crate::figures::Figures;
 use crate::indicators::{area_prose, indicator_prose, whose};
 use crate::pool::{Place, Pool};
-use crate::rec::{date, id, ids, label, qty};
+use crate::rec::{date, id, ids, label};
 use crate::words::{fmt_date, joined, para, when_words, whole_months};
-use crate::{zh, PairingBundle, SummaryInput, PAIRINGS_TIMED};
+use crate::{zh, IndicatorValue, PairingBundle, SummaryInput, PAIRINGS_TIMED};
 use chrono::{Datelike, NaiveDate};
 use duikou_domain::approx;
 use duikou_domain::record::Rec;
@@ -263,7 +263,7 @@ fn agreements_para(pool: &Pool, figs: &mut Figures) -> Vec<Block> {
 fn baseline_table(input: &SummaryInput) -> (Vec<Block>, BTreeSet<String>) {
     let mut blocks = Vec::new();
     // the receivers' baseline indicators: the latest value per indicator up to the period's end
-    let mut latest: BTreeMap<String, &Value> = BTreeMap::new();
+    let mut latest: BTreeMap<String, &IndicatorValue> = BTreeMap::new();
     // pairings of one receiver share its values: each (receiver, values) once
     let mut seen = BTreeSet::new();
     let mut aid_indicators = BTreeSet::new();
@@ -274,12 +274,12 @@ fn baseline_table(input: &SummaryInput) -> (Vec<Block>, BTreeSet<String>) {
         for v in p.indicators.iter() {
             // the aid told as an indicator (投入援助资金, 援建项目数) is a measure the record itself counts: the document
             // states it once, from the records (二、), not a second time with a statistic's value
-            if v["indicator"]["code"].as_str().is_some_and(|c| c.starts_with("aid_")) {
-                aid_indicators.insert(v["indicator"]["name"].as_str().unwrap_or("").to_string());
+            if v.of_the_aid() {
+                aid_indicators.insert(v.indicator.name.clone());
                 continue;
             }
-            let key = format!("{}|{}", whose(p, v), v["indicator"]["name"].as_str().unwrap_or(""));
-            let period = v["period"].as_str().unwrap_or("");
+            let key = format!("{}|{}", whose(p, v), v.indicator.name);
+            let period = v.period.as_str();
             let bounds = period
                 .parse::<duikou_domain::Period>()
                 .ok()
@@ -287,10 +287,7 @@ fn baseline_table(input: &SummaryInput) -> (Vec<Block>, BTreeSet<String>) {
             if bounds.is_some_and(|(a, _)| a > input.period.1) {
                 continue;
             }
-            if latest
-                .get(&key)
-                .is_none_or(|old| old["period"].as_str().unwrap_or("") < period)
-            {
+            if latest.get(&key).is_none_or(|old| old.period.as_str() < period) {
                 latest.insert(key, v);
             }
         }
@@ -304,11 +301,11 @@ fn baseline_table(input: &SummaryInput) -> (Vec<Block>, BTreeSet<String>) {
                     Cell::Text(who.into()),
                     Cell::Text(name.into()),
                     Cell::Text(when_words(v)),
-                    match approx::figure_of(FieldKind::Qty, *v, "value") {
+                    match v.value {
                         Some(f) if !f.is_exact() => Cell::Text(approx::cell(FieldKind::Qty, f)),
-                        _ => Cell::Number(qty(&v["value"]).as_f64()),
+                        _ => Cell::Number(v.number()),
                     },
-                    Cell::Text(v["indicator"]["unit"].as_str().unwrap_or("").into()),
+                    Cell::Text(v.indicator.unit.clone()),
                 ]
             })
             .collect();

@@ -5,6 +5,7 @@
 use crate::figures::Figures;
 use crate::words::para;
 use crate::zh;
+use crate::HeldTransaction;
 use chrono::Datelike;
 use duikou_domain::approx::Total;
 use duikou_domain::entities::{Coded, FundingSource, Transaction, TransactionKind, Typed};
@@ -14,13 +15,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// The period's counted transactions by kind.
 pub(crate) struct Flows<'a> {
-    committed: Vec<&'a Transaction>,
-    disbursed: Vec<&'a Transaction>,
+    committed: Vec<&'a HeldTransaction>,
+    disbursed: Vec<&'a HeldTransaction>,
 }
 
 impl<'a> Flows<'a> {
     /// The commitments and the disbursements among `txs` (spending is not told here).
-    pub(crate) fn of(txs: &[&'a Transaction]) -> Flows<'a> {
+    pub(crate) fn of(txs: &[&'a HeldTransaction]) -> Flows<'a> {
         let of_kind = |k: TransactionKind| txs.iter().copied().filter(|t| t.kind == k).collect::<Vec<_>>();
         Flows {
             committed: of_kind(TransactionKind::Commitment),
@@ -30,12 +31,12 @@ impl<'a> Flows<'a> {
 }
 
 /// The amounts of transactions, approximate when one of them is, by [`Total`]'s rule.
-fn sum(v: &[&Transaction]) -> Total {
+fn sum(v: &[&HeldTransaction]) -> Total {
     v.iter().map(|t| t.amount_figure()).collect()
 }
 
 /// Transactions as the `(entity, id)` a figure carries.
-fn refs(v: &[&Transaction]) -> Vec<(&'static str, i64)> {
+fn refs(v: &[&HeldTransaction]) -> Vec<(&'static str, i64)> {
     v.iter().map(|t| (Transaction::ENTITY, t.id.0)).collect()
 }
 
@@ -74,7 +75,7 @@ pub(crate) fn flows_para(whole: bool, flows: &Flows, figs: &mut Figures) -> Opti
     if !committed.is_empty() && !disbursed.is_empty() {
         if let Some(r) = zh::percent(sum(disbursed).value(), sum(committed).value()) {
             spans.push(Span::text("，到位率"));
-            let both: Vec<&Transaction> = committed.iter().chain(disbursed).copied().collect();
+            let both: Vec<&HeldTransaction> = committed.iter().chain(disbursed).copied().collect();
             spans.push(figs.span("money.disbursed_rate", "到位率", r, refs(&both)));
         }
     }

@@ -1,29 +1,27 @@
 //! The receivers' and the region's indicators told in words, before and after (前后对比), in 一、基本情况.
 
 use crate::figures::Figures;
-use crate::rec::qty;
 use crate::words::{based_period_words, para, when_words};
-use crate::{PairingBundle, SummaryInput, PAIRINGS_TIMED};
+use crate::{IndicatorValue, PairingBundle, SummaryInput, PAIRINGS_TIMED};
 use chrono::NaiveDate;
 use duikou_domain::approx;
 use duikou_domain::schema::FieldKind;
 use duikou_domain::Qty;
 use duikou_report::{Block, Cell, Chart, ChartKind, Column, ColumnKind, Series, Span, Table};
-use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// Whom an indicator value describes: the receiver itself (its own value, or its region's when it is that region's
 /// government), or the area it lies in, by the area's name when the input carries it (a town's health centre is not
 /// the county's 50万 people: "九龙镇：户数4729户", "绵竹市：人口50.1万人").
-pub(crate) fn whose(p: &PairingBundle, v: &Value) -> String {
+pub(crate) fn whose(p: &PairingBundle, v: &IndicatorValue) -> String {
     let receiver = p.receiver["name"].as_str().unwrap_or("");
     let governs = matches!(p.receiver["kind"].as_str(), Some("government" | "command"));
-    let own_region = v["region_code"] == p.receiver["region_code"];
-    if v["org_id"].is_i64() || v["region_code"].is_null() || (governs && (own_region || v["region_name"].is_null())) {
+    let own_region = v.region_code.as_deref() == p.receiver["region_code"].as_str();
+    if v.org_id.is_some() || v.region_code.is_none() || (governs && (own_region || v.region_name.is_none())) {
         receiver.to_string()
-    } else if let Some(area) = v["region_name"].as_str() {
-        area.to_string()
+    } else if let Some(area) = &v.region_name {
+        area.clone()
     } else {
         format!("{receiver}所在地区")
     }
@@ -33,7 +31,7 @@ pub(crate) fn whose(p: &PairingBundle, v: &Value) -> String {
 type Bounds = (NaiveDate, NaiveDate);
 
 /// An indicator's values with their periods' bounds, by the indicator's name.
-type ValuesByName<'a> = Vec<(&'a str, Vec<(Bounds, &'a Value)>)>;
+type ValuesByName<'a> = Vec<(&'a str, Vec<(Bounds, &'a IndicatorValue)>)>;
 
 /// The receivers' indicators told in words, each with its values from the last one before the period to the last one
 /// in it, oldest first (前后对比: "城镇登记失业率2010年为近4%、2014年为2%"), with the qualifier and unit recorded.
@@ -45,20 +43,21 @@ pub(crate) fn indicator_prose(input: &SummaryInput, figs: &mut Figures) -> Vec<B
         return blocks;
     }
     let mut seen = BTreeSet::new();
-    let mut comparisons: Vec<(String, String, &Value, &Value)> = Vec::new();
+    let mut comparisons: Vec<(String, String, &IndicatorValue, &IndicatorValue)> = Vec::new();
     for p in &input.pairings {
         if !seen.insert((p.receiver["name"].as_str().unwrap_or(""), Arc::as_ptr(&p.indicators))) {
             continue;
         }
         // (whose, indicator name) → [(period bounds, value)]: the receiver's own values, then its area's
-        let mut by: BTreeMap<(String, &str), Vec<(Bounds, &Value)>> = BTreeMap::new();
+        let mut by: BTreeMap<(String, &str), Vec<(Bounds, &IndicatorValue)>> = BTreeMap::new();
         for v in p.indicators.iter() {
-            if v["indicator"]["code"].as_str().is_some_and(|c| c.starts_with("aid_")) {
+            if v.of_the_aid() {
                 continue;
             }
-            let Some(b) = v["period"]
-                .as_str()
-                .and_then(|x| x.parse::<duikou_domain::Period>().ok())
+            let Some(b) = v
+                .period
+                .parse::<duikou_domain::Period>()
+                .ok()
                 .and_then(|x| x.bounds(&Default::default(), None))
             else {
                 continue;
@@ -67,7 +66,7 @@ pub(crate) fn indicator_prose(input: &SummaryInput, figs: &mut Figures) -> Vec<B
             if b.1 > input.period.1 {
                 continue;
             }
-            by.entry((whose(p, v), v["indicator"]["name"].as_str().unwrap_or("")))
+            by.entry((whose(p, v), v.indicator.name.as_str()))
                 .or_default()
                 .push((b, v));
         }
@@ -91,12 +90,11 @@ pub(crate) fn indicator_prose(input: &SummaryInput, figs: &mut Figures) -> Vec<B
 /// An indicator's value at the start and at the end of the period (前后对比): the last one before the period (over
 /// the whole term, the first) and the last one in it. Values whose time the source leaves open (以来, 最高, 前后) are
 /// left out: they are no one time's value. `None` without two such values, the later inside the period.
-fn compared<'a>(input: &SummaryInput, values: &[(Bounds, &'a Value)]) -> Option<(&'a Value, &'a Value)> {
-    let mut dated: Vec<(Bounds, &Value)> = values
-        .iter()
-        .filter(|(_, v)| v["period_basis"].as_str().is_none_or(str::is_empty))
-        .copied()
-        .collect();
+fn compared<'a>(
+    input: &SummaryInput,
+    values: &[(Bounds, &'a IndicatorValue)],
+) -> Option<(&'a IndicatorValue, &'a IndicatorValue)> {
+    let mut dated: Vec<(Bounds, &IndicatorValue)> = values.iter().filter(|(_, v)| v.of_its_period()).copied().collect();
     dated.sort_by_key(|(b, _)| (b.1, b.0));
     let first = if input.whole_term {
         0
@@ -110,9 +108,9 @@ fn compared<'a>(input: &SummaryInput, values: &[(Bounds, &'a Value)]) -> Option<
 
 /// The change from one value to another when both are exact and in one unit ("增加1.3万人", "下降2个百分点"); else
 /// why it is not computed. A rate's change is in 百分点.
-fn change_words(first: &Value, last: &Value) -> String {
-    let unit = first["indicator"]["unit"].as_str().unwrap_or("");
-    let exact = |v: &Value| approx::figure_of(FieldKind::Qty, v, "value").filter(|f| f.is_exact());
+fn change_words(first: &IndicatorValue, last: &IndicatorValue) -> String {
+    let unit = first.indicator.unit.as_str();
+    let exact = |v: &IndicatorValue| v.value.filter(|f| f.is_exact());
     let (Some(a), Some(b)) = (exact(first), exact(last)) else {
         return "—（约数，不计算变化）".into();
     };
@@ -130,14 +128,14 @@ fn change_words(first: &Value, last: &Value) -> String {
 
 /// 表 前后对比 and its chart: each compared indicator at the start and end of the period with the change; the chart
 /// shows the indicators of the unit most of them share (indicators of different units are not drawn on one axis).
-fn comparison_blocks(comparisons: &[(String, String, &Value, &Value)]) -> Vec<Block> {
+fn comparison_blocks(comparisons: &[(String, String, &IndicatorValue, &IndicatorValue)]) -> Vec<Block> {
     if comparisons.is_empty() {
         return Vec::new();
     }
     let text = |s: String| Cell::Text(s);
-    let value_cell = |v: &Value| match approx::figure_of(FieldKind::Qty, v, "value") {
+    let value_cell = |v: &IndicatorValue| match v.value {
         Some(f) if !f.is_exact() => Cell::Text(approx::cell(FieldKind::Qty, f)),
-        _ => Cell::Number(qty(&v["value"]).as_f64()),
+        _ => Cell::Number(v.number()),
     };
     let rows = comparisons
         .iter()
@@ -145,7 +143,7 @@ fn comparison_blocks(comparisons: &[(String, String, &Value, &Value)]) -> Vec<Bl
             vec![
                 text(who.clone()),
                 text(name.clone()),
-                text(first["indicator"]["unit"].as_str().unwrap_or("").into()),
+                text(first.indicator.unit.clone()),
                 text(when_words(first)),
                 value_cell(first),
                 text(when_words(last)),
@@ -173,18 +171,14 @@ fn comparison_blocks(comparisons: &[(String, String, &Value, &Value)]) -> Vec<Bl
         rows,
     })];
     // the chart: exact values only, of the unit most indicators share
-    let mut by_unit: BTreeMap<&str, Vec<&(String, String, &Value, &Value)>> = BTreeMap::new();
+    let mut by_unit: BTreeMap<&str, Vec<&(String, String, &IndicatorValue, &IndicatorValue)>> = BTreeMap::new();
     for c in comparisons {
-        let exact = |v: &Value| approx::figure_of(FieldKind::Qty, v, "value").is_some_and(|f| f.is_exact());
+        let exact = |v: &IndicatorValue| v.value.is_some_and(|f| f.is_exact());
         if exact(c.2) && exact(c.3) {
-            by_unit
-                .entry(c.2["indicator"]["unit"].as_str().unwrap_or(""))
-                .or_default()
-                .push(c);
+            by_unit.entry(c.2.indicator.unit.as_str()).or_default().push(c);
         }
     }
     if let Some((unit, drawn)) = by_unit.into_iter().max_by_key(|(_, v)| v.len()) {
-        let value = |v: &Value| qty(&v["value"]).as_f64();
         blocks.push(Block::Chart(Chart {
             title: "受援方主要指标前后对比".into(),
             kind: ChartKind::Bar,
@@ -192,11 +186,11 @@ fn comparison_blocks(comparisons: &[(String, String, &Value, &Value)]) -> Vec<Bl
             series: vec![
                 Series {
                     name: "期初".into(),
-                    values: drawn.iter().map(|c| value(c.2)).collect(),
+                    values: drawn.iter().map(|c| c.2.number()).collect(),
                 },
                 Series {
                     name: "期末".into(),
-                    values: drawn.iter().map(|c| value(c.3)).collect(),
+                    values: drawn.iter().map(|c| c.3.number()).collect(),
                 },
             ],
             unit: unit.to_string(),
@@ -208,7 +202,7 @@ fn comparison_blocks(comparisons: &[(String, String, &Value, &Value)]) -> Vec<Bl
 /// One paragraph of [`indicator_prose`]: the values of one receiver, or of its area, by indicator.
 fn indicator_para(input: &SummaryInput, who: &str, by: ValuesByName, figs: &mut Figures) -> Option<Block> {
     // each indicator's values told: from the last one before the period (over the whole term, every value)
-    let mut chosen: Vec<(&str, Vec<&Value>)> = Vec::new();
+    let mut chosen: Vec<(&str, Vec<&IndicatorValue>)> = Vec::new();
     for (name, mut values) in by {
         values.sort_by_key(|(b, _)| (b.1, b.0));
         let first = if input.whole_term {
@@ -228,10 +222,9 @@ fn indicator_para(input: &SummaryInput, who: &str, by: ValuesByName, figs: &mut 
         .flatten();
     let mut parts: Vec<Vec<Span>> = Vec::new();
     for (name, values) in chosen {
-        let unit = |v: &Value| v["indicator"]["unit"].as_str().unwrap_or("").to_string();
         let mut s = vec![Span::text(name.to_string())];
         for (i, v) in values.into_iter().enumerate() {
-            let Some(fig) = approx::figure_of(FieldKind::Qty, v, "value") else {
+            let Some(fig) = v.value else {
                 continue;
             };
             if i > 0 {
@@ -242,10 +235,10 @@ fn indicator_para(input: &SummaryInput, who: &str, by: ValuesByName, figs: &mut 
                 s.push(Span::text(format!("{when}为")));
             }
             s.push(figs.span(
-                &format!("indicators.{}", v["id"].as_i64().unwrap_or(0)),
+                &format!("indicators.{}", v.id),
                 &format!("{who}{name}（{when}）"),
-                approx::written(FieldKind::Qty, fig, &unit(v)),
-                vec![("indicator_values", v["id"].as_i64().unwrap_or(0))],
+                approx::written(FieldKind::Qty, fig, &v.indicator.unit),
+                vec![("indicator_values", v.id)],
             ));
         }
         if s.len() > 1 {

@@ -44,11 +44,11 @@ use crate::tasks::tasks_prose;
 use crate::words::para;
 use chrono::NaiveDate;
 use duikou_domain::engine::ObligationResult;
-use duikou_domain::entities::{Activity, Transaction};
+use duikou_domain::entities::Activity;
 use duikou_domain::record::Rec;
 use duikou_report::{Block, Document, Section, Span};
 pub use fold::{ActivityFold, FoldRules, Folded};
-pub use held::ActivityLot;
+pub use held::{ActivityLot, HeldTransaction};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -182,13 +182,79 @@ pub struct PairingBundle {
     /// activity_counts, activity_items, needs, notes, appraisals), read generically; the typed entities are apart,
     /// below.
     pub records: HashMap<String, Vec<Rec>>,
-    /// Its transactions (资金往来), typed.
-    pub transactions: Vec<Transaction>,
+    /// Its transactions (资金往来), as a summary holds them.
+    pub transactions: Vec<HeldTransaction>,
     /// Its obligations evaluated for the period.
     pub results: Vec<ObligationResult>,
-    /// Indicator values of the receiver's region or org, with `indicator` (its definition's code, name and unit)
-    /// merged in (shared by the bundles of one receiver).
-    pub indicators: Arc<Vec<Value>>,
+    /// Indicator values of the receiver's region or org, each with its indicator (shared by the bundles of one
+    /// receiver).
+    pub indicators: Arc<Vec<IndicatorValue>>,
+}
+
+/// An indicator as a summary tells it: what its values are of (shared by all of them).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
+pub struct Indicator {
+    /// Its code (`aid_…` for a statistic of the aid itself).
+    pub code: String,
+    /// Its name ("地区生产总值").
+    pub name: String,
+    /// Its unit ("亿元", "%").
+    pub unit: String,
+}
+
+/// An indicator value (指标值) of a receiver or of the area it lies in, with its indicator: read once, typed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IndicatorValue {
+    /// Its id.
+    pub id: i64,
+    /// What it is a value of.
+    pub indicator: Arc<Indicator>,
+    /// The org it describes, if it is an org's own value.
+    pub org_id: Option<i64>,
+    /// The region it describes, if it is a region's value.
+    pub region_code: Option<String>,
+    /// That region's name, where the reader knows it.
+    pub region_name: Option<String>,
+    /// The period it is of ("2011", "2011H1", "2010-01-01..2012-12-31").
+    pub period: String,
+    /// What the period says of the value (`since`, `peak`, `within`, `about`), if it is not simply the period's.
+    pub period_basis: Option<String>,
+    /// The value with its qualifier or range; `None` where the record's value is missing or unreadable.
+    pub value: Option<duikou_domain::approx::Figure>,
+}
+
+impl IndicatorValue {
+    /// A value read from a record's fields (`id`, `org_id`, `region_code`, `region_name`, `period`, `period_basis`,
+    /// `value` with `value_approx` and `value_upper`), of `indicator`.
+    pub fn read(r: &impl duikou_domain::record::Fields, indicator: Arc<Indicator>) -> IndicatorValue {
+        let text = |f: &str| r.field(f).and_then(Value::as_str).map(str::to_string);
+        IndicatorValue {
+            id: r.field("id").and_then(Value::as_i64).unwrap_or(0),
+            indicator,
+            org_id: r.field("org_id").and_then(Value::as_i64),
+            region_code: text("region_code"),
+            region_name: text("region_name"),
+            period: text("period").unwrap_or_default(),
+            period_basis: text("period_basis"),
+            value: duikou_domain::approx::figure_of(duikou_domain::schema::FieldKind::Qty, r, "value"),
+        }
+    }
+
+    /// The value as a number (zero where it is missing), for a table's cell or a chart.
+    pub(crate) fn number(&self) -> f64 {
+        duikou_domain::Qty::from_raw(self.value.map_or(0, |f| f.value)).as_f64()
+    }
+
+    /// Whether its time is simply its period (not "since", "the peak of", "some time in", "about").
+    pub(crate) fn of_its_period(&self) -> bool {
+        self.period_basis.as_deref().is_none_or(str::is_empty)
+    }
+
+    /// Whether it states the aid itself (投入援助资金, 援建项目数): the record's own figures say those.
+    pub(crate) fn of_the_aid(&self) -> bool {
+        self.indicator.code.starts_with("aid_")
+    }
 }
 
 /// What a summary covers.
@@ -354,6 +420,11 @@ impl Records {
     }
 
     /// Each record, in order, in a list.
+    /// These records followed by `other`'s.
+    pub fn append(&mut self, other: Records) {
+        self.0.extend(other.0);
+    }
+
     pub fn to_vec(&self) -> Vec<(&'static str, i64)> {
         self.iter().collect()
     }

@@ -6,6 +6,7 @@ use crate::pool::{Place, Pool, Standing};
 use crate::rec::{label, money, qty};
 use crate::words::para;
 use crate::zh;
+use crate::Records;
 use duikou_domain::approx;
 use duikou_domain::record::Rec;
 use duikou_domain::schema::{self, FieldKind};
@@ -192,7 +193,7 @@ pub(crate) fn apart(pool: &Pool, figs: &mut Figures) -> Vec<Block> {
             "的日期跨越本期边界（起止跨越本期，或只知年份、月份而该年、该月不全在本期内），无法确定是否属于本期，未计入本期",
         ),
     ] {
-        let mut refs: Vec<(&'static str, i64)> = Vec::new();
+        let mut refs = Records::default();
         let mut kinds: Vec<String> = Vec::new();
         for entity in DATED {
             let v = pool.apart(entity, place);
@@ -202,7 +203,7 @@ pub(crate) fn apart(pool: &Pool, figs: &mut Figures) -> Vec<Block> {
                     schema::entity(entity).map(|d| d.label).unwrap_or(entity),
                     v.len()
                 ));
-                refs.extend(v.ids);
+                refs.append(v.ids);
             }
         }
         if refs.is_empty() {

@@ -2,7 +2,7 @@
 
 use crate::fold::{FoldRules, Folded};
 use crate::rec::{date, id, money};
-use crate::SummaryInput;
+use crate::{HeldTransaction, Records, SummaryInput};
 use duikou_domain::date::{attribute, record_interval};
 use duikou_domain::entities::{Activity, Confirmation, Transaction, Typed};
 use duikou_domain::record::{names, Rec};
@@ -158,11 +158,11 @@ impl<'a> Views<'a> {
         let transactions = Apart::of(
             input,
             input.pairings.iter().flat_map(|p| &p.transactions),
-            |t: &&Transaction| {
+            |t: &&HeldTransaction| {
                 let place = Place::from(attribute(t.date.interval(), input.period));
                 (t.id.0, t.confirmation, place, t.amount)
             },
-            recs_of,
+            |named| recs_of(&named.iter().map(|t| t.transaction()).collect::<Vec<_>>()),
         );
         let activities = input.activities.taken(input);
         let disputed_activities = recs_of(&activities.disputed.iter().map(|a| a.activity()).collect::<Vec<_>>());
@@ -186,8 +186,8 @@ impl<'a> Views<'a> {
 /// Facts of one kind a part tells apart: every one of them as the records behind its figure, the money they state,
 /// and the records themselves to name (of a typed kind, at most [`NAMED_APART`], and only the disputed).
 pub(crate) struct Told<'a> {
-    /// Every one, as `(entity, id)`.
-    pub(crate) ids: Vec<(&'static str, i64)>,
+    /// Every one, as the records behind a figure.
+    pub(crate) ids: Records,
     /// The money they state, added up as recorded.
     pub(crate) amount: Money,
     /// The records to name.
@@ -246,7 +246,7 @@ impl<'a> Pool<'a> {
     }
 
     /// The counted transactions that fall in the period, typed.
-    pub(crate) fn transactions_in_period(&self) -> Vec<&'a Transaction> {
+    pub(crate) fn transactions_in_period(&self) -> Vec<&'a HeldTransaction> {
         self.input
             .pairings
             .iter()
@@ -395,20 +395,20 @@ impl<'a> Pool<'a> {
     fn told(&self, entity: &'static str, keep: impl Fn(Standing, Place) -> bool) -> Told<'a> {
         let views: &'a Views<'a> = self.views;
         if let Some((briefs, named)) = views.apart(entity) {
-            let mut told = Told {
-                ids: Vec::new(),
-                amount: Money::default(),
-                recs: Vec::new(),
-            };
+            let mut ids = Vec::new();
+            let mut amount = Money::default();
             for b in briefs.iter().filter(|b| keep(b.standing, b.place)) {
-                told.ids.push((entity, b.id));
-                told.amount = told.amount.saturating_add(b.amount);
+                ids.push(b.id);
+                amount = amount.saturating_add(b.amount);
             }
-            told.recs = named
-                .iter()
-                .filter(|r| keep(standing(r), self.place(entity, r)))
-                .collect();
-            return told;
+            return Told {
+                ids: Records::of(entity, ids.into()),
+                amount,
+                recs: named
+                    .iter()
+                    .filter(|r| keep(standing(r), self.place(entity, r)))
+                    .collect(),
+            };
         }
         let recs: Vec<&'a Rec> = self
             .all(entity)
@@ -416,7 +416,7 @@ impl<'a> Pool<'a> {
             .filter(|r| keep(standing(r), self.place(entity, r)))
             .collect();
         Told {
-            ids: recs.iter().map(|r| (entity, id(*r))).collect(),
+            ids: Records::of(entity, recs.iter().map(|r| id(*r)).collect()),
             amount: recs
                 .iter()
                 .fold(Money::default(), |m, r| m.saturating_add(amount_of(entity, r))),

@@ -4,7 +4,7 @@ use crate::figures::Figures;
 use crate::pending::{describe, CONFIRMED_KINDS};
 use crate::pool::{Pool, Standing, NAMED_APART};
 use crate::words::para;
-use crate::SummaryInput;
+use crate::{Records, SummaryInput};
 use duikou_domain::engine::Status;
 use duikou_report::{Block, Span};
 
@@ -25,7 +25,7 @@ pub(crate) fn problems(input: &SummaryInput, pool: &Pool, figs: &mut Figures) ->
     // NAMED_APART of them: over a program's term they may be tens of thousands; all are in the count)
     let mut blocks = Vec::new();
     let mut disputed_items = Vec::new();
-    let mut refs: Vec<(&'static str, i64)> = Vec::new();
+    let mut refs = Records::default();
     for entity in CONFIRMED_KINDS {
         let told = pool.standing_in_period(entity, Standing::Disputed);
         for r in told.recs {
@@ -43,7 +43,7 @@ pub(crate) fn problems(input: &SummaryInput, pool: &Pool, figs: &mut Figures) ->
                 "受援方对{what}{how_much}提出异议，未计入本总结的任何数字；{reason}。"
             ));
         }
-        refs.extend(told.ids);
+        refs.append(told.ids);
     }
     if !refs.is_empty() {
         let unnamed = refs.len() - disputed_items.len();

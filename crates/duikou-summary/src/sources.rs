@@ -76,11 +76,14 @@ fn record_names<'a>(pool: &Pool<'a>, figures: &[Figure]) -> HashMap<(&'static st
     };
     let transactions = match wanted.get(Transaction::ENTITY) {
         Some(ids) => recs_of(
-            pool.input
+            &pool
+                .input
                 .pairings
                 .iter()
                 .flat_map(|p| &p.transactions)
-                .filter(|t| ids.contains(&t.id.0)),
+                .filter(|t| ids.contains(&t.id.0))
+                .map(|t| t.transaction())
+                .collect::<Vec<_>>(),
         ),
         None => Vec::new(),
     };

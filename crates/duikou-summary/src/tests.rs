@@ -37,7 +37,7 @@ fn text(doc: &Document) -> String {
 
 /// Transactions written by hand as the API's JSON, with only the fields a test cares for, made typed: the
 /// columns every stored record has are filled in (version 1, the pairing 7, confirmed unless told otherwise).
-fn typed_transactions(v: Vec<Value>) -> Vec<duikou_domain::entities::Transaction> {
+fn typed_transactions(v: Vec<Value>) -> Vec<crate::HeldTransaction> {
     v.into_iter()
         .map(|mut t| {
             let defaults = json!({"version": 1, "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z",
@@ -47,7 +47,9 @@ fn typed_transactions(v: Vec<Value>) -> Vec<duikou_domain::entities::Transaction
                     t[k] = d.clone();
                 }
             }
-            duikou_domain::entities::Transaction::from_json(&t).unwrap_or_else(|e| panic!("{e}: {t}"))
+            duikou_domain::entities::Transaction::from_json(&t)
+                .unwrap_or_else(|e| panic!("{e}: {t}"))
+                .into()
         })
         .collect()
 }
@@ -147,10 +149,22 @@ fn bundle() -> PairingBundle {
             .map(|(k, v)| (k, duikou_domain::record::recs(v)))
             .collect(),
         results: vec![],
-        indicators: Arc::new(vec![
+        indicators: indicator_values(vec![
             json!({"period": "2004", "value": 1200, "indicator": {"name": "专任教师", "unit": "人"}}),
         ]),
     }
+}
+
+/// Indicator values as a store gives them, from JSON with the indicator's code, name and unit under `indicator`.
+fn indicator_values(v: Vec<Value>) -> Arc<Vec<crate::IndicatorValue>> {
+    Arc::new(
+        v.iter()
+            .map(|v| {
+                let indicator = serde_json::from_value(v["indicator"].clone()).unwrap();
+                crate::IndicatorValue::read(v, Arc::new(indicator))
+            })
+            .collect(),
+    )
 }
 
 /// The activities of [`bundle`]'s pairing.
@@ -452,7 +466,7 @@ fn only(records: Vec<(&str, Vec<Value>)>, from: &str, to: &str) -> SummaryInput 
     i.period = (d(from), d(to));
     i.period_label = format!("{from}至{to}");
     let b = &mut i.pairings[0];
-    b.indicators = Arc::new(vec![]);
+    b.indicators = indicator_values(vec![]);
     b.transactions = Vec::new();
     b.records = HashMap::new();
     i.activities = Default::default();
@@ -1166,7 +1180,7 @@ fn indicators_are_told_from_before_the_period_to_its_end() {
     let mut i = only(vec![], "2010-01-01", "2012-12-31");
     let ind = |name: &str, code: &str, unit: &str| json!({"name": name, "code": code, "unit": unit});
     let jobless = ind("城镇登记失业率", "unemployment", "%");
-    i.pairings[0].indicators = Arc::new(vec![
+    i.pairings[0].indicators = indicator_values(vec![
         json!({"id": 1, "period": "2008", "value": 5, "indicator": jobless}),
         json!({"id": 2, "period": "2009", "value": 4, "value_approx": "近", "indicator": jobless}),
         json!({"id": 3, "period": "2012", "value": 2, "indicator": jobless}),
@@ -1310,7 +1324,7 @@ fn indicators_are_compared_in_a_table_and_a_chart() {
     let jobless = ind("城镇登记失业率", "unemployment", "%");
     let gdp = ind("地区生产总值", "gdp", "亿元");
     let income = ind("农民人均纯收入", "rural_income", "元");
-    i.pairings[0].indicators = Arc::new(vec![
+    i.pairings[0].indicators = indicator_values(vec![
         json!({"id": 1, "period": "2010", "value": 4, "indicator": jobless}),
         json!({"id": 2, "period": "2014", "value": "2.5", "indicator": jobless}),
         json!({"id": 3, "period": "2010", "value": "100.5", "indicator": gdp}),
@@ -1630,7 +1644,7 @@ fn indicators_of_one_period_say_it_once_and_name_whom_they_describe() {
     let mut i = only(vec![], "2011-01-01", "2011-12-31");
     let ind = |name: &str, code: &str, unit: &str| json!({"name": name, "code": code, "unit": unit});
     i.pairings[0].receiver = Arc::new(json!({"name": "九龙镇卫生院", "kind": "hospital"}));
-    i.pairings[0].indicators = Arc::new(vec![
+    i.pairings[0].indicators = indicator_values(vec![
         json!({"id": 1, "period": "2011H1", "value": "19.08", "region_code": "654023",
                "indicator": ind("地区生产总值", "gdp", "亿元")}),
         json!({"id": 2, "period": "2011H1", "value": 12, "region_code": "654023",
@@ -1648,7 +1662,7 @@ fn indicators_of_one_period_say_it_once_and_name_whom_they_describe() {
     assert!(t.contains("霍城县：地区生产总值2011年上半年为19.08亿元；"), "{t}");
     // a health centre in a town: the town's values and its county's, each area by its name
     i.pairings[0].receiver = Arc::new(json!({"name": "九龙镇卫生院", "kind": "hospital", "region_code": "510683104"}));
-    i.pairings[0].indicators = Arc::new(vec![
+    i.pairings[0].indicators = indicator_values(vec![
         json!({"id": 4, "period": "2011", "value": 4729, "region_code": "510683104", "region_name": "九龙镇",
                "indicator": ind("户数", "households", "户")}),
         json!({"id": 5, "period": "2011", "value": "50.1", "region_code": "510683", "region_name": "绵竹市",
@@ -1745,7 +1759,7 @@ fn an_open_period_is_told_as_the_source_means_it() {
     let mut i = only(vec![], "2010-01-01", "2014-12-31");
     i.whole_term = true;
     let ind = |name: &str, code: &str, unit: &str| json!({"name": name, "code": code, "unit": unit});
-    i.pairings[0].indicators = Arc::new(vec![
+    i.pairings[0].indicators = indicator_values(vec![
         json!({"id": 1, "period": "2010-01-01..2012-12-31", "period_basis": "since", "value": 1024,
                "indicator": ind("民生工程项目数", "livelihood_projects", "个")}),
         json!({"id": 2, "period": "2010-01-01..2014-12-31", "period_basis": "peak", "value": 30,

@@ -79,8 +79,8 @@ fn period_words(period: &str) -> String {
 
 /// An indicator value's time in words, as its period is meant ([`schema::PERIOD_BASES`]): "2012年", "2010年以来"
 /// (a total since then, its end left open by the source), "2010—2014年间最高", "2012年前后".
-pub(crate) fn when_words(v: &Value) -> String {
-    based_period_words(v["period"].as_str().unwrap_or(""), v["period_basis"].as_str())
+pub(crate) fn when_words(v: &crate::IndicatorValue) -> String {
+    based_period_words(&v.period, v.period_basis.as_deref())
 }
 
 /// [`when_words`] of a period and its basis.

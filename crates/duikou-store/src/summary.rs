@@ -773,6 +773,16 @@ impl Store {
                     .collect()
             }
         };
+        // each person's last pairing, in the pairings' order: there the person is moved into the bundle, before it
+        // copied (a person is seldom sent to more than one)
+        let mut last_pairing_of: HashMap<i64, i64> = HashMap::new();
+        for p in &pairings {
+            let pid = p["id"].as_i64().unwrap_or(0);
+            let dispatches = records.get(&pid).and_then(|m| m.get("dispatches"));
+            for d in dispatches.into_iter().flatten() {
+                last_pairing_of.insert(d["person_id"].as_i64().unwrap_or(0), pid);
+            }
+        }
         let mut bundles = Vec::with_capacity(pairings.len());
         for pairing in pairings {
             let pid = pairing["id"].as_i64().unwrap_or(0);
@@ -794,7 +804,11 @@ impl Store {
             for d in mine.get("dispatches").into_iter().flatten() {
                 let person = d["person_id"].as_i64().unwrap_or(0);
                 if seen.insert(person) {
-                    people_of.push(people.get(&person).cloned().ok_or(StoreError::NotFound {
+                    let found = match last_pairing_of.get(&person) == Some(&pid) {
+                        true => people.remove(&person),
+                        false => people.get(&person).cloned(),
+                    };
+                    people_of.push(found.ok_or(StoreError::NotFound {
                         label: "人员",
                         id: person,
                     })?);

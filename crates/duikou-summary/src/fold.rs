@@ -99,7 +99,7 @@ struct Tallied {
 #[derive(Debug, Clone)]
 pub(crate) struct Counted {
     pub(crate) total: Total,
-    pub(crate) ids: Arc<[i64]>,
+    pub(crate) ids: crate::Ids,
 }
 
 impl Counted {
@@ -347,7 +347,7 @@ impl ActivityFold {
             disputed: self.disputed,
             tallies: self.tallies.map(|t| Counted {
                 total: t.total,
-                ids: Arc::from(t.ids),
+                ids: t.ids.into(),
             }),
             by_kind: self.by_kind,
             others: self.others,

@@ -384,14 +384,57 @@ pub struct Figure {
     pub records: Records,
 }
 
+/// The ids of one entity's records behind a figure, in order: in 4 bytes each when every one fits (a national
+/// record's do), else in 8. A figure of a program's whole term counts millions of activities.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ids {
+    /// Every id fits in 32 bits.
+    Narrow(Arc<[u32]>),
+    /// Some id does not.
+    Wide(Arc<[i64]>),
+}
+
+impl Ids {
+    /// How many there are.
+    pub fn len(&self) -> usize {
+        match self {
+            Ids::Narrow(v) => v.len(),
+            Ids::Wide(v) => v.len(),
+        }
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Each id, in order.
+    pub fn iter(&self) -> impl Iterator<Item = i64> + '_ {
+        let (narrow, wide) = match self {
+            Ids::Narrow(v) => (Some(v.iter().map(|i| i64::from(*i))), None),
+            Ids::Wide(v) => (None, Some(v.iter().copied())),
+        };
+        narrow.into_iter().flatten().chain(wide.into_iter().flatten())
+    }
+}
+
+impl From<Vec<i64>> for Ids {
+    fn from(v: Vec<i64>) -> Ids {
+        match v.iter().map(|i| u32::try_from(*i)).collect::<Result<Arc<[u32]>, _>>() {
+            Ok(narrow) => Ids::Narrow(narrow),
+            Err(_) => Ids::Wide(Arc::from(v)),
+        }
+    }
+}
+
 /// The records behind a figure, `(entity, id)` in order, kept as runs of one entity's ids: a figure of a program's
 /// whole term counts millions of activities. A run may be shared by the figures that count the same records.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Records(Vec<(&'static str, Arc<[i64]>)>);
+pub struct Records(Vec<(&'static str, Ids)>);
 
 impl Records {
     /// The records of one entity, in order.
-    pub fn of(entity: &'static str, ids: Arc<[i64]>) -> Records {
+    pub fn of(entity: &'static str, ids: Ids) -> Records {
         Records(if ids.is_empty() {
             Vec::new()
         } else {
@@ -401,7 +444,7 @@ impl Records {
 
     /// Each record, in order.
     pub fn iter(&self) -> impl Iterator<Item = (&'static str, i64)> + '_ {
-        self.0.iter().flat_map(|(e, ids)| ids.iter().map(move |i| (*e, *i)))
+        self.0.iter().flat_map(|(e, ids)| ids.iter().map(move |i| (*e, i)))
     }
 
     /// How many there are.
@@ -416,15 +459,17 @@ impl Records {
 
     /// Whether `record` is among them.
     pub fn contains(&self, record: &(&str, i64)) -> bool {
-        self.0.iter().any(|(e, ids)| *e == record.0 && ids.contains(&record.1))
+        self.0
+            .iter()
+            .any(|(e, ids)| *e == record.0 && ids.iter().any(|i| i == record.1))
     }
 
-    /// Each record, in order, in a list.
     /// These records followed by `other`'s.
     pub fn append(&mut self, other: Records) {
         self.0.extend(other.0);
     }
 
+    /// Each record, in order, in a list.
     pub fn to_vec(&self) -> Vec<(&'static str, i64)> {
         self.iter().collect()
     }
@@ -439,7 +484,7 @@ impl From<Vec<(&'static str, i64)>> for Records {
                 _ => runs.push((e, vec![i])),
             }
         }
-        Records(runs.into_iter().map(|(e, ids)| (e, Arc::from(ids))).collect())
+        Records(runs.into_iter().map(|(e, ids)| (e, Ids::from(ids))).collect())
     }
 }
 

@@ -416,7 +416,7 @@ impl<'a> Pool<'a> {
             .filter(|r| keep(standing(r), self.place(entity, r)))
             .collect();
         Told {
-            ids: Records::of(entity, recs.iter().map(|r| id(*r)).collect()),
+            ids: Records::of(entity, recs.iter().map(|r| id(*r)).collect::<Vec<_>>().into()),
             amount: recs
                 .iter()
                 .fold(Money::default(), |m, r| m.saturating_add(amount_of(entity, r))),

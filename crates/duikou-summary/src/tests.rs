@@ -1880,3 +1880,19 @@ fn school_years_and_years_of_a_gift_are_told() {
     let (doc, _) = build(&i).unwrap();
     assert!(!text(&doc).contains("按学年计"), "{}", text(&doc));
 }
+
+#[test]
+fn ids_are_kept_narrow_only_when_every_one_fits() {
+    let narrow = Ids::from(vec![3, 1, 4_000_000_000]);
+    assert!(matches!(narrow, Ids::Narrow(_)));
+    assert_eq!(narrow.iter().collect::<Vec<_>>(), [3, 1, 4_000_000_000]);
+    let wide = Ids::from(vec![3, 5_000_000_000, -1]);
+    assert!(matches!(wide, Ids::Wide(_)));
+    assert_eq!(wide.iter().collect::<Vec<_>>(), [3, 5_000_000_000, -1]);
+    let records = Records::of("activities", wide);
+    assert!(records.contains(&("activities", 5_000_000_000)));
+    assert_eq!(
+        records,
+        [("activities", 3), ("activities", 5_000_000_000), ("activities", -1)]
+    );
+}

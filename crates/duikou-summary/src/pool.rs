@@ -86,6 +86,11 @@ pub(crate) fn recs_of<'x, T: Typed + serde::Serialize + 'x>(items: impl IntoIter
         .collect()
 }
 
+/// Held transactions seen generically, typed again from what is held (only the few a part names).
+pub(crate) fn held_recs<'x>(items: impl IntoIterator<Item = &'x HeldTransaction>) -> Vec<Rec> {
+    recs_of(&items.into_iter().map(HeldTransaction::transaction).collect::<Vec<_>>())
+}
+
 /// How many records of the typed kinds (activities, transactions) a part that names facts one by one (the disputed,
 /// each with its reason) can name; the others are counted, and behind the figure all the same.
 pub(crate) const NAMED_APART: usize = 50;
@@ -162,7 +167,7 @@ impl<'a> Views<'a> {
                 let place = Place::from(attribute(t.date.interval(), input.period));
                 (t.id.0, t.confirmation, place, t.amount)
             },
-            |named| recs_of(&named.iter().map(|t| t.transaction()).collect::<Vec<_>>()),
+            held_recs,
         );
         let activities = input.activities.taken(input);
         let disputed_activities = recs_of(&activities.disputed.iter().map(|a| a.activity()).collect::<Vec<_>>());

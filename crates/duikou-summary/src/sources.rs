@@ -1,6 +1,6 @@
 //! The appendix 附表 数字来源: each figure with the records behind it, by what a person knows them by.
 
-use crate::pool::{recs_of, Pool};
+use crate::pool::{held_recs, recs_of, Pool};
 use crate::rec::id;
 use crate::Figure;
 use duikou_domain::entities::{Activity, Transaction, Typed};
@@ -75,15 +75,12 @@ fn record_names<'a>(pool: &Pool<'a>, figures: &[Figure]) -> HashMap<(&'static st
         None => Vec::new(),
     };
     let transactions = match wanted.get(Transaction::ENTITY) {
-        Some(ids) => recs_of(
-            &pool
-                .input
+        Some(ids) => held_recs(
+            pool.input
                 .pairings
                 .iter()
                 .flat_map(|p| &p.transactions)
-                .filter(|t| ids.contains(&t.id.0))
-                .map(|t| t.transaction())
-                .collect::<Vec<_>>(),
+                .filter(|t| ids.contains(&t.id.0)),
         ),
         None => Vec::new(),
     };
